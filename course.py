@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Set up and run the backprop course with nothing but Python 3.
+
+    python3 course.py lab          # set up (first time only) and open the course
+    python3 course.py test         # set up (first time only) and run every test
+    python3 course.py notebooks    # re-execute every lesson notebook in place
+    python3 course.py exercises    # regenerate exercises/ from solutions/
+    python3 course.py bench        # run the benchmarks (installs PyTorch once)
+
+The first run makes a virtual environment in .venv and installs the course into
+it; later runs reuse it and only reinstall when pyproject.toml changes. Extra
+arguments are passed on, e.g. ``python3 course.py test -m "not browser"``.
+Pass ``--no-setup`` to use the Python running this script instead of .venv
+(for a conda environment made from environment.yml).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    return VENV / scripts / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment(extras: str) -> Path:
+    """Create .venv if missing and install the course with ``extras``; return its python."""
+    python = venv_python()
+    if not python.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / f".installed-{extras.replace(',', '-')}"
+    if not stamp.exists() or stamp.stat().st_mtime < (ROOT / "pyproject.toml").stat().st_mtime:
+        print(f"Installing the course and its dependencies ({extras}) ...", flush=True)
+        run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        run([python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"])
+        stamp.touch()
+    return python
+
+
+def run(command: list, **kwargs) -> None:
+    result = subprocess.run([str(part) for part in command], cwd=ROOT, **kwargs)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def main(argv: list[str]) -> None:
+    commands = {
+        "lab": ("test", lambda py, extra: [py, "-m", "jupyterlab", "notebooks/00_course_map.ipynb", *extra]),
+        "test": ("test", lambda py, extra: [py, "-m", "pytest", *extra]),
+        "notebooks": ("test", lambda py, extra: [py, "-m", "course_tools.notebooks", *extra]),
+        "exercises": ("test", lambda py, extra: [py, "-m", "course_tools.exercises", *extra]),
+        "bench": ("test,bench", lambda py, extra: [py, "benchmarks/run_all.py", *extra]),
+    }
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        sys.exit(0 if argv and argv[0] in ("-h", "--help") else 2)
+    name, rest = argv[0], argv[1:]
+    extras, build = commands[name]
+    if "--no-setup" in rest:
+        rest.remove("--no-setup")
+        python = Path(sys.executable)
+    else:
+        python = ensure_environment(extras)
+    run(build(python, rest))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

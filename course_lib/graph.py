@@ -1,0 +1,285 @@
+"""Scalar reverse-mode automatic differentiation on an explicit computational graph.
+
+Every arithmetic operation on a ``Value`` creates a new ``Value`` that remembers
+its inputs and the local derivative of its output with respect to each input.
+``backward()`` then walks the graph from the output back to the leaves and applies
+the chain rule: each node's gradient is the sum, over the nodes that use it, of
+(their gradient) x (the local derivative).
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+from course_lib.validation import CourseError, NonFiniteError
+
+__all__ = ["Value", "topological_order", "draw_graph"]
+
+
+def _as_float(x, what: str) -> float:
+    # bool is a numbers.Real, but Value(True) is almost always a slip.
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise CourseError(f"{what} must be a real number (int or float), got {type(x).__name__}: {x!r}")
+    x = float(x)
+    if not math.isfinite(x):
+        raise NonFiniteError(f"{what} must be finite, got {x}")
+    return x
+
+
+def _wrap(x) -> Value:
+    return x if isinstance(x, Value) else Value(_as_float(x, "the other operand"))
+
+
+def _node(op: str, data: float, parents: tuple, local_grads: tuple) -> Value:
+    """Build an op node; refuse results that overflowed, so the error points at the op."""
+    if not all(math.isfinite(g) for g in (data, *local_grads)):
+        inputs = ", ".join(f"{p.data:.4g}" for p in parents)
+        raise NonFiniteError(f"'{op}' applied to ({inputs}) gives a non-finite value or derivative; rescale the inputs")
+    out = Value(data)
+    out.op, out.parents, out.local_grads = op, parents, tuple(float(g) for g in local_grads)
+    return out
+
+
+class Value:
+    """A scalar in a computational graph: ``data``, and ``grad`` = d(output)/d(this).
+
+    ``Value(data, label="")`` makes a leaf. ``+ - * /`` (with Values or plain numbers on
+    either side), unary ``-``, ``** number`` and the methods ``tanh``, ``exp``, ``log``,
+    ``sigmoid``, ``relu`` make new nodes whose ``op`` names the operation, whose
+    ``parents`` are the input Values and whose ``local_grads[i]`` is
+    d(this)/d(parents[i]). A leaf has ``op == ''`` and no parents.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads")
+
+    def __init__(self, data, label: str = ""):
+        if not isinstance(label, str):
+            raise CourseError(f"label must be a string, got {type(label).__name__}: {label!r}")
+        self.data = _as_float(data, "Value data")
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.parents: tuple[Value, ...] = ()
+        self.local_grads: tuple[float, ...] = ()
+
+    def __repr__(self) -> str:
+        extra = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
+
+    # Each operation: forward value, then the local derivatives backward() will multiply by.
+    def __add__(self, other) -> Value:
+        other = _wrap(other)
+        return _node("+", self.data + other.data, (self, other), (1.0, 1.0))
+
+    def __radd__(self, other) -> Value:
+        return _wrap(other) + self
+
+    def __sub__(self, other) -> Value:
+        other = _wrap(other)
+        return _node("-", self.data - other.data, (self, other), (1.0, -1.0))
+
+    def __rsub__(self, other) -> Value:
+        return _wrap(other) - self
+
+    def __mul__(self, other) -> Value:
+        other = _wrap(other)
+        return _node("*", self.data * other.data, (self, other), (other.data, self.data))
+
+    def __rmul__(self, other) -> Value:
+        return _wrap(other) * self
+
+    def __truediv__(self, other) -> Value:
+        other = _wrap(other)
+        if other.data == 0:
+            raise CourseError(f"division by zero: {self.data:.4g} / 0")
+        b = other.data
+        return _node("/", self.data / b, (self, other), (1.0 / b, -self.data / (b * b)))
+
+    def __rtruediv__(self, other) -> Value:
+        return _wrap(other) / self
+
+    def __neg__(self) -> Value:
+        return _node("neg", -self.data, (self,), (-1.0,))
+
+    def __pow__(self, exponent) -> Value:
+        if isinstance(exponent, Value):
+            raise CourseError("the exponent must be a plain number, not a Value; for x ** y use (y * x.log()).exp()")
+        k = _as_float(exponent, "the exponent")
+        x = self.data
+        if x < 0 and not k.is_integer():
+            raise CourseError(f"{x:.4g} ** {k:g} is not a real number (negative base, non-integer exponent)")
+        if x == 0 and k < 1 and k != 0:
+            raise CourseError(f"0 ** {k:g} has no finite derivative at 0")
+        try:
+            data = x**k
+            local = k * x ** (k - 1) if k != 0 else 0.0
+        except OverflowError:
+            raise NonFiniteError(f"{x:.4g} ** {k:g} overflows; rescale the input") from None
+        return _node(f"**{k:g}", data, (self,), (local,))
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent; local derivative 1 - tanh(x)**2."""
+        t = math.tanh(self.data)
+        return _node("tanh", t, (self,), (1.0 - t * t,))
+
+    def exp(self) -> Value:
+        """e**x; local derivative e**x."""
+        if self.data > 709.0:  # math.exp overflows just above 709.78
+            raise NonFiniteError(f"exp({self.data:.4g}) overflows; inputs to exp must be at most about 709")
+        e = math.exp(self.data)
+        return _node("exp", e, (self,), (e,))
+
+    def log(self) -> Value:
+        """Natural logarithm, defined for data > 0; local derivative 1/x."""
+        if self.data <= 0:
+            raise CourseError(f"log is only defined for positive numbers, got log({self.data:.4g})")
+        return _node("log", math.log(self.data), (self,), (1.0 / self.data,))
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid 1/(1+e**-x); local derivative s(1-s)."""
+        # Only ever exponentiate a non-positive number, so neither branch can overflow.
+        if self.data >= 0:
+            s = 1.0 / (1.0 + math.exp(-self.data))
+        else:
+            e = math.exp(self.data)
+            s = e / (1.0 + e)
+        return _node("sigmoid", s, (self,), (s * (1.0 - s),))
+
+    def relu(self) -> Value:
+        """max(0, x); local derivative 1 for x > 0, else 0 (the usual choice at 0)."""
+        return _node("relu", max(self.data, 0.0), (self,), (1.0 if self.data > 0 else 0.0,))
+
+    def backward(self) -> None:
+        """Set ``self.grad = 1`` and add d(self)/d(node) to ``grad`` of every node below.
+
+        Gradients accumulate: calling ``backward()`` again adds the same gradients a
+        second time (like PyTorch), so call ``zero_grad()`` between passes. Each pass
+        propagates only its own contribution, so two passes give exactly twice one.
+        """
+        upstream = {self: 1.0}  # this pass's d(self)/d(node), kept apart from older grads
+        for node in reversed(topological_order(self)):
+            g = upstream.pop(node, 0.0)
+            if node is self:
+                node.grad = 1.0
+            else:
+                node.grad += g
+            for parent, local in zip(node.parents, node.local_grads):
+                upstream[parent] = upstream.get(parent, 0.0) + local * g
+
+    def zero_grad(self) -> None:
+        """Reset ``grad`` to 0 on this node and every node it was computed from."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every Value ``root`` depends on (and ``root``), each once, parents before children.
+
+    Leaves come first and ``root`` last. The depth-first search keeps an explicit
+    stack instead of recursing, so graphs far deeper than Python's recursion limit work.
+    """
+    if not isinstance(root, Value):
+        raise CourseError(f"expected a Value, got {type(root).__name__}: {root!r}")
+    order, seen = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            # Reversed so the first parent is visited first: leaves come out in reading order.
+            stack.extend((p, False) for p in reversed(node.parents) if p not in seen)
+    return order
+
+
+# Drawing geometry in data units; _INCH inches per unit keeps text at ~9 pt.
+_COL, _ROW, _BOX_W, _BOX_H, _RADIUS, _INCH = 3.6, 1.5, 2.0, 1.1, 0.34, 0.6
+_SYMBOLS = {"*": "\u00d7", "/": "\u00f7", "-": "\u2212", "neg": "\u2212x", "sigmoid": "\u03c3"}
+
+
+def _layout(order: list[Value]) -> dict:
+    """(column, y) of each Value: column = longest path from a leaf, rows spread apart."""
+    depth: dict[Value, int] = {}
+    for v in order:
+        depth[v] = 1 + max((depth[p] for p in v.parents), default=-1)
+    columns: dict[int, list[Value]] = {}
+    for v in order:
+        columns.setdefault(depth[v], []).append(v)
+    y: dict[Value, float] = {}
+    for d in sorted(columns):
+        col = columns[d]
+        # Aim each node at the mean height of its inputs (few crossings), then push
+        # neighbours at least one row apart and re-centre on the aims.
+        wish = [-i * _ROW if d == 0 else sum(y[p] for p in v.parents) / len(v.parents) for i, v in enumerate(col)]
+        placed, prev = {}, math.inf
+        for i in sorted(range(len(col)), key=lambda i: -wish[i]):
+            prev = placed[i] = min(wish[i], prev - _ROW)
+        shift = (sum(wish) - sum(placed.values())) / len(col)
+        for i, v in enumerate(col):
+            y[v] = placed[i] + shift
+    return {v: (depth[v] * _COL, y[v]) for v in order}
+
+
+def draw_graph(root: Value, ax=None, show_grad: bool = True):
+    """Draw the computational graph of ``root`` with matplotlib and return the Axes.
+
+    Each Value is a rounded box (label, data and, if ``show_grad``, grad to 4
+    significant digits); each operation is a circle between its inputs and its output;
+    arrows point forward. Columns are depths (longest path from a leaf). With
+    ``ax=None`` a new figure sized to the graph is made; otherwise text is scaled to ``ax``.
+    """
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+    order = topological_order(root)
+    pos = _layout(order)
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    x0, x1 = min(xs) - _BOX_W / 2 - 0.3, max(xs) + _BOX_W / 2 + 0.3
+    y0, y1 = min(ys) - _BOX_H / 2 - 0.3, max(ys) + _BOX_H / 2 + 0.3
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        # Capped so a big graph still fits a screen; the font then shrinks with it.
+        size = (min(20.0, (x1 - x0) * _INCH), min(14.0, (y1 - y0) * _INCH))
+        fig, ax = plt.subplots(figsize=size)
+        fig.subplots_adjust(0, 0, 1, 1)
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    inch_per_unit = min(box.width * fig_w / (x1 - x0), box.height * fig_h / (y1 - y0))
+    font = max(4.0, min(12.0, 9.0 * inch_per_unit / _INCH))
+
+    boxes = {}
+    for v, (x, y) in pos.items():
+        colour = "#ffe2b8" if v is root else ("#dcebfa" if not v.parents else "#f4f4f4")
+        pad = 0.12
+        boxes[v] = FancyBboxPatch((x - _BOX_W / 2 + pad, y - _BOX_H / 2 + pad), _BOX_W - 2 * pad, _BOX_H - 2 * pad,
+                                  boxstyle=f"round,pad={pad}", fc=colour, ec="#555555", lw=1, zorder=2, gid="value")
+        ax.add_patch(boxes[v])
+        lines = ([v.label] if v.label else []) + [f"data {v.data:.4g}"] + ([f"grad {v.grad:.4g}"] if show_grad else [])
+        ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=font, zorder=3, family="monospace")
+
+    def arrow(a, b, patch_a, patch_b, rad=0.0):
+        ax.add_patch(FancyArrowPatch(a, b, patchA=patch_a, patchB=patch_b, arrowstyle="-|>", color="#444444",
+                                     mutation_scale=font * 1.3, lw=1, shrinkA=1, shrinkB=1, zorder=1,
+                                     connectionstyle=f"arc3,rad={rad}"))
+
+    for v in order:
+        if not v.parents:
+            continue
+        x, y = pos[v]
+        centre = (x - _COL / 2, y)
+        circle = Circle(centre, _RADIUS, fc="white", ec="#555555", lw=1, zorder=2, gid="op")
+        ax.add_patch(circle)
+        symbol = _SYMBOLS.get(v.op, v.op)
+        ax.text(*centre, symbol, ha="center", va="center", fontsize=font * (1.2 if len(symbol) <= 2 else 0.8), zorder=3)
+        arrow(centre, (x, y), circle, boxes[v])
+        for i, p in enumerate(v.parents):
+            repeats = v.parents[:i].count(p)  # a + a: bend the second arrow so both show
+            arrow(pos[p], centre, boxes[p], circle, rad=0.35 * repeats)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax

@@ -1,0 +1,127 @@
+"""Mini-batch stochastic gradient descent, with a history and a divergence alarm.
+
+Each epoch shuffles the samples, cuts them into batches, and for every batch
+runs forward, backward and one gradient-descent step. Full-batch descent is
+``batch_size=None``; pure SGD is ``batch_size=1``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .validation import CourseError
+
+
+class DivergenceError(CourseError, ArithmeticError):
+    """Training blew up: the loss became infinite or NaN, or grew enormously."""
+
+
+@dataclass
+class History:
+    """Per-epoch record of a training run; every list has one entry per epoch.
+
+    ``loss`` and ``accuracy`` are averaged over the epoch's batches (measured as
+    training went); ``val_loss`` and ``val_accuracy`` are measured on the
+    validation data after each epoch, and stay empty without it.
+    """
+
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs were completed."""
+        return len(self.loss)
+
+
+def _batch_accuracy(output: np.ndarray, Y: np.ndarray, net) -> int:
+    """How many rows of the batch the net got right. output, Y: (n, n_out)."""
+    if output.shape[1] > 1:
+        return int(np.count_nonzero(output.argmax(axis=1) == Y.argmax(axis=1)))
+    threshold = 0.0 if net.output_activation.name == "tanh" else 0.5
+    return int(np.count_nonzero((output[:, 0] > threshold) == (Y[:, 0] > threshold)))
+
+
+def train(
+    net,
+    X,
+    Y,
+    *,
+    epochs: int = 10,
+    batch_size: int | None = 32,
+    learning_rate: float = 0.1,
+    seed: int | None = 0,
+    validation: tuple | None = None,
+    callback=None,
+    divergence_factor: float = 1e4,
+) -> History:
+    """Train ``net`` in place by mini-batch gradient descent; return its ``History``.
+
+    Parameters
+    ----------
+    net : a ``course_lib.MLP``.
+    X : (n_samples, sizes[0]) inputs.  Y : targets, as ``MLP.backward`` takes them.
+    epochs : passes over the data.  batch_size : samples per step (None: all).
+    learning_rate : the step size eta in ``w <- w - eta dL/dw``.
+    seed : seed of the shuffling.
+    validation : optional ``(X_val, Y_val)`` measured after each epoch.
+    callback : optional ``callback(epoch, history, net)`` called after each epoch
+        (epoch counts from 1); returning ``False`` stops training early.
+    divergence_factor : stop when a batch loss exceeds this multiple of the first one.
+
+    Raises ``DivergenceError`` (with the epoch, batch and a suggestion) when the loss
+    becomes NaN or infinite or explodes, instead of carrying on with NaN weights.
+    """
+    if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise CourseError(f"epochs must be a whole number >= 0, got {epochs!r}")
+    if not np.isfinite(learning_rate) or learning_rate <= 0:
+        raise CourseError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    net.check_parameters()
+    X, _ = net._inputs(X)
+    Y = net.targets(Y, X.shape[0])
+    n = X.shape[0]
+    if batch_size is None:
+        batch_size = n
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise CourseError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+    if validation is not None:
+        X_val, _ = net._inputs(validation[0])
+        Y_val = net.targets(validation[1], X_val.shape[0])
+
+    rng = np.random.default_rng(seed)
+    history = History()
+    first_loss = None
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)
+        loss_sum, correct = 0.0, 0
+        for batch, start in enumerate(range(0, n, batch_size), start=1):
+            index = order[start : start + batch_size]
+            Xb, Yb = X[index], Y[index]
+            # Overflow on the way to divergence is expected; it is reported below, in words.
+            with np.errstate(all="ignore"):
+                grads = net._backward(Xb, Yb)
+            loss = grads.loss
+            if first_loss is None:
+                first_loss = max(abs(loss), 1e-12)
+            if not np.isfinite(loss) or abs(loss) > divergence_factor * first_loss:
+                what = "became NaN or infinite" if not np.isfinite(loss) else f"grew to {loss:.3g}"
+                raise DivergenceError(
+                    f"training diverged at epoch {epoch}, batch {batch}: the loss {what} "
+                    f"(it started at {first_loss:.3g}) with learning_rate={learning_rate:g}. "
+                    f"Try a smaller learning rate, e.g. {learning_rate / 10:g}."
+                )
+            net._step(grads, learning_rate)
+            loss_sum += loss * len(index)
+            correct += _batch_accuracy(grads.trace.activations[-1], Yb, net)
+        history.loss.append(loss_sum / n)
+        history.accuracy.append(correct / n)
+        if validation is not None:
+            trace = net._trace(X_val)
+            history.val_loss.append(net._loss(trace, Y_val))
+            history.val_accuracy.append(_batch_accuracy(trace.activations[-1], Y_val, net) / X_val.shape[0])
+        if callback is not None and callback(epoch, history, net) is False:
+            break
+    return history

@@ -1,0 +1,141 @@
+"""Build the course's notebooks from their readable sources, and check they agree.
+
+Every lesson is written as a jupytext percent-format script in ``notebooks/src``
+(reviewable diffs, no hand-edited JSON). This module turns each script into a
+notebook, fills in the slideshow metadata the lecture mode needs, executes it
+top to bottom in a fresh kernel and writes the ``.ipynb`` with its outputs::
+
+    python -m course_tools.notebooks            # rebuild and execute every lesson
+    python -m course_tools.notebooks 03 05      # only lessons whose name starts so
+    python -m course_tools.notebooks --check    # report sources and notebooks out of step
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "notebooks"
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# Metadata a source may carry into its notebook; anything else jupytext adds is dropped.
+KEPT_CELL_METADATA = ("slideshow", "tags", "nbgrader", "deletable", "editable")
+KEPT_NOTEBOOK_METADATA = ("course_exercise",)  # which exercise a notebook is, for the grader
+
+
+def default_slide_type(cell) -> str:
+    """Headings open slides ('#'/'##') and subslides ('###'); everything else continues."""
+    if cell.cell_type == "markdown":
+        first = cell.source.lstrip().split("\n", 1)[0]
+        if first.startswith(("# ", "## ")):
+            return "slide"
+        if first.startswith("### "):
+            return "subslide"
+    return "-"
+
+
+def read_source(path: Path) -> nbformat.NotebookNode:
+    """Read a percent-format script as an (unexecuted) notebook with the course's metadata."""
+    nb = jupytext.read(path, fmt="py:percent")
+    for index, cell in enumerate(nb.cells):
+        metadata = {key: cell.metadata[key] for key in KEPT_CELL_METADATA if key in cell.metadata}
+        slideshow = dict(metadata.get("slideshow", {}))
+        slideshow.setdefault("slide_type", default_slide_type(cell))
+        if slideshow["slide_type"] not in SLIDE_TYPES:
+            raise ValueError(f"{path.name}: cell {index} has slide_type {slideshow['slide_type']!r}; valid: {SLIDE_TYPES}")
+        metadata["slideshow"] = slideshow
+        cell.metadata = nbformat.from_dict(metadata)
+        # Stable ids keep regenerated notebooks' diffs to what really changed.
+        cell.id = f"cell-{index:03d}"
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    kept = {key: nb.metadata[key] for key in KEPT_NOTEBOOK_METADATA if key in nb.metadata}
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}, **kept})
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    return nb
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbformat.NotebookNode:
+    """Run every cell of ``nb`` in order in a fresh kernel started in ``cwd``; return it."""
+    env_backend = os.environ.pop("MPLBACKEND", None)  # the kernel must use its inline backend
+    try:
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd)}},
+            record_timing=False,
+        )
+        client.execute()
+    finally:
+        if env_backend is not None:
+            os.environ["MPLBACKEND"] = env_backend
+    nb.metadata["language_info"] = {"name": "python"}  # drop the version: it varies by machine
+    return nb
+
+
+def build(source: Path, target: Path) -> float:
+    """Build ``target`` (.ipynb) from ``source`` (.py), executed; return the seconds it took."""
+    start = time.perf_counter()
+    nb = execute(read_source(source), cwd=target.parent)
+    nbformat.write(nb, target)
+    return time.perf_counter() - start
+
+
+def comparable(nb: nbformat.NotebookNode) -> list:
+    """The parts of a notebook a source determines: each cell's type, source and metadata."""
+    kept = {key: nb.metadata.get(key) for key in KEPT_NOTEBOOK_METADATA}
+    return [("notebook", "", kept)] + [(cell.cell_type, cell.source, dict(cell.metadata)) for cell in nb.cells]
+
+
+def differences(source: Path, target: Path) -> list[str]:
+    """Why ``target`` does not match ``source`` (empty when they agree)."""
+    if not target.exists():
+        return [f"{target.name} is missing: build it from {source.name}"]
+    want = comparable(read_source(source))
+    have = comparable(nbformat.read(target, as_version=4))
+    if len(want) != len(have):
+        return [f"{target.name} has {len(have)} cells but {source.name} makes {len(want)}"]
+    problems = []
+    for index, (w, h) in enumerate(zip(want, have)):
+        for part, a, b in zip(("type", "source", "metadata"), w, h):
+            if a != b:
+                problems.append(f"{target.name} cell {index}: {part} differs from {source.name}")
+    return problems
+
+
+def sources(folder: Path = LESSONS, prefixes=()) -> list[Path]:
+    """The percent-format sources in ``folder/src``, in course order, filtered by name prefixes."""
+    found = sorted((folder / "src").glob("*.py"))
+    return [path for path in found if not prefixes or path.stem.startswith(tuple(prefixes))]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("prefixes", nargs="*", help="only sources whose name starts with one of these")
+    parser.add_argument("--check", action="store_true", help="compare sources and notebooks, build nothing")
+    parser.add_argument("--folder", type=Path, default=LESSONS, help="folder holding src/ (default notebooks/)")
+    args = parser.parse_args(argv)
+    paths = sources(args.folder, args.prefixes)
+    if not paths:
+        print(f"no sources found in {args.folder / 'src'} matching {args.prefixes}", file=sys.stderr)
+        return 2
+    if args.check:
+        problems = [p for path in paths for p in differences(path, args.folder / f"{path.stem}.ipynb")]
+        print("\n".join(problems) or f"{len(paths)} notebooks agree with their sources")
+        return 1 if problems else 0
+    for path in paths:
+        seconds = build(path, args.folder / f"{path.stem}.ipynb")
+        print(f"built {path.stem}.ipynb in {seconds:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
