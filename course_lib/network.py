@@ -154,7 +154,7 @@ class MLP:
 
     def copy(self) -> "MLP":
         """An independent network with the same settings and parameter values."""
-        twin = object.__new__(MLP)
+        twin = object.__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin.weights = [W.copy() for W in self.weights]
         twin.biases = [b.copy() for b in self.biases]
@@ -207,11 +207,12 @@ class MLP:
             Y = np.zeros((n_samples, n_out), dtype=self.dtype)
             Y[np.arange(n_samples), labels] = 1
             return Y
+        given = Y.shape
         if Y.ndim == 1 and n_out == 1:
             Y = Y[:, None]
         if Y.shape != (n_samples, n_out):
             raise ShapeError(
-                f"Y has shape {Y.shape}, expected ({n_samples}, {n_out}): one row per sample of X "
+                f"Y has shape {given}, expected ({n_samples}, {n_out}): one row per sample of X "
                 f"and one column per output unit"
             )
         return Y.astype(self.dtype, copy=False)

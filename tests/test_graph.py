@@ -281,26 +281,51 @@ def test_draw_graph_into_given_axes_without_grad():
     fig.canvas.draw()
 
 
-def test_draw_graph_of_forty_nodes_has_no_overlapping_boxes():
-    leaves = [Value(t, f"p{i}") for i, t in enumerate([0.5, -1.2, 0.3, -0.7, 0.9, 0.2, 0.1, -0.4, 1.1, -0.6, 0.05])]
-    loss = network_2_2_1(*leaves)
+def network_graph(samples):
+    """The 2-2-1 network's squared error summed over ``samples`` (x1, x2, target), sharing weights."""
+    weights = [Value(t, name) for t, name in zip([0.3, -0.7, 0.9, 0.2, 0.1, -0.4, 1.1, -0.6, 0.05],
+                                                  "a11 a12 a21 a22 b1 b2 v1 v2 c".split())]
+    loss = sum(network_2_2_1(Value(x1), Value(x2), *weights, target=t) for x1, x2, t in samples)
     loss.backward()
-    n_values = len(topological_order(loss))
-    assert 30 <= n_values <= 45
+    return loss
+
+
+@pytest.mark.parametrize("samples", [[(0.5, -1.2, 0.25)], [(0.5, -1.2, 0.25), (1.0, 0.3, 0.9)]], ids=["31 nodes", "52 nodes"])
+def test_draw_graph_of_a_network_keeps_boxes_apart(samples):
+    loss = network_graph(samples)
+    values = topological_order(loss)
     ax = draw_graph(loss)
     try:
         boxes = [p.get_bbox() for p in ax.patches if p.get_gid() == "value"]
         circles = [p for p in ax.patches if p.get_gid() == "op"]
-        assert len(boxes) == n_values and len(value_texts(ax)) == n_values
-        assert len(circles) == sum(1 for v in topological_order(loss) if v.parents)
+        assert len(boxes) == len(values) and len(value_texts(ax)) == len(values)
+        assert len(circles) == sum(1 for v in values if v.parents)
         for i, a in enumerate(boxes):
             for b in boxes[i + 1:]:
                 assert not a.overlaps(b), f"boxes {a} and {b} overlap"
         for c in circles:
             cx, cy = c.center
             assert not any(b.x0 - c.radius < cx < b.x1 + c.radius and b.y0 - c.radius < cy < b.y1 + c.radius for b in boxes)
+        # Edges spanning several columns bend between boxes instead of running behind them.
+        for line in ax.lines:
+            for px, py in line.get_xydata()[1:]:
+                assert not any(b.x0 <= px <= b.x1 and b.y0 <= py <= b.y1 for b in boxes)
         width, height = ax.figure.get_size_inches()
-        assert width > 8 and height > 4
+        assert 8 < width <= 20.001 and 2 < height <= 14.001
+        ax.figure.canvas.draw()
+    finally:
+        plt.close(ax.figure)
+
+
+def test_draw_graph_shows_reused_nodes_and_long_edges():
+    a = Value(3.0, "a")
+    out = a * a + a
+    out.backward()
+    ax = draw_graph(out)
+    try:
+        assert len(value_texts(ax)) == 3
+        assert any("grad 7" in t for t in value_texts(ax))  # d(a*a + a)/da = 2a + 1
+        assert len(ax.lines) == 1  # a -> '+' skips a column, so it is routed with a bend
         ax.figure.canvas.draw()
     finally:
         plt.close(ax.figure)
