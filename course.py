@@ -41,6 +41,9 @@ def ensure_environment(extras: str) -> Path:
         print(f"Installing the course and its dependencies ({extras}) ...", flush=True)
         run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
         run([python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"])
+        # Matplotlib builds its font cache on first import and says so on stderr;
+        # do it now, so that message never lands in a notebook's outputs.
+        run([python, "-c", "import matplotlib.font_manager"])
         stamp.touch()
     return python
 
