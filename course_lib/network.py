@@ -296,6 +296,9 @@ class MLP:
         self._step(grads, learning_rate)
 
     def _step(self, grads: Gradients, learning_rate: float) -> None:
+        # A numpy float64 rate (e.g. from np.logspace) would make every float32 product
+        # float64 first; a Python float takes the array's dtype.
+        learning_rate = float(learning_rate)
         for W, g in zip(self.weights, grads.weights):
             W -= learning_rate * g
         for b, g in zip(self.biases, grads.biases):
