@@ -87,7 +87,8 @@ class BinaryCrossEntropy(Loss):
 
     def gradient(self, P, Y):
         P, Y = self._check(P, Y)
-        eps = _EPS
+        # In float32, 1 - 1e-12 rounds to 1: keep at least one float step away from 0 and 1.
+        eps = max(_EPS, float(np.finfo(np.result_type(P, np.float32)).eps))
         P = np.clip(P, eps, 1 - eps)
         return (P - Y) / (P * (1 - P)) / Y.size
 

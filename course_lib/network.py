@@ -193,11 +193,14 @@ class MLP:
     def targets(self, Y, n_samples: int) -> np.ndarray:
         """Y as a (n_samples, n_out) array of the net's dtype.
 
-        Accepts (n_samples, n_out); (n_samples,) for a single output unit; and, for
-        several outputs, (n_samples,) integer class labels, turned into one-hot rows.
+        Accepts (n_samples, n_out); (n_samples,) for a single output unit; (n_out,) for
+        a single sample; and, for several outputs, (n_samples,) integer class labels,
+        turned into one-hot rows.
         """
         Y = as_array(Y, "Y")
         n_out = self.sizes[-1]
+        if Y.ndim == 1 and n_samples == 1 and Y.shape[0] == n_out > 1:
+            Y = Y[None, :]  # the targets of a single sample given as a flat row
         if Y.ndim == 1 and n_out > 1 and Y.shape[0] == n_samples:
             if Y.dtype.kind not in "iu" and not np.all(np.mod(Y, 1) == 0):
                 raise CourseError("a 1-D Y for several outputs must hold whole-number class labels")

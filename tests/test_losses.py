@@ -84,3 +84,11 @@ def test_shape_mismatch_names_both_shapes():
 def test_unknown_loss_lists_the_valid_names():
     with pytest.raises(UnknownNameError, match="'mse', 'binary_cross_entropy', 'cross_entropy'"):
         get_loss("crossentropy")
+
+
+def test_binary_cross_entropy_gradient_at_exact_0_and_1_in_float32():
+    P = np.array([[1.0], [0.0]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        grad = get_loss("binary_cross_entropy").gradient(P, P.copy())
+    assert np.all(np.isfinite(grad))

@@ -237,3 +237,12 @@ def test_no_warnings_at_extreme_inputs():
             grads = net.backward(X, [0, 1])
     assert np.isfinite(loss)
     assert all(np.all(np.isfinite(g)) for g in grads.parameters())
+
+
+def test_a_single_sample_may_be_given_flat():
+    net = MLP([2, 3, 2], "sigmoid", "sigmoid", "mse", seed=0)
+    x, t = np.array([0.05, 0.10]), np.array([0.01, 0.99])
+    assert net.loss(x, t) == net.loss(x[None, :], t[None, :])
+    flat, batch = net.backward(x, t), net.backward(x[None, :], t[None, :])
+    for a, b in zip(flat.parameters(), batch.parameters()):
+        np.testing.assert_array_equal(a, b)

@@ -1,0 +1,17 @@
+"""The lessons' interactive widgets; each function builds and returns one.
+
+- ``neuron_explorer``: a neuron's weights, bias and activation (lesson 01)
+- ``loss_explorer``: predicted probability against MSE and cross-entropy (lesson 02)
+- ``learning_rate_explorer``: gradient descent's learning rate (lesson 03)
+- ``backprop_stepper``: one training step, node by node (lesson 05)
+
+Every widget is a ``base.LessonWidget``: controls in ``.controls``, the picture in
+``.figure`` (shown through ``.image``), numbers in ``.readout``.
+"""
+from .base import LessonWidget
+from .descent import learning_rate_explorer
+from .loss import loss_explorer
+from .neuron import neuron_explorer
+from .stepper import backprop_stepper
+
+__all__ = ["LessonWidget", "backprop_stepper", "learning_rate_explorer", "loss_explorer", "neuron_explorer"]

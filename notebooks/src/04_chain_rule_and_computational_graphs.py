@@ -1,0 +1,443 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 4. The chain rule and computational graphs
+#
+# Gradient descent (lesson 3) needs the derivative of the loss with respect to every weight.
+# A network is a long chain of simple functions, and the chain rule turns that chain into
+# derivatives. A *computational graph* makes the chain visible: values flow forward along
+# its edges, derivatives flow backward. That backward flow is back-propagation.
+#
+# **Learning objectives.** After this lesson you can
+#
+# - explain a derivative as a rate of change and estimate one numerically with a centred
+#   difference, choosing a step $h$ that is neither too large nor too small;
+# - apply the chain rule, and run it edge by edge backward through a computational graph;
+# - use the course's `Value` type to build graphs of a neuron and a small network, and check
+#   their gradients against numerical ones;
+# - explain why one backward pass gives *all* the derivatives, where numerical differences
+#   need a pass per parameter.
+#
+# **Prerequisites.** Lesson 3 (gradient descent). Derivatives of $x^2$, $\sin x$ and
+# $\tanh x$ from school calculus help, but each one used is stated.
+#
+# **Estimated time:** 50 minutes.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_lib import Value, draw_graph, numerical_gradient, relative_error
+from course_lib.graph import topological_order
+
+# %% [markdown]
+# ## Derivatives are rates of change
+#
+# The derivative $f'(x)$ says how fast $f$ changes when $x$ changes: nudge $x$ by a small
+# $h$ and $f$ moves by about $f'(x)\,h$. It is the limit of the slope of a secant line,
+#
+# $$ f'(x) = \lim_{h \to 0} \frac{f(x + h) - f(x)}{h} . $$
+#
+# For $f(x) = x^2$ at $x = 3$ the derivative is $2x = 6$. **Predict** the secant slopes for
+# $h = 1, 0.1, 0.01, 0.001$ before running.
+
+# %% tags=["worked:secant"]
+def f(x):
+    return x**2
+
+
+for h in (1, 0.1, 0.01, 0.001):
+    print(f"h = {h:<6} slope of the secant = {(f(3 + h) - f(3)) / h:.6f}")
+
+# %% [markdown]
+# The slopes are $6 + h$ (expand $(3 + h)^2$ to see why), closing in on 6 as $h$ shrinks.
+# The tangent line at $x = 3$ is the limit of the secants:
+
+# %%
+xs = np.linspace(0.5, 4.6, 200)
+fig, ax = plt.subplots(figsize=(5.6, 3.6))
+ax.plot(xs, f(xs), color="black", label="$f(x) = x^2$")
+for h, shade in ((1, "0.75"), (0.5, "0.55")):
+    slope = (f(3 + h) - f(3)) / h
+    ax.plot(xs, f(3) + slope * (xs - 3), color=shade, ls="--", label=f"secant, h = {h}: slope {slope:g}")
+ax.plot(xs, f(3) + 6 * (xs - 3), color="tab:red", label="tangent: slope 6")
+ax.plot([3], [9], "o", color="tab:red")
+ax.set_ylim(-2, 22)
+ax.set_xlabel("$x$")
+ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# ## Numerical derivatives: the centred difference
+#
+# The *centred* difference looks both ways,
+#
+# $$ f'(x) \approx \frac{f(x + h) - f(x - h)}{2h}, $$
+#
+# and is far more accurate than the one-sided (forward) difference above: its error shrinks
+# like $h^2$ instead of $h$. `course_lib.numerical_gradient(f, x, h)` computes it for every
+# entry of an array `x`. Try it on $\sin$ at $x = 1$, whose exact derivative is $\cos 1$:
+
+# %% tags=["worked:centred"]
+def sine(x):
+    return np.sin(x[0])
+
+
+exact = math.cos(1.0)
+print(f"exact derivative cos(1) = {exact:.12f}")
+for h in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12):
+    estimate = numerical_gradient(sine, np.array([1.0]), h=h)[0]
+    print(f"h = {h:.0e}   centred difference = {estimate:.12f}   error = {abs(estimate - exact):.2e}")
+
+# %% [markdown]
+# The error falls a hundredfold for every tenfold smaller $h$ (the $h^2$ law) until about
+# $h = 10^{-5}$, and then *grows* again. The culprit is round-off: a float carries about 16
+# significant digits, so $f(x+h)$ and $f(x-h)$ each have an error near $10^{-16}$, and dividing
+# their difference by a tiny $2h$ magnifies it. On a log-log plot the two effects make a V:
+
+# %%
+hs = np.geomspace(1e-13, 1e-1, 61)
+centred = [abs(numerical_gradient(sine, np.array([1.0]), h=h)[0] - exact) for h in hs]
+forward = [abs((math.sin(1 + h) - math.sin(1)) / h - exact) for h in hs]
+fig, ax = plt.subplots(figsize=(6, 3.8))
+ax.loglog(hs, forward, ".-", label="forward difference: error ~ $h$")
+ax.loglog(hs, centred, ".-", label="centred difference: error ~ $h^2$")
+ax.set_xlabel("step $h$")
+ax.set_ylabel("|estimate − cos(1)|")
+ax.set_title("Too large h: truncation error. Too small h: round-off.", fontsize=10)
+ax.legend(fontsize=8)
+ax.grid(alpha=0.3, which="major")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# In practice $h$ between $10^{-4}$ and $10^{-6}$ works well for centred differences in double
+# precision (`numerical_gradient` uses $10^{-5}$ by default). Numerical derivatives are slow
+# (as we will count at the end) but need nothing except the function itself, which makes them
+# the perfect *check* for derivatives computed any other way.
+
+# %% [markdown]
+# ### Optional: where $h$ and $h^2$ come from
+#
+# Taylor's theorem gives $f(x \pm h) = f(x) \pm h f'(x) + \tfrac{h^2}{2} f''(x) \pm \tfrac{h^3}{6}
+# f'''(x) + \dots$. The forward difference is then $f'(x) + \tfrac{h}{2} f''(x) + \dots$: an error
+# proportional to $h$. In the centred difference the $h^2$ terms cancel, leaving
+# $f'(x) + \tfrac{h^2}{6} f'''(x) + \dots$. With round-off $\varepsilon \approx 10^{-16}$ per
+# evaluation, the total error is about $\tfrac{h^2}{6}|f'''| + \varepsilon / h$, smallest near
+# $h \approx \varepsilon^{1/3} \approx 5 \times 10^{-6}$, which matches the bottom of the V.
+
+# %% [markdown]
+# ## The chain rule
+#
+# A network is functions inside functions: the loss of the output of an activation of a
+# weighted sum. If $q$ depends on $z$ and $z$ depends on $x$, a nudge to $x$ moves $z$ by
+# $\tfrac{\mathrm{d}z}{\mathrm{d}x}$ times as much, and that moves $q$ by
+# $\tfrac{\mathrm{d}q}{\mathrm{d}z}$ times *that*. Rates multiply:
+#
+# $$ \frac{\mathrm{d}q}{\mathrm{d}x} = \frac{\mathrm{d}q}{\mathrm{d}z} \cdot \frac{\mathrm{d}z}{\mathrm{d}x} . $$
+#
+# Example: $q = \sin(z)$ with $z = x^2$, so $\tfrac{\mathrm{d}q}{\mathrm{d}x} = \cos(x^2) \cdot 2x$.
+# Check it at $x = 1.5$ against a centred difference:
+
+# %% tags=["worked:chain-rule"]
+x0 = 1.5
+chain_rule = math.cos(x0**2) * 2 * x0  # dq/dz * dz/dx
+numeric = numerical_gradient(lambda x: np.sin(x[0] ** 2), np.array([x0]))[0]
+print(f"chain rule: cos(x^2) * 2x = {chain_rule:.10f}")
+print(f"numerical:                  {numeric:.10f}")
+print(f"relative error: {relative_error(chain_rule, numeric):.1e}")
+
+# %% [markdown]
+# ## Computational graphs
+#
+# A computational graph draws a calculation as boxes (values) and circles (operations), with
+# arrows showing which values feed which operation. Take the smallest interesting example:
+#
+# $$ z = x + y, \qquad q = 2z . $$
+#
+# The course's `Value` type builds the graph as it computes: every `+`, `*`, `tanh`, ...
+# on `Value`s makes a new `Value` that remembers its inputs. `draw_graph` draws it.
+
+# %% tags=["worked:graph-forward"]
+x = Value(1.5, label="x")
+y = Value(2.5, label="y")
+z = x + y
+z.label = "z"
+q = 2 * z
+q.label = "q"
+print(f"forward: x = {x.data}, y = {y.data}, z = x + y = {z.data}, q = 2z = {q.data}")
+draw_graph(q, show_grad=False)
+plt.show()
+
+# %% [markdown]
+# Data flows forward, left to right. The constant 2 became a box of its own: to the graph it
+# is just another input.
+
+# %% [markdown]
+# ### Backward, edge by edge
+#
+# Now the derivatives flow right to left. Start at the output with
+# $\tfrac{\mathrm{d}q}{\mathrm{d}q} = 1$. Each operation knows its *local* derivatives, the
+# derivative of its output with respect to each input: for $q = 2z$ it is
+# $\tfrac{\mathrm{d}q}{\mathrm{d}z} = 2$; for $z = x + y$ it is
+# $\tfrac{\mathrm{d}z}{\mathrm{d}x} = \tfrac{\mathrm{d}z}{\mathrm{d}y} = 1$. Crossing an edge
+# backward multiplies by the local derivative: that is the chain rule. **Predict** $\tfrac{\mathrm{d}q}{\mathrm{d}x}$ first.
+
+# %% tags=["worked:graph-backward"]
+print(f"local derivatives stored in the graph: q by its inputs (2, z): {q.local_grads}; "
+      f"z by (x, y): {z.local_grads}")
+dq_dq = 1.0
+dq_dz = dq_dq * 2.0      # edge q <- z: local derivative dq/dz = 2
+dq_dx = dq_dz * 1.0      # edge z <- x: local derivative dz/dx = 1
+dq_dy = dq_dz * 1.0      # edge z <- y: local derivative dz/dy = 1
+print(f"by hand:     dq/dz = {dq_dz}, dq/dx = dq/dz * dz/dx = {dq_dx}, dq/dy = {dq_dy}")
+q.backward()
+print(f"q.backward(): z.grad = {z.grad}, x.grad = {x.grad}, y.grad = {y.grad}")
+
+# %% [markdown]
+# `backward()` does exactly this: it visits the nodes from the output back to the inputs and
+# multiplies along every edge, adding up where several paths meet. Every box now shows its
+# `grad`, the derivative of $q$ with respect to that value:
+
+# %%
+draw_graph(q)
+plt.show()
+
+# %% [markdown]
+# Read the result as rates: raising $x$ by 0.001 raises $q$ by 0.002. **Try it:** change
+# `q = 2 * z` to `q = z * z` above and predict the new gradients before re-running (you should
+# get $2z = 8$ for both $x$ and $y$).
+
+# %% [markdown]
+# ## A single neuron as a graph
+#
+# A neuron computes $a = \tanh(w_1 x_1 + w_2 x_2 + b)$. As a graph it is two products, two
+# sums and a $\tanh$, whose local derivative is $1 - \tanh^2$. We build it from `Value`s:
+
+# %%
+def neuron(w1, w2, b, x1=2.0, x2=-1.0):
+    """The output a = tanh(w1 x1 + w2 x2 + b) as a Value; the weights are Values."""
+    z = w1 * x1 + w2 * x2 + b
+    z.label = "z"
+    return z.tanh()
+
+
+weights = [Value(-0.5, label="w1"), Value(0.8, label="w2"), Value(0.3, label="b")]
+a = neuron(*weights)
+a.label = "a"
+a.backward()
+draw_graph(a)
+plt.show()
+
+# %% [markdown]
+# Is every gradient right? Compare with centred differences: `numerical_gradient` nudges each
+# weight in turn and re-runs the neuron on plain numbers. The *relative* error compares the
+# two whatever their size; below about $10^{-7}$ means they agree.
+
+# %% tags=["worked:neuron"]
+analytic = np.array([w.grad for w in weights])
+numeric = numerical_gradient(lambda p: neuron(*[Value(v) for v in p]).data, np.array([-0.5, 0.8, 0.3]))
+print(f"a = {a.data:.10f}")
+print("backward  da/d(w1, w2, b) =", np.array2string(analytic, precision=10, floatmode="fixed"))
+print("numerical da/d(w1, w2, b) =", np.array2string(numeric, precision=10, floatmode="fixed"))
+error = relative_error(analytic, numeric)
+print(f"relative error {error:.1e}")
+assert error < 1e-7, "backward and numerical gradients disagree"
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Note the pattern, which lesson 5 builds on: $\partial a / \partial w_1 = (1 - a^2)\, x_1$,
+# the derivative of the activation times the input the weight multiplies.
+
+# %% [markdown]
+# ## A tiny network
+#
+# Two inputs, two $\tanh$ hidden units, one sigmoid output, and the squared error against a
+# target: nine parameters in all. The same function builds wider networks, which we will need
+# at the end. Its parameters come as one list: the hidden weights row by row, the hidden
+# biases, the output weights, the output bias.
+
+# %%
+def network_loss(params, hidden=2, x=(1.0, -2.0), target=1.0):
+    """Squared error of a 2-hidden-1 network (tanh, then sigmoid) as a Value.
+
+    params: 4 * hidden + 1 Values: W1 (hidden x 2, row by row), b1 (hidden), W2 (hidden), b2.
+    """
+    W1, b1 = params[:2 * hidden], params[2 * hidden:3 * hidden]
+    W2, b2 = params[3 * hidden:4 * hidden], params[4 * hidden]
+    h = [(W1[2 * j] * x[0] + W1[2 * j + 1] * x[1] + b1[j]).tanh() for j in range(hidden)]
+    output = sum((w * h_j for w, h_j in zip(W2, h)), b2).sigmoid()
+    for j, h_j in enumerate(h):
+        h_j.label = f"h[{j}]"
+    output.label = "output"
+    return (output - target) ** 2
+
+
+names = ["W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]", "b1[0]", "b1[1]", "W2[0]", "W2[1]", "b2"]
+start = np.array([0.5, -0.3, 0.8, 0.2, 0.1, -0.1, 1.2, -0.7, 0.05])
+params = [Value(v, label=name) for v, name in zip(start, names)]
+loss = network_loss(params)
+loss.label = "loss"
+loss.backward()
+draw_graph(loss)
+plt.show()
+
+# %% [markdown]
+# Thirty-one boxes for a network with nine parameters. Each gradient still comes from
+# multiplying local derivatives along the edges back from the loss. The check:
+
+# %% tags=["worked:tiny-network"]
+analytic = np.array([p.grad for p in params])
+numeric = numerical_gradient(lambda p: network_loss([Value(v) for v in p]).data, start.copy())
+print(f"loss = {loss.data:.10f}")
+for name, g_back, g_num in zip(names, analytic, numeric):
+    print(f"{name:>8}: backward {g_back:+.10f}   numerical {g_num:+.10f}")
+error = relative_error(analytic, numeric)
+print(f"relative error {error:.1e}")
+assert error < 1e-7, "backward and numerical gradients disagree"
+
+# %% [markdown]
+# ## Why reverse mode: a million derivatives in one pass
+#
+# A network with a million parameters needs a million derivatives at every training step.
+# How much work is that?
+#
+# - **Numerically**, each parameter needs its own nudged evaluations: two full forward passes
+#   per parameter for a centred difference, $2P$ passes in all. *Forward-mode*
+#   differentiation, which carries one derivative along with the values, is exact but also
+#   needs one pass per parameter.
+# - **Reverse mode** (back-propagation) runs one forward pass, then one backward pass that
+#   crosses every edge once, and comes out with *all* $P$ derivatives.
+#
+# Let us count, not time: wrap the loss so it counts its calls, then compute the gradient both
+# ways for networks of growing width. The *work* column counts elementary operations: each
+# forward pass computes every node of the graph once, and the backward pass does one
+# multiply-add per edge.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Ask first: how many loss evaluations does a centred-difference gradient of a
+# one-million-parameter network need? (Two million.) Then run the cell and compare the columns.
+
+# %% tags=["worked:counting"]
+def count_calls(function):
+    """Wrap ``function`` so that ``wrapped.calls`` counts how often it ran."""
+    def wrapped(*args):
+        wrapped.calls += 1
+        return function(*args)
+    wrapped.calls = 0
+    return wrapped
+
+
+print(f"{'hidden':>6} {'P':>4} {'nodes':>5} | {'numerical: passes':>17} {'work':>6} | "
+      f"{'reverse: passes':>15} {'work':>4} | rel. error")
+for hidden in (2, 8, 32):
+    point = np.random.default_rng(hidden).normal(0, 0.5, 4 * hidden + 1)
+    loss_of = count_calls(lambda p: network_loss([Value(v) for v in p], hidden).data)
+    numeric = numerical_gradient(loss_of, point.copy())
+    build = count_calls(network_loss)
+    values = [Value(v) for v in point]
+    loss = build(values, hidden)  # forward pass(es) ...
+    loss.backward()               # ... and one backward pass
+    nodes = topological_order(loss)
+    edges = sum(len(node.parents) for node in nodes)  # backward does one multiply-add per edge
+    error = relative_error([v.grad for v in values], numeric)
+    print(f"{hidden:>6} {len(point):>4} {len(nodes):>5} | {loss_of.calls:>17} {loss_of.calls * len(nodes):>6} | "
+          f"{f'{build.calls} + 1':>15} {len(nodes) + edges:>4} | {error:.0e}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The numerical method's work grows like $P \times$ (size of the graph), roughly $P^2$; reverse
+# mode's grows like the size of the graph, about one forward pass plus a backward pass of
+# similar cost. With a million parameters that is two million forward passes against the
+# cost of about two. This is why every deep-learning library computes gradients by
+# back-propagation, and keeps numerical gradients for tests like the ones above.
+
+# %% [markdown]
+# ### Optional: when forward mode wins
+#
+# Reverse mode pays one backward pass *per output*; forward mode pays one pass *per input*.
+# A loss is one number depending on many parameters, so reverse mode wins by a factor of
+# about $P$. For a function with one input and many outputs (say, a simulation's whole state
+# as a function of one time step) the roles swap and forward mode is cheaper. Reverse mode
+# also has a price: it must keep every intermediate value of the forward pass until the
+# backward pass has used it, which is why training needs much more memory than prediction.
+
+# %% [markdown]
+# ## Summary
+#
+# - A derivative is a rate of change. The centred difference $\tfrac{f(x+h) - f(x-h)}{2h}$
+#   estimates it with error $\sim h^2$, until round-off takes over below about $h = 10^{-5}$.
+# - The chain rule multiplies rates: $\tfrac{\mathrm{d}q}{\mathrm{d}x} =
+#   \tfrac{\mathrm{d}q}{\mathrm{d}z}\tfrac{\mathrm{d}z}{\mathrm{d}x}$.
+# - A computational graph runs values forward; `backward()` runs derivatives back, multiplying
+#   each edge's local derivative and adding where paths meet.
+# - Gradients from `backward()` for a neuron and a small network agree with numerical ones to
+#   a relative error far below $10^{-7}$.
+# - Numerical (and forward-mode) gradients cost a pass per parameter; reverse mode gets all
+#   of them from one forward and one backward pass.
+
+# %% [markdown]
+# ## Check your understanding
+#
+# 1. For $f(x) = x^3$ at $x = 2$, what does the forward difference with $h = 0.1$ give, and
+#    what is the exact derivative?
+#
+# <details><summary>Answer</summary>
+#
+# $(2.1^3 - 8)/0.1 = (9.261 - 8)/0.1 = 12.61$; the exact derivative is $3x^2 = 12$.
+#
+# </details>
+#
+# 2. Why does the centred-difference error grow again when $h$ becomes very small?
+#
+# <details><summary>Answer</summary>
+#
+# Round-off: $f(x+h)$ and $f(x-h)$ are nearly equal, so their difference keeps few correct
+# digits, and dividing by the tiny $2h$ magnifies the error, roughly like $\varepsilon / h$.
+#
+# </details>
+#
+# 3. In the graph $z = x + y$, $q = z \cdot z$ with $x = 1$, $y = 2$, what are
+#    $\tfrac{\mathrm{d}q}{\mathrm{d}z}$ and $\tfrac{\mathrm{d}q}{\mathrm{d}x}$?
+#
+# <details><summary>Answer</summary>
+#
+# $z = 3$ and $\tfrac{\mathrm{d}q}{\mathrm{d}z} = 2z = 6$; since $\tfrac{\mathrm{d}z}{\mathrm{d}x} = 1$,
+# $\tfrac{\mathrm{d}q}{\mathrm{d}x} = 6 \cdot 1 = 6$ (and the same for $y$).
+#
+# </details>
+#
+# 4. A neuron computes $a = \tanh(w x + b)$. Write $\partial a / \partial w$ with the chain rule.
+#
+# <details><summary>Answer</summary>
+#
+# With $z = wx + b$: $\tfrac{\partial a}{\partial w} = \tfrac{\mathrm{d}a}{\mathrm{d}z}
+# \tfrac{\partial z}{\partial w} = (1 - \tanh^2 z)\, x = (1 - a^2)\, x$.
+#
+# </details>
+#
+# 5. A model has 10,000 parameters. How many loss evaluations does a centred-difference
+#    gradient need, and how many passes does back-propagation need?
+#
+# <details><summary>Answer</summary>
+#
+# $2 \times 10{,}000 = 20{,}000$ evaluations, against one forward and one backward pass.
+#
+# </details>
+
+# %% [markdown]
+# ## Exercise
+#
+# The graded exercise **`exercises/ex04_computational_graph.ipynb`** has you back-propagate
+# by hand through a small graph and a sigmoid neuron, teach a tiny autodiff class its rules,
+# and check it against numerical derivatives. Fill in the cells marked `# YOUR CODE HERE`,
+# then restart the kernel and run all cells before you hand it in.
