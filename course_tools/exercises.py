@@ -1,0 +1,119 @@
+"""Build the graded exercises from their one source of truth, and check everything agrees.
+
+Each ``solutions/src/exNN_name.py`` (solutions and hidden tests inside nbgrader's
+markers; see ``course_tools/grader/FORMAT.md``) becomes
+
+- ``solutions/exNN_name.ipynb``: executed top to bottom (every test passes), and
+- ``exercises/exNN_name.ipynb``: the student version, solutions replaced by
+  nbgrader's stub, hidden tests dropped, no outputs.
+
+::
+
+    python -m course_tools.exercises            # build every exercise
+    python -m course_tools.exercises ex02       # only exercises whose name starts so
+    python -m course_tools.exercises --check    # report what is out of step; build nothing
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+from course_tools.grader import catalog
+from course_tools.grader.source import SOLUTIONS, SourceError, read_exercise, student_notebook
+from course_tools.notebooks import ROOT, comparable, execute, read_source, sources
+
+EXERCISES = ROOT / "exercises"
+
+
+def targets(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> tuple[Path, Path]:
+    """The solution notebook and the student notebook built from ``source``."""
+    return solutions / f"{source.stem}.ipynb", exercises / f"{source.stem}.ipynb"
+
+
+def build(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> float:
+    """Check ``source``, write its executed solution notebook and its student version; return seconds."""
+    start = time.perf_counter()
+    read_exercise(source)  # refuse to build a source that breaks the format
+    solution_path, student_path = targets(source, solutions, exercises)
+    executed = execute(read_source(source), cwd=solution_path.parent)
+    nbformat.write(executed, solution_path)
+    exercises.mkdir(parents=True, exist_ok=True)
+    nbformat.write(student_notebook(read_source(source)), student_path)
+    return time.perf_counter() - start
+
+
+def _compare(want: nbformat.NotebookNode, path: Path, made_from: str) -> list[str]:
+    if not path.exists():
+        return [f"{path.name} is missing: build it from {made_from}"]
+    have_nb = nbformat.read(path, as_version=4)
+    want_cells, have_cells = comparable(want), comparable(have_nb)
+    if len(want_cells) != len(have_cells):
+        return [f"{path} has {len(have_cells) - 1} cells but {made_from} makes {len(want_cells) - 1}"]
+    problems = []
+    for index, (w, h) in enumerate(zip(want_cells, have_cells)):
+        for part, a, b in zip(("type", "source", "metadata"), w, h):
+            if a != b:
+                label = "notebook metadata" if index == 0 else f"cell {index - 1} {part}"
+                problems.append(f"{path}: {label} differs from {made_from}")
+    return problems
+
+
+def differences(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> list[str]:
+    """Why the built notebooks or the grading spec do not match ``source`` (empty when all agree)."""
+    try:
+        read_exercise(source)
+    except SourceError as exc:
+        return [str(exc)]
+    solution_path, student_path = targets(source, solutions, exercises)
+    problems = _compare(read_source(source), solution_path, source.name)
+    if not problems:
+        unexecuted = [i for i, c in enumerate(nbformat.read(solution_path, as_version=4).cells)
+                      if c.cell_type == "code" and c.execution_count is None]
+        if unexecuted:
+            problems.append(f"{solution_path}: cells {unexecuted} were not executed; rebuild it")
+    problems += _compare(student_notebook(read_source(source)), student_path, f"{source.name} (student version)")
+    if student_path.exists():
+        with_output = [i for i, c in enumerate(nbformat.read(student_path, as_version=4).cells)
+                       if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+        if with_output:
+            problems.append(f"{student_path}: cells {with_output} have outputs; student versions are unexecuted")
+    if solutions == SOLUTIONS:
+        try:
+            if catalog.load(source.stem) is None:
+                problems.append(f"{source.stem} has no grading spec course_tools/grader/specs/{source.stem}.py")
+        except (catalog.SpecError, SourceError) as exc:
+            problems.append(str(exc))
+        except Exception as exc:  # a spec that does not even import
+            problems.append(f"the grading spec of {source.stem} could not be loaded: {type(exc).__name__}: {exc}")
+    return problems
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("prefixes", nargs="*", help="only exercises whose name starts with one of these")
+    parser.add_argument("--check", action="store_true", help="compare sources, notebooks and specs; build nothing")
+    args = parser.parse_args(argv)
+    paths = sources(SOLUTIONS, args.prefixes)
+    if not paths:
+        print(f"no exercise sources in {SOLUTIONS / 'src'} matching {args.prefixes}", file=sys.stderr)
+        return 2
+    if args.check:
+        problems = [p for path in paths for p in differences(path)]
+        print("\n".join(problems) or f"{len(paths)} exercises agree with their sources")
+        return 1 if problems else 0
+    for path in paths:
+        try:
+            seconds = build(path)
+        except SourceError as exc:
+            print(f"{path.name}: {exc}", file=sys.stderr)
+            return 1
+        print(f"built solutions/{path.stem}.ipynb and exercises/{path.stem}.ipynb in {seconds:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

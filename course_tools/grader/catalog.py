@@ -1,0 +1,57 @@
+"""Find an exercise's source and spec by id, and check that they agree."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from .source import EXERCISE_ID, SOLUTIONS, Exercise, built_path, read_exercise
+from .spec import Spec
+
+SPECS = Path(__file__).resolve().parent / "specs"
+_LOADED: dict = {}
+
+
+class SpecError(RuntimeError):
+    """An exercise's spec and source disagree: the grader cannot grade that exercise."""
+
+
+def known_ids(solutions: Path = SOLUTIONS) -> list[str]:
+    """Exercise ids with both a built solution notebook and a spec."""
+    return sorted(p.stem for p in SPECS.glob("ex*.py")
+                  if EXERCISE_ID.match(p.stem) and built_path(p.stem, solutions))
+
+
+def load(exercise_id: str, solutions: Path = SOLUTIONS) -> tuple[Exercise, Spec] | None:
+    """The exercise and its spec, or None when ``exercise_id`` names no known exercise.
+
+    ``exercise_id`` may come from an untrusted notebook: it is matched against the
+    files present before anything is imported. Raises ``SpecError`` when the spec
+    and the source disagree.
+    """
+    if not isinstance(exercise_id, str) or exercise_id not in known_ids(solutions):
+        return None
+    path = built_path(exercise_id, solutions)  # kept in step with its source by tests/test_exercises_sync.py
+    key = (exercise_id, str(path), path.stat().st_mtime_ns)
+    if key not in _LOADED:
+        exercise = read_exercise(path)
+        spec = importlib.import_module(f"course_tools.grader.specs.{exercise_id}").SPEC
+        validate(exercise, spec)
+        _LOADED[key] = (exercise, spec)
+    return _LOADED[key]
+
+
+def validate(exercise: Exercise, spec: Spec) -> None:
+    """Raise ``SpecError`` unless every test cell has a part with the same points and vice versa."""
+    if spec.exercise_id != exercise.id:
+        raise SpecError(f"the spec for {exercise.id} says it is for {spec.exercise_id!r}")
+    tests = {cell.grade_id: cell.points for cell in exercise.of_kind("test")}
+    parts = {part.grade_id: part.points for part in spec.parts}
+    if set(tests) != set(parts):
+        raise SpecError(f"{exercise.id}: test cells {sorted(tests)} but spec parts {sorted(parts)}")
+    for grade_id, points in tests.items():
+        if abs(points - parts[grade_id]) > 1e-9:
+            raise SpecError(f"{exercise.id}: test cell {grade_id!r} is worth {points:g} points "
+                            f"but its checks add up to {parts[grade_id]:g}")
+    order = [cell.grade_id for cell in exercise.of_kind("test")]
+    if [part.grade_id for part in spec.parts] != order:
+        raise SpecError(f"{exercise.id}: declare the spec's parts in the notebook's order {order}")

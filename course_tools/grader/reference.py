@@ -1,0 +1,61 @@
+"""The reference side: the solution's functions, run in the grader's own process.
+
+The setup and answer cells of ``solutions/src/<id>.py`` (solutions included)
+are executed once per process into a plain dict. Probes run against a copy of
+it with the same inputs the learner's kernel receives, and the value is passed
+through the transport format so both sides are compared in the same shapes.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+
+from .source import Exercise
+from .spec import Probe
+from .transport import decode_inputs, dumps, loads
+
+_CACHE: dict = {}
+
+
+class ReferenceError_(RuntimeError):
+    """The reference solution failed: a bug in the exercise or its spec, not in a submission."""
+
+
+def namespace(exercise: Exercise) -> dict:
+    """The names the solution's setup and answer cells define (cached per exercise and source)."""
+    key = (exercise.id, str(exercise.path), exercise.path.stat().st_mtime_ns)
+    if key not in _CACHE:
+        ns: dict = {"__name__": f"__reference_{exercise.id}__"}
+        with contextlib.redirect_stdout(io.StringIO()):
+            for cell in exercise.cells:
+                if cell.kind in ("setup", "answer"):
+                    try:
+                        exec(compile(cell.solution, f"<{exercise.id}:{cell.grade_id}>", "exec"), ns)
+                    except Exception as exc:
+                        raise ReferenceError_(f"{exercise.id}: the solution cell {cell.grade_id!r} raised "
+                                              f"{type(exc).__name__}: {exc}") from exc
+        _CACHE[key] = ns
+    return _CACHE[key]
+
+
+def evaluate(source: str, ns: dict):
+    """Run probe ``source`` in ``ns``: the value of an expression, or ``result`` after statements."""
+    try:
+        compiled = compile(source, "<probe>", "eval")
+    except SyntaxError:
+        exec(compile(source, "<probe>", "exec"), ns)
+        return ns["result"]
+    return eval(compiled, ns)  # noqa: S307 - spec-authored source
+
+
+def expected_value(exercise: Exercise, probe: Probe, inputs_json: str):
+    """What the reference solution gives for ``probe`` on the encoded inputs, as the grader will see it."""
+    ns = dict(namespace(exercise))
+    try:
+        ns.update(decode_inputs(inputs_json, ns))
+        with contextlib.redirect_stdout(io.StringIO()):
+            value = evaluate(probe.source, ns)
+        return loads(dumps(value))
+    except Exception as exc:
+        raise ReferenceError_(f"{exercise.id}: the reference solution failed on probe {probe.description!r}: "
+                              f"{type(exc).__name__}: {exc}") from exc

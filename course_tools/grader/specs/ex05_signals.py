@@ -1,0 +1,109 @@
+"""Grading spec of ex05_signals: output and hidden signals, the recipe's gradients, one step two ways."""
+import numpy as np
+
+from course_tools.grader.spec import Spec, call, code, probe
+
+SPEC = Spec("ex05_signals")
+
+_EXAMPLE = [code(name) for name in ("X_EXAMPLE", "T_EXAMPLE", "W1_EXAMPLE", "B1_EXAMPLE", "W2_EXAMPLE",
+                                    "B2_EXAMPLE", "RATE_EXAMPLE")]
+
+
+def _network(rng, p, h, k):
+    """A random sample and sigmoid network: [x (p,), t (k,), W1 (h, p), b1 (h,), W2 (k, h), b2 (k,), rate]."""
+    return [rng.normal(size=p), rng.uniform(size=k), rng.normal(size=(h, p)), rng.normal(size=h),
+            rng.normal(size=(k, h)), rng.normal(size=k), float(rng.uniform(0.1, 1.0))]
+
+
+_UNCHANGED = """params = [W1, b1, W2, b2]
+kept = [p.copy() for p in params]
+{step}(x, t, *params, rate)
+result = [bool(np.array_equal(p, k)) for p, k in zip(params, kept)]"""
+
+# ---------------------------------------------------------------- part 1
+outputs = SPEC.part("output_signals_tests", "Part 1: output signals")
+
+
+@outputs.check("output_signals at the notebook's examples and at random values of the same shape", points=1,
+               hint="(target - output) * output * (1 - output): positive when the output should grow")
+def output_examples(rng):
+    return [call("output_signals", np.array([1.0, 0.0]), np.array([0.5, 0.5])),
+            call("output_signals", np.array([0.9, 0.1]), np.array([0.8, 0.3])),
+            call("output_signals", rng.uniform(size=2), rng.uniform(0.01, 0.99, size=2))]
+
+
+@outputs.check("output_signals for random targets and outputs, 1 to 6 nodes", points=1, hidden=True)
+def output_random(rng):
+    return [call("output_signals", rng.uniform(size=k), rng.uniform(0.01, 0.99, size=k)) for k in (1, 3, 6)]
+
+
+# ---------------------------------------------------------------- part 2
+hidden = SPEC.part("hidden_signals_tests", "Part 2: hidden signals")
+
+
+@hidden.check("hidden_signals at the notebook's examples and at random values of the same shapes", points=1,
+              hint="node j sums out_signals[k] * W_out[k, j] over k: out_signals @ W_out, then times h (1 - h)")
+def hidden_examples(rng):
+    return [call("hidden_signals", np.array([0.125, -0.125]), np.array([[0.4, 0.8], [0.2, -0.8]]), np.array([0.5, 0.5])),
+            call("hidden_signals", np.array([1.0, 0.0, 0.0]), np.arange(6.0).reshape(3, 2), np.array([0.5, 0.9])),
+            call("hidden_signals", rng.normal(size=3), rng.normal(size=(3, 2)), rng.uniform(0.01, 0.99, size=2))]
+
+
+@hidden.check("hidden_signals for random layers of several sizes (non-square weights)", points=1, hidden=True)
+def hidden_random(rng):
+    return [call("hidden_signals", rng.normal(size=k), rng.normal(size=(k, h)), rng.uniform(0.01, 0.99, size=h))
+            for k, h in ((2, 2), (4, 3), (1, 5))]
+
+
+# ---------------------------------------------------------------- part 3
+gradients = SPEC.part("signal_gradients_tests", "Part 3: gradients in the signal recipe")
+
+
+@gradients.check("signal_gradients([0.5, -1, 2], [4, 3]) and for random values of the same shapes", points=1,
+                 hint="entry [j, i] is signals[j] * inputs[i]: one row per receiving node")
+def gradients_example(rng):
+    return [call("signal_gradients", np.array([0.5, -1.0, 2.0]), np.array([4.0, 3.0])),
+            call("signal_gradients", rng.normal(size=3), rng.normal(size=2))]
+
+
+@gradients.check("signal_gradients for random signals and inputs of several sizes", points=1, hidden=True)
+def gradients_random(rng):
+    return [call("signal_gradients", rng.normal(size=n_to), rng.normal(size=n_from))
+            for n_to, n_from in ((2, 2), (4, 5), (1, 3))]
+
+
+# ---------------------------------------------------------------- part 4
+steps = SPEC.part("steps_tests", "Part 4: one training step, two ways")
+
+
+@steps.check("signal_step on the 2-2-2 example network and on a random 2-2-2 network", points=1,
+             hint="signals use t - y; parameters move by + rate * signal * input; hidden signals use the old W2")
+def signal_example(rng):
+    return [call("signal_step", *_EXAMPLE), call("signal_step", *_network(rng, 2, 2, 2))]
+
+
+@steps.check("signal_step on random networks of other sizes, leaving its inputs unchanged", points=1, hidden=True,
+             hint="signals use t - y and the OLD W2; return new arrays (W1 + ...) instead of updating in place")
+def signal_random(rng):
+    probes = [call("signal_step", *_network(rng, p, h, k)) for p, h, k in ((2, 2, 2), (3, 4, 2), (5, 3, 1))]
+    x, t, W1, b1, W2, b2, rate = _network(rng, 3, 2, 2)
+    probes.append(probe(_UNCHANGED.format(step="signal_step"), x=x, t=t, W1=W1, b1=b1, W2=W2, b2=b2, rate=rate)
+                  .describe("signal_step leaves W1, b1, W2, b2 unchanged"))
+    return probes
+
+
+@steps.check("delta_step on the 2-2-2 example network and on a random 2-2-2 network", points=1,
+             hint="delta uses y - t; parameters move by - rate * delta * input")
+def delta_example(rng):
+    return [call("delta_step", *_EXAMPLE), call("delta_step", *_network(rng, 2, 2, 2))]
+
+
+@steps.check("delta_step on random networks of other sizes, leaving its inputs unchanged", points=1, hidden=True,
+             hint="delta_hidden = (W2.T @ delta_out) * h (1 - h) with the OLD W2; "
+                  "return new arrays (W1 - ...) instead of updating in place")
+def delta_random(rng):
+    probes = [call("delta_step", *_network(rng, p, h, k)) for p, h, k in ((2, 2, 2), (3, 4, 2), (5, 3, 1))]
+    x, t, W1, b1, W2, b2, rate = _network(rng, 3, 2, 2)
+    probes.append(probe(_UNCHANGED.format(step="delta_step"), x=x, t=t, W1=W1, b1=b1, W2=W2, b2=b2, rate=rate)
+                  .describe("delta_step leaves W1, b1, W2, b2 unchanged"))
+    return probes

@@ -1,0 +1,114 @@
+"""Grading spec of ex06_mlp_backward: forward with a cache, error terms, the full backward pass."""
+import numpy as np
+
+from course_tools.grader.spec import Spec, call, code
+
+SPEC = Spec("ex06_mlp_backward")
+
+_EXAMPLE = [code("WEIGHTS_EXAMPLE"), code("BIASES_EXAMPLE"), code("X_EXAMPLE")]
+_ELEMENTWISE = {
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    "tanh": np.tanh,
+    "identity": lambda z: z,
+}
+
+
+def _network(rng, sizes, n):
+    """Random weights [(sizes[l+1], sizes[l])], biases [(sizes[l+1],)] and a batch X (n, sizes[0]), Y (n, sizes[-1])."""
+    weights = [rng.normal(0, 0.8, size=(m, k)) for k, m in zip(sizes[:-1], sizes[1:])]
+    biases = [rng.normal(0, 0.5, size=m) for m in sizes[1:]]
+    return weights, biases, rng.normal(size=(n, sizes[0])), rng.uniform(size=(n, sizes[-1]))
+
+
+# A network of each depth, with each hidden/output pairing the instructions allow.
+_CASES = [([4, 3], "tanh", "sigmoid", 6),                # one layer: the output layer only
+          ([2, 5, 3], "relu", "identity", 1),            # a batch of one sample
+          ([3, 4, 4, 2], "sigmoid", "tanh", 7),
+          ([2, 6, 3, 5, 1], "leaky_relu", "sigmoid", 5)]
+
+# ---------------------------------------------------------------- part 1
+forward = SPEC.part("forward_tests", "Part 1: the forward pass, with a cache")
+
+
+@forward.check("forward_with_cache on the 3-4-2 example and a random 3-4-2 network (tanh hidden, sigmoid output)",
+               points=1, hint="Z = A W^T + b; activations[0] is X; the last layer uses the output activation")
+def forward_example(rng):
+    weights, biases, X, _ = _network(rng, [3, 4, 2], 5)
+    return [call("forward_with_cache", *_EXAMPLE, "tanh", "sigmoid"),
+            call("forward_with_cache", weights, biases, X, "tanh", "sigmoid")]
+
+
+@forward.check("forward_with_cache on random networks of 1 to 4 layers with several activations", points=1,
+               hidden=True)
+def forward_random(rng):
+    probes = []
+    for sizes, hidden, output, n in _CASES:
+        weights, biases, X, _ = _network(rng, sizes, n)
+        probes.append(call("forward_with_cache", weights, biases, X, hidden, output))
+    return probes
+
+
+# ---------------------------------------------------------------- part 2
+out_delta = SPEC.part("output_delta_tests", "Part 2: the output layer's error term")
+
+
+@out_delta.check("output_delta for identity outputs [0, 1] against targets [1, 1], and for random ones", points=1,
+                 hint="2 / (n k) * (output - Y) * f'(z), with n k the number of ALL entries")
+def output_delta_example(rng):
+    z, random_z = np.array([[0.0, 1.0]]), rng.normal(size=(1, 2))
+    return [call("output_delta", z, np.array([[1.0, 1.0]]), z, "identity"),
+            call("output_delta", random_z, rng.normal(size=(1, 2)), random_z, "identity")]
+
+
+@out_delta.check(
+    "output_delta for random batches with sigmoid, tanh and identity outputs", points=1, hidden=True)
+def output_delta_random(rng):
+    probes = []
+    for name, (n, k) in zip(_ELEMENTWISE, ((5, 2), (3, 4), (1, 3))):
+        z = rng.normal(size=(n, k))
+        probes.append(call("output_delta", _ELEMENTWISE[name](z), rng.uniform(size=(n, k)), z, name))
+    return probes
+
+
+# ---------------------------------------------------------------- part 3
+hid_delta = SPEC.part("hidden_delta_tests", "Part 3: the error flows backward one layer")
+
+
+@hid_delta.check("hidden_delta with identity units, from 2 units above to 3: the example and random values",
+                 points=1, hint="delta_next (n, m) @ W_next (m, h), times the hidden slope f'(z)")
+def hidden_delta_example(rng):
+    return [call("hidden_delta", np.array([[1.0, -1.0]]), np.array([[0.5, 2.0, 0.0], [1.5, 1.0, -1.0]]),
+                 np.zeros((1, 3)), "identity"),
+            call("hidden_delta", rng.normal(size=(1, 2)), rng.normal(size=(2, 3)), rng.normal(size=(1, 3)), "identity")]
+
+
+@hid_delta.check("hidden_delta for random layers with tanh, sigmoid and relu units", points=1, hidden=True)
+def hidden_delta_random(rng):
+    probes = []
+    for name, (n, m, h) in zip(("tanh", "sigmoid", "relu"), ((4, 3, 5), (1, 2, 2), (6, 1, 3))):
+        probes.append(call("hidden_delta", rng.normal(size=(n, m)), rng.normal(size=(m, h)),
+                           rng.normal(size=(n, h)), name))
+    return probes
+
+
+# ---------------------------------------------------------------- part 4
+backward = SPEC.part("backward_tests", "Part 4: the whole backward pass")
+
+
+@backward.check("mlp_backward on the 3-4-2 example and a random 3-4-2 network (tanh hidden, sigmoid output)",
+                points=2, hint="dL/dW_l = delta_l^T A_l, dL/db_l = delta_l summed over the rows; "
+                               "move the delta down with the weights of the layer ABOVE")
+def backward_example(rng):
+    return [call("mlp_backward", *_EXAMPLE, code("Y_EXAMPLE"), "tanh", "sigmoid"),
+            call("mlp_backward", *_network(rng, [3, 4, 2], 5), "tanh", "sigmoid")]
+
+
+@backward.check("mlp_backward on random networks of 1 to 4 layers, batches of 1 to 7 samples", points=2,
+                hidden=True, hint="every layer gets dL/dW_l = delta_l^T A_l and dL/db_l = delta_l summed over the rows; "
+                     "a one-layer network has only the output delta")
+def backward_random(rng):
+    probes = []
+    for sizes, hidden, output, n in _CASES:
+        weights, biases, X, Y = _network(rng, sizes, n)
+        probes.append(call("mlp_backward", weights, biases, X, Y, hidden, output))
+    return probes

@@ -1,0 +1,223 @@
+"""Grading spec of ex07_train_classifier: mini-batches, predictions, and a trained network judged on unseen data.
+
+The training checks do not compare with the reference solution: the grader takes
+the parameters the learner's ``train_classifier`` returns and measures their
+accuracy itself, with the forward pass below, on spirals drawn afresh.
+"""
+import numpy as np
+
+from course_lib import get_activation
+from course_lib.data import spirals, train_test_split
+from course_tools.grader.spec import Spec, call, code, probe
+
+SPEC = Spec("ex07_train_classifier")
+
+TARGET = 0.9  # the accuracy the trained network must reach on data it never saw
+NOISE = 0.3   # the spirals of the notebook
+N_CLASSES = 3
+MAX_PARAMETERS = 1_000_000  # keeps the grader's own forward pass cheap
+TRAIN_TIMEOUT = 60.0
+
+
+# ---------------------------------------------------------------- the grader's own view of a network
+def params_problem(params, n_inputs: int = 2, n_classes: int = N_CLASSES) -> str | None:
+    """Why ``params`` is not a well-formed network dict for n_inputs -> n_classes; None when it is."""
+    if not isinstance(params, dict) or not {"weights", "biases", "hidden_activation"} <= set(params):
+        return "expected a dict with keys 'weights', 'biases' and 'hidden_activation'"
+    weights, biases, name = params["weights"], params["biases"], params["hidden_activation"]
+    if not isinstance(weights, (list, tuple)) or not isinstance(biases, (list, tuple)) or not weights:
+        return "'weights' and 'biases' must be non-empty lists of arrays"
+    if len(weights) != len(biases):
+        return f"there are {len(weights)} weight matrices but {len(biases)} bias vectors"
+    if not isinstance(name, str):
+        return f"'hidden_activation' must be an activation name (a string), got {type(name).__name__}"
+    try:
+        if get_activation(name).name == "softmax":
+            return "'hidden_activation' cannot be 'softmax'; use e.g. 'tanh' or 'relu'"
+    except (KeyError, ValueError) as exc:  # course_lib's UnknownNameError lists the valid names
+        return str(exc)
+    n_in, total = n_inputs, 0
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        if not isinstance(W, np.ndarray) or not isinstance(b, np.ndarray) or W.dtype.kind != "f" or b.dtype.kind != "f":
+            return f"weights[{l}] and biases[{l}] must be float arrays"
+        if W.ndim != 2 or W.shape[1] != n_in:
+            return f"weights[{l}] has shape {W.shape}, expected (units, {n_in}): each layer takes the previous one's outputs"
+        if b.shape != (W.shape[0],):
+            return f"biases[{l}] has shape {b.shape}, expected ({W.shape[0]},) to match weights[{l}]"
+        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+            return f"weights[{l}] or biases[{l}] hold NaN or infinity: training diverged (learning rate too large?)"
+        n_in, total = W.shape[0], total + W.size + b.size
+    if n_in != n_classes:
+        return f"the last layer gives {n_in} scores, expected {n_classes} (one per class)"
+    if total > MAX_PARAMETERS:
+        return f"the network has {total} parameters; keep it under {MAX_PARAMETERS}"
+    return None
+
+
+def grader_predict(params, X: np.ndarray) -> np.ndarray:
+    """The grader's forward pass: hidden activation on every layer but the last, argmax of the last scores.
+
+    params: a dict accepted by ``params_problem``; X (n, n_inputs) -> int labels (n,).
+    """
+    f = get_activation(params["hidden_activation"])
+    a = X
+    for W, b in zip(params["weights"][:-1], params["biases"][:-1]):
+        a = f(a @ np.asarray(W, dtype=np.float64).T + b)
+    return np.argmax(a @ np.asarray(params["weights"][-1], dtype=np.float64).T + params["biases"][-1], axis=1)
+
+
+def held_out_problem(params, X: np.ndarray, y: np.ndarray, where: str) -> str | None:
+    """Why the network ``params`` falls short of TARGET accuracy on X, y (``where`` names the data); None if not."""
+    problem = params_problem(params)
+    if problem:
+        return problem
+    with np.errstate(all="ignore"):  # an overflowing network is simply wrong, not an error of the grader
+        score = float(np.mean(grader_predict(params, X) == y))
+    if score >= TARGET:
+        return None
+    return (f"the trained network classifies {score:.1%} of {where} correctly; it needs at least {TARGET:.0%} "
+            f"(chance is {1 / N_CLASSES:.0%})")
+
+
+# ---------------------------------------------------------------- part 1
+batches = SPEC.part("minibatches_tests", "Part 1: mini-batches")
+
+
+def _batches_problem(got, expected, probe) -> str | None:
+    n, size = probe.inputs["n"], probe.inputs["size"]
+    if not isinstance(got, (list, tuple)) or not all(isinstance(b, np.ndarray) and b.ndim == 1 for b in got):
+        return "expected a list of 1-D index arrays"
+    if any(b.dtype.kind not in "iu" for b in got):
+        return "the batches must hold integer indices (rng.permutation gives them)"
+    sizes = [len(b) for b in got]
+    want = [size] * (n // size) + ([n % size] if n % size else [])
+    if sizes != want:
+        return f"the batch sizes are {sizes if len(sizes) <= 12 else sizes[:12] + ['...']}, expected {want if len(want) <= 12 else want[:12] + ['...']}"
+    everything = np.concatenate(got)
+    if not np.array_equal(np.sort(everything), np.arange(n)):
+        return f"the batches must hold every index 0..{n - 1} exactly once"
+    if n >= 10 and np.array_equal(everything, np.arange(n)):
+        return "the indices are in their original order: shuffle them with rng.permutation first"
+    return None
+
+
+_BATCHES = "result = minibatches(n, size, np.random.default_rng(seed))"
+
+
+@batches.check("minibatches(10, 4, rng) for two generators: sizes 4, 4, 2, every index once, shuffled", points=1,
+               reference=False, compare=_batches_problem,
+               hint="shuffle with rng.permutation(n_samples), then cut every batch_size")
+def batches_example(rng):
+    seed = int(rng.integers(1, 1 << 30))
+    return [probe(_BATCHES, n=10, size=4, seed=0).describe("minibatches(10, 4, np.random.default_rng(0))"),
+            probe(_BATCHES, n=10, size=4, seed=seed).describe(f"minibatches(10, 4, np.random.default_rng({seed}))")]
+
+
+@batches.check("minibatches for random sizes, exact multiples, one sample, and a batch larger than the data",
+               points=1, hidden=True, reference=False, compare=_batches_problem)
+def batches_random(rng):
+    cases = [(int(rng.integers(50, 500)), int(rng.integers(2, 40))), (64, 16), (1, 8), (7, 100)]
+    return [probe(_BATCHES, n=n, size=size, seed=int(rng.integers(1 << 30)))
+            .describe(f"minibatches({n}, {size}, rng)") for n, size in cases]
+
+
+# ---------------------------------------------------------------- part 2
+predictions = SPEC.part("predict_tests", "Part 2: from parameters to answers")
+
+
+def _random_params(rng, sizes, activation):
+    return {"weights": [rng.normal(size=(m, k)) for k, m in zip(sizes[:-1], sizes[1:])],
+            "biases": [rng.normal(size=m) for m in sizes[1:]], "hidden_activation": activation}
+
+
+_HAND_MADE = {"weights": [np.eye(2), np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])],
+              "biases": [np.zeros(2), np.array([0.0, 0.0, 0.5])], "hidden_activation": "identity"}
+_HAND_X = np.array([[2.0, 1.0], [0.0, 3.0], [0.1, 0.2], [-1.0, 0.4]])
+
+
+@predictions.check("predict and accuracy on the hand-made network, and on random points and labels", points=1,
+                   hint="argmax of each row of the last layer's scores; accuracy is the mean of (predicted == y)")
+def predict_example(rng):
+    X, y = rng.normal(size=(4, 2)), rng.integers(0, 3, size=4)
+    return [call("predict", _HAND_MADE, _HAND_X).describe("predict(hand-made 2-2-3 network, 4 points)"),
+            call("accuracy", _HAND_MADE, _HAND_X, np.array([0, 1, 1, 2]))
+            .describe("accuracy(hand-made 2-2-3 network, 4 points, labels [0, 1, 1, 2])"),
+            call("predict", _HAND_MADE, X).describe("predict(hand-made 2-2-3 network, 4 random points)"),
+            call("accuracy", _HAND_MADE, X, y).describe("accuracy(hand-made 2-2-3 network, 4 random points and labels)")]
+
+
+@predictions.check("predict and accuracy for random networks of 1 to 3 layers", points=1, hidden=True,
+                   hint="apply the hidden activation after every layer except the last")
+def predict_random(rng):
+    probes = []
+    for sizes, activation in (([2, 3], "tanh"), ([2, 6, 3], "relu"), ([2, 5, 4, 3], "sigmoid")):
+        params = _random_params(rng, sizes, activation)
+        X, y = rng.normal(size=(40, 2)), rng.integers(0, 3, size=40)
+        name = f"{'-'.join(map(str, sizes))} {activation} network"
+        probes += [call("predict", params, X).describe(f"predict(random {name}, 40 points)"),
+                   call("accuracy", params, X, y).describe(f"accuracy(random {name}, 40 points, random labels)")]
+    return probes
+
+
+# ---------------------------------------------------------------- part 3
+training = SPEC.part("train_tests", "Part 3: the training loop")
+
+
+def _notebook_split_problem(got, expected, probe) -> str | None:
+    split = train_test_split(*spirals(n_samples=600, noise=NOISE, seed=0), test_fraction=0.25, seed=0)
+    return held_out_problem(got, split.X_test, split.y_test, "the notebook's held-out split SPLIT.X_test")
+
+
+def turned(X: np.ndarray, angle: float, mirror: bool) -> np.ndarray:
+    """The points X (n, 2) rotated by ``angle`` radians about the origin, then mirrored in the y axis if ``mirror``.
+
+    A network with weights prepared in advance for the notebook's spirals fails on
+    turned ones; a training loop learns them just as well.
+    """
+    c, s = np.cos(angle), np.sin(angle)
+    X = X @ np.array([[c, -s], [s, c]]).T
+    return X * np.array([-1.0 if mirror else 1.0, 1.0])
+
+
+def _fresh_problem(got, expected, probe) -> str | None:
+    X, y = spirals(n_samples=900, noise=NOISE, seed=probe.inputs["held_out_seed"])
+    X = turned(X, probe.inputs["angle"], probe.inputs["mirror"])
+    return held_out_problem(got, X, y, "900 fresh points, turned the same way, that the network never saw")
+
+
+def _shape_problem(got, expected, probe) -> str | None:
+    return params_problem(got)
+
+
+_TRAIN_ON_SPLIT = "result = train_classifier(SPLIT.X_train, SPLIT.y_train, seed=seed)"
+
+
+@training.check("train_classifier returns well-formed parameters of a 2-input, 3-class network", points=1,
+                reference=False, compare=_shape_problem, timeout=TRAIN_TIMEOUT,
+                hint="return {'weights': [W0, ...], 'biases': [b0, ...], 'hidden_activation': name} with copies of the arrays")
+def train_shapes(rng):
+    seed = int(rng.integers(1000))
+    return probe(_TRAIN_ON_SPLIT, seed=seed).describe(f"train_classifier(SPLIT.X_train, SPLIT.y_train, seed={seed})")
+
+
+@training.check("trained on SPLIT.X_train, at least 90% on the notebook's held-out SPLIT.X_test", points=2,
+                reference=False, compare=_notebook_split_problem, timeout=TRAIN_TIMEOUT,
+                hint="check the learning rate and the number of epochs; watch the loss fall during training")
+def train_notebook_split(rng):
+    seed = int(rng.integers(1000))
+    return probe(_TRAIN_ON_SPLIT, seed=seed).describe(f"train_classifier(SPLIT.X_train, SPLIT.y_train, seed={seed})")
+
+
+@training.check("trained on fresh, turned spirals, at least 90% on other fresh spirals turned the same way", points=3,
+                hidden=True, reference=False, compare=_fresh_problem, timeout=TRAIN_TIMEOUT,
+                hint="the loop must learn from whatever data it is given, with the seed it is given")
+def train_fresh(rng):
+    train_seed, held_out_seed = (int(s) for s in rng.choice(1 << 30, size=2, replace=False))
+    angle, mirror = float(rng.uniform(0, 2 * np.pi)), bool(rng.integers(2))
+    X, y = spirals(n_samples=450, noise=NOISE, seed=train_seed)
+    seed = int(rng.integers(1000))
+    # Only X, y and seed reach the learner's function; the rest stays for _fresh_problem.
+    return probe("result = train_classifier(X, y, seed=seed)", X=turned(X, angle, mirror), y=y, seed=seed,
+                 held_out_seed=held_out_seed, angle=angle, mirror=mirror).describe(
+        f"train_classifier on 450 fresh spiral points turned by {np.degrees(angle):.0f} degrees"
+        f"{' and mirrored' if mirror else ''} (seed={seed})")

@@ -1,0 +1,205 @@
+# ---
+# jupyter:
+#   course_exercise:
+#     id: ex01_neuron_and_layer
+#     title: "Exercise 1: a neuron, a layer, a forward pass"
+# ---
+
+# %% [markdown]
+# # Exercise 1: a neuron, a layer, a forward pass
+#
+# Lesson 01 showed how a neuron turns inputs into one number and how a layer of neurons is a
+# single matrix product. Here you write both yourself, then chain two layers into a network.
+#
+# | part | what you write | points |
+# | --- | --- | --- |
+# | 1 | `sigmoid(z)` and `neuron(x, w, b)` | 3 |
+# | 2 | `layer_forward(X, W, b)` | 3 |
+# | 3 | `two_layer_forward(X, W1, b1, W2, b2)` | 4 |
+#
+# **How to work.** Replace each `# YOUR CODE HERE` and `raise NotImplementedError()` with your
+# code, then run the test cell under it: it prints `passed: ...` for every check, or tells you
+# what it expected, what your function returned, and a hint. Before you submit, run
+# *Kernel > Restart Kernel and Run All Cells* and make sure every test cell passes.
+#
+# **Rules.** Use numpy only (`np.exp`, `np.tanh`, `@`, ...). Do not call `course_lib`'s ready-made
+# pieces (`MLP`, `get_activation`): the point is to write the computation yourself. The grader only
+# sees what your functions return, so it cannot tell; but your understanding can. The grader also
+# runs hidden tests on inputs it picks when it grades, so a function that only fits the visible
+# tests will lose points.
+
+# %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
+import numpy as np
+
+from course_lib.checks import check_close, check_shape
+
+# %% [markdown]
+# ## Part 1: one neuron (3 points)
+#
+# A neuron multiplies each input by its weight, adds the products and a bias, and passes the
+# sum through an activation function:
+#
+# $$z = \mathbf{w} \cdot \mathbf{x} + b = \sum_i w_i x_i + b, \qquad a = \sigma(z) = \frac{1}{1 + e^{-z}} .$$
+#
+# 1. `sigmoid(z)`: the logistic sigmoid of every entry of `z` (a number or an array of any
+#    shape; return the same shape).
+# 2. `neuron(x, w, b)`: the output $a$ of one sigmoid neuron. `x` and `w` have shape `(n_inputs,)`,
+#    `b` is a number; return a float.
+#
+# Inputs to these tests stay between -30 and 30, so the plain formula is fine here (exercise 2
+# deals with huge inputs).
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "neuron", "schema_version": 3}
+def sigmoid(z):
+    """The logistic function 1 / (1 + e^-z), entry by entry. Shapes: z (any) -> same shape."""
+    ### BEGIN SOLUTION
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+    ### END SOLUTION
+
+
+def neuron(x, w, b):
+    """One sigmoid neuron: sigmoid(w . x + b). Shapes: x (n_inputs,), w (n_inputs,), b scalar -> float."""
+    ### BEGIN SOLUTION
+    z = np.dot(w, x) + b
+    return float(sigmoid(z))
+    ### END SOLUTION
+
+
+# %% [markdown]
+# The checks use a neuron with inputs $\mathbf{x} = (1, 2, -1)$, weights $\mathbf{w} = (0.5, -0.25, 1)$
+# and bias $b = 0.1$. Work out $z$ by hand first: the hint in the test says whether you got it right.
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "neuron_tests", "points": 3, "schema_version": 3}
+check_close("sigmoid([-2, 0, 3])", sigmoid(np.array([-2.0, 0.0, 3.0])),
+            np.array([0.1192029220, 0.5, 0.9525741268]),
+            hint="sigmoid(0) must be 0.5; check the sign inside exp: 1 / (1 + exp(-z))")
+x, w, b = np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0]), 0.1
+check_close("neuron(x, w, b)", neuron(x, w, b), 0.2890504974,
+            hint="z = w·x + b = 0.5 - 0.5 - 1 + 0.1 = -0.9, and the output is sigmoid(-0.9)")
+### BEGIN HIDDEN TESTS
+rng = np.random.default_rng(101)
+for n in (1, 4, 9):
+    x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
+    check_close(f"neuron with {n} inputs", neuron(x, w, b), 1 / (1 + np.exp(-(x @ w + b))))
+z = rng.normal(size=(3, 2)) * 5
+check_close("sigmoid of a (3, 2) array", sigmoid(z), 1 / (1 + np.exp(-z)))
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Try it.** Change the bias and watch the output move: which bias makes this neuron output
+# exactly 0.5? (Answer: the one that makes $z = 0$.)
+
+# %%
+x, w = np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0])
+for bias in (0.1, 1.0, 3.0):
+    print(f"b = {bias:3.1f}:  a = {neuron(x, w, bias):.4f}")
+
+# %% [markdown]
+# ## Part 2: a layer (3 points)
+#
+# A layer is many neurons reading the same inputs. Row $j$ of the weight matrix $W$ holds the
+# weights of neuron $j$, so $W$ has shape `(n_out, n_in)` and the bias $\mathbf{b}$ has shape
+# `(n_out,)`. With a batch of samples in the rows of $X$ (shape `(n_samples, n_in)`), the whole
+# layer's weighted sums are one matrix product:
+#
+# $$Z = X W^\top + \mathbf{b}, \qquad Z \text{ of shape } (n_\text{samples}, n_\text{out}),$$
+#
+# the bias being added to every row (numpy broadcasting does that for you).
+#
+# Write `layer_forward(X, W, b)` returning $Z$ (no activation here). No loops over samples or
+# neurons: one matrix product.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "layer", "schema_version": 3}
+def layer_forward(X, W, b):
+    """Weighted sums of a layer, Z = X W^T + b.
+
+    Shapes: X (n_samples, n_in), W (n_out, n_in), b (n_out,) -> Z (n_samples, n_out).
+    """
+    ### BEGIN SOLUTION
+    return X @ W.T + b
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "layer_tests", "points": 3, "schema_version": 3}
+X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])                      # 3 samples, 2 inputs
+W = np.array([[0.5, -1.0], [2.0, 0.0], [-0.5, 0.25], [1.0, 1.0]])        # 4 neurons
+b = np.array([0.0, 1.0, -1.0, 0.5])
+check_shape("layer_forward(X, W, b)", layer_forward(X, W, b), (3, 4),
+            hint="one row per sample, one column per neuron: multiply X by W transposed")
+check_close("layer_forward(X, W, b)", layer_forward(X, W, b),
+            np.array([[-1.5, 3.0, -1.0, 3.5], [1.0, 1.0, -1.25, -0.5], [1.0, 7.0, -2.375, 4.0]]),
+            hint="Z[i, j] = sum over k of X[i, k] * W[j, k], plus b[j]")
+### BEGIN HIDDEN TESTS
+rng = np.random.default_rng(102)
+for n, n_in, n_out in [(1, 1, 1), (5, 3, 2), (2, 784, 128)]:
+    X, W, b = rng.normal(size=(n, n_in)), rng.normal(size=(n_out, n_in)), rng.normal(size=n_out)
+    check_close(f"layer_forward with X {X.shape} and W {W.shape}", layer_forward(X, W, b),
+                np.einsum("ik,jk->ij", X, W) + b)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Try it.** Lesson 01's digit network has 784 inputs and 128 hidden neurons. Predict the shape of
+# $Z$ for a batch of 5 images, then run the cell.
+
+# %%
+images = np.random.default_rng(0).random((5, 784))
+W1_digits, b1_digits = np.zeros((128, 784)), np.zeros(128)
+print("Z shape:", layer_forward(images, W1_digits, b1_digits).shape)
+
+# %% [markdown]
+# ## Part 3: a forward pass through two layers (4 points)
+#
+# Chain two layers: a hidden layer with the $\tanh$ activation, then an output layer with the
+# sigmoid,
+#
+# $$A_1 = \tanh(X W_1^\top + \mathbf{b}_1), \qquad \hat{Y} = \sigma(A_1 W_2^\top + \mathbf{b}_2).$$
+#
+# Write `two_layer_forward(X, W1, b1, W2, b2)` returning the pair `(A1, Y_hat)`: the hidden
+# activations (which back-propagation will need later) and the output. Use your `layer_forward`
+# and `sigmoid`, and `np.tanh`.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "two_layer", "schema_version": 3}
+def two_layer_forward(X, W1, b1, W2, b2):
+    """Forward pass of a tanh hidden layer and a sigmoid output layer.
+
+    Shapes: X (n_samples, n_in), W1 (n_hidden, n_in), b1 (n_hidden,), W2 (n_out, n_hidden),
+    b2 (n_out,) -> (A1 (n_samples, n_hidden), Y_hat (n_samples, n_out)).
+    """
+    ### BEGIN SOLUTION
+    A1 = np.tanh(layer_forward(X, W1, b1))
+    Y_hat = sigmoid(layer_forward(A1, W2, b2))
+    return A1, Y_hat
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "two_layer_tests", "points": 4, "schema_version": 3}
+X = np.array([[1.0, 2.0], [-1.0, 0.5]])
+W1, b1 = np.array([[1.0, -1.0], [0.5, 0.5], [-2.0, 1.0]]), np.array([0.0, 0.1, 0.2])
+W2, b2 = np.array([[1.0, -2.0, 0.5]]), np.array([0.3])
+A1, Y_hat = two_layer_forward(X, W1, b1, W2, b2)
+check_close("A1", A1, np.array([[-0.7615941560, 0.9216685544, 0.1973753202],
+                                [-0.9051482536, -0.1488850336, 0.9910074537]]),
+            hint="A1 = tanh(X W1^T + b1); the first row's sums are -1, 1.6, 0.2")
+check_close("Y_hat", Y_hat, np.array([[0.0991912108], [0.5468931661]]),
+            hint="Y_hat = sigmoid(A1 W2^T + b2): the output layer reads A1, not X")
+### BEGIN HIDDEN TESTS
+rng = np.random.default_rng(103)
+X, W1, b1 = rng.normal(size=(6, 4)), rng.normal(size=(5, 4)), rng.normal(size=5)
+W2, b2 = rng.normal(size=(3, 5)), rng.normal(size=3)
+A1, Y_hat = two_layer_forward(X, W1, b1, W2, b2)
+check_close("A1 on random inputs", A1, np.tanh(X @ W1.T + b1))
+check_close("Y_hat on random inputs", Y_hat, 1 / (1 + np.exp(-(np.tanh(X @ W1.T + b1) @ W2.T + b2))))
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Try it.** The output is a probability-like number per sample. Change `b2` to a large positive
+# value: what happens to `Y_hat`, and why?
+#
+# That is the whole forward pass. Exercise 2 measures how wrong `Y_hat` is with a loss.
+
+# %%
+X = np.array([[1.0, 2.0], [-1.0, 0.5]])
+W1, b1 = np.array([[1.0, -1.0], [0.5, 0.5], [-2.0, 1.0]]), np.array([0.0, 0.1, 0.2])
+W2 = np.array([[1.0, -2.0, 0.5]])
+for bias in (0.3, 3.0):
+    print(f"b2 = {bias}:  Y_hat =", two_layer_forward(X, W1, b1, W2, np.array([bias]))[1].ravel().round(4))

@@ -1,0 +1,216 @@
+# ---
+# jupyter:
+#   course_exercise:
+#     id: ex02_losses
+#     title: "Exercise 2: loss functions and their gradients"
+# ---
+
+# %% [markdown]
+# # Exercise 2: loss functions and their gradients
+#
+# Lesson 02 turned the gap between predictions and targets into one number, the loss. Here you
+# write the three losses of the course and the gradient of each, the quantity back-propagation
+# starts from.
+#
+# | part | what you write | points |
+# | --- | --- | --- |
+# | 1 | `mse_loss(Y_hat, Y)` and `mse_gradient(Y_hat, Y)` | 3 |
+# | 2 | `bce_from_logits(Z, Y)` and `bce_gradient_from_logits(Z, Y)` | 3 |
+# | 3 | `softmax(Z)`, `cross_entropy_from_logits(Z, Y)` and `cross_entropy_gradient(Z, Y)` | 4 |
+#
+# Every array has one row per sample: shape `(n_samples, n_outputs)`. Every loss is a **mean**, so
+# it does not grow with the batch, and returns a Python `float`.
+#
+# **How to work.** Replace each `# YOUR CODE HERE` and `raise NotImplementedError()`, then run the
+# test cell below. A failing check tells you what it expected, what came back and a hint. Before
+# submitting, run *Kernel > Restart Kernel and Run All Cells*.
+#
+# **Rules.** Use numpy only. Do not call `course_lib`'s losses or activations (`get_loss`, `mse`,
+# `cross_entropy`, `get_activation`): write each formula yourself. The grader only compares the
+# numbers your functions return, so it cannot tell; you can. Hidden tests run on inputs the grader
+# picks when it grades, including very large scores.
+
+# %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
+import numpy as np
+
+from course_lib.checks import check_close, check_gradient, check_true
+
+# %% [markdown]
+# ## Part 1: mean squared error (3 points)
+#
+# Over all $N$ entries of the predictions $\hat{Y}$ and targets $Y$,
+#
+# $$L = \frac{1}{N} \sum (\hat{y} - y)^2, \qquad
+# \frac{\partial L}{\partial \hat{Y}} = \frac{2}{N} (\hat{Y} - Y) \quad (\text{same shape as } \hat{Y}).$$
+#
+# Write `mse_loss` (a float) and `mse_gradient` (an array shaped like `Y_hat`). $N$ counts every
+# entry, not only the samples.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "mse", "schema_version": 3}
+def mse_loss(Y_hat, Y):
+    """Mean of (Y_hat - Y)^2 over every entry. Shapes: Y_hat, Y (n_samples, n_outputs) -> float."""
+    ### BEGIN SOLUTION
+    return float(np.mean((Y_hat - Y) ** 2))
+    ### END SOLUTION
+
+
+def mse_gradient(Y_hat, Y):
+    """dL/dY_hat of the mean squared error. Shapes: Y_hat, Y (n_samples, n_outputs) -> (n_samples, n_outputs)."""
+    ### BEGIN SOLUTION
+    return 2.0 * (Y_hat - Y) / Y.size
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "mse_tests", "points": 3, "schema_version": 3}
+Y_hat = np.array([[0.9], [0.2], [0.6]])
+Y = np.array([[1.0], [0.0], [1.0]])
+check_close("mse_loss(Y_hat, Y)", mse_loss(Y_hat, Y), 0.07,
+            hint="the errors are -0.1, 0.2, -0.4: square them, then average")
+check_gradient("mse_gradient(Y_hat, Y)", lambda P: mse_loss(P, Y), Y_hat, mse_gradient(Y_hat, Y),
+               hint="2 (Y_hat - Y) / N, with N the number of entries")
+check_close("mse_gradient(Y_hat, Y)", mse_gradient(Y_hat, Y),
+            np.array([[-0.0666666667], [0.1333333333], [-0.2666666667]]))
+### BEGIN HIDDEN TESTS
+rng = np.random.default_rng(201)
+P, T = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+check_close("mse_loss on a (5, 3) batch", mse_loss(P, T), float(np.sum((P - T) ** 2) / 15))
+check_close("mse_gradient on a (5, 3) batch", mse_gradient(P, T), (P - T) * (2 / 15))
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 2: binary cross-entropy from the scores (3 points)
+#
+# For two classes a sigmoid output $p = \sigma(z)$ gives the probability of class 1, and the
+# binary cross-entropy, averaged over all $N$ entries, is
+# $L = -\frac{1}{N}\sum \left[y \log p + (1 - y)\log(1 - p)\right]$.
+#
+# Computed that way it breaks: for $z = 40$, $p$ rounds to exactly 1 and $\log(1 - p) = \log 0$.
+# Written with the score $z$ itself the same loss is
+#
+# $$L = \frac{1}{N} \sum \left[\operatorname{softplus}(z) - y\, z\right], \qquad
+# \operatorname{softplus}(z) = \log(1 + e^{z}) = \max(z, 0) + \log\left(1 + e^{-|z|}\right),$$
+#
+# and the right-hand form never overflows. Its gradient is remarkably simple,
+# $\partial L / \partial Z = (\sigma(Z) - Y) / N$: the sigmoid's derivative cancels.
+#
+# Write `bce_from_logits(Z, Y)` (a float, finite even for $z = \pm 1000$) and
+# `bce_gradient_from_logits(Z, Y)`. Targets are 0 or 1.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "bce", "schema_version": 3}
+def bce_from_logits(Z, Y):
+    """Binary cross-entropy of sigmoid(Z) against Y, computed stably from Z.
+
+    Shapes: Z, Y (n_samples, n_outputs) -> float.
+    """
+    ### BEGIN SOLUTION
+    softplus = np.maximum(Z, 0) + np.log1p(np.exp(-np.abs(Z)))
+    return float(np.mean(softplus - Y * Z))
+    ### END SOLUTION
+
+
+def bce_gradient_from_logits(Z, Y):
+    """dL/dZ of bce_from_logits: (sigmoid(Z) - Y) / N. Shapes: Z, Y (n_samples, n_outputs) -> same."""
+    ### BEGIN SOLUTION
+    e = np.exp(-np.abs(Z))  # sigmoid without overflow: e^-|z| <= 1
+    P = np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return (P - Y) / Y.size
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "bce_tests", "points": 3, "schema_version": 3}
+Z = np.array([[2.0], [-1.0], [0.0]])
+Y = np.array([[1.0], [0.0], [1.0]])
+check_close("bce_from_logits(Z, Y)", bce_from_logits(Z, Y), 0.3777789597,
+            hint="for z = 0 and y = 1 the term is log 2 = 0.693; average softplus(z) - y z over all entries")
+check_close("bce_from_logits for scores of ±1000", bce_from_logits(np.array([[1000.0], [-1000.0]]),
+                                                                   np.array([[0.0], [1.0]])), 1000.0,
+            hint="compute softplus as max(z, 0) + log(1 + exp(-|z|)): exp never sees a large positive number")
+check_gradient("bce_gradient_from_logits(Z, Y)", lambda S: bce_from_logits(S, Y), Z,
+               bce_gradient_from_logits(Z, Y), hint="(sigmoid(Z) - Y) / N")
+### BEGIN HIDDEN TESTS
+rng = np.random.default_rng(202)
+S, T = rng.normal(size=(4, 2)) * 3, rng.integers(0, 2, size=(4, 2)).astype(float)
+check_close("bce_from_logits on a (4, 2) batch", bce_from_logits(S, T),
+            float(np.mean(np.logaddexp(0, S) - T * S)))
+check_close("bce_gradient_from_logits on a (4, 2) batch", bce_gradient_from_logits(S, T),
+            (1 / (1 + np.exp(-S)) - T) / 8)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 3: softmax and the categorical cross-entropy (4 points)
+#
+# With $K$ classes the output layer's scores $Z$ (shape `(n, K)`) become probabilities row by row,
+#
+# $$P_{ik} = \operatorname{softmax}(Z)_{ik} = \frac{e^{z_{ik}}}{\sum_j e^{z_{ij}}} .$$
+#
+# Subtract each row's maximum before `np.exp`: the result is unchanged and $e^{1000}$ never
+# happens. With one-hot targets $Y$, the cross-entropy averaged over the $n$ **samples** is
+#
+# $$L = \frac{1}{n} \sum_i \Big[\log \sum_j e^{z_{ij}} - \sum_k y_{ik} z_{ik}\Big], \qquad
+# \frac{\partial L}{\partial Z} = \frac{P - Y}{n} .$$
+#
+# (The first form is $-\frac{1}{n}\sum_i \sum_k y_{ik} \log P_{ik}$ rewritten so no $\log 0$
+# appears; compute $\log\sum_j e^{z_{ij}}$ with the row maximum taken out, too.) Write `softmax`,
+# `cross_entropy_from_logits` (a float) and `cross_entropy_gradient`.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "softmax_ce", "schema_version": 3}
+def softmax(Z):
+    """Row-wise softmax. Shapes: Z (n_samples, n_classes) -> (n_samples, n_classes), rows sum to 1."""
+    ### BEGIN SOLUTION
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+    ### END SOLUTION
+
+
+def cross_entropy_from_logits(Z, Y):
+    """Mean over samples of -sum_k Y log softmax(Z), computed stably.
+
+    Shapes: Z, Y (n_samples, n_classes), Y one-hot -> float.
+    """
+    ### BEGIN SOLUTION
+    peak = Z.max(axis=1, keepdims=True)
+    log_sum = np.log(np.sum(np.exp(Z - peak), axis=1)) + peak[:, 0]
+    return float(np.mean(log_sum - np.sum(Y * Z, axis=1)))
+    ### END SOLUTION
+
+
+def cross_entropy_gradient(Z, Y):
+    """dL/dZ of cross_entropy_from_logits: (softmax(Z) - Y) / n_samples. Shapes: Z, Y (n, K) -> (n, K)."""
+    ### BEGIN SOLUTION
+    return (softmax(Z) - Y) / Z.shape[0]
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "softmax_ce_tests", "points": 4, "schema_version": 3}
+Z = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]])
+Y = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+check_close("softmax(Z)", softmax(Z), np.array([[0.6590011389, 0.2424329707, 0.0985658904],
+                                                [0.1161145347, 0.8579768106, 0.0259086547]]),
+            hint="exponentiate, then divide each row by its own sum (axis=1, keepdims=True)")
+check_true("softmax of scores 1000, 0, -1000 is finite", bool(np.all(np.isfinite(softmax(np.array([[1000.0, 0.0, -1000.0]]))))),
+           "it holds NaN or infinity", hint="subtract each row's maximum before np.exp")
+check_close("cross_entropy_from_logits(Z, Y)", cross_entropy_from_logits(Z, Y), 2.0351041117,
+            hint="average over the 2 samples, not over all 6 entries")
+check_gradient("cross_entropy_gradient(Z, Y)", lambda S: cross_entropy_from_logits(S, Y), Z,
+               cross_entropy_gradient(Z, Y), hint="(softmax(Z) - Y) / n, with n the number of samples")
+### BEGIN HIDDEN TESTS
+rng = np.random.default_rng(203)
+S = rng.normal(size=(5, 4)) * 50
+T = np.eye(4)[rng.integers(0, 4, size=5)]
+shifted = S - S.max(axis=1, keepdims=True)
+P = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+check_close("softmax of large scores", softmax(S), P)
+check_close("cross_entropy_from_logits of large scores", cross_entropy_from_logits(S, T),
+            float(np.mean(-np.sum(T * (shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))), axis=1))))
+check_close("cross_entropy_gradient of large scores", cross_entropy_gradient(S, T), (P - T) / 5)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Try it.** A confident wrong answer costs far more than a hesitant one: compare the loss of
+# scores that favour the wrong class a little and a lot.
+
+# %%
+Y_one = np.array([[1.0, 0.0]])
+for wrong_score in (0.5, 2.0, 8.0):
+    print(f"score of the wrong class {wrong_score:3.1f}:  loss = "
+          f"{cross_entropy_from_logits(np.array([[0.0, wrong_score]]), Y_one):.4f}")

@@ -1,0 +1,283 @@
+# ---
+# jupyter:
+#   course_exercise:
+#     id: ex05_signals
+#     title: "Exercise 5: signals"
+# ---
+
+# %% [markdown]
+# # Exercise 5: signals (10 points)
+#
+# Lesson 05 told back-propagation as a recipe of *signals*. For a network with
+# sigmoid units, target $t$ and output $y$:
+#
+# - an output node's signal is $(t - y)\, f'(z)$;
+# - a hidden node's signal is (the sum over output nodes of their signal times the
+#   connecting weight) $\times\, f'(z)$;
+# - a weight's gradient (in this recipe) is the signal of the node it points to
+#   times the value flowing in along it; a bias's input is always 1;
+# - every parameter then moves by learning rate $\times$ gradient, **added**:
+#   $w \leftarrow w + \eta \cdot \text{signal} \cdot \text{input}$.
+#
+# For the sigmoid $f(z) = 1/(1+e^{-z})$ the derivative is $f'(z) = f(z)\,(1 - f(z))$,
+# so you never need $z$ itself: $f'(z) = y(1-y)$ for a node whose output is $y$.
+# You will run one training step of a 2-2-2 sigmoid network this way, and then
+# the textbook way, and see that they agree.
+#
+# | part | what you write | points |
+# | --- | --- | --- |
+# | 1 | `output_signals` | 2 |
+# | 2 | `hidden_signals` | 2 |
+# | 3 | `signal_gradients` | 2 |
+# | 4 | `signal_step` and `delta_step`: one update, two conventions | 4 |
+#
+# **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
+# `raise NotImplementedError()` line), then run the test cell below it. A test
+# cell prints `passed: ...` for every check that holds; a failing check says what
+# it expected, what came back and gives a hint. The grader runs more checks than
+# you see here, on inputs it picks at random, so make your functions work for any
+# valid input. Before you submit, use **Kernel > Restart Kernel and Run All
+# Cells** to make sure the notebook runs from top to bottom.
+#
+# Write the formulas yourself with numpy: do not call `course_lib.signals` or
+# `MLP.backward`, which compute exactly these quantities. (The grader cannot tell
+# how you computed an answer; the point is that you can.) The setup cell gives you
+# `sigmoid`, the activation function, for the forward pass (the test cells use
+# `numerical_gradient` to check your steps).
+#
+# **Shapes.** As everywhere in the course, a weight matrix has one row per node
+# it feeds *into*: `W1` is (hidden, inputs) and `W2` is (outputs, hidden), so
+# $z = W a + b$. Everything in this exercise is one sample: vectors are 1-D arrays.
+
+# %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
+import numpy as np
+
+from course_lib import get_activation, numerical_gradient
+from course_lib.checks import check_close, check_shape
+
+sigmoid = get_activation("sigmoid")  # sigmoid(z) works elementwise on arrays
+
+# The 2-2-2 example network of this exercise: one sample x with targets t.
+X_EXAMPLE = np.array([0.6, -0.4])
+T_EXAMPLE = np.array([0.9, 0.1])
+W1_EXAMPLE = np.array([[0.3, -0.2], [0.5, 0.4]])   # (hidden, inputs)
+B1_EXAMPLE = np.array([0.1, -0.1])
+W2_EXAMPLE = np.array([[0.7, -0.3], [-0.5, 0.6]])  # (outputs, hidden)
+B2_EXAMPLE = np.array([0.0, 0.2])
+RATE_EXAMPLE = 0.5
+
+# %% [markdown]
+# ## Part 1: output signals (2 points)
+#
+# Write `output_signals(targets, outputs)` returning $(t - y)\, y\,(1 - y)$ for
+# every output node, where the outputs $y$ come from sigmoid units. The inputs are
+# arrays of the same shape; return an array of that shape.
+#
+# Example: with targets `[1, 0]` and outputs `[0.5, 0.5]` the signals are
+# $0.5 \cdot 0.25 = 0.125$ and $-0.125$: the first output should go up, the second down.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "output_signals", "schema_version": 3}
+def output_signals(targets, outputs):
+    """(t - y) * f'(z) for sigmoid output nodes, using f'(z) = y (1 - y).
+
+    Shapes: targets, outputs (k,) -> (k,) (any shape works, elementwise).
+    """
+    ### BEGIN SOLUTION
+    targets, outputs = np.asarray(targets, dtype=float), np.asarray(outputs, dtype=float)
+    return (targets - outputs) * outputs * (1.0 - outputs)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "output_signals_tests", "points": 2, "schema_version": 3}
+check_close("output_signals([1, 0], [0.5, 0.5])", output_signals(np.array([1.0, 0.0]), np.array([0.5, 0.5])),
+            np.array([0.125, -0.125]), hint="(target - output) times the sigmoid's slope output * (1 - output)")
+check_close("output_signals([0.9, 0.1], [0.8, 0.3])", output_signals(np.array([0.9, 0.1]), np.array([0.8, 0.3])),
+            np.array([0.1 * 0.8 * 0.2, -0.2 * 0.3 * 0.7]),
+            hint="the signal is positive when the output should grow: target - output, not output - target")
+### BEGIN HIDDEN TESTS
+_rng = np.random.default_rng(505)
+_t, _y = _rng.uniform(size=(2, 5))
+check_close("output_signals for 5 outputs", output_signals(_t, _y), (_t - _y) * _y * (1 - _y))
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 2: hidden signals (2 points)
+#
+# A hidden node $j$ gathers the signals of the output nodes it feeds, each
+# weighted by the connecting weight $W_2[k, j]$, and multiplies the sum by its own
+# sigmoid slope $h_j(1 - h_j)$:
+#
+# $$\text{signal}_j = \Bigl(\sum_k \text{signal}_k\, W_2[k, j]\Bigr)\, h_j\,(1 - h_j).$$
+#
+# Write `hidden_signals(out_signals, W_out, hidden)` for sigmoid hidden nodes with
+# outputs `hidden`. With `W_out` of shape (outputs, hidden), the sum over $k$ is a
+# matrix product: think about which side `out_signals` goes on.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "hidden_signals", "schema_version": 3}
+def hidden_signals(out_signals, W_out, hidden):
+    """Signals of sigmoid hidden nodes from the signals of the layer they feed.
+
+    Shapes: out_signals (k,), W_out (k, h), hidden (h,) -> (h,).
+    """
+    ### BEGIN SOLUTION
+    hidden = np.asarray(hidden, dtype=float)
+    return (np.asarray(out_signals, dtype=float) @ np.asarray(W_out, dtype=float)) * hidden * (1.0 - hidden)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "hidden_signals_tests", "points": 2, "schema_version": 3}
+_sig = hidden_signals(np.array([0.125, -0.125]), np.array([[0.4, 0.8], [0.2, -0.8]]), np.array([0.5, 0.5]))
+check_shape("hidden_signals(...) for 2 outputs and 2 hidden nodes", _sig, (2,))
+check_close("hidden_signals([0.125, -0.125], W_out, [0.5, 0.5])", _sig, np.array([0.00625, 0.05]),
+            hint="hidden node j sums signal_k * W_out[k, j] over the outputs k (a column of W_out), times h_j (1 - h_j)")
+_sig = hidden_signals(np.array([1.0, 0.0, 0.0]), np.arange(6.0).reshape(3, 2), np.array([0.5, 0.9]))
+check_close("hidden_signals for 3 outputs and 2 hidden nodes", _sig, np.array([0.0, 1.0 * 0.9 * 0.1]),
+            hint="out_signals (3,) @ W_out (3, 2) gives one sum per hidden node")
+### BEGIN HIDDEN TESTS
+_rng = np.random.default_rng(515)
+_s, _W, _h = _rng.normal(size=4), _rng.normal(size=(4, 3)), _rng.uniform(size=3)
+check_close("hidden_signals for 4 outputs and 3 hidden nodes", hidden_signals(_s, _W, _h),
+            np.array([sum(_s[k] * _W[k, j] for k in range(4)) * _h[j] * (1 - _h[j]) for j in range(3)]))
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 3: gradients in the signal recipe (2 points)
+#
+# In the recipe, the gradient of the weight from node $i$ into node $j$ is
+# $\text{signal}_j \times \text{input}_i$. Write `signal_gradients(signals,
+# inputs)` returning all of them as a matrix shaped like the weight matrix:
+# entry `[j, i]` is `signals[j] * inputs[i]`, shape (len(signals), len(inputs)).
+# (The bias gradients are then simply the signals, since a bias's input is 1.)
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "signal_gradients", "schema_version": 3}
+def signal_gradients(signals, inputs):
+    """The recipe's weight gradients: signal of the receiving node x value flowing in.
+
+    Shapes: signals (n_to,), inputs (n_from,) -> (n_to, n_from), like the weight matrix.
+    """
+    ### BEGIN SOLUTION
+    return np.outer(np.asarray(signals, dtype=float), np.asarray(inputs, dtype=float))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "signal_gradients_tests", "points": 2, "schema_version": 3}
+_grad = signal_gradients(np.array([0.5, -1.0, 2.0]), np.array([4.0, 3.0]))
+check_shape("signal_gradients(3 signals, 2 inputs)", _grad, (3, 2),
+            hint="shaped like the weight matrix: one row per receiving node, one column per input")
+check_close("signal_gradients([0.5, -1, 2], [4, 3])", _grad, np.array([[2.0, 1.5], [-4.0, -3.0], [8.0, 6.0]]))
+### BEGIN HIDDEN TESTS
+_rng = np.random.default_rng(525)
+_s, _a = _rng.normal(size=4), _rng.normal(size=5)
+check_close("signal_gradients(4 signals, 5 inputs)", signal_gradients(_s, _a),
+            np.array([[_s[j] * _a[i] for i in range(5)] for j in range(4)]))
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 4: one training step, two ways (4 points)
+#
+# Both functions take one sample `x` (inputs,) with targets `t` (outputs,), the
+# parameters `W1, b1, W2, b2` of a network with sigmoid hidden and output units,
+# and a learning rate, and return the **updated** parameters as a tuple
+# `(W1_new, b1_new, W2_new, b2_new)` (new arrays; do not change the ones passed in).
+# Start each with the forward pass: $h = \sigma(W_1 x + b_1)$, $y = \sigma(W_2 h + b_2)$.
+#
+# 1. `signal_step`: the recipe of Parts 1 to 3. Output signals, then hidden
+#    signals (computed with the *old* `W2`), then the recipe's gradients, and
+#    every parameter moves by **+** learning rate $\times$ gradient (2 points).
+# 2. `delta_step`: the textbook way. For the loss $E = \tfrac12 \sum_k (t_k - y_k)^2$
+#    the error terms are $\delta^{out} = \partial E/\partial z^{out} = (y - t)\,y(1 - y)$
+#    and $\delta^{hid} = (W_2^\top \delta^{out})\, h(1 - h)$; then
+#    $\partial E/\partial W_2 = \delta^{out} h^\top$, $\partial E/\partial b_2 = \delta^{out}$,
+#    and likewise for layer 1 with $x$; every parameter moves by
+#    **−** learning rate $\times$ $\partial E/\partial(\text{parameter})$ (2 points).
+#    Write it from these formulas, without calling your Part 1 to 3 functions.
+#
+# The signal is exactly $-\delta$, so the two steps must give the same numbers.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "steps", "schema_version": 3}
+def signal_step(x, t, W1, b1, W2, b2, learning_rate):
+    """One update of a sigmoid network by the signal recipe (parameters move by +rate x gradient).
+
+    Shapes: x (p,), t (k,), W1 (h, p), b1 (h,), W2 (k, h), b2 (k,); learning_rate a float.
+    Returns (W1_new, b1_new, W2_new, b2_new), shaped like W1, b1, W2, b2.
+    """
+    ### BEGIN SOLUTION
+    hidden = sigmoid(W1 @ x + b1)
+    output = sigmoid(W2 @ hidden + b2)
+    out_sig = output_signals(t, output)
+    hid_sig = hidden_signals(out_sig, W2, hidden)
+    return (W1 + learning_rate * signal_gradients(hid_sig, x), b1 + learning_rate * hid_sig,
+            W2 + learning_rate * signal_gradients(out_sig, hidden), b2 + learning_rate * out_sig)
+    ### END SOLUTION
+
+
+def delta_step(x, t, W1, b1, W2, b2, learning_rate):
+    """One gradient-descent update of a sigmoid network on E = 1/2 sum (t - y)^2 (param -= rate x dE/dparam).
+
+    Shapes: x (p,), t (k,), W1 (h, p), b1 (h,), W2 (k, h), b2 (k,); learning_rate a float.
+    Returns (W1_new, b1_new, W2_new, b2_new), shaped like W1, b1, W2, b2.
+    """
+    ### BEGIN SOLUTION
+    hidden = sigmoid(W1 @ x + b1)
+    output = sigmoid(W2 @ hidden + b2)
+    delta_out = (output - t) * output * (1.0 - output)
+    delta_hid = (W2.T @ delta_out) * hidden * (1.0 - hidden)
+    return (W1 - learning_rate * np.outer(delta_hid, x), b1 - learning_rate * delta_hid,
+            W2 - learning_rate * np.outer(delta_out, hidden), b2 - learning_rate * delta_out)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "steps_tests", "points": 4, "schema_version": 3}
+_example = (X_EXAMPLE, T_EXAMPLE, W1_EXAMPLE, B1_EXAMPLE, W2_EXAMPLE, B2_EXAMPLE, RATE_EXAMPLE)
+_params = [W1_EXAMPLE, B1_EXAMPLE, W2_EXAMPLE, B2_EXAMPLE]
+_names = ["W1_new", "b1_new", "W2_new", "b2_new"]
+
+
+def _half_squared_error(W1, b1, W2, b2):
+    y = sigmoid(W2 @ sigmoid(W1 @ X_EXAMPLE + b1) + b2)
+    return 0.5 * np.sum((T_EXAMPLE - y) ** 2)
+
+
+# The expected step, by an independent route: numerical gradients of E, nudging one parameter at a time.
+_expected = []
+for _i, _p in enumerate(_params):
+    _numeric = numerical_gradient(lambda q: _half_squared_error(*_params[:_i], q, *_params[_i + 1:]), _p.copy())
+    _expected.append(_p - RATE_EXAMPLE * _numeric)
+_originals = [p.copy() for p in _params]
+for _step, _hint in [(signal_step, "signal = (t - y) y (1 - y); ADD rate * signal * input"),
+                     (delta_step, "delta = (y - t) y (1 - y); SUBTRACT rate * delta * input")]:
+    _new = _step(*_example)
+    check_close(f"{_step.__name__} on the example: how many arrays came back", len(_new), 4,
+                hint="return the tuple (W1_new, b1_new, W2_new, b2_new)")
+    for _name, _got, _want in zip(_names, _new, _expected):
+        check_close(f"{_step.__name__}(...) {_name} against numerical gradients", _got, _want, rtol=1e-7, atol=1e-10,
+                    hint=_hint)
+check_close("the example's parameters after both steps (they must not change)", _params, _originals,
+            hint="build new arrays (W1 + ...), do not update in place (W1 += ...)")
+check_close("signal_step and delta_step agree", list(signal_step(*_example)), list(delta_step(*_example)))
+### BEGIN HIDDEN TESTS
+_rng = np.random.default_rng(535)
+_x, _t = _rng.normal(size=3), _rng.uniform(size=2)
+_W1, _b1, _W2, _b2 = _rng.normal(size=(4, 3)), _rng.normal(size=4), _rng.normal(size=(2, 4)), _rng.normal(size=2)
+_h = 1 / (1 + np.exp(-(_W1 @ _x + _b1)))
+_y = 1 / (1 + np.exp(-(_W2 @ _h + _b2)))
+_dout = (_y - _t) * _y * (1 - _y)
+_dhid = (_W2.T @ _dout) * _h * (1 - _h)
+_want = [_W1 - 0.3 * np.outer(_dhid, _x), _b1 - 0.3 * _dhid, _W2 - 0.3 * np.outer(_dout, _h), _b2 - 0.3 * _dout]
+check_close("signal_step on a 3-4-2 network", list(signal_step(_x, _t, _W1, _b1, _W2, _b2, 0.3)), _want)
+check_close("delta_step on a 3-4-2 network", list(delta_step(_x, _t, _W1, _b1, _W2, _b2, 0.3)), _want)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Try it
+#
+# Repeat the step a few times on the example and watch the outputs move towards
+# the targets $[0.9, 0.1]$. Try a larger learning rate: does it get there faster?
+
+# %% tags=["worked:repeated-steps"]
+params = (W1_EXAMPLE, B1_EXAMPLE, W2_EXAMPLE, B2_EXAMPLE)
+for step in range(4):
+    W1, b1, W2, b2 = params
+    y = sigmoid(W2 @ sigmoid(W1 @ X_EXAMPLE + b1) + b2)
+    print(f"after {step} steps: outputs {np.round(y, 4)}, E = {0.5 * np.sum((T_EXAMPLE - y) ** 2):.5f}")
+    params = signal_step(X_EXAMPLE, T_EXAMPLE, *params, RATE_EXAMPLE)

@@ -1,0 +1,239 @@
+# ---
+# jupyter:
+#   course_exercise:
+#     id: ex07_train_classifier
+#     title: "Exercise 7: train a classifier that generalises"
+# ---
+
+# %% [markdown]
+# # Exercise 7: train a classifier that generalises (10 points)
+#
+# You have the gradients; now write the training loop around them. The data are
+# three interleaved spiral arms (`course_lib.data.spirals`), and the goal is a
+# network that classifies points it has **never seen** correctly at least 90% of
+# the time.
+#
+# | part | what you write | points |
+# | --- | --- | --- |
+# | 1 | `minibatches`: shuffle and cut the data into batches | 2 |
+# | 2 | `predict` and `accuracy`: from a network's parameters to its answers | 2 |
+# | 3 | `train_classifier`: the training loop, reaching 90% on held-out data | 6 |
+#
+# **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
+# `raise NotImplementedError()` line), then run the test cell below it. A test
+# cell prints `passed: ...` for every check that holds; a failing check says what
+# it expected, what came back and gives a hint. Before you submit, use
+# **Kernel > Restart Kernel and Run All Cells**.
+#
+# **How Part 3 is graded.** The grader calls your `train_classifier` on a fresh
+# sample of spirals (turned by a random angle, perhaps mirrored), takes the
+# parameters it returns, and measures the accuracy **itself**, with its own
+# forward pass, on another fresh sample, turned the same way, that your function
+# never saw. So your loop must really learn from the data it is given.
+# Training must finish within a minute on the grader's machine; a few seconds is
+# plenty.
+#
+# **What you may use.** For the gradients, `course_lib.MLP`'s `backward` and
+# `step` (or your `mlp_backward` from exercise 6): this exercise is about the
+# loop. Write the loop yourself (epochs, shuffling, batches, the learning rate):
+# do not call `course_lib.train`, and do not use `MLP.predict` or `MLP.accuracy`
+# in Part 2. The grader cannot tell how you computed an answer; the point is that
+# you can.
+
+# %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
+import numpy as np
+
+from course_lib import MLP, get_activation
+from course_lib.checks import check_close, check_shape, check_true
+from course_lib.data import spirals, train_test_split
+
+# 600 points on 3 spiral arms: 450 to train on, 150 held out to measure generalisation.
+SPLIT = train_test_split(*spirals(n_samples=600, noise=0.3, seed=0), test_fraction=0.25, seed=0)
+N_CLASSES = 3
+
+# %% [markdown]
+# ## Part 1: mini-batches (2 points)
+#
+# One *epoch* of mini-batch gradient descent visits every training sample once,
+# in a fresh random order, a batch at a time. Write `minibatches(n_samples,
+# batch_size, rng)` returning a list of integer index arrays: shuffle the indices
+# `0 .. n_samples - 1` with `rng.permutation`, then cut them into consecutive
+# batches of `batch_size`; the last batch holds whatever is left (it may be
+# smaller). Every index appears in exactly one batch. `rng` is a
+# `numpy.random.Generator`.
+#
+# Example: 10 samples in batches of 4 give three batches of sizes 4, 4 and 2.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "minibatches", "schema_version": 3}
+def minibatches(n_samples, batch_size, rng):
+    """The sample indices 0..n_samples-1 shuffled by rng and cut into batches.
+
+    n_samples, batch_size: ints >= 1; rng: a numpy Generator. Returns a list of int
+    arrays of shape (batch_size,), the last one possibly shorter, together holding
+    every index exactly once.
+    """
+    ### BEGIN SOLUTION
+    order = rng.permutation(n_samples)
+    return [order[start:start + batch_size] for start in range(0, n_samples, batch_size)]
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "minibatches_tests", "points": 2, "schema_version": 3}
+_batches = minibatches(10, 4, np.random.default_rng(0))
+check_close("the batch sizes of minibatches(10, 4, rng)", [len(b) for b in _batches], [4, 4, 2],
+            hint="cut the shuffled indices at 0, 4, 8: the last batch keeps the remaining 2")
+check_close("all indices of minibatches(10, 4, rng), sorted", np.sort(np.concatenate(_batches)), np.arange(10),
+            hint="every sample index 0..9 must appear exactly once")
+_batches = minibatches(100, 100, np.random.default_rng(1))
+check_true("minibatches(100, 100, rng) shuffles", len(_batches) == 1 and not np.array_equal(_batches[0], np.arange(100)),
+           "the one batch holds the indices in their original order",
+           hint="shuffle with rng.permutation(n_samples) before cutting")
+### BEGIN HIDDEN TESTS
+_batches = minibatches(97, 10, np.random.default_rng(7))
+check_close("batch sizes of minibatches(97, 10, rng)", [len(b) for b in _batches], [10] * 9 + [7])
+check_close("all indices of minibatches(97, 10, rng)", np.sort(np.concatenate(_batches)), np.arange(97))
+check_close("minibatches(3, 5, rng) gives one short batch", [len(b) for b in minibatches(3, 5, np.random.default_rng(0))], [3])
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 2: from parameters to answers (2 points)
+#
+# A network is handed around as a dict of plain values, the way the grader
+# receives it from you:
+#
+# ```python
+# params = {"weights": [W0, W1, ...],        # W_l of shape (sizes[l+1], sizes[l])
+#           "biases": [b0, b1, ...],         # b_l of shape (sizes[l+1],)
+#           "hidden_activation": "tanh"}     # a name for course_lib.get_activation
+# ```
+#
+# Every layer but the last applies the hidden activation to $Z_l = A_l W_l^\top + b_l$.
+# The predicted class of a sample is the index of the largest entry of the last
+# layer's $Z$: whatever output activation you trained with (softmax, sigmoid or
+# none), it never changes which entry is largest, so you can leave it out.
+#
+# 1. `predict(params, X)`: the predicted classes of `X` (n, `sizes[0]`), an int
+#    array of shape (n,).
+# 2. `accuracy(params, X, y)`: the fraction of samples whose predicted class equals
+#    the label in `y` (n,), a float between 0 and 1.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "predict", "schema_version": 3}
+def predict(params, X):
+    """Predicted class of every sample. params: a dict as above; X (n, sizes[0]) -> int array (n,)."""
+    ### BEGIN SOLUTION
+    f = get_activation(params["hidden_activation"])
+    a = np.asarray(X, dtype=float)
+    weights, biases = params["weights"], params["biases"]
+    for W, b in zip(weights[:-1], biases[:-1]):
+        a = f(a @ W.T + b)
+    return np.argmax(a @ weights[-1].T + biases[-1], axis=1)
+    ### END SOLUTION
+
+
+def accuracy(params, X, y):
+    """Fraction of samples classified right. X (n, sizes[0]), y (n,) int labels -> float."""
+    ### BEGIN SOLUTION
+    return float(np.mean(predict(params, X) == np.asarray(y)))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predict_tests", "points": 2, "schema_version": 3}
+# A hand-made 2-2-3 network: hidden units copy the inputs (identity); class scores x1, x2 and 0.5.
+_params = {"weights": [np.eye(2), np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])],
+           "biases": [np.zeros(2), np.array([0.0, 0.0, 0.5])], "hidden_activation": "identity"}
+_X = np.array([[2.0, 1.0], [0.0, 3.0], [0.1, 0.2], [-1.0, 0.4]])
+check_close("predict(hand-made network, 4 points)", predict(_params, _X), np.array([0, 1, 2, 2]),
+            hint="the class is the index of the largest score in each ROW (argmax along axis 1)")
+check_close("accuracy(hand-made network, 4 points, labels [0, 1, 1, 2])",
+            accuracy(_params, _X, np.array([0, 1, 1, 2])), 0.75, hint="3 of the 4 predictions match")
+_net = MLP([2, 8, 3], "tanh", "softmax", "cross_entropy", seed=3)
+_params = {"weights": _net.weights, "biases": _net.biases, "hidden_activation": "tanh"}
+check_close("predict of a random tanh network against course_lib", predict(_params, SPLIT.X_test),
+            _net.predict(SPLIT.X_test), hint="apply the hidden activation to every layer except the last")
+### BEGIN HIDDEN TESTS
+_net = MLP([2, 5, 4, 3], "relu", "sigmoid", "mse", seed=11)
+_params = {"weights": _net.weights, "biases": _net.biases, "hidden_activation": "relu"}
+check_close("predict of a 2-5-4-3 relu network", predict(_params, SPLIT.X_train), _net.predict(SPLIT.X_train))
+check_close("accuracy of a 2-5-4-3 relu network", accuracy(_params, SPLIT.X_train, SPLIT.y_train),
+            np.mean(_net.predict(SPLIT.X_train) == SPLIT.y_train))
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 3: the training loop (6 points)
+#
+# Write `train_classifier(X_train, y_train, seed)` that builds a network, trains
+# it on `X_train` (n, 2) with integer labels `y_train` (n,) in 0, 1, 2, and returns
+# its parameters as a dict like in Part 2 (copies of the arrays, as plain
+# numpy arrays).
+#
+# The choices are yours: the layer sizes, the activations, the loss, the learning
+# rate, the batch size and the number of epochs. A sensible start:
+# `MLP([2, 32, 32, 3], "tanh", "softmax", "cross_entropy", seed=seed)`, one-hot
+# targets (`np.eye(3)[y_train]`), batches of 32 from your `minibatches`, and for
+# every batch `net.step(net.backward(X_batch, Y_batch), learning_rate)`, for a
+# couple of hundred epochs. Then experiment: what happens with a learning rate of
+# 0.01? Of 5? With 10 epochs? A common trick is to lower the learning rate for
+# the last epochs: big steps find the valley, small ones settle in it.
+#
+# Use `seed` for everything random (the initial weights and the shuffling), so
+# that the same call always returns the same network.
+#
+# Points: 1 for returning well-formed parameters for a 2-input, 3-class network;
+# 2 for at least 90% accuracy on this notebook's held-out split `SPLIT.X_test`
+# when trained on `SPLIT.X_train`; 3 for at least 90% on the grader's own fresh
+# held-out data after training on fresh data.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "train", "schema_version": 3}
+def train_classifier(X_train, y_train, seed=0):
+    """Train a network on 2-D points with labels 0..2; return its parameters.
+
+    X_train (n, 2) float, y_train (n,) int; seed an int. Returns a dict with
+    "weights" (list of (sizes[l+1], sizes[l]) arrays), "biases" (list of
+    (sizes[l+1],) arrays) and "hidden_activation" (an activation name).
+    """
+    ### BEGIN SOLUTION
+    net = MLP([2, 32, 32, N_CLASSES], "tanh", "softmax", "cross_entropy", seed=seed)
+    targets = np.eye(N_CLASSES)[y_train]
+    rng = np.random.default_rng(seed)
+    for epoch in range(200):
+        # Big steps to find the spirals, then smaller ones to settle into the minimum found.
+        learning_rate = 0.3 if epoch < 150 else 0.075
+        for batch in minibatches(len(X_train), 32, rng):
+            net.step(net.backward(X_train[batch], targets[batch]), learning_rate)
+    return {"weights": [W.copy() for W in net.weights], "biases": [b.copy() for b in net.biases],
+            "hidden_activation": "tanh"}
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "train_tests", "points": 6, "schema_version": 3}
+_params = train_classifier(SPLIT.X_train, SPLIT.y_train, seed=0)
+check_true("train_classifier returns a dict with weights, biases and hidden_activation",
+           isinstance(_params, dict) and {"weights", "biases", "hidden_activation"} <= set(_params),
+           f"it returned {type(_params).__name__}", hint="return {'weights': [...], 'biases': [...], 'hidden_activation': 'tanh'}")
+check_close("the first layer takes 2 inputs and the last gives 3 scores",
+            (_params["weights"][0].shape[1], _params["weights"][-1].shape[0]), (2, 3),
+            hint="sizes must start with 2 (the point's coordinates) and end with 3 (one score per class)")
+_held_out = accuracy(_params, SPLIT.X_test, SPLIT.y_test)
+check_true("accuracy on the held-out split is at least 90%", bool(_held_out >= 0.9),
+           f"the held-out accuracy is {_held_out:.1%}",
+           hint="train longer or with a larger learning rate; watch the loss go down epoch by epoch")
+### BEGIN HIDDEN TESTS
+_turn = np.array([[np.cos(2.0), -np.sin(2.0)], [np.sin(2.0), np.cos(2.0)]]).T * np.array([-1.0, 1.0])
+_X, _y = spirals(n_samples=450, noise=0.3, seed=77)
+_params = train_classifier(_X @ _turn, _y, seed=5)
+_X_new, _y_new = spirals(n_samples=900, noise=0.3, seed=78)
+check_true("accuracy on fresh turned data after training on other fresh turned data is at least 90%",
+           bool(accuracy(_params, _X_new @ _turn, _y_new) >= 0.9), "the accuracy is below 90%")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Try it
+#
+# How does the held-out accuracy change with the number of epochs? Change the
+# training to stop after fewer epochs (or use a tiny learning rate) and watch the
+# accuracy fall back towards chance, 1 in 3.
+
+# %% tags=["worked:held-out"]
+params = train_classifier(SPLIT.X_train, SPLIT.y_train, seed=1)
+print("training accuracy at least 90%:", accuracy(params, SPLIT.X_train, SPLIT.y_train) >= 0.9)
+print("held-out accuracy at least 90%:", accuracy(params, SPLIT.X_test, SPLIT.y_test) >= 0.9)
