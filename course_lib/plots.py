@@ -206,10 +206,14 @@ def draw_network(net_or_sizes, ax=None, node_values=None, node_labels=None, high
             label = None if labels[l] is None else str(labels[l][node])
             if values[l] is not None:
                 ax.text(x, y, _format(values[l][node]), ha="center", va="center", fontsize=8, zorder=4)
-                if label is not None:       # beside the node: left of inputs, right of the rest
+                if label is None:
+                    pass
+                elif role == "hidden":      # above the node: beside it, weight lines run through
+                    ax.text(x, y + radius + 0.04, label, ha="center", va="bottom", fontsize=8, zorder=4)
+                else:                       # outside the network: left of inputs, right of outputs
                     side = -1 if l == 0 else 1
-                    ax.text(x + side * (radius + 0.08), y + (0 if l in (0, len(sizes) - 1) else radius),
-                            label, ha="right" if side < 0 else "left", va="center", fontsize=8, zorder=4)
+                    ax.text(x + side * (radius + 0.08), y, label, ha="right" if side < 0 else "left",
+                            va="center", fontsize=8, zorder=4)
             elif label is not None:
                 ax.text(x, y, label, ha="center", va="center", fontsize=9, zorder=4)
         if None in slots:                   # the ellipsis: three dots in the gap
