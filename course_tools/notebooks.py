@@ -72,6 +72,9 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbforma
             kernel_name="python3",
             resources={"metadata": {"path": str(cwd)}},
             record_timing=False,
+            # Saved widget state is keyed by random model ids: it would make every rebuild a
+            # large diff. Widgets render when the learner runs the cell.
+            store_widget_state=False,
         )
         client.execute()
     finally:
