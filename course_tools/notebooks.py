@@ -24,6 +24,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "notebooks"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+# RISE's default theme loads web fonts; "serif" uses the system's, so slides work offline.
+SLIDES = {"rise": {"theme": "serif"}}
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # Metadata a source may carry into its notebook; anything else jupytext adds is dropped.
 KEPT_CELL_METADATA = ("slideshow", "tags", "nbgrader", "deletable", "editable")
@@ -57,7 +59,7 @@ def read_source(path: Path) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     kept = {key: nb.metadata[key] for key in KEPT_NOTEBOOK_METADATA if key in nb.metadata}
-    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}, **kept})
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}, **kept, **SLIDES})
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb
 
@@ -94,7 +96,7 @@ def build(source: Path, target: Path) -> float:
 
 def comparable(nb: nbformat.NotebookNode) -> list:
     """The parts of a notebook a source determines: each cell's type, source and metadata."""
-    kept = {key: nb.metadata.get(key) for key in KEPT_NOTEBOOK_METADATA}
+    kept = {key: nb.metadata.get(key) for key in (*KEPT_NOTEBOOK_METADATA, *SLIDES)}
     return [("notebook", "", kept)] + [(cell.cell_type, cell.source, dict(cell.metadata)) for cell in nb.cells]
 
 

@@ -42,9 +42,13 @@ def test_structure(widget):
     assert widget.value("learning_rate") == 0.1 and widget.value("steps") == 10
     assert bytes(widget.image.value).startswith(PNG_SIGNATURE)
     assert widget.updates == 1
-    # The slider spans all regimes: from 0.01/a to 2.5/a, with a = 2.
+    # The slider spans all regimes, from 0.01/a to 2.5/a with a = 2 (to within one key step)...
     slider = widget.controls["learning_rate"]
-    assert slider.base ** slider.min == pytest.approx(0.005) and slider.base ** slider.max == pytest.approx(1.25)
+    assert 0.005 / 10**0.01 <= slider.base ** slider.min <= 0.005
+    assert 1.25 <= slider.base ** slider.max <= 1.25 * 10**0.01
+    # ...and its key steps pass through the default, so the arrow keys can return to it.
+    steps_to_default = (np.log10(0.1) - slider.min) / slider.step
+    assert steps_to_default == pytest.approx(round(steps_to_default))
 
 
 # (learning rate, the verdict for a = 2: thresholds 1/a = 0.5 and 2/a = 1)

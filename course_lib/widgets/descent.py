@@ -109,9 +109,13 @@ class LearningRateExplorer(LessonWidget):
             raise CourseError(f"learning_rate must lie in [{low:g}, {high:g}] (0.01/a to 2.5/a), got {learning_rate:g}")
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= 50:
             raise CourseError(f"steps must be a whole number from 1 to 50, got {steps!r}")
+        # Start the slider's 0.01-decade grid at the default so the arrow keys can come back to it.
+        exponent, step = math.log10(learning_rate), 0.01
+        lowest = exponent - math.ceil((exponent - math.log10(low)) / step - 1e-9) * step
+        highest = lowest + math.ceil((math.log10(high) - lowest) / step - 1e-9) * step
         controls = {
             "learning_rate": widgets.FloatLogSlider(
-                value=learning_rate, base=10, min=math.log10(low), max=math.log10(high), step=0.01,
+                value=learning_rate, base=10, min=lowest, max=highest, step=step,
                 description="learning rate η", readout_format=".3g", continuous_update=False,
                 style={"description_width": "initial"}),
             "steps": widgets.IntSlider(value=int(steps), min=1, max=50, description="steps",

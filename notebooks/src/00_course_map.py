@@ -77,7 +77,9 @@ plt.show()
 # notebook and press **alt+r**, or click the **Render as slides** button in the notebook
 # toolbar. Headings start slides, some paragraphs appear one step at a time, and cells marked
 # as notes are hints for the speaker that stay off the slides. Code cells still run inside
-# the slides, so you can change a value in front of the room, and the widgets work there too.
+# the slides, so you can change a value in front of the room. The sliders are the exception:
+# jupyterlab-rise cannot show interactive widgets yet, so for a widget close the slides and
+# show the notebook itself, with **View > Presentation Mode** for large type.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Each lesson opens with its time estimate; the lessons are written to fit one session each.
