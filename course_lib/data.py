@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .validation import CourseError, ShapeError, as_array, lookup
+from .validation import CourseError, ShapeError, as_array, lookup, whole_number
 
 
 class Split(NamedTuple):
@@ -27,12 +27,6 @@ class Split(NamedTuple):
 
 
 # ---------------------------------------------------------------- helpers
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise CourseError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _check_number(value, name: str, low: float = 0.0, high: float = np.inf, strict: bool = False) -> float:
     """Return ``value`` as a float if it is a finite number in [low, high] (in (low, high) when ``strict``)."""
     numeric = isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and np.isfinite(value)
@@ -44,7 +38,7 @@ def _check_number(value, name: str, low: float = 0.0, high: float = np.inf, stri
 
 
 def _check_sizes(n_samples, n_classes) -> tuple[int, int]:
-    n_samples, n_classes = _check_int(n_samples, "n_samples", 1), _check_int(n_classes, "n_classes", 1)
+    n_samples, n_classes = whole_number(n_samples, "n_samples", 1), whole_number(n_classes, "n_classes", 1)
     if n_samples < n_classes:
         raise CourseError(f"n_samples ({n_samples}) must be at least n_classes ({n_classes})")
     return n_samples, n_classes
@@ -173,7 +167,7 @@ def one_hot(y, n_classes: int | None = None) -> np.ndarray:
         raise CourseError(f"labels y must not be negative, got {labels.min()} at index {int(np.argmin(labels))}")
     if n_classes is None:
         n_classes = int(labels.max()) + 1 if labels.size else 0
-    n_classes = _check_int(n_classes, "n_classes", 0)
+    n_classes = whole_number(n_classes, "n_classes", 0)
     if labels.size and labels.max() >= n_classes:
         raise CourseError(f"label {labels.max()} (index {int(np.argmax(labels))}) is too large for "
                           f"n_classes={n_classes}; labels must be in 0..{n_classes - 1}")

@@ -22,7 +22,7 @@ import numpy as np
 
 from .activations import Activation, get_activation
 from .losses import FUSED_OUTPUT, Loss, get_loss
-from .validation import CourseError, ShapeError, as_array, lookup
+from .validation import CourseError, ShapeError, as_array, lookup, real_number
 
 _INITS = {
     # Each maps (n_in, n_out, weight_scale) to the standard deviation of the normal draw.
@@ -290,8 +290,7 @@ class MLP:
 
     def step(self, grads: Gradients, learning_rate: float) -> None:
         """Plain gradient descent, in place: param -= learning_rate * grad."""
-        if not np.isfinite(learning_rate) or learning_rate <= 0:
-            raise CourseError(f"learning_rate must be a positive number, got {learning_rate!r}")
+        learning_rate = real_number(learning_rate, "learning_rate", positive=True)
         for params, grad_list, name in ((self.weights, grads.weights, "weights"), (self.biases, grads.biases, "biases")):
             for l, (p, g) in enumerate(zip(params, grad_list)):
                 if p.shape != np.shape(g):

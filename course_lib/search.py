@@ -18,7 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from .training import DivergenceError
-from .validation import CourseError, ShapeError, as_array
+from .validation import CourseError, ShapeError, as_array, real_number, whole_number
 
 __all__ = [
     "SECONDS_PER_YEAR", "AGE_OF_UNIVERSE_SECONDS", "combinations", "search_seconds", "format_number",
@@ -39,12 +39,6 @@ _UNITS = (
 
 
 # ---------------------------------------------------------------- exhaustive search cost
-def _whole(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise CourseError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _positive_exact(value, name: str) -> Fraction:
     """A positive finite int, float or Fraction as an exact Fraction (1e9 is exactly 10**9)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -59,7 +53,7 @@ def _positive_exact(value, name: str) -> Fraction:
 
 def combinations(n_weights: int, values_per_weight: int = 1000) -> int:
     """How many weight settings exhaustive search must try: ``values_per_weight ** n_weights``, exactly."""
-    return _whole(values_per_weight, "values_per_weight", 1) ** _whole(n_weights, "n_weights", 0)
+    return whole_number(values_per_weight, "values_per_weight", 1) ** whole_number(n_weights, "n_weights", 0)
 
 
 def search_seconds(n_weights: int, values_per_weight: int = 1000, tries_per_second=10**9) -> Fraction:
@@ -97,7 +91,7 @@ def format_number(x, digits: int = 4) -> str:
     ``1,000,000``); beyond, as ``2.296 × 10^305283`` (or ``10^300`` when the
     mantissa is 1). Exact: numbers with hundreds of thousands of digits are fine.
     """
-    digits = _whole(digits, "digits", 1)
+    digits = whole_number(digits, "digits", 1)
     x = _positive_exact(x, "the number")
     m, e = _significant(x, digits)
     mantissa = Decimal(m).scaleb(-(digits - 1)).normalize()  # in [1, 10), trailing zeros dropped
@@ -124,7 +118,7 @@ def human_duration(seconds, digits: int = 4) -> str:
     ``"31.69 million years"``); from the age of the universe (13.8 billion
     years) on it says ``"2.296 times the age of the universe"``.
     """
-    digits = _whole(digits, "digits", 1)
+    digits = whole_number(digits, "digits", 1)
     if isinstance(seconds, numbers.Real) and not isinstance(seconds, bool) and seconds == 0:
         return "0 seconds"
     exact = _positive_exact(seconds, "seconds")
@@ -249,7 +243,7 @@ def random_search(loss, low, high, n_tries: int, seed: int = 0) -> SearchRun:
         raise ShapeError(f"low and high must be 1-D and alike, got shapes {low.shape} and {high.shape}")
     if np.any(low >= high):
         raise CourseError(f"every entry of low must be below high, got low={low} and high={high}")
-    n_tries = _whole(n_tries, "n_tries", 1)
+    n_tries = whole_number(n_tries, "n_tries", 1)
     points = np.random.default_rng(seed).uniform(low, high, size=(n_tries, low.size))
     losses = np.array([float(loss(w)) for w in points])
     return SearchRun(points, losses)
@@ -282,10 +276,8 @@ def gradient_descent(loss, gradient, start, learning_rate: float, steps: int) ->
     w = np.atleast_1d(as_array(start, "start", dtype=np.float64)).copy()
     if w.ndim != 1:
         raise ShapeError(f"start must be a 1-D array of weights, got shape {w.shape}")
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real) \
-            or not math.isfinite(learning_rate) or learning_rate <= 0:
-        raise CourseError(f"learning_rate must be a positive number, got {learning_rate!r}")
-    steps = _whole(steps, "steps", 0)
+    learning_rate = real_number(learning_rate, "learning_rate", positive=True)
+    steps = whole_number(steps, "steps", 0)
     path, losses = [w.copy()], [float(loss(w))]
     for step in range(1, steps + 1):
         g = np.atleast_1d(np.asarray(gradient(w), dtype=np.float64))

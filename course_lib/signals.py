@@ -41,7 +41,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .activations import Activation, get_activation
-from .validation import CourseError, ShapeError, as_array, lookup
+from .validation import CourseError, ShapeError, as_array, lookup, real_number
 
 LOSS_SCALES = {
     # (n_samples, n_outputs) -> the factor turning recipe signals into -dL/dz of that loss.
@@ -184,13 +184,6 @@ def _samples(X, T, n_in: int, n_out: int):
     return X, T
 
 
-def _check_learning_rate(learning_rate) -> float:
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.number)) \
-            or not np.isfinite(learning_rate) or learning_rate <= 0:
-        raise CourseError(f"learning_rate must be a positive number, got {learning_rate!r}")
-    return float(learning_rate)
-
-
 def recipe_step(net, X, T, learning_rate: float, loss: str = "mse") -> RecipeStep:
     """One training step of ``net`` (an MLP with one hidden layer) by the seven-step recipe.
 
@@ -202,7 +195,7 @@ def recipe_step(net, X, T, learning_rate: float, loss: str = "mse") -> RecipeSte
     W_hidden, b_hidden, W_out, b_out, f_hidden, f_out = _one_hidden_layer(net)
     X, T = _samples(X, T, W_hidden.shape[1], W_out.shape[0])
     scale = lookup(loss, LOSS_SCALES, "loss")(*T.shape)
-    learning_rate = _check_learning_rate(learning_rate)
+    learning_rate = real_number(learning_rate, "learning_rate", positive=True)
 
     z_hidden, hidden, z_out, output = forward(X, W_hidden, b_hidden, W_out, b_out, f_hidden, f_out)
     s_out = output_signals(T, output, z_out, f_out, scale)                        # step 4

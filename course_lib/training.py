@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .validation import CourseError
+from .validation import CourseError, real_number, whole_number
 
 
 class DivergenceError(CourseError, ArithmeticError):
@@ -75,18 +75,13 @@ def train(
     Raises ``DivergenceError`` (with the epoch, batch and a suggestion) when the loss
     becomes NaN or infinite or explodes, instead of carrying on with NaN weights.
     """
-    if not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise CourseError(f"epochs must be a whole number >= 0, got {epochs!r}")
-    if not np.isfinite(learning_rate) or learning_rate <= 0:
-        raise CourseError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    epochs = whole_number(epochs, "epochs", 0)
+    learning_rate = real_number(learning_rate, "learning_rate", positive=True)
     net.check_parameters()
     X, _ = net._inputs(X)
     Y = net.targets(Y, X.shape[0])
     n = X.shape[0]
-    if batch_size is None:
-        batch_size = n
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise CourseError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+    batch_size = n if batch_size is None else whole_number(batch_size, "batch_size (or None for all)", 1)
     if validation is not None:
         X_val, _ = net._inputs(validation[0])
         Y_val = net.targets(validation[1], X_val.shape[0])

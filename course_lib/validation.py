@@ -6,6 +6,7 @@ helpers here, so a mistake is reported where it was made, in the course's words.
 """
 from __future__ import annotations
 
+import numbers
 from typing import Iterable, Mapping, TypeVar
 
 import numpy as np
@@ -98,3 +99,21 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
     """Raise ``ShapeError`` naming both shapes unless ``a`` and ``b`` have the same shape."""
     if a.shape != b.shape:
         raise ShapeError(f"{name_a} has shape {a.shape} but {name_b} has shape {b.shape}; they must match")
+
+
+def whole_number(value, name: str, minimum: int = 0) -> int:
+    """``value`` as an int; ``CourseError`` unless it is a whole number >= ``minimum``.
+
+    ``True`` and ``False`` are refused: a bool where a count belongs is almost always a slip.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise CourseError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def real_number(value, name: str, *, positive: bool = False) -> float:
+    """``value`` as a float; ``CourseError`` unless it is a finite real number (> 0 when ``positive``)."""
+    is_real = isinstance(value, (numbers.Real, np.number)) and not isinstance(value, (bool, np.bool_))
+    if not is_real or not np.isfinite(value) or (positive and value <= 0):
+        raise CourseError(f"{name} must be a {'positive' if positive else 'finite'} number, got {value!r}")
+    return float(value)

@@ -89,6 +89,8 @@ def test_bad_arguments():
         train(MLP([2, 1]), X, y, batch_size=0)
     with pytest.raises(CourseError, match="learning_rate"):
         train(MLP([2, 1]), X, y, learning_rate=float("nan"))
+    with pytest.raises(CourseError, match="learning_rate must be a positive number, got .0.1."):
+        train(MLP([2, 1]), X, y, learning_rate="0.1")
     with pytest.raises(CourseError, match="epochs"):
         train(MLP([2, 1]), X, y, epochs=-1)
 

@@ -38,3 +38,18 @@ def test_as_array_finite_and_numbers():
 def test_check_same_shape_names_both():
     with pytest.raises(ShapeError, match=r"p has shape \(2,\) but q has shape \(3,\)"):
         check_same_shape(np.zeros(2), np.zeros(3), "p", "q")
+
+
+def test_whole_and_real_numbers():
+    from course_lib.validation import real_number, whole_number
+
+    assert whole_number(3, "n") == 3 and isinstance(whole_number(np.int64(3), "n"), int)
+    for bad in (True, 2.0, -1, "3"):
+        with pytest.raises(CourseError, match=r"n must be a whole number >= 0"):
+            whole_number(bad, "n")
+    assert real_number(np.float32(0.5), "eta", positive=True) == 0.5
+    for bad in (0.0, -1, float("nan"), float("inf"), "0.1", True, None):
+        with pytest.raises(CourseError, match="eta must be a positive number"):
+            real_number(bad, "eta", positive=True)
+    with pytest.raises(CourseError, match="x must be a finite number"):
+        real_number(float("nan"), "x")

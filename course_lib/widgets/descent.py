@@ -13,14 +13,13 @@ minimum by ``1 - eta a``. So the regimes are exact:
 from __future__ import annotations
 
 import math
-import numbers
 from fractions import Fraction
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from course_lib.validation import CourseError
+from course_lib.validation import CourseError, real_number
 
 from .base import LessonWidget
 
@@ -31,18 +30,6 @@ ONE_STEP = "converges in one step"
 OSCILLATES = "oscillates but converges"
 BOUNCES = "oscillates forever: it neither converges nor diverges"
 DIVERGES = "diverges: try a smaller learning rate"
-
-
-def _positive(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
-        raise CourseError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def _finite(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise CourseError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
 
 
 def quadratic_loss(w, curvature: float = 2.0, minimum: float = 1.0):
@@ -57,8 +44,9 @@ def descent_path(learning_rate: float, steps: int, curvature: float = 2.0, minim
     Each step is ``w <- w - learning_rate * curvature * (w - minimum)``. Diverging
     paths grow without bound; past about 1e300 the entries become inf.
     """
-    eta, a = _positive(learning_rate, "learning_rate"), _positive(curvature, "curvature")
-    m, w = _finite(minimum, "minimum"), _finite(start, "start")
+    eta = real_number(learning_rate, "learning_rate", positive=True)
+    a = real_number(curvature, "curvature", positive=True)
+    m, w = real_number(minimum, "minimum"), real_number(start, "start")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise CourseError(f"steps must be a whole number >= 0, got {steps!r}")
     path = [w]
@@ -74,7 +62,8 @@ def descent_regime(learning_rate: float, curvature: float = 2.0) -> str:
     Compared exactly (as fractions), so ``learning_rate = 1/curvature`` is recognised
     whenever the two floats' product is exactly 1.
     """
-    product = Fraction(_positive(learning_rate, "learning_rate")) * Fraction(_positive(curvature, "curvature"))
+    eta = real_number(learning_rate, "learning_rate", positive=True)
+    product = Fraction(eta) * Fraction(real_number(curvature, "curvature", positive=True))
     if product < 1:
         return CONVERGES
     if product == 1:
@@ -98,12 +87,12 @@ class LearningRateExplorer(LessonWidget):
 
     def __init__(self, learning_rate: float = 0.1, steps: int = 10, curvature: float = 2.0,
                  minimum: float = 1.0, start: float = -2.0):
-        self.curvature = _positive(curvature, "curvature")
-        self.minimum = _finite(minimum, "minimum")
-        self.start = _finite(start, "start")
+        self.curvature = real_number(curvature, "curvature", positive=True)
+        self.minimum = real_number(minimum, "minimum")
+        self.start = real_number(start, "start")
         if self.start == self.minimum:
             raise CourseError("start must differ from minimum, or there is nothing to descend")
-        learning_rate = _positive(learning_rate, "learning_rate")
+        learning_rate = real_number(learning_rate, "learning_rate", positive=True)
         low, high = 0.01 / self.curvature, 2.5 / self.curvature
         if not low <= learning_rate <= high:
             raise CourseError(f"learning_rate must lie in [{low:g}, {high:g}] (0.01/a to 2.5/a), got {learning_rate:g}")

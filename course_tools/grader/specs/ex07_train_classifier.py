@@ -8,7 +8,7 @@ import numpy as np
 
 from course_lib import get_activation
 from course_lib.data import spirals, train_test_split
-from course_tools.grader.spec import Spec, call, code, probe
+from course_tools.grader.spec import Spec, call, probe
 
 SPEC = Spec("ex07_train_classifier")
 
