@@ -83,7 +83,27 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbforma
         if env_backend is not None:
             os.environ["MPLBACKEND"] = env_backend
     nb.metadata["language_info"] = {"name": "python"}  # drop the version: it varies by machine
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merged_streams(cell.outputs)
     return nb
+
+
+def merged_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks into one output.
+
+    How the kernel splits printed text into messages depends on timing; merging
+    makes the stored notebook the same from one build to the next.
+    """
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def build(source: Path, target: Path) -> float:

@@ -7,7 +7,6 @@ it is ready to present as slides, and that it has the parts every lesson has.
 """
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -95,3 +94,12 @@ def test_notebooks_are_valid_nbformat():
     for name in NAMES:
         nbformat.validate(load(name))
         json.loads((LESSONS / f"{name}.ipynb").read_text())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_printed_text_is_stored_in_one_piece(name):
+    # The builder merges the kernel's stream chunks, whose split depends on timing.
+    for index, cell in enumerate(load(name).cells):
+        kinds = [(o.output_type, o.get("name")) for o in cell.get("outputs", [])]
+        repeats = [a for a, b in zip(kinds, kinds[1:]) if a == b and a[0] == "stream"]
+        assert not repeats, f"{name} cell {index}: consecutive {repeats[0][1]} chunks; rebuild the notebook"
