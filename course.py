@@ -48,8 +48,30 @@ def ensure_environment(extras: str) -> Path:
     return python
 
 
+def activated(python: Path, environ: dict | None = None) -> dict:
+    """The environment variables an activated environment of ``python`` would have.
+
+    Tools start other tools by name: nbgrader runs ``alembic``, JupyterLab runs
+    ``jupyter-*`` subcommands. Unless the environment's script folder comes first
+    on PATH, those names resolve to whatever happens to be installed globally, or
+    to nothing on a fresh machine. ``python`` is not resolved: a venv's python is
+    a symlink to the system's, and its own folder is the one that matters.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    scripts = str(Path(python).absolute().parent)
+    rest = [entry for entry in environ.get("PATH", "").split(os.pathsep) if entry and entry != scripts]
+    environ["PATH"] = os.pathsep.join([scripts, *rest])
+    prefix = Path(scripts).parent
+    if (prefix / "pyvenv.cfg").exists():
+        environ["VIRTUAL_ENV"] = str(prefix)
+    environ.pop("PYTHONHOME", None)
+    return environ
+
+
 def run(command: list, **kwargs) -> None:
-    result = subprocess.run([str(part) for part in command], cwd=ROOT, **kwargs)
+    command = [str(part) for part in command]
+    kwargs.setdefault("env", activated(Path(command[0])))
+    result = subprocess.run(command, cwd=ROOT, **kwargs)
     if result.returncode != 0:
         sys.exit(result.returncode)
 

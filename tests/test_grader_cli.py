@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from environment_paths import only_this_environment  # noqa: E402
 from grader_fixtures import EXERCISE, ROOT, SOLUTION, STUDENT, load, with_answers, write  # noqa: E402
 
 from course_tools.grader.grade import Options, grade_file  # noqa: E402
@@ -17,7 +18,8 @@ from course_tools.grader.grade import Options, grade_file  # noqa: E402
 
 def course_grade(*args, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "course_tools.grader.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=300)
+                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=300,
+                          env=only_this_environment())
 
 
 def other_exercise() -> dict:

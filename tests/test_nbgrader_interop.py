@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from environment_paths import only_this_environment
 
 from course_tools.grader.source import ROOT
 
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.slow
 
 
 def nbgrader(course, *args):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env = only_this_environment()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env.pop("MPLBACKEND", None)
     run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
                          capture_output=True, text=True, timeout=600)
