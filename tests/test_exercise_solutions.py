@@ -19,7 +19,7 @@ from course_lib import signals as recipe
 from course_lib.data import spirals
 from course_tools.grader import reference
 from course_tools.grader.source import read_exercise
-from course_tools.grader.specs import ex07_train_classifier as ex07_spec
+from course_tools.grader.specs import ex09_train_classifier as ex09_spec
 from notebook_outputs import load, numbers, printed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -331,64 +331,64 @@ def test_ex06_try_it_numbers(ex06):
     assert rows[2][2] > rows[2][1] > rows[1][2]  # the largest rate overshoots, as the text says
 
 
-# ====================================================================== ex07
+# ====================================================================== ex09
 @pytest.fixture(scope="module")
-def ex07():
-    return solution("ex07_train_classifier")
+def ex09():
+    return solution("ex09_train_classifier")
 
 
-def test_ex07_minibatches_cover_every_index_once(ex07):
+def test_ex09_minibatches_cover_every_index_once(ex09):
     for n, size in [(10, 4), (97, 10), (64, 16), (3, 5), (1, 1)]:
-        batches = ex07["minibatches"](n, size, np.random.default_rng(n))
+        batches = ex09["minibatches"](n, size, np.random.default_rng(n))
         assert [len(b) for b in batches] == [size] * (n // size) + ([n % size] if n % size else [])
         np.testing.assert_array_equal(np.sort(np.concatenate(batches)), np.arange(n))
-    first = np.concatenate(ex07["minibatches"](50, 7, np.random.default_rng(1)))
+    first = np.concatenate(ex09["minibatches"](50, 7, np.random.default_rng(1)))
     assert not np.array_equal(first, np.arange(50))
 
 
-def test_ex07_predict_and_accuracy_match_mlp(ex07):
+def test_ex09_predict_and_accuracy_match_mlp(ex09):
     X, y = spirals(n_samples=200, noise=0.3, seed=9)
     for sizes, hidden, output in [([2, 8, 3], "tanh", "softmax"), ([2, 5, 4, 3], "relu", "sigmoid"), ([2, 3], "tanh", "identity")]:
         net = MLP(sizes, hidden, output, "mse", seed=sum(sizes))
         params = {"weights": net.weights, "biases": net.biases, "hidden_activation": hidden}
-        np.testing.assert_array_equal(ex07["predict"](params, X), net.predict(X))
-        assert ex07["accuracy"](params, X, y) == pytest.approx(net.accuracy(X, y), abs=0)
+        np.testing.assert_array_equal(ex09["predict"](params, X), net.predict(X))
+        assert ex09["accuracy"](params, X, y) == pytest.approx(net.accuracy(X, y), abs=0)
 
 
-def test_ex07_spec_turns_points_rigidly():
+def test_ex09_spec_turns_points_rigidly():
     X = np.random.default_rng(0).normal(size=(20, 2))
     for angle, mirror in ((0.0, False), (1.1, False), (2.5, True)):
-        T = ex07_spec.turned(X, angle, mirror)
+        T = ex09_spec.turned(X, angle, mirror)
         np.testing.assert_allclose(np.linalg.norm(T, axis=1), np.linalg.norm(X, axis=1))  # lengths kept
         np.testing.assert_allclose(T @ T.T, X @ X.T, atol=1e-12)  # so are all angles between points
-    np.testing.assert_allclose(ex07_spec.turned(np.array([[1.0, 0.0]]), np.pi / 2, True), [[0.0, 1.0]], atol=1e-15)
+    np.testing.assert_allclose(ex09_spec.turned(np.array([[1.0, 0.0]]), np.pi / 2, True), [[0.0, 1.0]], atol=1e-15)
 
 
 @pytest.mark.parametrize("train_seed, held_out_seed, seed, angle, mirror",
                          [(101, 202, 0, 0.0, False), (303, 404, 7, 1.0, True), (505, 606, 3, 4.0, False)])
-def test_ex07_reference_training_generalises(ex07, train_seed, held_out_seed, seed, angle, mirror):
+def test_ex09_reference_training_generalises(ex09, train_seed, held_out_seed, seed, angle, mirror):
     X, y = spirals(n_samples=450, noise=0.3, seed=train_seed)
-    X = ex07_spec.turned(X, angle, mirror)
-    params = ex07["train_classifier"](X, y, seed=seed)
-    assert ex07_spec.params_problem(params) is None
+    X = ex09_spec.turned(X, angle, mirror)
+    params = ex09["train_classifier"](X, y, seed=seed)
+    assert ex09_spec.params_problem(params) is None
     X_new, y_new = spirals(n_samples=900, noise=0.3, seed=held_out_seed)
     net = net_with(params["weights"], params["biases"], params["hidden_activation"], "softmax", "cross_entropy")
-    assert net.accuracy(ex07_spec.turned(X_new, angle, mirror), y_new) >= 0.95  # a margin above the grader's 90%
-    again = ex07["train_classifier"](X, y, seed=seed)
+    assert net.accuracy(ex09_spec.turned(X_new, angle, mirror), y_new) >= 0.95  # a margin above the grader's 90%
+    again = ex09["train_classifier"](X, y, seed=seed)
     for a, b in zip(params["weights"] + params["biases"], again["weights"] + again["biases"]):
         np.testing.assert_array_equal(a, b)  # the same seed gives the same network
 
 
-def test_ex07_try_it_statements(ex07):
-    split = ex07["SPLIT"]
-    params = ex07["train_classifier"](split.X_train, split.y_train, seed=1)
+def test_ex09_try_it_statements(ex09):
+    split = ex09["SPLIT"]
+    params = ex09["train_classifier"](split.X_train, split.y_train, seed=1)
     net = net_with(params["weights"], params["biases"], params["hidden_activation"], "softmax", "cross_entropy")
-    text = shown("ex07_train_classifier", "worked:held-out")
+    text = shown("ex09_train_classifier", "worked:held-out")
     claims = [line.rsplit(":", 1)[1].strip() == "True" for line in text.strip().splitlines()]
     assert claims == [net.accuracy(split.X_train, split.y_train) >= 0.9, net.accuracy(split.X_test, split.y_test) >= 0.9]
 
 
-# ---------------------------------------------------------------- the ex07 spec's judgement
+# ---------------------------------------------------------------- the ex09 spec's judgement
 def good_params():
     net = MLP([2, 4, 3], "tanh", "softmax", "cross_entropy", seed=0)
     return {"weights": net.weights, "biases": net.biases, "hidden_activation": "tanh"}
@@ -403,20 +403,20 @@ def good_params():
     (lambda p: p["weights"][1].__setitem__((0, 0), np.nan), "NaN"),
     (lambda p: p.update(weights=p["weights"][:1], biases=p["biases"][:1]), "4 scores, expected 3"),
 ])
-def test_ex07_spec_explains_malformed_parameters(break_it, words):
+def test_ex09_spec_explains_malformed_parameters(break_it, words):
     params = good_params()
-    assert ex07_spec.params_problem(params) is None
+    assert ex09_spec.params_problem(params) is None
     break_it(params)
-    problem = ex07_spec.params_problem(params)
+    problem = ex09_spec.params_problem(params)
     assert problem is not None and words in problem
 
 
-def test_ex07_spec_measures_accuracy_with_its_own_forward_pass():
+def test_ex09_spec_measures_accuracy_with_its_own_forward_pass():
     X, y = spirals(n_samples=300, noise=0.3, seed=5)
     untrained = good_params()
     net = net_with(untrained["weights"], untrained["biases"], "tanh", "softmax", "cross_entropy")
-    np.testing.assert_array_equal(ex07_spec.grader_predict(untrained, X), net.predict(X))
-    problem = ex07_spec.held_out_problem(untrained, X, y, "test points")
+    np.testing.assert_array_equal(ex09_spec.grader_predict(untrained, X), net.predict(X))
+    problem = ex09_spec.held_out_problem(untrained, X, y, "test points")
     assert f"{net.accuracy(X, y):.1%} of test points" in problem
     # A network that gets every point right passes: swap in the labels it predicts.
-    assert ex07_spec.held_out_problem(untrained, X, net.predict(X), "test points") is None
+    assert ex09_spec.held_out_problem(untrained, X, net.predict(X), "test points") is None

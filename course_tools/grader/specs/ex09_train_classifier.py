@@ -1,4 +1,4 @@
-"""Grading spec of ex07_train_classifier: mini-batches, predictions, and a trained network judged on unseen data.
+"""Grading spec of ex09_train_classifier: mini-batches, predictions, and a trained network judged on unseen data.
 
 The training checks do not compare with the reference solution: the grader takes
 the parameters the learner's ``train_classifier`` returns and measures their
@@ -10,7 +10,7 @@ from course_lib import get_activation
 from course_lib.data import spirals, train_test_split
 from course_tools.grader.spec import Spec, call, probe
 
-SPEC = Spec("ex07_train_classifier")
+SPEC = Spec("ex09_train_classifier")
 
 TARGET = 0.9  # the accuracy the trained network must reach on data it never saw
 NOISE = 0.3   # the spirals of the notebook

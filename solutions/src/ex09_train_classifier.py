@@ -1,12 +1,13 @@
 # ---
 # jupyter:
 #   course_exercise:
-#     id: ex07_train_classifier
-#     title: "Exercise 7: train a classifier that generalises"
+#     id: ex09_train_classifier
+#     title: "Exercise 9: train a classifier that generalises"
+#     lesson: "09"
 # ---
 
 # %% [markdown]
-# # Exercise 7: train a classifier that generalises (10 points)
+# # Exercise 9: train a classifier that generalises (10 points)
 #
 # You have the gradients; now write the training loop around them. The data are
 # three interleaved spiral arms (`course_lib.data.spirals`), and the goal is a
