@@ -174,3 +174,17 @@ def get_activation(name: str | Activation) -> Activation:
     if isinstance(name, Activation):
         return name
     return lookup(name, ACTIVATIONS, "activation")
+
+
+def labels_from_outputs(outputs: np.ndarray, activation: str | Activation) -> np.ndarray:
+    """The class each row of a network's outputs stands for: the course's one rule.
+
+    outputs: (n_samples, n_out) -> (n_samples,) int. Several outputs: the index of
+    the largest. One output: 1 above the midpoint of the output activation's range
+    (0 for tanh, whose outputs lie in (-1, 1); 0.5 otherwise).
+    """
+    outputs = np.atleast_2d(outputs)
+    if outputs.shape[1] > 1:
+        return outputs.argmax(axis=1)
+    midpoint = 0.0 if get_activation(activation).name == "tanh" else 0.5
+    return (outputs[:, 0] > midpoint).astype(np.int64)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .activations import labels_from_outputs
 from .validation import CourseError, real_number, whole_number
 
 
@@ -37,12 +38,10 @@ class History:
         return len(self.loss)
 
 
-def _batch_accuracy(output: np.ndarray, Y: np.ndarray, net) -> int:
+def _count_correct(output: np.ndarray, Y: np.ndarray, net) -> int:
     """How many rows of the batch the net got right. output, Y: (n, n_out)."""
-    if output.shape[1] > 1:
-        return int(np.count_nonzero(output.argmax(axis=1) == Y.argmax(axis=1)))
-    threshold = 0.0 if net.output_activation.name == "tanh" else 0.5
-    return int(np.count_nonzero((output[:, 0] > threshold) == (Y[:, 0] > threshold)))
+    labels = labels_from_outputs(Y, net.output_activation)
+    return int(np.count_nonzero(labels_from_outputs(output, net.output_activation) == labels))
 
 
 def train(
@@ -77,14 +76,13 @@ def train(
     """
     epochs = whole_number(epochs, "epochs", 0)
     learning_rate = real_number(learning_rate, "learning_rate", positive=True)
-    net.check_parameters()
-    X, _ = net._inputs(X)
-    Y = net.targets(Y, X.shape[0])
+    # The whole data set is checked once here; each batch then goes straight to the
+    # network's unchecked math (the documented fast path), as slices of checked arrays.
+    X, Y = net.prepare(X, Y)
     n = X.shape[0]
     batch_size = n if batch_size is None else whole_number(batch_size, "batch_size (or None for all)", 1)
     if validation is not None:
-        X_val, _ = net._inputs(validation[0])
-        Y_val = net.targets(validation[1], X_val.shape[0])
+        X_val, Y_val = net.prepare(*validation)
 
     rng = np.random.default_rng(seed)
     history = History()
@@ -97,7 +95,7 @@ def train(
             Xb, Yb = X[index], Y[index]
             # Overflow on the way to divergence is expected; it is reported below, in words.
             with np.errstate(all="ignore"):
-                grads = net._backward(Xb, Yb)
+                grads = net.backward_unchecked(Xb, Yb)
             loss = grads.loss
             if first_loss is None:
                 first_loss = max(abs(loss), 1e-12)
@@ -108,15 +106,15 @@ def train(
                     f"(it started at {first_loss:.3g}) with learning_rate={learning_rate:g}. "
                     f"Try a smaller learning rate, e.g. {learning_rate / 10:g}."
                 )
-            net._step(grads, learning_rate)
+            net.step_unchecked(grads, learning_rate)
             loss_sum += loss * len(index)
-            correct += _batch_accuracy(grads.trace.activations[-1], Yb, net)
+            correct += _count_correct(grads.trace.activations[-1], Yb, net)
         history.loss.append(loss_sum / n)
         history.accuracy.append(correct / n)
         if validation is not None:
-            trace = net._trace(X_val)
-            history.val_loss.append(net._loss(trace, Y_val))
-            history.val_accuracy.append(_batch_accuracy(trace.activations[-1], Y_val, net) / X_val.shape[0])
+            trace = net.trace_unchecked(X_val)
+            history.val_loss.append(net.loss_unchecked(trace, Y_val))
+            history.val_accuracy.append(_count_correct(trace.activations[-1], Y_val, net) / X_val.shape[0])
         if callback is not None and callback(epoch, history, net) is False:
             break
     return history

@@ -117,3 +117,74 @@ def real_number(value, name: str, *, positive: bool = False) -> float:
     if not is_real or not np.isfinite(value) or (positive and value <= 0):
         raise CourseError(f"{name} must be a {'positive' if positive else 'finite'} number, got {value!r}")
     return float(value)
+
+
+# ------------------------------------------------------- the network's inputs
+# MLP's public methods accept what a learner naturally types (lists, one sample,
+# class labels) and hand its math clean arrays; the conversions live here so the
+# math in network.py reads like the equations.
+
+def layer_sizes(sizes) -> list[int]:
+    """``sizes`` as a list of at least two positive ints (inputs, ..., outputs)."""
+    listed = list(sizes) if not isinstance(sizes, (str, bytes)) and np.iterable(sizes) else None
+    if not listed or len(listed) < 2 or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in listed):
+        raise CourseError(f"sizes must list at least two positive whole numbers (inputs, ..., outputs), got {sizes!r}")
+    return [int(n) for n in listed]
+
+
+def as_parameters(weights: list, biases: list, sizes: list, dtype) -> None:
+    """Convert, in place, every ``weights[l]`` (sizes[l+1], sizes[l]) and ``biases[l]`` (sizes[l+1],) to ``dtype``.
+
+    Parameters set by hand (even as nested lists) then work, and a wrong shape is
+    reported by name instead of failing inside a matrix product.
+    """
+    n_layers = len(sizes) - 1
+    if len(weights) != n_layers or len(biases) != n_layers:
+        raise ShapeError(f"the network has {n_layers} layers but {len(weights)} weight matrices "
+                         f"and {len(biases)} bias vectors")
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        for params, name, shape in ((weights, "weights", (n_out, n_in)), (biases, "biases", (n_out,))):
+            p = params[l]
+            if not (isinstance(p, np.ndarray) and p.dtype == dtype and p.shape == shape):
+                params[l] = as_array(p, f"{name}[{l}]", shape=shape, dtype=dtype)
+
+
+def as_inputs(X, n_inputs: int, dtype) -> tuple[np.ndarray, bool]:
+    """X as a (n_samples, n_inputs) array of ``dtype``, and whether it was a single sample (n_inputs,)."""
+    X = as_array(X, "X", dtype=dtype)
+    single = X.ndim == 1
+    if single:
+        X = X[None, :]
+    if X.ndim != 2 or X.shape[1] != n_inputs:
+        raise ShapeError(f"X has shape {X.shape[1:] if single else X.shape}, expected (n_samples, {n_inputs}): "
+                         f"the network's first layer takes {n_inputs} inputs")
+    return X, single
+
+
+def as_targets(Y, n_samples: int, n_outputs: int, dtype) -> np.ndarray:
+    """Y as a (n_samples, n_outputs) array of ``dtype``.
+
+    Accepts (n_samples, n_outputs); (n_samples,) for a single output unit;
+    (n_outputs,) for a single sample; and, for several outputs, (n_samples,)
+    whole-number class labels, turned into one-hot rows.
+    """
+    Y = as_array(Y, "Y")
+    if Y.ndim == 1 and n_samples == 1 and Y.shape[0] == n_outputs > 1:
+        Y = Y[None, :]
+    if Y.ndim == 1 and n_outputs > 1 and Y.shape[0] == n_samples:
+        if Y.dtype.kind not in "iu" and not np.all(np.mod(Y, 1) == 0):
+            raise CourseError("a 1-D Y for several outputs must hold whole-number class labels")
+        labels = Y.astype(np.int64)
+        if labels.min(initial=0) < 0 or labels.max(initial=0) >= n_outputs:
+            raise CourseError(f"class labels must lie in 0..{n_outputs - 1}, got {labels.min()}..{labels.max()}")
+        one_hot = np.zeros((n_samples, n_outputs), dtype=dtype)
+        one_hot[np.arange(n_samples), labels] = 1
+        return one_hot
+    given = Y.shape
+    if Y.ndim == 1 and n_outputs == 1:
+        Y = Y[:, None]
+    if Y.shape != (n_samples, n_outputs):
+        raise ShapeError(f"Y has shape {given}, expected ({n_samples}, {n_outputs}): one row per sample of X "
+                         f"and one column per output unit")
+    return Y.astype(dtype, copy=False)

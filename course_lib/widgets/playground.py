@@ -1,0 +1,445 @@
+"""The training playground: TensorFlow Playground's controls in a notebook, and the backward pass made visible.
+
+``playground()`` returns a widget that trains a ``course_lib.MLP`` on 2-D data while you
+watch: play/pause, single epochs, reset to the same starting weights or new ones; learning
+rate, activation, L1/L2 penalty; data set, classes, noise, train:test ratio, batch size;
+input features; 0-6 hidden layers of 1-8 neurons; a heatmap per neuron; links showing each
+weight; train and test loss; test data and a discretised output on demand. Beyond
+TensorFlow Playground: your own data (``playground(X, y)``), more than two classes (softmax
+with cross-entropy), each layer's gradient norm per epoch, one sample's signals flowing back
+through the diagram, weights set by hand, the settings as a dictionary (``.settings``), the
+trained network (``.net``) and "show me the code", which prints plain course_lib code that
+reproduces the run. An instructor can show only some controls:
+``playground(controls=["learning_rate", "activation"])``.
+
+The pieces: ``playground_model`` (state and training, no drawing), ``playground_draw`` (the
+picture, with ``raster``), and this module (the controls and the play loop).
+
+Keeping it live. The play button is an ``ipywidgets.Play``: the browser sends a tick every
+``interval`` ms and each tick is an ordinary message to the kernel, which trains one epoch and
+redraws, so the kernel is never blocked and other cells still run. When ticks or slider
+values arrive faster than the kernel draws, they queue; a message that was waiting in the
+queue (it starts right after the previous one finished) updates the state but leaves the
+drawing to one redraw shortly after, so the picture shows the latest value without a backlog.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import math
+import time
+
+import ipywidgets as widgets
+import numpy as np
+import traitlets
+
+from course_lib.validation import CourseError, UnknownNameError
+
+from .base import LessonWidget
+from .playground_draw import draw
+from .playground_model import (ACTIVATIONS, DATASETS, FEATURES, MAX_CLASSES, REGULARIZATION_RATES, REGULARIZATIONS,
+                               SETTING_NAMES, PlaygroundModel)
+
+__all__ = ["CONTROL_NAMES", "Playground", "playground"]
+
+# Every control, in the order shown; an instructor picks a subset by these names.
+CONTROL_ROWS = (
+    ("play", "step", "reset", "new_weights"),
+    ("learning_rate", "activation", "regularization", "regularization_rate"),
+    ("dataset", "classes", "noise", "train_ratio", "batch_size", "regenerate"),
+    ("features", "hidden"),
+    ("show_test", "discretize", "sample", "edit_weight", "code"),
+)
+CONTROL_NAMES = tuple(name for row in CONTROL_ROWS for name in row)
+PLAY_INTERVAL_MS = 60       # the browser asks for a frame this often: at most ~16 frames per second
+QUEUED_GAP_S = 0.010        # a message starting this soon after the last one ended was waiting in the queue
+COALESCE_DELAY_S = 0.030    # ... and its redraw waits this long for newer values
+MAX_FRAME_GAP_S = 0.5       # but the picture is never older than this while messages pour in
+
+STYLE = {"description_width": "initial"}
+
+
+class FeaturePicker(widgets.HBox):
+    """One toggle button per input feature; ``value`` is the tuple of those switched on."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, value, **kwargs):
+        self.toggles = {name: widgets.ToggleButton(value=name in value, description=name,
+                                                   layout=widgets.Layout(width="64px"))
+                        for name in FEATURES}
+        super().__init__([widgets.Label("features")] + list(self.toggles.values()), **kwargs)
+        self.value = tuple(value)
+        for toggle in self.toggles.values():
+            toggle.observe(self._from_toggles, names="value")
+        self.observe(self._to_toggles, names="value")
+
+    def _from_toggles(self, change) -> None:
+        self.value = tuple(name for name, toggle in self.toggles.items() if toggle.value)
+
+    def _to_toggles(self, change) -> None:
+        for name, toggle in self.toggles.items():
+            if toggle.value != (name in self.value):
+                toggle.value = name in self.value
+
+
+def _log_slider(value: float, low: float, high: float, description: str) -> widgets.FloatLogSlider:
+    """A log-scale slider from about ``low`` to ``high`` whose 0.01-decade grid passes through ``value``."""
+    exponent, step = math.log10(value), 0.01
+    lowest = exponent - math.floor((exponent - math.log10(low)) / step + 1e-9) * step
+    highest = lowest + math.floor((math.log10(high) - lowest) / step + 1e-9) * step
+    return widgets.FloatLogSlider(value=value, base=10, min=lowest, max=highest, step=step, description=description,
+                                  readout_format=".2g", continuous_update=True, style=STYLE)
+
+
+class Playground(LessonWidget):
+    """The playground widget; see the module docstring and ``playground()``.
+
+    ``model`` is the ``PlaygroundModel`` (data, network, history); ``net`` its ``MLP``;
+    ``settings`` the setup as a dictionary; ``controls`` the controls shown, by name;
+    ``image`` the picture (PNG, drawn by ``playground_draw``); ``readout`` the numbers;
+    ``code_view`` the code of the run, after "show me the code". ``frames`` counts
+    pictures drawn; ``message`` is the last error about an input, or "".
+    """
+
+    def __init__(self, model: PlaygroundModel, controls=None):
+        shown = CONTROL_NAMES if controls is None else self._check_controls(controls)
+        self.model = model
+        self.message = ""
+        self.frames = 0
+        self._backgrounds = {}
+        self._syncing = False
+        self._last_done = -math.inf
+        self._last_frame = -math.inf
+        self._flush_pending = False
+        self.code_view = widgets.HTML()
+        made = self._make_controls()
+        super().__init__({name: made[name] for name in shown}, figsize=(1, 1))
+        self.figure = None  # the picture is drawn with raster, not matplotlib
+        rows = [widgets.HBox([self.controls[n] for n in row if n in self.controls],
+                             layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+                for row in CONTROL_ROWS if any(n in self.controls for n in row)]
+        self.children = [widgets.VBox(rows), self.image, self.readout, self.code_view]
+
+    # ---------------------------------------------------------------- building
+    @staticmethod
+    def _check_controls(controls) -> tuple:
+        names = [controls] if isinstance(controls, str) else list(controls)
+        for name in names:
+            if name not in CONTROL_NAMES:
+                raise UnknownNameError(f"unknown control {name!r}; valid control names are: {', '.join(CONTROL_NAMES)}")
+        return tuple(n for n in CONTROL_NAMES if n in names)
+
+    def _make_controls(self) -> dict:
+        s, model = self.model.settings, self.model
+        c = {
+            "play": widgets.Play(value=0, min=0, max=10**9, interval=PLAY_INTERVAL_MS, description="play",
+                                 show_repeat=False),
+            "step": widgets.Button(description="step", tooltip="train one epoch", layout=widgets.Layout(width="70px")),
+            "reset": widgets.Button(description="reset", tooltip="the same starting weights again, epoch 0",
+                                    layout=widgets.Layout(width="70px")),
+            "new_weights": widgets.Button(description="new weights", tooltip="other random starting weights",
+                                          layout=widgets.Layout(width="100px")),
+            "learning_rate": _log_slider(s.learning_rate, 1e-5, 10.0, "learning rate"),
+            "activation": widgets.Dropdown(options=list(ACTIVATIONS), value=s.activation, description="activation",
+                                           style=STYLE, layout=widgets.Layout(width="170px")),
+            "regularization": widgets.Dropdown(options=list(REGULARIZATIONS), value=s.regularization,
+                                               description="regularisation", style=STYLE,
+                                               layout=widgets.Layout(width="170px")),
+            "regularization_rate": widgets.Dropdown(
+                options=sorted(set(REGULARIZATION_RATES) | {s.regularization_rate}), value=s.regularization_rate,
+                description="rate", style=STYLE, layout=widgets.Layout(width="120px")),
+            "dataset": widgets.Dropdown(options=["own"] if model.own_data else list(DATASETS), value=s.dataset,
+                                        description="data", style=STYLE, layout=widgets.Layout(width="150px"),
+                                        disabled=model.own_data),
+            "classes": widgets.IntSlider(value=model.n_classes, min=2, max=MAX_CLASSES, description="classes",
+                                         continuous_update=False, style=STYLE, layout=widgets.Layout(width="220px"),
+                                         disabled=model.own_data or s.dataset in ("circle", "xor")),
+            "noise": widgets.IntSlider(value=int(round(s.noise)), min=0, max=50, description="noise %",
+                                       continuous_update=False, style=STYLE, layout=widgets.Layout(width="220px"),
+                                       disabled=model.own_data),
+            "train_ratio": widgets.IntSlider(value=int(round(s.train_ratio)), min=10, max=100 if model.own_data else 90,
+                                             description="train %", continuous_update=False, style=STYLE,
+                                             layout=widgets.Layout(width="220px")),
+            "batch_size": widgets.IntSlider(value=s.batch_size, min=1, max=max(30, s.batch_size),
+                                            description="batch size", continuous_update=True, style=STYLE,
+                                            layout=widgets.Layout(width="240px")),
+            "regenerate": widgets.Button(description="regenerate", disabled=model.own_data,
+                                         tooltip="new data of the same kind", layout=widgets.Layout(width="100px")),
+            "features": FeaturePicker(s.features),
+            "hidden": widgets.Text(value=", ".join(str(n) for n in s.hidden), description="hidden layers",
+                                   placeholder="e.g. 4, 2", continuous_update=False, style=STYLE,
+                                   layout=widgets.Layout(width="220px")),
+            "show_test": widgets.Checkbox(value=s.show_test, description="show test data", indent=False,
+                                          layout=widgets.Layout(width="130px")),
+            "discretize": widgets.Checkbox(value=s.discretize, description="discretise output", indent=False,
+                                           layout=widgets.Layout(width="140px")),
+            "sample": widgets.IntSlider(value=-1 if s.sample is None else s.sample, min=-1, max=len(model.train) - 1,
+                                        description="backward pass of sample (-1 off)", continuous_update=True,
+                                        style=STYLE, layout=widgets.Layout(width="330px")),
+            "edit_weight": self._make_weight_editor(),
+            "code": widgets.ToggleButton(value=False, description="show me the code", icon="code",
+                                         layout=widgets.Layout(width="150px")),
+        }
+        c["step"].on_click(lambda _: self._action(self._do_step))
+        c["reset"].on_click(lambda _: self._action(self.model.reset))
+        c["new_weights"].on_click(lambda _: self._action(self.model.new_weights))
+        c["regenerate"].on_click(lambda _: self._action(self.model.regenerate))
+        c["play"].observe(self._on_playing, names="playing")
+        return c
+
+    def _make_weight_editor(self) -> widgets.HBox:
+        self.weight_choice = widgets.Dropdown(description="weight", style=STYLE, layout=widgets.Layout(width="190px"))
+        self.weight_value = widgets.FloatText(description="=", style=STYLE, layout=widgets.Layout(width="120px"),
+                                              continuous_update=False)
+        self._fill_weight_choices()
+        self.weight_choice.observe(self._show_weight, names="value")
+        self.weight_value.observe(self._set_weight, names="value")
+        return widgets.HBox([self.weight_choice, self.weight_value])
+
+    def _fill_weight_choices(self) -> None:
+        net, features = self.model.net, self.model.settings.features
+        names = [list(features)] + [[f"h{l + 1}.{i + 1}" for i in range(n)] for l, n in enumerate(net.sizes[1:-1])]
+        names.append([f"out{i + 1}" for i in range(net.sizes[-1])])
+        options = [(f"{names[l + 1][i]} ← {names[l][j]}", (l, i, j))
+                   for l, W in enumerate(net.weights) for i in range(W.shape[0]) for j in range(W.shape[1])]
+        self._syncing = True
+        try:
+            self.weight_choice.options = options
+            self.weight_choice.value = options[0][1]
+            self.weight_value.value = round(float(net.weights[0][0, 0]), 6)
+        finally:
+            self._syncing = False
+
+    # ---------------------------------------------------------------- public
+    @property
+    def net(self):
+        """The network being trained (a ``course_lib.MLP``): export it, or test it on new data."""
+        return self.model.net
+
+    @property
+    def settings(self) -> dict:
+        """The setup as a dictionary; ``playground(settings=pg.settings)`` builds the same setup again."""
+        return self.model.settings_dict()
+
+    def code(self) -> str:
+        """Plain course_lib code reproducing the run so far (see ``PlaygroundModel.code``)."""
+        return self.model.code()
+
+    def step(self, epochs: int = 1) -> bool:
+        """Train ``epochs`` epochs and redraw; False if training diverged (see ``model.diverged``)."""
+        ok = self.model.step(epochs)
+        self._draw()
+        return ok
+
+    def reset(self) -> None:
+        """Back to the same starting weights, epoch 0."""
+        self._action(self.model.reset)
+
+    def new_weights(self) -> None:
+        """Other random starting weights, epoch 0."""
+        self._action(self.model.new_weights)
+
+    # ---------------------------------------------------------------- reacting
+    def _on_change(self, change=None) -> None:
+        if self._syncing:
+            return
+        started = time.perf_counter()
+        if change is None:  # the first drawing, from LessonWidget.__init__
+            self._draw()
+        else:
+            name = next((n for n, w in self.controls.items() if w is change["owner"]), None)
+            if name == "play":
+                self._tick(started)
+            elif name == "code":
+                self._show_code()
+            elif name is not None:
+                self._apply(name, change["new"], started)
+        self._last_done = time.perf_counter()
+
+    def _apply(self, name: str, value, started: float) -> None:
+        if name == "sample":
+            value = None if value < 0 else value
+        try:
+            what = self.model.set(**{name: value})
+        except CourseError as error:
+            self.message = str(error)
+            self._write_readout()
+            return
+        self.message = ""
+        if what in ("data", "network"):
+            self._sync_controls()
+        self._request_draw(started)
+
+    def _action(self, action) -> None:
+        """A button: run it, keep the controls in step, redraw; a refused action is explained."""
+        try:
+            action()
+            self.message = ""
+        except CourseError as error:
+            self.message = str(error)
+        self._sync_controls()
+        self._draw()
+        self._last_done = time.perf_counter()
+
+    def _do_step(self) -> None:
+        self.model.step(1)
+
+    def _tick(self, started: float) -> None:
+        """One frame of play: one epoch, then a redraw unless newer ticks are already waiting."""
+        play = self.controls["play"]
+        if self.model.diverged and not play.playing:
+            return  # a tick still on its way after a divergence stopped play
+        if not self.model.step(1):
+            self._stop_play()
+            self._draw()
+            return
+        self._request_draw(started)
+
+    def _stop_play(self) -> bool:
+        play = self.controls.get("play")
+        if play is not None and play.playing:
+            play.playing = False
+            return True
+        return False
+
+    def _on_playing(self, change) -> None:
+        if not change["new"]:
+            self._draw()  # the last frame shows exactly where play stopped
+
+    def _sync_controls(self) -> None:
+        """After new data or a new network: the controls that depend on them, without triggering updates."""
+        self._syncing = True
+        try:
+            if "sample" in self.controls:
+                slider = self.controls["sample"]
+                slider.max = len(self.model.train) - 1
+                slider.value = -1 if self.model.settings.sample is None else self.model.settings.sample
+            if "classes" in self.controls:
+                fixed = self.model.own_data or self.model.settings.dataset in ("circle", "xor")
+                self.controls["classes"].disabled = fixed
+        finally:
+            self._syncing = False
+        if "edit_weight" in self.controls:
+            self._fill_weight_choices()
+        if "code" in self.controls and self.controls["code"].value:
+            self._show_code()
+
+    def _show_weight(self, change) -> None:
+        if self._syncing or change["new"] is None:
+            return
+        l, i, j = change["new"]
+        self._syncing = True
+        try:
+            self.weight_value.value = round(float(self.model.net.weights[l][i, j]), 6)
+        finally:
+            self._syncing = False
+
+    def _set_weight(self, change) -> None:
+        if self._syncing or self.weight_choice.value is None:
+            return
+        l, i, j = self.weight_choice.value
+        try:
+            self.model.set_weight(l, i, j, change["new"])
+            self.message = ""
+        except CourseError as error:
+            self.message = str(error)
+        self._draw()
+
+    def _show_code(self) -> None:
+        shown = self.controls["code"].value if "code" in self.controls else True
+        self.code_view.value = (
+            "<div>Plain course_lib code that reproduces this run (epoch 0 to "
+            f"{self.model.epoch}):</div><pre style='font-size:11px;line-height:1.3'>"
+            f"{html.escape(self.code())}</pre>") if shown else ""
+
+    # ---------------------------------------------------------------- drawing
+    def _request_draw(self, started: float) -> None:
+        """Redraw now, or, if this message waited in a queue behind others, once the queue is drained."""
+        queued = started - self._last_done < QUEUED_GAP_S and started - self._last_frame < MAX_FRAME_GAP_S
+        if not queued:
+            self._draw()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a script or a test): nothing can run later, so draw now
+            self._draw()
+            return
+        if not self._flush_pending:
+            self._flush_pending = True
+            loop.call_later(COALESCE_DELAY_S, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        self._draw()
+
+    def _draw(self) -> None:
+        canvas = draw(self.model, self._backgrounds)
+        self.image.value = canvas.png()
+        self.frames += 1
+        self._write_readout()
+        if "code" in self.controls and self.controls["code"].value:
+            self._show_code()
+        self._last_frame = time.perf_counter()
+
+    def update(self) -> None:
+        """Redraw the picture and the readout (LessonWidget's hook)."""
+        self._draw()
+
+    def render(self) -> None:
+        self._draw()
+
+    def _write_readout(self) -> None:
+        m = self.model
+        h = m.history
+
+        def number(name, value, digits=4):
+            shown = f"{value:.{digits}f}" if math.isfinite(value) else "—"
+            return f"<span data-name='{name}'>{shown}</span>"
+
+        parts = [f"<b>epoch <span data-name='epoch'>{m.epoch}</span></b>",
+                 f"train loss {number('train-loss', h.train_loss[-1])}",
+                 f"test loss {number('test-loss', h.test_loss[-1])}",
+                 f"train accuracy {number('train-accuracy', 100 * m.accuracy('train'), 1)}%",
+                 f"test accuracy {number('test-accuracy', 100 * m.accuracy('test'), 1)}%",
+                 f"learning rate <span data-name='learning-rate'>{m.settings.learning_rate:.3g}</span>",
+                 f"activation <span data-name='activation'>{m.settings.activation}</span>"]
+        lines = [" · ".join(parts)]
+        dead = m.dead_units()
+        if sum(dead):
+            lines.append(f"dead ReLUs: {sum(dead)} of {sum(m.settings.hidden)} hidden units output 0 for every "
+                         "training sample, so their gradients are 0 and they cannot learn (try new weights, "
+                         "a smaller learning rate or tanh).")
+        if m.diverged:
+            lines.append(f"<span data-name='diverged' style='color:#c00'><b>{html.escape(m.diverged)}</b></span>")
+        if self.message:
+            lines.append(f"<span data-name='message' style='color:#c00'>{html.escape(self.message)}</span>")
+        self.readout.value = "<br>".join(lines)
+
+
+def playground(X=None, y=None, *, controls=None, settings: dict | None = None, **overrides) -> Playground:
+    """A training playground for a small network on 2-D data.
+
+    Parameters
+    ----------
+    X, y : optional data of your own: X (n_samples, 2) numbers, y (n_samples,) class labels
+        of any kind (at least two classes; more than two give a softmax output).
+    controls : the names of the controls to show (default all, see ``CONTROL_NAMES``), e.g.
+        ``["learning_rate", "activation"]``; hidden controls keep their settings.
+    settings : a setup as ``pg.settings`` returned it, to build it again.
+    overrides : single settings, e.g. ``dataset="spiral", classes=3, hidden=(8, 8),
+        learning_rate=0.1``; see ``playground_model.Settings`` for every name.
+
+    The widget's ``net`` is the trained ``MLP``, ``settings`` the setup as a dictionary and
+    ``code()`` plain course_lib code reproducing the run.
+    """
+    given = dict(settings or {})
+    for name in overrides:
+        if name not in SETTING_NAMES:
+            raise UnknownNameError(f"unknown setting {name!r}; valid settings are: {', '.join(SETTING_NAMES)}")
+    given.update(overrides)
+    if X is None and y is not None or X is not None and y is None:
+        raise CourseError("give both X and y (your own data), or neither (a built-in data set)")
+    if X is not None and isinstance(given.get("dataset"), str) and given["dataset"] in DATASETS:
+        raise CourseError(f"you gave your own X and y and also dataset={given['dataset']!r}; choose one")
+    return Playground(PlaygroundModel(given, X, y), controls)

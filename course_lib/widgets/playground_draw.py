@@ -1,0 +1,204 @@
+"""The training playground's picture, drawn from a ``PlaygroundModel`` with ``raster`` (no matplotlib).
+
+One picture, ``WIDTH`` x ``HEIGHT`` pixels, shown at that size:
+
+- left, the network: every node is a small heatmap of its value over the input plane
+  (features, then each hidden layer, then the outputs); links are drawn with thickness
+  for the size of the weight and colour for its sign (blue positive, orange negative).
+  With a sample chosen, the links show instead that sample's gradient step (-dL/dW:
+  the way each weight is about to move) and each node its signal -dL/dz, so the error
+  can be followed flowing back from the output;
+- right, the output over the plane with the data points (test points with a black rim);
+- below, the train and test loss per epoch, and each layer's gradient norm per epoch on a
+  log scale, where vanishing gradients and dead ReLUs show as curves falling or dropping out.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .raster import (BLACK, BLUE, CLASS_COLOURS, GREY, ORANGE, WHITE, Canvas, colourize, lighten, mix_colours,
+                     ramp_lut, resize)
+
+WIDTH, HEIGHT = 980, 530
+TILE, ROW = 32, 41                # node heatmap size and the vertical distance between nodes
+NET_LEFT, NET_RIGHT, NET_TOP = 62, 600, 34
+OUT_X, OUT_Y, OUT_RES, OUT_SIZE = 668, 34, 64, 288   # output panel: 64 x 64 values, smoothed to 288 x 288 pixels
+LAYER_COLOURS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
+                 (227, 119, 194)]
+RED = (200, 30, 30)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3g}" if math.isfinite(v) else "—"
+
+
+def node_positions(sizes: list[int]) -> list[list[tuple[float, float]]]:
+    """Centre (x, y) of every node, layer by layer (features first)."""
+    columns = len(sizes)
+    xs = np.linspace(NET_LEFT + TILE / 2, NET_RIGHT - TILE / 2, columns)
+    tallest = 8 * ROW
+    return [[(float(x), NET_TOP + (tallest - n * ROW) / 2 + ROW * (i + 0.5)) for i in range(n)]
+            for x, n in zip(xs, sizes)]
+
+
+def _tile_colours(values: np.ndarray, kind: str, unit: int = 0) -> np.ndarray:
+    """One node's map (res, res) -> RGB. ``kind``: 'feature', an activation name, 'sigmoid-out' or 'softmax-out'."""
+    if kind == "softmax-out":
+        return colourize(values, 0.0, 1.0, lut=ramp_lut(WHITE, CLASS_COLOURS[unit % len(CLASS_COLOURS)]))
+    if kind in ("sigmoid", "sigmoid-out"):
+        return colourize(2 * values - 1)          # (0, 1) shown on the same -1..1 scale as tanh
+    if kind == "tanh":
+        return colourize(values)
+    peak = float(np.max(np.abs(values[np.isfinite(values)]), initial=0.0))  # relu, linear, features: own scale
+    return colourize(values, -peak, peak) if peak > 0 else colourize(np.zeros_like(values))
+
+
+def output_colours(model, probabilities: np.ndarray, discretize: bool) -> np.ndarray:
+    """The output panel's colours: probabilities (res, res, k) -> (res, res, 3) uint8."""
+    if discretize:
+        probabilities = np.eye(probabilities.shape[-1])[probabilities.argmax(axis=-1)]
+    if model.n_classes == 2:
+        rgb = colourize(2 * probabilities[..., 1] - 1)
+    else:
+        rgb = mix_colours(probabilities, CLASS_COLOURS[:model.n_classes])
+    return lighten(rgb, 0.35)  # pale, so the data points stand out
+
+
+def to_pixels(model, X: np.ndarray) -> np.ndarray:
+    """Input-plane points (n, 2) -> output-panel pixel positions (n, 2)."""
+    x0, x1, y0, y1 = model.domain
+    px = OUT_X + (X[:, 0] - x0) / (x1 - x0) * OUT_SIZE
+    py = OUT_Y + (y1 - X[:, 1]) / (y1 - y0) * OUT_SIZE
+    return np.column_stack([px, py])
+
+
+def draw(model, backgrounds: dict | None = None) -> Canvas:
+    """The whole playground picture for the model's current state.
+
+    ``backgrounds``: a dict the caller keeps between frames; the parts that change only with
+    the layout (titles, labels) are drawn once per layout into it and copied afterwards.
+    """
+    backgrounds = {} if backgrounds is None else backgrounds
+    key = (tuple(model.net.sizes), tuple(model.settings.features), model.domain)
+    if key not in backgrounds:
+        backgrounds.clear()
+        backgrounds[key] = _background(model)
+    canvas = backgrounds[key].copy()
+    maps = model.neuron_maps(OUT_RES)
+    _draw_network(canvas, model, maps)
+    _draw_output(canvas, model, maps[-1])
+    _draw_charts(canvas, model)
+    return canvas
+
+
+def _background(model) -> Canvas:
+    """What stays the same while a network of this layout trains: titles and labels."""
+    canvas = Canvas(WIDTH, HEIGHT)
+    sizes = model.net.sizes
+    for l, column in enumerate(node_positions(sizes)):
+        title = ("features" if l == 0 else "output" if l == len(sizes) - 1 else f"hidden {l}")
+        canvas.text((column[0][0], 6), title, size=10, anchor="ma")
+        canvas.text((column[0][0], 18), f"{len(column)} unit{'s' * (len(column) > 1)}", GREY, size=9, anchor="ma")
+        if l == 0:
+            for name, (x, y) in zip(model.settings.features, column):
+                canvas.text((x - TILE / 2 - 4, y), name, size=10, anchor="rm")
+    x0, x1, y0, y1 = model.domain
+    for text, xy, anchor in ((_fmt(x0), (OUT_X, OUT_Y + OUT_SIZE + 2), "la"),
+                             (_fmt(x1), (OUT_X + OUT_SIZE, OUT_Y + OUT_SIZE + 2), "ra"),
+                             ("x1", (OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE + 2), "ma"),
+                             (_fmt(y1), (OUT_X - 3, OUT_Y), "ra"), (_fmt(y0), (OUT_X - 3, OUT_Y + OUT_SIZE), "rs"),
+                             ("x2", (OUT_X - 3, OUT_Y + OUT_SIZE / 2), "rm")):
+        canvas.text(xy, text, GREY, size=9, anchor=anchor)
+    return canvas
+
+
+def _draw_network(canvas: Canvas, model, maps) -> None:
+    s, net = model.settings, model.net
+    sizes = net.sizes
+    where = node_positions(sizes)
+    sample = model.sample_gradients()
+    # Links first, thinnest first, so the strongest lie on top.
+    links = []
+    for l, W in enumerate(net.weights):
+        shown = W if sample is None else -sample.weights[l]   # -dL/dW: where one sample pushes each weight
+        scale = 3.0 if sample is None else max(float(np.max(np.abs(shown))), 1e-12)
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                v = float(shown[i, j])
+                if math.isfinite(v):
+                    links.append((min(abs(v) / scale, 1.0), v, where[l][j], where[l + 1][i]))
+    for size, v, (xa, ya), (xb, yb) in sorted(links, key=lambda link: link[0]):
+        colour = BLUE if v > 0 else ORANGE
+        canvas.line([(xa + TILE / 2, ya), (xb - TILE / 2, yb)], colour if size > 0.02 else (225, 225, 225),
+                    width=1 + 4.5 * size)
+    # Node heatmaps, taken from the output panel's grid every other point.
+    step = OUT_RES // TILE
+    kinds = (["feature"] + [net.hidden_activation.name] * (len(sizes) - 2)
+             + ["sigmoid-out" if model.n_classes == 2 else "softmax-out"])
+    signals = None if sample is None else [-d[0] for d in sample.deltas]
+    trace = None if sample is None else sample.trace.activations
+    for l, (column, layer_map, kind) in enumerate(zip(where, maps, kinds)):
+        small = layer_map[step // 2::step, step // 2::step][:TILE, :TILE]
+        for u, (x, y) in enumerate(column):
+            left, top = int(x - TILE / 2), int(y - TILE / 2)
+            canvas.paste(_tile_colours(small[..., u], kind, u), left, top)
+            border, thick, label = GREY, 1, None
+            if signals is not None and l > 0:
+                signal = float(signals[l - 1][u])
+                peak = max(float(np.max(np.abs(signals[l - 1]))), 1e-12)
+                border, thick = (BLUE if signal > 0 else ORANGE), 1 + int(round(3 * abs(signal) / peak))
+                label = f"s={signal:+.2g}"
+            elif trace is not None and l == 0:
+                label = f"{float(trace[0][0][u]):.2g}"
+            canvas.rectangle((left - thick, top - thick, left + TILE - 1 + thick, top + TILE - 1 + thick),
+                             outline=border, width=thick)
+            if label:  # beside the tile: left of hidden and output nodes, right of the features
+                at, anchor = ((left - thick - 2, y), "rm") if l > 0 else ((left + TILE + thick + 2, y - 9), "lm")
+                canvas.text(at, label, BLACK, size=9, anchor=anchor, background=WHITE)
+    if sample is not None:
+        canvas.text((NET_LEFT, NET_TOP + 8 * ROW + 4),
+                    f"backward pass of training sample {s.sample}: links show -dL/dW (where this sample pushes "
+                    f"each weight), s = -dL/dz", (90, 40, 120), size=10)
+
+
+def _draw_output(canvas: Canvas, model, output_map) -> None:
+    s = model.settings
+    probabilities = model.probabilities(output_map)
+    canvas.paste(resize(output_colours(model, probabilities, s.discretize), OUT_SIZE, OUT_SIZE, smooth=True),
+                 OUT_X, OUT_Y)
+    canvas.rectangle((OUT_X - 1, OUT_Y - 1, OUT_X + OUT_SIZE, OUT_Y + OUT_SIZE), outline=GREY)
+    colours = np.array(CLASS_COLOURS[:model.n_classes])
+    train = model.X_raw[model.train]
+    canvas.dots(to_pixels(model, train), [tuple(c) for c in colours[model.labels[model.train]]], radius=3)
+    if s.show_test and len(model.test):
+        canvas.dots(to_pixels(model, model.X_raw[model.test]),
+                    [tuple(c) for c in colours[model.labels[model.test]]], radius=3, outline=BLACK)
+    if s.sample is not None:
+        (px, py), = to_pixels(model, train[s.sample:s.sample + 1])
+        canvas.draw.ellipse((px - 8, py - 8, px + 8, py + 8), outline=(90, 40, 120), width=2)
+    h = model.history
+    canvas.text((OUT_X, 4), f"epoch {model.epoch}", size=12)
+    canvas.text((OUT_X + OUT_SIZE, 6), f"train loss {_fmt(h.train_loss[-1])}   test loss {_fmt(h.test_loss[-1])}",
+                size=10, anchor="ra")
+    if model.diverged:
+        canvas.rectangle((OUT_X, OUT_Y + OUT_SIZE / 2 - 22, OUT_X + OUT_SIZE - 1, OUT_Y + OUT_SIZE / 2 + 22),
+                         fill=(255, 235, 235), outline=RED, width=2)
+        canvas.text((OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE / 2 - 8), "training diverged", RED, size=13, anchor="mm")
+        canvas.text((OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE / 2 + 10), "try a smaller learning rate", RED,
+                    size=11, anchor="mm")
+
+
+def _draw_charts(canvas: Canvas, model) -> None:
+    h = model.history
+    series = [("train", h.train_loss, (40, 40, 40))]
+    if len(model.test):
+        series.append(("test", h.test_loss, (200, 70, 70)))
+    canvas.chart((OUT_X - 40, 356, WIDTH - 8, HEIGHT - 6), series, title="loss per epoch", xlabel="epoch")
+    norms = np.array(h.grad_norms).reshape(len(h.grad_norms), model.net.n_layers)
+    names = [f"W{l + 1}" for l in range(model.net.n_layers)]
+    grad_series = [(name, norms[:, l] if len(norms) else [], LAYER_COLOURS[l % len(LAYER_COLOURS)])
+                   for l, name in enumerate(names)]
+    canvas.chart((8, 382, NET_RIGHT, HEIGHT - 6), grad_series, log=True, xlabel="epoch",
+                 title="gradient norm ||dL/dW|| of each layer (log scale; a curve that drops out is exactly 0)")

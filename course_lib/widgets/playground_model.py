@@ -1,0 +1,555 @@
+"""The training playground's state: data, features, network, training and history. No drawing here.
+
+A ``PlaygroundModel`` holds everything a run depends on in a ``Settings`` and trains a
+``course_lib.MLP`` through its public API only (``backward`` then ``step``), so the run is
+exactly the plain loop that ``code()`` prints::
+
+    rng = np.random.default_rng(shuffle_seed)
+    for epoch in range(epochs):
+        order = rng.permutation(n_train)
+        for start in range(0, n_train, batch_size):
+            batch = order[start:start + batch_size]
+            grads = net.backward(X_train[batch], y_train[batch])
+            grads.weights[l] += penalty gradient          # L1 or L2, weights only
+            net.step(grads, learning_rate)
+
+Without a penalty that is also what ``course_lib.train(net, X_train, y_train, epochs=...,
+batch_size=..., learning_rate=..., seed=shuffle_seed)`` does. Two classes use one sigmoid
+output with binary cross-entropy; more use softmax with categorical cross-entropy. Both
+losses are means over the batch, so the learning rate does not depend on the batch size.
+
+Regularisation adds ``rate * sum|W|`` (L1) or ``rate/2 * sum W**2`` (L2) over every weight
+matrix (not the biases) to the loss; the losses recorded and drawn are the data losses alone.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from course_lib import MLP
+from course_lib.validation import (CourseError, NonFiniteError, ShapeError, UnknownNameError, as_array, lookup,
+                                   real_number, whole_number)
+
+__all__ = ["DATASETS", "FEATURES", "ACTIVATIONS", "REGULARIZATIONS", "LEARNING_RATES", "REGULARIZATION_RATES",
+           "Settings", "make_data", "make_features", "split_indices", "parse_hidden", "PlaygroundModel"]
+
+DOMAIN = 6.0  # the built-in data sets live in [-6, 6]^2, as in TensorFlow Playground
+DATASETS = ("circle", "xor", "gauss", "spiral")
+FEATURES = {
+    "x1": lambda X: X[:, 0],
+    "x2": lambda X: X[:, 1],
+    "x1^2": lambda X: X[:, 0] ** 2,
+    "x2^2": lambda X: X[:, 1] ** 2,
+    "x1*x2": lambda X: X[:, 0] * X[:, 1],
+    "sin(x1)": lambda X: np.sin(X[:, 0]),
+    "sin(x2)": lambda X: np.sin(X[:, 1]),
+}
+# The playground's names -> course_lib's (TensorFlow Playground says "linear" for the identity).
+ACTIVATIONS = {"relu": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "identity"}
+REGULARIZATIONS = ("none", "L1", "L2")
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+MAX_LAYERS, MAX_NEURONS, MAX_CLASSES = 6, 8, 8
+DIVERGENCE_FACTOR = 1e4  # as course_lib.train: a batch loss this many times the first one means it blew up
+
+
+# ----------------------------------------------------------------- data
+def make_data(name: str, n_samples: int = 400, noise: float = 0.0, classes: int = 2,
+              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """One of the playground's data sets: X (n_samples, 2) in about [-6, 6]^2, y (n_samples,) int labels.
+
+    ``name``: 'circle' (class 1 inside, class 0 in a ring around it), 'xor' (the sign of
+    x1 * x2), 'gauss' (``classes`` Gaussian clouds) or 'spiral' (``classes`` interleaved arms).
+    ``noise`` in percent (0-50) moves points by Gaussian noise of standard deviation
+    ``3 * noise / 100`` (for 'gauss' it widens the clouds). Circle and xor always have 2 classes.
+    Classes are balanced and the order shuffled; the same arguments give the same data.
+    """
+    lookup(name, {n: n for n in DATASETS}, "data set")
+    n = whole_number(n_samples, "n_samples", 2)
+    classes = 2 if name in ("circle", "xor") else whole_number(classes, "classes", 2)
+    if classes > MAX_CLASSES:
+        raise CourseError(f"classes must be at most {MAX_CLASSES}, got {classes}")
+    noise = real_number(noise, "noise")
+    if not 0 <= noise <= 50:
+        raise CourseError(f"noise is a percentage from 0 to 50, got {noise:g}")
+    rng = np.random.default_rng(seed)
+    sizes = [n // classes + (k < n % classes) for k in range(classes)]
+    jitter = 3.0 * noise / 100
+    parts = []
+    for k, m in enumerate(sizes):
+        if name == "circle":
+            # Class 1 (blue) in the middle, class 0 (orange) in a ring: a gap between them.
+            radius = rng.uniform(0, 2.5, m) if k == 1 else rng.uniform(3.5, 5.0, m)
+            angle = rng.uniform(0, 2 * np.pi, m)
+            points = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+        elif name == "xor":
+            # Class 1 where x1 and x2 share a sign; kept 0.3 off the axes so the labels are clean.
+            sign = np.where(rng.uniform(size=m) < 0.5, 1.0, -1.0)
+            signs = np.column_stack([sign, sign if k == 1 else -sign])
+            points = rng.uniform(0.3, 5.0, (m, 2)) * signs
+        elif name == "gauss":
+            centre = 3.5 * np.array([np.cos(np.pi / 4 + np.pi + 2 * np.pi * k / classes),
+                                     np.sin(np.pi / 4 + np.pi + 2 * np.pi * k / classes)])
+            points = centre + rng.normal(0, 0.6 + 2 * jitter, (m, 2))
+        else:  # spiral
+            radius = np.linspace(0.1, 5.0, m)
+            angle = 1.75 * 2 * np.pi * radius / 5.0 + 2 * np.pi * k / classes
+            points = radius[:, None] * np.column_stack([np.sin(angle), np.cos(angle)])
+        if name != "gauss" and jitter > 0:
+            points = points + rng.normal(0, jitter, points.shape)
+        parts.append(points)
+    X = np.concatenate(parts)
+    y = np.concatenate([np.full(m, k, dtype=np.int64) for k, m in enumerate(sizes)])
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+def make_features(X: np.ndarray, names) -> np.ndarray:
+    """The network's inputs: X (n, 2) -> (n, len(names)), one column per feature name (see ``FEATURES``)."""
+    names = list(names)
+    if not names:
+        raise CourseError(f"choose at least one input feature from: {', '.join(FEATURES)}")
+    return np.column_stack([lookup(name, FEATURES, "feature")(X) for name in names])
+
+
+def split_indices(n: int, train_ratio: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Shuffle 0..n-1 and cut it: (train (n_train,), test (n - n_train,)), n_train = round(n * train_ratio / 100).
+
+    At least one training sample; 100 % keeps every sample for training and no test data.
+    """
+    n_train = min(max(int(round(n * train_ratio / 100)), 1), n)
+    order = np.random.default_rng(seed).permutation(n)
+    return np.sort(order[:n_train]), np.sort(order[n_train:])
+
+
+def parse_hidden(hidden) -> tuple[int, ...]:
+    """Hidden layer sizes from a sequence or a text like ``"4, 2"``; 0 to 6 layers of 1 to 8 neurons."""
+    given = hidden
+    if isinstance(hidden, str):
+        text = hidden.replace(",", " ").split()
+        try:
+            hidden = [int(part) for part in text]
+        except ValueError:
+            raise CourseError(f"hidden layers must be whole numbers separated by commas, e.g. '4, 2'; "
+                              f"got {given!r}") from None
+    try:
+        sizes = tuple(whole_number(int(n) if isinstance(n, np.integer) else n, "a hidden layer size", 1)
+                      for n in hidden)
+    except TypeError:
+        raise CourseError(f"hidden must list the neurons of each hidden layer, e.g. (4, 2); got {given!r}") from None
+    if len(sizes) > MAX_LAYERS or any(n > MAX_NEURONS for n in sizes):
+        raise CourseError(f"the playground has at most {MAX_LAYERS} hidden layers of at most {MAX_NEURONS} "
+                          f"neurons each; got {sizes}")
+    return sizes
+
+
+# ----------------------------------------------------------------- settings
+@dataclass
+class Settings:
+    """Everything a playground setup depends on; ``dataclasses.asdict`` of it reproduces the setup."""
+
+    dataset: str = "circle"
+    n_samples: int = 400
+    noise: float = 0.0
+    classes: int = 2
+    train_ratio: float = 50.0
+    batch_size: int = 10
+    features: tuple = ("x1", "x2")
+    hidden: tuple = (4, 2)
+    activation: str = "tanh"
+    learning_rate: float = 0.03
+    regularization: str = "none"
+    regularization_rate: float = 0.0
+    data_seed: int = 0
+    init_seed: int = 0
+    shuffle_seed: int = 0
+    show_test: bool = False
+    discretize: bool = False
+    sample: int | None = None   # a training sample whose backward pass is drawn, or None
+
+
+# What a change of each setting costs: new data (and so a new network), a new network, or nothing.
+NEEDS_DATA = {"dataset", "n_samples", "noise", "classes", "train_ratio", "data_seed"}
+NEEDS_NETWORK = {"features", "hidden", "activation", "init_seed", "shuffle_seed"}
+KEEPS_TRAINING = {"batch_size", "learning_rate", "regularization", "regularization_rate"}
+VIEW_ONLY = {"show_test", "discretize", "sample"}
+SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings))
+
+
+def check_setting(name: str, value, n_train: int | None = None):
+    """``value`` checked and normalised for setting ``name``; a clear ``CourseError`` otherwise."""
+    if name not in SETTING_NAMES:
+        raise UnknownNameError(f"unknown setting {name!r}; valid settings are: {', '.join(SETTING_NAMES)}")
+    if name in ("dataset", "activation", "regularization"):
+        table = {"dataset": DATASETS + ("own",), "activation": tuple(ACTIVATIONS),
+                 "regularization": REGULARIZATIONS}[name]
+        lookup(value, {v: v for v in table}, name.replace("_", " "))
+        return value
+    if name == "features":
+        value = (value,) if isinstance(value, str) else tuple(value)
+        for feature in value:
+            lookup(feature, FEATURES, "feature")
+        if not value or len(set(value)) != len(value):
+            raise CourseError(f"features must name at least one feature, each once, from: {', '.join(FEATURES)}; "
+                              f"got {value}")
+        return tuple(f for f in FEATURES if f in value)  # a fixed order, so the diagram is stable
+    if name == "hidden":
+        return parse_hidden(value)
+    if name in ("show_test", "discretize"):
+        if not isinstance(value, (bool, np.bool_)):
+            raise CourseError(f"{name} must be True or False, got {value!r}")
+        return bool(value)
+    if name == "sample":
+        if value is None:
+            return None
+        value = whole_number(value, "sample (a training sample's index, or None)", 0)
+        if n_train is not None and value >= n_train:
+            raise CourseError(f"sample must be a training sample's index, 0 to {n_train - 1}, got {value}")
+        return value
+    if name in ("n_samples", "classes", "batch_size", "data_seed", "init_seed", "shuffle_seed"):
+        low = {"n_samples": 2, "classes": 2, "batch_size": 1}.get(name, 0)
+        value = whole_number(value, name, low)
+        if name == "classes" and value > MAX_CLASSES:
+            raise CourseError(f"classes must be at most {MAX_CLASSES}, got {value}")
+        return value
+    if name == "learning_rate":
+        return real_number(value, "learning_rate", positive=True)
+    value = real_number(value, name)
+    limits = {"noise": (0, 50), "train_ratio": (10, 100), "regularization_rate": (0, math.inf)}[name]
+    if not limits[0] <= value <= limits[1]:
+        raise CourseError(f"{name} must lie in [{limits[0]}, {limits[1]}], got {value:g}")
+    return value
+
+
+# ----------------------------------------------------------------- the model
+@dataclass
+class History:
+    """One entry per epoch: ``train_loss``/``test_loss`` from epoch 0 (before training) on; ``grad_norms``
+    (epochs, n_layers): each layer's ||dL/dW|| averaged over the epoch's batches."""
+
+    train_loss: list = field(default_factory=list)
+    test_loss: list = field(default_factory=list)
+    grad_norms: list = field(default_factory=list)
+
+
+class PlaygroundModel:
+    """Data, features, an ``MLP`` and its training, driven by ``Settings``.
+
+    ``X``, ``y``: the user's own data (X (n, 2), y (n,) labels of any kind), or None for the
+    built-in data sets. After construction: ``X_raw`` (n, 2), ``labels`` (n,) ints 0..k-1,
+    ``class_names``, ``train`` / ``test`` index arrays, ``X_train`` (n_train, n_features) etc.,
+    ``net`` (the ``MLP``), ``epoch``, ``history``, ``diverged`` (a message or None).
+    """
+
+    def __init__(self, settings: Settings | dict | None = None, X=None, y=None):
+        given = {} if settings is None else (dataclasses.asdict(settings) if isinstance(settings, Settings)
+                                             else dict(settings))
+        for name in given:
+            if name not in SETTING_NAMES:
+                raise UnknownNameError(f"unknown setting {name!r}; valid settings are: {', '.join(SETTING_NAMES)}")
+        self.own_data = X is not None or y is not None
+        if self.own_data:
+            self._own_X, self._own_y, self._own_classes = self._check_own(X, y)
+            given.setdefault("dataset", "own")
+            if given["dataset"] != "own":
+                raise CourseError("with your own X and y the dataset setting must be 'own'")
+        elif given.get("dataset") == "own":
+            raise CourseError("dataset 'own' needs your data: playground(X, y)")
+        self.settings = Settings()
+        for name, value in given.items():
+            if name != "sample":
+                setattr(self.settings, name, check_setting(name, value))
+        self._make_data()
+        if given.get("sample") is not None:
+            self.settings.sample = check_setting("sample", given["sample"], len(self.train))
+        self.reset()
+
+    # ---------------------------------------------------------------- input checks
+    @staticmethod
+    def _check_own(X, y):
+        X = as_array(X, "X", dtype=np.float64)
+        y_array = np.asarray(y)
+        if X.ndim != 2 or X.shape[1] != 2:
+            raise ShapeError(f"X has shape {X.shape}, expected (n_samples, 2): the playground draws two input "
+                             f"coordinates; y has shape {y_array.shape}")
+        if y_array.ndim == 2 and y_array.shape[1] == 1:
+            y_array = y_array[:, 0]
+        if y_array.ndim != 1 or y_array.shape[0] != X.shape[0]:
+            raise ShapeError(f"X has shape {X.shape} but y has shape {np.shape(y)}: y needs one label per row of X, "
+                             f"shape ({X.shape[0]},)")
+        if y_array.dtype.kind in "fc":
+            as_array(y_array, "y")  # NaN or infinity: say where
+        classes, labels = np.unique(y_array, return_inverse=True)
+        if len(classes) < 2:
+            raise CourseError(f"y holds a single class ({classes[0]!r} for all {len(y_array)} samples): "
+                              f"a classifier needs at least two")
+        if len(classes) > MAX_CLASSES:
+            raise CourseError(f"the playground colours at most {MAX_CLASSES} classes; y has {len(classes)}")
+        return X, labels.astype(np.int64).reshape(-1), [str(c) for c in classes]
+
+    # ---------------------------------------------------------------- data and network
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+    def _make_data(self) -> None:
+        s = self.settings
+        if self.own_data:
+            self.X_raw, self.labels, self.class_names = self._own_X, self._own_y, list(self._own_classes)
+        else:
+            self.X_raw, self.labels = make_data(s.dataset, s.n_samples, s.noise, s.classes, s.data_seed)
+            self.class_names = [str(k) for k in range(int(self.labels.max()) + 1)]
+        self.train, self.test = split_indices(len(self.labels), s.train_ratio, s.data_seed)
+        self.domain = self._domain()
+        if s.sample is not None and s.sample >= len(self.train):
+            s.sample = None
+
+    def _domain(self) -> tuple[float, float, float, float]:
+        """(x1_min, x1_max, x2_min, x2_max) of the pictures."""
+        if not self.own_data:
+            return (-DOMAIN, DOMAIN, -DOMAIN, DOMAIN)
+        low, high = self.X_raw.min(axis=0), self.X_raw.max(axis=0)
+        pad = np.maximum(0.1 * (high - low), 1e-3 * np.maximum(np.abs(low), 1.0))
+        pad = np.where(high - low > 0, pad, 1.0)
+        return (float(low[0] - pad[0]), float(high[0] + pad[0]), float(low[1] - pad[1]), float(high[1] + pad[1]))
+
+    @property
+    def sizes(self) -> list[int]:
+        s = self.settings
+        return [len(s.features), *s.hidden, 1 if self.n_classes == 2 else self.n_classes]
+
+    def network_spec(self) -> dict:
+        """The ``MLP`` keyword arguments of this setup."""
+        two = self.n_classes == 2
+        return dict(hidden_activation=ACTIVATIONS[self.settings.activation],
+                    output_activation="sigmoid" if two else "softmax",
+                    loss="binary_cross_entropy" if two else "cross_entropy", seed=self.settings.init_seed)
+
+    def reset(self) -> None:
+        """The same starting weights again (from ``init_seed``), epoch 0, an empty history."""
+        s = self.settings
+        features = make_features(self.X_raw, s.features)
+        self.X_train, self.X_test = features[self.train], features[self.test]
+        self.y_train, self.y_test = self.labels[self.train], self.labels[self.test]
+        self.net = MLP(self.sizes, **self.network_spec())
+        self.initial_parameters = [p.copy() for p in self.net.parameters()]
+        self._rng = np.random.default_rng(s.shuffle_seed)
+        self.epoch = 0
+        self.diverged = None
+        self._first_loss = None
+        self.segments = []  # what happened since the reset, for code(): ("train", settings, epochs) / ("edit", ...)
+        self.history = History()
+        self._record_losses()
+
+    def new_weights(self) -> None:
+        """Other random starting weights (the next ``init_seed``), then ``reset``."""
+        self.settings.init_seed += 1
+        self.reset()
+
+    def regenerate(self) -> None:
+        """New data of the same kind (the next ``data_seed``) and a fresh network."""
+        if self.own_data:
+            raise CourseError("your own data cannot be regenerated; pass other X, y to playground()")
+        self.settings.data_seed += 1
+        self._make_data()
+        self.reset()
+
+    def set(self, **changes) -> str:
+        """Change settings by name; return what had to happen: 'data', 'network', 'training' or 'view'.
+
+        New data or a new architecture starts a new run (``reset``); the learning rate, batch
+        size and penalty change the ongoing run, as in TensorFlow Playground.
+        """
+        checked = {}
+        for name, value in changes.items():
+            n_train = len(self.train) if name == "sample" else None
+            checked[name] = check_setting(name, value, n_train)
+        if "dataset" in checked and (checked["dataset"] == "own") != self.own_data:
+            raise CourseError("dataset 'own' needs playground(X, y); with your own data it stays 'own'")
+        changed = {n: v for n, v in checked.items() if getattr(self.settings, n) != v}
+        for name, value in changed.items():
+            setattr(self.settings, name, value)
+        if changed.keys() & NEEDS_DATA:
+            self._make_data()
+            self.reset()
+            return "data"
+        if changed.keys() & NEEDS_NETWORK:
+            self.reset()
+            return "network"
+        if changed.keys() & KEEPS_TRAINING:
+            return "training"
+        return "view"
+
+    def set_weight(self, layer: int, to: int, source: int, value: float) -> None:
+        """Set one weight by hand: ``net.weights[layer][to, source] = value`` (layer 0 takes the features)."""
+        layer = whole_number(layer, "layer", 0)
+        if layer >= self.net.n_layers:
+            raise CourseError(f"layer must be 0 to {self.net.n_layers - 1}, got {layer}")
+        W = self.net.weights[layer]
+        to, source = whole_number(to, "to", 0), whole_number(source, "source", 0)
+        if to >= W.shape[0] or source >= W.shape[1]:
+            raise ShapeError(f"weights[{layer}] has shape {W.shape}; there is no entry [{to}, {source}]")
+        W[to, source] = real_number(value, "value")
+        self.segments.append(("edit", layer, to, source, float(value)))
+
+    # ---------------------------------------------------------------- training
+    def _record_losses(self) -> None:
+        with np.errstate(all="ignore"):
+            self.history.train_loss.append(self.net.loss(self.X_train, self.y_train))
+            self.history.test_loss.append(self.net.loss(self.X_test, self.y_test) if len(self.test) else math.nan)
+
+    def step(self, epochs: int = 1) -> bool:
+        """Train ``epochs`` epochs; False (with ``diverged`` set and the last good weights back) if it blew up."""
+        self.diverged = None  # a new attempt: the message comes back if it diverges again
+        for _ in range(whole_number(epochs, "epochs", 0)):
+            if not self._epoch():
+                return False
+        return True
+
+    def _epoch(self) -> bool:
+        s, net = self.settings, self.net
+        before = [p.copy() for p in net.parameters()]
+        n = len(self.X_train)
+        order = self._rng.permutation(n)
+        norms, batches = np.zeros(net.n_layers), 0
+        # Overflow on the way to divergence is expected; it is reported below, in words, once.
+        with np.errstate(all="ignore"):
+            for start in range(0, n, s.batch_size):
+                batch = order[start:start + s.batch_size]
+                grads = net.backward(self.X_train[batch], self.y_train[batch])
+                if self._first_loss is None:
+                    self._first_loss = max(abs(grads.loss), 1e-12)
+                if not math.isfinite(grads.loss) or abs(grads.loss) > DIVERGENCE_FACTOR * self._first_loss:
+                    return self._diverge(before, grads.loss)
+                norms += [np.sqrt(np.sum(g * g)) for g in grads.weights]
+                batches += 1
+                self._penalise(grads)
+                net.step(grads, s.learning_rate)
+            if not all(np.isfinite(p).all() for p in net.parameters()):
+                return self._diverge(before, math.inf)
+        self.epoch += 1
+        key = (s.learning_rate, s.batch_size, s.regularization, s.regularization_rate)
+        if self.segments and self.segments[-1][0] == "train" and self.segments[-1][1] == key:
+            self.segments[-1] = ("train", key, self.segments[-1][2] + 1)
+        else:
+            self.segments.append(("train", key, 1))
+        self.history.grad_norms.append(norms / max(batches, 1))
+        self._record_losses()
+        return True
+
+    def _penalise(self, grads) -> None:
+        """Add the penalty's gradient to the weight gradients (biases are not penalised)."""
+        s = self.settings
+        if s.regularization == "none" or s.regularization_rate == 0:
+            return
+        for W, g in zip(self.net.weights, grads.weights):
+            g += s.regularization_rate * (np.sign(W) if s.regularization == "L1" else W)
+
+    def _diverge(self, before, loss) -> bool:
+        for p, saved in zip(self.net.parameters(), before):
+            p[...] = saved
+        what = "became NaN or infinite" if not math.isfinite(loss) else f"grew to {loss:.3g}"
+        lr = self.settings.learning_rate
+        self.diverged = (f"Training diverged in epoch {self.epoch + 1}: the loss {what} with learning rate {lr:g}. "
+                         f"Playing stopped and the weights are back where they were after epoch {self.epoch}. "
+                         f"Try a smaller learning rate, e.g. {lr / 10:g}.")
+        return False
+
+    # ---------------------------------------------------------------- what the pictures need
+    def grid(self, resolution: int) -> np.ndarray:
+        """Points of a resolution x resolution grid over the domain, row 0 at the top: (resolution**2, 2)."""
+        x0, x1, y0, y1 = self.domain
+        xs = np.linspace(x0, x1, resolution)
+        ys = np.linspace(y1, y0, resolution)
+        gx, gy = np.meshgrid(xs, ys)
+        return np.column_stack([gx.ravel(), gy.ravel()])
+
+    def neuron_maps(self, resolution: int) -> list[np.ndarray]:
+        """Every node's value over the grid: one (resolution, resolution, n_units) array per layer,
+        the input features first and the network's output last."""
+        F = make_features(self.grid(resolution), self.settings.features)
+        with np.errstate(all="ignore"):
+            trace = self.net.trace(F)
+        return [a.reshape(resolution, resolution, -1) for a in trace.activations]
+
+    def probabilities(self, activations_out: np.ndarray) -> np.ndarray:
+        """Class probabilities (..., n_classes) from the network's output (..., n_out)."""
+        if self.n_classes == 2:
+            return np.concatenate([1 - activations_out, activations_out], axis=-1)
+        return activations_out
+
+    def sample_gradients(self):
+        """``net.backward`` of the chosen training sample alone (``settings.sample``), or None."""
+        i = self.settings.sample
+        if i is None:
+            return None
+        with np.errstate(all="ignore"):
+            return self.net.backward(self.X_train[i:i + 1], self.y_train[i:i + 1])
+
+    def dead_units(self) -> list[int]:
+        """Per hidden layer, how many units output 0 for every training sample (dead ReLUs)."""
+        if self.settings.activation != "relu":
+            return [0] * len(self.settings.hidden)
+        with np.errstate(all="ignore"):
+            trace = self.net.trace(self.X_train)
+        return [int(np.sum(np.all(a <= 0, axis=0))) for a in trace.activations[1:-1]]
+
+    def accuracy(self, which: str = "train") -> float:
+        X, y = (self.X_train, self.y_train) if which == "train" else (self.X_test, self.y_test)
+        if not len(y):
+            return math.nan
+        with np.errstate(all="ignore"):
+            return self.net.accuracy(X, y)
+
+    # ---------------------------------------------------------------- export
+    def settings_dict(self) -> dict:
+        """The setup as a plain dictionary: ``playground(settings=d)`` (with the same X, y if own) rebuilds it."""
+        d = dataclasses.asdict(self.settings)
+        d["features"], d["hidden"] = list(d["features"]), list(d["hidden"])
+        return d
+
+    def code(self) -> str:
+        """Plain course_lib code that reproduces this run from epoch 0 to now, weight edits included."""
+        s = self.settings
+        spec = self.network_spec()
+        lines = ["import numpy as np", "", "from course_lib import MLP",
+                 "from course_lib.widgets.playground_model import make_data, make_features, split_indices", ""]
+        if self.own_data:
+            lines += ["# your data: the X and y you gave playground(X, y); labels become 0, 1, ...",
+                      "class_names, y = np.unique(your_y, return_inverse=True)",
+                      "X_raw = np.asarray(your_X, dtype=float)"]
+        else:
+            classes = "" if s.dataset in ("circle", "xor") else f", classes={s.classes}"
+            lines += [f"X_raw, y = make_data({s.dataset!r}, n_samples={s.n_samples}, noise={s.noise:g}"
+                      f"{classes}, seed={s.data_seed})"]
+        lines += [f"train, test = split_indices(len(y), train_ratio={s.train_ratio:g}, seed={s.data_seed})",
+                  f"X = make_features(X_raw, {list(s.features)})      # one column per input feature",
+                  "X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]", "",
+                  f"net = MLP({self.sizes}, hidden_activation={spec['hidden_activation']!r}, "
+                  f"output_activation={spec['output_activation']!r},",
+                  f"          loss={spec['loss']!r}, seed={s.init_seed})",
+                  f"rng = np.random.default_rng({s.shuffle_seed})   # shuffles the training samples each epoch"]
+        for segment in self.segments:
+            if segment[0] == "edit":
+                _, layer, to, source, value = segment
+                lines += ["", f"net.weights[{layer}][{to}, {source}] = {value!r}   # edited by hand"]
+                continue
+            (lr, batch, reg, rate), epochs = segment[1], segment[2]
+            lines += ["", f"for epoch in range({epochs}):",
+                      "    order = rng.permutation(len(X_train))",
+                      f"    for start in range(0, len(X_train), {batch}):",
+                      f"        batch = order[start:start + {batch}]",
+                      "        grads = net.backward(X_train[batch], y_train[batch])   # forward, loss, backward"]
+            if reg != "none" and rate > 0:
+                term, why = (("np.sign(W)", f"L1: gradient of {rate:g} * sum(|W|)") if reg == "L1"
+                             else ("W", f"L2: gradient of {rate:g}/2 * sum(W**2)"))
+                lines += ["        for W, g in zip(net.weights, grads.weights):",
+                          f"            g += {rate!r} * {term}   # {why}"]
+            lines += [f"        net.step(grads, learning_rate={lr!r})   # every parameter -= {lr:g} * its gradient"]
+        if not any(seg[0] == "train" for seg in self.segments):
+            lines += ["", "# no training yet: press play or step, then show the code again"]
+        lines += ["", "print('train loss', net.loss(X_train, y_train))"]
+        return "\n".join(lines) + "\n"
