@@ -70,24 +70,30 @@ class FeaturePicker(widgets.HBox):
                         for name in FEATURES}
         super().__init__([widgets.Label("features")] + list(self.toggles.values()), **kwargs)
         self.value = tuple(value)
+        self._copying = False  # while the toggles follow a new value, their changes are not new values
         for toggle in self.toggles.values():
             toggle.observe(self._from_toggles, names="value")
         self.observe(self._to_toggles, names="value")
 
     def _from_toggles(self, change) -> None:
-        self.value = tuple(name for name, toggle in self.toggles.items() if toggle.value)
+        if not self._copying:
+            self.value = tuple(name for name, toggle in self.toggles.items() if toggle.value)
 
     def _to_toggles(self, change) -> None:
-        for name, toggle in self.toggles.items():
-            if toggle.value != (name in self.value):
+        self._copying = True
+        try:
+            for name, toggle in self.toggles.items():
                 toggle.value = name in self.value
+        finally:
+            self._copying = False
 
 
 def _log_slider(value: float, low: float, high: float, description: str) -> widgets.FloatLogSlider:
-    """A log-scale slider from about ``low`` to ``high`` whose 0.01-decade grid passes through ``value``."""
+    """A log-scale slider from ``low`` to ``high`` (each widened to the next grid point) whose 0.01-decade
+    grid passes through ``value``, so the arrow keys can come back to it."""
     exponent, step = math.log10(value), 0.01
-    lowest = exponent - math.floor((exponent - math.log10(low)) / step + 1e-9) * step
-    highest = lowest + math.floor((math.log10(high) - lowest) / step + 1e-9) * step
+    lowest = exponent - math.ceil((exponent - math.log10(low)) / step - 1e-9) * step
+    highest = lowest + math.ceil((math.log10(high) - lowest) / step - 1e-9) * step
     return widgets.FloatLogSlider(value=value, base=10, min=lowest, max=highest, step=step, description=description,
                                   readout_format=".2g", continuous_update=True, style=STYLE)
 
@@ -264,6 +270,7 @@ class Playground(LessonWidget):
             what = self.model.set(**{name: value})
         except CourseError as error:
             self.message = str(error)
+            self._show_setting(name)  # the control goes back to what is in force
             self._write_readout()
             return
         self.message = ""
@@ -324,6 +331,16 @@ class Playground(LessonWidget):
             self._fill_weight_choices()
         if "code" in self.controls and self.controls["code"].value:
             self._show_code()
+
+    def _show_setting(self, name: str) -> None:
+        """Put the setting in force back into its control, without reacting to it."""
+        value = getattr(self.model.settings, name)
+        shown = {"hidden": lambda v: ", ".join(str(n) for n in v), "sample": lambda v: -1 if v is None else v}
+        self._syncing = True
+        try:
+            self.controls[name].value = shown.get(name, lambda v: v)(value)
+        finally:
+            self._syncing = False
 
     def _show_weight(self, change) -> None:
         if self._syncing or change["new"] is None:

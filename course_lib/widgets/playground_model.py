@@ -454,7 +454,7 @@ class PlaygroundModel:
         what = "became NaN or infinite" if not math.isfinite(loss) else f"grew to {loss:.3g}"
         lr = self.settings.learning_rate
         self.diverged = (f"Training diverged in epoch {self.epoch + 1}: the loss {what} with learning rate {lr:g}. "
-                         f"Playing stopped and the weights are back where they were after epoch {self.epoch}. "
+                         f"Training stopped and the weights are back where they were after epoch {self.epoch}. "
                          f"Try a smaller learning rate, e.g. {lr / 10:g}.")
         return False
 
