@@ -1,0 +1,503 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 7. Activations and vanishing gradients
+#
+# Every hidden unit passes its weighted sum through an activation $f$. Back-propagation
+# multiplies the error by $f'(z)$ at every layer on its way back, so the choice of $f$
+# decides whether a deep network's first layers hear anything at all. This lesson looks at
+# the activations one by one, shows why a network needs one, watches gradients vanish in a
+# deep sigmoid network, and counts ReLU units that die.
+#
+# **Learning objectives.** After this lesson you can
+#
+# - draw sigmoid, tanh, ReLU and leaky ReLU with their derivatives, and say where each slope
+#   is largest and where it is zero;
+# - show with numbers that a deep network *without* a nonlinearity is one linear layer;
+# - measure every layer's gradient in a deep network and explain why it shrinks, layer after
+#   layer, with sigmoid units but not with tanh or ReLU;
+# - check tiny gradients with an **element-wise** relative error;
+# - count dead ReLU units, say what kills them, and use leaky ReLU as one remedy.
+#
+# **Prerequisites.** Lessons 1–6: the forward pass, the losses, gradient descent, the chain
+# rule, signals, and the full backward pass of `MLP`.
+#
+# **Estimated time.** 50 minutes.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Speaker notes: the core is the per-layer gradient picture (section 3). Ask the room to guess
+# how much smaller the first layer's gradient is in the 10-layer sigmoid network before
+# showing it; most guess 10x, the answer is about seven orders of magnitude. The widget at the
+# end lets the room find the depth and scale where tanh starts to vanish too.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_lib import MLP, data, get_activation, numerical_gradient, relative_error, train
+
+np.set_printoptions(precision=4, suppress=True)
+
+# %% [markdown]
+# ## 1. The activations and their slopes
+#
+# | name | $f(z)$ | $f'(z)$ | largest slope |
+# | --- | --- | --- | --- |
+# | sigmoid | $1/(1+e^{-z})$ | $f(z)\,(1-f(z))$ | $1/4$, at $z=0$ |
+# | tanh | $\tanh z$ | $1-\tanh^2 z$ | $1$, at $z=0$ |
+# | ReLU | $\max(0, z)$ | $1$ for $z>0$, $0$ for $z<0$ | $1$ |
+# | leaky ReLU | $\max(0.01 z, z)$ | $1$ for $z>0$, $0.01$ for $z<0$ | $1$ |
+#
+# Sigmoid and tanh **saturate**: far from 0 they flatten out and their slope goes to 0.
+# ReLU never saturates for $z > 0$, but its slope is exactly 0 for every $z < 0$.
+
+# %%
+z = np.linspace(-5, 5, 401)
+names = ["sigmoid", "tanh", "relu", "leaky_relu"]
+fig, axes = plt.subplots(1, 4, figsize=(12, 2.9), sharex=True, layout="constrained")
+for ax, name in zip(axes, names):
+    f = get_activation(name)
+    ax.plot(z, f(z), label="$f(z)$")
+    ax.plot(z, f.derivative(z), "--", label="$f'(z)$")
+    ax.axhline(0, color="0.7", lw=0.8)
+    ax.set_title(name)
+    ax.set_xlabel("$z$")
+    ax.set_ylim(-1.2, 2.2)
+axes[0].legend(loc="upper left")
+plt.show()
+
+# %% [markdown]
+# The numbers behind the picture: each derivative at $z = 0$ and at $z = \pm 3$.
+
+# %% tags=["worked:slopes"]
+for name in names:
+    slope = get_activation(name).derivative(np.array([-3.0, 0.0, 3.0]))
+    print(f"{name:>10}: f'(-3) = {slope[0]:.4f}   f'(0) = {slope[1]:.4f}   f'(3) = {slope[2]:.4f}")
+
+# %% [markdown]
+# Which one outputs what? **Sigmoid** gives a number in $(0, 1)$: a probability, so it suits
+# the output of a yes/no classifier (with binary cross-entropy, lesson 2). **ReLU** suits
+# most hidden layers: cheap, and slope 1 wherever it is active. **tanh** is a sigmoid
+# stretched to $(-1, 1)$ and centred at 0, with four times the slope.
+
+# %% [markdown]
+# ## 2. Without a nonlinearity, depth collapses
+#
+# Take away the activation (use the identity, $f(z) = z$). Then a layer is
+# $a = W a_{\text{prev}} + b$, and three layers are
+#
+# $$W_3\big(W_2(W_1 x + b_1) + b_2\big) + b_3
+#   = \underbrace{W_3 W_2 W_1}_{W} x + \underbrace{W_3 W_2 b_1 + W_3 b_2 + b_3}_{b}:$$
+#
+# one layer, whatever the depth.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** A 3–4–4–2 network with identity activations has $16 + 20 + 10 = 46$
+# parameters. How many numbers does the single layer that does exactly the same job need?
+#
+# <details><summary>Answer (open after you have guessed)</summary>
+#
+# $2 \times 3 + 2 = 8$: a 2×3 matrix and 2 biases. The other 38 parameters buy nothing,
+# as the next cell shows.
+#
+# </details>
+
+# %% tags=["worked:collapse"]
+rng = np.random.default_rng(7)
+linear = MLP([3, 4, 4, 2], "identity", "identity", init="normal", weight_scale=1.0, seed=7)
+linear.biases = [rng.normal(size=b.shape) for b in linear.biases]
+(W1, W2, W3), (b1, b2, b3) = linear.weights, linear.biases
+W_one = W3 @ W2 @ W1
+b_one = W3 @ W2 @ b1 + W3 @ b2 + b3
+X_probe = rng.normal(size=(6, 3))
+gap = np.max(np.abs(linear.forward(X_probe) - (X_probe @ W_one.T + b_one)))
+print("W_one =", W_one)
+print("b_one =", b_one)
+print(f"max difference between the 3-layer network and the single layer: {gap:.10f}")
+
+# %% [markdown]
+# So a linear network, however deep, can only draw straight decision boundaries: it cannot
+# solve XOR. Put a nonlinearity between the layers and the collapse stops. Below, the same
+# random 1–8–8–8–1 networks with identity and with tanh units, their output along a line of
+# inputs:
+
+# %%
+x_line = np.linspace(-3, 3, 200)[:, None]
+fig, axes = plt.subplots(1, 2, figsize=(9, 2.9), sharey=True, layout="constrained")
+for ax, name in zip(axes, ["identity", "tanh"]):
+    for seed in range(5):
+        net = MLP([1, 8, 8, 8, 1], name, "identity", init="normal", weight_scale=0.8, seed=seed)
+        ax.plot(x_line[:, 0], net.forward(x_line)[:, 0])
+    ax.set_title(f"hidden activation: {name}")
+    ax.set_xlabel("input $x$")
+axes[0].set_ylabel("network output")
+plt.show()
+
+# %% [markdown]
+# Five random identity networks: five straight lines. Five tanh networks: five curves.
+
+# %% [markdown]
+# ## 3. Gradients per layer: where they vanish
+#
+# Lesson 5 noticed that the hidden signals were several times smaller than the output
+# signals. Going back one layer, the error term is multiplied by the layer's weights and by
+# the slope of its activation:
+#
+# $$\delta^{l} = \big((W^{l+1})^{\top} \delta^{l+1}\big) \odot f'(z^{l}).$$
+#
+# A sigmoid's slope is at most $1/4$. Ten layers back, that is up to $4^{10} \approx 10^6$
+# times smaller, unless the weights make up for it.
+#
+# The experiment: three networks with 10 hidden layers of 32 units each, identical except for
+# the hidden activation, on the circles data. **The initialisation is set explicitly**: every
+# weight drawn from a normal distribution with standard deviation 0.2 (`init="normal"`,
+# `weight_scale=0.2`), biases 0. The library's default (Xavier, lesson 8) picks the scale from
+# the layer sizes, which is itself part of the cure; here we want to see the disease.
+
+# %%
+X, y = data.circles(200, seed=0)
+SIZES = [2] + [32] * 10 + [1]
+ACTIVATIONS = ["sigmoid", "tanh", "relu"]
+
+
+def deep_net(activation):
+    return MLP(SIZES, activation, "sigmoid", "binary_cross_entropy", init="normal", weight_scale=0.2, seed=0)
+
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** In the sigmoid network, how much smaller is the gradient of the first
+# layer's weights than the gradient of the output layer's: 10 times? 1000 times? More?
+#
+# <details><summary>Answer (open after you have guessed)</summary>
+#
+# About 8 million times smaller (the ratio printed below is $1.3 \times 10^{-7}$). Each of the
+# ten layers shrinks the error by a factor of about 5: the weights multiply it by about
+# $0.2 \times \sqrt{32} \approx 1.1$, the sigmoid's slope by at most $1/4$. With tanh and ReLU
+# the factor is close to 1 and nothing vanishes.
+#
+# </details>
+
+# %% tags=["worked:layer-norms"]
+norms = {}
+for name in ACTIVATIONS:
+    grads = deep_net(name).backward(X, y)
+    norms[name] = np.array([np.linalg.norm(g) for g in grads.weights])   # ||dL/dW|| of each layer
+for name in ACTIVATIONS:
+    print(f"{name:>8}:", " ".join(f"{n:.1e}" for n in norms[name]))
+for name in ACTIVATIONS:
+    ratio = norms[name][0] / norms[name][-1]
+    per_layer = ratio ** (1 / (len(SIZES) - 2))
+    print(f"{name:>8}: first layer / output layer = {ratio:.1e}, about {per_layer:.2f} per layer")
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+layers = np.arange(1, len(SIZES))
+for name, marker in zip(ACTIVATIONS, "osD"):
+    ax.semilogy(layers, norms[name], marker=marker, label=name)
+ax.set_xticks(layers)
+ax.set_xlabel("weight layer (1 = next to the input, 11 = output layer)")
+ax.set_ylabel(r"$\|\partial L / \partial W\|$ (log scale)")
+ax.set_title("gradient per layer at the start of training")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# The sigmoid line falls by a factor of about 5 per layer towards the input; tanh and ReLU
+# stay flat. Why the weights matter too: each layer back multiplies by $W^\top$, whose typical
+# effect on a vector is about $0.2 \times \sqrt{32} \approx 1.13$. With tanh (slope up to 1)
+# and ReLU (slope 1 for the active half) the two nearly cancel; with sigmoid they cannot.
+
+# %% [markdown]
+# ### What vanishing does to training
+#
+# Train all three for 100 epochs (mini-batches of 20, learning rate 0.1). A layer whose
+# gradient is $10^{-7}$ of the others hardly moves. We measure how far each layer's weights
+# travelled, relative to where they started: $\|W_{\text{end}} - W_{\text{start}}\| /
+# \|W_{\text{start}}\|$.
+
+# %% tags=["worked:deep-training"]
+histories, moved = {}, {}
+for name in ACTIVATIONS:
+    net = deep_net(name)
+    start = [W.copy() for W in net.weights]
+    histories[name] = train(net, X, y, epochs=100, batch_size=20, learning_rate=0.1, seed=0)
+    moved[name] = [np.linalg.norm(W - W0) / np.linalg.norm(W0) for W, W0 in zip(net.weights, start)]
+    print(f"{name:>8}: loss {net.loss(X, y):.3f}, accuracy {net.accuracy(X, y):.3f}, "
+          f"first layer moved {moved[name][0]:.1e}, output layer moved {moved[name][-1]:.1e}")
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.1), layout="constrained")
+for name in ACTIVATIONS:
+    axes[0].plot(histories[name].loss, label=name)
+    axes[1].semilogy(layers, moved[name], marker="o", label=name)
+axes[0].set_xlabel("epoch")
+axes[0].set_ylabel("training loss")
+axes[0].legend()
+axes[1].set_xticks(layers)
+axes[1].set_xlabel("weight layer")
+axes[1].set_ylabel("relative change of W (log)")
+plt.show()
+
+# %% [markdown]
+# The sigmoid network is stuck at chance (loss $\ln 2 \approx 0.693$, accuracy 0.5): its
+# first layers have barely moved from their random start, so the layers above them learn from
+# noise. tanh and ReLU solve the task. This is the **vanishing gradient problem**; it kept deep
+# networks out of reach until the late 2000s. Its cures: activations that do not saturate
+# (ReLU), initial weights scaled to the layer sizes (lesson 8), and, beyond this course,
+# normalisation layers and skip connections.
+
+# %% [markdown]
+# ### Checking gradients that are tiny on purpose
+#
+# Are gradients of $10^{-8}$ real, or a bug? A gradient check answers that, but only if it
+# compares **each entry with its own size**. The course's relative error is element-wise:
+#
+# $$\text{error} = \max_{i} \frac{|a_i - n_i|}{|a_i| + |n_i|}, \qquad
+#   \text{below } 10^{-7} \text{ in float64: the gradients agree.}$$
+#
+# Dividing by the *largest* entry of the whole network instead would be blind to the first
+# layers. Here is a bug that such a check cannot see: the first layer's gradient replaced by
+# zeros, in the 10-layer sigmoid network.
+
+# %% tags=["worked:blind-spot"]
+true_grads = deep_net("sigmoid").backward(X, y).weights
+buggy_grads = [np.zeros_like(true_grads[0])] + true_grads[1:]
+true_all = np.concatenate([g.ravel() for g in true_grads])
+buggy_all = np.concatenate([g.ravel() for g in buggy_grads])
+global_error = np.max(np.abs(true_all - buggy_all)) / np.max(np.abs(true_all) + np.abs(buggy_all))
+print(f"divided by the largest entry of the network: {global_error:.1e}  (passes 1e-7: {global_error < 1e-7})")
+print(f"element-wise relative error:                 {relative_error(buggy_all, true_all):.1e}")
+
+# %% [markdown]
+# The element-wise error is 1: at least one entry is completely wrong. Now the real check, on a
+# network shallow enough for centred differences to be accurate: a gradient entry of
+# $10^{-8}$ is below what a float64 centred difference can resolve (it measures a change in
+# the loss of about $10^{-12}$), so a check of the 10-layer network itself would fail for the
+# check's sake, not the gradient's. Four sigmoid layers of 8 units, 20 samples, $h = 10^{-4}$:
+
+# %% tags=["worked:gradcheck"]
+small = MLP([2, 8, 8, 8, 8, 1], "sigmoid", "sigmoid", "binary_cross_entropy", init="normal", weight_scale=0.5,
+            seed=0)
+X_small, y_small = X[:20], y[:20]
+analytic = small.backward(X_small, y_small).weights
+for l, W in enumerate(small.weights):
+    numeric = numerical_gradient(lambda _: small.loss(X_small, y_small), W, h=1e-4)
+    error = relative_error(analytic[l], numeric)
+    print(f"layer {l + 1}: largest |dL/dW| = {np.max(np.abs(analytic[l])):.1e}, "
+          f"element-wise relative error below 1e-7: {error < 1e-7}")
+
+# %% [markdown]
+# Every layer agrees, from gradients of $10^{-1}$ down to $10^{-4}$: the shrinking is real,
+# not a bug.
+
+# %% [markdown]
+# ## 4. Dead ReLU units
+#
+# ReLU's slope is 0 for $z < 0$. A hidden unit whose weighted sum is negative for **every**
+# training example outputs 0 everywhere and gets a gradient of exactly 0 on every example:
+# its weights never change again. It is **dead**. We count them during training:
+
+# %%
+X_moons, y_moons = data.moons(200, seed=0)
+
+
+def dead_units(net, X):
+    """Hidden units with z <= 0 on every row of X, summed over the hidden layers."""
+    return sum(int(np.sum(np.all(z <= 0, axis=0))) for z in net.trace(X).zs[:-1])
+
+
+def train_counting_dead(activation, learning_rate, bias=0.0):
+    """Train a 2-32-32-1 net on the moons for 100 epochs; return it and its dead-unit count per epoch."""
+    net = MLP([2, 32, 32, 1], activation, "sigmoid", "binary_cross_entropy", init="he", seed=0)
+    for b in net.biases[:-1]:
+        b[:] = bias
+    counts = [dead_units(net, X_moons)]
+    train(net, X_moons, y_moons, epochs=100, batch_size=20, learning_rate=learning_rate, seed=0,
+          callback=lambda epoch, history, net: counts.append(dead_units(net, X_moons)))
+    return net, counts
+
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** Of 64 hidden ReLU units, 4 are dead at the start. After training with a
+# learning rate of 0.1, and with 2.0: more, fewer, or the same?
+#
+# <details><summary>Answer (open after you have guessed)</summary>
+#
+# With 0.1 a couple even come back to life (a unit is dead for the data, but the layer below
+# it still learns, which can move its inputs). With 2.0, 40 of the 64 are dead at the end and
+# accuracy drops:
+# one large step can push a unit's bias or weights so far that its $z$ is negative for every
+# example, and from then on nothing moves it back.
+#
+# </details>
+
+# %% tags=["worked:dead-by-rate"]
+runs = {}
+for rate in (0.1, 1.0, 2.0):
+    net, counts = train_counting_dead("relu", rate)
+    runs[rate] = counts
+    print(f"learning rate {rate}: dead units {counts[0]} -> {counts[-1]} of 64, "
+          f"accuracy {net.accuracy(X_moons, y_moons):.3f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3), layout="constrained")
+for rate, counts in runs.items():
+    ax.plot(counts, label=f"learning rate {rate}")
+ax.set_xlabel("epoch")
+ax.set_ylabel("dead hidden units (of 64)")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# Most deaths happen in the first epochs, when the gradients are largest. (A warning about
+# experiments like this one: at still larger learning rates the outcome becomes chaotic, and a
+# change in the 14th digit of one initial weight changes how many units die.) Why the dead stay
+# dead: look inside the network trained with learning rate 2.0. Every incoming weight of a dead
+# unit gets a gradient of exactly 0, so nothing can move it; and the dead units' biases ended up
+# lower, on average, than the live ones'.
+
+# %% tags=["worked:why-dead"]
+net, _ = train_counting_dead("relu", 2.0)
+z_first = net.trace(X_moons).zs[0]
+dead_first = np.all(z_first <= 0, axis=0)
+grads = net.backward(X_moons, y_moons)
+print(f"first hidden layer: {dead_first.sum()} dead units")
+print(f"largest |gradient| of a dead unit's incoming weights: {np.max(np.abs(grads.weights[0][dead_first])):.1f}")
+print(f"mean bias of the dead units: {net.biases[0][dead_first].mean():.3f}, "
+      f"of the live ones: {net.biases[0][~dead_first].mean():.3f}")
+
+# %% [markdown]
+# The second way to kill units: a **negative bias** at the start. With all hidden biases at
+# $-2$, most units are dead before the first step, and a learning rate that is fine otherwise
+# cannot revive them.
+
+# %% tags=["worked:dead-by-bias"]
+for bias in (0.0, -1.0, -2.0):
+    net, counts = train_counting_dead("relu", 0.1, bias=bias)
+    print(f"initial bias {bias:+.1f}: dead units {counts[0]} -> {counts[-1]} of 64, "
+          f"accuracy {net.accuracy(X_moons, y_moons):.3f}")
+
+# %% [markdown]
+# ### One remedy: leaky ReLU
+#
+# Leaky ReLU keeps a slope of 0.01 for $z < 0$. A unit that is negative everywhere is
+# *silent* but not dead: its gradient is small, never exactly zero, so it can still learn its
+# way back. The same large learning rate, with leaky ReLU (a "silent" unit here is one with
+# $z \le 0$ everywhere, the ReLU definition of dead):
+
+# %% tags=["worked:leaky"]
+for name in ("relu", "leaky_relu"):
+    net, counts = train_counting_dead(name, 2.0)
+    frozen = sum(int(np.sum(np.all(g == 0, axis=1))) for g in net.backward(X_moons, y_moons).weights[:-1])
+    print(f"{name:>10}, learning rate 2.0: {counts[-1]:2d} silent units, {frozen:2d} with zero gradient, "
+          f"accuracy {net.accuracy(X_moons, y_moons):.3f}")
+
+# %% [markdown]
+# With leaky ReLU no unit's gradient is ever exactly zero, and the network classifies every
+# example right where the ReLU network stalls. (With ReLU even more units than the dead ones get a zero gradient: a unit alive
+# only on examples where every unit it feeds is inactive hears no error either.) Leaky ReLU is one remedy; the others are a smaller learning rate and biases that
+# do not start negative. (A leaky unit far into the negative side still learns slowly: with
+# biases at $-2$ it does not rescue the network within 100 epochs. Try it.)
+
+# %% [markdown]
+# ## 5. Try it: gradient flow
+#
+# Choose the activation, the number of hidden layers and the standard deviation of the initial
+# weights; the bars show every layer's gradient norm at the start of training, on a log scale
+# (red: below a millionth of the output layer's). Things to find:
+#
+# - the depth at which sigmoid's first layer falls below $10^{-6}$ of the output layer;
+# - an initial scale at which **tanh**'s gradients are tiny in *every* layer (the signal dies
+#   on the way forward, lesson 8), and one where they grow huge;
+# - why **identity** never vanishes at scale $1/\sqrt{32} \approx 0.18$, and what it cannot
+#   learn anyway (section 2);
+# - what ReLU does at scale 0.05, and at scale 0.5.
+
+# %% tags=["nbval-ignore-output"]
+from course_lib.widgets.gradient_flow import gradient_flow_explorer
+
+gradient_flow_explorer()
+
+# %% [markdown]
+# ## Summary
+#
+# - Without a nonlinear activation, any number of layers is one linear layer.
+# - Sigmoid's slope is at most 1/4 and tanh's at most 1; both go to 0 when they saturate.
+#   ReLU's slope is 1 for $z > 0$ and 0 below.
+# - Back-propagation multiplies the error by $W^\top$ and $f'(z)$ at every layer, so in a deep
+#   sigmoid network the first layers' gradients vanish (here: about 5× smaller per layer) and
+#   those layers barely learn. tanh and ReLU with a suitable initial scale keep the gradients
+#   flat.
+# - Gradient checks compare entry by entry (element-wise relative error), or tiny gradients
+#   hide behind large ones.
+# - A ReLU unit negative on every example is dead: gradient exactly 0 forever. Large learning
+#   rates and negative biases kill units; leaky ReLU keeps a small slope so units can recover.
+# - Sigmoid suits a binary output; ReLU suits most hidden layers.
+
+# %% [markdown]
+# ## Check your understanding
+#
+# 1. A network has 5 layers with identity activations. Can it learn XOR?
+#
+# <details><summary>Answer</summary>
+#
+# No. It is one linear layer in disguise (section 2), and XOR's classes cannot be separated
+# by one straight line.
+#
+# </details>
+#
+# 2. Roughly how much smaller than the output layer's is the first layer's gradient in a
+#    20-layer sigmoid network whose per-layer factor is 1/5?
+#
+# <details><summary>Answer</summary>
+#
+# About $5^{-20} \approx 10^{-14}$: the factors multiply. Such a layer does not learn at all.
+#
+# </details>
+#
+# 3. Why does a dead ReLU unit never come back by itself, while a "silent" leaky ReLU unit can?
+#
+# <details><summary>Answer</summary>
+#
+# The gradient of each incoming weight is the unit's error term times its input, and the error
+# term contains $f'(z)$, which for ReLU is exactly 0 when $z < 0$ on every example. For leaky
+# ReLU it is 0.01: small, but the weights still move.
+#
+# </details>
+#
+# 4. A gradient check reports a relative error of $10^{-9}$ when it divides by the largest
+#    gradient entry of the network. Why is that no proof that the first layer is right?
+#
+# <details><summary>Answer</summary>
+#
+# If the first layer's gradients are $10^{-8}$ of the largest ones, even an all-zero or
+# sign-flipped first layer changes that ratio by only about $10^{-8}$. Compare entry by entry.
+#
+# </details>
+#
+# 5. Your output is a probability of "yes". Which activation for the output layer, and which
+#    for the hidden layers?
+#
+# <details><summary>Answer</summary>
+#
+# Sigmoid for the output (a number in (0, 1), with binary cross-entropy); ReLU (or leaky
+# ReLU, or tanh) for the hidden layers.
+#
+# </details>
+
+# %% [markdown]
+# ## Exercise
+#
+# Measure gradient flow yourself in the graded exercise **`exercises/ex07_gradient_flow.ipynb`**
+# ([open it](../exercises/ex07_gradient_flow.ipynb)): per-layer gradient norms of a deep
+# network, and a detector for dead ReLU units.

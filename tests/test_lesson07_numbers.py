@@ -1,0 +1,211 @@
+"""Recompute every number lesson 07 prints, with the plain implementation in plain_network.py."""
+import re
+
+import numpy as np
+import pytest
+
+import plain_network as plain
+from course_lib import MLP, data
+from notebook_outputs import load, numbers, numbers_after, printed
+
+LESSON = "07_activations_and_vanishing_gradients"
+ACTIVATIONS = ["sigmoid", "tanh", "relu"]
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return load(LESSON)
+
+
+@pytest.fixture(scope="module")
+def circles():
+    X, y = data.circles(200, seed=0)
+    return X, y.reshape(-1, 1).astype(float)
+
+
+@pytest.fixture(scope="module")
+def moons():
+    X, y = data.moons(200, seed=0)
+    return X, y.reshape(-1, 1).astype(float)
+
+
+def start_weights(sizes, scale=0.2, init="normal", seed=0):
+    """The lesson's seeded initial weights (its stated inputs), taken from MLP's constructor."""
+    net = MLP(sizes, "tanh", init=init, weight_scale=scale, seed=seed)
+    return [W.copy() for W in net.weights], [b.copy() for b in net.biases]
+
+
+def deep_norms(activation, X, Y):
+    weights, biases = start_weights([2] + [32] * 10 + [1])
+    grads, _ = plain.backward(weights, biases, X, Y, activation)
+    return np.array([np.sqrt(np.sum(g * g)) for g in grads])
+
+
+def e_numbers(text):
+    return [float(s) for s in re.findall(r"[-+]?\d\.\d+e[-+]\d+", text)]
+
+
+def test_slopes(notebook):
+    text = printed(notebook, "worked:slopes")
+    s3 = 1 / (1 + np.exp(-3.0))
+    expected = {"sigmoid": [s3 * (1 - s3), 0.25, s3 * (1 - s3)],
+                "tanh": [1 / np.cosh(3.0) ** 2, 1.0, 1 / np.cosh(3.0) ** 2],
+                "relu": [0.0, 0.0, 1.0], "leaky_relu": [0.01, 0.01, 1.0]}
+    for name, values in expected.items():
+        line = next(line for line in text.splitlines() if line.strip().startswith(name + ":"))
+        shown = numbers(line.split(":", 1)[1])[[1, 3, 5]]    # skip the -3, 0, 3 inside f'(...)
+        np.testing.assert_allclose(shown, values, atol=5e-5 * 1.001, err_msg=name)
+
+
+def test_linear_collapse(notebook):
+    text = printed(notebook, "worked:collapse")
+    rng = np.random.default_rng(7)
+    weights, _ = start_weights([3, 4, 4, 2], scale=1.0, seed=7)
+    biases = [rng.normal(size=W.shape[0]) for W in weights]
+    W1, W2, W3 = weights
+    b1, b2, b3 = biases
+    W_one = W3 @ (W2 @ W1)                        # the other association from the lesson's
+    b_one = W3 @ (W2 @ b1 + b2) + b3
+    np.testing.assert_allclose(numbers_after(text, "W_one ="), W_one.ravel(), atol=5e-5 * 1.001)
+    np.testing.assert_allclose(numbers_after(text, "b_one ="), b_one, atol=5e-5 * 1.001)
+    X_probe = rng.normal(size=(6, 3))
+    deep = plain.forward(weights, biases, X_probe, "identity", "identity")[1][-1]
+    assert np.max(np.abs(deep - (X_probe @ W_one.T + b_one))) < 5e-11
+    assert numbers(text.splitlines()[-1].split(":")[-1]).tolist() == [0.0]
+
+
+def test_layer_norms_and_ratios(notebook, circles):
+    text = printed(notebook, "worked:layer-norms")
+    lines = text.splitlines()
+    for name in ACTIVATIONS:
+        exact = deep_norms(name, *circles)
+        norm_line = next(l for l in lines if l.strip().startswith(name + ":") and "first layer" not in l)
+        shown = e_numbers(norm_line)
+        assert len(shown) == 11
+        assert all(plain.shown_in_e_format(s, e) for s, e in zip(shown, exact)), (name, shown, exact)
+        ratio_line = next(l for l in lines if l.strip().startswith(name + ":") and "first layer" in l)
+        ratio = exact[0] / exact[-1]
+        assert plain.shown_in_e_format(e_numbers(ratio_line)[0], ratio)
+        per_layer = float(re.search(r"about (\d+\.\d+) per layer", ratio_line).group(1))
+        assert abs(per_layer - ratio ** 0.1) <= 0.005 * 1.001
+    # The lesson's claims: sigmoid vanishes by about 5x per layer, the others stay flat.
+    sigmoid, tanh, relu = (deep_norms(n, *circles) for n in ACTIVATIONS)
+    assert np.all(np.diff(sigmoid) > 0) and sigmoid[0] / sigmoid[-1] < 1e-6
+    for flat in (tanh, relu):
+        assert 0.5 < flat[0] / flat[-1] < 2 and flat.max() / flat.min() < 2
+
+
+def test_deep_training(notebook, circles):
+    text = printed(notebook, "worked:deep-training")
+    X, Y = circles
+    for name in ACTIVATIONS:
+        weights, biases = start_weights([2] + [32] * 10 + [1])
+        trained, trained_b, _ = plain.sgd(weights, biases, X, Y, name, epochs=100, batch_size=20,
+                                          learning_rate=0.1, seed=0)
+        line = next(l for l in text.splitlines() if l.strip().startswith(name + ":"))
+        loss = float(re.search(r"loss (\d\.\d+)", line).group(1))
+        acc = float(re.search(r"accuracy (\d\.\d+)", line).group(1))
+        assert abs(loss - plain.loss(trained, trained_b, X, Y, name)) <= 5e-4 * 1.001, name
+        assert abs(acc - plain.accuracy(trained, trained_b, X, Y, name)) <= 5e-4 * 1.001, name
+        moved = [np.linalg.norm(W - W0) / np.linalg.norm(W0) for W, W0 in zip(trained, weights)]
+        first, last = e_numbers(line)
+        assert plain.shown_in_e_format(first, moved[0]) and plain.shown_in_e_format(last, moved[-1]), name
+        if name == "sigmoid":
+            assert abs(loss - np.log(2)) < 0.01 and acc == 0.5      # "stuck at chance"
+
+
+def test_blind_spot_of_a_global_relative_error(notebook, circles):
+    text = printed(notebook, "worked:blind-spot")
+    weights, biases = start_weights([2] + [32] * 10 + [1])
+    grads, _ = plain.backward(weights, biases, *circles, "sigmoid")
+    largest = max(np.max(np.abs(g)) for g in grads)
+    global_error = np.max(np.abs(grads[0])) / (2 * largest)   # |a - 0| / max(|a| + |n|) over every entry
+    assert plain.shown_in_e_format(e_numbers(text.splitlines()[0])[0], global_error)
+    assert "passes 1e-7: True" in text and global_error < 1e-7
+    assert e_numbers(text.splitlines()[1]) == [1.0]          # a zeroed entry is 100% wrong
+
+
+def test_gradient_check_of_the_small_network(notebook, circles):
+    text = printed(notebook, "worked:gradcheck")
+    X, Y = circles[0][:20], circles[1][:20]
+    weights, biases = start_weights([2, 8, 8, 8, 8, 1], scale=0.5)
+    analytic, _ = plain.backward(weights, biases, X, Y, "sigmoid")
+    lines = text.splitlines()
+    assert len(lines) == 5
+    for l, line in enumerate(lines):
+        assert plain.shown_in_e_format(e_numbers(line)[0], np.max(np.abs(analytic[l])))
+        assert line.endswith("below 1e-7: True")
+
+        def loss_of(W, l=l):
+            trial = list(weights)
+            trial[l] = W
+            return plain.loss(trial, biases, X, Y, "sigmoid")
+
+        numeric = plain.centred_gradient(loss_of, weights[l], 1e-4)
+        errors = np.abs(analytic[l] - numeric) / (np.abs(analytic[l]) + np.abs(numeric))
+        assert errors.max() < 1e-7, (l, errors.max())
+
+
+def dead_run(activation, learning_rate, moons, bias=0.0):
+    """The lesson's train_counting_dead, re-done: (weights, biases, dead counts per epoch)."""
+    X, Y = moons
+    weights, biases = start_weights([2, 32, 32, 1], init="he")
+    biases = [np.full_like(b, bias) for b in biases[:-1]] + [biases[-1]]
+
+    def dead(ws, bs):
+        zs = plain.forward(ws, bs, X, activation)[0]
+        return sum(int(np.sum(np.max(z, axis=0) <= 0)) for z in zs[:-1])
+
+    counts = [dead(weights, biases)]
+    ws, bs, _ = plain.sgd(weights, biases, X, Y, activation, epochs=100, batch_size=20,
+                          learning_rate=learning_rate, seed=0, after_epoch=lambda w, b: counts.append(dead(w, b)))
+    return ws, bs, counts
+
+
+def test_dead_units_by_learning_rate(notebook, moons):
+    text = printed(notebook, "worked:dead-by-rate")
+    for rate in (0.1, 1.0, 2.0):
+        ws, bs, counts = dead_run("relu", rate, moons)
+        line = next(l for l in text.splitlines() if l.startswith(f"learning rate {rate}:"))
+        start, end, total, acc = numbers(line.split(":", 1)[1])
+        assert (start, end, total) == (counts[0], counts[-1], 64), rate
+        assert abs(acc - plain.accuracy(ws, bs, *moons, "relu")) <= 5e-4 * 1.001
+
+
+def test_why_dead_units_stay_dead(notebook, moons):
+    text = printed(notebook, "worked:why-dead")
+    ws, bs, _ = dead_run("relu", 2.0, moons)
+    z_first = plain.forward(ws, bs, moons[0], "relu")[0][0]
+    dead = np.max(z_first, axis=0) <= 0
+    grads, _ = plain.backward(ws, bs, *moons, "relu")
+    assert numbers_after(text, "first hidden layer:")[0] == dead.sum()
+    assert np.max(np.abs(grads[0][dead])) == 0.0
+    assert numbers_after(text, "largest |gradient|").tolist() == [0.0]
+    dead_bias, live_bias = numbers(text.splitlines()[-1])
+    assert abs(dead_bias - bs[0][dead].mean()) <= 5e-4 * 1.001
+    assert abs(live_bias - bs[0][~dead].mean()) <= 5e-4 * 1.001
+    assert dead_bias < live_bias
+
+
+def test_dead_units_by_bias(notebook, moons):
+    text = printed(notebook, "worked:dead-by-bias")
+    for bias in (0.0, -1.0, -2.0):
+        ws, bs, counts = dead_run("relu", 0.1, moons, bias=bias)
+        line = next(l for l in text.splitlines() if l.startswith(f"initial bias {bias:+.1f}:"))
+        start, end, total, acc = numbers(line.split(":", 1)[1])
+        assert (start, end, total) == (counts[0], counts[-1], 64), bias
+        assert abs(acc - plain.accuracy(ws, bs, *moons, "relu")) <= 5e-4 * 1.001
+
+
+def test_leaky_relu_remedy(notebook, moons):
+    text = printed(notebook, "worked:leaky")
+    for name in ("relu", "leaky_relu"):
+        ws, bs, counts = dead_run(name, 2.0, moons)
+        grads, _ = plain.backward(ws, bs, *moons, name)
+        zero = sum(int(np.sum(np.all(g == 0, axis=1))) for g in grads[:-1])
+        line = next(l for l in text.splitlines() if l.strip().startswith(f"{name}, learning rate 2.0:"))
+        silent, frozen, acc = numbers(line.split(":", 1)[1])
+        assert (silent, frozen) == (counts[-1], zero), name
+        assert abs(acc - plain.accuracy(ws, bs, *moons, name)) <= 5e-4 * 1.001
+        if name == "leaky_relu":
+            assert zero == 0 and acc == 1.0
