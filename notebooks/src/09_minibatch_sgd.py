@@ -1,0 +1,499 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 9. Mini-batches and stochastic gradient descent
+#
+# Until now every step of gradient descent used the gradient of the loss over the *whole*
+# training set. With a million examples that is a million forward and backward passes for
+# a single step. This lesson takes the gradient of a small random **batch** instead: a
+# noisy estimate of the full gradient, thousands of times cheaper, and in practice the way
+# every large network is trained.
+#
+# **Learning objectives.** After this lesson you can
+#
+# - explain why the gradient of a batch's mean loss is an unbiased but noisy estimate of
+#   the full gradient, and how its noise shrinks with the batch size;
+# - write the mini-batch loop yourself: epochs, shuffling, batches, steps;
+# - compare full-batch, mini-batch and single-example descent by examples seen and by
+#   wall-clock time, and read the noise in their loss curves;
+# - choose a learning rate to go with a batch size, comparing at equal compute;
+# - show that more labelled data gives a network that generalises better.
+#
+# **Prerequisites.** Lesson 3 (gradient descent and the learning rate), lesson 6 (training
+# a network with `MLP.backward` and `MLP.step`), lesson 2 (cross-entropy).
+#
+# **Estimated time.** 50 minutes.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Speaker notes: the one idea is "a batch's gradient estimates the full gradient". Everything
+# else (noise, epochs, the learning-rate/batch-size link) follows from it. Ask the room to
+# predict before each run; the "sorted data, no shuffling" run is the crowd-pleaser.
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_lib import MLP, data
+from course_lib.drawing import plot_decision_boundary
+
+np.set_printoptions(precision=4, suppress=True)
+
+# %% [markdown]
+# ## The data: three spirals
+#
+# 256 labelled points on three interleaved spiral arms to train on, and 768 more from the
+# same source, never trained on, to measure how well a network generalises. Targets are
+# one-hot rows for the softmax output and the cross-entropy loss.
+
+# %%
+X, y = data.spirals(n_samples=256, noise=0.3, seed=0)
+X_test, y_test = data.spirals(n_samples=768, noise=0.3, seed=1)
+Y = np.eye(3)[y]                        # one-hot targets, (256, 3)
+n = len(X)
+
+fig, ax = plt.subplots(figsize=(3.6, 3.4))
+ax.scatter(X[:, 0], X[:, 1], c=y, cmap="brg", s=12)
+ax.set_aspect("equal")
+ax.set_title("256 training points, 3 classes")
+plt.show()
+
+# %% [markdown]
+# ## The gradient of a batch is a mean
+#
+# course_lib's losses are **means** over the samples: $L = \frac1n \sum_i \ell_i$. So the
+# gradient of the loss over the whole training set is the mean of the $n$ per-example
+# gradients:
+#
+# $$\nabla L = \frac1n \sum_{i=1}^{n} \nabla \ell_i .$$
+#
+# Check it on a fresh network: one backward pass over all 256 points against 256 backward
+# passes of one point each, averaged.
+
+# %% tags=["worked:mean-gradient"]
+net = MLP([2, 16, 3], "tanh", "softmax", "cross_entropy", seed=0)
+full = np.concatenate([g.ravel() for g in net.backward(X, Y).parameters()])
+singles = [np.concatenate([g.ravel() for g in net.backward(X[i:i + 1], Y[i:i + 1]).parameters()])
+           for i in range(n)]
+print(f"{full.size} gradient entries; max |full - mean of singles| = {np.max(np.abs(full - np.mean(singles, axis=0))):.10f}")
+
+# %% [markdown]
+# So the gradient of a random **batch** of $B$ points, $\nabla L_B = \frac1B \sum_{i \in
+# \text{batch}} \nabla \ell_i$, is the mean of a random sample of those 256 vectors. On
+# average it equals the full gradient (it is *unbiased*), but any one batch misses it by
+# some amount: the **gradient noise**.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** A batch of 4 points estimates the full gradient with some typical
+# error. With a batch 4 times larger (16 points), is the error 4 times smaller, 2 times
+# smaller, or about the same?
+#
+# <details><summary>Answer</summary>
+#
+# About 2 times smaller. The error of a mean of $B$ independent samples shrinks like
+# $1/\sqrt{B}$: four times the data halves the noise. (Drawing without replacement from
+# only 256 points shrinks it a little more, and to exactly zero when the batch is the
+# whole set: the factor $\sqrt{(n-B)/(n-1)}$ below.)
+#
+# </details>
+
+# %% [markdown]
+# Measure it: cut 20 shuffles of the data into batches of $B$, and compare every batch
+# gradient with the full one. The *relative error* is $\lVert \nabla L_B - \nabla L \rVert /
+# \lVert \nabla L \rVert$, root-mean-squared over all batches. Statistics predicts it from
+# the spread $\sigma$ of the single-example gradients around their mean:
+# $\frac{\sigma}{\lVert\nabla L\rVert}\,\frac{1}{\sqrt B}\sqrt{\frac{n-B}{n-1}}$ with
+# $\sigma^2 = \frac1n\sum_i \lVert \nabla\ell_i - \nabla L\rVert^2$.
+
+# %% tags=["worked:gradient-noise"]
+singles = np.array(singles)                                   # (256, n_parameters)
+sigma = np.sqrt(np.mean(np.sum((singles - full) ** 2, axis=1)))
+rng = np.random.default_rng(0)
+batch_sizes = [1, 4, 16, 64, 256]
+measured, predicted = [], []
+for B in batch_sizes:
+    errors = []
+    for _ in range(20):
+        order = rng.permutation(n)
+        for start in range(0, n, B):
+            batch_gradient = singles[order[start:start + B]].mean(axis=0)
+            errors.append(np.sum((batch_gradient - full) ** 2))
+    measured.append(np.sqrt(np.mean(errors)) / np.linalg.norm(full))
+    predicted.append(sigma / np.linalg.norm(full) / np.sqrt(B) * np.sqrt((n - B) / (n - 1)))
+    print(f"B = {B:3d}: relative error {measured[-1]:.4f} measured, {predicted[-1]:.4f} predicted")
+
+# %%
+fig, ax = plt.subplots(figsize=(4.6, 3.2))
+ax.loglog(batch_sizes[:-1], measured[:-1], "o", label="measured")
+grid = np.arange(1, 256)
+ax.loglog(grid, sigma / np.linalg.norm(full) / np.sqrt(grid) * np.sqrt((n - grid) / (n - 1)), label="predicted")
+ax.set_xlabel("batch size B")
+ax.set_ylabel("relative error of the batch gradient")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# With one example the estimate is off by several times the gradient's own length; with 64
+# it is close. Yet even the noisy single-example gradient points downhill *on average*, and
+# it costs 1/256 of the full one. That trade is what this lesson is about.
+
+# %% [markdown]
+# ## The mini-batch loop
+#
+# One **epoch** is one pass over the training set. In each epoch: shuffle the indices,
+# cut them into batches of $B$, and for each batch take one step
+# $w \leftarrow w - \eta\,\nabla L_B(w)$. Full-batch descent is $B = n$ (one step per
+# epoch); **stochastic gradient descent** in the strict sense is $B = 1$ ($n$ steps per
+# epoch); anything between is **mini-batch** descent.
+#
+# The function below records the loss on the whole training set every 32 examples seen,
+# and the time spent on training steps only (not on the recording).
+
+# %%
+def run_sgd(batch_size, learning_rate, epochs=30, X=X, Y=Y, shuffle=True, seed=0, record_every=32):
+    """Train a fresh 2-16-3 network by mini-batch descent; return it and its records.
+
+    records: examples seen, training loss there, seconds of training so far, and every batch's loss.
+    """
+    net = MLP([2, 16, 3], "tanh", "softmax", "cross_entropy", seed=0)
+    rng = np.random.default_rng(seed)
+    seen, seconds = [0], [0.0]
+    loss, batch_losses = [net.loss(X, Y)], []
+    clock = 0.0
+    for epoch in range(epochs):
+        order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+        for start in range(0, len(X), batch_size):
+            tic = time.perf_counter()
+            batch = order[start:start + batch_size]
+            grads = net.backward(X[batch], Y[batch])
+            net.step(grads, learning_rate)
+            clock += time.perf_counter() - tic
+            batch_losses.append(grads.loss)
+            total = epoch * len(X) + start + len(batch)
+            if total % record_every == 0 or len(batch) >= record_every:
+                seen.append(total)
+                loss.append(net.loss(X, Y))
+                seconds.append(clock)
+    return net, {"seen": np.array(seen), "loss": np.array(loss), "seconds": np.array(seconds),
+                 "batch_losses": np.array(batch_losses)}
+
+
+# %% [markdown]
+# ## Three ways down the same hill
+#
+# Full batch ($B = 256$), mini-batches ($B = 16$) and single examples ($B = 1$), each for
+# 30 epochs, so each sees exactly the same $30 \times 256 = 7680$ examples: equal
+# **compute**, counted in per-example gradients. Each gets a learning rate that suits it
+# (the reason they differ is the subject of a later section).
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** Which of the three reaches the lowest loss after 7680 examples? And if
+# you plot against wall-clock seconds instead, does the order change?
+#
+# <details><summary>Answer</summary>
+#
+# Per example seen, the small batches win by far: $B = 1$ makes 7680 steps, full batch
+# makes 30, and 30 steps are nowhere near enough. Per second the picture shifts: one step
+# costs a fixed overhead (Python, numpy calls) plus work proportional to $B$, so
+# single-example steps are slow *per example*, and mini-batches come out ahead. On a GPU,
+# where a batch of hundreds costs about as much as a batch of one, the shift is even larger.
+#
+# </details>
+
+# %% tags=["worked:three-ways"]
+settings = {"full batch, B = 256, η = 3.16": (256, 10 ** 0.5),
+            "mini-batch, B = 16, η = 3.16": (16, 10 ** 0.5),
+            "single example, B = 1, η = 0.316": (1, 10 ** -0.5)}
+runs = {name: run_sgd(B, eta) for name, (B, eta) in settings.items()}
+for name, (net_run, record) in runs.items():
+    print(f"{name:>32}: {len(record['batch_losses']):4d} steps, {record['seen'][-1]} examples seen")
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+for name, (net_run, record) in runs.items():
+    left.plot(record["seen"], record["loss"], label=name)
+    right.plot(record["seconds"], record["loss"], label=name)
+left.set_xlabel("examples seen")
+right.set_xlabel("seconds of training (this machine, this run)")
+left.set_ylabel("training loss (all 256 points)")
+left.set_yscale("log")
+left.legend(fontsize=8)
+right.set_title("the same runs against the clock", fontsize=10)
+plt.show()
+
+# %% [markdown]
+# The right-hand picture changes a little every time you run it: wall-clock time depends on
+# the machine and on what else it is doing. On another machine the last stretch of the two
+# fast runs may differ a little too: at learning rates this close to the edge of stability,
+# the last rounding bit of a sum can change which way the weights wander. The shape of the
+# curves stays. That is why the course counts **examples seen**
+# when it compares methods, and measures time only as a second opinion.
+
+# %% [markdown]
+# ## Noise in the loss curve
+#
+# The loss of each *batch*, which the training loop gets for free, jumps around: a batch of
+# easy points gives a low loss, a batch of hard ones a high loss. It is an estimate of the
+# full loss, as noisy as the batch is small. Plot it with its running mean over 50 steps,
+# and the loss on all the data.
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True)
+for ax, name in zip(axes, ["single example, B = 1, η = 0.316", "mini-batch, B = 16, η = 3.16"]):
+    record, B = runs[name][1], settings[name][0]
+    steps_seen = B * np.arange(1, len(record["batch_losses"]) + 1)     # examples seen after each step
+    ax.plot(steps_seen, record["batch_losses"], color="0.75", lw=0.6, label="loss of each batch")
+    smooth = np.convolve(record["batch_losses"], np.ones(50) / 50, mode="valid")
+    ax.plot(steps_seen[49:], smooth, color="tab:orange", label="running mean of 50 batches")
+    ax.plot(record["seen"], record["loss"], color="tab:blue", label="loss on all 256 points")
+    ax.set_yscale("log")
+    ax.set_title(name, fontsize=10)
+    ax.set_xlabel("examples seen")
+axes[0].set_ylabel("loss")
+axes[0].legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# A single batch's loss says little; a running mean, or the loss on a fixed set, says how
+# training is going. The noise is not only a nuisance: it jostles the weights out of flat
+# spots and shallow dips that full-batch descent would settle in.
+
+# %% [markdown]
+# ## Shuffling and epochs
+#
+# Why shuffle every epoch? Suppose the data arrive sorted by class, as files often are:
+# first all of class 0, then class 1, then class 2. Train on them in that order, in batches
+# of 16, without shuffling.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** Each batch now holds a single class. What will the loss on the whole
+# training set do during an epoch?
+#
+# <details><summary>Answer</summary>
+#
+# It swings. Sixteen batches of class 0 in a row teach the network "everything is class 0",
+# and the loss on the other classes climbs; then class 1 takes over, then class 2. Each
+# batch gradient is a terrible estimate of the full gradient, because the batch is not a
+# random sample. Shuffling makes every batch a fair sample, so its gradient is unbiased.
+#
+# </details>
+
+# %%
+by_class = np.argsort(y, kind="stable")
+X_sorted, Y_sorted = X[by_class], Y[by_class]
+_, sorted_run = run_sgd(16, 10 ** 0.5, epochs=10, X=X_sorted, Y=Y_sorted, shuffle=False)
+_, shuffled_run = run_sgd(16, 10 ** 0.5, epochs=10, X=X_sorted, Y=Y_sorted, shuffle=True)
+fig, ax = plt.subplots(figsize=(7, 3.4))
+ax.plot(sorted_run["seen"], sorted_run["loss"], label="sorted by class, never shuffled")
+ax.plot(shuffled_run["seen"], shuffled_run["loss"], label="shuffled every epoch")
+for epoch in range(1, 10):
+    ax.axvline(epoch * n, color="0.85", lw=0.8, zorder=0)
+ax.set_yscale("log")
+ax.set_xlabel("examples seen (grey lines: epochs)")
+ax.set_ylabel("training loss")
+ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# Shuffling once is not enough either: with a fixed order the same batches push in the same
+# sequence every epoch. A fresh permutation per epoch, as `run_sgd` and `course_lib.train`
+# use, gives fresh batches every time.
+
+# %% [markdown]
+# ## Learning rate and batch size go together
+#
+# With the **mean** over the batch, the gradient's size does not grow with $B$: a batch of 64
+# points and a batch of one give gradients of about the same length (the bigger batch's is
+# just less noisy). So one step moves the weights about $\eta \times$ that length whatever
+# $B$ is. At **equal compute** a batch of $B$ buys $B$ times fewer steps; to travel as far,
+# each step must be longer, so the best learning rate **grows with the batch size**
+# (roughly in proportion, the "linear scaling rule" of large-scale training), until it
+# meets the limit of lesson 3: beyond about $2/\text{curvature}$ descent overshoots and
+# diverges, however large the batch.
+#
+# The grid below trained every batch size from 1 to 256 with 15 learning rates from 0.003
+# to 10, each for 30 epochs (the same 7680 examples), all from the same initial weights.
+
+# %%
+from course_lib.widgets.minibatch import minibatch_grid
+
+grid = minibatch_grid()
+fig, ax = plt.subplots(figsize=(7, 3.8))
+colours = plt.cm.viridis(np.linspace(0, 0.9, len(grid.batch_sizes)))
+for B, losses, colour in zip(grid.batch_sizes, grid.final_loss, colours):
+    ax.plot(grid.learning_rates, np.where(np.isfinite(losses), losses, np.nan), "-o", ms=3, color=colour,
+            label=f"B = {B}")
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("learning rate η")
+ax.set_ylabel("training loss after 30 epochs")
+ax.set_title("equal compute: 7680 examples each (a gap: diverged)", fontsize=10)
+ax.legend(fontsize=7, ncol=3)
+plt.show()
+
+# %% [markdown]
+# Read it from left to right: each curve falls as the rate grows (longer steps), reaches its
+# best, then rises or stops (overshooting, divergence). The best rate moves right as the
+# batch grows: about 0.3 for single examples, about 3 for batches of 8 to 16. From $B = 64$
+# on no rate on the grid does well in 30 epochs: the rate cannot grow past the stability
+# limit, and 120 or fewer steps are simply too few. **At equal compute, moderate batches
+# win**; the rest of the work is choosing $\eta$ to match $B$.
+
+# %% [markdown]
+# ## Try it: batch size and learning rate
+#
+# Drag the sliders. Left: the training loss of the chosen pair against examples seen (grey
+# dashes: full batch at the same rate). Right: the final loss of every pair, the chosen one
+# circled, the best rate of each batch size marked with a white dot.
+#
+# - Start at $B = 16$, $\eta = 0.1$: slow. Raise $\eta$ until the loss is lowest. Then go
+#   one step further.
+# - Now halve $B$ repeatedly, keeping $\eta$: the curve gets noisier, and soon diverges. What
+#   rate suits $B = 1$?
+# - At $B = 256$ (full batch), is there any rate that does well in 30 steps?
+
+# %% tags=["nbval-ignore-output"]
+from course_lib.widgets.minibatch import minibatch_explorer
+
+minibatch_explorer()
+
+# %% [markdown]
+# ## More labelled data, better weights
+#
+# Everything so far trained on the same 256 points. How much does the *amount* of labelled
+# data matter? Train the same network on training sets of 6 to 3072 spiral points and
+# measure its accuracy on 3000 points it never saw. Every run gets the same compute
+# (61 440 examples seen, in batches of 16 at $\eta = 1$), so a small set is simply repeated
+# for more epochs (at most 1000).
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** With 12 labelled points the network can reach 100% on its *training*
+# set. Will its accuracy on new points be near 100%, near chance (33%), or between?
+#
+# <details><summary>Answer</summary>
+#
+# Between, and well below 100%: 12 points leave most of the spirals unexplored, so the
+# network draws boundaries that fit its 24 points and little else (**overfitting**). With
+# more data the training accuracy falls a little, the test accuracy rises a lot, and the two
+# meet. Networks usually need thousands of labelled examples.
+#
+# </details>
+
+# %% tags=["worked:data-size"]
+X_new, y_new = data.spirals(n_samples=3000, noise=0.3, seed=99)
+sizes = [6, 12, 24, 48, 96, 192, 384, 768, 1536, 3072]
+trained = {}
+print("  n   train acc   test acc")
+for size in sizes:
+    X_n, y_n = data.spirals(n_samples=size, noise=0.3, seed=10)
+    epochs = min(61440 // size, 1000)           # the smallest sets: 1000 full-batch steps are plenty
+    net_n, _ = run_sgd(16, 1.0, epochs=epochs, X=X_n, Y=np.eye(3)[y_n], record_every=10**9)
+    trained[size] = (net_n, X_n, y_n)
+    print(f"{size:4d}   {net_n.accuracy(X_n, y_n):8.4f}   {net_n.accuracy(X_new, y_new):8.4f}")
+
+# %%
+train_acc = [trained[s][0].accuracy(trained[s][1], trained[s][2]) for s in sizes]
+test_acc = [trained[s][0].accuracy(X_new, y_new) for s in sizes]
+fig = plt.figure(figsize=(12, 3.4))
+ax = fig.add_subplot(1, 4, 1)
+ax.semilogx(sizes, train_acc, "o-", label="training set")
+ax.semilogx(sizes, test_acc, "o-", label="3000 new points")
+ax.axhline(1 / 3, color="0.7", ls="--", lw=0.8)
+ax.set_xlabel("labelled training points")
+ax.set_ylabel("accuracy")
+ax.legend(fontsize=8)
+for k, size in enumerate([12, 96, 3072], start=2):
+    net_n, X_n, y_n = trained[size]
+    plot_decision_boundary(net_n, X_n, y_n, ax=fig.add_subplot(1, 4, k), resolution=120)
+    fig.axes[-1].set_title(f"{size} training points", fontsize=10)
+plt.show()
+
+# %% [markdown]
+# With few points the boundaries follow the points the network happened to see; with
+# thousands they follow the spirals. More labelled data is the most reliable way to better
+# weights; the next lesson's digits have about 1400 training images, enough for 97%.
+
+# %% [markdown]
+# ## Summary
+#
+# - The gradient of a batch's mean loss is an unbiased estimate of the full gradient; its
+#   noise shrinks like $1/\sqrt{B}$ (to zero when the batch is the whole set).
+# - An epoch is one pass over the data: shuffle, cut into batches, one step per batch.
+#   Without shuffling, sorted data give biased batches and a swinging loss.
+# - At equal compute, small batches make many more steps and win per example seen;
+#   per second, moderate batches win, because every step has an overhead.
+# - The loss of a single batch is noisy: judge training by a running mean or a fixed set.
+# - Under the mean convention, a bigger batch wants a bigger learning rate, roughly in
+#   proportion, up to the stability limit.
+# - More labelled data gives better weights: test accuracy rises with the training-set size.
+
+# %% [markdown]
+# ## Check your understanding
+#
+# 1. A training set has 50 000 examples. How many steps does one epoch take with $B = 100$?
+#
+# <details><summary>Answer</summary>
+#
+# 500. Each step uses 100 examples, and an epoch uses each example once.
+#
+# </details>
+#
+# 2. You double the batch size and keep the learning rate and the number of epochs. What
+#    happens to the number of steps, and what would you change to make up for it?
+#
+# <details><summary>Answer</summary>
+#
+# Half as many steps, each about as long as before (the mean gradient does not grow with
+# $B$). Roughly double the learning rate, as long as that stays below the rate where
+# training diverges.
+#
+# </details>
+#
+# 3. If the loss were the *sum* over the batch instead of the mean, how would the best
+#    learning rate depend on $B$?
+#
+# <details><summary>Answer</summary>
+#
+# The gradient would be $B$ times larger, so the same rate would take $B$ times longer steps:
+# the rate would have to *shrink* as $1/B$ to keep the same steps. The mean convention keeps
+# a rate meaningful across batch sizes.
+#
+# </details>
+#
+# 4. The batch loss printed during training jumps between 0.1 and 0.9. Is training broken?
+#
+# <details><summary>Answer</summary>
+#
+# Not necessarily: each batch is a different small sample. Look at the running mean, or the
+# loss on a fixed validation set; if those fall, training works.
+#
+# </details>
+#
+# 5. Your network scores 100% on its 50 training examples and 60% on new ones. Name two
+#    remedies suggested by this lesson.
+#
+# <details><summary>Answer</summary>
+#
+# More labelled data, first of all (the last section's curve). Also: stop earlier or use a
+# smaller network, so it cannot fit the 50 points exactly.
+#
+# </details>
+
+# %% [markdown]
+# ## Exercise
+#
+# Write the mini-batch iterator and a training loop of your own in the graded exercise
+# **`exercises/ex09_train_classifier.ipynb`**
+# ([open it](../exercises/ex09_train_classifier.ipynb)): the grader trains your network on
+# fresh spirals and judges it on points it never saw.
