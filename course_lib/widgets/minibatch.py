@@ -287,9 +287,7 @@ class MinibatchExplorer(LessonWidget):
     def _cmap():
         from matplotlib import colormaps
 
-        cmap = colormaps["viridis"].copy()
-        cmap.set_bad("0.75")
-        return cmap
+        return colormaps["viridis"].with_extremes(bad="0.75")
 
     def update(self) -> None:
         if not hasattr(self, "_curve_ax"):
@@ -301,7 +299,7 @@ class MinibatchExplorer(LessonWidget):
         self._line.set_data(runs.examples_seen, np.minimum(runs.loss[r], 1e6))
         self._full_line.set_data(full.examples_seen, np.minimum(full.loss[r], 1e6))
         self._marker.set_data([r], [grid.batch_sizes.index(batch)])
-        diverged = not np.isfinite(runs.loss[r, -1])
+        diverged = bool(runs.diverged[r])
         self._diverged_note.set_text("diverged" if diverged else "")
         self._title.set_text(f"B = {batch}, η = {_rate_label(self.learning_rate)}: {runs.steps} steps")
         self._write_readout(runs, r, batch, diverged)

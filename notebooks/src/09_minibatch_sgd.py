@@ -274,7 +274,7 @@ plt.show()
 #
 # Why shuffle every epoch? Suppose the data arrive sorted by class, as files often are:
 # first all of class 0, then class 1, then class 2. Train on them in that order, in batches
-# of 16, without shuffling.
+# of 16 at $\eta = 1$ for 30 epochs, without shuffling; and once more, shuffling every epoch.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first.** Each batch now holds a single class. What will the loss on the whole
@@ -292,12 +292,12 @@ plt.show()
 # %%
 by_class = np.argsort(y, kind="stable")
 X_sorted, Y_sorted = X[by_class], Y[by_class]
-_, sorted_run = run_sgd(16, 10 ** 0.5, epochs=10, X=X_sorted, Y=Y_sorted, shuffle=False)
-_, shuffled_run = run_sgd(16, 10 ** 0.5, epochs=10, X=X_sorted, Y=Y_sorted, shuffle=True)
+_, sorted_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=False)
+_, shuffled_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=True)
 fig, ax = plt.subplots(figsize=(7, 3.4))
 ax.plot(sorted_run["seen"], sorted_run["loss"], label="sorted by class, never shuffled")
 ax.plot(shuffled_run["seen"], shuffled_run["loss"], label="shuffled every epoch")
-for epoch in range(1, 10):
+for epoch in range(1, 30):
     ax.axvline(epoch * n, color="0.85", lw=0.8, zorder=0)
 ax.set_yscale("log")
 ax.set_xlabel("examples seen (grey lines: epochs)")
@@ -405,7 +405,7 @@ for size in sizes:
 # %%
 train_acc = [trained[s][0].accuracy(trained[s][1], trained[s][2]) for s in sizes]
 test_acc = [trained[s][0].accuracy(X_new, y_new) for s in sizes]
-fig = plt.figure(figsize=(12, 3.4))
+fig = plt.figure(figsize=(12, 3.4), layout="constrained")
 ax = fig.add_subplot(1, 4, 1)
 ax.semilogx(sizes, train_acc, "o-", label="training set")
 ax.semilogx(sizes, test_acc, "o-", label="3000 new points")
