@@ -76,9 +76,17 @@ def run(command: list, **kwargs) -> None:
         sys.exit(result.returncode)
 
 
+def lab_command(python: Path, extra: list) -> list:
+    """JupyterLab on the course map. As root (a container, a cloud VM) Jupyter refuses to start
+    unless told --allow-root; the learner asked for the course, so say it for them."""
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra else []
+    # The course folder is the root, so the file browser reaches exercises/ as well as notebooks/.
+    return [python, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", "notebooks/00_course_map.ipynb", *as_root, *extra]
+
+
 def main(argv: list[str]) -> None:
     commands = {
-        "lab": ("test", lambda py, extra: [py, "-m", "jupyterlab", "notebooks/00_course_map.ipynb", *extra]),
+        "lab": ("test", lab_command),
         "test": ("test", lambda py, extra: [py, "-m", "pytest", *extra]),
         "notebooks": ("test", lambda py, extra: [py, "-m", "course_tools.notebooks", *extra]),
         "exercises": ("test", lambda py, extra: [py, "-m", "course_tools.exercises", *extra]),

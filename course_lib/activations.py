@@ -176,15 +176,18 @@ def get_activation(name: str | Activation) -> Activation:
     return lookup(name, ACTIVATIONS, "activation")
 
 
+def decision_threshold(activation: str | Activation) -> float:
+    """Where a single output unit switches class: the middle of its range (0 for tanh, 0.5 otherwise)."""
+    return 0.0 if get_activation(activation).name == "tanh" else 0.5
+
+
 def labels_from_outputs(outputs: np.ndarray, activation: str | Activation) -> np.ndarray:
     """The class each row of a network's outputs stands for: the course's one rule.
 
     outputs: (n_samples, n_out) -> (n_samples,) int. Several outputs: the index of
-    the largest. One output: 1 above the midpoint of the output activation's range
-    (0 for tanh, whose outputs lie in (-1, 1); 0.5 otherwise).
+    the largest. One output: 1 above ``decision_threshold`` of the output activation.
     """
     outputs = np.atleast_2d(outputs)
     if outputs.shape[1] > 1:
         return outputs.argmax(axis=1)
-    midpoint = 0.0 if get_activation(activation).name == "tanh" else 0.5
-    return (outputs[:, 0] > midpoint).astype(np.int64)
+    return (outputs[:, 0] > decision_threshold(activation)).astype(np.int64)

@@ -1,20 +1,19 @@
-"""Data sets for the course: small 2-D toy problems, the 8x8 digits, and MNIST.
+"""Data sets for the course: small 2-D toy problems and the 8x8 handwritten digits.
 
 Every generator is seeded, so the same call always gives the same data. Inputs
 ``X`` are float64 of shape ``(n_samples, n_features)``; labels ``y`` are int64
 class numbers of shape ``(n_samples,)``. Toy generators shuffle their points
-and keep the classes balanced (class sizes differ by at most one).
+and keep the classes balanced (class sizes differ by at most one). MNIST's own
+file format is read by ``course_lib.lessons.mnist_files``.
 """
 from __future__ import annotations
 
-import gzip
 import inspect
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from .validation import CourseError, ShapeError, as_array, lookup, whole_number
+from .validation import CourseError, ShapeError, as_array, lookup, real_number, whole_number
 
 
 class Split(NamedTuple):
@@ -27,16 +26,6 @@ class Split(NamedTuple):
 
 
 # ---------------------------------------------------------------- helpers
-def _check_number(value, name: str, low: float = 0.0, high: float = np.inf, strict: bool = False) -> float:
-    """Return ``value`` as a float if it is a finite number in [low, high] (in (low, high) when ``strict``)."""
-    numeric = isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and np.isfinite(value)
-    if not numeric or not (low < value < high if strict else low <= value <= high):
-        where = f"strictly between {low} and {high}" if strict else f">= {low}" if high == np.inf else \
-            f"in [{low}, {high}]"
-        raise CourseError(f"{name} must be a finite number {where}, got {value!r}")
-    return float(value)
-
-
 def _check_sizes(n_samples, n_classes) -> tuple[int, int]:
     n_samples, n_classes = whole_number(n_samples, "n_samples", 1), whole_number(n_classes, "n_classes", 1)
     if n_samples < n_classes:
@@ -73,7 +62,7 @@ def moons(n_samples: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.n
     (1, 0.5); ``noise`` is the standard deviation of added Gaussian noise.
     """
     n_samples, _ = _check_sizes(n_samples, 2)
-    noise = _check_number(noise, "noise")
+    noise = real_number(noise, "noise", minimum=0.0)
     rng = np.random.default_rng(seed)
     n0, n1 = _class_sizes(n_samples, 2)
     t0, t1 = rng.uniform(0, np.pi, n0), rng.uniform(0, np.pi, n1)
@@ -90,8 +79,8 @@ def circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
     Returns ``X (n_samples, 2)``, ``y (n_samples,)`` in {0, 1}; ``0 < factor < 1``.
     """
     n_samples, _ = _check_sizes(n_samples, 2)
-    noise = _check_number(noise, "noise")
-    factor = _check_number(factor, "factor", 0.0, 1.0, strict=True)
+    noise = real_number(noise, "noise", minimum=0.0)
+    factor = real_number(factor, "factor", between=(0.0, 1.0))
     rng = np.random.default_rng(seed)
     parts = []
     for radius, n in zip((1.0, factor), _class_sizes(n_samples, 2)):
@@ -109,7 +98,7 @@ def spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
     is the standard deviation of the noise added to each point's angle (radians).
     """
     n_samples, n_classes = _check_sizes(n_samples, n_classes)
-    noise = _check_number(noise, "noise")
+    noise = real_number(noise, "noise", minimum=0.0)
     rng = np.random.default_rng(seed)
     parts = []
     for k, n in enumerate(_class_sizes(n_samples, n_classes)):
@@ -126,7 +115,7 @@ def blobs(n_samples: int = 200, n_classes: int = 3, spread: float = 1.0,
     Returns ``X (n_samples, 2)``, ``y (n_samples,)`` in 0..n_classes-1.
     """
     n_samples, n_classes = _check_sizes(n_samples, n_classes)
-    spread = _check_number(spread, "spread")
+    spread = real_number(spread, "spread", minimum=0.0)
     rng = np.random.default_rng(seed)
     parts = []
     for k, n in enumerate(_class_sizes(n_samples, n_classes)):
@@ -186,7 +175,7 @@ def train_test_split(X, y, test_fraction: float = 0.2, seed: int = 0) -> Split:
     y = as_array(y, "y", finite=False)
     if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
         raise ShapeError(f"X has shape {X.shape} and y has shape {y.shape}; they need the same number of rows")
-    test_fraction = _check_number(test_fraction, "test_fraction", 0.0, 1.0, strict=True)
+    test_fraction = real_number(test_fraction, "test_fraction", between=(0.0, 1.0))
     rng = np.random.default_rng(seed)
     if y.ndim == 1 and y.dtype.kind in "iu":
         groups = [np.flatnonzero(y == label) for label in np.unique(y)]
@@ -215,94 +204,3 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0) -> Split:
     digits = sklearn_digits()
     X = digits.data.astype(np.float64) / 16.0
     return train_test_split(X, digits.target.astype(np.int64), test_fraction, seed)
-
-
-# ---------------------------------------------------------------- MNIST's IDX files
-IDX_DTYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
-              0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
-
-
-def read_idx(path) -> np.ndarray:
-    """Read an IDX file (MNIST's format), gzipped or not; returns its array in native byte order.
-
-    Layout: two zero bytes, a dtype code, the number of dimensions, one big-endian
-    int32 size per dimension, then the big-endian data.
-    """
-    raw = Path(path).read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise CourseError(f"{path} looks gzipped but cannot be decompressed: {exc}") from None
-    if len(raw) < 4 or raw[:2] != b"\x00\x00":
-        raise CourseError(f"{path} is not an IDX file: the magic number must start with two zero bytes, "
-                          f"got {raw[:4].hex(' ') or 'an empty file'}")
-    code, ndim = raw[2], raw[3]
-    if code not in IDX_DTYPES:
-        valid = ", ".join(f"0x{c:02X}" for c in IDX_DTYPES)
-        raise CourseError(f"{path} has unknown IDX dtype code 0x{code:02X}; valid codes are {valid}")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise CourseError(f"{path} is truncated: its header needs {header} bytes for {ndim} dimensions, "
-                          f"but the file has {len(raw)} bytes")
-    shape = tuple(int(s) for s in np.frombuffer(raw, dtype=">i4", count=ndim, offset=4))
-    dtype = IDX_DTYPES[code]
-    expected = header + int(np.prod(shape)) * dtype.itemsize
-    if len(raw) != expected:
-        problem = "is truncated" if len(raw) < expected else "has extra bytes at the end"
-        raise CourseError(f"{path} {problem}: shape {shape} of {dtype.name} needs {expected} bytes "
-                          f"(header included), but the file has {len(raw)} bytes")
-    data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
-    return data.astype(dtype.newbyteorder("="))
-
-
-def write_idx(path, array) -> None:
-    """Write ``array`` (any shape) as an IDX file; gzipped when ``path`` ends in ``.gz``.
-
-    The dtype must be one IDX can hold: uint8, int8, int16, int32, float32 or float64.
-    """
-    array = as_array(array, "array", finite=False)
-    codes = {dtype.newbyteorder("="): code for code, dtype in IDX_DTYPES.items()}
-    code = codes.get(array.dtype.newbyteorder("="))
-    if code is None:
-        names = ", ".join(dtype.name for dtype in codes)
-        raise CourseError(f"IDX cannot store dtype {array.dtype}; use one of {names}, "
-                          f"e.g. array.astype(np.int32)")
-    if array.ndim > 255 or any(size > 2**31 - 1 for size in array.shape):
-        raise ShapeError(f"IDX cannot store shape {array.shape}: at most 255 dimensions of < 2**31 each")
-    header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, dtype=">i4").tobytes()
-    raw = header + array.astype(IDX_DTYPES[code]).tobytes()
-    Path(path).write_bytes(gzip.compress(raw) if str(path).endswith(".gz") else raw)
-
-
-MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-               "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
-
-
-def load_mnist(directory) -> Split:
-    """Read MNIST's four IDX files (plain or ``.gz``) from ``directory``. Downloads nothing.
-
-    Returns a ``Split``: ``X_train (60000, 784)``, ``X_test (10000, 784)`` float64
-    pixels in [0, 1] (images flattened row by row), ``y_* (n,)`` int64 in 0..9.
-    """
-    folder = Path(directory)
-    found, missing = {}, []
-    for name in MNIST_FILES:
-        candidates = [folder / name, folder / (name + ".gz")]
-        path = next((c for c in candidates if c.is_file()), None)
-        if path is None:
-            missing.append(name)
-        found[name] = path
-    if missing:
-        raise CourseError(
-            f"MNIST files missing in {folder.resolve()}: {', '.join(missing)} (with or without .gz). "
-            "Download the four files from http://yann.lecun.com/exdb/mnist/ or a mirror such as "
-            "https://ossci-datasets.s3.amazonaws.com/mnist/ and put them in that folder.")
-    arrays = [read_idx(found[name]) for name in MNIST_FILES]
-    result = []
-    for (images, labels), part in zip((arrays[:2], arrays[2:]), ("train", "t10k")):
-        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-            raise ShapeError(f"MNIST {part} images have shape {images.shape} and labels {labels.shape}; "
-                             "expected (n, rows, cols) and (n,)")
-        result += [images.reshape(len(images), -1).astype(np.float64) / 255.0, labels.astype(np.int64)]
-    return Split(*result)

@@ -9,14 +9,13 @@ per step. Arrays hold one row per sample: ``X (n, p)`` inputs, ``hidden (n, h)``
 2. Each parameter changes by learning rate x its gradient:     ``signal_update``
 3. A weight's gradient = signal of the node it points to x its input value:
    ``weight_gradients`` (a bias's input is always 1: ``bias_gradients``).
-4. Output signal = (t - y) x f'(z_out):                        ``output_signals``
+4. Output signal = (t - y) x f'(z_out):                        ``output_layer_signals``
 5. Hidden signal = (sum over outputs of signal x connecting weight) x f'(z_hidden):
-   ``hidden_signals``.
+   ``hidden_layer_signals``.
 6. Hidden-to-output gradients: output signals x hidden values (step 3).
 7. Input-to-hidden gradients: hidden signals x input values (step 3).
 
-``recipe_step`` runs all seven; ``training_events`` lists them node by node for
-the stepper widget.
+``recipe_step`` runs all seven (the stepper widget replays them node by node).
 
 Which loss, and which sign
 --------------------------
@@ -36,12 +35,11 @@ its ``grads.deltas`` are the textbook ``dL/dz``), the recipe's gradient is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 
 from .activations import Activation, get_activation
-from .validation import CourseError, ShapeError, as_array, lookup, real_number
+from .validation import CourseError, as_inputs, as_parameters, as_targets, lookup, real_number
 
 LOSS_SCALES = {
     # (n_samples, n_outputs) -> the factor turning recipe signals into -dL/dz of that loss.
@@ -79,7 +77,7 @@ def forward(X, W_hidden, b_hidden, W_out, b_out, hidden_activation="sigmoid", ou
     return z_hidden, hidden, z_out, output
 
 
-def output_signals(T, output, z_out, activation="sigmoid", scale: float = 1.0) -> np.ndarray:
+def output_layer_signals(T, output, z_out, activation="sigmoid", scale: float = 1.0) -> np.ndarray:
     """Step 4: ``scale * (t - y) * f'(z_out)``, one signal per sample and output node.
 
     Shapes: T, output, z_out (n, k) -> (n, k). ``scale`` is 1 for the recipe's own
@@ -88,7 +86,7 @@ def output_signals(T, output, z_out, activation="sigmoid", scale: float = 1.0) -
     return scale * (T - output) * _elementwise(activation).derivative(z_out)
 
 
-def hidden_signals(out_signals, W_out, z_hidden, activation="sigmoid") -> np.ndarray:
+def hidden_layer_signals(out_signals, W_out, z_hidden, activation="sigmoid") -> np.ndarray:
     """Step 5: ``(sum_k out_signals[:, k] * W_out[k, j]) * f'(z_hidden[:, j])``.
 
     The sum runs over the output nodes hidden node j feeds: the matrix product
@@ -132,7 +130,7 @@ class RecipeStep:
     """Every quantity of one training step by the recipe.
 
     ``z_hidden``, ``hidden``, ``hidden_signals``: (n, h); ``z_out``, ``output``,
-    ``output_signals``: (n, k); gradients ``grad_W_hidden`` (h, p), ``grad_b_hidden``
+    ``output_layer_signals``: (n, k); gradients ``grad_W_hidden`` (h, p), ``grad_b_hidden``
     (h,), ``grad_W_out`` (k, h), ``grad_b_out`` (k,) (the recipe's, = -dL/dparam);
     the updated parameters ``new_*`` shaped like the parameters; ``scale`` the loss
     factor applied to the signals (see ``LOSS_SCALES``).
@@ -157,31 +155,22 @@ class RecipeStep:
     scale: float
 
 
-def _one_hidden_layer(net):
+def one_hidden_layer(net):
     """The parameters and activations of a (checked) MLP with exactly one hidden layer."""
     sizes = getattr(net, "sizes", None)
     if sizes is None or len(sizes) != 3:
         raise CourseError(f"the signal recipe here is for a network with exactly one hidden layer, "
                           f"e.g. MLP([2, 2, 2]); got layer sizes {sizes}")
-    net.check_parameters()
+    as_parameters(net.weights, net.biases, sizes, net.dtype)
     W_hidden, W_out = (np.asarray(W, dtype=np.float64) for W in net.weights)
     b_hidden, b_out = (np.asarray(b, dtype=np.float64) for b in net.biases)
     return W_hidden, b_hidden, W_out, b_out, _elementwise(net.hidden_activation), _elementwise(net.output_activation)
 
 
-def _samples(X, T, n_in: int, n_out: int):
+def samples(X, T, n_in: int, n_out: int):
     """X as (n, n_in) and T as (n, n_out) float64; a single sample may be 1-D."""
-    X = as_array(X, "X", dtype=np.float64)
-    T = as_array(T, "the targets T", dtype=np.float64)
-    given_X, given_T = X.shape, T.shape
-    X = X[None, :] if X.ndim == 1 else X
-    T = T[None, :] if T.ndim == 1 else T
-    if X.ndim != 2 or X.shape[1] != n_in:
-        raise ShapeError(f"X has shape {given_X}, expected (n_samples, {n_in}) or ({n_in},) for this network")
-    if T.shape != (X.shape[0], n_out):
-        raise ShapeError(f"the targets T have shape {given_T}, expected ({X.shape[0]}, {n_out}) for X of shape "
-                         f"{given_X}: one row per sample of X, one column per output node")
-    return X, T
+    X, _ = as_inputs(X, n_in, np.float64)
+    return X, as_targets(T, X.shape[0], n_out, np.float64)
 
 
 def recipe_step(net, X, T, learning_rate: float, loss: str = "mse") -> RecipeStep:
@@ -192,14 +181,14 @@ def recipe_step(net, X, T, learning_rate: float, loss: str = "mse") -> RecipeSte
     course_lib's mse; ``loss="half_sse"`` keeps the recipe's raw ``(t - y) f'(z)``.
     ``net`` is not changed: the updated parameters are in the result.
     """
-    W_hidden, b_hidden, W_out, b_out, f_hidden, f_out = _one_hidden_layer(net)
-    X, T = _samples(X, T, W_hidden.shape[1], W_out.shape[0])
+    W_hidden, b_hidden, W_out, b_out, f_hidden, f_out = one_hidden_layer(net)
+    X, T = samples(X, T, W_hidden.shape[1], W_out.shape[0])
     scale = lookup(loss, LOSS_SCALES, "loss")(*T.shape)
     learning_rate = real_number(learning_rate, "learning_rate", positive=True)
 
     z_hidden, hidden, z_out, output = forward(X, W_hidden, b_hidden, W_out, b_out, f_hidden, f_out)
-    s_out = output_signals(T, output, z_out, f_out, scale)                        # step 4
-    s_hidden = hidden_signals(s_out, W_out, z_hidden, f_hidden)                   # step 5
+    s_out = output_layer_signals(T, output, z_out, f_out, scale)                        # step 4
+    s_hidden = hidden_layer_signals(s_out, W_out, z_hidden, f_hidden)                   # step 5
     grad_W_out, grad_b_out = weight_gradients(s_out, hidden), bias_gradients(s_out)          # step 6
     grad_W_hidden, grad_b_hidden = weight_gradients(s_hidden, X), bias_gradients(s_hidden)   # step 7
     return RecipeStep(                                                            # step 2

@@ -111,11 +111,20 @@ def whole_number(value, name: str, minimum: int = 0) -> int:
     return int(value)
 
 
-def real_number(value, name: str, *, positive: bool = False) -> float:
-    """``value`` as a float; ``CourseError`` unless it is a finite real number (> 0 when ``positive``)."""
+def real_number(value, name: str, *, positive: bool = False, minimum: float | None = None,
+                between: tuple[float, float] | None = None) -> float:
+    """``value`` as a float; ``CourseError`` unless it is a finite real number.
+
+    ``positive``: it must be > 0; ``minimum``: >= minimum; ``between=(low, high)``:
+    strictly inside that open interval.
+    """
     is_real = isinstance(value, (numbers.Real, np.number)) and not isinstance(value, (bool, np.bool_))
     if not is_real or not np.isfinite(value) or (positive and value <= 0):
         raise CourseError(f"{name} must be a {'positive' if positive else 'finite'} number, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise CourseError(f"{name} must be a finite number >= {minimum}, got {value!r}")
+    if between is not None and not between[0] < value < between[1]:
+        raise CourseError(f"{name} must be a finite number strictly between {between[0]} and {between[1]}, got {value!r}")
     return float(value)
 
 

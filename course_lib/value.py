@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from course_lib.validation import CourseError, NonFiniteError
+from .validation import CourseError, NonFiniteError
 
 __all__ = ["Value", "topological_order"]
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from course_lib.checks import (CheckFailure, check_close, check_gradient, check_shape, check_true,
+from course_lib.exercises import (CheckFailure, check_close, check_gradient, check_shape, check_true,
                                explain_mismatch)
 
 
@@ -110,7 +110,7 @@ def test_check_gradient_finds_a_missing_factor_and_a_wrong_shape():
 
 def test_single_number_mismatches_are_explained_not_crashed():
     # Regression: a plain-number result once met item assignment on a numpy scalar.
-    from course_lib.checks import explain_mismatch
+    from course_lib.exercises import explain_mismatch
 
     assert "expected 0, got 0.1" in explain_mismatch(0.1, 0.0)
     message = explain_mismatch(1.00001, 1.0)

@@ -1,4 +1,4 @@
-"""The course map: lessons found on disk, titles, graded exercises, the drawing, the set-up check."""
+"""The course catalogue and map: lessons found on disk, titles, exercises from their metadata, the drawing, the set-up check."""
 import json
 import re
 import sys
@@ -13,18 +13,16 @@ import pytest  # noqa: E402
 from matplotlib.patches import Circle, PathPatch  # noqa: E402
 
 from course_lib import CourseError  # noqa: E402
-from course_lib.coursemap import (  # noqa: E402
-    GRADED_EXERCISES,
-    REQUIREMENTS,
+from course_lib.drawing.course_map import draw_course_map  # noqa: E402
+from course_lib.lessons.catalog import (  # noqa: E402
     Lesson,
-    draw_course_map,
-    environment_verdicts,
     find_lessons,
+    graded_exercises,
     lesson_table,
     title_from_notebook,
     title_from_source,
-    version_table,
 )
+from course_lib.lessons.environment_check import course_requirements, environment_verdicts, version_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,17 +56,52 @@ def test_titles_come_from_the_first_markdown_heading(tmp_path):
     assert title_from_notebook(tmp_path / "07_activations.ipynb") == "Activations"
 
 
+def write_exercise(folder: Path, exercise: str, lesson: str | None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    info = {"id": exercise, "title": exercise} | ({"lesson": lesson} if lesson else {})
+    (folder / f"{exercise}.ipynb").write_text(json.dumps({"cells": [], "metadata": {"course_exercise": info},
+                                                          "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+
+
+def test_each_exercise_names_its_lesson_in_its_own_metadata(tmp_path):
+    write_exercise(tmp_path, "ex01_neurons", "01")
+    write_exercise(tmp_path, "ex09_minibatches", "09")
+    write_exercise(tmp_path, "ex99_extra", None)  # practice only: on no lesson
+    assert graded_exercises(tmp_path) == {"01": "ex01_neurons", "09": "ex09_minibatches"}
+    write_exercise(tmp_path, "ex02_twin", "01")
+    with pytest.raises(CourseError, match="lesson 01 has two graded exercises"):
+        graded_exercises(tmp_path)
+
+
+def test_every_exercise_of_the_course_belongs_to_an_existing_lesson():
+    graded = graded_exercises()
+    exercise_ids = sorted(path.stem for path in (ROOT / "exercises").glob("ex*.ipynb"))
+    assert sorted(graded.values()) == exercise_ids, "every exercise names its lesson"
+    lesson_numbers = {lesson.number for lesson in find_lessons()}
+    assert set(graded) <= lesson_numbers, f"exercises name lessons that do not exist: {set(graded) - lesson_numbers}"
+
+
+def test_the_readme_lesson_table_agrees_with_the_exercises_metadata():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d\d) \| `(\d\d_\w+)` \|[^|]*\| (?:`(ex\d\d_\w+)`|—) \|$", readme, re.M)
+    assert rows, "the README has no lesson table"
+    assert {number: exercise for number, _, exercise in rows if exercise} == graded_exercises()
+    assert [stem for _, stem, _ in rows] == [lesson.stem for lesson in find_lessons()]
+
+
 def test_lessons_are_found_on_disk_in_order_with_their_exercises(tmp_path):
+    write_exercise(tmp_path / "exercises", "ex01_neuron_and_layer", "01")
+    write_exercise(tmp_path / "exercises", "ex10_capstone", "10")
     write_source(tmp_path, "01_neurons", "# Neurons")
     write_notebook(tmp_path, "01_neurons", "# An outdated title")   # the source wins
     write_notebook(tmp_path, "10_capstone", "# 10 · Capstone")       # a notebook without a source
     write_source(tmp_path, "08_initialisation", "# Initialisation and symmetry")
     write_source(tmp_path, "helpers", "# Not a lesson")              # no NN_ prefix: ignored
     write_notebook(tmp_path, "1_bad", "# Not a lesson either")
-    lessons = find_lessons(tmp_path)
+    lessons = find_lessons(tmp_path, tmp_path / "exercises")
     assert [lesson.stem for lesson in lessons] == ["01_neurons", "08_initialisation", "10_capstone"]
     assert [lesson.title for lesson in lessons] == ["Neurons", "Initialisation and symmetry", "Capstone"]
-    assert [lesson.exercise for lesson in lessons] == ["ex01_neuron_and_layer", None, "ex07_train_classifier"]
+    assert [lesson.exercise for lesson in lessons] == ["ex01_neuron_and_layer", None, "ex10_capstone"]
     assert lessons[0] == Lesson("01", "01_neurons", "Neurons", "ex01_neuron_and_layer")
 
 
@@ -96,22 +129,6 @@ def test_the_course_itself_lists_the_first_lessons():
     assert all(lesson.title and not lesson.title.startswith("#") for lesson in lessons)
 
 
-def test_graded_exercises_follow_the_table_in_contributing():
-    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    section = text.split("## Exercises", 1)[1]
-    rows = re.findall(r"^\|\s*`(ex\d\d_\w+)`\s*\|\s*([^|]+?)\s*\|", section, re.M)
-    assert len(rows) >= 7
-    assert sorted(GRADED_EXERCISES.values()) == sorted(exercise for exercise, _ in rows)
-    lesson_of = {exercise: number for number, exercise in GRADED_EXERCISES.items()}
-    for exercise, lesson in rows:
-        numbered = re.match(r"(\d\d)\b", lesson)
-        if numbered:
-            assert lesson_of[exercise] == numbered.group(1), (exercise, lesson)
-    # The unnumbered rows name lessons 06 ("full back-propagation") and the capstone.
-    assert lesson_of["ex06_mlp_backward"] == "06"
-    assert lesson_of["ex07_train_classifier"] == "10"
-
-
 def test_lesson_table_aligns_number_title_and_exercise():
     lessons = [Lesson("00", "00_map", "Course map", None), Lesson("02", "02_loss", "Loss functions", "ex02_losses")]
     lines = lesson_table(lessons).splitlines()
@@ -122,8 +139,8 @@ def test_lesson_table_aligns_number_title_and_exercise():
 
 # ------------------------------------------------------------------ the drawing
 def test_the_map_draws_one_station_per_lesson_with_titles_and_exercises():
-    lessons = [Lesson(f"{n:02d}", f"{n:02d}_x", f"Lesson title {n}", GRADED_EXERCISES.get(f"{n:02d}"))
-               for n in range(11)]
+    graded = {"01": "ex01_a", "04": "ex04_b", "09": "ex09_c"}
+    lessons = [Lesson(f"{n:02d}", f"{n:02d}_x", f"Lesson title {n}", graded.get(f"{n:02d}")) for n in range(11)]
     ax = draw_course_map(lessons)
     stations = [p for p in ax.patches if isinstance(p, Circle)]
     assert [p.get_gid() for p in stations] == [f"station-{n:02d}" for n in range(11)]
@@ -132,10 +149,10 @@ def test_the_map_draws_one_station_per_lesson_with_titles_and_exercises():
         assert lesson.number in texts
         assert any(lesson.title in t.replace("\n", " ") for t in texts)
     badges = sorted(t for t in texts if t.startswith("graded: "))
-    assert badges == sorted(f"graded: {e}" for e in GRADED_EXERCISES.values())
+    assert badges == sorted(f"graded: {e}" for e in graded.values())
     # graded lessons are filled differently from the others, and the route joins all stations
     fills = {p.get_gid(): p.get_facecolor() for p in stations}
-    assert fills["station-01"] != fills["station-07"]
+    assert fills["station-01"] != fills["station-07"] and fills["station-01"] == fills["station-09"]
     route = [p for p in ax.patches if isinstance(p, PathPatch) and p.get_gid() == "route"]
     assert len(route) == 1
     centres = [p.center for p in stations]
@@ -164,14 +181,14 @@ def test_the_map_refuses_nothing_to_draw():
 
 
 # ------------------------------------------------------------------ the environment
-def test_requirements_match_pyproject():
+def test_requirements_are_read_from_the_installed_course_and_match_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = {}
     for spec in project["dependencies"]:
         name, minimum = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", spec.strip()).groups()
         declared[name] = minimum
     declared["python"] = project["requires-python"].removeprefix(">=")
-    assert dict(REQUIREMENTS) == declared
+    assert dict(course_requirements()) == declared, "reinstall the course: its metadata is older than pyproject.toml"
 
 
 def test_verdicts_say_ok_too_old_or_missing_without_the_installed_version():
@@ -189,7 +206,7 @@ def test_verdicts_say_ok_too_old_or_missing_without_the_installed_version():
 
 def test_this_machine_passes_and_the_verdict_is_stable():
     lines = environment_verdicts()
-    assert len(lines) == len(REQUIREMENTS)
+    assert len(lines) == len(course_requirements())
     assert all(line.split()[1] == "ok" for line in lines), lines
     python = ".".join(map(str, sys.version_info[:3]))
     assert python not in "\n".join(lines)

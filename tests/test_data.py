@@ -10,16 +10,14 @@ from course_lib.data import (
     blobs,
     circles,
     load_digits,
-    load_mnist,
     moons,
     one_hot,
-    read_idx,
     spirals,
     toy_dataset,
     train_test_split,
-    write_idx,
     xor,
 )
+from course_lib.lessons.mnist_files import load_mnist, read_idx, write_idx
 from course_lib.validation import CourseError, ShapeError, UnknownNameError
 
 # (generator, keyword arguments, expected number of classes)

@@ -211,9 +211,9 @@ def test_ex05_signals_match_course_lib_recipe_and_mlp(ex05):
     trace = net.trace(x[None, :])
     hidden, output = trace.activations[1][0], trace.activations[2][0]
     out_sig = ex05["output_signals"](t, output)
-    np.testing.assert_allclose(out_sig, recipe.output_signals(t[None], output[None], trace.zs[1])[0], rtol=1e-12)
+    np.testing.assert_allclose(out_sig, recipe.output_layer_signals(t[None], output[None], trace.zs[1])[0], rtol=1e-12)
     hid_sig = ex05["hidden_signals"](out_sig, net.weights[1], hidden)
-    np.testing.assert_allclose(hid_sig, recipe.hidden_signals(out_sig[None], net.weights[1], trace.zs[0])[0], rtol=1e-12)
+    np.testing.assert_allclose(hid_sig, recipe.hidden_layer_signals(out_sig[None], net.weights[1], trace.zs[0])[0], rtol=1e-12)
     # One sample, two outputs: course_lib's mse signals are exactly the recipe's (factor 2 / (1 * 2) = 1).
     grads = net.backward(x[None, :], t[None, :])
     np.testing.assert_allclose(out_sig, grads.signals[1][0], rtol=1e-12)

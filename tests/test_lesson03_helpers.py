@@ -1,4 +1,4 @@
-"""course_lib.search: the exhaustive-search cost table, random search and gradient descent."""
+"""Lesson 03's helpers: the exhaustive-search cost table, random search and gradient descent."""
 import math
 import re
 from fractions import Fraction
@@ -7,33 +7,12 @@ import numpy as np
 import pytest
 
 from course_lib import CourseError, DivergenceError, ShapeError, numerical_gradient
-from course_lib.search import (AGE_OF_UNIVERSE_SECONDS, LeastSquares, combinations, format_cost_table,
-                               format_number, gradient_descent, human_duration, random_search,
-                               search_cost_table, search_seconds)
+from course_lib.lessons.big_numbers import (AGE_OF_UNIVERSE_SECONDS, combinations, format_cost_table, format_number,
+                                            human_duration, search_cost_table, search_seconds)
+from course_lib.lessons.descent import gradient_descent
+from course_lib.lessons.search_race import LeastSquares, random_search
+from durations import LOG10_AGE_OF_UNIVERSE_S, UNIT_SECONDS, duration_log10, number_log10
 
-# Seconds per unit, written out independently of the module.
-UNIT_SECONDS = {"nanosecond": 1e-9, "microsecond": 1e-6, "millisecond": 1e-3, "second": 1.0, "minute": 60.0,
-                "hour": 3600.0, "day": 86400.0, "year": 365.25 * 86400.0}
-LOG10_AGE_OF_UNIVERSE = math.log10(13.8e9 * 365.25 * 86400)
-
-
-def parse_duration_log10(text: str) -> float:
-    """log10 of the seconds a human_duration string stands for (works beyond float range)."""
-    universe = re.fullmatch(r"(.+) times the age of the universe", text)
-    if universe:
-        return parse_number_log10(universe.group(1)) + LOG10_AGE_OF_UNIVERSE
-    match = re.fullmatch(r"(.+?) (billion |million )?(\w+?)s?", text)
-    amount = parse_number_log10(match.group(1))
-    scale = {"billion ": 9, "million ": 6, None: 0}[match.group(2)]
-    return amount + scale + math.log10(UNIT_SECONDS[match.group(3)])
-
-
-def parse_number_log10(text: str) -> float:
-    """log10 of '16.67', '1,000,000', '10^300' or '2.296 × 10^305283'."""
-    match = re.fullmatch(r"(?:([\d.]+) × )?10\^(\d+)", text)
-    if match:
-        return (math.log10(float(match.group(1))) if match.group(1) else 0.0) + int(match.group(2))
-    return math.log10(float(text.replace(",", "")))
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 5, 17, 300])
@@ -65,7 +44,7 @@ def test_every_duration_reads_back_to_the_right_time(n):
     text = human_duration(search_seconds(n))
     exact_log10 = 3 * n - 9  # log10(1000^n / 10^9)
     # 4 significant digits: the read-back is within 0.05% of the truth.
-    assert abs(parse_duration_log10(text) - exact_log10) < math.log10(1.0005), text
+    assert abs(duration_log10(text) - exact_log10) < math.log10(1.0005), text
 
 
 def test_age_of_the_universe_boundary():

@@ -1,6 +1,6 @@
 """Recompute, in plain Python and numpy, every number lesson 03 prints.
 
-The lesson computes through ``course_lib.search`` and ``course_lib.train``; here the
+The lesson computes through ``course_lib.lessons`` and ``course_lib.train``; here the
 same quantities come from closed forms: exact integer powers, the normal equations,
 and ``w_k = w* + (I - eta H)^k (w_0 - w*)`` for gradient descent on a quadratic.
 """
@@ -10,11 +10,9 @@ import re
 import numpy as np
 import pytest
 
+from durations import LOG10_AGE_OF_UNIVERSE_S, UNIT_SECONDS, duration_log10, number_log10
 from notebook_outputs import load, numbers, numbers_after, printed
 
-UNIT_SECONDS = {"nanosecond": 1e-9, "microsecond": 1e-6, "millisecond": 1e-3, "second": 1.0, "minute": 60.0,
-                "hour": 3600.0, "day": 86400.0, "year": 365.25 * 86400.0}
-LOG10_AGE_OF_UNIVERSE_S = math.log10(13.8e9 * 365.25 * 86400)
 
 
 @pytest.fixture(scope="module")
@@ -51,22 +49,6 @@ def descent_iterate(hessian, best, start, eta, k):
 
 
 # ---------------------------------------------------------------- the search table
-def number_log10(text):
-    """log10 of '16.67', '1,000,000', '10^300' or '2.296 × 10^305283'."""
-    match = re.fullmatch(r"(?:([\d.]+) × )?10\^(\d+)", text)
-    if match:
-        return (math.log10(float(match.group(1))) if match.group(1) else 0.0) + int(match.group(2))
-    return math.log10(float(text.replace(",", "")))
-
-
-def duration_log10(text):
-    """log10 of the seconds that a phrase like '11.57 days' or '2.296 times the age of the universe' means."""
-    universe = re.fullmatch(r"(.+) times the age of the universe", text)
-    if universe:
-        return number_log10(universe.group(1)) + LOG10_AGE_OF_UNIVERSE_S
-    match = re.fullmatch(r"(.+?) (billion |million )?(\w+?)s?", text)
-    scale = {"billion ": 9, "million ": 6, None: 0}[match.group(2)]
-    return number_log10(match.group(1)) + scale + math.log10(UNIT_SECONDS[match.group(3)])
 
 
 def table_rows(notebook):

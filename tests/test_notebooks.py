@@ -22,14 +22,7 @@ def load(name):
 
 
 def test_lessons_exist_in_course_order():
-    assert NAMES[:6] == [
-        "00_course_map",
-        "01_neurons_and_forward_pass",
-        "02_loss_functions",
-        "03_gradient_descent",
-        "04_chain_rule_and_computational_graphs",
-        "05_signals",
-    ]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", name) for name in NAMES), NAMES
     numbers = [int(name[:2]) for name in NAMES]
     assert numbers == list(range(len(numbers))), "lessons are numbered 00, 01, ... without gaps"
 

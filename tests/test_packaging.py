@@ -1,4 +1,5 @@
 """The set-up files agree with each other and with what the README promises."""
+import importlib
 import re
 import subprocess
 import sys
@@ -43,11 +44,15 @@ def test_environment_yml_names_the_same_packages_as_pyproject():
     assert any(r.startswith("python>=3.10") for r in conda)
 
 
-def test_python_version_and_entry_points():
-    project = pyproject()["project"]
-    assert project["requires-python"] == ">=3.10"
-    assert set(project["scripts"]) == {"course-build-notebooks", "course-make-exercises", "course-grade"}
-    assert project["optional-dependencies"]["bench"] == ["torch>=2.0"]
+def test_every_console_script_points_at_a_callable():
+    for name, target in pyproject()["project"]["scripts"].items():
+        module, function = target.split(":")
+        assert callable(getattr(importlib.import_module(module), function)), f"{name} -> {target}"
+
+
+def test_this_python_meets_requires_python():
+    minimum = pyproject()["project"]["requires-python"].removeprefix(">=")
+    assert sys.version_info[:2] >= tuple(int(part) for part in minimum.split("."))
 
 
 def test_ci_runs_the_readme_test_command():

@@ -3,10 +3,12 @@ import numpy as np
 import pytest
 
 from course_lib import MLP
+from course_lib.lessons.mazur_example import example_network
 from course_lib.signals import (
-    bias_gradients, delta_update, example_network, forward, hidden_signals, mse_scale, output_signals,
-    recipe_step, signal_update, state_after, training_events, weight_gradients,
+    bias_gradients, delta_update, forward, hidden_layer_signals, mse_scale, output_layer_signals,
+    recipe_step, signal_update, weight_gradients,
 )
+from course_lib.widgets.stepper_events import state_after, training_events
 from course_lib.validation import CourseError, ShapeError, UnknownNameError
 
 ACTIVATION_PAIRS = [("sigmoid", "sigmoid"), ("tanh", "sigmoid"), ("relu", "identity"),
@@ -71,7 +73,9 @@ def test_raw_recipe_is_library_signal_divided_by_two_over_nk(seed):
     n, k = T.shape
     raw = recipe_step(net, X, T, 0.1, loss="half_sse")
     grads = net.backward(X, T)
-    assert mse_scale(n, k) == 2.0 / (n * k)
+    # The factor, measured: the mse loss over the half sum of squares, both computed here.
+    half_sse_value = 0.5 * float(np.sum((net.forward(X) - T) ** 2))
+    assert mse_scale(n, k) == pytest.approx(net.loss(X, T) / half_sse_value, rel=1e-12)
     np.testing.assert_allclose(raw.output_signals * (2.0 / (n * k)), grads.signals[1], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(raw.hidden_signals * (2.0 / (n * k)), grads.signals[0], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(raw.grad_W_hidden * (2.0 / (n * k)), -grads.weights[0], rtol=1e-12, atol=1e-15)
@@ -144,9 +148,9 @@ def test_free_functions_on_hand_numbers():
     expected_z_out = np.tanh(0.1) - np.tanh(-0.8) + 0.5 * np.tanh(-3.7) - 0.5
     np.testing.assert_allclose(z_out, [[expected_z_out]])
     y = sigma(expected_z_out)
-    s_out = output_signals(np.array([[1.0]]), output, z_out, "sigmoid")
+    s_out = output_layer_signals(np.array([[1.0]]), output, z_out, "sigmoid")
     np.testing.assert_allclose(s_out, [[(1 - y) * y * (1 - y)]])
-    s_hidden = hidden_signals(s_out, W_out, z_hidden, "tanh")
+    s_hidden = hidden_layer_signals(s_out, W_out, z_hidden, "tanh")
     np.testing.assert_allclose(s_hidden, s_out[0, 0] * W_out * (1 - np.tanh(z_hidden) ** 2))
     np.testing.assert_allclose(weight_gradients(s_hidden, X), s_hidden.T * X)
     assert weight_gradients(s_hidden, X).shape == W_hidden.shape
@@ -157,19 +161,15 @@ def test_free_functions_on_hand_numbers():
 
 def test_output_signals_scale_multiplies():
     T, Y, Z = np.array([[0.2, 0.9]]), np.array([[0.6, 0.3]]), np.array([[0.4, -0.8]])
-    np.testing.assert_allclose(output_signals(T, Y, Z, "identity", scale=0.25), 0.25 * (T - Y))
+    np.testing.assert_allclose(output_layer_signals(T, Y, Z, "identity", scale=0.25), 0.25 * (T - Y))
 
 
-def test_example_network_is_the_lesson_network():
+def test_example_network_reproduces_mazurs_published_forward_pass():
+    # Mazur's post prints these outputs and this total error (1/2 sum of squares) for his network.
     net, x, t = example_network()
-    assert net.sizes == [2, 2, 2]
-    assert net.hidden_activation.name == net.output_activation.name == "sigmoid"
-    np.testing.assert_array_equal(net.weights[0], [[0.15, 0.20], [0.25, 0.30]])
-    np.testing.assert_array_equal(net.weights[1], [[0.40, 0.45], [0.50, 0.55]])
-    np.testing.assert_array_equal(net.biases[0], [0.35, 0.35])
-    np.testing.assert_array_equal(net.biases[1], [0.60, 0.60])
-    np.testing.assert_array_equal(x, [0.05, 0.10])
-    np.testing.assert_array_equal(t, [0.01, 0.99])
+    out = net.forward(x)
+    np.testing.assert_allclose(out, [0.75136507, 0.772928465], rtol=1e-8)
+    assert 0.5 * float(np.sum((t - out) ** 2)) == pytest.approx(0.298371109, rel=1e-8)
 
 
 # ---------------------------------------------------------------- events

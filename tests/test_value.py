@@ -1,4 +1,4 @@
-"""Tests of course_lib.graph: every gradient against centred finite differences."""
+"""Tests of course_lib.value: every gradient against centred finite differences."""
 import math
 import warnings
 
@@ -12,7 +12,8 @@ import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from course_lib.graph import Value, draw_graph, topological_order  # noqa: E402
+from course_lib.drawing import draw_graph  # noqa: E402
+from course_lib.value import Value, topological_order  # noqa: E402
 from course_lib.validation import CourseError, NonFiniteError  # noqa: E402
 
 

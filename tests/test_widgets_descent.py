@@ -7,7 +7,7 @@ import pytest
 
 from course_lib import CourseError
 from course_lib.widgets.base import LessonWidget
-from course_lib.widgets.descent import (LearningRateExplorer, descent_path, descent_regime, learning_rate_explorer,
+from course_lib.widgets.descent import (LearningRateExplorer, parabola_path, descent_regime, learning_rate_explorer,
                                         quadratic_loss)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -149,10 +149,10 @@ def test_regime_function_uses_exact_thresholds():
 
 
 def test_path_and_loss_helpers():
-    np.testing.assert_allclose(descent_path(0.3, 4, curvature=2.0, minimum=1.0, start=-2.0), iterate(0.3, 4))
+    np.testing.assert_allclose(parabola_path(0.3, 4, curvature=2.0, minimum=1.0, start=-2.0), iterate(0.3, 4))
     assert quadratic_loss(3.0, curvature=4.0, minimum=1.0) == pytest.approx(8.0)
     with pytest.raises(CourseError):
-        descent_path(0.1, -1)
+        parabola_path(0.1, -1)
 
 
 @pytest.mark.parametrize("kwargs", [

@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 
 from course_lib import MLP  # noqa: E402
-from course_lib.plots import HIGHLIGHT  # noqa: E402
+from course_lib.drawing.plots import HIGHLIGHT  # noqa: E402
 from course_lib.validation import CourseError  # noqa: E402
 from course_lib.widgets.base import LessonWidget  # noqa: E402
 from course_lib.widgets.stepper import backprop_stepper  # noqa: E402

@@ -15,7 +15,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Circle
 from matplotlib.ticker import MaxNLocator
 
-from .validation import CourseError, ShapeError, as_array
+from ..activations import decision_threshold, labels_from_outputs
+from ..validation import CourseError, ShapeError, as_array, whole_number
 
 POSITIVE, NEGATIVE, NEUTRAL = "tab:blue", "tab:red", "0.6"
 LAYER_FILL = {"input": "#dbe9f6", "hidden": "#f2f2f2", "output": "#fde3c8"}
@@ -72,8 +73,8 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 200, padding: f
 
     ``X (n, 2)`` inputs, ``y (n,)`` integer labels. The grid covers the data plus
     ``padding`` on each side with ``resolution`` points per axis. One output
-    unit: class = output > 0.5, and the 0.5 contour is drawn as a black line.
-    Several outputs: class = argmax. Returns the Axes.
+    unit: class = output above its activation's midpoint, drawn as a black line.
+    Several outputs: class = argmax (``activations.labels_from_outputs``). Returns the Axes.
     """
     X = as_array(X, "X", shape=(None, 2))
     y = as_array(y, "y", shape=(len(X),))
@@ -81,8 +82,7 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 200, padding: f
         raise CourseError(f"y must hold integer class labels, got dtype {y.dtype}")
     if int(net.sizes[0]) != 2:
         raise ShapeError(f"the network takes {net.sizes[0]} inputs; a decision boundary needs 2")
-    if not isinstance(resolution, int) or resolution < 2:
-        raise CourseError(f"resolution must be a whole number >= 2, got {resolution!r}")
+    resolution = whole_number(resolution, "resolution", 2)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4.5))
 
@@ -90,14 +90,15 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 200, padding: f
     g1, g2 = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
     grid = np.column_stack([g1.ravel(), g2.ravel()])                        # (resolution**2, 2)
     out = as_array(net.forward(grid), "net.forward(grid)", ndim=2)         # (resolution**2, n_out)
-    predicted = (out[:, 0] > 0.5).astype(int) if out.shape[1] == 1 else out.argmax(axis=1)
+    predicted = labels_from_outputs(out, net.output_activation)
 
     n_classes = max(2 if out.shape[1] == 1 else out.shape[1], int(y.max()) + 1 if len(y) else 0)
     colours = [plt.get_cmap("tab10")(k % 10) for k in range(n_classes)]
     ax.contourf(g1, g2, predicted.reshape(g1.shape), levels=np.arange(n_classes + 1) - 0.5,
                 colors=colours, alpha=0.3)
-    if out.shape[1] == 1 and out[:, 0].min() < 0.5 < out[:, 0].max():
-        ax.contour(g1, g2, out[:, 0].reshape(g1.shape), levels=[0.5], colors="black", linewidths=1.5)
+    threshold = decision_threshold(net.output_activation)
+    if out.shape[1] == 1 and out[:, 0].min() < threshold < out[:, 0].max():
+        ax.contour(g1, g2, out[:, 0].reshape(g1.shape), levels=[threshold], colors="black", linewidths=1.5)
     for k in np.unique(y).astype(int):
         ax.scatter(*X[y == k].T, s=18, color=colours[k], edgecolors="black", linewidths=0.5, label=f"class {k}")
     ax.set_xlim(low[0], high[0])
@@ -150,7 +151,8 @@ def draw_network(net_or_sizes, ax=None, node_values=None, node_labels=None, high
     """
     is_net = hasattr(net_or_sizes, "sizes")
     sizes = list(net_or_sizes.sizes if is_net else net_or_sizes)
-    if not sizes or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1 for s in sizes):
+    sizes = [whole_number(s, "each of the layer sizes", 1) for s in sizes] if sizes else []
+    if not sizes:
         raise CourseError(f"layer sizes must be a non-empty list of whole numbers >= 1, got {sizes!r}")
     weights = None
     if is_net and show_weights:

@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from .gradcheck import numerical_gradient
+from ..gradcheck import numerical_gradient, relative_error
 
 _MAX_SHOWN = 12  # array entries shown in a message before eliding
 
@@ -76,10 +76,6 @@ def kind(value) -> str:
     if isinstance(value, dict):
         return f"a dict with keys {sorted(map(str, value))}"
     return f"a {type(value).__name__}"
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
 def _as_numeric_array(value):
@@ -244,7 +240,7 @@ def check_gradient(name: str, f: Callable[[np.ndarray], float], x, analytic, *, 
     """Raise ``CheckFailure`` unless ``analytic`` matches the centred-difference gradient of ``f`` at ``x``.
 
     ``f`` maps an array shaped like ``x`` to a float; ``analytic`` must have ``x``'s
-    shape. The verdict uses the relative error max|a - n| / max(|a| + |n|).
+    shape. The verdict is the course's element-wise relative error (``gradcheck.relative_error``).
     """
     x = np.array(x, dtype=np.float64)
     numeric = numerical_gradient(f, x)
@@ -252,8 +248,7 @@ def check_gradient(name: str, f: Callable[[np.ndarray], float], x, analytic, *, 
     if got is None or got.shape != x.shape:
         problem = explain_mismatch(analytic, numeric, rtol=1e-4, atol=1e-7) or "wrong type"
         raise CheckFailure(name, problem, expected=show(numeric), got=show(analytic), hint=hint)
-    scale = float(np.max(np.abs(got) + np.abs(numeric), initial=0.0))
-    error = 0.0 if scale == 0 else float(np.max(np.abs(got - numeric)) / scale)
+    error = relative_error(got, numeric) if np.all(np.isfinite(got)) else np.inf
     if not np.isfinite(error) or error > tolerance:
         detail = explain_mismatch(got, numeric, rtol=max(tolerance, 1e-5), atol=1e-7) or ""
         problem = f"relative error {error:.2g} against the numerical gradient (should be below {tolerance:g})"

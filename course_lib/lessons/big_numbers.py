@@ -1,11 +1,8 @@
-"""Searching for weights versus following the gradient (lesson 03).
+"""What trying every combination of weights would cost (lesson 03), in exact numbers.
 
-Two ideas live here. First, what trying every combination of weights would cost:
-with ``v`` values per weight, ``N`` weights give ``v**N`` combinations, a number
+With ``v`` values per weight, ``N`` weights give ``v**N`` combinations, a number
 that leaves floating point behind after a few hundred weights, so it is kept as a
-Python integer and the times as exact fractions. Second, a race on one loss
-function between random search (guess, keep the best) and gradient descent
-(step downhill: ``w <- w - eta * dL/dw``), each returning its whole history.
+Python integer and the times as exact fractions, formatted for reading.
 """
 from __future__ import annotations
 
@@ -17,14 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .training import DivergenceError
-from .validation import CourseError, ShapeError, as_array, real_number, whole_number
-
-__all__ = [
-    "SECONDS_PER_YEAR", "AGE_OF_UNIVERSE_SECONDS", "combinations", "search_seconds", "format_number",
-    "human_duration", "SearchCost", "search_cost_table", "format_cost_table", "LeastSquares",
-    "SearchRun", "random_search", "DescentRun", "gradient_descent",
-]
+from ..validation import CourseError, whole_number
 
 SECONDS_PER_YEAR = 31_557_600  # a Julian year of 365.25 days, exactly
 AGE_OF_UNIVERSE_YEARS = 13_800_000_000  # 13.8 billion years (Planck 2018: 13.79)
@@ -164,132 +154,3 @@ def format_cost_table(rows: list[SearchCost], digits: int = 4) -> str:
     for row in rows:
         lines.append(f"{row.n_weights:>8,}  {format_number(row.combinations, digits):>22}  {row.duration}")
     return "\n".join(lines)
-
-
-# ---------------------------------------------------------------- a loss to race on
-class LeastSquares:
-    """The mean squared error of a linear model, with its gradient and its exact minimum.
-
-    ``loss(w) = mean((X @ w - y)**2)`` for inputs ``X (n_samples, n_weights)``,
-    targets ``y (n_samples,)`` and weights ``w (n_weights,)``. A column of ones in
-    ``X`` makes its weight an intercept: ``X = [x, 1]`` fits the line ``y = slope x + intercept``.
-    """
-
-    def __init__(self, X, y):
-        self.X = as_array(X, "X", ndim=2, dtype=np.float64)
-        self.y = as_array(y, "y", shape=(self.X.shape[0],), dtype=np.float64)
-        self.n_weights = self.X.shape[1]
-
-    def _weights(self, w) -> np.ndarray:
-        return as_array(w, "w", shape=(self.n_weights,), dtype=np.float64)
-
-    def loss(self, w) -> float:
-        """The loss at ``w (n_weights,)``."""
-        residual = self.X @ self._weights(w) - self.y
-        return float(residual @ residual / len(self.y))
-
-    def gradient(self, w) -> np.ndarray:
-        """dL/dw = 2 X^T (X w - y) / n_samples, shape (n_weights,)."""
-        residual = self.X @ self._weights(w) - self.y
-        return 2.0 * (self.X.T @ residual) / len(self.y)
-
-    def minimum(self) -> np.ndarray:
-        """The best weights (n_weights,), by linear algebra (least squares), for reference."""
-        return np.linalg.lstsq(self.X, self.y, rcond=None)[0]
-
-    def curvatures(self) -> np.ndarray:
-        """Eigenvalues of the Hessian 2 X^T X / n, ascending: gradient descent needs eta < 2 / largest."""
-        return np.linalg.eigvalsh(2.0 * self.X.T @ self.X / len(self.y))
-
-
-# ---------------------------------------------------------------- the race
-@dataclass
-class SearchRun:
-    """Random search's history: ``points (n_tries, d)`` tried, in order, and their ``losses (n_tries,)``."""
-
-    points: np.ndarray
-    losses: np.ndarray
-
-    @property
-    def best_losses(self) -> np.ndarray:
-        """(n_tries,): the best loss found after each try, never increasing."""
-        return np.minimum.accumulate(self.losses)
-
-    @property
-    def best_index(self) -> int:
-        """Which try was best (the first of equals)."""
-        return int(np.argmin(self.losses))
-
-    @property
-    def best_point(self) -> np.ndarray:
-        """(d,): the best weights found."""
-        return self.points[self.best_index]
-
-    @property
-    def best_loss(self) -> float:
-        return float(self.losses[self.best_index])
-
-
-def random_search(loss, low, high, n_tries: int, seed: int = 0) -> SearchRun:
-    """Evaluate ``loss`` at ``n_tries`` points drawn uniformly from the box ``low <= w <= high``.
-
-    ``loss`` maps ``w (d,)`` to a float; ``low`` and ``high`` are ``(d,)`` (or
-    numbers, for d = 1). The points are ``np.random.default_rng(seed).uniform(low,
-    high, size=(n_tries, d))``, so a run can be reproduced.
-    """
-    low = np.atleast_1d(as_array(low, "low", dtype=np.float64))
-    high = np.atleast_1d(as_array(high, "high", dtype=np.float64))
-    if low.ndim != 1 or low.shape != high.shape:
-        raise ShapeError(f"low and high must be 1-D and alike, got shapes {low.shape} and {high.shape}")
-    if np.any(low >= high):
-        raise CourseError(f"every entry of low must be below high, got low={low} and high={high}")
-    n_tries = whole_number(n_tries, "n_tries", 1)
-    points = np.random.default_rng(seed).uniform(low, high, size=(n_tries, low.size))
-    losses = np.array([float(loss(w)) for w in points])
-    return SearchRun(points, losses)
-
-
-@dataclass
-class DescentRun:
-    """Gradient descent's history: ``path (steps + 1, d)`` starting at ``path[0]``, ``losses (steps + 1,)``."""
-
-    path: np.ndarray
-    losses: np.ndarray
-    learning_rate: float
-
-    @property
-    def final_point(self) -> np.ndarray:
-        """(d,): where the last step landed."""
-        return self.path[-1]
-
-    @property
-    def final_loss(self) -> float:
-        return float(self.losses[-1])
-
-
-def gradient_descent(loss, gradient, start, learning_rate: float, steps: int) -> DescentRun:
-    """Take ``steps`` steps of ``w <- w - learning_rate * gradient(w)`` from ``start (d,)``.
-
-    ``loss`` maps ``w (d,)`` to a float and ``gradient`` maps it to ``(d,)``.
-    Raises ``DivergenceError`` (naming the step) if the weights or loss stop being finite.
-    """
-    w = np.atleast_1d(as_array(start, "start", dtype=np.float64)).copy()
-    if w.ndim != 1:
-        raise ShapeError(f"start must be a 1-D array of weights, got shape {w.shape}")
-    learning_rate = real_number(learning_rate, "learning_rate", positive=True)
-    steps = whole_number(steps, "steps", 0)
-    path, losses = [w.copy()], [float(loss(w))]
-    for step in range(1, steps + 1):
-        g = np.atleast_1d(np.asarray(gradient(w), dtype=np.float64))
-        if g.shape != w.shape:
-            raise ShapeError(f"gradient(w) has shape {g.shape} but w has shape {w.shape}; they must match")
-        with np.errstate(over="ignore", invalid="ignore"):  # reported below, in words
-            w = w - learning_rate * g
-            value = float(loss(w)) if np.all(np.isfinite(w)) else math.inf
-        if not math.isfinite(value):
-            raise DivergenceError(f"gradient descent diverged at step {step}: the weights or the loss became "
-                                  f"infinite or NaN with learning_rate={learning_rate:g}. "
-                                  f"Try a smaller learning rate, e.g. {learning_rate / 10:g}.")
-        path.append(w.copy())
-        losses.append(value)
-    return DescentRun(np.array(path), np.array(losses), float(learning_rate))

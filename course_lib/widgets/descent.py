@@ -19,11 +19,12 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from course_lib.validation import CourseError, real_number
+from ..lessons.descent import descent_path
+from ..validation import CourseError, real_number, whole_number
 
 from .base import LessonWidget
 
-__all__ = ["quadratic_loss", "descent_path", "descent_regime", "LearningRateExplorer", "learning_rate_explorer"]
+__all__ = ["quadratic_loss", "parabola_path", "descent_regime", "LearningRateExplorer", "learning_rate_explorer"]
 
 CONVERGES = "converges"
 ONE_STEP = "converges in one step"
@@ -37,23 +38,16 @@ def quadratic_loss(w, curvature: float = 2.0, minimum: float = 1.0):
     return 0.5 * curvature * (np.asarray(w, dtype=np.float64) - minimum) ** 2
 
 
-def descent_path(learning_rate: float, steps: int, curvature: float = 2.0, minimum: float = 1.0,
-                 start: float = -2.0) -> np.ndarray:
+def parabola_path(learning_rate: float, steps: int, curvature: float = 2.0, minimum: float = 1.0,
+                  start: float = -2.0) -> np.ndarray:
     """The points w_0 = start, w_1, ..., w_steps of gradient descent on ``quadratic_loss``; shape (steps + 1,).
 
-    Each step is ``w <- w - learning_rate * curvature * (w - minimum)``. Diverging
-    paths grow without bound; past about 1e300 the entries become inf.
+    Each step is ``w <- w - learning_rate * curvature * (w - minimum)``, by the
+    course's one descent loop; a diverging path runs to +-inf, never NaN.
     """
-    eta = real_number(learning_rate, "learning_rate", positive=True)
     a = real_number(curvature, "curvature", positive=True)
-    m, w = real_number(minimum, "minimum"), real_number(start, "start")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise CourseError(f"steps must be a whole number >= 0, got {steps!r}")
-    path = [w]
-    for _ in range(int(steps)):
-        w = w - eta * a * (w - m) if math.isfinite(w) and abs(w) < 1e300 else math.copysign(math.inf, w)
-        path.append(w)
-    return np.array(path)
+    m = real_number(minimum, "minimum")
+    return descent_path(lambda w: a * (w - m), real_number(start, "start"), learning_rate, steps)[:, 0]
 
 
 def descent_regime(learning_rate: float, curvature: float = 2.0) -> str:
@@ -96,7 +90,7 @@ class LearningRateExplorer(LessonWidget):
         low, high = 0.01 / self.curvature, 2.5 / self.curvature
         if not low <= learning_rate <= high:
             raise CourseError(f"learning_rate must lie in [{low:g}, {high:g}] (0.01/a to 2.5/a), got {learning_rate:g}")
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= 50:
+        if not 1 <= whole_number(steps, "steps", 1) <= 50:
             raise CourseError(f"steps must be a whole number from 1 to 50, got {steps!r}")
         # Start the slider's 0.01-decade grid at the default so the arrow keys can come back to it.
         exponent, step = math.log10(learning_rate), 0.01
@@ -117,7 +111,7 @@ class LearningRateExplorer(LessonWidget):
     def update(self) -> None:
         eta, steps = float(self.value("learning_rate")), int(self.value("steps"))
         a, m = self.curvature, self.minimum
-        self.path = descent_path(eta, steps, a, m, self.start)
+        self.path = parabola_path(eta, steps, a, m, self.start)
         with np.errstate(over="ignore"):  # a diverging path's loss may overflow to inf: drawn off the chart
             self.losses = quadratic_loss(self.path, a, m)
         regime = descent_regime(eta, a)

@@ -17,12 +17,12 @@ from .base import LessonWidget
 _MINUS = "\u2212"
 
 
-def squared_error(p, y):
+def squared_error_and_slope(p, y):
     """(p - y)^2 and its slope 2 (p - y): the MSE of one output. p, y: same shape."""
     return (p - y) ** 2, 2 * (p - y)
 
 
-def binary_cross_entropy(p, y):
+def cross_entropy_and_slope(p, y):
     """-[y log p + (1 - y) log(1 - p)] and its slope (p - y) / (p (1 - p)), for 0 < p < 1."""
     return -(y * np.log(p) + (1 - y) * np.log1p(-p)), (p - y) / (p * (1 - p))
 
@@ -54,15 +54,15 @@ class LossExplorer(LessonWidget):
 
     def update(self) -> None:
         p, y = float(self.value("p")), int(self.value("target"))
-        mse, mse_slope = squared_error(p, y)
-        bce, bce_slope = binary_cross_entropy(p, y)
+        mse, mse_slope = squared_error_and_slope(p, y)
+        bce, bce_slope = cross_entropy_and_slope(p, y)
         self.losses = {"mse": float(mse), "bce": float(bce)}
         self.slopes = {"mse": float(mse_slope), "bce": float(bce_slope)}
 
         fig = self.figure
         fig.clear()
         ax = fig.add_subplot()
-        curves = {"mse": squared_error(self.CURVE_P, y)[0], "bce": binary_cross_entropy(self.CURVE_P, y)[0]}
+        curves = {"mse": squared_error_and_slope(self.CURVE_P, y)[0], "bce": cross_entropy_and_slope(self.CURVE_P, y)[0]}
         labels = {"mse": "squared error $(p - y)^2$", "bce": "binary cross-entropy"}
         # Tangents in a darker shade of their curve, drawn on top of it so they stay visible.
         for name, colour, dark in (("mse", "tab:blue", "midnightblue"), ("bce", "tab:orange", "saddlebrown")):

@@ -12,8 +12,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Circle
 
-from ..plots import HIGHLIGHT, draw_network
-from ..signals import example_network, state_after, training_events
+from ..drawing.plots import HIGHLIGHT, draw_network
+from ..lessons.mazur_example import example_network
+from .stepper_events import state_after, training_events
 from ..validation import CourseError
 from .base import LessonWidget
 
@@ -125,7 +126,7 @@ def backprop_stepper(net=None, x=None, target=None, learning_rate: float = 0.5) 
     """A widget stepping through one training step of a one-hidden-layer network.
 
     ``net``: a ``course_lib.MLP`` with one hidden layer (default: the lesson's 2-2-2
-    sigmoid network, ``course_lib.signals.example_network``); ``x`` (p,) one
+    sigmoid network, ``course_lib.lessons.mazur_example.example_network``); ``x`` (p,) one
     sample and ``target`` (k,) its target (defaults: the lesson's; with your own
     network give both). ``learning_rate``: the eta of the updates. Controls:
     ``previous``, ``next``, ``reset`` (buttons) and ``step`` (IntSlider, 0 to the

@@ -40,7 +40,8 @@
 # %%
 import matplotlib.pyplot as plt
 
-from course_lib.coursemap import draw_course_map, find_lessons, lesson_table
+from course_lib.drawing.course_map import draw_course_map
+from course_lib.lessons.catalog import find_lessons, lesson_table
 
 lessons = find_lessons()
 print(lesson_table(lessons))
@@ -141,7 +142,7 @@ plt.show()
 # (`python3 course.py lab` sets everything up for you).
 
 # %%
-from course_lib.coursemap import environment_verdicts
+from course_lib.lessons.environment_check import environment_verdicts
 
 print("\n".join(environment_verdicts()))
 
@@ -152,7 +153,7 @@ print("\n".join(environment_verdicts()))
 # %% tags=["nbval-ignore-output"]
 import ipywidgets as widgets
 
-from course_lib.coursemap import version_table
+from course_lib.lessons.environment_check import version_table
 
 print(version_table())
 slider = widgets.IntSlider(value=3, min=0, max=10, description="n")

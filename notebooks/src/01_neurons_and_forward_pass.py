@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import ACTIVATION_NAMES, MLP, get_activation
-from course_lib.plots import draw_network
+from course_lib.drawing.plots import draw_network
 
 np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in printed arrays
 

@@ -38,9 +38,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import MLP, DivergenceError, train
-from course_lib.search import (LeastSquares, format_cost_table, gradient_descent, random_search,
-                               search_cost_table)
-from course_lib.widgets.descent import descent_path, learning_rate_explorer
+from course_lib.lessons.big_numbers import format_cost_table, search_cost_table
+from course_lib.lessons.descent import gradient_descent
+from course_lib.lessons.search_race import LeastSquares, random_search
+from course_lib.widgets.descent import parabola_path, learning_rate_explorer
 
 # %% [markdown]
 # ## Why not simply search for the weights?
@@ -252,7 +253,7 @@ plt.show()
 
 # %% tags=["worked:regimes"]
 for eta in (0.1, 0.4, 0.8, 1.1):
-    path = descent_path(eta, steps=6, curvature=2.0, minimum=1.0, start=-2.0)
+    path = parabola_path(eta, steps=6, curvature=2.0, minimum=1.0, start=-2.0)
     print(f"eta = {eta}: factor {1 - 2 * eta:+.1f}, w =", np.array2string(path, precision=4, floatmode="fixed"))
 
 # %% [markdown]

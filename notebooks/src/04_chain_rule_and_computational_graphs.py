@@ -39,8 +39,9 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib import Value, draw_graph, numerical_gradient, relative_error
-from course_lib.graph import topological_order
+from course_lib import Value, numerical_gradient, relative_error
+from course_lib.drawing import draw_graph
+from course_lib.value import topological_order
 
 # %% [markdown]
 # ## Derivatives are rates of change

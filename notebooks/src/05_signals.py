@@ -42,7 +42,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import MLP, Value, numerical_gradient
-from course_lib.plots import draw_network
+from course_lib.drawing.plots import draw_network
 
 np.set_printoptions(precision=8, suppress=True)
 

@@ -3,6 +3,7 @@
 #   course_exercise:
 #     id: ex01_neuron_and_layer
 #     title: "Exercise 1: a neuron, a layer, a forward pass"
+#     lesson: "01"
 # ---
 
 # %% [markdown]
@@ -31,7 +32,7 @@
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
 
-from course_lib.checks import check_close, check_shape
+from course_lib.exercises import check_close, check_shape
 
 # %% [markdown]
 # ## Part 1: one neuron (3 points)

@@ -3,6 +3,7 @@
 #   course_exercise:
 #     id: ex02_losses
 #     title: "Exercise 2: loss functions and their gradients"
+#     lesson: "02"
 # ---
 
 # %% [markdown]
@@ -33,7 +34,7 @@
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
 
-from course_lib.checks import check_close, check_gradient, check_true
+from course_lib.exercises import check_close, check_gradient, check_true
 
 # %% [markdown]
 # ## Part 1: mean squared error (3 points)

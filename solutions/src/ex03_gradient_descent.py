@@ -3,6 +3,7 @@
 #   course_exercise:
 #     id: ex03_gradient_descent
 #     title: "Exercise 3: gradient descent"
+#     lesson: "03"
 # ---
 
 # %% [markdown]
@@ -36,7 +37,7 @@
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
 
-from course_lib.checks import check_close, check_shape, check_true
+from course_lib.exercises import check_close, check_shape, check_true
 
 # %% [markdown]
 # ## Part 1: a centred numerical derivative (2 points)

@@ -3,6 +3,7 @@
 #   course_exercise:
 #     id: ex04_computational_graph
 #     title: "Exercise 4: the chain rule on a computational graph"
+#     lesson: "04"
 # ---
 
 # %% [markdown]
@@ -38,7 +39,7 @@ import math
 
 import numpy as np
 
-from course_lib.checks import check_close, check_true
+from course_lib.exercises import check_close, check_true
 
 # %% [markdown]
 # ## Part 1: by hand through $f = (xy + z)\,w$ (3 points)

@@ -3,6 +3,7 @@
 #   course_exercise:
 #     id: ex05_signals
 #     title: "Exercise 5: signals"
+#     lesson: "05"
 # ---
 
 # %% [markdown]
@@ -53,7 +54,7 @@
 import numpy as np
 
 from course_lib import get_activation, numerical_gradient
-from course_lib.checks import check_close, check_shape
+from course_lib.exercises import check_close, check_shape
 
 sigmoid = get_activation("sigmoid")  # sigmoid(z) works elementwise on arrays
 

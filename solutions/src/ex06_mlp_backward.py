@@ -3,6 +3,7 @@
 #   course_exercise:
 #     id: ex06_mlp_backward
 #     title: "Exercise 6: the full backward pass"
+#     lesson: "06"
 # ---
 
 # %% [markdown]
@@ -52,7 +53,7 @@
 import numpy as np
 
 from course_lib import MLP, get_activation
-from course_lib.checks import check_close, check_gradient, check_shape
+from course_lib.exercises import check_close, check_gradient, check_shape
 
 # An example 3-4-2 network and a batch of 5 samples.
 _example_rng = np.random.default_rng(6)

@@ -45,7 +45,7 @@
 import numpy as np
 
 from course_lib import MLP, get_activation
-from course_lib.checks import check_close, check_shape, check_true
+from course_lib.exercises import check_close, check_shape, check_true
 from course_lib.data import spirals, train_test_split
 
 # 600 points on 3 spiral arms: 450 to train on, 150 held out to measure generalisation.

@@ -1,0 +1,75 @@
+"""Does this machine have what the course needs? The first lesson's set-up check.
+
+The minimum versions are read from the installed course's own package metadata
+(``pyproject.toml``'s ``requires-python`` and ``dependencies``), so there is no
+second list here to drift out of step.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from importlib import metadata
+
+DISTRIBUTION = "backprop-course"
+
+
+def course_requirements(distribution: str = DISTRIBUTION) -> tuple:
+    """((name, minimum version), ...): Python first, then every runtime dependency with a ``>=``."""
+    info = metadata.metadata(distribution)
+    needed = [("python", info["Requires-Python"].lstrip(">= "))]
+    for requirement in metadata.requires(distribution) or []:
+        if ";" in requirement:  # an extra's requirement (tests, benchmarks): not for taking the course
+            continue
+        match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9.]*)", requirement)
+        if match:
+            needed.append((match.group(1), match.group(2)))
+    return tuple(needed)
+
+
+def _version_tuple(version: str) -> tuple:
+    """(major, minor, ...) from the leading numeric part of a version string; () if none."""
+    match = re.match(r"\d+(?:\.\d+)*", version.strip())
+    return tuple(int(part) for part in match.group(0).split(".")) if match else ()
+
+
+def _at_least(found: tuple, needed: tuple) -> bool:
+    size = max(len(found), len(needed))
+    return found + (0,) * (size - len(found)) >= needed + (0,) * (size - len(needed))
+
+
+def installed_version(name: str) -> str | None:
+    """The installed version of package ``name`` ("python" for the interpreter), or None."""
+    if name == "python":
+        return ".".join(str(part) for part in sys.version_info[:3])
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def environment_verdicts(requirements=None, version_of=installed_version) -> list[str]:
+    """One line per requirement: "ok", "TOO OLD" or "MISSING", with the minimum needed.
+
+    The lines name no installed version when all is well, so they read the same on
+    every machine that can run the course. ``version_of(name)`` gives a version or None.
+    """
+    requirements = course_requirements() if requirements is None else requirements
+    width = max(len(name) for name, _ in requirements)
+    lines = []
+    for name, minimum in requirements:
+        found = version_of(name)
+        if found is None:
+            verdict = f"MISSING: install {name} >= {minimum}"
+        elif _at_least(_version_tuple(found), _version_tuple(minimum)):
+            verdict = f"ok (>= {minimum} required)"
+        else:
+            verdict = f"TOO OLD: found {found}, need >= {minimum}"
+        lines.append(f"{name:<{width}}  {verdict}")
+    return lines
+
+
+def version_table(requirements=None, version_of=installed_version) -> str:
+    """The versions in use, as aligned text (machine-dependent: for display only)."""
+    requirements = course_requirements() if requirements is None else requirements
+    width = max(len(name) for name, _ in requirements)
+    return "\n".join(f"{name:<{width}}  {version_of(name) or 'not installed'}" for name, _ in requirements)
