@@ -1,0 +1,611 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 6. Back-propagation: the whole algorithm
+#
+# Lesson 5 trained one sample through a tiny network by hand. This lesson writes the same
+# thing for any number of layers and a whole batch at once, in four equations and a dozen
+# lines of numpy, checks it against numerical gradients, and then uses it: first on XOR,
+# the problem that stalled neural networks for fifteen years, then in a playground where
+# you train networks on 2-D data and watch both the forward and the backward pass.
+#
+# **Learning objectives.** After this lesson you can
+#
+# - write the training loop: forward pass (keeping every $z$ and $a$), loss, backward pass,
+#   update;
+# - derive the four back-propagation equations from the chain rule, with the shape of every
+#   array when a batch holds one sample per row;
+# - say which loss scale (mean or sum) a gradient belongs to, and what that does to the
+#   learning rate;
+# - derive the output error $(P - Y)/n$ of softmax with cross-entropy;
+# - check a whole network's gradients numerically, entry by entry;
+# - explain why one layer cannot learn XOR and train a network that does.
+#
+# **Prerequisites.** Lessons 1–5: layers as matrix products, the losses, gradient descent,
+# the chain rule, and the signals $\delta = \partial L / \partial z$ of lesson 5.
+#
+# **Estimated time.** 75 minutes, plus as long as you like in the playground.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Speaker notes: the derivation is the heart; do it on the board with the shapes written
+# under every symbol, and let the room predict each shape before the cell prints it. The
+# playground at the end is best driven live: ask for a prediction before every click.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_lib import MLP, data, get_activation, numerical_gradient, relative_error
+from course_lib.drawing import plot_decision_boundary
+
+np.set_printoptions(precision=6, suppress=True)
+
+# %% [markdown]
+# ## The loop
+#
+# Training repeats four steps until the loss is small enough:
+#
+# 1. **forward pass**: compute every layer's weighted sum $z$ and activation $a$, and keep them;
+# 2. **loss**: one number saying how wrong the outputs are;
+# 3. **backward pass**: the error of the output layer, then of each layer before it,
+#    and from those errors every weight's and bias's gradient;
+# 4. **update**: move every parameter a little against its gradient.
+#
+# Results flow forward, error flows backward. In `course_lib` the loop is four lines:
+#
+# ```python
+# for epoch in range(epochs):
+#     grads = net.backward(X, Y)          # 1-3: forward (cached), loss, backward
+#     net.step(grads, learning_rate)      # 4: W -= learning_rate * dL/dW, for every layer
+# ```
+#
+# The rest of the lesson opens `backward`.
+
+# %% [markdown]
+# ## Shapes first: one row per sample
+#
+# A batch $X$ holds $n$ samples, one per **row**. Layer $l$ (counting from 0) has weights
+# $W_l$ of shape $(n_{l+1}, n_l)$ (row $k$ holds the weights *into* unit $k$, as in
+# lesson 1) and biases $b_l$ of shape $(n_{l+1},)$. With $A_0 = X$:
+#
+# $$Z_l = A_l W_l^{\top} + b_l, \qquad A_{l+1} = f(Z_l),$$
+#
+# so $Z_l$ and $A_{l+1}$ are $(n, n_{l+1})$: row $i$ is sample $i$. The example below has
+# 3 inputs, 4 hidden tanh units and 2 sigmoid outputs, on a batch of 5.
+#
+# **Predict first:** the shapes of $Z_0$, $A_1$, $Z_1$ and $A_2$.
+
+# %% tags=["worked:forward"]
+rng = np.random.default_rng(6)
+net = MLP([3, 4, 2], hidden_activation="tanh", output_activation="sigmoid", loss="mse", seed=6)
+X = rng.normal(size=(5, 3))
+Y = rng.uniform(size=(5, 2))
+W0, W1 = net.weights
+b0, b1 = net.biases
+
+Z0 = X @ W0.T + b0            # (5, 3) @ (3, 4) -> (5, 4)
+A1 = np.tanh(Z0)
+Z1 = A1 @ W1.T + b1           # (5, 4) @ (4, 2) -> (5, 2)
+A2 = 1 / (1 + np.exp(-Z1))    # the network's output
+loss = np.mean((A2 - Y) ** 2)  # course_lib's mse: the mean over all n k entries
+for name, array in [("X", X), ("Z0", Z0), ("A1", A1), ("Z1", Z1), ("A2", A2)]:
+    print(f"{name:>2} shape {array.shape}")
+print(f"loss = {loss:.10f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# <details><summary>Answer</summary>
+#
+# $Z_0$ and $A_1$ are $(5, 4)$, $Z_1$ and $A_2$ are $(5, 2)$: $n$ rows, one column per
+# unit of the layer.
+#
+# </details>
+
+# %% [markdown]
+# ## Four equations, derived
+#
+# Write $\Delta_l = \partial L / \partial Z_l$ for the **error** of layer $l$: an array
+# shaped like $Z_l$, $(n, n_{l+1})$, entry $(i, k)$ saying how the loss changes with the
+# weighted sum of unit $k$ on sample $i$. This is lesson 5's $\delta$ (minus its signal),
+# one row per sample. Everything follows from the chain rule of lesson 4, one entry at a
+# time: a sum over every path from the quantity to the loss.
+#
+# **1. Output error.** $A_L = f(Z_{L-1})$ entry by entry, so $Z_{L-1}[i,k]$ reaches the
+# loss only through $A_L[i,k]$: one path, one product.
+#
+# $$\Delta_{L-1} = \frac{\partial L}{\partial A_L} \odot f'(Z_{L-1}) \qquad (n, n_L)$$
+#
+# For course_lib's mean squared error $L = \frac{1}{nk}\sum_{i,k}(A_L - Y)_{ik}^2$ the first
+# factor is $\frac{2}{nk}(A_L - Y)$.
+#
+# **2. The error of the layer before.** $A_l[i,j]$ feeds every unit $k$ of the next layer
+# through $Z_l[i,k] = \sum_j A_l[i,j]\,W_l[k,j] + b_l[k]$, so its paths to the loss are one
+# per unit $k$, each with slope $W_l[k,j]$:
+#
+# $$\frac{\partial L}{\partial A_l[i,j]} = \sum_k \Delta_l[i,k]\,W_l[k,j]
+#   \;\Longrightarrow\; \Delta_{l-1} = (\Delta_l\, W_l) \odot f'(Z_{l-1})
+#   \qquad (n, n_{l+1})(n_{l+1}, n_l) \to (n, n_l)$$
+#
+# **3. Weight gradient.** $W_l[k,j]$ enters $Z_l[i,k]$ for **every** sample $i$, with slope
+# $A_l[i,j]$; the chain rule adds the paths:
+#
+# $$\frac{\partial L}{\partial W_l[k,j]} = \sum_i \Delta_l[i,k]\,A_l[i,j]
+#   \;\Longrightarrow\; \frac{\partial L}{\partial W_l} = \Delta_l^{\top} A_l
+#   \qquad (n_{l+1}, n)(n, n_l) \to (n_{l+1}, n_l)$$
+#
+# **4. Bias gradient.** $b_l[k]$ enters $Z_l[i,k]$ with slope 1, for every sample:
+#
+# $$\frac{\partial L}{\partial b_l} = \sum_i \Delta_l[i, :] \qquad (n_{l+1},)$$
+#
+# The sum over the batch in 3 and 4 is not a choice: it is the chain rule adding one path
+# per sample. The matrix product $\Delta_l^{\top} A_l$ does that sum for us.
+
+# %% [markdown]
+# ### The equations as code
+#
+# | equation | code | shape |
+# | --- | --- | --- |
+# | 1. output error | `delta = 2 / Y.size * (A2 - Y) * A2 * (1 - A2)` | (n, 2) |
+# | 2. error flows back | `delta_hidden = (delta @ W1) * (1 - A1**2)` | (n, 4) |
+# | 3. weight gradient | `grad_W1 = delta.T @ A1` | (2, 4) |
+# | 4. bias gradient | `grad_b1 = delta.sum(axis=0)` | (2,) |
+#
+# $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ and $\tanh'(z) = 1 - \tanh^2 z$ are written with
+# the cached activations, so the backward pass never recomputes the forward one.
+#
+# **Predict first:** the shape of $\partial L / \partial W_0$.
+
+# %% tags=["worked:backward"]
+delta1 = 2 / Y.size * (A2 - Y) * A2 * (1 - A2)     # 1. output error, (5, 2)
+delta0 = (delta1 @ W1) * (1 - A1**2)                # 2. error of the hidden layer, (5, 4)
+grad_W1, grad_b1 = delta1.T @ A1, delta1.sum(axis=0)  # 3 and 4 for the output layer
+grad_W0, grad_b0 = delta0.T @ X, delta0.sum(axis=0)   # 3 and 4 for the hidden layer
+for name, array in [("delta1", delta1), ("delta0", delta0), ("grad_W1", grad_W1), ("grad_b1", grad_b1),
+                    ("grad_W0", grad_W0), ("grad_b0", grad_b0)]:
+    print(f"{name:>7} shape {array.shape}")
+print("grad_W0 =", grad_W0)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# <details><summary>Answer</summary>
+#
+# $(4, 3)$, the shape of $W_0$: every parameter's gradient is shaped like the parameter.
+#
+# </details>
+#
+# `MLP.backward` runs the same four equations in a loop over the layers. Ours and the
+# library's agree to the last few bits:
+
+# %% tags=["worked:library"]
+grads = net.backward(X, Y)
+mine = [grad_W0, grad_b0, grad_W1, grad_b1]
+gap = max(np.max(np.abs(a - b)) for a, b in zip(mine, grads.parameters()))
+print(f"library loss = {grads.loss:.10f}")
+print(f"largest difference from MLP.backward: {gap:.1e}")
+
+# %% [markdown]
+# ## One loss scale, stated
+#
+# A gradient belongs to a loss, and a loss can be a **sum** over the batch or a **mean**.
+# This course uses means throughout:
+#
+# - `mse` is the mean over all $n \times k$ entries, so its output error carries $\frac{2}{nk}$;
+# - the cross-entropies are means over the batch (binary cross-entropy, like `mse`, over
+#   all $n \times k$ entries), so their output error carries $\frac{1}{n}$ (or $\frac{1}{nk}$).
+#
+# Why: with a mean, the gradient is an *average* of per-sample gradients, so its size does
+# not grow with the batch, and a learning rate that works for a batch of 10 works for 100.
+# With a sum, every gradient is $n k$ times larger and the learning rate would have to
+# shrink with the batch. The numbers, for the same network on batches of 5 and 50:
+
+# %% tags=["worked:scale"]
+def gradient_norm(n, scale):
+    """||dL/dW0|| on a batch of n samples (seeded), for L = mean or sum of squared errors."""
+    batch_rng = np.random.default_rng(n)
+    Xb, Yb = batch_rng.normal(size=(n, 3)), batch_rng.uniform(size=(n, 2))
+    g = net.backward(Xb, Yb).weights[0]     # the mean's gradient
+    return np.linalg.norm(g * (Yb.size if scale == "sum" else 1))   # sum = n k times the mean
+
+
+for n in (5, 50):
+    mean_norm, sum_norm = gradient_norm(n, "mean"), gradient_norm(n, "sum")
+    print(f"n = {n:>2}: mean {mean_norm:.6f}   sum {sum_norm:.6f}   sum / mean = {sum_norm / mean_norm:.1f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The mean's gradient stays the same size; the sum's grows tenfold with the batch. If you
+# switch a loss from mean to sum, divide the learning rate by $nk$ to take the same steps.
+
+# %% [markdown]
+# ## Softmax with cross-entropy: the error is $(P - Y)/n$
+#
+# For $k$ classes the output layer is a softmax, $P_{ij} = e^{Z_{ij}} / \sum_m e^{Z_{im}}$,
+# and the loss is the categorical cross-entropy, the mean over the batch of
+# $-\sum_k Y_{ik} \log P_{ik}$ (lesson 2), with one-hot rows $Y$. Softmax is *not*
+# elementwise: every $P_{ik}$ depends on every $Z_{ij}$, with
+# $\partial P_{ik}/\partial Z_{ij} = P_{ik}(\mathbb{1}[k = j] - P_{ij})$. So the chain rule
+# sums over $k$:
+#
+# $$\Delta_{ij} = \sum_k \underbrace{\frac{-Y_{ik}}{n P_{ik}}}_{\partial L/\partial P_{ik}}
+#   \, P_{ik}(\mathbb{1}[k = j] - P_{ij})
+#   = -\frac{1}{n}\Big(Y_{ij} - P_{ij} \sum_k Y_{ik}\Big) = \frac{P_{ij} - Y_{ij}}{n},$$
+#
+# because each row of $Y$ sums to 1. The $P_{ik}$ cancels, and with it the danger of
+# dividing by a probability near 0. course_lib uses this **fused** form. Check it against
+# the unfused chain, Jacobian and all:
+
+# %% tags=["worked:softmax"]
+Z = rng.normal(size=(4, 3)) * 2                      # 4 samples, 3 classes
+Y_onehot = np.eye(3)[[0, 2, 1, 2]]
+P = np.exp(Z - Z.max(axis=1, keepdims=True))
+P /= P.sum(axis=1, keepdims=True)
+n = len(Z)
+dL_dP = -Y_onehot / (n * P)                           # the cross-entropy's gradient, (4, 3)
+jacobian = P[:, :, None] * (np.eye(3) - P[:, None, :])  # (4, 3, 3): [i, k, j] = dP_ik / dZ_ij
+unfused = np.einsum("ik,ikj->ij", dL_dP, jacobian)    # sum over k, sample by sample
+fused = (P - Y_onehot) / n
+print("fused (P - Y) / n =")
+print(fused)
+print(f"largest difference from the unfused chain: {np.max(np.abs(fused - unfused)):.1e}")
+softmax_net = MLP([3, 3], "tanh", "softmax", "cross_entropy", seed=0)
+softmax_net.weights, softmax_net.biases = [np.eye(3)], [np.zeros(3)]   # so that Z = the inputs
+library_delta = softmax_net.backward(Z, Y_onehot).deltas[-1]
+print(f"largest difference from MLP.backward's output error: {np.max(np.abs(fused - library_delta)):.1e}")
+
+# %% [markdown]
+# ## A gradient check of the whole network
+#
+# One mistake in one equation and training still runs; it just learns badly. So check every
+# gradient against the centred difference of lesson 4, for every weight and bias, on
+# networks of several shapes and activations. The comparison is **entry by entry**: the
+# relative error $|a - n| / (|a| + |n|)$ of each entry, and we report the worst one. (A
+# single error for a whole array, divided by its largest entry, would let a wrong sign on a
+# small entry pass.) course_lib's rule for float64: below $10^{-6}$ they agree.
+
+# %% tags=["worked:gradcheck"]
+CASES = [  # (layer sizes, hidden activation, output activation, loss)
+    ([2, 3, 1], "sigmoid", "sigmoid", "mse"),
+    ([3, 5, 4, 2], "tanh", "sigmoid", "binary_cross_entropy"),
+    ([4, 6, 3], "relu", "softmax", "cross_entropy"),
+    ([2, 4, 4, 3], "leaky_relu", "softmax", "cross_entropy"),
+    ([3, 2, 2], "identity", "identity", "mse"),
+]
+
+
+def worst_relative_error(sizes, hidden, output, loss, seed=1):
+    check_rng = np.random.default_rng(seed)
+    check_net = MLP(sizes, hidden, output, loss, seed=seed, init="normal", weight_scale=1.0)
+    Xc = check_rng.normal(size=(12, sizes[0]))               # a batch of 12
+    if loss == "cross_entropy":
+        Yc = check_rng.integers(0, sizes[-1], size=12)       # class labels
+    else:
+        Yc = check_rng.uniform(size=(12, sizes[-1]))
+    analytic = check_net.backward(Xc, Yc).parameters()
+    numeric = [numerical_gradient(lambda _: check_net.loss(Xc, Yc), p) for p in check_net.parameters()]
+    return max(relative_error(a, g) for a, g in zip(analytic, numeric))
+
+
+for sizes, hidden, output, loss_name in CASES:
+    error = worst_relative_error(sizes, hidden, output, loss_name)
+    print(f"{str(sizes):>16} {hidden:>10} -> {output:<8} {loss_name:<21} worst relative error {error:.1e}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Every entry of every gradient agrees to seven digits or better. Two cautions when a check
+# fails. ReLU has a kink at 0: if some $z$ lies within $h = 10^{-5}$ of it, the centred
+# difference straddles the kink and disagrees; look at the smallest $|z|$ before suspecting
+# the code. And the centred difference is itself accurate only to about $10^{-11}$ in
+# absolute terms, so an entry far below $10^{-5}$ (leaky ReLU's slope of 0.01 makes such
+# entries in deep networks) can miss the rule with no bug at all: check on a network whose
+# gradient entries are well above that, rather than loosen the rule.
+
+# %% [markdown]
+# ## XOR: what one layer cannot do
+#
+# XOR outputs 1 when exactly one of its two inputs is 1. In 1969 Minsky and Papert proved
+# that a **single-layer perceptron**, output $= 1$ when $w_1 x_1 + w_2 x_2 + b > 0$, cannot
+# compute it. The four points force four inequalities:
+#
+# | $x_1$ | $x_2$ | XOR | so |
+# | --- | --- | --- | --- |
+# | 0 | 0 | 0 | $b \le 0$ |
+# | 0 | 1 | 1 | $w_2 + b > 0$ |
+# | 1 | 0 | 1 | $w_1 + b > 0$ |
+# | 1 | 1 | 0 | $w_1 + w_2 + b \le 0$ |
+#
+# Adding the middle two gives $w_1 + w_2 + 2b > 0$, so $w_1 + w_2 + b > -b \ge 0$,
+# contradicting the last row. In pictures: one layer draws one straight line, and no line
+# puts $(0,1)$ and $(1,0)$ on one side with $(0,0)$ and $(1,1)$ on the other.
+#
+# **Predict first:** train a single layer (a sigmoid unit, cross-entropy) on XOR for 2000
+# epochs. What will it output on the four points?
+
+# %% tags=["worked:xor-single"]
+X_xor, y_xor = data.xor()
+single = MLP([2, 1], output_activation="sigmoid", loss="binary_cross_entropy", seed=0)
+for epoch in range(2000):
+    single.step(single.backward(X_xor, y_xor), learning_rate=1.0)
+print("outputs:", single.forward(X_xor).ravel())
+print(f"loss = {single.loss(X_xor, y_xor):.6f}   (log 2 = {np.log(2):.6f})")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# <details><summary>Answer</summary>
+#
+# 0.5 everywhere: the best a single line can do is to refuse to decide. The loss is stuck at
+# $\log 2$, the loss of a coin toss. By symmetry the gradient at zero weights is exactly 0,
+# and the weights go there.
+#
+# </details>
+
+# %% [markdown]
+# ### Two hidden units are enough
+#
+# A hidden layer of two tanh units can draw two lines, and the output unit combines them:
+# "above one line and below the other". Back-propagation finds such lines by itself. The
+# loop is the one from the start of the lesson, full batch, learning rate 1:
+
+# %% tags=["worked:xor-trained"]
+xor_net = MLP([2, 2, 1], hidden_activation="tanh", output_activation="sigmoid",
+              loss="binary_cross_entropy", seed=0)
+losses, snapshots = [], {}
+for epoch in range(1001):
+    if epoch in (0, 25, 100, 1000):
+        snapshots[epoch] = xor_net.copy()
+    grads = xor_net.backward(X_xor, y_xor)
+    losses.append(grads.loss)
+    xor_net.step(grads, learning_rate=1.0)
+print("outputs after 1000 epochs:", snapshots[1000].forward(X_xor).ravel())
+print(f"loss at epoch 0 = {losses[0]:.6f}, at epoch 1000 = {losses[1000]:.6f}")
+
+# %% [markdown]
+# The loss curve, and the decision boundary as it forms. The black line is where the output
+# crosses 0.5.
+
+# %%
+fig, axes = plt.subplots(1, 5, figsize=(16, 3.2), layout="constrained")
+axes[0].plot(losses)
+axes[0].set(xlabel="epoch", ylabel="loss", yscale="log", title="training loss")
+axes[0].grid(alpha=0.3)
+for ax, (epoch, snapshot) in zip(axes[1:], snapshots.items()):
+    plot_decision_boundary(snapshot, X_xor, y_xor, ax=ax, resolution=80)
+    ax.set_title(f"epoch {epoch}")
+    ax.get_legend().remove()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# For a while the loss barely moves (the plateau near $\log 2$): the two hidden units are
+# still finding their lines. Then it drops fast. Not every start succeeds: with `seed=1`
+# the same network settles on three of the four points, a local minimum. Try it in the
+# playground below with *new weights*.
+
+# %% [markdown]
+# ## An analogy (only an analogy): the CEO and the managers
+#
+# Picture the network as a company, outputs at the top. The CEO (an output unit) hears from
+# the market how far the results are from the target: the output error. She passes the
+# feedback down to each manager in proportion to how much she relied on them (the weight),
+# and each manager scales it by how much their own work could have changed (the slope
+# $f'(z)$) before passing it on to their staff. Then everyone adjusts how much they trust
+# whom: a link is strengthened or weakened by the feedback arriving at its upper end times
+# what flowed along it (gradient = error × input).
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.4))
+levels = {"CEO\n(output)": [(0.5, 0.85)], "manager\n(hidden)": [(0.25, 0.5), (0.75, 0.5)],
+          "staff\n(inputs)": [(0.1, 0.15), (0.4, 0.15), (0.6, 0.15), (0.9, 0.15)]}
+for label, spots in levels.items():
+    for x, y in spots:
+        ax.add_patch(plt.Circle((x, y), 0.06, color="tab:blue", alpha=0.25))
+    ax.text(-0.06, spots[0][1], label, ha="right", va="center", fontsize=9)
+for upper, lower in ((levels["CEO\n(output)"], levels["manager\n(hidden)"]),
+                     (levels["manager\n(hidden)"], levels["staff\n(inputs)"])):
+    for xu, yu in upper:
+        for xl, yl in lower:
+            ax.annotate("", xy=(xl, yl + 0.07), xytext=(xu, yu - 0.07),
+                        arrowprops=dict(arrowstyle="->", color="tab:purple", lw=1.2))
+ax.text(1.02, 0.68, "feedback × how much\nshe relied on them (weight)", fontsize=9, va="center")
+ax.text(1.02, 0.33, "× how much their work\ncould change (slope f′)", fontsize=9, va="center")
+ax.set(xlim=(-0.35, 1.5), ylim=(0.0, 1.0), title="Analogy: feedback flows down the company")
+ax.axis("off")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Where the analogy breaks: nobody negotiates. The feedback is exact arithmetic (the chain
+# rule), every "manager" receives the sum of feedback from *all* the units above it, and
+# every link adjusts at once, after the feedback has reached the bottom.
+
+# %% [markdown]
+# ## The training playground
+#
+# `course_lib.widgets.playground` trains an `MLP` on 2-D data while you watch, like
+# TensorFlow Playground: press **play**, or **step** one epoch at a time. Each node of the
+# diagram is a small heatmap of its output over the input plane; links are blue for positive
+# weights, orange for negative, thicker when larger. Right: the output over the plane with
+# the training points; below, the train and test loss per epoch and, something TensorFlow
+# Playground does not show, each layer's **gradient norm** $\lVert \partial L/\partial W_l
+# \rVert$ per epoch (log scale). Move the *backward pass of sample* slider to pick one
+# training sample: the links then show where that sample pushes each weight
+# ($-\partial L/\partial W$) and each node its signal $s = -\partial L / \partial z$, the
+# error flowing back from the output. Every control is live; *reset* restarts from the same
+# weights, so two runs differ only in what you changed. *show me the code* prints plain
+# course_lib code that reproduces the run.
+
+# %% tags=["nbval-ignore-output"]
+from course_lib.widgets.playground import playground
+
+playground()
+
+# %% [markdown]
+# ### Experiment 1: the learning rate
+#
+# The circle data, a 4-2 network of tanh units. **Predict first:** after 100 epochs, which
+# of the learning rates 0.001, 0.03 and 3 leaves the lowest training loss, and which one
+# the highest? The same runs, without the widget (the playground's model, headless):
+
+# %% tags=["worked:experiment-learning-rate"]
+from course_lib.widgets.playground_model import PlaygroundModel
+
+for rate in (0.001, 0.03, 3.0):
+    model = PlaygroundModel({"dataset": "circle", "learning_rate": rate})
+    model.step(100)
+    print(f"learning rate {rate:>5}: train loss {model.history.train_loss[-1]:.4f}, "
+          f"test accuracy {model.accuracy('test'):.3f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# <details><summary>Answer</summary>
+#
+# 0.001 crawls: after 100 epochs the loss has hardly left $\log 2 \approx 0.69$. 0.03
+# learns the circle. 3 takes steps so large that it overshoots; its loss ends higher than
+# 0.03's. Now drag the slider yourself and watch the loss curve and the gradient norms.
+#
+# </details>
+
+# %% tags=["nbval-ignore-output"]
+playground(controls=["play", "step", "reset", "learning_rate"], dataset="circle")
+
+# %% [markdown]
+# ### Experiment 2: sigmoid, tanh and ReLU on the circle
+#
+# **Predict first:** which activation learns the circle fastest in 100 epochs, at learning
+# rate 0.03? Watch the gradient-norm panel: where are the gradients smallest?
+
+# %% tags=["worked:experiment-activation"]
+for activation in ("sigmoid", "tanh", "relu"):
+    model = PlaygroundModel({"dataset": "circle", "activation": activation, "init_seed": 1})
+    model.step(100)
+    first, last = model.history.grad_norms[0], model.history.grad_norms[-1]
+    print(f"{activation:>7}: train loss {model.history.train_loss[-1]:.4f}, "
+          f"gradient norm of W1 in epoch 1: {first[0]:.2e}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# <details><summary>Answer</summary>
+#
+# Sigmoid is slowest, hardly off $\log 2$: its slope is at most 1/4, so every layer the
+# error passes shrinks it (lesson 7 returns to this), and its first layer's gradient is the
+# smallest of the three. Tanh (slope up to 1) does better, and ReLU (slope 1 where a unit
+# is active) best, on this start. In the widget,
+# choose relu with the default weights: the second hidden layer starts *dead* (its units
+# output 0 for every sample), its gradient-norm curves drop out, and nothing learns until
+# you press *new weights*.
+#
+# </details>
+
+# %% tags=["nbval-ignore-output"]
+playground(controls=["play", "reset", "new_weights", "activation"], dataset="circle", init_seed=1)
+
+# %% [markdown]
+# ### Experiment 3: a network too small for the spiral
+#
+# Two interleaved spirals need a boundary that winds around twice. **Predict first:** can
+# one hidden layer of 2 units learn them? And two layers of 8?
+
+# %% tags=["worked:experiment-spiral"]
+for hidden in ((2,), (8, 8)):
+    model = PlaygroundModel({"dataset": "spiral", "hidden": hidden, "learning_rate": 0.03,
+                             "features": ("x1", "x2", "sin(x1)", "sin(x2)")})
+    model.step(200)
+    print(f"hidden {str(hidden):>6}: train accuracy {model.accuracy('train'):.3f}, "
+          f"test accuracy {model.accuracy('test'):.3f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# <details><summary>Answer</summary>
+#
+# Two units can draw little more than two lines, far from a spiral: about two points in
+# three come out right. Two layers of eight get almost all of them. In the widget, change *hidden layers*
+# and the features, and press *show me the code* to see the exact run.
+#
+# </details>
+
+# %% tags=["nbval-ignore-output"]
+playground(controls=["play", "reset", "features", "hidden", "learning_rate", "code"], dataset="spiral")
+
+# %% [markdown]
+# The playground takes your own data too, with any number of classes (a softmax output
+# then): `playground(X, y)` with `X` of shape (n, 2) and `y` of n labels. Its `.net` is the
+# trained `MLP`, its `.settings` a dictionary that rebuilds the setup
+# (`playground(settings=...)`), and `.code()` the code of the run. The code for a short run:
+
+# %% tags=["worked:code"]
+model = PlaygroundModel({"dataset": "xor", "hidden": (3,), "learning_rate": 0.1})
+model.step(5)
+print(model.code())
+
+# %% [markdown]
+# ## Summary
+#
+# - Training repeats forward pass (keep every $Z_l$, $A_l$), loss, backward pass, update.
+# - With one row per sample and $\Delta_l = \partial L / \partial Z_l$ of shape
+#   $(n, n_{l+1})$: $\Delta_{L-1} = \partial L/\partial A_L \odot f'(Z_{L-1})$;
+#   $\Delta_{l-1} = (\Delta_l W_l) \odot f'(Z_{l-1})$;
+#   $\partial L/\partial W_l = \Delta_l^\top A_l$; $\partial L/\partial b_l = \sum_i \Delta_l[i,:]$.
+# - The course's losses are means, so gradients do not grow with the batch; a sum would
+#   multiply them by $nk$ and the learning rate would have to shrink as much.
+# - Softmax with cross-entropy gives the output error $(P - Y)/n$.
+# - Check gradients numerically, entry by entry, on several shapes and activations.
+# - One layer cannot compute XOR (Minsky and Papert); a hidden layer of two units,
+#   trained by back-propagation, can.
+
+# %% [markdown]
+# ## Check your understanding
+#
+# 1. A layer has 8 inputs and 5 units, and the batch holds 32 samples. What are the shapes
+#    of $\Delta_l$, $A_l$ and $\partial L/\partial W_l$?
+#
+# <details><summary>Answer</summary>
+#
+# $\Delta_l$ is $(32, 5)$, $A_l$ is $(32, 8)$, and $\Delta_l^{\top} A_l$ is $(5, 8)$, the
+# shape of $W_l$.
+#
+# </details>
+#
+# 2. Why is there a sum over the samples in $\partial L/\partial W_l$ but not in $\Delta_l$?
+#
+# <details><summary>Answer</summary>
+#
+# A weight is shared by every sample, so it reaches the loss along one path per sample and
+# the chain rule adds them. $Z_l[i,k]$ belongs to sample $i$ alone: one path.
+#
+# </details>
+#
+# 3. You change a loss from the mean over a batch of 64 to the sum. What must happen to the
+#    learning rate to keep the same steps?
+#
+# <details><summary>Answer</summary>
+#
+# Divide it by 64 (by $nk$ for a mean over all entries with $k$ outputs): the sum's
+# gradient is that many times larger.
+#
+# </details>
+#
+# 4. A gradient check reports a worst relative error of 0.9 for one bias, and $10^{-9}$ for
+#    everything else. What does that suggest?
+#
+# <details><summary>Answer</summary>
+#
+# A bug in that bias's gradient (a missing sum over the batch, a wrong sign): values
+# that disagree by a factor or in sign give errors near 1. (With ReLU, first rule out a $z$
+# sitting on the kink.)
+#
+# </details>
+#
+# 5. Why can a network with a hidden layer learn XOR when a single layer cannot?
+#
+# <details><summary>Answer</summary>
+#
+# Each hidden unit draws a line; the output combines them, so the boundary can be the band
+# between two lines. A single layer draws one line, and no line separates XOR's classes.
+#
+# </details>
+
+# %% [markdown]
+# ## Exercise
+#
+# Write the full backward pass yourself, for any depth and a whole batch, gradient-checked,
+# in the graded exercise **`exercises/ex06_mlp_backward.ipynb`**
+# ([open it](../exercises/ex06_mlp_backward.ipynb)).
