@@ -31,16 +31,16 @@ def venv_python() -> Path:
 
 
 def ensure_environment(extras: str) -> Path:
-    """Create .venv if missing and install the course with ``extras``; return its python."""
+    """Create .venv if missing and install the course with ``extras`` ('' for the course alone); return its python."""
     python = venv_python()
     if not python.exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    stamp = VENV / f".installed-{extras.replace(',', '-')}"
+    stamp = VENV / f".installed-{extras.replace(',', '-') or 'course'}"
     if not stamp.exists() or stamp.stat().st_mtime < (ROOT / "pyproject.toml").stat().st_mtime:
-        print(f"Installing the course and its dependencies ({extras}) ...", flush=True)
+        print(f"Installing the course and its dependencies ({extras or 'for learners'}) ...", flush=True)
         run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-        run([python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"])
+        run([python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else "."])
         # Matplotlib builds its font cache on first import and says so on stderr;
         # do it now, so that message never lands in a notebook's outputs.
         run([python, "-c", "import matplotlib.font_manager"])
@@ -86,7 +86,8 @@ def lab_command(python: Path, extra: list) -> list:
 
 def main(argv: list[str]) -> None:
     commands = {
-        "lab": ("test", lab_command),
+        # Learners get what learners use: no test tools, no nbgrader (its menu would clutter their JupyterLab).
+        "lab": ("", lab_command),
         "test": ("test", lambda py, extra: [py, "-m", "pytest", *extra]),
         "notebooks": ("test", lambda py, extra: [py, "-m", "course_tools.notebooks", *extra]),
         "exercises": ("test", lambda py, extra: [py, "-m", "course_tools.exercises", *extra]),
