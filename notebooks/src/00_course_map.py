@@ -1,49 +1,52 @@
 # %% [markdown]
-# # Course map
+# # 0. Course map
 #
 # Welcome to a course on **back-propagation**, the algorithm that trains neural networks. You
 # will build a small network from numpy arrays, work out by hand how each weight should change,
 # check every derivative numerically, and finish with a network that reads handwritten digits.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 # - describe the route through the course and what each lesson adds;
-# - choose how to use the course: alone, in a lecture, or with graded exercises;
+# - choose how to use the course: alone or in a lecture;
 # - confirm that your computer has everything the course needs.
 #
-# **Prerequisites.** Some Python (functions, loops, lists) and a first look at numpy arrays;
-# school algebra. Derivatives help from lesson 03 on; the chain rule is revisited in lesson 04.
+# **Prerequisites.** Some Python and a first look at numpy arrays; school algebra.
 #
 # **Estimated time.** 15 minutes.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: a ten-minute opener. Show the map, say who the course is for, run the
-# environment check live so everyone knows their set-up works before lesson 01.
+# A ten-minute opener. Show the map, say who the course is for, run the environment check
+# live so everyone knows their set-up works before lesson 1.
 
 # %% [markdown]
 # ## What the course teaches
 #
 # Back-propagation is many small ideas stacked together. Each one is simple; the whole can feel
-# murky. So each lesson adds one idea, in small steps: a few sentences, a short piece of code,
-# then a picture or printed numbers you can check. Sliders let you change the weights, the loss,
-# the learning rate or the activation and watch what happens.
+# murky. So each lesson adds one idea: a few sentences, a short piece of code, then a picture.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Every number the notebooks print is recomputed by an independent test, and every gradient
-# is compared with a numerical estimate: when the course says a number, it is right.
+# Sliders let you change weights, loss or learning rate and watch what happens. Every number
+# the notebooks print is recomputed by an independent test.
 
 # %% [markdown]
 # ## The route
 #
-# Each station is a lesson; an orange one ends with a graded exercise. The list is read from
-# the lesson files on disk, so new lessons appear here as they are added.
+# Each station is a lesson; an orange one ends with a graded exercise. The route runs from one
+# neuron (lesson 1) to the capstone (lesson 10): a network that reads handwritten digits.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The list is read from the lesson files on disk, so a lesson appears here as soon as it exists.
+
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 
 from course_lib.drawing.course_map import draw_course_map
 from course_lib.lessons.catalog import find_lessons, lesson_table
 
 lessons = find_lessons()
+
+# %%
 print(lesson_table(lessons))
 
 # %% slideshow={"slide_type": "subslide"}
@@ -53,73 +56,59 @@ plt.show()
 # %% [markdown]
 # ### How deep do you need to go?
 #
-# Decide what you need before you start:
-#
-# - **Using a library** (PyTorch, Keras): lessons 01–03 and the summaries give you the words
-#   and the intuition: forward pass, loss, gradient descent.
-# - **Maintaining a model**: add the chain rule, the full backward pass, activations and
-#   initialisation, to diagnose a network that will not learn.
-# - **Building one**: everything, including the sections marked **Optional:**, which go deeper.
+# - **Using a library** (PyTorch, Keras): lessons 1–3 and the summaries: forward pass, loss,
+#   gradient descent.
+# - **Maintaining a model**: add the chain rule, the backward pass, activations and
+#   initialisation (lessons 4–9).
+# - **Building one**: everything, including the sections marked **Optional:**.
 
 # %% [markdown]
-# ## Three ways to use the course
+# ## Two ways to use the course
 #
 # ### Alone
 #
 # Run each notebook top to bottom (Shift+Enter runs a cell). When a cell says
-# **Predict first**, write down your guess before running it; a wrong guess teaches most.
-# Follow the **Try** suggestions: change a number, rerun, see what moves. Each lesson ends with
-# questions whose answers are folded away until you click.
+# **Predict first**, write down your guess before you run it or open the folded answer:
+# a wrong guess teaches most. Follow the **Try** suggestions: change a number, rerun.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### In a lecture
 #
-# Every notebook is also a slide deck. The course installs **jupyterlab-rise**: open a
-# notebook and press **alt+r**, or click the **Render as slides** button in the notebook
-# toolbar. Headings start slides, some paragraphs appear one step at a time, and cells marked
-# as notes are hints for the speaker that stay off the slides. Code cells still run inside
-# the slides, so you can change a value in front of the room. The sliders are the exception:
-# jupyterlab-rise cannot show interactive widgets yet, so for a widget close the slides and
-# show the notebook itself, with **View > Presentation Mode** for large type.
+# Every notebook is also a slide deck: press **alt+r** (or **Render as slides** in the
+# notebook toolbar). Code cells still run inside the slides. Widgets do not show in slides
+# yet: for a slider, close the slides and use **View > Presentation Mode**.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Each lesson opens with its time estimate; the lessons are written to fit one session each.
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The slides come from jupyterlab-rise, which the course installs. Headings start slides, some
+# paragraphs appear one step at a time, and cells marked as notes are hints for the speaker
+# that stay off the slides. Each lesson opens with its time estimate; the lessons are written to
+# fit one session each.
 
-# %% [markdown]
-# ### With graded exercises
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The graded exercises
 #
-# Most lessons end with a graded exercise in `exercises/` (see the map). You fill in the marked
-# cells; **self-check** cells right after them tell you at once whether your shapes and numbers
-# are right, and what to look at if not.
-#
-# The autograder scores a finished notebook. It runs your answers in a fresh kernel and checks
-# them against hidden tests:
-#
-# ```
-# course-grade SUBMISSION.ipynb --results results.json
-# ```
-#
-# It prints a table of points per part and writes `results.json` (the format Gradescope reads).
-# Instructors who prefer **nbgrader** can use the solution notebooks in `solutions/`: their
-# cells carry nbgrader's metadata, hidden tests included, so they fit its usual workflow.
+# Most lessons end with a graded exercise in `exercises/` (orange on the map). You fill in the
+# marked cells; the **self-check** cell under each one tells you at once whether your shapes and
+# numbers are right, and what to look at if not. Each exercise says what you may use.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Instructors: how to score submissions (the `course-grade` autograder, Gradescope, nbgrader)
+# is described in the README's "Exercises and grading" section, not here.
 
 # %% [markdown]
 # ## A short history
 #
-# The ideas in this course are older than most of the people who use them.
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
 # - **1969.** Minsky and Papert prove that a single-layer perceptron cannot compute XOR
 #   ("exactly one of two inputs is on"). Interest in neural networks fades.
 # - **1974.** Paul Werbos describes back-propagation in his Harvard PhD thesis. For a decade
 #   it stays on the margins.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# - **1986.** Rumelhart, Hinton and Williams show back-propagation training hidden layers that
-#   learn useful internal representations, and the method spreads. A hidden layer trained this
-#   way solves XOR: it is the first network this course trains.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# - **1986.** Rumelhart, Hinton and Williams show back-propagation training hidden layers,
+#   and the method spreads. A hidden layer trained this way solves XOR: it is the first
+#   network this course trains, at the end of lesson 5.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - **2006.** Hinton, Osindero and Teh train *deep belief networks* one layer at a time,
 #   reviving interest in deep networks.
 # - **2012.** AlexNet (Krizhevsky, Sutskever and Hinton), trained by back-propagation on GPUs,
@@ -129,17 +118,33 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Is the brain doing back-propagation?
 #
-# Probably not in this form, and the algorithm has critics as a model of how brains learn:
-# it sends exact error values backward along the same connections, in a separate phase, which
-# real neurons do not seem to do. As an engineering tool it has no serious rival: nearly every
-# network you have heard of was trained by it, and chips are designed to run it faster.
+# Probably not in this form: it sends exact error values backward along the same connections,
+# in a separate phase, which real neurons do not seem to do. As an engineering tool it has no
+# serious rival, and chips are designed to run it faster.
+
+# %% [markdown]
+# ## Further reading
+#
+# - Michael Nielsen, *Neural Networks and Deep Learning*, chapters 1–2 (free online).
+# - Stanford CS231n, course notes on optimisation and back-propagation.
+# - Andrej Karpathy, *micrograd* and its lecture "The spelled-out intro to neural networks".
+# - Zhang, Lipton, Li and Smola, *Dive into Deep Learning* (d2l.ai).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The history, at the source
+#
+# - P. Werbos, *Beyond Regression*, PhD thesis, Harvard (1974).
+# - D. Rumelhart, G. Hinton, R. Williams, "Learning representations by back-propagating
+#   errors", *Nature* 323 (1986) 533–536.
+# - M. Minsky, S. Papert, *Perceptrons* (1969).
+# - Y. LeCun, Y. Bengio, G. Hinton, "Deep learning", *Nature* 521 (2015) 436–444.
 
 # %% [markdown]
 # ## Check your environment
 #
 # The cell below checks Python and each package the course needs against its minimum version.
-# Every line should say `ok`; if one says `MISSING` or `TOO OLD`, install or upgrade that package
-# (`python3 course.py lab` sets everything up for you).
+# Every line should say `ok`; if one says `MISSING` or `TOO OLD`, run `python3 course.py lab`,
+# which sets everything up.
 
 # %%
 from course_lib.lessons.environment_check import environment_verdicts
@@ -167,8 +172,8 @@ widgets.HBox([slider, echo])
 #
 # - The course builds back-propagation one idea per lesson, from a single neuron to a digit
 #   classifier, and every number it prints is checked.
-# - Use it alone (predict, run, try), in a lecture (alt+r for slides), or with graded
-#   exercises (self-checks in the notebook, `course-grade` or nbgrader for scores).
+# - Use it alone (predict, run, try) or in a lecture (alt+r for slides); graded exercises
+#   check themselves as you go.
 # - The algorithm dates from the 1970s and 1980s and has trained almost every deep network since.
 
 # %% [markdown]
@@ -178,7 +183,7 @@ widgets.HBox([slider, echo])
 #
 # <details><summary>Answer</summary>
 #
-# Lesson 02, loss functions; its exercise is `exercises/ex02_losses.ipynb`.
+# Lesson 2, loss functions; its exercise is `exercises/ex02_losses.ipynb`.
 #
 # </details>
 #
@@ -194,13 +199,13 @@ widgets.HBox([slider, echo])
 #
 # <details><summary>Answer</summary>
 #
-# A single-layer perceptron cannot compute XOR. A network with a hidden layer, trained by
-# back-propagation, can.
+# A single-layer perceptron cannot compute XOR (lesson 1 shows why). A network with a hidden
+# layer, trained by back-propagation, can: lesson 5 trains one.
 #
 # </details>
 
 # %% [markdown]
-# ## Your graded exercise
+# ## Exercise
 #
 # This lesson has none. The first is `exercises/ex01_neuron_and_layer.ipynb`, after
-# **01 Neurons and the forward pass**: open that lesson next.
+# lesson 1, **Neurons and the forward pass**: open that lesson next.
