@@ -94,3 +94,32 @@ def test_the_notebook_says_the_library_agrees(nb):
     assert "agrees with the hand computation: True" in text
     library_zs = numbers(text.splitlines()[0].split(":", 1)[1])
     assert library_zs == pytest.approx([-0.4, 1.0, 0.2, -0.1, 1.1], abs=PRINTED_DIGITS)
+
+
+def test_xor_one_neuron_never_gets_all_four(nb):
+    text = printed(nb, "worked:xor-one-neuron")
+    assert numbers_after(text, "points right:") == pytest.approx([0, 1, 2, 3, 4])
+    counts = numbers_after(text, "how many tries:")
+    # The same 100,000 random neurons, scored point by point in a loop.
+    tries = np.random.default_rng(1).normal(0, 3, size=(100_000, 3))
+    points = [((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 0)]
+    right = np.zeros(len(tries), dtype=int)
+    for (x1, x2), label in points:
+        right += ((tries[:, 0] * x1 + tries[:, 1] * x2 + tries[:, 2] > 0).astype(int) == label)
+    assert counts == pytest.approx(np.bincount(right, minlength=5))
+    assert counts[4] == 0 and counts.sum() == 100_000
+
+
+def test_no_line_separates_xor():
+    # The folded argument, checked on a fine grid of (w1, w2, b): no setting gets all four.
+    grid = np.linspace(-5, 5, 41)
+    w1, w2, b = np.meshgrid(grid, grid, grid, indexing="ij")
+    ok = (b <= 0) & (w2 + b > 0) & (w1 + b > 0) & (w1 + w2 + b <= 0)
+    assert not ok.any()
+
+
+def test_batch_rows_are_single_samples(nb):
+    text = printed(nb, "worked:batch")
+    assert "X (5, 784) @ W1.T (784, 128) + b1 (128,) -> Z1 (5, 128)" in text
+    assert "row 2 of Z1 equals W1 x + b1 for sample 2: True" in text
+    assert "net.forward(X) shape (5, 10)" in text

@@ -1,24 +1,26 @@
 # %% [markdown]
-# # Neurons and the forward pass
+# # 1. Neurons and the forward pass
 #
 # A neural network is built from one small part repeated many times: the neuron.
 # This lesson takes a single neuron apart, stacks neurons into a layer, and then
 # pushes numbers through a small network by hand, looking at every value on the way.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 # - compute a neuron's output $a = f(\mathbf{w}\cdot\mathbf{x} + b)$ by hand and with numpy;
 # - write a layer as a matrix product and give the shape of every weight matrix and bias;
-# - carry out a forward pass through a small network and check it against `course_lib`.
+# - say why one neuron cannot compute XOR;
+# - carry out a forward pass, for one sample and for a batch, and check it against `course_lib`.
 #
-# **Prerequisites.** Lesson 00; numpy arrays and the `@` operator; what a matrix-vector product is.
+# **Prerequisites.** Lesson 0; numpy arrays and the `@` operator; a matrix-vector product.
 #
 # **Estimated time.** 45 minutes.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: the whole lesson is arithmetic. Keep asking the room to predict a number
-# before running a cell; the ReLU example in the forward pass is the one most people get wrong.
+# The whole lesson is arithmetic. Keep asking the room to predict a number before running a
+# cell; the ReLU example in the forward pass is the one most people get wrong.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -34,13 +36,21 @@ np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in pr
 # products together with a **bias**, and passes the sum through an **activation function** $f$:
 #
 # $$z = \mathbf{w}\cdot\mathbf{x} + b = \sum_{i=1}^{n} w_i x_i + b, \qquad a = f(z).$$
-#
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 # A weight says how much an input matters and in which direction; the bias shifts the sum
 # before $f$ sees it. We call $z$ the weighted sum (or pre-activation) and $a$ the activation.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** With $\mathbf{x} = (1, 2)$, $\mathbf{w} = (0.5, -0.25)$ and $b = 0.1$, what is $z$?
-# Is $a = \text{sigmoid}(z)$ above or below $0.5$? Then run the cell.
+# Is $a = \text{sigmoid}(z)$ above or below $0.5$?
+#
+# <details><summary>Answer</summary>
+#
+# The two products cancel ($0.5 - 0.5$), so only the bias is left: $z = 0.1$, and the sigmoid
+# of a small positive number is a little above $0.5$. Run the cell to check.
+#
+# </details>
 
 # %% tags=["worked:neuron"]
 x = np.array([1.0, 2.0])
@@ -51,20 +61,15 @@ a = get_activation("sigmoid")(z)
 print(f"z = w·x + b = {z:.4f}")
 print(f"a = sigmoid(z) = {a:.4f}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The two products cancel ($0.5 - 0.5$), so only the bias is left: $z = 0.1$, and the sigmoid
-# of a small positive number is a little above $0.5$.
-
 # %% [markdown]
 # ### The activation function
 #
-# The activation decides what the neuron does with its sum. The course uses five of them
-# elementwise; each takes any $z$ and returns a number:
+# The activation decides what the neuron does with its sum. Five of them work entry by entry:
 #
 # - identity $f(z) = z$; sigmoid $f(z) = 1 / (1 + e^{-z})$, between 0 and 1; tanh, between $-1$ and 1;
 # - ReLU $f(z) = \max(0, z)$; leaky ReLU, like ReLU with a small slope for $z < 0$.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 z_values = np.linspace(-4, 4, 201)
 names = [name for name in ACTIVATION_NAMES if name != "softmax"]
 fig, axes = plt.subplots(1, len(names), figsize=(12, 2.4), layout="constrained")
@@ -82,11 +87,11 @@ plt.show()
 # %% [markdown]
 # ## Explore one neuron
 #
-# The widget below is a neuron with two inputs. The left picture colours the whole input
-# plane $(x_1, x_2)$ by the neuron's output; the dashed line is where $z = 0$. The right
-# picture follows the output along $x_1$. The star is the example input whose numbers the
-# readout spells out.
-#
+# The widget is a neuron with two inputs. The left picture colours the input plane
+# $(x_1, x_2)$ by the neuron's output; the dashed line is where $z = 0$. The right picture
+# follows the output along $x_1$; the star is the example input the readout spells out.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Try:** set $w_2 = 0$: which way does the dashed line turn? Make $b$ large and negative with
 # `relu`: where is the neuron still "on"? Double $w_1$ and $w_2$ with `sigmoid`: what gets sharper?
 
@@ -100,10 +105,58 @@ neuron_explorer()
 # output changes across it. Every neuron in a network cuts the input space this way.
 
 # %% [markdown]
+# ## One neuron cannot compute XOR
+#
+# XOR ("exactly one input is on") is 1 at $(0, 1)$ and $(1, 0)$ and 0 at $(0, 0)$ and $(1, 1)$.
+# A neuron says "on" on one side of its straight line $z = 0$.
+#
+# **Predict first.** Can any line put the two 1s on one side and the two 0s on the other?
+# **Try** it in the explorer above, with the four points in mind.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Instead of dragging sliders, try 100,000 random neurons and count how many of the four
+# points each one gets right (output above 0.5 means "1"):
+
+# %% tags=["worked:xor-one-neuron"]
+X_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+y_xor = np.array([0, 1, 1, 0])
+tries = np.random.default_rng(1).normal(0, 3, size=(100_000, 3))   # columns w1, w2, b
+z_all = tries[:, :2] @ X_xor.T + tries[:, 2:]                       # (100000, 4): z of each try, each point
+correct = ((z_all > 0) == y_xor).sum(axis=1)                        # sigmoid(z) > 0.5 exactly when z > 0
+print("points right:   ", np.arange(5))
+print("how many tries: ", np.bincount(correct, minlength=5))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# No try gets all four right, and none ever will:
+#
+# <details><summary>Why not (the answer to the prediction)</summary>
+#
+# We would need $b < 0$ for $(0,0)$, $w_1 + b > 0$ and $w_2 + b > 0$ for the two 1s, and
+# $w_1 + w_2 + b < 0$ for $(1,1)$. Adding the middle two gives $w_1 + w_2 + 2b > 0$, so
+# $w_1 + w_2 + b > -b > 0$: a contradiction. No straight line separates XOR.
+#
+# </details>
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(4.2, 3.6))
+ax.scatter(*X_xor[y_xor == 1].T, s=120, color="tab:orange", edgecolors="black", label="XOR = 1", zorder=3)
+ax.scatter(*X_xor[y_xor == 0].T, s=120, color="tab:blue", edgecolors="black", label="XOR = 0", zorder=3)
+best = tries[np.argmax(correct)]                                   # one of the best tries: 3 of 4
+line_x = np.linspace(-0.5, 1.5, 2)
+ax.plot(line_x, -(best[0] * line_x + best[2]) / best[1], "k--", label="a best neuron's line")
+ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$")
+ax.legend(fontsize=8, loc="upper right")
+plt.show()
+
+# %% [markdown]
+# This is Minsky and Papert's 1969 observation. A network with a **hidden layer** between
+# input and output can bend the boundary: lesson 5 trains one on XOR.
+
+# %% [markdown]
 # ## A layer is a matrix product
 #
-# A layer is many neurons reading the same inputs. Write each neuron's weights as one row of a
-# matrix $W$ and the biases as a vector $\mathbf{b}$; then the whole layer is one line:
+# A layer is many neurons reading the same inputs. Each neuron's weights are one row of a
+# matrix $W$, the biases a vector $\mathbf{b}$:
 #
 # $$\mathbf{z} = W\mathbf{a}_{\text{prev}} + \mathbf{b}, \qquad \mathbf{a} = f(\mathbf{z}),
 # \qquad z_j = \sum_i W_{ji}\, a_{\text{prev},i} + b_j .$$
@@ -117,6 +170,13 @@ neuron_explorer()
 # A 28×28 image has 784 pixels. Take 128 hidden neurons and 10 output neurons, one score per
 # digit. **Predict first:** what shapes do $W_1$, $\mathbf{b}_1$, $W_2$, $\mathbf{b}_2$ have,
 # and how many numbers does the network hold?
+#
+# <details><summary>Answer</summary>
+#
+# $W_1$ is 128×784, $\mathbf{b}_1$ has 128 entries, $W_2$ is 10×128, $\mathbf{b}_2$ has 10:
+# $100\,480 + 1\,290 = 101\,770$ numbers. The cell below checks.
+#
+# </details>
 
 # %% tags=["worked:shapes"]
 net = MLP([784, 128, 10], seed=0)  # random weights: nothing learned yet
@@ -125,8 +185,7 @@ for l, (W, bias) in enumerate(zip(net.weights, net.biases), start=1):
 print(f"weights and biases in total: {net.n_parameters}")
 
 # %% [markdown]
-# $128 \times 784 + 128 = 100\,480$ numbers in the first layer and $10 \times 128 + 10 = 1\,290$ in
-# the second. Training (from lesson 03 on) is the search for good values of all of them.
+# Training (from lesson 3 on) is the search for good values of all of them.
 
 # %% [markdown]
 # ### One fake image through the network
@@ -147,16 +206,23 @@ print("scores =", scores)
 # lesson 10 trains this very shape until the largest score names the right digit.
 
 # %% [markdown]
-# ### Optional: a batch of inputs at once
+# ### A batch of inputs at once: $Z = XW^\top + \mathbf{b}$
 #
-# `course_lib` stores one sample per **row**: a batch $X$ has shape (samples, inputs), and a layer
-# computes $Z = X W^\top + \mathbf{b}$ (the bias is added to every row). It is the same
-# $W\mathbf{a} + \mathbf{b}$, done for all samples in one matrix product.
+# Networks process many samples at once. `course_lib` stores one sample per **row**: a batch $X$
+# has shape (samples, inputs), and a layer computes
+#
+# $$Z = X W^\top + \mathbf{b}, \qquad Z_{nj} = \sum_i X_{ni} W_{ji} + b_j .$$
 
-# %%
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Row $n$ of $Z$ is $W\mathbf{x}_n + \mathbf{b}$ for sample $n$: the same layer, done for all
+# samples in one matrix product. The bias row is added to every row (numpy broadcasting).
+
+# %% tags=["worked:batch"]
 batch = rng.random((5, 784))                  # five fake images, one per row
 Z1 = batch @ net.weights[0].T + net.biases[0]
 print(f"X {batch.shape} @ W1.T {net.weights[0].T.shape} + b1 {net.biases[0].shape} -> Z1 {Z1.shape}")
+print("row 2 of Z1 equals W1 x + b1 for sample 2:",
+      np.allclose(Z1[2], net.weights[0] @ batch[2] + net.biases[0]))
 print(f"net.forward(X) shape {net.forward(batch).shape}")
 
 # %% [markdown]
@@ -186,7 +252,15 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Compute $\mathbf{z}_1 = W_1\mathbf{x} + \mathbf{b}_1$ on paper. Which hidden
-# neuron will ReLU switch off? Then run the layers one at a time:
+# neuron will ReLU switch off? Then run the layers one at a time.
+#
+# <details><summary>Answer</summary>
+#
+# $\mathbf{z}_1 = (-0.4, 1.0, 0.2)$: h1's sum is negative, so ReLU outputs 0 and h1 contributes
+# nothing to the outputs for this input. The outputs are $\text{sigmoid}(-0.1) \approx 0.475$
+# and $\text{sigmoid}(1.1) \approx 0.750$.
+#
+# </details>
 
 # %% tags=["worked:forward-pass"]
 z1 = small.weights[0] @ x + small.biases[0]
@@ -198,13 +272,8 @@ print("a1 =", a1)
 print("z2 =", z2)
 print("a2 =", a2)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Neuron h1's sum is negative, so ReLU outputs 0 and h1 contributes nothing to the outputs
-# for this input. The outputs are $\text{sigmoid}(-0.1) \approx 0.475$ and
-# $\text{sigmoid}(1.1) \approx 0.750$.
-
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# `MLP.trace` does the same pass and keeps every $z$ and $a$ (lesson 06 needs them all for the
+# `MLP.trace` does the same pass and keeps every $z$ and $a$ (lesson 6 needs them all for the
 # backward pass). It agrees with our hand computation:
 
 # %%
@@ -220,9 +289,11 @@ plt.show()
 # %% [markdown]
 # ### Input nodes pass values on unchanged
 #
-# The left column of the diagram holds no neurons in the sense above: an input node has no
-# weights, no bias and no activation. It *is* the data, handed on as it is (an identity).
-# That is why `trace.activations[0]` is the input itself, and why a "2-3-2 network" has
+# An input node has no weights, no bias and no activation. It *is* the data, handed on as it
+# is (an identity).
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The left column of the diagram holds no neurons in the sense above. That is why `trace.activations[0]` is the input itself, and why a "2-3-2 network" has
 # three columns of nodes but only two weight matrices.
 
 # %%
@@ -238,7 +309,8 @@ print(f"weight layers: {small.n_layers}, zs: {len(trace.zs)}, activations: {len(
 #
 # - A neuron computes $a = f(\mathbf{w}\cdot\mathbf{x} + b)$: weighted sum, bias, activation.
 # - A layer is a matrix product: $\mathbf{z} = W\mathbf{a}_{\text{prev}} + \mathbf{b}$ with $W$ of shape
-#   (neurons, inputs); for digits, $W_1$ is 128×784 and $\mathbf{b}_1$ has 128 entries.
+#   (neurons, inputs); for a batch, $Z = XW^\top + \mathbf{b}$, one sample per row.
+# - One neuron draws one straight line, so it cannot compute XOR.
 # - A forward pass applies the layers in turn, each activation feeding the next layer.
 # - Input nodes pass the data on unchanged; the weight layers do the computing.
 
@@ -280,8 +352,9 @@ print(f"weight layers: {small.n_layers}, zs: {len(trace.zs)}, activations: {len(
 # </details>
 
 # %% [markdown]
-# ## Your graded exercise
+# ## Exercise
 #
-# Open `exercises/ex01_neuron_and_layer.ipynb`: you will write a neuron and a layer yourself,
-# and its self-check cells tell you whether the shapes and numbers are right before you submit.
-# Next lesson: **02 Loss functions**, how a network measures how wrong it is.
+# Open `exercises/ex01_neuron_and_layer.ipynb`: you will write a neuron, a layer for a whole
+# batch and a two-layer forward pass yourself; its self-check cells tell you whether the shapes
+# and numbers are right before you submit.
+# Next: lesson 2, **Loss functions**, how a network measures how wrong it is.
