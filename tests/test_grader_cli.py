@@ -45,7 +45,10 @@ UNGRADABLE = {
     "text": ("def neuron(x, w, b):\n    return 1\n", "is not valid JSON (line 1, column 1)"),
     "invalid_json": ('{"cells": [', "is not valid JSON"),
     "json_list": ("[1, 2, 3]", "is JSON but not a Jupyter notebook"),
-    "old_format": ('{"cells": [], "nbformat": 3}', "uses notebook format 3"),
+    "old_format": ('{"cells": [], "nbformat": 3}', "old format version 3"),
+    # an nbformat 3 notebook keeps its cells in worksheets: it is a notebook, in the old format
+    "nbformat_3": ('{"nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": []}], "metadata": {}}',
+                   "old format version 3"),
     "no_metadata": (no_metadata(), "has no course_exercise metadata"),
     "unknown": (unknown_exercise(), "which the grader does not know"),
 }

@@ -79,7 +79,7 @@ def neuron(x, w, b):
 
 TAMPERING = '''import numpy
 import numpy.testing
-import course_lib.checks as checks
+import course_lib.exercises.checks as checks
 
 numpy.allclose = numpy.isclose = lambda *args, **kwargs: True
 numpy.array_equal = lambda *args, **kwargs: True
@@ -108,13 +108,6 @@ def sigmoid(z):
 def neuron(x, w, b):
     return AlwaysEqual()
 '''
-
-BACKGROUND = '''import subprocess
-_child = subprocess.Popen(["sleep", "120"])
-with open({pid_file!r}, "w") as handle:
-    handle.write(str(_child.pid))
-''' + answer("neuron")
-
 
 def _broken_cells() -> dict:
     nb = with_answers(STUDENT)
@@ -182,7 +175,6 @@ def _submissions(folder: Path) -> dict:
         "tampering": with_answers(STUDENT, neuron=TAMPERING, layer="def layer_forward(X, W, b):\n    return 0.0\n",
                                   two_layer=SELF_CONTAINED_TWO_LAYER),
         "broken_cells": _broken_cells(),
-        "background": solved(neuron=BACKGROUND.format(pid_file=str(folder / "child.pid"))),
     }
 
 
@@ -316,15 +308,6 @@ def test_tampering_with_numpy_the_checks_or_eq_gains_nothing(graded):
 def test_cells_of_the_wrong_type_are_skipped(graded):
     result = graded["broken_cells"]
     assert result.score == 0 and result.max_score == 10
-
-
-def test_processes_a_submission_starts_are_killed_with_its_kernel(graded):
-    result = graded["background"]
-    assert result.score == 10
-    pid = int((graded["_folder"] / "child.pid").read_text())
-    stat = Path(f"/proc/{pid}/stat")
-    state = stat.read_text().rsplit(")", 1)[1].split()[0] if stat.exists() else "gone"
-    assert state in ("gone", "Z", "X"), f"the submission's child process {pid} is still running ({state})"
 
 
 def test_hidden_checks_are_marked_and_every_test_has_an_explanation(graded):

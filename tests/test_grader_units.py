@@ -9,19 +9,18 @@ import numpy as np
 import pytest
 
 from course_tools.grader import catalog, reference
-from course_tools.grader.grade import judge, probe_cell
+from course_tools.grader.grade import judge
 from course_tools.grader.kernel import Outcome
 from course_tools.grader.source import drop_hidden_tests, stub_solutions, SourceError
 from course_tools.grader.spec import Code, Spec, call, code, probe
-from course_tools.grader.transport import KERNEL_CODE, Opaque, TransportError, decode, dumps, loads
+from course_tools.grader.transport import (Opaque, TransportError, bootstrap_cell, decode, dumps, kernel_helpers,
+                                           loads, probe_cell)
 
 MARKER = "@@course-grade-test@@"
 
 
 def kernel_namespace() -> dict:
-    ns: dict = {}
-    exec(KERNEL_CODE, ns)
-    return ns
+    return kernel_helpers()
 
 
 @pytest.mark.parametrize("value", [
@@ -178,3 +177,4 @@ def test_the_decision_reads_exactly_one_marked_result():
 def test_probe_cells_are_valid_python_whatever_the_inputs():
     cell = probe_cell("f(_arg0)", dumps({"_arg0": "it's \"quoted\"\n"}), MARKER)
     compile(cell, "<probe>", "exec")
+    compile(bootstrap_cell(MARKER), "<bootstrap>", "exec")

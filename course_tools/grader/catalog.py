@@ -1,7 +1,16 @@
-"""Find an exercise's source and spec by id, and check that they agree."""
+"""Find an exercise's source and spec by id, check that they agree, and guard them during a batch.
+
+One cache holds, per exercise, the parsed solution notebook, its spec and (once
+computed, see ``reference``) the reference namespace; an entry is used only
+while the files it came from hash the same. ``fingerprint`` hashes every
+solution notebook and spec, so a batch can verify that nothing a submission did
+changed what the others are graded against.
+"""
 from __future__ import annotations
 
+import hashlib
 import importlib
+import sys
 from pathlib import Path
 
 from .source import EXERCISE_ID, SOLUTIONS, Exercise, built_path, read_exercise
@@ -21,6 +30,23 @@ def known_ids(solutions: Path = SOLUTIONS) -> list[str]:
                   if EXERCISE_ID.match(p.stem) and built_path(p.stem, solutions))
 
 
+def _digest(paths) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path).encode() + b"\0")
+        try:
+            digest.update(Path(path).read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def fingerprint(solutions: Path = SOLUTIONS) -> str:
+    """A hash of every built solution notebook and every spec: what submissions are graded against."""
+    return _digest(sorted(Path(solutions).glob("ex*.ipynb")) + sorted(SPECS.glob("*.py")))
+
+
 def load(exercise_id: str, solutions: Path = SOLUTIONS) -> tuple[Exercise, Spec] | None:
     """The exercise and its spec, or None when ``exercise_id`` names no known exercise.
 
@@ -31,12 +57,16 @@ def load(exercise_id: str, solutions: Path = SOLUTIONS) -> tuple[Exercise, Spec]
     if not isinstance(exercise_id, str) or exercise_id not in known_ids(solutions):
         return None
     path = built_path(exercise_id, solutions)  # kept in step with its source by tests/test_exercises_sync.py
-    key = (exercise_id, str(path), path.stat().st_mtime_ns)
+    spec_path = SPECS / f"{exercise_id}.py"
+    key = (exercise_id, str(path), _digest([path, spec_path]))
     if key not in _LOADED:
         exercise = read_exercise(path)
-        spec = importlib.import_module(f"course_tools.grader.specs.{exercise_id}").SPEC
-        validate(exercise, spec)
-        _LOADED[key] = (exercise, spec)
+        name = f"course_tools.grader.specs.{exercise_id}"
+        module = importlib.reload(sys.modules[name]) if name in sys.modules else importlib.import_module(name)
+        validate(exercise, module.SPEC)
+        for old in [k for k in _LOADED if k[:2] == key[:2]]:
+            del _LOADED[old]
+        _LOADED[key] = (exercise, module.SPEC)
     return _LOADED[key]
 
 

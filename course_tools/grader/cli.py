@@ -16,8 +16,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from .grade import GraderError, Options, grade_file
+from . import catalog
+from .grade import DEFAULTS, GraderError, Options, grade_file, layers_for
 from .report import table, write_gradebook, write_results
+from .source import exercise_id_of, read_submission
+
+_INTEGRITY = "changed while grading"
 
 
 def _grade_one(path: str, options: Options):
@@ -52,15 +56,21 @@ class Progress:
 
 
 def grade_many(paths: list[str], options: Options, jobs: int, progress: bool = True):
-    """Grade ``paths`` on ``jobs`` processes; returns (results in input order, grader failures)."""
+    """Grade ``paths`` on ``jobs`` processes; returns (results in input order, grader failures).
+
+    When the solutions or specs change during the batch, the remaining
+    submissions are not graded and the failure says so.
+    """
     results, failures = {}, []
     bar = Progress(len(paths), progress)
+    stop = False
     if jobs <= 1 or len(paths) == 1:
-        outcomes = ((path, _grade_one(path, options)) for path in paths)
-        for path, (result, failure) in outcomes:
+        for path in paths:
+            result, failure = (None, "not graded: the batch stopped") if stop else _grade_one(path, options)
             results[path] = result
             if failure:
                 failures.append(f"{path}: {failure}")
+                stop = stop or _INTEGRITY in failure
             bar.step(Path(path).name)
     else:
         # spawn: workers must not inherit the parent's sockets or threads
@@ -75,8 +85,22 @@ def grade_many(paths: list[str], options: Options, jobs: int, progress: bool = T
                 results[path] = result
                 if failure:
                     failures.append(f"{path}: {failure}")
+                    if _INTEGRITY in failure and not stop:
+                        stop = True
+                        for other in futures:
+                            other.cancel()
                 bar.step(Path(path).name)
-    return [results[p] for p in paths if results[p] is not None], failures
+    return [results[p] for p in paths if results.get(p) is not None], failures
+
+
+def exercises_of(paths: list[str]) -> dict:
+    """How many of the notebooks ``paths`` claim each exercise id (None: unreadable or unmarked)."""
+    counts: dict = {}
+    for path in paths:
+        nb, _ = read_submission(Path(path))
+        exercise = exercise_id_of(nb) if nb else None
+        counts[exercise] = counts.get(exercise, 0) + 1
+    return counts
 
 
 def main(argv=None) -> int:
@@ -86,11 +110,20 @@ def main(argv=None) -> int:
     parser.add_argument("--results", type=Path, help="write Gradescope's results.json here (one submission only)")
     parser.add_argument("--gradebook", type=Path, help="write a CSV with one row per submission")
     parser.add_argument("--exercise", help="accept only this exercise id (others score 0, explained)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per cell and per probe (default 10)")
-    parser.add_argument("--budget", type=float, default=300.0, help="total seconds per submission (default 300)")
-    parser.add_argument("--memory", type=int, default=2048, help="the kernel's address-space limit in MB (default 2048)")
+    parser.add_argument("--timeout", type=float, default=DEFAULTS["timeout"],
+                        help=f"seconds per cell and per probe (default {DEFAULTS['timeout']:g})")
+    parser.add_argument("--budget", type=float, default=DEFAULTS["budget"],
+                        help=f"total seconds per submission (default {DEFAULTS['budget']:g})")
+    parser.add_argument("--memory", type=int, default=DEFAULTS["memory_mb"],
+                        help=f"the kernel's address-space limit in MB (default {DEFAULTS['memory_mb']})")
     parser.add_argument("--seed", type=int, help="fix the random test inputs (default: fresh every run)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once (default: cores)")
+    parser.add_argument("--sandbox", choices=("auto", "uid", "namespaces"), default=DEFAULTS["sandbox"],
+                        help="isolation layers for the kernels (default: every layer available)")
+    parser.add_argument("--unsafe", action="store_true",
+                        help="grade even where the sandbox's minimum is missing (trusted notebooks only)")
+    parser.add_argument("--solutions", type=Path, default=DEFAULTS["solutions"],
+                        help="the folder of built solution notebooks (default: the course's solutions/)")
     parser.add_argument("--quiet", action="store_true", help="no table, no progress bar")
     args = parser.parse_args(argv)
     if args.results and len(args.submissions) != 1:
@@ -98,8 +131,23 @@ def main(argv=None) -> int:
     if args.timeout <= 0 or args.budget <= 0 or args.memory < 256 or args.jobs < 1:
         parser.error("--timeout and --budget must be positive, --memory at least 256 (MB), --jobs at least 1")
     options = Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, seed=args.seed,
-                      exercise=args.exercise)
+                      exercise=args.exercise, sandbox=args.sandbox, unsafe=args.unsafe, solutions=args.solutions)
+    try:
+        layers = layers_for(options)
+    except GraderError as exc:
+        print(f"course-grade: {exc}", file=sys.stderr)
+        return 2
+    print(f"course-grade: {layers.describe()}" + ("" if layers.safe else "; UNSAFE: grading without the sandbox"),
+          file=sys.stderr)
     many = len(args.submissions) > 1
+    if many and not args.exercise:
+        claimed = {k: v for k, v in exercises_of(args.submissions).items() if k}
+        if len(claimed) > 1:
+            print("course-grade: warning: this batch mixes exercises (" +
+                  ", ".join(f"{n} x {k}" for k, v in sorted(claimed.items()) for n in [v]) +
+                  "); each notebook is graded as the exercise it claims. Pass --exercise ID to grade one assignment.",
+                  file=sys.stderr)
+    options.fingerprint = catalog.fingerprint(options.solutions)
     results, failures = grade_many(args.submissions, options, args.jobs, progress=many and not args.quiet)
     if not args.quiet:
         for result in results:

@@ -1,30 +1,30 @@
-"""Grade one submitted notebook: read it, run its answers in a leashed kernel, decide in-process.
+"""Grade one submitted notebook: run its answers in a sandboxed kernel, decide every verdict in-process.
 
 ``grade_file(path, options)`` never raises because of what the file holds: any
 submission gets a ``GradeResult`` whose every lost point is explained. It raises
 only when the grader itself cannot work (``GraderError``: a spec that disagrees
-with its source, a failing reference solution, no kernel).
+with its source, a failing reference solution, no kernel, no sandbox, or the
+solutions and specs changed while grading).
 """
 from __future__ import annotations
 
 import json
+import re
 import secrets
+import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 
-from course_lib.checks import CheckFailure, explain_mismatch, kind, show
-
-from . import catalog, reference
-from .kernel import KernelSession, KernelStartError, Limits, Outcome
-from .source import SOLUTIONS, Exercise, SourceError
+from . import catalog, reference, sandbox, staging
+from .explain import CheckFailure, explain_mismatch, kind, show
+from .kernel import KernelSession, KernelStartError, Outcome, Runner, describe_fatal
+from .source import ROOT, SOLUTIONS, Exercise, SourceError, exercise_id_of, pick_answers, read_submission
 from .spec import Check, Probe, Spec
-from .transport import KERNEL_CODE, MAX_TEXT, Opaque, TransportError, decode, dumps
-
-MAX_FILE = 50 * 1024 * 1024
+from .transport import Opaque, TransportError, decode, dumps, probe_cell
 
 
 class GraderError(RuntimeError):
@@ -33,18 +33,30 @@ class GraderError(RuntimeError):
 
 @dataclass
 class Options:
-    """How to grade. ``timeout``: seconds per cell and per probe; ``budget``: seconds one
-    submission may use in all (cells, probes, restarts); ``memory_mb``: the kernel's
-    address-space limit; ``seed``: fixes the random inputs (None: fresh each run);
-    ``exercise``: the only exercise id accepted (None: whatever the notebook says)."""
+    """How to grade (the command line's defaults come from here).
+
+    ``timeout``: seconds per cell and per probe; ``budget``: seconds one
+    submission may use in all; ``memory_mb``: the kernel's address-space limit;
+    ``seed``: fixes the random inputs (None: fresh each run); ``exercise``: the
+    only exercise id accepted (None: whatever the notebook says); ``sandbox``:
+    'auto', 'uid', 'namespaces' or 'none' (see sandbox.py); ``unsafe``: grade even
+    without the sandbox's minimum; ``max_restarts``: kernel restarts each part may
+    cause; ``fingerprint``: hash of solutions and specs taken when the batch began.
+    """
 
     timeout: float = 10.0
     budget: float = 300.0
     memory_mb: int = 2048
     seed: int | None = None
     exercise: str | None = None
-    max_restarts: int = 5
+    sandbox: str = "auto"
+    unsafe: bool = False
+    max_restarts: int = 3
     solutions: Path = SOLUTIONS
+    fingerprint: str | None = None
+
+
+DEFAULTS = {f.name: f.default for f in fields(Options)}
 
 
 @dataclass
@@ -93,171 +105,43 @@ class GradeResult:
         return list(found.values())
 
 
-# ------------------------------------------------------------------ reading
+# ------------------------------------------------------------------ the sandbox
 
-def read_submission(path: Path) -> tuple[dict | None, str]:
-    """The notebook as parsed JSON, or None and the reason it cannot be graded."""
+def layers_for(options: Options) -> sandbox.Layers:
+    """The sandbox layers kernels get under ``options``; ``GraderError`` when the minimum is missing."""
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            return None, f"{path.name} is not a file."
-        if size == 0:
-            return None, f"{path.name} is empty (0 bytes): the notebook was not saved, or the upload failed."
-        if size > MAX_FILE:
-            return None, f"{path.name} is {size / 2**20:.0f} MB; a notebook should be far smaller (clear large outputs)."
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, f"{path.name} could not be read: {exc.strerror or exc}."
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, f"{path.name} is not a Jupyter notebook: it is not even text (a notebook is JSON text)."
-    try:
-        nb = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-        return None, (f"{path.name} is not valid JSON{where}, so it is not a Jupyter notebook or it was damaged. "
-                      "Download it again from JupyterLab (File > Download) and resubmit.")
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        return None, f"{path.name} is JSON but not a Jupyter notebook (it has no list of cells)."
-    if nb.get("nbformat", 4) != 4:
-        return None, f"{path.name} uses notebook format {nb.get('nbformat')!r}; open and save it in JupyterLab (format 4)."
-    return nb, ""
+        layers = sandbox.detect(options.sandbox)
+    except sandbox.SandboxError as exc:
+        raise GraderError(str(exc)) from exc
+    if not layers.safe and not options.unsafe:
+        raise GraderError(
+            "refusing to grade: the kernel sandbox's minimum is missing here (" + "; ".join(layers.missing) + "). "
+            "Run the grader as root (kernels then run as an unprivileged uid) or install bubblewrap "
+            "(Debian: apt-get install bubblewrap), or pass --unsafe to grade trusted notebooks without it.")
+    if layers.uid and not layers.bwrap and not options.unsafe:
+        exposed = [p for path in protected_paths(options) for p in sandbox.readable_by_others(path)]
+        if exposed:
+            raise GraderError(
+                "refusing to grade: without namespaces the kernel's uid could read " + ", ".join(exposed[:3]) +
+                ". Make the course's grader and solutions readable only by root "
+                f"(chmod -R go-rwx {' '.join(str(p) for p in protected_paths(options))}), or install bubblewrap, "
+                "or pass --unsafe.")
+    return layers
 
 
-def exercise_id_of(nb: dict) -> str | None:
-    meta = nb.get("metadata")
-    info = meta.get("course_exercise") if isinstance(meta, dict) else None
-    value = info.get("id") if isinstance(info, dict) else None
-    return value if isinstance(value, str) else None
+def protected_paths(options: Options) -> list[Path]:
+    """What a kernel must not read: the solutions, the grader with its specs, the course checkout."""
+    grader = Path(__file__).resolve().parent
+    paths = [Path(options.solutions).resolve(), grader]
+    if (ROOT / "solutions").is_dir():  # a checkout: sources, tests and all
+        paths.append(ROOT)
+    return paths
 
 
-def _cell_source(cell) -> str | None:
-    source = cell.get("source")
-    if isinstance(source, list) and all(isinstance(line, str) for line in source):
-        return "".join(source)
-    return source if isinstance(source, str) else None
-
-
-def pick_answers(nb: dict, exercise: Exercise) -> tuple[dict, list[str]]:
-    """Code of each answer cell by grade_id (the last of duplicates) and notes on what was odd."""
-    wanted = {cell.grade_id for cell in exercise.of_kind("answer")}
-    found: dict = {}
-    for cell in nb["cells"]:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        meta = cell.get("metadata")
-        nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
-        grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
-        source = _cell_source(cell)
-        if grade_id in wanted and source is not None:
-            found.setdefault(grade_id, []).append(source)
-    notes = []
-    for grade_id in sorted(wanted - set(found)):
-        notes.append(f"Your notebook has no answer cell {grade_id!r} (cells are matched by their nbgrader grade_id; "
-                     "was it deleted, or retyped into a new cell?). The released starter code was used, which scores 0.")
-    for grade_id, sources in sorted(found.items()):
-        if len(sources) > 1:
-            notes.append(f"Answer cell {grade_id!r} appears {len(sources)} times; the last one was graded.")
-    return {grade_id: sources[-1] for grade_id, sources in found.items()}, notes
-
-
-# ------------------------------------------------------------------ the kernel side
-
-_PROBE_TEMPLATE = '''
-def __course_grader_probe():
-{helpers}
-    import traceback as _tb
-    try:
-        _ns = dict(get_ipython().user_ns)
-        _ns.update(_dec(_json.loads({inputs!r}), _ns))
-        _src = {source!r}
-        try:
-            _c = compile(_src, "<probe>", "eval")
-        except SyntaxError:
-            exec(compile(_src, "<probe>", "exec"), _ns)
-            _v = _ns["result"]
-        else:
-            _v = eval(_c, _ns)
-        _p = {{"value": _enc(_v)}}
-    except BaseException as _e:
-        _f = [f for f in _tb.extract_tb(_e.__traceback__) if f.filename != "<probe>"][-1:]
-        _w = "in %s, line %s: %s" % (_f[0].name, _f[0].lineno, (_f[0].line or "").strip()) if _f else ""
-        _p = {{"error": type(_e).__name__, "message": str(_e)[:1500], "where": _w[:300]}}
-    print({marker!r} + _json.dumps(_p), flush=True)
-__course_grader_probe()
-del __course_grader_probe
-'''
-
-
-def probe_cell(source: str, inputs_json: str, marker: str) -> str:
-    helpers = "\n".join("    " + line for line in KERNEL_CODE.strip().splitlines())
-    return _PROBE_TEMPLATE.format(helpers=helpers, inputs=inputs_json, source=source, marker=marker)
-
-
-class Runner:
-    """Runs cells in a kernel, restarting it and replaying the good cells when it is lost."""
-
-    def __init__(self, kernel: KernelSession, options: Options):
-        self.kernel, self.options = kernel, options
-        self.replay: list[tuple[str, str]] = []
-        self.lost: dict[str, str] = {}     # grade_id -> why the cell is no longer run
-        self.stopped = ""                  # why grading stopped, if it did
-        self.deadline = time.monotonic() + options.budget
-
-    def over_budget(self) -> bool:
-        if not self.stopped and time.monotonic() > self.deadline:
-            self.stopped = (f"grading stopped: the submission used up the total time budget of "
-                            f"{self.options.budget:g} s; the remaining checks were not run")
-        return bool(self.stopped)
-
-    def run_cell(self, grade_id: str, code: str) -> Outcome:
-        if self.over_budget():
-            self.lost[grade_id] = "was not run (" + self.stopped + ")"
-            return Outcome("died")
-        outcome = self.kernel.run(code, self.options.timeout)
-        if outcome.fatal:
-            self.lost[grade_id] = describe_fatal(outcome, self.options.timeout)
-            self.recover()
-        else:
-            self.replay.append((grade_id, code))
-        return outcome
-
-    def probe(self, code: str, timeout: float) -> Outcome:
-        if self.over_budget():
-            return Outcome("died")
-        outcome = self.kernel.run(code, timeout, max_output=MAX_TEXT + 1000)
-        if outcome.fatal:
-            self.recover()
-        return outcome
-
-    def recover(self) -> None:
-        """A fresh kernel with the setup and the answers that ran cleanly, or ``stopped`` set."""
-        while not self.stopped:
-            if self.kernel.restarts >= self.options.max_restarts:
-                self.stopped = (f"grading stopped after the kernel was restarted {self.kernel.restarts} times "
-                                "(hangs or crashes); the remaining checks were not run")
-                return
-            try:
-                self.kernel.restart()
-            except KernelStartError as exc:
-                self.stopped = f"the kernel could not be restarted ({exc})"
-                return
-            for grade_id, code in list(self.replay):
-                outcome = self.kernel.run(code, self.options.timeout)
-                if outcome.fatal:
-                    self.replay.remove((grade_id, code))
-                    self.lost[grade_id] = describe_fatal(outcome, self.options.timeout) + " (when run again)"
-                    break
-            else:
-                return
-
-
-def describe_fatal(outcome: Outcome, timeout: float) -> str:
-    if outcome.status == "timeout":
-        return f"did not finish within {timeout:g} s (an endless loop, or far too slow), so the kernel was stopped"
-    return ("stopped the Python kernel (os._exit, a crash, or memory exhausted); a fresh kernel was started "
-            "for the rest")
+def _check_fingerprint(options: Options) -> None:
+    if options.fingerprint and catalog.fingerprint(options.solutions) != options.fingerprint:
+        raise GraderError("the solution notebooks or specs changed while grading (a submission may have written "
+                          "them): grading stopped. Restore them (git checkout solutions course_tools) and regrade.")
 
 
 # ------------------------------------------------------------------ deciding
@@ -272,30 +156,81 @@ def _find_opaque(value) -> str | None:
     return None
 
 
-def judge(check: Check, probe: Probe, outcome: Outcome, marker: str, expected, timeout: float) -> str | None:
+def _first_difference(got, expected, rtol, atol, path=""):
+    """(where, got item, expected item, problem) for the first differing leaf of nested lists,
+    tuples and dicts of matching structure; None when the structures differ or nothing does."""
+    if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(expected):
+        for i, (g, e) in enumerate(zip(got, expected)):
+            found = _first_difference(g, e, rtol, atol, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(expected, dict) and isinstance(got, dict) and set(got) == set(expected):
+        for key in expected:
+            found = _first_difference(got[key], expected[key], rtol, atol, f"{path}[{key!r}]")
+            if found:
+                return found
+        return None
+    problem = explain_mismatch(got, expected, rtol=rtol, atol=atol)
+    return (path, got, expected, problem) if problem and path else None
+
+
+_NAME_ERROR = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
+
+
+def _explain_error(probe: Probe, payload: dict, unmarked: list[str]) -> str:
+    name, message, where, function = (str(payload.get(k, ""))[:500] for k in ("error", "message", "where", "function"))
+    description = probe.description
+    if name == "TooLarge":
+        return (f"{description} returned a value too large to send to the grader ({message}); "
+                "a correct answer is far smaller.")
+    if name == "NotImplementedError":
+        if function and probe.function and function != probe.function:
+            return (f"{description} raised NotImplementedError inside {function}(): the starter stub of "
+                    f"{function} is still there. Write its body.")
+        return f"{description} raised NotImplementedError: the starter stub is still there. Write the function body."
+    text = f"{description} raised {name}: {message}" + (f" ({where})" if where else "")
+    if name == "SystemExit":
+        text += ". Do not call sys.exit() or exit() in a graded function."
+    missing = _NAME_ERROR.search(message) if name == "NameError" else None
+    if missing:
+        defined = re.compile(rf"^\s*(def|class)\s+{missing.group(1)}\b|^\s*{missing.group(1)}\s*=", re.M)
+        if any(defined.search(code) for code in unmarked):
+            text += (f". {missing.group(1)} is defined in a cell you added, but the grader runs only the marked "
+                     "answer cells: move that code into the answer cell.")
+        else:
+            text += ". Only the marked answer cells are run by the grader; define it in one of them."
+    return text
+
+
+def judge(check: Check, probe: Probe, outcome: Outcome, marker: str, expected, timeout: float,
+          unmarked: list[str] = ()) -> str | None:
     """Why this probe failed, in words (None when it passed). Runs entirely in the grader's process."""
     description = probe.description
     if outcome.fatal:
         return f"{description} {describe_fatal(outcome, timeout)}."
-    lines = [line[len(marker):] for line in outcome.stdout.splitlines() if line.startswith(marker)]
-    if len(lines) != 1:
-        return (f"{description} produced {'no' if not lines else 'more than one'} result the grader could read "
-                "(does the code replace print or sys.stdout, or print the grader's marker itself?).")
+    pieces = outcome.stdout.split(marker)
+    if len(pieces) != 2:
+        if len(pieces) == 1 and outcome.truncated:
+            return (f"{description} printed more than the grader reads, so its result was lost; "
+                    "remove the prints from your function.")
+        if len(pieces) == 1:
+            return (f"{description} produced no result the grader could read: did it print a very large amount "
+                    "of text (the grader reads a limited amount), or end the process?")
+        return (f"{description} produced more than one result: does the code print the grader's marker itself?")
+    line = pieces[1].split("\n", 1)[0]
+    if outcome.truncated and "\n" not in pieces[1]:
+        return f"{description} returned a value too large to send to the grader; a correct answer is far smaller."
     try:
-        payload = json.loads(lines[0])
-        if not isinstance(payload, dict) or not (set(payload) == {"value"} or set(payload) == {"error", "message", "where"}):
+        payload = json.loads(line)
+        if not isinstance(payload, dict) or not (set(payload) == {"value"} or
+                                                 set(payload) == {"error", "message", "where", "function"}):
             raise TransportError("malformed result")
         got = decode(payload["value"]) if "value" in payload else None
     except (TransportError, ValueError, RecursionError) as exc:
         return f"{description} returned a value the grader could not read: {exc}."
     if "error" in payload:
-        name, message, where = (str(payload.get(k, ""))[:1500] for k in ("error", "message", "where"))
-        if name == "NotImplementedError":
-            return f"{description} raised NotImplementedError: the starter stub is still there. Write the function body."
-        text = f"{description} raised {name}: {message}" + (f" ({where})" if where else "")
-        if name == "SystemExit":
-            text += ". Do not call sys.exit() or exit() in a graded function."
-        return text
+        return _explain_error(probe, payload, list(unmarked))
     opaque = _find_opaque(got)
     if opaque:
         return (f"{description} returned {'an object' if isinstance(got, Opaque) else 'a value holding an object'} "
@@ -308,6 +243,12 @@ def judge(check: Check, probe: Probe, outcome: Outcome, marker: str, expected, t
         return None if problem is None else str(CheckFailure(description, problem, got=show(got), hint=check.hint))
     try:
         problem = explain_mismatch(got, expected, rtol=check.rtol, atol=check.atol)
+        if problem:
+            item = _first_difference(got, expected, check.rtol, check.atol)
+            if item:  # show only the item that differs, not every array of the answer
+                where, got_item, expected_item, item_problem = item
+                return str(CheckFailure(f"{description}{where}", item_problem, expected=show(expected_item),
+                                        got=show(got_item), hint=check.hint))
     except Exception as exc:  # whatever came back, a value that cannot be compared scores 0, not a crash
         problem = f"the result could not be compared with the expected value ({type(exc).__name__}: {exc})"
     if problem:
@@ -333,42 +274,57 @@ def _not_graded(check: Check, reason: str) -> TestResult:
                       f"Not graded: {reason}")
 
 
+def cell_timeout(spec: Spec, options: Options) -> float:
+    """Seconds an answer cell may run: the exercise's stated limit when it allows more than the default."""
+    if spec.cell_timeout:
+        return float(spec.cell_timeout)
+    return max([options.timeout] + [check.timeout for check in spec.checks if check.timeout])
+
+
 def grade_notebook(nb: dict, exercise: Exercise, spec: Spec, options: Options, rng) -> tuple[list, list]:
     """Run the answers of ``nb`` and every check; returns (tests, notes)."""
-    answers, notes = pick_answers(nb, exercise)
+    layers = layers_for(options)
+    answers, notes, unmarked = pick_answers(nb, exercise)
     plans = _plan(exercise, spec, rng)
+    try:
+        staged = staging.staged_library(spec.forbidden, exercise.id)
+    except staging.ForbiddenNameError as exc:
+        raise GraderError(f"{exercise.id}: the spec's forbidden list is wrong: {exc}") from exc
     marker = f"@@course-grade-{secrets.token_hex(16)}@@"
+    limits = sandbox.Limits(memory=options.memory_mb * 1024 * 1024,
+                            cpu_seconds=int(options.budget) + 60)
+    answer_timeout = cell_timeout(spec, options)
     tests = []
-    limits = Limits(memory=options.memory_mb * 1024 * 1024)
-    with tempfile.TemporaryDirectory(prefix="course-grade-", ignore_cleanup_errors=True) as workdir:
+    workdir = tempfile.mkdtemp(prefix="course-grade-")
+    hidden = [str(p) for p in protected_paths(options)] + [str(staging.LIBRARY)]
+    kernel = KernelSession(workdir, layers, staged, hidden, limits, marker)
+    try:
         try:
-            kernel = KernelSession(workdir, limits)
             kernel.start()
-        except KernelStartError as exc:
+        except (KernelStartError, OSError) as exc:
             raise GraderError(str(exc)) from exc
-        try:
-            runner = Runner(kernel, options)
-            errors: dict = {}
-            learner_ran = False
-            for cell in exercise.cells:
-                if cell.kind == "setup":
-                    outcome = runner.run_cell(cell.grade_id, cell.released)
-                    if outcome.status != "ok" and not learner_ran:
-                        raise GraderError(f"{exercise.id}: the released setup cell {cell.grade_id!r} failed in a "
-                                          f"fresh kernel: {outcome.error or outcome.status}")
-                    if outcome.status != "ok":  # the learner's earlier cells broke it: their problem
-                        notes.append(f"The setup cell {cell.grade_id!r} failed after your answer cells ran "
-                                     f"({outcome.error or outcome.status}); do your answers change shared names?")
-                elif cell.kind == "answer":
-                    learner_ran = True
-                    code = answers.get(cell.grade_id, cell.released)
-                    outcome = runner.run_cell(cell.grade_id, code)
-                    if outcome.status == "error":
-                        errors[cell.grade_id] = outcome.error + _line_of(outcome.traceback)
-            for check, planned in plans:
-                tests.append(_run_check(check, planned, runner, marker, options, exercise, errors))
-        finally:
-            kernel.stop()
+        runner = Runner(kernel, options.budget, options.max_restarts)
+        errors: dict = {}
+        learner_ran = False
+        for cell in exercise.cells:
+            if cell.kind == "setup":
+                outcome = runner.run_cell(cell.grade_id, cell.released, options.timeout)
+                if outcome.status != "ok" and not learner_ran:
+                    raise GraderError(f"{exercise.id}: the released setup cell {cell.grade_id!r} failed in a "
+                                      f"fresh kernel: {outcome.error or outcome.status}")
+                if outcome.status != "ok":  # the learner's earlier cells broke it: their problem
+                    notes.append(f"The setup cell {cell.grade_id!r} failed after your answer cells ran "
+                                 f"({outcome.error or outcome.status}); do your answers change shared names?")
+            elif cell.kind == "answer":
+                learner_ran = True
+                outcome = runner.run_cell(cell.grade_id, answers.get(cell.grade_id, cell.released), answer_timeout)
+                if outcome.status == "error":
+                    errors[cell.grade_id] = outcome.error[:500] + _line_of(outcome.traceback)
+        for check, planned in plans:
+            tests.append(_run_check(check, planned, runner, marker, options, exercise, errors, unmarked))
+    finally:
+        kernel.close()
+        shutil.rmtree(workdir, ignore_errors=True)
     if runner.lost or kernel.restarts:
         notes.append(f"The kernel was restarted {kernel.restarts} time(s) during grading.")
     return tests, notes
@@ -381,16 +337,20 @@ def _line_of(traceback: str) -> str:
     return ""
 
 
-def _run_check(check, planned, runner: Runner, marker, options: Options, exercise: Exercise, errors) -> TestResult:
+def _run_check(check, planned, runner: Runner, marker, options: Options, exercise: Exercise, errors,
+               unmarked) -> TestResult:
     timeout = check.timeout or options.timeout
+    group = check.part.grade_id
     problem = None
     for probe, inputs, expected in planned:
         if runner.over_budget():
             return _not_graded(check, runner.stopped + ".")
-        outcome = runner.probe(probe_cell(probe.source, inputs, marker), timeout)
+        if runner.exhausted(group):
+            return _not_graded(check, runner.exhausted(group) + ".")
+        outcome = runner.probe(probe_cell(probe.source, inputs, marker), timeout, group)
         try:
             with np.errstate(all="ignore"):
-                problem = judge(check, probe, outcome, marker, expected, timeout)
+                problem = judge(check, probe, outcome, marker, expected, timeout, unmarked)
         except Exception as exc:  # a grader bug must not crash the whole grading; say so plainly
             problem = f"{probe.description}: the grader could not check this result ({type(exc).__name__}: {exc})"
         if problem:
@@ -427,10 +387,12 @@ def grade_file(path, options: Options | None = None) -> GradeResult:
     path = Path(path)
     start = time.perf_counter()
     try:
+        _check_fingerprint(options)
         if options.exercise and catalog.load(options.exercise, options.solutions) is None:
             raise GraderError(f"--exercise {options.exercise!r} is not a known exercise; known: "
                               f"{', '.join(catalog.known_ids(options.solutions))}")
         result = _grade(path, options)
+        _check_fingerprint(options)
     except (catalog.SpecError, reference.ReferenceError_, SourceError) as exc:
         raise GraderError(str(exc)) from exc
     result.seconds = time.perf_counter() - start

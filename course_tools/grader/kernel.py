@@ -1,27 +1,36 @@
-"""A learner's kernel on a short leash: time and memory limits, killed and restarted at will.
+"""A learner's kernel in the sandbox: started, run cell by cell, killed, restarted and replayed.
 
-``KernelSession`` starts one IPython kernel (jupyter_client) in an empty
-temporary directory, in its own process session, with an address-space limit,
-a file-size limit and no core dumps. ``run(code, timeout)`` executes one cell
-and returns what happened (``Outcome``); on timeout the kernel's whole process
-group is killed. ``restart()`` starts a fresh kernel.
+``KernelSession`` starts one IPython kernel (jupyter_client, Unix-socket
+transport) inside the sandbox of ``sandbox.py``: its own uid and namespaces
+where available, resource limits, a minimal environment, ``course_lib`` as the
+only course code on its import path, a private directory. ``run(code, timeout)``
+executes one cell and returns what happened (``Outcome``). The grader reads at
+most ``MAX_MESSAGE`` bytes per message from the kernel: a larger one closes the
+connection (ZeroMQ's ``MAXMSGSIZE``) and counts as the kernel being lost.
+
+``Runner`` runs cells in a session and restarts it when a cell hangs or kills
+it, replaying the setup and the answer cells that ran cleanly.
 """
 from __future__ import annotations
 
 import os
 import queue
 import re
-import resource
 import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
 
+import zmq
 from jupyter_client import KernelManager
+from jupyter_client.blocking import BlockingKernelClient
 
-from .source import ROOT
+from . import sandbox
+from .sandbox import Layers, Limits
+from .transport import MAX_TEXT, bootstrap_cell
 
-MAX_OUTPUT = 20_000          # characters of output kept per cell (the rest is counted, not stored)
+MAX_OUTPUT = 20_000                  # characters of a cell's printed output kept (the rest is dropped)
+MAX_MESSAGE = MAX_TEXT + (4 << 20)   # bytes of one message from the kernel the grader accepts
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -35,15 +44,15 @@ class Outcome:
 
     ``status``: 'ok', 'error' (an exception; ``error`` holds "Name: message" and
     ``traceback`` its last lines), 'timeout' (killed after the time limit) or
-    'died' (the kernel process ended). ``stdout`` is the printed text (capped).
+    'died' (the kernel process ended, or sent a message over the size cap).
+    ``stdout`` is the printed text (capped); ``truncated`` says it was cut.
     """
 
     status: str
     stdout: str = ""
     error: str = ""
     traceback: str = ""
-    seconds: float = 0.0
-    extra_output: int = 0
+    truncated: bool = False
 
     @property
     def fatal(self) -> bool:
@@ -51,66 +60,52 @@ class Outcome:
         return self.status in ("timeout", "died")
 
 
-@dataclass
-class Limits:
-    """Resource limits of the kernel process (bytes and seconds)."""
+class _SandboxedManager(KernelManager):
+    """A KernelManager whose kernel command is prefixed by the sandbox's wrapper."""
 
-    memory: int = 2048 * 1024 * 1024
-    file_size: int = 64 * 1024 * 1024
-    startup_timeout: float = 60.0
+    def format_kernel_cmd(self, extra_arguments=None):
+        command = super().format_kernel_cmd(extra_arguments)
+        return list(self.sandbox_prefix) + command
 
-
-def _apply_limits(limits: Limits):
-    def preexec():  # runs in the child between fork and exec
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    return preexec
-
-
-def kernel_environment(workdir: str) -> dict:
-    """The kernel's environment: the grader's, one thread per numeric library, course_lib importable."""
-    env = dict(os.environ)
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[name] = "1"  # parallel gradings share the cores; threads only add address space
-    # glibc reserves 64 MB of address space per thread arena; under RLIMIT_AS that would
-    # leave a 9-thread kernel little room, so cap the arenas (same speed for this workload).
-    env["MALLOC_ARENA_MAX"] = "2"
-    env["MPLBACKEND"] = "Agg"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-    env.pop("JPY_PARENT_PID", None)
-    env["TMPDIR"] = workdir
-    return env
+    def write_connection_file(self, **kwargs):
+        super().write_connection_file(**kwargs)
+        if self.sandbox_uid is not None:  # the kernel must read its key, and no one else
+            os.chown(self.connection_file, self.sandbox_uid, self.sandbox_uid)
 
 
 @dataclass
 class KernelSession:
-    """One kernel for one submission; use as a context manager."""
+    """One kernel for one submission, in a private directory ``workdir``."""
 
     workdir: str
+    layers: Layers
+    staged: str
+    hidden: list
     limits: Limits = field(default_factory=Limits)
+    marker: str = ""
     restarts: int = 0
 
     def __post_init__(self):
-        self.manager = None
-        self.client = None
-
-    def __enter__(self) -> "KernelSession":
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        self.manager = self.client = None
+        self.uid = sandbox.fresh_uid() if self.layers.uid else None  # the kernel's alone, through restarts
+        self.context = zmq.Context()
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
 
     def start(self) -> None:
-        manager = KernelManager(kernel_name="python3")
+        sandbox.give_to(self.workdir, self.uid)
+        manager = _SandboxedManager(kernel_name="python3", transport="ipc", context=self.context,
+                                    ip=os.path.join(self.workdir, f"k{self.restarts}"),
+                                    connection_file=os.path.join(self.workdir, f"k{self.restarts}.json"))
+        manager.sandbox_uid = self.uid
+        manager.sandbox_prefix = (sandbox.bwrap_command(self.layers.bwrap, self.workdir, self.staged, self.hidden,
+                                                        uid=self.uid) if self.layers.bwrap else [])
         try:
-            # The kernel's own stdout/stderr (not the notebook's output) would only clutter the grader's.
-            manager.start_kernel(cwd=self.workdir, env=kernel_environment(self.workdir),
-                                 preexec_fn=_apply_limits(self.limits),
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            client = manager.blocking_client()
+            manager.start_kernel(cwd=self.workdir, env=sandbox.environment(self.workdir, self.staged),
+                                 preexec_fn=sandbox.preexec(self.limits, self.uid, drop=not self.layers.bwrap),
+                                 stdout=subprocess.DEVNULL, stderr=(open(os.environ["COURSE_GRADE_KERNEL_LOG"], "a") if os.environ.get("COURSE_GRADE_KERNEL_LOG") else subprocess.DEVNULL))
+            # the client's sockets come from our context, which caps every incoming message
+            client = BlockingKernelClient(context=self.context)
+            client.load_connection_info(manager.get_connection_info())
             client.start_channels()
             client.wait_for_ready(timeout=self.limits.startup_timeout)
         except Exception as exc:  # any failure to start is the grader's problem, not the learner's
@@ -118,9 +113,13 @@ class KernelSession:
             self.stop()
             raise KernelStartError(f"could not start a Python kernel: {type(exc).__name__}: {exc}") from exc
         self.manager, self.client = manager, client
+        outcome = self.run(bootstrap_cell(self.marker), self.limits.startup_timeout)
+        if outcome.status != "ok":
+            self.stop()
+            raise KernelStartError(f"the kernel did not accept the grader's helpers: {outcome.error or outcome.status}")
 
     def stop(self) -> None:
-        """Kill the kernel and every process in its group; safe to call twice."""
+        """Kill the kernel and every process it started; safe to call twice."""
         if self.client is not None:
             try:
                 self.client.stop_channels()
@@ -134,14 +133,20 @@ class KernelSession:
                 pass
             if pgid:
                 try:
-                    os.killpg(pgid, signal.SIGKILL)  # children the submission started, too
+                    os.killpg(pgid, signal.SIGKILL)
                 except (ProcessLookupError, PermissionError):
                     pass
+            if self.uid is not None:  # whatever left the process group (setsid, double fork)
+                sandbox.kill_uid(self.uid)
             try:
                 self.manager.cleanup_resources()
             except Exception:
                 pass
         self.manager = self.client = None
+
+    def close(self) -> None:
+        self.stop()
+        self.context.destroy(linger=0)
 
     def restart(self) -> None:
         self.stop()
@@ -156,60 +161,130 @@ class KernelSession:
 
     def run(self, code: str, timeout: float, max_output: int = MAX_OUTPUT) -> Outcome:
         """Execute ``code`` as one cell, waiting at most ``timeout`` seconds; keep ``max_output`` characters."""
-        start = time.monotonic()
         if not self.alive():
-            return Outcome("died", seconds=0.0)
+            return Outcome("died")
         msg_id = self.client.execute(code, silent=False, store_history=False, allow_stdin=False,
                                      stop_on_error=False)
-        deadline = start + timeout
-        out, kept, extra = [], 0, 0
+        deadline = time.monotonic() + timeout
+        out, kept, truncated = [], 0, False
         error = traceback = ""
         errored = False
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.stop()
-                return Outcome("timeout", "".join(out), seconds=time.monotonic() - start, extra_output=extra)
+                return Outcome("timeout", "".join(out), truncated=truncated)
             try:
                 msg = self.client.get_iopub_msg(timeout=min(remaining, 0.25))
             except queue.Empty:
                 if not self.alive():
                     self.stop()
-                    return Outcome("died", "".join(out), seconds=time.monotonic() - start, extra_output=extra)
+                    return Outcome("died", "".join(out), truncated=truncated)
                 continue
             except Exception:  # a garbled message: treat the kernel as lost
                 self.stop()
-                return Outcome("died", "".join(out), seconds=time.monotonic() - start, extra_output=extra)
+                return Outcome("died", "".join(out), truncated=truncated)
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind, content = msg.get("msg_type"), msg.get("content", {})
-            text = ""
             if kind == "stream" and content.get("name") == "stdout":
                 text = str(content.get("text", ""))
+                room = max(max_output - kept, 0)
+                out.append(text[:room])
+                kept += min(len(text), room)
+                truncated = truncated or len(text) > room
             elif kind == "error":
                 errored = True
                 error = f"{content.get('ename', 'Error')}: {content.get('evalue', '')}"[:2000]
                 traceback = _ANSI.sub("", "\n".join(content.get("traceback", [])[-3:]))[-3000:]
             elif kind == "status" and content.get("execution_state") == "idle":
                 break
-            if text:
-                room = max_output - kept
-                out.append(text[:max(room, 0)])
-                kept += min(len(text), max(room, 0))
-                extra += max(len(text) - max(room, 0), 0)
         self._drain_reply(msg_id, deadline)
-        status = "error" if errored else "ok"
-        return Outcome(status, "".join(out), error, traceback, time.monotonic() - start, extra)
+        return Outcome("error" if errored else "ok", "".join(out), error, traceback, truncated)
 
     def _drain_reply(self, msg_id: str, deadline: float) -> None:
         """Read the shell reply of ``msg_id`` so replies never pile up (it carries nothing we need)."""
         while time.monotonic() < deadline + 1.0:
             try:
                 reply = self.client.get_shell_msg(timeout=0.5)
-            except queue.Empty:
-                return
             except Exception:
                 return
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
                 return
 
+
+def describe_fatal(outcome: Outcome, timeout: float) -> str:
+    if outcome.status == "timeout":
+        return f"did not finish within {timeout:g} s (an endless loop, or far too slow), so the kernel was stopped"
+    return ("stopped the Python kernel (os._exit, a crash, memory exhausted, or a message too large to read); "
+            "a fresh kernel was started for the rest")
+
+
+class Runner:
+    """Runs cells in a kernel, restarting it and replaying the good cells when it is lost.
+
+    Restarts are counted per part (``group``): hangs in one part cannot use up
+    another's. ``budget`` seconds bound the whole submission.
+    """
+
+    def __init__(self, kernel: KernelSession, budget: float, max_restarts: int):
+        self.kernel, self.budget, self.max_restarts = kernel, budget, max_restarts
+        self.replay: list[tuple[str, str, float]] = []
+        self.lost: dict[str, str] = {}       # grade_id -> why the cell is no longer run
+        self.restarts: dict[str, int] = {}   # group -> restarts it caused
+        self.stopped = ""                    # why grading stopped altogether, if it did
+        self.deadline = time.monotonic() + budget
+
+    def over_budget(self) -> bool:
+        if not self.stopped and time.monotonic() > self.deadline:
+            self.stopped = (f"grading stopped: the submission used up the total time budget of "
+                            f"{self.budget:g} s; the remaining checks were not run")
+        return bool(self.stopped)
+
+    def exhausted(self, group: str) -> str:
+        """Why ``group`` may not restart the kernel again ('' while it may)."""
+        if self.restarts.get(group, 0) >= self.max_restarts:
+            return (f"this part's code hung or crashed the kernel {self.restarts[group]} times; "
+                    "its remaining checks were not run")
+        return ""
+
+    def run_cell(self, grade_id: str, code: str, timeout: float) -> Outcome:
+        if self.over_budget():
+            self.lost[grade_id] = "was not run (" + self.stopped + ")"
+            return Outcome("died")
+        outcome = self.kernel.run(code, timeout)
+        if outcome.fatal:
+            self.lost[grade_id] = describe_fatal(outcome, timeout)
+            self.recover("answers")
+        else:
+            self.replay.append((grade_id, code, timeout))
+        return outcome
+
+    def probe(self, code: str, timeout: float, group: str) -> Outcome:
+        if self.over_budget():
+            return Outcome("died")
+        outcome = self.kernel.run(code, timeout, max_output=MAX_TEXT + 1000)
+        if outcome.fatal:
+            self.recover(group)
+        return outcome
+
+    def recover(self, group: str) -> None:
+        """A fresh kernel with the setup and the answers that ran cleanly."""
+        self.restarts[group] = self.restarts.get(group, 0) + 1
+        while not self.stopped:
+            try:
+                self.kernel.restart()
+            except KernelStartError as exc:
+                self.stopped = f"the kernel could not be restarted ({exc})"
+                return
+            for entry in list(self.replay):
+                grade_id, code, timeout = entry
+                if self.over_budget():
+                    return
+                outcome = self.kernel.run(code, timeout)
+                if outcome.fatal:
+                    self.replay.remove(entry)
+                    self.lost[grade_id] = describe_fatal(outcome, timeout) + " (when run again)"
+                    break
+            else:
+                return

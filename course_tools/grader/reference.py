@@ -1,9 +1,10 @@
 """The reference side: the solution's functions, run in the grader's own process.
 
-The setup and answer cells of ``solutions/src/<id>.py`` (solutions included)
-are executed once per process into a plain dict. Probes run against a copy of
-it with the same inputs the learner's kernel receives, and the value is passed
-through the transport format so both sides are compared in the same shapes.
+The setup and answer cells of the built solution notebook (solutions included)
+are executed once per loaded exercise into a plain dict, kept with the exercise
+in ``catalog``'s cache. Probes run against a copy of it with the same inputs the
+learner's kernel receives, and the value is passed through the transport format
+so both sides are compared in the same shapes.
 """
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ import contextlib
 import io
 
 from .source import Exercise
-from .spec import Probe
+from .spec import Probe, evaluate
 from .transport import decode_inputs, dumps, loads
-
-_CACHE: dict = {}
 
 
 class ReferenceError_(RuntimeError):
@@ -22,9 +21,8 @@ class ReferenceError_(RuntimeError):
 
 
 def namespace(exercise: Exercise) -> dict:
-    """The names the solution's setup and answer cells define (cached per exercise and source)."""
-    key = (exercise.id, str(exercise.path), exercise.path.stat().st_mtime_ns)
-    if key not in _CACHE:
+    """The names the solution's setup and answer cells define (computed once per loaded exercise)."""
+    if "namespace" not in exercise.cache:
         ns: dict = {"__name__": f"__reference_{exercise.id}__"}
         with contextlib.redirect_stdout(io.StringIO()):
             for cell in exercise.cells:
@@ -34,18 +32,8 @@ def namespace(exercise: Exercise) -> dict:
                     except Exception as exc:
                         raise ReferenceError_(f"{exercise.id}: the solution cell {cell.grade_id!r} raised "
                                               f"{type(exc).__name__}: {exc}") from exc
-        _CACHE[key] = ns
-    return _CACHE[key]
-
-
-def evaluate(source: str, ns: dict):
-    """Run probe ``source`` in ``ns``: the value of an expression, or ``result`` after statements."""
-    try:
-        compiled = compile(source, "<probe>", "eval")
-    except SyntaxError:
-        exec(compile(source, "<probe>", "exec"), ns)
-        return ns["result"]
-    return eval(compiled, ns)  # noqa: S307 - spec-authored source
+        exercise.cache["namespace"] = ns
+    return exercise.cache["namespace"]
 
 
 def expected_value(exercise: Exercise, probe: Probe, inputs_json: str):

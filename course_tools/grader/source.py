@@ -1,16 +1,17 @@
-"""An exercise's source: its cells by kind, and the student version made from it.
+"""The notebook format of exercises: an exercise's cells by kind, its student version, and submissions.
 
 The source ``solutions/src/<id>.py`` holds solutions and hidden tests between
 nbgrader's markers. The student version replaces each solution region with the
 same stub nbgrader writes and drops the hidden tests; both the exercise builder
 and the grader use the functions here, so they agree on what was released.
+``read_submission`` and ``pick_answers`` read a learner's notebook the same way.
 """
 from __future__ import annotations
 
 import copy
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +20,8 @@ BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 EXERCISE_ID = re.compile(r"^ex\d\d_[a-z0-9_]+$")
+GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+MAX_SUBMISSION = 50 * 1024 * 1024
 _NBGRADER_KEYS = {"grade", "solution", "locked", "grade_id", "schema_version"}
 
 
@@ -97,6 +100,7 @@ class Exercise:
     title: str
     path: Path
     cells: list
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # see reference.namespace
 
     def of_kind(self, kind: str) -> list[Cell]:
         return [cell for cell in self.cells if cell.kind == kind]
@@ -123,8 +127,8 @@ def _check_cell(name: str, index: int, cell: dict, seen: set) -> None:
     if meta["schema_version"] != 3:
         raise SourceError(f"{where}: nbgrader schema_version must be 3")
     grade_id = meta["grade_id"]
-    if not isinstance(grade_id, str) or not re.match(r"^[A-Za-z0-9_-]+$", grade_id):
-        raise SourceError(f"{where}: grade_id {grade_id!r} must match [A-Za-z0-9_-]+")
+    if not isinstance(grade_id, str) or not GRADE_ID.match(grade_id):
+        raise SourceError(f"{where}: grade_id {grade_id!r} must match {GRADE_ID.pattern}")
     if grade_id in seen:
         raise SourceError(f"{where}: grade_id {grade_id!r} is used twice")
     seen.add(grade_id)
@@ -195,14 +199,6 @@ def student_notebook(nb):
     return student
 
 
-def source_path(exercise_id: str, solutions: Path = SOLUTIONS) -> Path | None:
-    """The source of exercise ``exercise_id``, or None when there is no such exercise."""
-    if not isinstance(exercise_id, str) or not EXERCISE_ID.match(exercise_id):
-        return None
-    path = solutions / "src" / f"{exercise_id}.py"
-    return path if path.is_file() else None
-
-
 def built_path(exercise_id: str, solutions: Path = SOLUTIONS) -> Path | None:
     """The built solution notebook of ``exercise_id``, or None when there is none."""
     if not isinstance(exercise_id, str) or not EXERCISE_ID.match(exercise_id):
@@ -211,6 +207,77 @@ def built_path(exercise_id: str, solutions: Path = SOLUTIONS) -> Path | None:
     return path if path.is_file() else None
 
 
-def exercise_ids(solutions: Path = SOLUTIONS) -> list[str]:
-    """Every exercise id with a source, in course order."""
-    return sorted(p.stem for p in (solutions / "src").glob("ex*.py") if EXERCISE_ID.match(p.stem))
+# ------------------------------------------------------------------ submissions
+
+def read_submission(path: Path) -> tuple[dict | None, str]:
+    """A submitted notebook as parsed JSON, or None and the reason it cannot be graded."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            return None, f"{path.name} is not a file."
+        if size == 0:
+            return None, f"{path.name} is empty (0 bytes): the notebook was not saved, or the upload failed."
+        if size > MAX_SUBMISSION:
+            return None, f"{path.name} is {size / 2**20:.0f} MB; a notebook should be far smaller (clear large outputs)."
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, f"{path.name} could not be read: {exc.strerror or exc}."
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, f"{path.name} is not a Jupyter notebook: it is not even text (a notebook is JSON text)."
+    try:
+        nb = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
+        return None, (f"{path.name} is not valid JSON{where}, so it is not a Jupyter notebook or it was damaged. "
+                      "Download it again from JupyterLab (File > Download) and resubmit.")
+    version = nb.get("nbformat") if isinstance(nb, dict) else None
+    if isinstance(version, int) and version != 4:
+        return None, (f"{path.name} is a Jupyter notebook in the old format version {version}; the grader reads "
+                      "version 4. Open it in JupyterLab and save it (File > Save Notebook), then resubmit.")
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        return None, f"{path.name} is JSON but not a Jupyter notebook (it has no list of cells)."
+    return nb, ""
+
+
+def exercise_id_of(nb: dict) -> str | None:
+    """The ``course_exercise.id`` a submitted notebook claims, if any."""
+    meta = nb.get("metadata")
+    info = meta.get("course_exercise") if isinstance(meta, dict) else None
+    value = info.get("id") if isinstance(info, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _submitted_source(cell) -> str | None:
+    source = cell.get("source")
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source)
+    return source if isinstance(source, str) else None
+
+
+def pick_answers(nb: dict, exercise: Exercise) -> tuple[dict, list[str], list[str]]:
+    """Code of each answer cell by grade_id (the last of duplicates), notes on what was odd,
+    and the code of the submission's unmarked code cells (which are not run)."""
+    wanted = {cell.grade_id for cell in exercise.of_kind("answer")}
+    found: dict = {}
+    unmarked = []
+    for cell in nb["cells"]:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata")
+        nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
+        grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+        source = _submitted_source(cell)
+        if grade_id in wanted and source is not None:
+            found.setdefault(grade_id, []).append(source)
+        elif grade_id is None and source:
+            unmarked.append(source)
+    notes = []
+    for grade_id in sorted(wanted - set(found)):
+        notes.append(f"Your notebook has no answer cell {grade_id!r} (cells are matched by their nbgrader grade_id; "
+                     "was it deleted, or retyped into a new cell?). The released starter code was used, which scores 0.")
+    for grade_id, sources in sorted(found.items()):
+        if len(sources) > 1:
+            notes.append(f"Answer cell {grade_id!r} appears {len(sources)} times; the last one was graded.")
+    return {grade_id: sources[-1] for grade_id, sources in found.items()}, notes, unmarked

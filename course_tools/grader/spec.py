@@ -13,8 +13,27 @@ from typing import Callable
 
 import numpy as np
 
-_GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+from .source import GRADE_ID
+
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def compile_probe(source: str):
+    """``source`` compiled as an expression, or else as statements that set ``result``:
+    (code object, True when it is an expression). A syntax error says where."""
+    try:
+        return compile(source, "<probe>", "eval"), True
+    except SyntaxError:
+        return compile(source, "<probe>", "exec"), False
+
+
+def evaluate(source: str, namespace: dict):
+    """Run probe ``source`` in ``namespace``: the value of an expression, or ``result`` after statements."""
+    compiled, is_expression = compile_probe(source)
+    if is_expression:
+        return eval(compiled, namespace)  # noqa: S307 - spec-authored source
+    exec(compiled, namespace)  # noqa: S102
+    return namespace["result"]
 
 
 @dataclass(frozen=True)
@@ -43,11 +62,24 @@ class Probe:
     source: str
     inputs: dict = field(default_factory=dict)
     description: str = ""
+    private: dict = field(default_factory=dict)
 
     def describe(self, text: str) -> "Probe":
         """Name this probe ``text`` in messages; returns the probe."""
         self.description = text
         return self
+
+    def keep(self, **values) -> "Probe":
+        """Values only the grader sees (``probe.private`` in a compare function), e.g. the seed
+        of held-out data: they never enter the learner's kernel. Returns the probe."""
+        self.private.update(values)
+        return self
+
+    @property
+    def function(self) -> str | None:
+        """The learner's function this probe calls, when it is a ``call``."""
+        match = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\(", self.source)
+        return match.group(1) if match else None
 
 
 def short(value) -> str:
@@ -78,10 +110,7 @@ def call(function_name: str, *args, **kwargs) -> Probe:
 
 def probe(source: str, **inputs) -> Probe:
     """A probe running ``source`` (an expression, or statements that set ``result``)."""
-    try:
-        compile(source, "<probe>", "eval")
-    except SyntaxError:
-        compile(source, "<probe>", "exec")  # a spec typo fails here, with the line
+    compile_probe(source)  # a spec typo fails here, with the line
     first = source.strip().splitlines()[0] if source.strip() else ""
     return Probe(source, dict(inputs), first + (" ..." if "\n" in source.strip() else ""))
 
@@ -141,16 +170,25 @@ class Part:
 
 
 class Spec:
-    """The grading spec of one exercise: its parts in order."""
+    """The grading spec of one exercise: its parts in order.
 
-    def __init__(self, exercise_id: str):
+    ``forbidden``: course_lib functions that would do the exercise's work (e.g.
+    ``"course_lib.MLP.backward"``); they raise a clear error in the learner's
+    kernel while this exercise is graded. ``cell_timeout``: seconds an answer cell
+    may run (default: the longest of the grader's limit and the checks' timeouts,
+    so a demo call in the cell gets the time the exercise allows).
+    """
+
+    def __init__(self, exercise_id: str, *, forbidden=(), cell_timeout: float | None = None):
         self.exercise_id = exercise_id
         self.parts: list[Part] = []
+        self.forbidden = tuple(forbidden)
+        self.cell_timeout = cell_timeout
 
     def part(self, grade_id: str, title: str) -> Part:
         """Declare the part scored by test cell ``grade_id``; returns it for ``@part.check``."""
-        if not _GRADE_ID.match(grade_id):
-            raise ValueError(f"grade_id {grade_id!r} must match {_GRADE_ID.pattern}")
+        if not GRADE_ID.match(grade_id):
+            raise ValueError(f"grade_id {grade_id!r} must match {GRADE_ID.pattern}")
         if any(p.grade_id == grade_id for p in self.parts):
             raise ValueError(f"part {grade_id!r} is declared twice")
         made = Part(grade_id, title)

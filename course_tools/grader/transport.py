@@ -6,12 +6,14 @@ dicts of them. Nothing is unpickled, and nothing the kernel sends can run code
 or call a method in the grader: ``decode`` builds fresh builtin objects and
 numpy arrays of the grader's own numpy.
 
-``KERNEL_CODE`` is the same format written for the kernel side; it is pasted
-into every probe, so nothing defined earlier in the kernel is relied on.
+``KERNEL_HELPERS`` is the same format written for the kernel side, with the
+probe runner; ``bootstrap_cell`` installs it in a private module of each
+kernel and ``probe_cell`` writes the one-line cell that runs a probe.
 """
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import math
 
@@ -136,16 +138,22 @@ def loads(text: str):
     return decode(data)
 
 
-# The kernel side, pasted into each probe. It defines _enc (value -> JSON-able)
-# and _dec (JSON-able -> value, with code arguments evaluated in namespace ns).
-KERNEL_CODE = r'''
-import base64 as _b64, json as _json, numpy as _np
+# ------------------------------------------------------------------ the kernel side
+# Installed once per kernel, before any learner code runs, as a private module
+# whose functions see a snapshot of the builtins taken then: names an answer cell
+# defines (``type = "tanh"``) or builtins it patches cannot reach them. A probe
+# cell is one line naming only the module's handle, a name no learner writes.
+KERNEL_HELPERS = r'''
+import base64 as _b64, copy as _copy, json as _json, sys as _sys, traceback as _tb
+import numpy as _np
 _DT = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64")
 def _enc(v, d=0):
     if d > 16:
         raise ValueError("the returned value is nested too deeply")
-    if v is None or type(v) in (bool, str):
+    if v is None or type(v) is bool:
         return v
+    if isinstance(v, str):
+        return str.__str__(v)
     if type(v) is int:
         return v if abs(v) < 2**62 else float(v)
     if isinstance(v, (float, _np.floating)) and not isinstance(v, _np.ndarray):
@@ -160,6 +168,8 @@ def _enc(v, d=0):
         a = _np.asarray(v)
         if a.dtype.name in _DT:
             return {"__ndarray__": _b64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode(), "dtype": a.dtype.name, "shape": list(a.shape)}
+        if a.dtype.kind == "U" and a.size <= 100000:
+            return _enc(a.tolist(), d)  # numpy strings are strings
     return {"__opaque__": type(v).__name__}
 def _dec(o, ns):
     if isinstance(o, list):
@@ -167,14 +177,80 @@ def _dec(o, ns):
     if not isinstance(o, dict):
         return o
     if "__code__" in o:
-        return eval(o["__code__"], ns)
+        v = eval(o["__code__"], ns)
+        try:
+            return _copy.deepcopy(v)  # each probe gets its own copy of the notebook's examples
+        except Exception:
+            return v
     if "__tuple__" in o:
         return tuple(_dec(x, ns) for x in o["__tuple__"])
     if "__dict__" in o:
         return {k: _dec(x, ns) for k, x in o["__dict__"].items()}
     a = _np.frombuffer(_b64.b64decode(o["__ndarray__"]), dtype=_np.dtype(o["dtype"]).newbyteorder("<"))
     return a.astype(a.dtype.newbyteorder("=")).reshape(o["shape"])
+def _refuse_exit(*args, **kwargs):
+    raise RuntimeError("exit() or quit() was called: it would end the kernel, so the grader does not allow it. "
+                       "Remove it from your cells.")
+def setup(marker, out, shell):
+    global _MARKER, _OUT, _SHELL
+    _MARKER, _OUT, _SHELL = marker, out, shell
+    shell.ask_exit = _refuse_exit
+def probe(source, inputs):
+    try:
+        ns = dict(_SHELL.user_ns)
+        ns.update(_dec(_json.loads(inputs), ns))
+        try:
+            c = compile(source, "<probe>", "eval")
+        except SyntaxError:
+            exec(compile(source, "<probe>", "exec"), ns)
+            v = ns["result"]
+        else:
+            v = eval(c, ns)
+        text = _json.dumps({"value": _enc(v)})
+        if len(text) > MAX_TEXT:
+            text = _json.dumps({"error": "TooLarge", "message": "%d characters" % len(text), "where": "", "function": ""})
+    except BaseException as e:
+        f = [f for f in _tb.extract_tb(e.__traceback__) if f.filename not in ("<probe>", __file__)][-1:]
+        w = "in %s, line %s: %s" % (f[0].name, f[0].lineno, (f[0].line or "").strip()) if f else ""
+        text = _json.dumps({"error": type(e).__name__, "message": str(e)[:500], "where": w[:300],
+                            "function": f[0].name[:80] if f else ""})
+    _OUT.write("\n" + _MARKER + text + "\n")
+    _OUT.flush()
+'''.replace("MAX_TEXT", str(MAX_TEXT))
+
+_BOOTSTRAP = '''
+def __course_grade_bootstrap():
+    import builtins, sys, types
+    module = types.ModuleType("course_grade_kernel")
+    module.__dict__.update(__builtins__=dict(builtins.__dict__), __file__="<course-grade>")
+    exec(compile({helpers!r}, "<course-grade>", "exec"), module.__dict__)
+    module.setup({marker!r}, sys.stdout, get_ipython())
+    return module
+{handle} = __course_grade_bootstrap()
+del __course_grade_bootstrap
 '''
+
+
+def handle_name(marker: str) -> str:
+    """The kernel-side name of the helpers: unguessable, so no answer cell defines it by chance."""
+    return "__course_grade_" + "".join(ch for ch in marker if ch.isalnum())[-24:] + "__"
+
+
+def bootstrap_cell(marker: str) -> str:
+    """The cell installing the grader's helpers in a fresh kernel, before any learner code."""
+    return _BOOTSTRAP.format(helpers=KERNEL_HELPERS, marker=marker, handle=handle_name(marker))
+
+
+def probe_cell(source: str, inputs_json: str, marker: str) -> str:
+    """The cell running one probe: ``source`` with the encoded inputs, its value printed after ``marker``."""
+    return f"{handle_name(marker)}.probe({source!r}, {inputs_json!r})"
+
+
+def kernel_helpers() -> dict:
+    """The kernel-side helpers as a namespace of this process (for tests)."""
+    ns: dict = {"__file__": "<course-grade>"}
+    exec(compile(KERNEL_HELPERS, "<course-grade>", "exec"), ns)
+    return ns
 
 
 def decode_inputs(text: str, namespace: dict) -> dict:
@@ -188,7 +264,7 @@ def decode_inputs(text: str, namespace: dict) -> dict:
         if not isinstance(obj, dict):
             return obj
         if "__code__" in obj:
-            return eval(obj["__code__"], namespace)  # noqa: S307 - spec-authored source
+            return copy.deepcopy(eval(obj["__code__"], namespace))  # noqa: S307 - spec-authored source
         if "__tuple__" in obj:
             return tuple(rebuild(item) for item in obj["__tuple__"])
         if "__dict__" in obj:

@@ -7,7 +7,7 @@ accuracy itself, with the forward pass below, on spirals drawn afresh.
 import numpy as np
 
 from course_lib import get_activation
-from course_lib.data import spirals, train_test_split
+from course_lib.data import spirals
 from course_tools.grader.spec import Spec, call, probe
 
 SPEC = Spec("ex09_train_classifier")
@@ -102,6 +102,28 @@ def _batches_problem(got, expected, probe) -> str | None:
 
 
 _BATCHES = "result = minibatches(n, size, np.random.default_rng(seed))"
+_SEEDS = """result = [minibatches(n, size, np.random.default_rng(seed)), minibatches(n, size, np.random.default_rng(seed)),
+          minibatches(n, size, np.random.default_rng(other))]"""
+
+
+def _seeds_problem(got, expected, probe) -> str | None:
+    """Batches of one seed twice and of another seed: the same order, then a different one."""
+    if not isinstance(got, (list, tuple)) or len(got) != 3:
+        return "expected three lists of batches"
+    for batches in got:
+        problem = _batches_problem(batches, None, probe)
+        if problem:
+            return problem
+    first, again, other = (np.concatenate(batches) for batches in got)
+    if not np.array_equal(first, again):
+        return "two generators with the same seed gave different orders: shuffle with the rng you are given"
+    if np.array_equal(first, other):
+        return "generators with different seeds gave the same order: the order must come from rng.permutation"
+    return None
+
+
+def _batches_or_seeds_problem(got, expected, probe) -> str | None:
+    return (_seeds_problem if probe.private.get("seeds") else _batches_problem)(got, expected, probe)
 
 
 @batches.check("minibatches(10, 4, rng) for two generators: sizes 4, 4, 2, every index once, shuffled", points=1,
@@ -113,12 +135,17 @@ def batches_example(rng):
             probe(_BATCHES, n=10, size=4, seed=seed).describe(f"minibatches(10, 4, np.random.default_rng({seed}))")]
 
 
-@batches.check("minibatches for random sizes, exact multiples, one sample, and a batch larger than the data",
-               points=1, hidden=True, reference=False, compare=_batches_problem)
+@batches.check("minibatches for random sizes, exact multiples, one sample, a batch larger than the data; "
+               "the same seed gives the same order and another seed another", points=1, hidden=True,
+               reference=False, compare=_batches_or_seeds_problem)
 def batches_random(rng):
     cases = [(int(rng.integers(50, 500)), int(rng.integers(2, 40))), (64, 16), (1, 8), (7, 100)]
-    return [probe(_BATCHES, n=n, size=size, seed=int(rng.integers(1 << 30)))
-            .describe(f"minibatches({n}, {size}, rng)") for n, size in cases]
+    probes = [probe(_BATCHES, n=n, size=size, seed=int(rng.integers(1 << 30)))
+              .describe(f"minibatches({n}, {size}, rng)") for n, size in cases]
+    seed, other = (int(s) for s in rng.choice(1 << 30, size=2, replace=False))
+    probes.append(probe(_SEEDS, n=40, size=8, seed=seed, other=other).keep(seeds=True).describe(
+        f"minibatches(40, 8, rng) with seed {seed} twice and with seed {other}"))
+    return probes
 
 
 # ---------------------------------------------------------------- part 2
@@ -164,8 +191,8 @@ training = SPEC.part("train_tests", "Part 3: the training loop")
 
 
 def _notebook_split_problem(got, expected, probe) -> str | None:
-    split = train_test_split(*spirals(n_samples=600, noise=NOISE, seed=0), test_fraction=0.25, seed=0)
-    return held_out_problem(got, split.X_test, split.y_test, "the notebook's held-out split SPLIT.X_test")
+    X, y = spirals(n_samples=900, noise=NOISE, seed=probe.private["held_out_seed"])
+    return held_out_problem(got, X, y, "900 fresh spiral points like the notebook's, that the network never saw")
 
 
 def turned(X: np.ndarray, angle: float, mirror: bool) -> np.ndarray:
@@ -180,8 +207,8 @@ def turned(X: np.ndarray, angle: float, mirror: bool) -> np.ndarray:
 
 
 def _fresh_problem(got, expected, probe) -> str | None:
-    X, y = spirals(n_samples=900, noise=NOISE, seed=probe.inputs["held_out_seed"])
-    X = turned(X, probe.inputs["angle"], probe.inputs["mirror"])
+    X, y = spirals(n_samples=900, noise=NOISE, seed=probe.private["held_out_seed"])
+    X = turned(X, probe.private["angle"], probe.private["mirror"])
     return held_out_problem(got, X, y, "900 fresh points, turned the same way, that the network never saw")
 
 
@@ -200,12 +227,14 @@ def train_shapes(rng):
     return probe(_TRAIN_ON_SPLIT, seed=seed).describe(f"train_classifier(SPLIT.X_train, SPLIT.y_train, seed={seed})")
 
 
-@training.check("trained on SPLIT.X_train, at least 90% on the notebook's held-out SPLIT.X_test", points=2,
-                reference=False, compare=_notebook_split_problem, timeout=TRAIN_TIMEOUT,
+@training.check("trained on SPLIT.X_train, at least 90% on fresh spirals like the notebook's that it never saw",
+                points=2, reference=False, compare=_notebook_split_problem, timeout=TRAIN_TIMEOUT,
                 hint="check the learning rate and the number of epochs; watch the loss fall during training")
 def train_notebook_split(rng):
-    seed = int(rng.integers(1000))
-    return probe(_TRAIN_ON_SPLIT, seed=seed).describe(f"train_classifier(SPLIT.X_train, SPLIT.y_train, seed={seed})")
+    seed, held_out_seed = int(rng.integers(1000)), int(rng.integers(1, 1 << 30))
+    # The held-out points are drawn in the grader when judging: they never enter the kernel.
+    return probe(_TRAIN_ON_SPLIT, seed=seed).keep(held_out_seed=held_out_seed).describe(
+        f"train_classifier(SPLIT.X_train, SPLIT.y_train, seed={seed})")
 
 
 @training.check("trained on fresh, turned spirals, at least 90% on other fresh spirals turned the same way", points=3,
@@ -216,8 +245,8 @@ def train_fresh(rng):
     angle, mirror = float(rng.uniform(0, 2 * np.pi)), bool(rng.integers(2))
     X, y = spirals(n_samples=450, noise=NOISE, seed=train_seed)
     seed = int(rng.integers(1000))
-    # Only X, y and seed reach the learner's function; the rest stays for _fresh_problem.
-    return probe("result = train_classifier(X, y, seed=seed)", X=turned(X, angle, mirror), y=y, seed=seed,
-                 held_out_seed=held_out_seed, angle=angle, mirror=mirror).describe(
+    # Only X, y and seed reach the learner's kernel; the rest stays in the grader for _fresh_problem.
+    return probe("result = train_classifier(X, y, seed=seed)", X=turned(X, angle, mirror), y=y, seed=seed).keep(
+        held_out_seed=held_out_seed, angle=angle, mirror=mirror).describe(
         f"train_classifier on 450 fresh spiral points turned by {np.degrees(angle):.0f} degrees"
         f"{' and mirrored' if mirror else ''} (seed={seed})")

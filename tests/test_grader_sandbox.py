@@ -1,0 +1,282 @@
+"""Every attack on the grader from issue 13, tried with the sandbox and without it.
+
+Each test runs the attack twice: in the sandbox (``Options()``: every layer this
+machine has; bubblewrap must be installed, see .ci/run) it fails, and with the
+sandbox switched off (``sandbox="none", unsafe=True``) it works, which shows the
+test would catch the defence going missing. The uid layer alone is tried where
+it is the layer that stops the attack.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grader_fixtures import EXERCISE, ROOT, SOLUTION, STUDENT, answer, solved, with_answers, write  # noqa: E402
+
+from course_tools.grader import catalog, sandbox, spec  # noqa: E402
+from course_tools.grader.cli import grade_many  # noqa: E402
+from course_tools.grader.grade import GraderError, Options, grade_file  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+SAFE = dict(seed=3, timeout=10, memory_mb=768)
+UNSAFE = dict(SAFE, sandbox="none", unsafe=True)
+UID_ONLY = dict(SAFE, sandbox="uid", unsafe=True)  # unsafe only skips the check that the checkout is closed
+
+
+def test_the_sandbox_layers_are_all_there():
+    layers = sandbox.detect("auto")
+    assert layers.bwrap, f"bubblewrap is needed for these tests (apt-get install bubblewrap): {layers.missing}"
+    assert layers.uid == (os.geteuid() == 0)
+    assert "namespaces" in layers.describe()
+
+
+def grade(nb, tmp_path: Path, name: str, **options):
+    return grade_file(write(nb, tmp_path / f"{name}.ipynb"), Options(**options))
+
+
+def scores(result) -> dict:
+    return {grade_id: score for grade_id, _, score, _ in result.parts()}
+
+
+def everything(result) -> str:
+    return "\n".join([t.output for t in result.tests] + result.notes)
+
+
+# ---------------------------------------------------------------- reading the reference
+
+READ_SOLUTIONS = f'''import json
+for _cell in json.load(open({str(SOLUTION)!r}))["cells"]:
+    if _cell.get("metadata", {{}}).get("nbgrader", {{}}).get("solution"):
+        exec("".join(_cell["source"]))
+'''
+
+IMPORT_GRADER = f'''from course_tools.grader import catalog, reference
+globals().update({{k: v for k, v in reference.namespace(catalog.load({EXERCISE!r})[0]).items()
+                   if not k.startswith("__")}})
+'''
+
+
+@pytest.mark.parametrize("attack", [READ_SOLUTIONS, IMPORT_GRADER], ids=["read solutions", "import the grader"])
+def test_the_reference_answers_are_out_of_reach(attack, tmp_path):
+    nb = with_answers(STUDENT, two_layer=attack)  # the last answer cell: nothing redefines what it takes
+    assert grade(nb, tmp_path, "unsafe", **UNSAFE).score == 10  # the attack works without the sandbox
+    result = grade(nb, tmp_path, "safe", **SAFE)
+    assert result.score == 0
+    assert "Error" in everything(result)
+
+
+def test_the_uid_layer_alone_keeps_closed_files_closed(tmp_path):
+    closed = tmp_path / "closed"  # like solutions/ on Gradescope after setup.sh: root's, mode 0700
+    closed.mkdir(mode=0o700)
+    shutil.copy(SOLUTION, closed / SOLUTION.name)
+    nb = with_answers(STUDENT, two_layer=READ_SOLUTIONS.replace(str(SOLUTION), str(closed / SOLUTION.name)))
+    assert grade(nb, tmp_path, "unsafe", **UNSAFE).score == 10
+    assert grade(nb, tmp_path, "uid", **UID_ONLY).score == 0
+
+
+def test_without_namespaces_the_grader_refuses_a_readable_checkout(tmp_path):
+    with pytest.raises(GraderError, match="chmod -R go-rwx"):
+        grade(solved(), tmp_path, "refused", **dict(SAFE, sandbox="uid"))
+
+
+# ---------------------------------------------------------------- network, processes, files, memory
+
+def test_the_kernel_has_no_network(tmp_path):
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    heard = []
+
+    def listen():
+        for _ in range(200):
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            heard.append(connection.recv(100))
+            connection.close()
+
+    threading.Thread(target=listen, daemon=True).start()
+    leak = f'''import socket
+try:
+    socket.create_connection(("127.0.0.1", {server.getsockname()[1]}), timeout=2).sendall(b"leaked answers")
+except OSError as exc:
+    print(exc)
+''' + answer("neuron")
+    try:
+        grade(solved(neuron=leak), tmp_path, "unsafe", **UNSAFE)
+        assert heard == [b"leaked answers"]
+        result = grade(solved(neuron=leak), tmp_path, "safe", **SAFE)
+        assert result.score == 10 and heard == [b"leaked answers"]  # nothing more arrived
+    finally:
+        server.close()
+
+
+def _processes_with(word: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and word in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("layers", [SAFE, UID_ONLY], ids=["all layers", "uid alone"])
+def test_no_process_outlives_its_kernel(layers, tmp_path):
+    word = f"{4000 + os.getpid() % 1000}.{len(layers)}"
+    escape = f'''import os, subprocess
+subprocess.Popen(["sleep", "{word}"], start_new_session=True)
+if os.fork() == 0:  # a double fork with setsid: not in the kernel's process group
+    os.setsid()
+    if os.fork() == 0:
+        os.execvp("sleep", ["sleep", "{word}"])
+    os._exit(0)
+''' + answer("neuron")
+    try:
+        assert grade(solved(neuron=escape), tmp_path, "unsafe", **UNSAFE).score == 10
+        assert len(_processes_with(word)) == 2  # without the sandbox both escape
+        for pid in _processes_with(word):
+            os.kill(pid, 9)
+        assert grade(solved(neuron=escape), tmp_path, "safe", **layers).score == 10
+        assert _processes_with(word) == []
+    finally:
+        for pid in _processes_with(word):
+            os.kill(pid, 9)
+
+
+@pytest.mark.parametrize("layers", [SAFE, UID_ONLY], ids=["all layers", "uid alone"])
+def test_writes_outside_the_private_directory_fail(layers, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir(mode=0o755)
+    tmp_path.chmod(0o755)
+    target = outside / "escaped.txt"
+    write_out = f'''try:
+    open({str(target)!r}, "w").write("x")
+except OSError as exc:
+    print(exc)
+''' + answer("neuron")
+    grade(solved(neuron=write_out), tmp_path, "unsafe", **UNSAFE)
+    assert target.exists()
+    target.unlink()
+    assert grade(solved(neuron=write_out), tmp_path, "safe", **layers).score == 10
+    assert not target.exists()
+
+
+ALLOCATE = '''import numpy as np
+
+def neuron(x, w, b):
+    big = np.ones(2**27)  # 1 GiB
+    return float(1.0 / (1.0 + np.exp(-(np.dot(w, x) + b)))) + 0 * big[0]
+'''
+
+
+def test_memory_past_the_limit_fails_in_the_kernel(tmp_path):
+    nb = solved(neuron=answer("neuron").split("def neuron")[0] + ALLOCATE)
+    assert grade(nb, tmp_path, "no limit", **dict(SAFE, memory_mb=8192)).score == 10
+    result = grade(nb, tmp_path, "limited", **dict(SAFE, memory_mb=512))
+    assert scores(result)["neuron_tests"] == 1 and "MemoryError" in everything(result)  # sigmoid still passes
+    assert scores(result)["layer_tests"] == 3
+
+
+def test_the_grader_reads_no_message_larger_than_its_cap(tmp_path, monkeypatch):
+    import resource
+
+    from course_tools.grader import kernel
+
+    flood = answer("neuron") + '''
+_neuron = neuron
+def neuron(x, w, b):
+    print("x" * 60_000_000)
+    return _neuron(x, w, b)
+'''
+    nb = solved(neuron=flood)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = grade(nb, tmp_path, "capped", **SAFE)
+    assert scores(result)["neuron_tests"] == 1 and scores(result)["layer_tests"] == 3
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 40_000  # KiB
+    monkeypatch.setattr(kernel, "MAX_MESSAGE", -1)  # no cap: the grader takes in the whole message
+    grade(nb, tmp_path, "uncapped", **SAFE)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before > 60_000
+
+
+# ---------------------------------------------------------------- integrity across a batch
+
+def _rewriting_attack(copy: Path) -> str:
+    return f'''import json
+_path = {str(copy / SOLUTION.name)!r}
+try:
+    _nb = json.load(open(_path))
+    for _cell in _nb["cells"]:
+        if _cell.get("metadata", {{}}).get("nbgrader", {{}}).get("grade_id") == "neuron":
+            _cell["source"] = "".join(_cell["source"]) + (  # a wrong neuron replaces the right one
+                "\\ndef neuron(x, w, b):\\n    ### BEGIN SOLUTION\\n    return 0.0\\n    ### END SOLUTION\\n")
+    json.dump(_nb, open(_path, "w"))
+except OSError as exc:
+    print(exc)
+'''
+
+
+def _batch(tmp_path: Path, copy: Path, fingerprint: bool, **layers):
+    attacker = write(with_answers(STUDENT, neuron=_rewriting_attack(copy)), tmp_path / "a_attacker.ipynb")
+    honest = write(solved(), tmp_path / "b_honest.ipynb")
+    options = Options(**layers, solutions=copy)
+    options.fingerprint = catalog.fingerprint(copy) if fingerprint else None
+    return grade_many([str(attacker), str(honest)], options, jobs=1, progress=False)
+
+
+def test_no_submission_changes_what_the_others_are_graded_against(tmp_path):
+    copy = tmp_path / "solutions"  # mode 0700, root's: as solutions/ is on Gradescope
+    copy.mkdir(mode=0o700)
+    for notebook in (ROOT / "solutions").glob("ex*.ipynb"):
+        shutil.copy(notebook, copy / notebook.name)
+    original = (copy / SOLUTION.name).read_bytes()
+    # without the sandbox and without the fingerprint, the honest student loses points
+    results, failures = _batch(tmp_path, copy, False, **UNSAFE)
+    assert failures == [] and results[1].score < 10
+    (copy / SOLUTION.name).write_bytes(original)
+    # without the sandbox, the fingerprint stops the batch
+    results, failures = _batch(tmp_path, copy, True, **UNSAFE)
+    assert len(failures) == 2 and "changed while grading" in failures[0] and results == []
+    (copy / SOLUTION.name).write_bytes(original)
+    # in the sandbox the file cannot be written at all
+    results, failures = _batch(tmp_path, copy, True, **SAFE)
+    assert failures == [] and results[1].score == 10
+    assert (copy / SOLUTION.name).read_bytes() == original
+
+
+# ---------------------------------------------------------------- held-out data
+
+PEEK = '''def train_classifier(X, y, seed=0):
+    import sys
+    seen, frame = set(), sys._getframe(1)
+    while frame is not None:
+        for scope in (frame.f_locals, frame.f_globals):
+            for name, value in list(scope.items()):
+                if name in ("held_out_seed", "angle", "mirror", "X_test") or (isinstance(value, dict) and
+                                                                            "held_out_seed" in value):
+                    seen.add(name)
+        frame = frame.f_back
+    raise RuntimeError("FOUND:" + ",".join(sorted(seen)) + ":END")
+'''
+
+
+def test_held_out_data_never_enters_the_kernel(tmp_path, monkeypatch):
+    student = ROOT / "exercises" / "ex09_train_classifier.ipynb"
+    nb = with_answers(student, train=PEEK)
+    result = grade(nb, tmp_path, "peek", **SAFE)
+    found = [t.output for t in result.tests if "FOUND:" in t.output]
+    assert found and all("FOUND::END" in text for text in found), found
+    # were the private values ordinary inputs, the function would see them
+    monkeypatch.setattr(spec.Probe, "keep", lambda self, **values: (self.inputs.update(values), self)[1])
+    result = grade(nb, tmp_path, "peek_unprotected", **SAFE)
+    assert any("held_out_seed" in t.output for t in result.tests)
