@@ -75,18 +75,6 @@ def test_confident_wrong_answer_table(nb):
         assert b - a == pytest.approx(math.log(10), abs=1e-4)
 
 
-def test_log_zero_guards(nb):
-    text = printed(nb, "worked:log0")
-    assert "numpy: -log(0) = inf" in text
-    assert math.exp(-800) == 0.0                            # the sigmoid really reaches 0
-    assert numbers_after(text, "sigmoid(-800) =") == pytest.approx([0.0])
-    assert numbers_after(text, "BCE from p, clipped at 1e-12 =")[-1] == pytest.approx(-math.log(1e-12), abs=5e-5)
-    z, y = -800.0, 1.0
-    # log(1 + e^z) - y z, with log(1 + e^-800) = 0 to double precision
-    assert numbers_after(text, "BCE from z, no p formed") == pytest.approx([math.log1p(math.exp(z)) - y * z])
-    assert -math.log(1e-12) == pytest.approx(27.63, abs=5e-3)
-
-
 def test_push_on_z_table(nb):
     text = printed(nb, "worked:dz")
     rows = rows_of_numbers(text)
@@ -110,3 +98,34 @@ def test_push_on_z_table(nb):
         assert d_mse == pytest.approx((squared(z + h) - squared(z - h)) / (2 * h), abs=5e-5)
         assert d_bce == pytest.approx((entropy(z + h) - entropy(z - h)) / (2 * h), abs=5e-5)
     assert rows[0][2] == pytest.approx(-0.0049, abs=5e-5) and rows[0][3] == pytest.approx(-0.9975, abs=5e-5)
+
+
+def test_sigmoid_of_37_is_exactly_one(nb):
+    text = printed(nb, "worked:log0")
+    p = 1.0 / (1.0 + math.exp(-37.0))
+    assert p == 1.0 and 1.0 / (1.0 + math.exp(-36.0)) < 1.0   # float64 rounding, not a library quirk
+    assert "sigmoid(37) = 1.0, exactly 1.0: True" in text
+    assert "-log(1 - p) = inf" in text
+    assert numbers_after(text, "BCE from p, clipped at 1e-12 =") == pytest.approx([-math.log(1e-12)], abs=5e-5)
+    # log(1 + e^z) - y z with y = 0, written out
+    assert numbers_after(text, "BCE from z, no p formed      =") == pytest.approx([math.log1p(math.exp(37.0))], abs=5e-5)
+
+
+def test_loss_choice_training_runs(nb):
+    text = printed(nb, "worked:loss-choice")
+    xs, ys = [1.0, -1.0], [1.0, 0.0]
+    for name, use_ce in (("squared error", False), ("cross-entropy", True)):
+        w, b, right = -4.0, 0.0, []
+        for _ in range(61):
+            ps = [1.0 / (1.0 + math.exp(-(w * x + b))) for x in xs]
+            right.append(sum(p if y == 1 else 1 - p for p, y in zip(ps, ys)) / 2)
+            # derivative of the mean loss over the two samples, by the chain rule in scalars
+            dz = [((p - y) if use_ce else 2 * (p - y) * p * (1 - p)) / 2 for p, y in zip(ps, ys)]
+            w, b = w - sum(d * x for d, x in zip(dz, xs)), b - sum(dz)
+        line = [l for l in text.splitlines() if l.strip().startswith(name)][0]
+        shown = numbers(line.split("=", 1)[1])
+        assert shown == pytest.approx([right[k] for k in (0, 10, 20, 40, 60)], abs=5e-5), name
+        if use_ce:
+            assert right[20] > 0.9
+        else:
+            assert right[30] < 0.5 < right[40]

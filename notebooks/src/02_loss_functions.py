@@ -1,26 +1,27 @@
 # %% [markdown]
-# # Loss functions
+# # 2. Loss functions
 #
 # A forward pass gives predictions. To improve them, training needs one number that says how
 # wrong they are: the **loss** (also called cost or error). This lesson builds the two losses the
-# course uses, computes each by hand and with `course_lib`, and compares how they treat a
-# network that is confidently wrong.
-#
+# course uses and shows that the choice changes how a network learns.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 # - compute mean squared error and cross-entropy (binary with sigmoid, categorical with softmax)
 #   by hand with numpy and check them against the library;
-# - explain why cross-entropy punishes a confident wrong answer far harder than squared error;
+# - explain why cross-entropy punishes a confident wrong answer far harder than squared error,
+#   and why a sigmoid network learns faster with it;
 # - say why code must never take $\log 0$, and how `course_lib` avoids it.
 #
-# **Prerequisites.** Lesson 01 (forward pass, sigmoid); logarithms and $e^x$.
+# **Prerequisites.** Lesson 1 (forward pass, sigmoid); logarithms and $e^x$.
 #
 # **Estimated time.** 45 minutes.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: the key moment is the table of a confident wrong answer. Ask for a guess of the
-# cross-entropy at p = 0.001 before showing it; most people guess something near 1.
+# The key moments are the table of a confident wrong answer (ask for a guess of the
+# cross-entropy at p = 0.001; most people guess something near 1) and the two training curves.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -32,9 +33,9 @@ np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in pr
 # ## One number for "how wrong"
 #
 # A loss $L(\hat{Y}, Y)$ compares the predictions $\hat{Y}$ with the targets $Y$ and returns one
-# number. It is $0$ when every prediction is right and grows as they drift away. Gradient
-# descent (lesson 03) then changes the weights to push $L$ down, so the loss decides what
-# "better" means, and how loudly each mistake is heard.
+# number. It is $0$ when every prediction is right and grows as they drift away. Training
+# (lesson 3) changes the weights to push $L$ down, so the loss decides what "better" means,
+# and how loudly each mistake is heard.
 
 # %% [markdown]
 # ## Mean squared error
@@ -43,8 +44,8 @@ np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in pr
 #
 # $$L_{\text{MSE}} = \frac{1}{N}\sum_{i=1}^{N} (\hat{y}_i - y_i)^2 .$$
 #
-# Here the mean is over **all $N$ elements** of $\hat{Y}$ (every output of every sample), as
-# PyTorch's `MSELoss` does by default. Three samples with two outputs each give $N = 6$.
+# The mean is over **all $N$ elements** of $\hat{Y}$ (every output of every sample), as
+# PyTorch's `MSELoss` does by default: three samples with two outputs give $N = 6$.
 
 # %% tags=["worked:mse"]
 Y_hat = np.array([[0.8, 0.1], [0.3, 0.6], [0.5, 0.5]])   # 3 samples, 2 outputs each
@@ -55,7 +56,7 @@ print(f"MSE by hand     = {squared.mean():.6f}")
 print(f"MSE course_lib  = {mse(Y_hat, Y):.6f}")
 print(f"per-sample sum, then mean over samples = {squared.sum(axis=1).mean():.6f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Which mean?
 #
 # The last line is another convention you will meet in books: sum over the outputs, average over
@@ -70,13 +71,21 @@ print(f"per-sample sum, then mean over samples = {squared.sum(axis=1).mean():.6f
 # class 1. With targets $y \in \{0, 1\}$:
 #
 # $$L_{\text{BCE}} = -\frac{1}{N}\sum_{i=1}^{N} \big[\, y_i \log p_i + (1 - y_i)\log(1 - p_i) \,\big].$$
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # For each sample only one term survives: $-\log p$ when $y = 1$ and $-\log(1 - p)$ when $y = 0$.
 # Either way it is **minus the log of the probability given to the right answer**.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Four samples: $p = 0.9, 0.2, 0.6, 0.99$ with targets $1, 0, 0, 1$.
 # Which sample costs the most?
+#
+# <details><summary>Answer</summary>
+#
+# The third: its target is 0, yet it gave class 1 a probability of 0.6, leaving only 0.4 for
+# the right answer, and $-\log 0.4 \approx 0.92$.
+#
+# </details>
 
 # %% tags=["worked:bce"]
 p = np.array([[0.9], [0.2], [0.6], [0.99]])   # (samples, 1): one sigmoid output each
@@ -86,10 +95,6 @@ print("per-sample loss =", per_sample.ravel())
 print(f"BCE by hand     = {per_sample.mean():.6f}")
 print(f"BCE course_lib  = {binary_cross_entropy(p, y):.6f}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The third sample costs most: its target is 0, yet it gave class 1 a probability of 0.6,
-# leaving only 0.4 for the right answer, and $-\log 0.4 \approx 0.92$.
-
 # %% [markdown]
 # ## Categorical cross-entropy, with softmax
 #
@@ -98,7 +103,8 @@ print(f"BCE course_lib  = {binary_cross_entropy(p, y):.6f}")
 #
 # $$p_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}, \qquad
 # L_{\text{CE}} = -\frac{1}{n}\sum_{i=1}^{n}\sum_{k=1}^{K} y_{ik}\log p_{ik}.$$
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The targets $y_{ik}$ are one-hot (1 for the true class, 0 elsewhere), so again each sample
 # contributes $-\log(\text{probability of its true class})$; the mean is over the $n$ samples.
 
@@ -121,9 +127,15 @@ print(f"CE course_lib  = {cross_entropy(P, Y):.6f}")
 # %% [markdown]
 # ## A confident wrong answer
 #
-# Take one sigmoid output with target $y = 1$ and let the network grow ever more sure of the
-# wrong answer: $p$, the probability of the true class, falls towards 0. Squared error is
-# $(1 - p)^2$; cross-entropy is $-\log p$. **Predict first:** how big is each at $p = 0.001$?
+# One sigmoid output with target $y = 1$; the network grows ever more sure of the wrong answer,
+# so $p$, the probability of the true class, falls towards 0. Squared error is $(1 - p)^2$;
+# cross-entropy is $-\log p$. **Predict first:** how big is each at $p = 0.001$?
+#
+# <details><summary>Answer</summary>
+#
+# Squared error $0.998$, just under its ceiling of 1; cross-entropy $-\log 0.001 \approx 6.9$.
+#
+# </details>
 
 # %% tags=["worked:confident-wrong"]
 print("target y = 1; p is the probability given to it")
@@ -148,28 +160,36 @@ plt.show()
 # %% [markdown]
 # ## Never take $\log 0$
 #
-# A probability that is exactly 0 for the true class makes $-\log p$ infinite. One such sample
-# makes the mean loss infinite and the gradients NaN, and training is over. A sigmoid reaches
-# exactly 0 sooner than you might think: $e^{-800}$ is too small for a float64.
+# A probability that is exactly 0 for the true class makes $-\log p$ infinite: the mean loss
+# is infinite, the gradients NaN, and training is over. It happens sooner than you think.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# A float64 holds about 16 digits, so $1 + e^{-37} \approx 1 + 8.5 \times 10^{-17}$ rounds to
+# exactly 1. A sigmoid output of a score of 37 *is* 1.0, and $\log(1 - p) = \log 0$.
 
 # %% tags=["worked:log0"]
+z = np.array([[37.0]])                # a score that is very sure of class 1 ...
+target = np.array([[0.0]])            # ... but the truth is class 0
+p_one = get_activation("sigmoid")(z)
+print(f"sigmoid(37) = {float(p_one[0, 0])!r}, exactly 1.0: {p_one[0, 0] == 1.0}")
 with np.errstate(divide="ignore"):    # numpy would warn about log(0); here we want to see it
-    print("numpy: -log(0) =", -np.log(0.0))
-z = np.array([[-800.0]])              # a score that is very sure of class 0
-target = np.array([[1.0]])            # ... but the truth is class 1
-p_zero = get_activation("sigmoid")(z)
-print(f"sigmoid(-800) = {p_zero[0, 0]}")
-print(f"BCE from p, clipped at 1e-12 = {binary_cross_entropy(p_zero, target):.4f}")
+    print("-log(1 - p) =", -np.log(1 - p_one[0, 0]))
+print(f"BCE from p, clipped at 1e-12 = {binary_cross_entropy(p_one, target):.4f}")
 print(f"BCE from z, no p formed      = {get_loss('binary_cross_entropy').from_logits(z, target):.4f}")
 
 # %% [markdown]
 # ### How `course_lib` avoids it
 #
-# `course_lib` guards in two ways. From probabilities, it clips $p$ to at least $10^{-12}$ before
-# the log, so the loss is capped at $-\log 10^{-12} \approx 27.63$: finite, though not the true
-# value. From the scores $z$ it uses an identity,
-# $-[y\log\sigma(z) + (1-y)\log(1-\sigma(z))] = \log(1 + e^{z}) - yz$, which never forms $p$ and
-# gives the exact loss, 800. Networks in this course compute their cross-entropy from $z$.
+# From probabilities, `course_lib` clips $p$ into $[10^{-12}, 1 - 10^{-12}]$, so the loss is
+# capped near $-\log 10^{-12} \approx 27.63$: finite, though not the true value. From the scores
+# it uses an identity that never forms $p$ and gives the exact loss, 37:
+#
+# $$-\big[y\log\sigma(z) + (1-y)\log(1-\sigma(z))\big] = \log(1 + e^{z}) - yz .$$
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Networks in this course compute their cross-entropy from $z$. Exercise 2 asks you to write
+# that stable form yourself, with $\log(1 + e^{z}) = \max(z, 0) + \log(1 + e^{-|z|})$ so that
+# `exp` never sees a large positive number.
 
 # %% [markdown]
 # ## Explore the losses
@@ -186,16 +206,27 @@ from course_lib.widgets.loss import loss_explorer
 loss_explorer()
 
 # %% [markdown]
-# ## Optional: the push on $z$
+# ## The loss choice changes learning
 #
-# Training changes weights, and the weights reach $p$ through $z$, with $p = \sigma(z)$. The chain
-# rule (lesson 04) gives the push on $z$ for one output with target $y$:
+# Training changes weights, and the weights reach $p$ through $z$, with $p = \sigma(z)$. How
+# hard does each loss push on $z$? For one output with target $y$ (lesson 4 derives these with
+# the chain rule; the derivation is folded below):
 #
 # $$\frac{\partial}{\partial z}(p - y)^2 = 2(p - y)\,p(1 - p), \qquad
 # \frac{\partial}{\partial z}\big[-y\log p - (1-y)\log(1-p)\big] = p - y .$$
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The sigmoid's slope $p(1 - p)$ stays in the squared error's push but cancels from the
+# cross-entropy's. **Predict first:** at $z = -6$ with $y = 1$ (confidently wrong), which push
+# is larger?
 #
-# The sigmoid's slope $p(1 - p)$ stays in the squared error's gradient but cancels from the
-# cross-entropy's. Watch what that does to a confident wrong answer ($y = 1$, $z$ very negative):
+# <details><summary>Where the two formulas come from</summary>
+#
+# $\sigma'(z) = \sigma(z)(1 - \sigma(z)) = p(1 - p)$. Squared error: $2(p - y) \cdot p(1 - p)$.
+# Cross-entropy: $\frac{\partial}{\partial p} = -\frac{y}{p} + \frac{1 - y}{1 - p}
+# = \frac{p - y}{p(1 - p)}$, and times $p(1 - p)$ that is $p - y$.
+#
+# </details>
 
 # %% tags=["worked:dz"] slideshow={"slide_type": "subslide"}
 z = np.array([-6.0, -3.0, 0.0, 3.0])
@@ -207,8 +238,55 @@ for z_k, p_k in zip(z, p):
 
 # %% [markdown]
 # At $z = -6$ the network is badly wrong, yet squared error barely pushes ($-0.0049$): the sigmoid
-# is flat there. Cross-entropy pushes with almost full force ($-0.9975$). This is why sigmoid and
-# softmax outputs are paired with cross-entropy, and a first taste of lesson 07's vanishing gradients.
+# is flat there. Cross-entropy pushes with almost full force ($-0.9975$).
+
+# %% [markdown]
+# ### Two training runs, one network
+#
+# One sigmoid neuron, $p = \sigma(wx + b)$, two samples: $x = 1$ is class 1, $x = -1$ is class 0.
+# It starts **confidently wrong**: $w = -4$, $b = 0$. Each step moves $w$ and $b$ a little
+# downhill on the loss (lesson 3 explains how); only the loss differs between the runs.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** After 20 steps, which run gives the right class more than half the
+# probability?
+
+# %% tags=["worked:loss-choice"]
+x_two, y_two = np.array([1.0, -1.0]), np.array([1.0, 0.0])
+push_on_z = {"squared error": lambda p, y: 2 * (p - y) * p * (1 - p) / len(y),   # dL/dz, mean over samples
+             "cross-entropy": lambda p, y: (p - y) / len(y)}
+right_class = {}
+for name, push in push_on_z.items():
+    w, b, history = -4.0, 0.0, []
+    for step in range(61):
+        p = 1 / (1 + np.exp(-(w * x_two + b)))
+        history.append(np.mean(np.where(y_two == 1, p, 1 - p)))   # mean probability of the right class
+        g = push(p, y_two)
+        w, b = w - 1.0 * np.sum(g * x_two), b - 1.0 * np.sum(g)     # learning rate 1.0; dz/dw = x, dz/db = 1
+    right_class[name] = np.array(history)
+    print(f"{name:>13}: right-class probability at steps 0, 10, 20, 40, 60 =",
+          right_class[name][[0, 10, 20, 40, 60]])
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(6.5, 3.2))
+for name, history in right_class.items():
+    ax.plot(history, lw=2, label=name)
+ax.set(xlabel="training step", ylabel="probability of the right class", ylim=(0, 1))
+ax.axhline(0.5, color="0.6", lw=0.8, ls=":")
+ax.legend()
+ax.grid(alpha=0.3)
+plt.show()
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# Cross-entropy: it is past 0.9 by step 20. Squared error spends some 30 steps on the flat part
+# of the sigmoid, where its push is tiny, before it moves at all.
+#
+# </details>
+#
+# This is why sigmoid and softmax outputs are paired with cross-entropy, and a first taste of
+# lesson 7's vanishing gradients.
 
 # %% [markdown]
 # ## Summary
@@ -217,7 +295,8 @@ for z_k, p_k in zip(z, p):
 # - MSE averages squared gaps over all elements; cross-entropy averages $-\log$ of the probability
 #   given to the true class (binary: sigmoid output; categorical: softmax output).
 # - Squared error is at most 1 for probabilities; cross-entropy grows without bound as a confident
-#   answer turns out wrong, and keeps pushing hard where squared error goes quiet.
+#   answer turns out wrong, and keeps pushing hard where squared error goes quiet: from a
+#   confidently wrong start, a sigmoid neuron learns far faster with cross-entropy.
 # - Never evaluate $\log 0$: clip probabilities, or better, compute the loss from the scores $z$.
 
 # %% [markdown]
@@ -260,8 +339,9 @@ for z_k, p_k in zip(z, p):
 # </details>
 
 # %% [markdown]
-# ## Your graded exercise
+# ## Exercise
 #
-# Open `exercises/ex02_losses.ipynb`: you will implement these losses yourself and check them
-# against the library, with self-check cells along the way.
-# Next lesson: **03**, how the loss tells us which way to move the weights.
+# Open `exercises/ex02_losses.ipynb`: you will write these losses yourself, stable for huge
+# scores, and derive the push $\partial L/\partial z$ of each; its self-check cells compare
+# your derivatives with numerical ones.
+# Next: lesson 3, how the loss tells us which way to move the weights.
