@@ -27,6 +27,9 @@ def f(name: str, z: np.ndarray) -> np.ndarray:
         return np.where(z > 0, z, LEAK * z)
     if name == "identity":
         return z
+    if name == "softmax":
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
     raise ValueError(name)
 
 
@@ -57,8 +60,13 @@ def forward(weights, biases, X, hidden: str, output: str = "sigmoid"):
 
 
 def loss(weights, biases, X, Y, hidden: str, output: str = "sigmoid", kind: str = "bce") -> float:
-    """Binary cross-entropy from the logits (``kind="bce"``, sigmoid output) or mean squared error."""
+    """Binary cross-entropy from the logits (``kind="bce"``, sigmoid output), cross-entropy (``"ce"``,
+    softmax output, Y one-hot) or mean squared error."""
     zs, acts = forward(weights, biases, X, hidden, output)
+    if kind == "ce":
+        z = zs[-1]
+        top = z.max(axis=1)
+        return float(np.mean(top + np.log(np.exp(z - top[:, None]).sum(axis=1)) - np.sum(Y * z, axis=1)))
     if kind == "bce":
         z = zs[-1]
         return float(np.mean(np.logaddexp(0.0, z) - Y * z))
@@ -68,7 +76,9 @@ def loss(weights, biases, X, Y, hidden: str, output: str = "sigmoid", kind: str 
 def backward(weights, biases, X, Y, hidden: str, output: str = "sigmoid", kind: str = "bce"):
     """dL/dW[l] and dL/db[l] for every layer, by the textbook recurrence."""
     zs, acts = forward(weights, biases, X, hidden, output)
-    if kind == "bce":
+    if kind == "ce":
+        delta = (acts[-1] - Y) / Y.shape[0]
+    elif kind == "bce":
         delta = (acts[-1] - Y) / Y.size
     else:
         delta = 2.0 * (acts[-1] - Y) / Y.size * slope(output, zs[-1])
@@ -107,9 +117,11 @@ def sgd(weights, biases, X, Y, hidden: str, *, epochs: int, batch_size: int | No
 
 
 def accuracy(weights, biases, X, y, hidden: str, output: str = "sigmoid") -> float:
-    """Fraction right for one sigmoid output: predict 1 when the output exceeds 0.5."""
-    p = forward(weights, biases, X, hidden, output)[1][-1][:, 0]
-    return float(np.mean((p > 0.5) == (np.ravel(y) > 0.5)))
+    """Fraction right: for one sigmoid output, 1 when it exceeds 0.5; for several outputs, the largest."""
+    p = forward(weights, biases, X, hidden, output)[1][-1]
+    if p.shape[1] > 1:
+        return float(np.mean(p.argmax(axis=1) == np.ravel(y)))
+    return float(np.mean((p[:, 0] > 0.5) == (np.ravel(y) > 0.5)))
 
 
 def centred_gradient(fun, x: np.ndarray, h: float) -> np.ndarray:

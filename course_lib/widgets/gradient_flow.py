@@ -20,6 +20,7 @@ from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
 from .base import LessonWidget
+from .single_thread import one_blas_thread
 
 __all__ = ["ACTIVATIONS", "deep_network", "layer_gradient_norms", "GradientFlowExplorer", "gradient_flow_explorer"]
 
@@ -86,7 +87,7 @@ class GradientFlowExplorer(LessonWidget):
         activation, depth = self.value("activation"), int(self.value("depth"))
         scale = float(self.value("weight_scale"))
         net = deep_network(activation, depth, scale, self.width)
-        with np.errstate(all="ignore"):     # exploding settings overflow; shown as the ceiling
+        with np.errstate(all="ignore"), one_blas_thread():   # exploding settings overflow: drawn at the ceiling
             self.norms = layer_gradient_norms(net, self.X, self.y)
         self._draw(activation, depth, scale)
         self._write_readout(activation, scale)

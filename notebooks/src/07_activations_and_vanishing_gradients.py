@@ -133,7 +133,7 @@ print(f"max difference between the 3-layer network and the single layer: {gap:.1
 
 # %%
 x_line = np.linspace(-3, 3, 200)[:, None]
-fig, axes = plt.subplots(1, 2, figsize=(9, 2.9), sharey=True, layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(9, 2.9), layout="constrained")
 for ax, name in zip(axes, ["identity", "tanh"]):
     for seed in range(5):
         net = MLP([1, 8, 8, 8, 1], name, "identity", init="normal", weight_scale=0.8, seed=seed)

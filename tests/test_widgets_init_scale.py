@@ -1,0 +1,109 @@
+"""Lesson 08's initial-scale widget, driven headlessly: every control, histograms and spreads against plain numpy."""
+import re
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+import plain_network as plain
+from course_lib import CourseError, MLP, data
+from course_lib.widgets.base import LessonWidget
+from course_lib.widgets.init_scale import (ACTIVATIONS, BINS, DEPTH, INITS, WIDTH, InitScaleExplorer,
+                                           init_scale_explorer, value_range)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def expected(activation, init, scale):
+    """Per-layer histograms (BINS, DEPTH), stds (DEPTH,) and the last layer's outputs, by the plain forward pass."""
+    net = MLP([2] + [WIDTH] * DEPTH + [1], activation, init=init, weight_scale=scale, seed=0)  # the seeded start
+    X, _ = data.circles(200, seed=0)
+    with np.errstate(over="ignore"):
+        outputs = plain.forward(net.weights, net.biases, X, activation)[1][1:-1]
+    low, high = value_range(activation)
+    width = (high - low) / BINS
+    columns = []
+    for a in outputs:
+        index = np.clip(np.floor((np.clip(a, low, high) - low) / width), 0, BINS - 1).astype(int)
+        columns.append(np.bincount(index.ravel(), minlength=BINS) / a.size)
+    return np.array(columns).T, np.array([np.sqrt(np.mean((a - a.mean()) ** 2)) for a in outputs]), outputs[-1]
+
+
+def check_against_plain(widget, activation, init, scale):
+    hist, stds, last = expected(activation, init, scale)
+    # Bin edges computed two ways may put a value lying exactly on an edge in neighbouring bins: allow that rarely.
+    assert np.abs(widget.histograms - hist).sum() <= 2e-3 * DEPTH
+    np.testing.assert_allclose(widget.histograms.sum(axis=0), 1.0)
+    np.testing.assert_allclose(widget.stds, stds, rtol=1e-6)
+    drawn = widget._std_line.get_ydata()
+    np.testing.assert_allclose(drawn, np.clip(stds, 1e-14, None), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(widget._image.get_array()), widget.histograms)
+    return last
+
+
+def readout_std(widget, layer):
+    return float(re.search(rf"layer {layer} ([-+0-9.e]+?)\.?(?:\s|$)", widget.readout.value).group(1))
+
+
+@pytest.fixture
+def widget():
+    return init_scale_explorer()
+
+
+def test_structure_and_defaults(widget):
+    assert isinstance(widget, LessonWidget) and isinstance(widget, InitScaleExplorer)
+    assert set(widget.controls) == {"activation", "init", "weight_scale"}
+    assert tuple(widget.controls["activation"].options) == ACTIVATIONS
+    assert tuple(widget.controls["init"].options) == INITS
+    slider = widget.controls["weight_scale"]
+    assert isinstance(slider, widgets.FloatLogSlider) and slider.continuous_update and not slider.disabled
+    assert bytes(widget.image.value).startswith(PNG_SIGNATURE)
+    assert widget.histograms.shape == (BINS, DEPTH) and widget.stds.shape == (DEPTH,)
+    check_against_plain(widget, "tanh", "normal", 0.05)
+    assert "<b>vanishing</b>" in widget.readout.value         # the lesson's 0.05: the signal dies
+
+
+@pytest.mark.parametrize("scale, verdict", [(0.01, "vanishing"), (0.125, "survives"), (1.0, "saturated"),
+                                            (2.0, "saturated")])
+def test_scale_slider_with_tanh(widget, scale, verdict):
+    before = bytes(widget.image.value)
+    widget.controls["weight_scale"].value = scale
+    last = check_against_plain(widget, "tanh", "normal", scale)
+    assert verdict in widget.readout.value
+    assert bytes(widget.image.value) != before
+    saturated = np.mean(np.abs(last) > 0.99)
+    assert f"{saturated:.0%} of the outputs are at ±1" in widget.readout.value
+    assert readout_std(widget, DEPTH) == pytest.approx(float(f"{widget.stds[-1]:.2g}"))
+    assert f"σ√64 = {scale * 8:.2f}" in widget._hist_ax.get_title()
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("init", INITS)
+def test_every_activation_and_init(widget, activation, init):
+    widget.controls["activation"].value = activation
+    widget.controls["init"].value = init
+    check_against_plain(widget, activation, init, 0.05)
+    assert widget.controls["weight_scale"].disabled == (init != "normal")
+    assert widget._hist_ax.get_ylim() == value_range(activation)
+    sigma = {"normal": 0.05, "xavier": np.sqrt(2 / 128), "he": np.sqrt(2 / 64)}[init]
+    assert f"weight std {sigma:.3f}" in widget._hist_ax.get_title()
+
+
+def test_relu_needs_he(widget):
+    widget.controls["activation"].value = "relu"
+    widget.controls["init"].value = "xavier"
+    assert "<b>vanishing</b>" in widget.readout.value          # halves the variance at every layer
+    widget.controls["init"].value = "he"
+    assert "survives" in widget.readout.value
+    widget.controls["init"].value = "normal"
+    widget.controls["weight_scale"].value = 1.0
+    assert "<b>exploding</b>" in widget.readout.value
+    last = check_against_plain(widget, "relu", "normal", 1.0)
+    assert f"{np.mean(last <= 0):.0%} of the outputs are exactly 0" in widget.readout.value
+
+
+@pytest.mark.parametrize("kwargs", [{"activation": "softmax"}, {"init": "zeros"}, {"weight_scale": 0.0},
+                                    {"weight_scale": 5.0}])
+def test_bad_settings_are_refused(kwargs):
+    with pytest.raises(CourseError):
+        init_scale_explorer(**kwargs)
