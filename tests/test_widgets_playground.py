@@ -459,3 +459,40 @@ def test_model_refuses_own_dataset_without_data():
         PlaygroundModel({"dataset": "own"})
     with pytest.raises(CourseError, match="both X and y"):
         playground(np.zeros((4, 2)))
+
+
+def test_in_a_kernel_play_runs_on_the_event_loop_without_blocking_it(pg):
+    """With an event loop (as in JupyterLab), play is a task: frames come on their own, other work goes on."""
+    async def session():
+        play = pg.controls["play"]
+        play.playing = True
+        others = 0
+        for _ in range(20):          # the kernel keeps serving: this coroutine runs between frames
+            await asyncio.sleep(0.02)
+            others += 1
+        play.value += 1              # a tick from the browser changes nothing: the task draws the frames
+        epochs_playing = pg.model.epoch
+        play.playing = False
+        await asyncio.sleep(0.2)
+        return others, epochs_playing
+
+    others, epochs_playing = asyncio.run(session())
+    assert others == 20 and epochs_playing >= 3
+    stopped = pg.model.epoch
+    assert pg._player is None and "epoch <span data-name='epoch'>%d</span>" % stopped in pg.readout.value
+    net, _, _ = plain_run({}, stopped)   # the frames trained exactly the plain loop's epochs
+    same_weights(pg.net, net)
+
+
+def test_divergence_stops_the_event_loop_player():
+    pg = playground(activation="linear", learning_rate=10.0)
+
+    async def session():
+        pg.controls["play"].playing = True
+        await asyncio.sleep(0.3)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        asyncio.run(session())
+    assert pg.controls["play"].playing is False and pg._player is None
+    assert pg.model.epoch == 0 and "diverged" in pg.readout.value

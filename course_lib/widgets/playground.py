@@ -15,12 +15,17 @@ reproduces the run. An instructor can show only some controls:
 The pieces: ``playground_model`` (state and training, no drawing), ``playground_draw`` (the
 picture, with ``raster``), and this module (the controls and the play loop).
 
-Keeping it live. The play button is an ``ipywidgets.Play``: the browser sends a tick every
-``interval`` ms and each tick is an ordinary message to the kernel, which trains one epoch and
-redraws, so the kernel is never blocked and other cells still run. When ticks or slider
-values arrive faster than the kernel draws, they queue; a message that was waiting in the
-queue (it starts right after the previous one finished) updates the state but leaves the
-drawing to one redraw shortly after, so the picture shows the latest value without a backlog.
+Keeping it live. The play button is an ``ipywidgets.Play``. In a kernel (JupyterLab), pressing
+it starts a small asyncio task on the kernel's own event loop that trains one epoch and
+redraws, then sleeps until the next frame is due (``PLAY_INTERVAL_MS``): the kernel is never
+blocked, because every sleep hands it back to the messages waiting (a slider, another cell).
+The frames do not wait for a round trip to the browser, which ipywidgets imposes on the Play
+widget's own ticks (one pending message at a time) and which on a busy 2-core machine halves
+the frame rate. Without an event loop (a script, a test) each tick of the Play widget is one
+epoch and one redraw instead. When slider values arrive faster than the kernel draws, they
+queue; a message that was waiting in the queue (it starts right after the previous one
+finished) updates the state but leaves the drawing to one redraw shortly after, so the
+picture shows the latest value without a backlog.
 """
 from __future__ import annotations
 
@@ -118,6 +123,7 @@ class Playground(LessonWidget):
         self._last_done = -math.inf
         self._last_frame = -math.inf
         self._flush_pending = False
+        self._player = None  # the asyncio task drawing the frames while playing, if any
         self.code_view = widgets.HTML()
         made = self._make_controls()
         super().__init__({name: made[name] for name in shown}, figsize=(1, 1))
@@ -295,6 +301,8 @@ class Playground(LessonWidget):
     def _tick(self, started: float) -> None:
         """One frame of play: one epoch, then a redraw unless newer ticks are already waiting."""
         play = self.controls["play"]
+        if self._player is not None:
+            return  # the kernel's own play loop draws the frames
         if self.model.diverged and not play.playing:
             return  # a tick still on its way after a divergence stopped play
         if not self.model.step(1):
@@ -312,7 +320,35 @@ class Playground(LessonWidget):
 
     def _on_playing(self, change) -> None:
         if not change["new"]:
-            self._draw()  # the last frame shows exactly where play stopped
+            if self._player is None:
+                self._draw()  # the last frame shows exactly where play stopped
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop: the Play widget's ticks drive the frames
+        if self._player is None:
+            self._player = loop.create_task(self._play_loop())
+
+    async def _play_loop(self) -> None:
+        """Frames while playing: one epoch and one picture, then a sleep that lets the kernel serve others."""
+        play = self.controls["play"]
+        try:
+            while play.playing:
+                started = time.perf_counter()
+                ok = self.model.step(1)
+                self._draw()
+                if not ok:
+                    play.playing = False
+                    break
+                await asyncio.sleep(max(play.interval / 1000 - (time.perf_counter() - started), 0.005))
+        except Exception as error:  # shown, not lost inside a task nobody awaits
+            self.message = f"playing stopped: {error.__class__.__name__}: {error}"
+            play.playing = False
+            self._write_readout()
+        finally:
+            self._player = None
+            self._draw()
 
     def _sync_controls(self) -> None:
         """After new data or a new network: the controls that depend on them, without triggering updates."""

@@ -180,7 +180,8 @@ def _draw_output(canvas: Canvas, model, output_map) -> None:
         canvas.draw.ellipse((px - 8, py - 8, px + 8, py + 8), outline=(90, 40, 120), width=2)
     h = model.history
     canvas.text((OUT_X, 4), f"epoch {model.epoch}", size=12)
-    canvas.text((OUT_X + OUT_SIZE, 6), f"train loss {_fmt(h.train_loss[-1])}   test loss {_fmt(h.test_loss[-1])}",
+    canvas.text((OUT_X + OUT_SIZE, 2), f"learning rate {s.learning_rate:.3g} · {s.activation}", size=10, anchor="ra")
+    canvas.text((OUT_X + OUT_SIZE, 15), f"train loss {_fmt(h.train_loss[-1])}   test loss {_fmt(h.test_loss[-1])}",
                 size=10, anchor="ra")
     if model.diverged:
         canvas.rectangle((OUT_X, OUT_Y + OUT_SIZE / 2 - 22, OUT_X + OUT_SIZE - 1, OUT_Y + OUT_SIZE / 2 + 22),
