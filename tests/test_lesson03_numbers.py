@@ -121,7 +121,7 @@ def test_curse_race(notebook):
     lines = printed(notebook, "worked:curse-race").splitlines()[1:]
     assert len(lines) == 5
     for line in lines:
-        d, search_excess, descent_excess = numbers(line)
+        d, search_excess, descent_excess, kept = numbers(line)
         d = int(d)
         data = np.random.default_rng(d)
         X = data.normal(size=(200, d))
@@ -136,10 +136,20 @@ def test_curse_race(notebook):
         tries = np.random.default_rng(0).uniform(-2 * np.ones(d), 2 * np.ones(d), size=(1000, d))
         losses = np.mean((tries @ X.T - y) ** 2, axis=1)
         assert search_excess == pytest.approx(excess(tries[np.argmin(losses)])[0], rel=6e-3, abs=0)
+        if d == 20:  # "at d = 20 its best line is worse than guessing zero"
+            assert search_excess > excess(np.zeros(d))[0]
         w30 = descent_iterate(2 * gram, best, np.zeros(d), 0.2, 30)
         assert descent_excess == pytest.approx(excess(w30)[0], rel=6e-3, abs=1e-15)
+        # the slowest direction keeps |1 - eta * a| of its distance per step, a = 2 sigma^2 / n
+        # for the singular values sigma of X (an independent route to the curvatures)
+        sigma = np.linalg.svd(X, compute_uv=False)
+        assert kept == pytest.approx(np.max(np.abs(1 - 0.2 * 2 * sigma**2 / 200)), abs=5e-4)
     search = [numbers(line)[1] for line in lines]
     assert search == sorted(search)  # the curse: random search gets worse with every added dimension
+    descent = [numbers(line)[2] for line in lines]
+    assert 2e4 < descent[-1] / descent[0] < 6e4 and max(descent) < 1e-6   # "about 40,000-fold, below 1e-6"
+    kept = [numbers(line)[3] for line in lines]
+    assert kept[0] == pytest.approx(0.66, abs=5e-3) and kept[-1] == pytest.approx(0.79, abs=5e-3)
 
 
 # ---------------------------------------------------------------- descent by hand

@@ -13,27 +13,26 @@
 # %% [markdown]
 # # 3. Gradient descent: why we follow the slope instead of searching
 #
-# A network learns by changing its weights until the loss is small. This lesson asks
-# *how* to find good weights. Trying them is hopeless, and we will work out exactly how
-# hopeless. Walking downhill along the gradient works, and the size of each step, the
-# learning rate, decides whether the walk arrives, wobbles or runs away.
-#
+# A network learns by changing its weights until the loss is small. Trying weights is hopeless,
+# and we will work out exactly how hopeless. Walking downhill works, and the size of each step,
+# the learning rate, decides whether the walk arrives, wobbles or runs away.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
 # - compute how many combinations a brute-force search of the weights must try, and say why
 #   that number makes searching impossible (the curse of dimensionality);
-# - write the gradient-descent update $w \leftarrow w - \eta\, \partial L / \partial w$ and
+# - write the gradient-descent update $w \leftarrow w - \eta\, \mathrm{d}L / \mathrm{d}w$ and
 #   apply it by hand on a one- and a two-weight loss;
 # - predict from the learning rate whether descent converges, oscillates or diverges, and
 #   recognise a diverging training run from its error message.
 #
-# **Prerequisites.** Lesson 1 (neurons, weights and the forward pass) and lesson 2 (loss
-# functions). A derivative as "the slope of a curve" is all the calculus needed;
-# lesson 4 explains how the slopes are computed.
+# **Prerequisites.** Lessons 1 and 2. A derivative as "the slope of a curve" is all the
+# calculus needed; lesson 4 explains how the slopes are computed.
 #
 # **Estimated time:** 45 minutes.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -46,15 +45,16 @@ from course_lib.widgets.descent import parabola_path, learning_rate_explorer
 # %% [markdown]
 # ## Why not simply search for the weights?
 #
-# Suppose every weight may take one of 1,000 values, say $-5.000, -4.990, \dots, 4.990$.
-# One weight means 1,000 tries. Two weights mean $1000 \times 1000 = 10^6$ combinations,
-# and $N$ weights mean $1000^N$. A fast computer evaluating the loss $10^9$ times per
-# second would need
+# Let every weight take one of 1,000 values, say $-5.000, -4.990, \dots, 4.990$. Two weights
+# mean $1000 \times 1000 = 10^6$ combinations, $N$ weights $1000^N$. At $10^9$ loss evaluations
+# per second that takes
 #
 # $$ t = \frac{1000^N}{10^9} \text{ seconds.} $$
-#
-# **Predict before you run:** how long for 5 weights? For the weights of the
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first:** how long for 5 weights? For the weights of the
 # $784 \to 128 \to 10$ network that reads handwritten digits at the end of the course?
+# (The answer is the table the next cell prints.)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Collect a few guesses for 5 weights before running the cell; most people guess seconds or
@@ -69,20 +69,22 @@ print(format_cost_table(table))
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Two weights take a millisecond, four about 17 minutes, five about 11.6 days. At nine
 # weights the search outlasts the universe (13.8 billion years so far), and a real
-# network's number has more than 300,000 digits. The numbers are exact: `course_lib.search`
-# keeps $1000^N$ as a Python integer, because a float overflows past about $10^{308}$.
+# network's number has more than 300,000 digits.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The numbers are exact: `course_lib.lessons.big_numbers` keeps $1000^N$ as a Python integer,
+# because a float overflows past about $10^{308}$.
 
 # %% [markdown]
 # ### The curse of dimensionality
 #
 # Each extra weight multiplies the work by 1,000: the cost grows *exponentially* with the
-# number of dimensions. This is the **curse of dimensionality**. Cleverer guessing does not
-# escape it. Random search (draw weights at random, keep the best) needs no grid, but in
-# many dimensions almost all of the box is far from the best point, so random guesses
-# almost never land close. We will measure that in a moment.
-#
-# What we need is a method whose cost per step does not explode with the number of weights.
-# Gradient descent is one: the gradient says, for *every* weight at once, which way is downhill.
+# number of dimensions. This is the **curse of dimensionality**.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Random search (draw weights at random, keep the best) needs no grid, but in many dimensions
+# almost all of the box is far from the best point. We need a method whose cost per step does
+# not explode: the slopes say, for *every* weight at once, which way is downhill.
 
 # %% [markdown]
 # ## A race: random search against gradient descent
@@ -92,7 +94,7 @@ print(format_cost_table(table))
 #
 # $$ L(w_1, w_2) = \frac{1}{n} \sum_{i=1}^{n} \left(w_1 x_i + w_2 - y_i\right)^2 . $$
 #
-# `LeastSquares` holds the loss and its gradient, and also solves the problem exactly by
+# `LeastSquares` holds the loss and its slopes, and also solves the problem exactly by
 # linear algebra, so we can see how close each racer gets.
 
 # %% tags=["worked:best-line"]
@@ -103,12 +105,15 @@ line = LeastSquares(np.column_stack([x, np.ones_like(x)]), y)  # columns: x and 
 best_w = line.minimum()
 print(f"best line: slope {best_w[0]:.4f}, intercept {best_w[1]:.4f}, loss {line.loss(best_w):.6f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Random search draws 1,000 candidate lines with both weights between $-4$ and $4$.
 # Gradient descent starts at $(w_1, w_2) = (-3, 3)$ and takes 40 steps with learning
-# rate $\eta = 0.3$. One step needs the loss and its gradient; lesson 4 shows a gradient
-# costs about as much as a loss evaluation or two, so we charge descent 3 evaluations per
-# step, to be fair to random search.
+# rate $\eta = 0.3$ (the rule is explained below).
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# One step needs the loss and its slopes; lesson 4 shows the slopes cost about as much as a
+# loss evaluation or two, so we charge descent 3 evaluations per step, to be fair to random
+# search.
 
 # %% tags=["worked:race"]
 search = random_search(line.loss, low=[-4, -4], high=[4, 4], n_tries=1000, seed=1)
@@ -137,15 +142,17 @@ plt.show()
 # %% [markdown]
 # With two weights random search does find a decent line, slowly: each halving of the excess
 # costs more tries than the last. Gradient descent gains a constant factor per step.
-#
+
+# %% [markdown]
 # ### The same race in more dimensions
 #
 # Now fit $d$ weights (a linear model with $d$ inputs, 200 samples) for $d = 1, 2, 5, 10, 20$.
 # Random search gets 1,000 evaluations in the box $[-2, 2]^d$; gradient descent gets 30
-# steps (90 evaluations) from $w = 0$ with $\eta = 0.2$. **Predict:** which column grows with $d$?
+# steps (90 evaluations) from $w = 0$ with $\eta = 0.2$. **Predict first:** which column grows
+# with $d$, and by how much? (The answer is folded after the table.)
 
 # %% tags=["worked:curse-race"]
-print(f"{'d':>3}  {'random search excess':>21}  {'gradient descent excess':>24}")
+print(f"{'d':>3}  {'random search excess':>21}  {'gradient descent excess':>24}  {'kept per step':>13}")
 for d in [1, 2, 5, 10, 20]:
     data = np.random.default_rng(d)
     X_d = data.normal(size=(200, d))
@@ -154,25 +161,40 @@ for d in [1, 2, 5, 10, 20]:
     floor = problem.loss(problem.minimum())
     tries = random_search(problem.loss, -2 * np.ones(d), 2 * np.ones(d), n_tries=1000, seed=0)
     steps = gradient_descent(problem.loss, problem.gradient, np.zeros(d), learning_rate=0.2, steps=30)
-    print(f"{d:>3}  {tries.best_loss - floor:>21.2e}  {steps.final_loss - floor:>24.2e}")
+    kept = np.max(np.abs(1 - 0.2 * problem.curvatures()))  # distance left after one step, slowest direction
+    print(f"{d:>3}  {tries.best_loss - floor:>21.2e}  {steps.final_loss - floor:>24.2e}  {kept:>13.3f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# <details><summary>Answer</summary>
+#
+# Both grow. Random search goes from a near miss to useless: at $d = 20$ its best line is
+# worse than guessing zero. Gradient descent's excess grows about 40,000-fold, yet stays below
+# $10^{-6}$.
+#
+# </details>
+#
+# Descent's growth comes from **conditioning**, not from the count of weights as such.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Random search falls apart as $d$ grows, while gradient descent barely notices: the
-# gradient points in a good direction in 20 dimensions as easily as in 2. That is why every
-# network is trained by some form of gradient descent.
+# The last column is the fraction of the distance to the best point that one step leaves, in
+# the direction where the valley is flattest. It creeps from 0.66 to 0.79 as $d$ grows, and
+# after 30 steps that difference is raised to the 30th power. A valley that is steep one way
+# and flat another is *badly conditioned*: the learning rate must suit the steep side, so the
+# flat side is walked slowly.
 
 # %% [markdown]
 # ## Gradient descent: stepping downhill
 #
 # Picture yourself on a mountainside in thick fog, trying to reach the valley floor. You
-# cannot see the valley, but you can feel the slope under your feet. So you take a step in
-# the steepest downhill direction, feel the slope again, and repeat. Big steps get you down
-# fast but may carry you across the valley and up the other side; tiny steps are safe but
+# cannot see the valley, but you can feel the slope under your feet. So you step downhill,
+# feel the slope again, and repeat. Big steps may carry you across the valley; tiny steps
 # take all day.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Write the slope of the loss along weight $w$ as $\mathrm{d}L/\mathrm{d}w$ (how much $L$ rises
+# per unit step in $w$; lesson 4 computes it). A step is
 #
-# The slope is the derivative $\partial L / \partial w$, and a step is
-#
-# $$ w \leftarrow w - \eta \, \frac{\partial L}{\partial w} . $$
+# $$ w \leftarrow w - \eta \, \frac{\mathrm{d}L}{\mathrm{d}w} . $$
 #
 # The minus sign goes downhill: where the loss rises to the right (positive slope), $w$
 # moves left. The **learning rate** $\eta$ sets the step size.
@@ -197,10 +219,10 @@ for step in range(6):
 # %% [markdown]
 # ### Two weights: the loss surface of the line fit
 #
-# With two weights the loss is a surface over the $(w_1, w_2)$ plane, drawn here as
-# contour lines (curves of equal loss). The gradient $\nabla L = (\partial L/\partial w_1,
-# \partial L/\partial w_2)$ points straight uphill, across the contours, so descent walks
-# straight downhill. Two runs of 20 steps from $(-3, 3)$:
+# With two weights the loss is a surface over the $(w_1, w_2)$ plane, drawn here as contour
+# lines (curves of equal loss). Each weight has its own slope; together the two slopes form
+# the **gradient**, an arrow pointing straight uphill. Descent steps against it, updating both
+# weights at once. Two runs of 20 steps from $(-3, 3)$:
 
 # %% tags=["worked:descent-2d"]
 slow = gradient_descent(line.loss, line.gradient, start=[-3, 3], learning_rate=0.1, steps=20)
@@ -210,7 +232,7 @@ for run in (slow, fast):
     for k in (0, 1, 2, 3, 20):
         print(f"  step {k:>2}: w = ({run.path[k, 0]:.6f}, {run.path[k, 1]:.6f})   loss {run.losses[k]:.6f}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 w1, w2 = np.meshgrid(np.linspace(-4, 4, 160), np.linspace(-4, 4, 160))
 surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)  # the loss at every grid point
 fig, ax = plt.subplots(figsize=(5.6, 4.8))
@@ -248,8 +270,16 @@ plt.show()
 # | $\eta = 2/a$ | $-1$ | bounces between two points forever |
 # | $\eta > 2/a$ | below $-1$ | overshoots further each time: diverges |
 #
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # For $L(w) = (w-1)^2$ the curvature is $a = 2$, so the thresholds are $\eta = 0.5$ and
-# $\eta = 1$. **Predict** the behaviour for $\eta = 0.1, 0.4, 0.8, 1.1$, then check:
+# $\eta = 1$. **Predict first:** the behaviour for $\eta = 0.1, 0.4, 0.8, 1.1$.
+#
+# <details><summary>Answer</summary>
+#
+# Factors $+0.8$, $+0.2$, $-0.6$, $-1.2$: 0.1 crawls in from one side, 0.4 arrives fast, 0.8
+# overshoots to and fro but converges, 1.1 overshoots further each step and diverges.
+#
+# </details>
 
 # %% tags=["worked:regimes"]
 for eta in (0.1, 0.4, 0.8, 1.1):
@@ -260,17 +290,20 @@ for eta in (0.1, 0.4, 0.8, 1.1):
 # ### Try it: the learning-rate slider
 #
 # Move the learning rate (a log-scale slider) across 0.5 and across 1 and watch the path on
-# the bowl (left) and the loss per step (right). The text underneath names the regime and
-# gives the final $w$ and loss. Things to try: find the slowest rate that still gets the loss
-# below 0.01 in 10 steps; set exactly 0.5; push just past 1 and raise the number of steps.
+# the bowl (left) and the loss per step (right). The text underneath names the regime.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Try:** find the slowest rate that still gets the loss below 0.01 in 10 steps; set exactly
+# 0.5; push just past 1 and raise the number of steps.
 
 # %% tags=["nbval-ignore-output"]
 learning_rate_explorer(learning_rate=0.1, steps=10)
 
 # %% [markdown]
+# ### Many weights: the steepest direction sets the limit
+#
 # A real network's loss is not one bowl, but near a minimum it looks like a bowl in every
-# direction, with a different curvature in each. The line fit's loss is exactly such a bowl;
-# its curvatures are the eigenvalues of the Hessian $2X^\top X / n$:
+# direction, with a different curvature in each. The line fit's loss is exactly such a bowl.
 
 # %% tags=["worked:curvatures"]
 curvatures = line.curvatures()
@@ -283,15 +316,17 @@ print(f"descent diverges above eta = 2 / {curvatures[1]:.4f} = {2 / curvatures[1
 # why $\eta = 0.1$ was still on its way. Learning rates used in practice are often around
 # 0.01 to 0.1.
 
+# %% [markdown] slideshow={"slide_type": "skip"}
+# How `line.curvatures()` finds them is in the Optional section at the end of the lesson.
+
 # %% [markdown]
 # ## When the learning rate is far too large
 #
 # `course_lib.train` watches for this. If the loss becomes infinite or NaN, or grows far
-# beyond where it started, it stops and raises a `DivergenceError` that says what happened
-# and what to try, instead of quietly producing NaN weights. Here a one-neuron linear network
-# (the same line fit, both weights starting at 0) is trained twice:
+# beyond where it started, it raises a `DivergenceError` that says what happened and what to
+# try. A one-neuron linear network (the line fit, weights starting at 0), trained twice:
 
-# %% tags=["worked:divergence"]
+# %% tags=["worked:divergence"] slideshow={"slide_type": "subslide"}
 for learning_rate in (0.1, 1.0):
     net = MLP([1, 1], hidden_activation="identity", output_activation="identity", loss="mse")
     net.weights = [np.zeros((1, 1))]  # start from slope 0 (the bias starts at 0 too)
@@ -309,8 +344,15 @@ for learning_rate in (0.1, 1.0):
 # suggests: a smaller learning rate.
 
 # %% [markdown]
-# ## Optional: why "steepest" descent, and why the gradient
+# ## Optional: the calculus behind this lesson
 #
+# *Curvatures.* For a loss of several weights, the matrix of second derivatives is the
+# **Hessian**; for the line fit it is $2X^\top X / n$ (here $X$ has a column of $x$ and a column
+# of ones). Its eigenvalues are the bowl's curvatures along its axes, and its eigenvectors the
+# axes themselves: that is what `line.curvatures()` computes.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# *Steepest descent.* Write the gradient as $\nabla L = (\partial L/\partial w_1, \dots)$.
 # For a small step $\Delta w$, the change in loss is approximately
 # $\Delta L \approx \nabla L \cdot \Delta w = \lVert \nabla L \rVert \, \lVert \Delta w \rVert \cos\theta$,
 # where $\theta$ is the angle between the step and the gradient. Among all steps of a given
@@ -326,9 +368,10 @@ for learning_rate in (0.1, 1.0):
 # - Searching the weights costs $1000^N$ evaluations for $N$ weights: a millisecond for 2,
 #   17 minutes for 4, 11.6 days for 5, and longer than the age of the universe from 9 on.
 #   Exponential growth with the dimension is the curse of dimensionality.
-# - Random search copes with 2 weights and fails with 20; gradient descent hardly notices
-#   the difference.
-# - Gradient descent repeats $w \leftarrow w - \eta\, \partial L/\partial w$: feel the slope,
+# - Random search copes with 2 weights and fails with 20; gradient descent's cost per step
+#   grows only in proportion to the weights, and its speed is set by conditioning: how much
+#   steeper the valley is one way than another.
+# - Gradient descent repeats $w \leftarrow w - \eta\, \mathrm{d}L/\mathrm{d}w$: feel the slope,
 #   step downhill, repeat.
 # - On a bowl of curvature $a$: $\eta < 1/a$ converges smoothly, $1/a < \eta < 2/a$ oscillates
 #   but converges, $\eta > 2/a$ diverges; too small an $\eta$ crawls.
@@ -386,7 +429,7 @@ for learning_rate in (0.1, 1.0):
 # %% [markdown]
 # ## Exercise
 #
-# The graded exercise **`exercises/ex03_gradient_descent.ipynb`** has you write a numerical
-# derivative, run gradient descent on a curve and on a quadratic bowl, and predict whether a
+# The graded exercise **`exercises/ex03_gradient_descent.ipynb`** has you run gradient
+# descent on a curve and on a quadratic bowl, and predict, and then measure, whether a
 # learning rate will work. Fill in the cells marked `# YOUR CODE HERE`, then restart the
 # kernel and run all cells before you hand it in.
