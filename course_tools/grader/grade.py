@@ -185,7 +185,7 @@ def _explain_error(probe: Probe, payload: dict, unmarked: list[str]) -> str:
         return (f"{description} returned a value too large to send to the grader ({message}); "
                 "a correct answer is far smaller.")
     if name == "NotImplementedError":
-        if function and probe.function and function != probe.function:
+        if function and not re.search(rf"\b{re.escape(function)}\s*\(", probe.source):  # raised in a helper
             return (f"{description} raised NotImplementedError inside {function}(): the starter stub of "
                     f"{function} is still there. Write its body.")
         return f"{description} raised NotImplementedError: the starter stub is still there. Write the function body."

@@ -75,12 +75,6 @@ class Probe:
         self.private.update(values)
         return self
 
-    @property
-    def function(self) -> str | None:
-        """The learner's function this probe calls, when it is a ``call``."""
-        match = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\(", self.source)
-        return match.group(1) if match else None
-
 
 def short(value) -> str:
     """A compact description of an argument for a probe's automatic name."""

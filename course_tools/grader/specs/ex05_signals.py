@@ -15,10 +15,10 @@ def _network(rng, p, h, k):
             rng.normal(size=(k, h)), rng.normal(size=k), float(rng.uniform(0.1, 1.0))]
 
 
-_UNCHANGED = """params = [W1, b1, W2, b2]
-kept = [p.copy() for p in params]
-{step}(x, t, *params, rate)
-result = [bool(np.array_equal(p, k)) for p, k in zip(params, kept)]"""
+# The arrays themselves come back after the call; the grader compares them with the
+# reference's (which leaves its inputs alone), so the verdict is the grader's own.
+_UNCHANGED = """{step}(x, t, W1, b1, W2, b2, rate)
+result = [x, t, W1, b1, W2, b2]"""
 
 # ---------------------------------------------------------------- part 1
 outputs = SPEC.part("output_signals_tests", "Part 1: output signals")
@@ -88,7 +88,7 @@ def signal_random(rng):
     probes = [call("signal_step", *_network(rng, p, h, k)) for p, h, k in ((2, 2, 2), (3, 4, 2), (5, 3, 1))]
     x, t, W1, b1, W2, b2, rate = _network(rng, 3, 2, 2)
     probes.append(probe(_UNCHANGED.format(step="signal_step"), x=x, t=t, W1=W1, b1=b1, W2=W2, b2=b2, rate=rate)
-                  .describe("signal_step leaves W1, b1, W2, b2 unchanged"))
+                  .describe("x, t, W1, b1, W2, b2 after signal_step(x, t, W1, b1, W2, b2, rate): unchanged"))
     return probes
 
 
@@ -105,5 +105,5 @@ def delta_random(rng):
     probes = [call("delta_step", *_network(rng, p, h, k)) for p, h, k in ((2, 2, 2), (3, 4, 2), (5, 3, 1))]
     x, t, W1, b1, W2, b2, rate = _network(rng, 3, 2, 2)
     probes.append(probe(_UNCHANGED.format(step="delta_step"), x=x, t=t, W1=W1, b1=b1, W2=W2, b2=b2, rate=rate)
-                  .describe("delta_step leaves W1, b1, W2, b2 unchanged"))
+                  .describe("x, t, W1, b1, W2, b2 after delta_step(x, t, W1, b1, W2, b2, rate): unchanged"))
     return probes
