@@ -39,10 +39,10 @@ def build(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES
     start = time.perf_counter()
     read_exercise(source)  # refuse to build a source that breaks the format
     solution_path, student_path = targets(source, solutions, exercises)
-    executed = execute(read_source(source), cwd=solution_path.parent)
+    executed = execute(read_source(source, lecture=False), cwd=solution_path.parent)
     nbformat.write(executed, solution_path)
     exercises.mkdir(parents=True, exist_ok=True)
-    nbformat.write(student_notebook(read_source(source)), student_path)
+    nbformat.write(student_notebook(read_source(source, lecture=False)), student_path)
     return time.perf_counter() - start
 
 
@@ -69,13 +69,13 @@ def differences(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXE
     except SourceError as exc:
         return [str(exc)]
     solution_path, student_path = targets(source, solutions, exercises)
-    problems = _compare(read_source(source), solution_path, source.name)
+    problems = _compare(read_source(source, lecture=False), solution_path, source.name)
     if not problems:
         unexecuted = [i for i, c in enumerate(nbformat.read(solution_path, as_version=4).cells)
                       if c.cell_type == "code" and c.execution_count is None]
         if unexecuted:
             problems.append(f"{solution_path}: cells {unexecuted} were not executed; rebuild it")
-    problems += _compare(student_notebook(read_source(source)), student_path, f"{source.name} (student version)")
+    problems += _compare(student_notebook(read_source(source, lecture=False)), student_path, f"{source.name} (student version)")
     if student_path.exists():
         with_output = [i for i, c in enumerate(nbformat.read(student_path, as_version=4).cells)
                        if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]

@@ -24,8 +24,21 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "notebooks"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
-# RISE's default theme loads web fonts; "serif" uses the system's, so slides work offline.
-SLIDES = {"rise": {"theme": "serif"}}
+# How jupyterlab-rise presents a lesson. reveal.js lays each slide out on a 1280x720 canvas and scales
+# it to the screen (exactly 1:1 on a 1280x720 projector); notebooks/rise.css sizes the text for that
+# canvas. "white" ships its font with reveal.js (RISE's default theme fetches web fonts: no slides
+# offline). The deck starts at the title whatever cell is selected, and no cell is auto-selected
+# (selecting one scrolls the slide to it). An over-long slide gets a scroll bar, though the slide
+# tests allow none.
+LECTURE_SLIDES = {"rise": {
+    "theme": "white", "width": 1280, "height": 720, "margin": 0, "minScale": 0.5, "center": False,
+    "scroll": True, "transition": "none", "slideNumber": True, "start_slideshow_at": "beginning",
+    "auto_select": "none",
+}}
+# Exercises are not presented; they keep the plain setting they were built with.
+EXERCISE_SLIDES = {"rise": {"theme": "serif"}}
+SLIDES = LECTURE_SLIDES  # backwards-compatible name: the lessons' setting
+NOTES_SUMMARY = "Instructor notes"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # Metadata a source may carry into its notebook; anything else jupytext adds is dropped.
 KEPT_CELL_METADATA = ("slideshow", "tags", "nbgrader", "deletable", "editable")
@@ -33,25 +46,54 @@ KEPT_NOTEBOOK_METADATA = ("course_exercise",)  # which exercise a notebook is, f
 
 
 def default_slide_type(cell) -> str:
-    """Headings open slides ('#'/'##') and subslides ('###'); everything else continues."""
+    """Headings open slides ('#'/'##') and subslides ('###'); set-up code (imports, magics, nothing
+    else) stays out of the deck; everything else continues the slide it follows."""
     if cell.cell_type == "markdown":
         first = cell.source.lstrip().split("\n", 1)[0]
         if first.startswith(("# ", "## ")):
             return "slide"
         if first.startswith("### "):
             return "subslide"
+    if cell.cell_type == "code" and is_setup_code(cell.source):
+        return "skip"
     return "-"
 
 
-def read_source(path: Path) -> nbformat.NotebookNode:
-    """Read a percent-format script as an (unexecuted) notebook with the course's metadata."""
+def is_setup_code(source: str) -> bool:
+    """True for a code cell that only imports or configures (a title slide must not carry it)."""
+    lines = [line.strip() for line in source.splitlines()]
+    statements = [line for line in lines if line and not line.startswith("#")]
+    return bool(statements) and all(line.startswith(("import ", "from ", "%", ")")) or line.endswith(",")
+                                    for line in statements)
+
+
+def folded_notes(source: str) -> str:
+    """A notes cell's text folded under "Instructor notes": RISE keeps notes out of the deck, and in
+    the notebook a learner sees only the closed summary line, never a note's hint mid-lesson."""
+    if source.lstrip().startswith("<details"):
+        return source  # folded by its author already
+    return (f'<details class="instructor-notes"><summary>{NOTES_SUMMARY}</summary>\n\n'
+            f"{source.strip()}\n\n</details>")
+
+
+def read_source(path: Path, lecture: bool = True) -> nbformat.NotebookNode:
+    """Read a percent-format script as an (unexecuted) notebook with the course's metadata.
+
+    ``lecture``: a lesson, presented as slides (set-up cells skipped by default, notes folded, the
+    lecture deck's settings); False for an exercise, whose cells and metadata are taken as written.
+    """
     nb = jupytext.read(path, fmt="py:percent")
     for index, cell in enumerate(nb.cells):
         metadata = {key: cell.metadata[key] for key in KEPT_CELL_METADATA if key in cell.metadata}
         slideshow = dict(metadata.get("slideshow", {}))
-        slideshow.setdefault("slide_type", default_slide_type(cell))
+        if lecture:
+            slideshow.setdefault("slide_type", default_slide_type(cell))
+        else:
+            slideshow.setdefault("slide_type", "-" if default_slide_type(cell) == "skip" else default_slide_type(cell))
         if slideshow["slide_type"] not in SLIDE_TYPES:
             raise ValueError(f"{path.name}: cell {index} has slide_type {slideshow['slide_type']!r}; valid: {SLIDE_TYPES}")
+        if lecture and slideshow["slide_type"] == "notes" and cell.cell_type == "markdown":
+            cell.source = folded_notes(cell.source)
         metadata["slideshow"] = slideshow
         cell.metadata = nbformat.from_dict(metadata)
         # Stable ids keep regenerated notebooks' diffs to what really changed.
@@ -59,7 +101,8 @@ def read_source(path: Path) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     kept = {key: nb.metadata[key] for key in KEPT_NOTEBOOK_METADATA if key in nb.metadata}
-    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}, **kept, **SLIDES})
+    slides = LECTURE_SLIDES if lecture else EXERCISE_SLIDES
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}, **kept, **slides})
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb
 
@@ -114,6 +157,24 @@ def build(source: Path, target: Path) -> float:
     return time.perf_counter() - start
 
 
+def restamp(source: Path, target: Path) -> None:
+    """Bring ``target``'s slide metadata and markdown up to date with ``source`` without executing it.
+
+    Only for a notebook whose code already matches its source: the result is what a rebuild would
+    write (builds are deterministic), minus the minutes of running every cell.
+    """
+    want, have = read_source(source), nbformat.read(target, as_version=4)
+    if [c.cell_type for c in want.cells] != [c.cell_type for c in have.cells] or any(
+            w.source != h.source for w, h in zip(want.cells, have.cells) if w.cell_type == "code"):
+        raise ValueError(f"{target.name}: its code differs from {source.name}; rebuild it instead")
+    for w, h in zip(want.cells, have.cells):
+        h.metadata = w.metadata
+        if w.cell_type != "code":
+            h.source = w.source
+    have.metadata = want.metadata
+    nbformat.write(have, target)
+
+
 def comparable(nb: nbformat.NotebookNode) -> list:
     """The parts of a notebook a source determines: each cell's type, source and metadata."""
     kept = {key: nb.metadata.get(key) for key in (*KEPT_NOTEBOOK_METADATA, *SLIDES)}
@@ -146,6 +207,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="only sources whose name starts with one of these")
     parser.add_argument("--check", action="store_true", help="compare sources and notebooks, build nothing")
+    parser.add_argument("--metadata-only", action="store_true",
+                        help="update slide metadata and markdown of notebooks whose code matches, without running")
     parser.add_argument("--folder", type=Path, default=LESSONS, help="folder holding src/ (default notebooks/)")
     args = parser.parse_args(argv)
     paths = sources(args.folder, args.prefixes)
@@ -156,6 +219,11 @@ def main(argv=None) -> int:
         problems = [p for path in paths for p in differences(path, args.folder / f"{path.stem}.ipynb")]
         print("\n".join(problems) or f"{len(paths)} notebooks agree with their sources")
         return 1 if problems else 0
+    if args.metadata_only:
+        for path in paths:
+            restamp(path, args.folder / f"{path.stem}.ipynb")
+            print(f"restamped {path.stem}.ipynb", flush=True)
+        return 0
     for path in paths:
         seconds = build(path, args.folder / f"{path.stem}.ipynb")
         print(f"built {path.stem}.ipynb in {seconds:.1f} s", flush=True)

@@ -1,0 +1,76 @@
+"""The notebook builder makes every lesson a lecture deck: settings, skipped set-up code, folded notes."""
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell
+
+from course_tools import notebooks
+from course_tools.notebooks import LECTURE_SLIDES, default_slide_type, folded_notes, is_setup_code, read_source
+
+
+def test_setup_code_is_left_out_of_the_deck():
+    assert is_setup_code("import numpy as np\nfrom course_lib import MLP\n%matplotlib inline")
+    assert is_setup_code("# the course's library\nfrom course_lib.drawing import (\n    plot_history,\n    draw_graph,\n)")
+    assert not is_setup_code("import numpy as np\nx = np.ones(3)")
+    assert not is_setup_code("from course_lib.widgets.neuron import neuron_explorer\n\nneuron_explorer()")
+    assert not is_setup_code("# only a comment")
+    assert default_slide_type(new_code_cell("import numpy as np")) == "skip"
+    assert default_slide_type(new_code_cell("print(1)")) == "-"
+    assert default_slide_type(new_markdown_cell("## A heading")) == "slide"
+    assert default_slide_type(new_markdown_cell("### A subheading")) == "subslide"
+
+
+def test_notes_are_folded_under_instructor_notes_once():
+    folded = folded_notes("Ask the room first.")
+    assert folded.startswith('<details class="instructor-notes"><summary>Instructor notes</summary>')
+    assert "Ask the room first." in folded and folded.endswith("</details>")
+    assert folded_notes(folded) == folded
+
+
+SOURCE = '''# %% [markdown]
+# # A lesson
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Speak slowly.
+
+# %%
+import numpy as np
+
+# %% slideshow={"slide_type": "fragment"}
+import math
+'''
+
+
+def test_read_source_makes_a_lecture_deck_of_a_lesson_only(tmp_path):
+    path = tmp_path / "99_demo.py"
+    path.write_text(SOURCE)
+    lesson = read_source(path)
+    assert lesson.metadata["rise"] == LECTURE_SLIDES["rise"]
+    assert lesson.metadata["rise"]["width"] == 1280 and lesson.metadata["rise"]["height"] == 720
+    assert lesson.metadata["rise"]["theme"] in ("white", "black", "serif"), "other reveal.js themes load web fonts"
+    types = [cell.metadata["slideshow"]["slide_type"] for cell in lesson.cells]
+    assert types == ["slide", "notes", "skip", "fragment"], "an explicit slide type in the source wins"
+    assert "<summary>Instructor notes</summary>" in lesson.cells[1].source
+    exercise = read_source(path, lecture=False)
+    assert exercise.metadata["rise"] == notebooks.EXERCISE_SLIDES["rise"]
+    assert exercise.cells[1].source == "Speak slowly."
+    assert [c.metadata["slideshow"]["slide_type"] for c in exercise.cells] == ["slide", "notes", "-", "fragment"]
+
+
+def test_restamp_updates_metadata_without_running_and_refuses_changed_code(tmp_path):
+    path = tmp_path / "99_demo.py"
+    path.write_text(SOURCE)
+    target = tmp_path / "99_demo.ipynb"
+    old = read_source(path, lecture=False)
+    old.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="kept\n")]
+    nbformat.write(old, target)
+    notebooks.restamp(path, target)
+    again = nbformat.read(target, as_version=4)
+    assert again.metadata["rise"] == LECTURE_SLIDES["rise"]
+    assert again.cells[2].outputs[0]["text"] == "kept\n", "outputs survive a restamp"
+    assert notebooks.differences(path, target) == []
+    path.write_text(SOURCE.replace("import math", "import cmath"))
+    try:
+        notebooks.restamp(path, target)
+    except ValueError as error:
+        assert "rebuild it instead" in str(error)
+    else:
+        raise AssertionError("restamp accepted a notebook whose code differs from its source")
