@@ -148,3 +148,65 @@ def test_counting(notebook):
         assert reverse_work == n_nodes + n_edges
         assert 0 <= error < 1e-7
     assert [numbers(row)[0] for row in rows] == [2, 8, 32]
+
+
+# ---------------------------------------------------------------- fan-out, gates, shape rule
+def test_fan_out_forward(notebook):
+    x, y = 2.0, 5.0
+    a = x * y
+    shown = re.findall(r"= ([-\d.]+)(?:,|$)", printed(notebook, "worked:fan-out-forward").splitlines()[0])
+    assert [float(v) for v in shown] == pytest.approx([a, 3 * a, a + 3 * a])
+
+
+def test_fan_out_backward_three_ways(notebook):
+    lines = printed(notebook, "worked:fan-out-backward").splitlines()
+    assert lines[0] == "reverse topological order: ['f', 'b', '3', 'a', 'y', 'x']"
+    x, y = 2.0, 5.0
+    # f = a + 3a = 4xy on paper: df/da = 1 + 3 (two paths), df/dx = 4y, df/dy = 4x
+    right = [1 + 3, 4 * y, 4 * x]
+    overwritten = [3, 3 * y, 3 * x]     # "=": the path through b (visited second) replaces the direct one
+    early = [4, 1 * y, 1 * x]           # a passes on before b has added its 3: only the direct path reaches x, y
+    expected = {"+= in reverse topological order": right, "=  in place of +=": overwritten,
+                "+= but a before b": early, "f.backward()": right}
+    for line in lines[1:]:
+        name, values = line.split(":", 1)
+        assert numbers(values) == pytest.approx(expected[name.strip()]), name
+
+
+def test_gates(notebook):
+    lines = printed(notebook, "worked:gates").splitlines()
+    x, y, g = 2.0, -1.0, 1.5
+    expected = [(g, g), (g * y, g * x), (g if x > y else 0.0, 0.0 if x > y else g)]  # distribute, swap, route
+    assert len(lines) == 3
+    for line, (gx, gy) in zip(lines, expected):
+        assert after(line, "x.grad =")[0] == pytest.approx(gx) and after(line, "y.grad =")[0] == pytest.approx(gy)
+
+
+def test_shape_rule(notebook):
+    lines = printed(notebook, "worked:shape-rule").splitlines()
+    rng = np.random.default_rng(4)
+    A = rng.normal(size=(3, 4))
+    W, bias = rng.normal(size=(2, 4)), rng.normal(size=2)
+    delta = rng.normal(size=(3, 2))
+
+    def loss(W, A, bias):
+        return float(np.sum((A @ W.T + bias) * delta))
+
+    # The loss is linear in each argument, so a unit step gives each partial derivative exactly.
+    def exact_partials(f, P):
+        out = np.zeros_like(P)
+        for index in np.ndindex(P.shape):
+            bumped = P.copy()
+            bumped[index] += 1.0
+            out[index] = f(bumped) - f(P)
+        return out
+
+    dW = exact_partials(lambda P: loss(P, A, bias), W)
+    dA = exact_partials(lambda P: loss(W, P, bias), A)
+    db = exact_partials(lambda P: loss(W, A, P), bias)
+    np.testing.assert_allclose(delta.T @ A, dW, atol=1e-12)
+    np.testing.assert_allclose(delta @ W, dA, atol=1e-12)
+    np.testing.assert_allclose(delta.sum(axis=0), db, atol=1e-12)
+    shapes = [re.search(r"shape (\([\d, ]*\))", line).group(1) for line in lines]
+    assert shapes == [str(dW.shape), str(dA.shape), str(db.shape)]
+    assert all(after(line, "relative error")[0] < 1e-6 for line in lines)

@@ -11,7 +11,8 @@
 # - write a layer as a matrix product and give the shape of every weight matrix and bias;
 # - say why one neuron cannot compute XOR;
 # - carry out a forward pass, for one sample and for a batch, and check it against `course_lib`.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lesson 0; numpy arrays and the `@` operator; a matrix-vector product.
 #
 # **Estimated time.** 45 minutes.

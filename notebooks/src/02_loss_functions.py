@@ -12,7 +12,8 @@
 # - explain why cross-entropy punishes a confident wrong answer far harder than squared error,
 #   and why a sigmoid network learns faster with it;
 # - say why code must never take $\log 0$, and how `course_lib` avoids it.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lesson 1 (forward pass, sigmoid); logarithms and $e^x$.
 #
 # **Estimated time.** 45 minutes.

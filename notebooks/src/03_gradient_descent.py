@@ -26,11 +26,12 @@
 #   apply it by hand on a one- and a two-weight loss;
 # - predict from the learning rate whether descent converges, oscillates or diverges, and
 #   recognise a diverging training run from its error message.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 1 and 2. A derivative as "the slope of a curve" is all the
 # calculus needed; lesson 4 explains how the slopes are computed.
 #
-# **Estimated time:** 45 minutes.
+# **Estimated time.** 45 minutes.
 
 # %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt

@@ -14,26 +14,29 @@
 # # 4. The chain rule and computational graphs
 #
 # Gradient descent (lesson 3) needs the derivative of the loss with respect to every weight.
-# A network is a long chain of simple functions, and the chain rule turns that chain into
-# derivatives. A *computational graph* makes the chain visible: values flow forward along
-# its edges, derivatives flow backward. That backward flow is back-propagation.
-#
+# The chain rule turns a chain of simple functions into derivatives; a *computational graph*
+# makes the chain visible: values flow forward, derivatives flow backward.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
 # - explain a derivative as a rate of change and estimate one numerically with a centred
 #   difference, choosing a step $h$ that is neither too large nor too small;
-# - apply the chain rule, and run it edge by edge backward through a computational graph;
+# - apply the chain rule, and run it edge by edge backward through a computational graph,
+#   adding the contributions where a value feeds several nodes, in reverse topological order;
+# - give the shape of a vectorised gradient from the shape rule ($\partial L/\partial W$ has $W$'s shape);
 # - use the course's `Value` type to build graphs of a neuron and a small network, and check
 #   their gradients against numerical ones;
 # - explain why one backward pass gives *all* the derivatives, where numerical differences
 #   need a pass per parameter.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lesson 3 (gradient descent). Derivatives of $x^2$, $\sin x$ and
 # $\tanh x$ from school calculus help, but each one used is stated.
 #
-# **Estimated time:** 50 minutes.
+# **Estimated time.** 60 minutes.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import math
 
 import matplotlib.pyplot as plt
@@ -51,8 +54,15 @@ from course_lib.value import topological_order
 #
 # $$ f'(x) = \lim_{h \to 0} \frac{f(x + h) - f(x)}{h} . $$
 #
-# For $f(x) = x^2$ at $x = 3$ the derivative is $2x = 6$. **Predict** the secant slopes for
-# $h = 1, 0.1, 0.01, 0.001$ before running.
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# For $f(x) = x^2$ at $x = 3$ the derivative is $2x = 6$. **Predict first:** the secant slopes
+# for $h = 1, 0.1, 0.01, 0.001$.
+#
+# <details><summary>Answer</summary>
+#
+# $6 + h$: expand $(3 + h)^2 = 9 + 6h + h^2$. So 7, 6.1, 6.01, 6.001.
+#
+# </details>
 
 # %% tags=["worked:secant"]
 def f(x):
@@ -63,8 +73,8 @@ for h in (1, 0.1, 0.01, 0.001):
     print(f"h = {h:<6} slope of the secant = {(f(3 + h) - f(3)) / h:.6f}")
 
 # %% [markdown]
-# The slopes are $6 + h$ (expand $(3 + h)^2$ to see why), closing in on 6 as $h$ shrinks.
-# The tangent line at $x = 3$ is the limit of the secants:
+# The slopes close in on 6 as $h$ shrinks. The tangent line at $x = 3$ is the limit of the
+# secants:
 
 # %%
 xs = np.linspace(0.5, 4.6, 200)
@@ -88,8 +98,11 @@ plt.show()
 # $$ f'(x) \approx \frac{f(x + h) - f(x - h)}{2h}, $$
 #
 # and is far more accurate than the one-sided (forward) difference above: its error shrinks
-# like $h^2$ instead of $h$. `course_lib.numerical_gradient(f, x, h)` computes it for every
-# entry of an array `x`. Try it on $\sin$ at $x = 1$, whose exact derivative is $\cos 1$:
+# like $h^2$ instead of $h$.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# `course_lib.numerical_gradient(f, x, h)` computes it for every entry of an array `x`. Try it
+# on $\sin$ at $x = 1$, whose exact derivative is $\cos 1$:
 
 # %% tags=["worked:centred"]
 def sine(x):
@@ -104,11 +117,13 @@ for h in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12):
 
 # %% [markdown]
 # The error falls a hundredfold for every tenfold smaller $h$ (the $h^2$ law) until about
-# $h = 10^{-5}$, and then *grows* again. The culprit is round-off: a float carries about 16
-# significant digits, so $f(x+h)$ and $f(x-h)$ each have an error near $10^{-16}$, and dividing
-# their difference by a tiny $2h$ magnifies it. On a log-log plot the two effects make a V:
+# $h = 10^{-5}$, and then *grows* again: round-off. On a log-log plot the two effects make a V.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "skip"}
+# A float carries about 16 significant digits, so $f(x+h)$ and $f(x-h)$ each have an error near
+# $10^{-16}$, and dividing their difference by a tiny $2h$ magnifies it.
+
+# %% slideshow={"slide_type": "subslide"}
 hs = np.geomspace(1e-13, 1e-1, 61)
 centred = [abs(numerical_gradient(sine, np.array([1.0]), h=h)[0] - exact) for h in hs]
 forward = [abs((math.sin(1 + h) - math.sin(1)) / h - exact) for h in hs]
@@ -123,10 +138,9 @@ ax.grid(alpha=0.3, which="major")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# In practice $h$ between $10^{-4}$ and $10^{-6}$ works well for centred differences in double
-# precision (`numerical_gradient` uses $10^{-5}$ by default). Numerical derivatives are slow
-# (as we will count at the end) but need nothing except the function itself, which makes them
-# the perfect *check* for derivatives computed any other way.
+# In practice $h$ between $10^{-4}$ and $10^{-6}$ works well in double precision
+# (`numerical_gradient` uses $10^{-5}$). Numerical derivatives are slow but need nothing except
+# the function itself: the perfect *check* for derivatives computed any other way.
 
 # %% [markdown]
 # ### Optional: where $h$ and $h^2$ come from
@@ -141,13 +155,13 @@ plt.show()
 # %% [markdown]
 # ## The chain rule
 #
-# A network is functions inside functions: the loss of the output of an activation of a
-# weighted sum. If $q$ depends on $z$ and $z$ depends on $x$, a nudge to $x$ moves $z$ by
-# $\tfrac{\mathrm{d}z}{\mathrm{d}x}$ times as much, and that moves $q$ by
+# A network is functions inside functions. If $q$ depends on $z$ and $z$ on $x$, a nudge to
+# $x$ moves $z$ by $\tfrac{\mathrm{d}z}{\mathrm{d}x}$ times as much, and that moves $q$ by
 # $\tfrac{\mathrm{d}q}{\mathrm{d}z}$ times *that*. Rates multiply:
 #
 # $$ \frac{\mathrm{d}q}{\mathrm{d}x} = \frac{\mathrm{d}q}{\mathrm{d}z} \cdot \frac{\mathrm{d}z}{\mathrm{d}x} . $$
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Example: $q = \sin(z)$ with $z = x^2$, so $\tfrac{\mathrm{d}q}{\mathrm{d}x} = \cos(x^2) \cdot 2x$.
 # Check it at $x = 1.5$ against a centred difference:
 
@@ -188,12 +202,20 @@ plt.show()
 # %% [markdown]
 # ### Backward, edge by edge
 #
-# Now the derivatives flow right to left. Start at the output with
-# $\tfrac{\mathrm{d}q}{\mathrm{d}q} = 1$. Each operation knows its *local* derivatives, the
-# derivative of its output with respect to each input: for $q = 2z$ it is
-# $\tfrac{\mathrm{d}q}{\mathrm{d}z} = 2$; for $z = x + y$ it is
+# Now the derivatives flow right to left, starting at the output with
+# $\tfrac{\mathrm{d}q}{\mathrm{d}q} = 1$. Each operation knows its *local* derivatives: for
+# $q = 2z$, $\tfrac{\mathrm{d}q}{\mathrm{d}z} = 2$; for $z = x + y$,
 # $\tfrac{\mathrm{d}z}{\mathrm{d}x} = \tfrac{\mathrm{d}z}{\mathrm{d}y} = 1$. Crossing an edge
-# backward multiplies by the local derivative: that is the chain rule. **Predict** $\tfrac{\mathrm{d}q}{\mathrm{d}x}$ first.
+# backward multiplies by the local derivative: that is the chain rule.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first:** $\tfrac{\mathrm{d}q}{\mathrm{d}x}$.
+#
+# <details><summary>Answer</summary>
+#
+# $\tfrac{\mathrm{d}q}{\mathrm{d}z}\cdot\tfrac{\mathrm{d}z}{\mathrm{d}x} = 2 \cdot 1 = 2$, and the same for $y$.
+#
+# </details>
 
 # %% tags=["worked:graph-backward"]
 print(f"local derivatives stored in the graph: q by its inputs (2, z): {q.local_grads}; "
@@ -206,10 +228,10 @@ print(f"by hand:     dq/dz = {dq_dz}, dq/dx = dq/dz * dz/dx = {dq_dx}, dq/dy = {
 q.backward()
 print(f"q.backward(): z.grad = {z.grad}, x.grad = {x.grad}, y.grad = {y.grad}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # `backward()` does exactly this: it visits the nodes from the output back to the inputs and
-# multiplies along every edge, adding up where several paths meet. Every box now shows its
-# `grad`, the derivative of $q$ with respect to that value:
+# multiplies along every edge. Every box now shows its `grad`, the derivative of $q$ with
+# respect to that value:
 
 # %%
 draw_graph(q)
@@ -217,8 +239,101 @@ plt.show()
 
 # %% [markdown]
 # Read the result as rates: raising $x$ by 0.001 raises $q$ by 0.002. **Try it:** change
-# `q = 2 * z` to `q = z * z` above and predict the new gradients before re-running (you should
-# get $2z = 8$ for both $x$ and $y$).
+# `q = 2 * z` to `q = z * z` above and predict the new gradients before re-running.
+
+# %% [markdown]
+# ## When one value feeds two nodes
+#
+# In a network, a hidden value feeds *every* node of the next layer. Take
+#
+# $$ a = x\,y, \qquad b = 3a, \qquad f = a + b , $$
+#
+# where $a$ feeds both $b$ and $f$: the graph **fans out** at $a$. With $x = 2$, $y = 5$:
+
+# %% tags=["worked:fan-out-forward"]
+x = Value(2.0, label="x")
+y = Value(5.0, label="y")
+a = x * y
+a.label = "a"
+b = 3 * a
+b.label = "b"
+f = a + b
+f.label = "f"
+print(f"forward: a = xy = {a.data}, b = 3a = {b.data}, f = a + b = {f.data}")
+draw_graph(f, show_grad=False)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# A nudge to $a$ reaches $f$ along **two paths**: directly ($\partial f/\partial a = 1$) and
+# through $b$ ($\partial f/\partial b \cdot \partial b/\partial a = 1 \cdot 3$). Both changes
+# arrive at $f$, so their effects **add**:
+#
+# $$ \frac{\partial f}{\partial a} = 1 + 3 = 4, \qquad
+#    \frac{\partial f}{\partial x} = \frac{\partial f}{\partial a}\cdot y = 20 . $$
+#
+# (Check: $f = 4xy$.) This is the **multivariable chain rule**: sum over the paths.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Here is a backward pass in a few lines. Each node passes `grad × local derivative` to each
+# input, and the input **adds** it to what it has. We run it three ways: right, with `=` in
+# place of `+=`, and visiting $a$ before $b$ is finished.
+
+# %% tags=["worked:fan-out-backward"]
+def backward_pass(root, order, accumulate=True):
+    """d root / d node for every node, visiting ``order`` (each node passes its grad to its inputs)."""
+    grad = {root: 1.0}
+    for node in order:
+        for parent, local in zip(node.parents, node.local_grads):
+            contribution = grad.get(node, 0.0) * local
+            grad[parent] = grad.get(parent, 0.0) + contribution if accumulate else contribution
+    return grad
+
+
+right_order = list(reversed(topological_order(f)))
+print("reverse topological order:", [node.label or f"{node.data:g}" for node in right_order])
+wrong_order = [f, a, b] + [node for node in right_order if node not in (f, a, b)]
+for name, order, accumulate in [("+= in reverse topological order", right_order, True),
+                                ("=  in place of +=", right_order, False),
+                                ("+= but a before b", wrong_order, True)]:
+    grad = backward_pass(f, order, accumulate)
+    print(f"{name:>32}: df/da = {grad[a]:g}, df/dx = {grad[x]:g}, df/dy = {grad[y]:g}")
+f.backward()
+print(f"{'f.backward()':>32}: df/da = {a.grad:g}, df/dx = {x.grad:g}, df/dy = {y.grad:g}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# With `=`, the contribution through $b$ overwrites the direct one: $\partial f/\partial a = 3$,
+# and $x$ gets 15 instead of 20. Visiting $a$ before $b$ is done sends $x$ and $y$ a gradient
+# with only one of $a$'s two paths in it: 5 instead of 20.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why reverse topological order
+#
+# A node may pass its gradient on only when it is **complete**: when every node that uses it
+# has already sent its contribution. A *topological order* lists every node after all of its
+# inputs; read backwards, it lists every node before all of its inputs, so every user of a
+# node is visited first. `topological_order` finds one by a depth-first search.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The `a + a` case (one node using the same value twice) is the one learners meet in the
+# exercise: ask the room what `x.grad` is for `f = x + x` before showing anything.
+
+# %% [markdown]
+# ### What each gate does to the gradient
+#
+# Three local rules cover most of a network (the names are from Stanford's CS231n notes):
+#
+# - **add distributes**: $x + y$ passes the incoming gradient unchanged to both inputs;
+# - **multiply swaps**: $x\,y$ gives each input the incoming gradient times the *other* input;
+# - **max routes**: $\max(x, y)$ sends the whole gradient to the larger input, 0 to the other
+#   (ReLU is $\max(0, z)$).
+
+# %% tags=["worked:gates"]
+for gate, build in [("add  x + y", lambda x, y: x + y), ("mul  x * y", lambda x, y: x * y),
+                    ("max  relu(x - y) + y", lambda x, y: (x - y).relu() + y)]:
+    x, y = Value(2.0), Value(-1.0)
+    out = 1.5 * build(x, y)          # an incoming gradient of 1.5
+    out.backward()
+    print(f"{gate:<21} at x = 2, y = -1, incoming 1.5: x.grad = {x.grad:+.1f}, y.grad = {y.grad:+.1f}")
 
 # %% [markdown]
 # ## A single neuron as a graph
@@ -241,10 +356,10 @@ a.backward()
 draw_graph(a)
 plt.show()
 
-# %% [markdown]
-# Is every gradient right? Compare with centred differences: `numerical_gradient` nudges each
-# weight in turn and re-runs the neuron on plain numbers. The *relative* error compares the
-# two whatever their size; below about $10^{-7}$ means they agree.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Is every gradient right? `numerical_gradient` nudges each weight in turn and re-runs the
+# neuron on plain numbers. The course's rule for the entry-by-entry *relative* error: below
+# $10^{-6}$ they agree; above $10^{-4}$ there is a bug.
 
 # %% tags=["worked:neuron"]
 analytic = np.array([w.grad for w in weights])
@@ -294,8 +409,8 @@ draw_graph(loss)
 plt.show()
 
 # %% [markdown]
-# Thirty-one boxes for a network with nine parameters. Each gradient still comes from
-# multiplying local derivatives along the edges back from the loss. The check:
+# Thirty-one boxes for a network with nine parameters. Each output weight feeds one path; each
+# hidden value fans out, exactly like $a$ above. The check:
 
 # %% tags=["worked:tiny-network"]
 analytic = np.array([p.grad for p in params])
@@ -306,6 +421,39 @@ for name, g_back, g_num in zip(names, analytic, numeric):
 error = relative_error(analytic, numeric)
 print(f"relative error {error:.1e}")
 assert error < 1e-7, "backward and numerical gradients disagree"
+
+# %% [markdown]
+# ## From scalars to arrays: the shape rule
+#
+# Lesson 1 wrote a layer for a batch as $Z = AW^\top + \mathbf{b}$, with $A$ (samples, inputs)
+# and $W$ (outputs, inputs). Call the gradient arriving from above $\delta = \partial L/\partial Z$,
+# shaped like $Z$: (samples, outputs).
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **The shape rule:** $\partial L/\partial W$ has $W$'s shape. Summing $\delta_{nj} A_{ni}$ over
+# the samples (every sample is a path to $W_{ji}$) is the one product of $\delta$ and $A$ with
+# shape (outputs, inputs):
+#
+# $$ \frac{\partial L}{\partial W} = \delta^\top A, \qquad
+#    \frac{\partial L}{\partial A} = \delta\, W, \qquad
+#    \frac{\partial L}{\partial \mathbf{b}} = \textstyle\sum_{\text{samples}} \delta . $$
+
+# %% tags=["worked:shape-rule"]
+rng = np.random.default_rng(4)
+A = rng.normal(size=(3, 4))                # 3 samples, 4 inputs
+W, bias = rng.normal(size=(2, 4)), rng.normal(size=2)
+delta = rng.normal(size=(3, 2))            # stands in for dL/dZ arriving from above
+
+
+def loss_of(W, A, bias):
+    return np.sum((A @ W.T + bias) * delta)   # a loss whose dL/dZ is exactly delta
+
+
+checks = {"dL/dW = delta.T @ A": (delta.T @ A, numerical_gradient(lambda W_: loss_of(W_, A, bias), W.copy())),
+          "dL/dA = delta @ W": (delta @ W, numerical_gradient(lambda A_: loss_of(W, A_, bias), A.copy())),
+          "dL/db = delta.sum(axis=0)": (delta.sum(axis=0), numerical_gradient(lambda b_: loss_of(W, A, b_), bias.copy()))}
+for name, (formula, numeric) in checks.items():
+    print(f"{name:<26} shape {str(formula.shape):<7} relative error {relative_error(formula, numeric):.1e}")
 
 # %% [markdown]
 # ## Why reverse mode: a million derivatives in one pass
@@ -319,7 +467,8 @@ assert error < 1e-7, "backward and numerical gradients disagree"
 #   needs one pass per parameter.
 # - **Reverse mode** (back-propagation) runs one forward pass, then one backward pass that
 #   crosses every edge once, and comes out with *all* $P$ derivatives.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Let us count, not time: wrap the loss so it counts its calls, then compute the gradient both
 # ways for networks of growing width. The *work* column counts elementary operations: each
 # forward pass computes every node of the graph once, and the backward pass does one
@@ -380,9 +529,10 @@ for hidden in (2, 8, 32):
 # - The chain rule multiplies rates: $\tfrac{\mathrm{d}q}{\mathrm{d}x} =
 #   \tfrac{\mathrm{d}q}{\mathrm{d}z}\tfrac{\mathrm{d}z}{\mathrm{d}x}$.
 # - A computational graph runs values forward; `backward()` runs derivatives back, multiplying
-#   each edge's local derivative and adding where paths meet.
-# - Gradients from `backward()` for a neuron and a small network agree with numerical ones to
-#   a relative error far below $10^{-7}$.
+#   each edge's local derivative. Where a value feeds several nodes the contributions **add**
+#   (`+=`), and a node passes its gradient on only when complete: reverse topological order.
+# - Add distributes, multiply swaps, max routes. Vectorised: $\partial L/\partial W = \delta^\top A$
+#   has $W$'s shape.
 # - Numerical (and forward-mode) gradients cost a pass per parameter; reverse mode gets all
 #   of them from one forward and one backward pass.
 
@@ -439,6 +589,6 @@ for hidden in (2, 8, 32):
 # ## Exercise
 #
 # The graded exercise **`exercises/ex04_computational_graph.ipynb`** has you back-propagate
-# by hand through a small graph and a sigmoid neuron, teach a tiny autodiff class its rules,
-# and check it against numerical derivatives. Fill in the cells marked `# YOUR CODE HERE`,
+# by hand through a small graph and a sigmoid neuron, write a numerical check, and write the
+# `backward()` of a tiny autodiff class yourself: the order and the `+=`. Fill in the cells marked `# YOUR CODE HERE`,
 # then restart the kernel and run all cells before you hand it in.
