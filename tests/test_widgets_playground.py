@@ -496,3 +496,19 @@ def test_divergence_stops_the_event_loop_player():
         asyncio.run(session())
     assert pg.controls["play"].playing is False and pg._player is None
     assert pg.model.epoch == 0 and "diverged" in pg.readout.value
+
+
+def test_play_stops_when_no_view_shows_the_widget_any_more(pg):
+    """Re-running the cell removes the old widget's views: its play task must not train on unseen."""
+    async def session():
+        play = pg.controls["play"]
+        play._view_count = 1          # the browser shows it
+        play.playing = True
+        await asyncio.sleep(0.3)
+        play._view_count = 0          # the output was cleared
+        await asyncio.sleep(0.3)
+        return play.playing
+
+    assert asyncio.run(session()) is False and pg._player is None
+    epoch = pg.model.epoch
+    assert epoch >= 1

@@ -145,8 +145,10 @@ class Playground(LessonWidget):
     def _make_controls(self) -> dict:
         s, model = self.model.settings, self.model
         c = {
+            # _view_count=0 asks the browser to count the views showing it: when the last one goes (the
+            # cell re-run or its output cleared), nobody can press pause any more, so play stops itself.
             "play": widgets.Play(value=0, min=0, max=10**9, interval=PLAY_INTERVAL_MS, description="play",
-                                 show_repeat=False),
+                                 show_repeat=False, _view_count=0),
             "step": widgets.Button(description="step", tooltip="train one epoch", layout=widgets.Layout(width="70px")),
             "reset": widgets.Button(description="reset", tooltip="the same starting weights again, epoch 0",
                                     layout=widgets.Layout(width="70px")),
@@ -333,8 +335,13 @@ class Playground(LessonWidget):
     async def _play_loop(self) -> None:
         """Frames while playing: one epoch and one picture, then a sleep that lets the kernel serve others."""
         play = self.controls["play"]
+        shown = bool(play._view_count)
         try:
             while play.playing:
+                shown = shown or bool(play._view_count)
+                if (shown and not play._view_count) or self.comm is None:
+                    play.playing = False  # no longer on screen, or closed: stop training in the background
+                    break
                 started = time.perf_counter()
                 ok = self.model.step(1)
                 self._draw()
