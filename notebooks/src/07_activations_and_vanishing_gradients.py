@@ -429,6 +429,30 @@ from course_lib.widgets.gradient_flow import gradient_flow_explorer
 gradient_flow_explorer()
 
 # %% [markdown]
+# ### Watch it train: the playground
+#
+# Lesson 6's playground, with only the controls that matter here: the activation and the
+# hidden layers. It starts six hidden layers of 8 units with sigmoid units on the circle data.
+# Press play and watch the lowest chart, each layer's gradient norm per epoch: the curves are
+# spread over three orders of magnitude, the first layer's at the bottom. (The playground
+# starts from Xavier weights, lesson 8's cure, which softens the effect but does not remove
+# it.) Then switch to tanh and ReLU, press reset, and play again.
+
+# %% tags=["nbval-ignore-output"]
+from course_lib.widgets.playground import playground
+
+playground(controls=["play", "step", "reset", "activation", "hidden"], dataset="circle",
+           hidden=(8, 8, 8, 8, 8, 8), activation="sigmoid", learning_rate=0.3)
+
+# %% [markdown]
+# And dead units live: ReLU units with a learning rate of 3. Play, and read the count of dead
+# ReLUs under the picture; change the learning rate back to 0.03, reset, and play again.
+
+# %% tags=["nbval-ignore-output"]
+playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden=(8, 8, 8), activation="relu",
+           learning_rate=3.0)
+
+# %% [markdown]
 # ## Summary
 #
 # - Without a nonlinear activation, any number of layers is one linear layer.
