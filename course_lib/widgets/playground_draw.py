@@ -202,4 +202,4 @@ def _draw_charts(canvas: Canvas, model) -> None:
     grad_series = [(name, norms[:, l] if len(norms) else [], LAYER_COLOURS[l % len(LAYER_COLOURS)])
                    for l, name in enumerate(names)]
     canvas.chart((8, 382, NET_RIGHT, HEIGHT - 6), grad_series, log=True, xlabel="epoch",
-                 title="gradient norm ||dL/dW|| of each layer (log scale; a curve that drops out is exactly 0)")
+                 title="gradient norm ||dL/dW|| per layer (log; a curve that drops out is 0)")

@@ -191,7 +191,13 @@ class Canvas:
         values and, on a ``log`` axis, values <= 0 are left out. Returns the y range drawn.
         """
         x0, y0, x1, y1 = box
-        left, right, top, bottom = x0 + 38, x1 - 4, y0 + 16, y1 - (16 if xlabel else 12)
+        labels = [label for label, *_ in series]
+        legend_width = sum(22 + font(9).getlength(label) for label in labels) if legend else 0
+        title_width = font(11).getlength(title) if title else 0
+        # The legend shares the title's row when both fit, else it gets a row of its own.
+        legend_row = y0 + 6 if title_width + legend_width + 12 <= x1 - x0 else y0 + 19
+        left, right, top = x0 + 38, x1 - 4, (y0 + 16 if legend_row == y0 + 6 else y0 + 29)
+        bottom = y1 - (16 if xlabel else 12)
         if title:
             self.text((x0 + 2, y0), title, size=11)
         self.rectangle((left, top, right, bottom), outline=GREY)
@@ -216,7 +222,8 @@ class Canvas:
         for tick in _nice_ticks(low, high):
             y = bottom - 1 - (tick - low) * sy
             self.line([(left - 3, y), (left, y)], GREY)
-            label = f"1e{tick:.0f}" if log else f"{tick:.3g}"
+            whole = abs(tick - round(tick)) < 1e-9
+            label = (f"1e{round(tick):d}" if whole else f"{10 ** tick:.2g}") if log else f"{tick:.3g}"
             self.text((left - 4, y), label, (90, 90, 90), size=9, anchor="rm")
         self.text((left, bottom + 2), "0", (90, 90, 90), size=9)
         self.text((right, bottom + 2), str(n - 1), (90, 90, 90), size=9, anchor="ra")
@@ -229,8 +236,8 @@ class Canvas:
                 self.dots(np.array([[xs[0], ys[0]]]), colour, radius=2, outline=None)
             else:
                 self.line(np.column_stack([xs, ys]), colour, width=2)
-        if legend:  # on the title's row, right-aligned, clear of the curves
-            x, y = x1 - 4, y0 + 6
+        if legend:  # right-aligned above the curves
+            x, y = x1 - 4, legend_row
             for label, *_, colour in reversed(curves):
                 x -= font(9).getlength(label)
                 self.text((x, y), label, size=9, anchor="lm")
