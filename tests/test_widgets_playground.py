@@ -91,7 +91,10 @@ def test_structure_and_first_picture(pg):
     assert tuple(pg.controls) == CONTROL_NAMES
     assert isinstance(pg.controls["play"], widgets.Play)
     assert isinstance(pg.controls["learning_rate"], widgets.FloatLogSlider)
-    assert pg.controls["learning_rate"].continuous_update
+    # Sliders answer while dragged (text boxes when the typing is done): no release needed to see a change.
+    for name, control in pg.controls.items():
+        if isinstance(control, (widgets.IntSlider, widgets.FloatLogSlider)):
+            assert control.continuous_update, name
     assert picture(pg).shape == (530, 980, 3)
     assert pg.model.epoch == 0 and "epoch <span data-name='epoch'>0</span>" in pg.readout.value
     assert pg.net.sizes == [2, 4, 2, 1] and pg.net.output_activation.name == "sigmoid"
