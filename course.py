@@ -5,6 +5,7 @@
     python3 course.py test         # set up (first time only) and run every test
     python3 course.py notebooks    # re-execute every lesson notebook in place
     python3 course.py exercises    # regenerate exercises/ from solutions/
+    python3 course.py slides 03    # present lesson 03's deck at 1280x720 and screenshot every slide
     python3 course.py bench        # run the benchmarks (installs PyTorch once)
 
 The first run makes a virtual environment in .venv and installs the course into
@@ -91,6 +92,7 @@ def main(argv: list[str]) -> None:
         "test": ("test", lambda py, extra: [py, "-m", "pytest", *extra]),
         "notebooks": ("test", lambda py, extra: [py, "-m", "course_tools.notebooks", *extra]),
         "exercises": ("test", lambda py, extra: [py, "-m", "course_tools.exercises", *extra]),
+        "slides": ("test", lambda py, extra: [py, "-m", "course_tools.slides", *extra]),
         "bench": ("test,bench", lambda py, extra: [py, "benchmarks/run_all.py", *extra]),
     }
     if not argv or argv[0] not in commands:

@@ -1,6 +1,6 @@
 """Present a lesson's deck in jupyterlab-rise, measure every slide, and photograph it.
 
-    python3 course.py slides 03                 # screenshots of lesson 03's slides in slides/03_.../
+    python3 course.py slides 03                 # screenshots in test-artifacts/slides/03_.../
     python3 course.py slides 03 05 --out /tmp/decks
     python -m course_tools.slides --all         # every lesson, with a table of what was measured
 
@@ -263,14 +263,27 @@ def report(name: str, facts: list[SlideFacts]) -> str:
     return "\n".join(lines)
 
 
+def markdown_report(measured: dict) -> str:
+    """The slides that break a rule, per lesson, as a markdown list for the lessons' authors."""
+    lines = []
+    for name, facts in measured.items():
+        bad = [slide for slide in facts if slide.problems()]
+        lines.append(f"### {name}: {len(bad)} of {len(facts)} slides to fix")
+        lines += [f"- `{slide.where}` {slide.title!r}: " + "; ".join(slide.problems()) for slide in bad]
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="lessons whose notebook name starts with one of these")
     parser.add_argument("--all", action="store_true", help="every lesson")
-    parser.add_argument("--out", type=Path, default=ROOT / "slides", help="folder for the screenshots (default slides/)")
+    parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "slides",
+                        help="folder for the screenshots, one subfolder per lesson (default test-artifacts/slides/)")
     parser.add_argument("--no-screenshots", action="store_true", help="only measure")
     parser.add_argument("--notebooks", type=Path, default=LESSONS, help="folder of the lesson notebooks")
     parser.add_argument("--json", type=Path, help="also write the measurements here")
+    parser.add_argument("--markdown", type=Path, help="also write the slides to fix here, as a markdown list")
     parser.add_argument("--chromium", default=os.environ.get("BROWSER_TESTS_CHROMIUM") or shutil.which("chromium")
                         or "/usr/bin/chromium")
     args = parser.parse_args(argv)
@@ -304,6 +317,8 @@ def main(argv=None) -> int:
             browser.close()
     if args.json:
         args.json.write_text(json.dumps({k: [asdict(s) for s in v] for k, v in measured.items()}, indent=1))
+    if args.markdown:
+        args.markdown.write_text(markdown_report(measured))
     print(f"{bad} slide(s) with problems" if bad else "every slide fits, with text large enough")
     return 0
 

@@ -1,0 +1,50 @@
+"""How long a widget takes from a key press on a slider to its new picture on screen, measured in the page.
+
+The clock starts when the browser dispatches the keydown (a capturing listener on the document, so
+before noUiSlider sees it) and stops when the widget's <img> has a new src and that picture is
+decoded, ready to paint. Both ends are read from ``performance.now()`` in the page itself, so the
+time Playwright takes to talk to the browser is not counted.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+
+ARM_JS = """(img) => {
+  const state = {t0: null, t1: null};
+  window.courseLatency = state;
+  document.addEventListener('keydown', () => { if (state.t0 === null) state.t0 = performance.now(); },
+                            {capture: true, once: true});
+  const observer = new MutationObserver(() => {
+    if (state.t0 === null || state.t1 !== null) return;
+    observer.disconnect();
+    const done = () => { if (state.t1 === null) state.t1 = performance.now(); };
+    img.decode().then(done, done);
+  });
+  observer.observe(img, {attributes: true, attributeFilter: ['src']});
+}"""
+
+
+def press_to_picture_ms(page, handle, image, key: str, timeout_s: float = 10) -> float:
+    """Press ``key`` on the slider ``handle`` (a Locator); milliseconds until ``image`` shows a new picture."""
+    page.evaluate(ARM_JS, image.element_handle())
+    handle.press(key)
+    page.wait_for_function("() => window.courseLatency && window.courseLatency.t1 !== null",
+                           timeout=timeout_s * 1000, polling="raf")
+    return page.evaluate("() => window.courseLatency.t1 - window.courseLatency.t0")
+
+
+def measure_slider(page, handle, image, presses: int = 10, pause_s: float = 0.25) -> list[float]:
+    """``presses`` single steps, half to the right then half back, each timed on its own."""
+    handle.focus()
+    times = []
+    for index in range(presses):
+        key = "ArrowRight" if index < presses // 2 else "ArrowLeft"
+        times.append(press_to_picture_ms(page, handle, image, key))
+        time.sleep(pause_s)  # let the kernel go idle: each press is measured alone, not behind a queue
+    return times
+
+
+def summary(times: list[float]) -> str:
+    return (f"median {statistics.median(times):.0f} ms, min {min(times):.0f}, max {max(times):.0f} "
+            f"(n={len(times)})")

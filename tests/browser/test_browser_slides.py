@@ -1,0 +1,140 @@
+"""Every lesson presented as a lecture deck at a projector's 1280x720, as an instructor would.
+
+For each lesson notebook, its jupyterlab-rise deck (the ``/rise/<notebook>`` page) is opened at
+1280x720 and every slide and subslide is visited in turn (course_tools.slides does the measuring;
+``python3 course.py slides NN`` shows the same numbers with a screenshot per slide):
+
+* no slide's content runs off the screen (bottom, right or top);
+* slide text (markdown paragraphs, list items, table cells) is at least 24 px on screen;
+* nothing is loaded from anywhere but the local server.
+
+And a widget works inside a slide: lesson 01's neuron explorer is run in the slide view, its slider
+is dragged with the mouse and pressed with the keyboard, and the picture changes. The time from
+a key press to the new picture is measured there and written to test-artifacts/latency/.
+"""
+from __future__ import annotations
+
+import json
+import re
+import statistics
+
+import pytest
+
+from course_tools.slides import MIN_BODY_PX, PROJECTOR, SlideFacts, go_to, open_deck, walk
+from labpage import WIDGET_FALLBACK, wait_until
+from latency import measure_slider, summary
+from notebook_facts import ROOT, lesson, lesson_notebooks, read_facts
+from widget_view import WidgetView
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOKS = lesson_notebooks()
+LATENCY_DIR = ROOT / "test-artifacts" / "latency"
+
+
+def present(recorder, lab_server, notebook):
+    page = recorder.page
+    page.set_viewport_size(PROJECTOR)
+    open_deck(page, lab_server.url, notebook.name)
+    return page
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
+    page = present(recorder, lab_server, notebook)
+    slides = walk(page)
+    assert len(slides) >= len(read_facts(notebook).slide_cells), f"{notebook.name}: the deck lost slides"
+    measured = [slide for slide in slides if slide.min_font_px is not None]
+    assert measured, f"{notebook.name}: no slide shows any markdown text to measure"
+    smallest = min(slide.min_font_px for slide in measured)
+    print(f"{notebook.name}: {len(slides)} slides, smallest slide text {smallest:.1f} px, "
+          f"tallest reach {max(slide.bottom for slide in slides):.0f} px")
+    problems = [f"{slide.where} {slide.title!r}: {problem}" for slide in slides
+                for problem in slide.problems(min_font_px=MIN_BODY_PX, max_words=10**6)]
+    assert not problems, (f"{notebook.name} presented at {PROJECTOR['width']}x{PROJECTOR['height']}: "
+                          f"{len(problems)} slide(s) to fix (see `python3 course.py slides {notebook.stem[:2]}`):\n  - "
+                          + "\n  - ".join(problems))
+    foreign = recorder.foreign_requests(lab_server.url)
+    assert not foreign, f"{notebook.name}: the deck asked for resources outside the local server: {sorted(set(foreign))}"
+
+
+def test_slide_measure_sees_an_overflow_and_small_text():
+    """The rules the deck test applies can fail: a slide reaching below the screen, tiny text."""
+    fine = SlideFacts("#/0/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 24.0, 40, False)
+    assert fine.problems() == []
+    low = SlideFacts("#/1/0", "t", 2, 10.0, 900.0, 1270.0, 1280, 720, 24.0, 40, False)
+    assert "180 px off" in low.problems()[0]
+    small = SlideFacts("#/2/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 14.0, 40, False)
+    assert "14.0 px" in small.problems()[0]
+    wordy = SlideFacts("#/3/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 24.0, 120, False)
+    assert "120 words" in wordy.problems()[0]
+
+
+# ----------------------------------------------------------------- a live widget in a slide
+class DeckNotebook:
+    """The slide view seen as WidgetView expects a notebook: cell N is the Nth cell element
+    (RISE moves the cells into reveal.js sections, in notebook order)."""
+
+    def __init__(self, page, facts):
+        self.page, self.facts = page, facts
+
+    def cell(self, index: int):
+        return self.page.locator(".jp-Notebook .jp-Cell").nth(index)
+
+    def callback_output_count(self) -> int:
+        return 0
+
+    def callback_output(self, since: int = 0) -> list[str]:
+        return []
+
+
+SLIDE_OF_CELL_JS = """(index) => {
+  const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[index];
+  const stacks = [...document.querySelectorAll('.reveal .slides > section')];
+  const h = stacks.findIndex((s) => s.contains(cell));
+  const subs = h < 0 ? [] : [...stacks[h].querySelectorAll(':scope > section')];
+  return [h, Math.max(0, subs.findIndex((s) => s.contains(cell)))];
+}"""
+
+
+@pytest.mark.parametrize("notebook", [lesson("01")], ids=["01"])
+def test_widget_is_live_inside_a_slide(notebook, lab_server, recorder):
+    facts = read_facts(lab_server.root / notebook.name)
+    cells = facts.cells_calling("neuron_explorer(")
+    assert cells, f"{notebook.name}: no cell builds the neuron explorer"
+    index = cells[0].index
+    page = present(recorder, lab_server, notebook)
+    h, v = page.evaluate(SLIDE_OF_CELL_JS, index)
+    assert h >= 0, f"{notebook.name}: {cells[0].label} is on no slide (slide_type skip?)"
+    go_to(page, h, v)
+    deck = DeckNotebook(page, facts)
+    # The instructor runs the cell in the slide: click into it, Shift+Enter.
+    deck.cell(index).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    go_to(page, h, v)  # RISE may move on after running a cell; come back to it
+    view = WidgetView(deck, index, timeout_s=60)
+    shown = deck.cell(index).locator(".jp-Cell-outputArea").inner_text()
+    assert not WIDGET_FALLBACK.search(shown), f"{notebook.name}: the slide shows {shown[:200]!r}, not a widget"
+
+    before = view.snapshot()
+    start = view.slider_value("w1")
+    view.drag_slider("w1", 0.1 if start > 0 else 0.9)
+    after = view.wait_for_change(before, "dragging slider w1 in the slide")
+    moved = view.slider_value("w1")
+    assert moved != start, f"{notebook.name}: the w1 slider did not move in the slide"
+    # The readout spells out z = w1 x1 + w2 x2 + b with the weights the sliders now show.
+    wait_until(page, """([el, w1]) => el.innerText.includes(`(${w1})`)""",
+               "the readout to use the dragged weight", 10, arg=[view.readout.element_handle(), f"{moved:g}"])
+
+    # The picture is drawn at the size it is shown: no rescaling in the browser.
+    natural, shown_width = view.image.evaluate("(img) => [img.naturalWidth, img.getBoundingClientRect().width]")
+    assert abs(natural - shown_width) <= 2, f"the picture is {natural} px wide, shown at {shown_width:.0f} px"
+
+    handle = view.control("slider", "w1").locator(".noUi-handle")
+    times = measure_slider(page, handle, view.image)
+    print(f"{notebook.name} in the slide view, neuron explorer w1: {summary(times)}")
+    LATENCY_DIR.mkdir(parents=True, exist_ok=True)
+    (LATENCY_DIR / "slide-neuron.json").write_text(json.dumps({"where": "slide view", "widget": "neuron w1",
+                                                               "ms": times}))
+    assert after.digest != before.digest
+    assert statistics.median(times) <= 150, f"key press to new picture in the slide: {summary(times)} (goal 150 ms)"
