@@ -11,14 +11,14 @@
 # ---
 
 # %% [markdown]
-# # 9. Mini-batches and stochastic gradient descent
+# # Lesson 09: Mini-batches and stochastic gradient descent
 #
-# Until now every step of gradient descent used the gradient of the loss over the *whole*
-# training set. With a million examples that is a million forward and backward passes for
-# a single step. This lesson takes the gradient of a small random **batch** instead: a
-# noisy estimate of the full gradient, thousands of times cheaper, and in practice the way
+# So far every step used the gradient over the *whole* training set: with a million
+# examples, a million backward passes per step. This lesson steps on the gradient of a
+# small random **batch** instead: a noisy estimate, thousands of times cheaper, and the way
 # every large network is trained.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
 # - explain why the gradient of a batch's mean loss is an unbiased but noisy estimate of
@@ -28,9 +28,10 @@
 #   wall-clock time, and read the noise in their loss curves;
 # - choose a learning rate to go with a batch size, comparing at equal compute;
 # - show that more labelled data gives a network that generalises better.
-#
-# **Prerequisites.** Lesson 3 (gradient descent and the learning rate), lesson 6 (training
-# a network with `MLP.backward` and `MLP.step`), lesson 2 (cross-entropy).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Prerequisites.** Lesson 03 (gradient descent and the learning rate), lesson 06 (training
+# a network with `MLP.backward` and `MLP.step`), lesson 02 (cross-entropy).
 #
 # **Estimated time.** 50 minutes.
 
@@ -39,7 +40,7 @@
 # else (noise, epochs, the learning-rate/batch-size link) follows from it. Ask the room to
 # predict before each run; the "sorted data, no shuffling" run is the crowd-pleaser.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import time
 
 import matplotlib.pyplot as plt
@@ -151,12 +152,12 @@ plt.show()
 # %% [markdown]
 # ## The mini-batch loop
 #
-# One **epoch** is one pass over the training set. In each epoch: shuffle the indices,
-# cut them into batches of $B$, and for each batch take one step
-# $w \leftarrow w - \eta\,\nabla L_B(w)$. Full-batch descent is $B = n$ (one step per
-# epoch); **stochastic gradient descent** in the strict sense is $B = 1$ ($n$ steps per
-# epoch); anything between is **mini-batch** descent.
-#
+# One **epoch** is one pass over the training set: shuffle the indices, cut them into
+# batches of $B$, and for each batch take one step $w \leftarrow w - \eta\,\nabla L_B(w)$.
+# $B = n$: full-batch descent. $B = 1$: **stochastic gradient descent**. Between:
+# **mini-batch** descent.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The function below records the loss on the whole training set every 32 examples seen,
 # and the time spent on training steps only (not on the recording).
 
@@ -220,7 +221,7 @@ for name, (net_run, record) in runs.items():
     print(f"{name:>32}: {len(record['batch_losses']):4d} steps, {record['seen'][-1]} examples seen")
 
 # %%
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5), sharey=True, layout="constrained")
 for name, (net_run, record) in runs.items():
     left.plot(record["seen"], record["loss"], label=name)
     right.plot(record["seconds"], record["loss"], label=name)
@@ -233,6 +234,10 @@ right.set_title("the same runs against the clock", fontsize=10)
 plt.show()
 
 # %% [markdown]
+# Per example seen, small batches win by far. Against the clock, single examples pay for
+# 7680 steps' overhead, and mini-batches come out ahead.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The right-hand picture changes a little every time you run it: wall-clock time depends on
 # the machine and on what else it is doing. On another machine the last stretch of the two
 # fast runs may differ a little too: at learning rates this close to the edge of stability,
@@ -249,7 +254,7 @@ plt.show()
 # and the loss on all the data.
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constrained")
 for ax, name in zip(axes, ["single example, B = 1, η = 0.316", "mini-batch, B = 16, η = 3.16"]):
     record, B = runs[name][1], settings[name][0]
     steps_seen = B * np.arange(1, len(record["batch_losses"]) + 1)     # examples seen after each step
@@ -313,14 +318,17 @@ plt.show()
 # %% [markdown]
 # ## Learning rate and batch size go together
 #
-# With the **mean** over the batch, the gradient's size does not grow with $B$: a batch of 64
-# points and a batch of one give gradients of about the same length (the bigger batch's is
-# just less noisy). So one step moves the weights about $\eta \times$ that length whatever
-# $B$ is. At **equal compute** a batch of $B$ buys $B$ times fewer steps; to travel as far,
-# each step must be longer, so the best learning rate **grows with the batch size**
-# (roughly in proportion, the "linear scaling rule" of large-scale training), until it
-# meets the limit of lesson 3: beyond about $2/\text{curvature}$ descent overshoots and
-# diverges, however large the batch.
+# With the **mean** over the batch, a step's length does not grow with $B$. At **equal
+# compute** a batch of $B$ buys $B$ times fewer steps, so each must be longer: the best
+# learning rate **grows with the batch size**, until it meets lesson 03's stability limit.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# A batch of 64 points and a batch of one give gradients of about the same length (the
+# bigger batch's is just less noisy), so one step moves the weights about $\eta \times$ that
+# length whatever $B$ is. To travel as far in $B$ times fewer steps, the rate must grow,
+# roughly in proportion to $B$ (the "linear scaling rule" of large-scale training), until
+# the limit of lesson 03: beyond about $2/\text{curvature}$ descent overshoots and diverges,
+# however large the batch.
 #
 # The grid below trained every batch size from 1 to 256 with 15 learning rates from 0.003
 # to 10, each for 30 epochs (the same 7680 examples), all from the same initial weights.
@@ -329,7 +337,7 @@ plt.show()
 from course_lib.widgets.minibatch import minibatch_grid
 
 grid = minibatch_grid()
-fig, ax = plt.subplots(figsize=(7, 3.8))
+fig, ax = plt.subplots(figsize=(7, 3.6))
 colours = plt.cm.viridis(np.linspace(0, 0.9, len(grid.batch_sizes)))
 for B, losses, colour in zip(grid.batch_sizes, grid.final_loss, colours):
     ax.plot(grid.learning_rates, np.where(np.isfinite(losses), losses, np.nan), "-o", ms=3, color=colour,
@@ -343,19 +351,24 @@ ax.legend(fontsize=7, ncol=3)
 plt.show()
 
 # %% [markdown]
-# Read it from left to right: each curve falls as the rate grows (longer steps), reaches its
-# best, then rises or stops (overshooting, divergence). The best rate moves right as the
-# batch grows: about 0.3 for single examples, about 3 for batches of 8 to 16. From $B = 64$
-# on no rate on the grid does well in 30 epochs: the rate cannot grow past the stability
-# limit, and 120 or fewer steps are simply too few. **At equal compute, moderate batches
-# win**; the rest of the work is choosing $\eta$ to match $B$.
+# The best rate moves right as the batch grows: about 0.3 for single examples, about 3 for
+# batches of 8 to 16. From $B = 64$ on no rate does well in 30 epochs. **At equal compute,
+# moderate batches win**, with $\eta$ chosen to match $B$.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Read the picture from left to right: each curve falls as the rate grows (longer steps),
+# reaches its best, then rises or stops (overshooting, divergence). For large batches the
+# rate cannot grow past the stability limit, and 120 or fewer steps are simply too few.
 
 # %% [markdown]
 # ## Try it: batch size and learning rate
 #
-# Drag the sliders. Left: the training loss of the chosen pair against examples seen (grey
-# dashes: full batch at the same rate). Right: the final loss of every pair, the chosen one
-# circled, the best rate of each batch size marked with a white dot.
+# Drag the sliders. Left: the loss of the chosen pair against examples seen (grey dashes:
+# full batch, same rate). Right: the final loss of every pair, yours circled, each batch
+# size's best rate a white dot.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Things to try:
 #
 # - Start at $B = 16$, $\eta = 0.1$: slow. Raise $\eta$ until the loss is lowest. Then go
 #   one step further.
@@ -369,13 +382,27 @@ from course_lib.widgets.minibatch import minibatch_explorer
 minibatch_explorer()
 
 # %% [markdown]
+# ## The same in the playground
+#
+# Lesson 06's playground, with only the controls this lesson is about: press play, then
+# change the batch size and the learning rate while it trains. Watch how noisy the loss
+# curve gets at batch size 1, and how slow it is at 30.
+
+# %% tags=["nbval-ignore-output"]
+from course_lib.widgets.playground import playground
+
+playground(dataset="spiral", classes=3, noise=0.3, hidden=(8, 8), learning_rate=0.3, batch_size=16,
+           controls=["play", "step", "reset", "learning_rate", "batch_size"])
+
+# %% [markdown]
 # ## More labelled data, better weights
 #
-# Everything so far trained on the same 256 points. How much does the *amount* of labelled
-# data matter? Train the same network on training sets of 6 to 3072 spiral points and
-# measure its accuracy on 3000 points it never saw. Every run gets the same compute
-# (61 440 examples seen, in batches of 16 at $\eta = 1$), so a small set is simply repeated
-# for more epochs (at most 1000).
+# How much does the *amount* of labelled data matter? Train the same network on 6 to 3072
+# spiral points and measure its accuracy on 3000 points it never saw.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Every run gets the same compute (61 440 examples seen, in batches of 16 at $\eta = 1$), so
+# a small set is simply repeated for more epochs (at most 1000).
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first.** With 12 labelled points the network can reach 100% on its *training*
@@ -405,7 +432,7 @@ for size in sizes:
 # %%
 train_acc = [trained[s][0].accuracy(trained[s][1], trained[s][2]) for s in sizes]
 test_acc = [trained[s][0].accuracy(X_new, y_new) for s in sizes]
-fig = plt.figure(figsize=(12, 3.4), layout="constrained")
+fig = plt.figure(figsize=(9, 2.7), layout="constrained")
 ax = fig.add_subplot(1, 4, 1)
 ax.semilogx(sizes, train_acc, "o-", label="training set")
 ax.semilogx(sizes, test_acc, "o-", label="3000 new points")
@@ -415,8 +442,10 @@ ax.set_ylabel("accuracy")
 ax.legend(fontsize=8)
 for k, size in enumerate([12, 96, 3072], start=2):
     net_n, X_n, y_n = trained[size]
-    plot_decision_boundary(net_n, X_n, y_n, ax=fig.add_subplot(1, 4, k), resolution=120)
-    fig.axes[-1].set_title(f"{size} training points", fontsize=10)
+    ax = plot_decision_boundary(net_n, X_n, y_n, ax=fig.add_subplot(1, 4, k), resolution=120)
+    ax.set_title(f"{size} training points", fontsize=9)
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
 plt.show()
 
 # %% [markdown]
@@ -491,7 +520,7 @@ plt.show()
 # </details>
 
 # %% [markdown]
-# ## Exercise
+# ## Your graded exercise
 #
 # Write the mini-batch iterator and a training loop of your own in the graded exercise
 # **`exercises/ex09_train_classifier.ipynb`**

@@ -16,7 +16,8 @@
 # Everything comes together: the course's own `MLP`, trained by mini-batch
 # back-propagation, learns to read handwritten digits. It starts at chance, and within a
 # few seconds reads 98% of digits it has never seen.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
 # - prepare image data for a network: flatten, split, standardise with training statistics only;
@@ -24,7 +25,8 @@
 # - diagnose a classifier with a confusion matrix and by looking at the digits it gets wrong;
 # - look inside: show what the hidden units respond to;
 # - run the same code on MNIST's 784-128-10 shape, and know what to learn next.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 01-09, above all lesson 06 (training a network) and lesson 09
 # (mini-batches).
 #
