@@ -185,22 +185,26 @@ def test_requirements_are_read_from_the_installed_course_and_match_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = {}
     for spec in project["dependencies"]:
-        name, minimum = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", spec.strip()).groups()
-        declared[name] = minimum
+        name, relation, version = re.fullmatch(r"([A-Za-z0-9_.-]+)(>=|==)([0-9.]+)", spec.strip()).groups()
+        declared[name] = ("==" if relation == "==" else "") + version
     declared["python"] = project["requires-python"].removeprefix(">=")
     assert dict(course_requirements()) == declared, "reinstall the course: its metadata is older than pyproject.toml"
 
 
 def test_verdicts_say_ok_too_old_or_missing_without_the_installed_version():
     versions = {"alpha": "2.4.6", "beta": "1.23.5", "gamma": None, "delta": "0.4.1", "eps": "1.0rc1"}
-    requirements = (("alpha", "1.24"), ("beta", "1.24"), ("gamma", "3.0"), ("delta", "0.40"), ("eps", "1.0"))
+    versions |= {"pinned": "8.1.2", "moved": "8.1.9"}
+    requirements = (("alpha", "1.24"), ("beta", "1.24"), ("gamma", "3.0"), ("delta", "0.40"), ("eps", "1.0"),
+                    ("pinned", "==8.1.2"), ("moved", "==8.1.2"))
     lines = environment_verdicts(requirements, version_of=versions.get)
     assert lines == [
-        "alpha  ok (>= 1.24 required)",
-        "beta   TOO OLD: found 1.23.5, need >= 1.24",
-        "gamma  MISSING: install gamma >= 3.0",
-        "delta  TOO OLD: found 0.4.1, need >= 0.40",
-        "eps    ok (>= 1.0 required)",
+        "alpha   ok (>= 1.24 required)",
+        "beta    TOO OLD: found 1.23.5, need >= 1.24",
+        "gamma   MISSING: install gamma >= 3.0",
+        "delta   TOO OLD: found 0.4.1, need >= 0.40",
+        "eps     ok (>= 1.0 required)",
+        "pinned  ok (== 8.1.2 required)",
+        "moved   WRONG VERSION: found 8.1.9, need == 8.1.2",
     ]
 
 

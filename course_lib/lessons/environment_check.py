@@ -14,15 +14,19 @@ DISTRIBUTION = "backprop-course"
 
 
 def course_requirements(distribution: str = DISTRIBUTION) -> tuple:
-    """((name, minimum version), ...): Python first, then every runtime dependency with a ``>=``."""
+    """((name, version), ...): Python first, then every runtime dependency.
+
+    A version like "1.24" is a minimum (``>=`` in pyproject.toml); "==8.1.2" is an
+    exact pin, kept with its ``==`` so the check can tell the two apart.
+    """
     info = metadata.metadata(distribution)
     needed = [("python", info["Requires-Python"].lstrip(">= "))]
     for requirement in metadata.requires(distribution) or []:
         if ";" in requirement:  # an extra's requirement (tests, benchmarks): not for taking the course
             continue
-        match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9.]*)", requirement)
+        match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(>=|==)\s*([0-9][0-9.]*)", requirement)
         if match:
-            needed.append((match.group(1), match.group(2)))
+            needed.append((match.group(1), ("==" if match.group(2) == "==" else "") + match.group(3)))
     return tuple(needed)
 
 
@@ -56,14 +60,19 @@ def environment_verdicts(requirements=None, version_of=installed_version) -> lis
     requirements = course_requirements() if requirements is None else requirements
     width = max(len(name) for name, _ in requirements)
     lines = []
-    for name, minimum in requirements:
+    for name, wanted in requirements:
         found = version_of(name)
+        exact = wanted.startswith("==")
+        version = wanted.lstrip("=")
+        relation = "==" if exact else ">="
         if found is None:
-            verdict = f"MISSING: install {name} >= {minimum}"
-        elif _at_least(_version_tuple(found), _version_tuple(minimum)):
-            verdict = f"ok (>= {minimum} required)"
+            verdict = f"MISSING: install {name} {relation} {version}"
+        elif exact and _version_tuple(found) == _version_tuple(version):
+            verdict = f"ok (== {version} required)"
+        elif not exact and _at_least(_version_tuple(found), _version_tuple(version)):
+            verdict = f"ok (>= {version} required)"
         else:
-            verdict = f"TOO OLD: found {found}, need >= {minimum}"
+            verdict = f"{'WRONG VERSION' if exact else 'TOO OLD'}: found {found}, need {relation} {version}"
         lines.append(f"{name:<{width}}  {verdict}")
     return lines
 
