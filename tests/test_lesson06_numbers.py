@@ -318,3 +318,12 @@ def test_printed_code_reproduces_its_run(notebook):
         exec(code, scope)
     run = plain_run(5, dataset="xor", learning_rate=0.1, hidden=(3,))
     assert float(out.getvalue().split()[-1]) == pytest.approx(run["train_loss"], rel=1e-12)
+
+
+def test_the_stuck_start_the_lesson_mentions():
+    # "with seed=1 the same network gets (0,0) and (1,0) right but stays undecided, at 0.5, on the other two"
+    net = MLP([2, 2, 1], "tanh", "sigmoid", "binary_cross_entropy", seed=1)
+    for _ in range(1000):
+        net.step(net.backward(XOR_X, XOR_Y), 1.0)
+    out = net.forward(XOR_X)[:, 0]
+    assert out[0] < 0.01 and out[2] > 0.99 and abs(out[1] - 0.5) < 0.01 and abs(out[3] - 0.5) < 0.01

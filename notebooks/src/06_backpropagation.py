@@ -381,8 +381,8 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # For a while the loss barely moves (the plateau near $\log 2$): the two hidden units are
 # still finding their lines. Then it drops fast. Not every start succeeds: with `seed=1`
-# the same network settles on three of the four points, a local minimum. Try it in the
-# playground below with *new weights*.
+# the same network gets $(0,0)$ and $(1,0)$ right but stays undecided, at 0.5, on the other
+# two: a local minimum. In the playground below, *new weights* gives another start.
 
 # %% [markdown]
 # ## An analogy (only an analogy): the CEO and the managers
