@@ -30,12 +30,12 @@ def hand():
     r["from_outputs"] = np.array([sum(r["signal_out"][k] * W2[k, j] for k in range(2)) for j in range(2)])
     r["slope_hidden"] = r["hidden"] * (1 - r["hidden"])
     r["signal_hidden"] = r["from_outputs"] * r["slope_hidden"]
-    r["grad_W2"] = np.array([[r["signal_out"][k] * r["hidden"][j] for j in range(2)] for k in range(2)])
-    r["grad_b2"] = r["signal_out"]
-    r["grad_W1"] = np.array([[r["signal_hidden"][j] * x[i] for i in range(2)] for j in range(2)])
-    r["grad_b1"] = r["signal_hidden"]
+    r["step_W2"] = np.array([[r["signal_out"][k] * r["hidden"][j] for j in range(2)] for k in range(2)])
+    r["step_b2"] = r["signal_out"]
+    r["step_W1"] = np.array([[r["signal_hidden"][j] * x[i] for i in range(2)] for j in range(2)])
+    r["step_b1"] = r["signal_hidden"]
     for name in ("W1", "b1", "W2", "b2"):
-        r["new_" + name] = r[name] + eta * r["grad_" + name]
+        r["new_" + name] = r[name] + eta * r["step_" + name]
     h_new = 1 / (1 + np.exp(-(r["new_W1"] @ x + r["new_b1"])))
     y_new = 1 / (1 + np.exp(-(r["new_W2"] @ h_new + r["new_b2"])))
     r["loss_after"] = np.mean((y_new - t) ** 2)
@@ -51,7 +51,7 @@ def check(text, label, expected):
     ("worked:forward", ["z_hidden", "hidden", "z_out", "output", "loss"]),
     ("worked:output-signals", ["error", "slope_out", "signal_out"]),
     ("worked:hidden-signals", ["from_outputs", "slope_hidden", "signal_hidden"]),
-    ("worked:gradients", ["grad_W2", "grad_b2", "grad_W1", "grad_b1"]),
+    ("worked:gradients", ["step_W2", "step_b2", "step_W1", "step_b1"]),
     ("worked:updates", ["new_W1", "new_b1", "new_W2", "new_b2"]),
 ])
 def test_worked_example(notebook, hand, tag, names):
@@ -89,7 +89,7 @@ def test_all_methods_agree(notebook, hand):
         y = 1 / (1 + np.exp(-(params[2] @ h + params[3])))
         return np.mean((y - hand["t"]) ** 2)
 
-    for p, recipe in zip(params, [hand["grad_W1"], hand["grad_b1"], hand["grad_W2"], hand["grad_b2"]]):
+    for p, recipe in zip(params, [hand["step_W1"], hand["step_b1"], hand["step_W2"], hand["step_b2"]]):
         for index in np.ndindex(p.shape):
             keep = p[index]
             p[index] = keep + 1e-5
@@ -129,3 +129,74 @@ def test_batch_scaling(notebook):
     n, k = 4, 2
     np.testing.assert_array_equal(numbers_after(text, "library signals"), np.full(n * k, 2 / (n * k)))
     assert numbers_after(text, "expected factor 2 / (n k) =").tolist() == [2 / (n * k)]
+
+
+def test_hidden_signal_is_the_sum_of_two_paths(notebook, hand):
+    text = printed(notebook, "worked:two-paths")
+    # dL/dz_y = (y - t) y (1 - y) for L = mean over the 2 outputs = half the sum of squares
+    dz_y = (hand["output"] - hand["t"]) * hand["output"] * (1 - hand["output"])
+    slope_h1 = hand["hidden"][0] * (1 - hand["hidden"][0])
+    paths = [dz_y[k] * hand["W2"][k, 0] * slope_h1 for k in range(2)]
+    check(text, "dL/dz_y1, dL/dz_y2 from Value:", dz_y)
+    check(text, "path through y1:", paths[0])
+    check(text, "path through y2:", paths[1])
+    for label in ("sum of the two paths:", "dL/dz_h1 from Value:", "minus the recipe's signal:"):
+        check(text, label, sum(paths))
+    assert sum(paths) == pytest.approx(-hand["signal_hidden"][0], rel=1e-12)
+
+
+def test_hidden_signals_shrink(notebook, hand):
+    ratios = [abs(o) / abs(h) for o in hand["signal_out"] for h in hand["signal_hidden"]]
+    text = printed(notebook, "worked:shrink")
+    assert numbers(text.split(":")[1]).tolist() == [round(min(ratios), 1), round(max(ratios), 1)] == [3.8, 15.8]
+
+
+def test_loss_after_updating_weights_only(notebook, hand):
+    h = 1 / (1 + np.exp(-(hand["new_W1"] @ hand["x"] + hand["b1"])))
+    y = 1 / (1 + np.exp(-(hand["new_W2"] @ h + hand["b2"])))
+    check(printed(notebook, "worked:weights-only"), "loss after, weights only =", np.mean((y - hand["t"]) ** 2))
+
+
+def test_softmax_output_signals_with_tanh_and_relu_hidden(notebook, hand):
+    text = printed(notebook, "worked:other-units")
+    x, t = hand["x"], np.array([0.0, 1.0])
+    z_h = hand["z_hidden"]
+    for kind, a_h, slope in [("tanh", np.tanh(z_h), 1 - np.tanh(z_h) ** 2),
+                             ("relu", np.maximum(z_h, 0), (z_h > 0) * 1.0)]:
+        z = hand["W2"] @ a_h + hand["b2"]
+        y = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+        # cross-entropy's derivative by centred differences of -log softmax, an independent route to t - y
+        dz = np.array([(-np.log(np.exp(z + e * 1e-6)[1] / np.exp(z + e * 1e-6).sum())
+                        + np.log(np.exp(z - e * 1e-6)[1] / np.exp(z - e * 1e-6).sum())) / 2e-6 for e in np.eye(2)])
+        np.testing.assert_allclose(-dz, t - y, atol=1e-8)
+        line = [l for l in text.splitlines() if l.strip().startswith(f"{kind} hidden")][0]
+        out_part, hidden_part = line.split("signal_out =")[1].split(", signal_hidden =")
+        np.testing.assert_allclose(numbers(out_part), t - y, atol=PRINTED)
+        np.testing.assert_allclose(numbers(hidden_part), (hand["W2"].T @ (t - y)) * slope, atol=PRINTED)
+    assert [numbers(l.split(":")[-1]).tolist() for l in text.splitlines() if "max difference" in l] == [[0.0], [0.0]]
+
+
+def test_xor_training(notebook):
+    text = printed(notebook, "worked:xor")
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    T = np.array([[0.0], [1.0], [1.0], [0.0]])
+    from course_lib import MLP                      # only for the seeded starting weights
+    start = MLP([2, 3, 1], "tanh", "sigmoid", "mse", seed=0)
+    W1, b1, W2, b2 = (np.array(p, dtype=float) for p in start.parameters())
+    losses = []
+    for _ in range(301):                            # the textbook delta form, written out here
+        H = np.tanh(X @ W1.T + b1)
+        Y = 1 / (1 + np.exp(-(H @ W2.T + b2)))
+        losses.append(np.mean((Y - T) ** 2))
+        outputs = Y[:, 0]                           # after the last pass: the network of step 300
+        d_out = 2 * (Y - T) / T.size * Y * (1 - Y)
+        d_hid = (d_out @ W2) * (1 - H ** 2)
+        W2, b2 = W2 - 2.0 * d_out.T @ H, b2 - 2.0 * d_out.sum(axis=0)
+        W1, b1 = W1 - 2.0 * d_hid.T @ X, b1 - 2.0 * d_hid.sum(axis=0)
+    shown = numbers_after(text, "loss at steps 0, 10, 30, 100, 300:")
+    np.testing.assert_allclose(shown, [losses[k] for k in (0, 10, 30, 100, 300)], atol=5e-6 * 1.001)
+    assert losses[30] > 0.2 and losses[300] < losses[0] / 100        # "stalls ... then falls a hundredfold"
+    line = [l for l in text.splitlines() if l.startswith("outputs after 300 steps:")][0]
+    assert "targets: 0 1 1 0" in line
+    np.testing.assert_allclose(numbers(line.split(":")[1].split("targets")[0]), outputs, atol=5e-4 * 1.001)
+    assert np.array_equal(np.round(outputs), T[:, 0])

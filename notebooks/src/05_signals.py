@@ -17,32 +17,37 @@
 # every derivative in one pass. This lesson does that for a whole (tiny) network, by hand,
 # in the words of one practitioner's recipe: every node gets a **signal**, and every weight
 # moves by *learning rate × signal × input*.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
 # - compute the signal of every output and hidden node of a small network, with numbers;
-# - turn signals into weight gradients and updated weights;
-# - check the result three independent ways: `MLP.backward`, the autodiff type `Value`,
-#   and numerical gradients;
-# - translate between the recipe's signal (target − output, added) and the textbook
-#   error term $\delta = \partial L / \partial z$ (subtracted).
-#
+# - derive the hidden-node formula from lesson 4's rule for a value that feeds two nodes;
+# - turn signals into weight and bias changes, and check them three independent ways;
+# - give the output signal of a softmax with cross-entropy ($t - y$) and the hidden slope of
+#   tanh and ReLU units;
+# - translate between the recipe's signal and the textbook error term $\delta = \partial L/\partial z$;
+# - watch the recipe, repeated, train a network on XOR.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 1–4: the forward pass, mean squared error, gradient descent,
 # the chain rule and `Value`.
 #
-# **Estimated time.** 45 minutes.
+# **Estimated time.** 60 minutes.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: the whole lesson is one training step of one sample. Have the room predict
-# the sign of each signal before the cell runs; the hidden signals (tiny, and both negative)
-# surprise most people. The stepper near the end replays everything node by node.
+# The core of the lesson is one training step of one sample. Have the room predict the sign
+# of each output signal before the cell runs. The two-paths derivation is the moment the
+# recipe stops being a recipe; the XOR run at the end is the first network the course trains.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import MLP, Value, numerical_gradient
-from course_lib.drawing.plots import draw_network
+from course_lib.drawing import draw_network, plot_decision_boundary
+from course_lib.lessons.mazur_example import example_network
+from course_lib.signals import recipe_step
 
 np.set_printoptions(precision=8, suppress=True)
 
@@ -50,39 +55,44 @@ np.set_printoptions(precision=8, suppress=True)
 # ## The recipe in seven steps
 #
 # 1. **Goal:** adjust the weights and biases so the computed outputs match the known targets.
-# 2. Each weight changes by learning rate × the weight's gradient (the recipe calls this
-#    change the weight's *delta*; it is not the textbook $\delta$ met further down).
+# 2. Each weight changes by learning rate × the weight's gradient.
 # 3. A weight's gradient = the **signal** of the node it points to × its input value.
 # 4. Output signal = (target − output) × derivative of the output activation.
 # 5. Hidden signal = (sum over output nodes of output signal × connecting weight)
 #    × derivative of the hidden activation.
 # 6. Hidden-to-output gradients: output signals × hidden values (rule 3).
 # 7. Input-to-hidden gradients: hidden signals × input values (rule 3 again).
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # In symbols, with $\sigma'(z) = \sigma(z)\,(1-\sigma(z))$ for a sigmoid node:
 #
 # $$s_k = (t_k - y_k)\,\sigma'(z_k), \qquad
 #   s_j = \Big(\sum_k s_k\, w_{kj}\Big)\,\sigma'(z_j), \qquad
 #   w_{ji} \leftarrow w_{ji} + \eta\, s_j\, a_i .$$
+#
+# The recipe's "gradient" $s_j a_i$ points *downhill*: it is $-\partial L/\partial w_{ji}$. To keep
+# one meaning for "gradient" ($\partial L/\partial w$, as in lesson 3), the code calls it `step_W`.
 
 # %% [markdown]
 # ## A network small enough to work by hand
 #
-# Two inputs, two hidden nodes, two outputs, all sigmoid, with weights chosen to be easy
-# to read. Row $j$ of a weight matrix holds the weights *into* node $j$ ($z = Wa + b$).
-
-# %%
-net = MLP([2, 2, 2], "sigmoid", "sigmoid", "mse")
-net.weights = [np.array([[0.15, 0.20], [0.25, 0.30]]),   # into h1, h2 from x1, x2
-               np.array([[0.40, 0.45], [0.50, 0.55]])]   # into y1, y2 from h1, h2
-net.biases = [np.array([0.35, 0.35]), np.array([0.60, 0.60])]
-x, t = np.array([0.05, 0.10]), np.array([0.01, 0.99])     # one sample and its targets
-eta = 0.5                                                 # the learning rate
+# Two inputs, two hidden nodes, two outputs, all sigmoid. Row $j$ of a weight matrix holds
+# the weights *into* node $j$ ($z = Wa + b$). The loss is course_lib's mean squared error.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The picture: line width shows the size of each weight (all positive, so all blue).
+# **Credit.** The network, its input, targets and $\eta = 0.5$ are Matt Mazur's published
+# example, "A Step by Step Backpropagation Example" (2015), so you can compare. His post updates
+# only the weights; this lesson updates the biases too, so our loss after the step differs.
 
 # %%
+net, x, t = example_network()     # x = (0.05, 0.10), targets t = (0.01, 0.99)
+eta = 0.5                         # the learning rate
+W1, W2 = net.weights              # W1: into h1, h2 from x1, x2; W2: into y1, y2 from h1, h2
+b1, b2 = net.biases
+print("W1 =", W1, " b1 =", b1)
+print("W2 =", W2, " b2 =", b2)
+
+# %% slideshow={"slide_type": "subslide"}
 names = [["x1", "x2"], ["h1", "h2"], ["y1", "y2"]]
 draw_network(net, node_values=[x, None, None], node_labels=names)
 plt.show()
@@ -91,15 +101,12 @@ plt.show()
 # ## Forward pass: cache every $z$ and $a$
 #
 # Back-propagation needs the values the forward pass computed, so we keep them all.
-# The loss is course_lib's mean squared error, the mean over the two outputs.
 
 # %% tags=["worked:forward"]
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-W1, W2 = net.weights
-b1, b2 = net.biases
 z_hidden = W1 @ x + b1
 hidden = sigmoid(z_hidden)
 z_out = W2 @ hidden + b2
@@ -115,11 +122,17 @@ print(f"loss     = {loss:.8f}")
 # ## Step 4: output signals
 #
 # How far each output is from its target, times how strongly that output reacts to its
-# weighted sum. A sigmoid reacts most at $z = 0$ (slope 1/4) and hardly at all when
-# saturated.
+# weighted sum. A sigmoid reacts most at $z = 0$ (slope 1/4) and hardly at all when saturated.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first.** Which output signal will be negative, and which positive?
+#
+# <details><summary>Answer</summary>
+#
+# $y_1 = 0.75$ is far above its target 0.01, so its signal is negative (push it down);
+# $y_2 = 0.77$ is below 0.99, so its signal is positive (push it up).
+#
+# </details>
 
 # %% tags=["worked:output-signals"]
 error = t - output
@@ -129,25 +142,22 @@ print("error      =", error)
 print("slope_out  =", slope_out)
 print("signal_out =", signal_out)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# $y_1 = 0.75$ is far above its target 0.01, so its signal is negative (push it down);
-# $y_2 = 0.77$ is below 0.99, so its signal is positive (push it up).
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Why $(t - y)\,\sigma'(z)$? The loss is the mean over the two outputs,
+# $L = \tfrac12\big[(y_1 - t_1)^2 + (y_2 - t_2)^2\big]$, so $\partial L/\partial y_k = y_k - t_k$,
+# and the chain rule through $y_k = \sigma(z_k)$ gives
+# $\partial L/\partial z_k = (y_k - t_k)\,\sigma'(z_k) = -s_k$. **A signal is minus the
+# derivative of the loss by the node's weighted sum.**
 
 # %% [markdown]
 # ## Step 5: hidden signals, error flows backward
 #
 # A hidden node has no target of its own. Its signal is gathered from the output signals,
-# each weighted by the connection it travels back along, then scaled by the hidden node's
-# own slope:
+# each weighted by the connection it travels back along, then scaled by the node's own slope:
 #
 # $$s_{h_j} = \Big(\sum_k s_{y_k}\, w_{kj}\Big)\,\sigma'(z_{h_j})
 #   \quad\Longleftrightarrow\quad
 #   \mathbf{s}_h = \big(W_2^{\top}\,\mathbf{s}_y\big) \odot \sigma'(\mathbf{z}_h).$$
-#
-# Think of a company: the CEO (an output node) learns from the market how far off the
-# results are. She passes that feedback to each manager in proportion to how much she
-# relied on them (the weight); each manager scales it by how much their own work could
-# have changed (the slope) and passes it on to their staff.
 
 # %% tags=["worked:hidden-signals"]
 from_outputs = W2.T @ signal_out      # entry j: sum over k of signal_out[k] * W2[k, j]
@@ -157,37 +167,75 @@ print("from_outputs  =", from_outputs)
 print("slope_hidden  =", slope_hidden)
 print("signal_hidden =", signal_hidden)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The hidden signals are 4 to 16 times smaller than the output signals: the weights
-# (below 1) and the sigmoid's slope (at most 1/4) both shrink the error on its way back.
-# Lesson 7 returns to this when the network gets deep.
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Think of a company: the CEO (an output node) learns from the market how far off the
+# results are. She passes that feedback to each manager in proportion to how much she
+# relied on them (the weight); each manager scales it by how much their own work could
+# have changed (the slope) and passes it on to their staff.
 
 # %% [markdown]
-# ## Steps 3, 6, 7: gradient = signal × input
+# ### Why the hidden formula is true: two paths from $h_1$
 #
-# The weight from node $i$ to node $j$ gets signal of $j$ × value of $i$: for a whole
-# layer that is an outer product. A bias is a weight whose input is always 1.
+# $h_1$ feeds **both** outputs: the graph fans out at $h_1$, exactly like $a$ in lesson 4.
+# A nudge to $z_{h_1}$ reaches the loss along two paths, through $z_{y_1}$ and through $z_{y_2}$,
+# and the chain rule adds them:
+#
+# $$\frac{\partial L}{\partial z_{h_1}}
+#   = \Big(\frac{\partial L}{\partial z_{y_1}} w_{11} + \frac{\partial L}{\partial z_{y_2}} w_{21}\Big)\,\sigma'(z_{h_1}).$$
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With $s = -\partial L/\partial z$ that *is* step 5. Let `Value` build the graph and check:
+
+# %% tags=["worked:two-paths"] slideshow={"slide_type": "subslide"}
+z_h = [sum((Value(w) * xi for w, xi in zip(row, x)), Value(b)) for row, b in zip(W1, b1)]
+h = [z.sigmoid() for z in z_h]
+z_y = [sum((Value(w) * hj for w, hj in zip(row, h)), Value(b)) for row, b in zip(W2, b2)]
+L = sum((z.sigmoid() - tk) ** 2 for z, tk in zip(z_y, t)) / 2      # mean over the 2 outputs
+L.backward()
+path_1 = z_y[0].grad * W2[0, 0] * slope_hidden[0]      # dL/dz_y1 * w11 * sigma'(z_h1)
+path_2 = z_y[1].grad * W2[1, 0] * slope_hidden[0]      # dL/dz_y2 * w21 * sigma'(z_h1)
+print(f"dL/dz_y1, dL/dz_y2 from Value:  {z_y[0].grad:+.8f}  {z_y[1].grad:+.8f}")
+print(f"path through y1:                {path_1:+.8f}")
+print(f"path through y2:                {path_2:+.8f}")
+print(f"sum of the two paths:           {path_1 + path_2:+.8f}")
+print(f"dL/dz_h1 from Value:            {z_h[0].grad:+.8f}")
+print(f"minus the recipe's signal:      {-signal_hidden[0]:+.8f}")
+
+# %% [markdown]
+# The recipe's step 5 is the sum over paths, nothing more. Note the sizes: the hidden signals
+# are 3.8 to 15.8 times smaller than the output signals, because the weights (below 1) and the
+# sigmoid's slope (at most 1/4) both shrink the error on its way back. Lesson 7 returns to this.
+
+# %% tags=["worked:shrink"]
+ratios = np.abs(signal_out)[:, None] / np.abs(signal_hidden)[None, :]   # every output / hidden pair
+print(f"|output signal| / |hidden signal|: from {ratios.min():.1f} to {ratios.max():.1f}")
+
+# %% [markdown]
+# ## Steps 3, 6, 7: signal × input
+#
+# A weight $w_{ji}$ enters only $z_j = \dots + w_{ji} a_i + \dots$, so $\partial z_j/\partial w_{ji} = a_i$
+# (lesson 4: multiply swaps) and the weight's step direction is $s_j a_i$. For a whole layer
+# that is an outer product. A bias is a weight whose input is always 1.
 
 # %% tags=["worked:gradients"]
-grad_W2 = np.outer(signal_out, hidden)       # row k, column j: signal of y_k * h_j
-grad_b2 = signal_out
-grad_W1 = np.outer(signal_hidden, x)         # row j, column i: signal of h_j * x_i
-grad_b1 = signal_hidden
-print("grad_W2 =", grad_W2)
-print("grad_b2 =", grad_b2)
-print("grad_W1 =", grad_W1)
-print("grad_b1 =", grad_b1)
+step_W2 = np.outer(signal_out, hidden)       # row k, column j: signal of y_k * h_j  (= -dL/dW2)
+step_b2 = signal_out
+step_W1 = np.outer(signal_hidden, x)         # row j, column i: signal of h_j * x_i  (= -dL/dW1)
+step_b1 = signal_hidden
+print("step_W2 =", step_W2)
+print("step_b2 =", step_b2)
+print("step_W1 =", step_W1)
+print("step_b1 =", step_b1)
 
 # %% [markdown]
 # ## Step 2: update every weight and bias
 #
-# Each parameter moves by $\eta$ × its gradient, *added*, because a signal already points
-# the way the output should go. Every update uses the signals computed with the old
-# weights, so the order of the updates does not matter.
+# Each parameter moves by $\eta$ × its step, *added*, because a signal already points the way
+# the output should go. Every update uses the signals computed with the old weights.
 
 # %% tags=["worked:updates"]
-new_W1, new_b1 = W1 + eta * grad_W1, b1 + eta * grad_b1
-new_W2, new_b2 = W2 + eta * grad_W2, b2 + eta * grad_b2
+new_W1, new_b1 = W1 + eta * step_W1, b1 + eta * step_b1
+new_W2, new_b2 = W2 + eta * step_W2, b2 + eta * step_b2
 updated = net.copy()
 updated.weights, updated.biases = [new_W1, new_W2], [new_b1, new_b2]
 X, T = x[None, :], t[None, :]                # the library wants one row per sample
@@ -199,27 +247,28 @@ print(f"loss before = {net.loss(X, T):.8f}")
 print(f"loss after  = {updated.loss(X, T):.8f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The loss went down. One step is small; lesson 6 repeats it thousands of times.
+# The loss went down. Mazur's post updates the weights only:
+
+# %% tags=["worked:weights-only"]
+weights_only = net.copy()
+weights_only.weights = [new_W1, new_W2]      # biases left as they were
+print(f"loss after, weights only = {weights_only.loss(X, T):.8f}")
 
 # %% [markdown]
 # ## The same numbers, three more ways
 #
-# A hand calculation deserves a check. Four routes to the gradients:
-#
-# - the recipe by hand (above);
-# - `MLP.backward`, whose `grads.signals` are the recipe's signals and whose
-#   `grads.weights` are $\partial L/\partial W$, i.e. **minus** the recipe's gradients;
-# - the autodiff type `Value` from lesson 4, on the same network built from scalars;
-# - numerical gradients: nudge each weight by $\pm h$ and watch the loss.
+# - `MLP.backward`, whose `grads.signals` are the recipe's signals and whose `grads.weights`
+#   are $\partial L/\partial W$, i.e. **minus** the recipe's steps;
+# - `Value` autodiff, on the same network built from scalars;
+# - numerical gradients: nudge each parameter by $\pm h$ and watch the loss.
 
 # %% tags=["worked:backward"]
 grads = net.backward(X, T)
 print("grads.signals[1] =", grads.signals[1][0], " (output layer)")
 print("grads.signals[0] =", grads.signals[0][0], " (hidden layer)")
 
-# %% [markdown]
-# To build the network from `Value`s, every weight becomes a leaf; `backward()` on the
-# loss fills in every `grad`.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Every weight becomes a `Value` leaf; `backward()` on the loss fills in every `grad`.
 
 # %%
 def value_network_gradients(net, x, t):
@@ -238,13 +287,27 @@ def value_network_gradients(net, x, t):
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# All four side by side, in the order $W_1, b_1, W_2, b_2$; the recipe's gradients are
+# `numerical_gradient(f, p)` nudges the entries of the array `p` it is given, one at a time.
+# `loss_with` makes that explicit: it copies the network, puts the nudged array in place of
+# one parameter, and returns the loss.
+
+# %%
+def loss_with(index, value):
+    """The loss of a copy of ``net`` whose parameter number ``index`` (W1, b1, W2, b2) is ``value``."""
+    trial = net.copy()
+    trial.parameters()[index][...] = value   # parameters() returns the copy's own arrays
+    return trial.loss(X, T)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# All four side by side, in the order $W_1, b_1, W_2, b_2$; the recipe's steps are
 # $-\partial L/\partial w$, so we compare them with minus each method's.
 
 # %% tags=["worked:agreement"]
-recipe = [grad_W1, grad_b1, grad_W2, grad_b2]
+recipe = [step_W1, step_b1, step_W2, step_b2]
 autodiff = value_network_gradients(net, x, t)
-numerical = [numerical_gradient(lambda _: net.loss(X, T), p) for p in net.parameters()]
+numerical = [numerical_gradient(lambda value, i=i: loss_with(i, value), p.copy())
+             for i, p in enumerate(net.parameters())]
 
 
 def max_difference(mine, theirs):
@@ -259,24 +322,27 @@ for method, difference in differences.items():
 assert max(differences.values()) < 1e-9
 
 # %% [markdown]
-# Ten zeros after the decimal point: the recipe *is* back-propagation. (The numerical
-# gradient is an approximation, good here to about $10^{-11}$; the other two agree with
-# the hand calculation to within rounding in the last binary digit.)
+# Ten zeros after the decimal point: the recipe *is* back-propagation.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The numerical gradient is an approximation, good here to about $10^{-11}$; the other two agree
+# with the hand calculation to within rounding in the last binary digit.
 
 # %% [markdown]
 # ## Two sign conventions, one update
 #
-# Textbooks define the **error term** of layer $l$ as $\delta^l = \partial C/\partial z^l$
-# and write the same recurrence with the opposite sign:
+# Textbooks define the **error term** of layer $l$ as $\delta^l = \partial C/\partial z^l = -s$:
 #
 # $$\delta^L = \nabla_a C \odot f'(z^L), \qquad
-#   \delta^l = \big((W^{l+1})^{\top}\,\delta^{l+1}\big) \odot f'(z^l), \qquad
-#   \frac{\partial C}{\partial W^l} = \delta^l\,(a^{l-1})^{\top}, \qquad
-#   W^l \leftarrow W^l - \eta\,\frac{\partial C}{\partial W^l}.$$
+#   \delta^l = \big((W^{l+1})^{\top}\,\delta^{l+1}\big) \odot f'(z^l),$$
 #
-# For one sample with two outputs, $\nabla_a C = \tfrac{2}{2}(y - t) = y - t$, so
-# $\delta = -s$ exactly: the signal convention adds $\eta\, s\, a$, the delta convention
-# subtracts $\eta\,\delta\, a$. Same step.
+# $$\frac{\partial C}{\partial W^l} = \delta^l\,(a^{l-1})^{\top}, \qquad
+#   \frac{\partial C}{\partial b^l} = \delta^l, \qquad
+#   W^l \leftarrow W^l - \eta\,\frac{\partial C}{\partial W^l}.$$
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The signal convention adds $\eta\, s\, a$; the delta convention subtracts $\eta\,\delta\, a$.
+# Same step.
 
 # %% tags=["worked:conventions"]
 delta_out = (output - t) * slope_out                     # textbook: dC/dz of the outputs
@@ -302,15 +368,50 @@ print(f"net.step versus the recipe's update: max difference {gap:.10f}")
 assert gap < 1e-12
 
 # %% [markdown]
+# ## Other outputs, other hidden units
+#
+# Only the slopes $f'$ change with the activation. For hidden units:
+#
+# - tanh: $f'(z) = 1 - \tanh^2 z = 1 - h^2$;
+# - ReLU: $f'(z) = 1$ where $z > 0$, else $0$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A softmax output with cross-entropy: the signal is $t - y$
+#
+# With $y = \text{softmax}(z)$ and $L = -\sum_k t_k \log y_k$ (one-hot $t$), each $z_j$ reaches
+# the loss through **every** $y_k$: $\partial y_k/\partial z_j = y_k(\mathbb{1}[k = j] - y_j)$. Sum the paths:
+#
+# $$\frac{\partial L}{\partial z_j} = \sum_k \Big(-\frac{t_k}{y_k}\Big) y_k\big(\mathbb{1}[k=j] - y_j\big)
+#   = -t_j + y_j \sum_k t_k = y_j - t_j .$$
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# So the output signal is simply $s = t - y$: the softmax's slopes cancel, as the sigmoid's did
+# with binary cross-entropy in lesson 2. Check both hidden kinds against `MLP.backward`:
+
+# %% tags=["worked:other-units"]
+t_class = np.array([0.0, 1.0])                               # one-hot: the sample is class 2
+for hidden_kind, slope in [("tanh", lambda z, a: 1 - a**2), ("relu", lambda z, a: (z > 0).astype(float))]:
+    other = MLP([2, 2, 2], hidden_kind, "softmax", "cross_entropy")
+    other.weights, other.biases = [W1.copy(), W2.copy()], [b1.copy(), b2.copy()]   # the same numbers
+    z_h2 = W1 @ x + b1
+    a_h2 = np.tanh(z_h2) if hidden_kind == "tanh" else np.maximum(z_h2, 0)
+    z_o2 = W2 @ a_h2 + b2
+    y2 = np.exp(z_o2) / np.exp(z_o2).sum()                   # softmax
+    s_out = t_class - y2                                     # step 4 with softmax + cross-entropy
+    s_hid = (W2.T @ s_out) * slope(z_h2, a_h2)                # step 5 with the hidden unit's slope
+    library = other.backward(x[None, :], t_class[None, :])
+    gap = max(np.max(np.abs(s_out - library.signals[1][0])), np.max(np.abs(s_hid - library.signals[0][0])))
+    print(f"{hidden_kind:>4} hidden, softmax output: signal_out = {s_out}, signal_hidden = {s_hid}")
+    print(f"{'':>4} max difference from MLP.backward: {gap:.10f}")
+
+# %% [markdown]
 # ## The recipe as library code
 #
-# `course_lib.signals` holds the same seven steps as small functions (`output_signals`,
-# `hidden_signals`, `weight_gradients`, `signal_update`, ...), one line of `recipe_step`
+# `course_lib.signals` holds the same seven steps as small functions (`output_layer_signals`,
+# `hidden_layer_signals`, `weight_gradients`, `signal_update`, ...), one line of `recipe_step`
 # per step. Read it next to this notebook.
 
 # %% tags=["worked:recipe-step"]
-from course_lib.signals import recipe_step
-
 step = recipe_step(net, x, t, eta)
 print("output signals:", step.output_signals[0])
 print("hidden signals:", step.hidden_signals[0])
@@ -322,9 +423,12 @@ print(f"new W2, max difference from ours: {np.max(np.abs(step.new_W_out - new_W2
 # The recipe's signal $(t - y)\,f'(z)$ is exactly $-\partial E/\partial z$ for the
 # *half sum of squares* $E = \tfrac12 \sum_{\text{samples}} \sum_{\text{outputs}} (t - y)^2$.
 # course_lib's mean squared error divides by all $n k$ numbers instead:
-# $L = \tfrac{1}{nk}\sum (y - t)^2 = \tfrac{2}{nk}\,E$. So every signal, gradient and step
-# of the library is $\tfrac{2}{nk}$ times the raw recipe's. With $n = 1$ sample and $k = 2$
-# outputs the factor is 1, which is why all the numbers above agreed. On a batch of 4:
+# $L = \tfrac{1}{nk}\sum (y - t)^2 = \tfrac{2}{nk}\,E$.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# So every signal, gradient and step of the library is $\tfrac{2}{nk}$ times the raw recipe's.
+# With $n = 1$ sample and $k = 2$ outputs the factor is 1, which is why all the numbers above
+# agreed. On a batch of 4:
 
 # %% tags=["worked:batch"]
 rng = np.random.default_rng(5)
@@ -341,11 +445,12 @@ print("expected factor 2 / (n k) =", 2 / (4 * 2))
 # %% [markdown]
 # ## Watch it step by step
 #
-# The stepper walks the same training step node by node: forward (each node's $z$, then
-# its activation), backward (each node's signal), then every weight and bias update. Use
-# *Next* and *Previous*, drag the slider, or click the slider and use the arrow keys.
-# Before each step, **predict** the number, then check it against the formula below the
-# picture.
+# The stepper walks the same training step node by node: forward (each node's $z$, then its
+# activation), backward (each node's signal), then every weight and bias update.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Use *Next* and *Previous*, drag the slider, or click it and use the arrow keys. Before each
+# step, **predict** the number, then check it against the formula below the picture.
 
 # %% tags=["nbval-ignore-output"]
 from course_lib.widgets.stepper import backprop_stepper
@@ -357,16 +462,67 @@ backprop_stepper()
 # learning rate: `backprop_stepper(learning_rate=2.0)`.
 
 # %% [markdown]
+# ## Many steps: a network learns XOR
+#
+# One step lowered the loss a little. Repeat it. Lesson 1 showed that one neuron cannot compute
+# XOR; a hidden layer of three tanh units can, if training finds the weights. Here is the recipe,
+# applied to all four XOR samples at once, 300 times.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first:** will the loss fall steadily, or stall for a while first?
+
+# %% tags=["worked:xor"]
+X_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+T_xor = np.array([[0.0], [1.0], [1.0], [0.0]])
+xor_net = MLP([2, 3, 1], "tanh", "sigmoid", "mse", seed=0)    # small random weights
+losses, snapshots = [], {}
+for k in range(301):
+    losses.append(xor_net.loss(X_xor, T_xor))
+    if k in (0, 30, 300):
+        snapshots[k] = xor_net.copy()
+    s = recipe_step(xor_net, X_xor, T_xor, learning_rate=2.0)  # steps 1-7 on the batch
+    xor_net.weights, xor_net.biases = [s.new_W_hidden, s.new_W_out], [s.new_b_hidden, s.new_b_out]
+print("loss at steps 0, 10, 30, 100, 300:", np.round([losses[k] for k in (0, 10, 30, 100, 300)], 5))
+print("outputs after 300 steps:", snapshots[300].forward(X_xor).ravel().round(3), "targets: 0 1 1 0")
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 4, figsize=(12, 3), layout="constrained")
+axes[0].plot(losses, lw=2)
+axes[0].set(title="loss", xlabel="step", yscale="log")
+axes[0].grid(alpha=0.3)
+for ax, k in zip(axes[1:], (0, 30, 300)):
+    plot_decision_boundary(snapshots[k], X_xor, T_xor[:, 0].astype(int), ax=ax, resolution=80)
+    ax.set_title(f"after {k} steps")
+    ax.get_legend().remove()
+plt.show()
+
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# It stalls: for about 30 steps the loss hardly moves from its start near 0.25, while the
+# small random weights line up; then it falls a hundredfold by step 300.
+#
+# </details>
+#
+# The boundary bends: the hidden units each draw a line, and the output combines them into a
+# band through the two 0s, with a 1 on either side. Lesson 6 turns this loop into the general algorithm.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Why $\eta = 2$, far above lesson 3's 0.01 to 0.1? The library's mean squared error divides by
+# all $nk = 4$ numbers, so each signal is $2/(nk) = 1/2$ of the raw recipe's: $\eta = 2$ here is
+# a raw-recipe step of 1, on a tiny, well-behaved problem. The right rate depends on the loss's
+# scale convention; always check it before copying a learning rate.
+
+# %% [markdown]
 # ## Summary
 #
-# - A node's **signal** says which way, and how hard, its weighted sum should move:
-#   $(t - y)\,f'(z)$ at an output, $\big(\sum_k s_k w_{kj}\big) f'(z_j)$ at a hidden node.
-# - A weight's gradient is the signal of the node it points to × its input; every weight
-#   moves by $+\eta$ × that.
-# - The textbook $\delta = \partial L/\partial z$ is minus the signal, and its update
-#   subtracts: the same step.
-# - By hand, `MLP.backward`, `Value` autodiff and numerical gradients give the same numbers
-#   (up to the factor $2/(nk)$ of the mean on batches).
+# - A node's **signal** is $-\partial L/\partial z$: $(t - y)\,f'(z)$ at a sigmoid output with squared
+#   error, $t - y$ at a softmax output with cross-entropy, $\big(\sum_k s_k w_{kj}\big) f'(z_j)$ at a
+#   hidden node, the sum over the paths through the outputs it feeds.
+# - A weight moves by $+\eta$ × signal × input; a bias by $+\eta$ × signal.
+# - The textbook $\delta = \partial L/\partial z$ is minus the signal, and its update subtracts.
+# - By hand, `MLP.backward`, `Value` and numerical gradients give the same numbers; the step,
+#   repeated, trains a network on XOR.
 
 # %% [markdown]
 # ## Check your understanding
@@ -381,13 +537,12 @@ backprop_stepper()
 #
 # </details>
 #
-# 2. Why are the hidden signals much smaller than the output signals here?
+# 2. A hidden node feeds three output nodes. How many terms does its signal's sum have, and why?
 #
 # <details><summary>Answer</summary>
 #
-# On its way back each output signal is multiplied by a weight below 1, and then by the
-# hidden sigmoid's slope $h(1 - h)$, at most $1/4$ (here about 0.24). The two shrinkings
-# multiply.
+# Three: one per path from the node to the loss. A value that feeds several nodes collects
+# the sum of their contributions (lesson 4's fan-out rule).
 #
 # </details>
 #
@@ -401,22 +556,21 @@ backprop_stepper()
 #
 # </details>
 #
-# 4. A batch holds 10 samples and the network has 2 outputs. By what factor do
-#    `grads.signals` differ from the raw recipe's $(t - y)\,f'(z)$?
+# 4. A ReLU hidden unit has $z = -0.3$ for this sample. What is its signal?
 #
 # <details><summary>Answer</summary>
 #
-# $2/(nk) = 2/20 = 0.1$: course_lib's mse is the mean of all 20 squared errors, while the
-# raw recipe's signals belong to half their sum.
+# Zero: its slope $f'(z)$ is 0 for $z < 0$, so nothing flows back through it, and its
+# incoming weights do not move this step.
 #
 # </details>
 #
-# 5. An input is exactly 0. What is the gradient of every weight leaving that input?
+# 5. Why does a softmax output with cross-entropy have signal $t - y$, with no $f'(z)$ factor?
 #
 # <details><summary>Answer</summary>
 #
-# Zero: gradient = signal × input = signal × 0. Those weights do not move this step, which
-# is right, since they had no effect on the output.
+# The $-t_k/y_k$ of the log's derivative cancels the $y_k$ in the softmax's derivative; summed
+# over the paths through all outputs, what is left is $y - t = -s$.
 #
 # </details>
 
@@ -424,5 +578,6 @@ backprop_stepper()
 # ## Exercise
 #
 # Practise the recipe in the graded exercise **`exercises/ex05_signals.ipynb`**
-# ([open it](../exercises/ex05_signals.ipynb)): fill in the marked cells and run its checks
-# before you hand it in.
+# ([open it](../exercises/ex05_signals.ipynb)): output and hidden signals for sigmoid, tanh
+# and ReLU units, a softmax output with cross-entropy, and one training step in both sign
+# conventions.
