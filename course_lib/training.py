@@ -38,9 +38,8 @@ class History:
         return len(self.loss)
 
 
-def _count_correct(output: np.ndarray, Y: np.ndarray, net) -> int:
-    """How many rows of the batch the net got right. output, Y: (n, n_out)."""
-    labels = labels_from_outputs(Y, net.output_activation)
+def _count_correct(output: np.ndarray, labels: np.ndarray, net) -> int:
+    """How many rows of the batch the net got right. output: (n, n_out), labels: (n,)."""
     return int(np.count_nonzero(labels_from_outputs(output, net.output_activation) == labels))
 
 
@@ -79,10 +78,12 @@ def train(
     # The whole data set is checked once here; each batch then goes straight to the
     # network's unchecked math (the documented fast path), as slices of checked arrays.
     X, Y = net.prepare(X, Y)
+    labels = labels_from_outputs(Y, net.output_activation)  # once, not at every batch
     n = X.shape[0]
     batch_size = n if batch_size is None else whole_number(batch_size, "batch_size (or None for all)", 1)
     if validation is not None:
         X_val, Y_val = net.prepare(*validation)
+        val_labels = labels_from_outputs(Y_val, net.output_activation)
 
     rng = np.random.default_rng(seed)
     history = History()
@@ -108,13 +109,13 @@ def train(
                 )
             net.step_unchecked(grads, learning_rate)
             loss_sum += loss * len(index)
-            correct += _count_correct(grads.trace.activations[-1], Yb, net)
+            correct += _count_correct(grads.trace.activations[-1], labels[index], net)
         history.loss.append(loss_sum / n)
         history.accuracy.append(correct / n)
         if validation is not None:
             trace = net.trace_unchecked(X_val)
             history.val_loss.append(net.loss_unchecked(trace, Y_val))
-            history.val_accuracy.append(_count_correct(trace.activations[-1], Y_val, net) / X_val.shape[0])
+            history.val_accuracy.append(_count_correct(trace.activations[-1], val_labels, net) / X_val.shape[0])
         if callback is not None and callback(epoch, history, net) is False:
             break
     return history
