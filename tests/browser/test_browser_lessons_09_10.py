@@ -1,0 +1,148 @@
+"""Lesson 09's mini-batch widget in JupyterLab, handled as a learner handles it.
+
+The test takes the lesson's run (shared with its run-all test), finds the widget's cell,
+presses arrow keys on the learning-rate slider and drags the batch-size slider, and checks
+that the picture was redrawn and that the readout shows the right numbers: the steps from
+the batch size shown, the final loss recomputed here by a plain numpy training loop (never
+through course_lib's network code) for the batch size and learning rate the sliders show.
+It also times key press to new picture (goal: median <= 150 ms) and checks that a drag ends
+on the latest value.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import time
+
+import numpy as np
+import pytest
+
+from latency import measure_slider, summary
+from notebook_facts import lesson
+from widget_view import WidgetView, number
+
+from course_lib import data  # noqa: E402  (the data set is the widget's input, not its computation)
+
+pytestmark = pytest.mark.browser
+
+READOUT = re.compile(r"Batch size B = (?P<B>\d+), learning rate η = (?P<eta>[0-9.]+): (?P<steps>\d+) steps")
+LOSS = re.compile(r"Final training loss (?P<loss>[0-9.e+-]+)")
+
+
+def minibatch_widget(lesson_runs, request) -> WidgetView:
+    notebook = lesson("09")
+    if not notebook.exists():
+        pytest.fail("no lesson 09 notebook", pytrace=False)
+    run = lesson_runs.get(notebook, request.node)
+    cells = run.notebook.facts.cells_calling("minibatch_explorer(")
+    if not cells:
+        pytest.fail(f"{notebook.name}: no code cell calls minibatch_explorer(", pytrace=False)
+    return WidgetView(run.notebook, cells[0].index)
+
+
+def plain_final_loss(batch_size: int, rate: float, epochs: int = 30) -> float:
+    """2-16-3 tanh/softmax network, Xavier start from seed 0, shuffled mini-batches, mean cross-entropy."""
+    X, y = data.spirals(n_samples=256, noise=0.3, seed=0)
+    Y = np.eye(3)[y]
+    rng = np.random.default_rng(0)
+    W1 = rng.standard_normal((16, 2)) * np.sqrt(2 / 18)
+    W2 = rng.standard_normal((3, 16)) * np.sqrt(2 / 19)
+    b1, b2 = np.zeros(16), np.zeros(3)
+
+    def forward(A):
+        h = np.tanh(A @ W1.T + b1)
+        z = h @ W2.T + b2
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        return h, p / p.sum(axis=1, keepdims=True)
+
+    order_rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        order = order_rng.permutation(256)
+        for start in range(0, 256, batch_size):
+            i = order[start:start + batch_size]
+            h, p = forward(X[i])
+            dz = (p - Y[i]) / len(i)
+            dh = (dz @ W2) * (1 - h ** 2)
+            W2 -= rate * dz.T @ h
+            b2 -= rate * dz.sum(axis=0)
+            W1 -= rate * dh.T @ X[i]
+            b1 -= rate * dh.sum(axis=0)
+    return float(-np.mean(np.log(np.sum(forward(X)[1] * Y, axis=1))))
+
+
+def check_readout(view: WidgetView, action: str, expect_loss: bool = True) -> tuple[int, float]:
+    text = view.readout.inner_text()
+    shown = READOUT.search(text)
+    assert shown, f"{view.where}: after {action}, the readout has an unexpected form: {text!r}"
+    B, eta = int(shown["B"]), number(shown["eta"])
+    rate_label = view.control("slider", "learning rate η").locator(".widget-readout").inner_text().strip()
+    batch_label = view.control("slider", "batch size B").locator(".widget-readout").inner_text().strip()
+    assert number(rate_label) == eta and int(batch_label.split()[0]) == B, (
+        f"{view.where}: after {action}, the sliders read {rate_label!r}, {batch_label!r} but the readout {text!r}")
+    assert int(shown["steps"]) == 30 * 256 // B, f"{view.where}: after {action}: {text!r}"
+    if expect_loss:
+        exact_rate = 10 ** (round(4 * np.log10(eta)) / 4)    # the grid's rate behind the 2-digit label
+        loss = plain_final_loss(B, exact_rate)
+        shown_loss = LOSS.search(text)
+        assert shown_loss and float(shown_loss["loss"]) == float(f"{loss:.3g}"), (
+            f"{view.where}: after {action}, with B = {B} and η = {exact_rate:.4g} the final loss is {loss:.4g}; "
+            f"the readout says {text!r}")
+    return B, eta
+
+
+def test_minibatch_sliders(lesson_runs, request):
+    view = minibatch_widget(lesson_runs, request)
+    assert check_readout(view, "running the cell") == (16, 0.1)
+
+    before = view.snapshot()
+    view.press_on_slider("learning rate η", "ArrowRight")
+    view.wait_for_change(before, "pressing ArrowRight on the learning-rate slider")
+    assert check_readout(view, "pressing ArrowRight on the learning-rate slider") == (16, 0.18)
+
+    before = view.snapshot()
+    view.drag_slider("batch size B", -0.2)          # past the left end: batch size 1
+    view.wait_for_change(before, "dragging the batch-size slider to its left end")
+    assert check_readout(view, "dragging the batch-size slider to its left end") == (1, 0.18)
+
+    before = view.snapshot()
+    view.drag_slider("batch size B", 1.2)           # past the right end: the whole set
+    view.wait_for_change(before, "dragging the batch-size slider to its right end")
+    assert check_readout(view, "dragging the batch-size slider to its right end") == (256, 0.18)
+    assert "256 (all)" in view.control("slider", "batch size B").inner_text()
+
+
+@pytest.mark.parametrize("label", ["learning rate η", "batch size B"])
+def test_minibatch_redraws_within_goal(label, lesson_runs, request):
+    view = minibatch_widget(lesson_runs, request)
+    handle = view.control("slider", label).locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    view.press_on_slider(label, "Home")              # room to press ArrowRight ten times
+    time.sleep(0.5)
+    times = measure_slider(view.page, handle, view.image, presses=8)
+    print(f"09 minibatch_explorer {label}: {summary(times)}")
+    assert statistics.median(times) <= 150, f"{view.where}: key press to new picture: {summary(times)} (goal 150 ms)"
+
+
+def test_minibatch_drag_ends_on_the_latest_value(lesson_runs, request):
+    view = minibatch_widget(lesson_runs, request)
+    slider = view.control("slider", "learning rate η")
+    handle, track = slider.locator(".noUi-handle"), slider.locator(".noUi-base")
+    handle.scroll_into_view_if_needed()
+    start, box = handle.bounding_box(), track.bounding_box()
+    y = start["y"] + start["height"] / 2
+    page = view.page
+    page.mouse.move(start["x"] + start["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.98, y, steps=25)
+    page.mouse.move(box["x"] + box["width"] * 0.3, y, steps=15)
+    released = time.perf_counter()
+    page.mouse.up()
+    quiet_since, last = time.perf_counter(), (view.readout.inner_text(), view.image.get_attribute("src"))
+    while time.perf_counter() - quiet_since < 0.4:
+        time.sleep(0.05)
+        now = view.readout.inner_text(), view.image.get_attribute("src")
+        if now != last:
+            last, quiet_since = now, time.perf_counter()
+        assert time.perf_counter() - released < 10, f"{view.where}: still redrawing 10 s after the drag ended"
+    assert quiet_since - released < 1.0, f"{view.where}: the picture kept changing after the drag ended"
+    check_readout(view, "dragging the learning-rate slider", expect_loss=False)
