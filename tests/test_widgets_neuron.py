@@ -5,9 +5,9 @@ Every expected number is recomputed here with plain numpy formulas, not course_l
 import io
 import re
 
-import matplotlib.image as mpimg
 import numpy as np
 import pytest
+from PIL import Image
 
 from course_lib import ACTIVATION_NAMES, UnknownNameError
 from course_lib.widgets.base import LessonWidget
@@ -28,10 +28,9 @@ def readout_number(widget, name):
     return float(match.group(1))
 
 
-def artist(ax_list, gid):
-    found = [a for ax in ax_list for a in (*ax.lines, *ax.images) if a.get_gid() == gid]
-    assert len(found) == 1, f"expected one artist {gid!r}, found {len(found)}"
-    return found[0]
+def picture(widget):
+    """The widget's PNG as an (h, w, 3) uint8 array."""
+    return np.asarray(Image.open(io.BytesIO(widget.image.value)).convert("RGB"))
 
 
 @pytest.fixture(scope="module")
@@ -75,35 +74,35 @@ def test_readout_matches_an_independent_computation(shared_off_centre, name):
 def test_pictures_plot_the_neuron_output(shared, name):
     widget = shared
     set_controls(widget, activation=name, w1=0.8, w2=-1.5, b=0.3)
-    x = np.linspace(-widget.LIMIT, widget.LIMIT, widget.RESOLUTION)
     f = REFERENCE[name]
-    x2_example = widget.example[1]
+    x = widget.curve_x
+    np.testing.assert_allclose(x[[0, -1]], [-3.0, 3.0])
+    np.testing.assert_allclose(widget.curve_y, f(0.8 * x + -1.5 * widget.example[1] + 0.3), atol=1e-12)
 
-    curve = artist(widget.figure.axes, "output-along-x1")
-    np.testing.assert_allclose(curve.get_xdata(), x)
-    np.testing.assert_allclose(curve.get_ydata(), f(0.8 * x + -1.5 * x2_example + 0.3), atol=1e-12)
-
-    plane = artist(widget.figure.axes, "output-plane")
-    assert tuple(plane.get_extent()) == (-3.0, 3.0, -3.0, 3.0) and plane.origin == "lower"
-    x1_grid, x2_grid = np.meshgrid(x, x)        # rows follow x2 upwards, columns x1
-    np.testing.assert_allclose(np.asarray(plane.get_array()), f(0.8 * x1_grid - 1.5 * x2_grid + 0.3), atol=1e-12)
-
-    a = float(f(np.array(0.8 * widget.example[0] - 1.5 * x2_example + 0.3)))
-    star = artist(widget.figure.axes, "example-line")
-    assert (star.get_xdata()[0], star.get_ydata()[0]) == pytest.approx((widget.example[0], a))
-    star = artist(widget.figure.axes, "example-plane")
-    assert (star.get_xdata()[0], star.get_ydata()[0]) == pytest.approx(tuple(widget.example))
+    # The left picture: the output at every pixel's (x1, x2), rows from x2 = 3 at the top down to -3.
+    x1_grid, x2_grid = widget.plane_axes.pixel_grid()
+    assert x1_grid[0, 0] < x1_grid[0, -1] and x2_grid[0, 0] > x2_grid[-1, 0]
+    assert -3 < x1_grid.min() < -2.95 and 2.95 < x2_grid.max() < 3
+    np.testing.assert_allclose(widget.plane, f(0.8 * x1_grid - 1.5 * x2_grid + 0.3), atol=1e-12)
+    # ... and the PNG shows those colours there (the dashed line, the star and a label cover a little).
+    axes = widget.plane_axes
+    shown = picture(widget)[int(axes.top):int(axes.top) + axes.height, int(axes.left):int(axes.left) + axes.width]
+    same = np.all(np.abs(shown.astype(int) - widget.colours(widget.plane).astype(int)) <= 1, axis=-1)
+    assert same.mean() > 0.9, f"only {same.mean():.0%} of the plane's pixels have the colour of their value"
+    a = float(f(np.array(0.8 * widget.example[0] - 1.5 * widget.example[1] + 0.3)))
+    assert widget.a == pytest.approx(a)
 
 
 def test_dashed_line_is_where_z_is_zero():
     widget = neuron_explorer()
     set_controls(widget, w1=1.0, w2=2.0, b=-0.5)
-    plane_ax = widget.figure.axes[0]
-    paths = [path for collection in plane_ax.collections for path in collection.get_paths() if len(path.vertices)]
-    assert paths, "the z = 0 line is drawn when it crosses the plane"
-    for path in paths:
-        x1, x2 = path.vertices.T
-        np.testing.assert_allclose(1.0 * x1 + 2.0 * x2 - 0.5, 0.0, atol=1e-9)
+    ends = widget.zero_line
+    assert ends is not None and len(ends) == 2, "the z = 0 line is drawn when it crosses the plane"
+    for x1, x2 in ends:
+        assert 1.0 * x1 + 2.0 * x2 - 0.5 == pytest.approx(0.0, abs=1e-9)
+        assert max(abs(x1), abs(x2)) == pytest.approx(3.0), "each end lies on the edge of the plane"
+    set_controls(widget, w1=0.1, w2=0.1, b=2.9)   # z > 0 everywhere on [-3, 3]^2
+    assert widget.zero_line is None
 
 
 def test_moving_a_control_redraws_the_picture():
@@ -115,18 +114,34 @@ def test_moving_a_control_redraws_the_picture():
     after_b = widget.image.value
     widget.controls["activation"].value = "tanh"
     assert widget.image.value != after_b
-    pixels = mpimg.imread(io.BytesIO(widget.image.value))
-    width, height = widget.figure.get_size_inches() * widget.figure.dpi
-    assert pixels.shape[:2] == (round(height), round(width))
+    # Drawn at the size it is shown: the image widget's CSS size is the PNG's pixel size.
+    height, width = picture(widget).shape[:2]
+    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width}px", f"{height}px")
 
 
-def test_colours_keep_a_fixed_scale_for_squashing_functions():
+def test_sliders_follow_a_drag_with_steps_wide_enough_to_aim():
+    widget = neuron_explorer()
+    for name in ("w1", "w2", "b"):
+        slider = widget.controls[name]
+        assert slider.continuous_update, f"{name} must redraw while dragged"
+        steps = round((slider.max - slider.min) / slider.step)
+        assert int(slider.layout.width.removesuffix("px")) >= 4 * steps, f"{name}: {steps} steps on a short track"
+
+
+def test_colours_span_only_the_values_shown():
     widget = neuron_explorer(activation="sigmoid")
-    assert artist(widget.figure.axes, "output-plane").get_clim() == (0.0, 1.0)
+    assert widget.colour_range == (0.0, 1.0) and widget.colour_middle == 0.5
     widget.controls["activation"].value = "tanh"
-    assert artist(widget.figure.axes, "output-plane").get_clim() == (-1.0, 1.0)
+    assert widget.colour_range == (-1.0, 1.0)
     set_controls(widget, activation="identity", w1=1.0, w2=1.0, b=0.0)
-    assert artist(widget.figure.axes, "output-plane").get_clim() == pytest.approx((-6.0, 6.0))
+    low, high = widget.colour_range
+    assert (low, high) == pytest.approx((widget.plane.min(), widget.plane.max()))
+    assert 5.9 < high < 6.0
+    # ReLU is never negative: no blue half of the bar going unused.
+    set_controls(widget, activation="relu", w1=1.0, w2=0.5, b=-1.0)
+    assert widget.colour_range == (0.0, pytest.approx(widget.plane.max()))
+    white = widget.colours(np.array([0.0]))[0]
+    assert np.all(white > 240), "0 is drawn white"
 
 
 def test_bad_arguments_are_explained():

@@ -2,111 +2,127 @@
 
 Drag the weights and the bias, pick an activation, and watch the neuron's
 output over the input plane (left) and along the input x1 (right), with the
-numbers for one fixed example input in the readout.
+numbers for one fixed example input in the readout. The picture follows the
+sliders while they are dragged: it is drawn straight from numpy arrays
+(``plot_axes`` on ``raster``), a few milliseconds per frame, at the size it is shown.
 """
 from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from ..activations import ACTIVATION_NAMES, get_activation
 from ..validation import as_array, lookup
 from .base import LessonWidget
+from .plot_axes import INK, PixelAxes
+from .raster import Canvas, _nice_ticks, colourize, diverging_lut
 
 # Softmax needs several outputs to share a total; a single neuron has one.
 NEURON_ACTIVATIONS = tuple(name for name in ACTIVATION_NAMES if name != "softmax")
+RED, BLUE_, WHITE_ = (178, 24, 43), (33, 102, 172), (247, 247, 247)  # matplotlib's RdBu ends and middle
+PURPLE, GOLD = (148, 103, 189), (255, 200, 0)
+WIDTH, HEIGHT = 760, 300   # the picture's pixels, shown 1:1
 
 
 class NeuronExplorer(LessonWidget):
     """Sliders ``w1``, ``w2``, ``b`` and a dropdown ``activation`` for one 2-input neuron.
 
-    ``example`` (shape (2,)) is the input whose z and a the readout spells out;
-    the heat map covers [-LIMIT, LIMIT]^2 with RESOLUTION points per axis.
-    After each update ``z`` and ``a`` hold the example's numbers.
+    ``example`` (shape (2,)) is the input whose z and a the readout spells out. After each
+    update: ``z`` and ``a`` hold the example's numbers; ``plane`` (h, w) the output at every
+    pixel of the left picture (``plane_axes.pixel_grid()`` gives each pixel's (x1, x2));
+    ``colour_range`` the (low, high) the colours span, with white at ``colour_middle``;
+    ``curve_x``, ``curve_y`` the right picture's curve; ``zero_line`` the two ends (x1, x2)
+    of the dashed z = 0 line in the plane, or None when it misses the plane.
     """
 
     LIMIT = 3.0
-    RESOLUTION = 121
     BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # the squashing functions' ranges
 
     def __init__(self, w1=1.0, w2=0.5, b=-1.0, activation="sigmoid", example=(1.0, 2.0)):
         lookup(activation, dict.fromkeys(NEURON_ACTIVATIONS), "neuron activation")
         self.example = as_array(example, "example", shape=(2,), dtype=float)
-        slider = dict(min=-3.0, max=3.0, step=0.1, continuous_update=False, readout_format=".1f",
-                      layout=widgets.Layout(width="240px"))
+        # 61 values from -3 to 3 on a track wide enough to aim at each (about 4 px apart).
+        slider = dict(min=-3.0, max=3.0, step=0.1, continuous_update=True, readout_format=".1f",
+                      style={"description_width": "28px"}, layout=widgets.Layout(width="330px"))
         controls = {
             "w1": widgets.FloatSlider(value=w1, description="w1", **slider),
             "w2": widgets.FloatSlider(value=w2, description="w2", **slider),
             "b": widgets.FloatSlider(value=b, description="b", **slider),
             "activation": widgets.Dropdown(options=NEURON_ACTIVATIONS, value=activation, description="f",
-                                           layout=widgets.Layout(width="200px")),
+                                           style={"description_width": "28px"}, layout=widgets.Layout(width="190px")),
         }
-        grid = np.linspace(-self.LIMIT, self.LIMIT, self.RESOLUTION)
-        self.x1_grid, self.x2_grid = np.meshgrid(grid, grid)  # (RESOLUTION, RESOLUTION), x2 along rows
-        super().__init__(controls, figsize=(8.0, 3.4))
-
-    def _build(self) -> None:
-        """Make the axes and artists once; ``update`` only changes their data (much faster)."""
-        fig = self.figure
-        # Fixed positions (figure fractions) leave room for the widest tick labels, so no layout
-        # engine has to re-measure every text on each move: that was most of an update's time.
-        fig.set_layout_engine("none")
-        self.plane_ax = fig.add_axes((0.07, 0.14, 0.32, 0.76))
-        colour_ax = fig.add_axes((0.40, 0.14, 0.017, 0.76))
-        self.line_ax = fig.add_axes((0.62, 0.14, 0.36, 0.76))
-        star = dict(marker="*", markersize=13, color="gold", markeredgecolor="black", linestyle="none")
-        self._image = self.plane_ax.imshow(np.zeros_like(self.x1_grid), origin="lower", cmap="RdBu_r",
-                                           extent=(-self.LIMIT, self.LIMIT) * 2, interpolation="bilinear",
-                                           gid="output-plane")
-        self._colourbar = fig.colorbar(self._image, cax=colour_ax)
-        self._zero_line = None
-        self.plane_ax.plot(*self.example, **star, gid="example-plane")
-        self.plane_ax.set(xlabel="$x_1$", ylabel="$x_2$")
-        self.plane_ax.set_title("output over the input plane\n(dashed line: z = 0)", fontsize=9)
-
-        x1 = self.x1_grid[0]
-        (self._curve,) = self.line_ax.plot(x1, np.zeros_like(x1), color="tab:purple", lw=2, gid="output-along-x1")
-        (self._star,) = self.line_ax.plot([self.example[0]], [0.0], **star, gid="example-line")
-        self.line_ax.axhline(0, color="0.7", lw=0.8)
-        self.line_ax.set(xlabel="$x_1$", ylabel="a", xlim=(-self.LIMIT, self.LIMIT))
-        self.line_ax.set_title(f"along $x_1$, with $x_2$ = {self.example[1]:g}", fontsize=9)
-        self.line_ax.grid(alpha=0.3)
+        self.canvas = Canvas(WIDTH, HEIGHT)
+        limits = (-self.LIMIT, self.LIMIT)
+        self.plane_axes = PixelAxes(self.canvas, (52, 30, 292, 262), limits, limits)
+        self.bar_box = (304, 30, 318, 262)
+        self.line_axes = PixelAxes(self.canvas, (448, 30, 745, 262), limits, (0.0, 1.0))
+        self.x1_grid, self.x2_grid = self.plane_axes.pixel_grid()   # (232, 240): one value per pixel
+        self.curve_x = np.linspace(-self.LIMIT, self.LIMIT, 297)
+        super().__init__(controls)
+        self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
     def update(self) -> None:
         w = np.array([self.value("w1"), self.value("w2")])
-        b = self.value("b")
+        b = float(self.value("b"))
         f = get_activation(self.value("activation"))
         self.z = float(w @ self.example + b)
         self.a = float(f(np.array(self.z)))
-        if not hasattr(self, "_image"):
-            self._build()
-
-        z_grid = w[0] * self.x1_grid + w[1] * self.x2_grid + b
-        a_grid = f(z_grid)
-        self._image.set_data(a_grid)
-        self._image.set_clim(*self._colour_range(f.name, a_grid))
-        self._colourbar.locator = MaxNLocator(nbins=4)  # set_clim resets it to the crowded default
-        self._colourbar.set_label(f"a = {f.name}(z)")
-        if self._zero_line is not None:
-            self._zero_line.remove()
-            self._zero_line = None
-        if z_grid.min() < 0 < z_grid.max():
-            self._zero_line = self.plane_ax.contour(self.x1_grid, self.x2_grid, z_grid, levels=[0.0],
-                                                    colors="black", linestyles="dashed", linewidths=1)
-
-        x1 = self.x1_grid[0]
-        self._curve.set_ydata(f(w[0] * x1 + w[1] * self.example[1] + b))
-        self._star.set_ydata([self.a])
-        low, high = self.BOUNDED.get(f.name) or self._value_range(self._curve.get_ydata())
-        self.line_ax.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
+        self.plane = f(w[0] * self.x1_grid + w[1] * self.x2_grid + b)
+        self.curve_y = f(w[0] * self.curve_x + w[1] * self.example[1] + b)
+        self.colour_range, self.colour_middle = self._colour_range(f.name, self.plane)
+        self.zero_line = self._zero_line(w, b)
+        self.image.value = self._draw(f.name)   # the picture first: it should never lag the numbers
         self.readout.value = self._readout(w, b, f.name)
-        self.render()
 
-    @staticmethod
-    def _value_range(values: np.ndarray) -> tuple[float, float]:
-        """A y range holding 0 and the values, at least 1 tall, so tiny slopes do not look steep."""
+    def render(self) -> None:
+        """The picture is made in ``update`` (no matplotlib figure to render)."""
+
+    # ------------------------------------------------------------------ numbers behind the picture
+    @classmethod
+    def _colour_range(cls, name: str, values: np.ndarray) -> tuple[tuple[float, float], float]:
+        """((low, high), middle): fixed for the squashing functions, so colours compare across settings;
+        otherwise just the values shown, 0 in white, so no part of the colour bar goes unused."""
+        if name in cls.BOUNDED:
+            low, high = cls.BOUNDED[name]
+            return (low, high), (low + high) / 2
         low, high = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
+        if high - low < 1e-9:
+            high = low + 1e-9
+        return (low, high), 0.0
+
+    def colours(self, values: np.ndarray) -> np.ndarray:
+        """The colour of each output value: blue below the middle, white at it, red above. (..., 3) uint8."""
+        (low, high), middle = self.colour_range, self.colour_middle
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(values >= middle, (values - middle) / max(high - middle, 1e-12),
+                         -(middle - values) / max(middle - low, 1e-12))
+        return colourize(np.clip(t, -1.0, 1.0), -1.0, 1.0, diverging_lut(BLUE_, WHITE_, RED))
+
+    def _zero_line(self, w: np.ndarray, b: float):
+        """The ends of {w1 x1 + w2 x2 + b = 0} inside the square [-LIMIT, LIMIT]^2, or None."""
+        L = self.LIMIT
+        ends = []
+        if abs(w[1]) > 1e-12:
+            for x1 in (-L, L):
+                x2 = -(w[0] * x1 + b) / w[1]
+                if -L <= x2 <= L:
+                    ends.append((x1, x2))
+        if abs(w[0]) > 1e-12:
+            for x2 in (-L, L):
+                x1 = -(w[1] * x2 + b) / w[0]
+                if -L <= x1 <= L:
+                    ends.append((x1, x2))
+        unique = []
+        for point in ends:
+            if all(np.hypot(point[0] - q[0], point[1] - q[1]) > 1e-9 for q in unique):
+                unique.append(point)
+        return tuple(unique[:2]) if len(unique) >= 2 else None
+
+    def y_range(self, name: str) -> tuple[float, float]:
+        """The right picture's y range: the function's range if bounded, else the curve's with 0, at least 1 tall."""
+        if name in self.BOUNDED:
+            return self.BOUNDED[name]
+        low, high = min(float(self.curve_y.min()), 0.0), max(float(self.curve_y.max()), 0.0)
         if high - low < 1.0:
             if high > 0 or low == 0:
                 high = low + 1.0
@@ -114,13 +130,39 @@ class NeuronExplorer(LessonWidget):
                 low = high - 1.0
         return low, high
 
-    @staticmethod
-    def _colour_range(name: str, a_grid: np.ndarray) -> tuple[float, float]:
-        """Fixed ranges for the squashing functions, so colours compare across settings."""
-        if name in NeuronExplorer.BOUNDED:
-            return NeuronExplorer.BOUNDED[name]
-        reach = max(float(np.abs(a_grid).max()), 1e-9)
-        return -reach, reach
+    # ------------------------------------------------------------------ drawing
+    def _draw(self, name: str) -> bytes:
+        c = self.canvas
+        c.rectangle((0, 0, WIDTH - 1, HEIGHT - 1), fill=(255, 255, 255))
+        plane = self.plane_axes
+        plane.image(self.colours(self.plane))
+        if self.zero_line is not None:
+            plane.segment(*self.zero_line, INK, width=2, dashed=True)
+        plane.frame(title=f"a = {name}(z) over the input plane", xlabel="x1", ylabel="x2", grid=False)
+        c.text((plane.left + 4, plane.bottom - 4), "dashed: z = 0", INK, size=12, anchor="lb", background=(255, 255, 255))
+        plane.marker(*self.example, GOLD, shape="star", radius=9)
+        self._colour_bar(name)
+
+        low, high = self.y_range(name)
+        pad = 0.05 * (high - low)
+        line = self.line_axes
+        line.ylim = (low - pad, high + pad)
+        line.frame(title=f"along x1, with x2 = {self.example[1]:g}", xlabel="x1", ylabel="a")
+        line.hline(0.0)
+        line.plot(self.curve_x, self.curve_y, PURPLE, width=3)
+        line.marker(self.example[0], self.a, GOLD, shape="star", radius=9)
+        return c.png()
+
+    def _colour_bar(self, name: str) -> None:
+        left, top, right, bottom = self.bar_box
+        low, high = self.colour_range
+        values = np.linspace(high, low, bottom - top)[:, None] * np.ones((1, right - left))
+        self.canvas.paste(self.colours(values), left, top)
+        self.canvas.rectangle(self.bar_box, outline=INK)
+        for tick in _nice_ticks(low, high, count=4):
+            y = bottom - (tick - low) / (high - low) * (bottom - top)
+            self.canvas.line([(right, y), (right + 4, y)], INK)
+            self.canvas.text((right + 6, y), f"{tick:.3g}", (90, 90, 90), size=12, anchor="lm")
 
     def _readout(self, w: np.ndarray, b: float, name: str) -> str:
         x1, x2 = self.example

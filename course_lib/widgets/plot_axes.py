@@ -1,0 +1,193 @@
+"""Data axes on a raster ``Canvas``: what the lesson widgets need of a plot, drawn in milliseconds.
+
+A matplotlib figure takes 100-250 ms to redraw and encode, too slow for a picture that follows
+a slider while it is dragged. ``PixelAxes`` maps a data rectangle onto a pixel box of a
+``raster.Canvas`` and draws into it: a frame with round-number ticks, curves, markers, straight
+and dashed lines, a heat map, a colour bar. Everything is drawn at the pixel size it is shown.
+
+Coordinates: data (x, y) with y up; pixels (px, py) from the canvas's top-left corner, y down.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .raster import BLACK, GREY, WHITE, Canvas, _nice_ticks, font
+
+__all__ = ["PixelAxes", "INK", "LABEL", "dashed_segments", "star_points"]
+
+INK = (40, 40, 40)       # frame and text
+LABEL = (90, 90, 90)     # tick labels
+GRID = (232, 232, 232)
+
+
+def star_points(cx: float, cy: float, radius: float) -> list[tuple[float, float]]:
+    """The 10 corners of a five-pointed star centred at (cx, cy), point up."""
+    points = []
+    for k in range(10):
+        r = radius if k % 2 == 0 else radius * 0.45
+        angle = -math.pi / 2 + k * math.pi / 5
+        points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
+    return points
+
+
+def dashed_segments(p0, p1, dash: float = 7.0, gap: float = 5.0) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The dashes of a dashed straight line from pixel p0 to p1."""
+    (x0, y0), (x1, y1) = p0, p1
+    length = math.hypot(x1 - x0, y1 - y0)
+    if length == 0:
+        return []
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    segments, s = [], 0.0
+    while s < length:
+        e = min(s + dash, length)
+        segments.append(((x0 + ux * s, y0 + uy * s), (x0 + ux * e, y0 + uy * e)))
+        s += dash + gap
+    return segments
+
+
+def _label(value: float) -> str:
+    text = f"{value:.3g}"
+    return "0" if text in ("-0", "0.0", "-0.0") else text  # Pillow's bundled font has no U+2212 minus
+
+
+class PixelAxes:
+    """The data rectangle ``xlim`` x ``ylim`` drawn in the pixel ``box`` = (left, top, right, bottom).
+
+    ``px(x, y)`` gives pixel positions (arrays welcome); values outside the limits map outside
+    the box, and ``plot`` clips what it draws to the box.
+    """
+
+    def __init__(self, canvas: Canvas, box, xlim, ylim, text_size: int = 13):
+        self.canvas = canvas
+        self.left, self.top, self.right, self.bottom = (float(v) for v in box)
+        self.xlim = (float(xlim[0]), float(xlim[1]))
+        self.ylim = (float(ylim[0]), float(ylim[1]))
+        self.text_size = text_size
+
+    @property
+    def width(self) -> int:
+        return int(round(self.right - self.left))
+
+    @property
+    def height(self) -> int:
+        return int(round(self.bottom - self.top))
+
+    def px(self, x, y):
+        """Data (x, y) -> pixel (px, py); numbers or arrays of the same shape."""
+        (x0, x1), (y0, y1) = self.xlim, self.ylim
+        px = self.left + (np.asarray(x, dtype=np.float64) - x0) * (self.right - self.left) / (x1 - x0)
+        py = self.bottom - (np.asarray(y, dtype=np.float64) - y0) * (self.bottom - self.top) / (y1 - y0)
+        return px, py
+
+    def data(self, px, py):
+        """Pixel (px, py) -> data (x, y): the inverse of ``px``."""
+        (x0, x1), (y0, y1) = self.xlim, self.ylim
+        x = x0 + (np.asarray(px, dtype=np.float64) - self.left) * (x1 - x0) / (self.right - self.left)
+        y = y0 + (self.bottom - np.asarray(py, dtype=np.float64)) * (y1 - y0) / (self.bottom - self.top)
+        return x, y
+
+    # ------------------------------------------------------------------ furniture
+    def frame(self, title: str = "", xlabel: str = "", ylabel: str = "", grid: bool = True,
+              xticks=None, yticks=None) -> None:
+        """Box, ticks with round numbers, optional grid lines, axis labels and a title above."""
+        c, size = self.canvas, self.text_size
+        xticks = _nice_ticks(*self.xlim, count=4) if xticks is None else xticks
+        yticks = _nice_ticks(*self.ylim, count=4) if yticks is None else yticks
+        for x in xticks:
+            px, _ = self.px(x, 0)
+            if grid:
+                c.line([(px, self.top), (px, self.bottom)], GRID)
+            c.line([(px, self.bottom), (px, self.bottom + 4)], INK)
+            c.text((px, self.bottom + 6), _label(x), LABEL, size=size - 1, anchor="ma")
+        for y in yticks:
+            _, py = self.px(0, y)
+            if grid:
+                c.line([(self.left, py), (self.right, py)], GRID)
+            c.line([(self.left - 4, py), (self.left, py)], INK)
+            c.text((self.left - 6, py), _label(y), LABEL, size=size - 1, anchor="rm")
+        c.rectangle((self.left, self.top, self.right, self.bottom), outline=INK)
+        if title:
+            c.text(((self.left + self.right) / 2, self.top - 6), title, INK, size=size, anchor="md")
+        if xlabel:
+            c.text(((self.left + self.right) / 2, self.bottom + 8 + size), xlabel, INK, size=size, anchor="ma")
+        if ylabel:
+            widest = max((font(size - 1).getlength(_label(y)) for y in yticks), default=0)
+            c.text((self.left - 12 - widest, (self.top + self.bottom) / 2), ylabel, INK, size=size, anchor="rm")
+
+    # ------------------------------------------------------------------ data
+    def plot(self, x, y, colour, width: int = 2) -> None:
+        """A curve through the points (x, y); pieces outside the box (or not finite) are left out."""
+        px, py = self.px(x, y)
+        inside = np.isfinite(px) & np.isfinite(py)
+        inside &= (px >= self.left - 0.5) & (px <= self.right + 0.5)
+        inside &= (py >= self.top - 0.5) & (py <= self.bottom + 0.5)
+        # One polyline per run of consecutive visible points.
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], inside.astype(np.int8), [0]])))
+        for start, stop in zip(edges[::2], edges[1::2]):
+            if stop - start >= 2:
+                self.canvas.line(np.column_stack([px[start:stop], py[start:stop]]), colour, width=width)
+
+    def segment(self, p0, p1, colour, width: int = 2, dashed: bool = False) -> None:
+        """A straight line between two data points (clipped to the box by the caller)."""
+        a, b = (tuple(float(v) for v in self.px(*p)) for p in (p0, p1))
+        pieces = dashed_segments(a, b) if dashed else [(a, b)]
+        for s, e in pieces:
+            self.canvas.line([s, e], colour, width=width)
+
+    def hline(self, y: float, colour=GREY, width: int = 1) -> None:
+        _, py = self.px(0, y)
+        if self.top <= py <= self.bottom:
+            self.canvas.line([(self.left, py), (self.right, py)], colour, width=width)
+
+    def vline(self, x: float, colour=GREY, width: int = 1, dashed: bool = False) -> None:
+        px, _ = self.px(x, 0)
+        if self.left <= px <= self.right:
+            pieces = dashed_segments((px, self.top), (px, self.bottom), 4, 4) if dashed else [((px, self.top), (px, self.bottom))]
+            for s, e in pieces:
+                self.canvas.line([s, e], colour, width=width)
+
+    def inside(self, x: float, y: float) -> bool:
+        px, py = self.px(x, y)
+        return bool(self.left <= px <= self.right and self.top <= py <= self.bottom)
+
+    def marker(self, x: float, y: float, colour, shape: str = "dot", radius: float = 6.0, outline=BLACK) -> None:
+        """A dot, square or star at data (x, y), if it lies in the box."""
+        if not (math.isfinite(x) and math.isfinite(y)) or not self.inside(x, y):
+            return
+        px, py = (float(v) for v in self.px(x, y))
+        draw = self.canvas.draw
+        if shape == "star":
+            draw.polygon(star_points(px, py, radius), fill=colour, outline=outline)
+        elif shape == "square":
+            draw.rectangle((px - radius, py - radius, px + radius, py + radius), fill=colour, outline=outline)
+        else:
+            draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=colour, outline=outline)
+
+    def image(self, rgb: np.ndarray) -> None:
+        """Fill the box with an (height, width, 3) uint8 picture, its first row at the top of the box."""
+        if rgb.shape[:2] != (self.height, self.width):
+            raise ValueError(f"the picture is {rgb.shape[1]}x{rgb.shape[0]} px; the box is {self.width}x{self.height}")
+        self.canvas.paste(rgb, round(self.left), round(self.top))
+
+    def pixel_grid(self):
+        """Data coordinates of every pixel centre of the box: (x (h, w), y (h, w)), first row at the top."""
+        cols = self.left + 0.5 + np.arange(self.width)
+        rows = self.top + 0.5 + np.arange(self.height)
+        x, _ = self.data(cols, np.zeros_like(cols))
+        _, y = self.data(np.zeros_like(rows), rows)
+        return np.meshgrid(x, y)
+
+    def legend(self, entries, x: float | None = None, y: float | None = None) -> None:
+        """Entries (label, colour) as short line samples, top-right inside the box, on a white ground."""
+        size = self.text_size - 1
+        widths = [font(size).getlength(label) for label, _ in entries]
+        box_w = max(widths, default=0) + 34
+        x = self.right - box_w - 6 if x is None else x
+        y = self.top + 6 if y is None else y
+        self.canvas.rectangle((x, y, x + box_w, y + 6 + len(entries) * (size + 6)), outline=GRID, fill=WHITE)
+        for k, (label, colour) in enumerate(entries):
+            cy = y + 4 + k * (size + 6) + size / 2 + 1
+            self.canvas.line([(x + 5, cy), (x + 25, cy)], colour, width=3)
+            self.canvas.text((x + 30, cy), label, INK, size=size, anchor="lm")
