@@ -441,6 +441,22 @@ from course_lib.widgets.playground import playground
 
 playground()
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# What it shows after 60 epochs on three spirals, with the backward pass of training sample
+# 5 drawn (a still picture, for slides and for readers without a live kernel; the same
+# drawing code as the widget):
+
+# %%
+from IPython.display import Image
+
+from course_lib.widgets.playground_draw import draw
+from course_lib.widgets.playground_model import PlaygroundModel
+
+still = PlaygroundModel({"dataset": "spiral", "classes": 3, "hidden": (8, 8), "learning_rate": 0.1,
+                         "features": ("x1", "x2", "sin(x1)", "sin(x2)"), "sample": 5, "show_test": True})
+still.step(60)
+Image(draw(still).png())
+
 # %% [markdown]
 # ### Experiment 1: the learning rate
 #
@@ -449,8 +465,6 @@ playground()
 # the highest? The same runs, without the widget (the playground's model, headless):
 
 # %% tags=["worked:experiment-learning-rate"]
-from course_lib.widgets.playground_model import PlaygroundModel
-
 for rate in (0.001, 0.03, 3.0):
     model = PlaygroundModel({"dataset": "circle", "learning_rate": rate})
     model.step(100)
