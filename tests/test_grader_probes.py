@@ -176,3 +176,58 @@ def test_a_wrong_item_of_a_tuple_is_shown_alone(tmp_path):
     result = grade(solved(two_layer=off), tmp_path)
     text = next(t.output for t in result.tests if t.part == "two_layer_tests" and not t.passed)
     assert ")[1]" in text  # names the output that is wrong; A1 is not shown as a mismatch
+
+
+# ---------------------------------------------------------------- the learning goal enforced
+
+EX06 = ROOT / "solutions" / "ex06_mlp_backward.ipynb"
+
+BORROWED_BACKWARD = answer("backward", EX06) + '''
+
+def mlp_backward(weights, biases, X, Y, hidden_activation, output_activation):
+    net = MLP([weights[0].shape[1]] + [W.shape[0] for W in weights], hidden_activation, output_activation, "mse")
+    net.weights, net.biases = [W.copy() for W in weights], [b.copy() for b in biases]
+    grads = net.backward(X, Y)
+    return grads.weights, grads.biases
+'''
+
+
+def test_the_library_function_that_would_do_the_work_is_unavailable(tmp_path, monkeypatch):
+    result = grade(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path)
+    assert scores(result)["backward_tests"] == 0
+    assert "course_lib.MLP is not available while ex06_mlp_backward is graded" in everything(result)
+    monkeypatch.setattr(catalog.load("ex06_mlp_backward")[1], "forbidden", ())  # the rule switched off
+    assert scores(grade(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path, "allowed"))["backward_tests"] > 0
+
+
+NUMERICAL_DELTA_STEP = answer("steps", EX05) + '''
+
+def delta_step(x, t, W1, b1, W2, b2, learning_rate):
+    def error(W1, b1, W2, b2):
+        return 0.5 * np.sum((t - sigmoid(W2 @ sigmoid(W1 @ x + b1) + b2)) ** 2)
+    params = [W1.copy(), b1.copy(), W2.copy(), b2.copy()]
+    grads = []
+    for p in params:
+        g = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + 1e-6
+            up = error(*params)
+            p[i] = old - 1e-6
+            down = error(*params)
+            p[i] = old
+            g[i] = (up - down) / 2e-6
+        grads.append(g)
+    return tuple(p - learning_rate * g for p, g in zip(params, grads))
+'''
+
+
+def test_finite_differences_in_place_of_backpropagation_run_out_of_time(tmp_path, monkeypatch):
+    result = grade(with_answers(EX05, steps=NUMERICAL_DELTA_STEP), tmp_path, timeout=5)
+    example = next(t for t in result.tests if t.name.startswith("delta_step on the 2-2-2"))
+    big = next(t for t in result.tests if t.name.startswith("delta_step on random"))
+    assert example.passed and not big.passed and "did not finish within 5 s" in big.output
+    from course_tools.grader.specs import ex05_signals
+    monkeypatch.setattr(ex05_signals, "BIG", (3, 3, 2))  # without the big network it would pass
+    result = grade(with_answers(EX05, steps=NUMERICAL_DELTA_STEP), tmp_path, "small", timeout=5)
+    assert next(t for t in result.tests if t.name.startswith("delta_step on random")).passed

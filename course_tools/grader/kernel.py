@@ -104,7 +104,7 @@ class KernelSession:
                                  preexec_fn=sandbox.preexec(self.limits, self.uid, drop=not self.layers.bwrap),
                                  stdout=subprocess.DEVNULL, stderr=(open(os.environ["COURSE_GRADE_KERNEL_LOG"], "a") if os.environ.get("COURSE_GRADE_KERNEL_LOG") else subprocess.DEVNULL))
             # the client's sockets come from our context, which caps every incoming message
-            client = BlockingKernelClient(context=self.context)
+            client = BlockingKernelClient(context=self.context, parent=manager)
             client.load_connection_info(manager.get_connection_info())
             client.start_channels()
             client.wait_for_ready(timeout=self.limits.startup_timeout)

@@ -1,10 +1,11 @@
 """The copy of ``course_lib`` a kernel may import, with the exercise's forbidden functions taken out.
 
 A spec names the library functions that would do its exercise's work
-(``Spec(..., forbidden=["course_lib.MLP.backward"])``). For each such set the
+(``Spec(..., forbidden=["course_lib.MLP.backward"])``; a class or module name
+forbids all its functions). For each such set the
 grader stages, once per process, a read-only, world-readable copy of
-``course_lib`` in which each forbidden function's body is replaced by a clear
-error. The kernel's import path holds only that copy, so reloading a module
+``course_lib`` in which each forbidden function raises a clear error when
+called from outside the library (the library's own calls still work). The kernel's import path holds only that copy, so reloading a module
 does not bring the function back.
 """
 from __future__ import annotations
@@ -30,8 +31,21 @@ class ForbiddenNameError(ValueError):
     """A spec forbids a name that is not a function or method of course_lib."""
 
 
-def resolve(name: str):
-    """The function ``name`` (e.g. 'course_lib.MLP.backward') names: (module file, qualname)."""
+def _functions_in(body, prefix: str = "") -> list[str]:
+    """Qualified names of the functions and methods defined in an AST body (one class level deep)."""
+    found = []
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.append(prefix + node.name)
+        elif isinstance(node, ast.ClassDef) and not prefix:
+            found += _functions_in(node.body, node.name + ".")
+    return found
+
+
+def resolve(name: str) -> list[tuple[Path, str]]:
+    """What ``name`` forbids, as (module file, qualname) of each function: a function or method
+    ('course_lib.MLP.backward'), every method of a class ('course_lib.MLP'), or every function
+    and method of a module ('course_lib.signals')."""
     parts = name.split(".")
     if parts[0] != "course_lib" or len(parts) < 2:
         raise ForbiddenNameError(f"forbidden names start with 'course_lib.', got {name!r}")
@@ -44,19 +58,31 @@ def resolve(name: str):
                 obj = importlib.import_module(".".join(parts[:i + 1]))
             except ImportError:
                 raise ForbiddenNameError(f"{name!r}: course_lib has no {'.'.join(parts[:i + 1])!r}") from None
+    if inspect.ismodule(obj):
+        path = Path(inspect.getsourcefile(obj)).resolve()
+        return [(path, qualname) for qualname in _functions_in(ast.parse(path.read_text(encoding="utf-8")).body)]
+    if inspect.isclass(obj):
+        path = Path(inspect.getsourcefile(obj)).resolve()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        return [(path, q) for q in _functions_in(tree.body) if q.startswith(obj.__qualname__ + ".")]
     obj = inspect.unwrap(getattr(obj, "fget", obj))
     if not inspect.isfunction(obj):
-        raise ForbiddenNameError(f"{name!r} is not a function or method of course_lib")
-    return Path(inspect.getsourcefile(obj)).resolve(), obj.__qualname__
+        raise ForbiddenNameError(f"{name!r} is not a module, class, function or method of course_lib")
+    return [(Path(inspect.getsourcefile(obj)).resolve(), obj.__qualname__)]
 
 
-def _blocked_body(name: str, exercise: str) -> list[ast.stmt]:
+def _guard(name: str, exercise: str) -> list[ast.stmt]:
+    """Statements put first in a forbidden function: calls from outside course_lib raise
+    (the library's own calls, e.g. while it is imported, still work)."""
     message = (f"{name} is not available while {exercise} is graded: it would do this exercise's work. "
                "Write it yourself (the exercise's instructions list what you may use).")
-    return ast.parse(f"raise RuntimeError({message!r})").body
+    return ast.parse(
+        "import sys as _course_grade_sys\n"
+        "if not _course_grade_sys._getframe(1).f_globals.get('__name__', '').startswith('course_lib'):\n"
+        f"    raise RuntimeError({message!r})\n").body
 
 
-def _block(tree: ast.Module, qualname: str, body: list) -> bool:
+def _block(tree: ast.Module, qualname: str, guard: list) -> bool:
     scope = tree.body
     *outer, last = qualname.split(".")
     for name in outer:
@@ -66,7 +92,8 @@ def _block(tree: ast.Module, qualname: str, body: list) -> bool:
         scope = found.body
     hits = [n for n in scope if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == last]
     for node in hits:
-        node.body = list(body)
+        docstring = node.body[:1] if ast.get_docstring(node) is not None else []
+        node.body = docstring + list(guard) + node.body[len(docstring):]
     return bool(hits)
 
 
@@ -78,10 +105,10 @@ def staged_library(forbidden: tuple = (), exercise: str = "this exercise") -> st
         return _STAGED[key]
     edits: dict = {}
     for name in key[0]:
-        path, qualname = resolve(name)
-        if LIBRARY not in path.parents:
-            raise ForbiddenNameError(f"{name!r} is defined outside course_lib ({path})")
-        edits.setdefault(path.relative_to(LIBRARY), []).append((name, qualname))
+        for path, qualname in resolve(name):
+            if LIBRARY not in path.parents:
+                raise ForbiddenNameError(f"{name!r} is defined outside course_lib ({path})")
+            edits.setdefault(path.relative_to(LIBRARY), []).append((name, qualname))
     top = tempfile.mkdtemp(prefix="course-grade-lib-")
     atexit.register(shutil.rmtree, top, True)
     target = Path(top) / "course_lib"
@@ -89,7 +116,7 @@ def staged_library(forbidden: tuple = (), exercise: str = "this exercise") -> st
     for relative, names in edits.items():
         tree = ast.parse((target / relative).read_text(encoding="utf-8"))
         for name, qualname in names:
-            if not _block(tree, qualname, _blocked_body(name, exercise)):
+            if not _block(tree, qualname, _guard(name, exercise)):
                 raise ForbiddenNameError(f"{name!r}: no definition of {qualname} in {relative}")
         (target / relative).write_text(ast.unparse(tree) + "\n", encoding="utf-8")
     compileall.compile_dir(str(target), quiet=1)  # the kernel cannot write bytecode here

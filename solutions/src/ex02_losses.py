@@ -27,9 +27,9 @@
 # submitting, run *Kernel > Restart Kernel and Run All Cells*.
 #
 # **Rules.** Use numpy only. Do not call `course_lib`'s losses or activations (`get_loss`, `mse`,
-# `cross_entropy`, `get_activation`): write each formula yourself. The grader only compares the
-# numbers your functions return, so it cannot tell; you can. Hidden tests run on inputs the grader
-# picks when it grades, including very large scores.
+# `cross_entropy`, `get_activation`): write each formula yourself. While the grader scores your
+# notebook, the library's losses and activations raise an error. Hidden tests run on inputs the
+# grader picks when it grades, including very large scores.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np

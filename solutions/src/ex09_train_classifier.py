@@ -38,8 +38,7 @@
 # `step` (or your `mlp_backward` from exercise 6): this exercise is about the
 # loop. Write the loop yourself (epochs, shuffling, batches, the learning rate):
 # do not call `course_lib.train`, and do not use `MLP.predict` or `MLP.accuracy`
-# in Part 2. The grader cannot tell how you computed an answer; the point is that
-# you can.
+# in Part 2. While the grader scores your notebook, those three raise an error.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np

@@ -1,4 +1,4 @@
-"""Grading spec of ex03_gradient_descent: derivatives, descent in 1-D and on a bowl, learning-rate regimes."""
+"""Grading spec of ex03_gradient_descent: descent in 1-D and on a bowl, learning-rate regimes predicted and measured."""
 import numpy as np
 
 from course_tools.grader.spec import Spec, call, code
@@ -14,30 +14,7 @@ def _bowl(rng, d):
 
 
 # ---------------------------------------------------------------- part 1
-derivative = SPEC.part("numerical_derivative_tests", "Part 1: a centred numerical derivative")
-
-
-@derivative.check("x^2 at 1 with h = 0.1, and x^3 at 2 and at a random point", points=1,
-                  hint="use (f(x + h) - f(x - h)) / (2h); a one-sided difference gives 2.1 for x^2 at 1")
-def derivative_examples(rng):
-    return [call("numerical_derivative", code("lambda x: x ** 2"), 1.0, h=0.1),
-            call("numerical_derivative", code("lambda x: x ** 3"), 2.0),
-            call("numerical_derivative", code("lambda x: x ** 3"), float(rng.uniform(-3, 3)))]
-
-
-@derivative.check("sin, exp and a cubic at random points, with small and large steps h", points=1, hidden=True,
-                  hint="the estimate must be the centred difference for the h passed in")
-def derivative_random(rng):
-    probes = []
-    for function in ("np.sin", "np.exp", "lambda x: x ** 3 - 2 * x"):
-        x = float(rng.uniform(-2, 2))
-        probes.append(call("numerical_derivative", code(function), x))
-        probes.append(call("numerical_derivative", code(function), x, h=float(rng.uniform(0.05, 0.3))))
-    return probes
-
-
-# ---------------------------------------------------------------- part 2
-descent_1d = SPEC.part("gradient_descent_1d_tests", "Part 2: gradient descent on a curve")
+descent_1d = SPEC.part("gradient_descent_1d_tests", "Part 1: gradient descent on a curve")
 
 
 @descent_1d.check("(x - 3)^2 with rate 0.1 and 3 steps, from 0 and from a random start", points=1,
@@ -61,8 +38,16 @@ def descent_1d_random(rng):
     return probes
 
 
-# ---------------------------------------------------------------- part 3
-bowl = SPEC.part("bowl_tests", "Part 3: descent on a quadratic bowl")
+@descent_1d.check("a diverging run and a one-step run: large rates must be followed, not stopped", points=1,
+                  hidden=True, rtol=1e-9, hint="take exactly n_steps steps, whatever happens to x")
+def descent_1d_regimes(rng):
+    c = float(rng.uniform(-2, 2))
+    return [call("gradient_descent_1d", code(f"lambda x: 4.0 * (x - {c!r})"), float(rng.uniform(-3, 3)), 0.7, 8),
+            call("gradient_descent_1d", code(f"lambda x: 4.0 * (x - {c!r})"), float(rng.uniform(-3, 3)), 0.25, 3)]
+
+
+# ---------------------------------------------------------------- part 2
+bowl = SPEC.part("bowl_tests", "Part 2: descent on a quadratic bowl")
 
 
 @bowl.check("bowl_gradient: the example and random bowls in 2-D and 3-D", points=1,
@@ -93,25 +78,49 @@ def descent_2d_random(rng):
     return probes
 
 
-# ---------------------------------------------------------------- part 4
-regime = SPEC.part("regime_tests", "Part 4: will this learning rate work?")
+# ---------------------------------------------------------------- part 3
+regime = SPEC.part("regime_tests", "Part 3: will this learning rate work? Predict, then measure")
+
+LABELS = ("converges", "converges in one step", "oscillates but converges", "oscillates forever", "diverges")
 
 
-@regime.check("learning_rate_regime for curvature 4 and rates 0.1, 0.4, 0.6, and the same products "
-              "rate x curvature (0.4, 1.6, 2.4) for a random curvature", points=1,
-              hint="each step multiplies the distance by 1 - learning_rate * curvature")
-def regime_examples(rng):
-    curvature = float(rng.uniform(0.5, 10.0))
-    return [call("learning_rate_regime", 4.0, rate) for rate in (0.1, 0.4, 0.6)] + [
-        call("learning_rate_regime", curvature, product / curvature) for product in (0.4, 1.6, 2.4)]
+def _run(curvature, rate, start, minimum, steps=6):
+    """Gradient descent's iterates on curvature/2 (x - minimum)^2, written out here (not the submission's)."""
+    path = [start]
+    for _ in range(steps):
+        path.append(path[-1] - rate * curvature * (path[-1] - minimum))
+    return np.array(path)
 
 
-@regime.check("learning_rate_regime on the boundaries (rate x curvature exactly 1 and 2) and at random",
+@regime.check("regime_of_path on runs with curvature 4 and rates 0.1, 0.25, 0.4, 0.5, 0.6 from a random start",
+              points=1, hint="signs and sizes of the distance to the minimum: same side or not, shrinking, equal or growing")
+def path_examples(rng):
+    start, minimum = float(rng.uniform(2, 4)), float(rng.uniform(-1, 1))
+    return [call("regime_of_path", _run(4.0, rate, start, minimum), minimum) for rate in (0.1, 0.25, 0.4, 0.5, 0.6)]
+
+
+@regime.check("regime_of_path on random runs of every kind (boundaries with exact powers of two)", points=1,
+              hidden=True, hint="compare sizes with np.isclose(rtol=1e-9, atol=0); a distance below 1e-12 of the first is 0")
+def path_random(rng):
+    k = float(2.0 ** rng.integers(-2, 4))   # rate x curvature exactly 1 or 2
+    probes = [call("regime_of_path", _run(k, 1.0 / k, -1.5, 0.5), 0.5),
+              call("regime_of_path", _run(k, 2.0 / k, 2.5, 0.5), 0.5)]
+    for low, high in ((0.05, 0.95), (1.05, 1.95), (2.05, 6.0)):
+        curvature = float(rng.uniform(0.2, 10.0))
+        minimum = float(rng.uniform(-3, 3))
+        probes.append(call("regime_of_path", _run(curvature, float(rng.uniform(low, high) / curvature),
+                                                  minimum + float(rng.choice([-1, 1]) * rng.uniform(0.5, 3)), minimum),
+                           minimum))
+    return probes
+
+
+@regime.check("learning_rate_regime at curvature 4 for the five example rates, on the boundaries and at random",
               points=1, hidden=True,
-              hint="rate x curvature = 1 still converges without overshooting; exactly 2 oscillates for ever")
-def regime_random(rng):
+              hint="one step multiplies the distance by 1 - rate x curvature: 0 lands, -1 bounces, below -1 grows")
+def regime_predicted(rng):
     k = float(2.0 ** rng.integers(-2, 4))  # powers of two keep rate x curvature exact
-    probes = [call("learning_rate_regime", k, 1.0 / k), call("learning_rate_regime", k, 2.0 / k)]
+    probes = [call("learning_rate_regime", 4.0, rate) for rate in (0.1, 0.25, 0.4, 0.5, 0.6)]
+    probes += [call("learning_rate_regime", k, 1.0 / k), call("learning_rate_regime", k, 2.0 / k)]
     for low, high in ((0.05, 0.95), (1.05, 1.95), (2.05, 6.0)):
         curvature = float(rng.uniform(0.2, 10.0))
         probes.append(call("learning_rate_regime", curvature, float(rng.uniform(low, high) / curvature)))

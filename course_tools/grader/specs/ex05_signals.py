@@ -3,7 +3,12 @@ import numpy as np
 
 from course_tools.grader.spec import Spec, call, code, probe
 
-SPEC = Spec("ex05_signals")
+# The exercise is the recipe itself: the library's recipe and network are off limits while grading.
+SPEC = Spec("ex05_signals", forbidden=["course_lib.signals", "course_lib.MLP"])
+
+# Backpropagation updates this network in milliseconds; numerical differences need two
+# forward passes per parameter (about 420,000 of them) and run far past the time limit.
+BIG = (600, 600, 100)
 
 _EXAMPLE = [code(name) for name in ("X_EXAMPLE", "T_EXAMPLE", "W1_EXAMPLE", "B1_EXAMPLE", "W2_EXAMPLE",
                                     "B2_EXAMPLE", "RATE_EXAMPLE")]
@@ -106,4 +111,7 @@ def delta_random(rng):
     x, t, W1, b1, W2, b2, rate = _network(rng, 3, 2, 2)
     probes.append(probe(_UNCHANGED.format(step="delta_step"), x=x, t=t, W1=W1, b1=b1, W2=W2, b2=b2, rate=rate)
                   .describe("x, t, W1, b1, W2, b2 after delta_step(x, t, W1, b1, W2, b2, rate): unchanged"))
+    probes.append(call("delta_step", *_network(rng, *BIG)).describe(
+        "delta_step on a {}-{}-{} network (backpropagation takes milliseconds; numerical differences "
+        "would take minutes)".format(*BIG)))
     return probes

@@ -10,7 +10,8 @@ from course_lib import get_activation
 from course_lib.data import spirals
 from course_tools.grader.spec import Spec, call, probe
 
-SPEC = Spec("ex09_train_classifier")
+# The exercise is the loop and the predictions: the library's versions are off limits while grading.
+SPEC = Spec("ex09_train_classifier", forbidden=["course_lib.train", "course_lib.MLP.predict", "course_lib.MLP.accuracy"])
 
 TARGET = 0.9  # the accuracy the trained network must reach on data it never saw
 NOISE = 0.3   # the spirals of the notebook
