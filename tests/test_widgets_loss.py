@@ -3,10 +3,12 @@
 Expected values are recomputed here from the formulas, and each slope is also
 checked against a centred difference of the loss itself.
 """
+import io
 import re
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from course_lib import CourseError
 from course_lib.widgets.base import LessonWidget
@@ -35,12 +37,6 @@ def readout_number(widget, name):
 def shared():
     """One widget for the many-settings tests: building one per setting is slow."""
     return loss_explorer()
-
-
-def line(widget, gid):
-    found = [a for ax in widget.figure.axes for a in ax.lines if a.get_gid() == gid]
-    assert len(found) == 1, f"expected one line {gid!r}, found {len(found)}"
-    return found[0]
 
 
 def test_is_a_lesson_widget_with_the_promised_controls():
@@ -77,21 +73,29 @@ def test_picture_shows_curves_points_and_tangents(target):
     widget.controls["target"].value = target
     p = 0.2
     widget.controls["p"].value = p
+    xs = widget.CURVE_P
+    assert xs.min() > 0 and xs.max() < 1
     for name, f in (("mse", mse), ("bce", bce)):
-        curve = line(widget, f"{name}-curve")
-        xs = np.asarray(curve.get_xdata())
-        assert xs.min() > 0 and xs.max() < 1
-        np.testing.assert_allclose(curve.get_ydata(), [f(x, target) for x in xs], rtol=1e-12)
-
-        point = line(widget, f"{name}-point")
-        assert (point.get_xdata()[0], point.get_ydata()[0]) == pytest.approx((p, f(p, target)))
-
-        tangent = line(widget, f"{name}-tangent")
-        (x0, x1), (y0, y1) = tangent.get_xdata(), tangent.get_ydata()
+        np.testing.assert_allclose(widget.curves[name], [f(x, target) for x in xs], rtol=1e-12)
+        assert widget.losses[name] == pytest.approx(f(p, target))
+        (x0, x1), (y0, y1) = widget.tangents[name]
         assert x0 < p < x1
         assert (y1 - y0) / (x1 - x0) == pytest.approx(centred_slope(f, p, target), rel=1e-6)
         # it touches the curve at p
         assert y0 + (p - x0) * (y1 - y0) / (x1 - x0) == pytest.approx(f(p, target))
+    # The PNG shows each point in its curve's colour where the axes put (p, loss).
+    pixels = np.asarray(Image.open(io.BytesIO(widget.image.value)).convert("RGB")).astype(int)
+    for name in ("mse", "bce"):
+        px, py = (int(round(float(v))) for v in widget.axes.px(p, widget.losses[name]))
+        assert np.abs(pixels[py, px] - widget.COLOURS[name][0]).max() <= 2, name
+
+
+def test_drawn_at_its_shown_size_and_short_enough_to_see_slider_and_numbers_together():
+    widget = loss_explorer()
+    height, width = np.asarray(Image.open(io.BytesIO(widget.image.value))).shape[:2]
+    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width}px", f"{height}px")
+    assert height <= 300, "slider, picture and readout must fit on one screen"
+    assert widget.controls["p"].continuous_update
 
 
 def test_controls_redraw_the_picture():
@@ -102,8 +106,7 @@ def test_controls_redraw_the_picture():
     second = widget.image.value
     widget.controls["target"].value = 0
     assert widget.image.value != second
-    curve = line(widget, "bce-curve")
-    assert curve.get_ydata()[0] == pytest.approx(-np.log(1 - curve.get_xdata()[0]))
+    assert widget.curves["bce"][0] == pytest.approx(-np.log(1 - widget.CURVE_P[0]))
 
 
 def test_cross_entropy_is_steeper_when_confidently_wrong():

@@ -13,6 +13,8 @@ import numpy as np
 
 from ..validation import CourseError
 from .base import LessonWidget
+from .plot_axes import PixelAxes
+from .raster import GREY, Canvas
 
 _MINUS = "\u2212"
 
@@ -30,13 +32,17 @@ def cross_entropy_and_slope(p, y):
 class LossExplorer(LessonWidget):
     """Slider ``p`` (0.01 to 0.99) and toggle ``target`` (0 or 1).
 
-    After each update ``losses`` and ``slopes`` map "mse" and "bce" to the
-    current value and dL/dp.
+    After each update ``losses`` and ``slopes`` map "mse" and "bce" to the current value and
+    dL/dp; ``curves`` maps them to the loss along ``CURVE_P``; ``tangents`` to the drawn tangent's
+    ends ((p0, p1), (L0, L1)). The picture is drawn from these arrays (``plot_axes`` on ``raster``),
+    a few milliseconds a frame at the size it is shown, so it follows the slider while dragged.
     """
 
     Y_MAX = 5.0           # top of the plot; cross-entropy at p = 0.01 is about 4.6
-    TANGENT_HALF = 0.16   # half the drawn tangent's length, in axes fractions
+    TANGENT_HALF = 0.16   # half the drawn tangent's length, as a fraction of the plot's width
     CURVE_P = np.linspace(0.002, 0.998, 400)
+    WIDTH, HEIGHT = 640, 270
+    COLOURS = {"mse": ((31, 119, 180), (25, 25, 112)), "bce": ((255, 127, 14), (139, 69, 19))}  # curve, tangent
 
     def __init__(self, p: float = 0.7, target: int = 1):
         if target not in (0, 1):
@@ -45,12 +51,15 @@ class LossExplorer(LessonWidget):
             raise CourseError(f"p must lie between 0.01 and 0.99 (a probability away from 0 and 1), got {p!r}")
         controls = {
             "p": widgets.FloatSlider(value=p, min=0.01, max=0.99, step=0.01, description="p",
-                                     continuous_update=False, readout_format=".2f",
-                                     layout=widgets.Layout(width="320px")),
+                                     continuous_update=True, readout_format=".2f",
+                                     style={"description_width": "20px"}, layout=widgets.Layout(width="420px")),
             "target": widgets.ToggleButtons(options=[("y = 0", 0), ("y = 1", 1)], value=target,
                                             description="target", style={"button_width": "60px"}),
         }
-        super().__init__(controls, figsize=(6.4, 3.6))
+        self.canvas = Canvas(self.WIDTH, self.HEIGHT)
+        self.axes = PixelAxes(self.canvas, (56, 30, self.WIDTH - 14, self.HEIGHT - 42), (0.0, 1.0), (0.0, self.Y_MAX))
+        super().__init__(controls)
+        self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
 
     def update(self) -> None:
         p, y = float(self.value("p")), int(self.value("target"))
@@ -58,32 +67,37 @@ class LossExplorer(LessonWidget):
         bce, bce_slope = cross_entropy_and_slope(p, y)
         self.losses = {"mse": float(mse), "bce": float(bce)}
         self.slopes = {"mse": float(mse_slope), "bce": float(bce_slope)}
-
-        fig = self.figure
-        fig.clear()
-        ax = fig.add_subplot()
-        curves = {"mse": squared_error_and_slope(self.CURVE_P, y)[0], "bce": cross_entropy_and_slope(self.CURVE_P, y)[0]}
-        labels = {"mse": "squared error $(p - y)^2$", "bce": "binary cross-entropy"}
-        # Tangents in a darker shade of their curve, drawn on top of it so they stay visible.
-        for name, colour, dark in (("mse", "tab:blue", "midnightblue"), ("bce", "tab:orange", "saddlebrown")):
-            ax.plot(self.CURVE_P, curves[name], color=colour, lw=2.5, alpha=0.7, label=labels[name],
-                    gid=f"{name}-curve")
-            ax.plot(self._tangent_x(p, self.slopes[name]), self._tangent_y(p, name), color=dark, lw=1.8,
-                    zorder=4, label=f"its slope at p = {p:.2f}", gid=f"{name}-tangent")
-            ax.plot(p, self.losses[name], "o", color=colour, markeredgecolor="black", markersize=8, zorder=5,
-                    gid=f"{name}-point")
-        ax.axvline(y, color="0.5", lw=1, linestyle=":")
-        ax.set(xlim=(0, 1), ylim=(0, self.Y_MAX), xlabel="predicted probability of class 1, p", ylabel="loss")
-        ax.set_title(f"target y = {y}: the loss is 0 at p = {y}; dark lines are the tangents", fontsize=9)
-        ax.legend(loc="upper center", fontsize=8, ncols=2)
-        ax.grid(alpha=0.3)
+        self.curves = {"mse": squared_error_and_slope(self.CURVE_P, y)[0],
+                       "bce": cross_entropy_and_slope(self.CURVE_P, y)[0]}
+        self.tangents = {name: (self._tangent_x(p, self.slopes[name]), self._tangent_y(p, name)) for name in self.curves}
+        self.image.value = self._draw(p, y)   # the picture first: it should never lag the numbers
         self.readout.value = self._readout(p, y)
-        self.render()
+
+    def render(self) -> None:
+        """The picture is made in ``update`` (no matplotlib figure to render)."""
+
+    def _draw(self, p: float, y: int) -> bytes:
+        c, ax = self.canvas, self.axes
+        c.rectangle((0, 0, self.WIDTH - 1, self.HEIGHT - 1), fill=(255, 255, 255))
+        ax.frame(title=f"target y = {y}: both losses are 0 at p = {y}; dark lines are the slopes at p",
+                 xlabel="predicted probability of class 1, p", ylabel="loss")
+        ax.vline(y, GREY, dashed=True)
+        for name in ("mse", "bce"):
+            colour, dark = self.COLOURS[name]
+            ax.plot(self.CURVE_P, self.curves[name], colour, width=3)
+        for name in ("mse", "bce"):
+            colour, dark = self.COLOURS[name]
+            (x0, x1), (y0, y1) = self.tangents[name]
+            ax.plot(np.array([x0, x1]), np.array([y0, y1]), dark, width=3)
+            ax.marker(p, self.losses[name], colour, radius=6)
+        ax.legend([("squared error (p - y)²", self.COLOURS["mse"][0]),
+                   ("binary cross-entropy", self.COLOURS["bce"][0])],
+                  x=(ax.left + ax.right) / 2 - 105)
+        return c.png()
 
     def _tangent_x(self, p: float, slope: float) -> np.ndarray:
-        # Equal drawn length whatever the slope: shrink the p-step as the line steepens.
-        width, height = self.figure.get_size_inches()
-        steepness = slope / self.Y_MAX * height / width
+        # Equal drawn length whatever the slope: shrink the p-step as the line steepens on screen.
+        steepness = slope / self.Y_MAX * self.axes.height / self.axes.width
         half = self.TANGENT_HALF / np.hypot(1.0, steepness)
         return np.array([p - half, p + half])
 
@@ -97,13 +111,17 @@ class LossExplorer(LessonWidget):
 
         ratio = abs(self.slopes["bce"] / self.slopes["mse"])
         bce_formula = f"{_MINUS}log p" if y == 1 else f"{_MINUS}log(1 {_MINUS} p)"
+        cell = "style='padding: 1px 14px 1px 0; text-align: {}'"
+        left, right = cell.format("left"), cell.format("right")
+        row = "<tr><td {l}>{}</td><td {l}>{}</td><td {r}>{}</td><td {r}>{}</td></tr>"
         return (
-            "<table style='font-family: monospace'>"
-            "<tr><th>loss</th><th>formula</th><th>value</th><th>slope dL/dp</th></tr>"
-            f"<tr><td>squared error</td><td>(p {_MINUS} y)²</td><td>{number('mse', self.losses['mse'])}</td>"
-            f"<td>{number('mse-slope', self.slopes['mse'])}</td></tr>"
-            f"<tr><td>binary cross-entropy</td><td>{bce_formula}</td><td>{number('bce', self.losses['bce'])}</td>"
-            f"<td>{number('bce-slope', self.slopes['bce'])}</td></tr></table>"
+            "<table style='font-family: monospace; border-collapse: collapse; margin-bottom: 4px'>"
+            + row.format("loss", "formula", "value", "slope dL/dp", l=left, r=right).replace("td", "th")
+            + row.format("squared error", f"(p {_MINUS} y)²", number("mse", self.losses["mse"]),
+                         number("mse-slope", self.slopes["mse"]), l=left, r=right)
+            + row.format("binary cross-entropy", bce_formula, number("bce", self.losses["bce"]),
+                         number("bce-slope", self.slopes["bce"]), l=left, r=right)
+            + "</table>"
             f"At p = {number('p', p, 2)} with y = {y}, cross-entropy's slope is "
             f"{number('slope-ratio', ratio, 2)} times as steep as squared error's."
         )
