@@ -1,271 +1,301 @@
-"""How fast does course_lib train, next to PyTorch doing exactly the same work?
+"""How fast does course_lib train, next to PyTorch and scikit-learn doing the same work?
 
-One epoch of plain mini-batch SGD on an MNIST-shaped problem: a 784-128-10
-network (tanh hidden layer, softmax output, cross-entropy loss), 60,000 random
-inputs with random labels, learning rate 0.05, for batch sizes 64 and 256 in
-float32 and float64.
+Plain mini-batch SGD (no momentum, no weight decay), the same batch size, the same
+learning rate, the same number of epochs, in float32 and float64:
 
-- course_lib runs ``course_lib.train(net, X, y, epochs=1, ...)``, the function
-  learners call, so its time includes train's one-off input checks (finite
-  values, labels to one-hot rows) and its per-batch loss and accuracy record.
-- PyTorch (CPU, eager, no compile) runs the same loop by hand: ``nn.Linear``
-  layers started from the course_lib net's weights, ``nn.Tanh``,
-  ``nn.CrossEntropyLoss`` (mean), ``torch.optim.SGD`` without momentum or
-  weight decay, the same shuffled order cut into the same batches, the same
-  dtype; and, like ``train``, it adds up the loss and the correct predictions.
+- ``digits``: the capstone's network (lesson 10), 64-64-10, ReLU hidden layer,
+  softmax + cross-entropy, batch 32, learning rate 0.05, on the 1,437 standardised
+  training digits; timed over 10 epochs and reported per epoch;
+- ``mnist``: the MNIST-shaped network, 784-128-10, tanh hidden layer, softmax +
+  cross-entropy, 60,000 random inputs of MNIST's shape with random labels,
+  learning rate 0.05, batch 64 and 256; one epoch.
 
-The two alternate within one run (which goes first switches every repeat) and
-the table reports the median of the repeats. Both use the same number of
-threads, for numpy's BLAS through threadpoolctl and for PyTorch through
-``torch.set_num_threads``. After the first repeat the script checks that both
-nets end the epoch with the same weights (the same math, up to rounding) and
-stops with an error if they do not: a speed comparison of different
-computations would mean nothing.
+The tools:
 
-    python3 benchmarks/train_speed.py                  # 1 thread, 5 repeats
-    python3 benchmarks/train_speed.py --threads 2 --repeats 9
-    python3 benchmarks/train_speed.py --samples 2000 --repeats 1   # a quick smoke run
+- course_lib: ``course_lib.train(net, X, y, ...)``, the function learners call
+  (its time includes train's one-off input checks and its loss and accuracy record);
+- course_lib before the library restructure (commit b563c9a, issue 9), loaded from
+  git under another name, so both versions are timed in the same run;
+- PyTorch (CPU, eager): the same loop by hand, ``nn.Linear`` layers holding copies
+  of the course_lib net's starting weights, ``nn.CrossEntropyLoss``, ``optim.SGD``,
+  the same shuffled order, the same loss and accuracy sums;
+- scikit-learn: ``MLPClassifier(solver="sgd", momentum=0, alpha=0,
+  learning_rate="constant", tol=0, early_stopping=False)`` with the same batch
+  size, ``fit`` for the same number of epochs (its own initial weights and order).
 
-The ratio is course_lib's time over PyTorch's: below 1 means course_lib is faster.
-The times are wall-clock medians. The CPU-time ratio beside them (medians of the
-process's CPU seconds) is a cross-check on a shared machine, where waiting for
-a core inflates wall-clock times at random; with more than one thread it adds
-up every thread's work, spinning included, so there the wall-clock ratio rules.
+After the first repeat the script checks that course_lib and PyTorch (and both
+course_lib versions) end with the same weights, up to rounding, and fails
+otherwise: a speed comparison of different computations would mean nothing.
+
+    python3 benchmarks/train_speed.py                 # 1 thread, 5 repeats
+    python3 benchmarks/train_speed.py --quick         # tiny sizes, a smoke run
+    python3 benchmarks/train_speed.py --threads 2 --cases mnist --repeats 9
+
+Ratios are course_lib's time over the other tool's: below 1 means course_lib is faster.
 """
 from __future__ import annotations
 
 import argparse
-import datetime
-import gc
-import os
-import platform
-import statistics
+import importlib
+import io
+import subprocess
 import sys
-import time
+import tarfile
+import tempfile
+import warnings
 from pathlib import Path
 
-import numpy as np
-from threadpoolctl import threadpool_info, threadpool_limits
+from _common import ROOT, alternate, describe, load_average, median
+from _results import record
 
-# Let the script run from a checkout where the course is not installed.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
 import course_lib  # noqa: E402
+from course_lib import data  # noqa: E402
 
-try:
-    import torch
-except ImportError:  # pragma: no cover - depends on the environment
-    sys.exit("train_speed.py needs PyTorch: `python3 course.py bench` installs it (or pip install torch).")
-
-SIZES = (784, 128, 10)
+BEFORE_COMMIT = "b563c9a"  # the library before the restructure of issue 9
 LEARNING_RATE = 0.05
 DATA_SEED, NET_SEED, SHUFFLE_SEED = 0, 1, 2
-# After one epoch the two nets' weights may differ only by rounding: summation
-# order differs between the libraries, and float32 keeps about 7 digits.
+# After training, the nets' weights may differ only by rounding: the libraries sum in
+# different orders, and float32 keeps about 7 digits.
 WEIGHT_TOLERANCE = {"float32": 1e-4, "float64": 1e-10}
 
 
-def make_data(n_samples: int, dtype: str) -> tuple[np.ndarray, np.ndarray]:
-    """Random MNIST-shaped inputs X (n_samples, 784) of ``dtype`` and labels y (n_samples,) in 0..9."""
+# ----------------------------------------------------------------------------- the cases
+def digits_data(dtype: str, quick: bool):
+    """The capstone's standardised training digits: X (1437, 64) of ``dtype``, labels y (1437,)."""
+    split = data.load_digits()
+    mean, std = split.X_train.mean(axis=0), split.X_train.std(axis=0) + 0.1  # as lesson 10
+    X, y = ((split.X_train - mean) / std).astype(dtype), split.y_train
+    return (X[:200], y[:200]) if quick else (X, y)
+
+
+def mnist_data(dtype: str, quick: bool):
+    """Random MNIST-shaped inputs X (60000, 784) of ``dtype`` and labels y in 0..9."""
+    n = 1_000 if quick else 60_000
     rng = np.random.default_rng(DATA_SEED)
-    X = rng.standard_normal((n_samples, SIZES[0])).astype(dtype)
-    y = rng.integers(0, SIZES[-1], n_samples)
-    return X, y
+    return rng.standard_normal((n, 784)).astype(dtype), rng.integers(0, 10, n)
 
 
-def make_course_net(dtype: str) -> course_lib.MLP:
-    """The 784-128-10 tanh/softmax/cross-entropy net, the same initial weights every call."""
-    return course_lib.MLP(SIZES, "tanh", "softmax", "cross_entropy", seed=NET_SEED, dtype=dtype)
+def cases(names, dtypes, quick: bool) -> list[dict]:
+    found = []
+    for dtype in dtypes:
+        if "digits" in names:
+            found.append(dict(name="digits", sizes=(64, 64, 10), hidden="relu", batch=32, epochs=2 if quick else 10,
+                              dtype=dtype, data=digits_data))
+        if "mnist" in names:
+            for batch in (64, 256):
+                found.append(dict(name="mnist", sizes=(784, 128, 10), hidden="tanh", batch=batch, epochs=1,
+                                  dtype=dtype, data=mnist_data))
+    return found
 
 
-def torch_twin(net: course_lib.MLP) -> "torch.nn.Sequential":
-    """The same network in PyTorch, its Linear layers holding copies of net's weights and biases."""
-    dtype = getattr(torch, net.dtype.name)
-    layers = []
-    for l, (W, b) in enumerate(zip(net.weights, net.biases)):
-        linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=dtype)
-        with torch.no_grad():
-            linear.weight.copy_(torch.from_numpy(W))  # both store W as (n_out, n_in)
-            linear.bias.copy_(torch.from_numpy(b))
-        layers.append(linear)
-        if l < net.n_layers - 1:
-            layers.append(torch.nn.Tanh())
-    return torch.nn.Sequential(*layers)
+# ----------------------------------------------------------------------------- the tools
+def library_at(commit: str):
+    """course_lib as it was at ``commit``, imported as the package ``course_lib_<commit>``."""
+    name = f"course_lib_{commit}"
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "course_lib"], capture_output=True,
+                             check=True).stdout
+    folder = Path(tempfile.mkdtemp(prefix="course_lib_before_"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "course_lib").rename(folder / name)
+    for path in (folder / name).rglob("*.py"):  # a few modules import their package by name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("from course_lib.", f"from {name}.").replace("import course_lib.", f"import {name}."),
+                        encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    return importlib.import_module(name)
 
 
-def course_epoch(net: course_lib.MLP, X: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[float, float]:
-    """One epoch of course_lib.train; returns (mean loss, accuracy) as train records them."""
-    history = course_lib.train(net, X, y, epochs=1, batch_size=batch_size,
-                               learning_rate=LEARNING_RATE, seed=SHUFFLE_SEED)
-    return history.loss[0], history.accuracy[0]
+def course_runner(library, case, X, y):
+    def setup():
+        return library.MLP(case["sizes"], case["hidden"], "softmax", "cross_entropy", seed=NET_SEED, dtype=case["dtype"])
+
+    def work(net):
+        history = library.train(net, X, y, epochs=case["epochs"], batch_size=case["batch"],
+                                learning_rate=LEARNING_RATE, seed=SHUFFLE_SEED)
+        return history.loss[-1], history.accuracy[-1]
+    return setup, work
 
 
-def torch_epoch(model, X: np.ndarray, y: np.ndarray, batch_size: int) -> tuple[float, float]:
-    """The same epoch in PyTorch; returns (mean loss, accuracy) summed the way train does."""
-    # course_lib.train draws epoch 1's order as default_rng(seed).permutation(n); the
-    # weight check after the first repeat confirms both really saw the same batches.
-    n = X.shape[0]
-    order = torch.from_numpy(np.random.default_rng(SHUFFLE_SEED).permutation(n))
-    X_all, y_all = torch.from_numpy(X), torch.from_numpy(y)  # views, no copies
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    loss_function = torch.nn.CrossEntropyLoss()
-    loss_sum, correct = 0.0, 0
-    for start in range(0, n, batch_size):
-        index = order[start : start + batch_size]
-        Xb, yb = X_all[index], y_all[index]
-        output = model(Xb)
-        loss = loss_function(output, yb)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        loss_sum += loss.item() * len(index)
-        correct += int((output.argmax(dim=1) == yb).sum())
-    return loss_sum / n, correct / n
+def torch_runner(torch, case, X, y):
+    dtype = getattr(torch, case["dtype"])
+
+    def setup():
+        # The same starting weights as course_lib's net: nn.Linear stores W as (n_out, n_in) too.
+        net = course_lib.MLP(case["sizes"], case["hidden"], "softmax", "cross_entropy", seed=NET_SEED,
+                             dtype=case["dtype"])
+        layers = []
+        for l, (W, b) in enumerate(zip(net.weights, net.biases)):
+            linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=dtype)
+            with torch.no_grad():
+                linear.weight.copy_(torch.from_numpy(W))
+                linear.bias.copy_(torch.from_numpy(b))
+            layers.append(linear)
+            if l < len(net.weights) - 1:
+                layers.append(torch.nn.ReLU() if case["hidden"] == "relu" else torch.nn.Tanh())
+        return torch.nn.Sequential(*layers)
+
+    def work(model):
+        n = X.shape[0]
+        X_all, y_all = torch.from_numpy(X), torch.from_numpy(y)  # views, no copies
+        optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+        loss_function = torch.nn.CrossEntropyLoss()
+        rng = np.random.default_rng(SHUFFLE_SEED)  # course_lib.train's order: one permutation per epoch
+        for _ in range(case["epochs"]):
+            order = torch.from_numpy(rng.permutation(n))
+            loss_sum, correct = 0.0, 0
+            for start in range(0, n, case["batch"]):
+                index = order[start : start + case["batch"]]
+                Xb, yb = X_all[index], y_all[index]
+                output = model(Xb)
+                loss = loss_function(output, yb)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                loss_sum += loss.item() * len(index)
+                correct += int((output.argmax(dim=1) == yb).sum())
+        return loss_sum / n, correct / n
+    return setup, work
 
 
-def weight_difference(net: course_lib.MLP, model) -> float:
-    """Largest |course_lib - PyTorch| over every weight and bias, relative to that parameter's largest entry."""
-    linears = [layer for layer in model if isinstance(layer, torch.nn.Linear)]
-    worst = 0.0
-    for W, b, linear in zip(net.weights, net.biases, linears):
-        for ours, theirs in ((W, linear.weight), (b, linear.bias)):
-            theirs = theirs.detach().numpy()
-            worst = max(worst, float(np.max(np.abs(ours - theirs)) / np.max(np.abs(ours))))
-    return worst
+def sklearn_runner(case, X, y):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    def setup():
+        return MLPClassifier(hidden_layer_sizes=case["sizes"][1:-1], activation=case["hidden"], solver="sgd",
+                             batch_size=case["batch"], learning_rate="constant", learning_rate_init=LEARNING_RATE,
+                             momentum=0.0, nesterovs_momentum=False, alpha=0.0, max_iter=case["epochs"],
+                             shuffle=True, tol=0.0, n_iter_no_change=10**9, early_stopping=False,
+                             random_state=NET_SEED)
+
+    def work(model):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter reached: the point
+            model.fit(X, y)
+        return model.loss_, float("nan")
+    return setup, work
 
 
-def timed(function, *args) -> tuple[float, float, object]:
-    """Run ``function(*args)``; return its wall-clock seconds, its process CPU seconds and its result."""
-    gc.collect()  # start each run with no garbage pending from the previous one
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = function(*args)
-    return time.perf_counter() - wall, time.process_time() - cpu, result
+def weight_difference(course_net, other) -> float:
+    """Largest |difference| over every weight and bias, relative to that parameter's largest entry."""
+    if hasattr(other, "weights"):  # another course_lib version
+        theirs = [p for pair in zip(other.weights, other.biases) for p in pair]
+    else:  # a torch.nn.Sequential
+        theirs = [p.detach().numpy() for layer in other if hasattr(layer, "weight") for p in (layer.weight, layer.bias)]
+    ours = [p for pair in zip(course_net.weights, course_net.biases) for p in pair]
+    return max(float(np.max(np.abs(a - b)) / np.max(np.abs(a))) for a, b in zip(ours, theirs))
 
 
-def run_case(dtype: str, batch_size: int, n_samples: int, repeats: int) -> dict:
-    """Time both libraries ``repeats`` times, alternating; check the first repeat's weights agree."""
-    X, y = make_data(n_samples, dtype)
-    warm = slice(0, min(n_samples, 4 * batch_size))  # a few batches each, so no first-call costs are timed
-    course_epoch(make_course_net(dtype), X[warm], y[warm], batch_size)
-    torch_epoch(torch_twin(make_course_net(dtype)), X[warm], y[warm], batch_size)
-
-    times = {"course_lib": [], "PyTorch": []}
-    cpu_times = {"course_lib": [], "PyTorch": []}
-    case = {"dtype": dtype, "batch": batch_size}
-    for repeat in range(repeats):
-        net = make_course_net(dtype)
-        model = torch_twin(net)
-        runs = [("course_lib", course_epoch, net), ("PyTorch", torch_epoch, model)]
-        for name, epoch, subject in runs if repeat % 2 == 0 else runs[::-1]:
-            seconds, cpu_seconds, (loss, accuracy) = timed(epoch, subject, X, y, batch_size)
-            times[name].append(seconds)
-            cpu_times[name].append(cpu_seconds)
-            case.setdefault(f"{name} loss", loss)
-            case.setdefault(f"{name} accuracy", accuracy)
-        if repeat == 0:
-            case["weight difference"] = weight_difference(net, model)
-    case["course_lib"] = statistics.median(times["course_lib"])
-    case["PyTorch"] = statistics.median(times["PyTorch"])
-    case["ratio"] = case["course_lib"] / case["PyTorch"]
-    case["cpu ratio"] = statistics.median(cpu_times["course_lib"]) / statistics.median(cpu_times["PyTorch"])
-    case["times"] = times
-    return case
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+# ----------------------------------------------------------------------------- the run
+def run_case(case, tools, repeats: int, quick: bool) -> dict:
+    X, y = case["data"](case["dtype"], quick)
+    runs = {}
+    for name, tool in tools.items():
+        if name == "scikit-learn":
+            runs[name] = sklearn_runner(case, X, y)
+        elif name == "PyTorch":
+            runs[name] = torch_runner(tool, case, X, y)
+        else:
+            runs[name] = course_runner(tool, case, X, y)
+    # One short untimed round first, so no first-call costs (imports, allocations) are timed.
+    warm = dict(case, epochs=1)
+    first = slice(0, min(len(y), 4 * case["batch"]))
+    for name, tool in tools.items():
+        setup, work = (sklearn_runner(warm, X[first], y[first]) if name == "scikit-learn" else
+                       torch_runner(tool, warm, X[first], y[first]) if name == "PyTorch" else
+                       course_runner(tool, warm, X[first], y[first]))
+        work(setup())
+    times = alternate(runs, repeats)
+    result = dict(case, n=len(y), times=times, agreement={})
+    course_net = times["course_lib"]["state"][0]
+    for name in tools:
+        if name not in ("course_lib", "scikit-learn"):
+            result["agreement"][name] = weight_difference(course_net, times[name]["state"][0])
+    for name in tools:
+        result[name] = median(times[name]["wall"]) / case["epochs"]
+        result[name + " cpu"] = median(times[name]["cpu"]) / case["epochs"]
+    return result
 
 
-def load_average() -> str:
-    """The 1-minute load average, or "unknown" where the system does not report one."""
-    try:
-        return f"{os.getloadavg()[0]:.2f}"
-    except (AttributeError, OSError):
-        return "unknown"
+def label(case) -> str:
+    return f"{case['name']} {'-'.join(map(str, case['sizes']))} batch {case['batch']} {case['dtype']}"
 
 
-def describe_setup(threads: int, n_samples: int, repeats: int) -> str:
-    blas = [
-        f"{info['internal_api']} {info.get('version')} ({info.get('architecture', '?')}, "
-        f"{info['num_threads']} thread{'s' * (info['num_threads'] != 1)}) from {Path(info['filepath']).name}"
-        for info in threadpool_info() if info["user_api"] == "blas"
-    ]
-    torch_blas = "MKL" if torch.backends.mkl.is_available() else "its bundled BLAS"
-    return "\n".join([
-        f"date: {datetime.date.today().isoformat()}",
-        f"machine: {cpu_name()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}",
-        f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}",
-        f"numpy BLAS: {'; '.join(blas) or 'unknown'}",
-        f"PyTorch: {torch_blas}, torch.get_num_threads() = {torch.get_num_threads()}",
-        f"threads: {threads} for both; 1-minute load average before the run: {load_average()} "
-        "(near 0 on an idle machine; higher means other programs compete for the CPU: noisier times)",
-        f"work: one epoch of {n_samples:,} samples, {SIZES[0]}-{SIZES[1]}-{SIZES[2]} tanh/softmax/cross-entropy, "
-        f"SGD lr={LEARNING_RATE}; median of {repeats} alternating repeat{'s' * (repeats != 1)}",
-        "course_lib: course_lib.train(epochs=1); PyTorch: the same loop by hand (gather, forward, loss, "
-        "backward, step, loss and accuracy sums)",
-    ])
-
-
-def table(cases: list[dict]) -> str:
-    header = ("| dtype   | batch | course_lib (s) | PyTorch (s) | course_lib / PyTorch | same, CPU time "
-              "| weights max rel. diff |")
-    lines = [header, "|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|"]
-    for case in cases:
-        lines.append(
-            f"| {case['dtype']:<7} | {case['batch']:>5} | {case['course_lib']:>14.3f} | {case['PyTorch']:>11.3f} "
-            f"| {case['ratio']:>20.2f} | {case['cpu ratio']:>14.2f} | {case['weight difference']:>21.1e} |"
-        )
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=1, help="threads for numpy's BLAS and for PyTorch (default 1)")
-    parser.add_argument("--repeats", type=int, default=5, help="timed epochs per library and case (default 5)")
-    parser.add_argument("--samples", type=int, default=60_000, help="samples in the epoch (default 60000)")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[64, 256])
-    parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"], choices=["float32", "float64"])
-    args = parser.parse_args(argv)
-    if args.threads < 1 or args.repeats < 1 or args.samples < 1 or min(args.batch_sizes) < 1:
-        parser.error("--threads, --repeats, --samples and --batch-sizes must be positive")
-
-    torch.set_num_threads(args.threads)
-    with threadpool_limits(limits=args.threads):
-        print(describe_setup(args.threads, args.samples, args.repeats), flush=True)
-        cases = []
-        for dtype in args.dtypes:
-            for batch_size in args.batch_sizes:
-                case = run_case(dtype, batch_size, args.samples, args.repeats)
-                cases.append(case)
-                spread = ", ".join(f"{name} {min(t):.3f}-{max(t):.3f} s" for name, t in case["times"].items())
-                print(f"  {dtype} batch {batch_size}: ratio {case['ratio']:.2f} (range {spread})", flush=True)
-    print(f"load average after the run: {load_average()}")
-    print()
-    print(table(cases))
+def report(results, tools) -> int:
+    others = [name for name in tools if name != "course_lib"]
+    header = "| case | " + " | ".join(f"{name} s/epoch" for name in tools) + " | " + \
+             " | ".join(f"course_lib / {name} (CPU)" for name in others) + " |"
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    for r in results:
+        cells = [f"{r[name]:.3f}" for name in tools]
+        cells += [f"{r['course_lib'] / r[name]:.2f} ({r['course_lib cpu'] / r[name + ' cpu']:.2f})" for name in others]
+        lines.append(f"| {label(r)} | " + " | ".join(cells) + " |")
+    print("\n".join(lines))
     print()
     failed = False
-    for case in cases:
-        tolerance = WEIGHT_TOLERANCE[case["dtype"]]
-        same = case["weight difference"] <= tolerance
-        failed |= not same
-        print(
-            f"{case['dtype']} batch {case['batch']}: weights {'agree' if same else 'DISAGREE'} "
-            f"(max relative difference {case['weight difference']:.1e}, tolerance {tolerance:.0e}); "
-            f"epoch loss {case['course_lib loss']:.6f} vs {case['PyTorch loss']:.6f}, "
-            f"accuracy {case['course_lib accuracy']:.4f} vs {case['PyTorch accuracy']:.4f}"
-        )
-    slower = [f"{c['dtype']} batch {c['batch']}" for c in cases if c["ratio"] > 1]
-    print("course_lib is no slower than PyTorch in every case" if not slower
-          else f"course_lib is slower than PyTorch in: {', '.join(slower)}")
+    for r in results:
+        for name, difference in r["agreement"].items():
+            tolerance = WEIGHT_TOLERANCE[r["dtype"]]
+            agree = difference <= tolerance
+            failed |= not agree
+            print(f"{label(r)}: course_lib and {name} weights {'agree' if agree else 'DISAGREE'} after training "
+                  f"(max relative difference {difference:.1e}, tolerance {tolerance:.0e})")
+    for r in results:
+        for name in others:
+            ratio, cpu_ratio = r["course_lib"] / r[name], r["course_lib cpu"] / r[name + " cpu"]
+            if name == "PyTorch":
+                goal, met = "<= 1 (no slower)", ratio <= 1
+            elif name == "scikit-learn":
+                goal, met = "< 1 (faster)", ratio < 1
+            else:
+                goal, met = "<= 1.05 (no slowdown beyond noise)", ratio <= 1.05
+            record("training speed", f"{label(r)}: course_lib / {name}, time per epoch", round(ratio, 3), "x",
+                   goal=goal, met=met, note=f"{r['course_lib']:.3f} s vs {r[name]:.3f} s; CPU-time ratio {cpu_ratio:.2f}")
     if failed:
-        print("ERROR: the two libraries did not compute the same thing; the timings are not comparable", file=sys.stderr)
+        print("ERROR: the tools did not compute the same thing; the timings are not comparable", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1, help="threads for every tool (default 1)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per tool and case (default 5)")
+    parser.add_argument("--cases", nargs="+", default=["digits", "mnist"], choices=["digits", "mnist"])
+    parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"], choices=["float32", "float64"])
+    parser.add_argument("--before", default=BEFORE_COMMIT, help="also time course_lib at this commit ('' to skip)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and one repeat: a smoke run")
+    args, _ = parser.parse_known_args(argv)  # run_all.py passes some options to every script
+    repeats = 1 if args.quick else args.repeats
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - depends on the environment
+        sys.exit("train_speed.py needs PyTorch: `python3 course.py bench` installs it (or pip install torch).")
+    torch.set_num_threads(args.threads)
+    tools = {"course_lib": course_lib}
+    if args.before:
+        try:
+            tools[f"course_lib@{args.before}"] = library_at(args.before)
+        except subprocess.CalledProcessError as error:  # e.g. a shallow clone without that commit
+            print(f"course_lib at {args.before} not timed: git could not read it ({error.stderr.decode().strip()})")
+    tools["PyTorch"] = torch
+    tools["scikit-learn"] = None
+    with threadpool_limits(limits=args.threads):
+        print(describe(args.threads))
+        print(f"torch {torch.__version__} ({'MKL' if torch.backends.mkl.is_available() else 'own BLAS'}, "
+              f"{torch.get_num_threads()} thread(s)); scikit-learn {importlib.import_module('sklearn').__version__}")
+        print(f"median of {repeats} alternating repeat(s); s/epoch is wall-clock, (CPU) the process-CPU-time ratio\n",
+              flush=True)
+        results = []
+        for case in cases(args.cases, args.dtypes, args.quick):
+            results.append(run_case(case, tools, repeats, args.quick))
+            print(f"  {label(case)}: " + ", ".join(f"{name} {results[-1][name]:.3f} s" for name in tools), flush=True)
+    print(f"load average at the end: {load_average()}\n")
+    return report(results, tools)
 
 
 if __name__ == "__main__":
