@@ -25,8 +25,7 @@ def readout_number(widget, name):
 
 
 def plotted_path(widget):
-    (line,) = [l for l in widget.figure.axes[0].get_lines() if l.get_gid() == "path"]
-    return np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float)
+    return widget.path, widget.losses
 
 
 @pytest.fixture
@@ -37,18 +36,26 @@ def widget():
 def test_structure(widget):
     assert isinstance(widget, LessonWidget) and isinstance(widget, LearningRateExplorer)
     assert set(widget.controls) == {"learning_rate", "steps"}
-    assert isinstance(widget.controls["learning_rate"], widgets.FloatLogSlider)
+    assert isinstance(widget.controls["learning_rate"], widgets.SelectionSlider)
     assert isinstance(widget.controls["steps"], widgets.IntSlider)
     assert widget.value("learning_rate") == 0.1 and widget.value("steps") == 10
     assert bytes(widget.image.value).startswith(PNG_SIGNATURE)
     assert widget.updates == 1
-    # The slider spans all regimes, from 0.01/a to 2.5/a with a = 2 (to within one key step)...
+    # The slider spans all regimes, from 0.01/a to 2.5/a with a = 2, passes through the default,
+    # reaches both thresholds exactly, and shows each rate as the readout prints it.
     slider = widget.controls["learning_rate"]
-    assert 0.005 / 10**0.01 <= slider.base ** slider.min <= 0.005
-    assert 1.25 <= slider.base ** slider.max <= 1.25 * 10**0.01
-    # ...and its key steps pass through the default, so the arrow keys can return to it.
-    steps_to_default = (np.log10(0.1) - slider.min) / slider.step
-    assert steps_to_default == pytest.approx(round(steps_to_default))
+    rates = [value for _, value in slider.options]
+    assert rates == sorted(rates) and rates[0] == 0.005 and rates[-1] == 1.25
+    assert {0.1, 0.5, 1.0} <= set(rates)
+    assert [label for label, _ in slider.options] == [f"{rate:.6g}" for rate in rates]
+    ratios = np.array(rates[1:]) / np.array(rates[:-1])
+    assert ratios.max() <= 2.0 + 1e-12, "no gap wider than a doubling"
+    assert slider.continuous_update and widget.controls["steps"].continuous_update
+
+
+def test_an_off_grid_default_is_offered_too():
+    w = learning_rate_explorer(learning_rate=0.37)
+    assert w.value("learning_rate") == 0.37 and "η = 0.37;" in w.readout.value
 
 
 # (learning rate, the verdict for a = 2: thresholds 1/a = 0.5 and 2/a = 1)
@@ -110,21 +117,22 @@ def test_steps_slider_changes_the_path(widget):
     assert xs.size == 26
     np.testing.assert_allclose(xs, iterate(0.8, 25))
     assert "After 25 steps" in widget.readout.value
-    loss_line = [l for l in widget.figure.axes[1].get_lines() if l.get_gid() == "loss-per-step"][0]
-    np.testing.assert_allclose(loss_line.get_ydata(), (iterate(0.8, 25) - 1) ** 2)
+    steps, losses = widget.loss_points
+    np.testing.assert_array_equal(steps, np.arange(26))
+    np.testing.assert_allclose(losses, (iterate(0.8, 25) - 1) ** 2)
 
 
 def test_divergence_is_flagged_in_the_picture(widget):
     widget.controls["learning_rate"].value = 1.2
-    title = widget.figure.axes[0].get_title()
+    title = widget.title
     assert "diverges" in title and "leaves the picture" in title
+    assert widget.title.startswith("learning rate 1.2:")
 
 
 def test_exact_minimum_is_not_drawn_on_the_log_axis(widget):
     widget.controls["learning_rate"].value = 0.5
-    loss_line = [l for l in widget.figure.axes[1].get_lines() if l.get_gid() == "loss-per-step"][0]
-    np.testing.assert_array_equal(loss_line.get_xdata(), [0])  # only the start has a loss above 0
-    assert any("exactly 0" in t.get_text() for t in widget.figure.axes[1].texts)
+    np.testing.assert_array_equal(widget.loss_points[0], [0])  # only the start has a loss above 0
+    assert "exactly 0 from step 1" in widget.zero_note
 
 
 def test_thresholds_follow_the_curvature():

@@ -17,12 +17,13 @@ from fractions import Fraction
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import NullFormatter
 
 from ..lessons.descent import descent_path
 from ..validation import CourseError, real_number, whole_number
 
 from .base import LessonWidget
+from .plot_axes import PixelAxes, star_points
+from .raster import Canvas, font
 
 __all__ = ["quadratic_loss", "parabola_path", "descent_regime", "LearningRateExplorer", "learning_rate_explorer"]
 
@@ -71,13 +72,33 @@ def _g(x: float) -> str:
     return f"{x:.6g}"
 
 
+# The learning rates the slider offers, as multiples of 1/a: round numbers, denser near the two
+# thresholds (1/a and 2/a, both exactly on the grid), from 0.01/a to 2.5/a.
+RATE_GRID = (0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05,
+             1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 1.95, 2.0, 2.05, 2.1, 2.2, 2.3, 2.4, 2.5)
+BLUE, RED, GOLD = (31, 119, 180), (214, 39, 40), (255, 200, 0)
+PATH_GREY = (140, 140, 140)
+
+
+def rate_options(curvature: float, including: float) -> list[tuple[str, float]]:
+    """(label, learning rate) pairs for the slider: RATE_GRID / curvature, plus ``including``; labels
+    print the rate exactly as the readout does, so the slider and the text never disagree."""
+    rates = sorted({c / curvature for c in RATE_GRID} | {float(including)})
+    return [(_g(rate), rate) for rate in rates]
+
+
 class LearningRateExplorer(LessonWidget):
     """Gradient descent's path on ``quadratic_loss`` (left) and its loss per step (right).
 
-    Controls: ``learning_rate`` (log-scale slider, from 0.01/a to 2.5/a) and
-    ``steps`` (1 to 50). ``path`` holds the current points (steps + 1,) and
-    ``losses`` their losses; the readout names the regime and the final w and loss.
+    Controls: ``learning_rate`` (a slider over round rates from 0.01/a to 2.5/a, roughly
+    log-spaced, with 1/a and 2/a exactly on it) and ``steps`` (1 to 50). ``path`` holds the
+    current points (steps + 1,) and ``losses`` their losses; the readout names the regime and
+    the final w and loss. ``title`` is the left picture's title; ``loss_points`` the (step, loss)
+    pairs the right picture shows (a loss of exactly 0 cannot sit on its log axis: ``zero_note``
+    says so). Drawn from arrays (``plot_axes`` on ``raster``) at the size shown, while dragging.
     """
+
+    WIDTH, HEIGHT = 820, 290
 
     def __init__(self, learning_rate: float = 0.1, steps: int = 10, curvature: float = 2.0,
                  minimum: float = 1.0, start: float = -2.0):
@@ -92,21 +113,25 @@ class LearningRateExplorer(LessonWidget):
             raise CourseError(f"learning_rate must lie in [{low:g}, {high:g}] (0.01/a to 2.5/a), got {learning_rate:g}")
         if not 1 <= whole_number(steps, "steps", 1) <= 50:
             raise CourseError(f"steps must be a whole number from 1 to 50, got {steps!r}")
-        # Start the slider's 0.01-decade grid at the default so the arrow keys can come back to it.
-        exponent, step = math.log10(learning_rate), 0.01
-        lowest = exponent - math.ceil((exponent - math.log10(low)) / step - 1e-9) * step
-        highest = lowest + math.ceil((math.log10(high) - lowest) / step - 1e-9) * step
         controls = {
-            "learning_rate": widgets.FloatLogSlider(
-                value=learning_rate, base=10, min=lowest, max=highest, step=step,
-                description="learning rate η", readout_format=".3g", continuous_update=False,
-                style={"description_width": "initial"}),
+            "learning_rate": widgets.SelectionSlider(
+                options=rate_options(self.curvature, learning_rate), value=learning_rate,
+                description="learning rate η", continuous_update=True,
+                style={"description_width": "initial"}, layout=widgets.Layout(width="460px")),
             "steps": widgets.IntSlider(value=int(steps), min=1, max=50, description="steps",
-                                       continuous_update=False),
+                                       continuous_update=True, layout=widgets.Layout(width="360px")),
         }
         self.path = np.array([self.start])
         self.losses = quadratic_loss(self.path, self.curvature, self.minimum)
-        super().__init__(controls, figsize=(9.0, 3.4))
+        a, m = self.curvature, self.minimum
+        self._reach = reach = 1.6 * abs(self.start - m)
+        self.canvas = Canvas(self.WIDTH, self.HEIGHT)
+        top = float(quadratic_loss(m + reach, a, m))
+        self.curve_axes = PixelAxes(self.canvas, (62, 52, 440, 246), (m - reach, m + reach), (-0.06 * top, 1.08 * top))
+        self.loss_axes = PixelAxes(self.canvas, (540, 52, 805, 246), (-0.5, 10.5), (-2.0, 1.0))
+        self._bowl = np.linspace(m - reach, m + reach, 300)
+        super().__init__(controls)
+        self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
 
     def update(self) -> None:
         eta, steps = float(self.value("learning_rate")), int(self.value("steps"))
@@ -115,67 +140,81 @@ class LearningRateExplorer(LessonWidget):
         with np.errstate(over="ignore"):  # a diverging path's loss may overflow to inf: drawn off the chart
             self.losses = quadratic_loss(self.path, a, m)
         regime = descent_regime(eta, a)
-        self._draw(eta, regime)
+        self.image.value = self._draw(eta, regime)   # the picture first: it should never lag the numbers
         self._write_readout(eta, steps, regime)
-        self.render()
 
-    def _setup_axes(self) -> None:
-        """Draw what never changes (the bowl, start, minimum, labels) once; keep the artists to update."""
-        fig, a, m = self.figure, self.curvature, self.minimum
-        # A fixed layout: the constrained one would be recomputed at every render, costing ~40% of it.
-        fig.set_layout_engine("none")
-        self._curve_ax, self._loss_ax = fig.subplots(1, 2, gridspec_kw=dict(
-            width_ratios=(1.25, 1), left=0.065, right=0.985, bottom=0.14, top=0.85, wspace=0.26))
-        curve_ax, loss_ax = self._curve_ax, self._loss_ax
-        self._reach = reach = 1.6 * abs(self.start - m)
-        grid = np.linspace(m - reach, m + reach, 200)
-        curve_ax.plot(grid, quadratic_loss(grid, a, m), color="0.55", lw=1.5, label="loss $L(w)$")
-        (self._path_line,) = curve_ax.plot([], [], "-o", ms=4, lw=1, alpha=0.85, gid="path", label="steps of descent")
-        curve_ax.plot([self.start], [quadratic_loss(self.start, a, m)], "s", color="black", ms=6, label="start")
-        curve_ax.plot([m], [0.0], "*", color="gold", mec="black", ms=13, zorder=5, label="minimum")
-        top = float(quadratic_loss(m + reach, a, m))
-        curve_ax.set_xlim(m - reach, m + reach)
-        curve_ax.set_ylim(-0.06 * top, 1.08 * top)
-        curve_ax.set_xlabel("weight $w$")
-        curve_ax.set_ylabel("loss")
+    def render(self) -> None:
+        """The picture is made in ``update`` (no matplotlib figure to render)."""
 
-        (self._loss_line,) = loss_ax.plot([], [], "-o", ms=3, gid="loss-per-step")
-        loss_ax.set_yscale("log")
-        loss_ax.yaxis.set_minor_formatter(NullFormatter())  # a narrow range would label minor ticks, cluttering
-        loss_ax.axhline(float(quadratic_loss(self.start, a, m)), color="0.6", lw=0.8, ls="--")
-        self._zero_note = loss_ax.text(0.97, 0.25, "", transform=loss_ax.transAxes, ha="right", va="center",
-                                       fontsize=9)
-        loss_ax.set_xlabel("step")
-        loss_ax.set_ylabel("loss (log scale)")
-        loss_ax.set_title("loss after each step", fontsize=10)
-        loss_ax.grid(alpha=0.3, which="both")
-
-    def _draw(self, eta: float, regime: str) -> None:
-        if not hasattr(self, "_curve_ax"):
-            self._setup_axes()
-        m = self.minimum
-        colour = "tab:red" if regime in (DIVERGES, BOUNCES) else "tab:blue"
-        self._path_line.set_data(self.path, self.losses)
-        self._path_line.set_color(colour)
-        self._curve_ax.legend(loc="upper center", ncol=2, fontsize=7, framealpha=0.85)  # anew: the colour changes
+    def _draw(self, eta: float, regime: str) -> bytes:
+        c, a, m = self.canvas, self.curvature, self.minimum
+        c.rectangle((0, 0, self.WIDTH - 1, self.HEIGHT - 1), fill=(255, 255, 255))
+        colour = RED if regime in (DIVERGES, BOUNCES) else BLUE
         outside = np.flatnonzero(~(np.abs(self.path - m) <= self._reach))
-        title = f"η = {eta:.3g}: {regime.split(':')[0]}"
+        self.title = f"learning rate {_g(eta)}: {regime.split(':')[0]}"  # the picture font has no Greek
         if outside.size:
-            title += f"\n(from step {outside[0]} on, the path leaves the picture)"
-        self._curve_ax.set_title(title, fontsize=10)
+            self.title += f" (from step {outside[0]} on, the path leaves the picture)"
+        c.text((6, 4), self.title, (20, 20, 20) if colour == BLUE else RED, size=15)
 
-        # A log axis cannot show 0 (eta = 1/a lands exactly on the minimum): leave those points out and say so.
+        # Left: the bowl, the path of descent on it, start and minimum; the key sits above, never under the path.
+        ax = self.curve_axes
+        ax.frame(xlabel="weight w", ylabel="loss")
+        ax.plot(self._bowl, quadratic_loss(self._bowl, a, m), PATH_GREY, width=2)
+        shown = np.abs(self.path - m) <= self._reach
+        xs, ys = self.path[shown], self.losses[shown]
+        if outside.size:
+            xs, ys = xs[:outside[0]], ys[:outside[0]]
+        ax.plot(xs, ys, colour, width=2)
+        for x, y in zip(xs, ys):
+            ax.marker(x, y, colour, radius=4, outline=None)
+        ax.marker(self.start, float(quadratic_loss(self.start, a, m)), (0, 0, 0), shape="square", radius=5)
+        ax.marker(m, 0.0, GOLD, shape="star", radius=10)
+        self._key(ax.left, ax.top - 22, colour)
+
+        # Right: loss per step on a log axis; a loss of exactly 0 has no place on it.
         positive = self.losses > 0
         steps = np.arange(self.path.size)
-        shown = np.minimum(self.losses[positive], 1e300)
-        self._loss_line.set_data(steps[positive], shown)
-        self._loss_line.set_color(colour)
+        shown_losses = np.minimum(self.losses[positive], 1e300)
+        self.loss_points = (steps[positive], shown_losses)
         zero = np.flatnonzero(~positive)
-        self._zero_note.set_text(f"loss exactly 0\nfrom step {zero[0]} on" if zero.size else "")
-        low, high = float(shown.min()), float(shown.max())
+        self.zero_note = f"loss exactly 0 from step {zero[0]} on" if zero.size else ""
+        low, high = float(shown_losses.min()), float(shown_losses.max())
         widen = max(3.0, np.sqrt(100.0 * low / high))  # show at least two decades
-        self._loss_ax.set_ylim(low / widen, high * widen)
-        self._loss_ax.set_xlim(-0.5, self.path.size - 0.5)
+        lo, hi = np.log10(low / widen), np.log10(high * widen)
+        la = self.loss_axes
+        la.xlim, la.ylim = (-0.5, self.path.size - 0.5), (lo, hi)
+        decades = list(range(int(np.ceil(lo)), int(np.floor(hi)) + 1))
+        if len(decades) > 6:
+            decades = decades[::int(np.ceil(len(decades) / 6))]
+        la.frame(title="loss after each step (log scale)", xlabel="step", yticks=[])
+        for d in decades:
+            _, py = la.px(0, d)
+            c.line([(la.left - 4, py), (la.left, py)], (40, 40, 40))
+            c.text((la.left - 6, py), f"1e{d}", (90, 90, 90), size=12, anchor="rm")
+        la.hline(float(np.log10(self.losses[0])), (170, 170, 170))
+        la.plot(self.loss_points[0], np.log10(self.loss_points[1]), colour, width=2)
+        for x, y in zip(*self.loss_points):
+            la.marker(float(x), float(np.log10(y)), colour, radius=3, outline=None)
+        if self.zero_note:
+            c.text((la.right - 6, la.bottom - 28), self.zero_note, (40, 40, 40), size=13, anchor="rb",
+                   background=(255, 255, 255))
+        return c.png()
+
+    def _key(self, x: float, y: float, colour) -> None:
+        c = self.canvas
+        entries = [("loss L(w)", "line", PATH_GREY), ("steps of descent", "dot", colour),
+                   ("start", "square", (0, 0, 0)), ("minimum", "star", GOLD)]
+        for label, kind, ink in entries:
+            if kind == "line":
+                c.line([(x, y + 7), (x + 18, y + 7)], ink, width=2)
+            elif kind == "dot":
+                c.draw.ellipse((x + 5, y + 3, x + 13, y + 11), fill=ink)
+            elif kind == "square":
+                c.draw.rectangle((x + 5, y + 3, x + 13, y + 11), fill=ink)
+            else:
+                c.draw.polygon(star_points(x + 9, y + 7, 7), fill=ink, outline=(0, 0, 0))
+            c.text((x + 22, y + 7), label, (40, 40, 40), size=13, anchor="lm")
+            x += 30 + font(13).getlength(label) + 12
 
     def _write_readout(self, eta: float, steps: int, regime: str) -> None:
         a = self.curvature
@@ -201,6 +240,7 @@ def learning_rate_explorer(learning_rate: float = 0.1, steps: int = 10, curvatur
     The loss is ``L(w) = curvature/2 (w - minimum)^2``, so the thresholds are exact:
     below ``1/curvature`` descent converges, between ``1/curvature`` and
     ``2/curvature`` it oscillates but converges, above ``2/curvature`` it diverges.
-    Controls: ``learning_rate`` (log scale, 0.01/curvature to 2.5/curvature) and ``steps`` (1-50).
+    Controls: ``learning_rate`` (round rates, roughly log-spaced, from 0.01/curvature to
+    2.5/curvature, with 1/curvature and 2/curvature exactly on the slider) and ``steps`` (1-50).
     """
     return LearningRateExplorer(learning_rate, steps, curvature, minimum, start)
