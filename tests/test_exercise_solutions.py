@@ -48,16 +48,6 @@ def ex03():
     return solution("ex03_gradient_descent")
 
 
-def test_ex03_centred_derivative_is_accurate_to_second_order(ex03):
-    derivative = ex03["numerical_derivative"]
-    for x in (-1.3, 0.2, 2.0):
-        assert derivative(np.sin, x) == pytest.approx(math.cos(x), rel=1e-9)
-        assert derivative(lambda v: v ** 3, x) == pytest.approx(3 * x ** 2, rel=1e-8, abs=1e-9)
-    # Halving h quarters the error: the signature of a centred (not one-sided) difference.
-    errors = [abs(derivative(math.exp, 0.5, h=h) - math.exp(0.5)) for h in (0.1, 0.05)]
-    assert errors[0] / errors[1] == pytest.approx(4.0, rel=0.01)
-
-
 def test_ex03_descent_1d_matches_the_closed_form(ex03):
     # On (x - c)^2 each step multiplies the distance to c by (1 - 2 eta).
     for c, x0, eta, n in [(3.0, 0.0, 0.1, 3), (-1.5, 4.0, 0.35, 12), (0.5, 0.5, 0.2, 0)]:
@@ -90,20 +80,35 @@ def test_ex03_descent_2d_matches_matrix_powers(ex03):
 
 
 @pytest.mark.parametrize("curvature, rate", [(4.0, 0.1), (4.0, 0.25), (4.0, 0.4), (4.0, 0.5), (4.0, 0.6),
-                                             (0.3, 7.0), (10.0, 0.09), (10.0, 0.19), (10.0, 0.21)])
+                                             (0.3, 7.0), (10.0, 0.09), (10.0, 0.19), (10.0, 0.21), (2.0, 0.5)])
 def test_ex03_regime_describes_what_descent_does(ex03, curvature, rate):
-    # Run 200 steps on curvature/2 x^2 from x = 1 and name what the iterates did.
+    # Run 200 steps on curvature/2 x^2 from x = 1 and name what the iterates did, by the lesson's words.
     xs = [1.0]
     for _ in range(200):
         xs.append(xs[-1] - rate * curvature * xs[-1])
     xs = np.array(xs)
-    if abs(xs[-1]) > 1.0:
+    if xs[1] == 0.0:
+        behaviour = "converges in one step"
+    elif abs(xs[-1]) > 1.0:
         behaviour = "diverges"
+    elif abs(xs[-1]) == 1.0:
+        behaviour = "oscillates forever"
     elif np.any(xs[1:] < 0):
-        behaviour = "oscillates"
+        behaviour = "oscillates but converges"
     else:
         behaviour = "converges"
     assert ex03["learning_rate_regime"](curvature, rate) == behaviour
+    assert ex03["regime_of_path"](xs[:6], 0.0) == behaviour
+    assert ex03["regime_of_path"](xs[:6] + 3.5, 3.5) == behaviour   # the same run, shifted
+
+
+def test_ex03_regime_labels_are_the_lessons(ex03):
+    from course_lib.widgets import descent as lesson
+    lesson_labels = {label.split(":")[0] for label in (lesson.CONVERGES, lesson.ONE_STEP, lesson.OSCILLATES,
+                                                      lesson.BOUNCES, lesson.DIVERGES)}
+    for curvature, rate in [(4.0, 0.1), (4.0, 0.25), (4.0, 0.4), (4.0, 0.5), (4.0, 0.6)]:
+        assert ex03["learning_rate_regime"](curvature, rate) == lesson.descent_regime(rate, curvature).split(":")[0]
+        assert ex03["learning_rate_regime"](curvature, rate) in lesson_labels
 
 
 def test_ex03_largest_stable_rate_separates_convergence_from_divergence(ex03):
@@ -119,11 +124,12 @@ def test_ex03_largest_stable_rate_separates_convergence_from_divergence(ex03):
 def test_ex03_try_it_numbers(ex03):
     text = shown("ex03_gradient_descent", "worked:regimes")
     lines = text.strip().splitlines()
-    assert [re.search(r"(converges|oscillates|diverges)", line).group(1) for line in lines] == \
-        ["converges", "oscillates", "diverges"]
-    for line, rate in zip(lines, (0.1, 0.4, 0.6)):
+    expected = ["converges", "converges in one step", "oscillates but converges", "oscillates forever", "diverges"]
+    for line, rate, label in zip(lines, (0.1, 0.25, 0.4, 0.5, 0.6), expected):
+        assert re.search(rf"predicted {label}\s+measured {label}\s+iterates", line), line
         values = numbers(line.split("iterates")[1])
         np.testing.assert_allclose(values, np.round((1 - 4.0 * rate) ** np.arange(6), 4), atol=1e-12)
+    assert len(lines) == 5
 
 
 # ====================================================================== ex04

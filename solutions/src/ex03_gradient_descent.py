@@ -9,17 +9,16 @@
 # %% [markdown]
 # # Exercise 3: gradient descent (10 points)
 #
-# Lesson 03 replaced blind search with a rule: step downhill,
+# Lesson 3 replaced blind search with a rule: step downhill,
 # $w \leftarrow w - \eta\,\frac{dL}{dw}$. Here you write that rule yourself, first
-# in one dimension, then on a two-dimensional bowl, and finally you predict from a
-# single number whether a learning rate will work.
+# in one dimension, then on a bowl of several weights, and finally you predict from
+# the learning rate what descent will do, and check the prediction against a run.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
-# | 1 | `numerical_derivative`: a centred difference | 2 |
-# | 2 | `gradient_descent_1d`: the iterates of gradient descent on a curve | 2 |
-# | 3 | `bowl_gradient` and `gradient_descent_2d`: descent on a quadratic bowl | 3 |
-# | 4 | `learning_rate_regime` and `largest_stable_learning_rate` | 3 |
+# | 1 | `gradient_descent_1d`: the iterates of gradient descent on a curve | 3 |
+# | 2 | `bowl_gradient` and `gradient_descent_2d`: descent on a quadratic bowl | 3 |
+# | 3 | `regime_of_path`, `learning_rate_regime` and `largest_stable_learning_rate` | 4 |
 #
 # **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line), then run the test cell below it. A test
@@ -30,9 +29,12 @@
 # **Kernel > Restart Kernel and Run All Cells** to make sure the notebook runs
 # from top to bottom.
 #
-# Use plain numpy. The grader cannot tell how you computed an answer, but the
-# point is to write each rule yourself: do not call ready-made versions from
-# `course_lib` (such as `course_lib.numerical_gradient`).
+# **What you may use.** numpy, including `np.linalg.eigvalsh` where Part 3 says so,
+# and your own functions from earlier parts.
+#
+# **What you may not use.** `course_lib`'s descent, training and gradient helpers
+# (`course_lib.train`, `course_lib.numerical_gradient`, the lesson 3 widgets'
+# `parabola_path` and `descent_regime`): each does a part of this exercise for you.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
@@ -40,46 +42,7 @@ import numpy as np
 from course_lib.exercises import check_close, check_shape, check_true
 
 # %% [markdown]
-# ## Part 1: a centred numerical derivative (2 points)
-#
-# The derivative of $f$ at $x$ is the slope of $f$ there. Nudging $x$ a little
-# either way and measuring the rise over the run estimates it:
-#
-# $$f'(x) \approx \frac{f(x + h) - f(x - h)}{2h}.$$
-#
-# This *centred* difference is far more accurate than the one-sided
-# $\bigl(f(x + h) - f(x)\bigr)/h$: its error shrinks like $h^2$ instead of $h$.
-#
-# Write `numerical_derivative(f, x, h)` returning this estimate as a float.
-# `f` takes one number and returns one number.
-
-# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "numerical_derivative", "schema_version": 3}
-def numerical_derivative(f, x, h=1e-5):
-    """Centred-difference estimate of f'(x).
-
-    f: a function of one float returning a float; x: a float; h: the step, a small
-    positive float. Returns a float.
-    """
-    ### BEGIN SOLUTION
-    return float((f(x + h) - f(x - h)) / (2 * h))
-    ### END SOLUTION
-
-
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "numerical_derivative_tests", "points": 2, "schema_version": 3}
-check_close("numerical_derivative(x ** 2, at x = 1, h = 0.1)", numerical_derivative(lambda x: x ** 2, 1.0, h=0.1), 2.0,
-            rtol=1e-9, hint="a one-sided difference gives 2.1 here; step to x + h AND x - h and divide by 2h")
-check_close("numerical_derivative(x ** 3, at x = 2)", numerical_derivative(lambda x: x ** 3, 2.0), 12.0,
-            rtol=1e-7, hint="the derivative of x^3 is 3x^2, so the estimate should be very close to 12")
-### BEGIN HIDDEN TESTS
-_rng = np.random.default_rng(303)
-for _x in _rng.uniform(-2, 2, size=3):
-    check_close(f"numerical_derivative(sin, at x = {_x:.3f})", numerical_derivative(np.sin, _x), np.cos(_x), rtol=1e-8)
-    check_close(f"numerical_derivative(exp, at x = {_x:.3f}, h = 0.05)", numerical_derivative(np.exp, _x, h=0.05),
-                (np.exp(_x + 0.05) - np.exp(_x - 0.05)) / 0.1, rtol=1e-12)
-### END HIDDEN TESTS
-
-# %% [markdown]
-# ## Part 2: gradient descent on a curve (2 points)
+# ## Part 1: gradient descent on a curve (3 points)
 #
 # Starting from $x_0$, gradient descent repeats
 #
@@ -109,7 +72,7 @@ def gradient_descent_1d(df, x0, learning_rate, n_steps):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "gradient_descent_1d_tests", "points": 2, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "gradient_descent_1d_tests", "points": 3, "schema_version": 3}
 _path = gradient_descent_1d(lambda x: 2 * (x - 3), 0.0, 0.1, 3)
 check_shape("gradient_descent_1d(..., n_steps=3)", _path, (4,),
             hint="return the starting point and every step: n_steps + 1 numbers")
@@ -127,7 +90,7 @@ check_close("gradient_descent_1d on x^4 - 3x", gradient_descent_1d(_df, 1.5, 0.0
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 3: descent on a quadratic bowl (3 points)
+# ## Part 2: descent on a quadratic bowl (3 points)
 #
 # A loss of two weights $p = (p_1, p_2)$ is a surface. Near its minimum it looks
 # like a bowl,
@@ -182,11 +145,11 @@ check_shape("gradient_descent_2d(..., n_steps=2)", _path, (3, 2), hint="one row 
 check_close("gradient_descent_2d from (0, 0) with rate 0.1", _path, np.array([[0.0, 0.0], [0.3, -0.1], [0.51, -0.19]]))
 check_close("gradient_descent_2d after 300 steps", gradient_descent_2d(_A, _b, np.zeros(2), 0.1, 300)[-1],
             np.array([1.0, -1.0]), rtol=1e-8, hint="the iterates should settle where A p = b")
-# The gradient is the slope along each axis: compare with your Part 1 derivative.
+# The gradient is the slope along each axis: compare with centred differences (lesson 4).
 _f = lambda p: 0.5 * p @ _A @ p - _b @ p
 _p = np.array([0.5, 2.0])
-_slopes = [numerical_derivative(lambda s: _f(_p + s * _e), 0.0) for _e in np.eye(2)]
-check_close("bowl_gradient(A, b, [0.5, 2]) against numerical_derivative along each axis",
+_slopes = [(_f(_p + 1e-5 * _e) - _f(_p - 1e-5 * _e)) / 2e-5 for _e in np.eye(2)]
+check_close("bowl_gradient(A, b, [0.5, 2]) against centred differences along each axis",
             bowl_gradient(_A, _b, _p), np.array(_slopes), rtol=1e-6)
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(313)
@@ -202,77 +165,107 @@ check_close("gradient_descent_2d in 3-D", gradient_descent_2d(_A3, _b3, _p3, _et
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 4: will this learning rate work? (3 points)
+# ## Part 3: will this learning rate work? Predict, then measure (4 points)
 #
-# On the one-dimensional bowl $f(x) = \tfrac{k}{2} x^2$ with curvature $k > 0$
-# (so $f'(x) = kx$), one step gives
+# Lesson 3 named five things gradient descent can do on a bowl, and its widget uses
+# these five labels: `"converges"`, `"converges in one step"`,
+# `"oscillates but converges"`, `"oscillates forever"` and `"diverges"`.
 #
-# $$x_{t+1} = x_t - \eta k x_t = (1 - \eta k)\, x_t .$$
-#
-# Every step multiplies the distance to the minimum by $1 - \eta k$, so the
-# product $\eta k$ alone decides what happens:
-#
-# | $\eta k$ | regime | what the iterates do |
-# | --- | --- | --- |
-# | $0 < \eta k \le 1$ | `"converges"` | approach the minimum from one side, never overshooting ($\eta k = 1$ lands on it in one step) |
-# | $1 < \eta k \le 2$ | `"oscillates"` | overshoot every step, jumping from side to side (shrinking for $\eta k < 2$, bouncing for ever at exactly 2) |
-# | $\eta k > 2$ | `"diverges"` | overshoot further every step: the distance grows without bound |
-#
-# 1. `learning_rate_regime(curvature, learning_rate)` returns one of the three
-#    strings `"converges"`, `"oscillates"`, `"diverges"` (2 points).
-# 2. On a bowl with matrix $A$, each eigenvector direction behaves like its own
-#    1-D bowl with curvature equal to its eigenvalue, and the steepest one limits
-#    the learning rate. `largest_stable_learning_rate(A)` returns the largest
-#    $\eta$ that does not diverge in any direction: $2/\lambda_{\max}(A)$
-#    (1 point). `np.linalg.eigvalsh` gives the eigenvalues of a symmetric matrix.
+# 1. **Measure** (2 points). `regime_of_path(path, minimum)` gets the iterates of a
+#    run of gradient descent on a one-dimensional bowl with its minimum at `minimum`
+#    (an array like the one your `gradient_descent_1d` returns, at least 3 points,
+#    not starting at the minimum) and names what the run did, using one of the five
+#    labels. Decide from the distances to the minimum, step after step: their signs
+#    and their sizes. Treat sizes that agree to within a relative $10^{-9}$ as equal
+#    (use `np.isclose(a, b, rtol=1e-9, atol=0)`), and a distance below $10^{-12}$ times
+#    the first one as zero.
+# 2. **Predict** (1 point). `learning_rate_regime(curvature, learning_rate)` names,
+#    *without running anything*, what descent on $f(x) = \tfrac{k}{2}(x - m)^2$
+#    (curvature $k > 0$) will do. Lesson 3 showed that one step multiplies the distance
+#    to the minimum by the same factor every time; work out which values of that
+#    factor give which label. The self-check compares your prediction with your
+#    measurement on many runs.
+# 3. **Many weights** (1 point). On a bowl with a symmetric matrix $A$, each eigenvector
+#    direction behaves like its own one-dimensional bowl whose curvature is the
+#    eigenvalue. `largest_stable_learning_rate(A)` returns the largest $\eta$ that
+#    diverges in no direction (at exactly that rate the steepest direction oscillates
+#    forever). Here you may use `np.linalg.eigvalsh`, which returns the eigenvalues of
+#    a symmetric matrix.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "regime", "schema_version": 3}
-def learning_rate_regime(curvature, learning_rate):
-    """The regime of gradient descent on f(x) = curvature / 2 * x^2.
+def regime_of_path(path, minimum):
+    """What a run of gradient descent on a 1-D bowl did, from its iterates.
 
-    curvature, learning_rate: positive floats.
-    Returns "converges", "oscillates" or "diverges".
+    path: float array of shape (n,), n >= 3, path[0] != minimum; minimum: a float.
+    Returns one of "converges", "converges in one step", "oscillates but converges",
+    "oscillates forever", "diverges".
     """
     ### BEGIN SOLUTION
-    product = learning_rate * curvature
-    if product <= 1:
+    distance = np.asarray(path, dtype=float) - minimum
+    if abs(distance[1]) < 1e-12 * abs(distance[0]):
+        return "converges in one step"
+    if np.isclose(abs(distance[1]), abs(distance[0]), rtol=1e-9, atol=0):
+        return "oscillates forever"
+    if abs(distance[1]) > abs(distance[0]):
+        return "diverges"
+    return "oscillates but converges" if distance[1] * distance[0] < 0 else "converges"
+    ### END SOLUTION
+
+
+def learning_rate_regime(curvature, learning_rate):
+    """What gradient descent on f(x) = curvature / 2 * (x - m)^2 will do, predicted from the rate.
+
+    curvature, learning_rate: positive floats. Returns one of "converges",
+    "converges in one step", "oscillates but converges", "oscillates forever", "diverges".
+    """
+    ### BEGIN SOLUTION
+    factor = 1.0 - learning_rate * curvature  # the distance to the minimum is multiplied by this each step
+    if factor == 0:
+        return "converges in one step"
+    if factor > 0:
         return "converges"
-    if product <= 2:
-        return "oscillates"
-    return "diverges"
+    if factor > -1:
+        return "oscillates but converges"
+    return "oscillates forever" if factor == -1 else "diverges"
     ### END SOLUTION
 
 
 def largest_stable_learning_rate(A):
-    """2 / (the largest eigenvalue of A), for a symmetric A with positive eigenvalues.
+    """The largest learning rate that diverges in no direction of the bowl 1/2 p^T A p - b^T p.
 
-    Shapes: A (d, d) -> a float.
+    Shapes: A (d, d), symmetric with positive eigenvalues -> a float.
     """
     ### BEGIN SOLUTION
     return float(2.0 / np.linalg.eigvalsh(np.asarray(A, dtype=float)).max())
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "regime_tests", "points": 3, "schema_version": 3}
-check_close("learning_rate_regime(curvature=4, learning_rate=0.1)", learning_rate_regime(4.0, 0.1), "converges",
-            hint="eta * k = 0.4: each step keeps 60% of the distance, same side")
-check_close("learning_rate_regime(curvature=4, learning_rate=0.4)", learning_rate_regime(4.0, 0.4), "oscillates",
-            hint="eta * k = 1.6: each step multiplies the distance by 1 - 1.6 = -0.6")
-check_close("learning_rate_regime(curvature=4, learning_rate=0.6)", learning_rate_regime(4.0, 0.6), "diverges",
-            hint="eta * k = 2.4: each step multiplies the distance by -1.4")
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "regime_tests", "points": 4, "schema_version": 3}
+# Measured: runs on f(x) = 2 (x - 1)^2 (curvature 4, minimum 1) from x = 3.
+for _rate, _label in [(0.1, "converges"), (0.25, "converges in one step"), (0.4, "oscillates but converges"),
+                      (0.5, "oscillates forever"), (0.6, "diverges")]:
+    _run = gradient_descent_1d(lambda x: 4.0 * (x - 1.0), 3.0, _rate, 6)
+    check_close(f"regime_of_path(the run with learning rate {_rate}, minimum=1)", regime_of_path(_run, 1.0), _label,
+                hint="look at the distance to the minimum: does it change sign? does it shrink, stay or grow?")
+# Predicted: the same five rates, without running anything.
+for _rate, _label in [(0.1, "converges"), (0.25, "converges in one step"), (0.4, "oscillates but converges"),
+                      (0.5, "oscillates forever"), (0.6, "diverges")]:
+    check_close(f"learning_rate_regime(curvature=4, learning_rate={_rate})", learning_rate_regime(4.0, _rate), _label,
+                hint="one step multiplies the distance to the minimum by 1 - learning_rate * curvature")
+# Prediction against measurement on many random bowls and rates.
+for _k, _eta in np.random.default_rng(0).uniform([0.5, 0.01], [5.0, 1.0], size=(20, 2)):
+    _run = gradient_descent_1d(lambda x: _k * (x + 2.0), 1.0, _eta, 4)
+    check_close(f"learning_rate_regime({_k:.3f}, {_eta:.3f}) against regime_of_path of the run",
+                learning_rate_regime(_k, _eta), regime_of_path(_run, -2.0))
 check_close("largest_stable_learning_rate for curvatures 3 and 1",
             largest_stable_learning_rate(np.array([[3.0, 0.0], [0.0, 1.0]])), 2.0 / 3.0,
-            hint="the steepest direction (curvature 3) sets the limit 2 / 3")
+            hint="the steepest direction (curvature 3) sets the limit")
 ### BEGIN HIDDEN TESTS
-for _k, _eta, _regime in [(4.0, 0.25, "converges"), (4.0, 0.5, "oscillates"), (8.0, 0.25, "oscillates"),
-                          (0.5, 4.5, "diverges"), (100.0, 0.001, "converges")]:
-    check_close(f"learning_rate_regime({_k}, {_eta}) on the boundary or far from it",
-                learning_rate_regime(_k, _eta), _regime)
-# The named regime must match what the iterates actually do.
-for _k, _eta in np.random.default_rng(323).uniform([0.5, 0.01], [5.0, 1.0], size=(6, 2)):
-    _factor = 1.0 - _eta * _k  # from x = 1, step t lands on _factor ** t
-    _observed = "diverges" if abs(_factor) > 1 else ("oscillates" if _factor < 0 else "converges")
-    check_close(f"learning_rate_regime({_k:.3f}, {_eta:.3f})", learning_rate_regime(_k, _eta), _observed)
+for _k, _eta, _regime in [(8.0, 0.25, "oscillates forever"), (2.0, 0.5, "converges in one step"),
+                          (0.5, 4.5, "diverges"), (100.0, 0.001, "converges"), (8.0, 0.2, "oscillates but converges")]:
+    check_close(f"learning_rate_regime({_k}, {_eta})", learning_rate_regime(_k, _eta), _regime)
+    _run = gradient_descent_1d(lambda x: _k * (x - 0.5), -1.5, _eta, 5)
+    check_close(f"regime_of_path of the run with curvature {_k}, rate {_eta}", regime_of_path(_run, 0.5), _regime)
 _M = np.random.default_rng(333).normal(size=(3, 3))
 _A3 = _M @ _M.T + 0.5 * np.eye(3)
 check_close("largest_stable_learning_rate in 3-D", largest_stable_learning_rate(_A3),
@@ -283,10 +276,11 @@ check_close("largest_stable_learning_rate in 3-D", largest_stable_learning_rate(
 # ## Try it
 #
 # Run the cell below: it takes a few steps on $f(x) = 2x^2$ (curvature 4) with a
-# learning rate from each regime. Predict the signs and sizes before you look,
-# then change the rates and the curvature.
+# learning rate from each regime, and prints the prediction next to the measurement.
+# Predict the signs and sizes before you look, then change the rates and the curvature.
 
 # %% tags=["worked:regimes"]
-for rate in (0.1, 0.4, 0.6):
+for rate in (0.1, 0.25, 0.4, 0.5, 0.6):
     xs = gradient_descent_1d(lambda x: 4.0 * x, 1.0, rate, 5)
-    print(f"rate {rate}: {learning_rate_regime(4.0, rate):>10}  iterates", np.round(xs, 4))
+    print(f"rate {rate}: predicted {learning_rate_regime(4.0, rate):<24} measured {regime_of_path(xs, 0.0):<24}"
+          f" iterates", np.round(xs, 4))

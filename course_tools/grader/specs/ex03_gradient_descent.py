@@ -81,8 +81,6 @@ def descent_2d_random(rng):
 # ---------------------------------------------------------------- part 3
 regime = SPEC.part("regime_tests", "Part 3: will this learning rate work? Predict, then measure")
 
-LABELS = ("converges", "converges in one step", "oscillates but converges", "oscillates forever", "diverges")
-
 
 def _run(curvature, rate, start, minimum, steps=6):
     """Gradient descent's iterates on curvature/2 (x - minimum)^2, written out here (not the submission's)."""
