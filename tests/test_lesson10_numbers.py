@@ -145,3 +145,24 @@ def test_miniature_mnist(notebook):
     train(model, (A_tr - mean) / scale, y_tr, epochs=5, batch_size=64, learning_rate=0.05, seed=0)
     accuracy = np.mean(predict(model, (A_te - mean) / scale) == y_te)
     assert numbers_after(text, "test accuracy after 5 epochs:").tolist() == pytest.approx([accuracy], abs=5e-5)
+
+
+def test_moved_digits(notebook, capstone):
+    _, net, _, _, _, y_te = capstone
+    X_tr, _, X_te, _ = stratified_split(1)
+    mean, scale = X_tr.mean(axis=0), X_tr.std(axis=0) + 0.1
+    lines = printed(notebook, "worked:shifted").strip().splitlines()
+    accuracies = {}
+    for line in lines:
+        right, down, accuracy = numbers(line)
+        images = np.roll(X_te.reshape(-1, 8, 8), (int(down), int(right)), axis=(1, 2))
+        if down:   # np.roll wraps around: blank the row or column that came round
+            images[:, 0 if down > 0 else -1, :] = 0
+        if right:
+            images[:, :, 0 if right > 0 else -1] = 0
+        expected = np.mean(predict(net, (images.reshape(-1, 64) - mean) / scale) == y_te)
+        assert abs(accuracy - expected) <= 5e-5, line
+        accuracies[(right, down)] = accuracy
+    assert list(accuracies) == [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]
+    # The prose: one pixel costs about half the accuracy.
+    assert all(0.3 < accuracies[key] < 0.7 for key in list(accuracies)[1:])

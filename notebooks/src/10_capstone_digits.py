@@ -250,6 +250,43 @@ plt.show()
 # back-propagation found these detectors because they help.
 
 # %% [markdown]
+# ## Try it: move a digit
+#
+# People read a digit wherever it sits in the box. Does the network?
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** Move every test digit by one pixel, to the right. Does the test
+# accuracy stay near 98%?
+#
+# <details><summary>Answer</summary>
+#
+# No: it falls to about half. Each pixel has its own weights, trained on digits that sat
+# where the training digits sat; moved by one pixel, the ink lands on weights trained for
+# something else. Noise of a similar size hurts far less (try it in the widget).
+#
+# </details>
+
+# %% tags=["worked:shifted"]
+from course_lib.widgets.digit_reader import digit_reader, shifted
+
+for right, down in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]:
+    moved = shifted(X_test, right, down)
+    print(f"moved {right:+d} right, {down:+d} down: test accuracy {net.accuracy((moved - mean) / scale, y_test):.4f}")
+
+# %% [markdown]
+# Pick a digit, move it, add noise; the readout also gives the accuracy on all 359 test
+# digits changed the same way.
+
+# %% tags=["nbval-ignore-output"]
+digit_reader(net, X_test, y_test, mean, scale)
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Two remedies, both in practice everywhere: train on moved copies of the training digits
+# (more labelled data, lesson 09, made for free), and **convolutional networks**, which share
+# one small set of weights across every position of the image, so a pattern is recognised
+# wherever it appears.
+
+# %% [markdown]
 # ### Optional: is 98% luck of the split?
 #
 # 359 test images are one sample. Re-run the whole recipe (split, standardise, train, test)
