@@ -11,7 +11,8 @@
 #
 # Time to put it all together: the vectorised backward pass of a multi-layer
 # perceptron of any depth, for a whole batch at once, checked against numerical
-# gradients.
+# gradients. Lesson 6 (`notebooks/06_backpropagation.ipynb`) derives the four
+# equations you need, with the shape of every array: keep it open beside you.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
