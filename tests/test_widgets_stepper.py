@@ -3,20 +3,17 @@ import html
 import math
 import re
 
-import matplotlib
+import io
 
-matplotlib.use("Agg")
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from PIL import Image
 
-import ipywidgets as widgets  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import Circle  # noqa: E402
-
-from course_lib import MLP  # noqa: E402
-from course_lib.drawing.plots import HIGHLIGHT  # noqa: E402
-from course_lib.validation import CourseError  # noqa: E402
-from course_lib.widgets.base import LessonWidget  # noqa: E402
-from course_lib.widgets.stepper import backprop_stepper  # noqa: E402
+from course_lib import MLP
+from course_lib.validation import CourseError
+from course_lib.widgets.base import LessonWidget
+from course_lib.widgets.stepper import HIGHLIGHT_RGB, NODE_R, backprop_stepper
 
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
@@ -84,9 +81,28 @@ def assert_formula(widget, numbers, result):
 
 
 def highlighted_centres(widget):
-    ax = widget.figure.axes[0]
-    return [p.center for p in ax.patches if isinstance(p, Circle)
-            and np.allclose(p.get_edgecolor()[:3], matplotlib.colors.to_rgb(HIGHLIGHT))]
+    """Centres of the nodes whose ring the PNG draws in the highlight colour (read from the pixels)."""
+    pixels = np.asarray(Image.open(io.BytesIO(widget.image.value)).convert("RGB")).astype(int)
+    found = []
+    for column in widget.centres:
+        for x, y in column:
+            ring = pixels[int(round(y)), int(round(x + NODE_R - 1))]   # the ring's right-hand side
+            if np.abs(ring - HIGHLIGHT_RGB).max() <= 3:
+                found.append((x, y))
+    return found
+
+
+def test_picture_is_drawn_at_its_shown_size_with_labels_clear_of_each_other():
+    w = backprop_stepper()
+    height, width = np.asarray(Image.open(io.BytesIO(w.image.value))).shape[:2]
+    assert (w.image.layout.width, w.image.layout.height) == (f"{width}px", f"{height}px")
+    assert w.row_gap - 2 * NODE_R >= 60, "a node's signal and the next node's value need two text lines between them"
+    w.controls["step"].value = 24                  # the last update: the bias of y2
+    assert w.caption == "b(y2): 0.6 -> 0.619049", "an update is said under the picture, not on a line"
+    w.controls["step"].value = 13                  # first weight update
+    assert w.caption.startswith("w(h1 <- x1): 0.15 -> ")
+    w.controls["step"].value = 12
+    assert w.caption == ""
 
 
 def test_controls_and_defaults():
@@ -148,7 +164,7 @@ def test_highlight_follows_the_current_node():
     w.controls["step"].value = 12                   # signal of h2
     (h2,) = highlighted_centres(w)
     assert h1[0] == h2[0] < y1[0]                   # hidden column left of the output column
-    assert h1[1] > h2[1]                            # h1 drawn above h2
+    assert h1[1] < h2[1]                            # h1 drawn above h2 (pixel rows grow downwards)
 
 
 def test_reset_and_bounds():

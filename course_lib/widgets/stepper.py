@@ -10,17 +10,39 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.patches import Circle
-
-from ..drawing.plots import HIGHLIGHT, draw_network
 from ..lessons.mazur_example import example_network
 from .stepper_events import state_after, training_events
 from ..validation import CourseError
 from .base import LessonWidget
+from .plot_axes import INK
+from .raster import BLUE, ORANGE, WHITE, Canvas
 
 PHASE_WORDS = {"forward": "forward pass", "backward": "backward pass", "update": "weight updates"}
-SIGNAL_COLOUR = "tab:purple"
 MAX_NODES = 8
+# The picture, drawn from numbers with Pillow at the size it is shown (WIDTH px wide).
+WIDTH, TOP, BOTTOM, LEFT, RIGHT, NODE_R = 720, 52, 40, 70, 130, 24
+HIGHLIGHT_RGB = (230, 120, 0)     # the node, weight or bias the current step is about
+SIGNAL_RGB = (148, 103, 189)      # signals, and the arrows gathering them
+NODE_FILL = (250, 250, 250)
+
+
+def lighten_colour(rgb, amount: float = 0.35):
+    return tuple(int(round(v + (255 - v) * amount)) for v in rgb)
+
+
+def arrow(canvas, start, end, colour, shrink: float = 0.0, width: int = 3, head: float = 12.0) -> None:
+    """A straight arrow from ``start`` to ``end`` (pixels), both ends pulled in by ``shrink``."""
+    (x0, y0), (x1, y1) = start, end
+    length = float(np.hypot(x1 - x0, y1 - y0))
+    if length <= 2 * shrink:
+        return
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    a = (x0 + ux * shrink, y0 + uy * shrink)
+    b = (x1 - ux * shrink, y1 - uy * shrink)
+    base = (b[0] - ux * head, b[1] - uy * head)
+    canvas.line([a, base], colour, width=width)
+    canvas.draw.polygon([b, (base[0] - uy * head / 2, base[1] + ux * head / 2),
+                         (base[0] + uy * head / 2, base[1] - ux * head / 2)], fill=colour)
 
 
 class BackpropStepper(LessonWidget):
@@ -47,7 +69,7 @@ class BackpropStepper(LessonWidget):
         buttons["previous"].on_click(lambda _: self._move(-1))
         buttons["next"].on_click(lambda _: self._move(+1))
         buttons["reset"].on_click(lambda _: setattr(self.controls["step"], "value", 0))
-        super().__init__({**buttons, "step": slider}, figsize=(7.0, 3.3))
+        super().__init__({**buttons, "step": slider})
 
     def _move(self, by: int) -> None:
         slider = self.controls["step"]
@@ -63,54 +85,83 @@ class BackpropStepper(LessonWidget):
         step = self.value("step")
         event = self.current_event
         state = state_after(self.net, self.x, self.events, step)
-        self.figure.clear()
-        ax = self.figure.add_subplot()
-        highlight = None if event is None else {(event.layer, event.node)}
-        draw_network(state, ax=ax, node_labels=self.names, highlight=highlight)
-        # draw_network adds one Circle per node, layer by layer, each layer top to bottom.
-        centres = [p.center for p in ax.patches if isinstance(p, Circle)]
-        at = [centres[sum(state.sizes[:l]):sum(state.sizes[:l + 1])] for l in range(len(state.sizes))]
-        self._annotate(ax, state, at, event)
+        self.highlighted = [] if event is None else [(event.layer, event.node)]
         phase = "before the step" if event is None else PHASE_WORDS[event.phase]
-        ax.set_title(f"step {step} of {len(self.events)}: {phase}", fontsize=10)
-        self.render()
+        self.title = f"step {step} of {len(self.events)}: {phase}"
+        self.caption = self._caption(event)
+        self.image.value = self._draw(state, event)   # the picture first: it should never lag the text
         self.readout.value = self._readout(step, event)
 
-    def _annotate(self, ax, state, at, event) -> None:
-        """Values above the nodes (z until the activation is known), signals below, targets right."""
-        box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85)
-        last = len(state.sizes) - 1
-        for l, centres in enumerate(at):
-            for j, (x, y) in enumerate(centres):
-                above = state.a[l][j] if state.a[l][j] is not None else state.z[l][j]
-                if above is not None:
-                    prefix = "" if state.a[l][j] is not None else "z="
-                    ax.text(x, y + 0.36, f"{prefix}{above:.4g}", ha="center", va="bottom", fontsize=8,
-                            bbox=box, zorder=5)
-                if state.signal[l][j] is not None:
-                    ax.text(x, y - 0.36, f"s={state.signal[l][j]:.4g}", ha="center", va="top", fontsize=8,
-                            color=SIGNAL_COLOUR, bbox=box, zorder=5)
-                if l == last:
-                    ax.text(x + 0.42, y, f"t={self.target[j]:.4g}", ha="left", va="center", fontsize=8,
-                            color="0.35", zorder=5)
-        if event is None:
-            return
+    def render(self) -> None:
+        """The picture is made in ``update`` (no matplotlib figure to render)."""
+
+    # ------------------------------------------------------------------ layout
+    def _layout(self) -> None:
+        """Node centres in pixels, ``centres[l][j]``, once: each layer a column, its nodes top to bottom."""
+        sizes = self.net.sizes
+        tallest = max(sizes)
+        self.row_gap = 112 if tallest <= 3 else max(60, 440 // tallest)
+        body = self.row_gap * tallest
+        self.height = int(TOP + body + BOTTOM)
+        columns = np.linspace(LEFT, WIDTH - RIGHT, len(sizes))
+        self.centres = [[(float(x), TOP + body / 2 + (j - (n - 1) / 2) * self.row_gap) for j in range(n)]
+                        for x, n in zip(columns, sizes)]
+        self.canvas = Canvas(WIDTH, self.height)
+        self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{self.height}px")
+
+    def _caption(self, event) -> str:
+        """The change a weight or bias update makes, said once under the picture, clear of every line."""
+        if event is None or event.kind not in ("weight", "bias"):
+            return ""
         l, j = event.layer, event.node
-        if event.kind == "signal" and l < last:
-            # A hidden signal is gathered from the output signals: arrows point backward.
-            for x_out in at[l + 1]:
-                ax.annotate("", xy=at[l][j], xytext=x_out, zorder=2,
-                            arrowprops=dict(arrowstyle="-|>", color=SIGNAL_COLOUR, lw=2, shrinkA=22, shrinkB=24))
-        elif event.kind == "weight":
-            (x0, y0), (x1, y1) = at[l - 1][event.source], at[l][j]
-            ax.plot([x0, x1], [y0, y1], color=HIGHLIGHT, lw=3.5, alpha=0.9, zorder=2, solid_capstyle="round")
+        if event.kind == "weight":
             old = float(self.net.weights[l - 1][j, event.source])
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"{old:.6g} \u2192 {event.value:.6g}", ha="center",
-                    va="center", fontsize=8, bbox=dict(box, ec=HIGHLIGHT), zorder=6)
-        elif event.kind == "bias":
+            name = f"w({self.names[l][j]} <- {self.names[l - 1][event.source]})"
+        else:
             old = float(self.net.biases[l - 1][j])
-            ax.text(at[l][j][0] - 0.42, at[l][j][1] + 0.36, f"b: {old:.6g} \u2192 {event.value:.6g}", ha="right",
-                    va="bottom", fontsize=8, bbox=dict(box, ec=HIGHLIGHT), zorder=6)
+            name = f"b({self.names[l][j]})"
+        return f"{name}: {old:.6g} -> {event.value:.6g}"
+
+    # ------------------------------------------------------------------ drawing
+    def _draw(self, state, event) -> bytes:
+        if not hasattr(self, "centres"):
+            self._layout()
+        c, at = self.canvas, self.centres
+        c.rectangle((0, 0, WIDTH - 1, self.height - 1), fill=WHITE)
+        c.text((10, 8), self.title, INK, size=15)
+        # Connections: blue positive, orange negative, thicker for larger |w| (updated weights as they change).
+        biggest = max(float(np.abs(W).max()) for W in state.weights) or 1.0
+        for l in range(1, len(at)):
+            W = state.weights[l - 1]
+            for j, end in enumerate(at[l]):
+                for i, begin in enumerate(at[l - 1]):
+                    colour = BLUE if W[j, i] >= 0 else ORANGE
+                    c.line([begin, end], lighten_colour(colour), width=1 + round(4 * abs(W[j, i]) / biggest))
+        if event is not None and event.kind == "weight":
+            c.line([at[event.layer - 1][event.source], at[event.layer][event.node]], HIGHLIGHT_RGB, width=6)
+        if event is not None and event.kind == "signal" and event.layer < len(at) - 1:
+            # A hidden signal is gathered from the output signals: arrows point backward.
+            for out in at[event.layer + 1]:
+                arrow(c, out, at[event.layer][event.node], SIGNAL_RGB, shrink=NODE_R + 6)
+        last = len(at) - 1
+        for l, column in enumerate(at):
+            for j, (x, y) in enumerate(column):
+                ring = HIGHLIGHT_RGB if (l, j) in self.highlighted else INK
+                c.draw.ellipse((x - NODE_R, y - NODE_R, x + NODE_R, y + NODE_R), fill=NODE_FILL, outline=ring,
+                               width=4 if ring == HIGHLIGHT_RGB else 2)
+                c.text((x, y), self.names[l][j], INK, size=15, anchor="mm")
+                value = state.a[l][j] if state.a[l][j] is not None else state.z[l][j]
+                if value is not None:
+                    prefix = "" if state.a[l][j] is not None else "z="
+                    c.text((x, y - NODE_R - 5), f"{prefix}{value:.4g}", INK, size=14, anchor="md", background=WHITE)
+                if state.signal[l][j] is not None:
+                    c.text((x, y + NODE_R + 5), f"s={state.signal[l][j]:.4g}", SIGNAL_RGB, size=14, anchor="ma",
+                           background=WHITE)
+                if l == last:
+                    c.text((x + NODE_R + 10, y), f"t={self.target[j]:.4g}", (90, 90, 90), size=14, anchor="lm")
+        if self.caption:
+            c.text((10, self.height - 10), self.caption, HIGHLIGHT_RGB, size=15, anchor="ld")
+        return c.png()
 
     def _readout(self, step: int, event) -> str:
         if event is None:
