@@ -11,6 +11,13 @@ well under that draws its changing parts here instead. The idea is small:
 
 Every picture is drawn at the pixel size it is shown at, so nothing is rescaled in the
 browser. Colours are RGB tuples of ints in 0..255; array shapes are (height, width, 3) uint8.
+
+In a widget::
+
+    canvas = Canvas(400, 300)                                  # or background.copy(), drawn once
+    canvas.paste(upscale(colourize(values, -1.0, 1.0), 4), 10, 10)   # values (h, w) -> 4x pixels
+    canvas.chart((0, 200, 400, 300), [("loss", losses, BLACK)], title="loss per epoch")
+    widget.image.value = canvas.png()                          # an ipywidgets.Image(format="png")
 """
 from __future__ import annotations
 
