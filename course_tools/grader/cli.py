@@ -1,7 +1,8 @@
 """course-grade: grade submitted exercise notebooks (see course_tools/grader/FORMAT.md).
 
     course-grade SUBMISSION.ipynb --results results.json    # Gradescope's results.json and a table
-    course-grade submissions/*.ipynb --gradebook grades.csv  # many at once, one CSV row each
+    course-grade submissions/*.ipynb --exercise ID --gradebook grades.csv  # a class at once, one CSV row each
+    course-grade gradescope ID -o autograder.zip             # Gradescope's autograder zip for exercise ID
 
 The exercise is read from each notebook's metadata. Exit status 0 whenever
 grading completed, whatever the scores; 2 when the grader itself could not run.
@@ -104,6 +105,13 @@ def exercises_of(paths: list[str]) -> dict:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["gradescope"]:
+        from .gradescope import main as build
+        return build(argv[1:])
+    if argv[:1] == ["gradescope-run"]:
+        from .gradescope import run_main
+        return run_main(argv[1:])
     parser = argparse.ArgumentParser(prog="course-grade", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("submissions", nargs="+", help="submitted .ipynb files")

@@ -12,8 +12,12 @@ def _number(x: float):
     return int(x) if float(x).is_integer() else round(float(x), 4)
 
 
-def gradescope(result: GradeResult) -> dict:
-    """The results.json Gradescope reads: score, execution_time, output, tests[]."""
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+
+def gradescope(result: GradeResult, hidden_visibility: str = "after_published") -> dict:
+    """The results.json Gradescope reads: score, execution_time, output, tests[] (hidden
+    checks get ``hidden_visibility``)."""
     lines = [f"{result.title or 'Submission'}: {_number(result.score)} / {_number(result.max_score)} points."]
     lines += result.notes
     if result.seed is not None:
@@ -30,15 +34,15 @@ def gradescope(result: GradeResult) -> dict:
                 "max_score": _number(test.max_score),
                 "status": "passed" if test.passed else "failed",
                 "output": test.output,
-                "visibility": "after_published" if test.hidden else "visible",
+                "visibility": hidden_visibility if test.hidden else "visible",
             }
             for test in result.tests
         ],
     }
 
 
-def write_results(result: GradeResult, path: Path) -> None:
-    Path(path).write_text(json.dumps(gradescope(result), indent=2) + "\n", encoding="utf-8")
+def write_results(result: GradeResult, path: Path, hidden_visibility: str = "after_published") -> None:
+    Path(path).write_text(json.dumps(gradescope(result, hidden_visibility), indent=2) + "\n", encoding="utf-8")
 
 
 def table(result: GradeResult, details: bool = True) -> str:

@@ -163,8 +163,10 @@ def drop_command(uid: int) -> list[str]:
 def _system_dirs() -> list[str]:
     """Directories a Python kernel needs: the system, the interpreter and its packages."""
     found = []
+    packages = [p for p in sys.path if os.path.basename(p.rstrip("/")) in ("site-packages", "dist-packages")]
     for path in ["/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", sys.prefix, sys.base_prefix,
-                 sys.exec_prefix, sys.base_exec_prefix, *site.getsitepackages()]:
+                 sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(os.path.realpath(sys.executable)),
+                 *site.getsitepackages(), *packages]:
         if path and os.path.exists(path) and path not in found:
             found.append(path)
     return found
@@ -179,8 +181,10 @@ def bwrap_command(bwrap: str, workdir: str, staged: str, hidden: list[str], uid:
     course_lib, a writable ``workdir``, and empty directories over every path of ``hidden``
     (the grader, solutions, the original course_lib) that the bound directories contain.
     With ``uid`` (the grader runs as root) the kernel becomes that uid inside."""
-    command = [bwrap, *namespace_flags(uid is not None)]
-    bound, made = [], {"/"}
+    # private /tmp first: binds below it (a virtual environment, the staged library) go on top
+    command = [bwrap, *namespace_flags(uid is not None), "--proc", "/proc", "--dev", "/dev",
+               "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/var/tmp"]
+    bound, made = [], {"/", "/tmp", "/var/tmp", "/proc", "/dev"}
 
     def parents(path):  # folders bwrap would otherwise create closed (0700)
         extra = []
@@ -202,9 +206,6 @@ def bwrap_command(bwrap: str, workdir: str, staged: str, hidden: list[str], uid:
     for path in _ETC:
         if os.path.exists(path):
             command += parents(path) + ["--ro-bind", path, path]
-    command += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
-                "--perms", "1777", "--tmpfs", "/var/tmp"]
-    made.update({"/tmp", "/var/tmp", "/proc", "/dev"})
     for path in hidden:
         real = os.path.realpath(path)
         if os.path.isdir(real) and any(real == b or real.startswith(b.rstrip("/") + "/") for b in bound):

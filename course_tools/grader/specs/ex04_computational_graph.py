@@ -1,4 +1,4 @@
-"""Grading spec of ex04_computational_graph: the chain rule by hand, backward rules, numerical partials."""
+"""Grading spec of ex04_computational_graph: the chain rule by hand, the backward pass, numerical partials."""
 from course_tools.grader.spec import Spec, call, code, probe
 
 SPEC = Spec("ex04_computational_graph")
@@ -51,35 +51,66 @@ def neuron_random(rng):
 
 
 # ---------------------------------------------------------------- part 3
-rules = SPEC.part("rules_tests", "Part 3: teach a tiny autodiff class its rules")
+backward_part = SPEC.part("backward_tests", "Part 3: write the backward pass yourself")
 
-_GRAPH = """x, y = Scalar(x0), Scalar(y0)
-out = (x * y + x ** 3).tanh() * y
+_TWICE = """a = Scalar(a0)
+f = a + a
+order = topological_order(f)
+first = [len(order), order[-1] is f]
+f.backward()
+g = a * a
+g.backward()
+result = first + [f.grad, g.grad, a.grad]"""
+
+_FAN_OUT = """x, y = Scalar(x0), Scalar(y0)
+p = x * y
+q = 3 * p
+f = p + q
+order = topological_order(f)
+ok = [len(order), order[-1] is f,
+      all(order.index(parent) < order.index(node) for node in order for parent in node.parents)]
+f.backward()
+once = [p.grad, q.grad, x.grad, y.grad]
+f.backward()
+result = ok + once + [p.grad, x.grad, y.grad]"""
+
+_TANH = """x, y, z = Scalar(x0), Scalar(y0), Scalar(z0)
+h = (x * y + z ** 2).tanh()
+out = h * h + h * x
 out.backward()
-result = [x.grad, y.grad]"""
+result = [x.grad, y.grad, z.grad, h.grad]"""
+
+_CHAIN = """start = chain = Scalar(s0)
+for _ in range(n):
+    chain = chain * r + start
+order = topological_order(chain)
+chain.backward()
+result = [len(order), start.grad]"""
 
 
-@rules.check("the rules at the notebook's examples and at random inputs of the same kind", points=1,
-             hint="mul: grad_out times the other input; pow: k a^(k-1) grad_out; tanh: (1 - tanh(a)^2) grad_out")
-def rules_examples(rng):
-    a, b, g = _floats(rng, 3)
-    return [call("mul_backward", 2.0, -3.0, 1.5), call("pow_backward", 3.0, 2, 1.0),
-            call("pow_backward", 2.0, -1, 0.5), call("tanh_backward", 0.0, 2.0),
-            call("mul_backward", a, b, g), call("pow_backward", a, 2, g), call("tanh_backward", b, g)]
+@backward_part.check("a + a and a * a, and lesson 4's fan-out p = x y, q = 3 p, f = p + q, at random values",
+                     points=1, hint="a value used twice collects a contribution from each use: += , not =")
+def backward_examples(rng):
+    a0 = float(rng.uniform(-2, 2))
+    x0, y0 = _floats(rng, 2)
+    return [probe(_TWICE, a0=a0).describe(f"a + a and a * a at a = {a0:.3g}: order length, root last, grads"),
+            probe(_FAN_OUT, x0=x0, y0=y0).describe(
+                f"the fan-out at x = {x0:.3g}, y = {y0:.3g}: order, grads, grads after a second backward()")]
 
 
-@rules.check("each rule at random inputs (cubes, negative and fractional powers)", points=1, hidden=True)
-def rules_random(rng):
-    a, b, g = _floats(rng, 3)
-    return [call("mul_backward", a, b, g), call("pow_backward", a, 3, g), call("pow_backward", abs(a) + 0.1, -2, g),
-            call("pow_backward", abs(a) + 0.1, 0.5, g), call("tanh_backward", 3 * a, g)]
+@backward_part.check("tanh(x y + z^2) used three times, x used twice, at random points", points=1, hidden=True,
+                     hint="visit the nodes in reverse topological order, so h is complete before it passes its grad on")
+def backward_random(rng):
+    return [probe(_TANH, x0=x0, y0=y0, z0=z0).describe(
+        f"grads of h h + h x, h = tanh(x y + z^2), at ({x0:.3g}, {y0:.3g}, {z0:.3g})")
+        for x0, y0, z0 in (_floats(rng, 3, -1.5, 1.5) for _ in range(2))]
 
 
-@rules.check("Scalar.backward() on tanh(x y + x^3) y, where x and y are used twice", points=1, hidden=True,
-             hint="a Scalar's grad collects one contribution from every use")
-def rules_graph(rng):
-    x0, y0 = _floats(rng, 2, -1.0, 1.0)
-    return probe(_GRAPH, x0=x0, y0=y0).describe(f"grads of tanh(x y + x^3) y at x={x0:.3g}, y={y0:.3g}")
+@backward_part.check("a chain of a few hundred steps that reuses its start at every step", points=1, hidden=True,
+                     hint="each node once in the order (remember the nodes you have seen), every use adds")
+def backward_chain(rng):
+    n, r, s0 = int(rng.integers(150, 300)), float(rng.uniform(0.9, 1.05)), float(rng.uniform(-1, 1))
+    return probe(_CHAIN, n=n, r=r, s0=s0).describe(f"chain of {n} steps, factor {r:.3g}: order length, d/dstart")
 
 
 # ---------------------------------------------------------------- part 4
