@@ -165,23 +165,41 @@ def test_ex04_neuron_matches_value_graph(ex04, x1, x2, w1, w2, b):
     assert ex04["neuron_gradients"](x1, x2, w1, w2, b) == pytest.approx(want, rel=1e-12)
 
 
-def test_ex04_scalar_rules_match_value_and_numerical_gradients(ex04):
+def test_ex04_backward_matches_value_and_numerical_gradients(ex04):
     Scalar = ex04["Scalar"]
     rng = np.random.default_rng(4)
     for x0, y0, z0 in rng.uniform(-1.5, 1.5, size=(5, 3)):
         mine = [Scalar(v) for v in (x0, y0, z0)]
         theirs = [Value(float(v)) for v in (x0, y0, z0)]
         for (x, y, z) in (mine, theirs):
-            out = (x * y + z ** 2 + x ** 3).tanh() * y
+            h = (x * y + z ** 2 + x ** 3).tanh()
+            out = h * y + h * h        # h and y each used twice
             out.backward()
         np.testing.assert_allclose([v.grad for v in mine], [v.grad for v in theirs], rtol=1e-12)
 
         def g(values):
             x, y, z = values
-            return math.tanh(x * y + z ** 2 + x ** 3) * y
+            t = math.tanh(x * y + z ** 2 + x ** 3)
+            return t * y + t * t
         numeric = numerical_gradient(g, np.array([x0, y0, z0]))
         np.testing.assert_allclose([v.grad for v in mine], numeric, rtol=1e-6, atol=1e-9)
-    assert ex04["pow_backward"](4.0, 0.5, 2.0) == pytest.approx(0.5)  # d sqrt(a)/da = 1/(2 sqrt a) = 1/4
+
+
+def test_ex04_topological_order_is_complete_unique_and_ordered(ex04):
+    Scalar = ex04["Scalar"]
+    x, y = Scalar(0.5), Scalar(-2.0)
+    a = x * y
+    out = (a + x).tanh() * a + a ** 2
+    order = ex04["topological_order"](out)
+    reachable, stack = set(), [out]
+    while stack:                       # everything out depends on, found here without any order
+        node = stack.pop()
+        if node not in reachable:
+            reachable.add(node)
+            stack.extend(node.parents)
+    assert len(order) == len(set(order)) == len(reachable) and set(order) == reachable
+    assert order[-1] is out
+    assert all(order.index(p) < order.index(n) for n in order for p in n.parents)
 
 
 def test_ex04_numerical_partials_match_analytic(ex04):

@@ -9,17 +9,18 @@
 # %% [markdown]
 # # Exercise 4: the chain rule on a computational graph (10 points)
 #
-# Lesson 04 drew expressions as graphs: values flow forward along the edges,
+# Lesson 4 drew expressions as graphs: values flow forward along the edges,
 # derivatives flow back, and at every node the chain rule multiplies the
 # derivative arriving from above by the node's own *local* derivative. Here you
-# do that by hand, then teach a tiny autodiff class three of its rules, and
+# do that by hand, then write the backward pass of a tiny autodiff class yourself
+# (the order of the visit and the adding up where a value is used twice), and
 # finally check it against numerical derivatives.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
 # | 1 | `local_derivatives` and `chain_rule_gradients` for $f = (xy + z)\,w$ | 3 |
 # | 2 | `neuron_gradients`: back through a sigmoid neuron | 2 |
-# | 3 | `mul_backward`, `pow_backward`, `tanh_backward`: rules of the `Scalar` class | 3 |
+# | 3 | `topological_order` and `backward`: the backward pass of the `Scalar` class | 3 |
 # | 4 | `numerical_partials`: check the graph against numerical derivatives | 2 |
 #
 # **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
@@ -30,9 +31,12 @@
 # valid input. Before you submit, use **Kernel > Restart Kernel and Run All
 # Cells** to make sure the notebook runs from top to bottom.
 #
-# Work the derivatives out yourself: do not use `course_lib.Value` or
-# `course_lib.numerical_gradient`, which do this for you. (The grader cannot
-# tell how you computed an answer; the point is that you can.)
+# **What you may use.** Python, `math` and numpy, and your own functions from
+# earlier parts.
+#
+# **What you may not use.** `course_lib.Value`, `course_lib.value.topological_order`
+# and `course_lib.numerical_gradient`: they do exactly what this exercise asks you
+# to write. The setup cell imports only the self-check helpers.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import math
@@ -165,114 +169,141 @@ for _x1, _x2, _w1, _w2, _b in np.random.default_rng(414).normal(size=(3, 5)):
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 3: teach a tiny autodiff class its rules (3 points)
+# ## Part 3: write the backward pass yourself (3 points)
 #
-# The class `Scalar` below (run its cell, you need not change it) records every
-# operation as a node of a graph, like `course_lib.Value`. Its `backward()` visits
-# the nodes from the output back to the inputs, and at each node asks the
-# operation's **backward rule**: *given the gradient `grad_out` of the final
-# output with respect to this node, what does each input of the operation
-# receive?* The answer is `grad_out` times that input's local derivative, and
-# `backward()` adds it to the input's `grad` (adding, because a value used twice
-# gets a contribution from each use).
+# The class `Scalar` below (run its cell; you need not change it) records every
+# operation as a node of a graph, like `course_lib.Value`: each node keeps its
+# `parents` (the Scalars it was computed from) and `local_grads`, where
+# `local_grads[i]` is the derivative of the node by `parents[i]`. Its method
+# `backward()` calls **your** function `backward(root)`. Write:
 #
-# The rule for `+` is written for you: `a + b` passes `grad_out` unchanged to
-# both inputs. Write the three others; each takes plain floats (the inputs' data)
-# and returns plain floats:
+# 1. `topological_order(root)`: a list of every Scalar that `root` depends on, and
+#    `root` itself, **each exactly once**, every node **after all of its parents**
+#    (so `root` comes last). A depth-first search does it: visit a node's parents
+#    first, then append the node; remember which nodes you have seen.
+# 2. `backward(root)`: set `node.grad` to $\partial\,\text{root}/\partial\,\text{node}$
+#    for every node of the graph. Start every grad at 0 (so a second call gives the
+#    same answer), set `root.grad = 1`, then visit the nodes in **reverse**
+#    topological order; each node passes `node.grad * local_grads[i]` to `parents[i]`,
+#    which **adds** it to its `grad`.
 #
-# - `mul_backward(a, b, grad_out)` for `a * b`: returns the pair `(grad_a, grad_b)`;
-# - `pow_backward(a, k, grad_out)` for `a ** k` with a constant number `k`: returns `grad_a`;
-# - `tanh_backward(a, grad_out)` for `tanh(a)`: returns `grad_a`
-#   (the derivative of $\tanh$ is $1 - \tanh^2$).
+# Lesson 4 showed why both matter: a value used twice (`a + a`, or $a$ in
+# $f = a + 3a$) must collect a contribution from each use, and a node may pass its
+# gradient on only once every node that uses it has passed theirs.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "scalar_class", "schema_version": 3}
 class Scalar:
-    """A number in a computational graph: ``data``, ``grad`` = d(output)/d(this), and its parents.
+    """A number in a computational graph: ``data``, ``grad``, ``parents`` and ``local_grads``.
 
-    ``rule(grad_out)`` returns one gradient contribution per parent (a tuple).
-    Supports ``+``, ``*`` (with Scalars or numbers), ``** number`` and ``.tanh()``.
+    ``local_grads[i]`` is d(this)/d(parents[i]). Supports ``+``, ``*`` (with Scalars
+    or numbers on either side), ``** number`` and ``.tanh()``.
     """
 
-    def __init__(self, data, parents=(), rule=None):
-        self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, rule
+    def __init__(self, data, parents=(), local_grads=()):
+        self.data, self.grad = float(data), 0.0
+        self.parents, self.local_grads = tuple(parents), tuple(local_grads)
 
     def __add__(self, other):
         other = other if isinstance(other, Scalar) else Scalar(other)
-        return Scalar(self.data + other.data, (self, other), lambda g: (g, g))
+        return Scalar(self.data + other.data, (self, other), (1.0, 1.0))
 
     def __mul__(self, other):
         other = other if isinstance(other, Scalar) else Scalar(other)
-        return Scalar(self.data * other.data, (self, other), lambda g: mul_backward(self.data, other.data, g))
+        return Scalar(self.data * other.data, (self, other), (other.data, self.data))
 
     __radd__, __rmul__ = __add__, __mul__
 
     def __pow__(self, k):
-        return Scalar(self.data ** k, (self,), lambda g: (pow_backward(self.data, k, g),))
+        return Scalar(self.data ** k, (self,), (k * self.data ** (k - 1),))
 
     def tanh(self):
-        return Scalar(math.tanh(self.data), (self,), lambda g: (tanh_backward(self.data, g),))
+        t = math.tanh(self.data)
+        return Scalar(t, (self,), (1.0 - t * t,))
 
     def backward(self):
-        """Set every grad below this node to d(this)/d(node)."""
-        order, seen, stack = [], set(), [(self, False)]
-        while stack:  # depth-first: each node after everything it was computed from
-            node, expanded = stack.pop()
-            if expanded:
-                order.append(node)
-            elif id(node) not in seen:
-                seen.add(id(node))
-                stack += [(node, True)] + [(parent, False) for parent in node.parents]
-        for node in order:
-            node.grad = 0.0
-        self.grad = 1.0
-        for node in reversed(order):  # from the output back towards the inputs
-            if node.rule is not None:
-                for parent, contribution in zip(node.parents, node.rule(node.grad)):
-                    parent.grad += contribution
+        """Set every node's grad to d(this)/d(node), by your backward()."""
+        backward(self)
 
 
-# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "rules", "schema_version": 3}
-def mul_backward(a, b, grad_out):
-    """Backward rule of out = a * b. a, b, grad_out: floats -> (grad_a, grad_b), two floats."""
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "backward", "schema_version": 3}
+def topological_order(root):
+    """Every Scalar root depends on, and root, each once, every node after all of its parents.
+
+    root: a Scalar. Returns a list of Scalars whose last entry is root.
+    """
     ### BEGIN SOLUTION
-    return b * grad_out, a * grad_out
+    order, seen = [], set()
+
+    def visit(node):
+        if node in seen:
+            return
+        seen.add(node)
+        for parent in node.parents:
+            visit(parent)
+        order.append(node)  # after all of its parents
+
+    visit(root)
+    return order
     ### END SOLUTION
 
 
-def pow_backward(a, k, grad_out):
-    """Backward rule of out = a ** k for a constant k. a, k, grad_out: floats -> grad_a, a float."""
+def backward(root):
+    """Set node.grad = d root / d node for every node of root's graph. root: a Scalar. Returns None."""
     ### BEGIN SOLUTION
-    return k * a ** (k - 1) * grad_out
+    order = topological_order(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):  # every user of a node comes before the node itself
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += node.grad * local
     ### END SOLUTION
 
 
-def tanh_backward(a, grad_out):
-    """Backward rule of out = tanh(a). a, grad_out: floats -> grad_a, a float."""
-    ### BEGIN SOLUTION
-    t = math.tanh(a)
-    return (1.0 - t * t) * grad_out
-    ### END SOLUTION
-
-
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "rules_tests", "points": 3, "schema_version": 3}
-check_close("mul_backward(2, -3, grad_out=1.5)", mul_backward(2.0, -3.0, 1.5), (-4.5, 3.0),
-            hint="each input receives grad_out times the OTHER input")
-check_close("pow_backward(3, 2, grad_out=1)", pow_backward(3.0, 2, 1.0), 6.0, hint="d(a^k)/da = k a^(k-1)")
-check_close("pow_backward(2, -1, grad_out=0.5)", pow_backward(2.0, -1, 0.5), -0.125,
-            hint="d(1/a)/da = -1/a^2; do not forget to multiply by grad_out")
-check_close("tanh_backward(0, grad_out=2)", tanh_backward(0.0, 2.0), 2.0, hint="tanh has slope 1 at 0")
-# The rules at work: g = (x y + x^3) with x used twice, so x collects two contributions.
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "backward_tests", "points": 3, "schema_version": 3}
+_a = Scalar(3.0)
+_f = _a + _a
+_order = topological_order(_f)
+check_close("len(topological_order(a + a))", len(_order), 2, hint="each node once: a appears as a parent twice")
+check_true("topological_order(a + a) ends with the root", _order[-1] is _f, "the last entry is not the root")
+_f.backward()
+check_close("a.grad for f = a + a", _a.grad, 2.0, hint="a feeds f twice: two contributions of 1, ADDED (+=)")
+_x, _y = Scalar(2.0), Scalar(5.0)
+_p = _x * _y
+_q = 3 * _p
+_f = _p + _q                      # lesson 4's fan-out: p feeds q and f
+_order = topological_order(_f)
+check_true("topological_order: every node after all of its parents",
+           all(_order.index(_parent) < _order.index(_node) for _node in _order for _parent in _node.parents),
+           "some node comes before one of its parents", hint="append a node only after visiting all its parents")
+_f.backward()
+check_close("p.grad, x.grad, y.grad for p = x y, q = 3 p, f = p + q at x = 2, y = 5",
+            [_p.grad, _x.grad, _y.grad], [4.0, 20.0, 8.0],
+            hint="f = 4 x y; p must collect both paths (1 + 3) before it passes its grad on")
+_f.backward()
+check_close("the same grads after calling backward() a second time", [_p.grad, _x.grad, _y.grad], [4.0, 20.0, 8.0],
+            hint="start every node's grad at 0 before the pass")
 _x, _y = Scalar(2.0), Scalar(-1.0)
 (_x * _y + _x ** 3).backward()
-check_close("x.grad for g = x*y + x**3 at x = 2, y = -1", _x.grad, 11.0,
-            hint="dg/dx = y + 3x^2 = -1 + 12: both uses of x must contribute")
-check_close("y.grad for g = x*y + x**3 at x = 2, y = -1", _y.grad, 2.0)
+check_close("x.grad, y.grad for g = x y + x^3 at x = 2, y = -1", [_x.grad, _y.grad], [11.0, 2.0],
+            hint="dg/dx = y + 3x^2: both uses of x contribute")
 ### BEGIN HIDDEN TESTS
-for _a, _b, _g in np.random.default_rng(424).normal(size=(3, 3)):
-    check_close("mul_backward at random inputs", mul_backward(_a, _b, _g), (_b * _g, _a * _g))
-    check_close("pow_backward(a, 3, g) at random inputs", pow_backward(_a, 3, _g), 3 * _a ** 2 * _g)
-    check_close("pow_backward(|a|, 0.5, g) at random inputs", pow_backward(abs(_a), 0.5, _g), 0.5 / np.sqrt(abs(_a)) * _g)
-    check_close("tanh_backward at random inputs", tanh_backward(_a, _g), _g / np.cosh(_a) ** 2)
+for _x0, _y0, _z0 in np.random.default_rng(424).uniform(-1.5, 1.5, size=(3, 3)):
+    _x, _y, _z = Scalar(_x0), Scalar(_y0), Scalar(_z0)
+    _h = (_x * _y + _z ** 2).tanh()
+    _out = _h * _h + _h * _x       # h used three times, x twice
+    _out.backward()
+    _t = np.tanh(_x0 * _y0 + _z0 ** 2)
+    _dh = 2 * _t + _x0
+    _dinner = _dh * (1 - _t ** 2)
+    check_close("grads of h h + h x with h = tanh(x y + z^2)", [_x.grad, _y.grad, _z.grad],
+                [_dinner * _y0 + _t, _dinner * _x0, _dinner * 2 * _z0])
+_chain = _start = Scalar(0.3)
+for _ in range(300):
+    _chain = _chain * 1.01 + _start     # _start used 301 times, along a 300-step chain
+_chain.backward()
+check_close("d/dstart of a 300-step chain that reuses start", _start.grad,
+            sum(1.01 ** _k for _k in range(301)), rtol=1e-9)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -288,8 +319,8 @@ for _a, _b, _g in np.random.default_rng(424).normal(size=(3, 3)):
 # nudging one argument at a time and keeping the others as given. Shape: `(len(values),)`.
 #
 # The test cell then runs the `Scalar` graph of
-# $g(x, y, z) = \tanh(x y + z^2)\cdot x$ backwards and compares its gradients
-# with yours.
+# $g(x, y, z) = \tanh(x y + z^2)\cdot x$ backwards, with your `backward`, and
+# compares its gradients with your numerical ones.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "numerical", "schema_version": 3}
 def numerical_partials(f, values, h=1e-6):
@@ -326,7 +357,7 @@ _g(*_inputs).backward()
 _backprop = np.array([v.grad for v in _inputs])
 _numeric = numerical_partials(lambda x, y, z: _g(Scalar(x), Scalar(y), Scalar(z)).data, [0.7, -0.4, 0.5])
 check_close("the Scalar graph's gradients of tanh(x y + z^2) x against numerical_partials", _backprop, _numeric,
-            rtol=1e-6, hint="if only these disagree, look again at your Part 3 rules")
+            rtol=1e-6, hint="if only these disagree, look again at your Part 3 backward")
 _error = np.max(np.abs(_backprop - _numeric)) / np.max(np.abs(_backprop) + np.abs(_numeric))
 check_true("relative error of back-propagation against numerical_partials below 1e-8", bool(_error < 1e-8),
            f"the relative error is {_error:.1e}")
