@@ -70,3 +70,12 @@ def test_chart_draws_series_and_tolerates_nothing_to_draw():
     assert np.isnan(result[0])  # log axis, nothing positive: "nothing yet", no error, no warning
     lo, hi = Canvas(200, 100).chart((0, 0, 200, 100), [("g", [1e-3, 1e-1], (0, 0, 255))], log=True)
     assert lo < 1e-3 and hi > 1e-1
+
+
+def test_nice_ticks_are_round_and_inside():
+    from course_lib.widgets.raster import nice_ticks
+    assert nice_ticks(0.0, 1.0) == pytest.approx([0.0, 0.5, 1.0])
+    assert nice_ticks(-3.2, 7.9) == pytest.approx([0.0, 5.0])   # at most about count + 1 ticks
+    ticks = nice_ticks(0.013, 0.047)
+    assert all(0.013 <= t <= 0.047 for t in ticks) and len(ticks) >= 2
+    assert nice_ticks(1.0, 1.0) == [1.0] and nice_ticks(float("nan"), 1.0) == []

@@ -29,7 +29,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 __all__ = ["ORANGE", "BLUE", "WHITE", "GREY", "BLACK", "CLASS_COLOURS", "diverging_lut", "ramp_lut", "colourize",
-           "mix_colours", "lighten", "resize", "upscale", "font", "Canvas"]
+           "mix_colours", "lighten", "resize", "upscale", "font", "nice_ticks", "Canvas"]
 
 ORANGE = (245, 147, 34)   # negative values, class 0
 BLUE = (8, 119, 189)      # positive values, class 1
@@ -123,8 +123,8 @@ def font(size: int = 11) -> ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
-def _nice_ticks(low: float, high: float, count: int = 3) -> list[float]:
-    """A few round numbers between low and high, for axis labels."""
+def nice_ticks(low: float, high: float, count: int = 3) -> list[float]:
+    """A few round numbers (steps of 1, 2 or 5 times a power of ten) between low and high, for axis labels."""
     if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
         return [low] if math.isfinite(low) else []
     raw = (high - low) / max(count, 1)
@@ -132,6 +132,9 @@ def _nice_ticks(low: float, high: float, count: int = 3) -> list[float]:
     step = min((m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw), default=raw)
     first = math.ceil(low / step) * step
     return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
+
+
+_nice_ticks = nice_ticks  # the name other widgets imported first
 
 
 class Canvas:
@@ -226,7 +229,7 @@ class Canvas:
         low, high = low - pad, high + pad
         sx = (right - left - 2) / max(n - 1, 1)
         sy = (bottom - top - 2) / (high - low)
-        for tick in _nice_ticks(low, high):
+        for tick in nice_ticks(low, high):
             y = bottom - 1 - (tick - low) * sy
             self.line([(left - 3, y), (left, y)], GREY)
             whole = abs(tick - round(tick)) < 1e-9
