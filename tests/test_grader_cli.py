@@ -131,3 +131,25 @@ def test_the_grader_failing_is_a_nonzero_exit_with_the_reason(tmp_path):
     assert run.returncode == 2 and "--results takes exactly one submission" in run.stderr
     run = course_grade(tmp_path / "nothing-here.ipynb", "--results", tmp_path / "no" / "such" / "dir.json")
     assert run.returncode == 2 and "could not write the results" in run.stderr
+
+
+@pytest.mark.slow
+def test_a_batch_says_which_exercise_each_row_was_graded_as_and_warns_when_they_mix(tmp_path):
+    paths = [write(load(SOLUTION), tmp_path / "ada.ipynb"), write(other_exercise(), tmp_path / "bob.ipynb")]
+    gradebook = tmp_path / "grades.csv"
+    run = course_grade(*paths, "--gradebook", gradebook, "--jobs", "2", "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert "this batch mixes exercises (1 x ex01_neuron_and_layer, 1 x ex02_losses)" in run.stderr
+    assert "Pass --exercise ID" in run.stderr
+    rows = list(csv.DictReader(gradebook.open()))
+    assert [r["exercise"] for r in rows] == [EXERCISE, "ex02_losses"]
+    run = course_grade(*paths, "--gradebook", gradebook, "--jobs", "2", "--quiet", "--exercise", EXERCISE)
+    assert run.returncode == 0 and "mixes exercises" not in run.stderr
+    rows = list(csv.DictReader(gradebook.open()))
+    assert [r["exercise"] for r in rows] == [EXERCISE, EXERCISE] and rows[1]["total"] == "0"
+
+
+def test_the_grader_says_which_sandbox_layers_it_has(tmp_path):
+    run = course_grade(write(load(STUDENT), tmp_path / "a.ipynb"), "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert "sandbox: resource limits" in run.stderr and "namespaces" in run.stderr

@@ -42,9 +42,12 @@ def _digest(paths) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(solutions: Path = SOLUTIONS) -> str:
-    """A hash of every built solution notebook and every spec: what submissions are graded against."""
-    return _digest(sorted(Path(solutions).glob("ex*.ipynb")) + sorted(SPECS.glob("*.py")))
+def fingerprint(solutions: Path = SOLUTIONS, exercise: str | None = None) -> str:
+    """A hash of what submissions are graded against: the built solution notebook and spec of
+    ``exercise``, or of every exercise."""
+    pattern = f"{exercise}." if exercise else "ex"
+    return _digest(sorted(Path(solutions).glob(pattern + "*ipynb")) + sorted(SPECS.glob(pattern + "*py")) +
+                   sorted(p for p in SPECS.parent.glob("*.py")))
 
 
 def load(exercise_id: str, solutions: Path = SOLUTIONS) -> tuple[Exercise, Spec] | None:

@@ -155,7 +155,7 @@ def main(argv=None) -> int:
                   ", ".join(f"{n} x {k}" for k, v in sorted(claimed.items()) for n in [v]) +
                   "); each notebook is graded as the exercise it claims. Pass --exercise ID to grade one assignment.",
                   file=sys.stderr)
-    options.fingerprint = catalog.fingerprint(options.solutions)
+    options.fingerprint = catalog.fingerprint(options.solutions, options.exercise)
     results, failures = grade_many(args.submissions, options, args.jobs, progress=many and not args.quiet)
     if not args.quiet:
         for result in results:

@@ -139,7 +139,7 @@ def protected_paths(options: Options) -> list[Path]:
 
 
 def _check_fingerprint(options: Options) -> None:
-    if options.fingerprint and catalog.fingerprint(options.solutions) != options.fingerprint:
+    if options.fingerprint and catalog.fingerprint(options.solutions, options.exercise) != options.fingerprint:
         raise GraderError("the solution notebooks or specs changed while grading (a submission may have written "
                           "them): grading stopped. Restore them (git checkout solutions course_tools) and regrade.")
 

@@ -145,6 +145,6 @@ def run_main(argv) -> int:
     args = parser.parse_args(argv)
     options = Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, exercise=args.exercise,
                       solutions=args.root / "source" / "solutions", sandbox=args.sandbox)
-    options.fingerprint = catalog.fingerprint(options.solutions)
+    options.fingerprint = catalog.fingerprint(options.solutions, options.exercise)
     return run(args.root, options, args.hidden_visibility)
 
