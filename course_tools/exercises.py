@@ -5,7 +5,7 @@ markers; see ``course_tools/grader/FORMAT.md``) becomes
 
 - ``solutions/exNN_name.ipynb``: executed top to bottom (every test passes), and
 - ``exercises/exNN_name.ipynb``: the student version, solutions replaced by
-  nbgrader's stub, hidden tests dropped, no outputs.
+  nbgrader's stub (whose error names its part and function), hidden tests dropped, no outputs.
 
 ::
 
@@ -16,6 +16,7 @@ markers; see ``course_tools/grader/FORMAT.md``) becomes
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 import nbformat
 
 from course_tools.grader import catalog
-from course_tools.grader.source import SOLUTIONS, SourceError, read_exercise, student_notebook
+from course_tools.grader.source import SOLUTIONS, SourceError, cell_kind, cell_source, read_exercise, student_notebook
 from course_tools.notebooks import ROOT, comparable, execute, read_source, sources
 
 EXERCISES = ROOT / "exercises"
@@ -34,6 +35,47 @@ def targets(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCIS
     return solutions / f"{source.stem}.ipynb", exercises / f"{source.stem}.ipynb"
 
 
+PART_HEADING = re.compile(r"^#+\s*(Part\s+\d+)", re.M)
+STUB_LINE = re.compile(r"^(?P<indent>\s*)raise NotImplementedError\(\)\s*$")
+DEF_LINE = re.compile(r"^(?P<indent>\s*)def\s+(?P<name>\w+)\s*\(")
+
+
+def stub_message(part: str | None, function: str | None) -> str:
+    """What an unsolved stub says when it runs: which part, what to write, how to work."""
+    where = ": ".join(filter(None, [part, f"{function}()" if function else None])) or "this cell"
+    return f"{where} is still to write. Replace this line with your code, and run the cells in order from the top"
+
+
+def with_stub_messages(code: str, part: str | None) -> str:
+    """Each ``raise NotImplementedError()`` stub in ``code`` gets a message naming its part and function."""
+    lines = code.split("\n")
+    for index, line in enumerate(lines):
+        stub = STUB_LINE.match(line)
+        if not stub:
+            continue
+        function = None
+        for previous in reversed(lines[:index]):
+            found = DEF_LINE.match(previous)
+            if found and len(found["indent"]) < len(stub["indent"]):
+                function = found["name"]
+                break
+        lines[index] = f'{stub["indent"]}raise NotImplementedError({stub_message(part, function)!r})'
+    return "\n".join(lines)
+
+
+def learner_notebook(nb):
+    """The released exercise: nbgrader's student version, its stubs saying which part they belong to."""
+    student = student_notebook(nb)
+    part = None
+    for cell in student["cells"]:
+        if cell["cell_type"] == "markdown":
+            heading = PART_HEADING.search(cell_source(cell))
+            part = heading.group(1) if heading else part
+        elif cell_kind(cell) == "answer":
+            cell["source"] = with_stub_messages(cell_source(cell), part)
+    return student
+
+
 def build(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> float:
     """Check ``source``, write its executed solution notebook and its student version; return seconds."""
     start = time.perf_counter()
@@ -42,7 +84,7 @@ def build(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES
     executed = execute(read_source(source, lecture=False), cwd=solution_path.parent)
     nbformat.write(executed, solution_path)
     exercises.mkdir(parents=True, exist_ok=True)
-    nbformat.write(student_notebook(read_source(source, lecture=False)), student_path)
+    nbformat.write(learner_notebook(read_source(source, lecture=False)), student_path)
     return time.perf_counter() - start
 
 
@@ -75,7 +117,8 @@ def differences(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXE
                       if c.cell_type == "code" and c.execution_count is None]
         if unexecuted:
             problems.append(f"{solution_path}: cells {unexecuted} were not executed; rebuild it")
-    problems += _compare(student_notebook(read_source(source, lecture=False)), student_path, f"{source.name} (student version)")
+    problems += _compare(learner_notebook(read_source(source, lecture=False)), student_path,
+                         f"{source.name} (student version)")
     if student_path.exists():
         with_output = [i for i, c in enumerate(nbformat.read(student_path, as_version=4).cells)
                        if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
@@ -96,6 +139,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="only exercises whose name starts with one of these")
     parser.add_argument("--check", action="store_true", help="compare sources, notebooks and specs; build nothing")
+    parser.add_argument("--students", action="store_true",
+                        help="write only the student versions (unexecuted, so quick); leave the solutions alone")
     args = parser.parse_args(argv)
     paths = sources(SOLUTIONS, args.prefixes)
     if not paths:
@@ -105,6 +150,12 @@ def main(argv=None) -> int:
         problems = [p for path in paths for p in differences(path)]
         print("\n".join(problems) or f"{len(paths)} exercises agree with their sources")
         return 1 if problems else 0
+    if args.students:
+        for path in paths:
+            _, student_path = targets(path)
+            nbformat.write(learner_notebook(read_source(path, lecture=False)), student_path)
+            print(f"wrote {student_path.relative_to(ROOT)}", flush=True)
+        return 0
     for path in paths:
         try:
             seconds = build(path)

@@ -47,7 +47,7 @@ def test_the_starter_code_runs_and_defines_every_graded_function(source):
             exec(compile(code, solution_cell.grade_id, "exec"), namespace)
         if cell_kind(cell) == "answer":
             assert _defined(code) == _defined(solution_cell.solution)
-            assert "raise NotImplementedError()" in code
+            assert "raise NotImplementedError(" in code
 
 
 @pytest.fixture()

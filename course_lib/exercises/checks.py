@@ -42,6 +42,11 @@ class CheckFailure(AssertionError):
             lines.append(f"  hint:     {hint}")
         super().__init__("\n".join(lines))
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows when a check cell fails: the message alone. The frames inside this
+        module would only bury it; the learner's own code is named in the message."""
+        return str(self).splitlines()
+
 
 def _indent(text: str) -> str:
     return str(text).replace("\n", "\n            ")
@@ -255,3 +260,47 @@ def check_gradient(name: str, f: Callable[[np.ndarray], float], x, analytic, *, 
         raise CheckFailure(name, f"{problem}; {detail}" if detail else problem,
                            expected=show(numeric) + "  (numerical)", got=show(got), hint=hint)
     _passed(f"{name} matches the numerical gradient", quiet)
+
+
+def _half_squared_error(x, t, W1, b1, W2, b2) -> float:
+    """E = 1/2 sum_k (t_k - y_k)^2 of a sigmoid network with one hidden layer, written out here."""
+    sigmoid = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
+    y = sigmoid(W2 @ sigmoid(W1 @ x + b1) + b2)
+    return 0.5 * float(np.sum((t - y) ** 2))
+
+
+def check_training_steps(signal_step: Callable, delta_step: Callable, x, t, W1, b1, W2, b2, learning_rate, *,
+                         quiet: bool = False) -> None:
+    """Check two one-sample training steps of a sigmoid network (exercise 05, Part 4) in one call.
+
+    ``signal_step`` moves every parameter by +rate x signal-gradient and ``delta_step`` by
+    -rate x dE/dparameter; both return ``(W1_new, b1_new, W2_new, b2_new)``. The expected step
+    comes by an independent route: numerical gradients of E = 1/2 sum (t - y)^2, one parameter
+    array at a time. Also checked: four arrays come back, the inputs are not changed in place,
+    and the two steps agree. Shapes: x (p,), t (k,), W1 (h, p), b1 (h,), W2 (k, h), b2 (k,).
+    """
+    params = [np.array(p, dtype=np.float64) for p in (W1, b1, W2, b2)]
+    x, t = np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64)
+    expected = []
+    for i, p in enumerate(params):
+        def loss(q, i=i):
+            return _half_squared_error(x, t, *params[:i], q, *params[i + 1:])
+        expected.append(p - learning_rate * numerical_gradient(loss, p.copy()))
+    originals = [p.copy() for p in params]
+    names = ["W1_new", "b1_new", "W2_new", "b2_new"]
+    hints = {signal_step: "signal = (t - y) y (1 - y); ADD rate * signal * input",
+             delta_step: "delta = (y - t) y (1 - y); SUBTRACT rate * delta * input"}
+    results = {}
+    for step in (signal_step, delta_step):
+        got = step(x, t, *params, learning_rate)
+        if not isinstance(got, (tuple, list)) or len(got) != 4:
+            raise CheckFailure(f"{step.__name__}(...)", f"expected 4 arrays (a tuple), got {kind(got)}",
+                               hint="return the tuple (W1_new, b1_new, W2_new, b2_new)")
+        for name, g, e in zip(names, got, expected):
+            check_close(f"{step.__name__}(...) {name} against numerical gradients", g, e, rtol=1e-7, atol=1e-10,
+                        hint=hints[step], quiet=True)
+        results[step] = list(got)
+    check_close("the parameters passed in (they must not change)", params, originals,
+                hint="build new arrays (W1 + ...), do not update in place (W1 += ...)", quiet=True)
+    check_close("signal_step and delta_step agree", results[signal_step], results[delta_step], quiet=True)
+    _passed("signal_step and delta_step both match numerical gradients, agree, and leave their inputs alone", quiet)
