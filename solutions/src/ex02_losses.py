@@ -9,9 +9,10 @@
 # %% [markdown]
 # # Exercise 2: loss functions and their gradients
 #
-# Lesson 02 turned the gap between predictions and targets into one number, the loss. Here you
-# write the three losses of the course and the gradient of each, the quantity back-propagation
-# starts from.
+# Lesson 2 turned the gap between predictions and targets into one number, the loss. Here you
+# write the three losses of the course, stable for huge scores, and **derive** the gradient of
+# each: the quantity back-propagation starts from. The self-checks compare your gradients with
+# numerical ones, so a wrong derivation shows at once.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
@@ -26,10 +27,14 @@
 # test cell below. A failing check tells you what it expected, what came back and a hint. Before
 # submitting, run *Kernel > Restart Kernel and Run All Cells*.
 #
-# **Rules.** Use numpy only. Do not call `course_lib`'s losses or activations (`get_loss`, `mse`,
-# `cross_entropy`, `get_activation`): write each formula yourself. While the grader scores your
-# notebook, the library's losses and activations raise an error. Hidden tests run on inputs the
-# grader picks when it grades, including very large scores.
+# **What you may use.** numpy (`np.exp`, `np.log`, `np.log1p`, `np.maximum`, `np.abs`, `.mean`,
+# `.sum`, `.max`) and your own functions from earlier parts.
+#
+# **What you may not use.** Anything in `course_lib` that computes a loss, an activation or a
+# gradient: `get_loss`, `get_activation`, `mse`, `binary_cross_entropy`, `cross_entropy`,
+# `numerical_gradient`. While the grader scores your notebook, the library's losses and
+# activations raise an error. The setup cell imports only the self-check helpers. Hidden tests run
+# on inputs the grader picks, including very large scores.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
@@ -41,11 +46,11 @@ from course_lib.exercises import check_close, check_gradient, check_true
 #
 # Over all $N$ entries of the predictions $\hat{Y}$ and targets $Y$,
 #
-# $$L = \frac{1}{N} \sum (\hat{y} - y)^2, \qquad
-# \frac{\partial L}{\partial \hat{Y}} = \frac{2}{N} (\hat{Y} - Y) \quad (\text{same shape as } \hat{Y}).$$
+# $$L = \frac{1}{N} \sum (\hat{y} - y)^2 .$$
 #
-# Write `mse_loss` (a float) and `mse_gradient` (an array shaped like `Y_hat`). $N$ counts every
-# entry, not only the samples.
+# Write `mse_loss` (a float; $N$ counts every entry, not only the samples) and `mse_gradient`:
+# the array of $\partial L/\partial \hat{y}$ for every entry, shaped like `Y_hat`. Derive it: one
+# entry $\hat{y}$ appears in exactly one term of the sum.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "mse", "schema_version": 3}
 def mse_loss(Y_hat, Y):
@@ -56,7 +61,7 @@ def mse_loss(Y_hat, Y):
 
 
 def mse_gradient(Y_hat, Y):
-    """dL/dY_hat of the mean squared error. Shapes: Y_hat, Y (n_samples, n_outputs) -> (n_samples, n_outputs)."""
+    """dL/dY_hat of mse_loss, entry by entry. Shapes: Y_hat, Y (n_samples, n_outputs) -> (n_samples, n_outputs)."""
     ### BEGIN SOLUTION
     return 2.0 * (Y_hat - Y) / Y.size
     ### END SOLUTION
@@ -68,7 +73,7 @@ Y = np.array([[1.0], [0.0], [1.0]])
 check_close("mse_loss(Y_hat, Y)", mse_loss(Y_hat, Y), 0.07,
             hint="the errors are -0.1, 0.2, -0.4: square them, then average")
 check_gradient("mse_gradient(Y_hat, Y)", lambda P: mse_loss(P, Y), Y_hat, mse_gradient(Y_hat, Y),
-               hint="2 (Y_hat - Y) / N, with N the number of entries")
+               hint="differentiate (y_hat - y)^2 / N by y_hat; N is the number of entries")
 check_close("mse_gradient(Y_hat, Y)", mse_gradient(Y_hat, Y),
             np.array([[-0.0666666667], [0.1333333333], [-0.2666666667]]))
 ### BEGIN HIDDEN TESTS
@@ -91,11 +96,12 @@ check_close("mse_gradient on a (5, 3) batch", mse_gradient(P, T), (P - T) * (2 /
 # $$L = \frac{1}{N} \sum \left[\operatorname{softplus}(z) - y\, z\right], \qquad
 # \operatorname{softplus}(z) = \log(1 + e^{z}) = \max(z, 0) + \log\left(1 + e^{-|z|}\right),$$
 #
-# and the right-hand form never overflows. Its gradient is remarkably simple,
-# $\partial L / \partial Z = (\sigma(Z) - Y) / N$: the sigmoid's derivative cancels.
+# and the right-hand form never overflows.
 #
 # Write `bce_from_logits(Z, Y)` (a float, finite even for $z = \pm 1000$) and
-# `bce_gradient_from_logits(Z, Y)`. Targets are 0 or 1.
+# `bce_gradient_from_logits(Z, Y)`: $\partial L/\partial z$ for every entry. **Derive it** from
+# $\log(1 + e^{z}) - yz$; the result is short, and it must not overflow for $z = \pm 1000$ either.
+# Targets are 0 or 1.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "bce", "schema_version": 3}
 def bce_from_logits(Z, Y):
@@ -110,7 +116,7 @@ def bce_from_logits(Z, Y):
 
 
 def bce_gradient_from_logits(Z, Y):
-    """dL/dZ of bce_from_logits: (sigmoid(Z) - Y) / N. Shapes: Z, Y (n_samples, n_outputs) -> same."""
+    """dL/dZ of bce_from_logits, entry by entry. Shapes: Z, Y (n_samples, n_outputs) -> same."""
     ### BEGIN SOLUTION
     e = np.exp(-np.abs(Z))  # sigmoid without overflow: e^-|z| <= 1
     P = np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -127,7 +133,8 @@ check_close("bce_from_logits for scores of ±1000", bce_from_logits(np.array([[1
                                                                    np.array([[0.0], [1.0]])), 1000.0,
             hint="compute softplus as max(z, 0) + log(1 + exp(-|z|)): exp never sees a large positive number")
 check_gradient("bce_gradient_from_logits(Z, Y)", lambda S: bce_from_logits(S, Y), Z,
-               bce_gradient_from_logits(Z, Y), hint="(sigmoid(Z) - Y) / N")
+               bce_gradient_from_logits(Z, Y),
+               hint="d/dz log(1 + e^z) = e^z / (1 + e^z); simplify, and keep the 1/N of the mean")
 ### BEGIN HIDDEN TESTS
 rng = np.random.default_rng(202)
 S, T = rng.normal(size=(4, 2)) * 3, rng.integers(0, 2, size=(4, 2)).astype(float)
@@ -147,12 +154,12 @@ check_close("bce_gradient_from_logits on a (4, 2) batch", bce_gradient_from_logi
 # Subtract each row's maximum before `np.exp`: the result is unchanged and $e^{1000}$ never
 # happens. With one-hot targets $Y$, the cross-entropy averaged over the $n$ **samples** is
 #
-# $$L = \frac{1}{n} \sum_i \Big[\log \sum_j e^{z_{ij}} - \sum_k y_{ik} z_{ik}\Big], \qquad
-# \frac{\partial L}{\partial Z} = \frac{P - Y}{n} .$$
+# $$L = \frac{1}{n} \sum_i \Big[\log \sum_j e^{z_{ij}} - \sum_k y_{ik} z_{ik}\Big] .$$
 #
-# (The first form is $-\frac{1}{n}\sum_i \sum_k y_{ik} \log P_{ik}$ rewritten so no $\log 0$
-# appears; compute $\log\sum_j e^{z_{ij}}$ with the row maximum taken out, too.) Write `softmax`,
-# `cross_entropy_from_logits` (a float) and `cross_entropy_gradient`.
+# (This is $-\frac{1}{n}\sum_i \sum_k y_{ik} \log P_{ik}$ rewritten so no $\log 0$ appears;
+# compute $\log\sum_j e^{z_{ij}}$ with the row maximum taken out, too.) Write `softmax`,
+# `cross_entropy_from_logits` (a float) and `cross_entropy_gradient`, the array of
+# $\partial L/\partial z_{ik}$. **Derive it** from the form above (each row's targets sum to 1).
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "softmax_ce", "schema_version": 3}
 def softmax(Z):
@@ -176,7 +183,7 @@ def cross_entropy_from_logits(Z, Y):
 
 
 def cross_entropy_gradient(Z, Y):
-    """dL/dZ of cross_entropy_from_logits: (softmax(Z) - Y) / n_samples. Shapes: Z, Y (n, K) -> (n, K)."""
+    """dL/dZ of cross_entropy_from_logits, entry by entry. Shapes: Z, Y (n, K) -> (n, K)."""
     ### BEGIN SOLUTION
     return (softmax(Z) - Y) / Z.shape[0]
     ### END SOLUTION
@@ -193,7 +200,8 @@ check_true("softmax of scores 1000, 0, -1000 is finite", bool(np.all(np.isfinite
 check_close("cross_entropy_from_logits(Z, Y)", cross_entropy_from_logits(Z, Y), 2.0351041117,
             hint="average over the 2 samples, not over all 6 entries")
 check_gradient("cross_entropy_gradient(Z, Y)", lambda S: cross_entropy_from_logits(S, Y), Z,
-               cross_entropy_gradient(Z, Y), hint="(softmax(Z) - Y) / n, with n the number of samples")
+               cross_entropy_gradient(Z, Y),
+               hint="d/dz_ik of log sum_j e^z_ij is a softmax entry; the mean is over the n samples (rows)")
 ### BEGIN HIDDEN TESTS
 rng = np.random.default_rng(203)
 S = rng.normal(size=(5, 4)) * 50

@@ -30,7 +30,7 @@ def mse_example(rng):
 
 
 @mse.check("mse_gradient on the test cell's example and a random batch", points=1,
-           hint="2 (Y_hat - Y) / N, N the number of entries")
+           hint="differentiate (y_hat - y)^2 / N by one entry y_hat; N counts every entry")
 def mse_gradient_example(rng):
     return [call("mse_gradient", MSE_Y_HAT, MSE_Y), call("mse_gradient", *_pair(rng, (3, 1)))]
 
@@ -61,7 +61,7 @@ def bce_stable(rng):
 
 
 @bce.check("bce_gradient_from_logits on random batches, including large scores", points=1, hidden=True,
-           hint="(sigmoid(Z) - Y) / N: the sigmoid's derivative cancels")
+           hint="d/dz log(1 + e^z) = e^z / (1 + e^z), computed without overflow; keep the 1/N of the mean")
 def bce_gradient_random(rng):
     probes = []
     for shape, scale in [((3, 1), 1.0), ((4, 2), 3.0), ((2, 3), 300.0)]:
@@ -86,7 +86,7 @@ def ce_example(rng):
 
 
 @softmax_ce.check("cross_entropy_gradient on the test cell's example and a random batch", points=1,
-                  hint="(softmax(Z) - Y) / n")
+                  hint="d/dz of log sum_j e^z_j is a softmax entry; divide by the number of samples")
 def ce_gradient_example(rng):
     return [call("cross_entropy_gradient", CE_Z, CE_Y),
             call("cross_entropy_gradient", rng.normal(size=(2, 3)) * 2, _one_hot(rng, 2, 3))]
