@@ -121,10 +121,15 @@ class DigitReader(LessonWidget):
     def update(self) -> None:
         if not hasattr(self, "_image"):
             self._setup_axes()
-        images = self.images()
-        with one_blas_thread():   # small products: BLAS threads would cost more than the arithmetic
-            scores = self.net.forward((images - self.mean) / self.scale)
-        self.accuracy = float(np.mean(np.argmax(scores, axis=1) == self.y))
+        right, down, noise = int(self.value("right")), int(self.value("down")), float(self.value("noise"))
+        if getattr(self, "_changed_by", None) != (right, down, noise):
+            # A new move or noise: every test image changes. Choosing another digit reuses these.
+            self._images = self.images()
+            with one_blas_thread():   # small products: BLAS threads would cost more than the arithmetic
+                self._scores = self.net.forward((self._images - self.mean) / self.scale)
+            self.accuracy = float(np.mean(np.argmax(self._scores, axis=1) == self.y))
+            self._changed_by = (right, down, noise)
+        images, scores = self._images, self._scores
         index = int(self.value("digit"))
         self.probabilities = scores[index]
         guess, truth = int(np.argmax(self.probabilities)), int(self.y[index])
@@ -134,7 +139,6 @@ class DigitReader(LessonWidget):
             bar.set_height(self.probabilities[k])
             bar.set_color(("tab:blue" if guess == truth else "tab:red") if k == guess else "0.7")
         self._bar_title.set_text(f"the network reads {guess} ({self.probabilities[guess]:.0%})")
-        right, down, noise = int(self.value("right")), int(self.value("down")), float(self.value("noise"))
         verdict = "right" if guess == truth else "<b>wrong</b>"
         self.readout.value = (
             f"Test digit {index} (a {truth}): the network reads {guess} with probability "

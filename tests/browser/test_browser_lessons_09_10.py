@@ -1,4 +1,4 @@
-"""Lesson 09's mini-batch widget in JupyterLab, handled as a learner handles it.
+"""Lessons 09 and 10's widgets in JupyterLab, handled as a learner handles them.
 
 The test takes the lesson's run (shared with its run-all test), finds the widget's cell,
 presses arrow keys on the learning-rate slider and drags the batch-size slider, and checks
@@ -6,13 +6,16 @@ that the picture was redrawn and that the readout shows the right numbers: the s
 the batch size shown, the final loss recomputed here by a plain numpy training loop (never
 through course_lib's network code) for the batch size and learning rate the sliders show.
 It also times key press to new picture (goal: median <= 150 ms) and checks that a drag ends
-on the latest value.
+on the latest value. Lesson 10's digit reader must agree with the accuracies the lesson
+prints for moved digits (which tests/test_lesson10_numbers.py recomputes).
 """
 from __future__ import annotations
 
 import re
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +23,9 @@ import pytest
 from latency import measure_slider, summary
 from notebook_facts import lesson
 from widget_view import WidgetView, number
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/, for reading the lesson's printed numbers
+from notebook_outputs import load, numbers, printed  # noqa: E402
 
 from course_lib import data  # noqa: E402  (the data set is the widget's input, not its computation)
 
@@ -146,3 +152,53 @@ def test_minibatch_drag_ends_on_the_latest_value(lesson_runs, request):
         assert time.perf_counter() - released < 10, f"{view.where}: still redrawing 10 s after the drag ended"
     assert quiet_since - released < 1.0, f"{view.where}: the picture kept changing after the drag ended"
     check_readout(view, "dragging the learning-rate slider", expect_loss=False)
+
+
+# ----------------------------------------------------------------- lesson 10: the digit reader
+def digit_widget(lesson_runs, request) -> WidgetView:
+    notebook = lesson("10")
+    run = lesson_runs.get(notebook, request.node)
+    cells = run.notebook.facts.cells_calling("digit_reader(")
+    if not cells:
+        pytest.fail(f"{notebook.name}: no code cell calls digit_reader(", pytrace=False)
+    return WidgetView(run.notebook, cells[-1].index)
+
+
+def printed_accuracy(right: int, down: int) -> float:
+    for line in printed(load("10_capstone_digits"), "worked:shifted").splitlines():
+        shown = numbers(line)
+        if (shown[0], shown[1]) == (right, down):
+            return shown[2]
+    raise LookupError((right, down))
+
+
+def readout_accuracy(view: WidgetView, action: str, right: int, down: int) -> float:
+    text = view.readout.inner_text()
+    shown = re.search(r"moved (-?\d+) right and (-?\d+) down, noise ([0-9.]+): accuracy ([0-9.]+)%", text)
+    assert shown, f"{view.where}: after {action}, the readout has an unexpected form: {text!r}"
+    assert (int(shown[1]), int(shown[2])) == (right, down), f"{view.where}: after {action}: {text!r}"
+    assert view.slider_value("move right") == right and view.slider_value("move down") == down
+    return float(shown[4])
+
+
+def test_digit_reader_moves_and_agrees_with_the_lesson(lesson_runs, request):
+    view = digit_widget(lesson_runs, request)
+    assert readout_accuracy(view, "running the cell", 0, 0) == round(100 * printed_accuracy(0, 0), 1)
+    for key, label, (right, down) in (("ArrowRight", "move right", (1, 0)), ("ArrowLeft", "move right", (0, 0)),
+                                      ("ArrowLeft", "move down", (0, -1))):
+        before = view.snapshot()
+        view.press_on_slider(label, key)
+        view.wait_for_change(before, f"pressing {key} on {label}")
+        shown = readout_accuracy(view, f"pressing {key} on {label}", right, down)
+        assert shown == round(100 * printed_accuracy(right, down), 1), (
+            f"{view.where}: moved {right} right, {down} down the widget says {shown}% but the lesson printed "
+            f"{printed_accuracy(right, down):.4f}")
+
+
+def test_digit_reader_redraws_within_goal(lesson_runs, request):
+    view = digit_widget(lesson_runs, request)
+    handle = view.control("slider", "test digit").locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    times = measure_slider(view.page, handle, view.image, presses=8)
+    print(f"10 digit_reader test digit: {summary(times)}")
+    assert statistics.median(times) <= 150, f"{view.where}: key press to new picture: {summary(times)} (goal 150 ms)"
