@@ -18,7 +18,8 @@
 # decides whether a deep network's first layers hear anything at all. This lesson looks at
 # the activations one by one, shows why a network needs one, watches gradients vanish in a
 # deep sigmoid network, and counts ReLU units that die.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
 # - draw sigmoid, tanh, ReLU and leaky ReLU with their derivatives, and say where each slope
@@ -28,7 +29,8 @@
 #   layer, with sigmoid units but not with tanh or ReLU;
 # - check tiny gradients with an **element-wise** relative error;
 # - count dead ReLU units, say what kills them, and use leaky ReLU as one remedy.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 1–6: the forward pass, the losses, gradient descent, the chain
 # rule, signals, and the full backward pass of `MLP`.
 #
@@ -40,7 +42,7 @@
 # showing it; most guess 10x, the answer is about seven orders of magnitude. The widget at the
 # end lets the room find the depth and scale where tanh starts to vanish too.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -61,7 +63,7 @@ np.set_printoptions(precision=4, suppress=True)
 # Sigmoid and tanh **saturate**: far from 0 they flatten out and their slope goes to 0.
 # ReLU never saturates for $z > 0$, but its slope is exactly 0 for every $z < 0$.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 z = np.linspace(-5, 5, 401)
 names = ["sigmoid", "tanh", "relu", "leaky_relu"]
 fig, axes = plt.subplots(1, 4, figsize=(12, 2.9), sharex=True, layout="constrained")
@@ -76,7 +78,7 @@ for ax, name in zip(axes, names):
 axes[0].legend(loc="upper left")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The numbers behind the picture: each derivative at $z = 0$ and at $z = \pm 3$.
 
 # %% tags=["worked:slopes"]
@@ -84,7 +86,7 @@ for name in names:
     slope = get_activation(name).derivative(np.array([-3.0, 0.0, 3.0]))
     print(f"{name:>10}: f'(-3) = {slope[0]:.4f}   f'(0) = {slope[1]:.4f}   f'(3) = {slope[2]:.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Which one outputs what? **Sigmoid** gives a number in $(0, 1)$: a probability, so it suits
 # the output of a yes/no classifier (with binary cross-entropy, lesson 2). **ReLU** suits
 # most hidden layers: cheap, and slope 1 wherever it is active. **tanh** is a sigmoid
@@ -101,7 +103,7 @@ for name in names:
 #
 # one layer, whatever the depth.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** A 3–4–4–2 network with identity activations has $16 + 20 + 10 = 46$
 # parameters. How many numbers does the single layer that does exactly the same job need?
 #
@@ -112,7 +114,7 @@ for name in names:
 #
 # </details>
 
-# %% tags=["worked:collapse"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:collapse"]
 rng = np.random.default_rng(7)
 linear = MLP([3, 4, 4, 2], "identity", "identity", init="normal", weight_scale=1.0, seed=7)
 linear.biases = [rng.normal(size=b.shape) for b in linear.biases]
@@ -125,13 +127,13 @@ print("W_one =", W_one)
 print("b_one =", b_one)
 print(f"max difference between the 3-layer network and the single layer: {gap:.10f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # So a linear network, however deep, can only draw straight decision boundaries: it cannot
 # solve XOR. Put a nonlinearity between the layers and the collapse stops. Below, the same
 # random 1–8–8–8–1 networks with identity and with tanh units, their output along a line of
 # inputs:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 x_line = np.linspace(-3, 3, 200)[:, None]
 fig, axes = plt.subplots(1, 2, figsize=(9, 2.9), layout="constrained")
 for ax, name in zip(axes, ["identity", "tanh"]):
@@ -157,7 +159,8 @@ plt.show()
 #
 # A sigmoid's slope is at most $1/4$. Ten layers back, that is up to $4^{10} \approx 10^6$
 # times smaller, unless the weights make up for it.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The experiment: three networks with 10 hidden layers of 32 units each, identical except for
 # the hidden activation, on the circles data. **The initialisation is set explicitly**: every
 # weight drawn from a normal distribution with standard deviation 0.2 (`init="normal"`,
@@ -174,7 +177,7 @@ def deep_net(activation):
     return MLP(SIZES, activation, "sigmoid", "binary_cross_entropy", init="normal", weight_scale=0.2, seed=0)
 
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** In the sigmoid network, how much smaller is the gradient of the first
 # layer's weights than the gradient of the output layer's: 10 times? 1000 times? More?
 #
@@ -187,7 +190,7 @@ def deep_net(activation):
 #
 # </details>
 
-# %% tags=["worked:layer-norms"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:layer-norms"]
 norms = {}
 for name in ACTIVATIONS:
     grads = deep_net(name).backward(X, y)
@@ -199,7 +202,7 @@ for name in ACTIVATIONS:
     per_layer = ratio ** (1 / (len(SIZES) - 2))
     print(f"{name:>8}: first layer / output layer = {ratio:.1e}, about {per_layer:.2f} per layer")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
 layers = np.arange(1, len(SIZES))
 for name, marker in zip(ACTIVATIONS, "osD"):
@@ -211,7 +214,7 @@ ax.set_title("gradient per layer at the start of training")
 ax.legend()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The sigmoid line falls by a factor of about 5 per layer towards the input; tanh and ReLU
 # stay flat. Why the weights matter too: each layer back multiplies by $W^\top$, whose typical
 # effect on a vector is about $0.2 \times \sqrt{32} \approx 1.13$. With tanh (slope up to 1)
@@ -225,7 +228,7 @@ plt.show()
 # travelled, relative to where they started: $\|W_{\text{end}} - W_{\text{start}}\| /
 # \|W_{\text{start}}\|$.
 
-# %% tags=["worked:deep-training"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:deep-training"]
 histories, moved = {}, {}
 for name in ACTIVATIONS:
     net = deep_net(name)
@@ -235,7 +238,7 @@ for name in ACTIVATIONS:
     print(f"{name:>8}: loss {net.loss(X, y):.3f}, accuracy {net.accuracy(X, y):.3f}, "
           f"first layer moved {moved[name][0]:.1e}, output layer moved {moved[name][-1]:.1e}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.1), layout="constrained")
 for name in ACTIVATIONS:
     axes[0].plot(histories[name].loss, label=name)
@@ -248,7 +251,7 @@ axes[1].set_xlabel("weight layer")
 axes[1].set_ylabel("relative change of W (log)")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The sigmoid network is stuck at chance (loss $\ln 2 \approx 0.693$, accuracy 0.5): its
 # first layers have barely moved from their random start, so the layers above them learn from
 # noise. tanh and ReLU solve the task. This is the **vanishing gradient problem**; it kept deep
@@ -269,7 +272,7 @@ plt.show()
 # layers. Here is a bug that such a check cannot see: the first layer's gradient replaced by
 # zeros, in the 10-layer sigmoid network.
 
-# %% tags=["worked:blind-spot"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:blind-spot"]
 true_grads = deep_net("sigmoid").backward(X, y).weights
 buggy_grads = [np.zeros_like(true_grads[0])] + true_grads[1:]
 true_all = np.concatenate([g.ravel() for g in true_grads])
@@ -278,14 +281,14 @@ global_error = np.max(np.abs(true_all - buggy_all)) / np.max(np.abs(true_all) + 
 print(f"divided by the largest entry of the network: {global_error:.1e}  (passes 1e-7: {global_error < 1e-7})")
 print(f"element-wise relative error:                 {relative_error(buggy_all, true_all):.1e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The element-wise error is 1: at least one entry is completely wrong. Now the real check, on a
 # network shallow enough for centred differences to be accurate: a gradient entry of
 # $10^{-8}$ is below what a float64 centred difference can resolve (it measures a change in
 # the loss of about $10^{-12}$), so a check of the 10-layer network itself would fail for the
 # check's sake, not the gradient's. Four sigmoid layers of 8 units, 20 samples, $h = 10^{-4}$:
 
-# %% tags=["worked:gradcheck"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:gradcheck"]
 small = MLP([2, 8, 8, 8, 8, 1], "sigmoid", "sigmoid", "binary_cross_entropy", init="normal", weight_scale=0.5,
             seed=0)
 X_small, y_small = X[:20], y[:20]
@@ -307,7 +310,7 @@ for l, W in enumerate(small.weights):
 # training example outputs 0 everywhere and gets a gradient of exactly 0 on every example:
 # its weights never change again. It is **dead**. We count them during training:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 X_moons, y_moons = data.moons(200, seed=0)
 
 
@@ -327,7 +330,7 @@ def train_counting_dead(activation, learning_rate, bias=0.0):
     return net, counts
 
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Of 64 hidden ReLU units, 4 are dead at the start. After training with a
 # learning rate of 0.1, and with 2.0: more, fewer, or the same?
 #
@@ -341,7 +344,7 @@ def train_counting_dead(activation, learning_rate, bias=0.0):
 #
 # </details>
 
-# %% tags=["worked:dead-by-rate"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:dead-by-rate"]
 runs = {}
 for rate in (0.1, 1.0, 2.0):
     net, counts = train_counting_dead("relu", rate)
@@ -349,7 +352,7 @@ for rate in (0.1, 1.0, 2.0):
     print(f"learning rate {rate}: dead units {counts[0]} -> {counts[-1]} of 64, "
           f"accuracy {net.accuracy(X_moons, y_moons):.3f}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 3), layout="constrained")
 for rate, counts in runs.items():
     ax.plot(counts, label=f"learning rate {rate}")
@@ -358,7 +361,7 @@ ax.set_ylabel("dead hidden units (of 64)")
 ax.legend()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Most deaths happen in the first epochs, when the gradients are largest. (A warning about
 # experiments like this one: at still larger learning rates the outcome becomes chaotic, and a
 # change in the 14th digit of one initial weight changes how many units die.) Why the dead stay
@@ -366,7 +369,7 @@ plt.show()
 # unit gets a gradient of exactly 0, so nothing can move it; and the dead units' biases ended up
 # lower, on average, than the live ones'.
 
-# %% tags=["worked:why-dead"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:why-dead"]
 net, _ = train_counting_dead("relu", 2.0)
 z_first = net.trace(X_moons).zs[0]
 dead_first = np.all(z_first <= 0, axis=0)
@@ -376,7 +379,7 @@ print(f"largest |gradient| of a dead unit's incoming weights: {np.max(np.abs(gra
 print(f"mean bias of the dead units: {net.biases[0][dead_first].mean():.3f}, "
       f"of the live ones: {net.biases[0][~dead_first].mean():.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The second way to kill units: a **negative bias** at the start. With all hidden biases at
 # $-2$, most units are dead before the first step, and a learning rate that is fine otherwise
 # cannot revive them.
@@ -395,7 +398,7 @@ for bias in (0.0, -1.0, -2.0):
 # way back. The same large learning rate, with leaky ReLU (a "silent" unit here is one with
 # $z \le 0$ everywhere, the ReLU definition of dead):
 
-# %% tags=["worked:leaky"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:leaky"]
 for name in ("relu", "leaky_relu"):
     net, counts = train_counting_dead(name, 2.0)
     frozen = sum(int(np.sum(np.all(g == 0, axis=1))) for g in net.backward(X_moons, y_moons).weights[:-1])
@@ -423,7 +426,7 @@ for name in ("relu", "leaky_relu"):
 #   learn anyway (section 2);
 # - what ReLU does at scale 0.05, and at scale 0.5.
 
-# %% tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 from course_lib.widgets.gradient_flow import gradient_flow_explorer
 
 gradient_flow_explorer()
@@ -438,17 +441,17 @@ gradient_flow_explorer()
 # starts from Xavier weights, lesson 8's cure, which softens the effect but does not remove
 # it.) Then switch to tanh and ReLU, press reset, and play again.
 
-# %% tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 from course_lib.widgets.playground import playground
 
 playground(controls=["play", "step", "reset", "activation", "hidden"], dataset="circle",
            hidden=(8, 8, 8, 8, 8, 8), activation="sigmoid", learning_rate=0.3)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # And dead units live: ReLU units with a learning rate of 3. Play, and read the count of dead
 # ReLUs under the picture; change the learning rate back to 0.03, reset, and play again.
 
-# %% tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden=(8, 8, 8), activation="relu",
            learning_rate=3.0)
 

@@ -18,7 +18,8 @@
 # why that fails, in two different ways that are easy to confuse, and what a good random
 # start looks like: the right *kind* of randomness (to break the symmetry) at the right
 # *scale* (so signals neither vanish nor saturate).
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
 # - explain why all-zero weights freeze a network completely, and point at the zero that does it;
@@ -27,7 +28,8 @@
 # - break the symmetry with small random weights;
 # - see in per-layer activation statistics what a too-small and a too-large scale do;
 # - choose between Xavier/Glorot and He initialisation, and say why ReLU wants the larger one.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 1–7, in particular the backward pass (lesson 6) and vanishing
 # gradients (lesson 7).
 #
@@ -39,13 +41,15 @@
 # lockstep. Ask the room before each experiment; the equal-weights one surprises people because
 # the loss does go down a little.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import MLP, data, train
 
 np.set_printoptions(precision=4, suppress=True)
+
+# %% slideshow={"slide_type": "subslide"}
 X_xor, y_xor = data.xor()
 HIDDEN = ["tanh", "sigmoid", "relu"]
 
@@ -67,7 +71,7 @@ def train_xor(net, epochs=5000):
 # 0 (`init="zeros"`). We train 5000 full-batch steps with a learning rate of 1, once each with
 # tanh, sigmoid and ReLU hidden units.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Which weights move during training: the hidden layer's, the output
 # layer's, both, or neither? What accuracy do you expect?
 #
@@ -78,14 +82,14 @@ def train_xor(net, epochs=5000):
 #
 # </details>
 
-# %% tags=["worked:zeros"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:zeros"]
 for hidden in HIDDEN:
     net = xor_net(hidden, init="zeros")
     history = train_xor(net)
     print(f"{hidden:>7}: max |W1| = {np.max(np.abs(net.weights[0]))}, max |W2| = {np.max(np.abs(net.weights[1]))}, "
           f"loss {history.loss[0]:.6f} -> {history.loss[-1]:.6f}, accuracy {net.accuracy(X_xor, y_xor)}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Exactly 0.0 after 5000 steps. Look at the very first step's gradients, for sigmoid hidden
 # units (the least obvious case):
 
@@ -97,7 +101,7 @@ print("output error terms delta_out:", grads.deltas[1][:, 0])
 print("dL/dW2 =", grads.weights[1][0], " dL/db2 =", grads.biases[1])
 print("dL/dW1 =", grads.weights[0].ravel(), " dL/db1 =", grads.biases[0])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Why, step by step (lesson 6's equations):
 #
 # - **$W_1$ cannot move because $W_2 = 0$.** A hidden unit's error term is
@@ -118,7 +122,7 @@ print("dL/dW1 =", grads.weights[0].ravel(), " dL/db1 =", grads.biases[0])
 # it through the same weight to the output, and so receives the same error term and the same
 # update.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** After 5000 steps from equal weights, how many *different* rows does
 # $W_1$ (4 rows, one per hidden unit) have?
 #
@@ -130,7 +134,7 @@ print("dL/dW1 =", grads.weights[0].ravel(), " dL/db1 =", grads.biases[0])
 #
 # </details>
 
-# %% tags=["worked:equal"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:equal"]
 def equal_net(hidden, value=0.5):
     net = xor_net(hidden)
     net.weights = [np.full_like(W, value) for W in net.weights]
@@ -144,13 +148,13 @@ for hidden in HIDDEN:
     print(f"{hidden:>7}: rows of W1 differ by at most {np.max(np.abs(W1 - W1[0]))}, "
           f"each row = {W1[0]}, loss {history.loss[-1]:.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # With tanh and sigmoid the loss does go down from $\ln 2 \approx 0.6931$ (the one "unit" fits
 # what one unit can), which makes this failure easy to miss; with ReLU it goes back to
 # $\ln 2$. The picture: each hidden unit's first weight during training, from
 # equal weights and from small random ones (next section).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def weight_paths(net, epochs=1500):
     """W1[:, 0] after every epoch: (epochs, 4)."""
     path = []
@@ -159,6 +163,7 @@ def weight_paths(net, epochs=1500):
     return np.array(path)
 
 
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3), sharey=True, layout="constrained")
 for ax, (title, net) in zip(axes, [("equal start (0.5)", equal_net("tanh")),
                                    ("random start (std 0.1)", xor_net("tanh", init="normal", weight_scale=0.1))]):
@@ -178,7 +183,7 @@ plt.show()
 # (variance 0.01): `init="normal", weight_scale=0.1`. The units now start different, get
 # different error terms, and specialise.
 
-# %% tags=["worked:random"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:random"]
 random_histories = {}
 for hidden in HIDDEN:
     net = xor_net(hidden, init="normal", weight_scale=0.1)
@@ -187,7 +192,7 @@ for hidden in HIDDEN:
     print(f"{hidden:>7}: rows of W1 differ by up to {np.max(np.abs(W1 - W1[0])):.4f}, "
           f"loss {random_histories[hidden].loss[-1]:.4f}, accuracy {net.accuracy(X_xor, y_xor)}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 3), layout="constrained")
 for hidden in HIDDEN:
     ax.plot(random_histories[hidden].loss, label=hidden)
@@ -197,7 +202,7 @@ ax.set_title("XOR from small random weights (std 0.1)")
 ax.legend()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # All three solve XOR. The sigmoid network sits on a plateau at $\ln 2$ for about 3000 epochs
 # first: with weights of 0.1 and a sigmoid slope of at most 1/4, its gradients are tiny, the
 # same effect as lesson 7's, in miniature. Small is good for breaking symmetry; *too* small is
@@ -215,7 +220,8 @@ plt.show()
 #   gradients (they are products of the same small weights).
 # - $\sigma\sqrt{n} \gg 1$: tanh and sigmoid **saturate** (outputs pinned at the ends, slope
 #   near 0) and the gradients vanish through the slopes instead.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The measurement: a tanh network with 10 hidden layers of 64 units on the circles data,
 # with weights of standard deviation 0.01, 0.05, 0.5 and 1 ($\sigma\sqrt{64} = 0.08$ to 8).
 # For each hidden layer: the standard deviation of its activations, and the fraction of
@@ -231,7 +237,7 @@ def deep_tanh(**init):
     return MLP(DEEP, "tanh", "sigmoid", "binary_cross_entropy", seed=0, **init)
 
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** With standard deviation 1, what fraction of the last hidden layer's
 # outputs are saturated: about 1%, 10%, or most of them?
 #
@@ -242,7 +248,7 @@ def deep_tanh(**init):
 #
 # </details>
 
-# %% tags=["worked:scale-stats"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:scale-stats"]
 spread = {}
 for scale in SCALES:
     net = deep_tanh(init="normal", weight_scale=scale)
@@ -253,7 +259,7 @@ for scale in SCALES:
     print(f"std {scale:>4}: activation std layer 1 {spread[scale][0]:.1e}, layer 10 {spread[scale][-1]:.1e}; "
           f"saturated in layer 10: {saturated:.0%}; first layer's gradient {first_gradient:.1e}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
 for scale in SCALES:
     ax.semilogy(range(1, 11), spread[scale], marker="o", label=f"std {scale}")
@@ -263,7 +269,7 @@ ax.set_title("tanh, 10 hidden layers of 64: the signal on the way forward")
 ax.legend(ncol=2)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # At 0.01 and 0.05 the signal dies on the way forward, and the first layer's gradient with it
 # ($10^{-13}$ and $10^{-6}$). At 0.5 and 1 it does not die, but half or more of the last
 # layer's units are pinned at $\pm 1$, where their slope is almost 0, and the gradients are
@@ -284,12 +290,13 @@ plt.show()
 # For a square layer Xavier is $\sqrt{1/n}$, so $\sigma\sqrt{n} = 1$: right for tanh, which is
 # linear near 0. ReLU sets half its inputs to zero, which halves the variance at every layer;
 # He's extra factor 2 makes up for exactly that.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The same deep network for both (8 hidden layers of 32 units, the three-class spirals, softmax
 # output), with ReLU and tanh units, once with each initialisation. First the activation
 # statistics:
 
-# %% tags=["worked:xavier-he-stats"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:xavier-he-stats"]
 X_spiral, y_spiral = data.spirals(300, 3, seed=0)
 SPIRAL_NET = [2] + [32] * 8 + [3]
 RUNS = [("relu", "xavier"), ("relu", "he"), ("tanh", "xavier"), ("tanh", "he")]
@@ -304,14 +311,14 @@ for hidden, init in RUNS:
     stds[hidden, init] = [a.std() for a in spiral_net(hidden, init).trace(X_spiral).activations[1:-1]]
     print(f"{hidden:>4} + {init:<6}: activation std per layer", " ".join(f"{s:.3f}" for s in stds[hidden, init]))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ReLU with Xavier loses about 40% of the spread at every layer (the halved variance, plus
 # the small first layer): from 0.08 to 0.003 over eight layers. ReLU with He keeps most of it
 # (0.33 to 0.14). tanh keeps it with either; with He its outputs are larger, further from the
 # linear part but not saturated. Now train each for 100 epochs (mini-batches of 32,
 # learning rate 0.05):
 
-# %% tags=["worked:xavier-he-training"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:xavier-he-training"]
 spiral_histories = {}
 for hidden, init in RUNS:
     net = spiral_net(hidden, init)
@@ -320,7 +327,7 @@ for hidden, init in RUNS:
     print(f"{hidden:>4} + {init:<6}: loss after epoch 1 {history.loss[0]:.3f}, 10 {history.loss[9]:.3f}, "
           f"100 {history.loss[99]:.3f}; accuracy {net.accuracy(X_spiral, y_spiral):.3f}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.1), layout="constrained")
 for hidden, init in RUNS:
     ax = axes[0] if hidden == "relu" else axes[1]
@@ -332,7 +339,7 @@ for ax, hidden in zip(axes, ["relu", "tanh"]):
 axes[0].set_ylabel("training loss")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # With ReLU units, Xavier's shrinking signal costs a slow start: after 10 epochs the loss is
 # still near $\ln 3 \approx 1.1$ (chance for three classes), while He's is down to 0.25. Here
 # tanh also starts faster with He's larger weights (the first layer has only 2 inputs, so its
@@ -349,7 +356,7 @@ plt.show()
 # split to the two ends $\pm 1$ (saturation); choose *xavier* or *he* to see where they put
 # the scale.
 
-# %% tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 from course_lib.widgets.init_scale import init_scale_explorer
 
 init_scale_explorer()
