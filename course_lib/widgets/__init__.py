@@ -4,6 +4,7 @@
 - ``loss_explorer``: predicted probability against MSE and cross-entropy (lesson 02)
 - ``learning_rate_explorer``: gradient descent's learning rate (lesson 03)
 - ``backprop_stepper``: one training step, node by node (lesson 05)
+- ``playground``: train a small network on 2-D data and watch it learn (lesson 06 on)
 
 Every widget is a ``base.LessonWidget``: controls in ``.controls``, the picture in
 ``.figure`` (shown through ``.image``), numbers in ``.readout``.
@@ -12,6 +13,7 @@ from .base import LessonWidget
 from .descent import learning_rate_explorer
 from .loss import loss_explorer
 from .neuron import neuron_explorer
+from .playground import playground
 from .stepper import backprop_stepper
 
-__all__ = ["LessonWidget", "backprop_stepper", "learning_rate_explorer", "loss_explorer", "neuron_explorer"]
+__all__ = ["LessonWidget", "backprop_stepper", "learning_rate_explorer", "loss_explorer", "neuron_explorer", "playground"]
