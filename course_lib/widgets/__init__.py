@@ -5,6 +5,10 @@
 - ``learning_rate_explorer``: gradient descent's learning rate (lesson 03)
 - ``backprop_stepper``: one training step, node by node (lesson 05)
 - ``playground``: train a small network on 2-D data and watch it learn (lesson 06 on)
+- ``gradient_flow.gradient_flow_explorer``: activation, depth and initial scale -> each layer's gradient norm (lesson 07)
+- ``init_scale.init_scale_explorer``: activation, initialiser and scale -> each hidden layer's outputs (lesson 08)
+- ``minibatch.minibatch_explorer``: learning rate and batch size -> the training curves (lesson 09)
+- ``digit_reader``: draw or pick a digit and watch the capstone network read it (lesson 10)
 
 Every widget is a ``base.LessonWidget``: controls in ``.controls``, the picture in
 ``.figure`` (shown through ``.image``), numbers in ``.readout``.
