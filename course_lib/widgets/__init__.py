@@ -8,7 +8,7 @@
 - ``gradient_flow.gradient_flow_explorer``: activation, depth and initial scale -> each layer's gradient norm (lesson 07)
 - ``init_scale.init_scale_explorer``: activation, initialiser and scale -> each hidden layer's outputs (lesson 08)
 - ``minibatch.minibatch_explorer``: learning rate and batch size -> the training curves (lesson 09)
-- ``digit_reader``: draw or pick a digit and watch the capstone network read it (lesson 10)
+- ``digit_reader``: a trained digit reader facing moved and noisy digits (lesson 10)
 
 Every widget is a ``base.LessonWidget``: controls in ``.controls``, the picture in
 ``.figure`` (shown through ``.image``), numbers in ``.readout``.
