@@ -10,10 +10,10 @@ from __future__ import annotations
 import statistics
 import time
 
-ARM_JS = """(img) => {
+ARM_JS = """([img, event]) => {
   const state = {t0: null, t1: null};
   window.courseLatency = state;
-  document.addEventListener('keydown', () => { if (state.t0 === null) state.t0 = performance.now(); },
+  document.addEventListener(event, () => { if (state.t0 === null) state.t0 = performance.now(); },
                             {capture: true, once: true});
   const observer = new MutationObserver(() => {
     if (state.t0 === null || state.t1 !== null) return;
@@ -27,11 +27,38 @@ ARM_JS = """(img) => {
 
 def press_to_picture_ms(page, handle, image, key: str, timeout_s: float = 10) -> float:
     """Press ``key`` on the slider ``handle`` (a Locator); milliseconds until ``image`` shows a new picture."""
-    page.evaluate(ARM_JS, image.element_handle())
+    page.evaluate(ARM_JS, [image.element_handle(), "keydown"])
     handle.press(key)
+    return _elapsed(page, timeout_s)
+
+
+def _elapsed(page, timeout_s: float) -> float:
     page.wait_for_function("() => window.courseLatency && window.courseLatency.t1 !== null",
                            timeout=timeout_s * 1000, polling="raf")
     return page.evaluate("() => window.courseLatency.t1 - window.courseLatency.t0")
+
+
+def measure_drag(page, handle, track, image, moves: int = 10, step_fraction: float = 0.04,
+                 pause_s: float = 0.25) -> list[float]:
+    """``moves`` small mouse moves of a held slider handle (a drag, as in a slide, where the arrow keys
+    turn the slides), each timed from the pointer move to the new picture."""
+    box, start = track.bounding_box(), handle.bounding_box()
+    x, y = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    direction = 1 if x < box["x"] + box["width"] / 2 else -1
+    page.mouse.move(x, y)
+    page.mouse.down()
+    times = []
+    try:
+        for index in range(moves):
+            sign = direction if index < moves // 2 else -direction
+            x += sign * step_fraction * box["width"]
+            page.evaluate(ARM_JS, [image.element_handle(), "pointermove"])
+            page.mouse.move(x, y)
+            times.append(_elapsed(page, 10))
+            time.sleep(pause_s)
+    finally:
+        page.mouse.up()
+    return times
 
 
 def measure_slider(page, handle, image, presses: int = 10, pause_s: float = 0.25) -> list[float]:

@@ -9,8 +9,8 @@ For each lesson notebook, its jupyterlab-rise deck (the ``/rise/<notebook>`` pag
 * nothing is loaded from anywhere but the local server.
 
 And a widget works inside a slide: lesson 01's neuron explorer is run in the slide view, its slider
-is dragged with the mouse and pressed with the keyboard, and the picture changes. The time from
-a key press to the new picture is measured there and written to test-artifacts/latency/.
+is dragged with the mouse, and the picture changes. The time from a small move of the held handle
+to the new picture is measured there and written to test-artifacts/latency/.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import pytest
 
 from course_tools.slides import MIN_BODY_PX, PROJECTOR, SlideFacts, go_to, open_deck, walk
 from labpage import WIDGET_FALLBACK, wait_until
-from latency import measure_slider, summary
+from latency import measure_drag, summary
 from notebook_facts import ROOT, lesson, lesson_notebooks, read_facts
 from widget_view import WidgetView
 
@@ -130,8 +130,9 @@ def test_widget_is_live_inside_a_slide(notebook, lab_server, recorder):
     natural, shown_width = view.image.evaluate("(img) => [img.naturalWidth, img.getBoundingClientRect().width]")
     assert abs(natural - shown_width) <= 2, f"the picture is {natural} px wide, shown at {shown_width:.0f} px"
 
-    handle = view.control("slider", "w1").locator(".noUi-handle")
-    times = measure_slider(page, handle, view.image)
+    # In a slide the arrow keys turn the slides, so the slider is timed as the instructor moves it: dragging.
+    slider = view.control("slider", "w1")
+    times = measure_drag(page, slider.locator(".noUi-handle"), slider.locator(".noUi-base"), view.image)
     print(f"{notebook.name} in the slide view, neuron explorer w1: {summary(times)}")
     LATENCY_DIR.mkdir(parents=True, exist_ok=True)
     (LATENCY_DIR / "slide-neuron.json").write_text(json.dumps({"where": "slide view", "widget": "neuron w1",
