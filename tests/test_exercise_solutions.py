@@ -246,6 +246,21 @@ def test_ex05_signals_match_course_lib_recipe_and_mlp(ex05):
     np.testing.assert_allclose(ex05["signal_gradients"](out_sig, hidden), -grads.weights[1], rtol=1e-12)
 
 
+@pytest.mark.parametrize("hidden_kind", ["sigmoid", "tanh", "relu"])
+def test_ex05_softmax_and_hidden_kinds_match_mlp_backward(ex05, hidden_kind):
+    rng = np.random.default_rng(55)
+    for _ in range(3):
+        W1, b1, W2, b2 = rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=(3, 4)) * 3, rng.normal(size=3)
+        x, t = rng.normal(size=3), np.eye(3)[rng.integers(3)]
+        net = net_with([W1, W2], [b1, b2], hidden=hidden_kind, output="softmax", loss="cross_entropy")
+        trace = net.trace(x[None])
+        grads = net.backward(x[None], t[None])              # one sample: dL/dz of the mean is dL/dz itself
+        out_sig = ex05["softmax_output_signals"](t, trace.zs[1][0])
+        np.testing.assert_allclose(out_sig, grads.signals[1][0], rtol=1e-10, atol=1e-14)
+        hid_sig = ex05["hidden_signals"](out_sig, W2, trace.activations[1][0], hidden_kind)
+        np.testing.assert_allclose(hid_sig, grads.signals[0][0], rtol=1e-10, atol=1e-14)
+
+
 @pytest.mark.parametrize("p, h, k", [(2, 2, 2), (3, 4, 2), (5, 3, 1), (2, 6, 4)])
 def test_ex05_both_steps_equal_mlp_step(ex05, p, h, k):
     rng = np.random.default_rng(p * 100 + h * 10 + k)

@@ -9,8 +9,9 @@
 # %% [markdown]
 # # Exercise 5: signals (10 points)
 #
-# Lesson 05 told back-propagation as a recipe of *signals*. For a network with
-# sigmoid units, target $t$ and output $y$:
+# Lesson 5 told back-propagation as a recipe of *signals*, and derived it: a node's
+# signal is $-\partial L/\partial z$. For a network with sigmoid units, target $t$
+# and output $y$:
 #
 # - an output node's signal is $(t - y)\, f'(z)$;
 # - a hidden node's signal is (the sum over output nodes of their signal times the
@@ -22,13 +23,15 @@
 #
 # For the sigmoid $f(z) = 1/(1+e^{-z})$ the derivative is $f'(z) = f(z)\,(1 - f(z))$,
 # so you never need $z$ itself: $f'(z) = y(1-y)$ for a node whose output is $y$.
-# You will run one training step of a 2-2-2 sigmoid network this way, and then
-# the textbook way, and see that they agree.
+# Other units change only that slope, and a softmax output with cross-entropy has
+# the signal $t - y$ (lesson 5 derived it). You will write the signals for all of
+# these, then run one training step of a sigmoid network the recipe's way and the
+# textbook way, and see that they agree.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
-# | 1 | `output_signals` | 2 |
-# | 2 | `hidden_signals` | 2 |
+# | 1 | `output_signals` (sigmoid, squared error) and `softmax_output_signals` (softmax, cross-entropy) | 2 |
+# | 2 | `hidden_signals` for sigmoid, tanh and ReLU hidden units | 2 |
 # | 3 | `signal_gradients` | 2 |
 # | 4 | `signal_step` and `delta_step`: one update, two conventions | 4 |
 #
@@ -40,13 +43,16 @@
 # valid input. Before you submit, use **Kernel > Restart Kernel and Run All
 # Cells** to make sure the notebook runs from top to bottom.
 #
-# Write the formulas yourself with numpy: do not call `course_lib.signals` or
-# `course_lib.MLP`, which compute exactly these quantities; while the grader scores
-# your notebook they raise an error. The grader also runs `delta_step` on a
-# 600-600-100 network: backpropagation updates it in milliseconds, numerical
-# differences would take minutes and run out of time. The setup cell gives you
-# `sigmoid`, the activation function, for the forward pass (the test cells use
-# `numerical_gradient` to check your steps).
+# **What you may use.** numpy, the `sigmoid` the setup cell defines (for forward
+# passes), and your own functions from earlier parts.
+#
+# **What you may not use.** `course_lib.signals`, `course_lib.MLP` (its `backward`
+# and `step`), `course_lib.Value`, `course_lib.numerical_gradient` or finite
+# differences of your own: they compute exactly these quantities, or estimate them.
+# While the grader scores your notebook the library's recipe and network raise an
+# error, and it runs `delta_step` on a 600-600-100 network, which backpropagation
+# updates in milliseconds and numerical differences could not finish in time. (The
+# test cells import `numerical_gradient` themselves, to check your steps.)
 #
 # **Shapes.** As everywhere in the course, a weight matrix has one row per node
 # it feeds *into*: `W1` is (hidden, inputs) and `W2` is (outputs, hidden), so
@@ -55,7 +61,7 @@
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
 
-from course_lib import get_activation, numerical_gradient
+from course_lib import get_activation
 from course_lib.exercises import check_close, check_shape
 
 sigmoid = get_activation("sigmoid")  # sigmoid(z) works elementwise on arrays
@@ -72,12 +78,16 @@ RATE_EXAMPLE = 0.5
 # %% [markdown]
 # ## Part 1: output signals (2 points)
 #
-# Write `output_signals(targets, outputs)` returning $(t - y)\, y\,(1 - y)$ for
-# every output node, where the outputs $y$ come from sigmoid units. The inputs are
-# arrays of the same shape; return an array of that shape.
-#
-# Example: with targets `[1, 0]` and outputs `[0.5, 0.5]` the signals are
-# $0.5 \cdot 0.25 = 0.125$ and $-0.125$: the first output should go up, the second down.
+# 1. `output_signals(targets, outputs)`: $(t - y)\, y\,(1 - y)$ for every output node,
+#    where the outputs $y$ come from sigmoid units and the loss is the squared error.
+#    The inputs are arrays of the same shape; return an array of that shape.
+#    Example: with targets `[1, 0]` and outputs `[0.5, 0.5]` the signals are
+#    $0.5 \cdot 0.25 = 0.125$ and $-0.125$: the first output should go up, the second down.
+# 2. `softmax_output_signals(targets, scores)`: the signals of a **softmax** output
+#    layer under the **cross-entropy** loss, from the layer's scores $z$ (one sample,
+#    shape `(k,)`; one-hot targets). First the outputs $y = \text{softmax}(z)$ (take the
+#    maximum score out before `np.exp`: scores may be in the hundreds), then the signal,
+#    $-\partial L/\partial z$.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "output_signals", "schema_version": 3}
 def output_signals(targets, outputs):
@@ -91,16 +101,38 @@ def output_signals(targets, outputs):
     ### END SOLUTION
 
 
+def softmax_output_signals(targets, scores):
+    """-dL/dz of a softmax output layer under cross-entropy, from its scores z.
+
+    Shapes: targets (k,) one-hot, scores (k,) -> (k,).
+    """
+    ### BEGIN SOLUTION
+    scores = np.asarray(scores, dtype=float)
+    e = np.exp(scores - scores.max())
+    return np.asarray(targets, dtype=float) - e / e.sum()   # t - y: the softmax's slopes cancel
+    ### END SOLUTION
+
+
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "output_signals_tests", "points": 2, "schema_version": 3}
 check_close("output_signals([1, 0], [0.5, 0.5])", output_signals(np.array([1.0, 0.0]), np.array([0.5, 0.5])),
             np.array([0.125, -0.125]), hint="(target - output) times the sigmoid's slope output * (1 - output)")
 check_close("output_signals([0.9, 0.1], [0.8, 0.3])", output_signals(np.array([0.9, 0.1]), np.array([0.8, 0.3])),
             np.array([0.1 * 0.8 * 0.2, -0.2 * 0.3 * 0.7]),
             hint="the signal is positive when the output should grow: target - output, not output - target")
+check_close("softmax_output_signals([0, 1, 0], scores [0, 0, 0])",
+            softmax_output_signals(np.array([0.0, 1.0, 0.0]), np.zeros(3)), np.array([-1 / 3, 2 / 3, -1 / 3]),
+            hint="equal scores give y = 1/3 each; the signal of a softmax with cross-entropy is -dL/dz")
+check_close("softmax_output_signals([1, 0], scores [400, 0])",
+            softmax_output_signals(np.array([1.0, 0.0]), np.array([400.0, 0.0])), np.array([0.0, 0.0]), atol=1e-12,
+            hint="subtract the largest score before np.exp, or e^400 overflows")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(505)
 _t, _y = _rng.uniform(size=(2, 5))
 check_close("output_signals for 5 outputs", output_signals(_t, _y), (_t - _y) * _y * (1 - _y))
+_z = _rng.normal(size=4) * 3
+_onehot = np.eye(4)[2]
+check_close("softmax_output_signals for 4 classes", softmax_output_signals(_onehot, _z),
+            _onehot - np.exp(_z) / np.exp(_z).sum())
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -108,23 +140,29 @@ check_close("output_signals for 5 outputs", output_signals(_t, _y), (_t - _y) * 
 #
 # A hidden node $j$ gathers the signals of the output nodes it feeds, each
 # weighted by the connecting weight $W_2[k, j]$, and multiplies the sum by its own
-# sigmoid slope $h_j(1 - h_j)$:
+# slope $f'(z_j)$:
 #
-# $$\text{signal}_j = \Bigl(\sum_k \text{signal}_k\, W_2[k, j]\Bigr)\, h_j\,(1 - h_j).$$
+# $$\text{signal}_j = \Bigl(\sum_k \text{signal}_k\, W_2[k, j]\Bigr)\, f'(z_j).$$
 #
-# Write `hidden_signals(out_signals, W_out, hidden)` for sigmoid hidden nodes with
-# outputs `hidden`. With `W_out` of shape (outputs, hidden), the sum over $k$ is a
-# matrix product: think about which side `out_signals` goes on.
+# Write `hidden_signals(out_signals, W_out, hidden, activation="sigmoid")`, where
+# `hidden` holds the hidden nodes' outputs $h = f(z)$ and `activation` is
+# `"sigmoid"`, `"tanh"` or `"relu"`. Write each slope in terms of $h$ (work out
+# $\tanh'$ and ReLU's slope from lesson 5; for ReLU, $h > 0$ exactly when $z > 0$).
+# With `W_out` of shape (outputs, hidden), the sum over $k$ is a matrix product:
+# think about which side `out_signals` goes on.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "hidden_signals", "schema_version": 3}
-def hidden_signals(out_signals, W_out, hidden):
-    """Signals of sigmoid hidden nodes from the signals of the layer they feed.
+def hidden_signals(out_signals, W_out, hidden, activation="sigmoid"):
+    """Signals of hidden nodes from the signals of the layer they feed.
 
-    Shapes: out_signals (k,), W_out (k, h), hidden (h,) -> (h,).
+    Shapes: out_signals (k,), W_out (k, h), hidden (h,) the nodes' outputs -> (h,).
+    activation: "sigmoid", "tanh" or "relu".
     """
     ### BEGIN SOLUTION
     hidden = np.asarray(hidden, dtype=float)
-    return (np.asarray(out_signals, dtype=float) @ np.asarray(W_out, dtype=float)) * hidden * (1.0 - hidden)
+    slope = {"sigmoid": lambda h: h * (1.0 - h), "tanh": lambda h: 1.0 - h ** 2,
+             "relu": lambda h: (h > 0).astype(float)}[activation](hidden)
+    return (np.asarray(out_signals, dtype=float) @ np.asarray(W_out, dtype=float)) * slope
     ### END SOLUTION
 
 
@@ -136,11 +174,24 @@ check_close("hidden_signals([0.125, -0.125], W_out, [0.5, 0.5])", _sig, np.array
 _sig = hidden_signals(np.array([1.0, 0.0, 0.0]), np.arange(6.0).reshape(3, 2), np.array([0.5, 0.9]))
 check_close("hidden_signals for 3 outputs and 2 hidden nodes", _sig, np.array([0.0, 1.0 * 0.9 * 0.1]),
             hint="out_signals (3,) @ W_out (3, 2) gives one sum per hidden node")
+_W = np.array([[0.4, 0.8], [0.2, -0.8]])
+check_close("hidden_signals([0.125, -0.125], W_out, h = [0.5, -0.5], 'tanh')",
+            hidden_signals(np.array([0.125, -0.125]), _W, np.array([0.5, -0.5]), "tanh"),
+            np.array([0.025 * 0.75, 0.2 * 0.75]), hint="tanh'(z) = 1 - tanh(z)^2 = 1 - h^2")
+check_close("hidden_signals([0.125, -0.125], W_out, h = [0.0, 1.5], 'relu')",
+            hidden_signals(np.array([0.125, -0.125]), _W, np.array([0.0, 1.5]), "relu"),
+            np.array([0.0, 0.2]), hint="ReLU's slope is 1 where the unit is on (h > 0) and 0 where it is off")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(515)
 _s, _W, _h = _rng.normal(size=4), _rng.normal(size=(4, 3)), _rng.uniform(size=3)
 check_close("hidden_signals for 4 outputs and 3 hidden nodes", hidden_signals(_s, _W, _h),
             np.array([sum(_s[k] * _W[k, j] for k in range(4)) * _h[j] * (1 - _h[j]) for j in range(3)]))
+_ht = np.tanh(_rng.normal(size=3))
+check_close("tanh hidden_signals for 4 outputs and 3 hidden nodes", hidden_signals(_s, _W, _ht, "tanh"),
+            np.array([sum(_s[k] * _W[k, j] for k in range(4)) * (1 - _ht[j] ** 2) for j in range(3)]))
+_hr = np.maximum(_rng.normal(size=3), 0)
+check_close("relu hidden_signals for 4 outputs and 3 hidden nodes", hidden_signals(_s, _W, _hr, "relu"),
+            np.array([sum(_s[k] * _W[k, j] for k in range(4)) * (_hr[j] > 0) for j in range(3)]))
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -231,6 +282,8 @@ def delta_step(x, t, W1, b1, W2, b2, learning_rate):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "steps_tests", "points": 4, "schema_version": 3}
+from course_lib import numerical_gradient  # for checking your steps here; not for your answers
+
 _example = (X_EXAMPLE, T_EXAMPLE, W1_EXAMPLE, B1_EXAMPLE, W2_EXAMPLE, B2_EXAMPLE, RATE_EXAMPLE)
 _params = [W1_EXAMPLE, B1_EXAMPLE, W2_EXAMPLE, B2_EXAMPLE]
 _names = ["W1_new", "b1_new", "W2_new", "b2_new"]

@@ -1,4 +1,4 @@
-"""Grading spec of ex05_signals: output and hidden signals, the recipe's gradients, one step two ways."""
+"""Grading spec of ex05_signals: output signals (sigmoid, softmax), hidden signals (sigmoid, tanh, relu), gradients, one step two ways."""
 import numpy as np
 
 from course_tools.grader.spec import Spec, call, code, probe
@@ -29,35 +29,49 @@ result = [x, t, W1, b1, W2, b2]"""
 outputs = SPEC.part("output_signals_tests", "Part 1: output signals")
 
 
-@outputs.check("output_signals at the notebook's examples and at random values of the same shape", points=1,
-               hint="(target - output) * output * (1 - output): positive when the output should grow")
+@outputs.check("output_signals and softmax_output_signals at the notebook's examples and at random values",
+               points=1, hint="sigmoid with squared error: (t - y) y (1 - y); softmax with cross-entropy: -dL/dz")
 def output_examples(rng):
     return [call("output_signals", np.array([1.0, 0.0]), np.array([0.5, 0.5])),
             call("output_signals", np.array([0.9, 0.1]), np.array([0.8, 0.3])),
-            call("output_signals", rng.uniform(size=2), rng.uniform(0.01, 0.99, size=2))]
+            call("output_signals", rng.uniform(size=2), rng.uniform(0.01, 0.99, size=2)),
+            call("softmax_output_signals", np.array([0.0, 1.0, 0.0]), np.zeros(3)),
+            call("softmax_output_signals", np.eye(3)[int(rng.integers(3))], rng.normal(size=3))]
 
 
-@outputs.check("output_signals for random targets and outputs, 1 to 6 nodes", points=1, hidden=True)
+@outputs.check("both output signals for random targets and scores, 1 to 6 nodes, scores in the hundreds",
+               points=1, hidden=True, hint="take the largest score out before np.exp")
 def output_random(rng):
-    return [call("output_signals", rng.uniform(size=k), rng.uniform(0.01, 0.99, size=k)) for k in (1, 3, 6)]
+    probes = [call("output_signals", rng.uniform(size=k), rng.uniform(0.01, 0.99, size=k)) for k in (1, 3, 6)]
+    probes += [call("softmax_output_signals", np.eye(k)[int(rng.integers(k))], rng.normal(size=k) * scale)
+               for k, scale in ((2, 1.0), (4, 5.0), (6, 300.0))]
+    return probes
 
 
 # ---------------------------------------------------------------- part 2
 hidden = SPEC.part("hidden_signals_tests", "Part 2: hidden signals")
 
 
-@hidden.check("hidden_signals at the notebook's examples and at random values of the same shapes", points=1,
-              hint="node j sums out_signals[k] * W_out[k, j] over k: out_signals @ W_out, then times h (1 - h)")
+@hidden.check("hidden_signals at the notebook's examples (sigmoid, tanh, relu) and at random values", points=1,
+              hint="out_signals @ W_out, times the slope: h (1 - h), 1 - h^2, or 1 where h > 0")
 def hidden_examples(rng):
-    return [call("hidden_signals", np.array([0.125, -0.125]), np.array([[0.4, 0.8], [0.2, -0.8]]), np.array([0.5, 0.5])),
+    W = np.array([[0.4, 0.8], [0.2, -0.8]])
+    return [call("hidden_signals", np.array([0.125, -0.125]), W, np.array([0.5, 0.5])),
             call("hidden_signals", np.array([1.0, 0.0, 0.0]), np.arange(6.0).reshape(3, 2), np.array([0.5, 0.9])),
+            call("hidden_signals", np.array([0.125, -0.125]), W, np.array([0.5, -0.5]), "tanh"),
+            call("hidden_signals", np.array([0.125, -0.125]), W, np.array([0.0, 1.5]), "relu"),
             call("hidden_signals", rng.normal(size=3), rng.normal(size=(3, 2)), rng.uniform(0.01, 0.99, size=2))]
 
 
-@hidden.check("hidden_signals for random layers of several sizes (non-square weights)", points=1, hidden=True)
+@hidden.check("hidden_signals for random layers of several sizes (non-square weights), all three activations",
+              points=1, hidden=True)
 def hidden_random(rng):
-    return [call("hidden_signals", rng.normal(size=k), rng.normal(size=(k, h)), rng.uniform(0.01, 0.99, size=h))
-            for k, h in ((2, 2), (4, 3), (1, 5))]
+    probes = [call("hidden_signals", rng.normal(size=k), rng.normal(size=(k, h)), rng.uniform(0.01, 0.99, size=h))
+              for k, h in ((2, 2), (4, 3), (1, 5))]
+    probes += [call("hidden_signals", rng.normal(size=4), rng.normal(size=(4, 3)), np.tanh(rng.normal(size=3)), "tanh"),
+               call("hidden_signals", rng.normal(size=2), rng.normal(size=(2, 5)),
+                    np.maximum(rng.normal(size=5), 0.0), "relu")]
+    return probes
 
 
 # ---------------------------------------------------------------- part 3
