@@ -9,8 +9,8 @@
 # %% [markdown]
 # # Exercise 1: a neuron, a layer, a forward pass
 #
-# Lesson 01 showed how a neuron turns inputs into one number and how a layer of neurons is a
-# single matrix product. Here you write both yourself, then chain two layers into a network.
+# Lesson 1 showed how a neuron turns inputs into one number and how a layer of neurons is a
+# single matrix product, for one sample and for a whole batch ($Z = XW^\top + \mathbf{b}$). Here you write both yourself, then chain two layers into a network.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
@@ -23,11 +23,13 @@
 # what it expected, what your function returned, and a hint. Before you submit, run
 # *Kernel > Restart Kernel and Run All Cells* and make sure every test cell passes.
 #
-# **Rules.** Use numpy only (`np.exp`, `np.tanh`, `@`, ...). Do not call `course_lib`'s ready-made
-# pieces (`MLP`, `get_activation`): the point is to write the computation yourself. The grader only
-# sees what your functions return, so it cannot tell; but your understanding can. The grader also
-# runs hidden tests on inputs it picks when it grades, so a function that only fits the visible
-# tests will lose points.
+# **What you may use.** numpy (`np.exp`, `np.tanh`, `@`, `.T`, broadcasting) and your own
+# functions from earlier parts.
+#
+# **What you may not use.** `course_lib`'s ready-made pieces (`MLP`, its `forward` and `trace`,
+# `get_activation`): the point is to write the computation yourself. The setup cell imports only
+# the self-check helpers. The grader runs hidden tests on inputs it picks when it grades, so a
+# function that only fits the visible tests will lose points.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
@@ -108,7 +110,7 @@ for bias in (0.1, 1.0, 3.0):
 # the bias being added to every row (numpy broadcasting does that for you).
 #
 # Write `layer_forward(X, W, b)` returning $Z$ (no activation here). No loops over samples or
-# neurons: one matrix product.
+# neurons: one matrix product (lesson 1, "A batch of inputs at once").
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "layer", "schema_version": 3}
 def layer_forward(X, W, b):
@@ -139,7 +141,7 @@ for n, n_in, n_out in [(1, 1, 1), (5, 3, 2), (2, 784, 128)]:
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# **Try it.** Lesson 01's digit network has 784 inputs and 128 hidden neurons. Predict the shape of
+# **Try it.** Lesson 1's digit network has 784 inputs and 128 hidden neurons. Predict the shape of
 # $Z$ for a batch of 5 images, then run the cell.
 
 # %%
