@@ -194,7 +194,8 @@ widgets.HBox([slider, echo])
 # Press alt+r, or click the "Render as slides" button in the notebook toolbar (jupyterlab-rise).
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. What did Minsky and Papert show in 1969, and what answers it?
 #
 # <details><summary>Answer</summary>

@@ -83,7 +83,7 @@ plt.show()
 
 # %% [markdown]
 # The sixth, softmax, works on a whole layer at once and turns scores into probabilities:
-# it belongs to lesson 02. Why a network needs a *nonlinear* $f$ at all is lesson 07's story.
+# it belongs to lesson 2. Why a network needs a *nonlinear* $f$ at all is lesson 7's story.
 
 # %% [markdown]
 # ## Explore one neuron
@@ -312,6 +312,10 @@ print(f"weight layers: {small.n_layers}, zs: {len(trace.zs)}, activations: {len(
 # - A layer is a matrix product: $\mathbf{z} = W\mathbf{a}_{\text{prev}} + \mathbf{b}$ with $W$ of shape
 #   (neurons, inputs); for a batch, $Z = XW^\top + \mathbf{b}$, one sample per row.
 # - One neuron draws one straight line, so it cannot compute XOR.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - A forward pass applies the layers in turn, each activation feeding the next layer.
 # - Input nodes pass the data on unchanged; the weight layers do the computing.
 
@@ -334,7 +338,8 @@ print(f"weight layers: {small.n_layers}, zs: {len(trace.zs)}, activations: {len(
 # Nothing, for this input: ReLU made $a = 0$, and $0$ times any weight is $0$.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. How many weights and biases does a 784-128-10 network have?
 #
 # <details><summary>Answer</summary>

@@ -319,7 +319,8 @@ plt.show()
 # Only the $(1 - y)\log(1 - p)$ term survives: $-\log 0.2 \approx 1.609$.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. Softmax gives the true class a probability of $0.5$ in one sample and $0.05$ in another.
 #    How much more does the second cost?
 #

@@ -67,7 +67,7 @@ table = search_cost_table([1, 2, 3, 4, 5, 6, 9, 10, 100, digit_network],
                           values_per_weight=1000, tries_per_second=10**9)
 print(format_cost_table(table))
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Two weights take a millisecond, four about 17 minutes, five about 11.6 days. At nine
 # weights the search outlasts the universe (13.8 billion years so far), and a real
 # network's number has more than 300,000 digits.
@@ -260,7 +260,8 @@ plt.show()
 # multiplied by the same factor every step:
 #
 # $$ w_{k+1} - m = (1 - \eta a)\,(w_k - m), \qquad w_k - m = (1 - \eta a)^k \,(w_0 - m). $$
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # That makes the regimes exact:
 #
 # | learning rate | factor $1 - \eta a$ | what happens |
@@ -352,7 +353,7 @@ for learning_rate in (0.1, 1.0):
 # of ones). Its eigenvalues are the bowl's curvatures along its axes, and its eigenvectors the
 # axes themselves: that is what `line.curvatures()` computes.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # *Steepest descent.* Write the gradient as $\nabla L = (\partial L/\partial w_1, \dots)$.
 # For a small step $\Delta w$, the change in loss is approximately
 # $\Delta L \approx \nabla L \cdot \Delta w = \lVert \nabla L \rVert \, \lVert \Delta w \rVert \cos\theta$,
@@ -374,6 +375,10 @@ for learning_rate in (0.1, 1.0):
 #   steeper the valley is one way than another.
 # - Gradient descent repeats $w \leftarrow w - \eta\, \mathrm{d}L/\mathrm{d}w$: feel the slope,
 #   step downhill, repeat.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - On a bowl of curvature $a$: $\eta < 1/a$ converges smoothly, $1/a < \eta < 2/a$ oscillates
 #   but converges, $\eta > 2/a$ diverges; too small an $\eta$ crawls.
 # - `course_lib.train` stops a diverging run with a `DivergenceError` that suggests a smaller rate.
@@ -398,7 +403,8 @@ for learning_rate in (0.1, 1.0):
 # ones, so the number of combinations is multiplied by 1,000.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. At $w = 4$ the derivative of the loss is $\mathrm{d}L/\mathrm{d}w = 6$. With $\eta = 0.05$,
 #    where does one step of gradient descent go?
 #
@@ -417,7 +423,8 @@ for learning_rate in (0.1, 1.0):
 # (and bounces forever at exactly 0.5).
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 5. Training prints a `DivergenceError` at epoch 3. What is the first thing to try?
 #
 # <details><summary>Answer</summary>

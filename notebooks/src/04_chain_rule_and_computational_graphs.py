@@ -20,13 +20,11 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - explain a derivative as a rate of change and estimate one numerically with a centred
-#   difference, choosing a step $h$ that is neither too large nor too small;
+# - estimate a derivative numerically with a centred difference and a sensible step $h$;
 # - apply the chain rule, and run it edge by edge backward through a computational graph,
 #   adding the contributions where a value feeds several nodes, in reverse topological order;
 # - give the shape of a vectorised gradient from the shape rule ($\partial L/\partial W$ has $W$'s shape);
-# - use the course's `Value` type to build graphs of a neuron and a small network, and check
-#   their gradients against numerical ones;
+# - build graphs with the course's `Value` type and check their gradients numerically;
 # - explain why one backward pass gives *all* the derivatives, where numerical differences
 #   need a pass per parameter.
 
@@ -144,6 +142,8 @@ plt.show()
 
 # %% [markdown]
 # ### Optional: where $h$ and $h^2$ come from
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 #
 # Taylor's theorem gives $f(x \pm h) = f(x) \pm h f'(x) + \tfrac{h^2}{2} f''(x) \pm \tfrac{h^3}{6}
 # f'''(x) + \dots$. The forward difference is then $f'(x) + \tfrac{h}{2} f''(x) + \dots$: an error
@@ -470,13 +470,15 @@ for name, (formula, numeric) in checks.items():
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Let us count, not time: wrap the loss so it counts its calls, then compute the gradient both
-# ways for networks of growing width. The *work* column counts elementary operations: each
-# forward pass computes every node of the graph once, and the backward pass does one
-# multiply-add per edge.
+# ways for networks of growing width.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The *work* column counts elementary operations: each forward pass computes every node of the
+# graph once, and the backward pass does one multiply-add per edge.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Ask first: how many loss evaluations does a centred-difference gradient of a
-# one-million-parameter network need? (Two million.) Then run the cell and compare the columns.
+# one-million-parameter network need? Collect guesses, then run the cell and compare the columns.
 
 # %% tags=["worked:counting"]
 def count_calls(function):
@@ -513,6 +515,8 @@ for hidden in (2, 8, 32):
 
 # %% [markdown]
 # ### Optional: when forward mode wins
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 #
 # Reverse mode pays one backward pass *per output*; forward mode pays one pass *per input*.
 # A loss is one number depending on many parameters, so reverse mode wins by a factor of
@@ -531,6 +535,10 @@ for hidden in (2, 8, 32):
 # - A computational graph runs values forward; `backward()` runs derivatives back, multiplying
 #   each edge's local derivative. Where a value feeds several nodes the contributions **add**
 #   (`+=`), and a node passes its gradient on only when complete: reverse topological order.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - Add distributes, multiply swaps, max routes. Vectorised: $\partial L/\partial W = \delta^\top A$
 #   has $W$'s shape.
 # - Numerical (and forward-mode) gradients cost a pass per parameter; reverse mode gets all
@@ -556,7 +564,8 @@ for hidden in (2, 8, 32):
 # digits, and dividing by the tiny $2h$ magnifies the error, roughly like $\varepsilon / h$.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. In the graph $z = x + y$, $q = z \cdot z$ with $x = 1$, $y = 2$, what are
 #    $\tfrac{\mathrm{d}q}{\mathrm{d}z}$ and $\tfrac{\mathrm{d}q}{\mathrm{d}x}$?
 #
@@ -575,7 +584,8 @@ for hidden in (2, 8, 32):
 # \tfrac{\partial z}{\partial w} = (1 - \tanh^2 z)\, x = (1 - a^2)\, x$.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 5. A model has 10,000 parameters. How many loss evaluations does a centred-difference
 #    gradient need, and how many passes does back-propagation need?
 #

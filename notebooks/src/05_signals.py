@@ -21,8 +21,8 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - compute the signal of every output and hidden node of a small network, with numbers;
-# - derive the hidden-node formula from lesson 4's rule for a value that feeds two nodes;
+# - compute the signal of every node of a small network, and derive the hidden-node formula
+#   from lesson 4's rule for a value that feeds two nodes;
 # - turn signals into weight and bias changes, and check them three independent ways;
 # - give the output signal of a softmax with cross-entropy ($t - y$) and the hidden slope of
 #   tanh and ReLU units;
@@ -425,7 +425,7 @@ print(f"new W2, max difference from ours: {np.max(np.abs(step.new_W_out - new_W2
 # course_lib's mean squared error divides by all $n k$ numbers instead:
 # $L = \tfrac{1}{nk}\sum (y - t)^2 = \tfrac{2}{nk}\,E$.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # So every signal, gradient and step of the library is $\tfrac{2}{nk}$ times the raw recipe's.
 # With $n = 1$ sample and $k = 2$ outputs the factor is 1, which is why all the numbers above
 # agreed. On a batch of 4:
@@ -545,7 +545,8 @@ plt.show()
 # the sum of their contributions (lesson 4's fan-out rule).
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. You compute the textbook $\delta = \partial L/\partial z$ but update with
 #    `w += eta * delta * input`. What happens to the loss?
 #
@@ -564,7 +565,8 @@ plt.show()
 # incoming weights do not move this step.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 5. Why does a softmax output with cross-entropy have signal $t - y$, with no $f'(z)$ factor?
 #
 # <details><summary>Answer</summary>
