@@ -118,3 +118,34 @@ def expected_norms_of(net, X, y, activation):
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(CourseError):
         gradient_flow_explorer(**kwargs)
+
+
+def test_queued_changes_are_drawn_once_with_the_latest_value():
+    """In a kernel (an event loop running), values that waited in the queue give one redraw, of the last one."""
+    import asyncio
+
+    async def drag():
+        widget = gradient_flow_explorer()
+        drawn = widget.updates
+        slider = widget.controls["depth"]
+        for depth in range(11, 21):          # back to back, as queued comm messages arrive
+            slider.value = depth
+        await asyncio.sleep(0.2)            # the put-off redraw runs on the loop
+        return widget, drawn
+
+    widget, drawn = asyncio.run(drag())
+    assert widget.updates - drawn < 10, "every queued value was drawn: a backlog"
+    assert widget.norms.shape == (21,)     # the picture shows the latest depth, 20
+    np.testing.assert_allclose(widget.norms, expected_norms("sigmoid", 20, 0.2), rtol=1e-9)
+
+
+def test_the_axes_are_drawn_once_while_sliders_move(widget):
+    """Only the bars and the title are redrawn (blit): the background is drawn once, yet the picture changes."""
+    pictures = {bytes(widget.image.value)}
+    for depth in (3, 17, 30):
+        widget.controls["depth"].value = depth
+        pictures.add(bytes(widget.image.value))
+    widget.controls["activation"].value = "relu"
+    pictures.add(bytes(widget.image.value))
+    assert len(pictures) == 5 and widget._picture.full_draws == 1
+    assert all(p.startswith(PNG_SIGNATURE) for p in pictures)

@@ -107,3 +107,34 @@ def test_relu_needs_he(widget):
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(CourseError):
         init_scale_explorer(**kwargs)
+
+
+def test_queued_changes_are_drawn_once_with_the_latest_value():
+    """In a kernel (an event loop running), values that waited in the queue give one redraw, of the last one."""
+    import asyncio
+
+    async def drag():
+        widget = init_scale_explorer()
+        drawn = widget.updates
+        for scale in np.geomspace(0.05, 1.0, 10):
+            widget.controls["weight_scale"].value = float(scale)
+        await asyncio.sleep(0.3)
+        return widget, drawn
+
+    widget, drawn = asyncio.run(drag())
+    assert widget.updates - drawn < 10, "every queued value was drawn: a backlog"
+    check_against_plain(widget, "tanh", "normal", widget.value("weight_scale"))
+    assert widget.value("weight_scale") == pytest.approx(1.0, rel=0.03)
+
+
+def test_the_axes_are_redrawn_only_when_the_value_range_changes(widget):
+    pictures = {bytes(widget.image.value)}
+    for scale in (0.1, 0.5, 1.5):
+        widget.controls["weight_scale"].value = scale
+        pictures.add(bytes(widget.image.value))
+    assert widget._picture.full_draws == 1
+    widget.controls["activation"].value = "sigmoid"      # another value range: new ticks
+    pictures.add(bytes(widget.image.value))
+    assert widget._picture.full_draws == 2 and len(pictures) == 5
+    widget.controls["init"].value = "xavier"
+    assert widget._picture.full_draws == 2

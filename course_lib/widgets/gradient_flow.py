@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import FixedLocator, NullLocator
 
 from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
 from .base import LessonWidget
+from .blit import BlitPicture
+from .latest_value import LatestValueWins
 from .single_thread import one_blas_thread
 
 __all__ = ["ACTIVATIONS", "deep_network", "layer_gradient_norms", "GradientFlowExplorer", "gradient_flow_explorer"]
@@ -53,7 +56,7 @@ def _whole(value, name: str, low: int, high: int) -> int:
     return int(value)
 
 
-class GradientFlowExplorer(LessonWidget):
+class GradientFlowExplorer(LatestValueWins, LessonWidget):
     """Per-layer gradient norms of a deep network at initialisation.
 
     Controls: ``activation`` (one of ``ACTIVATIONS``), ``depth`` (hidden layers,
@@ -102,9 +105,17 @@ class GradientFlowExplorer(LessonWidget):
                             gid="norms")
         ax.set_yscale("log")
         ax.set_ylim(FLOOR * 0.5, CEILING)
-        ax.set_xlabel("weight layer (1 = next to the input, last = output layer)")
+        # The axes stay the same for every setting (deeper networks fill more of them), so only the bars
+        # and the title are redrawn while a slider moves (see blit.py).
+        ax.set_xlim(0.3, DEPTHS[1] + 1.7)
+        ax.set_xticks([1, 5, 10, 15, 20, 25, 31])
+        ax.yaxis.set_major_locator(FixedLocator([1e-16, 1e-12, 1e-8, 1e-4, 1.0, 1e4, 1e8]))
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_xlabel("weight layer (1 = next to the input, the last bar = output layer)")
         ax.set_ylabel("‖dL/dW‖ (log scale)")
         ax.grid(axis="y", alpha=0.3)
+        self._title = ax.set_title(" ", fontsize=10)
+        self._picture = BlitPicture(fig, [*self._bars, self._title])
 
     def _draw(self, activation: str, depth: int, scale: float) -> None:
         if not hasattr(self, "_ax"):
@@ -116,9 +127,11 @@ class GradientFlowExplorer(LessonWidget):
             if l <= depth:
                 bar.set_height(shown[l] - FLOOR * 0.5)
                 bar.set_color("tab:red" if tiny[l] else "tab:blue")
-        self._ax.set_xlim(0.3, max(depth + 1, 5) + 0.7)
-        self._ax.set_title(f"{activation}, {depth} hidden layers of {self.width}, initial std {scale:.3f}",
-                           fontsize=10)
+        self._title.set_text(f"{activation}, {depth} hidden layers of {self.width}, initial std {scale:.3f}")
+
+    def render(self) -> None:
+        """Only the bars and the title are redrawn (BlitPicture); the axes were drawn once."""
+        self.image.value = self._picture.png()
 
     def drawn_norms(self) -> np.ndarray:
         """The bar heights as drawn, (depth + 1,): the norms clipped to [FLOOR, CEILING]."""

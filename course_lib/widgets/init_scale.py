@@ -21,6 +21,8 @@ from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
 from .base import LessonWidget
+from .blit import BlitPicture
+from .latest_value import LatestValueWins
 from .single_thread import one_blas_thread
 
 __all__ = ["ACTIVATIONS", "INITS", "DEPTH", "WIDTH", "value_range", "hidden_outputs", "layer_histograms",
@@ -69,7 +71,7 @@ def saturated_fraction(a: np.ndarray, activation: str) -> float:
     return float(np.mean(a <= 0))
 
 
-class InitScaleExplorer(LessonWidget):
+class InitScaleExplorer(LatestValueWins, LessonWidget):
     """Per-layer output histograms and standard deviations of a deep network at initialisation.
 
     Controls: ``activation`` (tanh, sigmoid, relu), ``init`` (normal, xavier, he) and
@@ -142,6 +144,10 @@ class InitScaleExplorer(LessonWidget):
         self._std_ax.set_xlabel("hidden layer")
         self._std_ax.set_title("std of the outputs", fontsize=10)
         self._std_ax.grid(alpha=0.3)
+        self._title = self._hist_ax.set_title(" ", fontsize=10)
+        # The image is drawn over the background, so the frame around it is drawn again on top.
+        self._picture = BlitPicture(fig, [self._image, *self._hist_ax.spines.values(), self._std_line, self._title])
+        self._shown_range = None
 
     def _draw(self, activation: str, init: str, scale: float) -> None:
         if not hasattr(self, "_image"):
@@ -149,11 +155,17 @@ class InitScaleExplorer(LessonWidget):
         low, high = value_range(activation)
         self._image.set_data(self.histograms)
         self._image.set_extent((0.5, DEPTH + 0.5, low, high))
-        self._hist_ax.set_ylim(low, high)
+        if self._shown_range != (low, high):      # new axis limits and ticks: the background is drawn again
+            self._hist_ax.set_ylim(low, high)
+            self._picture.invalidate()
+            self._shown_range = (low, high)
         self._std_line.set_ydata(np.clip(self.stds, STD_FLOOR, None))
         sigma = self.layer_scale(init, scale)
-        self._hist_ax.set_title(f"{activation}, init {init}: weight std {sigma:.3f}, σ√64 = {sigma * 8:.2f}",
-                                fontsize=10)
+        self._title.set_text(f"{activation}, init {init}: weight std {sigma:.3f}, σ√64 = {sigma * 8:.2f}")
+
+    def render(self) -> None:
+        """Only the histograms, the line and the title are redrawn (BlitPicture) until the value range changes."""
+        self.image.value = self._picture.png()
 
     def _write_readout(self, activation: str, init: str, scale: float) -> None:
         first, last = self.stds[0], self.stds[-1]

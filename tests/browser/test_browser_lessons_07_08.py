@@ -7,6 +7,7 @@ from the network the controls describe, never through course_lib's network code.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import sys
@@ -15,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from notebook_facts import lesson
+from latency import measure_slider, summary
+from notebook_facts import ROOT, lesson
 from widget_view import WidgetView, number
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/, for the plain implementation
@@ -24,6 +26,18 @@ import plain_network as plain  # noqa: E402
 from course_lib import data  # noqa: E402  (the data sets are the widgets' inputs, not their computation)
 
 pytestmark = pytest.mark.browser
+
+LATENCY_DIR = ROOT / "test-artifacts" / "latency"
+
+
+def record_latency(view: WidgetView, label: str, name: str) -> None:
+    """Time single key presses on slider ``label``, press to new picture, and write them down (reported, not
+    judged: the machine is shared; the course's target is 150 ms)."""
+    handle = view.control("slider", label).locator(".noUi-handle")
+    times = measure_slider(view.page, handle, view.image, presses=6)
+    LATENCY_DIR.mkdir(parents=True, exist_ok=True)
+    (LATENCY_DIR / f"{name}.json").write_text(json.dumps({"where": view.where, "slider": label, "ms": times}))
+    print(f"\n{view.where}, slider {label!r}: key press to new picture {summary(times)}")
 
 
 def widget_of(notebook, call: str, lesson_runs, request) -> WidgetView:
@@ -103,6 +117,7 @@ def test_gradient_flow_depth_activation_and_scale(notebook, lesson_runs, request
     assert log_slider_value(view, "initial scale (std)") < scale
     text = check_gradient_flow(view, "dragging the scale slider to the left")
     assert "tiny" in text, f"{view.where}: at a small scale every ReLU layer's gradient is tiny: {text!r}"
+    record_latency(view, "hidden layers", "lesson07-gradient-flow")
 
 
 # ----------------------------------------------------------------- lesson 08: the initial scale
@@ -162,3 +177,8 @@ def test_init_scale_slider_and_initialisers(notebook, lesson_runs, request):
         assert verdict in text and "slider is off" in text, f"{view.where}: {activation} with {init}: {text!r}"
         slider = view.control("slider", "std (normal)")
         assert slider.locator("[disabled]").count() > 0, f"{view.where}: the scale slider should be disabled for {init}"
+
+    before = view.snapshot()
+    view.click_toggle("init", "normal")
+    view.wait_for_change(before, "clicking normal")
+    record_latency(view, "std (normal)", "lesson08-init-scale")
