@@ -172,6 +172,13 @@ def test_dead_units_by_learning_rate(notebook, moons):
         assert abs(acc - plain.accuracy(ws, bs, *moons, "relu")) <= 5e-4 * 1.001
 
 
+def test_units_die_in_waves(moons):
+    # The lesson's reading of its picture: at learning rate 2.0 a jump in the first epoch and a second wave later.
+    _, _, counts = dead_run("relu", 2.0, moons)
+    assert counts[1] - counts[0] >= 10 and counts[80] - counts[40] >= 10
+    assert max(counts[l] - counts[l + 1] for l in range(100)) <= 4      # the count hardly ever goes down
+
+
 def test_why_dead_units_stay_dead(notebook, moons):
     text = printed(notebook, "worked:why-dead")
     ws, bs, _ = dead_run("relu", 2.0, moons)

@@ -362,7 +362,9 @@ ax.legend()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Most deaths happen in the first epochs, when the gradients are largest. (A warning about
+# With learning rate 2.0 the units die in waves: a jump in the very first epoch, when the
+# gradients are largest, and a second one later on. The count hardly ever goes down: a dead
+# unit comes back only if the layer below happens to change its inputs. (A warning about
 # experiments like this one: at still larger learning rates the outcome becomes chaotic, and a
 # change in the 14th digit of one initial weight changes how many units die.) Why the dead stay
 # dead: look inside the network trained with learning rate 2.0. Every incoming weight of a dead

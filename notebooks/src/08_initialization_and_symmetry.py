@@ -271,7 +271,7 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # At 0.01 and 0.05 the signal dies on the way forward, and the first layer's gradient with it
-# ($10^{-13}$ and $10^{-6}$). At 0.5 and 1 it does not die, but half or more of the last
+# ($10^{-13}$ and $10^{-6}$). At 0.5 and 1 it does not die, but about half or more of the last
 # layer's units are pinned at $\pm 1$, where their slope is almost 0, and the gradients are
 # huge (15 and 370 for the first layer): training would need a tiny learning rate. The good
 # scale lies between, and it depends on $n$.
