@@ -75,8 +75,8 @@ plt.show()
 # ### In a lecture
 #
 # Every notebook is also a slide deck: press **alt+r** (or **Render as slides** in the
-# notebook toolbar). Code cells still run inside the slides. Widgets do not show in slides
-# yet: for a slider, close the slides and use **View > Presentation Mode**.
+# notebook toolbar). Code cells still run inside the slides, widgets included: run a widget's
+# cell on its slide (Shift+Enter) and drag its sliders in front of the room.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # The slides come from jupyterlab-rise, which the course installs. Headings start slides, some
