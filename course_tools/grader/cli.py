@@ -141,7 +141,7 @@ def main(argv=None) -> int:
     options = Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, seed=args.seed,
                       exercise=args.exercise, sandbox=args.sandbox, unsafe=args.unsafe, solutions=args.solutions)
     try:
-        layers = layers_for(options)
+        options.layers = layers = layers_for(options)
     except GraderError as exc:
         print(f"course-grade: {exc}", file=sys.stderr)
         return 2

@@ -54,6 +54,7 @@ class Options:
     max_restarts: int = 3
     solutions: Path = SOLUTIONS
     fingerprint: str | None = None
+    layers: sandbox.Layers | None = None  # detected once by the command, handed to its workers
 
 
 DEFAULTS = {f.name: f.default for f in fields(Options)}
@@ -110,7 +111,7 @@ class GradeResult:
 def layers_for(options: Options) -> sandbox.Layers:
     """The sandbox layers kernels get under ``options``; ``GraderError`` when the minimum is missing."""
     try:
-        layers = sandbox.detect(options.sandbox)
+        layers = options.layers or sandbox.detect(options.sandbox)
     except sandbox.SandboxError as exc:
         raise GraderError(str(exc)) from exc
     if not layers.safe and not options.unsafe:

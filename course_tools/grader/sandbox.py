@@ -262,9 +262,10 @@ def preexec(limits: Limits, uid: int | None, drop: bool):
 def kill_uid(uid: int) -> None:
     """Kill every process running as ``uid`` (the kernel's and whatever it left behind,
     even after ``setsid``): a process with that uid signals -1."""
+    kill = shutil.which("kill")  # procps' kill: far quicker to start than Python
+    command = [kill, "-KILL", "-1"] if kill else [sys.executable, "-S", "-c", "import os\nos.kill(-1, 9)"]
     try:
-        subprocess.run([sys.executable, "-S", "-c", "import os, signal\nos.kill(-1, signal.SIGKILL)"],
-                       preexec_fn=lambda: _drop_to(uid), timeout=10, capture_output=True)
+        subprocess.run(command, preexec_fn=lambda: _drop_to(uid), timeout=10, capture_output=True)
     except (OSError, subprocess.SubprocessError):
         pass
 
