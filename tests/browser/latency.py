@@ -62,11 +62,13 @@ def measure_drag(page, handle, track, image, moves: int = 10, step_fraction: flo
 
 
 def measure_slider(page, handle, image, presses: int = 10, pause_s: float = 0.25) -> list[float]:
-    """``presses`` single steps, half to the right then half back, each timed on its own."""
+    """``presses`` single steps, half away from the nearer end of the track and half back, each timed alone."""
     handle.focus()
+    now, low, high = (float(handle.get_attribute(name)) for name in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+    first, back = ("ArrowLeft", "ArrowRight") if now > (low + high) / 2 else ("ArrowRight", "ArrowLeft")
     times = []
     for index in range(presses):
-        key = "ArrowRight" if index < presses // 2 else "ArrowLeft"
+        key = first if index < presses // 2 else back
         times.append(press_to_picture_ms(page, handle, image, key))
         time.sleep(pause_s)  # let the kernel go idle: each press is measured alone, not behind a queue
     return times
