@@ -25,6 +25,7 @@ from _common import describe
 from _results import record
 
 import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from course_lib import ACTIVATION_NAMES, MLP, relative_error  # noqa: E402
 from course_lib.gradcheck import relative_errors  # noqa: E402
@@ -104,7 +105,9 @@ def main(argv=None) -> int:
         import torch
     except ImportError:  # pragma: no cover - depends on the environment
         sys.exit("gradient_agreement.py needs PyTorch: `python3 course.py bench` installs it (or pip install torch).")
-    print(describe(threads=torch.get_num_threads()))
+    torch.set_num_threads(1)  # one thread each, as everywhere in these benchmarks
+    threadpool_limits(limits=1)
+    print(describe(threads=1))
     print(f"torch {torch.__version__}; float64; batch of {BATCH}; goal: every entry within {GOAL:.0e}\n")
     rng = np.random.default_rng(0)
     worst_overall, rows = 0.0, []

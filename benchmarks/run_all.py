@@ -62,9 +62,9 @@ def read_playground(text: str) -> list[dict]:
         rows.append(dict(benchmark="playground", measure=f"change -> new picture, slowest control's median ({name})",
                          value=worst, unit="ms", goal="<= 150", met=worst <= 150, note=f"{len(controls)} controls"))
     for label, ms, kernel_fps, task_fps in re.findall(r"^(.{44})\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$", text, re.M):
-        fps = float(task_fps)
+        fps, default = float(task_fps), label.startswith("default")  # the budget is for the default setup
         rows.append(dict(benchmark="playground", measure=f"frames per second while playing: {label.strip()}",
-                         value=fps, unit="/s", goal=">= 10", met=fps >= 10,
+                         value=fps, unit="/s", goal=">= 10" if default else None, met=fps >= 10 if default else None,
                          note=f"{float(ms):.1f} ms a frame; the kernel could draw {float(kernel_fps):.0f}/s"))
     return rows
 
@@ -81,17 +81,23 @@ def read_grade_speed(text: str) -> list[dict]:
 
 
 READERS = {"playground_latency": read_playground, "grade_speed": read_grade_speed}
+# Lines not echoed: every kernel a notebook benchmark starts says this on its stderr.
+NOISE = ("[IPKernelApp] WARNING | Kernel is running over TCP without encryption",)
 
 
 def run_script(script: Path, args: list, results: Path, env: dict) -> tuple[int, list[dict]]:
     """Run one script, echoing its report; return its exit status and the rows it recorded (or we read)."""
     results.write_text("")
-    process = subprocess.run([sys.executable, str(script), *args], cwd=HERE.parent, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    print(process.stdout, end="", flush=True)
+    lines = []
+    with subprocess.Popen([sys.executable, str(script), *args], cwd=HERE.parent, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True) as process:
+        for line in process.stdout:  # echoed as it comes, and kept for the readers
+            if not line.startswith(NOISE):
+                print(line, end="", flush=True)
+            lines.append(line)
     rows = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
     if not rows and script.stem in READERS:
-        rows = READERS[script.stem](process.stdout)
+        rows = READERS[script.stem]("".join(lines))
     return process.returncode, rows
 
 

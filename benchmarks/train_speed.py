@@ -225,7 +225,7 @@ def label(case) -> str:
     return f"{case['name']} {'-'.join(map(str, case['sizes']))} batch {case['batch']} {case['dtype']}"
 
 
-def report(results, tools) -> int:
+def report(results, tools, threads: int) -> int:
     others = [name for name in tools if name != "course_lib"]
     header = "| case | " + " | ".join(f"{name} s/epoch" for name in tools) + " | " + \
              " | ".join(f"course_lib / {name} (CPU)" for name in others) + " |"
@@ -244,17 +244,24 @@ def report(results, tools) -> int:
             failed |= not agree
             print(f"{label(r)}: course_lib and {name} weights {'agree' if agree else 'DISAGREE'} after training "
                   f"(max relative difference {difference:.1e}, tolerance {tolerance:.0e})")
+    # With one thread, the process's CPU time is the work itself: on a shared machine the wall
+    # clock adds the waits for a core, at random. So one thread is judged on CPU time.
+    judged = "CPU time" if threads == 1 else "wall-clock time"
+    print(f"goals judged on {judged} per epoch (median of the repeats)")
     for r in results:
         for name in others:
             ratio, cpu_ratio = r["course_lib"] / r[name], r["course_lib cpu"] / r[name + " cpu"]
+            value = cpu_ratio if threads == 1 else ratio
             if name == "PyTorch":
-                goal, met = "<= 1 (no slower)", ratio <= 1
+                goal, met = "<= 1 (no slower)", value <= 1
             elif name == "scikit-learn":
-                goal, met = "< 1 (faster)", ratio < 1
+                goal, met = "< 1 (faster)", value < 1
             else:
-                goal, met = "<= 1.05 (no slowdown beyond noise)", ratio <= 1.05
-            record("training speed", f"{label(r)}: course_lib / {name}, time per epoch", round(ratio, 3), "x",
-                   goal=goal, met=met, note=f"{r['course_lib']:.3f} s vs {r[name]:.3f} s; CPU-time ratio {cpu_ratio:.2f}")
+                goal, met = "<= 1.05 (no slowdown beyond noise)", value <= 1.05
+            record("training speed", f"{label(r)}: course_lib / {name}, {judged} per epoch", round(value, 3), "x",
+                   goal=goal, met=met, note=f"{r['course_lib cpu' if threads == 1 else 'course_lib']:.3f} s vs "
+                   f"{r[name + ' cpu' if threads == 1 else name]:.3f} s; "
+                   f"{'wall-clock' if threads == 1 else 'CPU-time'} ratio {ratio if threads == 1 else cpu_ratio:.2f}")
     if failed:
         print("ERROR: the tools did not compute the same thing; the timings are not comparable", file=sys.stderr)
         return 1
@@ -295,7 +302,7 @@ def main(argv=None) -> int:
             results.append(run_case(case, tools, repeats, args.quick))
             print(f"  {label(case)}: " + ", ".join(f"{name} {results[-1][name]:.3f} s" for name in tools), flush=True)
     print(f"load average at the end: {load_average()}\n")
-    return report(results, tools)
+    return report(results, tools, args.threads)
 
 
 if __name__ == "__main__":

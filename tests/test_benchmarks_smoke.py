@@ -123,9 +123,11 @@ def test_run_all_reads_the_reports_of_scripts_that_record_nothing():
         f"{'control':<22} {'median ms':>10} {'p90 ms':>8} {'budget ms':>10}  within\n"
         f"{'learning rate':<22} {40.0:>10.1f} {55.0:>8.1f} {150:>10.0f}  yes\n"
         f"{'dataset':<22} {160.5:>10.1f} {170.0:>8.1f} {150:>10.0f}  NO\n"
-        f"{'default (circle, 4-2 tanh, batch 10)':<44} {30.0:>8.1f} {33.3:>29.1f} {12.0:>19.1f}\n")
+        f"{'default (circle, 4-2 tanh, batch 10)':<44} {30.0:>8.1f} {33.3:>29.1f} {12.0:>19.1f}\n"
+        f"{'6 layers of 8, batch 1 (the heaviest)':<44} {190.0:>8.1f} {5.2:>29.1f} {6.3:>19.1f}\n")
     assert playground[0]["value"] == 160.5 and playground[0]["met"] is False and "dataset" in playground[0]["measure"]
     assert playground[1]["value"] == 12.0 and playground[1]["met"] is True
+    assert playground[2]["value"] == 6.3 and playground[2]["goal"] is None  # the budget is the default setup's
 
 
 def test_run_all_table_marks_each_goal():
