@@ -32,7 +32,7 @@ import argparse
 import sys
 import time
 
-from _common import best_cpu_seconds, describe, load_average
+from _common import best_cpu_seconds, describe, load_average, openblas_settings
 from _results import record
 
 import numpy as np  # noqa: E402
@@ -42,6 +42,13 @@ import course_lib  # noqa: E402
 
 SIZES = (784, 128, 10)
 GOALS = {("float32", 256): 0.85, ("float32", 64): 0.70}  # issue 14, single thread
+
+
+def kernel() -> str:
+    """The kernel numpy's OpenBLAS runs, as threadpoolctl reports it."""
+    from threadpoolctl import threadpool_info
+
+    return next((info.get("architecture", "?") for info in threadpool_info() if info["user_api"] == "blas"), "?")
 
 
 def counted_flops(n: int) -> int:
@@ -115,6 +122,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="small sizes and few tries: a smoke run")
+    parser.add_argument("--information", action="store_true",
+                        help="record the rows as information, without goals (run_all.py's second run, "
+                             "with the machine's OpenBLAS overrides)")
     args, _ = parser.parse_known_args(argv)
     gemm_size, n_samples, tries = (256, 2_000, 2) if args.quick else (2048, 60_000, 7)
     step_tries = 3 if args.quick else 40
@@ -142,12 +152,14 @@ def main(argv=None) -> int:
     for r in rows:
         flops = counted_flops(r["batch"])
         products = sum(seconds for _, seconds, f in r["parts"] if f)
-        goal = GOALS.get((r["dtype"], r["batch"]))
+        goal = None if args.information else GOALS.get((r["dtype"], r["batch"]))
         fraction = flops / r["step"] / r["peak"]
         print(f"| {r['dtype']} | {r['batch']} | {r['peak'] / 1e9:.1f} | {r['step'] * 1e6:.0f} | "
               f"{flops / r['step'] / 1e9:.1f} | {fraction:.0%} | {flops / products / r['peak']:.0%} | "
               f"{r['train'] * 1e6:.0f} | {flops / r['train'] / r['peak']:.0%} | {'' if goal is None else f'>= {goal:.0%}'} |")
         where = f"batch {r['batch']} {r['dtype']}, {args.threads} thread{'s' * (args.threads > 1)}"
+        if args.information:
+            where += f", OpenBLAS with {openblas_settings()} ({kernel()} kernels)"
         record("machine limit", f"{where}: training step rate / {gemm_size}^3 GEMM rate", round(fraction, 3), "",
                goal=None if goal is None else f">= {goal:.2f}", met=None if goal is None else fraction >= goal,
                note=f"products alone {flops / products / r['peak']:.0%} of GEMM; GEMM {r['peak'] / 1e9:.0f} GFLOP/s")
