@@ -280,3 +280,27 @@ def test_held_out_data_never_enters_the_kernel(tmp_path, monkeypatch):
     monkeypatch.setattr(spec.Probe, "keep", lambda self, **values: (self.inputs.update(values), self)[1])
     result = grade(nb, tmp_path, "peek_unprotected", **SAFE)
     assert any("held_out_seed" in t.output for t in result.tests)
+
+
+# ---------------------------------------------------------------- leaking through messages
+
+def test_messages_cannot_carry_the_graders_environment_or_hidden_specs(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_GRADER_SECRET", "hunter2")
+    spec_file = Path(catalog.__file__).parent / "specs" / f"{EXERCISE}.py"
+    leak = answer("neuron").split("def neuron")[0] + f'''
+def neuron(x, w, b):
+    import os
+    try:
+        spec = open({str(spec_file)!r}).read()
+    except OSError as exc:
+        spec = str(exc)
+    raise RuntimeError(os.environ.get("COURSE_GRADER_SECRET", "no secret") + " " + spec[spec.find("SPEC ="):][:80])
+'''
+    unsafe = everything(grade(solved(neuron=leak), tmp_path, "unsafe", **UNSAFE))
+    assert "SPEC = Spec(" in unsafe  # without the sandbox the hidden spec's source comes out
+    monkeypatch.setattr(sandbox, "environment", lambda workdir, staged: dict(os.environ, PYTHONPATH=staged))
+    assert "hunter2" in everything(grade(solved(neuron=leak), tmp_path, "inherited", **SAFE))
+    monkeypatch.undo()
+    monkeypatch.setenv("COURSE_GRADER_SECRET", "hunter2")
+    safe = everything(grade(solved(neuron=leak), tmp_path, "safe", **SAFE))
+    assert "hunter2" not in safe and "SPEC = Spec(" not in safe and "no secret" in safe
