@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import base64
 import copy
+import inspect
 import json
 import math
 
 import numpy as np
 
-from .spec import Code
+from .spec import Code, compile_probe, evaluate  # the probe runner's own code goes to the kernel too
 
 MAX_DEPTH = 16
 MAX_ELEMENTS = 5_000_000      # entries of all arrays in one value
@@ -199,14 +200,7 @@ def probe(source, inputs):
     try:
         ns = dict(_SHELL.user_ns)
         ns.update(_dec(_json.loads(inputs), ns))
-        try:
-            c = compile(source, "<probe>", "eval")
-        except SyntaxError:
-            exec(compile(source, "<probe>", "exec"), ns)
-            v = ns["result"]
-        else:
-            v = eval(c, ns)
-        text = _json.dumps({"value": _enc(v)})
+        text = _json.dumps({"value": _enc(evaluate(source, ns))})
         if len(text) > MAX_TEXT:
             text = _json.dumps({"error": "TooLarge", "message": "%d characters" % len(text), "where": "", "function": ""})
     except BaseException as e:
@@ -216,7 +210,7 @@ def probe(source, inputs):
                             "function": f[0].name[:80] if f else ""})
     _OUT.write("\n" + _MARKER + text + "\n")
     _OUT.flush()
-'''.replace("MAX_TEXT", str(MAX_TEXT))
+'''.replace("MAX_TEXT", str(MAX_TEXT)) + "\n" + inspect.getsource(compile_probe) + "\n" + inspect.getsource(evaluate)
 
 _BOOTSTRAP = '''
 def __course_grade_bootstrap():
