@@ -48,11 +48,13 @@ def test_each_run_is_what_course_lib_train_gives(spirals, batch_size, rate, epoc
     assert runs.accuracy(X, y)[1] == pytest.approx(net.accuracy(X, y))
 
 
-def test_losses_recorded_every_32_examples(spirals):
+def test_losses_recorded_every_64_examples(spirals):
     X, y = spirals
     runs = sgd_runs(X, y, [0.1], 8, 2)
+    np.testing.assert_array_equal(runs.examples_seen, np.arange(0, 513, 64))
+    runs = sgd_runs(X, y, [0.1], 8, 2, record_every=32)
     np.testing.assert_array_equal(runs.examples_seen, np.arange(0, 513, 32))
-    big = sgd_runs(X, y, [0.1], 100, 2)   # batches larger than 32: after every step, last batch short
+    big = sgd_runs(X, y, [0.1], 100, 2)   # batches larger than 64: after every step, last batch short
     np.testing.assert_array_equal(big.examples_seen, [0, 100, 200, 256, 356, 456, 512])
     assert big.loss.shape == (1, 7)
 

@@ -21,13 +21,11 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - explain why the gradient of a batch's mean loss is an unbiased but noisy estimate of
-#   the full gradient, and how its noise shrinks with the batch size;
-# - write the mini-batch loop yourself: epochs, shuffling, batches, steps;
-# - compare full-batch, mini-batch and single-example descent by examples seen and by
-#   wall-clock time, and read the noise in their loss curves;
-# - choose a learning rate to go with a batch size, comparing at equal compute;
-# - show that more labelled data gives a network that generalises better.
+# - say why a batch's gradient is a noisy, unbiased estimate, and how the noise shrinks;
+# - write the mini-batch loop: epochs, shuffling, batches, steps;
+# - compare full-batch, mini-batch and single-example descent, by examples seen and by time;
+# - match the learning rate to the batch size, at equal compute;
+# - show that more labelled data generalises better.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lesson 03 (gradient descent and the learning rate), lesson 06 (training
@@ -48,8 +46,71 @@ import numpy as np
 
 from course_lib import MLP, data
 from course_lib.drawing import plot_decision_boundary
+from course_lib.widgets.minibatch import minibatch_explorer, minibatch_grid
+from course_lib.widgets.playground import playground
 
 np.set_printoptions(precision=4, suppress=True)
+
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The pictures of this lesson are drawn by the small functions below, so that each slide shows
+# the one line that matters. Read them if you like; nothing in them is new.
+
+# %% slideshow={"slide_type": "skip"}
+def plot_losses(curves, x="seen", xlabel="examples seen", ax=None, **style):
+    """One line per run: curves maps a label to a record of run_sgd (below)."""
+    ax = ax or plt.subplots(figsize=(7, 3.3), layout="constrained")[1]
+    for label, record in curves.items():
+        ax.plot(record[x], record["loss"], label=label, **style)
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("training loss (all 256 points)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_batch_noise(ax, record, batch_size, title):
+    """Each step's batch loss, its running mean over 50 steps, and the loss on all the data."""
+    seen = batch_size * np.arange(1, len(record["batch_losses"]) + 1)   # examples seen after each step
+    ax.plot(seen, record["batch_losses"], color="0.75", lw=0.6, label="loss of each batch")
+    smooth = np.convolve(record["batch_losses"], np.ones(50) / 50, mode="valid")
+    ax.plot(seen[49:], smooth, color="tab:orange", label="running mean of 50 batches")
+    ax.plot(record["seen"], record["loss"], color="tab:blue", label="loss on all 256 points")
+    ax.set_yscale("log")
+    ax.set_ylim(1e-3, 30)
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("examples seen")
+
+
+def plot_rates(grid):
+    """Final training loss against the learning rate, one line per batch size (gaps: diverged)."""
+    fig, ax = plt.subplots(figsize=(7, 3.4), layout="constrained")
+    colours = plt.cm.viridis(np.linspace(0, 0.9, len(grid.batch_sizes)))
+    for B, losses, colour in zip(grid.batch_sizes, grid.final_loss, colours):
+        ax.plot(grid.learning_rates, np.where(np.isfinite(losses), losses, np.nan), "-o", ms=3, color=colour,
+                label=f"B = {B}")
+    ax.set(xscale="log", yscale="log", xlabel="learning rate η", ylabel="training loss after 30 epochs")
+    ax.set_title("equal compute: 7680 examples each (a gap: diverged)", fontsize=10)
+    ax.legend(fontsize=7, ncol=3)
+
+
+def plot_data_sizes(sizes, trained, X_new, y_new, shown=(12, 96, 3072)):
+    """Accuracy against training-set size, then the decision boundaries of three of the networks."""
+    fig = plt.figure(figsize=(9, 2.7), layout="constrained")
+    ax = fig.add_subplot(1, 4, 1)
+    ax.semilogx(sizes, [trained[s][0].accuracy(trained[s][1], trained[s][2]) for s in sizes], "o-",
+                label="training set")
+    ax.semilogx(sizes, [trained[s][0].accuracy(X_new, y_new) for s in sizes], "o-", label="3000 new points")
+    ax.axhline(1 / 3, color="0.7", ls="--", lw=0.8)
+    ax.set(xlabel="labelled training points", ylabel="accuracy")
+    ax.legend(fontsize=8)
+    for k, size in enumerate(shown, start=2):
+        net_n, X_n, y_n = trained[size]
+        ax = plot_decision_boundary(net_n, X_n, y_n, ax=fig.add_subplot(1, 4, k), resolution=120)
+        ax.set_title(f"{size} training points", fontsize=9)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+
 
 # %% [markdown]
 # ## The data: three spirals
@@ -64,10 +125,10 @@ X_test, y_test = data.spirals(n_samples=768, noise=0.3, seed=1)
 Y = np.eye(3)[y]                        # one-hot targets, (256, 3)
 n = len(X)
 
-fig, ax = plt.subplots(figsize=(3.6, 3.4))
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(3.2, 3.0))
 ax.scatter(X[:, 0], X[:, 1], c=y, cmap="brg", s=12)
-ax.set_aspect("equal")
-ax.set_title("256 training points, 3 classes")
+ax.set(aspect="equal", title="256 training points, 3 classes")
 plt.show()
 
 # %% [markdown]
@@ -82,7 +143,7 @@ plt.show()
 # Check it on a fresh network: one backward pass over all 256 points against 256 backward
 # passes of one point each, averaged.
 
-# %% tags=["worked:mean-gradient"]
+# %% tags=["worked:mean-gradient"] slideshow={"slide_type": "subslide"}
 net = MLP([2, 16, 3], "tanh", "softmax", "cross_entropy", seed=0)
 full = np.concatenate([g.ravel() for g in net.backward(X, Y).parameters()])
 singles = [np.concatenate([g.ravel() for g in net.backward(X[i:i + 1], Y[i:i + 1]).parameters()])
@@ -109,7 +170,7 @@ print(f"{full.size} gradient entries; max |full - mean of singles| = {np.max(np.
 #
 # </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Measure it: cut 20 shuffles of the data into batches of $B$, and compare every batch
 # gradient with the full one. The *relative error* is $\lVert \nabla L_B - \nabla L \rVert /
 # \lVert \nabla L \rVert$, root-mean-squared over all batches. Statistics predicts it from
@@ -117,7 +178,7 @@ print(f"{full.size} gradient entries; max |full - mean of singles| = {np.max(np.
 # $\frac{\sigma}{\lVert\nabla L\rVert}\,\frac{1}{\sqrt B}\sqrt{\frac{n-B}{n-1}}$ with
 # $\sigma^2 = \frac1n\sum_i \lVert \nabla\ell_i - \nabla L\rVert^2$.
 
-# %% tags=["worked:gradient-noise"]
+# %% tags=["worked:gradient-noise"] slideshow={"slide_type": "subslide"}
 singles = np.array(singles)                                   # (256, n_parameters)
 sigma = np.sqrt(np.mean(np.sum((singles - full) ** 2, axis=1)))
 rng = np.random.default_rng(0)
@@ -134,13 +195,12 @@ for B in batch_sizes:
     predicted.append(sigma / np.linalg.norm(full) / np.sqrt(B) * np.sqrt((n - B) / (n - 1)))
     print(f"B = {B:3d}: relative error {measured[-1]:.4f} measured, {predicted[-1]:.4f} predicted")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(4.6, 3.2))
+B = np.arange(1, 256)
+ax.loglog(B, sigma / np.linalg.norm(full) / np.sqrt(B) * np.sqrt((n - B) / (n - 1)), label="predicted")
 ax.loglog(batch_sizes[:-1], measured[:-1], "o", label="measured")
-grid = np.arange(1, 256)
-ax.loglog(grid, sigma / np.linalg.norm(full) / np.sqrt(grid) * np.sqrt((n - grid) / (n - 1)), label="predicted")
-ax.set_xlabel("batch size B")
-ax.set_ylabel("relative error of the batch gradient")
+ax.set(xlabel="batch size B", ylabel="relative error of the batch gradient")
 ax.legend()
 plt.show()
 
@@ -161,7 +221,7 @@ plt.show()
 # The function below records the loss on the whole training set every 32 examples seen,
 # and the time spent on training steps only (not on the recording).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 def run_sgd(batch_size, learning_rate, epochs=30, X=X, Y=Y, shuffle=True, seed=0, record_every=32):
     """Train a fresh 2-16-3 network by mini-batch descent; return it and its records.
 
@@ -212,7 +272,7 @@ def run_sgd(batch_size, learning_rate, epochs=30, X=X, Y=Y, shuffle=True, seed=0
 #
 # </details>
 
-# %% tags=["worked:three-ways"]
+# %% tags=["worked:three-ways"] slideshow={"slide_type": "subslide"}
 settings = {"full batch, B = 256, η = 3.16": (256, 10 ** 0.5),
             "mini-batch, B = 16, η = 3.16": (16, 10 ** 0.5),
             "single example, B = 1, η = 0.316": (1, 10 ** -0.5)}
@@ -220,17 +280,11 @@ runs = {name: run_sgd(B, eta) for name, (B, eta) in settings.items()}
 for name, (net_run, record) in runs.items():
     print(f"{name:>32}: {len(record['batch_losses']):4d} steps, {record['seen'][-1]} examples seen")
 
-# %%
-fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5), sharey=True, layout="constrained")
-for name, (net_run, record) in runs.items():
-    left.plot(record["seen"], record["loss"], label=name)
-    right.plot(record["seconds"], record["loss"], label=name)
-left.set_xlabel("examples seen")
-right.set_xlabel("seconds of training (this machine, this run)")
-left.set_ylabel("training loss (all 256 points)")
-left.set_yscale("log")
-left.legend(fontsize=8)
-right.set_title("the same runs against the clock", fontsize=10)
+# %% slideshow={"slide_type": "subslide"}
+records = {name: record for name, (_, record) in runs.items()}
+fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constrained")
+plot_losses(records, ax=left)
+plot_losses(records, x="seconds", xlabel="seconds of training (this machine, this run)", ax=right)
 plt.show()
 
 # %% [markdown]
@@ -248,24 +302,14 @@ plt.show()
 # %% [markdown]
 # ## Noise in the loss curve
 #
-# The loss of each *batch*, which the training loop gets for free, jumps around: a batch of
-# easy points gives a low loss, a batch of hard ones a high loss. It is an estimate of the
-# full loss, as noisy as the batch is small. Plot it with its running mean over 50 steps,
-# and the loss on all the data.
+# The loss of each *batch*, which the loop gets for free, jumps around: easy points give a
+# low loss, hard ones a high loss. It estimates the full loss, as noisily as the batch is
+# small. Below: with its running mean over 50 steps, and the loss on all the data.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constrained")
 for ax, name in zip(axes, ["single example, B = 1, η = 0.316", "mini-batch, B = 16, η = 3.16"]):
-    record, B = runs[name][1], settings[name][0]
-    steps_seen = B * np.arange(1, len(record["batch_losses"]) + 1)     # examples seen after each step
-    ax.plot(steps_seen, record["batch_losses"], color="0.75", lw=0.6, label="loss of each batch")
-    smooth = np.convolve(record["batch_losses"], np.ones(50) / 50, mode="valid")
-    ax.plot(steps_seen[49:], smooth, color="tab:orange", label="running mean of 50 batches")
-    ax.plot(record["seen"], record["loss"], color="tab:blue", label="loss on all 256 points")
-    ax.set_yscale("log")
-    ax.set_title(name, fontsize=10)
-    ax.set_xlabel("examples seen")
-axes[0].set_ylabel("loss")
+    plot_batch_noise(ax, records[name], batch_size=settings[name][0], title=name)
 axes[0].legend(fontsize=8)
 plt.show()
 
@@ -294,20 +338,12 @@ plt.show()
 #
 # </details>
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 by_class = np.argsort(y, kind="stable")
 X_sorted, Y_sorted = X[by_class], Y[by_class]
 _, sorted_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=False)
 _, shuffled_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=True)
-fig, ax = plt.subplots(figsize=(7, 3.4))
-ax.plot(sorted_run["seen"], sorted_run["loss"], label="sorted by class, never shuffled")
-ax.plot(shuffled_run["seen"], shuffled_run["loss"], label="shuffled every epoch")
-for epoch in range(1, 30):
-    ax.axvline(epoch * n, color="0.85", lw=0.8, zorder=0)
-ax.set_yscale("log")
-ax.set_xlabel("examples seen (grey lines: epochs)")
-ax.set_ylabel("training loss")
-ax.legend(fontsize=8)
+plot_losses({"sorted by class, never shuffled": sorted_run, "shuffled every epoch": shuffled_run})
 plt.show()
 
 # %% [markdown]
@@ -333,24 +369,12 @@ plt.show()
 # The grid below trained every batch size from 1 to 256 with 15 learning rates from 0.003
 # to 10, each for 30 epochs (the same 7680 examples), all from the same initial weights.
 
-# %%
-from course_lib.widgets.minibatch import minibatch_grid
-
-grid = minibatch_grid()
-fig, ax = plt.subplots(figsize=(7, 3.6))
-colours = plt.cm.viridis(np.linspace(0, 0.9, len(grid.batch_sizes)))
-for B, losses, colour in zip(grid.batch_sizes, grid.final_loss, colours):
-    ax.plot(grid.learning_rates, np.where(np.isfinite(losses), losses, np.nan), "-o", ms=3, color=colour,
-            label=f"B = {B}")
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.set_xlabel("learning rate η")
-ax.set_ylabel("training loss after 30 epochs")
-ax.set_title("equal compute: 7680 examples each (a gap: diverged)", fontsize=10)
-ax.legend(fontsize=7, ncol=3)
+# %% slideshow={"slide_type": "subslide"}
+grid = minibatch_grid()      # every batch size x every rate, 30 epochs each (about 3 seconds)
+plot_rates(grid)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The best rate moves right as the batch grows: about 0.3 for single examples, about 3 for
 # batches of 8 to 16. From $B = 64$ on no rate does well in 30 epochs. **At equal compute,
 # moderate batches win**, with $\eta$ chosen to match $B$.
@@ -376,9 +400,7 @@ plt.show()
 #   rate suits $B = 1$?
 # - At $B = 256$ (full batch), is there any rate that does well in 30 steps?
 
-# %% tags=["nbval-ignore-output"]
-from course_lib.widgets.minibatch import minibatch_explorer
-
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 minibatch_explorer()
 
 # %% [markdown]
@@ -388,9 +410,7 @@ minibatch_explorer()
 # change the batch size and the learning rate while it trains. Watch how noisy the loss
 # curve gets at batch size 1, and how slow it is at 30.
 
-# %% tags=["nbval-ignore-output"]
-from course_lib.widgets.playground import playground
-
+# %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
 playground(dataset="spiral", classes=3, noise=0.3, hidden=(8, 8), learning_rate=0.3, batch_size=16,
            controls=["play", "step", "reset", "learning_rate", "batch_size"])
 
@@ -417,7 +437,7 @@ playground(dataset="spiral", classes=3, noise=0.3, hidden=(8, 8), learning_rate=
 #
 # </details>
 
-# %% tags=["worked:data-size"]
+# %% tags=["worked:data-size"] slideshow={"slide_type": "subslide"}
 X_new, y_new = data.spirals(n_samples=3000, noise=0.3, seed=99)
 sizes = [6, 12, 24, 48, 96, 192, 384, 768, 1536, 3072]
 trained = {}
@@ -429,23 +449,8 @@ for size in sizes:
     trained[size] = (net_n, X_n, y_n)
     print(f"{size:4d}   {net_n.accuracy(X_n, y_n):8.4f}   {net_n.accuracy(X_new, y_new):8.4f}")
 
-# %%
-train_acc = [trained[s][0].accuracy(trained[s][1], trained[s][2]) for s in sizes]
-test_acc = [trained[s][0].accuracy(X_new, y_new) for s in sizes]
-fig = plt.figure(figsize=(9, 2.7), layout="constrained")
-ax = fig.add_subplot(1, 4, 1)
-ax.semilogx(sizes, train_acc, "o-", label="training set")
-ax.semilogx(sizes, test_acc, "o-", label="3000 new points")
-ax.axhline(1 / 3, color="0.7", ls="--", lw=0.8)
-ax.set_xlabel("labelled training points")
-ax.set_ylabel("accuracy")
-ax.legend(fontsize=8)
-for k, size in enumerate([12, 96, 3072], start=2):
-    net_n, X_n, y_n = trained[size]
-    ax = plot_decision_boundary(net_n, X_n, y_n, ax=fig.add_subplot(1, 4, k), resolution=120)
-    ax.set_title(f"{size} training points", fontsize=9)
-    if ax.get_legend() is not None:
-        ax.get_legend().remove()
+# %% slideshow={"slide_type": "subslide"}
+plot_data_sizes(sizes, trained, X_new, y_new)
 plt.show()
 
 # %% [markdown]
@@ -460,12 +465,15 @@ plt.show()
 #   noise shrinks like $1/\sqrt{B}$ (to zero when the batch is the whole set).
 # - An epoch is one pass over the data: shuffle, cut into batches, one step per batch.
 #   Without shuffling, sorted data give biased batches and a swinging loss.
-# - At equal compute, small batches make many more steps and win per example seen;
-#   per second, moderate batches win, because every step has an overhead.
-# - The loss of a single batch is noisy: judge training by a running mean or a fixed set.
-# - Under the mean convention, a bigger batch wants a bigger learning rate, roughly in
-#   proportion, up to the stability limit.
-# - More labelled data gives better weights: test accuracy rises with the training-set size.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
+# - At equal compute, small batches win per example seen; per second, moderate ones win.
+# - A single batch's loss is noisy: judge by a running mean or a fixed set.
+# - With the mean over the batch, a bigger batch wants a bigger learning rate, up to the
+#   stability limit.
+# - More labelled data gives better weights.
 
 # %% [markdown]
 # ## Check your understanding
@@ -488,7 +496,8 @@ plt.show()
 # training diverges.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. If the loss were the *sum* over the batch instead of the mean, how would the best
 #    learning rate depend on $B$?
 #
@@ -508,7 +517,8 @@ plt.show()
 # loss on a fixed validation set; if those fall, training works.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 5. Your network scores 100% on its 50 training examples and 60% on new ones. Name two
 #    remedies suggested by this lesson.
 #
