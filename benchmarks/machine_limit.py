@@ -59,12 +59,12 @@ def counted_flops(n: int) -> int:
     return 2 * (forward + backward)
 
 
-def gemm_rate(dtype: str, size: int, tries: int) -> float:
+def gemm_rate(dtype: str, size: int, tries: int, threads: int) -> float:
     """Flops per second of numpy's size^3 matrix product, the best of ``tries``."""
     rng = np.random.default_rng(0)
     A, B = rng.random((size, size)).astype(dtype), rng.random((size, size)).astype(dtype)
     C = np.empty((size, size), dtype=dtype)
-    seconds = best_cpu_seconds(lambda: np.matmul(A, B, out=C), tries)
+    seconds = best_cpu_seconds(lambda: np.matmul(A, B, out=C), tries, threads=threads)
     return 2 * size**3 / seconds
 
 
@@ -92,7 +92,7 @@ class Problem:
         course_lib.train(self.net, self.X, self.y, epochs=1, batch_size=self.batch, learning_rate=1e-3, seed=0)
 
 
-def profile(problem: Problem, tries: int) -> list[tuple[str, float, int]]:
+def profile(problem: Problem, tries: int, threads: int) -> list[tuple[str, float, int]]:
     """(part, best seconds, counted flops) for each piece of one step, in the order the step runs them."""
     net = problem.net
     Xb, Yb = problem.batches[0]
@@ -115,7 +115,7 @@ def profile(problem: Problem, tries: int) -> list[tuple[str, float, int]]:
         ("loss (cross-entropy from the logits)", lambda: net.loss_unchecked(grads.trace, Yb), 0),
         ("update W -= eta dW, b -= eta db (4 arrays)", lambda: net.step_unchecked(grads, 0.0), 0),
     ]
-    return [(name, best_cpu_seconds(work, tries, inner=5), flops) for name, work, flops in parts]
+    return [(name, best_cpu_seconds(work, tries, inner=5, threads=threads), flops) for name, work, flops in parts]
 
 
 def main(argv=None) -> int:
@@ -130,17 +130,18 @@ def main(argv=None) -> int:
     step_tries = 3 if args.quick else 40
     with threadpool_limits(limits=args.threads):
         print(describe(args.threads))
-        print(f"limit: a {gemm_size}^3 matrix product; times: least thread-CPU time of several tries\n", flush=True)
+        clock = "thread-CPU time" if args.threads == 1 else "wall-clock time"
+        print(f"limit: a {gemm_size}^3 matrix product; times: least {clock} of several tries\n", flush=True)
         rows = []
         for dtype in ("float32", "float64"):
-            peak = gemm_rate(dtype, gemm_size, tries)
+            peak = gemm_rate(dtype, gemm_size, tries, args.threads)
             print(f"{dtype}: numpy's {gemm_size}^3 product runs at {peak / 1e9:.1f} GFLOP/s", flush=True)
             for batch in (64, 256):
                 problem = Problem(dtype, batch, n_samples)
-                step = best_cpu_seconds(problem.step, step_tries, inner=10)
-                epoch = best_cpu_seconds(problem.epoch, 1 if args.quick else 3)
+                step = best_cpu_seconds(problem.step, step_tries, inner=10, threads=args.threads)
+                epoch = best_cpu_seconds(problem.epoch, 1 if args.quick else 3, threads=args.threads)
                 per_step = epoch / -(-n_samples // batch)
-                parts = profile(problem, step_tries)
+                parts = profile(problem, step_tries, args.threads)
                 rows.append(dict(dtype=dtype, batch=batch, peak=peak, step=step, train=per_step, parts=parts))
                 print(f"  batch {batch}: step {step * 1e6:.0f} us = {counted_flops(batch) / step / peak:.0%} of the "
                       f"product's rate; train {per_step * 1e6:.0f} us a step = {counted_flops(batch) / per_step / peak:.0%}",
