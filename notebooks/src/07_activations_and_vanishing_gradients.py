@@ -430,6 +430,7 @@ for name in ("relu", "leaky_relu"):
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 from course_lib.widgets.gradient_flow import gradient_flow_explorer
+from course_lib.widgets.playground import playground
 
 gradient_flow_explorer()
 
@@ -444,8 +445,6 @@ gradient_flow_explorer()
 # it.) Then switch to tanh and ReLU, press reset, and play again.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-from course_lib.widgets.playground import playground
-
 playground(controls=["play", "step", "reset", "activation", "hidden"], dataset="circle",
            hidden=(8, 8, 8, 8, 8, 8), activation="sigmoid", learning_rate=0.3)
 
