@@ -190,7 +190,7 @@ class LearningRateExplorer(LessonWidget):
         for d in decades:
             _, py = la.px(0, d)
             c.line([(la.left - 4, py), (la.left, py)], (40, 40, 40))
-            c.text((la.left - 6, py), f"1e{d}", (90, 90, 90), size=12, anchor="rm")
+            c.text((la.left - 6, py), f"1e{d}", (90, 90, 90), size=14, anchor="rm")
         la.hline(float(np.log10(self.losses[0])), (170, 170, 170))
         la.plot(self.loss_points[0], np.log10(self.loss_points[1]), colour, width=2)
         for x, y in zip(*self.loss_points):

@@ -90,7 +90,7 @@ class LossExplorer(LessonWidget):
             (x0, x1), (y0, y1) = self.tangents[name]
             ax.plot(np.array([x0, x1]), np.array([y0, y1]), dark, width=3)
             ax.marker(p, self.losses[name], colour, radius=6)
-        ax.legend([("squared error (p - y)²", self.COLOURS["mse"][0]),
+        ax.legend([("squared error (p - y)^2", self.COLOURS["mse"][0]),
                    ("binary cross-entropy", self.COLOURS["bce"][0])],
                   x=(ax.left + ax.right) / 2 - 105)
         return c.png()

@@ -139,7 +139,7 @@ class NeuronExplorer(LessonWidget):
         if self.zero_line is not None:
             plane.segment(*self.zero_line, INK, width=2, dashed=True)
         plane.frame(title=f"a = {name}(z) over the input plane", xlabel="x1", ylabel="x2", grid=False)
-        c.text((plane.left + 4, plane.bottom - 4), "dashed: z = 0", INK, size=12, anchor="lb", background=(255, 255, 255))
+        c.text((plane.left + 4, plane.bottom - 4), "dashed: z = 0", INK, size=14, anchor="lb", background=(255, 255, 255))
         plane.marker(*self.example, GOLD, shape="star", radius=9)
         self._colour_bar(name)
 
@@ -162,7 +162,7 @@ class NeuronExplorer(LessonWidget):
         for tick in _nice_ticks(low, high, count=4):
             y = bottom - (tick - low) / (high - low) * (bottom - top)
             self.canvas.line([(right, y), (right + 4, y)], INK)
-            self.canvas.text((right + 6, y), f"{tick:.3g}", (90, 90, 90), size=12, anchor="lm")
+            self.canvas.text((right + 6, y), f"{tick:.3g}", (90, 90, 90), size=14, anchor="lm")
 
     def _readout(self, w: np.ndarray, b: float, name: str) -> str:
         x1, x2 = self.example

@@ -59,7 +59,7 @@ class PixelAxes:
     the box, and ``plot`` clips what it draws to the box.
     """
 
-    def __init__(self, canvas: Canvas, box, xlim, ylim, text_size: int = 13):
+    def __init__(self, canvas: Canvas, box, xlim, ylim, text_size: int = 15):
         self.canvas = canvas
         self.left, self.top, self.right, self.bottom = (float(v) for v in box)
         self.xlim = (float(xlim[0]), float(xlim[1]))
