@@ -1,5 +1,6 @@
 """The notebook builder makes every lesson a lecture deck: settings, skipped set-up code, folded notes."""
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from course_tools import notebooks
@@ -102,3 +103,31 @@ def test_a_saved_widget_shows_its_picture_and_how_to_make_it_live():
     assert with_snapshot(bare, state, buffers).data["text/html"] == f"<p><i>{SNAPSHOT_NOTE}</i></p>"
     text = nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": "hi"})
     assert with_snapshot(text, state, buffers) == text
+
+
+LESSON_NOTEBOOKS = sorted((notebooks.LESSONS).glob("*.ipynb"))
+
+
+def _slide_type(cell) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
+
+@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=[p.stem[:2] for p in LESSON_NOTEBOOKS])
+def test_lesson_deck_opens_on_a_title_without_code_and_hides_its_notes(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.get("rise") == LECTURE_SLIDES["rise"], f"{path.name}: rebuild it for the lecture settings"
+    first_slide, shown_code = 0, []
+    for index, cell in enumerate(nb.cells):
+        if _slide_type(cell) == "slide":
+            first_slide += 1
+            if first_slide > 1:
+                break
+        if cell.cell_type == "code" and _slide_type(cell) not in ("skip", "notes"):
+            shown_code.append(f"cell {index}: {cell.source.splitlines()[0][:60]!r}")
+    assert not shown_code, (f"{path.name}: the title slide shows code {shown_code}; mark set-up cells "
+                            '`# %% slideshow={"slide_type": "skip"}` or move them below the title slide')
+    for index, cell in enumerate(nb.cells):
+        if _slide_type(cell) == "notes":
+            assert cell.cell_type == "markdown" and cell.source.startswith('<details class="instructor-notes">'), (
+                f"{path.name} cell {index}: a speaker note a learner would read unfolded")
