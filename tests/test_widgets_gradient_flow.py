@@ -149,3 +149,12 @@ def test_the_axes_are_drawn_once_while_sliders_move(widget):
     pictures.add(bytes(widget.image.value))
     assert len(pictures) == 5 and widget._picture.full_draws == 1
     assert all(p.startswith(PNG_SIGNATURE) for p in pictures)
+
+
+def test_drawn_at_its_shown_size_and_short_enough_to_see_controls_and_readout_together(widget):
+    import io
+
+    from PIL import Image
+    width, height = Image.open(io.BytesIO(widget.image.value)).size
+    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width}px", f"{height}px")
+    assert height <= 300

@@ -138,3 +138,12 @@ def test_the_axes_are_redrawn_only_when_the_value_range_changes(widget):
     assert widget._picture.full_draws == 2 and len(pictures) == 5
     widget.controls["init"].value = "xavier"
     assert widget._picture.full_draws == 2
+
+
+def test_drawn_at_its_shown_size_and_short_enough_to_see_controls_and_readout_together(widget):
+    import io
+
+    from PIL import Image
+    width, height = Image.open(io.BytesIO(widget.image.value)).size
+    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width}px", f"{height}px")
+    assert height <= 300

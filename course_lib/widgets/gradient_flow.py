@@ -32,6 +32,7 @@ DEPTHS = (1, 30)
 SCALES = (0.01, 1.0)
 FLOOR = 1e-16   # norms below this are drawn at the floor (and said so): a log axis cannot go on forever
 CEILING = 1e8
+TEXT_PT = 11.5   # 14 px at the widgets' 90 dpi: readable from the back of a room
 
 
 def deep_network(activation: str, depth: int, weight_scale: float, width: int = 32, seed: int = 0) -> MLP:
@@ -84,7 +85,7 @@ class GradientFlowExplorer(LatestValueWins, LessonWidget):
                                                    description="initial scale (std)", readout_format=".3f",
                                                    continuous_update=True, style={"description_width": "initial"}),
         }
-        super().__init__(controls, figsize=(8.0, 3.4))
+        super().__init__(controls, figsize=(8.0, 3.3))
 
     def update(self) -> None:
         activation, depth = self.value("activation"), int(self.value("depth"))
@@ -100,7 +101,7 @@ class GradientFlowExplorer(LatestValueWins, LessonWidget):
         """Draw what never changes once, with one bar per possible layer; updates only reshape the bars."""
         fig = self.figure
         fig.set_layout_engine("none")   # a fixed layout: recomputing the constrained one costs a third of a render
-        ax = self._ax = fig.add_axes((0.09, 0.15, 0.895, 0.73))
+        ax = self._ax = fig.add_axes((0.105, 0.17, 0.88, 0.72))
         self._bars = ax.bar(np.arange(1, DEPTHS[1] + 2), np.full(DEPTHS[1] + 1, FLOOR), bottom=FLOOR * 0.5,
                             gid="norms")
         ax.set_yscale("log")
@@ -111,10 +112,13 @@ class GradientFlowExplorer(LatestValueWins, LessonWidget):
         ax.set_xticks([1, 5, 10, 15, 20, 25, 31])
         ax.yaxis.set_major_locator(FixedLocator([1e-16, 1e-12, 1e-8, 1e-4, 1.0, 1e4, 1e8]))
         ax.yaxis.set_minor_locator(NullLocator())
-        ax.set_xlabel("weight layer (1 = next to the input, the last bar = output layer)")
-        ax.set_ylabel("‖dL/dW‖ (log scale)")
+        ax.tick_params(labelsize=TEXT_PT)
+        ax.set_xlabel("weight layer (1 = next to the input, the last bar = output layer)", fontsize=TEXT_PT)
+        ax.set_ylabel("‖dL/dW‖ (log scale)", fontsize=TEXT_PT)
         ax.grid(axis="y", alpha=0.3)
-        self._title = ax.set_title(" ", fontsize=10)
+        self._title = ax.set_title(" ", fontsize=TEXT_PT)
+        width, height = fig.canvas.get_width_height()
+        self.image.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")   # shown at its drawn size
         self._picture = BlitPicture(fig, [*self._bars, self._title])
 
     def _draw(self, activation: str, depth: int, scale: float) -> None:

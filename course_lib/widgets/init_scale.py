@@ -33,6 +33,7 @@ INITS = ("normal", "xavier", "he")
 DEPTH, WIDTH, BINS = 10, 64, 40
 SCALES = (0.01, 2.0)
 STD_FLOOR = 1e-14   # standard deviations below this are drawn at the floor
+TEXT_PT = 11.5      # 14 px at the widgets' 90 dpi: readable from the back of a room
 
 
 def value_range(activation: str) -> tuple[float, float]:
@@ -126,25 +127,29 @@ class InitScaleExplorer(LatestValueWins, LessonWidget):
         """Build both panels once; updates only replace the image data, the line and the labels."""
         fig = self.figure
         fig.set_layout_engine("none")   # a fixed layout: recomputing the constrained one costs a third of a render
-        self._hist_ax = fig.add_axes((0.07, 0.15, 0.50, 0.72))
-        self._std_ax = fig.add_axes((0.68, 0.15, 0.30, 0.72))
+        self._hist_ax = fig.add_axes((0.085, 0.17, 0.49, 0.71))
+        self._std_ax = fig.add_axes((0.685, 0.17, 0.295, 0.71))
         self._image = self._hist_ax.imshow(np.zeros((BINS, DEPTH)), origin="lower", aspect="auto", cmap="Blues",
                                            vmin=0.0, vmax=0.25, interpolation="nearest",
                                            extent=(0.5, DEPTH + 0.5, 0.0, 1.0))
         self._hist_ax.set_xticks(range(1, DEPTH + 1))
         self._hist_ax.yaxis.set_major_locator(MaxNLocator(5))
-        self._hist_ax.set_xlabel("hidden layer")
-        self._hist_ax.set_ylabel("output value")
+        self._hist_ax.set_xlabel("hidden layer", fontsize=TEXT_PT)
+        self._hist_ax.set_ylabel("output value", fontsize=TEXT_PT)
         (self._std_line,) = self._std_ax.semilogy(range(1, DEPTH + 1), np.ones(DEPTH), "o-", gid="stds")
         self._std_ax.set_ylim(STD_FLOOR / 2, 10.0)
         # Few fixed ticks: laying out tick labels is most of a render's cost.
         self._std_ax.yaxis.set_major_locator(FixedLocator([1e-12, 1e-8, 1e-4, 1.0]))
         self._std_ax.yaxis.set_minor_locator(NullLocator())
         self._std_ax.set_xticks([1, 4, 7, 10])
-        self._std_ax.set_xlabel("hidden layer")
-        self._std_ax.set_title("std of the outputs", fontsize=10)
+        self._std_ax.set_xlabel("hidden layer", fontsize=TEXT_PT)
+        self._std_ax.set_title("std of the outputs", fontsize=TEXT_PT)
         self._std_ax.grid(alpha=0.3)
-        self._title = self._hist_ax.set_title(" ", fontsize=10)
+        for ax in (self._hist_ax, self._std_ax):
+            ax.tick_params(labelsize=TEXT_PT)
+        self._title = self._hist_ax.set_title(" ", fontsize=TEXT_PT)
+        width, height = fig.canvas.get_width_height()
+        self.image.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")   # shown at its drawn size
         # The image is drawn over the background, so the frame around it is drawn again on top.
         self._picture = BlitPicture(fig, [self._image, *self._hist_ax.spines.values(), self._std_line, self._title])
         self._shown_range = None
