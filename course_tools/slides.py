@@ -85,8 +85,18 @@ MEASURE_JS = """() => {
     const scale = el.offsetWidth ? el.getBoundingClientRect().width / el.offsetWidth : 1;
     sizes.push(parseFloat(getComputedStyle(el).fontSize) * scale);
   }
+  // Words of slide text: a formula counts as one word, a folded answer's hidden body as none.
+  const text = (md) => {
+    const copy = md.cloneNode(true);
+    copy.querySelectorAll('mjx-container, .MathJax').forEach((m) => m.replaceWith(' formula '));
+    copy.querySelectorAll('details:not([open]) > :not(summary)').forEach((e) => e.remove());
+    const walker = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    while (walker.nextNode()) parts.push(walker.currentNode.nodeValue);
+    return parts.join(' ');
+  };
   const words = cells.filter((c) => c.classList.contains('jp-MarkdownCell'))
-    .map((c) => (c.querySelector('.jp-RenderedMarkdown') || c).innerText)
+    .map((c) => { const md = c.querySelector('.jp-RenderedMarkdown'); return md ? text(md) : ''; })
     .join(' ').split(/\\s+/).filter((w) => /\\w/.test(w)).length;
   const heading = slide.querySelector('.jp-RenderedMarkdown :is(h1, h2, h3, h4)');
   const firstCell = cells.length ? (cells[0].innerText || '').trim().split('\\n')[0] : '';
