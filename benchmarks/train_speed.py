@@ -36,8 +36,10 @@ Ratios are course_lib's time over the other tool's: below 1 means course_lib is 
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import io
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -98,6 +100,7 @@ def library_at(commit: str):
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "course_lib"], capture_output=True,
                              check=True).stdout
     folder = Path(tempfile.mkdtemp(prefix="course_lib_before_"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
     (folder / "course_lib").rename(folder / name)
