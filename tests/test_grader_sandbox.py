@@ -304,3 +304,27 @@ def neuron(x, w, b):
     monkeypatch.setenv("COURSE_GRADER_SECRET", "hunter2")
     safe = everything(grade(solved(neuron=leak), tmp_path, "safe", **SAFE))
     assert "hunter2" not in safe and "SPEC = Spec(" not in safe and "no secret" in safe
+
+
+TAMPER_INPUTS = answer("neuron").split("def neuron")[0] + '''
+def neuron(x, w, b):
+    import os, sys
+    frame, path = sys._getframe(), None
+    while frame is not None and path is None:
+        path = frame.f_locals.get("inputs_path")
+        frame = frame.f_back
+    try:
+        open(path, "w").write("{}")   # what a background thread could do to the next probe's inputs
+        os.rename(os.path.dirname(path), os.path.dirname(path) + "-moved")
+        outcome = "CHANGED"
+    except OSError:
+        outcome = "KEPT"
+    raise RuntimeError(outcome)
+'''
+
+
+@pytest.mark.parametrize("layers", [SAFE, UID_ONLY], ids=["all layers", "uid alone"])
+def test_the_kernel_cannot_change_the_inputs_the_grader_sends(layers, tmp_path):
+    assert "CHANGED" in everything(grade(solved(neuron=TAMPER_INPUTS), tmp_path, "unsafe", **UNSAFE))
+    text = everything(grade(solved(neuron=TAMPER_INPUTS), tmp_path, "safe", **layers))
+    assert "KEPT" in text and "CHANGED" not in text

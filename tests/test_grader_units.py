@@ -175,6 +175,6 @@ def test_the_decision_reads_exactly_one_marked_result():
 
 
 def test_probe_cells_are_valid_python_whatever_the_inputs():
-    cell = probe_cell("f(_arg0)", dumps({"_arg0": "it's \"quoted\"\n"}), MARKER)
+    cell = probe_cell("f(_arg0)", "/tmp/it's \"quoted\"\n.json", MARKER)
     compile(cell, "<probe>", "exec")
     compile(bootstrap_cell(MARKER), "<bootstrap>", "exec")

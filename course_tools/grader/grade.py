@@ -348,7 +348,7 @@ def _run_check(check, planned, runner: Runner, marker, options: Options, exercis
             return _not_graded(check, runner.stopped + ".")
         if runner.exhausted(group):
             return _not_graded(check, runner.exhausted(group) + ".")
-        outcome = runner.probe(probe_cell(probe.source, inputs, marker), timeout, group)
+        outcome = runner.probe(probe_cell(probe.source, runner.kernel.send(inputs), marker), timeout, group)
         try:
             with np.errstate(all="ignore"):
                 problem = judge(check, probe, outcome, marker, expected, timeout, unmarked)

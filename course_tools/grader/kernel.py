@@ -75,7 +75,13 @@ class _SandboxedManager(KernelManager):
 
 @dataclass
 class KernelSession:
-    """One kernel for one submission, in a private directory ``workdir``."""
+    """One kernel for one submission, in a private directory ``workdir``.
+
+    ``workdir`` is the grader's: the kernel may write only in ``workdir/home`` (its
+    working directory, home and sockets) and reads its probes' inputs from
+    ``workdir/inputs``, which it cannot change (a file, not the cell's source:
+    IPython would take seconds to parse megabytes of inputs in a cell).
+    """
 
     workdir: str
     layers: Layers
@@ -88,19 +94,26 @@ class KernelSession:
     def __post_init__(self):
         self.manager = self.client = None
         self.uid = sandbox.fresh_uid() if self.layers.uid else None  # the kernel's alone, through restarts
+        self.home = os.path.join(self.workdir, "home")
+        self.inputs = os.path.join(self.workdir, "inputs")
+        self.sent = 0
+        for folder in (self.home, self.inputs):
+            os.makedirs(folder, exist_ok=True)
+        os.chmod(self.workdir, 0o755)
+        os.chmod(self.inputs, 0o755)
         self.context = zmq.Context()
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
 
     def start(self) -> None:
-        sandbox.give_to(self.workdir, self.uid)
+        sandbox.give_to(self.home, self.uid)
         manager = _SandboxedManager(kernel_name="python3", transport="ipc", context=self.context,
-                                    ip=os.path.join(self.workdir, f"k{self.restarts}"),
-                                    connection_file=os.path.join(self.workdir, f"k{self.restarts}.json"))
+                                    ip=os.path.join(self.home, f"k{self.restarts}"),
+                                    connection_file=os.path.join(self.home, f"k{self.restarts}.json"))
         manager.sandbox_uid = self.uid
         manager.sandbox_prefix = (sandbox.bwrap_command(self.layers.bwrap, self.workdir, self.staged, self.hidden,
-                                                        uid=self.uid) if self.layers.bwrap else [])
+                                                        uid=self.uid, home=self.home) if self.layers.bwrap else [])
         try:
-            manager.start_kernel(cwd=self.workdir, env=sandbox.environment(self.workdir, self.staged),
+            manager.start_kernel(cwd=self.home, env=sandbox.environment(self.home, self.staged),
                                  preexec_fn=sandbox.preexec(self.limits, self.uid, drop=not self.layers.bwrap),
                                  stdout=subprocess.DEVNULL, stderr=(open(os.environ["COURSE_GRADE_KERNEL_LOG"], "a") if os.environ.get("COURSE_GRADE_KERNEL_LOG") else subprocess.DEVNULL))
             # the client's sockets come from our context, which caps every incoming message
@@ -117,6 +130,16 @@ class KernelSession:
         if outcome.status != "ok":
             self.stop()
             raise KernelStartError(f"the kernel did not accept the grader's helpers: {outcome.error or outcome.status}")
+
+    def send(self, text: str) -> str:
+        """Store ``text`` (a probe's encoded inputs) where the kernel can read but not change it; its path."""
+        self.sent += 1
+        os.makedirs(self.inputs, mode=0o755, exist_ok=True)  # without the sandbox a kernel could remove it
+        path = os.path.join(self.inputs, f"{self.sent}.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(path, 0o644)
+        return path
 
     def stop(self) -> None:
         """Kill the kernel and every process it started; safe to call twice."""

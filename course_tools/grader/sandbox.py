@@ -176,11 +176,14 @@ _ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localt
         "/etc/passwd", "/etc/group", "/etc/fonts", "/etc/alternatives"]
 
 
-def bwrap_command(bwrap: str, workdir: str, staged: str, hidden: list[str], uid: int | None = None) -> list[str]:
+def bwrap_command(bwrap: str, workdir: str, staged: str, hidden: list[str], uid: int | None = None,
+                  home: str | None = None) -> list[str]:
     """The bwrap prefix for the kernel command: read-only system and Python, the staged
-    course_lib, a writable ``workdir``, and empty directories over every path of ``hidden``
-    (the grader, solutions, the original course_lib) that the bound directories contain.
-    With ``uid`` (the grader runs as root) the kernel becomes that uid inside."""
+    course_lib, ``workdir`` read-only with its ``home`` writable (the kernel's own folder),
+    and empty directories over every path of ``hidden`` (the grader, solutions, the
+    original course_lib) that the bound directories contain. With ``uid`` (the grader
+    runs as root) the kernel becomes that uid inside."""
+    home = home or workdir
     # private /tmp first: binds below it (a virtual environment, the staged library) go on top
     command = [bwrap, *namespace_flags(uid is not None), "--proc", "/proc", "--dev", "/dev",
                "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/var/tmp"]
@@ -211,7 +214,7 @@ def bwrap_command(bwrap: str, workdir: str, staged: str, hidden: list[str], uid:
         if os.path.isdir(real) and any(real == b or real.startswith(b.rstrip("/") + "/") for b in bound):
             command += ["--tmpfs", real]
     command += parents(staged) + ["--ro-bind", staged, staged]
-    command += parents(workdir) + ["--bind", workdir, workdir, "--chdir", workdir,
+    command += parents(workdir) + ["--ro-bind", workdir, workdir, "--bind", home, home, "--chdir", home,
                                    # ipykernel would take PID 1 (bwrap, its parent here) for init and quit;
                                    # bwrap dies with the grader instead
                                    "--setenv", "JPY_PARENT_PID", "1", "--"]

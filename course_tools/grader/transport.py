@@ -196,10 +196,11 @@ def setup(marker, out, shell):
     global _MARKER, _OUT, _SHELL
     _MARKER, _OUT, _SHELL = marker, out, shell
     shell.ask_exit = _refuse_exit
-def probe(source, inputs):
+def probe(source, inputs_path):
     try:
         ns = dict(_SHELL.user_ns)
-        ns.update(_dec(_json.loads(inputs), ns))
+        with open(inputs_path, encoding="utf-8") as handle:
+            ns.update(_dec(_json.load(handle), ns))
         text = _json.dumps({"value": _enc(evaluate(source, ns))})
         if len(text) > MAX_TEXT:
             text = _json.dumps({"error": "TooLarge", "message": "%d characters" % len(text), "where": "", "function": ""})
@@ -235,9 +236,10 @@ def bootstrap_cell(marker: str) -> str:
     return _BOOTSTRAP.format(helpers=KERNEL_HELPERS, marker=marker, handle=handle_name(marker))
 
 
-def probe_cell(source: str, inputs_json: str, marker: str) -> str:
-    """The cell running one probe: ``source`` with the encoded inputs, its value printed after ``marker``."""
-    return f"{handle_name(marker)}.probe({source!r}, {inputs_json!r})"
+def probe_cell(source: str, inputs_path: str, marker: str) -> str:
+    """The cell running one probe: ``source`` with the encoded inputs stored at ``inputs_path``,
+    its value printed after ``marker``."""
+    return f"{handle_name(marker)}.probe({source!r}, {inputs_path!r})"
 
 
 def kernel_helpers() -> dict:

@@ -48,8 +48,9 @@
 # layers only): do not call `course_lib.MLP` (its `forward`, `trace` or
 # `backward`), `course_lib.get_loss` or `course_lib.numerical_gradient`. The tests
 # here use them to check you; while the grader scores your notebook they raise an
-# error, and it runs `mlp_backward` on a 64-256-256-10 network, where only
-# backpropagation finishes in time (numerical differences would take minutes).
+# error, and it runs `mlp_backward` on a 32-128-128-10 network and 512 samples,
+# where only backpropagation finishes in time (numerical differences would take
+# minutes).
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
