@@ -20,11 +20,11 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - prepare image data for a network: flatten, split, standardise with training statistics only;
-# - train a classifier on real data and read its learning curves for training and test data;
-# - diagnose a classifier with a confusion matrix and by looking at the digits it gets wrong;
-# - look inside: show what the hidden units respond to;
-# - run the same code on MNIST's 784-128-10 shape, and know what to learn next.
+# - prepare images: flatten, split, standardise with training statistics only;
+# - train a classifier and read its learning curves;
+# - diagnose it with a confusion matrix and its mistakes;
+# - show what the hidden units respond to;
+# - run MNIST's 784-128-10 shape, and know what to learn next.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 01-09, above all lesson 06 (training a network) and lesson 09
@@ -49,6 +49,63 @@ from course_lib.lessons.mnist_files import load_mnist, write_idx
 
 np.set_printoptions(linewidth=100)
 
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The pictures of this lesson are drawn by the small functions below, so that each slide shows
+# the one line that matters. Nothing in them is new.
+
+# %% slideshow={"slide_type": "skip"}
+def show_digits(images, titles, width=1.0, height=1.3):
+    """A row (or rows of 10) of 8x8 images, each with its title; images (k, 64)."""
+    rows = (len(images) + 9) // 10
+    columns = min(len(images), 10)
+    fig, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows), squeeze=False)
+    for ax, image, title in zip(axes.flat, images, titles):
+        ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(title, fontsize=9)
+    for ax in axes.flat:
+        ax.axis("off")
+
+
+def plot_learning_curves(history, drop_after):
+    """Loss and accuracy per epoch, training and test; a dotted line where the learning rate drops."""
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), layout="constrained")
+    for ax, key, label in zip(axes, ("loss", "accuracy"), ("cross-entropy loss", "accuracy")):
+        ax.plot(epochs, history[key], label="training")
+        ax.plot(epochs, history["val_" + key], label="test")
+        ax.axvline(drop_after + 0.5, color="0.6", ls=":")
+        ax.set(xlabel="epoch", ylabel=label)
+        ax.legend()
+    axes[0].set_yscale("log")
+    axes[1].set_ylim(0.85, 1.005)
+
+
+def plot_confusion(confusion):
+    """The confusion matrix as a picture, counts written in."""
+    fig, ax = plt.subplots(figsize=(3.8, 3.4), layout="constrained")
+    ax.imshow(confusion, cmap="Blues")
+    for (i, j), count in np.ndenumerate(confusion):
+        if count:
+            ax.text(j, i, count, ha="center", va="center", fontsize=8, color="white" if i == j else "black")
+    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit")
+
+
+def show_hidden_units(net, A_train, X_train, scale, units=32):
+    """Per unit: its weights times its pixels' spread (top), the mean of its 20 favourite digits (bottom)."""
+    hidden = np.maximum(0, A_train @ net.weights[0].T + net.biases[0])      # (n, 64) activations
+    push = net.weights[0] * (X_train.std(axis=0) / scale)                   # weight x typical pixel change
+    fig, axes = plt.subplots(4, units // 2, figsize=(9, 2.8))
+    for unit in range(units):
+        row, column = 2 * (unit // (units // 2)), unit % (units // 2)
+        reach = np.abs(push[unit]).max()
+        axes[row, column].imshow(push[unit].reshape(8, 8), cmap="RdBu", vmin=-reach, vmax=reach)
+        favourites = np.argsort(hidden[:, unit])[-20:]
+        axes[row + 1, column].imshow(X_train[favourites].mean(axis=0).reshape(8, 8), cmap="gray_r")
+    for ax in axes.flat:
+        ax.axis("off")
+
+
 # %% [markdown]
 # ## The data: 1797 small digits
 #
@@ -67,12 +124,8 @@ print("X_train", X_train.shape, " y_train", y_train.shape)
 print("X_test ", X_test.shape, " y_test ", y_test.shape)
 print("training images per digit:", np.bincount(y_train))
 
-# %%
-fig, axes = plt.subplots(2, 10, figsize=(9, 2.2))
-for ax, image, label in zip(axes.flat, X_train, y_train):
-    ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-    ax.set_title(str(label), fontsize=10)
-    ax.axis("off")
+# %% slideshow={"slide_type": "subslide"}
+show_digits(X_train[:20], [str(label) for label in y_train[:20]], width=0.9, height=1.1)
 plt.show()
 
 # %% [markdown]
@@ -117,9 +170,9 @@ print(f"untrained: training accuracy {net.accuracy(A_train, y_train):.4f}, test 
 # %% [markdown]
 # ## Training: a few seconds
 #
-# Mini-batches of 32 (lesson 09), learning rate 0.05 for 42 epochs, then 0.005 for 18 more:
-# big steps to find a good valley, small ones to settle in it. The test set is measured after
-# every epoch, only to draw the curves: nothing is learned from it.
+# Batches of 32 (lesson 09); rate 0.05 for 42 epochs, then 0.005 for 18: big steps find a
+# valley, small ones settle in it. The test set is measured after each epoch, only to draw
+# curves: nothing is learned from it.
 
 # %% tags=["worked:trained"]
 first = train(net, A_train, y_train, epochs=42, batch_size=32, learning_rate=0.05, seed=0,
@@ -130,8 +183,7 @@ print(f"trained:   training accuracy {net.accuracy(A_train, y_train):.4f}, test 
 print(f"test digits wrong: {np.sum(net.predict(A_test) != y_test)} of {len(y_test)}")
 
 # %% [markdown]
-# From chance to about 98% of digits the network has never seen, in about a second of
-# training.
+# From chance to about 98%, in about a second of training.
 
 # %% [markdown]
 # ## Learning curves
@@ -141,20 +193,7 @@ print(f"test digits wrong: {np.sum(net.predict(A_test) != y_test)} of {len(y_tes
 
 # %%
 history = {key: getattr(first, key) + getattr(second, key) for key in ("loss", "accuracy", "val_loss", "val_accuracy")}
-epochs = np.arange(1, len(history["loss"]) + 1)
-fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.3), layout="constrained")
-left.plot(epochs, history["loss"], label="training")
-left.plot(epochs, history["val_loss"], label="test")
-left.set_yscale("log")
-left.set_ylabel("cross-entropy loss")
-right.plot(epochs, history["accuracy"], label="training")
-right.plot(epochs, history["val_accuracy"], label="test")
-right.set_ylim(0.85, 1.005)
-right.set_ylabel("accuracy")
-for ax in (left, right):
-    ax.axvline(42.5, color="0.6", ls=":")
-    ax.set_xlabel("epoch")
-    ax.legend()
+plot_learning_curves(history, drop_after=42)
 plt.show()
 
 # %% [markdown]
@@ -185,16 +224,8 @@ for true, guess in zip(y_test, predicted):
 print("rows: true digit, columns: predicted digit")
 print(confusion)
 
-# %%
-fig, ax = plt.subplots(figsize=(4.2, 3.8))
-ax.imshow(confusion, cmap="Blues")
-for (i, j), count in np.ndenumerate(confusion):
-    if count:
-        ax.text(j, i, count, ha="center", va="center", fontsize=8, color="white" if i == j else "black")
-ax.set_xticks(range(10))
-ax.set_yticks(range(10))
-ax.set_xlabel("predicted digit")
-ax.set_ylabel("true digit")
+# %% slideshow={"slide_type": "subslide"}
+plot_confusion(confusion)
 plt.show()
 
 # %% [markdown]
@@ -205,12 +236,8 @@ plt.show()
 
 # %%
 wrong = np.flatnonzero(predicted != y_test)
-probabilities = net.forward(A_test[wrong])
-fig, axes = plt.subplots(1, len(wrong), figsize=(1.2 * len(wrong), 1.7))
-for ax, index, p in zip(np.atleast_1d(axes), wrong, probabilities):
-    ax.imshow(X_test[index].reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-    ax.set_title(f"{y_test[index]} → {predicted[index]}\n{p.max():.0%}", fontsize=9)
-    ax.axis("off")
+sure = net.forward(A_test[wrong]).max(axis=1)          # the probability of its (wrong) answer
+show_digits(X_test[wrong], [f"{y_test[i]} → {predicted[i]}\n{p:.0%}" for i, p in zip(wrong, sure)])
 plt.show()
 
 # %% [markdown]
@@ -229,19 +256,8 @@ plt.show()
 # so each weight is drawn multiplied by how much its pixel varies (its spread in the training
 # set, divided by the standardising scale): what remains is how hard each pixel pushes.
 
-# %%
-hidden = np.maximum(0, A_train @ net.weights[0].T + net.biases[0])      # (1438, 64) activations
-push = net.weights[0] * (X_train.std(axis=0) / scale)                   # weight x typical pixel change
-fig, axes = plt.subplots(4, 16, figsize=(9, 2.8))
-for block in range(2):
-    for k in range(16):
-        unit = 16 * block + k
-        reach = np.abs(push[unit]).max()
-        axes[2 * block, k].imshow(push[unit].reshape(8, 8), cmap="RdBu", vmin=-reach, vmax=reach)
-        favourites = np.argsort(hidden[:, unit])[-20:]
-        axes[2 * block + 1, k].imshow(X_train[favourites].mean(axis=0).reshape(8, 8), cmap="gray_r")
-for ax in axes.flat:
-    ax.axis("off")
+# %% slideshow={"slide_type": "subslide"}
+show_hidden_units(net, A_train, X_train, scale)
 plt.show()
 
 # %% [markdown]
@@ -322,7 +338,7 @@ for split_seed in (0, 2, 3, 4, 5):
 # (from `course_lib.lessons.mnist_files`) reads its four files, plain or `.gz`, and returns
 # a split like `load_digits`, with pixels scaled to $[0, 1]$.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def train_mnist_shape(folder, epochs=10, hidden=128):
     """Train 784 -> hidden -> 10 on the MNIST files in ``folder``; return the net and its test accuracy."""
     X_tr, y_tr, X_te, y_te = load_mnist(folder)
@@ -332,7 +348,7 @@ def train_mnist_shape(folder, epochs=10, hidden=128):
     return model, model.accuracy((X_te - mu) / sd, y_te)
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Your own MNIST run.** Put `train-images-idx3-ubyte.gz`, `train-labels-idx1-ubyte.gz`,
 # `t10k-images-idx3-ubyte.gz` and `t10k-labels-idx1-ubyte.gz` (from
 # http://yann.lecun.com/exdb/mnist/ or a mirror) in a folder, say `data/mnist` next to this
@@ -348,7 +364,7 @@ def train_mnist_shape(folder, epochs=10, hidden=128):
 # MNIST), stored as bytes 0-255 in four IDX files with MNIST's names, in a temporary folder.
 # Then the very same function reads them back and trains 784-128-10.
 
-# %% tags=["worked:mnist-shape"]
+# %% tags=["worked:mnist-shape"] slideshow={"slide_type": "subslide"}
 def as_mnist_images(X):
     """Digits (n, 64) in [0, 1] -> (n, 28, 28) uint8: 3x3 blocks per pixel, 2-pixel border."""
     images = np.kron(X.reshape(-1, 8, 8), np.ones((3, 3)))
@@ -422,12 +438,16 @@ print(f"test accuracy after 5 epochs: {accuracy:.4f}")
 # %% [markdown]
 # ## Summary
 #
-# - Images become rows of pixel values; standardise them with the **training** set's mean
-#   and spread, and keep the test set out of every choice.
-# - A 64-64-10 ReLU network, trained by mini-batch back-propagation for about a second, goes
-#   from chance (about 10%) to about 98% on digits it has never seen.
-# - Learning curves show when the test loss stops improving; a confusion matrix and the
-#   misclassified images show *what* goes wrong.
+# - Images become rows of pixels; standardise them with the **training** set's mean and
+#   spread, never the test set's.
+# - A 64-64-10 ReLU network, trained for about a second, goes from chance to about 98% on
+#   digits it has never seen.
+# - Learning curves show when to stop; the confusion matrix and the mistakes show *what*
+#   goes wrong.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - Hidden units become detectors, of whole digits or shared strokes, that nobody designed.
 # - The same code trains MNIST's 784-128-10 shape from its IDX files; momentum, Adam and
 #   frameworks do the same at scale.
@@ -453,7 +473,8 @@ print(f"test accuracy after 5 epochs: {accuracy:.4f}")
 # random weights happen to favour, and the sampling noise of a few hundred images.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. The training accuracy reaches 100% while the test accuracy stays at 98%. Should you
 #    train longer?
 #
@@ -473,7 +494,8 @@ print(f"test accuracy after 5 epochs: {accuracy:.4f}")
 # the second: 101 770.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 5. A hidden unit's weight picture is blue in the centre and red around it. What kind of
 #    digit images make it fire strongly?
 #
