@@ -8,7 +8,6 @@ it is the layer that stops the attack.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib.exercises.checks import CheckFailure, explain_mismatch, kind, show
+
 from . import catalog, reference, sandbox, staging
-from .explain import CheckFailure, explain_mismatch, kind, show
 from .kernel import KernelSession, KernelStartError, Outcome, Runner, describe_fatal
 from .source import ROOT, SOLUTIONS, Exercise, SourceError, exercise_id_of, pick_answers, read_submission
 from .spec import Check, Probe, Spec
