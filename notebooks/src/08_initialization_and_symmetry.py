@@ -49,6 +49,13 @@ from course_lib import MLP, data, train
 
 np.set_printoptions(precision=4, suppress=True)
 
+# %% [markdown]
+# ## 1. All-zero weights: nothing moves
+#
+# XOR, the four points of lesson 1, and a 2–4–1 network whose weights and biases all start at
+# 0 (`init="zeros"`). We train 5000 full-batch steps with a learning rate of 1, once each with
+# tanh, sigmoid and ReLU hidden units.
+
 # %% slideshow={"slide_type": "subslide"}
 X_xor, y_xor = data.xor()
 HIDDEN = ["tanh", "sigmoid", "relu"]
@@ -63,13 +70,6 @@ def train_xor(net, epochs=5000):
     """Full-batch gradient descent on the four XOR points, learning rate 1."""
     return train(net, X_xor, y_xor, epochs=epochs, batch_size=None, learning_rate=1.0, seed=0)
 
-
-# %% [markdown]
-# ## 1. All-zero weights: nothing moves
-#
-# XOR, the four points of lesson 1, and a 2–4–1 network whose weights and biases all start at
-# 0 (`init="zeros"`). We train 5000 full-batch steps with a learning rate of 1, once each with
-# tanh, sigmoid and ReLU hidden units.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Which weights move during training: the hidden layer's, the output
