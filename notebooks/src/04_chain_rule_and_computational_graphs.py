@@ -20,13 +20,11 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - estimate a derivative numerically with a centred difference and a sensible step $h$;
-# - apply the chain rule, and run it edge by edge backward through a computational graph,
-#   adding the contributions where a value feeds several nodes, in reverse topological order;
-# - give the shape of a vectorised gradient from the shape rule ($\partial L/\partial W$ has $W$'s shape);
-# - build graphs with the course's `Value` type and check their gradients numerically;
-# - explain why one backward pass gives *all* the derivatives, where numerical differences
-#   need a pass per parameter.
+# - estimate a derivative with a centred difference and a sensible step $h$;
+# - run the chain rule backward through a graph: add where a value feeds several nodes,
+#   visit in reverse topological order;
+# - check a graph's gradients numerically, and give a vectorised gradient's shape;
+# - say why one backward pass gives *all* the derivatives.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lesson 3 (gradient descent). Derivatives of $x^2$, $\sin x$ and
@@ -125,7 +123,7 @@ for h in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12):
 hs = np.geomspace(1e-13, 1e-1, 61)
 centred = [abs(numerical_gradient(sine, np.array([1.0]), h=h)[0] - exact) for h in hs]
 forward = [abs((math.sin(1 + h) - math.sin(1)) / h - exact) for h in hs]
-fig, ax = plt.subplots(figsize=(6, 3.8))
+fig, ax = plt.subplots(figsize=(6, 2.7))
 ax.loglog(hs, forward, ".-", label="forward difference: error ~ $h$")
 ax.loglog(hs, centred, ".-", label="centred difference: error ~ $h^2$")
 ax.set_xlabel("step $h$")
@@ -177,14 +175,14 @@ print(f"relative error: {relative_error(chain_rule, numeric):.1e}")
 # ## Computational graphs
 #
 # A computational graph draws a calculation as boxes (values) and circles (operations), with
-# arrows showing which values feed which operation. Take the smallest interesting example:
+# arrows from the values each operation reads. The smallest interesting example:
 #
 # $$ z = x + y, \qquad q = 2z . $$
 #
-# The course's `Value` type builds the graph as it computes: every `+`, `*`, `tanh`, ...
-# on `Value`s makes a new `Value` that remembers its inputs. `draw_graph` draws it.
+# The course's `Value` type builds the graph as it computes: each `+`, `*`, `tanh`, ... makes a
+# new `Value` that remembers its inputs.
 
-# %% tags=["worked:graph-forward"]
+# %% tags=["worked:graph-forward"] slideshow={"slide_type": "subslide"}
 x = Value(1.5, label="x")
 y = Value(2.5, label="y")
 z = x + y
@@ -229,9 +227,8 @@ q.backward()
 print(f"q.backward(): z.grad = {z.grad}, x.grad = {x.grad}, y.grad = {y.grad}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# `backward()` does exactly this: it visits the nodes from the output back to the inputs and
-# multiplies along every edge. Every box now shows its `grad`, the derivative of $q$ with
-# respect to that value:
+# `backward()` does exactly this, from the output back to the inputs. Every box now shows its
+# `grad`, the derivative of $q$ by that value:
 
 # %%
 draw_graph(q)
@@ -250,7 +247,7 @@ plt.show()
 #
 # where $a$ feeds both $b$ and $f$: the graph **fans out** at $a$. With $x = 2$, $y = 5$:
 
-# %% tags=["worked:fan-out-forward"]
+# %% tags=["worked:fan-out-forward"] slideshow={"slide_type": "subslide"}
 x = Value(2.0, label="x")
 y = Value(5.0, label="y")
 a = x * y
@@ -274,9 +271,8 @@ plt.show()
 # (Check: $f = 4xy$.) This is the **multivariable chain rule**: sum over the paths.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Here is a backward pass in a few lines. Each node passes `grad × local derivative` to each
-# input, and the input **adds** it to what it has. We run it three ways: right, with `=` in
-# place of `+=`, and visiting $a$ before $b$ is finished.
+# A backward pass in a few lines, run three ways: right, with `=` for `+=`, and visiting $a$
+# before $b$ is done.
 
 # %% tags=["worked:fan-out-backward"]
 def backward_pass(root, order, accumulate=True):
@@ -308,10 +304,10 @@ print(f"{'f.backward()':>32}: df/da = {a.grad:g}, df/dx = {x.grad:g}, df/dy = {y
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why reverse topological order
 #
-# A node may pass its gradient on only when it is **complete**: when every node that uses it
-# has already sent its contribution. A *topological order* lists every node after all of its
-# inputs; read backwards, it lists every node before all of its inputs, so every user of a
-# node is visited first. `topological_order` finds one by a depth-first search.
+# A node may pass its gradient on only when it is **complete**: every node that uses it has
+# sent its contribution. A *topological order* lists every node after all of its inputs; read
+# backwards, every user of a node comes before it. `topological_order` finds one by a
+# depth-first search.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The `a + a` case (one node using the same value twice) is the one learners meet in the
@@ -320,12 +316,11 @@ print(f"{'f.backward()':>32}: df/da = {a.grad:g}, df/dx = {x.grad:g}, df/dy = {y
 # %% [markdown]
 # ### What each gate does to the gradient
 #
-# Three local rules cover most of a network (the names are from Stanford's CS231n notes):
+# Three local rules cover most of a network (names from Stanford's CS231n notes):
 #
-# - **add distributes**: $x + y$ passes the incoming gradient unchanged to both inputs;
-# - **multiply swaps**: $x\,y$ gives each input the incoming gradient times the *other* input;
-# - **max routes**: $\max(x, y)$ sends the whole gradient to the larger input, 0 to the other
-#   (ReLU is $\max(0, z)$).
+# - **add distributes**: both inputs get the incoming gradient unchanged;
+# - **multiply swaps**: each input gets the incoming gradient times the *other* input;
+# - **max routes**: the larger input gets it all, the other 0 (ReLU is $\max(0, z)$).
 
 # %% tags=["worked:gates"]
 for gate, build in [("add  x + y", lambda x, y: x + y), ("mul  x * y", lambda x, y: x * y),
@@ -349,6 +344,7 @@ def neuron(w1, w2, b, x1=2.0, x2=-1.0):
     return z.tanh()
 
 
+# %% slideshow={"slide_type": "subslide"}
 weights = [Value(-0.5, label="w1"), Value(0.8, label="w2"), Value(0.3, label="b")]
 a = neuron(*weights)
 a.label = "a"
@@ -379,9 +375,11 @@ assert error < 1e-7, "backward and numerical gradients disagree"
 # ## A tiny network
 #
 # Two inputs, two $\tanh$ hidden units, one sigmoid output, and the squared error against a
-# target: nine parameters in all. The same function builds wider networks, which we will need
-# at the end. Its parameters come as one list: the hidden weights row by row, the hidden
-# biases, the output weights, the output bias.
+# target: nine parameters in all, passed as one list.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The same function builds wider networks, which we will need at the end. The list holds the
+# hidden weights row by row, the hidden biases, the output weights, the output bias.
 
 # %%
 def network_loss(params, hidden=2, x=(1.0, -2.0), target=1.0):
@@ -399,6 +397,7 @@ def network_loss(params, hidden=2, x=(1.0, -2.0), target=1.0):
     return (output - target) ** 2
 
 
+# %% slideshow={"slide_type": "subslide"}
 names = ["W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]", "b1[0]", "b1[1]", "W2[0]", "W2[1]", "b2"]
 start = np.array([0.5, -0.3, 0.8, 0.2, 0.1, -0.1, 1.2, -0.7, 0.05])
 params = [Value(v, label=name) for v, name in zip(start, names)]
@@ -408,7 +407,7 @@ loss.backward()
 draw_graph(loss)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Thirty-one boxes for a network with nine parameters. Each output weight feeds one path; each
 # hidden value fans out, exactly like $a$ above. The check:
 
@@ -458,15 +457,12 @@ for name, (formula, numeric) in checks.items():
 # %% [markdown]
 # ## Why reverse mode: a million derivatives in one pass
 #
-# A network with a million parameters needs a million derivatives at every training step.
-# How much work is that?
+# A million parameters need a million derivatives at every training step. How much work?
 #
-# - **Numerically**, each parameter needs its own nudged evaluations: two full forward passes
-#   per parameter for a centred difference, $2P$ passes in all. *Forward-mode*
-#   differentiation, which carries one derivative along with the values, is exact but also
-#   needs one pass per parameter.
-# - **Reverse mode** (back-propagation) runs one forward pass, then one backward pass that
-#   crosses every edge once, and comes out with *all* $P$ derivatives.
+# - **Numerically**: two forward passes per parameter, $2P$ in all (*forward mode*, which
+#   carries one derivative along with the values, also needs a pass per parameter).
+# - **Reverse mode** (back-propagation): one forward pass, then one backward pass that crosses
+#   every edge once, and out come *all* $P$ derivatives.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Let us count, not time: wrap the loss so it counts its calls, then compute the gradient both
@@ -480,7 +476,7 @@ for name, (formula, numeric) in checks.items():
 # Ask first: how many loss evaluations does a centred-difference gradient of a
 # one-million-parameter network need? Collect guesses, then run the cell and compare the columns.
 
-# %% tags=["worked:counting"]
+# %%
 def count_calls(function):
     """Wrap ``function`` so that ``wrapped.calls`` counts how often it ran."""
     def wrapped(*args):
@@ -490,6 +486,7 @@ def count_calls(function):
     return wrapped
 
 
+# %% tags=["worked:counting"] slideshow={"slide_type": "subslide"}
 print(f"{'hidden':>6} {'P':>4} {'nodes':>5} | {'numerical: passes':>17} {'work':>6} | "
       f"{'reverse: passes':>15} {'work':>4} | rel. error")
 for hidden in (2, 8, 32):
@@ -528,13 +525,12 @@ for hidden in (2, 8, 32):
 # %% [markdown]
 # ## Summary
 #
-# - A derivative is a rate of change. The centred difference $\tfrac{f(x+h) - f(x-h)}{2h}$
-#   estimates it with error $\sim h^2$, until round-off takes over below about $h = 10^{-5}$.
+# - The centred difference $\tfrac{f(x+h) - f(x-h)}{2h}$ estimates a derivative with error
+#   $\sim h^2$, until round-off takes over below about $h = 10^{-5}$.
 # - The chain rule multiplies rates: $\tfrac{\mathrm{d}q}{\mathrm{d}x} =
 #   \tfrac{\mathrm{d}q}{\mathrm{d}z}\tfrac{\mathrm{d}z}{\mathrm{d}x}$.
-# - A computational graph runs values forward; `backward()` runs derivatives back, multiplying
-#   each edge's local derivative. Where a value feeds several nodes the contributions **add**
-#   (`+=`), and a node passes its gradient on only when complete: reverse topological order.
+# - `backward()` runs derivatives back through the graph, multiplying local derivatives. Where
+#   a value feeds several nodes the contributions **add**; nodes go in reverse topological order.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Summary (continued)
