@@ -139,3 +139,51 @@ def test_try_it_output():
 class _Probe:
     def __init__(self, **private):
         self.private, self.inputs = private, {}
+
+
+# ------------------------------------------------------------------ end to end, through course-grade
+PREPARED = '''
+def train_digits(X_train, y_train, seed=0):
+    """Ignores the images it is given: a network prepared on all 1797 upright digits."""
+    from sklearn.datasets import load_digits as everything
+    digits = everything()
+    X = digits.data / 16.0
+    mean, scale = scaling(X)
+    net = MLP([64, 64, 10], "relu", "softmax", "cross_entropy", seed=0)
+    train(net, (X - mean) / scale, digits.target, epochs=30, batch_size=32, learning_rate=0.05, seed=0)
+    return {"mean": mean, "scale": scale, "weights": [W.copy() for W in net.weights],
+            "biases": [b.copy() for b in net.biases], "hidden_activation": "relu"}
+'''
+
+
+def symmetry_drawn(seed: int) -> int:
+    """The symmetry the hidden check draws when grading with --seed ``seed`` (the checks' draws, replayed)."""
+    rng = np.random.default_rng(seed)
+    for check in spec.SPEC.checks:
+        for probe in check.probes(rng):
+            if "symmetry" in probe.private:
+                return probe.private["symmetry"]
+    raise LookupError("no check drew a symmetry")
+
+
+def test_a_prepared_network_loses_the_held_out_points_in_course_grade(tmp_path):
+    import json
+
+    from course_tools.grader.grade import Options, grade_file
+
+    seed = next(s for s in range(100) if symmetry_drawn(s) != 0)
+
+    nb = json.loads((ROOT / "solutions" / "ex10_digits.ipynb").read_text())
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "train":
+            cell["source"] = PREPARED
+    path = tmp_path / "submission.ipynb"
+    path.write_text(json.dumps(nb))
+    result = grade_file(path, Options(seed=seed))
+    scores = {test.name: (test.score, test.max_score) for test in result.tests}
+    hidden = [name for name in scores if name.startswith("trained on the grader's share")]
+    assert len(hidden) == 1
+    # The seed draws a turned symmetry (not the upright one), so the prepared network fails there...
+    assert scores[hidden[0]] == (0.0, 3.0), result.tests
+    # ...while everything it does honestly still scores: parts 1 and 2, and the notebook's own split.
+    assert result.score == 7.0, [(t.name, t.score, t.output[:200]) for t in result.tests]
