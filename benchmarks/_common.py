@@ -58,6 +58,13 @@ def blas_description() -> str:
     return "; ".join(found) or "unknown"
 
 
+def blas_kernel() -> str:
+    """The kernel numpy's BLAS runs, as threadpoolctl reports it (e.g. "SkylakeX", "Haswell")."""
+    from threadpoolctl import threadpool_info
+
+    return next((info.get("architecture", "?") for info in threadpool_info() if info["user_api"] == "blas"), "?")
+
+
 def openblas_settings() -> str:
     """The OPENBLAS_* variables this process runs with (run_all.py unsets the kernel overrides)."""
     names = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")

@@ -32,7 +32,7 @@ import argparse
 import sys
 import time
 
-from _common import best_cpu_seconds, describe, load_average, openblas_settings
+from _common import best_cpu_seconds, blas_kernel, describe, load_average, openblas_settings
 from _results import record
 
 import numpy as np  # noqa: E402
@@ -42,13 +42,6 @@ import course_lib  # noqa: E402
 
 SIZES = (784, 128, 10)
 GOALS = {("float32", 256): 0.85, ("float32", 64): 0.70}  # issue 14, single thread
-
-
-def kernel() -> str:
-    """The kernel numpy's OpenBLAS runs, as threadpoolctl reports it."""
-    from threadpoolctl import threadpool_info
-
-    return next((info.get("architecture", "?") for info in threadpool_info() if info["user_api"] == "blas"), "?")
 
 
 def counted_flops(n: int) -> int:
@@ -173,7 +166,7 @@ def main(argv=None) -> int:
               f"{r['train'] * 1e6:.0f} | {flops / r['train'] / r['peak']:.0%} | {'' if goal is None else f'>= {goal:.0%}'} |")
         where = f"batch {r['batch']} {r['dtype']}, {args.threads} thread{'s' * (args.threads > 1)}"
         if args.information:
-            where += f", OpenBLAS with {openblas_settings()} ({kernel()} kernels)"
+            where += f", numpy's OpenBLAS on {blas_kernel()} kernels ({openblas_settings()})"
         record("machine limit", f"{where}: training step rate / {gemm_size}^3 GEMM rate", round(fraction, 3), "",
                goal=None if goal is None else f">= {goal:.2f}", met=None if goal is None else fraction >= goal,
                note=f"products alone {flops / products / r['peak']:.0%} of GEMM; GEMM {r['peak'] / 1e9:.0f} GFLOP/s")

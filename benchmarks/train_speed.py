@@ -47,7 +47,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from _common import ROOT, alternate, describe, load_average, median
+from _common import ROOT, alternate, blas_kernel, describe, load_average, median, openblas_settings
 from _results import record
 
 import numpy as np  # noqa: E402
@@ -228,7 +228,7 @@ def label(case) -> str:
     return f"{case['name']} {'-'.join(map(str, case['sizes']))} batch {case['batch']} {case['dtype']}"
 
 
-def report(results, tools, threads: int) -> int:
+def report(results, tools, threads: int, information: bool = False) -> int:
     others = [name for name in tools if name != "course_lib"]
     header = "| case | " + " | ".join(f"{name} s/epoch" for name in tools) + " | " + \
              " | ".join(f"course_lib / {name} (CPU)" for name in others) + " |"
@@ -261,7 +261,11 @@ def report(results, tools, threads: int) -> int:
                 goal, met = "< 1 (faster)", value < 1
             else:
                 goal, met = "<= 1.05 (no slowdown beyond noise)", value <= 1.05
-            record("training speed", f"{label(r)}: course_lib / {name}, {judged} per epoch", round(value, 3), "x",
+            where = label(r)
+            if information:  # a second run in another setting: shown, not judged
+                goal, met = None, None
+                where += f", numpy's OpenBLAS on {blas_kernel()} kernels ({openblas_settings()})"
+            record("training speed", f"{where}: course_lib / {name}, {judged} per epoch", round(value, 3), "x",
                    goal=goal, met=met, note=f"{r['course_lib cpu' if threads == 1 else 'course_lib']:.3f} s vs "
                    f"{r[name + ' cpu' if threads == 1 else name]:.3f} s; "
                    f"{'wall-clock' if threads == 1 else 'CPU-time'} ratio {ratio if threads == 1 else cpu_ratio:.2f}")
@@ -279,6 +283,9 @@ def main(argv=None) -> int:
     parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"], choices=["float32", "float64"])
     parser.add_argument("--before", default=BEFORE_COMMIT, help="also time course_lib at this commit ('' to skip)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes and one repeat: a smoke run")
+    parser.add_argument("--information", action="store_true",
+                        help="record the ratios without goals (run_all.py's second run, with the machine's "
+                             "OpenBLAS overrides)")
     args, _ = parser.parse_known_args(argv)  # run_all.py passes some options to every script
     repeats = 1 if args.quick else args.repeats
     try:
@@ -305,7 +312,7 @@ def main(argv=None) -> int:
             results.append(run_case(case, tools, repeats, args.quick))
             print(f"  {label(case)}: " + ", ".join(f"{name} {results[-1][name]:.3f} s" for name in tools), flush=True)
     print(f"load average at the end: {load_average()}\n")
-    return report(results, tools, args.threads)
+    return report(results, tools, args.threads, args.information)
 
 
 if __name__ == "__main__":
