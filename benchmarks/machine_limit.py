@@ -52,6 +52,18 @@ def counted_flops(n: int) -> int:
     return 2 * (forward + backward)
 
 
+def torch_gemm_rate(dtype: str, size: int, tries: int, threads: int) -> float | None:
+    """Flops per second of PyTorch's size^3 product (its own BLAS, MKL on x86), or None without PyTorch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(threads)
+    A = torch.rand(size, size, dtype=getattr(torch, dtype))
+    C = torch.empty(size, size, dtype=A.dtype)
+    return 2 * size**3 / best_cpu_seconds(lambda: torch.mm(A, A, out=C), tries, threads=threads)
+
+
 def gemm_rate(dtype: str, size: int, tries: int, threads: int) -> float:
     """Flops per second of numpy's size^3 matrix product, the best of ``tries``."""
     rng = np.random.default_rng(0)
@@ -140,6 +152,12 @@ def main(argv=None) -> int:
         for dtype in ("float32", "float64"):
             peak = gemm_rate(dtype, gemm_size, tries, args.threads)
             print(f"{dtype}: numpy's {gemm_size}^3 product runs at {peak / 1e9:.1f} GFLOP/s", flush=True)
+            theirs = torch_gemm_rate(dtype, gemm_size, tries, args.threads)
+            if theirs is not None and not args.information:
+                # For comparisons with PyTorch: its BLAS may run other kernels than numpy's.
+                print(f"{dtype}: PyTorch's {gemm_size}^3 product runs at {theirs / 1e9:.1f} GFLOP/s", flush=True)
+                record("machine limit", f"{dtype} {gemm_size}^3 GEMM rate, PyTorch (its own BLAS) / numpy",
+                       round(theirs / peak, 3), "", note=f"{theirs / 1e9:.0f} against {peak / 1e9:.0f} GFLOP/s; information")
             for batch in (64, 256):
                 problem = Problem(dtype, batch, n_samples)
                 step = best_cpu_seconds(problem.step, step_tries, inner=10, threads=args.threads)
