@@ -128,6 +128,9 @@ def table(rows: list[dict]) -> str:
 
 def main(argv: list[str]) -> int:
     argv = list(argv)
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
     names, passed_on = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
     quick = "--quick" in names
     keep_openblas = "--machine-openblas" in names
