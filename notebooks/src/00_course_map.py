@@ -50,7 +50,7 @@ lessons = find_lessons()
 print(lesson_table(lessons))
 
 # %% slideshow={"slide_type": "subslide"}
-draw_course_map(lessons)
+draw_course_map(lessons, per_row=6)
 plt.show()
 
 # %% [markdown]

@@ -108,8 +108,8 @@ neuron_explorer()
 # %% [markdown]
 # ## One neuron cannot compute XOR
 #
-# XOR ("exactly one input is on") is 1 at $(0, 1)$ and $(1, 0)$ and 0 at $(0, 0)$ and $(1, 1)$.
-# A neuron says "on" on one side of its straight line $z = 0$.
+# XOR ("exactly one input is on") is 1 at $(0, 1)$ and $(1, 0)$, 0 at $(0, 0)$ and $(1, 1)$.
+# A neuron says "on" on one side of its line $z = 0$.
 #
 # **Predict first.** Can any line put the two 1s on one side and the two 0s on the other?
 # **Try** it in the explorer above, with the four points in mind.
@@ -139,7 +139,7 @@ print("how many tries: ", np.bincount(correct, minlength=5))
 # </details>
 
 # %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(4.2, 3.6))
+fig, ax = plt.subplots(figsize=(4.2, 2.9))
 ax.scatter(*X_xor[y_xor == 1].T, s=120, color="tab:orange", edgecolors="black", label="XOR = 1", zorder=3)
 ax.scatter(*X_xor[y_xor == 0].T, s=120, color="tab:blue", edgecolors="black", label="XOR = 0", zorder=3)
 best = tries[np.argmax(correct)]                                   # one of the best tries: 3 of 4

@@ -7,8 +7,8 @@
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
-# - compute mean squared error and cross-entropy (binary with sigmoid, categorical with softmax)
-#   by hand with numpy and check them against the library;
+# - compute mean squared error and cross-entropy (binary with sigmoid, categorical with
+#   softmax) by hand and check them against the library;
 # - explain why cross-entropy punishes a confident wrong answer far harder than squared error,
 #   and why a sigmoid network learns faster with it;
 # - say why code must never take $\log 0$, and how `course_lib` avoids it.
@@ -128,9 +128,9 @@ print(f"CE course_lib  = {cross_entropy(P, Y):.6f}")
 # %% [markdown]
 # ## A confident wrong answer
 #
-# One sigmoid output with target $y = 1$; the network grows ever more sure of the wrong answer,
-# so $p$, the probability of the true class, falls towards 0. Squared error is $(1 - p)^2$;
-# cross-entropy is $-\log p$. **Predict first:** how big is each at $p = 0.001$?
+# One sigmoid output, target $y = 1$, and $p$, the probability of the true class, falling
+# towards 0. Squared error is $(1 - p)^2$, cross-entropy $-\log p$. **Predict first:** how big
+# is each at $p = 0.001$?
 #
 # <details><summary>Answer</summary>
 #
@@ -295,6 +295,10 @@ plt.show()
 # - A loss turns predictions and targets into one number to minimise.
 # - MSE averages squared gaps over all elements; cross-entropy averages $-\log$ of the probability
 #   given to the true class (binary: sigmoid output; categorical: softmax output).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - Squared error is at most 1 for probabilities; cross-entropy grows without bound as a confident
 #   answer turns out wrong, and keeps pushing hard where squared error goes quiet: from a
 #   confidently wrong start, a sigmoid neuron learns far faster with cross-entropy.

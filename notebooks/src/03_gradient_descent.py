@@ -20,10 +20,9 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - compute how many combinations a brute-force search of the weights must try, and say why
-#   that number makes searching impossible (the curse of dimensionality);
-# - write the gradient-descent update $w \leftarrow w - \eta\, \mathrm{d}L / \mathrm{d}w$ and
-#   apply it by hand on a one- and a two-weight loss;
+# - count the combinations a brute-force search must try, and say why that rules it out
+#   (the curse of dimensionality);
+# - apply the update $w \leftarrow w - \eta\, \mathrm{d}L / \mathrm{d}w$ by hand on one and two weights;
 # - predict from the learning rate whether descent converges, oscillates or diverges, and
 #   recognise a diverging training run from its error message.
 
@@ -125,22 +124,20 @@ print(f"random search, 1000 evaluations : w = {np.round(search.best_point, 4)}, 
 print(f"gradient descent, 40 steps (120): w = {np.round(descent.final_point, 4)}, "
       f"loss {descent.final_loss:.6f}, excess {descent.final_loss - best_loss:.2e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The *excess* is how far above the best possible loss each racer ended. Plotted against the
 # work done (a log scale, since the gaps span many powers of ten):
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 3.6))
+fig, ax = plt.subplots(figsize=(6.5, 2.8))
 ax.semilogy(np.arange(1, 1001), search.best_losses - best_loss, label="random search (best so far)")
 ax.semilogy(3 * np.arange(41), descent.losses - best_loss, "o-", ms=3, label="gradient descent")
-ax.set_xlabel("loss evaluations")
-ax.set_ylabel("loss above the best possible")
-ax.set_title("Fitting a line: two weights")
+ax.set(xlabel="loss evaluations", ylabel="loss above the best", title="Fitting a line: two weights")
 ax.legend()
 ax.grid(alpha=0.3)
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # With two weights random search does find a decent line, slowly: each halving of the excess
 # costs more tries than the last. Gradient descent gains a constant factor per step.
 
@@ -233,10 +230,12 @@ for run in (slow, fast):
     for k in (0, 1, 2, 3, 20):
         print(f"  step {k:>2}: w = ({run.path[k, 0]:.6f}, {run.path[k, 1]:.6f})   loss {run.losses[k]:.6f}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "skip"}
 w1, w2 = np.meshgrid(np.linspace(-4, 4, 160), np.linspace(-4, 4, 160))
 surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)  # the loss at every grid point
-fig, ax = plt.subplots(figsize=(5.6, 4.8))
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(6.4, 3.7))
 ax.contour(w1, w2, surface, levels=np.geomspace(0.1, 60, 14), cmap="viridis", linewidths=0.8)
 for run, colour in ((slow, "tab:blue"), (fast, "tab:red")):
     ax.plot(*run.path.T, "o-", color=colour, ms=3, lw=1, label=f"η = {run.learning_rate}")
@@ -247,7 +246,7 @@ ax.set_aspect("equal")
 ax.legend(loc="upper right")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The small learning rate walks smoothly, but still has some way to go after 20 steps.
 # The larger one zig-zags across the narrow valley and yet gets closer. Every step sets off at
 # right angles to the contour line through its starting point: that is what "steepest descent" means.
@@ -373,14 +372,18 @@ for learning_rate in (0.1, 1.0):
 # - Random search copes with 2 weights and fails with 20; gradient descent's cost per step
 #   grows only in proportion to the weights, and its speed is set by conditioning: how much
 #   steeper the valley is one way than another.
-# - Gradient descent repeats $w \leftarrow w - \eta\, \mathrm{d}L/\mathrm{d}w$: feel the slope,
-#   step downhill, repeat.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Summary (continued)
 #
+# - Gradient descent repeats $w \leftarrow w - \eta\, \mathrm{d}L/\mathrm{d}w$: feel the slope,
+#   step downhill, repeat.
 # - On a bowl of curvature $a$: $\eta < 1/a$ converges smoothly, $1/a < \eta < 2/a$ oscillates
 #   but converges, $\eta > 2/a$ diverges; too small an $\eta$ crawls.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - `course_lib.train` stops a diverging run with a `DivergenceError` that suggests a smaller rate.
 
 # %% [markdown]

@@ -24,9 +24,8 @@
 # - compute the signal of every node of a small network, and derive the hidden-node formula
 #   from lesson 4's rule for a value that feeds two nodes;
 # - turn signals into weight and bias changes, and check them three independent ways;
-# - give the output signal of a softmax with cross-entropy ($t - y$) and the hidden slope of
-#   tanh and ReLU units;
-# - translate between the recipe's signal and the textbook error term $\delta = \partial L/\partial z$;
+# - handle softmax outputs with cross-entropy, and tanh or ReLU hidden units;
+# - translate between the signal and the textbook $\delta = \partial L/\partial z$;
 # - watch the recipe, repeated, train a network on XOR.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -54,14 +53,13 @@ np.set_printoptions(precision=8, suppress=True)
 # %% [markdown]
 # ## The recipe in seven steps
 #
-# 1. **Goal:** adjust the weights and biases so the computed outputs match the known targets.
+# 1. **Goal:** change weights and biases so the outputs match the targets.
 # 2. Each weight changes by learning rate × the weight's gradient.
 # 3. A weight's gradient = the **signal** of the node it points to × its input value.
-# 4. Output signal = (target − output) × derivative of the output activation.
-# 5. Hidden signal = (sum over output nodes of output signal × connecting weight)
-#    × derivative of the hidden activation.
-# 6. Hidden-to-output gradients: output signals × hidden values (rule 3).
-# 7. Input-to-hidden gradients: hidden signals × input values (rule 3 again).
+# 4. Output signal = (target − output) × output activation's derivative.
+# 5. Hidden signal = (Σ over outputs of signal × connecting weight) × hidden derivative.
+# 6. Hidden-to-output gradients: output signals × hidden values.
+# 7. Input-to-hidden gradients: hidden signals × input values.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # In symbols, with $\sigma'(z) = \sigma(z)\,(1-\sigma(z))$ for a sigmoid node:
@@ -486,7 +484,7 @@ print("loss at steps 0, 10, 30, 100, 300:", np.round([losses[k] for k in (0, 10,
 print("outputs after 300 steps:", snapshots[300].forward(X_xor).ravel().round(3), "targets: 0 1 1 0")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 4, figsize=(12, 3), layout="constrained")
+fig, axes = plt.subplots(1, 4, figsize=(12, 2.6), layout="constrained")
 axes[0].plot(losses, lw=2)
 axes[0].set(title="loss", xlabel="step", yscale="log")
 axes[0].grid(alpha=0.3)
@@ -520,6 +518,10 @@ plt.show()
 #   error, $t - y$ at a softmax output with cross-entropy, $\big(\sum_k s_k w_{kj}\big) f'(z_j)$ at a
 #   hidden node, the sum over the paths through the outputs it feeds.
 # - A weight moves by $+\eta$ × signal × input; a bias by $+\eta$ × signal.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - The textbook $\delta = \partial L/\partial z$ is minus the signal, and its update subtracts.
 # - By hand, `MLP.backward`, `Value` and numerical gradients give the same numbers; the step,
 #   repeated, trains a network on XOR.
