@@ -115,13 +115,12 @@ def plot_data_sizes(sizes, trained, X_new, y_new, shown=(12, 96, 3072)):
 # %% [markdown]
 # ## The data: three spirals
 #
-# 256 labelled points on three interleaved spiral arms to train on, and 768 more from the
-# same source, never trained on, to measure how well a network generalises. Targets are
-# one-hot rows for the softmax output and the cross-entropy loss.
+# 256 labelled points on three interleaved spiral arms (the widget's held-out points and the
+# last section's come from the same source). Targets are one-hot rows for the softmax output
+# and the cross-entropy loss.
 
 # %%
 X, y = data.spirals(n_samples=256, noise=0.3, seed=0)
-X_test, y_test = data.spirals(n_samples=768, noise=0.3, seed=1)
 Y = np.eye(3)[y]                        # one-hot targets, (256, 3)
 n = len(X)
 
@@ -212,14 +211,20 @@ plt.show()
 # %% [markdown]
 # ## The mini-batch loop
 #
-# One **epoch** is one pass over the training set: shuffle the indices, cut them into
-# batches of $B$, and for each batch take one step $w \leftarrow w - \eta\,\nabla L_B(w)$.
-# $B = n$: full-batch descent. $B = 1$: **stochastic gradient descent**. Between:
-# **mini-batch** descent.
+# An **epoch** is one pass over the data: shuffle, cut into batches of $B$, one step per
+# batch.
+#
+# - $B = n$: full-batch descent;
+# - $B = 1$: **stochastic** gradient descent;
+# - between: **mini-batch** descent.
+#
+# In code: `for epoch ...: order = rng.permutation(n)`, then for each slice `batch` of
+# `order`, `net.step(net.backward(X[batch], Y[batch]), eta)`. The notebook's `run_sgd`
+# below is exactly that, plus records for the pictures.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# The function below records the loss on the whole training set every 32 examples seen,
-# and the time spent on training steps only (not on the recording).
+# `run_sgd` records the loss on the whole training set every 32 examples seen, and the time
+# spent on training steps only (not on the recording).
 
 # %% slideshow={"slide_type": "skip"}
 def run_sgd(batch_size, learning_rate, epochs=30, X=X, Y=Y, shuffle=True, seed=0, record_every=32):
