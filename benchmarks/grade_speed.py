@@ -2,7 +2,8 @@
 
 A class of generated ex01 submissions (correct, untouched, partly done, with the
 usual bugs, in turn) is graded with ``course-grade``'s batch path (a process pool
-on ``--jobs`` cores, one fresh kernel per submission). The reference is the least
+on ``--jobs`` cores, one fresh kernel per submission, in the sandbox: every layer
+this machine has, as ``course-grade`` uses by default). The reference is the least
 any notebook autograder must do: execute every submission once, top to bottom,
 in a fresh kernel, one after another (nbclient, errors allowed), which is what
 ``nbgrader autograde`` does per notebook. Before timing anything the script
@@ -30,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from course_tools.grader.cli import grade_many  # noqa: E402
-from course_tools.grader.grade import Options  # noqa: E402
+from course_tools.grader.grade import Options, layers_for  # noqa: E402
 
 EXERCISE = "ex01_neuron_and_layer"
 
@@ -93,10 +94,13 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-reference", action="store_true", help="skip the plain-execution reference")
     args, _ = parser.parse_known_args(argv)  # run_all.py may pass options meant for other benchmarks
+    options = Options()
+    options.layers = layers_for(options)  # the sandbox every kernel runs in, as course-grade does
+    print(f"course-grade {options.layers.describe()}")
     with tempfile.TemporaryDirectory() as folder:
         paths, expected = write_class(Path(folder), args.class_size)
         start = time.perf_counter()
-        results, failures = grade_many(paths, Options(), args.jobs, progress=False)
+        results, failures = grade_many(paths, options, args.jobs, progress=False)
         seconds = time.perf_counter() - start
         if failures:
             print("\n".join(failures), file=sys.stderr)
