@@ -41,7 +41,7 @@
 # under every symbol, and let the room predict each shape before the cell prints it. The
 # playground at the end is best driven live: ask for a prediction before every click.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 
