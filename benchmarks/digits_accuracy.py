@@ -1,7 +1,8 @@
 """Accuracy at equal budget: the capstone's digits network trained by course_lib, PyTorch and scikit-learn.
 
 Each tool trains the lesson 10 network (64-64-10, ReLU, softmax + cross-entropy)
-on the same standardised training digits with the capstone's schedule: plain
+on lesson 10's split of the digits (``load_digits(test_fraction=0.2, seed=1)``),
+standardised as there, with the capstone's schedule: plain
 mini-batch SGD, batch 32, 42 epochs at learning rate 0.05 then 18 at 0.005, no
 momentum, no weight decay, no early stopping. Then each predicts the 359 test
 digits. Each tool starts from its own usual random weights and shuffles in its
@@ -33,6 +34,7 @@ BATCH = 32
 
 
 def course_lib_accuracy(split, seed: int, schedule) -> float:
+    # Seed 0 is lesson 10's run exactly (network seed 0, shuffling seeds 0 then 1): 354 of 359.
     net = MLP([64, 64, 10], "relu", "softmax", "cross_entropy", seed=seed)
     for part, (epochs, rate) in enumerate(schedule):
         train(net, split.X_train, split.y_train, epochs=epochs, batch_size=BATCH, learning_rate=rate,
@@ -94,7 +96,7 @@ def main(argv=None) -> int:
     torch.set_num_threads(1)
     schedule = ((3, 0.05), (1, 0.005)) if args.quick else SCHEDULE
     seeds = range(1 if args.quick else args.seeds)
-    split = data.load_digits()
+    split = data.load_digits(test_fraction=0.2, seed=1)  # lesson 10's split
     mean, std = split.X_train.mean(axis=0), split.X_train.std(axis=0) + 0.1  # as lesson 10 standardises
     split = split._replace(X_train=(split.X_train - mean) / std, X_test=(split.X_test - mean) / std)
     tools = {"course_lib": course_lib_accuracy, "PyTorch": lambda *a: torch_accuracy(torch, *a),
