@@ -86,15 +86,16 @@ def test_picture_shows_curves_points_and_tangents(target):
     # The PNG shows each point in its curve's colour where the axes put (p, loss).
     pixels = np.asarray(Image.open(io.BytesIO(widget.image.value)).convert("RGB")).astype(int)
     for name in ("mse", "bce"):
-        px, py = (int(round(float(v))) for v in widget.axes.px(p, widget.losses[name]))
+        px, py = (int(round(float(v) * widget.canvas.scale)) for v in widget.axes.px(p, widget.losses[name]))
         assert np.abs(pixels[py, px] - widget.COLOURS[name][0]).max() <= 2, name
 
 
 def test_drawn_at_its_shown_size_and_short_enough_to_see_slider_and_numbers_together():
     widget = loss_explorer()
     height, width = np.asarray(Image.open(io.BytesIO(widget.image.value))).shape[:2]
-    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width}px", f"{height}px")
-    assert height <= 300, "slider, picture and readout must fit on one screen"
+    s = widget.canvas.scale   # drawn at twice the pixel density it is shown at
+    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width // s}px", f"{height // s}px")
+    assert height // s <= 300, "slider, picture and readout must fit on one screen"
     assert widget.controls["p"].continuous_update
 
 

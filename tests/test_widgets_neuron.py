@@ -85,8 +85,9 @@ def test_pictures_plot_the_neuron_output(shared, name):
     assert -3 < x1_grid.min() < -2.95 and 2.95 < x2_grid.max() < 3
     np.testing.assert_allclose(widget.plane, f(0.8 * x1_grid - 1.5 * x2_grid + 0.3), atol=1e-12)
     # ... and the PNG shows those colours there (the dashed line, the star and a label cover a little).
-    axes = widget.plane_axes
-    shown = picture(widget)[int(axes.top):int(axes.top) + axes.height, int(axes.left):int(axes.left) + axes.width]
+    axes, s = widget.plane_axes, widget.canvas.scale   # the PNG has s x s device pixels per CSS pixel
+    shown = picture(widget)[int(axes.top) * s:(int(axes.top) + axes.height) * s:s,
+                            int(axes.left) * s:(int(axes.left) + axes.width) * s:s]
     same = np.all(np.abs(shown.astype(int) - widget.colours(widget.plane).astype(int)) <= 1, axis=-1)
     assert same.mean() > 0.9, f"only {same.mean():.0%} of the plane's pixels have the colour of their value"
     a = float(f(np.array(0.8 * widget.example[0] - 1.5 * widget.example[1] + 0.3)))
@@ -114,9 +115,11 @@ def test_moving_a_control_redraws_the_picture():
     after_b = widget.image.value
     widget.controls["activation"].value = "tanh"
     assert widget.image.value != after_b
-    # Drawn at the size it is shown: the image widget's CSS size is the PNG's pixel size.
+    # Drawn at the size it is shown, at twice the pixel density (sharp on high-density screens and
+    # on a projector the deck is scaled up for): the image widget's CSS size is half the PNG's.
     height, width = picture(widget).shape[:2]
-    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width}px", f"{height}px")
+    assert widget.canvas.scale == 2
+    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width // 2}px", f"{height // 2}px")
 
 
 def test_sliders_follow_a_drag_with_steps_wide_enough_to_aim():

@@ -83,10 +83,11 @@ def assert_formula(widget, numbers, result):
 def highlighted_centres(widget):
     """Centres of the nodes whose ring the PNG draws in the highlight colour (read from the pixels)."""
     pixels = np.asarray(Image.open(io.BytesIO(widget.image.value)).convert("RGB")).astype(int)
+    s = widget.canvas.scale   # device pixels per CSS pixel
     found = []
     for column in widget.centres:
         for x, y in column:
-            ring = pixels[int(round(y)), int(round(x + NODE_R - 1))]   # the ring's right-hand side
+            ring = pixels[int(round(y * s)), int(round((x + NODE_R - 1) * s))]   # the ring's right-hand side
             if np.abs(ring - HIGHLIGHT_RGB).max() <= 3:
                 found.append((x, y))
     return found
@@ -95,7 +96,8 @@ def highlighted_centres(widget):
 def test_picture_is_drawn_at_its_shown_size_with_labels_clear_of_each_other():
     w = backprop_stepper()
     height, width = np.asarray(Image.open(io.BytesIO(w.image.value))).shape[:2]
-    assert (w.image.layout.width, w.image.layout.height) == (f"{width}px", f"{height}px")
+    s = w.canvas.scale   # drawn at twice the pixel density it is shown at
+    assert s == 2 and (w.image.layout.width, w.image.layout.height) == (f"{width // s}px", f"{height // s}px")
     assert w.row_gap - 2 * NODE_R >= 60, "a node's signal and the next node's value need two text lines between them"
     w.controls["step"].value = 24                  # the last update: the bias of y2
     assert w.caption == "b(y2): 0.6 -> 0.619049", "an update is said under the picture, not on a line"

@@ -22,8 +22,7 @@ from ..lessons.descent import descent_path
 from ..validation import CourseError, real_number, whole_number
 
 from .base import LessonWidget
-from .plot_axes import PixelAxes, star_points
-from .raster import Canvas, font
+from .plot_axes import Picture, PixelAxes, star_points
 
 __all__ = ["quadratic_loss", "parabola_path", "descent_regime", "LearningRateExplorer", "learning_rate_explorer"]
 
@@ -125,7 +124,7 @@ class LearningRateExplorer(LessonWidget):
         self.losses = quadratic_loss(self.path, self.curvature, self.minimum)
         a, m = self.curvature, self.minimum
         self._reach = reach = 1.6 * abs(self.start - m)
-        self.canvas = Canvas(self.WIDTH, self.HEIGHT)
+        self.canvas = Picture(self.WIDTH, self.HEIGHT)
         top = float(quadratic_loss(m + reach, a, m))
         self.curve_axes = PixelAxes(self.canvas, (62, 52, 440, 246), (m - reach, m + reach), (-0.06 * top, 1.08 * top))
         self.loss_axes = PixelAxes(self.canvas, (540, 52, 805, 246), (-0.5, 10.5), (-2.0, 1.0))
@@ -208,13 +207,13 @@ class LearningRateExplorer(LessonWidget):
             if kind == "line":
                 c.line([(x, y + 7), (x + 18, y + 7)], ink, width=2)
             elif kind == "dot":
-                c.draw.ellipse((x + 5, y + 3, x + 13, y + 11), fill=ink)
+                c.ellipse((x + 5, y + 3, x + 13, y + 11), fill=ink)
             elif kind == "square":
-                c.draw.rectangle((x + 5, y + 3, x + 13, y + 11), fill=ink)
+                c.rectangle((x + 5, y + 3, x + 13, y + 11), fill=ink)
             else:
-                c.draw.polygon(star_points(x + 9, y + 7, 7), fill=ink, outline=(0, 0, 0))
+                c.polygon(star_points(x + 9, y + 7, 7), fill=ink, outline=(0, 0, 0))
             c.text((x + 22, y + 7), label, (40, 40, 40), size=13, anchor="lm")
-            x += 30 + font(13).getlength(label) + 12
+            x += 30 + c.text_width(label, 13) + 12
 
     def _write_readout(self, eta: float, steps: int, regime: str) -> None:
         a = self.curvature

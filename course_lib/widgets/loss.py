@@ -13,8 +13,8 @@ import numpy as np
 
 from ..validation import CourseError
 from .base import LessonWidget
-from .plot_axes import PixelAxes
-from .raster import GREY, Canvas
+from .plot_axes import Picture, PixelAxes
+from .raster import GREY
 
 _MINUS = "\u2212"
 
@@ -56,7 +56,7 @@ class LossExplorer(LessonWidget):
             "target": widgets.ToggleButtons(options=[("y = 0", 0), ("y = 1", 1)], value=target,
                                             description="target", style={"button_width": "60px"}),
         }
-        self.canvas = Canvas(self.WIDTH, self.HEIGHT)
+        self.canvas = Picture(self.WIDTH, self.HEIGHT)
         self.axes = PixelAxes(self.canvas, (56, 30, self.WIDTH - 14, self.HEIGHT - 42), (0.0, 1.0), (0.0, self.Y_MAX))
         super().__init__(controls)
         self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")

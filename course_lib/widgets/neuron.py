@@ -14,14 +14,14 @@ import numpy as np
 from ..activations import ACTIVATION_NAMES, get_activation
 from ..validation import as_array, lookup
 from .base import LessonWidget
-from .plot_axes import INK, PixelAxes
-from .raster import Canvas, _nice_ticks, colourize, diverging_lut
+from .plot_axes import INK, Picture, PixelAxes
+from .raster import _nice_ticks, colourize, diverging_lut
 
 # Softmax needs several outputs to share a total; a single neuron has one.
 NEURON_ACTIVATIONS = tuple(name for name in ACTIVATION_NAMES if name != "softmax")
 RED, BLUE_, WHITE_ = (178, 24, 43), (33, 102, 172), (247, 247, 247)  # matplotlib's RdBu ends and middle
 PURPLE, GOLD = (148, 103, 189), (255, 200, 0)
-WIDTH, HEIGHT = 760, 300   # the picture's pixels, shown 1:1
+WIDTH, HEIGHT = 760, 306   # the picture's size on screen, in CSS pixels (drawn at twice that)
 
 
 class NeuronExplorer(LessonWidget):
@@ -51,7 +51,7 @@ class NeuronExplorer(LessonWidget):
             "activation": widgets.Dropdown(options=NEURON_ACTIVATIONS, value=activation, description="f",
                                            style={"description_width": "28px"}, layout=widgets.Layout(width="190px")),
         }
-        self.canvas = Canvas(WIDTH, HEIGHT)
+        self.canvas = Picture(WIDTH, HEIGHT)
         limits = (-self.LIMIT, self.LIMIT)
         self.plane_axes = PixelAxes(self.canvas, (52, 30, 292, 262), limits, limits)
         self.bar_box = (304, 30, 318, 262)

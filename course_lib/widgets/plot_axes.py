@@ -1,4 +1,4 @@
-"""Data axes on a raster ``Canvas``: what the lesson widgets need of a plot, drawn in milliseconds.
+"""Data axes on a raster ``Picture``: what the lesson widgets need of a plot, drawn in milliseconds.
 
 A matplotlib figure takes 100-250 ms to redraw and encode, too slow for a picture that follows
 a slider while it is dragged. ``PixelAxes`` maps a data rectangle onto a pixel box of a
@@ -13,13 +13,72 @@ import math
 
 import numpy as np
 
-from .raster import BLACK, GREY, WHITE, Canvas, _nice_ticks, font
+from .raster import BLACK, GREY, WHITE, Canvas, _nice_ticks, font, upscale
 
-__all__ = ["PixelAxes", "INK", "LABEL", "dashed_segments", "star_points"]
+__all__ = ["Picture", "PixelAxes", "INK", "LABEL", "dashed_segments", "star_points"]
 
 INK = (40, 40, 40)       # frame and text
 LABEL = (90, 90, 90)     # tick labels
 GRID = (232, 232, 232)
+
+
+class Picture(Canvas):
+    """A ``Canvas`` addressed in CSS pixels and drawn at ``scale`` device pixels per CSS pixel.
+
+    A widget lays its picture out in the pixels it is shown at (``css_width`` x ``css_height``) and
+    the image widget is given that CSS size; the PNG holds ``scale`` times as many pixels each way,
+    so the picture stays sharp on high-density screens and in a slide deck scaled up to a large
+    projector. Arrays pasted in are in CSS pixels and are enlarged (each pixel a block).
+    """
+
+    def __init__(self, width: int, height: int, scale: int = 2, background=WHITE):
+        super().__init__(width * scale, height * scale, background)
+        self.css_width, self.css_height, self.scale = int(width), int(height), int(scale)
+
+    def _xy(self, points):
+        s = self.scale
+        return [(float(x) * s, float(y) * s) for x, y in points]
+
+    def paste(self, rgb: np.ndarray, x: int, y: int) -> None:
+        s = self.scale
+        super().paste(upscale(np.ascontiguousarray(rgb), s), round(x * s), round(y * s))
+
+    def rectangle(self, box, outline=None, fill=None, width: int = 1) -> None:
+        s = self.scale
+        x0, y0, x1, y1 = (float(v) for v in box)
+        # A box's corners are included: its right/bottom edge is the last pixel of the CSS pixel.
+        self.draw.rectangle([round(x0 * s), round(y0 * s), round((x1 + 1) * s) - 1, round((y1 + 1) * s) - 1],
+                            outline=outline, fill=fill, width=max(1, round(width * s)))
+
+    def line(self, points, colour=BLACK, width: int = 1) -> None:
+        pts = self._xy(points)
+        if len(pts) >= 2:
+            self.draw.line(pts, fill=colour, width=max(int(round(width * self.scale)), 1), joint="curve")
+
+    def ellipse(self, box, fill=None, outline=None, width: int = 1) -> None:
+        s = self.scale
+        self.draw.ellipse([float(v) * s for v in box], fill=fill, outline=outline, width=max(1, round(width * s)))
+
+    def polygon(self, points, fill=None, outline=None) -> None:
+        self.draw.polygon(self._xy(points), fill=fill, outline=outline)
+
+    def dots(self, xy: np.ndarray, colours, radius: float = 3.0, outline=WHITE) -> None:
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        if len(colours) == 3 and np.ndim(colours[0]) == 0:
+            colours = [colours] * len(xy)
+        for (x, y), colour in zip(xy, colours):
+            self.ellipse((x - radius, y - radius, x + radius, y + radius), fill=tuple(colour), outline=outline)
+
+    def text(self, xy, text: str, colour=BLACK, size: int = 11, anchor: str = "la", background=None) -> None:
+        s = self.scale
+        at = (float(xy[0]) * s, float(xy[1]) * s)
+        if background is not None:
+            self.draw.rectangle(self.draw.textbbox(at, text, font=font(size * s), anchor=anchor), fill=background)
+        self.draw.text(at, text, fill=colour, font=font(size * s), anchor=anchor)
+
+    def text_width(self, text: str, size: int) -> float:
+        """How wide ``text`` is in CSS pixels."""
+        return font(size * self.scale).getlength(text) / self.scale
 
 
 def star_points(cx: float, cy: float, radius: float) -> list[tuple[float, float]]:
@@ -59,7 +118,7 @@ class PixelAxes:
     the box, and ``plot`` clips what it draws to the box.
     """
 
-    def __init__(self, canvas: Canvas, box, xlim, ylim, text_size: int = 15):
+    def __init__(self, canvas: Picture, box, xlim, ylim, text_size: int = 15):
         self.canvas = canvas
         self.left, self.top, self.right, self.bottom = (float(v) for v in box)
         self.xlim = (float(xlim[0]), float(xlim[1]))
@@ -113,7 +172,7 @@ class PixelAxes:
         if xlabel:
             c.text(((self.left + self.right) / 2, self.bottom + 8 + size), xlabel, INK, size=size, anchor="ma")
         if ylabel:
-            widest = max((font(size - 1).getlength(_label(y)) for y in yticks), default=0)
+            widest = max((self.canvas.text_width(_label(y), size - 1) for y in yticks), default=0)
             c.text((self.left - 12 - widest, (self.top + self.bottom) / 2), ylabel, INK, size=size, anchor="rm")
 
     # ------------------------------------------------------------------ data
@@ -157,13 +216,13 @@ class PixelAxes:
         if not (math.isfinite(x) and math.isfinite(y)) or not self.inside(x, y):
             return
         px, py = (float(v) for v in self.px(x, y))
-        draw = self.canvas.draw
+        c = self.canvas
         if shape == "star":
-            draw.polygon(star_points(px, py, radius), fill=colour, outline=outline)
+            c.polygon(star_points(px, py, radius), fill=colour, outline=outline)
         elif shape == "square":
-            draw.rectangle((px - radius, py - radius, px + radius, py + radius), fill=colour, outline=outline)
+            c.rectangle((px - radius, py - radius, px + radius, py + radius), fill=colour, outline=outline)
         else:
-            draw.ellipse((px - radius, py - radius, px + radius, py + radius), fill=colour, outline=outline)
+            c.ellipse((px - radius, py - radius, px + radius, py + radius), fill=colour, outline=outline)
 
     def image(self, rgb: np.ndarray) -> None:
         """Fill the box with an (height, width, 3) uint8 picture, its first row at the top of the box."""
@@ -182,7 +241,7 @@ class PixelAxes:
     def legend(self, entries, x: float | None = None, y: float | None = None) -> None:
         """Entries (label, colour) as short line samples, top-right inside the box, on a white ground."""
         size = self.text_size - 1
-        widths = [font(size).getlength(label) for label, _ in entries]
+        widths = [self.canvas.text_width(label, size) for label, _ in entries]
         box_w = max(widths, default=0) + 34
         x = self.right - box_w - 6 if x is None else x
         y = self.top + 6 if y is None else y

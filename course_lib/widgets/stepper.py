@@ -14,8 +14,8 @@ from ..lessons.mazur_example import example_network
 from .stepper_events import state_after, training_events
 from ..validation import CourseError
 from .base import LessonWidget
-from .plot_axes import INK
-from .raster import BLUE, ORANGE, WHITE, Canvas
+from .plot_axes import INK, Picture
+from .raster import BLUE, ORANGE, WHITE
 
 PHASE_WORDS = {"forward": "forward pass", "backward": "backward pass", "update": "weight updates"}
 MAX_NODES = 8
@@ -41,7 +41,7 @@ def arrow(canvas, start, end, colour, shrink: float = 0.0, width: int = 3, head:
     b = (x1 - ux * shrink, y1 - uy * shrink)
     base = (b[0] - ux * head, b[1] - uy * head)
     canvas.line([a, base], colour, width=width)
-    canvas.draw.polygon([b, (base[0] - uy * head / 2, base[1] + ux * head / 2),
+    canvas.polygon([b, (base[0] - uy * head / 2, base[1] + ux * head / 2),
                          (base[0] + uy * head / 2, base[1] - ux * head / 2)], fill=colour)
 
 
@@ -106,7 +106,7 @@ class BackpropStepper(LessonWidget):
         columns = np.linspace(LEFT, WIDTH - RIGHT, len(sizes))
         self.centres = [[(float(x), TOP + body / 2 + (j - (n - 1) / 2) * self.row_gap) for j in range(n)]
                         for x, n in zip(columns, sizes)]
-        self.canvas = Canvas(WIDTH, self.height)
+        self.canvas = Picture(WIDTH, self.height)
         self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{self.height}px")
 
     def _caption(self, event) -> str:
@@ -147,7 +147,7 @@ class BackpropStepper(LessonWidget):
         for l, column in enumerate(at):
             for j, (x, y) in enumerate(column):
                 ring = HIGHLIGHT_RGB if (l, j) in self.highlighted else INK
-                c.draw.ellipse((x - NODE_R, y - NODE_R, x + NODE_R, y + NODE_R), fill=NODE_FILL, outline=ring,
+                c.ellipse((x - NODE_R, y - NODE_R, x + NODE_R, y + NODE_R), fill=NODE_FILL, outline=ring,
                                width=4 if ring == HIGHLIGHT_RGB else 2)
                 c.text((x, y), self.names[l][j], INK, size=15, anchor="mm")
                 value = state.a[l][j] if state.a[l][j] is not None else state.z[l][j]
