@@ -10,6 +10,7 @@ grading completed, whatever the scores; 2 when the grader itself could not run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import multiprocessing
 import os
 import sys
@@ -64,6 +65,7 @@ def grade_many(paths: list[str], options: Options, jobs: int, progress: bool = T
     """
     results, failures = {}, []
     bar = Progress(len(paths), progress)
+    options = dataclasses.replace(options, ahead=len(paths) > 1)
     stop = False
     if jobs <= 1 or len(paths) == 1:
         for path in paths:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -22,7 +20,7 @@ import numpy as np
 from course_lib.exercises.checks import CheckFailure, explain_mismatch, kind, show
 
 from . import catalog, reference, sandbox, staging
-from .kernel import KernelSession, KernelStartError, Outcome, Runner, describe_fatal
+from .kernel import POOL, KernelStartError, Outcome, Runner, describe_fatal
 from .source import ROOT, SOLUTIONS, Exercise, SourceError, exercise_id_of, pick_answers, read_submission
 from .spec import Check, Probe, Spec
 from .transport import Opaque, TransportError, decode, dumps, probe_cell
@@ -42,7 +40,8 @@ class Options:
     only exercise id accepted (None: whatever the notebook says); ``sandbox``:
     'auto', 'uid', 'namespaces' or 'none' (see sandbox.py); ``unsafe``: grade even
     without the sandbox's minimum; ``max_restarts``: kernel restarts each part may
-    cause; ``fingerprint``: hash of solutions and specs taken when the batch began.
+    cause; ``fingerprint``: hash of solutions and specs taken when the batch began;
+    ``layers``: the sandbox the command detected; ``ahead``: start the next kernel early.
     """
 
     timeout: float = 10.0
@@ -55,7 +54,8 @@ class Options:
     max_restarts: int = 3
     solutions: Path = SOLUTIONS
     fingerprint: str | None = None
-    layers: sandbox.Layers | None = None  # detected once by the command, handed to its workers
+    layers: sandbox.Layers | None = None
+    ahead: bool = False
 
 
 DEFAULTS = {f.name: f.default for f in fields(Options)}
@@ -292,19 +292,17 @@ def grade_notebook(nb: dict, exercise: Exercise, spec: Spec, options: Options, r
         staged = staging.staged_library(spec.forbidden, exercise.id)
     except staging.ForbiddenNameError as exc:
         raise GraderError(f"{exercise.id}: the spec's forbidden list is wrong: {exc}") from exc
-    marker = f"@@course-grade-{secrets.token_hex(16)}@@"
     limits = sandbox.Limits(memory=options.memory_mb * 1024 * 1024,
                             cpu_seconds=int(options.budget) + 60)
     answer_timeout = cell_timeout(spec, options)
     tests = []
-    workdir = tempfile.mkdtemp(prefix="course-grade-")
     hidden = [str(p) for p in protected_paths(options)] + [str(staging.LIBRARY)]
-    kernel = KernelSession(workdir, layers, staged, hidden, limits, marker)
     try:
-        try:
-            kernel.start()
-        except (KernelStartError, OSError) as exc:
-            raise GraderError(str(exc)) from exc
+        kernel = POOL.take(layers, staged, hidden, limits, ahead=options.ahead)
+    except (KernelStartError, OSError) as exc:
+        raise GraderError(str(exc)) from exc
+    marker = kernel.marker
+    try:
         runner = Runner(kernel, options.budget, options.max_restarts)
         errors: dict = {}
         learner_ran = False
@@ -326,7 +324,6 @@ def grade_notebook(nb: dict, exercise: Exercise, spec: Spec, options: Options, r
             tests.append(_run_check(check, planned, runner, marker, options, exercise, errors, unmarked))
     finally:
         kernel.close()
-        shutil.rmtree(workdir, ignore_errors=True)
     if runner.lost or kernel.restarts:
         notes.append(f"The kernel was restarted {kernel.restarts} time(s) during grading.")
     return tests, notes

@@ -13,11 +13,16 @@ it, replaying the setup and the answer cells that ran cleanly.
 """
 from __future__ import annotations
 
+import atexit
+import multiprocessing.util
 import os
 import queue
 import re
+import secrets
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -90,6 +95,13 @@ class KernelSession:
     limits: Limits = field(default_factory=Limits)
     marker: str = ""
     restarts: int = 0
+    owns_workdir: bool = False
+
+    @classmethod
+    def fresh(cls, layers: Layers, staged: str, hidden: list, limits: Limits) -> "KernelSession":
+        """A session with its own new private directory (removed by ``close``) and a random marker."""
+        return cls(tempfile.mkdtemp(prefix="course-grade-"), layers, staged, list(hidden), limits,
+                   f"@@course-grade-{secrets.token_hex(16)}@@", owns_workdir=True)
 
     def __post_init__(self):
         self.manager = self.client = None
@@ -105,6 +117,12 @@ class KernelSession:
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
 
     def start(self) -> None:
+        """Start the kernel and wait until it runs the grader's helpers; ``KernelStartError`` if not."""
+        self.launch()
+        self.connect()
+
+    def launch(self) -> None:
+        """Start the kernel's process in the sandbox, without waiting for it."""
         sandbox.give_to(self.home, self.uid)
         manager = _SandboxedManager(kernel_name="python3", transport="ipc", context=self.context,
                                     ip=os.path.join(self.home, f"k{self.restarts}"),
@@ -112,20 +130,27 @@ class KernelSession:
         manager.sandbox_uid = self.uid
         manager.sandbox_prefix = (sandbox.bwrap_command(self.layers.bwrap, self.workdir, self.staged, self.hidden,
                                                         uid=self.uid, home=self.home) if self.layers.bwrap else [])
+        self.manager = manager
         try:
             manager.start_kernel(cwd=self.home, env=sandbox.environment(self.home, self.staged),
                                  preexec_fn=sandbox.preexec(self.limits, self.uid, drop=not self.layers.bwrap),
-                                 stdout=subprocess.DEVNULL, stderr=(open(os.environ["COURSE_GRADE_KERNEL_LOG"], "a") if os.environ.get("COURSE_GRADE_KERNEL_LOG") else subprocess.DEVNULL))
-            # the client's sockets come from our context, which caps every incoming message
-            client = BlockingKernelClient(context=self.context, parent=manager)
-            client.load_connection_info(manager.get_connection_info())
-            client.start_channels()
-            client.wait_for_ready(timeout=self.limits.startup_timeout)
+                                 stdout=subprocess.DEVNULL, stderr=_kernel_log())
         except Exception as exc:  # any failure to start is the grader's problem, not the learner's
-            self.manager = manager
             self.stop()
             raise KernelStartError(f"could not start a Python kernel: {type(exc).__name__}: {exc}") from exc
-        self.manager, self.client = manager, client
+
+    def connect(self) -> None:
+        """Wait for the launched kernel and install the grader's helpers in it."""
+        try:
+            # the client's sockets come from our context, which caps every incoming message
+            client = BlockingKernelClient(context=self.context, parent=self.manager)
+            client.load_connection_info(self.manager.get_connection_info())
+            client.start_channels()
+            self.client = client
+            client.wait_for_ready(timeout=self.limits.startup_timeout)
+        except Exception as exc:
+            self.stop()
+            raise KernelStartError(f"could not start a Python kernel: {type(exc).__name__}: {exc}") from exc
         outcome = self.run(bootstrap_cell(self.marker), self.limits.startup_timeout)
         if outcome.status != "ok":
             self.stop()
@@ -170,6 +195,8 @@ class KernelSession:
     def close(self) -> None:
         self.stop()
         self.context.destroy(linger=0)
+        if self.owns_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def restart(self) -> None:
         self.stop()
@@ -234,6 +261,66 @@ class KernelSession:
                 return
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
                 return
+
+
+def _kernel_log():
+    """Where the kernel's own stderr goes: nowhere, or the file named by COURSE_GRADE_KERNEL_LOG (debugging)."""
+    path = os.environ.get("COURSE_GRADE_KERNEL_LOG")
+    return open(path, "a") if path else subprocess.DEVNULL
+
+
+class KernelPool:
+    """Starts the next submission's kernel while the current one is graded (one spare per process).
+
+    A batch spends most of a submission's time starting its kernel; launched ahead,
+    the kernel's process boots while the previous submission is graded. A spare is
+    used only for the same sandbox, library and limits, and no code has run in it.
+    """
+
+    def __init__(self):
+        self.spare = None  # (key, launched session)
+        atexit.register(self.close)
+        multiprocessing.util.Finalize(self, self.close, exitpriority=10)  # worker processes skip atexit
+
+    def take(self, layers: Layers, staged: str, hidden: list, limits: Limits, ahead: bool) -> KernelSession:
+        """A started kernel for these settings; with ``ahead``, launch the next one now."""
+        key = (layers, staged, tuple(hidden), limits)
+        ready = None
+        if self.spare is not None:
+            spare_key, session = self.spare
+            self.spare = None
+            if spare_key == key and session.manager is not None:
+                try:
+                    session.connect()
+                    ready = session
+                except KernelStartError:
+                    pass
+            if ready is None:
+                session.close()
+        if ready is None:
+            ready = KernelSession.fresh(layers, staged, hidden, limits)
+            try:
+                ready.start()
+            except BaseException:
+                ready.close()
+                raise
+        if ahead:  # its process boots while this submission is graded
+            upcoming = KernelSession.fresh(layers, staged, hidden, limits)
+            try:
+                upcoming.launch()
+                self.spare = (key, upcoming)
+            except KernelStartError:
+                upcoming.close()
+        return ready
+
+    def close(self) -> None:
+        if self.spare is not None:
+            _, session = self.spare
+            self.spare = None
+            session.close()
+
+
+POOL = KernelPool()
 
 
 def describe_fatal(outcome: Outcome, timeout: float) -> str:
