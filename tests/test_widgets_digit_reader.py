@@ -79,7 +79,8 @@ def test_structure(widget):
     assert isinstance(widget.controls["noise"], widgets.FloatSlider)
     assert (widget.controls["right"].min, widget.controls["right"].max) == (-2, 2)
     assert bytes(widget.image.value).startswith(PNG_SIGNATURE)
-    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (630, 252)   # 7 x 2.8 in at 90 dpi
+    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1260, 504)   # twice the 630 x 252 shown
+    assert (widget.image.layout.width, widget.image.layout.height) == ("630px", "252px")
     assert widget.updates == 1
 
 

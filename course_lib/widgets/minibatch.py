@@ -37,6 +37,8 @@ from .single_thread import one_blas_thread
 __all__ = ["SGDRuns", "sgd_runs", "MinibatchGrid", "minibatch_grid", "MinibatchExplorer", "minibatch_explorer",
            "BATCH_SIZES", "LEARNING_RATES"]
 
+CSS_DPI = 90   # pixels per inch of the picture on the page; the PNG holds twice as many each way
+
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)           # 256: the whole training set, full-batch descent
 LEARNING_RATES = tuple(float(10 ** (k / 4)) for k in range(-10, 5))   # 0.0032 .. 10, four per decade
 DIVERGED = 2.0   # a run that ends above this multiple of its starting loss (or at NaN) has diverged
@@ -229,7 +231,9 @@ class MinibatchExplorer(LessonWidget):
                 description="batch size B", continuous_update=True, style={"description_width": "initial"},
                 layout=widgets.Layout(width="340px")),
         }
-        super().__init__(controls, figsize=(9.0, 3.5), dpi=90)
+        # Drawn at twice the pixels of its on-screen size (810 x 315): sharp on dense screens and projectors.
+        super().__init__(controls, figsize=(9.0, 3.5), dpi=2 * CSS_DPI)
+        self.image.layout = widgets.Layout(width=f"{9.0 * CSS_DPI:.0f}px", height=f"{3.5 * CSS_DPI:.0f}px")
 
     @property
     def learning_rate(self) -> float:
