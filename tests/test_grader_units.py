@@ -178,3 +178,15 @@ def test_probe_cells_are_valid_python_whatever_the_inputs():
     cell = probe_cell("f(_arg0)", "/tmp/it's \"quoted\"\n.json", MARKER)
     compile(cell, "<probe>", "exec")
     compile(bootstrap_cell(MARKER), "<bootstrap>", "exec")
+
+
+def test_without_a_separate_uid_or_namespaces_the_grader_refuses_unless_told_unsafe(monkeypatch):
+    from course_tools.grader import grade, sandbox
+
+    bare = sandbox.Layers(False, None, ("no unprivileged uid (the grader does not run as root)",
+                                        "no namespaces (bwrap not found: install Debian's bubblewrap)"))
+    monkeypatch.setattr(sandbox, "detect", lambda mode="auto": bare)
+    with pytest.raises(grade.GraderError, match="refusing to grade.*bubblewrap.*--unsafe"):
+        grade.layers_for(grade.Options())
+    assert grade.layers_for(grade.Options(unsafe=True)) == bare
+    assert "no namespaces" in bare.describe() and not bare.safe
