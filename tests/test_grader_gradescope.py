@@ -1,4 +1,4 @@
-"""The Gradescope autograder zip, unpacked into a folder laid out like Gradescope's /autograder.
+"""The Gradescope autograder zip, unpacked into a folder laid out like Gradescope's /autograder, for every exercise.
 
 ``setup.sh`` installs a wheel of the course into a fresh virtual environment
 (its dependencies come from the project's environment through a .pth file, so
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from course_tools.grader import catalog
 from course_tools.grader.gradescope import build_zip
 from course_tools.grader.source import ROOT
 
@@ -38,18 +39,20 @@ def autograder():
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _set_up(scratch: Path):
-    made = build_zip(EXERCISE, scratch / "autograder.zip", hidden_visibility="hidden")
+def _set_up(scratch: Path, exercise: str = EXERCISE, wheel: Path | None = None, venv: Path | None = None,
+            folder: str = "main"):
+    made = build_zip(exercise, scratch / f"{exercise}.zip", hidden_visibility="hidden", wheel=wheel)
     with zipfile.ZipFile(made) as archive:
         names = archive.namelist()
-        assert {"setup.sh", "run_autograder", f"solutions/{EXERCISE}.ipynb"} <= set(names)
+        assert {"setup.sh", "run_autograder", f"solutions/{exercise}.ipynb"} <= set(names)
         assert any(name.endswith(".whl") for name in names)
         assert archive.getinfo("run_autograder").external_attr >> 16 & stat.S_IXUSR
-        root = scratch / "autograder"
+        root = scratch / folder / "autograder"
         archive.extractall(root / "source")
     (root / "submission").mkdir()
-    venv = scratch / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--copies", "--without-pip", str(venv)], check=True)
+    venv = venv or scratch / "venv"
+    if not venv.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--copies", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     packages = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
                               check=True, capture_output=True, text=True).stdout.strip()
@@ -110,3 +113,13 @@ def test_a_submission_that_reads_the_solutions_gains_nothing(autograder, sandbox
     path = root.parent / "attack.ipynb"
     path.write_text(json.dumps(attack))
     assert run_autograder(root, env, path, sandbox)["score"] == 0
+
+
+@pytest.mark.parametrize("exercise", catalog.known_ids())
+def test_every_exercise_through_its_zip_full_marks_and_zero(exercise, autograder):
+    root, _, _ = autograder
+    scratch = root.parent.parent
+    wheel = next((root / "source").glob("*.whl"))
+    other_root, env, _ = _set_up(scratch, exercise, wheel=wheel, venv=scratch / "venv", folder=exercise)
+    assert run_autograder(other_root, env, ROOT / "solutions" / f"{exercise}.ipynb")["score"] == 10
+    assert run_autograder(other_root, env, ROOT / "exercises" / f"{exercise}.ipynb")["score"] == 0
