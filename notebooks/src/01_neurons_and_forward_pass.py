@@ -93,8 +93,8 @@ plt.show()
 # follows the output along $x_1$; the star is the example input the readout spells out.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Try:** set $w_2 = 0$: which way does the dashed line turn? Make $b$ large and negative with
-# `relu`: where is the neuron still "on"? Double $w_1$ and $w_2$ with `sigmoid`: what gets sharper?
+# **Try:** set $w_2 = 0$: which way does the dashed line turn? With `relu`, make $b$ very
+# negative: where is the neuron still "on"?
 
 # %% tags=["nbval-ignore-output"]
 from course_lib.widgets.neuron import neuron_explorer
@@ -111,8 +111,8 @@ neuron_explorer()
 # XOR ("exactly one input is on") is 1 at $(0, 1)$ and $(1, 0)$, 0 at $(0, 0)$ and $(1, 1)$.
 # A neuron says "on" on one side of its line $z = 0$.
 #
-# **Predict first.** Can any line put the two 1s on one side and the two 0s on the other?
-# **Try** it in the explorer above, with the four points in mind.
+# **Predict first.** Can any line put the two 1s on one side and the 0s on the other?
+# Try it in the explorer above.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Instead of dragging sliders, try 100,000 random neurons and count how many of the four
@@ -162,8 +162,8 @@ plt.show()
 # $$\mathbf{z} = W\mathbf{a}_{\text{prev}} + \mathbf{b}, \qquad \mathbf{a} = f(\mathbf{z}),
 # \qquad z_j = \sum_i W_{ji}\, a_{\text{prev},i} + b_j .$$
 #
-# Row $j$ of $W$ belongs to neuron $j$, column $i$ to input $i$. So $W$ has shape
-# **(neurons in this layer, inputs to it)**, and $\mathbf{b}$ one entry per neuron.
+# Row $j$ of $W$ belongs to neuron $j$, column $i$ to input $i$: $W$ has shape
+# **(neurons, inputs)**, and $\mathbf{b}$ one entry per neuron.
 
 # %% [markdown]
 # ### Shapes for handwritten digits

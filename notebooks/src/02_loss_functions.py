@@ -9,7 +9,7 @@
 # **Learning objectives.** After this lesson you can
 # - compute mean squared error and cross-entropy (binary with sigmoid, categorical with
 #   softmax) by hand and check them against the library;
-# - explain why cross-entropy punishes a confident wrong answer far harder than squared error,
+# - explain why cross-entropy punishes a confident wrong answer harder than squared error
 #   and why a sigmoid network learns faster with it;
 # - say why code must never take $\log 0$, and how `course_lib` avoids it.
 
@@ -128,9 +128,9 @@ print(f"CE course_lib  = {cross_entropy(P, Y):.6f}")
 # %% [markdown]
 # ## A confident wrong answer
 #
-# One sigmoid output, target $y = 1$, and $p$, the probability of the true class, falling
-# towards 0. Squared error is $(1 - p)^2$, cross-entropy $-\log p$. **Predict first:** how big
-# is each at $p = 0.001$?
+# One sigmoid output, target $y = 1$, and $p$ (the probability of the true class) falling
+# towards 0. Squared error is $(1 - p)^2$, cross-entropy $-\log p$. **Predict first:** each
+# at $p = 0.001$?
 #
 # <details><summary>Answer</summary>
 #
@@ -195,8 +195,8 @@ print(f"BCE from z, no p formed      = {get_loss('binary_cross_entropy').from_lo
 # %% [markdown]
 # ## Explore the losses
 #
-# Move $p$ and flip the target. Each dark line is the loss's tangent at the current $p$: its
-# slope $dL/dp$ is how hard gradient descent would push $p$. The readout gives the numbers.
+# Move $p$ and flip the target. Each dark line is the loss's tangent at $p$: its slope
+# $dL/dp$ is how hard gradient descent would push $p$.
 #
 # **Try:** with target 1, drag $p$ down to 0.01. Which slope is steeper, and by how much?
 # Flip the target to 0: what happens to the picture?

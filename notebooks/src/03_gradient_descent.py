@@ -217,10 +217,9 @@ for step in range(6):
 # %% [markdown]
 # ### Two weights: the loss surface of the line fit
 #
-# With two weights the loss is a surface over the $(w_1, w_2)$ plane, drawn here as contour
-# lines (curves of equal loss). Each weight has its own slope; together the two slopes form
-# the **gradient**, an arrow pointing straight uphill. Descent steps against it, updating both
-# weights at once. Two runs of 20 steps from $(-3, 3)$:
+# With two weights the loss is a surface over the $(w_1, w_2)$ plane, drawn as contour lines.
+# Each weight has its own slope; together they form the **gradient**, an arrow pointing
+# straight uphill. Descent steps against it. Two runs of 20 steps from $(-3, 3)$:
 
 # %% tags=["worked:descent-2d"]
 slow = gradient_descent(line.loss, line.gradient, start=[-3, 3], learning_rate=0.1, steps=20)
@@ -366,12 +365,10 @@ for learning_rate in (0.1, 1.0):
 # %% [markdown]
 # ## Summary
 #
-# - Searching the weights costs $1000^N$ evaluations for $N$ weights: a millisecond for 2,
-#   17 minutes for 4, 11.6 days for 5, and longer than the age of the universe from 9 on.
-#   Exponential growth with the dimension is the curse of dimensionality.
-# - Random search copes with 2 weights and fails with 20; gradient descent's cost per step
-#   grows only in proportion to the weights, and its speed is set by conditioning: how much
-#   steeper the valley is one way than another.
+# - Searching $N$ weights costs $1000^N$ evaluations: a millisecond for 2, 11.6 days for 5,
+#   longer than the age of the universe from 9 on (the curse of dimensionality).
+# - Random search fails with 20 weights; gradient descent's cost per step grows only with the
+#   number of weights, its speed is set by conditioning (steep one way, flat another).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Summary (continued)

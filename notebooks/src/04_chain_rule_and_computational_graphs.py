@@ -457,12 +457,12 @@ for name, (formula, numeric) in checks.items():
 # %% [markdown]
 # ## Why reverse mode: a million derivatives in one pass
 #
-# A million parameters need a million derivatives at every training step. How much work?
+# A million parameters need a million derivatives per training step. How much work?
 #
-# - **Numerically**: two forward passes per parameter, $2P$ in all (*forward mode*, which
-#   carries one derivative along with the values, also needs a pass per parameter).
-# - **Reverse mode** (back-propagation): one forward pass, then one backward pass that crosses
-#   every edge once, and out come *all* $P$ derivatives.
+# - **Numerically**: two forward passes per parameter, $2P$ in all (*forward mode* also
+#   needs a pass per parameter).
+# - **Reverse mode** (back-propagation): one forward and one backward pass, crossing every
+#   edge once, give *all* $P$ derivatives.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Let us count, not time: wrap the loss so it counts its calls, then compute the gradient both

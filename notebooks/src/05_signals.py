@@ -21,10 +21,9 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - compute the signal of every node of a small network, and derive the hidden-node formula
-#   from lesson 4's rule for a value that feeds two nodes;
-# - turn signals into weight and bias changes, and check them three independent ways;
-# - handle softmax outputs with cross-entropy, and tanh or ReLU hidden units;
+# - compute every node's signal, and derive the hidden formula from lesson 4's fan-out rule;
+# - turn signals into weight and bias changes, and check them three ways;
+# - handle softmax with cross-entropy, and tanh or ReLU hidden units;
 # - translate between the signal and the textbook $\delta = \partial L/\partial z$;
 # - watch the recipe, repeated, train a network on XOR.
 
@@ -53,13 +52,13 @@ np.set_printoptions(precision=8, suppress=True)
 # %% [markdown]
 # ## The recipe in seven steps
 #
-# 1. **Goal:** change weights and biases so the outputs match the targets.
-# 2. Each weight changes by learning rate × the weight's gradient.
-# 3. A weight's gradient = the **signal** of the node it points to × its input value.
-# 4. Output signal = (target − output) × output activation's derivative.
-# 5. Hidden signal = (Σ over outputs of signal × connecting weight) × hidden derivative.
+# 1. **Goal:** outputs that match the targets.
+# 2. Each weight changes by learning rate × its gradient.
+# 3. A weight's gradient = **signal** of the node it points to × its input.
+# 4. Output signal = (target − output) × output activation's slope.
+# 5. Hidden signal = (Σ output signal × connecting weight) × hidden slope.
 # 6. Hidden-to-output gradients: output signals × hidden values.
-# 7. Input-to-hidden gradients: hidden signals × input values.
+# 7. Input-to-hidden gradients: hidden signals × inputs.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # In symbols, with $\sigma'(z) = \sigma(z)\,(1-\sigma(z))$ for a sigmoid node:
