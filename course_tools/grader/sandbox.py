@@ -81,12 +81,12 @@ def _drop_to(uid: int) -> None:
     os.setuid(uid)
 
 
-def _python_runs(prefix: list[str], drop: int | None) -> str:
-    """'' when the kernel's Python starts (with numpy and ipykernel) behind ``prefix`` as uid ``drop``."""
+def _python_runs(prefix, drop: int | None) -> str:
+    """'' when the kernel's Python starts (with numpy and ipykernel) behind the command prefix
+    ``prefix(folder)`` as uid ``drop`` (None: ours); else the last line of what went wrong."""
     with tempfile.TemporaryDirectory(prefix="course-grade-probe-") as workdir:
         os.chmod(workdir, 0o755)
-        command = [*prefix(workdir), sys.executable, "-c", "import numpy, ipykernel"] if callable(prefix) else \
-            [*prefix, sys.executable, "-c", "import numpy, ipykernel"]
+        command = [*prefix(workdir), sys.executable, "-c", "import numpy, ipykernel"]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=workdir,
                                   env=environment(workdir, workdir),
@@ -112,7 +112,8 @@ def detect(mode: str = "auto") -> Layers:
         if not found:
             missing.append("no namespaces (bwrap not found: install Debian's bubblewrap)")
         else:
-            why = _python_runs(lambda w: bwrap_command(found, w, w, [], uid=fresh_uid() if root and mode == "auto" else None), None)
+            inside = fresh_uid() if root and mode == "auto" else None
+            why = _python_runs(lambda folder: bwrap_command(found, folder, folder, [], uid=inside), None)
             if why:
                 missing.append(f"no namespaces (bwrap cannot build the sandbox here: {why})")
             else:
@@ -124,7 +125,7 @@ def detect(mode: str = "auto") -> Layers:
         elif bwrap:
             uid = True  # checked above: inside the namespaces the kernel already ran as a fresh uid
         else:
-            why = _python_runs([], fresh_uid())
+            why = _python_runs(lambda folder: [], fresh_uid())
             if why:
                 missing.append(f"no unprivileged uid (Python at {sys.base_prefix} does not start for "
                                f"another user: {why}; make it readable by all)")
