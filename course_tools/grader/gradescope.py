@@ -41,7 +41,9 @@ if ! command -v bwrap >/dev/null && command -v apt-get >/dev/null; then
     apt-get update -qq && apt-get install -y -qq bubblewrap || true
 fi
 # shellcheck disable=SC2086
-"$PYTHON" -m pip install ${COURSE_PIP_FLAGS:-} "$SOURCE"/*.whl
+"$PYTHON" -m pip install ${COURSE_PIP_FLAGS:-} "$SOURCE"/*.whl ||
+    # a Python that is "externally managed" (PEP 668) takes the course only when told so
+    "$PYTHON" -m pip install --break-system-packages ${COURSE_PIP_FLAGS:-} "$SOURCE"/*.whl
 # The kernel runs as another user: it must not read the solutions, the grader or the
 # library's original files (it imports a staged copy of course_lib).
 chmod -R go-rwx "$SOURCE"
