@@ -327,3 +327,29 @@ def test_the_kernel_cannot_change_the_inputs_the_grader_sends(layers, tmp_path):
     assert "CHANGED" in everything(grade(solved(neuron=TAMPER_INPUTS), tmp_path, "unsafe", **UNSAFE))
     text = everything(grade(solved(neuron=TAMPER_INPUTS), tmp_path, "safe", **layers))
     assert "KEPT" in text and "CHANGED" not in text
+
+
+def test_the_number_of_processes_is_limited(tmp_path):
+    word = f"{5000 + os.getpid() % 1000}.5"
+    spawn = f'''import subprocess
+_started = 0
+for _ in range(100):
+    try:
+        subprocess.Popen(["sleep", "{word}"])
+        _started += 1
+    except OSError:
+        break
+''' + answer("neuron").split("def neuron")[0] + '''
+def neuron(x, w, b):
+    raise RuntimeError(f"STARTED {_started}")
+'''
+    try:
+        assert "STARTED 100" in everything(grade(solved(neuron=spawn), tmp_path, "unsafe", **UNSAFE))
+        for pid in _processes_with(word):
+            os.kill(pid, 9)
+        text = everything(grade(solved(neuron=spawn), tmp_path, "safe", **UID_ONLY))
+        started = int(text.split("STARTED ")[1].split()[0].rstrip(".:"))
+        assert started < sandbox.MAX_PROCESSES
+    finally:
+        for pid in _processes_with(word):
+            os.kill(pid, 9)
