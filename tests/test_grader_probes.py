@@ -196,6 +196,8 @@ def test_the_library_function_that_would_do_the_work_is_unavailable(tmp_path, mo
     result = grade(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path)
     assert scores(result)["backward_tests"] == 0
     assert "course_lib.MLP is not available while ex06_mlp_backward is graded" in everything(result)
+    disguised = '__name__ = "course_lib.network"  # posing as the library\n' + BORROWED_BACKWARD
+    assert scores(grade(with_answers(EX06, backward=disguised), tmp_path, "disguised"))["backward_tests"] == 0
     monkeypatch.setattr(catalog.load("ex06_mlp_backward")[1], "forbidden", ())  # the rule switched off
     assert scores(grade(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path, "allowed"))["backward_tests"] > 0
 

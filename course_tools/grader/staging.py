@@ -71,14 +71,14 @@ def resolve(name: str) -> list[tuple[Path, str]]:
     return [(Path(inspect.getsourcefile(obj)).resolve(), obj.__qualname__)]
 
 
-def _guard(name: str, exercise: str) -> list[ast.stmt]:
-    """Statements put first in a forbidden function: calls from outside course_lib raise
-    (the library's own calls, e.g. while it is imported, still work)."""
+def _guard(name: str, exercise: str, library: Path) -> list[ast.stmt]:
+    """Statements put first in a forbidden function: a call from code outside the staged
+    ``library`` folder raises (the library's own calls, e.g. while it is imported, work)."""
     message = (f"{name} is not available while {exercise} is graded: it would do this exercise's work. "
                "Write it yourself (the exercise's instructions list what you may use).")
     return ast.parse(
         "import sys as _course_grade_sys\n"
-        "if not _course_grade_sys._getframe(1).f_globals.get('__name__', '').startswith('course_lib'):\n"
+        f"if not _course_grade_sys._getframe(1).f_code.co_filename.startswith({str(library) + os.sep!r}):\n"
         f"    raise RuntimeError({message!r})\n").body
 
 
@@ -116,7 +116,7 @@ def staged_library(forbidden: tuple = (), exercise: str = "this exercise") -> st
     for relative, names in edits.items():
         tree = ast.parse((target / relative).read_text(encoding="utf-8"))
         for name, qualname in names:
-            if not _block(tree, qualname, _guard(name, exercise)):
+            if not _block(tree, qualname, _guard(name, exercise, target)):
                 raise ForbiddenNameError(f"{name!r}: no definition of {qualname} in {relative}")
         (target / relative).write_text(ast.unparse(tree) + "\n", encoding="utf-8")
     compileall.compile_dir(str(target), quiet=1)  # the kernel cannot write bytecode here
