@@ -14,16 +14,14 @@ of arithmetic; the picture is redrawn by blitting (only the moving parts are dra
 """
 from __future__ import annotations
 
-import io
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
 
 from ..validation import CourseError, ShapeError, as_array
 
 from .base import LessonWidget
+from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
 __all__ = ["shifted", "noisy", "DigitReader", "digit_reader"]
@@ -115,12 +113,7 @@ class DigitReader(LessonWidget):
         self._bar_ax.set_xlabel("digit")
         self._bar_ax.set_ylabel("probability")
         self._bar_title = self._bar_ax.set_title(" ", fontsize=10)
-        self._moving = (self._image, self._image_title, self._bar_title, *self._bars)
-        for artist in self._moving:
-            artist.set_animated(True)
-        self._canvas = FigureCanvasAgg(fig)
-        self._canvas.draw()
-        self._background = self._canvas.copy_from_bbox(fig.bbox)
+        self._picture = BlitPicture(fig, (self._image, self._image_title, self._bar_title, *self._bars))
 
     def update(self) -> None:
         if not hasattr(self, "_image"):
@@ -152,13 +145,8 @@ class DigitReader(LessonWidget):
         self.render()
 
     def render(self) -> None:
-        """Paste the static background, draw the moving artists on it, encode PNG."""
-        self._canvas.restore_region(self._background)
-        for artist in self._moving:
-            self.figure.draw_artist(artist)
-        buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self._canvas.buffer_rgba())[..., :3]).save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
+        """Only the moving artists are redrawn over the axes drawn once (``blit.BlitPicture``)."""
+        self.image.value = self._picture.png()
 
 
 def digit_reader(net, X, y, mean, scale, digit: int = 0) -> DigitReader:

@@ -19,19 +19,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import io
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LogNorm
-from PIL import Image
 
 from ..data import spirals
 from ..network import MLP
 from ..validation import CourseError, ShapeError, as_array, whole_number
 
 from .base import LessonWidget
+from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
 __all__ = ["SGDRuns", "sgd_runs", "MinibatchGrid", "minibatch_grid", "MinibatchExplorer", "minibatch_explorer",
@@ -282,12 +280,7 @@ class MinibatchExplorer(LessonWidget):
         (self._marker,) = self._map_ax.plot([], [], "o", mfc="none", mec="black", mew=2, ms=11, gid="marker")
         self._title = ax.set_title(" ", fontsize=10)
         # Only these change: draw everything else once and paste it back before each update (blitting).
-        self._moving = (self._full_line, self._line, self._marker, self._diverged_note, self._title)
-        for artist in self._moving:
-            artist.set_animated(True)
-        self._canvas = FigureCanvasAgg(fig)
-        self._canvas.draw()
-        self._background = self._canvas.copy_from_bbox(fig.bbox)
+        self._picture = BlitPicture(fig, (self._full_line, self._line, self._marker, self._diverged_note, self._title))
 
     @staticmethod
     def _cmap():
@@ -312,13 +305,8 @@ class MinibatchExplorer(LessonWidget):
         self.render()
 
     def render(self) -> None:
-        """Paste the static background, draw the moving artists on it, encode PNG (fast, ~20 ms)."""
-        self._canvas.restore_region(self._background)
-        for artist in self._moving:
-            self.figure.draw_artist(artist)
-        buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self._canvas.buffer_rgba())[..., :3]).save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
+        """Only the moving artists are redrawn over the axes drawn once (``blit.BlitPicture``)."""
+        self.image.value = self._picture.png()
 
     def _write_readout(self, runs: SGDRuns, r: int, batch: int, diverged: bool) -> None:
         grid = self.grid
