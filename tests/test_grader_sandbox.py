@@ -8,10 +8,13 @@ it is the layer that stops the attack.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -353,3 +356,59 @@ def neuron(x, w, b):
     finally:
         for pid in _processes_with(word):
             os.kill(pid, 9)
+
+
+# ---------------------------------------------------------------- a developer's machine (not root)
+
+def _as_developer(folder: Path, notebook: dict, *options: str, bubblewrap: bool = True):
+    """course-grade run by an ordinary user (a fresh uid), with or without bwrap on PATH: (exit status,
+    stderr, results.json or None)."""
+    path = write(notebook, folder / f"n{len(list(folder.iterdir()))}.ipynb")
+    path.chmod(0o644)
+    results = folder / f"{path.stem}.json"
+    bin_dirs = [os.path.dirname(sys.executable)] + (["/usr/bin", "/bin"] if bubblewrap else [])
+    uid = sandbox.fresh_uid()
+    done = subprocess.run(
+        ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "env", "-i", f"HOME={folder}",
+         f"PATH={os.pathsep.join(bin_dirs)}", sys.executable, "-m", "course_tools.grader.cli", str(path),
+         "--results", str(results), "--quiet", *options],
+        capture_output=True, text=True, cwd=folder, timeout=300)
+    found = json.loads(results.read_text()) if results.exists() else None
+    return done.returncode, done.stderr, found
+
+
+@pytest.fixture()
+def open_folder():
+    folder = Path(tempfile.mkdtemp(prefix="course-grade-developer-"))
+    folder.chmod(0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_developer_without_bubblewrap_is_refused_unless_unsafe(open_folder):
+    attack = with_answers(STUDENT, two_layer=READ_SOLUTIONS)
+    status, stderr, results = _as_developer(open_folder, attack, bubblewrap=False)
+    assert status == 2 and results is None
+    assert "refusing to grade" in stderr and "apt-get install bubblewrap" in stderr
+    status, stderr, results = _as_developer(open_folder, attack, "--unsafe", bubblewrap=False)
+    assert status == 0 and "UNSAFE" in stderr and results["score"] == 10  # and the attack works
+
+
+def test_a_developer_with_bubblewrap_grades_in_namespaces(open_folder):
+    status, stderr, results = _as_developer(open_folder, with_answers(STUDENT, two_layer=READ_SOLUTIONS))
+    assert status == 0 and "namespaces" in stderr and results["score"] == 0, stderr
+    spawn = '''import subprocess
+_started = 0
+for _ in range(300):
+    try:
+        subprocess.Popen(["sleep", "2"])
+        _started += 1
+    except OSError:
+        break
+''' + answer("neuron").split("def neuron")[0] + '''
+def neuron(x, w, b):
+    raise RuntimeError(f"STARTED {_started} .")
+'''
+    status, _, results = _as_developer(open_folder, solved(neuron=spawn))
+    started = int(json.dumps(results).split("STARTED ")[1].split()[0])
+    assert status == 0 and started < 2 * sandbox.MAX_PROCESSES

@@ -248,18 +248,43 @@ class Limits:
     startup_timeout: float = 60.0
 
 
+def tasks_of(uid: int) -> int:
+    """How many tasks (processes and threads: what RLIMIT_NPROC counts) ``uid`` runs now."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(os.path.join(entry.path, "status"), encoding="ascii", errors="replace") as handle:
+                    status = dict(line.split(":", 1) for line in handle if ":" in line)
+                if int(status["Uid"].split()[0]) == uid:
+                    count += int(status["Threads"])
+            except (OSError, KeyError, ValueError):
+                continue
+    return count
+
+
 def preexec(limits: Limits, uid: int | None, drop: bool):
     """What runs in the kernel's process between fork and exec: limits, then (``drop``) the uid.
-    ``RLIMIT_NPROC`` counts per real uid, so it is set only for a uid that is the kernel's alone."""
+
+    ``RLIMIT_NPROC`` counts every task of the real uid. For a uid that is the
+    kernel's alone the cap is ``MAX_PROCESSES``; a kernel that runs as the grader's
+    own (non-root) user may add ``MAX_PROCESSES`` to what that user runs already.
+    Root ignores the limit, so as root without a uid of its own a kernel has none.
+    """
+    own = None if uid is not None or os.geteuid() == 0 else tasks_of(os.getuid()) + MAX_PROCESSES
+
     def run():
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
-        if uid is not None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
-            if drop:
-                _drop_to(uid)
+        cap = MAX_PROCESSES if uid is not None else own
+        if cap is not None:
+            hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+            cap = cap if hard == resource.RLIM_INFINITY else min(cap, hard)  # never above what we may
+            resource.setrlimit(resource.RLIMIT_NPROC, (cap, cap))
+        if uid is not None and drop:
+            _drop_to(uid)
     return run
 
 
