@@ -14,7 +14,10 @@
 # # 8. Initialisation and symmetry
 #
 # Before the first step of gradient descent, every weight needs a value. It is tempting to
-# start them all at zero, or all at the same number. This lesson shows, with measurements,
+# start them all at zero, or all at the same number.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# This lesson shows, with measurements,
 # why that fails, in two different ways that are easy to confuse, and what a good random
 # start looks like: the right *kind* of randomness (to break the symmetry) at the right
 # *scale* (so signals neither vanish nor saturate).
@@ -25,7 +28,11 @@
 # - explain why all-zero weights freeze a network completely, and point at the zero that does it;
 # - show that equal non-zero weights keep every hidden unit identical forever (the symmetry
 #   never breaks), so a layer acts as one unit;
-# - break the symmetry with small random weights;
+# - break the symmetry with small random weights.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Learning objectives** (continued). You can also
+#
 # - see in per-layer activation statistics what a too-small and a too-large scale do;
 # - choose between Xavier/Glorot and He initialisation, and say why ReLU wants the larger one.
 
@@ -50,7 +57,7 @@ from course_lib import MLP, data, train
 np.set_printoptions(precision=4, suppress=True)
 
 # %% [markdown]
-# ## 1. All-zero weights: nothing moves
+# ## All-zero weights: nothing moves
 #
 # XOR, the four points of lesson 1, and a 2–4–1 network whose weights and biases all start at
 # 0 (`init="zeros"`). We train 5000 full-batch steps with a learning rate of 1, once each with
@@ -107,15 +114,19 @@ print("dL/dW1 =", grads.weights[0].ravel(), " dL/db1 =", grads.biases[0])
 # - **$W_1$ cannot move because $W_2 = 0$.** A hidden unit's error term is
 #   $\delta_1 = (\delta_2 W_2) \odot f'(z_1)$: every hidden unit's gradient is multiplied by a
 #   zero weight, whatever the activation. So $\partial L/\partial W_1 = \delta_1^\top X = 0$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - **$W_2$ cannot move either.** $\partial L/\partial W_2 = \delta_2^\top a_1$. With tanh and ReLU
 #   the hidden outputs are $f(0) = 0$, so this is 0. With sigmoid they are $f(0) = 0.5$, so it is
 #   $0.5 \sum_i \delta_{2,i}$; the output is 0.5 for every sample, so the four error terms are
-#   $\pm 0.125$ and, because XOR has two targets of each class, they cancel exactly. That also
-#   keeps the output bias at 0.
+#   $\pm 0.125$: XOR has two targets of each class, so they cancel exactly. The output bias
+#   stays at 0 too.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - Nothing moved, so the next step sees the same zeros: the network is frozen for good.
 
 # %% [markdown]
-# ## 2. Equal non-zero weights: the symmetry never breaks
+# ## Equal non-zero weights: the symmetry never breaks
 #
 # Now every weight starts at 0.5 (biases 0). The gradients are no longer zero, so the weights
 # do move. But every hidden unit computes the same weighted sum from the same inputs, sends
@@ -177,7 +188,7 @@ plt.show()
 # On the left the four lines are drawn on top of each other: one line. On the right they part.
 
 # %% [markdown]
-# ## 3. Small random weights break the symmetry
+# ## Small random weights break the symmetry
 #
 # Draw every weight from a normal distribution with mean 0 and standard deviation 0.1
 # (variance 0.01): `init="normal", weight_scale=0.1`. The units now start different, get
@@ -209,13 +220,14 @@ plt.show()
 # the next problem.
 
 # %% [markdown]
-# ## 4. The scale matters
+# ## The scale matters
 #
 # In a deep network each layer computes $z = W a + b$. With $n$ inputs and weights of standard
 # deviation $\sigma$, $\operatorname{Var}(z) \approx n\,\sigma^2\,\operatorname{Var}(a)$: every
 # layer multiplies the spread of the signal by about $\sigma\sqrt{n}$ (times what the
 # activation does to it).
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - $\sigma\sqrt{n} \ll 1$: the activations shrink layer after layer towards 0, and so do the
 #   gradients (they are products of the same small weights).
 # - $\sigma\sqrt{n} \gg 1$: tanh and sigmoid **saturate** (outputs pinned at the ends, slope
@@ -271,13 +283,16 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # At 0.01 and 0.05 the signal dies on the way forward, and the first layer's gradient with it
-# ($10^{-13}$ and $10^{-6}$). At 0.5 and 1 it does not die, but about half or more of the last
+# ($10^{-13}$ and $10^{-6}$).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# At 0.5 and 1 it does not die, but about half or more of the last
 # layer's units are pinned at $\pm 1$, where their slope is almost 0, and the gradients are
 # huge (15 and 370 for the first layer): training would need a tiny learning rate. The good
 # scale lies between, and it depends on $n$.
 
 # %% [markdown]
-# ## 5. Xavier/Glorot and He: the scale chosen from the layer sizes
+# ## Xavier/Glorot and He: the scale chosen from the layer sizes
 #
 # Choose $\sigma$ so that $n\,\sigma^2 \operatorname{Var}(a)$ keeps the variance the same from
 # layer to layer:
@@ -286,7 +301,8 @@ plt.show()
 # | --- | --- | --- | --- |
 # | Xavier / Glorot (2010) | $\sqrt{2/(n_\text{in} + n_\text{out})}$ | tanh, sigmoid | `"xavier"` (the default) |
 # | He (2015) | $\sqrt{2/n_\text{in}}$ | ReLU | `"he"` |
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # For a square layer Xavier is $\sqrt{1/n}$, so $\sigma\sqrt{n} = 1$: right for tanh, which is
 # linear near 0. ReLU sets half its inputs to zero, which halves the variance at every layer;
 # He's extra factor 2 makes up for exactly that.
@@ -315,10 +331,13 @@ for hidden, init in RUNS:
 # ReLU with Xavier loses about 40% of the spread at every layer (the halved variance, plus
 # the small first layer): from 0.08 to 0.003 over eight layers. ReLU with He keeps most of it
 # (0.33 to 0.14). tanh keeps it with either; with He its outputs are larger, further from the
-# linear part but not saturated. Now train each for 100 epochs (mini-batches of 32,
+# linear part but not saturated.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Now train each for 100 epochs (mini-batches of 32,
 # learning rate 0.05):
 
-# %% slideshow={"slide_type": "subslide"} tags=["worked:xavier-he-training"]
+# %% tags=["worked:xavier-he-training"]
 spiral_histories = {}
 for hidden, init in RUNS:
     net = spiral_net(hidden, init)
@@ -341,22 +360,28 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With ReLU units, Xavier's shrinking signal costs a slow start: after 10 epochs the loss is
-# still near $\ln 3 \approx 1.1$ (chance for three classes), while He's is down to 0.25. Here
+# still near $\ln 3 \approx 1.1$ (chance for three classes), while He's is down to 0.25.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Here
 # tanh also starts faster with He's larger weights (the first layer has only 2 inputs, so its
 # Xavier scale is small). All four get there in the end on this small problem; in deeper
 # networks the difference decides whether training starts at all.
 
 # %% [markdown]
-# ## 6. Try it: the initial scale, layer by layer
+# ## Try it: the initial scale, layer by layer
 #
 # Each column of the picture is one hidden layer of a deep network (64 units per layer, 200
 # inputs from the circles data); its colours show how that layer's outputs are spread (a
 # histogram turned on its side: dark where many outputs lie). Below, each layer's standard
-# deviation. Drag the scale and watch the columns collapse to a thin line at 0 (vanishing) or
+# deviation.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Drag the scale and watch the columns collapse to a thin line at 0 (vanishing) or
 # split to the two ends $\pm 1$ (saturation); choose *xavier* or *he* to see where they put
 # the scale.
 
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"]
 from course_lib.widgets.init_scale import init_scale_explorer
 
 init_scale_explorer()
@@ -368,6 +393,10 @@ init_scale_explorer()
 #   outgoing weight, so $W_1$ never moves, and $W_2$ sees zero (or perfectly cancelling) inputs.
 # - **Equal weights** move, but every hidden unit stays a copy of the others (the rows of $W_1$
 #   stay exactly equal): the layer acts as one unit. The symmetry never breaks.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - **Small random weights** (e.g. normal, variance 0.01) break the symmetry.
 # - **The scale matters**: each layer multiplies the signal's spread by about $\sigma\sqrt{n}$.
 #   Too small and activations and gradients vanish; too large and tanh/sigmoid saturate.
@@ -396,7 +425,8 @@ init_scale_explorer()
 # hidden unit draws one line: it can get at most three of the four XOR points right.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. A layer has 400 inputs and 100 outputs. What standard deviation does Xavier give? He?
 #
 # <details><summary>Answer</summary>
