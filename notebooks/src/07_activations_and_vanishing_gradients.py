@@ -15,7 +15,10 @@
 #
 # Every hidden unit passes its weighted sum through an activation $f$. Back-propagation
 # multiplies the error by $f'(z)$ at every layer on its way back, so the choice of $f$
-# decides whether a deep network's first layers hear anything at all. This lesson looks at
+# decides whether a deep network's first layers hear anything at all.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# This lesson looks at
 # the activations one by one, shows why a network needs one, watches gradients vanish in a
 # deep sigmoid network, and counts ReLU units that die.
 
@@ -24,7 +27,11 @@
 #
 # - draw sigmoid, tanh, ReLU and leaky ReLU with their derivatives, and say where each slope
 #   is largest and where it is zero;
-# - show with numbers that a deep network *without* a nonlinearity is one linear layer;
+# - show with numbers that a deep network *without* a nonlinearity is one linear layer.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Learning objectives** (continued). You can also
+#
 # - measure every layer's gradient in a deep network and explain why it shrinks, layer after
 #   layer, with sigmoid units but not with tanh or ReLU;
 # - check tiny gradients with an **element-wise** relative error;
@@ -37,9 +44,9 @@
 # **Estimated time.** 50 minutes.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: the core is the per-layer gradient picture (section 3). Ask the room to guess
+# Speaker notes: the core is the per-layer gradient picture. Ask the room to guess
 # how much smaller the first layer's gradient is in the 10-layer sigmoid network before
-# showing it; most guess 10x, the answer is about seven orders of magnitude. The widget at the
+# showing it; most guess 10x, and the printed ratio surprises them. The widget at the
 # end lets the room find the depth and scale where tanh starts to vanish too.
 
 # %% slideshow={"slide_type": "skip"}
@@ -51,7 +58,7 @@ from course_lib import MLP, data, get_activation, numerical_gradient, relative_e
 np.set_printoptions(precision=4, suppress=True)
 
 # %% [markdown]
-# ## 1. The activations and their slopes
+# ## The activations and their slopes
 #
 # | name | $f(z)$ | $f'(z)$ | largest slope |
 # | --- | --- | --- | --- |
@@ -59,14 +66,15 @@ np.set_printoptions(precision=4, suppress=True)
 # | tanh | $\tanh z$ | $1-\tanh^2 z$ | $1$, at $z=0$ |
 # | ReLU | $\max(0, z)$ | $1$ for $z>0$, $0$ for $z<0$ | $1$ |
 # | leaky ReLU | $\max(0.01 z, z)$ | $1$ for $z>0$, $0.01$ for $z<0$ | $1$ |
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Sigmoid and tanh **saturate**: far from 0 they flatten out and their slope goes to 0.
 # ReLU never saturates for $z > 0$, but its slope is exactly 0 for every $z < 0$.
 
 # %% slideshow={"slide_type": "subslide"}
 z = np.linspace(-5, 5, 401)
 names = ["sigmoid", "tanh", "relu", "leaky_relu"]
-fig, axes = plt.subplots(1, 4, figsize=(12, 2.9), sharex=True, layout="constrained")
+fig, axes = plt.subplots(1, 4, figsize=(9, 2.6), sharex=True, layout="constrained")
 for ax, name in zip(axes, names):
     f = get_activation(name)
     ax.plot(z, f(z), label="$f(z)$")
@@ -93,7 +101,7 @@ for name in names:
 # stretched to $(-1, 1)$ and centred at 0, with four times the slope.
 
 # %% [markdown]
-# ## 2. Without a nonlinearity, depth collapses
+# ## Without a nonlinearity, depth collapses
 #
 # Take away the activation (use the identity, $f(z) = z$). Then a layer is
 # $a = W a_{\text{prev}} + b$, and three layers are
@@ -135,7 +143,7 @@ print(f"max difference between the 3-layer network and the single layer: {gap:.1
 
 # %% slideshow={"slide_type": "subslide"}
 x_line = np.linspace(-3, 3, 200)[:, None]
-fig, axes = plt.subplots(1, 2, figsize=(9, 2.9), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(9, 2.7), layout="constrained")
 for ax, name in zip(axes, ["identity", "tanh"]):
     for seed in range(5):
         net = MLP([1, 8, 8, 8, 1], name, "identity", init="normal", weight_scale=0.8, seed=seed)
@@ -149,10 +157,14 @@ plt.show()
 # Five random identity networks: five straight lines. Five tanh networks: five curves.
 
 # %% [markdown]
-# ## 3. Gradients per layer: where they vanish
-#
+# ## Gradients per layer: where they vanish
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Lesson 5 noticed that the hidden signals were several times smaller than the output
-# signals. Going back one layer, the error term is multiplied by the layer's weights and by
+# signals.
+
+# %% [markdown]
+# Going back one layer, the error term is multiplied by the layer's weights and by
 # the slope of its activation:
 #
 # $$\delta^{l} = \big((W^{l+1})^{\top} \delta^{l+1}\big) \odot f'(z^{l}).$$
@@ -164,7 +176,10 @@ plt.show()
 # The experiment: three networks with 10 hidden layers of 32 units each, identical except for
 # the hidden activation, on the circles data. **The initialisation is set explicitly**: every
 # weight drawn from a normal distribution with standard deviation 0.2 (`init="normal"`,
-# `weight_scale=0.2`), biases 0. The library's default (Xavier, lesson 8) picks the scale from
+# `weight_scale=0.2`), biases 0.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The library's default (Xavier, lesson 8) picks the scale from
 # the layer sizes, which is itself part of the cure; here we want to see the disease.
 
 # %%
@@ -216,7 +231,10 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The sigmoid line falls by a factor of about 5 per layer towards the input; tanh and ReLU
-# stay flat. Why the weights matter too: each layer back multiplies by $W^\top$, whose typical
+# stay flat.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Why the weights matter too: each layer back multiplies by $W^\top$, whose typical
 # effect on a vector is about $0.2 \times \sqrt{32} \approx 1.13$. With tanh (slope up to 1)
 # and ReLU (slope 1 for the active half) the two nearly cancel; with sigmoid they cannot.
 
@@ -239,7 +257,7 @@ for name in ACTIVATIONS:
           f"first layer moved {moved[name][0]:.1e}, output layer moved {moved[name][-1]:.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.1), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(9, 3), layout="constrained")
 for name in ACTIVATIONS:
     axes[0].plot(histories[name].loss, label=name)
     axes[1].semilogy(layers, moved[name], marker="o", label=name)
@@ -254,7 +272,10 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The sigmoid network is stuck at chance (loss $\ln 2 \approx 0.693$, accuracy 0.5): its
 # first layers have barely moved from their random start, so the layers above them learn from
-# noise. tanh and ReLU solve the task. This is the **vanishing gradient problem**; it kept deep
+# noise. tanh and ReLU solve the task.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# This is the **vanishing gradient problem**; it kept deep
 # networks out of reach until the late 2000s. Its cures: activations that do not saturate
 # (ReLU), initial weights scaled to the layer sizes (lesson 8), and, beyond this course,
 # normalisation layers and skip connections.
@@ -267,12 +288,13 @@ plt.show()
 #
 # $$\text{error} = \max_{i} \frac{|a_i - n_i|}{|a_i| + |n_i|}, \qquad
 #   \text{below } 10^{-7} \text{ in float64: the gradients agree.}$$
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Dividing by the *largest* entry of the whole network instead would be blind to the first
 # layers. Here is a bug that such a check cannot see: the first layer's gradient replaced by
 # zeros, in the 10-layer sigmoid network.
 
-# %% slideshow={"slide_type": "subslide"} tags=["worked:blind-spot"]
+# %% tags=["worked:blind-spot"]
 true_grads = deep_net("sigmoid").backward(X, y).weights
 buggy_grads = [np.zeros_like(true_grads[0])] + true_grads[1:]
 true_all = np.concatenate([g.ravel() for g in true_grads])
@@ -282,13 +304,19 @@ print(f"divided by the largest entry of the network: {global_error:.1e}  (passes
 print(f"element-wise relative error:                 {relative_error(buggy_all, true_all):.1e}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The element-wise error is 1: at least one entry is completely wrong. Now the real check, on a
+# The element-wise error is 1: at least one entry is completely wrong.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Now the real check, on a
 # network shallow enough for centred differences to be accurate: a gradient entry of
 # $10^{-8}$ is below what a float64 centred difference can resolve (it measures a change in
 # the loss of about $10^{-12}$), so a check of the 10-layer network itself would fail for the
-# check's sake, not the gradient's. Four sigmoid layers of 8 units, 20 samples, $h = 10^{-4}$:
+# check's sake, not the gradient's.
 
-# %% slideshow={"slide_type": "subslide"} tags=["worked:gradcheck"]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Four sigmoid layers of 8 units, 20 samples, $h = 10^{-4}$:
+
+# %% tags=["worked:gradcheck"]
 small = MLP([2, 8, 8, 8, 8, 1], "sigmoid", "sigmoid", "binary_cross_entropy", init="normal", weight_scale=0.5,
             seed=0)
 X_small, y_small = X[:20], y[:20]
@@ -304,7 +332,7 @@ for l, W in enumerate(small.weights):
 # not a bug.
 
 # %% [markdown]
-# ## 4. Dead ReLU units
+# ## Dead ReLU units
 #
 # ReLU's slope is 0 for $z < 0$. A hidden unit whose weighted sum is negative for **every**
 # training example outputs 0 everywhere and gets a gradient of exactly 0 on every example:
@@ -364,14 +392,20 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With learning rate 2.0 the units die in waves: a jump in the very first epoch, when the
 # gradients are largest, and a second one later on. The count hardly ever goes down: a dead
-# unit comes back only if the layer below happens to change its inputs. (A warning about
+# unit comes back only if the layer below happens to change its inputs.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# (A warning about
 # experiments like this one: at still larger learning rates the outcome becomes chaotic, and a
-# change in the 14th digit of one initial weight changes how many units die.) Why the dead stay
+# change in the 14th digit of one initial weight changes how many units die.)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Why the dead stay
 # dead: look inside the network trained with learning rate 2.0. Every incoming weight of a dead
 # unit gets a gradient of exactly 0, so nothing can move it; and the dead units' biases ended up
 # lower, on average, than the live ones'.
 
-# %% slideshow={"slide_type": "subslide"} tags=["worked:why-dead"]
+# %% tags=["worked:why-dead"]
 net, _ = train_counting_dead("relu", 2.0)
 z_first = net.trace(X_moons).zs[0]
 dead_first = np.all(z_first <= 0, axis=0)
@@ -397,38 +431,52 @@ for bias in (0.0, -1.0, -2.0):
 #
 # Leaky ReLU keeps a slope of 0.01 for $z < 0$. A unit that is negative everywhere is
 # *silent* but not dead: its gradient is small, never exactly zero, so it can still learn its
-# way back. The same large learning rate, with leaky ReLU (a "silent" unit here is one with
+# way back.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The same large learning rate, with leaky ReLU (a "silent" unit here is one with
 # $z \le 0$ everywhere, the ReLU definition of dead):
 
-# %% slideshow={"slide_type": "subslide"} tags=["worked:leaky"]
+# %% tags=["worked:leaky"]
 for name in ("relu", "leaky_relu"):
     net, counts = train_counting_dead(name, 2.0)
     frozen = sum(int(np.sum(np.all(g == 0, axis=1))) for g in net.backward(X_moons, y_moons).weights[:-1])
     print(f"{name:>10}, learning rate 2.0: {counts[-1]:2d} silent units, {frozen:2d} with zero gradient, "
           f"accuracy {net.accuracy(X_moons, y_moons):.3f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # With leaky ReLU no unit's gradient is ever exactly zero, and the network classifies every
-# example right where the ReLU network stalls. (With ReLU even more units than the dead ones get a zero gradient: a unit alive
-# only on examples where every unit it feeds is inactive hears no error either.) Leaky ReLU is one remedy; the others are a smaller learning rate and biases that
+# example right where the ReLU network stalls.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# (With ReLU even more units than the dead ones get a zero gradient: a unit alive
+# only on examples where every unit it feeds is inactive hears no error either.)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Leaky ReLU is one remedy; the others are a smaller learning rate and biases that
 # do not start negative. (A leaky unit far into the negative side still learns slowly: with
 # biases at $-2$ it does not rescue the network within 100 epochs. Try it.)
 
 # %% [markdown]
-# ## 5. Try it: gradient flow
+# ## Try it: gradient flow
 #
 # Choose the activation, the number of hidden layers and the standard deviation of the initial
 # weights; the bars show every layer's gradient norm at the start of training, on a log scale
-# (red: below a millionth of the output layer's). Things to find:
+# (red: below a millionth of the output layer's).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Things to find:
 #
 # - the depth at which sigmoid's first layer falls below $10^{-6}$ of the output layer;
 # - an initial scale at which **tanh**'s gradients are tiny in *every* layer (the signal dies
 #   on the way forward, lesson 8), and one where they grow huge;
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - why **identity** never vanishes at scale $1/\sqrt{32} \approx 0.18$, and what it cannot
-#   learn anyway (section 2);
+#   learn anyway (without a nonlinearity, depth collapses);
 # - what ReLU does at scale 0.05, and at scale 0.5.
 
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output"]
 from course_lib.widgets.gradient_flow import gradient_flow_explorer
 from course_lib.widgets.playground import playground
 
@@ -439,10 +487,18 @@ gradient_flow_explorer()
 #
 # Lesson 6's playground, with only the controls that matter here: the activation and the
 # hidden layers. It starts six hidden layers of 8 units with sigmoid units on the circle data.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Press play and watch the lowest chart, each layer's gradient norm per epoch: the curves are
-# spread over three orders of magnitude, the first layer's at the bottom. (The playground
+# spread over three orders of magnitude, the first layer's at the bottom.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# (The playground
 # starts from Xavier weights, lesson 8's cure, which softens the effect but does not remove
-# it.) Then switch to tanh and ReLU, press reset, and play again.
+# it.)
+
+# %% [markdown]
+# Then switch to tanh and ReLU, press reset, and play again.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 playground(controls=["play", "step", "reset", "activation", "hidden"], dataset="circle",
@@ -462,10 +518,18 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden
 # - Without a nonlinear activation, any number of layers is one linear layer.
 # - Sigmoid's slope is at most 1/4 and tanh's at most 1; both go to 0 when they saturate.
 #   ReLU's slope is 1 for $z > 0$ and 0 below.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - Back-propagation multiplies the error by $W^\top$ and $f'(z)$ at every layer, so in a deep
 #   sigmoid network the first layers' gradients vanish (here: about 5× smaller per layer) and
 #   those layers barely learn. tanh and ReLU with a suitable initial scale keep the gradients
 #   flat.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - Gradient checks compare entry by entry (element-wise relative error), or tiny gradients
 #   hide behind large ones.
 # - A ReLU unit negative on every example is dead: gradient exactly 0 forever. Large learning
@@ -479,7 +543,7 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden
 #
 # <details><summary>Answer</summary>
 #
-# No. It is one linear layer in disguise (section 2), and XOR's classes cannot be separated
+# No. It is one linear layer in disguise (without a nonlinearity, depth collapses), and XOR's classes cannot be separated
 # by one straight line.
 #
 # </details>
@@ -502,7 +566,8 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden
 # ReLU it is 0.01: small, but the weights still move.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 4. A gradient check reports a relative error of $10^{-9}$ when it divides by the largest
 #    gradient entry of the network. Why is that no proof that the first layer is right?
 #

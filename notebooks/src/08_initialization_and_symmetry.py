@@ -175,7 +175,7 @@ def weight_paths(net, epochs=1500):
 
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(10, 3), sharey=True, layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), sharey=True, layout="constrained")
 for ax, (title, net) in zip(axes, [("equal start (0.5)", equal_net("tanh")),
                                    ("random start (std 0.1)", xor_net("tanh", init="normal", weight_scale=0.1))]):
     ax.plot(weight_paths(net))
@@ -347,7 +347,7 @@ for hidden, init in RUNS:
           f"100 {history.loss[99]:.3f}; accuracy {net.accuracy(X_spiral, y_spiral):.3f}")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.1), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(9, 3), layout="constrained")
 for hidden, init in RUNS:
     ax = axes[0] if hidden == "relu" else axes[1]
     ax.plot(spiral_histories[hidden, init].loss, label=init)
