@@ -311,6 +311,18 @@ def test_show_me_the_code_reproduces_the_run(pg):
     assert pg.code_view.value == ""
 
 
+def test_show_me_the_code_reproduces_a_run_that_went_through_a_divergence():
+    model = PlaygroundModel({"dataset": "circle", "activation": "linear", "features": ["x1", "x2", "x1^2", "x2^2"]})
+    assert model.step(2)
+    model.set(learning_rate=30.0)
+    assert not model.step(1) and model.diverged  # thrown away whole, its shuffle included
+    model.set(learning_rate=0.03)
+    assert model.step(3)
+    scope = {}
+    exec(model.code(), scope)
+    same_weights(scope["net"], model.net)
+
+
 def test_settings_dictionary_rebuilds_the_setup(pg):
     pg.controls["dataset"].value = "xor"
     pg.controls["hidden"].value = "6"

@@ -412,6 +412,8 @@ class PlaygroundModel:
     def _epoch(self) -> bool:
         s, net = self.settings, self.net
         before = [p.copy() for p in net.parameters()]
+        # A diverged epoch is undone whole, its shuffle too, so code() replays the run exactly.
+        shuffle_state = self._rng.bit_generator.state
         n = len(self.X_train)
         order = self._rng.permutation(n)
         norms, batches = np.zeros(net.n_layers), 0
@@ -423,13 +425,13 @@ class PlaygroundModel:
                 if self._first_loss is None:
                     self._first_loss = max(abs(grads.loss), 1e-12)
                 if not math.isfinite(grads.loss) or abs(grads.loss) > DIVERGENCE_FACTOR * self._first_loss:
-                    return self._diverge(before, grads.loss)
+                    return self._diverge(before, grads.loss, shuffle_state)
                 norms += [np.sqrt(np.sum(g * g)) for g in grads.weights]
                 batches += 1
                 self._penalise(grads)
                 net.step(grads, s.learning_rate)
             if not all(np.isfinite(p).all() for p in net.parameters()):
-                return self._diverge(before, math.inf)
+                return self._diverge(before, math.inf, shuffle_state)
         self.epoch += 1
         key = (s.learning_rate, s.batch_size, s.regularization, s.regularization_rate)
         if self.segments and self.segments[-1][0] == "train" and self.segments[-1][1] == key:
@@ -448,9 +450,10 @@ class PlaygroundModel:
         for W, g in zip(self.net.weights, grads.weights):
             g += s.regularization_rate * (np.sign(W) if s.regularization == "L1" else W)
 
-    def _diverge(self, before, loss) -> bool:
+    def _diverge(self, before, loss, shuffle_state) -> bool:
         for p, saved in zip(self.net.parameters(), before):
             p[...] = saved
+        self._rng.bit_generator.state = shuffle_state
         what = "became NaN or infinite" if not math.isfinite(loss) else f"grew to {loss:.3g}"
         lr = self.settings.learning_rate
         self.diverged = (f"Training diverged in epoch {self.epoch + 1}: the loss {what} with learning rate {lr:g}. "
@@ -523,9 +526,9 @@ class PlaygroundModel:
                       "X_raw = np.asarray(your_X, dtype=float)"]
         else:
             classes = "" if s.dataset in ("circle", "xor") else f", classes={s.classes}"
-            lines += [f"X_raw, y = make_data({s.dataset!r}, n_samples={s.n_samples}, noise={s.noise:g}"
+            lines += [f"X_raw, y = make_data({s.dataset!r}, n_samples={s.n_samples}, noise={s.noise!r}"
                       f"{classes}, seed={s.data_seed})"]
-        lines += [f"train, test = split_indices(len(y), train_ratio={s.train_ratio:g}, seed={s.data_seed})",
+        lines += [f"train, test = split_indices(len(y), train_ratio={s.train_ratio!r}, seed={s.data_seed})",
                   f"X = make_features(X_raw, {list(s.features)})      # one column per input feature",
                   "X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]", "",
                   f"net = MLP({self.sizes}, hidden_activation={spec['hidden_activation']!r}, "
