@@ -1,31 +1,53 @@
-"""What every lesson widget shares: controls, a picture and a readout.
+"""What every lesson widget shares: controls, a picture, a readout, and redraws that never pile up.
 
 A lesson widget is an ``ipywidgets.VBox`` holding its controls, an
-``ipywidgets.Image`` showing a matplotlib figure and an ``HTML`` readout. The
-figure is a plain ``matplotlib.figure.Figure`` (no pyplot state, so nothing is
-displayed twice) rendered to PNG on every update. Because the state lives in
-ordinary attributes, a test can set a control's value and check ``figure`` and
-``readout`` without a browser or a kernel.
+``ipywidgets.Image`` and an ``HTML`` readout. The picture is either a plain
+matplotlib ``Figure`` (no pyplot state, so nothing is displayed twice) rendered
+to PNG, or, for widgets that must redraw in a few milliseconds, an image drawn
+straight from numpy arrays (``raster``) with no figure at all (``figsize=None``).
+Because the state lives in ordinary attributes, a test can set a control's value
+and check the picture and ``readout`` without a browser or a kernel.
+
+Latest value wins. A dragged slider sends a value every few milliseconds and the
+kernel handles them one at a time, in order. If every value were drawn, a slow
+picture would build a backlog and the widget would go on redrawing long after the
+hand stopped. So a change that starts right after the previous one finished (it
+was waiting in the queue, so newer values are probably behind it) has its redraw
+put off briefly, on the kernel's event loop, and done once from the controls'
+values at that time: the latest. A change that arrives when the kernel was idle is
+drawn at once; without an event loop (a script, a test) every change is drawn at once.
 """
 from __future__ import annotations
 
+import asyncio
 import io
+import time
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
+
+QUEUED_GAP_S = 0.010      # a change starting this soon after the last one ended was waiting in the queue
+COALESCE_DELAY_S = 0.030  # ... so its redraw waits this long for newer values
+MAX_FRAME_GAP_S = 0.5     # but while changes pour in, the picture is never older than this
 
 
 class LessonWidget(widgets.VBox):
     """Base class of the course's widgets.
 
-    Subclasses build ``self.controls`` (a dict name -> ipywidget), draw on
-    ``self.figure`` in ``update()``, and call ``self.render()`` at the end of it.
-    ``update`` runs once at construction and again whenever a control changes.
+    Subclasses build ``self.controls`` (a dict name -> ipywidget) and implement
+    ``update()``, which redraws from the controls' values: on ``self.figure``
+    followed by ``self.render()``, or straight into ``self.image.value``.
+    ``update`` runs once at construction and again whenever a control changes
+    (at most once per burst of queued changes).
     """
+
+    _last_done = float("-inf")
+    _last_drawn = float("-inf")
+    _redraw_pending = False
 
     def __init__(self, controls: dict, figsize=(6.0, 3.6), dpi: int = 90, **layout):
         self.controls = dict(controls)
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.figure = None if figsize is None else Figure(figsize=figsize, dpi=dpi, layout="constrained")
         self.image = widgets.Image(format="png")
         self.readout = widgets.HTML()
         self.updates = 0  # how many times update() ran: handy in tests
@@ -37,6 +59,37 @@ class LessonWidget(widgets.VBox):
         self._on_change()
 
     def _on_change(self, change=None) -> None:
+        self.redraw(queued=change is not None and self.came_queued(time.perf_counter()))
+
+    def came_queued(self, started: float) -> bool:
+        """Did a change that started at ``started`` wait in the queue behind the previous one?"""
+        return started - self._last_done < QUEUED_GAP_S and started - self._last_drawn < MAX_FRAME_GAP_S
+
+    def redraw(self, queued: bool = False, draw=None) -> None:
+        """Run ``draw`` (default: ``update``) now, or, for a queued change, once shortly after the queue drains."""
+        draw = draw or self._update
+        if not (queued and self._redraw_later(draw)):
+            draw()
+            self._last_drawn = time.perf_counter()
+        self._last_done = time.perf_counter()
+
+    def _redraw_later(self, draw) -> bool:
+        """Schedule one redraw shortly; False when there is no event loop to run it."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            loop.call_later(COALESCE_DELAY_S, self._flush, draw)
+        return True
+
+    def _flush(self, draw) -> None:
+        self._redraw_pending = False
+        draw()
+        self._last_drawn = time.perf_counter()
+
+    def _update(self) -> None:
         self.update()
         self.updates += 1
 
@@ -45,7 +98,7 @@ class LessonWidget(widgets.VBox):
         return self.controls[name].value
 
     def update(self) -> None:
-        """Redraw the figure and readout from the controls' values."""
+        """Redraw the picture and readout from the controls' values."""
         raise NotImplementedError
 
     def render(self) -> None:

@@ -129,7 +129,7 @@ class LearningRateExplorer(LessonWidget):
         self.curve_axes = PixelAxes(self.canvas, (62, 52, 440, 246), (m - reach, m + reach), (-0.06 * top, 1.08 * top))
         self.loss_axes = PixelAxes(self.canvas, (540, 52, 805, 246), (-0.5, 10.5), (-2.0, 1.0))
         self._bowl = np.linspace(m - reach, m + reach, 300)
-        super().__init__(controls)
+        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
         self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
 
     def update(self) -> None:
@@ -141,9 +141,6 @@ class LearningRateExplorer(LessonWidget):
         regime = descent_regime(eta, a)
         self.image.value = self._draw(eta, regime)   # the picture first: it should never lag the numbers
         self._write_readout(eta, steps, regime)
-
-    def render(self) -> None:
-        """The picture is made in ``update`` (no matplotlib figure to render)."""
 
     def _draw(self, eta: float, regime: str) -> bytes:
         c, a, m = self.canvas, self.curvature, self.minimum

@@ -22,7 +22,6 @@ from course_lib.validation import CourseError, real_number
 
 from .base import LessonWidget
 from .blit import BlitPicture
-from .latest_value import LatestValueWins
 from .single_thread import one_blas_thread
 
 __all__ = ["ACTIVATIONS", "deep_network", "layer_gradient_norms", "GradientFlowExplorer", "gradient_flow_explorer"]
@@ -57,7 +56,7 @@ def _whole(value, name: str, low: int, high: int) -> int:
     return int(value)
 
 
-class GradientFlowExplorer(LatestValueWins, LessonWidget):
+class GradientFlowExplorer(LessonWidget):
     """Per-layer gradient norms of a deep network at initialisation.
 
     Controls: ``activation`` (one of ``ACTIVATIONS``), ``depth`` (hidden layers,

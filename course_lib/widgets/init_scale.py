@@ -22,7 +22,6 @@ from course_lib.validation import CourseError, real_number
 
 from .base import LessonWidget
 from .blit import BlitPicture
-from .latest_value import LatestValueWins
 from .single_thread import one_blas_thread
 
 __all__ = ["ACTIVATIONS", "INITS", "DEPTH", "WIDTH", "value_range", "hidden_outputs", "layer_histograms",
@@ -72,7 +71,7 @@ def saturated_fraction(a: np.ndarray, activation: str) -> float:
     return float(np.mean(a <= 0))
 
 
-class InitScaleExplorer(LatestValueWins, LessonWidget):
+class InitScaleExplorer(LessonWidget):
     """Per-layer output histograms and standard deviations of a deep network at initialisation.
 
     Controls: ``activation`` (tanh, sigmoid, relu), ``init`` (normal, xavier, he) and

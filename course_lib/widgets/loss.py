@@ -58,7 +58,7 @@ class LossExplorer(LessonWidget):
         }
         self.canvas = Picture(self.WIDTH, self.HEIGHT)
         self.axes = PixelAxes(self.canvas, (56, 30, self.WIDTH - 14, self.HEIGHT - 42), (0.0, 1.0), (0.0, self.Y_MAX))
-        super().__init__(controls)
+        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
         self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
 
     def update(self) -> None:
@@ -72,9 +72,6 @@ class LossExplorer(LessonWidget):
         self.tangents = {name: (self._tangent_x(p, self.slopes[name]), self._tangent_y(p, name)) for name in self.curves}
         self.image.value = self._draw(p, y)   # the picture first: it should never lag the numbers
         self.readout.value = self._readout(p, y)
-
-    def render(self) -> None:
-        """The picture is made in ``update`` (no matplotlib figure to render)."""
 
     def _draw(self, p: float, y: int) -> bytes:
         c, ax = self.canvas, self.axes

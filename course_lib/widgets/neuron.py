@@ -58,7 +58,7 @@ class NeuronExplorer(LessonWidget):
         self.line_axes = PixelAxes(self.canvas, (448, 30, 745, 262), limits, (0.0, 1.0))
         self.x1_grid, self.x2_grid = self.plane_axes.pixel_grid()   # (232, 240): one value per pixel
         self.curve_x = np.linspace(-self.LIMIT, self.LIMIT, 297)
-        super().__init__(controls)
+        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
         self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
     def update(self) -> None:
@@ -73,9 +73,6 @@ class NeuronExplorer(LessonWidget):
         self.zero_line = self._zero_line(w, b)
         self.image.value = self._draw(f.name)   # the picture first: it should never lag the numbers
         self.readout.value = self._readout(w, b, f.name)
-
-    def render(self) -> None:
-        """The picture is made in ``update`` (no matplotlib figure to render)."""
 
     # ------------------------------------------------------------------ numbers behind the picture
     @classmethod

@@ -57,9 +57,6 @@ CONTROL_ROWS = (
 )
 CONTROL_NAMES = tuple(name for row in CONTROL_ROWS for name in row)
 PLAY_INTERVAL_MS = 60       # the browser asks for a frame this often: at most ~16 frames per second
-QUEUED_GAP_S = 0.010        # a message starting this soon after the last one ended was waiting in the queue
-COALESCE_DELAY_S = 0.030    # ... and its redraw waits this long for newer values
-MAX_FRAME_GAP_S = 0.5       # but the picture is never older than this while messages pour in
 
 STYLE = {"description_width": "initial"}
 
@@ -120,14 +117,10 @@ class Playground(LessonWidget):
         self.frames = 0
         self._backgrounds = {}
         self._syncing = False
-        self._last_done = -math.inf
-        self._last_frame = -math.inf
-        self._flush_pending = False
         self._player = None  # the asyncio task drawing the frames while playing, if any
         self.code_view = widgets.HTML()
         made = self._make_controls()
-        super().__init__({name: made[name] for name in shown}, figsize=(1, 1))
-        self.figure = None  # the picture is drawn with raster, not matplotlib
+        super().__init__({name: made[name] for name in shown}, figsize=None)  # drawn with raster
         rows = [widgets.HBox([self.controls[n] for n in row if n in self.controls],
                              layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
                 for row in CONTROL_ROWS if any(n in self.controls for n in row)]
@@ -284,7 +277,7 @@ class Playground(LessonWidget):
         self.message = ""
         if what in ("data", "network"):
             self._sync_controls()
-        self._request_draw(started)
+        self.redraw(queued=self.came_queued(started), draw=self._draw)
 
     def _action(self, action) -> None:
         """A button: run it, keep the controls in step, redraw; a refused action is explained."""
@@ -311,7 +304,7 @@ class Playground(LessonWidget):
             self._stop_play()
             self._draw()
             return
-        self._request_draw(started)
+        self.redraw(queued=self.came_queued(started), draw=self._draw)
 
     def _stop_play(self) -> bool:
         play = self.controls.get("play")
@@ -414,25 +407,6 @@ class Playground(LessonWidget):
             f"{html.escape(self.code())}</pre>") if shown else ""
 
     # ---------------------------------------------------------------- drawing
-    def _request_draw(self, started: float) -> None:
-        """Redraw now, or, if this message waited in a queue behind others, once the queue is drained."""
-        queued = started - self._last_done < QUEUED_GAP_S and started - self._last_frame < MAX_FRAME_GAP_S
-        if not queued:
-            self._draw()
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (a script or a test): nothing can run later, so draw now
-            self._draw()
-            return
-        if not self._flush_pending:
-            self._flush_pending = True
-            loop.call_later(COALESCE_DELAY_S, self._flush)
-
-    def _flush(self) -> None:
-        self._flush_pending = False
-        self._draw()
-
     def _draw(self) -> None:
         canvas = draw(self.model, self._backgrounds)
         self.image.value = canvas.png()
@@ -440,7 +414,7 @@ class Playground(LessonWidget):
         self._write_readout()
         if "code" in self.controls and self.controls["code"].value:
             self._show_code()
-        self._last_frame = time.perf_counter()
+        self._last_drawn = time.perf_counter()
 
     def update(self) -> None:
         """Redraw the picture and the readout (LessonWidget's hook)."""

@@ -69,7 +69,7 @@ class BackpropStepper(LessonWidget):
         buttons["previous"].on_click(lambda _: self._move(-1))
         buttons["next"].on_click(lambda _: self._move(+1))
         buttons["reset"].on_click(lambda _: setattr(self.controls["step"], "value", 0))
-        super().__init__({**buttons, "step": slider})
+        super().__init__({**buttons, "step": slider}, figsize=None)  # drawn with raster, no matplotlib figure
 
     def _move(self, by: int) -> None:
         slider = self.controls["step"]
@@ -91,9 +91,6 @@ class BackpropStepper(LessonWidget):
         self.caption = self._caption(event)
         self.image.value = self._draw(state, event)   # the picture first: it should never lag the text
         self.readout.value = self._readout(step, event)
-
-    def render(self) -> None:
-        """The picture is made in ``update`` (no matplotlib figure to render)."""
 
     # ------------------------------------------------------------------ layout
     def _layout(self) -> None:
