@@ -10,7 +10,7 @@ whole reading path is about as long as a long chapter:
 5. ``network``: ``MLP``, the forward and backward passes of any depth
 6. ``gradcheck``: numerical gradients and the element-wise relative error
 7. ``training``: mini-batch gradient descent with a history
-8. ``data``: toy data sets, the handwritten digits, MNIST's IDX files
+8. ``data``: toy data sets and the 8x8 handwritten digits
 9. ``validation``: the checks behind the clear error messages
 
 Machinery that serves the lessons lives apart, in sub-packages named by their
