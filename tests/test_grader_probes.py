@@ -202,6 +202,24 @@ def test_the_library_function_that_would_do_the_work_is_unavailable(tmp_path, mo
     assert scores(grade(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path, "allowed"))["backward_tests"] > 0
 
 
+BORROWED_HIDDEN_DELTA = '''from course_lib.signals import hidden_layer_signals
+
+
+def hidden_delta(delta_next, W_next, z, hidden_activation):
+    return hidden_layer_signals(delta_next, W_next, z, hidden_activation)   # the recipe's step 5 is this part
+'''
+
+
+def test_the_signal_recipe_is_unavailable_for_the_backward_pass(tmp_path, monkeypatch):
+    result = grade(with_answers(EX06, hidden_delta=BORROWED_HIDDEN_DELTA), tmp_path)
+    assert scores(result)["hidden_delta_tests"] == 0
+    assert "is not available while ex06_mlp_backward is graded" in everything(result)
+    spec = catalog.load("ex06_mlp_backward")[1]
+    monkeypatch.setattr(spec, "forbidden", tuple(n for n in spec.forbidden if n != "course_lib.signals"))
+    assert scores(grade(with_answers(EX06, hidden_delta=BORROWED_HIDDEN_DELTA), tmp_path, "allowed"))[
+        "hidden_delta_tests"] > 0
+
+
 NUMERICAL_DELTA_STEP = answer("steps", EX05) + '''
 
 def delta_step(x, t, W1, b1, W2, b2, learning_rate):

@@ -4,7 +4,8 @@ import numpy as np
 from course_tools.grader.spec import Spec, call, code, probe
 
 # The exercise is the recipe itself: the library's recipe and network are off limits while grading.
-SPEC = Spec("ex05_signals", forbidden=["course_lib.signals", "course_lib.MLP"])
+SPEC = Spec("ex05_signals", forbidden=["course_lib.signals", "course_lib.MLP", "course_lib.widgets.stepper_events",
+                                     "course_lib.widgets.playground_model"])
 
 # Backpropagation updates this network in milliseconds; numerical differences need two
 # forward passes per parameter (about 420,000 of them) and run far past the time limit.

@@ -4,7 +4,8 @@ import numpy as np
 from course_tools.grader.spec import Spec, call, code
 
 # The exercise is the backward pass: the library's network, losses and numerical gradients are off limits.
-SPEC = Spec("ex06_mlp_backward", forbidden=["course_lib.MLP", "course_lib.get_loss", "course_lib.numerical_gradient"])
+SPEC = Spec("ex06_mlp_backward", forbidden=["course_lib.MLP", "course_lib.get_loss", "course_lib.numerical_gradient",
+                                          "course_lib.signals", "course_lib.widgets.playground_model"])
 
 # Backpropagation handles this network and batch in milliseconds; numerical differences need two
 # forward passes of the whole batch per parameter (about 22,000 of them), minutes in all.

@@ -4,7 +4,7 @@ The training checks do not compare with the reference solution: the grader takes
 the parameters the learner's ``train_digits`` returns and measures their accuracy
 itself, with the forward pass below. For the hidden check it deals the 1797 digits
 into a training share and a held-out share with a seed drawn at grading time, and
-turns every image by one of the eight symmetries of the square (rotations and
+turns every image by one of the seven non-trivial symmetries of the square (rotations and
 mirror images), also drawn at grading time. Only the training share reaches the
 learner's kernel; the seed, the symmetry and the held-out digits stay in the
 grader (``probe.keep``). A network prepared in advance for the upright digits fails
@@ -214,7 +214,7 @@ def train_notebook_split(rng):
                 points=3, hidden=True, reference=False, compare=_grader_split_problem, timeout=TRAIN_TIMEOUT,
                 hint="the function must learn from whatever images it is given, with the seed it is given")
 def train_grader_split(rng):
-    split_seed, symmetry, seed = int(rng.integers(1, 1 << 30)), int(rng.integers(8)), int(rng.integers(1000))
+    split_seed, symmetry, seed = int(rng.integers(1, 1 << 30)), int(rng.integers(1, 8)), int(rng.integers(1000))
     X_train, y_train, _, _ = grader_split(split_seed, symmetry)
     # Only the training share and the seed reach the kernel; the rest stays with the grader.
     return probe("result = train_digits(X, y, seed=seed)", X=X_train, y=y_train, seed=seed).keep(
