@@ -47,7 +47,7 @@
 # passes), and your own functions from earlier parts.
 #
 # **What you may not use.** `course_lib.signals`, `course_lib.MLP` (its `backward`
-# and `step`), `course_lib.Value`, `course_lib.numerical_gradient` or finite
+# and `step`), the widgets' versions of the recipe (the stepper, the playground), `course_lib.Value`, `course_lib.numerical_gradient` or finite
 # differences of your own: they compute exactly these quantities, or estimate them.
 # While the grader scores your notebook the library's recipe and network raise an
 # error, and it runs `delta_step` on a 600-600-100 network, which backpropagation

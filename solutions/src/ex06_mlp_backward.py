@@ -46,8 +46,9 @@
 #
 # Write the passes yourself with numpy and **no loop over samples** (loop over
 # layers only): do not call `course_lib.MLP` (its `forward`, `trace` or
-# `backward`), `course_lib.get_loss` or `course_lib.numerical_gradient`. The tests
-# here use them to check you; while the grader scores your notebook they raise an
+# `backward`), `course_lib.get_loss`, `course_lib.numerical_gradient`,
+# `course_lib.signals` (lesson 5's recipe) or the playground's training code. The
+# tests here use some of them to check you; while the grader scores your notebook they raise an
 # error, and it runs `mlp_backward` on a 32-128-128-10 network and 512 samples,
 # where only backpropagation finishes in time (numerical differences would take
 # minutes).

@@ -37,8 +37,9 @@
 # **What you may use.** For the gradients, `course_lib.MLP`'s `backward` and
 # `step` (or your `mlp_backward` from exercise 6): this exercise is about the
 # loop. Write the loop yourself (epochs, shuffling, batches, the learning rate):
-# do not call `course_lib.train`, and do not use `MLP.predict` or `MLP.accuracy`
-# in Part 2. While the grader scores your notebook, those three raise an error.
+# do not call `course_lib.train` or the widgets' training loops (the playground,
+# the mini-batch explorer), and do not use `MLP.predict` or `MLP.accuracy` in
+# Part 2. While the grader scores your notebook, those raise an error.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
