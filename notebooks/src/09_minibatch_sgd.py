@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 09: Mini-batches and stochastic gradient descent
+# # 9. Mini-batches and stochastic gradient descent
 #
 # So far every step used the gradient over the *whole* training set: with a million
 # examples, a million backward passes per step. This lesson steps on the gradient of a
@@ -28,8 +28,8 @@
 # - show that more labelled data generalises better.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Prerequisites.** Lesson 03 (gradient descent and the learning rate), lesson 06 (training
-# a network with `MLP.backward` and `MLP.step`), lesson 02 (cross-entropy).
+# **Prerequisites.** Lesson 3 (gradient descent and the learning rate), lesson 6 (training
+# a network with `MLP.backward` and `MLP.step`), lesson 2 (cross-entropy).
 #
 # **Estimated time.** 50 minutes.
 
@@ -361,14 +361,14 @@ plt.show()
 #
 # With the **mean** over the batch, a step's length does not grow with $B$. At **equal
 # compute** a batch of $B$ buys $B$ times fewer steps, so each must be longer: the best
-# learning rate **grows with the batch size**, until it meets lesson 03's stability limit.
+# learning rate **grows with the batch size**, until it meets lesson 3's stability limit.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # A batch of 64 points and a batch of one give gradients of about the same length (the
 # bigger batch's is just less noisy), so one step moves the weights about $\eta \times$ that
 # length whatever $B$ is. To travel as far in $B$ times fewer steps, the rate must grow,
 # roughly in proportion to $B$ (the "linear scaling rule" of large-scale training), until
-# the limit of lesson 03: beyond about $2/\text{curvature}$ descent overshoots and diverges,
+# the limit of lesson 3: beyond about $2/\text{curvature}$ descent overshoots and diverges,
 # however large the batch.
 #
 # The grid below trained every batch size from 1 to 256 with 15 learning rates from 0.003
@@ -411,12 +411,12 @@ minibatch_explorer()
 # %% [markdown]
 # ## The same in the playground
 #
-# Lesson 06's playground, with only the controls this lesson is about: press play, then
+# Lesson 6's playground, with only the controls this lesson is about: press play, then
 # change the batch size and the learning rate while it trains. Watch how noisy the loss
 # curve gets at batch size 1, and how slow it is at 30.
 
 # %% tags=["nbval-ignore-output"] slideshow={"slide_type": "subslide"}
-playground(dataset="spiral", classes=3, noise=0.3, hidden=(8, 8), learning_rate=0.3, batch_size=16,
+playground(dataset="spiral", classes=3, hidden=(8, 8), learning_rate=0.3, batch_size=16,
            controls=["play", "step", "reset", "learning_rate", "batch_size"])
 
 # %% [markdown]
@@ -426,8 +426,9 @@ playground(dataset="spiral", classes=3, noise=0.3, hidden=(8, 8), learning_rate=
 # spiral points and measure its accuracy on 3000 points it never saw.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# Every run gets the same compute (61 440 examples seen, in batches of 16 at $\eta = 1$), so
-# a small set is simply repeated for more epochs (at most 1000).
+# Every set of 96 points or more gets the same compute (61 440 examples seen, in batches of
+# 16 at $\eta = 1$): a smaller set is simply repeated for more epochs. The four smallest
+# sets stop after 1000 epochs (6 000 to 48 000 examples), which is plenty for them.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first.** With 12 labelled points the network can reach 100% on its *training*
@@ -436,7 +437,7 @@ playground(dataset="spiral", classes=3, noise=0.3, hidden=(8, 8), learning_rate=
 # <details><summary>Answer</summary>
 #
 # Between, and well below 100%: 12 points leave most of the spirals unexplored, so the
-# network draws boundaries that fit its 24 points and little else (**overfitting**). With
+# network draws boundaries that fit its 12 points and little else (**overfitting**). With
 # more data the training accuracy falls a little, the test accuracy rises a lot, and the two
 # meet. Networks usually need thousands of labelled examples.
 #
@@ -449,7 +450,7 @@ trained = {}
 print("  n   train acc   test acc")
 for size in sizes:
     X_n, y_n = data.spirals(n_samples=size, noise=0.3, seed=10)
-    epochs = min(61440 // size, 1000)           # the smallest sets: 1000 full-batch steps are plenty
+    epochs = min(61440 // size, 1000)           # the four smallest sets stop at 1000 epochs
     net_n, _ = run_sgd(16, 1.0, epochs=epochs, X=X_n, Y=np.eye(3)[y_n], record_every=10**9)
     trained[size] = (net_n, X_n, y_n)
     print(f"{size:4d}   {net_n.accuracy(X_n, y_n):8.4f}   {net_n.accuracy(X_new, y_new):8.4f}")
@@ -461,7 +462,7 @@ plt.show()
 # %% [markdown]
 # With few points the boundaries follow the points the network happened to see; with
 # thousands they follow the spirals. More labelled data is the most reliable way to better
-# weights; the next lesson's digits have about 1400 training images, enough for 97%.
+# weights; the next lesson's digits have about 1400 training images, enough for about 98%.
 
 # %% [markdown]
 # ## Summary
@@ -535,7 +536,7 @@ plt.show()
 # </details>
 
 # %% [markdown]
-# ## Your graded exercise
+# ## Exercise
 #
 # Write the mini-batch iterator and a training loop of your own in the graded exercise
 # **`exercises/ex09_train_classifier.ipynb`**

@@ -11,11 +11,11 @@
 # ---
 
 # %% [markdown]
-# # Lesson 10: Capstone, handwritten digits
+# # 10. Capstone: handwritten digits
 #
 # Everything comes together: the course's own `MLP`, trained by mini-batch
-# back-propagation, learns to read handwritten digits. It starts at chance, and within a
-# few seconds reads 98% of digits it has never seen.
+# back-propagation, learns to read handwritten digits. It starts at chance, and after about
+# a second of training reads 98% of digits it has never seen.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
@@ -27,7 +27,7 @@
 # - run MNIST's 784-128-10 shape, and know what to learn next.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Prerequisites.** Lessons 01-09, above all lesson 06 (training a network) and lesson 09
+# **Prerequisites.** Lessons 1-9, above all lesson 6 (training a network) and lesson 9
 # (mini-batches).
 #
 # **Estimated time.** 60 minutes.
@@ -149,7 +149,7 @@ A_train, A_test = (X_train - mean) / scale, (X_test - mean) / scale
 # ## The network, before training
 #
 # 64 inputs, 64 ReLU hidden units, 10 softmax outputs (one per digit), mean cross-entropy:
-# the network of lesson 06, only wider.
+# the network of lesson 6, only wider.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first.** With its random initial weights, what fraction of the test digits does
@@ -168,9 +168,9 @@ print("parameters:", net.n_parameters)
 print(f"untrained: training accuracy {net.accuracy(A_train, y_train):.4f}, test accuracy {net.accuracy(A_test, y_test):.4f}")
 
 # %% [markdown]
-# ## Training: a few seconds
+# ## Training: about a second
 #
-# Batches of 32 (lesson 09); rate 0.05 for 42 epochs, then 0.005 for 18: big steps find a
+# Batches of 32 (lesson 9); rate 0.05 for 42 epochs, then 0.005 for 18: big steps find a
 # valley, small ones settle in it. The test set is measured after each epoch, only to draw
 # curves: nothing is learned from it.
 
@@ -298,7 +298,7 @@ digit_reader(net, X_test, y_test, mean, scale)
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Two remedies, both in practice everywhere: train on moved copies of the training digits
-# (more labelled data, lesson 09, made for free), and **convolutional networks**, which share
+# (more labelled data, lesson 9, made for free), and **convolutional networks**, which share
 # one small set of weights across every position of the image, so a pattern is recognised
 # wherever it appears.
 
@@ -329,7 +329,7 @@ for split_seed in (0, 2, 3, 4, 5):
 # %% [markdown]
 # ## The MNIST shape: 784 → 128 → 10
 #
-# Lesson 01 drew the classic MNIST network: 28×28 = 784 inputs, 128 hidden units, 10
+# Lesson 1 drew the classic MNIST network: 28×28 = 784 inputs, 128 hidden units, 10
 # outputs. MNIST is not bundled and cannot be downloaded while the lessons run; but with its
 # four IDX files, the same code trains that exact shape.
 
@@ -417,8 +417,8 @@ print(f"test accuracy after 5 epochs: {accuracy:.4f}")
 # ## What next: the same loop at scale
 #
 # PyTorch, JAX and TensorFlow do what `course_lib` does, for billions of parameters: a
-# forward pass that records a computational graph (lesson 04), `loss.backward()` (lesson 06),
-# an optimiser step, mini-batches (lesson 09), on GPUs. The loop you wrote is the loop they run.
+# forward pass that records a computational graph (lesson 4), `loss.backward()` (lesson 6),
+# an optimiser step, mini-batches (lesson 9), on GPUs. The loop you wrote is the loop they run.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # A GPU computes a batch of hundreds of images in about the time of one, which is why
@@ -507,7 +507,7 @@ print(f"test accuracy after 5 epochs: {accuracy:.4f}")
 # </details>
 
 # %% [markdown]
-# ## Your graded exercise
+# ## Exercise
 #
 # Train your own digit reader in the graded exercise **`exercises/ex10_digits.ipynb`**
 # ([open it](../exercises/ex10_digits.ipynb)): the grader trains it and judges it on digits
