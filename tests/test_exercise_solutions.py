@@ -313,21 +313,31 @@ def ex06():
 
 
 CASES_06 = [([3, 4, 2], "tanh", "sigmoid", 5), ([4, 3], "sigmoid", "identity", 6), ([2, 5, 1], "relu", "sigmoid", 1),
-            ([3, 6, 4, 2], "leaky_relu", "tanh", 7), ([2, 3, 3, 3, 2], "sigmoid", "sigmoid", 4)]
+            ([3, 6, 4, 2], "leaky_relu", "tanh", 7), ([2, 3, 3, 3, 2], "sigmoid", "sigmoid", 4),
+            # softmax outputs go with the cross-entropy and one-hot targets
+            ([3, 4, 3], "tanh", "softmax", 5), ([4, 2], "sigmoid", "softmax", 6), ([2, 5, 4, 4], "relu", "softmax", 1)]
 
 
-def random_network(sizes, n, seed):
+def random_network(sizes, n, seed, output="sigmoid"):
+    """Random parameters and a batch; one-hot targets for a softmax output, values in [0, 1) otherwise."""
     rng = np.random.default_rng(seed)
     weights = [rng.normal(0, 0.8, size=(m, k)) for k, m in zip(sizes[:-1], sizes[1:])]
     biases = [rng.normal(0, 0.5, size=m) for m in sizes[1:]]
-    return weights, biases, rng.normal(size=(n, sizes[0])), rng.uniform(size=(n, sizes[-1]))
+    X = rng.normal(size=(n, sizes[0]))
+    if output == "softmax":
+        return weights, biases, X, np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=n)]
+    return weights, biases, X, rng.uniform(size=(n, sizes[-1]))
+
+
+def loss_of(output):
+    return "cross_entropy" if output == "softmax" else "mse"
 
 
 @pytest.mark.parametrize("index", range(len(CASES_06)))
 def test_ex06_passes_match_mlp(ex06, index):
     sizes, hidden, output, n = CASES_06[index]
-    weights, biases, X, Y = random_network(sizes, n, seed=60 + index)
-    net = net_with(weights, biases, hidden, output)
+    weights, biases, X, Y = random_network(sizes, n, seed=60 + index, output=output)
+    net = net_with(weights, biases, hidden, output, loss_of(output))
     trace = net.trace(X)
     zs, activations = ex06["forward_with_cache"](weights, biases, X, hidden, output)
     for got, want in zip(zs + activations, trace.zs + trace.activations):
@@ -345,9 +355,9 @@ def test_ex06_passes_match_mlp(ex06, index):
 @pytest.mark.parametrize("index", range(len(CASES_06)))
 def test_ex06_backward_passes_gradient_check(ex06, index):
     sizes, hidden, output, n = CASES_06[index]
-    weights, biases, X, Y = random_network(sizes, n, seed=70 + index)
+    weights, biases, X, Y = random_network(sizes, n, seed=70 + index, output=output)
     grad_weights, grad_biases = ex06["mlp_backward"](weights, biases, X, Y, hidden, output)
-    net = net_with(weights, biases, hidden, output)  # its loss is the mse of the exercise
+    net = net_with(weights, biases, hidden, output, loss_of(output))  # the exercise's loss for this output
     for kind, grads in (("weights", grad_weights), ("biases", grad_biases)):
         for l, param in enumerate(getattr(net, kind)):
             numeric = numerical_gradient(lambda _: net.loss(X, Y), param)
@@ -363,11 +373,15 @@ def test_ex06_try_it_numbers(ex06):
     for rate in (1.0, 10.0, 100.0):
         stepped = net.copy()
         stepped.step(grads, rate)
-        rows.append([rate, net.loss(X, Y), stepped.loss(X, Y)])
+        rows.append([rate, rate / Y.size, net.loss(X, Y), stepped.loss(X, Y)])
     text = shown("ex06_mlp_backward", "worked:one-step")
     got = np.array([numbers(line) for line in text.strip().splitlines()])
     np.testing.assert_allclose(got, rows, atol=5e-6)
-    assert rows[2][2] > rows[2][1] > rows[1][2]  # the largest rate overshoots, as the text says
+    # the second column's claim: a summed loss has gradients n k times larger, so rate / (n k) takes the same step
+    summed = numerical_gradient(lambda _: np.sum((net.forward(X) - Y) ** 2), net.weights[0])
+    np.testing.assert_allclose(summed, Y.size * grads.weights[0], rtol=1e-6)
+    assert Y.size == 10 and rows[0][2] > rows[0][3] > rows[1][3]  # 1 and 10 lower the loss, 10 more
+    assert rows[2][3] > rows[2][2]  # the largest rate overshoots, as the text says
 
 
 # ====================================================================== ex09

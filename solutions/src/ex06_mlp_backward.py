@@ -17,7 +17,7 @@
 # | part | what you write | points |
 # | --- | --- | --- |
 # | 1 | `forward_with_cache`: the forward pass keeping every $z$ and activation | 2 |
-# | 2 | `output_delta`: the error term of the output layer | 2 |
+# | 2 | `output_delta`: the error term of the output layer, for both losses | 2 |
 # | 3 | `hidden_delta`: one step of the error flowing backward | 2 |
 # | 4 | `mlp_backward`: $\partial L/\partial W$ and $\partial L/\partial b$ for every layer | 4 |
 #
@@ -28,14 +28,24 @@
 # $$Z_l = A_l W_l^\top + b_l, \qquad A_{l+1} = f_l(Z_l), \qquad A_0 = X,$$
 #
 # where $f_l$ is the hidden activation for every layer but the last, which uses
-# the output activation. The loss is the mean squared error over **all**
-# $n \times k$ entries of the output, $L = \frac{1}{nk}\sum (A_L - Y)^2$, as
-# `course_lib`'s `"mse"`.
+# the output activation.
+#
+# **The loss follows from the output activation**, as lesson 6 pairs them:
+#
+# - an elementwise output (`"sigmoid"`, `"tanh"`, `"identity"`, ...): the mean
+#   squared error over **all** $n \times k$ entries of the output,
+#   $L = \frac{1}{nk}\sum (A_L - Y)^2$, as `course_lib`'s `"mse"`;
+# - a `"softmax"` output ($k \ge 2$ classes, `Y` one-hot, one row per sample): the
+#   categorical cross-entropy, a mean over the **batch** of $n$ samples,
+#   $L = -\frac{1}{n}\sum_{i,j} Y_{ij} \log P_{ij}$ with $P = A_L$, as `course_lib`'s
+#   `"cross_entropy"`.
 #
 # **Activations** are given by name (`"sigmoid"`, `"tanh"`, `"relu"`,
-# `"identity"`, ...). `get_activation(name)` (imported in the setup cell) gives an
-# object `f` with `f(z)` and its derivative `f.derivative(z)`, both elementwise: use
-# them, activations are not what this exercise is about.
+# `"identity"`, `"softmax"`, ...). `get_activation(name)` (imported in the setup cell)
+# gives an object `f` with `f(z)` and, for the elementwise ones, its derivative
+# `f.derivative(z)`: use them, activations are not what this exercise is about.
+# (Softmax is not elementwise, so `get_activation("softmax").derivative` raises an
+# error; Part 2 says what to do instead.)
 #
 # **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line), then run the test cell below it. A test
@@ -67,6 +77,8 @@ WEIGHTS_EXAMPLE = [_example_rng.normal(0, 0.8, size=(n_out, n_in))
 BIASES_EXAMPLE = [_example_rng.normal(0, 0.5, size=n_out) for n_out in SIZES_EXAMPLE[1:]]
 X_EXAMPLE = _example_rng.normal(size=(5, 3))
 Y_EXAMPLE = _example_rng.uniform(size=(5, 2))
+# The same network with a softmax output: one-hot targets of 2 classes for the 5 samples.
+Y_ONEHOT_EXAMPLE = np.eye(2)[[0, 1, 1, 0, 1]]
 
 # %% [markdown]
 # ## Part 1: the forward pass, with a cache (2 points)
@@ -100,8 +112,9 @@ def forward_with_cache(weights, biases, X, hidden_activation, output_activation)
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "forward_tests", "points": 2, "schema_version": 3}
 def _example_net(weights, biases, hidden_activation, output_activation):
-    """A course_lib MLP holding these parameters, to check answers against."""
-    net = MLP([weights[0].shape[1]] + [W.shape[0] for W in weights], hidden_activation, output_activation, "mse")
+    """A course_lib MLP holding these parameters, to check answers against (its loss paired with the output)."""
+    loss = "cross_entropy" if output_activation == "softmax" else "mse"
+    net = MLP([weights[0].shape[1]] + [W.shape[0] for W in weights], hidden_activation, output_activation, loss)
     net.weights, net.biases = [W.copy() for W in weights], [b.copy() for b in biases]
     return net
 
@@ -125,28 +138,43 @@ _zs, _acts = forward_with_cache(_Ws, _bs, _X, "relu", "identity")
 _trace = _example_net(_Ws, _bs, "relu", "identity").trace(_X)
 check_close("zs of a 2-4-3-1 relu network", _zs, _trace.zs)
 check_close("activations of a 2-4-3-1 relu network", _acts, _trace.activations)
+_zs, _acts = forward_with_cache(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE, "tanh", "softmax")
+check_close("activations of the example with a softmax output", _acts,
+            _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "softmax").trace(X_EXAMPLE).activations)
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Part 2: the output layer's error term (2 points)
 #
 # Back-propagation starts at the output with $\delta_{L-1} = \partial L/\partial Z_{L-1}$.
-# For the mean squared error over all $n k$ entries,
+# Write `output_delta(output, Y, z_out, output_activation)`: `output` is $A_L$,
+# `z_out` is $Z_{L-1}$, all of shape (n, k), and the result has that shape too. It
+# handles both losses:
 #
-# $$\frac{\partial L}{\partial A_L} = \frac{2}{n k}\,(A_L - Y), \qquad
-# \delta_{L-1} = \frac{\partial L}{\partial A_L} \odot f'(Z_{L-1}),$$
+# - **an elementwise output with the mean squared error** over all $n k$ entries:
 #
-# where $\odot$ multiplies entry by entry. Write `output_delta(output, Y, z_out,
-# output_activation)`: `output` is $A_L$, `z_out` is $Z_{L-1}$, all of shape (n, k).
+#   $$\frac{\partial L}{\partial A_L} = \frac{2}{n k}\,(A_L - Y), \qquad
+#   \delta_{L-1} = \frac{\partial L}{\partial A_L} \odot f'(Z_{L-1}),$$
+#
+#   where $\odot$ multiplies entry by entry;
+# - **a softmax output with the cross-entropy** (`output_activation == "softmax"`,
+#   `Y` one-hot): there is no elementwise $f'$ to multiply by. Lesson 6 (the section
+#   "Softmax with cross-entropy") chains the cross-entropy's gradient through the
+#   softmax's Jacobian, and almost everything cancels: use the result it arrives at.
+#   Mind the scale: this loss is a mean over the $n$ samples, not over all $n k$
+#   entries. (1 of the 2 points)
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "output_delta", "schema_version": 3}
 def output_delta(output, Y, z_out, output_activation):
-    """dL/dz of the output layer for the mean squared error over all entries.
+    """dL/dz of the output layer: mean squared error over all entries, or cross-entropy for softmax.
 
     Shapes: output, Y, z_out (n, k) -> (n, k).
     """
     ### BEGIN SOLUTION
     Y = np.asarray(Y, dtype=float)
+    if output_activation == "softmax":
+        # the softmax's Jacobian cancels against dL/dP = -Y / (n P): the fused error
+        return (output - Y) / Y.shape[0]
     return 2.0 / Y.size * (output - Y) * get_activation(output_activation).derivative(z_out)
     ### END SOLUTION
 
@@ -163,11 +191,24 @@ check_shape("output_delta on the example", _delta, (5, 2))
 check_close("output_delta on the example against course_lib's MLP", _delta,
             _net.backward(X_EXAMPLE, Y_EXAMPLE).deltas[-1],
             hint="divide by the number of ALL entries, n * k = 10, and multiply by the sigmoid's slope")
+check_close("output_delta for a softmax output [0.5, 0.5] and the one-hot target [1, 0]",
+            output_delta(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]), np.zeros((1, 2)), "softmax"),
+            np.array([[-0.5, 0.5]]), hint="lesson 6's fused output error: no f'(z) for a softmax")
+_net = _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "softmax")
+_trace = _net.trace(X_EXAMPLE)
+check_close("output_delta on the example with a softmax output against course_lib's MLP",
+            output_delta(_trace.activations[-1], Y_ONEHOT_EXAMPLE, _trace.zs[-1], "softmax"),
+            _net.backward(X_EXAMPLE, Y_ONEHOT_EXAMPLE).deltas[-1],
+            hint="the cross-entropy is a mean over the n = 5 samples, not over all n * k entries")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(616)
 _Z, _Y = _rng.normal(size=(6, 3)), _rng.uniform(size=(6, 3))
 _T = np.tanh(_Z)
 check_close("output_delta for tanh outputs", output_delta(_T, _Y, _Z, "tanh"), 2 / 18 * (_T - _Y) * (1 - _T ** 2))
+_P = np.exp(_Z) / np.exp(_Z).sum(axis=1, keepdims=True)
+_Y = np.eye(3)[[2, 0, 1, 1, 0, 2]]
+check_close("output_delta for softmax outputs of 6 samples, 3 classes", output_delta(_P, _Y, _Z, "softmax"),
+            (_P - _Y) / 6)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -223,11 +264,14 @@ check_close("hidden_delta with relu units", hidden_delta(_dn, _Wn, _z, "relu"), 
 #    matrix product) and $\partial L/\partial b_l = $ the column sums of $\delta_l$;
 # 3. before moving down a layer, get $\delta_{l-1}$ with `hidden_delta`.
 #
-# The test cell compares every gradient with a numerical gradient of the loss.
+# Nothing below the output layer depends on the loss: with Part 2 handling both,
+# the same loop serves sigmoid outputs with the mean squared error and softmax
+# outputs with the cross-entropy (each is half of the points). The test cell
+# compares every gradient with a numerical gradient of the loss.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "backward", "schema_version": 3}
 def mlp_backward(weights, biases, X, Y, hidden_activation, output_activation):
-    """Gradients of the mean squared error with respect to every weight and bias.
+    """Gradients of the loss (mse, or cross-entropy for a softmax output) for every weight and bias.
 
     Shapes: weights[l] (sizes[l+1], sizes[l]), biases[l] (sizes[l+1],), X (n, sizes[0]),
     Y (n, sizes[-1]). Returns (grad_weights, grad_biases), lists shaped like weights and biases.
@@ -247,7 +291,7 @@ def mlp_backward(weights, biases, X, Y, hidden_activation, output_activation):
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "backward_tests", "points": 4, "schema_version": 3}
 def _gradient_check(weights, biases, X, Y, hidden_activation, output_activation, label):
-    """Compare mlp_backward with numerical gradients of course_lib's mse loss, parameter by parameter."""
+    """Compare mlp_backward with numerical gradients of course_lib's loss, parameter by parameter."""
     grad_weights, grad_biases = mlp_backward(weights, biases, X, Y, hidden_activation, output_activation)
     for kind, params, grads in (("weights", weights, grad_weights), ("biases", biases, grad_biases)):
         for l, param in enumerate(params):
@@ -260,6 +304,8 @@ def _gradient_check(weights, biases, X, Y, hidden_activation, output_activation,
 
 
 _gradient_check(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE, Y_EXAMPLE, "tanh", "sigmoid", "3-4-2 tanh/sigmoid")
+_gradient_check(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE, Y_ONEHOT_EXAMPLE, "tanh", "softmax",
+                "3-4-2 tanh/softmax with cross-entropy")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(636)
 _sizes = [2, 5, 4, 3]
@@ -270,15 +316,31 @@ _gradient_check(_Ws, _bs, _X, _Y, "sigmoid", "identity", "2-5-4-3 sigmoid/identi
 _grads = _example_net(_Ws, _bs, "relu", "tanh").backward(_X, _Y)
 check_close("mlp_backward of a relu/tanh network against course_lib", mlp_backward(_Ws, _bs, _X, _Y, "relu", "tanh"),
             (_grads.weights, _grads.biases))
+_Y = np.eye(3)[_rng.integers(0, 3, size=8)]
+_gradient_check(_Ws, _bs, _X, _Y, "relu", "softmax", "2-5-4-3 relu/softmax with cross-entropy")
 ### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Try it
 #
 # One step of gradient descent with your gradients should lower the loss, as
-# long as the step is not too long. (The mean over all entries makes these
-# gradients small, so the useful learning rates here are large.) Which rate
-# overshoots? Find the best one between 10 and 100.
+# long as the step is not too long. Lesson 3 suggested learning rates around 0.01
+# to 0.1; the cell below tries 1, 10 and 100.
+#
+# **Why so large?** A learning rate only means something together with the
+# loss's scale. Lesson 3 showed that descent overshoots when the rate exceeds
+# $2/a$ for the curvature $a$ of the loss; a flatter loss allows, and needs, larger
+# rates. This exercise's mean squared error averages over all $n k = 10$ entries, so
+# every output error carries the factor $2/(nk) = 0.2$, and the sigmoid's slope
+# (at most $1/4$) shrinks it further: the gradients are small and the loss is flat.
+# With a *summed* loss every gradient would be $nk$ times larger and the same
+# steps would take a rate $nk$ times smaller (the second column below). So a rate
+# tuned for one network does not carry over: it depends on the loss's convention,
+# on the number of outputs $k$, on the output activation and, for a summed loss,
+# on the batch size $n$ (the course's means keep it independent of $n$, lesson 6).
+# Find it by trying, as here.
+#
+# Which rate overshoots? Try a few between 10 and 100 to find the best single step.
 
 # %% tags=["worked:one-step"]
 def mse_of(weights, biases):
@@ -287,8 +349,9 @@ def mse_of(weights, biases):
 
 
 grad_weights, grad_biases = mlp_backward(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE, Y_EXAMPLE, "tanh", "sigmoid")
+entries = Y_EXAMPLE.size  # n k: a summed loss has gradients this many times larger
 for rate in (1.0, 10.0, 100.0):
     stepped_weights = [W - rate * g for W, g in zip(WEIGHTS_EXAMPLE, grad_weights)]
     stepped_biases = [b - rate * g for b, g in zip(BIASES_EXAMPLE, grad_biases)]
-    print(f"rate {rate:>5}: loss {mse_of(WEIGHTS_EXAMPLE, BIASES_EXAMPLE):.5f} "
+    print(f"rate {rate:>5} (summed loss: {rate / entries:>4}): loss {mse_of(WEIGHTS_EXAMPLE, BIASES_EXAMPLE):.5f} "
           f"-> {mse_of(stepped_weights, stepped_biases):.5f}")
