@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course_lib import ACTIVATION_NAMES, UnknownNameError
+from course_lib import ACTIVATION_NAMES, CourseError, ShapeError, UnknownNameError
 from course_lib.widgets.base import LessonWidget
 from course_lib.widgets.neuron import neuron_explorer
 
@@ -154,3 +154,37 @@ def test_bad_arguments_are_explained():
         neuron_explorer(activation="rectifier")
     with pytest.raises(ValueError, match="example"):
         neuron_explorer(example=(1.0, 2.0, 3.0))
+
+
+# ----------------------------------------------------------------- labelled points: XOR
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+def right_side_by_hand(w1, w2, b):
+    """How many XOR points lie on their label's side of w1 x1 + w2 x2 + b = 0, point by point."""
+    return sum(int((w1 * x1 + w2 * x2 + b > 0) == (label == 1)) for (x1, x2), label in zip(XOR_X, XOR_Y))
+
+
+def test_points_on_the_right_side_are_counted_and_xor_never_gets_all_four():
+    widget = neuron_explorer(points="xor")
+    assert readout_number(widget, "right-side") == widget.on_right_side == right_side_by_hand(1.0, 0.5, -1.0)
+    rng = np.random.default_rng(1)
+    seen = set()
+    for w1, w2, b in np.round(rng.uniform(-3, 3, size=(150, 3)), 1):
+        widget.controls["w1"].value, widget.controls["w2"].value, widget.controls["b"].value = w1, w2, b
+        assert widget.on_right_side == right_side_by_hand(w1, w2, b)
+        seen.add(widget.on_right_side)
+    assert max(seen) == 3, "one neuron never puts all four XOR points on the right side"
+    widget.controls["w1"].value, widget.controls["w2"].value, widget.controls["b"].value = 1.0, 1.0, -0.5
+    assert widget.on_right_side == 3                                  # one line can get three of four
+
+
+def test_any_labelled_points_and_clear_errors():
+    X, y = np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([1, 0])
+    assert neuron_explorer(w1=1.0, w2=1.0, b=0.0, points=(X, y)).on_right_side == 2
+    assert neuron_explorer().on_right_side is None
+    with pytest.raises(CourseError, match="0 or 1"):
+        neuron_explorer(points=(X, np.array([2, 0])))
+    with pytest.raises(ShapeError, match=r"labels y has shape \(2,\), expected \(3,\)"):
+        neuron_explorer(points=(np.zeros((3, 2)), y))

@@ -2,7 +2,9 @@
 
 Drag the weights and the bias, pick an activation, and watch the neuron's
 output over the input plane (left) and along the input x1 (right), with the
-numbers for one fixed example input in the readout. The picture follows the
+numbers for one fixed example input in the readout. Give it labelled ``points``
+(for instance ``"xor"``) and it marks them on the plane and counts how many the
+neuron puts on the right side of its line z = 0. The picture follows the
 sliders while they are dragged: it is drawn straight from numpy arrays
 (``plot_axes`` on ``raster``), a few milliseconds per frame, at the size it is shown.
 """
@@ -12,7 +14,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..activations import ACTIVATION_NAMES, get_activation
-from ..validation import as_array, lookup
+from ..data import xor
+from ..validation import CourseError, as_array, lookup
 from .base import LessonWidget
 from .plot_axes import INK, Picture, PixelAxes
 from .raster import _nice_ticks, colourize, diverging_lut
@@ -32,15 +35,19 @@ class NeuronExplorer(LessonWidget):
     pixel of the left picture (``plane_axes.pixel_grid()`` gives each pixel's (x1, x2));
     ``colour_range`` the (low, high) the colours span, with white at ``colour_middle``;
     ``curve_x``, ``curve_y`` the right picture's curve; ``zero_line`` the two ends (x1, x2)
-    of the dashed z = 0 line in the plane, or None when it misses the plane.
+    of the dashed z = 0 line in the plane, or None when it misses the plane. With ``points``
+    (X (n, 2), labels y (n,) of 0 and 1): ``on_right_side`` counts the points with z > 0
+    exactly when their label is 1.
     """
 
     LIMIT = 3.0
     BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # the squashing functions' ranges
 
-    def __init__(self, w1=1.0, w2=0.5, b=-1.0, activation="sigmoid", example=(1.0, 2.0)):
+    def __init__(self, w1=1.0, w2=0.5, b=-1.0, activation="sigmoid", example=(1.0, 2.0), points=None):
         lookup(activation, dict.fromkeys(NEURON_ACTIVATIONS), "neuron activation")
         self.example = as_array(example, "example", shape=(2,), dtype=float)
+        self.points, self.labels = self._labelled_points(points)
+        self.on_right_side = None
         # 61 values from -3 to 3 on a track wide enough to aim at each (about 4 px apart).
         slider = dict(min=-3.0, max=3.0, step=0.1, continuous_update=True, readout_format=".1f",
                       style={"description_width": "28px"}, layout=widgets.Layout(width="330px"))
@@ -71,10 +78,24 @@ class NeuronExplorer(LessonWidget):
         self.curve_y = f(w[0] * self.curve_x + w[1] * self.example[1] + b)
         self.colour_range, self.colour_middle = self._colour_range(f.name, self.plane)
         self.zero_line = self._zero_line(w, b)
+        if self.points is not None:
+            self.on_right_side = int(np.sum((self.points @ w + b > 0) == (self.labels == 1)))
         self.image.value = self._draw(f.name)   # the picture first: it should never lag the numbers
         self.readout.value = self._readout(w, b, f.name)
 
     # ------------------------------------------------------------------ numbers behind the picture
+    @staticmethod
+    def _labelled_points(points):
+        """(X (n, 2), y (n,)) from ``points``: None, "xor", or a pair (X, y) with labels 0 and 1."""
+        if points is None:
+            return None, None
+        X, y = xor() if isinstance(points, str) and points == "xor" else points
+        X = as_array(X, "the points' X", shape=(None, 2), dtype=float)
+        y = as_array(y, "the points' labels y", shape=(len(X),))
+        if not np.isin(y, (0, 1)).all():
+            raise CourseError(f"the points' labels must be 0 or 1 (one neuron draws one line), got {np.unique(y)}")
+        return X, y.astype(int)
+
     @classmethod
     def _colour_range(cls, name: str, values: np.ndarray) -> tuple[tuple[float, float], float]:
         """((low, high), middle): fixed for the squashing functions, so colours compare across settings;
@@ -137,6 +158,9 @@ class NeuronExplorer(LessonWidget):
             plane.segment(*self.zero_line, INK, width=2, dashed=True)
         plane.frame(title=f"a = {name}(z) over the input plane", xlabel="x1", ylabel="x2", grid=False)
         c.text((plane.left + 4, plane.bottom - 4), "dashed: z = 0", INK, size=14, anchor="lb", background=(255, 255, 255))
+        if self.points is not None:
+            for (x1, x2), label in zip(self.points, self.labels):
+                plane.marker(x1, x2, (255, 255, 255) if label == 0 else INK, shape="square", radius=7)
         plane.marker(*self.example, GOLD, shape="star", radius=9)
         self._colour_bar(name)
 
@@ -167,15 +191,20 @@ class NeuronExplorer(LessonWidget):
             f"<div style='font-family: monospace'>example input x = ({x1:g}, {x2:g})<br>"
             f"z = w1·x1 + w2·x2 + b = ({w[0]:g})({x1:g}) + ({w[1]:g})({x2:g}) + ({b:g})"
             f" = <b><span data-name='z'>{self.z:.4f}</span></b><br>"
-            f"a = {name}(z) = <b><span data-name='a'>{self.a:.4f}</span></b></div>"
+            f"a = {name}(z) = <b><span data-name='a'>{self.a:.4f}</span></b>"
+            + ("" if self.points is None else
+               f"<br>points on the right side of z = 0 (black squares: label 1, white: label 0): "
+               f"<b><span data-name='right-side'>{self.on_right_side}</span> of {len(self.points)}</b>")
+            + "</div>"
         )
 
 
 def neuron_explorer(w1: float = 1.0, w2: float = 0.5, b: float = -1.0, activation: str = "sigmoid",
-                    example=(1.0, 2.0)) -> NeuronExplorer:
+                    example=(1.0, 2.0), points=None) -> NeuronExplorer:
     """A widget for one neuron a = f(w1 x1 + w2 x2 + b); drive it through ``.controls``.
 
     Controls: ``"w1"``, ``"w2"``, ``"b"`` (sliders from -3 to 3) and ``"activation"``
     (any of ``NEURON_ACTIVATIONS``). ``example``: the input (x1, x2) spelled out in the readout.
+    ``points``: labelled points to mark and count, ``"xor"`` or a pair (X (n, 2), y (n,) of 0/1).
     """
-    return NeuronExplorer(w1=w1, w2=w2, b=b, activation=activation, example=example)
+    return NeuronExplorer(w1=w1, w2=w2, b=b, activation=activation, example=example, points=points)

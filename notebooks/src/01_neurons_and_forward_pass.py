@@ -149,6 +149,13 @@ ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$")
 ax.legend(fontsize=8, loc="upper right")
 plt.show()
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Try it yourself:** black squares (XOR = 1) on the red side of the line, white ones
+# on the blue side. The readout counts them.
+
+# %% tags=["nbval-ignore-output"]
+neuron_explorer(w1=1.0, w2=1.0, b=-0.5, points="xor")
+
 # %% [markdown]
 # This is Minsky and Papert's 1969 observation. A network with a **hidden layer** between
 # input and output can bend the boundary: lesson 5 trains one on XOR.
