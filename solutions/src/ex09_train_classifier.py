@@ -162,27 +162,40 @@ check_close("accuracy of a 2-5-4-3 relu network", accuracy(_params, SPLIT.X_trai
 # %% [markdown]
 # ## Part 3: the training loop (6 points)
 #
+# **The goal:** a network that classifies spiral points it has never seen, with
+# at least 90% accuracy on fresh held-out data, trained within the time limit
+# (a minute on the grader's machine; a few seconds is plenty).
+#
 # Write `train_classifier(X_train, y_train, seed)` that builds a network, trains
-# it on `X_train` (n, 2) with integer labels `y_train` (n,) in 0, 1, 2, and returns
-# its parameters as a dict like in Part 2 (copies of the arrays, as plain
-# numpy arrays).
+# it on `X_train` (n, 2) with integer labels `y_train` (n,) in 0, 1, 2, and
+# returns its parameters as a dict like in Part 2 (copies of the arrays, as plain
+# numpy arrays). Use `seed` for everything random (the initial weights and the
+# shuffling), so that the same call always returns the same network.
 #
-# The choices are yours: the layer sizes, the activations, the loss, the learning
-# rate, the batch size and the number of epochs. A sensible start:
-# `MLP([2, 32, 32, 3], "tanh", "softmax", "cross_entropy", seed=seed)`, one-hot
-# targets (`np.eye(3)[y_train]`), batches of 32 from your `minibatches`, and for
-# every batch `net.step(net.backward(X_batch, Y_batch), learning_rate)`, for a
-# couple of hundred epochs. Then experiment: what happens with a learning rate of
-# 0.01? Of 5? With 10 epochs? A common trick is to lower the learning rate for
-# the last epochs: big steps find the valley, small ones settle in it.
-#
-# Use `seed` for everything random (the initial weights and the shuffling), so
-# that the same call always returns the same network.
+# **Every choice is yours:** the layer sizes, the activations, the loss (and the
+# targets it needs), the learning rate and whether it changes, the batch size
+# and the number of epochs. Lessons 6 to 9 give you what you need to choose: which
+# output and loss suit three classes, how much network a spiral needs, what a
+# learning rate too large or too small looks like. Measure your choices on the
+# held-out split (`SPLIT.X_test`, `SPLIT.y_test`), never on the points you
+# trained on.
 #
 # Points: 1 for returning well-formed parameters for a 2-input, 3-class network;
 # 2 for at least 90% accuracy on this notebook's held-out split `SPLIT.X_test`
 # when trained on `SPLIT.X_train`; 3 for at least 90% on the grader's own fresh
 # held-out data after training on fresh data.
+#
+# <details><summary>Stuck? One way to start</summary>
+#
+# `MLP([2, 32, 32, 3], "tanh", "softmax", "cross_entropy", seed=seed)`, one-hot
+# targets (`np.eye(3)[y_train]`), batches of 32 from your `minibatches`, and for
+# every batch `net.step(net.backward(X_batch, Y_batch), learning_rate)` with a
+# learning rate of a few tenths, for a couple of hundred epochs. Then
+# experiment: what happens with a learning rate of 0.01? Of 5? With 10 epochs? A
+# common trick is to lower the learning rate for the last epochs: big steps find
+# the valley, small ones settle in it.
+#
+# </details>
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "train", "schema_version": 3}
 def train_classifier(X_train, y_train, seed=0):
