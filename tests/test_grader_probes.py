@@ -220,6 +220,37 @@ def test_the_signal_recipe_is_unavailable_for_the_backward_pass(tmp_path, monkey
         "hidden_delta_tests"] > 0
 
 
+EX04 = ROOT / "solutions" / "ex04_computational_graph.ipynb"
+
+BORROWED_ORDER = '''import course_lib.value as library_value
+
+library_value.Value = Scalar   # the library's type check now lets the exercise's Scalars through
+
+
+def topological_order(root):
+    return library_value.topological_order(root)   # Part 3's depth-first search, borrowed
+
+
+def backward(root):
+    order = topological_order(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += node.grad * local
+'''
+
+
+def test_the_value_graph_is_unavailable_for_the_scalar_backward_pass(tmp_path, monkeypatch):
+    result = grade(with_answers(EX04, backward=BORROWED_ORDER), tmp_path)
+    assert scores(result)["backward_tests"] == 0
+    assert "is not available while ex04_computational_graph is graded" in everything(result)
+    spec = catalog.load("ex04_computational_graph")[1]
+    monkeypatch.setattr(spec, "forbidden", tuple(n for n in spec.forbidden if n != "course_lib.value"))
+    assert scores(grade(with_answers(EX04, backward=BORROWED_ORDER), tmp_path, "allowed"))["backward_tests"] > 0
+
+
 NUMERICAL_DELTA_STEP = answer("steps", EX05) + '''
 
 def delta_step(x, t, W1, b1, W2, b2, learning_rate):
