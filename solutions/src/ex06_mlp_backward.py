@@ -265,7 +265,7 @@ check_close("hidden_delta with relu units", hidden_delta(_dn, _Wn, _z, "relu"), 
 # 3. before moving down a layer, get $\delta_{l-1}$ with `hidden_delta`.
 #
 # Nothing below the output layer depends on the loss: with Part 2 handling both,
-# the same loop serves sigmoid outputs with the mean squared error and softmax
+# the same loop serves elementwise outputs with the mean squared error and softmax
 # outputs with the cross-entropy (each is half of the points). The test cell
 # compares every gradient with a numerical gradient of the loss.
 
