@@ -1,11 +1,11 @@
-"""The reference solutions of exercises 3 to 7, checked against independent computations.
+"""The reference solutions of exercises 3, 4, 5, 6 and 9, checked against independent computations.
 
 Each exercise's setup and solution cells are run (as the grader does) and the
 functions they define are compared with routes that share none of their code:
 closed forms, ``course_lib.Value``, ``course_lib.numerical_gradient``,
 ``MLP.trace`` / ``MLP.backward`` / ``MLP.step``, and ``course_lib.signals``.
 The numbers the try-it cells print are recomputed the same way. The last tests
-check the exercise-7 spec's own judgement of a trained network.
+check the exercise-9 spec's own judgement of a trained network.
 """
 import math
 import re
