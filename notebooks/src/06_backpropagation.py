@@ -15,22 +15,31 @@
 #
 # Lesson 5 trained one sample through a tiny network by hand. This lesson writes the same
 # thing for any number of layers and a whole batch at once, in four equations and a dozen
-# lines of numpy, checks it against numerical gradients, and then uses it: first on XOR,
+# lines of numpy, and checks it against numerical gradients.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Then it uses it: first on XOR,
 # the problem that stalled neural networks for fifteen years, then in a playground where
 # you train networks on 2-D data and watch both the forward and the backward pass.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
 # - write the training loop: forward pass (keeping every $z$ and $a$), loss, backward pass,
 #   update;
 # - derive the four back-propagation equations from the chain rule, with the shape of every
-#   array when a batch holds one sample per row;
+#   array when a batch holds one sample per row.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Learning objectives** (continued). You can also
+#
 # - say which loss scale (mean or sum) a gradient belongs to, and what that does to the
 #   learning rate;
 # - derive the output error $(P - Y)/n$ of softmax with cross-entropy;
 # - check a whole network's gradients numerically, entry by entry;
 # - explain why one layer cannot learn XOR and train a network that does.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 1–5: layers as matrix products, the losses, gradient descent,
 # the chain rule, and the signals $\delta = \partial L / \partial z$ of lesson 5.
 #
@@ -53,22 +62,25 @@ np.set_printoptions(precision=6, suppress=True)
 # %% [markdown]
 # ## The loop
 #
-# Training repeats four steps until the loss is small enough:
+# Repeat until the loss is small enough:
 #
-# 1. **forward pass**: compute every layer's weighted sum $z$ and activation $a$, and keep them;
-# 2. **loss**: one number saying how wrong the outputs are;
-# 3. **backward pass**: the error of the output layer, then of each layer before it,
-#    and from those errors every weight's and bias's gradient;
+# 1. **forward pass**: compute and keep every layer's weighted sum $z$ and activation $a$;
+# 2. **loss**: one number, how wrong the outputs are;
+# 3. **backward pass**: the error of the output layer, then of each layer before it;
+#    from those, every weight's and bias's gradient;
 # 4. **update**: move every parameter a little against its gradient.
-#
-# Results flow forward, error flows backward. In `course_lib` the loop is four lines:
-#
-# ```python
-# for epoch in range(epochs):
-#     grads = net.backward(X, Y)          # 1-3: forward (cached), loss, backward
-#     net.step(grads, learning_rate)      # 4: W -= learning_rate * dL/dW, for every layer
-# ```
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Results flow forward, error flows backward. In `course_lib` the loop is a few lines:
+
+# %%
+def training_loop(net, X, Y, epochs, learning_rate):
+    for epoch in range(epochs):
+        grads = net.backward(X, Y)      # 1-3: forward (cached), loss, backward
+        net.step(grads, learning_rate)  # 4: W -= learning_rate * dL/dW, for every layer
+
+
+# %% [markdown]
 # The rest of the lesson opens `backward`.
 
 # %% [markdown]
@@ -80,9 +92,10 @@ np.set_printoptions(precision=6, suppress=True)
 #
 # $$Z_l = A_l W_l^{\top} + b_l, \qquad A_{l+1} = f(Z_l),$$
 #
-# so $Z_l$ and $A_{l+1}$ are $(n, n_{l+1})$: row $i$ is sample $i$. The example below has
-# 3 inputs, 4 hidden tanh units and 2 sigmoid outputs, on a batch of 5.
-#
+# so $Z_l$ and $A_{l+1}$ are $(n, n_{l+1})$: row $i$ is sample $i$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The example below has 3 inputs, 4 hidden tanh units and 2 sigmoid outputs, on a batch of 5.
 # **Predict first:** the shapes of $Z_0$, $A_1$, $Z_1$ and $A_2$.
 
 # %% tags=["worked:forward"]
@@ -92,7 +105,6 @@ X = rng.normal(size=(5, 3))
 Y = rng.uniform(size=(5, 2))
 W0, W1 = net.weights
 b0, b1 = net.biases
-
 Z0 = X @ W0.T + b0            # (5, 3) @ (3, 4) -> (5, 4)
 A1 = np.tanh(Z0)
 Z1 = A1 @ W1.T + b1           # (5, 4) @ (4, 2) -> (5, 2)
@@ -116,7 +128,10 @@ print(f"loss = {loss:.10f}")
 # Write $\Delta_l = \partial L / \partial Z_l$ for the **error** of layer $l$: an array
 # shaped like $Z_l$, $(n, n_{l+1})$, entry $(i, k)$ saying how the loss changes with the
 # weighted sum of unit $k$ on sample $i$. This is lesson 5's $\delta$ (minus its signal),
-# one row per sample. Everything follows from the chain rule of lesson 4, one entry at a
+# one row per sample.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Everything follows from the chain rule of lesson 4, one entry at a
 # time: a sum over every path from the quantity to the loss.
 #
 # **1. Output error.** $A_L = f(Z_{L-1})$ entry by entry, so $Z_{L-1}[i,k]$ reaches the
@@ -126,7 +141,8 @@ print(f"loss = {loss:.10f}")
 #
 # For course_lib's mean squared error $L = \frac{1}{nk}\sum_{i,k}(A_L - Y)_{ik}^2$ the first
 # factor is $\frac{2}{nk}(A_L - Y)$.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **2. The error of the layer before.** $A_l[i,j]$ feeds every unit $k$ of the next layer
 # through $Z_l[i,k] = \sum_j A_l[i,j]\,W_l[k,j] + b_l[k]$, so its paths to the loss are one
 # per unit $k$, each with slope $W_l[k,j]$:
@@ -134,18 +150,21 @@ print(f"loss = {loss:.10f}")
 # $$\frac{\partial L}{\partial A_l[i,j]} = \sum_k \Delta_l[i,k]\,W_l[k,j]
 #   \;\Longrightarrow\; \Delta_{l-1} = (\Delta_l\, W_l) \odot f'(Z_{l-1})
 #   \qquad (n, n_{l+1})(n_{l+1}, n_l) \to (n, n_l)$$
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **3. Weight gradient.** $W_l[k,j]$ enters $Z_l[i,k]$ for **every** sample $i$, with slope
 # $A_l[i,j]$; the chain rule adds the paths:
 #
 # $$\frac{\partial L}{\partial W_l[k,j]} = \sum_i \Delta_l[i,k]\,A_l[i,j]
 #   \;\Longrightarrow\; \frac{\partial L}{\partial W_l} = \Delta_l^{\top} A_l
 #   \qquad (n_{l+1}, n)(n, n_l) \to (n_{l+1}, n_l)$$
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **4. Bias gradient.** $b_l[k]$ enters $Z_l[i,k]$ with slope 1, for every sample:
 #
 # $$\frac{\partial L}{\partial b_l} = \sum_i \Delta_l[i, :] \qquad (n_{l+1},)$$
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The sum over the batch in 3 and 4 is not a choice: it is the chain rule adding one path
 # per sample. The matrix product $\Delta_l^{\top} A_l$ does that sum for us.
 
@@ -158,7 +177,8 @@ print(f"loss = {loss:.10f}")
 # | 2. error flows back | `delta_hidden = (delta @ W1) * (1 - A1**2)` | (n, 4) |
 # | 3. weight gradient | `grad_W1 = delta.T @ A1` | (2, 4) |
 # | 4. bias gradient | `grad_b1 = delta.sum(axis=0)` | (2,) |
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ and $\tanh'(z) = 1 - \tanh^2 z$ are written with
 # the cached activations, so the backward pass never recomputes the forward one.
 #
@@ -180,7 +200,8 @@ print("grad_W0 =", grad_W0)
 # $(4, 3)$, the shape of $W_0$: every parameter's gradient is shaped like the parameter.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # `MLP.backward` runs the same four equations in a loop over the layers. Ours and the
 # library's agree to the last few bits:
 
@@ -196,15 +217,20 @@ print(f"largest difference from MLP.backward: {gap:.1e}")
 #
 # A gradient belongs to a loss, and a loss can be a **sum** over the batch or a **mean**.
 # This course uses means throughout:
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - `mse` is the mean over all $n \times k$ entries, so its output error carries $\frac{2}{nk}$;
 # - the cross-entropies are means over the batch (binary cross-entropy, like `mse`, over
 #   all $n \times k$ entries), so their output error carries $\frac{1}{n}$ (or $\frac{1}{nk}$).
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Why: with a mean, the gradient is an *average* of per-sample gradients, so its size does
 # not grow with the batch, and a learning rate that works for a batch of 10 works for 100.
 # With a sum, every gradient is $n k$ times larger and the learning rate would have to
-# shrink with the batch. The numbers, for the same network on batches of 5 and 50:
+# shrink with the batch.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The numbers, for the same network on batches of 5 and 50:
 
 # %% tags=["worked:scale"]
 def gradient_norm(n, scale):
@@ -228,7 +254,10 @@ for n in (5, 50):
 #
 # For $k$ classes the output layer is a softmax, $P_{ij} = e^{Z_{ij}} / \sum_m e^{Z_{im}}$,
 # and the loss is the categorical cross-entropy, the mean over the batch of
-# $-\sum_k Y_{ik} \log P_{ik}$ (lesson 2), with one-hot rows $Y$. Softmax is *not*
+# $-\sum_k Y_{ik} \log P_{ik}$ (lesson 2), with one-hot rows $Y$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Softmax is *not*
 # elementwise: every $P_{ik}$ depends on every $Z_{ij}$, with
 # $\partial P_{ik}/\partial Z_{ij} = P_{ik}(\mathbb{1}[k = j] - P_{ij})$. So the chain rule
 # sums over $k$:
@@ -238,7 +267,10 @@ for n in (5, 50):
 #   = -\frac{1}{n}\Big(Y_{ij} - P_{ij} \sum_k Y_{ik}\Big) = \frac{P_{ij} - Y_{ij}}{n},$$
 #
 # because each row of $Y$ sums to 1. The $P_{ik}$ cancels, and with it the danger of
-# dividing by a probability near 0. course_lib uses this **fused** form. Check it against
+# dividing by a probability near 0.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# course_lib uses this **fused** form. Check it against
 # the unfused chain, Jacobian and all:
 
 # %% tags=["worked:softmax"]
@@ -264,12 +296,15 @@ print(f"largest difference from MLP.backward's output error: {np.max(np.abs(fuse
 #
 # One mistake in one equation and training still runs; it just learns badly. So check every
 # gradient against the centred difference of lesson 4, for every weight and bias, on
-# networks of several shapes and activations. The comparison is **entry by entry**: the
+# networks of several shapes and activations.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The comparison is **entry by entry**: the
 # relative error $|a - n| / (|a| + |n|)$ of each entry, and we report the worst one. (A
 # single error for a whole array, divided by its largest entry, would let a wrong sign on a
 # small entry pass.) course_lib's rule for float64: below $10^{-6}$ they agree.
 
-# %% tags=["worked:gradcheck"]
+# %% slideshow={"slide_type": "subslide"}
 CASES = [  # (layer sizes, hidden activation, output activation, loss)
     ([2, 3, 1], "sigmoid", "sigmoid", "mse"),
     ([3, 5, 4, 2], "tanh", "sigmoid", "binary_cross_entropy"),
@@ -292,15 +327,22 @@ def worst_relative_error(sizes, hidden, output, loss, seed=1):
     return max(relative_error(a, g) for a, g in zip(analytic, numeric))
 
 
+# %% slideshow={"slide_type": "subslide"} tags=["worked:gradcheck"]
 for sizes, hidden, output, loss_name in CASES:
     error = worst_relative_error(sizes, hidden, output, loss_name)
     print(f"{str(sizes):>16} {hidden:>10} -> {output:<8} {loss_name:<21} worst relative error {error:.1e}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Every entry of every gradient agrees to seven digits or better. Two cautions when a check
+# Every entry of every gradient agrees to seven digits or better.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Two cautions when a check
 # fails. ReLU has a kink at 0: if some $z$ lies within $h = 10^{-5}$ of it, the centred
 # difference straddles the kink and disagrees; look at the smallest $|z|$ before suspecting
-# the code. And the centred difference is itself accurate only to about $10^{-11}$ in
+# the code.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# And the centred difference is itself accurate only to about $10^{-11}$ in
 # absolute terms, so an entry far below $10^{-5}$ (leaky ReLU's slope of 0.01 makes such
 # entries in deep networks) can miss the rule with no bug at all: check on a network whose
 # gradient entries are well above that, rather than loosen the rule.
@@ -310,7 +352,10 @@ for sizes, hidden, output, loss_name in CASES:
 #
 # XOR outputs 1 when exactly one of its two inputs is 1. In 1969 Minsky and Papert proved
 # that a **single-layer perceptron**, output $= 1$ when $w_1 x_1 + w_2 x_2 + b > 0$, cannot
-# compute it. The four points force four inequalities:
+# compute it.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The four points force four inequalities:
 #
 # | $x_1$ | $x_2$ | XOR | so |
 # | --- | --- | --- | --- |
@@ -320,7 +365,10 @@ for sizes, hidden, output, loss_name in CASES:
 # | 1 | 1 | 0 | $w_1 + w_2 + b \le 0$ |
 #
 # Adding the middle two gives $w_1 + w_2 + 2b > 0$, so $w_1 + w_2 + b > -b \ge 0$,
-# contradicting the last row. In pictures: one layer draws one straight line, and no line
+# contradicting the last row.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# In pictures: one layer draws one straight line, and no line
 # puts $(0,1)$ and $(1,0)$ on one side with $(0,0)$ and $(1,1)$ on the other.
 #
 # **Predict first:** train a single layer (a sigmoid unit, cross-entropy) on XOR for 2000
@@ -363,12 +411,12 @@ for epoch in range(1001):
 print("outputs after 1000 epochs:", snapshots[1000].forward(X_xor).ravel())
 print(f"loss at epoch 0 = {losses[0]:.6f}, at epoch 1000 = {losses[1000]:.6f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The loss curve, and the decision boundary as it forms. The black line is where the output
 # crosses 0.5.
 
 # %%
-fig, axes = plt.subplots(1, 5, figsize=(16, 3.2), layout="constrained")
+fig, axes = plt.subplots(1, 5, figsize=(9, 2.2), layout="constrained")
 axes[0].plot(losses)
 axes[0].set(xlabel="epoch", ylabel="loss", yscale="log", title="training loss")
 axes[0].grid(alpha=0.3)
@@ -380,7 +428,10 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # For a while the loss barely moves (the plateau near $\log 2$): the two hidden units are
-# still finding their lines. Then it drops fast. Not every start succeeds: with `seed=1`
+# still finding their lines. Then it drops fast.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Not every start succeeds: with `seed=1`
 # the same network gets $(0,0)$ and $(1,0)$ right but stays undecided, at 0.5, on the other
 # two: a local minimum. In the playground below, *new weights* gives another start.
 
@@ -388,34 +439,46 @@ plt.show()
 # ## An analogy (only an analogy): the CEO and the managers
 #
 # Picture the network as a company, outputs at the top. The CEO (an output unit) hears from
-# the market how far the results are from the target: the output error. She passes the
+# the market how far the results are from the target: the output error.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# She passes the
 # feedback down to each manager in proportion to how much she relied on them (the weight),
 # and each manager scales it by how much their own work could have changed (the slope
-# $f'(z)$) before passing it on to their staff. Then everyone adjusts how much they trust
+# $f'(z)$) before passing it on to their staff.
+
+# %% slideshow={"slide_type": "skip"}
+def draw_company():
+    """The analogy's picture: feedback flowing down from the CEO through the managers to the staff."""
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    levels = {"CEO\n(output)": [(0.5, 0.85)], "manager\n(hidden)": [(0.25, 0.5), (0.75, 0.5)],
+              "staff\n(inputs)": [(0.1, 0.15), (0.4, 0.15), (0.6, 0.15), (0.9, 0.15)]}
+    for label, spots in levels.items():
+        for x, y in spots:
+            ax.add_patch(plt.Circle((x, y), 0.06, color="tab:blue", alpha=0.25))
+        ax.text(-0.06, spots[0][1], label, ha="right", va="center", fontsize=9)
+    for upper, lower in ((levels["CEO\n(output)"], levels["manager\n(hidden)"]),
+                         (levels["manager\n(hidden)"], levels["staff\n(inputs)"])):
+        for xu, yu in upper:
+            for xl, yl in lower:
+                ax.annotate("", xy=(xl, yl + 0.07), xytext=(xu, yu - 0.07),
+                            arrowprops=dict(arrowstyle="->", color="tab:purple", lw=1.2))
+    ax.text(1.02, 0.68, "feedback × how much\nshe relied on them (weight)", fontsize=9, va="center")
+    ax.text(1.02, 0.33, "× how much their work\ncould change (slope f′)", fontsize=9, va="center")
+    ax.set(xlim=(-0.35, 1.5), ylim=(0.0, 1.0), title="Analogy: feedback flows down the company")
+    ax.axis("off")
+    plt.show()
+
+
+# %%
+draw_company()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Then everyone adjusts how much they trust
 # whom: a link is strengthened or weakened by the feedback arriving at its upper end times
 # what flowed along it (gradient = error × input).
 
-# %%
-fig, ax = plt.subplots(figsize=(7, 3.4))
-levels = {"CEO\n(output)": [(0.5, 0.85)], "manager\n(hidden)": [(0.25, 0.5), (0.75, 0.5)],
-          "staff\n(inputs)": [(0.1, 0.15), (0.4, 0.15), (0.6, 0.15), (0.9, 0.15)]}
-for label, spots in levels.items():
-    for x, y in spots:
-        ax.add_patch(plt.Circle((x, y), 0.06, color="tab:blue", alpha=0.25))
-    ax.text(-0.06, spots[0][1], label, ha="right", va="center", fontsize=9)
-for upper, lower in ((levels["CEO\n(output)"], levels["manager\n(hidden)"]),
-                     (levels["manager\n(hidden)"], levels["staff\n(inputs)"])):
-    for xu, yu in upper:
-        for xl, yl in lower:
-            ax.annotate("", xy=(xl, yl + 0.07), xytext=(xu, yu - 0.07),
-                        arrowprops=dict(arrowstyle="->", color="tab:purple", lw=1.2))
-ax.text(1.02, 0.68, "feedback × how much\nshe relied on them (weight)", fontsize=9, va="center")
-ax.text(1.02, 0.33, "× how much their work\ncould change (slope f′)", fontsize=9, va="center")
-ax.set(xlim=(-0.35, 1.5), ylim=(0.0, 1.0), title="Analogy: feedback flows down the company")
-ax.axis("off")
-plt.show()
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Where the analogy breaks: nobody negotiates. The feedback is exact arithmetic (the chain
 # rule), every "manager" receives the sum of feedback from *all* the units above it, and
 # every link adjusts at once, after the feedback has reached the bottom.
@@ -426,19 +489,29 @@ plt.show()
 # `course_lib.widgets.playground` trains an `MLP` on 2-D data while you watch, like
 # TensorFlow Playground: press **play**, or **step** one epoch at a time. Each node of the
 # diagram is a small heatmap of its output over the input plane; links are blue for positive
-# weights, orange for negative, thicker when larger. Right: the output over the plane with
+# weights, orange for negative, thicker when larger.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Right: the output over the plane with
 # the training points; below, the train and test loss per epoch and, something TensorFlow
 # Playground does not show, each layer's **gradient norm** $\lVert \partial L/\partial W_l
-# \rVert$ per epoch (log scale). Move the *backward pass of sample* slider to pick one
+# \rVert$ per epoch (log scale).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Move the *backward pass of sample* slider to pick one
 # training sample: the links then show where that sample pushes each weight
 # ($-\partial L/\partial W$) and each node its signal $s = -\partial L / \partial z$, the
-# error flowing back from the output. Every control is live; *reset* restarts from the same
+# error flowing back from the output.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Every control is live; *reset* restarts from the same
 # weights, so two runs differ only in what you changed. *show me the code* prints plain
 # course_lib code that reproduces the run.
 
-# %% tags=["nbval-ignore-output"]
+# %%
 from course_lib.widgets.playground import playground
 
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 playground()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -452,8 +525,11 @@ from IPython.display import Image
 from course_lib.widgets.playground_draw import draw
 from course_lib.widgets.playground_model import PlaygroundModel
 
+# %%
 still = PlaygroundModel({"dataset": "spiral", "classes": 3, "hidden": (8, 8), "learning_rate": 0.1,
                          "features": ("x1", "x2", "sin(x1)", "sin(x2)"), "sample": 5, "show_test": True})
+
+# %% slideshow={"slide_type": "subslide"}
 still.step(60)
 Image(draw(still).png())
 
@@ -480,7 +556,7 @@ for rate in (0.001, 0.03, 3.0):
 #
 # </details>
 
-# %% tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 playground(controls=["play", "step", "reset", "learning_rate"], dataset="circle")
 
 # %% [markdown]
@@ -510,7 +586,7 @@ for activation in ("sigmoid", "tanh", "relu"):
 #
 # </details>
 
-# %% tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 playground(controls=["play", "reset", "new_weights", "activation"], dataset="circle", init_seed=1)
 
 # %% [markdown]
@@ -536,10 +612,10 @@ for hidden in ((2,), (8, 8)):
 #
 # </details>
 
-# %% tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 playground(controls=["play", "reset", "features", "hidden", "learning_rate", "code"], dataset="spiral")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The playground takes your own data too, with any number of classes (a softmax output
 # then): `playground(X, y)` with `X` of shape (n, 2) and `y` of n labels. Its `.net` is the
 # trained `MLP`, its `.settings` a dictionary that rebuilds the setup
@@ -560,6 +636,10 @@ print(model.code())
 #   $\partial L/\partial W_l = \Delta_l^\top A_l$; $\partial L/\partial b_l = \sum_i \Delta_l[i,:]$.
 # - The course's losses are means, so gradients do not grow with the batch; a sum would
 #   multiply them by $nk$ and the learning rate would have to shrink as much.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (continued)
+#
 # - Softmax with cross-entropy gives the output error $(P - Y)/n$.
 # - Check gradients numerically, entry by entry, on several shapes and activations.
 # - One layer cannot compute XOR (Minsky and Papert); a hidden layer of two units,
@@ -586,7 +666,8 @@ print(model.code())
 # the chain rule adds them. $Z_l[i,k]$ belongs to sample $i$ alone: one path.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. You change a loss from the mean over a batch of 64 to the sum. What must happen to the
 #    learning rate to keep the same steps?
 #
@@ -607,7 +688,8 @@ print(model.code())
 # sitting on the kink.)
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 5. Why can a network with a hidden layer learn XOR when a single layer cannot?
 #
 # <details><summary>Answer</summary>
