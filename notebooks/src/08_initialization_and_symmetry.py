@@ -43,9 +43,9 @@
 # **Estimated time.** 45 minutes.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: keep the two failures apart. Zero weights: nothing moves at all, because every
-# hidden unit's gradient is multiplied by a zero weight. Equal weights: everything moves, but in
-# lockstep. Ask the room before each experiment; the equal-weights one surprises people because
+# Speaker notes: keep the two failures apart: zero weights and equal weights fail in different
+# ways, and the reasons (which zero multiplies what, and why equal units get equal updates) are
+# the point. Ask the room before each experiment; the equal-weights one surprises people because
 # the loss does go down a little.
 
 # %% slideshow={"slide_type": "skip"}
