@@ -1,6 +1,7 @@
 """Tests of course_lib.value: every gradient against centred finite differences."""
 import math
 import warnings
+from collections import Counter
 
 import matplotlib
 
@@ -14,7 +15,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from course_lib.drawing import draw_graph  # noqa: E402
 from course_lib.value import Value, topological_order  # noqa: E402
-from course_lib.validation import CourseError, NonFiniteError  # noqa: E402
+from course_lib.validation import CourseError, NonFiniteError, UnknownNameError  # noqa: E402
 
 
 def centred_difference_gradient(f, point, h=1e-6):
@@ -291,29 +292,134 @@ def network_graph(samples):
     return loss
 
 
-@pytest.mark.parametrize("samples", [[(0.5, -1.2, 0.25)], [(0.5, -1.2, 0.25), (1.0, 0.3, 0.9)]], ids=["31 nodes", "52 nodes"])
-def test_draw_graph_of_a_network_keeps_boxes_apart(samples):
+def drawn_boxes(ax):
+    return [p.get_bbox() for p in ax.patches if p.get_gid() == "value"]
+
+
+def box_text(v):
+    """The text ``draw_graph`` writes in ``v``'s box: label ("constant" for an unlabelled leaf), data, grad."""
+    label = v.label or ("" if v.parents else "constant")
+    return "\n".join(([label] if label else []) + [f"data {v.data:.4g}", f"grad {v.grad:.4g}"])
+
+
+def box_of(ax, value):
+    """The bounding box of the one box that shows ``value``."""
+    texts = [t for t in ax.texts if t.get_text() == box_text(value)]
+    assert len(texts) == 1
+    x, y = texts[0].get_position()
+    return next(b for b in drawn_boxes(ax) if b.x0 < x < b.x1 and b.y0 < y < b.y1)
+
+
+def assert_drawn_once_and_apart(ax, root):
+    """Every Value has exactly one box with its text, every edge one arrow, and nothing overlaps."""
+    values = topological_order(root)
+    assert Counter(value_texts(ax)) == Counter(box_text(v) for v in values)
+    boxes = drawn_boxes(ax)
+    circles = [p for p in ax.patches if p.get_gid() == "op"]
+    assert len(boxes) == len(values)
+    assert len(circles) == sum(1 for v in values if v.parents)
+    edges = [p for p in ax.patches if p.get_gid() == "edge"]
+    assert len(edges) == sum(len(v.parents) for v in values)
+    assert len([p for p in ax.patches if p.get_gid() == "result"]) == len(circles)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), f"boxes {a} and {b} overlap"
+    for c in circles:
+        cx, cy = c.center
+        assert not any(b.x0 - c.radius < cx < b.x1 + c.radius and b.y0 - c.radius < cy < b.y1 + c.radius for b in boxes)
+    # Edges spanning several levels bend between boxes instead of running behind them.
+    for line in ax.lines:
+        for px, py in line.get_xydata()[1:]:
+            assert not any(b.x0 <= px <= b.x1 and b.y0 <= py <= b.y1 for b in boxes)
+
+
+@pytest.mark.parametrize("direction", ["right", "down", None])
+@pytest.mark.parametrize("samples", [[(0.5, -1.2, 0.25)], [(0.5, -1.2, 0.25), (1.0, 0.3, 0.9)]], ids=["29 nodes", "50 nodes"])
+def test_draw_graph_of_a_network_keeps_boxes_apart(samples, direction):
     loss = network_graph(samples)
-    values = topological_order(loss)
+    ax = draw_graph(loss, direction=direction)
+    try:
+        assert_drawn_once_and_apart(ax, loss)
+        width, height = ax.figure.get_size_inches()
+        assert 4 < width <= 9.4 + 1e-9 and 1 < height <= 15 + 1e-9
+        ax.figure.canvas.draw()
+    finally:
+        plt.close(ax.figure)
+
+
+def lesson_tiny_network():
+    """Lesson 4's tiny network: each input a fresh labelled Value per product, so 31 Values in a tree."""
+    W1 = [Value(w, f"W1[{i},{j}]") for (i, j), w in zip([(0, 0), (0, 1), (1, 0), (1, 1)], [0.5, -0.3, 0.8, 0.2])]
+    b1 = [Value(0.1, "b1[0]"), Value(-0.1, "b1[1]")]
+    W2, b2 = [Value(1.2, "W2[0]"), Value(-0.7, "W2[1]")], Value(0.05, "b2")
+    h = [(W1[2 * j] * Value(1.0, "x1") + W1[2 * j + 1] * Value(-2.0, "x2") + b1[j]).tanh() for j in range(2)]
+    loss = ((W2[0] * h[0] + W2[1] * h[1] + b2).sigmoid() - Value(1.0, "target")) ** 2
+    loss.backward()
+    return loss
+
+
+def test_draw_graph_fits_the_notebook_with_readable_text():
+    loss = lesson_tiny_network()
+    assert len(topological_order(loss)) == 31
     ax = draw_graph(loss)
     try:
-        boxes = [p.get_bbox() for p in ax.patches if p.get_gid() == "value"]
-        circles = [p for p in ax.patches if p.get_gid() == "op"]
-        assert len(boxes) == len(values) and len(value_texts(ax)) == len(values)
-        assert len(circles) == sum(1 for v in values if v.parents)
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
-                assert not a.overlaps(b), f"boxes {a} and {b} overlap"
-        for c in circles:
-            cx, cy = c.center
-            assert not any(b.x0 - c.radius < cx < b.x1 + c.radius and b.y0 - c.radius < cy < b.y1 + c.radius for b in boxes)
-        # Edges spanning several columns bend between boxes instead of running behind them.
-        for line in ax.lines:
-            for px, py in line.get_xydata()[1:]:
-                assert not any(b.x0 <= px <= b.x1 and b.y0 <= py <= b.y1 for b in boxes)
+        # Shown at its own size: 9.4 in plus the inline backend's 0.1 in padding on each side is
+        # 960 px at 100 dpi, within a notebook's width, so 8 pt text stays 8 pt on screen.
         width, height = ax.figure.get_size_inches()
-        assert 8 < width <= 20.001 and 2 < height <= 14.001
-        ax.figure.canvas.draw()
+        assert width <= 9.4 + 1e-9 and height <= 15 + 1e-9
+        assert min(t.get_fontsize() for t in ax.texts) >= 8
+        # Too wide to run left to right at 8 pt, so data flows down: the loss is the lowest box.
+        assert box_of(ax, loss).y0 == min(b.y0 for b in drawn_boxes(ax))
+        assert_drawn_once_and_apart(ax, loss)
+    finally:
+        plt.close(ax.figure)
+    ax = draw_graph(loss, direction="right")  # forced: fits 9.4 in only with smaller text
+    try:
+        assert ax.figure.get_size_inches()[0] <= 9.4 + 1e-9
+        assert min(t.get_fontsize() for t in ax.texts) < 8
+    finally:
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("direction", ["right", "down", None])
+def test_draw_graph_honours_the_direction(direction):
+    """Each op circle sits between its output box and that box's inputs, along the chosen flow."""
+    x = Value(3.0, "x")
+    z = x * 2 + x
+    z.label = "z"
+    z.backward()
+    ax = draw_graph(z, direction=direction)
+    try:
+        assert_drawn_once_and_apart(ax, z)
+        out, leaf = box_of(ax, z), box_of(ax, x)
+        centre = np.array([(out.x0 + out.x1) / 2, (out.y0 + out.y1) / 2])
+        circles = [p for p in ax.patches if p.get_gid() == "op"]
+        cx, cy = min((p.center for p in circles), key=lambda c: np.hypot(*(np.array(c) - centre)))  # z's '+'
+        if direction == "down":
+            assert leaf.y0 > out.y1 and out.y1 < cy < leaf.y0  # inputs above, output below
+            assert cx == pytest.approx((out.x0 + out.x1) / 2)
+        else:  # a small graph fits left to right at 9 pt, so that is the default
+            assert leaf.x1 < out.x0 and leaf.x1 < cx < out.x0
+            assert cy == pytest.approx((out.y0 + out.y1) / 2)
+            assert min(t.get_fontsize() for t in ax.texts) == 9
+    finally:
+        plt.close(ax.figure)
+
+
+def test_draw_graph_rejects_an_unknown_direction():
+    with pytest.raises(UnknownNameError, match="'up'.*'right', 'down'"):
+        draw_graph(Value(1.0) * 2, direction="up")
+
+
+def test_draw_graph_labels_wrapped_numbers_constant():
+    x = Value(1.5, "x")
+    out = 2 * x - Value(4.0)  # a wrapped number and an unlabelled leaf: both read "constant"
+    out.backward()
+    ax = draw_graph(out)
+    try:
+        texts = value_texts(ax)
+        assert sorted(t.splitlines()[0] for t in texts) == ["constant", "constant", "data -1", "data 3", "x"]
+        assert "constant\ndata 2\ngrad 1.5" in texts and "constant\ndata 4\ngrad -1" in texts
     finally:
         plt.close(ax.figure)
 

@@ -339,7 +339,7 @@ for gate, build in [("add  x + y", lambda x, y: x + y), ("mul  x * y", lambda x,
 # %%
 def neuron(w1, w2, b, x1=2.0, x2=-1.0):
     """The output a = tanh(w1 x1 + w2 x2 + b) as a Value; the weights are Values."""
-    z = w1 * x1 + w2 * x2 + b
+    z = w1 * Value(x1, label="x1") + w2 * Value(x2, label="x2") + b  # labelled, so the graph names the inputs
     z.label = "z"
     return z.tanh()
 
@@ -389,12 +389,14 @@ def network_loss(params, hidden=2, x=(1.0, -2.0), target=1.0):
     """
     W1, b1 = params[:2 * hidden], params[2 * hidden:3 * hidden]
     W2, b2 = params[3 * hidden:4 * hidden], params[4 * hidden]
-    h = [(W1[2 * j] * x[0] + W1[2 * j + 1] * x[1] + b1[j]).tanh() for j in range(hidden)]
+    # A fresh input Value for every product, as a plain number would get: the graph stays a tree.
+    h = [(W1[2 * j] * Value(x[0], label="x1") + W1[2 * j + 1] * Value(x[1], label="x2") + b1[j]).tanh()
+         for j in range(hidden)]
     output = sum((w * h_j for w, h_j in zip(W2, h)), b2).sigmoid()
     for j, h_j in enumerate(h):
         h_j.label = f"h[{j}]"
     output.label = "output"
-    return (output - target) ** 2
+    return (output - Value(target, label="target")) ** 2
 
 
 # %% slideshow={"slide_type": "subslide"}
@@ -404,12 +406,22 @@ params = [Value(v, label=name) for v, name in zip(start, names)]
 loss = network_loss(params)
 loss.label = "loss"
 loss.backward()
-draw_graph(loss)
+
+# %% slideshow={"slide_type": "skip"}
+draw_graph(loss)  # too wide to run left to right at a readable size, so it runs top to bottom
 plt.show()
 
+# %% [markdown]
+# The graph has thirty-one boxes for nine parameters, drawn top to bottom so that the text
+# stays readable. `x1` and `x2` appear once per hidden unit. Each parameter reaches the loss
+# along one path, so its gradient is a single product of local derivatives.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The graph itself is left out of the deck: top to bottom it is too tall for a slide. Show it
+# in the notebook, and point at one parameter's single path down to the loss.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Thirty-one boxes for a network with nine parameters. Each output weight feeds one path; each
-# hidden value fans out, exactly like $a$ above. The check:
+# The check, parameter by parameter, against `numerical_gradient`:
 
 # %% tags=["worked:tiny-network"]
 analytic = np.array([p.grad for p in params])
