@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from course_lib import MLP
-from course_lib.widgets.playground_model import make_data
+from course_lib.widgets.playground_model import PlaygroundModel, make_data
 from notebook_outputs import load, numbers, numbers_after, printed
 
 
@@ -327,3 +327,13 @@ def test_the_stuck_start_the_lesson_mentions():
         net.step(net.backward(XOR_X, XOR_Y), 1.0)
     out = net.forward(XOR_X)[:, 0]
     assert out[0] < 0.01 and out[2] > 0.99 and abs(out[1] - 0.5) < 0.01 and abs(out[3] - 0.5) < 0.01
+
+
+def test_relu_at_the_playgrounds_default_weights_starts_with_a_dead_second_layer():
+    """Experiment 2's answer: at the widget's default start, relu's second hidden layer is dead and stays so."""
+    model = PlaygroundModel({"dataset": "circle", "activation": "relu"})
+    last_hidden = len(model.settings.hidden)          # activations[l] is layer l's output; [0] is the input
+    assert not model.net.trace(model.X_train).activations[last_hidden].any(), "every unit outputs 0 everywhere"
+    model.step(100)
+    assert not model.net.trace(model.X_train).activations[last_hidden].any()
+    assert model.history.train_loss[-1] > 0.68        # hardly off log 2: nothing learnt

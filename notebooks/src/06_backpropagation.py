@@ -105,9 +105,9 @@ X = rng.normal(size=(5, 3))
 Y = rng.uniform(size=(5, 2))
 W0, W1 = net.weights
 b0, b1 = net.biases
-Z0 = X @ W0.T + b0            # (5, 3) @ (3, 4) -> (5, 4)
+Z0 = X @ W0.T + b0
 A1 = np.tanh(Z0)
-Z1 = A1 @ W1.T + b1           # (5, 4) @ (4, 2) -> (5, 2)
+Z1 = A1 @ W1.T + b1
 A2 = 1 / (1 + np.exp(-Z1))    # the network's output
 loss = np.mean((A2 - Y) ** 2)  # course_lib's mse: the mean over all n k entries
 for name, array in [("X", X), ("Z0", Z0), ("A1", A1), ("Z1", Z1), ("A2", A2)]:
@@ -569,7 +569,7 @@ playground(controls=["play", "step", "reset", "learning_rate"], dataset="circle"
 for activation in ("sigmoid", "tanh", "relu"):
     model = PlaygroundModel({"dataset": "circle", "activation": activation, "init_seed": 1})
     model.step(100)
-    first, last = model.history.grad_norms[0], model.history.grad_norms[-1]
+    first = model.history.grad_norms[0]
     print(f"{activation:>7}: train loss {model.history.train_loss[-1]:.4f}, "
           f"gradient norm of W1 in epoch 1: {first[0]:.2e}")
 
@@ -579,15 +579,15 @@ for activation in ("sigmoid", "tanh", "relu"):
 # Sigmoid is slowest, hardly off $\log 2$: its slope is at most 1/4, so every layer the
 # error passes shrinks it (lesson 7 returns to this), and its first layer's gradient is the
 # smallest of the three. Tanh (slope up to 1) does better, and ReLU (slope 1 where a unit
-# is active) best, on this start. In the widget,
-# choose relu with the default weights: the second hidden layer starts *dead* (its units
-# output 0 for every sample), its gradient-norm curves drop out, and nothing learns until
-# you press *new weights*.
+# is active) best, on this start. The widget below starts from other weights (the
+# playground's default seed): choose relu there and the second hidden layer starts *dead*
+# (its units output 0 for every sample), its gradient-norm curves drop out, and nothing
+# learns until you press *new weights*.
 #
 # </details>
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-playground(controls=["play", "reset", "new_weights", "activation"], dataset="circle", init_seed=1)
+playground(controls=["play", "reset", "new_weights", "activation"], dataset="circle")
 
 # %% [markdown]
 # ### Experiment 3: a network too small for the spiral

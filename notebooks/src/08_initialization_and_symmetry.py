@@ -57,7 +57,7 @@ from course_lib import MLP, data, train
 np.set_printoptions(precision=4, suppress=True)
 
 # %% [markdown]
-# ## All-zero weights: nothing moves
+# ## All-zero weights
 #
 # XOR, the four points of lesson 1, and a 2–4–1 network whose weights and biases all start at
 # 0 (`init="zeros"`). We train 5000 full-batch steps with a learning rate of 1, once each with
@@ -126,12 +126,10 @@ print("dL/dW1 =", grads.weights[0].ravel(), " dL/db1 =", grads.biases[0])
 # - Nothing moved, so the next step sees the same zeros: the network is frozen for good.
 
 # %% [markdown]
-# ## Equal non-zero weights: the symmetry never breaks
+# ## Equal non-zero weights
 #
 # Now every weight starts at 0.5 (biases 0). The gradients are no longer zero, so the weights
-# do move. But every hidden unit computes the same weighted sum from the same inputs, sends
-# it through the same weight to the output, and so receives the same error term and the same
-# update.
+# do move.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** After 5000 steps from equal weights, how many *different* rows does
@@ -139,9 +137,11 @@ print("dL/dW1 =", grads.weights[0].ravel(), " dL/db1 =", grads.biases[0])
 #
 # <details><summary>Answer (open after you have guessed)</summary>
 #
-# One. All four rows stay exactly equal, to the last bit, for all three activations: the
-# four hidden units are copies of one unit, and a single hidden unit cannot solve XOR: the
-# loss stays far above that of the random starts in the next section.
+# One. All four rows stay exactly equal, to the last bit, for all three activations. Every
+# hidden unit computes the same weighted sum from the same inputs, sends it through the same
+# weight to the output, and so receives the same error term and the same update: the four
+# hidden units are copies of one unit, and a single hidden unit cannot solve XOR. The loss
+# stays far above that of the random starts in the next section.
 #
 # </details>
 
