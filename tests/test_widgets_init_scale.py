@@ -109,7 +109,7 @@ def test_bad_settings_are_refused(kwargs):
         init_scale_explorer(**kwargs)
 
 
-def test_queued_changes_are_drawn_once_with_the_latest_value():
+def test_queued_changes_are_drawn_once_with_the_latest_value(in_a_kernel):
     """In a kernel (an event loop running), values that waited in the queue give one redraw, of the last one."""
     import asyncio
 

@@ -452,7 +452,7 @@ def test_divergence_stops_play_with_a_message_and_no_warnings():
 
 
 # ----------------------------------------------------------------- no backlog
-def test_queued_messages_draw_once_with_the_latest_value(pg):
+def test_queued_messages_draw_once_with_the_latest_value(pg, in_a_kernel):
     """Values that arrive back to back (waiting in the kernel's queue) are all applied but drawn once, soon after."""
     async def drag():
         slider = pg.controls["learning_rate"]
@@ -476,7 +476,7 @@ def test_model_refuses_own_dataset_without_data():
         playground(np.zeros((4, 2)))
 
 
-def test_in_a_kernel_play_runs_on_the_event_loop_without_blocking_it(pg):
+def test_in_a_kernel_play_runs_on_the_event_loop_without_blocking_it(pg, in_a_kernel):
     """With an event loop (as in JupyterLab), play is a task: frames come on their own, other work goes on."""
     async def session():
         play = pg.controls["play"]
@@ -499,7 +499,7 @@ def test_in_a_kernel_play_runs_on_the_event_loop_without_blocking_it(pg):
     same_weights(pg.net, net)
 
 
-def test_divergence_stops_the_event_loop_player():
+def test_divergence_stops_the_event_loop_player(in_a_kernel):
     pg = playground(activation="linear", learning_rate=10.0)
 
     async def session():
@@ -513,7 +513,23 @@ def test_divergence_stops_the_event_loop_player():
     assert pg.model.epoch == 0 and "diverged" in pg.readout.value
 
 
-def test_play_stops_when_no_view_shows_the_widget_any_more(pg):
+def test_a_running_loop_that_is_not_a_kernels_is_left_alone(pg):
+    """A script's or a test driver's event loop is not the kernel's: play starts no task on it, redraws wait for nothing."""
+    async def session():
+        frames = pg.frames
+        for value in (0.01, 0.02, 0.05):
+            pg.controls["learning_rate"].value = value
+        pg.controls["play"].playing = True
+        await asyncio.sleep(0.1)
+        return pg.frames - frames, pg._player
+
+    drawn, player = asyncio.run(session())
+    assert player is None, "play started a task on a loop that is not the kernel's"
+    assert drawn == 3                      # every change drawn at once
+    pg.controls["play"].playing = False
+
+
+def test_play_stops_when_no_view_shows_the_widget_any_more(pg, in_a_kernel):
     """Re-running the cell removes the old widget's views: its play task must not train on unseen."""
     async def session():
         play = pg.controls["play"]

@@ -15,12 +15,13 @@ hand stopped. So a change that starts right after the previous one finished (it
 was waiting in the queue, so newer values are probably behind it) has its redraw
 put off briefly, on the kernel's event loop, and done once from the controls'
 values at that time: the latest. A change that arrives when the kernel was idle is
-drawn at once; without an event loop (a script, a test) every change is drawn at once.
+drawn at once; outside a kernel (a script, a test) every change is drawn at once.
 """
 from __future__ import annotations
 
 import asyncio
 import io
+import sys
 import time
 
 import ipywidgets as widgets
@@ -29,6 +30,27 @@ from matplotlib.figure import Figure
 QUEUED_GAP_S = 0.010      # a change starting this soon after the last one ended was waiting in the queue
 COALESCE_DELAY_S = 0.030  # ... so its redraw waits this long for newer values
 MAX_FRAME_GAP_S = 0.5     # but while changes pour in, the picture is never older than this
+
+
+def kernel_event_loop():
+    """The running event loop of the IPython kernel this code runs in; None anywhere else.
+
+    Widgets put work off onto the kernel's loop only. A loop that belongs to something
+    else in the same thread (a script's, or a test's browser driver, which keeps its
+    loop marked as running) would run the callbacks at times nobody expects, or never.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return loop if in_a_kernel() else None
+
+
+def in_a_kernel() -> bool:
+    """Is this an IPython kernel (a notebook), rather than a script or a test?"""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
 
 
 class LessonWidget(widgets.VBox):
@@ -74,10 +96,9 @@ class LessonWidget(widgets.VBox):
         self._last_done = time.perf_counter()
 
     def _redraw_later(self, draw) -> bool:
-        """Schedule one redraw shortly; False when there is no event loop to run it."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        """Schedule one redraw shortly; False outside a kernel, where no loop would run it."""
+        loop = kernel_event_loop()
+        if loop is None:
             return False
         if not self._redraw_pending:
             self._redraw_pending = True

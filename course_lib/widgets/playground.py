@@ -40,7 +40,7 @@ import traitlets
 
 from course_lib.validation import CourseError, UnknownNameError
 
-from .base import LessonWidget
+from .base import LessonWidget, kernel_event_loop
 from .playground_draw import draw
 from .playground_model import (ACTIVATIONS, DATASETS, FEATURES, MAX_CLASSES, REGULARIZATION_RATES, REGULARIZATIONS,
                                SETTING_NAMES, PlaygroundModel)
@@ -318,10 +318,9 @@ class Playground(LessonWidget):
             if self._player is None:
                 self._draw()  # the last frame shows exactly where play stopped
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no event loop: the Play widget's ticks drive the frames
+        loop = kernel_event_loop()
+        if loop is None:
+            return  # not in a kernel: the Play widget's ticks drive the frames
         if self._player is None:
             self._player = loop.create_task(self._play_loop())
 
