@@ -6,8 +6,8 @@ accuracy itself, with the forward pass below, on spirals drawn afresh.
 """
 import numpy as np
 
-from course_lib import get_activation
 from course_lib.data import spirals
+from course_tools.grader.networks import accuracy_shortfall, network_labels, network_problem
 from course_tools.grader.spec import Spec, call, probe
 
 # The exercise is the loop and the predictions: the library's versions are off limits while grading.
@@ -24,61 +24,18 @@ TRAIN_TIMEOUT = 60.0
 # ---------------------------------------------------------------- the grader's own view of a network
 def params_problem(params, n_inputs: int = 2, n_classes: int = N_CLASSES) -> str | None:
     """Why ``params`` is not a well-formed network dict for n_inputs -> n_classes; None when it is."""
-    if not isinstance(params, dict) or not {"weights", "biases", "hidden_activation"} <= set(params):
-        return "expected a dict with keys 'weights', 'biases' and 'hidden_activation'"
-    weights, biases, name = params["weights"], params["biases"], params["hidden_activation"]
-    if not isinstance(weights, (list, tuple)) or not isinstance(biases, (list, tuple)) or not weights:
-        return "'weights' and 'biases' must be non-empty lists of arrays"
-    if len(weights) != len(biases):
-        return f"there are {len(weights)} weight matrices but {len(biases)} bias vectors"
-    if not isinstance(name, str):
-        return f"'hidden_activation' must be an activation name (a string), got {type(name).__name__}"
-    try:
-        if get_activation(name).name == "softmax":
-            return "'hidden_activation' cannot be 'softmax'; use e.g. 'tanh' or 'relu'"
-    except (KeyError, ValueError) as exc:  # course_lib's UnknownNameError lists the valid names
-        return str(exc)
-    n_in, total = n_inputs, 0
-    for l, (W, b) in enumerate(zip(weights, biases)):
-        if not isinstance(W, np.ndarray) or not isinstance(b, np.ndarray) or W.dtype.kind != "f" or b.dtype.kind != "f":
-            return f"weights[{l}] and biases[{l}] must be float arrays"
-        if W.ndim != 2 or W.shape[1] != n_in:
-            return f"weights[{l}] has shape {W.shape}, expected (units, {n_in}): each layer takes the previous one's outputs"
-        if b.shape != (W.shape[0],):
-            return f"biases[{l}] has shape {b.shape}, expected ({W.shape[0]},) to match weights[{l}]"
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            return f"weights[{l}] or biases[{l}] hold NaN or infinity: training diverged (learning rate too large?)"
-        n_in, total = W.shape[0], total + W.size + b.size
-    if n_in != n_classes:
-        return f"the last layer gives {n_in} scores, expected {n_classes} (one per class)"
-    if total > MAX_PARAMETERS:
-        return f"the network has {total} parameters; keep it under {MAX_PARAMETERS}"
-    return None
+    return network_problem(params, n_inputs, n_classes, MAX_PARAMETERS)
 
 
 def grader_predict(params, X: np.ndarray) -> np.ndarray:
-    """The grader's forward pass: hidden activation on every layer but the last, argmax of the last scores.
-
-    params: a dict accepted by ``params_problem``; X (n, n_inputs) -> int labels (n,).
-    """
-    f = get_activation(params["hidden_activation"])
-    a = X
-    for W, b in zip(params["weights"][:-1], params["biases"][:-1]):
-        a = f(a @ np.asarray(W, dtype=np.float64).T + b)
-    return np.argmax(a @ np.asarray(params["weights"][-1], dtype=np.float64).T + params["biases"][-1], axis=1)
+    """The grader's forward pass. params: a dict accepted by ``params_problem``; X (n, n_inputs) -> int labels (n,)."""
+    return network_labels(params, X)
 
 
 def held_out_problem(params, X: np.ndarray, y: np.ndarray, where: str) -> str | None:
     """Why the network ``params`` falls short of TARGET accuracy on X, y (``where`` names the data); None if not."""
-    problem = params_problem(params)
-    if problem:
-        return problem
-    with np.errstate(all="ignore"):  # an overflowing network is simply wrong, not an error of the grader
-        score = float(np.mean(grader_predict(params, X) == y))
-    if score >= TARGET:
-        return None
-    return (f"the trained network classifies {score:.1%} of {where} correctly; it needs at least {TARGET:.0%} "
-            f"(chance is {1 / N_CLASSES:.0%})")
+    return accuracy_shortfall(params, X, y, problem=params_problem, predict=grader_predict, target=TARGET,
+                              where=where, n_classes=N_CLASSES)
 
 
 # ---------------------------------------------------------------- part 1

@@ -18,8 +18,8 @@ the grading misses by accident.
 """
 import numpy as np
 
-from course_lib import get_activation
 from course_lib.data import load_digits, train_test_split
+from course_tools.grader.networks import accuracy_shortfall, network_labels, network_problem
 from course_tools.grader.spec import Spec, call, probe
 
 SPEC = Spec("ex10_digits")
@@ -44,59 +44,21 @@ def params_problem(params) -> str | None:
             return f"'{name}' holds NaN or infinity"
     if np.any(params["scale"] <= 0):
         return "'scale' must be positive in every pixel (the standard deviation plus 0.1)"
-    weights, biases, activation = params["weights"], params["biases"], params["hidden_activation"]
-    if not isinstance(weights, (list, tuple)) or not isinstance(biases, (list, tuple)) or not weights:
-        return "'weights' and 'biases' must be non-empty lists of arrays"
-    if len(weights) != len(biases):
-        return f"there are {len(weights)} weight matrices but {len(biases)} bias vectors"
-    if not isinstance(activation, str):
-        return f"'hidden_activation' must be an activation name (a string), got {type(activation).__name__}"
-    try:
-        if get_activation(activation).name == "softmax":
-            return "'hidden_activation' cannot be 'softmax'; use e.g. 'relu' or 'tanh'"
-    except (KeyError, ValueError) as exc:  # course_lib's UnknownNameError lists the valid names
-        return str(exc)
-    n_in, total = N_PIXELS, 0
-    for l, (W, b) in enumerate(zip(weights, biases)):
-        if not isinstance(W, np.ndarray) or not isinstance(b, np.ndarray) or W.dtype.kind != "f" or b.dtype.kind != "f":
-            return f"weights[{l}] and biases[{l}] must be float arrays"
-        if W.ndim != 2 or W.shape[1] != n_in:
-            return f"weights[{l}] has shape {W.shape}, expected (units, {n_in}): each layer takes the previous one's outputs"
-        if b.shape != (W.shape[0],):
-            return f"biases[{l}] has shape {b.shape}, expected ({W.shape[0]},) to match weights[{l}]"
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            return f"weights[{l}] or biases[{l}] hold NaN or infinity: training diverged (learning rate too large?)"
-        n_in, total = W.shape[0], total + W.size + b.size
-    if n_in != N_CLASSES:
-        return f"the last layer gives {n_in} scores, expected {N_CLASSES} (one per digit)"
-    if total > MAX_PARAMETERS:
-        return f"the network has {total} parameters; keep it under {MAX_PARAMETERS}"
-    return None
+    return network_problem(params, N_PIXELS, N_CLASSES, MAX_PARAMETERS, classes="digit")
 
 
 def grader_predict(params, X: np.ndarray) -> np.ndarray:
-    """The grader's forward pass: standardise, hidden activation after every layer but the last, argmax.
+    """The grader's forward pass: standardise, then ``networks.network_labels``.
 
     params: a dict accepted by ``params_problem``; X (n, 64) -> predicted digits (n,).
     """
-    f = get_activation(params["hidden_activation"])
-    a = (X - params["mean"]) / params["scale"]
-    for W, b in zip(params["weights"][:-1], params["biases"][:-1]):
-        a = f(a @ W.T + b)
-    return np.argmax(a @ params["weights"][-1].T + params["biases"][-1], axis=1)
+    return network_labels(params, (X - params["mean"]) / params["scale"])
 
 
 def held_out_problem(params, X: np.ndarray, y: np.ndarray, where: str) -> str | None:
     """Why the network ``params`` falls short of TARGET accuracy on X, y (``where`` names the data); None if not."""
-    problem = params_problem(params)
-    if problem:
-        return problem
-    with np.errstate(all="ignore"):  # an overflowing network is simply wrong, not an error of the grader
-        score = float(np.mean(grader_predict(params, X) == y))
-    if score >= TARGET:
-        return None
-    return (f"the trained network reads {score:.1%} of {where} correctly; it needs at least {TARGET:.0%} "
-            f"(chance is {1 / N_CLASSES:.0%})")
+    return accuracy_shortfall(params, X, y, problem=params_problem, predict=grader_predict, target=TARGET,
+                              where=where, n_classes=N_CLASSES, verb="reads")
 
 
 def turned(X: np.ndarray, symmetry: int) -> np.ndarray:
