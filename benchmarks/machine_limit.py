@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from _common import best_cpu_seconds, blas_kernel, describe, load_average, openblas_settings
 from _results import record

@@ -1,6 +1,5 @@
 """Lesson 03's helpers: the exhaustive-search cost table, random search and gradient descent."""
 import math
-import re
 from fractions import Fraction
 
 import numpy as np
@@ -11,7 +10,7 @@ from course_lib.lessons.big_numbers import (AGE_OF_UNIVERSE_SECONDS, combination
                                             human_duration, search_cost_table, search_seconds)
 from course_lib.lessons.descent import gradient_descent
 from course_lib.lessons.search_race import LeastSquares, random_search
-from durations import LOG10_AGE_OF_UNIVERSE_S, UNIT_SECONDS, duration_log10, number_log10
+from durations import UNIT_SECONDS, duration_log10
 
 
 

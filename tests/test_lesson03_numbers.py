@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from durations import LOG10_AGE_OF_UNIVERSE_S, UNIT_SECONDS, duration_log10, number_log10
+from durations import duration_log10
 from notebook_outputs import load, numbers, numbers_after, printed
 
 

@@ -159,7 +159,7 @@ def test_loss_after_updating_weights_only(notebook, hand):
 
 def test_softmax_output_signals_with_tanh_and_relu_hidden(notebook, hand):
     text = printed(notebook, "worked:other-units")
-    x, t = hand["x"], np.array([0.0, 1.0])
+    t = np.array([0.0, 1.0])
     z_h = hand["z_hidden"]
     for kind, a_h, slope in [("tanh", np.tanh(z_h), 1 - np.tanh(z_h) ** 2),
                              ("relu", np.maximum(z_h, 0), (z_h > 0) * 1.0)]:

@@ -12,7 +12,6 @@ minimum by ``1 - eta a``. So the regimes are exact:
 """
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 import ipywidgets as widgets

@@ -35,7 +35,6 @@ import math
 import time
 
 import ipywidgets as widgets
-import numpy as np
 import traitlets
 
 from course_lib.validation import CourseError, UnknownNameError

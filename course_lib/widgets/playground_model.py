@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_lib import MLP
-from course_lib.validation import (CourseError, NonFiniteError, ShapeError, UnknownNameError, as_array, lookup,
+from course_lib.validation import (CourseError, ShapeError, UnknownNameError, as_array, lookup,
                                    real_number, whole_number)
 
 __all__ = ["DATASETS", "FEATURES", "ACTIVATIONS", "REGULARIZATIONS", "LEARNING_RATES", "REGULARIZATION_RATES",

@@ -18,7 +18,7 @@ import pytest
 
 from latency import measure_slider, summary
 from notebook_facts import ROOT, lesson
-from widget_view import WidgetView, number
+from widget_view import WidgetView, number, widget_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/, for the plain implementation
 import plain_network as plain  # noqa: E402
@@ -38,20 +38,6 @@ def record_latency(view: WidgetView, label: str, name: str) -> None:
     LATENCY_DIR.mkdir(parents=True, exist_ok=True)
     (LATENCY_DIR / f"{name}.json").write_text(json.dumps({"where": view.where, "slider": label, "ms": times}))
     print(f"\n{view.where}, slider {label!r}: key press to new picture {summary(times)}")
-
-
-def widget_of(notebook, call: str, lesson_runs, request) -> WidgetView:
-    """The live widget of the first cell of ``notebook`` whose source contains ``call``."""
-    if not notebook.exists():
-        pytest.fail(f"no lesson notebook matches {notebook.relative_to(notebook.parents[1])}", pytrace=False)
-    run = lesson_runs.get(notebook, request.node)
-    cells = run.notebook.facts.cells_calling(call)
-    if not cells:
-        pytest.fail(f"{notebook.name}: no code cell calls {call}", pytrace=False)
-    try:
-        return WidgetView(run.notebook, cells[0].index)
-    except AssertionError as missing:
-        pytest.fail(f"{missing}" + (f"\nThe lesson's run reported: {run.error}" if run.error else ""), pytrace=False)
 
 
 def seeded_weights(sizes, scale):

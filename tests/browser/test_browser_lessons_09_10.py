@@ -22,7 +22,7 @@ import pytest
 
 from latency import measure_slider, summary
 from notebook_facts import lesson
-from widget_view import WidgetView, number
+from widget_view import WidgetView, number, widget_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/, for reading the lesson's printed numbers
 from notebook_outputs import load, numbers, printed  # noqa: E402
@@ -36,14 +36,7 @@ LOSS = re.compile(r"Final training loss (?P<loss>[0-9.e+-]+)")
 
 
 def minibatch_widget(lesson_runs, request) -> WidgetView:
-    notebook = lesson("09")
-    if not notebook.exists():
-        pytest.fail("no lesson 09 notebook", pytrace=False)
-    run = lesson_runs.get(notebook, request.node)
-    cells = run.notebook.facts.cells_calling("minibatch_explorer(")
-    if not cells:
-        pytest.fail(f"{notebook.name}: no code cell calls minibatch_explorer(", pytrace=False)
-    return WidgetView(run.notebook, cells[0].index)
+    return widget_of(lesson("09"), "minibatch_explorer(", lesson_runs, request)
 
 
 def plain_final_loss(batch_size: int, rate: float, epochs: int = 30) -> float:
@@ -156,12 +149,7 @@ def test_minibatch_drag_ends_on_the_latest_value(lesson_runs, request):
 
 # ----------------------------------------------------------------- lesson 10: the digit reader
 def digit_widget(lesson_runs, request) -> WidgetView:
-    notebook = lesson("10")
-    run = lesson_runs.get(notebook, request.node)
-    cells = run.notebook.facts.cells_calling("digit_reader(")
-    if not cells:
-        pytest.fail(f"{notebook.name}: no code cell calls digit_reader(", pytrace=False)
-    return WidgetView(run.notebook, cells[-1].index)
+    return widget_of(lesson("10"), "digit_reader(", lesson_runs, request, which=-1)
 
 
 def printed_accuracy(right: int, down: int) -> float:

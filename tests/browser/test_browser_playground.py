@@ -13,23 +13,14 @@ import pytest
 
 from labpage import BrowserTimeout, wait_until
 from notebook_facts import lesson
-from widget_view import WidgetView
+from widget_view import WidgetView, widget_of
 
 pytestmark = pytest.mark.browser
 
 
 def playground_view(notebook, lesson_runs, request) -> WidgetView:
     """The full playground: the lesson's first cell calling ``playground()`` with no arguments."""
-    if not notebook.exists():
-        pytest.fail(f"no lesson notebook matches {notebook.relative_to(notebook.parents[1])}", pytrace=False)
-    run = lesson_runs.get(notebook, request.node)
-    cells = run.notebook.facts.cells_calling("playground()")
-    if not cells:
-        pytest.fail(f"{notebook.name}: no code cell calls playground()", pytrace=False)
-    try:
-        return WidgetView(run.notebook, cells[0].index)
-    except AssertionError as missing:
-        pytest.fail(f"{missing}" + (f"\nThe lesson's run reported: {run.error}" if run.error else ""), pytrace=False)
+    return widget_of(notebook, "playground()", lesson_runs, request)
 
 
 def shown_text(view: WidgetView, name: str) -> str:

@@ -15,7 +15,6 @@ to the new picture is measured there and written to test-artifacts/latency/.
 from __future__ import annotations
 
 import json
-import re
 import statistics
 
 import pytest

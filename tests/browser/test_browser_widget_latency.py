@@ -21,7 +21,7 @@ import pytest
 
 from latency import measure_slider, summary
 from notebook_facts import ROOT, lesson
-from widget_view import WidgetView
+from widget_view import WidgetView, widget_of
 
 pytestmark = pytest.mark.browser
 
@@ -37,14 +37,7 @@ CASES = [  # lesson, the call that builds the widget, the slider label
 
 
 def live_widget(number: str, call: str, lesson_runs, request) -> WidgetView:
-    notebook = lesson(number)
-    if not notebook.exists():
-        pytest.fail(f"no lesson notebook matches {notebook.name}", pytrace=False)
-    run = lesson_runs.get(notebook, request.node)
-    cells = run.notebook.facts.cells_calling(call)
-    if not cells:
-        pytest.fail(f"{notebook.name}: no code cell calls {call}", pytrace=False)
-    return WidgetView(run.notebook, cells[0].index)
+    return widget_of(lesson(number), call, lesson_runs, request)
 
 
 @pytest.mark.parametrize("notebook,call,label", [(lesson(n), c, l) for n, c, l in CASES],

@@ -15,25 +15,11 @@ import pytest
 
 from labpage import wait_until
 from notebook_facts import lesson
-from widget_view import WidgetView, number
+from widget_view import WidgetView, number, widget_of
 
 pytestmark = pytest.mark.browser
 
 FOUR_DECIMALS = 5.1e-5  # a readout value printed with 4 decimals is this close to the truth
-
-
-def widget_of(notebook, call: str, lesson_runs, request) -> WidgetView:
-    """The live widget of the first cell of ``notebook`` whose source contains ``call``."""
-    if not notebook.exists():
-        pytest.fail(f"no lesson notebook matches {notebook.relative_to(notebook.parents[1])}", pytrace=False)
-    run = lesson_runs.get(notebook, request.node)
-    cells = run.notebook.facts.cells_calling(call)
-    if not cells:
-        pytest.fail(f"{notebook.name}: no code cell calls {call}", pytrace=False)
-    try:
-        return WidgetView(run.notebook, cells[0].index)
-    except AssertionError as missing:
-        pytest.fail(f"{missing}" + (f"\nThe lesson's run reported: {run.error}" if run.error else ""), pytrace=False)
 
 
 def close(shown: float, expected: float, tolerance: float) -> bool:

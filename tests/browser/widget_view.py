@@ -179,3 +179,22 @@ class WidgetView:
         """Click the button ``option`` of the ToggleButtons labelled ``label``."""
         group = self.control("toggle-buttons", label)
         group.locator("button", has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")).click()
+
+
+def widget_of(notebook, call: str, lesson_runs, request, which: int = 0) -> "WidgetView":
+    """The live widget of ``notebook``'s cells that call ``call`` (the first, or ``which``), after the lesson's run.
+
+    Fails the test with a clear message when the lesson, the cell or the widget is missing.
+    """
+    import pytest
+
+    if not notebook.exists():
+        pytest.fail(f"no lesson notebook matches {notebook.relative_to(notebook.parents[1])}", pytrace=False)
+    run = lesson_runs.get(notebook, request.node)
+    cells = run.notebook.facts.cells_calling(call)
+    if not cells:
+        pytest.fail(f"{notebook.name}: no code cell calls {call}", pytrace=False)
+    try:
+        return WidgetView(run.notebook, cells[which].index)
+    except AssertionError as missing:
+        pytest.fail(f"{missing}" + (f"\nThe lesson's run reported: {run.error}" if run.error else ""), pytrace=False)
