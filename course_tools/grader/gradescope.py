@@ -62,7 +62,11 @@ exec "$PYTHON" -m course_tools.grader.cli gradescope-run --root "$ROOT" {argumen
 
 
 def build_wheel(out: Path) -> Path:
-    """A wheel of the course from this checkout, built without network access."""
+    """A wheel of the course from this checkout, built without network access.
+
+    Without build isolation pip uses this environment's setuptools, which the course's
+    ``grader`` and ``test`` extras keep new enough for pyproject.toml (77 or newer).
+    """
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     str(ROOT), "-w", str(out)], check=True)
     return next(Path(out).glob("backprop_course-*.whl"))
