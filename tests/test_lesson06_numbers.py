@@ -179,7 +179,7 @@ def test_gradient_check_of_whole_networks(notebook):
     assert len(lines) == len(cases)
     for line, (sizes, hidden, output, loss) in zip(lines, cases):
         assert str(sizes) in line and hidden in line and loss in line
-        shown = numbers(line.split("worst relative error")[1])[0]
+        assert line.endswith("worst relative error below 1e-7: True"), line
         rng = np.random.default_rng(1)
         start = MLP(sizes, hidden, output, loss, seed=1, init="normal", weight_scale=1.0)
         Ws, bs = [W.copy() for W in start.weights], [b.copy() for b in start.biases]
@@ -203,9 +203,7 @@ def test_gradient_check_of_whole_networks(notebook):
                 p[index] = keep
                 numeric = (up - down) / 2e-5
                 worst = max(worst, abs(g[index] - numeric) / max(abs(g[index]) + abs(numeric), 1e-300))
-        assert shown < 1e-7 and worst < 1e-7, line
-        # Rounding differs between the two losses, so the worst error agrees in size, not in every digit.
-        assert abs(math.log10(shown) - math.log10(worst)) < 1.0, (line, worst)
+        assert worst < 1e-7, (line, worst)   # the printed verdict, recomputed with this file's own loss
 
 
 # ----------------------------------------------------------------- XOR
@@ -284,11 +282,13 @@ def plain_run(epochs, dataset="circle", learning_rate=0.03, activation="tanh", h
 def test_experiment_learning_rate(notebook):
     lines = printed(notebook, "worked:experiment-learning-rate").splitlines()
     assert len(lines) == 3
-    for line, rate in zip(lines, (0.001, 0.03, 3.0)):
-        run = plain_run(100, learning_rate=rate)
-        np.testing.assert_allclose(numbers(line), [rate, run["train_loss"], run["test_accuracy"]], atol=5.1e-4)
-    losses = [numbers(line)[1] for line in lines]
-    assert losses[1] < losses[2] < losses[0]   # what the answer says
+    runs = {rate: plain_run(100, learning_rate=rate) for rate in (0.001, 0.03, 3.0)}
+    for line, rate in zip(lines, (0.001, 0.03)):
+        np.testing.assert_allclose(numbers(line), [rate, runs[rate]["train_loss"], runs[rate]["test_accuracy"]],
+                                   atol=5.1e-4)
+    # Rate 3 is chaotic (its loss depends on rounding): only the verdict is printed, and it holds.
+    assert lines[2].endswith("above 0.1 after 100 epochs: True") and runs[3.0]["train_loss"] > 0.1
+    assert runs[0.03]["train_loss"] < min(runs[3.0]["train_loss"], runs[0.001]["train_loss"])   # what the answer says
 
 
 def test_experiment_activation(notebook):

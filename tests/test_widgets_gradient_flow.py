@@ -4,6 +4,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from own_loop import run_in_own_loop
 
 import plain_network as plain
 from course_lib import CourseError, data
@@ -133,7 +134,7 @@ def test_queued_changes_are_drawn_once_with_the_latest_value(in_a_kernel):
         await asyncio.sleep(0.2)            # the put-off redraw runs on the loop
         return widget, drawn
 
-    widget, drawn = asyncio.run(drag())
+    widget, drawn = run_in_own_loop(drag())
     assert widget.updates - drawn < 10, "every queued value was drawn: a backlog"
     assert widget.norms.shape == (21,)     # the picture shows the latest depth, 20
     np.testing.assert_allclose(widget.norms, expected_norms("sigmoid", 20, 0.2), rtol=1e-9)

@@ -4,6 +4,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from own_loop import run_in_own_loop
 
 import plain_network as plain
 from course_lib import CourseError, MLP, data
@@ -121,7 +122,7 @@ def test_queued_changes_are_drawn_once_with_the_latest_value(in_a_kernel):
         await asyncio.sleep(0.3)
         return widget, drawn
 
-    widget, drawn = asyncio.run(drag())
+    widget, drawn = run_in_own_loop(drag())
     assert widget.updates - drawn < 10, "every queued value was drawn: a backlog"
     check_against_plain(widget, "tanh", "normal", widget.value("weight_scale"))
     assert widget.value("weight_scale") == pytest.approx(1.0, rel=0.03)

@@ -10,6 +10,7 @@ import warnings
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from own_loop import run_in_own_loop
 from PIL import Image
 
 from course_lib import MLP, CourseError, NonFiniteError, ShapeError, UnknownNameError, train
@@ -464,7 +465,7 @@ def test_queued_messages_draw_once_with_the_latest_value(pg, in_a_kernel):
         await asyncio.sleep(0.2)
         return frames
 
-    frames = asyncio.run(drag())
+    frames = run_in_own_loop(drag())
     assert pg.frames <= frames + 2                      # one more redraw, after the burst
     assert "learning-rate'>0.2<" in pg.readout.value    # showing the latest value
 
@@ -491,7 +492,7 @@ def test_in_a_kernel_play_runs_on_the_event_loop_without_blocking_it(pg, in_a_ke
         await asyncio.sleep(0.2)
         return others, epochs_playing
 
-    others, epochs_playing = asyncio.run(session())
+    others, epochs_playing = run_in_own_loop(session())
     assert others == 20 and epochs_playing >= 3
     stopped = pg.model.epoch
     assert pg._player is None and "epoch <span data-name='epoch'>%d</span>" % stopped in pg.readout.value
@@ -508,7 +509,7 @@ def test_divergence_stops_the_event_loop_player(in_a_kernel):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        asyncio.run(session())
+        run_in_own_loop(session())
     assert pg.controls["play"].playing is False and pg._player is None
     assert pg.model.epoch == 0 and "diverged" in pg.readout.value
 
@@ -523,7 +524,7 @@ def test_a_running_loop_that_is_not_a_kernels_is_left_alone(pg):
         await asyncio.sleep(0.1)
         return pg.frames - frames, pg._player
 
-    drawn, player = asyncio.run(session())
+    drawn, player = run_in_own_loop(session())
     assert player is None, "play started a task on a loop that is not the kernel's"
     assert drawn == 3                      # every change drawn at once
     pg.controls["play"].playing = False
@@ -540,6 +541,6 @@ def test_play_stops_when_no_view_shows_the_widget_any_more(pg, in_a_kernel):
         await asyncio.sleep(0.3)
         return play.playing
 
-    assert asyncio.run(session()) is False and pg._player is None
+    assert run_in_own_loop(session()) is False and pg._player is None
     epoch = pg.model.epoch
     assert epoch >= 1

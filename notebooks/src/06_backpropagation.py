@@ -330,10 +330,12 @@ def worst_relative_error(sizes, hidden, output, loss, seed=1):
 # %% slideshow={"slide_type": "subslide"} tags=["worked:gradcheck"]
 for sizes, hidden, output, loss_name in CASES:
     error = worst_relative_error(sizes, hidden, output, loss_name)
-    print(f"{str(sizes):>16} {hidden:>10} -> {output:<8} {loss_name:<21} worst relative error {error:.1e}")
+    print(f"{str(sizes):>16} {hidden:>10} -> {output:<8} {loss_name:<21} worst relative error below 1e-7: {error < 1e-7}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Every entry of every gradient agrees to seven digits or better.
+# Every entry of every gradient agrees to seven digits or better, well inside the course's
+# rule (below $10^{-6}$). The exact size of such tiny differences depends on the machine's
+# rounding, so the cell prints the verdict, not the number.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Two cautions when a check
@@ -537,22 +539,27 @@ Image(draw(still).png())
 # ### Experiment 1: the learning rate
 #
 # The circle data, a 4-2 network of tanh units. **Predict first:** after 100 epochs, which
-# of the learning rates 0.001, 0.03 and 3 leaves the lowest training loss, and which one
-# the highest? The same runs, without the widget (the playground's model, headless):
+# of the learning rates 0.001, 0.03 and 3 leaves the lowest training loss? The same runs,
+# without the widget (the playground's model, headless):
 
 # %% tags=["worked:experiment-learning-rate"]
-for rate in (0.001, 0.03, 3.0):
+for rate in (0.001, 0.03):
     model = PlaygroundModel({"dataset": "circle", "learning_rate": rate})
     model.step(100)
     print(f"learning rate {rate:>5}: train loss {model.history.train_loss[-1]:.4f}, "
           f"test accuracy {model.accuracy('test'):.3f}")
+model = PlaygroundModel({"dataset": "circle", "learning_rate": 3.0})
+model.step(100)
+print(f"learning rate   3.0: train loss above 0.1 after 100 epochs: {model.history.train_loss[-1] > 0.1}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary>Answer</summary>
 #
 # 0.001 crawls: after 100 epochs the loss has hardly left $\log 2 \approx 0.69$. 0.03
 # learns the circle. 3 takes steps so large that it overshoots; its loss ends higher than
-# 0.03's. Now drag the slider yourself and watch the loss curve and the gradient norms.
+# 0.03's. Its run is chaotic: where it ends depends on the last bits of the rounding, so
+# two machines print different losses (the cell prints only what every machine sees). Now
+# drag the slider yourself and watch the loss curve and the gradient norms.
 #
 # </details>
 
