@@ -20,7 +20,7 @@ the course catalogue, the environment check) and ``exercises`` (the self-checks
 that explain a wrong answer).
 """
 from .activations import ACTIVATION_NAMES, Activation, get_activation
-from .gradcheck import check_network_gradients, numerical_gradient, relative_error, relative_errors
+from .gradcheck import check_network_gradients, numerical_gradient, relative_error, relative_errors, verdict
 from .losses import LOSS_NAMES, Loss, binary_cross_entropy, cross_entropy, get_loss, mse
 from .network import INIT_NAMES, MLP, Gradients, Trace
 from .training import DivergenceError, History, train
@@ -35,7 +35,7 @@ READING_PATH = ("activations", "losses", "value", "signals", "network", "gradche
 
 __all__ = [
     "ACTIVATION_NAMES", "Activation", "get_activation",
-    "check_network_gradients", "numerical_gradient", "relative_error", "relative_errors",
+    "check_network_gradients", "numerical_gradient", "relative_error", "relative_errors", "verdict",
     "LOSS_NAMES", "Loss", "binary_cross_entropy", "cross_entropy", "get_loss", "mse",
     "INIT_NAMES", "MLP", "Gradients", "Trace",
     "DivergenceError", "History", "train",

@@ -57,3 +57,25 @@ def numbers_after(text: str, label: str) -> np.ndarray:
                 chunk.append(more)
             return numbers(" ".join(chunk))
     raise LookupError(f"no line starting with {label!r} in:\n{text}")
+
+
+def safely_rounded(value: float, decimals: int, noise: float) -> bool:
+    """True when ``value`` shown with ``decimals`` decimals reads the same anywhere within ``noise`` of it.
+
+    A printed number must not depend on the processor: rounding noise of ``noise`` (from a
+    different BLAS kernel or maths library) may not carry it across a rounding boundary.
+    """
+    shown = {f"{value + offset:.{decimals}f}" for offset in (-noise, 0.0, noise)}
+    return len(shown) == 1
+
+
+def verdict_holds(error: float, line: str) -> bool:
+    """True when ``line`` states the gradient-check verdict for ``error`` with room to spare.
+
+    A right gradient's relative error is noise that varies twentyfold between processors
+    (1.4e-11 against 3.3e-10 seen); the printed bound must sit at least 30 times above it.
+    """
+    match = re.search(r"relative error < (\S+)", line)
+    if match is None:
+        return False
+    return error * 30 < float(match.group(1))

@@ -49,8 +49,9 @@ def test_full_gradient_is_the_mean_of_single_ones(notebook, spirals):
     net = MLP([2, 16, 3], "tanh", "softmax", "cross_entropy", seed=0)
     full = np.concatenate([g.ravel() for g in net.backward(X, Y).parameters()])
     assert numbers(text)[0] == singles.shape[1] == 99
-    assert np.max(np.abs(full - singles.mean(axis=0))) < 5e-11
-    assert numbers(text.split("=")[-1]).tolist() == [0.0]
+    # The verdict holds with room to spare: rounding leaves differences near 1e-16.
+    assert np.max(np.abs(full - singles.mean(axis=0))) < 1e-14
+    assert text.strip().endswith("to within 1e-12: True")
 
 
 def test_gradient_noise_measured_and_predicted(notebook, spirals):
@@ -91,22 +92,28 @@ def test_data_size_table(notebook):
     lines = printed(notebook, "worked:data-size").strip().splitlines()[1:]
     X_new, y_new = data.spirals(n_samples=3000, noise=0.3, seed=99)
     shown = np.array([numbers(line) for line in lines])
-    assert shown[:, 0].tolist() == [6, 12, 24, 48, 96, 192, 384, 768, 1536, 3072]
+    assert shown[:, 0].tolist() == [12, 24, 48, 96, 192, 384, 768, 1536, 3072]
     test_accuracy = []
     for size, train_acc, test_acc in shown:
         X_n, y_n = data.spirals(n_samples=int(size), noise=0.3, seed=10)
-        net = MLP([2, 16, 3], "tanh", "softmax", "cross_entropy", seed=0)
-        train(net, X_n, y_n, epochs=min(61440 // int(size), 1000), batch_size=16, learning_rate=1.0, seed=0)
+        # The run is not chaotic: starting weights nudged in their last bits end at the same accuracies,
+        # so every processor's rounding prints the same table.
+        for nudge in (0.0, 1e-13, -1e-13, 1e-12):
+            net = MLP([2, 16, 3], "tanh", "softmax", "cross_entropy", seed=0)
+            for W in net.weights:
+                W *= 1 + nudge
+            train(net, X_n, y_n, epochs=min(61440 // int(size), 1000), batch_size=16, learning_rate=1.0, seed=0)
 
-        def counted(X, y):
-            h = np.tanh(X @ net.weights[0].T + net.biases[0])
-            return np.mean(np.argmax(h @ net.weights[1].T + net.biases[1], axis=1) == y)
+            def counted(X, y):
+                h = np.tanh(X @ net.weights[0].T + net.biases[0])
+                return np.mean(np.argmax(h @ net.weights[1].T + net.biases[1], axis=1) == y)
 
-        assert abs(train_acc - counted(X_n, y_n)) <= 5e-5 and abs(test_acc - counted(X_new, y_new)) <= 5e-5, size
+            assert abs(train_acc - counted(X_n, y_n)) <= 5e-5, (size, nudge)
+            assert abs(test_acc - counted(X_new, y_new)) <= 5e-5, (size, nudge)
         test_accuracy.append(test_acc)
     # The prose: the smallest sets fit their training points exactly, and test accuracy rises a lot with data.
-    assert np.all(shown[:5, 1] == 1.0)
-    assert test_accuracy[-1] > test_accuracy[1] + 0.15 and max(test_accuracy) > 0.99
+    assert np.all(shown[:4, 1] == 1.0)
+    assert test_accuracy[-1] > test_accuracy[0] + 0.15 and max(test_accuracy) > 0.99
 
 
 def test_prose_about_the_grid():

@@ -203,14 +203,15 @@ print("grad_W0 =", grad_W0)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # `MLP.backward` runs the same four equations in a loop over the layers. Ours and the
-# library's agree to the last few bits:
+# library's agree to the last few bits (which bits differ depends on the processor, so only
+# the verdict is printed):
 
 # %% tags=["worked:library"]
 grads = net.backward(X, Y)
 mine = [grad_W0, grad_b0, grad_W1, grad_b1]
 gap = max(np.max(np.abs(a - b)) for a, b in zip(mine, grads.parameters()))
 print(f"library loss = {grads.loss:.10f}")
-print(f"largest difference from MLP.backward: {gap:.1e}")
+print(f"the same as MLP.backward to within 1e-12: {gap < 1e-12}")
 
 # %% [markdown]
 # ## One loss scale, stated
@@ -285,11 +286,11 @@ unfused = np.einsum("ik,ikj->ij", dL_dP, jacobian)    # sum over k, sample by sa
 fused = (P - Y_onehot) / n
 print("fused (P - Y) / n =")
 print(fused)
-print(f"largest difference from the unfused chain: {np.max(np.abs(fused - unfused)):.1e}")
+print(f"the same as the unfused chain to within 1e-12: {np.max(np.abs(fused - unfused)) < 1e-12}")
 softmax_net = MLP([3, 3], "tanh", "softmax", "cross_entropy", seed=0)
 softmax_net.weights, softmax_net.biases = [np.eye(3)], [np.zeros(3)]   # so that Z = the inputs
 library_delta = softmax_net.backward(Z, Y_onehot).deltas[-1]
-print(f"largest difference from MLP.backward's output error: {np.max(np.abs(fused - library_delta)):.1e}")
+print(f"the same as MLP.backward's output error to within 1e-12: {np.max(np.abs(fused - library_delta)) < 1e-12}")
 
 # %% [markdown]
 # ## A gradient check of the whole network
