@@ -3,6 +3,7 @@
 
     python3 course.py lab          # set up (first time only) and open the course
     python3 course.py test         # set up (first time only) and run every test
+    python3 course.py test --quick # while you work: library, lesson-number and grader unit tests (< 1 min)
     python3 course.py notebooks    # re-execute every lesson notebook in place
     python3 course.py exercises    # regenerate exercises/ from solutions/
     python3 course.py slides 03    # present lesson 03's deck at 1280x720 and screenshot every slide
@@ -85,11 +86,30 @@ def lab_command(python: Path, extra: list) -> list:
     return [python, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", "notebooks/00_course_map.ipynb", *as_root, *extra]
 
 
+# What `test --quick` leaves out: the browser, nbval, and anything that grades in a sandbox or runs
+# notebooks in kernels of their own (tests marked slow). What is left runs in under a minute.
+QUICK = ["-o", "addopts=-p no:cacheprovider", "-m", "not browser and not slow", "tests"]
+
+
+def test_command(python: Path, extra: list) -> list:
+    """pytest for the whole course, or its quick part. The full run uses every core up to two (pytest-xdist):
+    tests that share set-up stay together on one worker (tests/conftest.py groups them)."""
+    extra = list(extra)
+    if "--quick" in extra:
+        extra.remove("--quick")
+        return [python, "-m", "pytest", *QUICK, *extra]
+    parallel = []
+    if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses", "-p")) for arg in extra):
+        workers = min(os.cpu_count() or 1, 2)
+        parallel = ["-n", str(workers), "--dist", "loadgroup"] if workers > 1 else []
+    return [python, "-m", "pytest", *parallel, *extra]
+
+
 def main(argv: list[str]) -> None:
     commands = {
         # Learners get what learners use: no test tools, no nbgrader (its menu would clutter their JupyterLab).
         "lab": ("", lab_command),
-        "test": ("test", lambda py, extra: [py, "-m", "pytest", *extra]),
+        "test": ("test", test_command),
         "notebooks": ("test", lambda py, extra: [py, "-m", "course_tools.notebooks", *extra]),
         "exercises": ("test", lambda py, extra: [py, "-m", "course_tools.exercises", *extra]),
         "slides": ("test", lambda py, extra: [py, "-m", "course_tools.slides", *extra]),

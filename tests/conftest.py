@@ -1,10 +1,73 @@
-"""Fixtures shared by the unit tests."""
+"""Fixtures shared by the unit tests, and the run's closing report: time by group, widget latency by goal."""
 from __future__ import annotations
 
+import json
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LATENCY_DIR = ROOT / "test-artifacts" / "latency"   # written by tests/browser/latency.py's judge()
+GROUPS = (  # (the start of a test's id, its group), first match wins
+    ("notebooks/", "nbval: lessons"),
+    ("solutions/", "nbval: solutions"),
+    ("tests/test_portable_outputs", "nbval under other BLAS kernels"),
+    ("tests/browser/", "browser (JupyterLab, decks, widgets)"),
+    ("tests/test_grader", "grader (sandboxed grading)"),
+    ("tests/test_nbgrader", "grader (sandboxed grading)"),
+    ("tests/test_exercise", "grader (sandboxed grading)"),
+    ("tests/test_lesson", "lesson numbers and claims"),
+    ("tests/test_widgets", "widgets, headless"),
+    ("tests/", "library, tools and notebooks' shape"),
+)
+_seconds: dict[str, float] = defaultdict(float)
+_counts: dict[str, int] = defaultdict(int)
 
 
 @pytest.fixture
 def in_a_kernel(monkeypatch):
     """Make the widgets behave as in a notebook's kernel: they use the running event loop (a test's asyncio.run)."""
     monkeypatch.setattr("course_lib.widgets.base.in_a_kernel", lambda: True)
+
+
+def _group(nodeid: str) -> str:
+    return next(group for start, group in GROUPS if nodeid.startswith(start))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Parallel runs (pytest-xdist, ``--dist loadgroup``) keep together what shares set-up: all browser tests
+    (one JupyterLab and one Chromium), and each file's tests (a notebook's cells share its kernel; a test
+    module's fixtures are built once)."""
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group("browser" if path.startswith("tests/browser/") else path))
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput") and LATENCY_DIR.exists():  # the controller, once
+        shutil.rmtree(LATENCY_DIR)   # an earlier run's figures would be reported as this run's
+
+
+def pytest_runtest_logreport(report):
+    group = _group(report.nodeid)
+    _seconds[group] += report.duration
+    if report.when == "call":
+        _counts[group] += 1
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if hasattr(config, "workerinput") or not _seconds:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("time by group (summed over workers; set-up and tear-down included)")
+    for group, seconds in sorted(_seconds.items(), key=lambda item: -item[1]):
+        write(f"{group:<40} {seconds:7.1f} s  {_counts[group]:5d} tests")
+    records = [json.loads(path.read_text()) for path in sorted(LATENCY_DIR.glob("*.json"))]
+    records = [record for record in records if "median" in record]
+    if records:
+        terminalreporter.section("widget latency in the browser: input to new picture, median against the goal")
+        for record in records:
+            met = "met" if record["median"] <= record["goal"] else "NOT MET (a loaded machine? judged at 3x)"
+            write(f"{record['name']:<52} {record['median']:6.0f} ms  goal {record['goal']:.0f} ms  {met}")

@@ -88,6 +88,7 @@ def test_three_ways_see_the_same_examples(notebook):
         assert steps == expected[B] == 30 * 256 // B and seen == 30 * 256
 
 
+@pytest.mark.slow
 def test_data_size_table(notebook):
     lines = printed(notebook, "worked:data-size").strip().splitlines()[1:]
     X_new, y_new = data.spirals(n_samples=3000, noise=0.3, seed=99)

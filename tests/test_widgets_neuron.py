@@ -166,6 +166,7 @@ def right_side_by_hand(w1, w2, b):
     return sum(int((w1 * x1 + w2 * x2 + b > 0) == (label == 1)) for (x1, x2), label in zip(XOR_X, XOR_Y))
 
 
+@pytest.mark.slow
 def test_points_on_the_right_side_are_counted_and_xor_never_gets_all_four():
     widget = neuron_explorer(points="xor")
     assert readout_number(widget, "right-side") == widget.on_right_side == right_side_by_hand(1.0, 0.5, -1.0)

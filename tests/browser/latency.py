@@ -7,8 +7,19 @@ time Playwright takes to talk to the browser is not counted.
 """
 from __future__ import annotations
 
+import json
+import re
 import statistics
 import time
+
+from notebook_facts import ROOT
+
+# The course's goal: a key press or a drag shows its new picture within 150 ms (median). It is a
+# goal, measured here and in benchmarks/playground_latency.py; a test fails only past what a
+# machine shared with other work still meets, so another process on the CPU cannot fail the run.
+GOAL_MS = 150
+LOADED_FACTOR = 3
+LATENCY_DIR = ROOT / "test-artifacts" / "latency"
 
 ARM_JS = """([img, event]) => {
   const state = {t0: null, t1: null};
@@ -77,3 +88,17 @@ def measure_slider(page, handle, image, presses: int = 10, pause_s: float = 0.25
 def summary(times: list[float]) -> str:
     return (f"median {statistics.median(times):.0f} ms, min {min(times):.0f}, max {max(times):.0f} "
             f"(n={len(times)})")
+
+
+def judge(times: list[float], where: str, name: str, goal_ms: float = GOAL_MS) -> None:
+    """Record ``times`` (ms) under ``name`` for the run's latency table, then fail only if their median is
+    over ``LOADED_FACTOR`` times the goal: slower than any load explains."""
+    median = statistics.median(times)
+    LATENCY_DIR.mkdir(parents=True, exist_ok=True)
+    record = {"where": where, "name": name, "ms": times, "median": median, "goal": goal_ms}
+    (LATENCY_DIR / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".json")).write_text(json.dumps(record))
+    print(f"{name}: {summary(times)}; goal {goal_ms:.0f} ms, {'met' if median <= goal_ms else 'NOT MET'}")
+    assert median <= LOADED_FACTOR * goal_ms, (
+        f"{where}: {name}: {summary(times)}, over {LOADED_FACTOR} x the {goal_ms:.0f} ms goal: too slow even "
+        "for a loaded machine")
+

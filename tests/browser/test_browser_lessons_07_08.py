@@ -7,7 +7,6 @@ from the network the controls describe, never through course_lib's network code.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
@@ -16,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latency import measure_slider, summary
-from notebook_facts import ROOT, lesson
+from latency import judge, measure_slider
+from notebook_facts import lesson
 from widget_view import WidgetView, number, widget_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/, for the plain implementation
@@ -27,7 +26,6 @@ from course_lib import data  # noqa: E402  (the data sets are the widgets' input
 
 pytestmark = pytest.mark.browser
 
-LATENCY_DIR = ROOT / "test-artifacts" / "latency"
 
 
 def record_latency(view: WidgetView, label: str, name: str) -> None:
@@ -35,9 +33,7 @@ def record_latency(view: WidgetView, label: str, name: str) -> None:
     judged: the machine is shared; the course's target is 150 ms)."""
     handle = view.control("slider", label).locator(".noUi-handle")
     times = measure_slider(view.page, handle, view.image, presses=6)
-    LATENCY_DIR.mkdir(parents=True, exist_ok=True)
-    (LATENCY_DIR / f"{name}.json").write_text(json.dumps({"where": view.where, "slider": label, "ms": times}))
-    print(f"\n{view.where}, slider {label!r}: key press to new picture {summary(times)}")
+    judge(times, view.where, f"{name} {label}")
 
 
 def seeded_weights(sizes, scale):
