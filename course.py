@@ -101,7 +101,7 @@ def test_command(python: Path, extra: list) -> list:
     parallel = []
     if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses", "-p")) for arg in extra):
         workers = min(os.cpu_count() or 1, 2)
-        parallel = ["-n", str(workers), "--dist", "loadgroup"] if workers > 1 else []
+        parallel = ["-n", str(workers), "--dist", "loadscope"] if workers > 1 else []
     return [python, "-m", "pytest", *parallel, *extra]
 
 

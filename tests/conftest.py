@@ -36,13 +36,26 @@ def _group(nodeid: str) -> str:
     return next(group for start, group in GROUPS if nodeid.startswith(start))
 
 
-def pytest_collection_modifyitems(config, items):
-    """Parallel runs (pytest-xdist, ``--dist loadgroup``) keep together what shares set-up: all browser tests
-    (one JupyterLab and one Chromium), and each file's tests (a notebook's cells share its kernel; a test
+def shared_set_up(nodeid: str) -> str:
+    """What a test shares its set-up with, so a parallel run keeps them on one worker: every browser test
+    (one JupyterLab, one Chromium), else the tests of one file (a notebook's cells share its kernel; a test
     module's fixtures are built once)."""
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group("browser" if path.startswith("tests/browser/") else path))
+    path = nodeid.split("::", 1)[0]
+    return "tests/browser/" if path.startswith("tests/browser/") else path
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's own groups ('--dist loadgroup') rename test ids, which pytest 9 no longer lets a
+    plugin do, so its groups fall apart; a scheduler that groups by ``shared_set_up`` needs no renaming."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSetUp(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return shared_set_up(nodeid)
+
+    # Collection order, not size order: the browser tests, the longest share, are collected first and start first.
+    config.option.loadscopereorder = False
+    return SharedSetUp(config, log)
 
 
 def pytest_sessionstart(session):

@@ -86,7 +86,7 @@ def test_the_quick_run_leaves_out_the_browser_nbval_and_sandboxed_grading(monkey
     assert all("--nbval" not in str(arg) for arg in quick)  # addopts replaced: no notebook is executed
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     full = course.test_command(python, [])
-    assert full[full.index("-n") + 1] == "2" and full[full.index("--dist") + 1] == "loadgroup"
+    assert full[full.index("-n") + 1] == "2" and full[full.index("--dist") + 1] == "loadscope"
     assert course.test_command(python, ["-n", "0"]).count("-n") == 1   # the caller's choice stands
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert "-n" not in course.test_command(python, [])      # one core: no workers to start
