@@ -219,7 +219,7 @@ def settle(page, quiet_s: float = 0.8, timeout_s: float = 20) -> None:
     look = "() => [JSON.stringify(" + DECK_SHAPE_JS + "()), (document.querySelector('.reveal section.present') || {}).scrollHeight]"
     deadline, last, since = time.monotonic() + timeout_s, page.evaluate(look), time.monotonic()
     while time.monotonic() < deadline and time.monotonic() - since < quiet_s:
-        time.sleep(0.15)
+        time.sleep(min(0.15, quiet_s / 2))
         now = page.evaluate(look)
         if now != last:
             last, since = now, time.monotonic()
@@ -235,11 +235,11 @@ def go_to(page, h: int, v: int) -> None:
         const subs = stack.querySelectorAll(':scope > section');
         return !subs.length || (subs[v] && subs[v].classList.contains('present'));
     }""", arg=[h, v], timeout=10_000, polling=50)
-    # reveal.js animates the move; wait for the slide to stand still before measuring.
+    # reveal.js moves the deck (the course's decks have no transition); wait for the slide to stand still.
     page.wait_for_function("""() => !document.querySelector('.reveal .slides section.present.past, '
         + '.reveal .slides section.present.future') && !document.querySelector('.reveal.sliding')""",
                            timeout=5_000, polling=50)
-    settle(page, quiet_s=0.3, timeout_s=5)
+    settle(page, quiet_s=0.1, timeout_s=5)
 
 
 def walk(page, screenshots: Path | None = None) -> list[SlideFacts]:
