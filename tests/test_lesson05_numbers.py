@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from notebook_outputs import load, numbers, numbers_after, printed
+from notebook_outputs import load, numbers, numbers_after, printed, safely_rounded
 
 PRINTED = 5e-9 * 1.001        # the lesson prints 8 decimals: half a unit in the last place
 
@@ -75,10 +75,16 @@ def test_loss_before_and_after(notebook, hand):
     assert hand["loss_after"] < hand["loss"]
 
 
+def test_the_recipe_is_the_librarys_back_propagation(notebook, hand):
+    line = printed(notebook, "worked:backward").splitlines()[-1]
+    assert line.startswith("recipe's steps against -dL/dW, -dL/db: max difference")
+    assert numbers(line.split("max difference")[1]).tolist() == [0.0], line
+
+
 def test_all_methods_agree(notebook, hand):
     text = printed(notebook, "worked:agreement")
     lines = [line for line in text.splitlines() if "max difference" in line]
-    assert len(lines) == 3
+    assert [line.split(":")[0].strip() for line in lines] == ["Value (autodiff)", "numerical"]
     for line in lines:
         assert numbers(line.split("max difference")[1]).tolist() == [0.0], line
     # The claim itself, checked here by centred differences of a loss written in this test.
@@ -104,8 +110,8 @@ def test_delta_convention(notebook, hand):
     text = printed(notebook, "worked:conventions")
     delta_out = (hand["output"] - hand["t"]) * hand["slope_out"]
     delta_hidden = (hand["W2"].T @ delta_out) * hand["slope_hidden"]
-    check(text, "delta_out", delta_out)
-    check(text, "delta_hidden", delta_hidden)
+    check(text, "delta2 =", delta_out)
+    check(text, "delta1 =", delta_hidden)
     check(text, "W1 by", hand["W1"] - hand["eta"] * np.outer(delta_hidden, hand["x"]))
     check(text, "W2 by", hand["W2"] - hand["eta"] * np.outer(delta_out, hand["hidden"]))
     np.testing.assert_allclose(delta_out, -hand["signal_out"], rtol=1e-15)
@@ -151,10 +157,36 @@ def test_hidden_signals_shrink(notebook, hand):
     assert numbers(text.split(":")[1]).tolist() == [round(min(ratios), 1), round(max(ratios), 1)] == [3.8, 15.8]
 
 
+def weights_only_loss(W1, W2, hand):
+    """The loss (mean over the two outputs) with the given weights and the ORIGINAL biases."""
+    h = 1 / (1 + np.exp(-(np.asarray(W1) @ hand["x"] + hand["b1"])))
+    y = 1 / (1 + np.exp(-(np.asarray(W2) @ h + hand["b2"])))
+    return np.mean((y - hand["t"]) ** 2)
+
+
 def test_loss_after_updating_weights_only(notebook, hand):
-    h = 1 / (1 + np.exp(-(hand["new_W1"] @ hand["x"] + hand["b1"])))
-    y = 1 / (1 + np.exp(-(hand["new_W2"] @ h + hand["b2"])))
-    check(printed(notebook, "worked:weights-only"), "loss after, weights only =", np.mean((y - hand["t"]) ** 2))
+    value = weights_only_loss(hand["new_W1"], hand["new_W2"], hand)
+    check(printed(notebook, "worked:weights-only"), "loss after, weights only =", value)
+    assert safely_rounded(value, 9, 1e-12)
+    assert f"{value:.9f}" == "0.291027774"
+    assert "loss after, weights only = 0.291027774" in printed(notebook, "worked:weights-only")
+
+
+def test_mazurs_published_loss_and_why_it_differs(notebook, hand):
+    # The updated weights Mazur's post prints (w1+ ... w8+): the same as ours, to his digits.
+    his_W1 = [[0.149780716, 0.19956143], [0.24975114, 0.29950229]]
+    his_W2 = [[0.35891648, 0.408666186], [0.511301270, 0.561370121]]
+    np.testing.assert_allclose(hand["new_W1"], his_W1, rtol=0, atol=5e-9)
+    np.testing.assert_allclose(hand["new_W2"], his_W2, rtol=0, atol=5e-9)
+    # "his own updated weights give it": fed forward, they give the lesson's value, not his 0.291027924.
+    assert f"{weights_only_loss(his_W1, his_W2, hand):.9f}" == "0.291027774"
+    # "what you get if step 7 uses the updated W^2": the hidden signals from new_W2 reproduce his figure.
+    signal_hidden_late = (hand["new_W2"].T @ hand["signal_out"]) * hand["slope_hidden"]
+    late_W1 = hand["W1"] + hand["eta"] * np.outer(signal_hidden_late, hand["x"])
+    late = weights_only_loss(late_W1, hand["new_W2"], hand)
+    assert f"{late:.9f}" == "0.291027924" and safely_rounded(late, 9, 1e-12)
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "0.291027924" in prose
 
 
 def test_softmax_output_signals_with_tanh_and_relu_hidden(notebook, hand):
@@ -200,3 +232,16 @@ def test_xor_training(notebook):
     assert "targets: 0 1 1 0" in line
     np.testing.assert_allclose(numbers(line.split(":")[1].split("targets")[0]), outputs, atol=5e-4 * 1.001)
     assert np.array_equal(np.round(outputs), T[:, 0])
+
+
+def test_the_recipe_keeps_mccaffreys_step_numbers(notebook):
+    # In McCaffrey's talks the output signal is step 5 and the hidden signal step 7; the lesson keeps his numbers.
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+    recipe = next(source for source in cells if source.startswith("## The recipe in seven steps"))
+    assert "McCaffrey" in recipe
+    steps = dict(line.split(". ", 1) for line in recipe.splitlines() if line[:1].isdigit())
+    assert list(steps) == [str(k) for k in range(1, 8)]
+    assert steps["5"].startswith("Output signal") and steps["7"].startswith("Hidden signal")
+    assert "weight delta" in steps["2"]
+    headings = [source.splitlines()[0] for source in cells if source.startswith("## Step")]
+    assert headings[:2] == ["## Step 5: output signals", "## Step 7: hidden signals, error flows backward"]

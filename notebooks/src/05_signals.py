@@ -15,19 +15,16 @@
 #
 # Lesson 4 showed that the chain rule, run backward through a computational graph, gives
 # every derivative in one pass. This lesson does that for a whole (tiny) network, by hand,
-# in the words of one practitioner's recipe: every node gets a **signal**, and every weight
+# with James D. McCaffrey's seven-step recipe: every node gets a **signal**, and every weight
 # moves by *learning rate × signal × input*.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
 # - compute every node's signal, and derive the hidden formula from lesson 4's fan-out rule;
-# - turn signals into weight and bias changes, and check them three ways;
-# - handle softmax with cross-entropy, and tanh or ReLU hidden units;
-# - translate between the signal and the textbook $\delta = \partial L/\partial z$;
-# - watch the recipe, repeated, train a network on XOR.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# - turn signals into weight and bias changes, and check them against back-propagation;
+# - translate between the signal and the textbook error term $\delta^l = \partial L/\partial z^l$.
+#
 # **Prerequisites.** Lessons 1–4: the forward pass, mean squared error, gradient descent,
 # the chain rule and `Value`.
 #
@@ -36,7 +33,8 @@
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The core of the lesson is one training step of one sample. Have the room predict the sign
 # of each output signal before the cell runs. The two-paths derivation is the moment the
-# recipe stops being a recipe; the XOR run at the end is the first network the course trains.
+# recipe stops being a recipe. The optional sections (softmax, the batch factor, XOR with a
+# hidden layer) are for a second session or for reading alone.
 
 # %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
@@ -52,39 +50,62 @@ np.set_printoptions(precision=8, suppress=True)
 # %% [markdown]
 # ## The recipe in seven steps
 #
+# James D. McCaffrey's summary, in his numbering:
+#
 # 1. **Goal:** outputs that match the targets.
-# 2. Each weight changes by learning rate × its gradient.
+# 2. Each weight changes by a *weight delta*: learning rate × its gradient.
 # 3. A weight's gradient = **signal** of the node it points to × its input.
-# 4. Output signal = (target − output) × output activation's slope.
-# 5. Hidden signal = (Σ output signal × connecting weight) × hidden slope.
-# 6. Hidden-to-output gradients: output signals × hidden values.
-# 7. Input-to-hidden gradients: hidden signals × inputs.
+# 4. Hidden-to-output gradients: output signal × hidden value.
+# 5. Output signal = (target − output) × the output activation's slope.
+# 6. Input-to-hidden gradients: hidden signal × input.
+# 7. Hidden signal = (Σ output signal × connecting weight) × the hidden slope.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The work runs 5, 7 (signals, from the outputs back), then 4, 6 (gradients), then 2.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# **Credit.** The seven steps are from McCaffrey's blog posts about his talks on
+# back-propagation (he also wrote *Keras Succinctly* and *SciPy Programming Succinctly*);
+# the wording here is ours.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# In symbols, with $\sigma'(z) = \sigma(z)\,(1-\sigma(z))$ for a sigmoid node:
+# In symbols, for sigmoid nodes, with $\sigma'(z) = \sigma(z)\,(1-\sigma(z))$ and $w_{kj}$ the
+# weight from hidden node $j$ into output $k$:
 #
 # $$s_k = (t_k - y_k)\,\sigma'(z_k), \qquad
 #   s_j = \Big(\sum_k s_k\, w_{kj}\Big)\,\sigma'(z_j), \qquad
 #   w_{ji} \leftarrow w_{ji} + \eta\, s_j\, a_i .$$
 #
+# Other units change only the slope: $1 - \tanh^2 z$ for tanh; for ReLU, 1 where $z > 0$, else 0.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The recipe's "gradient" $s_j a_i$ points *downhill*: it is $-\partial L/\partial w_{ji}$. To keep
 # one meaning for "gradient" ($\partial L/\partial w$, as in lesson 3), the code calls it `step_W`.
 
 # %% [markdown]
+# ### Two kinds of delta
+#
+# McCaffrey's *weight delta* is a weight's change: $\eta \times$ signal × input. The textbook's
+# $\delta^l = \partial L/\partial z^l$ (lesson 6, and most books) is a node's error term: minus
+# its signal, with no $\eta$ and no input. This lesson says *step* for the first and keeps
+# $\delta$ for the second.
+
+# %% [markdown]
 # ## A network small enough to work by hand
 #
-# Two inputs, two hidden nodes, two outputs, all sigmoid. Row $j$ of a weight matrix holds
-# the weights *into* node $j$ ($z = Wa + b$). The loss is course_lib's mean squared error.
+# Two inputs, two hidden nodes, two outputs, all sigmoid. Layer 1 is the hidden layer
+# ($a^1 = h$), layer 2 the outputs ($a^2 = y$), and $a^0 = x$. Row $j$ of $W^l$ holds the
+# weights *into* node $j$: $z^l = W^l a^{l-1} + b^l$. The loss is the mean squared error.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Credit.** The network, its input, targets and $\eta = 0.5$ are Matt Mazur's published
-# example, "A Step by Step Backpropagation Example" (2015), so you can compare. His post updates
-# only the weights; this lesson updates the biases too, so our loss after the step differs.
+# example, "A Step by Step Backpropagation Example" (2015). His post updates only the weights;
+# this lesson updates the biases too.
 
 # %%
 net, x, t = example_network()     # x = (0.05, 0.10), targets t = (0.01, 0.99)
 eta = 0.5                         # the learning rate
-W1, W2 = net.weights              # W1: into h1, h2 from x1, x2; W2: into y1, y2 from h1, h2
+W1, W2 = net.weights              # net.weights[l-1] is W^l: W1 into h1, h2; W2 into y1, y2
 b1, b2 = net.biases
 print("W1 =", W1, " b1 =", b1)
 print("W2 =", W2, " b2 =", b2)
@@ -104,10 +125,10 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-z_hidden = W1 @ x + b1
-hidden = sigmoid(z_hidden)
-z_out = W2 @ hidden + b2
-output = sigmoid(z_out)
+z_hidden = W1 @ x + b1            # z^1
+hidden = sigmoid(z_hidden)        # a^1 = h
+z_out = W2 @ hidden + b2          # z^2
+output = sigmoid(z_out)           # a^2 = y
 loss = np.mean((output - t) ** 2)
 print("z_hidden =", z_hidden)
 print("hidden   =", hidden)
@@ -116,7 +137,7 @@ print("output   =", output)
 print(f"loss     = {loss:.8f}")
 
 # %% [markdown]
-# ## Step 4: output signals
+# ## Step 5: output signals
 #
 # How far each output is from its target, times how strongly that output reacts to its
 # weighted sum. A sigmoid reacts most at $z = 0$ (slope 1/4) and hardly at all when saturated.
@@ -124,7 +145,7 @@ print(f"loss     = {loss:.8f}")
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first.** Which output signal will be negative, and which positive?
 #
-# <details><summary>Answer</summary>
+# <details><summary>Answer (open after you have guessed)</summary>
 #
 # $y_1 = 0.75$ is far above its target 0.01, so its signal is negative (push it down);
 # $y_2 = 0.77$ is below 0.99, so its signal is positive (push it up).
@@ -133,8 +154,8 @@ print(f"loss     = {loss:.8f}")
 
 # %% tags=["worked:output-signals"]
 error = t - output
-slope_out = output * (1 - output)     # sigmoid'(z_out) = y (1 - y)
-signal_out = error * slope_out
+slope_out = output * (1 - output)     # sigmoid'(z^2) = y (1 - y)
+signal_out = error * slope_out        # the signals of layer 2
 print("error      =", error)
 print("slope_out  =", slope_out)
 print("signal_out =", signal_out)
@@ -147,28 +168,26 @@ print("signal_out =", signal_out)
 # derivative of the loss by the node's weighted sum.**
 
 # %% [markdown]
-# ## Step 5: hidden signals, error flows backward
+# ## Step 7: hidden signals, error flows backward
 #
 # A hidden node has no target of its own. Its signal is gathered from the output signals,
 # each weighted by the connection it travels back along, then scaled by the node's own slope:
 #
-# $$s_{h_j} = \Big(\sum_k s_{y_k}\, w_{kj}\Big)\,\sigma'(z_{h_j})
+# $$s^1_j = \Big(\sum_k s^2_k\, W^2_{kj}\Big)\,\sigma'(z^1_j)
 #   \quad\Longleftrightarrow\quad
-#   \mathbf{s}_h = \big(W_2^{\top}\,\mathbf{s}_y\big) \odot \sigma'(\mathbf{z}_h).$$
+#   \mathbf{s}^1 = \big((W^2)^{\top}\,\mathbf{s}^2\big) \odot \sigma'(\mathbf{z}^1).$$
 
 # %% tags=["worked:hidden-signals"]
 from_outputs = W2.T @ signal_out      # entry j: sum over k of signal_out[k] * W2[k, j]
 slope_hidden = hidden * (1 - hidden)
-signal_hidden = from_outputs * slope_hidden
+signal_hidden = from_outputs * slope_hidden   # the signals of layer 1
 print("from_outputs  =", from_outputs)
 print("slope_hidden  =", slope_hidden)
 print("signal_hidden =", signal_hidden)
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# Think of a company: the CEO (an output node) learns from the market how far off the
-# results are. She passes that feedback to each manager in proportion to how much she
-# relied on them (the weight); each manager scales it by how much their own work could
-# have changed (the slope) and passes it on to their staff.
+# Think of a company: the CEO (an output) hears from the market how far off the results are,
+# and passes that on to each manager in proportion to how much she relied on them (the weight).
 
 # %% [markdown]
 # ### Why the hidden formula is true: two paths from $h_1$
@@ -178,10 +197,10 @@ print("signal_hidden =", signal_hidden)
 # and the chain rule adds them:
 #
 # $$\frac{\partial L}{\partial z_{h_1}}
-#   = \Big(\frac{\partial L}{\partial z_{y_1}} w_{11} + \frac{\partial L}{\partial z_{y_2}} w_{21}\Big)\,\sigma'(z_{h_1}).$$
+#   = \Big(\frac{\partial L}{\partial z_{y_1}} W^2_{11} + \frac{\partial L}{\partial z_{y_2}} W^2_{21}\Big)\,\sigma'(z_{h_1}).$$
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# With $s = -\partial L/\partial z$ that *is* step 5. Let `Value` build the graph and check:
+# With $s = -\partial L/\partial z$ that *is* step 7. Let `Value` build the graph and check:
 
 # %% tags=["worked:two-paths"] slideshow={"slide_type": "subslide"}
 z_h = [sum((Value(w) * xi for w, xi in zip(row, x)), Value(b)) for row, b in zip(W1, b1)]
@@ -189,8 +208,8 @@ h = [z.sigmoid() for z in z_h]
 z_y = [sum((Value(w) * hj for w, hj in zip(row, h)), Value(b)) for row, b in zip(W2, b2)]
 L = sum((z.sigmoid() - tk) ** 2 for z, tk in zip(z_y, t)) / 2      # mean over the 2 outputs
 L.backward()
-path_1 = z_y[0].grad * W2[0, 0] * slope_hidden[0]      # dL/dz_y1 * w11 * sigma'(z_h1)
-path_2 = z_y[1].grad * W2[1, 0] * slope_hidden[0]      # dL/dz_y2 * w21 * sigma'(z_h1)
+path_1 = z_y[0].grad * W2[0, 0] * slope_hidden[0]      # dL/dz_y1 * W2[0, 0] * sigma'(z_h1)
+path_2 = z_y[1].grad * W2[1, 0] * slope_hidden[0]      # dL/dz_y2 * W2[1, 0] * sigma'(z_h1)
 print(f"dL/dz_y1, dL/dz_y2 from Value:  {z_y[0].grad:+.8f}  {z_y[1].grad:+.8f}")
 print(f"path through y1:                {path_1:+.8f}")
 print(f"path through y2:                {path_2:+.8f}")
@@ -199,25 +218,25 @@ print(f"dL/dz_h1 from Value:            {z_h[0].grad:+.8f}")
 print(f"minus the recipe's signal:      {-signal_hidden[0]:+.8f}")
 
 # %% [markdown]
-# The recipe's step 5 is the sum over paths, nothing more. Note the sizes: the hidden signals
-# are 3.8 to 15.8 times smaller than the output signals, because the weights (below 1) and the
-# sigmoid's slope (at most 1/4) both shrink the error on its way back. Lesson 7 returns to this.
+# Step 7 is the sum over paths, nothing more. The hidden signals come out several times smaller
+# than the output signals: weights below 1 and the sigmoid's slope (at most 1/4) both shrink the
+# error on its way back. Lesson 7 returns to this.
 
 # %% tags=["worked:shrink"]
 ratios = np.abs(signal_out)[:, None] / np.abs(signal_hidden)[None, :]   # every output / hidden pair
 print(f"|output signal| / |hidden signal|: from {ratios.min():.1f} to {ratios.max():.1f}")
 
 # %% [markdown]
-# ## Steps 3, 6, 7: signal × input
+# ## Steps 3, 4, 6: signal × input
 #
 # A weight $w_{ji}$ enters only $z_j = \dots + w_{ji} a_i + \dots$, so $\partial z_j/\partial w_{ji} = a_i$
 # (lesson 4: multiply swaps) and the weight's step direction is $s_j a_i$. For a whole layer
 # that is an outer product. A bias is a weight whose input is always 1.
 
 # %% tags=["worked:gradients"]
-step_W2 = np.outer(signal_out, hidden)       # row k, column j: signal of y_k * h_j  (= -dL/dW2)
+step_W2 = np.outer(signal_out, hidden)       # row k, column j: signal of y_k * h_j  (= -dL/dW^2)
 step_b2 = signal_out
-step_W1 = np.outer(signal_hidden, x)         # row j, column i: signal of h_j * x_i  (= -dL/dW1)
+step_W1 = np.outer(signal_hidden, x)         # row j, column i: signal of h_j * x_i  (= -dL/dW^1)
 step_b1 = signal_hidden
 print("step_W2 =", step_W2)
 print("step_b2 =", step_b2)
@@ -243,29 +262,85 @@ print("new_b2 =", new_b2)
 print(f"loss before = {net.loss(X, T):.8f}")
 print(f"loss after  = {updated.loss(X, T):.8f}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The loss went down. Mazur's post updates the weights only:
 
 # %% tags=["worked:weights-only"]
 weights_only = net.copy()
 weights_only.weights = [new_W1, new_W2]      # biases left as they were
-print(f"loss after, weights only = {weights_only.loss(X, T):.8f}")
+print(f"loss after, weights only = {weights_only.loss(X, T):.9f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Careful:** Mazur's post prints 0.291027924 here, but the right value is the one above: his own
+# updated weights give it, and his figure is what you get if step 7 uses the *updated* $W^2$
+# instead of the $W^2$ the forward pass used.
 
 # %% [markdown]
-# ## The same numbers, three more ways
+# ## The recipe is back-propagation
 #
-# - `MLP.backward`, whose `grads.signals` are the recipe's signals and whose `grads.weights`
-#   are $\partial L/\partial W$, i.e. **minus** the recipe's steps;
-# - `Value` autodiff, on the same network built from scalars;
-# - numerical gradients: nudge each parameter by $\pm h$ and watch the loss.
+# `MLP.backward` is the library's back-propagation (lesson 6 writes it). Its
+# `grads.signals[l-1]` are layer $l$'s signals, and its gradients $\partial L/\partial W^l$ are
+# **minus** the recipe's steps. Side by side:
 
 # %% tags=["worked:backward"]
 grads = net.backward(X, T)
 print("grads.signals[1] =", grads.signals[1][0], " (output layer)")
 print("grads.signals[0] =", grads.signals[0][0], " (hidden layer)")
+recipe = [step_W1, step_b1, step_W2, step_b2]
+gap = max(np.max(np.abs(mine + theirs)) for mine, theirs in zip(recipe, grads.parameters()))
+print(f"recipe's steps against -dL/dW, -dL/db: max difference {gap:.10f}")
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Every weight becomes a `Value` leaf; `backward()` on the loss fills in every `grad`.
+# %% [markdown]
+# ## Two sign conventions, one update
+#
+# Textbooks use the error term $\delta^l = \partial L/\partial z^l = -\mathbf{s}^l$, from the last
+# layer $L$ (here 2) back:
+#
+# $$\delta^L = \frac{\partial L}{\partial a^L} \odot f'(z^L), \quad
+#   \delta^l = \big((W^{l+1})^{\top}\,\delta^{l+1}\big) \odot f'(z^l), \quad
+#   \frac{\partial L}{\partial W^l} = \delta^l\,(a^{l-1})^{\top}, \quad
+#   \frac{\partial L}{\partial b^l} = \delta^l.$$
+#
+# The signal convention adds $\eta\, \mathbf{s}^l (a^{l-1})^{\top}$; the delta convention
+# subtracts $\eta\,\delta^l (a^{l-1})^{\top}$. Same step:
+
+# %% tags=["worked:conventions"]
+delta2 = (output - t) * slope_out                        # textbook: dL/dz^2, the outputs
+delta1 = (W2.T @ delta2) * slope_hidden                  # the recurrence: dL/dz^1
+W1_delta_way = W1 - eta * np.outer(delta1, x)            # dL/dW^1 = delta^1 (a^0)^T
+W2_delta_way = W2 - eta * np.outer(delta2, hidden)       # dL/dW^2 = delta^2 (a^1)^T
+print("delta2 =", delta2)
+print("delta1 =", delta1)
+print("W1 by -= eta * delta * input =", W1_delta_way)
+print("W2 by -= eta * delta * input =", W2_delta_way)
+print(f"max difference from += eta * signal * input: "
+      f"{max(np.max(np.abs(W1_delta_way - new_W1)), np.max(np.abs(W2_delta_way - new_W2))):.10f}")
+
+# %% [markdown]
+# ## Watch it step by step
+#
+# The stepper walks the same training step node by node: forward (each node's $z$, then its
+# activation), backward (each node's signal), then every weight and bias update.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Use *Next* and *Previous*, drag the slider, or click it and use the arrow keys. Before each
+# step, **predict** the number, then check it against the formula below the picture.
+
+# %% tags=["nbval-ignore-output"]
+from course_lib.widgets.stepper import backprop_stepper
+
+backprop_stepper()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Try it with another sample: `backprop_stepper(x=np.array([1.0, -1.0]))`, or a bigger
+# learning rate: `backprop_stepper(learning_rate=2.0)`.
+
+# %% [markdown]
+# ## Optional: two more checks, autodiff and numerical gradients
+#
+# Two routes that share no code with the recipe: `Value` autodiff on the same network built
+# from scalars (every weight a leaf), and numerical gradients (nudge each parameter by $\pm h$
+# and watch the loss).
 
 # %%
 def value_network_gradients(net, x, t):
@@ -285,8 +360,8 @@ def value_network_gradients(net, x, t):
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # `numerical_gradient(f, p)` nudges the entries of the array `p` it is given, one at a time.
-# `loss_with` makes that explicit: it copies the network, puts the nudged array in place of
-# one parameter, and returns the loss.
+# `loss_with` copies the network, puts the nudged array in place of one parameter
+# ($W^1, b^1, W^2, b^2$ in that order), and returns the loss.
 
 # %%
 def loss_with(index, value):
@@ -296,12 +371,7 @@ def loss_with(index, value):
     return trial.loss(X, T)
 
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# All four side by side, in the order $W_1, b_1, W_2, b_2$; the recipe's steps are
-# $-\partial L/\partial w$, so we compare them with minus each method's.
-
-# %% tags=["worked:agreement"]
-recipe = [step_W1, step_b1, step_W2, step_b2]
+# %% tags=["worked:agreement"] slideshow={"slide_type": "subslide"}
 autodiff = value_network_gradients(net, x, t)
 numerical = [numerical_gradient(lambda value, i=i: loss_with(i, value), p.copy())
              for i, p in enumerate(net.parameters())]
@@ -311,69 +381,18 @@ def max_difference(mine, theirs):
     return max(np.max(np.abs(a + b)) for a, b in zip(mine, theirs))   # + : opposite signs
 
 
-differences = {"MLP.backward": max_difference(recipe, grads.parameters()),
-               "Value (autodiff)": max_difference(recipe, autodiff),
+differences = {"Value (autodiff)": max_difference(recipe, autodiff),
                "numerical": max_difference(recipe, numerical)}
 for method, difference in differences.items():
     print(f"{method:>16}: max difference {difference:.10f}")
 assert max(differences.values()) < 1e-9
 
-# %% [markdown]
-# Ten zeros after the decimal point: the recipe *is* back-propagation.
-
 # %% [markdown] slideshow={"slide_type": "skip"}
-# The numerical gradient is an approximation, good here to about $10^{-11}$; the other two agree
+# The numerical gradient is an approximation, good here to about $10^{-11}$; autodiff agrees
 # with the hand calculation to within rounding in the last binary digit.
 
 # %% [markdown]
-# ## Two sign conventions, one update
-#
-# Textbooks define the **error term** of layer $l$ as $\delta^l = \partial C/\partial z^l = -s$:
-#
-# $$\delta^L = \nabla_a C \odot f'(z^L), \qquad
-#   \delta^l = \big((W^{l+1})^{\top}\,\delta^{l+1}\big) \odot f'(z^l),$$
-#
-# $$\frac{\partial C}{\partial W^l} = \delta^l\,(a^{l-1})^{\top}, \qquad
-#   \frac{\partial C}{\partial b^l} = \delta^l, \qquad
-#   W^l \leftarrow W^l - \eta\,\frac{\partial C}{\partial W^l}.$$
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The signal convention adds $\eta\, s\, a$; the delta convention subtracts $\eta\,\delta\, a$.
-# Same step.
-
-# %% tags=["worked:conventions"]
-delta_out = (output - t) * slope_out                     # textbook: dC/dz of the outputs
-delta_hidden = (W2.T @ delta_out) * slope_hidden         # the recurrence
-W1_delta_way = W1 - eta * np.outer(delta_hidden, x)      # dC/dW1 = delta (a_prev)^T
-W2_delta_way = W2 - eta * np.outer(delta_out, hidden)
-print("delta_out    =", delta_out)
-print("delta_hidden =", delta_hidden)
-print("W1 by -= eta * delta * input =", W1_delta_way)
-print("W2 by -= eta * delta * input =", W2_delta_way)
-print(f"max difference from += eta * signal * input: "
-      f"{max(np.max(np.abs(W1_delta_way - new_W1)), np.max(np.abs(W2_delta_way - new_W2))):.10f}")
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# `net.step(grads, eta)` is the delta convention (`param -= eta * grad`); the library's
-# `grads.deltas` are the $\delta$s and `grads.signals` are simply `-grads.deltas`.
-
-# %% tags=["worked:net-step"]
-stepped = net.copy()
-stepped.step(grads, eta)
-gap = max(np.max(np.abs(a - b)) for a, b in zip(stepped.parameters(), updated.parameters()))
-print(f"net.step versus the recipe's update: max difference {gap:.10f}")
-assert gap < 1e-12
-
-# %% [markdown]
-# ## Other outputs, other hidden units
-#
-# Only the slopes $f'$ change with the activation. For hidden units:
-#
-# - tanh: $f'(z) = 1 - \tanh^2 z = 1 - h^2$;
-# - ReLU: $f'(z) = 1$ where $z > 0$, else $0$.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### A softmax output with cross-entropy: the signal is $t - y$
+# ## Optional: a softmax output with cross-entropy
 #
 # With $y = \text{softmax}(z)$ and $L = -\sum_k t_k \log y_k$ (one-hot $t$), each $z_j$ reaches
 # the loss through **every** $y_k$: $\partial y_k/\partial z_j = y_k(\mathbb{1}[k = j] - y_j)$. Sum the paths:
@@ -382,8 +401,9 @@ assert gap < 1e-12
 #   = -t_j + y_j \sum_k t_k = y_j - t_j .$$
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# So the output signal is simply $s = t - y$: the softmax's slopes cancel, as the sigmoid's did
-# with binary cross-entropy in lesson 2. Check both hidden kinds against `MLP.backward`:
+# So the output signal (step 5) is simply $s = t - y$: the softmax's slopes cancel, as the
+# sigmoid's did with binary cross-entropy in lesson 2. Check it, with tanh and with ReLU
+# hidden units, against `MLP.backward`:
 
 # %% tags=["worked:other-units"]
 t_class = np.array([0.0, 1.0])                               # one-hot: the sample is class 2
@@ -394,25 +414,36 @@ for hidden_kind, slope in [("tanh", lambda z, a: 1 - a**2), ("relu", lambda z, a
     a_h2 = np.tanh(z_h2) if hidden_kind == "tanh" else np.maximum(z_h2, 0)
     z_o2 = W2 @ a_h2 + b2
     y2 = np.exp(z_o2) / np.exp(z_o2).sum()                   # softmax
-    s_out = t_class - y2                                     # step 4 with softmax + cross-entropy
-    s_hid = (W2.T @ s_out) * slope(z_h2, a_h2)                # step 5 with the hidden unit's slope
+    s_out = t_class - y2                                     # step 5 with softmax + cross-entropy
+    s_hid = (W2.T @ s_out) * slope(z_h2, a_h2)                # step 7 with the hidden unit's slope
     library = other.backward(x[None, :], t_class[None, :])
     gap = max(np.max(np.abs(s_out - library.signals[1][0])), np.max(np.abs(s_hid - library.signals[0][0])))
     print(f"{hidden_kind:>4} hidden, softmax output: signal_out = {s_out}, signal_hidden = {s_hid}")
     print(f"{'':>4} max difference from MLP.backward: {gap:.10f}")
 
 # %% [markdown]
-# ## The recipe as library code
+# ## Optional: the recipe as library code
 #
-# `course_lib.signals` holds the same seven steps as small functions (`output_layer_signals`,
-# `hidden_layer_signals`, `weight_gradients`, `signal_update`, ...), one line of `recipe_step`
-# per step. Read it next to this notebook.
+# `course_lib.signals` holds the same recipe as small functions (`output_layer_signals`,
+# `hidden_layer_signals`, `weight_gradients`, `signal_update`, ...), chained by `recipe_step`.
+# Read it next to this notebook.
 
 # %% tags=["worked:recipe-step"]
 step = recipe_step(net, x, t, eta)
 print("output signals:", step.output_signals[0])
 print("hidden signals:", step.hidden_signals[0])
 print(f"new W2, max difference from ours: {np.max(np.abs(step.new_W_out - new_W2)):.10f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# `net.step(grads, eta)` is the delta convention (`param -= eta * grad`); the library's
+# `grads.deltas[l-1]` is $\delta^l$, and `grads.signals` is simply `-grads.deltas`.
+
+# %% tags=["worked:net-step"]
+stepped = net.copy()
+stepped.step(grads, eta)
+gap = max(np.max(np.abs(a - b)) for a, b in zip(stepped.parameters(), updated.parameters()))
+print(f"net.step versus the recipe's update: max difference {gap:.10f}")
+assert gap < 1e-12
 
 # %% [markdown]
 # ### Optional: batches, and the mean in the loss
@@ -440,30 +471,12 @@ print("expected factor 2 / (n k) =", 2 / (4 * 2))
 # it, and then the recipe and `MLP.backward` agree on batches too.
 
 # %% [markdown]
-# ## Watch it step by step
-#
-# The stepper walks the same training step node by node: forward (each node's $z$, then its
-# activation), backward (each node's signal), then every weight and bias update.
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Use *Next* and *Previous*, drag the slider, or click it and use the arrow keys. Before each
-# step, **predict** the number, then check it against the formula below the picture.
-
-# %% tags=["nbval-ignore-output"]
-from course_lib.widgets.stepper import backprop_stepper
-
-backprop_stepper()
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Try it with another sample: `backprop_stepper(x=np.array([1.0, -1.0]))`, or a bigger
-# learning rate: `backprop_stepper(learning_rate=2.0)`.
-
-# %% [markdown]
-# ## Many steps: a network learns XOR
+# ## Optional: many steps, a network learns XOR
 #
 # One step lowered the loss a little. Repeat it. Lesson 1 showed that one neuron cannot compute
 # XOR; a hidden layer of three tanh units can, if training finds the weights. Here is the recipe,
-# applied to all four XOR samples at once, 300 times.
+# applied to all four XOR samples at once, 300 times. (Lesson 6 does it again with the general
+# algorithm.)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first:** will the loss fall steadily, or stall for a while first?
@@ -494,7 +507,7 @@ for ax, k in zip(axes[1:], (0, 30, 300)):
 plt.show()
 
 # %% [markdown]
-# <details><summary>Answer</summary>
+# <details><summary>Answer (open after you have guessed)</summary>
 #
 # It stalls: for about 30 steps the loss hardly moves from its start near 0.25, while the
 # small random weights line up; then it falls a hundredfold by step 300.
@@ -502,7 +515,7 @@ plt.show()
 # </details>
 #
 # The boundary bends: the hidden units each draw a line, and the output combines them into a
-# band through the two 0s, with a 1 on either side. Lesson 6 turns this loop into the general algorithm.
+# band through the two 0s, with a 1 on either side.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Why $\eta = 2$, far above lesson 3's 0.01 to 0.1? The library's mean squared error divides by
@@ -513,17 +526,17 @@ plt.show()
 # %% [markdown]
 # ## Summary
 #
-# - A node's **signal** is $-\partial L/\partial z$: $(t - y)\,f'(z)$ at a sigmoid output with squared
-#   error, $t - y$ at a softmax output with cross-entropy, $\big(\sum_k s_k w_{kj}\big) f'(z_j)$ at a
-#   hidden node, the sum over the paths through the outputs it feeds.
-# - A weight moves by $+\eta$ × signal × input; a bias by $+\eta$ × signal.
+# - A node's **signal** is $-\partial L/\partial z$: $(t - y)\,f'(z)$ at a sigmoid output with
+#   squared error (step 5), $\big(\sum_k s_k w_{kj}\big) f'(z_j)$ at a hidden node (step 7), the
+#   sum over the paths through the outputs it feeds.
+# - A weight moves by $+\eta$ × signal × input (McCaffrey's weight delta); a bias by $+\eta$ × signal.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Summary (continued)
 #
-# - The textbook $\delta = \partial L/\partial z$ is minus the signal, and its update subtracts.
-# - By hand, `MLP.backward`, `Value` and numerical gradients give the same numbers; the step,
-#   repeated, trains a network on XOR.
+# - The textbook error term $\delta^l = \partial L/\partial z^l$ is minus the signal, and its
+#   update subtracts.
+# - The recipe's numbers are the library's back-propagation (`MLP.backward`), digit for digit.
 
 # %% [markdown]
 # ## Check your understanding
@@ -548,7 +561,7 @@ plt.show()
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 3. You compute the textbook $\delta = \partial L/\partial z$ but update with
+# 3. You compute the textbook $\delta^l = \partial L/\partial z^l$ but update with
 #    `w += eta * delta * input`. What happens to the loss?
 #
 # <details><summary>Answer</summary>
@@ -568,7 +581,8 @@ plt.show()
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 5. Why does a softmax output with cross-entropy have signal $t - y$, with no $f'(z)$ factor?
+# 5. (Optional section.) Why does a softmax output with cross-entropy have signal $t - y$, with
+#    no $f'(z)$ factor?
 #
 # <details><summary>Answer</summary>
 #
