@@ -1,4 +1,5 @@
-"""Recompute every number lesson 07 prints, with the plain implementation in plain_network.py."""
+"""Recompute every number lesson 07 prints, and the claims its prose makes, with the plain implementation in
+plain_network.py and backward passes written out here."""
 import re
 
 import numpy as np
@@ -6,7 +7,7 @@ import pytest
 
 import plain_network as plain
 from course_lib import MLP, data
-from notebook_outputs import load, numbers, numbers_after, printed
+from notebook_outputs import load, numbers, numbers_after, printed, safely_rounded
 
 LESSON = "07_activations_and_vanishing_gradients"
 ACTIVATIONS = ["sigmoid", "tanh", "relu"]
@@ -74,25 +75,107 @@ def test_linear_collapse(notebook):
     assert numbers(text.splitlines()[-1].split(":")[-1]).tolist() == [0.0]
 
 
-def test_layer_norms_and_ratios(notebook, circles):
+def deltas_activations_gradients(activation, X, Y):
+    """Every layer's ||Delta^l||, ||A^(l-1)|| and ||dL/dW^l|| (l = 1..11), by a backward pass written out here.
+
+    Delta^L = (A^L - Y) / n for a sigmoid output with binary cross-entropy;
+    Delta^l = (Delta^(l+1) W^(l+1)) * f'(Z^l); dL/dW^l = (Delta^l)^T A^(l-1).
+    """
+    weights, biases = start_weights([2] + [32] * 10 + [1])
+    zs, acts = plain.forward(weights, biases, X, activation)
+    deltas = [None] * len(weights)
+    deltas[-1] = (acts[-1] - Y) / Y.size
+    for l in range(len(weights) - 2, -1, -1):          # 0-based: deltas[l] is Delta^(l+1)
+        deltas[l] = (deltas[l + 1] @ weights[l + 1]) * plain.slope(activation, zs[l])
+    grads = [d.T @ a for d, a in zip(deltas, acts[:-1])]
+    frob = lambda M: float(np.sqrt(np.sum(M * M)))
+    return (np.array([frob(d) for d in deltas]), np.array([frob(a) for a in acts[:-1]]),
+            np.array([frob(g) for g in grads]), zs)
+
+
+@pytest.fixture(scope="module")
+def deep(circles):
+    return {name: deltas_activations_gradients(name, *circles) for name in ACTIVATIONS}
+
+
+def e_safe(value, noise=1e-9):
+    """A value printed with .1e reads the same anywhere within a relative ``noise`` of it."""
+    return f"{value * (1 - noise):.1e}" == f"{value * (1 + noise):.1e}"
+
+
+def per_layer(norms):
+    """The geometric mean of the 10 steps from layer 11 back to layer 1."""
+    return (norms[0] / norms[-1]) ** (1 / 10)
+
+
+def test_layer_table(notebook, deep):
     text = printed(notebook, "worked:layer-norms")
-    lines = text.splitlines()
     for name in ACTIVATIONS:
-        exact = deep_norms(name, *circles)
-        norm_line = next(l for l in lines if l.strip().startswith(name + ":") and "first layer" not in l)
-        shown = e_numbers(norm_line)
-        assert len(shown) == 11
-        assert all(plain.shown_in_e_format(s, e) for s, e in zip(shown, exact)), (name, shown, exact)
-        ratio_line = next(l for l in lines if l.strip().startswith(name + ":") and "first layer" in l)
-        ratio = exact[0] / exact[-1]
-        assert plain.shown_in_e_format(e_numbers(ratio_line)[0], ratio)
-        per_layer = float(re.search(r"about (\d+\.\d+) per layer", ratio_line).group(1))
-        assert abs(per_layer - ratio ** 0.1) <= 0.005 * 1.001
-    # The lesson's claims: sigmoid vanishes by about 5x per layer, the others stay flat.
-    sigmoid, tanh, relu = (deep_norms(n, *circles) for n in ACTIVATIONS)
-    assert np.all(np.diff(sigmoid) > 0) and sigmoid[0] / sigmoid[-1] < 1e-6
-    for flat in (tanh, relu):
-        assert 0.5 < flat[0] / flat[-1] < 2 and flat.max() / flat.min() < 2
+        d, a, g, _ = deep[name]
+        line = next(l for l in text.splitlines() if l.strip().startswith(name + ":"))
+        shown = e_numbers(line)
+        exact = [d[-1], d[0], a[-1], a[0], g[-1], g[0]]
+        assert len(shown) == 6
+        for s, e in zip(shown, exact):
+            assert plain.shown_in_e_format(s, e) and e_safe(e), (name, s, e)
+        factor = float(re.search(r"×(\d+\.\d+) a layer", line).group(1))
+        assert abs(factor - per_layer(d)) <= 0.005 * 1.001 and safely_rounded(per_layer(d), 2, 1e-9), name
+    # The gradient really is the product the lesson says: (Delta^l)^T A^(l-1) is never larger than the two norms.
+    for name in ACTIVATIONS:
+        d, a, g, _ = deep[name]
+        assert np.all(g <= d * a * (1 + 1e-12))
+
+
+def test_the_prose_about_the_table(deep):
+    (sd, sa, sg, szs), (td, ta, tg, _), (rd, ra, rg, rzs) = (deep[n] for n in ACTIVATIONS)
+    # Sigmoid: the first layer's gradient about 8 million times smaller; delta shrinks about 4x at every layer.
+    assert 7e6 < sg[-1] / sg[0] < 9e6
+    steps = sd[:-1] / sd[1:]
+    assert np.all((0.2 < steps) & (steps < 0.35)), steps
+    assert 3.5 < 1 / per_layer(sd) < 4.5
+    # "At least 4^10 smaller from the slopes alone": no sigmoid slope in the network exceeds 1/4 ...
+    assert max(np.max(plain.slope("sigmoid", z)) for z in szs[:-1]) <= 0.25
+    # ... and the weights gave some of it back: delta fell by less than 4^10.
+    assert sd[0] / sd[-1] > 4.0 ** -10
+    # Sigmoid's outputs sit near 0.5 in every layer (so ||A|| is about 0.5 sqrt(200 * 32) = 40 throughout).
+    weights, biases = start_weights([2] + [32] * 10 + [1])
+    acts = plain.forward(weights, biases, data.circles(200, seed=0)[0], "sigmoid")[1]
+    assert all(0.45 < a.mean() < 0.55 for a in acts[1:-1])
+    # ReLU: delta shrinks tenfold from layer 11 back to layer 1, the activations shrink forward from 11 to 0.41,
+    # and the gradient comes out flat.
+    assert 0.08 < rd[0] / rd[-1] < 0.12
+    assert f"{ra[0]:.0f}" == "11" and f"{ra[-1]:.2f}" == "0.41"
+    assert rg.max() / rg.min() < 2 and 0.5 < rg[0] / rg[-1] < 2
+    # tanh, the mirror image: delta grows towards the input, the activations towards the output; flat gradient.
+    assert td[0] / td[-1] > 1.5 and ta[-1] / ta[0] > 1.5
+    assert tg.max() / tg.min() < 2 and 0.5 < tg[0] / tg[-1] < 2
+    # Sigmoid's gradient, unlike the others, falls at every layer towards the input.
+    assert np.all(np.diff(sg) > 0)
+
+
+def test_the_factor_per_layer(notebook, deep):
+    text = printed(notebook, "worked:factor")
+    gain = 0.2 * np.sqrt(32)
+    for name in ACTIVATIONS:
+        d, _, _, zs = deep[name]
+        typical = np.sqrt(np.mean([np.mean(plain.slope(name, z) ** 2) for z in zs[:-1]]))
+        line = next(l for l in text.splitlines() if l.strip().startswith(name + ":"))
+        shown = numbers(line.split(":", 1)[1])
+        assert shown.tolist()[:1] == [1.13]
+        for value, exact in zip(shown[[1, 2, 3]], (typical, gain * typical, per_layer(d))):
+            assert abs(value - exact) <= 0.005 * 1.001 and safely_rounded(exact, 2, 1e-9), (name, value, exact)
+        assert abs(gain * typical - per_layer(d)) < 0.02          # the product predicts the measured factor
+    # The lesson's reading: ReLU's slope is 1 on half the units, a factor of sqrt(1/2); 1.13 sqrt(1/2) = 0.80.
+    relu_zs = deep["relu"][3][:-1]
+    assert 0.45 < np.mean([np.mean(z > 0) for z in relu_zs]) < 0.55
+    assert f"{gain * np.sqrt(0.5):.2f}" == "0.80" and f"{gain:.2f}" == "1.13"
+    # Summary: x0.25 with sigmoid, x0.79 with ReLU, x1.08 with tanh.
+    assert [f"{per_layer(deep[n][0]):.2f}" for n in ("sigmoid", "relu", "tanh")] == ["0.25", "0.79", "1.08"]
+
+
+def test_twenty_sigmoid_layers():
+    # Check-your-understanding 2: shrinking 4x at each of 20 layers is about 10^-12.
+    assert abs(np.log10(4.0 ** -20) + 12) < 0.1
 
 
 def test_deep_training(notebook, circles):

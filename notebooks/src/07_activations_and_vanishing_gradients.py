@@ -17,11 +17,6 @@
 # multiplies the error by $f'(z)$ at every layer on its way back, so the choice of $f$
 # decides whether a deep network's first layers hear anything at all.
 
-# %% [markdown] slideshow={"slide_type": "skip"}
-# This lesson looks at
-# the activations one by one, shows why a network needs one, watches gradients vanish in a
-# deep sigmoid network, and counts ReLU units that die.
-
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
@@ -32,10 +27,11 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives** (continued). You can also
 #
-# - measure every layer's gradient in a deep network and explain why it shrinks, layer after
-#   layer, with sigmoid units but not with tanh or ReLU;
-# - check tiny gradients with an **element-wise** relative error;
-# - count dead ReLU units, say what kills them, and use leaky ReLU as one remedy.
+# - measure each layer's error term $\delta$, activations and gradient in a deep network, and
+#   explain from the weights' scale and the slopes why $\delta$ vanishes with sigmoid units
+#   but not with ReLU or tanh;
+# - count dead ReLU units, say what kills them, and use leaky ReLU as one remedy;
+# - (optional) check tiny gradients with an **element-wise** relative error.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 1–6: the forward pass, the losses, gradient descent, the chain
@@ -104,10 +100,10 @@ for name in names:
 # ## Without a nonlinearity, depth collapses
 #
 # Take away the activation (use the identity, $f(z) = z$). Then a layer is
-# $a = W a_{\text{prev}} + b$, and three layers are
+# $a^l = W^l a^{l-1} + b^l$, and three layers are
 #
-# $$W_3\big(W_2(W_1 x + b_1) + b_2\big) + b_3
-#   = \underbrace{W_3 W_2 W_1}_{W} x + \underbrace{W_3 W_2 b_1 + W_3 b_2 + b_3}_{b}:$$
+# $$W^3\big(W^2(W^1 x + b^1) + b^2\big) + b^3
+#   = \underbrace{W^3 W^2 W^1}_{W} x + \underbrace{W^3 W^2 b^1 + W^3 b^2 + b^3}_{b}:$$
 #
 # one layer, whatever the depth.
 
@@ -158,29 +154,20 @@ plt.show()
 
 # %% [markdown]
 # ## Gradients per layer: where they vanish
-
-# %% [markdown] slideshow={"slide_type": "skip"}
-# Lesson 5 noticed that the hidden signals were several times smaller than the output
-# signals.
-
-# %% [markdown]
+#
 # Going back one layer, the error term is multiplied by the layer's weights and by
 # the slope of its activation:
 #
 # $$\delta^{l} = \big((W^{l+1})^{\top} \delta^{l+1}\big) \odot f'(z^{l}).$$
 #
-# A sigmoid's slope is at most $1/4$. Ten layers back, that is up to $4^{10} \approx 10^6$
-# times smaller, unless the weights make up for it.
+# A sigmoid's slope is at most $1/4$, so ten layers back the slopes alone make the error term
+# at least $4^{10} \approx 10^6$ times smaller; the weights can give some of that back.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The experiment: three networks with 10 hidden layers of 32 units each, identical except for
 # the hidden activation, on the circles data. **The initialisation is set explicitly**: every
 # weight drawn from a normal distribution with standard deviation 0.2 (`init="normal"`,
-# `weight_scale=0.2`), biases 0.
-
-# %% [markdown] slideshow={"slide_type": "skip"}
-# The library's default (Xavier, lesson 8) picks the scale from
-# the layer sizes, which is itself part of the cure; here we want to see the disease.
+# `weight_scale=0.2`), biases 0, not the library's default, which lesson 8 derives.
 
 # %%
 X, y = data.circles(200, seed=0)
@@ -193,50 +180,79 @@ def deep_net(activation):
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# Layer $l$'s gradient pairs its error term with the activations it reads:
+# $\partial L/\partial W^l = (\Delta^l)^\top A^{l-1}$. We measure all three per layer. The
+# library's lists count from 0: `grads.deltas[l-1]` is $\Delta^l$,
+# `grads.trace.activations[l-1]` is $A^{l-1}$, `grads.weights[l-1]` is $\partial L/\partial W^l$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** In the sigmoid network, how much smaller is the gradient of the first
 # layer's weights than the gradient of the output layer's: 10 times? 1000 times? More?
 #
 # <details><summary>Answer (open after you have guessed)</summary>
 #
-# About 8 million times smaller (the ratio printed below is $1.3 \times 10^{-7}$). Each of the
-# ten layers shrinks the error by a factor of about 5: the weights multiply it by about
-# $0.2 \times \sqrt{32} \approx 1.1$, the sigmoid's slope by at most $1/4$. With tanh and ReLU
-# the factor is close to 1 and nothing vanishes.
+# About 8 million times smaller ($2.6 \times 10^{-1}$ against $3.3 \times 10^{-8}$, printed
+# below). The error term $\delta$ shrinks about 4 times at every layer on its way back: the
+# weights multiply it by about $0.2 \times \sqrt{32} \approx 1.13$, the sigmoid's slopes by
+# at most $1/4$. The gradient also carries the activations, so its ratio is not exactly
+# $4^{-10}$.
 #
 # </details>
 
 # %% slideshow={"slide_type": "subslide"} tags=["worked:layer-norms"]
-norms = {}
+delta_norms, act_norms, grad_norms = {}, {}, {}
 for name in ACTIVATIONS:
     grads = deep_net(name).backward(X, y)
-    norms[name] = np.array([np.linalg.norm(g) for g in grads.weights])   # ||dL/dW|| of each layer
+    delta_norms[name] = np.array([np.linalg.norm(d) for d in grads.deltas])                # ||Delta^l||, l = 1..11
+    act_norms[name] = np.array([np.linalg.norm(a) for a in grads.trace.activations[:-1]])  # ||A^(l-1)||
+    grad_norms[name] = np.array([np.linalg.norm(g) for g in grads.weights])                # ||dL/dW^l||
+print("from the output layer (l = 11) back to the first (l = 1):")
 for name in ACTIVATIONS:
-    print(f"{name:>8}:", " ".join(f"{n:.1e}" for n in norms[name]))
-for name in ACTIVATIONS:
-    ratio = norms[name][0] / norms[name][-1]
-    per_layer = ratio ** (1 / (len(SIZES) - 2))
-    print(f"{name:>8}: first layer / output layer = {ratio:.1e}, about {per_layer:.2f} per layer")
+    d, a, g = delta_norms[name], act_norms[name], grad_norms[name]
+    per_layer = (d[0] / d[-1]) ** (1 / 10)
+    print(f"{name:>8}: ‖Δ‖ {d[-1]:.1e} → {d[0]:.1e} (×{per_layer:.2f} a layer)   ‖A‖ {a[-1]:.1e} → {a[0]:.1e}   "
+          f"‖∂L/∂W‖ {g[-1]:.1e} → {g[0]:.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(9, 3), sharey=True, layout="constrained")
 layers = np.arange(1, len(SIZES))
-for name, marker in zip(ACTIVATIONS, "osD"):
-    ax.semilogy(layers, norms[name], marker=marker, label=name)
-ax.set_xticks(layers)
-ax.set_xlabel("weight layer (1 = next to the input, 11 = output layer)")
-ax.set_ylabel(r"$\|\partial L / \partial W\|$ (log scale)")
-ax.set_title("gradient per layer at the start of training")
-ax.legend()
+for ax, name in zip(axes, ACTIVATIONS):
+    ax.semilogy(layers, delta_norms[name], "o-", label=r"error term $\|\Delta^l\|$")
+    ax.semilogy(layers, act_norms[name], "s-", label=r"activations read $\|A^{l-1}\|$")
+    ax.semilogy(layers, grad_norms[name], "D-", label=r"gradient $\|\partial L / \partial W^l\|$")
+    ax.set_xticks([1, 6, 11])
+    ax.set_xlabel("layer $l$ (11 = output layer)")
+    ax.set_title(name)
+axes[0].set_ylabel("size (log scale)")
+axes[1].legend(loc="lower center")   # the empty part of the tanh panel
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The sigmoid line falls by a factor of about 5 per layer towards the input; tanh and ReLU
-# stay flat.
+# The gradient multiplies the two trends. With ReLU, $\delta$ shrinks tenfold from layer 11
+# back to layer 1, but the activations shrink on the way *forward* (from 11 to 0.41): a small
+# $\delta$ meets large activations, and the gradient comes out flat.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# tanh is the mirror image: both grow slowly. Sigmoid's outputs sit near 0.5 in every layer, so
+# its $\delta$'s fall shows in full.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Why the weights matter too: each layer back multiplies by $W^\top$, whose typical
-# effect on a vector is about $0.2 \times \sqrt{32} \approx 1.13$. With tanh (slope up to 1)
-# and ReLU (slope 1 for the active half) the two nearly cancel; with sigmoid they cannot.
+# What sets $\delta$'s factor: each step back multiplies it by $(W^{l+1})^\top$, about
+# $\sigma\sqrt{n} = 0.2 \times \sqrt{32} \approx 1.13$ on a typical vector, and by the
+# slopes (typical slope: the root mean square of $f'(z)$ over the hidden units):
+
+# %% tags=["worked:factor"]
+gain = 0.2 * np.sqrt(32)
+for name in ACTIVATIONS:
+    slopes = [get_activation(name).derivative(z) for z in deep_net(name).trace(X).zs[:-1]]
+    typical = np.sqrt(np.mean([np.mean(s**2) for s in slopes]))
+    measured = (delta_norms[name][0] / delta_norms[name][-1]) ** (1 / 10)
+    print(f"{name:>8}: {gain:.2f} × typical slope {typical:.2f} = {gain * typical:.2f}; measured ×{measured:.2f} a layer")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Sigmoid's slopes, at most $1/4$, make $\delta$ vanish. ReLU's slope is 1 on half the units and
+# 0 on the rest, a factor of $\sqrt{1/2}$. tanh's are near 1. Whether $\delta$ shrinks or
+# grows is the weights' scale times the slopes; lesson 8 chooses the scale.
 
 # %% [markdown]
 # ### What vanishing does to training
@@ -281,7 +297,7 @@ plt.show()
 # normalisation layers and skip connections.
 
 # %% [markdown]
-# ### Checking gradients that are tiny on purpose
+# ### Optional: checking gradients that are tiny on purpose
 #
 # Are gradients of $10^{-8}$ real, or a bug? A gradient check answers that, but only if it
 # compares **each entry with its own size**. The course's relative error is element-wise:
@@ -330,6 +346,18 @@ for l, W in enumerate(small.weights):
 # %% [markdown]
 # Every layer agrees, from gradients of $10^{-1}$ down to $10^{-4}$: the shrinking is real,
 # not a bug.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Check.** A gradient check reports a relative error of $10^{-7}$ when it divides by the
+# largest gradient entry of the network. Why is that no proof that the first layer is right?
+#
+# <details><summary>Answer</summary>
+#
+# If the first layer's gradients are $10^{-8}$ of the largest ones, even an all-zero or
+# sign-flipped first layer changes that ratio by only about $10^{-8}$: well inside the
+# $10^{-7}$ reported. Compare entry by entry.
+#
+# </details>
 
 # %% [markdown]
 # ## Dead ReLU units
@@ -394,14 +422,10 @@ plt.show()
 # gradients are largest, and a second one later on. The count hardly ever goes down: a dead
 # unit comes back only if the layer below happens to change its inputs.
 
-# %% [markdown] slideshow={"slide_type": "skip"}
-# (A warning about
-# experiments like this one: at still larger learning rates the outcome becomes chaotic, and a
-# change in the 14th digit of one initial weight changes how many units die.)
-
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Why the dead stay
-# dead: look inside the network trained with learning rate 2.0. Every incoming weight of a dead
+# ### Optional: why the dead stay dead, and a second way to kill units
+#
+# Look inside the network trained with learning rate 2.0. Every incoming weight of a dead
 # unit gets a gradient of exactly 0, so nothing can move it; and the dead units' biases ended up
 # lower, on average, than the live ones'.
 
@@ -426,6 +450,11 @@ for bias in (0.0, -1.0, -2.0):
     print(f"initial bias {bias:+.1f}: dead units {counts[0]} -> {counts[-1]} of 64, "
           f"accuracy {net.accuracy(X_moons, y_moons):.3f}")
 
+# %% [markdown] slideshow={"slide_type": "skip"}
+# (A warning about
+# experiments like this one: at still larger learning rates the outcome becomes chaotic, and a
+# change in the 14th digit of one initial weight changes how many units die.)
+
 # %% [markdown]
 # ### One remedy: leaky ReLU
 #
@@ -449,20 +478,20 @@ for name in ("relu", "leaky_relu"):
 # example right where the ReLU network stalls.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# (With ReLU even more units than the dead ones get a zero gradient: a unit alive
-# only on examples where every unit it feeds is inactive hears no error either.)
+# (ReLU has more zero-gradient units than dead ones: a unit alive only where every unit it
+# feeds is off hears no error.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Leaky ReLU is one remedy; the others are a smaller learning rate and biases that
-# do not start negative. (A leaky unit far into the negative side still learns slowly: with
-# biases at $-2$ it does not rescue the network within 100 epochs. Try it.)
+# The other remedies: a smaller learning rate, and biases that do not start negative. (A leaky
+# unit far on the negative side still learns slowly: with biases at $-2$ it does not rescue
+# the network within 100 epochs. Try it.)
 
 # %% [markdown]
 # ## Try it: gradient flow
 #
-# Choose the activation, the number of hidden layers and the standard deviation of the initial
-# weights; the bars show every layer's gradient norm at the start of training, on a log scale
-# (red: below a millionth of the output layer's).
+# Choose the activation, the depth and the initial standard deviation; the bars show each
+# layer's $\|\partial L/\partial W^l\|$ at the start of training, on a log scale (red: below a
+# millionth of the output layer's).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Things to find:
@@ -483,7 +512,7 @@ from course_lib.widgets.playground import playground
 gradient_flow_explorer()
 
 # %% [markdown]
-# ### Watch it train: the playground
+# ### Optional: watch it train in the playground
 #
 # Lesson 6's playground, with only the controls that matter here: the activation and the
 # hidden layers. It starts six hidden layers of 8 units with sigmoid units on the circle data.
@@ -522,16 +551,15 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Summary (continued)
 #
-# - Back-propagation multiplies the error by $W^\top$ and $f'(z)$ at every layer, so in a deep
-#   sigmoid network the first layers' gradients vanish (here: about 5× smaller per layer) and
-#   those layers barely learn. tanh and ReLU with a suitable initial scale keep the gradients
-#   flat.
+# - Each layer back multiplies $\delta$ by about $\sigma\sqrt{n}$ times the typical slope.
+#   Here: ×0.25 a layer with sigmoid (the first layers barely learn), ×0.79 with ReLU, ×1.08
+#   with tanh.
+# - $\partial L/\partial W^l$ also carries the activations $A^{l-1}$: look at $\delta$ per
+#   layer, not only at the gradient.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Summary (continued)
 #
-# - Gradient checks compare entry by entry (element-wise relative error), or tiny gradients
-#   hide behind large ones.
 # - A ReLU unit negative on every example is dead: gradient exactly 0 forever. Large learning
 #   rates and negative biases kill units; leaky ReLU keeps a small slope so units can recover.
 # - Sigmoid suits a binary output; ReLU suits most hidden layers.
@@ -548,12 +576,12 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden
 #
 # </details>
 #
-# 2. Roughly how much smaller than the output layer's is the first layer's gradient in a
-#    20-layer sigmoid network whose per-layer factor is 1/5?
+# 2. In a 20-layer sigmoid network the error term shrinks 4 times at every layer. Roughly how
+#    much smaller is it at the first layer than at the output layer?
 #
 # <details><summary>Answer</summary>
 #
-# About $5^{-20} \approx 10^{-14}$: the factors multiply. Such a layer does not learn at all.
+# About $4^{-20} \approx 10^{-12}$: the factors multiply. Such a layer does not learn at all.
 #
 # </details>
 #
@@ -568,18 +596,7 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 4. A gradient check reports a relative error of $10^{-7}$ when it divides by the largest
-#    gradient entry of the network. Why is that no proof that the first layer is right?
-#
-# <details><summary>Answer</summary>
-#
-# If the first layer's gradients are $10^{-8}$ of the largest ones, even an all-zero or
-# sign-flipped first layer changes that ratio by only about $10^{-8}$: well inside the
-# $10^{-7}$ reported. Compare entry by entry.
-#
-# </details>
-#
-# 5. Your output is a probability of "yes". Which activation for the output layer, and which
+# 4. Your output is a probability of "yes". Which activation for the output layer, and which
 #    for the hidden layers?
 #
 # <details><summary>Answer</summary>
