@@ -15,40 +15,35 @@
 #
 # Lesson 5 trained one sample through a tiny network by hand. This lesson writes the same
 # thing for any number of layers and a whole batch at once, in four equations and a dozen
-# lines of numpy, and checks it against numerical gradients.
-
-# %% [markdown] slideshow={"slide_type": "skip"}
-# Then it uses it: first on XOR,
-# the problem that stalled neural networks for fifteen years, then in a playground where
-# you train networks on 2-D data and watch both the forward and the backward pass.
+# lines of numpy, checks it, and trains a network on XOR.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - write the training loop: forward pass (keeping every $z$ and $a$), loss, backward pass,
+# - write the training loop: forward pass (keeping every $Z$ and $A$), loss, backward pass,
 #   update;
-# - derive the four back-propagation equations from the chain rule, with the shape of every
-#   array when a batch holds one sample per row.
+# - derive the four back-propagation equations, with the shape of every array;
+# - read them in Nielsen's book, CS231n's code and lesson 5's signals.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives** (continued). You can also
 #
-# - say which loss scale (mean or sum) a gradient belongs to, and what that does to the
-#   learning rate;
-# - derive the output error $(P - Y)/n$ of softmax with cross-entropy;
-# - check a whole network's gradients numerically, entry by entry;
-# - explain why one layer cannot learn XOR and train a network that does.
+# - say which loss scale (mean or sum) a gradient belongs to;
+# - check a whole network's gradients numerically;
+# - explain why one layer cannot learn XOR, and train a network that does.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Prerequisites.** Lessons 1–5: layers as matrix products, the losses, gradient descent,
-# the chain rule, and the signals $\delta = \partial L / \partial z$ of lesson 5.
+# **Prerequisites.** Lessons 1–5, above all lesson 5's error term
+# $\delta = \partial L / \partial z$.
 #
-# **Estimated time.** 75 minutes, plus as long as you like in the playground.
+# **Estimated time.** 75 minutes, plus as long as you like in the playground. Sections
+# headed "Optional" go deeper: skip them on a first pass.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Speaker notes: the derivation is the heart; do it on the board with the shapes written
 # under every symbol, and let the room predict each shape before the cell prints it. The
-# playground at the end is best driven live: ask for a prediction before every click.
+# optional sections are left out of the deck. The playground at the end is best driven live:
+# ask for a prediction before every click.
 
 # %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
@@ -64,7 +59,7 @@ np.set_printoptions(precision=6, suppress=True)
 #
 # Repeat until the loss is small enough:
 #
-# 1. **forward pass**: compute and keep every layer's weighted sum $z$ and activation $a$;
+# 1. **forward pass**: compute and keep every layer's weighted sum $Z$ and activation $A$;
 # 2. **loss**: one number, how wrong the outputs are;
 # 3. **backward pass**: the error of the output layer, then of each layer before it;
 #    from those, every weight's and bias's gradient;
@@ -86,38 +81,39 @@ def training_loop(net, X, Y, epochs, learning_rate):
 # %% [markdown]
 # ## Shapes first: one row per sample
 #
-# A batch $X$ holds $n$ samples, one per **row**. Layer $l$ (counting from 0) has weights
-# $W_l$ of shape $(n_{l+1}, n_l)$ (row $k$ holds the weights *into* unit $k$, as in
-# lesson 1) and biases $b_l$ of shape $(n_{l+1},)$. With $A_0 = X$:
+# A batch $X$ holds $n$ samples, one per **row**. Layers count from 1, and $A^0 = X$.
+# Layer $l$ has weights $W^l$, shape $(n_l, n_{l-1})$, row $k$ holding the weights *into*
+# unit $k$, and biases $b^l$, shape $(n_l,)$:
 #
-# $$Z_l = A_l W_l^{\top} + b_l, \qquad A_{l+1} = f(Z_l),$$
+# $$Z^l = A^{l-1} (W^l)^{\top} + b^l, \qquad A^l = f(Z^l).$$
 #
-# so $Z_l$ and $A_{l+1}$ are $(n, n_{l+1})$: row $i$ is sample $i$.
+# $Z^l$ and $A^l$ are $(n, n_l)$: row $i$ is sample $i$. This is lesson 5's
+# $z^l = W^l a^{l-1} + b^l$ with samples as rows (the superscript is the layer, not a power).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The example below has 3 inputs, 4 hidden tanh units and 2 sigmoid outputs, on a batch of 5.
-# **Predict first:** the shapes of $Z_0$, $A_1$, $Z_1$ and $A_2$.
+# The example below has 3 inputs, 4 hidden tanh units and 2 sigmoid outputs ($L = 2$), on a
+# batch of 5. **Predict first:** the shapes of $Z^1$, $A^1$, $Z^2$ and $A^2$.
 
 # %% tags=["worked:forward"]
 rng = np.random.default_rng(6)
 net = MLP([3, 4, 2], hidden_activation="tanh", output_activation="sigmoid", loss="mse", seed=6)
 X = rng.normal(size=(5, 3))
 Y = rng.uniform(size=(5, 2))
-W0, W1 = net.weights
-b0, b1 = net.biases
-Z0 = X @ W0.T + b0
-A1 = np.tanh(Z0)
-Z1 = A1 @ W1.T + b1
-A2 = 1 / (1 + np.exp(-Z1))    # the network's output
+W1, W2 = net.weights          # W^1 and W^2
+b1, b2 = net.biases
+Z1 = X @ W1.T + b1
+A1 = np.tanh(Z1)
+Z2 = A1 @ W2.T + b2
+A2 = 1 / (1 + np.exp(-Z2))    # the network's output
 loss = np.mean((A2 - Y) ** 2)  # course_lib's mse: the mean over all n k entries
-for name, array in [("X", X), ("Z0", Z0), ("A1", A1), ("Z1", Z1), ("A2", A2)]:
+for name, array in [("X", X), ("Z1", Z1), ("A1", A1), ("Z2", Z2), ("A2", A2)]:
     print(f"{name:>2} shape {array.shape}")
 print(f"loss = {loss:.10f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary>Answer</summary>
 #
-# $Z_0$ and $A_1$ are $(5, 4)$, $Z_1$ and $A_2$ are $(5, 2)$: $n$ rows, one column per
+# $Z^1$ and $A^1$ are $(5, 4)$, $Z^2$ and $A^2$ are $(5, 2)$: $n$ rows, one column per
 # unit of the layer.
 #
 # </details>
@@ -125,120 +121,135 @@ print(f"loss = {loss:.10f}")
 # %% [markdown]
 # ## Four equations, derived
 #
-# Write $\Delta_l = \partial L / \partial Z_l$ for the **error** of layer $l$: an array
-# shaped like $Z_l$, $(n, n_{l+1})$, entry $(i, k)$ saying how the loss changes with the
-# weighted sum of unit $k$ on sample $i$. This is lesson 5's $\delta$ (minus its signal),
-# one row per sample.
+# Write $\Delta^l = \partial L / \partial Z^l$ for the **error term** of layer $l$: shaped
+# like $Z^l$, entry $(i, k)$ says how the loss changes with the weighted sum of unit $k$ on
+# sample $i$. It is lesson 5's $\delta^l$, one row per sample.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Everything follows from the chain rule of lesson 4, one entry at a
 # time: a sum over every path from the quantity to the loss.
 #
-# **1. Output error.** $A_L = f(Z_{L-1})$ entry by entry, so $Z_{L-1}[i,k]$ reaches the
-# loss only through $A_L[i,k]$: one path, one product.
+# **1. Output error.** $A^L = f(Z^L)$ entry by entry, so $Z^L[i,k]$ reaches the
+# loss only through $A^L[i,k]$: one path, one product.
 #
-# $$\Delta_{L-1} = \frac{\partial L}{\partial A_L} \odot f'(Z_{L-1}) \qquad (n, n_L)$$
+# $$\Delta^L = \frac{\partial L}{\partial A^L} \odot f'(Z^L) \qquad (n, n_L)$$
 #
-# For course_lib's mean squared error $L = \frac{1}{nk}\sum_{i,k}(A_L - Y)_{ik}^2$ the first
-# factor is $\frac{2}{nk}(A_L - Y)$.
+# For `mse`, $L = \frac{1}{nk}\sum_{i,k}(A^L - Y)_{ik}^2$, the first factor is
+# $\frac{2}{nk}(A^L - Y)$. Softmax with cross-entropy gives $\Delta^L = (P - Y)/n$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **2. The error of the layer before.** $A_l[i,j]$ feeds every unit $k$ of the next layer
-# through $Z_l[i,k] = \sum_j A_l[i,j]\,W_l[k,j] + b_l[k]$, so its paths to the loss are one
-# per unit $k$, each with slope $W_l[k,j]$:
+# **2. The error of the layer before.** $A^l[i,j]$ feeds every unit $k$ of layer $l+1$
+# through $Z^{l+1}[i,k] = \sum_j A^l[i,j]\,W^{l+1}[k,j] + b^{l+1}[k]$: one path per unit
+# $k$, each with slope $W^{l+1}[k,j]$:
 #
-# $$\frac{\partial L}{\partial A_l[i,j]} = \sum_k \Delta_l[i,k]\,W_l[k,j]
-#   \;\Longrightarrow\; \Delta_{l-1} = (\Delta_l\, W_l) \odot f'(Z_{l-1})
+# $$\frac{\partial L}{\partial A^l[i,j]} = \sum_k \Delta^{l+1}[i,k]\,W^{l+1}[k,j]
+#   \;\Longrightarrow\; \Delta^l = (\Delta^{l+1} W^{l+1}) \odot f'(Z^l)
 #   \qquad (n, n_{l+1})(n_{l+1}, n_l) \to (n, n_l)$$
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **3. Weight gradient.** $W_l[k,j]$ enters $Z_l[i,k]$ for **every** sample $i$, with slope
-# $A_l[i,j]$; the chain rule adds the paths:
+# **3. Weight gradient.** $W^l[k,j]$ enters $Z^l[i,k]$ for **every** sample $i$, with slope
+# $A^{l-1}[i,j]$; the chain rule adds the paths:
 #
-# $$\frac{\partial L}{\partial W_l[k,j]} = \sum_i \Delta_l[i,k]\,A_l[i,j]
-#   \;\Longrightarrow\; \frac{\partial L}{\partial W_l} = \Delta_l^{\top} A_l
-#   \qquad (n_{l+1}, n)(n, n_l) \to (n_{l+1}, n_l)$$
+# $$\frac{\partial L}{\partial W^l[k,j]} = \sum_i \Delta^l[i,k]\,A^{l-1}[i,j]
+#   \;\Longrightarrow\; \frac{\partial L}{\partial W^l} = (\Delta^l)^{\top} A^{l-1}
+#   \qquad (n_l, n)(n, n_{l-1}) \to (n_l, n_{l-1})$$
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **4. Bias gradient.** $b_l[k]$ enters $Z_l[i,k]$ with slope 1, for every sample:
+# **4. Bias gradient.** $b^l[k]$ enters $Z^l[i,k]$ with slope 1, for every sample:
 #
-# $$\frac{\partial L}{\partial b_l} = \sum_i \Delta_l[i, :] \qquad (n_{l+1},)$$
+# $$\frac{\partial L}{\partial b^l} = \sum_i \Delta^l[i, :] \qquad (n_l,)$$
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The sum over the batch in 3 and 4 is not a choice: it is the chain rule adding one path
-# per sample. The matrix product $\Delta_l^{\top} A_l$ does that sum for us.
+# per sample.
 
 # %% [markdown]
 # ### The equations as code
 #
-# | equation | code | shape |
-# | --- | --- | --- |
-# | 1. output error | `delta = 2 / Y.size * (A2 - Y) * A2 * (1 - A2)` | (n, 2) |
-# | 2. error flows back | `delta_hidden = (delta @ W1) * (1 - A1**2)` | (n, 4) |
-# | 3. weight gradient | `grad_W1 = delta.T @ A1` | (2, 4) |
-# | 4. bias gradient | `grad_b1 = delta.sum(axis=0)` | (2,) |
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ and $\tanh'(z) = 1 - \tanh^2 z$ are written with
-# the cached activations, so the backward pass never recomputes the forward one.
+# In code the names carry the layer's number: `delta2` is $\Delta^2$, `grad_W1` is
+# $\partial L/\partial W^1$. The slopes use the cached activations:
+# $\sigma' = \sigma(1 - \sigma)$, $\tanh' = 1 - \tanh^2$.
 #
-# **Predict first:** the shape of $\partial L / \partial W_0$.
+# **Predict first:** the shape of $\partial L / \partial W^1$.
 
 # %% tags=["worked:backward"]
-delta1 = 2 / Y.size * (A2 - Y) * A2 * (1 - A2)     # 1. output error, (5, 2)
-delta0 = (delta1 @ W1) * (1 - A1**2)                # 2. error of the hidden layer, (5, 4)
-grad_W1, grad_b1 = delta1.T @ A1, delta1.sum(axis=0)  # 3 and 4 for the output layer
-grad_W0, grad_b0 = delta0.T @ X, delta0.sum(axis=0)   # 3 and 4 for the hidden layer
-for name, array in [("delta1", delta1), ("delta0", delta0), ("grad_W1", grad_W1), ("grad_b1", grad_b1),
-                    ("grad_W0", grad_W0), ("grad_b0", grad_b0)]:
+delta2 = 2 / Y.size * (A2 - Y) * A2 * (1 - A2)       # 1. output error, (5, 2)
+delta1 = (delta2 @ W2) * (1 - A1**2)                 # 2. error of the hidden layer, (5, 4)
+grad_W2, grad_b2 = delta2.T @ A1, delta2.sum(axis=0)  # 3 and 4 for layer 2
+grad_W1, grad_b1 = delta1.T @ X, delta1.sum(axis=0)   # 3 and 4 for layer 1 (A^0 is X)
+for name, array in [("delta2", delta2), ("delta1", delta1), ("grad_W2", grad_W2), ("grad_b2", grad_b2),
+                    ("grad_W1", grad_W1), ("grad_b1", grad_b1)]:
     print(f"{name:>7} shape {array.shape}")
-print("grad_W0 =", grad_W0)
+print("grad_W1 =", grad_W1)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary>Answer</summary>
 #
-# $(4, 3)$, the shape of $W_0$: every parameter's gradient is shaped like the parameter.
+# $(4, 3)$, the shape of $W^1$: every parameter's gradient is shaped like the parameter.
 #
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# `MLP.backward` runs the same four equations in a loop over the layers. Ours and the
-# library's agree to the last few bits (which bits differ depends on the processor, so only
-# the verdict is printed):
+# `MLP.backward` runs the same equations in a loop over the layers. Its lists count from 0:
+# `net.weights[0]` is $W^1$, `grads.deltas[l-1]` is $\Delta^l$. It agrees with ours to the
+# last few bits (which bits depends on the processor, so the cell prints a verdict):
 
 # %% tags=["worked:library"]
 grads = net.backward(X, Y)
-mine = [grad_W0, grad_b0, grad_W1, grad_b1]
-gap = max(np.max(np.abs(a - b)) for a, b in zip(mine, grads.parameters()))
+gap_gradients = max(np.max(np.abs(mine - theirs))
+                    for mine, theirs in zip([grad_W1, grad_b1, grad_W2, grad_b2], grads.parameters()))
+gap_deltas = max(np.max(np.abs(mine - theirs)) for mine, theirs in zip([delta1, delta2], grads.deltas))
 print(f"library loss = {grads.loss:.10f}")
-print(f"the same as MLP.backward to within 1e-12: {gap < 1e-12}")
+print(f"grads.weights, grads.biases = [grad_W1, grad_W2], [grad_b1, grad_b2] to within 1e-12: {gap_gradients < 1e-12}")
+print(f"grads.deltas = [delta1, delta2] to within 1e-12: {gap_deltas < 1e-12}")
 
 # %% [markdown]
-# ## One loss scale, stated
+# ### One algorithm, other notations
+#
+# | this course | Nielsen, ch. 2 (one sample) | CS231n (`dout`, `cache`) |
+# | --- | --- | --- |
+# | 1. $\Delta^L$ | BP1: $\delta^L = \nabla_a C \odot \sigma'(z^L)$ | `dout` of the loss, through the activation's backward |
+# | 2. $\Delta^l$ from $\Delta^{l+1}$ | BP2: $\delta^l = ((w^{l+1})^{\top} \delta^{l+1}) \odot \sigma'(z^l)$ | `dx = dout @ w.T`, then `relu_backward(dx, cache)` |
+# | 3. $\partial L/\partial W^l$ | BP4: $\partial C/\partial w^l_{jk} = a^{l-1}_k \delta^l_j$ | `dw = x.T @ dout` |
+# | 4. $\partial L/\partial b^l$ | BP3: $\partial C/\partial b^l_j = \delta^l_j$ | `db = dout.sum(axis=0)` |
+#
+# CS231n's `dout` reaching a layer is $\partial L/\partial$(its output), $\Delta^l$ for
+# `affine_backward`; its `w` is our $(W^l)^{\top}$.
+
+# %% [markdown]
+# ### The library's lists, and lesson 5's signals
+#
+# McCaffrey's recipe (lesson 5) uses **signals**, minus $\delta$ for its loss
+# $\frac{1}{2}\sum (t - y)^2$:
+#
+# | this course | McCaffrey's recipe | course_lib |
+# | --- | --- | --- |
+# | $W^l$, $Z^l$ | weights into layer $l$, sums | `net.weights[l-1]`, `trace.zs[l-1]` |
+# | $A^l$ ($A^0 = X$) | node values | `trace.activations[l]` |
+# | $\Delta^l$ | minus the signal | `grads.deltas[l-1]` |
+# | $-\Delta^l$ | signal: output (step 5), hidden (step 7) | `grads.signals[l-1]` |
+# | $\partial L/\partial W^l$ | minus "gradient" (signal × input) | `grads.weights[l-1]` |
+#
+# His **weight delta** is the update, $\eta$ × signal × input, not the error term $\delta$.
+
+# %% [markdown]
+# ## One loss scale: the mean
 #
 # A gradient belongs to a loss, and a loss can be a **sum** over the batch or a **mean**.
-# This course uses means throughout:
+# This course uses means: `mse` averages over all $n k$ entries, so its output error carries
+# $\frac{2}{nk}$; the cross-entropies average over the batch.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# - `mse` is the mean over all $n \times k$ entries, so its output error carries $\frac{2}{nk}$;
-# - the cross-entropies are means over the batch (binary cross-entropy, like `mse`, over
-#   all $n \times k$ entries), so their output error carries $\frac{1}{n}$ (or $\frac{1}{nk}$).
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Why: with a mean, the gradient is an *average* of per-sample gradients, so its size does
-# not grow with the batch, and a learning rate that works for a batch of 10 works for 100.
-# With a sum, every gradient is $n k$ times larger and the learning rate would have to
-# shrink with the batch.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# The numbers, for the same network on batches of 5 and 50:
+# With a mean, the gradient is an average of per-sample gradients, so one learning rate
+# serves any batch size. A sum makes every gradient $nk$ times larger. The same network on
+# batches of 5 and 50:
 
 # %% tags=["worked:scale"]
 def gradient_norm(n, scale):
-    """||dL/dW0|| on a batch of n samples (seeded), for L = mean or sum of squared errors."""
+    """||dL/dW1|| on a batch of n samples (seeded), for L = mean or sum of squared errors."""
     batch_rng = np.random.default_rng(n)
     Xb, Yb = batch_rng.normal(size=(n, 3)), batch_rng.uniform(size=(n, 2))
-    g = net.backward(Xb, Yb).weights[0]     # the mean's gradient
+    g = net.backward(Xb, Yb).weights[0]     # dL/dW^1 of the mean
     return np.linalg.norm(g * (Yb.size if scale == "sum" else 1))   # sum = n k times the mean
 
 
@@ -247,34 +258,34 @@ for n in (5, 50):
     print(f"n = {n:>2}: mean {mean_norm:.6f}   sum {sum_norm:.6f}   sum / mean = {sum_norm / mean_norm:.1f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The mean's gradient stays the same size; the sum's grows tenfold with the batch. If you
-# switch a loss from mean to sum, divide the learning rate by $nk$ to take the same steps.
+# The mean's gradient keeps its size; the sum's is $nk$ times larger, 10 and then 100 times.
+# Switch a loss from mean to sum and you must divide the learning rate by $nk$.
 
-# %% [markdown]
-# ## Softmax with cross-entropy: the error is $(P - Y)/n$
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## Optional: softmax with cross-entropy, derived
 #
-# For $k$ classes the output layer is a softmax, $P_{ij} = e^{Z_{ij}} / \sum_m e^{Z_{im}}$,
-# and the loss is the categorical cross-entropy, the mean over the batch of
-# $-\sum_k Y_{ik} \log P_{ik}$ (lesson 2), with one-hot rows $Y$.
+# For $k$ classes the output layer is a softmax, $P_{ij} = e^{Z_{ij}} / \sum_m e^{Z_{im}}$
+# (here $Z = Z^L$ and $P = A^L$), and the loss is the categorical cross-entropy, the mean
+# over the batch of $-\sum_k Y_{ik} \log P_{ik}$ (lesson 2), with one-hot rows $Y$.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Softmax is *not*
 # elementwise: every $P_{ik}$ depends on every $Z_{ij}$, with
-# $\partial P_{ik}/\partial Z_{ij} = P_{ik}(\mathbb{1}[k = j] - P_{ij})$. So the chain rule
-# sums over $k$:
+# $\partial P_{ik}/\partial Z_{ij} = P_{ik}(\mathbb{1}[k = j] - P_{ij})$. So equation 1's
+# product becomes a sum over $k$:
 #
-# $$\Delta_{ij} = \sum_k \underbrace{\frac{-Y_{ik}}{n P_{ik}}}_{\partial L/\partial P_{ik}}
+# $$\Delta^L_{ij} = \sum_k \underbrace{\frac{-Y_{ik}}{n P_{ik}}}_{\partial L/\partial P_{ik}}
 #   \, P_{ik}(\mathbb{1}[k = j] - P_{ij})
 #   = -\frac{1}{n}\Big(Y_{ij} - P_{ij} \sum_k Y_{ik}\Big) = \frac{P_{ij} - Y_{ij}}{n},$$
 #
 # because each row of $Y$ sums to 1. The $P_{ik}$ cancels, and with it the danger of
 # dividing by a probability near 0.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # course_lib uses this **fused** form. Check it against
 # the unfused chain, Jacobian and all:
 
-# %% tags=["worked:softmax"]
+# %% slideshow={"slide_type": "skip"} tags=["worked:softmax"]
 Z = rng.normal(size=(4, 3)) * 2                      # 4 samples, 3 classes
 Y_onehot = np.eye(3)[[0, 2, 1, 2]]
 P = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -288,22 +299,16 @@ print("fused (P - Y) / n =")
 print(fused)
 print(f"the same as the unfused chain to within 1e-12: {np.max(np.abs(fused - unfused)) < 1e-12}")
 softmax_net = MLP([3, 3], "tanh", "softmax", "cross_entropy", seed=0)
-softmax_net.weights, softmax_net.biases = [np.eye(3)], [np.zeros(3)]   # so that Z = the inputs
-library_delta = softmax_net.backward(Z, Y_onehot).deltas[-1]
+softmax_net.weights, softmax_net.biases = [np.eye(3)], [np.zeros(3)]   # so that Z^1 = the inputs
+library_delta = softmax_net.backward(Z, Y_onehot).deltas[-1]           # Delta^L, here L = 1
 print(f"the same as MLP.backward's output error to within 1e-12: {np.max(np.abs(fused - library_delta)) < 1e-12}")
 
 # %% [markdown]
 # ## A gradient check of the whole network
 #
-# One mistake in one equation and training still runs; it just learns badly. So check every
-# gradient against the centred difference of lesson 4, for every weight and bias, on
-# networks of several shapes and activations.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# The comparison is **entry by entry**: the
-# relative error $|a - n| / (|a| + |n|)$ of each entry, and we report the worst one. (A
-# single error for a whole array, divided by its largest entry, would let a wrong sign on a
-# small entry pass.) course_lib's rule for float64: below $10^{-6}$ they agree.
+# One wrong equation and training still runs; it just learns badly. So check every gradient
+# against lesson 4's centred difference, **entry by entry**: the worst relative error
+# $|a - n| / (|a| + |n|)$ over all entries must stay below $10^{-6}$.
 
 # %% slideshow={"slide_type": "subslide"}
 CASES = [  # (layer sizes, hidden activation, output activation, loss)
@@ -334,17 +339,21 @@ for sizes, hidden, output, loss_name in CASES:
     print(f"{str(sizes):>16} {hidden:>10} -> {output:<8} {loss_name:<21} worst relative error below 1e-7: {error < 1e-7}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Every entry of every gradient agrees to seven digits or better, well inside the course's
-# rule (below $10^{-6}$). The exact size of such tiny differences depends on the machine's
-# rounding, so the cell prints the verdict, not the number.
+# Every entry of every gradient agrees to better than $10^{-7}$. The cell prints the
+# verdict, not the error: differences this small depend on the machine's rounding.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Two cautions when a check
-# fails. ReLU has a kink at 0: if some $z$ lies within $h = 10^{-5}$ of it, the centred
-# difference straddles the kink and disagrees; look at the smallest $|z|$ before suspecting
-# the code.
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ### Optional: why entry by entry, and when a check fails
+#
+# A single error for a whole array, divided by its largest entry, would let a wrong sign on
+# a small entry pass; the worst entry's relative error does not.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Two cautions when a check fails. ReLU has a kink at 0: if some $z$ lies within
+# $h = 10^{-5}$ of it, the centred difference straddles the kink and disagrees; look at the
+# smallest $|z|$ before suspecting the code.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 # And the centred difference is itself accurate only to about $10^{-11}$ in
 # absolute terms, so an entry far below $10^{-5}$ (leaky ReLU's slope of 0.01 makes such
 # entries in deep networks) can miss the rule with no bug at all: check on a network whose
@@ -354,26 +363,10 @@ for sizes, hidden, output, loss_name in CASES:
 # ## XOR: what one layer cannot do
 #
 # XOR outputs 1 when exactly one of its two inputs is 1. In 1969 Minsky and Papert proved
-# that a **single-layer perceptron**, output $= 1$ when $w_1 x_1 + w_2 x_2 + b > 0$, cannot
-# compute it.
+# that a **single-layer perceptron** cannot compute it: one layer draws one straight line,
+# and no line puts $(0,1)$ and $(1,0)$ on one side and $(0,0)$ and $(1,1)$ on the other.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The four points force four inequalities:
-#
-# | $x_1$ | $x_2$ | XOR | so |
-# | --- | --- | --- | --- |
-# | 0 | 0 | 0 | $b \le 0$ |
-# | 0 | 1 | 1 | $w_2 + b > 0$ |
-# | 1 | 0 | 1 | $w_1 + b > 0$ |
-# | 1 | 1 | 0 | $w_1 + w_2 + b \le 0$ |
-#
-# Adding the middle two gives $w_1 + w_2 + 2b > 0$, so $w_1 + w_2 + b > -b \ge 0$,
-# contradicting the last row.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# In pictures: one layer draws one straight line, and no line
-# puts $(0,1)$ and $(1,0)$ on one side with $(0,0)$ and $(1,1)$ on the other.
-#
 # **Predict first:** train a single layer (a sigmoid unit, cross-entropy) on XOR for 2000
 # epochs. What will it output on the four points?
 
@@ -394,12 +387,27 @@ print(f"loss = {single.loss(X_xor, y_xor):.6f}   (log 2 = {np.log(2):.6f})")
 #
 # </details>
 
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ### Optional: the proof in four inequalities
+#
+# The perceptron outputs 1 when $w_1 x_1 + w_2 x_2 + b > 0$. The four points force:
+#
+# | $x_1$ | $x_2$ | XOR | so |
+# | --- | --- | --- | --- |
+# | 0 | 0 | 0 | $b \le 0$ |
+# | 0 | 1 | 1 | $w_2 + b > 0$ |
+# | 1 | 0 | 1 | $w_1 + b > 0$ |
+# | 1 | 1 | 0 | $w_1 + w_2 + b \le 0$ |
+#
+# Adding the middle two gives $w_1 + w_2 + 2b > 0$, so $w_1 + w_2 + b > -b \ge 0$,
+# contradicting the last row.
+
 # %% [markdown]
 # ### Two hidden units are enough
 #
-# A hidden layer of two tanh units can draw two lines, and the output unit combines them:
-# "above one line and below the other". Back-propagation finds such lines by itself. The
-# loop is the one from the start of the lesson, full batch, learning rate 1:
+# A hidden layer of two tanh units can draw two lines, and the output unit combines them.
+# Back-propagation finds such lines by itself. The loop is the one from the start of the
+# lesson, full batch, learning rate 1:
 
 # %% tags=["worked:xor-trained"]
 xor_net = MLP([2, 2, 1], hidden_activation="tanh", output_activation="sigmoid",
@@ -415,8 +423,7 @@ print("outputs after 1000 epochs:", snapshots[1000].forward(X_xor).ravel())
 print(f"loss at epoch 0 = {losses[0]:.6f}, at epoch 1000 = {losses[1000]:.6f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The loss curve, and the decision boundary as it forms. The black line is where the output
-# crosses 0.5.
+# The loss curve, and the decision boundary as it forms (the black line: output 0.5):
 
 # %%
 fig, axes = plt.subplots(1, 5, figsize=(9, 2.2), layout="constrained")
@@ -430,8 +437,8 @@ for ax, (epoch, snapshot) in zip(axes[1:], snapshots.items()):
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# For a while the loss barely moves (the plateau near $\log 2$): the two hidden units are
-# still finding their lines. Then it drops fast.
+# For the first 25 epochs the loss hardly moves (the plateau near $\log 2$): the hidden
+# units are still finding their lines. Then it drops fast.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Not every start succeeds: with `seed=1`
@@ -445,10 +452,9 @@ plt.show()
 # the market how far the results are from the target: the output error.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# She passes the
-# feedback down to each manager in proportion to how much she relied on them (the weight),
-# and each manager scales it by how much their own work could have changed (the slope
-# $f'(z)$) before passing it on to their staff.
+# She passes the feedback down to each manager in proportion to how much she relied on them
+# (the weight); each manager scales it by how much their own work could change (the slope
+# $f'(z)$) and passes it on.
 
 # %% slideshow={"slide_type": "skip"}
 def draw_company():
@@ -477,39 +483,26 @@ def draw_company():
 draw_company()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Then everyone adjusts how much they trust
-# whom: a link is strengthened or weakened by the feedback arriving at its upper end times
-# what flowed along it (gradient = error × input).
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Where the analogy breaks: nobody negotiates. The feedback is exact arithmetic (the chain
-# rule), every "manager" receives the sum of feedback from *all* the units above it, and
-# every link adjusts at once, after the feedback has reached the bottom.
+# Then every link is strengthened or weakened by the feedback at its upper end times what
+# flowed along it (gradient = error × input).
+#
+# Where the analogy breaks: nobody negotiates. The feedback is exact arithmetic, every
+# "manager" sums the feedback from *all* the units above it, and every link adjusts at once,
+# after the feedback has reached the bottom.
 
 # %% [markdown]
 # ## The training playground
 #
 # `course_lib.widgets.playground` trains an `MLP` on 2-D data while you watch, like
-# TensorFlow Playground: press **play**, or **step** one epoch at a time. Each node of the
-# diagram is a small heatmap of its output over the input plane; links are blue for positive
-# weights, orange for negative, thicker when larger.
+# TensorFlow Playground: press **play**, or **step** one epoch at a time. Each node is a
+# small heatmap of its output over the input plane; links are blue for positive weights,
+# orange for negative.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Right: the output over the plane with
-# the training points; below, the train and test loss per epoch and, something TensorFlow
-# Playground does not show, each layer's **gradient norm** $\lVert \partial L/\partial W_l
-# \rVert$ per epoch (log scale).
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Move the *backward pass of sample* slider to pick one
-# training sample: the links then show where that sample pushes each weight
-# ($-\partial L/\partial W$) and each node its signal $s = -\partial L / \partial z$, the
-# error flowing back from the output.
-
-# %% [markdown] slideshow={"slide_type": "skip"}
-# Every control is live; *reset* restarts from the same
-# weights, so two runs differ only in what you changed. *show me the code* prints plain
-# course_lib code that reproduces the run.
+# Right: the output over the plane. Below: the train and test loss, and each layer's
+# gradient norm $\lVert \partial L/\partial W^l \rVert$, per epoch. Pick a sample with the
+# *backward pass of sample* slider to see where it pushes each weight
+# ($-\partial L/\partial W$) and each node's signal $-\partial L/\partial z$.
 
 # %%
 from course_lib.widgets.playground import playground
@@ -518,9 +511,8 @@ from course_lib.widgets.playground import playground
 playground()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# What it shows after 60 epochs on three spirals, with the backward pass of training sample
-# 5 drawn (a still picture, for slides and for readers without a live kernel; the same
-# drawing code as the widget):
+# After 60 epochs on three spirals, with the backward pass of training sample 5 drawn (a
+# still picture for slides and readers without a live kernel):
 
 # %%
 from IPython.display import Image
@@ -541,7 +533,7 @@ Image(draw(still).png())
 #
 # The circle data, a 4-2 network of tanh units. **Predict first:** after 100 epochs, which
 # of the learning rates 0.001, 0.03 and 3 leaves the lowest training loss? The same runs,
-# without the widget (the playground's model, headless):
+# without the widget:
 
 # %% tags=["worked:experiment-learning-rate"]
 for rate in (0.001, 0.03):
@@ -584,13 +576,13 @@ for activation in ("sigmoid", "tanh", "relu"):
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary>Answer</summary>
 #
-# Sigmoid is slowest, hardly off $\log 2$: its slope is at most 1/4, so every layer the
-# error passes shrinks it (lesson 7 returns to this), and its first layer's gradient is the
-# smallest of the three. Tanh (slope up to 1) does better, and ReLU (slope 1 where a unit
-# is active) best, on this start. The widget below starts from other weights (the
-# playground's default seed): choose relu there and the second hidden layer starts *dead*
-# (its units output 0 for every sample), its gradient-norm curves drop out, and nothing
-# learns until you press *new weights*.
+# Sigmoid is slowest, hardly off $\log 2$, and its first layer's gradient is the smallest of
+# the three: its slope is at most 1/4, and the error picks up that factor at every layer it
+# passes (lesson 7 returns to this). Tanh (slope up to 1) does better, and ReLU (slope 1
+# where a unit is active) best, on this start. The widget below starts from other weights
+# (the playground's default seed): choose relu there and the second hidden layer starts
+# *dead* (its units output 0 for every sample), its gradient-norm curves drop out, and
+# nothing learns until you press *new weights*.
 #
 # </details>
 
@@ -623,13 +615,17 @@ for hidden in ((2,), (8, 8)):
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 playground(controls=["play", "reset", "features", "hidden", "learning_rate", "code"], dataset="spiral")
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# The playground takes your own data too, with any number of classes (a softmax output
-# then): `playground(X, y)` with `X` of shape (n, 2) and `y` of n labels. Its `.net` is the
-# trained `MLP`, its `.settings` a dictionary that rebuilds the setup
-# (`playground(settings=...)`), and `.code()` the code of the run. The code for a short run:
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ### Optional: your own data, and the code of a run
+#
+# Every control is live; *reset* restarts from the same weights, so two runs differ only in
+# what you changed. The playground takes your own data too, with any number of classes (a
+# softmax output then): `playground(X, y)` with `X` of shape (n, 2) and `y` of n labels. Its
+# `.net` is the trained `MLP`, its `.settings` a dictionary that rebuilds the setup
+# (`playground(settings=...)`), and `.code()` the plain course_lib code of the run. The code
+# for a short run:
 
-# %% tags=["worked:code"]
+# %% slideshow={"slide_type": "skip"} tags=["worked:code"]
 model = PlaygroundModel({"dataset": "xor", "hidden": (3,), "learning_rate": 0.1})
 model.step(5)
 print(model.code())
@@ -637,46 +633,39 @@ print(model.code())
 # %% [markdown]
 # ## Summary
 #
-# - Training repeats forward pass (keep every $Z_l$, $A_l$), loss, backward pass, update.
-# - With one row per sample and $\Delta_l = \partial L / \partial Z_l$ of shape
-#   $(n, n_{l+1})$: $\Delta_{L-1} = \partial L/\partial A_L \odot f'(Z_{L-1})$;
-#   $\Delta_{l-1} = (\Delta_l W_l) \odot f'(Z_{l-1})$;
-#   $\partial L/\partial W_l = \Delta_l^\top A_l$; $\partial L/\partial b_l = \sum_i \Delta_l[i,:]$.
-# - The course's losses are means, so gradients do not grow with the batch; a sum would
-#   multiply them by $nk$ and the learning rate would have to shrink as much.
+# - Training repeats forward pass (keep every $Z^l$ and $A^l$), loss, backward pass, update.
+# - With one row per sample and $\Delta^l = \partial L / \partial Z^l$:
+#
+# $$\Delta^L = \frac{\partial L}{\partial A^L} \odot f'(Z^L), \qquad
+#   \Delta^l = (\Delta^{l+1} W^{l+1}) \odot f'(Z^l),$$
+# $$\frac{\partial L}{\partial W^l} = (\Delta^l)^{\top} A^{l-1}, \qquad
+#   \frac{\partial L}{\partial b^l} = \sum_i \Delta^l[i,:].$$
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Summary (continued)
 #
-# - Softmax with cross-entropy gives the output error $(P - Y)/n$.
-# - Check gradients numerically, entry by entry, on several shapes and activations.
-# - One layer cannot compute XOR (Minsky and Papert); a hidden layer of two units,
-#   trained by back-propagation, can.
+# - Nielsen's $\delta^l$, CS231n's `dout` into a layer and `grads.deltas[l-1]` are all
+#   $\Delta^l$; lesson 5's signal is $-\Delta^l$.
+# - The course's losses are means, so gradients do not grow with the batch.
+# - Check gradients numerically, entry by entry.
+# - One layer cannot compute XOR; a hidden layer of two units, trained by
+#   back-propagation, can.
 
 # %% [markdown]
 # ## Check your understanding
 #
 # 1. A layer has 8 inputs and 5 units, and the batch holds 32 samples. What are the shapes
-#    of $\Delta_l$, $A_l$ and $\partial L/\partial W_l$?
+#    of $\Delta^l$, $A^{l-1}$ and $\partial L/\partial W^l$?
 #
 # <details><summary>Answer</summary>
 #
-# $\Delta_l$ is $(32, 5)$, $A_l$ is $(32, 8)$, and $\Delta_l^{\top} A_l$ is $(5, 8)$, the
-# shape of $W_l$.
-#
-# </details>
-#
-# 2. Why is there a sum over the samples in $\partial L/\partial W_l$ but not in $\Delta_l$?
-#
-# <details><summary>Answer</summary>
-#
-# A weight is shared by every sample, so it reaches the loss along one path per sample and
-# the chain rule adds them. $Z_l[i,k]$ belongs to sample $i$ alone: one path.
+# $\Delta^l$ is $(32, 5)$, $A^{l-1}$ is $(32, 8)$, and $(\Delta^l)^{\top} A^{l-1}$ is
+# $(5, 8)$, the shape of $W^l$.
 #
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 3. You change a loss from the mean over a batch of 64 to the sum. What must happen to the
+# 2. You change a loss from the mean over a batch of 64 to the sum. What must happen to the
 #    learning rate to keep the same steps?
 #
 # <details><summary>Answer</summary>
@@ -686,6 +675,17 @@ print(model.code())
 #
 # </details>
 #
+# 3. CS231n's `affine_backward` returns `dw` of shape (8, 5) for a layer of 8 inputs and
+#    5 units. How do you get our $\partial L/\partial W^l$ from it?
+#
+# <details><summary>Answer</summary>
+#
+# Transpose it: CS231n stores `w` as (inputs, units), the transpose of our $W^l$, so its
+# `dw = x.T @ dout` is $\big((\Delta^l)^{\top} A^{l-1}\big)^{\top}$.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 4. A gradient check reports a worst relative error of 0.9 for one bias, and $10^{-9}$ for
 #    everything else. What does that suggest?
 #
@@ -696,8 +696,7 @@ print(model.code())
 # sitting on the kink.)
 #
 # </details>
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
+#
 # 5. Why can a network with a hidden layer learn XOR when a single layer cannot?
 #
 # <details><summary>Answer</summary>
