@@ -21,23 +21,26 @@
 # | 3 | `hidden_delta`: one step of the error flowing backward | 2 |
 # | 4 | `mlp_backward`: $\partial L/\partial W$ and $\partial L/\partial b$ for every layer | 4 |
 #
-# **The network.** Layer $l = 0, 1, \dots, L-1$ has weights `weights[l]` of shape
-# (`sizes[l+1]`, `sizes[l]`) and biases `biases[l]` of shape (`sizes[l+1]`,). A
-# batch `X` has one sample per row, shape (n, `sizes[0]`), so with row vectors
+# **The network**, in lesson 6's notation. Layers count from 1: layer
+# $l = 1, \dots, L$ has weights $W^l$ of shape (`sizes[l]`, `sizes[l-1]`) and
+# biases $b^l$ of shape (`sizes[l]`,). A batch `X` has one sample per row, shape
+# (n, `sizes[0]`), so
 #
-# $$Z_l = A_l W_l^\top + b_l, \qquad A_{l+1} = f_l(Z_l), \qquad A_0 = X,$$
+# $$Z^l = A^{l-1} (W^l)^\top + b^l, \qquad A^l = f(Z^l), \qquad A^0 = X,$$
 #
-# where $f_l$ is the hidden activation for every layer but the last, which uses
-# the output activation.
+# where $f$ is the hidden activation in every layer but the last, layer $L$,
+# which uses the output activation. Your functions take and return Python lists,
+# which count from 0, as `course_lib` does: `weights[l-1]` is $W^l$ and
+# `biases[l-1]` is $b^l$ (so `weights[0]` is $W^1$).
 #
 # **The loss follows from the output activation**, as lesson 6 pairs them:
 #
 # - an elementwise output (`"sigmoid"`, `"tanh"`, `"identity"`, ...): the mean
 #   squared error over **all** $n \times k$ entries of the output,
-#   $L = \frac{1}{nk}\sum (A_L - Y)^2$, as `course_lib`'s `"mse"`;
+#   $L = \frac{1}{nk}\sum (A^L - Y)^2$, as `course_lib`'s `"mse"`;
 # - a `"softmax"` output ($k \ge 2$ classes, `Y` one-hot, one row per sample): the
 #   categorical cross-entropy, a mean over the **batch** of $n$ samples,
-#   $L = -\frac{1}{n}\sum_{i,j} Y_{ij} \log P_{ij}$ with $P = A_L$, as `course_lib`'s
+#   $L = -\frac{1}{n}\sum_{i,j} Y_{ij} \log P_{ij}$ with $P = A^L$, as `course_lib`'s
 #   `"cross_entropy"`.
 #
 # **Activations** are given by name (`"sigmoid"`, `"tanh"`, `"relu"`,
@@ -87,17 +90,18 @@ Y_ONEHOT_EXAMPLE = np.eye(2)[[0, 1, 1, 0, 1]]
 # pass. Write `forward_with_cache(weights, biases, X, hidden_activation,
 # output_activation)` returning the pair `(zs, activations)`:
 #
-# - `zs`: a list of $L$ arrays, `zs[l]` $= Z_l$ of shape (n, `sizes[l+1]`);
-# - `activations`: a list of $L + 1$ arrays, `activations[0]` is `X` and
-#   `activations[l + 1]` $= f_l(Z_l)$; the last one is the network's output.
+# - `zs`: a list of $L$ arrays, `zs[l-1]` $= Z^l$ of shape (n, `sizes[l]`);
+# - `activations`: a list of $L + 1$ arrays, `activations[l]` $= A^l$ of shape
+#   (n, `sizes[l]`), so `activations[0]` is `X` and the last one is the
+#   network's output $A^L$.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "forward", "schema_version": 3}
 def forward_with_cache(weights, biases, X, hidden_activation, output_activation):
     """Forward pass of an MLP keeping every z and activation.
 
-    Shapes: weights[l] (sizes[l+1], sizes[l]), biases[l] (sizes[l+1],), X (n, sizes[0]).
-    Returns (zs, activations): zs[l] (n, sizes[l+1]) for l < L; activations[0] is X
-    and activations[l+1] (n, sizes[l+1]) is the activation of zs[l].
+    Shapes: weights[l-1] = W^l (sizes[l], sizes[l-1]), biases[l-1] = b^l (sizes[l],), X (n, sizes[0]).
+    Returns (zs, activations): zs[l-1] = Z^l (n, sizes[l]) for l = 1..L; activations[l] = A^l
+    (n, sizes[l]), the activation of zs[l-1], and activations[0] is X.
     """
     ### BEGIN SOLUTION
     zs, activations = [], [np.asarray(X, dtype=float)]
@@ -146,21 +150,23 @@ check_close("activations of the example with a softmax output", _acts,
 # %% [markdown]
 # ## Part 2: the output layer's error term (2 points)
 #
-# Back-propagation starts at the output with $\delta_{L-1} = \partial L/\partial Z_{L-1}$.
-# Write `output_delta(output, Y, z_out, output_activation)`: `output` is $A_L$,
-# `z_out` is $Z_{L-1}$, all of shape (n, k), and the result has that shape too. It
-# handles both losses:
+# Back-propagation starts at the output with the error term
+# $\Delta^L = \partial L/\partial Z^L$. Write
+# `output_delta(output, Y, z_out, output_activation)`: `output` is $A^L$
+# (`activations[-1]`), `z_out` is $Z^L$ (`zs[-1]`), all of shape (n, k), and the
+# result $\Delta^L$ has that shape too. It handles both losses:
 #
 # - **an elementwise output with the mean squared error** over all $n k$ entries:
 #
-#   $$\frac{\partial L}{\partial A_L} = \frac{2}{n k}\,(A_L - Y), \qquad
-#   \delta_{L-1} = \frac{\partial L}{\partial A_L} \odot f'(Z_{L-1}),$$
+#   $$\frac{\partial L}{\partial A^L} = \frac{2}{n k}\,(A^L - Y), \qquad
+#   \Delta^L = \frac{\partial L}{\partial A^L} \odot f'(Z^L),$$
 #
 #   where $\odot$ multiplies entry by entry;
 # - **a softmax output with the cross-entropy** (`output_activation == "softmax"`,
 #   `Y` one-hot): there is no elementwise $f'$ to multiply by. Lesson 6 (the section
-#   "Softmax with cross-entropy") chains the cross-entropy's gradient through the
-#   softmax's Jacobian, and almost everything cancels: use the result it arrives at.
+#   "Optional: softmax with cross-entropy, derived") chains the cross-entropy's
+#   gradient through the softmax's Jacobian, and almost everything cancels: use the
+#   result it arrives at.
 #   Mind the scale: this loss is a mean over the $n$ samples, not over all $n k$
 #   entries. (1 of the 2 points)
 
@@ -214,14 +220,16 @@ check_close("output_delta for softmax outputs of 6 samples, 3 classes", output_d
 # %% [markdown]
 # ## Part 3: the error flows backward one layer (2 points)
 #
-# Given the error term $\delta_{l+1}$ of the layer above, (n, `sizes[l+2]`), the
-# error term of layer $l$ is
+# Given the error term $\Delta^{l+1}$ of the layer above, (n, `sizes[l+1]`), the
+# error term of hidden layer $l$ is
 #
-# $$\delta_l = \bigl(\delta_{l+1} W_{l+1}\bigr) \odot f'(Z_l),$$
+# $$\Delta^l = \bigl(\Delta^{l+1} W^{l+1}\bigr) \odot f'(Z^l),$$
 #
-# of shape (n, `sizes[l+1]`): each unit collects the errors of the units it feeds,
+# of shape (n, `sizes[l]`): each unit collects the errors of the units it feeds,
 # weighted by the connecting weights, and scales them by its own slope. Write
-# `hidden_delta(delta_next, W_next, z, hidden_activation)`.
+# `hidden_delta(delta_next, W_next, z, hidden_activation)`, where `delta_next` is
+# $\Delta^{l+1}$, `W_next` is $W^{l+1}$ (`weights[l]`) and `z` is $Z^l$
+# (`zs[l-1]`).
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "hidden_delta", "schema_version": 3}
 def hidden_delta(delta_next, W_next, z, hidden_activation):
@@ -259,10 +267,11 @@ check_close("hidden_delta with relu units", hidden_delta(_dn, _Wn, _z, "relu"), 
 # `weights` and `biases`:
 #
 # 1. run `forward_with_cache`;
-# 2. start with `output_delta`, then for $l = L-1$ down to $0$:
-#    $\partial L/\partial W_l = \delta_l^\top A_l$ (summing over the batch by the
-#    matrix product) and $\partial L/\partial b_l = $ the column sums of $\delta_l$;
-# 3. before moving down a layer, get $\delta_{l-1}$ with `hidden_delta`.
+# 2. start with `output_delta` for $\Delta^L$, then for $l = L$ down to $1$:
+#    $\partial L/\partial W^l = (\Delta^l)^\top A^{l-1}$ (summing over the batch by
+#    the matrix product) and $\partial L/\partial b^l = $ the column sums of
+#    $\Delta^l$, stored as `grad_weights[l-1]` and `grad_biases[l-1]`;
+# 3. before moving down a layer, get $\Delta^{l-1}$ with `hidden_delta`.
 #
 # Nothing below the output layer depends on the loss: with Part 2 handling both,
 # the same loop serves elementwise outputs with the mean squared error and softmax
