@@ -322,7 +322,12 @@ check_close("d/dstart of a 300-step chain that reuses start", _start.grad,
 #
 # The test cell then runs the `Scalar` graph of
 # $g(x, y, z) = \tanh(x y + z^2)\cdot x$ backwards, with your `backward`, and
-# compares its gradients with your numerical ones.
+# compares its gradients $a_i$ with your numerical ones $n_i$ (with $h = 10^{-5}$) by
+# the course's rule: the **relative error of each entry**,
+# $|a_i - n_i| \,/\, (|a_i| + |n_i|)$, below $10^{-6}$ means they agree, above
+# $10^{-4}$ means a bug. Each entry on its own scale, because dividing every
+# difference by the largest entry instead hides a wrong small one: $[1, 10^{-8}]$
+# against $[1, -10^{-8}]$ scores $10^{-8}$ that way, and 1 entry by entry.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "numerical", "schema_version": 3}
 def numerical_partials(f, values, h=1e-6):
@@ -357,12 +362,13 @@ def _g(x, y, z):
 _inputs = [Scalar(v) for v in (0.7, -0.4, 0.5)]
 _g(*_inputs).backward()
 _backprop = np.array([v.grad for v in _inputs])
-_numeric = numerical_partials(lambda x, y, z: _g(Scalar(x), Scalar(y), Scalar(z)).data, [0.7, -0.4, 0.5])
+_numeric = numerical_partials(lambda x, y, z: _g(Scalar(x), Scalar(y), Scalar(z)).data, [0.7, -0.4, 0.5], h=1e-5)
 check_close("the Scalar graph's gradients of tanh(x y + z^2) x against numerical_partials", _backprop, _numeric,
             rtol=1e-6, hint="if only these disagree, look again at your Part 3 backward")
-_error = np.max(np.abs(_backprop - _numeric)) / np.max(np.abs(_backprop) + np.abs(_numeric))
-check_true("relative error of back-propagation against numerical_partials below 1e-8", bool(_error < 1e-8),
-           f"the relative error is {_error:.1e}")
+_errors = np.abs(_backprop - _numeric) / np.maximum(np.abs(_backprop) + np.abs(_numeric), np.finfo(float).tiny)
+check_true("relative error of every entry of back-propagation against numerical_partials below 1e-6",
+           bool(np.max(_errors) < 1e-6), f"the largest relative error, entry by entry, is {np.max(_errors):.1e}",
+           hint="if only this disagrees, look again at your Part 3 backward")
 ### BEGIN HIDDEN TESTS
 _f3 = lambda a, b, c: np.sin(a) * b ** 2 + np.exp(c) * a
 for _v in np.random.default_rng(434).normal(size=(3, 3)):
