@@ -9,9 +9,9 @@
 # %% [markdown]
 # # Exercise 5: signals (10 points)
 #
-# Lesson 5 told back-propagation as a recipe of *signals*, and derived it: a node's
-# signal is $-\partial L/\partial z$. For a network with sigmoid units, target $t$
-# and output $y$:
+# Lesson 5 told back-propagation as James D. McCaffrey's recipe of *signals*, and
+# derived it: a node's signal is $-\partial L/\partial z$. For a network with
+# sigmoid units, target $t$ and output $y$:
 #
 # - an output node's signal is $(t - y)\, f'(z)$;
 # - a hidden node's signal is (the sum over output nodes of their signal times the
@@ -24,9 +24,9 @@
 # For the sigmoid $f(z) = 1/(1+e^{-z})$ the derivative is $f'(z) = f(z)\,(1 - f(z))$,
 # so you never need $z$ itself: $f'(z) = y(1-y)$ for a node whose output is $y$.
 # Other units change only that slope, and a softmax output with cross-entropy has
-# the signal $t - y$ (lesson 5 derived it). You will write the signals for all of
-# these, then run one training step of a sigmoid network the recipe's way and the
-# textbook way, and see that they agree.
+# the signal $t - y$ (lesson 5's optional section derives it). You will write the
+# signals for all of these, then run one training step of a sigmoid network the
+# recipe's way and the textbook way, and see that they agree.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
@@ -54,9 +54,11 @@
 # updates in milliseconds and numerical differences could not finish in time. (The
 # test cells import `numerical_gradient` themselves, to check your steps.)
 #
-# **Shapes.** As everywhere in the course, a weight matrix has one row per node
-# it feeds *into*: `W1` is (hidden, inputs) and `W2` is (outputs, hidden), so
-# $z = W a + b$. Everything in this exercise is one sample: vectors are 1-D arrays.
+# **Shapes and names.** As everywhere in the course, layers are numbered from 1:
+# layer 1 is the hidden layer, layer 2 the output layer, and `W1`, `b1`, `W2`, `b2`
+# are $W^1, b^1, W^2, b^2$. A weight matrix has one row per node it feeds *into*:
+# `W1` is (hidden, inputs) and `W2` is (outputs, hidden), so $z^l = W^l a^{l-1} + b^l$.
+# Everything in this exercise is one sample: vectors are 1-D arrays.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
@@ -139,10 +141,10 @@ check_close("softmax_output_signals for 4 classes", softmax_output_signals(_oneh
 # ## Part 2: hidden signals (2 points)
 #
 # A hidden node $j$ gathers the signals of the output nodes it feeds, each
-# weighted by the connecting weight $W_2[k, j]$, and multiplies the sum by its own
-# slope $f'(z_j)$:
+# weighted by the connecting weight $W^2_{kj}$ (entry `[k, j]` of `W_out`), and
+# multiplies the sum by its own slope $f'(z_j)$:
 #
-# $$\text{signal}_j = \Bigl(\sum_k \text{signal}_k\, W_2[k, j]\Bigr)\, f'(z_j).$$
+# $$\text{signal}_j = \Bigl(\sum_k \text{signal}_k\, W^2_{kj}\Bigr)\, f'(z_j).$$
 #
 # Write `hidden_signals(out_signals, W_out, hidden, activation="sigmoid")`, where
 # `hidden` holds the hidden nodes' outputs $h = f(z)$ and `activation` is
@@ -233,18 +235,20 @@ check_close("signal_gradients(4 signals, 5 inputs)", signal_gradients(_s, _a),
 # parameters `W1, b1, W2, b2` of a network with sigmoid hidden and output units,
 # and a learning rate, and return the **updated** parameters as a tuple
 # `(W1_new, b1_new, W2_new, b2_new)` (new arrays; do not change the ones passed in).
-# Start each with the forward pass: $h = \sigma(W_1 x + b_1)$, $y = \sigma(W_2 h + b_2)$.
+# Start each with the forward pass: $h = a^1 = \sigma(W^1 x + b^1)$ and
+# $y = a^2 = \sigma(W^2 h + b^2)$.
 #
 # 1. `signal_step`: the recipe of Parts 1 to 3. Output signals, then hidden
-#    signals (computed with the *old* `W2`), then the recipe's gradients, and
-#    every parameter moves by **+** learning rate $\times$ gradient (2 points).
+#    signals (computed with the *old* `W2`, the one the forward pass used), then
+#    the recipe's gradients, and every parameter moves by **+** learning rate
+#    $\times$ gradient (2 points).
 # 2. `delta_step`: the textbook way. For the loss $E = \tfrac12 \sum_k (t_k - y_k)^2$
-#    the error terms are $\delta^{out} = \partial E/\partial z^{out} = (y - t)\,y(1 - y)$
-#    and $\delta^{hid} = (W_2^\top \delta^{out})\, h(1 - h)$; then
-#    $\partial E/\partial W_2 = \delta^{out} h^\top$, $\partial E/\partial b_2 = \delta^{out}$,
-#    and likewise for layer 1 with $x$; every parameter moves by
-#    **−** learning rate $\times$ $\partial E/\partial(\text{parameter})$ (2 points).
-#    Write it from these formulas, without calling your Part 1 to 3 functions.
+#    the error terms are $\delta^2 = \partial E/\partial z^2 = (y - t)\,y(1 - y)$
+#    (the outputs) and $\delta^1 = \big((W^2)^\top \delta^2\big)\, h(1 - h)$ (the hidden
+#    layer); then $\partial E/\partial W^2 = \delta^2 h^\top$, $\partial E/\partial b^2 = \delta^2$,
+#    $\partial E/\partial W^1 = \delta^1 x^\top$ and $\partial E/\partial b^1 = \delta^1$; every
+#    parameter moves by **−** learning rate $\times$ $\partial E/\partial(\text{parameter})$
+#    (2 points). Write it from these formulas, without calling your Part 1 to 3 functions.
 #
 # The signal is exactly $-\delta$, so the two steps must give the same numbers.
 
@@ -274,10 +278,10 @@ def delta_step(x, t, W1, b1, W2, b2, learning_rate):
     ### BEGIN SOLUTION
     hidden = sigmoid(W1 @ x + b1)
     output = sigmoid(W2 @ hidden + b2)
-    delta_out = (output - t) * output * (1.0 - output)
-    delta_hid = (W2.T @ delta_out) * hidden * (1.0 - hidden)
-    return (W1 - learning_rate * np.outer(delta_hid, x), b1 - learning_rate * delta_hid,
-            W2 - learning_rate * np.outer(delta_out, hidden), b2 - learning_rate * delta_out)
+    delta2 = (output - t) * output * (1.0 - output)        # dE/dz^2
+    delta1 = (W2.T @ delta2) * hidden * (1.0 - hidden)     # dE/dz^1
+    return (W1 - learning_rate * np.outer(delta1, x), b1 - learning_rate * delta1,
+            W2 - learning_rate * np.outer(delta2, hidden), b2 - learning_rate * delta2)
     ### END SOLUTION
 
 
@@ -317,9 +321,10 @@ _x, _t = _rng.normal(size=3), _rng.uniform(size=2)
 _W1, _b1, _W2, _b2 = _rng.normal(size=(4, 3)), _rng.normal(size=4), _rng.normal(size=(2, 4)), _rng.normal(size=2)
 _h = 1 / (1 + np.exp(-(_W1 @ _x + _b1)))
 _y = 1 / (1 + np.exp(-(_W2 @ _h + _b2)))
-_dout = (_y - _t) * _y * (1 - _y)
-_dhid = (_W2.T @ _dout) * _h * (1 - _h)
-_want = [_W1 - 0.3 * np.outer(_dhid, _x), _b1 - 0.3 * _dhid, _W2 - 0.3 * np.outer(_dout, _h), _b2 - 0.3 * _dout]
+_delta2 = (_y - _t) * _y * (1 - _y)
+_delta1 = (_W2.T @ _delta2) * _h * (1 - _h)
+_want = [_W1 - 0.3 * np.outer(_delta1, _x), _b1 - 0.3 * _delta1, _W2 - 0.3 * np.outer(_delta2, _h),
+         _b2 - 0.3 * _delta2]
 check_close("signal_step on a 3-4-2 network", list(signal_step(_x, _t, _W1, _b1, _W2, _b2, 0.3)), _want)
 check_close("delta_step on a 3-4-2 network", list(delta_step(_x, _t, _W1, _b1, _W2, _b2, 0.3)), _want)
 ### END HIDDEN TESTS
