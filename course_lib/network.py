@@ -1,20 +1,23 @@
 """A multi-layer perceptron whose code follows the equations of the course.
 
-Notation. Layers of weights are counted from 0: ``W[l]`` takes the activations
-``a[l]`` of one layer of units to the next. The book's (Nielsen's) ``W^{l+1}``,
-``a^l`` and ``delta^{l+1}`` are this file's ``W[l]``, ``a[l]`` and ``delta[l]``.
-A batch holds one sample per row, so the math's column-vector ``z = W a + b``
-becomes ``Z = A W^T + b`` here.
+Notation: the course's, as in Nielsen's book. Layers count from 1: layer l = 1..L
+has weights W^l (n_l, n_(l-1)) and biases b^l (n_l,), and A^0 = X. A batch holds one
+sample per row, so the column-vector z^l = W^l a^(l-1) + b^l becomes
+Z^l = A^(l-1) (W^l)^T + b^l, and the error term Delta^l = dL/dZ^l is (n, n_l).
 
-    forward:  z[l] = a[l] @ W[l].T + b[l]              a[l+1] = f(z[l]),  a[0] = X
-    backward: delta[last] = dL/da_out * f'(z[last])    (P - Y)/n for softmax + cross-entropy
-              delta[l]    = (delta[l+1] @ W[l+1]) * f'(z[l])        error flows backward
-              dL/dW[l]    = delta[l].T @ a[l]                       summed over the batch
-              dL/db[l]    = delta[l].sum(axis=0)
-    step:     W[l] -= eta * dL/dW[l],   b[l] -= eta * dL/db[l]
+    forward:  Z^l = A^(l-1) (W^l)^T + b^l             A^l = f(Z^l),  A^0 = X
+    backward: Delta^L = dL/dA^L * f'(Z^L)               (P - Y)/n for softmax + cross-entropy
+              Delta^l = (Delta^(l+1) W^(l+1)) * f'(Z^l)    error flows backward
+              dL/dW^l = (Delta^l)^T A^(l-1)                summed over the batch
+              dL/db^l = the column sums of Delta^l
+    step:     W^l -= eta * dL/dW^l,   b^l -= eta * dL/db^l
 
-``delta[l]`` is dL/dz[l], the textbook error term; the seven-step recipe's
-"signal" is its negative. The public methods (``forward``, ``backward``, ``step``
+This file's lists are Python lists and count from 0; they hold the same arrays:
+``weights[l-1]`` is W^l, ``biases[l-1]`` is b^l, ``trace.zs[l-1]`` is Z^l,
+``trace.activations[l]`` is A^l (``activations[0]`` is X), ``grads.deltas[l-1]`` is
+Delta^l, ``grads.signals[l-1]`` is -Delta^l (the seven-step recipe's "signal") and
+``grads.weights[l-1]`` is dL/dW^l. Inside the methods ``l`` is a list index, so
+``self.weights[l]`` is W^(l+1). The public methods (``forward``, ``backward``, ``step``
 ...) accept what a learner types (lists, one sample, class labels) and check it
 with ``validation``; the math lives in the three ``*_unchecked`` methods, which
 ``train`` calls directly after checking the whole data set once.
@@ -46,7 +49,11 @@ INIT_NAMES = tuple(_INITS)
 
 @dataclass
 class Trace:
-    """A forward pass's cache. ``zs[l]``: (n, sizes[l+1]); ``activations[l]``: (n, sizes[l]), [0] is X."""
+    """A forward pass's cache, in lists counting from 0.
+
+    ``zs[l-1]`` is Z^l, (n, sizes[l]); ``activations[l]`` is A^l, (n, sizes[l]), and
+    ``activations[0]`` is X.
+    """
 
     zs: list
     activations: list
@@ -56,9 +63,10 @@ class Trace:
 class Gradients:
     """dL/dparam for every parameter, from ``MLP.backward``.
 
-    ``weights[l]`` (sizes[l+1], sizes[l]) and ``biases[l]`` (sizes[l+1],) are shaped
-    like the parameters; ``deltas[l]`` (n, sizes[l+1]) is dL/dz of layer l and
-    ``signals[l]`` its negative. ``loss`` is the loss at the pass; ``trace`` its cache.
+    Lists counting from 0: ``weights[l-1]`` is dL/dW^l, (sizes[l], sizes[l-1]), and
+    ``biases[l-1]`` is dL/db^l, (sizes[l],), shaped like the parameters;
+    ``deltas[l-1]`` is the error term Delta^l = dL/dZ^l, (n, sizes[l]), and
+    ``signals[l-1]`` is -Delta^l. ``loss`` is the loss at the pass; ``trace`` its cache.
     """
 
     weights: list
@@ -69,11 +77,11 @@ class Gradients:
 
     @property
     def signals(self) -> list:
-        """The recipe's signals, (target - output) flavoured: the opposite sign of ``deltas``."""
+        """The recipe's signals, (target - output) flavoured: ``signals[l-1]`` is -Delta^l, minus ``deltas[l-1]``."""
         return [-delta for delta in self.deltas]
 
     def parameters(self) -> list:
-        """The gradients in the order of ``MLP.parameters()``: [dW0, db0, dW1, db1, ...]."""
+        """The gradients in the order of ``MLP.parameters()``: [dL/dW^1, dL/db^1, dL/dW^2, dL/db^2, ...]."""
         return [g for pair in zip(self.weights, self.biases) for g in pair]
 
 
@@ -83,8 +91,8 @@ class MLP:
     sizes: layer sizes, inputs first, e.g. ``[784, 128, 10]``. Activations and the
     loss are given by name. ``dtype`` ("float64" or "float32") is kept end to end.
     ``init``: "xavier" (default), "he", "normal" (std ``weight_scale``) or "zeros".
-    ``weights[l]`` (sizes[l+1], sizes[l]) and ``biases[l]`` (sizes[l+1],) may be set
-    by hand; they are checked at the next use.
+    ``weights[l-1]`` is W^l, (sizes[l], sizes[l-1]), and ``biases[l-1]`` is b^l,
+    (sizes[l],) (lists count from 0); they may be set by hand and are checked at the next use.
     """
 
     def __init__(self, sizes, hidden_activation: str | Activation = "tanh",
@@ -111,12 +119,12 @@ class MLP:
             self.biases.append(np.zeros(n_out, dtype=self.dtype))
 
     def activation(self, layer: int) -> Activation:
-        """The activation applied after weight layer ``layer``."""
+        """The activation of the weights ``weights[layer]``, i.e. of layer ``layer + 1``."""
         return self.output_activation if layer == self.n_layers - 1 else self.hidden_activation
 
     # ------------------------------------------------ the math: forward, backward, step
     def trace_unchecked(self, X: np.ndarray) -> Trace:
-        """The forward pass, caching every z and a. X: (n, sizes[0]) of the net's dtype."""
+        """The forward pass, caching every Z^l and A^l (see ``Trace``). X: (n, sizes[0]) of the net's dtype."""
         zs, activations = [], [X]
         a = X
         for l, (W, b) in enumerate(zip(self.weights, self.biases)):
@@ -134,7 +142,7 @@ class MLP:
         return self.loss_function(trace.activations[-1], Y)
 
     def backward_unchecked(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
-        """Forward, then the error flowing backward. X: (n, sizes[0]), Y: (n, sizes[-1])."""
+        """Forward, then the error flowing backward, Delta^L down to Delta^1. X: (n, sizes[0]), Y: (n, sizes[-1])."""
         trace = self.trace_unchecked(X)
         zs, activations = trace.zs, trace.activations
         output = activations[-1]
@@ -184,7 +192,12 @@ class MLP:
         return self.loss_unchecked(self.trace_unchecked(X), Y)
 
     def backward(self, X, Y) -> Gradients:
-        """dL/dparam for every weight and bias, plus each layer's deltas and signals."""
+        """dL/dparam for every weight and bias, plus each layer's deltas and signals.
+
+        Lists count from 0: ``grads.weights[l-1]`` is dL/dW^l, ``grads.biases[l-1]`` is dL/db^l,
+        ``grads.deltas[l-1]`` is the error term Delta^l = dL/dZ^l, (n, sizes[l]), and
+        ``grads.signals[l-1]`` is -Delta^l. X: (n, sizes[0]); Y: targets, see ``loss``.
+        """
         return self.backward_unchecked(*self.prepare(X, Y))
 
     def step(self, grads: Gradients, learning_rate: float) -> None:
@@ -225,7 +238,7 @@ class MLP:
         return sum(np.size(W) + np.size(b) for W, b in zip(self.weights, self.biases))
 
     def parameters(self) -> list:
-        """The parameter arrays themselves (not copies): [W0, b0, W1, b1, ...]."""
+        """The parameter arrays themselves (not copies): [W^1, b^1, W^2, b^2, ...]."""
         return [p for pair in zip(self.weights, self.biases) for p in pair]
 
     def copy(self) -> "MLP":
