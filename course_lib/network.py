@@ -1,9 +1,8 @@
 """A multi-layer perceptron whose code follows the equations of the course.
 
-Notation: the course's, as in Nielsen's book. Layers count from 1: layer l = 1..L
-has weights W^l (n_l, n_(l-1)) and biases b^l (n_l,), and A^0 = X. A batch holds one
-sample per row, so the column-vector z^l = W^l a^(l-1) + b^l becomes
-Z^l = A^(l-1) (W^l)^T + b^l, and the error term Delta^l = dL/dZ^l is (n, n_l).
+Notation: the course's (Nielsen's). Layers count from 1: layer l = 1..L has weights W^l (n_l, n_(l-1))
+and biases b^l (n_l,). A batch holds one sample per row, so the column-vector z^l = W^l a^(l-1) + b^l
+becomes Z^l = A^(l-1) (W^l)^T + b^l; the error term Delta^l = dL/dZ^l is (n, n_l).
 
     forward:  Z^l = A^(l-1) (W^l)^T + b^l             A^l = f(Z^l),  A^0 = X
     backward: Delta^L = dL/dA^L * f'(Z^L)               (P - Y)/n for softmax + cross-entropy
@@ -12,15 +11,14 @@ Z^l = A^(l-1) (W^l)^T + b^l, and the error term Delta^l = dL/dZ^l is (n, n_l).
               dL/db^l = the column sums of Delta^l
     step:     W^l -= eta * dL/dW^l,   b^l -= eta * dL/db^l
 
-This file's lists are Python lists and count from 0; they hold the same arrays:
-``weights[l-1]`` is W^l, ``biases[l-1]`` is b^l, ``trace.zs[l-1]`` is Z^l,
-``trace.activations[l]`` is A^l (``activations[0]`` is X), ``grads.deltas[l-1]`` is
-Delta^l, ``grads.signals[l-1]`` is -Delta^l (the seven-step recipe's "signal") and
-``grads.weights[l-1]`` is dL/dW^l. Inside the methods ``l`` is a list index, so
-``self.weights[l]`` is W^(l+1). The public methods (``forward``, ``backward``, ``step``
-...) accept what a learner types (lists, one sample, class labels) and check it
-with ``validation``; the math lives in the three ``*_unchecked`` methods, which
-``train`` calls directly after checking the whole data set once.
+This file's Python lists count from 0 and hold the same arrays: ``weights[l-1]`` is W^l, ``biases[l-1]``
+is b^l, ``trace.zs[l-1]`` is Z^l, ``trace.activations[l]`` is A^l (``activations[0]`` is X),
+``grads.deltas[l-1]`` is Delta^l, ``grads.signals[l-1]`` is -Delta^l (the seven-step recipe's "signal"),
+``grads.weights[l-1]`` is dL/dW^l. In the methods ``l`` is a list index: ``self.weights[l]`` is W^(l+1).
+
+The public methods (``forward``, ``backward``, ``step`` ...) accept what a learner types (lists, one
+sample, class labels) and check it with ``validation``; the math lives in the three ``*_unchecked``
+methods, which ``train`` calls directly after checking the whole data set once.
 
 Scope: fully connected layers, one hidden activation, plain gradient descent.
 No convolutions, momentum, regularisation or dropout: the course's subject is
@@ -49,11 +47,7 @@ INIT_NAMES = tuple(_INITS)
 
 @dataclass
 class Trace:
-    """A forward pass's cache, in lists counting from 0.
-
-    ``zs[l-1]`` is Z^l, (n, sizes[l]); ``activations[l]`` is A^l, (n, sizes[l]), and
-    ``activations[0]`` is X.
-    """
+    """A forward pass's cache, lists from 0: ``zs[l-1]`` is Z^l and ``activations[l]`` A^l, (n, sizes[l]); [0] is X."""
 
     zs: list
     activations: list
@@ -63,9 +57,8 @@ class Trace:
 class Gradients:
     """dL/dparam for every parameter, from ``MLP.backward``.
 
-    Lists counting from 0: ``weights[l-1]`` is dL/dW^l, (sizes[l], sizes[l-1]), and
-    ``biases[l-1]`` is dL/db^l, (sizes[l],), shaped like the parameters;
-    ``deltas[l-1]`` is the error term Delta^l = dL/dZ^l, (n, sizes[l]), and
+    Lists from 0: ``weights[l-1]`` is dL/dW^l and ``biases[l-1]`` dL/db^l, shaped like the
+    parameters; ``deltas[l-1]`` is the error term Delta^l = dL/dZ^l, (n, sizes[l]), and
     ``signals[l-1]`` is -Delta^l. ``loss`` is the loss at the pass; ``trace`` its cache.
     """
 
@@ -91,8 +84,8 @@ class MLP:
     sizes: layer sizes, inputs first, e.g. ``[784, 128, 10]``. Activations and the
     loss are given by name. ``dtype`` ("float64" or "float32") is kept end to end.
     ``init``: "xavier" (default), "he", "normal" (std ``weight_scale``) or "zeros".
-    ``weights[l-1]`` is W^l, (sizes[l], sizes[l-1]), and ``biases[l-1]`` is b^l,
-    (sizes[l],) (lists count from 0); they may be set by hand and are checked at the next use.
+    ``weights[l-1]`` is W^l, (sizes[l], sizes[l-1]), and ``biases[l-1]`` is b^l, (sizes[l],)
+    (lists count from 0); they may be set by hand and are checked at the next use.
     """
 
     def __init__(self, sizes, hidden_activation: str | Activation = "tanh",
@@ -192,12 +185,7 @@ class MLP:
         return self.loss_unchecked(self.trace_unchecked(X), Y)
 
     def backward(self, X, Y) -> Gradients:
-        """dL/dparam for every weight and bias, plus each layer's deltas and signals.
-
-        Lists count from 0: ``grads.weights[l-1]`` is dL/dW^l, ``grads.biases[l-1]`` is dL/db^l,
-        ``grads.deltas[l-1]`` is the error term Delta^l = dL/dZ^l, (n, sizes[l]), and
-        ``grads.signals[l-1]`` is -Delta^l. X: (n, sizes[0]); Y: targets, see ``loss``.
-        """
+        """dL/dparam for every weight and bias, and every Delta^l = dL/dZ^l as ``grads.deltas[l-1]`` (``Gradients``)."""
         return self.backward_unchecked(*self.prepare(X, Y))
 
     def step(self, grads: Gradients, learning_rate: float) -> None:
