@@ -224,3 +224,29 @@ def test_divergence(notebook):
     assert int(match.group(1)) == k + 1  # epochs count from 1, and epoch k + 1 starts from w_k
     assert float(match.group(2)) == pytest.approx(grown, rel=6e-3)
     assert float(match.group(3)) == pytest.approx(first, rel=6e-3)
+
+
+def test_divergence_prose(notebook):
+    # Main path: "by epoch 7 the loss was over 10^4 times its starting value", as the error message prints.
+    _, bad = printed(notebook, "worked:divergence").splitlines()
+    match = re.search(r"epoch (\d+), batch 1: the loss grew to (\S+) \(it started at (\S+)\)", bad)
+    assert int(match.group(1)) == 7 and float(match.group(2)) > 1e4 * float(match.group(3))
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "by epoch 7 the loss was over\n$10^4$ times its starting value" in prose
+    # Optional: "above 2/a_max ~ 0.57 ... grows by about |1 - 3.5| = 2.5 per step, the loss by about 2.5^2 ~ 6".
+    x, y = line_data()
+    _, hessian = normal_equations(x, y)
+    steepest = np.linalg.eigvalsh(hessian).max()
+    assert round(2 / steepest, 2) == 0.57 and round(steepest, 1) == 3.5
+    assert round(abs(1 - 1.0 * steepest), 1) == 2.5 and round((1 - steepest) ** 2) == 6
+
+
+def test_conditioning_and_curvatures_are_optional(notebook):
+    # Lesson 3's main path stops short of conditioning and the Hessian's eigenvalues (before the chain rule).
+    heading = None
+    for cell in notebook.cells:
+        first = cell.source.lstrip().split("\n", 1)[0]
+        if cell.cell_type == "markdown" and re.match(r"#{1,4} ", first):
+            heading = first
+        if {"worked:curse-race", "worked:curvatures"} & set(cell.metadata.get("tags", [])):
+            assert heading.startswith("## Optional:"), (heading, cell.metadata["tags"])

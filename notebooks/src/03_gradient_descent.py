@@ -142,45 +142,6 @@ plt.show()
 # costs more tries than the last. Gradient descent gains a constant factor per step.
 
 # %% [markdown]
-# ### The same race in more dimensions
-#
-# Now fit $d$ weights (a linear model with $d$ inputs, 200 samples) for $d = 1, 2, 5, 10, 20$.
-# Random search gets 1,000 evaluations in the box $[-2, 2]^d$; gradient descent gets 30
-# steps (90 evaluations) from $w = 0$ with $\eta = 0.2$. **Predict first:** which column grows
-# with $d$, and by how much? (The answer is folded after the table.)
-
-# %% tags=["worked:curse-race"]
-print(f"{'d':>3}  {'random search excess':>21}  {'gradient descent excess':>24}  {'kept per step':>13}")
-for d in [1, 2, 5, 10, 20]:
-    data = np.random.default_rng(d)
-    X_d = data.normal(size=(200, d))
-    y_d = X_d @ data.uniform(-1, 1, d) + data.normal(0, 0.1, 200)
-    problem = LeastSquares(X_d, y_d)
-    floor = problem.loss(problem.minimum())
-    tries = random_search(problem.loss, -2 * np.ones(d), 2 * np.ones(d), n_tries=1000, seed=0)
-    steps = gradient_descent(problem.loss, problem.gradient, np.zeros(d), learning_rate=0.2, steps=30)
-    kept = np.max(np.abs(1 - 0.2 * problem.curvatures()))  # distance left after one step, slowest direction
-    print(f"{d:>3}  {tries.best_loss - floor:>21.2e}  {steps.final_loss - floor:>24.2e}  {kept:>13.3f}")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# <details><summary>Answer</summary>
-#
-# Both grow. Random search goes from a near miss to useless: at $d = 20$ its best line is
-# worse than guessing zero. Gradient descent's excess grows about 40,000-fold, yet stays below
-# $10^{-6}$.
-#
-# </details>
-#
-# Descent's growth comes from **conditioning**, not from the count of weights as such.
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The last column is the fraction of the distance to the best point that one step leaves, in
-# the direction where the valley is flattest. It creeps from 0.66 to 0.79 as $d$ grows, and
-# after 30 steps that difference is raised to the 30th power. A valley that is steep one way
-# and flat another is *badly conditioned*: the learning rate must suit the steep side, so the
-# flat side is walked slowly.
-
-# %% [markdown]
 # ## Gradient descent: stepping downhill
 #
 # Picture yourself on a mountainside in thick fog, trying to reach the valley floor. You
@@ -274,7 +235,7 @@ plt.show()
 # For $L(w) = (w-1)^2$ the curvature is $a = 2$, so the thresholds are $\eta = 0.5$ and
 # $\eta = 1$. **Predict first:** the behaviour for $\eta = 0.1, 0.4, 0.8, 1.1$.
 #
-# <details><summary>Answer</summary>
+# <details><summary>Answer (open after you have guessed)</summary>
 #
 # Factors $+0.8$, $+0.2$, $-0.6$, $-1.2$: 0.1 crawls in from one side, 0.4 arrives fast, 0.8
 # overshoots to and fro but converges, 1.1 overshoots further each step and diverges.
@@ -300,26 +261,6 @@ for eta in (0.1, 0.4, 0.8, 1.1):
 learning_rate_explorer(learning_rate=0.1, steps=10)
 
 # %% [markdown]
-# ### Many weights: the steepest direction sets the limit
-#
-# A real network's loss is not one bowl, but near a minimum it looks like a bowl in every
-# direction, with a different curvature in each. The line fit's loss is exactly such a bowl.
-
-# %% tags=["worked:curvatures"]
-curvatures = line.curvatures()
-print(f"curvatures of the line-fit bowl: {curvatures[0]:.4f} and {curvatures[1]:.4f}")
-print(f"descent diverges above eta = 2 / {curvatures[1]:.4f} = {2 / curvatures[1]:.4f}")
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# The steepest direction sets the limit: $\eta = 0.5$ is just below $2/a_{\max}$, which is
-# why that run zig-zagged. The flattest direction decides how long the walk takes, which is
-# why $\eta = 0.1$ was still on its way. Learning rates used in practice are often around
-# 0.01 to 0.1.
-
-# %% [markdown] slideshow={"slide_type": "skip"}
-# How `line.curvatures()` finds them is in the Optional section at the end of the lesson.
-
-# %% [markdown]
 # ## When the learning rate is far too large
 #
 # `course_lib.train` watches for this. If the loss becomes infinite or NaN, or grows far
@@ -338,10 +279,73 @@ for learning_rate in (0.1, 1.0):
         print(f"learning_rate={learning_rate}: DivergenceError: {error}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# With $\eta = 1$, above $2/a_{\max} \approx 0.57$, the distance to the minimum grows by a
-# factor of about $|1 - 3.5| = 2.5$ and the loss by about $2.5^2 \approx 6$ per step; by epoch 7
-# the loss was over $10^4$ times its starting value. The cure is the one the message
-# suggests: a smaller learning rate.
+# With $\eta = 1$ every step overshoots further than the last: by epoch 7 the loss was over
+# $10^4$ times its starting value. The cure is the one the message suggests: a smaller
+# learning rate.
+
+# %% [markdown]
+# ## Optional: the same race in more dimensions
+#
+# Now fit $d$ weights (a linear model with $d$ inputs, 200 samples) for $d = 1, 2, 5, 10, 20$.
+# Random search gets 1,000 evaluations in the box $[-2, 2]^d$; gradient descent gets 30
+# steps (90 evaluations) from $w = 0$ with $\eta = 0.2$. **Predict first:** which column grows
+# with $d$, and by how much? (The answer is folded after the table.)
+
+# %% tags=["worked:curse-race"]
+print(f"{'d':>3}  {'random search excess':>21}  {'gradient descent excess':>24}  {'kept per step':>13}")
+for d in [1, 2, 5, 10, 20]:
+    data = np.random.default_rng(d)
+    X_d = data.normal(size=(200, d))
+    y_d = X_d @ data.uniform(-1, 1, d) + data.normal(0, 0.1, 200)
+    problem = LeastSquares(X_d, y_d)
+    floor = problem.loss(problem.minimum())
+    tries = random_search(problem.loss, -2 * np.ones(d), 2 * np.ones(d), n_tries=1000, seed=0)
+    steps = gradient_descent(problem.loss, problem.gradient, np.zeros(d), learning_rate=0.2, steps=30)
+    kept = np.max(np.abs(1 - 0.2 * problem.curvatures()))  # distance left after one step, slowest direction
+    print(f"{d:>3}  {tries.best_loss - floor:>21.2e}  {steps.final_loss - floor:>24.2e}  {kept:>13.3f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# <details><summary>Answer (open after you have guessed)</summary>
+#
+# Both grow. Random search goes from a near miss to useless: at $d = 20$ its best line is
+# worse than guessing zero. Gradient descent's excess grows about 40,000-fold, yet stays below
+# $10^{-6}$.
+#
+# </details>
+#
+# Descent's growth comes from **conditioning**, not from the count of weights as such.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The last column is the fraction of the distance to the best point that one step leaves, in
+# the direction where the valley is flattest. It creeps from 0.66 to 0.79 as $d$ grows, and
+# after 30 steps that difference is raised to the 30th power. A valley that is steep one way
+# and flat another is *badly conditioned*: the learning rate must suit the steep side, so the
+# flat side is walked slowly.
+
+# %% [markdown]
+# ## Optional: many weights, the steepest direction sets the limit
+#
+# A real network's loss is not one bowl, but near a minimum it looks like a bowl in every
+# direction, with a different curvature in each. The line fit's loss is exactly such a bowl.
+
+# %% tags=["worked:curvatures"]
+curvatures = line.curvatures()
+print(f"curvatures of the line-fit bowl: {curvatures[0]:.4f} and {curvatures[1]:.4f}")
+print(f"descent diverges above eta = 2 / {curvatures[1]:.4f} = {2 / curvatures[1]:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The steepest direction sets the limit: $\eta = 0.5$ is just below $2/a_{\max}$, which is
+# why that run zig-zagged. The flattest direction decides how long the walk takes, which is
+# why $\eta = 0.1$ was still on its way. Learning rates used in practice are often around
+# 0.01 to 0.1.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# It also explains the divergence above: $\eta = 1$ is above $2/a_{\max} \approx 0.57$, so in the
+# steepest direction the distance to the minimum grows by a factor of about $|1 - 3.5| = 2.5$
+# per step, and the loss by about $2.5^2 \approx 6$.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# How `line.curvatures()` finds them is in the next Optional section.
 
 # %% [markdown]
 # ## Optional: the calculus behind this lesson
@@ -367,8 +371,8 @@ for learning_rate in (0.1, 1.0):
 #
 # - Searching $N$ weights costs $1000^N$ evaluations: a millisecond for 2, 11.6 days for 5,
 #   longer than the age of the universe from 9 on (the curse of dimensionality).
-# - Random search fails with 20 weights; gradient descent's cost per step grows only with the
-#   number of weights, its speed is set by conditioning (steep one way, flat another).
+# - Random search gets worse with every weight added; a gradient step uses the slopes of all
+#   the weights at once.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Summary (continued)
