@@ -2,7 +2,7 @@
 import json
 import re
 import sys
-import tomllib
+from toml_reader import tomllib
 from pathlib import Path
 
 import matplotlib

@@ -3,7 +3,7 @@ import importlib
 import re
 import subprocess
 import sys
-import tomllib
+from toml_reader import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def normalise(requirement: str) -> str:
     """'scikit_learn >= 1.2' -> 'scikit-learn>=1.2' (names compare case- and dash-insensitively)."""
-    requirement = requirement.replace(" ", "")
+    requirement = requirement.split(";", 1)[0].replace(" ", "")   # an environment marker is not compared
     name, spec = re.match(r"([A-Za-z0-9_.\-]+)(.*)", requirement).groups()
     return re.sub(r"[-_.]+", "-", name).lower() + spec
 

@@ -1,7 +1,7 @@
 """Who installs what: learners get the course alone, the tests everything they need, graders nbgrader."""
 import importlib.util
 import re
-import tomllib
+from toml_reader import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

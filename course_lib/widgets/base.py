@@ -69,6 +69,11 @@ class LessonWidget(widgets.VBox):
 
     def __init__(self, controls: dict, figsize=(6.0, 3.6), dpi: int = 90, **layout):
         self.controls = dict(controls)
+        if figsize is not None:
+            # A quarter pixel over the whole number of pixels meant: 2.8 in at 180 dpi is 503.99999999999994
+            # in floats, which some matplotlib versions cut to 503 px, and the picture is no longer drawn at
+            # exactly twice the size it is shown.
+            figsize = tuple((round(inches * dpi) + 0.25) / dpi for inches in figsize)
         self.figure = None if figsize is None else Figure(figsize=figsize, dpi=dpi, layout="constrained")
         self.image = widgets.Image(format="png")
         self.readout = widgets.HTML()
