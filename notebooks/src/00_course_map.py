@@ -13,11 +13,11 @@
 #
 # **Prerequisites.** Some Python and a first look at numpy arrays; school algebra.
 #
-# **Estimated time.** 15 minutes.
+# **Estimated time.** 20 minutes.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# A ten-minute opener. Show the map, say who the course is for, run the environment check
-# live so everyone knows their set-up works before lesson 1.
+# In a lecture, a ten-minute opener. Show the map, say who the course is for, run the
+# environment check live so everyone knows their set-up works before lesson 1.
 
 # %% [markdown]
 # ## What the course teaches
@@ -35,7 +35,7 @@
 # Each station is a lesson; an orange one ends with a graded exercise. The route runs from one
 # neuron (lesson 1) to the capstone (lesson 10): a network that reads handwritten digits.
 
-# %% [markdown] slideshow={"slide_type": "skip"}
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The list is read from the lesson files on disk, so a lesson appears here as soon as it exists.
 
 # %% slideshow={"slide_type": "skip"}
@@ -67,9 +67,9 @@ plt.show()
 #
 # ### Alone
 #
-# Run each notebook top to bottom (Shift+Enter runs a cell). When a cell says
-# **Predict first**, write down your guess before you run it or open the folded answer:
-# a wrong guess teaches most. Follow the **Try** suggestions: change a number, rerun.
+# Run each notebook top to bottom (Shift+Enter runs a cell). At **Predict first**, write
+# down your guess before you run the cell or open the answer: a wrong guess teaches most.
+# At **Try**, change a number and rerun.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### In a lecture
@@ -78,35 +78,36 @@ plt.show()
 # notebook toolbar). Code cells still run inside the slides, widgets included: run a widget's
 # cell on its slide (Shift+Enter) and drag its sliders in front of the room.
 
-# %% [markdown] slideshow={"slide_type": "skip"}
+# %% [markdown] slideshow={"slide_type": "notes"}
 # The slides come from jupyterlab-rise, which the course installs. Headings start slides, some
-# paragraphs appear one step at a time, and cells marked as notes are hints for the speaker
-# that stay off the slides. Each lesson opens with its time estimate; the lessons are written to
-# fit one session each.
+# paragraphs appear one step at a time, and cells marked as notes (like this one) are hints for
+# the speaker that stay off the slides. Each lesson opens with its time estimate for its main
+# path; sections marked Optional come on top.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The graded exercises
 #
-# Most lessons end with a graded exercise in `exercises/` (orange on the map). You fill in the
-# marked cells; the **self-check** cell under each one tells you at once whether your shapes and
-# numbers are right, and what to look at if not. Each exercise says what you may use.
+# Most lessons end with a graded exercise in `exercises/` (orange on the map). Fill in the
+# marked cells; the **self-check** under each one says at once whether your shapes and numbers
+# are right, and what to look at if not.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Instructors: how to score submissions (the `course-grade` autograder, Gradescope, nbgrader)
 # is described in the README's "Exercises and grading" section, not here.
 
 # %% [markdown]
-# ## A short history
+# ## Optional: a short history
 #
 # - **1969.** Minsky and Papert prove that a single-layer perceptron cannot compute XOR
 #   ("exactly one of two inputs is on"). Interest in neural networks fades.
-# - **1974.** Paul Werbos describes back-propagation in his Harvard PhD thesis. For a decade
-#   it stays on the margins.
+# - **1974.** Paul Werbos describes back-propagation in his Harvard PhD thesis. For more than
+#   a decade it stays on the margins.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # - **1986.** Rumelhart, Hinton and Williams show back-propagation training hidden layers,
-#   and the method spreads. A hidden layer trained this way solves XOR: it is the first
-#   network this course trains, at the end of lesson 5.
+#   and the method spreads. A hidden layer trained this way solves XOR. In this course,
+#   lessons 2 and 3 train single neurons first; XOR is the first problem solved *with a hidden
+#   layer* (lesson 5's optional section, then lesson 6).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # - **2006.** Hinton, Osindero and Teh train *deep belief networks* one layer at a time,
@@ -116,14 +117,14 @@ plt.show()
 # - **2015.** LeCun, Bengio and Hinton review the field: "Deep learning", *Nature* 521, 436–444.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Is the brain doing back-propagation?
+# ### Optional: is the brain doing back-propagation?
 #
 # Probably not in this form: it sends exact error values backward along the same connections,
 # in a separate phase, which real neurons do not seem to do. As an engineering tool it has no
 # serious rival, and chips are designed to run it faster.
 
 # %% [markdown]
-# ## Further reading
+# ## Optional: further reading
 #
 # - Michael Nielsen, *Neural Networks and Deep Learning*, chapters 1–2 (free online).
 # - Stanford CS231n, course notes on optimisation and back-propagation.
@@ -131,7 +132,7 @@ plt.show()
 # - Zhang, Lipton, Li and Smola, *Dive into Deep Learning* (d2l.ai).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The history, at the source
+# ### Optional: the history, at the source
 #
 # - P. Werbos, *Beyond Regression*, PhD thesis, Harvard (1974).
 # - D. Rumelhart, G. Hinton, R. Williams, "Learning representations by back-propagating
@@ -143,8 +144,7 @@ plt.show()
 # ## Check your environment
 #
 # The cell below checks Python and each package the course needs against its minimum version.
-# Every line should say `ok`; if one says `MISSING` or `TOO OLD`, run `python3 course.py lab`,
-# which sets everything up.
+# Every line should say `ok`; if one says `MISSING` or `TOO OLD`, run `python3 course.py lab`.
 
 # %%
 from course_lib.lessons.environment_check import environment_verdicts
@@ -174,7 +174,6 @@ widgets.HBox([slider, echo])
 #   classifier, and every number it prints is checked.
 # - Use it alone (predict, run, try) or in a lecture (alt+r for slides); graded exercises
 #   check themselves as you go.
-# - The algorithm dates from the 1970s and 1980s and has trained almost every deep network since.
 
 # %% [markdown]
 # ## Check your understanding
@@ -196,12 +195,23 @@ widgets.HBox([slider, echo])
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# 3. What did Minsky and Papert show in 1969, and what answers it?
+# 3. You train models with a library such as PyTorch and want to know why a deep one stops
+#    learning. Which lessons do you need?
+#
+# <details><summary>Answer</summary>
+#
+# Beyond lessons 1–3, the chain rule and backward pass (lessons 4–6), then activations and
+# initialisation (lessons 7 and 8), where vanishing and exploding gradients are explained.
+#
+# </details>
+#
+# 4. (Optional history.) What did Minsky and Papert show in 1969, and what answers it?
 #
 # <details><summary>Answer</summary>
 #
 # A single-layer perceptron cannot compute XOR (lesson 1 shows why). A network with a hidden
-# layer, trained by back-propagation, can: lesson 5 trains one.
+# layer, trained by back-propagation, can: lesson 6 trains one (and lesson 5's optional
+# section).
 #
 # </details>
 
