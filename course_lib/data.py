@@ -25,6 +25,15 @@ class Split(NamedTuple):
     y_test: np.ndarray
 
 
+class ValidationSplit(NamedTuple):
+    """Training data with a validation set carved out: ``X_train (n_train, ...)``, ``y_train``, ``X_val (n_val, ...)``, ``y_val``."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+
+
 # ---------------------------------------------------------------- helpers
 def _check_sizes(n_samples, n_classes) -> tuple[int, int]:
     n_samples, n_classes = whole_number(n_samples, "n_samples", 1), whole_number(n_classes, "n_classes", 1)
@@ -192,6 +201,18 @@ def train_test_split(X, y, test_fraction: float = 0.2, seed: int = 0) -> Split:
         raise CourseError(f"test_fraction={test_fraction} of {len(y)} samples leaves the "
                           f"{'test' if len(test) == 0 else 'training'} set empty")
     return Split(X[train], y[train], X[test], y[test])
+
+
+def validation_split(X_train, y_train, fraction: float = 0.2, seed: int = 0) -> ValidationSplit:
+    """Carve a validation set out of training data ``X_train (n, ...)``, ``y_train (n, ...)``.
+
+    The validation set is for every choice (learning rate, size, when to stop, the
+    weight decay); the test set, split off before, stays unread until the end.
+    Shuffled and stratified like ``train_test_split``: about ``fraction`` of each
+    class goes to ``X_val``, the rest stays in ``X_train``.
+    """
+    fraction = real_number(fraction, "fraction (of the training data kept for validation)", between=(0.0, 1.0))
+    return ValidationSplit(*train_test_split(X_train, y_train, test_fraction=fraction, seed=seed))
 
 
 def load_digits(test_fraction: float = 0.2, seed: int = 0) -> Split:

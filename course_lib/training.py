@@ -3,6 +3,10 @@
 Each epoch shuffles the samples, cuts them into batches, and for every batch
 runs forward, backward and one gradient-descent step. Full-batch descent is
 ``batch_size=None``; pure SGD is ``batch_size=1``.
+
+L2 weight decay (``weight_decay=lam``) adds the penalty ``(lam/2) sum_l ||W^l||^2``
+to the loss: weights only, not biases. Its gradient is ``lam W^l``, so the whole
+change to back-propagation is one line, ``dL/dW^l += lam W^l`` (``add_weight_decay``).
 """
 from __future__ import annotations
 
@@ -24,7 +28,9 @@ class History:
 
     ``loss`` and ``accuracy`` are averaged over the epoch's batches (measured as
     training went); ``val_loss`` and ``val_accuracy`` are measured on the
-    validation data after each epoch, and stay empty without it.
+    validation data after each epoch, and stay empty without it. Every loss here
+    is the data's loss alone, without the weight-decay penalty, so runs with
+    different penalties compare fairly.
     """
 
     loss: list = field(default_factory=list)
@@ -43,6 +49,24 @@ def _count_correct(output: np.ndarray, labels: np.ndarray, net) -> int:
     return int(np.count_nonzero(labels_from_outputs(output, net.output_activation) == labels))
 
 
+def l2_penalty(net, weight_decay: float) -> float:
+    """The L2 penalty ``(weight_decay / 2) * sum_l ||W^l||^2`` of ``net``'s weights (biases are not penalised)."""
+    weight_decay = real_number(weight_decay, "weight_decay", minimum=0.0)
+    return 0.5 * weight_decay * sum(float(np.sum(W * W)) for W in net.weights)
+
+
+def add_weight_decay(grads, net, weight_decay: float):
+    """Turn the gradients of the loss into those of loss + ``l2_penalty``, in place; return ``grads``.
+
+    ``grads.weights[l-1]`` (the gradient for ``W^l``, shaped like ``net.weights[l-1]``) gains
+    ``weight_decay * W^l``; ``grads.biases`` are left alone.
+    """
+    weight_decay = real_number(weight_decay, "weight_decay", minimum=0.0)
+    for W, g in zip(net.weights, grads.weights):
+        g += weight_decay * W
+    return grads
+
+
 def train(
     net,
     X,
@@ -55,6 +79,7 @@ def train(
     validation: tuple | None = None,
     callback=None,
     divergence_factor: float = 1e4,
+    weight_decay: float = 0.0,
 ) -> History:
     """Train ``net`` in place by mini-batch gradient descent; return its ``History``.
 
@@ -69,12 +94,15 @@ def train(
     callback : optional ``callback(epoch, history, net)`` called after each epoch
         (epoch counts from 1); returning ``False`` stops training early.
     divergence_factor : stop when a batch loss exceeds this multiple of the first one.
+    weight_decay : lambda of the L2 penalty ``(lambda/2) sum_l ||W^l||^2`` (0: none). Each
+        step then follows the gradient of loss + penalty: ``dL/dW^l + lambda W^l``.
 
     Raises ``DivergenceError`` (with the epoch, batch and a suggestion) when the loss
     becomes NaN or infinite or explodes, instead of carrying on with NaN weights.
     """
     epochs = whole_number(epochs, "epochs", 0)
     learning_rate = real_number(learning_rate, "learning_rate", positive=True)
+    weight_decay = real_number(weight_decay, "weight_decay", minimum=0.0)
     # The whole data set is checked once here; each batch then goes straight to the
     # network's unchecked math (the documented fast path), as slices of checked arrays.
     X, Y = net.prepare(X, Y)
@@ -107,6 +135,8 @@ def train(
                     f"(it started at {first_loss:.3g}) with learning_rate={learning_rate:g}. "
                     f"Try a smaller learning rate, e.g. {learning_rate / 10:g}."
                 )
+            if weight_decay:
+                add_weight_decay(grads, net, weight_decay)   # dL/dW^l += lambda W^l; biases untouched
             net.step_unchecked(grads, learning_rate)
             loss_sum += loss * len(index)
             correct += _count_correct(grads.trace.activations[-1], labels[index], net)

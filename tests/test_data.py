@@ -7,6 +7,7 @@ import pytest
 
 from course_lib.data import (
     Split,
+    ValidationSplit,
     blobs,
     circles,
     load_digits,
@@ -15,6 +16,7 @@ from course_lib.data import (
     spirals,
     toy_dataset,
     train_test_split,
+    validation_split,
     xor,
 )
 from course_lib.lessons.mnist_files import load_mnist, read_idx, write_idx
@@ -200,6 +202,30 @@ def test_split_errors():
             train_test_split(X, y, test_fraction=fraction)
     with pytest.raises(CourseError, match="empty"):
         train_test_split(X[:2], y[:2], test_fraction=0.1)
+
+
+def test_validation_split_carves_from_the_training_part_only():
+    X, y = _indexed_data()
+    split = train_test_split(X, y, test_fraction=0.2, seed=1)
+    carved = validation_split(split.X_train, split.y_train, fraction=0.25, seed=2)
+    assert isinstance(carved, ValidationSplit)
+    assert carved.X_train.shape == (60, 2) and carved.X_val.shape == (20, 2)
+    train_ids, val_ids = carved.X_train[:, 0].astype(int), carved.X_val[:, 0].astype(int)
+    # Together exactly the old training part; nothing from the test part; labels follow their rows.
+    assert sorted(np.concatenate([train_ids, val_ids])) == sorted(split.X_train[:, 0].astype(int))
+    assert not set(np.concatenate([train_ids, val_ids])) & set(split.X_test[:, 0].astype(int))
+    assert np.array_equal(carved.y_train, y[train_ids]) and np.array_equal(carved.y_val, y[val_ids])
+    again = validation_split(split.X_train, split.y_train, fraction=0.25, seed=2)
+    assert all(np.array_equal(p, q) for p, q in zip(carved, again))
+
+
+def test_validation_split_is_stratified_and_checked():
+    X, y = np.zeros((200, 3)), np.repeat([0, 1, 2], [120, 60, 20])
+    carved = validation_split(X, y, fraction=0.25)
+    assert np.array_equal(np.bincount(carved.y_val), [30, 15, 5])
+    for fraction in (0.0, 1.0, float("nan"), "0.2"):
+        with pytest.raises(CourseError, match="fraction .of the training data kept for validation."):
+            validation_split(X, y, fraction=fraction)
 
 
 # ---------------------------------------------------------------- digits

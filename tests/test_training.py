@@ -1,4 +1,4 @@
-"""Training: XOR to 100%, mini-batches, history, callback, divergence in words."""
+"""Training: XOR to 100%, mini-batches, history, callback, divergence in words, L2 weight decay."""
 import warnings
 
 import numpy as np
@@ -6,6 +6,7 @@ import pytest
 
 from course_lib import MLP, CourseError, DivergenceError, train
 from course_lib.data import load_digits, moons, train_test_split, xor
+from course_lib.training import add_weight_decay, l2_penalty
 
 
 def test_xor_reaches_100_percent():
@@ -93,6 +94,99 @@ def test_bad_arguments():
         train(MLP([2, 1]), X, y, learning_rate="0.1")
     with pytest.raises(CourseError, match="epochs"):
         train(MLP([2, 1]), X, y, epochs=-1)
+    for bad in (-0.1, float("nan"), float("inf"), "0.01", None):
+        with pytest.raises(CourseError, match="weight_decay"):
+            train(MLP([2, 1]), X, y, weight_decay=bad)
+
+
+# ---------------------------------------------------------------- L2 weight decay
+def _penalised_loss_by_hand(net, X, labels, weight_decay):
+    """Mean cross-entropy of a tanh-softmax net, plus (lambda/2) sum of squared weights, in plain numpy."""
+    a = X
+    for W, b in zip(net.weights[:-1], net.biases[:-1]):
+        a = np.tanh(a @ W.T + b)
+    z = a @ net.weights[-1].T + net.biases[-1]
+    z = z - z.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    data_loss = -np.mean(log_p[np.arange(len(labels)), labels])
+    return data_loss + 0.5 * weight_decay * sum(np.sum(W ** 2) for W in net.weights)
+
+
+def test_l2_penalty_is_half_lambda_times_the_squared_weights():
+    net = MLP([3, 4, 2], seed=1)
+    net.biases[0][:] = 100.0                                   # biases are not penalised
+    by_hand = 0.5 * 0.3 * (np.sum(net.weights[0] ** 2) + np.sum(net.weights[1] ** 2))
+    assert l2_penalty(net, 0.3) == pytest.approx(by_hand, rel=1e-14)
+    assert l2_penalty(net, 0.0) == 0.0
+
+
+def test_penalised_gradient_agrees_with_centred_differences_element_wise():
+    rng = np.random.default_rng(4)
+    X, labels = rng.normal(size=(12, 3)), rng.integers(0, 3, size=12)
+    net = MLP([3, 5, 4, 3], "tanh", "softmax", "cross_entropy", seed=2)
+    for b in net.biases:
+        b[:] = rng.normal(0, 0.5, b.shape)
+    lam, h = 0.2, 1e-5
+    grads = add_weight_decay(net.backward(X, labels), net, lam)
+    for kind in ("weights", "biases"):
+        for l, param in enumerate(getattr(net, kind)):
+            numeric = np.zeros_like(param)
+            for index in np.ndindex(param.shape):            # centred differences, written out here
+                keep = param[index]
+                param[index] = keep + h
+                up = _penalised_loss_by_hand(net, X, labels, lam)
+                param[index] = keep - h
+                down = _penalised_loss_by_hand(net, X, labels, lam)
+                param[index] = keep
+                numeric[index] = (up - down) / (2 * h)
+            analytic = getattr(grads, kind)[l]
+            errors = np.abs(analytic - numeric) / (np.abs(analytic) + np.abs(numeric))
+            assert errors.max() < 1e-6, (kind, l, errors.max())
+    # The penalty moved the weights' gradients by exactly lambda W and left the biases' alone.
+    plain = net.backward(X, labels)
+    for W, g, g0 in zip(net.weights, grads.weights, plain.weights):
+        np.testing.assert_allclose(g - g0, lam * W, rtol=1e-12, atol=1e-15)
+    for g, g0 in zip(grads.biases, plain.biases):
+        np.testing.assert_array_equal(g, g0)
+
+
+def test_weight_decay_zero_changes_nothing():
+    X, y = moons(80, seed=3)
+    runs = []
+    for kwargs in ({}, {"weight_decay": 0.0}, {"weight_decay": 0}):
+        net = MLP([2, 6, 1], "tanh", "sigmoid", "binary_cross_entropy", seed=1)
+        history = train(net, X, y, epochs=5, batch_size=16, learning_rate=0.5, seed=2, validation=(X, y), **kwargs)
+        runs.append((net.parameters(), history))
+    for params, history in runs[1:]:
+        assert all(np.array_equal(p, q) for p, q in zip(params, runs[0][0]))   # bit for bit
+        assert history == runs[0][1]
+
+
+def test_weight_decay_steps_along_the_penalised_gradient():
+    X, y = moons(50, seed=2)
+    a, b = MLP([2, 4, 1], seed=0), MLP([2, 4, 1], seed=0)
+    train(a, X, y, epochs=3, batch_size=None, learning_rate=0.2, weight_decay=0.05)
+    for _ in range(3):
+        grads = b.backward(X, y)
+        for W, g in zip(b.weights, grads.weights):
+            W -= 0.2 * (g + 0.05 * W)                          # (1 - eta lambda) W - eta dL/dW
+        for bias, g in zip(b.biases, grads.biases):
+            bias -= 0.2 * g
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_allclose(p, q, rtol=1e-12)
+
+
+def test_weight_decay_keeps_the_weights_small_and_the_history_unpenalised():
+    X, y = moons(100, noise=0.3, seed=0)
+    sizes = []
+    for lam in (0.0, 0.01):
+        net = MLP([2, 16, 16, 1], "tanh", "sigmoid", "binary_cross_entropy", seed=0)
+        history = train(net, X, y, epochs=200, batch_size=16, learning_rate=0.5, weight_decay=lam,
+                        validation=(X, y))
+        sizes.append(sum(np.sum(W ** 2) for W in net.weights))
+        # The recorded losses are the data's loss alone: the validation loss is net.loss, without the penalty.
+        assert history.val_loss[-1] == pytest.approx(net.loss(X, y), rel=1e-12)
+    assert sizes[1] < sizes[0] / 3
 
 
 def test_digits_train_offline_to_high_accuracy():
