@@ -120,7 +120,7 @@ def test_mean_against_sum(notebook, example):
         np.testing.assert_allclose(shown[1:3], [mean_norm, sum_norm], rtol=1e-6, atol=5.1e-7)
         assert shown[3] == pytest.approx(n * 2, abs=0.05)
         mean_norms.append(mean_norm)
-    # "The mean's gradient keeps its size; the sum's is nk times larger": within a factor of 1.5
+    # "The mean's gradient stays about the same size; the sum's is nk times larger": within 1.5 times
     # for the mean, while the batch grows tenfold.
     assert 1 / 1.5 < mean_norms[1] / mean_norms[0] < 1.5
 
@@ -477,7 +477,7 @@ def test_library_column_of_the_table_is_the_library(notebook, mapped):
                 got = eval(expression, {"net": net, "grads": grads, "trace": trace, "l": l})
                 close(got, quantity[symbol.strip()](l))
     assert {"grads.deltas[l-1]", "grads.signals[l-1]", "grads.weights[l-1]", "trace.zs[l-1]",
-            "trace.activations[l]", "net.weights[l-1]"} <= seen
+            "trace.activations[l]"} <= seen
     close(trace.activations[0], m["X"])                       # "A^0 = X"
     for signal, delta in zip(grads.signals, grads.deltas):    # signals are exactly minus the deltas
         assert np.array_equal(signal, -delta)
@@ -579,3 +579,20 @@ def test_cs231n_column(notebook, mapped):
         close(scope["db"], m["gb"][l])
         if l > 1:   # dx is dL/dA^(l-1); through relu_backward with the cache Z^(l-1) it is Delta^(l-1)
             close(eval(column[1][1], {**scope, "cache": m["Z"][l - 1]}), m["Delta"][l - 1])
+
+
+def test_the_loss_scales_the_lesson_states():
+    """"`mse` and `binary_cross_entropy` average over all nk entries, `cross_entropy` over the n samples"."""
+    rng = np.random.default_rng(61)
+    Z, Y = rng.normal(size=(6, 3)), rng.uniform(size=(6, 3))
+    labels = rng.integers(0, 3, size=6)
+    for loss, output, target, value in (
+            ("mse", "identity", Y, sum((Z[i, k] - Y[i, k]) ** 2 for i in range(6) for k in range(3)) / 18),
+            ("binary_cross_entropy", "sigmoid", Y,
+             -sum(Y[i, k] * math.log(sigmoid(Z[i, k])) + (1 - Y[i, k]) * math.log(1 - sigmoid(Z[i, k]))
+                  for i in range(6) for k in range(3)) / 18),
+            ("cross_entropy", "softmax", labels,
+             -sum(Z[i, labels[i]] - math.log(sum(math.exp(v) for v in Z[i])) for i in range(6)) / 6)):
+        net = MLP([3, 3], "tanh", output, loss)
+        net.weights, net.biases = [np.eye(3)], [np.zeros(3)]     # so that Z^1 = the inputs
+        assert net.loss(Z, target) == pytest.approx(value, rel=1e-12)

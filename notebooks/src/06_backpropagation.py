@@ -87,8 +87,8 @@ def training_loop(net, X, Y, epochs, learning_rate):
 #
 # $$Z^l = A^{l-1} (W^l)^{\top} + b^l, \qquad A^l = f(Z^l).$$
 #
-# $Z^l$ and $A^l$ are $(n, n_l)$: row $i$ is sample $i$. This is lesson 5's
-# $z^l = W^l a^{l-1} + b^l$ with samples as rows (the superscript is the layer, not a power).
+# $Z^l$ and $A^l$ are $(n, n_l)$: lesson 5's $z^l = W^l a^{l-1} + b^l$, one row per sample.
+# (Superscripts count layers, not powers.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The example below has 3 inputs, 4 hidden tanh units and 2 sigmoid outputs ($L = 2$), on a
@@ -135,7 +135,8 @@ print(f"loss = {loss:.10f}")
 # $$\Delta^L = \frac{\partial L}{\partial A^L} \odot f'(Z^L) \qquad (n, n_L)$$
 #
 # For `mse`, $L = \frac{1}{nk}\sum_{i,k}(A^L - Y)_{ik}^2$, the first factor is
-# $\frac{2}{nk}(A^L - Y)$. Softmax with cross-entropy gives $\Delta^L = (P - Y)/n$.
+# $\frac{2}{nk}(A^L - Y)$. Softmax with cross-entropy gives $\Delta^L = (P - Y)/n$ (an optional
+# section below derives it).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **2. The error of the layer before.** $A^l[i,j]$ feeds every unit $k$ of layer $l+1$
@@ -208,41 +209,41 @@ print(f"grads.deltas = [delta1, delta2] to within 1e-12: {gap_deltas < 1e-12}")
 #
 # | this course | Nielsen, ch. 2 (one sample) | CS231n (`dout`, `cache`) |
 # | --- | --- | --- |
-# | 1. $\Delta^L$ | BP1: $\delta^L = \nabla_a C \odot \sigma'(z^L)$ | `dout` of the loss, through the activation's backward |
-# | 2. $\Delta^l$ from $\Delta^{l+1}$ | BP2: $\delta^l = ((w^{l+1})^{\top} \delta^{l+1}) \odot \sigma'(z^l)$ | `dx = dout @ w.T`, then `relu_backward(dx, cache)` |
+# | 1. $\Delta^L$ | BP1: $\delta^L = \nabla_a C \odot \sigma'(z^L)$ | `dout` from the loss, through the activation |
+# | 2. $\Delta^l$ | BP2: $\delta^l = ((w^{l+1})^{\top} \delta^{l+1}) \odot \sigma'(z^l)$ | `dx = dout @ w.T`, then `relu_backward(dx, cache)` |
 # | 3. $\partial L/\partial W^l$ | BP4: $\partial C/\partial w^l_{jk} = a^{l-1}_k \delta^l_j$ | `dw = x.T @ dout` |
 # | 4. $\partial L/\partial b^l$ | BP3: $\partial C/\partial b^l_j = \delta^l_j$ | `db = dout.sum(axis=0)` |
 #
-# CS231n's `dout` reaching a layer is $\partial L/\partial$(its output), $\Delta^l$ for
-# `affine_backward`; its `w` is our $(W^l)^{\top}$.
+# CS231n's `dout` is $\partial L/\partial$(a layer's output), $\Delta^l$ at `affine_backward`;
+# its `w` is our $(W^l)^{\top}$.
 
 # %% [markdown]
 # ### The library's lists, and lesson 5's signals
 #
-# McCaffrey's recipe (lesson 5) uses **signals**, minus $\delta$ for its loss
+# James D. McCaffrey's recipe (lesson 5) uses **signals**, minus $\delta$ for its loss
 # $\frac{1}{2}\sum (t - y)^2$:
 #
 # | this course | McCaffrey's recipe | course_lib |
 # | --- | --- | --- |
-# | $W^l$, $Z^l$ | weights into layer $l$, sums | `net.weights[l-1]`, `trace.zs[l-1]` |
+# | $Z^l$ | sums | `trace.zs[l-1]` |
 # | $A^l$ ($A^0 = X$) | node values | `trace.activations[l]` |
 # | $\Delta^l$ | minus the signal | `grads.deltas[l-1]` |
 # | $-\Delta^l$ | signal: output (step 5), hidden (step 7) | `grads.signals[l-1]` |
 # | $\partial L/\partial W^l$ | minus "gradient" (signal × input) | `grads.weights[l-1]` |
 #
-# His **weight delta** is the update, $\eta$ × signal × input, not the error term $\delta$.
+# His **weight delta** is the update $\eta$ × signal × input, not $\delta$.
 
 # %% [markdown]
 # ## One loss scale: the mean
 #
 # A gradient belongs to a loss, and a loss can be a **sum** over the batch or a **mean**.
-# This course uses means: `mse` averages over all $n k$ entries, so its output error carries
-# $\frac{2}{nk}$; the cross-entropies average over the batch.
+# This course uses means: `mse` and `binary_cross_entropy` average over all $nk$ entries
+# (so `mse`'s output error carries $\frac{2}{nk}$), `cross_entropy` over the $n$ samples.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# With a mean, the gradient is an average of per-sample gradients, so one learning rate
-# serves any batch size. A sum makes every gradient $nk$ times larger. The same network on
-# batches of 5 and 50:
+# With a mean, the gradient is an average of per-sample gradients: its size does not grow
+# with the batch. A sum makes every gradient $nk$ times larger. The same network on batches
+# of 5 and 50:
 
 # %% tags=["worked:scale"]
 def gradient_norm(n, scale):
@@ -258,8 +259,9 @@ for n in (5, 50):
     print(f"n = {n:>2}: mean {mean_norm:.6f}   sum {sum_norm:.6f}   sum / mean = {sum_norm / mean_norm:.1f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The mean's gradient keeps its size; the sum's is $nk$ times larger, 10 and then 100 times.
-# Switch a loss from mean to sum and you must divide the learning rate by $nk$.
+# The mean's gradient stays about the same size; the sum's is $nk$ times larger, 10 and then
+# 100 times. Switch a loss from mean to sum and you must divide the learning rate by $nk$ to
+# take the same steps.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Optional: softmax with cross-entropy, derived
