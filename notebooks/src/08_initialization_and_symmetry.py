@@ -16,25 +16,20 @@
 # Before the first step of gradient descent, every weight needs a value. It is tempting to
 # start them all at zero, or all at the same number.
 
-# %% [markdown] slideshow={"slide_type": "skip"}
-# This lesson shows, with measurements,
-# why that fails, in two different ways that are easy to confuse, and what a good random
-# start looks like: the right *kind* of randomness (to break the symmetry) at the right
-# *scale* (so signals neither vanish nor saturate).
-
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - explain why all-zero weights freeze a network completely, and point at the zero that does it;
-# - show that equal non-zero weights keep every hidden unit identical forever (the symmetry
-#   never breaks), so a layer acts as one unit;
+# - explain why all-zero weights freeze a network, and point at the zero that does it;
+# - show that equal non-zero weights keep every hidden unit identical forever, so a layer acts
+#   as one unit;
 # - break the symmetry with small random weights.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives** (continued). You can also
 #
-# - see in per-layer activation statistics what a too-small and a too-large scale do;
-# - choose between Xavier/Glorot and He initialisation, and say why ReLU wants the larger one.
+# - see in per-layer statistics, forward and backward, what a too-small and a too-large scale do;
+# - derive He's and Xavier/Glorot's scales from the second moments, and say why ReLU wants the
+#   larger one.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 1–7, in particular the backward pass (lesson 6) and vanishing
@@ -84,7 +79,7 @@ def train_xor(net, epochs=5000):
 #
 # <details><summary>Answer (open after you have guessed)</summary>
 #
-# Neither, for all three activations: $W_1$ and $W_2$ stay exactly 0, the loss stays at
+# Neither, for all three activations: $W^1$ and $W^2$ stay exactly 0, the loss stays at
 # $\ln 2$ and the accuracy at 0.5. The reason follows the numbers.
 #
 # </details>
@@ -104,23 +99,22 @@ for hidden in HIDDEN:
 net = xor_net("sigmoid", init="zeros")
 grads = net.backward(X_xor, y_xor)
 print("hidden activations (every sample):", grads.trace.activations[1][0])
-print("output error terms delta_out:", grads.deltas[1][:, 0])
+print("output error terms Delta^2:", grads.deltas[1][:, 0])   # grads.deltas[l-1] is Delta^l
 print("dL/dW2 =", grads.weights[1][0], " dL/db2 =", grads.biases[1])
 print("dL/dW1 =", grads.weights[0].ravel(), " dL/db1 =", grads.biases[0])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Why, step by step (lesson 6's equations):
 #
-# - **$W_1$ cannot move because $W_2 = 0$.** A hidden unit's error term is
-#   $\delta_1 = (\delta_2 W_2) \odot f'(z_1)$: every hidden unit's gradient is multiplied by a
-#   zero weight, whatever the activation. So $\partial L/\partial W_1 = \delta_1^\top X = 0$.
+# - **$W^1$ cannot move because $W^2 = 0$.** The hidden layer's error term is
+#   $\Delta^1 = (\Delta^2 W^2) \odot f'(Z^1)$: every hidden unit's error is multiplied by a
+#   zero weight, whatever the activation. So $\partial L/\partial W^1 = (\Delta^1)^\top X = 0$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# - **$W_2$ cannot move either.** $\partial L/\partial W_2 = \delta_2^\top a_1$. With tanh and ReLU
-#   the hidden outputs are $f(0) = 0$, so this is 0. With sigmoid they are $f(0) = 0.5$, so it is
-#   $0.5 \sum_i \delta_{2,i}$; the output is 0.5 for every sample, so the four error terms are
-#   $\pm 0.125$: XOR has two targets of each class, so they cancel exactly. The output bias
-#   stays at 0 too.
+# - **$W^2$ cannot move either.** $\partial L/\partial W^2 = (\Delta^2)^\top A^1$. With tanh and
+#   ReLU the hidden outputs are $f(0) = 0$, so this is 0. With sigmoid they are $0.5$, so it is
+#   $0.5 \sum_i \Delta^2_i$; the four error terms are $\pm 0.125$, two of each sign (XOR's two
+#   classes), and cancel exactly. The output bias stays at 0 too.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # - Nothing moved, so the next step sees the same zeros: the network is frozen for good.
@@ -133,7 +127,7 @@ print("dL/dW1 =", grads.weights[0].ravel(), " dL/db1 =", grads.biases[0])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** After 5000 steps from equal weights, how many *different* rows does
-# $W_1$ (4 rows, one per hidden unit) have?
+# $W^1$ (4 rows, one per hidden unit) have?
 #
 # <details><summary>Answer (open after you have guessed)</summary>
 #
@@ -162,8 +156,8 @@ for hidden in HIDDEN:
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With tanh and sigmoid the loss does go down from $\ln 2 \approx 0.6931$ (the one "unit" fits
 # what one unit can), which makes this failure easy to miss; with ReLU it goes back to
-# $\ln 2$. The picture: each hidden unit's first weight during training, from
-# equal weights and from small random ones (next section).
+# $\ln 2$. Below, each hidden unit's first weight during training, from equal and from small
+# random weights.
 
 # %% slideshow={"slide_type": "subslide"}
 def weight_paths(net, epochs=1500):
@@ -214,30 +208,29 @@ ax.legend()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# All three solve XOR. The sigmoid network sits on a plateau at $\ln 2$ for about 3000 epochs
-# first: with weights of 0.1 and a sigmoid slope of at most 1/4, its gradients are tiny, the
-# same effect as lesson 7's, in miniature. Small is good for breaking symmetry; *too* small is
-# the next problem.
+# All three solve XOR. The sigmoid network first sits on a plateau at $\ln 2$ for about 3000
+# epochs: with weights of 0.1 and slopes of at most 1/4, its gradients are tiny (lesson 7's
+# effect, in miniature). Small breaks the symmetry; *too* small is the next problem.
 
 # %% [markdown]
 # ## The scale matters
 #
-# In a deep network each layer computes $z = W a + b$. With $n$ inputs and weights of standard
-# deviation $\sigma$, $\operatorname{Var}(z) \approx n\,\sigma^2\,\operatorname{Var}(a)$: every
-# layer multiplies the spread of the signal by about $\sigma\sqrt{n}$ (times what the
-# activation does to it).
+# Each layer computes $z = W a + b$. With $n$ inputs and weights of standard deviation
+# $\sigma$, it multiplies the size of the signal by about $\sigma\sqrt{n}$ (times what the
+# activation does), and so does each step back for $\delta$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# - $\sigma\sqrt{n} \ll 1$: the activations shrink layer after layer towards 0, and so do the
-#   gradients (they are products of the same small weights).
-# - $\sigma\sqrt{n} \gg 1$: tanh and sigmoid **saturate** (outputs pinned at the ends, slope
-#   near 0) and the gradients vanish through the slopes instead.
+# - $\sigma\sqrt{n} \ll 1$: the activations shrink layer after layer towards 0, and so does
+#   $\delta$ on its way back: every gradient is tiny.
+# - $\sigma\sqrt{n} \gg 1$: tanh units **saturate** (outputs pinned at $\pm 1$, slope near 0),
+#   but going back the large weights win over the flat slopes: $\delta$ grows towards the input
+#   and the gradients **explode**.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The measurement: a tanh network with 10 hidden layers of 64 units on the circles data,
-# with weights of standard deviation 0.01, 0.05, 0.5 and 1 ($\sigma\sqrt{64} = 0.08$ to 8).
-# For each hidden layer: the standard deviation of its activations, and the fraction of
-# saturated units ($|a| > 0.99$).
+# weights of standard deviation 0.01, 0.05, 0.5 and 1 ($\sigma\sqrt{64} = 0.08$ to 8).
+# Forward: each layer's standard deviation and saturated units ($|a| > 0.99$). Backward:
+# $\|\Delta^l\|$.
 
 # %%
 X, y = data.circles(200, seed=0)
@@ -261,41 +254,70 @@ def deep_tanh(**init):
 # </details>
 
 # %% slideshow={"slide_type": "subslide"} tags=["worked:scale-stats"]
-spread = {}
+spread, backward = {}, {}
 for scale in SCALES:
-    net = deep_tanh(init="normal", weight_scale=scale)
-    hidden_outputs = net.trace(X).activations[1:-1]
+    grads = deep_tanh(init="normal", weight_scale=scale).backward(X, y)
+    hidden_outputs = grads.trace.activations[1:-1]
     spread[scale] = [a.std() for a in hidden_outputs]
+    backward[scale] = [np.linalg.norm(d) for d in grads.deltas]           # ||Delta^l||, l = 1..11
     saturated = np.mean(np.abs(hidden_outputs[-1]) > 0.99)
-    first_gradient = np.linalg.norm(net.backward(X, y).weights[0])
-    print(f"std {scale:>4}: activation std layer 1 {spread[scale][0]:.1e}, layer 10 {spread[scale][-1]:.1e}; "
-          f"saturated in layer 10: {saturated:.0%}; first layer's gradient {first_gradient:.1e}")
+    d = backward[scale]
+    print(f"std {scale:>4}: forward  activation std layer 1 {spread[scale][0]:.1e} → layer 10 {spread[scale][-1]:.1e}, "
+          f"saturated in layer 10: {saturated:.0%}")
+    print(f"           backward ‖Δ‖ layer 11 {d[-1]:.1e} → layer 1 {d[0]:.1e} (×{d[0] / d[-1]:.1e}); "
+          f"first layer's gradient {np.linalg.norm(grads.weights[0]):.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
 for scale in SCALES:
-    ax.semilogy(range(1, 11), spread[scale], marker="o", label=f"std {scale}")
-ax.set_xlabel("hidden layer")
-ax.set_ylabel("std of the activations (log)")
-ax.set_title("tanh, 10 hidden layers of 64: the signal on the way forward")
-ax.legend(ncol=2)
+    axes[0].semilogy(range(1, 11), spread[scale], marker="o", label=f"std {scale}")
+    axes[1].semilogy(range(1, 12), backward[scale], marker="o", label=f"std {scale}")
+axes[0].set_xlabel("hidden layer")
+axes[0].set_title("forward: std of the activations")
+axes[1].set_xlabel("layer $l$ (11 = output layer)")
+axes[1].set_title(r"backward: error term $\|\Delta^l\|$")
+axes[0].set_ylabel("log scale")
+axes[1].legend(ncol=2, fontsize=8)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# At 0.01 and 0.05 the signal dies on the way forward, and the first layer's gradient with it
-# ($10^{-13}$ and $10^{-6}$).
+# At 0.01 and 0.05 the signal dies on the way forward, and $\delta$ on the way back; the first
+# layer's gradient is $10^{-13}$ and $10^{-6}$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# At 0.5 and 1 it does not die, but about half or more of the last
-# layer's units are pinned at $\pm 1$, where their slope is almost 0, and the gradients are
-# huge (15 and 370 for the first layer): training would need a tiny learning rate. The good
-# scale lies between, and it depends on $n$.
+# At 0.5 and 1 the signal does not die, but about half or more of the last layer's units are
+# pinned at $\pm 1$, and $\delta$ *grows* on its way back: 420 and 8,600 times from the output
+# layer to the first. The first layer's gradients (15 and 370) explode. The good scale lies
+# between, and it depends on $n$.
 
 # %% [markdown]
 # ## Xavier/Glorot and He: the scale chosen from the layer sizes
 #
-# Choose $\sigma$ so that $n\,\sigma^2 \operatorname{Var}(a)$ keeps the variance the same from
-# layer to layer:
+# **Forward.** $z = \sum_{i=1}^{n_\text{in}} w_i a_i$ with weights of mean 0, drawn
+# independently of the $a_i$. The cross terms average out (optional section below):
+#
+# $$E[z^2] = n_\text{in}\,\sigma^2\,E[a^2].$$
+#
+# It is the second moment $E[a^2]$, not the variance: a ReLU's outputs are never negative, so their
+# mean is not 0.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# For tanh near 0, $a \approx z$: $E[z^2]$ stays steady when $\sigma^2 = 1/n_\text{in}$.
+# ReLU zeroes the negative half of a symmetric $z$ and keeps the other half, so
+# $E[a^2] = \tfrac12 E[z^2]$: it needs $\sigma^2 = 2/n_\text{in}$. That is **He**.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Backward.** $\delta^l = \big((W^{l+1})^\top \delta^{l+1}\big) \odot f'(z^l)$ sums over the
+# $n_\text{out}$ units that $W^{l+1}$ feeds, so
+#
+# $$E[(\delta^l)^2] = n_\text{out}\,\sigma^2\,E[(\delta^{l+1})^2]\,E[f'(z^l)^2]:$$
+#
+# steady when $\sigma^2 = 1/n_\text{out}$ for tanh ($f' \approx 1$), $2/n_\text{out}$ for ReLU.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Forward wants $1/n_\text{in}$, backward $1/n_\text{out}$. **Xavier/Glorot** takes the
+# compromise $\sigma^2 = 2/(n_\text{in} + n_\text{out})$; He keeps the forward $2/n_\text{in}$.
+# For a square layer both directions agree.
 #
 # | name | standard deviation | meant for | `MLP(..., init=...)` |
 # | --- | --- | --- | --- |
@@ -303,14 +325,9 @@ plt.show()
 # | He (2015) | $\sqrt{2/n_\text{in}}$ | ReLU | `"he"` |
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# For a square layer Xavier is $\sqrt{1/n}$, so $\sigma\sqrt{n} = 1$: right for tanh, which is
-# linear near 0. ReLU sets half its inputs to zero, which halves the variance at every layer;
-# He's extra factor 2 makes up for exactly that.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# The same deep network for both (8 hidden layers of 32 units, the three-class spirals, softmax
-# output), with ReLU and tanh units, once with each initialisation. First the activation
-# statistics:
+# One deep network (8 hidden layers of 32 units, the three-class spirals, softmax output),
+# with ReLU and with tanh units, from each initialisation. Forward $\sqrt{E[z^2]}$ and
+# backward $\sqrt{E[\delta^2]}$ per hidden layer:
 
 # %% slideshow={"slide_type": "subslide"} tags=["worked:xavier-he-stats"]
 X_spiral, y_spiral = data.spirals(300, 3, seed=0)
@@ -322,18 +339,71 @@ def spiral_net(hidden, init):
     return MLP(SPIRAL_NET, hidden, "softmax", "cross_entropy", init=init, seed=0)
 
 
-stds = {}
+rms = lambda array: np.sqrt(np.mean(array**2))
+forward, back = {}, {}
 for hidden, init in RUNS:
-    stds[hidden, init] = [a.std() for a in spiral_net(hidden, init).trace(X_spiral).activations[1:-1]]
-    print(f"{hidden:>4} + {init:<6}: activation std per layer", " ".join(f"{s:.3f}" for s in stds[hidden, init]))
+    grads = spiral_net(hidden, init).backward(X_spiral, y_spiral)
+    forward[hidden, init] = [rms(z) for z in grads.trace.zs[:-1]]   # hidden layers 1..8
+    back[hidden, init] = [rms(d) for d in grads.deltas[:-1]]
+    f, b = forward[hidden, init], back[hidden, init]
+    print(f"{hidden:>4} + {init:<6}: forward √E[z²] layer 1 → 8: ×{f[-1] / f[0]:.2f}   "
+          f"backward √E[δ²] layer 8 → 1: ×{b[0] / b[-1]:.2f}")
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
+for (hidden, init), style in zip(RUNS, ["o-", "s-", "o--", "s--"]):
+    axes[0].semilogy(range(1, 9), forward[hidden, init], style, label=f"{hidden} + {init}")
+    axes[1].semilogy(range(1, 9), back[hidden, init], style, label=f"{hidden} + {init}")
+axes[0].set_title(r"forward: $\sqrt{E[z^2]}$")
+axes[1].set_title(r"backward: $\sqrt{E[\delta^2]}$")
+for ax in axes:
+    ax.set_xlabel("hidden layer")
+axes[0].legend(fontsize=8)
+plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ReLU with Xavier loses about 40% of the spread at every layer (the halved variance, plus
-# the small first layer): from 0.08 to 0.003 over eight layers. ReLU with He keeps most of it
-# (0.33 to 0.14). tanh keeps it with either; with He its outputs are larger, further from the
-# linear part but not saturated.
+# ReLU with Xavier ($\sigma^2 = 1/32$ between hidden layers, half what ReLU needs) loses the
+# signal both ways: ×0.03 and ×0.08 over seven steps, where $\sqrt{1/2}$ a step gives 0.09.
+# ReLU with He and tanh with Xavier keep it within a factor of 3 (32 units make each layer's
+# draw noisy). tanh with He is too large: its $\delta$ grows.
+
+# %% [markdown]
+# ### Optional: the algebra behind the two scales
+#
+# Forward, with $E[w_i] = 0$, $E[w_i^2] = \sigma^2$, weights independent of each other and
+# of the $a$'s:
+#
+# $$E[z^2] = \sum_{i,j} E[w_i w_j]\,E[a_i a_j] = \sum_i \sigma^2 E[a_i^2] = n_\text{in}\,\sigma^2\,E[a^2].$$
+#
+# With a bias of 0, $E[z] = 0$ too, so here $E[z^2]$ is also $z$'s variance.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# For a $z$ symmetric about 0, $\operatorname{relu}(z)^2$ is $z^2$ on the positive half and 0 on
+# the other, so $E[\operatorname{relu}(z)^2] = \tfrac12 E[z^2]$. Its *variance* is smaller still:
+# for a normal $z$, $E[\operatorname{relu}(z)] = \sqrt{E[z^2]/(2\pi)}$, so
+# $\operatorname{Var} = (\tfrac12 - \tfrac1{2\pi}) E[z^2] \approx 0.34\,E[z^2]$. Checked on a
+# million samples:
+
+# %% tags=["worked:relu-moments"]
+z_samples = np.random.default_rng(0).normal(size=1_000_000)
+a_samples = np.maximum(z_samples, 0.0)
+second = np.mean(a_samples**2) / np.mean(z_samples**2)
+variance = np.var(a_samples) / np.mean(z_samples**2)
+print(f"E[relu(z)²] / E[z²] = {second:.2f},   Var(relu(z)) / E[z²] = {variance:.2f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The next layer reads $E[a^2]$, not $\operatorname{Var}(a)$: that is why the argument tracks
+# second moments, and why He's factor is exactly 2.
+#
+# Backward, unit $j$ of layer $l$: $\delta^l_j = f'(z^l_j) \sum_{k=1}^{n_\text{out}}
+# W^{l+1}_{kj}\,\delta^{l+1}_k$. Treating the weights as independent of the $\delta$'s and the
+# slopes (the usual approximation), the same steps give
+# $E[(\delta^l)^2] = n_\text{out}\,\sigma^2\,E[(\delta^{l+1})^2]\,E[f'(z^l)^2]$; ReLU's
+# $E[f'^2] = \tfrac12$ asks for $\sigma^2 = 2/n_\text{out}$.
+
+# %% [markdown]
+# ### Optional: training from each start
+#
 # Now train each for 100 epochs (mini-batches of 32,
 # learning rate 0.05):
 
@@ -371,15 +441,13 @@ plt.show()
 # %% [markdown]
 # ## Try it: the initial scale, layer by layer
 #
-# Each column of the picture is one hidden layer of a deep network (64 units per layer, 200
-# inputs from the circles data); its colours show how that layer's outputs are spread (a
-# histogram turned on its side: dark where many outputs lie). Below, each layer's standard
-# deviation.
+# Each column of the picture is one hidden layer of a deep network (64 units, 200 points of
+# the circles data), coloured by how its outputs are spread: a histogram on its side, dark
+# where many lie. Beside it, each layer's standard deviation.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Drag the scale and watch the columns collapse to a thin line at 0 (vanishing) or
-# split to the two ends $\pm 1$ (saturation); choose *xavier* or *he* to see where they put
-# the scale.
+# Drag the scale: the columns collapse to a line at 0 (vanishing) or split to $\pm 1$
+# (saturation). Choose *xavier* or *he* to see where they put the scale.
 
 # %% tags=["nbval-ignore-output"]
 from course_lib.widgets.init_scale import init_scale_explorer
@@ -390,18 +458,19 @@ init_scale_explorer()
 # ## Summary
 #
 # - **All-zero weights freeze training**: every hidden unit's error term is multiplied by a zero
-#   outgoing weight, so $W_1$ never moves, and $W_2$ sees zero (or perfectly cancelling) inputs.
-# - **Equal weights** move, but every hidden unit stays a copy of the others (the rows of $W_1$
-#   stay exactly equal): the layer acts as one unit. The symmetry never breaks.
+#   outgoing weight, so $W^1$ never moves, and $W^2$ sees zero (or cancelling) inputs.
+# - **Equal weights** move, but the hidden units stay copies of each other: the layer acts as
+#   one unit.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Summary (continued)
 #
 # - **Small random weights** (e.g. normal, variance 0.01) break the symmetry.
-# - **The scale matters**: each layer multiplies the signal's spread by about $\sigma\sqrt{n}$.
-#   Too small and activations and gradients vanish; too large and tanh/sigmoid saturate.
-# - **Xavier/Glorot** ($\sqrt{2/(n_\text{in}+n_\text{out})}$) suits tanh and sigmoid; **He**
-#   ($\sqrt{2/n_\text{in}}$) suits ReLU, which discards half the variance at each layer.
+# - **The scale matters**: each layer multiplies the signal, and $\delta$ on its way back, by
+#   about $\sigma\sqrt{n}$. Too small and both vanish; too large and tanh saturates while
+#   the gradients explode.
+# - Keeping $E[z^2]$ steady gives **He**'s $2/n_\text{in}$ for ReLU; **Xavier**'s
+#   $2/(n_\text{in}+n_\text{out})$ balances forward and backward, for tanh.
 
 # %% [markdown]
 # ## Check your understanding
@@ -410,9 +479,9 @@ init_scale_explorer()
 #
 # <details><summary>Answer</summary>
 #
-# Yes, at first: $W_2 = 0$ still multiplies every hidden unit's error term, so $W_1$ gets no
-# gradient. $W_2$ can now move (the hidden outputs $f(b_1)$ differ from unit to unit), and once
-# it is non-zero $W_1$ follows. Random biases alone are a weak, slow way to break the symmetry.
+# Yes, at first: $W^2 = 0$ still multiplies every hidden unit's error term, so $W^1$ gets no
+# gradient. $W^2$ can now move (the hidden outputs $f(b^1)$ differ from unit to unit), and once
+# it is non-zero $W^1$ follows. Random biases alone are a weak, slow way to break the symmetry.
 #
 # </details>
 #
@@ -440,8 +509,10 @@ init_scale_explorer()
 #
 # <details><summary>Answer</summary>
 #
-# Smaller. At $\pm 1$ tanh's slope is almost 0, so the error terms, multiplied by the slope at
-# every layer, vanish, and the early layers do not learn.
+# Smaller. The weights are too large both ways. Forward, saturated units pass on little more
+# than a sign. Backward, $\delta$ is multiplied by about $\sigma\sqrt{n}$ at every layer, more
+# than the flat slopes take away: it grows towards the input (8,600 times over ten layers at
+# standard deviation 1 in this lesson), and the first layers' gradients explode.
 #
 # </details>
 #
@@ -449,8 +520,9 @@ init_scale_explorer()
 #
 # <details><summary>Answer</summary>
 #
-# ReLU outputs 0 for the negative half of its inputs, which halves the variance passed on at
-# every layer; He's factor 2 in $\sigma^2 = 2/n_\text{in}$ makes up for it.
+# ReLU outputs 0 for the negative half of its inputs, which halves the second moment
+# $E[a^2]$ passed on at every layer; He's factor 2 in $\sigma^2 = 2/n_\text{in}$ makes up
+# for it.
 #
 # </details>
 
