@@ -565,7 +565,7 @@ def test_cs231n_column(notebook, mapped):
     assert column[2] == ["dw = x.T @ dout"] and column[3] == ["db = dout.sum(axis=0)"]
     cell = next(c for c in notebook.cells if c.cell_type == "markdown"
                 and c.source.startswith("### One algorithm, other notations"))
-    assert "its `w` is our $(W^l)^{\\top}$" in cell.source
+    assert "Its `w` is our $(W^l)^{\\top}$" in cell.source
 
     def relu_backward(dout, cache):   # CS231n's: the cache of a relu layer is its input
         return dout * (cache > 0)

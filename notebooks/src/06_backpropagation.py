@@ -126,8 +126,8 @@ print(f"loss = {loss:.10f}")
 # sample $i$. It is lesson 5's $\delta^l$, one row per sample.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Everything follows from the chain rule of lesson 4, one entry at a
-# time: a sum over every path from the quantity to the loss.
+# Each follows from lesson 4's chain rule, one entry at a time: a sum over every path to
+# the loss.
 #
 # **1. Output error.** $A^L = f(Z^L)$ entry by entry, so $Z^L[i,k]$ reaches the
 # loss only through $A^L[i,k]$: one path, one product.
@@ -135,8 +135,8 @@ print(f"loss = {loss:.10f}")
 # $$\Delta^L = \frac{\partial L}{\partial A^L} \odot f'(Z^L) \qquad (n, n_L)$$
 #
 # For `mse`, $L = \frac{1}{nk}\sum_{i,k}(A^L - Y)_{ik}^2$, the first factor is
-# $\frac{2}{nk}(A^L - Y)$. Softmax with cross-entropy gives $\Delta^L = (P - Y)/n$ (an optional
-# section below derives it).
+# $\frac{2}{nk}(A^L - Y)$. Softmax with cross-entropy gives $\Delta^L = (P - Y)/n$ (see the
+# optional section below).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **2. The error of the layer before.** $A^l[i,j]$ feeds every unit $k$ of layer $l+1$
@@ -207,26 +207,25 @@ print(f"grads.deltas = [delta1, delta2] to within 1e-12: {gap_deltas < 1e-12}")
 # %% [markdown]
 # ### One algorithm, other notations
 #
-# | this course | Nielsen, ch. 2 (one sample) | CS231n (`dout`, `cache`) |
+# | this course | Nielsen, ch. 2 (one sample) | CS231n |
 # | --- | --- | --- |
-# | 1. $\Delta^L$ | BP1: $\delta^L = \nabla_a C \odot \sigma'(z^L)$ | `dout` from the loss, through the activation |
+# | 1. $\Delta^L$ | BP1: $\delta^L = \nabla_a C \odot \sigma'(z^L)$ | `dout` from the loss and activation |
 # | 2. $\Delta^l$ | BP2: $\delta^l = ((w^{l+1})^{\top} \delta^{l+1}) \odot \sigma'(z^l)$ | `dx = dout @ w.T`, then `relu_backward(dx, cache)` |
 # | 3. $\partial L/\partial W^l$ | BP4: $\partial C/\partial w^l_{jk} = a^{l-1}_k \delta^l_j$ | `dw = x.T @ dout` |
 # | 4. $\partial L/\partial b^l$ | BP3: $\partial C/\partial b^l_j = \delta^l_j$ | `db = dout.sum(axis=0)` |
 #
-# CS231n's `dout` is $\partial L/\partial$(a layer's output), $\Delta^l$ at `affine_backward`;
-# its `w` is our $(W^l)^{\top}$.
+# CS231n's `dout` is $\partial L/\partial$(a layer's output): $\Delta^l$ at `affine_backward`.
+# Its `w` is our $(W^l)^{\top}$.
 
 # %% [markdown]
 # ### The library's lists, and lesson 5's signals
 #
-# James D. McCaffrey's recipe (lesson 5) uses **signals**, minus $\delta$ for its loss
-# $\frac{1}{2}\sum (t - y)^2$:
+# James D. McCaffrey's **signals** are minus $\delta$ for his loss $\frac{1}{2}\sum (t - y)^2$:
 #
-# | this course | McCaffrey's recipe | course_lib |
+# | this course | McCaffrey | course_lib |
 # | --- | --- | --- |
 # | $Z^l$ | sums | `trace.zs[l-1]` |
-# | $A^l$ ($A^0 = X$) | node values | `trace.activations[l]` |
+# | $A^l$ | outputs | `trace.activations[l]` |
 # | $\Delta^l$ | minus the signal | `grads.deltas[l-1]` |
 # | $-\Delta^l$ | signal: output (step 5), hidden (step 7) | `grads.signals[l-1]` |
 # | $\partial L/\partial W^l$ | minus "gradient" (signal × input) | `grads.weights[l-1]` |
