@@ -204,7 +204,8 @@ widgets.HBox([slider, echo])
 # initialisation (lessons 7 and 8), where vanishing and exploding gradients are explained.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 4. (Optional history.) What did Minsky and Papert show in 1969, and what answers it?
 #
 # <details><summary>Answer</summary>

@@ -315,7 +315,7 @@ for d in [1, 2, 5, 10, 20]:
 #
 # Descent's growth comes from **conditioning**, not from the count of weights as such.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The last column is the fraction of the distance to the best point that one step leaves, in
 # the direction where the valley is flattest. It creeps from 0.66 to 0.79 as $d$ grows, and
 # after 30 steps that difference is raised to the 30th power. A valley that is steep one way
@@ -339,7 +339,7 @@ print(f"descent diverges above eta = 2 / {curvatures[1]:.4f} = {2 / curvatures[1
 # why $\eta = 0.1$ was still on its way. Learning rates used in practice are often around
 # 0.01 to 0.1.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # It also explains the divergence above: $\eta = 1$ is above $2/a_{\max} \approx 0.57$, so in the
 # steepest direction the distance to the minimum grows by a factor of about $|1 - 3.5| = 2.5$
 # per step, and the loss by about $2.5^2 \approx 6$.

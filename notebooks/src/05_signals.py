@@ -95,7 +95,7 @@ np.set_printoptions(precision=8, suppress=True)
 #
 # Two inputs, two hidden nodes, two outputs, all sigmoid. Layer 1 is the hidden layer
 # ($a^1 = h$), layer 2 the outputs ($a^2 = y$), and $a^0 = x$. Row $j$ of $W^l$ holds the
-# weights *into* node $j$: $z^l = W^l a^{l-1} + b^l$. The loss is the mean squared error.
+# weights *into* node $j$: $z^l = W^l a^{l-1} + b^l$.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Credit.** The network, its input, targets and $\eta = 0.5$ are Matt Mazur's published
