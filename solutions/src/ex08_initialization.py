@@ -91,7 +91,7 @@ check_close("constant_init([3, 5, 2, 1], -0.25)", (_w, _b),
 # Write `random_init(sizes, scale, seed)`: make one generator `rng = np.random.default_rng(seed)`
 # and draw the layers **in order**, each with `rng.normal(0.0, scale, size=(n_out, n_in))`;
 # biases 0. (Drawing in this order makes your weights reproducible, so they can be compared
-# with the expected ones.) The brief's "small random weights": `scale = 0.1`, variance 0.01.
+# with the expected ones.) Lesson 8's small random weights: `scale = 0.1`, variance 0.01.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "random_init", "schema_version": 3}
 def random_init(sizes, scale, seed):
@@ -147,7 +147,7 @@ def init_std(kind, n_in, n_out):
 check_close("init_std('xavier', 400, 100)", init_std("xavier", 400, 100), np.sqrt(2 / 500),
             hint="Xavier/Glorot: sqrt(2 / (n_in + n_out))")
 check_close("init_std('he', 400, 100)", init_std("he", 400, 100), np.sqrt(2 / 400),
-            hint="He: sqrt(2 / n_in); ReLU throws away half the variance, the 2 makes up for it")
+            hint="He: sqrt(2 / n_in); ReLU halves the second moment E[a^2], the 2 makes up for it")
 try:
     init_std("uniform", 4, 4)
     _raised = ""
@@ -226,11 +226,19 @@ for _name in ("sigmoid", "relu"):
 # %% [markdown]
 # ## Try it
 #
-# XOR from the two starts, for each hidden activation: the symmetric one stays a single unit;
-# the random one spreads out and solves XOR. Try `constant_init(..., 0.0)`: is it different?
+# XOR from the two starts, for each hidden activation. The symmetric start stays a single
+# unit: its rows never part. The random start breaks the symmetry, but how fast the rows part
+# depends on the activation.
 
-# %%
+# %% tags=["worked:try-it"]
 for name in ("tanh", "sigmoid", "relu"):
     for label, start in (("equal 0.5", constant_init([2, 4, 1], 0.5)), ("random 0.1", random_init([2, 4, 1], 0.1, 0))):
         spread = symmetry_after_training(*start, X_XOR, Y_XOR, name, 2000, 1.0)
         print(f"{name:>7}, {label:>10} start: rows of W1 differ by {spread:.4f} after 2000 epochs")
+
+
+# %% [markdown]
+# With tanh and ReLU the rows are far apart after 2000 epochs, and XOR is solved. With sigmoid
+# they have hardly moved (0.17, from 0.12 at the start): the network is still on lesson 8's
+# plateau, its loss at $\ln 2$. Run it for 4000 epochs and it gets there too. Then try
+# `constant_init(..., 0.0)`: is it different?
