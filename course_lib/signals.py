@@ -1,21 +1,23 @@
 """The seven-step "signal" recipe of back-propagation, for a network with one hidden layer.
 
-One practitioner's way of saying back-propagation, turned into one small function
-per step. Arrays hold one row per sample: ``X (n, p)`` inputs, ``hidden (n, h)``,
+James D. McCaffrey's way of saying back-propagation (from his talks on it), turned
+into one small function per step, numbered as he numbers them. Arrays hold one row per sample: ``X (n, p)`` inputs, ``hidden (n, h)``,
 ``output`` and targets ``T (n, k)``; ``W_hidden (h, p)``, ``W_out (k, h)`` as in
 ``course_lib.MLP`` (``z = W a_prev + b``).
 
 1. Goal: change the weights and biases so the outputs y move toward the targets t.
-2. Each parameter changes by learning rate x its gradient:     ``signal_update``
+2. Each parameter changes by its "weight delta", learning rate x its gradient (the update,
+   not the textbook error term delta):                         ``signal_update``
 3. A weight's gradient = signal of the node it points to x its input value:
    ``weight_gradients`` (a bias's input is always 1: ``bias_gradients``).
-4. Output signal = (t - y) x f'(z_out):                        ``output_layer_signals``
-5. Hidden signal = (sum over outputs of signal x connecting weight) x f'(z_hidden):
+4. Hidden-to-output gradients: output signals x hidden values (step 3).
+5. Output signal = (t - y) x f'(z_out):                        ``output_layer_signals``
+6. Input-to-hidden gradients: hidden signals x input values (step 3).
+7. Hidden signal = (sum over outputs of signal x connecting weight) x f'(z_hidden):
    ``hidden_layer_signals``.
-6. Hidden-to-output gradients: output signals x hidden values (step 3).
-7. Input-to-hidden gradients: hidden signals x input values (step 3).
 
-``recipe_step`` runs all seven (the stepper widget replays them node by node).
+``recipe_step`` runs all seven in the order the work needs: 5 and 7, then 4 and 6, then 2
+(the stepper widget replays them node by node).
 
 Which loss, and which sign
 --------------------------
@@ -78,7 +80,7 @@ def forward(X, W_hidden, b_hidden, W_out, b_out, hidden_activation="sigmoid", ou
 
 
 def output_layer_signals(T, output, z_out, activation="sigmoid", scale: float = 1.0) -> np.ndarray:
-    """Step 4: ``scale * (t - y) * f'(z_out)``, one signal per sample and output node.
+    """Step 5: ``scale * (t - y) * f'(z_out)``, one signal per sample and output node.
 
     Shapes: T, output, z_out (n, k) -> (n, k). ``scale`` is 1 for the recipe's own
     loss and ``mse_scale(n, k)`` for course_lib's mse.
@@ -87,7 +89,7 @@ def output_layer_signals(T, output, z_out, activation="sigmoid", scale: float = 
 
 
 def hidden_layer_signals(out_signals, W_out, z_hidden, activation="sigmoid") -> np.ndarray:
-    """Step 5: ``(sum_k out_signals[:, k] * W_out[k, j]) * f'(z_hidden[:, j])``.
+    """Step 7: ``(sum_k out_signals[:, k] * W_out[k, j]) * f'(z_hidden[:, j])``.
 
     The sum runs over the output nodes hidden node j feeds: the matrix product
     with ``W_out`` (its transpose in column-vector notation). Shapes:
@@ -97,7 +99,7 @@ def hidden_layer_signals(out_signals, W_out, z_hidden, activation="sigmoid") -> 
 
 
 def weight_gradients(signals, inputs) -> np.ndarray:
-    """Steps 3, 6, 7: gradient of the weight from node i to node j = signal_j * input_i.
+    """Steps 3, 4, 6: gradient of the weight from node i to node j = signal_j * input_i.
 
     Summed over the samples of a batch. Shapes: signals (n, m) of the receiving
     layer, inputs (n, q) of the sending layer -> (m, q), shaped like the weights.
@@ -187,10 +189,10 @@ def recipe_step(net, X, T, learning_rate: float, loss: str = "mse") -> RecipeSte
     learning_rate = real_number(learning_rate, "learning_rate", positive=True)
 
     z_hidden, hidden, z_out, output = forward(X, W_hidden, b_hidden, W_out, b_out, f_hidden, f_out)
-    s_out = output_layer_signals(T, output, z_out, f_out, scale)                        # step 4
-    s_hidden = hidden_layer_signals(s_out, W_out, z_hidden, f_hidden)                   # step 5
-    grad_W_out, grad_b_out = weight_gradients(s_out, hidden), bias_gradients(s_out)          # step 6
-    grad_W_hidden, grad_b_hidden = weight_gradients(s_hidden, X), bias_gradients(s_hidden)   # step 7
+    s_out = output_layer_signals(T, output, z_out, f_out, scale)                        # step 5
+    s_hidden = hidden_layer_signals(s_out, W_out, z_hidden, f_hidden)                   # step 7
+    grad_W_out, grad_b_out = weight_gradients(s_out, hidden), bias_gradients(s_out)          # step 4
+    grad_W_hidden, grad_b_hidden = weight_gradients(s_hidden, X), bias_gradients(s_hidden)   # step 6
     return RecipeStep(                                                            # step 2
         X, T, z_hidden, hidden, z_out, output, s_out, s_hidden,
         grad_W_out, grad_b_out, grad_W_hidden, grad_b_hidden,

@@ -116,7 +116,7 @@ def _forward_events(layers) -> list[Event]:
 
 
 def _backward_events(layers) -> list[Event]:
-    """Step 4 for each output node, then step 5 for each hidden node."""
+    """Step 5 for each output node, then step 7 for each hidden node (McCaffrey's numbers)."""
     hidden, output = layers[1], layers[2]
     events = []
     for k, name in enumerate(output.names):
