@@ -20,9 +20,9 @@ The public methods (``forward``, ``backward``, ``step`` ...) accept what a learn
 sample, class labels) and check it with ``validation``; the math lives in the three ``*_unchecked``
 methods, which ``train`` calls directly after checking the whole data set once.
 
-Scope: fully connected layers, one hidden activation, plain gradient descent.
-No convolutions, momentum, regularisation or dropout: the course's subject is
-back-propagation itself.
+Scope: fully connected layers, one hidden activation, plain gradient descent (L2 weight
+decay is one line in ``training``). No convolutions, momentum or dropout: the course's
+subject is back-propagation itself.
 """
 from __future__ import annotations
 
