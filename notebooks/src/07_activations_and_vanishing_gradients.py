@@ -28,8 +28,8 @@
 # **Learning objectives** (continued). You can also
 #
 # - measure each layer's error term $\delta$, activations and gradient in a deep network, and
-#   explain from the weights' scale and the slopes why $\delta$ vanishes with sigmoid units
-#   but not with ReLU or tanh;
+#   explain from the weights' scale and the slopes why $\delta$ vanishes with sigmoid units,
+#   shrinks slowly with ReLU and holds with tanh at the same weights;
 # - count dead ReLU units, say what kills them, and use leaky ReLU as one remedy;
 # - (optional) check tiny gradients with an **element-wise** relative error.
 

@@ -56,7 +56,8 @@ errors = SPEC.part("error_norms_tests", "Part 2: the error term, layer by layer"
 
 
 @errors.check("error_norms of the identity example and of the 2-6-5-4-1 sigmoid example, and of random ones", points=1,
-              hint="delta_l = (delta_{l+1} @ weights[l + 1]) * f'(zs[l]); entry L-1 is the norm of delta_out",
+              hint="Delta^l = (Delta^(l+1) W^(l+1)) * f'(Z^l), with W^(l+1) = weights[l] and Z^l = zs[l-1]; "
+                   "the last entry is the norm of delta_out",
               rtol=1e-7, atol=1e-12)
 def errors_example(rng):
     weights, biases = _network(rng, [2, 6, 5, 4, 1], scale=0.7)
