@@ -26,7 +26,8 @@ class Split(NamedTuple):
 
 
 class ValidationSplit(NamedTuple):
-    """Training data with a validation set carved out: ``X_train (n_train, ...)``, ``y_train``, ``X_val (n_val, ...)``, ``y_val``."""
+    """Training data with a validation set carved out: ``X_train (n_train, ...)``, ``y_train (n_train, ...)``,
+    ``X_val (n_val, ...)``, ``y_val (n_val, ...)``."""
 
     X_train: np.ndarray
     y_train: np.ndarray

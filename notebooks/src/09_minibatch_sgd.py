@@ -25,13 +25,15 @@
 # - write the mini-batch loop: epochs, shuffling, batches, steps;
 # - compare full-batch, mini-batch and single-example descent, by examples seen and by time;
 # - match the learning rate to the batch size, at equal compute;
-# - show that more labelled data generalises better.
+# - show that more labelled data generalises better;
+# - split labelled data into training, validation and test sets, and choose on validation data only;
+# - stop early, and add L2 weight decay: its penalty, its gradient and a check of that gradient.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lesson 3 (gradient descent and the learning rate), lesson 6 (training
 # a network with `MLP.backward` and `MLP.step`), lesson 2 (cross-entropy).
 #
-# **Estimated time.** 50 minutes.
+# **Estimated time.** 75 minutes.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Speaker notes: the one idea is "a batch's gradient estimates the full gradient". Everything
@@ -44,8 +46,9 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib import MLP, data
+from course_lib import MLP, data, numerical_gradient, relative_error, train, verdict
 from course_lib.drawing import plot_decision_boundary
+from course_lib.training import add_weight_decay, l2_penalty
 from course_lib.widgets.minibatch import minibatch_explorer, minibatch_grid
 from course_lib.widgets.playground import playground
 
@@ -108,6 +111,27 @@ def plot_data_sizes(sizes, trained, X_new, y_new, shown=(12, 96, 3072)):
         net_n, X_n, y_n = trained[size]
         ax = plot_decision_boundary(net_n, X_n, y_n, ax=fig.add_subplot(1, 4, k), resolution=120)
         ax.set_title(f"{size} training points", fontsize=9)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+
+
+def plot_early_stopping(history, best_epoch):
+    """Training and validation loss per epoch, and a line at the epoch of lowest validation loss."""
+    fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+    epochs = np.arange(1, len(history.loss) + 1)
+    ax.plot(epochs, history.loss, label="training loss")
+    ax.plot(epochs, history.val_loss, label="validation loss")
+    ax.axvline(best_epoch, color="0.4", ls=":", label=f"lowest validation loss: epoch {best_epoch}")
+    ax.set(xscale="log", yscale="log", xlabel="epoch", ylabel="cross-entropy loss")
+    ax.legend(fontsize=8)
+
+
+def plot_boundaries(nets, X, y):
+    """One decision-boundary picture per (title, network) in ``nets``, each with the points X (n, 2), y (n,)."""
+    fig, axes = plt.subplots(1, len(nets), figsize=(3.1 * len(nets), 2.9), layout="constrained")
+    for ax, (title, net_shown) in zip(axes, nets.items()):
+        plot_decision_boundary(net_shown, X, y, ax=ax, resolution=150)
+        ax.set_title(title, fontsize=9)
         if ax.get_legend() is not None:
             ax.get_legend().remove()
 
@@ -205,9 +229,11 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# With one example the estimate is off by several times the gradient's own length; with 64
-# it is close. Yet even the noisy single-example gradient points downhill *on average*, and
-# it costs 1/256 of the full one. That trade is what this lesson is about.
+# The measured and predicted columns agree to within 3%: the formula foretells the noise of
+# any batch size. The noise itself is large. One example misses the full gradient by about
+# five times its length; a batch of 64 still misses by more than half its length. Yet even
+# a single example's gradient points downhill *on average*, at 1/256 of the cost. That
+# trade is what this lesson is about.
 
 # %% [markdown]
 # ## The mini-batch loop
@@ -306,7 +332,7 @@ plt.show()
 # when it compares methods, and measures time only as a second opinion.
 
 # %% [markdown]
-# ## Noise in the loss curve
+# ## Optional: noise in the loss curve
 #
 # The loss of each *batch*, which the loop gets for free, jumps around: easy points give a
 # low loss, hard ones a high loss. It estimates the full loss, as noisily as the batch is
@@ -365,12 +391,10 @@ plt.show()
 # learning rate **grows with the batch size**, until it meets lesson 3's stability limit.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
-# A batch of 64 points and a batch of one give gradients of about the same length (the
-# bigger batch's is just less noisy), so one step moves the weights about $\eta \times$ that
-# length whatever $B$ is. To travel as far in $B$ times fewer steps, the rate must grow,
-# roughly in proportion to $B$ (the "linear scaling rule" of large-scale training), until
-# the limit of lesson 3: beyond about $2/\text{curvature}$ descent overshoots and diverges,
-# however large the batch.
+# Whatever $B$ is, a batch gradient aims on average at the full gradient, so a step's useful
+# part is $\eta$ times the full gradient. To travel as far in $B$ times fewer steps, the rate
+# must grow, roughly in proportion to $B$ (the "linear scaling rule"), up to lesson 3's
+# limit: beyond about $2/\text{curvature}$ descent diverges, however large the batch.
 #
 # The grid below trained every batch size from 1 to 256 with 15 learning rates from 0.003
 # to 10, each for 30 epochs (the same 7680 examples), all from the same initial weights.
@@ -410,7 +434,7 @@ plt.show()
 minibatch_explorer()
 
 # %% [markdown]
-# ## The same in the playground
+# ## Optional: the same in the playground
 #
 # Lesson 6's playground, with only the controls this lesson is about: press play, then
 # change the batch size and the learning rate while it trains. Watch how noisy the loss
@@ -465,7 +489,194 @@ plt.show()
 # %% [markdown]
 # With few points the boundaries follow the points the network happened to see; with
 # thousands they follow the spirals. More labelled data is the most reliable way to better
-# weights; the next lesson's digits have about 1400 training images, enough for about 98%.
+# weights; the next lesson's digits have about 1150 training images, enough for about 99%.
+
+# %% [markdown]
+# ## Choosing on validation data
+#
+# Every choice so far (rate, batch size, epochs, size) was judged by a number. If that number
+# comes from the points you report on, the report flatters you: you kept whatever suited
+# those points. So labelled data are cut in three:
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# - **training** points: the gradient steps learn from them;
+# - **validation** points: every choice is judged on them;
+# - **test** points: read once, at the very end, to report on the finished network.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# A small, hard problem: two half-moons whose points overlap. Of 200 labelled points,
+# `data.validation_split` keeps half for validation; 3000 more are the test set.
+
+# %% tags=["worked:moons-split"]
+X_moons, y_moons = data.moons(n_samples=200, noise=0.4, seed=3)
+fit = data.validation_split(X_moons, y_moons, fraction=0.5, seed=0)    # fit.X_train, fit.X_val
+X_test, y_test = data.moons(n_samples=3000, noise=0.4, seed=99)        # the test set: read once, at the end
+print("training", fit.X_train.shape, " validation", fit.X_val.shape, " test", X_test.shape)
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 2, figsize=(7, 3.0), sharey=True, layout="constrained")
+for ax, (X_part, y_part, title) in zip(axes, [(fit.X_train, fit.y_train, "100 training points"),
+                                              (fit.X_val, fit.y_val, "100 validation points")]):
+    ax.scatter(X_part[:, 0], X_part[:, 1], c=y_part, cmap="coolwarm", s=14)
+    ax.set(aspect="equal", title=title)
+plt.show()
+
+# %% [markdown]
+# ## Early stopping
+#
+# A 2-64-64-2 network has over 4000 weights for 100 points: enough to learn every point,
+# noise and all. `train` measures the validation set after every epoch; the callback
+# `keep_best` keeps a copy of the network at each new low of the validation loss.
+
+# %% slideshow={"slide_type": "subslide"}
+def train_moons(weight_decay=0.0):
+    """A fresh 2-64-64-2 network trained 1000 epochs on fit's 100 training points.
+
+    Returns the network, its History, and {"epoch", "net"}: a copy kept at the lowest validation loss.
+    """
+    net = MLP([2, 64, 64, 2], "tanh", "softmax", "cross_entropy", seed=0)
+    best = {}
+
+    def keep_best(epoch, history, net):                     # train calls it after every epoch
+        if history.val_loss[-1] == min(history.val_loss):
+            best.update(epoch=epoch, net=net.copy())
+
+    history = train(net, fit.X_train, fit.y_train, epochs=1000, batch_size=16, learning_rate=0.3, seed=0,
+                    validation=(fit.X_val, fit.y_val), weight_decay=weight_decay, callback=keep_best)
+    return net, history, best
+
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** The training loss falls for all 1000 epochs. What does the validation
+# loss do?
+#
+# <details><summary>Answer (open after you have guessed)</summary>
+#
+# For about a hundred epochs it stays low, bumping up and down, while the network learns
+# the broad shape of the moons. Then it climbs, to four times its lowest: the network
+# learns the noise of its own 100 points, bends its boundary round single points, and grows
+# ever surer. A sure answer that is wrong, for a validation point in the overlap, costs a
+# lot of loss.
+#
+# </details>
+
+# %% tags=["worked:early-stopping"] slideshow={"slide_type": "subslide"}
+net_end, history, best = train_moons()
+print(f"lowest validation loss {min(history.val_loss):.2f} at epoch {best['epoch']}: "
+      f"validation accuracy {best['net'].accuracy(fit.X_val, fit.y_val):.2f}")
+print(f"after 1000 epochs: validation loss {history.val_loss[-1]:.2f}, validation accuracy "
+      f"{history.val_accuracy[-1]:.2f}, training accuracy {net_end.accuracy(fit.X_train, fit.y_train):.2f}")
+
+# %% slideshow={"slide_type": "subslide"}
+plot_early_stopping(history, best["epoch"])
+plt.show()
+
+# %% [markdown]
+# Training longer made the network worse on new points. **Early stopping** keeps the
+# network of the lowest validation loss (or stops there): validation chooses the epochs.
+
+# %% [markdown]
+# ## L2 weight decay
+#
+# Islands around single points need large weights. **L2 weight decay** makes large weights
+# cost something: it adds $\lambda/2$ times the sum of the squared weights (not the biases)
+# to the loss:
+#
+# $$L_\lambda = L + \frac{\lambda}{2} \sum_{l=1}^{L} \lVert W^{l} \rVert^2 .$$
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The derivative of $\frac{\lambda}{2} w^2$ is $\lambda w$, so each weight's gradient gains
+# one term:
+#
+# $$\frac{\partial L_\lambda}{\partial W^{l}} = \frac{\partial L}{\partial W^{l}} + \lambda W^{l} .$$
+#
+# Back-propagation is unchanged. After it, one line per layer (`net.weights[l-1]` is $W^l$,
+# `grads.weights[l-1]` is $\partial L / \partial W^l$):
+#
+# ```python
+# for W, grad_W in zip(net.weights, grads.weights):
+#     grad_W += weight_decay * W
+# ```
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# A step becomes $W^{l} \leftarrow (1 - \eta\lambda)\, W^{l} - \eta\, \partial L / \partial W^{l}$:
+# each step shrinks every weight a little, hence "decay". `train(..., weight_decay=λ)` adds
+# the line before every step. The playground's L2 regularisation is the same penalty.
+
+# %% [markdown]
+# ### The penalty's gradient, checked
+#
+# New gradient code gets checked. On a small 2-8-8-2 network with $\lambda = 0.1$, compare
+# $\partial L/\partial W^l + \lambda W^l$ with centred differences of $L_\lambda$, entry by entry.
+
+# %% tags=["worked:penalty-gradcheck"]
+small = MLP([2, 8, 8, 2], "tanh", "softmax", "cross_entropy", seed=1)
+lam = 0.1
+grads = add_weight_decay(small.backward(fit.X_train, fit.y_train), small, lam)   # dL/dW^l + λ W^l
+
+
+def penalised_loss(_):
+    return small.loss(fit.X_train, fit.y_train) + l2_penalty(small, lam)
+
+
+for l, W in enumerate(small.weights, start=1):
+    numeric = numerical_gradient(penalised_loss, W)                # nudges W in place, entry by entry
+    print(f"dL_λ/dW^{l}: {verdict(relative_error(grads.weights[l - 1], numeric), bound=1e-6)}")
+
+# %% [markdown]
+# ### How much penalty? Ask the validation set
+#
+# Three more runs of 1000 epochs, with $\lambda$ = 0.001, 0.01 and 0.1, join the run above
+# ($\lambda = 0$); the validation points judge them.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first.** What happens to the sum of the squared weights as $\lambda$ grows? And
+# what would a very large $\lambda$ do to the network's answers?
+#
+# <details><summary>Answer (open after you have guessed)</summary>
+#
+# The weights shrink, by a lot: the penalty pulls each one towards zero at every step. With
+# a very large $\lambda$ the penalty wins outright: every weight goes to zero, and the
+# network gives every point the same answer. Here that happens at $\lambda = 0.3$.
+#
+# </details>
+
+# %% tags=["worked:weight-decay"] slideshow={"slide_type": "subslide"}
+runs = {0.0: net_end}
+validation = {0.0: (history.val_loss[-1], history.val_accuracy[-1])}
+for lam in (0.001, 0.01, 0.1):
+    net_lam, history_lam, _ = train_moons(weight_decay=lam)
+    runs[lam], validation[lam] = net_lam, (history_lam.val_loss[-1], history_lam.val_accuracy[-1])
+print("    λ   validation loss   validation accuracy   sum of squared weights")
+for lam, net_lam in runs.items():
+    squares = sum(np.sum(W ** 2) for W in net_lam.weights)
+    print(f"{lam:5g}   {validation[lam][0]:15.2f}   {validation[lam][1]:19.2f}   {squares:22.1f}")
+chosen = max(runs, key=lambda lam: validation[lam][1])
+print(f"highest validation accuracy: λ = {chosen:g}")
+
+# %% slideshow={"slide_type": "subslide"}
+plot_boundaries({"λ = 0, 1000 epochs": net_end, f"λ = 0, stopped at epoch {best['epoch']}": best["net"],
+                 f"λ = {chosen:g}, 1000 epochs": runs[chosen]}, fit.X_train, fit.y_train)
+plt.show()
+
+# %% [markdown]
+# Without a penalty the boundary bends to take in single training points; stopped early,
+# or penalised, it stays smooth. The validation set chose $\lambda$; it chooses the learning
+# rate or the network's size the same way.
+
+# %% [markdown]
+# ## The test set, once
+#
+# Every choice is made: now, and only now, the test points.
+
+# %% tags=["worked:test-once"]
+final = runs[chosen]
+print(f"test accuracy of the chosen network (λ = {chosen:g}): {final.accuracy(X_test, y_test):.3f}")
+
+# %% [markdown]
+# Lower than the validation accuracy that chose it: the best of four scores on 100 points
+# is partly luck, and the test points took part in no choice. Change $\lambda$ now because
+# of this number, and the test set becomes a second validation set.
 
 # %% [markdown]
 # ## Summary
@@ -483,6 +694,14 @@ plt.show()
 # - With the mean over the batch, a bigger batch wants a bigger learning rate, up to the
 #   stability limit.
 # - More labelled data gives better weights.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Summary (choosing)
+#
+# - Train on the training set, choose on the validation set, read the test set once, last.
+# - Early stopping keeps the weights of the epoch of lowest validation loss.
+# - L2 weight decay adds $\frac{\lambda}{2}\sum_l \lVert W^l\rVert^2$ to the loss, so
+#   $\lambda W^l$ to each $\partial L/\partial W^l$: one line after back-propagation.
 
 # %% [markdown]
 # ## Check your understanding
@@ -533,8 +752,20 @@ plt.show()
 #
 # <details><summary>Answer</summary>
 #
-# More labelled data, first of all (the last section's curve). Also: stop earlier or use a
-# smaller network, so it cannot fit the 50 points exactly.
+# More labelled data, first of all (the data-size curve). Also: stop early, add an L2
+# penalty, or use a smaller network, so it cannot fit the 50 points exactly; choose among
+# them on validation data.
+#
+# </details>
+#
+# 6. You train with 20 learning rates and report the best of their 20 test accuracies. Why
+#    is that number too good, and what should you have done?
+#
+# <details><summary>Answer</summary>
+#
+# The test set chose the rate, so the number includes the luck of that choice. Choose the
+# rate on a validation set carved from the training data, then report the test accuracy of
+# the chosen network once.
 #
 # </details>
 
@@ -543,5 +774,6 @@ plt.show()
 #
 # Write the mini-batch iterator and a training loop of your own in the graded exercise
 # **`exercises/ex09_train_classifier.ipynb`**
-# ([open it](../exercises/ex09_train_classifier.ipynb)): the grader trains your network on
-# fresh spirals and judges it on points it never saw.
+# ([open it](../exercises/ex09_train_classifier.ipynb)): make your choices on a validation
+# split carved from its training points; the grader trains your network on fresh spirals and
+# judges it on points it never saw.
