@@ -115,3 +115,32 @@ def test_single_number_mismatches_are_explained_not_crashed():
     assert "expected 0, got 0.1" in explain_mismatch(0.1, 0.0)
     message = explain_mismatch(1.00001, 1.0)
     assert "largest difference" in message and "times the expected value" not in message
+
+
+def test_a_failure_inside_a_list_names_and_shows_the_item_that_differs():
+    # issue 22, item 13: "item 2: largest difference 1.09" used to print every item, item 0 first
+    got = [np.ones(2), np.ones((2, 3)), np.zeros(2)]
+    expected = [np.ones(2), np.ones((2, 3)), np.array([1.09, 0.0])]
+    lines = failure(check_close, "zs of the example", got, expected, hint="look at layer 3").splitlines()
+    assert lines[0] == "zs of the example, item [2] is not right yet."
+    assert lines[1].startswith("  problem:  largest difference 1.09 at index (0,) (expected 1.09, got 0)")
+    assert lines[2] == "  expected: [1.09, 0.  ]  (shape (2,))"
+    assert lines[3] == "  got:      [0., 0.]  (shape (2,))"
+    nested = failure(check_close, "grads", ([np.ones(2)], [np.ones(3), np.ones(2)]),
+                     ([np.ones(2)], [np.zeros(3), np.ones(2)]))
+    assert nested.startswith("grads, item [1][0] is not right yet.")
+
+
+def test_checked_call_turns_an_error_into_an_explained_failure():
+    from course_lib.exercises.checks import checked_call
+
+    def forward(W, X):
+        return X @ W  # W not transposed
+
+    message = failure(checked_call, "forward(W, X)", forward, np.ones((4, 3)), np.ones((5, 3)), hint="Z = X W^T")
+    assert message.startswith("forward(W, X) is not right yet.")
+    assert "it raised ValueError: matmul" in message and "called with array (4, 3), array (5, 3)" in message
+    assert "is a matrix missing its transpose?" in message and "hint:     Z = X W^T" in message
+    assert checked_call("f", lambda x: 2 * x, 3) == 6
+    with pytest.raises(NotImplementedError):  # a stub's own message is clearer than any explanation
+        checked_call("f", lambda: (_ for _ in ()).throw(NotImplementedError("Part 1: f() is still to write")))

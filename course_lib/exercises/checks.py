@@ -33,7 +33,7 @@ class CheckFailure(AssertionError):
     def __init__(self, name: str, problem: str, *, expected=None, got=None, hint: str | None = None):
         self.name, self.problem, self.hint = name, problem, hint
         self.expected, self.got = expected, got
-        lines = [f"{name} is not right yet.", f"  problem:  {problem}"]
+        lines = [f"{name} is not right yet.", f"  problem:  {_indent(problem)}"]
         if expected is not None:
             lines.append(f"  expected: {_indent(expected)}")
         if got is not None:
@@ -198,6 +198,27 @@ def explain_mismatch(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, p
     return where + problem if problem else None
 
 
+def first_difference(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, path: str = ""):
+    """Where two results of the same structure first differ: ``(where, got item, expected item, problem)``,
+    e.g. ``("[1]", zs[1], expected[1], "largest difference ...")``; None when nothing inside a list,
+    tuple or dict differs (they match, or their structures differ, which ``explain_mismatch`` says)."""
+    if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(expected) \
+            and (isinstance(expected, tuple) or _as_numeric_array(expected) is None):
+        for i, (g, e) in enumerate(zip(got, expected)):
+            found = first_difference(g, e, rtol=rtol, atol=atol, path=f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(expected, dict) and isinstance(got, dict) and set(got) == set(expected):
+        for key in expected:
+            found = first_difference(got[key], expected[key], rtol=rtol, atol=atol, path=f"{path}[{key!r}]")
+            if found:
+                return found
+        return None
+    problem = explain_mismatch(got, expected, rtol=rtol, atol=atol)
+    return (path, got, expected, problem) if problem and path else None
+
+
 def _passed(name: str, quiet: bool) -> None:
     if not quiet:
         print(f"passed: {name}")
@@ -208,12 +229,48 @@ def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1
     """Raise ``CheckFailure`` unless ``got`` matches ``expected`` (see ``explain_mismatch``).
 
     ``name`` says what was computed, e.g. ``"layer_forward(X, W, b)"``; on success
-    the check prints ``passed: <name>`` unless ``quiet``.
+    the check prints ``passed: <name>`` unless ``quiet``. When one item of a list,
+    tuple or dict differs, the failure names that item (``zs[1]``) and shows it alone.
     """
     problem = explain_mismatch(got, expected, rtol=rtol, atol=atol)
     if problem:
+        item = first_difference(got, expected, rtol=rtol, atol=atol)
+        if item:
+            where, got_item, expected_item, item_problem = item
+            raise CheckFailure(f"{name}, item {where}", item_problem, expected=show(expected_item),
+                               got=show(got_item), hint=hint)
         raise CheckFailure(name, problem, expected=show(expected), got=show(got), hint=hint)
     _passed(name, quiet)
+
+
+def _shapes_of(values) -> str:
+    """The arguments of a call in short: arrays by shape, lists of arrays by their shapes."""
+    def one(value):
+        if isinstance(value, np.ndarray):
+            return f"array {value.shape}"
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, np.ndarray) for v in value):
+            return "[" + ", ".join(str(v.shape) for v in value) + "]"
+        return show(value) if isinstance(value, (str, int, float)) else kind(value)
+    return ", ".join(one(value) for value in values)
+
+
+def checked_call(name: str, function: Callable, *args, hint: str | None = None, **kwargs):
+    """``function(*args, **kwargs)``, with an error inside it turned into a ``CheckFailure`` that says
+    what was called, with what shapes, what went wrong and the hint (a bare numpy ``ValueError:
+    matmul ...`` names neither the product nor the equation). A stub's ``NotImplementedError``
+    passes through unchanged: it already says what is still to write."""
+    try:
+        return function(*args, **kwargs)
+    except (NotImplementedError, CheckFailure):
+        raise
+    except Exception as exc:  # noqa: BLE001 - any error of the learner's code is explained
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        problem = (f"it raised {type(exc).__name__}: {message}\n"
+                   f"called with {_shapes_of(list(args) + list(kwargs.values()))}")
+        if isinstance(exc, ValueError) and any(w in message for w in ("matmul", "not aligned", "broadcast")):
+            problem += ("\nthe shapes of two arrays do not fit a matrix product or a sum: write the shape of "
+                        "every factor beside the equation (is a matrix missing its transpose?)")
+        raise CheckFailure(name, problem, hint=hint) from None
 
 
 def check_shape(name: str, got, expected_shape: tuple, *, hint: str | None = None, quiet: bool = False) -> None:
