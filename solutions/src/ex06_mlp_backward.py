@@ -9,17 +9,29 @@
 # %% [markdown]
 # # Exercise 6: the full backward pass (10 points)
 #
-# Time to put it all together: the vectorised backward pass of a multi-layer
-# perceptron of any depth, for a whole batch at once, checked against numerical
-# gradients. Lesson 6 (`notebooks/06_backpropagation.ipynb`) derives the four
-# equations you need, with the shape of every array: keep it open beside you.
+# You will build a gradient checker for arrays, then the vectorised backward pass
+# of a multi-layer perceptron of any depth, for a whole batch at once, and check
+# the one with the other. Lesson 6 (`notebooks/06_backpropagation.ipynb`) derives
+# the equations you need, with the shape of every array: keep it open beside you.
+#
+# **You will be able to:**
+#
+# - estimate the gradient of any function of an array by centred differences, and
+#   judge an analytic gradient against it by the course's rule;
+# - predict the shape of every error term and gradient before you compute it;
+# - turn lesson 6's equations into a backward pass for any depth, with no loop over samples;
+# - tell from a gradient check what kind of bug a backward pass has.
+#
+# **Expected time:** about 90 minutes.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
-# | 1 | `forward_with_cache`: the forward pass keeping every $z$ and activation | 2 |
-# | 2 | `output_delta`: the error term of the output layer, for both losses | 2 |
-# | 3 | `hidden_delta`: one step of the error flowing backward | 2 |
-# | 4 | `mlp_backward`: $\partial L/\partial W$ and $\partial L/\partial b$ for every layer | 4 |
+# | 1 | your own gradient checker: `numerical_gradient_of` and `relative_errors` | 2 |
+# | 2 | `forward_with_cache` and `network_loss`: the forward pass and its loss | 1 |
+# | 3 | `output_delta`: the error term of the output layer, for both losses | 1 |
+# | 4 | `hidden_delta`: one step of the error flowing backward | 1 |
+# | 5 | predictions before you run: shapes, the course's rule, a scaled gradient | 2 |
+# | 6 | `mlp_backward`: $\partial L/\partial W^l$ and $\partial L/\partial b^l$ for every layer, from the equations | 3 |
 #
 # **The network**, in lesson 6's notation. Layers count from 1: layer
 # $l = 1, \dots, L$ has weights $W^l$ of shape (`sizes[l]`, `sizes[l-1]`) and
@@ -48,29 +60,36 @@
 # gives an object `f` with `f(z)` and, for the elementwise ones, its derivative
 # `f.derivative(z)`: use them, activations are not what this exercise is about.
 # (Softmax is not elementwise, so `get_activation("softmax").derivative` raises an
-# error; Part 2 says what to do instead.)
+# error; Part 3 says what to do instead.)
 #
 # **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line), then run the test cell below it. A test
 # cell prints `passed: ...` for every check that holds; a failing check says what
 # it expected, what came back and gives a hint. The grader runs more checks than
-# you see here, on networks and batches it picks at random. Before you submit,
-# use **Kernel > Restart Kernel and Run All Cells**.
+# you see here, on arrays, networks and batches it picks at random. Before you
+# submit, use **Kernel > Restart Kernel and Run All Cells**.
 #
-# Write the passes yourself with numpy and **no loop over samples** (loop over
-# layers only): do not call `course_lib.MLP` (its `forward`, `trace` or
-# `backward`), `course_lib.get_loss`, `course_lib.numerical_gradient`,
-# `course_lib.signals` (lesson 5's recipe) or the playground's training code. The
-# tests here use some of them to check you; while the grader scores your notebook they raise an
-# error, and it runs `mlp_backward` on a 32-128-128-10 network and 512 samples,
-# where only backpropagation finishes in time (numerical differences would take
+# **What you may use:** numpy, `get_activation`, and your own functions from
+# earlier parts. Write the passes with **no loop over samples** (loop over layers
+# only).
+#
+# **What you may not use:** `course_lib.MLP` (its `forward`, `trace`, `loss`,
+# `backward`), `course_lib.get_loss` or the loss classes and functions of
+# `course_lib.losses`, anything of `course_lib.gradcheck` (`numerical_gradient`,
+# `relative_error`, `relative_errors`, `check_network_gradients`, `verdict`),
+# `course_lib.exercises.check_gradient`, `course_lib.signals` (lesson 5's recipe),
+# `course_lib.train` or the playground's training code. The test cells use some of
+# them to check you; while the grader scores your notebook they raise an error.
+# The grader also runs `mlp_backward` on a 32-128-128-10 network and 512 samples,
+# where only back-propagation finishes in time (numerical differences would take
 # minutes).
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
 
 from course_lib import MLP, get_activation
-from course_lib.exercises import check_close, check_gradient, check_shape
+from course_lib.exercises import check_close, check_gradient, check_shape, check_true
+from course_lib.exercises.checks import checked_call
 
 # An example 3-4-2 network and a batch of 5 samples.
 _example_rng = np.random.default_rng(6)
@@ -84,7 +103,104 @@ Y_EXAMPLE = _example_rng.uniform(size=(5, 2))
 Y_ONEHOT_EXAMPLE = np.eye(2)[[0, 1, 1, 0, 1]]
 
 # %% [markdown]
-# ## Part 1: the forward pass, with a cache (2 points)
+# ## Part 1: your own gradient checker (2 points)
+#
+# Every backward pass in this course is checked against numbers that need no
+# calculus: nudge one entry $x_i$ of the input by a small $h$ both ways and watch
+# the function,
+#
+# $$\frac{\partial f}{\partial x_i} \approx \frac{f(x + h\,e_i) - f(x - h\,e_i)}{2h},$$
+#
+# where $e_i$ is 1 at entry $i$ and 0 elsewhere. Write two functions.
+#
+# - `numerical_gradient_of(f, x, h=1e-5)`: `x` is a float64 array of **any shape**
+#   (a vector, a weight matrix, a 3-d array) and `f(x)` returns a number; return
+#   the centred difference of every entry, an array shaped like `x`. Nudge `x`
+#   **itself**, in place, and put each entry back before the next, so `x` is
+#   unchanged at the end. Why in place: in Part 6 the function you differentiate is
+#   a network's loss, which reads the weights from its list `weights`, not from its
+#   argument. A nudged copy would never reach it. (`np.ndindex(x.shape)` walks
+#   through every index of an array of any shape.)
+# - `relative_errors(analytic, numeric)`: entry by entry,
+#   $\dfrac{|a - n|}{|a| + |n|}$, an array of their shape. Where both entries are
+#   exactly 0 they agree: the error is 0, not NaN.
+#
+# The course's rule, in float64 with $h = 10^{-5}$, reads the **worst** entry: below
+# $10^{-6}$ the gradients agree; above $10^{-4}$ there is a bug; in between, look
+# closer. Entry by entry on purpose: dividing by the largest entry instead would
+# let a wrong sign in a tiny entry pass.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "checker", "schema_version": 3}
+def numerical_gradient_of(f, x, h=1e-5):
+    """Centred-difference gradient of the number f(x) with respect to every entry of x.
+
+    Shapes: x (any shape, float64) -> an array of x's shape. x is nudged in place one entry at
+    a time and put back, so f may read it through another reference; x is unchanged at the end.
+    """
+    ### BEGIN SOLUTION
+    grad = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + h
+        up = float(f(x))
+        x[index] = original - h
+        down = float(f(x))
+        x[index] = original
+        grad[index] = (up - down) / (2 * h)
+    return grad
+    ### END SOLUTION
+
+
+def relative_errors(analytic, numeric):
+    """Entry by entry |a - n| / (|a| + |n|), and 0 where both entries are exactly 0.
+
+    Shapes: analytic and numeric alike (any shape) -> that shape.
+    """
+    ### BEGIN SOLUTION
+    a, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
+    total = np.abs(a) + np.abs(n)
+    return np.abs(a - n) / np.where(total == 0, 1.0, total)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "checker_tests", "points": 2, "schema_version": 3}
+_x = np.array([1.0, -2.0, 0.5])
+check_close("numerical_gradient_of(sum of x^2) at [1, -2, 0.5]",
+            checked_call("numerical_gradient_of(sum of x^2)", numerical_gradient_of,
+                         lambda v: float(np.sum(v ** 2)), _x.copy()),
+            2 * _x, rtol=1e-7, hint="(f(x + h e_i) - f(x - h e_i)) / (2h) for every entry i")
+_M = np.arange(6.0).reshape(2, 3) / 4
+check_close("numerical_gradient_of(sum of sin) for a (2, 3) array",
+            checked_call("numerical_gradient_of for a (2, 3) array", numerical_gradient_of,
+                         lambda v: float(np.sum(np.sin(v))), _M.copy()),
+            np.cos(_M), rtol=1e-7, hint="walk through every index of x, whatever its shape")
+_weights = [np.array([[0.5, -1.0], [2.0, 0.25]])]
+_before = _weights[0].copy()
+_g = numerical_gradient_of(lambda _: float(np.sum(_weights[0] ** 3)), _weights[0])
+check_close("numerical_gradient_of a function that reads x through a list, not through its argument", _g,
+            3 * _before ** 2, rtol=1e-7, hint="nudge x itself (x[index] = ...), not a copy of it: "
+                                               "the function sees x only through the list")
+check_close("x after numerical_gradient_of", _weights[0], _before, rtol=0, atol=1e-15,
+            hint="put every entry back to its original value after nudging it")
+check_close("relative_errors([1, 2, 0], [1, -2, 0])",
+            relative_errors(np.array([1.0, 2.0, 0.0]), np.array([1.0, -2.0, 0.0])), np.array([0.0, 1.0, 0.0]),
+            hint="|a - n| / (|a| + |n|) entry by entry; where both are exactly 0 the error is 0, not NaN")
+### BEGIN HIDDEN TESTS
+_rng = np.random.default_rng(660)
+_T = _rng.normal(size=(2, 3, 2))
+_C = _rng.normal(size=(2, 3, 2))
+check_close("numerical_gradient_of for a (2, 3, 2) array",
+            numerical_gradient_of(lambda v: float(np.sum(np.tanh(v) * _C)), _T.copy()),
+            _C * (1 - np.tanh(_T) ** 2), rtol=1e-6, atol=1e-9)
+_A, _N = _rng.normal(size=(3, 4)), _rng.normal(size=(3, 4))
+_A[1, 2] = _N[1, 2] = 0.0
+check_close("relative_errors of two (3, 4) arrays with an entry 0 in both", relative_errors(_A, _N),
+            np.where(np.abs(_A) + np.abs(_N) == 0, 0.0,
+                     np.abs(_A - _N) / np.maximum(np.abs(_A) + np.abs(_N), 1e-300)))
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 2: the forward pass, with a cache, and its loss (1 point)
 #
 # The backward pass needs every weighted sum and every activation of the forward
 # pass. Write `forward_with_cache(weights, biases, X, hidden_activation,
@@ -94,6 +210,11 @@ Y_ONEHOT_EXAMPLE = np.eye(2)[[0, 1, 1, 0, 1]]
 # - `activations`: a list of $L + 1$ arrays, `activations[l]` $= A^l$ of shape
 #   (n, `sizes[l]`), so `activations[0]` is `X` and the last one is the
 #   network's output $A^L$.
+#
+# Then write `network_loss(weights, biases, X, Y, hidden_activation,
+# output_activation)`: the loss of the network on the batch, a number, by the pairing
+# above (the mean squared error over all $nk$ entries, or the cross-entropy over
+# the $n$ samples for a softmax output). Part 6 differentiates it numerically.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "forward", "schema_version": 3}
 def forward_with_cache(weights, biases, X, hidden_activation, output_activation):
@@ -114,7 +235,21 @@ def forward_with_cache(weights, biases, X, hidden_activation, output_activation)
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "forward_tests", "points": 2, "schema_version": 3}
+def network_loss(weights, biases, X, Y, hidden_activation, output_activation):
+    """The loss on the batch: mse over all n k entries, or the cross-entropy over n samples for softmax.
+
+    Shapes: as forward_with_cache; Y (n, sizes[-1]), one-hot for a softmax output. Returns a float.
+    """
+    ### BEGIN SOLUTION
+    output = forward_with_cache(weights, biases, X, hidden_activation, output_activation)[1][-1]
+    Y = np.asarray(Y, dtype=float)
+    if output_activation == "softmax":
+        return float(-np.sum(Y * np.log(output)) / Y.shape[0])
+    return float(np.mean((output - Y) ** 2))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "forward_tests", "points": 1, "schema_version": 3}
 def _example_net(weights, biases, hidden_activation, output_activation):
     """A course_lib MLP holding these parameters, to check answers against (its loss paired with the output)."""
     loss = "cross_entropy" if output_activation == "softmax" else "mse"
@@ -123,16 +258,25 @@ def _example_net(weights, biases, hidden_activation, output_activation):
     return net
 
 
-_zs, _acts = forward_with_cache(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE, "tanh", "sigmoid")
+_FORWARD_HINT = "Z^l = A^(l-1) (W^l)^T + b^l: W^l is (sizes[l], sizes[l-1]) and A^(l-1) has one row per sample"
+_zs, _acts = checked_call("forward_with_cache on the 3-4-2 example", forward_with_cache, WEIGHTS_EXAMPLE,
+                          BIASES_EXAMPLE, X_EXAMPLE, "tanh", "sigmoid", hint=_FORWARD_HINT)
 check_close("number of zs and of activations", (len(_zs), len(_acts)), (2, 3),
             hint="one z per layer; activations also hold X at index 0")
 check_shape("zs[0] of the 3-4-2 example", _zs[0], (5, 4), hint="one row per sample, one column per hidden unit")
-check_close("zs[0] of the example", _zs[0], X_EXAMPLE @ WEIGHTS_EXAMPLE[0].T + BIASES_EXAMPLE[0],
-            hint="Z = A W^T + b with one sample per row of A")
 _trace = _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "sigmoid").trace(X_EXAMPLE)
-check_close("zs of the example against course_lib's MLP", _zs, _trace.zs,
+check_close("zs of the example against course_lib's MLP", _zs, _trace.zs, hint=_FORWARD_HINT)
+check_close("activations of the example against course_lib's MLP", _acts, _trace.activations,
             hint="the last layer uses the output activation, every other layer the hidden one")
-check_close("activations of the example against course_lib's MLP", _acts, _trace.activations)
+check_close("network_loss of the example (sigmoid output, mse)",
+            checked_call("network_loss on the example", network_loss, WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE,
+                         Y_EXAMPLE, "tanh", "sigmoid"),
+            _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "sigmoid").loss(X_EXAMPLE, Y_EXAMPLE),
+            hint="the mean of the squared differences over ALL n k = 10 entries")
+check_close("network_loss of the example with a softmax output (cross-entropy)",
+            network_loss(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE, Y_ONEHOT_EXAMPLE, "tanh", "softmax"),
+            _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "softmax").loss(X_EXAMPLE, Y_ONEHOT_EXAMPLE),
+            hint="-(1/n) sum of Y * log P: a mean over the n = 5 samples, not over all n k entries")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(606)
 _Ws = [_rng.normal(size=(4, 2)), _rng.normal(size=(3, 4)), _rng.normal(size=(1, 3))]
@@ -142,13 +286,13 @@ _zs, _acts = forward_with_cache(_Ws, _bs, _X, "relu", "identity")
 _trace = _example_net(_Ws, _bs, "relu", "identity").trace(_X)
 check_close("zs of a 2-4-3-1 relu network", _zs, _trace.zs)
 check_close("activations of a 2-4-3-1 relu network", _acts, _trace.activations)
-_zs, _acts = forward_with_cache(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE, "tanh", "softmax")
-check_close("activations of the example with a softmax output", _acts,
-            _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "softmax").trace(X_EXAMPLE).activations)
+_Y = _rng.normal(size=(7, 1))
+check_close("network_loss of a 2-4-3-1 relu network", network_loss(_Ws, _bs, _X, _Y, "relu", "identity"),
+            np.mean((_acts[-1] - _Y) ** 2))
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 2: the output layer's error term (2 points)
+# ## Part 3: the output layer's error term (1 point)
 #
 # Back-propagation starts at the output with the error term
 # $\Delta^L = \partial L/\partial Z^L$. Write
@@ -168,7 +312,7 @@ check_close("activations of the example with a softmax output", _acts,
 #   gradient through the softmax's Jacobian, and almost everything cancels: use the
 #   result it arrives at.
 #   Mind the scale: this loss is a mean over the $n$ samples, not over all $n k$
-#   entries. (1 of the 2 points)
+#   entries. (Half of the point.)
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "output_delta", "schema_version": 3}
 def output_delta(output, Y, z_out, output_activation):
@@ -185,10 +329,11 @@ def output_delta(output, Y, z_out, output_activation):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "output_delta_tests", "points": 2, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "output_delta_tests", "points": 1, "schema_version": 3}
 _z = np.array([[0.0, 1.0]])
 check_close("output_delta for identity outputs [0, 1] and targets [1, 1]",
-            output_delta(_z, np.array([[1.0, 1.0]]), _z, "identity"), np.array([[-1.0, 0.0]]),
+            checked_call("output_delta for identity outputs", output_delta, _z, np.array([[1.0, 1.0]]), _z,
+                         "identity"), np.array([[-1.0, 0.0]]),
             hint="2 / (n k) * (output - Y): here n k = 2, so the first entry is (0 - 1) = -1")
 _net = _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "sigmoid")
 _trace = _net.trace(X_EXAMPLE)  # course_lib's forward pass, so this test needs only your output_delta
@@ -218,7 +363,7 @@ check_close("output_delta for softmax outputs of 6 samples, 3 classes", output_d
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 3: the error flows backward one layer (2 points)
+# ## Part 4: the error flows backward one layer (1 point)
 #
 # Given the error term $\Delta^{l+1}$ of the layer above, (n, `sizes[l+1]`), the
 # error term of hidden layer $l$ is
@@ -242,10 +387,12 @@ def hidden_delta(delta_next, W_next, z, hidden_activation):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "hidden_delta_tests", "points": 2, "schema_version": 3}
-_d = hidden_delta(np.array([[1.0, -1.0]]), np.array([[0.5, 2.0, 0.0], [1.5, 1.0, -1.0]]), np.zeros((1, 3)), "identity")
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "hidden_delta_tests", "points": 1, "schema_version": 3}
+_d = checked_call("hidden_delta from 2 units above to 3 units", hidden_delta, np.array([[1.0, -1.0]]),
+                  np.array([[0.5, 2.0, 0.0], [1.5, 1.0, -1.0]]), np.zeros((1, 3)), "identity",
+                  hint="Delta^(l+1) is (n, 2) and W^(l+1) is (2, 3): which product gives (n, 3)?")
 check_shape("hidden_delta from 2 units above to 3 units", _d, (1, 3),
-            hint="delta_next (n, 2) @ W_next (2, 3) gives (n, 3)")
+            hint="Delta^(l+1) is (n, 2) and W^(l+1) is (2, 3): which product gives (n, 3)?")
 check_close("hidden_delta with identity units", _d, np.array([[-1.0, 1.0, 1.0]]),
             hint="unit j collects sum_k delta_next[k] * W_next[k, j]")
 _net = _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "sigmoid")
@@ -260,29 +407,116 @@ check_close("hidden_delta with relu units", hidden_delta(_dn, _Wn, _z, "relu"), 
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 4: the whole backward pass (4 points)
+# ## Part 5: predict before you run (2 points)
+#
+# Three questions to answer **before** you write the backward pass, on paper
+# first. Each answer is a small function, so that it holds for every network, not
+# only the one in the question; the grader asks it about networks and numbers it
+# picks.
+#
+# **A.** A 2-3-1 network (`sizes = [2, 3, 1]`) gets a batch of $n = 5$ samples.
+# Which shape has $\partial L/\partial W^1$, and which $\Delta^1$? Write
+# `gradient_shapes(sizes, l, n)` returning the pair (shape of
+# $\partial L/\partial W^l$, shape of $\Delta^l$), each a tuple of two ints, for
+# layer `l` counted from 1. (0.5 points)
+#
+# **B.** Your checker reports a worst relative error of $3 \times 10^{-5}$. Do the
+# gradients agree, is it a bug, or should you look closer? Write
+# `verdict_for(error)` returning `"agree"`, `"look closer"` or `"bug"` by the
+# course's rule. (0.5 points)
+#
+# **C.** A backward pass forgets the $\frac{1}{n}$ of the cross-entropy on a batch
+# of $n = 4$, so it returns 4 times every right gradient. What relative error does
+# your checker show on each entry? And a backward pass with a flipped sign, $-1$
+# times the right gradient? Write `error_of_scaled_gradient(c)`: the relative
+# error of every entry of $c\,g$ against the right gradient $g$ (any $c$, and
+# $g \neq 0$). Derive it from Part 1's formula: the answer does not depend on $g$.
+# (1 point)
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "predictions", "schema_version": 3}
+def gradient_shapes(sizes, l, n):
+    """(shape of dL/dW^l, shape of Delta^l) for layer sizes `sizes` and a batch of n samples, l from 1.
+
+    Shapes: sizes a list of ints (sizes[0] inputs); returns a pair of tuples of two ints.
+    """
+    ### BEGIN SOLUTION
+    return (sizes[l], sizes[l - 1]), (n, sizes[l])
+    ### END SOLUTION
+
+
+def verdict_for(error):
+    """The course's rule for a worst relative error (float64, h = 1e-5): "agree", "look closer" or "bug"."""
+    ### BEGIN SOLUTION
+    if error < 1e-6:
+        return "agree"
+    if error > 1e-4:
+        return "bug"
+    return "look closer"
+    ### END SOLUTION
+
+
+def error_of_scaled_gradient(c):
+    """The relative error of each entry of c * g against g (g != 0): a number, the same for every entry."""
+    ### BEGIN SOLUTION
+    return abs(c - 1) / (abs(c) + 1)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predictions_tests", "points": 2, "schema_version": 3}
+_shapes = checked_call("gradient_shapes([2, 3, 1], 1, 5)", gradient_shapes, [2, 3, 1], 1, 5)
+check_true("gradient_shapes returns two shapes of two numbers each",
+           isinstance(_shapes, (tuple, list)) and len(_shapes) == 2 and all(len(s) == 2 for s in _shapes),
+           f"got {_shapes!r}", hint="return a pair like ((rows, columns), (rows, columns))")
+check_true("verdict_for(3e-5) is one of the three verdicts",
+           checked_call("verdict_for(3e-5)", verdict_for, 3e-5) in ("agree", "look closer", "bug"),
+           f"got {verdict_for(3e-5)!r}", hint='return exactly "agree", "look closer" or "bug"')
+_error = float(checked_call("error_of_scaled_gradient(4)", error_of_scaled_gradient, 4.0))
+check_true("error_of_scaled_gradient(4) is a relative error, between 0 and 1", 0.0 <= _error <= 1.0,
+           f"got {_error}", hint="|a - n| / (|a| + |n|) is never negative and never above 1")
+### BEGIN HIDDEN TESTS
+check_close("A: the shapes of dL/dW^1 and Delta^1 in a 2-3-1 network, 5 samples", gradient_shapes([2, 3, 1], 1, 5),
+            ((3, 2), (5, 3)), hint="dL/dW^l = (Delta^l)^T A^(l-1) has the shape of W^l, (n_l, n_(l-1)): the "
+                                   "product sums over the batch, so n is gone; Delta^l has one row per sample")
+check_close("A: the shapes for layer 2 of a 4-6-3 network, 7 samples", gradient_shapes([4, 6, 3], 2, 7),
+            ((3, 6), (7, 3)))
+check_close("B: the verdict for a relative error of 3e-5", verdict_for(3e-5), "look closer",
+            hint="below 1e-6 agree, above 1e-4 a bug; between, neither: look closer (a kink of ReLU near a "
+                 "nudged entry, or entries too small for float64's centred difference)")
+check_close("B: the verdicts for 2e-9 and 0.02", (verdict_for(2e-9), verdict_for(0.02)), ("agree", "bug"))
+check_close("C: the relative error of 4 g against g", error_of_scaled_gradient(4.0), 0.6,
+            hint="|c g - g| / (|c g| + |g|): |g| cancels, leaving |c - 1| / (|c| + 1); 3/5 for c = 4")
+check_close("C: the relative error of -g against g", error_of_scaled_gradient(-1.0), 1.0,
+            hint="a flipped sign gives the largest relative error there is, 1")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 6: the whole backward pass (3 points)
 #
 # Write `mlp_backward(weights, biases, X, Y, hidden_activation, output_activation)`
 # returning `(grad_weights, grad_biases)`, two lists of $L$ arrays shaped like
-# `weights` and `biases`:
+# `weights` and `biases`: `grad_weights[l-1]` is $\partial L/\partial W^l$ and
+# `grad_biases[l-1]` is $\partial L/\partial b^l$. These are lesson 6's equations
+# for a batch, one row per sample; you have written the first two already.
 #
-# 1. run `forward_with_cache`;
-# 2. start with `output_delta` for $\Delta^L$, then for $l = L$ down to $1$:
-#    $\partial L/\partial W^l = (\Delta^l)^\top A^{l-1}$ (summing over the batch by
-#    the matrix product) and $\partial L/\partial b^l = $ the column sums of
-#    $\Delta^l$, stored as `grad_weights[l-1]` and `grad_biases[l-1]`;
-# 3. before moving down a layer, get $\Delta^{l-1}$ with `hidden_delta`.
+# | quantity | equation | shape |
+# | --- | --- | --- |
+# | $\Delta^L$ | Part 3 | (n, `sizes[L]`) |
+# | $\Delta^l$, $l < L$ | $\bigl(\Delta^{l+1} W^{l+1}\bigr) \odot f'(Z^l)$ (Part 4) | (n, `sizes[l]`) |
+# | $\partial L/\partial W^l$ | $(\Delta^l)^\top A^{l-1}$ | (`sizes[l]`, `sizes[l-1]`) |
+# | $\partial L/\partial b^l$ | $\sum_i \Delta^l[i, :]$, a sum over the samples | (`sizes[l]`,) |
 #
-# Nothing below the output layer depends on the loss: with Part 2 handling both,
-# the same loop serves elementwise outputs with the mean squared error and softmax
-# outputs with the cross-entropy (each is half of the points). The test cell
-# compares every gradient with a numerical gradient of the loss.
+# Every quantity on the right must exist before you use it: decide in which order
+# to walk the layers, and what to keep from the forward pass. Nothing below the
+# output layer depends on the loss, so one loop serves both losses: a point for
+# the mean squared error, a point for softmax with cross-entropy, and a point for
+# random networks of 1 to 4 layers and the large one. The test cell compares every
+# gradient with a numerical gradient of the loss.
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "backward", "schema_version": 3}
 def mlp_backward(weights, biases, X, Y, hidden_activation, output_activation):
     """Gradients of the loss (mse, or cross-entropy for a softmax output) for every weight and bias.
 
-    Shapes: weights[l] (sizes[l+1], sizes[l]), biases[l] (sizes[l+1],), X (n, sizes[0]),
+    Shapes: weights[l-1] = W^l (sizes[l], sizes[l-1]), biases[l-1] = b^l (sizes[l],), X (n, sizes[0]),
     Y (n, sizes[-1]). Returns (grad_weights, grad_biases), lists shaped like weights and biases.
     """
     ### BEGIN SOLUTION
@@ -298,10 +532,16 @@ def mlp_backward(weights, biases, X, Y, hidden_activation, output_activation):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "backward_tests", "points": 4, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "backward_tests", "points": 3, "schema_version": 3}
+_HINTS = {"weights": "the table's row for dL/dW^l: (Delta^l)^T A^(l-1) has the shape of W^l",
+          "biases": "the table's row for dL/db^l: a sum over the samples (the rows of Delta^l), one entry per unit"}
+
+
 def _gradient_check(weights, biases, X, Y, hidden_activation, output_activation, label):
     """Compare mlp_backward with numerical gradients of course_lib's loss, parameter by parameter."""
-    grad_weights, grad_biases = mlp_backward(weights, biases, X, Y, hidden_activation, output_activation)
+    grad_weights, grad_biases = checked_call(f"mlp_backward on the {label} network", mlp_backward, weights, biases,
+                                             X, Y, hidden_activation, output_activation,
+                                             hint="write the shape of every factor beside each row of the table")
     for kind, params, grads in (("weights", weights, grad_weights), ("biases", biases, grad_biases)):
         for l, param in enumerate(params):
             def loss(value, kind=kind, l=l):
@@ -309,7 +549,7 @@ def _gradient_check(weights, biases, X, Y, hidden_activation, output_activation,
                 getattr(net, kind)[l] = value
                 return net.loss(X, Y)
             check_gradient(f"{label}: d loss / d {kind}[{l}]", loss, param, grads[l],
-                           hint=f"{kind} gradients must have the shape of {kind}[{l}], {param.shape}")
+                           hint=f"{_HINTS[kind]}; {kind}[{l}] has the shape {param.shape}")
 
 
 _gradient_check(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE, Y_EXAMPLE, "tanh", "sigmoid", "3-4-2 tanh/sigmoid")
@@ -330,7 +570,32 @@ _gradient_check(_Ws, _bs, _X, _Y, "relu", "softmax", "2-5-4-3 relu/softmax with 
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Try it
+# ## Try it: your checker on your backward pass
+#
+# The test cell above used the library's checker. Now use yours: the cell below
+# differentiates your `network_loss` numerically with your `numerical_gradient_of`,
+# compares with your `mlp_backward` by your `relative_errors`, and reads the worst
+# entry of each parameter by your `verdict_for`. The loss reads the weights from
+# the lists, which is why Part 1 nudges in place.
+#
+# Then plant a bug: divide `grad_weights[0]` by 2 before the comparison, or swap
+# `"tanh"` for `"relu"` in one of the calls. **Predict first** which verdicts change,
+# and what relative error Part 5's question C gives for $c = 1/2$.
+
+# %% tags=["worked:own-checker"]
+def own_check(weights, biases, X, Y, hidden, output):
+    grad_weights, grad_biases = mlp_backward(weights, biases, X, Y, hidden, output)
+    for kind, params, grads in (("W", weights, grad_weights), ("b", biases, grad_biases)):
+        for l, (param, grad) in enumerate(zip(params, grads), start=1):
+            numeric = numerical_gradient_of(lambda _: network_loss(weights, biases, X, Y, hidden, output), param)
+            print(f"{kind}^{l}: {verdict_for(relative_errors(grad, numeric).max())}")
+
+
+own_check([W.copy() for W in WEIGHTS_EXAMPLE], [b.copy() for b in BIASES_EXAMPLE], X_EXAMPLE, Y_EXAMPLE,
+          "tanh", "sigmoid")
+
+# %% [markdown]
+# ## Try it: one step down the loss
 #
 # One step of gradient descent with your gradients should lower the loss, as
 # long as the step is not too long. Lesson 3 suggested learning rates around 0.01
