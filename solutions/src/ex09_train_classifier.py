@@ -46,10 +46,12 @@ import numpy as np
 
 from course_lib import MLP, get_activation
 from course_lib.exercises import check_close, check_shape, check_true
-from course_lib.data import spirals, train_test_split
+from course_lib.data import spirals, train_test_split, validation_split
 
-# 600 points on 3 spiral arms: 450 to train on, 150 held out to measure generalisation.
+# 600 points on 3 spiral arms: 450 to train on, 150 held out as the test set (read once, by Part 3's test cell).
 SPLIT = train_test_split(*spirals(n_samples=600, noise=0.3, seed=0), test_fraction=0.25, seed=0)
+# For your choices: 90 validation points carved out of the 450 training points (lesson 9).
+FIT = validation_split(SPLIT.X_train, SPLIT.y_train, fraction=0.2, seed=0)
 N_CLASSES = 3
 
 # %% [markdown]
@@ -176,14 +178,19 @@ check_close("accuracy of a 2-5-4-3 relu network", accuracy(_params, SPLIT.X_trai
 # targets it needs), the learning rate and whether it changes, the batch size
 # and the number of epochs. Lessons 6 to 9 give you what you need to choose: which
 # output and loss suit three classes, how much network a spiral needs, what a
-# learning rate too large or too small looks like. Measure your choices on the
-# held-out split (`SPLIT.X_test`, `SPLIT.y_test`), never on the points you
-# trained on.
+# learning rate too large or too small looks like.
+#
+# **Choose on validation data, as lesson 9 does.** Train on `FIT.X_train`
+# (`FIT.y_train`), measure each choice on the validation points `FIT.X_val`
+# (`FIT.y_val`), which the setup cell carved out of the training points, and keep
+# what does best there. Leave `SPLIT.X_test` alone: the test cell below trains
+# your final choice on all 450 training points and reads the test split once.
 #
 # Points: 1 for returning well-formed parameters for a 2-input, 3-class network;
-# 2 for at least 90% accuracy on this notebook's held-out split `SPLIT.X_test`
-# when trained on `SPLIT.X_train`; 3 for at least 90% on the grader's own fresh
-# held-out data after training on fresh data.
+# 2 for at least 90% on held-out spirals like the notebook's after training on
+# `SPLIT.X_train` (the test cell checks `SPLIT.X_test`; the grader draws its own
+# fresh points); 3 for at least 90% on the grader's own fresh held-out data after
+# training on fresh data.
 #
 # <details><summary>Stuck? One way to start</summary>
 #
@@ -191,9 +198,9 @@ check_close("accuracy of a 2-5-4-3 relu network", accuracy(_params, SPLIT.X_trai
 # targets (`np.eye(3)[y_train]`), batches of 32 from your `minibatches`, and for
 # every batch `net.step(net.backward(X_batch, Y_batch), learning_rate)` with a
 # learning rate of a few tenths, for a couple of hundred epochs. Then
-# experiment: what happens with a learning rate of 0.01? Of 5? With 10 epochs? A
-# common trick is to lower the learning rate for the last epochs: big steps find
-# the valley, small ones settle in it.
+# experiment, judging on `FIT.X_val`: what happens with a learning rate of 0.01?
+# Of 5? With 10 epochs? A common trick is to lower the learning rate for the last
+# epochs: big steps find the valley, small ones settle in it.
 #
 # </details>
 
@@ -243,11 +250,12 @@ check_true("accuracy on fresh turned data after training on other fresh turned d
 # %% [markdown]
 # ## Try it
 #
-# How does the held-out accuracy change with the number of epochs? Change the
-# training to stop after fewer epochs (or use a tiny learning rate) and watch the
-# accuracy fall back towards chance, 1 in 3.
+# How does the validation accuracy change with the number of epochs? Train on
+# `FIT.X_train` and measure on `FIT.X_val`, as below. Then change the training to
+# stop after fewer epochs (or use a tiny learning rate) and watch the validation
+# accuracy fall back towards chance, 1 in 3. The test split stays out of it.
 
 # %% tags=["worked:held-out"]
-params = train_classifier(SPLIT.X_train, SPLIT.y_train, seed=1)
-print("training accuracy at least 90%:", accuracy(params, SPLIT.X_train, SPLIT.y_train) >= 0.9)
-print("held-out accuracy at least 90%:", accuracy(params, SPLIT.X_test, SPLIT.y_test) >= 0.9)
+params = train_classifier(FIT.X_train, FIT.y_train, seed=1)
+print("training accuracy at least 90%:", accuracy(params, FIT.X_train, FIT.y_train) >= 0.9)
+print("validation accuracy at least 90%:", accuracy(params, FIT.X_val, FIT.y_val) >= 0.9)
