@@ -1,4 +1,4 @@
-"""Which lessons exist, what each is called, and which graded exercise belongs to each.
+"""Which lessons exist, what each is called, and which graded exercises belong to each.
 
 Nothing is listed by hand. A lesson appears as soon as its source
 ``notebooks/src/NN_name.py`` (or its notebook ``notebooks/NN_name.ipynb``)
@@ -27,12 +27,23 @@ _NUMBER_PREFIX = re.compile(r"^(?:lesson\s*)?\d+\s*[:.·\-–—]?\s*", re.IGNOR
 @dataclass(frozen=True)
 class Lesson:
     """One lesson: ``number`` ("01"), file ``stem`` ("01_neurons_and_forward_pass"),
-    ``title`` from its first heading, and its graded ``exercise`` name or None."""
+    ``title`` from its first heading, and its graded ``exercises`` (a tuple of names, maybe empty;
+    a single name or None is accepted and stored as a tuple)."""
 
     number: str
     stem: str
     title: str
-    exercise: str | None
+    exercises: tuple = ()
+
+    def __post_init__(self):
+        names = self.exercises
+        names = () if names is None else (names,) if isinstance(names, str) else tuple(names)
+        object.__setattr__(self, "exercises", names)
+
+    @property
+    def exercise(self) -> str | None:
+        """The graded exercises' names, one a line (for a label), or None when there is none."""
+        return "\n".join(self.exercises) or None
 
 
 def _clean_heading(line: str) -> str:
@@ -64,22 +75,22 @@ def title_from_notebook(path: Path) -> str | None:
     return None
 
 
-def graded_exercises(folder=None) -> dict[str, str]:
-    """Lesson number -> exercise id, from each exercise notebook's ``course_exercise`` metadata.
+def graded_exercises(folder=None) -> dict[str, tuple[str, ...]]:
+    """Lesson number -> its exercise ids, from each exercise notebook's ``course_exercise`` metadata.
 
     ``folder`` defaults to the course's ``exercises/`` (the student versions, which
-    every learner has). An exercise without a ``lesson`` entry is on no lesson.
+    every learner has). An exercise without a ``lesson`` entry is on no lesson. A lesson
+    may have several exercises ("Exercise 6" and "Exercise 6b"): they come in the order
+    of their titles.
     """
     folder = EXERCISES if folder is None else Path(folder)
-    found = {}
+    found: dict[str, list] = {}
     for path in sorted(folder.glob("ex*.ipynb")):
         info = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("course_exercise", {})
         if info.get("lesson"):
-            if info["lesson"] in found:
-                raise CourseError(f"lesson {info['lesson']} has two graded exercises: "
-                                  f"{found[info['lesson']]} and {info.get('id', path.stem)}")
-            found[str(info["lesson"])] = info.get("id", path.stem)
-    return found
+            exercise = info.get("id", path.stem)
+            found.setdefault(str(info["lesson"]), []).append((str(info.get("title", exercise)), exercise))
+    return {lesson: tuple(exercise for _, exercise in sorted(pairs)) for lesson, pairs in found.items()}
 
 
 def find_lessons(folder=None, exercises=None) -> list[Lesson]:
@@ -104,7 +115,7 @@ def find_lessons(folder=None, exercises=None) -> list[Lesson]:
         title = title_from_source(path) if path.suffix == ".py" else title_from_notebook(path)
         fallback = stem[3:].replace("_", " ").capitalize()
         number = stem[:2]
-        lessons.append(Lesson(number, stem, title or fallback, graded.get(number)))
+        lessons.append(Lesson(number, stem, title or fallback, graded.get(number, ())))
     return lessons
 
 
@@ -113,5 +124,5 @@ def lesson_table(lessons) -> str:
     lessons = list(lessons)
     width = max([len(lesson.title) for lesson in lessons] + [len("lesson")])
     lines = [f"{'':2}  {'lesson':<{width}}  graded exercise"]
-    lines += [f"{l.number:2}  {l.title:<{width}}  {l.exercise or '-'}" for l in lessons]
+    lines += [f"{l.number:2}  {l.title:<{width}}  {', '.join(l.exercises) or '-'}" for l in lessons]
     return "\n".join(lines)
