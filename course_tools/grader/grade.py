@@ -35,7 +35,9 @@ class Options:
     """How to grade (the command line's defaults come from here).
 
     ``timeout``: seconds per cell and per probe; ``budget``: seconds one
-    submission may use in all; ``memory_mb``: the kernel's address-space limit;
+    submission may use in all; ``memory_mb``: the memory of all the kernel's processes
+    together (and the address space of each); ``disk_mb``: the bytes of all the files
+    it writes;
     ``seed``: fixes the random inputs (None: fresh each run); ``exercise``: the
     only exercise id accepted (None: whatever the notebook says); ``sandbox``:
     'auto', 'uid', 'namespaces' or 'none' (see sandbox.py); ``unsafe``: grade even
@@ -47,6 +49,7 @@ class Options:
     timeout: float = 10.0
     budget: float = 300.0
     memory_mb: int = 2048
+    disk_mb: int = 256
     seed: int | None = None
     exercise: str | None = None
     sandbox: str = "auto"
@@ -129,6 +132,12 @@ def layers_for(options: Options) -> sandbox.Layers:
                 f"(chmod -R go-rwx {' '.join(str(p) for p in protected_paths(options))}), or install bubblewrap, "
                 "or pass --unsafe.")
     return layers
+
+
+def limits_for(options: Options) -> sandbox.Limits:
+    """The resource limits of every kernel under ``options``."""
+    return sandbox.Limits(memory=options.memory_mb << 20, disk=options.disk_mb << 20,
+                          cpu_seconds=int(options.budget) + 60)
 
 
 def protected_paths(options: Options) -> list[Path]:
@@ -292,8 +301,7 @@ def grade_notebook(nb: dict, exercise: Exercise, spec: Spec, options: Options, r
         staged = staging.staged_library(spec.forbidden, exercise.id)
     except staging.ForbiddenNameError as exc:
         raise GraderError(f"{exercise.id}: the spec's forbidden list is wrong: {exc}") from exc
-    limits = sandbox.Limits(memory=options.memory_mb * 1024 * 1024,
-                            cpu_seconds=int(options.budget) + 60)
+    limits = limits_for(options)
     answer_timeout = cell_timeout(spec, options)
     tests = []
     hidden = [str(p) for p in protected_paths(options)] + [str(staging.LIBRARY)]

@@ -26,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 from . import catalog
-from .grade import DEFAULTS, GraderError, Options, grade_file, layers_for
+from .grade import DEFAULTS, GraderError, Options, grade_file, layers_for, limits_for
 from .report import VISIBILITIES, write_results
 from .source import ROOT, built_path
 
@@ -82,7 +82,7 @@ def build_zip(exercise: str, output: Path, *, hidden_visibility: str = "after_pu
         raise GraderError(f"hidden test visibility must be one of {', '.join(VISIBILITIES)}")
     arguments = ["--exercise", exercise, "--hidden-visibility", hidden_visibility,
                  "--timeout", f"{options.timeout:g}", "--budget", f"{options.budget:g}",
-                 "--memory", str(options.memory_mb)]
+                 "--memory", str(options.memory_mb), "--disk", str(options.disk_mb)]
     with tempfile.TemporaryDirectory() as scratch:
         wheel = Path(wheel) if wheel else build_wheel(Path(scratch))
         with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -107,7 +107,8 @@ def run(root: Path, options: Options, hidden_visibility: str) -> int:
         results.write_text(json.dumps({"score": 0, "output": message, "tests": []}, indent=2) + "\n")
         return 0
     try:
-        layers_for(options)  # refuses without the sandbox's minimum
+        layers = layers_for(options)  # refuses without the sandbox's minimum
+        print(f"course-grade: {layers.describe(limits_for(options))}", file=sys.stderr)
         result = grade_file(notebooks[0], options)
     except GraderError as exc:
         print(f"course-grade: the grader could not run: {exc}", file=sys.stderr)
@@ -127,10 +128,12 @@ def main(argv) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULTS["timeout"])
     parser.add_argument("--budget", type=float, default=DEFAULTS["budget"])
     parser.add_argument("--memory", type=int, default=DEFAULTS["memory_mb"])
+    parser.add_argument("--disk", type=int, default=DEFAULTS["disk_mb"])
     args = parser.parse_args(argv)
     try:
         made = build_zip(args.exercise, args.output, hidden_visibility=args.hidden_visibility, wheel=args.wheel,
-                         options=Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory))
+                         options=Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory,
+                                         disk_mb=args.disk))
     except (GraderError, subprocess.CalledProcessError) as exc:
         print(f"course-grade gradescope: {exc}", file=sys.stderr)
         return 2
@@ -146,11 +149,12 @@ def run_main(argv) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULTS["timeout"])
     parser.add_argument("--budget", type=float, default=DEFAULTS["budget"])
     parser.add_argument("--memory", type=int, default=DEFAULTS["memory_mb"])
+    parser.add_argument("--disk", type=int, default=DEFAULTS["disk_mb"])
     parser.add_argument("--sandbox", choices=("auto", "uid", "namespaces"),
                         default=os.environ.get("COURSE_GRADE_SANDBOX", DEFAULTS["sandbox"]))
     args = parser.parse_args(argv)
-    options = Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, exercise=args.exercise,
-                      solutions=args.root / "source" / "solutions", sandbox=args.sandbox)
+    options = Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, disk_mb=args.disk,
+                      exercise=args.exercise, solutions=args.root / "source" / "solutions", sandbox=args.sandbox)
     options.fingerprint = catalog.fingerprint(options.solutions, options.exercise)
     return run(args.root, options, args.hidden_visibility)
 

@@ -8,12 +8,19 @@ executes one cell and returns what happened (``Outcome``). The grader reads at
 most ``MAX_MESSAGE`` bytes per message from the kernel: a larger one closes the
 connection (ZeroMQ's ``MAXMSGSIZE``) and counts as the kernel being lost.
 
+Every start of a kernel (the first, and each restart) gets a fresh uid, a
+fresh empty home (so no IPython start-up file or anything else an earlier part
+wrote is read again), a cgroup of its own where the machine offers one, and a
+``contain.Watch`` that stops it when all its processes together use more memory,
+or write more bytes of files, than the limits allow (``Outcome.reason`` says so).
+
 ``Runner`` runs cells in a session and restarts it when a cell hangs or kills
 it, replaying the setup and the answer cells that ran cleanly.
 """
 from __future__ import annotations
 
 import atexit
+import functools
 import multiprocessing.util
 import os
 import queue
@@ -30,7 +37,7 @@ import zmq
 from jupyter_client import KernelManager
 from jupyter_client.blocking import BlockingKernelClient
 
-from . import sandbox
+from . import contain, sandbox
 from .sandbox import Layers, Limits
 from .transport import MAX_TEXT, bootstrap_cell
 
@@ -51,6 +58,8 @@ class Outcome:
     ``traceback`` its last lines), 'timeout' (killed after the time limit) or
     'died' (the kernel process ended, or sent a message over the size cap).
     ``stdout`` is the printed text (capped); ``truncated`` says it was cut.
+    ``reason``: why the grader stopped the kernel, when a limit on the whole
+    submission did ('' otherwise).
     """
 
     status: str
@@ -58,6 +67,7 @@ class Outcome:
     error: str = ""
     traceback: str = ""
     truncated: bool = False
+    reason: str = ""
 
     @property
     def fatal(self) -> bool:
@@ -82,10 +92,10 @@ class _SandboxedManager(KernelManager):
 class KernelSession:
     """One kernel for one submission, in a private directory ``workdir``.
 
-    ``workdir`` is the grader's: the kernel may write only in ``workdir/home`` (its
-    working directory, home and sockets) and reads its probes' inputs from
-    ``workdir/inputs``, which it cannot change (a file, not the cell's source:
-    IPython would take seconds to parse megabytes of inputs in a cell).
+    ``workdir`` is the grader's: the kernel may write only in ``workdir/homeN`` (its
+    working directory, home and sockets; a new empty one for each start N) and reads
+    its probes' inputs from ``workdir/inputs``, which it cannot change (a file, not
+    the cell's source: IPython would take seconds to parse megabytes of inputs in a cell).
     """
 
     workdir: str
@@ -105,12 +115,13 @@ class KernelSession:
 
     def __post_init__(self):
         self.manager = self.client = None
-        self.uid = sandbox.fresh_uid() if self.layers.uid else None  # the kernel's alone, through restarts
-        self.home = os.path.join(self.workdir, "home")
+        self.uid = None      # a fresh one for every start of the kernel
+        self.home = None     # likewise
+        self.cgroup = None
+        self.watch = None
         self.inputs = os.path.join(self.workdir, "inputs")
         self.sent = 0
-        for folder in (self.home, self.inputs):
-            os.makedirs(folder, exist_ok=True)
+        os.makedirs(self.inputs, exist_ok=True)
         os.chmod(self.workdir, 0o755)
         os.chmod(self.inputs, 0o755)
         self.context = zmq.Context()
@@ -121,23 +132,71 @@ class KernelSession:
         self.launch()
         self.connect()
 
+    def fresh_start(self) -> None:
+        """A new uid and a new, empty home for the next start: nothing the last kernel wrote (an IPython
+        start-up file, a planted module) is read again, and processes of the last uid that are still
+        dying (a fork bomb's, which count against its process limit) cannot keep the new kernel from starting."""
+        old = self.home
+        self.uid = sandbox.fresh_uid() if self.layers.uid else None
+        self.home = os.path.join(self.workdir, f"home{self.restarts}")
+        if old and old != self.home:
+            shutil.rmtree(old, ignore_errors=True)
+        os.makedirs(self.home, exist_ok=True)
+
     def launch(self) -> None:
         """Start the kernel's process in the sandbox, without waiting for it."""
+        self.fresh_start()
         sandbox.give_to(self.home, self.uid)
         manager = _SandboxedManager(kernel_name="python3", transport="ipc", context=self.context,
                                     ip=os.path.join(self.home, f"k{self.restarts}"),
                                     connection_file=os.path.join(self.home, f"k{self.restarts}.json"))
         manager.sandbox_uid = self.uid
         manager.sandbox_prefix = (sandbox.bwrap_command(self.layers.bwrap, self.workdir, self.staged, self.hidden,
-                                                        uid=self.uid, home=self.home) if self.layers.bwrap else [])
+                                                        uid=self.uid, home=self.home, tmp_size=self.limits.tmp_size,
+                                                        sized=self.layers.sized) if self.layers.bwrap else [])
         self.manager = manager
         try:
+            if self.layers.cgroup is not None:  # room for bwrap's two processes besides the kernel's
+                self.cgroup = contain.Cgroup(self.layers.cgroup, self.limits.memory, self.limits.processes + 2)
             manager.start_kernel(cwd=self.home, env=sandbox.environment(self.home, self.staged),
-                                 preexec_fn=sandbox.preexec(self.limits, self.uid, drop=not self.layers.bwrap),
+                                 preexec_fn=sandbox.preexec(self.limits, self.uid, drop=not self.layers.bwrap,
+                                                            cgroup=self.cgroup),
                                  stdout=subprocess.DEVNULL, stderr=_kernel_log())
         except Exception as exc:  # any failure to start is the grader's problem, not the learner's
             self.stop()
             raise KernelStartError(f"could not start a Python kernel: {type(exc).__name__}: {exc}") from exc
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        self.watch = contain.Watch(memory=self.limits.memory, disk=self.limits.disk, home=self.home,
+                                   kill=functools.partial(self._kill_all, tree=True), cgroup=self.cgroup, uid=self.uid,
+                                   leader=getattr(process, "pid", None), private=bool(self.layers.bwrap))
+        contain.WATCHDOG.add(self.watch)
+
+    def _kill_all(self, tree: bool = False) -> None:
+        """Kill every process of the kernel now (signals only: safe from the watchdog's thread): its
+        process group, cgroup and uid, and (``tree``, without either) the processes the watchdog found
+        in its process tree."""
+        pgid = getattr(getattr(self.manager, "provisioner", None), "pgid", None)
+        if pgid:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if self.cgroup is not None:
+            self.cgroup.kill()
+        if self.uid is not None:  # whatever left the process group (setsid, double fork)
+            sandbox.kill_uid(self.uid)
+        watch = self.watch
+        if tree and watch is not None and watch.uid is None and watch.cgroup is None:
+            for pid in list(watch.members):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+
+    @property
+    def breach(self) -> str:
+        """Why the watchdog stopped this kernel ('' if it did not)."""
+        return self.watch.breach if self.watch is not None else ""
 
     def connect(self) -> None:
         """Wait for the launched kernel and install the grader's helpers in it."""
@@ -167,29 +226,30 @@ class KernelSession:
         return path
 
     def stop(self) -> None:
-        """Kill the kernel and every process it started; safe to call twice."""
+        """Kill the kernel and every process it started, and remove what it left in shared
+        folders (its uid's files) and its cgroup; safe to call twice."""
         if self.client is not None:
             try:
                 self.client.stop_channels()
             except Exception:
                 pass
         if self.manager is not None:
-            pgid = getattr(getattr(self.manager, "provisioner", None), "pgid", None)
             try:
                 self.manager.shutdown_kernel(now=True)
             except Exception:
                 pass
-            if pgid:
-                try:
-                    os.killpg(pgid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            if self.uid is not None:  # whatever left the process group (setsid, double fork)
-                sandbox.kill_uid(self.uid)
+            self._kill_all()
             try:
                 self.manager.cleanup_resources()
             except Exception:
                 pass
+        if self.watch is not None:
+            contain.WATCHDOG.remove(self.watch)
+        if self.uid is not None and not self.layers.bwrap:  # its files in /tmp, /dev/shm, ...
+            contain.remove_owned(self.uid)
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
         self.manager = self.client = None
 
     def close(self) -> None:
@@ -211,8 +271,8 @@ class KernelSession:
 
     def run(self, code: str, timeout: float, max_output: int = MAX_OUTPUT) -> Outcome:
         """Execute ``code`` as one cell, waiting at most ``timeout`` seconds; keep ``max_output`` characters."""
-        if not self.alive():
-            return Outcome("died")
+        if self.breach or not self.alive():
+            return Outcome("died", reason=self.breach)
         msg_id = self.client.execute(code, silent=False, store_history=False, allow_stdin=False,
                                      stop_on_error=False)
         deadline = time.monotonic() + timeout
@@ -227,9 +287,9 @@ class KernelSession:
             try:
                 msg = self.client.get_iopub_msg(timeout=min(remaining, 0.25))
             except queue.Empty:
-                if not self.alive():
+                if self.breach or not self.alive():
                     self.stop()
-                    return Outcome("died", "".join(out), truncated=truncated)
+                    return Outcome("died", "".join(out), truncated=truncated, reason=self.breach)
                 continue
             except Exception:  # a garbled message: treat the kernel as lost
                 self.stop()
@@ -250,6 +310,9 @@ class KernelSession:
             elif kind == "status" and content.get("execution_state") == "idle":
                 break
         self._drain_reply(msg_id, deadline)
+        if self.watch is not None and self.watch.look():  # a limit passed in the cell's last moments
+            self.stop()
+            return Outcome("died", "".join(out), truncated=truncated, reason=self.breach)
         return Outcome("error" if errored else "ok", "".join(out), error, traceback, truncated)
 
     def _drain_reply(self, msg_id: str, deadline: float) -> None:
@@ -324,6 +387,8 @@ POOL = KernelPool()
 
 
 def describe_fatal(outcome: Outcome, timeout: float) -> str:
+    if outcome.reason:
+        return outcome.reason
     if outcome.status == "timeout":
         return f"did not finish within {timeout:g} s (an endless loop, or far too slow), so the kernel was stopped"
     return ("stopped the Python kernel (os._exit, a crash, memory exhausted, or a message too large to read); "

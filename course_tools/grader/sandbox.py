@@ -16,7 +16,16 @@ Layers, each detected when the grader starts (``detect``) and reported:
   inside Docker): no network, a PID namespace that dies with the kernel, and a
   filesystem holding only the system, Python, the staged ``course_lib`` and the
   private directory (read-only, except that directory): no ``solutions/``,
-  specs, grader or course checkout at all.
+  specs, grader or course checkout at all; a private ``/tmp`` and ``/dev/shm``
+  of bounded size;
+- **cgroup** (where the grader may make cgroups, usually as root outside Docker;
+  see ``contain``): each kernel start gets its own cgroup, joined before the
+  kernel drops its uid, capping the memory and tasks of all its processes
+  together.
+
+Whatever the layers, a watchdog (``contain.WATCHDOG``) bounds the submission as
+a whole: the memory of all its processes together (from the cgroup, else summed
+from ``/proc``) and the bytes of all the files it wrote.
 
 The minimum for untrusted code is the uid layer or the namespace layer; without
 either the grader refuses unless told ``--unsafe``.
@@ -36,6 +45,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import contain
+
 UID_RANGE = (1_500_000_000, 1_900_000_000)  # far above any real account; each kernel draws its own
 MAX_PROCESSES = 64
 MODES = ("auto", "uid", "namespaces", "none")
@@ -54,13 +65,17 @@ class Layers:
     uid: bool
     bwrap: str | None
     missing: tuple = ()
+    cgroup: contain.CgroupPlace | None = None
+    sized: bool = True   # bwrap caps the size of the private /tmp (--size)
 
     @property
     def safe(self) -> bool:
         """True when the minimum for untrusted code is there (a separate uid or namespaces)."""
         return self.uid or self.bwrap is not None
 
-    def describe(self) -> str:
+    def describe(self, limits: "Limits | None" = None) -> str:
+        """One line: the layers on, what bounds a submission as a whole, and why any layer is missing."""
+        limits = limits or Limits()
         on = ["resource limits", "own process group", "minimal environment", "only course_lib importable",
               "private temporary directory"]
         if self.uid:
@@ -68,6 +83,21 @@ class Layers:
         if self.bwrap:
             on.append("namespaces (no network, own PIDs, only the needed files)")
         text = "sandbox: " + ", ".join(on)
+        every = f"every {contain.INTERVAL:g} s"
+        if self.cgroup:
+            totals = [f"memory {limits.memory >> 20} MB and {limits.processes} processes "
+                      f"({self.cgroup.describe()} per kernel)"]
+        else:
+            totals = [f"memory {limits.memory >> 20} MB (its processes' memory summed from /proc {every})"]
+            if self.uid:
+                totals.append(f"{MAX_PROCESSES} processes (RLIMIT_NPROC of its own uid)")
+            elif os.geteuid() != 0:
+                totals.append(f"{MAX_PROCESSES} processes more than the user runs (RLIMIT_NPROC)")
+        files = f"files {limits.disk >> 20} MB (polled {every}"
+        if self.bwrap and self.sized:
+            files += f"; private /tmp of {limits.tmp_size >> 20} MB"
+        totals.append(files + ")")
+        text += "; per submission, all its processes together: " + ", ".join(totals)
         return text + "".join(f"; {why}" for why in self.missing)
 
 
@@ -107,16 +137,22 @@ def detect(mode: str = "auto") -> Layers:
     root = os.geteuid() == 0
     missing = []
     bwrap = None
+    sized = True
     if mode in ("auto", "namespaces"):
         found = shutil.which("bwrap")
         if not found:
             missing.append("no namespaces (bwrap not found: install Debian's bubblewrap)")
         else:
             inside = fresh_uid() if root and mode == "auto" else None
-            why = _python_runs(lambda folder: bwrap_command(found, folder, folder, [], uid=inside), None)
-            if why:
+            why = _python_runs(lambda folder: bwrap_command(found, folder, folder, [], uid=inside,
+                                                            tmp_size=SHM_SIZE), None)
+            if why and not _python_runs(lambda folder: bwrap_command(found, folder, folder, [], uid=inside,
+                                                                     sized=False), None):
+                sized = False  # a bwrap older than 0.7 knows no --size: the watchdog alone bounds /tmp
+                missing.append("no size cap on the private /tmp (bwrap too old for --size; the watchdog polls it)")
+            elif why:
                 missing.append(f"no namespaces (bwrap cannot build the sandbox here: {why})")
-            else:
+            if not why or not sized:
                 bwrap = found
     uid = False
     if mode in ("auto", "uid"):
@@ -136,7 +172,12 @@ def detect(mode: str = "auto") -> Layers:
                            + "; ".join(missing))
     if mode == "namespaces" and bwrap is None:
         raise SandboxError("sandbox mode 'namespaces' needs a working bwrap: " + "; ".join(missing))
-    return Layers(uid, bwrap, tuple(missing))
+    cgroup = None
+    if mode == "auto":  # 'uid' and 'namespaces' try one layer alone, as on a machine without cgroups
+        cgroup, why = contain.find_cgroups()
+        if cgroup is None:
+            missing.append(f"no cgroup (the watchdog bounds the totals instead: {why})")
+    return Layers(uid, bwrap, tuple(missing), cgroup, sized)
 
 
 def namespace_flags(privileged: bool) -> list[str]:
@@ -177,18 +218,27 @@ _ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localt
         "/etc/passwd", "/etc/group", "/etc/fonts", "/etc/alternatives"]
 
 
+SHM_SIZE = 64 << 20  # /dev/shm in the sandbox: semaphores and small shared arrays
+
+
 def bwrap_command(bwrap: str, workdir: str, staged: str, hidden: list[str], uid: int | None = None,
-                  home: str | None = None) -> list[str]:
+                  home: str | None = None, tmp_size: int | None = None, sized: bool = True) -> list[str]:
     """The bwrap prefix for the kernel command: read-only system and Python, the staged
     course_lib, ``workdir`` read-only with its ``home`` writable (the kernel's own folder),
     and empty directories over every path of ``hidden`` (the grader, solutions, the
     original course_lib) that the bound directories contain. With ``uid`` (the grader
-    runs as root) the kernel becomes that uid inside."""
+    runs as root) the kernel becomes that uid inside. ``/tmp`` (with ``/var/tmp`` a link
+    to it) holds at most ``tmp_size`` bytes, ``/dev/shm`` at most ``SHM_SIZE`` (unless not ``sized``:
+    bwrap before 0.7 has no --size)."""
     home = home or workdir
+    size = ["--size", str(tmp_size)] if tmp_size and sized else []
+    shm = ["--size", str(min(SHM_SIZE, tmp_size) if tmp_size else SHM_SIZE)] if sized else []
     # private /tmp first: binds below it (a virtual environment, the staged library) go on top
     command = [bwrap, *namespace_flags(uid is not None), "--proc", "/proc", "--dev", "/dev",
-               "--perms", "1777", "--tmpfs", "/tmp", "--perms", "1777", "--tmpfs", "/var/tmp"]
-    bound, made = [], {"/", "/tmp", "/var/tmp", "/proc", "/dev"}
+               "--perms", "1777", *shm, "--tmpfs", "/dev/shm",
+               "--perms", "1777", *size, "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/var",
+               "--symlink", "/tmp", "/var/tmp"]
+    bound, made = [], {"/", "/tmp", "/var", "/var/tmp", "/proc", "/dev"}
 
     def parents(path):  # folders bwrap would otherwise create closed (0700)
         extra = []
@@ -240,12 +290,21 @@ def environment(workdir: str, staged: str) -> dict:
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of the kernel process (bytes and seconds)."""
+    """Resource limits (bytes and seconds). ``memory``: the address space of each of the kernel's
+    processes and the memory of all of them together; ``disk``: the bytes of all the files it
+    writes; ``file_size``: one file; ``processes``: its processes (and threads) together."""
 
     memory: int = 2048 * 1024 * 1024
     file_size: int = 64 * 1024 * 1024
     cpu_seconds: int = 900
     startup_timeout: float = 60.0
+    disk: int = 256 * 1024 * 1024
+    processes: int = MAX_PROCESSES
+
+    @property
+    def tmp_size(self) -> int:
+        """The size of the private /tmp: past ``disk`` by one file, so the watchdog, not a full disk, stops a writer."""
+        return self.disk + self.file_size
 
 
 def tasks_of(uid: int) -> int:
@@ -263,8 +322,9 @@ def tasks_of(uid: int) -> int:
     return count
 
 
-def preexec(limits: Limits, uid: int | None, drop: bool):
-    """What runs in the kernel's process between fork and exec: limits, then (``drop``) the uid.
+def preexec(limits: Limits, uid: int | None, drop: bool, cgroup: "contain.Cgroup | None" = None):
+    """What runs in the kernel's process between fork and exec: limits, the ``cgroup`` (joined
+    while still privileged, so everything the kernel forks is inside), then (``drop``) the uid.
 
     ``RLIMIT_NPROC`` counts every task of the real uid. For a uid that is the
     kernel's alone the cap is ``MAX_PROCESSES``; a kernel that runs as the grader's
@@ -283,6 +343,8 @@ def preexec(limits: Limits, uid: int | None, drop: bool):
             hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
             cap = cap if hard == resource.RLIM_INFINITY else min(cap, hard)  # never above what we may
             resource.setrlimit(resource.RLIMIT_NPROC, (cap, cap))
+        if cgroup is not None:
+            cgroup.join()
         if uid is not None and drop:
             _drop_to(uid)
     return run
