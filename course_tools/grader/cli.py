@@ -19,8 +19,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from . import catalog
-from .grade import DEFAULTS, GraderError, Options, grade_file, layers_for
-from .report import table, write_gradebook, write_results
+from .grade import DEFAULTS, GraderError, Options, grade_file, layers_for, limits_for
+from .report import clean, table, write_gradebook, write_results
 from .source import exercise_id_of, read_submission
 
 _INTEGRITY = "changed while grading"
@@ -50,7 +50,7 @@ class Progress:
             return
         elapsed = time.perf_counter() - self.start
         filled = int(30 * self.done / self.total)
-        bar = f"[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}  {elapsed:.0f} s  {label}"
+        bar = f"[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}  {elapsed:.0f} s  {clean(label, keep='')}"
         if self.tty:
             print("\r" + bar[:110].ljust(110), end="" if self.done < self.total else "\n", file=sys.stderr, flush=True)
         else:
@@ -125,7 +125,10 @@ def main(argv=None) -> int:
     parser.add_argument("--budget", type=float, default=DEFAULTS["budget"],
                         help=f"total seconds per submission (default {DEFAULTS['budget']:g})")
     parser.add_argument("--memory", type=int, default=DEFAULTS["memory_mb"],
-                        help=f"the kernel's address-space limit in MB (default {DEFAULTS['memory_mb']})")
+                        help="MB of memory one submission may use, all its processes together "
+                             f"(default {DEFAULTS['memory_mb']})")
+    parser.add_argument("--disk", type=int, default=DEFAULTS["disk_mb"],
+                        help=f"MB of files one submission may write in all (default {DEFAULTS['disk_mb']})")
     parser.add_argument("--seed", type=int, help="fix the random test inputs (default: fresh every run)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once (default: cores)")
     parser.add_argument("--sandbox", choices=("auto", "uid", "namespaces"), default=DEFAULTS["sandbox"],
@@ -138,17 +141,19 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.results and len(args.submissions) != 1:
         parser.error("--results takes exactly one submission; use --gradebook for many")
-    if args.timeout <= 0 or args.budget <= 0 or args.memory < 256 or args.jobs < 1:
-        parser.error("--timeout and --budget must be positive, --memory at least 256 (MB), --jobs at least 1")
-    options = Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, seed=args.seed,
-                      exercise=args.exercise, sandbox=args.sandbox, unsafe=args.unsafe, solutions=args.solutions)
+    if args.timeout <= 0 or args.budget <= 0 or args.memory < 256 or args.disk < 16 or args.jobs < 1:
+        parser.error("--timeout and --budget must be positive, --memory at least 256 (MB), --disk at least 16 (MB), "
+                     "--jobs at least 1")
+    options = Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, disk_mb=args.disk,
+                      seed=args.seed, exercise=args.exercise, sandbox=args.sandbox, unsafe=args.unsafe,
+                      solutions=args.solutions)
     try:
         options.layers = layers = layers_for(options)
     except GraderError as exc:
         print(f"course-grade: {exc}", file=sys.stderr)
         return 2
-    print(f"course-grade: {layers.describe()}" + ("" if layers.safe else "; UNSAFE: grading without the sandbox"),
-          file=sys.stderr)
+    print(f"course-grade: {layers.describe(limits_for(options))}" +
+          ("" if layers.safe else "; UNSAFE: grading without the sandbox"), file=sys.stderr)
     many = len(args.submissions) > 1
     if many and not args.exercise:
         claimed = {k: v for k, v in exercises_of(args.submissions).items() if k}
@@ -173,7 +178,7 @@ def main(argv=None) -> int:
         print(f"course-grade: could not write the results: {exc}", file=sys.stderr)
         return 2
     for failure in failures:
-        print(f"course-grade: the grader could not run: {failure}", file=sys.stderr)
+        print(f"course-grade: the grader could not run: {clean(failure)}", file=sys.stderr)
     return 2 if failures else 0
 
 

@@ -8,7 +8,11 @@ numpy arrays of the grader's own numpy.
 
 ``KERNEL_HELPERS`` is the same format written for the kernel side, with the
 probe runner; ``bootstrap_cell`` installs it in a private module of each
-kernel and ``probe_cell`` writes the one-line cell that runs a probe.
+kernel and ``probe_cell`` writes the one-line cell that runs a probe. The
+bootstrap also caps what a cell may print (``MAX_CELL_OUTPUT`` characters on
+stdout and stderr together, whatever writes them: ``print``, a C library or a
+child process): past the cap the kernel drops the text without sending it and
+says "output truncated" once, so a huge print costs no time in the grader.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ MAX_DEPTH = 16
 MAX_ELEMENTS = 5_000_000      # entries of all arrays in one value
 MAX_ITEMS = 1_000_000         # numbers, strings and containers outside arrays in one value
 MAX_TEXT = 16 * 1024 * 1024   # characters of one encoded value
+MAX_CELL_OUTPUT = 1 << 20     # characters one cell may print (stdout and stderr); None: no cap
 _DTYPES = {"bool": np.bool_, "int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64,
            "uint8": np.uint8, "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64,
            "float16": np.float16, "float32": np.float32, "float64": np.float64}
@@ -192,10 +197,39 @@ def _dec(o, ns):
 def _refuse_exit(*args, **kwargs):
     raise RuntimeError("exit() or quit() was called: it would end the kernel, so the grader does not allow it. "
                        "Remove it from your cells.")
-def setup(marker, out, shell):
-    global _MARKER, _OUT, _SHELL
-    _MARKER, _OUT, _SHELL = marker, out, shell
+def _cap(streams, shell, cap):
+    # one budget per cell for both streams; their own write stays reachable to the grader only (_WRITE)
+    used = [0]
+    capped = {}
+    def make(stream, write):
+        def capped_write(text):
+            if not isinstance(text, str):
+                return write(text)
+            room = cap - used[0]
+            if len(text) <= room:
+                used[0] += len(text)
+                return write(text)
+            if room > 0:
+                write(text[:room])
+            used[0] = cap
+            write("\n[output truncated: this cell printed more than %d characters; the rest was not sent]\n" % cap)
+            stream.write = len  # the rest of this cell's output costs next to nothing
+            return len(text)
+        return capped_write
+    for stream in streams:
+        capped[stream] = make(stream, stream.write)
+        stream.write = capped[stream]
+    def reset(*args, **kwargs):
+        used[0] = 0
+        for stream, write in capped.items():
+            stream.write = write
+    shell.events.register("pre_execute", reset)
+def setup(marker, out, shell, err=None, cap=None):
+    global _MARKER, _OUT, _SHELL, _WRITE
+    _MARKER, _OUT, _SHELL, _WRITE = marker, out, shell, out.write
     shell.ask_exit = _refuse_exit
+    if cap:
+        _cap([s for s in (out, err) if s is not None], shell, cap)
 def probe(source, inputs_path):
     try:
         ns = dict(_SHELL.user_ns)
@@ -209,7 +243,7 @@ def probe(source, inputs_path):
         w = "in %s, line %s: %s" % (f[0].name, f[0].lineno, (f[0].line or "").strip()) if f else ""
         text = _json.dumps({"error": type(e).__name__, "message": str(e)[:500], "where": w[:300],
                             "function": f[0].name[:80] if f else ""})
-    _OUT.write("\n" + _MARKER + text + "\n")
+    _WRITE("\n" + _MARKER + text + "\n")
     _OUT.flush()
 '''.replace("MAX_TEXT", str(MAX_TEXT)) + "\n" + inspect.getsource(compile_probe) + "\n" + inspect.getsource(evaluate)
 
@@ -219,7 +253,7 @@ def __course_grade_bootstrap():
     module = types.ModuleType("course_grade_kernel")
     module.__dict__.update(__builtins__=dict(builtins.__dict__), __file__="<course-grade>")
     exec(compile({helpers!r}, "<course-grade>", "exec"), module.__dict__)
-    module.setup({marker!r}, sys.stdout, get_ipython())
+    module.setup({marker!r}, sys.stdout, get_ipython(), sys.stderr, {cap!r})
     return module
 {handle} = __course_grade_bootstrap()
 del __course_grade_bootstrap
@@ -233,7 +267,7 @@ def handle_name(marker: str) -> str:
 
 def bootstrap_cell(marker: str) -> str:
     """The cell installing the grader's helpers in a fresh kernel, before any learner code."""
-    return _BOOTSTRAP.format(helpers=KERNEL_HELPERS, marker=marker, handle=handle_name(marker))
+    return _BOOTSTRAP.format(helpers=KERNEL_HELPERS, marker=marker, handle=handle_name(marker), cap=MAX_CELL_OUTPUT)
 
 
 def probe_cell(source: str, inputs_path: str, marker: str) -> str:
