@@ -13,6 +13,8 @@ of wrong grading would mean nothing.
     python3 benchmarks/grade_speed.py                    # 20 submissions, every core
     python3 benchmarks/grade_speed.py --class-size 40 --jobs 2
     python3 benchmarks/grade_speed.py --no-reference     # grading only
+    python3 benchmarks/grade_speed.py --exercise ex06_mlp_backward --no-reference
+        # another exercise: correct and untouched submissions in turn
 
 Prints each rate in submissions per minute, the projected time for a class of
 100, and the ratio of the grader's time to the reference's (below 1: faster).
@@ -31,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from course_tools.grader.cli import grade_many  # noqa: E402
-from course_tools.grader.grade import Options, layers_for  # noqa: E402
+from course_tools.grader import catalog  # noqa: E402
+from course_tools.grader.grade import Options, layers_for, limits_for  # noqa: E402
 
 EXERCISE = "ex01_neuron_and_layer"
 
@@ -42,9 +45,13 @@ def _answers(path: Path) -> dict:
             if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
 
 
-def kinds() -> dict:
-    """Submission kinds: name -> (answer cells to put into the student version, expected score)."""
-    right = _answers(ROOT / "solutions" / f"{EXERCISE}.ipynb")
+def kinds(exercise: str = EXERCISE) -> dict:
+    """Submission kinds: name -> (answer cells to put into the student version, expected score).
+    ex01 has five kinds, with its usual bugs; another exercise has the correct and the untouched one."""
+    right = _answers(ROOT / "solutions" / f"{exercise}.ipynb")
+    if exercise != EXERCISE:
+        _, spec = catalog.load(exercise)
+        return {"correct": (right, sum(check.points for check in spec.checks)), "untouched": ({}, 0)}
     transposed = right["layer"].replace("return X @ W.T + b", "return (X @ W.T + b).T")
     flipped = right["neuron"].replace("np.exp(-np.asarray", "np.exp(np.asarray")
     assert transposed != right["layer"] and flipped != right["neuron"], "the solution changed: update the bugs"
@@ -57,10 +64,10 @@ def kinds() -> dict:
     }
 
 
-def write_class(folder: Path, size: int) -> tuple[list[str], list[float]]:
-    student = json.loads((ROOT / "exercises" / f"{EXERCISE}.ipynb").read_text())
+def write_class(folder: Path, size: int, exercise: str = EXERCISE) -> tuple[list[str], list[float]]:
+    student = json.loads((ROOT / "exercises" / f"{exercise}.ipynb").read_text())
     paths, expected = [], []
-    made = list(kinds().items())
+    made = list(kinds(exercise).items())
     for i in range(size):
         name, (answers, score) = made[i % len(made)]
         nb = json.loads(json.dumps(student))
@@ -93,12 +100,13 @@ def main(argv=None) -> int:
     parser.add_argument("--class-size", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-reference", action="store_true", help="skip the plain-execution reference")
+    parser.add_argument("--exercise", default=EXERCISE, help=f"the exercise graded (default {EXERCISE})")
     args, _ = parser.parse_known_args(argv)  # run_all.py may pass options meant for other benchmarks
     options = Options()
     options.layers = layers_for(options)  # the sandbox every kernel runs in, as course-grade does
-    print(f"course-grade {options.layers.describe()}")
+    print(f"course-grade {options.layers.describe(limits_for(options))}")
     with tempfile.TemporaryDirectory() as folder:
-        paths, expected = write_class(Path(folder), args.class_size)
+        paths, expected = write_class(Path(folder), args.class_size, args.exercise)
         start = time.perf_counter()
         results, failures = grade_many(paths, options, args.jobs, progress=False)
         seconds = time.perf_counter() - start
@@ -112,7 +120,7 @@ def main(argv=None) -> int:
             return 1
         reference = None if args.no_reference else run_reference(paths)
     rate = 60 * args.class_size / seconds
-    print(f"course-grade: {args.class_size} submissions of {EXERCISE} on {args.jobs} process(es) "
+    print(f"course-grade: {args.class_size} submissions of {args.exercise} on {args.jobs} process(es) "
           f"in {seconds:.1f} s = {rate:.1f} per minute; a class of 100 would take {100 * seconds / args.class_size / 60:.1f} min")
     print(f"  per submission, summed over the workers: {sum(r.seconds for r in results) / len(results):.1f} s")
     if reference is not None:
