@@ -273,6 +273,8 @@ def test_a_checker_borrowed_from_the_library_scores_zero_for_part_1(tmp_path):
     # borrowing only numerical_gradient loses exactly its checks
     result, scores = _grade(with_answers(STUDENT, **{**solved, "checker": HALF_BORROWED_CHECKER}), tmp_path, "half")
     assert scores["checker_tests"] == 1 and result.score == 9
-    # a transcription of lesson 6's code, with the exercise's own checker written, still loses Part 5 and Part 1
-    # only where it is wrong: the full solution scores 10
-    assert _grade(SOLUTION.read_text(), tmp_path, "solution")[0].score == 10
+    # a transcription: lesson 6's forward and backward code (as the solution's Parts 2-4 and 6), lesson 6's
+    # imported checker for Part 1, and no predictions: 6 of 10, where every part used to be transcribable
+    transcribed = {k: v for k, v in solved.items() if k != "predictions"}
+    result, scores = _grade(with_answers(STUDENT, **{**transcribed, "checker": BORROWED_CHECKER}), tmp_path, "copied")
+    assert scores["checker_tests"] == scores["predictions_tests"] == 0 and result.score == 6
