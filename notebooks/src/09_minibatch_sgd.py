@@ -23,11 +23,10 @@
 #
 # - say why a batch's gradient is a noisy, unbiased estimate, and how the noise shrinks;
 # - write the mini-batch loop: epochs, shuffling, batches, steps;
-# - compare full-batch, mini-batch and single-example descent, by examples seen and by time;
-# - match the learning rate to the batch size, at equal compute;
-# - show that more labelled data generalises better;
-# - split labelled data into training, validation and test sets, and choose on validation data only;
-# - stop early, and add L2 weight decay: its penalty, its gradient and a check of that gradient.
+# - compare full-batch, mini-batch and single-example descent;
+# - match the learning rate to the batch size;
+# - choose on validation data, and read the test set once;
+# - stop early, and add L2 weight decay (its gradient, checked).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lesson 3 (gradient descent and the learning rate), lesson 6 (training
@@ -229,11 +228,10 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# The measured and predicted columns agree to within 3%: the formula foretells the noise of
-# any batch size. The noise itself is large. One example misses the full gradient by about
-# five times its length; a batch of 64 still misses by more than half its length. Yet even
-# a single example's gradient points downhill *on average*, at 1/256 of the cost. That
-# trade is what this lesson is about.
+# The two columns agree to within 3%: the formula foretells the noise. The noise itself is
+# large: one example misses the full gradient by about five times its length, a batch of
+# 64 by more than half. Yet even one example's gradient points downhill *on average*, at
+# 1/256 of the cost. That trade is what this lesson is about.
 
 # %% [markdown]
 # ## The mini-batch loop
@@ -494,14 +492,14 @@ plt.show()
 # %% [markdown]
 # ## Choosing on validation data
 #
-# Every choice so far (rate, batch size, epochs, size) was judged by a number. If that number
-# comes from the points you report on, the report flatters you: you kept whatever suited
-# those points. So labelled data are cut in three:
+# Every choice so far was judged by a number. If that number comes from the points you
+# report on, the report flatters you: you kept whatever suited them. So cut labelled data
+# in three:
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# - **training** points: the gradient steps learn from them;
+# - **training** points: the steps learn from them;
 # - **validation** points: every choice is judged on them;
-# - **test** points: read once, at the very end, to report on the finished network.
+# - **test** points: read once, at the end.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A small, hard problem: two half-moons whose points overlap. Of 200 labelled points,
@@ -757,7 +755,8 @@ print(f"test accuracy of the chosen network (λ = {chosen:g}): {final.accuracy(X
 # them on validation data.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 6. You train with 20 learning rates and report the best of their 20 test accuracies. Why
 #    is that number too good, and what should you have done?
 #

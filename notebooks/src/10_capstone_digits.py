@@ -20,8 +20,8 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives.** After this lesson you can
 #
-# - prepare images: flatten, split three ways, standardise with training statistics only;
-# - train a classifier, read its validation curves and stop early;
+# - split images three ways, and standardise them with training statistics;
+# - train a classifier and stop early on validation digits;
 # - diagnose it with a confusion matrix and its mistakes;
 # - show what the hidden units respond to;
 # - report the test accuracy once, and say what it promises;
@@ -225,8 +225,10 @@ plt.show()
 
 # %% [markdown]
 # After the dotted line the validation loss falls no further, while the training loss
-# still does: the later epochs only fit what is particular to the training images. The
-# rate, the 64 hidden units and lesson 9's weight decay (`train(..., weight_decay=λ)`)
+# still does: the later epochs only fit what is particular to the training images.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The rate, the 64 hidden units and lesson 9's weight decay (`train(..., weight_decay=λ)`)
 # are choices too: try others, and judge them on the validation digits only.
 
 # %% [markdown]
@@ -353,7 +355,7 @@ print(f"test accuracy {net.accuracy(A_test, split.y_test):.4f}: "
 # 359 test images are one sample. Re-run the whole recipe (split three ways, standardise,
 # train with early stopping, test once) for five other split seeds:
 
-# %% tags=["worked:split-seeds"]
+# %% slideshow={"slide_type": "subslide"}
 def recipe(split_seed):
     """Split, standardise, train and stop early as above; return the kept epoch and the test accuracy."""
     parts = data.load_digits(test_fraction=0.2, seed=split_seed)
@@ -370,11 +372,12 @@ def recipe(split_seed):
     return kept["epoch"], kept["model"].accuracy((parts.X_test - mu) / sd, parts.y_test)
 
 
+# %% tags=["worked:split-seeds"]
 for split_seed in (0, 2, 3, 4, 5):
     epoch, accuracy = recipe(split_seed)
     print(f"split seed {split_seed}: kept epoch {epoch:3d}, test accuracy {accuracy:.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Between about 96% and 99%: the split moves the result by a point or two, a handful of
 # images out of 359, and our split's number sits at the top. Report accuracy with that
 # uncertainty in mind.
