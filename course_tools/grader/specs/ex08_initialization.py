@@ -1,165 +1,252 @@
-"""Grading spec of ex08_initialization: constant and random initialisers, Xavier/He scales, symmetry after training.
+"""Grading spec of ex08_initialization: the steady scale derived, its effect predicted and measured, the symmetric starts.
 
-The symmetric case is graded by behaviour: a network trained from the learner's
-``constant_init`` must keep identical hidden units, one trained from the
-learner's ``random_init`` must not.
+Parts 1, 2 and the zero start of Part 4 are concept items: a derivation and predictions,
+graded on cases drawn afresh (hidden until grades are published), each failure explained
+with the slip it looks like. Part 3 and the rest of Part 4 grade the learner's own forward
+pass, backward pass and training loop. ``MLP``, ``train``, the losses and every library
+route that would compute for them are blocked.
 """
 import numpy as np
 
+from course_lib.exercises import explain_mismatch
 from course_tools.grader.spec import Spec, call, probe
 
-SPEC = Spec("ex08_initialization")
+SPEC = Spec("ex08_initialization",
+            forbidden=["course_lib.MLP", "course_lib.train", "course_lib.signals", "course_lib.get_loss",
+                       "course_lib.losses", "course_lib.numerical_gradient", "course_lib.widgets.init_scale",
+                       "course_lib.widgets.gradient_flow", "course_lib.widgets.playground_model"])
 
-_XOR = (np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([[0.0], [1.0], [1.0], [0.0]]))
-
-
-def _sizes(rng, depth):
-    """Random layer sizes: 1-4 inputs, `depth` hidden layers of 2-7 units, 1 output."""
-    return [int(rng.integers(1, 5))] + [int(n) for n in rng.integers(2, 8, size=depth)] + [1]
+PREDICTION_RTOL = 0.02
 
 
-def _batch(rng, n, n_in):
-    """A random batch X (n, n_in) with 0/1 targets Y (n, 1) holding both classes."""
-    Y = np.zeros((n, 1))
-    Y[rng.permutation(n)[: n // 2]] = 1.0
-    return rng.normal(size=(n, n_in)), Y
+def _number(got):
+    try:
+        value = float(np.asarray(got, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _first_match(value, candidates, rtol=1e-6):
+    """The advice of the first (value, advice) candidate that ``value`` equals within rtol, else None."""
+    for candidate, advice in candidates:
+        if np.isfinite(candidate) and candidate != 0 and abs(value / candidate - 1) <= rtol:
+            return advice
+    return None
 
 
 # ---------------------------------------------------------------- part 1
-constant = SPEC.part("constant_init_tests", "Part 1: the symmetric case")
+derivation = SPEC.part("derivation_tests", "Part 1: derive the steady scale")
 
 
-@constant.check("constant_init([2, 4, 1], 0.5), and random sizes and values", points=1,
-                hint="weights[l] has shape (sizes[l+1], sizes[l]) and every entry equals the value; biases are 0")
-def constant_example(rng):
-    return [call("constant_init", [2, 4, 1], 0.5), call("constant_init", _sizes(rng, 1), float(rng.normal()))]
+def _std_feedback(got, expected, probe):
+    """Exact up to rounding; otherwise name the slip: Xavier's n_out, the identity's 1/n_in, the variance, ..."""
+    value = _number(got)
+    if value is None:
+        return "expected one finite number, a standard deviation"
+    if abs(value / expected - 1) <= 1e-6:
+        return None
+    n_in, n_out, slope = probe.inputs["_arg0"], probe.inputs["_arg1"], probe.inputs["_arg2"]
+    advice = _first_match(value, [
+        (np.sqrt(2 / (n_in + n_out)), "that is Xavier's compromise between forward and backward; keeping E[z^2] "
+                                      "steady forward needs n_in only"),
+        (np.sqrt(2 / n_out), "the sum of one unit runs over its n_in inputs, not over the n_out units"),
+        (np.sqrt(1 / n_in), "that keeps E[z^2] steady for the identity; ReLU passes on only half of E[z^2]"),
+        (np.sqrt(2 / n_in), "that is He's ReLU scale: a leaky unit's negative half passes on slope^2 of its share"),
+        (np.sqrt(2 / ((1 + slope) * n_in)), "the negative half passes on slope^2 times its share of E[z^2], "
+                                            "not slope times"),
+        (expected**2, "that is the variance; return the standard deviation"),
+    ])
+    return (f"got {value:.6g}, expected {expected:.6g}" + (f": {advice}" if advice else
+            ": write E[z^2] of this layer from E[a^2] of the layer before, and E[a^2] from E[z^2]"))
 
 
-@constant.check("constant_init of random networks of 1 to 3 layers, including the value 0", points=1, hidden=True)
-def constant_random(rng):
-    return [call("constant_init", _sizes(rng, 2), float(rng.normal())), call("constant_init", _sizes(rng, 0), 0.0),
-            call("constant_init", _sizes(rng, 1), float(rng.uniform(-2, 2)))]
+def _sizes(rng):
+    return int(rng.integers(1, 2001)), int(rng.integers(1, 2001))
+
+
+@derivation.check("steady_std for ReLU (negative_slope 0) at random layer sizes", points=1, hidden=True,
+                  compare=_std_feedback)
+def std_relu(rng):
+    return [call("steady_std", *_sizes(rng), 0.0) for _ in range(3)]
+
+
+@derivation.check("steady_std for leaky ReLU slopes between 0.1 and 0.9 at random layer sizes", points=1, hidden=True,
+                  compare=_std_feedback)
+def std_leaky(rng):
+    return [call("steady_std", *_sizes(rng), float(rng.uniform(0.1, 0.9))) for _ in range(3)]
+
+
+@derivation.check("steady_std for the identity (slope 1), random slopes, and layers of 1 input", points=1,
+                  hidden=True, compare=_std_feedback)
+def std_mixed(rng):
+    return [call("steady_std", *_sizes(rng), 1.0), call("steady_std", 1, int(rng.integers(1, 100)), 0.0),
+            call("steady_std", *_sizes(rng), float(rng.uniform(0.0, 1.0)))]
 
 
 # ---------------------------------------------------------------- part 2
-random = SPEC.part("random_init_tests", "Part 2: random weights break the symmetry")
+prediction = SPEC.part("prediction_tests", "Part 2: predict what a scale does")
 
 
-@random.check("random_init([2, 4, 1], 0.1, seed=0), and random sizes, scales and seeds", points=1,
-              hint="one generator np.random.default_rng(seed) for all layers, drawn in order with "
-                   "rng.normal(0.0, scale, size=(n_out, n_in)); biases 0")
-def random_example(rng):
-    return [call("random_init", [2, 4, 1], 0.1, 0),
-            call("random_init", _sizes(rng, 1), float(rng.uniform(0.01, 1.0)), int(rng.integers(0, 10**6)))]
+def xavier(sizes):
+    return [float(np.sqrt(2 / (n_in + n_out))) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 
 
-@random.check("random_init of random networks of 1 to 4 layers", points=1, hidden=True)
-def random_random(rng):
-    return [call("random_init", _sizes(rng, depth), float(rng.uniform(0.01, 1.0)), int(rng.integers(0, 10**6)))
-            for depth in (0, 2, 3)]
+def _moments_feedback(got, expected, probe):
+    problem = explain_mismatch(got, expected, rtol=PREDICTION_RTOL, atol=0.0)
+    if problem is None:
+        return None
+    sizes, stds = probe.inputs["_arg0"], probe.inputs["_arg1"]
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return problem
+    if got.shape != np.shape(expected):
+        return problem
+    alternatives = {
+        "E[a^2] is half of E[z^2] through ReLU; your factors leave the halving out":
+            np.cumprod([1.0] + [sizes[l] * stds[l] ** 2 for l in range(1, len(stds))]),
+        "layer l+1 sums over its n_l inputs, not over its own n_(l+1) units":
+            np.cumprod([1.0] + [sizes[l + 1] * stds[l] ** 2 / 2 for l in range(1, len(stds))]),
+        "entry l-1 is E[(Z^l)^2] relative to layer 1, so the factors of the layers before l multiply":
+            np.array([1.0] + [sizes[l] * stds[l] ** 2 / 2 for l in range(1, len(stds))]),
+    }
+    for advice, alternative in alternatives.items():
+        if explain_mismatch(got, alternative, rtol=1e-6, atol=1e-12) is None:
+            return f"{problem}: {advice}"
+    return problem
 
 
-_BREAKS = """weights, biases = random_init(sizes, 0.1, seed)
-net = MLP(sizes, "tanh", "sigmoid", "binary_cross_entropy")
-net.weights, net.biases = [np.array(W, dtype=float) for W in weights], [np.array(b, dtype=float) for b in biases]
-for _ in range(100):
-    net.step(net.backward(X, Y), 1.0)
-result = row_spread(net.weights[0])"""
-
-
-def _at_least(minimum):
-    def compare(got, expected, probe):
-        if not isinstance(got, float) or not np.isfinite(got):
-            return f"expected a number, got {got!r}"
-        return None if got >= minimum else (f"the hidden units of a network trained from random_init stay within "
-                                            f"{got:.3g} of each other: the symmetry did not break")
-    return compare
-
-
-@random.check("a network trained from random_init ends with different hidden units (the symmetry breaks)", points=1,
-              hidden=True, compare=_at_least(1e-3), reference=False,
-              hint="every weight must be drawn separately: equal rows stay equal forever")
-def random_breaks_symmetry(rng):
-    X, Y = _batch(rng, 8, 2)
-    return [probe(_BREAKS, sizes=[2, 5, 1], seed=int(rng.integers(0, 10**6)), X=X, Y=Y)]
-
-
-# ---------------------------------------------------------------- part 3
-std = SPEC.part("init_std_tests", "Part 3: scales from the layer sizes")
-
-
-@std.check("init_std('xavier', 400, 100) and init_std('he', 400, 100), and for random layer sizes", points=1,
-           hint="Xavier/Glorot: sqrt(2 / (n_in + n_out)); He: sqrt(2 / n_in)")
-def std_example(rng):
-    n_in, n_out = (int(n) for n in rng.integers(1, 1000, size=2))
-    return [call("init_std", "xavier", 400, 100), call("init_std", "he", 400, 100),
-            call("init_std", "xavier", n_in, n_out), call("init_std", "he", n_in, n_out)]
-
-
-def _value_error_naming_both(got, expected, probe):
-    if got == "no error":
-        return "nothing was raised for an unknown kind; raise a ValueError"
-    if not (isinstance(got, str) and got.startswith("ValueError:")):
-        return f"expected a ValueError, got {got}"
-    return None if ("xavier" in got and "he" in got.split(":", 1)[1]) else f"the message should name 'xavier' and 'he': {got}"
-
-
-_UNKNOWN = """try:
-    init_std(kind, 4, 4)
-    result = "no error"
-except Exception as error:
-    result = f"{type(error).__name__}: {error}\""""
-
-
-@std.check("an unknown kind raises a ValueError whose message names 'xavier' and 'he'", points=1, hidden=True,
-           compare=_value_error_naming_both, reference=False,
-           hint="raise ValueError(\"unknown kind ...: use 'xavier' or 'he'\")")
-def std_unknown(rng):
-    return [probe(_UNKNOWN, kind=str(rng.choice(["uniform", "glorot", "kaiming", "normal"])))]
-
-
-# ---------------------------------------------------------------- part 4
-symmetry = SPEC.part("symmetry_after_training_tests", "Part 4: does the symmetry break?")
-
-# Part 4 gets its starting weights from the grader, not from the learner's initialisers, so a mistake in
-# parts 1-2 costs points only there.
-
-
-def _equal_start(sizes, value):
-    return ([np.full((m, k), value) for k, m in zip(sizes[:-1], sizes[1:])], [np.zeros(m) for m in sizes[1:]])
-
-
-@symmetry.check("from equal weights (0.5) on XOR the spread stays 0; from random ones (std 0.1) it matches the "
-                "expected spread", points=1, atol=1e-12, rtol=1e-6,
-                hint="build an MLP (sigmoid output, binary cross-entropy) with copies of the starting parameters, "
-                     "train full batch for `epochs` steps, return row_spread(net.weights[0])")
-def symmetry_example(rng):
-    X, Y = _XOR
-    random_start = ([rng.normal(0, 0.1, size=(4, 2)), rng.normal(0, 0.1, size=(1, 4))], [np.zeros(4), np.zeros(1)])
-    return [call("symmetry_after_training", *_equal_start([2, 4, 1], 0.5), X, Y, "tanh", 200, 1.0),
-            call("symmetry_after_training", *random_start, X, Y, "tanh", 500, 1.0)]
-
-
-@symmetry.check("random starting weights, batches and activations (tanh, sigmoid, relu): the expected spread",
-                points=1, hidden=True, atol=1e-12, rtol=1e-6)
-def symmetry_random(rng):
+@prediction.check("predicted_moments of Xavier-drawn ReLU networks of equal widths (8 to 512) and random depths",
+                  points=1, hidden=True, compare=_moments_feedback,
+                  hint="lesson 8, 'Xavier/Glorot and He': E[z^2] of one layer from E[a^2] of the layer before")
+def moments_xavier_equal(rng):
     probes = []
-    for hidden in ("tanh", "sigmoid", "relu"):
-        sizes = [2, int(rng.integers(3, 7)), 1]
-        weights = [rng.normal(0, 0.5, size=(sizes[1], 2)), rng.normal(0, 0.5, size=(1, sizes[1]))]
-        biases = [rng.normal(0, 0.1, size=sizes[1]), np.zeros(1)]
-        X, Y = _batch(rng, 10, 2)
-        probes.append(call("symmetry_after_training", weights, biases, X, Y, hidden, 50, 0.5))
+    for _ in range(2):
+        sizes = [int(rng.integers(8, 513))] * int(rng.integers(3, 9))
+        probes.append(call("predicted_moments", sizes, xavier(sizes)))
     return probes
 
 
-@symmetry.check("a symmetric start stays symmetric with every activation, random equal values and random data",
-                points=1, hidden=True, atol=1e-12, rtol=1e-6,
-                hint="equal rows get equal updates: the spread of a symmetric start must stay 0")
-def symmetry_constant(rng):
+@prediction.check("predicted_moments of Xavier-drawn ReLU networks of random widths", points=1, hidden=True,
+                  compare=_moments_feedback,
+                  hint="Xavier's variance depends on n_in and n_out; which of them does E[z^2] forward depend on?")
+def moments_xavier_widths(rng):
     probes = []
-    for hidden in ("tanh", "sigmoid", "relu"):
-        X, Y = _batch(rng, 6, 2)
-        start = _equal_start([2, int(rng.integers(2, 7)), 1], float(rng.uniform(0.1, 1.0)))
-        probes.append(call("symmetry_after_training", *start, X, Y, hidden, 60, 1.0))
+    for _ in range(2):
+        sizes = [int(n) for n in rng.integers(2, 513, size=int(rng.integers(3, 9)))]
+        probes.append(call("predicted_moments", sizes, xavier(sizes)))
+    return probes
+
+
+@prediction.check("predicted_moments of ReLU networks with random standard deviations per layer", points=1,
+                  hidden=True, compare=_moments_feedback,
+                  hint="one layer multiplies E[z^2] by n_in sigma^2 times what ReLU keeps of it")
+def moments_random(rng):
+    probes = []
+    for _ in range(2):
+        sizes = [int(n) for n in rng.integers(2, 300, size=int(rng.integers(2, 8)))]
+        probes.append(call("predicted_moments", sizes, [float(s) for s in rng.uniform(0.01, 0.5, size=len(sizes) - 1)]))
+    return probes
+
+
+# ---------------------------------------------------------------- part 3
+measurement = SPEC.part("measurement_tests", "Part 3: measure it")
+
+
+@measurement.check("second_moments of the 2-1-1 example and of random networks (biases, slopes 0 to 1, batches of "
+                   "1 to 30)", points=1, rtol=1e-7, atol=1e-12,
+                   hint="Z^l = A^(l-1) (W^l)^T + b^l with the leaky ReLU between hidden layers; E[(Z^l)^2] is the mean "
+                        "of every entry squared")
+def moments_measured(rng):
+    probes = [call("second_moments", [np.array([[1.0, -1.0]]), np.array([[2.0]])], [np.zeros(1), np.array([1.0])],
+                   np.array([[3.0, 1.0], [1.0, 3.0]]), 0.5)]
+    for slope in (0.0, float(rng.uniform(0, 1)), 1.0):
+        sizes = [int(n) for n in rng.integers(1, 9, size=int(rng.integers(2, 6)))]
+        weights = [rng.normal(0, 0.7, size=(m, k)) for k, m in zip(sizes[:-1], sizes[1:])]
+        biases = [rng.normal(0, 0.5, size=m) for m in sizes[1:]]
+        probes.append(call("second_moments", weights, biases, rng.normal(size=(int(rng.integers(1, 31)), sizes[0])),
+                           slope))
+    return probes
+
+
+# ---------------------------------------------------------------- part 4
+symmetry = SPEC.part("symmetry_tests", "Part 4: the symmetric starts")
+
+
+def _targets(rng, balanced):
+    """0/1 targets (n, 1): half of each class when balanced, otherwise a mean other than 1/2."""
+    n = int(rng.integers(2, 7)) * 2 if balanced else int(rng.integers(3, 13))
+    while True:
+        Y = np.zeros((n, 1))
+        Y[rng.permutation(n)[: n // 2 if balanced else int(rng.integers(0, n + 1))]] = 1.0
+        if balanced or abs(Y.mean() - 0.5) > 0.05:
+            return Y
+
+
+def _zero_start_feedback(got, expected, probe):
+    problem = explain_mismatch(got, expected, atol=1e-12)
+    if problem is None:
+        return None
+    hidden = probe.inputs["_arg0"]
+    try:
+        grad_W1, grad_W2 = (np.asarray(g, dtype=float) for g in got)
+    except (TypeError, ValueError):
+        return problem
+    if grad_W1.shape == expected[0].shape and np.any(grad_W1 != 0):
+        return f"{problem}: W^2 = 0 multiplies every hidden unit's error term, so dL/dW^1 is 0 whatever the activation"
+    if hidden == "sigmoid":
+        return (f"{problem}: a sigmoid unit outputs 1/2 at z = 0, so every entry of dL/dW^2 is 1/2 times the sum of "
+                "the output error terms (sigmoid(0) - y)/n: zero only when the classes balance")
+    return f"{problem}: {hidden}(0) = 0, so the hidden outputs that dL/dW^2 multiplies are all 0"
+
+
+@symmetry.check("zero_start_gradients with tanh units, and with sigmoid units and unbalanced targets", points=1,
+                hidden=True, compare=_zero_start_feedback)
+def zero_start_tanh_sigmoid(rng):
+    return [call("zero_start_gradients", "tanh", int(rng.integers(1, 5)), int(rng.integers(2, 8)),
+                 _targets(rng, bool(rng.integers(0, 2)))),
+            call("zero_start_gradients", "sigmoid", int(rng.integers(1, 5)), int(rng.integers(2, 8)),
+                 _targets(rng, False))]
+
+
+@symmetry.check("zero_start_gradients with ReLU units, and with sigmoid units and balanced or unbalanced targets",
+                points=1, hidden=True, compare=_zero_start_feedback)
+def zero_start_relu_sigmoid(rng):
+    return [call("zero_start_gradients", "relu", int(rng.integers(1, 5)), int(rng.integers(2, 8)), _targets(rng, False)),
+            call("zero_start_gradients", "sigmoid", int(rng.integers(1, 5)), int(rng.integers(2, 8)), _targets(rng, True)),
+            call("zero_start_gradients", "sigmoid", int(rng.integers(1, 5)), int(rng.integers(2, 8)), _targets(rng, False))]
+
+
+_UNCHANGED = """spread_after_steps(W1, b1, W2, b2, X, Y, hidden, steps, rate)
+result = [W1, b1, W2, b2]"""
+
+
+def _one_hidden(rng, equal):
+    h, n_in = int(rng.integers(2, 7)), int(rng.integers(1, 4))
+    if equal:
+        value = float(rng.uniform(-1.0, 1.0))
+        return [np.full((h, n_in), value), np.full(h, float(rng.normal())), np.full((1, h), value), np.zeros(1)]
+    return [rng.normal(0, 0.5, size=(h, n_in)), rng.normal(0, 0.1, size=h), rng.normal(0, 0.5, size=(1, h)),
+            rng.normal(0, 0.1, size=1)]
+
+
+@symmetry.check("spread_after_steps from equal starts (stays 0) and from random ones (the expected spread), every "
+                "activation, and the starting arrays left unchanged", points=1, rtol=1e-6, atol=1e-12,
+                hint="sigmoid output with the binary cross-entropy averaged over the samples; take `steps` full-batch "
+                     "steps on copies of the parameters, then return row_spread of dL/dW^1 at the parameters reached")
+def spread(rng):
+    probes = []
+    for hidden, equal in (("tanh", True), ("sigmoid", True), ("relu", True), ("tanh", False), ("sigmoid", False),
+                          ("relu", False)):
+        start = _one_hidden(rng, equal)
+        X = rng.normal(size=(int(rng.integers(3, 9)), start[0].shape[1]))
+        Y = (rng.random(size=(len(X), 1)) < 0.5).astype(float)
+        probes.append(call("spread_after_steps", *start, X, Y, hidden, int(rng.integers(0, 31)),
+                           float(rng.uniform(0.1, 1.0))))
+    start = _one_hidden(rng, False)
+    X = rng.normal(size=(5, start[0].shape[1]))
+    probes.append(probe(_UNCHANGED, W1=start[0], b1=start[1], W2=start[2], b2=start[3], X=X,
+                        Y=(rng.random(size=(5, 1)) < 0.5).astype(float), hidden="tanh", steps=3, rate=0.5)
+                  .describe("the starting arrays after spread_after_steps(..., steps=3)"))
     return probes
