@@ -7,6 +7,8 @@
     python3 course.py notebooks    # re-execute every lesson notebook in place
     python3 course.py exercises    # regenerate exercises/ from solutions/
     python3 course.py slides 03    # present lesson 03's deck at 1280x720 and screenshot every slide
+    python3 course.py handouts     # every lesson's deck as a self-contained HTML file and a PDF (build/handouts/)
+    python3 course.py book         # the course as a static web site to read without installing (build/book/)
     python3 course.py bench        # run the benchmarks (installs PyTorch once)
 
 The first run makes a virtual environment in .venv and installs the course into
@@ -113,6 +115,9 @@ def main(argv: list[str]) -> None:
         "notebooks": ("test", lambda py, extra: [py, "-m", "course_tools.notebooks", *extra]),
         "exercises": ("test", lambda py, extra: [py, "-m", "course_tools.exercises", *extra]),
         "slides": ("test", lambda py, extra: [py, "-m", "course_tools.slides", *extra]),
+        # Both take reveal.js and MathJax from the npm registry once (build/web-assets/); the PDFs need Chromium.
+        "handouts": ("test", lambda py, extra: [py, "-m", "course_tools.handouts", *extra]),
+        "book": ("test", lambda py, extra: [py, "-m", "course_tools.book", *extra]),
         "bench": ("test,bench", lambda py, extra: [py, "benchmarks/run_all.py", *extra]),
     }
     if not argv or argv[0] not in commands:
