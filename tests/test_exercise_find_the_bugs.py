@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -84,8 +83,10 @@ def test_the_fixed_backward_pass_and_the_spec_agree_with_centred_differences(ns,
             np.testing.assert_allclose(grads[1][l], centred(of_b, biases[l]), rtol=1e-6, atol=1e-9)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if all(s == c[0][-1] for s in c[0][1:])] + [([3, 4, 4, 4], 6, "sigmoid", 0.2)],
-                         ids=str)
+SQUARE = [c for c in CASES if all(s == c[0][-1] for s in c[0][1:])] + [([3, 4, 4, 4], 6, "sigmoid", 0.2)]
+
+
+@pytest.mark.parametrize("case", SQUARE, ids=str)   # every W^l above the first square: the given code runs
 def test_the_spec_models_the_locked_cell_with_every_bug(ns, case):
     sizes, n, hidden, lam = case
     weights, biases, X, Y = network(7 * n, sizes, n)
@@ -231,6 +232,14 @@ def sgd_step(weights, biases, grad_weights, grad_biases, rate):
     net.step(type("G", (), {"weights": grad_weights, "biases": grad_biases})(), rate)
     return net.weights, net.biases
 '''
+LIBRARY_GRADIENT = '''def centred_gradient(f, x, h=1e-5):
+    from course_lib import numerical_gradient
+    return numerical_gradient(f, np.array(x, dtype=float), h)
+'''
+LIBRARY_ERROR = '''def elementwise_relative_error(a, b):
+    from course_lib import relative_errors
+    return relative_errors(a, b)
+'''
 HALVES = ({"transposed", "derivative", "fan_out"}, {"axis", "one_over_n", "sign"})
 
 
@@ -251,6 +260,11 @@ def graded(tmp_path_factory):
     for i, half in enumerate(HALVES):
         paths[f"half {i}"] = _submission(tmp, f"half-{i}", half)
     paths["mlp"] = _submission(tmp, "mlp", set(), base=SOLUTION, code=MLP_ROUTE, lines=False)
+    nb = json.loads(SOLUTION.read_text(encoding="utf-8"))
+    _cell(nb, "checker_gradient")["source"] = LIBRARY_GRADIENT
+    _cell(nb, "checker_error")["source"] = LIBRARY_ERROR
+    paths["library checker"] = tmp / "library-checker.ipynb"
+    paths["library checker"].write_text(json.dumps(nb), encoding="utf-8")
     results, failures = grade_many([str(p) for p in paths.values()], Options(seed=5), jobs=2, progress=False)
     assert failures == []
     by_path = {result.submission: result for result in results}
@@ -292,3 +306,10 @@ def test_handing_the_backward_pass_to_course_lib_scores_zero_for_every_bug(grade
     assert _bug_scores(result) == {b: 0.0 for b in spec.LINES}
     assert result.score == 4    # only the checker and the predictions, which the submission kept from the solution
     assert "not available while ex06_find_the_bugs is graded" in "\n".join(t.output for t in result.tests)
+
+
+@pytest.mark.slow
+def test_handing_the_checker_to_course_lib_scores_zero_for_it(graded):
+    parts = {grade_id: score for grade_id, _, score, _ in graded["library checker"].parts()}
+    assert parts["checker_gradient_tests"] == parts["checker_error_tests"] == 0
+    assert graded["library checker"].score == 8
