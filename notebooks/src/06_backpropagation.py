@@ -712,4 +712,6 @@ print(model.code())
 #
 # Write the full backward pass yourself, for any depth and a whole batch, gradient-checked,
 # in the graded exercise **`exercises/ex06_mlp_backward.ipynb`**
-# ([open it](../exercises/ex06_mlp_backward.ipynb)).
+# ([open it](../exercises/ex06_mlp_backward.ipynb)). Then hunt down six planted bugs in someone
+# else's backward pass with your own gradient checker, in
+# **`exercises/ex06_find_the_bugs.ipynb`** ([open it](../exercises/ex06_find_the_bugs.ipynb)).
