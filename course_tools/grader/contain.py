@@ -304,7 +304,8 @@ _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEX
 class _Tally:
     def __init__(self):
         self.bytes = 0
-        self.entries = 0
+        self.entries = 0      # the kernel's files and folders
+        self.visited = 0      # every entry looked at, others' too
         self.seen: set = set()
 
     def add(self, info: os.stat_result) -> None:
@@ -319,14 +320,15 @@ class _Tally:
 def _tally_folder(fd: int, tally: _Tally, owner: int | None, depth: int = 0) -> None:
     """Add what lies in the open folder ``fd``: everything, or (``owner``) only the entries ``owner`` owns,
     going on into world-writable folders. Never follows a symbolic link (``fd`` based)."""
-    if depth > 64 or tally.entries > MAX_FILES:
+    if depth > 64 or tally.entries > MAX_FILES or tally.visited > 4 * MAX_FILES:
         return
     try:
         entries = list(os.scandir(fd))
     except OSError:
         return
     for entry in entries:
-        if tally.entries > MAX_FILES:
+        tally.visited += 1
+        if tally.entries > MAX_FILES or tally.visited > 4 * MAX_FILES:
             return
         try:
             info = entry.stat(follow_symlinks=False)
@@ -498,10 +500,12 @@ class Watch:
         self.members: set = set()
         self.inside: int | None = None   # a process inside the kernel's mount namespace
         self.lock = threading.Lock()
+        self.closed = False   # the kernel was stopped: nothing more to look at
 
-    def processes(self, seen: _Processes) -> list[int]:
+    def processes(self, seen: _Processes | None) -> list[int]:
         if self.cgroup is not None:
             return self.cgroup.pids()
+        seen = seen or _Processes()
         if self.uid is not None:
             return seen.of_uid(self.uid)
         if self.leader is None:
@@ -555,9 +559,8 @@ class Watch:
     def look(self, seen: _Processes | None = None) -> str:
         """Check the limits now; past one, kill the kernel and record why. Returns the breach ('' if none)."""
         with self.lock:
-            if self.breach:
+            if self.breach or self.closed:
                 return self.breach
-            seen = seen or _Processes()
             pids = self.processes(seen)
             why = ""
             if self.memory is not None and self.memory_on:
@@ -599,9 +602,12 @@ class Watchdog:
                 self.thread.start()
 
     def remove(self, watch: Watch) -> None:
+        """Stop watching ``watch`` (its kernel was stopped); a look under way finishes first."""
         with self.lock:
             if watch in self.watches:
                 self.watches.remove(watch)
+        with watch.lock:
+            watch.closed = True
 
     def _run(self) -> None:
         while True:

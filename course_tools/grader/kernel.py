@@ -165,33 +165,18 @@ class KernelSession:
         except Exception as exc:  # any failure to start is the grader's problem, not the learner's
             self.stop()
             raise KernelStartError(f"could not start a Python kernel: {type(exc).__name__}: {exc}") from exc
-        process = getattr(getattr(manager, "provisioner", None), "process", None)
-        self.watch = contain.Watch(memory=self.limits.memory, disk=self.limits.disk, home=self.home,
-                                   kill=functools.partial(self._kill_all, tree=True), cgroup=self.cgroup, uid=self.uid,
-                                   leader=getattr(process, "pid", None), private=bool(self.layers.bwrap))
-        contain.WATCHDOG.add(self.watch)
+        provisioner = getattr(manager, "provisioner", None)
+        watch = contain.Watch(memory=self.limits.memory, disk=self.limits.disk, home=self.home, kill=None,
+                              cgroup=self.cgroup, uid=self.uid, private=bool(self.layers.bwrap),
+                              leader=getattr(getattr(provisioner, "process", None), "pid", None))
+        # this start's processes, whatever the session starts next
+        watch.kill = functools.partial(_kill, getattr(provisioner, "pgid", None), self.cgroup, self.uid, watch)
+        self.watch = watch
+        contain.WATCHDOG.add(watch)
 
-    def _kill_all(self, tree: bool = False) -> None:
-        """Kill every process of the kernel now (signals only: safe from the watchdog's thread): its
-        process group, cgroup and uid, and (``tree``, without either) the processes the watchdog found
-        in its process tree."""
-        pgid = getattr(getattr(self.manager, "provisioner", None), "pgid", None)
-        if pgid:
-            try:
-                os.killpg(pgid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        if self.cgroup is not None:
-            self.cgroup.kill()
-        if self.uid is not None:  # whatever left the process group (setsid, double fork)
-            sandbox.kill_uid(self.uid)
-        watch = self.watch
-        if tree and watch is not None and watch.uid is None and watch.cgroup is None:
-            for pid in list(watch.members):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+    def _kill_all(self) -> None:
+        """Kill every process of the running kernel: its process group, cgroup and uid."""
+        _kill(getattr(getattr(self.manager, "provisioner", None), "pgid", None), self.cgroup, self.uid)
 
     @property
     def breach(self) -> str:
@@ -324,6 +309,27 @@ class KernelSession:
                 return
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
                 return
+
+
+def _kill(pgid, cgroup, uid, watch=None) -> None:
+    """Kill every process of one kernel start (signals only: safe from the watchdog's thread): its
+    process group, its cgroup, its uid's, and (``watch``, without cgroup or uid) the processes the
+    watchdog found in its process tree."""
+    if pgid:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if cgroup is not None:
+        cgroup.kill()
+    if uid is not None:  # whatever left the process group (setsid, double fork)
+        sandbox.kill_uid(uid)
+    if watch is not None and uid is None and cgroup is None:
+        for pid in list(watch.members):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
 
 def _kernel_log():
