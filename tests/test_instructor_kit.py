@@ -212,3 +212,73 @@ def test_the_points_are_what_course_grade_scores():
         assert loaded is not None, f"{exercise.id} has no grading spec"
         assert loaded[1].points == exercise.points, (
             f"{exercise.id}: its parts table says {exercise.points} points, its grading spec {loaded[1].points}")
+
+
+# ----------------------------------------------------------------- the class deployment (instructor/deployment.md)
+def binder_requirements() -> tuple[str, set]:
+    """(the python line, every other requirement) of binder/environment.yml, conda and pip alike."""
+    python, found = None, set()
+    for line in (ROOT / "binder" / "environment.yml").read_text().split("\ndependencies:", 1)[1].splitlines():
+        item = re.match(r"^\s*-\s+(.+?)\s*$", line.split("#", 1)[0])
+        if not item or item.group(1) in ("pip", "pip:"):
+            continue
+        if item.group(1).startswith("python"):
+            python = item.group(1)
+        else:
+            found.add(item.group(1))
+    return python, found
+
+
+def normalise(requirement: str) -> str:
+    requirement = requirement.split(";", 1)[0].replace(" ", "")
+    name, spec = re.match(r"([A-Za-z0-9_.\-]+)(.*)", requirement).groups()
+    return re.sub(r"[-_.]+", "-", name).lower() + spec
+
+
+def test_the_binder_environment_lists_what_pyproject_lists():
+    from toml_reader import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = {normalise(r) for r in project["project"]["dependencies"]}
+    python, listed = binder_requirements()
+    listed = {normalise(r) for r in listed}
+    build = {normalise(r) for r in project["build-system"]["requires"]}
+    assert listed - wanted == build | {"nbgitpuller>=1.2"}, f"only in binder/environment.yml: {listed - wanted}"
+    assert wanted <= listed, f"missing from binder/environment.yml: {wanted - listed}"
+    minimum = project["project"]["requires-python"].removeprefix(">=")
+    assert re.fullmatch(r"python=3\.\d+", python), "repo2docker wants an exact Python version: python=3.X"
+    assert tuple(map(int, python.split("=")[1].split("."))) >= tuple(map(int, minimum.split(".")))
+
+
+@pytest.mark.slow   # a fresh virtual environment and an editable install: about 20 s
+def test_binder_postbuild_installs_the_course_by_itself(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    import sysconfig
+
+    repo = tmp_path / "backprop-course"
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for folder in ("course_lib", "course_tools", "binder"):
+        shutil.copytree(ROOT / folder, repo / folder, ignore=skip)
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copyfile(ROOT / name, repo / name)
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    # The packages binder/environment.yml would have installed (pip and setuptools too): this test
+    # environment's own, so nothing is downloaded.
+    site = next(env.glob("lib/python3*/site-packages"))
+    (site / "zz_installed_by_environment_yml.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    clean = {"PATH": f"{env / 'bin'}:/usr/bin:/bin", "HOME": str(home), "PIP_NO_INDEX": "1",
+             "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLCONFIGDIR": str(home / "mpl")}
+    result = subprocess.run(["bash", str(repo / "binder" / "postBuild")], cwd=tmp_path, env=clean,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"postBuild failed:\n{result.stdout}\n{result.stderr}"
+    where = subprocess.run([str(env / "bin" / "python"), "-c",
+                            "import course_lib, course_tools.grader.cli; print(course_lib.__file__)"],
+                           cwd=tmp_path, env=clean, capture_output=True, text=True)
+    assert where.returncode == 0, where.stderr
+    assert where.stdout.strip().startswith(str(repo)), f"course_lib comes from {where.stdout.strip()}, not the copy"
+    assert (home / "mpl").is_dir(), "postBuild should have built matplotlib's font cache"
