@@ -95,7 +95,7 @@ def check(widget, setup):
     assert widget.accuracy == pytest.approx(accuracy)
     guess = int(p[index].argmax())
     text = widget.readout.value
-    assert f"Test digit {index} (a {y[index]}): the network reads {guess} with probability {p[index, guess]:.1%}" in text
+    assert f"Held-out digit {index} (a {y[index]}): the network reads {guess} with probability {p[index, guess]:.1%}" in text
     assert f"moved {right} right and {down} down, noise {level:.2f}: accuracy {accuracy:.1%}" in text
     assert ("<b>wrong</b>" in text) == (guess != y[index])
     bars = [patch.get_height() for patch in widget.figure.axes[1].patches]

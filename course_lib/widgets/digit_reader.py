@@ -1,7 +1,7 @@
 """Lesson 10's widget: a trained digit reader, and how it copes with moved and noisy digits.
 
-Pick a test digit, move it by whole pixels, add noise, and watch the network's ten
-probabilities. The readout also gives the accuracy on *all* test digits moved and
+Pick a held-out digit (one the network was not trained on), move it by whole pixels, add noise, and watch the network's ten
+probabilities. The readout also gives the accuracy on *all* the held-out digits moved and
 noised the same way. The lesson: a fully connected network has one weight per pixel,
 so a digit moved by a single pixel lands on weights trained for something else, and
 accuracy collapses; noise of the same size hurts far less. (Convolutional networks share
@@ -58,7 +58,7 @@ def noisy(X, level: float, pattern) -> np.ndarray:
 
 
 class DigitReader(LessonWidget):
-    """Left: the chosen test digit as the network sees it. Right: its ten probabilities.
+    """Left: the chosen held-out digit as the network sees it. Right: its ten probabilities.
 
     Controls: ``digit`` (which test image), ``right`` and ``down`` (shift in pixels, -2..2),
     ``noise`` (0..0.5). ``probabilities`` (10,) and ``accuracy`` (on every test image moved
@@ -80,7 +80,7 @@ class DigitReader(LessonWidget):
         self.pattern = np.random.default_rng(seed).standard_normal(self.X.shape)
         slider = dict(continuous_update=True, style={"description_width": "initial"})
         controls = {
-            "digit": widgets.IntSlider(value=int(digit), min=0, max=len(self.X) - 1, description="test digit",
+            "digit": widgets.IntSlider(value=int(digit), min=0, max=len(self.X) - 1, description="held-out digit",
                                        layout=widgets.Layout(width="330px"), **slider),
             "right": widgets.IntSlider(value=0, min=-MAX_SHIFT, max=MAX_SHIFT, description="move right",
                                        layout=widgets.Layout(width="230px"), **slider),
@@ -138,9 +138,9 @@ class DigitReader(LessonWidget):
         self._bar_title.set_text(f"the network reads {guess} ({self.probabilities[guess]:.0%})")
         verdict = "right" if guess == truth else "<b>wrong</b>"
         self.readout.value = (
-            f"Test digit {index} (a {truth}): the network reads {guess} with probability "
+            f"Held-out digit {index} (a {truth}): the network reads {guess} with probability "
             f"{self.probabilities[guess]:.1%}: {verdict}.<br>"
-            f"All {len(self.y)} test digits moved {right} right and {down} down, noise {noise:.2f}: "
+            f"All {len(self.y)} held-out digits moved {right} right and {down} down, noise {noise:.2f}: "
             f"accuracy {self.accuracy:.1%}.")
         self.render()
 

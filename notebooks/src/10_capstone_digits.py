@@ -324,7 +324,7 @@ for right, down in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]:
 
 # %% [markdown]
 # Pick a digit, move it, add noise; the readout also gives the accuracy on all 287 digits
-# changed the same way. (The widget calls them test digits; here they are the validation
+# changed the same way. (The widget calls them held-out digits; here they are the validation
 # digits.)
 
 # %% tags=["nbval-ignore-output"]

@@ -183,7 +183,7 @@ def test_digit_reader_moves_and_agrees_with_the_lesson(lesson_runs, request):
 
 def test_digit_reader_redraws_within_goal(lesson_runs, request):
     view = digit_widget(lesson_runs, request)
-    handle = view.control("slider", "test digit").locator(".noUi-handle")
+    handle = view.control("slider", "held-out digit").locator(".noUi-handle")
     handle.scroll_into_view_if_needed()
     times = measure_slider(view.page, handle, view.image, presses=8)
-    judge(times, view.where, "10 digit_reader test digit")
+    judge(times, view.where, "10 digit_reader held-out digit")
