@@ -90,8 +90,7 @@ def drawn_network(sizes, stds, seed=0):
 #
 # Write `steady_std(n_in, n_out, negative_slope)`: the standard deviation of those weights for
 # which $E[z^2]$ is the same in this layer as in the layer before it. Derive it on paper first,
-# the way lesson 8 did for ReLU, then write your result as a function. (Not every argument has
-# to matter.)
+# the way lesson 8 did for ReLU, then write your result as a function.
 #
 # <details><summary>Stuck?</summary>
 #

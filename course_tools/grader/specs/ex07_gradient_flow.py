@@ -209,7 +209,9 @@ explanation = SPEC.part("explanation_tests", "Part 3: explain")
 
 
 @explanation.check("mismatch_cause for sigmoid and tanh scenarios, unsaturated and saturated", points=1, hidden=True,
-                   compare=_cause_feedback)
+                   compare=_cause_feedback,
+                   hint="lesson 7: where do large weights or a large bias put z, and what is the slope there? Measure the "
+                        "scenario with your error_norms")
 def causes_squashing(rng):
     cases = [as_predicted(rng, "tanh"), saturated(rng, "tanh", "weights"), as_predicted(rng, "sigmoid"),
              saturated(rng, "sigmoid", "bias"), saturated(rng, str(rng.choice(["sigmoid", "tanh"])), "bias")]
@@ -217,7 +219,9 @@ def causes_squashing(rng):
 
 
 @explanation.check("mismatch_cause for ReLU scenarios with biases 0 and negative, and leaky ReLU and identity ones",
-                   points=1, hidden=True, compare=_cause_feedback)
+                   points=1, hidden=True, compare=_cause_feedback,
+                   hint="lesson 7: where do large weights or a large bias put z, and what is the slope there? Measure the "
+                        "scenario with your error_norms")
 def causes_relu(rng):
     cases = [as_predicted(rng, "relu"), switched_off(rng), switched_off(rng), as_predicted(rng, "leaky_relu"),
              as_predicted(rng, "identity")]
@@ -225,7 +229,9 @@ def causes_relu(rng):
 
 
 @explanation.check("mismatch_cause for random scenarios of every kind", points=1, hidden=True,
-                   compare=_cause_feedback)
+                   compare=_cause_feedback,
+                   hint="lesson 7: where do large weights or a large bias put z, and what is the slope there? Measure the "
+                        "scenario with your error_norms")
 def causes_mixed(rng):
     cases = [switched_off(rng), saturated(rng, "sigmoid", "weights"), saturated(rng, "tanh", "bias"),
              as_predicted(rng, str(rng.choice(list(AS_PREDICTED))))]

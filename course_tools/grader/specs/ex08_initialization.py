@@ -66,19 +66,25 @@ def _sizes(rng):
 
 
 @derivation.check("steady_std for ReLU (negative_slope 0) at random layer sizes", points=1, hidden=True,
-                  compare=_std_feedback)
+                  compare=_std_feedback,
+                  hint="lesson 8, 'Xavier/Glorot and He': E[z^2] of a layer from E[a^2] of the layer before, and "
+                       "E[a^2] from E[z^2] through the unit")
 def std_relu(rng):
     return [call("steady_std", *_sizes(rng), 0.0) for _ in range(3)]
 
 
 @derivation.check("steady_std for leaky ReLU slopes between 0.1 and 0.9 at random layer sizes", points=1, hidden=True,
-                  compare=_std_feedback)
+                  compare=_std_feedback,
+                  hint="lesson 8, 'Xavier/Glorot and He': E[z^2] of a layer from E[a^2] of the layer before, and "
+                       "E[a^2] from E[z^2] through the unit")
 def std_leaky(rng):
     return [call("steady_std", *_sizes(rng), float(rng.uniform(0.1, 0.9))) for _ in range(3)]
 
 
 @derivation.check("steady_std for the identity (slope 1), random slopes, and layers of 1 input", points=1,
-                  hidden=True, compare=_std_feedback)
+                  hidden=True, compare=_std_feedback,
+                  hint="lesson 8, 'Xavier/Glorot and He': E[z^2] of a layer from E[a^2] of the layer before, and "
+                       "E[a^2] from E[z^2] through the unit")
 def std_mixed(rng):
     return [call("steady_std", *_sizes(rng), 1.0), call("steady_std", 1, int(rng.integers(1, 100)), 0.0),
             call("steady_std", *_sizes(rng), float(rng.uniform(0.0, 1.0)))]
@@ -202,7 +208,8 @@ def _zero_start_feedback(got, expected, probe):
 
 
 @symmetry.check("zero_start_gradients with tanh units, and with sigmoid units and unbalanced targets", points=1,
-                hidden=True, compare=_zero_start_feedback)
+                hidden=True, compare=_zero_start_feedback,
+                hint="lesson 8, 'All-zero weights': which factor of each gradient is zero at the start?")
 def zero_start_tanh_sigmoid(rng):
     return [call("zero_start_gradients", "tanh", int(rng.integers(1, 5)), int(rng.integers(2, 8)),
                  _targets(rng, bool(rng.integers(0, 2)))),
@@ -211,7 +218,8 @@ def zero_start_tanh_sigmoid(rng):
 
 
 @symmetry.check("zero_start_gradients with ReLU units, and with sigmoid units and balanced or unbalanced targets",
-                points=1, hidden=True, compare=_zero_start_feedback)
+                points=1, hidden=True, compare=_zero_start_feedback,
+                hint="lesson 8, 'All-zero weights': which factor of each gradient is zero at the start?")
 def zero_start_relu_sigmoid(rng):
     return [call("zero_start_gradients", "relu", int(rng.integers(1, 5)), int(rng.integers(2, 8)), _targets(rng, False)),
             call("zero_start_gradients", "sigmoid", int(rng.integers(1, 5)), int(rng.integers(2, 8)), _targets(rng, True)),
