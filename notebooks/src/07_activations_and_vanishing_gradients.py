@@ -609,6 +609,7 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden
 # %% [markdown]
 # ## Exercise
 #
-# Measure gradient flow yourself in the graded exercise **`exercises/ex07_gradient_flow.ipynb`**
-# ([open it](../exercises/ex07_gradient_flow.ipynb)): per-layer gradient norms of a deep
-# network, and a detector for dead ReLU units.
+# Predict the gradient flow, then measure it, in the graded exercise
+# **`exercises/ex07_gradient_flow.ipynb`** ([open it](../exercises/ex07_gradient_flow.ipynb)):
+# the factor by which the error term changes per layer, from the weights' scale and the slopes,
+# checked against your own backward pass, and the cause when the two disagree.

@@ -529,5 +529,6 @@ init_scale_explorer()
 # %% [markdown]
 # ## Exercise
 #
-# Write an initialiser and catch the symmetric case in the graded exercise
+# Derive the initial scale that keeps the second moment steady, predict it layer by layer, and
+# show why a symmetric start stays stuck, in the graded exercise
 # **`exercises/ex08_initialization.ipynb`** ([open it](../exercises/ex08_initialization.ipynb)).
