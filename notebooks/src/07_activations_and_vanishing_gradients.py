@@ -609,7 +609,5 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden
 # %% [markdown]
 # ## Exercise
 #
-# Predict the gradient flow, then measure it, in the graded exercise
-# **`exercises/ex07_gradient_flow.ipynb`** ([open it](../exercises/ex07_gradient_flow.ipynb)):
-# the factor by which the error term changes per layer, from the weights' scale and the slopes,
-# checked against your own backward pass, and the cause when the two disagree.
+# Predict the error term's factor per layer, then measure it, in the graded exercise
+# **`exercises/ex07_gradient_flow.ipynb`** ([open it](../exercises/ex07_gradient_flow.ipynb)).

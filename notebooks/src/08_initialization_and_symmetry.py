@@ -529,6 +529,5 @@ init_scale_explorer()
 # %% [markdown]
 # ## Exercise
 #
-# Derive the initial scale that keeps the second moment steady, predict it layer by layer, and
-# show why a symmetric start stays stuck, in the graded exercise
+# Derive the initial scale, and catch the symmetric start, in the graded exercise
 # **`exercises/ex08_initialization.ipynb`** ([open it](../exercises/ex08_initialization.ipynb)).
