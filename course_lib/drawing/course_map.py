@@ -1,16 +1,31 @@
-"""The course map as a picture: lessons as numbered stations on a snaking route."""
+"""The course map as a picture: lessons as numbered stations on a snaking route, with your progress.
+
+``draw_course_map`` draws the route. ``course_progress`` reads, from your own files and with no
+server, how far you are: a lesson counts as *opened* once JupyterLab has opened it (JupyterLab
+then keeps a checkpoint of it in ``notebooks/.ipynb_checkpoints/``), and an exercise's parts count
+as *passing* once their self-check cells pass (the self-checks note it in
+``exercises/.course-progress.json``, see ``course_lib.exercises.checks.record_progress``).
+``progress_map()`` is the map with that progress drawn on it, and a button to read it again.
+"""
 from __future__ import annotations
 
+import html
+import json
+import os
 import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from matplotlib.patches import Circle, PathPatch
 from matplotlib.path import Path as CurvePath
 
-from ..lessons.catalog import find_lessons
+from ..exercises.checks import PROGRESS_FILE
+from ..lessons.catalog import COURSE, find_lessons
 from ..validation import CourseError, whole_number
 
 _GAP_X, _GAP_Y, _RADIUS = 3.0, 2.9, 0.42
 _FILL = {"start": "#dbe9f6", "graded": "#fde3c8", "plain": "white"}
+_PASSING, _STARTED, _OPENED_RING = "#c7e9c0", "#fff3b0", "tab:blue"   # badge fills and the ring of an opened lesson
 
 
 def _station(index: int, per_row: int) -> tuple[float, float]:
@@ -36,12 +51,14 @@ def _route(points: list, per_row: int) -> CurvePath:
     return CurvePath(vertices, codes)
 
 
-def draw_course_map(lessons=None, ax=None, per_row: int = 4):
+def draw_course_map(lessons=None, ax=None, per_row: int = 4, progress: dict | None = None):
     """Draw the course as a route of numbered stations; returns the Axes.
 
     ``lessons``: a list of ``Lesson`` (default ``find_lessons()``). Each station
     shows the lesson number and title; lessons with a graded exercise are filled
     orange and name it. ``per_row`` stations per row, the rows snaking down.
+    ``progress`` (from ``course_progress``): opened lessons get a blue ring, and each
+    exercise's badge turns green when its self-checks pass, yellow while some do.
     """
     import matplotlib.pyplot as plt  # only here: the rest of the module needs no figure
 
@@ -62,20 +79,31 @@ def draw_course_map(lessons=None, ax=None, per_row: int = 4):
                                linewidth=7, capstyle="round", zorder=1, gid="route"))
     for index, (lesson, (x, y)) in enumerate(zip(lessons, points)):
         kind = "start" if index == 0 else "graded" if lesson.exercise else "plain"
-        ax.add_patch(Circle((x, y), _RADIUS, facecolor=_FILL[kind], edgecolor="black", linewidth=1.5, zorder=3,
-                            gid=f"station-{lesson.number}"))
+        mine = progress.get(lesson.number) if progress else None
+        opened = bool(mine and mine.opened)
+        ax.add_patch(Circle((x, y), _RADIUS, facecolor=_FILL[kind], edgecolor=_OPENED_RING if opened else "black",
+                            linewidth=4 if opened else 1.5, zorder=3, gid=f"station-{lesson.number}"))
         ax.text(x, y, lesson.number, ha="center", va="center", fontsize=12, fontweight="bold", zorder=4)
         # At most three lines, so a long title cannot run into the row below.
         title = textwrap.fill(lesson.title, 22, break_on_hyphens=False, max_lines=3, placeholder=" …")
         ax.text(x, y - _RADIUS - 0.15, title, ha="center", va="top", fontsize=9, zorder=4)
-        if lesson.exercise:
+        if lesson.exercise and mine is not None:
+            n_lines = title.count("\n") + 1
+            for k, (name, state) in enumerate(mine.exercises.items()):
+                label, fill, colour = _badge(name, state)
+                ax.text(x, y - _RADIUS - 0.3 - 0.22 * n_lines - 0.32 * k, label, ha="center", va="top",
+                        fontsize=7.5, color=colour, zorder=4, gid=f"badge-{name}",
+                        bbox=dict(boxstyle="round,pad=0.25", facecolor=fill, edgecolor="none"))
+        elif lesson.exercise:
             n_lines = title.count("\n") + 1
             ax.text(x, y - _RADIUS - 0.3 - 0.22 * n_lines, f"graded: {lesson.exercise}", ha="center", va="top",
                     fontsize=7.5, color="saddlebrown", zorder=4,
                     bbox=dict(boxstyle="round,pad=0.25", facecolor=_FILL["graded"], edgecolor="none"))
     ax.text(points[0][0], points[0][1] + _RADIUS + 0.2, "start", ha="center", va="bottom", fontsize=9,
             color="tab:blue", fontweight="bold")
-    ax.set_title("The course route: orange stations end with a graded exercise", fontsize=10)
+    ax.set_title("Your progress: a blue ring for each lesson you opened; a green badge when an exercise's "
+                 "self-checks pass" if progress is not None else
+                 "The course route: orange stations end with a graded exercise", fontsize=10)
     ax.set_xlim(*x_range)
     ax.set_ylim(*y_range)
     ax.set_aspect("equal")
@@ -83,3 +111,189 @@ def draw_course_map(lessons=None, ax=None, per_row: int = 4):
     return ax
 
 
+
+
+# ----------------------------------------------------------------- progress, read from the learner's own files
+@dataclass
+class ExerciseProgress:
+    """One exercise: ``parts`` (its self-check cells) and how many pass, how many ran and failed."""
+
+    parts: int
+    passing: int = 0
+    failing: int = 0
+    opened: bool = False
+
+    @property
+    def state(self) -> str:
+        """"passing" (every part), "started" (some part ran), "opened", or "not started"."""
+        if self.parts and self.passing == self.parts:
+            return "passing"
+        if self.passing or self.failing:
+            return "started"
+        return "opened" if self.opened else "not started"
+
+
+@dataclass
+class LessonProgress:
+    opened: bool
+    exercises: dict = field(default_factory=dict)   # exercise id -> ExerciseProgress
+
+
+def _badge(name: str, exercise: ExerciseProgress) -> tuple[str, str, str]:
+    """(label, fill, text colour) of an exercise's badge on the map."""
+    if exercise.state == "passing":
+        return f"\u2713 {name}: self-checks pass", _PASSING, "darkgreen"
+    if exercise.state == "started":
+        return f"{name}: {exercise.passing} of {exercise.parts} parts pass", _STARTED, "saddlebrown"
+    return f"graded: {name}", _FILL["graded"], "saddlebrown"
+
+
+def find_course(course=None) -> Path:
+    """The course folder (the one holding notebooks/ and exercises/) this kernel works in.
+
+    In JupyterLab, the folder above the running notebook's; else above the working folder, or the
+    working folder itself; else the folder ``course_lib`` was installed from.
+    """
+    if course is not None:
+        return Path(course)
+    session = os.environ.get("JPY_SESSION_NAME")
+    candidates = ([Path(session).resolve().parent.parent] if session else []) + [Path.cwd().parent, Path.cwd(), COURSE]
+    for folder in candidates:
+        if (folder / "notebooks").is_dir() and (folder / "exercises").is_dir():
+            return folder
+    raise CourseError(f"no course folder (one holding notebooks/ and exercises/) found among "
+                      f"{[str(folder) for folder in candidates]}")
+
+
+def _self_check_cells(notebook: Path) -> list[str]:
+    """The ids of an exercise notebook's self-check cells (nbgrader test cells), in order."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return [cell.get("id") for cell in nb.get("cells", [])
+            if (cell.get("metadata", {}).get("nbgrader") or {}).get("grade") is True and cell.get("id")]
+
+
+def course_progress(course=None, lessons=None) -> dict:
+    """Lesson number -> ``LessonProgress``, read from the files in ``course`` (see ``find_course``).
+
+    Opened: JupyterLab's checkpoint of the notebook exists. An exercise part passes when the latest
+    run of its self-check cell had no failing check (``.course-progress.json``, written by the checks).
+    """
+    course = find_course(course)
+    lessons = find_lessons(course / "notebooks", course / "exercises") if lessons is None else lessons
+    try:
+        notes = json.loads((course / "exercises" / PROGRESS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        notes = {}
+    progress = {}
+    for lesson in lessons:
+        checkpoint = course / "notebooks" / ".ipynb_checkpoints" / f"{lesson.stem}-checkpoint.ipynb"
+        mine = LessonProgress(opened=checkpoint.exists())
+        for name in lesson.exercises:
+            notebook = course / "exercises" / f"{name}.ipynb"
+            parts = _self_check_cells(notebook) if notebook.exists() else []
+            runs = notes.get(name, {}) if isinstance(notes.get(name), dict) else {}
+            done = [runs[cell] for cell in parts if isinstance(runs.get(cell), dict)]
+            mine.exercises[name] = ExerciseProgress(
+                parts=len(parts), passing=sum(1 for run in done if run.get("passed") and not run.get("failed")),
+                failing=sum(1 for run in done if run.get("failed")),
+                opened=(course / "exercises" / ".ipynb_checkpoints" / f"{name}-checkpoint.ipynb").exists())
+        progress[lesson.number] = mine
+    return progress
+
+
+def progress_summary(progress: dict) -> str:
+    """Your progress in a sentence or two (the course map widget's readout, as plain text)."""
+    opened = sum(lesson.opened for lesson in progress.values())
+    exercises = {name: e for lesson in progress.values() for name, e in lesson.exercises.items()}
+    passing = [name for name, e in exercises.items() if e.state == "passing"]
+    started = [f"{name} ({e.passing} of {e.parts} parts)" for name, e in exercises.items() if e.state == "started"]
+    text = (f"Opened {opened} of {len(progress)} lessons. "
+            f"Self-checks pass in {len(passing)} of {len(exercises)} exercises"
+            + (f": {', '.join(passing)}." if passing else "."))
+    return text + (f" Under way: {', '.join(started)}." if started else "")
+
+
+def progress_map(course=None, per_row: int = 6):
+    """The course map with your progress on it (a widget): opened lessons ringed blue, exercises whose
+    self-checks pass in green. Press "Read my progress again" after working on a lesson or an exercise.
+
+    ``course``: the course folder (default: found from where the notebook runs). Outside JupyterLab
+    (a script, the notebook builder) and without ``course``, it shows the map with no progress.
+    """
+    return _progress_widget()(course, per_row)
+
+
+_WIDGET_CLASS = None
+
+
+def _progress_widget():
+    """The widget's class, built on first use: only the widget needs ipywidgets."""
+    global _WIDGET_CLASS
+    if _WIDGET_CLASS is None:
+        _WIDGET_CLASS = _progress_widget_class()
+    return _WIDGET_CLASS
+
+
+def _progress_widget_class():
+    import ipywidgets as widgets
+
+    from ..widgets.base import LessonWidget
+
+    class ProgressMap(LessonWidget):
+        """The course map with ``progress`` (``course_progress()``'s answer) drawn on it.
+
+        Controls: ``refresh``, a button that reads the progress again. The readout says it in words.
+        Headless use: ``ProgressMap(course).refresh()`` after changing the files.
+        """
+
+        DPI = 100
+
+        def __init__(self, course=None, per_row: int = 6):
+            self.live = course is not None or bool(os.environ.get("JPY_SESSION_NAME"))
+            try:
+                self.course = find_course(course)
+            except CourseError as error:   # e.g. the notebook was moved out of the course folder
+                if course is not None:
+                    raise
+                self.course, self.live, self.missing = None, False, str(error)
+            self.per_row = whole_number(per_row, "per_row", 2)
+            self.lessons = (find_lessons(self.course / "notebooks", self.course / "exercises") if self.course
+                            else find_lessons())
+            self.progress = {}
+            columns = min(self.per_row, len(self.lessons))
+            rows = -(-len(self.lessons) // columns)
+            self._size = (0.75 * (_GAP_X * (columns - 1) + 3.2), 0.75 * (_GAP_Y * (rows - 1) + 2.8) + 0.3)
+            button = widgets.Button(description="Read my progress again", icon="refresh",
+                                    layout=widgets.Layout(width="240px"))
+            super().__init__({"refresh": button}, figsize=self._size, dpi=self.DPI)
+            # Drawn for a wide screen; shown no wider than the notebook.
+            self.image.layout = widgets.Layout(width="100%", max_width=f"{round(self._size[0] * self.DPI)}px")
+            button.on_click(lambda _: self.refresh())
+
+        def refresh(self) -> None:
+            """Read the progress again and redraw (what the button does)."""
+            self.redraw()
+
+        def update(self) -> None:
+            figure = self.figure
+            figure.clear()
+            figure.set_layout_engine("none")
+            ax = figure.add_axes((0, 0, 1, 1 - 0.3 / self._size[1]))
+            self.progress = course_progress(self.course, self.lessons) if self.live else {}
+            draw_course_map(self.lessons, ax=ax, per_row=self.per_row, progress=self.progress if self.live else None)
+            self.render()
+            if self.live:
+                text = progress_summary(self.progress)
+            elif self.course is None:
+                text = f"Your progress cannot be shown: {self.missing}."
+            else:
+                text = "Open this notebook in JupyterLab to see your progress here."
+            self.readout.value = f"<div style='font-size: 14px'>{html.escape(text)}</div>"
+
+    return ProgressMap
+
+
+def __getattr__(name):
+    if name == "ProgressMap":
+        return _progress_widget()
+    raise AttributeError(name)

@@ -11,9 +11,18 @@ overflowing ``exp``) and adds the exercise's hint::
 
 The autograder uses ``explain_mismatch`` in its own process to decide its tests,
 so the notebook's self-checks and the grader explain failures in the same words.
+
+In JupyterLab each check also notes, in ``.course-progress.json`` beside the exercise notebook,
+whether it passed in the cell that ran it (``record_progress``): the course map reads that file to
+show which exercises' self-checks pass. Nothing is written anywhere else (a test, nbval, the
+grader), and a note that cannot be written is skipped without a word.
 """
 from __future__ import annotations
 
+import json
+import os
+import re
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -31,6 +40,7 @@ class CheckFailure(AssertionError):
     """
 
     def __init__(self, name: str, problem: str, *, expected=None, got=None, hint: str | None = None):
+        record_progress(passed=False)
         self.name, self.problem, self.hint = name, problem, hint
         self.expected, self.got = expected, got
         lines = [f"{name} is not right yet.", f"  problem:  {_indent(problem)}"]
@@ -220,8 +230,57 @@ def first_difference(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, p
 
 
 def _passed(name: str, quiet: bool) -> None:
+    record_progress(passed=True)
     if not quiet:
         print(f"passed: {name}")
+
+
+# ----------------------------------------------------------------- progress, for the course map
+PROGRESS_FILE = ".course-progress.json"   # beside the exercise notebooks; course_lib.drawing.course_map reads it
+
+
+def _running_exercise_cell():
+    """(notebook path, cell id, run id) of the exercise cell JupyterLab is running now, or None.
+
+    JupyterLab starts each notebook's kernel with ``JPY_SESSION_NAME`` set to the notebook's path
+    and sends each cell's id with the request to run it; outside JupyterLab neither exists.
+    """
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if not re.match(r"ex\d\d\w*\.ipynb$", Path(session).name):
+        return None
+    from IPython import get_ipython
+
+    kernel = getattr(get_ipython(), "kernel", None)
+    parent = kernel.get_parent() if kernel is not None else None
+    cell = ((parent or {}).get("metadata") or {}).get("cellId")
+    run = ((parent or {}).get("header") or {}).get("msg_id")
+    return (Path(session), cell, run) if cell and run else None
+
+
+def record_progress(passed: bool) -> None:
+    """Count a passed (or failed) self-check for the exercise cell running now, in the exercise folder's
+    ``.course-progress.json``: ``{notebook stem: {cell id: {"run": id, "passed": n, "failed": n}}}``,
+    the counts of the cell's latest run. Only inside JupyterLab; never raises."""
+    try:
+        where = _running_exercise_cell()
+        if where is None:
+            return
+        notebook, cell, run = where
+        path = notebook.parent / PROGRESS_FILE
+        try:
+            progress = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            progress = {}
+        cells = progress.setdefault(notebook.stem, {})
+        entry = cells.get(cell)
+        if not isinstance(entry, dict) or entry.get("run") != run:
+            entry = cells[cell] = {"run": run, "passed": 0, "failed": 0}
+        entry["passed" if passed else "failed"] += 1
+        partial = path.with_name(path.name + ".part")
+        partial.write_text(json.dumps(progress), encoding="utf-8")
+        os.replace(partial, path)
+    except Exception:  # noqa: BLE001 - a note about progress must never break a learner's check
+        pass
 
 
 def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9,

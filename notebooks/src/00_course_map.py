@@ -53,6 +53,13 @@ print(lesson_table(lessons))
 draw_course_map(lessons, per_row=6)
 plt.show()
 
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
+# Your own progress on the map: each lesson you have opened gets a blue ring, each exercise whose
+# self-checks pass a green badge. Press the button to read it again after you have worked.
+from course_lib.drawing.course_map import progress_map
+
+progress_map()
+
 # %% [markdown]
 # ### How deep do you need to go?
 #
