@@ -7,16 +7,26 @@
 # ---
 
 # %% [markdown]
-# # Exercise 1: a neuron, a layer, a forward pass
+# # Exercise 1: a neuron, a layer, a forward pass (10 points)
 #
 # Lesson 1 showed how a neuron turns inputs into one number and how a layer of neurons is a
 # single matrix product, for one sample and for a whole batch ($Z = XW^\top + \mathbf{b}$). Here you write both yourself, then chain two layers into a network.
 #
+# **Objectives.** After this exercise you can
+#
+# - compute a sigmoid neuron's output from its inputs, weights and bias;
+# - write a whole layer, for a whole batch, as one matrix product;
+# - chain two layers into a forward pass;
+# - say, without running anything, how many parameters a network has and what a bias does.
+#
+# **Expected time:** about 30 minutes.
+#
 # | part | what you write | points |
 # | --- | --- | --- |
-# | 1 | `sigmoid(z)` and `neuron(x, w, b)` | 3 |
+# | 1 | `sigmoid(z)` and `neuron(x, w, b)` | 2 |
 # | 2 | `layer_forward(X, W, b)` | 3 |
-# | 3 | `two_layer_forward(X, W1, b1, W2, b2)` | 4 |
+# | 3 | `two_layer_forward(X, W1, b1, W2, b2)` | 3 |
+# | 4 | `parameter_count(sizes)` and `bias_for_half(x, w)`: predictions | 2 |
 #
 # **How to work.** Replace each `# YOUR CODE HERE` and `raise NotImplementedError()` with your
 # code, then run the test cell under it: it prints `passed: ...` for every check, or tells you
@@ -26,18 +36,19 @@
 # **What you may use.** numpy (`np.exp`, `np.tanh`, `@`, `.T`, broadcasting) and your own
 # functions from earlier parts.
 #
-# **What you may not use.** `course_lib`'s ready-made pieces (`MLP`, its `forward` and `trace`,
-# `get_activation`): the point is to write the computation yourself. The setup cell imports only
+# **What you may not use.** `course_lib`'s ready-made pieces (`MLP`, its `forward`, `trace` and
+# `n_parameters`, `get_activation`): the point is to write the computation yourself. While the
+# grader scores your notebook, they raise an error. The setup cell imports only
 # the self-check helpers. The grader runs hidden tests on inputs it picks when it grades, so a
 # function that only fits the visible tests will lose points.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
 
-from course_lib.exercises import check_close, check_shape
+from course_lib.exercises import check_close, check_shape, check_true
 
 # %% [markdown]
-# ## Part 1: one neuron (3 points)
+# ## Part 1: one neuron (2 points)
 #
 # A neuron multiplies each input by its weight, adds the products and a bias, and passes the
 # sum through an activation function:
@@ -72,7 +83,7 @@ def neuron(x, w, b):
 # The checks use a neuron with inputs $\mathbf{x} = (1, 2, -1)$, weights $\mathbf{w} = (0.5, -0.25, 1)$
 # and bias $b = 0.1$. Work out $z$ by hand first: the hint in the test says whether you got it right.
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "neuron_tests", "points": 3, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "neuron_tests", "points": 2, "schema_version": 3}
 check_close("sigmoid([-2, 0, 3])", sigmoid(np.array([-2.0, 0.0, 3.0])),
             np.array([0.1192029220, 0.5, 0.9525741268]),
             hint="sigmoid(0) must be 0.5; check the sign inside exp: 1 / (1 + exp(-z))")
@@ -89,8 +100,8 @@ check_close("sigmoid of a (3, 2) array", sigmoid(z), 1 / (1 + np.exp(-z)))
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# **Try it.** Change the bias and watch the output move: which bias makes this neuron output
-# exactly 0.5? (Answer: the one that makes $z = 0$.)
+# **Try it.** Change the bias and watch the output move. Which way does a larger bias push it,
+# and why can it never reach 1?
 
 # %%
 x, w = np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0])
@@ -150,7 +161,7 @@ W1_digits, b1_digits = np.zeros((128, 784)), np.zeros(128)
 print("Z shape:", layer_forward(images, W1_digits, b1_digits).shape)
 
 # %% [markdown]
-# ## Part 3: a forward pass through two layers (4 points)
+# ## Part 3: a forward pass through two layers (3 points)
 #
 # Chain two layers: a hidden layer with the $\tanh$ activation, then an output layer with the
 # sigmoid,
@@ -175,7 +186,7 @@ def two_layer_forward(X, W1, b1, W2, b2):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "two_layer_tests", "points": 4, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "two_layer_tests", "points": 3, "schema_version": 3}
 X = np.array([[1.0, 2.0], [-1.0, 0.5]])
 W1, b1 = np.array([[1.0, -1.0], [0.5, 0.5], [-2.0, 1.0]]), np.array([0.0, 0.1, 0.2])
 W2, b2 = np.array([[1.0, -2.0, 0.5]]), np.array([0.3])
@@ -206,3 +217,58 @@ W1, b1 = np.array([[1.0, -1.0], [0.5, 0.5], [-2.0, 1.0]]), np.array([0.0, 0.1, 0
 W2 = np.array([[1.0, -2.0, 0.5]])
 for bias in (0.3, 3.0):
     print(f"b2 = {bias}:  Y_hat =", two_layer_forward(X, W1, b1, W2, np.array([bias]))[1].ravel().round(4))
+
+# %% [markdown]
+# ## Part 4: predict before you run (2 points)
+#
+# Two questions to answer on paper first. Each answer is a small function, so that it holds for
+# every network, not only one example: the grader asks it about networks it picks.
+#
+# **A.** A network has layer sizes `sizes`: `sizes[0]` inputs, then the number of neurons of each
+# layer, the output layer last (lesson 1's digit network is `[784, 128, 10]`). Every neuron of
+# every layer has its own weights and its own bias. How many numbers must training learn? Write
+# `parameter_count(sizes)` returning that number as an int. (1 point)
+#
+# **B.** A sigmoid neuron reads the inputs `x` with the weights `w`. Which bias makes it output
+# exactly 0.5, whatever the inputs' size? Write `bias_for_half(x, w)` returning that bias as a
+# float. (1 point)
+#
+# The test cell checks only the form of your answers; the grader checks the values.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "predictions", "schema_version": 3}
+def parameter_count(sizes):
+    """The number of weights and biases of a fully connected network with these layer sizes.
+
+    sizes: a list of ints, sizes[0] inputs, sizes[-1] outputs -> an int.
+    """
+    ### BEGIN SOLUTION
+    return int(sum(n_out * n_in + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])))
+    ### END SOLUTION
+
+
+def bias_for_half(x, w):
+    """The bias b that makes sigmoid(w . x + b) exactly 0.5. Shapes: x (n_inputs,), w (n_inputs,) -> float."""
+    ### BEGIN SOLUTION
+    return float(-np.dot(w, x))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predictions_tests", "points": 2, "schema_version": 3}
+_count = parameter_count([2, 3, 1])
+check_true("parameter_count([2, 3, 1]) is a whole number", float(_count) == int(_count) and _count > 0,
+           f"got {_count!r}", hint="count numbers, one per weight and one per bias")
+_bias = bias_for_half(np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0]))
+check_true("bias_for_half(x, w) is one number", np.ndim(_bias) == 0, f"got {_bias!r}",
+           hint="return a single float: the bias")
+### BEGIN HIDDEN TESTS
+check_close("A: parameter_count([2, 3, 1])", parameter_count([2, 3, 1]), 13,
+            hint="layer 1 has 3 x 2 weights and 3 biases, layer 2 has 1 x 3 weights and 1 bias")
+check_close("A: parameter_count of the digit network [784, 128, 10]", parameter_count([784, 128, 10]), 101770,
+            hint="784 x 128 + 128 weights and biases in layer 1, 128 x 10 + 10 in layer 2")
+check_close("A: parameter_count([5, 4, 4, 2])", parameter_count([5, 4, 4, 2]), 54)
+check_close("B: bias_for_half for x = (1, 2, -1), w = (0.5, -0.25, 1)",
+            bias_for_half(np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0])), 1.0,
+            hint="sigmoid(z) = 0.5 exactly where z = 0, so b must cancel w . x, which is -1 here")
+_x, _w = np.random.default_rng(104).normal(size=(2, 6))
+check_close("B: bias_for_half for 6 random inputs", bias_for_half(_x, _w), -float(_x @ _w))
+### END HIDDEN TESTS

@@ -7,18 +7,28 @@
 # ---
 
 # %% [markdown]
-# # Exercise 2: loss functions and their gradients
+# # Exercise 2: loss functions and their gradients (10 points)
 #
 # Lesson 2 turned the gap between predictions and targets into one number, the loss. Here you
 # write the three losses of the course, stable for huge scores, and **derive** the gradient of
 # each: the quantity back-propagation starts from. The self-checks compare your gradients with
 # numerical ones, so a wrong derivation shows at once.
 #
+# **Objectives.** After this exercise you can
+#
+# - write the mean squared error, the binary and the categorical cross-entropy as means over a batch;
+# - derive the gradient of each, and check it against numerical derivatives;
+# - compute them stably for scores in the thousands;
+# - read a cross-entropy: what a guess costs, and what a change of probability does to it.
+#
+# **Expected time:** about 40 minutes.
+#
 # | part | what you write | points |
 # | --- | --- | --- |
-# | 1 | `mse_loss(Y_hat, Y)` and `mse_gradient(Y_hat, Y)` | 3 |
+# | 1 | `mse_loss(Y_hat, Y)` and `mse_gradient(Y_hat, Y)` | 2 |
 # | 2 | `bce_from_logits(Z, Y)` and `bce_gradient_from_logits(Z, Y)` | 3 |
-# | 3 | `softmax(Z)`, `cross_entropy_from_logits(Z, Y)` and `cross_entropy_gradient(Z, Y)` | 4 |
+# | 3 | `softmax(Z)`, `cross_entropy_from_logits(Z, Y)` and `cross_entropy_gradient(Z, Y)` | 3 |
+# | 4 | `uniform_guess_loss(k)` and `loss_after_scaling(loss, factor)`: predictions | 2 |
 #
 # Every array has one row per sample: shape `(n_samples, n_outputs)`. Every loss is a **mean**, so
 # it does not grow with the batch, and returns a Python `float`.
@@ -32,8 +42,8 @@
 #
 # **What you may not use.** Anything in `course_lib` that computes a loss, an activation or a
 # gradient: `get_loss`, `get_activation`, `mse`, `binary_cross_entropy`, `cross_entropy`,
-# `numerical_gradient`. While the grader scores your notebook, the library's losses and
-# activations raise an error. The setup cell imports only the self-check helpers. Hidden tests run
+# `numerical_gradient`, or `MLP` and `train` (a network computes losses too). While the grader
+# scores your notebook, they raise an error. The setup cell imports only the self-check helpers. Hidden tests run
 # on inputs the grader picks, including very large scores.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
@@ -42,7 +52,7 @@ import numpy as np
 from course_lib.exercises import check_close, check_gradient, check_true
 
 # %% [markdown]
-# ## Part 1: mean squared error (3 points)
+# ## Part 1: mean squared error (2 points)
 #
 # Over all $N$ entries of the predictions $\hat{Y}$ and targets $Y$,
 #
@@ -67,7 +77,7 @@ def mse_gradient(Y_hat, Y):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "mse_tests", "points": 3, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "mse_tests", "points": 2, "schema_version": 3}
 Y_hat = np.array([[0.9], [0.2], [0.6]])
 Y = np.array([[1.0], [0.0], [1.0]])
 check_close("mse_loss(Y_hat, Y)", mse_loss(Y_hat, Y), 0.07,
@@ -145,7 +155,7 @@ check_close("bce_gradient_from_logits on a (4, 2) batch", bce_gradient_from_logi
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 3: softmax and the categorical cross-entropy (4 points)
+# ## Part 3: softmax and the categorical cross-entropy (3 points)
 #
 # With $K$ classes the output layer's scores $Z$ (shape `(n, K)`) become probabilities row by row,
 #
@@ -189,7 +199,7 @@ def cross_entropy_gradient(Z, Y):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "softmax_ce_tests", "points": 4, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "softmax_ce_tests", "points": 3, "schema_version": 3}
 Z = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]])
 Y = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
 check_close("softmax(Z)", softmax(Z), np.array([[0.6590011389, 0.2424329707, 0.0985658904],
@@ -223,3 +233,56 @@ Y_one = np.array([[1.0, 0.0]])
 for wrong_score in (0.5, 2.0, 8.0):
     print(f"score of the wrong class {wrong_score:3.1f}:  loss = "
           f"{cross_entropy_from_logits(np.array([[0.0, wrong_score]]), Y_one):.4f}")
+
+# %% [markdown]
+# ## Part 4: predict before you compute (2 points)
+#
+# Two questions about the cross-entropy, to answer on paper first. Each answer is a small
+# function, so that it holds for every case; the grader asks it about cases it picks.
+#
+# **A.** A classifier with $k$ classes has not learnt anything yet: its scores are all equal.
+# What is its cross-entropy, on any sample? Write `uniform_guess_loss(k)`, a float, for any
+# $k \ge 2$. (1 point)
+#
+# **B.** A sample's cross-entropy is `loss`. After one training step the network gives that
+# sample's true class `factor` times the probability it gave before (a `factor` above 1 means
+# more). What is the sample's loss now? Write `loss_after_scaling(loss, factor)`, a float.
+# (1 point)
+#
+# The test cell checks only the form of your answers; the grader checks the values.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "predictions", "schema_version": 3}
+def uniform_guess_loss(k):
+    """Cross-entropy of a classifier whose k scores are all equal. k: an int >= 2 -> float."""
+    ### BEGIN SOLUTION
+    return float(np.log(k))
+    ### END SOLUTION
+
+
+def loss_after_scaling(loss, factor):
+    """A sample's cross-entropy after the probability of its true class is multiplied by factor.
+
+    loss: the cross-entropy before (a float >= 0); factor: a positive float -> float.
+    """
+    ### BEGIN SOLUTION
+    return float(loss - np.log(factor))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predictions_tests", "points": 2, "schema_version": 3}
+_guess = uniform_guess_loss(10)
+check_true("uniform_guess_loss(10) is one positive number", np.ndim(_guess) == 0 and _guess > 0, f"got {_guess!r}",
+           hint="a loss is one number, and a guess that is not certain costs more than 0")
+_after = loss_after_scaling(1.2, 0.5)
+check_true("loss_after_scaling(1.2, 0.5) is one number", np.ndim(_after) == 0, f"got {_after!r}",
+           hint="return a single float: the new loss")
+### BEGIN HIDDEN TESTS
+check_close("A: uniform_guess_loss(10)", uniform_guess_loss(10), 2.302585093,
+            hint="equal scores give every class the probability 1/k; the loss is -log of the true class's")
+check_close("A: uniform_guess_loss(2) and (1000)", [uniform_guess_loss(2), uniform_guess_loss(1000)],
+            [np.log(2.0), np.log(1000.0)])
+check_close("B: loss_after_scaling(1.2, 0.5)", loss_after_scaling(1.2, 0.5), 1.2 + np.log(2.0),
+            hint="the loss is -log p: multiplying p by a factor adds -log(factor) to the loss")
+check_close("B: loss_after_scaling(2.5, 4) and (0.1, 1.05)", [loss_after_scaling(2.5, 4.0), loss_after_scaling(0.1, 1.05)],
+            [2.5 - np.log(4.0), 0.1 - np.log(1.05)])
+### END HIDDEN TESTS
