@@ -11,14 +11,25 @@
 #
 # Lesson 3 replaced blind search with a rule: step downhill,
 # $w \leftarrow w - \eta\,\frac{dL}{dw}$. Here you write that rule yourself, first
-# in one dimension, then on a bowl of several weights, and finally you predict from
-# the learning rate what descent will do, and check the prediction against a run.
+# in one dimension, then on a bowl of several weights; then you predict from the
+# learning rate what descent will do, check the prediction against a run, and predict
+# how long it takes.
+#
+# **Objectives.** After this exercise you can
+#
+# - write gradient descent in one dimension and on a bowl of many weights;
+# - tell from a run what descent did, and predict it from the learning rate and the curvature;
+# - find the largest learning rate a bowl allows;
+# - predict how many steps descent needs to get close to the minimum.
+#
+# **Expected time:** about 45 minutes.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
-# | 1 | `gradient_descent_1d`: the iterates of gradient descent on a curve | 3 |
-# | 2 | `bowl_gradient` and `gradient_descent_2d`: descent on a quadratic bowl | 3 |
+# | 1 | `gradient_descent_1d`: the iterates of gradient descent on a curve | 2 |
+# | 2 | `bowl_gradient` and `gradient_descent_2d`: descent on a quadratic bowl | 2 |
 # | 3 | `regime_of_path`, `learning_rate_regime` and `largest_stable_learning_rate` | 4 |
+# | 4 | `steps_to_shrink`: how long descent takes, predicted | 2 |
 #
 # **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line), then run the test cell below it. A test
@@ -33,8 +44,10 @@
 # and your own functions from earlier parts.
 #
 # **What you may not use.** `course_lib`'s descent, training and gradient helpers
-# (`course_lib.train`, `course_lib.numerical_gradient`, the lesson 3 widgets'
-# `parabola_path` and `descent_regime`): each does a part of this exercise for you.
+# (`course_lib.train`, `course_lib.numerical_gradient`, `course_lib.lessons.descent`
+# with its `descent_path`, the lesson 3 widgets' `parabola_path` and `descent_regime`):
+# each does a part of this exercise for you. While the grader scores your notebook,
+# they raise an error.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np
@@ -42,7 +55,7 @@ import numpy as np
 from course_lib.exercises import check_close, check_shape, check_true
 
 # %% [markdown]
-# ## Part 1: gradient descent on a curve (3 points)
+# ## Part 1: gradient descent on a curve (2 points)
 #
 # Starting from $x_0$, gradient descent repeats
 #
@@ -72,7 +85,7 @@ def gradient_descent_1d(df, x0, learning_rate, n_steps):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "gradient_descent_1d_tests", "points": 3, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "gradient_descent_1d_tests", "points": 2, "schema_version": 3}
 _path = gradient_descent_1d(lambda x: 2 * (x - 3), 0.0, 0.1, 3)
 check_shape("gradient_descent_1d(..., n_steps=3)", _path, (4,),
             hint="return the starting point and every step: n_steps + 1 numbers")
@@ -90,7 +103,7 @@ check_close("gradient_descent_1d on x^4 - 3x", gradient_descent_1d(_df, 1.5, 0.0
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 2: descent on a quadratic bowl (3 points)
+# ## Part 2: descent on a quadratic bowl (2 points)
 #
 # A loss of two weights $p = (p_1, p_2)$ is a surface. Near its minimum it looks
 # like a bowl,
@@ -101,10 +114,10 @@ check_close("gradient_descent_1d on x^4 - 3x", gradient_descent_1d(_df, 1.5, 0.0
 # the bowl along its axes) and a vector $b$. Its gradient is
 # $\nabla f(p) = A\,p - b$, so the minimum is where $A\,p = b$.
 #
-# 1. `bowl_gradient(A, b, p)`: the gradient $A\,p - b$, shape `(d,)` (1 point).
+# 1. `bowl_gradient(A, b, p)`: the gradient $A\,p - b$, shape `(d,)`.
 # 2. `gradient_descent_2d(A, b, p0, learning_rate, n_steps)`: the iterates
 #    $p_{t+1} = p_t - \eta\,\nabla f(p_t)$ stacked into an array of shape
-#    `(n_steps + 1, d)`, row 0 being `p0` (2 points). Use your `bowl_gradient`.
+#    `(n_steps + 1, d)`, row 0 being `p0`. Use your `bowl_gradient`.
 #
 # The names say 2-D because that is what you can picture, but write them for any
 # dimension `d`.
@@ -135,7 +148,7 @@ def gradient_descent_2d(A, b, p0, learning_rate, n_steps):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "bowl_tests", "points": 3, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "bowl_tests", "points": 2, "schema_version": 3}
 _A = np.array([[3.0, 0.0], [0.0, 1.0]])  # a bowl three times as steep along p1 as along p2
 _b = np.array([3.0, -1.0])  # so the minimum is at A^-1 b = (1, -1)
 check_close("bowl_gradient(A, b, [0, 0])", bowl_gradient(_A, _b, np.zeros(2)), np.array([-3.0, 1.0]),
@@ -284,3 +297,44 @@ for rate in (0.1, 0.25, 0.4, 0.5, 0.6):
     xs = gradient_descent_1d(lambda x: 4.0 * x, 1.0, rate, 5)
     print(f"rate {rate}: predicted {learning_rate_regime(4.0, rate):<24} measured {regime_of_path(xs, 0.0):<24}"
           f" iterates", np.round(xs, 4))
+
+# %% [markdown]
+# ## Part 4: how many steps? Predict (2 points)
+#
+# Descent on $f(x) = \tfrac{k}{2}(x - m)^2$ starts at a distance $d_0 \ne 0$ from the
+# minimum, with a learning rate that converges. After how many steps is the distance
+# at most `ratio` times $d_0$, for the first time? Answer without running descent:
+# Part 3's reasoning gives it. Write `steps_to_shrink(curvature, learning_rate, ratio)`
+# returning that number of steps, an int, for $0 < \eta k < 2$, $\eta k \ne 1$ and
+# $0 < \text{ratio} < 1$. The grader asks about rates on both sides of $1/k$.
+#
+# The test cell checks only the form of your answer; the grader checks the values.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "steps", "schema_version": 3}
+def steps_to_shrink(curvature, learning_rate, ratio):
+    """The fewest steps after which |x_t - m| <= ratio * |x_0 - m|, on f(x) = curvature / 2 * (x - m)^2.
+
+    curvature, learning_rate: positive floats with 0 < learning_rate * curvature < 2, not 1;
+    ratio: a float in (0, 1). Returns an int.
+    """
+    ### BEGIN SOLUTION
+    factor = abs(1.0 - learning_rate * curvature)  # each step multiplies the distance by this
+    return int(np.ceil(np.log(ratio) / np.log(factor)))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "steps_tests", "points": 2, "schema_version": 3}
+_steps = steps_to_shrink(4.0, 0.1, 0.001)
+check_true("steps_to_shrink(4, 0.1, 0.001) is a whole number of steps", float(_steps) == int(_steps) and _steps > 0,
+           f"got {_steps!r}", hint="a count of steps: a positive int")
+### BEGIN HIDDEN TESTS
+check_close("steps_to_shrink(4, 0.1, 0.001)", steps_to_shrink(4.0, 0.1, 0.001), 14,
+            hint="each step multiplies the distance by 1 - 0.4 = 0.6; 0.6^14 < 0.001 < 0.6^13")
+check_close("steps_to_shrink(4, 0.45, 0.001)", steps_to_shrink(4.0, 0.45, 0.001), 31,
+            hint="the factor is 1 - 1.8 = -0.8: the sign flips every step, the size shrinks by 0.8")
+for _k, _eta, _ratio in [(2.0, 0.05, 0.1), (10.0, 0.15, 1e-4), (0.5, 3.1, 0.02)]:
+    _distance, _t = 1.0, 0
+    while abs(_distance) > _ratio:
+        _distance, _t = _distance * (1 - _eta * _k), _t + 1
+    check_close(f"steps_to_shrink({_k}, {_eta}, {_ratio}) against a run", steps_to_shrink(_k, _eta, _ratio), _t)
+### END HIDDEN TESTS

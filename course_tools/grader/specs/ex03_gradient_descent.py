@@ -1,9 +1,17 @@
-"""Grading spec of ex03_gradient_descent: descent in 1-D and on a bowl, learning-rate regimes predicted and measured."""
+"""Grading spec of ex03_gradient_descent: descent in 1-D and on a bowl, learning-rate regimes predicted and measured,
+the number of steps predicted.
+
+Part 4 is a concept item: how many steps descent needs to shrink its distance to the minimum, asked for
+curvatures, rates and ratios drawn afresh on both sides of 1/k, each wrong answer explained by its slip.
+"""
 import numpy as np
 
 from course_tools.grader.spec import Spec, call, code
 
-SPEC = Spec("ex03_gradient_descent")
+# The learner writes the descent loop and the regimes: the library's descent loop (course_lib.lessons.descent),
+# lesson 3's widget model (parabola_path, descent_regime), training and numerical gradients would do that work.
+SPEC = Spec("ex03_gradient_descent", forbidden=["course_lib.lessons.descent", "course_lib.widgets.descent",
+                                                "course_lib.train", "course_lib.numerical_gradient"])
 
 
 def _bowl(rng, d):
@@ -25,7 +33,7 @@ def descent_1d_example(rng):
 
 
 @descent_1d.check("random quadratics and a quartic, random starts, rates and step counts (0 included)",
-                  points=1, hidden=True, rtol=1e-9)
+                  points=0.5, hidden=True, rtol=1e-9)
 def descent_1d_random(rng):
     a, c = float(rng.uniform(0.5, 3.0)), float(rng.uniform(-4, 4))
     probes = [
@@ -38,7 +46,7 @@ def descent_1d_random(rng):
     return probes
 
 
-@descent_1d.check("a diverging run and a one-step run: large rates must be followed, not stopped", points=1,
+@descent_1d.check("a diverging run and a one-step run: large rates must be followed, not stopped", points=0.5,
                   hidden=True, rtol=1e-9, hint="take exactly n_steps steps, whatever happens to x")
 def descent_1d_regimes(rng):
     c = float(rng.uniform(-2, 2))
@@ -50,7 +58,7 @@ def descent_1d_regimes(rng):
 bowl = SPEC.part("bowl_tests", "Part 2: descent on a quadratic bowl")
 
 
-@bowl.check("bowl_gradient: the example and random bowls in 2-D and 3-D", points=1,
+@bowl.check("bowl_gradient: the example and random bowls in 2-D and 3-D", points=0.5,
             hint="the gradient of 1/2 p^T A p - b^T p is A p - b")
 def bowl_gradient_probes(rng):
     probes = [call("bowl_gradient", np.array([[3.0, 0.0], [0.0, 1.0]]), np.array([3.0, -1.0]), np.zeros(2))]
@@ -61,7 +69,7 @@ def bowl_gradient_probes(rng):
 
 
 @bowl.check("gradient_descent_2d: the example bowl with rate 0.1 and 2 steps, from (0, 0) and a random start",
-            points=1, hint="return an array (n_steps + 1, d): row 0 is p0, each next row p - rate * (A p - b)")
+            points=0.5, hint="return an array (n_steps + 1, d): row 0 is p0, each next row p - rate * (A p - b)")
 def descent_2d_example(rng):
     A, b = np.array([[3.0, 0.0], [0.0, 1.0]]), np.array([3.0, -1.0])
     return [call("gradient_descent_2d", A, b, np.zeros(2), 0.1, 2),
@@ -130,3 +138,74 @@ def regime_predicted(rng):
 def stable_rate(rng):
     return [call("largest_stable_learning_rate", np.array([[3.0, 0.0], [0.0, 1.0]]))] + [
         call("largest_stable_learning_rate", _bowl(rng, d)[0]) for d in (2, 3)]
+
+
+# ---------------------------------------------------------------- part 4
+steps = SPEC.part("steps_tests", "Part 4: how many steps? Predict")
+
+
+def _number(got):
+    try:
+        value = float(np.asarray(got, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        return None
+    return value if np.isfinite(value) else None
+
+
+def step_slips(curvature, rate, ratio):
+    """(wrong count, advice) for the usual slips in predicting the number of steps."""
+    exact = np.log(ratio) / np.log(abs(1 - rate * curvature))
+    slips = [(np.floor(exact), "one step short: after that many steps the distance is still above ratio x d_0; "
+                               "take the first whole t with |1 - rate x curvature|^t <= ratio (round up)"),
+             (np.ceil(exact) + 1, "one step too many: the distance is below ratio x d_0 a step earlier (t counts "
+                                  "steps; t = 0 is the start)"),
+             (exact, "a number of steps is whole: the first whole t with |1 - rate x curvature|^t <= ratio")]
+    if 0 < rate * curvature < 1:
+        slips.append((np.ceil(np.log(ratio) / np.log(rate * curvature)),
+                      "the factor per step is 1 - rate x curvature, not rate x curvature"))
+    return slips
+
+
+def _steps_feedback(got, expected, probe):
+    value = _number(got)
+    curvature, rate, ratio = (probe.inputs[f"_arg{i}"] for i in range(3))
+    factor = 1 - rate * curvature
+    if value is None:
+        if factor < 0:
+            return (f"expected a finite number of steps; here the factor per step is {factor:.3g}, negative: the "
+                    "distance changes sign every step, and its SIZE shrinks by |1 - rate x curvature|")
+        return "expected one finite number, a count of steps"
+    if value == expected:
+        return None
+    said = f"with curvature {curvature:.3g}, rate {rate:.3g} and ratio {ratio:.3g} it takes {expected:g} steps, not {value:g}"
+    for wrong, advice in step_slips(curvature, rate, ratio):
+        if value == wrong and wrong != expected:
+            return f"{said}: {advice}"
+    return f"{said}: each step multiplies the distance by 1 - rate x curvature (lesson 3)"
+
+
+def _steps_case(rng, low, high):
+    """(curvature, rate, ratio) with rate x curvature in (low, high), the answer not near a whole number."""
+    while True:
+        curvature = float(rng.uniform(0.2, 20.0))
+        rate = float(rng.uniform(low, high) / curvature)
+        ratio = float(10 ** rng.uniform(-8, -0.5))
+        exact = np.log(ratio) / np.log(abs(1 - rate * curvature))
+        if abs(exact - round(exact)) > 1e-6 and exact < 1e5:
+            return curvature, rate, ratio
+
+
+@steps.check("steps_to_shrink for rates below 1/curvature (descent on one side of the minimum), at random",
+             points=1, hidden=True, compare=_steps_feedback,
+             hint="lesson 3: every step multiplies the distance to the minimum by the same factor")
+def steps_monotone(rng):
+    return [call("steps_to_shrink", 4.0, 0.1, 0.001)] + [
+        call("steps_to_shrink", *_steps_case(rng, 0.05, 0.95)) for _ in range(3)]
+
+
+@steps.check("steps_to_shrink for rates between 1/curvature and 2/curvature (descent that oscillates), at random",
+             points=1, hidden=True, compare=_steps_feedback,
+             hint="the factor is negative here: the distance flips sign every step; what happens to its size?")
+def steps_oscillating(rng):
+    return [call("steps_to_shrink", 4.0, 0.45, 0.001)] + [
+        call("steps_to_shrink", *_steps_case(rng, 1.05, 1.95)) for _ in range(3)]
