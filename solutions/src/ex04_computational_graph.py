@@ -13,15 +13,26 @@
 # derivatives flow back, and at every node the chain rule multiplies the
 # derivative arriving from above by the node's own *local* derivative. Here you
 # do that by hand, then write the backward pass of a tiny autodiff class yourself
-# (the order of the visit and the adding up where a value is used twice), and
-# finally check it against numerical derivatives.
+# (the order of the visit and the adding up where a value is used twice), check it
+# against numerical derivatives, and finally weigh what each method costs.
+#
+# **Objectives.** After this exercise you can
+#
+# - apply the chain rule node by node on a graph, by hand;
+# - write the backward pass of a small autodiff class: the order of the visit, and adding up
+#   where a value is used twice;
+# - check back-propagation against centred differences by the course's rule;
+# - say what each way of computing a gradient costs.
+#
+# **Expected time:** about 55 minutes.
 #
 # | part | what you write | points |
 # | --- | --- | --- |
-# | 1 | `local_derivatives` and `chain_rule_gradients` for $f = (xy + z)\,w$ | 3 |
-# | 2 | `neuron_gradients`: back through a sigmoid neuron | 2 |
+# | 1 | `local_derivatives` and `chain_rule_gradients` for $f = (xy + z)\,w$ | 2 |
+# | 2 | `neuron_gradients`: back through a sigmoid neuron | 1 |
 # | 3 | `topological_order` and `backward`: the backward pass of the `Scalar` class | 3 |
 # | 4 | `numerical_partials`: check the graph against numerical derivatives | 2 |
+# | 5 | `loss_evaluations`: the cost of a gradient, predicted | 2 |
 #
 # **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line), then run the test cell below it. A test
@@ -48,7 +59,7 @@ import numpy as np
 from course_lib.exercises import check_close, check_true
 
 # %% [markdown]
-# ## Part 1: by hand through $f = (xy + z)\,w$ (3 points)
+# ## Part 1: by hand through $f = (xy + z)\,w$ (2 points)
 #
 # Name the intermediate nodes: $p = x\,y$, then $q = p + z$, then $f = q\,w$.
 #
@@ -104,7 +115,7 @@ def chain_rule_gradients(x, y, z, w):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "by_hand_tests", "points": 3, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "by_hand_tests", "points": 2, "schema_version": 3}
 check_close("local_derivatives(2, -3, 4, 0.5)", local_derivatives(2.0, -3.0, 4.0, 0.5),
             {"df/dq": 0.5, "df/dw": -2.0, "dq/dp": 1.0, "dq/dz": 1.0, "dp/dx": -3.0, "dp/dy": 2.0},
             hint="the local derivative of a product by one factor is the OTHER factor; of a sum by a term, 1")
@@ -121,7 +132,7 @@ for _x, _y, _z, _w in np.random.default_rng(404).normal(size=(3, 4)):
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 2: back through a sigmoid neuron (2 points)
+# ## Part 2: back through a sigmoid neuron (1 point)
 #
 # A neuron with two inputs computes $z = w_1 x_1 + w_2 x_2 + b$ and then
 # $a = \sigma(z) = 1/(1 + e^{-z})$. The sigmoid's local derivative is
@@ -149,7 +160,7 @@ def neuron_gradients(x1, x2, w1, w2, b):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "neuron_tests", "points": 2, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "neuron_tests", "points": 1, "schema_version": 3}
 # At z = 0 the sigmoid is 1/2 and its slope 1/4: easy to check by hand.
 check_close("neuron_gradients(x1=2, x2=-1, w1=0.5, w2=1, b=0)", neuron_gradients(2.0, -1.0, 0.5, 1.0, 0.0),
             {"z": 0.0, "a": 0.5, "da/dz": 0.25, "da/dw1": 0.5, "da/dw2": -0.25, "da/db": 0.25,
@@ -389,3 +400,49 @@ x, y = Scalar(1.5), Scalar(0.5)
 out = (x * y).tanh() + x ** 2
 out.backward()
 print(f"out = {out.data:.6f}, d out/dx = {x.grad:.6f}, d out/dy = {y.grad:.6f}")
+
+# %% [markdown]
+# ## Part 5: what does a gradient cost? Predict (2 points)
+#
+# A loss depends on $P$ parameters, and you want all $P$ partial derivatives at one point.
+# Count the work in **evaluations of the loss** (forward passes); a backward pass is not
+# one. Write `loss_evaluations(n_parameters, method)` returning that count, an int, for
+#
+# - `"centred"`: centred differences, like your `numerical_partials`;
+# - `"one-sided"`: one-sided differences, $\bigl(f(\dots, v_i + h, \dots) - f(v)\bigr)/h$ for every $i$;
+# - `"reverse"`: back-propagation, like your `backward`.
+#
+# The test cell checks only the form of your answer; the grader checks the values, for
+# numbers of parameters it picks.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "cost", "schema_version": 3}
+def loss_evaluations(n_parameters, method):
+    """How many times the loss is evaluated to get all n_parameters partial derivatives at one point.
+
+    n_parameters: an int >= 1; method: "centred", "one-sided" or "reverse". Returns an int.
+    """
+    ### BEGIN SOLUTION
+    if method == "centred":
+        return 2 * n_parameters        # f(v + h e_i) and f(v - h e_i) for every i
+    if method == "one-sided":
+        return n_parameters + 1        # f(v + h e_i) for every i, and f(v) once
+    return 1                           # one forward pass; the backward pass gives every derivative
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "cost_tests", "points": 2, "schema_version": 3}
+for _method in ("centred", "one-sided", "reverse"):
+    _count = loss_evaluations(1000, _method)
+    check_true(f"loss_evaluations(1000, {_method!r}) is a whole number", float(_count) == int(_count) and _count >= 1,
+               f"got {_count!r}", hint="a count of forward passes: a positive int")
+### BEGIN HIDDEN TESTS
+check_close("loss_evaluations(1000, 'centred')", loss_evaluations(1000, "centred"), 2000,
+            hint="every parameter is nudged up and down: two evaluations each")
+check_close("loss_evaluations(1000, 'one-sided')", loss_evaluations(1000, "one-sided"), 1001,
+            hint="one nudged evaluation per parameter, and f(v) itself once, shared by all")
+check_close("loss_evaluations(1000, 'reverse')", loss_evaluations(1000, "reverse"), 1,
+            hint="one forward pass keeps every value; one backward pass then gives all the derivatives")
+check_close("loss_evaluations(7, ...) for the three methods",
+            [loss_evaluations(7, "centred"), loss_evaluations(7, "one-sided"), loss_evaluations(7, "reverse")],
+            [14, 8, 1])
+### END HIDDEN TESTS

@@ -1,10 +1,18 @@
-"""Grading spec of ex04_computational_graph: the chain rule by hand, the backward pass, numerical partials."""
+"""Grading spec of ex04_computational_graph: the chain rule by hand, the backward pass, numerical partials, the cost
+of a gradient.
+
+Part 5 is a concept item: how many evaluations of the loss each way of computing a gradient needs, asked for
+numbers of parameters drawn afresh, each wrong answer explained by the slip it looks like.
+"""
+import numpy as np
+
 from course_tools.grader.spec import Spec, call, code, probe
 
 # Learners write topological_order and backward (Part 3) and the centred differences (Part 4): the library's
 # Value graph (its backward and topological_order, which accepts a Scalar once the module's Value is
 # swapped for it) and numerical_gradient would do that work.
-SPEC = Spec("ex04_computational_graph", forbidden=["course_lib.value", "course_lib.numerical_gradient"])
+SPEC = Spec("ex04_computational_graph", forbidden=["course_lib.value", "course_lib.numerical_gradient",
+                                                   "course_lib.gradcheck"])
 
 
 def _floats(rng, n, low=-2.0, high=2.0):
@@ -23,13 +31,13 @@ def by_hand_example(rng):
             call("local_derivatives", *point), call("chain_rule_gradients", *point)]
 
 
-@by_hand.check("local_derivatives at random inputs", points=1, hidden=True,
+@by_hand.check("local_derivatives at random inputs", points=0.5, hidden=True,
                hint="df/dw is q = x y + z, the value arriving at the last product")
 def by_hand_local(rng):
     return [call("local_derivatives", *_floats(rng, 4)) for _ in range(3)]
 
 
-@by_hand.check("chain_rule_gradients at random inputs", points=1, hidden=True,
+@by_hand.check("chain_rule_gradients at random inputs", points=0.5, hidden=True,
                hint="each derivative is the one of the node above times a local derivative")
 def by_hand_chain(rng):
     return [call("chain_rule_gradients", *_floats(rng, 4)) for _ in range(3)]
@@ -39,14 +47,14 @@ def by_hand_chain(rng):
 neuron = SPEC.part("neuron_tests", "Part 2: back through a sigmoid neuron")
 
 
-@neuron.check("neuron_gradients at the two examples of the notebook and at a random point", points=1,
+@neuron.check("neuron_gradients at the two examples of the notebook and at a random point", points=0.5,
               hint="da/dz = a (1 - a), then multiply by the other factor of each product")
 def neuron_examples(rng):
     return [call("neuron_gradients", 2.0, -1.0, 0.5, 1.0, 0.0), call("neuron_gradients", 1.0, 3.0, -0.4, 0.2, 0.1),
             call("neuron_gradients", *_floats(rng, 5))]
 
 
-@neuron.check("neuron_gradients at random inputs, including a strongly negative z", points=1, hidden=True)
+@neuron.check("neuron_gradients at random inputs, including a strongly negative z", points=0.5, hidden=True)
 def neuron_random(rng):
     probes = [call("neuron_gradients", *_floats(rng, 5)) for _ in range(3)]
     probes.append(call("neuron_gradients", 1.0, 1.0, -20.0, float(rng.uniform(-1, 1)), -5.0))
@@ -137,3 +145,65 @@ def numerical_random(rng):
         call("numerical_partials", code("lambda a, b, c, d: a * b * c * d + c ** 3"), _floats(rng, 4),
              h=float(rng.uniform(0.05, 0.3))),
     ]
+
+
+# ---------------------------------------------------------------- part 5
+cost = SPEC.part("cost_tests", "Part 5: what does a gradient cost? Predict")
+
+
+def _number(got):
+    try:
+        value = float(np.asarray(got, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        return None
+    return value if np.isfinite(value) else None
+
+
+def cost_slips(n, method):
+    """(wrong count, advice) for the usual slips in counting the loss evaluations of a gradient."""
+    if method == "centred":
+        return [(n, "a centred difference evaluates the loss twice per parameter, at v_i + h and at v_i - h"),
+                (n + 1, "that is the one-sided count; a centred difference needs v_i + h and v_i - h, 2 per parameter"),
+                (2 * n + 1, "a centred difference never needs f(v) itself: 2 per parameter"),
+                (2, "every parameter needs its own nudged evaluations: the count grows with the parameters")]
+    if method == "one-sided":
+        return [(n, "f(v) itself is needed too, once, shared by every parameter"),
+                (2 * n, "one-sided nudges only up, and f(v) is computed once for all: P + 1"),
+                (2 * n + 1, "one-sided nudges only up: one evaluation per parameter, plus f(v) once")]
+    return [(n, "back-propagation does not nudge parameters: one forward pass, then one backward pass gives all P "
+                "derivatives"),
+            (2 * n, "that is the centred differences' count; back-propagation needs one forward pass"),
+            (2, "the backward pass is not an evaluation of the loss: one forward pass, then one backward pass"),
+            (0, "the backward pass needs the values of one forward pass first")]
+
+
+def _cost_feedback(got, expected, probe):
+    value = _number(got)
+    if value is None:
+        return "expected one whole number, a count of forward passes"
+    if value == expected:
+        return None
+    n, method = probe.inputs["_arg0"], probe.inputs["_arg1"]
+    said = f"{method!r} with {n} parameters takes {expected:g} evaluations of the loss, not {value:g}"
+    for wrong, advice in cost_slips(n, method):
+        if value == wrong and wrong != expected:
+            return f"{said}: {advice}"
+    return f"{said}: lesson 4, 'Why reverse mode: a million derivatives in one pass'"
+
+
+def _sizes(rng):
+    return [int(rng.integers(2, 20)), int(rng.integers(20, 5000)), int(rng.integers(10**5, 10**7))]
+
+
+@cost.check("loss_evaluations for centred and one-sided differences, at random numbers of parameters", points=1,
+            hidden=True, compare=_cost_feedback,
+            hint="lesson 4, 'Numerical derivatives': count the loss evaluations each partial derivative needs")
+def cost_numerical(rng):
+    return [call("loss_evaluations", n, method) for n in [1000] + _sizes(rng) for method in ("centred", "one-sided")]
+
+
+@cost.check("loss_evaluations for back-propagation, at random numbers of parameters", points=1, hidden=True,
+            compare=_cost_feedback,
+            hint="lesson 4, 'Why reverse mode: a million derivatives in one pass'")
+def cost_reverse(rng):
+    return [call("loss_evaluations", n, "reverse") for n in [1000] + _sizes(rng)]
