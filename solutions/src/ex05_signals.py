@@ -28,12 +28,22 @@
 # signals for all of these, then run one training step of a sigmoid network the
 # recipe's way and the textbook way, and see that they agree.
 #
+# **Objectives.** After this exercise you can
+#
+# - compute output and hidden signals for sigmoid, tanh, ReLU and softmax units;
+# - turn signals into the recipe's weight gradients;
+# - take one training step by the recipe and by the textbook's error terms, and say why they agree;
+# - predict which way a weight moves, and which steps of the recipe need which others first.
+#
+# **Expected time:** about 60 minutes.
+#
 # | part | what you write | points |
 # | --- | --- | --- |
 # | 1 | `output_signals` (sigmoid, squared error) and `softmax_output_signals` (softmax, cross-entropy) | 2 |
 # | 2 | `hidden_signals` for sigmoid, tanh and ReLU hidden units | 2 |
-# | 3 | `signal_gradients` | 2 |
-# | 4 | `signal_step` and `delta_step`: one update, two conventions | 4 |
+# | 3 | `signal_gradients` | 1 |
+# | 4 | `signal_step` and `delta_step`: one update, two conventions | 3 |
+# | 5 | `weight_moves` and `must_come_before`: predictions | 2 |
 #
 # **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line), then run the test cell below it. A test
@@ -64,7 +74,7 @@
 import numpy as np
 
 from course_lib import get_activation
-from course_lib.exercises import check_close, check_shape
+from course_lib.exercises import check_close, check_shape, check_true
 
 sigmoid = get_activation("sigmoid")  # sigmoid(z) works elementwise on arrays
 
@@ -197,7 +207,7 @@ check_close("relu hidden_signals for 4 outputs and 3 hidden nodes", hidden_signa
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 3: gradients in the signal recipe (2 points)
+# ## Part 3: gradients in the signal recipe (1 point)
 #
 # In the recipe, the gradient of the weight from node $i$ into node $j$ is
 # $\text{signal}_j \times \text{input}_i$. Write `signal_gradients(signals,
@@ -216,7 +226,7 @@ def signal_gradients(signals, inputs):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "signal_gradients_tests", "points": 2, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "signal_gradients_tests", "points": 1, "schema_version": 3}
 _grad = signal_gradients(np.array([0.5, -1.0, 2.0]), np.array([4.0, 3.0]))
 check_shape("signal_gradients(3 signals, 2 inputs)", _grad, (3, 2),
             hint="shaped like the weight matrix: one row per receiving node, one column per input")
@@ -229,7 +239,7 @@ check_close("signal_gradients(4 signals, 5 inputs)", signal_gradients(_s, _a),
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 4: one training step, two ways (4 points)
+# ## Part 4: one training step, two ways (3 points)
 #
 # Both functions take one sample `x` (inputs,) with targets `t` (outputs,), the
 # parameters `W1, b1, W2, b2` of a network with sigmoid hidden and output units,
@@ -241,14 +251,14 @@ check_close("signal_gradients(4 signals, 5 inputs)", signal_gradients(_s, _a),
 # 1. `signal_step`: the recipe of Parts 1 to 3. Output signals, then hidden
 #    signals (computed with the *old* `W2`, the one the forward pass used), then
 #    the recipe's gradients, and every parameter moves by **+** learning rate
-#    $\times$ gradient (2 points).
+#    $\times$ gradient (1.5 points).
 # 2. `delta_step`: the textbook way. For the loss $E = \tfrac12 \sum_k (t_k - y_k)^2$
 #    the error terms are $\delta^2 = \partial E/\partial z^2 = (y - t)\,y(1 - y)$
 #    (the outputs) and $\delta^1 = \big((W^2)^\top \delta^2\big)\, h(1 - h)$ (the hidden
 #    layer); then $\partial E/\partial W^2 = \delta^2 h^\top$, $\partial E/\partial b^2 = \delta^2$,
 #    $\partial E/\partial W^1 = \delta^1 x^\top$ and $\partial E/\partial b^1 = \delta^1$; every
 #    parameter moves by **−** learning rate $\times$ $\partial E/\partial(\text{parameter})$
-#    (2 points). Write it from these formulas, without calling your Part 1 to 3 functions.
+#    (1.5 points). Write it from these formulas, without calling your Part 1 to 3 functions.
 #
 # The signal is exactly $-\delta$, so the two steps must give the same numbers.
 
@@ -285,7 +295,7 @@ def delta_step(x, t, W1, b1, W2, b2, learning_rate):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "steps_tests", "points": 4, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "steps_tests", "points": 3, "schema_version": 3}
 from course_lib import numerical_gradient  # for checking your steps here; not for your answers
 
 _example = (X_EXAMPLE, T_EXAMPLE, W1_EXAMPLE, B1_EXAMPLE, W2_EXAMPLE, B2_EXAMPLE, RATE_EXAMPLE)
@@ -342,3 +352,63 @@ for step in range(4):
     y = sigmoid(W2 @ sigmoid(W1 @ X_EXAMPLE + b1) + b2)
     print(f"after {step} steps: outputs {np.round(y, 4)}, E = {0.5 * np.sum((T_EXAMPLE - y) ** 2):.5f}")
     params = signal_step(X_EXAMPLE, T_EXAMPLE, *params, RATE_EXAMPLE)
+
+# %% [markdown]
+# ## Part 5: predict before you run (2 points)
+#
+# Two questions about the recipe, to answer on paper first. Each answer is a small function,
+# so that it holds in every case; the grader asks it about cases it picks.
+#
+# **A.** A weight carries the value `input_value` into a sigmoid output node whose output is
+# `output` and whose target is `target`. One step of the recipe, with a positive learning
+# rate: does the weight go `"up"`, `"down"`, or does it stay (`"stays"`)? Write
+# `weight_moves(target, output, input_value)` returning one of these three strings. (1 point)
+#
+# **B.** McCaffrey numbers the recipe's steps 2 (update every weight and bias), 4
+# (hidden-to-output gradients), 5 (output signals), 6 (input-to-hidden gradients) and 7 (hidden
+# signals). Some steps need the result of another. Write `must_come_before(a, b)`, for two
+# different step numbers, returning `True` when step `a` must be done before step `b` in a
+# correct training step, and `False` when `b` can be done first. (1 point)
+#
+# The test cell checks only the form of your answers; the grader checks the values.
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "predictions", "schema_version": 3}
+def weight_moves(target, output, input_value):
+    """Which way one step of the recipe moves a weight into a sigmoid output node: "up", "down" or "stays".
+
+    target, output (in (0, 1)), input_value: floats -> str.
+    """
+    ### BEGIN SOLUTION
+    change = (target - output) * output * (1.0 - output) * input_value  # signal x input, added
+    return "up" if change > 0 else "down" if change < 0 else "stays"
+    ### END SOLUTION
+
+
+def must_come_before(a, b):
+    """True when McCaffrey's step a must be done before step b (a != b, both in 2, 4, 5, 6, 7) -> bool."""
+    ### BEGIN SOLUTION
+    before = {2: {4, 5, 6, 7}, 4: {5}, 5: set(), 6: {5, 7}, 7: {5}}  # step: the steps whose results it uses
+    return a in before[b]
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predictions_tests", "points": 2, "schema_version": 3}
+check_true("weight_moves(1, 0.5, 2) is one of the three answers", weight_moves(1.0, 0.5, 2.0) in ("up", "down", "stays"),
+           f"got {weight_moves(1.0, 0.5, 2.0)!r}", hint='return exactly "up", "down" or "stays"')
+check_true("must_come_before(5, 7) is True or False", isinstance(must_come_before(5, 7), (bool, np.bool_)),
+           f"got {must_come_before(5, 7)!r}", hint="return a bool")
+### BEGIN HIDDEN TESTS
+check_close("A: weight_moves(1, 0.5, 2)", weight_moves(1.0, 0.5, 2.0), "up",
+            hint="the signal (t - y) y (1 - y) is positive and the input is positive: the step adds a positive number")
+check_close("A: weight_moves(0.1, 0.8, 1.5) and (0.9, 0.3, -2) and (0.9, 0.3, 0)",
+            [weight_moves(0.1, 0.8, 1.5), weight_moves(0.9, 0.3, -2.0), weight_moves(0.9, 0.3, 0.0)],
+            ["down", "down", "stays"], hint="the step is + rate x signal x input: both signs count")
+check_close("B: the steps that need another first",
+            [must_come_before(5, 7), must_come_before(7, 6), must_come_before(5, 4), must_come_before(4, 2),
+             must_come_before(7, 2)], [True] * 5,
+            hint="hidden signals use the output signals and the OLD weights: the update comes last")
+check_close("B: pairs in either order",
+            [must_come_before(4, 5), must_come_before(2, 7), must_come_before(4, 7), must_come_before(7, 4),
+             must_come_before(4, 6), must_come_before(6, 4)], [False] * 6,
+            hint="McCaffrey's numbers are not the order of the work; 4 and 7 do not need each other")
+### END HIDDEN TESTS

@@ -1,11 +1,18 @@
-"""Grading spec of ex05_signals: output signals (sigmoid, softmax), hidden signals (sigmoid, tanh, relu), gradients, one step two ways."""
+"""Grading spec of ex05_signals: output signals (sigmoid, softmax), hidden signals (sigmoid, tanh, relu), gradients, one
+step two ways, predictions.
+
+Part 5 is a concept item: which way the recipe moves a weight, and which of its steps need which others first,
+asked on cases drawn afresh, each wrong answer explained by the slip it looks like.
+"""
 import numpy as np
 
 from course_tools.grader.spec import Spec, call, code, probe
 
-# The exercise is the recipe itself: the library's recipe and network are off limits while grading.
+# The exercise is the recipe itself: the library's recipe, network, training loop (which calls the network's
+# backward for the learner), autodiff and numerical gradients are off limits while grading.
 SPEC = Spec("ex05_signals", forbidden=["course_lib.signals", "course_lib.MLP", "course_lib.widgets.stepper_events",
-                                     "course_lib.widgets.playground_model"])
+                                     "course_lib.widgets.playground_model", "course_lib.train", "course_lib.value",
+                                     "course_lib.numerical_gradient"])
 
 # Backpropagation updates this network in milliseconds; numerical differences need two
 # forward passes per parameter (about 420,000 of them) and run far past the time limit.
@@ -79,14 +86,14 @@ def hidden_random(rng):
 gradients = SPEC.part("signal_gradients_tests", "Part 3: gradients in the signal recipe")
 
 
-@gradients.check("signal_gradients([0.5, -1, 2], [4, 3]) and for random values of the same shapes", points=1,
+@gradients.check("signal_gradients([0.5, -1, 2], [4, 3]) and for random values of the same shapes", points=0.5,
                  hint="entry [j, i] is signals[j] * inputs[i]: one row per receiving node")
 def gradients_example(rng):
     return [call("signal_gradients", np.array([0.5, -1.0, 2.0]), np.array([4.0, 3.0])),
             call("signal_gradients", rng.normal(size=3), rng.normal(size=2))]
 
 
-@gradients.check("signal_gradients for random signals and inputs of several sizes", points=1, hidden=True)
+@gradients.check("signal_gradients for random signals and inputs of several sizes", points=0.5, hidden=True)
 def gradients_random(rng):
     return [call("signal_gradients", rng.normal(size=n_to), rng.normal(size=n_from))
             for n_to, n_from in ((2, 2), (4, 5), (1, 3))]
@@ -96,7 +103,7 @@ def gradients_random(rng):
 steps = SPEC.part("steps_tests", "Part 4: one training step, two ways")
 
 
-@steps.check("signal_step on the 2-2-2 example network and on a random 2-2-2 network", points=1,
+@steps.check("signal_step on the 2-2-2 example network and on a random 2-2-2 network", points=0.5,
              hint="signals use t - y; parameters move by + rate * signal * input; hidden signals use the old W2")
 def signal_example(rng):
     return [call("signal_step", *_EXAMPLE), call("signal_step", *_network(rng, 2, 2, 2))]
@@ -112,7 +119,7 @@ def signal_random(rng):
     return probes
 
 
-@steps.check("delta_step on the 2-2-2 example network and on a random 2-2-2 network", points=1,
+@steps.check("delta_step on the 2-2-2 example network and on a random 2-2-2 network", points=0.5,
              hint="delta uses y - t; parameters move by - rate * delta * input")
 def delta_example(rng):
     return [call("delta_step", *_EXAMPLE), call("delta_step", *_network(rng, 2, 2, 2))]
@@ -130,3 +137,71 @@ def delta_random(rng):
         "delta_step on a {}-{}-{} network (backpropagation takes milliseconds; numerical differences "
         "would take minutes)".format(*BIG)))
     return probes
+
+
+# ---------------------------------------------------------------- part 5
+predictions = SPEC.part("predictions_tests", "Part 5: predict before you run")
+MOVES = ("up", "down", "stays")
+# For each step, the steps whose results it uses (directly or through another): McCaffrey's numbers.
+NEEDS = {2: {4, 5, 6, 7}, 4: {5}, 5: set(), 6: {5, 7}, 7: {5}}
+
+
+def _moves_feedback(got, expected, probe):
+    if got == expected:
+        return None
+    if got not in MOVES:
+        return f"expected one of {MOVES}, got {got!r}"
+    target, output, value = (probe.inputs[f"_arg{i}"] for i in range(3))
+    said = f"with target {target:.3g}, output {output:.3g} and input {value:.3g} the weight goes {expected!r}, not {got!r}"
+    if expected == "stays":
+        return f"{said}: the step is rate x signal x input, and the input is 0"
+    if got == "stays":
+        return f"{said}: the signal and the input are both non-zero, so the step is too"
+    if (target - output) * value < 0 and (got == "up") == (target > output):
+        return f"{said}: the input's sign counts too: the step is rate x signal x INPUT, and this input is negative"
+    return (f"{said}: sign. The signal is t - y (positive when the output should grow) and the recipe ADDS rate x "
+            "signal x input; y - t is the textbook's delta, whose step is subtracted")
+
+
+def _order_feedback(got, expected, probe):
+    if isinstance(got, (bool, np.bool_)) and bool(got) == expected:
+        return None
+    if not isinstance(got, (bool, np.bool_)):
+        return f"expected True or False, got {got!r}"
+    a, b = probe.inputs["_arg0"], probe.inputs["_arg1"]
+    said = f"must step {a} come before step {b}? {expected}, not {got}"
+    if b == 2 and a == 7:
+        return f"{said}: the hidden signals (7) use the OLD weights W^2, so the update (2) must wait for them"
+    if a == 2:
+        return f"{said}: the update (2) uses every gradient, so it comes last"
+    if expected:
+        return f"{said}: step {b} uses the result of step {a}"
+    if a < b:
+        return f"{said}: McCaffrey's numbers are not the order of the work; step {b} does not use step {a}'s result"
+    return f"{said}: neither uses the other's result, so either order works"
+
+
+def _pairs(rng, count):
+    steps = sorted(NEEDS)
+    pairs = [(a, b) for a in steps for b in steps if a != b]
+    return [pairs[i] for i in rng.choice(len(pairs), size=count, replace=False)]
+
+
+@predictions.check("A: weight_moves for the worked case and random targets, outputs and inputs of both signs",
+                   points=1, hidden=True, compare=_moves_feedback,
+                   hint="lesson 5, 'Step 2: update every weight and bias': which sign has rate x signal x input?")
+def moves_prediction(rng):
+    probes = [call("weight_moves", 1.0, 0.5, 2.0)]
+    for value_sign in (1, -1, 1, -1):
+        target, output = (float(v) for v in rng.uniform(0.02, 0.98, size=2))
+        probes.append(call("weight_moves", target, output, value_sign * float(rng.uniform(0.1, 3.0))))
+    probes.append(call("weight_moves", float(rng.uniform(0, 1)), float(rng.uniform(0.02, 0.98)), 0.0))
+    return probes
+
+
+@predictions.check("B: must_come_before for the update and the hidden signals, and random pairs of steps", points=1,
+                   hidden=True, compare=_order_feedback,
+                   hint="lesson 5, 'The recipe in seven steps': which results does each step use?")
+def order_prediction(rng):
+    return [call("must_come_before", 7, 2), call("must_come_before", 2, 7)] + [
+        call("must_come_before", int(a), int(b)) for a, b in _pairs(rng, 8)]
