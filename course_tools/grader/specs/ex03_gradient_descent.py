@@ -158,8 +158,7 @@ def step_slips(curvature, rate, ratio):
     slips = [(np.floor(exact), "one step short: after that many steps the distance is still above ratio x d_0; "
                                "take the first whole t with |1 - rate x curvature|^t <= ratio (round up)"),
              (np.ceil(exact) + 1, "one step too many: the distance is below ratio x d_0 a step earlier (t counts "
-                                  "steps; t = 0 is the start)"),
-             (exact, "a number of steps is whole: the first whole t with |1 - rate x curvature|^t <= ratio")]
+                                  "steps; t = 0 is the start)")]
     if 0 < rate * curvature < 1:
         slips.append((np.ceil(np.log(ratio) / np.log(rate * curvature)),
                       "the factor per step is 1 - rate x curvature, not rate x curvature"))
@@ -178,6 +177,8 @@ def _steps_feedback(got, expected, probe):
     if value == expected:
         return None
     said = f"with curvature {curvature:.3g}, rate {rate:.3g} and ratio {ratio:.3g} it takes {expected:g} steps, not {value:g}"
+    if value != round(value):
+        return f"{said}: a number of steps is whole: the first whole t with |1 - rate x curvature|^t <= ratio"
     for wrong, advice in step_slips(curvature, rate, ratio):
         if value == wrong and wrong != expected:
             return f"{said}: {advice}"

@@ -170,7 +170,7 @@ def _order_feedback(got, expected, probe):
         return f"expected True or False, got {got!r}"
     a, b = probe.inputs["_arg0"], probe.inputs["_arg1"]
     said = f"must step {a} come before step {b}? {expected}, not {got}"
-    if b == 2 and a == 7:
+    if {a, b} == {2, 7}:
         return f"{said}: the hidden signals (7) use the OLD weights W^2, so the update (2) must wait for them"
     if a == 2:
         return f"{said}: the update (2) uses every gradient, so it comes last"
