@@ -23,8 +23,8 @@
 #
 # | part | what you write | points |
 # | --- | --- | --- |
-# | 1 | `sigmoid(z)` and `neuron(x, w, b)` | 2 |
-# | 2 | `layer_forward(X, W, b)` | 3 |
+# | 1 | `sigmoid(z)` and `neuron(x, w, b)` | 3 |
+# | 2 | `layer_forward(X, W, b)` | 2 |
 # | 3 | `two_layer_forward(X, W1, b1, W2, b2)` | 3 |
 # | 4 | `parameter_count(sizes)` and `bias_for_half(x, w)`: predictions | 2 |
 #
@@ -48,7 +48,7 @@ import numpy as np
 from course_lib.exercises import check_close, check_shape, check_true
 
 # %% [markdown]
-# ## Part 1: one neuron (2 points)
+# ## Part 1: one neuron (3 points)
 #
 # A neuron multiplies each input by its weight, adds the products and a bias, and passes the
 # sum through an activation function:
@@ -83,7 +83,7 @@ def neuron(x, w, b):
 # The checks use a neuron with inputs $\mathbf{x} = (1, 2, -1)$, weights $\mathbf{w} = (0.5, -0.25, 1)$
 # and bias $b = 0.1$. Work out $z$ by hand first: the hint in the test says whether you got it right.
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "neuron_tests", "points": 2, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "neuron_tests", "points": 3, "schema_version": 3}
 check_close("sigmoid([-2, 0, 3])", sigmoid(np.array([-2.0, 0.0, 3.0])),
             np.array([0.1192029220, 0.5, 0.9525741268]),
             hint="sigmoid(0) must be 0.5; check the sign inside exp: 1 / (1 + exp(-z))")
@@ -109,7 +109,7 @@ for bias in (0.1, 1.0, 3.0):
     print(f"b = {bias:3.1f}:  a = {neuron(x, w, bias):.4f}")
 
 # %% [markdown]
-# ## Part 2: a layer (3 points)
+# ## Part 2: a layer (2 points)
 #
 # A layer is many neurons reading the same inputs. Row $j$ of the weight matrix $W$ holds the
 # weights of neuron $j$, so $W$ has shape `(n_out, n_in)` and the bias $\mathbf{b}$ has shape
@@ -134,7 +134,7 @@ def layer_forward(X, W, b):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "layer_tests", "points": 3, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "layer_tests", "points": 2, "schema_version": 3}
 X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])                      # 3 samples, 2 inputs
 W = np.array([[0.5, -1.0], [2.0, 0.0], [-0.5, 0.25], [1.0, 1.0]])        # 4 neurons
 b = np.array([0.0, 1.0, -1.0, 0.5])

@@ -18,12 +18,12 @@ predictions = SPEC.part("predictions_tests", "Part 4: predict before you run")
 SIGN_HINT = "sigmoid(z) = 1 / (1 + exp(-z)); sigmoid(0) is 0.5"
 
 
-@neuron.check("sigmoid on the test cell's values and a random array", points=0.5, hint=SIGN_HINT)
+@neuron.check("sigmoid on the test cell's values and a random array", points=1, hint=SIGN_HINT)
 def sigmoid_example(rng):
     return [call("sigmoid", np.array([-2.0, 0.0, 3.0])), call("sigmoid", rng.uniform(-10, 10, size=4))]
 
 
-@neuron.check("neuron on the worked example and a random neuron", points=0.5,
+@neuron.check("neuron on the worked example and a random neuron", points=1,
               hint="z = w·x + b (-0.9 in the worked example), then the sigmoid")
 def neuron_example(rng):
     return [call("neuron", np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0]), 0.1),
@@ -48,7 +48,7 @@ def layer_example(rng):
             call("layer_forward", rng.normal(size=(3, 2)), rng.normal(size=(4, 2)), rng.normal(size=4))]
 
 
-@layer.check("layer_forward on random shapes, including one sample and one input", points=2, hidden=True,
+@layer.check("layer_forward on random shapes, including one sample and one input", points=1, hidden=True,
              hint="use the sizes of the arguments, never fixed numbers; add b to every row")
 def layer_random(rng):
     shapes = [(1, 1, 1), (5, 3, 2), tuple(int(n) for n in rng.integers(2, 9, size=3)), (2, 784, 128)]
