@@ -60,7 +60,7 @@ def test_ex10_try_it_measures_validation_digits_and_the_solution_stops_early():
     params = names["train_digits"](fit.X_train, fit.y_train, seed=1)
     guesses = scores(params, fit.X_val, standardise=True)
     lines = printed(load("ex10_digits", folder="solutions"), "worked:confusion").strip().splitlines()
-    assert lines == ["held-out accuracy at least 95%: True", "every held-out digit counted once: True"]
+    assert lines == ["validation accuracy at least 95%: True", "every validation digit counted once: True"]
     assert np.mean(guesses == fit.y_val) >= 0.95
     # The reference solution standardises with its own training part only (its validation images carved out).
     X_fit = names["validation_split"](fit.X_train, fit.y_train, fraction=0.2, seed=1).X_train

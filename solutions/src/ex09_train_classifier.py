@@ -14,19 +14,32 @@
 # network that classifies points it has **never seen** correctly at least 90% of
 # the time.
 #
+# **Objectives.** After this exercise you can
+#
+# - shuffle and cut data into mini-batches, epoch after epoch;
+# - turn a network's parameters into predictions and an accuracy;
+# - read training and validation curves: which epoch's weights to keep, and which data
+#   judge which choice;
+# - search for a learning rate, a network size and a number of epochs that work, judging
+#   every choice on validation points.
+#
+# **Expected time:** about 90 minutes, most of it in Part 4's search.
+#
 # | part | what you write | points |
 # | --- | --- | --- |
 # | 1 | `minibatches`: shuffle and cut the data into batches | 2 |
-# | 2 | `predict` and `accuracy`: from a network's parameters to its answers | 2 |
-# | 3 | `train_classifier`: the training loop, reaching 90% on held-out data | 6 |
+# | 2 | `predict` and `accuracy`: from a network's parameters to its answers | 1 |
+# | 3 | `epoch_to_keep`, `judged_on`: read the curves, choose the data | 2 |
+# | 4 | `train_classifier`: the training loop, reaching 90% on held-out data | 5 |
 #
 # **How to work.** Fill in each cell marked `# YOUR CODE HERE` (delete the
 # `raise NotImplementedError()` line), then run the test cell below it. A test
 # cell prints `passed: ...` for every check that holds; a failing check says what
-# it expected, what came back and gives a hint. Before you submit, use
-# **Kernel > Restart Kernel and Run All Cells**.
+# it expected, what came back and gives a hint. Part 3's test cell checks only the
+# form of your answers: the grader grades them, on curves it draws at random. Before
+# you submit, use **Kernel > Restart Kernel and Run All Cells**.
 #
-# **How Part 3 is graded.** The grader calls your `train_classifier` on a fresh
+# **How Part 4 is graded.** The grader calls your `train_classifier` on a fresh
 # sample of spirals (turned by a random angle, perhaps mirrored), takes the
 # parameters it returns, and measures the accuracy **itself**, with its own
 # forward pass, on another fresh sample, turned the same way, that your function
@@ -48,11 +61,22 @@ from course_lib import MLP, get_activation
 from course_lib.exercises import check_close, check_shape, check_true
 from course_lib.data import spirals, train_test_split, validation_split
 
-# 600 points on 3 spiral arms: 450 to train on, 150 held out as the test set (read once, by Part 3's test cell).
+# 600 points on 3 spiral arms: 450 to train on, 150 held out as the test set (read once, by Part 4's test cell).
 SPLIT = train_test_split(*spirals(n_samples=600, noise=0.3, seed=0), test_fraction=0.25, seed=0)
 # For your choices: 90 validation points carved out of the 450 training points (lesson 9).
 FIT = validation_split(SPLIT.X_train, SPLIT.y_train, fraction=0.2, seed=0)
 N_CLASSES = 3
+
+# Part 3: the data that may decide something, and the decisions.
+DATA = ("training", "validation", "test")
+DECISIONS = {
+    "gradient steps": "the points whose loss the gradient of every step is computed on",
+    "learning rate": "which of the learning rates 0.01, 0.1 and 1 to use",
+    "hidden units": "how many hidden units the network has",
+    "weight decay": "the weight decay λ",
+    "epoch": "the epoch whose weights you keep",
+    "report": "the accuracy you report as your network's, once every choice is made",
+}
 
 # %% [markdown]
 # ## Part 1: mini-batches (2 points)
@@ -99,7 +123,7 @@ check_close("minibatches(3, 5, rng) gives one short batch", [len(b) for b in min
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 2: from parameters to answers (2 points)
+# ## Part 2: from parameters to answers (1 point)
 #
 # A network is handed around as a dict of plain values, the way the grader
 # receives it from you:
@@ -140,7 +164,7 @@ def accuracy(params, X, y):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predict_tests", "points": 2, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predict_tests", "points": 1, "schema_version": 3}
 # A hand-made 2-2-3 network: hidden units copy the inputs (identity); class scores x1, x2 and 0.5.
 _params = {"weights": [np.eye(2), np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])],
            "biases": [np.zeros(2), np.array([0.0, 0.0, 0.5])], "hidden_activation": "identity"}
@@ -162,7 +186,59 @@ check_close("accuracy of a 2-5-4-3 relu network", accuracy(_params, SPLIT.X_trai
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Part 3: the training loop (6 points)
+# ## Part 3: read the curves, choose the data (2 points)
+#
+# Two questions about lesson 9's discipline, answered by code so the grader can ask them on
+# cases of its own.
+#
+# 1. `epoch_to_keep(train_losses, val_losses)`: a run recorded the mean training loss and
+#    the validation loss after every epoch, in two lists of the same length; entry 0 is
+#    epoch 1. The run saved the weights after every epoch. Return the number of the epoch
+#    (counting from 1) whose weights you keep, as an int.
+# 2. `judged_on(decision)`: for each key of `DECISIONS`, the data that decide it: one of
+#    `DATA` (`"training"`, `"validation"` or `"test"`).
+#
+# Example: a validation loss lowest at epoch 15, and a training loss that still falls at
+# epoch 1000. Which weights do you keep?
+
+# %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "curves", "schema_version": 3}
+def epoch_to_keep(train_losses, val_losses):
+    """The epoch (1 = the first) whose weights to keep. train_losses, val_losses: sequences of equal length."""
+    ### BEGIN SOLUTION
+    return int(np.argmin(val_losses)) + 1        # the validation loss chooses; entry 0 is epoch 1
+    ### END SOLUTION
+
+
+def judged_on(decision):
+    """The data that decide DECISIONS[decision]: one of DATA."""
+    ### BEGIN SOLUTION
+    return {"gradient steps": "training", "learning rate": "validation", "hidden units": "validation",
+            "weight decay": "validation", "epoch": "validation", "report": "test"}[decision]
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "curves_tests", "points": 2, "schema_version": 3}
+_epochs = np.arange(1, 1001)
+_train = 1.0 / np.sqrt(_epochs)                          # still falling at epoch 1000
+_val = 0.5 + 0.002 * (_epochs - 15) ** 2 / (1 + 0.01 * (_epochs - 15) ** 2)   # lowest at epoch 15
+_answer = epoch_to_keep(list(_train), list(_val))
+check_true("epoch_to_keep of the example returns an epoch number", isinstance(_answer, (int, np.integer))
+           and 1 <= _answer <= 1000, f"it returned {_answer!r}", hint="an int from 1 to len(val_losses)")
+for _decision in DECISIONS:
+    _answer = judged_on(_decision)
+    check_true(f"judged_on({_decision!r}) is one of DATA", _answer in DATA, f"it returned {_answer!r}",
+               hint=f"return one of {DATA}")
+### BEGIN HIDDEN TESTS
+check_close("epoch_to_keep of the example", epoch_to_keep(list(_train), list(_val)), 15)
+check_close("epoch_to_keep when the validation loss still falls at the end",
+            epoch_to_keep([3.0, 2.0, 1.0], [3.0, 2.5, 2.4]), 3)
+for _decision, _data in [("gradient steps", "training"), ("learning rate", "validation"), ("hidden units", "validation"),
+                         ("weight decay", "validation"), ("epoch", "validation"), ("report", "test")]:
+    check_close(f"judged_on({_decision!r})", judged_on(_decision), _data)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## Part 4: the training loop (5 points)
 #
 # **The goal:** a network that classifies spiral points it has never seen, with
 # at least 90% accuracy on fresh held-out data, trained within the time limit
@@ -187,20 +263,28 @@ check_close("accuracy of a 2-5-4-3 relu network", accuracy(_params, SPLIT.X_trai
 # your final choice on all 450 training points and reads the test split once.
 #
 # Points: 1 for returning well-formed parameters for a 2-input, 3-class network;
-# 2 for at least 90% on held-out spirals like the notebook's after training on
+# 1 for at least 90% on held-out spirals like the notebook's after training on
 # `SPLIT.X_train` (the test cell checks `SPLIT.X_test`; the grader draws its own
 # fresh points); 3 for at least 90% on the grader's own fresh held-out data after
 # training on fresh data.
 #
-# <details><summary>Stuck? One way to start</summary>
+# <details><summary>Stuck? How to search</summary>
 #
-# `MLP([2, 32, 32, 3], "tanh", "softmax", "cross_entropy", seed=seed)`, one-hot
-# targets (`np.eye(3)[y_train]`), batches of 32 from your `minibatches`, and for
-# every batch `net.step(net.backward(X_batch, Y_batch), learning_rate)` with a
-# learning rate of a few tenths, for a couple of hundred epochs. Then
-# experiment, judging on `FIT.X_val`: what happens with a learning rate of 0.01?
-# Of 5? With 10 epochs? A common trick is to lower the learning rate for the last
-# epochs: big steps find the valley, small ones settle in it.
+# Change one thing at a time, and judge every run on `FIT.X_val`, never on `SPLIT.X_test`.
+#
+# 1. **Make the training loss fall.** Print it every 10 epochs. Try learning rates a factor
+#    of 10 apart (0.01, 0.1, 1, ...): too small and it barely moves; too large and it jumps
+#    about, grows, or turns into NaN. Keep the largest rate whose loss falls steadily.
+# 2. **Make the network able to fit.** If the *training* accuracy stays well below 90%, the
+#    network cannot draw three spirals: give it more hidden units or another layer, or more
+#    epochs, and go back to step 1.
+# 3. **Read the validation curve.** Print the validation loss beside the training loss.
+#    Still falling at the end: train longer. Lowest somewhere in the middle while the
+#    training loss goes on falling: stop near that epoch (Part 3), or add weight decay.
+# 4. **Check the seed.** Run your final choice with two or three seeds: a recipe that works
+#    for one seed only is luck, and the grader uses seeds of its own.
+#
+# Lessons 6 to 9 say which output and loss suit three classes, and what one-hot targets are.
 #
 # </details>
 
@@ -226,7 +310,7 @@ def train_classifier(X_train, y_train, seed=0):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "train_tests", "points": 6, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "train_tests", "points": 5, "schema_version": 3}
 _params = train_classifier(SPLIT.X_train, SPLIT.y_train, seed=0)
 check_true("train_classifier returns a dict with weights, biases and hidden_activation",
            isinstance(_params, dict) and {"weights", "biases", "hidden_activation"} <= set(_params),

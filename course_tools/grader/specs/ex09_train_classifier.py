@@ -1,5 +1,8 @@
-"""Grading spec of ex09_train_classifier: mini-batches, predictions, and a trained network judged on unseen data.
+"""Grading spec of ex09_train_classifier: mini-batches, predictions, reading curves and choosing data,
+and a trained network judged on unseen data.
 
+Part 3's checks are concept items: which epoch's weights to keep, on curves drawn afresh, and which
+data decide which choice, asked in a random order; each wrong answer gets a sentence saying why.
 The training checks do not compare with the reference solution: the grader takes
 the parameters the learner's ``train_classifier`` returns and measures their
 accuracy itself, with the forward pass below, on spirals drawn afresh.
@@ -121,21 +124,17 @@ _HAND_MADE = {"weights": [np.eye(2), np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0
 _HAND_X = np.array([[2.0, 1.0], [0.0, 3.0], [0.1, 0.2], [-1.0, 0.4]])
 
 
-@predictions.check("predict and accuracy on the hand-made network, and on random points and labels", points=1,
-                   hint="argmax of each row of the last layer's scores; accuracy is the mean of (predicted == y)")
-def predict_example(rng):
+@predictions.check("predict and accuracy on the hand-made network, on random points and labels, and for random "
+                   "networks of 1 to 3 layers", points=1,
+                   hint="argmax of each row of the last layer's scores, after the hidden activation on every layer but "
+                        "the last; accuracy is the mean of (predicted == y)")
+def predict_cases(rng):
     X, y = rng.normal(size=(4, 2)), rng.integers(0, 3, size=4)
-    return [call("predict", _HAND_MADE, _HAND_X).describe("predict(hand-made 2-2-3 network, 4 points)"),
-            call("accuracy", _HAND_MADE, _HAND_X, np.array([0, 1, 1, 2]))
-            .describe("accuracy(hand-made 2-2-3 network, 4 points, labels [0, 1, 1, 2])"),
-            call("predict", _HAND_MADE, X).describe("predict(hand-made 2-2-3 network, 4 random points)"),
-            call("accuracy", _HAND_MADE, X, y).describe("accuracy(hand-made 2-2-3 network, 4 random points and labels)")]
-
-
-@predictions.check("predict and accuracy for random networks of 1 to 3 layers", points=1, hidden=True,
-                   hint="apply the hidden activation after every layer except the last")
-def predict_random(rng):
-    probes = []
+    probes = [call("predict", _HAND_MADE, _HAND_X).describe("predict(hand-made 2-2-3 network, 4 points)"),
+              call("accuracy", _HAND_MADE, _HAND_X, np.array([0, 1, 1, 2]))
+              .describe("accuracy(hand-made 2-2-3 network, 4 points, labels [0, 1, 1, 2])"),
+              call("predict", _HAND_MADE, X).describe("predict(hand-made 2-2-3 network, 4 random points)"),
+              call("accuracy", _HAND_MADE, X, y).describe("accuracy(hand-made 2-2-3 network, 4 random points and labels)")]
     for sizes, activation in (([2, 3], "tanh"), ([2, 6, 3], "relu"), ([2, 5, 4, 3], "sigmoid")):
         params = _random_params(rng, sizes, activation)
         X, y = rng.normal(size=(40, 2)), rng.integers(0, 3, size=40)
@@ -146,7 +145,89 @@ def predict_random(rng):
 
 
 # ---------------------------------------------------------------- part 3
-training = SPEC.part("train_tests", "Part 3: the training loop")
+curves = SPEC.part("curves_tests", "Part 3: read the curves, choose the data")
+
+DATA = ("training", "validation", "test")
+# The data that decide each decision, and why (shown when a learner's answer differs).
+DECIDED_ON = {
+    "gradient steps": ("training", "the steps learn from the training points, and only from them"),
+    "learning rate": ("validation", "every choice is judged on the validation points (lesson 9, 'Choosing on "
+                                    "validation data')"),
+    "hidden units": ("validation", "the network's size is a choice like the learning rate: the validation points "
+                                   "judge it"),
+    "weight decay": ("validation", "lesson 9 chose λ by the validation accuracy"),
+    "epoch": ("validation", "early stopping keeps the epoch of the lowest validation loss"),
+    "report": ("test", "the test points took part in no choice, so only their accuracy does not flatter you"),
+}
+
+
+def example_curves():
+    """The test cell's run: 1000 epochs, validation loss lowest at epoch 15, training loss still falling."""
+    epochs = np.arange(1, 1001)
+    return (list(1.0 / np.sqrt(epochs)),
+            list(0.5 + 0.002 * (epochs - 15) ** 2 / (1 + 0.01 * (epochs - 15) ** 2)))
+
+
+def random_curves(rng, n_epochs: int, best: int):
+    """A run of ``n_epochs``: a training loss that falls all along and a noisy validation loss lowest at
+    epoch ``best`` (1-based; ``best == n_epochs`` means it still falls at the end). Returns two lists."""
+    t = np.arange(1, n_epochs + 1)
+    train = 1.2 * np.exp(-t / rng.uniform(0.2, 0.6) / n_epochs) + 0.01 * rng.uniform(size=n_epochs) / t
+    train = np.minimum.accumulate(train) - 1e-6 * t           # falls at every epoch
+    val = 0.3 + 0.9 * np.exp(-t / (0.3 * best)) + rng.uniform(0.002, 0.01) * np.maximum(t - best, 0)
+    val = val + rng.uniform(0, 0.004, size=n_epochs)
+    val[best - 1] = val.min() - 0.01                          # a clear lowest point
+    return list(train), list(val)
+
+
+def _epoch_feedback(got, expected, probe) -> str | None:
+    train, val = probe.inputs["train_losses"], probe.inputs["val_losses"]
+    if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+        return f"expected an epoch number (an int), got {got!r}"
+    if got == expected:
+        return None
+    if got == len(val):
+        return (f"you kept the last epoch, {got}; the training loss always falls, so it cannot say when to stop: "
+                "keep the epoch where the validation loss is lowest")
+    if got == int(np.argmin(train)) + 1:
+        return f"epoch {got} has the lowest training loss; the validation loss chooses the epoch"
+    if got == expected - 1:
+        return f"epoch {got} is one too early: entry 0 of the lists is epoch 1"
+    return f"you kept epoch {got}; the validation loss is lowest at another epoch"
+
+
+@curves.check("epoch_to_keep of the test cell's run and of random runs, one of which still improves at the end",
+              points=1, hidden=True, compare=_epoch_feedback)
+def epochs_to_keep(rng):
+    probes = [probe("result = epoch_to_keep(train_losses, val_losses)",
+                    **dict(zip(("train_losses", "val_losses"), example_curves())))
+              .describe("epoch_to_keep(the test cell's run: validation loss lowest at epoch 15 of 1000)")]
+    for n_epochs, best in ((int(rng.integers(50, 400)), None), (int(rng.integers(20, 200)), None),
+                           (int(rng.integers(10, 60)), -1)):
+        best = n_epochs if best == -1 else int(rng.integers(3, n_epochs // 2))
+        train, val = random_curves(rng, n_epochs, best)
+        probes.append(probe("result = epoch_to_keep(train_losses, val_losses)", train_losses=train, val_losses=val)
+                      .describe(f"epoch_to_keep(a random run of {n_epochs} epochs)"))
+    return probes
+
+
+def _data_feedback(got, expected, probe) -> str | None:
+    answer, why = DECIDED_ON[probe.inputs["decision"]]
+    if not isinstance(got, str) or got not in DATA:
+        return f"expected one of {DATA}, got {got!r}"
+    return None if got == answer else f"you chose the {got} data; think again: {why}"
+
+
+@curves.check("judged_on for every decision, asked in a random order", points=1, hidden=True,
+              reference=False, compare=_data_feedback)
+def decisions(rng):
+    names = list(DECIDED_ON)
+    return [probe("result = judged_on(decision)", decision=names[i]).describe(f"judged_on({names[i]!r})")
+            for i in rng.permutation(len(names))]
+
+
+# ---------------------------------------------------------------- part 4
+training = SPEC.part("train_tests", "Part 4: the training loop")
 
 
 def _notebook_split_problem(got, expected, probe) -> str | None:
@@ -187,7 +268,7 @@ def train_shapes(rng):
 
 
 @training.check("trained on SPLIT.X_train, at least 90% on fresh spirals like the notebook's that it never saw",
-                points=2, reference=False, compare=_notebook_split_problem, timeout=TRAIN_TIMEOUT,
+                points=1, reference=False, compare=_notebook_split_problem, timeout=TRAIN_TIMEOUT,
                 hint="check the learning rate and the number of epochs; watch the loss fall during training")
 def train_notebook_split(rng):
     seed, held_out_seed = int(rng.integers(1000)), int(rng.integers(1, 1 << 30))
