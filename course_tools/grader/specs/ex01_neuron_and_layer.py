@@ -13,7 +13,7 @@ SPEC = Spec("ex01_neuron_and_layer", forbidden=["course_lib.MLP", "course_lib.ac
 neuron = SPEC.part("neuron_tests", "Part 1: one neuron")
 layer = SPEC.part("layer_tests", "Part 2: a layer")
 two_layer = SPEC.part("two_layer_tests", "Part 3: two layers")
-predictions = SPEC.part("predictions_tests", "Part 4: predict before you run")
+predictions = SPEC.part("predictions_tests", "Part 4: predict")
 
 SIGN_HINT = "sigmoid(z) = 1 / (1 + exp(-z)); sigmoid(0) is 0.5"
 
@@ -70,27 +70,21 @@ def two_layer_example(rng):
             call("two_layer_forward", *_network(rng, 2, 2, 3, 1))]
 
 
-@two_layer.check("the hidden activations A1 on random inputs", points=0.5, hidden=True,
-                 hint="A1 = tanh(X W1^T + b1), the first item of the pair")
-def hidden_random(rng):
+@two_layer.check("the hidden activations A1 and the output Y_hat on random inputs, and the digit network's "
+                 "shapes, 784 -> 128 -> 10", points=2, hidden=True,
+                 hint="A1 = tanh(X W1^T + b1) is the first item of the pair; the output layer reads A1 (not X) and "
+                      "applies the sigmoid; nothing in the function may assume a size")
+def two_layer_random(rng):
     X, W1, b1, W2, b2 = _network(rng, 6, 4, 5, 3)
-    return probe("result = two_layer_forward(X, W1, b1, W2, b2)[0]", X=X, W1=W1, b1=b1, W2=W2, b2=b2).describe(
+    hidden = probe("result = two_layer_forward(X, W1, b1, W2, b2)[0]", X=X, W1=W1, b1=b1, W2=W2, b2=b2).describe(
         f"A1 of two_layer_forward with X {X.shape}, W1 {W1.shape}, W2 {W2.shape}")
-
-
-@two_layer.check("the output Y_hat on random inputs", points=0.5, hidden=True,
-                 hint="the output layer reads A1 (not X) and applies the sigmoid")
-def output_random(rng):
     X, W1, b1, W2, b2 = _network(rng, 7, 3, 4, 2)
-    return probe("result = two_layer_forward(X, W1, b1, W2, b2)[1]", X=X, W1=W1, b1=b1, W2=W2, b2=b2).describe(
+    output = probe("result = two_layer_forward(X, W1, b1, W2, b2)[1]", X=X, W1=W1, b1=b1, W2=W2, b2=b2).describe(
         f"Y_hat of two_layer_forward with X {X.shape}, W1 {W1.shape}, W2 {W2.shape}")
-
-
-@two_layer.check("the digit network's shapes, 784 -> 128 -> 10", points=1, hidden=True,
-                 hint="W1 is (128, 784) and W2 is (10, 128); nothing in the function may assume a size")
-def digits_shapes(rng):
     X, W1, b1, W2, b2 = _network(rng, 5, 784, 128, 10)
-    return call("two_layer_forward", rng.random((5, 784)), W1 * 0.05, b1, W2, b2)
+    digits = call("two_layer_forward", rng.random((5, 784)), W1 * 0.05, b1, W2, b2).describe(
+        "two_layer_forward on the digit network's shapes, 784 -> 128 -> 10")
+    return [hidden, output, digits]
 
 
 # ---------------------------------------------------------------- part 4
