@@ -575,6 +575,6 @@ print(f"accuracy on the validation digits after 5 epochs: {accuracy:.4f}")
 # %% [markdown]
 # ## Exercise
 #
-# Train your own digit reader in the graded exercise **`exercises/ex10_digits.ipynb`**
-# ([open it](../exercises/ex10_digits.ipynb)): make your choices on validation digits carved
-# from its training split; the grader trains it and judges it on digits it keeps to itself.
+# Train your own digit reader, with your own back-propagation and training loop, in the graded
+# exercise **`exercises/ex10_digits.ipynb`** ([open it](../exercises/ex10_digits.ipynb)): choose
+# on validation digits; the grader judges it on new digits it draws and keeps to itself.
