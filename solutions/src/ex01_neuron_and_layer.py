@@ -24,8 +24,8 @@
 # | part | what you write | points |
 # | --- | --- | --- |
 # | 1 | `sigmoid(z)` and `neuron(x, w, b)` | 3 |
-# | 2 | `layer_forward(X, W, b)` | 2 |
-# | 3 | `two_layer_forward(X, W1, b1, W2, b2)` | 3 |
+# | 2 | `layer_forward(X, W, b)` | 1 |
+# | 3 | `two_layer_forward(X, W1, b1, W2, b2)` | 4 |
 # | 4 | `parameter_count(sizes)` and `bias_for_half(x, w)`: predictions | 2 |
 #
 # **How to work.** Replace each `# YOUR CODE HERE` and `raise NotImplementedError()` with your
@@ -109,7 +109,7 @@ for bias in (0.1, 1.0, 3.0):
     print(f"b = {bias:3.1f}:  a = {neuron(x, w, bias):.4f}")
 
 # %% [markdown]
-# ## Part 2: a layer (2 points)
+# ## Part 2: a layer (1 point)
 #
 # A layer is many neurons reading the same inputs. Row $j$ of the weight matrix $W$ holds the
 # weights of neuron $j$, so $W$ has shape `(n_out, n_in)` and the bias $\mathbf{b}$ has shape
@@ -134,7 +134,7 @@ def layer_forward(X, W, b):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "layer_tests", "points": 2, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "layer_tests", "points": 1, "schema_version": 3}
 X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])                      # 3 samples, 2 inputs
 W = np.array([[0.5, -1.0], [2.0, 0.0], [-0.5, 0.25], [1.0, 1.0]])        # 4 neurons
 b = np.array([0.0, 1.0, -1.0, 0.5])
@@ -161,7 +161,7 @@ W1_digits, b1_digits = np.zeros((128, 784)), np.zeros(128)
 print("Z shape:", layer_forward(images, W1_digits, b1_digits).shape)
 
 # %% [markdown]
-# ## Part 3: a forward pass through two layers (3 points)
+# ## Part 3: a forward pass through two layers (4 points)
 #
 # Chain two layers: a hidden layer with the $\tanh$ activation, then an output layer with the
 # sigmoid,
@@ -186,7 +186,7 @@ def two_layer_forward(X, W1, b1, W2, b2):
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "two_layer_tests", "points": 3, "schema_version": 3}
+# %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "two_layer_tests", "points": 4, "schema_version": 3}
 X = np.array([[1.0, 2.0], [-1.0, 0.5]])
 W1, b1 = np.array([[1.0, -1.0], [0.5, 0.5], [-2.0, 1.0]]), np.array([0.0, 0.1, 0.2])
 W2, b2 = np.array([[1.0, -2.0, 0.5]]), np.array([0.3])

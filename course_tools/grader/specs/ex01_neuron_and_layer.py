@@ -39,7 +39,7 @@ def neuron_random(rng):
     return probes
 
 
-@layer.check("layer_forward on the test cell's example and random values of its shapes", points=1,
+@layer.check("layer_forward on the test cell's example and random values of its shapes", points=0.5,
              hint="Z = X @ W.T + b: one row per sample, one column per neuron")
 def layer_example(rng):
     X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])
@@ -48,7 +48,7 @@ def layer_example(rng):
             call("layer_forward", rng.normal(size=(3, 2)), rng.normal(size=(4, 2)), rng.normal(size=4))]
 
 
-@layer.check("layer_forward on random shapes, including one sample and one input", points=1, hidden=True,
+@layer.check("layer_forward on random shapes, including one sample and one input", points=0.5, hidden=True,
              hint="use the sizes of the arguments, never fixed numbers; add b to every row")
 def layer_random(rng):
     shapes = [(1, 1, 1), (5, 3, 2), tuple(int(n) for n in rng.integers(2, 9, size=3)), (2, 784, 128)]
@@ -61,7 +61,7 @@ def _network(rng, n, n_in, n_hidden, n_out):
             rng.normal(size=(n_out, n_hidden)) * 0.5, rng.normal(size=n_out))
 
 
-@two_layer.check("two_layer_forward on the test cell's example and random values of its shapes", points=1,
+@two_layer.check("two_layer_forward on the test cell's example and random values of its shapes", points=2,
                  hint="A1 = tanh(X W1^T + b1) and Y_hat = sigmoid(A1 W2^T + b2); return (A1, Y_hat)")
 def two_layer_example(rng):
     X = np.array([[1.0, 2.0], [-1.0, 0.5]])
