@@ -117,7 +117,7 @@ def test_a_class_goes_into_one_gradebook(tmp_path):
     rows = list(csv.DictReader(gradebook.open()))
     assert [Path(r["submission"]).name for r in rows] == ["ada.ipynb", "bob.ipynb", "cy.ipynb"]
     parts = [f"{EXERCISE}:neuron_tests", f"{EXERCISE}:layer_tests", f"{EXERCISE}:two_layer_tests"]
-    assert [rows[0][p] for p in parts] == ["3", "3", "4"] and rows[0]["total"] == "10"
+    assert [rows[0][p] for p in parts] == ["3", "1", "4"] and rows[0]["total"] == "10"   # and 2 for Part 4, the concept item
     assert [rows[1][p] for p in parts] == ["0", "0", "0"] and rows[1]["total"] == "0"
     assert rows[2]["total"] == "0" and "not valid JSON" in rows[2]["notes"]
     assert "3/3" in run.stderr  # the progress bar
