@@ -1,7 +1,7 @@
 """How many submissions per minute does course-grade grade, next to just running them?
 
-A class of generated ex01 submissions (correct, untouched, partly done, with the
-usual bugs, in turn) is graded with ``course-grade``'s batch path (a process pool
+A class of generated ex01 submissions (correct, untouched, partly done, with a
+transposed layer, in turn) is graded with ``course-grade``'s batch path (a process pool
 on ``--jobs`` cores, one fresh kernel per submission, in the sandbox: every layer
 this machine has, as ``course-grade`` uses by default). The reference is the least
 any notebook autograder must do: execute every submission once, top to bottom,
@@ -46,21 +46,22 @@ def _answers(path: Path) -> dict:
 
 
 def kinds(exercise: str = EXERCISE) -> dict:
-    """Submission kinds: name -> (answer cells to put into the student version, expected score).
-    ex01 has five kinds, with its usual bugs; another exercise has the correct and the untouched one."""
+    """Submission kinds: name -> (answer cells to put into the student version, expected score, from
+    the parts' points). ex01 has four kinds, with its usual bugs; another exercise has the correct
+    and the untouched one."""
     right = _answers(ROOT / "solutions" / f"{exercise}.ipynb")
+    _, spec = catalog.load(exercise)
+    points = {part.grade_id: sum(check.points for check in part.checks) for part in spec.parts}
+    total = sum(points.values())
     if exercise != EXERCISE:
-        _, spec = catalog.load(exercise)
-        return {"correct": (right, sum(check.points for check in spec.checks)), "untouched": ({}, 0)}
+        return {"correct": (right, total), "untouched": ({}, 0)}
     transposed = right["layer"].replace("return X @ W.T + b", "return (X @ W.T + b).T")
-    flipped = right["neuron"].replace("np.exp(-np.asarray", "np.exp(np.asarray")
-    assert transposed != right["layer"] and flipped != right["neuron"], "the solution changed: update the bugs"
+    assert transposed != right["layer"], "the solution changed: update the bug"
     return {
-        "correct": (right, 10),
+        "correct": (right, total),
         "untouched": ({}, 0),
-        "partly": ({"neuron": right["neuron"], "layer": right["layer"]}, 6),
-        "transposed_layer": ({**right, "layer": transposed}, 3),
-        "flipped_sigmoid": ({**right, "neuron": flipped}, 4),  # the layer, and A1 (tanh only)
+        "partly": ({"neuron": right["neuron"], "layer": right["layer"]}, points["neuron_tests"] + points["layer_tests"]),
+        "transposed_layer": ({**right, "layer": transposed}, total - points["layer_tests"] - points["two_layer_tests"]),
     }
 
 

@@ -11,9 +11,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from environment_paths import only_this_environment  # noqa: E402
-from grader_fixtures import EXERCISE, ROOT, SOLUTION, STUDENT, load, with_answers, write  # noqa: E402
+from grader_fixtures import EXERCISE, POINTS, ROOT, SOLUTION, STUDENT, TOTAL, load, with_answers, write  # noqa: E402
 
+from course_tools.grader import catalog  # noqa: E402
 from course_tools.grader.grade import Options, grade_file  # noqa: E402
+
+
+def checks() -> int:
+    return len(catalog.load(EXERCISE)[1].checks)
 
 
 def course_grade(*args, cwd=None) -> subprocess.CompletedProcess:
@@ -62,7 +67,7 @@ def test_files_that_cannot_be_graded_score_zero_with_the_reason(name, tmp_path):
     assert result.score == 0 and reason in " ".join(result.notes)
     # Told which exercise to expect, the grader lists its checks, each failed with the reason.
     expected = grade_file(path, Options(exercise=EXERCISE))
-    assert expected.score == 0 and expected.max_score == 10 and len(expected.tests) == 9
+    assert expected.score == 0 and expected.max_score == TOTAL and len(expected.tests) == checks()
     if name == "unknown":
         reason = "but this assignment is 'ex01_neuron_and_layer'"
     assert all(reason in test.output for test in expected.tests)
@@ -79,7 +84,7 @@ def test_binary_and_missing_files_and_folders_are_explained(tmp_path):
 def test_a_notebook_of_another_exercise_is_refused_when_the_assignment_is_known(tmp_path):
     path = write(other_exercise(), tmp_path / "mine.ipynb")
     result = grade_file(path, Options(exercise=EXERCISE))
-    assert result.score == 0 and result.max_score == 10
+    assert result.score == 0 and result.max_score == TOTAL
     assert "is exercise 'ex02_losses', but this assignment is 'ex01_neuron_and_layer'" in result.notes[0]
 
 
@@ -97,14 +102,14 @@ def test_results_json_is_gradescopes_and_a_submission_cannot_write_it(tmp_path):
     assert run.returncode == 0, run.stderr
     data = json.loads(results.read_text())
     assert data["score"] == 0 and set(data) >= {"score", "execution_time", "output", "tests"}
-    assert len(data["tests"]) == 9 and sum(t["max_score"] for t in data["tests"]) == 10
+    assert len(data["tests"]) == checks() and sum(t["max_score"] for t in data["tests"]) == TOTAL
     for test in data["tests"]:
         assert set(test) == {"name", "score", "max_score", "status", "output", "visibility"}
         assert test["status"] == "failed" and test["visibility"] in ("visible", "after_published")
     assert {t["visibility"] for t in data["tests"]} == {"visible", "after_published"}
     assert "seed 7" in data["output"]
     assert not (tmp_path / "results.json").exists()  # the kernel ran in its own folder
-    assert "total                  0 / 10" in run.stdout and "Part 1: one neuron" in run.stdout
+    assert f" 0 / {TOTAL}" in run.stdout and "Part 1: one neuron" in run.stdout
 
 
 @pytest.mark.slow
@@ -116,9 +121,10 @@ def test_a_class_goes_into_one_gradebook(tmp_path):
     assert run.returncode == 0, run.stderr
     rows = list(csv.DictReader(gradebook.open()))
     assert [Path(r["submission"]).name for r in rows] == ["ada.ipynb", "bob.ipynb", "cy.ipynb"]
-    parts = [f"{EXERCISE}:neuron_tests", f"{EXERCISE}:layer_tests", f"{EXERCISE}:two_layer_tests"]
-    assert [rows[0][p] for p in parts] == ["3", "1", "4"] and rows[0]["total"] == "10"   # and 2 for Part 4, the concept item
-    assert [rows[1][p] for p in parts] == ["0", "0", "0"] and rows[1]["total"] == "0"
+    parts = [f"{EXERCISE}:{part}" for part in POINTS]
+    assert [rows[0][p] for p in parts] == [f"{points:g}" for points in POINTS.values()]
+    assert rows[0]["total"] == f"{TOTAL:g}"
+    assert [rows[1][p] for p in parts] == ["0"] * len(POINTS) and rows[1]["total"] == "0"
     assert rows[2]["total"] == "0" and "not valid JSON" in rows[2]["notes"]
     assert "3/3" in run.stderr  # the progress bar
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from grader_fixtures import SELF_CONTAINED_TWO_LAYER, answer, solved, write  # noqa: E402
+from grader_fixtures import POINTS, SELF_CONTAINED_TWO_LAYER, answer, points_but, solved, write  # noqa: E402
 
 from course_tools.grader import contain, kernel, sandbox  # noqa: E402
 from course_tools.grader.cli import grade_many  # noqa: E402
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 SAFE = dict(seed=3, timeout=10, memory_mb=512)
 UID_ONLY = dict(SAFE, sandbox="uid", unsafe=True)  # no namespaces, no cgroup: the watchdog's fallback
-FULL = {"neuron_tests": 3, "layer_tests": 3, "two_layer_tests": 4}
+FULL = POINTS
 
 
 def scores(result) -> dict:
@@ -86,7 +86,7 @@ def test_the_layers_say_what_bounds_a_submission_as_a_whole():
 def test_children_that_together_pass_the_memory_limit_are_stopped(layers, tmp_path):
     attacker, honest = batch(tmp_path, hog(), **layers)
     assert scores(honest) == FULL
-    assert scores(attacker) == {"neuron_tests": 0, "layer_tests": 3, "two_layer_tests": 4}, everything(attacker)
+    assert scores(attacker) == points_but(neuron_tests=0), everything(attacker)
     assert "used more than 512 MB in total" in everything(attacker)
 
 
@@ -138,7 +138,7 @@ DISK = dict(SAFE, memory_mb=1024, disk_mb=128)
 def test_files_that_together_pass_the_disk_limit_are_stopped(layers, tmp_path):
     attacker, honest = batch(tmp_path, solved(neuron=WRITER, two_layer=SELF_CONTAINED_TWO_LAYER), **layers)
     assert scores(honest) == FULL
-    assert scores(attacker) == {"neuron_tests": 0, "layer_tests": 3, "two_layer_tests": 4}, everything(attacker)
+    assert scores(attacker) == points_but(neuron_tests=0), everything(attacker)
     assert "wrote more than 128 MB in files in total" in everything(attacker)
     assert not [name for name in os.listdir("/tmp") if name.startswith("big1")]  # its files in /tmp are gone
 
@@ -169,9 +169,10 @@ def neuron(x, w, b):
 
 def test_a_planted_ipython_startup_file_costs_only_its_own_part(tmp_path, monkeypatch):
     nb = write(solved(neuron=PLANT), tmp_path / "plant.ipynb")
-    costs_its_part = {"neuron_tests": 1, "layer_tests": 3, "two_layer_tests": 4}  # sigmoid still passes
     result = grade_file(nb, Options(**SAFE))
-    assert scores(result) == costs_its_part, everything(result)
+    sigmoid = scores(result)["neuron_tests"]  # the sigmoid check still passes
+    costs_its_part = points_but(neuron_tests=sigmoid)
+    assert 0 < sigmoid < POINTS["neuron_tests"] and scores(result) == costs_its_part, everything(result)
     # a fresh home alone is enough (a fresh uid alone is too: IPython does not use a profile it cannot write)
     uid = sandbox.fresh_uid()
     monkeypatch.setattr(sandbox, "fresh_uid", lambda: uid)
@@ -180,7 +181,7 @@ def test_a_planted_ipython_startup_file_costs_only_its_own_part(tmp_path, monkey
     monkeypatch.setattr(sandbox, "Limits", functools.partial(sandbox.Limits, startup_timeout=8))
     monkeypatch.setattr(kernel.KernelSession, "fresh_start", _same_home(kernel.KernelSession.fresh_start))
     result = grade_file(nb, Options(**SAFE))
-    assert scores(result) == {"neuron_tests": 1, "layer_tests": 0, "two_layer_tests": 0}
+    assert scores(result) == {**{part: 0 for part in POINTS}, "neuron_tests": sigmoid}
     assert "could not be restarted" in everything(result)
 
 
@@ -205,7 +206,7 @@ def test_a_fork_bomb_in_uid_mode_costs_only_its_own_part(tmp_path, monkeypatch):
     nb = write(solved(two_layer=BOMB), tmp_path / "bomb.ipynb")
     layers = dict(UID_ONLY, timeout=4)
     result = grade_file(nb, Options(**layers))
-    assert scores(result) == {"neuron_tests": 3, "layer_tests": 3, "two_layer_tests": 0}, everything(result)
+    assert scores(result) == points_but(two_layer_tests=0), everything(result)
     assert "did not finish within" in everything(result)
     # restarted as the same uid, the new kernel meets the old one's dying processes at its process limit
     uid = sandbox.fresh_uid()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from grader_fixtures import answer, solved, write  # noqa: E402
+from grader_fixtures import POINTS, answer, solved, write  # noqa: E402
 
 from course_tools.grader import report, sandbox, staging, transport  # noqa: E402
 from course_tools.grader.cli import grade_many, main  # noqa: E402
@@ -27,7 +27,7 @@ from course_tools.grader.kernel import KernelSession  # noqa: E402
 pytestmark = pytest.mark.slow
 
 SAFE = dict(seed=3, timeout=5, memory_mb=768)
-FULL = {"neuron_tests": 3, "layer_tests": 3, "two_layer_tests": 4}
+FULL = POINTS
 
 
 def scores(result) -> dict:
@@ -60,7 +60,8 @@ def test_a_submission_that_prints_a_lot_but_answers_right_keeps_its_points(tmp_p
     top = grade_file(paths[0], Options(**SAFE))
     assert scores(top)["neuron_tests"] == 0 and "Your answer cell 'neuron'" in everything(top)
     function = grade_file(paths[2], Options(**SAFE))
-    assert scores(function)["neuron_tests"] == 1 and "printed more than the grader reads" in everything(function)
+    assert 0 < scores(function)["neuron_tests"] < POINTS["neuron_tests"]  # sigmoid alone passes
+    assert "printed more than the grader reads" in everything(function)
 
 
 def test_the_kernel_says_that_it_dropped_output():

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from grader_fixtures import ROOT, SELF_CONTAINED_TWO_LAYER, SIGMOID, STUDENT, answer, solved, with_answers, write  # noqa: E402
+from grader_fixtures import (POINTS, ROOT, SELF_CONTAINED_TWO_LAYER, SIGMOID, STUDENT, TOTAL, answer, solved,  # noqa: E402
+                             with_answers, write)
 
 from course_tools.grader import catalog  # noqa: E402
 from course_tools.grader.grade import Options, cell_timeout, grade_file  # noqa: E402
@@ -47,7 +48,7 @@ def test_output_without_a_trailing_newline_costs_nothing(tmp_path):
     chatty = answer("neuron").replace("    z = np.dot(w, x) + b", "    print('.', end='')\n    z = np.dot(w, x) + b")
     chatty += "\nprint('\\repoch 1', end='')\n"
     assert "print('.', end='')" in chatty
-    assert grade(solved(neuron=chatty), tmp_path).score == 10
+    assert grade(solved(neuron=chatty), tmp_path).score == TOTAL
 
 
 def test_names_that_clash_with_the_graders_helpers_cost_nothing(tmp_path):
@@ -64,7 +65,7 @@ def sigmoid(z):  # a learner's own code that needs none of the names above
 def neuron(x, w, b):
     return np.float64(sigmoid(np.dot(w, x) + b))
 '''
-    assert grade(solved(neuron=clash), tmp_path).score == 10
+    assert grade(solved(neuron=clash), tmp_path).score == TOTAL
 
 
 def test_an_answer_cell_gets_the_time_the_exercise_allows(tmp_path, monkeypatch):
@@ -74,7 +75,7 @@ def test_an_answer_cell_gets_the_time_the_exercise_allows(tmp_path, monkeypatch)
     slow = answer("neuron") + "\nimport time\ntime.sleep(3)  # a demo call at the end of the cell\n"
     assert scores(grade(solved(neuron=slow), tmp_path, "short", timeout=2))["neuron_tests"] == 0
     monkeypatch.setattr(ex01.checks[0], "timeout", 6.0)  # as if the exercise allowed 6 s
-    assert grade(solved(neuron=slow), tmp_path, "allowed", timeout=2).score == 10
+    assert grade(solved(neuron=slow), tmp_path, "allowed", timeout=2).score == TOTAL
 
 
 def test_restarts_are_counted_per_part(tmp_path):
@@ -82,7 +83,7 @@ def test_restarts_are_counted_per_part(tmp_path):
     nb = solved(neuron=SIGMOID + loop.format(name="neuron"), layer=loop.format(name="layer_forward"),
                 two_layer=SELF_CONTAINED_TWO_LAYER)
     result = grade(nb, tmp_path, timeout=1, max_restarts=1)
-    assert scores(result)["two_layer_tests"] == 4  # the hangs above did not use up its restarts
+    assert scores(result)["two_layer_tests"] == POINTS["two_layer_tests"]  # the hangs above did not use up its restarts
     assert scores(result)["layer_tests"] == 0 and "hung or crashed the kernel" in everything(result)
 
 
@@ -101,10 +102,10 @@ def test_example_inputs_are_copies_so_parts_do_not_leak_into_each_other(tmp_path
 def test_exit_in_an_answer_cell_is_that_cells_clear_failure(tmp_path):
     for call in ("exit()", "quit()", "get_ipython().ask_exit()"):
         result = grade(solved(two_layer=answer("two_layer") + f"\n{call}\n"), tmp_path)
-        assert result.score == 10 and not result.notes, call  # the kernel survived: no restart
+        assert result.score == TOTAL and not result.notes, call  # the kernel survived: no restart
     result = grade(solved(two_layer=answer("two_layer") + "\nexit()\n" + "\ndef two_layer_forward(*a):\n    return 0\n"),
                    tmp_path)
-    assert scores(result)["two_layer_tests"] == 4  # what came after exit() did not run
+    assert scores(result)["two_layer_tests"] == POINTS["two_layer_tests"]  # what came after exit() did not run
 
 
 def test_numpy_strings_are_strings():

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from grader_fixtures import EXERCISE, ROOT, SOLUTION, STUDENT, answer, solved, with_answers, write  # noqa: E402
+from grader_fixtures import (EXERCISE, LAST_ANSWER, POINTS, ROOT, SOLUTION, STUDENT, TOTAL, answer,  # noqa: E402
+                             sigmoid_alone, solved, with_answers, write)
 
 from course_tools.grader import catalog, sandbox, spec  # noqa: E402
 from course_tools.grader.cli import grade_many  # noqa: E402
@@ -69,8 +70,8 @@ globals().update({{k: v for k, v in reference.namespace(catalog.load({EXERCISE!r
 
 @pytest.mark.parametrize("attack", [READ_SOLUTIONS, IMPORT_GRADER], ids=["read solutions", "import the grader"])
 def test_the_reference_answers_are_out_of_reach(attack, tmp_path):
-    nb = with_answers(STUDENT, two_layer=attack)  # the last answer cell: nothing redefines what it takes
-    assert grade(nb, tmp_path, "unsafe", **UNSAFE).score == 10  # the attack works without the sandbox
+    nb = with_answers(STUDENT, **{LAST_ANSWER: attack})  # the last answer cell: nothing redefines what it takes
+    assert grade(nb, tmp_path, "unsafe", **UNSAFE).score == TOTAL  # the attack works without the sandbox
     result = grade(nb, tmp_path, "safe", **SAFE)
     assert result.score == 0
     assert "Error" in everything(result)
@@ -80,8 +81,8 @@ def test_the_uid_layer_alone_keeps_closed_files_closed(tmp_path):
     closed = tmp_path / "closed"  # like solutions/ on Gradescope after setup.sh: root's, mode 0700
     closed.mkdir(mode=0o700)
     shutil.copy(SOLUTION, closed / SOLUTION.name)
-    nb = with_answers(STUDENT, two_layer=READ_SOLUTIONS.replace(str(SOLUTION), str(closed / SOLUTION.name)))
-    assert grade(nb, tmp_path, "unsafe", **UNSAFE).score == 10
+    nb = with_answers(STUDENT, **{LAST_ANSWER: READ_SOLUTIONS.replace(str(SOLUTION), str(closed / SOLUTION.name))})
+    assert grade(nb, tmp_path, "unsafe", **UNSAFE).score == TOTAL
     assert grade(nb, tmp_path, "uid", **UID_ONLY).score == 0
 
 
@@ -117,7 +118,7 @@ except OSError as exc:
         grade(solved(neuron=leak), tmp_path, "unsafe", **UNSAFE)
         assert heard == [b"leaked answers"]
         result = grade(solved(neuron=leak), tmp_path, "safe", **SAFE)
-        assert result.score == 10 and heard == [b"leaked answers"]  # nothing more arrived
+        assert result.score == TOTAL and heard == [b"leaked answers"]  # nothing more arrived
     finally:
         server.close()
 
@@ -145,11 +146,11 @@ if os.fork() == 0:  # a double fork with setsid: not in the kernel's process gro
     os._exit(0)
 ''' + answer("neuron")
     try:
-        assert grade(solved(neuron=escape), tmp_path, "unsafe", **UNSAFE).score == 10
+        assert grade(solved(neuron=escape), tmp_path, "unsafe", **UNSAFE).score == TOTAL
         assert len(_processes_with(word)) == 2  # without the sandbox both escape
         for pid in _processes_with(word):
             os.kill(pid, 9)
-        assert grade(solved(neuron=escape), tmp_path, "safe", **layers).score == 10
+        assert grade(solved(neuron=escape), tmp_path, "safe", **layers).score == TOTAL
         assert _processes_with(word) == []
     finally:
         for pid in _processes_with(word):
@@ -170,7 +171,7 @@ except OSError as exc:
     grade(solved(neuron=write_out), tmp_path, "unsafe", **UNSAFE)
     assert target.exists()
     target.unlink()
-    assert grade(solved(neuron=write_out), tmp_path, "safe", **layers).score == 10
+    assert grade(solved(neuron=write_out), tmp_path, "safe", **layers).score == TOTAL
     assert not target.exists()
 
 
@@ -184,10 +185,10 @@ def neuron(x, w, b):
 
 def test_memory_past_the_limit_fails_in_the_kernel(tmp_path):
     nb = solved(neuron=answer("neuron").split("def neuron")[0] + ALLOCATE)
-    assert grade(nb, tmp_path, "no limit", **dict(SAFE, memory_mb=8192)).score == 10
+    assert grade(nb, tmp_path, "no limit", **dict(SAFE, memory_mb=8192)).score == TOTAL
     result = grade(nb, tmp_path, "limited", **dict(SAFE, memory_mb=512))
-    assert scores(result)["neuron_tests"] == 1 and "MemoryError" in everything(result)  # sigmoid still passes
-    assert scores(result)["layer_tests"] == 3
+    assert scores(result)["neuron_tests"] == sigmoid_alone() and "MemoryError" in everything(result)  # sigmoid passes
+    assert scores(result)["layer_tests"] == POINTS["layer_tests"]
 
 
 def test_the_grader_reads_no_message_larger_than_its_cap(tmp_path, monkeypatch):
@@ -206,7 +207,7 @@ def neuron(x, w, b):
     nb = solved(neuron=flood)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = grade(nb, tmp_path, "capped", **SAFE)
-    assert scores(result)["neuron_tests"] == 1 and scores(result)["layer_tests"] == 3
+    assert scores(result)["neuron_tests"] == sigmoid_alone() and scores(result)["layer_tests"] == POINTS["layer_tests"]
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 40_000  # KiB
     monkeypatch.setattr(kernel, "MAX_MESSAGE", -1)  # no cap: the grader takes in the whole message
     grade(nb, tmp_path, "uncapped", **SAFE)
@@ -254,7 +255,7 @@ def test_no_submission_changes_what_the_others_are_graded_against(tmp_path):
     (copy / SOLUTION.name).write_bytes(original)
     # in the sandbox the file cannot be written at all
     results, failures = _batch(tmp_path, copy, True, **SAFE)
-    assert failures == [] and results[1].score == 10
+    assert failures == [] and results[1].score == TOTAL
     assert (copy / SOLUTION.name).read_bytes() == original
 
 
@@ -388,16 +389,16 @@ def open_folder():
 
 
 def test_a_developer_without_bubblewrap_is_refused_unless_unsafe(open_folder):
-    attack = with_answers(STUDENT, two_layer=READ_SOLUTIONS)
+    attack = with_answers(STUDENT, **{LAST_ANSWER: READ_SOLUTIONS})
     status, stderr, results = _as_developer(open_folder, attack, bubblewrap=False)
     assert status == 2 and results is None
     assert "refusing to grade" in stderr and "apt-get install bubblewrap" in stderr
     status, stderr, results = _as_developer(open_folder, attack, "--unsafe", bubblewrap=False)
-    assert status == 0 and "UNSAFE" in stderr and results["score"] == 10  # and the attack works
+    assert status == 0 and "UNSAFE" in stderr and results["score"] == TOTAL  # and the attack works
 
 
 def test_a_developer_with_bubblewrap_grades_in_namespaces(open_folder):
-    status, stderr, results = _as_developer(open_folder, with_answers(STUDENT, two_layer=READ_SOLUTIONS))
+    status, stderr, results = _as_developer(open_folder, with_answers(STUDENT, **{LAST_ANSWER: READ_SOLUTIONS}))
     assert status == 0 and "namespaces" in stderr and results["score"] == 0, stderr
     spawn = '''import subprocess
 _started = 0

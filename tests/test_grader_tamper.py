@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from grader_fixtures import (POINTS, SELF_CONTAINED_TWO_LAYER, SIGMOID, SOLUTION, STUDENT, answer, load,  # noqa: E402
-                             solved, with_answers, write)
+from grader_fixtures import (POINTS, SELF_CONTAINED_TWO_LAYER, SIGMOID, SOLUTION, STUDENT, TOTAL, answer, load,  # noqa: E402
+                             points_but, sigmoid_alone, solved, with_answers, write)
 
 from course_tools.grader.cli import grade_many  # noqa: E402
 from course_tools.grader.grade import Options, grade_file  # noqa: E402
@@ -201,70 +201,70 @@ def explanation(result) -> str:
 
 def test_a_correct_submission_scores_full_marks(graded):
     result = graded["correct"]
-    assert scores(result) == POINTS and result.score == result.max_score == 10
+    assert scores(result) == POINTS and result.score == result.max_score == TOTAL
     assert all(test.output.startswith("Passed") for test in result.tests)
 
 
 def test_the_untouched_student_version_scores_zero(graded):
     result = graded["untouched"]
-    assert result.score == 0 and result.max_score == 10
+    assert result.score == 0 and result.max_score == TOTAL
     assert all("NotImplementedError: the starter stub is still there" in t.output for t in result.tests)
 
 
 def test_a_partly_correct_submission_scores_exactly_its_right_parts(graded):
-    assert scores(graded["partly"]) == {"neuron_tests": 3, "layer_tests": 3, "two_layer_tests": 0}
+    assert scores(graded["partly"]) == points_but(two_layer_tests=0, predictions_tests=0)
 
 
 def test_a_transposed_layer_is_diagnosed(graded):
     result = graded["transposed"]
-    assert scores(result) == {"neuron_tests": 3, "layer_tests": 0, "two_layer_tests": 0}
+    assert scores(result) == points_but(layer_tests=0, two_layer_tests=0)
     assert "transposed (rows and columns swapped)" in explanation(result)
 
 
 def test_a_syntax_error_fails_only_its_part(graded):
     result = graded["syntax_error"]
-    assert scores(result) == {"neuron_tests": 3, "layer_tests": 3, "two_layer_tests": 0}
+    assert scores(result) == points_but(two_layer_tests=0)
     assert "Your answer cell 'two_layer' raised SyntaxError" in explanation(result)
 
 
 def test_an_exception_in_one_function_leaves_the_rest_graded(graded):
     result = graded["exception"]
-    assert scores(result) == {"neuron_tests": 1, "layer_tests": 3, "two_layer_tests": 4}
+    assert scores(result) == points_but(neuron_tests=sigmoid_alone())
     assert "raised ZeroDivisionError: division by zero (in neuron, line 5: return 1 / 0)" in explanation(result)
 
 
 def test_deleted_cells_cost_only_what_they_held(graded):
     result = graded["deleted"]
-    assert scores(result) == {"neuron_tests": 3, "layer_tests": 3, "two_layer_tests": 0}
+    assert scores(result) == points_but(two_layer_tests=0)
     assert "no answer cell 'two_layer'" in explanation(result)
 
 
 def test_reordered_cells_change_nothing(graded):
-    assert graded["reordered"].score == 10
+    assert graded["reordered"].score == TOTAL
 
 
 def test_of_duplicated_answer_cells_the_last_counts_and_that_is_said(graded):
     result = graded["duplicated"]
-    assert result.score == 10
+    assert result.score == TOTAL
     assert "Answer cell 'neuron' appears 2 times; the last one was graded." in result.notes
 
 
 def test_edited_test_and_instruction_cells_are_ignored(graded):
     result = graded["tests_changed"]
-    assert result.score == 0 and result.max_score == 10
+    assert result.score == 0 and result.max_score == TOTAL
     assert [part for part, *_ in result.parts()] == list(POINTS)
 
 
 def test_an_endless_loop_times_out_and_the_other_parts_are_scored(graded):
     result = graded["infinite_loop"]
-    assert scores(result) == {"neuron_tests": 1, "layer_tests": 3, "two_layer_tests": 4}
+    assert scores(result) == points_but(neuron_tests=sigmoid_alone())
     assert f"did not finish within {TIMEOUT:g} s" in explanation(result)
     assert result.seconds < 60
 
 
 def test_a_memory_bomb_fails_its_part_only(graded):
     result = graded["memory_bomb"]
-    assert scores(result) == {"neuron_tests": 1, "layer_tests": 3, "two_layer_tests": 4}
+    assert scores(result) == points_but(neuron_tests=sigmoid_alone())
     # Contained either way: MemoryError at the address-space limit, or (on a machine slow to hand
     # out pages) the time limit first.
     assert any(words in explanation(result) for words in ("raised MemoryError", "did not finish within"))
@@ -272,20 +272,20 @@ def test_a_memory_bomb_fails_its_part_only(graded):
 
 def test_a_function_killing_the_kernel_fails_alone(graded):
     result = graded["exit_in_function"]
-    assert scores(result) == {"neuron_tests": 1, "layer_tests": 3, "two_layer_tests": 4}
+    assert scores(result) == points_but(neuron_tests=sigmoid_alone())
     assert "stopped the Python kernel" in explanation(result)
     assert any("kernel was restarted" in note for note in result.notes)
 
 
 def test_a_cell_killing_the_kernel_loses_only_its_own_definitions(graded):
     result = graded["exit_in_cell"]
-    assert scores(result) == {"neuron_tests": 3, "layer_tests": 3, "two_layer_tests": 0}
+    assert scores(result) == points_but(two_layer_tests=0)
     assert "Your answer cell 'two_layer' stopped the Python kernel" in explanation(result)
 
 
 def test_sys_exit_in_a_function_is_an_explained_failure(graded):
     result = graded["sys_exit"]
-    assert scores(result) == {"neuron_tests": 3, "layer_tests": 0, "two_layer_tests": 4}
+    assert scores(result) == points_but(layer_tests=0)
     assert "raised SystemExit" in explanation(result) and "Do not call sys.exit()" in explanation(result)
 
 
@@ -299,7 +299,7 @@ def test_printed_fake_grades_forged_results_and_a_results_file_count_for_nothing
 
 def test_tampering_with_numpy_the_checks_or_eq_gains_nothing(graded):
     result = graded["tampering"]
-    assert scores(result) == {"neuron_tests": 0, "layer_tests": 0, "two_layer_tests": 4}
+    assert scores(result) == {**{part: 0 for part in POINTS}, "two_layer_tests": POINTS["two_layer_tests"]}
     text = explanation(result)
     assert "returned an object of type AlwaysEqual" in text
     assert "sigmoid(array (3,)) is not right yet." in text
@@ -307,7 +307,7 @@ def test_tampering_with_numpy_the_checks_or_eq_gains_nothing(graded):
 
 def test_cells_of_the_wrong_type_are_skipped(graded):
     result = graded["broken_cells"]
-    assert result.score == 0 and result.max_score == 10
+    assert result.score == 0 and result.max_score == TOTAL
 
 
 def test_hidden_checks_are_marked_and_every_test_has_an_explanation(graded):
@@ -321,4 +321,4 @@ def test_a_slow_submission_cannot_exceed_the_time_budget(tmp_path):
     path = write(solved(neuron=slow), tmp_path / "slow.ipynb")
     result = grade_file(path, Options(timeout=TIMEOUT, budget=2.0, memory_mb=768))
     assert "used up the total time budget of 2 s" in explanation(result)
-    assert 0 < result.score < 10 and result.seconds < 2.0 + 1.5 + 15  # + kernel start and shutdown
+    assert 0 < result.score < TOTAL and result.seconds < 2.0 + 1.5 + 15  # + kernel start and shutdown

@@ -1,7 +1,9 @@
 """Submissions for the grader's tests, made from the built ex01 notebooks by editing answer cells.
 
 Each maker returns a notebook as a plain dict (parsed JSON), the way the grader
-reads it; ``write`` saves one. Nothing here imports the grader.
+reads it; ``write`` saves one. Expected scores are read from the exercise (``POINTS``,
+``sigmoid_alone``), so the tests hold when its points change. Nothing here imports the
+grader when it is imported.
 """
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXERCISE = "ex01_neuron_and_layer"
 SOLUTION = ROOT / "solutions" / f"{EXERCISE}.ipynb"
 STUDENT = ROOT / "exercises" / f"{EXERCISE}.ipynb"
-POINTS = {"neuron_tests": 3, "layer_tests": 3, "two_layer_tests": 4}
 
 
 def load(path: Path = SOLUTION) -> dict:
@@ -21,6 +22,33 @@ def load(path: Path = SOLUTION) -> dict:
 
 def grade_id(cell: dict):
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+# Each part's points, read from the solution's test cells (the exercise may change its points)
+POINTS = {grade_id(c): c["metadata"]["nbgrader"]["points"] for c in load()["cells"]
+          if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+
+
+TOTAL = sum(POINTS.values())
+# The answer cells in their order; the last one runs after every other (nothing redefines what it takes).
+ANSWERS = [grade_id(c) for c in load()["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+LAST_ANSWER = ANSWERS[-1]
+
+
+def points_but(**scores) -> dict:
+    """Full marks on every part except those given: {part: points}."""
+    return {**POINTS, **scores}
+
+
+def sigmoid_alone() -> float:
+    """Part 1's points when sigmoid is right and neuron is not: its checks that call sigmoid only."""
+    import numpy as np
+
+    from course_tools.grader import catalog
+
+    _, spec = catalog.load(EXERCISE)
+    return sum(check.points for check in spec.checks if check.part.grade_id == "neuron_tests"
+               and all("neuron(" not in probe.source for probe in check.probes(np.random.default_rng(0))))
 
 
 def source(cell: dict) -> str:
