@@ -31,7 +31,9 @@ Without a cgroup, the process count of a submission is capped by
 """
 from __future__ import annotations
 
+import atexit
 import functools
+import multiprocessing.util
 import os
 import secrets
 import shutil
@@ -279,6 +281,20 @@ def _retry_leftovers() -> None:
             _LEFTOVERS.discard(folder)
         except OSError:
             pass
+
+
+def _remove_leftovers_at_exit() -> None:
+    """Give the last killed processes a second to leave their cgroups, then remove those."""
+    for _ in range(20):
+        _retry_leftovers()
+        if not _LEFTOVERS:
+            return
+        time.sleep(0.05)
+
+
+atexit.register(_remove_leftovers_at_exit)
+# a pool's worker processes skip atexit; this runs after the kernel pool's own finaliser (priority 10)
+multiprocessing.util.Finalize(None, _remove_leftovers_at_exit, exitpriority=1)
 
 
 # ------------------------------------------------------------------ files
@@ -548,9 +564,14 @@ class Watch:
         tally(self.home, found)
         if self.private:
             inside = self._inside(pids)
-            if inside is not None:
-                for folder in ("tmp", "dev/shm"):
-                    tally(f"/proc/{inside}/root/{folder}", found)
+            for folder in ("tmp", "dev/shm") if inside is not None else ():
+                path = f"/proc/{inside}/root/{folder}"
+                try:  # while bwrap still builds the sandbox, its namespace shows the grader's own folders
+                    if os.stat(path).st_dev == os.stat("/" + folder).st_dev:
+                        continue
+                except OSError:
+                    continue
+                tally(path, found)
         elif self.uid is not None:
             for folder in shared_folders():
                 tally(folder, found, owner=self.uid)

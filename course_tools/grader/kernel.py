@@ -194,11 +194,13 @@ class KernelSession:
             client.wait_for_ready(timeout=self.limits.startup_timeout)
         except Exception as exc:
             self.stop()
-            raise KernelStartError(f"could not start a Python kernel: {type(exc).__name__}: {exc}") from exc
+            why = f" (the watchdog stopped it: it {self.breach})" if self.breach else ""
+            raise KernelStartError(f"could not start a Python kernel: {type(exc).__name__}: {exc}{why}") from exc
         outcome = self.run(bootstrap_cell(self.marker), self.limits.startup_timeout)
         if outcome.status != "ok":
             self.stop()
-            raise KernelStartError(f"the kernel did not accept the grader's helpers: {outcome.error or outcome.status}")
+            raise KernelStartError(f"the kernel did not accept the grader's helpers: "
+                                   f"{outcome.reason or outcome.error or outcome.status}")
 
     def send(self, text: str) -> str:
         """Store ``text`` (a probe's encoded inputs) where the kernel can read but not change it; its path."""
