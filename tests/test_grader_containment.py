@@ -213,3 +213,36 @@ def test_a_fork_bomb_in_uid_mode_costs_only_its_own_part(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "fresh_uid", lambda: uid)
     result = grade_file(nb, Options(**layers))
     assert result.score == 0 and "could not be restarted" in everything(result)
+
+
+@pytest.mark.skipif(not sandbox.shutil.which("bwrap"), reason="needs bubblewrap")
+def test_the_file_count_stops_at_the_grader_s_own_mounts(tmp_path):
+    """Inside bubblewrap the grader's read-only binds (a virtual environment under /tmp, when the course lives
+    there) sit inside the private /tmp: counting them as the kernel's files stopped every kernel at start."""
+    big = tmp_path / "venv"
+    big.mkdir()
+    for index in range(50):
+        (big / f"f{index}").write_bytes(b"x" * 10_000)
+    private = "/tmp/course-grade-mount-test"
+    process = sandbox.subprocess.Popen(
+        [sandbox.shutil.which("bwrap"), "--bind", "/", "/", "--tmpfs", "/tmp", "--dir", private,
+         "--ro-bind", str(big), f"{private}/venv", "--", "sh", "-c", f"echo written > {private}/mine; sleep 30"])
+    try:
+        import time
+
+        def inside() -> int:  # the sandboxed process, in bubblewrap's mount namespace
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+            return int(children[0]) if children else process.pid
+
+        found = contain._Tally()
+        for _ in range(100):  # until bubblewrap has built the namespace and the shell has written its file
+            root = f"/proc/{inside()}/root{private}"
+            found = contain._Tally()
+            contain.tally(root, found)
+            if os.path.exists(f"{root}/mine") and os.path.exists(f"{root}/venv/f49"):
+                break
+            time.sleep(0.05)
+        assert found.entries == 1, f"counted {found.entries} entries: the bound folder's 50 files crept in"
+    finally:
+        process.kill()
+        process.wait()
