@@ -144,3 +144,11 @@ def test_checked_call_turns_an_error_into_an_explained_failure():
     assert checked_call("f", lambda x: 2 * x, 3) == 6
     with pytest.raises(NotImplementedError):  # a stub's own message is clearer than any explanation
         checked_call("f", lambda: (_ for _ in ()).throw(NotImplementedError("Part 1: f() is still to write")))
+
+
+def test_a_dict_may_hold_more_keys_than_asked_for_but_not_fewer():
+    from course_lib.exercises.checks import explain_mismatch
+
+    assert explain_mismatch({"x": 1.0, "mine": 2.0}, {"x": 1.0}) is None
+    problem = explain_mismatch({"mine": 2.0}, {"x": 1.0, "y": 3.0})
+    assert "'x', 'y' are missing" in problem

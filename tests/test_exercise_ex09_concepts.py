@@ -4,6 +4,8 @@ The spec's random runs must have the lowest validation loss where it says, a tra
 falls all along, and its feedback must name the usual mistakes; the notebook's answers and the
 spec's must agree.
 """
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -85,3 +87,18 @@ def test_the_stuck_box_teaches_a_search_and_gives_no_configuration():
     assert "How to search" in box and "FIT.X_val" in box
     for configuration in ("MLP(", "np.eye(3)", "net.step", "[2, 32", "batches of 32"):
         assert configuration not in box
+
+
+@pytest.mark.parametrize("order, words", [
+    (lambda n: np.arange(n)[::-1], "reverse"),                                   # reversed: not shuffled
+    (lambda n: np.roll(np.arange(n), 3), "reverse"),                             # nearly sorted
+    (lambda n: np.arange(n), "original order"),
+])
+def test_the_shuffle_check_judges_by_statistics_not_by_not_sorted(order, words):
+    n, size = 100, 30
+    indices = order(n)
+    batches = [indices[start:start + size] for start in range(0, n, size)]
+    probe = SimpleNamespace(inputs={"n": n, "size": size})
+    assert words in spec._batches_problem(batches, None, probe)
+    shuffled = np.random.default_rng(5).permutation(n)
+    assert spec._batches_problem([shuffled[start:start + size] for start in range(0, n, size)], None, probe) is None

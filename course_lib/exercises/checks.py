@@ -177,8 +177,12 @@ def explain_mismatch(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, p
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return f"{where}expected a dict with keys {sorted(map(str, expected))}, got {kind(got)}"
-        if set(got) != set(expected):
-            return f"{where}the keys are {sorted(map(str, got))}, expected {sorted(map(str, expected))}"
+        # Every key asked for must be there; an extra key (a learner's own intermediate value) is no error.
+        missing = [key for key in expected if key not in got]
+        if missing:
+            return (f"{where}the key{'s' if len(missing) > 1 else ''} {', '.join(map(repr, map(str, missing)))} "
+                    f"{'are' if len(missing) > 1 else 'is'} missing: the keys are {sorted(map(str, got))}, "
+                    f"expected {sorted(map(str, expected))}")
         for key in expected:
             problem = explain_mismatch(got[key], expected[key], rtol=rtol, atol=atol, path=f"{path}[{key!r}]")
             if problem:

@@ -73,8 +73,9 @@ from course_lib.exercises import check_close, check_true
 #
 # 1. `local_derivatives(x, y, z, w)` returns a dict of the six **local**
 #    derivatives, each node's output differentiated by one of its own inputs, with
-#    exactly these keys: `"df/dq"`, `"df/dw"`, `"dq/dp"`, `"dq/dz"`, `"dp/dx"`,
-#    `"dp/dy"`.
+#    these keys: `"df/dq"`, `"df/dw"`, `"dq/dp"`, `"dq/dz"`, `"dp/dx"`, `"dp/dy"`.
+#    (A dict may hold keys of your own as well: only the keys asked for are checked,
+#    in every part.)
 # 2. `chain_rule_gradients(x, y, z, w)` returns a dict of the derivative of $f$
 #    with respect to **every** node, keys `"q"`, `"w"`, `"p"`, `"z"`, `"x"`,
 #    `"y"` (so `grads["x"]` is $\partial f/\partial x$). Work backwards from $f$:

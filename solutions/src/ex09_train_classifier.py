@@ -111,9 +111,15 @@ check_close("the batch sizes of minibatches(10, 4, rng)", [len(b) for b in _batc
             hint="cut the shuffled indices at 0, 4, 8: the last batch keeps the remaining 2")
 check_close("all indices of minibatches(10, 4, rng), sorted", np.sort(np.concatenate(_batches)), np.arange(10),
             hint="every sample index 0..9 must appear exactly once")
-_batches = minibatches(100, 100, np.random.default_rng(1))
-check_true("minibatches(100, 100, rng) shuffles", len(_batches) == 1 and not np.array_equal(_batches[0], np.arange(100)),
-           "the one batch holds the indices in their original order",
+# Shuffled means a new random order each call: not the original order, nor its reverse, nor any fixed order.
+_orders = [np.concatenate(minibatches(100, 100, np.random.default_rng(seed))) for seed in (1, 2, 3)]
+_correlations = [abs(np.corrcoef(np.arange(100), order)[0, 1]) for order in _orders]
+check_true("minibatches(100, 100, rng) shuffles: no order shared by three generators",
+           not np.array_equal(_orders[0], _orders[1]) and not np.array_equal(_orders[1], _orders[2]),
+           "three generators with different seeds gave the same order",
+           hint="shuffle with rng.permutation(n_samples) before cutting, using the rng you are given")
+check_true("minibatches(100, 100, rng) shuffles: position and index unrelated",
+           max(_correlations) < 0.5, f"position and index correlate by {max(_correlations):.2f} (sorted or reversed?)",
            hint="shuffle with rng.permutation(n_samples) before cutting")
 ### BEGIN HIDDEN TESTS
 _batches = minibatches(97, 10, np.random.default_rng(7))
