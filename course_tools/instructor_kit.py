@@ -55,7 +55,9 @@ class Course:
     exercises: list[ExerciseFacts]
 
     def exercises_of(self, lesson: LessonFacts) -> list[ExerciseFacts]:
-        return [exercise for exercise in self.exercises if exercise.lesson == lesson.number]
+        # In title order, as the catalogue lists them: "Exercise 6" before "Exercise 6b".
+        mine = [exercise for exercise in self.exercises if exercise.lesson == lesson.number]
+        return sorted(mine, key=lambda exercise: getattr(exercise, "title", exercise.id))
 
     @staticmethod
     def exercise_minutes(exercise: ExerciseFacts) -> tuple[int, bool]:
@@ -127,8 +129,10 @@ def syllabus(course: Course) -> str:
              "states for its main path (\"**Estimated time.** N minutes\"); *optional* is the reading time of its "
              "sections headed \"Optional\", which the lessons do not state: counted here at the 30 words a minute "
              "`tests/test_lesson_pacing.py` allows the main path, rounded up to 5 minutes (code and widgets in "
-             "those sections take longer). Exercise times marked * are the kit's estimates: that exercise does not "
-             "state its time yet. Points are the exercise's parts table, which `course-grade` scores.", "",
+             "those sections take longer). "
+             + ("Exercise times marked * are the kit's estimates: that exercise does not state its time yet. "
+                if any(not course.exercise_minutes(e)[1] for e in course.exercises) else "")
+             + "Points are the exercise's parts table, which `course-grade` scores.", "",
              "| lesson | main | optional | graded exercise | exercise time | points | prerequisites |",
              "| --- | ---: | ---: | --- | ---: | ---: | --- |"]
     for lesson in course.lessons:

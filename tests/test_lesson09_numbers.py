@@ -252,6 +252,9 @@ def test_weight_decay_sweep(notebook, moons_runs):
     chosen = rows[np.argmax(rows[:, 2]), 0]
     assert np.sum(rows[:, 2] == rows[:, 2].max()) == 1                 # no tie to break
     assert numbers_after(lines[5], "highest validation accuracy:").tolist() == [chosen]
+    # The prose: "by validation loss, 0.01 would have won narrowly".
+    by_loss = rows[np.argmin(rows[:, 1]), 0]
+    assert by_loss == 0.01 and sorted(rows[:, 1])[1] - rows[:, 1].min() < 0.1
     # The prose: the weights shrink by a lot as lambda grows; the penalised boundary took in no single points.
     assert np.all(np.diff(rows[:, 3]) < 0) and rows[0, 3] > 50 * rows[-1, 3]
     # The test set, once: the chosen network, counted here; lower than the validation accuracy that chose it.

@@ -28,7 +28,7 @@
 # - run MNIST's 784-128-10 shape, and know what to learn next.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Prerequisites.** Lessons 1-9, above all lesson 6 (training a network) and lesson 9
+# **Prerequisites.** Lessons 1–9, above all lesson 6 (training a network) and lesson 9
 # (mini-batches, validation data, early stopping).
 #
 # **Estimated time.** 60 minutes.
