@@ -588,13 +588,8 @@ plt.show()
 #
 # $$\frac{\partial L_\lambda}{\partial W^{l}} = \frac{\partial L}{\partial W^{l}} + \lambda W^{l} .$$
 #
-# Back-propagation is unchanged. After it, one line per layer (`net.weights[l-1]` is $W^l$,
-# `grads.weights[l-1]` is $\partial L / \partial W^l$):
-#
-# ```python
-# for W, grad_W in zip(net.weights, grads.weights):
-#     grad_W += weight_decay * W
-# ```
+# Back-propagation is unchanged. After it, one line for each weight matrix `W` and its
+# gradient `grad_W`: `grad_W += weight_decay * W`.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A step becomes $W^{l} \leftarrow (1 - \eta\lambda)\, W^{l} - \eta\, \partial L / \partial W^{l}$:
