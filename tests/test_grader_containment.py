@@ -246,3 +246,18 @@ def test_the_file_count_stops_at_the_grader_s_own_mounts(tmp_path):
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_kernel_in_the_grader_s_own_process_group_never_counts_the_grader_as_its_own(tmp_path):
+    """Without a cgroup or a uid, the watchdog finds a kernel's processes by parent and process group. A kernel
+    left in the grader's group must not make the grader, the test runner or their shell its members: a breach
+    would kill them all (a loaded test run lost its whole runner this way)."""
+    child = sandbox.subprocess.Popen(["sleep", "30"])   # same process group as this test
+    try:
+        watch = contain.Watch(memory=None, disk=None, home=str(tmp_path), kill=lambda: None, leader=child.pid)
+        members = watch.processes(None)
+        assert child.pid in members
+        assert os.getpid() not in members and os.getppid() not in members
+    finally:
+        child.kill()
+        child.wait()
