@@ -247,6 +247,9 @@ def _progress_widget_class():
         """
 
         DPI = 100
+        PICTURE = ("The course map with your progress: each lesson a numbered station on the route, a blue "
+                   "ring on each lesson you have opened and on each graded exercise a badge, green when its "
+                   "self-checks pass and yellow while only some do.")
 
         def __init__(self, course=None, per_row: int = 6):
             self.live = course is not None or bool(os.environ.get("JPY_SESSION_NAME"))

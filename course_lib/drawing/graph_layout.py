@@ -123,6 +123,33 @@ def _lines(v: Value, show_grad: bool) -> list[str]:
     return ([label] if label else []) + [f"data {v.data:.4g}"] + ([f"grad {v.grad:.4g}"] if show_grad else [])
 
 
+def describe_graph(root: Value, show_grad: bool = True, limit: int = 12) -> str:
+    """The text alternative of ``draw_graph(root, show_grad=show_grad)``: each operation's output
+    with the operation and the inputs it reads, inputs first, at the figure's 4 significant digits.
+    Past ``limit`` operations only the count and the output are spelt out (the picture itself is then
+    too big to read node by node)."""
+    order = topological_order(root)
+
+    def name(v: Value) -> str:
+        label = v.label or ("" if v.parents else "constant")
+        values = f"{v.data:.4g}" + (f", grad {v.grad:.4g}" if show_grad else "")
+        return f"{label} ({values})" if label else f"({values})"
+
+    steps = [v for v in order if v.parents]
+    leaves = [v for v in order if not v.parents]
+    text = (f"A computational graph of {len(order)} values and {len(steps)} operations, arrows pointing "
+            f"forward from inputs to output; each box gives a value's label"
+            + (", data and grad. " if show_grad else " and data. "))
+    if len(steps) > limit:
+        named = {v.label: v for v in leaves if v.label}  # x1 and x2 recur, once per use: name each once
+        return text + (f"Its {len(leaves)} inputs ({', '.join(name(v) for v in named.values())}) feed "
+                       f"{len(steps)} operations ending in {name(root)}.")
+    words = {"+": "the sum", "*": "the product"}
+    parts = [f"{name(v)} = {words.get(v.op, v.op or 'an operation')} of {' and '.join(name(p) for p in v.parents)}"
+             for v in steps]
+    return text + "; ".join(parts) + "."
+
+
 def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | None = None):
     """Draw the computational graph of ``root`` with matplotlib and return the Axes.
 

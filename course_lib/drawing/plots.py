@@ -26,6 +26,9 @@ SHOWN_AT_EACH_END = 5
 
 
 # ---------------------------------------------------------------- training curves
+# Marker shapes by class, in the order of the class colours (matplotlib marker codes).
+CLASS_MARKERS = "os^Dv<>P*X"
+
 def _series(history, name: str, required: bool = False) -> list:
     """``history.name`` (or ``history[name]`` for a dict) as a list; [] when optional and absent."""
     value = history.get(name) if isinstance(history, dict) else getattr(history, name, None)
@@ -100,7 +103,9 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 200, padding: f
     if out.shape[1] == 1 and out[:, 0].min() < threshold < out[:, 0].max():
         ax.contour(g1, g2, out[:, 0].reshape(g1.shape), levels=[threshold], colors="black", linewidths=1.5)
     for k in np.unique(y).astype(int):
-        ax.scatter(*X[y == k].T, s=18, color=colours[k], edgecolors="black", linewidths=0.5, label=f"class {k}")
+        # A shape per class as well as a colour: classes stay apart for readers who cannot tell the colours apart.
+        ax.scatter(*X[y == k].T, s=18, color=colours[k], marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
+                   edgecolors="black", linewidths=0.5, label=f"class {k}")
     ax.set_xlim(low[0], high[0])
     ax.set_ylim(low[1], high[1])
     ax.set_xlabel("$x_1$")

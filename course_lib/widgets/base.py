@@ -20,7 +20,9 @@ drawn at once; outside a kernel (a script, a test) every change is drawn at once
 from __future__ import annotations
 
 import asyncio
+import html
 import io
+import re
 import sys
 import time
 
@@ -66,6 +68,9 @@ class LessonWidget(widgets.VBox):
     _last_done = float("-inf")
     _last_drawn = float("-inf")
     _redraw_pending = False
+    # What the picture shows, for readers who cannot see it; ``describe`` adds the readout's numbers.
+    # Every subclass says it in its own words: a screen reader user has only this.
+    PICTURE = ""
 
     def __init__(self, controls: dict, figsize=(6.0, 3.6), dpi: int = 90, **layout):
         self.controls = dict(controls)
@@ -83,6 +88,10 @@ class LessonWidget(widgets.VBox):
         for control in self.controls.values():
             if hasattr(control, "value"):
                 control.observe(self._on_change, names="value")
+        # The picture's text alternative follows every redraw, whoever draws (``update``, a play loop):
+        # the browser shows it as the image's title, which screen readers read as its name.
+        self.image.observe(self._describe_picture, names="value")
+        self.readout.observe(self._describe_picture, names="value")
         self._on_change()
 
     def _on_change(self, change=None) -> None:
@@ -118,6 +127,14 @@ class LessonWidget(widgets.VBox):
     def _update(self) -> None:
         self.update()
         self.updates += 1
+
+    def describe(self) -> str:
+        """The picture in words: what it shows (``PICTURE``) and the numbers the readout gives now."""
+        readout = html.unescape(re.sub(r"<[^>]+>", " ", self.readout.value))
+        return " ".join(f"{self.PICTURE} Now: {readout}".split()) if readout.strip() else self.PICTURE
+
+    def _describe_picture(self, change=None) -> None:
+        self.image.tooltip = self.describe()
 
     def value(self, name: str):
         """The current value of the control called ``name``."""

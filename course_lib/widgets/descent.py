@@ -96,6 +96,9 @@ class LearningRateExplorer(LessonWidget):
     says so). Drawn from arrays (``plot_axes`` on ``raster``) at the size shown, while dragging.
     """
 
+    PICTURE = ("Left: the loss curve over the weight w, a parabola, with the path of gradient descent drawn "
+               "on it as dots joined step by step. Right: the loss at each step on a log scale.")
+
     WIDTH, HEIGHT = 820, 290
 
     def __init__(self, learning_rate: float = 0.1, steps: int = 10, curvature: float = 2.0,

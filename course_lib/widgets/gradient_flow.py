@@ -64,6 +64,10 @@ class GradientFlowExplorer(LessonWidget):
     After each update ``norms`` holds ||dL/dW[l]|| for l = 0 .. depth, (depth + 1,).
     """
 
+    PICTURE = ("A bar per layer of a deep network at initialisation, the size of that layer's weight "
+               "gradient on a log scale, output layer on the right; bars below a millionth of the output "
+               "layer's are red.")
+
     def __init__(self, activation: str = "sigmoid", depth: int = 10, weight_scale: float = 0.2,
                  width: int = 32, n_samples: int = 100):
         if activation not in ACTIVATIONS:

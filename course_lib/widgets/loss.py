@@ -38,6 +38,10 @@ class LossExplorer(LessonWidget):
     a few milliseconds a frame at the size it is shown, so it follows the slider while dragged.
     """
 
+    PICTURE = ("Squared error and cross-entropy plotted against the predicted probability p for the chosen "
+               "target, with the current p marked on both curves and each curve's slope there drawn as a "
+               "dark tangent line.")
+
     Y_MAX = 5.0           # top of the plot; cross-entropy at p = 0.01 is about 4.6
     TANGENT_HALF = 0.16   # half the drawn tangent's length, as a fraction of the plot's width
     CURVE_P = np.linspace(0.002, 0.998, 400)

@@ -210,6 +210,10 @@ class MinibatchExplorer(LessonWidget):
     ``batch_size`` (both snap to the grid); the readout gives steps, loss and test accuracy.
     """
 
+    PICTURE = ("Left: the training loss against examples seen for the chosen batch size and learning rate, "
+               "with full-batch descent at the same rate in grey. Right: a grid of the final loss for every "
+               "batch size and rate, the chosen pair circled.")
+
     def __init__(self, learning_rate: float = 0.1, batch_size: int = 16, grid: MinibatchGrid | None = None):
         self.grid = minibatch_grid() if grid is None else grid
         rates, sizes = self.grid.learning_rates, self.grid.batch_sizes

@@ -40,6 +40,9 @@ class NeuronExplorer(LessonWidget):
     exactly when their label is 1.
     """
 
+    PICTURE = ("Left: the input plane (x1, x2) shaded by the neuron's output, a dashed line where z = 0, the "
+               "example input marked with a star. Right: the output along x1 through the example.")
+
     LIMIT = 3.0
     BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # the squashing functions' ranges
 

@@ -40,7 +40,7 @@ import traitlets
 from course_lib.validation import CourseError, UnknownNameError
 
 from .base import LessonWidget, kernel_event_loop
-from .playground_draw import draw
+from .playground_draw import describe as describe_model, draw
 from .playground_model import (ACTIVATIONS, DATASETS, FEATURES, MAX_CLASSES, REGULARIZATION_RATES, REGULARIZATIONS,
                                SETTING_NAMES, PlaygroundModel)
 
@@ -420,6 +420,12 @@ class Playground(LessonWidget):
 
     def render(self) -> None:
         self._draw()
+
+    def describe(self) -> str:
+        """The picture in words, for screen readers: the setup, the accuracies and any warning."""
+        controls = ", ".join(name.replace("_", " ") for name in self.controls)
+        return (describe_model(self.model) + f" Controls here: {controls}."
+                + (f" {self.message}" if self.message else ""))
 
     def _write_readout(self) -> None:
         m = self.model

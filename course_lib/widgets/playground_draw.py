@@ -203,3 +203,32 @@ def _draw_charts(canvas: Canvas, model) -> None:
                    for l, name in enumerate(names)]
     canvas.chart((8, 382, NET_RIGHT, HEIGHT - 6), grad_series, log=True, xlabel="epoch",
                  title="gradient norm ||dL/dW|| per layer (log; a curve that drops out is 0)")
+
+
+def describe(model) -> str:
+    """The text alternative of ``draw(model)``: what the picture shows for the model's current state,
+    with the numbers a sighted learner would read off it (rounded to whole percent and 2 significant
+    digits, so that the description does not flicker in the last digit while training runs)."""
+    s = model.settings
+    if not s.hidden:
+        hidden = "no hidden layer"
+    elif len(set(s.hidden)) == 1:
+        hidden = (f"{len(s.hidden)} hidden layer{'s' if len(s.hidden) > 1 else ''} of {s.hidden[0]} "
+                  f"{s.activation} units{' each' if len(s.hidden) > 1 else ''}")
+    else:
+        hidden = f"{len(s.hidden)} hidden layers of {' and '.join(map(str, s.hidden))} {s.activation} units"
+    loss = model.history.train_loss[-1]
+    train, test = model.accuracy("train"), model.accuracy("test")
+    text = (f"Training playground at epoch {model.epoch}: {s.dataset} data with {model.n_classes} classes, "
+            f"inputs {', '.join(s.features)}, {hidden}. The network diagram shows each neuron as a small "
+            "map of its output over the input plane, links blue for positive and orange for negative weights; "
+            f"the output map shades the plane by predicted class with the training points"
+            f"{' and test points' if s.show_test else ''} on it. Train accuracy "
+            f"{100 * train:.0f}%" + (f", test accuracy {100 * test:.0f}%" if math.isfinite(test) else "")
+            + (f", train loss {loss:.2g}." if math.isfinite(loss) else ", the loss is not finite."))
+    if s.sample is not None:
+        text += f" The backward pass of training sample {s.sample} is drawn on the links."
+    dead = sum(model.dead_units())
+    if dead:
+        text += f" {dead} hidden units are dead ReLUs."
+    return text

@@ -53,6 +53,9 @@ class BackpropStepper(LessonWidget):
     it was made from.
     """
 
+    PICTURE = ("The network as a diagram of nodes and weighted links; each step of the training step "
+               "highlights the node or weight it computes and writes its new value on the picture.")
+
     def __init__(self, net, x, target, learning_rate: float):
         self.events = training_events(net, x, target, learning_rate)  # checks every argument
         if max(net.sizes) > MAX_NODES:

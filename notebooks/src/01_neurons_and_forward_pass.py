@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import ACTIVATION_NAMES, MLP, get_activation
+from course_lib.drawing import show_figure
 from course_lib.drawing.plots import draw_network
 
 np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in printed arrays
@@ -79,7 +80,10 @@ for ax, name in zip(axes, names):
     ax.set(title=name, xlabel="z")
     ax.grid(alpha=0.3)
 axes[0].set_ylabel("a = f(z)")  # no shared y axis: sigmoid and tanh would look flat beside relu
-plt.show()
+show_figure(f"{len(names)} activation functions a = f(z) for z from {z_values[0]:g} to {z_values[-1]:g}, "
+            f"one panel each ({', '.join(names)}): identity is a straight line; sigmoid an S from 0 to 1 "
+            "and tanh an S from -1 to 1; relu is 0 for negative z and then rises as z; leaky_relu is "
+            "like relu with a slight downward slope below 0. Each panel has its own y range.")
 
 # %% [markdown]
 # The sixth, softmax, works on a whole layer at once and turns scores into probabilities:
@@ -140,14 +144,19 @@ print("how many tries: ", np.bincount(correct, minlength=5))
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(4.2, 2.9))
-ax.scatter(*X_xor[y_xor == 1].T, s=120, color="tab:orange", edgecolors="black", label="XOR = 1", zorder=3)
-ax.scatter(*X_xor[y_xor == 0].T, s=120, color="tab:blue", edgecolors="black", label="XOR = 0", zorder=3)
+ax.scatter(*X_xor[y_xor == 1].T, s=120, marker="s", color="tab:orange", edgecolors="black", label="XOR = 1",
+           zorder=3)
+ax.scatter(*X_xor[y_xor == 0].T, s=120, marker="o", color="tab:blue", edgecolors="black", label="XOR = 0",
+           zorder=3)
 best = tries[np.argmax(correct)]                                   # one of the best tries: 3 of 4
 line_x = np.linspace(-0.5, 1.5, 2)
 ax.plot(line_x, -(best[0] * line_x + best[2]) / best[1], "k--", label="a best neuron's line")
 ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$")
 ax.legend(fontsize=8, loc="upper right")
-plt.show()
+show_figure(f"The four XOR points in the (x1, x2) plane: orange squares (XOR = 1) at (0, 1) and (1, 0), blue "
+            f"circles (XOR = 0) at (0, 0) and (1, 1), on opposite corners. A dashed line shows one of the best "
+            f"of the random neurons, which gets {correct.max()} of the 4 points right: no straight line can "
+            "put both squares on one side and both circles on the other.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Try it yourself:** black squares (XOR = 1) on the red side of the line, white ones
@@ -256,7 +265,14 @@ for name, value in [("x", x), ("W1", small.weights[0]), ("b1", small.biases[0]),
 
 # %%
 draw_network(small, node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y1", "y2"]])
-plt.show()
+all_weights = np.concatenate([W.ravel() for W in small.weights])
+thick_out, thick_in = np.unravel_index(np.argmax(np.abs(small.weights[1])), small.weights[1].shape)
+show_figure(f"The small network as a diagram: inputs x1 and x2 on the left, hidden neurons h1 to h3 in the "
+            f"middle, outputs y1 and y2 on the right, each of its {all_weights.size} weights a line, blue when "
+            f"positive ({(all_weights > 0).sum()} of them) and red when negative, thicker when larger. The "
+            f"thickest line joins h{thick_in + 1} to y{thick_out + 1} (weight {small.weights[1][thick_out, thick_in]:g}); "
+            f"the lines into h1 are W1's first row, {small.weights[0][0, 0]:g} from x1 and "
+            f"{small.weights[0][0, 1]:g} from x2.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Compute $\mathbf{z}_1 = W_1\mathbf{x} + \mathbf{b}_1$ on paper. Which hidden
@@ -292,7 +308,9 @@ print("agrees with the hand computation:",
 
 # %% slideshow={"slide_type": "subslide"}
 draw_network(small, node_values=[x, a1, a2], node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y1", "y2"]])
-plt.show()
+show_figure(f"The same diagram with each node's value for the input x = ({x[0]:g}, {x[1]:g}): the hidden "
+            f"neurons h1, h2, h3 hold {', '.join(f'{v:.2g}' for v in a1)} (ReLU switched h1 off, so its "
+            f"lines carry nothing on) and the outputs y1, y2 hold {a2[0]:.3f} and {a2[1]:.3f}.")
 
 # %% [markdown]
 # ### Input nodes pass values on unchanged

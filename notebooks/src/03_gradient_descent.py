@@ -37,6 +37,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import MLP, DivergenceError, train
+from course_lib.drawing import show_figure
 from course_lib.lessons.big_numbers import format_cost_table, search_cost_table
 from course_lib.lessons.descent import gradient_descent
 from course_lib.lessons.search_race import LeastSquares, random_search
@@ -135,7 +136,11 @@ ax.semilogy(3 * np.arange(41), descent.losses - best_loss, "o-", ms=3, label="gr
 ax.set(xlabel="loss evaluations", ylabel="loss above the best", title="Fitting a line: two weights")
 ax.legend()
 ax.grid(alpha=0.3)
-plt.show()
+show_figure(f"Fitting a line, log scale: the loss above the best possible against the loss evaluations spent. "
+            f"Random search's best so far (a line without markers) falls in ever rarer steps and ends "
+            f"{search.best_loss - best_loss:.0e} above the best after {len(search.best_losses)} evaluations; "
+            f"gradient descent (a line of dots, one per step) falls straight down the log scale, a constant "
+            f"factor per step, and ends {descent.final_loss - best_loss:.0e} above after {3 * (len(descent.losses) - 1)}.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With two weights random search does find a decent line, slowly: each halving of the excess
@@ -197,14 +202,19 @@ surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)  # the 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(6.4, 3.7))
 ax.contour(w1, w2, surface, levels=np.geomspace(0.1, 60, 14), cmap="viridis", linewidths=0.8)
-for run, colour in ((slow, "tab:blue"), (fast, "tab:red")):
-    ax.plot(*run.path.T, "o-", color=colour, ms=3, lw=1, label=f"η = {run.learning_rate}")
+for run, colour, shape in ((slow, "tab:blue", "o-"), (fast, "tab:red", "s--")):
+    ax.plot(*run.path.T, shape, color=colour, ms=3, lw=1, label=f"η = {run.learning_rate}")
 ax.plot(*best_w, "*", color="gold", mec="black", ms=14, label="minimum")
 ax.set_xlabel("slope $w_1$")
 ax.set_ylabel("intercept $w_2$")
 ax.set_aspect("equal")
 ax.legend(loc="upper right")
-plt.show()
+show_figure(f"Contour lines of the line fit's loss over slope w1 and intercept w2, both from -4 to 4, around "
+            f"the minimum (a star) at ({best_w[0]:.1f}, {best_w[1]:.1f}). Two descent paths of "
+            f"{len(slow.path) - 1} steps start at ({slow.path[0, 0]:g}, {slow.path[0, 1]:g}): with η = "
+            f"{slow.learning_rate} (circles, solid) they walk smoothly and stop at ({slow.path[-1, 0]:.1f}, "
+            f"{slow.path[-1, 1]:.1f}), still short; with η = {fast.learning_rate} (squares, dashed) they zigzag "
+            f"across the valley and end at ({fast.path[-1, 0]:.1f}, {fast.path[-1, 1]:.1f}).")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The small learning rate walks smoothly, but still has some way to go after 20 steps.

@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import Value, numerical_gradient, relative_error, verdict
-from course_lib.drawing import draw_graph
+from course_lib.drawing import describe_graph, draw_graph, show_figure
 from course_lib.value import topological_order
 
 # %% [markdown]
@@ -84,7 +84,10 @@ ax.plot([3], [9], "o", color="tab:red")
 ax.set_ylim(-2, 22)
 ax.set_xlabel("$x$")
 ax.legend(fontsize=8)
-plt.show()
+show_figure("The parabola f(x) = x² (black) with lines through the point (3, 9): two dashed grey secants, for "
+            f"h = 1 (slope {f(4) - f(3):g}) and h = 0.5 (slope {(f(3.5) - f(3)) / 0.5:g}), each also through "
+            "a second point of the curve, and the red tangent with slope 6. The smaller h is, the closer the "
+            "secant lies to the tangent.")
 
 # %% [markdown]
 # ## Numerical derivatives: the centred difference
@@ -132,13 +135,17 @@ centred = [abs(numerical_gradient(sine, np.array([1.0]), h=h)[0] - exact) for h 
 forward = [abs((math.sin(1 + h) - math.sin(1)) / h - exact) for h in hs]
 fig, ax = plt.subplots(figsize=(6, 2.7))
 ax.loglog(hs, forward, ".-", label="forward difference: error ~ $h$")
-ax.loglog(hs, centred, ".-", label="centred difference: error ~ $h^2$")
+ax.loglog(hs, centred, "s--", ms=3, label="centred difference: error ~ $h^2$")
 ax.set_xlabel("step $h$")
 ax.set_ylabel("|estimate − cos(1)|")
 ax.set_title("Too large h: truncation error. Too small h: round-off.", fontsize=10)
 ax.legend(fontsize=8)
 ax.grid(alpha=0.3, which="major")
-plt.show()
+show_figure(f"Log-log plot of the error of two numerical derivatives of sin at 1 against the step h, from "
+            f"{hs[0]:.0e} to {hs[-1]:.0e}. From the right, both errors fall as h shrinks, the centred one "
+            f"(squares, dashed) twice as steeply: at h = {hs[-1]:g} it is {centred[-1]:.0e} against the forward "
+            f"difference's {forward[-1]:.0e}. At small h both turn and rise again, ragged, as round-off takes "
+            "over: each curve is a V, the centred one's bottom lower and at a larger h.")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # In practice $h$ between $10^{-4}$ and $10^{-6}$ works well in double precision
@@ -198,7 +205,7 @@ q = 2 * z
 q.label = "q"
 print(f"forward: x = {x.data}, y = {y.data}, z = x + y = {z.data}, q = 2z = {q.data}")
 draw_graph(q, show_grad=False)
-plt.show()
+show_figure(describe_graph(q, show_grad=False) + " Data flows left to right.")
 
 # %% [markdown]
 # Data flows forward, left to right. The constant 2 became a box of its own: to the graph it
@@ -239,7 +246,7 @@ print(f"q.backward(): z.grad = {z.grad}, x.grad = {x.grad}, y.grad = {y.grad}")
 
 # %%
 draw_graph(q)
-plt.show()
+show_figure(describe_graph(q) + " Every grad is dq by that value, found right to left.")
 
 # %% [markdown]
 # Read the result as rates: raising $x$ by 0.001 raises $q$ by 0.002. **Try it:** change
@@ -265,7 +272,7 @@ f = a + b
 f.label = "f"
 print(f"forward: a = xy = {a.data}, b = 3a = {b.data}, f = a + b = {f.data}")
 draw_graph(f, show_grad=False)
-plt.show()
+show_figure(describe_graph(f, show_grad=False) + " The graph fans out at a, which feeds both b and f.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A nudge to $a$ reaches $f$ along **two paths**: directly ($\partial f/\partial a = 1$) and
@@ -357,7 +364,7 @@ a = neuron(*weights)
 a.label = "a"
 a.backward()
 draw_graph(a)
-plt.show()
+show_figure(describe_graph(a) + " The grads of w1, w2 and b are what a step of training would use.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Is every gradient right? `numerical_gradient` nudges each weight in turn and re-runs the
@@ -416,7 +423,7 @@ loss.backward()
 
 # %% slideshow={"slide_type": "skip"}
 draw_graph(loss)  # too wide to run left to right at a readable size, so it runs top to bottom
-plt.show()
+show_figure(describe_graph(loss) + " The graph runs top to bottom.")
 
 # %% [markdown]
 # The graph has thirty-one boxes for nine parameters, drawn top to bottom so that the text

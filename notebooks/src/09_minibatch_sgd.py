@@ -46,7 +46,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import MLP, data, numerical_gradient, relative_error, train, verdict
-from course_lib.drawing import plot_decision_boundary
+from course_lib.drawing import plot_decision_boundary, show_figure
 from course_lib.training import add_weight_decay, l2_penalty
 from course_lib.widgets.minibatch import minibatch_explorer, minibatch_grid
 from course_lib.widgets.playground import playground
@@ -149,9 +149,12 @@ n = len(X)
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(3.2, 3.0))
-ax.scatter(X[:, 0], X[:, 1], c=y, cmap="brg", s=12)
+for k, (colour, shape) in enumerate(zip(("tab:blue", "tab:orange", "tab:green"), "os^")):
+    ax.scatter(X[y == k, 0], X[y == k, 1], color=colour, marker=shape, s=12)
 ax.set(aspect="equal", title="256 training points, 3 classes")
-plt.show()
+show_figure(f"The {n} training points in the plane, coloured and shaped by class (circles, squares, "
+            f"triangles: {', '.join(str(c) for c in np.bincount(y))} of each): three spiral arms winding out "
+            "from the centre, interleaved, the noise blurring where neighbouring arms meet.")
 
 # %% [markdown]
 # ## The gradient of a batch is a mean
@@ -225,7 +228,10 @@ ax.loglog(B, sigma / np.linalg.norm(full) / np.sqrt(B) * np.sqrt((n - B) / (n - 
 ax.loglog(batch_sizes[:-1], measured[:-1], "o", label="measured")
 ax.set(xlabel="batch size B", ylabel="relative error of the batch gradient")
 ax.legend()
-plt.show()
+show_figure(f"Log-log plot of the batch gradient's relative error against the batch size B: the predicted "
+            f"curve (a line) falls as one over the square root of B, steeper near B = {n} where the batch is "
+            f"nearly all the data, and the measured errors (dots) lie on it, from {measured[0]:.2f} at "
+            f"B = {batch_sizes[0]} to {measured[-2]:.2f} at B = {batch_sizes[-2]}.")
 
 # %% [markdown]
 # The two columns agree to within 3%: the formula foretells the noise. The noise itself is
@@ -315,7 +321,11 @@ records = {name: record for name, (_, record) in runs.items()}
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constrained")
 plot_losses(records, ax=left)
 plot_losses(records, x="seconds", xlabel="seconds of training (this machine, this run)", ax=right)
-plt.show()
+show_figure("Two panels, the training loss on a log scale for the three ways of descent, against the examples "
+            "seen (left) and the seconds this machine took (right). After "
+            f"{records[next(iter(records))]['seen'][-1]} examples the loss is "
+            + "; ".join(f"{record['loss'][-1]:.1g} for {name}" for name, record in records.items())
+            + ". The timings in the right panel differ between machines.")
 
 # %% [markdown]
 # Per example seen, small batches win by far. Against the clock, single examples pay for
@@ -341,7 +351,10 @@ fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constraine
 for ax, name in zip(axes, ["single example, B = 1, η = 0.316", "mini-batch, B = 16, η = 3.16"]):
     plot_batch_noise(ax, records[name], batch_size=settings[name][0], title=name)
 axes[0].legend(fontsize=8)
-plt.show()
+show_figure("Two panels, log scale, against the examples seen: the loss of each batch (a ragged grey band), its "
+            "running mean over 50 batches (orange) and the loss on all 256 points (blue), for single examples "
+            "(left) and batches of 16 (right). The single-example band is far wider: one example's loss is a "
+            "much noisier estimate of the full loss than the mean over 16.")
 
 # %% [markdown]
 # A single batch's loss says little; a running mean, or the loss on a fixed set, says how
@@ -374,7 +387,9 @@ X_sorted, Y_sorted = X[by_class], Y[by_class]
 _, sorted_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=False)
 _, shuffled_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=True)
 plot_losses({"sorted by class, never shuffled": sorted_run, "shuffled every epoch": shuffled_run})
-plt.show()
+show_figure(f"The training loss on a log scale against the examples seen, batches of 16, two runs over data "
+            f"sorted by class: never shuffled, the loss swings up and down and ends at {sorted_run['loss'][-1]:.2g}; "
+            f"shuffled every epoch, it falls steadily to {shuffled_run['loss'][-1]:.2g}.")
 
 # %% [markdown]
 # Shuffling once is not enough either: with a fixed order the same batches push in the same
@@ -400,7 +415,14 @@ plt.show()
 # %% slideshow={"slide_type": "subslide"}
 grid = minibatch_grid()      # every batch size x every rate, 30 epochs each (about 3 seconds)
 plot_rates(grid)
-plt.show()
+best_rates = {B: grid.learning_rates[int(np.nanargmin(np.where(np.isfinite(losses), losses, np.nan)))]
+              for B, losses in zip(grid.batch_sizes, grid.final_loss)}
+top = max(best_rates, key=best_rates.get)
+show_figure(f"Log-log plot of the training loss after 30 epochs against the learning rate, one line per batch "
+            f"size ({', '.join(map(str, grid.batch_sizes))}), lighter for larger batches, each falling as the "
+            "rate grows until it turns up again or breaks off where training diverged. The best rate for each "
+            "batch size: " + ", ".join(f"{rate:.2g} for B = {B}" for B, rate in best_rates.items())
+            + f"; it rises from B = {grid.batch_sizes[0]} to its largest, {best_rates[top]:.2g}, at B = {top}.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The best rate moves right as the batch grows: about 0.3 for single examples, about 3 for
@@ -482,7 +504,12 @@ for size in sizes:
 
 # %% slideshow={"slide_type": "subslide"}
 plot_data_sizes(sizes, trained, X_new, y_new)
-plt.show()
+show_figure(f"Four panels. Left: accuracy against the number of training points, {sizes[0]} to {sizes[-1]} on a "
+            f"log scale, on the training set (which starts at {trained[sizes[0]][0].accuracy(*trained[sizes[0]][1:]):.0%})"
+            f" and on 3000 new points (from {trained[sizes[0]][0].accuracy(X_new, y_new):.0%} to "
+            f"{trained[sizes[-1]][0].accuracy(X_new, y_new):.0%}); the gap closes as the set grows. Then the "
+            "decision boundaries learnt from 12, 96 and 3072 points: with few points the regions fit those "
+            "points and miss the arms between them; with 3072 they follow the three spiral arms.")
 
 # %% [markdown]
 # With few points the boundaries follow the points the network happened to see; with
@@ -515,9 +542,12 @@ print("training", fit.X_train.shape, " validation", fit.X_val.shape, " test", X_
 fig, axes = plt.subplots(1, 2, figsize=(7, 3.0), sharey=True, layout="constrained")
 for ax, (X_part, y_part, title) in zip(axes, [(fit.X_train, fit.y_train, "100 training points"),
                                               (fit.X_val, fit.y_val, "100 validation points")]):
-    ax.scatter(X_part[:, 0], X_part[:, 1], c=y_part, cmap="coolwarm", s=14)
+    for k, (colour, shape) in enumerate(zip(("tab:blue", "tab:red"), "os")):
+        ax.scatter(X_part[y_part == k, 0], X_part[y_part == k, 1], color=colour, marker=shape, s=14)
     ax.set(aspect="equal", title=title)
-plt.show()
+show_figure(f"Two panels, the two moons split in half: {len(fit.y_train)} training points (left) and "
+            f"{len(fit.y_val)} validation points (right), blue circles for class 0 and red squares for class 1. "
+            "The two crescents interlock and, with this much noise, overlap where they meet.")
 
 # %% [markdown]
 # ## Early stopping
@@ -567,7 +597,10 @@ print(f"after 1000 epochs: validation loss {history.val_loss[-1]:.2f}, validatio
 
 # %% slideshow={"slide_type": "subslide"}
 plot_early_stopping(history, best["epoch"])
-plt.show()
+show_figure(f"Log-log plot of the cross-entropy loss over {len(history.loss)} epochs: the training loss keeps "
+            f"falling, to {history.loss[-1]:.2f}, while the validation loss falls to its lowest, "
+            f"{min(history.val_loss):.2f}, at epoch {best['epoch']} (a dotted line) and then climbs to "
+            f"{history.val_loss[-1]:.2f}: the network overfits after that epoch.")
 
 # %% [markdown]
 # Training longer made the network worse on new points. **Early stopping** keeps the
@@ -650,7 +683,11 @@ print(f"highest validation accuracy: λ = {chosen:g}")
 # %% slideshow={"slide_type": "subslide"}
 plot_boundaries({"λ = 0, 1000 epochs": net_end, f"λ = 0, stopped at epoch {best['epoch']}": best["net"],
                  f"λ = {chosen:g}, 1000 epochs": runs[chosen]}, fit.X_train, fit.y_train)
-plt.show()
+show_figure(f"Three decision boundaries over the training moons: without weight decay after 1000 epochs; "
+            f"without it but stopped at epoch {best['epoch']}; and with weight decay λ = {chosen:g} after 1000 "
+            f"epochs. The first bends furthest to follow single training points. Validation accuracy: "
+            f"{validation[0.0][1]:.2f}, {best['net'].accuracy(fit.X_val, fit.y_val):.2f} and "
+            f"{validation[chosen][1]:.2f}.")
 
 # %% [markdown]
 # Without a penalty the boundary bends to take in single training points; stopped early,
