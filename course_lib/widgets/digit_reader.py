@@ -65,8 +65,9 @@ class DigitReader(LessonWidget):
     and noised alike) hold the current numbers.
     """
 
-    PICTURE = ("Left: the chosen held-out 8 by 8 digit as the network sees it, moved and noised. Right: a bar "
-               "for each of the ten digits, its probability, the network's answer highlighted.")
+    PICTURE = ("Left: the chosen held-out 8 by 8 digit as the network sees it, moved and noised, titled with "
+               "its true digit. Right: a bar for each of the ten digits, its probability, titled with the "
+               "network's answer.")
 
     def __init__(self, net, X, y, mean, scale, digit: int = 0, seed: int = 0):
         self.X = as_array(X, "X", ndim=2)

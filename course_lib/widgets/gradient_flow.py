@@ -64,9 +64,9 @@ class GradientFlowExplorer(LessonWidget):
     After each update ``norms`` holds ||dL/dW[l]|| for l = 0 .. depth, (depth + 1,).
     """
 
-    PICTURE = ("A bar per layer of a deep network at initialisation, the size of that layer's weight "
-               "gradient on a log scale, output layer on the right; bars below a millionth of the output "
-               "layer's are red.")
+    PICTURE = ("A bar per weight layer of a deep network at initialisation, from the layer next to the "
+               "input on the left to the output layer as the last bar: the size of that layer's weight "
+               "gradient on a log scale; bars below a millionth of the output layer's are red.")
 
     def __init__(self, activation: str = "sigmoid", depth: int = 10, weight_scale: float = 0.2,
                  width: int = 32, n_samples: int = 100):

@@ -80,9 +80,10 @@ class InitScaleExplorer(LessonWidget):
     update ``histograms`` is (BINS, DEPTH) and ``stds`` is (DEPTH,).
     """
 
-    PICTURE = ("Histograms of every hidden layer's outputs in a deep network at initialisation, first layer "
-               "to last, with each layer's standard deviation: watch whether the spread shrinks, holds or "
-               "piles up at the activation's limits.")
+    PICTURE = ("Left: a column per hidden layer of a deep network at initialisation, shaded by how many of "
+               "its outputs take each value (a histogram drawn as shades). Right: each layer's standard "
+               "deviation of the outputs on a log scale: watch whether the spread shrinks, holds or piles up "
+               "at the activation's limits.")
 
     def __init__(self, activation: str = "tanh", init: str = "normal", weight_scale: float = 0.05,
                  n_samples: int = 200):

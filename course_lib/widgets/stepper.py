@@ -53,8 +53,9 @@ class BackpropStepper(LessonWidget):
     it was made from.
     """
 
-    PICTURE = ("The network as a diagram of nodes and weighted links; each step of the training step "
-               "highlights the node or weight it computes and writes its new value on the picture.")
+    PICTURE = ("The network as a diagram: input, hidden and output nodes joined by links drawn thicker for "
+               "larger weights, the numbers computed so far written beside the nodes, the targets beside the "
+               "outputs; each step of the training step adds the next number.")
 
     def __init__(self, net, x, target, learning_rate: float):
         self.events = training_events(net, x, target, learning_rate)  # checks every argument
