@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_tools.grader import catalog
+from course_tools.grader import catalog, routes
 from course_tools.grader.source import SOLUTIONS, SourceError, cell_kind, cell_source, read_exercise, student_notebook
 from course_tools.notebooks import ROOT, comparable, execute, read_source, sources
 
@@ -76,15 +76,31 @@ def learner_notebook(nb):
     return student
 
 
+CLOSED_MARKER = "{{ not allowed while graded }}"
+
+
+def exercise_notebook(source: Path) -> nbformat.NotebookNode:
+    """The exercise as written, its "Not allowed while graded" paragraph made from its grading spec, so
+    the instructions and the grader's closed code come from one list (``grader/routes.py``)."""
+    nb = read_source(source, lecture=False)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and CLOSED_MARKER in cell.source:
+            loaded = catalog.load(source.stem)
+            if loaded is None:
+                raise SourceError(f"{source.name} asks for the closed routes but has no grading spec")
+            cell.source = cell.source.replace(CLOSED_MARKER, routes.not_allowed_text(loaded[1].learner_writes))
+    return nb
+
+
 def build(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> float:
     """Check ``source``, write its executed solution notebook and its student version; return seconds."""
     start = time.perf_counter()
     read_exercise(source)  # refuse to build a source that breaks the format
     solution_path, student_path = targets(source, solutions, exercises)
-    executed = execute(read_source(source, lecture=False), cwd=solution_path.parent)
+    executed = execute(exercise_notebook(source), cwd=solution_path.parent)
     nbformat.write(executed, solution_path)
     exercises.mkdir(parents=True, exist_ok=True)
-    nbformat.write(learner_notebook(read_source(source, lecture=False)), student_path)
+    nbformat.write(learner_notebook(exercise_notebook(source)), student_path)
     return time.perf_counter() - start
 
 
@@ -111,13 +127,13 @@ def differences(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXE
     except SourceError as exc:
         return [str(exc)]
     solution_path, student_path = targets(source, solutions, exercises)
-    problems = _compare(read_source(source, lecture=False), solution_path, source.name)
+    problems = _compare(exercise_notebook(source), solution_path, source.name)
     if not problems:
         unexecuted = [i for i, c in enumerate(nbformat.read(solution_path, as_version=4).cells)
                       if c.cell_type == "code" and c.execution_count is None]
         if unexecuted:
             problems.append(f"{solution_path}: cells {unexecuted} were not executed; rebuild it")
-    problems += _compare(learner_notebook(read_source(source, lecture=False)), student_path,
+    problems += _compare(learner_notebook(exercise_notebook(source)), student_path,
                          f"{source.name} (student version)")
     if student_path.exists():
         with_output = [i for i, c in enumerate(nbformat.read(student_path, as_version=4).cells)
@@ -153,7 +169,7 @@ def main(argv=None) -> int:
     if args.students:
         for path in paths:
             _, student_path = targets(path)
-            nbformat.write(learner_notebook(read_source(path, lecture=False)), student_path)
+            nbformat.write(learner_notebook(exercise_notebook(path)), student_path)
             print(f"wrote {student_path.relative_to(ROOT)}", flush=True)
         return 0
     for path in paths:

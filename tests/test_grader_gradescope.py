@@ -123,3 +123,19 @@ def test_every_exercise_through_its_zip_full_marks_and_zero(exercise, autograder
     other_root, env, _ = _set_up(scratch, exercise, wheel=wheel, venv=scratch / "venv", folder=exercise)
     assert run_autograder(other_root, env, ROOT / "solutions" / f"{exercise}.ipynb")["score"] == 10
     assert run_autograder(other_root, env, ROOT / "exercises" / f"{exercise}.ipynb")["score"] == 0
+
+
+def test_a_library_route_scores_nothing_through_the_zip(autograder):
+    """The red team's ex06 route (an MLP made without __init__, one step of train at rate 1) in the zip."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from grader_fixtures import with_answers, write
+    from test_grader_probes import EX06, TRAINED_BACKWARD
+    root, _, _ = autograder
+    scratch = root.parent.parent
+    wheel = next((root / "source").glob("*.whl"))
+    other_root, env, _ = _set_up(scratch, "ex06_mlp_backward", wheel=wheel, venv=scratch / "venv", folder="attack")
+    submission = write(with_answers(EX06, backward=TRAINED_BACKWARD), scratch / "attack.ipynb")
+    results = run_autograder(other_root, env, submission)
+    backward = [t for t in results["tests"] if "Part 6" in t["name"]]
+    assert backward and all(t["score"] == 0 for t in backward), [(t["name"], t["score"]) for t in backward]
+    assert any("is not available while ex06_mlp_backward is graded" in t["output"] for t in backward)

@@ -198,11 +198,38 @@ def mlp_backward(weights, biases, X, Y, hidden_activation, output_activation):
 def test_the_library_function_that_would_do_the_work_is_unavailable(tmp_path, monkeypatch):
     result = grade(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path)
     assert scores(result)["backward_tests"] == 0
-    assert "course_lib.MLP is not available while ex06_mlp_backward is graded" in everything(result)
+    assert "is not available while ex06_mlp_backward is graded" in everything(result)
     disguised = '__name__ = "course_lib.network"  # posing as the library\n' + BORROWED_BACKWARD
     assert scores(grade(with_answers(EX06, backward=disguised), tmp_path, "disguised"))["backward_tests"] == 0
-    monkeypatch.setattr(catalog.load("ex06_mlp_backward")[1], "forbidden", ())  # the rule switched off
+    monkeypatch.setattr(catalog.load("ex06_mlp_backward")[1], "learner_writes", ())  # the rule switched off
     assert scores(grade(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path, "allowed"))["backward_tests"] > 0
+
+
+# The red team's route: an MLP made without __init__, one step of train at rate 1; the change is the gradient.
+TRAINED_BACKWARD = answer("backward", EX06) + '''
+
+import course_lib
+
+
+def mlp_backward(weights, biases, X, Y, hidden_activation, output_activation):
+    net = object.__new__(course_lib.MLP)
+    twin = course_lib.MLP([weights[0].shape[1]] + [W.shape[0] for W in weights], hidden_activation,
+                          output_activation, "mse")
+    net.__dict__.update(twin.__dict__)
+    net.weights, net.biases = [W.copy() for W in weights], [b.copy() for b in biases]
+    course_lib.train(net, X, Y, epochs=1, learning_rate=1.0, batch_size=None)
+    return ([W - W_new for W, W_new in zip(weights, net.weights)],
+            [b - b_new for b, b_new in zip(biases, net.biases)])
+'''
+
+
+def test_a_training_step_cannot_stand_in_for_the_backward_pass(tmp_path, monkeypatch):
+    """(The same submission through the Gradescope zip: test_grader_gradescope.py.)"""
+    result = grade(with_answers(EX06, backward=TRAINED_BACKWARD), tmp_path)
+    assert scores(result)["backward_tests"] == 0
+    assert "is not available while ex06_mlp_backward is graded" in everything(result)
+    monkeypatch.setattr(catalog.load("ex06_mlp_backward")[1], "learner_writes", ())  # the rule switched off
+    assert scores(grade(with_answers(EX06, backward=TRAINED_BACKWARD), tmp_path, "allowed"))["backward_tests"] > 0
 
 
 BORROWED_HIDDEN_DELTA = '''from course_lib.signals import hidden_layer_signals
@@ -218,7 +245,7 @@ def test_the_signal_recipe_is_unavailable_for_the_backward_pass(tmp_path, monkey
     assert scores(result)["hidden_delta_tests"] == 0
     assert "is not available while ex06_mlp_backward is graded" in everything(result)
     spec = catalog.load("ex06_mlp_backward")[1]
-    monkeypatch.setattr(spec, "forbidden", tuple(n for n in spec.forbidden if n != "course_lib.signals"))
+    monkeypatch.setattr(spec, "learner_writes", tuple(n for n in spec.learner_writes if n != "backward pass"))
     assert scores(grade(with_answers(EX06, hidden_delta=BORROWED_HIDDEN_DELTA), tmp_path, "allowed"))[
         "hidden_delta_tests"] > 0
 
@@ -250,7 +277,7 @@ def test_the_value_graph_is_unavailable_for_the_scalar_backward_pass(tmp_path, m
     assert scores(result)["backward_tests"] == 0
     assert "is not available while ex04_computational_graph is graded" in everything(result)
     spec = catalog.load("ex04_computational_graph")[1]
-    monkeypatch.setattr(spec, "forbidden", tuple(n for n in spec.forbidden if n != "course_lib.value"))
+    monkeypatch.setattr(spec, "learner_writes", tuple(n for n in spec.learner_writes if n != "scalar graph"))
     assert scores(grade(with_answers(EX04, backward=BORROWED_ORDER), tmp_path, "allowed"))["backward_tests"] > 0
 
 

@@ -5,7 +5,8 @@
 - ``catalog``: find an exercise's notebook and spec by id, check they agree, one cache, batch fingerprint
 - ``reference``: the solution's values, computed in the grader's process
 - ``sandbox``: the isolation layers a kernel gets (limits, uid, namespaces), detected at start
-- ``staging``: the copy of course_lib a kernel imports, with the exercise's forbidden functions blocked
+- ``routes``: what each kind of work is, and the library code that does it (one list for grader and instructions)
+- ``staging``: the copy of course_lib a kernel imports, with the code doing the exercise's work taken out
 - ``kernel``: a learner's kernel in the sandbox, and the runner that restarts and replays it
 - ``transport``: plain values between the kernel and the grader (JSON + base64) and the probe cells
 - ``grade``: judge and orchestrate one notebook; ``report``: results.json, tables, CSV

@@ -298,9 +298,9 @@ def grade_notebook(nb: dict, exercise: Exercise, spec: Spec, options: Options, r
     answers, notes, unmarked = pick_answers(nb, exercise)
     plans = _plan(exercise, spec, rng)
     try:
-        staged = staging.staged_library(spec.forbidden, exercise.id)
+        staged = staging.staged_library(spec.learner_writes, exercise.id)
     except staging.ForbiddenNameError as exc:
-        raise GraderError(f"{exercise.id}: the spec's forbidden list is wrong: {exc}") from exc
+        raise GraderError(f"{exercise.id}: the spec's closed code is wrong: {exc}") from exc
     limits = limits_for(options)
     answer_timeout = cell_timeout(spec, options)
     tests = []

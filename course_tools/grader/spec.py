@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import routes
 from .source import GRADE_ID
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -166,18 +167,25 @@ class Part:
 class Spec:
     """The grading spec of one exercise: its parts in order.
 
-    ``forbidden``: course_lib functions that would do the exercise's work (e.g.
-    ``"course_lib.MLP.backward"``); they raise a clear error in the learner's
-    kernel while this exercise is graded. ``cell_timeout``: seconds an answer cell
-    may run (default: the longest of the grader's limit and the checks' timeouts,
-    so a demo call in the cell gets the time the exercise allows).
+    ``learner_writes``: the kinds of work the learner writes (keys of ``routes.WORK``, e.g.
+    ``"backward pass"``). While this exercise is graded the library code that does them is
+    gone from the learner's kernel, and the instructions' "Not allowed" paragraph is made
+    from the same names. ``cell_timeout``: seconds an answer cell may run (default: the
+    longest of the grader's limit and the checks' timeouts, so a demo call in the cell gets
+    the time the exercise allows).
     """
 
-    def __init__(self, exercise_id: str, *, forbidden=(), cell_timeout: float | None = None):
+    def __init__(self, exercise_id: str, *, learner_writes=(), cell_timeout: float | None = None):
         self.exercise_id = exercise_id
         self.parts: list[Part] = []
-        self.forbidden = tuple(forbidden)
+        self.learner_writes = tuple(learner_writes)
+        routes.closed_code(self.learner_writes)  # an unknown kind of work fails here, naming the kinds
         self.cell_timeout = cell_timeout
+
+    @property
+    def closed(self) -> tuple:
+        """The course_lib names whose code is gone while this exercise is graded."""
+        return routes.closed_code(self.learner_writes)
 
     def part(self, grade_id: str, title: str) -> Part:
         """Declare the part scored by test cell ``grade_id``; returns it for ``@part.check``."""

@@ -1,12 +1,15 @@
-"""The copy of ``course_lib`` a kernel may import, with the exercise's forbidden functions taken out.
+"""The copy of ``course_lib`` a kernel may import, with the code that would do the exercise's work taken out.
 
-A spec names the library functions that would do its exercise's work
-(``Spec(..., forbidden=["course_lib.MLP.backward"])``; a class or module name
-forbids all its functions). For each such set the
+A spec says what its learner writes (``Spec(..., learner_writes=("backward pass",))``);
+``routes`` says which library functions compute that. For each such set the
 grader stages, once per process, a read-only, world-readable copy of
-``course_lib`` in which each forbidden function raises a clear error when
-called from outside the library (the library's own calls still work). The kernel's import path holds only that copy, so reloading a module
-does not bring the function back.
+``course_lib`` in which each of those functions has lost its body: calling it
+raises an error that says why. Nothing is checked at call time, so there is no
+caller to impersonate: the code is not there. Whatever in the library reaches
+that code (``train`` calling ``MLP.backward``, a method of an ``MLP`` built without
+``__init__``) fails the same way. The kernel's import path holds only that copy,
+so reloading a module does not bring a function back, and reading the copy's
+source finds nothing to borrow.
 """
 from __future__ import annotations
 
@@ -23,12 +26,14 @@ from pathlib import Path
 
 import course_lib
 
+from . import routes
+
 LIBRARY = Path(course_lib.__file__).resolve().parent
 _STAGED: dict = {}
 
 
 class ForbiddenNameError(ValueError):
-    """A spec forbids a name that is not a function or method of course_lib."""
+    """A spec closes a name that is not a function or method of course_lib."""
 
 
 def _functions_in(body, prefix: str = "") -> list[str]:
@@ -42,10 +47,19 @@ def _functions_in(body, prefix: str = "") -> list[str]:
     return found
 
 
+# Kept when a whole class or module is closed: making and showing an object computes nothing,
+# and a module builds its tables of objects while it is imported. Name one to close it alone.
+_KEPT = ("__init__", "__repr__", "__str__")
+
+
+def _wholesale(qualnames: list[str]) -> list[str]:
+    return [q for q in qualnames if q.rsplit(".", 1)[-1] not in _KEPT]
+
+
 def resolve(name: str) -> list[tuple[Path, str]]:
-    """What ``name`` forbids, as (module file, qualname) of each function: a function or method
+    """What ``name`` closes, as (module file, qualname) of each function: a function or method
     ('course_lib.MLP.backward'), every method of a class ('course_lib.MLP'), or every function
-    and method of a module ('course_lib.signals')."""
+    and method of a module ('course_lib.signals'); a class's constructor and repr stay unless named."""
     parts = name.split(".")
     if parts[0] != "course_lib" or len(parts) < 2:
         raise ForbiddenNameError(f"forbidden names start with 'course_lib.', got {name!r}")
@@ -60,29 +74,27 @@ def resolve(name: str) -> list[tuple[Path, str]]:
                 raise ForbiddenNameError(f"{name!r}: course_lib has no {'.'.join(parts[:i + 1])!r}") from None
     if inspect.ismodule(obj):
         path = Path(inspect.getsourcefile(obj)).resolve()
-        return [(path, qualname) for qualname in _functions_in(ast.parse(path.read_text(encoding="utf-8")).body)]
+        return [(path, q) for q in _wholesale(_functions_in(ast.parse(path.read_text(encoding="utf-8")).body))]
     if inspect.isclass(obj):
         path = Path(inspect.getsourcefile(obj)).resolve()
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        return [(path, q) for q in _functions_in(tree.body) if q.startswith(obj.__qualname__ + ".")]
+        return [(path, q) for q in _wholesale(_functions_in(tree.body)) if q.startswith(obj.__qualname__ + ".")]
     obj = inspect.unwrap(getattr(obj, "fget", obj))
     if not inspect.isfunction(obj):
         raise ForbiddenNameError(f"{name!r} is not a module, class, function or method of course_lib")
     return [(Path(inspect.getsourcefile(obj)).resolve(), obj.__qualname__)]
 
 
-def _guard(name: str, exercise: str, library: Path) -> list[ast.stmt]:
-    """Statements put first in a forbidden function: a call from code outside the staged
-    ``library`` folder raises (the library's own calls, e.g. while it is imported, work)."""
-    message = (f"{name} is not available while {exercise} is graded: it would do this exercise's work. "
-               "Write it yourself (the exercise's instructions list what you may use).")
-    return ast.parse(
-        "import sys as _course_grade_sys\n"
-        f"if not _course_grade_sys._getframe(1).f_code.co_filename.startswith({str(library) + os.sep!r}):\n"
-        f"    raise RuntimeError({message!r})\n").body
+def _closed_body(name: str, does: str, exercise: str) -> list[ast.stmt]:
+    """The body a closed function gets: an error saying what it does and why it is closed."""
+    message = (f"{name} is not available while {exercise} is graded: it computes {does}, which this "
+               "exercise asks you to write, so it and everything in course_lib that uses it raise this error. "
+               "Write it yourself (the exercise's instructions list what is closed).")
+    return ast.parse(f"raise RuntimeError({message!r})").body
 
 
-def _block(tree: ast.Module, qualname: str, guard: list) -> bool:
+def _close(tree: ast.Module, qualname: str, body: list) -> bool:
+    """Replace the body of every definition of ``qualname`` in ``tree`` by ``body`` (its docstring kept)."""
     scope = tree.body
     *outer, last = qualname.split(".")
     for name in outer:
@@ -93,30 +105,34 @@ def _block(tree: ast.Module, qualname: str, guard: list) -> bool:
     hits = [n for n in scope if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == last]
     for node in hits:
         docstring = node.body[:1] if ast.get_docstring(node) is not None else []
-        node.body = docstring + list(guard) + node.body[len(docstring):]
+        node.body = docstring + list(body)
     return bool(hits)
 
 
-def staged_library(forbidden: tuple = (), exercise: str = "this exercise") -> str:
+def staged_library(learner_writes: tuple = (), exercise: str = "this exercise") -> str:
     """The folder to put on the kernel's import path: it holds only ``course_lib`` (read-only),
-    with every name of ``forbidden`` made to raise. Built once per process and set of names."""
-    key = (tuple(sorted(forbidden)), exercise if forbidden else "")
+    with the code that does the work ``learner_writes`` names (``routes.WORK``) taken out.
+    Built once per process and set of names."""
+    key = (tuple(sorted(learner_writes)), exercise if learner_writes else "")
     if key in _STAGED and os.path.isdir(_STAGED[key]):
         return _STAGED[key]
     edits: dict = {}
-    for name in key[0]:
+    for name in routes.closed_code(key[0]):
+        does = routes.what_it_does(name, key[0])
         for path, qualname in resolve(name):
             if LIBRARY not in path.parents:
                 raise ForbiddenNameError(f"{name!r} is defined outside course_lib ({path})")
-            edits.setdefault(path.relative_to(LIBRARY), []).append((name, qualname))
+            module = path.relative_to(LIBRARY).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
+            shown = f"course_lib.{module}.{qualname}"
+            edits.setdefault(path.relative_to(LIBRARY), []).append((name, qualname, _closed_body(shown, does, exercise)))
     top = tempfile.mkdtemp(prefix="course-grade-lib-")
     atexit.register(shutil.rmtree, top, True)
     target = Path(top) / "course_lib"
     shutil.copytree(LIBRARY, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for relative, names in edits.items():
         tree = ast.parse((target / relative).read_text(encoding="utf-8"))
-        for name, qualname in names:
-            if not _block(tree, qualname, _guard(name, exercise, target)):
+        for name, qualname, body in names:
+            if not _close(tree, qualname, body):
                 raise ForbiddenNameError(f"{name!r}: no definition of {qualname} in {relative}")
         (target / relative).write_text(ast.unparse(tree) + "\n", encoding="utf-8")
     compileall.compile_dir(str(target), quiet=1)  # the kernel cannot write bytecode here

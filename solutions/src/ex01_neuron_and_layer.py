@@ -36,11 +36,10 @@
 # **What you may use.** numpy (`np.exp`, `np.tanh`, `@`, `.T`, broadcasting) and your own
 # functions from earlier parts.
 #
-# **What you may not use.** `course_lib`'s ready-made pieces (`MLP`, its `forward`, `trace` and
-# `n_parameters`, `get_activation`): the point is to write the computation yourself. While the
-# grader scores your notebook, they raise an error. The setup cell imports only
-# the self-check helpers. The grader runs hidden tests on inputs it picks when it grades, so a
-# function that only fits the visible tests will lose points.
+# {{ not allowed while graded }}
+#
+# The setup cell imports only the self-check helpers. The grader runs hidden tests on inputs
+# it picks when it grades, so a function that only fits the visible tests will lose points.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np

@@ -40,11 +40,10 @@
 # **What you may use.** numpy (`np.exp`, `np.log`, `np.log1p`, `np.maximum`, `np.abs`, `.mean`,
 # `.sum`, `.max`) and your own functions from earlier parts.
 #
-# **What you may not use.** Anything in `course_lib` that computes a loss, an activation or a
-# gradient: `get_loss`, `get_activation`, `mse`, `binary_cross_entropy`, `cross_entropy`,
-# `numerical_gradient`, or `MLP` and `train` (a network computes losses too). While the grader
-# scores your notebook, they raise an error. The setup cell imports only the self-check helpers. Hidden tests run
-# on inputs the grader picks, including very large scores.
+# {{ not allowed while graded }}
+#
+# The setup cell imports only the self-check helpers. Hidden tests run on inputs the grader
+# picks, including very large scores.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np

@@ -43,11 +43,7 @@
 # **What you may use.** numpy, including `np.linalg.eigvalsh` where Part 3 says so,
 # and your own functions from earlier parts.
 #
-# **What you may not use.** `course_lib`'s descent, training and gradient helpers
-# (`course_lib.train`, `course_lib.numerical_gradient`, `course_lib.lessons.descent`
-# with its `descent_path`, the lesson 3 widgets' `parabola_path` and `descent_regime`):
-# each does a part of this exercise for you. While the grader scores your notebook,
-# they raise an error.
+# {{ not allowed while graded }}
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np

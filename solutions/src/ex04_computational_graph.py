@@ -45,11 +45,9 @@
 # **What you may use.** Python, `math` and numpy, and your own functions from
 # earlier parts.
 #
-# **What you may not use.** Anything of `course_lib.value` (`course_lib.Value`, its
-# `backward`, and `course_lib.value.topological_order`) and
-# `course_lib.numerical_gradient`: they do exactly what this exercise asks you to
-# write. While the grader scores your notebook, calling them raises an error. The
-# setup cell imports only the self-check helpers.
+# {{ not allowed while graded }}
+#
+# The setup cell imports only the self-check helpers.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import math

@@ -56,13 +56,12 @@
 # **What you may use.** numpy, the `sigmoid` the setup cell defines (for forward
 # passes), and your own functions from earlier parts.
 #
-# **What you may not use.** `course_lib.signals`, `course_lib.MLP` (its `backward`
-# and `step`), the widgets' versions of the recipe (the stepper, the playground), `course_lib.Value`, `course_lib.numerical_gradient` or finite
-# differences of your own: they compute exactly these quantities, or estimate them.
-# While the grader scores your notebook the library's recipe and network raise an
-# error, and it runs `delta_step` on a 600-600-100 network, which backpropagation
-# updates in milliseconds and numerical differences could not finish in time. (The
-# test cells import `numerical_gradient` themselves, to check your steps.)
+# {{ not allowed while graded }}
+#
+# Finite differences of your own are no way round either: the grader runs `delta_step` on a
+# 600-600-100 network, which back-propagation updates in milliseconds and numerical
+# differences could not finish in time. (The test cells import `numerical_gradient`
+# themselves, to check your steps.)
 #
 # **Shapes and names.** As everywhere in the course, layers are numbered from 1:
 # layer 1 is the hidden layer, layer 2 the output layer, and `W1`, `b1`, `W2`, `b2`

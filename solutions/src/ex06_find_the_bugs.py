@@ -31,11 +31,9 @@
 # checks than you see, on networks it picks at random: several sizes, a batch of one, each
 # hidden activation. Before you submit, use **Kernel > Restart Kernel and Run All Cells**.
 #
-# **Not allowed** (they raise an error while the grader scores your notebook): `course_lib.MLP`,
-# everything in `course_lib.gradcheck` (`numerical_gradient`, `relative_error`,
-# `relative_errors`, `check_network_gradients`, `verdict`), `course_lib.get_loss` and the loss
-# classes, `course_lib.signals` and `course_lib.train`. The test cells use some of them to check
-# you; your own code must not.
+# {{ not allowed while graded }}
+#
+# The test cells use some of them to check you; your own code must not.
 
 # %% [markdown]
 # ## The network

@@ -73,16 +73,11 @@
 # earlier parts. Write the passes with **no loop over samples** (loop over layers
 # only).
 #
-# **What you may not use:** `course_lib.MLP` (its `forward`, `trace`, `loss`,
-# `backward`), `course_lib.get_loss` or the loss classes and functions of
-# `course_lib.losses`, anything of `course_lib.gradcheck` (`numerical_gradient`,
-# `relative_error`, `relative_errors`, `check_network_gradients`, `verdict`),
-# `course_lib.exercises.check_gradient`, `course_lib.signals` (lesson 5's recipe),
-# `course_lib.train` or the playground's training code. The test cells use some of
-# them to check you; while the grader scores your notebook they raise an error.
-# The grader also runs `mlp_backward` on a 32-128-128-10 network and 512 samples,
-# where only back-propagation finishes in time (numerical differences would take
-# minutes).
+# {{ not allowed while graded }}
+#
+# The test cells use some of them to check you. The grader also runs `mlp_backward` on a
+# 32-128-128-10 network and 512 samples, where only back-propagation finishes in time
+# (numerical differences would take minutes).
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np

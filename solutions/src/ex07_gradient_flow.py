@@ -44,11 +44,9 @@
 # grader, on cases it draws at random. Before you submit, use
 # **Kernel > Restart Kernel and Run All Cells**.
 #
-# **Not allowed while graded:** `course_lib.MLP` (its `forward`, `trace`, `backward`, ...),
-# `course_lib.train`, `course_lib.signals`, `course_lib.numerical_gradient` and the lesson
-# widgets' models (`course_lib.widgets.gradient_flow`, `init_scale`, `playground_model`):
-# they raise an error when the grader runs your code. Write the passes with numpy.
-# `get_activation(name)` and its `.derivative` are allowed.
+# {{ not allowed while graded }}
+#
+# Write the passes with numpy. `get_activation(name)` and its `.derivative` are allowed.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np

@@ -46,12 +46,9 @@
 # graded by the grader, on cases it draws at random. Before you submit, use
 # **Kernel > Restart Kernel and Run All Cells**.
 #
-# **Not allowed while graded:** `course_lib.MLP` (its `forward`, `trace`, `backward`, `step`,
-# ...), `course_lib.train`, `course_lib.signals`, the losses (`course_lib.get_loss` and
-# `course_lib.losses`), `course_lib.numerical_gradient` and the lesson widgets' models
-# (`course_lib.widgets.init_scale`, `gradient_flow`, `playground_model`): they raise an error
-# when the grader runs your code. Write the passes with numpy. `get_activation(name)` is
-# allowed.
+# {{ not allowed while graded }}
+#
+# Write the passes with numpy. `get_activation(name)` is allowed.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np

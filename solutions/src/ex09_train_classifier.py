@@ -47,12 +47,11 @@
 # Training must finish within a minute on the grader's machine; a few seconds is
 # plenty.
 #
-# **What you may use.** For the gradients, `course_lib.MLP`'s `backward` and
-# `step` (or your `mlp_backward` from exercise 6): this exercise is about the
-# loop. Write the loop yourself (epochs, shuffling, batches, the learning rate):
-# do not call `course_lib.train` or the widgets' training loops (the playground,
-# the mini-batch explorer), and do not use `MLP.predict` or `MLP.accuracy` in
-# Part 2. While the grader scores your notebook, those raise an error.
+# {{ not allowed while graded }}
+#
+# **What you may use.** For the gradients, `course_lib.MLP`'s `backward` and `step` (or your
+# `mlp_backward` from exercise 6): this exercise is about the loop, and Part 2 about reading
+# the network's outputs yourself.
 
 # %% nbgrader={"grade": false, "solution": false, "locked": true, "grade_id": "setup", "schema_version": 3}
 import numpy as np

@@ -48,12 +48,10 @@
 # back, and gives a hint. Part 4's test cell checks only the form of your answers: the grader
 # grades them. Before you submit, use **Kernel > Restart Kernel and Run All Cells**.
 #
-# **Not allowed while graded:** `course_lib.MLP` (its `forward`, `trace`, `backward`, `step`,
-# ...), `course_lib.train` and `course_lib.training`, the losses (`course_lib.get_loss`,
-# `course_lib.losses`), `course_lib.signals`, `course_lib.numerical_gradient` and the lesson
-# widgets' models (`course_lib.widgets.playground_model`, `minibatch`): they raise an error
-# when the grader runs your code. `course_lib.data` (for `validation_split`) and
-# `get_activation` are allowed. Do not use scikit-learn either: the point is that you can.
+# {{ not allowed while graded }}
+#
+# `course_lib.data` (for `validation_split`) and `get_activation` are allowed. Do not use
+# scikit-learn either: the point is that you can.
 #
 # **How Part 5 is graded.** The grader calls your `train_digits` on a share of the 1797 digits
 # it chooses, all turned or mirrored in a way it also chooses. It then draws **new digits**

@@ -9,7 +9,7 @@ from course_tools.grader.spec import Spec, call, probe
 
 # The learner writes the forward pass and counts the parameters: the network class (its forward, trace and
 # n_parameters) and the library's activations would do that work.
-SPEC = Spec("ex01_neuron_and_layer", forbidden=["course_lib.MLP", "course_lib.activations", "course_lib.train"])
+SPEC = Spec("ex01_neuron_and_layer", learner_writes=('activations', 'forward pass'))
 neuron = SPEC.part("neuron_tests", "Part 1: one neuron")
 layer = SPEC.part("layer_tests", "Part 2: a layer")
 two_layer = SPEC.part("two_layer_tests", "Part 3: two layers")

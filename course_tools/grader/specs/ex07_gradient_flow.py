@@ -9,10 +9,7 @@ import numpy as np
 
 from course_tools.grader.spec import Spec, call
 
-SPEC = Spec("ex07_gradient_flow",
-            forbidden=["course_lib.MLP", "course_lib.train", "course_lib.signals", "course_lib.numerical_gradient",
-                       "course_lib.widgets.gradient_flow", "course_lib.widgets.init_scale",
-                       "course_lib.widgets.playground_model"])
+SPEC = Spec("ex07_gradient_flow", learner_writes=('forward pass', 'backward pass', 'numerical gradients', 'training loop'))
 
 # The typical slope a norm sees, sqrt(E[f'(z)^2]) for z symmetric about 0 and near it (the reference's rule).
 TYPICAL_SLOPE = {"identity": 1.0, "relu": np.sqrt(0.5), "leaky_relu": np.sqrt((1 + 0.01**2) / 2), "sigmoid": 0.25,
