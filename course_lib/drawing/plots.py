@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..activations import decision_threshold, labels_from_outputs
 from ..validation import CourseError, ShapeError, as_array, whole_number
+from ..widgets.raster import CLASS_COLOURS
 
 POSITIVE, NEGATIVE, NEUTRAL = "tab:blue", "tab:red", "0.6"
 LAYER_FILL = {"input": "#dbe9f6", "hidden": "#f2f2f2", "output": "#fde3c8"}
@@ -26,8 +27,9 @@ SHOWN_AT_EACH_END = 5
 
 
 # ---------------------------------------------------------------- training curves
-# Marker shapes by class, in the order of the class colours (matplotlib marker codes).
-CLASS_MARKERS = "os^Dv<>P*X"
+# The playground's class colours (readable under protanopia and deuteranopia too) and a marker shape
+# per class, in matplotlib's codes: the same classes look the same in the figures and the widgets.
+CLASS_MARKERS = "os^Dvos^"
 
 def _series(history, name: str, required: bool = False) -> list:
     """``history.name`` (or ``history[name]`` for a dict) as a list; [] when optional and absent."""
@@ -96,7 +98,7 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 200, padding: f
     predicted = labels_from_outputs(out, net.output_activation)
 
     n_classes = max(2 if out.shape[1] == 1 else out.shape[1], int(y.max()) + 1 if len(y) else 0)
-    colours = [plt.get_cmap("tab10")(k % 10) for k in range(n_classes)]
+    colours = [tuple(c / 255 for c in CLASS_COLOURS[k % len(CLASS_COLOURS)]) for k in range(n_classes)]
     ax.contourf(g1, g2, predicted.reshape(g1.shape), levels=np.arange(n_classes + 1) - 0.5,
                 colors=colours, alpha=0.3)
     threshold = decision_threshold(net.output_activation)

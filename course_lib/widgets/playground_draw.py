@@ -18,8 +18,8 @@ import math
 
 import numpy as np
 
-from .raster import (BLACK, BLUE, CLASS_COLOURS, GREY, ORANGE, WHITE, Canvas, colourize, lighten, mix_colours,
-                     ramp_lut, resize)
+from .raster import (BLACK, BLUE, CLASS_COLOURS, GREY, MARKERS, ORANGE, WHITE, Canvas, colourize, lighten,
+                     mix_colours, ramp_lut, resize)
 
 WIDTH, HEIGHT = 980, 530
 TILE, ROW = 32, 41                # node heatmap size and the vertical distance between nodes
@@ -171,10 +171,13 @@ def _draw_output(canvas: Canvas, model, output_map) -> None:
     canvas.rectangle((OUT_X - 1, OUT_Y - 1, OUT_X + OUT_SIZE, OUT_Y + OUT_SIZE), outline=GREY)
     colours = np.array(CLASS_COLOURS[:model.n_classes])
     train = model.X_raw[model.train]
-    canvas.dots(to_pixels(model, train), [tuple(c) for c in colours[model.labels[model.train]]], radius=3)
+    labels = model.labels[model.train]
+    canvas.dots(to_pixels(model, train), [tuple(c) for c in colours[labels]], radius=3.5,
+                shapes=[MARKERS[k % len(MARKERS)] for k in labels])
     if s.show_test and len(model.test):
-        canvas.dots(to_pixels(model, model.X_raw[model.test]),
-                    [tuple(c) for c in colours[model.labels[model.test]]], radius=3, outline=BLACK)
+        labels = model.labels[model.test]
+        canvas.dots(to_pixels(model, model.X_raw[model.test]), [tuple(c) for c in colours[labels]], radius=3.5,
+                    outline=BLACK, shapes=[MARKERS[k % len(MARKERS)] for k in labels])
     if s.sample is not None:
         (px, py), = to_pixels(model, train[s.sample:s.sample + 1])
         canvas.draw.ellipse((px - 8, py - 8, px + 8, py + 8), outline=(90, 40, 120), width=2)

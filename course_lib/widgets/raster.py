@@ -28,17 +28,20 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["ORANGE", "BLUE", "WHITE", "GREY", "BLACK", "CLASS_COLOURS", "diverging_lut", "ramp_lut", "colourize",
-           "mix_colours", "lighten", "resize", "upscale", "font", "nice_ticks", "Canvas"]
+__all__ = ["ORANGE", "BLUE", "WHITE", "GREY", "BLACK", "CLASS_COLOURS", "MARKERS", "diverging_lut", "ramp_lut",
+           "colourize", "mix_colours", "lighten", "resize", "upscale", "font", "nice_ticks", "Canvas"]
 
 ORANGE = (245, 147, 34)   # negative values, class 0
 BLUE = (8, 119, 189)      # positive values, class 1
 WHITE = (255, 255, 255)
 GREY = (150, 150, 150)
 BLACK = (0, 0, 0)
-# Class colours beyond the first two: chosen to stay apart from each other and from orange/blue.
-CLASS_COLOURS = (ORANGE, BLUE, (44, 160, 44), (148, 103, 189), (214, 39, 40), (140, 86, 75), (227, 119, 194),
-                 (23, 190, 207))
+# Class colours beyond the first two: chosen to stay apart from each other and from orange/blue for
+# every reader, also under simulated protanopia and deuteranopia (tests/test_colour_and_contrast.py),
+# and with a marker shape per class (``MARKERS``) so that no class is told apart by colour alone.
+CLASS_COLOURS = (ORANGE, BLUE, (110, 60, 20), (100, 210, 230), (130, 130, 130), (20, 40, 100), (255, 225, 90),
+                 (120, 120, 30))
+MARKERS = ("circle", "square", "triangle", "diamond", "down", "circle", "square", "triangle")
 
 
 @lru_cache(maxsize=16)
@@ -175,13 +178,26 @@ class Canvas:
         if len(pts) >= 2:
             self.draw.line(pts, fill=colour, width=max(int(round(width)), 1))
 
-    def dots(self, xy: np.ndarray, colours, radius: float = 3.0, outline=WHITE) -> None:
-        """Filled circles at the (n, 2) pixel positions ``xy``; ``colours`` one RGB per dot or one for all."""
+    def dots(self, xy: np.ndarray, colours, radius: float = 3.0, outline=WHITE, shapes=None) -> None:
+        """Filled markers at the (n, 2) pixel positions ``xy``; ``colours`` one RGB per dot or one for all;
+        ``shapes`` one name of ``MARKERS`` per dot (default: circles)."""
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         if len(colours) == 3 and np.ndim(colours[0]) == 0:
             colours = [colours] * len(xy)
-        for (x, y), colour in zip(xy, colours):
-            self.draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=tuple(colour), outline=outline)
+        shapes = ["circle"] * len(xy) if shapes is None else shapes
+        for (x, y), colour, shape in zip(xy, colours, shapes):
+            fill, r = tuple(colour), radius
+            if shape == "circle":
+                self.draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=outline)
+            elif shape == "square":
+                r *= 0.9  # the same area, roughly, as the circle
+                self.draw.rectangle((x - r, y - r, x + r, y + r), fill=fill, outline=outline)
+            else:
+                r *= 1.25
+                corners = {"triangle": ((x, y - r), (x + r, y + 0.75 * r), (x - r, y + 0.75 * r)),
+                           "down": ((x, y + r), (x + r, y - 0.75 * r), (x - r, y - 0.75 * r)),
+                           "diamond": ((x, y - r), (x + r, y), (x, y + r), (x - r, y))}[shape]
+                self.draw.polygon(corners, fill=fill, outline=outline)
 
     def text(self, xy, text: str, colour=BLACK, size: int = 11, anchor: str = "la", background=None) -> None:
         """Text at ``xy``; ``anchor`` is Pillow's: 'la' left-top, 'mm' centred, 'ra' right-top, 'ls' left-baseline...

@@ -39,10 +39,9 @@
 # The list is read from the lesson files on disk, so a lesson appears here as soon as it exists.
 
 # %% slideshow={"slide_type": "skip"}
-import matplotlib.pyplot as plt
-
 from course_lib.drawing import show_figure
 from course_lib.drawing.course_map import draw_course_map
+from course_lib.lessons import figure_text
 from course_lib.lessons.catalog import find_lessons, lesson_table
 
 lessons = find_lessons()
@@ -52,11 +51,7 @@ print(lesson_table(lessons))
 
 # %% slideshow={"slide_type": "subslide"}
 draw_course_map(lessons, per_row=6)
-graded = [lesson.number for lesson in lessons if lesson.exercise]
-show_figure(f"The course map: the {len(lessons)} lessons as numbered stations on one route, six to a row, "
-            f"from {lessons[0].number} ({lessons[0].title.lower()}) to {lessons[-1].number} "
-            f"({lessons[-1].title.lower()}). Each station names its lesson; the {len(graded)} lessons "
-            f"{graded[0]} to {graded[-1]} are filled orange and name their graded exercise.")
+show_figure(figure_text.course_map(lessons, per_row=6))
 
 # %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
 # Your own progress on the map: each lesson you have opened gets a blue ring, each exercise whose

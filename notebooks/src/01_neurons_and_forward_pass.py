@@ -28,6 +28,7 @@ import numpy as np
 from course_lib import ACTIVATION_NAMES, MLP, get_activation
 from course_lib.drawing import show_figure
 from course_lib.drawing.plots import draw_network
+from course_lib.lessons import figure_text
 
 np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in printed arrays
 
@@ -80,10 +81,7 @@ for ax, name in zip(axes, names):
     ax.set(title=name, xlabel="z")
     ax.grid(alpha=0.3)
 axes[0].set_ylabel("a = f(z)")  # no shared y axis: sigmoid and tanh would look flat beside relu
-show_figure(f"{len(names)} activation functions a = f(z) for z from {z_values[0]:g} to {z_values[-1]:g}, "
-            f"one panel each ({', '.join(names)}): identity is a straight line; sigmoid an S from 0 to 1 "
-            "and tanh an S from -1 to 1; relu is 0 for negative z and then rises as z; leaky_relu is "
-            "like relu with a slight downward slope below 0. Each panel has its own y range.")
+show_figure(figure_text.activation_panels(names, z_values))
 
 # %% [markdown]
 # The sixth, softmax, works on a whole layer at once and turns scores into probabilities:
@@ -153,10 +151,7 @@ line_x = np.linspace(-0.5, 1.5, 2)
 ax.plot(line_x, -(best[0] * line_x + best[2]) / best[1], "k--", label="a best neuron's line")
 ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$")
 ax.legend(fontsize=8, loc="upper right")
-show_figure(f"The four XOR points in the (x1, x2) plane: orange squares (XOR = 1) at (0, 1) and (1, 0), blue "
-            f"circles (XOR = 0) at (0, 0) and (1, 1), on opposite corners. A dashed line shows one of the best "
-            f"of the random neurons, which gets {correct.max()} of the 4 points right: no straight line can "
-            "put both squares on one side and both circles on the other.")
+show_figure(figure_text.xor_best_line(correct.max()))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Try it yourself:** black squares (XOR = 1) on the red side of the line, white ones
@@ -265,14 +260,7 @@ for name, value in [("x", x), ("W1", small.weights[0]), ("b1", small.biases[0]),
 
 # %%
 draw_network(small, node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y1", "y2"]])
-all_weights = np.concatenate([W.ravel() for W in small.weights])
-thick_out, thick_in = np.unravel_index(np.argmax(np.abs(small.weights[1])), small.weights[1].shape)
-show_figure(f"The small network as a diagram: inputs x1 and x2 on the left, hidden neurons h1 to h3 in the "
-            f"middle, outputs y1 and y2 on the right, each of its {all_weights.size} weights a line, blue when "
-            f"positive ({(all_weights > 0).sum()} of them) and red when negative, thicker when larger. The "
-            f"thickest line joins h{thick_in + 1} to y{thick_out + 1} (weight {small.weights[1][thick_out, thick_in]:g}); "
-            f"the lines into h1 are W1's first row, {small.weights[0][0, 0]:g} from x1 and "
-            f"{small.weights[0][0, 1]:g} from x2.")
+show_figure(figure_text.small_network(small))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Compute $\mathbf{z}_1 = W_1\mathbf{x} + \mathbf{b}_1$ on paper. Which hidden
@@ -308,9 +296,7 @@ print("agrees with the hand computation:",
 
 # %% slideshow={"slide_type": "subslide"}
 draw_network(small, node_values=[x, a1, a2], node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y1", "y2"]])
-show_figure(f"The same diagram with each node's value for the input x = ({x[0]:g}, {x[1]:g}): the hidden "
-            f"neurons h1, h2, h3 hold {', '.join(f'{v:.2g}' for v in a1)} (ReLU switched h1 off, so its "
-            f"lines carry nothing on) and the outputs y1, y2 hold {a2[0]:.3f} and {a2[1]:.3f}.")
+show_figure(figure_text.small_network_values(x, a1, a2))
 
 # %% [markdown]
 # ### Input nodes pass values on unchanged

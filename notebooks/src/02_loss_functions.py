@@ -28,6 +28,7 @@ import numpy as np
 
 from course_lib import binary_cross_entropy, cross_entropy, get_activation, get_loss, mse
 from course_lib.drawing import show_figure
+from course_lib.lessons import figure_text
 
 np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in printed arrays
 
@@ -157,9 +158,7 @@ ax.plot(p_grid, -np.log(p_grid), lw=2, ls="--", label="cross-entropy $-\\log p$"
 ax.set(xlabel="probability of the true class, p", ylabel="loss", ylim=(0, 5))
 ax.legend()
 ax.grid(alpha=0.3)
-show_figure(f"Loss against the probability p given to the true class, p from 0 to 1: squared error (solid) "
-            f"falls gently from 1 to 0 and never exceeds 1, while cross-entropy (dashed) is near 0 at p = 1 and "
-            f"shoots up as p nears 0, past the top of the plot at loss 5 (p below {np.exp(-5):.3f}).")
+show_figure(figure_text.loss_against_p())
 
 # %% [markdown]
 # ## Never take $\log 0$
@@ -279,14 +278,7 @@ ax.set(xlabel="training step", ylabel="probability of the right class", ylim=(0,
 ax.axhline(0.5, color="0.6", lw=0.8, ls=":")
 ax.legend()
 ax.grid(alpha=0.3)
-past_half = {name: np.flatnonzero(history > 0.5) for name, history in right_class.items()}
-when = {name: f"passes 0.5 at step {steps[0]}" if steps.size else f"stays below 0.5 for all {len(history) - 1} steps"
-        for (name, steps), history in zip(past_half.items(), right_class.values())}
-show_figure(f"The probability of the right class over {len(right_class['cross-entropy']) - 1} training steps, "
-            f"both runs starting at {right_class['cross-entropy'][0]:.2f} from the same badly wrong weight: "
-            f"with cross-entropy (dashed) it {when['cross-entropy']} and ends at "
-            f"{right_class['cross-entropy'][-1]:.2f}; with squared error (solid) it {when['squared error']} and "
-            f"ends at {right_class['squared error'][-1]:.2f}. A dotted line marks 0.5.")
+show_figure(figure_text.right_class_runs(right_class))
 
 # %% [markdown]
 # <details><summary>Answer</summary>

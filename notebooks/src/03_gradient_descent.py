@@ -38,6 +38,7 @@ import numpy as np
 
 from course_lib import MLP, DivergenceError, train
 from course_lib.drawing import show_figure
+from course_lib.lessons import figure_text
 from course_lib.lessons.big_numbers import format_cost_table, search_cost_table
 from course_lib.lessons.descent import gradient_descent
 from course_lib.lessons.search_race import LeastSquares, random_search
@@ -136,11 +137,7 @@ ax.semilogy(3 * np.arange(41), descent.losses - best_loss, "o-", ms=3, label="gr
 ax.set(xlabel="loss evaluations", ylabel="loss above the best", title="Fitting a line: two weights")
 ax.legend()
 ax.grid(alpha=0.3)
-show_figure(f"Fitting a line, log scale: the loss above the best possible against the loss evaluations spent. "
-            f"Random search's best so far (a line without markers) falls in ever rarer steps and ends "
-            f"{search.best_loss - best_loss:.0e} above the best after {len(search.best_losses)} evaluations; "
-            f"gradient descent (a line of dots, one per step) falls straight down the log scale, a constant "
-            f"factor per step, and ends {descent.final_loss - best_loss:.0e} above after {3 * (len(descent.losses) - 1)}.")
+show_figure(figure_text.search_race(search, descent, best_loss))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With two weights random search does find a decent line, slowly: each halving of the excess
@@ -209,12 +206,7 @@ ax.set_xlabel("slope $w_1$")
 ax.set_ylabel("intercept $w_2$")
 ax.set_aspect("equal")
 ax.legend(loc="upper right")
-show_figure(f"Contour lines of the line fit's loss over slope w1 and intercept w2, both from -4 to 4, around "
-            f"the minimum (a star) at ({best_w[0]:.1f}, {best_w[1]:.1f}). Two descent paths of "
-            f"{len(slow.path) - 1} steps start at ({slow.path[0, 0]:g}, {slow.path[0, 1]:g}): with η = "
-            f"{slow.learning_rate} (circles, solid) they walk smoothly and stop at ({slow.path[-1, 0]:.1f}, "
-            f"{slow.path[-1, 1]:.1f}), still short; with η = {fast.learning_rate} (squares, dashed) they zigzag "
-            f"across the valley and end at ({fast.path[-1, 0]:.1f}, {fast.path[-1, 1]:.1f}).")
+show_figure(figure_text.descent_contours(best_w, slow, fast))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The small learning rate walks smoothly, but still has some way to go after 20 steps.

@@ -40,6 +40,7 @@ import numpy as np
 
 from course_lib import Value, numerical_gradient, relative_error, verdict
 from course_lib.drawing import describe_graph, draw_graph, show_figure
+from course_lib.lessons import figure_text
 from course_lib.value import topological_order
 
 # %% [markdown]
@@ -84,10 +85,7 @@ ax.plot([3], [9], "o", color="tab:red")
 ax.set_ylim(-2, 22)
 ax.set_xlabel("$x$")
 ax.legend(fontsize=8)
-show_figure("The parabola f(x) = x² (black) with lines through the point (3, 9): two dashed grey secants, for "
-            f"h = 1 (slope {f(4) - f(3):g}) and h = 0.5 (slope {(f(3.5) - f(3)) / 0.5:g}), each also through "
-            "a second point of the curve, and the red tangent with slope 6. The smaller h is, the closer the "
-            "secant lies to the tangent.")
+show_figure(figure_text.secants(f))
 
 # %% [markdown]
 # ## Numerical derivatives: the centred difference
@@ -141,11 +139,7 @@ ax.set_ylabel("|estimate − cos(1)|")
 ax.set_title("Too large h: truncation error. Too small h: round-off.", fontsize=10)
 ax.legend(fontsize=8)
 ax.grid(alpha=0.3, which="major")
-show_figure(f"Log-log plot of the error of two numerical derivatives of sin at 1 against the step h, from "
-            f"{hs[0]:.0e} to {hs[-1]:.0e}. From the right, both errors fall as h shrinks, the centred one "
-            f"(squares, dashed) twice as steeply: at h = {hs[-1]:g} it is {centred[-1]:.0e} against the forward "
-            f"difference's {forward[-1]:.0e}. At small h both turn and rise again, ragged, as round-off takes "
-            "over: each curve is a V, the centred one's bottom lower and at a larger h.")
+show_figure(figure_text.difference_errors(hs, forward, centred))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # In practice $h$ between $10^{-4}$ and $10^{-6}$ works well in double precision

@@ -42,6 +42,7 @@ import numpy as np
 
 from course_lib import MLP, Value, numerical_gradient
 from course_lib.drawing import draw_network, plot_decision_boundary, show_figure
+from course_lib.lessons import figure_text
 from course_lib.lessons.mazur_example import example_network
 from course_lib.signals import recipe_step
 
@@ -113,11 +114,7 @@ print("W2 =", W2, " b2 =", b2)
 # %% slideshow={"slide_type": "subslide"}
 names = [["x1", "x2"], ["h1", "h2"], ["y1", "y2"]]
 draw_network(net, node_values=[x, None, None], node_labels=names)
-show_figure(f"Mazur's network as a diagram: inputs x1 = {x[0]:g} and x2 = {x[1]:g} on the left, hidden nodes "
-            f"h1 and h2 in the middle, outputs y1 and y2 on the right, every input joined to every hidden node "
-            f"and every hidden node to every output by a line for its weight ({W1.size + W2.size} lines, all "
-            f"{'positive, so blue' if (W1 > 0).all() and (W2 > 0).all() else 'blue when positive, red when negative'},"
-            f" thicker when larger: W1 from {W1.min():g} to {W1.max():g}, W2 from {W2.min():g} to {W2.max():g}).")
+show_figure(figure_text.mazur_network(x, W1, W2))
 
 # %% [markdown]
 # ## Forward pass: cache every $z$ and $a$
@@ -508,12 +505,7 @@ for ax, k in zip(axes[1:], (0, 30, 300)):
     plot_decision_boundary(snapshots[k], X_xor, T_xor[:, 0].astype(int), ax=ax, resolution=80)
     ax.set_title(f"after {k} steps")
     ax.get_legend().remove()
-right = {k: int(((snapshots[k].forward(X_xor)[:, 0] > 0.5) == T_xor[:, 0]).sum()) for k in snapshots}
-show_figure(f"Training XOR with the recipe, four panels. Left: the loss on a log scale over {len(losses) - 1} "
-            f"steps, from {losses[0]:.2f}, nearly flat at first and then falling to {losses[-1]:.0e}. Then the "
-            f"input plane shaded by the network's output after {', '.join(map(str, snapshots))} steps, with the "
-            f"four XOR points: the shading gets {right[0]}, {right[30]} and {right[300]} of the 4 points right, "
-            "as the boundary bends to put (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the other.")
+show_figure(figure_text.recipe_xor(losses, snapshots, X_xor, T_xor))
 
 # %% [markdown]
 # <details><summary>Answer (open after you have guessed)</summary>

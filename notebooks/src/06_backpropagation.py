@@ -51,6 +51,7 @@ import numpy as np
 
 from course_lib import MLP, data, get_activation, numerical_gradient, relative_error
 from course_lib.drawing import plot_decision_boundary, show_figure, show_picture
+from course_lib.lessons import figure_text
 
 np.set_printoptions(precision=6, suppress=True)
 
@@ -435,12 +436,7 @@ for ax, (epoch, snapshot) in zip(axes[1:], snapshots.items()):
     plot_decision_boundary(snapshot, X_xor, y_xor, ax=ax, resolution=80)
     ax.set_title(f"epoch {epoch}")
     ax.get_legend().remove()
-right = {epoch: int(((snapshot.forward(X_xor)[:, 0] > 0.5) == y_xor).sum()) for epoch, snapshot in snapshots.items()}
-show_figure(f"Training XOR, five panels. Left: the training loss on a log scale over {len(losses) - 1} epochs, "
-            f"flat near {losses[0]:.2f} for the first epochs, then falling fast to {losses[-1]:.0e}. Then the "
-            f"input plane shaded by the output at epochs {', '.join(map(str, snapshots))}, the black line where "
-            f"it is 0.5, with the four XOR points: the shading gets "
-            f"{', '.join(str(right[epoch]) for epoch in snapshots)} of the 4 points right.")
+show_figure(figure_text.backprop_xor(losses, snapshots, X_xor, y_xor))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # For the first 25 epochs the loss hardly moves (the plateau near $\log 2$): the hidden
@@ -482,11 +478,7 @@ def draw_company():
     ax.text(1.02, 0.33, "× how much their work\ncould change (slope f′)", fontsize=9, va="center")
     ax.set(xlim=(-0.35, 1.5), ylim=(0.0, 1.0), title="Analogy: feedback flows down the company")
     ax.axis("off")
-    show_figure("The analogy as a picture: one CEO (the output) at the top, two managers (hidden units) in the "
-                "middle and four staff (inputs) at the bottom, with purple arrows carrying feedback down from "
-                "each level to every member of the level below. Notes beside the arrows: the feedback is "
-                "multiplied by how much she relied on them (the weight), then by how much their work could "
-                "change (the slope f′).")
+    show_figure(figure_text.company())
 
 
 # %%

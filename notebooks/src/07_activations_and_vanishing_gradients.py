@@ -51,6 +51,7 @@ import numpy as np
 
 from course_lib import MLP, data, get_activation, numerical_gradient, relative_error, train
 from course_lib.drawing import show_figure
+from course_lib.lessons import figure_text
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -81,12 +82,7 @@ for ax, name in zip(axes, names):
     ax.set_xlabel("$z$")
     ax.set_ylim(-1.2, 2.2)
 axes[0].legend(loc="upper left")
-peaks = {name: get_activation(name).derivative(z).max() for name in names}
-show_figure(f"Four panels, z from {z[0]:g} to {z[-1]:g}: each activation f(z) (solid) and its slope f'(z) "
-            f"(dashed) for {', '.join(names)}. The slopes of sigmoid and tanh peak at z = 0 "
-            f"({peaks['sigmoid']:.2f} and {peaks['tanh']:.0f}) and fall to nearly 0 on both sides, where the "
-            "curves flatten (saturate); relu's slope is 0 for negative z and 1 for positive z; leaky_relu's is "
-            "a small 0.01 below 0 and 1 above.")
+show_figure(figure_text.activation_slopes(names, z, get_activation))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The numbers behind the picture: each derivative at $z = 0$ and at $z = \pm 3$.
@@ -153,10 +149,7 @@ for ax, name in zip(axes, ["identity", "tanh"]):
     ax.set_title(f"hidden activation: {name}")
     ax.set_xlabel("input $x$")
 axes[0].set_ylabel("network output")
-show_figure(f"Two panels, the output of five random 1-8-8-8-1 networks along the inputs x from {x_line[0, 0]:g} "
-            f"to {x_line[-1, 0]:g}, one curve per network. With identity hidden units (left) every network's "
-            "output is a straight line: the layers collapse into one. With tanh units (right) the outputs "
-            "bend into S-shapes and wiggles.")
+show_figure(figure_text.linear_collapse(x_line))
 
 # %% [markdown]
 # Five random identity networks: five straight lines. Five tanh networks: five curves.
@@ -234,11 +227,7 @@ for ax, name in zip(axes, ACTIVATIONS):
     ax.set_title(name)
 axes[0].set_ylabel("size (log scale)")
 axes[1].legend(loc="lower center")   # the empty part of the tanh panel
-show_figure("Three panels (" + ", ".join(ACTIVATIONS) + "), log scale, by layer from 1 to 11 (the output "
-            "layer): the size of the error term (circles), of the activations each layer reads (squares) and "
-            "of the gradient (diamonds). From layer 11 back to layer 1 the gradient changes by a factor of "
-            + ", ".join(f"{grad_norms[name][0] / grad_norms[name][-1]:.2g} for {name}" for name in ACTIVATIONS)
-            + ": sigmoid's gradient vanishes as its error term shrinks about 4 times a layer.")
+show_figure(figure_text.layer_norms(ACTIVATIONS, grad_norms))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The gradient multiplies the two trends. With ReLU, $\delta$ shrinks tenfold from layer 11
@@ -296,11 +285,7 @@ axes[0].legend()
 axes[1].set_xticks(layers)
 axes[1].set_xlabel("weight layer")
 axes[1].set_ylabel("relative change of W (log)")
-show_figure(f"Two panels. Left: the training loss over {len(histories[ACTIVATIONS[0]].loss)} epochs for "
-            + ", ".join(f"{name} (ending at {histories[name].loss[-1]:.3f})" for name in ACTIVATIONS)
-            + ". Right, log scale: how far each of the 11 weight layers moved relative to its start; the "
-            "first layer moved " + ", ".join(f"{moved[name][0]:.1e} with {name}" for name in ACTIVATIONS)
-            + ", and the output layer (same order) " + ", ".join(f"{moved[name][-1]:.1e}" for name in ACTIVATIONS) + ".")
+show_figure(figure_text.deep_training(ACTIVATIONS, histories, moved))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The sigmoid network is stuck at chance (loss $\ln 2 \approx 0.693$, accuracy 0.5): its
@@ -432,9 +417,7 @@ for (rate, counts), style in zip(runs.items(), ("-", "--", ":")):
 ax.set_xlabel("epoch")
 ax.set_ylabel("dead hidden units (of 64)")
 ax.legend()
-show_figure("The number of dead ReLU units (of 64) per epoch, one line per learning rate: "
-            + "; ".join(f"{rate} goes from {counts[0]} to {counts[-1]}" for rate, counts in runs.items())
-            + ".")
+show_figure(figure_text.dead_units(runs))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With learning rate 2.0 the units die in waves: a jump in the very first epoch, when the

@@ -49,6 +49,7 @@ import numpy as np
 
 from course_lib import MLP, data, train
 from course_lib.drawing import show_figure
+from course_lib.lessons import figure_text
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -179,11 +180,7 @@ for ax, (title, net) in zip(axes, [("equal start (0.5)", equal_net("tanh")),
     ax.set_title(f"tanh units, {title}")
     ax.set_xlabel("epoch")
 axes[0].set_ylabel("first weight of each hidden unit")
-(equal_path, random_path) = paths.values()
-show_figure(f"Two panels, the first weight of each of the 4 tanh hidden units over {len(equal_path)} epochs of "
-            f"training on XOR. From the equal start (left) the four weights stay exactly equal, one line on top "
-            f"of the others, ending at {equal_path[-1, 0]:.1f}. From the small random start (right) they part, "
-            f"ending spread from {random_path[-1].min():.1f} to {random_path[-1].max():.1f}.")
+show_figure(figure_text.weight_paths(*paths.values()))
 
 # %% [markdown]
 # On the left the four lines are drawn on top of each other: one line. On the right they part.
@@ -212,10 +209,7 @@ ax.set_xlabel("epoch")
 ax.set_ylabel("training loss")
 ax.set_title("XOR from small random weights (std 0.1)")
 ax.legend()
-show_figure(f"XOR's training loss over {len(random_histories[HIDDEN[0]].loss)} epochs from small random weights, "
-            "one line per hidden activation: "
-            + "; ".join(f"{hidden} from {random_histories[hidden].loss[0]:.2f} to {random_histories[hidden].loss[-1]:.2g}"
-                        for hidden in HIDDEN) + ".")
+show_figure(figure_text.random_start_losses(HIDDEN, random_histories))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # All three solve XOR. The sigmoid network first sits on a plateau at $\ln 2$ for about 3000
@@ -288,12 +282,7 @@ axes[1].set_xlabel("layer $l$ (11 = output layer)")
 axes[1].set_title(r"backward: error term $\|\Delta^l\|$")
 axes[0].set_ylabel("log scale")
 axes[1].legend(ncol=2, fontsize=8)
-show_figure("Two panels, log scale, one line per weight std (" + ", ".join(map(str, SCALES)) + ") in a deep "
-            "tanh network. Left, forward: the std of the activations from hidden layer 1 to 10 goes "
-            + "; ".join(f"from {spread[scale][0]:.0e} to {spread[scale][-1]:.0e} at std {scale}" for scale in SCALES)
-            + ". Right, backward: the error term's size from layer 11 back to layer 1 goes "
-            + "; ".join(f"from {backward[scale][-1]:.0e} to {backward[scale][0]:.0e} at std {scale}" for scale in SCALES)
-            + ". Small weights kill the signal both ways.")
+show_figure(figure_text.scale_spread(SCALES, spread, backward))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # At 0.01 and 0.05 the signal dies on the way forward, and $\delta$ on the way back; the first
@@ -374,13 +363,7 @@ axes[1].set_title(r"backward: $\sqrt{E[\delta^2]}$")
 for ax in axes:
     ax.set_xlabel("hidden layer")
 axes[0].legend(fontsize=8)
-show_figure("Two panels, log scale, by hidden layer 1 to 8 of a spiral network, one line per activation and "
-            "initialisation (relu with circles, tanh with squares; Xavier solid, He dashed). Left, forward: the "
-            "typical size of z; right, backward: the typical size of the error term. From layer 1 to 8 the "
-            "forward size changes by "
-            + ", ".join(f"×{forward[run][-1] / forward[run][0]:.2f} for {run[0]} + {run[1]}" for run in RUNS)
-            + "; the backward one from layer 8 to 1 by "
-            + ", ".join(f"×{back[run][0] / back[run][-1]:.2f}" for run in RUNS) + " in the same order.")
+show_figure(figure_text.xavier_he_flow(RUNS, forward, back))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ReLU with Xavier ($\sigma^2 = 1/32$ between hidden layers, half what ReLU needs) loses the
@@ -447,11 +430,7 @@ for ax, hidden in zip(axes, ["relu", "tanh"]):
     ax.set_xlabel("epoch")
     ax.legend()
 axes[0].set_ylabel("training loss")
-show_figure("Two panels, the training loss on the spirals over 100 epochs with 8 hidden layers, Xavier (solid) "
-            "against He (dashed): relu units on the left, tanh on the right. After 10 epochs the loss is "
-            + ", ".join(f"{spiral_histories[run].loss[9]:.2f} for {run[0]} + {run[1]}" for run in RUNS)
-            + "; after 100, " + ", ".join(f"{spiral_histories[run].loss[99]:.3f}" for run in RUNS)
-            + " in the same order.")
+show_figure(figure_text.xavier_he_training(RUNS, spiral_histories))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # With ReLU units, Xavier's shrinking signal costs a slow start: after 10 epochs the loss is

@@ -47,8 +47,11 @@ import numpy as np
 
 from course_lib import MLP, data, numerical_gradient, relative_error, train, verdict
 from course_lib.drawing import plot_decision_boundary, show_figure
+from course_lib.drawing.plots import CLASS_MARKERS
+from course_lib.lessons import figure_text
 from course_lib.training import add_weight_decay, l2_penalty
 from course_lib.widgets.minibatch import minibatch_explorer, minibatch_grid
+from course_lib.widgets.raster import CLASS_COLOURS
 from course_lib.widgets.playground import playground
 
 np.set_printoptions(precision=4, suppress=True)
@@ -62,8 +65,8 @@ np.set_printoptions(precision=4, suppress=True)
 def plot_losses(curves, x="seen", xlabel="examples seen", ax=None, **style):
     """One line per run: curves maps a label to a record of run_sgd (below)."""
     ax = ax or plt.subplots(figsize=(7, 3.3), layout="constrained")[1]
-    for label, record in curves.items():
-        ax.plot(record[x], record["loss"], label=label, **style)
+    for (label, record), dashes in zip(curves.items(), ("-", "--", ":", "-.")):
+        ax.plot(record[x], record["loss"], label=label, ls=dashes, **style)
     ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("training loss (all 256 points)")
@@ -76,7 +79,7 @@ def plot_batch_noise(ax, record, batch_size, title):
     seen = batch_size * np.arange(1, len(record["batch_losses"]) + 1)   # examples seen after each step
     ax.plot(seen, record["batch_losses"], color="0.75", lw=0.6, label="loss of each batch")
     smooth = np.convolve(record["batch_losses"], np.ones(50) / 50, mode="valid")
-    ax.plot(seen[49:], smooth, color="tab:orange", label="running mean of 50 batches")
+    ax.plot(seen[49:], smooth, color="tab:orange", ls="--", label="running mean of 50 batches")
     ax.plot(record["seen"], record["loss"], color="tab:blue", label="loss on all 256 points")
     ax.set_yscale("log")
     ax.set_ylim(1e-3, 30)
@@ -102,7 +105,7 @@ def plot_data_sizes(sizes, trained, X_new, y_new, shown=(12, 96, 3072)):
     ax = fig.add_subplot(1, 4, 1)
     ax.semilogx(sizes, [trained[s][0].accuracy(trained[s][1], trained[s][2]) for s in sizes], "o-",
                 label="training set")
-    ax.semilogx(sizes, [trained[s][0].accuracy(X_new, y_new) for s in sizes], "o-", label="3000 new points")
+    ax.semilogx(sizes, [trained[s][0].accuracy(X_new, y_new) for s in sizes], "s--", label="3000 new points")
     ax.axhline(1 / 3, color="0.7", ls="--", lw=0.8)
     ax.set(xlabel="labelled training points", ylabel="accuracy")
     ax.legend(fontsize=8)
@@ -119,7 +122,7 @@ def plot_early_stopping(history, best_epoch):
     fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
     epochs = np.arange(1, len(history.loss) + 1)
     ax.plot(epochs, history.loss, label="training loss")
-    ax.plot(epochs, history.val_loss, label="validation loss")
+    ax.plot(epochs, history.val_loss, ls="--", label="validation loss")
     ax.axvline(best_epoch, color="0.4", ls=":", label=f"lowest validation loss: epoch {best_epoch}")
     ax.set(xscale="log", yscale="log", xlabel="epoch", ylabel="cross-entropy loss")
     ax.legend(fontsize=8)
@@ -149,12 +152,10 @@ n = len(X)
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(3.2, 3.0))
-for k, (colour, shape) in enumerate(zip(("tab:blue", "tab:orange", "tab:green"), "os^")):
-    ax.scatter(X[y == k, 0], X[y == k, 1], color=colour, marker=shape, s=12)
+for k in range(3):
+    ax.scatter(X[y == k, 0], X[y == k, 1], color=np.array(CLASS_COLOURS[k]) / 255, marker=CLASS_MARKERS[k], s=12)
 ax.set(aspect="equal", title="256 training points, 3 classes")
-show_figure(f"The {n} training points in the plane, coloured and shaped by class (circles, squares, "
-            f"triangles: {', '.join(str(c) for c in np.bincount(y))} of each): three spiral arms winding out "
-            "from the centre, interleaved, the noise blurring where neighbouring arms meet.")
+show_figure(figure_text.spiral_points(y))
 
 # %% [markdown]
 # ## The gradient of a batch is a mean
@@ -228,10 +229,7 @@ ax.loglog(B, sigma / np.linalg.norm(full) / np.sqrt(B) * np.sqrt((n - B) / (n - 
 ax.loglog(batch_sizes[:-1], measured[:-1], "o", label="measured")
 ax.set(xlabel="batch size B", ylabel="relative error of the batch gradient")
 ax.legend()
-show_figure(f"Log-log plot of the batch gradient's relative error against the batch size B: the predicted "
-            f"curve (a line) falls as one over the square root of B, steeper near B = {n} where the batch is "
-            f"nearly all the data, and the measured errors (dots) lie on it, from {measured[0]:.2f} at "
-            f"B = {batch_sizes[0]} to {measured[-2]:.2f} at B = {batch_sizes[-2]}.")
+show_figure(figure_text.batch_gradient_error(n, batch_sizes, measured))
 
 # %% [markdown]
 # The two columns agree to within 3%: the formula foretells the noise. The noise itself is
@@ -321,11 +319,7 @@ records = {name: record for name, (_, record) in runs.items()}
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constrained")
 plot_losses(records, ax=left)
 plot_losses(records, x="seconds", xlabel="seconds of training (this machine, this run)", ax=right)
-show_figure("Two panels, the training loss on a log scale for the three ways of descent, against the examples "
-            "seen (left) and the seconds this machine took (right). After "
-            f"{records[next(iter(records))]['seen'][-1]} examples the loss is "
-            + "; ".join(f"{record['loss'][-1]:.1g} for {name}" for name, record in records.items())
-            + ". The timings in the right panel differ between machines.")
+show_figure(figure_text.three_ways(records))
 
 # %% [markdown]
 # Per example seen, small batches win by far. Against the clock, single examples pay for
@@ -351,10 +345,7 @@ fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constraine
 for ax, name in zip(axes, ["single example, B = 1, η = 0.316", "mini-batch, B = 16, η = 3.16"]):
     plot_batch_noise(ax, records[name], batch_size=settings[name][0], title=name)
 axes[0].legend(fontsize=8)
-show_figure("Two panels, log scale, against the examples seen: the loss of each batch (a ragged grey band), its "
-            "running mean over 50 batches (orange) and the loss on all 256 points (blue), for single examples "
-            "(left) and batches of 16 (right). The single-example band is far wider: one example's loss is a "
-            "much noisier estimate of the full loss than the mean over 16.")
+show_figure(figure_text.batch_noise())
 
 # %% [markdown]
 # A single batch's loss says little; a running mean, or the loss on a fixed set, says how
@@ -387,9 +378,7 @@ X_sorted, Y_sorted = X[by_class], Y[by_class]
 _, sorted_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=False)
 _, shuffled_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=True)
 plot_losses({"sorted by class, never shuffled": sorted_run, "shuffled every epoch": shuffled_run})
-show_figure(f"The training loss on a log scale against the examples seen, batches of 16, two runs over data "
-            f"sorted by class: never shuffled, the loss swings up and down and ends at {sorted_run['loss'][-1]:.2g}; "
-            f"shuffled every epoch, it falls steadily to {shuffled_run['loss'][-1]:.2g}.")
+show_figure(figure_text.sorted_batches(sorted_run, shuffled_run))
 
 # %% [markdown]
 # Shuffling once is not enough either: with a fixed order the same batches push in the same
@@ -415,14 +404,7 @@ show_figure(f"The training loss on a log scale against the examples seen, batche
 # %% slideshow={"slide_type": "subslide"}
 grid = minibatch_grid()      # every batch size x every rate, 30 epochs each (about 3 seconds)
 plot_rates(grid)
-best_rates = {B: grid.learning_rates[int(np.nanargmin(np.where(np.isfinite(losses), losses, np.nan)))]
-              for B, losses in zip(grid.batch_sizes, grid.final_loss)}
-top = max(best_rates, key=best_rates.get)
-show_figure(f"Log-log plot of the training loss after 30 epochs against the learning rate, one line per batch "
-            f"size ({', '.join(map(str, grid.batch_sizes))}), lighter for larger batches, each falling as the "
-            "rate grows until it turns up again or breaks off where training diverged. The best rate for each "
-            "batch size: " + ", ".join(f"{rate:.2g} for B = {B}" for B, rate in best_rates.items())
-            + f"; it rises from B = {grid.batch_sizes[0]} to its largest, {best_rates[top]:.2g}, at B = {top}.")
+show_figure(figure_text.rate_grid(grid))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The best rate moves right as the batch grows: about 0.3 for single examples, about 3 for
@@ -504,12 +486,7 @@ for size in sizes:
 
 # %% slideshow={"slide_type": "subslide"}
 plot_data_sizes(sizes, trained, X_new, y_new)
-show_figure(f"Four panels. Left: accuracy against the number of training points, {sizes[0]} to {sizes[-1]} on a "
-            f"log scale, on the training set (which starts at {trained[sizes[0]][0].accuracy(*trained[sizes[0]][1:]):.0%})"
-            f" and on 3000 new points (from {trained[sizes[0]][0].accuracy(X_new, y_new):.0%} to "
-            f"{trained[sizes[-1]][0].accuracy(X_new, y_new):.0%}); the gap closes as the set grows. Then the "
-            "decision boundaries learnt from 12, 96 and 3072 points: with few points the regions fit those "
-            "points and miss the arms between them; with 3072 they follow the three spiral arms.")
+show_figure(figure_text.data_sizes(sizes, trained, X_new, y_new))
 
 # %% [markdown]
 # With few points the boundaries follow the points the network happened to see; with
@@ -542,12 +519,11 @@ print("training", fit.X_train.shape, " validation", fit.X_val.shape, " test", X_
 fig, axes = plt.subplots(1, 2, figsize=(7, 3.0), sharey=True, layout="constrained")
 for ax, (X_part, y_part, title) in zip(axes, [(fit.X_train, fit.y_train, "100 training points"),
                                               (fit.X_val, fit.y_val, "100 validation points")]):
-    for k, (colour, shape) in enumerate(zip(("tab:blue", "tab:red"), "os")):
-        ax.scatter(X_part[y_part == k, 0], X_part[y_part == k, 1], color=colour, marker=shape, s=14)
+    for k in range(2):
+        ax.scatter(X_part[y_part == k, 0], X_part[y_part == k, 1], color=np.array(CLASS_COLOURS[k]) / 255,
+                   marker=CLASS_MARKERS[k], s=14)
     ax.set(aspect="equal", title=title)
-show_figure(f"Two panels, the two moons split in half: {len(fit.y_train)} training points (left) and "
-            f"{len(fit.y_val)} validation points (right), blue circles for class 0 and red squares for class 1. "
-            "The two crescents interlock and, with this much noise, overlap where they meet.")
+show_figure(figure_text.moons_split(fit))
 
 # %% [markdown]
 # ## Early stopping
@@ -597,10 +573,7 @@ print(f"after 1000 epochs: validation loss {history.val_loss[-1]:.2f}, validatio
 
 # %% slideshow={"slide_type": "subslide"}
 plot_early_stopping(history, best["epoch"])
-show_figure(f"Log-log plot of the cross-entropy loss over {len(history.loss)} epochs: the training loss keeps "
-            f"falling, to {history.loss[-1]:.2f}, while the validation loss falls to its lowest, "
-            f"{min(history.val_loss):.2f}, at epoch {best['epoch']} (a dotted line) and then climbs to "
-            f"{history.val_loss[-1]:.2f}: the network overfits after that epoch.")
+show_figure(figure_text.early_stopping(history, best["epoch"]))
 
 # %% [markdown]
 # Training longer made the network worse on new points. **Early stopping** keeps the
@@ -683,11 +656,8 @@ print(f"highest validation accuracy: λ = {chosen:g}")
 # %% slideshow={"slide_type": "subslide"}
 plot_boundaries({"λ = 0, 1000 epochs": net_end, f"λ = 0, stopped at epoch {best['epoch']}": best["net"],
                  f"λ = {chosen:g}, 1000 epochs": runs[chosen]}, fit.X_train, fit.y_train)
-show_figure(f"Three decision boundaries over the training moons: without weight decay after 1000 epochs; "
-            f"without it but stopped at epoch {best['epoch']}; and with weight decay λ = {chosen:g} after 1000 "
-            f"epochs. The first bends furthest to follow single training points. Validation accuracy: "
-            f"{validation[0.0][1]:.2f}, {best['net'].accuracy(fit.X_val, fit.y_val):.2f} and "
-            f"{validation[chosen][1]:.2f}.")
+accuracies = [validation[0.0][1], best["net"].accuracy(fit.X_val, fit.y_val), validation[chosen][1]]
+show_figure(figure_text.decay_boundaries(best["epoch"], chosen, accuracies))
 
 # %% [markdown]
 # Without a penalty the boundary bends to take in single training points; stopped early,

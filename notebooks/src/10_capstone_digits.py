@@ -49,6 +49,7 @@ from sklearn.datasets import load_digits
 
 from course_lib import MLP, data, train
 from course_lib.drawing import show_figure
+from course_lib.lessons import figure_text
 from course_lib.lessons.mnist_files import load_mnist, write_idx
 
 np.set_printoptions(linewidth=100)
@@ -131,9 +132,7 @@ print("training images per digit:", np.bincount(y_train))
 
 # %% slideshow={"slide_type": "subslide"}
 show_digits(X_train[:20], [str(label) for label in y_train[:20]], width=0.9, height=1.1)
-show_figure("The first 20 training images, two rows of ten, each an 8×8 grid of grey squares, dark for ink, "
-            "titled with its digit: " + ", ".join(str(label) for label in y_train[:20]) + ". The blocky "
-            "pixels still show each digit's shape.")
+show_figure(figure_text.first_digits(y_train[:20]))
 
 # %% [markdown]
 # ### Who wrote them
@@ -224,11 +223,7 @@ print(f"validation digits wrong: {np.sum(net.predict(A_val) != y_val)} of {len(y
 
 # %%
 plot_learning_curves(history, best["epoch"])
-show_figure(f"Two panels over {len(history.loss)} epochs, training (dashed) and validation (solid), with a "
-            f"dotted line at epoch {best['epoch']}, the one early stopping kept. Left, log scale: the "
-            f"cross-entropy loss; the training loss falls to {history.loss[-1]:.0e}, the validation loss is lowest "
-            f"near the kept epoch, at {min(history.val_loss):.2f}. Right: the accuracy; training reaches "
-            f"{history.accuracy[-1]:.0%} and validation levels off near {history.val_accuracy[best['epoch'] - 1]:.0%}.")
+show_figure(figure_text.learning_curves(history, best["epoch"]))
 
 # %% [markdown]
 # After the dotted line the validation loss falls no further, while the training loss
@@ -265,12 +260,7 @@ print(confusion)
 
 # %% slideshow={"slide_type": "subslide"}
 plot_confusion(confusion)
-mistakes = [(int(i), int(j), int(confusion[i, j])) for i, j in zip(*np.nonzero(confusion)) if i != j]
-show_figure(f"The confusion matrix of the {confusion.sum()} validation digits as a 10 by 10 grid, true digit by "
-            f"row and predicted digit by column, each cell shaded by its count and the count written in. The "
-            f"diagonal holds the {np.trace(confusion)} digits read right, dark blue; off it "
-            + (", ".join(f"{true} read as {guess} ({count}×)" for true, guess, count in mistakes) or "nothing")
-            + ", scattered.")
+show_figure(figure_text.confusion_matrix(confusion))
 
 # %% [markdown]
 # ## The digits it gets wrong
@@ -282,9 +272,7 @@ show_figure(f"The confusion matrix of the {confusion.sum()} validation digits as
 wrong = np.flatnonzero(predicted != y_val)
 sure = net.forward(A_val[wrong]).max(axis=1)           # the probability of its (wrong) answer
 show_digits(X_val[wrong], [f"{y_val[i]} → {predicted[i]}\n{p:.0%}" for i, p in zip(wrong, sure)])
-show_figure(f"The {len(wrong)} validation digits the network reads wrong, as 8×8 pictures, each titled true "
-            "digit, arrow, the network's answer and the probability it gave that answer: "
-            + "; ".join(f"{y_val[i]} read as {predicted[i]} with {p:.0%}" for i, p in zip(wrong, sure)) + ".")
+show_figure(figure_text.wrong_digits(y_val[wrong], predicted[wrong], sure))
 
 # %% [markdown]
 # Some are hard even for a person. Look at the probabilities too: *wrong and sure* (90% and
@@ -304,11 +292,7 @@ show_figure(f"The {len(wrong)} validation digits the network reads wrong, as 8×
 
 # %% slideshow={"slide_type": "subslide"}
 show_hidden_units(net, A_train, X_train, scale)
-show_figure(f"Four rows of 16 small 8×8 pictures for the first 32 of the {net.weights[0].shape[0]} hidden units, "
-            "two pictures per unit, one above the other (units 1 to 16 in rows one and two, 17 to 32 in rows "
-            "three and four). Rows one and three: each unit's incoming weights times its pixels' spread, blue where a "
-            "pixel excites the unit and red where it inhibits it. Rows two and four: the average of the 20 "
-            "training digits that excite the unit most, a blurred stroke or whole digit the unit looks for.")
+show_figure(figure_text.hidden_units(32, net.weights[0].shape[0]))
 
 # %% [markdown]
 # The weights are hard to read; the digits each unit likes are not. Units specialise: one
