@@ -29,10 +29,14 @@ ASSETS = ROOT / "build" / "web-assets"
 
 # MathJax 3, told where the lessons' math is: $...$ and $$...$$ as in JupyterLab. Code and
 # preformatted text are left alone. ``fontCache: 'global'`` draws each glyph once per page.
+# Assistive MathML: beside each drawn formula MathJax puts its MathML, visually hidden, which screen
+# readers read (the SVG itself is hidden from them). tex-svg-full.js holds the extension and turns it
+# on by default; it is said here so that a change of MathJax's defaults cannot turn it off unnoticed.
 MATHJAX_CONFIG = """window.MathJax = {
   tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']],
         processEscapes: true, processEnvironments: true},
-  options: {skipHtmlTags: ['script', 'noscript', 'style', 'textarea', 'pre', 'code']},
+  options: {skipHtmlTags: ['script', 'noscript', 'style', 'textarea', 'pre', 'code'],
+            enableAssistiveMml: true, menuOptions: {settings: {assistiveMml: true}}},
   svg: {fontCache: 'global'},
   startup: {typeset: true}
 };"""
