@@ -28,6 +28,7 @@ import time
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
+from traitlets import Unicode
 
 QUEUED_GAP_S = 0.010      # a change starting this soon after the last one ended was waiting in the queue
 COALESCE_DELAY_S = 0.030  # ... so its redraw waits this long for newer values
@@ -55,6 +56,18 @@ def in_a_kernel() -> bool:
     return getattr(shell, "kernel", None) is not None
 
 
+class DescribedImage(widgets.Image):
+    """An ``Image`` whose ``tooltip`` becomes its picture's text alternative (the ``<img>``'s title).
+
+    ipywidgets 8.1's front end sets the title only on a widget whose ``description`` is empty, and
+    reads that ``description`` without checking it exists; ``Image`` has none, so a tooltip alone makes
+    JupyterLab fail to draw the picture at all ("Could not create a view"). An empty description
+    synced with the model is what the front end expects.
+    """
+
+    description = Unicode("").tag(sync=True)
+
+
 class LessonWidget(widgets.VBox):
     """Base class of the course's widgets.
 
@@ -80,7 +93,7 @@ class LessonWidget(widgets.VBox):
             # exactly twice the size it is shown.
             figsize = tuple((round(inches * dpi) + 0.25) / dpi for inches in figsize)
         self.figure = None if figsize is None else Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        self.image = widgets.Image(format="png")
+        self.image = DescribedImage(format="png")
         self.readout = widgets.HTML()
         self.updates = 0  # how many times update() ran: handy in tests
         control_box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
