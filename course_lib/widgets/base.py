@@ -30,6 +30,16 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 from traitlets import Unicode
 
+# A visible keyboard focus on every control of a course widget (WCAG 2.4.7): ipywidgets' slider
+# handles show none of their own. Scoped to the course's widgets, carried by each widget itself (a
+# <style> in a hidden HTML child), since a notebook cannot add CSS to JupyterLab.
+FOCUS_CSS = """<style>
+.course-widget .noUi-handle:focus-visible, .course-widget .noUi-handle:focus,
+.course-widget :is(button, select, input, textarea):focus-visible {
+  outline: 2px solid #1a5fb4; outline-offset: 2px;
+}
+</style>"""
+
 QUEUED_GAP_S = 0.010      # a change starting this soon after the last one ended was waiting in the queue
 COALESCE_DELAY_S = 0.030  # ... so its redraw waits this long for newer values
 MAX_FRAME_GAP_S = 0.5     # but while changes pour in, the picture is never older than this
@@ -97,7 +107,9 @@ class LessonWidget(widgets.VBox):
         self.readout = widgets.HTML()
         self.updates = 0  # how many times update() ran: handy in tests
         control_box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__([control_box, self.image, self.readout], **layout)
+        self.focus_style = widgets.HTML(FOCUS_CSS, layout=widgets.Layout(display="none"))
+        super().__init__([control_box, self.image, self.readout, self.focus_style], **layout)
+        self.add_class("course-widget")
         for control in self.controls.values():
             if hasattr(control, "value"):
                 control.observe(self._on_change, names="value")

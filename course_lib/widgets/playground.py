@@ -123,7 +123,7 @@ class Playground(LessonWidget):
         rows = [widgets.HBox([self.controls[n] for n in row if n in self.controls],
                              layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
                 for row in CONTROL_ROWS if any(n in self.controls for n in row)]
-        self.children = [widgets.VBox(rows), self.image, self.readout, self.code_view]
+        self.children = [widgets.VBox(rows), self.image, self.readout, self.code_view, self.focus_style]
 
     # ---------------------------------------------------------------- building
     @staticmethod
