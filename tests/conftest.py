@@ -36,12 +36,20 @@ def _group(nodeid: str) -> str:
     return next(group for start, group in GROUPS if nodeid.startswith(start))
 
 
+# Browser tests that present decks or read built pages: they share no lesson run with the others, so
+# they form a second browser group, with a JupyterLab and a Chromium of their own on the other worker.
+PAGE_TESTS = ("test_browser_slides", "test_browser_handouts", "test_browser_book", "test_browser_deployment",
+              "test_browser_progress")
+
+
 def shared_set_up(nodeid: str) -> str:
-    """What a test shares its set-up with, so a parallel run keeps them on one worker: every browser test
-    (one JupyterLab, one Chromium), else the tests of one file (a notebook's cells share its kernel; a test
-    module's fixtures are built once)."""
+    """What a test shares its set-up with, so a parallel run keeps them on one worker: the browser tests
+    that share the lessons' runs in one JupyterLab, those of decks and built pages, else the tests of one
+    file (a notebook's cells share its kernel; a test module's fixtures are built once)."""
     path = nodeid.split("::", 1)[0]
-    return "tests/browser/" if path.startswith("tests/browser/") else path
+    if path.startswith("tests/browser/"):
+        return "tests/browser/ pages" if Path(path).stem in PAGE_TESTS else "tests/browser/ lessons"
+    return path
 
 
 def pytest_xdist_make_scheduler(config, log):

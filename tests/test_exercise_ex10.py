@@ -152,6 +152,7 @@ def test_the_kernel_gets_the_training_share_only():
 
 
 @pytest.mark.parametrize("draw", range(4))
+@pytest.mark.slow  # seconds of training: the full run's, not the quick one's
 def test_new_digits_are_learnable(ex10, draw):
     """The reference solution, trained on the grader's share of the public digits, reads the new digits."""
     rng = np.random.default_rng(1000 + draw)
@@ -226,6 +227,7 @@ def prepared():
     return params_of(net, mean, scale)
 
 
+@pytest.mark.slow  # seconds of training: the full run's, not the quick one's
 def test_a_prepared_network_fails_turned_new_digits(prepared):
     for symmetry in range(1, 8):
         problem = spec._grader_split_problem(prepared, None, _Probe(split_seed=99, symmetry=symmetry, redraw_seed=5))
@@ -253,6 +255,7 @@ def _accuracy(ex10, X_train, y_train, X_test, y_test, seed=0):
     return float(np.mean(ex10["predict_digits"](params, X_test) == y_test)), params
 
 
+@pytest.mark.slow  # seconds of training: the full run's, not the quick one's
 def test_part4_answers_hold_for_the_reference_recipe(ex10):
     split = ex10["SPLIT"]
     mirror = lambda X: X.reshape(-1, 8, 8)[:, :, ::-1].reshape(-1, 64)    # noqa: E731
@@ -352,6 +355,7 @@ def _grade_with_train_cell(tmp_path, source, seed=3):
     return result, {test.name: (test.score, test.max_score) for test in result.tests}
 
 
+@pytest.mark.slow  # seconds of training: the full run's, not the quick one's
 def test_a_lookup_table_scores_only_its_shape_in_course_grade(tmp_path):
     result, scores = _grade_with_train_cell(tmp_path, LOOKUP)
     training = {name: score for name, score in scores.items() if "train_digits" in name or "trained on" in name}

@@ -225,6 +225,7 @@ def read_idx_by_hand(path):
     return np.frombuffer(raw[4 + 4 * ndim:], dtype=np.uint8).reshape(shape)
 
 
+@pytest.mark.slow  # a training run of seconds: the full run's, not the quick one's
 def test_miniature_mnist(notebook):
     text = printed(notebook, "worked:mnist-shape")
     X_tr, y_tr, X_va, y_va, _, _ = three_way(1)

@@ -52,8 +52,10 @@ SERVER = pytest.StashKey[LabServer]()  # per session: the server, for its log on
 
 # ----------------------------------------------------------------- collection order
 def pytest_collection_modifyitems(config, items):
-    """Put each lesson's browser tests next to each other, those sharing the lesson's run
-    (run all, widgets) first, so the lesson runs once and only one lesson's kernel lives at a time."""
+    """Put the browser tests that share a lesson's run (run all, its widgets) next to each other, so
+    the lesson runs once and only one lesson's kernel lives at a time. The others keep their modules'
+    order: moving one between another module's tests would tear down and rebuild its module's fixtures
+    (all the handouts, built once per module, were built eleven times so)."""
     def notebook_of(item):
         callspec = getattr(item, "callspec", None)
         notebook = callspec.params.get("notebook") if callspec else None
@@ -61,7 +63,8 @@ def pytest_collection_modifyitems(config, items):
 
     positions = [index for index, item in enumerate(items) if item.get_closest_marker("browser")]
     ordered = sorted(enumerate(items[index] for index in positions),
-                     key=lambda pair: (notebook_of(pair[1]), "lesson_runs" not in pair[1].fixturenames, pair[0]))
+                     key=lambda pair: (0, notebook_of(pair[1]), pair[0]) if "lesson_runs" in pair[1].fixturenames
+                     else (1, "", pair[0]))
     for position, (_, item) in zip(positions, ordered):
         items[position] = item
 
