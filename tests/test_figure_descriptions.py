@@ -162,3 +162,28 @@ def test_a_widget_snapshot_uses_the_widgets_own_description():
     shown = with_snapshot(output, state, buffers)
     assert 'alt="Left: the plane shaded by the output. Now: z = 1.0000, a = 0.7311"' in shown.data["text/html"]
     assert shown.metadata["alt"].startswith("Left: the plane")
+
+
+@pytest.mark.parametrize("template", ["course_book", "course_handout"])
+def test_the_books_and_handouts_templates_use_a_png_outputs_alt_metadata(template):
+    """A bare PNG output (not made by show_figure) with its description in its metadata keeps it as alt
+    text in the book and the handouts, where nbconvert's own template would drop it."""
+    import nbformat
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter, SlidesExporter
+
+    from course_tools.book import TEMPLATES
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
+    described = 'The loss "falls" from 1 to 0 in 5 steps <quickly>'
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("draw()", outputs=[
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"},
+                               metadata={"image/png": {"alt": described}}),
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})])])
+    course = {"mathjax_config": "", "mathjax_src": "", "stylesheet": "", "home": {"href": ""}, "book_title": "",
+              "where": "", "previous": None, "next": None, "contents": [], "title": "t", "head": "", "scripts": ""}
+    exporter = (HTMLExporter if template == "course_book" else SlidesExporter)(
+        template_name=template, extra_template_basedirs=[str(TEMPLATES)])
+    html, _ = exporter.from_notebook_node(nb, resources={"course": course})
+    alts = [img.get("alt") for img in BeautifulSoup(html, "html.parser").select(".jp-OutputArea-output img")]
+    assert alts == [described, "No description has been provided for this image"]
