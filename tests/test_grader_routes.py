@@ -184,9 +184,11 @@ def pool() -> dict:
         "n_inputs": [3], "n_outputs": [2], "n_train": [10], "noise": [0.1], "n_classes": [3],
         "analytic": [grads[0].weights[0]], "numeric": [grads[0].weights[0] * 1.001],
         "init": ["he", "xavier"], "weight_scale": [0.5], "depth": [3], "width": [4], "scale": [1.0],
-        "data": [1.3], "label": ["a"], "root": [root], "node": [root], "outputs": [P3], "n_done": [3],
+        "data": [1.3], "label": ["a"], "root": [root], "node": [root], "n_done": [3],
         "dL_dparam": [grads[0].weights[1]], "weight_decay": [0.1], "learning_rates": [np.array(RATES)],
         "target": [Y2[0]], "n": [7], "train_ratio": [0.5], "record_every": [1],
+        "resolution": [5], "activations_out": [P2], "which": ["train"], "layer": [0], "to": [0], "source": [1],
+        "value": [0.7], "names": [["x1", "x2"]], "outputs": [P3], "mean": [0.0], "digit": [3],
         "object of MLP": nets, "object of Gradients": grads, "object of Trace": traces, "object of Value": [root],
     }
     return {"inputs": inputs, "answers": answers, "rates": list(RATES)}
