@@ -24,7 +24,9 @@ from pathlib import Path
 import nbformat
 
 from course_tools.grader import catalog, routes
-from course_tools.grader.source import SOLUTIONS, SourceError, cell_kind, cell_source, read_exercise, student_notebook
+from course_tools.grader import source as grader_source
+from course_tools.grader.source import (SOLUTIONS, Exercise, SourceError, cell_kind, cell_source, exercise_from_notebook,
+                                      student_notebook)
 from course_tools.notebooks import ROOT, comparable, execute, read_source, sources
 
 EXERCISES = ROOT / "exercises"
@@ -77,6 +79,14 @@ def learner_notebook(nb):
 
 
 CLOSED_MARKER = "{{ not allowed while graded }}"
+
+
+def read_exercise(path: Path) -> Exercise:
+    """Read and check an exercise from its source (``.py``, through jupytext) or a built notebook."""
+    path = Path(path)
+    if path.suffix == ".py":
+        return exercise_from_notebook(read_source(path, lecture=False), path)
+    return grader_source.read_exercise(path)
 
 
 def exercise_notebook(source: Path) -> nbformat.NotebookNode:

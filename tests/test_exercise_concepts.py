@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from course_tools.grader import reference
-from course_tools.grader.source import ROOT, read_exercise
+from course_tools.exercises import read_exercise
+from course_tools.grader.source import ROOT
 from course_tools.grader.specs import ex01_neuron_and_layer as ex01
 from course_tools.grader.specs import ex02_losses as ex02
 from course_tools.grader.specs import ex03_gradient_descent as ex03

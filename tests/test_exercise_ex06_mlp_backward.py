@@ -26,7 +26,7 @@ from course_lib import MLP, numerical_gradient, relative_errors  # noqa: E402
 from course_lib.exercises import CheckFailure  # noqa: E402
 from course_tools.grader import catalog  # noqa: E402
 from course_tools.grader.grade import Options, grade_file  # noqa: E402
-from course_tools.grader.source import read_exercise  # noqa: E402
+from course_tools.exercises import read_exercise  # noqa: E402
 
 EXERCISE = "ex06_mlp_backward"
 SOLUTION = ROOT / "solutions" / f"{EXERCISE}.ipynb"

@@ -19,7 +19,8 @@ import pytest
 
 import plain_network as plain
 from course_tools.grader import reference
-from course_tools.grader.source import ROOT, read_exercise
+from course_tools.exercises import read_exercise
+from course_tools.grader.source import ROOT
 from course_tools.grader.specs import ex08_initialization as spec
 from notebook_outputs import load, printed, safely_rounded
 

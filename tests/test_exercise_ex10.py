@@ -14,7 +14,7 @@ from sklearn.datasets import load_digits
 
 from course_lib import MLP, train
 from course_tools.grader import reference
-from course_tools.grader.source import read_exercise
+from course_tools.exercises import read_exercise
 from course_tools.grader.specs import ex10_digits as spec
 from notebook_outputs import load, printed
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from course_tools.grader import reference
-from course_tools.grader.source import read_exercise
+from course_tools.exercises import read_exercise
 from course_tools.grader.specs import ex06_find_the_bugs as spec
 from notebook_outputs import load, printed, safely_rounded
 

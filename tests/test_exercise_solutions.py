@@ -18,7 +18,7 @@ from course_lib import MLP, Value, numerical_gradient
 from course_lib import signals as recipe
 from course_lib.data import spirals
 from course_tools.grader import reference
-from course_tools.grader.source import read_exercise
+from course_tools.exercises import read_exercise
 from course_tools.grader.specs import ex09_train_classifier as ex09_spec
 from notebook_outputs import load, numbers, printed
 

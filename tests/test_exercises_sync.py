@@ -9,7 +9,8 @@ import nbformat
 import pytest
 
 from course_tools import exercises
-from course_tools.grader.source import ROOT, cell_kind, cell_source, read_exercise
+from course_tools.exercises import read_exercise
+from course_tools.grader.source import ROOT, cell_kind, cell_source
 
 SOURCES = sorted((ROOT / "solutions" / "src").glob("ex*.py"))
 

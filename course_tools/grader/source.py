@@ -171,16 +171,17 @@ def exercise_from_notebook(nb: dict, path: Path) -> Exercise:
 
 
 def read_exercise(path: Path) -> Exercise:
-    """Read and check an exercise: its source (``.py``) or a notebook built from it (``.ipynb``).
+    """Read and check an exercise notebook (``.ipynb``), built from its source or submitted.
 
-    The grader reads the built solution notebook as plain JSON (no jupytext or
-    nbformat to import); the exercise builder reads the source. Raises
-    ``SourceError`` when the exercise breaks the format of FORMAT.md.
+    The grader reads notebooks as plain JSON: it imports none of the authoring tools
+    (jupytext, the notebook builder), so the grader that ships alone (Gradescope's zip)
+    needs none of them; ``course_tools.exercises.read_exercise`` also reads sources.
+    Raises ``SourceError`` when the exercise breaks the format of FORMAT.md.
     """
     path = Path(path)
-    if path.suffix == ".py":
-        from course_tools.notebooks import read_source  # jupytext is only needed for sources
-        return exercise_from_notebook(read_source(path), path)
+    if path.suffix != ".ipynb":
+        raise SourceError(f"{path.name}: the grader reads notebooks (.ipynb); build the exercise from its source "
+                          "with `python3 course.py exercises`")
     with open(path, encoding="utf-8") as handle:
         return exercise_from_notebook(json.load(handle), path)
 

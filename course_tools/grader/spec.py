@@ -14,27 +14,10 @@ from typing import Callable
 import numpy as np
 
 from . import routes
+from .kernel_side import compile_probe, evaluate  # one probe runner, here and in the kernel
 from .source import GRADE_ID
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def compile_probe(source: str):
-    """``source`` compiled as an expression, or else as statements that set ``result``:
-    (code object, True when it is an expression). A syntax error says where."""
-    try:
-        return compile(source, "<probe>", "eval"), True
-    except SyntaxError:
-        return compile(source, "<probe>", "exec"), False
-
-
-def evaluate(source: str, namespace: dict):
-    """Run probe ``source`` in ``namespace``: the value of an expression, or ``result`` after statements."""
-    compiled, is_expression = compile_probe(source)
-    if is_expression:
-        return eval(compiled, namespace)  # noqa: S307 - spec-authored source
-    exec(compiled, namespace)  # noqa: S102
-    return namespace["result"]
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ dicts of them. Nothing is unpickled, and nothing the kernel sends can run code
 or call a method in the grader: ``decode`` builds fresh builtin objects and
 numpy arrays of the grader's own numpy.
 
-``KERNEL_HELPERS`` is the same format written for the kernel side, with the
-probe runner; ``bootstrap_cell`` installs it in a private module of each
-kernel and ``probe_cell`` writes the one-line cell that runs a probe. The
+``kernel_side`` is the same format written for the kernel side, with the
+probe runner; ``bootstrap_cell`` installs its source in a private module of
+each kernel and ``probe_cell`` writes the one-line cell that runs a probe. The
 bootstrap also caps what a cell may print (``MAX_CELL_OUTPUT`` characters on
 stdout and stderr together, whatever writes them: ``print``, a C library or a
 child process): past the cap the kernel drops the text without sending it and
@@ -24,16 +24,15 @@ import math
 
 import numpy as np
 
-from .spec import Code, compile_probe, evaluate  # the probe runner's own code goes to the kernel too
+from . import kernel_side
+from .kernel_side import DTYPE_NAMES, MAX_TEXT
+from .spec import Code
 
 MAX_DEPTH = 16
 MAX_ELEMENTS = 5_000_000      # entries of all arrays in one value
 MAX_ITEMS = 1_000_000         # numbers, strings and containers outside arrays in one value
-MAX_TEXT = 16 * 1024 * 1024   # characters of one encoded value
 MAX_CELL_OUTPUT = 1 << 20     # characters one cell may print (stdout and stderr); None: no cap
-_DTYPES = {"bool": np.bool_, "int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64,
-           "uint8": np.uint8, "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64,
-           "float16": np.float16, "float32": np.float32, "float64": np.float64}
+_DTYPES = {name: np.dtype(name).type for name in DTYPE_NAMES}
 
 
 class TransportError(ValueError):
@@ -145,107 +144,8 @@ def loads(text: str):
 
 
 # ------------------------------------------------------------------ the kernel side
-# Installed once per kernel, before any learner code runs, as a private module
-# whose functions see a snapshot of the builtins taken then: names an answer cell
-# defines (``type = "tanh"``) or builtins it patches cannot reach them. A probe
-# cell is one line naming only the module's handle, a name no learner writes.
-KERNEL_HELPERS = r'''
-import base64 as _b64, copy as _copy, json as _json, sys as _sys, traceback as _tb
-import numpy as _np
-_DT = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64")
-def _enc(v, d=0):
-    if d > 16:
-        raise ValueError("the returned value is nested too deeply")
-    if v is None or type(v) is bool:
-        return v
-    if isinstance(v, str):
-        return str.__str__(v)
-    if type(v) is int:
-        return v if abs(v) < 2**62 else float(v)
-    if isinstance(v, (float, _np.floating)) and not isinstance(v, _np.ndarray):
-        return float(v)
-    if isinstance(v, tuple):
-        return {"__tuple__": [_enc(x, d + 1) for x in v]}
-    if isinstance(v, list):
-        return [_enc(x, d + 1) for x in v]
-    if isinstance(v, dict) and all(type(k) is str for k in v):
-        return {"__dict__": {k: _enc(x, d + 1) for k, x in v.items()}}
-    if isinstance(v, (_np.ndarray, _np.generic)) or hasattr(v, "__array__"):
-        a = _np.asarray(v)
-        if a.dtype.name in _DT:
-            return {"__ndarray__": _b64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode(), "dtype": a.dtype.name, "shape": list(a.shape)}
-        if a.dtype.kind == "U" and a.size <= 100000:
-            return _enc(a.tolist(), d)  # numpy strings are strings
-    return {"__opaque__": type(v).__name__}
-def _dec(o, ns):
-    if isinstance(o, list):
-        return [_dec(x, ns) for x in o]
-    if not isinstance(o, dict):
-        return o
-    if "__code__" in o:
-        v = eval(o["__code__"], ns)
-        try:
-            return _copy.deepcopy(v)  # each probe gets its own copy of the notebook's examples
-        except Exception:
-            return v
-    if "__tuple__" in o:
-        return tuple(_dec(x, ns) for x in o["__tuple__"])
-    if "__dict__" in o:
-        return {k: _dec(x, ns) for k, x in o["__dict__"].items()}
-    a = _np.frombuffer(_b64.b64decode(o["__ndarray__"]), dtype=_np.dtype(o["dtype"]).newbyteorder("<"))
-    return a.astype(a.dtype.newbyteorder("=")).reshape(o["shape"])
-def _refuse_exit(*args, **kwargs):
-    raise RuntimeError("exit() or quit() was called: it would end the kernel, so the grader does not allow it. "
-                       "Remove it from your cells.")
-def _cap(streams, shell, cap):
-    # one budget per cell for both streams; their own write stays reachable to the grader only (_WRITE)
-    used = [0]
-    capped = {}
-    def make(stream, write):
-        def capped_write(text):
-            if not isinstance(text, str):
-                return write(text)
-            room = cap - used[0]
-            if len(text) <= room:
-                used[0] += len(text)
-                return write(text)
-            if room > 0:
-                write(text[:room])
-            used[0] = cap
-            write("\n[output truncated: this cell printed more than %d characters; the rest was not sent]\n" % cap)
-            stream.write = len  # the rest of this cell's output costs next to nothing
-            return len(text)
-        return capped_write
-    for stream in streams:
-        capped[stream] = make(stream, stream.write)
-        stream.write = capped[stream]
-    def reset(*args, **kwargs):
-        used[0] = 0
-        for stream, write in capped.items():
-            stream.write = write
-    shell.events.register("pre_execute", reset)
-def setup(marker, out, shell, err=None, cap=None):
-    global _MARKER, _OUT, _SHELL, _WRITE
-    _MARKER, _OUT, _SHELL, _WRITE = marker, out, shell, out.write
-    shell.ask_exit = _refuse_exit
-    if cap:
-        _cap([s for s in (out, err) if s is not None], shell, cap)
-def probe(source, inputs_path):
-    try:
-        ns = dict(_SHELL.user_ns)
-        with open(inputs_path, encoding="utf-8") as handle:
-            ns.update(_dec(_json.load(handle), ns))
-        text = _json.dumps({"value": _enc(evaluate(source, ns))})
-        if len(text) > MAX_TEXT:
-            text = _json.dumps({"error": "TooLarge", "message": "%d characters" % len(text), "where": "", "function": ""})
-    except BaseException as e:
-        f = [f for f in _tb.extract_tb(e.__traceback__) if f.filename not in ("<probe>", __file__)][-1:]
-        w = "in %s, line %s: %s" % (f[0].name, f[0].lineno, (f[0].line or "").strip()) if f else ""
-        text = _json.dumps({"error": type(e).__name__, "message": str(e)[:500], "where": w[:300],
-                            "function": f[0].name[:80] if f else ""})
-    _WRITE("\n" + _MARKER + text + "\n")
-    _OUT.flush()
-'''.replace("MAX_TEXT", str(MAX_TEXT)) + "\n" + inspect.getsource(compile_probe) + "\n" + inspect.getsource(evaluate)
+# kernel_side.py, sent as source: the kernel imports nothing of the course but the staged course_lib.
+KERNEL_HELPERS = inspect.getsource(kernel_side)
 
 _BOOTSTRAP = '''
 def __course_grade_bootstrap():
