@@ -187,3 +187,21 @@ def pytest_runtest_makereport(item, call):
         report.longrepr.addsection("browser test artifacts", text)
     else:
         report.sections.append(("browser test artifacts", text))
+
+
+# ----------------------------------------------------------------- built pages, shared
+# The book and the handouts are built once a session, for every test that reads them (the
+# book's, the handouts' and the accessibility checks'), all in the pages group of a parallel run.
+@pytest.fixture(scope="session")
+def book_build(tmp_path_factory):
+    """(folder, pages) of the book, built as ``course.py book`` builds it."""
+    from course_tools import book
+    folder = tmp_path_factory.mktemp("book") / "book"
+    return folder, book.build(folder, quiet=True)
+
+
+@pytest.fixture(scope="session")
+def handout_build(tmp_path_factory):
+    """Every lesson's handout (HTML), built as ``course.py handouts`` builds them, without their PDFs."""
+    from course_tools import handouts
+    return handouts.build(out=tmp_path_factory.mktemp("handouts"), pdf=False)

@@ -63,10 +63,9 @@ class LocalServer(http.server.ThreadingHTTPServer):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The book, built once and served on 127.0.0.1 for this module's tests."""
-    folder = tmp_path_factory.mktemp("book") / "book"
-    book.build(folder, quiet=True)
+def served(book_build):
+    """The book (built once a session) served on 127.0.0.1 for this module's tests."""
+    folder, _ = book_build
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = LocalServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

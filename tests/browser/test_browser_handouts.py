@@ -26,10 +26,9 @@ SMALLEST_SCALE = 0.5
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, browser):
-    """Every lesson's handout, HTML and PDF, built once for this module."""
-    out = tmp_path_factory.mktemp("handouts")
-    pages = handouts.build(out=out, pdf=False)
+def built(handout_build, browser):
+    """Every lesson's handout (HTML built once a session) and its PDF, printed once for this module."""
+    pages = handout_build
     printed = handouts.print_pdfs(pages, browser=browser)
     return {page.stem: (page, printed[page]) for page in pages}
 

@@ -1,0 +1,74 @@
+"""axe-core in the browser tests: run it on a page, keep its serious and critical violations, report them.
+
+axe-core (the engine behind most accessibility checkers) comes inside the ``axe-playwright-python``
+package of the test extra, so it runs offline. ``check`` injects it into a page, runs axe's default
+rules within a context, and returns the violations of impact "serious" or "critical" with where they
+are; it prints every count, so the run's log lists them per page. Used by the two accessibility test
+modules: ``test_browser_accessibility_pages`` (the book and the decks) and
+``test_browser_accessibility`` (the course's DOM in JupyterLab, and the keyboard).
+"""
+from __future__ import annotations
+
+import importlib.resources
+
+import pytest
+
+BAD = ("serious", "critical")
+CODE = ".jp-InputArea-editor"   # code cells' syntax colours: checked by tests/test_colour_and_contrast.py instead
+
+RUN_JS = """async ([context, upstream]) => {
+  const result = await axe.run(context || document, {resultTypes: ['violations']});
+  const inside = (rule, node) => {
+    const marker = upstream[rule];
+    const element = marker && node.target.length === 1 && document.querySelector(node.target[0]);
+    return !!(element && element.closest(marker));
+  };
+  return result.violations.filter((v) => %s.includes(v.impact)).map((v) => ({
+    rule: v.id, impact: v.impact, help: v.help,
+    upstream: v.nodes.filter((n) => inside(v.id, n)).length,
+    where: v.nodes.filter((n) => !inside(v.id, n)).map((n) =>
+      n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('').trim())
+  }));
+}""" % list(BAD)
+
+# Each formula MathJax drew, and each that carries its MathML for screen readers.
+MATHML_JS = """() => ({formulas: document.querySelectorAll('mjx-container').length,
+  assistive: document.querySelectorAll('mjx-container mjx-assistive-mml math').length})"""
+
+COUNTS: dict[str, dict[str, int]] = {}
+
+
+def axe_source() -> str:
+    try:
+        return (importlib.resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+    except ModuleNotFoundError:
+        pytest.fail("axe-core is missing: the test extra installs it (pip install -e '.[test]', "
+                    "package axe-playwright-python)", pytrace=False)
+
+
+# Violations inside ipywidgets' own controls, which the course cannot reach from Python: ipywidgets
+# 8.1's front end gives a slider's handle (noUiSlider) no accessible name and the Play control's
+# icon buttons no text. They are counted and printed, and left out of the verdict like JupyterLab's
+# chrome; any other violation, or these anywhere else, fails. (README: accessibility statement.)
+UPSTREAM = {"aria-input-field-name": ".noUi-handle", "button-name": ".widget-play"}
+
+
+def check(page, where: str, context, upstream: dict | None = None) -> list[dict]:
+    """axe's serious and critical violations on ``page`` within ``context``, less those ``upstream``
+    names (rule -> a selector its elements' paths contain); every count is printed."""
+    page.add_script_tag(content=axe_source())
+    found = page.evaluate(RUN_JS, [context, upstream or {}])
+    kept = [violation for violation in found if violation["where"]]
+    left_out = {violation["rule"]: violation["upstream"] for violation in found if violation["upstream"]}
+    COUNTS[where] = {v["rule"]: len(v["where"]) for v in kept}
+    print(f"\naxe, serious or critical: {where}: {sum(COUNTS[where].values())} {COUNTS[where] or ''}"
+          + (f"; in ipywidgets' own controls: {left_out}" if left_out else ""))
+    return kept
+
+
+def report(where: str, found: list[dict]) -> str:
+    lines = [f"{where}: {len(found)} serious or critical axe rules fail"]
+    for v in found:
+        lines.append(f"  {v['rule']} ({v['impact']}, {len(v['where'])} elements): {v['help']}")
+        lines.extend(f"      {w}" for w in v["where"][:4])
+    return "\n".join(lines)
