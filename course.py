@@ -97,14 +97,14 @@ def test_command(python: Path, extra: list) -> list:
     """pytest for the whole course, or its quick part. The full run uses every core up to two (pytest-xdist):
     tests that share set-up stay together on one worker (tests/conftest.py groups them)."""
     extra = list(extra)
-    if "--quick" in extra:
+    quick = "--quick" in extra
+    if quick:
         extra.remove("--quick")
-        return [python, "-m", "pytest", *QUICK, *extra]
     parallel = []
     if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses", "-p")) for arg in extra):
         workers = min(os.cpu_count() or 1, 2)
         parallel = ["-n", str(workers), "--dist", "loadscope"] if workers > 1 else []
-    return [python, "-m", "pytest", *parallel, *extra]
+    return [python, "-m", "pytest", *parallel, *(QUICK if quick else []), *extra]
 
 
 def main(argv: list[str]) -> None:
