@@ -91,6 +91,6 @@ def not_allowed_text(names) -> str:
     items = "\n".join(f"- {work.says}: {work.shown}" for work in _works(names))
     return ("**Not allowed while graded.** This exercise asks you to write the following yourself, so while "
             "the grader scores your notebook the library code that does it raises an error, and so does "
-            "anything in `course_lib` that uses that code (`train`, the widgets, an `MLP` however it was made):\n\n"
+            "anything in `course_lib` that uses that code, however it is reached:\n\n"
             f"{items}\n\n"
             "Everything else in `course_lib` and numpy is yours to use.")
