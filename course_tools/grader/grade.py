@@ -299,7 +299,7 @@ def grade_notebook(nb: dict, exercise: Exercise, spec: Spec, options: Options, r
     plans = _plan(exercise, spec, rng)
     try:
         staged = staging.staged_library(spec.learner_writes, exercise.id)
-    except staging.ForbiddenNameError as exc:
+    except staging.ClosedNameError as exc:
         raise GraderError(f"{exercise.id}: the spec's closed code is wrong: {exc}") from exc
     limits = limits_for(options)
     answer_timeout = cell_timeout(spec, options)

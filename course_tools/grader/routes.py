@@ -11,8 +11,8 @@ here are where the computation lives; the staged copy replaces their bodies by
 an error. Everything in the library that reaches them (``train`` calling
 ``MLP.backward``, a widget model calling ``MLP.trace``, a method of an ``MLP``
 made without ``__init__``) then fails the same way, with no list of its own.
-The widgets' own copies of the math are listed because they reach nothing:
-issue 21 is to make them use the reading path, and then they leave this table.
+The mini-batch explorer's own copy of the math is listed because it reaches nothing:
+issue 21 is to make it use the reading path, and then it leaves this table.
 ``tests/test_grader_routes.py`` walks every public callable of the staged library
 and shows that none still computes an exercise's graded answers.
 """
@@ -29,7 +29,9 @@ class Work:
     code: tuple        # course_lib functions, classes or modules whose code does it
 
 
-# The widgets whose models carry their own copy of the forward and backward passes and the training loop.
+# The widget models that run a network. The mini-batch explorer's batched passes (and the neuron's one
+# product) are numpy of their own, so only listing closes them; the others reach the library code
+# above and would be closed anyway, and are listed so that a learner reads their names in the list.
 _WIDGET_ENGINES = ("course_lib.widgets.playground_model", "course_lib.widgets.minibatch",
                    "course_lib.widgets.stepper_events", "course_lib.widgets.gradient_flow",
                    "course_lib.widgets.init_scale")

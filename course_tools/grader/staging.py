@@ -32,7 +32,7 @@ LIBRARY = Path(course_lib.__file__).resolve().parent
 _STAGED: dict = {}
 
 
-class ForbiddenNameError(ValueError):
+class ClosedNameError(ValueError):
     """A spec closes a name that is not a function or method of course_lib."""
 
 
@@ -62,7 +62,7 @@ def resolve(name: str) -> list[tuple[Path, str]]:
     and method of a module ('course_lib.signals'); a class's constructor and repr stay unless named."""
     parts = name.split(".")
     if parts[0] != "course_lib" or len(parts) < 2:
-        raise ForbiddenNameError(f"forbidden names start with 'course_lib.', got {name!r}")
+        raise ClosedNameError(f"closed names start with 'course_lib.', got {name!r}")
     obj = importlib.import_module("course_lib")
     for i, part in enumerate(parts[1:], start=1):
         try:
@@ -71,7 +71,7 @@ def resolve(name: str) -> list[tuple[Path, str]]:
             try:
                 obj = importlib.import_module(".".join(parts[:i + 1]))
             except ImportError:
-                raise ForbiddenNameError(f"{name!r}: course_lib has no {'.'.join(parts[:i + 1])!r}") from None
+                raise ClosedNameError(f"{name!r}: course_lib has no {'.'.join(parts[:i + 1])!r}") from None
     if inspect.ismodule(obj):
         path = Path(inspect.getsourcefile(obj)).resolve()
         return [(path, q) for q in _wholesale(_functions_in(ast.parse(path.read_text(encoding="utf-8")).body))]
@@ -81,7 +81,7 @@ def resolve(name: str) -> list[tuple[Path, str]]:
         return [(path, q) for q in _wholesale(_functions_in(tree.body)) if q.startswith(obj.__qualname__ + ".")]
     obj = inspect.unwrap(getattr(obj, "fget", obj))
     if not inspect.isfunction(obj):
-        raise ForbiddenNameError(f"{name!r} is not a module, class, function or method of course_lib")
+        raise ClosedNameError(f"{name!r} is not a module, class, function or method of course_lib")
     return [(Path(inspect.getsourcefile(obj)).resolve(), obj.__qualname__)]
 
 
@@ -121,7 +121,7 @@ def staged_library(learner_writes: tuple = (), exercise: str = "this exercise") 
         does = routes.what_it_does(name, key[0])
         for path, qualname in resolve(name):
             if LIBRARY not in path.parents:
-                raise ForbiddenNameError(f"{name!r} is defined outside course_lib ({path})")
+                raise ClosedNameError(f"{name!r} is defined outside course_lib ({path})")
             module = path.relative_to(LIBRARY).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
             shown = f"course_lib.{module}.{qualname}"
             edits.setdefault(path.relative_to(LIBRARY), []).append((name, qualname, _closed_body(shown, does, exercise)))
@@ -133,7 +133,7 @@ def staged_library(learner_writes: tuple = (), exercise: str = "this exercise") 
         tree = ast.parse((target / relative).read_text(encoding="utf-8"))
         for name, qualname, body in names:
             if not _close(tree, qualname, body):
-                raise ForbiddenNameError(f"{name!r}: no definition of {qualname} in {relative}")
+                raise ClosedNameError(f"{name!r}: no definition of {qualname} in {relative}")
         (target / relative).write_text(ast.unparse(tree) + "\n", encoding="utf-8")
     compileall.compile_dir(str(target), quiet=1)  # the kernel cannot write bytecode here
     for dirpath, _, filenames in os.walk(top):  # readable by the kernel's uid, writable by nobody but us
