@@ -16,6 +16,7 @@ markers; see ``course_tools/grader/FORMAT.md``) becomes
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import sys
 import time
@@ -105,12 +106,12 @@ def exercise_notebook(source: Path) -> nbformat.NotebookNode:
 def build(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> float:
     """Check ``source``, write its executed solution notebook and its student version; return seconds."""
     start = time.perf_counter()
-    read_exercise(source)  # refuse to build a source that breaks the format
+    nb = exercise_notebook(source)
+    exercise_from_notebook(nb, source)  # refuse to build a source that breaks the format
     solution_path, student_path = targets(source, solutions, exercises)
-    executed = execute(exercise_notebook(source), cwd=solution_path.parent)
-    nbformat.write(executed, solution_path)
+    nbformat.write(execute(copy.deepcopy(nb), cwd=solution_path.parent), solution_path)
     exercises.mkdir(parents=True, exist_ok=True)
-    nbformat.write(learner_notebook(exercise_notebook(source)), student_path)
+    nbformat.write(learner_notebook(nb), student_path)
     return time.perf_counter() - start
 
 
