@@ -139,8 +139,12 @@ def test_checked_call_turns_an_error_into_an_explained_failure():
 
     message = failure(checked_call, "forward(W, X)", forward, np.ones((4, 3)), np.ones((5, 3)), hint="Z = X W^T")
     assert message.startswith("forward(W, X) is not right yet.")
-    assert "it raised ValueError: matmul" in message and "called with array (4, 3), array (5, 3)" in message
+    assert "forward() raised ValueError: matmul" in message and "called with array (4, 3), array (5, 3)" in message
+    assert "in the line:  return X @ W  # W not transposed" in message
+    assert "X @ W multiplies (5, 3) by (4, 3): the columns of the first (3) must equal the rows of the second (4)" in message
+    assert "did you forget to transpose W? W.T is (3, 4), which fits" in message
     assert "is a matrix missing its transpose?" in message and "hint:     Z = X W^T" in message
+    assert "gufunc signature" not in message  # numpy's jargon names no array
     assert checked_call("f", lambda x: 2 * x, 3) == 6
     with pytest.raises(NotImplementedError):  # a stub's own message is clearer than any explanation
         checked_call("f", lambda: (_ for _ in ()).throw(NotImplementedError("Part 1: f() is still to write")))
@@ -152,3 +156,116 @@ def test_a_dict_may_hold_more_keys_than_asked_for_but_not_fewer():
     assert explain_mismatch({"x": 1.0, "mine": 2.0}, {"x": 1.0}) is None
     problem = explain_mismatch({"mine": 2.0}, {"x": 1.0, "y": 3.0})
     assert "'x', 'y' are missing" in problem
+
+
+# ---------------------------------------------------------------- issue 22, item 13: the common mistakes, named
+
+def _raised(function, *args):
+    from course_lib.exercises.checks import checked_call
+
+    return failure(checked_call, "f(...)", function, *args, hint="the hint")
+
+
+def test_a_shape_error_names_the_function_the_line_both_shapes_and_the_slip():
+    def layer(X, W, b):
+        return W @ X.T + b  # the product the wrong way round: (4, 3) + (4,)
+
+    message = _raised(layer, np.ones((3, 2)), np.ones((4, 2)), np.ones(4))
+    assert "layer() raised ValueError: operands could not be broadcast" in message
+    assert "W @ X.T + b combines (4, 3) with (4,) entry by entry" in message
+    assert "W @ X.T would fit transposed, as (3, 4)" in message
+
+    def softmax(Z):
+        e = np.exp(Z)
+        return e / e.sum(axis=1)  # keepdims missing
+
+    message = _raised(softmax, np.ones((2, 3)))
+    assert "e.sum(axis=1) has one entry per row of the other (2)" in message and "keepdims=True" in message
+
+    def backward(delta, A):
+        return delta @ A  # (Delta)^T A was meant
+
+    message = _raised(backward, np.ones((5, 4)), np.ones((5, 3)))
+    assert "delta @ A multiplies (5, 4) by (5, 3)" in message and "did you forget to transpose delta?" in message
+
+    def already_transposed(X, W):
+        return X @ W.T  # W was stored (n_in, n_out)
+
+    message = _raised(already_transposed, np.ones((5, 3)), np.ones((3, 4)))
+    assert "did you transpose W when you should not have? W is (3, 4), which fits" in message
+
+    def swapped(a, b):
+        return np.dot(a, b)
+
+    message = _raised(swapped, np.ones((2, 5)), np.ones((3, 2)))
+    assert "np.dot(a, b) multiplies (2, 5) by (3, 2)" in message and "are the factors in the wrong order? b @ a fits" in message
+
+
+def test_an_error_in_a_helper_names_the_helper_and_its_caller():
+    def helper(a, b):
+        return a @ b
+
+    def outer(a, b):
+        return helper(a, b)
+
+    message = _raised(outer, np.ones((2, 3)), np.ones((2, 3)))
+    assert "helper() (called by outer()) raised ValueError" in message and "in the line:  return a @ b" in message
+
+
+def test_other_errors_show_the_line_and_the_arrays_in_it():
+    def neuron(x, w):
+        z = w * x  # the dot product's sum left out
+        return float(z)
+
+    message = _raised(neuron, np.ones(3), np.ones(3))
+    assert "neuron() raised TypeError" in message and "there, z is (3,)" in message
+    assert "a whole array was turned into one number" in message
+
+
+def test_returns_names_the_values_a_function_must_return_together():
+    from course_lib.exercises.checks import checked_call
+
+    assert checked_call("f", lambda: (1, 2), returns=("A1", "Y_hat")) == (1, 2)
+    message = failure(checked_call, "two_layer_forward(...)", lambda: np.ones((2, 1)), returns=("A1", "Y_hat"),
+                      hint="h")
+    assert "expected 2 values, (A1, Y_hat), got an array of shape (2, 1); return them together: return A1, Y_hat" in message
+    assert "is a `return` missing?" in failure(checked_call, "f", lambda: None, returns=("A1", "Y_hat"))
+
+
+@pytest.mark.parametrize("got, expected, words", [
+    (0.21, 0.07, "got 0.21, which is 3 times the expected value 0.07: a constant factor is missing or extra"),
+    (0.07 / 5, 0.07, "which is 1/5 of the expected value"),
+    (-0.5, 0.5, "the number has the wrong sign"),
+    (np.ones((4, 4)), np.ones(4), "a (4,) array met a (4, 1) array entry by entry, and numpy spread them out to (4, 4)"),
+    (np.ones((4, 4)), np.ones((4, 1)), "numpy spread them out to (4, 4)"),
+    (np.ones(5), np.ones(4), "a sum or mean over the wrong axis?"),
+    (np.ones((5, 4)), np.ones(4), "one axis too many: a sum or mean over axis 0 left out?"),
+    (np.ones(4), np.ones((5, 4)), "one axis too few"),
+    (np.array([[1.0, 3.0], [2.0, 5.0]]), np.array([[1.0, 2.0], [2.0, 4.0]]), "every row is off by the same amounts, [0., 1.]"),
+    (np.array([1.5, 2.5, 3.5]), np.array([1.0, 2.0, 3.0]), "every entry is off by the same amount, +0.5"),
+    (np.ones((3, 2)), np.ones((2, 3)) * 2, "rows and columns are swapped"),
+    (np.ones((3, 5)), np.ones((5, 2)), "the rows or the columns count the wrong thing"),
+])
+def test_common_slips_are_named(got, expected, words):
+    assert words in explain_mismatch(got, expected)
+
+
+def test_an_accidental_ratio_is_not_called_a_factor():
+    assert "times the expected" not in explain_mismatch(0.2890505, 0.1)
+    assert "times the expected" not in explain_mismatch(0.3, 0.1001)
+
+
+def test_check_shape_and_check_true_show_what_came_back():
+    message = failure(check_shape, "path", np.array([0.6, 1.08]), (3,), hint="h")
+    assert "  expected: an array of shape (3,)" in message and "  got:      [0.6 , 1.08]  (shape (2,))" in message
+    message = failure(check_true, "the bias is one number", False, "a bias is one number", got=np.ones(3),
+                      expected="one float", hint="h")
+    assert "  expected: one float" in message and "  got:      [1., 1., 1.]  (shape (3,))" in message
+    message = failure(check_true, "a count", False, "a count is whole", got=2.5, hint="h")
+    assert "  got:      2.5  (a number)" in message
+
+
+def test_a_list_of_arrays_is_shown_by_its_items_shapes():
+    from course_lib.exercises.checks import show
+
+    assert show([np.ones((5, 4)), np.zeros(2)]) == "a list of 2 items: [0] array of shape (5, 4); [1] [0., 0.]  (shape (2,))"

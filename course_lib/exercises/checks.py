@@ -19,6 +19,7 @@ grader), and a note that cannot be written is skipped without a word.
 """
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -70,6 +71,11 @@ def show(value) -> str:
         return body if array.ndim == 0 else f"{body}  (shape {array.shape})"
     if isinstance(value, float):
         return f"{value:.7g}"
+    if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
+        # A list of arrays: each item's shape, and the values of short ones (all of them would bury the answer).
+        items = [f"[{i}] " + (show(v) if not isinstance(v, np.ndarray) or v.size <= 4 else f"array of shape {v.shape}")
+                 for i, v in enumerate(value)]
+        return f"a {type(value).__name__} of {len(value)} items: " + "; ".join(items)
     text = repr(value)
     return text if len(text) <= 200 else text[:200] + " ..."
 
@@ -104,6 +110,10 @@ def _as_numeric_array(value):
     return array if array.dtype.kind in "biuf" else None
 
 
+def _without_axis(shape: tuple, axis: int) -> tuple:
+    return shape[:axis] + shape[axis + 1:]
+
+
 def _shape_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
     problem = f"the shape is {got.shape}, expected {expected.shape}"
     if got.ndim == 2 and got.T.shape == expected.shape and np.allclose(got.T, expected, rtol=rtol, atol=atol):
@@ -111,12 +121,63 @@ def _shape_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
     if got.size == expected.size:
         if np.allclose(got.reshape(expected.shape), expected, rtol=rtol, atol=atol):
             return problem + "; the numbers are right but arranged in the wrong shape (an extra or missing axis of length 1?)"
+        if got.ndim == 2 and got.T.shape == expected.shape:
+            return problem + "; rows and columns are swapped (a product in the wrong order, or a missing .T?)"
         return problem + "; same number of entries, different arrangement"
     if expected.ndim == 0:
         return problem + "; an array came back where a single number was expected (forgot to sum or average?)"
     if got.size == 1:
         return problem + "; a single number came back where an array was expected (summed or averaged too much?)"
+    n = expected.shape[0]
+    if got.shape == (n, n) and expected.shape in ((n,), (n, 1), (1, n)):
+        return problem + (f"; a ({n},) array met a ({n}, 1) array entry by entry, and numpy spread them out to "
+                          f"({n}, {n}): make both the same shape (reshape, keepdims=True, or [:, 0])")
+    if got.ndim == expected.ndim + 1:
+        axes = [axis for axis in range(got.ndim) if _without_axis(got.shape, axis) == expected.shape]
+        if axes:
+            return problem + (f"; one axis too many: a sum or mean over axis {axes[0]} left out?")
+    if got.ndim + 1 == expected.ndim:
+        axes = [axis for axis in range(expected.ndim) if _without_axis(expected.shape, axis) == got.shape]
+        if axes:
+            return problem + (f"; one axis too few: a sum or mean over axis {axes[0]} that should not be there?")
+    if got.ndim == expected.ndim == 1:
+        return problem + ("; a sum or mean over the wrong axis? (summing an (a, b) array over axis 0 leaves "
+                          "b entries, over axis 1 leaves a)")
+    if got.ndim == expected.ndim == 2 and got.shape[::-1] != expected.shape and (
+            got.shape[0] == expected.shape[1] or got.shape[1] == expected.shape[0]):
+        return problem + "; the rows or the columns count the wrong thing (a product in the wrong order, or a missing .T?)"
     return problem
+
+
+def _whole_ratio(got: float, expected: float, rtol: float) -> str | None:
+    """For two single numbers: 'got is 4 times the expected value ...' when one is a whole multiple
+    (2 to 1000) of the other, to the check's tolerance; None otherwise. A whole ratio by chance is rare,
+    a sum where a mean was meant, or a missing 1/n or 1/2, gives one."""
+    if expected == 0 or got == 0:
+        return None
+    for ratio, words in ((got / expected, "{k:g} times"), (expected / got, "1/{k:g} of")):
+        k = round(ratio)
+        if 2 <= abs(k) <= 1000 and abs(ratio - k) <= max(rtol, 1e-9) * abs(k) * 4:
+            return (f"got {got:.7g}, which is {words.format(k=k)} the expected value {expected:.7g}: a constant factor "
+                    "is missing or extra (a sum where a mean was meant, an average's 1/n, the 2 from "
+                    "differentiating a square, ...)")
+    return None
+
+
+def _offset_problem(difference: np.ndarray, tolerance: float) -> str | None:
+    """'every row is off by the same amounts ...' when got - expected repeats down the rows (a bias missing
+    or added twice), or is one constant; None otherwise."""
+    if difference.size < 2:
+        return None
+    first = difference.reshape(-1)[0]
+    if abs(first) > tolerance and np.allclose(difference, first, rtol=0, atol=tolerance):
+        return (f"every entry is off by the same amount, {first:+.6g}: a constant term is missing or extra "
+                "(a bias, or a term of the formula)")
+    if difference.ndim == 2 and difference.shape[0] > 1 and np.max(np.abs(difference[0])) > tolerance \
+            and np.allclose(difference, difference[0], rtol=0, atol=tolerance):
+        return (f"every row is off by the same amounts, {np.array2string(difference[0], precision=4, separator=', ')}: "
+                "one number per column is missing or extra (a bias left out, or added twice?)")
+    return None
 
 
 def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str | None:
@@ -130,14 +191,16 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
     bad_got = ~np.isfinite(got_f)
     if np.any(bad_got & np.isfinite(exp_f)):
         where = tuple(int(i) for i in np.argwhere(bad_got & np.isfinite(exp_f))[0])
-        return (f"the result holds NaN or infinity (first at index {where}) where a finite number was expected: "
+        where = f" (first at index {where})" if got.ndim else ""
+        return (f"the result holds NaN or infinity{where} where a finite number was expected: "
                 "an exp or log overflowed or hit log(0); use a numerically stable form")
     close = np.isclose(got_f, exp_f, rtol=rtol, atol=atol, equal_nan=True)
     if np.all(close):
         return None
     scale = float(np.max(np.abs(exp_f), initial=0.0))
     if scale > atol and np.allclose(got_f, -exp_f, rtol=rtol, atol=atol):
-        return "every entry has the wrong sign: the sign is flipped somewhere (e.g. target - output instead of output - target)"
+        what = "the number has" if exp_f.size == 1 else "every entry has"
+        return f"{what} the wrong sign: the sign is flipped somewhere (e.g. target - output instead of output - target)"
     denominator = float(np.sum(exp_f * exp_f))
     if denominator > 0 and np.all(np.isfinite(got_f)):
         factor = float(np.sum(got_f * exp_f) / denominator)
@@ -145,6 +208,13 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
         if exp_f.size > 1 and abs(factor) > 1e-12 and not np.isclose(factor, 1.0) and np.allclose(got_f, factor * exp_f, rtol=rtol, atol=atol):
             return (f"every entry is {factor:.6g} times the expected value: a constant factor is missing or extra "
                     "(an average's 1/n, the 2 from differentiating a square, ...)")
+        if exp_f.size == 1 and abs(factor) > 1e-12:
+            ratio = _whole_ratio(float(got_f.reshape(-1)[0]), float(exp_f.reshape(-1)[0]), rtol)
+            if ratio:
+                return ratio
+        offset = _offset_problem(got_f - exp_f, atol + rtol * scale)
+        if offset:
+            return offset
     # np.where, not item assignment: got may be a plain number (a 0-d result).
     errors = np.asarray(np.where(close, 0.0, np.abs(got_f - exp_f)))
     worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(errors), np.inf, errors))), got.shape)
@@ -317,23 +387,372 @@ def _shapes_of(values) -> str:
     return ", ".join(one(value) for value in values)
 
 
-def checked_call(name: str, function: Callable, *args, hint: str | None = None, **kwargs):
-    """``function(*args, **kwargs)``, with an error inside it turned into a ``CheckFailure`` that says
-    what was called, with what shapes, what went wrong and the hint (a bare numpy ``ValueError:
-    matmul ...`` names neither the product nor the equation). A stub's ``NotImplementedError``
-    passes through unchanged: it already says what is still to write."""
+# ----------------------------------------------------------------- an error inside the learner's code
+
+def _library_folders() -> tuple[str, ...]:
+    """Folders whose code is not the learner's: numpy, this course library, Python's own and installed packages."""
+    import sysconfig
+
+    folders = {str(Path(np.__file__).resolve().parent), str(Path(__file__).resolve().parents[1])}
+    folders.update(str(Path(p).resolve()) for key, p in sysconfig.get_paths().items()
+                   if key in ("stdlib", "platstdlib", "purelib", "platlib"))
+    return tuple(sorted(folders))
+
+
+def _learner_frames(traceback_object) -> list:
+    """``(frame, position)`` of each traceback entry in the learner's code, outermost first; ``position`` is
+    ``(filename, line, end_line, column, end_column)`` of the expression that was running there."""
+    import traceback
+
+    library = _library_folders()
+    entries = []
+    summaries = traceback.extract_tb(traceback_object)
+    tb = traceback_object
+    for summary in summaries:
+        frame, tb = tb.tb_frame, tb.tb_next
+        filename = summary.filename
+        if not filename.startswith("<"):
+            try:
+                filename = str(Path(filename).resolve())
+            except OSError:
+                pass
+        if filename.startswith(library):
+            continue
+        entries.append((frame, (summary.filename, summary.lineno, summary.end_lineno, summary.colno,
+                                summary.end_colno)))
+    return entries
+
+
+def _source_of(position) -> tuple[str, str]:
+    """(the whole first line, the expression that was running) at ``position``; empty when the source is unknown
+    (code run by ``exec`` from a string has none)."""
+    import linecache
+
+    filename, line, end_line, column, end_column = position
+    lines = linecache.getlines(filename)
+    if not line or line > len(lines):
+        return "", ""
+    whole = lines[line - 1].strip()
+    if column is None or end_column is None or end_line is None or end_line > len(lines):
+        return whole, ""
+    if end_line == line:
+        expression = lines[line - 1][column:end_column]
+    else:
+        expression = lines[line - 1][column:] + "".join(lines[line:end_line - 1]) + lines[end_line - 1][:end_column]
+    return whole, expression.strip()
+
+
+class _Unknown(Exception):
+    """An operand whose shape cannot be found without running code that might do something."""
+
+
+_PLAIN = (np.ndarray, np.generic, int, float, complex, bool, list, tuple, dict)
+
+
+def _value(node, frame):
+    """The value of a side-effect-free expression (names, constants, ``.T``, indexing, a minus sign)."""
+    if isinstance(node, ast.Name):
+        for scope in (frame.f_locals, frame.f_globals):
+            if node.id in scope:
+                value = scope[node.id]
+                if isinstance(value, _PLAIN):
+                    return value
+                raise _Unknown(node.id)
+        raise _Unknown(node.id)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, type(None))):
+        return node.value
+    if isinstance(node, ast.Attribute) and node.attr == "T":
+        value = _value(node.value, frame)
+        if isinstance(value, np.ndarray):
+            return value.T
+        raise _Unknown("T")
+    if isinstance(node, ast.Subscript):
+        value = _value(node.value, frame)
+        return value[_index(node.slice, frame)]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _value(node.operand, frame)
+        if isinstance(value, (int, float)):
+            return -value if isinstance(node.op, ast.USub) else value
+    raise _Unknown(type(node).__name__)
+
+
+def _index(node, frame):
+    if isinstance(node, ast.Slice):
+        parts = [None if p is None else _value(p, frame) for p in (node.lower, node.upper, node.step)]
+        return slice(*parts)
+    if isinstance(node, ast.Tuple):
+        return tuple(_index(e, frame) for e in node.elts)
+    value = _value(node, frame)
+    if isinstance(value, (int, np.integer, slice, type(None))) or isinstance(value, np.ndarray):
+        return value
+    raise _Unknown("index")
+
+
+def _broadcast(a: tuple, b: tuple):
     try:
-        return function(*args, **kwargs)
+        return tuple(np.broadcast_shapes(a, b))
+    except ValueError:
+        return None
+
+
+def _matmul(a: tuple, b: tuple):
+    """The shape of ``x @ y`` for arrays of shapes ``a`` and ``b``, or None when they do not fit."""
+    if not a or not b:
+        return None
+    left, right = (a if len(a) > 1 else (1,) + a), (b if len(b) > 1 else b + (1,))
+    if left[-1] != right[-2]:
+        return None
+    batch = _broadcast(left[:-2], right[:-2])
+    if batch is None:
+        return None
+    return batch + (a[-2:-1] if len(a) > 1 else ()) + (b[-1:] if len(b) > 1 else ())
+
+
+_ELEMENTWISE_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.FloorDiv: "//",
+                    ast.Mod: "%"}
+_ELEMENTWISE_CALLS = {"exp", "log", "log1p", "expm1", "tanh", "sqrt", "abs", "absolute", "square", "sign",
+                      "maximum", "minimum", "where", "clip", "negative", "sin", "cos", "logaddexp", "add",
+                      "subtract", "multiply", "divide", "power", "asarray", "array"}
+
+
+_REDUCTIONS = {"sum", "mean", "max", "min", "prod", "std", "var", "argmax", "argmin", "amax", "amin"}
+
+
+def _reduced(shape: tuple, axis, keepdims: bool) -> tuple:
+    """The shape of a sum (or mean, max, ...) over ``axis`` of an array of ``shape``."""
+    if axis is None:
+        return tuple(1 for _ in shape) if keepdims else ()
+    axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape) if keepdims or i not in axes)
+
+
+def _shape(node, frame) -> tuple:
+    """The shape ``node`` evaluates to, worked out without computing any product; ``_Unknown`` when it cannot be."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+        result = _matmul(_shape(node.left, frame), _shape(node.right, frame))
+        if result is None:
+            raise _Unknown("@")
+        return result
+    if isinstance(node, ast.BinOp) and type(node.op) in _ELEMENTWISE_OPS:
+        result = _broadcast(_shape(node.left, frame), _shape(node.right, frame))
+        if result is None:
+            raise _Unknown("broadcast")
+        return result
+    if isinstance(node, ast.UnaryOp):
+        return _shape(node.operand, frame)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCTIONS:
+        # x.sum(axis=1, keepdims=True) or np.sum(x, axis=1): the shape left after the reduction
+        is_numpy = isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy")
+        operand = node.args[0] if is_numpy and node.args else (None if is_numpy else node.func.value)
+        rest = node.args[1:] if is_numpy else node.args
+        if operand is not None:
+            options = {k.arg: _value(k.value, frame) for k in node.keywords}
+            if rest:
+                options.setdefault("axis", _value(rest[0], frame))
+            return _reduced(_shape(operand, frame), options.get("axis"), bool(options.get("keepdims", False)))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy") and not node.keywords:
+        name = node.func.attr
+        shapes = [_shape(arg, frame) for arg in node.args]
+        if name in ("dot", "matmul") and len(shapes) == 2:
+            result = _matmul(*shapes) if all(shapes) else _broadcast(*shapes)
+            if result is None:
+                raise _Unknown(name)
+            return result
+        if name == "outer" and len(shapes) == 2:
+            return (int(np.prod(shapes[0])), int(np.prod(shapes[1])))
+        if name == "transpose" and len(shapes) == 1:
+            return shapes[0][::-1]
+        if name in _ELEMENTWISE_CALLS and shapes:
+            result = shapes[0]
+            for other in shapes[1:]:
+                result = _broadcast(result, other)
+                if result is None:
+                    raise _Unknown(name)
+            return result
+        raise _Unknown(name)
+    value = _value(node, frame)
+    if isinstance(value, (np.ndarray, np.generic, int, float, bool)):
+        return tuple(np.shape(value))
+    array = _as_numeric_array(value)
+    if array is None:
+        raise _Unknown("value")
+    return array.shape
+
+
+def _shape_text(shape: tuple) -> str:
+    return str(tuple(int(n) for n in shape))
+
+
+def _transposed(source: str) -> tuple[str, str]:
+    """How to write ``source`` transposed, and what the learner wrote: ``W`` -> ``W.T``, ``W.T`` -> ``W``."""
+    if source.endswith(".T"):
+        return source[:-2], source
+    simple = re.fullmatch(r"[\w.\[\]\-, :]+", source) is not None
+    return (f"{source}.T" if simple else f"({source}).T"), source
+
+
+def _product_slip(left: str, right: str, a: tuple, b: tuple, label: str = "") -> str:
+    """The likely slip behind a matrix product ``left @ right`` of shapes ``a`` and ``b`` that does not fit."""
+    inner_a, inner_b = a[-1], (b[-2] if len(b) > 1 else b[0])
+    lines = [f"{label or left + ' @ ' + right} multiplies {_shape_text(a)} by {_shape_text(b)}: the columns of the "
+             f"first ({inner_a}) must equal the rows of the second ({inner_b}) (is a matrix missing its transpose?)"]
+    if len(b) == 2 and _matmul(a, b[::-1]) is not None:
+        fixed, wrote = _transposed(right)
+        if wrote.endswith(".T"):
+            lines.append(f"did you transpose {fixed} when you should not have? {fixed} is {_shape_text(b[::-1])}, "
+                         "which fits")
+        else:
+            lines.append(f"did you forget to transpose {right}? {fixed} is {_shape_text(b[::-1])}, which fits")
+    elif len(a) == 2 and _matmul(a[::-1], b) is not None:
+        fixed, wrote = _transposed(left)
+        if wrote.endswith(".T"):
+            lines.append(f"did you transpose {fixed} when you should not have? {fixed} is {_shape_text(a[::-1])}, "
+                         "which fits")
+        else:
+            lines.append(f"did you forget to transpose {left}? {fixed} is {_shape_text(a[::-1])}, which fits")
+    elif _matmul(b, a) is not None:
+        lines.append(f"are the factors in the wrong order? {right} @ {left} fits")
+    elif len(a) == 2 and len(b) == 2 and _matmul(b[::-1], a[::-1]) is not None:
+        lines.append(f"are both transposed? {_transposed(right)[0]} @ {_transposed(left)[0]} fits")
+    return "\n".join(lines)
+
+
+def _sum_slip(left: str, right: str, a: tuple, b: tuple, symbol: str) -> str:
+    """The likely slip behind an element-by-element operation on shapes that do not broadcast, in words."""
+    lines = [f"{left} {symbol} {right} combines {_shape_text(a)} with {_shape_text(b)} entry by entry, and those "
+             "shapes do not fit: numpy lines shapes up from the right, and each pair of sizes must be equal or 1"]
+    reduced = [(source, shape, other) for source, shape, other in ((left, a, b), (right, b, a))
+               if len(shape) == 1 and len(other) == 2 and shape[0] == other[0] != other[1]]
+    transposed = [(source, shape) for source, shape, other in ((left, a, b), (right, b, a))
+                  if len(shape) == 2 and _broadcast(shape[::-1], other) is not None]
+    # A sum, mean or max that lost its axis (e / e.sum(axis=1)) first; else a product the wrong way round (W @ X.T + b).
+    if reduced and (not transposed or re.search(r"\b(sum|mean|max|min|prod|std|var)\(", reduced[0][0])):
+        source, shape, other = reduced[0]
+        lines.append(f"{source} has one entry per row of the other ({shape[0]}), but a {_shape_text(shape)} "
+                     f"array lines up with the columns ({other[1]}): summed over the wrong axis? (or make it "
+                     f"a column, ({shape[0]}, 1), with keepdims=True)")
+    elif transposed:
+        source, shape = transposed[0]
+        lines.append(f"{source} would fit transposed, as {_shape_text(shape[::-1])}: are its rows and columns "
+                     "swapped (a product in the wrong order, or a missing .T)?")
+    return "\n".join(lines)
+
+
+def _operation_problem(expression: str, frame) -> str | None:
+    """What does not fit in ``expression``, the code that raised a shape error, with the likely slip."""
+    try:
+        tree = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return None
+    # The failing operation is the expression itself, or, in a call such as np.dot(a, b), its arguments.
+    candidates = [tree] + [node for node in ast.walk(tree) if node is not tree]
+    for node in candidates:
+        try:
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                a, b = _shape(node.left, frame), _shape(node.right, frame)
+                if _matmul(a, b) is None and a and b:
+                    return _product_slip(ast.unparse(node.left), ast.unparse(node.right), a, b)
+            elif isinstance(node, ast.BinOp) and type(node.op) in _ELEMENTWISE_OPS:
+                a, b = _shape(node.left, frame), _shape(node.right, frame)
+                if _broadcast(a, b) is None:
+                    return _sum_slip(ast.unparse(node.left), ast.unparse(node.right), a, b,
+                                     _ELEMENTWISE_OPS[type(node.op)])
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("dot", "matmul") and len(node.args) == 2:
+                a, b = _shape(node.args[0], frame), _shape(node.args[1], frame)
+                if a and b and _matmul(a, b) is None:
+                    return _product_slip(ast.unparse(node.args[0]), ast.unparse(node.args[1]), a, b,
+                                         label=ast.unparse(node))
+        except (_Unknown, Exception):  # noqa: BLE001 - an operand we cannot see is skipped, never an error
+            continue
+    return None
+
+
+def _arrays_in(expression: str, frame) -> str | None:
+    """'there, z is (3,) and W is (4, 2)': the shapes of the arrays the failing expression names."""
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return None
+    shapes = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id not in shapes:
+            value = frame.f_locals.get(node.id, frame.f_globals.get(node.id))
+            if isinstance(value, np.ndarray):
+                shapes[node.id] = _shape_text(value.shape)
+    if not shapes:
+        return None
+    named = [f"{name} is {shape}" for name, shape in list(shapes.items())[:6]]
+    return "there, " + (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0])
+
+
+def _numpy_message(exc: BaseException) -> str:
+    """The error's first line, without numpy's gufunc signature (jargon that names no array)."""
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return re.sub(r", with gufunc signature \S+", "", message)
+
+
+def explain_error(exc: BaseException, *, called_with: str = "") -> str:
+    """Why the learner's code stopped, in words: which of their functions raised what, in which line, and,
+    for a shape error in a product or a sum, the shapes of both sides and the likely slip (a missing
+    transpose, factors in the wrong order, a sum over the wrong axis).
+
+    ``exc`` must still hold its traceback: the line and the shapes are read from the learner's frames.
+    """
+    message = _numpy_message(exc)
+    frames = _learner_frames(exc.__traceback__)
+    # The innermost function of the learner's; the cell that called it (a module) only if there is none.
+    inner = [entry for entry in frames if entry[0].f_code.co_name != "<module>"] or frames
+    who, lines, slip = "it", [], None
+    if inner:
+        frame, position = inner[-1]
+        function = frame.f_code.co_name
+        who = "your code" if function == "<module>" else f"{function}()"
+        callers = [f.f_code.co_name for f, _ in inner[:-1]]
+        if callers:
+            who += " (called by " + " in ".join(f"{name}()" for name in reversed(callers)) + ")"
+        whole, expression = _source_of(position)
+        if whole:
+            lines.append(f"in the line:  {whole}")
+        if expression and isinstance(exc, ValueError):
+            slip = _operation_problem(expression, frame)
+        if expression and not slip:
+            slip = _arrays_in(expression, frame)
+    text = "\n".join([f"{who} raised {type(exc).__name__}: {message}"] + lines + ([slip] if slip else []))
+    if isinstance(exc, ValueError) and not slip and any(w in message for w in ("matmul", "not aligned", "broadcast")):
+        text += ("\nthe shapes of two arrays do not fit a matrix product or a sum: write the shape of "
+                 "every factor beside the equation (is a matrix missing its transpose?)")
+    if "converted to Python scalars" in message:
+        text += ("\na whole array was turned into one number (float() or int() of it): is a sum, a mean or a dot "
+                 "product left out?")
+    if called_with:
+        text += f"\ncalled with {called_with}"
+    return text
+
+
+def checked_call(name: str, function: Callable, *args, hint: str | None = None, returns: tuple | None = None,
+                 **kwargs):
+    """``function(*args, **kwargs)``, with an error inside it turned into a ``CheckFailure`` that says
+    which of the learner's functions raised what, in which line, with what shapes, and the likely slip
+    (``explain_error``): a bare numpy ``ValueError: matmul ...`` names neither the product nor the
+    equation. A stub's ``NotImplementedError`` passes through unchanged: it already says what is still
+    to write. ``returns`` names the values a function returns together, e.g. ``("A1", "Y_hat")``: anything
+    but a tuple or list of that many fails here, with those names, rather than as a bare unpacking error."""
+    try:
+        result = function(*args, **kwargs)
     except (NotImplementedError, CheckFailure):
         raise
     except Exception as exc:  # noqa: BLE001 - any error of the learner's code is explained
-        message = str(exc).splitlines()[0] if str(exc) else ""
-        problem = (f"it raised {type(exc).__name__}: {message}\n"
-                   f"called with {_shapes_of(list(args) + list(kwargs.values()))}")
-        if isinstance(exc, ValueError) and any(w in message for w in ("matmul", "not aligned", "broadcast")):
-            problem += ("\nthe shapes of two arrays do not fit a matrix product or a sum: write the shape of "
-                        "every factor beside the equation (is a matrix missing its transpose?)")
+        problem = explain_error(exc, called_with=_shapes_of(list(args) + list(kwargs.values())))
         raise CheckFailure(name, problem, hint=hint) from None
+    if returns is not None and not (isinstance(result, (tuple, list)) and len(result) == len(returns)):
+        wanted = f"{len(returns)} values, ({', '.join(returns)})"
+        problem = f"expected {wanted}, got {kind(result)}" + (
+            ": is a `return` missing?" if result is None else
+            "; return them together: return " + ", ".join(returns))
+        raise CheckFailure(name, problem, got=show(result), hint=hint)
+    return result
 
 
 def check_shape(name: str, got, expected_shape: tuple, *, hint: str | None = None, quiet: bool = False) -> None:
@@ -341,22 +760,32 @@ def check_shape(name: str, got, expected_shape: tuple, *, hint: str | None = Non
     array = _as_numeric_array(got)
     want = "(" + ", ".join("any" if n is None else str(n) for n in expected_shape) + ("," if len(expected_shape) == 1 else "") + ")"
     if array is None:
-        raise CheckFailure(name, f"expected an array of shape {want}, got {kind(got)}", hint=hint)
+        raise CheckFailure(name, f"expected an array of shape {want}, got {kind(got)}", got=show(got), hint=hint)
     fits = array.ndim == len(expected_shape) and all(n is None or n == m for n, m in zip(expected_shape, array.shape))
     if not fits:
         transposed = array.ndim == 2 and len(expected_shape) == 2 and all(
             n is None or n == m for n, m in zip(expected_shape, array.shape[::-1]))
         extra = "; it looks transposed (rows and columns swapped)" if transposed else ""
-        raise CheckFailure(name, f"the shape is {array.shape}, expected {want}{extra}", hint=hint)
+        raise CheckFailure(name, f"the shape is {array.shape}, expected {want}{extra}",
+                           expected=f"an array of shape {want}", got=show(array), hint=hint)
     _passed(f"{name} has shape {array.shape}", quiet)
 
 
-def check_true(name: str, condition, explanation: str, *, hint: str | None = None, quiet: bool = False) -> None:
-    """Raise ``CheckFailure`` with ``explanation`` unless ``condition`` is true (a property, e.g. rows sum to 1)."""
+_NOTHING = object()
+
+
+def check_true(name: str, condition, explanation: str, *, got=_NOTHING, expected: str | None = None,
+               hint: str | None = None, quiet: bool = False) -> None:
+    """Raise ``CheckFailure`` with ``explanation`` unless ``condition`` is true (a property, e.g. rows sum to 1).
+
+    ``got``, when given, is the value the property is about, shown beside ``expected`` (words, e.g. "one
+    number above 0") in the failure."""
     if not isinstance(condition, (bool, np.bool_)):
         raise TypeError(f"check_true needs a bool condition, got {type(condition).__name__}")
     if not condition:
-        raise CheckFailure(name, explanation, hint=hint)
+        shown = None if got is _NOTHING else show(got) + ("" if isinstance(got, (np.ndarray, np.generic)) or got is None
+                                                          else f"  ({kind(got)})")
+        raise CheckFailure(name, explanation, expected=expected, got=shown, hint=hint)
     _passed(name, quiet)
 
 

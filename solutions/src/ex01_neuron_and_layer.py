@@ -45,6 +45,7 @@
 import numpy as np
 
 from course_lib.exercises import check_close, check_shape, check_true
+from course_lib.exercises.checks import checked_call
 
 # %% [markdown]
 # ## Part 1: one neuron (3 points)
@@ -83,19 +84,22 @@ def neuron(x, w, b):
 # and bias $b = 0.1$. Work out $z$ by hand first: the hint in the test says whether you got it right.
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "neuron_tests", "points": 3, "schema_version": 3}
-check_close("sigmoid([-2, 0, 3])", sigmoid(np.array([-2.0, 0.0, 3.0])),
-            np.array([0.1192029220, 0.5, 0.9525741268]),
-            hint="sigmoid(0) must be 0.5; check the sign inside exp: 1 / (1 + exp(-z))")
+_SIGMOID_HINT = "sigmoid(0) must be 0.5; check the sign inside exp: 1 / (1 + exp(-z))"
+_NEURON_HINT = "z = w·x + b is ONE number (a dot product sums the products), and the output is sigmoid(z)"
+check_close("sigmoid([-2, 0, 3])",
+            checked_call("sigmoid([-2, 0, 3])", sigmoid, np.array([-2.0, 0.0, 3.0]), hint=_SIGMOID_HINT),
+            np.array([0.1192029220, 0.5, 0.9525741268]), hint=_SIGMOID_HINT)
 x, w, b = np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0]), 0.1
-check_close("neuron(x, w, b)", neuron(x, w, b), 0.2890504974,
+check_close("neuron(x, w, b)", checked_call("neuron(x, w, b)", neuron, x, w, b, hint=_NEURON_HINT), 0.2890504974,
             hint="z = w·x + b = 0.5 - 0.5 - 1 + 0.1 = -0.9, and the output is sigmoid(-0.9)")
 ### BEGIN HIDDEN TESTS
 rng = np.random.default_rng(101)
 for n in (1, 4, 9):
     x, w, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
-    check_close(f"neuron with {n} inputs", neuron(x, w, b), 1 / (1 + np.exp(-(x @ w + b))))
+    check_close(f"neuron with {n} inputs", neuron(x, w, b), 1 / (1 + np.exp(-(x @ w + b))), hint=_NEURON_HINT)
 z = rng.normal(size=(3, 2)) * 5
-check_close("sigmoid of a (3, 2) array", sigmoid(z), 1 / (1 + np.exp(-z)))
+check_close("sigmoid of a (3, 2) array", sigmoid(z), 1 / (1 + np.exp(-z)),
+            hint="apply the formula entry by entry: np.exp works on a whole array of any shape")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -137,9 +141,10 @@ def layer_forward(X, W, b):
 X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])                      # 3 samples, 2 inputs
 W = np.array([[0.5, -1.0], [2.0, 0.0], [-0.5, 0.25], [1.0, 1.0]])        # 4 neurons
 b = np.array([0.0, 1.0, -1.0, 0.5])
-check_shape("layer_forward(X, W, b)", layer_forward(X, W, b), (3, 4),
-            hint="one row per sample, one column per neuron: multiply X by W transposed")
-check_close("layer_forward(X, W, b)", layer_forward(X, W, b),
+_LAYER_SHAPES = "X is (3, 2) and W is (4, 2); Z is (3, 4), one row per sample, one column per neuron: which product gives that?"
+_Z = checked_call("layer_forward(X, W, b)", layer_forward, X, W, b, hint=_LAYER_SHAPES)
+check_shape("layer_forward(X, W, b)", _Z, (3, 4), hint=_LAYER_SHAPES)
+check_close("layer_forward(X, W, b)", _Z,
             np.array([[-1.5, 3.0, -1.0, 3.5], [1.0, 1.0, -1.25, -0.5], [1.0, 7.0, -2.375, 4.0]]),
             hint="Z[i, j] = sum over k of X[i, k] * W[j, k], plus b[j]")
 ### BEGIN HIDDEN TESTS
@@ -147,7 +152,7 @@ rng = np.random.default_rng(102)
 for n, n_in, n_out in [(1, 1, 1), (5, 3, 2), (2, 784, 128)]:
     X, W, b = rng.normal(size=(n, n_in)), rng.normal(size=(n_out, n_in)), rng.normal(size=n_out)
     check_close(f"layer_forward with X {X.shape} and W {W.shape}", layer_forward(X, W, b),
-                np.einsum("ik,jk->ij", X, W) + b)
+                np.einsum("ik,jk->ij", X, W) + b, hint="Z = X W^T + b for any numbers of samples, inputs and neurons")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -189,7 +194,9 @@ def two_layer_forward(X, W1, b1, W2, b2):
 X = np.array([[1.0, 2.0], [-1.0, 0.5]])
 W1, b1 = np.array([[1.0, -1.0], [0.5, 0.5], [-2.0, 1.0]]), np.array([0.0, 0.1, 0.2])
 W2, b2 = np.array([[1.0, -2.0, 0.5]]), np.array([0.3])
-A1, Y_hat = two_layer_forward(X, W1, b1, W2, b2)
+A1, Y_hat = checked_call("two_layer_forward(X, W1, b1, W2, b2)", two_layer_forward, X, W1, b1, W2, b2,
+                         returns=("A1", "Y_hat"), hint="the hidden layer reads X with W1 and b1, the output layer "
+                                                       "reads A1 with W2 and b2")
 check_close("A1", A1, np.array([[-0.7615941560, 0.9216685544, 0.1973753202],
                                 [-0.9051482536, -0.1488850336, 0.9910074537]]),
             hint="A1 = tanh(X W1^T + b1); the first row's sums are -1, 1.6, 0.2")
@@ -200,8 +207,9 @@ rng = np.random.default_rng(103)
 X, W1, b1 = rng.normal(size=(6, 4)), rng.normal(size=(5, 4)), rng.normal(size=5)
 W2, b2 = rng.normal(size=(3, 5)), rng.normal(size=3)
 A1, Y_hat = two_layer_forward(X, W1, b1, W2, b2)
-check_close("A1 on random inputs", A1, np.tanh(X @ W1.T + b1))
-check_close("Y_hat on random inputs", Y_hat, 1 / (1 + np.exp(-(np.tanh(X @ W1.T + b1) @ W2.T + b2))))
+check_close("A1 on random inputs", A1, np.tanh(X @ W1.T + b1), hint="A1 = tanh(X W1^T + b1)")
+check_close("Y_hat on random inputs", Y_hat, 1 / (1 + np.exp(-(np.tanh(X @ W1.T + b1) @ W2.T + b2))),
+            hint="Y_hat = sigmoid(A1 W2^T + b2)")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -253,21 +261,27 @@ def bias_for_half(x, w):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predictions_tests", "points": 2, "schema_version": 3}
-_count = parameter_count([2, 3, 1])
-check_true("parameter_count([2, 3, 1]) is a whole number", float(_count) == int(_count) and _count > 0,
-           f"got {_count!r}", hint="count numbers, one per weight and one per bias")
-_bias = bias_for_half(np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0]))
-check_true("bias_for_half(x, w) is one number", np.ndim(_bias) == 0, f"got {_bias!r}",
-           hint="return a single float: the bias")
+_count = checked_call("parameter_count([2, 3, 1])", parameter_count, [2, 3, 1],
+                      hint="walk through the pairs of neighbouring sizes, one layer each")
+check_true("parameter_count([2, 3, 1]) is a whole number", isinstance(_count, (int, float, np.number))
+           and float(_count) == int(_count) > 0,
+           "a count of parameters is a positive whole number", got=_count, expected="a positive int",
+           hint="count numbers, one per weight and one per bias")
+_bias = checked_call("bias_for_half(x, w)", bias_for_half, np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0]),
+                     hint="w . x is one number: a dot product")
+check_true("bias_for_half(x, w) is one number", np.ndim(_bias) == 0, "the bias of one neuron is a single number",
+           got=_bias, expected="one float", hint="return a single float: the bias")
 ### BEGIN HIDDEN TESTS
 check_close("A: parameter_count([2, 3, 1])", parameter_count([2, 3, 1]), 13,
             hint="layer 1 has 3 x 2 weights and 3 biases, layer 2 has 1 x 3 weights and 1 bias")
 check_close("A: parameter_count of the digit network [784, 128, 10]", parameter_count([784, 128, 10]), 101770,
             hint="784 x 128 + 128 weights and biases in layer 1, 128 x 10 + 10 in layer 2")
-check_close("A: parameter_count([5, 4, 4, 2])", parameter_count([5, 4, 4, 2]), 54)
+check_close("A: parameter_count([5, 4, 4, 2])", parameter_count([5, 4, 4, 2]), 54,
+            hint="each layer has n_out x n_in weights and n_out biases; add up the three layers")
 check_close("B: bias_for_half for x = (1, 2, -1), w = (0.5, -0.25, 1)",
             bias_for_half(np.array([1.0, 2.0, -1.0]), np.array([0.5, -0.25, 1.0])), 1.0,
             hint="sigmoid(z) = 0.5 exactly where z = 0, so b must cancel w . x, which is -1 here")
 _x, _w = np.random.default_rng(104).normal(size=(2, 6))
-check_close("B: bias_for_half for 6 random inputs", bias_for_half(_x, _w), -float(_x @ _w))
+check_close("B: bias_for_half for 6 random inputs", bias_for_half(_x, _w), -float(_x @ _w),
+            hint="b must cancel w . x, whatever the inputs")
 ### END HIDDEN TESTS

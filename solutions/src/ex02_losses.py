@@ -49,6 +49,7 @@
 import numpy as np
 
 from course_lib.exercises import check_close, check_gradient, check_true
+from course_lib.exercises.checks import checked_call
 
 # %% [markdown]
 # ## Part 1: mean squared error (2 points)
@@ -79,17 +80,20 @@ def mse_gradient(Y_hat, Y):
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "mse_tests", "points": 2, "schema_version": 3}
 Y_hat = np.array([[0.9], [0.2], [0.6]])
 Y = np.array([[1.0], [0.0], [1.0]])
-check_close("mse_loss(Y_hat, Y)", mse_loss(Y_hat, Y), 0.07,
-            hint="the errors are -0.1, 0.2, -0.4: square them, then average")
-check_gradient("mse_gradient(Y_hat, Y)", lambda P: mse_loss(P, Y), Y_hat, mse_gradient(Y_hat, Y),
-               hint="differentiate (y_hat - y)^2 / N by y_hat; N is the number of entries")
-check_close("mse_gradient(Y_hat, Y)", mse_gradient(Y_hat, Y),
-            np.array([[-0.0666666667], [0.1333333333], [-0.2666666667]]))
+_MSE_HINT = "the errors are -0.1, 0.2, -0.4: square them, then average over all N entries (a mean, not a sum)"
+_MSE_GRADIENT_HINT = "differentiate (y_hat - y)^2 / N by y_hat; N is the number of entries"
+check_close("mse_loss(Y_hat, Y)", checked_call("mse_loss(Y_hat, Y)", mse_loss, Y_hat, Y, hint=_MSE_HINT), 0.07,
+            hint=_MSE_HINT)
+_G = checked_call("mse_gradient(Y_hat, Y)", mse_gradient, Y_hat, Y, hint=_MSE_GRADIENT_HINT)
+check_gradient("mse_gradient(Y_hat, Y)", lambda P: mse_loss(P, Y), Y_hat, _G, hint=_MSE_GRADIENT_HINT)
+check_close("mse_gradient(Y_hat, Y)", _G, np.array([[-0.0666666667], [0.1333333333], [-0.2666666667]]),
+            hint="2 (y_hat - y) / N for every entry, with N = 3 here")
 ### BEGIN HIDDEN TESTS
 rng = np.random.default_rng(201)
 P, T = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
-check_close("mse_loss on a (5, 3) batch", mse_loss(P, T), float(np.sum((P - T) ** 2) / 15))
-check_close("mse_gradient on a (5, 3) batch", mse_gradient(P, T), (P - T) * (2 / 15))
+check_close("mse_loss on a (5, 3) batch", mse_loss(P, T), float(np.sum((P - T) ** 2) / 15),
+            hint="average over all 15 entries, not over the 5 rows")
+check_close("mse_gradient on a (5, 3) batch", mse_gradient(P, T), (P - T) * (2 / 15), hint=_MSE_GRADIENT_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -136,21 +140,24 @@ def bce_gradient_from_logits(Z, Y):
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "bce_tests", "points": 3, "schema_version": 3}
 Z = np.array([[2.0], [-1.0], [0.0]])
 Y = np.array([[1.0], [0.0], [1.0]])
-check_close("bce_from_logits(Z, Y)", bce_from_logits(Z, Y), 0.3777789597,
-            hint="for z = 0 and y = 1 the term is log 2 = 0.693; average softplus(z) - y z over all entries")
-check_close("bce_from_logits for scores of ±1000", bce_from_logits(np.array([[1000.0], [-1000.0]]),
-                                                                   np.array([[0.0], [1.0]])), 1000.0,
-            hint="compute softplus as max(z, 0) + log(1 + exp(-|z|)): exp never sees a large positive number")
+_BCE_HINT = "for z = 0 and y = 1 the term is log 2 = 0.693; average softplus(z) - y z over all entries"
+_STABLE_HINT = "compute softplus as max(z, 0) + log(1 + exp(-|z|)): exp never sees a large positive number"
+_BCE_GRADIENT_HINT = "d/dz log(1 + e^z) = e^z / (1 + e^z); simplify, and keep the 1/N of the mean"
+check_close("bce_from_logits(Z, Y)", checked_call("bce_from_logits(Z, Y)", bce_from_logits, Z, Y, hint=_BCE_HINT),
+            0.3777789597, hint=_BCE_HINT)
+check_close("bce_from_logits for scores of ±1000",
+            checked_call("bce_from_logits for scores of ±1000", bce_from_logits, np.array([[1000.0], [-1000.0]]),
+                         np.array([[0.0], [1.0]]), hint=_STABLE_HINT), 1000.0, hint=_STABLE_HINT)
 check_gradient("bce_gradient_from_logits(Z, Y)", lambda S: bce_from_logits(S, Y), Z,
-               bce_gradient_from_logits(Z, Y),
-               hint="d/dz log(1 + e^z) = e^z / (1 + e^z); simplify, and keep the 1/N of the mean")
+               checked_call("bce_gradient_from_logits(Z, Y)", bce_gradient_from_logits, Z, Y, hint=_BCE_GRADIENT_HINT),
+               hint=_BCE_GRADIENT_HINT)
 ### BEGIN HIDDEN TESTS
 rng = np.random.default_rng(202)
 S, T = rng.normal(size=(4, 2)) * 3, rng.integers(0, 2, size=(4, 2)).astype(float)
 check_close("bce_from_logits on a (4, 2) batch", bce_from_logits(S, T),
-            float(np.mean(np.logaddexp(0, S) - T * S)))
+            float(np.mean(np.logaddexp(0, S) - T * S)), hint="average over all 8 entries of a (4, 2) batch")
 check_close("bce_gradient_from_logits on a (4, 2) batch", bce_gradient_from_logits(S, T),
-            (1 / (1 + np.exp(-S)) - T) / 8)
+            (1 / (1 + np.exp(-S)) - T) / 8, hint=_BCE_GRADIENT_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -201,26 +208,35 @@ def cross_entropy_gradient(Z, Y):
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "softmax_ce_tests", "points": 3, "schema_version": 3}
 Z = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]])
 Y = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
-check_close("softmax(Z)", softmax(Z), np.array([[0.6590011389, 0.2424329707, 0.0985658904],
-                                                [0.1161145347, 0.8579768106, 0.0259086547]]),
-            hint="exponentiate, then divide each row by its own sum (axis=1, keepdims=True)")
-check_true("softmax of scores 1000, 0, -1000 is finite", bool(np.all(np.isfinite(softmax(np.array([[1000.0, 0.0, -1000.0]]))))),
-           "it holds NaN or infinity", hint="subtract each row's maximum before np.exp")
-check_close("cross_entropy_from_logits(Z, Y)", cross_entropy_from_logits(Z, Y), 2.0351041117,
-            hint="average over the 2 samples, not over all 6 entries")
+_SOFTMAX_HINT = "exponentiate, then divide each row by its own sum (axis=1, keepdims=True)"
+_CE_HINT = "average over the 2 samples, not over all 6 entries"
+_CE_GRADIENT_HINT = "d/dz_ik of log sum_j e^z_ij is a softmax entry; the mean is over the n samples (rows)"
+check_close("softmax(Z)", checked_call("softmax(Z)", softmax, Z, hint=_SOFTMAX_HINT),
+            np.array([[0.6590011389, 0.2424329707, 0.0985658904], [0.1161145347, 0.8579768106, 0.0259086547]]),
+            hint=_SOFTMAX_HINT)
+_P = checked_call("softmax of scores 1000, 0, -1000", softmax, np.array([[1000.0, 0.0, -1000.0]]),
+                  hint="subtract each row's maximum before np.exp")
+check_true("softmax of scores 1000, 0, -1000 is finite", bool(np.all(np.isfinite(_P))),
+           "it holds NaN or infinity: np.exp(1000) overflows", got=_P, expected="[[1, 0, 0]], or nearly",
+           hint="subtract each row's maximum before np.exp")
+check_close("cross_entropy_from_logits(Z, Y)",
+            checked_call("cross_entropy_from_logits(Z, Y)", cross_entropy_from_logits, Z, Y, hint=_CE_HINT),
+            2.0351041117, hint=_CE_HINT)
 check_gradient("cross_entropy_gradient(Z, Y)", lambda S: cross_entropy_from_logits(S, Y), Z,
-               cross_entropy_gradient(Z, Y),
-               hint="d/dz_ik of log sum_j e^z_ij is a softmax entry; the mean is over the n samples (rows)")
+               checked_call("cross_entropy_gradient(Z, Y)", cross_entropy_gradient, Z, Y, hint=_CE_GRADIENT_HINT),
+               hint=_CE_GRADIENT_HINT)
 ### BEGIN HIDDEN TESTS
 rng = np.random.default_rng(203)
 S = rng.normal(size=(5, 4)) * 50
 T = np.eye(4)[rng.integers(0, 4, size=5)]
 shifted = S - S.max(axis=1, keepdims=True)
 P = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-check_close("softmax of large scores", softmax(S), P)
+check_close("softmax of large scores", softmax(S), P, hint="subtract each row's maximum before np.exp")
 check_close("cross_entropy_from_logits of large scores", cross_entropy_from_logits(S, T),
-            float(np.mean(-np.sum(T * (shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))), axis=1))))
-check_close("cross_entropy_gradient of large scores", cross_entropy_gradient(S, T), (P - T) / 5)
+            float(np.mean(-np.sum(T * (shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))), axis=1))),
+            hint="log-sum-exp with each row's maximum taken out first; a mean over the 5 samples")
+check_close("cross_entropy_gradient of large scores", cross_entropy_gradient(S, T), (P - T) / 5,
+            hint=_CE_GRADIENT_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -269,19 +285,24 @@ def loss_after_scaling(loss, factor):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predictions_tests", "points": 2, "schema_version": 3}
-_guess = uniform_guess_loss(10)
-check_true("uniform_guess_loss(10) is one positive number", np.ndim(_guess) == 0 and _guess > 0, f"got {_guess!r}",
-           hint="a loss is one number, and a guess that is not certain costs more than 0")
-_after = loss_after_scaling(1.2, 0.5)
-check_true("loss_after_scaling(1.2, 0.5) is one number", np.ndim(_after) == 0, f"got {_after!r}",
+_guess = checked_call("uniform_guess_loss(10)", uniform_guess_loss, 10,
+                      hint="equal scores: what probability does softmax give each of the k classes?")
+check_true("uniform_guess_loss(10) is one positive number",
+           np.ndim(_guess) == 0 and isinstance(_guess, (int, float, np.number)) and _guess > 0,
+           "a loss is one number, above 0 for any guess that is not certain", got=_guess,
+           expected="one number above 0", hint="a loss is one number, and a guess that is not certain costs more than 0")
+_after = checked_call("loss_after_scaling(1.2, 0.5)", loss_after_scaling, 1.2, 0.5,
+                      hint="the loss is -log p of the true class")
+check_true("loss_after_scaling(1.2, 0.5) is one number", np.ndim(_after) == 0,
+           "the loss of one sample is one number", got=_after, expected="one float",
            hint="return a single float: the new loss")
 ### BEGIN HIDDEN TESTS
 check_close("A: uniform_guess_loss(10)", uniform_guess_loss(10), 2.302585093,
             hint="equal scores give every class the probability 1/k; the loss is -log of the true class's")
 check_close("A: uniform_guess_loss(2) and (1000)", [uniform_guess_loss(2), uniform_guess_loss(1000)],
-            [np.log(2.0), np.log(1000.0)])
+            [np.log(2.0), np.log(1000.0)], hint="the true class gets the probability 1/k whatever k is")
 check_close("B: loss_after_scaling(1.2, 0.5)", loss_after_scaling(1.2, 0.5), 1.2 + np.log(2.0),
             hint="the loss is -log p: multiplying p by a factor adds -log(factor) to the loss")
 check_close("B: loss_after_scaling(2.5, 4) and (0.1, 1.05)", [loss_after_scaling(2.5, 4.0), loss_after_scaling(0.1, 1.05)],
-            [2.5 - np.log(4.0), 0.1 - np.log(1.05)])
+            [2.5 - np.log(4.0), 0.1 - np.log(1.05)], hint="a factor above 1 lowers the loss by log(factor)")
 ### END HIDDEN TESTS

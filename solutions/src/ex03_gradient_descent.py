@@ -49,6 +49,7 @@
 import numpy as np
 
 from course_lib.exercises import check_close, check_shape, check_true
+from course_lib.exercises.checks import checked_call
 
 # %% [markdown]
 # ## Part 1: gradient descent on a curve (2 points)
@@ -82,20 +83,24 @@ def gradient_descent_1d(df, x0, learning_rate, n_steps):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "gradient_descent_1d_tests", "points": 2, "schema_version": 3}
-_path = gradient_descent_1d(lambda x: 2 * (x - 3), 0.0, 0.1, 3)
+_STEP_HINT = "step AGAINST the derivative: x - learning_rate * df(x)"
+_path = checked_call("gradient_descent_1d(df, 0, 0.1, 3)", gradient_descent_1d, lambda x: 2 * (x - 3), 0.0, 0.1, 3,
+                     hint=_STEP_HINT)
 check_shape("gradient_descent_1d(..., n_steps=3)", _path, (4,),
             hint="return the starting point and every step: n_steps + 1 numbers")
 check_close("gradient_descent_1d on (x - 3)^2 from 0 with rate 0.1", _path, np.array([0.0, 0.6, 1.08, 1.464]),
-            hint="step AGAINST the derivative: x - learning_rate * df(x)")
+            hint=_STEP_HINT)
 check_close("gradient_descent_1d on (x - 3)^2 after 200 steps", gradient_descent_1d(lambda x: 2 * (x - 3), 0.0, 0.1, 200)[-1],
             3.0, rtol=1e-9, hint="the minimum of (x - 3)^2 is at x = 3")
 ### BEGIN HIDDEN TESTS
-check_shape("gradient_descent_1d(..., n_steps=0)", gradient_descent_1d(lambda x: 1.0, 0.5, 0.1, 0), (1,))
+check_shape("gradient_descent_1d(..., n_steps=0)", gradient_descent_1d(lambda x: 1.0, 0.5, 0.1, 0), (1,),
+            hint="with no steps the path is the starting point alone")
 _df = lambda x: 4 * x ** 3 - 3.0  # derivative of x^4 - 3x
 _expected = [1.5]
 for _ in range(25):
     _expected.append(_expected[-1] - 0.02 * _df(_expected[-1]))
-check_close("gradient_descent_1d on x^4 - 3x", gradient_descent_1d(_df, 1.5, 0.02, 25), np.array(_expected), rtol=1e-12)
+check_close("gradient_descent_1d on x^4 - 3x", gradient_descent_1d(_df, 1.5, 0.02, 25), np.array(_expected), rtol=1e-12,
+            hint=_STEP_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -147,11 +152,15 @@ def gradient_descent_2d(A, b, p0, learning_rate, n_steps):
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "bowl_tests", "points": 2, "schema_version": 3}
 _A = np.array([[3.0, 0.0], [0.0, 1.0]])  # a bowl three times as steep along p1 as along p2
 _b = np.array([3.0, -1.0])  # so the minimum is at A^-1 b = (1, -1)
-check_close("bowl_gradient(A, b, [0, 0])", bowl_gradient(_A, _b, np.zeros(2)), np.array([-3.0, 1.0]),
-            hint="at p = 0 the gradient A p - b is just -b")
-_path = gradient_descent_2d(_A, _b, np.zeros(2), 0.1, 2)
+_BOWL_HINT = "the gradient of 1/2 p^T A p - b^T p is A p - b, a vector like p"
+check_close("bowl_gradient(A, b, [0, 0])",
+            checked_call("bowl_gradient(A, b, [0, 0])", bowl_gradient, _A, _b, np.zeros(2), hint=_BOWL_HINT),
+            np.array([-3.0, 1.0]), hint="at p = 0 the gradient A p - b is just -b")
+_path = checked_call("gradient_descent_2d(A, b, [0, 0], 0.1, 2)", gradient_descent_2d, _A, _b, np.zeros(2), 0.1, 2,
+                     hint="row t + 1 is row t minus learning_rate times the gradient at row t")
 check_shape("gradient_descent_2d(..., n_steps=2)", _path, (3, 2), hint="one row per iterate, p0 included")
-check_close("gradient_descent_2d from (0, 0) with rate 0.1", _path, np.array([[0.0, 0.0], [0.3, -0.1], [0.51, -0.19]]))
+check_close("gradient_descent_2d from (0, 0) with rate 0.1", _path, np.array([[0.0, 0.0], [0.3, -0.1], [0.51, -0.19]]),
+            hint="p1 = p0 - 0.1 (A p0 - b) = (0.3, -0.1): step against the gradient")
 check_close("gradient_descent_2d after 300 steps", gradient_descent_2d(_A, _b, np.zeros(2), 0.1, 300)[-1],
             np.array([1.0, -1.0]), rtol=1e-8, hint="the iterates should settle where A p = b")
 # The gradient is the slope along each axis: compare with centred differences (lesson 4).
@@ -159,18 +168,19 @@ _f = lambda p: 0.5 * p @ _A @ p - _b @ p
 _p = np.array([0.5, 2.0])
 _slopes = [(_f(_p + 1e-5 * _e) - _f(_p - 1e-5 * _e)) / 2e-5 for _e in np.eye(2)]
 check_close("bowl_gradient(A, b, [0.5, 2]) against centred differences along each axis",
-            bowl_gradient(_A, _b, _p), np.array(_slopes), rtol=1e-6)
+            bowl_gradient(_A, _b, _p), np.array(_slopes), rtol=1e-6, hint=_BOWL_HINT)
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(313)
 _M = _rng.normal(size=(3, 3))
 _A3 = _M @ _M.T + np.eye(3)
 _b3, _p3 = _rng.normal(size=3), _rng.normal(size=3)
-check_close("bowl_gradient in 3-D", bowl_gradient(_A3, _b3, _p3), _A3 @ _p3 - _b3)
+check_close("bowl_gradient in 3-D", bowl_gradient(_A3, _b3, _p3), _A3 @ _p3 - _b3, hint=_BOWL_HINT)
 _eta = 1.0 / np.linalg.eigvalsh(_A3).max()
 _expected = [_p3]
 for _ in range(40):
     _expected.append(_expected[-1] - _eta * (_A3 @ _expected[-1] - _b3))
-check_close("gradient_descent_2d in 3-D", gradient_descent_2d(_A3, _b3, _p3, _eta, 40), np.array(_expected), rtol=1e-10)
+check_close("gradient_descent_2d in 3-D", gradient_descent_2d(_A3, _b3, _p3, _eta, 40), np.array(_expected), rtol=1e-10,
+            hint="nothing in the update depends on the dimension: len(p0) columns")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -253,32 +263,43 @@ def largest_stable_learning_rate(A):
 # Measured: runs on f(x) = 2 (x - 1)^2 (curvature 4, minimum 1) from x = 3.
 for _rate, _label in [(0.1, "converges"), (0.25, "converges in one step"), (0.4, "oscillates but converges"),
                       (0.5, "oscillates forever"), (0.6, "diverges")]:
-    _run = gradient_descent_1d(lambda x: 4.0 * (x - 1.0), 3.0, _rate, 6)
-    check_close(f"regime_of_path(the run with learning rate {_rate}, minimum=1)", regime_of_path(_run, 1.0), _label,
-                hint="look at the distance to the minimum: does it change sign? does it shrink, stay or grow?")
+    _run = checked_call(f"gradient_descent_1d(df, 3, {_rate}, 6)", gradient_descent_1d, lambda x: 4.0 * (x - 1.0), 3.0,
+                        _rate, 6, hint="Part 1's function, run on a new bowl")
+    _hint = "look at the distance to the minimum: does it change sign? does it shrink, stay or grow?"
+    check_close(f"regime_of_path(the run with learning rate {_rate}, minimum=1)",
+                checked_call(f"regime_of_path(the run with learning rate {_rate}, minimum=1)", regime_of_path, _run,
+                             1.0, hint=_hint), _label, hint=_hint)
 # Predicted: the same five rates, without running anything.
 for _rate, _label in [(0.1, "converges"), (0.25, "converges in one step"), (0.4, "oscillates but converges"),
                       (0.5, "oscillates forever"), (0.6, "diverges")]:
-    check_close(f"learning_rate_regime(curvature=4, learning_rate={_rate})", learning_rate_regime(4.0, _rate), _label,
-                hint="one step multiplies the distance to the minimum by 1 - learning_rate * curvature")
+    _hint = "one step multiplies the distance to the minimum by 1 - learning_rate * curvature"
+    check_close(f"learning_rate_regime(curvature=4, learning_rate={_rate})",
+                checked_call(f"learning_rate_regime(4, {_rate})", learning_rate_regime, 4.0, _rate, hint=_hint),
+                _label, hint=_hint)
 # Prediction against measurement on many random bowls and rates.
 for _k, _eta in np.random.default_rng(0).uniform([0.5, 0.01], [5.0, 1.0], size=(20, 2)):
     _run = gradient_descent_1d(lambda x: _k * (x + 2.0), 1.0, _eta, 4)
     check_close(f"learning_rate_regime({_k:.3f}, {_eta:.3f}) against regime_of_path of the run",
-                learning_rate_regime(_k, _eta), regime_of_path(_run, -2.0))
+                learning_rate_regime(_k, _eta), regime_of_path(_run, -2.0),
+                hint="the prediction and the measurement disagree: the factor 1 - learning_rate * curvature "
+                     "decides both; compare it with 1, 0 and -1")
 check_close("largest_stable_learning_rate for curvatures 3 and 1",
-            largest_stable_learning_rate(np.array([[3.0, 0.0], [0.0, 1.0]])), 2.0 / 3.0,
+            checked_call("largest_stable_learning_rate(A)", largest_stable_learning_rate,
+                         np.array([[3.0, 0.0], [0.0, 1.0]]), hint="the steepest direction (curvature 3) sets the limit"),
+            2.0 / 3.0,
             hint="the steepest direction (curvature 3) sets the limit")
 ### BEGIN HIDDEN TESTS
 for _k, _eta, _regime in [(8.0, 0.25, "oscillates forever"), (2.0, 0.5, "converges in one step"),
                           (0.5, 4.5, "diverges"), (100.0, 0.001, "converges"), (8.0, 0.2, "oscillates but converges")]:
-    check_close(f"learning_rate_regime({_k}, {_eta})", learning_rate_regime(_k, _eta), _regime)
+    check_close(f"learning_rate_regime({_k}, {_eta})", learning_rate_regime(_k, _eta), _regime,
+                hint="one step multiplies the distance to the minimum by 1 - learning_rate * curvature")
     _run = gradient_descent_1d(lambda x: _k * (x - 0.5), -1.5, _eta, 5)
-    check_close(f"regime_of_path of the run with curvature {_k}, rate {_eta}", regime_of_path(_run, 0.5), _regime)
+    check_close(f"regime_of_path of the run with curvature {_k}, rate {_eta}", regime_of_path(_run, 0.5), _regime,
+                hint="look at the distance to the minimum: does it change sign? does it shrink, stay or grow?")
 _M = np.random.default_rng(333).normal(size=(3, 3))
 _A3 = _M @ _M.T + 0.5 * np.eye(3)
 check_close("largest_stable_learning_rate in 3-D", largest_stable_learning_rate(_A3),
-            2.0 / np.linalg.eigvalsh(_A3).max())
+            2.0 / np.linalg.eigvalsh(_A3).max(), hint="the largest curvature is A's largest eigenvalue")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -320,9 +341,12 @@ def steps_to_shrink(curvature, learning_rate, ratio):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "steps_tests", "points": 2, "schema_version": 3}
-_steps = steps_to_shrink(4.0, 0.1, 0.001)
-check_true("steps_to_shrink(4, 0.1, 0.001) is a whole number of steps", float(_steps) == int(_steps) and _steps > 0,
-           f"got {_steps!r}", hint="a count of steps: a positive int")
+_steps = checked_call("steps_to_shrink(4, 0.1, 0.001)", steps_to_shrink, 4.0, 0.1, 0.001,
+                      hint="each step multiplies the distance by |1 - learning_rate * curvature|")
+check_true("steps_to_shrink(4, 0.1, 0.001) is a whole number of steps",
+           isinstance(_steps, (int, float, np.number)) and np.isfinite(_steps) and float(_steps) == int(_steps) > 0,
+           "a number of steps is a positive whole number", got=_steps, expected="a positive int",
+           hint="a count of steps: a positive int")
 ### BEGIN HIDDEN TESTS
 check_close("steps_to_shrink(4, 0.1, 0.001)", steps_to_shrink(4.0, 0.1, 0.001), 14,
             hint="each step multiplies the distance by 1 - 0.4 = 0.6; 0.6^14 < 0.001 < 0.6^13")
@@ -332,5 +356,6 @@ for _k, _eta, _ratio in [(2.0, 0.05, 0.1), (10.0, 0.15, 1e-4), (0.5, 3.1, 0.02)]
     _distance, _t = 1.0, 0
     while abs(_distance) > _ratio:
         _distance, _t = _distance * (1 - _eta * _k), _t + 1
-    check_close(f"steps_to_shrink({_k}, {_eta}, {_ratio}) against a run", steps_to_shrink(_k, _eta, _ratio), _t)
+    check_close(f"steps_to_shrink({_k}, {_eta}, {_ratio}) against a run", steps_to_shrink(_k, _eta, _ratio), _t,
+                hint="after t steps the distance is |1 - learning_rate * curvature|^t times the first; round up")
 ### END HIDDEN TESTS
