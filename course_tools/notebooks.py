@@ -12,16 +12,16 @@ top to bottom in a fresh kernel and writes the ``.ipynb`` with its outputs::
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import sys
 import time
-from html import escape
 from pathlib import Path
 
 import jupytext
 import nbformat
 from nbclient import NotebookClient
+
+from .widget_snapshots import picture_only
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "notebooks"
@@ -128,58 +128,12 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbforma
     finally:
         if env_backend is not None:
             os.environ["MPLBACKEND"] = env_backend
-    nb.metadata.pop("widgets", None)
     nb.metadata["language_info"] = {"name": "python"}  # drop the version: it varies by machine
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [with_snapshot(output, client.widget_state, client.widget_buffers)
-                            for output in merged_streams(cell.outputs)]
+            # A widget is stored as its picture, which the learner brings to life by running the cell.
+            cell.outputs = [picture_only(output) for output in merged_streams(cell.outputs)]
     return nb
-
-
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-SNAPSHOT_NOTE = "A live widget: run this cell to use it. (Until then, this is a picture of how it starts.)"
-
-
-def widget_picture(model_id: str, state: dict, buffers: dict, depth: int = 0) -> tuple[bytes, str, str] | None:
-    """The first PNG an Image widget inside widget ``model_id`` shows, with its CSS width ('' if none) and
-    its text alternative (the ``tooltip`` a course widget keeps up to date: ``LessonWidget.describe``)."""
-    model = state.get(model_id)
-    if model is None or depth > 6:
-        return None
-    if model.get("_model_name") == "ImageModel" and model.get("format") == "png":
-        value = buffers.get(model_id, {}).get(("value",))
-        if value:
-            layout = state.get(str(model.get("layout", "")).removeprefix("IPY_MODEL_"), {})
-            return base64.b64decode(value["data"]), layout.get("width") or "", model.get("tooltip") or ""
-    for child in model.get("children", []):
-        found = widget_picture(str(child).removeprefix("IPY_MODEL_"), state, buffers, depth + 1)
-        if found:
-            return found
-    return None
-
-
-def with_snapshot(output, state: dict, buffers: dict):
-    """A widget's output as the saved notebook shows it before the cell runs again: its picture when
-    the build ran it and a line saying how to make it live, instead of the widget's raw repr
-    (``NeuronExplorer(children=(HBox(...``). Live, JupyterLab shows the widget itself."""
-    data = output.get("data", {})
-    if WIDGET_MIME not in data:
-        return output
-    picture = widget_picture(data[WIDGET_MIME].get("model_id", ""), state, buffers)
-    html = f"<p><i>{SNAPSHOT_NOTE}</i></p>"
-    if picture is not None:
-        png, width, description = picture
-        size = f' style="width: {width}"' if width.endswith("px") else ""
-        # A widget that does not describe its picture gets a plain statement of that, which the course's
-        # tests reject in a lesson; its readout's numbers may still be read after the picture.
-        description = description or "A widget's picture, not described"
-        html = (f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}"{size} '
-                f'alt="{escape(description, quote=True)}">' + html)
-        output.metadata = nbformat.from_dict({**output.get("metadata", {}), "alt": description})
-    data["text/html"] = html
-    data["text/plain"] = SNAPSHOT_NOTE
-    return output
 
 
 def merged_streams(outputs: list) -> list:

@@ -142,25 +142,26 @@ def inline_css(path: Path) -> str:
 
 
 # ----------------------------------------------------------------- a notebook as a static page shows it
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STATIC_WIDGET_NOTE = ("A live widget: run this lesson in JupyterLab to use it. "
                       "(This is a picture of how it starts.)")
 
 
 def static_notebook(nb):
     """A copy of the executed notebook ``nb`` for a page with no kernel: each widget output keeps only
-    the snapshot the build took of it (course_tools/notebooks.py), with a line saying where it is live."""
+    its picture (course_tools/widget_snapshots.py), with a line saying where it is live."""
     import copy
 
-    from .notebooks import SNAPSHOT_NOTE
+    from course_lib.drawing.described import SNAPSHOT_NOTE
+
+    from .widget_snapshots import WIDGET_MIME
 
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if WIDGET_VIEW not in data:
+            if WIDGET_MIME not in data and data.get("text/plain") != SNAPSHOT_NOTE:
                 continue
-            del data[WIDGET_VIEW]
+            data.pop(WIDGET_MIME, None)
             html = data.get("text/html", f"<p><i>{SNAPSHOT_NOTE}</i></p>")
             data["text/html"] = html.replace(SNAPSHOT_NOTE, STATIC_WIDGET_NOTE)
             data["text/plain"] = STATIC_WIDGET_NOTE

@@ -12,8 +12,9 @@ import re
 import nbformat
 import pytest
 
+from course_lib.drawing.described import SNAPSHOT_NOTE
 from course_tools import handouts, web_assets
-from course_tools.notebooks import SNAPSHOT_NOTE
+from course_tools.widget_snapshots import WIDGET_MIME
 from notebook_outputs import ROOT
 
 # Attributes that make a browser fetch something: any value but a data: URI, an in-page #anchor or a
@@ -49,18 +50,18 @@ def test_an_inlined_script_cannot_end_its_own_element(tmp_path):
 def test_a_widget_output_keeps_its_snapshot_and_says_where_it_is_live():
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell("explorer()", outputs=[nbformat.v4.new_output(
-        "execute_result", data={web_assets.WIDGET_VIEW: {"model_id": "x"}, "text/plain": SNAPSHOT_NOTE,
+        "execute_result", data={WIDGET_MIME: {"model_id": "x"}, "text/plain": SNAPSHOT_NOTE,
                                 "text/html": f'<img src="data:image/png;base64,AAAA"><p><i>{SNAPSHOT_NOTE}</i></p>'},
         execution_count=1)]))
     nb.cells.append(nbformat.v4.new_code_cell("slider", outputs=[nbformat.v4.new_output(
-        "execute_result", data={web_assets.WIDGET_VIEW: {"model_id": "y"}, "text/plain": "IntSlider()"},
+        "execute_result", data={WIDGET_MIME: {"model_id": "y"}, "text/plain": "IntSlider()"},
         execution_count=2)]))
     static = web_assets.static_notebook(nb)
     pictured, bare = (cell.outputs[0].data for cell in static.cells)
-    assert web_assets.WIDGET_VIEW not in pictured and web_assets.WIDGET_VIEW not in bare
+    assert WIDGET_MIME not in pictured and WIDGET_MIME not in bare
     assert pictured["text/html"].startswith('<img src="data:image/png') and web_assets.STATIC_WIDGET_NOTE in pictured["text/html"]
     assert "run this lesson in JupyterLab" in bare["text/html"]
-    assert web_assets.WIDGET_VIEW in nb.cells[0].outputs[0].data, "the notebook itself must stay as it was"
+    assert WIDGET_MIME in nb.cells[0].outputs[0].data, "the notebook itself must stay as it was"
 
 
 @pytest.mark.slow  # installs reveal.js and MathJax from the npm registry the first time

@@ -77,34 +77,6 @@ def test_restamp_updates_metadata_without_running_and_refuses_changed_code(tmp_p
         raise AssertionError("restamp accepted a notebook whose code differs from its source")
 
 
-def test_a_saved_widget_shows_its_picture_and_how_to_make_it_live():
-    import base64
-
-    from course_tools.notebooks import SNAPSHOT_NOTE, WIDGET_MIME, with_snapshot
-
-    png = b"\x89PNG\r\n\x1a\nfake"
-    state = {
-        "root": {"_model_name": "VBoxModel", "children": ["IPY_MODEL_box", "IPY_MODEL_pic"]},
-        "box": {"_model_name": "HBoxModel", "children": []},
-        "pic": {"_model_name": "ImageModel", "format": "png", "layout": "IPY_MODEL_lay"},
-        "lay": {"_model_name": "LayoutModel", "width": "760px"},
-    }
-    buffers = {"pic": {("value",): {"data": base64.b64encode(png).decode(), "path": ["value"]}}}
-    output = nbformat.from_dict({"output_type": "execute_result", "execution_count": 1, "metadata": {},
-                                 "data": {WIDGET_MIME: {"model_id": "root"}, "text/plain": "VBox(children=(...))"}})
-    shown = with_snapshot(output, state, buffers).data
-    assert shown[WIDGET_MIME] == {"model_id": "root"}, "live, JupyterLab still shows the widget itself"
-    assert shown["text/plain"] == SNAPSHOT_NOTE and "children=" not in shown["text/plain"]
-    assert f'src="data:image/png;base64,{base64.b64encode(png).decode()}" style="width: 760px"' in shown["text/html"]
-    assert "run this cell to use it" in shown["text/html"]
-    # A widget without a picture still says how to make it live; other outputs are left alone.
-    bare = nbformat.from_dict({"output_type": "display_data", "metadata": {},
-                               "data": {WIDGET_MIME: {"model_id": "box"}, "text/plain": "HBox()"}})
-    assert with_snapshot(bare, state, buffers).data["text/html"] == f"<p><i>{SNAPSHOT_NOTE}</i></p>"
-    text = nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": "hi"})
-    assert with_snapshot(text, state, buffers) == text
-
-
 LESSON_NOTEBOOKS = sorted((notebooks.LESSONS).glob("*.ipynb"))
 
 

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import base64
 import html
+import warnings
+
+import numpy as np
 
 GENERIC = ("no description", "figure", "image", "plot", "picture", "chart", "graph",
            "the widget's picture when the cell last ran")
@@ -31,6 +34,29 @@ def check_description(text: str) -> str:
         raise ValueError(f"a figure's description must say what it shows and what to notice "
                          f"(at least {MIN_WORDS} words), not {text!r}")
     return text
+
+
+def points_under_legends(fig) -> list[tuple[float, float]]:
+    """The data points (scatter points and line markers, in data coordinates) that a legend of
+    ``fig`` covers, as drawn: a legend placed over the data hides exactly what a figure is about."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    hidden = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        to_pixels = fig.dpi / 72   # marker sizes are in points
+        marked = [(collection.get_offsets(), np.sqrt(collection.get_sizes()).max(initial=0) / 2 * to_pixels)
+                  for collection in ax.collections if len(collection.get_offsets())]
+        marked += [(line.get_xydata(), line.get_markersize() / 2 * to_pixels)
+                   for line in ax.get_lines() if line.get_marker() not in (None, "", " ", "None")]
+        for xy, radius in marked:   # a marker overlapping the box by any part counts
+            for (x, y), (px, py) in zip(xy, ax.transData.transform(xy)):
+                if box.x0 - radius <= px <= box.x1 + radius and box.y0 - radius <= py <= box.y1 + radius:
+                    hidden.append((float(x), float(y)))
+    return hidden
 
 
 def figure_png(fig) -> bytes:
@@ -59,9 +85,24 @@ def show_figure(description: str, fig=None) -> None:
     from IPython.display import publish_display_data
 
     fig = plt.gcf() if fig is None else fig
+    hidden = points_under_legends(fig)
+    if hidden:  # a warning lands in the cell's output, where the notebook tests see it
+        warnings.warn(f"the legend hides data point(s) {hidden}: place it elsewhere", stacklevel=2)
     data, metadata = picture_bundle(description, figure_png(fig))
     plt.close(fig)
     publish_display_data(data, metadata=metadata)
+
+
+SNAPSHOT_NOTE = "A live widget: run this cell to use it. (Until then, this is a picture of how it starts.)"
+
+
+def snapshot_html(png: bytes, width: str, description: str) -> str:
+    """A widget's picture as a notebook keeps it for when the live widget cannot be drawn: the PNG
+    ``png`` at CSS ``width`` ('' for its own size) with ``description`` as its alt text, then a line
+    saying how to make it live."""
+    size = f' style="width: {width}"' if width.endswith("px") else ""
+    return (f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"{size} '
+            f'alt="{html.escape(check_description(description), quote=True)}"><p><i>{SNAPSHOT_NOTE}</i></p>')
 
 
 def show_picture(description: str, png: bytes) -> None:

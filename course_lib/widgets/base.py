@@ -30,6 +30,8 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 from traitlets import Unicode
 
+from ..drawing.described import SNAPSHOT_NOTE, snapshot_html
+
 # A visible keyboard focus on every control of a course widget (WCAG 2.4.7): ipywidgets' slider
 # handles show none of their own. Scoped to the course's widgets, carried by each widget itself (a
 # <style> in a hidden HTML child), since a notebook cannot add CSS to JupyterLab.
@@ -157,6 +159,19 @@ class LessonWidget(widgets.VBox):
         """The picture in words: what it shows (``PICTURE``) and the numbers the readout gives now."""
         readout = html.unescape(re.sub(r"<[^>]+>", " ", self.readout.value))
         return " ".join(f"{self.PICTURE} Now: {readout}".split()) if readout.strip() else self.PICTURE
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget's output: the live view, and its picture as it is now, with a line saying how to
+        make it live. JupyterLab draws the live view while the kernel that made it runs. A notebook
+        saved by the course's JupyterLab keeps only the picture (``course_tools.widget_snapshots``),
+        so a deck or a reopened notebook shows it instead of "Error displaying widget: model not found"."""
+        data = super()._repr_mimebundle_(**kwargs)
+        if not data or not self.image.value:
+            return data
+        description = self.describe()
+        data["text/html"] = snapshot_html(self.image.value, self.image.layout.width or "", description)
+        data["text/plain"] = SNAPSHOT_NOTE
+        return data, {"alt": description}
 
     def _describe_picture(self, change=None) -> None:
         self.image.tooltip = self.describe()

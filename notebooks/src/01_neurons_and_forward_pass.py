@@ -150,7 +150,7 @@ best = tries[np.argmax(correct)]                                   # one of the 
 line_x = np.linspace(-0.5, 1.5, 2)
 ax.plot(line_x, -(best[0] * line_x + best[2]) / best[1], "k--", label="a best neuron's line")
 ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$")
-ax.legend(fontsize=8, loc="upper right")
+ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)  # beside: over the square it hid (1, 1)
 show_figure(figure_text.xor_best_line(correct.max()))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

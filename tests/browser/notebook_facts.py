@@ -10,9 +10,11 @@ from pathlib import Path
 
 import nbformat
 
+from course_lib.drawing.described import SNAPSHOT_NOTE
+from course_tools.widget_snapshots import WIDGET_MIME
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # Slide types reveal.js leaves out of the deck's flow (RISE hides or moves them).
 HIDDEN_SLIDE_TYPES = ("skip", "notes")
 
@@ -78,7 +80,9 @@ def read_facts(path: Path) -> NotebookFacts:
     cells = []
     for index, cell in enumerate(nb.cells):
         outputs = cell.get("outputs", []) if cell.cell_type == "code" else []
-        widgets = sum(1 for output in outputs if WIDGET_MIME in output.get("data", {}))
+        # A lesson stores a widget as its picture (course_tools/widget_snapshots.py); the live view is its own.
+        widgets = sum(1 for output in outputs
+                      if WIDGET_MIME in output.get("data", {}) or output.get("data", {}).get("text/plain") == SNAPSHOT_NOTE)
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
         cells.append(CellFacts(index, cell.cell_type, first_line(cell.source), slide_type, widgets, cell.source))
     return NotebookFacts(Path(path), tuple(cells))
