@@ -25,6 +25,8 @@ import sys
 import venv
 from pathlib import Path
 
+from course_tools import course_lab
+
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 
@@ -44,7 +46,9 @@ def ensure_environment(extras: str) -> Path:
     if not stamp.exists() or stamp.stat().st_mtime < (ROOT / "pyproject.toml").stat().st_mtime:
         print(f"Installing the course and its dependencies ({extras or 'for learners'}) ...", flush=True)
         run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-        run([python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else "."])
+        # setuptools says on stderr, in ten lines, that an editable install is editable; nobody asked.
+        run([python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else "."],
+            env={**activated(python), "PYTHONWARNINGS": "ignore:Editable installation"})
         # Matplotlib builds its font cache on first import and says so on stderr;
         # do it now, so that message never lands in a notebook's outputs.
         run([python, "-c", "import matplotlib.font_manager"])
@@ -84,8 +88,7 @@ def lab_command(python: Path, extra: list) -> list:
     """JupyterLab on the course map. As root (a container, a cloud VM) Jupyter refuses to start
     unless told --allow-root; the learner asked for the course, so say it for them."""
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra else []
-    # The course folder is the root, so the file browser reaches exercises/ as well as notebooks/.
-    return [python, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", "notebooks/00_course_map.ipynb", *as_root, *extra]
+    return [python, "-m", "jupyterlab", *course_lab.learner_options(ROOT), *as_root, *extra]
 
 
 # What `test --quick` leaves out: the browser, nbval, and anything that grades in a sandbox or runs
@@ -130,6 +133,7 @@ def main(argv: list[str]) -> None:
         python = Path(sys.executable)
     else:
         python = ensure_environment(extras)
+    course_lab.install(sys.prefix if python == Path(sys.executable) else VENV)
     run(build(python, rest))
 
 

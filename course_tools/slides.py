@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from . import course_lab
+
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "notebooks"
 PROJECTOR = {"width": 1280, "height": 720}
@@ -175,6 +177,7 @@ class PrivateLab:
                    JUPYTER_CONFIG_PATH=str(Path(sys.prefix) / "etc" / "jupyter"),
                    PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         env.pop("MPLBACKEND", None)
+        course_lab.install(Path(sys.prefix))   # as course.py does: the course's server extension and settings
         self.log = open(self.workdir / "server.log", "w", encoding="utf-8")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",

@@ -39,7 +39,7 @@ def _group(nodeid: str) -> str:
 # Browser tests that present decks or read built pages: they share no lesson run with the others, so
 # they form a second browser group, with a JupyterLab and a Chromium of their own on the other worker.
 PAGE_TESTS = ("test_browser_slides", "test_browser_handouts", "test_browser_book", "test_browser_deployment",
-              "test_browser_accessibility_pages", "test_browser_progress")
+              "test_browser_accessibility_pages", "test_browser_progress", "test_browser_first_screen")
 
 
 def shared_set_up(nodeid: str) -> str:

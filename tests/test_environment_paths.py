@@ -91,3 +91,27 @@ def test_the_quick_run_leaves_out_the_browser_nbval_and_sandboxed_grading(monkey
     assert course.test_command(python, ["-n", "0"]).count("-n") == 1   # the caller's choice stands
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert "-n" not in course.test_command(python, [])      # one core: no workers to start
+
+
+def test_setting_up_says_nothing_setuptools_did_not_need_to_say(tmp_path, monkeypatch):
+    """The first run once printed setuptools' ten-line 'Editable installation' notice: pip is told to
+    drop it (PYTHONWARNINGS reaches the build backend), and only it."""
+    course = load_course_py()
+    calls = []
+    (tmp_path / "venv").mkdir()
+    monkeypatch.setattr(course, "VENV", tmp_path / "venv")
+    monkeypatch.setattr(course, "venv_python", lambda: Path(sys.executable))
+    monkeypatch.setattr(course, "run", lambda command, **kwargs: calls.append((command, kwargs)))
+    course.ensure_environment("test")
+    install = next(kwargs for command, kwargs in calls if "-e" in command)
+    assert install["env"]["PYTHONWARNINGS"] == "ignore:Editable installation"
+    assert install["env"]["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).absolute().parent)
+
+
+def test_the_learners_lab_opens_the_course_workspace(tmp_path, monkeypatch):
+    course = load_course_py()
+    monkeypatch.setattr(course, "ROOT", tmp_path)
+    command = [str(part) for part in course.lab_command(Path(sys.executable), ["--no-browser"])]
+    assert command[1:3] == ["-m", "jupyterlab"] and command[-1] == "--no-browser"
+    assert "--LabApp.default_url=/lab/workspaces/backprop-course" in command
+    assert f"--ServerApp.root_dir={tmp_path}" in command

@@ -282,3 +282,5 @@ def test_binder_postbuild_installs_the_course_by_itself(tmp_path):
     assert where.returncode == 0, where.stderr
     assert where.stdout.strip().startswith(str(repo)), f"course_lib comes from {where.stdout.strip()}, not the copy"
     assert (home / "mpl").is_dir(), "postBuild should have built matplotlib's font cache"
+    assert (env / "etc" / "jupyter" / "jupyter_server_config.d" / "backprop-course.json").is_file(), \
+        "postBuild should have set up the course's JupyterLab (course_tools/course_lab.py)"

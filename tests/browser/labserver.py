@@ -19,17 +19,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from course_tools import course_lab
+
 # Talks to the local server directly, whatever proxy the environment names.
 _LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 # Settings the tests need from JupyterLab, written as the user's own settings.
 USER_SETTINGS = {
-    # No "would you like news?" toast and no update check: both would cover the
-    # page and reach for the internet, which this machine does not have.
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
     # Attach every cell to the DOM, so a test can find cell N as the Nth cell
     # element and read its outputs without scrolling it into view first.
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
@@ -137,6 +133,7 @@ class LabServer:
     # -- life cycle -----------------------------------------------------------
     def start(self) -> "LabServer":
         env = self.environment()
+        course_lab.install(Path(sys.prefix))   # as course.py does: the course's server extension and settings
         self._write_settings(env)
         self._copy_notebooks()
         self._warm_matplotlib(env)

@@ -1,0 +1,78 @@
+"""The course's JupyterLab set-up (course_tools/course_lab.py) and its server extension (lab_extension.py)."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from course_tools import course_lab, lab_extension
+
+
+def test_install_writes_the_extension_and_the_settings_once(tmp_path):
+    written = course_lab.install(tmp_path)
+    config, settings = (json.loads(path.read_text()) for path in written)
+    assert config["ServerApp"]["jpserver_extensions"] == {"course_tools.lab_extension": True}
+    assert settings["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
+    stamps = [path.stat().st_mtime_ns for path in written]
+    assert course_lab.install(tmp_path) == written
+    assert [path.stat().st_mtime_ns for path in written] == stamps, "a second install must change nothing"
+
+
+def test_the_first_visit_shows_the_course_map_and_a_later_one_what_the_learner_left(tmp_path):
+    options = course_lab.learner_options(tmp_path)
+    assert f"--ServerApp.root_dir={tmp_path}" in options
+    assert "--LabApp.default_url=/lab/workspaces/backprop-course" in options
+    workspace = course_lab.workspace_file(tmp_path / ".lab-workspaces")
+    layout = json.loads(workspace.read_text())
+    assert layout["data"]["layout-restorer:data"]["main"]["current"] == "notebook:notebooks/00_course_map.ipynb"
+    assert layout["data"]["file-browser-filebrowser:cwd"] == {"path": ""}
+    workspace.write_text('{"data": {}, "metadata": {"id": "backprop-course"}}')   # as JupyterLab saves it
+    course_lab.learner_options(tmp_path)
+    assert json.loads(workspace.read_text())["data"] == {}, "the learner's own layout must be kept"
+
+
+def test_the_workspace_file_is_where_jupyterlab_looks_for_it(tmp_path):
+    from jupyterlab_server.workspaces_handler import WORKSPACE_EXTENSION, slugify
+
+    assert course_lab.workspace_file(tmp_path).name == slugify(course_lab.WORKSPACE) + WORKSPACE_EXTENSION
+
+
+INFO = {"name": "python", "version": "3.11.7", "mimetype": "text/x-python", "file_extension": ".py"}
+
+
+def notebook(language_info: dict) -> dict:
+    return {"type": "notebook", "content": {"metadata": {"language_info": language_info}, "cells": []}}
+
+
+def test_a_lesson_is_served_with_what_its_kernel_will_report():
+    served = lab_extension.with_kernel_language_info(notebook({"name": "python"}), INFO)
+    assert served["content"]["metadata"]["language_info"] == INFO
+
+
+def test_a_notebook_that_says_something_else_is_served_as_it_is():
+    for stored in ({"name": "python", "version": "3.12.1"}, {"name": "R"}):
+        assert lab_extension.with_kernel_language_info(notebook(stored), INFO)["content"]["metadata"] == \
+            {"language_info": stored}
+    other = {"type": "file", "content": "x = 1"}
+    assert lab_extension.with_kernel_language_info(dict(other), INFO) == other
+
+
+def test_the_contents_manager_is_hooked_whether_it_is_async_or_not():
+    saved = []
+
+    class Manager:
+        def register_pre_save_hook(self, hook):
+            saved.append(hook)
+
+        def get(self, path, content=True):
+            return notebook({"name": "python"})
+
+    class AsyncManager(Manager):
+        async def get(self, path, content=True):
+            return notebook({"name": "python"})
+
+    for manager in (Manager(), AsyncManager()):
+        lab_extension.hook_contents_manager({"contents_manager": manager})
+        model = manager.get("lesson.ipynb")
+        model = asyncio.run(model) if asyncio.iscoroutine(model) else model
+        assert model["content"]["metadata"]["language_info"] == lab_extension.kernel_language_info()
+    assert saved == [lab_extension.keep_pictures] * 2
