@@ -73,7 +73,8 @@ def show(value) -> str:
         return f"{value:.7g}"
     if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
         # A list of arrays: each item's shape, and the values of short ones (all of them would bury the answer).
-        items = [f"[{i}] " + (show(v) if not isinstance(v, np.ndarray) or v.size <= 4 else f"array of shape {v.shape}")
+        items = [f"[{i}] " + (show(v) if not isinstance(v, np.ndarray) or (v.ndim <= 1 and v.size <= 4)
+                                 else f"array of shape {v.shape}")
                  for i, v in enumerate(value)]
         return f"a {type(value).__name__} of {len(value)} items: " + "; ".join(items)
     text = repr(value)
@@ -167,7 +168,7 @@ def _whole_ratio(got: float, expected: float, rtol: float) -> str | None:
 def _offset_problem(difference: np.ndarray, tolerance: float) -> str | None:
     """'every row is off by the same amounts ...' when got - expected repeats down the rows (a bias missing
     or added twice), or is one constant; None otherwise."""
-    if difference.size < 2:
+    if difference.size < 3:  # two entries off by the same amount happen by chance
         return None
     first = difference.reshape(-1)[0]
     if abs(first) > tolerance and np.allclose(difference, first, rtol=0, atol=tolerance):
@@ -551,7 +552,8 @@ def _shape(node, frame) -> tuple:
                 options.setdefault("axis", _value(rest[0], frame))
             return _reduced(_shape(operand, frame), options.get("axis"), bool(options.get("keepdims", False)))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy") and not node.keywords:
+            and isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy") \
+            and all(keyword.arg == "dtype" for keyword in node.keywords):
         name = node.func.attr
         shapes = [_shape(arg, frame) for arg in node.args]
         if name in ("dot", "matmul") and len(shapes) == 2:

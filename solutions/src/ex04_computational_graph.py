@@ -55,6 +55,7 @@ import math
 import numpy as np
 
 from course_lib.exercises import check_close, check_true
+from course_lib.exercises.checks import checked_call
 
 # %% [markdown]
 # ## Part 1: by hand through $f = (xy + z)\,w$ (2 points)
@@ -115,19 +116,22 @@ def chain_rule_gradients(x, y, z, w):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "by_hand_tests", "points": 2, "schema_version": 3}
-check_close("local_derivatives(2, -3, 4, 0.5)", local_derivatives(2.0, -3.0, 4.0, 0.5),
-            {"df/dq": 0.5, "df/dw": -2.0, "dq/dp": 1.0, "dq/dz": 1.0, "dp/dx": -3.0, "dp/dy": 2.0},
-            hint="the local derivative of a product by one factor is the OTHER factor; of a sum by a term, 1")
-check_close("chain_rule_gradients(2, -3, 4, 0.5)", chain_rule_gradients(2.0, -3.0, 4.0, 0.5),
-            {"q": 0.5, "w": -2.0, "p": 0.5, "z": 0.5, "x": -1.5, "y": 1.0},
-            hint="multiply the derivative arriving from above by the local derivative, e.g. df/dx = df/dp * dp/dx")
+_LOCAL_HINT = "the local derivative of a product by one factor is the OTHER factor; of a sum by a term, 1"
+_CHAIN_HINT = "multiply the derivative arriving from above by the local derivative, e.g. df/dx = df/dp * dp/dx"
+check_close("local_derivatives(2, -3, 4, 0.5)",
+            checked_call("local_derivatives(2, -3, 4, 0.5)", local_derivatives, 2.0, -3.0, 4.0, 0.5, hint=_LOCAL_HINT),
+            {"df/dq": 0.5, "df/dw": -2.0, "dq/dp": 1.0, "dq/dz": 1.0, "dp/dx": -3.0, "dp/dy": 2.0}, hint=_LOCAL_HINT)
+check_close("chain_rule_gradients(2, -3, 4, 0.5)",
+            checked_call("chain_rule_gradients(2, -3, 4, 0.5)", chain_rule_gradients, 2.0, -3.0, 4.0, 0.5,
+                         hint=_CHAIN_HINT),
+            {"q": 0.5, "w": -2.0, "p": 0.5, "z": 0.5, "x": -1.5, "y": 1.0}, hint=_CHAIN_HINT)
 ### BEGIN HIDDEN TESTS
 for _x, _y, _z, _w in np.random.default_rng(404).normal(size=(3, 4)):
     _q = _x * _y + _z
     check_close("local_derivatives at random inputs", local_derivatives(_x, _y, _z, _w),
-                {"df/dq": _w, "df/dw": _q, "dq/dp": 1.0, "dq/dz": 1.0, "dp/dx": _y, "dp/dy": _x})
+                {"df/dq": _w, "df/dw": _q, "dq/dp": 1.0, "dq/dz": 1.0, "dp/dx": _y, "dp/dy": _x}, hint=_LOCAL_HINT)
     check_close("chain_rule_gradients at random inputs", chain_rule_gradients(_x, _y, _z, _w),
-                {"q": _w, "w": _q, "p": _w, "z": _w, "x": _w * _y, "y": _w * _x})
+                {"q": _w, "w": _q, "p": _w, "z": _w, "x": _w * _y, "y": _w * _x}, hint=_CHAIN_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -161,10 +165,12 @@ def neuron_gradients(x1, x2, w1, w2, b):
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "neuron_tests", "points": 1, "schema_version": 3}
 # At z = 0 the sigmoid is 1/2 and its slope 1/4: easy to check by hand.
-check_close("neuron_gradients(x1=2, x2=-1, w1=0.5, w2=1, b=0)", neuron_gradients(2.0, -1.0, 0.5, 1.0, 0.0),
+_NEURON_HINT = "da/dw1 = da/dz * x1 and da/dx1 = da/dz * w1: the other factor of the product"
+check_close("neuron_gradients(x1=2, x2=-1, w1=0.5, w2=1, b=0)",
+            checked_call("neuron_gradients(2, -1, 0.5, 1, 0)", neuron_gradients, 2.0, -1.0, 0.5, 1.0, 0.0,
+                         hint=_NEURON_HINT),
             {"z": 0.0, "a": 0.5, "da/dz": 0.25, "da/dw1": 0.5, "da/dw2": -0.25, "da/db": 0.25,
-             "da/dx1": 0.125, "da/dx2": 0.25},
-            hint="da/dw1 = da/dz * x1 and da/dx1 = da/dz * w1: the other factor of the product")
+             "da/dx1": 0.125, "da/dx2": 0.25}, hint=_NEURON_HINT)
 _grads = neuron_gradients(1.0, 3.0, -0.4, 0.2, 0.1)
 check_close("neuron_gradients(1, 3, -0.4, 0.2, 0.1)['a']", _grads["a"], 0.574442516811659,
             hint="z = -0.4 * 1 + 0.2 * 3 + 0.1 = 0.3, then a = 1 / (1 + exp(-0.3))")
@@ -177,7 +183,7 @@ for _x1, _x2, _w1, _w2, _b in np.random.default_rng(414).normal(size=(3, 5)):
     _s = _a * (1 - _a)
     check_close("neuron_gradients at random inputs", neuron_gradients(_x1, _x2, _w1, _w2, _b),
                 {"z": _z, "a": _a, "da/dz": _s, "da/dw1": _s * _x1, "da/dw2": _s * _x2, "da/db": _s,
-                 "da/dx1": _s * _w1, "da/dx2": _s * _w2})
+                 "da/dx1": _s * _w1, "da/dx2": _s * _w2}, hint=_NEURON_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -275,10 +281,16 @@ def backward(root):
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "backward_tests", "points": 3, "schema_version": 3}
 _a = Scalar(3.0)
 _f = _a + _a
-_order = topological_order(_f)
+_order = checked_call("topological_order(a + a)", topological_order, _f,
+                      hint="visit a node's parents first, then append the node; skip nodes already seen")
 check_close("len(topological_order(a + a))", len(_order), 2, hint="each node once: a appears as a parent twice")
-check_true("topological_order(a + a) ends with the root", _order[-1] is _f, "the last entry is not the root")
-_f.backward()
+check_true("topological_order(a + a) ends with the root", len(_order) > 0 and _order[-1] is _f,
+           "the last entry is not the root", got=[getattr(_node, "data", _node) for _node in _order],
+           expected="[3.0, 6.0]: a, then the root a + a (the data of each node)",
+           hint="append a node after all of its parents: the root depends on everything, so it comes last")
+checked_call("f.backward() for f = a + a", _f.backward,
+             hint="walk the order backwards from the root, whose grad is 1; each node passes grad * local_grad "
+                  "to each parent")
 check_close("a.grad for f = a + a", _a.grad, 2.0, hint="a feeds f twice: two contributions of 1, ADDED (+=)")
 _x, _y = Scalar(2.0), Scalar(5.0)
 _p = _x * _y
@@ -286,8 +298,13 @@ _q = 3 * _p
 _f = _p + _q                      # lesson 4's fan-out: p feeds q and f
 _order = topological_order(_f)
 check_true("topological_order: every node after all of its parents",
-           all(_order.index(_parent) < _order.index(_node) for _node in _order for _parent in _node.parents),
-           "some node comes before one of its parents", hint="append a node only after visiting all its parents")
+           all(_parent in _order and _order.index(_parent) < _order.index(_node)
+               for _node in _order for _parent in _node.parents),
+           "some node comes before one of its parents, or a parent is missing",
+           got=[getattr(_node, "data", _node) for _node in _order],
+           expected="each node's data after its parents': x 2.0 and y 5.0 before p 10.0; p and the constant 3.0 "
+                    "before q 30.0; f 40.0 last",
+           hint="append a node only after visiting all its parents")
 _f.backward()
 check_close("p.grad, x.grad, y.grad for p = x y, q = 3 p, f = p + q at x = 2, y = 5",
             [_p.grad, _x.grad, _y.grad], [4.0, 20.0, 8.0],
@@ -309,13 +326,15 @@ for _x0, _y0, _z0 in np.random.default_rng(424).uniform(-1.5, 1.5, size=(3, 3)):
     _dh = 2 * _t + _x0
     _dinner = _dh * (1 - _t ** 2)
     check_close("grads of h h + h x with h = tanh(x y + z^2)", [_x.grad, _y.grad, _z.grad],
-                [_dinner * _y0 + _t, _dinner * _x0, _dinner * 2 * _z0])
+                [_dinner * _y0 + _t, _dinner * _x0, _dinner * 2 * _z0],
+                hint="h is used three times and x twice: every use adds its contribution (+=)")
 _chain = _start = Scalar(0.3)
 for _ in range(300):
     _chain = _chain * 1.01 + _start     # _start used 301 times, along a 300-step chain
 _chain.backward()
 check_close("d/dstart of a 300-step chain that reuses start", _start.grad,
-            sum(1.01 ** _k for _k in range(301)), rtol=1e-9)
+            sum(1.01 ** _k for _k in range(301)), rtol=1e-9,
+            hint="one topological order, visited once: a node's grad is complete before it passes it on")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -358,8 +377,11 @@ def numerical_partials(f, values, h=1e-6):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "numerical_tests", "points": 2, "schema_version": 3}
-check_close("numerical_partials(x * y, at [3, 5])", numerical_partials(lambda x, y: x * y, [3.0, 5.0]),
-            np.array([5.0, 3.0]), rtol=1e-7, hint="nudge ONE argument at a time by +h and -h, divide by 2h")
+_NUDGE_HINT = "nudge ONE argument at a time by +h and -h, divide by 2h"
+check_close("numerical_partials(x * y, at [3, 5])",
+            checked_call("numerical_partials(x * y, at [3, 5])", numerical_partials, lambda x, y: x * y, [3.0, 5.0],
+                         hint=_NUDGE_HINT),
+            np.array([5.0, 3.0]), rtol=1e-7, hint=_NUDGE_HINT)
 check_close("numerical_partials(x ** 2 + y, at [1, 0], h=0.1)",
             numerical_partials(lambda x, y: x ** 2 + y, [1.0, 0.0], h=0.1), np.array([2.0, 1.0]), rtol=1e-9,
             hint="a one-sided difference gives 2.1 for the first entry; use the centred one")
@@ -384,7 +406,8 @@ _f3 = lambda a, b, c: np.sin(a) * b ** 2 + np.exp(c) * a
 for _v in np.random.default_rng(434).normal(size=(3, 3)):
     _a, _b, _c = _v
     check_close("numerical_partials at random points", numerical_partials(_f3, list(_v)),
-                np.array([np.cos(_a) * _b ** 2 + np.exp(_c), 2 * np.sin(_a) * _b, np.exp(_c) * _a]), rtol=1e-6)
+                np.array([np.cos(_a) * _b ** 2 + np.exp(_c), 2 * np.sin(_a) * _b, np.exp(_c) * _a]), rtol=1e-6,
+                hint=_NUDGE_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -431,9 +454,12 @@ def loss_evaluations(n_parameters, method):
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "cost_tests", "points": 2, "schema_version": 3}
 for _method in ("centred", "one-sided", "reverse"):
-    _count = loss_evaluations(1000, _method)
-    check_true(f"loss_evaluations(1000, {_method!r}) is a whole number", float(_count) == int(_count) and _count >= 1,
-               f"got {_count!r}", hint="a count of forward passes: a positive int")
+    _count = checked_call(f"loss_evaluations(1000, {_method!r})", loss_evaluations, 1000, _method,
+                          hint="count the calls of the loss each method makes; method is one of three strings")
+    check_true(f"loss_evaluations(1000, {_method!r}) is a whole number",
+               isinstance(_count, (int, float, np.number)) and np.isfinite(_count) and float(_count) == int(_count) >= 1,
+               "a count of evaluations is a positive whole number", got=_count, expected="a positive int",
+               hint="a count of forward passes: a positive int")
 ### BEGIN HIDDEN TESTS
 check_close("loss_evaluations(1000, 'centred')", loss_evaluations(1000, "centred"), 2000,
             hint="every parameter is nudged up and down: two evaluations each")
@@ -443,5 +469,5 @@ check_close("loss_evaluations(1000, 'reverse')", loss_evaluations(1000, "reverse
             hint="one forward pass keeps every value; one backward pass then gives all the derivatives")
 check_close("loss_evaluations(7, ...) for the three methods",
             [loss_evaluations(7, "centred"), loss_evaluations(7, "one-sided"), loss_evaluations(7, "reverse")],
-            [14, 8, 1])
+            [14, 8, 1], hint="2n, n + 1 and 1 evaluations: only reverse mode does not grow with n")
 ### END HIDDEN TESTS

@@ -74,6 +74,7 @@ import numpy as np
 
 from course_lib import get_activation
 from course_lib.exercises import check_close, check_shape, check_true
+from course_lib.exercises.checks import checked_call
 
 sigmoid = get_activation("sigmoid")  # sigmoid(z) works elementwise on arrays
 
@@ -125,25 +126,30 @@ def softmax_output_signals(targets, scores):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "output_signals_tests", "points": 2, "schema_version": 3}
-check_close("output_signals([1, 0], [0.5, 0.5])", output_signals(np.array([1.0, 0.0]), np.array([0.5, 0.5])),
-            np.array([0.125, -0.125]), hint="(target - output) times the sigmoid's slope output * (1 - output)")
+_OUTPUT_HINT = "(target - output) times the sigmoid's slope output * (1 - output)"
+_SOFTMAX_HINT = "equal scores give y = 1/3 each; the signal of a softmax with cross-entropy is -dL/dz = t - y"
+check_close("output_signals([1, 0], [0.5, 0.5])",
+            checked_call("output_signals([1, 0], [0.5, 0.5])", output_signals, np.array([1.0, 0.0]),
+                         np.array([0.5, 0.5]), hint=_OUTPUT_HINT),
+            np.array([0.125, -0.125]), hint=_OUTPUT_HINT)
 check_close("output_signals([0.9, 0.1], [0.8, 0.3])", output_signals(np.array([0.9, 0.1]), np.array([0.8, 0.3])),
             np.array([0.1 * 0.8 * 0.2, -0.2 * 0.3 * 0.7]),
             hint="the signal is positive when the output should grow: target - output, not output - target")
 check_close("softmax_output_signals([0, 1, 0], scores [0, 0, 0])",
-            softmax_output_signals(np.array([0.0, 1.0, 0.0]), np.zeros(3)), np.array([-1 / 3, 2 / 3, -1 / 3]),
-            hint="equal scores give y = 1/3 each; the signal of a softmax with cross-entropy is -dL/dz")
+            checked_call("softmax_output_signals([0, 1, 0], scores [0, 0, 0])", softmax_output_signals,
+                         np.array([0.0, 1.0, 0.0]), np.zeros(3), hint=_SOFTMAX_HINT),
+            np.array([-1 / 3, 2 / 3, -1 / 3]), hint=_SOFTMAX_HINT)
 check_close("softmax_output_signals([1, 0], scores [400, 0])",
             softmax_output_signals(np.array([1.0, 0.0]), np.array([400.0, 0.0])), np.array([0.0, 0.0]), atol=1e-12,
             hint="subtract the largest score before np.exp, or e^400 overflows")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(505)
 _t, _y = _rng.uniform(size=(2, 5))
-check_close("output_signals for 5 outputs", output_signals(_t, _y), (_t - _y) * _y * (1 - _y))
+check_close("output_signals for 5 outputs", output_signals(_t, _y), (_t - _y) * _y * (1 - _y), hint=_OUTPUT_HINT)
 _z = _rng.normal(size=4) * 3
 _onehot = np.eye(4)[2]
 check_close("softmax_output_signals for 4 classes", softmax_output_signals(_onehot, _z),
-            _onehot - np.exp(_z) / np.exp(_z).sum())
+            _onehot - np.exp(_z) / np.exp(_z).sum(), hint=_SOFTMAX_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -178,11 +184,15 @@ def hidden_signals(out_signals, W_out, hidden, activation="sigmoid"):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "hidden_signals_tests", "points": 2, "schema_version": 3}
-_sig = hidden_signals(np.array([0.125, -0.125]), np.array([[0.4, 0.8], [0.2, -0.8]]), np.array([0.5, 0.5]))
-check_shape("hidden_signals(...) for 2 outputs and 2 hidden nodes", _sig, (2,))
-check_close("hidden_signals([0.125, -0.125], W_out, [0.5, 0.5])", _sig, np.array([0.00625, 0.05]),
-            hint="hidden node j sums signal_k * W_out[k, j] over the outputs k (a column of W_out), times h_j (1 - h_j)")
-_sig = hidden_signals(np.array([1.0, 0.0, 0.0]), np.arange(6.0).reshape(3, 2), np.array([0.5, 0.9]))
+_HIDDEN_HINT = "hidden node j sums signal_k * W_out[k, j] over the outputs k (a column of W_out), times h_j (1 - h_j)"
+_sig = checked_call("hidden_signals([0.125, -0.125], W_out, [0.5, 0.5])", hidden_signals, np.array([0.125, -0.125]),
+                    np.array([[0.4, 0.8], [0.2, -0.8]]), np.array([0.5, 0.5]), hint=_HIDDEN_HINT)
+check_shape("hidden_signals(...) for 2 outputs and 2 hidden nodes", _sig, (2,),
+            hint="one signal per hidden node: W_out is (outputs, hidden), so the sum runs over its rows")
+check_close("hidden_signals([0.125, -0.125], W_out, [0.5, 0.5])", _sig, np.array([0.00625, 0.05]), hint=_HIDDEN_HINT)
+_sig = checked_call("hidden_signals for 3 outputs and 2 hidden nodes", hidden_signals, np.array([1.0, 0.0, 0.0]),
+                    np.arange(6.0).reshape(3, 2), np.array([0.5, 0.9]),
+                    hint="out_signals (3,) and W_out (3, 2): which product gives one sum per hidden node, (2,)?")
 check_close("hidden_signals for 3 outputs and 2 hidden nodes", _sig, np.array([0.0, 1.0 * 0.9 * 0.1]),
             hint="out_signals (3,) @ W_out (3, 2) gives one sum per hidden node")
 _W = np.array([[0.4, 0.8], [0.2, -0.8]])
@@ -196,13 +206,16 @@ check_close("hidden_signals([0.125, -0.125], W_out, h = [0.0, 1.5], 'relu')",
 _rng = np.random.default_rng(515)
 _s, _W, _h = _rng.normal(size=4), _rng.normal(size=(4, 3)), _rng.uniform(size=3)
 check_close("hidden_signals for 4 outputs and 3 hidden nodes", hidden_signals(_s, _W, _h),
-            np.array([sum(_s[k] * _W[k, j] for k in range(4)) * _h[j] * (1 - _h[j]) for j in range(3)]))
+            np.array([sum(_s[k] * _W[k, j] for k in range(4)) * _h[j] * (1 - _h[j]) for j in range(3)]),
+            hint=_HIDDEN_HINT)
 _ht = np.tanh(_rng.normal(size=3))
 check_close("tanh hidden_signals for 4 outputs and 3 hidden nodes", hidden_signals(_s, _W, _ht, "tanh"),
-            np.array([sum(_s[k] * _W[k, j] for k in range(4)) * (1 - _ht[j] ** 2) for j in range(3)]))
+            np.array([sum(_s[k] * _W[k, j] for k in range(4)) * (1 - _ht[j] ** 2) for j in range(3)]),
+            hint="tanh'(z) = 1 - tanh(z)^2 = 1 - h^2")
 _hr = np.maximum(_rng.normal(size=3), 0)
 check_close("relu hidden_signals for 4 outputs and 3 hidden nodes", hidden_signals(_s, _W, _hr, "relu"),
-            np.array([sum(_s[k] * _W[k, j] for k in range(4)) * (_hr[j] > 0) for j in range(3)]))
+            np.array([sum(_s[k] * _W[k, j] for k in range(4)) * (_hr[j] > 0) for j in range(3)]),
+            hint="ReLU's slope is 1 where the unit is on (h > 0) and 0 where it is off")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -226,15 +239,18 @@ def signal_gradients(signals, inputs):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "signal_gradients_tests", "points": 1, "schema_version": 3}
-_grad = signal_gradients(np.array([0.5, -1.0, 2.0]), np.array([4.0, 3.0]))
-check_shape("signal_gradients(3 signals, 2 inputs)", _grad, (3, 2),
-            hint="shaped like the weight matrix: one row per receiving node, one column per input")
-check_close("signal_gradients([0.5, -1, 2], [4, 3])", _grad, np.array([[2.0, 1.5], [-4.0, -3.0], [8.0, 6.0]]))
+_GRADIENTS_HINT = "shaped like the weight matrix: one row per receiving node, one column per input"
+_grad = checked_call("signal_gradients([0.5, -1, 2], [4, 3])", signal_gradients, np.array([0.5, -1.0, 2.0]),
+                     np.array([4.0, 3.0]), hint=_GRADIENTS_HINT)
+check_shape("signal_gradients(3 signals, 2 inputs)", _grad, (3, 2), hint=_GRADIENTS_HINT)
+check_close("signal_gradients([0.5, -1, 2], [4, 3])", _grad, np.array([[2.0, 1.5], [-4.0, -3.0], [8.0, 6.0]]),
+            hint="entry [j, i] is signal j times input i: every signal meets every input")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(525)
 _s, _a = _rng.normal(size=4), _rng.normal(size=5)
 check_close("signal_gradients(4 signals, 5 inputs)", signal_gradients(_s, _a),
-            np.array([[_s[j] * _a[i] for i in range(5)] for j in range(4)]))
+            np.array([[_s[j] * _a[i] for i in range(5)] for j in range(4)]),
+            hint="entry [j, i] is signal j times input i: every signal meets every input")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -313,17 +329,18 @@ for _i, _p in enumerate(_params):
     _numeric = numerical_gradient(lambda q: _half_squared_error(*_params[:_i], q, *_params[_i + 1:]), _p.copy())
     _expected.append(_p - RATE_EXAMPLE * _numeric)
 _originals = [p.copy() for p in _params]
+_results = {}
 for _step, _hint in [(signal_step, "signal = (t - y) y (1 - y); ADD rate * signal * input"),
                      (delta_step, "delta = (y - t) y (1 - y); SUBTRACT rate * delta * input")]:
-    _new = _step(*_example)
-    check_close(f"{_step.__name__} on the example: how many arrays came back", len(_new), 4,
-                hint="return the tuple (W1_new, b1_new, W2_new, b2_new)")
+    _new = checked_call(f"{_step.__name__} on the example", _step, *_example, returns=tuple(_names), hint=_hint)
+    _results[_step.__name__] = list(_new)
     for _name, _got, _want in zip(_names, _new, _expected):
         check_close(f"{_step.__name__}(...) {_name} against numerical gradients", _got, _want, rtol=1e-7, atol=1e-10,
                     hint=_hint)
 check_close("the example's parameters after both steps (they must not change)", _params, _originals,
             hint="build new arrays (W1 + ...), do not update in place (W1 += ...)")
-check_close("signal_step and delta_step agree", list(signal_step(*_example)), list(delta_step(*_example)))
+check_close("signal_step and delta_step agree", _results["signal_step"], _results["delta_step"],
+            hint="both move every parameter the same way: + rate x signal is - rate x delta, as signal = -delta")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(535)
 _x, _t = _rng.normal(size=3), _rng.uniform(size=2)
@@ -334,8 +351,10 @@ _delta2 = (_y - _t) * _y * (1 - _y)
 _delta1 = (_W2.T @ _delta2) * _h * (1 - _h)
 _want = [_W1 - 0.3 * np.outer(_delta1, _x), _b1 - 0.3 * _delta1, _W2 - 0.3 * np.outer(_delta2, _h),
          _b2 - 0.3 * _delta2]
-check_close("signal_step on a 3-4-2 network", list(signal_step(_x, _t, _W1, _b1, _W2, _b2, 0.3)), _want)
-check_close("delta_step on a 3-4-2 network", list(delta_step(_x, _t, _W1, _b1, _W2, _b2, 0.3)), _want)
+check_close("signal_step on a 3-4-2 network", list(signal_step(_x, _t, _W1, _b1, _W2, _b2, 0.3)), _want,
+            hint="signal = (t - y) y (1 - y); ADD rate * signal * input")
+check_close("delta_step on a 3-4-2 network", list(delta_step(_x, _t, _W1, _b1, _W2, _b2, 0.3)), _want,
+            hint="delta = (y - t) y (1 - y); SUBTRACT rate * delta * input")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -392,10 +411,15 @@ def must_come_before(a, b):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predictions_tests", "points": 2, "schema_version": 3}
-check_true("weight_moves(1, 0.5, 2) is one of the three answers", weight_moves(1.0, 0.5, 2.0) in ("up", "down", "stays"),
-           f"got {weight_moves(1.0, 0.5, 2.0)!r}", hint='return exactly "up", "down" or "stays"')
-check_true("must_come_before(5, 7) is True or False", isinstance(must_come_before(5, 7), (bool, np.bool_)),
-           f"got {must_come_before(5, 7)!r}", hint="return a bool")
+_moves = checked_call("weight_moves(1, 0.5, 2)", weight_moves, 1.0, 0.5, 2.0,
+                      hint="the sign of signal x input says which way the weight moves")
+check_true("weight_moves(1, 0.5, 2) is one of the three answers", _moves in ("up", "down", "stays"),
+           "the answer is one of three words", got=_moves, expected='"up", "down" or "stays"',
+           hint='return exactly "up", "down" or "stays"')
+_before = checked_call("must_come_before(5, 7)", must_come_before, 5, 7,
+                       hint="which results does step 7 use? a step that makes one of them comes first")
+check_true("must_come_before(5, 7) is True or False", isinstance(_before, (bool, np.bool_)),
+           "the answer is a bool", got=_before, expected="True or False", hint="return a bool")
 ### BEGIN HIDDEN TESTS
 check_close("A: weight_moves(1, 0.5, 2)", weight_moves(1.0, 0.5, 2.0), "up",
             hint="the signal (t - y) y (1 - y) is positive and the input is positive: the step adds a positive number")
