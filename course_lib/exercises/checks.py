@@ -154,8 +154,8 @@ def _whole_ratio(got: float, expected: float, rtol: float) -> str | None:
     """For two single numbers: 'got is 4 times the expected value ...' when one is a whole multiple
     (2 to 1000) of the other, to the check's tolerance; None otherwise. A whole ratio by chance is rare,
     a sum where a mean was meant, or a missing 1/n or 1/2, gives one."""
-    if expected == 0 or got == 0:
-        return None
+    if expected == 0 or got == 0 or (float(got).is_integer() and float(expected).is_integer()):
+        return None  # whole numbers (counts, steps) have whole ratios all the time
     for ratio, words in ((got / expected, "{k:g} times"), (expected / got, "1/{k:g} of")):
         k = round(ratio)
         if 2 <= abs(k) <= 1000 and abs(ratio - k) <= max(rtol, 1e-9) * abs(k) * 4:

@@ -159,16 +159,18 @@ def relative_errors(analytic, numeric):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "checker_tests", "points": 2, "schema_version": 3}
+_CENTRED_HINT = "(f(x + h e_i) - f(x - h e_i)) / (2h) for every entry i"
+_SHAPE_HINT = "walk through every index of x, whatever its shape: np.ndindex(x.shape)"
 _x = np.array([1.0, -2.0, 0.5])
 check_close("numerical_gradient_of(sum of x^2) at [1, -2, 0.5]",
             checked_call("numerical_gradient_of(sum of x^2)", numerical_gradient_of,
-                         lambda v: float(np.sum(v ** 2)), _x.copy()),
-            2 * _x, rtol=1e-7, hint="(f(x + h e_i) - f(x - h e_i)) / (2h) for every entry i")
+                         lambda v: float(np.sum(v ** 2)), _x.copy(), hint=_CENTRED_HINT),
+            2 * _x, rtol=1e-7, hint=_CENTRED_HINT)
 _M = np.arange(6.0).reshape(2, 3) / 4
 check_close("numerical_gradient_of(sum of sin) for a (2, 3) array",
             checked_call("numerical_gradient_of for a (2, 3) array", numerical_gradient_of,
-                         lambda v: float(np.sum(np.sin(v))), _M.copy()),
-            np.cos(_M), rtol=1e-7, hint="walk through every index of x, whatever its shape")
+                         lambda v: float(np.sum(np.sin(v))), _M.copy(), hint=_SHAPE_HINT),
+            np.cos(_M), rtol=1e-7, hint=_SHAPE_HINT)
 _weights = [np.array([[0.5, -1.0], [2.0, 0.25]])]
 _before = _weights[0].copy()
 _g = numerical_gradient_of(lambda _: float(np.sum(_weights[0] ** 3)), _weights[0])
@@ -177,21 +179,23 @@ check_close("numerical_gradient_of a function that reads x through a list, not t
                                                "the function sees x only through the list")
 check_close("x after numerical_gradient_of", _weights[0], _before, rtol=0, atol=1e-15,
             hint="put every entry back to its original value after nudging it")
+_RELATIVE_HINT = "|a - n| / (|a| + |n|) entry by entry; where both are exactly 0 the error is 0, not NaN"
 check_close("relative_errors([1, 2, 0], [1, -2, 0])",
-            relative_errors(np.array([1.0, 2.0, 0.0]), np.array([1.0, -2.0, 0.0])), np.array([0.0, 1.0, 0.0]),
-            hint="|a - n| / (|a| + |n|) entry by entry; where both are exactly 0 the error is 0, not NaN")
+            checked_call("relative_errors([1, 2, 0], [1, -2, 0])", relative_errors, np.array([1.0, 2.0, 0.0]),
+                         np.array([1.0, -2.0, 0.0]), hint=_RELATIVE_HINT),
+            np.array([0.0, 1.0, 0.0]), hint=_RELATIVE_HINT)
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(660)
 _T = _rng.normal(size=(2, 3, 2))
 _C = _rng.normal(size=(2, 3, 2))
 check_close("numerical_gradient_of for a (2, 3, 2) array",
             numerical_gradient_of(lambda v: float(np.sum(np.tanh(v) * _C)), _T.copy()),
-            _C * (1 - np.tanh(_T) ** 2), rtol=1e-6, atol=1e-9)
+            _C * (1 - np.tanh(_T) ** 2), rtol=1e-6, atol=1e-9, hint=_SHAPE_HINT)
 _A, _N = _rng.normal(size=(3, 4)), _rng.normal(size=(3, 4))
 _A[1, 2] = _N[1, 2] = 0.0
 check_close("relative_errors of two (3, 4) arrays with an entry 0 in both", relative_errors(_A, _N),
             np.where(np.abs(_A) + np.abs(_N) == 0, 0.0,
-                     np.abs(_A - _N) / np.maximum(np.abs(_A) + np.abs(_N), 1e-300)))
+                     np.abs(_A - _N) / np.maximum(np.abs(_A) + np.abs(_N), 1e-300)), hint=_RELATIVE_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -255,7 +259,8 @@ def _example_net(weights, biases, hidden_activation, output_activation):
 
 _FORWARD_HINT = "Z^l = A^(l-1) (W^l)^T + b^l: W^l is (sizes[l], sizes[l-1]) and A^(l-1) has one row per sample"
 _zs, _acts = checked_call("forward_with_cache on the 3-4-2 example", forward_with_cache, WEIGHTS_EXAMPLE,
-                          BIASES_EXAMPLE, X_EXAMPLE, "tanh", "sigmoid", hint=_FORWARD_HINT)
+                          BIASES_EXAMPLE, X_EXAMPLE, "tanh", "sigmoid", hint=_FORWARD_HINT,
+                          returns=("zs", "activations"))
 check_close("number of zs and of activations", (len(_zs), len(_acts)), (2, 3),
             hint="one z per layer; activations also hold X at index 0")
 check_shape("zs[0] of the 3-4-2 example", _zs[0], (5, 4), hint="one row per sample, one column per hidden unit")
@@ -265,7 +270,7 @@ check_close("activations of the example against course_lib's MLP", _acts, _trace
             hint="the last layer uses the output activation, every other layer the hidden one")
 check_close("network_loss of the example (sigmoid output, mse)",
             checked_call("network_loss on the example", network_loss, WEIGHTS_EXAMPLE, BIASES_EXAMPLE, X_EXAMPLE,
-                         Y_EXAMPLE, "tanh", "sigmoid"),
+                         Y_EXAMPLE, "tanh", "sigmoid", hint="the loss reads the last of forward_with_cache's activations"),
             _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "sigmoid").loss(X_EXAMPLE, Y_EXAMPLE),
             hint="the mean of the squared differences over ALL n k = 10 entries")
 check_close("network_loss of the example with a softmax output (cross-entropy)",
@@ -279,11 +284,12 @@ _bs = [_rng.normal(size=4), _rng.normal(size=3), _rng.normal(size=1)]
 _X = _rng.normal(size=(7, 2))
 _zs, _acts = forward_with_cache(_Ws, _bs, _X, "relu", "identity")
 _trace = _example_net(_Ws, _bs, "relu", "identity").trace(_X)
-check_close("zs of a 2-4-3-1 relu network", _zs, _trace.zs)
-check_close("activations of a 2-4-3-1 relu network", _acts, _trace.activations)
+check_close("zs of a 2-4-3-1 relu network", _zs, _trace.zs, hint=_FORWARD_HINT)
+check_close("activations of a 2-4-3-1 relu network", _acts, _trace.activations,
+            hint="the last layer uses the output activation, every other layer the hidden one")
 _Y = _rng.normal(size=(7, 1))
 check_close("network_loss of a 2-4-3-1 relu network", network_loss(_Ws, _bs, _X, _Y, "relu", "identity"),
-            np.mean((_acts[-1] - _Y) ** 2))
+            np.mean((_acts[-1] - _Y) ** 2), hint="the mean of the squared differences over ALL n k entries")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -328,12 +334,13 @@ def output_delta(output, Y, z_out, output_activation):
 _z = np.array([[0.0, 1.0]])
 check_close("output_delta for identity outputs [0, 1] and targets [1, 1]",
             checked_call("output_delta for identity outputs", output_delta, _z, np.array([[1.0, 1.0]]), _z,
-                         "identity"), np.array([[-1.0, 0.0]]),
-            hint="2 / (n k) * (output - Y): here n k = 2, so the first entry is (0 - 1) = -1")
+                         "identity", hint="dL/dA^L times f'(Z^L), entry by entry: both are (n, k)"),
+            np.array([[-1.0, 0.0]]), hint="2 / (n k) * (output - Y): here n k = 2, so the first entry is (0 - 1) = -1")
 _net = _example_net(WEIGHTS_EXAMPLE, BIASES_EXAMPLE, "tanh", "sigmoid")
 _trace = _net.trace(X_EXAMPLE)  # course_lib's forward pass, so this test needs only your output_delta
 _delta = output_delta(_trace.activations[-1], Y_EXAMPLE, _trace.zs[-1], "sigmoid")
-check_shape("output_delta on the example", _delta, (5, 2))
+check_shape("output_delta on the example", _delta, (5, 2),
+            hint="Delta^L has the shape of A^L: one row per sample, one column per output")
 check_close("output_delta on the example against course_lib's MLP", _delta,
             _net.backward(X_EXAMPLE, Y_EXAMPLE).deltas[-1],
             hint="divide by the number of ALL entries, n * k = 10, and multiply by the sigmoid's slope")
@@ -350,11 +357,12 @@ check_close("output_delta on the example with a softmax output against course_li
 _rng = np.random.default_rng(616)
 _Z, _Y = _rng.normal(size=(6, 3)), _rng.uniform(size=(6, 3))
 _T = np.tanh(_Z)
-check_close("output_delta for tanh outputs", output_delta(_T, _Y, _Z, "tanh"), 2 / 18 * (_T - _Y) * (1 - _T ** 2))
+check_close("output_delta for tanh outputs", output_delta(_T, _Y, _Z, "tanh"), 2 / 18 * (_T - _Y) * (1 - _T ** 2),
+            hint="2 / (n k) with n k = 18 here, times tanh's slope at z_out")
 _P = np.exp(_Z) / np.exp(_Z).sum(axis=1, keepdims=True)
 _Y = np.eye(3)[[2, 0, 1, 1, 0, 2]]
 check_close("output_delta for softmax outputs of 6 samples, 3 classes", output_delta(_P, _Y, _Z, "softmax"),
-            (_P - _Y) / 6)
+            (_P - _Y) / 6, hint="a mean over the n = 6 samples: divide by n, not by n k")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -398,7 +406,8 @@ check_close("hidden_delta on the example against course_lib's MLP",
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(626)
 _dn, _Wn, _z = _rng.normal(size=(4, 3)), _rng.normal(size=(3, 5)), _rng.normal(size=(4, 5))
-check_close("hidden_delta with relu units", hidden_delta(_dn, _Wn, _z, "relu"), (_dn @ _Wn) * (_z > 0))
+check_close("hidden_delta with relu units", hidden_delta(_dn, _Wn, _z, "relu"), (_dn @ _Wn) * (_z > 0),
+            hint="multiply by the slope of the HIDDEN activation at this layer's z")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -458,26 +467,34 @@ def error_of_scaled_gradient(c):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predictions_tests", "points": 2, "schema_version": 3}
-_shapes = checked_call("gradient_shapes([2, 3, 1], 1, 5)", gradient_shapes, [2, 3, 1], 1, 5)
+_shapes = checked_call("gradient_shapes([2, 3, 1], 1, 5)", gradient_shapes, [2, 3, 1], 1, 5,
+                       hint="layers count from 1: W^l is (sizes[l], sizes[l-1])")
 check_true("gradient_shapes returns two shapes of two numbers each",
-           isinstance(_shapes, (tuple, list)) and len(_shapes) == 2 and all(len(s) == 2 for s in _shapes),
-           f"got {_shapes!r}", hint="return a pair like ((rows, columns), (rows, columns))")
-check_true("verdict_for(3e-5) is one of the three verdicts",
-           checked_call("verdict_for(3e-5)", verdict_for, 3e-5) in ("agree", "look closer", "bug"),
-           f"got {verdict_for(3e-5)!r}", hint='return exactly "agree", "look closer" or "bug"')
-_error = float(checked_call("error_of_scaled_gradient(4)", error_of_scaled_gradient, 4.0))
-check_true("error_of_scaled_gradient(4) is a relative error, between 0 and 1", 0.0 <= _error <= 1.0,
-           f"got {_error}", hint="|a - n| / (|a| + |n|) is never negative and never above 1")
+           isinstance(_shapes, (tuple, list)) and len(_shapes) == 2
+           and all(isinstance(s, (tuple, list)) and len(s) == 2 for s in _shapes),
+           "the answer is a pair of shapes", got=_shapes, expected="((rows, columns), (rows, columns))",
+           hint="return a pair like ((rows, columns), (rows, columns))")
+_verdict = checked_call("verdict_for(3e-5)", verdict_for, 3e-5, hint="compare the error with 1e-6 and with 1e-4")
+check_true("verdict_for(3e-5) is one of the three verdicts", _verdict in ("agree", "look closer", "bug"),
+           "the answer is one of three verdicts", got=_verdict, expected='"agree", "look closer" or "bug"',
+           hint='return exactly "agree", "look closer" or "bug"')
+_error = checked_call("error_of_scaled_gradient(4)", error_of_scaled_gradient, 4.0,
+                      hint="put a = c g and n = g into |a - n| / (|a| + |n|)")
+check_true("error_of_scaled_gradient(4) is a relative error, between 0 and 1",
+           np.ndim(_error) == 0 and isinstance(_error, (int, float, np.number)) and 0.0 <= float(_error) <= 1.0,
+           "a relative error is one number from 0 to 1", got=_error, expected="one number from 0 to 1",
+           hint="|a - n| / (|a| + |n|) is never negative and never above 1")
 ### BEGIN HIDDEN TESTS
 check_close("A: the shapes of dL/dW^1 and Delta^1 in a 2-3-1 network, 5 samples", gradient_shapes([2, 3, 1], 1, 5),
             ((3, 2), (5, 3)), hint="dL/dW^l = (Delta^l)^T A^(l-1) has the shape of W^l, (n_l, n_(l-1)): the "
                                    "product sums over the batch, so n is gone; Delta^l has one row per sample")
 check_close("A: the shapes for layer 2 of a 4-6-3 network, 7 samples", gradient_shapes([4, 6, 3], 2, 7),
-            ((3, 6), (7, 3)))
+            ((3, 6), (7, 3)), hint="dL/dW^l has the shape of W^l; Delta^l has one row per sample, one column per unit")
 check_close("B: the verdict for a relative error of 3e-5", verdict_for(3e-5), "look closer",
             hint="below 1e-6 agree, above 1e-4 a bug; between, neither: look closer (a kink of ReLU near a "
                  "nudged entry, or entries too small for float64's centred difference)")
-check_close("B: the verdicts for 2e-9 and 0.02", (verdict_for(2e-9), verdict_for(0.02)), ("agree", "bug"))
+check_close("B: the verdicts for 2e-9 and 0.02", (verdict_for(2e-9), verdict_for(0.02)), ("agree", "bug"),
+            hint="below 1e-6 agree, above 1e-4 a bug")
 check_close("C: the relative error of 4 g against g", error_of_scaled_gradient(4.0), 0.6,
             hint="|c g - g| / (|c g| + |g|): |g| cancels, leaving |c - 1| / (|c| + 1); 3/5 for c = 4")
 check_close("C: the relative error of -g against g", error_of_scaled_gradient(-1.0), 1.0,
@@ -534,9 +551,15 @@ _HINTS = {"weights": "the table's row for dL/dW^l: (Delta^l)^T A^(l-1) has the s
 
 def _gradient_check(weights, biases, X, Y, hidden_activation, output_activation, label):
     """Compare mlp_backward with numerical gradients of course_lib's loss, parameter by parameter."""
-    grad_weights, grad_biases = checked_call(f"mlp_backward on the {label} network", mlp_backward, weights, biases,
-                                             X, Y, hidden_activation, output_activation,
-                                             hint="write the shape of every factor beside each row of the table")
+    result = checked_call(f"mlp_backward on the {label} network", mlp_backward, weights, biases, X, Y,
+                          hidden_activation, output_activation, returns=("grad_weights", "grad_biases"),
+                          hint="write the shape of every factor beside each row of the table")
+    check_true(f"mlp_backward on the {label} network returns two lists of {len(weights)} arrays",
+               all(isinstance(grads, (list, tuple)) and len(grads) == len(weights) for grads in result),
+               "grad_weights and grad_biases are lists with one array per layer", got=result,
+               expected=f"two lists of {len(weights)} arrays, shaped like weights and biases",
+               hint="one gradient per layer in each list, layer 1 first: grad_weights[l-1] is dL/dW^l")
+    grad_weights, grad_biases = result
     for kind, params, grads in (("weights", weights, grad_weights), ("biases", biases, grad_biases)):
         for l, param in enumerate(params):
             def loss(value, kind=kind, l=l):
@@ -559,7 +582,7 @@ _X, _Y = _rng.normal(size=(8, 2)), _rng.normal(size=(8, 3))
 _gradient_check(_Ws, _bs, _X, _Y, "sigmoid", "identity", "2-5-4-3 sigmoid/identity")
 _grads = _example_net(_Ws, _bs, "relu", "tanh").backward(_X, _Y)
 check_close("mlp_backward of a relu/tanh network against course_lib", mlp_backward(_Ws, _bs, _X, _Y, "relu", "tanh"),
-            (_grads.weights, _grads.biases))
+            (_grads.weights, _grads.biases), hint="nothing below the output layer depends on the loss or the activations' names")
 _Y = np.eye(3)[_rng.integers(0, 3, size=8)]
 _gradient_check(_Ws, _bs, _X, _Y, "relu", "softmax", "2-5-4-3 relu/softmax with cross-entropy")
 ### END HIDDEN TESTS
