@@ -1,4 +1,6 @@
 """What a learner sees from the exercises' checks: the message alone, and one-line check cells."""
+import sys
+
 import numpy as np
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
@@ -8,10 +10,14 @@ from course_lib.exercises import CheckFailure, check_close, check_training_steps
 
 
 def test_a_failed_check_shows_its_message_without_a_traceback():
-    shell = InteractiveShell.instance()
-    with capture_output() as captured:
-        shell.run_cell("from course_lib.exercises import check_close\n"
-                       "check_close('mean_squared_error(y, t)', 0.5, 0.25, hint='divide by n')")
+    main = sys.modules["__main__"]  # IPython puts its own __main__ there; multiprocessing in later tests needs ours
+    try:
+        shell = InteractiveShell.instance()
+        with capture_output() as captured:
+            shell.run_cell("from course_lib.exercises import check_close\n"
+                           "check_close('mean_squared_error(y, t)', 0.5, 0.25, hint='divide by n')")
+    finally:
+        sys.modules["__main__"] = main
     shown = captured.stdout + captured.stderr
     assert "mean_squared_error(y, t) is not right yet." in shown
     assert "hint:     divide by n" in shown

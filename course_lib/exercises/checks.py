@@ -125,29 +125,34 @@ def _shape_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
         if got.ndim == 2 and got.T.shape == expected.shape:
             return problem + "; rows and columns are swapped (a product in the wrong order, or a missing .T?)"
         return problem + "; same number of entries, different arrangement"
-    if expected.ndim == 0:
-        return problem + "; an array came back where a single number was expected (forgot to sum or average?)"
-    if got.size == 1:
-        return problem + "; a single number came back where an array was expected (summed or averaged too much?)"
-    n = expected.shape[0]
-    if got.shape == (n, n) and expected.shape in ((n,), (n, 1), (1, n)):
-        return problem + (f"; a ({n},) array met a ({n}, 1) array entry by entry, and numpy spread them out to "
-                          f"({n}, {n}): make both the same shape (reshape, keepdims=True, or [:, 0])")
-    if got.ndim == expected.ndim + 1:
-        axes = [axis for axis in range(got.ndim) if _without_axis(got.shape, axis) == expected.shape]
+    return problem + _shape_slip(got.shape, expected.shape)
+
+
+def _shape_slip(got: tuple, expected: tuple) -> str:
+    """The likely slip behind an array of shape ``got`` where ``expected`` was wanted (sizes differ), as
+    '; ...' to add to the problem, or ''."""
+    if not expected:
+        return "; an array came back where a single number was expected (forgot to sum or average?)"
+    if int(np.prod(got)) == 1:
+        return "; a single number came back where an array was expected (summed or averaged too much?)"
+    n = expected[0]
+    if got == (n, n) and expected in ((n,), (n, 1), (1, n)):
+        return (f"; a ({n},) array met a ({n}, 1) array entry by entry, and numpy spread them out to "
+                f"({n}, {n}): make both the same shape (reshape, keepdims=True, or [:, 0])")
+    if len(got) == len(expected) + 1:
+        axes = [axis for axis in range(len(got)) if _without_axis(got, axis) == expected]
         if axes:
-            return problem + (f"; one axis too many: a sum or mean over axis {axes[0]} left out?")
-    if got.ndim + 1 == expected.ndim:
-        axes = [axis for axis in range(expected.ndim) if _without_axis(expected.shape, axis) == got.shape]
+            return f"; one axis too many: a sum or mean over axis {axes[0]} left out?"
+    if len(got) + 1 == len(expected):
+        axes = [axis for axis in range(len(expected)) if _without_axis(expected, axis) == got]
         if axes:
-            return problem + (f"; one axis too few: a sum or mean over axis {axes[0]} that should not be there?")
-    if got.ndim == expected.ndim == 1:
-        return problem + ("; a sum or mean over the wrong axis? (summing an (a, b) array over axis 0 leaves "
-                          "b entries, over axis 1 leaves a)")
-    if got.ndim == expected.ndim == 2 and got.shape[::-1] != expected.shape and (
-            got.shape[0] == expected.shape[1] or got.shape[1] == expected.shape[0]):
-        return problem + "; the rows or the columns count the wrong thing (a product in the wrong order, or a missing .T?)"
-    return problem
+            return f"; one axis too few: a sum or mean over axis {axes[0]} that should not be there?"
+    if len(got) == len(expected) == 1:
+        return ("; a sum or mean over the wrong axis? (summing an (a, b) array over axis 0 leaves "
+                "b entries, over axis 1 leaves a)")
+    if len(got) == len(expected) == 2 and got[::-1] != expected and (got[0] == expected[1] or got[1] == expected[0]):
+        return "; the rows or the columns count the wrong thing (a product in the wrong order, or a missing .T?)"
+    return ""
 
 
 def _whole_ratio(got: float, expected: float, rtol: float) -> str | None:
@@ -447,6 +452,7 @@ class _Unknown(Exception):
     """An operand whose shape cannot be found without running code that might do something."""
 
 
+_INDEX_ARITHMETIC = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
 _PLAIN = (np.ndarray, np.generic, int, float, complex, bool, list, tuple, dict)
 
 
@@ -474,6 +480,10 @@ def _value(node, frame):
         value = _value(node.operand, frame)
         if isinstance(value, (int, float)):
             return -value if isinstance(node.op, ast.USub) else value
+    if isinstance(node, ast.BinOp) and type(node.op) in _INDEX_ARITHMETIC:  # an index such as weights[l - 1]
+        left, right = _value(node.left, frame), _value(node.right, frame)
+        if isinstance(left, (int, np.integer)) and isinstance(right, (int, np.integer)) and not isinstance(left, bool):
+            return _INDEX_ARITHMETIC[type(node.op)](int(left), int(right))
     raise _Unknown(type(node).__name__)
 
 
@@ -768,6 +778,8 @@ def check_shape(name: str, got, expected_shape: tuple, *, hint: str | None = Non
         transposed = array.ndim == 2 and len(expected_shape) == 2 and all(
             n is None or n == m for n, m in zip(expected_shape, array.shape[::-1]))
         extra = "; it looks transposed (rows and columns swapped)" if transposed else ""
+        if not extra and None not in expected_shape and array.size != int(np.prod(expected_shape)):
+            extra = _shape_slip(array.shape, tuple(expected_shape))
         raise CheckFailure(name, f"the shape is {array.shape}, expected {want}{extra}",
                            expected=f"an array of shape {want}", got=show(array), hint=hint)
     _passed(f"{name} has shape {array.shape}", quiet)

@@ -53,6 +53,7 @@ import numpy as np
 
 from course_lib import get_activation
 from course_lib.exercises import check_close, check_gradient, check_shape, check_true
+from course_lib.exercises.checks import checked_call
 
 
 def forward(weights, biases, X, hidden_activation):
@@ -113,19 +114,24 @@ def centred_gradient(f, x, h=1e-5):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "checker_gradient_tests", "points": 1, "schema_version": 3}
+_CENTRED_HINT = "(f(x + h e_i) - f(x - h e_i)) / (2 h) for each entry i"
+_SHAPE_HINT = "one difference per entry of x, whatever its shape: np.ndindex(x.shape) walks through them"
 _x = np.array([1.0, 2.0])
-_g = centred_gradient(lambda v: np.sum(v ** 3), _x)
-check_close("centred_gradient of sum(x^3) at [1, 2]", _g, np.array([3.0, 12.0]), rtol=1e-8,
-            hint="(f(x + h e_i) - f(x - h e_i)) / (2 h) for each entry i")
+_g = checked_call("centred_gradient of sum(x^3) at [1, 2]", centred_gradient, lambda v: np.sum(v ** 3), _x,
+                  hint=_CENTRED_HINT)
+check_close("centred_gradient of sum(x^3) at [1, 2]", _g, np.array([3.0, 12.0]), rtol=1e-8, hint=_CENTRED_HINT)
 check_close("x after the call", _x, np.array([1.0, 2.0]), hint="nudge a copy of x, not x itself")
 _M = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]])
-check_shape("centred_gradient of a (2, 3) matrix", centred_gradient(lambda v: np.sum(np.sin(v)), _M), (2, 3))
+check_shape("centred_gradient of a (2, 3) matrix",
+            checked_call("centred_gradient of a (2, 3) matrix", centred_gradient, lambda v: np.sum(np.sin(v)), _M,
+                         hint=_SHAPE_HINT), (2, 3), hint=_SHAPE_HINT)
 ### BEGIN HIDDEN TESTS
 check_close("centred_gradient of sum(sin) on a matrix", centred_gradient(lambda v: np.sum(np.sin(v)), _M),
-            np.cos(_M), rtol=1e-8)
+            np.cos(_M), rtol=1e-8, hint=_SHAPE_HINT)
 _v = np.random.default_rng(61).normal(size=(3, 2))
 check_close("centred_gradient of sum(v^2) * v[0, 0]", centred_gradient(lambda v: np.sum(v ** 2) * v[0, 0], _v),
-            2 * _v * _v[0, 0] + np.eye(1, 6).reshape(3, 2) * np.sum(_v ** 2), rtol=1e-7)
+            2 * _v * _v[0, 0] + np.eye(1, 6).reshape(3, 2) * np.sum(_v ** 2), rtol=1e-7,
+            hint="nudge one entry at a time: f sees x + h e_i, with every other entry as it was")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": false, "solution": true, "locked": false, "grade_id": "checker_error", "schema_version": 3}
@@ -140,14 +146,18 @@ def elementwise_relative_error(a, b):
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "checker_error_tests", "points": 1, "schema_version": 3}
 check_close("elementwise_relative_error([1, 3], [1, 1])",
-            elementwise_relative_error(np.array([1.0, 3.0]), np.array([1.0, 1.0])), np.array([0.0, 0.5]),
-            hint="|3 - 1| / (|3| + |1|) = 0.5")
+            checked_call("elementwise_relative_error([1, 3], [1, 1])", elementwise_relative_error,
+                         np.array([1.0, 3.0]), np.array([1.0, 1.0]), hint="entry by entry, no sum: two arrays in, "
+                                                                          "one array of their shape out"),
+            np.array([0.0, 0.5]), hint="|3 - 1| / (|3| + |1|) = 0.5")
 check_close("elementwise_relative_error where both are 0", elementwise_relative_error(np.zeros(2), np.zeros(2)),
             np.zeros(2), hint="define the error as 0 where both entries are 0, not 0 / 0")
 ### BEGIN HIDDEN TESTS
 _a = np.random.default_rng(62).normal(size=(3, 4))
-check_close("elementwise_relative_error of a flipped sign", elementwise_relative_error(_a, -_a), np.ones((3, 4)))
-check_close("elementwise_relative_error of a matrix", elementwise_relative_error(_a, 2 * _a), np.full((3, 4), 1 / 3))
+check_close("elementwise_relative_error of a flipped sign", elementwise_relative_error(_a, -_a), np.ones((3, 4)),
+            hint="|a - (-a)| / (|a| + |-a|) = 1 in every entry")
+check_close("elementwise_relative_error of a matrix", elementwise_relative_error(_a, 2 * _a), np.full((3, 4), 1 / 3),
+            hint="|a - 2a| / (|a| + |2a|) = 1/3 in every entry")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -229,14 +239,18 @@ def relative_error_of_scaled(c):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predict_scaled_tests", "points": 1, "schema_version": 3}
-check_true("relative_error_of_scaled(1) is 0", relative_error_of_scaled(1.0) == 0,
-           "an exact gradient has no error")
-check_true("relative_error_of_scaled(5) lies between 0 and 1", 0 <= relative_error_of_scaled(5.0) <= 1,
-           "|a - b| <= |a| + |b|, so the error is at most 1")
+_SCALED_HINT = "|c g - g| / (|c g| + |g|): the g cancels"
+_one = checked_call("relative_error_of_scaled(1)", relative_error_of_scaled, 1.0, hint=_SCALED_HINT)
+check_true("relative_error_of_scaled(1) is 0", np.ndim(_one) == 0 and _one == 0, "an exact gradient has no error",
+           got=_one, expected="0", hint=_SCALED_HINT)
+_five = checked_call("relative_error_of_scaled(5)", relative_error_of_scaled, 5.0, hint=_SCALED_HINT)
+check_true("relative_error_of_scaled(5) lies between 0 and 1", np.ndim(_five) == 0 and 0 <= _five <= 1,
+           "|a - b| <= |a| + |b|, so the error is at most 1", got=_five, expected="one number from 0 to 1",
+           hint=_SCALED_HINT)
 ### BEGIN HIDDEN TESTS
 for _c in (5.0, -1.0, 0.25, -3.0):
     check_close(f"relative_error_of_scaled({_c})", relative_error_of_scaled(_c), abs(_c - 1) / (abs(_c) + 1),
-                hint="|c g - g| / (|c g| + |g|): the g cancels")
+                hint=_SCALED_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -267,15 +281,20 @@ def visible_bugs(n, lam, hidden_activation, layers):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "visible_tests", "points": 1, "schema_version": 3}
-_seen = visible_bugs(5, 0.05, "tanh", 3)
+_seen = checked_call('visible_bugs(5, 0.05, "tanh", 3)', visible_bugs, 5, 0.05, "tanh", 3,
+                     hint="start from every key and take out the ones each setting hides")
 check_true("visible_bugs gives a list of keys", isinstance(_seen, list) and set(_seen) <= set(BUGS),
-           f"got {_seen!r}; use the keys of the table: {BUGS}")
-check_true("visible_bugs is sorted", _seen == sorted(_seen), "return sorted(...)")
+           "the answer is a list of keys of the table", got=_seen, expected=f"a list of some of {BUGS}",
+           hint="use the keys of the table, spelt as there")
+check_true("visible_bugs is sorted", _seen == sorted(_seen), "the keys are not in alphabetical order", got=_seen,
+           expected=repr(sorted(_seen)), hint="return sorted(...)")
 ### BEGIN HIDDEN TESTS
 for _case, _want in (((5, 0.05, "tanh", 3), ["axis", "derivative", "fan_out", "one_over_n", "transposed"]),
                      ((1, 0.0, "identity", 2), ["axis", "transposed"]),
                      ((8, 0.1, "relu", 1), ["axis", "fan_out", "one_over_n"])):
-    check_true(f"visible_bugs{_case}", list(visible_bugs(*_case)) == _want, f"got {visible_bugs(*_case)!r}")
+    check_close(f"visible_bugs{_case}", list(visible_bugs(*_case)), _want,
+                hint="one sample hides the 1/n, lam = 0 the fan-out, identity units the derivative, one layer "
+                     "the step between layers; the sign is never seen")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -385,18 +404,22 @@ def sgd_step(weights, biases, grad_weights, grad_biases, rate):
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "transposed_tests", "points": 1, "schema_version": 3}
 # A product with a transposed matrix. The test: a 3-5-2 network of identity units, one sample, no penalty.
-_line = bug_lines()["transposed"]
+_lines = checked_call("bug_lines()", bug_lines, hint="return a dict from each key of the table to a line number")
+_line = _lines.get("transposed") if isinstance(_lines, dict) else None
 check_true("bug_lines()['transposed'] is a line of the locked cell", isinstance(_line, int) and 1 <= _line <= 22,
-           f"got {_line!r}")
+           "each key maps to the number of a line of the locked cell, 1 to 22", got=_lines,
+           expected="a dict with the six keys of BUGS, each mapped to an int from 1 to 22",
+           hint="the numbers printed beside the locked cell, or View > Show Line Numbers")
 _r = np.random.default_rng(63)
 _Ws, _bs = [_r.normal(size=(5, 3)), _r.normal(size=(2, 5))], [_r.normal(size=5), _r.normal(size=2)]
 _X, _Y = _r.normal(size=(1, 3)), np.eye(2)[[1]]
-_gW = backward(_Ws, _bs, _X, _Y, "identity", 0.0)[0]
+_TRANSPOSED_HINT = "W^2 is (2, 5): which product of Delta^2 (1, 2) with W^2 gives dL/dA^1 (1, 5)?"
+_gW = checked_call("backward on a 3-5-2 network of identity units, one sample", backward, _Ws, _bs, _X, _Y,
+                   "identity", 0.0, returns=("grad_weights", "grad_biases"), hint=_TRANSPOSED_HINT)[0]
 check_gradient("d loss / d W^1 of a 3-5-2 network of identity units, one sample, lam = 0",
-               lambda W: loss([W, _Ws[1]], _bs, _X, _Y, "identity", 0.0), _Ws[0], _gW[0],
-               hint="W^2 is (2, 5): which product of Delta^2 (1, 2) with W^2 gives dL/dA^1 (1, 5)?")
+               lambda W: loss([W, _Ws[1]], _bs, _X, _Y, "identity", 0.0), _Ws[0], _gW[0], hint=_TRANSPOSED_HINT)
 ### BEGIN HIDDEN TESTS
-check_close("the line of the transposed product", _line, 13)
+check_close("the line of the transposed product", _line, 13, hint="the line that makes dL/dA^(l-1)")
 _Z1 = _X @ _Ws[0].T + _bs[0]
 _P = forward(_Ws, _bs, _X, "sigmoid")[1][-1]
 _up = (_P - _Y) @ _Ws[1]
@@ -404,110 +427,138 @@ _s = 1 / (1 + np.exp(-_Z1))
 _got = backward(_Ws, _bs, _X, _Y, "sigmoid", 0.0)[0][0]
 check_true("d loss / d W^1 of the 3-5-2 network with sigmoid units",
            any(np.allclose(_got, (_up * d).T @ _X, rtol=1e-6, atol=1e-9) for d in (_s * (1 - _s), 1.0)),
-           "Delta^2 @ W^2, not Delta^2 @ (W^2)^T")
+           "Delta^2 @ W^2, not Delta^2 @ (W^2)^T", got=_got, hint="dL/dA^(l-1) = Delta^l W^l, (n, n_l) times (n_l, n_(l-1))")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "derivative_tests", "points": 1, "schema_version": 3}
 # A missing activation derivative. The test: a 3-4-4 network (square W^2), one sample, no penalty.
-_line = bug_lines()["derivative"]
+_lines = checked_call("bug_lines()", bug_lines, hint="return a dict from each key of the table to a line number")
+_line = _lines.get("derivative") if isinstance(_lines, dict) else None
 check_true("bug_lines()['derivative'] is a line of the locked cell", isinstance(_line, int) and 1 <= _line <= 22,
-           f"got {_line!r}")
+           "each key maps to the number of a line of the locked cell, 1 to 22", got=_lines,
+           expected="a dict with the six keys of BUGS, each mapped to an int from 1 to 22",
+           hint="the numbers printed beside the locked cell, or View > Show Line Numbers")
 _r = np.random.default_rng(64)
 _Ws, _bs = [_r.normal(size=(4, 3)), _r.normal(size=(4, 4))], [_r.normal(size=4), _r.normal(size=4)]
 _X, _Y = _r.normal(size=(1, 3)), np.eye(4)[[2]]
 _Z1 = _X @ _Ws[0].T + _bs[0]
 _P = forward(_Ws, _bs, _X, "tanh")[1][-1]
-_got = backward(_Ws, _bs, _X, _Y, "tanh", 0.0)[0][0]
+_got = checked_call("backward on a 3-4-4 tanh network, one sample", backward, _Ws, _bs, _X, _Y, "tanh", 0.0,
+                   returns=("grad_weights", "grad_biases"),
+                   hint="Delta^(l-1) = dL/dA^(l-1) * f'(Z^(l-1)): every factor is (n, n_(l-1))")[0][0]
 check_true("d loss / d W^1 of a 3-4-4 tanh network carries tanh's slope 1 - tanh(Z^1)^2",
            any(np.allclose(_got, (((_P - _Y) @ W) * (1 - np.tanh(_Z1) ** 2)).T @ _X, rtol=1e-6, atol=1e-9)
                for W in (_Ws[1], _Ws[1].T)),
-           "Delta^1 = dL/dA^1 * f'(Z^1): the error of a hidden layer passes through its units' slopes")
+           "Delta^1 = dL/dA^1 * f'(Z^1): the error of a hidden layer passes through its units' slopes", got=_got,
+           hint="Delta^(l-1) = dL/dA^(l-1) * f'(Z^(l-1)), entry by entry; zs[l - 2] is Z^(l-1)")
 ### BEGIN HIDDEN TESTS
-check_close("the line of the missing derivative", _line, 14)
+check_close("the line of the missing derivative", _line, 14, hint="the line that makes Delta^(l-1)")
 _Z1 = _X @ _Ws[0].T + _bs[0]
 _P = forward(_Ws, _bs, _X, "sigmoid")[1][-1]
 _s = 1 / (1 + np.exp(-_Z1))
 _got = backward(_Ws, _bs, _X, _Y, "sigmoid", 0.0)[0][0]
 check_true("d loss / d W^1 of the 3-4-4 network with sigmoid units",
            any(np.allclose(_got, (((_P - _Y) @ W) * _s * (1 - _s)).T @ _X, rtol=1e-6, atol=1e-9)
-               for W in (_Ws[1], _Ws[1].T)), "multiply by f'(Z^(l-1))")
+               for W in (_Ws[1], _Ws[1].T)), "multiply by f'(Z^(l-1))", got=_got,
+           hint="f.derivative(zs[l - 2]) is sigmoid's slope for sigmoid units")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "axis_tests", "points": 1, "schema_version": 3}
 # A sum over the wrong axis. The test: a one-layer network (4 inputs, 3 classes), one sample.
-_line = bug_lines()["axis"]
+_lines = checked_call("bug_lines()", bug_lines, hint="return a dict from each key of the table to a line number")
+_line = _lines.get("axis") if isinstance(_lines, dict) else None
 check_true("bug_lines()['axis'] is a line of the locked cell", isinstance(_line, int) and 1 <= _line <= 22,
-           f"got {_line!r}")
+           "each key maps to the number of a line of the locked cell, 1 to 22", got=_lines,
+           expected="a dict with the six keys of BUGS, each mapped to an int from 1 to 22",
+           hint="the numbers printed beside the locked cell, or View > Show Line Numbers")
 _r = np.random.default_rng(65)
 _W, _b, _X, _Y = _r.normal(size=(3, 4)), _r.normal(size=3), _r.normal(size=(1, 4)), np.eye(3)[[0]]
-_gb = backward([_W], [_b], _X, _Y, "tanh", 0.0)[1]
+_gb = checked_call("backward on a one-layer network, one sample", backward, [_W], [_b], _X, _Y, "tanh", 0.0,
+                   returns=("grad_weights", "grad_biases"), hint="sum Delta^l over the samples, the rows")[1]
 check_shape("d loss / d b^1 of a one-layer network", _gb[0], (3,), hint="one entry per unit of the layer")
 check_gradient("d loss / d b^1 of a one-layer network, one sample", lambda b: loss([_W], [b], _X, _Y, "tanh", 0.0),
                _b, _gb[0], hint="sum Delta^l over the samples, the rows")
 ### BEGIN HIDDEN TESTS
-check_close("the line of the sum over the wrong axis", _line, 11)
+check_close("the line of the sum over the wrong axis", _line, 11, hint="the line that makes dL/db^l")
 _X, _Y = _r.normal(size=(6, 4)), np.eye(3)[[0, 1, 2, 2, 1, 0]]
 _P = forward([_W], [_b], _X, "tanh")[1][-1]
 _got = backward([_W], [_b], _X, _Y, "tanh", 0.0)[1][0]
 check_true("d loss / d b^1 of a one-layer network on 6 samples",
            any(np.shape(_got) == (3,) and np.allclose(_got, (_P - _Y).sum(axis=0) / m) for m in (1, 6)),
-           "sum over the rows: axis=0")
+           "sum over the rows: axis=0", got=_got, expected="an array of shape (3,): Delta^1 summed over the 6 samples",
+           hint="sum over the rows: axis=0")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "one_over_n_tests", "points": 1, "schema_version": 3}
 # A missing 1/n. The test: a one-layer network (4 inputs, 3 classes), 6 samples, no penalty.
-_line = bug_lines()["one_over_n"]
+_lines = checked_call("bug_lines()", bug_lines, hint="return a dict from each key of the table to a line number")
+_line = _lines.get("one_over_n") if isinstance(_lines, dict) else None
 check_true("bug_lines()['one_over_n'] is a line of the locked cell", isinstance(_line, int) and 1 <= _line <= 22,
-           f"got {_line!r}")
+           "each key maps to the number of a line of the locked cell, 1 to 22", got=_lines,
+           expected="a dict with the six keys of BUGS, each mapped to an int from 1 to 22",
+           hint="the numbers printed beside the locked cell, or View > Show Line Numbers")
 _r = np.random.default_rng(66)
 _W, _b, _X, _Y = _r.normal(size=(3, 4)), _r.normal(size=3), _r.normal(size=(6, 4)), np.eye(3)[[0, 1, 2, 2, 1, 0]]
+_gW = checked_call("backward on a one-layer network, 6 samples", backward, [_W], [_b], _X, _Y, "tanh", 0.0,
+                   returns=("grad_weights", "grad_biases"), hint="the loss is a mean over the n samples")[0]
 check_gradient("d loss / d W^1 of a one-layer network, 6 samples, lam = 0",
-               lambda W: loss([W], [_b], _X, _Y, "tanh", 0.0), _W, backward([_W], [_b], _X, _Y, "tanh", 0.0)[0][0],
-               hint="the loss is a mean over the n samples")
+               lambda W: loss([W], [_b], _X, _Y, "tanh", 0.0), _W, _gW[0], hint="the loss is a mean over the n samples")
 ### BEGIN HIDDEN TESTS
-check_close("the line of the missing 1/n", _line, 6)
+check_close("the line of the missing 1/n", _line, 6, hint="the line that makes Delta^L")
 _X, _Y = _r.normal(size=(9, 4)), np.eye(3)[_r.integers(0, 3, size=9)]
 _P = forward([_W], [_b], _X, "relu")[1][-1]
 check_close("d loss / d W^1 of a one-layer network, 9 samples", backward([_W], [_b], _X, _Y, "relu", 0.0)[0][0],
-            (_P - _Y).T @ _X / 9)
+            (_P - _Y).T @ _X / 9, hint="the loss is a mean over the n = 9 samples")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "fan_out_tests", "points": 1, "schema_version": 3}
 # = where fan-out needs +=. The test: a one-layer network (4 inputs, 3 classes), one sample, lam = 0.3.
-_line = bug_lines()["fan_out"]
+_lines = checked_call("bug_lines()", bug_lines, hint="return a dict from each key of the table to a line number")
+_line = _lines.get("fan_out") if isinstance(_lines, dict) else None
 check_true("bug_lines()['fan_out'] is a line of the locked cell", isinstance(_line, int) and 1 <= _line <= 22,
-           f"got {_line!r}")
+           "each key maps to the number of a line of the locked cell, 1 to 22", got=_lines,
+           expected="a dict with the six keys of BUGS, each mapped to an int from 1 to 22",
+           hint="the numbers printed beside the locked cell, or View > Show Line Numbers")
 _r = np.random.default_rng(67)
 _W, _b, _X, _Y = _r.normal(size=(3, 4)), _r.normal(size=3), _r.normal(size=(1, 4)), np.eye(3)[[1]]
+_gW = checked_call("backward on a one-layer network, one sample, lam = 0.3", backward, [_W], [_b], _X, _Y, "tanh",
+                   0.3, returns=("grad_weights", "grad_biases"),
+                   hint="W^l feeds the layer and the penalty: both shares of its gradient must add up")[0]
 check_gradient("d loss / d W^1 of a one-layer network, one sample, lam = 0.3",
-               lambda W: loss([W], [_b], _X, _Y, "tanh", 0.3), _W, backward([_W], [_b], _X, _Y, "tanh", 0.3)[0][0],
+               lambda W: loss([W], [_b], _X, _Y, "tanh", 0.3), _W, _gW[0],
                hint="W^l feeds the layer and the penalty: both shares of its gradient must add up")
 ### BEGIN HIDDEN TESTS
-check_close("the line of the fan-out", _line, 10)
+check_close("the line of the fan-out", _line, 10, hint="the line that overwrites the penalty's share")
 _P = forward([_W], [_b], _X, "sigmoid")[1][-1]
 check_close("d loss / d W^1 with lam = 1.5", backward([_W], [_b], _X, _Y, "sigmoid", 1.5)[0][0],
-            (_P - _Y).T @ _X + 1.5 * _W)
+            (_P - _Y).T @ _X + 1.5 * _W, hint="both shares of dL/dW^l add up: the layer's and lam W^l")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "sign_tests", "points": 1, "schema_version": 3}
 # A sign error in the update. The test: one step on random parameters and gradients.
-_line = bug_lines()["sign"]
+_lines = checked_call("bug_lines()", bug_lines, hint="return a dict from each key of the table to a line number")
+_line = _lines.get("sign") if isinstance(_lines, dict) else None
 check_true("bug_lines()['sign'] is a line of the locked cell", isinstance(_line, int) and 1 <= _line <= 22,
-           f"got {_line!r}")
-_new_W, _new_b = sgd_step([np.array([[1.0, 2.0]])], [np.array([0.5])], [np.array([[1.0, -1.0]])], [np.array([2.0])],
-                          0.1)
+           "each key maps to the number of a line of the locked cell, 1 to 22", got=_lines,
+           expected="a dict with the six keys of BUGS, each mapped to an int from 1 to 22",
+           hint="the numbers printed beside the locked cell, or View > Show Line Numbers")
+_new_W, _new_b = checked_call("sgd_step of a one-layer network", sgd_step, [np.array([[1.0, 2.0]])], [np.array([0.5])],
+                              [np.array([[1.0, -1.0]])], [np.array([2.0])], 0.1, returns=("new_weights", "new_biases"),
+                              hint="every parameter moves against its gradient: W - rate * dL/dW")
 check_close("sgd_step's weights after one step of rate 0.1", _new_W[0], np.array([[0.9, 2.1]]),
             hint="move against the gradient: W - rate * dL/dW")
-check_close("sgd_step's biases after one step of rate 0.1", _new_b[0], np.array([0.3]))
+check_close("sgd_step's biases after one step of rate 0.1", _new_b[0], np.array([0.3]),
+            hint="move against the gradient: b - rate * dL/db")
 ### BEGIN HIDDEN TESTS
-check_close("the line of the sign error", _line, 20)
+check_close("the line of the sign error", _line, 20, hint="the line that moves the weights")
 _r = np.random.default_rng(68)
 _p = [_r.normal(size=(3, 2)), _r.normal(size=(2, 3))]
 _g = [_r.normal(size=(3, 2)), _r.normal(size=(2, 3))]
 _q, _h = [_r.normal(size=3), _r.normal(size=2)], [_r.normal(size=3), _r.normal(size=2)]
 _new_W, _new_b = sgd_step(_p, _q, _g, _h, 0.7)
 check_close("sgd_step on a 2-3-2 network", (_new_W, _new_b),
-            ([p - 0.7 * g for p, g in zip(_p, _g)], [q - 0.7 * h for q, h in zip(_q, _h)]))
+            ([p - 0.7 * g for p, g in zip(_p, _g)], [q - 0.7 * h for q, h in zip(_q, _h)]),
+            hint="every parameter moves against its gradient")
 ### END HIDDEN TESTS
 
 # %% [markdown]
