@@ -77,6 +77,10 @@ def show(value) -> str:
                                  else f"array of shape {v.shape}")
                  for i, v in enumerate(value)]
         return f"a {type(value).__name__} of {len(value)} items: " + "; ".join(items)
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (int, float, np.number)) for v in value):
+        items = ", ".join(show(v) if isinstance(v, (float, np.floating)) else str(v) for v in value[:_MAX_SHOWN])
+        text = f"[{items}{', ...' if len(value) > _MAX_SHOWN else ''}]"
+        return text if isinstance(value, list) else f"({text[1:-1]}{',' if len(value) == 1 else ''})"
     text = repr(value)
     return text if len(text) <= 200 else text[:200] + " ..."
 
@@ -193,7 +197,9 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
         if np.array_equal(got_f, exp_f):
             return None
         wrong = int(np.sum(got_f != exp_f))
-        return f"{wrong} of {got.size} true/false entries differ"
+        first = tuple(int(i) for i in np.argwhere(got_f != exp_f)[0]) if got.ndim else ()
+        where = f" (the first at index {first}: expected {bool(exp_f[first])}, got {bool(got_f[first])})" if got.ndim else ""
+        return f"{wrong} of {got.size} true/false entries differ{where}"
     bad_got = ~np.isfinite(got_f)
     if np.any(bad_got & np.isfinite(exp_f)):
         where = tuple(int(i) for i in np.argwhere(bad_got & np.isfinite(exp_f))[0])
@@ -218,6 +224,8 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
             ratio = _whole_ratio(float(got_f.reshape(-1)[0]), float(exp_f.reshape(-1)[0]), rtol)
             if ratio:
                 return ratio
+        if got.ndim == 1 and got.size > 1 and np.allclose(got_f[::-1], exp_f, rtol=rtol, atol=atol):
+            return "the entries are right but in reverse order (the first and the last swapped places: a list built backwards?)"
         offset = _offset_problem(got_f - exp_f, atol + rtol * scale)
         if offset:
             return offset
@@ -551,6 +559,8 @@ def _shape(node, frame) -> tuple:
         return result
     if isinstance(node, ast.UnaryOp):
         return _shape(node.operand, frame)
+    if isinstance(node, ast.Attribute) and node.attr == "T":
+        return _shape(node.value, frame)[::-1]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCTIONS:
         # x.sum(axis=1, keepdims=True) or np.sum(x, axis=1): the shape left after the reduction
         is_numpy = isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy")

@@ -53,6 +53,7 @@ import numpy as np
 
 from course_lib import get_activation
 from course_lib.exercises import check_close, check_shape, check_true
+from course_lib.exercises.checks import checked_call
 
 ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
 CAUSES = ("as predicted", "saturated units", "units switched off")
@@ -125,14 +126,18 @@ def layers_until(factor, ratio):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "predictions_tests", "points": 4, "schema_version": 3}
-_mine = {name: predicted_factor(name, 64, 0.1) for name in ACTIVATIONS}
+_FACTOR_HINT = ("lesson 7: one step back multiplies by the weights' gain on a typical vector and by the "
+                "activation's typical slope")
+_mine = {name: checked_call(f"predicted_factor({name!r}, 64, 0.1)", predicted_factor, name, 64, 0.1,
+                            hint=_FACTOR_HINT) for name in ACTIVATIONS}
 for _name, _value in _mine.items():
     check_true(f"predicted_factor({_name!r}, 64, 0.1) is a positive number",
                isinstance(_value, (int, float, np.floating)) and np.isfinite(_value) and _value > 0,
-               f"it returned {_value!r}", hint="return one float: the factor per layer, not a list of layers")
-check_true("layers_until(0.5, 0.1) is a whole number of layers",
-           isinstance(layers_until(0.5, 0.1), (int, np.integer)), f"it returned {layers_until(0.5, 0.1)!r}",
-           hint="return an int")
+               "the factor per layer is one positive number", got=_value, expected="one float above 0",
+               hint="return one float: the factor per layer, not a list of layers")
+_layers = checked_call("layers_until(0.5, 0.1)", layers_until, 0.5, 0.1, hint="the factors multiply: factor ** k")
+check_true("layers_until(0.5, 0.1) is a whole number of layers", isinstance(_layers, (int, np.integer)),
+           "a number of layers is an int", got=_layers, expected="an int", hint="return an int")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(701)
 for _ in range(5):
@@ -142,8 +147,7 @@ for _ in range(5):
                           ("sigmoid", 0.25), ("tanh", 1.0)):
         check_close(f"predicted_factor({_name!r}, {_n}, {_sigma:.4f})", predicted_factor(_name, _n, _sigma),
                     _gain * _slope, rtol=0.08,
-                    hint="lesson 7: one step back multiplies by the weights' gain on a typical vector and by the "
-                         "activation's typical slope")
+                    hint=_FACTOR_HINT)
 for _factor, _ratio in ((0.25, 1e-6), (0.8, 0.1), (0.93, 0.5)):
     check_close(f"layers_until({_factor}, {_ratio})", layers_until(_factor, _ratio),
                 int(np.ceil(np.log(_ratio) / np.log(_factor))), hint="the factors multiply: factor ** k")
@@ -209,16 +213,20 @@ def dead_units(weights, biases, X):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "measurements_tests", "points": 3, "schema_version": 3}
-_norms = error_norms([np.eye(2), np.array([[2.0, 0.0]])], [np.zeros(2), np.zeros(1)], np.array([[1.0, -1.0]]),
-                     np.array([[1.0]]), "identity")
+_NORMS_HINT = "Delta^l = (Delta^(l+1) W^(l+1)) * f'(Z^l), from the output down; one norm per layer"
+_norms = checked_call("error_norms of a 2-2-1 identity network", error_norms, [np.eye(2), np.array([[2.0, 0.0]])],
+                      [np.zeros(2), np.zeros(1)], np.array([[1.0, -1.0]]), np.array([[1.0]]), "identity",
+                      hint=_NORMS_HINT)
 check_shape("error_norms of a 2-2-1 identity network", _norms, (2,), hint="one norm per layer, the output layer last")
 check_close("error_norms of the 2-2-1 identity network with W^2 = [[2, 0]] and delta_out = [[1]]", _norms,
             np.array([2.0, 1.0]),
             hint="the last entry is the norm of delta_out; Delta^1 then has entries 2 and 0")
-_dead = dead_units([np.eye(4), np.ones((1, 4))], [np.zeros(4), np.zeros(1)],
-                   np.array([[-1.0, 0.5, 0.0, -2.0], [-3.0, -0.1, 0.0, 4.0]]))
+_dead = checked_call("dead_units of a 4-1 network", dead_units, [np.eye(4), np.ones((1, 4))], [np.zeros(4), np.zeros(1)],
+                     np.array([[-1.0, 0.5, 0.0, -2.0], [-3.0, -0.1, 0.0, 4.0]]),
+                     hint="Z^l = A^(l-1) (W^l)^T + b^l for the hidden layers only, one row per sample")
 check_true("dead_units returns one array per hidden layer", isinstance(_dead, list) and len(_dead) == 1,
-           f"expected a list of 1 array, got {_dead!r}")
+           "one array per hidden layer, in a list", got=_dead, expected="a list of 1 array (the one hidden layer)",
+           hint="the output layer has no ReLU units: leave it out")
 check_shape("dead_units of a layer of 4 units", _dead[0], (4,), hint="one entry per unit (column), not per sample")
 check_close("dead_units when Z^1 = [[-1, 0.5, 0, -2], [-3, -0.1, 0, 4]]", _dead[0],
             np.array([True, False, True, False]),
@@ -238,13 +246,14 @@ for _name in ("tanh", "relu", "sigmoid"):
     for _l in (3, 2, 1):
         _ds.insert(0, (_ds[0] @ _Ws[_l]) * _f.derivative(_zs[_l - 1]))
     check_close(f"error_norms of a 3-5-4-4-2 {_name} network", error_norms(_Ws, _bs, _X, _D, _name),
-                np.array([np.sqrt(np.sum(d**2)) for d in _ds]))
+                np.array([np.sqrt(np.sum(d**2)) for d in _ds]), hint=_NORMS_HINT)
 _Ws = [_rng.normal(size=(6, 3)), np.zeros((3, 6)), _rng.normal(size=(1, 3))]
 _bs = [_rng.normal(-1.0, 1.0, size=6), np.zeros(3), np.zeros(1)]
 _X = _rng.normal(size=(9, 3))
 _z1 = _X @ _Ws[0].T + _bs[0]
 check_close("dead_units of a 3-6-3-1 network whose second layer has zero weights", dead_units(_Ws, _bs, _X),
-            [np.all(_z1 <= 0, axis=0), np.ones(3, dtype=bool)])
+            [np.all(_z1 <= 0, axis=0), np.ones(3, dtype=bool)],
+            hint="a unit is dead when no sample makes it output anything; with zero weights and bias, z is 0")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -292,9 +301,10 @@ def mismatch_cause(activation, n, sigma, bias):
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "explanation_tests", "points": 3, "schema_version": 3}
 for _case in [("relu", 64, 0.1, 0.0), ("tanh", 64, 0.5, 0.0), ("relu", 32, 0.2, -1.0)]:
-    _answer = mismatch_cause(*_case)
-    check_true(f"mismatch_cause{_case} is one of CAUSES", _answer in CAUSES, f"it returned {_answer!r}",
-               hint=f"return one of {CAUSES}")
+    _answer = checked_call(f"mismatch_cause{_case}", mismatch_cause, *_case,
+                           hint="measure the scenario with your error_norms, then ask where its z lie")
+    check_true(f"mismatch_cause{_case} is one of CAUSES", _answer in CAUSES, "the answer is one of CAUSES",
+               got=_answer, expected=" or ".join(map(repr, CAUSES)), hint=f"return one of {CAUSES}")
 ### BEGIN HIDDEN TESTS
 for _case, _cause in [(("relu", 64, 0.1, 0.0), "as predicted"), (("identity", 32, 0.4, 0.0), "as predicted"),
                       (("sigmoid", 32, 0.1, 0.0), "as predicted"), (("tanh", 64, 0.05, 0.0), "as predicted"),
