@@ -8,13 +8,22 @@
   metadata changed shows as unsaved the moment it opens. So the server hands out each notebook with
   the ``language_info`` its kernel will report (the kernel runs this same Python), and the learner
   sees a lesson with nothing to save.
+- A lesson's hidden set-up runs when its kernel starts or restarts. A deck does not show a lesson's
+  set-up cells (imports), so it cannot run them, and a lecturer who ran a slide's cell first met
+  ``NameError: name 'playground' is not defined``. The builder tags those cells ``setup``
+  (course_tools/notebooks.py); the server runs them, silently, before the kernel takes any request
+  from the page.
 """
 from __future__ import annotations
 
 import functools
 import inspect
+import logging
 
 from .widget_snapshots import keep_pictures
+
+SETUP_TAG = "setup"
+log = logging.getLogger(__name__)
 
 
 def kernel_language_info() -> dict:
@@ -35,6 +44,39 @@ def with_kernel_language_info(model: dict, info: dict) -> dict:
     return model
 
 
+def setup_code(notebook: dict) -> str:
+    """The code of ``notebook``'s cells tagged ``setup``, in order ('' if none)."""
+    cells = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"
+             and SETUP_TAG in cell.get("metadata", {}).get("tags", [])]
+    return "\n".join("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                     for cell in cells)
+
+
+async def run_setup(settings: dict, kernel_id: str, path: str | None) -> None:
+    """Run the set-up of the notebook at ``path`` in kernel ``kernel_id``; wait until it has run.
+    A notebook without set-up cells, or any failure, leaves the kernel as it was (and says why in the log)."""
+    if not path or not path.endswith(".ipynb"):
+        return
+    try:
+        model = settings["contents_manager"].get(path, content=True, type="notebook")
+        model = await model if inspect.isawaitable(model) else model
+        code = setup_code(model["content"])
+        if not code:
+            return
+        client = settings["kernel_manager"].get_kernel(kernel_id).client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute_interactive(code, silent=True, store_history=False, timeout=120,
+                                                     output_hook=lambda message: None)
+        finally:
+            client.stop_channels()
+        if reply["content"]["status"] != "ok":
+            log.warning("the set-up of %s failed: %s", path, reply["content"].get("evalue", reply["content"]))
+    except Exception:   # a kernel must start even if its set-up cannot run
+        log.warning("the set-up of %s could not be run", path, exc_info=True)
+
+
 def _jupyter_server_extension_points() -> list[dict]:
     return [{"module": "course_tools.lab_extension"}]
 
@@ -42,6 +84,31 @@ def _jupyter_server_extension_points() -> list[dict]:
 def _load_jupyter_server_extension(server_app) -> None:
     # Once every extension has loaded: one of them may replace the contents manager (jupytext does).
     server_app.io_loop.add_callback(hook_contents_manager, server_app.web_app.settings)
+    server_app.io_loop.add_callback(hook_kernels, server_app.web_app.settings)
+
+
+def hook_kernels(settings: dict) -> None:
+    """Run a notebook's set-up in each kernel started for it, and again after each restart."""
+    sessions, kernels = settings["session_manager"], settings["kernel_manager"]
+    start, restart = sessions.start_kernel_for_session, kernels.restart_kernel
+
+    @functools.wraps(start)
+    async def start_with_setup(session_id, path, *args, **kwargs):
+        kernel_id = await start(session_id, path, *args, **kwargs)
+        await run_setup(settings, kernel_id, path)
+        return kernel_id
+
+    @functools.wraps(restart)
+    async def restart_with_setup(kernel_id, *args, **kwargs):
+        result = await restart(kernel_id, *args, **kwargs)
+        try:
+            path = (await sessions.get_session(kernel_id=kernel_id))["path"]
+        except Exception:   # a kernel of no notebook (tornado's HTTPError 404): nothing to set up
+            path = None
+        await run_setup(settings, kernel_id, path)
+        return result
+
+    sessions.start_kernel_for_session, kernels.restart_kernel = start_with_setup, restart_with_setup
 
 
 def hook_contents_manager(settings: dict) -> None:

@@ -44,6 +44,8 @@ NOTES_SUMMARY = "Instructor notes"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # Metadata a source may carry into its notebook; anything else jupytext adds is dropped.
 KEPT_CELL_METADATA = ("slideshow", "tags", "nbgrader", "deletable", "editable")
+SETUP_TAG = "setup"   # lab_extension.SETUP_TAG
+HIDDEN_SLIDE_TYPES = ("skip", "notes")   # cells a deck does not show
 KEPT_NOTEBOOK_METADATA = ("course_exercise",)  # which exercise a notebook is, for the grader
 
 
@@ -69,6 +71,24 @@ def is_setup_code(source: str) -> bool:
                                     for line in statements)
 
 
+def defines_only(source: str) -> bool:
+    """True for code that only imports and defines functions or classes: it runs the same anywhere."""
+    import ast
+
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:   # IPython syntax (a magic): not plain definitions
+        return False
+    kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    if not body or not all(isinstance(node, kinds) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+                           for node in body):
+        return False
+    # A default value or a decorator is evaluated where the definition runs: it must need nothing.
+    evaluated = [part for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 for part in (*node.args.defaults, *node.args.kw_defaults, *node.decorator_list) if part is not None]
+    return all(isinstance(part, ast.Constant) for part in evaluated)
+
+
 def folded_notes(source: str) -> str:
     """A notes cell's text folded under "Instructor notes": RISE keeps notes out of the deck, and in
     the notebook a learner sees only the closed summary line, never a note's hint mid-lesson."""
@@ -85,6 +105,7 @@ def read_source(path: Path, lecture: bool = True) -> nbformat.NotebookNode:
     lecture deck's settings); False for an exercise, whose cells and metadata are taken as written.
     """
     nb = jupytext.read(path, fmt="py:percent")
+    shown_code = False
     for index, cell in enumerate(nb.cells):
         metadata = {key: cell.metadata[key] for key in KEPT_CELL_METADATA if key in cell.metadata}
         slideshow = dict(metadata.get("slideshow", {}))
@@ -96,6 +117,15 @@ def read_source(path: Path, lecture: bool = True) -> nbformat.NotebookNode:
             raise ValueError(f"{path.name}: cell {index} has slide_type {slideshow['slide_type']!r}; valid: {SLIDE_TYPES}")
         if lecture and slideshow["slide_type"] == "notes" and cell.cell_type == "markdown":
             cell.source = folded_notes(cell.source)
+        if cell.cell_type == "code" and slideshow["slide_type"] not in HIDDEN_SLIDE_TYPES:
+            shown_code = True
+        elif (lecture and cell.cell_type == "code" and (is_setup_code(cell.source) or defines_only(cell.source)
+                                                        or not shown_code)
+                and SETUP_TAG not in metadata.get("tags", [])):
+            # A deck cannot run a cell it does not show: the course's JupyterLab runs a lesson's hidden
+            # set-up (imports, definitions, the hidden cells before its first shown code) when the lesson's
+            # kernel starts (lab_extension), so that a slide's cell can be the first one run.
+            metadata["tags"] = [*metadata.get("tags", []), SETUP_TAG]
         metadata["slideshow"] = slideshow
         cell.metadata = nbformat.from_dict(metadata)
         # Stable ids keep regenerated notebooks' diffs to what really changed.
@@ -119,10 +149,9 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbforma
             kernel_name="python3",
             resources={"metadata": {"path": str(cwd)}},
             record_timing=False,
-            # The widgets' state is collected only to take a snapshot of each widget's picture
-            # (``with_snapshots``); it is not stored: it is keyed by random model ids, so every
-            # rebuild would be a large diff. Widgets come alive when the learner runs the cell.
-            store_widget_state=True,
+            # Not stored: it is keyed by random model ids, so every rebuild would be a large diff. A
+            # widget's output carries its own picture (LessonWidget._repr_mimebundle_).
+            store_widget_state=False,
         )
         client.execute()
     finally:

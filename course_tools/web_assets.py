@@ -142,8 +142,8 @@ def inline_css(path: Path) -> str:
 
 
 # ----------------------------------------------------------------- a notebook as a static page shows it
-STATIC_WIDGET_NOTE = ("A live widget: run this lesson in JupyterLab to use it. "
-                      "(This is a picture of how it starts.)")
+STATIC_LIVE_NOTE = "A live widget: run this lesson in JupyterLab to use it."
+STATIC_WIDGET_NOTE = f"{STATIC_LIVE_NOTE} (This is a picture of how it starts.)"
 
 
 def static_notebook(nb):
@@ -151,7 +151,7 @@ def static_notebook(nb):
     its picture (course_tools/widget_snapshots.py), with a line saying where it is live."""
     import copy
 
-    from course_lib.drawing.described import SNAPSHOT_NOTE
+    from course_lib.drawing.described import LIVE_NOTE, SNAPSHOT_NOTE
 
     from .widget_snapshots import WIDGET_MIME
 
@@ -159,10 +159,10 @@ def static_notebook(nb):
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if WIDGET_MIME not in data and data.get("text/plain") != SNAPSHOT_NOTE:
+            if WIDGET_MIME not in data and not str(data.get("text/plain", "")).startswith(LIVE_NOTE):
                 continue
             data.pop(WIDGET_MIME, None)
             html = data.get("text/html", f"<p><i>{SNAPSHOT_NOTE}</i></p>")
-            data["text/html"] = html.replace(SNAPSHOT_NOTE, STATIC_WIDGET_NOTE)
-            data["text/plain"] = STATIC_WIDGET_NOTE
+            data["text/html"] = html.replace(SNAPSHOT_NOTE, STATIC_WIDGET_NOTE).replace(LIVE_NOTE, STATIC_LIVE_NOTE)
+            data["text/plain"] = STATIC_WIDGET_NOTE if "<img" in html else STATIC_LIVE_NOTE
     return nb

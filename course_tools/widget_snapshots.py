@@ -15,10 +15,16 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 def picture_only(output: dict) -> dict:
-    """``output`` without its live view, where it has a picture to show instead (changed in place)."""
+    """``output`` without its live view (changed in place): its picture stays, or, for a widget that
+    gives none (a plain ipywidget), a line saying how to make it live."""
     data = output.get("data") or {}
-    if WIDGET_MIME in data and "text/html" in data:
+    if WIDGET_MIME in data:
         del data[WIDGET_MIME]
+        if "text/html" not in data:
+            from course_lib.drawing.described import LIVE_NOTE   # here: the server needs it only for such a widget
+
+            data["text/html"] = f"<p><i>{LIVE_NOTE}</i></p>"
+            data["text/plain"] = LIVE_NOTE
     return output
 
 

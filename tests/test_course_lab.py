@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
+
+import pytest
 
 from course_tools import course_lab, lab_extension
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_install_writes_the_extension_and_the_settings_once(tmp_path):
@@ -76,3 +81,24 @@ def test_the_contents_manager_is_hooked_whether_it_is_async_or_not():
         model = asyncio.run(model) if asyncio.iscoroutine(model) else model
         assert model["content"]["metadata"]["language_info"] == lab_extension.kernel_language_info()
     assert saved == [lab_extension.keep_pictures] * 2
+
+
+@pytest.mark.slow
+def test_every_lessons_set_up_runs_alone_in_a_fresh_kernel():
+    """What the lab runs when a lesson's kernel starts must run before anything else has."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
+    failed = {}
+    try:
+        for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+            code = lab_extension.setup_code(json.loads(path.read_text()))
+            assert code, f"{path.name} has no cell tagged {lab_extension.SETUP_TAG!r}"
+            client.execute_interactive("%reset -f", timeout=60, output_hook=lambda message: None)
+            reply = client.execute_interactive(code, timeout=120, output_hook=lambda message: None)
+            if reply["content"]["status"] != "ok":
+                failed[path.name] = f"{reply['content']['ename']}: {reply['content']['evalue']}"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert not failed, failed

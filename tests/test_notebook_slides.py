@@ -103,3 +103,76 @@ def test_lesson_deck_opens_on_a_title_without_code_and_hides_its_notes(path):
         if _slide_type(cell) == "notes":
             assert cell.cell_type == "markdown" and cell.source.startswith('<details class="instructor-notes">'), (
                 f"{path.name} cell {index}: a speaker note a learner would read unfolded")
+
+
+# ----------------------------------------------------------------- a deck runs the cells it shows
+def module_names(source: str) -> tuple[set, set]:
+    """(names a cell defines at its top level, names it reads anywhere), IPython magics left out."""
+    import ast
+
+    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    defined = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+            continue
+        for part in ast.walk(node):
+            if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store):
+                defined.add(part.id)
+            elif isinstance(part, (ast.Import, ast.ImportFrom)):
+                defined.update((alias.asname or alias.name).split(".")[0] for alias in part.names)
+    read = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return defined, read
+
+
+def names_a_deck_cannot_reach(nb) -> list[str]:
+    """Shown cells that read a name only a hidden cell defines: the deck does not show that cell, so it
+    cannot run it, and the lab runs only hidden cells tagged set-up when the kernel starts."""
+    reachable, hidden_only, found = set(), {}, []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        defined, read = module_names(cell.source)
+        shown = cell.metadata["slideshow"]["slide_type"] not in notebooks.HIDDEN_SLIDE_TYPES
+        if shown and (missing := sorted((read & hidden_only.keys()) - reachable)):
+            found.append(f"cell {index} reads {missing}, defined only by hidden cell(s) "
+                         f"{sorted({hidden_only[name] for name in missing})}")
+        if shown or notebooks.SETUP_TAG in cell.metadata.get("tags", []):
+            reachable |= defined
+            for name in defined:
+                hidden_only.pop(name, None)
+        else:
+            hidden_only.update({name: index for name in defined - reachable})
+    return found
+
+
+def test_a_deck_can_run_every_cell_it_shows_in_order():
+    unreachable = {source.stem: found for source in notebooks.sources()
+                   if (found := names_a_deck_cannot_reach(read_source(source)))}
+    assert not unreachable, unreachable
+
+
+def test_the_name_check_finds_a_name_only_a_hidden_cell_defines():
+    nb = nbformat.v4.new_notebook(cells=[
+        new_code_cell("import numpy as np", metadata={"slideshow": {"slide_type": "skip"}, "tags": ["setup"]}),
+        new_code_cell("grid = np.linspace(0, 1, 5)", metadata={"slideshow": {"slide_type": "skip"}}),
+        new_code_cell("print(np.sum(grid))", metadata={"slideshow": {"slide_type": "-"}})])
+    assert names_a_deck_cannot_reach(nb) == ["cell 2 reads ['grid'], defined only by hidden cell(s) [1]"]
+    nb.cells[1].metadata["slideshow"]["slide_type"] = "-"
+    assert names_a_deck_cannot_reach(nb) == []
+
+
+def test_hidden_set_up_is_tagged_for_the_lab_to_run():
+    source = ('# %% [markdown]\n# # A lesson\n\n# %%\nimport numpy as np\nnp.set_printoptions(precision=3)\n\n'
+              '# %%\nx = np.ones(3)\n\n# %% slideshow={"slide_type": "skip"}\ndef double(v):\n    return 2 * v\n\n'
+              '# %% slideshow={"slide_type": "skip"}\ny = double(x)\n')
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "99_lesson.py"
+        path.write_text(source)
+        nb = read_source(path)
+    tagged = [notebooks.SETUP_TAG in cell.metadata.get("tags", []) for cell in nb.cells]
+    # The set-up block before the first shown code, and a hidden definition, but not hidden work.
+    assert tagged == [False, False, False, True, False]

@@ -9,7 +9,7 @@ from html import escape
 import nbformat
 import pytest
 
-from course_lib.drawing.described import SNAPSHOT_NOTE
+from course_lib.drawing.described import LIVE_NOTE, SNAPSHOT_NOTE
 from course_tools.widget_snapshots import WIDGET_MIME, keep_pictures, picture_only
 
 
@@ -52,7 +52,8 @@ def test_saving_keeps_the_picture_and_drops_the_live_view(explorer):
     kept, other, stream = model["content"]["cells"][0]["outputs"]
     assert WIDGET_MIME not in kept["data"] and kept["data"]["text/html"] == data["text/html"]
     assert kept["metadata"]["alt"] == explorer.describe()
-    assert other["data"][WIDGET_MIME] == {"model_id": "x"}, "a widget with no picture to show is left as it was"
+    assert WIDGET_MIME not in other["data"] and other["data"]["text/plain"] == LIVE_NOTE, \
+        "a widget with no picture of its own says how to make it live"
     assert stream == text
 
 

@@ -39,6 +39,8 @@ def check_description(text: str) -> str:
 def points_under_legends(fig) -> list[tuple[float, float]]:
     """The data points (scatter points and line markers, in data coordinates) that a legend of
     ``fig`` covers, as drawn: a legend placed over the data hides exactly what a figure is about."""
+    from matplotlib.collections import PathCollection
+
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     hidden = []
@@ -49,7 +51,8 @@ def points_under_legends(fig) -> list[tuple[float, float]]:
         box = legend.get_window_extent(renderer)
         to_pixels = fig.dpi / 72   # marker sizes are in points
         marked = [(collection.get_offsets(), np.sqrt(collection.get_sizes()).max(initial=0) / 2 * to_pixels)
-                  for collection in ax.collections if len(collection.get_offsets())]
+                  for collection in ax.collections   # scatter points (contours and meshes have no markers)
+                  if isinstance(collection, PathCollection) and len(collection.get_offsets())]
         marked += [(line.get_xydata(), line.get_markersize() / 2 * to_pixels)
                    for line in ax.get_lines() if line.get_marker() not in (None, "", " ", "None")]
         for xy, radius in marked:   # a marker overlapping the box by any part counts
@@ -93,7 +96,8 @@ def show_figure(description: str, fig=None) -> None:
     publish_display_data(data, metadata=metadata)
 
 
-SNAPSHOT_NOTE = "A live widget: run this cell to use it. (Until then, this is a picture of how it starts.)"
+LIVE_NOTE = "A live widget: run this cell to use it."
+SNAPSHOT_NOTE = f"{LIVE_NOTE} (Until then, this is a picture of how it starts.)"
 
 
 def snapshot_html(png: bytes, width: str, description: str) -> str:

@@ -192,11 +192,9 @@ for run in (slow, fast):
     for k in (0, 1, 2, 3, 20):
         print(f"  step {k:>2}: w = ({run.path[k, 0]:.6f}, {run.path[k, 1]:.6f})   loss {run.losses[k]:.6f}")
 
-# %% slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "subslide"}
 w1, w2 = np.meshgrid(np.linspace(-4, 4, 160), np.linspace(-4, 4, 160))
 surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)  # the loss at every grid point
-
-# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(6.4, 3.7))
 ax.contour(w1, w2, surface, levels=np.geomspace(0.1, 60, 14), cmap="viridis", linewidths=0.8)
 for run, colour, shape in ((slow, "tab:blue", "o-"), (fast, "tab:red", "s--")):

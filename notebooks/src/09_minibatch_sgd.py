@@ -256,7 +256,7 @@ show_figure(figure_text.batch_gradient_error(n, batch_sizes, measured))
 # spent on training steps only (not on the recording).
 
 # %% slideshow={"slide_type": "skip"}
-def run_sgd(batch_size, learning_rate, epochs=30, X=X, Y=Y, shuffle=True, seed=0, record_every=32):
+def run_sgd(batch_size, learning_rate, X, Y, epochs=30, shuffle=True, seed=0, record_every=32):
     """Train a fresh 2-16-3 network by mini-batch descent; return it and its records.
 
     records: examples seen, training loss there, seconds of training so far, and every batch's loss.
@@ -310,7 +310,7 @@ def run_sgd(batch_size, learning_rate, epochs=30, X=X, Y=Y, shuffle=True, seed=0
 settings = {"full batch, B = 256, η = 3.16": (256, 10 ** 0.5),
             "mini-batch, B = 16, η = 3.16": (16, 10 ** 0.5),
             "single example, B = 1, η = 0.316": (1, 10 ** -0.5)}
-runs = {name: run_sgd(B, eta) for name, (B, eta) in settings.items()}
+runs = {name: run_sgd(B, eta, X, Y) for name, (B, eta) in settings.items()}
 for name, (net_run, record) in runs.items():
     print(f"{name:>32}: {len(record['batch_losses']):4d} steps, {record['seen'][-1]} examples seen")
 

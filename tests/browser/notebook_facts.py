@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib.drawing.described import SNAPSHOT_NOTE
+from course_lib.drawing.described import LIVE_NOTE
 from course_tools.widget_snapshots import WIDGET_MIME
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +82,8 @@ def read_facts(path: Path) -> NotebookFacts:
         outputs = cell.get("outputs", []) if cell.cell_type == "code" else []
         # A lesson stores a widget as its picture (course_tools/widget_snapshots.py); the live view is its own.
         widgets = sum(1 for output in outputs
-                      if WIDGET_MIME in output.get("data", {}) or output.get("data", {}).get("text/plain") == SNAPSHOT_NOTE)
+                      if WIDGET_MIME in output.get("data", {})
+                      or str(output.get("data", {}).get("text/plain", "")).startswith(LIVE_NOTE))
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
         cells.append(CellFacts(index, cell.cell_type, first_line(cell.source), slide_type, widgets, cell.source))
     return NotebookFacts(Path(path), tuple(cells))
