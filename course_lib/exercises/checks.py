@@ -610,8 +610,11 @@ def _transposed(source: str) -> tuple[str, str]:
     """How to write ``source`` transposed, and what the learner wrote: ``W`` -> ``W.T``, ``W.T`` -> ``W``."""
     if source.endswith(".T"):
         return source[:-2], source
-    simple = re.fullmatch(r"[\w.\[\]\-, :]+", source) is not None
-    return (f"{source}.T" if simple else f"({source}).T"), source
+    try:
+        atom = isinstance(ast.parse(source, mode="eval").body, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))
+    except SyntaxError:
+        atom = False
+    return (f"{source}.T" if atom else f"({source}).T"), source
 
 
 def _product_slip(left: str, right: str, a: tuple, b: tuple, label: str = "") -> str:
@@ -788,8 +791,11 @@ def check_shape(name: str, got, expected_shape: tuple, *, hint: str | None = Non
         transposed = array.ndim == 2 and len(expected_shape) == 2 and all(
             n is None or n == m for n, m in zip(expected_shape, array.shape[::-1]))
         extra = "; it looks transposed (rows and columns swapped)" if transposed else ""
-        if not extra and None not in expected_shape and array.size != int(np.prod(expected_shape)):
-            extra = _shape_slip(array.shape, tuple(expected_shape))
+        if not extra and None not in expected_shape:
+            if array.size != int(np.prod(expected_shape)):
+                extra = _shape_slip(array.shape, tuple(expected_shape))
+            elif [n for n in array.shape if n != 1] == [n for n in expected_shape if n != 1]:
+                extra = "; an extra or missing axis of length 1 ((n,) where (n, 1) was meant, or keepdims)?"
         raise CheckFailure(name, f"the shape is {array.shape}, expected {want}{extra}",
                            expected=f"an array of shape {want}", got=show(array), hint=hint)
     _passed(f"{name} has shape {array.shape}", quiet)

@@ -55,6 +55,7 @@ import numpy as np
 
 from course_lib import get_activation
 from course_lib.exercises import check_close, check_shape, check_true
+from course_lib.exercises.checks import checked_call
 
 # XOR, the four points of lesson 8.
 X_XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -108,12 +109,14 @@ def steady_std(n_in, n_out, negative_slope):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "derivation_tests", "points": 3, "schema_version": 3}
-_std = steady_std(256, 128, 0.0)
+_STEADY_HINT = "E[z^2] = n_in sigma^2 E[a^2]; what fraction of E[z^2] is E[a^2] for this slope?"
+_std = checked_call("steady_std(256, 128, 0.0)", steady_std, 256, 128, 0.0, hint=_STEADY_HINT)
 check_true("steady_std(256, 128, 0.0) is a positive number",
-           isinstance(_std, (int, float, np.floating)) and np.isfinite(_std) and _std > 0, f"it returned {_std!r}",
+           isinstance(_std, (int, float, np.floating)) and np.isfinite(_std) and _std > 0,
+           "a standard deviation is one positive number", got=_std, expected="one float above 0",
            hint="return one float, a standard deviation")
 check_true("steady_std(256, 128, 0.0) is a standard deviation below 1", _std < 1,
-           f"it returned {_std!r}: weights that large make a layer of 256 inputs explode",
+           "weights that large make a layer of 256 inputs explode", got=_std, expected="a float well below 1",
            hint="a standard deviation, not a variance or its inverse")
 ### BEGIN HIDDEN TESTS
 _rng = np.random.default_rng(801)
@@ -121,7 +124,7 @@ for _ in range(6):
     _n_in, _n_out, _slope = int(_rng.integers(1, 2000)), int(_rng.integers(1, 2000)), float(_rng.uniform(0, 1))
     check_close(f"steady_std({_n_in}, {_n_out}, {_slope:.3f})", steady_std(_n_in, _n_out, _slope),
                 np.sqrt(2 / ((1 + _slope**2) * _n_in)), rtol=1e-6,
-                hint="E[z^2] = n_in sigma^2 E[a^2]; what fraction of E[z^2] is E[a^2] for this slope?")
+                hint=_STEADY_HINT)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -162,8 +165,11 @@ def predicted_moments(sizes, stds):
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "prediction_tests", "points": 3, "schema_version": 3}
 _sizes = [64, 64, 64, 64, 1]
 _xavier = [np.sqrt(2 / (n_in + n_out)) for n_in, n_out in zip(_sizes[:-1], _sizes[1:])]
-_moments = np.asarray(predicted_moments(_sizes, _xavier), dtype=float)
+_MOMENTS_HINT = "E[(Z^(l+1))^2] = n_l sigma_(l+1)^2 E[(A^l)^2], and ReLU halves E[z^2]"
+_moments = checked_call("predicted_moments for a 64-64-64-64-1 network", predicted_moments, _sizes, _xavier,
+                        hint=_MOMENTS_HINT)
 check_shape("predicted_moments for a 64-64-64-64-1 network", _moments, (4,), hint="one entry per layer, 1 to L")
+_moments = np.asarray(_moments, dtype=float)
 check_close("the first entry of predicted_moments (layer 1 relative to itself)", _moments[0], 1.0,
             hint="entry l-1 is E[(Z^l)^2] / E[(Z^1)^2]")
 ### BEGIN HIDDEN TESTS
@@ -172,9 +178,10 @@ _sizes = [int(n) for n in _rng.integers(2, 300, size=6)]
 _stds = [float(s) for s in _rng.uniform(0.01, 0.3, size=5)]
 _expected = np.cumprod([1.0] + [_sizes[l] * _stds[l] ** 2 / 2 for l in range(1, 5)])
 check_close("predicted_moments of a random ReLU network", predicted_moments(_sizes, _stds), _expected, rtol=0.02,
-            hint="E[(Z^(l+1))^2] = n_l sigma_(l+1)^2 E[(A^l)^2], and ReLU halves E[z^2]")
+            hint=_MOMENTS_HINT)
 check_close("predicted_moments of the 64-wide Xavier network", predicted_moments([64] * 5 + [1], [1 / 8] * 4 + [np.sqrt(2 / 65)]),
-            [1.0, 0.5, 0.25, 0.125, 0.0625 * 64 * (2 / 65)], rtol=0.02)
+            [1.0, 0.5, 0.25, 0.125, 0.0625 * 64 * (2 / 65)], rtol=0.02,
+            hint="with sigma^2 = 1/64 each ReLU layer halves E[z^2]; the last layer has its own sigma")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -202,8 +209,10 @@ def second_moments(weights, biases, X, negative_slope):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "measurement_tests", "points": 1, "schema_version": 3}
-_measured = second_moments([np.array([[1.0, -1.0]]), np.array([[2.0]])], [np.zeros(1), np.array([1.0])],
-                           np.array([[3.0, 1.0], [1.0, 3.0]]), 0.5)
+_measured = checked_call("second_moments of a 2-1-1 network", second_moments,
+                         [np.array([[1.0, -1.0]]), np.array([[2.0]])], [np.zeros(1), np.array([1.0])],
+                         np.array([[3.0, 1.0], [1.0, 3.0]]), 0.5,
+                         hint="Z^l = A^(l-1) (W^l)^T + b^l, one row per sample; leaky ReLU between layers")
 check_shape("second_moments of a 2-1-1 network", _measured, (2,), hint="one entry per layer")
 check_close("second_moments of a 2-1-1 network with slope 0.5 (Z^1 = [[2], [-2]])", _measured, np.array([4.0, 13.0]),
             hint="Z^1 = [[2], [-2]] gives A^1 = [[2], [-1]]; then Z^2 = 2 A^1 + 1; mean of the squares")
@@ -217,7 +226,8 @@ for _W, _b in zip(_Ws, _bs):
     _z = _a @ _W.T + _b
     _expected.append(np.mean(_z * _z))
     _a = np.maximum(_z, 0.2 * _z)
-check_close("second_moments of a random 5-7-6-2 network, slope 0.2", second_moments(_Ws, _bs, _X, 0.2), _expected)
+check_close("second_moments of a random 5-7-6-2 network, slope 0.2", second_moments(_Ws, _bs, _X, 0.2), _expected,
+            hint="the mean of Z^l squared over every sample and unit, layer by layer; leaky ReLU keeps 0.2 z below 0")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -284,23 +294,27 @@ def spread_after_steps(W1, b1, W2, b2, X, Y, hidden, steps, learning_rate):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "symmetry_tests", "points": 3, "schema_version": 3}
-_g1, _g2 = zero_start_gradients("tanh", 2, 4, Y_XOR)
+_g1, _g2 = checked_call("zero_start_gradients('tanh', 2, 4, Y_XOR)", zero_start_gradients, "tanh", 2, 4, Y_XOR,
+                        returns=("dL/dW^1", "dL/dW^2"),
+                        hint="what do the hidden units output when every sum is 0, and what multiplies their error terms?")
 check_shape("dL/dW^1 from zero_start_gradients('tanh', 2, 4, Y_XOR)", np.asarray(_g1), (4, 2),
             hint="(n_hidden, n_in), like W^1")
 check_shape("dL/dW^2 from zero_start_gradients('tanh', 2, 4, Y_XOR)", np.asarray(_g2), (1, 4),
             hint="(1, n_hidden), like W^2")
 _start = [np.full((4, 2), 0.5), np.zeros(4), np.full((1, 4), 0.5), np.zeros(1)]
-_spread = spread_after_steps(*_start, X_XOR, Y_XOR, "tanh", 1, 1.0)
+_spread = checked_call("spread_after_steps from equal weights, 1 step", spread_after_steps, *_start, X_XOR, Y_XOR, "tanh",
+                       1, 1.0, hint="take `steps` full-batch steps, then return row_spread of dL/dW^1")
 check_true("spread_after_steps returns a number", isinstance(_spread, (float, np.floating)),
-           f"it returned {_spread!r}", hint="return row_spread(...) of the gradient, a float")
+           "the spread is one number", got=_spread, expected="a float",
+           hint="return row_spread(...) of the gradient, a float")
 check_close("the starting arrays after spread_after_steps", _start,
             [np.full((4, 2), 0.5), np.zeros(4), np.full((1, 4), 0.5), np.zeros(1)],
             hint="work on copies (np.array(W1)): updating in place changes the caller's arrays")
 _rng = np.random.default_rng(0)
 _random_start = [_rng.normal(0, 0.1, size=(4, 2)), np.zeros(4), _rng.normal(0, 0.1, size=(1, 4)), np.zeros(1)]
-check_true("the hidden units' gradients differ from a random start",
-           spread_after_steps(*_random_start, X_XOR, Y_XOR, "tanh", 0, 1.0) > 0, "they came out equal",
-           hint="with steps = 0, measure the gradient at the start")
+_random_spread = spread_after_steps(*_random_start, X_XOR, Y_XOR, "tanh", 0, 1.0)
+check_true("the hidden units' gradients differ from a random start", _random_spread > 0, "they came out equal",
+           got=_random_spread, expected="a spread above 0", hint="with steps = 0, measure the gradient at the start")
 ### BEGIN HIDDEN TESTS
 for _name, _Y in (("tanh", Y_XOR), ("relu", np.array([[1.0], [0.0], [1.0]])),
                   ("sigmoid", np.array([[1.0], [1.0], [0.0], [1.0], [1.0]]))):
@@ -310,7 +324,7 @@ for _name, _Y in (("tanh", Y_XOR), ("relu", np.array([[1.0], [0.0], [1.0]])),
                 (np.zeros((3, 2)), _expected_W2), atol=1e-12,
                 hint="what do the hidden units output when every sum is 0, and what multiplies their error terms?")
 check_close("spread_after_steps from equal weights, 50 steps", spread_after_steps(*_start, X_XOR, Y_XOR, "sigmoid", 50, 1.0),
-            0.0, atol=1e-12)
+            0.0, atol=1e-12, hint="hidden units that start equal get equal gradients, step after step")
 _W1, _b1, _W2, _b2 = (np.array(p) for p in _random_start)
 _f = get_activation("tanh")
 for _ in range(20):
@@ -321,7 +335,8 @@ for _ in range(20):
 _Z1 = X_XOR @ _W1.T + _b1
 _D1 = ((1 / (1 + np.exp(-(_f(_Z1) @ _W2.T + _b2))) - Y_XOR) / 4 @ _W2) * _f.derivative(_Z1)
 check_close("spread_after_steps from the random start, 20 steps", spread_after_steps(*_random_start, X_XOR, Y_XOR, "tanh", 20, 1.0),
-            row_spread(_D1.T @ X_XOR), rtol=1e-7)
+            row_spread(_D1.T @ X_XOR), rtol=1e-7,
+            hint="each step moves all four parameters at once by the gradients of the same forward pass")
 ### END HIDDEN TESTS
 
 # %% [markdown]
