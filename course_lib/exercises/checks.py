@@ -152,7 +152,7 @@ def _shape_slip(got: tuple, expected: tuple) -> str:
         if axes:
             return f"; one axis too few: a sum or mean over axis {axes[0]} that should not be there?"
     if len(got) == len(expected) == 1:
-        return ("; a sum or mean over the wrong axis? (summing an (a, b) array over axis 0 leaves "
+        return ("; a sum, mean or argmax over the wrong axis? (summing an (a, b) array over axis 0 leaves "
                 "b entries, over axis 1 leaves a)")
     if len(got) == len(expected) == 2 and got[::-1] != expected and (got[0] == expected[1] or got[1] == expected[0]):
         return "; the rows or the columns count the wrong thing (a product in the wrong order, or a missing .T?)"
@@ -289,6 +289,8 @@ def explain_mismatch(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, p
     got_array = _as_numeric_array(got)
     if got_array is None:
         return f"{where}expected {kind(expected_array) if expected_array.ndim else 'a number'}, got {kind(got)}"
+    if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) != len(expected):
+        return f"{where}expected {len(expected)} values, got {len(got)}"  # lists of numbers: a count, not an axis
     if got_array.shape != expected_array.shape:
         return where + _shape_problem(got_array, expected_array, rtol, atol)
     with np.errstate(all="ignore"):  # inf - inf and overflowing products are diagnosed, not warned about

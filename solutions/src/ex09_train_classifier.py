@@ -58,6 +58,7 @@ import numpy as np
 
 from course_lib import MLP, get_activation
 from course_lib.exercises import check_close, check_shape, check_true
+from course_lib.exercises.checks import checked_call
 from course_lib.data import spirals, train_test_split, validation_split
 
 # 600 points on 3 spiral arms: 450 to train on, 150 held out as the test set (read once, by Part 4's test cell).
@@ -105,9 +106,12 @@ def minibatches(n_samples, batch_size, rng):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "minibatches_tests", "points": 2, "schema_version": 3}
-_batches = minibatches(10, 4, np.random.default_rng(0))
-check_close("the batch sizes of minibatches(10, 4, rng)", [len(b) for b in _batches], [4, 4, 2],
-            hint="cut the shuffled indices at 0, 4, 8: the last batch keeps the remaining 2")
+_CUT_HINT = "cut the shuffled indices at 0, 4, 8: the last batch keeps the remaining 2"
+_batches = checked_call("minibatches(10, 4, rng)", minibatches, 10, 4, np.random.default_rng(0), hint=_CUT_HINT)
+check_true("minibatches(10, 4, rng) is a list of arrays of indices",
+           isinstance(_batches, list) and all(np.ndim(b) == 1 for b in _batches), "expected a list of 1-d arrays",
+           got=_batches, expected="a list of 3 int arrays, of 4, 4 and 2 indices", hint=_CUT_HINT)
+check_close("the batch sizes of minibatches(10, 4, rng)", [len(b) for b in _batches], [4, 4, 2], hint=_CUT_HINT)
 check_close("all indices of minibatches(10, 4, rng), sorted", np.sort(np.concatenate(_batches)), np.arange(10),
             hint="every sample index 0..9 must appear exactly once")
 # Shuffled means a new random order each call: not the original order, nor its reverse, nor any fixed order.
@@ -115,16 +119,20 @@ _orders = [np.concatenate(minibatches(100, 100, np.random.default_rng(seed))) fo
 _correlations = [abs(np.corrcoef(np.arange(100), order)[0, 1]) for order in _orders]
 check_true("minibatches(100, 100, rng) shuffles: no order shared by three generators",
            not np.array_equal(_orders[0], _orders[1]) and not np.array_equal(_orders[1], _orders[2]),
-           "three generators with different seeds gave the same order",
+           "three generators with different seeds gave the same order", got=_orders[0][:12],
+           expected="a different order for each generator",
            hint="shuffle with rng.permutation(n_samples) before cutting, using the rng you are given")
 check_true("minibatches(100, 100, rng) shuffles: position and index unrelated",
            max(_correlations) < 0.5, f"position and index correlate by {max(_correlations):.2f} (sorted or reversed?)",
+           got=_orders[int(np.argmax(_correlations))][:12], expected="indices in no order, correlation below 0.5",
            hint="shuffle with rng.permutation(n_samples) before cutting")
 ### BEGIN HIDDEN TESTS
 _batches = minibatches(97, 10, np.random.default_rng(7))
-check_close("batch sizes of minibatches(97, 10, rng)", [len(b) for b in _batches], [10] * 9 + [7])
-check_close("all indices of minibatches(97, 10, rng)", np.sort(np.concatenate(_batches)), np.arange(97))
-check_close("minibatches(3, 5, rng) gives one short batch", [len(b) for b in minibatches(3, 5, np.random.default_rng(0))], [3])
+check_close("batch sizes of minibatches(97, 10, rng)", [len(b) for b in _batches], [10] * 9 + [7], hint=_CUT_HINT)
+check_close("all indices of minibatches(97, 10, rng)", np.sort(np.concatenate(_batches)), np.arange(97),
+            hint="every sample index must appear exactly once")
+check_close("minibatches(3, 5, rng) gives one short batch", [len(b) for b in minibatches(3, 5, np.random.default_rng(0))], [3],
+            hint="a batch size larger than the data gives one batch of everything")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -174,10 +182,15 @@ def accuracy(params, X, y):
 _params = {"weights": [np.eye(2), np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])],
            "biases": [np.zeros(2), np.array([0.0, 0.0, 0.5])], "hidden_activation": "identity"}
 _X = np.array([[2.0, 1.0], [0.0, 3.0], [0.1, 0.2], [-1.0, 0.4]])
-check_close("predict(hand-made network, 4 points)", predict(_params, _X), np.array([0, 1, 2, 2]),
-            hint="the class is the index of the largest score in each ROW (argmax along axis 1)")
+_ARGMAX_HINT = "the class is the index of the largest score in each ROW (argmax along axis 1)"
+check_close("predict(hand-made network, 4 points)",
+            checked_call("predict(hand-made network, 4 points)", predict, _params, _X,
+                         hint="Z^l = A^(l-1) (W^l)^T + b^l, layer by layer; then " + _ARGMAX_HINT),
+            np.array([0, 1, 2, 2]), hint=_ARGMAX_HINT)
 check_close("accuracy(hand-made network, 4 points, labels [0, 1, 1, 2])",
-            accuracy(_params, _X, np.array([0, 1, 1, 2])), 0.75, hint="3 of the 4 predictions match")
+            checked_call("accuracy(hand-made network, 4 points, labels [0, 1, 1, 2])", accuracy, _params, _X,
+                         np.array([0, 1, 1, 2]), hint="compare predict's classes with y, entry by entry"),
+            0.75, hint="3 of the 4 predictions match: the mean of a true/false array")
 _net = MLP([2, 8, 3], "tanh", "softmax", "cross_entropy", seed=3)
 _params = {"weights": _net.weights, "biases": _net.biases, "hidden_activation": "tanh"}
 check_close("predict of a random tanh network against course_lib", predict(_params, SPLIT.X_test),
@@ -185,9 +198,10 @@ check_close("predict of a random tanh network against course_lib", predict(_para
 ### BEGIN HIDDEN TESTS
 _net = MLP([2, 5, 4, 3], "relu", "sigmoid", "mse", seed=11)
 _params = {"weights": _net.weights, "biases": _net.biases, "hidden_activation": "relu"}
-check_close("predict of a 2-5-4-3 relu network", predict(_params, SPLIT.X_train), _net.predict(SPLIT.X_train))
+check_close("predict of a 2-5-4-3 relu network", predict(_params, SPLIT.X_train), _net.predict(SPLIT.X_train),
+            hint="any number of layers: loop over them, the hidden activation on all but the last")
 check_close("accuracy of a 2-5-4-3 relu network", accuracy(_params, SPLIT.X_train, SPLIT.y_train),
-            np.mean(_net.predict(SPLIT.X_train) == SPLIT.y_train))
+            np.mean(_net.predict(SPLIT.X_train) == SPLIT.y_train), hint="the fraction of samples predicted right")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -226,20 +240,25 @@ def judged_on(decision):
 _epochs = np.arange(1, 1001)
 _train = 1.0 / np.sqrt(_epochs)                          # still falling at epoch 1000
 _val = 0.5 + 0.002 * (_epochs - 15) ** 2 / (1 + 0.01 * (_epochs - 15) ** 2)   # lowest at epoch 15
-_answer = epoch_to_keep(list(_train), list(_val))
+_answer = checked_call("epoch_to_keep of the example", epoch_to_keep, list(_train), list(_val),
+                       hint="which curve tells you how the network does on data it did not train on?")
 check_true("epoch_to_keep of the example returns an epoch number", isinstance(_answer, (int, np.integer))
-           and 1 <= _answer <= 1000, f"it returned {_answer!r}", hint="an int from 1 to len(val_losses)")
+           and 1 <= _answer <= 1000, "an epoch is a whole number from 1 to 1000", got=_answer,
+           expected="an int from 1 to 1000", hint="an int from 1 to len(val_losses); entry 0 is epoch 1")
 for _decision in DECISIONS:
-    _answer = judged_on(_decision)
-    check_true(f"judged_on({_decision!r}) is one of DATA", _answer in DATA, f"it returned {_answer!r}",
-               hint=f"return one of {DATA}")
+    _answer = checked_call(f"judged_on({_decision!r})", judged_on, _decision,
+                           hint="the test set decides nothing but the report; what tunes a choice?")
+    check_true(f"judged_on({_decision!r}) is one of DATA", _answer in DATA, "the answer is one of DATA", got=_answer,
+               expected=" or ".join(map(repr, DATA)), hint=f"return one of {DATA}")
 ### BEGIN HIDDEN TESTS
-check_close("epoch_to_keep of the example", epoch_to_keep(list(_train), list(_val)), 15)
+check_close("epoch_to_keep of the example", epoch_to_keep(list(_train), list(_val)), 15,
+            hint="the epoch of the lowest VALIDATION loss; entry 0 is epoch 1")
 check_close("epoch_to_keep when the validation loss still falls at the end",
-            epoch_to_keep([3.0, 2.0, 1.0], [3.0, 2.5, 2.4]), 3)
+            epoch_to_keep([3.0, 2.0, 1.0], [3.0, 2.5, 2.4]), 3, hint="the lowest validation loss may be the last")
 for _decision, _data in [("gradient steps", "training"), ("learning rate", "validation"), ("hidden units", "validation"),
                          ("weight decay", "validation"), ("epoch", "validation"), ("report", "test")]:
-    check_close(f"judged_on({_decision!r})", judged_on(_decision), _data)
+    check_close(f"judged_on({_decision!r})", judged_on(_decision), _data,
+                hint="steps fit the training data, choices are made on validation data, the test set only reports")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -316,16 +335,19 @@ def train_classifier(X_train, y_train, seed=0):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "train_tests", "points": 5, "schema_version": 3}
-_params = train_classifier(SPLIT.X_train, SPLIT.y_train, seed=0)
+_params = checked_call("train_classifier(X_train, y_train, seed=0)", train_classifier, SPLIT.X_train, SPLIT.y_train,
+                       seed=0, hint="build the network, then loop over epochs and minibatches: forward, backward, step")
 check_true("train_classifier returns a dict with weights, biases and hidden_activation",
            isinstance(_params, dict) and {"weights", "biases", "hidden_activation"} <= set(_params),
-           f"it returned {type(_params).__name__}", hint="return {'weights': [...], 'biases': [...], 'hidden_activation': 'tanh'}")
+           "expected a dict with the keys weights, biases and hidden_activation", got=_params,
+           expected="{'weights': [...], 'biases': [...], 'hidden_activation': ...}",
+           hint="return {'weights': [...], 'biases': [...], 'hidden_activation': 'tanh'}")
 check_close("the first layer takes 2 inputs and the last gives 3 scores",
             (_params["weights"][0].shape[1], _params["weights"][-1].shape[0]), (2, 3),
             hint="sizes must start with 2 (the point's coordinates) and end with 3 (one score per class)")
 _held_out = accuracy(_params, SPLIT.X_test, SPLIT.y_test)
 check_true("accuracy on the held-out split is at least 90%", bool(_held_out >= 0.9),
-           f"the held-out accuracy is {_held_out:.1%}",
+           f"the held-out accuracy is {_held_out:.1%}", got=_held_out, expected="0.9 or more",
            hint="train longer or with a larger learning rate; watch the loss go down epoch by epoch")
 ### BEGIN HIDDEN TESTS
 _turn = np.array([[np.cos(2.0), -np.sin(2.0)], [np.sin(2.0), np.cos(2.0)]]).T * np.array([-1.0, 1.0])
@@ -333,7 +355,8 @@ _X, _y = spirals(n_samples=450, noise=0.3, seed=77)
 _params = train_classifier(_X @ _turn, _y, seed=5)
 _X_new, _y_new = spirals(n_samples=900, noise=0.3, seed=78)
 check_true("accuracy on fresh turned data after training on other fresh turned data is at least 90%",
-           bool(accuracy(_params, _X_new @ _turn, _y_new) >= 0.9), "the accuracy is below 90%")
+           bool(accuracy(_params, _X_new @ _turn, _y_new) >= 0.9), "the accuracy is below 90%",
+           hint="train on the data you are given: nothing about these spirals may be built in")
 ### END HIDDEN TESTS
 
 # %% [markdown]
