@@ -210,6 +210,9 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
     if np.all(close):
         return None
     scale = float(np.max(np.abs(exp_f), initial=0.0))
+    if got.ndim == 2 and got.shape[0] == got.shape[1] > 1 and not np.allclose(exp_f, exp_f.T, rtol=rtol, atol=atol) \
+            and np.allclose(got_f.T, exp_f, rtol=rtol, atol=atol):
+        return "the numbers are right but transposed (rows and columns swapped)"
     if scale > atol and np.allclose(got_f, -exp_f, rtol=rtol, atol=atol):
         what = "the number has" if exp_f.size == 1 else "every entry has"
         return f"{what} the wrong sign: the sign is flipped somewhere (e.g. target - output instead of output - target)"
@@ -217,7 +220,7 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
     if denominator > 0 and np.all(np.isfinite(got_f)):
         factor = float(np.sum(got_f * exp_f) / denominator)
         # For a single number any mismatch is "a factor": only diagnose one across several entries.
-        if exp_f.size > 1 and abs(factor) > 1e-12 and not np.isclose(factor, 1.0) and np.allclose(got_f, factor * exp_f, rtol=rtol, atol=atol):
+        if np.count_nonzero(exp_f) > 1 and abs(factor) > 1e-12 and not np.isclose(factor, 1.0) and np.allclose(got_f, factor * exp_f, rtol=rtol, atol=atol):
             return (f"every entry is {factor:.6g} times the expected value: a constant factor is missing or extra "
                     "(an average's 1/n, the 2 from differentiating a square, ...)")
         if exp_f.size == 1 and abs(factor) > 1e-12:

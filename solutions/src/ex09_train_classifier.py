@@ -345,7 +345,8 @@ check_true("train_classifier returns a dict with weights, biases and hidden_acti
 check_close("the first layer takes 2 inputs and the last gives 3 scores",
             (_params["weights"][0].shape[1], _params["weights"][-1].shape[0]), (2, 3),
             hint="sizes must start with 2 (the point's coordinates) and end with 3 (one score per class)")
-_held_out = accuracy(_params, SPLIT.X_test, SPLIT.y_test)
+_held_out = checked_call("accuracy(your network, the held-out split)", accuracy, _params, SPLIT.X_test, SPLIT.y_test,
+                         hint="Part 2's accuracy, on the dict your train_classifier returned")
 check_true("accuracy on the held-out split is at least 90%", bool(_held_out >= 0.9),
            f"the held-out accuracy is {_held_out:.1%}", got=_held_out, expected="0.9 or more",
            hint="train longer or with a larger learning rate; watch the loss go down epoch by epoch")

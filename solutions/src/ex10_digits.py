@@ -68,6 +68,7 @@ import numpy as np
 from course_lib import get_activation
 from course_lib.data import load_digits, validation_split
 from course_lib.exercises import check_close, check_gradient, check_shape, check_true
+from course_lib.exercises.checks import checked_call
 
 # The capstone's split: 1438 training digits, 359 held out as the test set (rows of 64 pixels in [0, 1]).
 SPLIT = load_digits(test_fraction=0.2, seed=1)
@@ -118,20 +119,23 @@ def scaling(X_train):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "scaling_tests", "points": 1, "schema_version": 3}
-_mean, _scale = scaling(np.array([[0.0, 1.0], [2.0, 1.0], [4.0, 1.0]]))
+_mean, _scale = checked_call("scaling([[0, 1], [2, 1], [4, 1]])", scaling, np.array([[0.0, 1.0], [2.0, 1.0], [4.0, 1.0]]),
+                             returns=("mean", "scale"), hint="one mean and one spread per COLUMN (pixel)")
 check_close("the mean of scaling([[0, 1], [2, 1], [4, 1]])", _mean, [2.0, 1.0],
             hint="average each COLUMN: X_train.mean(axis=0)")
 check_close("the scale of scaling([[0, 1], [2, 1], [4, 1]])", _scale, [np.sqrt(8 / 3) + 0.1, 0.1],
             hint="the population standard deviation of each column (np.std, ddof=0) plus 0.1")
 _mean, _scale = scaling(SPLIT.X_train)
-check_shape("the mean of the training digits", _mean, (64,))
+check_shape("the mean of the training digits", _mean, (64,), hint="one mean per pixel (column): axis=0")
 check_true("standardised training digits have mean 0 in every pixel",
            bool(np.allclose(((SPLIT.X_train - _mean) / _scale).mean(axis=0), 0.0)),
-           "some pixel's mean is not 0", hint="subtract the column means of X_train")
+           "some pixel's mean is not 0", got=((SPLIT.X_train - _mean) / _scale).mean(axis=0),
+           expected="64 zeros", hint="subtract the column means of X_train")
 ### BEGIN HIDDEN TESTS
 _X = np.random.default_rng(3).normal(2.0, 3.0, size=(50, 7))
-check_close("scaling of random data: mean", scaling(_X)[0], _X.mean(axis=0))
-check_close("scaling of random data: scale", scaling(_X)[1], _X.std(axis=0) + 0.1)
+check_close("scaling of random data: mean", scaling(_X)[0], _X.mean(axis=0), hint="average each COLUMN: axis=0")
+check_close("scaling of random data: scale", scaling(_X)[1], _X.std(axis=0) + 0.1,
+            hint="the population standard deviation of each column (np.std, ddof=0) plus 0.1")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -189,7 +193,9 @@ _rng = np.random.default_rng(0)
 _W = [_rng.normal(size=(4, 3)), _rng.normal(size=(3, 4))]
 _b = [_rng.normal(size=4), _rng.normal(size=3)]
 _X, _y = _rng.normal(size=(5, 3)), np.array([0, 2, 1, 2, 0])
-_loss, _gW, _gb = loss_and_gradients(_W, _b, _X, _y)
+_loss, _gW, _gb = checked_call("loss_and_gradients of a 3-4-3 network on 5 samples", loss_and_gradients, _W, _b, _X, _y,
+                              returns=("loss", "grad_weights", "grad_biases"),
+                              hint="the forward pass keeps every Z^l and A^l; the backward pass walks them from the top")
 _scores = np.maximum(_X @ _W[0].T + _b[0], 0) @ _W[1].T + _b[1]
 check_close("the loss of a 3-4-3 network on 5 samples", _loss,
             np.mean(np.log(np.exp(_scores).sum(axis=1)) - _scores[np.arange(5), _y]),
@@ -210,12 +216,14 @@ _X, _y = _rng.normal(size=(9, 5)), _rng.integers(0, 4, size=9)
 _loss, _gW, _gb = loss_and_gradients(_W, _b, _X, _y)
 for _l in range(3):
     check_gradient(f"the gradient of W^{_l + 1} of a 5-6-7-4 network",
-                   lambda M: loss_and_gradients(_W[:_l] + [M] + _W[_l + 1:], _b, _X, _y)[0], _W[_l], _gW[_l])
+                   lambda M: loss_and_gradients(_W[:_l] + [M] + _W[_l + 1:], _b, _X, _y)[0], _W[_l], _gW[_l],
+                   hint="dL/dW^l = (Delta^l)^T A^(l-1), for every layer of any depth")
     check_gradient(f"the gradient of b^{_l + 1} of a 5-6-7-4 network",
-                   lambda v: loss_and_gradients(_W, _b[:_l] + [v] + _b[_l + 1:], _X, _y)[0], _b[_l], _gb[_l])
+                   lambda v: loss_and_gradients(_W, _b[:_l] + [v] + _b[_l + 1:], _X, _y)[0], _b[_l], _gb[_l],
+                   hint="dL/db^l sums Delta^l over the rows")
 check_close("the loss of scores near 1000 (no overflow)",
             loss_and_gradients([np.eye(2)], [np.zeros(2)], np.array([[1000.0, 0.0]]), np.array([0]))[0], 0.0,
-            atol=1e-9)
+            atol=1e-9, hint="subtract each row's largest score before np.exp")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -239,7 +247,8 @@ def confusion_matrix(y_true, y_pred, n_classes):
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "confusion_tests", "points": 1, "schema_version": 3}
 check_close("confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2], 3)",
-            confusion_matrix(np.array([0, 1, 1, 2]), np.array([0, 2, 1, 2]), 3),
+            checked_call("confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2], 3)", confusion_matrix, np.array([0, 1, 1, 2]),
+                         np.array([0, 2, 1, 2]), 3, hint="an (n_classes, n_classes) array of counts, one per pair"),
             np.array([[1, 0, 0], [0, 1, 1], [0, 0, 1]]),
             hint="row = true class, column = predicted class; the true 1 predicted as 2 goes to [1, 2]")
 check_close("confusion_matrix of a class never predicted", confusion_matrix(np.array([1, 1]), np.array([0, 0]), 2),
@@ -247,7 +256,8 @@ check_close("confusion_matrix of a class never predicted", confusion_matrix(np.a
 ### BEGIN HIDDEN TESTS
 _t, _p = np.random.default_rng(4).integers(0, 10, size=(2, 200))
 check_close("confusion_matrix of 200 random labels",
-            confusion_matrix(_t, _p, 10), np.array([[np.sum((_t == i) & (_p == j)) for j in range(10)] for i in range(10)]))
+            confusion_matrix(_t, _p, 10), np.array([[np.sum((_t == i) & (_p == j)) for j in range(10)] for i in range(10)]),
+            hint="count every sample once, in row y_true, column y_pred; pairs that repeat add up")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -277,14 +287,16 @@ def expected_accuracy(situation):
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "concepts_tests", "points": 1, "schema_version": 3}
 for _situation in SITUATIONS:
-    _answer = expected_accuracy(_situation)
-    check_true(f"expected_accuracy({_situation!r}) is one of CHOICES", _answer in CHOICES,
-               f"it returned {_answer!r}", hint=f"return one of {CHOICES}")
+    _answer = checked_call(f"expected_accuracy({_situation!r})", expected_accuracy, _situation,
+                           hint="ask what the weights were trained to see, and whether that changed")
+    check_true(f"expected_accuracy({_situation!r}) is one of CHOICES", _answer in CHOICES, "the answer is one of CHOICES",
+               got=_answer, expected=" or ".join(map(repr, CHOICES)), hint=f"return one of {CHOICES}")
 ### BEGIN HIDDEN TESTS
 for _situation, _choice in [("new writer", "lower"), ("moved", "lower"), ("mirrored test", "lower"),
                             ("mirrored everything", "about the same"), ("shuffled pixels", "about the same"),
                             ("a tenth of the data", "lower")]:
-    check_close(f"expected_accuracy({_situation!r})", expected_accuracy(_situation), _choice)
+    check_close(f"expected_accuracy({_situation!r})", expected_accuracy(_situation), _choice,
+                hint="a dense layer gives every pixel its own weights and knows nothing of neighbours")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -370,24 +382,27 @@ def train_digits(X_train, y_train, seed=0):
 
 
 # %% nbgrader={"grade": true, "solution": false, "locked": true, "grade_id": "train_tests", "points": 5, "schema_version": 3}
-_params = train_digits(SPLIT.X_train, SPLIT.y_train, seed=0)
+_params = checked_call("train_digits(X_train, y_train, seed=0)", train_digits, SPLIT.X_train, SPLIT.y_train, seed=0,
+                       hint="scale with the training statistics, then loop over epochs and minibatches")
 check_true("train_digits returns a dict with mean, scale, weights, biases and hidden_activation",
            isinstance(_params, dict) and {"mean", "scale", "weights", "biases", "hidden_activation"} <= set(_params),
-           f"it returned {type(_params).__name__}",
+           "expected a dict with the keys mean, scale, weights, biases and hidden_activation", got=_params,
+           expected="{'mean': ..., 'scale': ..., 'weights': [...], 'biases': [...], 'hidden_activation': ...}",
            hint="return {'mean': ..., 'scale': ..., 'weights': [...], 'biases': [...], 'hidden_activation': 'relu'}")
 check_close("the first layer takes 64 pixels and the last gives 10 scores",
             (_params["weights"][0].shape[1], _params["weights"][-1].shape[0]), (64, 10),
             hint="sizes must start with 64 (the pixels) and end with 10 (one score per digit)")
 _held_out = float(np.mean(predict_digits(_params, SPLIT.X_test) == SPLIT.y_test))
 check_true("accuracy on the test split is at least 95%", bool(_held_out >= 0.95),
-           f"the test accuracy is {_held_out:.1%}",
+           f"the test accuracy is {_held_out:.1%}", got=_held_out, expected="0.95 or more",
            hint="print the training and validation loss every epoch: check the learning rate and your gradients")
 ### BEGIN HIDDEN TESTS
 _mirrored = SPLIT.X_train.reshape(-1, 8, 8)[:, :, ::-1].reshape(-1, 64)
 _params = train_digits(_mirrored, SPLIT.y_train, seed=3)
 check_true("at least 95% on mirrored test digits after training on mirrored digits",
            bool(np.mean(predict_digits(_params, SPLIT.X_test.reshape(-1, 8, 8)[:, :, ::-1].reshape(-1, 64))
-                        == SPLIT.y_test) >= 0.95), "the accuracy is below 95%")
+                        == SPLIT.y_test) >= 0.95), "the accuracy is below 95%",
+           hint="your recipe must learn any fixed arrangement of the pixels: nothing may be built in")
 ### END HIDDEN TESTS
 
 # %% [markdown]
