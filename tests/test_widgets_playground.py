@@ -16,6 +16,7 @@ from PIL import Image
 from course_lib import MLP, CourseError, NonFiniteError, ShapeError, UnknownNameError, train
 from course_lib.widgets.base import LessonWidget
 from course_lib.widgets.playground import CONTROL_NAMES, Playground, playground
+from course_lib.widgets.playground_draw import HEIGHT, OUT_SIZE, OUT_X, OUT_Y, WIDTH
 from course_lib.widgets.playground_model import PlaygroundModel, make_data, split_indices
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -96,7 +97,7 @@ def test_structure_and_first_picture(pg):
     for name, control in pg.controls.items():
         if isinstance(control, (widgets.IntSlider, widgets.FloatLogSlider)):
             assert control.continuous_update, name
-    assert picture(pg).shape == (530, 980, 3)
+    assert picture(pg).shape == (HEIGHT, WIDTH, 3)
     assert pg.model.epoch == 0 and "epoch <span data-name='epoch'>0</span>" in pg.readout.value
     assert pg.net.sizes == [2, 4, 2, 1] and pg.net.output_activation.name == "sigmoid"
     # The readout's loss is the network's loss on the training data.
@@ -250,7 +251,8 @@ def test_view_controls_change_only_the_picture(pg):
     assert not np.array_equal(with_test, discrete)
 
     def two_commonest(rgb):  # the share of the output panel's pixels in its two commonest colours
-        _, counts = np.unique(rgb[60:300, 690:930].reshape(-1, 3), axis=0, return_counts=True)
+        panel = rgb[OUT_Y + 20:OUT_Y + OUT_SIZE - 20, OUT_X + 20:OUT_X + OUT_SIZE - 20]
+        _, counts = np.unique(panel.reshape(-1, 3), axis=0, return_counts=True)
         return np.sort(counts)[-2:].sum() / counts.sum()
 
     # Discretised, the panel is two flat class colours apart from the dots and the smoothed edge.
@@ -369,7 +371,7 @@ def test_lesson_xor_four_points():
 def test_instructor_shows_only_some_controls():
     pg = playground(controls=["activation", "learning_rate"], dataset="spiral", hidden=(8, 8))
     assert tuple(pg.controls) == ("learning_rate", "activation")
-    shown = [w for row in pg.children[0].children for w in row.children]
+    shown = [w for row in pg.control_panel.children for w in row.children]
     assert shown == [pg.controls["learning_rate"], pg.controls["activation"]]
     pg.controls["activation"].value = "relu"
     assert pg.net.hidden_activation.name == "relu" and pg.net.sizes == [2, 8, 8, 1]
@@ -442,7 +444,8 @@ def test_divergence_stops_play_with_a_message_and_no_warnings():
     for p, q in zip(pg.net.parameters(), good):  # the last good weights, not NaN
         np.testing.assert_array_equal(p, q)
     # The picture says so too: the red banner over the output panel.
-    reds = np.all(picture(pg)[150:200, 700:940] == (200, 30, 30), axis=-1)
+    middle = OUT_Y + OUT_SIZE // 2
+    reds = np.all(picture(pg)[middle - 25:middle + 25, OUT_X:OUT_X + OUT_SIZE] == (200, 30, 30), axis=-1)
     assert reds.any()
     # Ticks still on their way after the stop change nothing; a smaller rate trains again.
     pg.controls["play"].value += 1

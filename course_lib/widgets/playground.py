@@ -40,24 +40,89 @@ import traitlets
 from course_lib.validation import CourseError, UnknownNameError
 
 from .base import LessonWidget, kernel_event_loop
-from .playground_draw import describe as describe_model, draw
-from .playground_model import (ACTIVATIONS, DATASETS, FEATURES, MAX_CLASSES, REGULARIZATION_RATES, REGULARIZATIONS,
-                               SETTING_NAMES, PlaygroundModel)
+from .playground_draw import WIDTH as PICTURE_WIDTH, describe as describe_model, draw
+from .playground_model import (ACTIVATIONS, DATASETS, FEATURES, MAX_CLASSES, MAX_LAYERS, MAX_NEURONS,
+                               REGULARIZATION_RATES, REGULARIZATIONS, SETTING_NAMES, PlaygroundModel)
 
 __all__ = ["CONTROL_NAMES", "Playground", "playground"]
 
-# Every control, in the order shown; an instructor picks a subset by these names.
+# Every control, in the order shown (a column beside the picture, a row per group); an instructor picks a
+# subset by these names.
 CONTROL_ROWS = (
     ("play", "step", "reset", "new_weights"),
-    ("learning_rate", "activation", "regularization", "regularization_rate"),
-    ("dataset", "classes", "noise", "train_ratio", "batch_size", "regenerate"),
-    ("features", "hidden"),
-    ("show_test", "discretize", "sample", "edit_weight", "code"),
+    ("learning_rate",),
+    ("activation", "regularization"),
+    ("regularization_rate", "batch_size"),
+    ("dataset", "classes"),
+    ("noise", "train_ratio"),
+    ("regenerate", "show_test", "discretize"),
+    ("features",),
+    ("hidden", "code"),
+    ("hidden_buttons",),
+    ("sample",),
+    ("edit_weight",),
 )
 CONTROL_NAMES = tuple(name for row in CONTROL_ROWS for name in row)
-PLAY_INTERVAL_MS = 60       # the browser asks for a frame this often: at most ~16 frames per second
+PLAY_INTERVAL_MS = 60       # a frame this often while playing: at most ~16 frames per second
+# While the kernel's own task draws the frames, the browser's Play widget need not tick: its interval is set
+# this long (under 2**31 ms, past which browsers fire a timer at once), so it sends no message per frame.
+QUIET_INTERVAL_MS = 10**9
+NEW_LAYER = 2               # neurons in a hidden layer added with "+", as in TensorFlow Playground
+CONTROLS_WIDTH = 350        # px: the column of controls beside the picture (1366 x 768 fits both, issue 22)
+# The playground's own style, carried by the widget as FOCUS_CSS is: a slider's number beside it as wide as
+# its digits need (ipywidgets gives it 72 px, which in a narrow column leaves the track itself 20-30 px).
+PLAYGROUND_CSS = """<style>
+.course-playground .widget-inline-hbox .widget-readout { min-width: 34px; }
+</style>"""
 
 STYLE = {"description_width": "initial"}
+# What each setting is called in the readout's notices.
+LABELS = {"dataset": "data set", "n_samples": "number of samples", "noise": "noise", "classes": "classes",
+          "train_ratio": "train %", "data_seed": "data", "features": "features", "hidden": "hidden layers",
+          "activation": "activation", "init_seed": "starting weights", "shuffle_seed": "shuffle seed"}
+
+
+class HiddenButtons(widgets.HBox):
+    """TensorFlow Playground's +/- buttons: a hidden layer more or less (the last one), and for each hidden
+    layer a neuron more or less. ``on_change(sizes)`` is called with the new hidden layer sizes; ``show(sizes)``
+    redraws the buttons for the sizes in force (each button off where its limit is reached)."""
+
+    def __init__(self, sizes, on_change, **kwargs):
+        self.on_change = on_change
+        kwargs.setdefault("layout", widgets.Layout(flex_flow="row wrap", align_items="center"))
+        super().__init__([], **kwargs)
+        self.show(sizes)
+
+    @staticmethod
+    def _button(text, tooltip, disabled, action):
+        button = widgets.Button(description=text, tooltip=tooltip, disabled=disabled,
+                                layout=widgets.Layout(width="28px", padding="0"))
+        button.on_click(lambda _: action())
+        return button
+
+    def show(self, sizes) -> None:
+        sizes = tuple(sizes)
+        self.sizes = sizes
+        change = self.on_change
+        parts = [widgets.Label("layers"),
+                 self._button("−", "remove the last hidden layer", not sizes, lambda: change(sizes[:-1])),
+                 self._button("+", f"add a hidden layer of {NEW_LAYER} neurons", len(sizes) >= MAX_LAYERS,
+                              lambda: change(sizes + (NEW_LAYER,)))]
+        if sizes:
+            parts.append(widgets.Label("neurons", layout=widgets.Layout(margin="0 0 0 8px")))
+        for l, n in enumerate(sizes):
+            def resized(delta, l=l):
+                return lambda: change(sizes[:l] + (sizes[l] + delta,) + sizes[l + 1:])
+            parts += [widgets.Label(f"h{l + 1}", layout=widgets.Layout(margin="0 0 0 4px")),
+                      self._button("−", f"one neuron fewer in hidden layer {l + 1}", n <= 1, resized(-1)),
+                      self._button("+", f"one neuron more in hidden layer {l + 1}", n >= MAX_NEURONS, resized(+1))]
+        self.children = parts
+
+    def buttons(self) -> dict:
+        """The buttons by what they do: 'layer-', 'layer+', and 'h1-', 'h1+', ... per hidden layer."""
+        found = [w for w in self.children if isinstance(w, widgets.Button)]
+        names = ["layer-", "layer+"] + [f"h{l + 1}{sign}" for l in range(len(self.sizes)) for sign in "-+"]
+        return dict(zip(names, found))
 
 
 class FeaturePicker(widgets.HBox):
@@ -67,8 +132,9 @@ class FeaturePicker(widgets.HBox):
 
     def __init__(self, value, **kwargs):
         self.toggles = {name: widgets.ToggleButton(value=name in value, description=name,
-                                                   layout=widgets.Layout(width="64px"))
+                                                   layout=widgets.Layout(width="auto", padding="0 6px"))
                         for name in FEATURES}
+        kwargs.setdefault("layout", widgets.Layout(flex_flow="row wrap", align_items="center"))
         super().__init__([widgets.Label("features")] + list(self.toggles.values()), **kwargs)
         self.value = tuple(value)
         self._copying = False  # while the toggles follow a new value, their changes are not new values
@@ -96,7 +162,8 @@ def _log_slider(value: float, low: float, high: float, description: str) -> widg
     lowest = exponent - math.ceil((exponent - math.log10(low)) / step - 1e-9) * step
     highest = lowest + math.ceil((math.log10(high) - lowest) / step - 1e-9) * step
     return widgets.FloatLogSlider(value=value, base=10, min=lowest, max=highest, step=step, description=description,
-                                  readout_format=".2g", continuous_update=True, style=STYLE)
+                                  readout_format=".2g", continuous_update=True, style=STYLE,
+                                  layout=widgets.Layout(width=f"{CONTROLS_WIDTH - 6}px"))
 
 
 class Playground(LessonWidget):
@@ -113,6 +180,7 @@ class Playground(LessonWidget):
         shown = CONTROL_NAMES if controls is None else self._check_controls(controls)
         self.model = model
         self.message = ""
+        self.notice = ""  # what the last change did to the run, e.g. "activation changed: restarted at epoch 0"
         self.frames = 0
         self._backgrounds = {}
         self._syncing = False
@@ -123,7 +191,20 @@ class Playground(LessonWidget):
         rows = [widgets.HBox([self.controls[n] for n in row if n in self.controls],
                              layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
                 for row in CONTROL_ROWS if any(n in self.controls for n in row)]
-        self.children = [widgets.VBox(rows), self.image, self.readout, self.code_view, self.focus_style]
+        # The picture and the controls side by side where the notebook is wide enough (the controls wrap
+        # below it where it is not), the readout and the code under both. The picture and the readout stay
+        # the widget's own children, where every lesson widget has them.
+        self.control_panel = widgets.VBox(rows, layout=widgets.Layout(width=f"{CONTROLS_WIDTH}px",
+                                                                      margin="0 0 0 4px"))
+        self.image.layout = widgets.Layout(width=f"{PICTURE_WIDTH}px")
+        self.readout.layout = widgets.Layout(width="100%")
+        self.code_view.layout = widgets.Layout(width="100%")
+        self.layout.flex_flow = "row wrap"
+        self.layout.align_items = "flex-start"
+        self.add_class("course-playground")
+        self.style_sheet = widgets.HTML(PLAYGROUND_CSS, layout=widgets.Layout(display="none"))
+        self.children = [self.image, self.control_panel, self.readout, self.code_view, self.focus_style,
+                         self.style_sheet]
 
     # ---------------------------------------------------------------- building
     @staticmethod
@@ -136,56 +217,58 @@ class Playground(LessonWidget):
 
     def _make_controls(self) -> dict:
         s, model = self.model.settings, self.model
+
+        def button(description, tooltip):
+            return widgets.Button(description=description, tooltip=tooltip,
+                                  layout=widgets.Layout(width="auto", padding="0 10px"))
+
+        def slider(value, low, high, description, width, **kwargs):
+            return widgets.IntSlider(value=value, min=low, max=high, description=description, continuous_update=True,
+                                     style=STYLE, layout=widgets.Layout(width=f"{width}px"), **kwargs)
+
+        def dropdown(options, value, description, width, **kwargs):
+            return widgets.Dropdown(options=options, value=value, description=description, style=STYLE,
+                                    layout=widgets.Layout(width=f"{width}px"), **kwargs)
+
         c = {
             # _view_count=0 asks the browser to count the views showing it: when the last one goes (the
             # cell re-run or its output cleared), nobody can press pause any more, so play stops itself.
             "play": widgets.Play(value=0, min=0, max=10**9, interval=PLAY_INTERVAL_MS, description="play",
-                                 show_repeat=False, _view_count=0),
-            "step": widgets.Button(description="step", tooltip="train one epoch", layout=widgets.Layout(width="70px")),
-            "reset": widgets.Button(description="reset", tooltip="the same starting weights again, epoch 0",
-                                    layout=widgets.Layout(width="70px")),
-            "new_weights": widgets.Button(description="new weights", tooltip="other random starting weights",
-                                          layout=widgets.Layout(width="100px")),
+                                 show_repeat=False, _view_count=0, layout=widgets.Layout(width="100px")),
+            "step": button("step", "train one epoch"),
+            "reset": button("reset", "the same starting weights again, epoch 0"),
+            "new_weights": button("new weights", "other random starting weights, epoch 0"),
             "learning_rate": _log_slider(s.learning_rate, 1e-5, 10.0, "learning rate"),
-            "activation": widgets.Dropdown(options=list(ACTIVATIONS), value=s.activation, description="activation",
-                                           style=STYLE, layout=widgets.Layout(width="170px")),
-            "regularization": widgets.Dropdown(options=list(REGULARIZATIONS), value=s.regularization,
-                                               description="regularisation", style=STYLE,
-                                               layout=widgets.Layout(width="170px")),
-            "regularization_rate": widgets.Dropdown(
-                options=sorted(set(REGULARIZATION_RATES) | {s.regularization_rate}), value=s.regularization_rate,
-                description="rate", style=STYLE, layout=widgets.Layout(width="120px")),
-            "dataset": widgets.Dropdown(options=["own"] if model.own_data else list(DATASETS), value=s.dataset,
-                                        description="data", style=STYLE, layout=widgets.Layout(width="150px"),
-                                        disabled=model.own_data),
-            "classes": widgets.IntSlider(value=model.n_classes, min=2, max=MAX_CLASSES, description="classes",
-                                         continuous_update=True, style=STYLE, layout=widgets.Layout(width="220px"),
-                                         disabled=model.own_data or s.dataset in ("circle", "xor")),
-            "noise": widgets.IntSlider(value=int(round(s.noise)), min=0, max=50, description="noise %",
-                                       continuous_update=True, style=STYLE, layout=widgets.Layout(width="220px"),
-                                       disabled=model.own_data),
-            "train_ratio": widgets.IntSlider(value=int(round(s.train_ratio)), min=10, max=100 if model.own_data else 90,
-                                             description="train %", continuous_update=True, style=STYLE,
-                                             layout=widgets.Layout(width="220px")),
-            "batch_size": widgets.IntSlider(value=s.batch_size, min=1, max=max(30, s.batch_size),
-                                            description="batch size", continuous_update=True, style=STYLE,
-                                            layout=widgets.Layout(width="240px")),
+            "activation": dropdown(list(ACTIVATIONS), s.activation, "activation", 155),
+            "regularization": dropdown(list(REGULARIZATIONS), s.regularization, "regularisation", 175),
+            "regularization_rate": dropdown(sorted(set(REGULARIZATION_RATES) | {s.regularization_rate}),
+                                            s.regularization_rate, "penalty rate", 150),
+            "dataset": dropdown(["own"] if model.own_data else list(DATASETS), s.dataset, "data", 130,
+                                disabled=model.own_data),
+            "classes": slider(model.n_classes, 2, MAX_CLASSES, "classes", 204,
+                              disabled=model.own_data or s.dataset in ("circle", "xor")),
+            "noise": slider(int(round(s.noise)), 0, 50, "noise %", 167, disabled=model.own_data),
+            "train_ratio": slider(int(round(s.train_ratio)), 10, 100 if model.own_data else 90, "train %", 167),
+            "batch_size": slider(s.batch_size, 1, max(30, s.batch_size), "batch size", 186),
             "regenerate": widgets.Button(description="regenerate", disabled=model.own_data,
-                                         tooltip="new data of the same kind", layout=widgets.Layout(width="100px")),
+                                         tooltip="new data of the same kind",
+                                         layout=widgets.Layout(width="auto", padding="0 10px")),
             "features": FeaturePicker(s.features),
             "hidden": widgets.Text(value=", ".join(str(n) for n in s.hidden), description="hidden layers",
                                    placeholder="e.g. 4, 2", continuous_update=False, style=STYLE,
-                                   layout=widgets.Layout(width="220px")),
+                                   layout=widgets.Layout(width="178px")),
+            "hidden_buttons": HiddenButtons(s.hidden, self._set_hidden),
             "show_test": widgets.Checkbox(value=s.show_test, description="show test data", indent=False,
-                                          layout=widgets.Layout(width="130px")),
-            "discretize": widgets.Checkbox(value=s.discretize, description="discretise output", indent=False,
-                                           layout=widgets.Layout(width="140px")),
-            "sample": widgets.IntSlider(value=-1 if s.sample is None else s.sample, min=-1, max=len(model.train) - 1,
-                                        description="backward pass of sample (-1 off)", continuous_update=True,
-                                        style=STYLE, layout=widgets.Layout(width="330px")),
+                                          layout=widgets.Layout(width="auto")),
+            "discretize": widgets.Checkbox(value=s.discretize, description="discretise", indent=False,
+                                           tooltip="show the output as the predicted class only",
+                                           layout=widgets.Layout(width="auto")),
+            "sample": slider(-1 if s.sample is None else s.sample, -1, len(model.train) - 1,
+                             "backward pass", CONTROLS_WIDTH - 6,
+                             tooltip="the training sample whose backward pass the links show; -1 shows none"),
             "edit_weight": self._make_weight_editor(),
             "code": widgets.ToggleButton(value=False, description="show me the code", icon="code",
-                                         layout=widgets.Layout(width="150px")),
+                                         layout=widgets.Layout(width="auto", padding="0 10px")),
         }
         c["step"].on_click(lambda _: self._action(self._do_step))
         c["reset"].on_click(lambda _: self._action(self.model.reset))
@@ -195,8 +278,9 @@ class Playground(LessonWidget):
         return c
 
     def _make_weight_editor(self) -> widgets.HBox:
-        self.weight_choice = widgets.Dropdown(description="weight", style=STYLE, layout=widgets.Layout(width="190px"))
-        self.weight_value = widgets.FloatText(description="=", style=STYLE, layout=widgets.Layout(width="120px"),
+        self.weight_choice = widgets.Dropdown(description="edit weight", style=STYLE,
+                                              layout=widgets.Layout(width="210px"))
+        self.weight_value = widgets.FloatText(description="=", style=STYLE, layout=widgets.Layout(width="124px"),
                                               continuous_update=False)
         self._fill_weight_choices()
         self.weight_choice.observe(self._show_weight, names="value")
@@ -266,6 +350,7 @@ class Playground(LessonWidget):
     def _apply(self, name: str, value, started: float) -> None:
         if name == "sample":
             value = None if value < 0 else value
+        epoch = self.model.epoch
         try:
             what = self.model.set(**{name: value})
         except CourseError as error:
@@ -275,8 +360,21 @@ class Playground(LessonWidget):
             return
         self.message = ""
         if what in ("data", "network"):
+            self.notice = self._restart_notice(name, what, epoch)
             self._sync_controls()
-        self.redraw(queued=self.came_queued(started), draw=self._draw)
+        elif what == "training":
+            self.notice = ""
+        # While playing, a change is drawn at once, between two frames: the frames do not wait for the browser,
+        # so a change left to the next frame, or put off as if more were queued behind it, would come later.
+        playing = self._player is not None
+        self.redraw(queued=not playing and self.came_queued(started), draw=self._draw)
+
+    @staticmethod
+    def _restart_notice(name: str, what: str, epoch: int) -> str:
+        """What a change that needs a new network did: ``activation changed: restarted at epoch 0 ...``."""
+        new = "new data and a new network" if what == "data" else "a new network"
+        was = f" (it was at epoch {epoch})" if epoch else ""
+        return f"{LABELS.get(name, name)} changed: restarted at epoch 0 with {new}{was}"
 
     def _action(self, action) -> None:
         """A button: run it, keep the controls in step, redraw; a refused action is explained."""
@@ -285,6 +383,7 @@ class Playground(LessonWidget):
             self.message = ""
         except CourseError as error:
             self.message = str(error)
+        self.notice = ""
         self._sync_controls()
         self._draw()
         self._last_done = time.perf_counter()
@@ -324,9 +423,15 @@ class Playground(LessonWidget):
             self._player = loop.create_task(self._play_loop())
 
     async def _play_loop(self) -> None:
-        """Frames while playing: one epoch and one picture, then a sleep that lets the kernel serve others."""
+        """Frames while playing: one epoch and one picture, then a sleep that lets the kernel serve others.
+
+        The browser's Play widget is told not to tick meanwhile (``QUIET_INTERVAL_MS``): its ticks would
+        only cost a message each way per frame, on the kernel and on a browser that may be short of time
+        already; a browser behind with the frames shows a change late, however soon the kernel drew it.
+        """
         play = self.controls["play"]
         shown = bool(play._view_count)
+        play.interval = QUIET_INTERVAL_MS
         try:
             while play.playing:
                 shown = shown or bool(play._view_count)
@@ -339,19 +444,30 @@ class Playground(LessonWidget):
                 if not ok:
                     play.playing = False
                     break
-                await asyncio.sleep(max(play.interval / 1000 - (time.perf_counter() - started), 0.005))
+                await asyncio.sleep(max(PLAY_INTERVAL_MS / 1000 - (time.perf_counter() - started), 0.005))
         except Exception as error:  # shown, not lost inside a task nobody awaits
             self.message = f"playing stopped: {error.__class__.__name__}: {error}"
             play.playing = False
             self._write_readout()
         finally:
             self._player = None
+            play.interval = PLAY_INTERVAL_MS
             self._draw()
+            self._describe_picture()   # the text alternative, not sent with every frame, catches up
+
+    def _set_hidden(self, sizes) -> None:
+        """The +/- buttons: new hidden layer sizes, as if typed into the hidden layers box."""
+        self._apply("hidden", tuple(sizes), time.perf_counter())
+        self._last_done = time.perf_counter()
 
     def _sync_controls(self) -> None:
         """After new data or a new network: the controls that depend on them, without triggering updates."""
+        if "hidden_buttons" in self.controls and self.controls["hidden_buttons"].sizes != self.model.settings.hidden:
+            self.controls["hidden_buttons"].show(self.model.settings.hidden)
         self._syncing = True
         try:
+            if "hidden" in self.controls:
+                self.controls["hidden"].value = ", ".join(str(n) for n in self.model.settings.hidden)
             if "sample" in self.controls:
                 slider = self.controls["sample"]
                 slider.max = len(self.model.train) - 1
@@ -421,6 +537,13 @@ class Playground(LessonWidget):
     def render(self) -> None:
         self._draw()
 
+    def _describe_picture(self, change=None) -> None:
+        """The picture's text alternative follows every picture, but not every frame while playing: a screen
+        reader does not read a title that changes 16 times a second, and the browser need not receive it.
+        The last frame, when play stops, brings it up to date."""
+        if self._player is None:
+            super()._describe_picture(change)
+
     def describe(self) -> str:
         """The picture in words, for screen readers: the setup, the accuracies and any warning."""
         controls = ", ".join(name.replace("_", " ") for name in self.controls)
@@ -428,24 +551,47 @@ class Playground(LessonWidget):
                 + (f" {self.message}" if self.message else ""))
 
     def _write_readout(self) -> None:
+        """The numbers under the picture: the losses of the network as it is now (with the penalty term when
+        there is one), the accuracies, every training setting in force, and what the last change did."""
         m = self.model
-        h = m.history
+        h, s = m.history, m.settings
 
         def number(name, value, digits=4):
             shown = f"{value:.{digits}f}" if math.isfinite(value) else "—"
             return f"<span data-name='{name}'>{shown}</span>"
 
-        parts = [f"<b>epoch <span data-name='epoch'>{m.epoch}</span></b>",
-                 f"train loss {number('train-loss', h.train_loss[-1])}",
-                 f"test loss {number('test-loss', h.test_loss[-1])}",
-                 f"train accuracy {number('train-accuracy', 100 * m.accuracy('train'), 1)}%",
-                 f"test accuracy {number('test-accuracy', 100 * m.accuracy('test'), 1)}%",
-                 f"learning rate <span data-name='learning-rate'>{m.settings.learning_rate:.3g}</span>",
-                 f"activation <span data-name='activation'>{m.settings.activation}</span>"]
-        lines = [" · ".join(parts)]
+        def text(name, value):
+            return f"<span data-name='{name}'>{html.escape(str(value))}</span>"
+
+        loss = f"train loss {number('train-loss', h.train_loss[-1])}"
+        if s.regularization != "none" and s.regularization_rate > 0:
+            loss += f" + {s.regularization} penalty {number('penalty', m.penalty())}"
+        n_train = len(m.X_train)
+        steps = -(-n_train // s.batch_size)
+        penalty = ("no penalty" if s.regularization == "none" else
+                   f"{text('regularization', s.regularization)} penalty, rate "
+                   f"{text('regularization-rate', f'{s.regularization_rate:g}')}")
+        lines = [" · ".join([
+                     f"<b>epoch <span data-name='epoch'>{m.epoch}</span></b>", loss,
+                     f"test loss {number('test-loss', h.test_loss[-1])}",
+                     f"train accuracy {number('train-accuracy', 100 * m.accuracy('train'), 1)}%",
+                     f"test accuracy {number('test-accuracy', 100 * m.accuracy('test'), 1)}%"]),
+                 " · ".join([
+                     f"learning rate <span data-name='learning-rate'>{s.learning_rate:.3g}</span>",
+                     f"activation {text('activation', s.activation)}",
+                     f"batch size {text('batch-size', s.batch_size)} ({steps} step{'s' * (steps > 1)} an epoch; "
+                     "the next batch is ringed)",
+                     penalty])]
+        if s.regularization != "none" and s.regularization_rate == 0:
+            lines.append(f"{s.regularization} is chosen but its rate is 0: choose a penalty rate above 0.")
+        if s.sample is not None:
+            lines.append(f"The links show -dL/dW for training sample {s.sample}: where this one sample pushes each "
+                         "weight. Each node's s is its signal -dL/dz.")
+        if self.notice:
+            lines.append(f"<span data-name='notice' style='color:#1a5fb4'>{html.escape(self.notice)}</span>")
         dead = m.dead_units()
         if sum(dead):
-            lines.append(f"dead ReLUs: {sum(dead)} of {sum(m.settings.hidden)} hidden units output 0 for every "
+            lines.append(f"dead ReLUs: {sum(dead)} of {sum(s.hidden)} hidden units output 0 for every "
                          "training sample, so their gradients are 0 and they cannot learn (try new weights, "
                          "a smaller learning rate or tanh).")
         if m.diverged:

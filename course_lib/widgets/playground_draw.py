@@ -1,6 +1,7 @@
 """The training playground's picture, drawn from a ``PlaygroundModel`` with ``raster`` (no matplotlib).
 
-One picture, ``WIDTH`` x ``HEIGHT`` pixels, shown at that size:
+One picture, ``WIDTH`` x ``HEIGHT`` pixels, shown at that size (small enough to sit beside the
+controls on a 1366 x 768 laptop screen):
 
 - left, the network: every node is a small heatmap of its value over the input plane
   (features, then each hidden layer, then the outputs); links are drawn with thickness
@@ -8,9 +9,14 @@ One picture, ``WIDTH`` x ``HEIGHT`` pixels, shown at that size:
   With a sample chosen, the links show instead that sample's gradient step (-dL/dW:
   the way each weight is about to move) and each node its signal -dL/dz, so the error
   can be followed flowing back from the output;
-- right, the output over the plane with the data points (test points with a black rim);
+- right, the output over the plane with the data points (test points with a black rim), the
+  next mini-batch ringed, and above it a header with the epoch, the settings in force and the
+  losses of the network as it is now (the penalty term too, when there is one; ``header``);
 - below, the train and test loss per epoch, and each layer's gradient norm per epoch on a
   log scale, where vanishing gradients and dead ReLUs show as curves falling or dropping out.
+
+Pillow's bundled font has a narrow space (2 px at 11 px), so words ran together
+("linksshow"); every text is drawn with its spaces doubled below 12 px (``_spaced``).
 """
 from __future__ import annotations
 
@@ -21,10 +27,13 @@ import numpy as np
 from .raster import (BLACK, BLUE, CLASS_COLOURS, GREY, MARKERS, ORANGE, WHITE, Canvas, colourize, lighten,
                      mix_colours, ramp_lut, resize)
 
-WIDTH, HEIGHT = 980, 530
-TILE, ROW = 32, 41                # node heatmap size and the vertical distance between nodes
-NET_LEFT, NET_RIGHT, NET_TOP = 62, 600, 34
-OUT_X, OUT_Y, OUT_RES, OUT_SIZE = 668, 34, 64, 288   # output panel: 64 x 64 values, smoothed to 288 x 288 pixels
+WIDTH, HEIGHT = 820, 456
+TILE, ROW = 30, 37                # node heatmap size and the vertical distance between nodes (8 nodes: 296 px)
+NET_LEFT, NET_RIGHT, NET_TOP = 50, 494, 36
+OUT_X, OUT_Y, OUT_RES, OUT_SIZE = 548, 52, 60, 264   # output panel: 60 x 60 values, smoothed to 264 x 264 pixels
+CAPTION_Y = NET_TOP + 8 * ROW + 2                     # the backward pass's caption, under the network
+BATCH_RING = (30, 30, 30)
+SAMPLE_RING = (90, 40, 120)
 LAYER_COLOURS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
                  (227, 119, 194)]
 RED = (200, 30, 30)
@@ -32,6 +41,30 @@ RED = (200, 30, 30)
 
 def _fmt(v: float) -> str:
     return f"{v:.3g}" if math.isfinite(v) else "—"
+
+
+def _spaced(text: str, size: int) -> str:
+    """``text`` with its spaces doubled below 12 px, where the bundled font's space is 2 px wide."""
+    return text.replace(" ", "  ") if size < 12 else text
+
+
+def _text(canvas: Canvas, xy, text: str, colour=BLACK, size: int = 12, anchor: str = "la", background=None) -> None:
+    canvas.text(xy, _spaced(text, size), colour, size=size, anchor=anchor, background=background)
+
+
+def header(model) -> list[str]:
+    """The picture's header, four texts: the epoch; the learning rate and activation; the batch size and the
+    penalty; the losses of the network as it is now, with the penalty term when there is one."""
+    s, h = model.settings, model.history
+    training = f"batch size {s.batch_size} (ringed: the next batch)"
+    if s.regularization != "none":
+        training = f"batch size {s.batch_size} · {s.regularization} penalty, rate {s.regularization_rate:g}"
+    losses = f"train loss {_fmt(h.train_loss[-1])}"
+    if s.regularization != "none" and s.regularization_rate > 0:
+        losses += f" + penalty {_fmt(model.penalty())}"
+    if len(model.test):
+        losses += f" · test loss {_fmt(h.test_loss[-1])}"
+    return [f"epoch {model.epoch}", f"learning rate {s.learning_rate:.3g} · {s.activation}", training, losses]
 
 
 def node_positions(sizes: list[int]) -> list[list[tuple[float, float]]]:
@@ -99,18 +132,19 @@ def _background(model) -> Canvas:
     sizes = model.net.sizes
     for l, column in enumerate(node_positions(sizes)):
         title = ("features" if l == 0 else "output" if l == len(sizes) - 1 else f"hidden {l}")
-        canvas.text((column[0][0], 6), title, size=10, anchor="ma")
-        canvas.text((column[0][0], 18), f"{len(column)} unit{'s' * (len(column) > 1)}", GREY, size=9, anchor="ma")
+        _text(canvas, (column[0][0], 4), title, size=12, anchor="ma")
+        _text(canvas, (column[0][0], 19), f"{len(column)} unit{'s' * (len(column) > 1)}", (110, 110, 110), size=11,
+              anchor="ma")
         if l == 0:
             for name, (x, y) in zip(model.settings.features, column):
-                canvas.text((x - TILE / 2 - 4, y), name, size=10, anchor="rm")
+                _text(canvas, (x - TILE / 2 - 4, y), name, size=12, anchor="rm")
     x0, x1, y0, y1 = model.domain
     for text, xy, anchor in ((_fmt(x0), (OUT_X, OUT_Y + OUT_SIZE + 2), "la"),
                              (_fmt(x1), (OUT_X + OUT_SIZE, OUT_Y + OUT_SIZE + 2), "ra"),
                              ("x1", (OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE + 2), "ma"),
                              (_fmt(y1), (OUT_X - 3, OUT_Y), "ra"), (_fmt(y0), (OUT_X - 3, OUT_Y + OUT_SIZE), "rs"),
                              ("x2", (OUT_X - 3, OUT_Y + OUT_SIZE / 2), "rm")):
-        canvas.text(xy, text, GREY, size=9, anchor=anchor)
+        canvas.text(xy, text, (110, 110, 110), size=11, anchor=anchor)
     return canvas
 
 
@@ -156,11 +190,10 @@ def _draw_network(canvas: Canvas, model, maps) -> None:
                              outline=border, width=thick)
             if label:  # beside the tile: left of hidden and output nodes, right of the features
                 at, anchor = ((left - thick - 2, y), "rm") if l > 0 else ((left + TILE + thick + 2, y - 9), "lm")
-                canvas.text(at, label, BLACK, size=9, anchor=anchor, background=WHITE)
+                _text(canvas, at, label, BLACK, size=11, anchor=anchor, background=WHITE)
     if sample is not None:
-        canvas.text((NET_LEFT, NET_TOP + 8 * ROW + 4),
-                    f"backward pass of training sample {s.sample}: links show -dL/dW (where this sample pushes "
-                    f"each weight), s = -dL/dz", (90, 40, 120), size=10)
+        _text(canvas, (6, CAPTION_Y), f"backward pass of training sample {s.sample}: links -dL/dW, s = -dL/dz",
+              SAMPLE_RING, size=12)
 
 
 def _draw_output(canvas: Canvas, model, output_map) -> None:
@@ -178,20 +211,23 @@ def _draw_output(canvas: Canvas, model, output_map) -> None:
         labels = model.labels[model.test]
         canvas.dots(to_pixels(model, model.X_raw[model.test]), [tuple(c) for c in colours[labels]], radius=3.5,
                     outline=BLACK, shapes=[MARKERS[k % len(MARKERS)] for k in labels])
+    # The next mini-batch, ringed: the batch size shows before any training.
+    for px, py in to_pixels(model, train[model.next_batch()]):
+        canvas.draw.ellipse((px - 7, py - 7, px + 7, py + 7), outline=BATCH_RING, width=2)
     if s.sample is not None:
         (px, py), = to_pixels(model, train[s.sample:s.sample + 1])
-        canvas.draw.ellipse((px - 8, py - 8, px + 8, py + 8), outline=(90, 40, 120), width=2)
-    h = model.history
-    canvas.text((OUT_X, 4), f"epoch {model.epoch}", size=12)
-    canvas.text((OUT_X + OUT_SIZE, 2), f"learning rate {s.learning_rate:.3g} · {s.activation}", size=10, anchor="ra")
-    canvas.text((OUT_X + OUT_SIZE, 15), f"train loss {_fmt(h.train_loss[-1])}   test loss {_fmt(h.test_loss[-1])}",
-                size=10, anchor="ra")
+        canvas.draw.ellipse((px - 8, py - 8, px + 8, py + 8), outline=SAMPLE_RING, width=2)
+    epoch, rate, training, losses = header(model)
+    _text(canvas, (OUT_X - 38, 2), epoch, size=14)
+    for row, text in enumerate((rate, training, losses)):
+        _text(canvas, (WIDTH - 4, 3 + 16 * row), text, size=12, anchor="ra")
     if model.diverged:
         canvas.rectangle((OUT_X, OUT_Y + OUT_SIZE / 2 - 22, OUT_X + OUT_SIZE - 1, OUT_Y + OUT_SIZE / 2 + 22),
                          fill=(255, 235, 235), outline=RED, width=2)
-        canvas.text((OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE / 2 - 8), "training diverged", RED, size=13, anchor="mm")
-        canvas.text((OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE / 2 + 10), "try a smaller learning rate", RED,
-                    size=11, anchor="mm")
+        _text(canvas, (OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE / 2 - 8), "training diverged", RED, size=13,
+              anchor="mm")
+        _text(canvas, (OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE / 2 + 10), "try a smaller learning rate", RED,
+              size=12, anchor="mm")
 
 
 def _draw_charts(canvas: Canvas, model) -> None:
@@ -199,13 +235,14 @@ def _draw_charts(canvas: Canvas, model) -> None:
     series = [("train", h.train_loss, (40, 40, 40))]
     if len(model.test):
         series.append(("test", h.test_loss, (200, 70, 70)))
-    canvas.chart((OUT_X - 40, 356, WIDTH - 8, HEIGHT - 6), series, title="loss per epoch", xlabel="epoch")
+    canvas.chart((OUT_X - 40, OUT_Y + OUT_SIZE + 18, WIDTH - 4, HEIGHT - 4), series,
+                 title=_spaced("loss per epoch", 11), xlabel="epoch")
     norms = np.array(h.grad_norms).reshape(len(h.grad_norms), model.net.n_layers)
     names = [f"W{l + 1}" for l in range(model.net.n_layers)]
     grad_series = [(name, norms[:, l] if len(norms) else [], LAYER_COLOURS[l % len(LAYER_COLOURS)])
                    for l, name in enumerate(names)]
-    canvas.chart((8, 382, NET_RIGHT, HEIGHT - 6), grad_series, log=True, xlabel="epoch",
-                 title="gradient norm ||dL/dW|| per layer (log; a curve that drops out is 0)")
+    canvas.chart((4, CAPTION_Y + 18, NET_RIGHT, HEIGHT - 4), grad_series, log=True, xlabel="epoch",
+                 title=_spaced("gradient norm ||dL/dW|| per layer (log)", 11))
 
 
 def describe(model) -> str:

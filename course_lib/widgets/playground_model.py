@@ -394,6 +394,11 @@ class PlaygroundModel:
             raise ShapeError(f"weights[{layer}] has shape {W.shape}; there is no entry [{to}, {source}]")
         W[to, source] = real_number(value, "value")
         self.segments.append(("edit", layer, to, source, float(value)))
+        # The losses of epoch N are now those of the edited network: the readout, the header and the loss
+        # chart's last point show the network as it is, not as it was before the edit.
+        self.history.train_loss.pop()
+        self.history.test_loss.pop()
+        self._record_losses()
 
     # ---------------------------------------------------------------- training
     def _record_losses(self) -> None:
@@ -441,6 +446,29 @@ class PlaygroundModel:
         self.history.grad_norms.append(norms / max(batches, 1))
         self._record_losses()
         return True
+
+    def penalty(self) -> float:
+        """The regularisation term of the current weights: ``rate * sum|W|`` (L1), ``rate/2 * sum W**2`` (L2), or 0.
+
+        Summed over every weight matrix, not the biases. It is what the penalty adds to the loss that training
+        minimises; the losses recorded in ``history`` are the data losses alone.
+        """
+        s = self.settings
+        if s.regularization == "none" or s.regularization_rate == 0:
+            return 0.0
+        with np.errstate(all="ignore"):
+            if s.regularization == "L1":
+                return float(s.regularization_rate * sum(np.sum(np.abs(W)) for W in self.net.weights))
+            return float(s.regularization_rate / 2 * sum(np.sum(W * W) for W in self.net.weights))
+
+    def next_batch(self) -> np.ndarray:
+        """The first mini-batch the next epoch will train on: positions in ``X_train`` (batch_size,) or fewer.
+
+        Read from a copy of the shuffling generator, so looking changes nothing about the run.
+        """
+        rng = np.random.default_rng()
+        rng.bit_generator.state = self._rng.bit_generator.state
+        return rng.permutation(len(self.X_train))[:self.settings.batch_size]
 
     def _penalise(self, grads) -> None:
         """Add the penalty's gradient to the weight gradients (biases are not penalised)."""
