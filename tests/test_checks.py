@@ -238,7 +238,7 @@ def test_returns_names_the_values_a_function_must_return_together():
     (-0.5, 0.5, "the number has the wrong sign"),
     (np.ones((4, 4)), np.ones(4), "a (4,) array met a (4, 1) array entry by entry, and numpy spread them out to (4, 4)"),
     (np.ones((4, 4)), np.ones((4, 1)), "numpy spread them out to (4, 4)"),
-    (np.ones(5), np.ones(4), "a sum or mean over the wrong axis?"),
+    (np.ones(5), np.ones(4), "a sum, mean or argmax over the wrong axis?"),
     (np.ones((5, 4)), np.ones(4), "one axis too many: a sum or mean over axis 0 left out?"),
     (np.ones(4), np.ones((5, 4)), "one axis too few"),
     (np.array([[1.0, 3.0], [2.0, 5.0]]), np.array([[1.0, 2.0], [2.0, 4.0]]), "every row is off by the same amounts, [0., 1.]"),
@@ -269,3 +269,40 @@ def test_a_list_of_arrays_is_shown_by_its_items_shapes():
     from course_lib.exercises.checks import show
 
     assert show([np.ones((5, 4)), np.zeros(2)]) == "a list of 2 items: [0] array of shape (5, 4); [1] [0., 0.]  (shape (2,))"
+
+
+@pytest.mark.parametrize("got, expected, words", [
+    (np.array([1.0, 2.0, 3.0]), np.array([3.0, 2.0, 1.0]), "the entries are right but in reverse order"),
+    (np.array([True, False, False]), np.array([True, False, True]),
+     "1 of 3 true/false entries differ (the first at index (2,): expected True, got False)"),
+    (np.array([[1, 0], [1, 1]]), np.array([[1, 1], [0, 1]]), "the numbers are right but transposed"),
+    ([4, 4], [4, 4, 2], "expected 3 values, got 2"),
+    (np.array([[0, 0], [1, 0]]), np.array([[0, 0], [2, 0]]), "largest difference 1 at index (1, 0)"),  # no "factor"
+    ([np.ones((2, 2)), np.ones((2, 2))], [np.ones((2, 2)), np.zeros((2, 2))], "item 1: "),  # arrays named by item
+])
+def test_more_slips_are_named(got, expected, words):
+    assert words in explain_mismatch(got, expected)
+
+
+def test_a_list_of_equal_shaped_arrays_is_checked_item_by_item():
+    message = failure(check_close, "weights", [np.ones((2, 2)), np.ones((2, 2))], [np.ones((2, 2)), np.zeros((2, 2))])
+    assert message.startswith("weights, item [1] is not right yet.")
+
+
+def test_shape_error_advice_is_shared_with_the_grader():
+    from course_lib.exercises.checks import SCALAR_ADVICE, SHAPE_ADVICE, shape_error_advice
+
+    assert shape_error_advice("ValueError", "operands could not be broadcast together with shapes (4,3) (4,)") == SHAPE_ADVICE
+    assert shape_error_advice("TypeError", "only length-1 arrays can be converted to Python scalars") == SCALAR_ADVICE
+    assert shape_error_advice("ZeroDivisionError", "division by zero") is None
+
+
+def test_check_shape_names_an_axis_of_length_one():
+    assert "an extra or missing axis of length 1" in failure(check_shape, "m", np.ones((2, 1)), (2,))
+    assert "a sum, mean or argmax over the wrong axis?" in failure(check_shape, "m", np.ones(5), (4,))
+
+
+def test_show_gives_numbers_as_numbers():
+    from course_lib.exercises.checks import show
+
+    assert show([np.float64(0.8), 2, 0.5]) == "[0.8, 2, 0.5]" and show((3,)) == "(3,)"

@@ -241,6 +241,12 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
             f"(expected {float(exp_f[worst]):.7g}, got {float(got_f[worst]):.7g}){count}")
 
 
+def _is_structure(expected: list) -> bool:
+    """A list compared item by item: one of arrays (weights, zs: each item is named when it differs), or a
+    ragged one; a list of plain numbers stands for an array."""
+    return any(isinstance(item, np.ndarray) for item in expected) or _as_numeric_array(expected) is None
+
+
 def explain_mismatch(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, path: str = "") -> str | None:
     """Why ``got`` does not match ``expected``; None when it does.
 
@@ -276,7 +282,7 @@ def explain_mismatch(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, p
                 return problem
         return None
     # A tuple is a group of results (e.g. (A1, Y_hat)); a list is an array unless it is ragged.
-    if isinstance(expected, tuple) or (isinstance(expected, list) and _as_numeric_array(expected) is None):
+    if isinstance(expected, tuple) or (isinstance(expected, list) and _is_structure(expected)):
         if not (isinstance(got, (list, tuple)) or (isinstance(got, np.ndarray) and got.ndim >= 1)):
             return f"{where}expected {len(expected)} values (a {type(expected).__name__}), got {kind(got)}"
         if len(got) != len(expected):
@@ -306,7 +312,7 @@ def first_difference(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, p
     e.g. ``("[1]", zs[1], expected[1], "largest difference ...")``; None when nothing inside a list,
     tuple or dict differs (they match, or their structures differ, which ``explain_mismatch`` says)."""
     if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(expected) \
-            and (isinstance(expected, tuple) or _as_numeric_array(expected) is None):
+            and (isinstance(expected, tuple) or _is_structure(expected)):
         for i, (g, e) in enumerate(zip(got, expected)):
             found = first_difference(g, e, rtol=rtol, atol=atol, path=f"{path}[{i}]")
             if found:
@@ -717,6 +723,23 @@ def _arrays_in(expression: str, frame) -> str | None:
     return "there, " + (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0])
 
 
+SHAPE_ADVICE = ("the shapes of two arrays do not fit a matrix product or a sum: write the shape of every factor beside "
+                "the equation (is a matrix missing its transpose?)")
+SCALAR_ADVICE = ("a whole array was turned into one number (float() or int() of it): is a sum, a mean or a dot "
+                 "product left out?")
+
+
+def shape_error_advice(error_type: str, message: str) -> str | None:
+    """The course's words for an error known only by its type and message: a numpy shape error, or an array
+    turned into one number; None for any other. ``checked_call`` adds them when it cannot see the shapes
+    itself, and the grader, which sees a learner's error only as text, adds the same words."""
+    if error_type == "ValueError" and any(word in message for word in ("matmul", "not aligned", "broadcast")):
+        return SHAPE_ADVICE
+    if error_type == "TypeError" and "converted to Python scalars" in message:
+        return SCALAR_ADVICE
+    return None
+
+
 def _numpy_message(exc: BaseException) -> str:
     """The error's first line, without numpy's gufunc signature (jargon that names no array)."""
     message = str(exc).splitlines()[0] if str(exc) else ""
@@ -734,7 +757,7 @@ def explain_error(exc: BaseException, *, called_with: str = "") -> str:
     frames = _learner_frames(exc.__traceback__)
     # The innermost function of the learner's; the cell that called it (a module) only if there is none.
     inner = [entry for entry in frames if entry[0].f_code.co_name != "<module>"] or frames
-    who, lines, slip = "it", [], None
+    who, lines, slip, arrays = "it", [], None, None
     if inner:
         frame, position = inner[-1]
         function = frame.f_code.co_name
@@ -748,14 +771,11 @@ def explain_error(exc: BaseException, *, called_with: str = "") -> str:
         if expression and isinstance(exc, ValueError):
             slip = _operation_problem(expression, frame)
         if expression and not slip:
-            slip = _arrays_in(expression, frame)
-    text = "\n".join([f"{who} raised {type(exc).__name__}: {message}"] + lines + ([slip] if slip else []))
-    if isinstance(exc, ValueError) and not slip and any(w in message for w in ("matmul", "not aligned", "broadcast")):
-        text += ("\nthe shapes of two arrays do not fit a matrix product or a sum: write the shape of "
-                 "every factor beside the equation (is a matrix missing its transpose?)")
-    if "converted to Python scalars" in message:
-        text += ("\na whole array was turned into one number (float() or int() of it): is a sum, a mean or a dot "
-                 "product left out?")
+            arrays = _arrays_in(expression, frame)
+    text = "\n".join([f"{who} raised {type(exc).__name__}: {message}"] + lines + [line for line in (slip, arrays) if line])
+    advice = None if slip else shape_error_advice(type(exc).__name__, message)
+    if advice:
+        text += "\n" + advice
     if called_with:
         text += f"\ncalled with {called_with}"
     return text

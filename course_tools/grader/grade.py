@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib.exercises.checks import CheckFailure, explain_mismatch, kind, show
+from course_lib.exercises.checks import (CheckFailure, explain_mismatch, first_difference, kind, shape_error_advice,
+                                         show)
 
 from . import catalog, reference, sandbox, staging
 from .kernel import POOL, KernelStartError, Outcome, Runner, describe_fatal
@@ -167,25 +168,6 @@ def _find_opaque(value) -> str | None:
     return None
 
 
-def _first_difference(got, expected, rtol, atol, path=""):
-    """(where, got item, expected item, problem) for the first differing leaf of nested lists,
-    tuples and dicts of matching structure; None when the structures differ or nothing does."""
-    if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(expected):
-        for i, (g, e) in enumerate(zip(got, expected)):
-            found = _first_difference(g, e, rtol, atol, f"{path}[{i}]")
-            if found:
-                return found
-        return None
-    if isinstance(expected, dict) and isinstance(got, dict) and set(got) == set(expected):
-        for key in expected:
-            found = _first_difference(got[key], expected[key], rtol, atol, f"{path}[{key!r}]")
-            if found:
-                return found
-        return None
-    problem = explain_mismatch(got, expected, rtol=rtol, atol=atol)
-    return (path, got, expected, problem) if problem and path else None
-
-
 _NAME_ERROR = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
 
 
@@ -201,6 +183,9 @@ def _explain_error(probe: Probe, payload: dict, unmarked: list[str]) -> str:
                     f"{function} is still there. Write its body.")
         return f"{description} raised NotImplementedError: the starter stub is still there. Write the function body."
     text = f"{description} raised {name}: {message}" + (f" ({where})" if where else "")
+    advice = shape_error_advice(name, message)  # the words checked_call adds in the notebook
+    if advice:
+        text += ". " + advice[0].upper() + advice[1:]
     if name == "SystemExit":
         text += ". Do not call sys.exit() or exit() in a graded function."
     missing = _NAME_ERROR.search(message) if name == "NameError" else None
@@ -255,10 +240,10 @@ def judge(check: Check, probe: Probe, outcome: Outcome, marker: str, expected, t
     try:
         problem = explain_mismatch(got, expected, rtol=check.rtol, atol=check.atol)
         if problem:
-            item = _first_difference(got, expected, check.rtol, check.atol)
+            item = first_difference(got, expected, rtol=check.rtol, atol=check.atol)
             if item:  # show only the item that differs, not every array of the answer
                 where, got_item, expected_item, item_problem = item
-                return str(CheckFailure(f"{description}{where}", item_problem, expected=show(expected_item),
+                return str(CheckFailure(f"{description}, item {where}", item_problem, expected=show(expected_item),
                                         got=show(got_item), hint=check.hint))
     except Exception as exc:  # whatever came back, a value that cannot be compared scores 0, not a crash
         problem = f"the result could not be compared with the expected value ({type(exc).__name__}: {exc})"
