@@ -342,7 +342,18 @@ CASES = [
                                                           "    return int(np.argmin(val_losses)) + 1": "    return 'fifteen'"},
                  ["epoch_to_keep of the example returns an epoch number is not right yet.", "got:      'fifteen'  (a string)",
                   "expected: an int from 1 to 1000"], id="ex09-epoch-not-a-number"),
+    pytest.param("ex05_signals", "output_signals_tests",
+                 {"return (targets - outputs) * outputs * (1.0 - outputs)":
+                  "return (targets.reshape(-1, 1) - outputs) * outputs * (1.0 - outputs)"},
+                 ["output_signals([1, 0], [0.5, 0.5]) is not right yet.", "the shape is (2, 2), expected (2,)",
+                  "a (2,) array met a (2, 1) array entry by entry, and numpy spread them out to (2, 2)"],
+                 id="ex05-a-column-met-a-row"),
     # ---- exercise 10: digits
+    pytest.param("ex10_digits", "scaling_tests", {"return X_train.mean(axis=0), X_train.std(axis=0) + 0.1":
+                                                  "return X_train.mean(axis=0, keepdims=True), X_train.std(axis=0) + 0.1"},
+                 ["the mean of scaling([[0, 1], [2, 1], [4, 1]]) is not right yet.", "the shape is (1, 2), expected (2,)",
+                  "the numbers are right but arranged in the wrong shape (an extra or missing axis of length 1?)"],
+                 id="ex10-scaling-keepdims"),
     pytest.param("ex10_digits", "scaling_tests", {"return X_train.mean(axis=0), X_train.std(axis=0) + 0.1":
                                                   "return X_train.mean(axis=1), X_train.std(axis=1) + 0.1"},
                  ["the mean of scaling([[0, 1], [2, 1], [4, 1]]) is not right yet.", "the shape is (3,), expected (2,)",
