@@ -306,3 +306,10 @@ def test_show_gives_numbers_as_numbers():
     from course_lib.exercises.checks import show
 
     assert show([np.float64(0.8), 2, 0.5]) == "[0.8, 2, 0.5]" and show((3,)) == "(3,)"
+
+
+def test_a_factor_is_named_for_real_numbers_and_not_for_counts():
+    assert "every entry is 2 times the expected value" in explain_mismatch(np.array([[-2.0, 0.0]]), np.array([[-1.0, 0.0]]))
+    assert "times" not in explain_mismatch(np.array([[-2, 0]]), np.array([[-1, 0]]))   # counts
+    assert "times" not in explain_mismatch(26, 13) and "2 times" in explain_mismatch(26.0, 13.0)
+    assert "times" not in explain_mismatch(np.array([[-1.3, 0.0]]), np.array([[-1.0, 0.0]]))  # not a whole factor

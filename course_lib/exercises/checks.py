@@ -159,12 +159,21 @@ def _shape_slip(got: tuple, expected: tuple) -> str:
     return ""
 
 
+def _is_whole_ratio(factor: float, rtol: float) -> bool:
+    """Whether ``factor`` or its inverse is a whole number from 2 to 1000, to the tolerance."""
+    for ratio in (factor, 1.0 / factor):
+        k = round(ratio)
+        if 2 <= abs(k) <= 1000 and abs(ratio - k) <= max(rtol, 1e-9) * abs(k) * 4:
+            return True
+    return False
+
+
 def _whole_ratio(got: float, expected: float, rtol: float) -> str | None:
     """For two single numbers: 'got is 4 times the expected value ...' when one is a whole multiple
     (2 to 1000) of the other, to the check's tolerance; None otherwise. A whole ratio by chance is rare,
     a sum where a mean was meant, or a missing 1/n or 1/2, gives one."""
-    if expected == 0 or got == 0 or (float(got).is_integer() and float(expected).is_integer()):
-        return None  # whole numbers (counts, steps) have whole ratios all the time
+    if expected == 0 or got == 0:
+        return None
     for ratio, words in ((got / expected, "{k:g} times"), (expected / got, "1/{k:g} of")):
         k = round(ratio)
         if 2 <= abs(k) <= 1000 and abs(ratio - k) <= max(rtol, 1e-9) * abs(k) * 4:
@@ -219,11 +228,14 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
     denominator = float(np.sum(exp_f * exp_f))
     if denominator > 0 and np.all(np.isfinite(got_f)):
         factor = float(np.sum(got_f * exp_f) / denominator)
-        # For a single number any mismatch is "a factor": only diagnose one across several entries.
-        if np.count_nonzero(exp_f) > 1 and abs(factor) > 1e-12 and not np.isclose(factor, 1.0) and np.allclose(got_f, factor * exp_f, rtol=rtol, atol=atol):
+        # Counts (an int answer) have whole ratios all the time: a factor is named for real numbers only, and
+        # across one entry (a single number, or an array with one non-zero entry) only when it is whole.
+        real = expected.dtype.kind == "f"
+        scaled = abs(factor) > 1e-12 and not np.isclose(factor, 1.0) and np.allclose(got_f, factor * exp_f, rtol=rtol, atol=atol)
+        if scaled and exp_f.size > 1 and (np.count_nonzero(exp_f) > 1 or (real and _is_whole_ratio(factor, rtol))):
             return (f"every entry is {factor:.6g} times the expected value: a constant factor is missing or extra "
                     "(an average's 1/n, the 2 from differentiating a square, ...)")
-        if exp_f.size == 1 and abs(factor) > 1e-12:
+        if exp_f.size == 1 and real and abs(factor) > 1e-12:
             ratio = _whole_ratio(float(got_f.reshape(-1)[0]), float(exp_f.reshape(-1)[0]), rtol)
             if ratio:
                 return ratio
