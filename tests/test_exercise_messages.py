@@ -500,3 +500,11 @@ def test_the_grader_adds_the_notebooks_words_to_a_numpy_shape_error():
     assert text.endswith(". " + SHAPE_ADVICE[0].upper() + SHAPE_ADVICE[1:]) and "missing its transpose?" in text
     plain = {"error": "ZeroDivisionError", "message": "division by zero", "where": "", "function": "f"}
     assert _explain_error(call("f", 1.0), plain, []).endswith("raised ZeroDivisionError: division by zero")
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[p.stem for p in SOURCES])
+def test_every_graders_check_has_a_hint(path):
+    """The grader's checks (hidden ones too) end their feedback with a hint, as the notebook's do."""
+    from course_tools.grader import catalog
+
+    assert [check.name for check in catalog.load(path.stem)[1].checks if not check.hint] == []

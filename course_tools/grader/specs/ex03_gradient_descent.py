@@ -32,7 +32,8 @@ def descent_1d_example(rng):
 
 
 @descent_1d.check("random quadratics and a quartic, random starts, rates and step counts (0 included)",
-                  points=0.5, hidden=True, rtol=1e-9)
+                  points=0.5, hidden=True, rtol=1e-9,
+                  hint="x0 first, then x <- x - learning_rate * df(x) for each of the n_steps steps")
 def descent_1d_random(rng):
     a, c = float(rng.uniform(0.5, 3.0)), float(rng.uniform(-4, 4))
     probes = [
@@ -75,7 +76,8 @@ def descent_2d_example(rng):
             call("gradient_descent_2d", A, b, rng.normal(size=2), 0.1, 2)]
 
 
-@bowl.check("gradient_descent_2d on random bowls in 2-D and 3-D", points=1, hidden=True, rtol=1e-9)
+@bowl.check("gradient_descent_2d on random bowls in 2-D and 3-D", points=1, hidden=True, rtol=1e-9,
+            hint="one row per iterate, p0 first; nothing in the update depends on the dimension")
 def descent_2d_random(rng):
     probes = []
     for d in (2, 3):

@@ -53,7 +53,8 @@ def neuron_examples(rng):
             call("neuron_gradients", *_floats(rng, 5))]
 
 
-@neuron.check("neuron_gradients at random inputs, including a strongly negative z", points=0.5, hidden=True)
+@neuron.check("neuron_gradients at random inputs, including a strongly negative z", points=0.5, hidden=True,
+              hint="da/dz = a (1 - a); each weight's derivative is da/dz times the other factor of its product")
 def neuron_random(rng):
     probes = [call("neuron_gradients", *_floats(rng, 5)) for _ in range(3)]
     probes.append(call("neuron_gradients", 1.0, 1.0, -20.0, float(rng.uniform(-1, 1)), -5.0))

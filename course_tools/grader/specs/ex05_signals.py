@@ -70,7 +70,8 @@ def hidden_examples(rng):
 
 
 @hidden.check("hidden_signals for random layers of several sizes (non-square weights), all three activations",
-              points=1, hidden=True)
+              points=1, hidden=True,
+              hint="hidden node j sums signal_k * W_out[k, j] over the outputs k, times its own slope")
 def hidden_random(rng):
     probes = [call("hidden_signals", rng.normal(size=k), rng.normal(size=(k, h)), rng.uniform(0.01, 0.99, size=h))
               for k, h in ((2, 2), (4, 3), (1, 5))]
@@ -91,7 +92,8 @@ def gradients_example(rng):
             call("signal_gradients", rng.normal(size=3), rng.normal(size=2))]
 
 
-@gradients.check("signal_gradients for random signals and inputs of several sizes", points=0.5, hidden=True)
+@gradients.check("signal_gradients for random signals and inputs of several sizes", points=0.5, hidden=True,
+                 hint="entry [j, i] is signals[j] * inputs[i]: one row per receiving node")
 def gradients_random(rng):
     return [call("signal_gradients", rng.normal(size=n_to), rng.normal(size=n_from))
             for n_to, n_from in ((2, 2), (4, 5), (1, 3))]

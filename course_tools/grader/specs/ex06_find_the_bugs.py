@@ -176,7 +176,7 @@ def error_example(rng):
 
 
 @error.check("elementwise_relative_error of matrices: a flipped sign, a factor, zeros in both, and random ones",
-             points=0.5, hidden=True)
+             points=0.5, hidden=True, hint="|a - b| / (|a| + |b|), entry by entry, and 0 where both entries are 0")
 def error_random(rng):
     a = rng.normal(size=(3, 4))
     b = rng.normal(size=(3, 4))
@@ -243,7 +243,7 @@ def _register(bug, title):
         return [fix_probe(rng, bug, *case) for case in visible_cases]
 
     @part.check(f"the line of {title}, and its fix on fresh networks: several sizes, a batch of one, each "
-                "hidden activation", points=0.5, hidden=True, compare=_judge)
+                "hidden activation", points=0.5, hidden=True, compare=_judge, hint=STILL_THERE[bug])
     def hidden(rng):
         return [_line_probe(rng, bug)] + [fix_probe(rng, bug, *case) for case in hidden_cases]
 
@@ -282,7 +282,7 @@ def sign_example(rng):
 
 
 @sign.check(f"the line of {WHAT['sign']}, and sgd_step on fresh networks of 1 to 3 layers", points=0.5, hidden=True,
-            compare=_judge_step)
+            compare=_judge_step, hint="move every parameter against its gradient: p - rate * dL/dp")
 def sign_random(rng):
     return [_line_probe(rng, "sign"), _step_probe(rng, [(4, 3)], float(rng.uniform(0.01, 1))),
             _step_probe(rng, [(5, 2), (5, 5), (3, 5)], float(rng.uniform(0.01, 1)))]

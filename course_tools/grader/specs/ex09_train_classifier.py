@@ -102,7 +102,8 @@ def batches_example(rng):
 
 @batches.check("minibatches for random sizes, exact multiples, one sample, a batch larger than the data; "
                "the same seed gives the same order and another seed another", points=1, hidden=True,
-               reference=False, compare=_batches_or_seeds_problem)
+               reference=False, compare=_batches_or_seeds_problem,
+               hint="shuffle with the rng you are given (rng.permutation), then cut; the last batch may be shorter")
 def batches_random(rng):
     cases = [(int(rng.integers(50, 500)), int(rng.integers(2, 40))), (64, 16), (1, 8), (7, 100)]
     probes = [probe(_BATCHES, n=n, size=size, seed=int(rng.integers(1 << 30)))
@@ -200,7 +201,8 @@ def _epoch_feedback(got, expected, probe) -> str | None:
 
 
 @curves.check("epoch_to_keep of the test cell's run and of random runs, one of which still improves at the end",
-              points=1, hidden=True, compare=_epoch_feedback)
+              points=1, hidden=True, compare=_epoch_feedback,
+              hint="the epoch of the lowest validation loss; entry 0 is epoch 1")
 def epochs_to_keep(rng):
     probes = [probe("result = epoch_to_keep(train_losses, val_losses)",
                     **dict(zip(("train_losses", "val_losses"), example_curves())))
@@ -222,7 +224,8 @@ def _data_feedback(got, expected, probe) -> str | None:
 
 
 @curves.check("judged_on for every decision, asked in a random order", points=1, hidden=True,
-              reference=False, compare=_data_feedback)
+              reference=False, compare=_data_feedback,
+              hint="steps fit the training data, choices are made on validation data, the test set only reports")
 def decisions(rng):
     names = list(DECIDED_ON)
     return [probe("result = judged_on(decision)", decision=names[i]).describe(f"judged_on({names[i]!r})")

@@ -259,7 +259,8 @@ def _concept_feedback(got, expected, probe) -> str | None:
 
 
 @concepts.check("expected_accuracy for every situation, asked in a random order", points=1, hidden=True,
-                reference=False, compare=_concept_feedback)
+                reference=False, compare=_concept_feedback,
+                hint="a dense layer gives every pixel its own weights and knows nothing of neighbours")
 def concepts_all(rng):
     situations = list(EXPECTED)
     return [probe("result = expected_accuracy(situation)", situation=situations[i])
