@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 
 from .widget_snapshots import keep_pictures
 
 SETUP_TAG = "setup"
-log = logging.getLogger(__name__)
 
 
 def kernel_language_info() -> dict:
@@ -57,12 +55,14 @@ async def run_setup(settings: dict, kernel_id: str, path: str | None) -> None:
     A notebook without set-up cells, or any failure, leaves the kernel as it was (and says why in the log)."""
     if not path or not path.endswith(".ipynb"):
         return
+    log = settings["contents_manager"].log   # the server's own log
     try:
         model = settings["contents_manager"].get(path, content=True, type="notebook")
         model = await model if inspect.isawaitable(model) else model
         code = setup_code(model["content"])
         if not code:
             return
+        log.info("running the set-up of %s in kernel %s", path, kernel_id)
         client = settings["kernel_manager"].get_kernel(kernel_id).client()
         client.start_channels()
         try:
@@ -88,27 +88,49 @@ def _load_jupyter_server_extension(server_app) -> None:
 
 
 def hook_kernels(settings: dict) -> None:
-    """Run a notebook's set-up in each kernel started for it, and again after each restart."""
+    """Run a notebook's set-up in each kernel started for it, once, and again after each restart.
+
+    JupyterLab starts a notebook's kernel for a session named by a random id, then renames the session
+    to the notebook's path; other clients name the path at once. So the set-up runs as soon as a
+    kernel's session names a notebook, whichever comes first."""
     sessions, kernels = settings["session_manager"], settings["kernel_manager"]
-    start, restart = sessions.start_kernel_for_session, kernels.restart_kernel
+    start, update, restart = sessions.start_kernel_for_session, sessions.update_session, kernels.restart_kernel
+    set_up = set()   # the kernels whose set-up has run
+
+    async def set_up_once(kernel_id, path) -> None:
+        if kernel_id in set_up or not str(path or "").endswith(".ipynb"):
+            return
+        set_up.add(kernel_id)
+        await run_setup(settings, kernel_id, path)
 
     @functools.wraps(start)
-    async def start_with_setup(session_id, path, *args, **kwargs):
-        kernel_id = await start(session_id, path, *args, **kwargs)
-        await run_setup(settings, kernel_id, path)
+    async def start_with_setup(*args, **kwargs):
+        kernel_id = await start(*args, **kwargs)
+        path = kwargs["path"] if "path" in kwargs else (args[1] if len(args) > 1 else None)
+        await set_up_once(kernel_id, path)
         return kernel_id
+
+    @functools.wraps(update)
+    async def update_with_setup(session_id, **kwargs):
+        result = await update(session_id, **kwargs)
+        if "path" in kwargs or "kernel_id" in kwargs:
+            session = await sessions.get_session(session_id=session_id)
+            await set_up_once(session["kernel"]["id"], session["path"])
+        return result
 
     @functools.wraps(restart)
     async def restart_with_setup(kernel_id, *args, **kwargs):
         result = await restart(kernel_id, *args, **kwargs)
+        set_up.discard(kernel_id)   # a restarted kernel has forgotten everything
         try:
             path = (await sessions.get_session(kernel_id=kernel_id))["path"]
         except Exception:   # a kernel of no notebook (tornado's HTTPError 404): nothing to set up
             path = None
-        await run_setup(settings, kernel_id, path)
+        await set_up_once(kernel_id, path)
         return result
 
-    sessions.start_kernel_for_session, kernels.restart_kernel = start_with_setup, restart_with_setup
+    sessions.start_kernel_for_session, sessions.update_session = start_with_setup, update_with_setup
+    kernels.restart_kernel = restart_with_setup
 
 
 def hook_contents_manager(settings: dict) -> None:

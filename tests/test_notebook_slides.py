@@ -121,8 +121,12 @@ def module_names(source: str) -> tuple[set, set]:
                 defined.add(part.id)
             elif isinstance(part, (ast.Import, ast.ImportFrom)):
                 defined.update((alias.asname or alias.name).split(".")[0] for alias in part.names)
+    # Names bound inside the cell's own functions and comprehensions (parameters, loop variables) are
+    # not read from outside it.
+    local = {node.arg for node in ast.walk(tree) if isinstance(node, ast.arg)}
+    local |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     read = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
-    return defined, read
+    return defined, read - (local - defined)
 
 
 def names_a_deck_cannot_reach(nb) -> list[str]:
@@ -176,3 +180,28 @@ def test_hidden_set_up_is_tagged_for_the_lab_to_run():
     tagged = [notebooks.SETUP_TAG in cell.metadata.get("tags", []) for cell in nb.cells]
     # The set-up block before the first shown code, and a hidden definition, but not hidden work.
     assert tagged == [False, False, False, True, False]
+
+
+# A widget's cell that needs more than the set-up cannot be the first thing run on its slide; these do,
+# and say so on the slide.
+WIDGETS_AFTER_THE_LESSON = {"10_capstone_digits": "the digit reader reads the network the lesson trains"}
+
+
+def test_a_live_widgets_cell_runs_right_after_the_lessons_set_up():
+    """A lecturer jumps to a widget's slide and runs it first: it may read only what the set-up defines."""
+    import builtins
+
+    needing = {}
+    for source in notebooks.sources():
+        setup = set()
+        for index, cell in enumerate(read_source(source).cells):
+            if cell.cell_type != "code":
+                continue
+            defined, read = module_names(cell.source)
+            if notebooks.SETUP_TAG in cell.metadata.get("tags", []):
+                setup |= defined
+            missing = read - defined - setup - set(dir(builtins))
+            if "nbval-ignore-output" in cell.metadata.get("tags", []) and missing \
+                    and source.stem not in WIDGETS_AFTER_THE_LESSON:
+                needing[f"{source.stem} cell {index}"] = sorted(missing)
+    assert not needing, f"widget cells that need cells run before them: {needing}"

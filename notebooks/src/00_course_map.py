@@ -83,7 +83,7 @@ progress_map()
 #
 # Every notebook is also a slide deck: press **alt+r** (or **Render as slides** in the
 # notebook toolbar). Code cells still run inside the slides, widgets included: run a widget's
-# cell on its slide (Shift+Enter) and drag its sliders in front of the room.
+# cell on its slide (Ctrl+Enter, which stays on the slide) and drag its sliders in front of the room.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The slides come from jupyterlab-rise, which the course installs. Headings start slides, some

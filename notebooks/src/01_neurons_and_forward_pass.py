@@ -158,6 +158,8 @@ show_figure(figure_text.xor_best_line(correct.max()))
 # on the blue side. The readout counts them.
 
 # %% tags=["nbval-ignore-output"]
+from course_lib.widgets.neuron import neuron_explorer
+
 neuron_explorer(w1=1.0, w2=1.0, b=-0.5, points="xor")
 
 # %% [markdown]

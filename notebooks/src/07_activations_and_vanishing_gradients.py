@@ -509,7 +509,6 @@ for name in ("relu", "leaky_relu"):
 
 # %% tags=["nbval-ignore-output"]
 from course_lib.widgets.gradient_flow import gradient_flow_explorer
-from course_lib.widgets.playground import playground
 
 gradient_flow_explorer()
 
@@ -532,6 +531,8 @@ gradient_flow_explorer()
 # Then switch to tanh and ReLU, press reset, and play again.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+from course_lib.widgets.playground import playground
+
 playground(controls=["play", "step", "reset", "activation", "hidden"], dataset="circle",
            hidden=(8, 8, 8, 8, 8, 8), activation="sigmoid", learning_rate=0.3)
 
@@ -540,6 +541,8 @@ playground(controls=["play", "step", "reset", "activation", "hidden"], dataset="
 # ReLUs under the picture; then set the learning rate to 0.03, reset, and play again.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+from course_lib.widgets.playground import playground
+
 playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden=(8, 8, 8), activation="relu",
            learning_rate=3.0)
 

@@ -327,7 +327,7 @@ for right, down in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]:
 # %% [markdown]
 # Pick a digit, move it, add noise; the readout also gives the accuracy on all 287 digits
 # changed the same way. (The widget calls them held-out digits; here they are the validation
-# digits.)
+# digits.) It reads the network trained above, so run the lesson's cells in order first.
 
 # %% tags=["nbval-ignore-output"]
 digit_reader(net, X_val, y_val, mean, scale)
