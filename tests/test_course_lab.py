@@ -102,3 +102,46 @@ def test_every_lessons_set_up_runs_alone_in_a_fresh_kernel():
         client.stop_channels()
         manager.shutdown_kernel(now=True)
     assert not failed, failed
+
+
+def test_the_set_up_runs_once_the_session_names_a_notebook_and_again_after_a_restart(monkeypatch):
+    """JupyterLab starts a kernel for a session named by a random id, then renames it to the notebook."""
+    ran = []
+
+    async def fake_run_setup(settings, kernel_id, path):
+        ran.append((kernel_id, path))
+
+    monkeypatch.setattr(lab_extension, "run_setup", fake_run_setup)
+
+    class Sessions:
+        path = None
+
+        async def start_kernel_for_session(self, session_id, path, name, type, kernel_name, kernel_id=None):
+            self.path = path
+            return "k1"
+
+        async def update_session(self, session_id, **kwargs):
+            self.path = kwargs.get("path", self.path)
+
+        async def get_session(self, **kwargs):
+            return {"path": self.path, "kernel": {"id": "k1"}}
+
+    class Kernels:
+        async def restart_kernel(self, kernel_id, now=False):
+            return None
+
+    settings = {"session_manager": Sessions(), "kernel_manager": Kernels()}
+    lab_extension.hook_kernels(settings)
+    sessions, kernels = settings["session_manager"], settings["kernel_manager"]
+
+    async def lecture():
+        await sessions.start_kernel_for_session(session_id="s1", path="3f2b-uuid", name="06.ipynb", type="notebook",
+                                                kernel_name="python3")
+        assert ran == [], "no notebook named yet"
+        await sessions.update_session("s1", path="notebooks/06_backpropagation.ipynb")
+        await sessions.update_session("s1", path="notebooks/06_backpropagation.ipynb")
+        assert ran == [("k1", "notebooks/06_backpropagation.ipynb")], "once per kernel"
+        await kernels.restart_kernel("k1")
+        assert ran == [("k1", "notebooks/06_backpropagation.ipynb")] * 2, "again after a restart"
+
+    asyncio.run(lecture())
