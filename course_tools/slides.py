@@ -25,9 +25,11 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote
+
+from course_lib.drawing.described import LIVE_NOTE
 
 from . import course_lab
 
@@ -36,6 +38,8 @@ LESSONS = ROOT / "notebooks"
 PROJECTOR = {"width": 1280, "height": 720}
 # The smallest slide text (markdown paragraphs, list items, table cells) a room can read, on screen.
 MIN_BODY_PX = 24.0
+# The smallest code, printed output or widget text: a room reads these too (issue 22).
+MIN_CODE_PX = 20.0
 MAX_WORDS = 60  # slide text beyond this belongs in a skipped cell or a subslide
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
@@ -60,6 +64,20 @@ MEASURE_JS = """() => {
   const stack = document.querySelector('.reveal .slides > section.present');
   if (!stack) return null;
   const slide = stack.querySelector(':scope > section.present') || stack;
+  // What the audience sees by the end of the slide: every fragment shown, every folded answer open.
+  // (A hidden fragment keeps its place in the layout, so the slide is never taller than this.)
+  // (Without reveal.js's fade: during it a fragment's computed visibility is still 'hidden'.)
+  if (!document.getElementById('course-measuring')) {
+    const style = document.createElement('style');
+    style.id = 'course-measuring';
+    style.textContent = '.course-measuring .fragment { transition: none !important; }';
+    document.head.appendChild(style);
+  }
+  slide.classList.add('course-measuring');
+  const hidden = [...slide.querySelectorAll('.fragment:not(.visible)')];
+  const closed = [...slide.querySelectorAll('details:not([open])')];
+  hidden.forEach((el) => el.classList.add('visible'));
+  closed.forEach((el) => { el.open = true; });
   const shown = (el) => {
     if (el.closest('aside.notes')) return false;
     const style = getComputedStyle(el);
@@ -78,20 +96,29 @@ MEASURE_JS = """() => {
       top = Math.min(top, box.top); bottom = Math.max(bottom, box.bottom); right = Math.max(right, box.right);
     }
   }
-  // Slide text: the markdown's own paragraphs, list items and table cells, as shown on screen.
-  const sizes = [];
+  // Text sizes as shown on screen (getBoundingClientRect includes reveal.js's scaling; offsetWidth does not).
+  const onScreen = (el) => parseFloat(getComputedStyle(el).fontSize)
+    * (el.offsetWidth ? el.getBoundingClientRect().width / el.offsetWidth : 1);
+  const sizes = [];   // slide text: the markdown's own paragraphs, list items and table cells
   for (const el of slide.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown :is(p, li, td, th)')) {
     if (!shown(el) || !el.innerText.trim()) continue;
-    if (el.closest('details:not([open])') && !el.closest('summary')) continue;
-    // getBoundingClientRect includes reveal.js's scaling; offsetWidth does not.
-    const scale = el.offsetWidth ? el.getBoundingClientRect().width / el.offsetWidth : 1;
-    sizes.push(parseFloat(getComputedStyle(el).fontSize) * scale);
+    sizes.push(onScreen(el));
+  }
+  // Everything else the room reads: code, printed output, a live widget's labels, readouts and buttons.
+  const codeSizes = [];
+  const cut = [];
+  for (const el of slide.querySelectorAll('.jp-InputArea-editor .cm-line, .jp-OutputArea-output pre, '
+      + '.jupyter-widgets :is(.widget-label, .widget-readout, .widget-html-content, button, select, label)')) {
+    if (!shown(el) || !el.innerText.trim()) continue;
+    codeSizes.push(onScreen(el));
+    if (el.closest('.jupyter-widgets') && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')
+      cut.push(el.innerText.trim().slice(0, 40));
   }
   // Words of slide text: a formula counts as one word, a folded answer's hidden body as none.
   const text = (md) => {
     const copy = md.cloneNode(true);
     copy.querySelectorAll('mjx-container, .MathJax').forEach((m) => m.replaceWith(' formula '));
-    copy.querySelectorAll('details:not([open]) > :not(summary)').forEach((e) => e.remove());
+    copy.querySelectorAll('details > :not(summary)').forEach((e) => e.remove());
     const walker = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
     const parts = [];
     while (walker.nextNode()) parts.push(walker.currentNode.nodeValue);
@@ -102,15 +129,21 @@ MEASURE_JS = """() => {
     .join(' ').split(/\\s+/).filter((w) => /\\w/.test(w)).length;
   const heading = slide.querySelector('.jp-RenderedMarkdown :is(h1, h2, h3, h4)');
   const firstCell = cells.length ? (cells[0].innerText || '').trim().split('\\n')[0] : '';
-  return {
+  const facts = {
     title: (heading ? heading.innerText : firstCell).replace(/\\u00b6/g, '').trim().slice(0, 80),
     cells: cells.length,
     top: cells.length ? top : 0, bottom: cells.length ? bottom : 0, right: cells.length ? right : 0,
     width: window.innerWidth, height: window.innerHeight,
     min_font_px: sizes.length ? Math.min(...sizes) : null,
+    min_code_px: codeSizes.length ? Math.min(...codeSizes) : null,
+    cut_labels: cut,
     words,
     scrolls: slide.scrollHeight > slide.clientHeight + 2 && getComputedStyle(slide).overflowY === 'scroll',
   };
+  hidden.forEach((el) => el.classList.remove('visible'));
+  closed.forEach((el) => { el.open = false; });
+  slide.classList.remove('course-measuring');
+  return facts;
 }"""
 
 
@@ -129,19 +162,26 @@ class SlideFacts:
     min_font_px: float | None
     words: int
     scrolls: bool
+    min_code_px: float | None = None
+    cut_labels: list = field(default_factory=list)
 
     @property
     def overflow_px(self) -> float:
         """How far the content reaches past the bottom (or right) edge of the screen, or above its top."""
         return max(0.0, self.bottom - self.height, self.right - self.width, -self.top)
 
-    def problems(self, min_font_px: float = MIN_BODY_PX, max_words: int = MAX_WORDS) -> list[str]:
+    def problems(self, min_font_px: float = MIN_BODY_PX, max_words: int = MAX_WORDS,
+                 min_code_px: float = MIN_CODE_PX) -> list[str]:
         found = []
         if self.overflow_px > 1:
             found.append(f"content runs {self.overflow_px:.0f} px off the {self.width}x{self.height} screen "
-                         f"(reaches y={self.bottom:.0f}, x={self.right:.0f})")
+                         f"(reaches y={self.bottom:.0f}, x={self.right:.0f}) with every fragment and answer shown")
         if self.min_font_px is not None and self.min_font_px < min_font_px - 0.5:
             found.append(f"slide text {self.min_font_px:.1f} px on screen (minimum {min_font_px:g} px)")
+        if self.min_code_px is not None and self.min_code_px < min_code_px - 0.5:
+            found.append(f"code, output or widget text {self.min_code_px:.1f} px on screen (minimum {min_code_px:g} px)")
+        if self.cut_labels:
+            found.append(f"widget text cut off: {self.cut_labels[:4]}")
         if self.words > max_words:
             found.append(f"{self.words} words (at most ~{max_words} on a slide)")
         return found
@@ -284,20 +324,70 @@ WALK_JS = """async ([shape, quietMs]) => {
 }""" % MEASURE_JS
 
 
-def walk(page, screenshots: Path | None = None) -> list[SlideFacts]:
-    """Visit every (sub)slide of the open deck in order; measure each, and photograph it into ``screenshots``."""
+# The (sub)slide [h, v] that shows cell ``index`` of the notebook ([-1, 0] for a cell on no slide).
+SLIDE_OF_CELL_JS = """(index) => {
+  const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[index];
+  const stacks = [...document.querySelectorAll('.reveal .slides > section')];
+  const h = stacks.findIndex((s) => s.contains(cell));
+  const subs = h < 0 ? [] : [...stacks[h].querySelectorAll(':scope > section')];
+  return [h, Math.max(0, subs.findIndex((s) => s.contains(cell)))];
+}"""
+
+# The cells whose saved output is a widget's picture: they come alive when run (course_tools/widget_snapshots.py).
+WIDGET_CELLS_JS = """(note) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
+  .map((cell, index) => [index, (cell.querySelector('.jp-Cell-outputArea') || {}).innerText || ''])
+  .filter(([index, text]) => text.includes(note)).map(([index]) => index)"""
+
+# True once cell ``index`` shows a drawn widget, or has failed ('error').
+WIDGET_DRAWN_JS = """(index) => {
+  const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[index];
+  if (cell.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"], '
+      + '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')) return 'error';
+  const view = cell.querySelector('.jp-OutputArea-output .jupyter-widgets');
+  if (!view || /Loading widget|Error displaying widget/.test(view.innerText)) return false;
+  return [...view.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0);
+}"""
+
+# Lessons whose widget needs the lesson's earlier results: a fresh deck cannot run it first, and the
+# slide says so (tests/test_notebook_slides.py checks every other widget runs right after the set-up).
+WIDGETS_AFTER_THE_LESSON = {"10_capstone_digits": "the digit reader reads the network the lesson trains"}
+
+
+def run_widget(page, index: int, timeout_s: float = 90) -> None:
+    """Run cell ``index`` on its slide as an instructor does (click into it, Ctrl+Enter); wait for its widget."""
+    page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(WIDGET_DRAWN_JS, arg=index, timeout=timeout_s * 1000, polling=100)
+    if page.evaluate(WIDGET_DRAWN_JS, index) == "error":
+        text = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-Cell-outputArea").inner_text()
+        raise RuntimeError(f"cell {index} failed when run in the deck: {text[-400:]}")
+    settle(page, quiet_s=0.3)
+
+
+def walk(page, screenshots: Path | None = None, live_widgets: bool = False) -> list[SlideFacts]:
+    """Visit every (sub)slide of the open deck in order; measure each, and photograph it into ``screenshots``.
+    With ``live_widgets``, each widget's slide is measured again once its cell has run (``where`` '#/h/v live')."""
     shape = page.evaluate(DECK_SHAPE_JS)
     if screenshots is None:
-        return [SlideFacts(**measured) for measured in page.evaluate(WALK_JS, [shape, 100])]
-    facts = []
-    for h, count in enumerate(shape):
-        for v in range(count):
-            go_to(page, h, v)
-            measured = page.evaluate(MEASURE_JS)
-            slide = SlideFacts(where=f"#/{h}/{v}", **measured)
-            facts.append(slide)
-            if screenshots is not None:
+        facts = [SlideFacts(**measured) for measured in page.evaluate(WALK_JS, [shape, 100])]
+    else:
+        facts = []
+        for h, count in enumerate(shape):
+            for v in range(count):
+                go_to(page, h, v)
+                facts.append(SlideFacts(where=f"#/{h}/{v}", **page.evaluate(MEASURE_JS)))
                 page.screenshot(path=str(screenshots / f"slide-{h:02d}-{v:02d}.png"))
+    for index in page.evaluate(WIDGET_CELLS_JS, LIVE_NOTE) if live_widgets else []:
+        h, v = page.evaluate(SLIDE_OF_CELL_JS, index)
+        if h < 0:
+            continue
+        go_to(page, h, v)
+        if not page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputArea-editor").is_visible():
+            continue   # a cell the deck does not show (slide type skip)
+        run_widget(page, index)
+        facts.append(SlideFacts(**{**page.evaluate(MEASURE_JS), "where": f"#/{h}/{v} live"}))
+        if screenshots is not None:
+            page.screenshot(path=str(screenshots / f"slide-{h:02d}-{v:02d}-live.png"))
     return facts
 
 
@@ -362,7 +452,7 @@ def main(argv=None) -> int:
                     shutil.rmtree(folder, ignore_errors=True)
                     folder.mkdir(parents=True)
                 open_deck(page, lab.url, path.name)
-                facts = walk(page, folder)
+                facts = walk(page, folder, live_widgets=path.stem not in WIDGETS_AFTER_THE_LESSON)
                 context.close()
                 measured[path.stem] = facts
                 bad += sum(1 for slide in facts if slide.problems())

@@ -5,6 +5,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from course_tools import notebooks
 from course_tools.notebooks import LECTURE_SLIDES, default_slide_type, folded_notes, is_setup_code, read_source
+from course_tools.slides import WIDGETS_AFTER_THE_LESSON
 
 
 def test_setup_code_is_left_out_of_the_deck():
@@ -182,11 +183,6 @@ def test_hidden_set_up_is_tagged_for_the_lab_to_run():
     assert tagged == [False, False, False, True, False]
 
 
-# A widget's cell that needs more than the set-up cannot be the first thing run on its slide; these do,
-# and say so on the slide.
-WIDGETS_AFTER_THE_LESSON = {"10_capstone_digits": "the digit reader reads the network the lesson trains"}
-
-
 def test_a_live_widgets_cell_runs_right_after_the_lessons_set_up():
     """A lecturer jumps to a widget's slide and runs it first: it may read only what the set-up defines."""
     import builtins
@@ -205,3 +201,37 @@ def test_a_live_widgets_cell_runs_right_after_the_lessons_set_up():
                     and source.stem not in WIDGETS_AFTER_THE_LESSON:
                 needing[f"{source.stem} cell {index}"] = sorted(missing)
     assert not needing, f"widget cells that need cells run before them: {needing}"
+
+
+def predictions_answered_at_once(nb) -> list[str]:
+    """'Predict first' prompts whose answer, the next shown code cell's output, appears with them: no
+    fragment, subslide or slide comes between, so the room reads the answer before anyone predicts."""
+    steps, found = ("slide", "subslide", "fragment"), []
+    for index, cell in enumerate(nb.cells):
+        if (cell.cell_type != "markdown" or "Predict first" not in cell.source
+                or cell.metadata["slideshow"]["slide_type"] in notebooks.HIDDEN_SLIDE_TYPES):
+            continue
+        stepped = False
+        for later, answer in enumerate(nb.cells[index + 1:], start=index + 1):
+            kind = answer.metadata["slideshow"]["slide_type"]
+            stepped = stepped or kind in steps
+            if answer.cell_type == "code" and kind not in notebooks.HIDDEN_SLIDE_TYPES:
+                if not stepped:
+                    found.append(f"cell {index} is answered by cell {later} on the same step")
+                break
+    return found
+
+
+def test_a_prediction_is_asked_before_its_answer_is_shown():
+    answered = {source.stem: found for source in notebooks.sources()
+                if (found := predictions_answered_at_once(read_source(source)))}
+    assert not answered, answered
+
+
+def test_the_prediction_check_finds_an_answer_shown_with_its_question():
+    nb = nbformat.v4.new_notebook(cells=[
+        new_markdown_cell("**Predict first.** What does it print?", metadata={"slideshow": {"slide_type": "slide"}}),
+        new_code_cell("print(2 + 2)", metadata={"slideshow": {"slide_type": "-"}})])
+    assert predictions_answered_at_once(nb) == ["cell 0 is answered by cell 1 on the same step"]
+    nb.cells[1].metadata["slideshow"]["slide_type"] = "fragment"
+    assert predictions_answered_at_once(nb) == []

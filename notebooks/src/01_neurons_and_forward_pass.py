@@ -55,7 +55,7 @@ np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in pr
 #
 # </details>
 
-# %% tags=["worked:neuron"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:neuron"]
 x = np.array([1.0, 2.0])
 w = np.array([0.5, -0.25])
 b = 0.1
@@ -192,7 +192,7 @@ neuron_explorer(w1=1.0, w2=1.0, b=-0.5, points="xor")
 #
 # </details>
 
-# %% tags=["worked:shapes"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:shapes"]
 net = MLP([784, 128, 10], seed=0)  # random weights: nothing learned yet
 for l, (W, bias) in enumerate(zip(net.weights, net.biases), start=1):
     print(f"W{l} shape {W.shape}   b{l} shape {bias.shape}")
@@ -276,7 +276,7 @@ show_figure(figure_text.small_network(small))
 #
 # </details>
 
-# %% tags=["worked:forward-pass"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:forward-pass"]
 z1 = small.weights[0] @ x + small.biases[0]
 a1 = np.maximum(z1, 0)               # ReLU
 z2 = small.weights[1] @ a1 + small.biases[1]

@@ -90,7 +90,7 @@ print(f"per-sample sum, then mean over samples = {squared.sum(axis=1).mean():.6f
 #
 # </details>
 
-# %% tags=["worked:bce"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:bce"]
 p = np.array([[0.9], [0.2], [0.6], [0.99]])   # (samples, 1): one sigmoid output each
 y = np.array([[1.0], [0.0], [0.0], [1.0]])
 per_sample = -(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -140,7 +140,7 @@ print(f"CE course_lib  = {cross_entropy(P, Y):.6f}")
 #
 # </details>
 
-# %% tags=["worked:confident-wrong"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:confident-wrong"]
 print("target y = 1; p is the probability given to it")
 print("    p      squared error   cross-entropy")
 for p_true in [0.9, 0.5, 0.1, 0.01, 0.001]:
@@ -254,7 +254,7 @@ for z_k, p_k in zip(z, p):
 # **Predict first.** After 20 steps, which run gives the right class more than half the
 # probability?
 
-# %% tags=["worked:loss-choice"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:loss-choice"]
 x_two, y_two = np.array([1.0, -1.0]), np.array([1.0, 0.0])
 push_on_z = {"squared error": lambda p, y: 2 * (p - y) * p * (1 - p) / len(y),   # dL/dz, mean over samples
              "cross-entropy": lambda p, y: (p - y) / len(y)}

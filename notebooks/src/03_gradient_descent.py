@@ -62,7 +62,7 @@ from course_lib.widgets.descent import parabola_path, learning_rate_explorer
 # Collect a few guesses for 5 weights before running the cell; most people guess seconds or
 # minutes. The surprise is the point: the next row multiplies by 1,000 again.
 
-# %% tags=["worked:search-table"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:search-table"]
 digit_network = MLP([784, 128, 10]).n_parameters
 table = search_cost_table([1, 2, 3, 4, 5, 6, 9, 10, 100, digit_network],
                           values_per_weight=1000, tries_per_second=10**9)
@@ -242,7 +242,7 @@ show_figure(figure_text.descent_contours(best_w, slow, fast))
 #
 # </details>
 
-# %% tags=["worked:regimes"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:regimes"]
 for eta in (0.1, 0.4, 0.8, 1.1):
     path = parabola_path(eta, steps=6, curvature=2.0, minimum=1.0, start=-2.0)
     print(f"eta = {eta}: factor {1 - 2 * eta:+.1f}, w =", np.array2string(path, precision=4, floatmode="fixed"))
@@ -291,7 +291,7 @@ for learning_rate in (0.1, 1.0):
 # steps (90 evaluations) from $w = 0$ with $\eta = 0.2$. **Predict first:** which column grows
 # with $d$, and by how much? (The answer is folded after the table.)
 
-# %% tags=["worked:curse-race"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:curse-race"]
 print(f"{'d':>3}  {'random search excess':>21}  {'gradient descent excess':>24}  {'kept per step':>13}")
 for d in [1, 2, 5, 10, 20]:
     data = np.random.default_rng(d)

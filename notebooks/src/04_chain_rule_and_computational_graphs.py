@@ -61,7 +61,7 @@ from course_lib.value import topological_order
 #
 # </details>
 
-# %% tags=["worked:secant"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:secant"]
 def f(x):
     return x**2
 
@@ -223,7 +223,7 @@ show_figure(describe_graph(q, show_grad=False) + " Data flows left to right.")
 #
 # </details>
 
-# %% tags=["worked:graph-backward"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:graph-backward"]
 print(f"local derivatives stored in the graph: q by its inputs (2, z): {q.local_grads}; "
       f"z by (x, y): {z.local_grads}")
 dq_dq = 1.0

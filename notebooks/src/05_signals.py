@@ -153,7 +153,7 @@ print(f"loss     = {loss:.8f}")
 #
 # </details>
 
-# %% tags=["worked:output-signals"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:output-signals"]
 error = t - output
 slope_out = output * (1 - output)     # sigmoid'(z^2) = y (1 - y)
 signal_out = error * slope_out        # the signals of layer 2
@@ -482,7 +482,7 @@ print("expected factor 2 / (n k) =", 2 / (4 * 2))
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first:** will the loss fall steadily, or stall for a while first?
 
-# %% tags=["worked:xor"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:xor"]
 X_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 T_xor = np.array([[0.0], [1.0], [1.0], [0.0]])
 xor_net = MLP([2, 3, 1], "tanh", "sigmoid", "mse", seed=0)    # small random weights

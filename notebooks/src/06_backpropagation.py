@@ -95,7 +95,7 @@ def training_loop(net, X, Y, epochs, learning_rate):
 # The example below has 3 inputs, 4 hidden tanh units and 2 sigmoid outputs ($L = 2$), on a
 # batch of 5. **Predict first:** the shapes of $Z^1$, $A^1$, $Z^2$ and $A^2$.
 
-# %% tags=["worked:forward"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:forward"]
 rng = np.random.default_rng(6)
 net = MLP([3, 4, 2], hidden_activation="tanh", output_activation="sigmoid", loss="mse", seed=6)
 X = rng.normal(size=(5, 3))
@@ -174,7 +174,7 @@ print(f"loss = {loss:.10f}")
 #
 # **Predict first:** the shape of $\partial L / \partial W^1$.
 
-# %% tags=["worked:backward"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:backward"]
 delta2 = 2 / Y.size * (A2 - Y) * A2 * (1 - A2)       # 1. output error, (5, 2)
 delta1 = (delta2 @ W2) * (1 - A1**2)                 # 2. error of the hidden layer, (5, 4)
 grad_W2, grad_b2 = delta2.T @ A1, delta2.sum(axis=0)  # 3 and 4 for layer 2
@@ -372,7 +372,7 @@ for sizes, hidden, output, loss_name in CASES:
 # **Predict first:** train a single layer (a sigmoid unit, cross-entropy) on XOR for 2000
 # epochs. What will it output on the four points?
 
-# %% tags=["worked:xor-single"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:xor-single"]
 X_xor, y_xor = data.xor()
 single = MLP([2, 1], output_activation="sigmoid", loss="binary_cross_entropy", seed=0)
 for epoch in range(2000):
@@ -535,7 +535,7 @@ show_picture(describe(still), draw(still).png())
 # of the learning rates 0.001, 0.03 and 3 leaves the lowest training loss? The same runs,
 # without the widget:
 
-# %% tags=["worked:experiment-learning-rate"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:experiment-learning-rate"]
 for rate in (0.001, 0.03):
     model = PlaygroundModel({"dataset": "circle", "learning_rate": rate})
     model.step(100)
@@ -565,7 +565,7 @@ playground(controls=["play", "step", "reset", "learning_rate"], dataset="circle"
 # **Predict first:** which activation learns the circle fastest in 100 epochs, at learning
 # rate 0.03? Watch the gradient-norm panel: where are the gradients smallest?
 
-# %% tags=["worked:experiment-activation"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:experiment-activation"]
 for activation in ("sigmoid", "tanh", "relu"):
     model = PlaygroundModel({"dataset": "circle", "activation": activation, "init_seed": 1})
     model.step(100)
@@ -595,7 +595,7 @@ playground(controls=["play", "reset", "new_weights", "activation"], dataset="cir
 # Two interleaved spirals need a boundary that winds around twice. **Predict first:** can
 # one hidden layer of 2 units learn them? And two layers of 8?
 
-# %% tags=["worked:experiment-spiral"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:experiment-spiral"]
 for hidden in ((2,), (8, 8)):
     model = PlaygroundModel({"dataset": "spiral", "hidden": hidden, "learning_rate": 0.03,
                              "features": ("x1", "x2", "sin(x1)", "sin(x2)")})

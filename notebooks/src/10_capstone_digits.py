@@ -185,7 +185,7 @@ A_train, A_val, A_test = (X_train - mean) / scale, (X_val - mean) / scale, (spli
 #
 # </details>
 
-# %% tags=["worked:chance"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:chance"]
 net = MLP([64, 64, 10], "relu", "softmax", "cross_entropy", seed=0)
 print("parameters:", net.n_parameters)
 print(f"untrained: training accuracy {net.accuracy(A_train, y_train):.4f}, "
@@ -250,7 +250,7 @@ show_figure(figure_text.learning_curves(history, best["epoch"]))
 #
 # </details>
 
-# %% tags=["worked:confusion"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:confusion"]
 predicted = net.predict(A_val)                          # the validation digits: the test set stays unread
 confusion = np.zeros((10, 10), dtype=int)
 for true, guess in zip(y_val, predicted):
@@ -316,7 +316,7 @@ show_figure(figure_text.hidden_units(32, net.weights[0].shape[0]))
 #
 # </details>
 
-# %% tags=["worked:shifted"]
+# %% slideshow={"slide_type": "fragment"} tags=["worked:shifted"]
 from course_lib.widgets.digit_reader import digit_reader, shifted
 
 for right, down in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]:

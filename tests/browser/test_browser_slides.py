@@ -15,10 +15,12 @@ to the new picture is measured there and written to test-artifacts/latency/.
 """
 from __future__ import annotations
 
+import re
 
 import pytest
 
-from course_tools.slides import DECK_SHAPE_JS, MIN_BODY_PX, PROJECTOR, SlideFacts, go_to, open_deck, walk
+from course_tools.slides import (DECK_SHAPE_JS, MIN_BODY_PX, PROJECTOR, SLIDE_OF_CELL_JS, WIDGETS_AFTER_THE_LESSON,
+                                 SlideFacts, go_to, open_deck, walk)
 from labpage import WIDGET_FALLBACK, wait_until
 from latency import judge, measure_drag
 from notebook_facts import lesson, lesson_notebooks, read_facts
@@ -27,6 +29,20 @@ from widget_view import WidgetView
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = lesson_notebooks()
+
+# What a deck's page logs that is not the course's doing, each upstream and harmless (the deck draws):
+UPSTREAM_CONSOLE = [re.compile(pattern) for pattern in (
+    # jupyterlab-rise's bundle of the Jupyter UI toolkit: @microsoft/fast-foundation's design tokens
+    # (its chunks 4437, 794 and fast-colors' 7918) recurse while they work out colours, five times a deck.
+    r"RangeError: Maximum call stack size exceeded",
+    # jupyterlab-rise asks for <notebook>.css beside rise.css, whether or not a lesson has one.
+    r"Refused to apply style from '[^']*/files/[^']*\.css'",
+    r"Failed to load resource: the server responded with a status of 404",
+    # Extensions of the test environment (nbgrader, notebook) that the RISE page cannot load; a
+    # learner's environment has neither.
+    r"The getter for the shared module is not a function",
+    r"Cannot access '\w+' before initialization",
+)]
 
 
 def present(recorder, lab_server, notebook):
@@ -51,7 +67,8 @@ def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
         pytest.fail(f"{notebook.name}: the RISE deck has {len(stacks)} top-level slides, but the notebook has "
                     f"{len(expected)} cells of slide_type 'slide' (cells {[cell.index for cell in expected]}){hint}",
                     pytrace=False)
-    slides = walk(page)
+    # Measured as the room sees each slide by its end: fragments shown, answers open, widgets live.
+    slides = walk(page, live_widgets=notebook.stem not in WIDGETS_AFTER_THE_LESSON)
     # The deck opens on the first slide, whose heading the audience should see (compared ignoring case:
     # some reveal.js themes set headings in capitals).
     heading = expected[0].first_line.lstrip("#").strip()
@@ -69,6 +86,9 @@ def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
                           + "\n  - ".join(problems))
     foreign = recorder.foreign_requests(lab_server.url)
     assert not foreign, f"{notebook.name}: the deck asked for resources outside the local server: {sorted(set(foreign))}"
+    errors = [line for line in recorder.console if line.startswith(("[error]", "[pageerror]"))
+              and not any(pattern.search(line) for pattern in UPSTREAM_CONSOLE)]
+    assert not errors, f"{notebook.name}: the deck logged errors: {errors[:5]}"
 
 
 def test_slide_measure_sees_an_overflow_and_small_text():
@@ -99,15 +119,6 @@ class DeckNotebook:
 
     def callback_output(self, since: int = 0) -> list[str]:
         return []
-
-
-SLIDE_OF_CELL_JS = """(index) => {
-  const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[index];
-  const stacks = [...document.querySelectorAll('.reveal .slides > section')];
-  const h = stacks.findIndex((s) => s.contains(cell));
-  const subs = h < 0 ? [] : [...stacks[h].querySelectorAll(':scope > section')];
-  return [h, Math.max(0, subs.findIndex((s) => s.contains(cell)))];
-}"""
 
 
 def run_in_the_slide(page, deck, index: int) -> WidgetView:
