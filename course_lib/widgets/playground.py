@@ -3,17 +3,27 @@
 ``playground()`` returns a widget that trains a ``course_lib.MLP`` on 2-D data while you
 watch: play/pause, single epochs, reset to the same starting weights or new ones; learning
 rate, activation, L1/L2 penalty; data set, classes, noise, train:test ratio, batch size;
-input features; 0-6 hidden layers of 1-8 neurons; a heatmap per neuron; links showing each
-weight; train and test loss; test data and a discretised output on demand. Beyond
-TensorFlow Playground: your own data (``playground(X, y)``), more than two classes (softmax
-with cross-entropy), each layer's gradient norm per epoch, one sample's signals flowing back
-through the diagram, weights set by hand, the settings as a dictionary (``.settings``), the
-trained network (``.net``) and "show me the code", which prints plain course_lib code that
-reproduces the run. An instructor can show only some controls:
-``playground(controls=["learning_rate", "activation"])``.
+input features; 0-6 hidden layers of 1-8 neurons (typed, or with +/- buttons for layers and
+for each layer's neurons); a heatmap per neuron; links showing each weight; train and test
+loss; test data and a discretised output on demand. Beyond TensorFlow Playground: your own
+data (``playground(X, y)``), more than two classes (softmax with cross-entropy), each layer's
+gradient norm per epoch, one sample's signals flowing back through the diagram, weights set
+by hand, the settings as a dictionary (``.settings``), the trained network (``.net``) and
+"show me the code", which prints plain course_lib code that reproduces the run. An
+instructor can show only some controls: ``playground(controls=["learning_rate", "activation"])``.
 
 The pieces: ``playground_model`` (state and training, no drawing), ``playground_draw`` (the
 picture, with ``raster``), and this module (the controls and the play loop).
+
+Every setting shows its effect at once, before any training: the readout and the picture's
+header give the losses of the network as it is now (after a weight edited by hand too), the
+penalty term beside the loss, the batch size (the next mini-batch is ringed in the picture)
+and the learning rate; a change that needs a new network says that it restarted the run.
+
+On a laptop. The picture (820 x 456 px, drawn at the size shown) and a column of controls sit
+side by side: the whole widget is about 1180 x 520 px, inside JupyterLab on a 1366 x 768
+screen with the file browser closed; in a narrower notebook the controls wrap below the
+picture. The picture and the readout stay the widget's own children, as in every lesson widget.
 
 Keeping it live. The play button is an ``ipywidgets.Play``. In a kernel (JupyterLab), pressing
 it starts a small asyncio task on the kernel's own event loop that trains one epoch and
@@ -21,11 +31,16 @@ redraws, then sleeps until the next frame is due (``PLAY_INTERVAL_MS``): the ker
 blocked, because every sleep hands it back to the messages waiting (a slider, another cell).
 The frames do not wait for a round trip to the browser, which ipywidgets imposes on the Play
 widget's own ticks (one pending message at a time) and which on a busy 2-core machine halves
-the frame rate. Without an event loop (a script, a test) each tick of the Play widget is one
-epoch and one redraw instead. When slider values arrive faster than the kernel draws, they
-queue; a message that was waiting in the queue (it starts right after the previous one
-finished) updates the state but leaves the drawing to one redraw shortly after, so the
-picture shows the latest value without a backlog.
+the frame rate; while the task plays, the browser's Play widget does not tick at all
+(``QUIET_INTERVAL_MS``). A change that arrives while playing is drawn by its own handler, at
+once, between two frames. Nothing waits for the browser, so what makes a change show late
+while playing is a browser behind with the frames: each frame costs it a PNG to decode, so
+the frames carry nothing it does not need (no ticks answered, the picture's text alternative
+brought up to date when play stops rather than with every frame). Without an event loop (a
+script, a test) each tick of the Play widget is one epoch and one redraw instead. When slider
+values arrive faster than the kernel draws, they queue; a message that was waiting in the
+queue (it starts right after the previous one finished) updates the state but leaves the
+drawing to one redraw shortly after, so the picture shows the latest value without a backlog.
 """
 from __future__ import annotations
 

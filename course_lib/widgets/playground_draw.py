@@ -263,9 +263,12 @@ def describe(model) -> str:
             f"inputs {', '.join(s.features)}, {hidden}. The network diagram shows each neuron as a small "
             "map of its output over the input plane, links blue for positive and orange for negative weights; "
             f"the output map shades the plane by predicted class with the training points"
-            f"{' and test points' if s.show_test else ''} on it. Train accuracy "
+            f"{' and test points' if s.show_test else ''} on it, and the next mini-batch's "
+            f"{min(s.batch_size, len(model.train))} points ringed. Train accuracy "
             f"{100 * train:.0f}%" + (f", test accuracy {100 * test:.0f}%" if math.isfinite(test) else "")
             + (f", train loss {loss:.2g}." if math.isfinite(loss) else ", the loss is not finite."))
+    if s.regularization != "none" and s.regularization_rate > 0:
+        text += f" The {s.regularization} penalty adds {model.penalty():.2g} to it."
     if s.sample is not None:
         text += f" The backward pass of training sample {s.sample} is drawn on the links."
     dead = sum(model.dead_units())
