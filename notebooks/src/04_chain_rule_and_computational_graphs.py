@@ -50,8 +50,8 @@ from course_lib.value import topological_order
 # $h$ and $f$ moves by about $f'(x)\,h$. It is the limit of the slope of a secant line,
 #
 # $$ f'(x) = \lim_{h \to 0} \frac{f(x + h) - f(x)}{h} . $$
-#
-# %% [markdown] slideshow={"slide_type": "fragment"}
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # For $f(x) = x^2$ at $x = 3$ the derivative is $2x = 6$. **Predict first:** the secant slopes
 # for $h = 1, 0.1, 0.01, 0.001$.
 #
@@ -69,21 +69,20 @@ def f(x):
 for h in (1, 0.1, 0.01, 0.001):
     print(f"h = {h:<6} slope of the secant = {(f(3 + h) - f(3)) / h:.6f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The slopes close in on 6 as $h$ shrinks. The tangent line at $x = 3$ is the limit of the
 # secants:
 
 # %%
 xs = np.linspace(0.5, 4.6, 200)
-fig, ax = plt.subplots(figsize=(5.6, 3.6))
+fig, ax = plt.subplots(figsize=(8, 2.5))
 ax.plot(xs, f(xs), color="black", label="$f(x) = x^2$")
 for h, shade in ((1, "0.75"), (0.5, "0.55")):
     slope = (f(3 + h) - f(3)) / h
     ax.plot(xs, f(3) + slope * (xs - 3), color=shade, ls="--", label=f"secant, h = {h}: slope {slope:g}")
 ax.plot(xs, f(3) + 6 * (xs - 3), color="tab:red", label="tangent: slope 6")
 ax.plot([3], [9], "o", color="tab:red")
-ax.set_ylim(-2, 22)
-ax.set_xlabel("$x$")
+ax.set(ylim=(-2, 22), xlabel="$x$")
 ax.legend(fontsize=8)
 show_figure(figure_text.secants(f))
 
@@ -101,13 +100,15 @@ show_figure(figure_text.secants(f))
 # `course_lib.numerical_gradient(f, x, h)` computes it for every entry of an array `x`. Try it
 # on $\sin$ at $x = 1$, whose exact derivative is $\cos 1$:
 
-# %% tags=["worked:centred"]
+# %%
 def sine(x):
     return np.sin(x[0])
 
 
 exact = math.cos(1.0)
 eps = np.finfo(float).eps                    # 2.2e-16: the gap between 1 and the next float
+
+# %% tags=["worked:centred"] slideshow={"slide_type": "subslide"}
 print(f"exact derivative cos(1) = {exact:.12f}")
 for h in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12):
     error = abs(numerical_gradient(sine, np.array([1.0]), h=h)[0] - exact)
@@ -117,9 +118,11 @@ for h in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12):
     else:
         print(f"h = {h:.0e}   error < {10 * round_off:.0e}   (round-off: about eps/h = {round_off:.0e})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # The error falls a hundredfold for every tenfold smaller $h$ (the $h^2$ law) until about
-# $h = 10^{-5}$, and then *grows* again: round-off. On a log-log plot the two effects make a V.
+# $h = 10^{-5}$, and then *grows* again: round-off.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Round-off errors are noise: their digits differ from one processor to the next, so the table
 # shows only their size.
 
@@ -127,26 +130,28 @@ for h in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12):
 # A float carries about 16 significant digits, so $f(x+h)$ and $f(x-h)$ each have an error near
 # $10^{-16}$, and dividing their difference by a tiny $2h$ magnifies it.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# On a log-log plot the two effects make a V. Too large $h$: truncation error. Too small $h$:
+# round-off.
+
+# %%
 hs = np.geomspace(1e-13, 1e-1, 61)
 centred = [abs(numerical_gradient(sine, np.array([1.0]), h=h)[0] - exact) for h in hs]
 forward = [abs((math.sin(1 + h) - math.sin(1)) / h - exact) for h in hs]
-fig, ax = plt.subplots(figsize=(6, 2.7))
+fig, ax = plt.subplots(figsize=(7, 2.5))
 ax.loglog(hs, forward, ".-", label="forward difference: error ~ $h$")
 ax.loglog(hs, centred, "s--", ms=3, label="centred difference: error ~ $h^2$")
-ax.set_xlabel("step $h$")
-ax.set_ylabel("|estimate − cos(1)|")
-ax.set_title("Too large h: truncation error. Too small h: round-off.", fontsize=10)
-ax.legend(fontsize=8)
+ax.set(xlabel="step $h$", ylabel="|estimate − cos(1)|")
+ax.legend(fontsize=8, loc="upper center")
 ax.grid(alpha=0.3, which="major")
 show_figure(figure_text.difference_errors(hs, forward, centred))
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # In practice $h$ between $10^{-4}$ and $10^{-6}$ works well in double precision
 # (`numerical_gradient` uses $10^{-5}$). Numerical derivatives are slow but need nothing except
 # the function itself: the perfect *check* for derivatives computed any other way.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "-"}
 # ### Optional: where $h$ and $h^2$ come from
 
 # %% [markdown] slideshow={"slide_type": "skip"}
@@ -223,7 +228,7 @@ show_figure(describe_graph(q, show_grad=False) + " Data flows left to right.")
 #
 # </details>
 
-# %% slideshow={"slide_type": "fragment"} tags=["worked:graph-backward"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:graph-backward"]
 print(f"local derivatives stored in the graph: q by its inputs (2, z): {q.local_grads}; "
       f"z by (x, y): {z.local_grads}")
 dq_dq = 1.0
@@ -279,10 +284,10 @@ show_figure(describe_graph(f, show_grad=False) + " The graph fans out at a, whic
 # (Check: $f = 4xy$.) This is the **multivariable chain rule**: sum over the paths.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# A backward pass in a few lines, run three ways: right, with `=` for `+=`, and visiting $a$
-# before $b$ is done.
+# A backward pass in a few lines: each node, in the order given, passes its gradient to its
+# inputs.
 
-# %% tags=["worked:fan-out-backward"]
+# %%
 def backward_pass(root, order, accumulate=True):
     """d root / d node for every node, visiting ``order`` (each node passes its grad to its inputs)."""
     grad = {root: 1.0}
@@ -293,6 +298,10 @@ def backward_pass(root, order, accumulate=True):
     return grad
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Run it three ways: right, with `=` for `+=`, and visiting $a$ before $b$ is done.
+
+# %% tags=["worked:fan-out-backward"]
 right_order = list(reversed(topological_order(f)))
 print("reverse topological order:", [node.label or f"{node.data:g}" for node in right_order])
 wrong_order = [f, a, b] + [node for node in right_order if node not in (f, a, b)]
@@ -304,7 +313,7 @@ for name, order, accumulate in [("+= in reverse topological order", right_order,
 f.backward()
 print(f"{'f.backward()':>32}: df/da = {a.grad:g}, df/dx = {x.grad:g}, df/dy = {y.grad:g}")
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # With `=`, the contribution through $b$ overwrites the direct one: $\partial f/\partial a = 3$,
 # and $x$ gets 15 instead of 20. Visiting $a$ before $b$ is done sends $x$ and $y$ a gradient
 # with only one of $a$'s two paths in it: 5 instead of 20.
@@ -444,18 +453,24 @@ assert error < 1e-7, "backward and numerical gradients disagree"
 # %% [markdown]
 # ## From scalars to arrays: the shape rule
 #
-# Lesson 1 wrote a layer for a batch as $Z = AW^\top + \mathbf{b}$, with $A$ (samples, inputs)
-# and $W$ (outputs, inputs). Call the gradient arriving from above $\delta = \partial L/\partial Z$,
+# Lesson 1 wrote a batch layer as $Z = AW^\top + \mathbf{b}$, with $A$ (samples, inputs)
+# and $W$ (outputs, inputs). The gradient arriving from above, $\delta = \partial L/\partial Z$, is
 # shaped like $Z$: (samples, outputs).
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **The shape rule:** $\partial L/\partial W$ has $W$'s shape. Summing $\delta_{nj} A_{ni}$ over
-# the samples (every sample is a path to $W_{ji}$) is the one product of $\delta$ and $A$ with
-# shape (outputs, inputs):
+# the samples gives the one product of $\delta$ and $A$ with that shape:
 #
 # $$ \frac{\partial L}{\partial W} = \delta^\top A, \qquad
 #    \frac{\partial L}{\partial A} = \delta\, W, \qquad
 #    \frac{\partial L}{\partial \mathbf{b}} = \textstyle\sum_{\text{samples}} \delta . $$
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Why a sum over the samples: every sample is a path from $W_{ji}$ to the loss, and where paths
+# meet, their contributions add.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Check all three against `numerical_gradient` on small random arrays:
 
 # %% tags=["worked:shape-rule"]
 rng = np.random.default_rng(4)
@@ -525,10 +540,9 @@ for hidden in (2, 8, 32):
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The numerical method's work grows like $P \times$ (size of the graph), roughly $P^2$; reverse
-# mode's grows like the size of the graph, about one forward pass plus a backward pass of
-# similar cost. With a million parameters that is two million forward passes against the
-# cost of about two. This is why every deep-learning library computes gradients by
-# back-propagation, and keeps numerical gradients for tests like the ones above.
+# mode's like the size of the graph: a forward pass and a backward pass of similar cost. With a
+# million parameters: two million forward passes against the cost of about two. So every
+# deep-learning library back-propagates, and keeps numerical gradients for tests.
 
 # %% [markdown]
 # ### Optional: when forward mode wins
