@@ -50,7 +50,7 @@ np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in pr
 # The mean is over **all $N$ elements** of $\hat{Y}$ (every output of every sample), as
 # PyTorch's `MSELoss` does by default: three samples with two outputs give $N = 6$.
 
-# %% tags=["worked:mse"]
+# %% tags=["worked:mse"] slideshow={"slide_type": "subslide"}
 Y_hat = np.array([[0.8, 0.1], [0.3, 0.6], [0.5, 0.5]])   # 3 samples, 2 outputs each
 Y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
 squared = (Y_hat - Y) ** 2
@@ -211,9 +211,8 @@ loss_explorer()
 # %% [markdown]
 # ## The loss choice changes learning
 #
-# Training changes weights, and the weights reach $p$ through $z$, with $p = \sigma(z)$. How
-# hard does each loss push on $z$? For one output with target $y$ (lesson 4 derives these with
-# the chain rule; the derivation is folded below):
+# The weights reach $p$ through $z$, with $p = \sigma(z)$. How hard does each loss push on $z$,
+# for one output with target $y$?
 #
 # $$\frac{\partial}{\partial z}(p - y)^2 = 2(p - y)\,p(1 - p), \qquad
 # \frac{\partial}{\partial z}\big[-y\log p - (1-y)\log(1-p)\big] = p - y .$$
@@ -223,9 +222,9 @@ loss_explorer()
 # cross-entropy's. **Predict first:** at $z = -6$ with $y = 1$ (confidently wrong), which push
 # is larger?
 #
-# <details><summary>Where the two formulas come from</summary>
+# <details><summary>Where these come from</summary>
 #
-# $\sigma'(z) = \sigma(z)(1 - \sigma(z)) = p(1 - p)$. Squared error: $2(p - y) \cdot p(1 - p)$.
+# Lesson 4 derives such formulas with the chain rule. $\sigma'(z) = \sigma(z)(1 - \sigma(z)) = p(1 - p)$. Squared error: $2(p - y) \cdot p(1 - p)$.
 # Cross-entropy: $\frac{\partial}{\partial p} = -\frac{y}{p} + \frac{1 - y}{1 - p}
 # = \frac{p - y}{p(1 - p)}$, and times $p(1 - p)$ that is $p - y$.
 #
@@ -247,14 +246,14 @@ for z_k, p_k in zip(z, p):
 # ### Two training runs, one network
 #
 # One sigmoid neuron, $p = \sigma(wx + b)$, two samples: $x = 1$ is class 1, $x = -1$ is class 0.
-# It starts **confidently wrong**: $w = -4$, $b = 0$. Each step moves $w$ and $b$ a little
-# downhill on the loss (lesson 3 explains how); only the loss differs between the runs.
+# It starts **confidently wrong**: $w = -4$, $b = 0$. Each step moves $w$ and $b$ downhill on the
+# loss (lesson 3); only the loss differs between the runs.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first.** After 20 steps, which run gives the right class more than half the
 # probability?
 
-# %% slideshow={"slide_type": "fragment"} tags=["worked:loss-choice"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:loss-choice"]
 x_two, y_two = np.array([1.0, -1.0]), np.array([1.0, 0.0])
 push_on_z = {"squared error": lambda p, y: 2 * (p - y) * p * (1 - p) / len(y),   # dL/dz, mean over samples
              "cross-entropy": lambda p, y: (p - y) / len(y)}
@@ -270,6 +269,14 @@ for name, push in push_on_z.items():
     print(f"{name:>13}: right-class probability at steps 0, 10, 20, 40, 60 =",
           right_class[name][[0, 10, 20, 40, 60]])
 
+# %% [markdown]
+# <details><summary>Answer</summary>
+#
+# Cross-entropy: it is past 0.9 by step 20. Squared error spends some 30 steps on the flat part
+# of the sigmoid, where its push is tiny, before it moves at all.
+#
+# </details>
+
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(6.5, 3.2))
 for name, history in right_class.items():
@@ -281,13 +288,6 @@ ax.grid(alpha=0.3)
 show_figure(figure_text.right_class_runs(right_class))
 
 # %% [markdown]
-# <details><summary>Answer</summary>
-#
-# Cross-entropy: it is past 0.9 by step 20. Squared error spends some 30 steps on the flat part
-# of the sigmoid, where its push is tiny, before it moves at all.
-#
-# </details>
-#
 # This is why sigmoid and softmax outputs are paired with cross-entropy, and a first taste of
 # lesson 7's vanishing gradients.
 
