@@ -56,19 +56,18 @@ from course_lib.widgets.descent import parabola_path, learning_rate_explorer
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first:** how long for 5 weights? For the weights of the
 # $784 \to 128 \to 10$ network that reads handwritten digits at the end of the course?
-# (The answer is the table the next cell prints.)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Collect a few guesses for 5 weights before running the cell; most people guess seconds or
 # minutes. The surprise is the point: the next row multiplies by 1,000 again.
 
-# %% slideshow={"slide_type": "fragment"} tags=["worked:search-table"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:search-table"]
 digit_network = MLP([784, 128, 10]).n_parameters
 table = search_cost_table([1, 2, 3, 4, 5, 6, 9, 10, 100, digit_network],
                           values_per_weight=1000, tries_per_second=10**9)
 print(format_cost_table(table))
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Two weights take a millisecond, four about 17 minutes, five about 11.6 days. At nine
 # weights the search outlasts the universe (13.8 billion years so far), and a real
 # network's number has more than 300,000 digits.
@@ -83,7 +82,7 @@ print(format_cost_table(table))
 # Each extra weight multiplies the work by 1,000: the cost grows *exponentially* with the
 # number of dimensions. This is the **curse of dimensionality**.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Random search (draw weights at random, keep the best) needs no grid, but in many dimensions
 # almost all of the box is far from the best point. We need a method whose cost per step does
 # not explode: the slopes say, for *every* weight at once, which way is downhill.
@@ -195,15 +194,13 @@ for run in (slow, fast):
 # %% slideshow={"slide_type": "subslide"}
 w1, w2 = np.meshgrid(np.linspace(-4, 4, 160), np.linspace(-4, 4, 160))
 surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)  # the loss at every grid point
-fig, ax = plt.subplots(figsize=(6.4, 3.7))
+fig, ax = plt.subplots(figsize=(4.6, 3.7))
 ax.contour(w1, w2, surface, levels=np.geomspace(0.1, 60, 14), cmap="viridis", linewidths=0.8)
 for run, colour, shape in ((slow, "tab:blue", "o-"), (fast, "tab:red", "s--")):
     ax.plot(*run.path.T, shape, color=colour, ms=3, lw=1, label=f"η = {run.learning_rate}")
 ax.plot(*best_w, "*", color="gold", mec="black", ms=14, label="minimum")
-ax.set_xlabel("slope $w_1$")
-ax.set_ylabel("intercept $w_2$")
-ax.set_aspect("equal")
-ax.legend(loc="upper right")
+ax.set(xlabel="slope $w_1$", ylabel="intercept $w_2$", aspect="equal")
+ax.legend(loc="lower left")
 show_figure(figure_text.descent_contours(best_w, slow, fast))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -313,14 +310,14 @@ for d in [1, 2, 5, 10, 20]:
 #
 # </details>
 #
-# Descent's growth comes from **conditioning**, not from the count of weights as such.
+# Descent's growth comes from **conditioning**, not from the count of weights as such. A valley
+# that is steep one way and flat another is *badly conditioned*: the learning rate must suit the
+# steep side, so the flat side is walked slowly.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The last column is the fraction of the distance to the best point that one step leaves, in
 # the direction where the valley is flattest. It creeps from 0.66 to 0.79 as $d$ grows, and
-# after 30 steps that difference is raised to the 30th power. A valley that is steep one way
-# and flat another is *badly conditioned*: the learning rate must suit the steep side, so the
-# flat side is walked slowly.
+# after 30 steps that difference is raised to the 30th power.
 
 # %% [markdown]
 # ## Optional: many weights, the steepest direction sets the limit
@@ -333,7 +330,7 @@ curvatures = line.curvatures()
 print(f"curvatures of the line-fit bowl: {curvatures[0]:.4f} and {curvatures[1]:.4f}")
 print(f"descent diverges above eta = 2 / {curvatures[1]:.4f} = {2 / curvatures[1]:.4f}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The steepest direction sets the limit: $\eta = 0.5$ is just below $2/a_{\max}$, which is
 # why that run zig-zagged. The flattest direction decides how long the walk takes, which is
 # why $\eta = 0.1$ was still on its way. Learning rates used in practice are often around
