@@ -229,7 +229,7 @@ print("scores =", scores)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Row $n$ of $Z$ is $W\mathbf{x}_n + \mathbf{b}$ for sample $n$: the same layer, done for all
-# samples in one matrix product. The bias row is added to every row (numpy broadcasting).
+# samples in one matrix product. Numpy adds the bias to every row (broadcasting).
 
 # %% tags=["worked:batch"]
 batch = rng.random((5, 784))                  # five fake images, one per row
