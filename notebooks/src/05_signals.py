@@ -24,7 +24,8 @@
 # - compute every node's signal, and derive the hidden formula from lesson 4's fan-out rule;
 # - turn signals into weight and bias changes, and check them against back-propagation;
 # - translate between the signal and the textbook error term $\delta^l = \partial L/\partial z^l$.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Prerequisites.** Lessons 1–4: the forward pass, mean squared error, gradient descent,
 # the chain rule and `Value`.
 #
@@ -98,11 +99,6 @@ np.set_printoptions(precision=8, suppress=True)
 # ($a^1 = h$), layer 2 the outputs ($a^2 = y$), and $a^0 = x$. Row $j$ of $W^l$ holds the
 # weights *into* node $j$: $z^l = W^l a^{l-1} + b^l$.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# **Credit.** The network, its input, targets and $\eta = 0.5$ are Matt Mazur's published
-# example, "A Step by Step Backpropagation Example" (2015). His post updates only the weights;
-# this lesson updates the biases too.
-
 # %%
 net, x, t = example_network()     # x = (0.05, 0.10), targets t = (0.01, 0.99)
 eta = 0.5                         # the learning rate
@@ -111,7 +107,12 @@ b1, b2 = net.biases
 print("W1 =", W1, " b1 =", b1)
 print("W2 =", W2, " b2 =", b2)
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Credit.** The network, its input, targets and $\eta = 0.5$ are Matt Mazur's published
+# example, "A Step by Step Backpropagation Example" (2015). His post updates only the weights;
+# this lesson updates the biases too.
+
+# %%
 names = [["x1", "x2"], ["h1", "h2"], ["y1", "y2"]]
 draw_network(net, node_values=[x, None, None], node_labels=names)
 show_figure(figure_text.mazur_network(x, W1, W2))
@@ -193,7 +194,7 @@ print("signal_hidden =", signal_hidden)
 # %% [markdown]
 # ### Why the hidden formula is true: two paths from $h_1$
 #
-# $h_1$ feeds **both** outputs: the graph fans out at $h_1$, exactly like $a$ in lesson 4.
+# $h_1$ feeds **both** outputs: the graph fans out at $h_1$, like $a$ in lesson 4.
 # A nudge to $z_{h_1}$ reaches the loss along two paths, through $z_{y_1}$ and through $z_{y_2}$,
 # and the chain rule adds them:
 #
@@ -218,7 +219,7 @@ print(f"sum of the two paths:           {path_1 + path_2:+.8f}")
 print(f"dL/dz_h1 from Value:            {z_h[0].grad:+.8f}")
 print(f"minus the recipe's signal:      {-signal_hidden[0]:+.8f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Step 7 is the sum over paths, nothing more. The hidden signals come out several times smaller
 # than the output signals: weights below 1 and the sigmoid's slope (at most 1/4) both shrink the
 # error on its way back. Lesson 7 returns to this.
@@ -305,7 +306,7 @@ print(f"recipe's steps against -dL/dW, -dL/db: max difference {gap:.10f}")
 # The signal convention adds $\eta\, \mathbf{s}^l (a^{l-1})^{\top}$; the delta convention
 # subtracts $\eta\,\delta^l (a^{l-1})^{\top}$. Same step:
 
-# %% tags=["worked:conventions"]
+# %% tags=["worked:conventions"] slideshow={"slide_type": "subslide"}
 delta2 = (output - t) * slope_out                        # textbook: dL/dz^2, the outputs
 delta1 = (W2.T @ delta2) * slope_hidden                  # the recurrence: dL/dz^1
 W1_delta_way = W1 - eta * np.outer(delta1, x)            # dL/dW^1 = delta^1 (a^0)^T
@@ -406,7 +407,7 @@ assert max(differences.values()) < 1e-9
 # sigmoid's did with binary cross-entropy in lesson 2. Check it, with tanh and with ReLU
 # hidden units, against `MLP.backward`:
 
-# %% tags=["worked:other-units"]
+# %% tags=["worked:other-units"] slideshow={"slide_type": "subslide"}
 t_class = np.array([0.0, 1.0])                               # one-hot: the sample is class 2
 for hidden_kind, slope in [("tanh", lambda z, a: 1 - a**2), ("relu", lambda z, a: (z > 0).astype(float))]:
     other = MLP([2, 2, 2], hidden_kind, "softmax", "cross_entropy")
@@ -474,15 +475,17 @@ print("expected factor 2 / (n k) =", 2 / (4 * 2))
 # %% [markdown]
 # ## Optional: many steps, a network learns XOR
 #
-# One step lowered the loss a little. Repeat it. Lesson 1 showed that one neuron cannot compute
-# XOR; a hidden layer of three tanh units can, if training finds the weights. Here is the recipe,
-# applied to all four XOR samples at once, 300 times. (Lesson 6 does it again with the general
-# algorithm.)
+# One step lowered the loss a little. Lesson 1 showed one neuron cannot compute XOR; three tanh
+# hidden units can, if training finds the weights. Here is the recipe, 300 times, on all four XOR
+# samples at once.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Lesson 6 does it again with the general algorithm.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict first:** will the loss fall steadily, or stall for a while first?
 
-# %% slideshow={"slide_type": "fragment"} tags=["worked:xor"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:xor"]
 X_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 T_xor = np.array([[0.0], [1.0], [1.0], [0.0]])
 xor_net = MLP([2, 3, 1], "tanh", "sigmoid", "mse", seed=0)    # small random weights
@@ -496,6 +499,14 @@ for k in range(301):
 print("loss at steps 0, 10, 30, 100, 300:", np.round([losses[k] for k in (0, 10, 30, 100, 300)], 5))
 print("outputs after 300 steps:", snapshots[300].forward(X_xor).ravel().round(3), "targets: 0 1 1 0")
 
+# %% [markdown]
+# <details><summary>Answer (open after you have guessed)</summary>
+#
+# It stalls: for about 30 steps the loss hardly moves from its start near 0.25, while the
+# small random weights line up; then it falls a hundredfold by step 300.
+#
+# </details>
+
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 4, figsize=(12, 2.6), layout="constrained")
 axes[0].plot(losses, lw=2)
@@ -508,13 +519,6 @@ for ax, k in zip(axes[1:], (0, 30, 300)):
 show_figure(figure_text.recipe_xor(losses, snapshots, X_xor, T_xor))
 
 # %% [markdown]
-# <details><summary>Answer (open after you have guessed)</summary>
-#
-# It stalls: for about 30 steps the loss hardly moves from its start near 0.25, while the
-# small random weights line up; then it falls a hundredfold by step 300.
-#
-# </details>
-#
 # The boundary bends: the hidden units each draw a line, and the output combines them into a
 # band through the two 0s, with a 1 on either side.
 
