@@ -22,9 +22,9 @@
 #
 # - split images three ways, and standardise them with training statistics;
 # - train a classifier and stop early on validation digits;
-# - diagnose it with a confusion matrix and its mistakes;
+# - diagnose it by its confusion matrix and mistakes;
 # - show what the hidden units respond to;
-# - report the test accuracy once, and say what it promises;
+# - report the test accuracy once, and what it promises;
 # - run MNIST's 784-128-10 shape, and know what to learn next.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -250,7 +250,7 @@ show_figure(figure_text.learning_curves(history, best["epoch"]))
 #
 # </details>
 
-# %% slideshow={"slide_type": "fragment"} tags=["worked:confusion"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:confusion"]
 predicted = net.predict(A_val)                          # the validation digits: the test set stays unread
 confusion = np.zeros((10, 10), dtype=int)
 for true, guess in zip(y_val, predicted):
@@ -316,7 +316,7 @@ show_figure(figure_text.hidden_units(32, net.weights[0].shape[0]))
 #
 # </details>
 
-# %% slideshow={"slide_type": "fragment"} tags=["worked:shifted"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:shifted"]
 from course_lib.widgets.digit_reader import digit_reader, shifted
 
 for right, down in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]:
@@ -324,7 +324,7 @@ for right, down in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]:
     accuracy = net.accuracy((moved - mean) / scale, y_val)
     print(f"moved {right:+d} right, {down:+d} down: validation accuracy {accuracy:.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Pick a digit, move it, add noise; the readout also gives the accuracy on all 287 digits
 # changed the same way. (The widget calls them held-out digits; here they are the validation
 # digits.) It reads the network trained above, so run the lesson's cells in order first.
@@ -416,20 +416,24 @@ def train_mnist_shape(folder, epochs=10, hidden=128):
 # It has 101 770 parameters and 60 000 images to learn from, so expect seconds per epoch
 # rather than milliseconds; this network is usually reported at about 97-98% on MNIST's
 # test set.
-#
-# So that this notebook runs anywhere, the next cell makes a **miniature MNIST** instead: the
-# digits above blown up to 28×28 (each pixel a 3×3 block, plus a 2-pixel border as in
-# MNIST), stored as bytes 0-255 in four IDX files with MNIST's names, in a temporary folder.
-# Its "t10k" files hold our validation digits, so our test digits stay read once. Then the
-# very same function reads the files back and trains 784-128-10.
 
-# %% tags=["worked:mnist-shape"] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# So that this notebook runs anywhere, here is a **miniature MNIST** instead: the digits above
+# blown up to 28×28 (each pixel a 3×3 block, plus a 2-pixel border as in MNIST), stored as bytes
+# 0-255 in four IDX files with MNIST's names, in a temporary folder.
+
+# %%
 def as_mnist_images(X):
     """Digits (n, 64) in [0, 1] -> (n, 28, 28) uint8: 3x3 blocks per pixel, 2-pixel border."""
     images = np.kron(X.reshape(-1, 8, 8), np.ones((3, 3)))
     return np.pad(np.round(255 * images), ((0, 0), (2, 2), (2, 2))).astype(np.uint8)
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Its "t10k" files hold our validation digits, so our test digits stay read once. The very same
+# function reads the files back and trains 784-128-10:
+
+# %% tags=["worked:mnist-shape"]
 with tempfile.TemporaryDirectory() as folder:
     folder = Path(folder)
     write_idx(folder / "train-images-idx3-ubyte.gz", as_mnist_images(X_train))
