@@ -223,3 +223,17 @@ def test_the_buttons_alone_for_an_instructor():
     pg = playground(controls=["play", "hidden_buttons"])
     pg.controls["hidden_buttons"].buttons()["layer+"].click()
     assert pg.net.sizes == [2, 4, 2, 2, 1]
+    # A button pressed past its limit (a script can press a disabled one) is refused with a reason.
+    pg.controls["hidden_buttons"].buttons()["layer-"].click()
+    pg.controls["hidden_buttons"].buttons()["layer-"].click()
+    pg.controls["hidden_buttons"].buttons()["layer-"].click()
+    pg.controls["hidden_buttons"].buttons()["layer+"].click()
+    assert pg.model.settings.hidden == (2,)
+    pg.controls["hidden_buttons"].buttons()["h1-"].click()
+    pg.controls["hidden_buttons"].buttons()["h1-"].click()
+    assert pg.model.settings.hidden == (1,)
+    buttons = pg.controls["hidden_buttons"].buttons()
+    assert buttons["h1-"].disabled
+    buttons["h1-"].click()
+    assert "a hidden layer size must be a whole number >= 1, got 0" in pg.message
+    assert pg.model.settings.hidden == (1,)

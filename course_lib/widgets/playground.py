@@ -499,6 +499,8 @@ class Playground(LessonWidget):
 
     def _show_setting(self, name: str) -> None:
         """Put the setting in force back into its control, without reacting to it."""
+        if name not in self.controls:
+            return  # changed by another control (the +/- buttons change the hidden layers)
         value = getattr(self.model.settings, name)
         shown = {"hidden": lambda v: ", ".join(str(n) for n in v), "sample": lambda v: -1 if v is None else v}
         self._syncing = True

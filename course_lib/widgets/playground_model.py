@@ -19,10 +19,13 @@ output with binary cross-entropy; more use softmax with categorical cross-entrop
 losses are means over the batch, so the learning rate does not depend on the batch size.
 
 Regularisation adds ``rate * sum|W|`` (L1) or ``rate/2 * sum W**2`` (L2) over every weight
-matrix (not the biases) to the loss; the losses recorded and drawn are the data losses alone.
+matrix (not the biases) to the loss; the losses recorded and drawn are the data losses alone, and
+``penalty()`` is the term for the weights as they are. A weight set by hand (``set_weight``) is
+part of the run from then on: the current epoch's losses are those of the edited network.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from dataclasses import dataclass, field
@@ -466,9 +469,7 @@ class PlaygroundModel:
 
         Read from a copy of the shuffling generator, so looking changes nothing about the run.
         """
-        rng = np.random.default_rng()
-        rng.bit_generator.state = self._rng.bit_generator.state
-        return rng.permutation(len(self.X_train))[:self.settings.batch_size]
+        return copy.deepcopy(self._rng).permutation(len(self.X_train))[:self.settings.batch_size]
 
     def _penalise(self, grads) -> None:
         """Add the penalty's gradient to the weight gradients (biases are not penalised)."""
