@@ -237,3 +237,30 @@ def test_the_buttons_alone_for_an_instructor():
     buttons["h1-"].click()
     assert "a hidden layer size must be a whole number >= 1, got 0" in pg.message
     assert pg.model.settings.hidden == (1,)
+
+
+# ----------------------------------------------------------------- item 9: a laptop's screen, headless parts
+def test_picture_and_controls_fit_side_by_side_on_a_laptop():
+    """The browser test measures the whole widget; this keeps the sizes it depends on in budget.
+
+    At 1366 x 650 px, with the file browser closed, JupyterLab 4.6's output area is 1186 px wide
+    (measured with Playwright); each widget keeps 2 px of margin each side.
+    """
+    from course_lib.widgets.playground import CONTROLS_WIDTH
+    pg = playground()
+    assert pg.children[0] is pg.image and pg.children[1] is pg.control_panel and pg.children[2] is pg.readout
+    assert pg.image.layout.width == f"{playground_draw.WIDTH}px"           # shown at the size it is drawn
+    assert pg.layout.flex_flow == "row wrap"                               # the controls wrap below if narrower
+    assert playground_draw.WIDTH + 4 + CONTROLS_WIDTH + 4 <= 1186
+    assert playground_draw.HEIGHT <= 620 - 3 * 22                           # room for three readout lines
+
+
+@pytest.mark.parametrize("size", [9, 10, 11, 12, 13, 14])
+def test_words_in_the_picture_do_not_run_together(size):
+    """Pillow's bundled font has a 2 px space below 12 px: 'links show' read as 'linksshow' (issue 22)."""
+    from course_lib.widgets.raster import Canvas
+    canvas = Canvas(200, 30)
+    playground_draw._text(canvas, (2, 2), "links show", size=size)
+    ink = np.flatnonzero((canvas.pixels < 160).any(axis=2).any(axis=0))
+    gaps = np.diff(ink) - 1
+    assert gaps.max() >= 3, f"at {size} px the widest gap between letters is {gaps.max()} px"
