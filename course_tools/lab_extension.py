@@ -11,13 +11,18 @@
 - A lesson's hidden set-up runs when its kernel starts or restarts. A deck does not show a lesson's
   set-up cells (imports), so it cannot run them, and a lecturer who ran a slide's cell first met
   ``NameError: name 'playground' is not defined``. The builder tags those cells ``setup``
-  (course_tools/notebooks.py); the server runs them, silently, before the kernel takes any request
-  from the page.
+  (course_tools/notebooks.py); the kernel is started with them to run (``IPKernelApp.exec_files``),
+  so they have run before it takes any request. (A second client talking to the kernel from the
+  server, the first way tried, kept the page's own connection from running cells.)
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
+import json
+import tempfile
+from pathlib import Path
 
 from .widget_snapshots import keep_pictures
 
@@ -50,31 +55,32 @@ def setup_code(notebook: dict) -> str:
                      for cell in cells)
 
 
-async def run_setup(settings: dict, kernel_id: str, path: str | None) -> None:
-    """Run the set-up of the notebook at ``path`` in kernel ``kernel_id``; wait until it has run.
-    A notebook without set-up cells, or any failure, leaves the kernel as it was (and says why in the log)."""
-    if not path or not path.endswith(".ipynb"):
-        return
-    log = settings["contents_manager"].log   # the server's own log
+def find_notebook(root: Path, path: str | None, name: str | None) -> Path | None:
+    """The notebook a kernel is started for. JupyterLab names a session by its notebook's path, but
+    jupyterlab-rise's deck starts one under a random id with only the file's name, so a name is
+    looked for in the folder served and the folders below it (the course's lessons have unique names)."""
+    root = Path(root)
+    if path and path.endswith(".ipynb") and (root / path).is_file():
+        return root / path
+    if name and name.endswith(".ipynb"):
+        for candidate in (root / name, *sorted(root.glob(f"*/{name}")), *sorted(root.glob(f"*/*/{name}"))):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def setup_arguments(notebook: Path, folder: Path) -> list[str]:
+    """The kernel's command-line options that run ``notebook``'s set-up as the kernel starts, before
+    it takes any request (``IPKernelApp.exec_files``; a restart runs them again); [] if it has none."""
     try:
-        model = settings["contents_manager"].get(path, content=True, type="notebook")
-        model = await model if inspect.isawaitable(model) else model
-        code = setup_code(model["content"])
-        if not code:
-            return
-        log.info("running the set-up of %s in kernel %s", path, kernel_id)
-        client = settings["kernel_manager"].get_kernel(kernel_id).client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=60)
-            reply = await client.execute_interactive(code, silent=True, store_history=False, timeout=120,
-                                                     output_hook=lambda message: None)
-        finally:
-            client.stop_channels()
-        if reply["content"]["status"] != "ok":
-            log.warning("the set-up of %s failed: %s", path, reply["content"].get("evalue", reply["content"]))
-    except Exception:   # a kernel must start even if its set-up cannot run
-        log.warning("the set-up of %s could not be run", path, exc_info=True)
+        code = setup_code(json.loads(notebook.read_text(encoding="utf-8")))
+    except (OSError, ValueError):   # not a notebook this extension can read: start the kernel plainly
+        return []
+    if not code:
+        return []
+    script = folder / f"{notebook.stem}-setup.py"
+    script.write_text(code + "\n", encoding="utf-8")
+    return [f"--IPKernelApp.exec_files={script}"]
 
 
 def _jupyter_server_extension_points() -> list[dict]:
@@ -88,49 +94,29 @@ def _load_jupyter_server_extension(server_app) -> None:
 
 
 def hook_kernels(settings: dict) -> None:
-    """Run a notebook's set-up in each kernel started for it, once, and again after each restart.
-
-    JupyterLab starts a notebook's kernel for a session named by a random id, then renames the session
-    to the notebook's path; other clients name the path at once. So the set-up runs as soon as a
-    kernel's session names a notebook, whichever comes first."""
+    """Start each notebook's kernel with its set-up (``setup_arguments``)."""
     sessions, kernels = settings["session_manager"], settings["kernel_manager"]
-    start, update, restart = sessions.start_kernel_for_session, sessions.update_session, kernels.restart_kernel
-    set_up = set()   # the kernels whose set-up has run
+    start_for_session, start_kernel = sessions.start_kernel_for_session, kernels.start_kernel
+    root, folder = Path(settings["contents_manager"].root_dir), Path(tempfile.mkdtemp(prefix="course-setup-"))
+    wanted = contextvars.ContextVar("setup_arguments", default=())   # from a session's start to its kernel's
 
-    async def set_up_once(kernel_id, path) -> None:
-        if kernel_id in set_up or not str(path or "").endswith(".ipynb"):
-            return
-        set_up.add(kernel_id)
-        await run_setup(settings, kernel_id, path)
-
-    @functools.wraps(start)
-    async def start_with_setup(*args, **kwargs):
-        kernel_id = await start(*args, **kwargs)
-        path = kwargs["path"] if "path" in kwargs else (args[1] if len(args) > 1 else None)
-        await set_up_once(kernel_id, path)
-        return kernel_id
-
-    @functools.wraps(update)
-    async def update_with_setup(session_id, **kwargs):
-        result = await update(session_id, **kwargs)
-        if "path" in kwargs or "kernel_id" in kwargs:
-            session = await sessions.get_session(session_id=session_id)
-            await set_up_once(session["kernel"]["id"], session["path"])
-        return result
-
-    @functools.wraps(restart)
-    async def restart_with_setup(kernel_id, *args, **kwargs):
-        result = await restart(kernel_id, *args, **kwargs)
-        set_up.discard(kernel_id)   # a restarted kernel has forgotten everything
+    @functools.wraps(start_for_session)
+    async def start_for_session_with_setup(*args, **kwargs):
+        named = {**dict(zip(("session_id", "path", "name"), args)), **kwargs}
+        notebook = find_notebook(root, named.get("path"), named.get("name"))
+        token = wanted.set(tuple(setup_arguments(notebook, folder)) if notebook else ())
         try:
-            path = (await sessions.get_session(kernel_id=kernel_id))["path"]
-        except Exception:   # a kernel of no notebook (tornado's HTTPError 404): nothing to set up
-            path = None
-        await set_up_once(kernel_id, path)
-        return result
+            return await start_for_session(*args, **kwargs)
+        finally:
+            wanted.reset(token)
 
-    sessions.start_kernel_for_session, sessions.update_session = start_with_setup, update_with_setup
-    kernels.restart_kernel = restart_with_setup
+    @functools.wraps(start_kernel)
+    async def start_kernel_with_setup(*args, **kwargs):
+        if wanted.get():
+            kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), *wanted.get()]
+        return await start_kernel(*args, **kwargs)
+
+    sessions.start_kernel_for_session, kernels.start_kernel = start_for_session_with_setup, start_kernel_with_setup
 
 
 def hook_contents_manager(settings: dict) -> None:

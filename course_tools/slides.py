@@ -66,11 +66,12 @@ MEASURE_JS = """() => {
   const slide = stack.querySelector(':scope > section.present') || stack;
   // What the audience sees by the end of the slide: every fragment shown, every folded answer open.
   // (A hidden fragment keeps its place in the layout, so the slide is never taller than this.)
-  // (Without reveal.js's fade: during it a fragment's computed visibility is still 'hidden'.)
+  // (Without reveal.js's fade, on the fragment and all inside it: during the fade a fragment's
+  // computed visibility is still 'hidden'.)
   if (!document.getElementById('course-measuring')) {
     const style = document.createElement('style');
     style.id = 'course-measuring';
-    style.textContent = '.course-measuring .fragment { transition: none !important; }';
+    style.textContent = '.course-measuring .fragment, .course-measuring .fragment * { transition: none !important; }';
     document.head.appendChild(style);
   }
   slide.classList.add('course-measuring');

@@ -104,44 +104,51 @@ def test_every_lessons_set_up_runs_alone_in_a_fresh_kernel():
     assert not failed, failed
 
 
-def test_the_set_up_runs_once_the_session_names_a_notebook_and_again_after_a_restart(monkeypatch):
-    """JupyterLab starts a kernel for a session named by a random id, then renames it to the notebook."""
-    ran = []
+def lesson_with_setup(folder: Path) -> Path:
+    notebook = folder / "notebooks" / "06_backpropagation.ipynb"
+    notebook.parent.mkdir(parents=True)
+    notebook.write_text(json.dumps({"cells": [
+        {"cell_type": "code", "metadata": {"tags": ["setup"]}, "source": ["import numpy as np\n", "x = np.ones(2)"]},
+        {"cell_type": "code", "metadata": {}, "source": "y = x + 1"}]}))
+    return notebook
 
-    async def fake_run_setup(settings, kernel_id, path):
-        ran.append((kernel_id, path))
 
-    monkeypatch.setattr(lab_extension, "run_setup", fake_run_setup)
+def test_a_kernel_finds_its_notebook_by_path_or_by_the_name_a_deck_gives(tmp_path):
+    notebook = lesson_with_setup(tmp_path)
+    assert lab_extension.find_notebook(tmp_path, "notebooks/06_backpropagation.ipynb", "x") == notebook
+    # jupyterlab-rise starts a session under a random id with only the file's name
+    assert lab_extension.find_notebook(tmp_path, "30552b68-94bf-4aa5", "06_backpropagation.ipynb") == notebook
+    assert lab_extension.find_notebook(tmp_path, "30552b68-94bf-4aa5", "console-1") is None
 
-    class Sessions:
-        path = None
 
-        async def start_kernel_for_session(self, session_id, path, name, type, kernel_name, kernel_id=None):
-            self.path = path
-            return "k1"
-
-        async def update_session(self, session_id, **kwargs):
-            self.path = kwargs.get("path", self.path)
-
-        async def get_session(self, **kwargs):
-            return {"path": self.path, "kernel": {"id": "k1"}}
+def test_a_notebooks_kernel_is_started_with_its_set_up(tmp_path):
+    """The session's start passes the notebook's set-up to its kernel's start, and only to it."""
+    notebook = lesson_with_setup(tmp_path / "root")
+    started = []
 
     class Kernels:
-        async def restart_kernel(self, kernel_id, now=False):
-            return None
+        async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
+            started.append(kwargs.get("extra_arguments", []))
+            return "k1"
 
-    settings = {"session_manager": Sessions(), "kernel_manager": Kernels()}
-    lab_extension.hook_kernels(settings)
-    sessions, kernels = settings["session_manager"], settings["kernel_manager"]
+    class Sessions:
+        async def start_kernel_for_session(self, session_id, path, name, type, kernel_name, kernel_id=None):
+            return await kernels.start_kernel(path=path, kernel_name=kernel_name)
 
-    async def lecture():
-        await sessions.start_kernel_for_session(session_id="s1", path="3f2b-uuid", name="06.ipynb", type="notebook",
+    class Contents:
+        root_dir = str(tmp_path / "root")
+
+    kernels, sessions = Kernels(), Sessions()
+    lab_extension.hook_kernels({"session_manager": sessions, "kernel_manager": kernels, "contents_manager": Contents()})
+
+    async def open_lesson_then_a_console():
+        await sessions.start_kernel_for_session(session_id="s1", path="3f2b-uuid", name=notebook.name,
+                                                type="notebook", kernel_name="python3")
+        await sessions.start_kernel_for_session(session_id="s2", path="console-1", name="", type="console",
                                                 kernel_name="python3")
-        assert ran == [], "no notebook named yet"
-        await sessions.update_session("s1", path="notebooks/06_backpropagation.ipynb")
-        await sessions.update_session("s1", path="notebooks/06_backpropagation.ipynb")
-        assert ran == [("k1", "notebooks/06_backpropagation.ipynb")], "once per kernel"
-        await kernels.restart_kernel("k1")
-        assert ran == [("k1", "notebooks/06_backpropagation.ipynb")] * 2, "again after a restart"
 
-    asyncio.run(lecture())
+    asyncio.run(open_lesson_then_a_console())
+    (option,), plain = started
+    assert plain == [] and option.startswith("--IPKernelApp.exec_files=")
+    script = Path(option.split("=", 1)[1])
+    assert script.read_text() == "import numpy as np\nx = np.ones(2)\n"
