@@ -25,8 +25,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from browser_session import PageRecorder, register_page
-from labpage import LabNotebook, wait_until
-from notebook_facts import ROOT, WIDGET_MIME, lesson_notebooks, read_facts
+from course_lib.drawing.described import LIVE_NOTE
+from course_tools.slides import PROJECTOR, open_deck
+from labpage import WIDGET_FALLBACK, LabNotebook, wait_until
+from notebook_facts import HIDDEN_SLIDE_TYPES, ROOT, WIDGET_MIME, lesson_notebooks, read_facts
 from widget_view import WidgetView
 
 pytestmark = pytest.mark.browser
@@ -47,6 +49,41 @@ def test_run_all_cells(notebook, lesson_runs, request):
     timings = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in run.notebook.timings.items())
     print(f"{notebook.name}: {timings}")
     run.notebook.assert_ran_cleanly()
+
+
+# ----------------------------------------------------------------- a lesson saved after a run
+@pytest.mark.parametrize("notebook", [path for path in NOTEBOOKS if read_facts(path).expected_widgets],
+                         ids=[path.stem for path in NOTEBOOKS if read_facts(path).expected_widgets])
+def test_a_lesson_saved_after_its_run_presents_its_widgets_as_pictures(notebook, lesson_runs, lab_server,
+                                                                      recorder, request):
+    """A lecturer rehearses in the lab, the lesson is saved (autosave does it too), then presented: the
+    deck must show each widget's picture, never "Error displaying widget: model not found"."""
+    run = lesson_runs.get(notebook, request.node)
+    assert not run.error, run.error
+    copy = lab_server.root / notebook.name
+    before = copy.stat().st_mtime_ns
+    run.notebook.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    deadline = time.monotonic() + 30
+    while copy.stat().st_mtime_ns == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    saved = nbformat.read(copy, as_version=4)
+    outputs = [(index, output) for index, cell in enumerate(saved.cells) for output in cell.get("outputs", [])]
+    live = [index for index, output in outputs if WIDGET_MIME in output.get("data", {})]
+    assert not live, f"{notebook.name}: saved with live widget views in cells {live} (the pre-save hook did not run)"
+    pictured = {index for index, output in outputs if str(output.get("data", {}).get("text/plain", "")).startswith(LIVE_NOTE)}
+    assert set(read_facts(notebook).expected_widgets) <= pictured, f"{notebook.name}: widgets saved without a picture"
+
+    page = recorder.page
+    page.set_viewport_size(PROJECTOR)
+    open_deck(page, lab_server.url, notebook.name)
+    shown = page.evaluate("() => document.querySelector('.reveal .slides').innerText")
+    assert not WIDGET_FALLBACK.search(shown), f"{notebook.name}: the deck of the saved lesson shows {WIDGET_FALLBACK.search(shown)[0]!r}"
+    pictures = page.evaluate("""(note) => [...document.querySelectorAll('.jp-OutputArea-output')]
+        .filter((output) => output.innerText.includes(note)).length""", LIVE_NOTE)
+    facts = read_facts(notebook)
+    on_slides = sum(count for index, count in facts.expected_widgets.items()
+                    if facts.cells[index].slide_type not in HIDDEN_SLIDE_TYPES)
+    assert pictures >= on_slides, f"{notebook.name}: the deck shows {pictures} widget pictures, not {on_slides}"
 
 
 # ----------------------------------------------------------------- slides
