@@ -5,6 +5,7 @@
 - A saved notebook keeps each widget's picture, not a view of a model that dies with the kernel
   (``lab_extension``, which hooks every save, autosave included).
 - A lesson opens with nothing to save (``lab_extension`` again).
+- In a deck, Shift+Enter runs a slide's cell and stays on the slide.
 - JupyterLab asks nothing on the first screen: no "Would you like to get notified about official
   Jupyter news?" pop-up, and no update check, which would also reach for the internet.
 - The learner's lab opens the course's own workspace: the course map, with the file browser at the
@@ -18,7 +19,14 @@ from pathlib import Path
 
 SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {"course_tools.lab_extension": True}}}
 # JupyterLab's defaults for settings a learner has not chosen; it merges every file of overrides.d.
-LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    # In a deck (jupyterlab-rise's page, body.rise-enabled) Shift+Enter runs the cell and stays: it also
+    # selected the next cell, and the deck followed it to the next slide, leaving a new widget off screen.
+    "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": [
+        {"command": "notebook:run-cell", "keys": ["Shift Enter"], "selector": f"body.rise-enabled .jp-Notebook.jp-mod-{mode}"}
+        for mode in ("editMode", "commandMode")]},
+}
 COURSE_MAP = "notebooks/00_course_map.ipynb"
 WORKSPACE = "backprop-course"
 FIRST_LAYOUT = {

@@ -355,9 +355,9 @@ WIDGETS_AFTER_THE_LESSON = {"10_capstone_digits": "the digit reader reads the ne
 
 
 def run_widget(page, index: int, timeout_s: float = 90) -> None:
-    """Run cell ``index`` on its slide as an instructor does (click into it, Ctrl+Enter); wait for its widget."""
+    """Run cell ``index`` on its slide as an instructor does (click into it, Shift+Enter); wait for its widget."""
     page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Control+Enter")
+    page.keyboard.press("Shift+Enter")
     page.wait_for_function(WIDGET_DRAWN_JS, arg=index, timeout=timeout_s * 1000, polling=100)
     if page.evaluate(WIDGET_DRAWN_JS, index) == "error":
         text = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-Cell-outputArea").inner_text()

@@ -83,7 +83,7 @@ progress_map()
 #
 # Every notebook is also a slide deck: press **alt+r** (or **Render as slides** in the
 # notebook toolbar). Code cells still run inside the slides, widgets included: run a widget's
-# cell on its slide (Ctrl+Enter, which stays on the slide) and drag its sliders in front of the room.
+# cell on its slide (Shift+Enter) and drag its sliders in front of the room.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # The slides come from jupyterlab-rise, which the course installs. Headings start slides, some
@@ -159,8 +159,7 @@ from course_lib.lessons.environment_check import environment_verdicts
 print("\n".join(environment_verdicts()))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The versions in use, and a live widget. **Drag the slider**: if the text beside it follows,
-# interactive widgets work in your JupyterLab, and the widget lessons will too.
+# The versions in use, and a live widget: **drag the slider**. If the text beside it follows, widgets work.
 
 # %% tags=["nbval-ignore-output"]
 import ipywidgets as widgets
@@ -169,9 +168,8 @@ from course_lib.lessons.environment_check import version_table
 
 print(version_table())
 slider = widgets.IntSlider(value=3, min=0, max=10, description="n")
-echo = widgets.Label()
-slider.observe(lambda change: setattr(echo, "value", f"n squared is {change['new'] ** 2}"), names="value")
-echo.value = f"n squared is {slider.value ** 2}"
+echo = widgets.Label(value=f"n squared is {slider.value ** 2}")
+slider.observe(lambda c: setattr(echo, "value", f"n squared is {c.new ** 2}"), names="value")
 widgets.HBox([slider, echo])
 
 # %% [markdown]

@@ -114,3 +114,18 @@ def test_every_lesson_is_served_with_the_language_info_its_kernel_reports(learne
         if served != reported:
             differing.append((lesson.name, served))
     assert not differing, f"served with a language_info the kernel will change: {differing[:2]} (kernel: {reported})"
+
+
+def test_shift_enter_still_runs_and_moves_on_in_the_notebook(learner_lab, recorder):
+    """The deck's Shift+Enter runs a cell and stays; the notebook's must still run it and select the next."""
+    address, _, _ = learner_lab
+    page = recorder.page
+    page.goto(address, wait_until="domcontentloaded", timeout=90_000)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
+    first_code = panel.locator(".jp-CodeCell").first
+    first_code.locator(".jp-InputArea-editor").click()
+    before = page.evaluate("() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')].findIndex((c) => c.classList.contains('jp-mod-active'))")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("""(before) => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')]
+        .findIndex((c) => c.classList.contains('jp-mod-active')) === before + 1""", arg=before, timeout=30_000)

@@ -122,12 +122,12 @@ class DeckNotebook:
 
 
 def run_in_the_slide(page, deck, index: int) -> WidgetView:
-    """Run cell ``index`` on its slide as the README tells an instructor (click into it, Ctrl+Enter) and
-    wait for its widget. The deck must stay on the slide: Shift+Enter also selects the next cell, and
-    RISE then turns to that cell's slide, leaving the new widget off screen."""
+    """Run cell ``index`` on its slide as the README tells an instructor (click into it, Shift+Enter) and
+    wait for its widget. The deck must stay on the slide: Shift+Enter used to select the next cell too,
+    and RISE then turned to that cell's slide, leaving the new widget off screen (course_lab.LAB_SETTINGS)."""
     where = page.evaluate("() => location.hash")
     deck.cell(index).locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Control+Enter")
+    page.keyboard.press("Shift+Enter")
     view = WidgetView(deck, index, timeout_s=60)
     assert page.evaluate("() => location.hash") == where, "running the cell moved the deck off its slide"
     shown = deck.cell(index).locator(".jp-Cell-outputArea").inner_text()
