@@ -152,10 +152,13 @@ def test_the_axes_are_drawn_once_while_sliders_move(widget):
     assert all(p.startswith(PNG_SIGNATURE) for p in pictures)
 
 
-def test_drawn_at_its_shown_size_and_short_enough_to_see_controls_and_readout_together(widget):
+def test_drawn_at_twice_its_shown_size_and_short_enough_to_see_controls_and_readout_together(widget):
+    """The PNG holds twice the pixels of the size it is shown at each way (sharp on a projector and on
+    high-density screens, as the README says of every widget picture), and is shown at most 300 px tall."""
     import io
 
     from PIL import Image
     width, height = Image.open(io.BytesIO(widget.image.value)).size
-    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width}px", f"{height}px")
-    assert height <= 300
+    assert width % 2 == 0 and height % 2 == 0, (width, height)
+    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width // 2}px", f"{height // 2}px")
+    assert height // 2 <= 300

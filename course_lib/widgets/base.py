@@ -112,6 +112,10 @@ class LessonWidget(widgets.VBox):
         self.focus_style = widgets.HTML(FOCUS_CSS, layout=widgets.Layout(display="none"))
         super().__init__([control_box, self.image, self.readout, self.focus_style], **layout)
         self.add_class("course-widget")
+        # Named parts, for the deck's style (notebooks/rise.css lays a widget out for a 1280x720 slide).
+        control_box.add_class("course-controls")
+        self.image.add_class("course-picture")
+        self.readout.add_class("course-readout")
         for control in self.controls.values():
             if hasattr(control, "value"):
                 control.observe(self._on_change, names="value")

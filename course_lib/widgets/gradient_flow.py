@@ -31,7 +31,8 @@ DEPTHS = (1, 30)
 SCALES = (0.01, 1.0)
 FLOOR = 1e-16   # norms below this are drawn at the floor (and said so): a log axis cannot go on forever
 CEILING = 1e8
-TEXT_PT = 11.5   # 14 px at the widgets' 90 dpi: readable from the back of a room
+CSS_DPI = 90    # pixels per inch of the picture on the page; the PNG holds twice as many each way
+TEXT_PT = 11.5   # 14 px on the page (at CSS_DPI): readable from the back of a room
 
 
 def deep_network(activation: str, depth: int, weight_scale: float, width: int = 32, seed: int = 0) -> MLP:
@@ -81,14 +82,14 @@ class GradientFlowExplorer(LessonWidget):
         self.norms = np.zeros(depth + 1)
         controls = {
             "activation": widgets.ToggleButtons(options=ACTIVATIONS, value=activation, description="activation",
-                                                style={"button_width": "80px"}),
+                                                style={"button_width": "auto"}),
             "depth": widgets.IntSlider(value=depth, min=DEPTHS[0], max=DEPTHS[1], description="hidden layers",
                                        continuous_update=True, style={"description_width": "initial"}),
             "weight_scale": widgets.FloatLogSlider(value=weight_scale, base=10, min=-2.0, max=0.0, step=0.01,
                                                    description="initial scale (std)", readout_format=".3f",
                                                    continuous_update=True, style={"description_width": "initial"}),
         }
-        super().__init__(controls, figsize=(8.0, 3.3))
+        super().__init__(controls, figsize=(8.0, 3.3), dpi=2 * CSS_DPI)   # drawn at twice the size shown
 
     def update(self) -> None:
         activation, depth = self.value("activation"), int(self.value("depth"))
@@ -120,8 +121,8 @@ class GradientFlowExplorer(LessonWidget):
         ax.set_ylabel("‖dL/dW‖ (log scale)", fontsize=TEXT_PT)
         ax.grid(axis="y", alpha=0.3)
         self._title = ax.set_title(" ", fontsize=TEXT_PT)
-        width, height = fig.canvas.get_width_height()
-        self.image.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")   # shown at its drawn size
+        width, height = fig.canvas.get_width_height()   # shown at half its drawn size: sharp on any screen
+        self.image.layout = widgets.Layout(width=f"{width // 2}px", height=f"{height // 2}px")
         self._picture = BlitPicture(fig, [*self._bars, self._title])
 
     def _draw(self, activation: str, depth: int, scale: float) -> None:

@@ -32,7 +32,8 @@ INITS = ("normal", "xavier", "he")
 DEPTH, WIDTH, BINS = 10, 64, 40
 SCALES = (0.01, 2.0)
 STD_FLOOR = 1e-14   # standard deviations below this are drawn at the floor
-TEXT_PT = 11.5      # 14 px at the widgets' 90 dpi: readable from the back of a room
+CSS_DPI = 90        # pixels per inch of the picture on the page; the PNG holds twice as many each way
+TEXT_PT = 11.5      # 14 px on the page (at CSS_DPI): readable from the back of a room
 
 
 def value_range(activation: str) -> tuple[float, float]:
@@ -100,15 +101,15 @@ class InitScaleExplorer(LessonWidget):
         self.histograms, self.stds = np.zeros((BINS, DEPTH)), np.zeros(DEPTH)
         controls = {
             "activation": widgets.ToggleButtons(options=ACTIVATIONS, value=activation, description="activation",
-                                                style={"button_width": "70px"}),
+                                                style={"button_width": "auto"}),
             "init": widgets.ToggleButtons(options=INITS, value=init, description="init",
-                                          style={"button_width": "70px"}),
+                                          style={"button_width": "auto"}),
             "weight_scale": widgets.FloatLogSlider(value=weight_scale, base=10, min=np.log10(SCALES[0]),
                                                    max=np.log10(SCALES[1]), step=0.01, readout_format=".3f",
                                                    description="std (normal)", continuous_update=True,
                                                    style={"description_width": "initial"}),
         }
-        super().__init__(controls, figsize=(9.0, 3.3))
+        super().__init__(controls, figsize=(9.0, 3.3), dpi=2 * CSS_DPI)   # drawn at twice the size shown
 
     def update(self) -> None:
         activation, init = self.value("activation"), self.value("init")
@@ -152,8 +153,8 @@ class InitScaleExplorer(LessonWidget):
         for ax in (self._hist_ax, self._std_ax):
             ax.tick_params(labelsize=TEXT_PT)
         self._title = self._hist_ax.set_title(" ", fontsize=TEXT_PT)
-        width, height = fig.canvas.get_width_height()
-        self.image.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")   # shown at its drawn size
+        width, height = fig.canvas.get_width_height()   # shown at half its drawn size: sharp on any screen
+        self.image.layout = widgets.Layout(width=f"{width // 2}px", height=f"{height // 2}px")
         # The image is drawn over the background, so the frame around it is drawn again on top.
         self._picture = BlitPicture(fig, [self._image, *self._hist_ax.spines.values(), self._std_line, self._title])
         self._shown_range = None

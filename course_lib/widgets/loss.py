@@ -58,12 +58,14 @@ class LossExplorer(LessonWidget):
                                      continuous_update=True, readout_format=".2f",
                                      style={"description_width": "20px"}, layout=widgets.Layout(width="420px")),
             "target": widgets.ToggleButtons(options=[("y = 0", 0), ("y = 1", 1)], value=target,
-                                            description="target", style={"button_width": "60px"}),
+                                            description="target", style={"button_width": "auto"}),
         }
         self.canvas = Picture(self.WIDTH, self.HEIGHT)
         self.axes = PixelAxes(self.canvas, (56, 30, self.WIDTH - 14, self.HEIGHT - 42), (0.0, 1.0), (0.0, self.Y_MAX))
         super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
         self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
+        # On a slide: the two controls in a row above, the table of numbers beside the picture (notebooks/rise.css).
+        self.add_class("course-controls-above")
 
     def update(self) -> None:
         p, y = float(self.value("p")), int(self.value("target"))
@@ -113,15 +115,17 @@ class LossExplorer(LessonWidget):
         ratio = abs(self.slopes["bce"] / self.slopes["mse"])
         bce_formula = f"{_MINUS}log p" if y == 1 else f"{_MINUS}log(1 {_MINUS} p)"
         cell = "style='padding: 1px 14px 1px 0; text-align: {}'"
-        left, right = cell.format("left"), cell.format("right")
-        row = "<tr><td {l}>{}</td><td {l}>{}</td><td {r}>{}</td><td {r}>{}</td></tr>"
+        # Formulas and numbers never break across lines (a narrow column wraps the names instead).
+        left, right = cell.format("left"), cell.format("right; white-space: nowrap")
+        formula = cell.format("left; white-space: nowrap")
+        row = "<tr><td {l}>{}</td><td {f}>{}</td><td {r}>{}</td><td {r}>{}</td></tr>"
         return (
             "<table style='font-family: monospace; border-collapse: collapse; margin-bottom: 4px'>"
-            + row.format("loss", "formula", "value", "slope dL/dp", l=left, r=right).replace("td", "th")
+            + row.format("loss", "formula", "value", "slope dL/dp", l=left, f=formula, r=right).replace("td", "th")
             + row.format("squared error", f"(p {_MINUS} y)²", number("mse", self.losses["mse"]),
-                         number("mse-slope", self.slopes["mse"]), l=left, r=right)
+                         number("mse-slope", self.slopes["mse"]), l=left, f=formula, r=right)
             + row.format("binary cross-entropy", bce_formula, number("bce", self.losses["bce"]),
-                         number("bce-slope", self.slopes["bce"]), l=left, r=right)
+                         number("bce-slope", self.slopes["bce"]), l=left, f=formula, r=right)
             + "</table>"
             f"At p = {number('p', p, 2)} with y = {y}, cross-entropy's slope is "
             f"{number('slope-ratio', ratio, 2)} times as steep as squared error's."

@@ -67,7 +67,7 @@ class BackpropStepper(LessonWidget):
         self.names = [[f"{letter}{i + 1}" for i in range(n)] for letter, n in zip("xhy", net.sizes)]
         slider = widgets.IntSlider(value=0, min=0, max=len(self.events), description="step",
                                    continuous_update=True, layout=widgets.Layout(width="340px"))
-        buttons = {name: widgets.Button(description=text, icon=icon, layout=widgets.Layout(width="110px"))
+        buttons = {name: widgets.Button(description=text, icon=icon, layout=widgets.Layout(width="auto"))
                    for name, text, icon in (("previous", "Previous", "arrow-left"), ("next", "Next", "arrow-right"),
                                             ("reset", "Reset", "refresh"))}
         buttons["previous"].on_click(lambda _: self._move(-1))
