@@ -326,14 +326,14 @@ print(f"max difference from += eta * signal * input: "
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Use *Next* and *Previous*, drag the slider, or click it and use the arrow keys. Before each
-# step, **predict** the number, then check it against the formula below the picture.
+# step, **predict** the number, then check it against the formula the stepper prints.
 
 # %% tags=["nbval-ignore-output"]
 from course_lib.widgets.stepper import backprop_stepper
 
 backprop_stepper()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Try it with another sample: `backprop_stepper(x=np.array([1.0, -1.0]))`, or a bigger
 # learning rate: `backprop_stepper(learning_rate=2.0)`.
 
