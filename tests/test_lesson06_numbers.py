@@ -273,7 +273,7 @@ def test_two_hidden_units_learn_xor(notebook):
     shown = numbers(text.splitlines()[-1])
     np.testing.assert_allclose(shown, [0, losses[0], 1000, losses[1000]], atol=5.1e-7)
     assert np.all((outputs > 0.5) == (XOR_Y == 1))
-    # "For the first 25 epochs the loss hardly moves (the plateau near log 2) ... Then it drops fast."
+    # "For 25 epochs the loss hardly moves (near log 2) while the hidden units find their lines; then it drops fast."
     assert all(abs(loss - math.log(2)) < 0.01 for loss in losses[:26])
     plateau_rate = (losses[0] - losses[25]) / 25          # loss lost per epoch on the plateau
     drop_rate = (losses[25] - losses[150]) / 125           # and afterwards: over ten times faster

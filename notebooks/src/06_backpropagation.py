@@ -93,15 +93,20 @@ def training_loop(net, X, Y, epochs, learning_rate):
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The example below has 3 inputs, 4 hidden tanh units and 2 sigmoid outputs ($L = 2$), on a
-# batch of 5. **Predict first:** the shapes of $Z^1$, $A^1$, $Z^2$ and $A^2$.
+# batch of 5:
 
-# %% slideshow={"slide_type": "fragment"} tags=["worked:forward"]
+# %%
 rng = np.random.default_rng(6)
 net = MLP([3, 4, 2], hidden_activation="tanh", output_activation="sigmoid", loss="mse", seed=6)
 X = rng.normal(size=(5, 3))
 Y = rng.uniform(size=(5, 2))
 W1, W2 = net.weights          # W^1 and W^2
 b1, b2 = net.biases
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict first:** the shapes of $Z^1$, $A^1$, $Z^2$ and $A^2$.
+
+# %% slideshow={"slide_type": "subslide"} tags=["worked:forward"]
 Z1 = X @ W1.T + b1
 A1 = np.tanh(Z1)
 Z2 = A1 @ W2.T + b2
@@ -174,13 +179,13 @@ print(f"loss = {loss:.10f}")
 #
 # **Predict first:** the shape of $\partial L / \partial W^1$.
 
-# %% slideshow={"slide_type": "fragment"} tags=["worked:backward"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:backward"]
 delta2 = 2 / Y.size * (A2 - Y) * A2 * (1 - A2)       # 1. output error, (5, 2)
 delta1 = (delta2 @ W2) * (1 - A1**2)                 # 2. error of the hidden layer, (5, 4)
 grad_W2, grad_b2 = delta2.T @ A1, delta2.sum(axis=0)  # 3 and 4 for layer 2
 grad_W1, grad_b1 = delta1.T @ X, delta1.sum(axis=0)   # 3 and 4 for layer 1 (A^0 is X)
-for name, array in [("delta2", delta2), ("delta1", delta1), ("grad_W2", grad_W2), ("grad_b2", grad_b2),
-                    ("grad_W1", grad_W1), ("grad_b1", grad_b1)]:
+names = ["delta2", "delta1", "grad_W2", "grad_b2", "grad_W1", "grad_b1"]
+for name, array in zip(names, [delta2, delta1, grad_W2, grad_b2, grad_W1, grad_b1]):
     print(f"{name:>7} shape {array.shape}")
 print("grad_W1 =", grad_W1)
 
@@ -439,8 +444,8 @@ for ax, (epoch, snapshot) in zip(axes[1:], snapshots.items()):
 show_figure(figure_text.backprop_xor(losses, snapshots, X_xor, y_xor))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# For the first 25 epochs the loss hardly moves (the plateau near $\log 2$): the hidden
-# units are still finding their lines. Then it drops fast.
+# For 25 epochs the loss hardly moves (near $\log 2$) while the hidden units find their
+# lines; then it drops fast.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Not every start succeeds: with `seed=1`
@@ -613,7 +618,8 @@ for hidden in ((2,), (8, 8)):
 # </details>
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-playground(controls=["play", "reset", "features", "hidden", "learning_rate", "code"], dataset="spiral")
+playground(controls=["play", "reset", "features", "hidden", "learning_rate", "code"],
+           dataset="spiral")
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ### Optional: your own data, and the code of a run

@@ -543,8 +543,8 @@ playground(controls=["play", "step", "reset", "activation", "hidden"], dataset="
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 from course_lib.widgets.playground import playground
 
-playground(controls=["play", "reset", "learning_rate"], dataset="circle", hidden=(8, 8, 8), activation="relu",
-           learning_rate=3.0)
+playground(controls=["play", "reset", "learning_rate"], dataset="circle",
+           hidden=(8, 8, 8), activation="relu", learning_rate=3.0)
 
 # %% [markdown]
 # ## Summary
