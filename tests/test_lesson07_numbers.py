@@ -141,7 +141,7 @@ def test_the_prose_about_the_table(deep):
     weights, biases = start_weights([2] + [32] * 10 + [1])
     acts = plain.forward(weights, biases, data.circles(200, seed=0)[0], "sigmoid")[1]
     assert all(0.45 < a.mean() < 0.55 for a in acts[1:-1])
-    # ReLU: delta shrinks tenfold from layer 11 back to layer 1, the activations shrink forward from 11 to 0.41,
+    # ReLU: delta shrinks tenfold from layer 11 to layer 1, the activations shrink going forward from 11 to 0.41,
     # and the gradient comes out flat.
     assert 0.08 < rd[0] / rd[-1] < 0.12
     assert f"{ra[0]:.0f}" == "11" and f"{ra[-1]:.2f}" == "0.41"
@@ -149,8 +149,10 @@ def test_the_prose_about_the_table(deep):
     # tanh, the mirror image: delta grows towards the input, the activations towards the output; flat gradient.
     assert td[0] / td[-1] > 1.5 and ta[-1] / ta[0] > 1.5
     assert tg.max() / tg.min() < 2 and 0.5 < tg[0] / tg[-1] < 2
-    # Sigmoid's gradient, unlike the others, falls at every layer towards the input.
+    # "Sigmoid's outputs sit near 0.5 in every layer, so nothing offsets delta's fall": sigmoid's gradient,
+    # unlike the others, falls at every layer towards the input, and by more than delta does.
     assert np.all(np.diff(sg) > 0)
+    assert sg[-1] / sg[0] > sd[-1] / sd[0]
 
 
 def test_the_factor_per_layer(notebook, deep):

@@ -246,9 +246,8 @@ print(f"grads.deltas = [delta1, delta2] to within 1e-12: {gap_deltas < 1e-12}")
 # (so `mse`'s output error carries $\frac{2}{nk}$), `cross_entropy` over the $n$ samples.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# With a mean, the gradient is an average of per-sample gradients: its size does not grow
-# with the batch. A sum makes every gradient $nk$ times larger. The same network on batches
-# of 5 and 50:
+# A mean's gradient is an average of per-sample gradients: its size does not grow with the
+# batch. The same network on batches of 5 and 50:
 
 # %% tags=["worked:scale"]
 def gradient_norm(n, scale):
@@ -265,8 +264,7 @@ for n in (5, 50):
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The mean's gradient stays about the same size; the sum's is $nk$ times larger, 10 and then
-# 100 times. Switch a loss from mean to sum and you must divide the learning rate by $nk$ to
-# take the same steps.
+# 100 times. Switching from mean to sum? Divide the learning rate by $nk$ for the same steps.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Optional: softmax with cross-entropy, derived

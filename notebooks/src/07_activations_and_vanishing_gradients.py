@@ -22,7 +22,8 @@
 #
 # - draw sigmoid, tanh, ReLU and leaky ReLU with their derivatives, and say where each slope
 #   is largest and where it is zero;
-# - show with numbers that a deep network *without* a nonlinearity is one linear layer.
+# - show with numbers that a deep network *without* a nonlinearity is one linear layer;
+# - count dead ReLU units, say what kills them, and use leaky ReLU as one remedy.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Learning objectives** (continued). You can also
@@ -30,7 +31,6 @@
 # - measure each layer's error term $\delta$, activations and gradient in a deep network, and
 #   explain from the weights' scale and the slopes why $\delta$ vanishes with sigmoid units,
 #   shrinks slowly with ReLU and holds with tanh at the same weights;
-# - count dead ReLU units, say what kills them, and use leaky ReLU as one remedy;
 # - (optional) check tiny gradients with an **element-wise** relative error.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -231,12 +231,12 @@ show_figure(figure_text.layer_norms(ACTIVATIONS, grad_norms))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The gradient multiplies the two trends. With ReLU, $\delta$ shrinks tenfold from layer 11
-# back to layer 1, but the activations shrink on the way *forward* (from 11 to 0.41): a small
-# $\delta$ meets large activations, and the gradient comes out flat.
+# to layer 1, while the activations shrink going *forward* (11 to 0.41): small $\delta$ meets
+# large activations, so the gradient comes out flat.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # tanh is the mirror image: both grow slowly. Sigmoid's outputs sit near 0.5 in every layer, so
-# its $\delta$'s fall shows in full.
+# nothing offsets $\delta$'s fall.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # What sets $\delta$'s factor: each step back multiplies it by $(W^{l+1})^\top$, about
@@ -589,7 +589,8 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle",
 # About $4^{-20} \approx 10^{-12}$: the factors multiply. Such a layer does not learn at all.
 #
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # 3. Why does a dead ReLU unit never come back by itself, while a "silent" leaky ReLU unit can?
 #
 # <details><summary>Answer</summary>
@@ -599,8 +600,7 @@ playground(controls=["play", "reset", "learning_rate"], dataset="circle",
 # ReLU it is 0.01: small, but the weights still move.
 #
 # </details>
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
+#
 # 4. Your output is a probability of "yes". Which activation for the output layer, and which
 #    for the hidden layers?
 #

@@ -470,7 +470,7 @@ init_scale_explorer()
 # ### Summary (continued)
 #
 # - **Small random weights** (e.g. normal, variance 0.01) break the symmetry.
-# - **The scale matters**: each layer multiplies the signal, and $\delta$ on its way back, by
+# - **The scale matters**: each layer multiplies the signal, and $\delta$ coming back, by
 #   about $\sigma\sqrt{n}$. Too small and both vanish; too large and tanh saturates while
 #   the gradients explode.
 # - Keeping $E[z^2]$ steady gives **He**'s $2/n_\text{in}$ for ReLU; **Xavier**'s

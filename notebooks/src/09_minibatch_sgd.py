@@ -23,7 +23,11 @@
 #
 # - say why a batch's gradient is a noisy, unbiased estimate, and how the noise shrinks;
 # - write the mini-batch loop: epochs, shuffling, batches, steps;
-# - compare full-batch, mini-batch and single-example descent;
+# - compare full-batch, mini-batch and single-example descent.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Learning objectives** (continued). You can also
+#
 # - match the learning rate to the batch size;
 # - choose on validation data, and read the test set once;
 # - stop early, and add L2 weight decay (its gradient, checked).
@@ -183,7 +187,7 @@ print(f"{full.size} gradient entries; full gradient = mean of singles to within 
 # average it equals the full gradient (it is *unbiased*), but any one batch misses it by
 # some amount: the **gradient noise**.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** A batch of 4 points estimates the full gradient with some typical
 # error. With a batch 4 times larger (16 points), is the error 4 times smaller, 2 times
 # smaller, or about the same?
@@ -292,7 +296,7 @@ def run_sgd(batch_size, learning_rate, X, Y, epochs=30, shuffle=True, seed=0, re
 # **compute**, counted in per-example gradients. Each gets a learning rate that suits it
 # (the reason they differ is the subject of a later section).
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Which of the three reaches the lowest loss after 7680 examples? And if
 # you plot against wall-clock seconds instead, does the order change?
 #
@@ -359,7 +363,7 @@ show_figure(figure_text.batch_noise())
 # first all of class 0, then class 1, then class 2. Train on them in that order, in batches
 # of 16 at $\eta = 1$ for 30 epochs, without shuffling; and once more, shuffling every epoch.
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Each batch now holds a single class. What will the loss on the whole
 # training set do during an epoch?
 #
@@ -449,8 +453,8 @@ playground(dataset="spiral", classes=3, hidden=(8, 8), learning_rate=0.3, batch_
 # %% [markdown]
 # ## More labelled data, better weights
 #
-# How much does the *amount* of labelled data matter? Train the same network on 12 to 3072
-# spiral points and measure its accuracy on 3000 points it never saw.
+# Does the *amount* of labelled data matter? Train one network on 12 to 3072 spiral points;
+# measure its accuracy on 3000 points it never saw.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # Every set of 96 points or more gets the same compute (61 440 examples seen, in batches of
@@ -625,7 +629,7 @@ for l, W in enumerate(small.weights, start=1):
 # %% [markdown]
 # ### How much penalty? Ask the validation set
 #
-# Three more runs of 1000 epochs, with $\lambda$ = 0.001, 0.01 and 0.1, join the run above
+# Three more 1000-epoch runs, with $\lambda$ = 0.001, 0.01 and 0.1, join the run above
 # ($\lambda = 0$); the validation points judge them.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -661,9 +665,9 @@ show_figure(figure_text.decay_boundaries(best["epoch"], chosen, accuracies))
 
 # %% [markdown]
 # Without a penalty the boundary bends to take in single training points; stopped early,
-# or penalised, it stays smooth. The validation set chose $\lambda$, by the accuracy we will
-# report in the end (by validation loss, 0.01 would have won narrowly: either is fair, so long
-# as the test set plays no part); it chooses the learning rate or the network's size the same way.
+# or penalised, it stays smooth. The validation set chose $\lambda$ by the accuracy we will
+# report (by validation loss, 0.01 would have won narrowly; either is fair if the test set
+# plays no part). It chooses the learning rate or the network's size the same way.
 
 # %% [markdown]
 # ## The test set, once
