@@ -248,7 +248,7 @@ for eta in (0.1, 0.4, 0.8, 1.1):
 # ### Try it: the learning-rate slider
 #
 # Move the learning rate (a log-scale slider) across 0.5 and across 1 and watch the path on
-# the bowl (left) and the loss per step (right). The widget's text names the regime.
+# the bowl (left) and the loss per step (right).
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Try:** find the slowest rate that still gets the loss below 0.01 in 10 steps; set exactly

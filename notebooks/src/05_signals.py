@@ -325,8 +325,8 @@ print(f"max difference from += eta * signal * input: "
 # activation), backward (each node's signal), then every weight and bias update.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Use *Next* and *Previous*, drag the slider, or click it and use the arrow keys. Before each
-# step, **predict** the number, then check it against the formula the stepper prints.
+# Use *Next* and *Previous*, drag the slider, or use the arrow keys on it. Before each step,
+# **predict** the number, then check the formula the stepper prints.
 
 # %% tags=["nbval-ignore-output"]
 from course_lib.widgets.stepper import backprop_stepper
