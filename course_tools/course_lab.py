@@ -23,6 +23,9 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     # In a deck (jupyterlab-rise's page, body.rise-enabled) Shift+Enter runs the cell and stays: it also
     # selected the next cell, and the deck followed it to the next slide, leaving a new widget off screen.
+    # A code line longer than its cell wraps instead of running out of sight: at a deck's 20 px code
+    # about 97 characters fit, and on a laptop fewer.
+    "@jupyterlab/notebook-extension:tracker": {"codeCellConfig": {"lineWrap": True}},
     "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": [
         {"command": "notebook:run-cell", "keys": ["Shift Enter"], "selector": f"body.rise-enabled .jp-Notebook.jp-mod-{mode}"}
         for mode in ("editMode", "commandMode")]},

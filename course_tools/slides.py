@@ -115,6 +115,11 @@ MEASURE_JS = """() => {
     if (el.closest('.jupyter-widgets') && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible')
       cut.push(el.innerText.trim().slice(0, 40));
   }
+  // Code and printed lines wider than their box: the room sees them cut at the right edge.
+  for (const box of slide.querySelectorAll('.jp-InputArea-editor .cm-scroller, .jp-OutputArea-output pre')) {
+    if (shown(box) && box.scrollWidth > box.clientWidth + 2)
+      cut.push(((box.innerText || '').split('\\n').find((line) => line.length > 60) || box.innerText || '').trim().slice(0, 40));
+  }
   // Words of slide text: a formula counts as one word, a folded answer's hidden body as none.
   const text = (md) => {
     const copy = md.cloneNode(true);
@@ -182,7 +187,7 @@ class SlideFacts:
         if self.min_code_px is not None and self.min_code_px < min_code_px - 0.5:
             found.append(f"code, output or widget text {self.min_code_px:.1f} px on screen (minimum {min_code_px:g} px)")
         if self.cut_labels:
-            found.append(f"widget text cut off: {self.cut_labels[:4]}")
+            found.append(f"text cut off at its box's edge: {self.cut_labels[:4]}")
         if self.words > max_words:
             found.append(f"{self.words} words (at most ~{max_words} on a slide)")
         return found
