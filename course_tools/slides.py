@@ -360,13 +360,18 @@ WIDGETS_AFTER_THE_LESSON = {"10_capstone_digits": "the digit reader reads the ne
 
 
 def run_widget(page, index: int, timeout_s: float = 90) -> None:
-    """Run cell ``index`` on its slide as an instructor does (click into it, Shift+Enter); wait for its widget."""
+    """Run cell ``index`` on its slide as an instructor does (click into it, Shift+Enter); wait for its
+    widget. The deck must stay on the slide (it used to turn to the next cell's slide, leaving the new
+    widget off screen), and the cell must run in a fresh deck: a lesson's set-up runs as its kernel starts."""
+    where = page.evaluate("() => location.hash")
     page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
     page.wait_for_function(WIDGET_DRAWN_JS, arg=index, timeout=timeout_s * 1000, polling=100)
     if page.evaluate(WIDGET_DRAWN_JS, index) == "error":
         text = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-Cell-outputArea").inner_text()
         raise RuntimeError(f"cell {index} failed when run in the deck: {text[-400:]}")
+    if page.evaluate("() => location.hash") != where:
+        raise RuntimeError(f"running cell {index} moved the deck from {where} to {page.evaluate('() => location.hash')}")
     settle(page, quiet_s=0.3)
 
 

@@ -67,7 +67,10 @@ def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
         pytest.fail(f"{notebook.name}: the RISE deck has {len(stacks)} top-level slides, but the notebook has "
                     f"{len(expected)} cells of slide_type 'slide' (cells {[cell.index for cell in expected]}){hint}",
                     pytrace=False)
-    # Measured as the room sees each slide by its end: fragments shown, answers open, widgets live.
+    # Measured as the room sees each slide by its end: fragments shown, answers open, widgets live. Each
+    # widget's cell is run on its slide with Shift+Enter (walk: run_widget): it must run in this fresh
+    # deck, the lesson's set-up having run as the kernel started (lesson 06's playground once failed
+    # with NameError: name 'playground' is not defined), and the deck must stay on its slide.
     slides = walk(page, live_widgets=notebook.stem not in WIDGETS_AFTER_THE_LESSON)
     # The deck opens on the first slide, whose heading the audience should see (compared ignoring case:
     # some reveal.js themes set headings in capitals).
@@ -133,25 +136,6 @@ def run_in_the_slide(page, deck, index: int) -> WidgetView:
     shown = deck.cell(index).locator(".jp-Cell-outputArea").inner_text()
     assert not WIDGET_FALLBACK.search(shown) and "Error" not in shown, f"the slide shows {shown[:300]!r}"
     return view
-
-
-# A lecturer jumps to a widget's slide in a fresh deck and runs its cell first: the lesson's hidden
-# set-up (its imports) must already have run (course_tools/lab_extension.py). Lesson 06's playground
-# once failed so: NameError: name 'playground' is not defined.
-FIRST_WIDGETS = {"06": "playground(", "07": "playground(", "09": "minibatch_explorer("}
-
-
-@pytest.mark.parametrize("number", sorted(FIRST_WIDGETS))
-def test_a_widget_slide_runs_as_the_first_thing_in_a_fresh_deck(number, lab_server, recorder):
-    notebook = lesson(number)
-    facts = read_facts(lab_server.root / notebook.name)
-    index = facts.cells_calling(FIRST_WIDGETS[number])[0].index
-    page = recorder.page
-    page.set_viewport_size(PROJECTOR)
-    open_deck(page, lab_server.url, notebook.name)
-    go_to(page, *page.evaluate(SLIDE_OF_CELL_JS, index))
-    view = run_in_the_slide(page, DeckNotebook(page, facts), index)
-    assert view.image.evaluate("(img) => img.naturalWidth") > 0, f"{notebook.name}: the widget shows no picture"
 
 
 SCREENS = {"1280x720": PROJECTOR, "1920x1080": {"width": 1920, "height": 1080}}  # 1:1, and scaled 1.5x
