@@ -235,3 +235,31 @@ def test_the_prediction_check_finds_an_answer_shown_with_its_question():
     assert predictions_answered_at_once(nb) == ["cell 0 is answered by cell 1 on the same step"]
     nb.cells[1].metadata["slideshow"]["slide_type"] = "fragment"
     assert predictions_answered_at_once(nb) == []
+
+
+# ----------------------------------------------------------------- code fits the slide's width
+# On the 1280x720 deck code is 20 px (rise.css) and about 95 characters fit in a code cell; the course's
+# JupyterLab wraps a longer line, which makes its slide taller than the screen.
+SLIDE_CODE_WIDTH = 95
+
+
+def code_lines_too_wide(nb, width: int = SLIDE_CODE_WIDTH) -> list[str]:
+    """Lines of code cells a deck shows that are longer than ``width`` characters: "cell i line j (len)"."""
+    return [f"cell {index} line {number} ({len(line)})"
+            for index, cell in enumerate(nb.cells)
+            if cell.cell_type == "code" and cell.metadata["slideshow"]["slide_type"] not in notebooks.HIDDEN_SLIDE_TYPES
+            for number, line in enumerate(cell.source.splitlines(), start=1) if len(line) > width]
+
+
+def test_code_on_a_slide_fits_its_width():
+    too_wide = [f"{source.stem[:2]} {found}" for source in notebooks.sources()
+                for found in code_lines_too_wide(read_source(source))]
+    assert not too_wide, f"{len(too_wide)} code lines on slides longer than {SLIDE_CODE_WIDTH} characters: {too_wide}"
+
+
+def test_the_width_check_finds_a_long_line_on_a_slide_only():
+    long_line = "x = " + "1 + " * 30 + "1"
+    nb = nbformat.v4.new_notebook(cells=[
+        new_code_cell(f"y = 1\n{long_line}", metadata={"slideshow": {"slide_type": "-"}}),
+        new_code_cell(long_line, metadata={"slideshow": {"slide_type": "skip"}})])
+    assert code_lines_too_wide(nb) == [f"cell 0 line 2 ({len(long_line)})"]

@@ -80,7 +80,8 @@ for ax, name in zip(axes, names):
     ax.plot(z_values, get_activation(name)(z_values), lw=2)
     ax.set(title=name, xlabel="z")
     ax.grid(alpha=0.3)
-axes[0].set_ylabel("a = f(z)")  # no shared y axis: sigmoid and tanh would look flat beside relu
+# no shared y axis: sigmoid and tanh would look flat beside relu
+axes[0].set_ylabel("a = f(z)")
 show_figure(figure_text.activation_panels(names, z_values))
 
 # %% [markdown]
@@ -123,9 +124,9 @@ neuron_explorer()
 # %% tags=["worked:xor-one-neuron"]
 X_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 y_xor = np.array([0, 1, 1, 0])
-tries = np.random.default_rng(1).normal(0, 3, size=(100_000, 3))   # columns w1, w2, b
-z_all = tries[:, :2] @ X_xor.T + tries[:, 2:]                       # (100000, 4): z of each try, each point
-correct = ((z_all > 0) == y_xor).sum(axis=1)                        # sigmoid(z) > 0.5 exactly when z > 0
+tries = np.random.default_rng(1).normal(0, 3, size=(100_000, 3))  # columns w1, w2, b
+z_all = tries[:, :2] @ X_xor.T + tries[:, 2:]  # (100000, 4): z of each try, each point
+correct = ((z_all > 0) == y_xor).sum(axis=1)   # sigmoid(z) > 0.5 exactly when z > 0
 print("points right:   ", np.arange(5))
 print("how many tries: ", np.bincount(correct, minlength=5))
 
@@ -142,15 +143,16 @@ print("how many tries: ", np.bincount(correct, minlength=5))
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(4.2, 2.9))
-ax.scatter(*X_xor[y_xor == 1].T, s=120, marker="s", color="tab:orange", edgecolors="black", label="XOR = 1",
-           zorder=3)
-ax.scatter(*X_xor[y_xor == 0].T, s=120, marker="o", color="tab:blue", edgecolors="black", label="XOR = 0",
-           zorder=3)
-best = tries[np.argmax(correct)]                                   # one of the best tries: 3 of 4
+ax.scatter(*X_xor[y_xor == 1].T, s=120, marker="s", color="tab:orange", edgecolors="black",
+           label="XOR = 1", zorder=3)
+ax.scatter(*X_xor[y_xor == 0].T, s=120, marker="o", color="tab:blue", edgecolors="black",
+           label="XOR = 0", zorder=3)
+best = tries[np.argmax(correct)]  # one of the best tries: 3 of 4
 line_x = np.linspace(-0.5, 1.5, 2)
 ax.plot(line_x, -(best[0] * line_x + best[2]) / best[1], "k--", label="a best neuron's line")
 ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$")
-ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)  # beside: over the square it hid (1, 1)
+# beside the axes: over them it hid the square at (1, 1)
+ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
 show_figure(figure_text.xor_best_line(correct.max()))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -234,7 +236,8 @@ print("scores =", scores)
 # %% tags=["worked:batch"]
 batch = rng.random((5, 784))                  # five fake images, one per row
 Z1 = batch @ net.weights[0].T + net.biases[0]
-print(f"X {batch.shape} @ W1.T {net.weights[0].T.shape} + b1 {net.biases[0].shape} -> Z1 {Z1.shape}")
+print(f"X {batch.shape} @ W1.T {net.weights[0].T.shape}"
+      f" + b1 {net.biases[0].shape} -> Z1 {Z1.shape}")
 print("row 2 of Z1 equals W1 x + b1 for sample 2:",
       np.allclose(Z1[2], net.weights[0] @ batch[2] + net.biases[0]))
 print(f"net.forward(X) shape {net.forward(batch).shape}")
@@ -297,7 +300,8 @@ print("agrees with the hand computation:",
       np.allclose(trace.zs[0][0], z1) and np.allclose(trace.activations[2][0], a2))
 
 # %% slideshow={"slide_type": "subslide"}
-draw_network(small, node_values=[x, a1, a2], node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y1", "y2"]])
+draw_network(small, node_values=[x, a1, a2],
+             node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y1", "y2"]])
 show_figure(figure_text.small_network_values(x, a1, a2))
 
 # %% [markdown]
@@ -312,7 +316,8 @@ show_figure(figure_text.small_network_values(x, a1, a2))
 
 # %%
 print("activations[0] equals x:", np.array_equal(trace.activations[0][0], x))
-print(f"weight layers: {small.n_layers}, zs: {len(trace.zs)}, activations: {len(trace.activations)}")
+print(f"weight layers: {small.n_layers}, zs: {len(trace.zs)},"
+      f" activations: {len(trace.activations)}")
 
 # %% [markdown]
 # **Try:** change `x` to `[0.0, 0.0]` and rerun the last few cells. Which numbers are left?

@@ -178,7 +178,8 @@ print(f"sigmoid(37) = {float(p_one[0, 0])!r}, exactly 1.0: {p_one[0, 0] == 1.0}"
 with np.errstate(divide="ignore"):    # numpy would warn about log(0); here we want to see it
     print("-log(1 - p) =", -np.log(1 - p_one[0, 0]))
 print(f"BCE from p, clipped at 1e-12 = {binary_cross_entropy(p_one, target):.4f}")
-print(f"BCE from z, no p formed      = {get_loss('binary_cross_entropy').from_logits(z, target):.4f}")
+print(f"BCE from z, no p formed      = "
+      f"{get_loss('binary_cross_entropy').from_logits(z, target):.4f}")
 
 # %% [markdown]
 # ### How `course_lib` avoids it
@@ -255,16 +256,18 @@ for z_k, p_k in zip(z, p):
 
 # %% slideshow={"slide_type": "subslide"} tags=["worked:loss-choice"]
 x_two, y_two = np.array([1.0, -1.0]), np.array([1.0, 0.0])
-push_on_z = {"squared error": lambda p, y: 2 * (p - y) * p * (1 - p) / len(y),   # dL/dz, mean over samples
+# dL/dz, mean over samples
+push_on_z = {"squared error": lambda p, y: 2 * (p - y) * p * (1 - p) / len(y),
              "cross-entropy": lambda p, y: (p - y) / len(y)}
 right_class = {}
 for name, push in push_on_z.items():
     w, b, history = -4.0, 0.0, []
     for step in range(61):
         p = 1 / (1 + np.exp(-(w * x_two + b)))
-        history.append(np.mean(np.where(y_two == 1, p, 1 - p)))   # mean probability of the right class
+        history.append(np.mean(np.where(y_two == 1, p, 1 - p)))  # mean p of the right class
         g = push(p, y_two)
-        w, b = w - 1.0 * np.sum(g * x_two), b - 1.0 * np.sum(g)     # learning rate 1.0; dz/dw = x, dz/db = 1
+        # learning rate 1.0; dz/dw = x, dz/db = 1
+        w, b = w - 1.0 * np.sum(g * x_two), b - 1.0 * np.sum(g)
     right_class[name] = np.array(history)
     print(f"{name:>13}: right-class probability at steps 0, 10, 20, 40, 60 =",
           right_class[name][[0, 10, 20, 40, 60]])

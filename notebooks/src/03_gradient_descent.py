@@ -102,9 +102,11 @@ print(format_cost_table(table))
 rng = np.random.default_rng(0)
 x = rng.uniform(-1, 2, 30)
 y = 1.5 * x - 1.0 + rng.normal(0, 0.3, 30)
-line = LeastSquares(np.column_stack([x, np.ones_like(x)]), y)  # columns: x and 1 (the intercept)
+# columns: x and 1 (the intercept)
+line = LeastSquares(np.column_stack([x, np.ones_like(x)]), y)
 best_w = line.minimum()
-print(f"best line: slope {best_w[0]:.4f}, intercept {best_w[1]:.4f}, loss {line.loss(best_w):.6f}")
+print(f"best line: slope {best_w[0]:.4f}, intercept {best_w[1]:.4f},"
+      f" loss {line.loss(best_w):.6f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Random search draws 1,000 candidate lines with both weights between $-4$ and $4$.
@@ -118,7 +120,8 @@ print(f"best line: slope {best_w[0]:.4f}, intercept {best_w[1]:.4f}, loss {line.
 
 # %% tags=["worked:race"]
 search = random_search(line.loss, low=[-4, -4], high=[4, 4], n_tries=1000, seed=1)
-descent = gradient_descent(line.loss, line.gradient, start=[-3, 3], learning_rate=0.3, steps=40)
+descent = gradient_descent(line.loss, line.gradient,
+                           start=[-3, 3], learning_rate=0.3, steps=40)
 best_loss = line.loss(best_w)
 print(f"random search, 1000 evaluations : w = {np.round(search.best_point, 4)}, "
       f"loss {search.best_loss:.6f}, excess {search.best_loss - best_loss:.2e}")
@@ -131,9 +134,12 @@ print(f"gradient descent, 40 steps (120): w = {np.round(descent.final_point, 4)}
 
 # %%
 fig, ax = plt.subplots(figsize=(6.5, 2.8))
-ax.semilogy(np.arange(1, 1001), search.best_losses - best_loss, label="random search (best so far)")
-ax.semilogy(3 * np.arange(41), descent.losses - best_loss, "o-", ms=3, label="gradient descent")
-ax.set(xlabel="loss evaluations", ylabel="loss above the best", title="Fitting a line: two weights")
+ax.semilogy(np.arange(1, 1001), search.best_losses - best_loss,
+            label="random search (best so far)")
+ax.semilogy(3 * np.arange(41), descent.losses - best_loss, "o-", ms=3,
+            label="gradient descent")
+ax.set(xlabel="loss evaluations", ylabel="loss above the best",
+       title="Fitting a line: two weights")
 ax.legend()
 ax.grid(alpha=0.3)
 show_figure(figure_text.search_race(search, descent, best_loss))
@@ -189,11 +195,13 @@ fast = gradient_descent(line.loss, line.gradient, start=[-3, 3], learning_rate=0
 for run in (slow, fast):
     print(f"learning rate {run.learning_rate}:")
     for k in (0, 1, 2, 3, 20):
-        print(f"  step {k:>2}: w = ({run.path[k, 0]:.6f}, {run.path[k, 1]:.6f})   loss {run.losses[k]:.6f}")
+        print(f"  step {k:>2}: w = ({run.path[k, 0]:.6f}, {run.path[k, 1]:.6f})"
+              f"   loss {run.losses[k]:.6f}")
 
 # %% slideshow={"slide_type": "subslide"}
 w1, w2 = np.meshgrid(np.linspace(-4, 4, 160), np.linspace(-4, 4, 160))
-surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)  # the loss at every grid point
+# the loss at every grid point
+surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)
 fig, ax = plt.subplots(figsize=(4.6, 3.7))
 ax.contour(w1, w2, surface, levels=np.geomspace(0.1, 60, 14), cmap="viridis", linewidths=0.8)
 for run, colour, shape in ((slow, "tab:blue", "o-"), (fast, "tab:red", "s--")):
@@ -242,7 +250,8 @@ show_figure(figure_text.descent_contours(best_w, slow, fast))
 # %% slideshow={"slide_type": "fragment"} tags=["worked:regimes"]
 for eta in (0.1, 0.4, 0.8, 1.1):
     path = parabola_path(eta, steps=6, curvature=2.0, minimum=1.0, start=-2.0)
-    print(f"eta = {eta}: factor {1 - 2 * eta:+.1f}, w =", np.array2string(path, precision=4, floatmode="fixed"))
+    print(f"eta = {eta}: factor {1 - 2 * eta:+.1f}, w =",
+          np.array2string(path, precision=4, floatmode="fixed"))
 
 # %% [markdown]
 # ### Try it: the learning-rate slider
@@ -269,7 +278,8 @@ for learning_rate in (0.1, 1.0):
     net = MLP([1, 1], hidden_activation="identity", output_activation="identity", loss="mse")
     net.weights = [np.zeros((1, 1))]  # start from slope 0 (the bias starts at 0 too)
     try:
-        history = train(net, x[:, None], y, epochs=50, batch_size=None, learning_rate=learning_rate)
+        history = train(net, x[:, None], y, epochs=50, batch_size=None,
+                        learning_rate=learning_rate)
         print(f"learning_rate={learning_rate}: final loss {history.loss[-1]:.6f}, "
               f"slope {net.weights[0][0, 0]:.4f}, intercept {net.biases[0][0]:.4f}")
     except DivergenceError as error:
@@ -289,7 +299,8 @@ for learning_rate in (0.1, 1.0):
 # with $d$, and by how much? (The answer is folded after the table.)
 
 # %% slideshow={"slide_type": "fragment"} tags=["worked:curse-race"]
-print(f"{'d':>3}  {'random search excess':>21}  {'gradient descent excess':>24}  {'kept per step':>13}")
+print(f"{'d':>3}  {'random search excess':>21}"
+      f"  {'gradient descent excess':>24}  {'kept per step':>13}")
 for d in [1, 2, 5, 10, 20]:
     data = np.random.default_rng(d)
     X_d = data.normal(size=(200, d))
@@ -297,9 +308,12 @@ for d in [1, 2, 5, 10, 20]:
     problem = LeastSquares(X_d, y_d)
     floor = problem.loss(problem.minimum())
     tries = random_search(problem.loss, -2 * np.ones(d), 2 * np.ones(d), n_tries=1000, seed=0)
-    steps = gradient_descent(problem.loss, problem.gradient, np.zeros(d), learning_rate=0.2, steps=30)
-    kept = np.max(np.abs(1 - 0.2 * problem.curvatures()))  # distance left after one step, slowest direction
-    print(f"{d:>3}  {tries.best_loss - floor:>21.2e}  {steps.final_loss - floor:>24.2e}  {kept:>13.3f}")
+    steps = gradient_descent(problem.loss, problem.gradient, np.zeros(d),
+                             learning_rate=0.2, steps=30)
+    # distance left after one step, in the slowest direction
+    kept = np.max(np.abs(1 - 0.2 * problem.curvatures()))
+    print(f"{d:>3}  {tries.best_loss - floor:>21.2e}"
+          f"  {steps.final_loss - floor:>24.2e}  {kept:>13.3f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # <details><summary>Answer (open after you have guessed)</summary>

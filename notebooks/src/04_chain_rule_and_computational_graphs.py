@@ -79,7 +79,8 @@ fig, ax = plt.subplots(figsize=(8, 2.5))
 ax.plot(xs, f(xs), color="black", label="$f(x) = x^2$")
 for h, shade in ((1, "0.75"), (0.5, "0.55")):
     slope = (f(3 + h) - f(3)) / h
-    ax.plot(xs, f(3) + slope * (xs - 3), color=shade, ls="--", label=f"secant, h = {h}: slope {slope:g}")
+    ax.plot(xs, f(3) + slope * (xs - 3), color=shade, ls="--",
+            label=f"secant, h = {h}: slope {slope:g}")
 ax.plot(xs, f(3) + 6 * (xs - 3), color="tab:red", label="tangent: slope 6")
 ax.plot([3], [9], "o", color="tab:red")
 ax.set(ylim=(-2, 22), xlabel="$x$")
@@ -112,11 +113,13 @@ eps = np.finfo(float).eps                    # 2.2e-16: the gap between 1 and th
 print(f"exact derivative cos(1) = {exact:.12f}")
 for h in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12):
     error = abs(numerical_gradient(sine, np.array([1.0]), h=h)[0] - exact)
-    truncation, round_off = h**2 / 6 * math.cos(1.0), eps / h   # the two effects, as derived below
+    # the two effects, as derived below
+    truncation, round_off = h**2 / 6 * math.cos(1.0), eps / h
     if truncation > 100 * round_off:
         print(f"h = {h:.0e}   error {error:.1e}   (truncation h²/6·cos 1 = {truncation:.1e})")
     else:
-        print(f"h = {h:.0e}   error < {10 * round_off:.0e}   (round-off: about eps/h = {round_off:.0e})")
+        print(f"h = {h:.0e}   error < {10 * round_off:.0e}"
+              f"   (round-off: about eps/h = {round_off:.0e})")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The error falls a hundredfold for every tenfold smaller $h$ (the $h^2$ law) until about
@@ -271,7 +274,8 @@ f = a + b
 f.label = "f"
 print(f"forward: a = xy = {a.data}, b = 3a = {b.data}, f = a + b = {f.data}")
 draw_graph(f, show_grad=False)
-show_figure(describe_graph(f, show_grad=False) + " The graph fans out at a, which feeds both b and f.")
+show_figure(describe_graph(f, show_grad=False)
+            + " The graph fans out at a, which feeds both b and f.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A nudge to $a$ reaches $f$ along **two paths**: directly ($\partial f/\partial a = 1$) and
@@ -289,7 +293,8 @@ show_figure(describe_graph(f, show_grad=False) + " The graph fans out at a, whic
 
 # %%
 def backward_pass(root, order, accumulate=True):
-    """d root / d node for every node, visiting ``order`` (each node passes its grad to its inputs)."""
+    """d root / d node for every node, visiting ``order`` (each node passes its grad to its
+    inputs)."""
     grad = {root: 1.0}
     for node in order:
         for parent, local in zip(node.parents, node.local_grads):
@@ -345,7 +350,8 @@ for gate, build in [("add  x + y", lambda x, y: x + y), ("mul  x * y", lambda x,
     x, y = Value(2.0), Value(-1.0)
     out = 1.5 * build(x, y)          # an incoming gradient of 1.5
     out.backward()
-    print(f"{gate:<21} at x = 2, y = -1, incoming 1.5: x.grad = {x.grad:+.1f}, y.grad = {y.grad:+.1f}")
+    print(f"{gate:<21} at x = 2, y = -1, incoming 1.5:"
+          f" x.grad = {x.grad:+.1f}, y.grad = {y.grad:+.1f}")
 
 # %% [markdown]
 # ## A single neuron as a graph
@@ -356,7 +362,8 @@ for gate, build in [("add  x + y", lambda x, y: x + y), ("mul  x * y", lambda x,
 # %%
 def neuron(w1, w2, b, x1=2.0, x2=-1.0):
     """The output a = tanh(w1 x1 + w2 x2 + b) as a Value; the weights are Values."""
-    z = w1 * Value(x1, label="x1") + w2 * Value(x2, label="x2") + b  # labelled, so the graph names the inputs
+    # labelled, so the graph names the inputs
+    z = w1 * Value(x1, label="x1") + w2 * Value(x2, label="x2") + b
     z.label = "z"
     return z.tanh()
 
@@ -367,7 +374,8 @@ a = neuron(*weights)
 a.label = "a"
 a.backward()
 draw_graph(a)
-show_figure(describe_graph(a) + " The grads of w1, w2 and b are what a step of training would use.")
+show_figure(describe_graph(a)
+            + " The grads of w1, w2 and b are what a step of training would use.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Is every gradient right? `numerical_gradient` nudges each weight in turn and re-runs the
@@ -376,10 +384,13 @@ show_figure(describe_graph(a) + " The grads of w1, w2 and b are what a step of t
 
 # %% tags=["worked:neuron"]
 analytic = np.array([w.grad for w in weights])
-numeric = numerical_gradient(lambda p: neuron(*[Value(v) for v in p]).data, np.array([-0.5, 0.8, 0.3]))
+numeric = numerical_gradient(lambda p: neuron(*[Value(v) for v in p]).data,
+                             np.array([-0.5, 0.8, 0.3]))
 print(f"a = {a.data:.10f}")
-print("backward  da/d(w1, w2, b) =", np.array2string(analytic, precision=10, floatmode="fixed"))
-print("numerical da/d(w1, w2, b) =", np.array2string(numeric, precision=8, floatmode="fixed"))
+print("backward  da/d(w1, w2, b) =",
+      np.array2string(analytic, precision=10, floatmode="fixed"))
+print("numerical da/d(w1, w2, b) =",
+      np.array2string(numeric, precision=8, floatmode="fixed"))
 error = relative_error(analytic, numeric)
 print(verdict(error))
 assert error < 1e-7, "backward and numerical gradients disagree"
@@ -406,8 +417,10 @@ def network_loss(params, hidden=2, x=(1.0, -2.0), target=1.0):
     """
     W1, b1 = params[:2 * hidden], params[2 * hidden:3 * hidden]
     W2, b2 = params[3 * hidden:4 * hidden], params[4 * hidden]
-    # A fresh input Value for every product, as a plain number would get: the graph stays a tree.
-    h = [(W1[2 * j] * Value(x[0], label="x1") + W1[2 * j + 1] * Value(x[1], label="x2") + b1[j]).tanh()
+    # A fresh input Value for every product, as a plain number would get:
+    # the graph stays a tree.
+    h = [(W1[2 * j] * Value(x[0], label="x1") + W1[2 * j + 1] * Value(x[1], label="x2")
+          + b1[j]).tanh()
          for j in range(hidden)]
     output = sum((w * h_j for w, h_j in zip(W2, h)), b2).sigmoid()
     for j, h_j in enumerate(h):
@@ -483,11 +496,15 @@ def loss_of(W, A, bias):
     return np.sum((A @ W.T + bias) * delta)   # a loss whose dL/dZ is exactly delta
 
 
-checks = {"dL/dW = delta.T @ A": (delta.T @ A, numerical_gradient(lambda W_: loss_of(W_, A, bias), W.copy())),
-          "dL/dA = delta @ W": (delta @ W, numerical_gradient(lambda A_: loss_of(W, A_, bias), A.copy())),
-          "dL/db = delta.sum(axis=0)": (delta.sum(axis=0), numerical_gradient(lambda b_: loss_of(W, A, b_), bias.copy()))}
+numeric_W = numerical_gradient(lambda W_: loss_of(W_, A, bias), W.copy())
+numeric_A = numerical_gradient(lambda A_: loss_of(W, A_, bias), A.copy())
+numeric_b = numerical_gradient(lambda b_: loss_of(W, A, b_), bias.copy())
+checks = {"dL/dW = delta.T @ A": (delta.T @ A, numeric_W),
+          "dL/dA = delta @ W": (delta @ W, numeric_A),
+          "dL/db = delta.sum(axis=0)": (delta.sum(axis=0), numeric_b)}
 for name, (formula, numeric) in checks.items():
-    print(f"{name:<26} shape {str(formula.shape):<7} {verdict(relative_error(formula, numeric))}")
+    error = relative_error(formula, numeric)
+    print(f"{name:<26} shape {str(formula.shape):<7} {verdict(error)}")
 
 # %% [markdown]
 # ## Why reverse mode: a million derivatives in one pass
@@ -535,8 +552,9 @@ for hidden in (2, 8, 32):
     nodes = topological_order(loss)
     edges = sum(len(node.parents) for node in nodes)  # backward does one multiply-add per edge
     error = relative_error([v.grad for v in values], numeric)
-    print(f"{hidden:>6} {len(point):>4} {len(nodes):>5} | {loss_of.calls:>17} {loss_of.calls * len(nodes):>6} | "
-          f"{f'{build.calls} + 1':>15} {len(nodes) + edges:>4} | {verdict(error).split(':')[0]}")
+    print(f"{hidden:>6} {len(point):>4} {len(nodes):>5} | {loss_of.calls:>17}"
+          f" {loss_of.calls * len(nodes):>6} | {f'{build.calls} + 1':>15}"
+          f" {len(nodes) + edges:>4} | {verdict(error).split(':')[0]}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The numerical method's work grows like $P \times$ (size of the graph), roughly $P^2$; reverse

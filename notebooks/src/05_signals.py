@@ -225,7 +225,8 @@ print(f"minus the recipe's signal:      {-signal_hidden[0]:+.8f}")
 # error on its way back. Lesson 7 returns to this.
 
 # %% tags=["worked:shrink"]
-ratios = np.abs(signal_out)[:, None] / np.abs(signal_hidden)[None, :]   # every output / hidden pair
+# every output / hidden pair
+ratios = np.abs(signal_out)[:, None] / np.abs(signal_hidden)[None, :]
 print(f"|output signal| / |hidden signal|: from {ratios.min():.1f} to {ratios.max():.1f}")
 
 # %% [markdown]
@@ -236,9 +237,9 @@ print(f"|output signal| / |hidden signal|: from {ratios.min():.1f} to {ratios.ma
 # that is an outer product. A bias is a weight whose input is always 1.
 
 # %% tags=["worked:gradients"]
-step_W2 = np.outer(signal_out, hidden)       # row k, column j: signal of y_k * h_j  (= -dL/dW^2)
+step_W2 = np.outer(signal_out, hidden)  # row k, column j: signal of y_k * h_j  (= -dL/dW^2)
 step_b2 = signal_out
-step_W1 = np.outer(signal_hidden, x)         # row j, column i: signal of h_j * x_i  (= -dL/dW^1)
+step_W1 = np.outer(signal_hidden, x)    # row j, column i: signal of h_j * x_i  (= -dL/dW^1)
 step_b1 = signal_hidden
 print("step_W2 =", step_W2)
 print("step_b2 =", step_b2)
@@ -315,8 +316,8 @@ print("delta2 =", delta2)
 print("delta1 =", delta1)
 print("W1 by -= eta * delta * input =", W1_delta_way)
 print("W2 by -= eta * delta * input =", W2_delta_way)
-print(f"max difference from += eta * signal * input: "
-      f"{max(np.max(np.abs(W1_delta_way - new_W1)), np.max(np.abs(W2_delta_way - new_W2))):.10f}")
+gap = max(np.max(np.abs(W1_delta_way - new_W1)), np.max(np.abs(W2_delta_way - new_W2)))
+print(f"max difference from += eta * signal * input: {gap:.10f}")
 
 # %% [markdown]
 # ## Watch it step by step
@@ -356,7 +357,8 @@ def value_network_gradients(net, x, t):
     loss.backward()
     grads = []
     for W, b in zip(Ws, bs):
-        grads += [np.array([[w.grad for w in row] for row in W]), np.array([v.grad for v in b])]
+        grads += [np.array([[w.grad for w in row] for row in W]),
+                  np.array([v.grad for v in b])]
     return grads
 
 
@@ -367,7 +369,8 @@ def value_network_gradients(net, x, t):
 
 # %%
 def loss_with(index, value):
-    """The loss of a copy of ``net`` whose parameter number ``index`` (W1, b1, W2, b2) is ``value``."""
+    """The loss of a copy of ``net`` whose parameter number ``index`` (W1, b1, W2, b2) is
+    ``value``."""
     trial = net.copy()
     trial.parameters()[index][...] = value   # parameters() returns the copy's own arrays
     return trial.loss(X, T)
@@ -408,19 +411,23 @@ assert max(differences.values()) < 1e-9
 # hidden units, against `MLP.backward`:
 
 # %% tags=["worked:other-units"] slideshow={"slide_type": "subslide"}
-t_class = np.array([0.0, 1.0])                               # one-hot: the sample is class 2
-for hidden_kind, slope in [("tanh", lambda z, a: 1 - a**2), ("relu", lambda z, a: (z > 0).astype(float))]:
+t_class = np.array([0.0, 1.0])                  # one-hot: the sample is class 2
+for hidden_kind, slope in [("tanh", lambda z, a: 1 - a**2),
+                           ("relu", lambda z, a: (z > 0).astype(float))]:
     other = MLP([2, 2, 2], hidden_kind, "softmax", "cross_entropy")
-    other.weights, other.biases = [W1.copy(), W2.copy()], [b1.copy(), b2.copy()]   # the same numbers
+    # the same numbers
+    other.weights, other.biases = [W1.copy(), W2.copy()], [b1.copy(), b2.copy()]
     z_h2 = W1 @ x + b1
     a_h2 = np.tanh(z_h2) if hidden_kind == "tanh" else np.maximum(z_h2, 0)
     z_o2 = W2 @ a_h2 + b2
-    y2 = np.exp(z_o2) / np.exp(z_o2).sum()                   # softmax
-    s_out = t_class - y2                                     # step 5 with softmax + cross-entropy
-    s_hid = (W2.T @ s_out) * slope(z_h2, a_h2)                # step 7 with the hidden unit's slope
+    y2 = np.exp(z_o2) / np.exp(z_o2).sum()      # softmax
+    s_out = t_class - y2                        # step 5 with softmax + cross-entropy
+    s_hid = (W2.T @ s_out) * slope(z_h2, a_h2)  # step 7 with the hidden unit's slope
     library = other.backward(x[None, :], t_class[None, :])
-    gap = max(np.max(np.abs(s_out - library.signals[1][0])), np.max(np.abs(s_hid - library.signals[0][0])))
-    print(f"{hidden_kind:>4} hidden, softmax output: signal_out = {s_out}, signal_hidden = {s_hid}")
+    gap = max(np.max(np.abs(s_out - library.signals[1][0])),
+              np.max(np.abs(s_hid - library.signals[0][0])))
+    print(f"{hidden_kind:>4} hidden, softmax output: signal_out = {s_out},"
+          f" signal_hidden = {s_hid}")
     print(f"{'':>4} max difference from MLP.backward: {gap:.10f}")
 
 # %% [markdown]
@@ -495,9 +502,12 @@ for k in range(301):
     if k in (0, 30, 300):
         snapshots[k] = xor_net.copy()
     s = recipe_step(xor_net, X_xor, T_xor, learning_rate=2.0)  # steps 1-7 on the batch
-    xor_net.weights, xor_net.biases = [s.new_W_hidden, s.new_W_out], [s.new_b_hidden, s.new_b_out]
-print("loss at steps 0, 10, 30, 100, 300:", np.round([losses[k] for k in (0, 10, 30, 100, 300)], 5))
-print("outputs after 300 steps:", snapshots[300].forward(X_xor).ravel().round(3), "targets: 0 1 1 0")
+    xor_net.weights = [s.new_W_hidden, s.new_W_out]
+    xor_net.biases = [s.new_b_hidden, s.new_b_out]
+print("loss at steps 0, 10, 30, 100, 300:",
+      np.round([losses[k] for k in (0, 10, 30, 100, 300)], 5))
+print("outputs after 300 steps:", snapshots[300].forward(X_xor).ravel().round(3),
+      "targets: 0 1 1 0")
 
 # %% [markdown]
 # <details><summary>Answer (open after you have guessed)</summary>

@@ -203,11 +203,13 @@ print("grad_W1 =", grad_W1)
 
 # %% tags=["worked:library"]
 grads = net.backward(X, Y)
-gap_gradients = max(np.max(np.abs(mine - theirs))
-                    for mine, theirs in zip([grad_W1, grad_b1, grad_W2, grad_b2], grads.parameters()))
-gap_deltas = max(np.max(np.abs(mine - theirs)) for mine, theirs in zip([delta1, delta2], grads.deltas))
+gap_gradients = max(np.max(np.abs(mine - theirs)) for mine, theirs
+                    in zip([grad_W1, grad_b1, grad_W2, grad_b2], grads.parameters()))
+gap_deltas = max(np.max(np.abs(mine - theirs)) for mine, theirs
+                 in zip([delta1, delta2], grads.deltas))
 print(f"library loss = {grads.loss:.10f}")
-print(f"grads.weights, grads.biases = [grad_W1, grad_W2], [grad_b1, grad_b2] to within 1e-12: {gap_gradients < 1e-12}")
+print("grads.weights, grads.biases = [grad_W1, grad_W2], [grad_b1, grad_b2]"
+      f" to within 1e-12: {gap_gradients < 1e-12}")
 print(f"grads.deltas = [delta1, delta2] to within 1e-12: {gap_deltas < 1e-12}")
 
 # %% [markdown]
@@ -260,7 +262,8 @@ def gradient_norm(n, scale):
 
 for n in (5, 50):
     mean_norm, sum_norm = gradient_norm(n, "mean"), gradient_norm(n, "sum")
-    print(f"n = {n:>2}: mean {mean_norm:.6f}   sum {sum_norm:.6f}   sum / mean = {sum_norm / mean_norm:.1f}")
+    print(f"n = {n:>2}: mean {mean_norm:.6f}   sum {sum_norm:.6f}"
+          f"   sum / mean = {sum_norm / mean_norm:.1f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The mean's gradient stays about the same size; the sum's is $nk$ times larger, 10 and then
@@ -334,14 +337,16 @@ def worst_relative_error(sizes, hidden, output, loss, seed=1):
     else:
         Yc = check_rng.uniform(size=(12, sizes[-1]))
     analytic = check_net.backward(Xc, Yc).parameters()
-    numeric = [numerical_gradient(lambda _: check_net.loss(Xc, Yc), p) for p in check_net.parameters()]
+    numeric = [numerical_gradient(lambda _: check_net.loss(Xc, Yc), p)
+               for p in check_net.parameters()]
     return max(relative_error(a, g) for a, g in zip(analytic, numeric))
 
 
 # %% slideshow={"slide_type": "subslide"} tags=["worked:gradcheck"]
 for sizes, hidden, output, loss_name in CASES:
     error = worst_relative_error(sizes, hidden, output, loss_name)
-    print(f"{str(sizes):>16} {hidden:>10} -> {output:<8} {loss_name:<21} worst relative error below 1e-7: {error < 1e-7}")
+    print(f"{str(sizes):>16} {hidden:>10} -> {output:<8} {loss_name:<21}"
+          f" worst relative error below 1e-7: {error < 1e-7}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Every entry of every gradient agrees to better than $10^{-7}$. The cell prints the
@@ -524,8 +529,9 @@ from course_lib.widgets.playground_draw import describe, draw
 from course_lib.widgets.playground_model import PlaygroundModel
 
 # %%
-still = PlaygroundModel({"dataset": "spiral", "classes": 3, "hidden": (8, 8), "learning_rate": 0.1,
-                         "features": ("x1", "x2", "sin(x1)", "sin(x2)"), "sample": 5, "show_test": True})
+still = PlaygroundModel({"dataset": "spiral", "classes": 3, "hidden": (8, 8),
+                         "learning_rate": 0.1, "features": ("x1", "x2", "sin(x1)", "sin(x2)"),
+                         "sample": 5, "show_test": True})
 
 # %% slideshow={"slide_type": "subslide"}
 still.step(60)
@@ -546,7 +552,8 @@ for rate in (0.001, 0.03):
           f"test accuracy {model.accuracy('test'):.3f}")
 model = PlaygroundModel({"dataset": "circle", "learning_rate": 3.0})
 model.step(100)
-print(f"learning rate   3.0: train loss above 0.1 after 100 epochs: {model.history.train_loss[-1] > 0.1}")
+print("learning rate   3.0: train loss above 0.1 after 100 epochs: "
+      f"{model.history.train_loss[-1] > 0.1}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary>Answer</summary>

@@ -90,7 +90,8 @@ show_figure(figure_text.activation_slopes(names, z, get_activation))
 # %% tags=["worked:slopes"]
 for name in names:
     slope = get_activation(name).derivative(np.array([-3.0, 0.0, 3.0]))
-    print(f"{name:>10}: f'(-3) = {slope[0]:.4f}   f'(0) = {slope[1]:.4f}   f'(3) = {slope[2]:.4f}")
+    print(f"{name:>10}: f'(-3) = {slope[0]:.4f}   f'(0) = {slope[1]:.4f}"
+          f"   f'(3) = {slope[2]:.4f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Which one outputs what? **Sigmoid** gives a number in $(0, 1)$: a probability, so it suits
@@ -144,7 +145,8 @@ x_line = np.linspace(-3, 3, 200)[:, None]
 fig, axes = plt.subplots(1, 2, figsize=(9, 2.7), layout="constrained")
 for ax, name in zip(axes, ["identity", "tanh"]):
     for seed in range(5):
-        net = MLP([1, 8, 8, 8, 1], name, "identity", init="normal", weight_scale=0.8, seed=seed)
+        net = MLP([1, 8, 8, 8, 1], name, "identity", init="normal", weight_scale=0.8,
+                  seed=seed)
         ax.plot(x_line[:, 0], net.forward(x_line)[:, 0])
     ax.set_title(f"hidden activation: {name}")
     ax.set_xlabel("input $x$")
@@ -178,7 +180,8 @@ ACTIVATIONS = ["sigmoid", "tanh", "relu"]
 
 
 def deep_net(activation):
-    return MLP(SIZES, activation, "sigmoid", "binary_cross_entropy", init="normal", weight_scale=0.2, seed=0)
+    return MLP(SIZES, activation, "sigmoid", "binary_cross_entropy",
+               init="normal", weight_scale=0.2, seed=0)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -205,15 +208,16 @@ def deep_net(activation):
 delta_norms, act_norms, grad_norms = {}, {}, {}
 for name in ACTIVATIONS:
     grads = deep_net(name).backward(X, y)
-    delta_norms[name] = np.array([np.linalg.norm(d) for d in grads.deltas])                # ||Delta^l||, l = 1..11
-    act_norms[name] = np.array([np.linalg.norm(a) for a in grads.trace.activations[:-1]])  # ||A^(l-1)||
-    grad_norms[name] = np.array([np.linalg.norm(g) for g in grads.weights])                # ||dL/dW^l||
+    # ||Delta^l||, ||A^(l-1)|| and ||dL/dW^l|| for l = 1..11
+    delta_norms[name] = np.array([np.linalg.norm(d) for d in grads.deltas])
+    act_norms[name] = np.array([np.linalg.norm(a) for a in grads.trace.activations[:-1]])
+    grad_norms[name] = np.array([np.linalg.norm(g) for g in grads.weights])
 print("from the output layer (l = 11) back to the first (l = 1):")
 for name in ACTIVATIONS:
     d, a, g = delta_norms[name], act_norms[name], grad_norms[name]
     per_layer = (d[0] / d[-1]) ** (1 / 10)
-    print(f"{name:>8}: ‖Δ‖ {d[-1]:.1e} → {d[0]:.1e} (×{per_layer:.2f} a layer)   ‖A‖ {a[-1]:.1e} → {a[0]:.1e}   "
-          f"‖∂L/∂W‖ {g[-1]:.1e} → {g[0]:.1e}")
+    print(f"{name:>8}: ‖Δ‖ {d[-1]:.1e} → {d[0]:.1e} (×{per_layer:.2f} a layer)"
+          f"   ‖A‖ {a[-1]:.1e} → {a[0]:.1e}   ‖∂L/∂W‖ {g[-1]:.1e} → {g[0]:.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 3, figsize=(9, 3), sharey=True, layout="constrained")
@@ -221,7 +225,8 @@ layers = np.arange(1, len(SIZES))
 for ax, name in zip(axes, ACTIVATIONS):
     ax.semilogy(layers, delta_norms[name], "o-", label=r"error term $\|\Delta^l\|$")
     ax.semilogy(layers, act_norms[name], "s-", label=r"activations read $\|A^{l-1}\|$")
-    ax.semilogy(layers, grad_norms[name], "D-", label=r"gradient $\|\partial L / \partial W^l\|$")
+    ax.semilogy(layers, grad_norms[name], "D-",
+                label=r"gradient $\|\partial L / \partial W^l\|$")
     ax.set_xticks([1, 6, 11])
     ax.set_xlabel("layer $l$ (11 = output layer)")
     ax.set_title(name)
@@ -249,7 +254,8 @@ for name in ACTIVATIONS:
     slopes = [get_activation(name).derivative(z) for z in deep_net(name).trace(X).zs[:-1]]
     typical = np.sqrt(np.mean([np.mean(s**2) for s in slopes]))
     measured = (delta_norms[name][0] / delta_norms[name][-1]) ** (1 / 10)
-    print(f"{name:>8}: {gain:.2f} × typical slope {typical:.2f} = {gain * typical:.2f}; measured ×{measured:.2f} a layer")
+    print(f"{name:>8}: {gain:.2f} × typical slope {typical:.2f} = {gain * typical:.2f};"
+          f" measured ×{measured:.2f} a layer")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Sigmoid's slopes, at most $1/4$, make $\delta$ vanish. ReLU's slope is 1 on half the units and
@@ -270,7 +276,8 @@ for name in ACTIVATIONS:
     net = deep_net(name)
     start = [W.copy() for W in net.weights]
     histories[name] = train(net, X, y, epochs=100, batch_size=20, learning_rate=0.1, seed=0)
-    moved[name] = [np.linalg.norm(W - W0) / np.linalg.norm(W0) for W, W0 in zip(net.weights, start)]
+    moved[name] = [np.linalg.norm(W - W0) / np.linalg.norm(W0)
+                   for W, W0 in zip(net.weights, start)]
     print(f"{name:>8}: loss {net.loss(X, y):.3f}, accuracy {net.accuracy(X, y):.3f}, "
           f"first layer moved {moved[name][0]:.1e}, output layer moved {moved[name][-1]:.1e}")
 
@@ -317,9 +324,12 @@ true_grads = deep_net("sigmoid").backward(X, y).weights
 buggy_grads = [np.zeros_like(true_grads[0])] + true_grads[1:]
 true_all = np.concatenate([g.ravel() for g in true_grads])
 buggy_all = np.concatenate([g.ravel() for g in buggy_grads])
-global_error = np.max(np.abs(true_all - buggy_all)) / np.max(np.abs(true_all) + np.abs(buggy_all))
-print(f"divided by the largest entry of the network: {global_error:.1e}  (passes 1e-6: {global_error < 1e-6})")
-print(f"element-wise relative error:                 {relative_error(buggy_all, true_all):.1e}")
+global_error = (np.max(np.abs(true_all - buggy_all))
+                / np.max(np.abs(true_all) + np.abs(buggy_all)))
+element_error = relative_error(buggy_all, true_all)
+print(f"divided by the largest entry of the network: {global_error:.1e}"
+      f"  (passes 1e-6: {global_error < 1e-6})")
+print(f"element-wise relative error:                 {element_error:.1e}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The element-wise error is 1: at least one entry is completely wrong.
@@ -335,8 +345,8 @@ print(f"element-wise relative error:                 {relative_error(buggy_all, 
 # Four sigmoid layers of 8 units, 20 samples, the course's $h = 10^{-5}$:
 
 # %% tags=["worked:gradcheck"]
-small = MLP([2, 8, 8, 8, 8, 1], "sigmoid", "sigmoid", "binary_cross_entropy", init="normal", weight_scale=0.5,
-            seed=0)
+small = MLP([2, 8, 8, 8, 8, 1], "sigmoid", "sigmoid", "binary_cross_entropy",
+            init="normal", weight_scale=0.5, seed=0)
 X_small, y_small = X[:20], y[:20]
 analytic = small.backward(X_small, y_small).weights
 for l, W in enumerate(small.weights):
@@ -378,13 +388,14 @@ def dead_units(net, X):
 
 
 def train_counting_dead(activation, learning_rate, bias=0.0):
-    """Train a 2-32-32-1 net on the moons for 100 epochs; return it and its dead-unit count per epoch."""
+    """Train a 2-32-32-1 net on the moons for 100 epochs; return it and its dead-unit count
+    per epoch."""
     net = MLP([2, 32, 32, 1], activation, "sigmoid", "binary_cross_entropy", init="he", seed=0)
     for b in net.biases[:-1]:
         b[:] = bias
     counts = [dead_units(net, X_moons)]
-    train(net, X_moons, y_moons, epochs=100, batch_size=20, learning_rate=learning_rate, seed=0,
-          callback=lambda epoch, history, net: counts.append(dead_units(net, X_moons)))
+    train(net, X_moons, y_moons, epochs=100, batch_size=20, learning_rate=learning_rate,
+          seed=0, callback=lambda epoch, history, net: counts.append(dead_units(net, X_moons)))
     return net, counts
 
 
@@ -437,7 +448,8 @@ z_first = net.trace(X_moons).zs[0]
 dead_first = np.all(z_first <= 0, axis=0)
 grads = net.backward(X_moons, y_moons)
 print(f"first hidden layer: {dead_first.sum()} dead units")
-print(f"largest |gradient| of a dead unit's incoming weights: {np.max(np.abs(grads.weights[0][dead_first])):.1f}")
+print("largest |gradient| of a dead unit's incoming weights: "
+      f"{np.max(np.abs(grads.weights[0][dead_first])):.1f}")
 print(f"mean bias of the dead units: {net.biases[0][dead_first].mean():.3f}, "
       f"of the live ones: {net.biases[0][~dead_first].mean():.3f}")
 
@@ -471,9 +483,10 @@ for bias in (0.0, -1.0, -2.0):
 # %% tags=["worked:leaky"]
 for name in ("relu", "leaky_relu"):
     net, counts = train_counting_dead(name, 2.0)
-    frozen = sum(int(np.sum(np.all(g == 0, axis=1))) for g in net.backward(X_moons, y_moons).weights[:-1])
-    print(f"{name:>10}, learning rate 2.0: {counts[-1]:2d} silent units, {frozen:2d} with zero gradient, "
-          f"accuracy {net.accuracy(X_moons, y_moons):.3f}")
+    frozen = sum(int(np.sum(np.all(g == 0, axis=1)))
+                 for g in net.backward(X_moons, y_moons).weights[:-1])
+    print(f"{name:>10}, learning rate 2.0: {counts[-1]:2d} silent units,"
+          f" {frozen:2d} with zero gradient, accuracy {net.accuracy(X_moons, y_moons):.3f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # With leaky ReLU no unit's gradient is ever exactly zero, and the network classifies every

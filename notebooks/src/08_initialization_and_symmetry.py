@@ -90,8 +90,9 @@ def train_xor(net, epochs=5000):
 for hidden in HIDDEN:
     net = xor_net(hidden, init="zeros")
     history = train_xor(net)
-    print(f"{hidden:>7}: max |W1| = {np.max(np.abs(net.weights[0]))}, max |W2| = {np.max(np.abs(net.weights[1]))}, "
-          f"loss {history.loss[0]:.6f} -> {history.loss[-1]:.6f}, accuracy {net.accuracy(X_xor, y_xor)}")
+    print(f"{hidden:>7}: max |W1| = {np.max(np.abs(net.weights[0]))},"
+          f" max |W2| = {np.max(np.abs(net.weights[1]))}, loss {history.loss[0]:.6f}"
+          f" -> {history.loss[-1]:.6f}, accuracy {net.accuracy(X_xor, y_xor)}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Exactly 0.0 after 5000 steps. Look at the very first step's gradients, for sigmoid hidden
@@ -173,8 +174,9 @@ def weight_paths(net, epochs=1500):
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), sharey=True, layout="constrained")
 paths = {}
-for ax, (title, net) in zip(axes, [("equal start (0.5)", equal_net("tanh")),
-                                   ("random start (std 0.1)", xor_net("tanh", init="normal", weight_scale=0.1))]):
+starts = [("equal start (0.5)", equal_net("tanh")),
+          ("random start (std 0.1)", xor_net("tanh", init="normal", weight_scale=0.1))]
+for ax, (title, net) in zip(axes, starts):
     paths[title] = weight_paths(net)
     ax.plot(paths[title])
     ax.set_title(f"tanh units, {title}")
@@ -196,10 +198,10 @@ show_figure(figure_text.weight_paths(*paths.values()))
 random_histories = {}
 for hidden in HIDDEN:
     net = xor_net(hidden, init="normal", weight_scale=0.1)
-    random_histories[hidden] = train_xor(net)
+    random_histories[hidden] = history = train_xor(net)
     W1 = net.weights[0]
     print(f"{hidden:>7}: rows of W1 differ by up to {np.max(np.abs(W1 - W1[0])):.4f}, "
-          f"loss {random_histories[hidden].loss[-1]:.4f}, accuracy {net.accuracy(X_xor, y_xor)}")
+          f"loss {history.loss[-1]:.4f}, accuracy {net.accuracy(X_xor, y_xor)}")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 3), layout="constrained")
@@ -263,13 +265,14 @@ for scale in SCALES:
     grads = deep_tanh(init="normal", weight_scale=scale).backward(X, y)
     hidden_outputs = grads.trace.activations[1:-1]
     spread[scale] = [a.std() for a in hidden_outputs]
-    backward[scale] = [np.linalg.norm(d) for d in grads.deltas]           # ||Delta^l||, l = 1..11
+    backward[scale] = [np.linalg.norm(d) for d in grads.deltas]  # ||Delta^l||, l = 1..11
     saturated = np.mean(np.abs(hidden_outputs[-1]) > 0.99)
     d = backward[scale]
-    print(f"std {scale:>4}: forward  activation std layer 1 {spread[scale][0]:.1e} → layer 10 {spread[scale][-1]:.1e}, "
-          f"saturated in layer 10: {saturated:.0%}")
-    print(f"           backward ‖Δ‖ layer 11 {d[-1]:.1e} → layer 1 {d[0]:.1e} (×{d[0] / d[-1]:.1e}); "
-          f"first layer's gradient {np.linalg.norm(grads.weights[0]):.1e}")
+    print(f"std {scale:>4}: forward  activation std layer 1 {spread[scale][0]:.1e}"
+          f" → layer 10 {spread[scale][-1]:.1e}, saturated in layer 10: {saturated:.0%}")
+    print(f"           backward ‖Δ‖ layer 11 {d[-1]:.1e} → layer 1 {d[0]:.1e}"
+          f" (×{d[0] / d[-1]:.1e}); first layer's gradient"
+          f" {np.linalg.norm(grads.weights[0]):.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
@@ -415,16 +418,18 @@ print(f"E[relu(z)²] / E[z²] = {second:.2f},   Var(relu(z)) / E[z²] = {varianc
 spiral_histories = {}
 for hidden, init in RUNS:
     net = spiral_net(hidden, init)
-    spiral_histories[hidden, init] = history = train(net, X_spiral, y_spiral, epochs=100, batch_size=32,
-                                                     learning_rate=0.05, seed=0)
-    print(f"{hidden:>4} + {init:<6}: loss after epoch 1 {history.loss[0]:.3f}, 10 {history.loss[9]:.3f}, "
-          f"100 {history.loss[99]:.3f}; accuracy {net.accuracy(X_spiral, y_spiral):.3f}")
+    spiral_histories[hidden, init] = history = train(net, X_spiral, y_spiral, epochs=100,
+                                                     batch_size=32, learning_rate=0.05, seed=0)
+    print(f"{hidden:>4} + {init:<6}: loss after epoch 1 {history.loss[0]:.3f},"
+          f" 10 {history.loss[9]:.3f}, 100 {history.loss[99]:.3f};"
+          f" accuracy {net.accuracy(X_spiral, y_spiral):.3f}")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(9, 3), layout="constrained")
 for hidden, init in RUNS:
     ax = axes[0] if hidden == "relu" else axes[1]
-    ax.plot(spiral_histories[hidden, init].loss, ls="-" if init == "xavier" else "--", label=init)
+    ax.plot(spiral_histories[hidden, init].loss, ls="-" if init == "xavier" else "--",
+            label=init)
 for ax, hidden in zip(axes, ["relu", "tanh"]):
     ax.set_title(f"{hidden} units, 8 hidden layers")
     ax.set_xlabel("epoch")

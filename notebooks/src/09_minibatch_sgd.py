@@ -157,7 +157,8 @@ n = len(X)
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(3.2, 3.0))
 for k in range(3):
-    ax.scatter(X[y == k, 0], X[y == k, 1], color=np.array(CLASS_COLOURS[k]) / 255, marker=CLASS_MARKERS[k], s=12)
+    ax.scatter(X[y == k, 0], X[y == k, 1], color=np.array(CLASS_COLOURS[k]) / 255,
+               marker=CLASS_MARKERS[k], s=12)
 ax.set(aspect="equal", title="256 training points, 3 classes")
 show_figure(figure_text.spiral_points(y))
 
@@ -176,10 +177,12 @@ show_figure(figure_text.spiral_points(y))
 # %% tags=["worked:mean-gradient"] slideshow={"slide_type": "subslide"}
 net = MLP([2, 16, 3], "tanh", "softmax", "cross_entropy", seed=0)
 full = np.concatenate([g.ravel() for g in net.backward(X, Y).parameters()])
-singles = [np.concatenate([g.ravel() for g in net.backward(X[i:i + 1], Y[i:i + 1]).parameters()])
+singles = [np.concatenate([g.ravel() for g in
+                           net.backward(X[i:i + 1], Y[i:i + 1]).parameters()])
            for i in range(n)]
 gap = np.max(np.abs(full - np.mean(singles, axis=0)))
-print(f"{full.size} gradient entries; full gradient = mean of singles to within 1e-12: {gap < 1e-12}")
+print(f"{full.size} gradient entries;"
+      f" full gradient = mean of singles to within 1e-12: {gap < 1e-12}")
 
 # %% [markdown]
 # So the gradient of a random **batch** of $B$ points, $\nabla L_B = \frac1B \sum_{i \in
@@ -224,12 +227,14 @@ for B in batch_sizes:
             errors.append(np.sum((batch_gradient - full) ** 2))
     measured.append(np.sqrt(np.mean(errors)) / np.linalg.norm(full))
     predicted.append(sigma / np.linalg.norm(full) / np.sqrt(B) * np.sqrt((n - B) / (n - 1)))
-    print(f"B = {B:3d}: relative error {measured[-1]:.4f} measured, {predicted[-1]:.4f} predicted")
+    print(f"B = {B:3d}: relative error {measured[-1]:.4f} measured,"
+          f" {predicted[-1]:.4f} predicted")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(4.6, 3.2))
 B = np.arange(1, 256)
-ax.loglog(B, sigma / np.linalg.norm(full) / np.sqrt(B) * np.sqrt((n - B) / (n - 1)), label="predicted")
+ax.loglog(B, sigma / np.linalg.norm(full) / np.sqrt(B) * np.sqrt((n - B) / (n - 1)),
+          label="predicted")
 ax.loglog(batch_sizes[:-1], measured[:-1], "o", label="measured")
 ax.set(xlabel="batch size B", ylabel="relative error of the batch gradient")
 ax.legend()
@@ -316,13 +321,15 @@ settings = {"full batch, B = 256, η = 3.16": (256, 10 ** 0.5),
             "single example, B = 1, η = 0.316": (1, 10 ** -0.5)}
 runs = {name: run_sgd(B, eta, X, Y) for name, (B, eta) in settings.items()}
 for name, (net_run, record) in runs.items():
-    print(f"{name:>32}: {len(record['batch_losses']):4d} steps, {record['seen'][-1]} examples seen")
+    print(f"{name:>32}: {len(record['batch_losses']):4d} steps,"
+          f" {record['seen'][-1]} examples seen")
 
 # %% slideshow={"slide_type": "subslide"}
 records = {name: record for name, (_, record) in runs.items()}
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constrained")
 plot_losses(records, ax=left)
-plot_losses(records, x="seconds", xlabel="seconds of training (this machine, this run)", ax=right)
+plot_losses(records, x="seconds", xlabel="seconds of training (this machine, this run)",
+            ax=right)
 show_figure(figure_text.three_ways(records))
 
 # %% [markdown]
@@ -346,7 +353,8 @@ show_figure(figure_text.three_ways(records))
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constrained")
-for ax, name in zip(axes, ["single example, B = 1, η = 0.316", "mini-batch, B = 16, η = 3.16"]):
+for ax, name in zip(axes, ["single example, B = 1, η = 0.316",
+                           "mini-batch, B = 16, η = 3.16"]):
     plot_batch_noise(ax, records[name], batch_size=settings[name][0], title=name)
 axes[0].legend(fontsize=8)
 show_figure(figure_text.batch_noise())
@@ -381,7 +389,8 @@ by_class = np.argsort(y, kind="stable")
 X_sorted, Y_sorted = X[by_class], Y[by_class]
 _, sorted_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=False)
 _, shuffled_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=True)
-plot_losses({"sorted by class, never shuffled": sorted_run, "shuffled every epoch": shuffled_run})
+plot_losses({"sorted by class, never shuffled": sorted_run,
+             "shuffled every epoch": shuffled_run})
 show_figure(figure_text.sorted_batches(sorted_run, shuffled_run))
 
 # %% [markdown]
@@ -515,17 +524,19 @@ show_figure(figure_text.data_sizes(sizes, trained, X_new, y_new))
 
 # %% tags=["worked:moons-split"]
 X_moons, y_moons = data.moons(n_samples=200, noise=0.4, seed=3)
-fit = data.validation_split(X_moons, y_moons, fraction=0.5, seed=0)    # fit.X_train, fit.X_val
-X_test, y_test = data.moons(n_samples=3000, noise=0.4, seed=99)        # the test set: read once, at the end
+fit = data.validation_split(X_moons, y_moons, fraction=0.5, seed=0)  # fit.X_train, fit.X_val
+# the test set: read once, at the end
+X_test, y_test = data.moons(n_samples=3000, noise=0.4, seed=99)
 print("training", fit.X_train.shape, " validation", fit.X_val.shape, " test", X_test.shape)
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(7, 3.0), sharey=True, layout="constrained")
-for ax, (X_part, y_part, title) in zip(axes, [(fit.X_train, fit.y_train, "100 training points"),
-                                              (fit.X_val, fit.y_val, "100 validation points")]):
+parts = [(fit.X_train, fit.y_train, "100 training points"),
+         (fit.X_val, fit.y_val, "100 validation points")]
+for ax, (X_part, y_part, title) in zip(axes, parts):
     for k in range(2):
-        ax.scatter(X_part[y_part == k, 0], X_part[y_part == k, 1], color=np.array(CLASS_COLOURS[k]) / 255,
-                   marker=CLASS_MARKERS[k], s=14)
+        ax.scatter(X_part[y_part == k, 0], X_part[y_part == k, 1],
+                   color=np.array(CLASS_COLOURS[k]) / 255, marker=CLASS_MARKERS[k], s=14)
     ax.set(aspect="equal", title=title)
 show_figure(figure_text.moons_split(fit))
 
@@ -540,7 +551,8 @@ show_figure(figure_text.moons_split(fit))
 def train_moons(weight_decay=0.0):
     """A fresh 2-64-64-2 network trained 1000 epochs on fit's 100 training points.
 
-    Returns the network, its History, and {"epoch", "net"}: a copy kept at the lowest validation loss.
+    Returns the network, its History, and {"epoch", "net"}: a copy kept at the lowest
+    validation loss.
     """
     net = MLP([2, 64, 64, 2], "tanh", "softmax", "cross_entropy", seed=0)
     best = {}
@@ -549,8 +561,9 @@ def train_moons(weight_decay=0.0):
         if history.val_loss[-1] == min(history.val_loss):
             best.update(epoch=epoch, net=net.copy())
 
-    history = train(net, fit.X_train, fit.y_train, epochs=1000, batch_size=16, learning_rate=0.3, seed=0,
-                    validation=(fit.X_val, fit.y_val), weight_decay=weight_decay, callback=keep_best)
+    history = train(net, fit.X_train, fit.y_train, epochs=1000, batch_size=16,
+                    learning_rate=0.3, seed=0, validation=(fit.X_val, fit.y_val),
+                    weight_decay=weight_decay, callback=keep_best)
     return net, history, best
 
 
@@ -572,8 +585,9 @@ def train_moons(weight_decay=0.0):
 net_end, history, best = train_moons()
 print(f"lowest validation loss {min(history.val_loss):.2f} at epoch {best['epoch']}: "
       f"validation accuracy {best['net'].accuracy(fit.X_val, fit.y_val):.2f}")
-print(f"after 1000 epochs: validation loss {history.val_loss[-1]:.2f}, validation accuracy "
-      f"{history.val_accuracy[-1]:.2f}, training accuracy {net_end.accuracy(fit.X_train, fit.y_train):.2f}")
+print(f"after 1000 epochs: validation loss {history.val_loss[-1]:.2f},"
+      f" validation accuracy {history.val_accuracy[-1]:.2f},"
+      f" training accuracy {net_end.accuracy(fit.X_train, fit.y_train):.2f}")
 
 # %% slideshow={"slide_type": "subslide"}
 plot_early_stopping(history, best["epoch"])
@@ -615,7 +629,8 @@ show_figure(figure_text.early_stopping(history, best["epoch"]))
 # %% tags=["worked:penalty-gradcheck"]
 small = MLP([2, 8, 8, 2], "tanh", "softmax", "cross_entropy", seed=1)
 lam = 0.1
-grads = add_weight_decay(small.backward(fit.X_train, fit.y_train), small, lam)   # dL/dW^l + λ W^l
+# dL/dW^l + λ W^l
+grads = add_weight_decay(small.backward(fit.X_train, fit.y_train), small, lam)
 
 
 def penalised_loss(_):
@@ -623,7 +638,7 @@ def penalised_loss(_):
 
 
 for l, W in enumerate(small.weights, start=1):
-    numeric = numerical_gradient(penalised_loss, W)                # nudges W in place, entry by entry
+    numeric = numerical_gradient(penalised_loss, W)  # nudges W in place, entry by entry
     print(f"dL_λ/dW^{l}: {verdict(relative_error(grads.weights[l - 1], numeric), bound=1e-6)}")
 
 # %% [markdown]
@@ -649,18 +664,22 @@ runs = {0.0: net_end}
 validation = {0.0: (history.val_loss[-1], history.val_accuracy[-1])}
 for lam in (0.001, 0.01, 0.1):
     net_lam, history_lam, _ = train_moons(weight_decay=lam)
-    runs[lam], validation[lam] = net_lam, (history_lam.val_loss[-1], history_lam.val_accuracy[-1])
+    runs[lam] = net_lam
+    validation[lam] = (history_lam.val_loss[-1], history_lam.val_accuracy[-1])
 print("    λ   validation loss   validation accuracy   sum of squared weights")
 for lam, net_lam in runs.items():
     squares = sum(np.sum(W ** 2) for W in net_lam.weights)
-    print(f"{lam:5g}   {validation[lam][0]:15.2f}   {validation[lam][1]:19.2f}   {squares:22.1f}")
+    print(f"{lam:5g}   {validation[lam][0]:15.2f}   {validation[lam][1]:19.2f}"
+          f"   {squares:22.1f}")
 chosen = max(runs, key=lambda lam: validation[lam][1])
 print(f"highest validation accuracy: λ = {chosen:g}")
 
 # %% slideshow={"slide_type": "subslide"}
-plot_boundaries({"λ = 0, 1000 epochs": net_end, f"λ = 0, stopped at epoch {best['epoch']}": best["net"],
+plot_boundaries({"λ = 0, 1000 epochs": net_end,
+                 f"λ = 0, stopped at epoch {best['epoch']}": best["net"],
                  f"λ = {chosen:g}, 1000 epochs": runs[chosen]}, fit.X_train, fit.y_train)
-accuracies = [validation[0.0][1], best["net"].accuracy(fit.X_val, fit.y_val), validation[chosen][1]]
+accuracies = [validation[0.0][1], best["net"].accuracy(fit.X_val, fit.y_val),
+              validation[chosen][1]]
 show_figure(figure_text.decay_boundaries(best["epoch"], chosen, accuracies))
 
 # %% [markdown]
@@ -676,7 +695,8 @@ show_figure(figure_text.decay_boundaries(best["epoch"], chosen, accuracies))
 
 # %% tags=["worked:test-once"]
 final = runs[chosen]
-print(f"test accuracy of the chosen network (λ = {chosen:g}): {final.accuracy(X_test, y_test):.3f}")
+print(f"test accuracy of the chosen network (λ = {chosen:g}):"
+      f" {final.accuracy(X_test, y_test):.3f}")
 
 # %% [markdown]
 # Lower than the validation accuracy that chose it: the best of four scores on 100 points

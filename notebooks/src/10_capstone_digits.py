@@ -125,8 +125,10 @@ def show_hidden_units(net, A_train, X_train, scale, units=32):
 # by class, so every digit is equally represented in every part.
 
 # %% tags=["worked:shapes"]
-split = data.load_digits(test_fraction=0.2, seed=1)           # split.X_test, split.y_test: read once, at the end
-X_train, y_train, X_val, y_val = data.validation_split(split.X_train, split.y_train, fraction=0.2, seed=2)
+# split.X_test, split.y_test: read once, at the end
+split = data.load_digits(test_fraction=0.2, seed=1)
+X_train, y_train, X_val, y_val = data.validation_split(split.X_train, split.y_train,
+                                                       fraction=0.2, seed=2)
 print("X_train", X_train.shape, " X_val", X_val.shape, " X_test", split.X_test.shape)
 print("training images per digit:", np.bincount(y_train))
 
@@ -166,7 +168,9 @@ print(description[start:description.index(".", start) + 1])
 
 # %%
 mean, scale = X_train.mean(axis=0), X_train.std(axis=0) + 0.1
-A_train, A_val, A_test = (X_train - mean) / scale, (X_val - mean) / scale, (split.X_test - mean) / scale
+A_train = (X_train - mean) / scale
+A_val = (X_val - mean) / scale
+A_test = (split.X_test - mean) / scale
 
 # %% [markdown]
 # ## The network, before training
@@ -210,9 +214,10 @@ def keep_best(epoch, history, net):                     # train calls it after e
 
 history = train(net, A_train, y_train, epochs=150, batch_size=32, learning_rate=0.2, seed=0,
                 validation=(A_val, y_val), callback=keep_best)
-net = best["net"]                                       # early stopping: keep the best epoch's network
+net = best["net"]  # early stopping: keep the best epoch's network
 print(f"lowest validation loss at epoch {best['epoch']} of 150")
-print(f"training accuracy {net.accuracy(A_train, y_train):.4f}, validation accuracy {net.accuracy(A_val, y_val):.4f}")
+print(f"training accuracy {net.accuracy(A_train, y_train):.4f},"
+      f" validation accuracy {net.accuracy(A_val, y_val):.4f}")
 print(f"validation digits wrong: {np.sum(net.predict(A_val) != y_val)} of {len(y_val)}")
 
 # %% [markdown]
@@ -251,7 +256,7 @@ show_figure(figure_text.learning_curves(history, best["epoch"]))
 # </details>
 
 # %% slideshow={"slide_type": "subslide"} tags=["worked:confusion"]
-predicted = net.predict(A_val)                          # the validation digits: the test set stays unread
+predicted = net.predict(A_val)  # the validation digits: the test set stays unread
 confusion = np.zeros((10, 10), dtype=int)
 for true, guess in zip(y_val, predicted):
     confusion[true, guess] += 1
@@ -271,7 +276,8 @@ show_figure(figure_text.confusion_matrix(confusion))
 # %%
 wrong = np.flatnonzero(predicted != y_val)
 sure = net.forward(A_val[wrong]).max(axis=1)           # the probability of its (wrong) answer
-show_digits(X_val[wrong], [f"{y_val[i]} → {predicted[i]}\n{p:.0%}" for i, p in zip(wrong, sure)])
+show_digits(X_val[wrong], [f"{y_val[i]} → {predicted[i]}\n{p:.0%}"
+                           for i, p in zip(wrong, sure)])
 show_figure(figure_text.wrong_digits(y_val[wrong], predicted[wrong], sure))
 
 # %% [markdown]
@@ -344,8 +350,9 @@ digit_reader(net, X_val, y_val, mean, scale)
 # Every choice is made, on the validation digits. Now, and only now, the test digits.
 
 # %% tags=["worked:test-once"]
-print(f"test accuracy {net.accuracy(A_test, split.y_test):.4f}: "
-      f"{np.sum(net.predict(A_test) != split.y_test)} of {len(split.y_test)} test digits wrong")
+print(f"test accuracy {net.accuracy(A_test, split.y_test):.4f}:"
+      f" {np.sum(net.predict(A_test) != split.y_test)} of {len(split.y_test)}"
+      " test digits wrong")
 
 # %% [markdown]
 # That is the number to report: about 99% on new digits by the 13 writers the network has
@@ -359,9 +366,11 @@ print(f"test accuracy {net.accuracy(A_test, split.y_test):.4f}: "
 
 # %% slideshow={"slide_type": "subslide"}
 def recipe(split_seed):
-    """Split, standardise, train and stop early as above; return the kept epoch and the test accuracy."""
+    """Split, standardise, train and stop early as above; return the kept epoch and the test
+    accuracy."""
     parts = data.load_digits(test_fraction=0.2, seed=split_seed)
-    X_tr, y_tr, X_va, y_va = data.validation_split(parts.X_train, parts.y_train, fraction=0.2, seed=2)
+    X_tr, y_tr, X_va, y_va = data.validation_split(parts.X_train, parts.y_train,
+                                                   fraction=0.2, seed=2)
     mu, sd = X_tr.mean(axis=0), X_tr.std(axis=0) + 0.1
     model, kept = MLP([64, 64, 10], "relu", "softmax", "cross_entropy", seed=0), {}
 
@@ -398,11 +407,13 @@ for split_seed in (0, 2, 3, 4, 5):
 
 # %% slideshow={"slide_type": "subslide"}
 def train_mnist_shape(folder, epochs=10, hidden=128):
-    """Train 784 -> hidden -> 10 on the MNIST files in ``folder``; return the net and its t10k accuracy."""
+    """Train 784 -> hidden -> 10 on the MNIST files in ``folder``; return the net and its t10k
+    accuracy."""
     X_tr, y_tr, X_te, y_te = load_mnist(folder)
     mu, sd = X_tr.mean(axis=0), X_tr.std(axis=0) + 0.1
     model = MLP([X_tr.shape[1], hidden, 10], "relu", "softmax", "cross_entropy", seed=0)
-    train(model, (X_tr - mu) / sd, y_tr, epochs=epochs, batch_size=64, learning_rate=0.05, seed=0)
+    train(model, (X_tr - mu) / sd, y_tr, epochs=epochs, batch_size=64, learning_rate=0.05,
+          seed=0)
     return model, model.accuracy((X_te - mu) / sd, y_te)
 
 
@@ -438,7 +449,8 @@ with tempfile.TemporaryDirectory() as folder:
     folder = Path(folder)
     write_idx(folder / "train-images-idx3-ubyte.gz", as_mnist_images(X_train))
     write_idx(folder / "train-labels-idx1-ubyte.gz", y_train.astype(np.uint8))
-    write_idx(folder / "t10k-images-idx3-ubyte.gz", as_mnist_images(X_val))      # our validation digits
+    # our validation digits
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", as_mnist_images(X_val))
     write_idx(folder / "t10k-labels-idx1-ubyte.gz", y_val.astype(np.uint8))
     print("files:", sorted(path.name for path in folder.iterdir()))
     mini = load_mnist(folder)
