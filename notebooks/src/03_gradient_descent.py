@@ -133,7 +133,7 @@ print(f"gradient descent, 40 steps (120): w = {np.round(descent.final_point, 4)}
 # work done (a log scale, since the gaps span many powers of ten):
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 2.8))
+fig, ax = plt.subplots(figsize=(6.5, 2.3))
 ax.semilogy(np.arange(1, 1001), search.best_losses - best_loss,
             label="random search (best so far)")
 ax.semilogy(3 * np.arange(41), descent.losses - best_loss, "o-", ms=3,
@@ -186,8 +186,8 @@ for step in range(6):
 # ### Two weights: the loss surface of the line fit
 #
 # With two weights the loss is a surface over the $(w_1, w_2)$ plane, drawn as contour lines.
-# Each weight has its own slope; together they form the **gradient**, an arrow pointing
-# straight uphill. Descent steps against it. Two runs of 20 steps from $(-3, 3)$:
+# Each weight has its own slope; together they form the **gradient**, which points
+# straight uphill. Descent steps against it: two runs from $(-3, 3)$.
 
 # %% tags=["worked:descent-2d"]
 slow = gradient_descent(line.loss, line.gradient, start=[-3, 3], learning_rate=0.1, steps=20)
@@ -202,7 +202,7 @@ for run in (slow, fast):
 w1, w2 = np.meshgrid(np.linspace(-4, 4, 160), np.linspace(-4, 4, 160))
 # the loss at every grid point
 surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)
-fig, ax = plt.subplots(figsize=(4.6, 3.7))
+fig, ax = plt.subplots(figsize=(4.6, 3.4))
 ax.contour(w1, w2, surface, levels=np.geomspace(0.1, 60, 14), cmap="viridis", linewidths=0.8)
 for run, colour, shape in ((slow, "tab:blue", "o-"), (fast, "tab:red", "s--")):
     ax.plot(*run.path.T, shape, color=colour, ms=3, lw=1, label=f"η = {run.learning_rate}")
@@ -298,7 +298,7 @@ for learning_rate in (0.1, 1.0):
 # steps (90 evaluations) from $w = 0$ with $\eta = 0.2$. **Predict first:** which column grows
 # with $d$, and by how much? (The answer is folded after the table.)
 
-# %% slideshow={"slide_type": "fragment"} tags=["worked:curse-race"]
+# %% slideshow={"slide_type": "subslide"} tags=["worked:curse-race"]
 print(f"{'d':>3}  {'random search excess':>21}"
       f"  {'gradient descent excess':>24}  {'kept per step':>13}")
 for d in [1, 2, 5, 10, 20]:
