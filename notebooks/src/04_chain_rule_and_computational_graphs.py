@@ -75,7 +75,7 @@ for h in (1, 0.1, 0.01, 0.001):
 
 # %%
 xs = np.linspace(0.5, 4.6, 200)
-fig, ax = plt.subplots(figsize=(8, 2.5))
+fig, ax = plt.subplots(figsize=(8, 2.2))
 ax.plot(xs, f(xs), color="black", label="$f(x) = x^2$")
 for h, shade in ((1, "0.75"), (0.5, "0.55")):
     slope = (f(3 + h) - f(3)) / h
@@ -502,9 +502,8 @@ numeric_b = numerical_gradient(lambda b_: loss_of(W, A, b_), bias.copy())
 checks = {"dL/dW = delta.T @ A": (delta.T @ A, numeric_W),
           "dL/dA = delta @ W": (delta @ W, numeric_A),
           "dL/db = delta.sum(axis=0)": (delta.sum(axis=0), numeric_b)}
-for name, (formula, numeric) in checks.items():
-    error = relative_error(formula, numeric)
-    print(f"{name:<26} shape {str(formula.shape):<7} {verdict(error)}")
+for name, (rule, numeric) in checks.items():
+    print(f"{name:<26} shape {str(rule.shape):<7} {verdict(relative_error(rule, numeric))}")
 
 # %% [markdown]
 # ## Why reverse mode: a million derivatives in one pass
