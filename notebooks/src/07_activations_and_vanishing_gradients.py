@@ -148,8 +148,7 @@ for ax, name in zip(axes, ["identity", "tanh"]):
         net = MLP([1, 8, 8, 8, 1], name, "identity", init="normal", weight_scale=0.8,
                   seed=seed)
         ax.plot(x_line[:, 0], net.forward(x_line)[:, 0])
-    ax.set_title(f"hidden activation: {name}")
-    ax.set_xlabel("input $x$")
+    ax.set(title=f"hidden activation: {name}", xlabel="input $x$")
 axes[0].set_ylabel("network output")
 show_figure(figure_text.linear_collapse(x_line))
 
@@ -227,9 +226,7 @@ for ax, name in zip(axes, ACTIVATIONS):
     ax.semilogy(layers, act_norms[name], "s-", label=r"activations read $\|A^{l-1}\|$")
     ax.semilogy(layers, grad_norms[name], "D-",
                 label=r"gradient $\|\partial L / \partial W^l\|$")
-    ax.set_xticks([1, 6, 11])
-    ax.set_xlabel("layer $l$ (11 = output layer)")
-    ax.set_title(name)
+    ax.set(xticks=[1, 6, 11], xlabel="layer $l$ (11 = output layer)", title=name)
 axes[0].set_ylabel("size (log scale)")
 axes[1].legend(loc="lower center")   # the empty part of the tanh panel
 show_figure(figure_text.layer_norms(ACTIVATIONS, grad_norms))
