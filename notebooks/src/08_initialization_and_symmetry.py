@@ -179,8 +179,7 @@ starts = [("equal start (0.5)", equal_net("tanh")),
 for ax, (title, net) in zip(axes, starts):
     paths[title] = weight_paths(net)
     ax.plot(paths[title])
-    ax.set_title(f"tanh units, {title}")
-    ax.set_xlabel("epoch")
+    ax.set(title=f"tanh units, {title}", xlabel="epoch")
 axes[0].set_ylabel("first weight of each hidden unit")
 show_figure(figure_text.weight_paths(*paths.values()))
 
