@@ -231,12 +231,12 @@ for B in batch_sizes:
           f" {predicted[-1]:.4f} predicted")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(4.6, 3.2))
+fig, ax = plt.subplots(figsize=(4.6, 2.6))
 B = np.arange(1, 256)
 ax.loglog(B, sigma / np.linalg.norm(full) / np.sqrt(B) * np.sqrt((n - B) / (n - 1)),
           label="predicted")
 ax.loglog(batch_sizes[:-1], measured[:-1], "o", label="measured")
-ax.set(xlabel="batch size B", ylabel="relative error of the batch gradient")
+ax.set(xlabel="batch size B", ylabel="relative error of\nthe batch gradient")
 ax.legend()
 show_figure(figure_text.batch_gradient_error(n, batch_sizes, measured))
 
