@@ -366,8 +366,7 @@ print(f"test accuracy {net.accuracy(A_test, split.y_test):.4f}:"
 
 # %% slideshow={"slide_type": "subslide"}
 def recipe(split_seed):
-    """Split, standardise, train and stop early as above; return the kept epoch and the test
-    accuracy."""
+    """Split, standardise, train, stop early as above; return (kept epoch, test accuracy)."""
     parts = data.load_digits(test_fraction=0.2, seed=split_seed)
     X_tr, y_tr, X_va, y_va = data.validation_split(parts.X_train, parts.y_train,
                                                    fraction=0.2, seed=2)
@@ -449,7 +448,6 @@ with tempfile.TemporaryDirectory() as folder:
     folder = Path(folder)
     write_idx(folder / "train-images-idx3-ubyte.gz", as_mnist_images(X_train))
     write_idx(folder / "train-labels-idx1-ubyte.gz", y_train.astype(np.uint8))
-    # our validation digits
     write_idx(folder / "t10k-images-idx3-ubyte.gz", as_mnist_images(X_val))
     write_idx(folder / "t10k-labels-idx1-ubyte.gz", y_val.astype(np.uint8))
     print("files:", sorted(path.name for path in folder.iterdir()))
