@@ -486,10 +486,13 @@ def test_in_a_kernel_play_runs_on_the_event_loop_without_blocking_it(pg, in_a_ke
         play = pg.controls["play"]
         play.playing = True
         others = 0
-        for _ in range(20):          # the kernel keeps serving: this coroutine runs between frames
+        for index in range(20):      # the kernel keeps serving: this coroutine runs between frames
             await asyncio.sleep(0.02)
             others += 1
-        play.value += 1              # a tick from the browser changes nothing: the task draws the frames
+            if index % 3 == 2:
+                epoch = pg.model.epoch
+                play.value += 1      # a tick from the browser trains nothing itself: the task draws the frames
+                assert pg.model.epoch == epoch
         epochs_playing = pg.model.epoch
         play.playing = False
         await asyncio.sleep(0.2)

@@ -31,12 +31,15 @@ redraws, then sleeps until the next frame is due (``PLAY_INTERVAL_MS``): the ker
 blocked, because every sleep hands it back to the messages waiting (a slider, another cell).
 The frames do not wait for a round trip to the browser, which ipywidgets imposes on the Play
 widget's own ticks (one pending message at a time) and which on a busy 2-core machine halves
-the frame rate; while the task plays, the browser's Play widget does not tick at all
-(``QUIET_INTERVAL_MS``). A change that arrives while playing is drawn by its own handler, at
-once, between two frames. Nothing waits for the browser, so what makes a change show late
-while playing is a browser behind with the frames: each frame costs it a PNG to decode, so
-the frames carry nothing it does not need (no ticks answered, the picture's text alternative
-brought up to date when play stops rather than with every frame). Without an event loop (a
+the frame rate. A change that arrives while playing is drawn by its own handler, at once,
+between two frames. What made a change show late while playing (0.4-0.5 s, issue 22) was not
+the kernel, which answers within a frame, but a browser behind with the frames: the task drew
+them on its own clock, and a browser short of time (a loaded laptop) decoded them later and
+later, the change queued behind them. The browser's Play ticks now pace the task: a tick
+reaches the kernel only after the browser has taken in the kernel's answer to the tick before,
+and so every frame sent before it, and the task draws at most ``MAX_FRAMES_AHEAD`` frames past
+the last tick. Each frame carries only what the browser needs (the picture's text alternative
+is brought up to date when play stops, not with every frame). Without an event loop (a
 script, a test) each tick of the Play widget is one epoch and one redraw instead. When slider
 values arrive faster than the kernel draws, they queue; a message that was waiting in the
 queue (it starts right after the previous one finished) updates the state but leaves the
@@ -79,9 +82,12 @@ CONTROL_ROWS = (
 )
 CONTROL_NAMES = tuple(name for row in CONTROL_ROWS for name in row)
 PLAY_INTERVAL_MS = 60       # a frame this often while playing: at most ~16 frames per second
-# While the kernel's own task draws the frames, the browser's Play widget need not tick: its interval is set
-# this long (under 2**31 ms, past which browsers fire a timer at once), so it sends no message per frame.
-QUIET_INTERVAL_MS = 10**9
+# While the kernel's task draws the frames, the browser's Play widget still ticks, and its ticks say how far the
+# browser has got: ipywidgets sends a tick only once the kernel's answer to the one before has reached the
+# browser, behind every frame sent before that answer. The task draws at most this many frames past the last
+# tick, so a browser short of time is never more than that many frames behind, and a change shows that soon.
+MAX_FRAMES_AHEAD = 2
+ACK_TIMEOUT_S = 0.5         # ... and goes on without a tick after this long (a front end whose Play is silent)
 NEW_LAYER = 2               # neurons in a hidden layer added with "+", as in TensorFlow Playground
 CONTROLS_WIDTH = 350        # px: the column of controls beside the picture (1366 x 768 fits both, issue 22)
 # The playground's own style, carried by the widget as FOCUS_CSS is: a slider's number beside it as wide as
@@ -200,6 +206,7 @@ class Playground(LessonWidget):
         self._backgrounds = {}
         self._syncing = False
         self._player = None  # the asyncio task drawing the frames while playing, if any
+        self._frames_ahead = 0  # frames it drew since the browser's Play last ticked
         self.code_view = widgets.HTML()
         made = self._make_controls()
         super().__init__({name: made[name] for name in shown}, figsize=None)  # drawn with raster
@@ -410,6 +417,7 @@ class Playground(LessonWidget):
         """One frame of play: one epoch, then a redraw unless newer ticks are already waiting."""
         play = self.controls["play"]
         if self._player is not None:
+            self._frames_ahead = 0  # the browser has caught up with the frames drawn before the last tick
             return  # the kernel's own play loop draws the frames
         if self.model.diverged and not play.playing:
             return  # a tick still on its way after a divergence stopped play
@@ -440,33 +448,39 @@ class Playground(LessonWidget):
     async def _play_loop(self) -> None:
         """Frames while playing: one epoch and one picture, then a sleep that lets the kernel serve others.
 
-        The browser's Play widget is told not to tick meanwhile (``QUIET_INTERVAL_MS``): its ticks would
-        only cost a message each way per frame, on the kernel and on a browser that may be short of time
-        already; a browser behind with the frames shows a change late, however soon the kernel drew it.
+        A frame waits while ``MAX_FRAMES_AHEAD`` frames have been drawn since the browser's last tick: the
+        browser decodes every frame it is sent, and one that falls behind would show a change only after
+        the frames queued before it (0.2-0.6 s measured with the browser's CPU slowed fourfold).
         """
         play = self.controls["play"]
         shown = bool(play._view_count)
-        play.interval = QUIET_INTERVAL_MS
+        self._frames_ahead = 0
         try:
+            due = time.perf_counter()   # when the next frame may be drawn
             while play.playing:
                 shown = shown or bool(play._view_count)
                 if (shown and not play._view_count) or self.comm is None:
                     play.playing = False  # no longer on screen, or closed: stop training in the background
                     break
+                now = time.perf_counter()
+                behind = self._frames_ahead >= MAX_FRAMES_AHEAD and now - due < ACK_TIMEOUT_S
+                if now < due or behind:   # not yet time, or the browser has not caught up: serve the others
+                    await asyncio.sleep(min(max(due - now, 0.005), 0.02) if now < due else 0.005)
+                    continue
                 started = time.perf_counter()
                 ok = self.model.step(1)
                 self._draw()
                 if not ok:
                     play.playing = False
                     break
-                await asyncio.sleep(max(PLAY_INTERVAL_MS / 1000 - (time.perf_counter() - started), 0.005))
+                due = started + PLAY_INTERVAL_MS / 1000
+                await asyncio.sleep(0.005 if time.perf_counter() >= due else due - time.perf_counter())
         except Exception as error:  # shown, not lost inside a task nobody awaits
             self.message = f"playing stopped: {error.__class__.__name__}: {error}"
             play.playing = False
             self._write_readout()
         finally:
             self._player = None
-            play.interval = PLAY_INTERVAL_MS
             self._draw()
             self._describe_picture()   # the text alternative, not sent with every frame, catches up
 
@@ -542,6 +556,8 @@ class Playground(LessonWidget):
         canvas = draw(self.model, self._backgrounds)
         self.image.value = canvas.png()
         self.frames += 1
+        if self._player is not None:
+            self._frames_ahead += 1   # one more picture for the browser to take in (a frame, or a change's)
         self._write_readout()
         if "code" in self.controls and self.controls["code"].value:
             self._show_code()
