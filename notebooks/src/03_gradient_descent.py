@@ -129,11 +129,11 @@ print(f"gradient descent, 40 steps (120): w = {np.round(descent.final_point, 4)}
       f"loss {descent.final_loss:.6f}, excess {descent.final_loss - best_loss:.2e}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The *excess* is how far above the best possible loss each racer ended. Plotted against the
-# work done (a log scale, since the gaps span many powers of ten):
+# The *excess* is how far above the best possible loss each racer ended; against the work done,
+# on a log scale:
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 2.3))
+fig, ax = plt.subplots(figsize=(6.5, 2.4))
 ax.semilogy(np.arange(1, 1001), search.best_losses - best_loss,
             label="random search (best so far)")
 ax.semilogy(3 * np.arange(41), descent.losses - best_loss, "o-", ms=3,
@@ -200,8 +200,7 @@ for run in (slow, fast):
 
 # %% slideshow={"slide_type": "subslide"}
 w1, w2 = np.meshgrid(np.linspace(-4, 4, 160), np.linspace(-4, 4, 160))
-# the loss at every grid point
-surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)
+surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)  # loss on the grid
 fig, ax = plt.subplots(figsize=(4.6, 3.4))
 ax.contour(w1, w2, surface, levels=np.geomspace(0.1, 60, 14), cmap="viridis", linewidths=0.8)
 for run, colour, shape in ((slow, "tab:blue", "o-"), (fast, "tab:red", "s--")):
