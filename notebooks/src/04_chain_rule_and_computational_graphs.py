@@ -75,7 +75,7 @@ for h in (1, 0.1, 0.01, 0.001):
 
 # %%
 xs = np.linspace(0.5, 4.6, 200)
-fig, ax = plt.subplots(figsize=(8, 2.2))
+fig, ax = plt.subplots(figsize=(8, 2.0))
 ax.plot(xs, f(xs), color="black", label="$f(x) = x^2$")
 for h, shade in ((1, "0.75"), (0.5, "0.55")):
     slope = (f(3 + h) - f(3)) / h
@@ -555,7 +555,7 @@ for hidden in (2, 8, 32):
           f" {loss_of.calls * len(nodes):>6} | {f'{build.calls} + 1':>15}"
           f" {len(nodes) + edges:>4} | {verdict(error).split(':')[0]}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The numerical method's work grows like $P \times$ (size of the graph), roughly $P^2$; reverse
 # mode's like the size of the graph: a forward pass and a backward pass of similar cost. With a
 # million parameters: two million forward passes against the cost of about two. So every
