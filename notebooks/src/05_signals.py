@@ -249,8 +249,8 @@ print("step_b1 =", step_b1)
 # %% [markdown]
 # ## Step 2: update every weight and bias
 #
-# Each parameter moves by $\eta$ × its step, *added*, because a signal already points the way
-# the output should go. Every update uses the signals computed with the old weights.
+# Each parameter gets $\eta$ × its step *added* (a signal points the way the output should go),
+# all from the old weights' signals.
 
 # %% tags=["worked:updates"]
 new_W1, new_b1 = W1 + eta * step_W1, b1 + eta * step_b1
@@ -443,7 +443,7 @@ print("output signals:", step.output_signals[0])
 print("hidden signals:", step.hidden_signals[0])
 print(f"new W2, max difference from ours: {np.max(np.abs(step.new_W_out - new_W2)):.10f}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # `net.step(grads, eta)` is the delta convention (`param -= eta * grad`); the library's
 # `grads.deltas[l-1]` is $\delta^l$, and `grads.signals` is simply `-grads.deltas`.
 
