@@ -78,9 +78,7 @@ for ax, name in zip(axes, names):
     ax.plot(z, f(z), label="$f(z)$")
     ax.plot(z, f.derivative(z), "--", label="$f'(z)$")
     ax.axhline(0, color="0.7", lw=0.8)
-    ax.set_title(name)
-    ax.set_xlabel("$z$")
-    ax.set_ylim(-1.2, 2.2)
+    ax.set(title=name, xlabel="$z$", ylim=(-1.2, 2.2))
 axes[0].legend(loc="upper left")
 show_figure(figure_text.activation_slopes(names, z, get_activation))
 
