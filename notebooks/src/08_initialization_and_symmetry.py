@@ -172,7 +172,7 @@ def weight_paths(net, epochs=1500):
 
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), sharey=True, layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(9, 2.6), sharey=True, layout="constrained")
 paths = {}
 starts = [("equal start (0.5)", equal_net("tanh")),
           ("random start (std 0.1)", xor_net("tanh", init="normal", weight_scale=0.1))]
@@ -269,20 +269,17 @@ for scale in SCALES:
     d = backward[scale]
     print(f"std {scale:>4}: forward  activation std layer 1 {spread[scale][0]:.1e}"
           f" → layer 10 {spread[scale][-1]:.1e}, saturated in layer 10: {saturated:.0%}")
-    print(f"           backward ‖Δ‖ layer 11 {d[-1]:.1e} → layer 1 {d[0]:.1e}"
-          f" (×{d[0] / d[-1]:.1e}); first layer's gradient"
-          f" {np.linalg.norm(grads.weights[0]):.1e}")
+    print(f"    backward ‖Δ‖ layer 11 {d[-1]:.1e} → layer 1 {d[0]:.1e} (×{d[0] / d[-1]:.1e});"
+          f" first layer's gradient {np.linalg.norm(grads.weights[0]):.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
 for scale, shape in zip(SCALES, "osD^"):
     axes[0].semilogy(range(1, 11), spread[scale], marker=shape, label=f"std {scale}")
     axes[1].semilogy(range(1, 12), backward[scale], marker=shape, label=f"std {scale}")
-axes[0].set_xlabel("hidden layer")
-axes[0].set_title("forward: std of the activations")
-axes[1].set_xlabel("layer $l$ (11 = output layer)")
-axes[1].set_title(r"backward: error term $\|\Delta^l\|$")
-axes[0].set_ylabel("log scale")
+axes[0].set(xlabel="hidden layer", ylabel="log scale", title="forward: std of the activations")
+axes[1].set(xlabel="layer $l$ (11 = output layer)",
+            title=r"backward: error term $\|\Delta^l\|$")
 axes[1].legend(ncol=2, fontsize=8)
 show_figure(figure_text.scale_spread(SCALES, spread, backward))
 
