@@ -551,8 +551,7 @@ show_figure(figure_text.moons_split(fit))
 def train_moons(weight_decay=0.0):
     """A fresh 2-64-64-2 network trained 1000 epochs on fit's 100 training points.
 
-    Returns the network, its History, and {"epoch", "net"}: a copy kept at the lowest
-    validation loss.
+    Returns the network, its History, and {"epoch", "net"} at the lowest validation loss.
     """
     net = MLP([2, 64, 64, 2], "tanh", "softmax", "cross_entropy", seed=0)
     best = {}
