@@ -440,8 +440,8 @@ def as_mnist_images(X):
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Its "t10k" files hold our validation digits, so our test digits stay read once. The very same
-# function reads the files back and trains 784-128-10:
+# Its "t10k" files hold our validation digits, so the test digits stay read once. The same
+# function trains 784-128-10:
 
 # %% tags=["worked:mnist-shape"]
 with tempfile.TemporaryDirectory() as folder:
