@@ -142,6 +142,8 @@ MEASURE_JS = """() => {
     width: window.innerWidth, height: window.innerHeight,
     min_font_px: sizes.length ? Math.min(...sizes) : null,
     min_code_px: codeSizes.length ? Math.min(...codeSizes) : null,
+    // What the room sees ends at the slide's own box: RISE makes it 95vh tall (684 px of 720) and scrolls it.
+    box_bottom: slide.getBoundingClientRect().top + slide.clientHeight,
     cut_labels: cut,
     words,
     scrolls: slide.scrollHeight > slide.clientHeight + 2 && getComputedStyle(slide).overflowY === 'scroll',
@@ -170,18 +172,22 @@ class SlideFacts:
     scrolls: bool
     min_code_px: float | None = None
     cut_labels: list = field(default_factory=list)
+    box_bottom: float | None = None
 
     @property
     def overflow_px(self) -> float:
-        """How far the content reaches past the bottom (or right) edge of the screen, or above its top."""
-        return max(0.0, self.bottom - self.height, self.right - self.width, -self.top)
+        """How far the content reaches past the bottom of the slide's box (or of the screen), past its
+        right edge, or above its top."""
+        visible = min(self.height, self.box_bottom) if self.box_bottom else self.height
+        return max(0.0, self.bottom - visible, self.right - self.width, -self.top)
 
     def problems(self, min_font_px: float = MIN_BODY_PX, max_words: int = MAX_WORDS,
                  min_code_px: float = MIN_CODE_PX) -> list[str]:
         found = []
         if self.overflow_px > 1:
-            found.append(f"content runs {self.overflow_px:.0f} px off the {self.width}x{self.height} screen "
-                         f"(reaches y={self.bottom:.0f}, x={self.right:.0f}) with every fragment and answer shown")
+            found.append(f"content runs {self.overflow_px:.0f} px off the {self.width}x{self.height} screen's slide "
+                         f"(reaches y={self.bottom:.0f}, x={self.right:.0f}; the slide shows down to "
+                         f"y={self.box_bottom or self.height:.0f}) with every fragment and answer shown")
         if self.min_font_px is not None and self.min_font_px < min_font_px - 0.5:
             found.append(f"slide text {self.min_font_px:.1f} px on screen (minimum {min_font_px:g} px)")
         if self.min_code_px is not None and self.min_code_px < min_code_px - 0.5:

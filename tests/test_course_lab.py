@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,13 @@ import pytest
 from course_tools import course_lab, lab_extension
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(coroutine):
+    """Run ``coroutine`` to its end on a thread of its own: an earlier test of the session may have left
+    an event loop running on this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_install_writes_the_extension_and_the_settings_once(tmp_path):
@@ -78,7 +86,7 @@ def test_the_contents_manager_is_hooked_whether_it_is_async_or_not():
     for manager in (Manager(), AsyncManager()):
         lab_extension.hook_contents_manager({"contents_manager": manager})
         model = manager.get("lesson.ipynb")
-        model = asyncio.run(model) if asyncio.iscoroutine(model) else model
+        model = run(model) if asyncio.iscoroutine(model) else model
         assert model["content"]["metadata"]["language_info"] == lab_extension.kernel_language_info()
     assert saved == [lab_extension.keep_pictures] * 2
 
@@ -147,7 +155,7 @@ def test_a_notebooks_kernel_is_started_with_its_set_up(tmp_path):
         await sessions.start_kernel_for_session(session_id="s2", path="console-1", name="", type="console",
                                                 kernel_name="python3")
 
-    asyncio.run(open_lesson_then_a_console())
+    run(open_lesson_then_a_console())
     (option,), plain = started
     assert plain == [] and option.startswith("--IPKernelApp.exec_files=")
     script = Path(option.split("=", 1)[1])

@@ -178,7 +178,7 @@ def test_a_wrong_item_of_a_tuple_is_shown_alone(tmp_path):
     off = answer("two_layer").replace("    return A1, Y_hat", "    return A1, Y_hat + 0.5")
     result = grade(solved(two_layer=off), tmp_path)
     text = next(t.output for t in result.tests if t.part == "two_layer_tests" and not t.passed)
-    assert ")[1]" in text  # names the output that is wrong; A1 is not shown as a mismatch
+    assert ", item [1]" in text  # names the output that is wrong; A1 is not shown as a mismatch
 
 
 # ---------------------------------------------------------------- the learning goal enforced

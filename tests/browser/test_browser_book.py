@@ -27,7 +27,7 @@ import nbformat
 import pytest
 
 from course_tools import book, handouts
-from course_tools.web_assets import STATIC_WIDGET_NOTE
+from course_tools.web_assets import STATIC_LIVE_NOTE
 
 pytestmark = pytest.mark.browser
 
@@ -141,7 +141,7 @@ def test_the_book_reads_offline_from_the_course_map_to_the_last_lesson_and_back(
         if not all(image["inline"] and image["loaded"] for image in facts["images"]):
             problems.append(f"{name}: a figure is not an inline picture that loaded: {facts['images']}")
         for widget in facts["widgets"]:
-            if STATIC_WIDGET_NOTE not in widget["text"]:
+            if STATIC_LIVE_NOTE not in widget["text"]:   # with "(This is a picture ...)" where there is one
                 problems.append(f"{name}: a widget's placeholder does not say where it is live: {widget['text'][:120]}")
         links = {link.split("#", 1)[0] for link in facts["links"] if link.startswith(base)}
         for link in sorted(links):

@@ -100,6 +100,9 @@ def test_slide_measure_sees_an_overflow_and_small_text():
     assert fine.problems() == []
     low = SlideFacts("#/1/0", "t", 2, 10.0, 900.0, 1270.0, 1280, 720, 24.0, 40, False)
     assert "180 px off" in low.problems()[0]
+    # RISE's slide box ends at y = 704 (20 px down, 95vh tall): content to 715 is cut though on the screen.
+    boxed = SlideFacts("#/1/1", "t", 2, 10.0, 715.0, 1270.0, 1280, 720, 24.0, 40, True, box_bottom=704.0)
+    assert "11 px off" in boxed.problems()[0]
     small = SlideFacts("#/2/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 14.0, 40, False)
     assert "14.0 px" in small.problems()[0]
     wordy = SlideFacts("#/3/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 24.0, 120, False)
