@@ -448,9 +448,10 @@ class Playground(LessonWidget):
     async def _play_loop(self) -> None:
         """Frames while playing: one epoch and one picture, then a sleep that lets the kernel serve others.
 
-        A frame waits while ``MAX_FRAMES_AHEAD`` frames have been drawn since the browser's last tick: the
-        browser decodes every frame it is sent, and one that falls behind would show a change only after
-        the frames queued before it (0.2-0.6 s measured with the browser's CPU slowed fourfold).
+        A frame waits while ``MAX_FRAMES_AHEAD`` pictures have been drawn since the browser's last tick: the
+        browser decodes every picture it is sent, and one that falls behind shows a change only after the
+        pictures queued before it (with Chromium's CPU slowed fourfold, 0.1-0.4 s while playing against
+        0.05-0.1 s paused, before this wait).
         """
         play = self.controls["play"]
         shown = bool(play._view_count)
