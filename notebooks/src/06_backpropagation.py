@@ -511,7 +511,7 @@ draw_company()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Right: the output over the plane. Below: the train and test loss, and each layer's
 # gradient norm $\lVert \partial L/\partial W^l \rVert$, per epoch. Pick a sample with the
-# *backward pass of sample* slider to see where it pushes each weight
+# *backward pass* slider to see where it pushes each weight
 # ($-\partial L/\partial W$) and each node's signal $-\partial L/\partial z$.
 
 # %%
