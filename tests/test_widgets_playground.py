@@ -50,10 +50,12 @@ def plain_run(settings, epochs, X_raw=None, labels=None, schedule=None):
     train_idx = np.sort(np.random.default_rng(s["data_seed"]).permutation(n)[:n_train])
     X_train = features_by_hand(X_raw, s["features"])[train_idx]
     y_train = labels[train_idx]
-    k = int(labels.max()) + 1
-    out = ("sigmoid", "binary_cross_entropy") if k == 2 else ("softmax", "cross_entropy")
+    regression = labels.dtype.kind == "f"
+    k = 1 if regression else int(labels.max()) + 1
+    out = (("identity", "mse") if regression else ("sigmoid", "binary_cross_entropy") if k == 2
+           else ("softmax", "cross_entropy"))
     act = {"linear": "identity"}.get(s["activation"], s["activation"])
-    net = MLP([len(s["features"]), *s["hidden"], 1 if k == 2 else k], act, out[0], out[1], seed=s["init_seed"])
+    net = MLP([len(s["features"]), *s["hidden"], 1 if k <= 2 else k], act, out[0], out[1], seed=s["init_seed"])
     rng = np.random.default_rng(s["shuffle_seed"])
     for count, lr in (schedule or [(epochs, s["learning_rate"])]):
         for _ in range(count):
@@ -127,6 +129,9 @@ def test_play_equals_course_lib_train(pg):
     dict(dataset="spiral", classes=3, hidden=(8, 6), features=("x1", "x2", "sin(x1)", "sin(x2)"), learning_rate=0.1),
     dict(dataset="gauss", classes=4, hidden=(), noise=30.0, train_ratio=70.0),
     dict(dataset="xor", activation="linear", features=("x1", "x2", "x1*x2"), batch_size=1, learning_rate=0.001),
+    dict(dataset="plane", noise=20.0, hidden=(3,)),
+    dict(dataset="bumps", hidden=(8, 4), features=("x1", "x2", "sin(x1)", "sin(x2)"), regularization="L2",
+         regularization_rate=0.001),
 ])
 def test_step_button_equals_plain_loop(settings):
     pg = playground(**settings)
@@ -550,3 +555,54 @@ def test_play_stops_when_no_view_shows_the_widget_any_more(pg, in_a_kernel):
     assert run_in_own_loop(session()) is False and pg._player is None
     epoch = pg.model.epoch
     assert epoch >= 1
+
+
+# ----------------------------------------------------------------- regression
+def test_regression_data_are_the_targets_written_out():
+    X, y = make_data("plane", n_samples=300, seed=3)
+    assert X.shape == (300, 2) and y.dtype.kind == "f"
+    np.testing.assert_allclose(y, (X[:, 0] + X[:, 1]) / 12)
+    X, y = make_data("bumps", n_samples=300, seed=3)
+    bumps = [(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)]
+    by_hand = sum(h * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * 1.2 ** 2)) for cx, cy, h in bumps)
+    np.testing.assert_allclose(y, np.clip(by_hand, -1, 1))
+    assert y.min() < -0.9 and y.max() > 0.9
+    # Noise moves where the target is read, not the point: the targets scatter around the clean ones.
+    X_noisy, y_noisy = make_data("plane", n_samples=300, noise=30, seed=3)
+    clean = (X_noisy[:, 0] + X_noisy[:, 1]) / 12
+    assert 0.02 < np.std(y_noisy - clean) < 0.2
+
+
+def test_a_regression_run_has_a_linear_output_a_squared_error_and_a_continuous_map():
+    pg = playground(dataset="bumps", hidden=(8, 4), learning_rate=0.1)
+    assert pg.net.output_activation.name == "identity" and pg.net.loss_function.name == "mse"
+    assert pg.controls["classes"].disabled
+    start = pg.model.history.train_loss[-1]
+    pg.step(40)
+    assert pg.model.history.train_loss[-1] < 0.5 * start   # it learns
+    readout = pg.readout.value
+    assert "mean squared error" in readout and "accuracy" not in readout
+    assert "for regression" in pg.describe() and "accuracy" not in pg.describe()
+    # The output panel shades the plane continuously; discretised, it keeps only the sign (two shades).
+    panel = picture(pg)[OUT_Y + 4:OUT_Y + OUT_SIZE - 4, OUT_X + 4:OUT_X + OUT_SIZE - 4]
+    assert len(np.unique(panel.reshape(-1, 3), axis=0)) > 100
+    pg.controls["discretize"].value = True
+    discretised = picture(pg)[OUT_Y + 4:OUT_Y + OUT_SIZE - 4, OUT_X + 4:OUT_X + OUT_SIZE - 4]
+    assert len(np.unique(discretised.reshape(-1, 3), axis=0)) < len(np.unique(panel.reshape(-1, 3), axis=0)) / 2
+    # Its code reproduces it, importing the same data.
+    scope = {}
+    exec(pg.code(), scope)
+    assert "make_data('bumps'" in pg.code() and "loss='mse'" in pg.code()
+    same_weights(scope["net"], pg.net)
+
+
+def test_switching_between_classification_and_regression():
+    pg = playground()
+    pg.controls["dataset"].value = "plane"
+    assert pg.net.sizes[-1] == 1 and pg.net.output_activation.name == "identity"
+    assert "restarted at epoch 0" in pg.readout.value
+    pg.controls["dataset"].value = "gauss"
+    pg.controls["classes"].value = 3
+    assert not pg.controls["classes"].disabled
+    assert pg.net.sizes[-1] == 3 and pg.net.output_activation.name == "softmax"
+    assert "train accuracy" in pg.readout.value

@@ -2,7 +2,8 @@
 
 ``playground()`` returns a widget that trains a ``course_lib.MLP`` on 2-D data while you
 watch: play/pause, single epochs, reset to the same starting weights or new ones; learning
-rate, activation, L1/L2 penalty; data set, classes, noise, train:test ratio, batch size;
+rate, activation, L1/L2 penalty; data set (four classification sets, and two regression sets
+with a continuous output map), classes, noise, train:test ratio, batch size;
 input features; 0-6 hidden layers of 1-8 neurons (typed, or with +/- buttons for layers and
 for each layer's neurons); a heatmap per neuron; links showing each weight; train and test
 loss; test data and a discretised output on demand. Beyond TensorFlow Playground: your own
@@ -59,8 +60,9 @@ from course_lib.validation import CourseError, UnknownNameError
 
 from .base import LessonWidget, kernel_event_loop
 from .playground_draw import WIDTH as PICTURE_WIDTH, describe as describe_model, draw
-from .playground_model import (ACTIVATIONS, DATASETS, FEATURES, MAX_CLASSES, MAX_LAYERS, MAX_NEURONS,
-                               REGULARIZATION_RATES, REGULARIZATIONS, SETTING_NAMES, PlaygroundModel)
+from .playground_model import (ACTIVATIONS, CLASSIFICATION, DATASETS, FEATURES, MAX_CLASSES, MAX_LAYERS,
+                               MAX_NEURONS, REGRESSION, REGULARIZATION_RATES, REGULARIZATIONS, SETTING_NAMES,
+                               PlaygroundModel)
 
 __all__ = ["CONTROL_NAMES", "Playground", "playground"]
 
@@ -265,10 +267,12 @@ class Playground(LessonWidget):
             "regularization": dropdown(list(REGULARIZATIONS), s.regularization, "regularisation", 175),
             "regularization_rate": dropdown(sorted(set(REGULARIZATION_RATES) | {s.regularization_rate}),
                                             s.regularization_rate, "penalty rate", 150),
-            "dataset": dropdown(["own"] if model.own_data else list(DATASETS), s.dataset, "data", 130,
-                                disabled=model.own_data),
-            "classes": slider(model.n_classes, 2, MAX_CLASSES, "classes", 204,
-                              disabled=model.own_data or s.dataset in ("circle", "xor")),
+            "dataset": dropdown(["own"] if model.own_data else
+                                [*((name, name) for name in CLASSIFICATION),
+                                 *((f"{name} (regression)", name) for name in REGRESSION)],
+                                s.dataset, "data", 190, disabled=model.own_data),
+            "classes": slider(model.n_classes or s.classes, 2, MAX_CLASSES, "classes", 144,
+                              disabled=self._classes_fixed()),
             "noise": slider(int(round(s.noise)), 0, 50, "noise %", 167, disabled=model.own_data),
             "train_ratio": slider(int(round(s.train_ratio)), 10, 100 if model.own_data else 90, "train %", 167),
             "batch_size": slider(s.batch_size, 1, max(30, s.batch_size), "batch size", 186),
@@ -503,14 +507,17 @@ class Playground(LessonWidget):
                 slider.max = len(self.model.train) - 1
                 slider.value = -1 if self.model.settings.sample is None else self.model.settings.sample
             if "classes" in self.controls:
-                fixed = self.model.own_data or self.model.settings.dataset in ("circle", "xor")
-                self.controls["classes"].disabled = fixed
+                self.controls["classes"].disabled = self._classes_fixed()
         finally:
             self._syncing = False
         if "edit_weight" in self.controls:
             self._fill_weight_choices()
         if "code" in self.controls and self.controls["code"].value:
             self._show_code()
+
+    def _classes_fixed(self) -> bool:
+        """Only 'gauss' and 'spiral' take a number of classes: circle and xor have two, regression none."""
+        return self.model.own_data or self.model.settings.dataset not in ("gauss", "spiral")
 
     def _show_setting(self, name: str) -> None:
         """Put the setting in force back into its control, without reacting to it."""
@@ -605,11 +612,12 @@ class Playground(LessonWidget):
         penalty = ("no penalty" if s.regularization == "none" else
                    f"{text('regularization', s.regularization)} penalty, rate "
                    f"{text('regularization-rate', f'{s.regularization_rate:g}')}")
+        scores = (["regression: the loss is the mean squared error"] if m.regression else
+                  [f"train accuracy {number('train-accuracy', 100 * m.accuracy('train'), 1)}%",
+                   f"test accuracy {number('test-accuracy', 100 * m.accuracy('test'), 1)}%"])
         lines = [" · ".join([
                      f"<b>epoch <span data-name='epoch'>{m.epoch}</span></b>", loss,
-                     f"test loss {number('test-loss', h.test_loss[-1])}",
-                     f"train accuracy {number('train-accuracy', 100 * m.accuracy('train'), 1)}%",
-                     f"test accuracy {number('test-accuracy', 100 * m.accuracy('test'), 1)}%"]),
+                     f"test loss {number('test-loss', h.test_loss[-1])}", *scores]),
                  " · ".join([
                      f"learning rate <span data-name='learning-rate'>{s.learning_rate:.3g}</span>",
                      f"activation {text('activation', s.activation)}",

@@ -9,7 +9,9 @@ controls on a 1366 x 768 laptop screen):
   With a sample chosen, the links show instead that sample's gradient step (-dL/dW:
   the way each weight is about to move) and each node its signal -dL/dz, so the error
   can be followed flowing back from the output;
-- right, the output over the plane with the data points (test points with a black rim), the
+- right, the output over the plane with the data points (test points with a black rim): shaded by
+  class for classification, and for regression a continuous map of the predicted number from -1
+  (orange) to 1 (blue), each point coloured by its target and shaped by its sign; the
   next mini-batch ringed, and above it a header with the epoch, the settings in force and the
   losses of the network as it is now (the penalty term too, when there is one; ``header``);
 - below, the train and test loss per epoch, and each layer's gradient norm per epoch on a
@@ -77,7 +79,10 @@ def node_positions(sizes: list[int]) -> list[list[tuple[float, float]]]:
 
 
 def _tile_colours(values: np.ndarray, kind: str, unit: int = 0) -> np.ndarray:
-    """One node's map (res, res) -> RGB. ``kind``: 'feature', an activation name, 'sigmoid-out' or 'softmax-out'."""
+    """One node's map (res, res) -> RGB. ``kind``: 'feature', an activation name, 'sigmoid-out', 'softmax-out'
+    or 'identity-out' (a regression's output, on the targets' scale from -1 to 1)."""
+    if kind == "identity-out":
+        return colourize(values)
     if kind == "softmax-out":
         return colourize(values, 0.0, 1.0, lut=ramp_lut(WHITE, CLASS_COLOURS[unit % len(CLASS_COLOURS)]))
     if kind in ("sigmoid", "sigmoid-out"):
@@ -89,7 +94,11 @@ def _tile_colours(values: np.ndarray, kind: str, unit: int = 0) -> np.ndarray:
 
 
 def output_colours(model, probabilities: np.ndarray, discretize: bool) -> np.ndarray:
-    """The output panel's colours: probabilities (res, res, k) -> (res, res, 3) uint8."""
+    """The output panel's colours: probabilities (res, res, k) -> (res, res, 3) uint8. For regression,
+    ``probabilities`` is the predicted number (res, res, 1), and discretising keeps only its sign."""
+    if model.regression:
+        values = probabilities[..., 0]
+        return lighten(colourize(np.sign(values) if discretize else values), 0.35)
     if discretize:
         probabilities = np.eye(probabilities.shape[-1])[probabilities.argmax(axis=-1)]
     if model.n_classes == 2:
@@ -170,7 +179,7 @@ def _draw_network(canvas: Canvas, model, maps) -> None:
     # Node heatmaps, taken from the output panel's grid every other point.
     step = OUT_RES // TILE
     kinds = (["feature"] + [net.hidden_activation.name] * (len(sizes) - 2)
-             + ["sigmoid-out" if model.n_classes == 2 else "softmax-out"])
+             + ["identity-out" if model.regression else "sigmoid-out" if model.n_classes == 2 else "softmax-out"])
     signals = None if sample is None else [-d[0] for d in sample.deltas]
     trace = None if sample is None else sample.trace.activations
     for l, (column, layer_map, kind) in enumerate(zip(where, maps, kinds)):
@@ -202,15 +211,13 @@ def _draw_output(canvas: Canvas, model, output_map) -> None:
     canvas.paste(resize(output_colours(model, probabilities, s.discretize), OUT_SIZE, OUT_SIZE, smooth=True),
                  OUT_X, OUT_Y)
     canvas.rectangle((OUT_X - 1, OUT_Y - 1, OUT_X + OUT_SIZE, OUT_Y + OUT_SIZE), outline=GREY)
-    colours = np.array(CLASS_COLOURS[:model.n_classes])
     train = model.X_raw[model.train]
-    labels = model.labels[model.train]
-    canvas.dots(to_pixels(model, train), [tuple(c) for c in colours[labels]], radius=3.5,
-                shapes=[MARKERS[k % len(MARKERS)] for k in labels])
+    colours, shapes = _point_style(model, model.labels[model.train])
+    canvas.dots(to_pixels(model, train), colours, radius=3.5, outline=GREY if model.regression else WHITE,
+                shapes=shapes)
     if s.show_test and len(model.test):
-        labels = model.labels[model.test]
-        canvas.dots(to_pixels(model, model.X_raw[model.test]), [tuple(c) for c in colours[labels]], radius=3.5,
-                    outline=BLACK, shapes=[MARKERS[k % len(MARKERS)] for k in labels])
+        colours, shapes = _point_style(model, model.labels[model.test])
+        canvas.dots(to_pixels(model, model.X_raw[model.test]), colours, radius=3.5, outline=BLACK, shapes=shapes)
     # The next mini-batch, ringed: the batch size shows before any training.
     for px, py in to_pixels(model, train[model.next_batch()]):
         canvas.draw.ellipse((px - 7, py - 7, px + 7, py + 7), outline=BATCH_RING, width=2)
@@ -228,6 +235,16 @@ def _draw_output(canvas: Canvas, model, output_map) -> None:
               anchor="mm")
         _text(canvas, (OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE / 2 + 10), "try a smaller learning rate", RED,
               size=12, anchor="mm")
+
+
+def _point_style(model, labels: np.ndarray) -> tuple[list, list]:
+    """Each point's colour and marker: its class's, or for regression its target's colour on the output's scale
+    and a marker for its sign (as class 1's for 0 and above, class 0's below), so that no colour is needed."""
+    if model.regression:
+        colours = colourize(labels[None, :])[0]
+        return [tuple(int(v) for v in c) for c in colours], [MARKERS[1] if v >= 0 else MARKERS[0] for v in labels]
+    colours = np.array(CLASS_COLOURS[:model.n_classes])
+    return [tuple(c) for c in colours[labels]], [MARKERS[k % len(MARKERS)] for k in labels]
 
 
 def _draw_charts(canvas: Canvas, model) -> None:
@@ -259,14 +276,23 @@ def describe(model) -> str:
         hidden = f"{len(s.hidden)} hidden layers of {' and '.join(map(str, s.hidden))} {s.activation} units"
     loss = model.history.train_loss[-1]
     train, test = model.accuracy("train"), model.accuracy("test")
-    text = (f"Training playground at epoch {model.epoch}: {s.dataset} data with {model.n_classes} classes, "
+    if model.regression:
+        task, shading = ("for regression (each point's target is a number from -1 to 1)",
+                         "by the predicted number, orange for -1 through white to blue for 1, ")
+        scores = (f"Train loss (mean squared error) {loss:.2g}" if math.isfinite(loss) else "The loss is not finite")
+        test_loss = model.history.test_loss[-1]
+        scores += f", test loss {test_loss:.2g}." if len(model.test) and math.isfinite(test_loss) else "."
+    else:
+        task, shading = f"with {model.n_classes} classes", "by predicted class "
+        scores = (f"Train accuracy {100 * train:.0f}%" + (f", test accuracy {100 * test:.0f}%" if math.isfinite(test)
+                                                          else "")
+                  + (f", train loss {loss:.2g}." if math.isfinite(loss) else ", the loss is not finite."))
+    text = (f"Training playground at epoch {model.epoch}: {s.dataset} data {task}, "
             f"inputs {', '.join(s.features)}, {hidden}. The network diagram shows each neuron as a small "
             "map of its output over the input plane, links blue for positive and orange for negative weights; "
-            f"the output map shades the plane by predicted class with the training points"
+            f"the output map shades the plane {shading}with the training points"
             f"{' and test points' if s.show_test else ''} on it, and the next mini-batch's "
-            f"{min(s.batch_size, len(model.train))} points ringed. Train accuracy "
-            f"{100 * train:.0f}%" + (f", test accuracy {100 * test:.0f}%" if math.isfinite(test) else "")
-            + (f", train loss {loss:.2g}." if math.isfinite(loss) else ", the loss is not finite."))
+            f"{min(s.batch_size, len(model.train))} points ringed. {scores}")
     if s.regularization != "none" and s.regularization_rate > 0:
         text += f" The {s.regularization} penalty adds {model.penalty():.2g} to it."
     if s.sample is not None:

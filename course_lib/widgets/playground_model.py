@@ -15,8 +15,10 @@ exactly the plain loop that ``code()`` prints::
 
 Without a penalty that is also what ``course_lib.train(net, X_train, y_train, epochs=...,
 batch_size=..., learning_rate=..., seed=shuffle_seed)`` does. Two classes use one sigmoid
-output with binary cross-entropy; more use softmax with categorical cross-entropy. Both
-losses are means over the batch, so the learning rate does not depend on the batch size.
+output with binary cross-entropy; more use softmax with categorical cross-entropy. The two
+regression data sets ('plane', 'bumps': a number from -1 to 1 at each point) use one linear
+output with the mean squared error, as TensorFlow Playground does. Every loss is a mean over
+the batch, so the learning rate does not depend on the batch size.
 
 Regularisation adds ``rate * sum|W|`` (L1) or ``rate/2 * sum W**2`` (L2) over every weight
 matrix (not the biases) to the loss; the losses recorded and drawn are the data losses alone, and
@@ -36,11 +38,13 @@ from course_lib import MLP
 from course_lib.validation import (CourseError, ShapeError, UnknownNameError, as_array, lookup,
                                    real_number, whole_number)
 
-__all__ = ["DATASETS", "FEATURES", "ACTIVATIONS", "REGULARIZATIONS", "LEARNING_RATES", "REGULARIZATION_RATES",
+__all__ = ["DATASETS", "CLASSIFICATION", "REGRESSION", "FEATURES", "ACTIVATIONS", "REGULARIZATIONS", "LEARNING_RATES", "REGULARIZATION_RATES",
            "Settings", "make_data", "make_features", "split_indices", "parse_hidden", "PlaygroundModel"]
 
 DOMAIN = 6.0  # the built-in data sets live in [-6, 6]^2, as in TensorFlow Playground
-DATASETS = ("circle", "xor", "gauss", "spiral")
+CLASSIFICATION = ("circle", "xor", "gauss", "spiral")
+REGRESSION = ("plane", "bumps")   # the target is a number, not a class
+DATASETS = CLASSIFICATION + REGRESSION
 FEATURES = {
     "x1": lambda X: X[:, 0],
     "x2": lambda X: X[:, 1],
@@ -60,25 +64,52 @@ DIVERGENCE_FACTOR = 1e4  # as course_lib.train: a batch loss this many times the
 
 
 # ----------------------------------------------------------------- data
+# 'bumps': a bump up (+1) or down (-1) at each of six centres, alternating like a chessboard.
+BUMPS = ((-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0), (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0))
+BUMP_WIDTH = 1.2
+
+
+def regression_target(name: str, X: np.ndarray) -> np.ndarray:
+    """The number a regression data set asks for at each point: X (n, 2) -> (n,), from -1 to 1.
+
+    'plane': ``(x1 + x2) / 12``, a tilted plane. 'bumps': the sum of six Gaussian bumps of height
+    +1 or -1 (``BUMPS``), clipped to [-1, 1].
+    """
+    if name == "plane":
+        return np.clip((X[:, 0] + X[:, 1]) / (2 * DOMAIN), -1.0, 1.0)
+    total = np.zeros(len(X))
+    for cx, cy, height in BUMPS:
+        total += height * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * BUMP_WIDTH ** 2))
+    return np.clip(total, -1.0, 1.0)
+
+
 def make_data(name: str, n_samples: int = 400, noise: float = 0.0, classes: int = 2,
               seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """One of the playground's data sets: X (n_samples, 2) in about [-6, 6]^2, y (n_samples,) int labels.
+    """One of the playground's data sets: X (n_samples, 2) in about [-6, 6]^2, and y (n_samples,).
 
-    ``name``: 'circle' (class 1 inside, class 0 in a ring around it), 'xor' (the sign of
-    x1 * x2), 'gauss' (``classes`` Gaussian clouds) or 'spiral' (``classes`` interleaved arms).
+    Classification, y int labels: 'circle' (class 1 inside, class 0 in a ring around it), 'xor'
+    (the sign of x1 * x2), 'gauss' (``classes`` Gaussian clouds) or 'spiral' (``classes``
+    interleaved arms). Circle and xor always have 2 classes; classes are balanced.
+    Regression, y floats from -1 to 1 (``regression_target``): 'plane' or 'bumps', points uniform
+    over the square; ``classes`` is ignored.
     ``noise`` in percent (0-50) moves points by Gaussian noise of standard deviation
-    ``3 * noise / 100`` (for 'gauss' it widens the clouds). Circle and xor always have 2 classes.
-    Classes are balanced and the order shuffled; the same arguments give the same data.
+    ``3 * noise / 100`` (for 'gauss' it widens the clouds; for regression the target is read at
+    the moved point while the point is drawn where it was, so the targets are noisy).
+    The order is shuffled; the same arguments give the same data.
     """
     lookup(name, {n: n for n in DATASETS}, "data set")
     n = whole_number(n_samples, "n_samples", 2)
-    classes = 2 if name in ("circle", "xor") else whole_number(classes, "classes", 2)
-    if classes > MAX_CLASSES:
-        raise CourseError(f"classes must be at most {MAX_CLASSES}, got {classes}")
     noise = real_number(noise, "noise")
     if not 0 <= noise <= 50:
         raise CourseError(f"noise is a percentage from 0 to 50, got {noise:g}")
     rng = np.random.default_rng(seed)
+    if name in REGRESSION:
+        X = rng.uniform(-DOMAIN + 0.5, DOMAIN - 0.5, (n, 2))
+        moved = X + rng.normal(0, 3.0 * noise / 100, X.shape) if noise > 0 else X
+        return X, regression_target(name, moved)
+    classes = 2 if name in ("circle", "xor") else whole_number(classes, "classes", 2)
+    if classes > MAX_CLASSES:
+        raise CourseError(f"classes must be at most {MAX_CLASSES}, got {classes}")
     sizes = [n // classes + (k < n % classes) for k in range(classes)]
     jitter = 3.0 * noise / 100
     parts = []
@@ -295,7 +326,13 @@ class PlaygroundModel:
 
     # ---------------------------------------------------------------- data and network
     @property
+    def regression(self) -> bool:
+        """True for 'plane' and 'bumps': ``labels`` are numbers from -1 to 1, the output is linear, the loss MSE."""
+        return self.settings.dataset in REGRESSION
+
+    @property
     def n_classes(self) -> int:
+        """The number of classes; 0 for a regression data set."""
         return len(self.class_names)
 
     def _make_data(self) -> None:
@@ -304,7 +341,7 @@ class PlaygroundModel:
             self.X_raw, self.labels, self.class_names = self._own_X, self._own_y, list(self._own_classes)
         else:
             self.X_raw, self.labels = make_data(s.dataset, s.n_samples, s.noise, s.classes, s.data_seed)
-            self.class_names = [str(k) for k in range(int(self.labels.max()) + 1)]
+            self.class_names = [] if self.regression else [str(k) for k in range(int(self.labels.max()) + 1)]
         self.train, self.test = split_indices(len(self.labels), s.train_ratio, s.data_seed)
         self.domain = self._domain()
         if s.sample is not None and s.sample >= len(self.train):
@@ -322,14 +359,14 @@ class PlaygroundModel:
     @property
     def sizes(self) -> list[int]:
         s = self.settings
-        return [len(s.features), *s.hidden, 1 if self.n_classes == 2 else self.n_classes]
+        return [len(s.features), *s.hidden, self.n_classes if self.n_classes > 2 else 1]
 
     def network_spec(self) -> dict:
         """The ``MLP`` keyword arguments of this setup."""
-        two = self.n_classes == 2
-        return dict(hidden_activation=ACTIVATIONS[self.settings.activation],
-                    output_activation="sigmoid" if two else "softmax",
-                    loss="binary_cross_entropy" if two else "cross_entropy", seed=self.settings.init_seed)
+        output, loss = (("identity", "mse") if self.regression else ("sigmoid", "binary_cross_entropy")
+                        if self.n_classes == 2 else ("softmax", "cross_entropy"))
+        return dict(hidden_activation=ACTIVATIONS[self.settings.activation], output_activation=output, loss=loss,
+                    seed=self.settings.init_seed)
 
     def reset(self) -> None:
         """The same starting weights again (from ``init_seed``), epoch 0, an empty history."""
@@ -530,8 +567,9 @@ class PlaygroundModel:
         return [int(np.sum(np.all(a <= 0, axis=0))) for a in trace.activations[1:-1]]
 
     def accuracy(self, which: str = "train") -> float:
+        """The share of ``which`` ('train' or 'test') samples classified right; NaN without any, or for regression."""
         X, y = (self.X_train, self.y_train) if which == "train" else (self.X_test, self.y_test)
-        if not len(y):
+        if not len(y) or self.regression:
             return math.nan
         with np.errstate(all="ignore"):
             return self.net.accuracy(X, y)
@@ -554,7 +592,7 @@ class PlaygroundModel:
                       "class_names, y = np.unique(your_y, return_inverse=True)",
                       "X_raw = np.asarray(your_X, dtype=float)"]
         else:
-            classes = "" if s.dataset in ("circle", "xor") else f", classes={s.classes}"
+            classes = "" if s.dataset in ("circle", "xor") + REGRESSION else f", classes={s.classes}"
             lines += [f"X_raw, y = make_data({s.dataset!r}, n_samples={s.n_samples}, noise={s.noise!r}"
                       f"{classes}, seed={s.data_seed})"]
         lines += [f"train, test = split_indices(len(y), train_ratio={s.train_ratio!r}, seed={s.data_seed})",
