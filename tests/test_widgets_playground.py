@@ -606,3 +606,66 @@ def test_switching_between_classification_and_regression():
     assert not pg.controls["classes"].disabled
     assert pg.net.sizes[-1] == 3 and pg.net.output_activation.name == "softmax"
     assert "train accuracy" in pg.readout.value
+
+
+# ----------------------------------------------------------------- clicking a link to edit its weight
+def test_a_click_on_a_link_chooses_it_for_editing(pg):
+    from course_lib.widgets.playground_draw import SAMPLE_RING, link_ends
+    ends = link_ends(pg.net.sizes)
+    assert len(ends) == sum(W.size for W in pg.net.weights)
+    before = picture(pg)
+    (xa, ya), (xb, yb) = ends[(1, 1, 3)]          # h2.2 <- h1.4
+    pg._clicked({"type": "click", "dataX": round(0.6 * xa + 0.4 * xb), "dataY": round(0.6 * ya + 0.4 * yb)})
+    assert pg.weight_choice.value == (1, 1, 3) and pg.chosen == (1, 1, 3)
+    assert pg.weight_value.value == round(float(pg.net.weights[1][1, 3]), 6)
+    assert "data-name='chosen-link'>h2.2 ← h1.4<" in pg.readout.value
+    # The chosen link is marked in the picture, dashed in SAMPLE_RING's purple, and only there.
+    after = picture(pg)
+    marked = np.all(after == SAMPLE_RING, axis=-1) & ~np.all(before == SAMPLE_RING, axis=-1)
+    ys, xs = np.nonzero(marked)
+    assert len(xs) > 20 and xs.min() >= min(xa, xb) - 3 and xs.max() <= max(xa, xb) + 3
+    # Typing a value edits that weight, and the readout's loss follows.
+    pg.weight_value.value = -2.5
+    assert pg.net.weights[1][1, 3] == -2.5
+    shown = float(pg.readout.value.split("data-name='train-loss'>")[1].split("<")[0])
+    assert shown == pytest.approx(pg.net.loss(pg.model.X_train, pg.model.y_train), abs=5.1e-5)
+    # A click away from every link says how to choose one and changes nothing.
+    pg._clicked({"type": "click", "dataX": 700, "dataY": 150})
+    assert pg.weight_choice.value == (1, 1, 3) and "click on a line between two nodes" in pg.readout.value
+    # A new network forgets the choice.
+    pg.controls["reset"].click()
+    assert pg.chosen is None and "chosen-link" not in pg.readout.value
+
+
+def test_where_links_cross_the_nearest_wins():
+    from course_lib.widgets.playground_draw import link_at, link_ends
+    sizes = [2, 8, 8, 1]
+    ends = link_ends(sizes)
+
+    def distance(link, x, y):
+        (xa, ya), (xb, yb) = ends[link]
+        t = np.clip(((x - xa) * (xb - xa) + (y - ya) * (yb - ya)) / ((xb - xa) ** 2 + (yb - ya) ** 2), 0, 1)
+        return np.hypot(x - xa - t * (xb - xa), y - ya - t * (yb - ya))
+
+    found_itself = 0
+    for link, ((xa, ya), (xb, yb)) in ends.items():
+        for t in (0.1, 0.5, 0.9):
+            x, y = xa + t * (xb - xa) + 2.0, ya + t * (yb - ya)   # 2 px beside the link
+            found = link_at(sizes, x, y)
+            assert found is not None, (link, t)
+            assert distance(found, x, y) <= distance(link, x, y) + 1e-9, (link, t, found)
+            found_itself += found == link
+    assert found_itself > 0.6 * 3 * len(ends)   # most points lie nearest their own link
+    assert link_at(sizes, 5, 5) is None and link_at(sizes, 700, 150) is None
+
+
+def test_one_click_sent_twice_is_handled_once(pg):
+    from course_lib.widgets.playground_draw import link_ends
+    (xa, ya), (xb, yb) = link_ends(pg.net.sizes)[(0, 0, 1)]
+    click = {"type": "click", "timeStamp": 1234.5, "dataX": 0.7 * xa + 0.3 * xb, "dataY": 0.7 * ya + 0.3 * yb}
+    pg._clicked(click)
+    frames = pg.frames
+    pg._clicked(dict(click))
+    assert pg.frames == frames and pg.chosen == (0, 0, 1)
+    pg._clicked(dict(click, timeStamp=2000.0))   # a second click on the same link redraws
+    assert pg.frames == frames + 1

@@ -9,7 +9,7 @@ for each layer's neurons); a heatmap per neuron; links showing each weight; trai
 loss; test data and a discretised output on demand. Beyond TensorFlow Playground: your own
 data (``playground(X, y)``), more than two classes (softmax with cross-entropy), each layer's
 gradient norm per epoch, one sample's signals flowing back through the diagram, weights set
-by hand, the settings as a dictionary (``.settings``), the trained network (``.net``) and
+by hand (click a link in the picture, or choose it from a list, then type the weight), the settings as a dictionary (``.settings``), the trained network (``.net``) and
 "show me the code", which prints plain course_lib code that reproduces the run. An
 instructor can show only some controls: ``playground(controls=["learning_rate", "activation"])``.
 
@@ -59,7 +59,7 @@ import traitlets
 from course_lib.validation import CourseError, UnknownNameError
 
 from .base import LessonWidget, kernel_event_loop
-from .playground_draw import WIDTH as PICTURE_WIDTH, describe as describe_model, draw
+from .playground_draw import WIDTH as PICTURE_WIDTH, describe as describe_model, draw, link_at
 from .playground_model import (ACTIVATIONS, CLASSIFICATION, DATASETS, FEATURES, MAX_CLASSES, MAX_LAYERS,
                                MAX_NEURONS, REGRESSION, REGULARIZATION_RATES, REGULARIZATIONS, SETTING_NAMES,
                                PlaygroundModel)
@@ -208,6 +208,8 @@ class Playground(LessonWidget):
         self._backgrounds = {}
         self._syncing = False
         self._player = None  # the asyncio task drawing the frames while playing, if any
+        self._last_click = None
+        self.chosen = None   # the link being edited, (layer, to, source), after a click on it or a choice in the list
         self._frames_ahead = 0  # frames it drew since the browser's Play last ticked
         self.code_view = widgets.HTML()
         made = self._make_controls()
@@ -229,6 +231,11 @@ class Playground(LessonWidget):
         self.style_sheet = widgets.HTML(PLAYGROUND_CSS, layout=widgets.Layout(display="none"))
         self.children = [self.image, self.control_panel, self.readout, self.code_view, self.focus_style,
                          self.style_sheet]
+        if "edit_weight" in self.controls:
+            # An Image widget reports no clicks; ipyevents delivers them, in the picture's own pixels.
+            from ipyevents import Event
+            self.clicks = Event(source=self.image, watched_events=["click"])
+            self.clicks.on_dom_event(self._clicked)
 
     # ---------------------------------------------------------------- building
     @staticmethod
@@ -319,6 +326,7 @@ class Playground(LessonWidget):
         names.append([f"out{i + 1}" for i in range(net.sizes[-1])])
         options = [(f"{names[l + 1][i]} ← {names[l][j]}", (l, i, j))
                    for l, W in enumerate(net.weights) for i in range(W.shape[0]) for j in range(W.shape[1])]
+        self.chosen = None
         self._syncing = True
         try:
             self.weight_choice.options = options
@@ -532,14 +540,36 @@ class Playground(LessonWidget):
             self._syncing = False
 
     def _show_weight(self, change) -> None:
+        """A link chosen in the list (or by a click): its weight in the box, and the link marked in the picture."""
         if self._syncing or change["new"] is None:
             return
-        l, i, j = change["new"]
+        l, i, j = self.chosen = change["new"]
         self._syncing = True
         try:
             self.weight_value.value = round(float(self.model.net.weights[l][i, j]), 6)
         finally:
             self._syncing = False
+        self.notice = ""
+        self._draw()
+
+    def _clicked(self, event: dict) -> None:
+        """A click on the picture: the link under it becomes the one to edit, as if chosen in the list."""
+        x, y = event.get("dataX"), event.get("dataY")
+        # ipyevents may attach its listener twice to a view (once per change of the view count), and then
+        # sends one click twice, with the same time stamp: the second is not a new click.
+        stamp = event.get("timeStamp")
+        if x is None or y is None or (stamp is not None and stamp == self._last_click):
+            return
+        self._last_click = stamp
+        link = link_at(self.model.net.sizes, float(x), float(y))
+        if link is None:
+            self.notice = "no link there: click on a line between two nodes to edit its weight"
+            self._write_readout()
+        elif link == self.weight_choice.value:
+            self._show_weight({"new": link})
+        else:
+            self.weight_choice.value = link   # its observer shows the weight and marks the link
+        self._last_done = time.perf_counter()
 
     def _set_weight(self, change) -> None:
         if self._syncing or self.weight_choice.value is None:
@@ -561,7 +591,7 @@ class Playground(LessonWidget):
 
     # ---------------------------------------------------------------- drawing
     def _draw(self) -> None:
-        canvas = draw(self.model, self._backgrounds)
+        canvas = draw(self.model, self._backgrounds, self.chosen)
         self.image.value = canvas.png()
         self.frames += 1
         if self._player is not None:
@@ -626,6 +656,10 @@ class Playground(LessonWidget):
                      penalty])]
         if s.regularization != "none" and s.regularization_rate == 0:
             lines.append(f"{s.regularization} is chosen but its rate is 0: choose a penalty rate above 0.")
+        if self.chosen is not None and "edit_weight" in self.controls:
+            label = next(text for text, value in self.weight_choice.options if value == self.chosen)
+            lines.append(f"Editing the weight {text('chosen-link', label)} (dashed in the picture): type its new value "
+                         "in the box after 'edit weight =', or click another link.")
         if s.sample is not None:
             lines.append(f"The links show -dL/dW for training sample {s.sample}: where this one sample pushes each "
                          "weight. Each node's s is its signal -dL/dz.")

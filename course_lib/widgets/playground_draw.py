@@ -8,7 +8,8 @@ controls on a 1366 x 768 laptop screen):
   for the size of the weight and colour for its sign (blue positive, orange negative).
   With a sample chosen, the links show instead that sample's gradient step (-dL/dW:
   the way each weight is about to move) and each node its signal -dL/dz, so the error
-  can be followed flowing back from the output;
+  can be followed flowing back from the output. A link chosen for editing is drawn over the
+  others, dashed in purple (``link_at`` finds the link under a click);
 - right, the output over the plane with the data points (test points with a black rim): shaded by
   class for classification, and for regression a continuous map of the predicted number from -1
   (orange) to 1 (blue), each point coloured by its target and shaped by its sign; the
@@ -78,6 +79,27 @@ def node_positions(sizes: list[int]) -> list[list[tuple[float, float]]]:
             for x, n in zip(xs, sizes)]
 
 
+def link_ends(sizes: list[int]) -> dict:
+    """Where each link is drawn: {(layer, to, source): ((x, y) at its source, (x, y) at its end)}, for
+    ``weights[layer][to, source]``; a link runs from the right edge of one tile to the left edge of the next."""
+    where = node_positions(sizes)
+    return {(l, i, j): ((where[l][j][0] + TILE / 2, where[l][j][1]), (where[l + 1][i][0] - TILE / 2, where[l + 1][i][1]))
+            for l in range(len(sizes) - 1) for i in range(sizes[l + 1]) for j in range(sizes[l])}
+
+
+def link_at(sizes: list[int], x: float, y: float, reach: float = 6.0):
+    """The link under a click at picture pixel (x, y): (layer, to, source), or None if no link is within
+    ``reach`` pixels. Where links cross, the nearest one wins."""
+    best, nearest = None, reach
+    for link, ((xa, ya), (xb, yb)) in link_ends(sizes).items():
+        dx, dy = xb - xa, yb - ya
+        t = min(max(((x - xa) * dx + (y - ya) * dy) / (dx * dx + dy * dy), 0.0), 1.0)
+        distance = math.hypot(x - (xa + t * dx), y - (ya + t * dy))
+        if distance <= nearest:
+            best, nearest = link, distance
+    return best
+
+
 def _tile_colours(values: np.ndarray, kind: str, unit: int = 0) -> np.ndarray:
     """One node's map (res, res) -> RGB. ``kind``: 'feature', an activation name, 'sigmoid-out', 'softmax-out'
     or 'identity-out' (a regression's output, on the targets' scale from -1 to 1)."""
@@ -116,11 +138,12 @@ def to_pixels(model, X: np.ndarray) -> np.ndarray:
     return np.column_stack([px, py])
 
 
-def draw(model, backgrounds: dict | None = None) -> Canvas:
+def draw(model, backgrounds: dict | None = None, chosen=None) -> Canvas:
     """The whole playground picture for the model's current state.
 
     ``backgrounds``: a dict the caller keeps between frames; the parts that change only with
     the layout (titles, labels) are drawn once per layout into it and copied afterwards.
+    ``chosen``: a link (layer, to, source) being edited, drawn dashed over the others.
     """
     backgrounds = {} if backgrounds is None else backgrounds
     key = (tuple(model.net.sizes), tuple(model.settings.features), model.domain)
@@ -129,7 +152,7 @@ def draw(model, backgrounds: dict | None = None) -> Canvas:
         backgrounds[key] = _background(model)
     canvas = backgrounds[key].copy()
     maps = model.neuron_maps(OUT_RES)
-    _draw_network(canvas, model, maps)
+    _draw_network(canvas, model, maps, chosen)
     _draw_output(canvas, model, maps[-1])
     _draw_charts(canvas, model)
     return canvas
@@ -157,7 +180,7 @@ def _background(model) -> Canvas:
     return canvas
 
 
-def _draw_network(canvas: Canvas, model, maps) -> None:
+def _draw_network(canvas: Canvas, model, maps, chosen=None) -> None:
     s, net = model.settings, model.net
     sizes = net.sizes
     where = node_positions(sizes)
@@ -176,6 +199,12 @@ def _draw_network(canvas: Canvas, model, maps) -> None:
         colour = BLUE if v > 0 else ORANGE
         canvas.line([(xa + TILE / 2, ya), (xb - TILE / 2, yb)], colour if size > 0.02 else (225, 225, 225),
                     width=1 + 4.5 * size)
+    if chosen in link_ends(sizes):
+        (xa, ya), (xb, yb) = link_ends(sizes)[chosen]
+        for k in range(0, 10, 2):   # dashes, so the choice shows without a colour of its own
+            t0, t1 = k / 10, (k + 1) / 10
+            canvas.line([(xa + t0 * (xb - xa), ya + t0 * (yb - ya)), (xa + t1 * (xb - xa), ya + t1 * (yb - ya))],
+                        SAMPLE_RING, width=4)
     # Node heatmaps, taken from the output panel's grid every other point.
     step = OUT_RES // TILE
     kinds = (["feature"] + [net.hidden_activation.name] * (len(sizes) - 2)

@@ -216,3 +216,27 @@ def test_playground_answers_a_key_while_playing(notebook, lesson_runs, request):
         play_button(view, "pause").click()
     assert min(times) >= 0, f"{view.where}: a key press while playing never reached the readout: {times}"
     judge(times, view.where, "06 playground while playing: learning-rate key to readout")
+
+
+# ----------------------------------------------------------------- clicking a link (issue 22, item 11)
+@pytest.mark.parametrize("notebook", [lesson("06")], ids=["06"])
+def test_a_click_on_a_link_chooses_the_weight_to_edit(notebook, lesson_runs, request):
+    from course_lib.widgets.playground_draw import link_ends
+
+    view = playground_view(notebook, lesson_runs, request)
+    hidden = view.control("text", "hidden layers").locator("input").input_value()
+    sizes = [2, *(int(n) for n in hidden.replace(",", " ").split()), 1]
+    link, label = (0, 1, 0), "h1.2 ← x1"
+    assert len(sizes) > 2 and sizes[1] >= 2, f"{view.where}: the playground's first hidden layer has under 2 units"
+    (xa, ya), (xb, yb) = link_ends(sizes)[link]
+    view.image.scroll_into_view_if_needed()
+    box = view.image.bounding_box()
+    scale = box["width"] / view.image.evaluate("img => img.naturalWidth")
+    before = view.snapshot()
+    view.page.mouse.click(box["x"] + scale * (0.55 * xa + 0.45 * xb), box["y"] + scale * (0.55 * ya + 0.45 * yb))
+    view.wait_for_change(before, f"clicking the link {label} on the picture")
+    # ipywidgets writes the options' spaces as no-break spaces.
+    chosen = view.control("dropdown", "edit weight").locator("select").evaluate(
+        "s => s.options[s.selectedIndex].text").replace("\xa0", " ")
+    assert chosen == label, f"{view.where}: a click on the link {label} chose {chosen!r}"
+    assert shown_text(view, "chosen-link").replace("\xa0", " ") == label
