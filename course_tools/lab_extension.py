@@ -14,6 +14,10 @@
   (course_tools/notebooks.py); the kernel is started with them to run (``IPKernelApp.exec_files``),
   so they have run before it takes any request. (A second client talking to the kernel from the
   server, the first way tried, kept the page's own connection from running cells.)
+- A deck's slide runs first, wherever it is. A deck's kernel (jupyterlab-rise names its session by
+  an id, not the notebook's path) also gets the lesson's other code cells, and before a cell that
+  needs earlier ones runs, those it has not run yet run first, quietly (``deck_kernel``). In the
+  lab, where every cell is in view, a learner runs them in order as usual.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from .cell_names import module_names, needs_cells_before
 from .widget_snapshots import keep_pictures
 
 SETUP_TAG = "setup"
@@ -47,12 +52,32 @@ def with_kernel_language_info(model: dict, info: dict) -> dict:
     return model
 
 
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _is_setup(cell: dict) -> bool:
+    return SETUP_TAG in cell.get("metadata", {}).get("tags", [])
+
+
 def setup_code(notebook: dict) -> str:
     """The code of ``notebook``'s cells tagged ``setup``, in order ('' if none)."""
-    cells = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"
-             and SETUP_TAG in cell.get("metadata", {}).get("tags", [])]
-    return "\n".join("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-                     for cell in cells)
+    return "\n".join(_source(cell) for cell in notebook.get("cells", [])
+                     if cell.get("cell_type") == "code" and _is_setup(cell))
+
+
+def deck_cells(notebook: dict) -> list[tuple[str, bool]]:
+    """The code cells after the set-up, in order, each with whether it needs names an earlier cell makes."""
+    code = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"]
+    setup_names = set().union(*(module_names(_source(cell))[0] for cell in code if _is_setup(cell)))
+    return [(_source(cell), needs_cells_before(_source(cell), setup_names)) for cell in code if not _is_setup(cell)]
+
+
+def deck_code(notebook: dict) -> str:
+    """What a deck's kernel runs after the set-up: ``deck_kernel.install`` with the lesson's other cells."""
+    return ("from course_tools.deck_kernel import install as _install_cells_before\n"
+            f"_install_cells_before(get_ipython(), {deck_cells(notebook)!r})\n"
+            "del _install_cells_before\n")
 
 
 def find_notebook(root: Path, path: str | None, name: str | None) -> Path | None:
@@ -69,16 +94,20 @@ def find_notebook(root: Path, path: str | None, name: str | None) -> Path | None
     return None
 
 
-def setup_arguments(notebook: Path, folder: Path) -> list[str]:
+def setup_arguments(notebook: Path, folder: Path, deck: bool = False) -> list[str]:
     """The kernel's command-line options that run ``notebook``'s set-up as the kernel starts, before
-    it takes any request (``IPKernelApp.exec_files``; a restart runs them again); [] if it has none."""
+    it takes any request (``IPKernelApp.exec_files``; a restart runs them again); [] if it has none.
+    For a ``deck``, the kernel also runs the cells before a slide's cell when it needs them."""
     try:
-        code = setup_code(json.loads(notebook.read_text(encoding="utf-8")))
-    except (OSError, ValueError):   # not a notebook this extension can read: start the kernel plainly
+        content = json.loads(notebook.read_text(encoding="utf-8"))
+        code = setup_code(content)
+        if code and deck:
+            code += "\n" + deck_code(content)
+    except (OSError, ValueError, KeyError, TypeError):   # not a notebook this extension can read: start plainly
         return []
     if not code:
         return []
-    script = folder / f"{notebook.stem}-setup.py"
+    script = folder / f"{notebook.stem}-{'deck' if deck else 'setup'}.py"
     script.write_text(code + "\n", encoding="utf-8")
     return [f"--IPKernelApp.exec_files={script}"]
 
@@ -104,7 +133,8 @@ def hook_kernels(settings: dict) -> None:
     async def start_for_session_with_setup(*args, **kwargs):
         named = {**dict(zip(("session_id", "path", "name"), args)), **kwargs}
         notebook = find_notebook(root, named.get("path"), named.get("name"))
-        token = wanted.set(tuple(setup_arguments(notebook, folder)) if notebook else ())
+        deck = not str(named.get("path") or "").endswith(".ipynb")   # jupyterlab-rise: an id, not a path
+        token = wanted.set(tuple(setup_arguments(notebook, folder, deck)) if notebook else ())
         try:
             return await start_for_session(*args, **kwargs)
         finally:

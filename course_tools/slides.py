@@ -360,8 +360,9 @@ WIDGET_DRAWN_JS = """(index) => {
   return [...view.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0);
 }"""
 
-# Lessons whose widget needs the lesson's earlier results: a fresh deck cannot run it first, and the
-# slide says so (tests/test_notebook_slides.py checks every other widget runs right after the set-up).
+# Lessons whose widget needs the lesson's earlier results: run first in a deck, its cell first runs the cells
+# before it (course_tools/deck_kernel.py), which takes a few seconds. Every other widget runs right after the
+# set-up (tests/test_notebook_slides.py checks), at once.
 WIDGETS_AFTER_THE_LESSON = {"10_capstone_digits": "the digit reader reads the network the lesson trains"}
 
 
@@ -469,7 +470,7 @@ def main(argv=None) -> int:
                     shutil.rmtree(folder, ignore_errors=True)
                     folder.mkdir(parents=True)
                 open_deck(page, lab.url, path.name)
-                facts = walk(page, folder, live_widgets=path.stem not in WIDGETS_AFTER_THE_LESSON)
+                facts = walk(page, folder, live_widgets=True)
                 context.close()
                 measured[path.stem] = facts
                 bad += sum(1 for slide in facts if slide.problems())

@@ -159,4 +159,10 @@ def test_a_notebooks_kernel_is_started_with_its_set_up(tmp_path):
     (option,), plain = started
     assert plain == [] and option.startswith("--IPKernelApp.exec_files=")
     script = Path(option.split("=", 1)[1])
-    assert script.read_text() == "import numpy as np\nx = np.ones(2)\n"
+    # A deck (a session named by an id) also gets the lesson's other cells, to run before a slide's cell.
+    assert script.read_text().startswith("import numpy as np\nx = np.ones(2)\n")
+    assert "_install_cells_before(get_ipython(), [('y = x + 1', False)])" in script.read_text()
+    run(sessions.start_kernel_for_session(session_id="s3", path="notebooks/06_backpropagation.ipynb",
+                                          name=notebook.name, type="notebook", kernel_name="python3"))
+    lab = Path(started[-1][0].split("=", 1)[1])
+    assert lab.read_text() == "import numpy as np\nx = np.ones(2)\n"   # in the lab, the set-up alone

@@ -4,6 +4,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from course_tools import notebooks
+from course_tools.cell_names import module_names
 from course_tools.notebooks import LECTURE_SLIDES, default_slide_type, folded_notes, is_setup_code, read_source
 from course_tools.slides import WIDGETS_AFTER_THE_LESSON
 
@@ -107,29 +108,6 @@ def test_lesson_deck_opens_on_a_title_without_code_and_hides_its_notes(path):
 
 
 # ----------------------------------------------------------------- a deck runs the cells it shows
-def module_names(source: str) -> tuple[set, set]:
-    """(names a cell defines at its top level, names it reads anywhere), IPython magics left out."""
-    import ast
-
-    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
-    defined = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            defined.add(node.name)
-            continue
-        for part in ast.walk(node):
-            if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store):
-                defined.add(part.id)
-            elif isinstance(part, (ast.Import, ast.ImportFrom)):
-                defined.update((alias.asname or alias.name).split(".")[0] for alias in part.names)
-    # Names bound inside the cell's own functions and comprehensions (parameters, loop variables) are
-    # not read from outside it.
-    local = {node.arg for node in ast.walk(tree) if isinstance(node, ast.arg)}
-    local |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
-    read = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
-    return defined, read - (local - defined)
-
-
 def names_a_deck_cannot_reach(nb) -> list[str]:
     """Shown cells that read a name only a hidden cell defines: the deck does not show that cell, so it
     cannot run it, and the lab runs only hidden cells tagged set-up when the kernel starts."""
