@@ -8,6 +8,8 @@
 - In a deck, Shift+Enter runs a slide's cell and stays on the slide.
 - JupyterLab asks nothing on the first screen: no "Would you like to get notified about official
   Jupyter news?" pop-up, and no update check, which would also reach for the internet.
+- ipywidgets' slider handles and Play buttons have names a screen reader can say: the course's own small
+  JupyterLab plugin gives them (``web/labextension``, plain JavaScript with nothing to build).
 - The learner's lab opens the course's own workspace: the course map, with the file browser at the
   course's root (``exercises/`` and ``notebooks/``), at an address that says so.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {"course_tools.lab_extension": True}}}
@@ -30,6 +33,7 @@ LAB_SETTINGS = {
         {"command": "notebook:run-cell", "keys": ["Shift Enter"], "selector": f"body.rise-enabled .jp-Notebook.jp-mod-{mode}"}
         for mode in ("editMode", "commandMode")]},
 }
+LAB_EXTENSION = Path(__file__).resolve().parent / "web" / "labextension"   # its package.json names it
 COURSE_MAP = "notebooks/00_course_map.ipynb"
 WORKSPACE = "backprop-course"
 FIRST_LAYOUT = {
@@ -60,7 +64,22 @@ def install(prefix: Path) -> list[Path]:
     prefix = Path(prefix)
     return [_write(prefix / "etc" / "jupyter" / "jupyter_server_config.d" / f"{WORKSPACE}.json", SERVER_CONFIG),
             _write(prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / f"{WORKSPACE}.json",
-                   LAB_SETTINGS)]
+                   LAB_SETTINGS),
+            *_copy_lab_extension(prefix / "share" / "jupyter" / "labextensions")]
+
+
+def _copy_lab_extension(labextensions: Path) -> list[Path]:
+    """The course's JupyterLab plugin, where JupyterLab and jupyterlab-rise look for prebuilt extensions."""
+    name = json.loads((LAB_EXTENSION / "package.json").read_text(encoding="utf-8"))["name"]
+    written = []
+    for source in sorted(LAB_EXTENSION.rglob("*")):
+        if source.is_file():
+            target = labextensions / name / source.relative_to(LAB_EXTENSION)
+            if not target.exists() or target.read_bytes() != source.read_bytes():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+            written.append(target)
+    return written
 
 
 def workspace_file(folder: Path) -> Path:

@@ -79,3 +79,21 @@ def test_nice_ticks_are_round_and_inside():
     ticks = nice_ticks(0.013, 0.047)
     assert all(0.013 <= t <= 0.047 for t in ticks) and len(ticks) >= 2
     assert nice_ticks(1.0, 1.0) == [1.0] and nice_ticks(float("nan"), 1.0) == []
+
+
+def test_chart_curves_differ_by_marker_not_only_by_colour():
+    values = np.linspace(1.0, 2.0, 12)
+
+    def drawn(series):
+        canvas = Canvas(300, 120)
+        canvas.chart((0, 0, 300, 120), series, legend=False)
+        return canvas.pixels.copy() if hasattr(canvas, "pixels") else np.asarray(canvas.image).copy()
+
+    # The same curve in the same colour, drawn first or second among the series: only its marker changes.
+    alone = drawn([("a", values, BLUE)])
+    second = drawn([("empty", [], ORANGE), ("a", values, BLUE)])
+    assert not np.array_equal(alone, second)
+    # Markers sit along the curve: six of them, each a patch of the curve's colour wider than the 2 px line.
+    blue = np.all(alone == BLUE, axis=-1)
+    wide_columns = np.flatnonzero(blue.sum(axis=0) >= 5)
+    assert len(wide_columns) >= 6

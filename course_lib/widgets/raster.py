@@ -215,6 +215,8 @@ class Canvas:
 
         ``series`` is a list of (label, values (n,), colour); x is the index 0..n-1. Non-finite
         values and, on a ``log`` axis, values <= 0 are left out. Returns the y range drawn.
+        Each curve also carries a marker of its own (``MARKERS``, a few along it and one in the
+        legend), so that the curves are told apart without their colours.
         """
         x0, y0, x1, y1 = box
         labels = [label for label, *_ in series]
@@ -255,19 +257,22 @@ class Canvas:
         self.text((right, bottom + 2), str(n - 1), (90, 90, 90), size=9, anchor="ra")
         if xlabel:
             self.text(((left + right) / 2, bottom + 2), xlabel, (90, 90, 90), size=9, anchor="ma")
-        for _, idx, v, colour in curves:
+        shape = {label: MARKERS[k % len(MARKERS)] for k, (label, *_) in enumerate(series)}
+        for label, idx, v, colour in curves:
             xs = left + 1 + idx * sx
             ys = bottom - 1 - (np.clip(v, low, high) - low) * sy
-            if len(xs) == 1:
-                self.dots(np.array([[xs[0], ys[0]]]), colour, radius=2, outline=None)
-            else:
+            if len(xs) > 1:
                 self.line(np.column_stack([xs, ys]), colour, width=2)
+            marked = np.unique(np.linspace(0, len(xs) - 1, min(len(xs), 6)).round().astype(int))
+            self.dots(np.column_stack([xs[marked], ys[marked]]), colour, radius=3, outline=WHITE,
+                      shapes=[shape[label]] * len(marked))
         if legend:  # right-aligned above the curves
             x, y = x1 - 4, legend_row
             for label, *_, colour in reversed(curves):
                 x -= font(9).getlength(label)
                 self.text((x, y), label, size=9, anchor="lm")
                 self.line([(x - 15, y), (x - 3, y)], colour, width=2)
+                self.dots(np.array([[x - 9, y]]), colour, radius=3, outline=WHITE, shapes=[shape[label]])
                 x -= 22
         return (10 ** low, 10 ** high) if log else (low, high)
 

@@ -21,6 +21,7 @@ import pytest
 
 from course_tools.slides import (DECK_SHAPE_JS, MIN_BODY_PX, PROJECTOR, SLIDE_OF_CELL_JS, SlideFacts, go_to,
                                  open_deck, walk)
+from axe_check import check, report
 from labpage import WIDGET_FALLBACK, wait_until
 from latency import judge, measure_drag
 from notebook_facts import lesson, lesson_notebooks, read_facts
@@ -142,6 +143,10 @@ def run_in_the_slide(page, deck, index: int) -> WidgetView:
     return view
 
 
+def slider_handle_names(view) -> list:
+    return view.root.locator(".noUi-handle").evaluate_all("(handles) => handles.map((h) => h.getAttribute('aria-label'))")
+
+
 SCREENS = {"1280x720": PROJECTOR, "1920x1080": {"width": 1920, "height": 1080}}  # 1:1, and scaled 1.5x
 
 
@@ -162,6 +167,13 @@ def test_widget_is_live_inside_a_slide(notebook, screen, lab_server, recorder):
     view = run_in_the_slide(page, deck, index)
     shown = deck.cell(index).locator(".jp-Cell-outputArea").inner_text()
     assert not WIDGET_FALLBACK.search(shown), f"{notebook.name}: the slide shows {shown[:200]!r}, not a widget"
+
+    # The course's JupyterLab plugin loads in the deck too: the slider's handle has a name a screen reader says.
+    assert slider_handle_names(view) == ["w1", "w2", "b"], slider_handle_names(view)
+    # axe over the slide as the deck itself shows it, the live widget in it (the handouts check every slide's
+    # text and pictures; jupyterlab-rise's own controls, outside the slide, are upstream's).
+    found = check(page, f"deck 01 live widget slide at {screen}", {"include": [[".reveal .slides section.present"]]})
+    assert not found, report(f"{notebook.name}'s live widget slide", found)
 
     before = view.snapshot()
     start = view.slider_value("w1")
