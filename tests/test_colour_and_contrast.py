@@ -27,7 +27,7 @@ from course_lib.widgets.raster import CLASS_COLOURS, MARKERS
 ROOT = Path(__file__).resolve().parents[1]
 
 COURSE_CSS = [ROOT / "course_tools/web/book.css", ROOT / "course_tools/web/handout.css", ROOT / "notebooks/rise.css",
-              ROOT / "course_tools/web/labextension/static/code-colours.css"]   # JupyterLab, by the course's plugin
+              ROOT / "course_tools/web/labextension/static/lab.css"]   # JupyterLab, by the course's plugin
 BACKGROUNDS = ("#f5f5f5", "#ffffff")
 AA_TEXT = 4.5
 MIN_DELTA_E = 20.0

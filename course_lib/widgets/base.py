@@ -40,7 +40,12 @@ FOCUS_CSS = """<style>
 .course-widget :is(button, select, input, textarea):focus-visible {
   outline: 2px solid #1a5fb4; outline-offset: 2px;
 }
+.course-widget :is(select, input, textarea):focus {
+  box-shadow: 0 0 0 2px #1a5fb4 !important;
+}
 </style>"""
+# ipywidgets' own CSS sets ``outline: none !important`` on its dropdowns and text boxes, so those show the
+# course's focus as a ring (box-shadow) instead; the focus test accepts either.
 
 QUEUED_GAP_S = 0.010      # a change starting this soon after the last one ended was waiting in the queue
 COALESCE_DELAY_S = 0.030  # ... so its redraw waits this long for newer values

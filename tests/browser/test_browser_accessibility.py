@@ -15,9 +15,9 @@ import pytest
 
 from axe_check import check, report
 from labpage import wait_until
-from notebook_facts import NOTEBOOKS
+from notebook_facts import NOTEBOOKS, read_facts
 from notebook_facts import lesson as lesson_path
-from widget_view import widget_of
+from widget_view import WidgetView, widget_of
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_jupyterlab_shows_code_in_the_course_colours(lesson_runs, request):
     import re
     from pathlib import Path
 
-    css = (Path(__file__).resolve().parents[2] / "course_tools/web/labextension/static/code-colours.css").read_text()
+    css = (Path(__file__).resolve().parents[2] / "course_tools/web/labextension/static/lab.css").read_text()
     wanted = dict(re.findall(r"--jp-mirror-editor-([a-z-]+)-color:\s*(#[0-9a-fA-F]{6})", css))
     page = lesson_runs.get(lesson_path("01"), request.node).notebook.page
     shown = page.evaluate("""(names) => Object.fromEntries(names.map((name) => [name,
@@ -130,3 +130,50 @@ def test_playground_by_keyboard_alone(notebook, lesson_runs, request):
         const span = root.querySelector("[data-name='learning-rate']");
         return span && span.innerText !== rate;
     }""", "a new learning rate after ArrowRight on the slider", 20, arg=[view.root.element_handle(), rate])
+
+
+# Every control of a widget a keyboard can reach, in the order Tab reaches them: enabled, shown, focusable.
+CONTROLS_JS = """(root) => [...root.querySelectorAll('button, select, input, textarea, [role="slider"]')]
+  .filter((el) => el.tabIndex >= 0 && !el.disabled && !el.closest('[disabled], .widget-html')
+          && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden').length"""
+
+
+# What a widget shows: its picture's address and its text (a widget without a picture shows only text).
+SHOWN_JS = """(root) => { const img = root.querySelector('img.widget-image');
+  return (img ? img.getAttribute('src') : '') + root.innerText; }"""
+
+
+@pytest.mark.parametrize("notebook", [path for path in LESSONS if read_facts(path).expected_widgets],
+                         ids=[path.stem[:2] for path in LESSONS if read_facts(path).expected_widgets])
+def test_every_widget_is_reached_and_operated_by_keyboard(notebook, lesson_runs, request):
+    """Each widget of the lesson, from its cell, by Tab alone: every control is reached and shows its focus,
+    and a slider moves with the arrow keys (then back, so the other tests find the widget as it was)."""
+    run = lesson_runs.get(notebook, request.node)
+    if run.error:
+        pytest.fail(f"{notebook.name} did not run: {run.error}", pytrace=False)
+    for index in run.notebook.facts.expected_widgets:
+        view = WidgetView(run.notebook, index)
+        controls = view.root.evaluate(CONTROLS_JS)
+        view.lab.cell(index).focus()
+        reached, unringed, slider = 0, [], None
+        for _ in range(controls + 8):
+            view.page.keyboard.press("Tab")
+            now = focused(view)
+            if not now["inside"]:
+                if reached:
+                    break   # out of the widget again, past its last control
+                continue
+            reached += 1
+            if not now["visible"]:
+                unringed.append(now["text"] or now["role"] or now["tag"])
+            if slider is None and now["role"] == "slider":
+                slider = view.page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+                before = view.root.evaluate(SHOWN_JS)
+                view.page.keyboard.press("ArrowRight")
+                wait_until(view.page, f"([root, before]) => ({SHOWN_JS})(root) !== before",
+                           f"the widget to follow ArrowRight on slider {slider!r}", 20,
+                           arg=[view.root.element_handle(), before])
+                view.page.keyboard.press("ArrowLeft")   # back where it was, for the other tests
+        assert reached >= controls, f"{view.where}: Tab reached {reached} of its {controls} controls"
+        assert not unringed, f"{view.where}: focused without a visible focus: {unringed}"
+        print(f"{view.where}: {reached} controls by Tab" + (f", slider {slider!r} by the arrow keys" if slider else ""))

@@ -11,8 +11,8 @@
 // A MutationObserver names each such element as the widget draws it (a slider redrawn for a new range
 // gets its name again). Only elements added to the page are looked at, never attribute changes, so
 // dragging a slider costs nothing here.
-// It also links code-colours.css, beside this file: the course's code colours, which meet WCAG AA
-// where a few of JupyterLab's light theme's fall just short.
+// It also links lab.css, beside this file: the course's code colours, which meet WCAG AA where a few
+// of JupyterLab's light theme's fall just short, and a visible focus on every slider handle.
 (function () {
   "use strict";
   var NAME = "backprop-course-access";
@@ -59,7 +59,7 @@
       if (HERE) {
         var link = document.createElement("link");
         link.rel = "stylesheet";
-        link.href = HERE.replace(/remoteEntry\.js(\?.*)?$/, "code-colours.css");
+        link.href = HERE.replace(/remoteEntry\.js(\?.*)?$/, "lab.css");
         document.head.appendChild(link);
       }
       nameAll(document.body);
