@@ -177,3 +177,31 @@ def test_every_widget_is_reached_and_operated_by_keyboard(notebook, lesson_runs,
         assert reached >= controls, f"{view.where}: Tab reached {reached} of its {controls} controls"
         assert not unringed, f"{view.where}: focused without a visible focus: {unringed}"
         print(f"{view.where}: {reached} controls by Tab" + (f", slider {slider!r} by the arrow keys" if slider else ""))
+
+
+@pytest.mark.parametrize("notebook", [lesson_path("06")], ids=["06"])
+def test_a_weight_is_chosen_and_edited_by_keyboard_alone(notebook, lesson_runs, request):
+    """The playground's weight editing without a mouse: Tab to the list of links, an arrow key chooses one
+    (it is dashed in the picture and named in the readout), Tab to its value, type, Enter."""
+    view = widget_of(notebook, "playground()", lesson_runs, request)
+    view.lab.cell(view.lab.facts.cells_calling("playground()")[0].index).focus()
+    tab_to(view, lambda f: f["tag"] == "SELECT" and "←" in f["text"], "the list of links to edit", limit=60)
+    chosen = view.page.evaluate("() => document.activeElement.selectedIndex")
+    view.page.keyboard.press("ArrowDown")
+    # (ipywidgets writes the options' spaces as no-break spaces; the readout has plain ones.)
+    wanted = view.page.evaluate("() => document.activeElement.options[document.activeElement.selectedIndex].text")
+    wanted = wanted.replace("\xa0", " ")
+    assert view.page.evaluate("() => document.activeElement.selectedIndex") == chosen + 1
+    wait_until(view.page, """([root, wanted]) => {
+        const span = root.querySelector("[data-name='chosen-link']");
+        return span && span.innerText === wanted;
+    }""", f"the readout to name the link {wanted!r}", 20, arg=[view.root.element_handle(), wanted])
+    tab_to(view, lambda f: f["tag"] == "INPUT", "the chosen weight's value", limit=3)
+    loss = view.readout.locator("[data-name='train-loss']").inner_text()
+    view.page.keyboard.press("Control+A")
+    view.page.keyboard.type("4.5")
+    view.page.keyboard.press("Enter")
+    wait_until(view.page, """([root, loss]) => {
+        const span = root.querySelector("[data-name='train-loss']");
+        return span && span.innerText !== loss;
+    }""", "the train loss to follow the typed weight", 20, arg=[view.root.element_handle(), loss])

@@ -8,6 +8,10 @@
 //   - the Play control's buttons, icons only: they get what the icon shows ("play", "pause", ...);
 //   - and JupyterLab's own: a cell's code editor (CodeMirror's role="textbox") is named "code cell",
 //     which a deck shows on its slides.
+// And a widget's dropdown keeps its keys. A <select> is not ":read-write", so in a notebook's command
+// mode JupyterLab took its arrow keys as "select the next cell": the keyboard could not choose an
+// option, and the focus left the widget. Lumino leaves alone the keys of an element marked
+// data-lm-suppress-shortcuts.
 // A MutationObserver names each such element as the widget draws it (a slider redrawn for a new range
 // gets its name again). Only elements added to the page are looked at, never attribute changes, so
 // dragging a slider costs nothing here.
@@ -20,6 +24,7 @@
   var PLAY_ICONS = { "fa-play": "play", "fa-pause": "pause", "fa-stop": "stop", "fa-retweet": "repeat" };
   var UNNAMED = ".noUi-handle:not([aria-label]), .widget-play button:not([aria-label]), " +
     ".jp-Cell .cm-content[role='textbox']:not([aria-label])";
+  var DROPDOWNS = ".jupyter-widgets select:not([data-lm-suppress-shortcuts])";
 
   function sliderName(handle) {
     var slider = handle.closest(".widget-slider, .jupyter-widget-slider, .widget-hslider, .widget-vslider");
@@ -38,6 +43,9 @@
 
   function nameAll(root) {
     if (!root.querySelectorAll) return;
+    var dropdowns = Array.prototype.slice.call(root.querySelectorAll(DROPDOWNS));
+    if (root.matches && root.matches(DROPDOWNS)) dropdowns.push(root);
+    dropdowns.forEach(function (el) { el.setAttribute("data-lm-suppress-shortcuts", "true"); });
     var found = Array.prototype.slice.call(root.querySelectorAll(UNNAMED));
     if (root.matches && root.matches(UNNAMED)) found.push(root);
     found.forEach(function (el) {
@@ -53,7 +61,7 @@
 
   var plugin = {
     id: NAME + ":widget-names",
-    description: "Names ipywidgets' slider handles and Play buttons; code colours that meet WCAG AA.",
+    description: "Names ipywidgets' slider handles and Play buttons, keeps their dropdowns' keys; AA code colours.",
     autoStart: true,
     activate: function () {
       if (HERE) {
