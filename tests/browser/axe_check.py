@@ -58,7 +58,7 @@ def check(page, where: str, context, upstream: dict | None = None) -> list[dict]
     left_out = {violation["rule"]: violation["upstream"] for violation in found if violation["upstream"]}
     COUNTS[where] = {v["rule"]: len(v["where"]) for v in kept}
     print(f"\naxe, serious or critical: {where}: {sum(COUNTS[where].values())} {COUNTS[where] or ''}"
-          + (f"; in ipywidgets' own controls: {left_out}" if left_out else ""))
+          + (f"; upstream's, counted and not judged: {left_out}" if left_out else ""))
     return kept
 
 
