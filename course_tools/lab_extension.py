@@ -66,17 +66,23 @@ def setup_code(notebook: dict) -> str:
                      if cell.get("cell_type") == "code" and _is_setup(cell))
 
 
-def deck_cells(notebook: dict) -> list[tuple[str, bool]]:
-    """The code cells after the set-up, in order, each with whether it needs names an earlier cell makes."""
-    code = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"]
-    setup_names = set().union(*(module_names(_source(cell))[0] for cell in code if _is_setup(cell)))
-    return [(_source(cell), needs_cells_before(_source(cell), setup_names)) for cell in code if not _is_setup(cell)]
+def setup_names(notebook: dict) -> set:
+    """The names the cells tagged ``setup`` define."""
+    return set().union(*(module_names(_source(cell))[0] for cell in notebook.get("cells", [])
+                         if cell.get("cell_type") == "code" and _is_setup(cell)))
+
+
+def deck_cells(notebook: dict) -> list[tuple[str, str, bool]]:
+    """The code cells after the set-up, in order: (cell id, source, whether it needs names an earlier cell makes)."""
+    names = setup_names(notebook)
+    return [(cell.get("id", ""), _source(cell), needs_cells_before(_source(cell), names))
+            for cell in notebook.get("cells", []) if cell.get("cell_type") == "code" and not _is_setup(cell)]
 
 
 def deck_code(notebook: dict) -> str:
     """What a deck's kernel runs after the set-up: ``deck_kernel.install`` with the lesson's other cells."""
     return ("from course_tools.deck_kernel import install as _install_cells_before\n"
-            f"_install_cells_before(get_ipython(), {deck_cells(notebook)!r})\n"
+            f"_install_cells_before(get_ipython(), {deck_cells(notebook)!r}, {sorted(setup_names(notebook))!r})\n"
             "del _install_cells_before\n")
 
 
@@ -127,14 +133,18 @@ def hook_kernels(settings: dict) -> None:
     sessions, kernels = settings["session_manager"], settings["kernel_manager"]
     start_for_session, start_kernel = sessions.start_kernel_for_session, kernels.start_kernel
     root, folder = Path(settings["contents_manager"].root_dir), Path(tempfile.mkdtemp(prefix="course-setup-"))
-    wanted = contextvars.ContextVar("setup_arguments", default=())   # from a session's start to its kernel's
+    # From a session's start to its kernel's: the kernel's extra arguments, and the folder it runs in.
+    wanted = contextvars.ContextVar("setup_arguments", default=((), None))
 
     @functools.wraps(start_for_session)
     async def start_for_session_with_setup(*args, **kwargs):
         named = {**dict(zip(("session_id", "path", "name"), args)), **kwargs}
         notebook = find_notebook(root, named.get("path"), named.get("name"))
         deck = not str(named.get("path") or "").endswith(".ipynb")   # jupyterlab-rise: an id, not a path
-        token = wanted.set(tuple(setup_arguments(notebook, folder, deck)) if notebook else ())
+        # A deck's session is named by an id, so its kernel would run in the server's root: it runs in the
+        # lesson's folder instead, as the lesson's own kernel does.
+        where = notebook.parent.relative_to(root).as_posix() if notebook and deck else None
+        token = wanted.set((tuple(setup_arguments(notebook, folder, deck)) if notebook else (), where))
         try:
             return await start_for_session(*args, **kwargs)
         finally:
@@ -142,8 +152,11 @@ def hook_kernels(settings: dict) -> None:
 
     @functools.wraps(start_kernel)
     async def start_kernel_with_setup(*args, **kwargs):
-        if wanted.get():
-            kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), *wanted.get()]
+        arguments, where = wanted.get()
+        if arguments:
+            kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), *arguments]
+        if where is not None:
+            kwargs["path"] = where
         return await start_kernel(*args, **kwargs)
 
     sessions.start_kernel_for_session, kernels.start_kernel = start_for_session_with_setup, start_kernel_with_setup

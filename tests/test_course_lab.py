@@ -137,11 +137,12 @@ def test_a_kernel_finds_its_notebook_by_path_or_by_the_name_a_deck_gives(tmp_pat
 def test_a_notebooks_kernel_is_started_with_its_set_up(tmp_path):
     """The session's start passes the notebook's set-up to its kernel's start, and only to it."""
     notebook = lesson_with_setup(tmp_path / "root")
-    started = []
+    started, folders = [], []
 
     class Kernels:
         async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
             started.append(kwargs.get("extra_arguments", []))
+            folders.append(path)
             return "k1"
 
     class Sessions:
@@ -166,7 +167,8 @@ def test_a_notebooks_kernel_is_started_with_its_set_up(tmp_path):
     script = Path(option.split("=", 1)[1])
     # A deck (a session named by an id) also gets the lesson's other cells, to run before a slide's cell.
     assert script.read_text().startswith("import numpy as np\nx = np.ones(2)\n")
-    assert "_install_cells_before(get_ipython(), [('y = x + 1', False)])" in script.read_text()
+    assert "_install_cells_before(get_ipython(), [('', 'y = x + 1', False)], ['np', 'x'])" in script.read_text()
+    assert folders[0] == "notebooks"   # a deck's kernel runs in the lesson's folder, not the server's root
     run(sessions.start_kernel_for_session(session_id="s3", path="notebooks/06_backpropagation.ipynb",
                                           name=notebook.name, type="notebook", kernel_name="python3"))
     lab = Path(started[-1][0].split("=", 1)[1])

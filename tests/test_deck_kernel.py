@@ -17,8 +17,9 @@ NOTE = "First running the lesson's"
 
 
 def code_cell(source: str, setup: bool = False) -> dict:
-    return {"cell_type": "code", "metadata": {"tags": ["setup"] if setup else []}, "source": source,
-            "outputs": [], "execution_count": None}
+    code_cell.count = getattr(code_cell, "count", 0) + 1
+    return {"cell_type": "code", "id": f"cell-{code_cell.count}", "metadata": {"tags": ["setup"] if setup else []},
+            "source": source, "outputs": [], "execution_count": None}
 
 
 class DeckKernel:
@@ -28,11 +29,17 @@ class DeckKernel:
         from jupyter_client.manager import start_new_kernel
 
         options = lab_extension.setup_arguments(notebook, folder, deck=True)
+        self.ids = [cell_id for cell_id, _, _ in lab_extension.deck_cells(json.loads(notebook.read_text()))]
         assert options, f"{notebook.name}: no set-up to start a deck's kernel with"
         self.manager, self.client = start_new_kernel(kernel_name="python3", cwd=str(notebook.parent),
                                                      extra_arguments=options)
 
-    def run(self, code: str, timeout: float = 600) -> tuple[str, str, str]:
+    def run_cell_with_id(self, position: int, code: str) -> tuple[str, str, str]:
+        """Run ``code`` as the lesson's code cell ``position`` (after the set-up), sent with that cell's id as
+        JupyterLab sends it, whatever its text now."""
+        return self.run(code, cell_id=self.ids[position])
+
+    def run(self, code: str, timeout: float = 600, cell_id: str | None = None) -> tuple[str, str, str]:
         out, errors = [], []
 
         def hook(message):
@@ -44,7 +51,23 @@ class DeckKernel:
             elif kind == "error":
                 errors.append(f"{content['ename']}: {content['evalue']}")
 
-        reply = self.client.execute_interactive(code, timeout=timeout, output_hook=hook)
+        if cell_id is None:
+            reply = self.client.execute_interactive(code, timeout=timeout, output_hook=hook)
+        else:   # jupyter_client's execute takes no cell id: send the request with one, as JupyterLab does
+            content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                       "allow_stdin": False, "stop_on_error": True}
+            message = self.client.session.msg("execute_request", content, metadata={"cellId": cell_id})
+            self.client.shell_channel.send(message)
+            mine = message["header"]["msg_id"]
+            while True:
+                output = self.client.get_iopub_msg(timeout=timeout)
+                if output["parent_header"].get("msg_id") != mine:
+                    continue
+                if output["header"]["msg_type"] == "status" and output["content"]["execution_state"] == "idle":
+                    break
+                hook(output)
+            reply = self.client.get_shell_msg(timeout=timeout)
+            assert reply["parent_header"]["msg_id"] == mine
         return reply["content"]["status"], "".join(out), "".join(errors)
 
     def close(self) -> None:
@@ -71,9 +94,19 @@ def test_which_cells_need_the_cells_before_them():
     notebook = {"cells": [code_cell("import numpy as np\nfrom course_lib import MLP", setup=True),
                           code_cell("net = MLP([2, 1])"), code_cell("print(np.pi, len([1]))"),
                           code_cell("net.weights[0][:] = 0"), code_cell("def f(x):\n    return x + 1\nf(2)")]}
-    assert lab_extension.deck_cells(notebook) == [
+    assert [(source, needs) for _, source, needs in lab_extension.deck_cells(notebook)] == [
         ("net = MLP([2, 1])", False), ("print(np.pi, len([1]))", False), ("net.weights[0][:] = 0", True),
         ("def f(x):\n    return x + 1\nf(2)", False)]
+
+
+@pytest.mark.parametrize("source, needs", [
+    ("a *= 3", True), ("X = X / 255", True), ("net = net.fit(1)", True),   # read before the cell binds them
+    ("b = 2\nprint(b)", False), ("x = !ls\nprint(x)", False), ("%timeit np.ones(3)", False),
+    ("def f():\n    return later\nlater = 1", True),                      # a function's body reads outside
+    ("print(\n", True),                                                 # does not parse: the safe side
+])
+def test_a_name_read_before_the_cell_binds_it_comes_from_outside(source, needs):
+    assert lab_extension.needs_cells_before(source, {"np"}) is needs
 
 
 def test_a_slides_cell_run_first_runs_the_cells_it_builds_on_once(small_lesson):
@@ -101,6 +134,18 @@ def test_an_earlier_cell_that_fails_is_named_and_stops_the_run(small_lesson):
     status, out, error = kernel.run("print(b + c)")
     assert "Stopped: the lesson's code cell 1 failed: ZeroDivisionError" in out
     assert status == "error" and error.startswith("NameError")
+    # A failed cell is not counted as run: the next cell that needs it tries it again.
+    status, out, error = kernel.run("print(b + c)")
+    assert "Stopped: the lesson's code cell 1 failed" in out
+
+
+def test_an_edited_cell_is_judged_by_what_it_now_reads(small_lesson):
+    kernel = small_lesson("a = np.ones(2)", "print('fine', np.pi > 3)")
+    status, out, _ = kernel.run("print('edited', np.pi > 3, a.sum())")   # not the lesson's text, no id
+    assert status == "error"   # an unknown cell runs as it is
+    kernel2 = small_lesson("a = np.ones(2)", "print('fine', np.pi > 3)")
+    status, out, _ = kernel2.run_cell_with_id(1, "print('edited', a.sum())")   # the lesson's cell 2, edited
+    assert status == "ok" and NOTE in out and "edited 2.0" in out
 
 
 def printed(outputs: list) -> str:

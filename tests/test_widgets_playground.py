@@ -596,6 +596,12 @@ def test_a_regression_run_has_a_linear_output_a_squared_error_and_a_continuous_m
     same_weights(scope["net"], pg.net)
 
 
+def test_own_data_with_numbers_for_targets_is_told_where_regression_is():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    with pytest.raises(CourseError, match="regression only on its own data sets, 'plane' and 'bumps'"):
+        playground(X, X[:, 0] * 0.5)
+
+
 def test_switching_between_classification_and_regression():
     pg = playground()
     pg.controls["dataset"].value = "plane"
@@ -632,9 +638,18 @@ def test_a_click_on_a_link_chooses_it_for_editing(pg):
     # A click away from every link says how to choose one and changes nothing.
     pg._clicked({"type": "click", "dataX": 700, "dataY": 150})
     assert pg.weight_choice.value == (1, 1, 3) and "click on a line between two nodes" in pg.readout.value
-    # A new network forgets the choice.
+    # A step or a reset keeps the choice, and the box follows the weight as training moves it.
+    pg.controls["step"].click()
+    assert pg.chosen == (1, 1, 3) and pg.weight_choice.value == (1, 1, 3)
+    assert pg.weight_value.value == round(float(pg.net.weights[1][1, 3]), 6) != -2.5
     pg.controls["reset"].click()
-    assert pg.chosen is None and "chosen-link" not in pg.readout.value
+    assert pg.chosen == (1, 1, 3) and "data-name='chosen-link'" in pg.readout.value
+    # Another layout forgets it: the list starts again at "click a link", and the box waits for a choice.
+    pg.controls["hidden"].value = "3"
+    assert pg.chosen is None and pg.weight_choice.value is None and pg.weight_value.disabled
+    assert "chosen-link" not in pg.readout.value
+    pg.weight_choice.value = (0, 0, 0)   # the first link is a choice too
+    assert pg.chosen == (0, 0, 0) and not pg.weight_value.disabled
 
 
 def test_where_links_cross_the_nearest_wins():

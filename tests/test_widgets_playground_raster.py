@@ -87,7 +87,7 @@ def test_chart_curves_differ_by_marker_not_only_by_colour():
     def drawn(series):
         canvas = Canvas(300, 120)
         canvas.chart((0, 0, 300, 120), series, legend=False)
-        return canvas.pixels.copy() if hasattr(canvas, "pixels") else np.asarray(canvas.image).copy()
+        return np.asarray(canvas.image).copy()
 
     # The same curve in the same colour, drawn first or second among the series: only its marker changes.
     alone = drawn([("a", values, BLUE)])
@@ -97,3 +97,16 @@ def test_chart_curves_differ_by_marker_not_only_by_colour():
     blue = np.all(alone == BLUE, axis=-1)
     wide_columns = np.flatnonzero(blue.sum(axis=0) >= 5)
     assert len(wide_columns) >= 6
+
+
+def test_the_playgrounds_seven_weight_layers_get_seven_shapes():
+    from course_lib.widgets.playground_model import MAX_LAYERS
+    from course_lib.widgets.raster import CURVE_MARKERS
+
+    assert len(set(CURVE_MARKERS)) == len(CURVE_MARKERS) >= MAX_LAYERS + 1
+    canvas = Canvas(60, 20)
+    canvas.dots(np.array([[10.0, 10.0], [40.0, 10.0]]), BLUE, radius=4, shapes=["plus", "cross"])
+    pixels = np.asarray(canvas.image)
+    blue = np.all(pixels == BLUE, axis=-1)
+    assert blue[10, 6:15].all() and blue[6:15, 10].all()      # the plus: a bar across and a bar down
+    assert blue[7, 37] and blue[13, 43] and not blue[10, 36]  # the cross: the diagonals, not the bar

@@ -90,6 +90,7 @@ PLAY_INTERVAL_MS = 60       # a frame this often while playing: at most ~16 fram
 # tick, so a browser short of time is never more than that many frames behind, and a change shows that soon.
 MAX_FRAMES_AHEAD = 2
 ACK_TIMEOUT_S = 0.5         # ... and goes on without a tick after this long (a front end whose Play is silent)
+NO_LINK = ("click a link", None)   # the weight list's first entry: no link chosen yet
 NEW_LAYER = 2               # neurons in a hidden layer added with "+", as in TensorFlow Playground
 CONTROLS_WIDTH = 350        # px: the column of controls beside the picture (1366 x 768 fits both, issue 22)
 # The playground's own style, carried by the widget as FOCUS_CSS is: a slider's number beside it as wide as
@@ -321,19 +322,38 @@ class Playground(LessonWidget):
         return widgets.HBox([self.weight_choice, self.weight_value])
 
     def _fill_weight_choices(self) -> None:
+        """The list of links for the network's layout. The same layout again (a step, a reset, new data) keeps
+        the link chosen; a new layout starts with none ("click a link" first, so any link is a change)."""
         net, features = self.model.net, self.model.settings.features
         names = [list(features)] + [[f"h{l + 1}.{i + 1}" for i in range(n)] for l, n in enumerate(net.sizes[1:-1])]
         names.append([f"out{i + 1}" for i in range(net.sizes[-1])])
-        options = [(f"{names[l + 1][i]} ← {names[l][j]}", (l, i, j))
-                   for l, W in enumerate(net.weights) for i in range(W.shape[0]) for j in range(W.shape[1])]
+        options = [NO_LINK] + [(f"{names[l + 1][i]} ← {names[l][j]}", (l, i, j))
+                               for l, W in enumerate(net.weights) for i in range(W.shape[0]) for j in range(W.shape[1])]
+        if list(self.weight_choice.options) == options:
+            self._show_chosen_value()
+            return
         self.chosen = None
         self._syncing = True
         try:
             self.weight_choice.options = options
-            self.weight_choice.value = options[0][1]
-            self.weight_value.value = round(float(net.weights[0][0, 0]), 6)
+            self.weight_choice.value = None
+            self.weight_value.value = 0.0
+            self.weight_value.disabled = True
         finally:
             self._syncing = False
+
+    def _show_chosen_value(self) -> None:
+        """The chosen link's weight as it is now, in the box beside the list."""
+        if self.chosen is None or "edit_weight" not in self.controls:
+            return
+        l, i, j = self.chosen
+        value = round(float(self.model.net.weights[l][i, j]), 6)
+        if self.weight_value.value != value:
+            self._syncing = True
+            try:
+                self.weight_value.value = value
+            finally:
+                self._syncing = False
 
     # ---------------------------------------------------------------- public
     @property
@@ -541,16 +561,12 @@ class Playground(LessonWidget):
 
     def _show_weight(self, change) -> None:
         """A link chosen in the list (or by a click): its weight in the box, and the link marked in the picture."""
-        if self._syncing or change["new"] is None:
+        if self._syncing:
             return
-        l, i, j = self.chosen = change["new"]
-        self._syncing = True
-        try:
-            self.weight_value.value = round(float(self.model.net.weights[l][i, j]), 6)
-        finally:
-            self._syncing = False
+        self.chosen = change["new"]
+        self.weight_value.disabled = self.chosen is None
         self.notice = ""
-        self._draw()
+        self._draw()   # which shows the chosen weight in the box
 
     def _clicked(self, event: dict) -> None:
         """A click on the picture: the link under it becomes the one to edit, as if chosen in the list."""
@@ -572,9 +588,9 @@ class Playground(LessonWidget):
         self._last_done = time.perf_counter()
 
     def _set_weight(self, change) -> None:
-        if self._syncing or self.weight_choice.value is None:
+        if self._syncing or self.chosen is None:
             return
-        l, i, j = self.weight_choice.value
+        l, i, j = self.chosen
         try:
             self.model.set_weight(l, i, j, change["new"])
             self.message = ""
@@ -591,6 +607,7 @@ class Playground(LessonWidget):
 
     # ---------------------------------------------------------------- drawing
     def _draw(self) -> None:
+        self._show_chosen_value()   # training moves the chosen weight too
         canvas = draw(self.model, self._backgrounds, self.chosen)
         self.image.value = canvas.png()
         self.frames += 1

@@ -201,7 +201,7 @@ def _draw_network(canvas: Canvas, model, maps, chosen=None) -> None:
                     width=1 + 4.5 * size)
     if chosen in link_ends(sizes):
         (xa, ya), (xb, yb) = link_ends(sizes)[chosen]
-        for k in range(0, 10, 2):   # dashes, so the choice shows without a colour of its own
+        for k in range(0, 10, 2):   # dashed, so the choice shows by its pattern as well as its colour
             t0, t1 = k / 10, (k + 1) / 10
             canvas.line([(xa + t0 * (xb - xa), ya + t0 * (yb - ya)), (xa + t1 * (xb - xa), ya + t1 * (yb - ya))],
                         SAMPLE_RING, width=4)
@@ -323,7 +323,7 @@ def describe(model) -> str:
             f"{' and test points' if s.show_test else ''} on it, and the next mini-batch's "
             f"{min(s.batch_size, len(model.train))} points ringed. {scores}")
     if s.regularization != "none" and s.regularization_rate > 0:
-        text += f" The {s.regularization} penalty adds {model.penalty():.2g} to it."
+        text += f" The {s.regularization} penalty adds {model.penalty():.2g} to the training loss."
     if s.sample is not None:
         text += f" The backward pass of training sample {s.sample} is drawn on the links."
     dead = sum(model.dead_units())

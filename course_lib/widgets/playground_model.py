@@ -321,6 +321,9 @@ class PlaygroundModel:
             raise CourseError(f"y holds a single class ({classes[0]!r} for all {len(y_array)} samples): "
                               f"a classifier needs at least two")
         if len(classes) > MAX_CLASSES:
+            if y_array.dtype.kind in "fc" and not np.all(np.mod(y_array, 1) == 0):
+                raise CourseError(f"y holds {len(classes)} different numbers, but your own data must be class labels: "
+                                  "the playground does regression only on its own data sets, 'plane' and 'bumps'")
             raise CourseError(f"the playground colours at most {MAX_CLASSES} classes; y has {len(classes)}")
         return X, labels.astype(np.int64).reshape(-1), [str(c) for c in classes]
 

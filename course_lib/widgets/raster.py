@@ -42,6 +42,8 @@ BLACK = (0, 0, 0)
 CLASS_COLOURS = (ORANGE, BLUE, (110, 60, 20), (100, 210, 230), (130, 130, 130), (20, 40, 100), (255, 225, 90),
                  (120, 120, 30))
 MARKERS = ("circle", "square", "triangle", "diamond", "down", "circle", "square", "triangle")
+# A chart's curves, one shape each: seven, as many as the playground has weight layers (6 hidden + output).
+CURVE_MARKERS = ("circle", "square", "triangle", "diamond", "down", "plus", "cross")
 
 
 @lru_cache(maxsize=16)
@@ -194,6 +196,15 @@ class Canvas:
                 self.draw.rectangle((x - r, y - r, x + r, y + r), fill=fill, outline=outline)
             else:
                 r *= 1.25
+                if shape in ("plus", "cross"):   # two strokes, each with the outline's colour around it
+                    ends = (((x - r, y), (x + r, y)), ((x, y - r), (x, y + r))) if shape == "plus" else \
+                        (((x - r, y - r), (x + r, y + r)), ((x - r, y + r), (x + r, y - r)))
+                    for stroke in ends:
+                        if outline is not None:
+                            self.draw.line(stroke, fill=outline, width=4)
+                    for stroke in ends:
+                        self.draw.line(stroke, fill=fill, width=2)
+                    continue
                 corners = {"triangle": ((x, y - r), (x + r, y + 0.75 * r), (x - r, y + 0.75 * r)),
                            "down": ((x, y + r), (x + r, y - 0.75 * r), (x - r, y - 0.75 * r)),
                            "diamond": ((x, y - r), (x + r, y), (x, y + r), (x - r, y))}[shape]
@@ -257,7 +268,7 @@ class Canvas:
         self.text((right, bottom + 2), str(n - 1), (90, 90, 90), size=9, anchor="ra")
         if xlabel:
             self.text(((left + right) / 2, bottom + 2), xlabel, (90, 90, 90), size=9, anchor="ma")
-        shape = {label: MARKERS[k % len(MARKERS)] for k, (label, *_) in enumerate(series)}
+        shape = {label: CURVE_MARKERS[k % len(CURVE_MARKERS)] for k, (label, *_) in enumerate(series)}
         for label, idx, v, colour in curves:
             xs = left + 1 + idx * sx
             ys = bottom - 1 - (np.clip(v, low, high) - low) * sy
