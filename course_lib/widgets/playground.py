@@ -336,7 +336,7 @@ class Playground(LessonWidget):
         self._syncing = True
         try:
             self.weight_choice.options = options
-            self.weight_choice.value = None
+            self.weight_choice.index = 0   # "click a link" shown (ipywidgets takes value None for no row at all)
             self.weight_value.value = 0.0
             self.weight_value.disabled = True
         finally:

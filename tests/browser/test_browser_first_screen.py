@@ -60,6 +60,17 @@ def learner_lab(tmp_path_factory):
         while not (found := ADDRESS.findall(log_path.read_text(encoding="utf-8"))):
             assert process.poll() is None and time.monotonic() < deadline, log_path.read_text(encoding="utf-8")
             time.sleep(0.25)
+        # The address is printed as the server starts; a learner who pastes it a moment later finds it
+        # answering. Wait for that moment (one full run found the port refusing a page opened at once).
+        base, token = found[0].split("/lab/")[0], found[0].split("token=")[1]
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        while True:
+            try:
+                with opener.open(f"{base}/api/status?token={token}", timeout=10):
+                    break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, log_path.read_text(encoding="utf-8")
+                time.sleep(0.25)
         yield found[0], course, log_path
     finally:
         os.killpg(process.pid, signal.SIGTERM)
