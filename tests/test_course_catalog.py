@@ -226,3 +226,9 @@ def test_this_machine_passes_and_the_verdict_is_stable():
     python = ".".join(map(str, sys.version_info[:3]))
     assert python not in "\n".join(lines)
     assert python in version_table()
+
+
+def test_the_version_table_reads_across_two_columns():
+    table = version_table([("alpha", ">=1"), ("beta", ">=1"), ("gamma", ">=1")], version_of=lambda name: "1.0")
+    assert table.splitlines() == ["alpha  1.0    beta   1.0", "gamma  1.0"]
+    assert len(version_table().splitlines()) == -(-len(course_requirements()) // 2)

@@ -77,8 +77,12 @@ def environment_verdicts(requirements=None, version_of=installed_version) -> lis
     return lines
 
 
-def version_table(requirements=None, version_of=installed_version) -> str:
-    """The versions in use, as aligned text (machine-dependent: for display only)."""
+def version_table(requirements=None, version_of=installed_version, columns: int = 2) -> str:
+    """The versions in use, as aligned text in ``columns`` columns, read across (machine-dependent: for
+    display only). Two columns keep the table short enough for its slide beside a widget."""
     requirements = course_requirements() if requirements is None else requirements
     width = max(len(name) for name, _ in requirements)
-    return "\n".join(f"{name:<{width}}  {version_of(name) or 'not installed'}" for name, _ in requirements)
+    cells = [f"{name:<{width}}  {version_of(name) or 'not installed'}" for name, _ in requirements]
+    cell_width = max(len(cell) for cell in cells)
+    rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
+    return "\n".join("    ".join(f"{cell:<{cell_width}}" for cell in row).rstrip() for row in rows)
