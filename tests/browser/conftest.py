@@ -62,9 +62,12 @@ def pytest_collection_modifyitems(config, items):
         return Path(notebook).name if notebook is not None else ""
 
     positions = [index for index, item in enumerate(items) if item.get_closest_marker("browser")]
+    # Within a lesson's run, a test marked ``leaves_widgets_moved`` comes last: it leaves the run's widgets
+    # in another state (a log slider's value, once stepped and stepped back, lands on the slider's grid).
     ordered = sorted(enumerate(items[index] for index in positions),
-                     key=lambda pair: (0, notebook_of(pair[1]), pair[0]) if "lesson_runs" in pair[1].fixturenames
-                     else (1, "", pair[0]))
+                     key=lambda pair: (0, notebook_of(pair[1]), pair[1].get_closest_marker("leaves_widgets_moved")
+                                       is not None, pair[0]) if "lesson_runs" in pair[1].fixturenames
+                     else (1, "", False, pair[0]))
     for position, (_, item) in zip(positions, ordered):
         items[position] = item
 

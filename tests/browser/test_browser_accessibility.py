@@ -145,6 +145,7 @@ SHOWN_JS = """(root) => { const img = root.querySelector('img.widget-image');
 
 @pytest.mark.parametrize("notebook", [path for path in LESSONS if read_facts(path).expected_widgets],
                          ids=[path.stem[:2] for path in LESSONS if read_facts(path).expected_widgets])
+@pytest.mark.leaves_widgets_moved
 def test_every_widget_is_reached_and_operated_by_keyboard(notebook, lesson_runs, request):
     """Each widget of the lesson, from its cell, by Tab alone: every control is reached and shows its focus,
     and a slider moves with the arrow keys (then back, so the other tests find the widget as it was)."""
