@@ -90,7 +90,8 @@ class LessonRuns:
                 pytest.fail(f"{notebook.name}: not in the server's copy of notebooks/ (made at session start: "
                             f"{sorted(p.name for p in self.server.root.glob('*.ipynb'))})", pytrace=False)
             recorder = PageRecorder(self.browser)
-            lab = LabNotebook(recorder.page, self.server.url, read_facts(copy))
+            # What to expect comes from the checkout: the server's copy is what earlier tests left (a save).
+            lab = LabNotebook(recorder.page, self.server.url, read_facts(notebook))
             error = None
             try:
                 lab.open()

@@ -31,6 +31,11 @@ USER_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
         "windowingMode": "none",
     },
+    # A page a test leaves cleared must not be written back to the served copy two minutes later, where
+    # a later test would open it without outputs; the one test about saving saves explicitly.
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {
+        "autosave": False,
+    },
 }
 
 

@@ -123,7 +123,7 @@ def _stable_count(frame, settle_s: float = 1.0, timeout_s: float = 20) -> int:
 # /rise/ page by test_browser_slides.py, which is the same deck without the lab around it.
 @pytest.mark.parametrize("notebook", NOTEBOOKS[1:2], ids=[path.stem for path in NOTEBOOKS[1:2]])
 def test_slideshow(notebook, lab_server, recorder):
-    facts = read_facts(lab_server.root / notebook.name)
+    facts = read_facts(notebook)
     lab = LabNotebook(recorder.page, lab_server.url, facts).open()
     frame = _open_slideshow(lab)
     assert f"/rise/{notebook.name}" in frame.url, f"{notebook.name}: the slideshow frame shows {frame.url}"

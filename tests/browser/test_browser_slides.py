@@ -167,7 +167,7 @@ SCREENS = {"1280x720": PROJECTOR, "1920x1080": {"width": 1920, "height": 1080}} 
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 @pytest.mark.parametrize("notebook", [lesson("01")], ids=["01"])
 def test_widget_is_live_inside_a_slide(notebook, screen, lab_server, recorder):
-    facts = read_facts(lab_server.root / notebook.name)
+    facts = read_facts(notebook)
     cells = facts.cells_calling("neuron_explorer(")
     assert cells, f"{notebook.name}: no cell builds the neuron explorer"
     index = cells[0].index
