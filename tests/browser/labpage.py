@@ -85,6 +85,21 @@ RUN_FINISHED_JS = """
 }
 """
 
+# The kernel's status and the indices of the cells whose prompt shows [*] (queued or running).
+RUN_STATE_JS = """
+() => {
+  const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => !p.classList.contains('lm-mod-hidden'));
+  if (!panel) return null;
+  const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
+  const waiting = cells.map((cell, index) => {
+    const prompt = cell.querySelector('.jp-InputArea-prompt');
+    return prompt && prompt.innerText.includes('*') ? index : -1;
+  }).filter((index) => index >= 0);
+  return {status: indicator ? indicator.dataset.status : null, waiting};
+}
+"""
+
 # True once every cell expected to show widgets shows that many visible widget views.
 WIDGETS_RENDERED_JS = """
 (expected) => {
@@ -210,8 +225,11 @@ class LabNotebook:
         """Run > Run All Cells; wait until the kernel is idle and no cell is queued, then for the widgets."""
         start = time.monotonic()
         self.menu("Run", "runmenu:run-all")
-        wait_until(self.page, RUN_FINISHED_JS,
-                   f"{self.facts.name}: Run All Cells to finish (kernel idle, no cell showing [*])", timeout_s)
+        try:
+            wait_until(self.page, RUN_FINISHED_JS,
+                       f"{self.facts.name}: Run All Cells to finish (kernel idle, no cell showing [*])", timeout_s)
+        except BrowserTimeout as timeout:
+            raise BrowserTimeout(f"{timeout} ({self.run_state()})") from None
         self.timings["run"] = time.monotonic() - start
         expected = {str(index): count for index, count in self.facts.expected_widgets.items()}
         if expected:
@@ -222,6 +240,16 @@ class LabNotebook:
         self.timings["widgets"] = time.monotonic() - start - self.timings["run"]
 
     # -- reading ----------------------------------------------------------------------
+    def run_state(self) -> str:
+        """Where a run stands, for a timeout's message: the kernel's status and the cells still waiting."""
+        state = self.page.evaluate(RUN_STATE_JS)
+        if state is None:
+            return "no notebook panel is shown"
+        waiting = [self.facts.cells[index].label if index < len(self.facts.cells) else f"cell {index}"
+                   for index in state["waiting"]]
+        return (f"kernel {state['status'] or 'unknown'}; {len(waiting)} cell(s) showing [*]"
+                + (": " + ", ".join(waiting[:3]) + (" ..." if len(waiting) > 3 else "") if waiting else ""))
+
     def callback_output(self, since: int = 0) -> list[str]:
         """What the kernel wrote to stderr outside cell runs (widget callbacks), from message ``since`` on."""
         texts = self.page.evaluate("(n) => (window.courseCallbackOutput || []).slice(n)", since)
