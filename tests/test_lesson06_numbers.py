@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from course_lib import MLP
-from course_lib.widgets.playground_model import PlaygroundModel, make_data
+from course_lib.data import playground_data
+from course_lib.widgets.playground_model import PlaygroundModel
 from notebook_outputs import load, numbers, numbers_after, printed
 
 
@@ -284,7 +285,7 @@ def test_two_hidden_units_learn_xor(notebook):
 def plain_run(epochs, dataset="circle", learning_rate=0.03, activation="tanh", hidden=(4, 2),
               features=("x1", "x2"), init_seed=0):
     """The playground's run, as a plain loop: data, 50 % split, features, mini-batches of 10, shuffled by seed 0."""
-    X_raw, labels = make_data(dataset, 400, 0.0, 2, 0)
+    X_raw, labels = playground_data(dataset, 400, 0.0, 2, 0)
     order = np.random.default_rng(0).permutation(400)
     train, test = np.sort(order[:200]), np.sort(order[200:])
     table = {"x1": X_raw[:, 0], "x2": X_raw[:, 1], "sin(x1)": np.sin(X_raw[:, 0]), "sin(x2)": np.sin(X_raw[:, 1])}

@@ -1,4 +1,6 @@
-"""Training: XOR to 100%, mini-batches, history, callback, divergence in words, L2 weight decay."""
+"""Training: XOR to 100%, mini-batches, history, callback, divergence in words, L2 weight decay, the penalty hook,
+one run continued over several calls (the playground trains so, an epoch a call)."""
+import copy
 import warnings
 
 import numpy as np
@@ -6,7 +8,7 @@ import pytest
 
 from course_lib import MLP, CourseError, DivergenceError, train
 from course_lib.data import load_digits, moons, train_test_split, xor
-from course_lib.training import add_weight_decay, l2_penalty
+from course_lib.training import Divergence, add_weight_decay, l1_penalty, l2_penalty
 
 
 def test_xor_reaches_100_percent():
@@ -194,3 +196,68 @@ def test_digits_train_offline_to_high_accuracy():
     net = MLP([64, 32, 10], "tanh", "softmax", "cross_entropy", seed=0)
     train(net, split.X_train, split.y_train, epochs=15, batch_size=32, learning_rate=0.2)
     assert net.accuracy(split.X_test, split.y_test) > 0.9
+
+
+# ----------------------------------------------------------------- one run over several calls; the hooks
+def _moons_net(seed=0):
+    X, y = moons(120, noise=0.2, seed=seed)
+    return MLP([2, 5, 1], "tanh", "sigmoid", "binary_cross_entropy", seed=seed), X, y
+
+
+def test_a_run_continued_call_by_call_is_the_run_in_one_call():
+    whole, X, y = _moons_net()
+    train(whole, X, y, epochs=4, batch_size=16, learning_rate=0.3, seed=5)
+    parts = _moons_net()[0]
+    rng, rule = np.random.default_rng(5), Divergence()
+    for _ in range(4):
+        train(parts, X, y, epochs=1, batch_size=16, learning_rate=0.3, seed=rng, divergence=rule)
+    for a, b in zip(whole.parameters(), parts.parameters()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_one_divergence_rule_judges_against_the_runs_first_loss():
+    net, X, y = _moons_net()
+    rule = Divergence()
+    train(net, X, y, epochs=1, batch_size=16, learning_rate=0.3, divergence=rule)
+    first = rule.first_loss
+    train(net, X, y, epochs=1, batch_size=16, learning_rate=0.3, divergence=rule)
+    assert rule.first_loss == first > 0.3          # still the first epoch's first batch loss
+    rule.first_loss = 1e-9                           # a run that had once nearly no loss at all
+    with pytest.raises(DivergenceError, match=r"batch 1: the loss grew to .* \(it started at 1e-09\)") as error:
+        train(net, X, y, epochs=1, batch_size=16, learning_rate=0.3, divergence=rule)
+    assert error.value.what.startswith("the loss grew to")
+
+
+def test_weights_that_overflow_on_the_last_step_are_a_divergence():
+    net, X, y = _moons_net()
+
+    def blow_up(grads, net):
+        grads.weights[0][0, 0] = np.inf
+
+    with pytest.raises(DivergenceError, match="epoch 1, batch 1: the weights became NaN or infinite"):
+        train(net, X, y, epochs=1, batch_size=None, learning_rate=0.1, penalty=blow_up)
+
+
+def test_the_l1_hook_adds_rate_times_the_sign_of_each_weight():
+    net, X, y = _moons_net()
+    by_hand = copy.deepcopy(net)
+    train(net, X, y, epochs=1, batch_size=None, learning_rate=0.2, penalty=l1_penalty(0.05))
+    grads = by_hand.backward(X, y)
+    for W, g in zip(by_hand.weights, grads.weights):
+        g += 0.05 * np.sign(W)                       # d/dW of 0.05 * sum|W|; biases untouched
+    by_hand.step(grads, 0.2)
+    for a, b in zip(net.parameters(), by_hand.parameters()):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
+    with pytest.raises(CourseError, match="L1 rate"):
+        l1_penalty(-1.0)
+
+
+def test_grad_norms_are_each_layers_gradient_norm_averaged_over_the_batches():
+    net, X, y = _moons_net()
+    before = copy.deepcopy(net)
+    assert train(copy.deepcopy(net), X, y, epochs=1).grad_norms == []   # only when asked for
+    history = train(net, X, y, epochs=1, batch_size=None, learning_rate=0.2, record_grad_norms=True)
+    grads = before.backward(X, y)
+    np.testing.assert_allclose(history.grad_norms[0], [np.linalg.norm(g) for g in grads.weights], rtol=1e-12)
+    history = train(net, X, y, epochs=2, batch_size=40, learning_rate=0.2, record_grad_norms=True)  # 3 batches
+    assert len(history.grad_norms) == 2 and all(len(norms) == 2 for norms in history.grad_norms)

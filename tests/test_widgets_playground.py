@@ -4,7 +4,9 @@ The reference for every run is a plain training loop written out here (or ``cour
 the playground's weights after N epochs must equal it exactly.
 """
 import asyncio
+import html
 import io
+import re
 import warnings
 
 import ipywidgets as widgets
@@ -13,11 +15,12 @@ import pytest
 from own_loop import run_in_own_loop
 from PIL import Image
 
-from course_lib import MLP, CourseError, NonFiniteError, ShapeError, UnknownNameError, train
+from course_lib import READING_PATH, MLP, CourseError, NonFiniteError, ShapeError, UnknownNameError, train
+from course_lib.data import playground_data, split_indices
 from course_lib.widgets.base import LessonWidget
 from course_lib.widgets.playground import CONTROL_NAMES, Playground, playground
 from course_lib.widgets.playground_draw import HEIGHT, OUT_SIZE, OUT_X, OUT_Y, WIDTH
-from course_lib.widgets.playground_model import PlaygroundModel, make_data, split_indices
+from course_lib.widgets.playground_model import PlaygroundModel
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -44,7 +47,7 @@ def plain_run(settings, epochs, X_raw=None, labels=None, schedule=None):
              regularization_rate=0.0, data_seed=0, init_seed=0, shuffle_seed=0)
     s.update(settings)
     if X_raw is None:
-        X_raw, labels = make_data(s["dataset"], s["n_samples"], s["noise"], s["classes"], s["data_seed"])
+        X_raw, labels = playground_data(s["dataset"], s["n_samples"], s["noise"], s["classes"], s["data_seed"])
     n = len(labels)
     n_train = min(max(int(round(n * s["train_ratio"] / 100)), 1), n)
     train_idx = np.sort(np.random.default_rng(s["data_seed"]).permutation(n)[:n_train])
@@ -224,20 +227,20 @@ def test_architecture_controls_rebuild_the_network(pg):
 def test_data_controls(pg):
     before = picture(pg)
     pg.controls["dataset"].value = "spiral"
-    X, y = make_data("spiral", 400, 0.0, 2, 0)
+    X, y = playground_data("spiral", 400, 0.0, 2, 0)
     np.testing.assert_array_equal(pg.model.X_raw, X)
     assert pg.controls["classes"].disabled is False
     pg.controls["classes"].value = 3
     assert pg.model.n_classes == 3 and pg.net.sizes[-1] == 3 and pg.net.output_activation.name == "softmax"
     assert not np.array_equal(picture(pg), before)
     pg.controls["noise"].value = 25
-    np.testing.assert_array_equal(pg.model.X_raw, make_data("spiral", 400, 25, 3, 0)[0])
+    np.testing.assert_array_equal(pg.model.X_raw, playground_data("spiral", 400, 25, 3, 0)[0])
     pg.controls["train_ratio"].value = 80
     assert len(pg.model.train) == 320 and len(pg.model.test) == 80
     assert pg.controls["sample"].max == 319
     pg.controls["regenerate"].click()
     assert pg.settings["data_seed"] == 1
-    np.testing.assert_array_equal(pg.model.X_raw, make_data("spiral", 400, 25, 3, 1)[0])
+    np.testing.assert_array_equal(pg.model.X_raw, playground_data("spiral", 400, 25, 3, 1)[0])
     train_idx, _ = split_indices(400, 80, 1)
     np.testing.assert_array_equal(pg.model.train, train_idx)
     pg.controls["dataset"].value = "circle"
@@ -310,10 +313,18 @@ def test_show_me_the_code_reproduces_the_run(pg):
     play(pg, 3)
     pg.controls["learning_rate"].value = 0.1
     pg.controls["step"].click()
+    pg.controls["regularization"].value = "L1"
+    pg.controls["step"].click()
     pg.controls["code"].value = True
-    assert "net.backward" in pg.code_view.value and "net.step" in pg.code_view.value
+    code = pg.code()
+    assert html.escape(code) in pg.code_view.value
+    assert "weight_decay=0.003" in code and "penalty=l1_penalty(0.003)" in code
+    # Only the reading path runs it: the data sets, the network and the one training loop.
+    imported = re.findall(r"^from (\S+) import", code, re.MULTILINE)
+    assert imported and all(name == "course_lib" or name.removeprefix("course_lib.") in READING_PATH
+                            for name in imported), imported
     scope = {}
-    exec(pg.code(), scope)
+    exec(code, scope)
     same_weights(scope["net"], pg.net)
     pg.controls["code"].value = False
     assert pg.code_view.value == ""
@@ -559,16 +570,16 @@ def test_play_stops_when_no_view_shows_the_widget_any_more(pg, in_a_kernel):
 
 # ----------------------------------------------------------------- regression
 def test_regression_data_are_the_targets_written_out():
-    X, y = make_data("plane", n_samples=300, seed=3)
+    X, y = playground_data("plane", n_samples=300, seed=3)
     assert X.shape == (300, 2) and y.dtype.kind == "f"
     np.testing.assert_allclose(y, (X[:, 0] + X[:, 1]) / 12)
-    X, y = make_data("bumps", n_samples=300, seed=3)
+    X, y = playground_data('bumps', n_samples=300, seed=3)
     bumps = [(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)]
     by_hand = sum(h * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * 1.2 ** 2)) for cx, cy, h in bumps)
     np.testing.assert_allclose(y, np.clip(by_hand, -1, 1))
     assert y.min() < -0.9 and y.max() > 0.9
     # Noise moves where the target is read, not the point: the targets scatter around the clean ones.
-    X_noisy, y_noisy = make_data("plane", n_samples=300, noise=30, seed=3)
+    X_noisy, y_noisy = playground_data("plane", n_samples=300, noise=30, seed=3)
     clean = (X_noisy[:, 0] + X_noisy[:, 1]) / 12
     assert 0.02 < np.std(y_noisy - clean) < 0.2
 
@@ -592,7 +603,7 @@ def test_a_regression_run_has_a_linear_output_a_squared_error_and_a_continuous_m
     # Its code reproduces it, importing the same data.
     scope = {}
     exec(pg.code(), scope)
-    assert "make_data('bumps'" in pg.code() and "loss='mse'" in pg.code()
+    assert "playground_data('bumps'" in pg.code() and "loss='mse'" in pg.code()
     same_weights(scope["net"], pg.net)
 
 

@@ -1,29 +1,26 @@
 """The training playground's state: data, features, network, training and history. No drawing here.
 
-A ``PlaygroundModel`` holds everything a run depends on in a ``Settings`` and trains a
-``course_lib.MLP`` through its public API only (``backward`` then ``step``), so the run is
-exactly the plain loop that ``code()`` prints::
+A ``PlaygroundModel`` holds everything a run depends on in a ``Settings``. Its data sets are
+``course_lib.data``'s (``playground_data``, ``feature_columns``, ``split_indices``) and each
+epoch is one call of ``course_lib.train`` on a ``course_lib.MLP``, with a shuffling generator and
+a ``Divergence`` rule that last the whole run, so ``code()`` prints reading-path code that
+replays the run exactly::
 
     rng = np.random.default_rng(shuffle_seed)
-    for epoch in range(epochs):
-        order = rng.permutation(n_train)
-        for start in range(0, n_train, batch_size):
-            batch = order[start:start + batch_size]
-            grads = net.backward(X_train[batch], y_train[batch])
-            grads.weights[l] += penalty gradient          # L1 or L2, weights only
-            net.step(grads, learning_rate)
+    divergence = Divergence()
+    train(net, X_train, y_train, epochs=12, batch_size=10, learning_rate=0.03,
+          seed=rng, divergence=divergence)
 
-Without a penalty that is also what ``course_lib.train(net, X_train, y_train, epochs=...,
-batch_size=..., learning_rate=..., seed=shuffle_seed)`` does. Two classes use one sigmoid
-output with binary cross-entropy; more use softmax with categorical cross-entropy. The two
-regression data sets ('plane', 'bumps': a number from -1 to 1 at each point) use one linear
-output with the mean squared error, as TensorFlow Playground does. Every loss is a mean over
-the batch, so the learning rate does not depend on the batch size.
+Two classes use one sigmoid output with binary cross-entropy; more use softmax with categorical
+cross-entropy. The two regression data sets ('plane', 'bumps': a number from -1 to 1 at each
+point) use one linear output with the mean squared error, as TensorFlow Playground does. Every
+loss is a mean over the batch, so the learning rate does not depend on the batch size.
 
-Regularisation adds ``rate * sum|W|`` (L1) or ``rate/2 * sum W**2`` (L2) over every weight
-matrix (not the biases) to the loss; the losses recorded and drawn are the data losses alone, and
-``penalty()`` is the term for the weights as they are. A weight set by hand (``set_weight``) is
-part of the run from then on: the current epoch's losses are those of the edited network.
+Regularisation adds ``rate * sum|W|`` (L1, ``train``'s ``penalty=l1_penalty(rate)``) or
+``rate/2 * sum W**2`` (L2, ``train``'s ``weight_decay=rate``) over every weight matrix (not the
+biases) to the loss; the losses recorded and drawn are the data losses alone, and ``penalty()``
+is the term for the weights as they are. A weight set by hand (``set_weight``) is part of the run
+from then on: the current epoch's losses are those of the edited network.
 """
 from __future__ import annotations
 
@@ -35,130 +32,26 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_lib import MLP
+from course_lib.training import Divergence, DivergenceError, l1_penalty, train
+from course_lib.data import (FEATURES, PLAYGROUND_CLASSIFICATION, PLAYGROUND_DATASETS, PLAYGROUND_DOMAIN,
+                             PLAYGROUND_REGRESSION, feature_columns, playground_data, split_indices)
 from course_lib.validation import (CourseError, ShapeError, UnknownNameError, as_array, lookup,
                                    real_number, whole_number)
 
 __all__ = ["DATASETS", "CLASSIFICATION", "REGRESSION", "FEATURES", "ACTIVATIONS", "REGULARIZATIONS", "LEARNING_RATES", "REGULARIZATION_RATES",
-           "Settings", "make_data", "make_features", "split_indices", "parse_hidden", "PlaygroundModel"]
+           "Settings", "parse_hidden", "PlaygroundModel"]
 
-DOMAIN = 6.0  # the built-in data sets live in [-6, 6]^2, as in TensorFlow Playground
-CLASSIFICATION = ("circle", "xor", "gauss", "spiral")
-REGRESSION = ("plane", "bumps")   # the target is a number, not a class
-DATASETS = CLASSIFICATION + REGRESSION
-FEATURES = {
-    "x1": lambda X: X[:, 0],
-    "x2": lambda X: X[:, 1],
-    "x1^2": lambda X: X[:, 0] ** 2,
-    "x2^2": lambda X: X[:, 1] ** 2,
-    "x1*x2": lambda X: X[:, 0] * X[:, 1],
-    "sin(x1)": lambda X: np.sin(X[:, 0]),
-    "sin(x2)": lambda X: np.sin(X[:, 1]),
-}
+DOMAIN = PLAYGROUND_DOMAIN
+CLASSIFICATION, REGRESSION, DATASETS = PLAYGROUND_CLASSIFICATION, PLAYGROUND_REGRESSION, PLAYGROUND_DATASETS
 # The playground's names -> course_lib's (TensorFlow Playground says "linear" for the identity).
 ACTIVATIONS = {"relu": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "identity"}
 REGULARIZATIONS = ("none", "L1", "L2")
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 MAX_LAYERS, MAX_NEURONS, MAX_CLASSES = 6, 8, 8
-DIVERGENCE_FACTOR = 1e4  # as course_lib.train: a batch loss this many times the first one means it blew up
 
 
-# ----------------------------------------------------------------- data
-# 'bumps': a bump up (+1) or down (-1) at each of six centres, alternating like a chessboard.
-BUMPS = ((-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0), (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0))
-BUMP_WIDTH = 1.2
-
-
-def regression_target(name: str, X: np.ndarray) -> np.ndarray:
-    """The number a regression data set asks for at each point: X (n, 2) -> (n,), from -1 to 1.
-
-    'plane': ``(x1 + x2) / 12``, a tilted plane. 'bumps': the sum of six Gaussian bumps of height
-    +1 or -1 (``BUMPS``), clipped to [-1, 1].
-    """
-    if name == "plane":
-        return np.clip((X[:, 0] + X[:, 1]) / (2 * DOMAIN), -1.0, 1.0)
-    total = np.zeros(len(X))
-    for cx, cy, height in BUMPS:
-        total += height * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * BUMP_WIDTH ** 2))
-    return np.clip(total, -1.0, 1.0)
-
-
-def make_data(name: str, n_samples: int = 400, noise: float = 0.0, classes: int = 2,
-              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """One of the playground's data sets: X (n_samples, 2) in about [-6, 6]^2, and y (n_samples,).
-
-    Classification, y int labels: 'circle' (class 1 inside, class 0 in a ring around it), 'xor'
-    (the sign of x1 * x2), 'gauss' (``classes`` Gaussian clouds) or 'spiral' (``classes``
-    interleaved arms). Circle and xor always have 2 classes; classes are balanced.
-    Regression, y floats from -1 to 1 (``regression_target``): 'plane' or 'bumps', points uniform
-    over the square; ``classes`` is ignored.
-    ``noise`` in percent (0-50) moves points by Gaussian noise of standard deviation
-    ``3 * noise / 100`` (for 'gauss' it widens the clouds; for regression the target is read at
-    the moved point while the point is drawn where it was, so the targets are noisy).
-    The order is shuffled; the same arguments give the same data.
-    """
-    lookup(name, {n: n for n in DATASETS}, "data set")
-    n = whole_number(n_samples, "n_samples", 2)
-    noise = real_number(noise, "noise")
-    if not 0 <= noise <= 50:
-        raise CourseError(f"noise is a percentage from 0 to 50, got {noise:g}")
-    rng = np.random.default_rng(seed)
-    if name in REGRESSION:
-        X = rng.uniform(-DOMAIN + 0.5, DOMAIN - 0.5, (n, 2))
-        moved = X + rng.normal(0, 3.0 * noise / 100, X.shape) if noise > 0 else X
-        return X, regression_target(name, moved)
-    classes = 2 if name in ("circle", "xor") else whole_number(classes, "classes", 2)
-    if classes > MAX_CLASSES:
-        raise CourseError(f"classes must be at most {MAX_CLASSES}, got {classes}")
-    sizes = [n // classes + (k < n % classes) for k in range(classes)]
-    jitter = 3.0 * noise / 100
-    parts = []
-    for k, m in enumerate(sizes):
-        if name == "circle":
-            # Class 1 (blue) in the middle, class 0 (orange) in a ring: a gap between them.
-            radius = rng.uniform(0, 2.5, m) if k == 1 else rng.uniform(3.5, 5.0, m)
-            angle = rng.uniform(0, 2 * np.pi, m)
-            points = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
-        elif name == "xor":
-            # Class 1 where x1 and x2 share a sign; kept 0.3 off the axes so the labels are clean.
-            sign = np.where(rng.uniform(size=m) < 0.5, 1.0, -1.0)
-            signs = np.column_stack([sign, sign if k == 1 else -sign])
-            points = rng.uniform(0.3, 5.0, (m, 2)) * signs
-        elif name == "gauss":
-            centre = 3.5 * np.array([np.cos(np.pi / 4 + np.pi + 2 * np.pi * k / classes),
-                                     np.sin(np.pi / 4 + np.pi + 2 * np.pi * k / classes)])
-            points = centre + rng.normal(0, 0.6 + 2 * jitter, (m, 2))
-        else:  # spiral
-            radius = np.linspace(0.1, 5.0, m)
-            angle = 1.75 * 2 * np.pi * radius / 5.0 + 2 * np.pi * k / classes
-            points = radius[:, None] * np.column_stack([np.sin(angle), np.cos(angle)])
-        if name != "gauss" and jitter > 0:
-            points = points + rng.normal(0, jitter, points.shape)
-        parts.append(points)
-    X = np.concatenate(parts)
-    y = np.concatenate([np.full(m, k, dtype=np.int64) for k, m in enumerate(sizes)])
-    order = rng.permutation(n)
-    return X[order], y[order]
-
-
-def make_features(X: np.ndarray, names) -> np.ndarray:
-    """The network's inputs: X (n, 2) -> (n, len(names)), one column per feature name (see ``FEATURES``)."""
-    names = list(names)
-    if not names:
-        raise CourseError(f"choose at least one input feature from: {', '.join(FEATURES)}")
-    return np.column_stack([lookup(name, FEATURES, "feature")(X) for name in names])
-
-
-def split_indices(n: int, train_ratio: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Shuffle 0..n-1 and cut it: (train (n_train,), test (n - n_train,)), n_train = round(n * train_ratio / 100).
-
-    At least one training sample; 100 % keeps every sample for training and no test data.
-    """
-    n_train = min(max(int(round(n * train_ratio / 100)), 1), n)
-    order = np.random.default_rng(seed).permutation(n)
-    return np.sort(order[:n_train]), np.sort(order[n_train:])
-
-
+# ----------------------------------------------------------------- the network's shape
 def parse_hidden(hidden) -> tuple[int, ...]:
     """Hidden layer sizes from a sequence or a text like ``"4, 2"``; 0 to 6 layers of 1 to 8 neurons."""
     given = hidden
@@ -260,8 +153,8 @@ def check_setting(name: str, value, n_train: int | None = None):
 
 # ----------------------------------------------------------------- the model
 @dataclass
-class History:
-    """One entry per epoch: ``train_loss``/``test_loss`` from epoch 0 (before training) on; ``grad_norms``
+class Curves:
+    """What the playground draws over time, one entry per epoch: ``train_loss``/``test_loss`` from epoch 0 (before training) on; ``grad_norms``
     (epochs, n_layers): each layer's ||dL/dW|| averaged over the epoch's batches."""
 
     train_loss: list = field(default_factory=list)
@@ -343,7 +236,7 @@ class PlaygroundModel:
         if self.own_data:
             self.X_raw, self.labels, self.class_names = self._own_X, self._own_y, list(self._own_classes)
         else:
-            self.X_raw, self.labels = make_data(s.dataset, s.n_samples, s.noise, s.classes, s.data_seed)
+            self.X_raw, self.labels = playground_data(s.dataset, s.n_samples, s.noise, s.classes, s.data_seed)
             self.class_names = [] if self.regression else [str(k) for k in range(int(self.labels.max()) + 1)]
         self.train, self.test = split_indices(len(self.labels), s.train_ratio, s.data_seed)
         self.domain = self._domain()
@@ -374,7 +267,7 @@ class PlaygroundModel:
     def reset(self) -> None:
         """The same starting weights again (from ``init_seed``), epoch 0, an empty history."""
         s = self.settings
-        features = make_features(self.X_raw, s.features)
+        features = feature_columns(self.X_raw, s.features)
         self.X_train, self.X_test = features[self.train], features[self.test]
         self.y_train, self.y_test = self.labels[self.train], self.labels[self.test]
         self.net = MLP(self.sizes, **self.network_spec())
@@ -382,9 +275,9 @@ class PlaygroundModel:
         self._rng = np.random.default_rng(s.shuffle_seed)
         self.epoch = 0
         self.diverged = None
-        self._first_loss = None
+        self._divergence = Divergence()   # one rule for the whole run: its first loss is epoch 1's first
         self.segments = []  # what happened since the reset, for code(): ("train", settings, epochs) / ("edit", ...)
-        self.history = History()
+        self.history = Curves()
         self._record_losses()
 
     def new_weights(self) -> None:
@@ -462,31 +355,21 @@ class PlaygroundModel:
         before = [p.copy() for p in net.parameters()]
         # A diverged epoch is undone whole, its shuffle too, so code() replays the run exactly.
         shuffle_state = self._rng.bit_generator.state
-        n = len(self.X_train)
-        order = self._rng.permutation(n)
-        norms, batches = np.zeros(net.n_layers), 0
-        # Overflow on the way to divergence is expected; it is reported below, in words, once.
-        with np.errstate(all="ignore"):
-            for start in range(0, n, s.batch_size):
-                batch = order[start:start + s.batch_size]
-                grads = net.backward(self.X_train[batch], self.y_train[batch])
-                if self._first_loss is None:
-                    self._first_loss = max(abs(grads.loss), 1e-12)
-                if not math.isfinite(grads.loss) or abs(grads.loss) > DIVERGENCE_FACTOR * self._first_loss:
-                    return self._diverge(before, grads.loss, shuffle_state)
-                norms += [np.sqrt(np.sum(g * g)) for g in grads.weights]
-                batches += 1
-                self._penalise(grads)
-                net.step(grads, s.learning_rate)
-            if not all(np.isfinite(p).all() for p in net.parameters()):
-                return self._diverge(before, math.inf, shuffle_state)
+        try:
+            # Overflow on the way to divergence is expected; it is reported in words, once.
+            with np.errstate(all="ignore"):
+                run = train(net, self.X_train, self.y_train, epochs=1, batch_size=s.batch_size,
+                            learning_rate=s.learning_rate, seed=self._rng, divergence=self._divergence,
+                            record_grad_norms=True, **self._penalty_arguments())
+        except DivergenceError as error:
+            return self._diverge(before, error.what, shuffle_state)
         self.epoch += 1
         key = (s.learning_rate, s.batch_size, s.regularization, s.regularization_rate)
         if self.segments and self.segments[-1][0] == "train" and self.segments[-1][1] == key:
             self.segments[-1] = ("train", key, self.segments[-1][2] + 1)
         else:
             self.segments.append(("train", key, 1))
-        self.history.grad_norms.append(norms / max(batches, 1))
+        self.history.grad_norms.append(np.array(run.grad_norms[0]))
         self._record_losses()
         return True
 
@@ -511,21 +394,21 @@ class PlaygroundModel:
         """
         return copy.deepcopy(self._rng).permutation(len(self.X_train))[:self.settings.batch_size]
 
-    def _penalise(self, grads) -> None:
-        """Add the penalty's gradient to the weight gradients (biases are not penalised)."""
+    def _penalty_arguments(self) -> dict:
+        """``train``'s arguments for the chosen penalty: L2 is its weight decay, L1 a penalty hook."""
         s = self.settings
         if s.regularization == "none" or s.regularization_rate == 0:
-            return
-        for W, g in zip(self.net.weights, grads.weights):
-            g += s.regularization_rate * (np.sign(W) if s.regularization == "L1" else W)
+            return {}
+        if s.regularization == "L2":
+            return {"weight_decay": s.regularization_rate}
+        return {"penalty": l1_penalty(s.regularization_rate)}
 
-    def _diverge(self, before, loss, shuffle_state) -> bool:
+    def _diverge(self, before, what: str, shuffle_state) -> bool:
         for p, saved in zip(self.net.parameters(), before):
             p[...] = saved
         self._rng.bit_generator.state = shuffle_state
-        what = "became NaN or infinite" if not math.isfinite(loss) else f"grew to {loss:.3g}"
         lr = self.settings.learning_rate
-        self.diverged = (f"Training diverged in epoch {self.epoch + 1}: the loss {what} with learning rate {lr:g}. "
+        self.diverged = (f"Training diverged in epoch {self.epoch + 1}: {what} with learning rate {lr:g}. "
                          f"Training stopped and the weights are back where they were after epoch {self.epoch}. "
                          f"Try a smaller learning rate, e.g. {lr / 10:g}.")
         return False
@@ -542,7 +425,7 @@ class PlaygroundModel:
     def neuron_maps(self, resolution: int) -> list[np.ndarray]:
         """Every node's value over the grid: one (resolution, resolution, n_units) array per layer,
         the input features first and the network's output last."""
-        F = make_features(self.grid(resolution), self.settings.features)
+        F = feature_columns(self.grid(resolution), self.settings.features)
         with np.errstate(all="ignore"):
             trace = self.net.trace(F)
         return [a.reshape(resolution, resolution, -1) for a in trace.activations]
@@ -588,40 +471,39 @@ class PlaygroundModel:
         """Plain course_lib code that reproduces this run from epoch 0 to now, weight edits included."""
         s = self.settings
         spec = self.network_spec()
+        penalties = {segment[1][2] for segment in self.segments if segment[0] == "train" and segment[1][3] > 0}
+        imports = ["Divergence", "train"] + (["l1_penalty"] if "L1" in penalties else [])
         lines = ["import numpy as np", "", "from course_lib import MLP",
-                 "from course_lib.widgets.playground_model import make_data, make_features, split_indices", ""]
+                 "from course_lib.data import feature_columns, playground_data, split_indices",
+                 f"from course_lib.training import {', '.join(sorted(imports))}", ""]
         if self.own_data:
             lines += ["# your data: the X and y you gave playground(X, y); labels become 0, 1, ...",
                       "class_names, y = np.unique(your_y, return_inverse=True)",
                       "X_raw = np.asarray(your_X, dtype=float)"]
         else:
             classes = "" if s.dataset in ("circle", "xor") + REGRESSION else f", classes={s.classes}"
-            lines += [f"X_raw, y = make_data({s.dataset!r}, n_samples={s.n_samples}, noise={s.noise!r}"
+            lines += [f"X_raw, y = playground_data({s.dataset!r}, n_samples={s.n_samples}, noise={s.noise!r}"
                       f"{classes}, seed={s.data_seed})"]
-        lines += [f"train, test = split_indices(len(y), train_ratio={s.train_ratio!r}, seed={s.data_seed})",
-                  f"X = make_features(X_raw, {list(s.features)})      # one column per input feature",
-                  "X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]", "",
+        lines += [f"train_rows, test_rows = split_indices(len(y), train_ratio={s.train_ratio!r}, seed={s.data_seed})",
+                  f"X = feature_columns(X_raw, {list(s.features)})      # one column per input feature",
+                  "X_train, y_train = X[train_rows], y[train_rows]",
+                  "X_test, y_test = X[test_rows], y[test_rows]", "",
                   f"net = MLP({self.sizes}, hidden_activation={spec['hidden_activation']!r}, "
                   f"output_activation={spec['output_activation']!r},",
                   f"          loss={spec['loss']!r}, seed={s.init_seed})",
-                  f"rng = np.random.default_rng({s.shuffle_seed})   # shuffles the training samples each epoch"]
+                  f"rng = np.random.default_rng({s.shuffle_seed})   # shuffles the training samples, epoch after epoch",
+                  "divergence = Divergence()   # judges every batch loss against the run's very first"]
         for segment in self.segments:
             if segment[0] == "edit":
                 _, layer, to, source, value = segment
                 lines += ["", f"net.weights[{layer}][{to}, {source}] = {value!r}   # edited by hand"]
                 continue
             (lr, batch, reg, rate), epochs = segment[1], segment[2]
-            lines += ["", f"for epoch in range({epochs}):",
-                      "    order = rng.permutation(len(X_train))",
-                      f"    for start in range(0, len(X_train), {batch}):",
-                      f"        batch = order[start:start + {batch}]",
-                      "        grads = net.backward(X_train[batch], y_train[batch])   # forward, loss, backward"]
+            penalty = ""
             if reg != "none" and rate > 0:
-                term, why = (("np.sign(W)", f"L1: gradient of {rate:g} * sum(|W|)") if reg == "L1"
-                             else ("W", f"L2: gradient of {rate:g}/2 * sum(W**2)"))
-                lines += ["        for W, g in zip(net.weights, grads.weights):",
-                          f"            g += {rate!r} * {term}   # {why}"]
-            lines += [f"        net.step(grads, learning_rate={lr!r})   # every parameter -= {lr:g} * its gradient"]
+                penalty = (f", weight_decay={rate!r}" if reg == "L2" else f", penalty=l1_penalty({rate!r})")
+            lines += ["", f"train(net, X_train, y_train, epochs={epochs}, batch_size={batch}, learning_rate={lr!r},",
+                      f"      seed=rng, divergence=divergence{penalty})"]
         if not any(seg[0] == "train" for seg in self.segments):
             lines += ["", "# no training yet: press play or step, then show the code again"]
         lines += ["", "print('train loss', net.loss(X_train, y_train))"]
