@@ -9,7 +9,7 @@ from own_loop import run_in_own_loop
 import plain_network as plain
 from course_lib import CourseError, data
 from course_lib.widgets.base import LessonWidget
-from course_lib.widgets.gradient_flow import (ACTIVATIONS, FLOOR, GradientFlowExplorer, deep_network,
+from course_lib.widgets.gradient_flow import (FLOW_ACTIVATIONS, FLOOR, GradientFlowExplorer, deep_network,
                                               gradient_flow_explorer, layer_gradient_norms)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -36,7 +36,7 @@ def test_structure_and_defaults(widget):
     assert isinstance(widget, LessonWidget) and isinstance(widget, GradientFlowExplorer)
     assert set(widget.controls) == {"activation", "depth", "weight_scale"}
     assert isinstance(widget.controls["activation"], widgets.ToggleButtons)
-    assert tuple(widget.controls["activation"].options) == ACTIVATIONS
+    assert tuple(widget.controls["activation"].options) == FLOW_ACTIVATIONS
     assert isinstance(widget.controls["depth"], widgets.IntSlider)
     assert isinstance(widget.controls["weight_scale"], widgets.FloatLogSlider)
     for name in ("depth", "weight_scale"):
@@ -55,7 +55,7 @@ def test_default_is_the_lessons_vanishing_sigmoid(widget):
     assert "0.200 × √32 = 1.13" in widget.readout.value
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", FLOW_ACTIVATIONS)
 def test_every_activation(widget, activation):
     before = bytes(widget.image.value)
     widget.controls["activation"].value = activation

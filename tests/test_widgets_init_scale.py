@@ -9,7 +9,7 @@ from own_loop import run_in_own_loop
 import plain_network as plain
 from course_lib import CourseError, MLP, data
 from course_lib.widgets.base import LessonWidget
-from course_lib.widgets.init_scale import (ACTIVATIONS, BINS, DEPTH, INITS, WIDTH, InitScaleExplorer,
+from course_lib.widgets.init_scale import (SCALE_ACTIVATIONS, BINS, DEPTH, INITS, WIDTH, InitScaleExplorer,
                                            init_scale_explorer, value_range)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -54,7 +54,7 @@ def widget():
 def test_structure_and_defaults(widget):
     assert isinstance(widget, LessonWidget) and isinstance(widget, InitScaleExplorer)
     assert set(widget.controls) == {"activation", "init", "weight_scale"}
-    assert tuple(widget.controls["activation"].options) == ACTIVATIONS
+    assert tuple(widget.controls["activation"].options) == SCALE_ACTIVATIONS
     assert tuple(widget.controls["init"].options) == INITS
     slider = widget.controls["weight_scale"]
     assert isinstance(slider, widgets.FloatLogSlider) and slider.continuous_update and not slider.disabled
@@ -78,7 +78,7 @@ def test_scale_slider_with_tanh(widget, scale, verdict):
     assert f"σ√64 = {scale * 8:.2f}" in widget._hist_ax.get_title()
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", SCALE_ACTIVATIONS)
 @pytest.mark.parametrize("init", INITS)
 def test_every_activation_and_init(widget, activation, init):
     widget.controls["activation"].value = activation

@@ -100,7 +100,7 @@ def test_chart_curves_differ_by_marker_not_only_by_colour():
 
 
 def test_the_playgrounds_seven_weight_layers_get_seven_shapes():
-    from course_lib.widgets.playground_model import MAX_LAYERS
+    from course_lib.widgets.playground_settings import MAX_LAYERS
     from course_lib.widgets.raster import CURVE_MARKERS
 
     assert len(set(CURVE_MARKERS)) == len(CURVE_MARKERS) >= MAX_LAYERS + 1

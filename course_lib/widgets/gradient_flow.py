@@ -24,9 +24,9 @@ from .base import LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
-__all__ = ["ACTIVATIONS", "deep_network", "layer_gradient_norms", "GradientFlowExplorer", "gradient_flow_explorer"]
+__all__ = ["FLOW_ACTIVATIONS", "deep_network", "layer_gradient_norms", "GradientFlowExplorer", "gradient_flow_explorer"]
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
 DEPTHS = (1, 30)
 SCALES = (0.01, 1.0)
 FLOOR = 1e-16   # norms below this are drawn at the floor (and said so): a log axis cannot go on forever
@@ -60,7 +60,7 @@ def _whole(value, name: str, low: int, high: int) -> int:
 class GradientFlowExplorer(LessonWidget):
     """Per-layer gradient norms of a deep network at initialisation.
 
-    Controls: ``activation`` (one of ``ACTIVATIONS``), ``depth`` (hidden layers,
+    Controls: ``activation`` (one of ``FLOW_ACTIVATIONS``), ``depth`` (hidden layers,
     1-30) and ``weight_scale`` (std of the initial weights, log slider 0.01-1).
     After each update ``norms`` holds ||dL/dW[l]|| for l = 0 .. depth, (depth + 1,).
     """
@@ -71,8 +71,8 @@ class GradientFlowExplorer(LessonWidget):
 
     def __init__(self, activation: str = "sigmoid", depth: int = 10, weight_scale: float = 0.2,
                  width: int = 32, n_samples: int = 100):
-        if activation not in ACTIVATIONS:
-            raise CourseError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+        if activation not in FLOW_ACTIVATIONS:
+            raise CourseError(f"activation must be one of {', '.join(FLOW_ACTIVATIONS)}; got {activation!r}")
         depth = _whole(depth, "depth", *DEPTHS)
         weight_scale = real_number(weight_scale, "weight_scale", positive=True)
         if not SCALES[0] <= weight_scale <= SCALES[1]:
@@ -81,7 +81,7 @@ class GradientFlowExplorer(LessonWidget):
         self.X, self.y = data.circles(_whole(n_samples, "n_samples", 2, 1000), seed=0)
         self.norms = np.zeros(depth + 1)
         controls = {
-            "activation": widgets.ToggleButtons(options=ACTIVATIONS, value=activation, description="activation",
+            "activation": widgets.ToggleButtons(options=FLOW_ACTIVATIONS, value=activation, description="activation",
                                                 style={"button_width": "auto"}),
             "depth": widgets.IntSlider(value=depth, min=DEPTHS[0], max=DEPTHS[1], description="hidden layers",
                                        continuous_update=True, style={"description_width": "initial"}),

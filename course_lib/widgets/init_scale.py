@@ -24,10 +24,10 @@ from .base import LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
-__all__ = ["ACTIVATIONS", "INITS", "DEPTH", "WIDTH", "value_range", "hidden_outputs", "layer_histograms",
+__all__ = ["SCALE_ACTIVATIONS", "INITS", "DEPTH", "WIDTH", "value_range", "hidden_outputs", "layer_histograms",
            "saturated_fraction", "InitScaleExplorer", "init_scale_explorer"]
 
-ACTIVATIONS = ("tanh", "sigmoid", "relu")
+SCALE_ACTIVATIONS = ("tanh", "sigmoid", "relu")
 INITS = ("normal", "xavier", "he")
 DEPTH, WIDTH, BINS = 10, 64, 40
 SCALES = (0.01, 2.0)
@@ -88,8 +88,8 @@ class InitScaleExplorer(LessonWidget):
 
     def __init__(self, activation: str = "tanh", init: str = "normal", weight_scale: float = 0.05,
                  n_samples: int = 200):
-        if activation not in ACTIVATIONS:
-            raise CourseError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+        if activation not in SCALE_ACTIVATIONS:
+            raise CourseError(f"activation must be one of {', '.join(SCALE_ACTIVATIONS)}; got {activation!r}")
         if init not in INITS:
             raise CourseError(f"init must be one of {', '.join(INITS)}; got {init!r}")
         weight_scale = real_number(weight_scale, "weight_scale", positive=True)
@@ -100,7 +100,7 @@ class InitScaleExplorer(LessonWidget):
         self.X, _ = data.circles(int(n_samples), seed=0)
         self.histograms, self.stds = np.zeros((BINS, DEPTH)), np.zeros(DEPTH)
         controls = {
-            "activation": widgets.ToggleButtons(options=ACTIVATIONS, value=activation, description="activation",
+            "activation": widgets.ToggleButtons(options=SCALE_ACTIVATIONS, value=activation, description="activation",
                                                 style={"button_width": "auto"}),
             "init": widgets.ToggleButtons(options=INITS, value=init, description="init",
                                           style={"button_width": "auto"}),

@@ -13,8 +13,10 @@ by hand (click a link in the picture, or choose it from a list, then type the we
 "show me the code", which prints plain course_lib code that reproduces the run. An
 instructor can show only some controls: ``playground(controls=["learning_rate", "activation"])``.
 
-The pieces: ``playground_model`` (state and training, no drawing), ``playground_draw`` (the
-picture, with ``raster``), and this module (the controls and the play loop).
+The pieces: ``playground_settings`` (every setting and its check), ``playground_model`` (the
+run: data from ``course_lib.data``, an epoch a ``course_lib.train`` call; no drawing),
+``playground_code`` ("show me the code"), ``playground_draw`` (the picture, with ``raster``),
+and this module (the controls and the play loop).
 
 Every setting shows its effect at once, before any training: the readout and the picture's
 header give the losses of the network as it is now (after a weight edited by hand too), the
@@ -56,13 +58,14 @@ import time
 import ipywidgets as widgets
 import traitlets
 
+from course_lib.data import FEATURES, PLAYGROUND_CLASSIFICATION, PLAYGROUND_DATASETS, PLAYGROUND_REGRESSION
 from course_lib.validation import CourseError, UnknownNameError
 
 from .base import LessonWidget, kernel_event_loop
 from .playground_draw import WIDTH as PICTURE_WIDTH, describe as describe_model, draw, link_at
-from .playground_model import (ACTIVATIONS, CLASSIFICATION, DATASETS, FEATURES, MAX_CLASSES, MAX_LAYERS,
-                               MAX_NEURONS, REGRESSION, REGULARIZATION_RATES, REGULARIZATIONS, SETTING_NAMES,
-                               PlaygroundModel)
+from .playground_model import PlaygroundModel
+from .playground_settings import (MAX_CLASSES, MAX_LAYERS, MAX_NEURONS, PLAYGROUND_ACTIVATIONS, REGULARIZATION_RATES,
+                                  REGULARIZATIONS, SETTING_NAMES)
 
 __all__ = ["CONTROL_NAMES", "Playground", "playground"]
 
@@ -271,13 +274,13 @@ class Playground(LessonWidget):
             "reset": button("reset", "the same starting weights again, epoch 0"),
             "new_weights": button("new weights", "other random starting weights, epoch 0"),
             "learning_rate": _log_slider(s.learning_rate, 1e-5, 10.0, "learning rate"),
-            "activation": dropdown(list(ACTIVATIONS), s.activation, "activation", 155),
+            "activation": dropdown(list(PLAYGROUND_ACTIVATIONS), s.activation, "activation", 155),
             "regularization": dropdown(list(REGULARIZATIONS), s.regularization, "regularisation", 175),
             "regularization_rate": dropdown(sorted(set(REGULARIZATION_RATES) | {s.regularization_rate}),
                                             s.regularization_rate, "penalty rate", 150),
             "dataset": dropdown(["own"] if model.own_data else
-                                [*((name, name) for name in CLASSIFICATION),
-                                 *((f"{name} (regression)", name) for name in REGRESSION)],
+                                [*((name, name) for name in PLAYGROUND_CLASSIFICATION),
+                                 *((f"{name} (regression)", name) for name in PLAYGROUND_REGRESSION)],
                                 s.dataset, "data", 190, disabled=model.own_data),
             "classes": slider(model.n_classes or s.classes, 2, MAX_CLASSES, "classes", 144,
                               disabled=self._classes_fixed()),
@@ -705,7 +708,7 @@ def playground(X=None, y=None, *, controls=None, settings: dict | None = None, *
         ``["learning_rate", "activation"]``; hidden controls keep their settings.
     settings : a setup as ``pg.settings`` returned it, to build it again.
     overrides : single settings, e.g. ``dataset="spiral", classes=3, hidden=(8, 8),
-        learning_rate=0.1``; see ``playground_model.Settings`` for every name.
+        learning_rate=0.1``; see ``playground_settings.Settings`` for every name.
 
     The widget's ``net`` is the trained ``MLP``, ``settings`` the setup as a dictionary and
     ``code()`` plain course_lib code reproducing the run.
@@ -717,6 +720,6 @@ def playground(X=None, y=None, *, controls=None, settings: dict | None = None, *
     given.update(overrides)
     if X is None and y is not None or X is not None and y is None:
         raise CourseError("give both X and y (your own data), or neither (a built-in data set)")
-    if X is not None and isinstance(given.get("dataset"), str) and given["dataset"] in DATASETS:
+    if X is not None and isinstance(given.get("dataset"), str) and given["dataset"] in PLAYGROUND_DATASETS:
         raise CourseError(f"you gave your own X and y and also dataset={given['dataset']!r}; choose one")
     return Playground(PlaygroundModel(given, X, y), controls)

@@ -32,124 +32,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_lib import MLP
+from course_lib.data import PLAYGROUND_DOMAIN, PLAYGROUND_REGRESSION, feature_columns, playground_data, split_indices
 from course_lib.training import Divergence, DivergenceError, l1_penalty, train
-from course_lib.data import (FEATURES, PLAYGROUND_CLASSIFICATION, PLAYGROUND_DATASETS, PLAYGROUND_DOMAIN,
-                             PLAYGROUND_REGRESSION, feature_columns, playground_data, split_indices)
-from course_lib.validation import (CourseError, ShapeError, UnknownNameError, as_array, lookup,
-                                   real_number, whole_number)
+from course_lib.validation import CourseError, ShapeError, UnknownNameError, as_array, real_number, whole_number
 
-__all__ = ["DATASETS", "CLASSIFICATION", "REGRESSION", "FEATURES", "ACTIVATIONS", "REGULARIZATIONS", "LEARNING_RATES", "REGULARIZATION_RATES",
-           "Settings", "parse_hidden", "PlaygroundModel"]
+from .playground_code import run_code
+from .playground_settings import (KEEPS_TRAINING, MAX_CLASSES, NEEDS_DATA, NEEDS_NETWORK, PLAYGROUND_ACTIVATIONS,
+                                  SETTING_NAMES, Settings, check_setting)
 
-DOMAIN = PLAYGROUND_DOMAIN
-CLASSIFICATION, REGRESSION, DATASETS = PLAYGROUND_CLASSIFICATION, PLAYGROUND_REGRESSION, PLAYGROUND_DATASETS
-# The playground's names -> course_lib's (TensorFlow Playground says "linear" for the identity).
-ACTIVATIONS = {"relu": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "identity"}
-REGULARIZATIONS = ("none", "L1", "L2")
-LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-MAX_LAYERS, MAX_NEURONS, MAX_CLASSES = 6, 8, 8
-
-
-# ----------------------------------------------------------------- the network's shape
-def parse_hidden(hidden) -> tuple[int, ...]:
-    """Hidden layer sizes from a sequence or a text like ``"4, 2"``; 0 to 6 layers of 1 to 8 neurons."""
-    given = hidden
-    if isinstance(hidden, str):
-        text = hidden.replace(",", " ").split()
-        try:
-            hidden = [int(part) for part in text]
-        except ValueError:
-            raise CourseError(f"hidden layers must be whole numbers separated by commas, e.g. '4, 2'; "
-                              f"got {given!r}") from None
-    try:
-        sizes = tuple(whole_number(int(n) if isinstance(n, np.integer) else n, "a hidden layer size", 1)
-                      for n in hidden)
-    except TypeError:
-        raise CourseError(f"hidden must list the neurons of each hidden layer, e.g. (4, 2); got {given!r}") from None
-    if len(sizes) > MAX_LAYERS or any(n > MAX_NEURONS for n in sizes):
-        raise CourseError(f"the playground has at most {MAX_LAYERS} hidden layers of at most {MAX_NEURONS} "
-                          f"neurons each; got {sizes}")
-    return sizes
-
-
-# ----------------------------------------------------------------- settings
-@dataclass
-class Settings:
-    """Everything a playground setup depends on; ``dataclasses.asdict`` of it reproduces the setup."""
-
-    dataset: str = "circle"
-    n_samples: int = 400
-    noise: float = 0.0
-    classes: int = 2
-    train_ratio: float = 50.0
-    batch_size: int = 10
-    features: tuple = ("x1", "x2")
-    hidden: tuple = (4, 2)
-    activation: str = "tanh"
-    learning_rate: float = 0.03
-    regularization: str = "none"
-    regularization_rate: float = 0.0
-    data_seed: int = 0
-    init_seed: int = 0
-    shuffle_seed: int = 0
-    show_test: bool = False
-    discretize: bool = False
-    sample: int | None = None   # a training sample whose backward pass is drawn, or None
-
-
-# What a change of each setting costs: new data (and so a new network), a new network, or nothing.
-NEEDS_DATA = {"dataset", "n_samples", "noise", "classes", "train_ratio", "data_seed"}
-NEEDS_NETWORK = {"features", "hidden", "activation", "init_seed", "shuffle_seed"}
-KEEPS_TRAINING = {"batch_size", "learning_rate", "regularization", "regularization_rate"}
-VIEW_ONLY = {"show_test", "discretize", "sample"}
-SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings))
-
-
-def check_setting(name: str, value, n_train: int | None = None):
-    """``value`` checked and normalised for setting ``name``; a clear ``CourseError`` otherwise."""
-    if name not in SETTING_NAMES:
-        raise UnknownNameError(f"unknown setting {name!r}; valid settings are: {', '.join(SETTING_NAMES)}")
-    if name in ("dataset", "activation", "regularization"):
-        table = {"dataset": DATASETS + ("own",), "activation": tuple(ACTIVATIONS),
-                 "regularization": REGULARIZATIONS}[name]
-        lookup(value, {v: v for v in table}, name.replace("_", " "))
-        return value
-    if name == "features":
-        value = (value,) if isinstance(value, str) else tuple(value)
-        for feature in value:
-            lookup(feature, FEATURES, "feature")
-        if not value or len(set(value)) != len(value):
-            raise CourseError(f"features must name at least one feature, each once, from: {', '.join(FEATURES)}; "
-                              f"got {value}")
-        return tuple(f for f in FEATURES if f in value)  # a fixed order, so the diagram is stable
-    if name == "hidden":
-        return parse_hidden(value)
-    if name in ("show_test", "discretize"):
-        if not isinstance(value, (bool, np.bool_)):
-            raise CourseError(f"{name} must be True or False, got {value!r}")
-        return bool(value)
-    if name == "sample":
-        if value is None:
-            return None
-        value = whole_number(value, "sample (a training sample's index, or None)", 0)
-        if n_train is not None and value >= n_train:
-            raise CourseError(f"sample must be a training sample's index, 0 to {n_train - 1}, got {value}")
-        return value
-    if name in ("n_samples", "classes", "batch_size", "data_seed", "init_seed", "shuffle_seed"):
-        low = {"n_samples": 2, "classes": 2, "batch_size": 1}.get(name, 0)
-        value = whole_number(value, name, low)
-        if name == "classes" and value > MAX_CLASSES:
-            raise CourseError(f"classes must be at most {MAX_CLASSES}, got {value}")
-        return value
-    if name == "learning_rate":
-        return real_number(value, "learning_rate", positive=True)
-    value = real_number(value, name)
-    limits = {"noise": (0, 50), "train_ratio": (10, 100), "regularization_rate": (0, math.inf)}[name]
-    if not limits[0] <= value <= limits[1]:
-        raise CourseError(f"{name} must lie in [{limits[0]}, {limits[1]}], got {value:g}")
-    return value
-
+__all__ = ["Curves", "PlaygroundModel"]
 
 # ----------------------------------------------------------------- the model
 @dataclass
@@ -224,7 +115,7 @@ class PlaygroundModel:
     @property
     def regression(self) -> bool:
         """True for 'plane' and 'bumps': ``labels`` are numbers from -1 to 1, the output is linear, the loss MSE."""
-        return self.settings.dataset in REGRESSION
+        return self.settings.dataset in PLAYGROUND_REGRESSION
 
     @property
     def n_classes(self) -> int:
@@ -246,7 +137,7 @@ class PlaygroundModel:
     def _domain(self) -> tuple[float, float, float, float]:
         """(x1_min, x1_max, x2_min, x2_max) of the pictures."""
         if not self.own_data:
-            return (-DOMAIN, DOMAIN, -DOMAIN, DOMAIN)
+            return (-PLAYGROUND_DOMAIN, PLAYGROUND_DOMAIN, -PLAYGROUND_DOMAIN, PLAYGROUND_DOMAIN)
         low, high = self.X_raw.min(axis=0), self.X_raw.max(axis=0)
         pad = np.maximum(0.1 * (high - low), 1e-3 * np.maximum(np.abs(low), 1.0))
         pad = np.where(high - low > 0, pad, 1.0)
@@ -261,7 +152,7 @@ class PlaygroundModel:
         """The ``MLP`` keyword arguments of this setup."""
         output, loss = (("identity", "mse") if self.regression else ("sigmoid", "binary_cross_entropy")
                         if self.n_classes == 2 else ("softmax", "cross_entropy"))
-        return dict(hidden_activation=ACTIVATIONS[self.settings.activation], output_activation=output, loss=loss,
+        return dict(hidden_activation=PLAYGROUND_ACTIVATIONS[self.settings.activation], output_activation=output, loss=loss,
                     seed=self.settings.init_seed)
 
     def reset(self) -> None:
@@ -469,42 +360,4 @@ class PlaygroundModel:
 
     def code(self) -> str:
         """Plain course_lib code that reproduces this run from epoch 0 to now, weight edits included."""
-        s = self.settings
-        spec = self.network_spec()
-        penalties = {segment[1][2] for segment in self.segments if segment[0] == "train" and segment[1][3] > 0}
-        imports = ["Divergence", "train"] + (["l1_penalty"] if "L1" in penalties else [])
-        lines = ["import numpy as np", "", "from course_lib import MLP",
-                 "from course_lib.data import feature_columns, playground_data, split_indices",
-                 f"from course_lib.training import {', '.join(sorted(imports))}", ""]
-        if self.own_data:
-            lines += ["# your data: the X and y you gave playground(X, y); labels become 0, 1, ...",
-                      "class_names, y = np.unique(your_y, return_inverse=True)",
-                      "X_raw = np.asarray(your_X, dtype=float)"]
-        else:
-            classes = "" if s.dataset in ("circle", "xor") + REGRESSION else f", classes={s.classes}"
-            lines += [f"X_raw, y = playground_data({s.dataset!r}, n_samples={s.n_samples}, noise={s.noise!r}"
-                      f"{classes}, seed={s.data_seed})"]
-        lines += [f"train_rows, test_rows = split_indices(len(y), train_ratio={s.train_ratio!r}, seed={s.data_seed})",
-                  f"X = feature_columns(X_raw, {list(s.features)})      # one column per input feature",
-                  "X_train, y_train = X[train_rows], y[train_rows]",
-                  "X_test, y_test = X[test_rows], y[test_rows]", "",
-                  f"net = MLP({self.sizes}, hidden_activation={spec['hidden_activation']!r}, "
-                  f"output_activation={spec['output_activation']!r},",
-                  f"          loss={spec['loss']!r}, seed={s.init_seed})",
-                  f"rng = np.random.default_rng({s.shuffle_seed})   # shuffles the training samples, epoch after epoch",
-                  "divergence = Divergence()   # judges every batch loss against the run's very first"]
-        for segment in self.segments:
-            if segment[0] == "edit":
-                _, layer, to, source, value = segment
-                lines += ["", f"net.weights[{layer}][{to}, {source}] = {value!r}   # edited by hand"]
-                continue
-            (lr, batch, reg, rate), epochs = segment[1], segment[2]
-            penalty = ""
-            if reg != "none" and rate > 0:
-                penalty = (f", weight_decay={rate!r}" if reg == "L2" else f", penalty=l1_penalty({rate!r})")
-            lines += ["", f"train(net, X_train, y_train, epochs={epochs}, batch_size={batch}, learning_rate={lr!r},",
-                      f"      seed=rng, divergence=divergence{penalty})"]
-        if not any(seg[0] == "train" for seg in self.segments):
-            lines += ["", "# no training yet: press play or step, then show the code again"]
-        lines += ["", "print('train loss', net.loss(X_train, y_train))"]
-        return "\n".join(lines) + "\n"
+        return run_code(self)
