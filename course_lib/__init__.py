@@ -29,7 +29,7 @@ from .value import Value
 
 __version__ = "0.1.0"
 
-# The reading path, in reading order (the README's list and tests/test_reading_path.py use it).
+# The reading path, in reading order (the README's list and tests/lib/test_reading_path.py use it).
 READING_PATH = ("activations", "losses", "value", "signals", "network", "gradcheck", "training", "data",
                 "validation")
 

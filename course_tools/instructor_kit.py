@@ -12,7 +12,7 @@ asks for; for a widget, its own model functions are asked for the values it woul
 the lessons print are read from the executed notebooks. So the key changes when the lessons do.
 
 What is written by hand lives here too, next to what it refers to: each misconception names
-the section (a heading of the lesson) that confronts it, and ``tests/test_instructor_kit.py``
+the section (a heading of the lesson) that confronts it, and ``tests/tools/test_instructor_kit.py``
 fails if that heading is gone, if a prompt or a question has no entry, or if the times do not
 add up. The exercise times the exercises do not state yet are estimates, marked as such.
 """
@@ -128,7 +128,7 @@ def syllabus(course: Course) -> str:
              "Times are read from the lessons and the exercises as they are now. *Main* is the time a lesson "
              "states for its main path (\"**Estimated time.** N minutes\"); *optional* is the reading time of its "
              "sections headed \"Optional\", which the lessons do not state: counted here at the 30 words a minute "
-             "`tests/test_lesson_pacing.py` allows the main path, rounded up to 5 minutes (code and widgets in "
+             "`tests/lessons/test_lesson_pacing.py` allows the main path, rounded up to 5 minutes (code and widgets in "
              "those sections take longer). "
              + ("Exercise times marked * are the kit's estimates: that exercise does not state its time yet. "
                 if any(not course.exercise_minutes(e)[1] for e in course.exercises) else "")

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks" / "src"
 EXERCISE_SOURCES = ROOT / "solutions" / "src"
-WORDS_PER_MINUTE = 30   # tests/test_lesson_pacing.py: technical prose with code and pictures
+WORDS_PER_MINUTE = 30   # tests/lessons/test_lesson_pacing.py: technical prose with code and pictures
 
 _HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
 _ESTIMATE = re.compile(r"\*\*Estimated time\.\*\*\s*(\d+)\s*minutes")

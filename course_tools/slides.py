@@ -362,7 +362,7 @@ WIDGET_DRAWN_JS = """(index) => {
 
 # Lessons whose widget needs the lesson's earlier results: run first in a deck, its cell first runs the cells
 # before it (course_tools/deck_kernel.py), which takes a few seconds. Every other widget runs right after the
-# set-up (tests/test_notebook_slides.py checks), at once.
+# set-up (tests/lessons/test_notebook_slides.py checks), at once.
 WIDGETS_AFTER_THE_LESSON = {"10_capstone_digits": "the digit reader reads the network the lesson trains"}
 
 

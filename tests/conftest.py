@@ -6,20 +6,23 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+# Tests draw without a screen; set here, in the test process alone, so the kernels that nbval and the
+# browser tests start still pick the notebook's own inline backend.
+matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 LATENCY_DIR = ROOT / "test-artifacts" / "latency"   # written by tests/browser/latency.py's judge()
 GROUPS = (  # (the start of a test's id, its group), first match wins
     ("notebooks/", "nbval: lessons"),
     ("solutions/", "nbval: solutions"),
-    ("tests/test_portable_outputs", "nbval under other BLAS kernels"),
+    ("tests/lessons/test_portable_outputs", "nbval under other BLAS kernels"),
     ("tests/browser/", "browser (JupyterLab, decks, widgets)"),
-    ("tests/test_grader", "grader (sandboxed grading)"),
-    ("tests/test_nbgrader", "grader (sandboxed grading)"),
-    ("tests/test_exercise", "grader (sandboxed grading)"),
-    ("tests/test_lesson", "lesson numbers and claims"),
-    ("tests/test_widgets", "widgets, headless"),
+    ("tests/grader/", "grader (sandboxed grading)"),
+    ("tests/lessons/test_lesson", "lesson numbers and claims"),
+    ("tests/widgets/", "widgets, headless"),
     ("tests/", "library, tools and notebooks' shape"),
 )
 _seconds: dict[str, float] = defaultdict(float)

@@ -6,7 +6,7 @@ weights, input, targets and learning rate 0.5, so a learner can compare. One of
 his numbers is off: the loss after his weights-only update is 0.291027774 (his
 own updated weights give it), not the 0.291027924 he prints, which is what the
 hidden layer's step gives if it uses the already-updated output weights
-(``tests/test_lesson05_numbers.py`` recomputes both).
+(``tests/lessons/test_lesson05_numbers.py`` recomputes both).
 """
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ WHITE = (255, 255, 255)
 GREY = (150, 150, 150)
 BLACK = (0, 0, 0)
 # Class colours beyond the first two: chosen to stay apart from each other and from orange/blue for
-# every reader, also under simulated protanopia and deuteranopia (tests/test_colour_and_contrast.py),
+# every reader, also under simulated protanopia and deuteranopia (tests/tools/test_colour_and_contrast.py),
 # and with a marker shape per class (``MARKERS``) so that no class is told apart by colour alone.
 CLASS_COLOURS = (ORANGE, BLUE, (110, 60, 20), (100, 210, 230), (130, 130, 130), (20, 40, 100), (255, 225, 90),
                  (120, 120, 30))

@@ -59,7 +59,7 @@ def load(exercise_id: str, solutions: Path = SOLUTIONS) -> tuple[Exercise, Spec]
     """
     if not isinstance(exercise_id, str) or exercise_id not in known_ids(solutions):
         return None
-    path = built_path(exercise_id, solutions)  # kept in step with its source by tests/test_exercises_sync.py
+    path = built_path(exercise_id, solutions)  # kept in step with its source by tests/grader/test_exercises_sync.py
     spec_path = SPECS / f"{exercise_id}.py"
     key = (exercise_id, str(path), _digest([path, spec_path]))
     if key not in _LOADED:

@@ -13,7 +13,7 @@ an error. Everything in the library that reaches them (``train`` calling
 made without ``__init__``) then fails the same way, with no list of its own.
 The mini-batch explorer's own copy of the math is listed because it reaches nothing:
 issue 21 is to make it use the reading path, and then it leaves this table.
-``tests/test_grader_routes.py`` walks every public callable of the staged library
+``tests/grader/test_grader_routes.py`` walks every public callable of the staged library
 and shows that none still computes an exercise's graded answers.
 """
 from __future__ import annotations

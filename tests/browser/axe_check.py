@@ -14,7 +14,7 @@ import importlib.resources
 import pytest
 
 BAD = ("serious", "critical")
-CODE = ".jp-InputArea-editor"   # code cells' syntax colours: checked by tests/test_colour_and_contrast.py instead
+CODE = ".jp-InputArea-editor"   # code cells' syntax colours: checked by tests/tools/test_colour_and_contrast.py instead
 
 RUN_JS = """async ([context, upstream]) => {
   const result = await axe.run(context || document, {resultTypes: ['violations']});

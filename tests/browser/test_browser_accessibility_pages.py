@@ -10,7 +10,7 @@
   renderers, whose DOM ``test_browser_accessibility`` checks (the deck view's own controls, upstream's,
   are not checked).
 
-Code cells' syntax colours are left out (``CODE``): tests/test_colour_and_contrast.py checks each of
+Code cells' syntax colours are left out (``CODE``): tests/tools/test_colour_and_contrast.py checks each of
 them against both backgrounds. A page made to fail shows the check can fail.
 """
 from __future__ import annotations

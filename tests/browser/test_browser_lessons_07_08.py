@@ -2,15 +2,13 @@
 
 Each test takes the lesson's run (shared with its run-all test), finds the widget's cell, presses
 an arrow key on a slider, drags one, clicks toggle buttons, and checks that the picture was redrawn
-and that the readout shows the right numbers: recomputed here with plain numpy (tests/plain_network.py)
+and that the readout shows the right numbers: recomputed here with plain numpy (tests/support/plain_network.py)
 from the network the controls describe, never through course_lib's network code.
 """
 from __future__ import annotations
 
 import math
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,14 +16,11 @@ import pytest
 from latency import judge, measure_slider
 from notebook_facts import lesson
 from widget_view import WidgetView, number, widget_of
+import plain_network as plain
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/, for the plain implementation
-import plain_network as plain  # noqa: E402
-
-from course_lib import data  # noqa: E402  (the data sets are the widgets' inputs, not their computation)
+from course_lib import data  # the data sets are the widgets' inputs, not their computation
 
 pytestmark = pytest.mark.browser
-
 
 
 def record_latency(view: WidgetView, label: str, name: str) -> None:

@@ -7,14 +7,12 @@ the batch size shown, the final loss recomputed here by a plain numpy training l
 through course_lib's network code) for the batch size and learning rate the sliders show.
 It also times key press to new picture (goal: median <= 150 ms) and checks that a drag ends
 on the latest value. Lesson 10's digit reader must agree with the accuracies the lesson
-prints for moved digits (which tests/test_lesson10_numbers.py recomputes).
+prints for moved digits (which tests/lessons/test_lesson10_numbers.py recomputes).
 """
 from __future__ import annotations
 
 import re
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,11 +20,9 @@ import pytest
 from latency import judge, measure_slider
 from notebook_facts import lesson
 from widget_view import WidgetView, number, widget_of
+from notebook_outputs import load, numbers, printed
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/, for reading the lesson's printed numbers
-from notebook_outputs import load, numbers, printed  # noqa: E402
-
-from course_lib import data  # noqa: E402  (the data set is the widget's input, not its computation)
+from course_lib import data  # the data set is the widget's input, not its computation
 
 pytestmark = pytest.mark.browser
 

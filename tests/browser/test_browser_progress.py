@@ -124,7 +124,7 @@ def test_filling_in_an_exercise_shows_on_the_course_map(course_lab, recorder):
                "the map to show the exercise's self-checks passing", 30)
     after = readout(page)
     assert "Opened 2 of 11 lessons" in after["text"], after["text"]
-    assert f"Self-checks pass in 1 of" in after["text"] and f"{EXERCISE}." in after["text"], after["text"]
+    assert "Self-checks pass in 1 of" in after["text"] and f"{EXERCISE}." in after["text"], after["text"]
     assert after["picture"] != before["picture"], "the map's picture should have changed"
     foreign = [url for url in recorder.requests if not url.startswith((course_lab.url, "data:", "blob:", "about:"))]
     assert not foreign, f"JupyterLab asked the internet for {foreign[:5]}"

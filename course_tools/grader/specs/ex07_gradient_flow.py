@@ -16,7 +16,7 @@ TYPICAL_SLOPE = {"identity": 1.0, "relu": np.sqrt(0.5), "leaky_relu": np.sqrt((1
                  "tanh": 1.0}
 PREDICTION_RTOL = 0.08
 
-# Scenario regions for Part 3, each clearly one cause (tests/test_exercise_ex07_gradient_flow.py measures them).
+# Scenario regions for Part 3, each clearly one cause (tests/grader/test_exercise_ex07_gradient_flow.py measures them).
 AS_PREDICTED = {"relu": (0.2, 4.0), "leaky_relu": (0.2, 4.0), "identity": (0.2, 4.0), "sigmoid": (0.2, 1.0),
                 "tanh": (0.2, 0.6)}
 

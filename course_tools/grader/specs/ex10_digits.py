@@ -15,7 +15,7 @@ darker or lighter, averaged back to 8x8 and rounded to the 17 grey levels of the
 from a second secret seed; then turned like the training share. No data set the kernel can load
 holds these images, so a network that stores images (a look-up table of the public digits) reads
 them no better than chance, while a network that learned to read digits reads about 95% of them
-(``tests/test_exercise_ex10.py`` measures the reference solution, and the look-up attack). A
+(``tests/grader/test_exercise_ex10.py`` measures the reference solution, and the look-up attack). A
 network prepared in advance for upright digits fails on turned ones.
 
 What this cannot stop: the kernel can load scikit-learn's 1797 digits, so a submission that

@@ -1,0 +1,77 @@
+"""The library a learner reads stays small, plain and apart from the lessons' machinery.
+
+The README promises a reading path of one-idea modules; these tests keep that
+promise honest: sizes, the README's table, and no machinery on the path.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import course_lib
+
+ROOT = Path(__file__).resolve().parents[2]
+LIBRARY = ROOT / "course_lib"
+MAX_MODULE_LINES = 250
+# data.py is a catalogue of generators a reader takes one at a time (the playground's six sit there
+# since the playground runs on the reading path), not one argument to follow from top to bottom.
+CATALOGUE_LINES = {"data": 350}
+MAX_NETWORK_MATH_LINES = 120
+MACHINERY = ("matplotlib", "ipywidgets", "course_lib.drawing", "course_lib.widgets", "course_lib.lessons",
+             "course_lib.exercises", "course_tools")
+
+
+def lines_of(module: str) -> int:
+    return len((LIBRARY / f"{module}.py").read_text(encoding="utf-8").splitlines())
+
+
+def test_the_top_level_holds_only_the_reading_path():
+    top_level = sorted(path.stem for path in LIBRARY.glob("*.py") if path.stem != "__init__")
+    assert top_level == sorted(course_lib.READING_PATH), (
+        "a module at the top of course_lib is on the reading path; machinery goes in drawing/, widgets/, "
+        "lessons/ or exercises/")
+
+
+def test_every_reading_path_module_is_short():
+    too_long = {m: lines_of(m) for m in course_lib.READING_PATH
+                if lines_of(m) > CATALOGUE_LINES.get(m, MAX_MODULE_LINES)}
+    assert not too_long, f"reading-path modules over {MAX_MODULE_LINES} lines ({CATALOGUE_LINES} for catalogues): {too_long}"
+
+
+def test_the_network_math_sits_together_and_is_short():
+    source = (LIBRARY / "network.py").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(source) if "the math: forward, backward, step" in line)
+    end = next(i for i, line in enumerate(source) if "the public API" in line)
+    assert 0 < end - start <= MAX_NETWORK_MATH_LINES
+    block = "\n".join(source[start:end])
+    for method in ("def trace_unchecked", "def backward_unchecked", "def step_unchecked"):
+        assert method in block, f"{method} is not in the math block"
+    assert "as_array" not in block and "raise" not in block, "input checking belongs in the public API, not the math"
+
+
+def test_the_reading_path_imports_no_machinery():
+    for module in course_lib.READING_PATH:
+        tree = ast.parse((LIBRARY / f"{module}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                name = ("course_lib." if node.level else "") + (node.module or "")
+            elif isinstance(node, ast.Import):
+                name = node.names[0].name
+            else:
+                continue
+            assert not name.startswith(MACHINERY), f"course_lib/{module}.py imports {name}"
+
+
+def test_the_readme_gives_the_reading_order_with_honest_line_counts():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| `course_lib/(\w+)\.py` \| (\d+) \|", readme, re.M)
+    assert [module for _, module, _ in rows] == list(course_lib.READING_PATH), "the README's reading order"
+    assert [int(n) for n, _, _ in rows] == list(range(1, len(rows) + 1))
+    # Loosely: a count is a reader's guide to the length, so a small edit to a module needs no README edit.
+    stale = {module: (int(count), lines_of(module)) for _, module, count in rows
+             if abs(int(count) - lines_of(module)) > max(20, 0.2 * lines_of(module))}
+    assert not stale, f"README line counts (README, actual), off by more than 20%: {stale}"
+    total = re.search(r"reading path is ([\d,]+)\s+lines", readme)
+    actual = sum(lines_of(m) for m in course_lib.READING_PATH)
+    assert total and abs(int(total.group(1).replace(",", "")) - actual) <= 0.1 * actual, (total, actual)
