@@ -38,7 +38,7 @@ class Divergence:
 
     def verdict(self, loss: float) -> str | None:
         """What went wrong with this batch loss, in words, or None if nothing did."""
-        if self.first_loss is None:
+        if self.first_loss is None and np.isfinite(loss):
             self.first_loss = max(abs(loss), 1e-12)
         if not np.isfinite(loss):
             return "the loss became NaN or infinite"
@@ -52,9 +52,10 @@ class History:
     """Per-epoch record of a training run; every list has one entry per epoch.
 
     ``loss`` and ``accuracy`` are averaged over the epoch's batches (measured as
-    training went), and so is ``grad_norms`` when asked for, each layer's ||dL/dW^l||
-    of the data loss (how strongly each layer is pushed: lesson 7's vanishing gradients); ``val_loss`` and ``val_accuracy`` are measured on the
-    validation data after each epoch, and stay empty without it. Every loss here
+    training went, weighted by batch size); ``grad_norms``, when asked for, is each layer's
+    ||dL/dW^l|| of the data loss, a plain mean over the epoch's batches: how strongly each
+    layer is pushed (lesson 7's vanishing gradients).
+    ``val_loss`` and ``val_accuracy`` are measured on the validation data after each epoch, and stay empty without it. Every loss here
     is the data's loss alone, without the weight-decay penalty, so runs with
     different penalties compare fairly.
     """
@@ -143,7 +144,7 @@ def train(
 
     Raises ``DivergenceError`` (with the epoch, batch and a suggestion) when the loss
     becomes NaN or infinite or explodes, or the weights do, instead of carrying on with NaN
-    weights. The weights are then as that batch left them.
+    weights. The weights are then as the last step taken left them.
     """
     epochs = whole_number(epochs, "epochs", 0)
     learning_rate = real_number(learning_rate, "learning_rate", positive=True)
@@ -153,6 +154,8 @@ def train(
     X, Y = net.prepare(X, Y)
     labels = labels_from_outputs(Y, net.output_activation)  # once, not at every batch
     n = X.shape[0]
+    if n == 0:
+        raise CourseError(f"X has shape {X.shape}: training needs at least one sample")
     batch_size = n if batch_size is None else whole_number(batch_size, "batch_size (or None for all)", 1)
     if validation is not None:
         X_val, Y_val = net.prepare(*validation)
@@ -160,6 +163,10 @@ def train(
 
     rng = np.random.default_rng(seed)   # a Generator given as seed is used as it is
     divergence = Divergence() if divergence is None else divergence
+    if not isinstance(divergence, Divergence):
+        raise CourseError(f"divergence must be a Divergence rule, e.g. Divergence(1e4), got {divergence!r}")
+    if penalty is not None and not callable(penalty):
+        raise CourseError(f"penalty must be a function penalty(grads, net), e.g. l1_penalty(0.01), got {penalty!r}")
     history = History()
     for epoch in range(1, epochs + 1):
         order = rng.permutation(n)
@@ -199,8 +206,11 @@ def train(
 
 
 def _diverged(what: str, epoch: int, batch: int, divergence: Divergence, learning_rate: float) -> DivergenceError:
-    start = "it started" if what.startswith("the loss") else "the loss started"
+    if divergence.first_loss is None:
+        start = "no finite loss came before it"
+    else:
+        start = ("it started" if what.startswith("the loss") else "the loss started") + f" at {divergence.first_loss:.3g}"
     return DivergenceError(
         f"training diverged at epoch {epoch}, batch {batch}: {what} "
-        f"({start} at {divergence.first_loss:.3g}) with learning_rate={learning_rate:g}. "
+        f"({start}) with learning_rate={learning_rate:g}. "
         f"Try a smaller learning rate, e.g. {learning_rate / 10:g}.", what)

@@ -245,7 +245,7 @@ class PlaygroundModel:
         s, net = self.settings, self.net
         before = [p.copy() for p in net.parameters()]
         # A diverged epoch is undone whole, its shuffle too, so code() replays the run exactly.
-        shuffle_state = self._rng.bit_generator.state
+        shuffle_state, first_loss = self._rng.bit_generator.state, self._divergence.first_loss
         try:
             # Overflow on the way to divergence is expected; it is reported in words, once.
             with np.errstate(all="ignore"):
@@ -253,7 +253,7 @@ class PlaygroundModel:
                             learning_rate=s.learning_rate, seed=self._rng, divergence=self._divergence,
                             record_grad_norms=True, **self._penalty_arguments())
         except DivergenceError as error:
-            return self._diverge(before, error.what, shuffle_state)
+            return self._diverge(before, error.what, shuffle_state, first_loss)
         self.epoch += 1
         key = (s.learning_rate, s.batch_size, s.regularization, s.regularization_rate)
         if self.segments and self.segments[-1][0] == "train" and self.segments[-1][1] == key:
@@ -294,10 +294,12 @@ class PlaygroundModel:
             return {"weight_decay": s.regularization_rate}
         return {"penalty": l1_penalty(s.regularization_rate)}
 
-    def _diverge(self, before, what: str, shuffle_state) -> bool:
+    def _diverge(self, before, what: str, shuffle_state, first_loss) -> bool:
+        # The epoch is undone whole: weights, shuffle, and the first loss its rule may have taken.
         for p, saved in zip(self.net.parameters(), before):
             p[...] = saved
         self._rng.bit_generator.state = shuffle_state
+        self._divergence.first_loss = first_loss
         lr = self.settings.learning_rate
         self.diverged = (f"Training diverged in epoch {self.epoch + 1}: {what} with learning rate {lr:g}. "
                          f"Training stopped and the weights are back where they were after epoch {self.epoch}. "

@@ -242,7 +242,10 @@ class LabNotebook:
     # -- reading ----------------------------------------------------------------------
     def run_state(self) -> str:
         """Where a run stands, for a timeout's message: the kernel's status and the cells still waiting."""
-        state = self.page.evaluate(RUN_STATE_JS)
+        try:
+            state = self.page.evaluate(RUN_STATE_JS)
+        except PlaywrightError as error:  # the page itself may be what went wrong
+            return f"state unavailable: {str(error).splitlines()[0]}"
         if state is None:
             return "no notebook panel is shown"
         waiting = [self.facts.cells[index].label if index < len(self.facts.cells) else f"cell {index}"

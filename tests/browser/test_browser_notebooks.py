@@ -56,8 +56,8 @@ def test_run_all_cells(notebook, lesson_runs, request):
                          ids=[path.stem for path in NOTEBOOKS if read_facts(path).expected_widgets])
 def test_a_lesson_saved_after_its_run_presents_its_widgets_as_pictures(notebook, lesson_runs, lab_server,
                                                                       recorder, request):
-    """A lecturer rehearses in the lab, the lesson is saved (autosave does it too), then presented: the
-    deck must show each widget's picture, never "Error displaying widget: model not found"."""
+    """A lecturer rehearses in the lab, the lesson is saved (as a learner's autosave would save it), then
+    presented: the deck must show each widget's picture, never "Error displaying widget: model not found"."""
     run = lesson_runs.get(notebook, request.node)
     assert not run.error, run.error
     copy = lab_server.root / notebook.name

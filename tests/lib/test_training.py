@@ -226,6 +226,15 @@ def test_one_divergence_rule_judges_against_the_runs_first_loss():
     with pytest.raises(DivergenceError, match=r"batch 1: the loss grew to .* \(it started at 1e-09\)") as error:
         train(net, X, y, epochs=1, batch_size=16, learning_rate=0.3, divergence=rule)
     assert error.value.what.startswith("the loss grew to")
+    rule = Divergence()
+    assert rule.verdict(float("nan")) == "the loss became NaN or infinite" and rule.first_loss is None
+    assert rule.verdict(0.7) is None and rule.first_loss == 0.7      # the first finite loss is the yardstick
+
+
+def test_no_samples_is_a_clear_error():
+    net = MLP([2, 1], "identity", "sigmoid", "binary_cross_entropy")
+    with pytest.raises(CourseError, match=r"X has shape \(0, 2\): training needs at least one sample"):
+        train(net, np.zeros((0, 2)), np.zeros(0))
 
 
 def test_weights_that_overflow_on_the_last_step_are_a_divergence():
@@ -250,6 +259,10 @@ def test_the_l1_hook_adds_rate_times_the_sign_of_each_weight():
         np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
     with pytest.raises(CourseError, match="L1 rate"):
         l1_penalty(-1.0)
+    with pytest.raises(CourseError, match=r"penalty must be a function penalty\(grads, net\)"):
+        train(net, X, y, epochs=1, penalty=0.05)
+    with pytest.raises(CourseError, match="divergence must be a Divergence rule"):
+        train(net, X, y, epochs=1, divergence=1e4)
 
 
 def test_grad_norms_are_each_layers_gradient_norm_averaged_over_the_batches():

@@ -342,6 +342,22 @@ def test_show_me_the_code_reproduces_a_run_that_went_through_a_divergence():
     same_weights(scope["net"], model.net)
 
 
+def test_an_epoch_thrown_away_takes_the_first_loss_it_saw_with_it():
+    # The divergence rule judges every batch against the run's first; a first epoch that diverged was never
+    # part of the run, so the rule starts afresh, as the printed code's new Divergence() does.
+    model = PlaygroundModel({"dataset": "circle", "activation": "linear", "features": ["x1", "x2", "x1^2", "x2^2"],
+                             "learning_rate": 30.0})
+    assert not model.step(1) and model.diverged
+    assert model._divergence.first_loss is None
+    model.set_weight(0, 0, 0, 0.5)
+    model.set(learning_rate=0.03)
+    assert model.step(3)
+    scope = {}
+    exec(model.code(), scope)
+    same_weights(scope["net"], model.net)
+    assert scope["divergence"].first_loss == model._divergence.first_loss
+
+
 def test_settings_dictionary_rebuilds_the_setup(pg):
     pg.controls["dataset"].value = "xor"
     pg.controls["hidden"].value = "6"
