@@ -182,14 +182,13 @@ def as_targets(Y, n_samples: int, n_outputs: int, dtype) -> np.ndarray:
     if Y.ndim == 1 and n_samples == 1 and Y.shape[0] == n_outputs > 1:
         Y = Y[None, :]
     if Y.ndim == 1 and n_outputs > 1 and Y.shape[0] == n_samples:
-        if Y.dtype.kind not in "iu" and not np.all(np.mod(Y, 1) == 0):
-            raise CourseError("a 1-D Y for several outputs must hold whole-number class labels")
-        labels = Y.astype(np.int64)
-        if labels.min(initial=0) < 0 or labels.max(initial=0) >= n_outputs:
-            raise CourseError(f"class labels must lie in 0..{n_outputs - 1}, got {labels.min()}..{labels.max()}")
-        one_hot = np.zeros((n_samples, n_outputs), dtype=dtype)
-        one_hot[np.arange(n_samples), labels] = 1
-        return one_hot
+        # The course's one encoder; imported here because data.py itself builds on this module.
+        from .data import one_hot
+
+        try:
+            return one_hot(Y, n_outputs).astype(dtype, copy=False)
+        except CourseError as error:
+            raise CourseError(f"a 1-D Y for {n_outputs} outputs holds class labels, one per sample: {error}") from None
     given = Y.shape
     if Y.ndim == 1 and n_outputs == 1:
         Y = Y[:, None]
