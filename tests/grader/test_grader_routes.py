@@ -14,6 +14,7 @@ the routes a red team used: otherwise the walk could not fail.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -29,7 +30,8 @@ from course_tools.grader import catalog, routes, staging
 
 pytestmark = pytest.mark.slow
 
-SUPPORT = Path(__file__).resolve().parents[1] / "support"
+HERE = Path(__file__).resolve().parent
+SUPPORT = HERE.parent / "support"
 RATES = (1.0, 0.5)
 ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 NETS = (([3, 4, 2], "tanh", "sigmoid", "mse"), ([3, 4, 3], "relu", "softmax", "cross_entropy"))
@@ -198,8 +200,10 @@ def walk(staged_top: str, tmp_path: Path, kinds) -> dict:
     data["answers"] = [entry for entry in data["answers"] if entry[0] in kinds]
     pool_file, out = tmp_path / "pool.pickle", tmp_path / "report.json"
     pool_file.write_bytes(pickle.dumps(data))
+    # The pool holds objects of this module's making, so the walker must be able to import it by name.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run([sys.executable, str(SUPPORT / "route_walker.py"), staged_top, str(pool_file), str(out)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(out.read_text())
 
