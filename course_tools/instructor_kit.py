@@ -21,13 +21,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import math
 import os
 import re
 import sys
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 from .lesson_text import ROOT, ExerciseFacts, LessonFacts, Prompt, exercise_facts, lesson_sources, read_lesson
 
@@ -476,8 +474,6 @@ def key_03_eta() -> str:
 
 
 def key_03_slider() -> str:
-    import numpy as np
-
     from course_lib.widgets.descent import parabola_path, quadratic_loss, rate_options
 
     rates = [rate for _, rate in rate_options(2.0, 0.1)]

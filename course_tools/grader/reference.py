@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import io
 
+from .kernel_side import evaluate
 from .source import Exercise
-from .spec import Probe, evaluate
+from .spec import Probe
 from .transport import decode_inputs, dumps, loads
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from . import routes
-from .kernel_side import compile_probe, evaluate  # one probe runner, here and in the kernel
+from .kernel_side import compile_probe  # one probe runner, here and in the kernel
 from .source import GRADE_ID
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
