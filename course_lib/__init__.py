@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 
 # The reading path, in reading order (the README's list and tests/lib/test_reading_path.py use it).
 READING_PATH = ("activations", "losses", "value", "signals", "network", "gradcheck", "training", "data",
-                "validation")
+                "playground_data", "validation")
 
 __all__ = [
     "ACTIVATION_NAMES", "Activation", "get_activation",

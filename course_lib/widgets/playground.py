@@ -14,7 +14,7 @@ by hand (click a link in the picture, or choose it from a list, then type the we
 instructor can show only some controls: ``playground(controls=["learning_rate", "activation"])``.
 
 The pieces: ``playground_settings`` (every setting and its check), ``playground_model`` (the
-run: data from ``course_lib.data``, an epoch a ``course_lib.train`` call; no drawing),
+run: data from ``course_lib.playground_data``, an epoch a ``course_lib.train`` call; no drawing),
 ``playground_code`` ("show me the code"), ``playground_draw`` (the picture, with ``raster``),
 and this module (the controls and the play loop).
 
@@ -58,7 +58,7 @@ import time
 import ipywidgets as widgets
 import traitlets
 
-from course_lib.data import FEATURES, PLAYGROUND_CLASSIFICATION, PLAYGROUND_DATASETS, PLAYGROUND_REGRESSION
+from course_lib.playground_data import FEATURES, PLAYGROUND_CLASSIFICATION, PLAYGROUND_DATASETS, PLAYGROUND_REGRESSION
 from course_lib.validation import CourseError, UnknownNameError
 
 from .base import LessonWidget, kernel_event_loop

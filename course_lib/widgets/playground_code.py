@@ -3,7 +3,7 @@ replays it, so a learner can take the run out of the widget and into a notebook 
 """
 from __future__ import annotations
 
-from course_lib.data import PLAYGROUND_REGRESSION
+from course_lib.playground_data import PLAYGROUND_REGRESSION
 
 __all__ = ["run_code"]
 
@@ -17,7 +17,7 @@ def run_code(model) -> str:
     penalties = {segment[1][2] for segment in model.segments if segment[0] == "train" and segment[1][3] > 0}
     imports = ["Divergence", "train"] + (["l1_penalty"] if "L1" in penalties else [])
     lines = ["import numpy as np", "", "from course_lib import MLP",
-             "from course_lib.data import feature_columns, playground_data, split_indices",
+             "from course_lib.playground_data import feature_columns, playground_data, split_indices",
              f"from course_lib.training import {', '.join(sorted(imports))}", ""]
     if model.own_data:
         lines += ["# your data: the X and y you gave playground(X, y); labels become 0, 1, ...",

@@ -1,7 +1,7 @@
 """The training playground's state: data, features, network, training and history. No drawing here.
 
 A ``PlaygroundModel`` holds everything a run depends on in a ``Settings``. Its data sets are
-``course_lib.data``'s (``playground_data``, ``feature_columns``, ``split_indices``) and each
+``course_lib.playground_data``'s (``playground_data``, ``feature_columns``, ``split_indices``) and each
 epoch is one call of ``course_lib.train`` on a ``course_lib.MLP``, with a shuffling generator and
 a ``Divergence`` rule that last the whole run, so ``code()`` prints reading-path code that
 replays the run exactly::
@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_lib import MLP
-from course_lib.data import PLAYGROUND_DOMAIN, PLAYGROUND_REGRESSION, feature_columns, playground_data, split_indices
+from course_lib.playground_data import (PLAYGROUND_DOMAIN, PLAYGROUND_REGRESSION, feature_columns, playground_data,
+                                      split_indices)
 from course_lib.training import Divergence, DivergenceError, l1_penalty, train
 from course_lib.validation import CourseError, ShapeError, UnknownNameError, as_array, real_number, whole_number
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib.data import FEATURES, PLAYGROUND_DATASETS
+from course_lib.playground_data import FEATURES, PLAYGROUND_DATASETS
 from course_lib.validation import CourseError, UnknownNameError, lookup, real_number, whole_number
 
 __all__ = ["PLAYGROUND_ACTIVATIONS", "REGULARIZATIONS", "LEARNING_RATES", "REGULARIZATION_RATES", "MAX_LAYERS",

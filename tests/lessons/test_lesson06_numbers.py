@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from course_lib import MLP
-from course_lib.data import playground_data
+from course_lib.playground_data import playground_data
 from course_lib.widgets.playground_model import PlaygroundModel
 from notebook_outputs import load, numbers, numbers_after, printed
 

@@ -14,9 +14,6 @@ import course_lib
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "course_lib"
 MAX_MODULE_LINES = 250
-# data.py is a catalogue of generators a reader takes one at a time (the playground's six sit there
-# since the playground runs on the reading path), not one argument to follow from top to bottom.
-CATALOGUE_LINES = {"data": 350}
 MAX_NETWORK_MATH_LINES = 120
 MACHINERY = ("matplotlib", "ipywidgets", "course_lib.drawing", "course_lib.widgets", "course_lib.lessons",
              "course_lib.exercises", "course_tools")
@@ -34,9 +31,8 @@ def test_the_top_level_holds_only_the_reading_path():
 
 
 def test_every_reading_path_module_is_short():
-    too_long = {m: lines_of(m) for m in course_lib.READING_PATH
-                if lines_of(m) > CATALOGUE_LINES.get(m, MAX_MODULE_LINES)}
-    assert not too_long, f"reading-path modules over {MAX_MODULE_LINES} lines ({CATALOGUE_LINES} for catalogues): {too_long}"
+    too_long = {m: lines_of(m) for m in course_lib.READING_PATH if lines_of(m) > MAX_MODULE_LINES}
+    assert not too_long, f"reading-path modules over {MAX_MODULE_LINES} lines: {too_long}"
 
 
 def test_the_network_math_sits_together_and_is_short():

@@ -16,7 +16,7 @@ from own_loop import run_in_own_loop
 from PIL import Image
 
 from course_lib import READING_PATH, MLP, CourseError, NonFiniteError, ShapeError, UnknownNameError, train
-from course_lib.data import playground_data, split_indices
+from course_lib.playground_data import playground_data, split_indices
 from course_lib.widgets.base import LessonWidget
 from course_lib.widgets.playground import CONTROL_NAMES, Playground, playground
 from course_lib.widgets.playground_draw import HEIGHT, OUT_SIZE, OUT_X, OUT_Y, WIDTH
