@@ -21,10 +21,12 @@
 """
 from __future__ import annotations
 
+import atexit
 import contextvars
 import functools
 import inspect
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -133,6 +135,8 @@ def hook_kernels(settings: dict) -> None:
     sessions, kernels = settings["session_manager"], settings["kernel_manager"]
     start_for_session, start_kernel = sessions.start_kernel_for_session, kernels.start_kernel
     root, folder = Path(settings["contents_manager"].root_dir), Path(tempfile.mkdtemp(prefix="course-setup-"))
+    # The set-up scripts live as long as the server (it ends normally on Ctrl+C or SIGTERM).
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     # From a session's start to its kernel's: the kernel's extra arguments, and the folder it runs in.
     wanted = contextvars.ContextVar("setup_arguments", default=((), None))
 

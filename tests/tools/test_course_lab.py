@@ -173,3 +173,37 @@ def test_a_notebooks_kernel_is_started_with_its_set_up(tmp_path):
                                           name=notebook.name, type="notebook", kernel_name="python3"))
     lab = Path(started[-1][0].split("=", 1)[1])
     assert lab.read_text() == "import numpy as np\nx = np.ones(2)\n"   # in the lab, the set-up alone
+
+
+def test_the_set_up_scripts_go_when_the_server_ends(tmp_path):
+    """Each server start writes its set-up scripts to a folder of its own, which must not outlive it."""
+    import subprocess
+    import sys
+
+    program = f"""
+import asyncio
+from pathlib import Path
+from course_tools import lab_extension
+
+class Kernels:
+    async def start_kernel(self, **kwargs):
+        print(kwargs["extra_arguments"][0].split("=", 1)[1])
+
+class Sessions:
+    async def start_kernel_for_session(self, session_id, path, name, type, kernel_name):
+        return await kernels.start_kernel(path=path, kernel_name=kernel_name)
+
+class Contents:
+    root_dir = {str(tmp_path)!r}
+
+kernels, sessions = Kernels(), Sessions()
+lab_extension.hook_kernels({{"session_manager": sessions, "kernel_manager": kernels, "contents_manager": Contents()}})
+asyncio.run(sessions.start_kernel_for_session("s", "notebooks/06_backpropagation.ipynb", "06_backpropagation.ipynb",
+                                              "notebook", "python3"))
+"""
+    lesson_with_setup(tmp_path)
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    script = Path(done.stdout.strip())
+    assert script.name == "06_backpropagation-setup.py"
+    assert not script.parent.exists(), f"{script.parent} outlived the server"
