@@ -16,16 +16,14 @@ import gc
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-# Let the scripts run from a checkout where the course is not installed.
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import numpy as np
 
-import numpy as np  # noqa: E402
+# The checkout; the scripts run in the course's environment (python3 course.py bench), where
+# course_lib and course_tools are installed from it.
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def cpu_name() -> str:

@@ -21,13 +21,13 @@ import sys
 import time
 import warnings
 
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from course_lib import MLP, data, train
+
 from _common import describe
 from _results import record
-
-import numpy as np  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-from course_lib import MLP, data, train  # noqa: E402
 
 SCHEDULE = ((42, 0.05), (18, 0.005))  # (epochs, learning rate), lesson 10
 BATCH = 32

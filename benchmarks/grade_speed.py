@@ -30,11 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from course_tools.grader.cli import grade_many
+from course_tools.grader import catalog
+from course_tools.grader.grade import Options, layers_for, limits_for
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from course_tools.grader.cli import grade_many  # noqa: E402
-from course_tools.grader import catalog  # noqa: E402
-from course_tools.grader.grade import Options, layers_for, limits_for  # noqa: E402
 
 EXERCISE = "ex01_neuron_and_layer"
 

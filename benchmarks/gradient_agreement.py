@@ -21,14 +21,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from course_lib import ACTIVATION_NAMES, MLP, relative_error
+from course_lib.gradcheck import relative_errors
+
 from _common import describe
 from _results import record
-
-import numpy as np  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-from course_lib import ACTIVATION_NAMES, MLP, relative_error  # noqa: E402
-from course_lib.gradcheck import relative_errors  # noqa: E402
 
 GOAL = 1e-10
 WELL_CONDITIONED = 100.0  # sum|terms| / |result| below this: a sum without heavy cancellation

@@ -31,13 +31,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+import course_lib
+
 from _common import best_cpu_seconds, blas_kernel, describe, load_average, openblas_settings
 from _results import record
-
-import numpy as np  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-import course_lib  # noqa: E402
 
 SIZES = (784, 128, 10)
 GOALS = {("float32", 256): 0.85, ("float32", 64): 0.70}  # issue 14, single thread

@@ -18,12 +18,12 @@ import statistics
 import sys
 import time
 
+import nbformat
+
+from course_tools.notebooks import execute, read_source, sources
+
 from _common import ROOT, describe
 from _results import record
-
-import nbformat  # noqa: E402
-
-from course_tools.notebooks import execute, read_source, sources  # noqa: E402
 
 LESSON_BUDGET = 30.0
 COURSE_BUDGET = 180.0

@@ -23,16 +23,15 @@ import asyncio
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-import numpy as np  # noqa: E402
-import PIL  # noqa: E402
+import numpy as np
+import PIL
 
-from course_lib.widgets.playground import PLAY_INTERVAL_MS, playground  # noqa: E402
+from course_lib.widgets.playground import PLAY_INTERVAL_MS, playground
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CHANGE_BUDGET_MS = 150.0
 FPS_BUDGET = 10.0

@@ -47,14 +47,14 @@ import tempfile
 import warnings
 from pathlib import Path
 
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+import course_lib
+from course_lib import data
+
 from _common import ROOT, alternate, blas_kernel, describe, load_average, median, openblas_settings
 from _results import record
-
-import numpy as np  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-import course_lib  # noqa: E402
-from course_lib import data  # noqa: E402
 
 BEFORE_COMMIT = "b563c9a"  # the library before the restructure of issue 9
 LEARNING_RATE = 0.05

@@ -38,8 +38,8 @@ def evaluate(source: str, namespace: dict):
     """Run probe ``source`` in ``namespace``: the value of an expression, or ``result`` after statements."""
     compiled, is_expression = compile_probe(source)
     if is_expression:
-        return eval(compiled, namespace)  # noqa: S307 - spec-authored source
-    exec(compiled, namespace)  # noqa: S102
+        return eval(compiled, namespace)  # spec-authored source, never a submission's
+    exec(compiled, namespace)
     return namespace["result"]
 
 def _enc(v, d=0):

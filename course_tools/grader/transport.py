@@ -194,7 +194,7 @@ def decode_inputs(text: str, namespace: dict) -> dict:
         if not isinstance(obj, dict):
             return obj
         if "__code__" in obj:
-            return copy.deepcopy(eval(obj["__code__"], namespace))  # noqa: S307 - spec-authored source
+            return copy.deepcopy(eval(obj["__code__"], namespace))  # spec-authored source, never a submission's
         if "__tuple__" in obj:
             return tuple(rebuild(item) for item in obj["__tuple__"])
         if "__dict__" in obj:

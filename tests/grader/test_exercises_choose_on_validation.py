@@ -29,7 +29,8 @@ def test_validation_points_come_from_the_training_split_only(exercise, train_siz
     names = solution(exercise)
     split, fit = names["SPLIT"], names["FIT"]
     assert len(fit.y_train) == train_size and len(fit.y_val) == val_size
-    rows = lambda X: {tuple(row) for row in X}
+    def rows(X):
+        return {tuple(row) for row in X}
     assert rows(fit.X_train) | rows(fit.X_val) == rows(split.X_train)
     assert not rows(fit.X_val) & rows(split.X_test) and not rows(fit.X_train) & rows(fit.X_val)
 

@@ -88,7 +88,8 @@ def deltas_activations_gradients(activation, X, Y):
     for l in range(len(weights) - 2, -1, -1):          # 0-based: deltas[l] is Delta^(l+1)
         deltas[l] = (deltas[l + 1] @ weights[l + 1]) * plain.slope(activation, zs[l])
     grads = [d.T @ a for d, a in zip(deltas, acts[:-1])]
-    frob = lambda M: float(np.sqrt(np.sum(M * M)))
+    def frob(M):
+        return float(np.sqrt(np.sum(M * M)))
     return (np.array([frob(d) for d in deltas]), np.array([frob(a) for a in acts[:-1]]),
             np.array([frob(g) for g in grads]), zs)
 

@@ -201,7 +201,8 @@ def spiral_moments():
     for hidden, init in SPIRAL_RUNS:
         start = MLP([2] + [32] * 8 + [3], hidden, init=init, seed=0)
         zs, _, deltas = deltas_written_out(start.weights, start.biases, X, Y, hidden, "softmax")
-        rms = lambda M: float(np.sqrt(np.sum(M * M) / M.size))
+        def rms(M):
+            return float(np.sqrt(np.sum(M * M) / M.size))
         moments[hidden, init] = ([rms(z) for z in zs[:-1]], [rms(d) for d in deltas[:-1]], start)
     return moments
 
@@ -282,7 +283,8 @@ def test_relu_moments(notebook):
     # By integration against the normal density: E[relu(z)^2] = 1/2 and Var(relu(z)) = 1/2 - 1/(2 pi) for E[z^2] = 1.
     z = np.linspace(0.0, 12.0, 200_001)
     density = np.exp(-z * z / 2) / np.sqrt(2 * np.pi)
-    trapezoid = lambda values: float(np.sum((values[1:] + values[:-1]) / 2) * (z[1] - z[0]))
+    def trapezoid(values):
+        return float(np.sum((values[1:] + values[:-1]) / 2) * (z[1] - z[0]))
     exact_second, exact_mean = trapezoid(z * z * density), trapezoid(z * density)
     assert abs(exact_second - 0.5) < 1e-9 and abs(exact_second - exact_mean ** 2 - (0.5 - 1 / (2 * np.pi))) < 1e-9
     assert (second, variance) == (0.50, 0.34)

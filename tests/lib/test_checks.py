@@ -102,7 +102,8 @@ def test_check_true_explains():
 
 def test_check_gradient_finds_a_missing_factor_and_a_wrong_shape():
     x = np.array([[1.0, -2.0, 0.5]])
-    f = lambda v: float(np.mean(v ** 2))  # gradient 2 v / 3
+    def f(v):  # gradient 2 v / 3
+        return float(np.mean(v ** 2))
     message = failure(check_gradient, "mse gradient", f, x, 2 * x, hint="divide by N")
     assert "relative error" in message and "3 times the expected value" in message and "(numerical)" in message
     assert "transposed" in failure(check_gradient, "mse gradient", f, x, (2 * x / 3).T)

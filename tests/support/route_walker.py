@@ -146,7 +146,7 @@ def _fresh(value):
     """A deep copy, so one call cannot change the next one's inputs; widgets, which refuse copying, as they are."""
     try:
         return copy.deepcopy(value)
-    except Exception:  # noqa: BLE001
+    except Exception:  # anything that refuses copying is passed as it is
         return value
 
 
@@ -170,7 +170,7 @@ def judge(function, kwargs, owner, answers, rates) -> tuple[str, str]:
         result = _call(function, kwargs)
     except _TooSlow:
         return "failed", f"took over {SECONDS_PER_CALL} s"
-    except BaseException as exc:  # noqa: BLE001 - anything a library call raises is a verdict here
+    except BaseException as exc:  # anything a library call raises is a verdict here
         text = f"{type(exc).__name__}: {exc}"
         cause = exc.__context__
         while cause is not None and CLOSED not in text:
@@ -209,7 +209,7 @@ def walk(library, inputs: dict, answers, rates) -> dict:
                 if verdict[0] == "nothing graded":
                     try:
                         objects.append(_call(obj, _fresh(kwargs)))
-                    except BaseException:  # noqa: BLE001
+                    except BaseException:  # a call that fails makes nothing to walk on from
                         pass
             made[obj] = objects
             report[name] = _summary(verdicts, sets)
