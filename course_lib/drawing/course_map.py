@@ -22,18 +22,24 @@ from matplotlib.path import Path as CurvePath
 from ..exercises.checks import PROGRESS_FILE
 from ..lessons.catalog import COURSE, find_lessons
 from ..validation import CourseError, whole_number
+from . import style
+from .style import TEXT_PT
 
-_GAP_X, _GAP_Y, _RADIUS = 3.0, 2.9, 0.42
+# Geometry in units of _INCH inches: six stations to a row fit a slide's 1,200 px, their text at the
+# course's size (style.TEXT_PT), which a title wraps to _WRAP characters to stay within its station.
+_GAP_X, _GAP_Y, _RADIUS, _INCH, _WRAP = 3.0, 2.9, 0.42, 0.62, 16
+_CHAR = 0.6 * TEXT_PT / 72 / _INCH   # a wide character's width, in units
+_LINE = 1.25 * TEXT_PT / 72 / _INCH  # a line of text's height, in units
 _FILL = {"start": "#dbe9f6", "graded": "#fde3c8", "plain": "white"}
 _PASSING, _STARTED, _OPENED_RING = "#c7e9c0", "#fff3b0", "tab:blue"   # badge fills and the ring of an opened lesson
 
 
-def _station(index: int, per_row: int) -> tuple[float, float]:
+def _station(index: int, per_row: int, gap_x: float = _GAP_X) -> tuple[float, float]:
     """Where lesson ``index`` sits: rows snake left-to-right, then right-to-left."""
     row, col = divmod(index, per_row)
     if row % 2:
         col = per_row - 1 - col
-    return _GAP_X * col, -_GAP_Y * row
+    return gap_x * col, -_GAP_Y * row
 
 
 def _route(points: list, per_row: int) -> CurvePath:
@@ -51,14 +57,53 @@ def _route(points: list, per_row: int) -> CurvePath:
     return CurvePath(vertices, codes)
 
 
+def map_size(lessons, per_row: int, progress: dict | None = None) -> tuple[float, float]:
+    """The figure size (inches) ``draw_course_map`` draws ``lessons`` at, ``per_row`` to a row."""
+    (x0, x1), (y0, y1) = _extent(lessons, min(per_row, len(lessons)), progress)
+    return _INCH * (x1 - x0), _INCH * (y1 - y0) + 0.4
+
+
+def _exercise_names(lesson) -> list[str]:
+    return list(lesson.exercises)
+
+
+def _badges(lesson, progress: dict | None) -> list[tuple[str, str, str, str]]:
+    """(gid, label, fill, colour) of each badge under a graded lesson's title: with no progress one
+    "graded" badge (the lesson and the course's table name its exercises), else one per exercise."""
+    names = _exercise_names(lesson)
+    if not names:
+        return []
+    if progress is None:
+        label = "graded" if len(names) == 1 else f"graded ×{len(names)}"
+        return [(f"badge-{lesson.number}", label, _FILL["graded"], "saddlebrown")]
+    mine = progress.get(lesson.number)
+    states = mine.exercises if mine else {}
+    return [(f"badge-{name}", *_badge(name, states.get(name))) for name in names]
+
+
+def _extent(lessons, per_row: int, progress: dict | None):
+    """The map's x and y ranges (units): stations far enough apart for their widest badge."""
+    if progress is None:
+        widest = max((len(label) for lesson in lessons for _, label, _, _ in _badges(lesson, None)), default=0)
+    else:   # as wide as any state's label ("ex01_name 10/10"), so the map keeps its size as you work
+        widest = max((len(name) + 6 for lesson in lessons for name in _exercise_names(lesson)), default=0)
+    gap_x = max(_GAP_X, widest * _CHAR + 0.4)
+    rows = -(-len(lessons) // per_row)
+    badges = max((len(_exercise_names(lesson)) if progress is not None else 1 for lesson in lessons
+                  if lesson.exercise), default=0)
+    below = _RADIUS + 0.35 + (3 + badges) * _LINE
+    return (-gap_x / 2 - 0.2, gap_x * (per_row - 0.5) + 0.2), (-_GAP_Y * (rows - 1) - below - 0.1, _RADIUS + _LINE + 0.2)
+
+
 def draw_course_map(lessons=None, ax=None, per_row: int = 4, progress: dict | None = None):
     """Draw the course as a route of numbered stations; returns the Axes.
 
     ``lessons``: a list of ``Lesson`` (default ``find_lessons()``). Each station
     shows the lesson number and title; lessons with a graded exercise are filled
-    orange and name it. ``per_row`` stations per row, the rows snaking down.
+    orange and marked "graded". ``per_row`` stations per row, the rows snaking down.
     ``progress`` (from ``course_progress``): opened lessons get a blue ring, and each
-    exercise's badge turns green when its self-checks pass, yellow while some do.
+    exercise gets a badge with its name, green when its self-checks pass, yellow while some do.
+    Text is at the course's size (``style.TEXT_PT``): six stations to a row fit a slide.
     """
     import matplotlib.pyplot as plt  # only here: the rest of the module needs no figure
 
@@ -67,13 +112,13 @@ def draw_course_map(lessons=None, ax=None, per_row: int = 4, progress: dict | No
         raise CourseError("there are no lessons to draw: find_lessons() found no NN_name notebooks or sources")
     per_row = whole_number(per_row, "per_row", 2)
     per_row = min(per_row, len(lessons))
-    rows = -(-len(lessons) // per_row)
-    x_range = (-1.6, _GAP_X * (per_row - 1) + 1.6)
-    y_range = (-_GAP_Y * (rows - 1) - 1.8, 1.0)
-    if ax is None:  # 0.75 inch per unit keeps the text's size in step with the stations
-        fig, ax = plt.subplots(figsize=(0.75 * (x_range[1] - x_range[0]), 0.75 * (y_range[1] - y_range[0]) + 0.3))
-        fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.3 / fig.get_figheight())
-    points = [_station(i, per_row) for i in range(len(lessons))]
+    x_range, y_range = _extent(lessons, per_row, progress)
+    gap_x = (x_range[1] - x_range[0] - 0.4) / per_row
+    if ax is None:
+        width, height = map_size(lessons, per_row, progress)
+        fig, ax = plt.subplots(figsize=(width, height))
+        fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.4 / height)
+    points = [_station(i, per_row, gap_x) for i in range(len(lessons))]
     if len(points) > 1:
         ax.add_patch(PathPatch(_route(points, per_row), facecolor="none", edgecolor="0.75",
                                linewidth=7, capstyle="round", zorder=1, gid="route"))
@@ -83,27 +128,19 @@ def draw_course_map(lessons=None, ax=None, per_row: int = 4, progress: dict | No
         opened = bool(mine and mine.opened)
         ax.add_patch(Circle((x, y), _RADIUS, facecolor=_FILL[kind], edgecolor=_OPENED_RING if opened else "black",
                             linewidth=4 if opened else 1.5, zorder=3, gid=f"station-{lesson.number}"))
-        ax.text(x, y, lesson.number, ha="center", va="center", fontsize=12, fontweight="bold", zorder=4)
+        ax.text(x, y, lesson.number, ha="center", va="center", fontweight="bold", zorder=4)
         # At most three lines, so a long title cannot run into the row below.
-        title = textwrap.fill(lesson.title, 22, break_on_hyphens=False, max_lines=3, placeholder=" …")
-        ax.text(x, y - _RADIUS - 0.15, title, ha="center", va="top", fontsize=9, zorder=4)
-        if lesson.exercise and mine is not None:
-            n_lines = title.count("\n") + 1
-            for k, (name, state) in enumerate(mine.exercises.items()):
-                label, fill, colour = _badge(name, state)
-                ax.text(x, y - _RADIUS - 0.3 - 0.22 * n_lines - 0.32 * k, label, ha="center", va="top",
-                        fontsize=7.5, color=colour, zorder=4, gid=f"badge-{name}",
-                        bbox=dict(boxstyle="round,pad=0.25", facecolor=fill, edgecolor="none"))
-        elif lesson.exercise:
-            n_lines = title.count("\n") + 1
-            ax.text(x, y - _RADIUS - 0.3 - 0.22 * n_lines, f"graded: {lesson.exercise}", ha="center", va="top",
-                    fontsize=7.5, color="saddlebrown", zorder=4,
-                    bbox=dict(boxstyle="round,pad=0.25", facecolor=_FILL["graded"], edgecolor="none"))
-    ax.text(points[0][0], points[0][1] + _RADIUS + 0.2, "start", ha="center", va="bottom", fontsize=9,
-            color="tab:blue", fontweight="bold")
-    ax.set_title("Your progress: a blue ring for each lesson you opened; a green badge when an exercise's "
-                 "self-checks pass" if progress is not None else
-                 "The course route: orange stations end with a graded exercise", fontsize=10)
+        title = textwrap.fill(lesson.title, _WRAP, break_on_hyphens=False, break_long_words=False, max_lines=3,
+                              placeholder=" …")
+        ax.text(x, y - _RADIUS - 0.15, title, ha="center", va="top", linespacing=1.1, zorder=4)
+        n_lines = title.count("\n") + 1
+        for k, (gid, label, fill, colour) in enumerate(_badges(lesson, progress)):
+            ax.text(x, y - _RADIUS - 0.35 - _LINE * (n_lines + k), label, ha="center", va="top", color=colour,
+                    zorder=4, gid=gid, bbox=dict(boxstyle="round,pad=0.2", facecolor=fill, edgecolor="none"))
+    ax.text(points[0][0], points[0][1] + _RADIUS + 0.1, "start", ha="center", va="bottom", color="tab:blue",
+            fontweight="bold")
+    ax.set_title("Your progress: a blue ring on each lesson you opened; green: self-checks pass"
+                 if progress is not None else "The course route: orange stations end with a graded exercise")
     ax.set_xlim(*x_range)
     ax.set_ylim(*y_range)
     ax.set_aspect("equal")
@@ -139,13 +176,13 @@ class LessonProgress:
     exercises: dict = field(default_factory=dict)   # exercise id -> ExerciseProgress
 
 
-def _badge(name: str, exercise: ExerciseProgress) -> tuple[str, str, str]:
-    """(label, fill, text colour) of an exercise's badge on the map."""
-    if exercise.state == "passing":
-        return f"\u2713 {name}: self-checks pass", _PASSING, "darkgreen"
-    if exercise.state == "started":
-        return f"{name}: {exercise.passing} of {exercise.parts} parts pass", _STARTED, "saddlebrown"
-    return f"graded: {name}", _FILL["graded"], "saddlebrown"
+def _badge(name: str, exercise: ExerciseProgress | None) -> tuple[str, str, str]:
+    """(label, fill, text colour) of an exercise's badge on the progress map."""
+    if exercise is not None and exercise.state == "passing":
+        return f"\u2713 {name}", _PASSING, "darkgreen"
+    if exercise is not None and exercise.state == "started":
+        return f"{name} {exercise.passing}/{exercise.parts}", _STARTED, "saddlebrown"
+    return name, _FILL["graded"], "saddlebrown"
 
 
 def find_course(course=None) -> Path:
@@ -213,7 +250,7 @@ def progress_summary(progress: dict) -> str:
     return text + (f" Under way: {', '.join(started)}." if started else "")
 
 
-def progress_map(course=None, per_row: int = 6):
+def progress_map(course=None, per_row: int = 3):
     """The course map with your progress on it (a widget): opened lessons ringed blue, exercises whose
     self-checks pass in green. Press "Read my progress again" after working on a lesson or an exercise.
 
@@ -247,11 +284,12 @@ def _progress_widget_class():
         """
 
         DPI = 100
+        RC = style.SIZES   # the course map's text is the lessons' size
         PICTURE = ("The course map with your progress: each lesson a numbered station on the route, a blue "
                    "ring on each lesson you have opened and on each graded exercise a badge, green when its "
                    "self-checks pass and yellow while only some do.")
 
-        def __init__(self, course=None, per_row: int = 6):
+        def __init__(self, course=None, per_row: int = 3):
             self.live = course is not None or bool(os.environ.get("JPY_SESSION_NAME"))
             try:
                 self.course = find_course(course)
@@ -263,9 +301,7 @@ def _progress_widget_class():
             self.lessons = (find_lessons(self.course / "notebooks", self.course / "exercises") if self.course
                             else find_lessons())
             self.progress = {}
-            columns = min(self.per_row, len(self.lessons))
-            rows = -(-len(self.lessons) // columns)
-            self._size = (0.75 * (_GAP_X * (columns - 1) + 3.2), 0.75 * (_GAP_Y * (rows - 1) + 2.8) + 0.3)
+            self._size = map_size(self.lessons, self.per_row, {} if self.live else None)
             button = widgets.Button(description="Read my progress again", icon="refresh",
                                     layout=widgets.Layout(width="240px"))
             super().__init__({"refresh": button}, figsize=self._size, dpi=self.DPI)
@@ -281,7 +317,7 @@ def _progress_widget_class():
             figure = self.figure
             figure.clear()
             figure.set_layout_engine("none")
-            ax = figure.add_axes((0, 0, 1, 1 - 0.3 / self._size[1]))
+            ax = figure.add_axes((0, 0, 1, 1 - 0.4 / self._size[1]))
             self.progress = course_progress(self.course, self.lessons) if self.live else {}
             draw_course_map(self.lessons, ax=ax, per_row=self.per_row, progress=self.progress if self.live else None)
             self.render()

@@ -62,11 +62,38 @@ def points_under_legends(fig) -> list[tuple[float, float]]:
     return hidden
 
 
+AUDIENCE_PX = 20        # the smallest text a room reads on a 1280x720 slide
+SLIDE_FIGURE_PX = 1200  # the widest picture a slide shows at its own size, between its margins
+
+
+def drawn_text(fig) -> list[tuple[float, str]]:
+    """Every piece of text ``fig`` draws, as (height in screen px at the figure's dpi, the text),
+    smallest first: what the renderer is asked to draw, so hidden labels and unused ticks don't count."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    class Recorder(RendererAgg):
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if s.strip():
+                texts.append((prop.get_size_in_points() * fig.dpi / 72, s))
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+
+    texts = []
+    fig.draw_without_rendering()   # lays out (constrained layout) as the real drawing will
+    width, height = fig.bbox.size
+    fig.draw(Recorder(int(width), int(height), fig.dpi))
+    return sorted(texts)
+
+
 def figure_png(fig) -> bytes:
     """``fig`` as PNG bytes, cropped and sized as the notebook's inline backend would show it."""
     from IPython.core.pylabtools import print_figure
 
     return print_figure(fig, fmt="png", bbox_inches="tight")
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """A PNG's width and height in pixels, from its header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def picture_bundle(description: str, png: bytes) -> tuple[dict, dict]:
@@ -92,6 +119,8 @@ def show_figure(description: str, fig=None) -> None:
     if hidden:  # a warning lands in the cell's output, where the notebook tests see it
         warnings.warn(f"the legend hides data point(s) {hidden}: place it elsewhere", stacklevel=2)
     data, metadata = picture_bundle(description, figure_png(fig))
+    texts = drawn_text(fig)   # for the slide check (tests/lessons/test_figures_readable.py): the smallest label
+    metadata["smallest_text_px"] = round(texts[0][0], 1) if texts else None
     plt.close(fig)
     publish_display_data(data, metadata=metadata)
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from ..validation import lookup
 from ..value import Value, topological_order
+from .style import TEXT_PT
 
 # Drawing geometry in data units; _INCH inches per unit gives _FONT-point text, in which a
 # monospace character is _CHAR units wide.
 _BOX_H, _RADIUS, _MARGIN = 1.0, 0.34, 0.1
-_INCH, _FONT, _MIN_FONT = 0.6, 9.0, 8.0
+_INCH, _FONT, _MIN_FONT = 1.0, TEXT_PT, TEXT_PT
 _CHAR = 0.602 * _FONT / 72 / _INCH
-# A figure made here is shown at its own size: a notebook is about 9.6 in wide at 100 dpi,
-# and the inline backend pads a figure by 0.1 in on each side.
-_PAGE_W, _PAGE_H = 9.4, 15.0
+# A figure made here is shown at its own size, at 100 dpi: a slide shows 12 in of it without shrinking
+# it (described.SLIDE_FIGURE_PX), and the inline backend pads a figure by 0.1 in on each side.
+_PAGE_W, _PAGE_H = 11.8, 15.0
 _SYMBOLS = {"*": "\u00d7", "/": "\u00f7", "-": "\u2212", "neg": "\u2212x", "sigmoid": "\u03c3"}
 DIRECTIONS = ("right", "down")
 
@@ -160,10 +161,11 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
     sits just before its first use) and long edges bend around boxes.
 
     ``direction`` is "right" (levels are columns) or "down" (levels are rows); by
-    default "right" when that fits the space with text of at least 8 pt, else
-    whichever gives the larger text. With ``ax=None`` a new figure sized to the graph
-    is made, at most 9.4 in wide (960 px in a notebook, padding included) and 15 in
-    tall, with text of at most 9 pt; otherwise the drawing is scaled to fill ``ax``.
+    default "right" when that fits the space with the course's text size (``style.TEXT_PT``),
+    else whichever gives the larger text. With ``ax=None`` a new figure sized to the graph
+    is made, at most 11.8 in wide (1,200 px, padding included: a slide shows it at its own
+    size) and 15 in tall, with text of at most ``TEXT_PT``; otherwise the drawing is scaled
+    to fill ``ax``.
     """
     from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
@@ -183,7 +185,7 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
         flow = _Flow(name, box_w)
         positions, routes = _layout(order, flow)
         bounds = _bounds(positions, flow)
-        # Never larger than the design size, so a small graph keeps 9 pt text.
+        # Never larger than the design size, so a small graph keeps the course's text size.
         layouts[name] = (flow, positions, routes, bounds, min(_INCH, _inch_per_unit(bounds, *room)))
     name = names[0]
     if layouts[name][4] * _FONT / _INCH < _MIN_FONT:
@@ -196,7 +198,7 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
         fig.subplots_adjust(0, 0, 1, 1)
     else:
         inch = _inch_per_unit((x0, x1, y0, y1), *room)  # a given Axes may also enlarge the drawing
-    font = max(4.0, min(12.0, _FONT * inch / _INCH))
+    font = max(4.0, min(1.3 * _FONT, _FONT * inch / _INCH))
     ink = "#444444"
 
     def xy(point, d_along=0.0):

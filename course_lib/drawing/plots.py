@@ -112,7 +112,7 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 200, padding: f
     ax.set_ylim(low[1], high[1])
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.legend(loc="best", fontsize="small", framealpha=0.8)
+    ax.legend(loc="best", framealpha=0.8)
     return ax
 
 
@@ -176,10 +176,10 @@ def draw_network(net_or_sizes, ax=None, node_values=None, node_labels=None, high
 
     shown = [_shown_nodes(s) for s in sizes]
     n_slots = max(len(s) for s in shown)
-    gap, radius = 2.5, 0.32                       # horizontal layer spacing, node radius (vertical spacing 1)
-    if ax is None:                                # about 0.8 inch per unit, at most 7 inches tall
+    gap, radius = 2.5, 0.36                       # horizontal layer spacing, node radius (vertical spacing 1)
+    if ax is None:                                # about 1 inch per unit (a value fits in a node), at most 7 tall
         width, height = gap * (len(sizes) - 1) + 2.4, n_slots + 1.8
-        inch = min(0.8, 7.0 / height)
+        inch = min(1.0, 7.0 / height)
         _, ax = plt.subplots(figsize=(max(3.0, inch * width), max(2.5, inch * height)))
     # position of each drawn node: pos[l][node] = (x, y); slots are centred vertically
     pos = [{node: (gap * l, (len(slots) - 1) / 2 - s) for s, node in enumerate(slots) if node is not None}
@@ -214,23 +214,23 @@ def draw_network(net_or_sizes, ax=None, node_values=None, node_labels=None, high
                                 linewidth=3 if emphasised else 1, zorder=3))
             label = None if labels[l] is None else str(labels[l][node])
             if values[l] is not None:
-                ax.text(x, y, _format(values[l][node]), ha="center", va="center", fontsize=8, zorder=4)
+                ax.text(x, y, _format(values[l][node]), ha="center", va="center", zorder=4)
                 if label is None:
                     pass
                 elif role == "hidden":      # above the node: beside it, weight lines run through
-                    ax.text(x, y + radius + 0.04, label, ha="center", va="bottom", fontsize=8, zorder=4)
+                    ax.text(x, y + radius + 0.04, label, ha="center", va="bottom", zorder=4)
                 else:                       # outside the network: left of inputs, right of outputs
                     side = -1 if l == 0 else 1
                     ax.text(x + side * (radius + 0.08), y, label, ha="right" if side < 0 else "left",
-                            va="center", fontsize=8, zorder=4)
+                            va="center", zorder=4)
             elif label is not None:
-                ax.text(x, y, label, ha="center", va="center", fontsize=9, zorder=4)
+                ax.text(x, y, label, ha="center", va="center", zorder=4)
         if None in slots:                   # the ellipsis: three dots in the gap
             centre = (len(slots) - 1) / 2 - slots.index(None)
             ax.plot([gap * l] * 3, [centre - 0.25, centre, centre + 0.25], "o", color="black", markersize=2.5)
         name = f"hidden {l}" if role == "hidden" and len(sizes) > 3 else role
         caption = f"{name}\n{sizes[l]} unit" + ("s" if sizes[l] != 1 else "")
-        ax.text(gap * l, -(n_slots - 1) / 2 - 0.75, caption, ha="center", va="top", fontsize=9)
+        ax.text(gap * l, -(n_slots - 1) / 2 - 0.75, caption, ha="center", va="top")
 
     ax.set_xlim(-1.2, gap * (len(sizes) - 1) + 1.2)
     ax.set_ylim(-(n_slots - 1) / 2 - 1.6, (n_slots - 1) / 2 + 0.7)

@@ -22,7 +22,7 @@ def course_map(lessons, per_row: int) -> str:
     return (f"The course map: the {len(lessons)} lessons as numbered stations on one route, {per_row} to a "
             f"row, from {first.number} ({first.title.lower()}) to {last.number} ({last.title.lower()}). "
             f"Each station names its lesson; the {len(graded)} lessons {graded[0]} to {graded[-1]} are "
-            "filled orange and name their graded exercise.")
+            "filled orange and marked graded.")
 
 
 # ------------------------------------------------------------------------------------------ lesson 01

@@ -20,6 +20,7 @@ drawn at once; outside a kernel (a script, a test) every change is drawn at once
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import io
 import re
@@ -27,9 +28,11 @@ import sys
 import time
 
 import ipywidgets as widgets
+import matplotlib
 from matplotlib.figure import Figure
 from traitlets import Unicode
 
+from ..drawing import style
 from ..drawing.described import SNAPSHOT_NOTE, snapshot_html
 
 # A visible keyboard focus on every control of a course widget (WCAG 2.4.7): ipywidgets' slider
@@ -85,6 +88,15 @@ class DescribedImage(widgets.Image):
     description = Unicode("").tag(sync=True)
 
 
+def _with_own_sizes(method):
+    """``method`` run with the widget's ``RC`` in matplotlib's settings."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with matplotlib.rc_context(self.RC):
+            return method(self, *args, **kwargs)
+    return run
+
+
 class LessonWidget(widgets.VBox):
     """Base class of the course's widgets.
 
@@ -98,6 +110,15 @@ class LessonWidget(widgets.VBox):
     _last_done = float("-inf")
     _last_drawn = float("-inf")
     _redraw_pending = False
+    # The type sizes a widget's matplotlib picture is laid out for, whatever the notebook's settings
+    # (the lessons' figures use the course's larger ones, ``drawing.style``): matplotlib's defaults.
+    RC = {key: matplotlib.rcParamsDefault[key] for key in style.SIZES}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ("__init__", "update"):   # where a widget makes its axes, ticks and texts
+            if name in cls.__dict__:
+                setattr(cls, name, _with_own_sizes(cls.__dict__[name]))
     # What the picture shows, for readers who cannot see it; ``describe`` adds the readout's numbers.
     # Every subclass says it in its own words: a screen reader user has only this.
     PICTURE = ""

@@ -75,10 +75,10 @@ print(f"a = sigmoid(z) = {a:.4f}")
 # %% slideshow={"slide_type": "subslide"}
 z_values = np.linspace(-4, 4, 201)
 names = [name for name in ACTIVATION_NAMES if name != "softmax"]
-fig, axes = plt.subplots(1, len(names), figsize=(12, 2.4), layout="constrained")
+fig, axes = plt.subplots(1, len(names), figsize=(11.5, 2.5), layout="constrained")
 for ax, name in zip(axes, names):
     ax.plot(z_values, get_activation(name)(z_values), lw=2)
-    ax.set(title=name, xlabel="z")
+    ax.set(title=name, xlabel="z", xticks=[-4, 0, 4])
     ax.grid(alpha=0.3)
 # no shared y axis: sigmoid and tanh would look flat beside relu
 axes[0].set_ylabel("a = f(z)")
@@ -142,7 +142,7 @@ print("how many tries: ", np.bincount(correct, minlength=5))
 # </details>
 
 # %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(4.2, 2.9))
+fig, ax = plt.subplots(figsize=(4.2, 2.7))
 ax.scatter(*X_xor[y_xor == 1].T, s=120, marker="s", color="tab:orange", edgecolors="black",
            label="XOR = 1", zorder=3)
 ax.scatter(*X_xor[y_xor == 0].T, s=120, marker="o", color="tab:blue", edgecolors="black",
@@ -152,7 +152,7 @@ line_x = np.linspace(-0.5, 1.5, 2)
 ax.plot(line_x, -(best[0] * line_x + best[2]) / best[1], "k--", label="a best neuron's line")
 ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$")
 # beside the axes: over them it hid the square at (1, 1)
-ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
 show_figure(figure_text.xor_best_line(correct.max()))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -281,7 +281,7 @@ for name, push in push_on_z.items():
 # </details>
 
 # %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(6.5, 3.2))
+fig, ax = plt.subplots(figsize=(6.5, 3.05))
 for name, history in right_class.items():
     ax.plot(history, lw=2, ls="-" if name == "squared error" else "--", label=name)
 ax.set(xlabel="training step", ylabel="probability of the right class", ylim=(0, 1))

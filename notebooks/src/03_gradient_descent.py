@@ -133,7 +133,7 @@ print(f"gradient descent, 40 steps (120): w = {np.round(descent.final_point, 4)}
 # on a log scale:
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 2.4))
+fig, ax = plt.subplots(figsize=(6.5, 2.25))
 ax.semilogy(np.arange(1, 1001), search.best_losses - best_loss,
             label="random search (best so far)")
 ax.semilogy(3 * np.arange(41), descent.losses - best_loss, "o-", ms=3,
@@ -201,13 +201,14 @@ for run in (slow, fast):
 # %% slideshow={"slide_type": "subslide"}
 w1, w2 = np.meshgrid(np.linspace(-4, 4, 160), np.linspace(-4, 4, 160))
 surface = np.mean((w1[..., None] * x + w2[..., None] - y) ** 2, axis=-1)  # loss on the grid
-fig, ax = plt.subplots(figsize=(4.6, 3.4))
+fig, ax = plt.subplots(figsize=(4.6, 3.1))
 ax.contour(w1, w2, surface, levels=np.geomspace(0.1, 60, 14), cmap="viridis", linewidths=0.8)
 for run, colour, shape in ((slow, "tab:blue", "o-"), (fast, "tab:red", "s--")):
     ax.plot(*run.path.T, shape, color=colour, ms=3, lw=1, label=f"η = {run.learning_rate}")
 ax.plot(*best_w, "*", color="gold", mec="black", ms=14, label="minimum")
 ax.set(xlabel="slope $w_1$", ylabel="intercept $w_2$", aspect="equal")
-ax.legend(loc="lower left")
+# beside the axes: inside them, it hid the path
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
 show_figure(figure_text.descent_contours(best_w, slow, fast))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -75,7 +75,7 @@ for h in (1, 0.1, 0.01, 0.001):
 
 # %%
 xs = np.linspace(0.5, 4.6, 200)
-fig, ax = plt.subplots(figsize=(8, 2.0))
+fig, ax = plt.subplots(figsize=(6, 2.1))
 ax.plot(xs, f(xs), color="black", label="$f(x) = x^2$")
 for h, shade in ((1, "0.75"), (0.5, "0.55")):
     slope = (f(3 + h) - f(3)) / h
@@ -83,8 +83,8 @@ for h, shade in ((1, "0.75"), (0.5, "0.55")):
             label=f"secant, h = {h}: slope {slope:g}")
 ax.plot(xs, f(3) + 6 * (xs - 3), color="tab:red", label="tangent: slope 6")
 ax.plot([3], [9], "o", color="tab:red")
-ax.set(ylim=(-2, 22), xlabel="$x$")
-ax.legend(fontsize=8)
+ax.set(ylim=(-2, 22))   # x along the bottom, as in the legend's f(x)
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
 show_figure(figure_text.secants(f))
 
 # %% [markdown]
@@ -141,11 +141,11 @@ for h in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12):
 hs = np.geomspace(1e-13, 1e-1, 61)
 centred = [abs(numerical_gradient(sine, np.array([1.0]), h=h)[0] - exact) for h in hs]
 forward = [abs((math.sin(1 + h) - math.sin(1)) / h - exact) for h in hs]
-fig, ax = plt.subplots(figsize=(7, 2.5))
+fig, ax = plt.subplots(figsize=(6, 2.4))
 ax.loglog(hs, forward, ".-", label="forward difference: error ~ $h$")
 ax.loglog(hs, centred, "s--", ms=3, label="centred difference: error ~ $h^2$")
 ax.set(xlabel="step $h$", ylabel="|estimate − cos(1)|")
-ax.legend(fontsize=8, loc="upper center")
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
 ax.grid(alpha=0.3, which="major")
 show_figure(figure_text.difference_errors(hs, forward, centred))
 
@@ -199,14 +199,12 @@ print(verdict(relative_error(chain_rule, numeric)))
 # new `Value` that remembers its inputs.
 
 # %% tags=["worked:graph-forward"] slideshow={"slide_type": "subslide"}
-x = Value(1.5, label="x")
-y = Value(2.5, label="y")
+x, y = Value(1.5, label="x"), Value(2.5, label="y")
 z = x + y
 z.label = "z"
 q = 2 * z
 q.label = "q"
-print(f"forward: x = {x.data}, y = {y.data}, z = x + y = {z.data}, q = 2z = {q.data}")
-draw_graph(q, show_grad=False)
+draw_graph(q, show_grad=False)  # each box shows its value: data
 show_figure(describe_graph(q, show_grad=False) + " Data flows left to right.")
 
 # %% [markdown]
@@ -264,15 +262,13 @@ show_figure(describe_graph(q) + " Every grad is dq by that value, found right to
 # where $a$ feeds both $b$ and $f$: the graph **fans out** at $a$. With $x = 2$, $y = 5$:
 
 # %% tags=["worked:fan-out-forward"] slideshow={"slide_type": "subslide"}
-x = Value(2.0, label="x")
-y = Value(5.0, label="y")
+x, y = Value(2.0, label="x"), Value(5.0, label="y")
 a = x * y
 a.label = "a"
 b = 3 * a
 b.label = "b"
 f = a + b
 f.label = "f"
-print(f"forward: a = xy = {a.data}, b = 3a = {b.data}, f = a + b = {f.data}")
 draw_graph(f, show_grad=False)
 show_figure(describe_graph(f, show_grad=False)
             + " The graph fans out at a, which feeds both b and f.")
@@ -373,7 +369,7 @@ weights = [Value(-0.5, label="w1"), Value(0.8, label="w2"), Value(0.3, label="b"
 a = neuron(*weights)
 a.label = "a"
 a.backward()
-draw_graph(a)
+draw_graph(a, direction="right")  # fits a slide's width only with smaller text
 show_figure(describe_graph(a)
             + " The grads of w1, w2 and b are what a step of training would use.")
 

@@ -518,13 +518,13 @@ print("outputs after 300 steps:", snapshots[300].forward(X_xor).ravel().round(3)
 # </details>
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 4, figsize=(12, 2.6), layout="constrained")
+fig, axes = plt.subplots(1, 4, figsize=(10.5, 2.6), layout="constrained")
 axes[0].plot(losses, lw=2)
 axes[0].set(title="loss", xlabel="step", yscale="log")
 axes[0].grid(alpha=0.3)
 for ax, k in zip(axes[1:], (0, 30, 300)):
     plot_decision_boundary(snapshots[k], X_xor, T_xor[:, 0].astype(int), ax=ax, resolution=80)
-    ax.set_title(f"after {k} steps")
+    ax.set(title=f"after {k} steps", xticks=[0, 1], yticks=[0, 1])
     ax.get_legend().remove()
 show_figure(figure_text.recipe_xor(losses, snapshots, X_xor, T_xor))
 

@@ -475,15 +475,15 @@ def draw_company():
     for label, spots in levels.items():
         for x, y in spots:
             ax.add_patch(plt.Circle((x, y), 0.06, color="tab:blue", alpha=0.25))
-        ax.text(-0.06, spots[0][1], label, ha="right", va="center", fontsize=9)
+        ax.text(-0.06, spots[0][1], label, ha="right", va="center")
     for upper, lower in ((levels["CEO\n(output)"], levels["manager\n(hidden)"]),
                          (levels["manager\n(hidden)"], levels["staff\n(inputs)"])):
         for xu, yu in upper:
             for xl, yl in lower:
                 ax.annotate("", xy=(xl, yl + 0.07), xytext=(xu, yu - 0.07),
                             arrowprops=dict(arrowstyle="->", color="tab:purple", lw=1.2))
-    ax.text(1.02, 0.68, "feedback × how much\nshe relied on them (weight)", fontsize=9, va="center")
-    ax.text(1.02, 0.33, "× how much their work\ncould change (slope f′)", fontsize=9, va="center")
+    ax.text(1.02, 0.68, "feedback × how much\nshe relied on them (weight)", va="center")
+    ax.text(1.02, 0.33, "× how much their work\ncould change (slope f′)", va="center")
     ax.set(xlim=(-0.35, 1.5), ylim=(0.0, 1.0), title="Analogy: feedback flows down the company")
     ax.axis("off")
     show_figure(figure_text.company())

@@ -79,7 +79,7 @@ for ax, name in zip(axes, names):
     ax.plot(z, f.derivative(z), "--", label="$f'(z)$")
     ax.axhline(0, color="0.7", lw=0.8)
     ax.set(title=name, xlabel="$z$", ylim=(-1.2, 2.2))
-axes[0].legend(loc="upper left")
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper")
 show_figure(figure_text.activation_slopes(names, z, get_activation))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -217,16 +217,17 @@ for name in ACTIVATIONS:
           f"   ‖A‖ {a[-1]:.1e} → {a[0]:.1e}   ‖∂L/∂W‖ {g[-1]:.1e} → {g[0]:.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 3, figsize=(9, 3), sharey=True, layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(9, 2.8), sharey=True, layout="constrained")
 layers = np.arange(1, len(SIZES))
 for ax, name in zip(axes, ACTIVATIONS):
     ax.semilogy(layers, delta_norms[name], "o-", label=r"error term $\|\Delta^l\|$")
     ax.semilogy(layers, act_norms[name], "s-", label=r"activations read $\|A^{l-1}\|$")
     ax.semilogy(layers, grad_norms[name], "D-",
                 label=r"gradient $\|\partial L / \partial W^l\|$")
-    ax.set(xticks=[1, 6, 11], xlabel="layer $l$ (11 = output layer)", title=name)
+    ax.set(xticks=[1, 6, 11], title=name)
+fig.supxlabel("layer $l$ (11 = output layer)")
 axes[0].set_ylabel("size (log scale)")
-axes[1].legend(loc="lower center")   # the empty part of the tanh panel
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3)
 show_figure(figure_text.layer_norms(ACTIVATIONS, grad_norms))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -277,14 +278,14 @@ for name in ACTIVATIONS:
           f"first layer moved {moved[name][0]:.1e}, output layer moved {moved[name][-1]:.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(9, 3), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(9, 2.85), layout="constrained")
 for (name, style, shape) in zip(ACTIVATIONS, ("-", "--", ":"), ("o", "s", "D")):
     axes[0].plot(histories[name].loss, ls=style, label=name)
     axes[1].semilogy(layers, moved[name], marker=shape, ls=style, label=name)
 axes[0].set_xlabel("epoch")
 axes[0].set_ylabel("training loss")
-axes[0].legend()
-axes[1].set_xticks(layers)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper")
+axes[1].set_xticks(layers[::2])
 axes[1].set_xlabel("weight layer")
 axes[1].set_ylabel("relative change of W (log)")
 show_figure(figure_text.deep_training(ACTIVATIONS, histories, moved))
@@ -422,7 +423,7 @@ for (rate, counts), style in zip(runs.items(), ("-", "--", ":")):
     ax.plot(counts, ls=style, label=f"learning rate {rate}")
 ax.set_xlabel("epoch")
 ax.set_ylabel("dead hidden units (of 64)")
-ax.legend()
+fig.legend(loc="outside right upper")
 show_figure(figure_text.dead_units(runs))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -180,7 +180,7 @@ for ax, (title, net) in zip(axes, starts):
     paths[title] = weight_paths(net)
     ax.plot(paths[title])
     ax.set(title=f"tanh units, {title}", xlabel="epoch")
-axes[0].set_ylabel("first weight of each hidden unit")
+axes[0].set_ylabel("first weight of\neach hidden unit")
 show_figure(figure_text.weight_paths(*paths.values()))
 
 # %% [markdown]
@@ -209,7 +209,7 @@ for hidden, style in zip(HIDDEN, ("-", "--", ":")):
 ax.set_xlabel("epoch")
 ax.set_ylabel("training loss")
 ax.set_title("XOR from small random weights (std 0.1)")
-ax.legend()
+fig.legend(loc="outside right upper")
 show_figure(figure_text.random_start_losses(HIDDEN, random_histories))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -273,14 +273,15 @@ for scale in SCALES:
           f" first layer's gradient {np.linalg.norm(grads.weights[0]):.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
 for scale, shape in zip(SCALES, "osD^"):
     axes[0].semilogy(range(1, 11), spread[scale], marker=shape, label=f"std {scale}")
     axes[1].semilogy(range(1, 12), backward[scale], marker=shape, label=f"std {scale}")
-axes[0].set(xlabel="hidden layer", ylabel="log scale", title="forward: std of the activations")
-axes[1].set(xlabel="layer $l$ (11 = output layer)",
+axes[0].set(xlabel="hidden layer", ylabel="log scale", title="forward: std of activations",
+            xticks=[1, 4, 7, 10])
+axes[1].set(xlabel="layer $l$ (11 = output layer)", xticks=[1, 6, 11],
             title=r"backward: error term $\|\Delta^l\|$")
-axes[1].legend(ncol=2, fontsize=8)
+fig.legend(*axes[1].get_legend_handles_labels(), loc="outside right upper")
 show_figure(figure_text.scale_spread(SCALES, spread, backward))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -361,7 +362,7 @@ axes[0].set_title(r"forward: $\sqrt{E[z^2]}$")
 axes[1].set_title(r"backward: $\sqrt{E[\delta^2]}$")
 for ax in axes:
     ax.set_xlabel("hidden layer")
-axes[0].legend(fontsize=8)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper")
 show_figure(figure_text.xavier_he_flow(RUNS, forward, back))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -429,7 +430,7 @@ for hidden, init in RUNS:
 for ax, hidden in zip(axes, ["relu", "tanh"]):
     ax.set_title(f"{hidden} units, 8 hidden layers")
     ax.set_xlabel("epoch")
-    ax.legend()
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper")
 axes[0].set_ylabel("training loss")
 show_figure(figure_text.xavier_he_training(RUNS, spiral_histories))
 

@@ -67,14 +67,14 @@ np.set_printoptions(precision=4, suppress=True)
 
 # %% slideshow={"slide_type": "skip"}
 def plot_losses(curves, x="seen", xlabel="examples seen", ax=None, **style):
-    """One line per run: curves maps a label to a record of run_sgd (below)."""
-    ax = ax or plt.subplots(figsize=(7, 3.3), layout="constrained")[1]
+    """One line per run: curves maps a label to a record of run_sgd (below); the legend goes below the figure."""
+    ax = ax or plt.subplots(figsize=(7, 2.75), layout="constrained")[1]
     for (label, record), dashes in zip(curves.items(), ("-", "--", ":", "-.")):
         ax.plot(record[x], record["loss"], label=label, ls=dashes, **style)
     ax.set_yscale("log")
+    ax.tick_params(axis="y", which="minor", labelleft=False)   # powers of ten only: fewer, larger labels
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("training loss (all 256 points)")
-    ax.legend(fontsize=8)
+    ax.set_ylabel("training loss")   # on all 256 points
     return ax
 
 
@@ -87,7 +87,7 @@ def plot_batch_noise(ax, record, batch_size, title):
     ax.plot(record["seen"], record["loss"], color="tab:blue", label="loss on all 256 points")
     ax.set_yscale("log")
     ax.set_ylim(1e-3, 30)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title)
     ax.set_xlabel("examples seen")
 
 
@@ -99,8 +99,8 @@ def plot_rates(grid):
         ax.plot(grid.learning_rates, np.where(np.isfinite(losses), losses, np.nan), "-o", ms=3, color=colour,
                 label=f"B = {B}")
     ax.set(xscale="log", yscale="log", xlabel="learning rate η", ylabel="training loss after 30 epochs")
-    ax.set_title("equal compute: 7680 examples each (a gap: diverged)", fontsize=10)
-    ax.legend(fontsize=7, ncol=3)
+    fig.suptitle("equal compute: 7680 examples each (a gap: diverged)")
+    fig.legend(loc="outside right upper")
 
 
 def plot_data_sizes(sizes, trained, X_new, y_new, shown=(12, 96, 3072)):
@@ -112,11 +112,11 @@ def plot_data_sizes(sizes, trained, X_new, y_new, shown=(12, 96, 3072)):
     ax.semilogx(sizes, [trained[s][0].accuracy(X_new, y_new) for s in sizes], "s--", label="3000 new points")
     ax.axhline(1 / 3, color="0.7", ls="--", lw=0.8)
     ax.set(xlabel="labelled training points", ylabel="accuracy")
-    ax.legend(fontsize=8)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2)
     for k, size in enumerate(shown, start=2):
         net_n, X_n, y_n = trained[size]
         ax = plot_decision_boundary(net_n, X_n, y_n, ax=fig.add_subplot(1, 4, k), resolution=120)
-        ax.set_title(f"{size} training points", fontsize=9)
+        ax.set_title(f"{size} points")
         if ax.get_legend() is not None:
             ax.get_legend().remove()
 
@@ -129,7 +129,7 @@ def plot_early_stopping(history, best_epoch):
     ax.plot(epochs, history.val_loss, ls="--", label="validation loss")
     ax.axvline(best_epoch, color="0.4", ls=":", label=f"lowest validation loss: epoch {best_epoch}")
     ax.set(xscale="log", yscale="log", xlabel="epoch", ylabel="cross-entropy loss")
-    ax.legend(fontsize=8)
+    fig.legend(loc="outside lower center", ncol=2)
 
 
 def plot_boundaries(nets, X, y):
@@ -137,7 +137,7 @@ def plot_boundaries(nets, X, y):
     fig, axes = plt.subplots(1, len(nets), figsize=(3.1 * len(nets), 2.9), layout="constrained")
     for ax, (title, net_shown) in zip(axes, nets.items()):
         plot_decision_boundary(net_shown, X, y, ax=ax, resolution=150)
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
         if ax.get_legend() is not None:
             ax.get_legend().remove()
 
@@ -326,10 +326,13 @@ for name, (net_run, record) in runs.items():
 
 # %% slideshow={"slide_type": "subslide"}
 records = {name: record for name, (_, record) in runs.items()}
-fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constrained")
+fig, (left, right) = plt.subplots(1, 2, figsize=(9, 2.7), sharey=True, layout="constrained")
 plot_losses(records, ax=left)
 plot_losses(records, x="seconds", xlabel="seconds of training (this machine, this run)",
             ax=right)
+right.set_ylabel("")
+fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncol=3,
+           handlelength=1.5, columnspacing=1)
 show_figure(figure_text.three_ways(records))
 
 # %% [markdown]
@@ -352,11 +355,11 @@ show_figure(figure_text.three_ways(records))
 # small. Below: with its running mean over 50 steps, and the loss on all the data.
 
 # %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True, layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True, layout="constrained")
 for ax, name in zip(axes, ["single example, B = 1, η = 0.316",
                            "mini-batch, B = 16, η = 3.16"]):
     plot_batch_noise(ax, records[name], batch_size=settings[name][0], title=name)
-axes[0].legend(fontsize=8)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3)
 show_figure(figure_text.batch_noise())
 
 # %% [markdown]
@@ -389,8 +392,9 @@ by_class = np.argsort(y, kind="stable")
 X_sorted, Y_sorted = X[by_class], Y[by_class]
 _, sorted_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=False)
 _, shuffled_run = run_sgd(16, 1.0, X=X_sorted, Y=Y_sorted, shuffle=True)
-plot_losses({"sorted by class, never shuffled": sorted_run,
-             "shuffled every epoch": shuffled_run})
+ax = plot_losses({"sorted by class, never shuffled": sorted_run,
+                  "shuffled every epoch": shuffled_run})
+ax.figure.legend(loc="outside lower center", ncol=2)
 show_figure(figure_text.sorted_batches(sorted_run, shuffled_run))
 
 # %% [markdown]

@@ -67,7 +67,7 @@ def show_digits(images, titles, width=1.0, height=1.3):
     fig, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows), squeeze=False)
     for ax, image, title in zip(axes.flat, images, titles):
         ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
     for ax in axes.flat:
         ax.axis("off")
 
@@ -75,24 +75,24 @@ def show_digits(images, titles, width=1.0, height=1.3):
 def plot_learning_curves(history, best_epoch):
     """Loss and accuracy per epoch, training and validation; a dotted line at the epoch early stopping kept."""
     epochs = np.arange(1, len(history.loss) + 1)
-    fig, axes = plt.subplots(1, 2, figsize=(9, 2.8), layout="constrained")
+    fig, axes = plt.subplots(1, 2, figsize=(8.5, 2.8), layout="constrained")
     for ax, key, label in zip(axes, ("loss", "accuracy"), ("cross-entropy loss", "accuracy")):
         ax.plot(epochs, getattr(history, key), ls="--", label="training")
         ax.plot(epochs, getattr(history, "val_" + key), label="validation")
         ax.axvline(best_epoch, color="0.4", ls=":", label=f"kept: epoch {best_epoch}")
         ax.set(xlabel="epoch", ylabel=label)
-        ax.legend(fontsize=8)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper")
     axes[0].set_yscale("log")
     axes[1].set_ylim(0.85, 1.005)
 
 
 def plot_confusion(confusion):
     """The confusion matrix as a picture, counts written in."""
-    fig, ax = plt.subplots(figsize=(3.8, 3.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(4.4, 4.0), layout="constrained")
     ax.imshow(confusion, cmap="Blues")
     for (i, j), count in np.ndenumerate(confusion):
         if count:
-            ax.text(j, i, count, ha="center", va="center", fontsize=8, color="white" if i == j else "black")
+            ax.text(j, i, count, ha="center", va="center", color="white" if i == j else "black")
     ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit")
 
 

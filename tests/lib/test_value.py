@@ -10,8 +10,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course_lib.drawing import draw_graph
+from course_lib.drawing.described import SLIDE_FIGURE_PX
+from course_lib.drawing.style import DPI, TEXT_PT
 from course_lib.value import Value, topological_order
 from course_lib.validation import CourseError, NonFiniteError, UnknownNameError
+
+PAGE_W = SLIDE_FIGURE_PX / DPI - 0.2   # a graph figure, with the inline backend's 0.1 in padding each side
 
 
 def centred_difference_gradient(f, point, h=1e-6):
@@ -337,7 +341,7 @@ def test_draw_graph_of_a_network_keeps_boxes_apart(samples, direction):
     try:
         assert_drawn_once_and_apart(ax, loss)
         width, height = ax.figure.get_size_inches()
-        assert 4 < width <= 9.4 + 1e-9 and 1 < height <= 15 + 1e-9
+        assert 4 < width <= PAGE_W + 1e-9 and 1 < height <= 15 + 1e-9
         ax.figure.canvas.draw()
     finally:
         plt.close(ax.figure)
@@ -359,19 +363,19 @@ def test_draw_graph_fits_the_notebook_with_readable_text():
     assert len(topological_order(loss)) == 31
     ax = draw_graph(loss)
     try:
-        # Shown at its own size: 9.4 in plus the inline backend's 0.1 in padding on each side is
-        # 960 px at 100 dpi, within a notebook's width, so 8 pt text stays 8 pt on screen.
+        # Shown at its own size: 11.8 in plus the inline backend's 0.1 in padding on each side is
+        # 1,200 px at 100 dpi, which a slide shows unshrunk, so 8 pt text stays 8 pt on screen.
         width, height = ax.figure.get_size_inches()
-        assert width <= 9.4 + 1e-9 and height <= 15 + 1e-9
+        assert width <= PAGE_W + 1e-9 and height <= 15 + 1e-9
         assert min(t.get_fontsize() for t in ax.texts) >= 8
         # Too wide to run left to right at 8 pt, so data flows down: the loss is the lowest box.
         assert box_of(ax, loss).y0 == min(b.y0 for b in drawn_boxes(ax))
         assert_drawn_once_and_apart(ax, loss)
     finally:
         plt.close(ax.figure)
-    ax = draw_graph(loss, direction="right")  # forced: fits 9.4 in only with smaller text
+    ax = draw_graph(loss, direction="right")  # forced: fits 11.8 in only with smaller text
     try:
-        assert ax.figure.get_size_inches()[0] <= 9.4 + 1e-9
+        assert ax.figure.get_size_inches()[0] <= PAGE_W + 1e-9
         assert min(t.get_fontsize() for t in ax.texts) < 8
     finally:
         plt.close(ax.figure)
@@ -394,10 +398,10 @@ def test_draw_graph_honours_the_direction(direction):
         if direction == "down":
             assert leaf.y0 > out.y1 and out.y1 < cy < leaf.y0  # inputs above, output below
             assert cx == pytest.approx((out.x0 + out.x1) / 2)
-        else:  # a small graph fits left to right at 9 pt, so that is the default
+        else:  # a small graph fits left to right at the course's text size, so that is the default
             assert leaf.x1 < out.x0 and leaf.x1 < cx < out.x0
             assert cy == pytest.approx((out.y0 + out.y1) / 2)
-            assert min(t.get_fontsize() for t in ax.texts) == 9
+            assert min(t.get_fontsize() for t in ax.texts) == TEXT_PT
     finally:
         plt.close(ax.figure)
 

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.patches import Circle, PathPatch
 
 from course_lib import CourseError
-from course_lib.drawing.course_map import draw_course_map
+from course_lib.drawing.course_map import ExerciseProgress, LessonProgress, draw_course_map
 from course_lib.lessons.catalog import (
     Lesson,
     find_lessons,
@@ -152,12 +152,18 @@ def test_the_map_draws_one_station_per_lesson_with_titles_and_exercises():
     for lesson in lessons:
         assert lesson.number in texts
         assert any(lesson.title in t.replace("\n", " ") for t in texts)
-    badges = sorted(t for t in texts if t.startswith("graded: "))
-    assert badges == sorted(f"graded: {e}" for e in graded.values())
-    # a lesson with two exercises names both, one a line
-    two = draw_course_map([Lesson("00", "00_a", "A", None), Lesson("06", "06_b", "B", ("ex06_one", "ex06_two"))])
-    assert "graded: ex06_one\nex06_two" in [t.get_text() for t in two.texts]
-    plt.close(two.figure)
+    badges = {t.get_gid(): t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("badge-")}
+    assert badges == {f"badge-{number}": "graded" for number in graded}
+    # a lesson with two exercises says so; with progress, each exercise has a badge with its name and state
+    lessons = [Lesson("00", "00_a", "A", None), Lesson("06", "06_b", "B", ("ex06_one", "ex06_two"))]
+    two = draw_course_map(lessons)
+    assert "graded ×2" in [t.get_text() for t in two.texts]
+    progress = {"06": LessonProgress(True, {"ex06_one": ExerciseProgress(4, passing=4),
+                                            "ex06_two": ExerciseProgress(5, passing=2, failing=1)})}
+    mine = draw_course_map(lessons, progress=progress)
+    badges = {t.get_gid(): t.get_text() for t in mine.texts if (t.get_gid() or "").startswith("badge-")}
+    assert badges == {"badge-ex06_one": "\u2713 ex06_one", "badge-ex06_two": "ex06_two 2/5"}
+    plt.close("all")
     # graded lessons are filled differently from the others, and the route joins all stations
     fills = {p.get_gid(): p.get_facecolor() for p in stations}
     assert fills["station-01"] != fills["station-07"] and fills["station-01"] == fills["station-09"]
