@@ -34,16 +34,16 @@ _FILL = {"start": "#dbe9f6", "graded": "#fde3c8", "plain": "white"}
 _PASSING, _STARTED, _OPENED_RING = "#c7e9c0", "#fff3b0", "tab:blue"   # badge fills and the ring of an opened lesson
 
 
-def _station(index: int, per_row: int, gap_x: float = _GAP_X) -> tuple[float, float]:
+def _station(index: int, per_row: int, gap_x: float = _GAP_X, gap_y: float = _GAP_Y) -> tuple[float, float]:
     """Where lesson ``index`` sits: rows snake left-to-right, then right-to-left."""
     row, col = divmod(index, per_row)
     if row % 2:
         col = per_row - 1 - col
-    return gap_x * col, -_GAP_Y * row
+    return gap_x * col, -gap_y * row
 
 
-def _route(points: list, per_row: int) -> CurvePath:
-    """The road through the stations: straight along a row, a U-turn between rows."""
+def _route(points: list, per_row: int, gap_x: float = _GAP_X) -> CurvePath:
+    """The road through the stations: straight along a row, a U-turn between rows, outside the titles."""
     vertices, codes = [points[0]], [CurvePath.MOVETO]
     for k in range(1, len(points)):
         (x0, y0), (x1, y1) = points[k - 1], points[k]
@@ -51,7 +51,7 @@ def _route(points: list, per_row: int) -> CurvePath:
             vertices.append((x1, y1))
             codes.append(CurvePath.LINETO)
         else:  # bulge outwards past the end of the row
-            out = 1.3 if (k // per_row) % 2 else -1.3
+            out = (1 if (k // per_row) % 2 else -1) * (gap_x / 2 + 0.1)
             vertices += [(x0 + out, y0), (x1 + out, y1), (x1, y1)]
             codes += [CurvePath.CURVE4] * 3
     return CurvePath(vertices, codes)
@@ -59,7 +59,7 @@ def _route(points: list, per_row: int) -> CurvePath:
 
 def map_size(lessons, per_row: int, progress: dict | None = None) -> tuple[float, float]:
     """The figure size (inches) ``draw_course_map`` draws ``lessons`` at, ``per_row`` to a row."""
-    (x0, x1), (y0, y1) = _extent(lessons, min(per_row, len(lessons)), progress)
+    _, _, (x0, x1), (y0, y1) = _extent(lessons, min(per_row, len(lessons)), progress)
     return _INCH * (x1 - x0), _INCH * (y1 - y0) + 0.4
 
 
@@ -82,7 +82,8 @@ def _badges(lesson, progress: dict | None) -> list[tuple[str, str, str, str]]:
 
 
 def _extent(lessons, per_row: int, progress: dict | None):
-    """The map's x and y ranges (units): stations far enough apart for their widest badge."""
+    """(gap_x, gap_y, x range, y range) of the map, in units: stations far enough apart for their widest
+    badge, and rows for the title and badges under each station."""
     if progress is None:
         widest = max((len(label) for lesson in lessons for _, label, _, _ in _badges(lesson, None)), default=0)
     else:   # as wide as any state's label ("ex01_name 10/10"), so the map keeps its size as you work
@@ -92,7 +93,9 @@ def _extent(lessons, per_row: int, progress: dict | None):
     badges = max((len(_exercise_names(lesson)) if progress is not None else 1 for lesson in lessons
                   if lesson.exercise), default=0)
     below = _RADIUS + 0.35 + (3 + badges) * _LINE
-    return (-gap_x / 2 - 0.2, gap_x * (per_row - 0.5) + 0.2), (-_GAP_Y * (rows - 1) - below - 0.1, _RADIUS + _LINE + 0.2)
+    gap_y = max(_GAP_Y, below + _RADIUS + 0.25)
+    return (gap_x, gap_y, (-gap_x / 2 - 0.3, gap_x * (per_row - 0.5) + 0.3),
+            (-gap_y * (rows - 1) - below - 0.1, _RADIUS + _LINE + 0.2))
 
 
 def draw_course_map(lessons=None, ax=None, per_row: int = 4, progress: dict | None = None):
@@ -112,15 +115,14 @@ def draw_course_map(lessons=None, ax=None, per_row: int = 4, progress: dict | No
         raise CourseError("there are no lessons to draw: find_lessons() found no NN_name notebooks or sources")
     per_row = whole_number(per_row, "per_row", 2)
     per_row = min(per_row, len(lessons))
-    x_range, y_range = _extent(lessons, per_row, progress)
-    gap_x = (x_range[1] - x_range[0] - 0.4) / per_row
+    gap_x, gap_y, x_range, y_range = _extent(lessons, per_row, progress)
     if ax is None:
         width, height = map_size(lessons, per_row, progress)
         fig, ax = plt.subplots(figsize=(width, height))
         fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.4 / height)
-    points = [_station(i, per_row, gap_x) for i in range(len(lessons))]
+    points = [_station(i, per_row, gap_x, gap_y) for i in range(len(lessons))]
     if len(points) > 1:
-        ax.add_patch(PathPatch(_route(points, per_row), facecolor="none", edgecolor="0.75",
+        ax.add_patch(PathPatch(_route(points, per_row, gap_x), facecolor="none", edgecolor="0.75",
                                linewidth=7, capstyle="round", zorder=1, gid="route"))
     for index, (lesson, (x, y)) in enumerate(zip(lessons, points)):
         kind = "start" if index == 0 else "graded" if lesson.exercise else "plain"

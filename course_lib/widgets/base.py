@@ -110,6 +110,9 @@ class LessonWidget(widgets.VBox):
     _last_done = float("-inf")
     _last_drawn = float("-inf")
     _redraw_pending = False
+    # What the picture shows, for readers who cannot see it; ``describe`` adds the readout's numbers.
+    # Every subclass says it in its own words: a screen reader user has only this.
+    PICTURE = ""
     # The type sizes a widget's matplotlib picture is laid out for, whatever the notebook's settings
     # (the lessons' figures use the course's larger ones, ``drawing.style``): matplotlib's defaults.
     RC = {key: matplotlib.rcParamsDefault[key] for key in style.SIZES}
@@ -119,9 +122,6 @@ class LessonWidget(widgets.VBox):
         for name in ("__init__", "update"):   # where a widget makes its axes, ticks and texts
             if name in cls.__dict__:
                 setattr(cls, name, _with_own_sizes(cls.__dict__[name]))
-    # What the picture shows, for readers who cannot see it; ``describe`` adds the readout's numbers.
-    # Every subclass says it in its own words: a screen reader user has only this.
-    PICTURE = ""
 
     def __init__(self, controls: dict, figsize=(6.0, 3.6), dpi: int = 90, **layout):
         self.controls = dict(controls)

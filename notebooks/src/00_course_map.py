@@ -23,7 +23,7 @@
 # ## What the course teaches
 #
 # Back-propagation is many small ideas stacked together. Each one is simple; the whole can feel
-# murky. So each lesson adds one idea: a few sentences, a short piece of code, then a picture.
+# murky. Each lesson adds one idea: a few sentences, a short piece of code, then a picture.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Sliders let you change weights, loss or learning rate and watch what happens. Every number
