@@ -25,11 +25,13 @@ from ..validation import CourseError, whole_number
 from . import style
 from .style import TEXT_PT
 
-# Geometry in units of _INCH inches: six stations to a row fit a slide's 1,200 px, their text at the
+# Geometry in units of _INCH inches: six stations to a row fit a slide's 1,100 px, their text at the
 # course's size (style.TEXT_PT), which a title wraps to _WRAP characters to stay within its station.
-_GAP_X, _GAP_Y, _RADIUS, _INCH, _WRAP = 3.0, 2.9, 0.42, 0.62, 16
+_GAP_X, _GAP_Y, _RADIUS, _INCH, _WRAP = 3.0, 2.9, 0.42, 0.56, 13
 _CHAR = 0.6 * TEXT_PT / 72 / _INCH   # a wide character's width, in units
 _LINE = 1.25 * TEXT_PT / 72 / _INCH  # a line of text's height, in units
+_BADGE = 1.4 * _LINE                 # a badge's height, its box included
+_TITLE_LINES = 4
 _FILL = {"start": "#dbe9f6", "graded": "#fde3c8", "plain": "white"}
 _PASSING, _STARTED, _OPENED_RING = "#c7e9c0", "#fff3b0", "tab:blue"   # badge fills and the ring of an opened lesson
 
@@ -51,7 +53,8 @@ def _route(points: list, per_row: int, gap_x: float = _GAP_X) -> CurvePath:
             vertices.append((x1, y1))
             codes.append(CurvePath.LINETO)
         else:  # bulge outwards past the end of the row
-            out = (1 if (k // per_row) % 2 else -1) * (gap_x / 2 + 0.1)
+            # far enough out that the curve clears the titles under the row's end stations
+            out = (1 if (k // per_row) % 2 else -1) * (gap_x / 2 + 1.0)
             vertices += [(x0 + out, y0), (x1 + out, y1), (x1, y1)]
             codes += [CurvePath.CURVE4] * 3
     return CurvePath(vertices, codes)
@@ -92,10 +95,27 @@ def _extent(lessons, per_row: int, progress: dict | None):
     rows = -(-len(lessons) // per_row)
     badges = max((len(_exercise_names(lesson)) if progress is not None else 1 for lesson in lessons
                   if lesson.exercise), default=0)
-    below = _RADIUS + 0.35 + (3 + badges) * _LINE
+    below = _RADIUS + 0.45 + _TITLE_LINES * _LINE + badges * _BADGE
     gap_y = max(_GAP_Y, below + _RADIUS + 0.25)
-    return (gap_x, gap_y, (-gap_x / 2 - 0.3, gap_x * (per_row - 0.5) + 0.3),
-            (-gap_y * (rows - 1) - below - 0.1, _RADIUS + _LINE + 0.2))
+    x0, x1 = -gap_x / 2 - 0.5, gap_x * (per_row - 0.5) + 0.5   # room for the U-turns (3/4 of ``out``)
+    spare = _text_width(_heading(progress)) + 0.2 - (x1 - x0)   # the heading may be wider than the stations
+    if spare > 0:
+        x0, x1 = x0 - spare / 2, x1 + spare / 2
+    return gap_x, gap_y, (x0, x1), (-gap_y * (rows - 1) - below - 0.1, _RADIUS + _LINE + 0.2)
+
+
+def _heading(progress: dict | None) -> str:
+    return ("Your progress: a blue ring on each lesson you opened; green: self-checks pass" if progress is not None
+            else "The course route: orange stations end with a graded exercise")
+
+
+def _text_width(text: str) -> float:
+    """How wide ``text`` is at the course's size, in units."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    width, _, _ = TextToPath().get_text_width_height_descent(text, FontProperties(size=TEXT_PT), ismath=False)
+    return width / 72 / _INCH
 
 
 def draw_course_map(lessons=None, ax=None, per_row: int = 4, progress: dict | None = None):
@@ -131,18 +151,16 @@ def draw_course_map(lessons=None, ax=None, per_row: int = 4, progress: dict | No
         ax.add_patch(Circle((x, y), _RADIUS, facecolor=_FILL[kind], edgecolor=_OPENED_RING if opened else "black",
                             linewidth=4 if opened else 1.5, zorder=3, gid=f"station-{lesson.number}"))
         ax.text(x, y, lesson.number, ha="center", va="center", fontweight="bold", zorder=4)
-        # At most three lines, so a long title cannot run into the row below.
-        title = textwrap.fill(lesson.title, _WRAP, break_on_hyphens=False, break_long_words=False, max_lines=3,
-                              placeholder=" …")
+        # At most four lines, so a long title cannot run into the row below.
+        title = textwrap.fill(lesson.title, _WRAP, break_long_words=False, max_lines=_TITLE_LINES, placeholder=" …")
         ax.text(x, y - _RADIUS - 0.15, title, ha="center", va="top", linespacing=1.1, zorder=4)
         n_lines = title.count("\n") + 1
         for k, (gid, label, fill, colour) in enumerate(_badges(lesson, progress)):
-            ax.text(x, y - _RADIUS - 0.35 - _LINE * (n_lines + k), label, ha="center", va="top", color=colour,
+            ax.text(x, y - _RADIUS - 0.45 - _LINE * n_lines - _BADGE * k, label, ha="center", va="top", color=colour,
                     zorder=4, gid=gid, bbox=dict(boxstyle="round,pad=0.2", facecolor=fill, edgecolor="none"))
     ax.text(points[0][0], points[0][1] + _RADIUS + 0.1, "start", ha="center", va="bottom", color="tab:blue",
             fontweight="bold")
-    ax.set_title("Your progress: a blue ring on each lesson you opened; green: self-checks pass"
-                 if progress is not None else "The course route: orange stations end with a graded exercise")
+    ax.set_title(_heading(progress))
     ax.set_xlim(*x_range)
     ax.set_ylim(*y_range)
     ax.set_aspect("equal")
@@ -286,7 +304,7 @@ def _progress_widget_class():
         """
 
         DPI = 100
-        RC = style.SIZES   # the course map's text is the lessons' size
+        RC = style.SIZES   # the lessons' type sizes (a notebook narrower than the map shows it smaller)
         PICTURE = ("The course map with your progress: each lesson a numbered station on the route, a blue "
                    "ring on each lesson you have opened and on each graded exercise a badge, green when its "
                    "self-checks pass and yellow while only some do.")

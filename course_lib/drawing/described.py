@@ -44,10 +44,10 @@ def points_under_legends(fig) -> list[tuple[float, float]]:
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     hidden = []
-    for ax in fig.axes:
-        legend = ax.get_legend()
-        if legend is None:
-            continue
+    # An axes' legend, and the figure's own (``fig.legend``), which may sit over any axes.
+    pairs = [(ax.get_legend(), ax) for ax in fig.axes if ax.get_legend() is not None]
+    pairs += [(legend, ax) for legend in fig.legends for ax in fig.axes]
+    for legend, ax in pairs:
         box = legend.get_window_extent(renderer)
         to_pixels = fig.dpi / 72   # marker sizes are in points
         marked = [(collection.get_offsets(), np.sqrt(collection.get_sizes()).max(initial=0) / 2 * to_pixels)
@@ -63,12 +63,14 @@ def points_under_legends(fig) -> list[tuple[float, float]]:
 
 
 AUDIENCE_PX = 20        # the smallest text a room reads on a 1280x720 slide
-SLIDE_FIGURE_PX = 1200  # the widest picture a slide shows at its own size, between its margins
+SLIDE_FIGURE_PX = 1100  # the widest picture a slide shows at its own size (its output area is about 1,120 px)
 
 
 def drawn_text(fig) -> list[tuple[float, str]]:
-    """Every piece of text ``fig`` draws, as (height in screen px at the figure's dpi, the text),
-    smallest first: what the renderer is asked to draw, so hidden labels and unused ticks don't count."""
+    """Every piece of text ``fig`` draws, as (its type size in screen px at the figure's dpi, the text),
+    smallest first: what the renderer is asked to draw, so hidden labels and unused ticks don't count.
+    Sub- and superscripts in math text are drawn at 70% of their label's size, as the slides' MathJax
+    draws them in the text; ``plain_log_labels`` keeps them off log axes' numbers."""
     from matplotlib.backends.backend_agg import RendererAgg
 
     class Recorder(RendererAgg):
@@ -82,6 +84,28 @@ def drawn_text(fig) -> list[tuple[float, str]]:
     width, height = fig.bbox.size
     fig.draw(Recorder(int(width), int(height), fig.dpi))
     return sorted(texts)
+
+
+def plain_log_labels(fig) -> None:
+    """Label ``fig``'s log axes 1e-3, 0.01, 1, 100, 1e4 instead of matplotlib's 10 to a superscript: a
+    superscript is drawn at 70% of the label's size, and an exponent is what a reader must not miss."""
+    from matplotlib.ticker import LogFormatter, LogFormatterSciNotation
+
+    class Plain(LogFormatter):
+        def _num_to_string(self, x, vmin, vmax):
+            if 0.01 <= abs(x) < 1e4:
+                return f"{x:g}"
+            mantissa, exponent = f"{x:.0e}".split("e")
+            return f"{mantissa}e{int(exponent)}"
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for get, put in ((axis.get_major_formatter, axis.set_major_formatter),
+                             (axis.get_minor_formatter, axis.set_minor_formatter)):
+                old = get()
+                if isinstance(old, LogFormatterSciNotation):
+                    put(Plain(base=old._base, labelOnlyBase=old.labelOnlyBase, minor_thresholds=old.minor_thresholds,
+                              linthresh=old._linthresh))
 
 
 def figure_png(fig) -> bytes:
@@ -109,12 +133,14 @@ def show_figure(description: str, fig=None) -> None:
     alternative, then close it so that the inline backend does not show it a second time.
 
     ``description`` says what the figure shows and what to notice in it, with the numbers that
-    matter; compute those numbers (an f-string) rather than typing them.
+    matter; compute those numbers (an f-string) rather than typing them. Log axes are labelled
+    1e-3 rather than with superscripts (``plain_log_labels``).
     """
     import matplotlib.pyplot as plt
     from IPython.display import publish_display_data
 
     fig = plt.gcf() if fig is None else fig
+    plain_log_labels(fig)
     hidden = points_under_legends(fig)
     if hidden:  # a warning lands in the cell's output, where the notebook tests see it
         warnings.warn(f"the legend hides data point(s) {hidden}: place it elsewhere", stacklevel=2)

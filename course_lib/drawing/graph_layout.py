@@ -18,9 +18,9 @@ from .style import TEXT_PT
 _BOX_H, _RADIUS, _MARGIN = 1.0, 0.34, 0.1
 _INCH, _FONT, _MIN_FONT = 1.0, TEXT_PT, TEXT_PT
 _CHAR = 0.602 * _FONT / 72 / _INCH
-# A figure made here is shown at its own size, at 100 dpi: a slide shows 12 in of it without shrinking
+# A figure made here is shown at its own size, at 100 dpi: a slide shows 11 in of it without shrinking
 # it (described.SLIDE_FIGURE_PX), and the inline backend pads a figure by 0.1 in on each side.
-_PAGE_W, _PAGE_H = 11.8, 15.0
+_PAGE_W, _PAGE_H = 10.8, 15.0
 _SYMBOLS = {"*": "\u00d7", "/": "\u00f7", "-": "\u2212", "neg": "\u2212x", "sigmoid": "\u03c3"}
 DIRECTIONS = ("right", "down")
 
@@ -163,7 +163,7 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
     ``direction`` is "right" (levels are columns) or "down" (levels are rows); by
     default "right" when that fits the space with the course's text size (``style.TEXT_PT``),
     else whichever gives the larger text. With ``ax=None`` a new figure sized to the graph
-    is made, at most 11.8 in wide (1,200 px, padding included: a slide shows it at its own
+    is made, at most 10.8 in wide (1,100 px, padding included: a slide shows it at its own
     size) and 15 in tall, with text of at most ``TEXT_PT``; otherwise the drawing is scaled
     to fill ``ax``.
     """

@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from ..activations import decision_threshold, labels_from_outputs
 from ..validation import CourseError, ShapeError, as_array, whole_number
 from ..widgets.raster import CLASS_COLOURS
+from .style import TEXT_PT
 
 POSITIVE, NEGATIVE, NEUTRAL = "tab:blue", "tab:red", "0.6"
 LAYER_FILL = {"input": "#dbe9f6", "hidden": "#f2f2f2", "output": "#fde3c8"}
@@ -177,10 +178,12 @@ def draw_network(net_or_sizes, ax=None, node_values=None, node_labels=None, high
     shown = [_shown_nodes(s) for s in sizes]
     n_slots = max(len(s) for s in shown)
     gap, radius = 2.5, 0.36                       # horizontal layer spacing, node radius (vertical spacing 1)
-    if ax is None:                                # about 1 inch per unit (a value fits in a node), at most 7 tall
+    value_size = None                             # the course's type size, on a given Axes
+    if ax is None:                                # about 1 inch per unit, at most 7 tall
         width, height = gap * (len(sizes) - 1) + 2.4, n_slots + 1.8
         inch = min(1.0, 7.0 / height)
         _, ax = plt.subplots(figsize=(max(3.0, inch * width), max(2.5, inch * height)))
+        value_size = TEXT_PT * inch               # a value fits in its node, which shrinks in a tall network
     # position of each drawn node: pos[l][node] = (x, y); slots are centred vertically
     pos = [{node: (gap * l, (len(slots) - 1) / 2 - s) for s, node in enumerate(slots) if node is not None}
            for l, slots in enumerate(shown)]
@@ -214,7 +217,7 @@ def draw_network(net_or_sizes, ax=None, node_values=None, node_labels=None, high
                                 linewidth=3 if emphasised else 1, zorder=3))
             label = None if labels[l] is None else str(labels[l][node])
             if values[l] is not None:
-                ax.text(x, y, _format(values[l][node]), ha="center", va="center", zorder=4)
+                ax.text(x, y, _format(values[l][node]), ha="center", va="center", fontsize=value_size, zorder=4)
                 if label is None:
                     pass
                 elif role == "hidden":      # above the node: beside it, weight lines run through

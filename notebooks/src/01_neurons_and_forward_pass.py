@@ -75,7 +75,7 @@ print(f"a = sigmoid(z) = {a:.4f}")
 # %% slideshow={"slide_type": "subslide"}
 z_values = np.linspace(-4, 4, 201)
 names = [name for name in ACTIVATION_NAMES if name != "softmax"]
-fig, axes = plt.subplots(1, len(names), figsize=(11.5, 2.5), layout="constrained")
+fig, axes = plt.subplots(1, len(names), figsize=(10.8, 2.4), layout="constrained")
 for ax, name in zip(axes, names):
     ax.plot(z_values, get_activation(name)(z_values), lw=2)
     ax.set(title=name, xlabel="z", xticks=[-4, 0, 4])

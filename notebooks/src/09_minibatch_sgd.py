@@ -67,7 +67,7 @@ np.set_printoptions(precision=4, suppress=True)
 
 # %% slideshow={"slide_type": "skip"}
 def plot_losses(curves, x="seen", xlabel="examples seen", ax=None, **style):
-    """One line per run: curves maps a label to a record of run_sgd (below); the legend goes below the figure."""
+    """One line per run: curves maps a label to a record of run_sgd (below); the caller adds the legend."""
     ax = ax or plt.subplots(figsize=(7, 2.75), layout="constrained")[1]
     for (label, record), dashes in zip(curves.items(), ("-", "--", ":", "-.")):
         ax.plot(record[x], record["loss"], label=label, ls=dashes, **style)
@@ -99,7 +99,7 @@ def plot_rates(grid):
         ax.plot(grid.learning_rates, np.where(np.isfinite(losses), losses, np.nan), "-o", ms=3, color=colour,
                 label=f"B = {B}")
     ax.set(xscale="log", yscale="log", xlabel="learning rate η", ylabel="training loss after 30 epochs")
-    fig.suptitle("equal compute: 7680 examples each (a gap: diverged)")
+    ax.set_title("7680 examples each (a gap: diverged)")
     fig.legend(loc="outside right upper")
 
 
@@ -326,13 +326,12 @@ for name, (net_run, record) in runs.items():
 
 # %% slideshow={"slide_type": "subslide"}
 records = {name: record for name, (_, record) in runs.items()}
-fig, (left, right) = plt.subplots(1, 2, figsize=(9, 2.7), sharey=True, layout="constrained")
+fig, (left, right) = plt.subplots(1, 2, figsize=(10.7, 2.7), sharey=True, layout="constrained")
 plot_losses(records, ax=left)
-plot_losses(records, x="seconds", xlabel="seconds of training (this machine, this run)",
+plot_losses(records, x="seconds", xlabel="seconds of training (this run)",
             ax=right)
 right.set_ylabel("")
-fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncol=3,
-           handlelength=1.5, columnspacing=1)
+fig.legend(*left.get_legend_handles_labels(), loc="outside right upper")
 show_figure(figure_text.three_ways(records))
 
 # %% [markdown]

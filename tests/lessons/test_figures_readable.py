@@ -85,3 +85,28 @@ def test_drawn_text_measures_what_is_drawn_at_the_figure_dpi():
 def test_the_course_type_size_reaches_the_audience_size():
     assert style.TEXT_PT * style.DPI / 72 >= AUDIENCE_PX
     assert all(size == style.TEXT_PT for key, size in style.SIZES.items() if key.endswith("size"))
+
+
+def test_a_log_axis_is_labelled_without_superscripts():
+    """10 to a superscript draws its exponent at 70% of the label; 1e-3 draws every character full size."""
+    from course_lib.drawing.described import plain_log_labels
+
+    fig, ax = plt.subplots(dpi=100)
+    ax.loglog([1e-4, 1e5], [1e-4, 1e5])
+    plain_log_labels(fig)
+    labels = {text for _, text in drawn_text(fig)}
+    plt.close(fig)
+    assert {"1e\N{MINUS SIGN}4", "0.01", "1", "100", "1e4"} <= labels, labels   # matplotlib writes a true minus
+    assert not any("$" in text for text in labels), labels
+
+
+def test_a_figure_legend_over_the_data_is_caught():
+    from course_lib.drawing.described import points_under_legends
+
+    fig, ax = plt.subplots(dpi=100)
+    ax.plot([0, 1], [0, 1], "o", label="ends")
+    ax.plot([0.5], [0.5], "s", label="the middle")
+    fig.legend(loc="center")   # a figure's legend, over the axes' middle
+    hidden = points_under_legends(fig)
+    plt.close(fig)
+    assert (0.5, 0.5) in hidden

@@ -363,8 +363,9 @@ def test_draw_graph_fits_the_notebook_with_readable_text():
     assert len(topological_order(loss)) == 31
     ax = draw_graph(loss)
     try:
-        # Shown at its own size: 11.8 in plus the inline backend's 0.1 in padding on each side is
-        # 1,200 px at 100 dpi, which a slide shows unshrunk, so 8 pt text stays 8 pt on screen.
+        # Shown at its own size: 10.8 in plus the inline backend's 0.1 in padding on each side is
+        # 1,100 px at 100 dpi, which a slide shows unshrunk, so its text stays its size on screen. This
+        # graph is on no slide: too tall at the course's size, it is drawn smaller, but at 8 pt or more.
         width, height = ax.figure.get_size_inches()
         assert width <= PAGE_W + 1e-9 and height <= 15 + 1e-9
         assert min(t.get_fontsize() for t in ax.texts) >= 8
@@ -373,7 +374,7 @@ def test_draw_graph_fits_the_notebook_with_readable_text():
         assert_drawn_once_and_apart(ax, loss)
     finally:
         plt.close(ax.figure)
-    ax = draw_graph(loss, direction="right")  # forced: fits 11.8 in only with smaller text
+    ax = draw_graph(loss, direction="right")  # forced: fits 10.8 in only with smaller text
     try:
         assert ax.figure.get_size_inches()[0] <= PAGE_W + 1e-9
         assert min(t.get_fontsize() for t in ax.texts) < 8

@@ -6,6 +6,7 @@ from toml_reader import tomllib
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from matplotlib.patches import Circle, PathPatch
 
@@ -235,3 +236,36 @@ def test_the_version_table_reads_across_two_columns():
     table = version_table([("alpha", ">=1"), ("beta", ">=1"), ("gamma", ">=1")], version_of=lambda name: "1.0")
     assert table.splitlines() == ["alpha  1.0    beta   1.0", "gamma  1.0"]
     assert len(version_table().splitlines()) == -(-len(course_requirements()) // 2)
+
+
+@pytest.mark.parametrize("per_row, progress", [(6, None), (4, None), (3, None), (3, {})],
+                         ids=["slide", "default", "widget-static", "widget-progress"])
+def test_the_courses_own_map_keeps_its_text_apart_inside_the_picture_and_off_the_route(per_row, progress):
+    """With the real titles and exercise names: no two labels (badge boxes included) overlap, all lie
+    inside the figure, and the route passes through no title or badge."""
+    ax = draw_course_map(per_row=per_row, progress=progress)
+    fig = ax.figure
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    numbers = {lesson.number for lesson in find_lessons()}
+    boxes = []
+    for text in [*ax.texts, ax.title]:
+        if text.get_text():
+            patch = text.get_bbox_patch()
+            box = (patch or text).get_window_extent(renderer)
+            boxes.append((text.get_text(), box))
+    try:
+        for i, (name, box) in enumerate(boxes):
+            assert fig.bbox.x0 - 0.5 <= box.x0 and box.x1 <= fig.bbox.x1 + 0.5, f"{name!r} sticks out of the picture"
+            for other, box2 in boxes[i + 1:]:
+                assert not box.overlaps(box2), f"{name!r} overlaps {other!r}"
+        route = next(p for p in ax.patches if p.get_gid() == "route")
+        on_curve = [segment(np.linspace(0, 1, 25)) for segment, _ in route.get_path().iter_bezier()]
+        points = ax.transData.transform(np.concatenate(on_curve))
+        for name, box in boxes:
+            if name in numbers or name == "start":   # the route runs through the stations themselves
+                continue
+            inside = [p for p in points if box.x0 < p[0] < box.x1 and box.y0 < p[1] < box.y1]
+            assert not inside, f"the route runs through {name!r}"
+    finally:
+        plt.close(fig)
