@@ -27,6 +27,7 @@ from .single_thread import one_blas_thread
 __all__ = ["shifted", "noisy", "DigitReader", "digit_reader"]
 
 CSS_DPI = 90   # pixels per inch of the picture on the page; the PNG holds twice as many each way
+TEXT_PT = 16   # 20 px on the page (at CSS_DPI): readable from the back of a room
 
 SIDE = 8          # the digits are 8 x 8 pixels
 MAX_SHIFT = 2
@@ -106,17 +107,19 @@ class DigitReader(LessonWidget):
         fig = self.figure
         fig.set_layout_engine("none")   # fixed: a constrained layout would be recomputed every render
         self._image_ax, self._bar_ax = fig.subplots(1, 2, gridspec_kw=dict(
-            width_ratios=(1, 2.2), left=0.03, right=0.98, bottom=0.16, top=0.86, wspace=0.35))
+            width_ratios=(1, 2.2), left=0.03, right=0.98, bottom=0.22, top=0.84, wspace=0.4))
         self._image = self._image_ax.imshow(np.zeros((SIDE, SIDE)), cmap="gray_r", vmin=0, vmax=1)
         self._image_ax.set_xticks([])
         self._image_ax.set_yticks([])
-        self._image_title = self._image_ax.set_title(" ", fontsize=10)
+        self._image_title = self._image_ax.set_title(" ", fontsize=TEXT_PT)
         self._bars = self._bar_ax.bar(range(10), np.zeros(10), color="0.7")
         self._bar_ax.set_ylim(0, 1.05)
         self._bar_ax.set_xticks(range(10))
-        self._bar_ax.set_xlabel("digit")
-        self._bar_ax.set_ylabel("probability")
-        self._bar_title = self._bar_ax.set_title(" ", fontsize=10)
+        self._bar_ax.set_yticks([0, 0.5, 1])
+        self._bar_ax.tick_params(labelsize=TEXT_PT)
+        self._bar_ax.set_xlabel("digit", fontsize=TEXT_PT)
+        self._bar_ax.set_ylabel("probability", fontsize=TEXT_PT)
+        self._bar_title = self._bar_ax.set_title(" ", fontsize=TEXT_PT)
         self._picture = BlitPicture(fig, (self._image, self._image_title, self._bar_title, *self._bars))
 
     def update(self) -> None:

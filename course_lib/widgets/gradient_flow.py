@@ -20,6 +20,7 @@ from matplotlib.ticker import FixedLocator, NullLocator
 from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
+from ..drawing.described import plain_log_labels
 from .base import LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
@@ -32,7 +33,7 @@ SCALES = (0.01, 1.0)
 FLOOR = 1e-16   # norms below this are drawn at the floor (and said so): a log axis cannot go on forever
 CEILING = 1e8
 CSS_DPI = 90    # pixels per inch of the picture on the page; the PNG holds twice as many each way
-TEXT_PT = 11.5   # 14 px on the page (at CSS_DPI): readable from the back of a room
+TEXT_PT = 16     # 20 px on the page (at CSS_DPI): readable from the back of a room
 
 
 def deep_network(activation: str, depth: int, weight_scale: float, width: int = 32, seed: int = 0) -> MLP:
@@ -105,7 +106,7 @@ class GradientFlowExplorer(LessonWidget):
         """Draw what never changes once, with one bar per possible layer; updates only reshape the bars."""
         fig = self.figure
         fig.set_layout_engine("none")   # a fixed layout: recomputing the constrained one costs a third of a render
-        ax = self._ax = fig.add_axes((0.105, 0.17, 0.88, 0.72))
+        ax = self._ax = fig.add_axes((0.15, 0.2, 0.835, 0.68))
         self._bars = ax.bar(np.arange(1, DEPTHS[1] + 2), np.full(DEPTHS[1] + 1, FLOOR), bottom=FLOOR * 0.5,
                             gid="norms")
         ax.set_yscale("log")
@@ -117,10 +118,11 @@ class GradientFlowExplorer(LessonWidget):
         ax.yaxis.set_major_locator(FixedLocator([1e-16, 1e-12, 1e-8, 1e-4, 1.0, 1e4, 1e8]))
         ax.yaxis.set_minor_locator(NullLocator())
         ax.tick_params(labelsize=TEXT_PT)
-        ax.set_xlabel("weight layer (1 = next to the input, the last bar = output layer)", fontsize=TEXT_PT)
-        ax.set_ylabel("‖dL/dW‖ (log scale)", fontsize=TEXT_PT)
+        ax.set_xlabel("weight layer (1: next to the input; last: output layer)", fontsize=TEXT_PT)
+        ax.set_ylabel("‖dL/dW‖", fontsize=TEXT_PT)   # on a log scale, as the ticks say
         ax.grid(axis="y", alpha=0.3)
         self._title = ax.set_title(" ", fontsize=TEXT_PT)
+        plain_log_labels(fig)   # 1e-8, not 10 to a superscript drawn at 70%
         width, height = fig.canvas.get_width_height()   # shown at half its drawn size: sharp on any screen
         self.image.layout = widgets.Layout(width=f"{width // 2}px", height=f"{height // 2}px")
         self._picture = BlitPicture(fig, [*self._bars, self._title])

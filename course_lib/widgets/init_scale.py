@@ -20,6 +20,7 @@ from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
+from ..drawing.described import plain_log_labels
 from .base import LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
@@ -33,7 +34,7 @@ DEPTH, WIDTH, BINS = 10, 64, 40
 SCALES = (0.01, 2.0)
 STD_FLOOR = 1e-14   # standard deviations below this are drawn at the floor
 CSS_DPI = 90        # pixels per inch of the picture on the page; the PNG holds twice as many each way
-TEXT_PT = 11.5      # 14 px on the page (at CSS_DPI): readable from the back of a room
+TEXT_PT = 16        # 20 px on the page (at CSS_DPI): readable from the back of a room
 
 
 def value_range(activation: str) -> tuple[float, float]:
@@ -132,8 +133,8 @@ class InitScaleExplorer(LessonWidget):
         """Build both panels once; updates only replace the image data, the line and the labels."""
         fig = self.figure
         fig.set_layout_engine("none")   # a fixed layout: recomputing the constrained one costs a third of a render
-        self._hist_ax = fig.add_axes((0.085, 0.17, 0.49, 0.71))
-        self._std_ax = fig.add_axes((0.685, 0.17, 0.295, 0.71))
+        self._hist_ax = fig.add_axes((0.1, 0.2, 0.5, 0.68))
+        self._std_ax = fig.add_axes((0.72, 0.2, 0.265, 0.68))
         self._image = self._hist_ax.imshow(np.zeros((BINS, DEPTH)), origin="lower", aspect="auto", cmap="Blues",
                                            vmin=0.0, vmax=0.25, interpolation="nearest",
                                            extent=(0.5, DEPTH + 0.5, 0.0, 1.0))
@@ -153,6 +154,7 @@ class InitScaleExplorer(LessonWidget):
         for ax in (self._hist_ax, self._std_ax):
             ax.tick_params(labelsize=TEXT_PT)
         self._title = self._hist_ax.set_title(" ", fontsize=TEXT_PT)
+        plain_log_labels(fig)   # 1e-8, not 10 to a superscript drawn at 70%
         width, height = fig.canvas.get_width_height()   # shown at half its drawn size: sharp on any screen
         self.image.layout = widgets.Layout(width=f"{width // 2}px", height=f"{height // 2}px")
         # The image is drawn over the background, so the frame around it is drawn again on top.
@@ -171,7 +173,7 @@ class InitScaleExplorer(LessonWidget):
             self._shown_range = (low, high)
         self._std_line.set_ydata(np.clip(self.stds, STD_FLOOR, None))
         sigma = self.layer_scale(init, scale)
-        self._title.set_text(f"{activation}, init {init}: weight std {sigma:.3f}, σ√64 = {sigma * 8:.2f}")
+        self._title.set_text(f"{activation}, {init}: weight std {sigma:.3f}, σ√64 = {sigma * 8:.2f}")
 
     def render(self) -> None:
         """Only the histograms, the line and the title are redrawn (BlitPicture) until the value range changes."""
