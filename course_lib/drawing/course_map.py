@@ -66,14 +66,10 @@ def map_size(lessons, per_row: int, progress: dict | None = None) -> tuple[float
     return _INCH * (x1 - x0), _INCH * (y1 - y0) + 0.4
 
 
-def _exercise_names(lesson) -> list[str]:
-    return list(lesson.exercises)
-
-
 def _badges(lesson, progress: dict | None) -> list[tuple[str, str, str, str]]:
     """(gid, label, fill, colour) of each badge under a graded lesson's title: with no progress one
     "graded" badge (the lesson and the course's table name its exercises), else one per exercise."""
-    names = _exercise_names(lesson)
+    names = lesson.exercises
     if not names:
         return []
     if progress is None:
@@ -90,11 +86,11 @@ def _extent(lessons, per_row: int, progress: dict | None):
     if progress is None:
         widest = max((len(label) for lesson in lessons for _, label, _, _ in _badges(lesson, None)), default=0)
     else:   # as wide as any state's label ("ex01_name 10/10"), so the map keeps its size as you work
-        widest = max((len(name) + 6 for lesson in lessons for name in _exercise_names(lesson)), default=0)
+        widest = max((len(name) + 6 for lesson in lessons for name in lesson.exercises), default=0)
     gap_x = max(_GAP_X, widest * _CHAR + 0.4)
     rows = -(-len(lessons) // per_row)
-    badges = max((len(_exercise_names(lesson)) if progress is not None else 1 for lesson in lessons
-                  if lesson.exercise), default=0)
+    badges = max((len(lesson.exercises) if progress is not None else 1 for lesson in lessons
+                  if lesson.exercises), default=0)
     below = _RADIUS + 0.45 + _TITLE_LINES * _LINE + badges * _BADGE
     gap_y = max(_GAP_Y, below + _RADIUS + 0.25)
     x0, x1 = -gap_x / 2 - 0.5, gap_x * (per_row - 0.5) + 0.5   # room for the U-turns (3/4 of ``out``)
