@@ -68,7 +68,7 @@ def test_stored_outputs_hold_under_another_blas_kernel(kernel):
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "notebooks", "solutions", "-q", "-p", "no:cacheprovider",
          "-o", "addopts=", "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/support/sanitize.cfg",
-         "--color=no"],
+         "-p", "kernel_start", "--color=no"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     failed = re.findall(r"^FAILED (.+?)(?: - |$)", run.stdout, re.M)
     assert run.returncode == 0, (
