@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from traitlets import Unicode
 
 from ..drawing import style
-from ..drawing.described import SNAPSHOT_NOTE, snapshot_html
+from ..drawing.described import AUDIENCE_PX, SNAPSHOT_NOTE, snapshot_html
 
 # A visible keyboard focus on every control of a course widget (WCAG 2.4.7): ipywidgets' slider
 # handles show none of their own. Scoped to the course's widgets, carried by each widget itself (a
@@ -49,6 +49,11 @@ FOCUS_CSS = """<style>
 </style>"""
 # ipywidgets' own CSS sets ``outline: none !important`` on its dropdowns and text boxes, so those show the
 # course's focus as a ring (box-shadow) instead; the focus test accepts either.
+
+# The matplotlib widgets' pictures: shown at CSS_DPI pixels per inch and drawn at twice that, so they
+# stay sharp on dense screens and projectors; their text at TEXT_PT is AUDIENCE_PX (20 px) on the page.
+CSS_DPI = 90
+TEXT_PT = AUDIENCE_PX * 72 / CSS_DPI
 
 QUEUED_GAP_S = 0.010      # a change starting this soon after the last one ended was waiting in the queue
 COALESCE_DELAY_S = 0.030  # ... so its redraw waits this long for newer values

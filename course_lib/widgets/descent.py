@@ -21,7 +21,7 @@ from ..lessons.descent import descent_path
 from ..validation import CourseError, real_number, whole_number
 
 from .base import LessonWidget
-from .plot_axes import Picture, PixelAxes, star_points
+from .plot_axes import TEXT_PX, Picture, PixelAxes, star_points
 
 __all__ = ["quadratic_loss", "parabola_path", "descent_regime", "LearningRateExplorer", "learning_rate_explorer"]
 
@@ -99,7 +99,7 @@ class LearningRateExplorer(LessonWidget):
     PICTURE = ("Left: the loss curve over the weight w, a parabola, with the path of gradient descent drawn "
                "on it as dots joined step by step. Right: the loss at each step on a log scale.")
 
-    WIDTH, HEIGHT = 820, 290
+    WIDTH, HEIGHT = 820, 322
 
     def __init__(self, learning_rate: float = 0.1, steps: int = 10, curvature: float = 2.0,
                  minimum: float = 1.0, start: float = -2.0):
@@ -128,8 +128,8 @@ class LearningRateExplorer(LessonWidget):
         self._reach = reach = 1.6 * abs(self.start - m)
         self.canvas = Picture(self.WIDTH, self.HEIGHT)
         top = float(quadratic_loss(m + reach, a, m))
-        self.curve_axes = PixelAxes(self.canvas, (62, 52, 440, 246), (m - reach, m + reach), (-0.06 * top, 1.08 * top))
-        self.loss_axes = PixelAxes(self.canvas, (540, 52, 805, 246), (-0.5, 10.5), (-2.0, 1.0))
+        self.curve_axes = PixelAxes(self.canvas, (84, 70, 440, 268), (m - reach, m + reach), (-0.06 * top, 1.08 * top))
+        self.loss_axes = PixelAxes(self.canvas, (556, 70, 805, 268), (-0.5, 10.5), (-2.0, 1.0))
         self._bowl = np.linspace(m - reach, m + reach, 300)
         super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
         self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
@@ -152,9 +152,9 @@ class LearningRateExplorer(LessonWidget):
         self.title = f"learning rate {_g(eta)}: {regime.split(':')[0]}"  # the picture font has no Greek
         if outside.size:
             self.title += f" (from step {outside[0]} on, the path leaves the picture)"
-        c.text((6, 4), self.title, (20, 20, 20) if colour == BLUE else RED, size=15)
+        c.text((6, 4), self.title, (20, 20, 20) if colour == BLUE else RED)
 
-        # Left: the bowl, the path of descent on it, start and minimum; the key sits above, never under the path.
+        # Left: the bowl, the path of descent on it, start and minimum; the key sits above both, never under the path.
         ax = self.curve_axes
         ax.frame(xlabel="weight w", ylabel="loss")
         ax.plot(self._bowl, quadratic_loss(self._bowl, a, m), PATH_GREY, width=2)
@@ -167,7 +167,7 @@ class LearningRateExplorer(LessonWidget):
             ax.marker(x, y, colour, radius=4, outline=None)
         ax.marker(self.start, float(quadratic_loss(self.start, a, m)), (0, 0, 0), shape="square", radius=5)
         ax.marker(m, 0.0, GOLD, shape="star", radius=10)
-        self._key(ax.left, ax.top - 22, colour)
+        self._key(6, 36, colour)
 
         # Right: loss per step on a log axis; a loss of exactly 0 has no place on it.
         positive = self.losses > 0
@@ -175,7 +175,7 @@ class LearningRateExplorer(LessonWidget):
         shown_losses = np.minimum(self.losses[positive], 1e300)
         self.loss_points = (steps[positive], shown_losses)
         zero = np.flatnonzero(~positive)
-        self.zero_note = f"loss exactly 0 from step {zero[0]} on" if zero.size else ""
+        self.zero_note = f"loss 0 from step {zero[0]}" if zero.size else ""
         low, high = float(shown_losses.min()), float(shown_losses.max())
         widen = max(3.0, np.sqrt(100.0 * low / high))  # show at least two decades
         lo, hi = np.log10(low / widen), np.log10(high * widen)
@@ -184,17 +184,19 @@ class LearningRateExplorer(LessonWidget):
         decades = list(range(int(np.ceil(lo)), int(np.floor(hi)) + 1))
         if len(decades) > 6:
             decades = decades[::int(np.ceil(len(decades) / 6))]
-        la.frame(title="loss after each step (log scale)", xlabel="step", yticks=[])
+        la.frame(xlabel="step", yticks=[])   # ticks 1e-1, 1e0 ... below: the log scale
         for d in decades:
             _, py = la.px(0, d)
             c.line([(la.left - 4, py), (la.left, py)], (40, 40, 40))
-            c.text((la.left - 6, py), f"1e{d}", (90, 90, 90), size=14, anchor="rm")
+            c.text((la.left - 6, py), f"1e{d}", (90, 90, 90), anchor="rm")
+        widest = max((c.text_width(f"1e{d}", TEXT_PX) for d in decades), default=0)
+        c.text((la.left - 12 - widest, (la.top + la.bottom) / 2), "loss", (40, 40, 40), anchor="rm")
         la.hline(float(np.log10(self.losses[0])), (170, 170, 170))
         la.plot(self.loss_points[0], np.log10(self.loss_points[1]), colour, width=2)
         for x, y in zip(*self.loss_points):
             la.marker(float(x), float(np.log10(y)), colour, radius=3, outline=None)
         if self.zero_note:
-            c.text((la.right - 6, la.bottom - 28), self.zero_note, (40, 40, 40), size=13, anchor="rb",
+            c.text((la.right - 6, la.bottom - 28), self.zero_note, (40, 40, 40), anchor="rb",
                    background=(255, 255, 255))
         return c.png()
 
@@ -204,15 +206,15 @@ class LearningRateExplorer(LessonWidget):
                    ("start", "square", (0, 0, 0)), ("minimum", "star", GOLD)]
         for label, kind, ink in entries:
             if kind == "line":
-                c.line([(x, y + 7), (x + 18, y + 7)], ink, width=2)
+                c.line([(x, y + 10), (x + 20, y + 10)], ink, width=2)
             elif kind == "dot":
-                c.ellipse((x + 5, y + 3, x + 13, y + 11), fill=ink)
+                c.ellipse((x + 4, y + 4, x + 16, y + 16), fill=ink)
             elif kind == "square":
-                c.rectangle((x + 5, y + 3, x + 13, y + 11), fill=ink)
+                c.rectangle((x + 4, y + 4, x + 16, y + 16), fill=ink)
             else:
-                c.polygon(star_points(x + 9, y + 7, 7), fill=ink, outline=(0, 0, 0))
-            c.text((x + 22, y + 7), label, (40, 40, 40), size=13, anchor="lm")
-            x += 30 + c.text_width(label, 13) + 12
+                c.polygon(star_points(x + 10, y + 10, 9), fill=ink, outline=(0, 0, 0))
+            c.text((x + 26, y + 10), label, (40, 40, 40), anchor="lm")
+            x += 26 + c.text_width(label, TEXT_PX) + 24
 
     def _write_readout(self, eta: float, steps: int, regime: str) -> None:
         a = self.curvature

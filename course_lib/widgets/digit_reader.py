@@ -20,14 +20,12 @@ import numpy as np
 
 from ..validation import CourseError, ShapeError, as_array
 
-from .base import LessonWidget
+from .base import CSS_DPI, TEXT_PT, LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
 __all__ = ["shifted", "noisy", "DigitReader", "digit_reader"]
 
-CSS_DPI = 90   # pixels per inch of the picture on the page; the PNG holds twice as many each way
-TEXT_PT = 16   # 20 px on the page (at CSS_DPI): readable from the back of a room
 
 SIDE = 8          # the digits are 8 x 8 pixels
 MAX_SHIFT = 2

@@ -21,7 +21,7 @@ from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
 from ..drawing.described import plain_log_labels
-from .base import LessonWidget
+from .base import CSS_DPI, TEXT_PT, LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
@@ -32,8 +32,6 @@ DEPTHS = (1, 30)
 SCALES = (0.01, 1.0)
 FLOOR = 1e-16   # norms below this are drawn at the floor (and said so): a log axis cannot go on forever
 CEILING = 1e8
-CSS_DPI = 90    # pixels per inch of the picture on the page; the PNG holds twice as many each way
-TEXT_PT = 16     # 20 px on the page (at CSS_DPI): readable from the back of a room
 
 
 def deep_network(activation: str, depth: int, weight_scale: float, width: int = 32, seed: int = 0) -> MLP:

@@ -21,7 +21,7 @@ from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
 from ..drawing.described import plain_log_labels
-from .base import LessonWidget
+from .base import CSS_DPI, TEXT_PT, LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
@@ -33,8 +33,6 @@ INITS = ("normal", "xavier", "he")
 DEPTH, WIDTH, BINS = 10, 64, 40
 SCALES = (0.01, 2.0)
 STD_FLOOR = 1e-14   # standard deviations below this are drawn at the floor
-CSS_DPI = 90        # pixels per inch of the picture on the page; the PNG holds twice as many each way
-TEXT_PT = 16        # 20 px on the page (at CSS_DPI): readable from the back of a room
 
 
 def value_range(activation: str) -> tuple[float, float]:

@@ -45,7 +45,7 @@ class LossExplorer(LessonWidget):
     Y_MAX = 5.0           # top of the plot; cross-entropy at p = 0.01 is about 4.6
     TANGENT_HALF = 0.16   # half the drawn tangent's length, as a fraction of the plot's width
     CURVE_P = np.linspace(0.002, 0.998, 400)
-    WIDTH, HEIGHT = 640, 270
+    WIDTH, HEIGHT = 700, 300
     COLOURS = {"mse": ((31, 119, 180), (25, 25, 112)), "bce": ((255, 127, 14), (139, 69, 19))}  # curve, tangent
 
     def __init__(self, p: float = 0.7, target: int = 1):
@@ -61,7 +61,7 @@ class LossExplorer(LessonWidget):
                                             description="target", style={"button_width": "auto"}),
         }
         self.canvas = Picture(self.WIDTH, self.HEIGHT)
-        self.axes = PixelAxes(self.canvas, (56, 30, self.WIDTH - 14, self.HEIGHT - 42), (0.0, 1.0), (0.0, self.Y_MAX))
+        self.axes = PixelAxes(self.canvas, (64, 36, self.WIDTH - 16, self.HEIGHT - 54), (0.0, 1.0), (0.0, self.Y_MAX))
         super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
         self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
         # On a slide: the two controls in a row above, the table of numbers beside the picture (notebooks/rise.css).
@@ -82,7 +82,7 @@ class LossExplorer(LessonWidget):
     def _draw(self, p: float, y: int) -> bytes:
         c, ax = self.canvas, self.axes
         c.rectangle((0, 0, self.WIDTH - 1, self.HEIGHT - 1), fill=(255, 255, 255))
-        ax.frame(title=f"target y = {y}: both losses are 0 at p = {y}; dark lines are the slopes at p",
+        ax.frame(title=f"target y = {y}: both losses are 0 at p = {y}",
                  xlabel="predicted probability of class 1, p", ylabel="loss")
         ax.vline(y, GREY, dashed=True)
         for name in ("mse", "bce"):
@@ -93,9 +93,9 @@ class LossExplorer(LessonWidget):
             (x0, x1), (y0, y1) = self.tangents[name]
             ax.plot(np.array([x0, x1]), np.array([y0, y1]), dark, width=3)
             ax.marker(p, self.losses[name], colour, radius=6)
-        ax.legend([("squared error (p - y)^2", self.COLOURS["mse"][0]),
-                   ("binary cross-entropy", self.COLOURS["bce"][0])],
-                  x=(ax.left + ax.right) / 2 - 105)
+        entries = [("squared error (p - y)^2", self.COLOURS["mse"][0]), ("binary cross-entropy", self.COLOURS["bce"][0]),
+                   ("dark: each one's slope at p", self.COLOURS["mse"][1])]
+        ax.legend(entries, x=(ax.left + ax.right) / 2 - ax.legend_width(entries) / 2)
         return c.png()
 
     def _tangent_x(self, p: float, slope: float) -> np.ndarray:

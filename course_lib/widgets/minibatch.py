@@ -28,14 +28,14 @@ from ..data import spirals
 from ..network import MLP
 from ..validation import CourseError, ShapeError, as_array, whole_number
 
-from .base import LessonWidget
+from ..drawing.described import plain_log_labels
+from .base import CSS_DPI, TEXT_PT, LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
 __all__ = ["SGDRuns", "sgd_runs", "MinibatchGrid", "minibatch_grid", "MinibatchExplorer", "minibatch_explorer",
            "BATCH_SIZES", "LEARNING_RATES"]
 
-CSS_DPI = 90   # pixels per inch of the picture on the page; the PNG holds twice as many each way
 
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)           # 256: the whole training set, full-batch descent
 LEARNING_RATES = tuple(float(10 ** (k / 4)) for k in range(-10, 5))   # 0.0032 .. 10, four per decade
@@ -214,6 +214,8 @@ class MinibatchExplorer(LessonWidget):
                "with full-batch descent at the same rate in grey. Right: a grid of the final loss for every "
                "batch size and rate, the chosen pair circled.")
 
+    FIGSIZE = (10.0, 4.2)   # inches, at CSS_DPI on the page
+
     def __init__(self, learning_rate: float = 0.1, batch_size: int = 16, grid: MinibatchGrid | None = None):
         self.grid = minibatch_grid() if grid is None else grid
         rates, sizes = self.grid.learning_rates, self.grid.batch_sizes
@@ -233,9 +235,10 @@ class MinibatchExplorer(LessonWidget):
                 description="batch size B", continuous_update=True, style={"description_width": "initial"},
                 layout=widgets.Layout(width="340px")),
         }
-        # Drawn at twice the pixels of its on-screen size (810 x 315): sharp on dense screens and projectors.
-        super().__init__(controls, figsize=(9.0, 3.5), dpi=2 * CSS_DPI)
-        self.image.layout = widgets.Layout(width=f"{9.0 * CSS_DPI:.0f}px", height=f"{3.5 * CSS_DPI:.0f}px")
+        # Drawn at twice the pixels of its on-screen size (900 x 378): sharp on dense screens and projectors.
+        super().__init__(controls, figsize=self.FIGSIZE, dpi=2 * CSS_DPI)
+        width, height = (round(inches * CSS_DPI) for inches in self.FIGSIZE)
+        self.image.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")
 
     @property
     def learning_rate(self) -> float:
@@ -252,37 +255,42 @@ class MinibatchExplorer(LessonWidget):
         fig, grid = self.figure, self.grid
         fig.set_layout_engine("none")   # a fixed layout: the constrained one would be recomputed every render
         self._curve_ax, self._map_ax = fig.subplots(1, 2, gridspec_kw=dict(
-            width_ratios=(1.1, 1), left=0.075, right=0.93, bottom=0.2, top=0.9, wspace=0.3))
+            width_ratios=(1.1, 1), left=0.105, right=0.89, bottom=0.19, top=0.89, wspace=0.42))
         ax = self._curve_ax
-        (self._full_line,) = ax.plot([], [], "--", color="0.55", lw=1.2, label="full batch, same η", gid="full-batch")
-        (self._line,) = ax.plot([], [], color="tab:blue", lw=1.4, label="chosen B and η", gid="chosen")
+        (self._full_line,) = ax.plot([], [], "--", color="0.55", lw=1.2, label="full batch", gid="full-batch")
+        (self._line,) = ax.plot([], [], color="tab:blue", lw=1.4, label="chosen B", gid="chosen")
         ax.set_yscale("log")
         ax.set_xlim(0, grid.epochs * grid.n_train)
         finite = grid.final_loss[np.isfinite(grid.final_loss)]
         start_loss = float(grid.runs[0].loss[0, 0])
         ax.set_ylim(0.5 * finite.min(), 3 * start_loss)
         ax.axhline(start_loss, color="0.8", lw=0.8)
-        ax.set_xlabel("examples seen")
-        ax.set_ylabel("training loss (log scale)")
-        ax.legend(loc="lower left", fontsize=8)
+        ax.set_xticks(range(0, grid.epochs * grid.n_train + 1, 2500))
+        ax.set_xlabel("examples seen", fontsize=TEXT_PT)
+        ax.set_ylabel("training loss", fontsize=TEXT_PT)   # on a log scale, as the ticks say
+        ax.tick_params(labelsize=TEXT_PT)
+        ax.legend(loc="lower left", fontsize=TEXT_PT)
         self._diverged_note = ax.text(0.97, 0.9, "", transform=ax.transAxes, ha="right", va="top",
-                                      color="tab:red", fontsize=9)
+                                      color="tab:red", fontsize=TEXT_PT)
 
         shown = np.where(np.isfinite(grid.final_loss), grid.final_loss, np.nan)
         cmap = self._cmap()
         image = self._map_ax.imshow(shown, cmap=cmap, norm=LogNorm(vmin=finite.min(), vmax=start_loss),
                                     aspect="auto", origin="lower")
-        fig.colorbar(image, ax=self._map_ax, fraction=0.05, pad=0.02).set_label("final loss", fontsize=8)
-        self._map_ax.set_xticks(range(0, len(grid.learning_rates), 2),
-                                [_rate_label(r) for r in grid.learning_rates[::2]], fontsize=7, rotation=45)
-        self._map_ax.set_yticks(range(len(grid.batch_sizes)), [str(b) for b in grid.batch_sizes], fontsize=7)
-        self._map_ax.set_xlabel("learning rate η")
-        self._map_ax.set_ylabel("batch size B")
+        bar = fig.colorbar(image, ax=self._map_ax, fraction=0.05, pad=0.03)
+        bar.ax.tick_params(labelsize=TEXT_PT)
+        decades = [k for k, r in enumerate(grid.learning_rates) if np.isclose(np.log10(r), round(np.log10(r)))]
+        self._map_ax.set_xticks(decades, [_rate_label(grid.learning_rates[k]) for k in decades])
+        self._map_ax.set_yticks(range(len(grid.batch_sizes)), [str(b) for b in grid.batch_sizes])
+        self._map_ax.tick_params(labelsize=TEXT_PT)
+        self._map_ax.set_xlabel("learning rate η", fontsize=TEXT_PT)
+        self._map_ax.set_ylabel("batch size B", fontsize=TEXT_PT)
         best = np.argmin(grid.final_loss, axis=1)
         self._map_ax.plot(best, range(len(grid.batch_sizes)), "w.", ms=5, gid="best-rates")
-        self._map_ax.set_title(f"after {grid.epochs} epochs (grey: diverged)", fontsize=9)
+        self._map_ax.set_title("final loss; grey: diverged", fontsize=TEXT_PT)
         (self._marker,) = self._map_ax.plot([], [], "o", mfc="none", mec="black", mew=2, ms=11, gid="marker")
-        self._title = ax.set_title(" ", fontsize=10)
+        self._title = ax.set_title(" ", fontsize=TEXT_PT)
+        plain_log_labels(fig)   # 1e-3, not 10 to a superscript drawn at 70%
         # Only these change: draw everything else once and paste it back before each update (blitting).
         self._picture = BlitPicture(fig, (self._full_line, self._line, self._marker, self._diverged_note, self._title))
 

@@ -24,7 +24,7 @@ from .raster import _nice_ticks, colourize, diverging_lut
 NEURON_ACTIVATIONS = tuple(name for name in ACTIVATION_NAMES if name != "softmax")
 RED, BLUE_, WHITE_ = (178, 24, 43), (33, 102, 172), (247, 247, 247)  # matplotlib's RdBu ends and middle
 PURPLE, GOLD = (148, 103, 189), (255, 200, 0)
-WIDTH, HEIGHT = 760, 306   # the picture's size on screen, in CSS pixels (drawn at twice that)
+WIDTH, HEIGHT = 760, 322   # the picture's size on screen, in CSS pixels (drawn at twice that)
 
 
 class NeuronExplorer(LessonWidget):
@@ -63,11 +63,12 @@ class NeuronExplorer(LessonWidget):
         }
         self.canvas = Picture(WIDTH, HEIGHT)
         limits = (-self.LIMIT, self.LIMIT)
-        self.plane_axes = PixelAxes(self.canvas, (52, 30, 292, 262), limits, limits)
-        self.bar_box = (304, 30, 318, 262)
-        self.line_axes = PixelAxes(self.canvas, (448, 30, 745, 262), limits, (0.0, 1.0))
-        self.x1_grid, self.x2_grid = self.plane_axes.pixel_grid()   # (232, 240): one value per pixel
-        self.curve_x = np.linspace(-self.LIMIT, self.LIMIT, 297)
+        # Margins for 20 px text: a title line above each box, tick labels and an axis label below it.
+        self.plane_axes = PixelAxes(self.canvas, (70, 40, 298, 268), limits, limits)
+        self.bar_box = (310, 40, 324, 268)
+        self.line_axes = PixelAxes(self.canvas, (446, 40, 745, 268), limits, (0.0, 1.0))
+        self.x1_grid, self.x2_grid = self.plane_axes.pixel_grid()   # (228, 228): one value per pixel
+        self.curve_x = np.linspace(-self.LIMIT, self.LIMIT, 299)
         super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
         self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
@@ -160,7 +161,7 @@ class NeuronExplorer(LessonWidget):
         if self.zero_line is not None:
             plane.segment(*self.zero_line, INK, width=2, dashed=True)
         plane.frame(title=f"a = {name}(z) over the input plane", xlabel="x1", ylabel="x2", grid=False)
-        c.text((plane.left + 4, plane.bottom - 4), "dashed: z = 0", INK, size=14, anchor="lb", background=(255, 255, 255))
+        c.text((plane.left + 4, plane.bottom - 4), "dashed: z = 0", INK, anchor="lb", background=(255, 255, 255))
         if self.points is not None:
             for (x1, x2), label in zip(self.points, self.labels):
                 plane.marker(x1, x2, (255, 255, 255) if label == 0 else INK, shape="square", radius=7)
@@ -186,7 +187,7 @@ class NeuronExplorer(LessonWidget):
         for tick in _nice_ticks(low, high, count=4):
             y = bottom - (tick - low) / (high - low) * (bottom - top)
             self.canvas.line([(right, y), (right + 4, y)], INK)
-            self.canvas.text((right + 6, y), f"{tick:.3g}", (90, 90, 90), size=14, anchor="lm")
+            self.canvas.text((right + 6, y), f"{tick:.3g}", (90, 90, 90), anchor="lm")
 
     def _readout(self, w: np.ndarray, b: float, name: str) -> str:
         x1, x2 = self.example

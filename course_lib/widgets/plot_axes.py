@@ -13,9 +13,12 @@ import math
 
 import numpy as np
 
+from ..drawing.described import AUDIENCE_PX
 from .raster import BLACK, GREY, WHITE, Canvas, _nice_ticks, font, upscale
 
-__all__ = ["Picture", "PixelAxes", "INK", "LABEL", "dashed_segments", "star_points"]
+__all__ = ["Picture", "PixelAxes", "INK", "LABEL", "TEXT_PX", "dashed_segments", "star_points"]
+
+TEXT_PX = AUDIENCE_PX    # every label, tick and title: read from the back of a room when a slide shows it
 
 INK = (40, 40, 40)       # frame and text
 LABEL = (90, 90, 90)     # tick labels
@@ -69,8 +72,9 @@ class Picture(Canvas):
         for (x, y), colour in zip(xy, colours):
             self.ellipse((x - radius, y - radius, x + radius, y + radius), fill=tuple(colour), outline=outline)
 
-    def text(self, xy, text: str, colour=BLACK, size: int = 11, anchor: str = "la", background=None) -> None:
+    def text(self, xy, text: str, colour=BLACK, size: int = TEXT_PX, anchor: str = "la", background=None) -> None:
         s = self.scale
+        self.smallest_text = min(self.smallest_text, size)
         at = (float(xy[0]) * s, float(xy[1]) * s)
         if background is not None:
             self.draw.rectangle(self.draw.textbbox(at, text, font=font(size * s), anchor=anchor), fill=background)
@@ -118,7 +122,7 @@ class PixelAxes:
     the box, and ``plot`` clips what it draws to the box.
     """
 
-    def __init__(self, canvas: Picture, box, xlim, ylim, text_size: int = 15):
+    def __init__(self, canvas: Picture, box, xlim, ylim, text_size: int = TEXT_PX):
         self.canvas = canvas
         self.left, self.top, self.right, self.bottom = (float(v) for v in box)
         self.xlim = (float(xlim[0]), float(xlim[1]))
@@ -159,20 +163,20 @@ class PixelAxes:
             if grid:
                 c.line([(px, self.top), (px, self.bottom)], GRID)
             c.line([(px, self.bottom), (px, self.bottom + 4)], INK)
-            c.text((px, self.bottom + 6), _label(x), LABEL, size=size - 1, anchor="ma")
+            c.text((px, self.bottom + 6), _label(x), LABEL, size=size, anchor="ma")
         for y in yticks:
             _, py = self.px(0, y)
             if grid:
                 c.line([(self.left, py), (self.right, py)], GRID)
             c.line([(self.left - 4, py), (self.left, py)], INK)
-            c.text((self.left - 6, py), _label(y), LABEL, size=size - 1, anchor="rm")
+            c.text((self.left - 6, py), _label(y), LABEL, size=size, anchor="rm")
         c.rectangle((self.left, self.top, self.right, self.bottom), outline=INK)
         if title:
             c.text(((self.left + self.right) / 2, self.top - 6), title, INK, size=size, anchor="md")
         if xlabel:
-            c.text(((self.left + self.right) / 2, self.bottom + 8 + size), xlabel, INK, size=size, anchor="ma")
+            c.text(((self.left + self.right) / 2, self.bottom + 4 + size), xlabel, INK, size=size, anchor="ma")
         if ylabel:
-            widest = max((self.canvas.text_width(_label(y), size - 1) for y in yticks), default=0)
+            widest = max((self.canvas.text_width(_label(y), size) for y in yticks), default=0)
             c.text((self.left - 12 - widest, (self.top + self.bottom) / 2), ylabel, INK, size=size, anchor="rm")
 
     # ------------------------------------------------------------------ data
@@ -238,11 +242,13 @@ class PixelAxes:
         _, y = self.data(np.zeros_like(rows), rows)
         return np.meshgrid(x, y)
 
+    def legend_width(self, entries) -> float:
+        return max((self.canvas.text_width(label, self.text_size) for label, _ in entries), default=0) + 34
+
     def legend(self, entries, x: float | None = None, y: float | None = None) -> None:
         """Entries (label, colour) as short line samples, top-right inside the box, on a white ground."""
-        size = self.text_size - 1
-        widths = [self.canvas.text_width(label, size) for label, _ in entries]
-        box_w = max(widths, default=0) + 34
+        size = self.text_size
+        box_w = self.legend_width(entries)
         x = self.right - box_w - 6 if x is None else x
         y = self.top + 6 if y is None else y
         self.canvas.rectangle((x, y, x + box_w, y + 6 + len(entries) * (size + 6)), outline=GRID, fill=WHITE)

@@ -149,6 +149,8 @@ class Canvas:
     Coordinates are pixels from the top-left corner, x to the right and y down.
     """
 
+    smallest_text = float("inf")   # the smallest text drawn so far, in the pixels it is shown at
+
     def __init__(self, width: int, height: int, background=WHITE):
         self.width, self.height = int(width), int(height)
         self.image = Image.new("RGB", (self.width, self.height), background)
@@ -160,6 +162,7 @@ class Canvas:
         twin.width, twin.height = self.width, self.height
         twin.image = self.image.copy()
         twin.draw = ImageDraw.Draw(twin.image)
+        twin.smallest_text = self.smallest_text
         return twin
 
     @property
@@ -215,6 +218,7 @@ class Canvas:
 
         ``background``: a colour to fill the text's box with first, so it stays readable over lines.
         """
+        self.smallest_text = min(self.smallest_text, size)
         if background is not None:
             self.draw.rectangle(self.draw.textbbox((float(xy[0]), float(xy[1])), text, font=font(size),
                                                    anchor=anchor), fill=background)

@@ -129,7 +129,7 @@ class BackpropStepper(LessonWidget):
             self._layout()
         c, at = self.canvas, self.centres
         c.rectangle((0, 0, WIDTH - 1, self.height - 1), fill=WHITE)
-        c.text((10, 8), self.title, INK, size=15)
+        c.text((10, 8), self.title, INK)
         # Connections: blue positive, orange negative, thicker for larger |w| (updated weights as they change).
         biggest = max(float(np.abs(W).max()) for W in state.weights) or 1.0
         for l in range(1, len(at)):
@@ -150,18 +150,18 @@ class BackpropStepper(LessonWidget):
                 ring = HIGHLIGHT_RGB if (l, j) in self.highlighted else INK
                 c.ellipse((x - NODE_R, y - NODE_R, x + NODE_R, y + NODE_R), fill=NODE_FILL, outline=ring,
                                width=4 if ring == HIGHLIGHT_RGB else 2)
-                c.text((x, y), self.names[l][j], INK, size=15, anchor="mm")
+                c.text((x, y), self.names[l][j], INK, anchor="mm")
                 value = state.a[l][j] if state.a[l][j] is not None else state.z[l][j]
                 if value is not None:
                     prefix = "" if state.a[l][j] is not None else "z="
-                    c.text((x, y - NODE_R - 5), f"{prefix}{value:.4g}", INK, size=14, anchor="md", background=WHITE)
+                    c.text((x, y - NODE_R - 5), f"{prefix}{value:.4g}", INK, anchor="md", background=WHITE)
                 if state.signal[l][j] is not None:
-                    c.text((x, y + NODE_R + 5), f"s={state.signal[l][j]:.4g}", SIGNAL_RGB, size=14, anchor="ma",
+                    c.text((x, y + NODE_R + 5), f"s={state.signal[l][j]:.4g}", SIGNAL_RGB, anchor="ma",
                            background=WHITE)
                 if l == last:
-                    c.text((x + NODE_R + 10, y), f"t={self.target[j]:.4g}", (90, 90, 90), size=14, anchor="lm")
+                    c.text((x + NODE_R + 10, y), f"t={self.target[j]:.4g}", (90, 90, 90), anchor="lm")
         if self.caption:
-            c.text((10, self.height - 10), self.caption, HIGHLIGHT_RGB, size=15, anchor="ld")
+            c.text((10, self.height - 10), self.caption, HIGHLIGHT_RGB, anchor="ld")
         return c.png()
 
     def _readout(self, step: int, event) -> str:

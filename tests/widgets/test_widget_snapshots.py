@@ -95,17 +95,3 @@ def test_a_widgets_picture_keeps_its_layout_whatever_the_notebooks_type_sizes(ma
     with matplotlib.rc_context({"font.size": 30, "xtick.labelsize": 30, "axes.titlesize": 30, "legend.fontsize": 30}):
         shown = factory().image.value
     assert shown == first, f"the {make} widget's picture changed with the notebook's type sizes"
-
-
-@pytest.mark.parametrize("make", ["gradient_flow", "init_scale", "digit_reader"])
-def test_a_widgets_picture_is_readable_from_the_back_of_the_room(make):
-    """Drawn at twice the size it is shown (CSS_DPI on the page), every label is at least 20 px on a
-    slide. (The mini-batch explorer's dense picture is not yet: issue 22.)"""
-    import importlib
-
-    from course_lib.drawing.described import AUDIENCE_PX, drawn_text
-
-    widget = matplotlib_widget(make)()
-    shown = importlib.import_module(f"course_lib.widgets.{make}").CSS_DPI / widget.figure.dpi
-    size, text = drawn_text(widget.figure)[0]
-    assert size * shown >= AUDIENCE_PX - 0.05, f"{text!r} is {size * shown:.1f} px on the page"

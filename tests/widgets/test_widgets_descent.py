@@ -132,7 +132,7 @@ def test_divergence_is_flagged_in_the_picture(widget):
 def test_exact_minimum_is_not_drawn_on_the_log_axis(widget):
     widget.controls["learning_rate"].value = 0.5
     np.testing.assert_array_equal(widget.loss_points[0], [0])  # only the start has a loss above 0
-    assert "exactly 0 from step 1" in widget.zero_note
+    assert widget.zero_note == "loss 0 from step 1"
 
 
 def test_thresholds_follow_the_curvature():

@@ -101,11 +101,11 @@ def test_structure(widget, grid):
     assert widget.updates == 1
     labels = [label for label, _ in widget.controls["batch_size"].options]
     assert labels[-1] == "256 (all)" and labels[0] == "1"
-    # The picture is shown at 9 x 3.5 inches at 90 pixels an inch, and drawn at twice the pixels each way.
+    # The picture is shown at 10 x 4.2 inches at 90 pixels an inch, and drawn at twice the pixels each way.
     from PIL import Image
     import io
-    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1620, 630)   # twice the 810 x 315 shown
-    assert (widget.image.layout.width, widget.image.layout.height) == ("810px", "315px")
+    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1800, 756)   # twice the 900 x 378 shown
+    assert (widget.image.layout.width, widget.image.layout.height) == ("900px", "378px")
 
 
 @pytest.mark.parametrize("batch_size", BATCH_SIZES)
