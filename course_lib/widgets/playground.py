@@ -23,10 +23,10 @@ header give the losses of the network as it is now (after a weight edited by han
 penalty term beside the loss, the batch size (the next mini-batch is ringed in the picture)
 and the learning rate; a change that needs a new network says that it restarted the run.
 
-On a laptop. The picture (820 x 456 px, drawn at the size shown) and a column of controls sit
-side by side: the whole widget is about 1180 x 520 px, inside JupyterLab on a 1366 x 768
-screen with the file browser closed; in a narrower notebook the controls wrap below the
-picture. The picture and the readout stay the widget's own children, as in every lesson widget.
+On a laptop. The picture (760 x 470 px, drawn at the size shown, its text 20 px) and a column of
+controls sit side by side: the whole widget is about 1180 x 590 px, inside JupyterLab on a
+1366 x 768 screen with the file browser closed; in a narrower notebook the controls wrap below
+the picture. The picture and the readout stay the widget's own children, as in every lesson widget.
 
 Keeping it live. The play button is an ``ipywidgets.Play``. In a kernel (JupyterLab), pressing
 it starts a small asyncio task on the kernel's own event loop that trains one epoch and
@@ -62,7 +62,7 @@ from course_lib.playground_data import FEATURES, PLAYGROUND_CLASSIFICATION, PLAY
 from course_lib.validation import CourseError, UnknownNameError
 
 from .base import LessonWidget, kernel_event_loop
-from .playground_draw import WIDTH as PICTURE_WIDTH, describe as describe_model, draw, link_at
+from .playground_draw import WIDTH as PICTURE_WIDTH, describe as describe_model, draw, link_at, sample_numbers
 from .playground_model import PlaygroundModel
 from .playground_settings import (MAX_CLASSES, MAX_LAYERS, MAX_NEURONS, PLAYGROUND_ACTIVATIONS, REGULARIZATION_RATES,
                                   REGULARIZATIONS, SETTING_NAMES)
@@ -96,6 +96,7 @@ ACK_TIMEOUT_S = 0.5         # ... and goes on without a tick after this long (a 
 NO_LINK = ("click a link", None)   # the weight list's first entry: no link chosen yet
 NEW_LAYER = 2               # neurons in a hidden layer added with "+", as in TensorFlow Playground
 CONTROLS_WIDTH = 350        # px: the column of controls beside the picture (1366 x 768 fits both, issue 22)
+READOUT_BESIDE_ROWS = 5     # with this many rows of controls or fewer, a slide has room for the readout under them
 # The playground's own style, carried by the widget as FOCUS_CSS is: a slider's number beside it as wide as
 # its digits need (ipywidgets gives it 72 px, which in a narrow column leaves the track itself 20-30 px).
 PLAYGROUND_CSS = """<style>
@@ -232,6 +233,8 @@ class Playground(LessonWidget):
         self.layout.flex_flow = "row wrap"
         self.layout.align_items = "flex-start"
         self.add_class("course-playground")
+        if len(rows) <= READOUT_BESIDE_ROWS:
+            self.add_class("course-readout-beside")   # on a slide, the readout goes under these few controls
         self.style_sheet = widgets.HTML(PLAYGROUND_CSS, layout=widgets.Layout(display="none"))
         self.children = [self.image, self.control_panel, self.readout, self.code_view, self.focus_style,
                          self.style_sheet]
@@ -611,8 +614,8 @@ class Playground(LessonWidget):
     # ---------------------------------------------------------------- drawing
     def _draw(self) -> None:
         self._show_chosen_value()   # training moves the chosen weight too
-        canvas = draw(self.model, self._backgrounds, self.chosen)
-        self.image.value = canvas.png()
+        self.canvas = draw(self.model, self._backgrounds, self.chosen)
+        self.image.value = self.canvas.png()
         self.frames += 1
         if self._player is not None:
             self._frames_ahead += 1   # one more picture for the browser to take in (a frame, or a change's)
@@ -682,7 +685,8 @@ class Playground(LessonWidget):
                          "in the box after 'edit weight =', or click another link.")
         if s.sample is not None:
             lines.append(f"The links show -dL/dW for training sample {s.sample}: where this one sample pushes each "
-                         "weight. Each node's s is its signal -dL/dz.")
+                         "weight. Each node's border shows its signal s = -dL/dz (blue: positive, orange: "
+                         f"negative; thicker: larger): {html.escape(sample_numbers(m))}.")
         if self.notice:
             lines.append(f"<span data-name='notice' style='color:#1a5fb4'>{html.escape(self.notice)}</span>")
         dead = m.dead_units()

@@ -1,7 +1,8 @@
 """The training playground's picture, drawn from a ``PlaygroundModel`` with ``raster`` (no matplotlib).
 
 One picture, ``WIDTH`` x ``HEIGHT`` pixels, shown at that size (small enough to sit beside the
-controls on a 1366 x 768 laptop screen):
+controls on a 1366 x 768 laptop screen, and as wide as a slide gives it). Every text in it is
+``TEXT_PX`` (20 px), which a room reads from its back row when a slide shows the picture:
 
 - left, the network: every node is a small heatmap of its value over the input plane
   (features, then each hidden layer, then the outputs); links are drawn with thickness
@@ -13,13 +14,11 @@ controls on a 1366 x 768 laptop screen):
 - right, the output over the plane with the data points (test points with a black rim): shaded by
   class for classification, and for regression a continuous map of the predicted number from -1
   (orange) to 1 (blue), each point coloured by its target and shaped by its sign; the
-  next mini-batch ringed, and above it a header with the epoch, the settings in force and the
-  losses of the network as it is now (the penalty term too, when there is one; ``header``);
+  next mini-batch ringed, and above it a header with the epoch and the losses of the network as it
+  is now (the penalty term too, when there is one; ``header``). The settings in force are the
+  controls' own, and the readout spells them out;
 - below, the train and test loss per epoch, and each layer's gradient norm per epoch on a
   log scale, where vanishing gradients and dead ReLUs show as curves falling or dropping out.
-
-Pillow's bundled font has a narrow space (2 px at 11 px), so words ran together
-("linksshow"); every text is drawn with its spaces doubled below 12 px (``_spaced``).
 """
 from __future__ import annotations
 
@@ -27,14 +26,18 @@ import math
 
 import numpy as np
 
+from .plot_axes import TEXT_PX
 from .raster import (BLACK, BLUE, CLASS_COLOURS, GREY, MARKERS, ORANGE, WHITE, Canvas, colourize, lighten,
                      mix_colours, ramp_lut, resize)
 
-WIDTH, HEIGHT = 820, 456
-TILE, ROW = 30, 37                # node heatmap size and the vertical distance between nodes (8 nodes: 296 px)
-NET_LEFT, NET_RIGHT, NET_TOP = 50, 494, 36
-OUT_X, OUT_Y, OUT_RES, OUT_SIZE = 548, 52, 60, 264   # output panel: 60 x 60 values, smoothed to 264 x 264 pixels
-CAPTION_Y = NET_TOP + 8 * ROW + 2                     # the backward pass's caption, under the network
+WIDTH, HEIGHT = 760, 470
+LINE = TEXT_PX + 2                # a row of text
+TILE, ROW = 30, 34                # node heatmap size and the vertical distance between nodes (8 nodes: 272 px)
+NET_LEFT, NET_RIGHT, NET_TOP = 72, 452, 2 * LINE + 8   # two rows of titles above the network
+OUT_X, OUT_Y, OUT_RES, OUT_SIZE = 490, 3 * LINE + 6, 60, 264   # output panel: 60 x 60 values, smoothed to 264 px
+CAPTION_Y = NET_TOP + 8 * ROW + 4                     # the backward pass's caption, under the network
+CHARTS_Y = CAPTION_Y + LINE + 4                       # the gradient norms' chart, under the caption
+LABEL_GREY = (110, 110, 110)
 BATCH_RING = (30, 30, 30)
 SAMPLE_RING = (90, 40, 120)
 LAYER_COLOURS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
@@ -46,28 +49,15 @@ def _fmt(v: float) -> str:
     return f"{v:.3g}" if math.isfinite(v) else "—"
 
 
-def _spaced(text: str, size: int) -> str:
-    """``text`` with its spaces doubled below 12 px, where the bundled font's space is 2 px wide."""
-    return text.replace(" ", "  ") if size < 12 else text
-
-
-def _text(canvas: Canvas, xy, text: str, colour=BLACK, size: int = 12, anchor: str = "la", background=None) -> None:
-    canvas.text(xy, _spaced(text, size), colour, size=size, anchor=anchor, background=background)
-
-
 def header(model) -> list[str]:
-    """The picture's header, four texts: the epoch; the learning rate and activation; the batch size and the
-    penalty; the losses of the network as it is now, with the penalty term when there is one."""
+    """The picture's header, four texts: the epoch; the learning rate and activation; the training loss of the
+    network as it is now, with the penalty term when there is one; the test loss ("" without test data)."""
     s, h = model.settings, model.history
-    training = f"batch size {s.batch_size} (ringed: the next batch)"
-    if s.regularization != "none":
-        training = f"batch size {s.batch_size} · {s.regularization} penalty, rate {s.regularization_rate:g}"
-    losses = f"train loss {_fmt(h.train_loss[-1])}"
+    train = f"train loss {_fmt(h.train_loss[-1])}"
     if s.regularization != "none" and s.regularization_rate > 0:
-        losses += f" + penalty {_fmt(model.penalty())}"
-    if len(model.test):
-        losses += f" · test loss {_fmt(h.test_loss[-1])}"
-    return [f"epoch {model.epoch}", f"learning rate {s.learning_rate:.3g} · {s.activation}", training, losses]
+        train = f"train {_fmt(h.train_loss[-1])} + penalty {_fmt(model.penalty())}"
+    test = f"test loss {_fmt(h.test_loss[-1])}" if len(model.test) else ""
+    return [f"epoch {model.epoch}", f"rate {s.learning_rate:.3g} · {s.activation}", train, test]
 
 
 def node_positions(sizes: list[int]) -> list[list[tuple[float, float]]]:
@@ -162,21 +152,25 @@ def _background(model) -> Canvas:
     """What stays the same while a network of this layout trains: titles and labels."""
     canvas = Canvas(WIDTH, HEIGHT)
     sizes = model.net.sizes
-    for l, column in enumerate(node_positions(sizes)):
-        title = ("features" if l == 0 else "output" if l == len(sizes) - 1 else f"hidden {l}")
-        _text(canvas, (column[0][0], 4), title, size=12, anchor="ma")
-        _text(canvas, (column[0][0], 19), f"{len(column)} unit{'s' * (len(column) > 1)}", (110, 110, 110), size=11,
-              anchor="ma")
-        if l == 0:
-            for name, (x, y) in zip(model.settings.features, column):
-                _text(canvas, (x - TILE / 2 - 4, y), name, size=12, anchor="rm")
+    where = node_positions(sizes)
+    # Row one: what each part is; row two: each hidden layer's name, as the controls call it (h1, h2 ...).
+    canvas.text((where[0][0][0], 2), "features", size=TEXT_PX, anchor="ma")
+    canvas.text((where[-1][0][0], 2), "output", size=TEXT_PX, anchor="ma")
+    hidden = where[1:-1]
+    if hidden:
+        middle = (hidden[0][0][0] + hidden[-1][0][0]) / 2
+        canvas.text((middle, 2), "hidden layer" + "s" * (len(hidden) > 1), size=TEXT_PX, anchor="ma")
+        for l, column in enumerate(hidden):
+            canvas.text((column[0][0], 2 + LINE), f"h{l + 1}", LABEL_GREY, size=TEXT_PX, anchor="ma")
+    for name, (x, y) in zip(model.settings.features, where[0]):
+        canvas.text((x - TILE / 2 - 4, y), name, size=TEXT_PX, anchor="rm")
     x0, x1, y0, y1 = model.domain
     for text, xy, anchor in ((_fmt(x0), (OUT_X, OUT_Y + OUT_SIZE + 2), "la"),
                              (_fmt(x1), (OUT_X + OUT_SIZE, OUT_Y + OUT_SIZE + 2), "ra"),
                              ("x1", (OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE + 2), "ma"),
                              (_fmt(y1), (OUT_X - 3, OUT_Y), "ra"), (_fmt(y0), (OUT_X - 3, OUT_Y + OUT_SIZE), "rs"),
                              ("x2", (OUT_X - 3, OUT_Y + OUT_SIZE / 2), "rm")):
-        canvas.text(xy, text, (110, 110, 110), size=11, anchor=anchor)
+        canvas.text(xy, text, LABEL_GREY, size=TEXT_PX, anchor=anchor)
     return canvas
 
 
@@ -209,29 +203,37 @@ def _draw_network(canvas: Canvas, model, maps, chosen=None) -> None:
     step = OUT_RES // TILE
     kinds = (["feature"] + [net.hidden_activation.name] * (len(sizes) - 2)
              + ["identity-out" if model.regression else "sigmoid-out" if model.n_classes == 2 else "softmax-out"])
+    # A sample's signals show as each tile's border (colour: sign, thickness: size within the layer); their
+    # numbers are in the readout (``sample_numbers``), as 20 px text beside every tile would cover the links.
     signals = None if sample is None else [-d[0] for d in sample.deltas]
-    trace = None if sample is None else sample.trace.activations
     for l, (column, layer_map, kind) in enumerate(zip(where, maps, kinds)):
         small = layer_map[step // 2::step, step // 2::step][:TILE, :TILE]
         for u, (x, y) in enumerate(column):
             left, top = int(x - TILE / 2), int(y - TILE / 2)
             canvas.paste(_tile_colours(small[..., u], kind, u), left, top)
-            border, thick, label = GREY, 1, None
+            border, thick = GREY, 1
             if signals is not None and l > 0:
                 signal = float(signals[l - 1][u])
                 peak = max(float(np.max(np.abs(signals[l - 1]))), 1e-12)
                 border, thick = (BLUE if signal > 0 else ORANGE), 1 + int(round(3 * abs(signal) / peak))
-                label = f"s={signal:+.2g}"
-            elif trace is not None and l == 0:
-                label = f"{float(trace[0][0][u]):.2g}"
             canvas.rectangle((left - thick, top - thick, left + TILE - 1 + thick, top + TILE - 1 + thick),
                              outline=border, width=thick)
-            if label:  # beside the tile: left of hidden and output nodes, right of the features
-                at, anchor = ((left - thick - 2, y), "rm") if l > 0 else ((left + TILE + thick + 2, y - 9), "lm")
-                _text(canvas, at, label, BLACK, size=11, anchor=anchor, background=WHITE)
     if sample is not None:
-        _text(canvas, (6, CAPTION_Y), f"backward pass of training sample {s.sample}: links -dL/dW, s = -dL/dz",
-              SAMPLE_RING, size=12)
+        canvas.text((6, CAPTION_Y), f"sample {s.sample}: links -dL/dW, borders -dL/dz", SAMPLE_RING, size=TEXT_PX)
+
+
+def sample_numbers(model) -> str:
+    """The chosen sample's numbers that the picture shows as borders: its inputs, and each layer's signals
+    s = -dL/dz (blue borders positive, orange negative), one layer after another from the output back."""
+    sample = model.sample_gradients()
+    if sample is None:
+        return ""
+    inputs = ", ".join(f"{name} = {float(v):.2g}" for name, v in zip(model.settings.features,
+                                                                    sample.trace.activations[0][0]))
+    names = [f"h{l + 1}" for l in range(len(model.net.sizes) - 2)] + ["output"]
+    layers = "; ".join(f"{name}: {', '.join(f'{float(v):+.2g}' for v in -d[0])}"
+                       for name, d in reversed(list(zip(names, sample.deltas))))
+    return f"inputs {inputs}; signals s = -dL/dz, {layers}"
 
 
 def _draw_output(canvas: Canvas, model, output_map) -> None:
@@ -253,17 +255,17 @@ def _draw_output(canvas: Canvas, model, output_map) -> None:
     if s.sample is not None:
         (px, py), = to_pixels(model, train[s.sample:s.sample + 1])
         canvas.draw.ellipse((px - 8, py - 8, px + 8, py + 8), outline=SAMPLE_RING, width=2)
-    epoch, rate, training, losses = header(model)
-    _text(canvas, (OUT_X - 38, 2), epoch, size=14)
-    for row, text in enumerate((rate, training, losses)):
-        _text(canvas, (WIDTH - 4, 3 + 16 * row), text, size=12, anchor="ra")
+    epoch, settings, train, test = header(model)
+    canvas.text((NET_RIGHT + 18, 2 + LINE), epoch, size=TEXT_PX)   # under the column titles' row
+    for row, text in enumerate((settings, test, train)):
+        canvas.text((WIDTH - 4, 2 + row * LINE), text, size=TEXT_PX, anchor="ra")
     if model.diverged:
-        canvas.rectangle((OUT_X, OUT_Y + OUT_SIZE / 2 - 22, OUT_X + OUT_SIZE - 1, OUT_Y + OUT_SIZE / 2 + 22),
+        middle = OUT_Y + OUT_SIZE / 2
+        canvas.rectangle((OUT_X, middle - LINE - 6, OUT_X + OUT_SIZE - 1, middle + LINE + 6),
                          fill=(255, 235, 235), outline=RED, width=2)
-        _text(canvas, (OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE / 2 - 8), "training diverged", RED, size=13,
-              anchor="mm")
-        _text(canvas, (OUT_X + OUT_SIZE / 2, OUT_Y + OUT_SIZE / 2 + 10), "try a smaller learning rate", RED,
-              size=12, anchor="mm")
+        canvas.text((OUT_X + OUT_SIZE / 2, middle - LINE / 2), "training diverged", RED, size=TEXT_PX, anchor="mm")
+        canvas.text((OUT_X + OUT_SIZE / 2, middle + LINE / 2), "try a smaller learning rate", RED, size=TEXT_PX,
+                    anchor="mm")
 
 
 def _point_style(model, labels: np.ndarray) -> tuple[list, list]:
@@ -281,14 +283,14 @@ def _draw_charts(canvas: Canvas, model) -> None:
     series = [("train", h.train_loss, (40, 40, 40))]
     if len(model.test):
         series.append(("test", h.test_loss, (200, 70, 70)))
-    canvas.chart((OUT_X - 40, OUT_Y + OUT_SIZE + 18, WIDTH - 4, HEIGHT - 4), series,
-                 title=_spaced("loss per epoch", 11), xlabel="epoch")
+    canvas.chart((NET_RIGHT + 8, OUT_Y + OUT_SIZE + LINE + 4, WIDTH - 2, HEIGHT - 2), series,
+                 title="loss", xlabel="epoch", size=TEXT_PX)
     norms = np.array(h.grad_norms).reshape(len(h.grad_norms), model.net.n_layers)
     names = [f"W{l + 1}" for l in range(model.net.n_layers)]
     grad_series = [(name, norms[:, l] if len(norms) else [], LAYER_COLOURS[l % len(LAYER_COLOURS)])
                    for l, name in enumerate(names)]
-    canvas.chart((4, CAPTION_Y + 18, NET_RIGHT, HEIGHT - 4), grad_series, log=True, xlabel="epoch",
-                 title=_spaced("gradient norm ||dL/dW|| per layer (log)", 11))
+    canvas.chart((4, CHARTS_Y, NET_RIGHT, HEIGHT - 2), grad_series, log=True, xlabel="epoch",
+                 title="||dL/dW|| (log)", size=TEXT_PX)
 
 
 def describe(model) -> str:

@@ -225,8 +225,8 @@ class Canvas:
         self.draw.text((float(xy[0]), float(xy[1])), text, fill=colour, font=font(size), anchor=anchor)
 
     def chart(self, box, series, *, log: bool = False, title: str = "", xlabel: str = "", ymin=None,
-              ymax=None, legend: bool = True) -> tuple[float, float]:
-        """A small line chart inside ``box`` = (x0, y0, x1, y1).
+              ymax=None, legend: bool = True, size: int = 11) -> tuple[float, float]:
+        """A small line chart inside ``box`` = (x0, y0, x1, y1), its text ``size`` px, laid out around it.
 
         ``series`` is a list of (label, values (n,), colour); x is the index 0..n-1. Non-finite
         values and, on a ``log`` axis, values <= 0 are left out. Returns the y range drawn.
@@ -234,16 +234,17 @@ class Canvas:
         legend), so that the curves are told apart without their colours.
         """
         x0, y0, x1, y1 = box
+        line = size + 3   # a row of text
         labels = [label for label, *_ in series]
-        legend_width = sum(22 + font(9).getlength(label) for label in labels) if legend else 0
-        title_width = font(11).getlength(title) if title else 0
+        entry = [22 + font(size).getlength(label) + 10 for label in labels]   # sample, label, gap
+        legend_width = sum(entry) if legend else 0
+        title_width = font(size).getlength(title) + 16 if title else 0
         # The legend shares the title's row when both fit, else it gets a row of its own.
-        legend_row = y0 + 6 if title_width + legend_width + 12 <= x1 - x0 else y0 + 19
-        left, right, top = x0 + 38, x1 - 4, (y0 + 16 if legend_row == y0 + 6 else y0 + 29)
-        bottom = y1 - (16 if xlabel else 12)
+        rows = (1 if title_width + legend_width <= x1 - x0 else 2) if (title and legend_width) else int(bool(title or legend_width))
+        legend_row = y0 + line * (rows - 1) + line / 2
+        top, bottom, right = y0 + line * rows + 4, y1 - line, x1 - 4
         if title:
-            self.text((x0 + 2, y0), title, size=11)
-        self.rectangle((left, top, right, bottom), outline=GREY)
+            self.text((x0 + 2, y0), title, size=size)
         curves = []
         for label, values, colour in series:
             v = np.asarray(values, dtype=np.float64).reshape(-1)
@@ -251,7 +252,8 @@ class Canvas:
             if keep.any():
                 curves.append((label, np.flatnonzero(keep), np.log10(v[keep]) if log else v[keep], colour))
         if not curves:
-            self.text(((left + right) / 2, (top + bottom) / 2), "nothing yet", GREY, anchor="mm")
+            self.rectangle((x0 + 2, top, right, bottom), outline=GREY)
+            self.text(((x0 + right) / 2, (top + bottom) / 2), "nothing yet", GREY, size=size, anchor="mm")
             return (math.nan, math.nan)
         n = max(int(idx[-1]) for _, idx, _, _ in curves) + 1
         low = min(float(v.min()) for *_, v, _ in curves) if ymin is None else (math.log10(ymin) if log else ymin)
@@ -260,18 +262,21 @@ class Canvas:
             low, high = low - 0.5, high + 0.5
         pad = 0.05 * (high - low)
         low, high = low - pad, high + pad
+        ticks = nice_ticks(low, high, count=2 if bottom - top < 4 * line else 3)
+        names = [(f"1e{round(t):d}" if abs(t - round(t)) < 1e-9 else f"{10 ** t:.2g}") if log else f"{t:.3g}"
+                 for t in ticks]
+        left = x0 + max((font(size).getlength(name) for name in names), default=0) + 8
+        self.rectangle((left, top, right, bottom), outline=GREY)
         sx = (right - left - 2) / max(n - 1, 1)
         sy = (bottom - top - 2) / (high - low)
-        for tick in nice_ticks(low, high):
+        for tick, name in zip(ticks, names):
             y = bottom - 1 - (tick - low) * sy
             self.line([(left - 3, y), (left, y)], GREY)
-            whole = abs(tick - round(tick)) < 1e-9
-            label = (f"1e{round(tick):d}" if whole else f"{10 ** tick:.2g}") if log else f"{tick:.3g}"
-            self.text((left - 4, y), label, (90, 90, 90), size=9, anchor="rm")
-        self.text((left, bottom + 2), "0", (90, 90, 90), size=9)
-        self.text((right, bottom + 2), str(n - 1), (90, 90, 90), size=9, anchor="ra")
+            self.text((left - 5, y), name, (90, 90, 90), size=size, anchor="rm")
+        self.text((left, bottom + 2), "0", (90, 90, 90), size=size)
+        self.text((right, bottom + 2), str(n - 1), (90, 90, 90), size=size, anchor="ra")
         if xlabel:
-            self.text(((left + right) / 2, bottom + 2), xlabel, (90, 90, 90), size=9, anchor="ma")
+            self.text(((left + right) / 2, bottom + 2), xlabel, (90, 90, 90), size=size, anchor="ma")
         shape = {label: CURVE_MARKERS[k % len(CURVE_MARKERS)] for k, (label, *_) in enumerate(series)}
         for label, idx, v, colour in curves:
             xs = left + 1 + idx * sx
@@ -281,14 +286,14 @@ class Canvas:
             marked = np.unique(np.linspace(0, len(xs) - 1, min(len(xs), 6)).round().astype(int))
             self.dots(np.column_stack([xs[marked], ys[marked]]), colour, radius=3, outline=WHITE,
                       shapes=[shape[label]] * len(marked))
-        if legend:  # right-aligned above the curves
-            x, y = x1 - 4, legend_row
+        if legend:  # right-aligned, in the title's row or the row under it
+            x = x1 - 4
             for label, *_, colour in reversed(curves):
-                x -= font(9).getlength(label)
-                self.text((x, y), label, size=9, anchor="lm")
-                self.line([(x - 15, y), (x - 3, y)], colour, width=2)
-                self.dots(np.array([[x - 9, y]]), colour, radius=3, outline=WHITE, shapes=[shape[label]])
-                x -= 22
+                x -= font(size).getlength(label)
+                self.text((x, legend_row), label, size=size, anchor="lm")
+                self.line([(x - 20, legend_row), (x - 4, legend_row)], colour, width=2)
+                self.dots(np.array([[x - 12, legend_row]]), colour, radius=3, outline=WHITE, shapes=[shape[label]])
+                x -= 22 + 10
         return (10 ** low, 10 ** high) if log else (low, high)
 
     def png(self, compress_level: int = 3) -> bytes:

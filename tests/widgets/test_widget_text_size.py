@@ -9,6 +9,7 @@ import pytest
 
 from course_lib.drawing.described import AUDIENCE_PX, drawn_text
 from test_widget_snapshots import matplotlib_widget
+from test_widgets_playground_live import play
 
 
 def drive(widget, **values):
@@ -41,6 +42,25 @@ def test_a_raster_widgets_text_is_20_px(make):
         drive(widget, **state)
     assert widget.canvas.smallest_text >= AUDIENCE_PX, (
         f"the {make} widget drew text at {widget.canvas.smallest_text} px; a room reads {AUDIENCE_PX} px")
+
+
+def test_the_playgrounds_text_is_20_px():
+    """Its every text: the deepest network with every feature (titles, names, a legend of seven layers), a
+    penalty in the header, a sample's backward pass in the caption, and a diverged run's warning."""
+    from course_lib.widgets.playground import playground
+
+    deep = playground(dataset="spiral", classes=3, hidden=(8, 8, 8, 8, 8, 8), regularization="L2",
+                      regularization_rate=0.01, features=["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"])
+    smallest = deep.canvas.smallest_text
+    play(deep, 2)
+    deep.controls["sample"].value = 3
+    smallest = min(smallest, deep.canvas.smallest_text)   # each frame is drawn afresh
+    wild = playground(activation="linear")
+    wild.controls["learning_rate"].value = 10.0
+    play(wild, 5)
+    assert wild.model.diverged, "the diverged run's warning is drawn too"
+    smallest = min(smallest, wild.canvas.smallest_text)
+    assert smallest >= AUDIENCE_PX, f"the playground drew text at {smallest} px; a room reads {AUDIENCE_PX} px"
 
 
 @pytest.mark.parametrize("make", ["gradient_flow", "init_scale", "minibatch", "digit_reader"])
