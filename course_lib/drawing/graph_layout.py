@@ -32,9 +32,9 @@ class _Flow:
     arrows); neighbours in a level are ``gap`` apart.
     """
 
-    def __init__(self, direction: str, box_w: float):
+    def __init__(self, direction: str, box_w: float, compact: bool = False):
         if direction == "right":  # levels are columns, first inputs on top
-            self.box_along, self.box_across, room, self.gap = box_w, _BOX_H, 1.6, 0.4
+            self.box_along, self.box_across, room, self.gap = box_w, _BOX_H, 1.2 if compact else 1.6, 0.4 - 0.1 * compact
             self.to_xy = lambda along, across: (along, across)
         else:  # levels are rows, first inputs on the left
             self.box_along, self.box_across, room, self.gap = _BOX_H, box_w, 1.4, 0.2
@@ -118,9 +118,12 @@ def _inch_per_unit(bounds, width: float, height: float) -> float:
     return min(width / (x1 - x0), height / (y1 - y0))
 
 
-def _lines(v: Value, show_grad: bool) -> list[str]:
-    """A box's text: its label ("constant" for an unlabelled leaf, i.e. a number an operation wrapped), data, grad."""
+def _lines(v: Value, show_grad: bool, compact: bool = False) -> list[str]:
+    """A box's text: its label ("constant" for an unlabelled leaf, i.e. a number an operation wrapped), data, grad.
+    ``compact``: the numbers to 3 significant digits without their names (the figure's key names them)."""
     label = v.label or ("" if v.parents else "constant")
+    if compact:
+        return [label] + [f"{v.data:.3g}"] + ([f"{v.grad:.3g}"] if show_grad else [])
     return ([label] if label else []) + [f"data {v.data:.4g}"] + ([f"grad {v.grad:.4g}"] if show_grad else [])
 
 
@@ -151,12 +154,14 @@ def describe_graph(root: Value, show_grad: bool = True, limit: int = 12) -> str:
     return text + "; ".join(parts) + "."
 
 
-def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | None = None):
+def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | None = None, compact: bool = False):
     """Draw the computational graph of ``root`` with matplotlib and return the Axes.
 
     Each Value is a rounded box (label, data and, if ``show_grad``, grad to 4
     significant digits); a leaf without a label, such as a plain number an operation
-    wrapped, reads "constant". Each operation is a circle between its inputs and its
+    wrapped, reads "constant". ``compact`` boxes give the numbers to 3 digits without
+    the words "data" and "grad", and a dashed key box says which line is which: narrower
+    boxes, so a longer graph fits a slide's width at the course's text size. Each operation is a circle between its inputs and its
     output; arrows point forward. Levels are depths (longest path from a leaf; a leaf
     sits just before its first use) and long edges bend around boxes.
 
@@ -170,7 +175,7 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
     from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
     order = topological_order(root)
-    texts = {v: "\n".join(_lines(v, show_grad)) for v in order}
+    texts = {v: "\n".join(_lines(v, show_grad, compact)) for v in order}
     # Every box as wide as the longest line of any box: a tidy grid, and no text sticks out.
     box_w = max(len(line) for text in texts.values() for line in text.splitlines()) * _CHAR + 0.25
     if ax is None:
@@ -182,7 +187,7 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
     names = [lookup(direction, dict(zip(DIRECTIONS, DIRECTIONS)), "direction")] if direction is not None else DIRECTIONS
     layouts = {}
     for name in names:
-        flow = _Flow(name, box_w)
+        flow = _Flow(name, box_w, compact)
         positions, routes = _layout(order, flow)
         bounds = _bounds(positions, flow)
         # Never larger than the design size, so a small graph keeps the course's text size.
@@ -191,6 +196,16 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
     if layouts[name][4] * _FONT / _INCH < _MIN_FONT:
         name = max(names, key=lambda n: layouts[n][4])
     flow, positions, routes, (x0, x1, y0, y1), inch = layouts[name]
+    width, height = (abs(d) for d in flow.to_xy(flow.box_along, flow.box_across))
+    key = None
+    if compact:   # a key box, "name / data / grad", in the top-right corner, or above the graph if that is taken
+        key = (x1 - _MARGIN - width / 2, y1 - _MARGIN - height / 2)
+        taken = [xy for point, xy in ((p, flow.to_xy(*positions[p])) for p in positions) if isinstance(point, Value)]
+        if any(abs(x - key[0]) < width and abs(y - key[1]) < height for x, y in taken):
+            y1 += height + flow.gap
+            key = (key[0], y1 - _MARGIN - height / 2)
+            if ax is None:
+                inch = min(inch, _inch_per_unit((x0, x1, y0, y1), *room))
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -205,14 +220,16 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
         along, across = positions[point]
         return flow.to_xy(along + d_along, across)
 
-    width, height = (abs(d) for d in flow.to_xy(flow.box_along, flow.box_across))
-    for v in order:
-        x, y = xy(v)
-        colour = "#ffe2b8" if v is root else ("#dcebfa" if not v.parents else "#f4f4f4")
+    def box(x, y, text, colour, gid, style="-"):
         pad = 0.12
         ax.add_patch(FancyBboxPatch((x - width / 2 + pad, y - height / 2 + pad), width - 2 * pad, height - 2 * pad,
-                                    boxstyle=f"round,pad={pad}", fc=colour, ec=ink, lw=1, zorder=2, gid="value"))
-        ax.text(x, y, texts[v], ha="center", va="center", fontsize=font, zorder=3, family="monospace")
+                                    boxstyle=f"round,pad={pad}", fc=colour, ec=ink, lw=1, ls=style, zorder=2, gid=gid))
+        ax.text(x, y, text, ha="center", va="center", fontsize=font, zorder=3, family="monospace")
+
+    for v in order:
+        box(*xy(v), texts[v], "#ffe2b8" if v is root else ("#dcebfa" if not v.parents else "#f4f4f4"), "value")
+    if key is not None:
+        box(*key, "name\ndata" + "\ngrad" * show_grad, "white", "key", style="--")
 
     def arrow(a, b, patch_a, patch_b, gid, rad=0.0):
         ax.add_patch(FancyArrowPatch(a, b, patchA=patch_a, patchB=patch_b, arrowstyle="-|>", color=ink,

@@ -353,7 +353,8 @@ for gate, build in [("add  x + y", lambda x, y: x + y), ("mul  x * y", lambda x,
 # ## A single neuron as a graph
 #
 # A neuron computes $a = \tanh(w_1 x_1 + w_2 x_2 + b)$. As a graph it is two products, two
-# sums and a $\tanh$, whose local derivative is $1 - \tanh^2$. We build it from `Value`s:
+# sums and a $\tanh$, whose local derivative is $1 - \tanh^2$. We build it from `Value`s, and
+# draw it with compact boxes: name, data and grad, to 3 digits, as the dashed key says.
 
 # %%
 def neuron(w1, w2, b, x1=2.0, x2=-1.0):
@@ -364,12 +365,13 @@ def neuron(w1, w2, b, x1=2.0, x2=-1.0):
     return z.tanh()
 
 
-# %% slideshow={"slide_type": "subslide"}
 weights = [Value(-0.5, label="w1"), Value(0.8, label="w2"), Value(0.3, label="b")]
 a = neuron(*weights)
 a.label = "a"
 a.backward()
-draw_graph(a, direction="right")  # fits a slide's width only with smaller text
+
+# %% slideshow={"slide_type": "subslide"}
+draw_graph(a, direction="right", compact=True)  # 3-digit numbers, named by the dashed key
 show_figure(describe_graph(a)
             + " The grads of w1, w2 and b are what a step of training would use.")
 

@@ -24,10 +24,7 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PNG = re.compile(r'<img src="data:image/png;base64,([^"]+)"')
 
 # Figures a slide shows with smaller text, each with why it is not yet readable; the list only shrinks.
-NOT_YET = {
-    ("04_chain_rule_and_computational_graphs", "A computational graph of 10 values and 5 operations"):  # a = tanh(z)
-        "six levels of three-line boxes: 20 px text needs 16 in at the slide's width, or 11 in of height",
-}
+NOT_YET: dict = {}   # (lesson, the start of a figure's description) -> why it cannot yet be drawn at 20 px
 
 
 def slide_figures():

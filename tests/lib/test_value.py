@@ -407,6 +407,51 @@ def test_draw_graph_honours_the_direction(direction):
         plt.close(ax.figure)
 
 
+def compact_texts(ax):
+    """Each compact box's text, the key's last."""
+    return [t.get_text() for t in ax.texts if t.get_fontsize() == TEXT_PT and "\n" in t.get_text()]
+
+
+def test_compact_boxes_fit_lesson_4s_neuron_left_to_right_at_the_course_text_size():
+    """Lesson 4's neuron, a = tanh(w1 x1 + w2 x2 + b), is five levels of boxes: with 'data -0.09035' in every
+    box it needs 16 in at 20 px; compact boxes (3 digits, a key naming the lines) need 10.6."""
+    w1, x1, w2, x2, b = Value(-0.5, "w1"), Value(2.0, "x1"), Value(0.8, "w2"), Value(-1.0, "x2"), Value(0.3, "b")
+    z = w1 * x1 + w2 * x2 + b
+    z.label = "z"
+    a = z.tanh()
+    a.label = "a"
+    a.backward()
+    ax = draw_graph(a, direction="right", compact=True)
+    try:
+        assert ax.figure.get_size_inches()[0] <= PAGE_W + 1e-9
+        assert min(t.get_fontsize() for t in ax.texts if t.get_text() not in ("\u00d7", "+", "tanh")) == TEXT_PT
+        texts = compact_texts(ax)
+        assert "w1\n-0.5\n0.361" in texts and "x1\n2\n-0.0904" in texts and "a\n-0.905\n1" in texts
+        assert "\n-1.8\n0.181" in texts, "an unlabelled box keeps an empty first line, so its numbers line up"
+        assert not any("data" in t or "grad" in t for t in texts if t != "name\ndata\ngrad")
+        key = [p.get_bbox() for p in ax.patches if p.get_gid() == "key"]
+        assert len(key) == 1 and "name\ndata\ngrad" in texts
+        assert not any(key[0].overlaps(box) for box in drawn_boxes(ax))
+    finally:
+        plt.close(ax.figure)
+
+
+def test_a_compact_graphs_key_goes_above_when_its_corner_is_taken():
+    x = Value(3.0, "x")
+    y = x * 2
+    y.label = "y"
+    y.backward()
+    plain = draw_graph(y, direction="right", compact=True)
+    try:
+        key = [p.get_bbox() for p in plain.patches if p.get_gid() == "key"][0]
+        boxes = drawn_boxes(plain)
+        assert not any(key.overlaps(box) for box in boxes)
+        assert key.y0 > max(box.y1 for box in boxes), "a one-row graph has its top-right corner taken by y"
+        assert plain.get_ylim()[1] >= key.y1
+    finally:
+        plt.close(plain.figure)
+
+
 def test_draw_graph_rejects_an_unknown_direction():
     with pytest.raises(UnknownNameError, match="'up'.*'right', 'down'"):
         draw_graph(Value(1.0) * 2, direction="up")
