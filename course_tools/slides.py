@@ -120,6 +120,14 @@ MEASURE_JS = """() => {
     if (shown(box) && box.scrollWidth > box.clientWidth + 2)
       cut.push(((box.innerText || '').split('\\n').find((line) => line.length > 60) || box.innerText || '').trim().slice(0, 40));
   }
+  // Pictures shown smaller than they are drawn for (their width in CSS px, else their own pixels): their
+  // labels, drawn at 20 px for that size, would reach the room smaller.
+  const shrunk = [];
+  for (const img of slide.querySelectorAll('img')) {
+    if (!shown(img) || !img.naturalWidth) continue;
+    const meant = img.style.width.endsWith('px') ? parseFloat(img.style.width) : img.naturalWidth;
+    if (img.offsetWidth < meant - 1) shrunk.push(`${img.classList.contains('widget-image') ? "a widget's picture" : (img.alt || 'a picture').slice(0, 40)} at ${Math.round(100 * img.offsetWidth / meant)}%`);
+  }
   // Words of slide text: a formula counts as one word, a folded answer's hidden body as none.
   const text = (md) => {
     const copy = md.cloneNode(true);
@@ -145,6 +153,7 @@ MEASURE_JS = """() => {
     // What the room sees ends at the slide's own box: RISE makes it 95vh tall (684 px of 720) and scrolls it.
     box_bottom: slide.getBoundingClientRect().top + slide.clientHeight,
     cut_labels: cut,
+    shrunk_pictures: shrunk,
     words,
     scrolls: slide.scrollHeight > slide.clientHeight + 2 && getComputedStyle(slide).overflowY === 'scroll',
   };
@@ -173,6 +182,7 @@ class SlideFacts:
     min_code_px: float | None = None
     cut_labels: list = field(default_factory=list)
     box_bottom: float | None = None
+    shrunk_pictures: list = field(default_factory=list)
 
     @property
     def overflow_px(self) -> float:
@@ -194,6 +204,8 @@ class SlideFacts:
             found.append(f"code, output or widget text {self.min_code_px:.1f} px on screen (minimum {min_code_px:g} px)")
         if self.cut_labels:
             found.append(f"text cut off at its box's edge: {self.cut_labels[:4]}")
+        if self.shrunk_pictures:
+            found.append(f"pictures shown smaller than drawn, and their text with them: {self.shrunk_pictures[:3]}")
         if self.words > max_words:
             found.append(f"{self.words} words (at most ~{max_words} on a slide)")
         return found

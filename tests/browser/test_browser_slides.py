@@ -111,7 +111,7 @@ def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
 
 
 def test_slide_measure_sees_an_overflow_and_small_text():
-    """The rules the deck test applies can fail: a slide reaching below the screen, tiny text."""
+    """The rules the deck test applies can fail: a slide reaching below the screen, tiny text, a picture shrunk."""
     fine = SlideFacts("#/0/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 24.0, 40, False)
     assert fine.problems() == []
     low = SlideFacts("#/1/0", "t", 2, 10.0, 900.0, 1270.0, 1280, 720, 24.0, 40, False)
@@ -123,6 +123,9 @@ def test_slide_measure_sees_an_overflow_and_small_text():
     assert "14.0 px" in small.problems()[0]
     wordy = SlideFacts("#/3/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 24.0, 120, False)
     assert "120 words" in wordy.problems()[0]
+    shrunk = SlideFacts("#/4/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 24.0, 40, False,
+                        shrunk_pictures=["course-picture at 93%"])
+    assert "smaller than drawn" in shrunk.problems()[0] and "93%" in shrunk.problems()[0]
 
 
 # ----------------------------------------------------------------- a live widget in a slide
