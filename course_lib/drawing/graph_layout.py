@@ -177,7 +177,9 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
     order = topological_order(root)
     texts = {v: "\n".join(_lines(v, show_grad, compact)) for v in order}
     # Every box as wide as the longest line of any box: a tidy grid, and no text sticks out.
-    box_w = max(len(line) for text in texts.values() for line in text.splitlines()) * _CHAR + 0.25
+    key_lines = ["name", "data", "grad"] if compact else []   # the compact graph's key box is as wide as the rest
+    lines = [*key_lines, *(line for text in texts.values() for line in text.splitlines())]
+    box_w = max(len(line) for line in lines) * _CHAR + 0.25
     if ax is None:
         room = (_PAGE_W, _PAGE_H)
     else:

@@ -146,7 +146,7 @@ class LearningRateExplorer(LessonWidget):
 
     def _draw(self, eta: float, regime: str) -> bytes:
         c, a, m = self.canvas, self.curvature, self.minimum
-        c.rectangle((0, 0, self.WIDTH - 1, self.HEIGHT - 1), fill=(255, 255, 255))
+        c.clear()
         colour = RED if regime in (DIVERGES, BOUNCES) else BLUE
         outside = np.flatnonzero(~(np.abs(self.path - m) <= self._reach))
         self.title = f"learning rate {_g(eta)}: {regime.split(':')[0]}"  # the picture font has no Greek

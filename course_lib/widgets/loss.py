@@ -81,7 +81,7 @@ class LossExplorer(LessonWidget):
 
     def _draw(self, p: float, y: int) -> bytes:
         c, ax = self.canvas, self.axes
-        c.rectangle((0, 0, self.WIDTH - 1, self.HEIGHT - 1), fill=(255, 255, 255))
+        c.clear()
         ax.frame(title=f"target y = {y}: both losses are 0 at p = {y}",
                  xlabel="predicted probability of class 1, p", ylabel="loss")
         ax.vline(y, GREY, dashed=True)

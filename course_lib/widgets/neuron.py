@@ -24,7 +24,7 @@ from .raster import _nice_ticks, colourize, diverging_lut
 NEURON_ACTIVATIONS = tuple(name for name in ACTIVATION_NAMES if name != "softmax")
 RED, BLUE_, WHITE_ = (178, 24, 43), (33, 102, 172), (247, 247, 247)  # matplotlib's RdBu ends and middle
 PURPLE, GOLD = (148, 103, 189), (255, 200, 0)
-WIDTH, HEIGHT = 760, 322   # the picture's size on screen, in CSS pixels (drawn at twice that)
+WIDTH, HEIGHT = 760, 328   # the picture's size on screen, in CSS pixels (drawn at twice that)
 
 
 class NeuronExplorer(LessonWidget):
@@ -64,9 +64,11 @@ class NeuronExplorer(LessonWidget):
         self.canvas = Picture(WIDTH, HEIGHT)
         limits = (-self.LIMIT, self.LIMIT)
         # Margins for 20 px text: a title line above each box, tick labels and an axis label below it.
-        self.plane_axes = PixelAxes(self.canvas, (70, 40, 298, 268), limits, limits)
-        self.bar_box = (310, 40, 324, 268)
-        self.line_axes = PixelAxes(self.canvas, (446, 40, 745, 268), limits, (0.0, 1.0))
+        self.plane_axes = PixelAxes(self.canvas, (70, 46, 298, 274), limits, limits)
+        self.plane_axes.title_gap = 12   # clear of the colour bar's top tick label, beside it
+        self.bar_box = (310, 46, 324, 274)
+        self.line_axes = PixelAxes(self.canvas, (446, 46, 745, 274), limits, (0.0, 1.0))
+        self.line_axes.title_gap = 12
         self.x1_grid, self.x2_grid = self.plane_axes.pixel_grid()   # (228, 228): one value per pixel
         self.curve_x = np.linspace(-self.LIMIT, self.LIMIT, 299)
         super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
@@ -155,13 +157,14 @@ class NeuronExplorer(LessonWidget):
     # ------------------------------------------------------------------ drawing
     def _draw(self, name: str) -> bytes:
         c = self.canvas
-        c.rectangle((0, 0, WIDTH - 1, HEIGHT - 1), fill=(255, 255, 255))
+        c.clear()
         plane = self.plane_axes
         plane.image(self.colours(self.plane))
         if self.zero_line is not None:
             plane.segment(*self.zero_line, INK, width=2, dashed=True)
         plane.frame(title=f"a = {name}(z) over the input plane", xlabel="x1", ylabel="x2", grid=False)
-        c.text((plane.left + 4, plane.bottom - 4), "dashed: z = 0", INK, anchor="lb", background=(255, 255, 255))
+        if self.zero_line is not None:   # the key to the dashed line, only when there is one
+            c.text((plane.left + 4, plane.bottom - 4), "dashed: z = 0", INK, anchor="lb", background=(255, 255, 255))
         if self.points is not None:
             for (x1, x2), label in zip(self.points, self.labels):
                 plane.marker(x1, x2, (255, 255, 255) if label == 0 else INK, shape="square", radius=7)

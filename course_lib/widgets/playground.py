@@ -20,13 +20,14 @@ and this module (the controls and the play loop).
 
 Every setting shows its effect at once, before any training: the readout and the picture's
 header give the losses of the network as it is now (after a weight edited by hand too), the
-penalty term beside the loss, the batch size (the next mini-batch is ringed in the picture)
-and the learning rate; a change that needs a new network says that it restarted the run.
+penalty term beside the loss, and the learning rate; the readout gives the batch size too, and
+the picture rings the next mini-batch; a change that needs a new network says that it restarted
+the run.
 
-On a laptop. The picture (760 x 470 px, drawn at the size shown, its text 20 px) and a column of
-controls sit side by side: the whole widget is about 1180 x 590 px, inside JupyterLab on a
-1366 x 768 screen with the file browser closed; in a narrower notebook the controls wrap below
-the picture. The picture and the readout stay the widget's own children, as in every lesson widget.
+On a laptop. The picture (760 x 480 px, drawn at the size shown, its text 20 px) and a column of
+controls (350 px) sit side by side, with the readout under the picture: measured in JupyterLab on a
+1366 x 768 screen with the file browser closed, the whole widget fits in about 1180 x 590 px; in a
+narrower notebook the controls wrap below the picture. The picture and the readout stay the widget's own children, as in every lesson widget.
 
 Keeping it live. The play button is an ``ipywidgets.Play``. In a kernel (JupyterLab), pressing
 it starts a small asyncio task on the kernel's own event loop that trains one epoch and
@@ -686,7 +687,7 @@ class Playground(LessonWidget):
         if s.sample is not None:
             lines.append(f"The links show -dL/dW for training sample {s.sample}: where this one sample pushes each "
                          "weight. Each node's border shows its signal s = -dL/dz (blue: positive, orange: "
-                         f"negative; thicker: larger): {html.escape(sample_numbers(m))}.")
+                         f"negative; thicker: larger within its layer): {html.escape(sample_numbers(m))}.")
         if self.notice:
             lines.append(f"<span data-name='notice' style='color:#1a5fb4'>{html.escape(self.notice)}</span>")
         dead = m.dead_units()

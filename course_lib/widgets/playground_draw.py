@@ -27,16 +27,17 @@ import math
 import numpy as np
 
 from .plot_axes import TEXT_PX
-from .raster import (BLACK, BLUE, CLASS_COLOURS, GREY, MARKERS, ORANGE, WHITE, Canvas, colourize, lighten,
+from .raster import (BLACK, BLUE, CLASS_COLOURS, GREY, MARKERS, ORANGE, WHITE, Canvas, colourize, font, lighten,
                      mix_colours, ramp_lut, resize)
 
-WIDTH, HEIGHT = 760, 470
+WIDTH, HEIGHT = 760, 480
 LINE = TEXT_PX + 2                # a row of text
 TILE, ROW = 30, 34                # node heatmap size and the vertical distance between nodes (8 nodes: 272 px)
 NET_LEFT, NET_RIGHT, NET_TOP = 72, 452, 2 * LINE + 8   # two rows of titles above the network
 OUT_X, OUT_Y, OUT_RES, OUT_SIZE = 490, 3 * LINE + 6, 60, 264   # output panel: 60 x 60 values, smoothed to 264 px
 CAPTION_Y = NET_TOP + 8 * ROW + 4                     # the backward pass's caption, under the network
-CHARTS_Y = CAPTION_Y + LINE + 4                       # the gradient norms' chart, under the caption
+CHARTS_Y = CAPTION_Y + LINE + 4                       # the gradient norms' chart, under the caption if any
+HEADER_LEFT = NET_RIGHT + 12                          # the header's texts start right of the network
 LABEL_GREY = (110, 110, 110)
 BATCH_RING = (30, 30, 30)
 SAMPLE_RING = (90, 40, 120)
@@ -49,15 +50,33 @@ def _fmt(v: float) -> str:
     return f"{v:.3g}" if math.isfinite(v) else "—"
 
 
+def _short(v: float) -> str:
+    return f"{v:.2g}" if math.isfinite(v) else "—"
+
+
 def header(model) -> list[str]:
     """The picture's header, four texts: the epoch; the learning rate and activation; the training loss of the
-    network as it is now, with the penalty term when there is one; the test loss ("" without test data)."""
+    network as it is now, with the penalty term when there is one; the test loss ("" without test data).
+    Each fits its place beside the output panel: a number too long for it is given to 2 digits."""
     s, h = model.settings, model.history
-    train = f"train loss {_fmt(h.train_loss[-1])}"
-    if s.regularization != "none" and s.regularization_rate > 0:
-        train = f"train {_fmt(h.train_loss[-1])} + penalty {_fmt(model.penalty())}"
-    test = f"test loss {_fmt(h.test_loss[-1])}" if len(model.test) else ""
-    return [f"epoch {model.epoch}", f"rate {s.learning_rate:.3g} · {s.activation}", train, test]
+    room = WIDTH - 4 - HEADER_LEFT
+    epoch = f"epoch {model.epoch}"
+
+    def fitted(make, room):
+        text = make(_fmt)
+        return text if font(TEXT_PX).getlength(text) <= room else make(_short)
+
+    def train(number):
+        if s.regularization != "none" and s.regularization_rate > 0:
+            return f"train {number(h.train_loss[-1])} + penalty {number(model.penalty())}"
+        return f"train loss {number(h.train_loss[-1])}"
+
+    # The test loss shares its row with the epoch, which starts the row.
+    test_room = room - font(TEXT_PX).getlength(epoch) - 16
+    test = fitted(lambda number: f"test loss {number(h.test_loss[-1])}", test_room) if len(model.test) else ""
+    if test and font(TEXT_PX).getlength(test) > test_room:
+        test = f"test {_short(h.test_loss[-1])}"
+    return [epoch, f"rate {s.learning_rate:.3g} · {s.activation}", fitted(train, room), test]
 
 
 def node_positions(sizes: list[int]) -> list[list[tuple[float, float]]]:
@@ -223,8 +242,8 @@ def _draw_network(canvas: Canvas, model, maps, chosen=None) -> None:
 
 
 def sample_numbers(model) -> str:
-    """The chosen sample's numbers that the picture shows as borders: its inputs, and each layer's signals
-    s = -dL/dz (blue borders positive, orange negative), one layer after another from the output back."""
+    """The chosen sample's numbers behind the picture's borders: its inputs, then each layer's signals
+    s = -dL/dz, one layer after another from the output back."""
     sample = model.sample_gradients()
     if sample is None:
         return ""
@@ -233,7 +252,7 @@ def sample_numbers(model) -> str:
     names = [f"h{l + 1}" for l in range(len(model.net.sizes) - 2)] + ["output"]
     layers = "; ".join(f"{name}: {', '.join(f'{float(v):+.2g}' for v in -d[0])}"
                        for name, d in reversed(list(zip(names, sample.deltas))))
-    return f"inputs {inputs}; signals s = -dL/dz, {layers}"
+    return f"inputs {inputs}; {layers}"
 
 
 def _draw_output(canvas: Canvas, model, output_map) -> None:
@@ -256,7 +275,7 @@ def _draw_output(canvas: Canvas, model, output_map) -> None:
         (px, py), = to_pixels(model, train[s.sample:s.sample + 1])
         canvas.draw.ellipse((px - 8, py - 8, px + 8, py + 8), outline=SAMPLE_RING, width=2)
     epoch, settings, train, test = header(model)
-    canvas.text((NET_RIGHT + 18, 2 + LINE), epoch, size=TEXT_PX)   # under the column titles' row
+    canvas.text((HEADER_LEFT, 2 + LINE), epoch, size=TEXT_PX)   # under the column titles' row
     for row, text in enumerate((settings, test, train)):
         canvas.text((WIDTH - 4, 2 + row * LINE), text, size=TEXT_PX, anchor="ra")
     if model.diverged:
@@ -283,13 +302,14 @@ def _draw_charts(canvas: Canvas, model) -> None:
     series = [("train", h.train_loss, (40, 40, 40))]
     if len(model.test):
         series.append(("test", h.test_loss, (200, 70, 70)))
-    canvas.chart((NET_RIGHT + 8, OUT_Y + OUT_SIZE + LINE + 4, WIDTH - 2, HEIGHT - 2), series,
+    canvas.chart((NET_RIGHT + 8, OUT_Y + OUT_SIZE + LINE + 4, WIDTH - 2, HEIGHT - 4), series,
                  title="loss", xlabel="epoch", size=TEXT_PX)
     norms = np.array(h.grad_norms).reshape(len(h.grad_norms), model.net.n_layers)
     names = [f"W{l + 1}" for l in range(model.net.n_layers)]
     grad_series = [(name, norms[:, l] if len(norms) else [], LAYER_COLOURS[l % len(LAYER_COLOURS)])
                    for l, name in enumerate(names)]
-    canvas.chart((4, CHARTS_Y, NET_RIGHT, HEIGHT - 2), grad_series, log=True, xlabel="epoch",
+    top = CAPTION_Y if model.settings.sample is None else CHARTS_Y   # the caption's row, when there is none
+    canvas.chart((4, top, NET_RIGHT, HEIGHT - 4), grad_series, log=True, xlabel="epoch",
                  title="||dL/dW|| (log)", size=TEXT_PX)
 
 
@@ -327,7 +347,8 @@ def describe(model) -> str:
     if s.regularization != "none" and s.regularization_rate > 0:
         text += f" The {s.regularization} penalty adds {model.penalty():.2g} to the training loss."
     if s.sample is not None:
-        text += f" The backward pass of training sample {s.sample} is drawn on the links."
+        text += (f" The backward pass of training sample {s.sample} is drawn on the links (-dL/dW) and on each "
+                 "node's border (its signal -dL/dz).")
     dead = sum(model.dead_units())
     if dead:
         text += f" {dead} hidden units are dead ReLUs."

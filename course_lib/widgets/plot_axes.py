@@ -76,8 +76,11 @@ class Picture(Canvas):
         s = self.scale
         self.smallest_text = min(self.smallest_text, size)
         at = (float(xy[0]) * s, float(xy[1]) * s)
+        box = self.draw.textbbox(at, text, font=font(size * s), anchor=anchor)
+        if text.strip():
+            self.text_boxes.append((*(v / s for v in box), text))
         if background is not None:
-            self.draw.rectangle(self.draw.textbbox(at, text, font=font(size * s), anchor=anchor), fill=background)
+            self.draw.rectangle(box, fill=background)
         self.draw.text(at, text, fill=colour, font=font(size * s), anchor=anchor)
 
     def text_width(self, text: str, size: int) -> float:
@@ -128,6 +131,7 @@ class PixelAxes:
         self.xlim = (float(xlim[0]), float(xlim[1]))
         self.ylim = (float(ylim[0]), float(ylim[1]))
         self.text_size = text_size
+        self.title_gap = 6   # between the box and its title's baseline
 
     @property
     def width(self) -> int:
@@ -172,7 +176,7 @@ class PixelAxes:
             c.text((self.left - 6, py), _label(y), LABEL, size=size, anchor="rm")
         c.rectangle((self.left, self.top, self.right, self.bottom), outline=INK)
         if title:
-            c.text(((self.left + self.right) / 2, self.top - 6), title, INK, size=size, anchor="md")
+            c.text(((self.left + self.right) / 2, self.top - self.title_gap), title, INK, size=size, anchor="md")
         if xlabel:
             c.text(((self.left + self.right) / 2, self.bottom + 4 + size), xlabel, INK, size=size, anchor="ma")
         if ylabel:

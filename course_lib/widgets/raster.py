@@ -155,6 +155,12 @@ class Canvas:
         self.width, self.height = int(width), int(height)
         self.image = Image.new("RGB", (self.width, self.height), background)
         self.draw = ImageDraw.Draw(self.image)
+        self.text_boxes = []   # (x0, y0, x1, y1, text) of each text since the last clear(), in shown pixels
+
+    def clear(self, background=WHITE) -> None:
+        """Paint the whole picture ``background`` and forget its texts: the start of a new frame."""
+        self.draw.rectangle((0, 0, self.image.width - 1, self.image.height - 1), fill=background)
+        self.text_boxes = []
 
     def copy(self) -> "Canvas":
         """An independent canvas with the same picture: draw the parts that never change once, copy per frame."""
@@ -162,7 +168,7 @@ class Canvas:
         twin.width, twin.height = self.width, self.height
         twin.image = self.image.copy()
         twin.draw = ImageDraw.Draw(twin.image)
-        twin.smallest_text = self.smallest_text
+        twin.smallest_text, twin.text_boxes = self.smallest_text, list(self.text_boxes)
         return twin
 
     @property
@@ -219,9 +225,11 @@ class Canvas:
         ``background``: a colour to fill the text's box with first, so it stays readable over lines.
         """
         self.smallest_text = min(self.smallest_text, size)
+        box = self.draw.textbbox((float(xy[0]), float(xy[1])), text, font=font(size), anchor=anchor)
+        if text.strip():
+            self.text_boxes.append((*box, text))
         if background is not None:
-            self.draw.rectangle(self.draw.textbbox((float(xy[0]), float(xy[1])), text, font=font(size),
-                                                   anchor=anchor), fill=background)
+            self.draw.rectangle(box, fill=background)
         self.draw.text((float(xy[0]), float(xy[1])), text, fill=colour, font=font(size), anchor=anchor)
 
     def chart(self, box, series, *, log: bool = False, title: str = "", xlabel: str = "", ymin=None,
@@ -242,7 +250,8 @@ class Canvas:
         # The legend shares the title's row when both fit, else it gets a row of its own.
         rows = (1 if title_width + legend_width <= x1 - x0 else 2) if (title and legend_width) else int(bool(title or legend_width))
         legend_row = y0 + line * (rows - 1) + line / 2
-        top, bottom, right = y0 + line * rows + 4, y1 - line, x1 - 4
+        # A tick at the top has half its label above the frame: room for it under the title's row.
+        top, bottom, right = y0 + line * rows + size // 2 - 2, y1 - line - 2, x1 - 4
         if title:
             self.text((x0 + 2, y0), title, size=size)
         curves = []

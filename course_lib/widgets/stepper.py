@@ -14,7 +14,7 @@ from ..lessons.mazur_example import example_network
 from .stepper_events import state_after, training_events
 from ..validation import CourseError
 from .base import LessonWidget
-from .plot_axes import INK, Picture
+from .plot_axes import INK, TEXT_PX, Picture
 from .raster import BLUE, ORANGE, WHITE
 
 PHASE_WORDS = {"forward": "forward pass", "backward": "backward pass", "update": "weight updates"}
@@ -101,7 +101,8 @@ class BackpropStepper(LessonWidget):
         """Node centres in pixels, ``centres[l][j]``, once: each layer a column, its nodes top to bottom."""
         sizes = self.net.sizes
         tallest = max(sizes)
-        self.row_gap = 112 if tallest <= 3 else max(60, 440 // tallest)
+        # A node's value above it and its signal below, each a 20 px line: rows never closer than that needs.
+        self.row_gap = max(112 if tallest <= 3 else 440 // tallest, 2 * NODE_R + 2 * (TEXT_PX + 8))
         body = self.row_gap * tallest
         self.height = int(TOP + body + BOTTOM)
         columns = np.linspace(LEFT, WIDTH - RIGHT, len(sizes))
@@ -128,7 +129,7 @@ class BackpropStepper(LessonWidget):
         if not hasattr(self, "centres"):
             self._layout()
         c, at = self.canvas, self.centres
-        c.rectangle((0, 0, WIDTH - 1, self.height - 1), fill=WHITE)
+        c.clear()
         c.text((10, 8), self.title, INK)
         # Connections: blue positive, orange negative, thicker for larger |w| (updated weights as they change).
         biggest = max(float(np.abs(W).max()) for W in state.weights) or 1.0

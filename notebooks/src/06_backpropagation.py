@@ -512,7 +512,8 @@ draw_company()
 # Right: the output over the plane. Below: the train and test loss, and each layer's
 # gradient norm $\lVert \partial L/\partial W^l \rVert$, per epoch. Pick a sample with the
 # *backward pass* slider to see where it pushes each weight
-# ($-\partial L/\partial W$) and each node's signal $-\partial L/\partial z$.
+# ($-\partial L/\partial W$) and each node's signal $-\partial L/\partial z$: its tile's border,
+# with the numbers in the readout.
 
 # %%
 from course_lib.widgets.playground import playground

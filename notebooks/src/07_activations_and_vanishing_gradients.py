@@ -547,7 +547,7 @@ playground(controls=["play", "step", "reset", "activation", "hidden"], dataset="
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # And dead units live: ReLU units with a learning rate of 3. Play, and read the count of dead
-# ReLUs under the picture; then set the learning rate to 0.03, reset, and play again.
+# ReLUs in the readout; then set the learning rate to 0.03, reset, and play again.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 from course_lib.widgets.playground import playground

@@ -436,6 +436,21 @@ def test_compact_boxes_fit_lesson_4s_neuron_left_to_right_at_the_course_text_siz
         plt.close(ax.figure)
 
 
+def test_a_compact_graphs_key_fits_its_box_when_every_number_is_short():
+    x, y = Value(3.0, "x"), Value(2.0, "y")
+    q = x * y
+    q.label = "q"
+    q.backward()
+    ax = draw_graph(q, compact=True)
+    try:
+        renderer = ax.figure.canvas.get_renderer()
+        key = next(p for p in ax.patches if p.get_gid() == "key").get_window_extent(renderer)
+        text = next(t for t in ax.texts if t.get_text() == "name\ndata\ngrad").get_window_extent(renderer)
+        assert key.x0 < text.x0 and text.x1 < key.x1 and key.y0 < text.y0 and text.y1 < key.y1
+    finally:
+        plt.close(ax.figure)
+
+
 def test_a_compact_graphs_key_goes_above_when_its_corner_is_taken():
     x = Value(3.0, "x")
     y = x * 2

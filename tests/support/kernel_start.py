@@ -3,8 +3,10 @@
 jupyter_client picks a kernel's five ports by opening and closing sockets, then hands them to the
 new process. When the other worker of a parallel run starts a kernel or a JupyterLab in that gap,
 two processes want one port, and the new kernel never answers: nbval waits 60 s and reports every
-cell of the notebook as an error (it happened once in about thirty CI runs, on lesson 09). A kernel
-that is started afresh gets fresh ports. A kernel that fails to start three times still fails.
+cell of the notebook as an error (it happened once in about thirty CI runs, on lesson 09; nbmake's
+issue #129 reports the same race). A kernel started afresh gets fresh ports. Both of nbval's steps
+are retried: the start (``Kernel didn't respond``) and the check that its output channel is up
+(``Wasn't able to establish IOPub``). A kernel that fails three times still fails.
 
 Loaded with ``-p kernel_start`` by the project's pytest options (pyproject.toml), and by the BLAS
 guard's run, which sets its own.
@@ -14,17 +16,23 @@ from __future__ import annotations
 import nbval.kernel
 
 ATTEMPTS = 3
-_start_once = nbval.kernel.start_new_kernel
+_start_once = nbval.kernel.RunningKernel.__init__
 
 
-def start_new_kernel(*args, **kwargs):
+def start(kernel, *args, **kwargs) -> None:
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _start_once(*args, **kwargs)
-        except RuntimeError:   # "Kernel didn't respond", "Kernel died before replying"
+            _start_once(kernel, *args, **kwargs)
+            return
+        except RuntimeError:
+            if getattr(kernel, "km", None) is not None:   # started, but its output channel never came up
+                try:
+                    kernel.stop()
+                except Exception:   # already gone: nothing left to stop
+                    pass
             if attempt == ATTEMPTS:
                 raise
 
 
-if getattr(nbval.kernel.start_new_kernel, "__module__", "") != __name__:
-    nbval.kernel.start_new_kernel = start_new_kernel
+if getattr(nbval.kernel.RunningKernel.__init__, "__module__", "") != __name__:
+    nbval.kernel.RunningKernel.__init__ = start

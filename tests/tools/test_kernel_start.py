@@ -12,26 +12,28 @@ from notebook_outputs import ROOT
 
 
 def test_a_kernel_that_does_not_answer_is_started_again(monkeypatch):
-    calls = []
+    calls, stopped = [], []
 
-    def answers_on_the_third_try(**kwargs):
-        calls.append(kwargs)
+    def answers_on_the_third_try(kernel, kernel_name, **kwargs):
+        calls.append(kernel_name)
+        kernel.km = "a manager"   # started each time; the first two never bring their output channel up
         if len(calls) < 3:
-            raise RuntimeError("Kernel didn't respond in 60 seconds")
-        return "manager", "client"
+            raise RuntimeError("Wasn't able to establish IOPub after 30 seconds.")
 
     monkeypatch.setattr(kernel_start, "_start_once", answers_on_the_third_try)
-    assert nbval.kernel.start_new_kernel(kernel_name="python3") == ("manager", "client")
-    assert len(calls) == 3
+    monkeypatch.setattr(nbval.kernel.RunningKernel, "stop", lambda kernel: stopped.append(kernel))
+    kernel = nbval.kernel.RunningKernel("python3")
+    assert calls == ["python3"] * 3 and kernel.km == "a manager"
+    assert stopped == [kernel, kernel], "each kernel that did not come up is stopped before the next is started"
 
 
 def test_a_kernel_that_never_answers_still_fails(monkeypatch):
-    def never(**kwargs):
+    def never(kernel, kernel_name, **kwargs):
         raise RuntimeError("Kernel didn't respond in 60 seconds")
 
     monkeypatch.setattr(kernel_start, "_start_once", never)
     with pytest.raises(RuntimeError, match="didn't respond"):
-        nbval.kernel.start_new_kernel(kernel_name="python3")
+        nbval.kernel.RunningKernel("python3")
 
 
 @pytest.mark.parametrize("args", [[], ["-o", "addopts=", "--nbval", "-p", "kernel_start"]],
