@@ -270,7 +270,8 @@ class MinibatchExplorer(LessonWidget):
         ax.set_ylabel("training loss", fontsize=TEXT_PT)   # on a log scale, as the ticks say
         ax.tick_params(labelsize=TEXT_PT)
         ax.legend(loc="lower left", fontsize=TEXT_PT)
-        self._diverged_note = ax.text(0.97, 0.9, "", transform=ax.transAxes, ha="right", va="top",
+        # Mid-height: a diverged run's curve leaves through the top, and the starting loss's line is near it.
+        self._diverged_note = ax.text(0.97, 0.55, "", transform=ax.transAxes, ha="right", va="center",
                                       color="tab:red", fontsize=TEXT_PT)
 
         shown = np.where(np.isfinite(grid.final_loss), grid.final_loss, np.nan)

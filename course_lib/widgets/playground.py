@@ -24,7 +24,7 @@ penalty term beside the loss, and the learning rate; the readout gives the batch
 the picture rings the next mini-batch; a change that needs a new network says that it restarted
 the run.
 
-On a laptop. The picture (760 x 480 px, drawn at the size shown, its text 20 px) and a column of
+On a laptop. The picture (760 x 464 px, drawn at the size shown, its text 20 px) and a column of
 controls (350 px) sit side by side, with the readout under the picture: measured in JupyterLab on a
 1366 x 768 screen with the file browser closed, the whole widget fits in about 1180 x 590 px; in a
 narrower notebook the controls wrap below the picture. The picture and the readout stay the widget's own children, as in every lesson widget.

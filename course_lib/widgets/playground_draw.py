@@ -14,9 +14,9 @@ controls on a 1366 x 768 laptop screen, and as wide as a slide gives it). Every 
 - right, the output over the plane with the data points (test points with a black rim): shaded by
   class for classification, and for regression a continuous map of the predicted number from -1
   (orange) to 1 (blue), each point coloured by its target and shaped by its sign; the
-  next mini-batch ringed, and above it a header with the epoch and the losses of the network as it
-  is now (the penalty term too, when there is one; ``header``). The settings in force are the
-  controls' own, and the readout spells them out;
+  next mini-batch ringed, and above it a header with the epoch, the learning rate and activation, and
+  the losses of the network as it is now (the penalty term too, when there is one; ``header``); the
+  readout spells out the other settings;
 - below, the train and test loss per epoch, and each layer's gradient norm per epoch on a
   log scale, where vanishing gradients and dead ReLUs show as curves falling or dropping out.
 """
@@ -30,11 +30,11 @@ from .plot_axes import TEXT_PX
 from .raster import (BLACK, BLUE, CLASS_COLOURS, GREY, MARKERS, ORANGE, WHITE, Canvas, colourize, font, lighten,
                      mix_colours, ramp_lut, resize)
 
-WIDTH, HEIGHT = 760, 480
+WIDTH, HEIGHT = 760, 464   # 1366 x 768: with the readout under it, the widget is at most 620 px tall
 LINE = TEXT_PX + 2                # a row of text
-TILE, ROW = 30, 34                # node heatmap size and the vertical distance between nodes (8 nodes: 272 px)
+TILE, ROW = 28, 32                # node heatmap size and the vertical distance between nodes (8 nodes: 256 px)
 NET_LEFT, NET_RIGHT, NET_TOP = 72, 452, 2 * LINE + 8   # two rows of titles above the network
-OUT_X, OUT_Y, OUT_RES, OUT_SIZE = 490, 3 * LINE + 6, 60, 264   # output panel: 60 x 60 values, smoothed to 264 px
+OUT_X, OUT_Y, OUT_RES, OUT_SIZE = 490, 3 * LINE + 6, 56, 264   # output panel: 56 x 56 values, smoothed to 264 px
 CAPTION_Y = NET_TOP + 8 * ROW + 4                     # the backward pass's caption, under the network
 CHARTS_Y = CAPTION_Y + LINE + 4                       # the gradient norms' chart, under the caption if any
 HEADER_LEFT = NET_RIGHT + 12                          # the header's texts start right of the network
