@@ -126,7 +126,8 @@ MEASURE_JS = """() => {
   for (const img of slide.querySelectorAll('img')) {
     if (!shown(img) || !img.naturalWidth) continue;
     const meant = img.style.width.endsWith('px') ? parseFloat(img.style.width) : img.naturalWidth;
-    if (img.offsetWidth < meant - 1) shrunk.push(`${img.classList.contains('widget-image') ? "a widget's picture" : (img.alt || 'a picture').slice(0, 40)} at ${Math.round(100 * img.offsetWidth / meant)}%`);
+    const name = img.classList.contains('widget-image') ? "a widget's picture" : (img.alt || 'a picture').slice(0, 40);
+    if (img.offsetWidth < meant - 1) shrunk.push(`${name} at ${Math.round(100 * img.offsetWidth / meant)}%`);
   }
   // Words of slide text: a formula counts as one word, a folded answer's hidden body as none.
   const text = (md) => {

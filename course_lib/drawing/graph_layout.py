@@ -34,7 +34,9 @@ class _Flow:
 
     def __init__(self, direction: str, box_w: float, compact: bool = False):
         if direction == "right":  # levels are columns, first inputs on top
-            self.box_along, self.box_across, room, self.gap = box_w, _BOX_H, 1.2 if compact else 1.6, 0.4 - 0.1 * compact
+            self.box_along, self.box_across, room, self.gap = box_w, _BOX_H, 1.6, 0.4
+            if compact:   # a longer graph on a slide's width: arrows shorter, boxes closer
+                room, self.gap = 1.2, 0.3
             self.to_xy = lambda along, across: (along, across)
         else:  # levels are rows, first inputs on the left
             self.box_along, self.box_across, room, self.gap = _BOX_H, box_w, 1.4, 0.2
@@ -159,11 +161,13 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
 
     Each Value is a rounded box (label, data and, if ``show_grad``, grad to 4
     significant digits); a leaf without a label, such as a plain number an operation
-    wrapped, reads "constant". ``compact`` boxes give the numbers to 3 digits without
-    the words "data" and "grad", and a dashed key box says which line is which: narrower
-    boxes, so a longer graph fits a slide's width at the course's text size. Each operation is a circle between its inputs and its
+    wrapped, reads "constant". Each operation is a circle between its inputs and its
     output; arrows point forward. Levels are depths (longest path from a leaf; a leaf
     sits just before its first use) and long edges bend around boxes.
+
+    ``compact`` boxes give the numbers to 3 digits without the words "data" and "grad",
+    and a dashed key box says which line is which: narrower boxes, so that a longer graph
+    fits a slide's width at the course's text size.
 
     ``direction`` is "right" (levels are columns) or "down" (levels are rows); by
     default "right" when that fits the space with the course's text size (``style.TEXT_PT``),

@@ -93,7 +93,8 @@ class LossExplorer(LessonWidget):
             (x0, x1), (y0, y1) = self.tangents[name]
             ax.plot(np.array([x0, x1]), np.array([y0, y1]), dark, width=3)
             ax.marker(p, self.losses[name], colour, radius=6)
-        entries = [("squared error (p - y)^2", self.COLOURS["mse"][0]), ("binary cross-entropy", self.COLOURS["bce"][0]),
+        entries = [("squared error (p - y)^2", self.COLOURS["mse"][0]),
+                   ("binary cross-entropy", self.COLOURS["bce"][0]),
                    ("dark: each one's slope at p", self.COLOURS["mse"][1])]
         ax.legend(entries, x=(ax.left + ax.right) / 2 - ax.legend_width(entries) / 2)
         return c.png()

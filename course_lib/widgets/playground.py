@@ -26,8 +26,9 @@ the run.
 
 On a laptop. The picture (760 x 464 px, drawn at the size shown, its text 20 px) and a column of
 controls (350 px) sit side by side, with the readout under the picture: measured in JupyterLab on a
-1366 x 768 screen with the file browser closed, the whole widget fits in about 1180 x 590 px; in a
-narrower notebook the controls wrap below the picture. The picture and the readout stay the widget's own children, as in every lesson widget.
+1366 x 768 screen with the file browser closed, the whole widget takes about 1180 x 580-610 px (the
+readout grows with its notices); in a narrower notebook the controls wrap below the picture. The
+picture and the readout stay the widget's own children, as in every lesson widget.
 
 Keeping it live. The play button is an ``ipywidgets.Play``. In a kernel (JupyterLab), pressing
 it starts a small asyncio task on the kernel's own event loop that trains one epoch and

@@ -248,7 +248,10 @@ class Canvas:
         legend_width = sum(entry) if legend else 0
         title_width = font(size).getlength(title) + 16 if title else 0
         # The legend shares the title's row when both fit, else it gets a row of its own.
-        rows = (1 if title_width + legend_width <= x1 - x0 else 2) if (title and legend_width) else int(bool(title or legend_width))
+        if title and legend_width:
+            rows = 1 if title_width + legend_width <= x1 - x0 else 2
+        else:
+            rows = int(bool(title or legend_width))
         legend_row = y0 + line * (rows - 1) + line / 2
         # A tick at the top has half its label above the frame: room for it under the title's row.
         top, bottom, right = y0 + line * rows + size // 2 - 2, y1 - line - 2, x1 - 4
