@@ -74,14 +74,7 @@ class Picture(Canvas):
 
     def text(self, xy, text: str, colour=BLACK, size: int = TEXT_PX, anchor: str = "la", background=None) -> None:
         s = self.scale
-        self.smallest_text = min(self.smallest_text, size)
-        at = (float(xy[0]) * s, float(xy[1]) * s)
-        box = self.draw.textbbox(at, text, font=font(size * s), anchor=anchor)
-        if text.strip():
-            self.text_boxes.append((*(v / s for v in box), text))
-        if background is not None:
-            self.draw.rectangle(box, fill=background)
-        self.draw.text(at, text, fill=colour, font=font(size * s), anchor=anchor)
+        self._text((float(xy[0]) * s, float(xy[1]) * s), text, colour, size, size * s, anchor, background)
 
     def text_width(self, text: str, size: int) -> float:
         """How wide ``text`` is in CSS pixels."""

@@ -150,17 +150,18 @@ class Canvas:
     """
 
     smallest_text = float("inf")   # the smallest text drawn so far, in the pixels it is shown at
+    scale = 1                      # device pixels per pixel shown (``plot_axes.Picture`` draws at 2)
 
     def __init__(self, width: int, height: int, background=WHITE):
         self.width, self.height = int(width), int(height)
         self.image = Image.new("RGB", (self.width, self.height), background)
         self.draw = ImageDraw.Draw(self.image)
-        self.text_boxes = []   # (x0, y0, x1, y1, text) of each text since the last clear(), in shown pixels
+        self.texts = []   # (where, text, size, anchor) of each text since the last clear(), in device pixels
 
     def clear(self, background=WHITE) -> None:
         """Paint the whole picture ``background`` and forget its texts: the start of a new frame."""
         self.draw.rectangle((0, 0, self.image.width - 1, self.image.height - 1), fill=background)
-        self.text_boxes = []
+        self.texts = []
 
     def copy(self) -> "Canvas":
         """An independent canvas with the same picture: draw the parts that never change once, copy per frame."""
@@ -168,7 +169,7 @@ class Canvas:
         twin.width, twin.height = self.width, self.height
         twin.image = self.image.copy()
         twin.draw = ImageDraw.Draw(twin.image)
-        twin.smallest_text, twin.text_boxes = self.smallest_text, list(self.text_boxes)
+        twin.smallest_text, twin.texts = self.smallest_text, list(self.texts)
         return twin
 
     @property
@@ -224,13 +225,21 @@ class Canvas:
 
         ``background``: a colour to fill the text's box with first, so it stays readable over lines.
         """
-        self.smallest_text = min(self.smallest_text, size)
-        box = self.draw.textbbox((float(xy[0]), float(xy[1])), text, font=font(size), anchor=anchor)
+        self._text((float(xy[0]), float(xy[1])), text, colour, size, size, anchor, background)
+
+    def _text(self, at, text: str, colour, shown_size, device_size, anchor: str, background) -> None:
+        self.smallest_text = min(self.smallest_text, shown_size)
         if text.strip():
-            self.text_boxes.append((*box, text))
+            self.texts.append((at, text, device_size, anchor))   # measured only when asked (text_boxes)
         if background is not None:
-            self.draw.rectangle(box, fill=background)
-        self.draw.text((float(xy[0]), float(xy[1])), text, fill=colour, font=font(size), anchor=anchor)
+            self.draw.rectangle(self.draw.textbbox(at, text, font=font(device_size), anchor=anchor), fill=background)
+        self.draw.text(at, text, fill=colour, font=font(device_size), anchor=anchor)
+
+    @property
+    def text_boxes(self) -> list[tuple]:
+        """(x0, y0, x1, y1, text) of each text since the last ``clear()``, in the pixels it is shown at."""
+        return [(*(v / self.scale for v in self.draw.textbbox(at, text, font=font(size), anchor=anchor)), text)
+                for at, text, size, anchor in self.texts]
 
     def chart(self, box, series, *, log: bool = False, title: str = "", xlabel: str = "", ymin=None,
               ymax=None, legend: bool = True, size: int = 11) -> tuple[float, float]:
