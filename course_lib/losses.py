@@ -12,6 +12,10 @@ Each takes ``Y_hat, Y`` of shape ``(n_samples, n_outputs)`` and returns a float;
 ``gradient`` returns dL/dY_hat with the same shape. The cross-entropies also have
 ``*_from_logits`` forms that take the pre-activation ``z``: they never evaluate
 ``log(0)`` and give the famously simple gradient ``(softmax(z) - Y) / n``.
+
+The classes hold only the math, as the activations do: ``MLP`` hands them arrays it has
+already checked. What a learner types enters through the functions at the bottom
+(``mse``, ``binary_cross_entropy``, ``cross_entropy``), which check it once.
 """
 from __future__ import annotations
 
@@ -52,11 +56,6 @@ class Loss:
         """dL/dY_hat, shape (n_samples, n_outputs)."""
         raise NotImplementedError
 
-    def _check(self, Y_hat, Y):
-        Y_hat, Y = np.asarray(Y_hat), np.asarray(Y)
-        check_same_shape(Y_hat, Y, "the predictions Y_hat", "the targets Y")
-        return Y_hat, Y
-
     def __repr__(self) -> str:
         return f"<loss {self.name!r}>"
 
@@ -67,12 +66,10 @@ class MeanSquaredError(Loss):
     name = "mse"
 
     def __call__(self, Y_hat, Y):
-        Y_hat, Y = self._check(Y_hat, Y)
         diff = Y_hat - Y
         return float(np.mean(diff * diff))
 
     def gradient(self, Y_hat, Y):
-        Y_hat, Y = self._check(Y_hat, Y)
         return (2.0 / Y.size) * (Y_hat - Y)
 
 
@@ -82,11 +79,9 @@ class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
 
     def __call__(self, P, Y):
-        P, Y = self._check(P, Y)
         return float(-np.mean(Y * _log_clipped(P) + (1 - Y) * _log_clipped(1 - P)))
 
     def gradient(self, P, Y):
-        P, Y = self._check(P, Y)
         # In float32, 1 - 1e-12 rounds to 1: keep at least one float step away from 0 and 1.
         eps = max(_EPS, float(np.finfo(np.result_type(P, np.float32)).eps))
         P = np.clip(P, eps, 1 - eps)
@@ -94,7 +89,6 @@ class BinaryCrossEntropy(Loss):
 
     def from_logits(self, Z, Y) -> float:
         """The same loss computed from z with P = sigmoid(z): log(0) is never evaluated."""
-        Z, Y = self._check(Z, Y)
         # -[y log s(z) + (1-y) log(1-s(z))] simplifies to softplus(z) - y z.
         return float(np.mean(_softplus(Z) - Y * Z))
 
@@ -109,16 +103,13 @@ class CrossEntropy(Loss):
     name = "cross_entropy"
 
     def __call__(self, P, Y):
-        P, Y = self._check(P, Y)
         return float(-np.sum(Y * _log_clipped(P)) / Y.shape[0])
 
     def gradient(self, P, Y):
-        P, Y = self._check(P, Y)
         return -Y / np.clip(P, _EPS, None) / Y.shape[0]
 
     def from_logits(self, Z, Y) -> float:
         """The same loss from scores z with P = softmax(z): logsumexp(z) - sum_k Y_k z_k, averaged."""
-        Z, Y = self._check(Z, Y)
         lse = _logsumexp(Z)  # one per sample
         # -log softmax(z)_k = lse - z_k, weighted by Y_k and summed over everything at once
         # (np.vdot flattens): train evaluates this at every step, and one sum is the cheapest.
@@ -143,16 +134,22 @@ def get_loss(name: str | Loss) -> Loss:
     return lookup(name, LOSSES, "loss")
 
 
+def _checked(Y_hat, Y) -> tuple[np.ndarray, np.ndarray]:
+    Y_hat, Y = np.asarray(Y_hat), np.asarray(Y)
+    check_same_shape(Y_hat, Y, "the predictions Y_hat", "the targets Y")
+    return Y_hat, Y
+
+
 def mse(Y_hat, Y) -> float:
     """Mean squared error over every element. Shapes: Y_hat, Y (n_samples, n_outputs) -> float."""
-    return LOSSES["mse"](Y_hat, Y)
+    return LOSSES["mse"](*_checked(Y_hat, Y))
 
 
 def binary_cross_entropy(P, Y) -> float:
     """Binary cross-entropy of probabilities P against 0/1 targets Y, same shape -> float."""
-    return LOSSES["binary_cross_entropy"](P, Y)
+    return LOSSES["binary_cross_entropy"](*_checked(P, Y))
 
 
 def cross_entropy(P, Y) -> float:
     """Categorical cross-entropy of row-distributions P (n, k) against one-hot Y (n, k) -> float."""
-    return LOSSES["cross_entropy"](P, Y)
+    return LOSSES["cross_entropy"](*_checked(P, Y))

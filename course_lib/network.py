@@ -174,10 +174,8 @@ class MLP:
 
     def forward(self, X) -> np.ndarray:
         """The output. X: (n, sizes[0]) -> (n, sizes[-1]); one sample (sizes[0],) -> (sizes[-1],)."""
-        as_parameters(self.weights, self.biases, self.sizes, self.dtype)
-        X, single = as_inputs(X, self.sizes[0], self.dtype)
-        out = self.trace_unchecked(X).activations[-1]
-        return out[0] if single else out
+        out = self.trace(X).activations[-1]
+        return out[0] if np.ndim(X) == 1 else out
 
     def loss(self, X, Y) -> float:
         """The loss on X against targets Y: (n, sizes[-1]), (n,) labels, or see ``validation.as_targets``."""
@@ -212,7 +210,8 @@ class MLP:
             raise ShapeError(f"y has {labels.shape[0]} labels but X has {X.shape[0]} samples")
         if self.sizes[-1] == 1:
             labels = labels_from_outputs(labels[:, None], self.output_activation)
-        return float(np.mean(self.predict(X) == labels))
+        predicted = labels_from_outputs(self.trace_unchecked(X).activations[-1], self.output_activation)
+        return float(np.mean(predicted == labels))
 
     # ------------------------------------------------------------------- bookkeeping
     @property

@@ -56,6 +56,7 @@ def mse_scale(n_samples: int, n_outputs: int) -> float:
 
 
 def _elementwise(activation) -> Activation:
+    """The recipe's activations, checked once where a network enters (``one_hidden_layer``)."""
     f = get_activation(activation)
     if f.name == "softmax":
         raise CourseError(
@@ -73,9 +74,9 @@ def forward(X, W_hidden, b_hidden, W_out, b_out, hidden_activation="sigmoid", ou
     -> z_hidden, hidden (n, h) and z_out, output (n, k).
     """
     z_hidden = X @ W_hidden.T + b_hidden
-    hidden = _elementwise(hidden_activation)(z_hidden)
+    hidden = get_activation(hidden_activation)(z_hidden)
     z_out = hidden @ W_out.T + b_out
-    output = _elementwise(output_activation)(z_out)
+    output = get_activation(output_activation)(z_out)
     return z_hidden, hidden, z_out, output
 
 
@@ -85,7 +86,7 @@ def output_layer_signals(T, output, z_out, activation="sigmoid", scale: float = 
     Shapes: T, output, z_out (n, k) -> (n, k). ``scale`` is 1 for the recipe's own
     loss and ``mse_scale(n, k)`` for course_lib's mse.
     """
-    return scale * (T - output) * _elementwise(activation).derivative(z_out)
+    return scale * (T - output) * get_activation(activation).derivative(z_out)
 
 
 def hidden_layer_signals(out_signals, W_out, z_hidden, activation="sigmoid") -> np.ndarray:
@@ -95,7 +96,7 @@ def hidden_layer_signals(out_signals, W_out, z_hidden, activation="sigmoid") -> 
     with ``W_out`` (its transpose in column-vector notation). Shapes:
     out_signals (n, k), W_out (k, h), z_hidden (n, h) -> (n, h).
     """
-    return (out_signals @ W_out) * _elementwise(activation).derivative(z_hidden)
+    return (out_signals @ W_out) * get_activation(activation).derivative(z_hidden)
 
 
 def weight_gradients(signals, inputs) -> np.ndarray:

@@ -8,6 +8,7 @@ the chain rule: each node's gradient is the sum, over the nodes that use it, of
 """
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -30,11 +31,44 @@ def _wrap(x) -> Value:
     return x if isinstance(x, Value) else Value(_as_float(x, "the other operand"))
 
 
+# Why an operation can have no finite real value or derivative. The operations themselves are plain math;
+# when Python's math refuses (ZeroDivisionError, OverflowError, a "math domain error") or a result is
+# infinite, this is the one place that explains it, naming the operation and its inputs.
+_WHY = {
+    "/": "division by zero",
+    "exp": "exp overflows for inputs above about 709",
+    "log": "log is only defined for positive numbers",
+    "**": "x ** k is a real number for x > 0, for x < 0 only with a whole k, for x = 0 only with k >= 1 "
+          "(below that its derivative is infinite), and overflows past about 1e308",
+}
+
+
+def _refuse(op: str, inputs: tuple) -> NonFiniteError:
+    given = ", ".join(f"{x:.4g}" for x in inputs)
+    why = _WHY.get("**" if op.startswith("**") else op, "the result overflows past about 1e308; rescale the inputs")
+    return NonFiniteError(f"'{op}' applied to ({given}) has no finite real value or derivative: {why}")
+
+
+def _may_fail(op: str):
+    """Wrap an operation whose math Python can refuse, so the refusal is explained by ``_refuse``."""
+    def wrap(method):
+        @functools.wraps(method)
+        def run(self, *other):
+            try:
+                return method(self, *other)
+            except CourseError:
+                raise
+            except (ArithmeticError, ValueError):
+                inputs = (self.data, *(x.data if isinstance(x, Value) else x for x in other))
+                raise _refuse(op, inputs) from None
+        return run
+    return wrap
+
+
 def _node(op: str, data: float, parents: tuple, local_grads: tuple) -> Value:
-    """Build an op node; refuse results that overflowed, so the error points at the op."""
+    """Build an op node; a result that overflowed is refused here, so the error points at the op."""
     if not all(math.isfinite(g) for g in (data, *local_grads)):
-        inputs = ", ".join(f"{p.data:.4g}" for p in parents)
-        raise NonFiniteError(f"'{op}' applied to ({inputs}) gives a non-finite value or derivative; rescale the inputs")
+        raise _refuse(op, tuple(p.data for p in parents))
     out = Value(data)
     out.op, out.parents, out.local_grads = op, parents, tuple(float(g) for g in local_grads)
     return out
@@ -88,10 +122,9 @@ class Value:
     def __rmul__(self, other) -> Value:
         return _wrap(other) * self
 
+    @_may_fail("/")
     def __truediv__(self, other) -> Value:
         other = _wrap(other)
-        if other.data == 0:
-            raise CourseError(f"division by zero: {self.data:.4g} / 0")
         b = other.data
         return _node("/", self.data / b, (self, other), (1.0 / b, -self.data / (b * b)))
 
@@ -101,38 +134,29 @@ class Value:
     def __neg__(self) -> Value:
         return _node("neg", -self.data, (self,), (-1.0,))
 
+    @_may_fail("**")
     def __pow__(self, exponent) -> Value:
         if isinstance(exponent, Value):
             raise CourseError("the exponent must be a plain number, not a Value; for x ** y use (y * x.log()).exp()")
         k = _as_float(exponent, "the exponent")
-        x = self.data
-        if x < 0 and not k.is_integer():
-            raise CourseError(f"{x:.4g} ** {k:g} is not a real number (negative base, non-integer exponent)")
-        if x == 0 and k < 1 and k != 0:
-            raise CourseError(f"0 ** {k:g} has no finite derivative at 0")
-        try:
-            data = x**k
-            local = k * x ** (k - 1) if k != 0 else 0.0
-        except OverflowError:
-            raise NonFiniteError(f"{x:.4g} ** {k:g} overflows; rescale the input") from None
-        return _node(f"**{k:g}", data, (self,), (local,))
+        # math.pow, unlike **, refuses a negative base with a fractional exponent instead of going complex.
+        local = k * math.pow(self.data, k - 1) if k != 0 else 0.0
+        return _node(f"**{k:g}", math.pow(self.data, k), (self,), (local,))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; local derivative 1 - tanh(x)**2."""
         t = math.tanh(self.data)
         return _node("tanh", t, (self,), (1.0 - t * t,))
 
+    @_may_fail("exp")
     def exp(self) -> Value:
         """e**x; local derivative e**x."""
-        if self.data > 709.0:  # math.exp overflows just above 709.78
-            raise NonFiniteError(f"exp({self.data:.4g}) overflows; inputs to exp must be at most about 709")
         e = math.exp(self.data)
         return _node("exp", e, (self,), (e,))
 
+    @_may_fail("log")
     def log(self) -> Value:
         """Natural logarithm, defined for data > 0; local derivative 1/x."""
-        if self.data <= 0:
-            raise CourseError(f"log is only defined for positive numbers, got log({self.data:.4g})")
         return _node("log", math.log(self.data), (self,), (1.0 / self.data,))
 
     def sigmoid(self) -> Value:

@@ -9,6 +9,9 @@ import ast
 import re
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 import course_lib
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +74,49 @@ def test_the_readme_gives_the_reading_order_with_honest_line_counts():
     total = re.search(r"reading path is ([\d,]+)\s+lines", readme)
     actual = sum(lines_of(m) for m in course_lib.READING_PATH)
     assert total and abs(int(total.group(1).replace(",", "")) - actual) <= 0.1 * actual, (total, actual)
+
+
+def counting(monkeypatch, module, name: str) -> list:
+    """Replace ``module.name`` by a wrapper that records each call; the list of calls is returned."""
+    calls, original = [], getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+@pytest.mark.parametrize("method", ["trace", "forward", "predict", "loss", "backward", "accuracy"])
+def test_a_public_method_checks_its_input_once(monkeypatch, method):
+    from course_lib import losses, network
+
+    net = course_lib.MLP([2, 3, 1], loss="binary_cross_entropy")
+    X, y = [[0.0, 1.0], [1.0, 0.0]], [1, 0]
+    calls = {name: counting(monkeypatch, network, name) for name in ("as_parameters", "as_inputs", "as_targets")}
+    shape_checks = counting(monkeypatch, losses, "check_same_shape")
+    getattr(net, method)(*((X,) if method in ("trace", "forward", "predict") else (X, y)))
+    assert [len(calls["as_parameters"]), len(calls["as_inputs"])] == [1, 1], f"MLP.{method} checks X {calls}"
+    assert len(calls["as_targets"]) == (method in ("loss", "backward")), f"MLP.{method} checks Y {calls}"
+    assert not shape_checks, "the loss's math re-checked arrays MLP had already checked"
+
+
+def test_the_loss_functions_check_once_and_the_math_never(monkeypatch):
+    from course_lib import losses
+
+    shape_checks = counting(monkeypatch, losses, "check_same_shape")
+    losses.mse([[0.5]], [[1.0]])
+    assert len(shape_checks) == 1
+    for loss in losses.LOSSES.values():
+        loss.gradient(np.array([[0.5]]), np.array([[1.0]]))
+    assert len(shape_checks) == 1
+
+
+def test_the_recipes_steps_do_not_recheck_the_activation(monkeypatch):
+    from course_lib import signals
+
+    net = course_lib.MLP([2, 2, 2], hidden_activation="sigmoid", output_activation="sigmoid")
+    checks = counting(monkeypatch, signals, "_elementwise")
+    signals.recipe_step(net, [0.5, -0.5], [1.0, 0.0], 0.5)
+    assert len(checks) == 2, "one check per activation, where the network enters the recipe"

@@ -224,23 +224,27 @@ def test_repr():
         (lambda: Value(math.inf), NonFiniteError, "finite"),
         (lambda: Value(True), CourseError, "real number"),
         (lambda: Value(1.0, label=3), CourseError, "label"),
-        (lambda: Value(-1).log(), CourseError, "log.*positive"),
-        (lambda: Value(0).log(), CourseError, "log.*positive"),
+        (lambda: Value(-1).log(), NonFiniteError, r"'log' applied to \(-1\).*log is only defined for positive"),
+        (lambda: Value(0).log(), NonFiniteError, r"'log' applied to \(0\).*positive"),
         (lambda: Value(1.0) + "a", CourseError, "real number"),
         (lambda: "a" * Value(1.0), CourseError, "real number"),
         (lambda: Value(1.0) * float("nan"), NonFiniteError, "finite"),
-        (lambda: Value(1.0) / 0, CourseError, "division by zero"),
-        (lambda: 1 / Value(0.0), CourseError, "division by zero"),
+        (lambda: Value(1.0) / 0, NonFiniteError, r"'/' applied to \(1, 0\).*division by zero"),
+        (lambda: 1 / Value(0.0), NonFiniteError, r"'/' applied to \(1, 0\).*division by zero"),
         (lambda: Value(2.0) ** Value(3.0), CourseError, "exponent must be a plain number"),
-        (lambda: Value(-8.0) ** 0.5, CourseError, "not a real number"),
-        (lambda: Value(0.0) ** -1, CourseError, "no finite derivative"),
-        (lambda: Value(0.0) ** 0.5, CourseError, "no finite derivative"),
-        (lambda: Value(10.0) ** 400, NonFiniteError, "overflow"),
-        (lambda: Value(1000.0).exp(), NonFiniteError, "overflow"),
-        (lambda: Value(1e200) * Value(1e200), NonFiniteError, "non-finite"),
+        (lambda: Value(-8.0) ** 0.5, NonFiniteError, r"'\*\*' applied to \(-8, 0.5\).*for x < 0 only with a whole k"),
+        (lambda: Value(0.0) ** -1, NonFiniteError, r"\(0, -1\).*for x = 0 only with k >= 1"),
+        (lambda: Value(0.0) ** 0.5, NonFiniteError, r"\(0, 0.5\).*its derivative is infinite"),
+        (lambda: Value(10.0) ** 400, NonFiniteError, r"\(10, 400\).*overflows"),
+        (lambda: Value(1000.0).exp(), NonFiniteError, r"'exp' applied to \(1000\).*overflow"),
+        (lambda: Value(1e200) * Value(1e200), NonFiniteError, r"'\*' applied to \(1e\+200, 1e\+200\).*overflows"),
+        (lambda: Value(-2.0) ** 3, None, None),
     ],
 )
 def test_clear_errors(make, error, message):
+    if error is None:  # a whole exponent of a negative base is fine
+        assert make().data == -8.0
+        return
     with pytest.raises(error, match=message):
         make()
     assert issubclass(error, CourseError)
