@@ -26,6 +26,7 @@ import math
 
 import numpy as np
 
+from .network_diagram import draw_links, node_centres
 from .plot_axes import TEXT_PX
 from .raster import (BLACK, BLUE, CLASS_COLOURS, GREY, MARKERS, ORANGE, WHITE, Canvas, colourize, font, lighten,
                      mix_colours, ramp_lut, resize)
@@ -80,12 +81,8 @@ def header(model) -> list[str]:
 
 
 def node_positions(sizes: list[int]) -> list[list[tuple[float, float]]]:
-    """Centre (x, y) of every node, layer by layer (features first)."""
-    columns = len(sizes)
-    xs = np.linspace(NET_LEFT + TILE / 2, NET_RIGHT - TILE / 2, columns)
-    tallest = 8 * ROW
-    return [[(float(x), NET_TOP + (tallest - n * ROW) / 2 + ROW * (i + 0.5)) for i in range(n)]
-            for x, n in zip(xs, sizes)]
+    """Centre (x, y) of every node, layer by layer (features first), in a body eight nodes tall."""
+    return node_centres(sizes, NET_LEFT + TILE / 2, NET_RIGHT - TILE / 2, NET_TOP, ROW, rows=8)
 
 
 def link_ends(sizes: list[int]) -> dict:
@@ -198,20 +195,11 @@ def _draw_network(canvas: Canvas, model, maps, chosen=None) -> None:
     sizes = net.sizes
     where = node_positions(sizes)
     sample = model.sample_gradients()
-    # Links first, thinnest first, so the strongest lie on top.
-    links = []
-    for l, W in enumerate(net.weights):
-        shown = W if sample is None else -sample.weights[l]   # -dL/dW: where one sample pushes each weight
-        scale = 3.0 if sample is None else max(float(np.max(np.abs(shown))), 1e-12)
-        for i in range(W.shape[0]):
-            for j in range(W.shape[1]):
-                v = float(shown[i, j])
-                if math.isfinite(v):
-                    links.append((min(abs(v) / scale, 1.0), v, where[l][j], where[l + 1][i]))
-    for size, v, (xa, ya), (xb, yb) in sorted(links, key=lambda link: link[0]):
-        colour = BLUE if v > 0 else ORANGE
-        canvas.line([(xa + TILE / 2, ya), (xb - TILE / 2, yb)], colour if size > 0.02 else (225, 225, 225),
-                    width=1 + 4.5 * size)
+    # Weights against a fixed scale, so they visibly grow as training goes; a sample's gradient step
+    # -dL/dW (where it pushes each weight), each layer against its own largest.
+    shown = net.weights if sample is None else [-g for g in sample.weights]
+    scale = 3.0 if sample is None else [max(float(np.max(np.abs(g))), 1e-12) for g in shown]
+    draw_links(canvas, link_ends(sizes), shown, scale, widest=4.5, faint_below=0.02)
     if chosen in link_ends(sizes):
         (xa, ya), (xb, yb) = link_ends(sizes)[chosen]
         for k in range(0, 10, 2):   # dashed, so the choice shows by its pattern as well as its colour

@@ -14,8 +14,9 @@ from ..lessons.mazur_example import example_network
 from .stepper_events import state_after, training_events
 from ..validation import CourseError
 from .base import LessonWidget
+from .network_diagram import draw_links, node_centres
 from .plot_axes import INK, TEXT_PX, Picture
-from .raster import BLUE, ORANGE, WHITE
+from .raster import WHITE
 
 PHASE_WORDS = {"forward": "forward pass", "backward": "backward pass", "update": "weight updates"}
 MAX_NODES = 8
@@ -24,10 +25,6 @@ WIDTH, TOP, BOTTOM, LEFT, RIGHT, NODE_R = 720, 52, 40, 70, 130, 24
 HIGHLIGHT_RGB = (230, 120, 0)     # the node, weight or bias the current step is about
 SIGNAL_RGB = (148, 103, 189)      # signals, and the arrows gathering them
 NODE_FILL = (250, 250, 250)
-
-
-def lighten_colour(rgb, amount: float = 0.35):
-    return tuple(int(round(v + (255 - v) * amount)) for v in rgb)
 
 
 def arrow(canvas, start, end, colour, shrink: float = 0.0, width: int = 3, head: float = 12.0) -> None:
@@ -103,11 +100,8 @@ class BackpropStepper(LessonWidget):
         tallest = max(sizes)
         # A node's value above it and its signal below, each a 20 px line: rows never closer than that needs.
         self.row_gap = max(112 if tallest <= 3 else 440 // tallest, 2 * NODE_R + 2 * (TEXT_PX + 8))
-        body = self.row_gap * tallest
-        self.height = int(TOP + body + BOTTOM)
-        columns = np.linspace(LEFT, WIDTH - RIGHT, len(sizes))
-        self.centres = [[(float(x), TOP + body / 2 + (j - (n - 1) / 2) * self.row_gap) for j in range(n)]
-                        for x, n in zip(columns, sizes)]
+        self.height = int(TOP + self.row_gap * tallest + BOTTOM)
+        self.centres = node_centres(sizes, LEFT, WIDTH - RIGHT, TOP, self.row_gap)
         self.canvas = Picture(WIDTH, self.height)
         self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{self.height}px")
 
@@ -131,14 +125,11 @@ class BackpropStepper(LessonWidget):
         c, at = self.canvas, self.centres
         c.clear()
         c.text((10, 8), self.title, INK)
-        # Connections: blue positive, orange negative, thicker for larger |w| (updated weights as they change).
+        # Links by weight (updated weights as they change), pale so the numbers over them stay readable.
+        ends = {(l, j, i): (begin, end) for l in range(len(at) - 1)
+                for j, end in enumerate(at[l + 1]) for i, begin in enumerate(at[l])}
         biggest = max(float(np.abs(W).max()) for W in state.weights) or 1.0
-        for l in range(1, len(at)):
-            W = state.weights[l - 1]
-            for j, end in enumerate(at[l]):
-                for i, begin in enumerate(at[l - 1]):
-                    colour = BLUE if W[j, i] >= 0 else ORANGE
-                    c.line([begin, end], lighten_colour(colour), width=1 + round(4 * abs(W[j, i]) / biggest))
+        draw_links(c, ends, state.weights, biggest, widest=4, paler=0.35)
         if event is not None and event.kind == "weight":
             c.line([at[event.layer - 1][event.source], at[event.layer][event.node]], HIGHLIGHT_RGB, width=6)
         if event is not None and event.kind == "signal" and event.layer < len(at) - 1:
