@@ -13,7 +13,7 @@ Everything else a step does (bias adds, tanh, softmax, the loss, the update)
 is work too but is not counted: the achieved rate is the counted flops over the
 whole step's time. Two measurements of that time:
 
-- ``step``: ``net.backward_unchecked(Xb, Yb)`` then ``net.step_unchecked(...)``,
+- ``step``: ``net.backward_unchecked(net.trace_unchecked(Xb), Yb)`` then ``net.step_unchecked(...)``,
   what ``train`` runs for each batch, on batches already in memory;
 - ``train``: a whole epoch of ``course_lib.train`` over 60,000 samples, per step:
   the above plus gathering each shuffled batch from the 188 MB (float32) data
@@ -89,7 +89,7 @@ class Problem:
         Xb, Yb = self.batches[self.turn % len(self.batches)]
         self.turn += 1
         with np.errstate(all="ignore"):
-            grads = self.net.backward_unchecked(Xb, Yb)
+            grads = self.net.backward_unchecked(self.net.trace_unchecked(Xb), Yb)
         self.net.step_unchecked(grads, 1e-3)  # small steps: the weights stay sensible through every try
 
     def epoch(self):
@@ -101,7 +101,7 @@ def profile(problem: Problem, tries: int, threads: int) -> list[tuple[str, float
     net = problem.net
     Xb, Yb = problem.batches[0]
     (W1, W2), (b1, b2) = net.weights, net.biases
-    grads = net.backward_unchecked(Xb, Yb)
+    grads = net.backward_unchecked(net.trace_unchecked(Xb), Yb)
     Z1, Z2 = grads.trace.zs
     A1, P = grads.trace.activations[1], grads.trace.activations[2]
     D2, D1 = grads.deltas[1], grads.deltas[0]
@@ -129,7 +129,7 @@ def fixed_cost(dtype: str, batch: int, tries: int, threads: int) -> float:
     X, Y = net.prepare(rng.standard_normal((batch, 2)), rng.integers(0, SIZES[-1], batch))
 
     def step():
-        net.step_unchecked(net.backward_unchecked(X, Y), 1e-3)
+        net.step_unchecked(net.backward_unchecked(net.trace_unchecked(X), Y), 1e-3)
     return best_cpu_seconds(step, tries, inner=10, threads=threads)
 
 

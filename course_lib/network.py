@@ -16,8 +16,9 @@ is b^l, ``trace.zs[l-1]`` is Z^l, ``trace.activations[l]`` is A^l (``activations
 ``grads.deltas[l-1]`` is Delta^l, ``grads.signals[l-1]`` is -Delta^l (the seven-step recipe's "signal"),
 ``grads.weights[l-1]`` is dL/dW^l. In the methods ``l`` is a list index: ``self.weights[l]`` is W^(l+1).
 
+The backward pass reads every Z^l and A^l from the forward pass's cache (a ``Trace``, ``net.trace(X)``).
 The public methods (``forward``, ``backward``, ``step`` ...) accept what a learner types (lists, one
-sample, class labels) and check it with ``validation``; the math lives in the three ``*_unchecked``
+sample, class labels) and check it with ``validation``; the math lives in the four ``*_unchecked``
 methods, which ``train`` calls directly after checking the whole data set once.
 
 Scope: fully connected layers, one hidden activation, plain gradient descent (L2 weight
@@ -134,9 +135,8 @@ class MLP:
             return self.loss_function.from_logits(trace.zs[-1], Y)
         return self.loss_function(trace.activations[-1], Y)
 
-    def backward_unchecked(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
-        """Forward, then the error flowing backward, Delta^L down to Delta^1. X: (n, sizes[0]), Y: (n, sizes[-1])."""
-        trace = self.trace_unchecked(X)
+    def backward_unchecked(self, trace: Trace, Y: np.ndarray) -> Gradients:
+        """The error flowing backward through a forward pass's cache, Delta^L down to Delta^1. Y: (n, sizes[-1])."""
         zs, activations = trace.zs, trace.activations
         output = activations[-1]
         if self.fused:
@@ -156,10 +156,8 @@ class MLP:
         """Gradient descent in place: param -= learning_rate * grad."""
         # A numpy float64 rate would promote every float32 product; a Python float does not.
         learning_rate = float(learning_rate)
-        for W, g in zip(self.weights, grads.weights):
-            W -= learning_rate * g
-        for b, g in zip(self.biases, grads.biases):
-            b -= learning_rate * g
+        for param, grad in zip(self.parameters(), grads.parameters()):
+            param -= learning_rate * grad
 
     # ------------------------------------------- the public API: check, then do the math
     def prepare(self, X, Y=None):
@@ -183,8 +181,13 @@ class MLP:
         return self.loss_unchecked(self.trace_unchecked(X), Y)
 
     def backward(self, X, Y) -> Gradients:
-        """dL/dparam for every weight and bias, and every Delta^l = dL/dZ^l as ``grads.deltas[l-1]`` (``Gradients``)."""
-        return self.backward_unchecked(*self.prepare(X, Y))
+        """dL/dparam for every weight and bias, and every Delta^l = dL/dZ^l as ``grads.deltas[l-1]`` (``Gradients``).
+        X: the inputs (n, sizes[0]), or the ``Trace`` of a forward pass already run on them, which is then reused."""
+        trace = X if isinstance(X, Trace) else None
+        X, Y = self.prepare(X if trace is None else trace.activations[0], Y)
+        if trace is not None and [a.shape[1] for a in trace.activations] != self.sizes:
+            raise ShapeError(f"the trace is of layer sizes {[a.shape[1] for a in trace.activations]}, not {self.sizes}")
+        return self.backward_unchecked(trace or self.trace_unchecked(X), Y)
 
     def step(self, grads: Gradients, learning_rate: float) -> None:
         """Plain gradient descent, in place: param -= learning_rate * grad."""
@@ -203,9 +206,7 @@ class MLP:
         """Fraction of samples classified right. y: labels (n,), one-hot (n, k) or (n, 1) of 0/1."""
         X = self.prepare(X)
         labels = as_array(y, "y")
-        if labels.ndim == 2 and labels.shape[1] > 1:
-            labels = labels.argmax(axis=1)
-        labels = labels.reshape(-1)
+        labels = (labels.argmax(axis=1) if labels.ndim == 2 and labels.shape[1] > 1 else labels).reshape(-1)
         if labels.shape[0] != X.shape[0]:
             raise ShapeError(f"y has {labels.shape[0]} labels but X has {X.shape[0]} samples")
         if self.sizes[-1] == 1:

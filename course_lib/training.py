@@ -176,7 +176,7 @@ def train(
             Xb, Yb = X[index], Y[index]
             # Overflow on the way to divergence is expected; it is reported below, in words.
             with np.errstate(all="ignore"):
-                grads = net.backward_unchecked(Xb, Yb)
+                grads = net.backward_unchecked(net.trace_unchecked(Xb), Yb)
             loss = grads.loss
             what = divergence.verdict(loss)
             if what is not None:

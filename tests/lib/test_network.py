@@ -247,3 +247,22 @@ def test_a_single_sample_may_be_given_flat():
     flat, batch = net.backward(x, t), net.backward(x[None, :], t[None, :])
     for a, b in zip(flat.parameters(), batch.parameters()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_backward_takes_the_cache_of_a_forward_pass_already_run(monkeypatch):
+    """CS231n's forward -> cache -> backward(cache): a learner's trace is used as it is, not recomputed."""
+    net = MLP([3, 4, 2], "tanh", "softmax", "cross_entropy", seed=2)
+    X, y = np.random.default_rng(0).standard_normal((5, 3)), np.array([0, 1, 1, 0, 1])
+    trace = net.trace(X)
+    runs = []
+    forward = net.trace_unchecked
+    monkeypatch.setattr(net, "trace_unchecked", lambda X: runs.append(1) or forward(X))
+    from_trace, from_inputs = net.backward(trace, y), net.backward(X, y)
+    assert len(runs) == 1, "the forward pass ran again for a trace the learner already had"
+    for a, b in zip(from_trace.parameters(), from_inputs.parameters()):
+        np.testing.assert_array_equal(a, b)
+    assert from_trace.trace is trace and from_trace.loss == from_inputs.loss
+    with pytest.raises(ShapeError, match=r"layer sizes \[3, 4, 2\], not \[3, 5, 2\]"):
+        MLP([3, 5, 2], "tanh", "softmax", "cross_entropy").backward(trace, y)
+    with pytest.raises(ShapeError, match=r"Y has shape \(4,\), expected \(5, 2\)"):
+        net.backward(trace, np.zeros(4))

@@ -131,7 +131,7 @@ def test_the_batch_size_shows_in_the_readout_and_the_next_batch_is_ringed():
     # The ringed points are the batch that training takes first in the next epoch.
     seen = []
     backward = m.net.backward_unchecked   # the training loop's call, on the checked training set
-    m.net.backward_unchecked = lambda X, y: seen.append(X.copy()) or backward(X, y)
+    m.net.backward_unchecked = lambda trace, y: seen.append(trace.activations[0].copy()) or backward(trace, y)
     pg.controls["step"].click()
     np.testing.assert_array_equal(seen[0], m.X_train[expected[:25]])
 
