@@ -30,7 +30,7 @@ class UnknownNameError(CourseError, KeyError):
 
 
 class NonFiniteError(CourseError):
-    """An input holds NaN or infinity."""
+    """An input holds NaN or infinity, or an operation has no finite real result (log(0), 1/0, an overflow)."""
 
 
 def lookup(name: str, table: Mapping[str, T], kind: str) -> T:
