@@ -8,7 +8,6 @@ the chain rule: each node's gradient is the sum, over the nodes that use it, of
 """
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 
@@ -31,9 +30,7 @@ def _wrap(x) -> Value:
     return x if isinstance(x, Value) else Value(_as_float(x, "the other operand"))
 
 
-# Why an operation can have no finite real value or derivative. The operations themselves are plain math;
-# when Python's math refuses (ZeroDivisionError, OverflowError, a "math domain error") or a result is
-# infinite, this is the one place that explains it, naming the operation and its inputs.
+# Why an operation can have no finite real value or derivative, by operation.
 _WHY = {
     "/": "division by zero",
     "exp": "exp overflows for inputs above about 709",
@@ -43,32 +40,24 @@ _WHY = {
 }
 
 
-def _refuse(op: str, inputs: tuple) -> NonFiniteError:
-    given = ", ".join(f"{x:.4g}" for x in inputs)
-    why = _WHY.get("**" if op.startswith("**") else op, "the result overflows past about 1e308; rescale the inputs")
-    return NonFiniteError(f"'{op}' applied to ({given}) has no finite real value or derivative: {why}")
+def _node(op: str, parents: tuple, rule) -> Value:
+    """The node of ``op`` applied to ``parents``. ``rule(*their data)`` is the operation's math: its
+    value, then its local derivative with respect to each parent.
 
-
-def _may_fail(op: str):
-    """Wrap an operation whose math Python can refuse, so the refusal is explained by ``_refuse``."""
-    def wrap(method):
-        @functools.wraps(method)
-        def run(self, *other):
-            try:
-                return method(self, *other)
-            except CourseError:
-                raise
-            except (ArithmeticError, ValueError):
-                inputs = (self.data, *(x.data if isinstance(x, Value) else x for x in other))
-                raise _refuse(op, inputs) from None
-        return run
-    return wrap
-
-
-def _node(op: str, data: float, parents: tuple, local_grads: tuple) -> Value:
-    """Build an op node; a result that overflowed is refused here, so the error points at the op."""
-    if not all(math.isfinite(g) for g in (data, *local_grads)):
-        raise _refuse(op, tuple(p.data for p in parents))
+    The operations hold only that math. When Python refuses it (1/0, math.log(0), an overflow,
+    math.pow(-8, 0.5)) or a result is infinite, this is the one place that says so, naming the
+    operation and its inputs, so the error points at the op rather than at a later NaN.
+    """
+    inputs = tuple(p.data for p in parents)
+    try:
+        data, *local_grads = rule(*inputs)
+        finite = all(math.isfinite(g) for g in (data, *local_grads))
+    except (ArithmeticError, ValueError):
+        finite = False
+    if not finite:
+        why = _WHY.get("**" if op.startswith("**") else op, "the result overflows past about 1e308; rescale the inputs")
+        given = ", ".join(f"{x:.4g}" for x in inputs)
+        raise NonFiniteError(f"'{op}' applied to ({given}) has no finite real value or derivative: {why}")
     out = Value(data)
     out.op, out.parents, out.local_grads = op, parents, tuple(float(g) for g in local_grads)
     return out
@@ -100,64 +89,52 @@ class Value:
         extra = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
-    # Each operation: forward value, then the local derivatives backward() will multiply by.
+    # Each operation's rule: its value, then the local derivatives backward() will multiply by.
     def __add__(self, other) -> Value:
-        other = _wrap(other)
-        return _node("+", self.data + other.data, (self, other), (1.0, 1.0))
+        return _node("+", (self, _wrap(other)), lambda a, b: (a + b, 1.0, 1.0))
 
     def __radd__(self, other) -> Value:
         return _wrap(other) + self
 
     def __sub__(self, other) -> Value:
-        other = _wrap(other)
-        return _node("-", self.data - other.data, (self, other), (1.0, -1.0))
+        return _node("-", (self, _wrap(other)), lambda a, b: (a - b, 1.0, -1.0))
 
     def __rsub__(self, other) -> Value:
         return _wrap(other) - self
 
     def __mul__(self, other) -> Value:
-        other = _wrap(other)
-        return _node("*", self.data * other.data, (self, other), (other.data, self.data))
+        return _node("*", (self, _wrap(other)), lambda a, b: (a * b, b, a))
 
     def __rmul__(self, other) -> Value:
         return _wrap(other) * self
 
-    @_may_fail("/")
     def __truediv__(self, other) -> Value:
-        other = _wrap(other)
-        b = other.data
-        return _node("/", self.data / b, (self, other), (1.0 / b, -self.data / (b * b)))
+        return _node("/", (self, _wrap(other)), lambda a, b: (a / b, 1.0 / b, -a / (b * b)))
 
     def __rtruediv__(self, other) -> Value:
         return _wrap(other) / self
 
     def __neg__(self) -> Value:
-        return _node("neg", -self.data, (self,), (-1.0,))
+        return _node("neg", (self,), lambda a: (-a, -1.0))
 
-    @_may_fail("**")
     def __pow__(self, exponent) -> Value:
         if isinstance(exponent, Value):
             raise CourseError("the exponent must be a plain number, not a Value; for x ** y use (y * x.log()).exp()")
         k = _as_float(exponent, "the exponent")
         # math.pow, unlike **, refuses a negative base with a fractional exponent instead of going complex.
-        local = k * math.pow(self.data, k - 1) if k != 0 else 0.0
-        return _node(f"**{k:g}", math.pow(self.data, k), (self,), (local,))
+        return _node(f"**{k:g}", (self,), lambda x: (math.pow(x, k), k * math.pow(x, k - 1) if k != 0 else 0.0))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; local derivative 1 - tanh(x)**2."""
-        t = math.tanh(self.data)
-        return _node("tanh", t, (self,), (1.0 - t * t,))
+        return _node("tanh", (self,), lambda x: ((t := math.tanh(x)), 1.0 - t * t))
 
-    @_may_fail("exp")
     def exp(self) -> Value:
         """e**x; local derivative e**x."""
-        e = math.exp(self.data)
-        return _node("exp", e, (self,), (e,))
+        return _node("exp", (self,), lambda x: ((e := math.exp(x)), e))
 
-    @_may_fail("log")
     def log(self) -> Value:
         """Natural logarithm, defined for data > 0; local derivative 1/x."""
-        return _node("log", math.log(self.data), (self,), (1.0 / self.data,))
+        return _node("log", (self,), lambda x: (math.log(x), 1.0 / x))
 
     def sigmoid(self) -> Value:
         """Logistic sigmoid 1/(1+e**-x); local derivative s(1-s)."""
@@ -167,11 +144,11 @@ class Value:
         else:
             e = math.exp(self.data)
             s = e / (1.0 + e)
-        return _node("sigmoid", s, (self,), (s * (1.0 - s),))
+        return _node("sigmoid", (self,), lambda x: (s, s * (1.0 - s)))
 
     def relu(self) -> Value:
         """max(0, x); local derivative 1 for x > 0, else 0 (the usual choice at 0)."""
-        return _node("relu", max(self.data, 0.0), (self,), (1.0 if self.data > 0 else 0.0,))
+        return _node("relu", (self,), lambda x: (max(x, 0.0), 1.0 if x > 0 else 0.0))
 
     def backward(self) -> None:
         """Set ``self.grad = 1`` and add d(self)/d(node) to ``grad`` of every node below.
