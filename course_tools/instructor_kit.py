@@ -73,11 +73,13 @@ class Course:
         main = lesson.minutes or 0
         return {"main": main, "optional": lesson.optional_minutes, "exercise": exercise, "core": main + exercise}
 
+    def load_of(self, lessons) -> dict:
+        """``lesson_load`` summed over several lessons (a day, a week, the course)."""
+        loads = [self.lesson_load(lesson) for lesson in lessons]
+        return {key: sum(load[key] for load in loads) for key in ("main", "optional", "exercise", "core")}
+
     def totals(self) -> dict:
-        loads = [self.lesson_load(lesson) for lesson in self.lessons]
-        total = {key: sum(load[key] for load in loads) for key in ("main", "optional", "exercise", "core")}
-        total["points"] = sum(exercise.points for exercise in self.exercises)
-        return total
+        return {**self.load_of(self.lessons), "points": sum(exercise.points for exercise in self.exercises)}
 
 
 def read_course() -> Course:
@@ -157,10 +159,9 @@ def syllabus(course: Course) -> str:
               "| day | lessons | lecture | lab (exercises) | day's core | evening reading (optional) |",
               "| --- | --- | ---: | ---: | ---: | ---: |"]
     for day, lessons in enumerate(intensive_days(course), start=1):
-        loads = [course.lesson_load(lesson) for lesson in lessons]
-        lines.append(f"| {day} | {', '.join(str(int(lesson.number)) for lesson in lessons)} | "
-                     f"{hours(sum(l['main'] for l in loads))} | {hours(sum(l['exercise'] for l in loads))} | "
-                     f"{hours(sum(l['core'] for l in loads))} | {hours(sum(l['optional'] for l in loads))} |")
+        load = course.load_of(lessons)
+        lines.append(f"| {day} | {', '.join(str(int(lesson.number)) for lesson in lessons)} | {hours(load['main'])} | "
+                     f"{hours(load['exercise'])} | {hours(load['core'])} | {hours(load['optional'])} |")
     lines += ["", "## A 10-week term, one lesson a week", "",
               "One lecture a week presents the lesson as slides (alt+r in JupyterLab, or the handouts); the "
               "exercise is the week's homework, due before the next lecture. Lesson 0, the course map, opens "
@@ -168,10 +169,9 @@ def syllabus(course: Course) -> str:
               "| week | lessons | lecture | homework (exercises) | optional reading |",
               "| --- | --- | ---: | ---: | ---: |"]
     for week, lessons in enumerate(term_weeks(course), start=1):
-        loads = [course.lesson_load(lesson) for lesson in lessons]
+        load = course.load_of(lessons)
         lines.append(f"| {week} | {', '.join(f'{int(l.number)}. {l.title}' for l in lessons)} | "
-                     f"{sum(l['main'] for l in loads)} min | {sum(l['exercise'] for l in loads)} min | "
-                     f"{sum(l['optional'] for l in loads)} min |")
+                     f"{load['main']} min | {load['exercise']} min | {load['optional']} min |")
     fits = [int(lesson.number) for lesson in course.lessons if (lesson.minutes or 0) <= 50]
     longer = [f"{int(lesson.number)} ({lesson.minutes} min)" for lesson in course.lessons if (lesson.minutes or 0) > 50]
     lines += ["", f"A 50-minute lecture slot fits the main path of lessons {', '.join(map(str, fits))}; lessons "
@@ -504,7 +504,8 @@ def key_04_sine() -> str:
 
 def key_04_square() -> str:
     run = LessonRun("04").until("worked:graph-forward")
-    run.run(changed(run.cell("worked:graph-forward"), "q = 2 * z", "q = z * z").replace("draw_graph(q, show_grad=False)", ""))
+    source = changed(run.cell("worked:graph-forward"), "q = 2 * z", "q = z * z")
+    run.run("\n".join(line for line in source.splitlines() if not line.startswith(("draw_graph(", "show_figure("))))
     shown = run.run("q.backward()\nprint(f'q = {q.data}; z.grad = {z.grad}, x.grad = {x.grad}, y.grad = {y.grad}')")
     return ("The prediction: $\\tfrac{dq}{dz} = 2z$, and both edges into $z$ pass it on times 1, so "
             "$\\tfrac{dq}{dx} = \\tfrac{dq}{dy} = 2z$. With $x = 1.5$, $y = 2.5$, $z = 4$: all three are 8. "

@@ -75,6 +75,15 @@ def short(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def single_number(got) -> float | None:
+    """A learner's answer as one finite float, or None when it is not one number (a list, text, NaN)."""
+    try:
+        value = float(np.asarray(got, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        return None
+    return value if np.isfinite(value) else None
+
+
 def call(function_name: str, *args, **kwargs) -> Probe:
     """A probe calling the learner's ``function_name(*args, **kwargs)``."""
     if not isinstance(function_name, str) or not _IDENTIFIER.match(function_name):

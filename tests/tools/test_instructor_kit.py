@@ -15,7 +15,10 @@ When a lesson changes, run ``python -m course_tools.instructor_kit`` and commit 
 """
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 
 import jupytext
 import pytest
@@ -121,6 +124,18 @@ def test_the_syllabus_totals_and_schedules_add_up(syllabus):
 def test_the_guide_is_current_with_the_lessons():
     course = kit.read_course()
     for name, text in (("syllabus.md", kit.syllabus(course)), ("misconceptions.md", kit.misconceptions(course))):
+        assert (GUIDE / name).read_text(encoding="utf-8") == text, f"instructor/{name} is out of date; {REGENERATE}"
+
+
+@pytest.mark.slow   # runs every lesson's cells with each prompt's change (about 7 s)
+def test_the_answer_key_is_current_and_its_command_runs():
+    """The whole kit as its command writes it: a key whose lesson cell changed fails here, not for an instructor."""
+    # In a process of its own: the lessons' cells set plotting and printing options for the whole process.
+    run = subprocess.run([sys.executable, "-c", "import json; from course_tools import instructor_kit as kit; "
+                          "print(json.dumps(kit.generate()))"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, f"python -m course_tools.instructor_kit fails:\n{run.stderr[-3000:]}"
+    written = json.loads(run.stdout)
+    for name, text in written.items():
         assert (GUIDE / name).read_text(encoding="utf-8") == text, f"instructor/{name} is out of date; {REGENERATE}"
 
 

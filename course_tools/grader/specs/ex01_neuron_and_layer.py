@@ -5,7 +5,7 @@ asked about networks and inputs drawn afresh, each wrong answer explained by the
 """
 import numpy as np
 
-from course_tools.grader.spec import Spec, call, probe
+from course_tools.grader.spec import Spec, call, probe, single_number
 
 # The learner writes the forward pass and counts the parameters: the network class (its forward, trace and
 # n_parameters) and the library's activations would do that work.
@@ -88,14 +88,6 @@ def two_layer_random(rng):
 
 
 # ---------------------------------------------------------------- part 4
-def _number(got):
-    try:
-        value = float(np.asarray(got, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return None
-    return value if np.isfinite(value) else None
-
-
 def count_slips(sizes):
     """(wrong count, what it forgot) for the usual slips in counting a network's parameters, in order."""
     pairs = list(zip(sizes[:-1], sizes[1:]))
@@ -112,7 +104,7 @@ def count_slips(sizes):
 
 
 def _count_feedback(got, expected, probe):
-    value = _number(got)
+    value = single_number(got)
     if value is None:
         return "expected one whole number, the count of weights and biases"
     if value == expected:
@@ -126,7 +118,7 @@ def _count_feedback(got, expected, probe):
 
 
 def _bias_feedback(got, expected, probe):
-    value = _number(got)
+    value = single_number(got)
     if value is None:
         return "expected one number, the bias"
     if abs(value - expected) <= 1e-9 + 1e-7 * abs(expected):

@@ -5,7 +5,7 @@ class's probability, asked on cases drawn afresh, each wrong answer explained by
 """
 import numpy as np
 
-from course_tools.grader.spec import Spec, call
+from course_tools.grader.spec import Spec, call, single_number
 
 # The exercise is writing the losses: the library's losses and activations are off limits while grading, and so
 # is the network, whose loss and backward compute every loss and gradient here (a one-layer identity MLP).
@@ -109,14 +109,6 @@ def ce_random(rng):
 
 
 # ---------------------------------------------------------------- part 4
-def _number(got):
-    try:
-        value = float(np.asarray(got, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return None
-    return value if np.isfinite(value) else None
-
-
 def _close(a, b):
     return abs(a - b) <= 1e-9 + 1e-7 * abs(b)
 
@@ -135,7 +127,7 @@ def guess_slips(k):
 
 
 def _guess_feedback(got, expected, probe):
-    value = _number(got)
+    value = single_number(got)
     if value is None:
         return "expected one finite number, the loss"
     if _close(value, expected):
@@ -161,7 +153,7 @@ def scaling_slips(loss, factor):
 
 
 def _scaling_feedback(got, expected, probe):
-    value = _number(got)
+    value = single_number(got)
     if value is None:
         return "expected one finite number, the new loss"
     if _close(value, expected):

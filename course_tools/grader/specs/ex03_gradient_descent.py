@@ -6,7 +6,7 @@ curvatures, rates and ratios drawn afresh on both sides of 1/k, each wrong answe
 """
 import numpy as np
 
-from course_tools.grader.spec import Spec, call, code
+from course_tools.grader.spec import Spec, call, code, single_number
 
 # The learner writes the descent loop and the regimes: the library's descent loop (course_lib.lessons.descent),
 # lesson 3's widget model (parabola_path, descent_regime), training and numerical gradients would do that work.
@@ -145,14 +145,6 @@ def stable_rate(rng):
 steps = SPEC.part("steps_tests", "Part 4: how many steps? Predict")
 
 
-def _number(got):
-    try:
-        value = float(np.asarray(got, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return None
-    return value if np.isfinite(value) else None
-
-
 def step_slips(curvature, rate, ratio):
     """(wrong count, advice) for the usual slips in predicting the number of steps."""
     exact = np.log(ratio) / np.log(abs(1 - rate * curvature))
@@ -167,7 +159,7 @@ def step_slips(curvature, rate, ratio):
 
 
 def _steps_feedback(got, expected, probe):
-    value = _number(got)
+    value = single_number(got)
     curvature, rate, ratio = (probe.inputs[f"_arg{i}"] for i in range(3))
     factor = 1 - rate * curvature
     if value is None:

@@ -4,9 +4,8 @@ of a gradient.
 Part 5 is a concept item: how many evaluations of the loss each way of computing a gradient needs, asked for
 numbers of parameters drawn afresh, each wrong answer explained by the slip it looks like.
 """
-import numpy as np
 
-from course_tools.grader.spec import Spec, call, code, probe
+from course_tools.grader.spec import Spec, call, code, probe, single_number
 
 # Learners write topological_order and backward (Part 3) and the centred differences (Part 4): the library's
 # Value graph (its backward and topological_order, which accepts a Scalar once the module's Value is
@@ -151,14 +150,6 @@ def numerical_random(rng):
 cost = SPEC.part("cost_tests", "Part 5: what does a gradient cost? Predict")
 
 
-def _number(got):
-    try:
-        value = float(np.asarray(got, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return None
-    return value if np.isfinite(value) else None
-
-
 def cost_slips(n, method):
     """(wrong count, advice) for the usual slips in counting the loss evaluations of a gradient."""
     if method == "centred":
@@ -178,7 +169,7 @@ def cost_slips(n, method):
 
 
 def _cost_feedback(got, expected, probe):
-    value = _number(got)
+    value = single_number(got)
     if value is None:
         return "expected one whole number, a count of forward passes"
     if value == expected:

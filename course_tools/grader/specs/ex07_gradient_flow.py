@@ -7,7 +7,7 @@ networks. ``MLP`` and every library route that would measure for them are blocke
 """
 import numpy as np
 
-from course_tools.grader.spec import Spec, call
+from course_tools.grader.spec import Spec, call, single_number
 
 SPEC = Spec("ex07_gradient_flow", learner_writes=('forward pass', 'backward pass', 'numerical gradients', 'training loop'))
 
@@ -48,17 +48,9 @@ def switched_off(rng):
     return "relu", n, float(rng.uniform(0.5, 1.5) / np.sqrt(n)), float(rng.uniform(-2.0, -1.0))
 
 
-def _number(got):
-    try:
-        value = float(np.asarray(got, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return None
-    return value if np.isfinite(value) else None
-
-
 def _factor_feedback(got, expected, probe):
     """Accept a prediction within 8% of the rule; otherwise say which slip it looks like."""
-    value = _number(got)
+    value = single_number(got)
     if value is None:
         return "expected one finite number, the factor per layer"
     ratio = value / expected

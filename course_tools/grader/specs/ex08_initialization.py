@@ -9,19 +9,11 @@ route that would compute for them are blocked.
 import numpy as np
 
 from course_lib.exercises import explain_mismatch
-from course_tools.grader.spec import Spec, call, probe
+from course_tools.grader.spec import Spec, call, probe, single_number
 
 SPEC = Spec("ex08_initialization", learner_writes=('forward pass', 'backward pass', 'losses', 'initialisation', 'numerical gradients', 'training loop'))
 
 PREDICTION_RTOL = 0.02
-
-
-def _number(got):
-    try:
-        value = float(np.asarray(got, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return None
-    return value if np.isfinite(value) else None
 
 
 def _first_match(value, candidates, rtol=1e-6):
@@ -38,7 +30,7 @@ derivation = SPEC.part("derivation_tests", "Part 1: derive the steady scale")
 
 def _std_feedback(got, expected, probe):
     """Exact up to rounding; otherwise name the slip: Xavier's n_out, the identity's 1/n_in, the variance, ..."""
-    value = _number(got)
+    value = single_number(got)
     if value is None:
         return "expected one finite number, a standard deviation"
     if abs(value / expected - 1) <= 1e-6:
