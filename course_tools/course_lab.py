@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {"course_tools.lab_extension": True}}}
@@ -95,3 +96,14 @@ def learner_options(root: Path) -> list[str]:
         _write(workspace_file(folder), FIRST_LAYOUT)
     return [f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={folder}",
             f"--LabApp.default_url=/lab/workspaces/{WORKSPACE}"]
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    """Stop a JupyterLab server (its kernels go with it): terminate, and kill it if it lingers past 15 s."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)

@@ -28,7 +28,7 @@ from course_tools.grader import catalog, routes
 from course_tools.grader import source as grader_source
 from course_tools.grader.source import (SOLUTIONS, Exercise, SourceError, cell_kind, cell_source, exercise_from_notebook,
                                       student_notebook)
-from course_tools.notebooks import ROOT, comparable, execute, read_source, sources
+from course_tools.notebooks import ROOT, compare, execute, read_source, sources
 
 EXERCISES = ROOT / "exercises"
 
@@ -115,22 +115,6 @@ def build(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES
     return time.perf_counter() - start
 
 
-def _compare(want: nbformat.NotebookNode, path: Path, made_from: str) -> list[str]:
-    if not path.exists():
-        return [f"{path.name} is missing: build it from {made_from}"]
-    have_nb = nbformat.read(path, as_version=4)
-    want_cells, have_cells = comparable(want), comparable(have_nb)
-    if len(want_cells) != len(have_cells):
-        return [f"{path} has {len(have_cells) - 1} cells but {made_from} makes {len(want_cells) - 1}"]
-    problems = []
-    for index, (w, h) in enumerate(zip(want_cells, have_cells)):
-        for part, a, b in zip(("type", "source", "metadata"), w, h):
-            if a != b:
-                label = "notebook metadata" if index == 0 else f"cell {index - 1} {part}"
-                problems.append(f"{path}: {label} differs from {made_from}")
-    return problems
-
-
 def differences(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXERCISES) -> list[str]:
     """Why the built notebooks or the grading spec do not match ``source`` (empty when all agree)."""
     try:
@@ -138,13 +122,13 @@ def differences(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXE
     except SourceError as exc:
         return [str(exc)]
     solution_path, student_path = targets(source, solutions, exercises)
-    problems = _compare(exercise_notebook(source), solution_path, source.name)
+    problems = compare(exercise_notebook(source), solution_path, source.name)
     if not problems:
         unexecuted = [i for i, c in enumerate(nbformat.read(solution_path, as_version=4).cells)
                       if c.cell_type == "code" and c.execution_count is None]
         if unexecuted:
             problems.append(f"{solution_path}: cells {unexecuted} were not executed; rebuild it")
-    problems += _compare(learner_notebook(exercise_notebook(source)), student_path,
+    problems += compare(learner_notebook(exercise_notebook(source)), student_path,
                          f"{source.name} (student version)")
     if student_path.exists():
         with_output = [i for i, c in enumerate(nbformat.read(student_path, as_version=4).cells)

@@ -214,20 +214,25 @@ def comparable(nb: nbformat.NotebookNode) -> list:
     return [("notebook", "", kept)] + [(cell.cell_type, cell.source, dict(cell.metadata)) for cell in nb.cells]
 
 
-def differences(source: Path, target: Path) -> list[str]:
-    """Why ``target`` does not match ``source`` (empty when they agree)."""
-    if not target.exists():
-        return [f"{target.name} is missing: build it from {source.name}"]
-    want = comparable(read_source(source))
-    have = comparable(nbformat.read(target, as_version=4))
-    if len(want) != len(have):
-        return [f"{target.name} has {len(have)} cells but {source.name} makes {len(want)}"]
+def compare(want: nbformat.NotebookNode, path: Path, made_from: str) -> list[str]:
+    """Why the notebook at ``path`` is not ``want``, which ``made_from`` makes (empty when they agree)."""
+    if not path.exists():
+        return [f"{path.name} is missing: build it from {made_from}"]
+    want_cells, have_cells = comparable(want), comparable(nbformat.read(path, as_version=4))
+    if len(want_cells) != len(have_cells):   # both lists start with the notebook's own metadata
+        return [f"{path} has {len(have_cells) - 1} cells but {made_from} makes {len(want_cells) - 1}"]
     problems = []
-    for index, (w, h) in enumerate(zip(want, have)):
+    for index, (w, h) in enumerate(zip(want_cells, have_cells)):
         for part, a, b in zip(("type", "source", "metadata"), w, h):
             if a != b:
-                problems.append(f"{target.name} cell {index}: {part} differs from {source.name}")
+                label = "notebook metadata" if index == 0 else f"cell {index - 1} {part}"
+                problems.append(f"{path}: {label} differs from {made_from}")
     return problems
+
+
+def differences(source: Path, target: Path) -> list[str]:
+    """Why ``target`` does not match ``source`` (empty when they agree)."""
+    return compare(read_source(source), target, source.name)
 
 
 def sources(folder: Path = LESSONS, prefixes=()) -> list[Path]:

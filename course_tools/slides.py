@@ -264,12 +264,7 @@ class PrivateLab:
                 time.sleep(0.25)
 
     def __exit__(self, *exc) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        course_lab.stop(self.process)
         self.log.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 

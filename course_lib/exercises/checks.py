@@ -645,20 +645,18 @@ def _product_slip(left: str, right: str, a: tuple, b: tuple, label: str = "") ->
     inner_a, inner_b = a[-1], (b[-2] if len(b) > 1 else b[0])
     lines = [f"{label or left + ' @ ' + right} multiplies {_shape_text(a)} by {_shape_text(b)}: the columns of the "
              f"first ({inner_a}) must equal the rows of the second ({inner_b}) (is a matrix missing its transpose?)"]
+
+    def transpose_advice(factor: str, flipped: tuple) -> str:
+        fixed, wrote = _transposed(factor)
+        fits = f"{fixed} is {_shape_text(flipped)}, which fits"
+        if wrote.endswith(".T"):
+            return f"did you transpose {fixed} when you should not have? {fits}"
+        return f"did you forget to transpose {factor}? {fits}"
+
     if len(b) == 2 and _matmul(a, b[::-1]) is not None:
-        fixed, wrote = _transposed(right)
-        if wrote.endswith(".T"):
-            lines.append(f"did you transpose {fixed} when you should not have? {fixed} is {_shape_text(b[::-1])}, "
-                         "which fits")
-        else:
-            lines.append(f"did you forget to transpose {right}? {fixed} is {_shape_text(b[::-1])}, which fits")
+        lines.append(transpose_advice(right, b[::-1]))
     elif len(a) == 2 and _matmul(a[::-1], b) is not None:
-        fixed, wrote = _transposed(left)
-        if wrote.endswith(".T"):
-            lines.append(f"did you transpose {fixed} when you should not have? {fixed} is {_shape_text(a[::-1])}, "
-                         "which fits")
-        else:
-            lines.append(f"did you forget to transpose {left}? {fixed} is {_shape_text(a[::-1])}, which fits")
+        lines.append(transpose_advice(left, a[::-1]))
     elif _matmul(b, a) is not None:
         lines.append(f"are the factors in the wrong order? {right} @ {left} fits")
     elif len(a) == 2 and len(b) == 2 and _matmul(b[::-1], a[::-1]) is not None:

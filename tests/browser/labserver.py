@@ -171,13 +171,7 @@ class LabServer:
 
     def stop(self) -> None:
         """Terminate the server (kernels go with it); kill it if it lingers."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
+        course_lab.stop(self.process)
         if self._log is not None:
             self._log.close()
             self._log = None
