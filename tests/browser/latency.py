@@ -102,3 +102,33 @@ def judge(times: list[float], where: str, name: str, goal_ms: float = GOAL_MS) -
         f"{where}: {name}: {summary(times)}, over {LOADED_FACTOR} x the {goal_ms:.0f} ms goal: too slow even "
         "for a loaded machine")
 
+
+def check_drag_settles(view, label: str, back_to: float) -> None:
+    """Drag slider ``label`` to its far end and back to ``back_to`` (a fraction of its track) and fail unless the
+    picture and readout stop changing within a second of the release: the latest value wins, nothing queues
+    behind it."""
+    slider = view.control("slider", label)
+    handle, track = slider.locator(".noUi-handle"), slider.locator(".noUi-base")
+    handle.scroll_into_view_if_needed()
+    start, box = handle.bounding_box(), track.bounding_box()
+    y = start["y"] + start["height"] / 2
+    page = view.page
+    page.mouse.move(start["x"] + start["width"] / 2, y)
+    page.mouse.down()
+    # 40 moves to the far end and back: a person dragging, not one jump.
+    page.mouse.move(box["x"] + box["width"] * 0.98, y, steps=25)
+    page.mouse.move(box["x"] + box["width"] * back_to, y, steps=15)
+    released = time.perf_counter()
+    page.mouse.up()
+    # Wait until nothing changes for 0.4 s: the kernel has drained whatever the drag sent.
+    quiet_since, last = time.perf_counter(), (view.readout.inner_text(), view.image.get_attribute("src"))
+    while time.perf_counter() - quiet_since < 0.4:
+        time.sleep(0.05)
+        now = view.readout.inner_text(), view.image.get_attribute("src")
+        if now != last:
+            last, quiet_since = now, time.perf_counter()
+        assert time.perf_counter() - released < 10, f"{view.where}: still redrawing 10 s after the drag ended"
+    settled_after = quiet_since - released
+    print(f"{view.where}: after the drag the picture settled {settled_after * 1000:.0f} ms after release")
+    assert settled_after < 1.0, (f"{view.where}: the picture kept changing for {settled_after:.1f} s after the drag "
+                                 "ended: values queue instead of the latest one winning")

@@ -65,6 +65,20 @@ class NotebookFacts:
         """The first cell RISE puts on a slide (skipped cells and notes do not count)."""
         return next((cell for cell in self.cells if cell.slide_type not in HIDDEN_SLIDE_TYPES), None)
 
+    def deck_size_problem(self, top_level_slides: int) -> str | None:
+        """Why a RISE deck of ``top_level_slides`` slides is not one slide per cell of slide_type 'slide', with
+        the likely cause; None when it is."""
+        expected = self.slide_cells
+        if top_level_slides == len(expected):
+            return None
+        first = self.first_shown_cell
+        hint = ""
+        if first is not None and first.slide_type != "slide":
+            hint = (f"; its first shown {first.label} has slide_type {first.slide_type!r}, and RISE puts the "
+                    "cells before the first 'slide' cell on a slide of their own")
+        return (f"{self.name}: the RISE deck has {top_level_slides} top-level slides, but the notebook has "
+                f"{len(expected)} cells of slide_type 'slide' (cells {[cell.index for cell in expected]}){hint}")
+
     def cells_calling(self, text: str) -> list[CellFacts]:
         """The code cells whose source contains ``text``, e.g. a widget factory's name and '('."""
         return [cell for cell in self.code_cells if text in cell.source]

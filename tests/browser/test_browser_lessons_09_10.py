@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pytest
 
-from latency import judge, measure_slider
+from latency import check_drag_settles, judge, measure_slider
 from notebook_facts import lesson
 from widget_view import WidgetView, number, widget_of
 from notebook_outputs import load, numbers, printed
@@ -118,26 +118,7 @@ def test_minibatch_redraws_within_goal(label, lesson_runs, request):
 
 def test_minibatch_drag_ends_on_the_latest_value(lesson_runs, request):
     view = minibatch_widget(lesson_runs, request)
-    slider = view.control("slider", "learning rate η")
-    handle, track = slider.locator(".noUi-handle"), slider.locator(".noUi-base")
-    handle.scroll_into_view_if_needed()
-    start, box = handle.bounding_box(), track.bounding_box()
-    y = start["y"] + start["height"] / 2
-    page = view.page
-    page.mouse.move(start["x"] + start["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.98, y, steps=25)
-    page.mouse.move(box["x"] + box["width"] * 0.3, y, steps=15)
-    released = time.perf_counter()
-    page.mouse.up()
-    quiet_since, last = time.perf_counter(), (view.readout.inner_text(), view.image.get_attribute("src"))
-    while time.perf_counter() - quiet_since < 0.4:
-        time.sleep(0.05)
-        now = view.readout.inner_text(), view.image.get_attribute("src")
-        if now != last:
-            last, quiet_since = now, time.perf_counter()
-        assert time.perf_counter() - released < 10, f"{view.where}: still redrawing 10 s after the drag ended"
-    assert quiet_since - released < 1.0, f"{view.where}: the picture kept changing after the drag ended"
+    check_drag_settles(view, "learning rate η", back_to=0.3)
     check_readout(view, "dragging the learning-rate slider", expect_loss=False)
 
 

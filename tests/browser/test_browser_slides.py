@@ -66,16 +66,9 @@ def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
     page = present(recorder, lab_server, notebook)
     facts = read_facts(notebook)
     stacks = page.evaluate(DECK_SHAPE_JS)
-    expected = facts.slide_cells
-    if len(stacks) != len(expected):
-        first = facts.first_shown_cell
-        hint = ""
-        if first is not None and first.slide_type != "slide":
-            hint = (f"; its first shown {first.label} has slide_type {first.slide_type!r}, and RISE puts the "
-                    "cells before the first 'slide' cell on a slide of their own")
-        pytest.fail(f"{notebook.name}: the RISE deck has {len(stacks)} top-level slides, but the notebook has "
-                    f"{len(expected)} cells of slide_type 'slide' (cells {[cell.index for cell in expected]}){hint}",
-                    pytrace=False)
+    problem = facts.deck_size_problem(len(stacks))
+    if problem:
+        pytest.fail(problem, pytrace=False)
     # Measured as the room sees each slide by its end: fragments shown, answers open, widgets live. Each
     # widget's cell is run on its slide with Shift+Enter (walk: run_widget): it must run in this fresh
     # deck, the lesson's set-up having run as the kernel started (lesson 06's playground once failed
@@ -84,7 +77,7 @@ def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
     slides = walk(page, live_widgets=True)
     # The deck opens on the first slide, whose heading the audience should see (compared ignoring case:
     # some reveal.js themes set headings in capitals).
-    heading = expected[0].first_line.lstrip("#").strip()
+    heading = facts.slide_cells[0].first_line.lstrip("#").strip()
     assert heading.casefold() in slides[0].title.casefold(), (
         f"{notebook.name}: the first slide should show {heading!r}; it shows {slides[0].title!r}")
     measured = [slide for slide in slides if slide.min_font_px is not None]

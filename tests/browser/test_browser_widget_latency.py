@@ -14,11 +14,9 @@ the run; a test fails only past three times the goal, which a machine busy with 
 """
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from latency import judge, measure_slider
+from latency import check_drag_settles, judge, measure_slider
 from notebook_facts import lesson
 from widget_view import WidgetView, widget_of
 
@@ -52,31 +50,6 @@ def test_slider_redraws_within_goal(notebook, call, label, lesson_runs, request)
                          ids=[f"{n}-{l.split()[0]}" for n, _, l in CASES[:3]])
 def test_drag_ends_on_the_latest_value(notebook, call, label, lesson_runs, request):
     view = live_widget(notebook.stem[:2], call, lesson_runs, request)
-    controls = view.control("slider", label)
-    handle, track = controls.locator(".noUi-handle"), controls.locator(".noUi-base")
-    handle.scroll_into_view_if_needed()
-    start, box = handle.bounding_box(), track.bounding_box()
-    y = start["y"] + start["height"] / 2
-    page = view.page
-    page.mouse.move(start["x"] + start["width"] / 2, y)
-    page.mouse.down()
-    # 40 moves to the far end and back to a quarter: a person dragging, not one jump.
-    page.mouse.move(box["x"] + box["width"] * 0.98, y, steps=25)
-    page.mouse.move(box["x"] + box["width"] * 0.25, y, steps=15)
-    released = time.perf_counter()
-    page.mouse.up()
-    final = view.readout.inner_text(), view.image.get_attribute("src")
-    # Wait until nothing changes for 0.4 s: the kernel has drained whatever the drag sent.
-    quiet_since, last = time.perf_counter(), final
-    while time.perf_counter() - quiet_since < 0.4:
-        time.sleep(0.05)
-        now = view.readout.inner_text(), view.image.get_attribute("src")
-        if now != last:
-            last, quiet_since = now, time.perf_counter()
-        assert time.perf_counter() - released < 10, f"{view.where}: still redrawing 10 s after the drag ended"
-    settled_after = quiet_since - released
-    print(f"{view.where}: after the drag the picture settled {settled_after * 1000:.0f} ms after release")
-    assert settled_after < 1.0, (f"{view.where}: the picture kept changing for {settled_after:.1f} s after the drag "
-                                 "ended: values queue instead of the latest one winning")
+    check_drag_settles(view, label, back_to=0.25)
     value = view.slider_value(label)
     assert value != 0 or label == "step"

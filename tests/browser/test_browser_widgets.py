@@ -71,19 +71,27 @@ def check_neuron(view: WidgetView, action: str) -> None:
         f"the readout shows z = {shown_z}, a = {shown_a}; expected z = {z:.4f}, a = {a:.4f}")
 
 
+def press_one_step(view: WidgetView, label: str, key: str, step: float, check) -> None:
+    """Press ``key`` once on slider ``label``: the picture must change, the slider move by exactly one ``step``,
+    and ``check(view, action)`` still hold for the readout."""
+    value = view.slider_value(label)
+    action = f"pressing {key} on slider {label}"
+    before = view.snapshot()
+    view.press_on_slider(label, key)
+    view.wait_for_change(before, action)
+    assert close(abs(view.slider_value(label) - value), step, 1e-9), (
+        f"{view.where}: one {key} press moved {label} from {value:g} to {view.slider_value(label):g}, "
+        f"not by one step of {step:g}")
+    check(view, action)
+
+
 @pytest.mark.parametrize("notebook", [lesson("01")], ids=["01"])
 def test_neuron_sliders_and_activation(notebook, lesson_runs, request):
     view = widget_of(notebook, "neuron_explorer(", lesson_runs, request)
     check_neuron(view, "running the cell")
 
-    # Keyboard: focus the w1 handle and press the right arrow once (one step of 0.1).
-    w1 = view.slider_value("w1")
-    before = view.snapshot()
-    view.press_on_slider("w1", "ArrowLeft" if w1 >= 3.0 else "ArrowRight")
-    view.wait_for_change(before, "pressing an arrow key on slider w1")
-    assert close(abs(view.slider_value("w1") - w1), 0.1, 1e-9), (
-        f"{view.where}: one arrow key press moved w1 from {w1:g} to {view.slider_value('w1'):g}, not by one step of 0.1")
-    check_neuron(view, "pressing an arrow key on slider w1")
+    # Keyboard: focus the w1 handle and press an arrow once, away from the nearer end (one step of 0.1).
+    press_one_step(view, "w1", "ArrowLeft" if view.slider_value("w1") >= 3.0 else "ArrowRight", 0.1, check_neuron)
 
     # Keyboard again, on w2: three presses, each sending a value; the check waits for the last.
     w2 = view.slider_value("w2")
@@ -141,14 +149,7 @@ def test_loss_probability_slider_and_target(notebook, lesson_runs, request):
     view = widget_of(notebook, "loss_explorer(", lesson_runs, request)
     check_losses(view, "running the cell")
 
-    p = view.slider_value("p")
-    before = view.snapshot()
-    key = "ArrowLeft" if p > 0.5 else "ArrowRight"
-    view.press_on_slider("p", key)
-    view.wait_for_change(before, f"pressing {key} on slider p")
-    assert close(abs(view.slider_value("p") - p), 0.01, 1e-9), (
-        f"{view.where}: one {key} press moved p from {p:g} to {view.slider_value('p'):g}, not by one step of 0.01")
-    check_losses(view, f"pressing {key} on slider p")
+    press_one_step(view, "p", "ArrowLeft" if view.slider_value("p") > 0.5 else "ArrowRight", 0.01, check_losses)
 
     group = view.control("toggle-buttons", "target")
     other = group.locator("button:not(.mod-active)").inner_text().strip()

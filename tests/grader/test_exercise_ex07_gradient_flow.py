@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 from types import SimpleNamespace
 
@@ -23,6 +22,7 @@ from course_tools.grader import reference
 from course_tools.exercises import read_exercise
 from course_tools.grader.source import ROOT
 from course_tools.grader.specs import ex07_gradient_flow as spec
+from grader_fixtures import exercise_submission
 from notebook_outputs import load, printed, safely_rounded
 
 EXERCISE = "ex07_gradient_flow"
@@ -200,18 +200,6 @@ def dead_units(weights, biases, X):
 }
 
 
-def submission(tmp_path, name, answers):
-    """The student version with these answer cells (by grade_id) written in."""
-    nb = json.loads((ROOT / "exercises" / f"{EXERCISE}.ipynb").read_text())
-    for cell in nb["cells"]:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell["source"] = answers[grade_id]
-    path = tmp_path / f"{name}.ipynb"
-    path.write_text(json.dumps(nb))
-    return str(path)
-
-
 def measurement_only():
     """The measurements written right from the equations (the reference's code), no prediction made."""
     source = read_exercise(ROOT / "solutions" / "src" / f"{EXERCISE}.py")
@@ -223,8 +211,8 @@ def test_a_transcription_attempt_scores_well_under_half(tmp_path):
     from course_tools.grader.cli import grade_many
     from course_tools.grader.grade import Options
 
-    paths = {"lesson code": submission(tmp_path, "lesson_code", copy.deepcopy(LESSON_CODE)),
-             "measurements only": submission(tmp_path, "measurements_only", measurement_only())}
+    paths = {"lesson code": exercise_submission(EXERCISE, tmp_path, "lesson_code", copy.deepcopy(LESSON_CODE)),
+             "measurements only": exercise_submission(EXERCISE, tmp_path, "measurements_only", measurement_only())}
     results, failures = grade_many(list(paths.values()), Options(), jobs=2, progress=False)
     assert failures == []
     score = {name: next(r for r in results if r.submission == path).score for name, path in paths.items()}

@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import json
 import re
 from types import SimpleNamespace
 
@@ -22,6 +21,7 @@ from course_tools.grader import reference
 from course_tools.exercises import read_exercise
 from course_tools.grader.source import ROOT
 from course_tools.grader.specs import ex08_initialization as spec
+from grader_fixtures import exercise_submission
 from notebook_outputs import load, printed, safely_rounded
 
 EXERCISE = "ex08_initialization"
@@ -245,18 +245,6 @@ def spread_after_steps(W1, b1, W2, b2, X, Y, hidden, steps, learning_rate):
 }
 
 
-def submission(tmp_path, name, answers):
-    """The student version with these answer cells (by grade_id) written in."""
-    nb = json.loads((ROOT / "exercises" / f"{EXERCISE}.ipynb").read_text())
-    for cell in nb["cells"]:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell["source"] = answers[grade_id]
-    path = tmp_path / f"{name}.ipynb"
-    path.write_text(json.dumps(nb))
-    return str(path)
-
-
 def measurements_only():
     """The measurements written right from the equations (the reference's code, with the zero start's
     question left undone), no derivation or prediction made."""
@@ -275,9 +263,9 @@ def test_a_transcription_attempt_scores_well_under_half(tmp_path):
     from course_tools.grader.grade import Options
 
     with_he = dict(measurements_only(), derivation=LESSON_CODE["derivation"])
-    paths = {"lesson code": submission(tmp_path, "lesson_code", LESSON_CODE),
-             "measurements only": submission(tmp_path, "measurements_only", measurements_only()),
-             "measurements and He": submission(tmp_path, "measurements_he", with_he)}
+    paths = {"lesson code": exercise_submission(EXERCISE, tmp_path, "lesson_code", LESSON_CODE),
+             "measurements only": exercise_submission(EXERCISE, tmp_path, "measurements_only", measurements_only()),
+             "measurements and He": exercise_submission(EXERCISE, tmp_path, "measurements_he", with_he)}
     results, failures = grade_many(list(paths.values()), Options(), jobs=2, progress=False)
     assert failures == []
     score = {name: next(r for r in results if r.submission == path).score for name, path in paths.items()}

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from course_tools.grader.specs import ex09_train_classifier as spec
+from grader_fixtures import check_choice_feedback
 from test_exercise_solutions import solution
 
 
@@ -70,12 +71,7 @@ def test_the_epoch_feedback_names_the_mistake():
 
 def test_the_data_feedback_explains_every_wrong_answer():
     for decision, (answer, why) in spec.DECIDED_ON.items():
-        probe = _Probe(decision=decision)
-        assert spec._data_feedback(answer, None, probe) is None
-        for other in spec.DATA:
-            if other != answer:
-                assert why in spec._data_feedback(other, None, probe)
-        assert "one of" in spec._data_feedback("all of them", None, probe)
+        check_choice_feedback(spec._data_feedback, _Probe(decision=decision), answer, why, spec.DATA, "all of them")
 
 
 def test_the_stuck_box_teaches_a_search_and_gives_no_configuration():

@@ -18,6 +18,7 @@ from course_tools.grader import reference
 from course_tools.exercises import read_exercise
 from course_tools.grader.specs import ex06_find_the_bugs as spec
 from notebook_outputs import load, printed, safely_rounded
+from plain_network import centred_gradient
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISE = "ex06_find_the_bugs"
@@ -46,16 +47,6 @@ def plain_loss(weights, biases, X, Y, hidden, lam):
     return -np.sum(Y * log_p) / len(X) + lam / 2 * sum(np.sum(W ** 2) for W in weights)
 
 
-def centred(f, x, h=1e-5):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[i] += h
-        down[i] -= h
-        grad[i] = (f(up) - f(down)) / (2 * h)
-    return grad
-
-
 def network(seed, sizes, n):
     rng = np.random.default_rng(seed)
     weights = [rng.normal(0, 0.8, size=(m, k)) for k, m in zip(sizes[:-1], sizes[1:])]
@@ -79,8 +70,8 @@ def test_the_fixed_backward_pass_and_the_spec_agree_with_centred_differences(ns,
 
             def of_b(b, l=l):
                 return plain_loss(weights, biases[:l] + [b] + biases[l + 1:], X, Y, hidden, lam)
-            np.testing.assert_allclose(grads[0][l], centred(of_W, weights[l]), rtol=1e-6, atol=1e-9)
-            np.testing.assert_allclose(grads[1][l], centred(of_b, biases[l]), rtol=1e-6, atol=1e-9)
+            np.testing.assert_allclose(grads[0][l], centred_gradient(of_W, weights[l], 1e-5), rtol=1e-6, atol=1e-9)
+            np.testing.assert_allclose(grads[1][l], centred_gradient(of_b, biases[l], 1e-5), rtol=1e-6, atol=1e-9)
 
 
 SQUARE = [c for c in CASES if all(s == c[0][-1] for s in c[0][1:])] + [([3, 4, 4, 4], 6, "sigmoid", 0.2)]
@@ -164,7 +155,8 @@ def test_the_example_checker_report_names_every_gradient_bug_and_then_agrees(ns)
     W, b, X, Y, lam = (ns[k] for k in ("WEIGHTS_EXAMPLE", "BIASES_EXAMPLE", "X_EXAMPLE", "Y_EXAMPLE", "LAM_EXAMPLE"))
     right, wrong = spec.variant(W, b, X, Y, "tanh", lam), spec.variant(W, b, X, Y, "tanh", lam, set(spec.BACKWARD_BUGS))
     for l in range(3):
-        numeric = centred(lambda V, l=l: plain_loss(W[:l] + [V] + W[l + 1:], b, X, Y, "tanh", lam), W[l])
+        numeric = centred_gradient(lambda V, l=l: plain_loss(W[:l] + [V] + W[l + 1:], b, X, Y, "tanh", lam),
+                                   W[l], 1e-5)
         assert np.max(np.abs(right[0][l] - numeric) / (np.abs(right[0][l]) + np.abs(numeric))) < 1e-8
         assert np.max(np.abs(wrong[0][l] - numeric) / (np.abs(wrong[0][l]) + np.abs(numeric))) > 1e-2
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader_fixtures import POINTS, SELF_CONTAINED_TWO_LAYER, answer, points_but, solved, write
+from grader_fixtures import POINTS, SELF_CONTAINED_TWO_LAYER, answer, points_but, process_starter, solved, write
 
 from course_tools.grader import contain, kernel, sandbox
 from course_tools.grader.cli import grade_many
@@ -96,19 +96,7 @@ def test_without_the_total_memory_limit_the_children_take_what_they_like(tmp_pat
 
 
 def test_the_cgroup_caps_the_processes_of_a_kernel_without_its_own_uid(tmp_path, monkeypatch):
-    word = f"{6000 + os.getpid() % 1000}.5"
-    spawn = f'''import subprocess
-_started = 0
-for _ in range(100):
-    try:
-        subprocess.Popen(["sleep", "{word}"])
-        _started += 1
-    except OSError:
-        break
-''' + answer("neuron").split("def neuron")[0] + '''
-def neuron(x, w, b):
-    raise RuntimeError(f"STARTED {_started} .")
-'''
+    spawn = process_starter(f"{6000 + os.getpid() % 1000}.5", tries=100)
     monkeypatch.setattr(sandbox, "MAX_PROCESSES", 10_000)  # no RLIMIT_NPROC to speak of: the cgroup alone
 
     def started(**layers) -> int:

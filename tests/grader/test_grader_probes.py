@@ -40,6 +40,18 @@ def everything(result) -> str:
     return "\n".join([t.output for t in result.tests] + result.notes)
 
 
+def assert_blocked_by_the_rule(nb, tmp_path, monkeypatch, exercise: str, part: str, rule: str | None = None):
+    """``nb`` scores 0 on ``part`` and is told the borrowed code is unavailable; with the spec's rule switched off
+    (its ``learner_writes`` entry ``rule``, or all of them) it scores, so the test would catch the rule going."""
+    result = grade(nb, tmp_path)
+    assert scores(result)[part] == 0
+    assert f"is not available while {exercise} is graded" in everything(result)
+    spec = catalog.load(exercise)[1]
+    kept = () if rule is None else tuple(name for name in spec.learner_writes if name != rule)
+    monkeypatch.setattr(spec, "learner_writes", kept)
+    assert scores(grade(nb, tmp_path, "allowed"))[part] > 0
+
+
 # ---------------------------------------------------------------- correct work keeps its points
 
 def test_output_without_a_trailing_newline_costs_nothing(tmp_path):
@@ -194,13 +206,10 @@ def mlp_backward(weights, biases, X, Y, hidden_activation, output_activation):
 
 
 def test_the_library_function_that_would_do_the_work_is_unavailable(tmp_path, monkeypatch):
-    result = grade(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path)
-    assert scores(result)["backward_tests"] == 0
-    assert "is not available while ex06_mlp_backward is graded" in everything(result)
     disguised = '__name__ = "course_lib.network"  # posing as the library\n' + BORROWED_BACKWARD
     assert scores(grade(with_answers(EX06, backward=disguised), tmp_path, "disguised"))["backward_tests"] == 0
-    monkeypatch.setattr(catalog.load("ex06_mlp_backward")[1], "learner_writes", ())  # the rule switched off
-    assert scores(grade(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path, "allowed"))["backward_tests"] > 0
+    assert_blocked_by_the_rule(with_answers(EX06, backward=BORROWED_BACKWARD), tmp_path, monkeypatch,
+                               "ex06_mlp_backward", "backward_tests")
 
 
 # The red team's route: an MLP made without __init__, one step of train at rate 1; the change is the gradient.
@@ -223,11 +232,8 @@ def mlp_backward(weights, biases, X, Y, hidden_activation, output_activation):
 
 def test_a_training_step_cannot_stand_in_for_the_backward_pass(tmp_path, monkeypatch):
     """(The same submission through the Gradescope zip: test_grader_gradescope.py.)"""
-    result = grade(with_answers(EX06, backward=TRAINED_BACKWARD), tmp_path)
-    assert scores(result)["backward_tests"] == 0
-    assert "is not available while ex06_mlp_backward is graded" in everything(result)
-    monkeypatch.setattr(catalog.load("ex06_mlp_backward")[1], "learner_writes", ())  # the rule switched off
-    assert scores(grade(with_answers(EX06, backward=TRAINED_BACKWARD), tmp_path, "allowed"))["backward_tests"] > 0
+    assert_blocked_by_the_rule(with_answers(EX06, backward=TRAINED_BACKWARD), tmp_path, monkeypatch,
+                               "ex06_mlp_backward", "backward_tests")
 
 
 BORROWED_HIDDEN_DELTA = '''from course_lib.signals import hidden_layer_signals
@@ -239,13 +245,8 @@ def hidden_delta(delta_next, W_next, z, hidden_activation):
 
 
 def test_the_signal_recipe_is_unavailable_for_the_backward_pass(tmp_path, monkeypatch):
-    result = grade(with_answers(EX06, hidden_delta=BORROWED_HIDDEN_DELTA), tmp_path)
-    assert scores(result)["hidden_delta_tests"] == 0
-    assert "is not available while ex06_mlp_backward is graded" in everything(result)
-    spec = catalog.load("ex06_mlp_backward")[1]
-    monkeypatch.setattr(spec, "learner_writes", tuple(n for n in spec.learner_writes if n != "backward pass"))
-    assert scores(grade(with_answers(EX06, hidden_delta=BORROWED_HIDDEN_DELTA), tmp_path, "allowed"))[
-        "hidden_delta_tests"] > 0
+    assert_blocked_by_the_rule(with_answers(EX06, hidden_delta=BORROWED_HIDDEN_DELTA), tmp_path, monkeypatch,
+                               "ex06_mlp_backward", "hidden_delta_tests", rule="backward pass")
 
 
 EX04 = ROOT / "solutions" / "ex04_computational_graph.ipynb"
@@ -271,12 +272,8 @@ def backward(root):
 
 
 def test_the_value_graph_is_unavailable_for_the_scalar_backward_pass(tmp_path, monkeypatch):
-    result = grade(with_answers(EX04, backward=BORROWED_ORDER), tmp_path)
-    assert scores(result)["backward_tests"] == 0
-    assert "is not available while ex04_computational_graph is graded" in everything(result)
-    spec = catalog.load("ex04_computational_graph")[1]
-    monkeypatch.setattr(spec, "learner_writes", tuple(n for n in spec.learner_writes if n != "scalar graph"))
-    assert scores(grade(with_answers(EX04, backward=BORROWED_ORDER), tmp_path, "allowed"))["backward_tests"] > 0
+    assert_blocked_by_the_rule(with_answers(EX04, backward=BORROWED_ORDER), tmp_path, monkeypatch,
+                               "ex04_computational_graph", "backward_tests", rule="scalar graph")
 
 
 NUMERICAL_DELTA_STEP = answer("steps", EX05) + '''

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from grader_fixtures import (EXERCISE, LAST_ANSWER, POINTS, ROOT, SOLUTION, STUDENT, TOTAL, answer,
-                             sigmoid_alone, solved, with_answers, write)
+                             process_starter, sigmoid_alone, solved, with_answers, write)
 
 from course_tools.grader import catalog, sandbox, spec
 from course_tools.grader.cli import grade_many
@@ -336,18 +336,7 @@ def test_the_kernel_cannot_change_the_inputs_the_grader_sends(layers, tmp_path):
 
 def test_the_number_of_processes_is_limited(tmp_path):
     word = f"{5000 + os.getpid() % 1000}.5"
-    spawn = f'''import subprocess
-_started = 0
-for _ in range(100):
-    try:
-        subprocess.Popen(["sleep", "{word}"])
-        _started += 1
-    except OSError:
-        break
-''' + answer("neuron").split("def neuron")[0] + '''
-def neuron(x, w, b):
-    raise RuntimeError(f"STARTED {_started}")
-'''
+    spawn = process_starter(word, tries=100)
     try:
         assert "STARTED 100" in everything(grade(solved(neuron=spawn), tmp_path, "unsafe", **UNSAFE))
         for pid in _processes_with(word):
@@ -399,18 +388,7 @@ def test_a_developer_without_bubblewrap_is_refused_unless_unsafe(open_folder):
 def test_a_developer_with_bubblewrap_grades_in_namespaces(open_folder):
     status, stderr, results = _as_developer(open_folder, with_answers(STUDENT, **{LAST_ANSWER: READ_SOLUTIONS}))
     assert status == 0 and "namespaces" in stderr and results["score"] == 0, stderr
-    spawn = '''import subprocess
-_started = 0
-for _ in range(300):
-    try:
-        subprocess.Popen(["sleep", "2"])
-        _started += 1
-    except OSError:
-        break
-''' + answer("neuron").split("def neuron")[0] + '''
-def neuron(x, w, b):
-    raise RuntimeError(f"STARTED {_started} .")
-'''
+    spawn = process_starter("2", tries=300)
     status, _, results = _as_developer(open_folder, solved(neuron=spawn))
     started = int(json.dumps(results).split("STARTED ")[1].split()[0])
     assert status == 0 and started < 2 * sandbox.MAX_PROCESSES

@@ -197,6 +197,13 @@ def explanation(result) -> str:
     return "\n".join([t.output for t in result.tests] + result.notes)
 
 
+def assert_costs_only(result, explained: str, **kept) -> None:
+    """Every part scores in full but those in ``kept`` (each scores the points given), and the feedback says
+    ``explained``: one broken part costs nothing else, and the learner is told why."""
+    assert scores(result) == points_but(**kept)
+    assert explained in explanation(result)
+
+
 def test_a_correct_submission_scores_full_marks(graded):
     result = graded["correct"]
     assert scores(result) == POINTS and result.score == result.max_score == TOTAL
@@ -214,27 +221,22 @@ def test_a_partly_correct_submission_scores_exactly_its_right_parts(graded):
 
 
 def test_a_transposed_layer_is_diagnosed(graded):
-    result = graded["transposed"]
-    assert scores(result) == points_but(layer_tests=0, two_layer_tests=0)
-    assert "transposed (rows and columns swapped)" in explanation(result)
+    assert_costs_only(graded["transposed"], "transposed (rows and columns swapped)",
+                      layer_tests=0, two_layer_tests=0)
 
 
 def test_a_syntax_error_fails_only_its_part(graded):
-    result = graded["syntax_error"]
-    assert scores(result) == points_but(two_layer_tests=0)
-    assert "Your answer cell 'two_layer' raised SyntaxError" in explanation(result)
+    assert_costs_only(graded["syntax_error"], "Your answer cell 'two_layer' raised SyntaxError", two_layer_tests=0)
 
 
 def test_an_exception_in_one_function_leaves_the_rest_graded(graded):
-    result = graded["exception"]
-    assert scores(result) == points_but(neuron_tests=sigmoid_alone())
-    assert "raised ZeroDivisionError: division by zero (in neuron, line 5: return 1 / 0)" in explanation(result)
+    assert_costs_only(graded["exception"],
+                      "raised ZeroDivisionError: division by zero (in neuron, line 5: return 1 / 0)",
+                      neuron_tests=sigmoid_alone())
 
 
 def test_deleted_cells_cost_only_what_they_held(graded):
-    result = graded["deleted"]
-    assert scores(result) == points_but(two_layer_tests=0)
-    assert "no answer cell 'two_layer'" in explanation(result)
+    assert_costs_only(graded["deleted"], "no answer cell 'two_layer'", two_layer_tests=0)
 
 
 def test_reordered_cells_change_nothing(graded):
@@ -255,8 +257,7 @@ def test_edited_test_and_instruction_cells_are_ignored(graded):
 
 def test_an_endless_loop_times_out_and_the_other_parts_are_scored(graded):
     result = graded["infinite_loop"]
-    assert scores(result) == points_but(neuron_tests=sigmoid_alone())
-    assert f"did not finish within {TIMEOUT:g} s" in explanation(result)
+    assert_costs_only(result, f"did not finish within {TIMEOUT:g} s", neuron_tests=sigmoid_alone())
     assert result.seconds < 60
 
 

@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pytest
 
+from finite_differences import centred_differences
 from notebook_outputs import load, numbers, printed, safely_rounded, verdict_holds
 
 ROUND_OFF = 2.3e-16  # about two units in the last place of a sine near 0.84: one per evaluation
@@ -111,19 +112,8 @@ def test_neuron(notebook):
     np.testing.assert_allclose(after(backward, "="), grads, atol=5e-11)
     np.testing.assert_allclose(after(numerical, "="), grads, atol=5e-9)
     assert all(safely_rounded(g, 8, 1e-10) for g in grads)
-    numeric = numerical_by_hand(lambda p: math.tanh(p[0] * x1 + p[1] * x2 + p[2]), [w1, w2, b])
+    numeric = np.array(centred_differences(lambda p: math.tanh(p[0] * x1 + p[1] * x2 + p[2]), [w1, w2, b], 1e-5))
     assert verdict_holds(float(np.max(np.abs(numeric - grads) / (np.abs(numeric) + np.abs(grads)))), error)
-
-
-def numerical_by_hand(f, point, h=1e-5):
-    """Centred differences of the scalar function ``f`` of a list, one entry at a time."""
-    grads = []
-    for i in range(len(point)):
-        up, down = list(point), list(point)
-        up[i] += h
-        down[i] -= h
-        grads.append((f(up) - f(down)) / (2 * h))
-    return np.array(grads)
 
 
 def tiny_network_by_hand():

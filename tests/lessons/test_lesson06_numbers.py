@@ -16,6 +16,7 @@ import pytest
 from course_lib import MLP
 from course_lib.playground_data import playground_data
 from course_lib.widgets.playground_model import PlaygroundModel
+from finite_differences import centred_differences_in_place
 from notebook_outputs import load, numbers, numbers_after, printed
 
 
@@ -428,24 +429,9 @@ def mapped():
     h = 1e-6
     Delta, gW, gb = [None], [None], [None]
     for l in range(1, L + 1):
-        D = np.zeros_like(Z[l])
-        for index in np.ndindex(D.shape):
-            up, down = Z[l].copy(), Z[l].copy()
-            up[index] += h
-            down[index] -= h
-            D[index] = (loss_from(l, up) - loss_from(l, down)) / (2 * h)
-        Delta.append(D)
+        Delta.append(centred_differences_in_place(lambda: loss_from(l, Z[l]), Z[l], h))
         for store, param in ((gW, W[l]), (gb, b[l])):
-            g = np.zeros_like(param)
-            for index in np.ndindex(param.shape):
-                keep = param[index]
-                param[index] = keep + h
-                up = loss_from(l, A[l - 1] @ W[l].T + b[l])
-                param[index] = keep - h
-                down = loss_from(l, A[l - 1] @ W[l].T + b[l])
-                param[index] = keep
-                g[index] = (up - down) / (2 * h)
-            store.append(g)
+            store.append(centred_differences_in_place(lambda: loss_from(l, A[l - 1] @ W[l].T + b[l]), param, h))
     return dict(net=net, X=X, Y=Y, L=L, W=W, b=b, Z=Z, A=A, Delta=Delta, gW=gW, gb=gb, f=f)
 
 

@@ -108,6 +108,11 @@ def test_lesson_deck_opens_on_a_title_without_code_and_hides_its_notes(path):
 
 
 # ----------------------------------------------------------------- a deck runs the cells it shows
+def found_in_every_lesson(check) -> dict[str, list[str]]:
+    """What ``check`` finds in each lesson's notebook as built from its source, by lesson; clean lessons left out."""
+    return {source.stem: found for source in notebooks.sources() if (found := check(read_source(source)))}
+
+
 def names_a_deck_cannot_reach(nb) -> list[str]:
     """Shown cells that read a name only a hidden cell defines: the deck does not show that cell, so it
     cannot run it, and the lab runs only hidden cells tagged set-up when the kernel starts."""
@@ -130,8 +135,7 @@ def names_a_deck_cannot_reach(nb) -> list[str]:
 
 
 def test_a_deck_can_run_every_cell_it_shows_in_order():
-    unreachable = {source.stem: found for source in notebooks.sources()
-                   if (found := names_a_deck_cannot_reach(read_source(source)))}
+    unreachable = found_in_every_lesson(names_a_deck_cannot_reach)
     assert not unreachable, unreachable
 
 
@@ -201,8 +205,7 @@ def predictions_answered_at_once(nb) -> list[str]:
 
 
 def test_a_prediction_is_asked_before_its_answer_is_shown():
-    answered = {source.stem: found for source in notebooks.sources()
-                if (found := predictions_answered_at_once(read_source(source)))}
+    answered = found_in_every_lesson(predictions_answered_at_once)
     assert not answered, answered
 
 

@@ -9,6 +9,7 @@ import pytest
 from course_lib import MLP, CourseError, DivergenceError, train
 from course_lib.data import load_digits, moons, train_test_split, xor
 from course_lib.training import Divergence, add_weight_decay, l1_penalty, l2_penalty
+from finite_differences import centred_differences_in_place
 
 
 def test_xor_reaches_100_percent():
@@ -132,15 +133,7 @@ def test_penalised_gradient_agrees_with_centred_differences_element_wise():
     grads = add_weight_decay(net.backward(X, labels), net, lam)
     for kind in ("weights", "biases"):
         for l, param in enumerate(getattr(net, kind)):
-            numeric = np.zeros_like(param)
-            for index in np.ndindex(param.shape):            # centred differences, written out here
-                keep = param[index]
-                param[index] = keep + h
-                up = _penalised_loss_by_hand(net, X, labels, lam)
-                param[index] = keep - h
-                down = _penalised_loss_by_hand(net, X, labels, lam)
-                param[index] = keep
-                numeric[index] = (up - down) / (2 * h)
+            numeric = centred_differences_in_place(lambda: _penalised_loss_by_hand(net, X, labels, lam), param, h)
             analytic = getattr(grads, kind)[l]
             errors = np.abs(analytic - numeric) / (np.abs(analytic) + np.abs(numeric))
             assert errors.max() < 1e-6, (kind, l, errors.max())

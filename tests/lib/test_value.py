@@ -14,22 +14,9 @@ from course_lib.drawing.described import SLIDE_FIGURE_PX
 from course_lib.drawing.style import DPI, TEXT_PT
 from course_lib.value import Value, topological_order
 from course_lib.validation import CourseError, NonFiniteError, UnknownNameError
+from finite_differences import centred_differences
 
 PAGE_W = SLIDE_FIGURE_PX / DPI - 0.2   # a graph figure, with the inline backend's 0.1 in padding each side
-
-
-def centred_difference_gradient(f, point, h=1e-6):
-    """d f / d point[i] for each i by (f(p + h e_i) - f(p - h e_i)) / 2h.
-
-    ``f`` takes a list of floats and returns a float.
-    """
-    grads = []
-    for i in range(len(point)):
-        up, down = list(point), list(point)
-        up[i] += h
-        down[i] -= h
-        grads.append((f(up) - f(down)) / (2 * h))
-    return grads
 
 
 def assert_relative_close(analytic, numeric, rtol=1e-6, atol=1e-9):
@@ -44,7 +31,7 @@ def check_gradients(build, point):
     leaves = [Value(x) for x in point]
     out = build(*leaves)
     out.backward()
-    numeric = centred_difference_gradient(lambda p: build(*[Value(x) for x in p]).data, point)
+    numeric = centred_differences(lambda p: build(*[Value(x) for x in p]).data, point, 1e-6)
     assert_relative_close([v.grad for v in leaves], numeric)
     return out
 

@@ -26,3 +26,17 @@ def run_in_own_loop(coroutine):
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+def set_back_to_back(make_widget, control: str, values, settle_s: float):
+    """In a kernel's event loop, make a widget and set its ``control`` to each of ``values`` back to back, as
+    queued comm messages arrive, then give its put-off redraw ``settle_s``: (the widget, the redraws they caused)."""
+    async def drag():
+        widget = make_widget()
+        drawn = widget.updates
+        for value in values:
+            widget.controls[control].value = value
+        await asyncio.sleep(settle_s)
+        return widget, widget.updates - drawn
+
+    return run_in_own_loop(drag())

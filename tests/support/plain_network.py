@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from finite_differences import centred_differences_in_place
+
 LEAK = 0.01
 
 
@@ -127,16 +129,7 @@ def accuracy(weights, biases, X, y, hidden: str, output: str = "sigmoid") -> flo
 def centred_gradient(fun, x: np.ndarray, h: float) -> np.ndarray:
     """(fun(x + h e_i) - fun(x - h e_i)) / 2h for every entry i, on a copy of x."""
     x = x.copy()
-    grad = np.empty_like(x)
-    for index in np.ndindex(x.shape):
-        keep = x[index]
-        x[index] = keep + h
-        up = fun(x)
-        x[index] = keep - h
-        down = fun(x)
-        x[index] = keep
-        grad[index] = (up - down) / (2 * h)
-    return grad
+    return centred_differences_in_place(lambda: fun(x), x, h)
 
 
 def shown_in_e_format(shown: float, exact: float, digits: int = 1) -> bool:

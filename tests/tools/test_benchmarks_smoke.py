@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from script_module import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = ROOT / "benchmarks"
@@ -34,17 +35,16 @@ def run(script: str, *args: str, tmp_path: Path) -> tuple[subprocess.CompletedPr
     return process, rows
 
 
-def load_run_all():
-    spec = importlib.util.spec_from_file_location("run_all", BENCHMARKS / "run_all.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def check_needs_torch(process, rows) -> None:
-    """Without PyTorch a comparison script stops with one clear line and records nothing."""
-    assert process.returncode != 0 and rows == []
-    assert "needs PyTorch" in process.stderr and "Traceback" not in process.stderr
+def run_comparison(script: str, *args: str, tmp_path: Path) -> list[dict] | None:
+    """Run a script that compares against PyTorch: the rows it recorded, once it exited cleanly (its own
+    correctness checks held). Without PyTorch it must stop with one clear line and record nothing: None."""
+    process, rows = run(script, "--quick", *args, tmp_path=tmp_path)
+    if not HAS_TORCH:
+        assert process.returncode != 0 and rows == []
+        assert "needs PyTorch" in process.stderr and "Traceback" not in process.stderr
+        return None
+    assert process.returncode == 0, process.stdout + process.stderr
+    return rows
 
 
 @pytest.mark.slow
@@ -60,12 +60,10 @@ def test_machine_limit_measures_both_goals(tmp_path):
 
 @pytest.mark.slow
 def test_train_speed_compares_the_same_computation(tmp_path):
-    process, rows = run("train_speed", "--quick", "--cases", "digits", "--dtypes", "float64", tmp_path=tmp_path)
-    if not HAS_TORCH:
-        check_needs_torch(process, rows)
+    # A clean exit includes the check that course_lib and PyTorch end with the same weights.
+    rows = run_comparison("train_speed", "--cases", "digits", "--dtypes", "float64", tmp_path=tmp_path)
+    if rows is None:  # no PyTorch here: its one clear line was the check
         return
-    # Exit status 0 includes the check that course_lib and PyTorch end with the same weights.
-    assert process.returncode == 0, process.stdout + process.stderr
     others = {row["measure"].split("course_lib / ")[1].split(",")[0] for row in rows}
     assert {"PyTorch", "scikit-learn"} <= others
     assert all(row["value"] > 0 and row["met"] in (True, False) for row in rows)
@@ -73,22 +71,18 @@ def test_train_speed_compares_the_same_computation(tmp_path):
 
 @pytest.mark.slow
 def test_gradient_agreement_finds_agreeing_gradients(tmp_path):
-    process, rows = run("gradient_agreement", "--quick", tmp_path=tmp_path)
-    if not HAS_TORCH:
-        check_needs_torch(process, rows)
+    rows = run_comparison("gradient_agreement", tmp_path=tmp_path)
+    if rows is None:  # no PyTorch here: its one clear line was the check
         return
-    assert process.returncode == 0, process.stderr
     worst = rows[0]["value"]
     assert 0 <= worst < 1e-6, "course_lib's and PyTorch's float64 gradients differ by more than rounding"
 
 
 @pytest.mark.slow
 def test_digits_accuracy_trains_all_three_tools(tmp_path):
-    process, rows = run("digits_accuracy", "--quick", tmp_path=tmp_path)
-    if not HAS_TORCH:
-        check_needs_torch(process, rows)
+    rows = run_comparison("digits_accuracy", tmp_path=tmp_path)
+    if rows is None:  # no PyTorch here: its one clear line was the check
         return
-    assert process.returncode == 0, process.stderr
     assert len(rows) == 3
     assert all(row["value"] > 0.5 for row in rows), rows  # four epochs take every tool far above chance (0.1)
 
@@ -113,7 +107,7 @@ def test_run_all_prints_one_table_with_goals():
 
 
 def test_run_all_reads_the_reports_of_scripts_that_record_nothing():
-    run_all = load_run_all()
+    run_all = load_script(BENCHMARKS / "run_all.py")
     grading = run_all.read_grade_speed(
         "course-grade: 20 submissions of ex01_neuron_and_layer on 2 process(es) in 21.4 s = 56.1 per minute; ...\n"
         "course-grade: 10 submissions of ex01_neuron_and_layer on 1 process(es) in 40.0 s = 15.0 per minute; ...\n")
@@ -131,7 +125,7 @@ def test_run_all_reads_the_reports_of_scripts_that_record_nothing():
 
 
 def test_run_all_table_marks_each_goal():
-    run_all = load_run_all()
+    run_all = load_script(BENCHMARKS / "run_all.py")
     text = run_all.table([
         dict(benchmark="a", measure="x", value=0.5, unit="", goal=">= 0.7", met=False, note=""),
         dict(benchmark="b", measure="y", value=4.4e-10, unit="", goal="< 1e-10", met=False, note="n"),

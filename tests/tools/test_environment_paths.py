@@ -7,7 +7,6 @@ runs without its environment's script folder first on PATH, which is what
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,15 +14,9 @@ import sys
 from pathlib import Path
 
 from environment_paths import SCRIPTS, only_this_environment
+from script_module import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def load_course_py():
-    spec = importlib.util.spec_from_file_location("course_launcher", ROOT / "course.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def environment_scripts() -> list[Path]:
@@ -51,7 +44,7 @@ def test_tools_started_by_name_resolve_with_only_this_environment_on_path():
 
 
 def test_course_py_runs_each_command_as_an_activated_environment_would(tmp_path):
-    course = load_course_py()
+    course = load_script(ROOT / "course.py")
     venv_bin = tmp_path / "venv" / "bin"
     venv_bin.mkdir(parents=True)
     (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
@@ -70,7 +63,7 @@ def test_course_py_runs_each_command_as_an_activated_environment_would(tmp_path)
 
 
 def test_a_child_of_course_py_finds_the_environment_scripts_first(tmp_path):
-    course = load_course_py()
+    course = load_script(ROOT / "course.py")
     probe = "import shutil, sys; print(shutil.which('alembic'))"
     environ = course.activated(Path(sys.executable), {"PATH": "/usr/bin:/bin"})
     run = subprocess.run([sys.executable, "-c", probe], env=environ, capture_output=True, text=True, timeout=60)
@@ -78,7 +71,7 @@ def test_a_child_of_course_py_finds_the_environment_scripts_first(tmp_path):
 
 
 def test_the_quick_run_leaves_out_the_browser_nbval_and_sandboxed_grading(monkeypatch):
-    course = load_course_py()
+    course = load_script(ROOT / "course.py")
     python = Path(sys.executable)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     quick = course.test_command(python, ["--quick", "-x"])
@@ -96,7 +89,7 @@ def test_the_quick_run_leaves_out_the_browser_nbval_and_sandboxed_grading(monkey
 def test_setting_up_says_nothing_setuptools_did_not_need_to_say(tmp_path, monkeypatch):
     """The first run once printed setuptools' ten-line 'Editable installation' notice: pip is told to
     drop it (PYTHONWARNINGS reaches the build backend), and only it."""
-    course = load_course_py()
+    course = load_script(ROOT / "course.py")
     calls = []
     (tmp_path / "venv").mkdir()
     monkeypatch.setattr(course, "VENV", tmp_path / "venv")
@@ -109,7 +102,7 @@ def test_setting_up_says_nothing_setuptools_did_not_need_to_say(tmp_path, monkey
 
 
 def test_the_learners_lab_opens_the_course_workspace(tmp_path, monkeypatch):
-    course = load_course_py()
+    course = load_script(ROOT / "course.py")
     monkeypatch.setattr(course, "ROOT", tmp_path)
     command = [str(part) for part in course.lab_command(Path(sys.executable), ["--no-browser"])]
     assert command[1:3] == ["-m", "jupyterlab"] and command[-1] == "--no-browser"

@@ -1,17 +1,10 @@
 """Who installs what: learners get the course alone, the tests everything they need, graders nbgrader."""
-import importlib.util
 import re
+from script_module import load_script
 from toml_reader import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def course_py():
-    spec = importlib.util.spec_from_file_location("course_script", ROOT / "course.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def names(requirements):
@@ -19,7 +12,7 @@ def names(requirements):
 
 
 def test_learners_lab_installs_no_grader_or_test_tools(monkeypatch):
-    module = course_py()
+    module = load_script(ROOT / "course.py")
     chosen = []
     monkeypatch.setattr(module, "ensure_environment", lambda extras: chosen.append(extras) or Path("python"))
     monkeypatch.setattr(module, "run", lambda command: None)

@@ -4,7 +4,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from own_loop import run_in_own_loop
+from own_loop import set_back_to_back
 
 import plain_network as plain
 from course_lib import CourseError, data
@@ -123,19 +123,8 @@ def test_bad_settings_are_refused(kwargs):
 
 def test_queued_changes_are_drawn_once_with_the_latest_value(in_a_kernel):
     """In a kernel (an event loop running), values that waited in the queue give one redraw, of the last one."""
-    import asyncio
-
-    async def drag():
-        widget = gradient_flow_explorer()
-        drawn = widget.updates
-        slider = widget.controls["depth"]
-        for depth in range(11, 21):          # back to back, as queued comm messages arrive
-            slider.value = depth
-        await asyncio.sleep(0.2)            # the put-off redraw runs on the loop
-        return widget, drawn
-
-    widget, drawn = run_in_own_loop(drag())
-    assert widget.updates - drawn < 10, "every queued value was drawn: a backlog"
+    widget, redraws = set_back_to_back(gradient_flow_explorer, "depth", range(11, 21), settle_s=0.2)
+    assert redraws < 10, "every queued value was drawn: a backlog"
     assert widget.norms.shape == (21,)     # the picture shows the latest depth, 20
     np.testing.assert_allclose(widget.norms, expected_norms("sigmoid", 20, 0.2), rtol=1e-9)
 

@@ -4,7 +4,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from own_loop import run_in_own_loop
+from own_loop import set_back_to_back
 
 import plain_network as plain
 from course_lib import CourseError, MLP, data
@@ -112,18 +112,9 @@ def test_bad_settings_are_refused(kwargs):
 
 def test_queued_changes_are_drawn_once_with_the_latest_value(in_a_kernel):
     """In a kernel (an event loop running), values that waited in the queue give one redraw, of the last one."""
-    import asyncio
-
-    async def drag():
-        widget = init_scale_explorer()
-        drawn = widget.updates
-        for scale in np.geomspace(0.05, 1.0, 10):
-            widget.controls["weight_scale"].value = float(scale)
-        await asyncio.sleep(0.3)
-        return widget, drawn
-
-    widget, drawn = run_in_own_loop(drag())
-    assert widget.updates - drawn < 10, "every queued value was drawn: a backlog"
+    scales = [float(scale) for scale in np.geomspace(0.05, 1.0, 10)]
+    widget, redraws = set_back_to_back(init_scale_explorer, "weight_scale", scales, settle_s=0.3)
+    assert redraws < 10, "every queued value was drawn: a backlog"
     check_against_plain(widget, "tanh", "normal", widget.value("weight_scale"))
     assert widget.value("weight_scale") == pytest.approx(1.0, rel=0.03)
 

@@ -3,7 +3,7 @@
 Each maker returns a notebook as a plain dict (parsed JSON), the way the grader
 reads it; ``write`` saves one. Expected scores are read from the exercise (``POINTS``,
 ``sigmoid_alone``), so the tests hold when its points change. Nothing here imports the
-grader when it is imported.
+grader when it is imported. ``check_choice_feedback`` checks a spec's feedback on a choice item.
 """
 from __future__ import annotations
 
@@ -90,3 +90,39 @@ SELF_CONTAINED_TWO_LAYER = '''def two_layer_forward(X, W1, b1, W2, b2):
     A1 = np.tanh(X @ W1.T + b1)
     return A1, 1.0 / (1.0 + np.exp(-(A1 @ W2.T + b2)))
 '''
+
+
+def process_starter(sleep: str, tries: int) -> str:
+    """An answer cell that starts up to ``tries`` ``sleep`` processes, then a neuron() that raises "STARTED n ."
+    (the space keeps n a word of its own): a process limit's test reads n off the grader's feedback."""
+    return f'''import subprocess
+_started = 0
+for _ in range({tries}):
+    try:
+        subprocess.Popen(["sleep", "{sleep}"])
+        _started += 1
+    except OSError:
+        break
+''' + answer("neuron").split("def neuron")[0] + '''
+def neuron(x, w, b):
+    raise RuntimeError(f"STARTED {_started} .")
+'''
+
+
+def exercise_submission(exercise: str, folder: Path, name: str, answers: dict[str, str]) -> str:
+    """The student version of ``exercise`` with these answer cells (by grade_id) written in, saved as
+    ``folder/name.ipynb``: its path, as course-grade takes it."""
+    return str(write(with_answers(ROOT / "exercises" / f"{exercise}.ipynb", **answers), folder / f"{name}.ipynb"))
+
+
+def check_choice_feedback(feedback, probe, right: str, why: str, choices, not_a_choice: str) -> None:
+    """A choice item's feedback, called as the grader calls it: none for the ``right`` choice, ``why`` for every
+    other of ``choices``, and a request for 'one of' the choices for an answer that is none of them."""
+    said = feedback(right, None, probe)
+    assert said is None, f"the right choice {right!r} got feedback: {said!r}"
+    for other in choices:
+        if other != right:
+            said = feedback(other, None, probe)
+            assert why in (said or ""), f"the feedback on {other!r} does not say {why!r}: {said!r}"
+    said = feedback(not_a_choice, None, probe)
+    assert "one of" in (said or ""), f"the feedback on {not_a_choice!r}, not a choice, does not say 'one of': {said!r}"
