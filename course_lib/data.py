@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .validation import CourseError, ShapeError, as_array, lookup, real_number, whole_number
+from .validation import one_hot as one_hot  # the encoder lives with as_targets, its user; named here too
 
 
 class Split(NamedTuple):
@@ -153,28 +154,6 @@ def toy_dataset(name: str, **kwargs) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------- labels and splits
-def one_hot(y, n_classes: int | None = None) -> np.ndarray:
-    """One-hot encode labels ``y (n,)`` into float64 ``(n, n_classes)``.
-
-    ``n_classes`` defaults to ``max(y) + 1``. Labels must be whole numbers in 0..n_classes-1.
-    """
-    y = as_array(y, "y", ndim=1)
-    if y.dtype.kind not in "iuf" or (y.dtype.kind == "f" and not np.all(y == np.round(y))):
-        raise CourseError(f"labels y must be whole numbers 0, 1, 2, ..., got dtype {y.dtype} with values like {y[:5]}")
-    labels = y.astype(np.int64)
-    if labels.size and labels.min() < 0:
-        raise CourseError(f"labels y must not be negative, got {labels.min()} at index {int(np.argmin(labels))}")
-    if n_classes is None:
-        n_classes = int(labels.max()) + 1 if labels.size else 0
-    n_classes = whole_number(n_classes, "n_classes", 0)
-    if labels.size and labels.max() >= n_classes:
-        raise CourseError(f"label {labels.max()} (index {int(np.argmax(labels))}) is too large for "
-                          f"n_classes={n_classes}; labels must be in 0..{n_classes - 1}")
-    encoded = np.zeros((len(labels), n_classes), dtype=np.float64)
-    encoded[np.arange(len(labels)), labels] = 1.0
-    return encoded
-
-
 def train_test_split(X, y, test_fraction: float = 0.2, seed: int = 0) -> Split:
     """Shuffle and split ``X (n, ...)`` and ``y (n, ...)`` into a ``Split``.
 

@@ -171,6 +171,28 @@ def as_inputs(X, n_inputs: int, dtype) -> tuple[np.ndarray, bool]:
     return X, single
 
 
+def one_hot(y, n_classes: int | None = None) -> np.ndarray:
+    """One-hot encode labels ``y (n,)`` into float64 ``(n, n_classes)``.
+
+    ``n_classes`` defaults to ``max(y) + 1``. Labels must be whole numbers in 0..n_classes-1.
+    """
+    y = as_array(y, "y", ndim=1)
+    if y.dtype.kind not in "iuf" or (y.dtype.kind == "f" and not np.all(y == np.round(y))):
+        raise CourseError(f"labels y must be whole numbers 0, 1, 2, ..., got dtype {y.dtype} with values like {y[:5]}")
+    labels = y.astype(np.int64)
+    if labels.size and labels.min() < 0:
+        raise CourseError(f"labels y must not be negative, got {labels.min()} at index {int(np.argmin(labels))}")
+    if n_classes is None:
+        n_classes = int(labels.max()) + 1 if labels.size else 0
+    n_classes = whole_number(n_classes, "n_classes", 0)
+    if labels.size and labels.max() >= n_classes:
+        raise CourseError(f"label {labels.max()} (index {int(np.argmax(labels))}) is too large for "
+                          f"n_classes={n_classes}; labels must be in 0..{n_classes - 1}")
+    encoded = np.zeros((len(labels), n_classes), dtype=np.float64)
+    encoded[np.arange(len(labels)), labels] = 1.0
+    return encoded
+
+
 def as_targets(Y, n_samples: int, n_outputs: int, dtype) -> np.ndarray:
     """Y as a (n_samples, n_outputs) array of ``dtype``.
 
@@ -182,9 +204,6 @@ def as_targets(Y, n_samples: int, n_outputs: int, dtype) -> np.ndarray:
     if Y.ndim == 1 and n_samples == 1 and Y.shape[0] == n_outputs > 1:
         Y = Y[None, :]
     if Y.ndim == 1 and n_outputs > 1 and Y.shape[0] == n_samples:
-        # The course's one encoder; imported here because data.py itself builds on this module.
-        from .data import one_hot
-
         try:
             return one_hot(Y, n_outputs).astype(dtype, copy=False)
         except CourseError as error:
