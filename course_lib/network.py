@@ -184,9 +184,9 @@ class MLP:
         """dL/dparam for every weight and bias, and every Delta^l = dL/dZ^l as ``grads.deltas[l-1]`` (``Gradients``).
         X: the inputs (n, sizes[0]), or the ``Trace`` of a forward pass already run on them, which is then reused."""
         trace = X if isinstance(X, Trace) else None
-        X, Y = self.prepare(X if trace is None else trace.activations[0], Y)
         if trace is not None and [a.shape[1] for a in trace.activations] != self.sizes:
             raise ShapeError(f"the trace is of layer sizes {[a.shape[1] for a in trace.activations]}, not {self.sizes}")
+        X, Y = self.prepare(X if trace is None else trace.activations[0], Y)
         return self.backward_unchecked(trace or self.trace_unchecked(X), Y)
 
     def step(self, grads: Gradients, learning_rate: float) -> None:

@@ -33,9 +33,10 @@ def draw_links(canvas, ends: dict, numbers, scale, widest: float, paler: float =
     """Draw every link, thinnest first so the strongest lie on top.
 
     ``ends[(l, to, source)]`` is the link's (start, end) in pixels and ``numbers[l][to, source]`` its
-    number, a weight or a gradient. Its width runs from 1 px to 1 + ``widest`` px as its size goes
-    from 0 to ``scale`` (and beyond), a number or one per layer; links below ``faint_below`` of the scale are drawn ``FAINT``,
-    and ``paler`` moves every colour that far towards white. A link whose number is not finite is left out.
+    number, a weight or a gradient. Its width runs from 1 px to 1 + ``widest`` px as its size goes from
+    0 to ``scale`` (one number, or one per layer) and beyond; links below ``faint_below`` of the scale
+    are drawn ``FAINT``, and ``paler`` moves every colour that far towards white. A link whose number is
+    not finite is left out.
     """
     links = []
     for (l, to, source), (start, end) in ends.items():
