@@ -164,10 +164,14 @@ def snapshot_html(png: bytes, width: str, description: str) -> str:
             f'alt="{html.escape(check_description(description), quote=True)}"><p><i>{SNAPSHOT_NOTE}</i></p>')
 
 
-def show_picture(description: str, png: bytes) -> None:
-    """Display a picture drawn without matplotlib (PNG bytes, e.g. a widget's raster) with
-    ``description`` as its text alternative."""
+def show_picture(description: str, picture) -> None:
+    """Display a picture drawn without matplotlib with ``description`` as its text alternative:
+    PNG bytes, or a ``raster`` canvas shown at its own size, whose smallest text is then recorded
+    for the slide check as ``show_figure`` records a figure's."""
     from IPython.display import publish_display_data
 
+    png = picture if isinstance(picture, bytes) else picture.png()
     data, metadata = picture_bundle(description, png)
+    if not isinstance(picture, bytes):
+        metadata["smallest_text_px"] = round(picture.smallest_text, 1)
     publish_display_data(data, metadata=metadata)

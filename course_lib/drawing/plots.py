@@ -1,4 +1,4 @@
-"""Pictures of training runs, decision boundaries and networks (matplotlib).
+"""Pictures of training runs and decision boundaries (matplotlib); networks are drawn by ``widgets.network_diagram``.
 
 Every function takes an optional ``ax`` (or ``axes``), makes a new figure only
 when none is given, and returns what it drew on, so pictures can be combined
@@ -10,21 +10,12 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.collections import LineCollection
-from matplotlib.colors import to_rgb
-from matplotlib.patches import Circle
 from matplotlib.ticker import MaxNLocator
 
 from ..activations import decision_threshold, labels_from_outputs
 from ..validation import CourseError, ShapeError, as_array, whole_number
 from ..widgets.raster import CLASS_COLOURS
-from .style import TEXT_PT
 
-POSITIVE, NEGATIVE, NEUTRAL = "tab:blue", "tab:red", "0.6"
-LAYER_FILL = {"input": "#dbe9f6", "hidden": "#f2f2f2", "output": "#fde3c8"}
-HIGHLIGHT = "darkorange"
-MAX_NODES = 12      # larger layers show their first and last few nodes around an ellipsis
-SHOWN_AT_EACH_END = 5
 
 
 # ---------------------------------------------------------------- training curves
@@ -114,129 +105,4 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 200, padding: f
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.legend(loc="best", framealpha=0.8)
-    return ax
-
-
-# ---------------------------------------------------------------- network diagrams
-def _shown_nodes(size: int) -> list:
-    """Node indices drawn for a layer of ``size`` nodes, with None marking the ellipsis slot."""
-    if size <= MAX_NODES:
-        return list(range(size))
-    return list(range(SHOWN_AT_EACH_END)) + [None] + list(range(size - SHOWN_AT_EACH_END, size))
-
-
-def _per_layer(values, sizes, name: str) -> list:
-    """Check an optional list with one entry (None or one item per node) per layer."""
-    if values is None:
-        return [None] * len(sizes)
-    if len(values) != len(sizes):
-        raise ShapeError(f"{name} needs one entry per layer ({len(sizes)}), got {len(values)}")
-    for layer, (entry, size) in enumerate(zip(values, sizes)):
-        if entry is not None and len(entry) != size:
-            raise ShapeError(f"{name}[{layer}] has {len(entry)} entries but layer {layer} has {size} nodes")
-    return list(values)
-
-
-def _format(value) -> str:
-    value = float(value)
-    return f"{value:.2f}" if abs(value) < 100 else f"{value:.3g}"
-
-
-def draw_network(net_or_sizes, ax=None, node_values=None, node_labels=None, highlight=None,
-                 show_weights: bool = True):
-    """Draw a layered network diagram, inputs on the left; returns the Axes.
-
-    ``net_or_sizes``: a network (``.sizes``, ``.weights``) or a list of layer sizes.
-    With a network and ``show_weights``, each connection's width is proportional
-    to |weight| (scaled to the largest drawn) and its colour gives the sign (blue
-    +, red -). All connections are one ``LineCollection`` per pair of layers, its
-    segments ordered like ``weights[l].ravel()`` (row = receiving node).
-    ``node_values[l]``: None or ``sizes[l]`` numbers printed in the nodes;
-    ``node_labels[l]``: None or ``sizes[l]`` strings (inside the nodes, or beside
-    them when values are shown); ``highlight``: set of (layer, node) to emphasise,
-    whose incoming connections stay bright while the rest fade. Layers larger
-    than 12 show their first and last 5 nodes around an ellipsis.
-    """
-    is_net = hasattr(net_or_sizes, "sizes")
-    sizes = list(net_or_sizes.sizes if is_net else net_or_sizes)
-    sizes = [whole_number(s, "each of the layer sizes", 1) for s in sizes] if sizes else []
-    if not sizes:
-        raise CourseError(f"layer sizes must be a non-empty list of whole numbers >= 1, got {sizes!r}")
-    weights = None
-    if is_net and show_weights:
-        weights = [as_array(W, f"net.weights[{l}]", shape=(sizes[l + 1], sizes[l]))
-                   for l, W in enumerate(net_or_sizes.weights)]
-        if len(weights) != len(sizes) - 1:
-            raise ShapeError(f"the network has {len(sizes)} layers but {len(weights)} weight matrices")
-    values = _per_layer(node_values, sizes, "node_values")
-    labels = _per_layer(node_labels, sizes, "node_labels")
-    highlight = set() if highlight is None else {(int(l), int(i)) for l, i in highlight}
-    for layer, node in highlight:
-        if not (0 <= layer < len(sizes) and 0 <= node < sizes[layer]):
-            raise CourseError(f"highlight ({layer}, {node}) is not a node of a network with layer sizes {sizes}")
-
-    shown = [_shown_nodes(s) for s in sizes]
-    n_slots = max(len(s) for s in shown)
-    gap, radius = 2.5, 0.36                       # horizontal layer spacing, node radius (vertical spacing 1)
-    value_size = None                             # the course's type size, on a given Axes
-    if ax is None:                                # about 1 inch per unit, at most 7 tall
-        width, height = gap * (len(sizes) - 1) + 2.4, n_slots + 1.8
-        inch = min(1.0, 7.0 / height)
-        _, ax = plt.subplots(figsize=(max(3.0, inch * width), max(2.5, inch * height)))
-        value_size = TEXT_PT * inch               # a value fits in its node, which shrinks in a tall network
-    # position of each drawn node: pos[l][node] = (x, y); slots are centred vertically
-    pos = [{node: (gap * l, (len(slots) - 1) / 2 - s) for s, node in enumerate(slots) if node is not None}
-           for l, slots in enumerate(shown)]
-
-    scale = None
-    if weights is not None:
-        drawn = [abs(W[np.ix_(list(pos[l + 1]), list(pos[l]))]) for l, W in enumerate(weights)]
-        scale = max((float(d.max()) for d in drawn if d.size), default=0.0) or 1.0
-    for l in range(len(sizes) - 1):
-        segments, widths, colours = [], [], []
-        for j, end in pos[l + 1].items():
-            for i, start in pos[l].items():
-                segments.append([start, end])
-                if weights is None:
-                    widths.append(1.0)
-                    colour = NEUTRAL
-                else:
-                    w = weights[l][j, i]
-                    widths.append(4.0 * abs(w) / scale)
-                    colour = POSITIVE if w > 0 else NEGATIVE if w < 0 else NEUTRAL
-                faded = highlight and (l + 1, j) not in highlight
-                colours.append((*to_rgb(colour), 0.15 if faded else 0.8))
-        ax.add_collection(LineCollection(segments, linewidths=widths, colors=colours, zorder=1, gid=f"weights-{l}"))
-
-    for l, slots in enumerate(shown):
-        role = "input" if l == 0 else "output" if l == len(sizes) - 1 else "hidden"
-        for node, (x, y) in pos[l].items():
-            emphasised = (l, node) in highlight
-            ax.add_patch(Circle((x, y), radius, facecolor="#ffe7a8" if emphasised else LAYER_FILL[role],
-                                edgecolor=HIGHLIGHT if emphasised else "black",
-                                linewidth=3 if emphasised else 1, zorder=3))
-            label = None if labels[l] is None else str(labels[l][node])
-            if values[l] is not None:
-                ax.text(x, y, _format(values[l][node]), ha="center", va="center", fontsize=value_size, zorder=4)
-                if label is None:
-                    pass
-                elif role == "hidden":      # above the node: beside it, weight lines run through
-                    ax.text(x, y + radius + 0.04, label, ha="center", va="bottom", zorder=4)
-                else:                       # outside the network: left of inputs, right of outputs
-                    side = -1 if l == 0 else 1
-                    ax.text(x + side * (radius + 0.08), y, label, ha="right" if side < 0 else "left",
-                            va="center", zorder=4)
-            elif label is not None:
-                ax.text(x, y, label, ha="center", va="center", zorder=4)
-        if None in slots:                   # the ellipsis: three dots in the gap
-            centre = (len(slots) - 1) / 2 - slots.index(None)
-            ax.plot([gap * l] * 3, [centre - 0.25, centre, centre + 0.25], "o", color="black", markersize=2.5)
-        name = f"hidden {l}" if role == "hidden" and len(sizes) > 3 else role
-        caption = f"{name}\n{sizes[l]} unit" + ("s" if sizes[l] != 1 else "")
-        ax.text(gap * l, -(n_slots - 1) / 2 - 0.75, caption, ha="center", va="top")
-
-    ax.set_xlim(-1.2, gap * (len(sizes) - 1) + 1.2)
-    ax.set_ylim(-(n_slots - 1) / 2 - 1.6, (n_slots - 1) / 2 + 0.7)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
     return ax

@@ -45,7 +45,7 @@ def small_network(net) -> str:
     out, into = np.unravel_index(np.argmax(np.abs(net.weights[1])), net.weights[1].shape)
     return (f"The small network as a diagram: inputs x1 and x2 on the left, hidden neurons h1 to h3 in the "
             f"middle, outputs y1 and y2 on the right, each of its {weights.size} weights a line, blue when "
-            f"positive ({(weights > 0).sum()} of them) and red when negative, thicker when larger. The "
+            f"positive ({(weights > 0).sum()} of them) and orange when negative, thicker when larger. The "
             f"thickest line joins h{into + 1} to y{out + 1} (weight {net.weights[1][out, into]:g}); the "
             f"lines into h1 are W1's first row, {net.weights[0][0, 0]:g} from x1 and "
             f"{net.weights[0][0, 1]:g} from x2.")
@@ -116,7 +116,7 @@ def difference_errors(hs, forward, centred) -> str:
 # ------------------------------------------------------------------------------------------ lesson 05
 def mazur_network(x, W1, W2) -> str:
     signs = ("positive, so blue" if (W1 > 0).all() and (W2 > 0).all()
-             else "blue when positive, red when negative")
+             else "blue when positive, orange when negative")
     return (f"Mazur's network as a diagram: inputs x1 = {x[0]:g} and x2 = {x[1]:g} on the left, hidden "
             "nodes h1 and h2 in the middle, outputs y1 and y2 on the right, every input joined to every "
             f"hidden node and every hidden node to every output by a line for its weight ({W1.size + W2.size} "

@@ -1,9 +1,10 @@
-"""The widgets' one network diagram: where the nodes sit, and the links between them drawn by weight.
+"""The course's one network diagram: where the nodes sit, and the links between them drawn by weight.
 
 Each layer is a column, inputs on the left; a layer's nodes sit one under another, centred on the
 tallest layer. Every link is a straight line whose colour gives the sign of its number (blue
 positive, orange negative) and whose thickness gives its size. The playground puts a heatmap tile
-on each node and the stepper a circle with its numbers; both place them and draw their links here.
+on each node; the stepper and the lessons' diagrams (``network_picture``) a circle with its name,
+and its number above it. All of them place their nodes and draw their links here.
 """
 from __future__ import annotations
 
@@ -11,9 +12,15 @@ import math
 
 import numpy as np
 
-from .raster import BLUE, ORANGE
+from ..validation import CourseError, ShapeError
+from .plot_axes import INK, TEXT_PX, Picture
+from .raster import BLUE, ORANGE, WHITE
 
 FAINT = (225, 225, 225)   # a link too weak to matter: it stays visible without drawing the eye
+NODE_R = 24               # a node's radius: its name, "h1", fits inside at TEXT_PX
+MAX_NODES = 8             # per layer: every node is drawn and named
+# A node's fill says its layer's role, so inputs and outputs stand out from the hidden layers.
+LAYER_FILL = {"input": (219, 233, 246), "hidden": (242, 242, 242), "output": (253, 227, 200)}
 
 
 def node_centres(sizes, left: float, right: float, top: float, row_gap: float, rows: int | None = None) -> list:
@@ -46,3 +53,59 @@ def draw_links(canvas, ends: dict, numbers, scale, widest: float, paler: float =
     for size, number, start, end in sorted(links, key=lambda link: link[0]):
         colour = FAINT if size <= faint_below else pale(BLUE if number >= 0 else ORANGE, paler)
         canvas.line([start, end], colour, width=1 + widest * size)
+
+
+def draw_node(canvas, centre, name: str, fill, ring=INK, ring_width: int = 2) -> None:
+    """A node: a circle ``NODE_R`` across with its ``name`` inside."""
+    x, y = centre
+    canvas.ellipse((x - NODE_R, y - NODE_R, x + NODE_R, y + NODE_R), fill=fill, outline=ring, width=ring_width)
+    canvas.text((x, y), name, INK, anchor="mm")
+
+
+def number_text(value: float) -> str:
+    """A node's number as the lessons print it: two decimals, or three digits when it is large."""
+    value = float(value)
+    return f"{value:.2f}" if abs(value) < 100 else f"{value:.3g}"
+
+
+def network_picture(net_or_sizes, node_labels, node_values=None, width: int = 600) -> Picture:
+    """A lesson's diagram of a small network, ``width`` pixels wide and as tall as its layers need.
+
+    ``net_or_sizes``: a network (its links drawn by weight) or a list of layer sizes (plain grey links).
+    ``node_labels[l]``: the names of layer l's nodes, written inside them; ``node_values[l]``: None, or
+    one number per node of layer l, written above each. Under each column, its role and size.
+    """
+    sizes = list(getattr(net_or_sizes, "sizes", net_or_sizes))
+    if max(sizes) > MAX_NODES:
+        raise CourseError(f"a diagram writes every node's name, so it takes at most {MAX_NODES} nodes per layer; "
+                          f"got layer sizes {sizes}")
+    for name, given in (("node_labels", node_labels), ("node_values", node_values or [None] * len(sizes))):
+        counts = [None if entry is None else len(entry) for entry in given]
+        if len(counts) != len(sizes) or any(c not in (None, n) for c, n in zip(counts, sizes)):
+            raise ShapeError(f"{name} gives {counts} entries per layer; the layer sizes are {sizes}")
+    tallest, line = max(sizes), TEXT_PX + 4
+    row_gap = 2 * NODE_R + line + 12            # a number above each node clears the node over it
+    top = line + 8                              # the top node's number
+    height = int(top + tallest * row_gap + 2 * line + 8)
+    canvas = Picture(width, height, scale=1)
+    centres = node_centres(sizes, NODE_R + 60, width - NODE_R - 60, top, row_gap)
+    ends = {(l, j, i): (begin, end) for l in range(len(sizes) - 1)
+            for j, end in enumerate(centres[l + 1]) for i, begin in enumerate(centres[l])}
+    weights = getattr(net_or_sizes, "weights", None)
+    if weights is None:
+        for begin, end in ends.values():
+            canvas.line([begin, end], (170, 170, 170), width=2)
+    else:
+        draw_links(canvas, ends, weights, max(float(np.max(np.abs(W))) for W in weights) or 1.0, widest=5,
+                   paler=0.2)
+    for l, column in enumerate(centres):
+        role = "input" if l == 0 else "output" if l == len(sizes) - 1 else "hidden"
+        for j, centre in enumerate(column):
+            draw_node(canvas, centre, str(node_labels[l][j]), LAYER_FILL[role])
+            if node_values is not None and node_values[l] is not None:
+                x, y = centre
+                canvas.text((x, y - NODE_R - 4), number_text(node_values[l][j]), INK, anchor="md", background=WHITE)
+        units = f"{sizes[l]} unit" + "s" * (sizes[l] != 1)
+        canvas.text((column[0][0], height - 2 * line - 2), role, INK, anchor="ma")
+        canvas.text((column[0][0], height - line - 2), units, INK, anchor="ma")
+    return canvas

@@ -14,14 +14,13 @@ from ..lessons.mazur_example import example_network
 from .stepper_events import state_after, training_events
 from ..validation import CourseError
 from .base import LessonWidget
-from .network_diagram import draw_links, node_centres
+from .network_diagram import MAX_NODES, NODE_R, draw_links, draw_node, node_centres
 from .plot_axes import INK, TEXT_PX, Picture
 from .raster import WHITE
 
 PHASE_WORDS = {"forward": "forward pass", "backward": "backward pass", "update": "weight updates"}
-MAX_NODES = 8
 # The picture, drawn from numbers with Pillow at the size it is shown (WIDTH px wide).
-WIDTH, TOP, BOTTOM, LEFT, RIGHT, NODE_R = 720, 52, 40, 70, 130, 24
+WIDTH, TOP, BOTTOM, LEFT, RIGHT = 720, 52, 40, 70, 130
 HIGHLIGHT_RGB = (230, 120, 0)     # the node, weight or bias the current step is about
 SIGNAL_RGB = (148, 103, 189)      # signals, and the arrows gathering them
 NODE_FILL = (250, 250, 250)
@@ -140,9 +139,7 @@ class BackpropStepper(LessonWidget):
         for l, column in enumerate(at):
             for j, (x, y) in enumerate(column):
                 ring = HIGHLIGHT_RGB if (l, j) in self.highlighted else INK
-                c.ellipse((x - NODE_R, y - NODE_R, x + NODE_R, y + NODE_R), fill=NODE_FILL, outline=ring,
-                               width=4 if ring == HIGHLIGHT_RGB else 2)
-                c.text((x, y), self.names[l][j], INK, anchor="mm")
+                draw_node(c, (x, y), self.names[l][j], NODE_FILL, ring, 4 if ring == HIGHLIGHT_RGB else 2)
                 value = state.a[l][j] if state.a[l][j] is not None else state.z[l][j]
                 if value is not None:
                     prefix = "" if state.a[l][j] is not None else "z="

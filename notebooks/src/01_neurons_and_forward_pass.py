@@ -26,8 +26,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import ACTIVATION_NAMES, MLP, get_activation
-from course_lib.drawing import show_figure
-from course_lib.drawing.plots import draw_network
+from course_lib.drawing import show_figure, show_picture
+from course_lib.widgets.network_diagram import network_picture
 from course_lib.lessons import figure_text
 
 np.set_printoptions(precision=4, suppress=True)  # short, readable numbers in printed arrays
@@ -260,12 +260,12 @@ for name, value in [("x", x), ("W1", small.weights[0]), ("b1", small.biases[0]),
     print(f"{name} =", value)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The diagram draws each weight as a line: blue for positive, red for negative, thicker for
+# The diagram draws each weight as a line: blue for positive, orange for negative, thicker for
 # larger. Read off $W_1$'s first row in the lines that end at the top hidden neuron.
 
 # %%
-draw_network(small, node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y1", "y2"]])
-show_figure(figure_text.small_network(small))
+node_names = [["x1", "x2"], ["h1", "h2", "h3"], ["y1", "y2"]]
+show_picture(figure_text.small_network(small), network_picture(small, node_names))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Predict first.** Compute $\mathbf{z}_1 = W_1\mathbf{x} + \mathbf{b}_1$ on paper. Which hidden
@@ -300,9 +300,8 @@ print("agrees with the hand computation:",
       np.allclose(trace.zs[0][0], z1) and np.allclose(trace.activations[2][0], a2))
 
 # %% slideshow={"slide_type": "subslide"}
-draw_network(small, node_values=[x, a1, a2],
-             node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y1", "y2"]])
-show_figure(figure_text.small_network_values(x, a1, a2))
+with_values = network_picture(small, node_names, [x, a1, a2])   # each node's value above it
+show_picture(figure_text.small_network_values(x, a1, a2), with_values)
 
 # %% [markdown]
 # ### Input nodes pass values on unchanged

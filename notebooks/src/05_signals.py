@@ -42,10 +42,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import MLP, Value, numerical_gradient
-from course_lib.drawing import draw_network, plot_decision_boundary, show_figure
+from course_lib.drawing import plot_decision_boundary, show_figure, show_picture
 from course_lib.lessons import figure_text
 from course_lib.lessons.mazur_example import example_network
 from course_lib.signals import recipe_step
+from course_lib.widgets.network_diagram import network_picture
 
 np.set_printoptions(precision=8, suppress=True)
 
@@ -114,8 +115,8 @@ print("W2 =", W2, " b2 =", b2)
 
 # %%
 names = [["x1", "x2"], ["h1", "h2"], ["y1", "y2"]]
-draw_network(net, node_values=[x, None, None], node_labels=names)
-show_figure(figure_text.mazur_network(x, W1, W2))
+diagram = network_picture(net, names, [x, None, None])   # the inputs' values above them
+show_picture(figure_text.mazur_network(x, W1, W2), diagram)
 
 # %% [markdown]
 # ## Forward pass: cache every $z$ and $a$

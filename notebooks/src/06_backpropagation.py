@@ -536,7 +536,7 @@ still = PlaygroundModel({"dataset": "spiral", "classes": 3, "hidden": (8, 8),
 
 # %% slideshow={"slide_type": "subslide"}
 still.step(60)
-show_picture(describe(still), draw(still).png())
+show_picture(describe(still), draw(still))
 
 # %% [markdown]
 # ### Experiment 1: the learning rate

@@ -2,12 +2,10 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.collections import LineCollection
 from matplotlib.contour import ContourSet
-from matplotlib.patches import Circle
 
 from course_lib.data import blobs, moons
-from course_lib.drawing.plots import draw_network, plot_decision_boundary, plot_history
+from course_lib.drawing.plots import plot_decision_boundary, plot_history
 from course_lib.validation import CourseError, ShapeError
 
 
@@ -45,10 +43,6 @@ class History:
 def close_figures():
     yield
     plt.close("all")
-
-
-def connection_collections(ax):
-    return [c for c in ax.collections if isinstance(c, LineCollection) and str(c.get_gid()).startswith("weights-")]
 
 
 def texts(ax):
@@ -145,87 +139,3 @@ def test_decision_boundary_errors():
         plot_decision_boundary(random_net([2, 1]), X, y[:-1])
 
 
-# ---------------------------------------------------------------- draw_network
-def test_draw_network_from_sizes_one_line_per_connection():
-    ax = draw_network([2, 4, 3, 1])
-    collections = connection_collections(ax)
-    assert [len(c.get_segments()) for c in collections] == [2 * 4, 4 * 3, 3 * 1]
-    assert len([p for p in ax.patches if isinstance(p, Circle)]) == 10
-    for size in ("2 units", "4 units", "3 units", "1 unit"):
-        assert any(size in t for t in texts(ax))
-
-
-def test_draw_network_widths_follow_weights():
-    W1 = np.array([[0.5, -2.0], [1.0, 0.0], [-0.25, 4.0]])      # (3, 2)
-    W2 = np.array([[-3.0, 0.1, 2.0]])                           # (1, 3)
-    ax = draw_network(StandInNet([W1, W2]))
-    collections = connection_collections(ax)
-    widths = np.concatenate([c.get_linewidths() for c in collections])
-    weights = np.concatenate([W1.ravel(), W2.ravel()])
-    assert len(widths) == len(weights) == 9
-    assert np.allclose(widths / widths.max(), np.abs(weights) / np.abs(weights).max())
-    assert np.array_equal(np.argsort(widths, kind="stable"), np.argsort(np.abs(weights), kind="stable"))
-    colours = np.concatenate([c.get_colors() for c in collections])
-    positive, negative = colours[weights > 0], colours[weights < 0]
-    assert np.all(positive[:, 2] > positive[:, 0]), "positive weights are blue"
-    assert np.all(negative[:, 0] > negative[:, 2]), "negative weights are red"
-    # the segment for weights[0][j, i] runs from input node i to hidden node j
-    segments = collections[0].get_segments()
-    assert segments[1][0][1] < segments[0][0][1]                # i = 1 lies below i = 0
-    assert np.allclose(segments[0][1], segments[1][1])          # both end at hidden node 0
-
-
-def test_draw_network_without_weights_uses_equal_lines():
-    ax = draw_network(random_net([2, 3, 1]), show_weights=False)
-    widths = np.concatenate([c.get_linewidths() for c in connection_collections(ax)])
-    assert len(widths) == 9 and np.all(widths == widths[0])
-
-
-def test_draw_network_node_values_and_labels_appear_as_text():
-    net = random_net([2, 3, 1])
-    values = [[0.5, -1.25], [0.1, 0.2, 0.3], [0.875]]
-    ax = draw_network(net, node_values=values, node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y1"]])
-    shown = texts(ax)
-    for text in ("0.50", "-1.25", "0.10", "0.20", "0.30", "0.88", "x1", "x2", "h1", "h2", "h3", "y1"):
-        assert text in shown
-    ax = draw_network([2, 1], node_labels=[["a", "b"], None])
-    assert {"a", "b"} <= set(texts(ax))
-
-
-def test_draw_network_highlight_emphasises_nodes_and_incoming_lines():
-    ax = draw_network(random_net([2, 3, 1]), highlight={(1, 2)})
-    circles = [p for p in ax.patches if isinstance(p, Circle)]
-    widths = sorted(p.get_linewidth() for p in circles)
-    assert widths[-1] > widths[0] and widths[-2] == widths[0], "exactly one node is emphasised"
-    alphas = connection_collections(ax)[0].get_colors()[:, 3]
-    assert len(alphas) == 6                                    # ordered like weights[0].ravel(): rows 0, 1, 2
-    assert alphas[4:].min() > alphas[:4].max(), "connections into node (1, 2) stay bright"
-    assert np.all(connection_collections(ax)[1].get_colors()[:, 3] == alphas[0]), "others fade"
-
-
-def test_draw_network_large_layers_are_abbreviated():
-    net = random_net([784, 128, 10])
-    fig, ax = plt.subplots()
-    assert draw_network(net, ax=ax) is ax
-    n_lines = sum(len(c.get_segments()) for c in connection_collections(ax)) + len(ax.lines)
-    assert n_lines < 300
-    assert len([p for p in ax.patches if isinstance(p, Circle)]) <= 3 * 12
-    assert any("784" in t for t in texts(ax)) and any("128" in t for t in texts(ax))
-    values = [np.linspace(0, 1, 784), None, np.arange(10.0)]
-    ax = draw_network(net, node_values=values)
-    assert "1.00" in texts(ax) and "9.00" in texts(ax)
-
-
-def test_draw_network_errors():
-    with pytest.raises(CourseError, match="sizes"):
-        draw_network([2, 0, 1])
-    with pytest.raises(ShapeError, match="node_values"):
-        draw_network([2, 3, 1], node_values=[[1, 2], [1, 2, 3]])
-    with pytest.raises(ShapeError, match=r"node_labels\[1\]"):
-        draw_network([2, 3, 1], node_labels=[None, ["a"], None])
-    with pytest.raises(CourseError, match="highlight"):
-        draw_network([2, 3, 1], highlight={(1, 3)})
-    bad = random_net([2, 3, 1])
-    bad.sizes = [2, 4, 1]
-    with pytest.raises(ShapeError, match="weights"):
-        draw_network(bad)
