@@ -10,19 +10,19 @@ Going back one layer multiplies the error term by the layer's weights and by the
 slope ``f'(z)`` of its activation, so each layer's factor is roughly
 ``weight_scale * sqrt(width) * typical f'(z)``: below 1 the gradients shrink
 geometrically towards the input (vanish), above 1 they grow (explode).
+
+The picture is drawn from numbers with Pillow (``plot_axes`` on ``raster``) at the size it is shown.
 """
 from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FixedLocator, NullLocator
 
 from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
-from ..drawing.described import plain_log_labels
-from .base import CSS_DPI, TEXT_PT, LessonWidget
-from .blit import BlitPicture
+from .base import LessonWidget
+from .plot_axes import INK, LABEL, TEXT_PX, Picture, PixelAxes
 from .single_thread import one_blas_thread
 
 __all__ = ["FLOW_ACTIVATIONS", "deep_network", "layer_gradient_norms", "GradientFlowExplorer", "gradient_flow_explorer"]
@@ -32,6 +32,10 @@ DEPTHS = (1, 30)
 SCALES = (0.01, 1.0)
 FLOOR = 1e-16   # norms below this are drawn at the floor (and said so): a log axis cannot go on forever
 CEILING = 1e8
+# The picture, drawn from numbers with Pillow at the size it is shown (and twice that in pixels).
+WIDTH, HEIGHT = 720, 297
+BAR, TINY_BAR = (31, 119, 180), (214, 39, 40)   # a layer's bar; red below a millionth of the output layer's
+DECADES = (-16, -12, -8, -4, 0, 4, 8)           # the log axis's ticks, 1e-16 to 1e8
 
 
 def deep_network(activation: str, depth: int, weight_scale: float, width: int = 32, seed: int = 0) -> MLP:
@@ -88,7 +92,12 @@ class GradientFlowExplorer(LessonWidget):
                                                    description="initial scale (std)", readout_format=".3f",
                                                    continuous_update=True, style={"description_width": "initial"}),
         }
-        super().__init__(controls, figsize=(8.0, 3.3), dpi=2 * CSS_DPI)   # drawn at twice the size shown
+        self.canvas = Picture(WIDTH, HEIGHT)
+        # Data units: x the layer number, y log10 of the norm; the ticks' labels leave room for the y label.
+        self.axes = PixelAxes(self.canvas, (150, 36, WIDTH - 12, HEIGHT - 58), (0.3, DEPTHS[1] + 1.7),
+                              (np.log10(FLOOR * 0.5), np.log10(CEILING) + 0.3))
+        super().__init__(controls, figsize=None)   # drawn with raster, no matplotlib figure
+        self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
     def update(self) -> None:
         activation, depth = self.value("activation"), int(self.value("depth"))
@@ -96,55 +105,36 @@ class GradientFlowExplorer(LessonWidget):
         net = deep_network(activation, depth, scale, self.width)
         with np.errstate(all="ignore"), one_blas_thread():   # exploding settings overflow: drawn at the ceiling
             self.norms = layer_gradient_norms(net, self.X, self.y)
-        self._draw(activation, depth, scale)
+        self.title = f"{activation}, {depth} hidden layers of {self.width}, initial std {scale:.3f}"
+        self.image.value = self._draw()
         self._write_readout(activation, scale)
-        self.render()
 
-    def _setup_axes(self) -> None:
-        """Draw what never changes once, with one bar per possible layer; updates only reshape the bars."""
-        fig = self.figure
-        fig.set_layout_engine("none")   # a fixed layout: recomputing the constrained one costs a third of a render
-        ax = self._ax = fig.add_axes((0.15, 0.2, 0.835, 0.68))
-        self._bars = ax.bar(np.arange(1, DEPTHS[1] + 2), np.full(DEPTHS[1] + 1, FLOOR), bottom=FLOOR * 0.5,
-                            gid="norms")
-        ax.set_yscale("log")
-        ax.set_ylim(FLOOR * 0.5, CEILING)
-        # The axes stay the same for every setting (deeper networks fill more of them), so only the bars
-        # and the title are redrawn while a slider moves (see blit.py).
-        ax.set_xlim(0.3, DEPTHS[1] + 1.7)
-        ax.set_xticks([1, 5, 10, 15, 20, 25, 31])
-        ax.yaxis.set_major_locator(FixedLocator([1e-16, 1e-12, 1e-8, 1e-4, 1.0, 1e4, 1e8]))
-        ax.yaxis.set_minor_locator(NullLocator())
-        ax.tick_params(labelsize=TEXT_PT)
-        ax.set_xlabel("weight layer (1: next to the input; last: output layer)", fontsize=TEXT_PT)
-        ax.set_ylabel("‖dL/dW‖", fontsize=TEXT_PT)   # on a log scale, as the ticks say
-        ax.grid(axis="y", alpha=0.3)
-        self._title = ax.set_title(" ", fontsize=TEXT_PT)
-        plain_log_labels(fig)   # 1e-8, not 10 to a superscript drawn at 70%
-        width, height = fig.canvas.get_width_height()   # shown at half its drawn size: sharp on any screen
-        self.image.layout = widgets.Layout(width=f"{width // 2}px", height=f"{height // 2}px")
-        self._picture = BlitPicture(fig, [*self._bars, self._title])
-
-    def _draw(self, activation: str, depth: int, scale: float) -> None:
-        if not hasattr(self, "_ax"):
-            self._setup_axes()
-        shown = np.clip(np.nan_to_num(self.norms, nan=CEILING, posinf=CEILING), FLOOR, CEILING)
+    def _draw(self) -> bytes:
+        """A bar per weight layer on a log axis from 1e-16 to 1e8, the same axes for every setting."""
+        c, ax = self.canvas, self.axes
+        c.clear()
+        ax.frame(xlabel="weight layer (1: next to the input; last: output layer)", xticks=[1, 5, 10, 15, 20, 25, 31],
+                 yticks=[])
+        for d in DECADES:   # labelled 1e-8, not 10 to a power: the picture's font has no superscripts
+            _, py = ax.px(0, d)
+            c.line([(ax.left, py), (ax.right, py)], (225, 225, 225))
+            c.line([(ax.left - 4, py), (ax.left, py)], INK)
+            c.text((ax.left - 6, py), "1" if d == 0 else f"1e{d}", LABEL, anchor="rm")
+        c.text((ax.left - 6 - c.text_width("1e-16", TEXT_PX) - 10, (ax.top + ax.bottom) / 2), "|dL/dW|", INK,
+               anchor="rm")
+        c.text(((ax.left + ax.right) / 2, 4), self.title, INK, anchor="ma")
+        self._drawn = np.clip(np.nan_to_num(self.norms, nan=CEILING, posinf=CEILING), FLOOR, CEILING)
         tiny = self.norms < 1e-6 * self.norms[-1]
-        for l, bar in enumerate(self._bars):
-            bar.set_visible(l <= depth)
-            if l <= depth:
-                bar.set_height(shown[l] - FLOOR * 0.5)
-                bar.set_color("tab:red" if tiny[l] else "tab:blue")
-        self._title.set_text(f"{activation}, {depth} hidden layers of {self.width}, initial std {scale:.3f}")
-
-    def render(self) -> None:
-        """Only the bars and the title are redrawn (BlitPicture); the axes were drawn once."""
-        self.image.value = self._picture.png()
+        for l, norm in enumerate(self._drawn):
+            (left, top), (right, bottom) = (ax.px(l + 1 + side * 0.4, y) for side, y in
+                                            ((-1, np.log10(norm)), (1, ax.ylim[0])))
+            c.rectangle((left, top, right, bottom), fill=TINY_BAR if tiny[l] else BAR)
+        c.rectangle((ax.left, ax.top, ax.right, ax.bottom), outline=INK)
+        return c.png()
 
     def drawn_norms(self) -> np.ndarray:
         """The bar heights as drawn, (depth + 1,): the norms clipped to [FLOOR, CEILING]."""
-        visible = [bar for bar in self._bars if bar.get_visible()]
-        return np.array([bar.get_y() + bar.get_height() for bar in visible])
+        return self._drawn.copy()
 
     def _write_readout(self, activation: str, scale: float) -> None:
         first, last = float(self.norms[0]), float(self.norms[-1])

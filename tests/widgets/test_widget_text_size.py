@@ -39,6 +39,10 @@ def raster_states(make: str):
             widget = backprop_stepper(MLP([2, 6, 2], "sigmoid", "sigmoid", "mse", seed=1), x=np.array([0.5, -1.0]),
                                       target=np.array([0.1, 0.9]))
         return widget, [dict(step=k) for k in range(widget.controls["step"].max + 1)]
+    if make == "gradient_flow":
+        from course_lib.widgets.gradient_flow import gradient_flow_explorer
+        return gradient_flow_explorer(), [dict(activation="leaky_relu", depth=30), dict(weight_scale=0.01),
+                                          dict(activation="identity", weight_scale=1.0)]
     raise KeyError(make)
 
 
@@ -55,7 +59,7 @@ def layout_problems(canvas) -> list[str]:
     return found
 
 
-RASTER = ["neuron", "loss", "descent", "stepper", "stepper, 2-6-2"]
+RASTER = ["neuron", "loss", "descent", "stepper", "stepper, 2-6-2", "gradient_flow"]
 
 
 def test_the_pictures_font_is_the_scalable_one():
@@ -133,7 +137,7 @@ def test_the_playgrounds_header_fits_whatever_its_numbers():
     assert not layout_problems(canvas), layout_problems(canvas)
 
 
-@pytest.mark.parametrize("make", ["gradient_flow", "init_scale", "minibatch", "digit_reader"])
+@pytest.mark.parametrize("make", ["init_scale", "minibatch", "digit_reader"])
 def test_a_matplotlib_widgets_text_is_20_px(make):
     widget = matplotlib_widget(make)()
     shown = importlib.import_module(f"course_lib.widgets.{make}").CSS_DPI / widget.figure.dpi
