@@ -355,6 +355,7 @@ def test_a_lookup_table_scores_only_its_shape_in_course_grade(tmp_path):
     assert result.score == 6.0, [(t.name, t.score, t.output[:200]) for t in result.tests]
 
 
+@pytest.mark.slow   # grades in a sandboxed kernel: the full run's, not the quick one's
 def test_the_library_training_loop_scores_nothing_in_course_grade(tmp_path):
     result, scores = _grade_with_train_cell(tmp_path, LIBRARY_LOOP)
     part5 = [t for t in result.tests if "train_digits" in t.name or "trained on" in t.name]

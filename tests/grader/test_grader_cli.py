@@ -154,6 +154,7 @@ def test_a_batch_says_which_exercise_each_row_was_graded_as_and_warns_when_they_
     assert [r["exercise"] for r in rows] == [EXERCISE, EXERCISE] and rows[1]["total"] == "0"
 
 
+@pytest.mark.slow   # grades in a sandboxed kernel: the full run's, not the quick one's
 def test_the_grader_says_which_sandbox_layers_it_has(tmp_path):
     run = course_grade(write(load(STUDENT), tmp_path / "a.ipynb"), "--quiet")
     assert run.returncode == 0, run.stderr
