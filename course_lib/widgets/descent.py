@@ -184,13 +184,8 @@ class LearningRateExplorer(LessonWidget):
         decades = list(range(int(np.ceil(lo)), int(np.floor(hi)) + 1))
         if len(decades) > 6:
             decades = decades[::int(np.ceil(len(decades) / 6))]
-        la.frame(xlabel="step", yticks=[])   # ticks 1e-1, 1e0 ... below: the log scale
-        for d in decades:
-            _, py = la.px(0, d)
-            c.line([(la.left - 4, py), (la.left, py)], (40, 40, 40))
-            c.text((la.left - 6, py), f"1e{d}", (90, 90, 90), anchor="rm")
-        widest = max((c.text_width(f"1e{d}", TEXT_PX) for d in decades), default=0)
-        c.text((la.left - 12 - widest, (la.top + la.bottom) / 2), "loss", (40, 40, 40), anchor="rm")
+        la.frame(xlabel="step", yticks=[])
+        la.log_ticks(decades, ylabel="loss")
         la.hline(float(np.log10(self.losses[0])), (170, 170, 170))
         la.plot(self.loss_points[0], np.log10(self.loss_points[1]), colour, width=2)
         for x, y in zip(*self.loss_points):

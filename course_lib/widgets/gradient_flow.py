@@ -22,7 +22,7 @@ from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
 from .base import LessonWidget
-from .plot_axes import INK, LABEL, TEXT_PX, Picture, PixelAxes
+from .plot_axes import INK, Picture, PixelAxes
 from .single_thread import one_blas_thread
 
 __all__ = ["FLOW_ACTIVATIONS", "deep_network", "layer_gradient_norms", "GradientFlowExplorer", "gradient_flow_explorer"]
@@ -115,13 +115,7 @@ class GradientFlowExplorer(LessonWidget):
         c.clear()
         ax.frame(xlabel="weight layer (1: next to the input; last: output layer)", xticks=[1, 5, 10, 15, 20, 25, 31],
                  yticks=[])
-        for d in DECADES:   # labelled 1e-8, not 10 to a power: the picture's font has no superscripts
-            _, py = ax.px(0, d)
-            c.line([(ax.left, py), (ax.right, py)], (225, 225, 225))
-            c.line([(ax.left - 4, py), (ax.left, py)], INK)
-            c.text((ax.left - 6, py), "1" if d == 0 else f"1e{d}", LABEL, anchor="rm")
-        c.text((ax.left - 6 - c.text_width("1e-16", TEXT_PX) - 10, (ax.top + ax.bottom) / 2), "|dL/dW|", INK,
-               anchor="rm")
+        ax.log_ticks(DECADES, ylabel="|dL/dW|", grid=True)
         c.text(((ax.left + ax.right) / 2, 4), self.title, INK, anchor="ma")
         self._drawn = np.clip(np.nan_to_num(self.norms, nan=CEILING, posinf=CEILING), FLOOR, CEILING)
         tiny = self.norms < 1e-6 * self.norms[-1]

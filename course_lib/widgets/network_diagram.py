@@ -14,7 +14,7 @@ import numpy as np
 
 from ..validation import CourseError, ShapeError
 from .plot_axes import INK, TEXT_PX, Picture
-from .raster import BLUE, ORANGE, WHITE
+from .raster import BLUE, ORANGE, WHITE, lighten
 
 FAINT = (225, 225, 225)   # a link too weak to matter: it stays visible without drawing the eye
 NODE_R = 24               # a node's radius: its name, "h1", fits inside at TEXT_PX
@@ -31,9 +31,16 @@ def node_centres(sizes, left: float, right: float, top: float, row_gap: float, r
             for x, n in zip(np.linspace(left, right, len(sizes)), sizes)]
 
 
+def centre_links(centres: list) -> dict:
+    """Every link from node centre to node centre, as ``draw_links`` takes them:
+    {(layer, to, source): (start, end)} for ``weights[layer][to, source]``."""
+    return {(l, to, source): (begin, end) for l in range(len(centres) - 1)
+            for to, end in enumerate(centres[l + 1]) for source, begin in enumerate(centres[l])}
+
+
 def pale(rgb, amount: float) -> tuple:
     """A colour moved ``amount`` (0..1) of the way to white."""
-    return tuple(int(round(v + (255 - v) * amount)) for v in rgb)
+    return tuple(int(v) for v in lighten(np.array([[rgb]], dtype=np.uint8), amount)[0, 0])
 
 
 def draw_links(canvas, ends: dict, numbers, scale, widest: float, paler: float = 0.0, faint_below: float = 0.0) -> None:
@@ -89,8 +96,7 @@ def network_picture(net_or_sizes, node_labels, node_values=None, width: int = 60
     height = int(top + tallest * row_gap + 2 * line + 8)
     canvas = Picture(width, height, scale=1)
     centres = node_centres(sizes, NODE_R + 60, width - NODE_R - 60, top, row_gap)
-    ends = {(l, j, i): (begin, end) for l in range(len(sizes) - 1)
-            for j, end in enumerate(centres[l + 1]) for i, begin in enumerate(centres[l])}
+    ends = centre_links(centres)
     weights = getattr(net_or_sizes, "weights", None)
     if weights is None:
         for begin, end in ends.values():

@@ -176,6 +176,21 @@ class PixelAxes:
             widest = max((self.canvas.text_width(_label(y), size) for y in yticks), default=0)
             c.text((self.left - 12 - widest, (self.top + self.bottom) / 2), ylabel, INK, size=size, anchor="rm")
 
+    def log_ticks(self, decades, ylabel: str = "", grid: bool = False) -> None:
+        """Y ticks at powers of ten, for data that are their exponents (log10 of the value): labelled
+        1e-8, 1, 1e4 (the picture's font has no superscripts), and the y label left of them."""
+        c, size = self.canvas, self.text_size
+        labels = ["1" if d == 0 else f"1e{d}" for d in decades]
+        for d, text in zip(decades, labels):
+            _, py = self.px(0, d)
+            if grid:
+                c.line([(self.left, py), (self.right, py)], GRID)
+            c.line([(self.left - 4, py), (self.left, py)], INK)
+            c.text((self.left - 6, py), text, LABEL, size=size, anchor="rm")
+        if ylabel:
+            widest = max((c.text_width(text, size) for text in labels), default=0)
+            c.text((self.left - 12 - widest, (self.top + self.bottom) / 2), ylabel, INK, size=size, anchor="rm")
+
     # ------------------------------------------------------------------ data
     def plot(self, x, y, colour, width: int = 2) -> None:
         """A curve through the points (x, y); pieces outside the box (or not finite) are left out."""

@@ -14,7 +14,7 @@ from ..lessons.mazur_example import example_network
 from .stepper_events import state_after, training_events
 from ..validation import CourseError
 from .base import LessonWidget
-from .network_diagram import MAX_NODES, NODE_R, draw_links, draw_node, node_centres
+from .network_diagram import MAX_NODES, NODE_R, centre_links, draw_links, draw_node, node_centres
 from .plot_axes import INK, TEXT_PX, Picture
 from .raster import WHITE
 
@@ -125,10 +125,8 @@ class BackpropStepper(LessonWidget):
         c.clear()
         c.text((10, 8), self.title, INK)
         # Links by weight (updated weights as they change), pale so the numbers over them stay readable.
-        ends = {(l, j, i): (begin, end) for l in range(len(at) - 1)
-                for j, end in enumerate(at[l + 1]) for i, begin in enumerate(at[l])}
         biggest = max(float(np.abs(W).max()) for W in state.weights) or 1.0
-        draw_links(c, ends, state.weights, biggest, widest=4, paler=0.35)
+        draw_links(c, centre_links(at), state.weights, biggest, widest=4, paler=0.35)
         if event is not None and event.kind == "weight":
             c.line([at[event.layer - 1][event.source], at[event.layer][event.node]], HIGHLIGHT_RGB, width=6)
         if event is not None and event.kind == "signal" and event.layer < len(at) - 1:
