@@ -86,9 +86,11 @@ def network_picture(net_or_sizes, node_labels, node_values=None, width: int = 60
     if max(sizes) > MAX_NODES:
         raise CourseError(f"a diagram writes every node's name, so it takes at most {MAX_NODES} nodes per layer; "
                           f"got layer sizes {sizes}")
-    for name, given in (("node_labels", node_labels), ("node_values", node_values or [None] * len(sizes))):
+    # Every node has a name; a layer may go without numbers (None).
+    for name, given, optional in (("node_labels", node_labels, False),
+                                  ("node_values", node_values or [None] * len(sizes), True)):
         counts = [None if entry is None else len(entry) for entry in given]
-        if len(counts) != len(sizes) or any(c not in (None, n) for c, n in zip(counts, sizes)):
+        if len(counts) != len(sizes) or any(c != n and not (optional and c is None) for c, n in zip(counts, sizes)):
             raise ShapeError(f"{name} gives {counts} entries per layer; the layer sizes are {sizes}")
     tallest, line = max(sizes), TEXT_PX + 4
     row_gap = 2 * NODE_R + line + 12            # a number above each node clears the node over it

@@ -80,6 +80,8 @@ def test_a_diagram_from_layer_sizes_draws_plain_links():
 def test_a_diagram_refuses_labels_or_values_that_do_not_fit():
     with pytest.raises(ShapeError, match=r"node_labels gives \[2, 1, 2\] entries per layer; the layer sizes are \[2, 3, 2\]"):
         network_picture([2, 3, 2], [["x1", "x2"], ["h1"], ["y1", "y2"]])
+    with pytest.raises(ShapeError, match=r"node_labels gives \[2, None\] entries per layer"):
+        network_picture([2, 1], [["a", "b"], None])
     with pytest.raises(ShapeError, match="node_values"):
         network_picture([2, 3, 2], NAMES, [[1.0], None, None])
     with pytest.raises(CourseError, match="at most 8 nodes per layer"):
