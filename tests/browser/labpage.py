@@ -85,6 +85,32 @@ RUN_FINISHED_JS = """
 }
 """
 
+# True once the notebook at ``path`` (or, for null, the one shown) is open with a connected, idle
+# kernel. Asked of the app, not of the toolbar: the execution indicator reads 'idle' from the moment
+# the panel appears, before any kernel exists, and Run All on a panel whose kernel is still starting
+# clears the cells' prompts and runs nothing (one full run waited 240 s on such a lesson 10).
+KERNEL_READY_JS = """(path) => {
+  const app = window.jupyterapp;
+  if (!app) return false;   // still loading
+  const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => !p.classList.contains('lm-mod-hidden'));
+  const widget = [...app.shell.widgets('main')].find(w => path ? (w.context && w.context.path === path) : w.node === panel);
+  if (!widget || !widget.isVisible || !widget.sessionContext) return false;
+  const kernel = widget.sessionContext.session && widget.sessionContext.session.kernel;
+  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'
+    && widget.content.widgets.length > 0;
+}"""
+
+# True once a run has visibly begun: a cell shows [*] or a number, or the kernel is busy.
+RUN_STARTED_JS = """
+() => {
+  const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => !p.classList.contains('lm-mod-hidden'));
+  if (!panel) return false;
+  const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  if (indicator && indicator.dataset.status === 'busy') return true;
+  return [...panel.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].some(p => /[*0-9]/.test(p.innerText));
+}
+"""
+
 # The kernel's status and the indices of the cells whose prompt shows [*] (queued or running).
 RUN_STATE_JS = """
 () => {
@@ -189,12 +215,10 @@ class LabNotebook:
                        wait_until="domcontentloaded", timeout=timeout_s * 1000)
         wait_until(self.page, """(n) => {
             const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => !p.classList.contains('lm-mod-hidden'));
-            if (!panel) return false;
-            const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
-            return panel.querySelectorAll('.jp-Notebook .jp-Cell').length === n
-                && indicator && indicator.dataset.status === 'idle';
-        }""", f"{self.facts.name} to open in JupyterLab with its {len(self.facts.cells)} cells and an idle kernel",
-                   timeout_s, arg=len(self.facts.cells))
+            return !!panel && panel.querySelectorAll('.jp-Notebook .jp-Cell').length === n;
+        }""", f"{self.facts.name} to open in JupyterLab with its {len(self.facts.cells)} cells", timeout_s, arg=len(self.facts.cells))
+        wait_until(self.page, KERNEL_READY_JS, f"{self.facts.name}'s kernel to start and be idle",
+                   timeout_s - (time.monotonic() - start), arg=None)
         self.timings["open"] = time.monotonic() - start
         if not self.page.evaluate(RECORD_CALLBACK_OUTPUT_JS):
             raise AssertionError(f"{self.facts.name}: window.jupyterapp is not exposed; the server must run "
@@ -226,6 +250,7 @@ class LabNotebook:
         start = time.monotonic()
         self.menu("Run", "runmenu:run-all")
         try:
+            wait_until(self.page, RUN_STARTED_JS, f"{self.facts.name}: Run All Cells to start a run", 60)
             wait_until(self.page, RUN_FINISHED_JS,
                        f"{self.facts.name}: Run All Cells to finish (kernel idle, no cell showing [*])", timeout_s)
         except BrowserTimeout as timeout:

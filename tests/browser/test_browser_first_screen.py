@@ -80,6 +80,23 @@ def learner_lab(tmp_path_factory):
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def wait_for_the_kernel(address: str, page, timeout_s: float = 90) -> None:
+    """Wait until the server's kernel for the open notebook has answered (execution_state idle) and the
+    page says idle too. The page alone cannot tell: its indicator reads 'idle' before any kernel exists."""
+    base, token = address.split("/lab/")[0], address.split("token=")[1]
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with opener.open(f"{base}/api/sessions?token={token}", timeout=10) as reply:
+            states = [session["kernel"]["execution_state"] for session in json.load(reply) if session.get("kernel")]
+        if "idle" in states:
+            break
+        assert time.monotonic() < deadline, f"no kernel became idle within {timeout_s:.0f} s (sessions: {states})"
+        time.sleep(0.25)
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        timeout=timeout_s * 1000)
+
+
 def test_the_printed_address_opens_the_course_map_with_the_course_root_in_the_file_browser(learner_lab, recorder):
     address, _, _ = learner_lab
     assert "/lab/workspaces/backprop-course?token=" in address, f"the address a learner copies: {address}"
@@ -95,7 +112,7 @@ def test_the_printed_address_opens_the_course_map_with_the_course_root_in_the_fi
     names = set(listing.all_inner_texts())
     assert {"exercises", "notebooks"} <= names and "src" not in names, f"the file browser shows {sorted(names)}"
     # The kernel has started and told JupyterLab its language_info: nothing may have changed since.
-    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
+    wait_for_the_kernel(address, page)
     page.wait_for_timeout(2_000)
     assert tab.evaluate("(element) => element.classList.contains('jp-mod-dirty')") is False, \
         "the course map shows as unsaved the moment it opens"
@@ -133,7 +150,7 @@ def test_shift_enter_still_runs_and_moves_on_in_the_notebook(learner_lab, record
     page = recorder.page
     page.goto(address, wait_until="domcontentloaded", timeout=90_000)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
+    wait_for_the_kernel(address, page)
     first_code = panel.locator(".jp-CodeCell").first
     first_code.locator(".jp-InputArea-editor").click()
     before = page.evaluate("() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')].findIndex((c) => c.classList.contains('jp-mod-active'))")

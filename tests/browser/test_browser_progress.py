@@ -19,7 +19,7 @@ import shutil
 import nbformat
 import pytest
 
-from labpage import RUN_FINISHED_JS, wait_until
+from labpage import KERNEL_READY_JS, RUN_FINISHED_JS, wait_until
 from labserver import LabServer
 from notebook_facts import ROOT
 
@@ -31,14 +31,6 @@ MAP = "notebooks/00_course_map.ipynb"
 CURRENT_PANEL = "[...document.querySelectorAll('.jp-NotebookPanel')].find(p => !p.classList.contains('lm-mod-hidden'))"
 
 OPEN_JS = """async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); return true; }"""
-
-KERNEL_IDLE_JS = """(path) => {
-  if (!window.jupyterapp) return false;   // still loading
-  const widget = [...window.jupyterapp.shell.widgets('main')].find(w => w.context && w.context.path === path);
-  if (!widget || !widget.isVisible) return false;
-  const kernel = widget.sessionContext.session && widget.sessionContext.session.kernel;
-  return !!kernel && kernel.status === 'idle' && widget.content.widgets.length > 0;
-}"""
 
 # Put the solutions' code into the answer cells of the open exercise (the cells' nbgrader grade_id says which).
 FILL_JS = """([path, sources]) => {
@@ -95,7 +87,7 @@ def readout(page) -> dict:
 def test_filling_in_an_exercise_shows_on_the_course_map(course_lab, recorder):
     page = recorder.page
     page.goto(f"{course_lab.url}lab/workspaces/progress/tree/{MAP}", wait_until="domcontentloaded", timeout=90_000)
-    wait_until(page, KERNEL_IDLE_JS, "the course map to open with an idle kernel", 90, arg=MAP)
+    wait_until(page, KERNEL_READY_JS, "the course map to open with an idle kernel", 90, arg=MAP)
     run_all(page, MAP)
     before = readout(page)
     assert "Opened 1 of 11 lessons" in before["text"], before["text"]
@@ -103,7 +95,7 @@ def test_filling_in_an_exercise_shows_on_the_course_map(course_lab, recorder):
 
     exercise = f"exercises/{EXERCISE}.ipynb"
     page.evaluate(OPEN_JS, exercise)
-    wait_until(page, KERNEL_IDLE_JS, f"{exercise} to open with an idle kernel", 90, arg=exercise)
+    wait_until(page, KERNEL_READY_JS, f"{exercise} to open with an idle kernel", 90, arg=exercise)
     sources = solution_sources()
     assert page.evaluate(FILL_JS, [exercise, sources]) == len(sources) > 0
     run_all(page, exercise)
@@ -115,9 +107,9 @@ def test_filling_in_an_exercise_shows_on_the_course_map(course_lab, recorder):
 
     lesson = "notebooks/01_neurons_and_forward_pass.ipynb"
     page.evaluate(OPEN_JS, lesson)
-    wait_until(page, KERNEL_IDLE_JS, f"{lesson} to open", 90, arg=lesson)
+    wait_until(page, KERNEL_READY_JS, f"{lesson} to open", 90, arg=lesson)
     page.evaluate(OPEN_JS, MAP)
-    wait_until(page, KERNEL_IDLE_JS, "the course map to be shown again", 30, arg=MAP)
+    wait_until(page, KERNEL_READY_JS, "the course map to be shown again", 30, arg=MAP)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.get_by_role("button", name="Read my progress again").click()
     wait_until(page, f"""() => {{ const r = ({READOUT_JS})(); return r && r.text.includes('{EXERCISE}'); }}""",
