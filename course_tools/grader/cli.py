@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from . import catalog
-from .grade import DEFAULTS, GraderError, Options, grade_file, layers_for, limits_for
+from .grade import DEFAULTS, GraderError, Options, check_exercise, grade_file, layers_for, limits_for
 from .report import clean, table, write_gradebook, write_results
 from .source import exercise_id_of, read_submission
 
@@ -148,6 +148,7 @@ def main(argv=None) -> int:
                       seed=args.seed, exercise=args.exercise, sandbox=args.sandbox, unsafe=args.unsafe,
                       solutions=args.solutions)
     try:
+        check_exercise(options)  # a mistyped id is said first, before anything about this machine
         options.layers = layers = layers_for(options)
     except GraderError as exc:
         print(f"course-grade: {exc}", file=sys.stderr)

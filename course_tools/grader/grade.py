@@ -373,6 +373,13 @@ def _rejected(path: Path, reason: str, options: Options) -> GradeResult:
     return GradeResult(str(path), exercise.id, exercise.title, [_not_graded(c, reason) for c in spec.checks], [reason])
 
 
+def check_exercise(options: Options) -> None:
+    """``GraderError`` naming the known exercises when ``--exercise`` names none of them."""
+    if options.exercise and catalog.load(options.exercise, options.solutions) is None:
+        raise GraderError(f"--exercise {options.exercise!r} is not a known exercise; known: "
+                          f"{', '.join(catalog.known_ids(options.solutions))}")
+
+
 def grade_file(path, options: Options | None = None) -> GradeResult:
     """Grade the notebook at ``path``. Raises only ``GraderError`` (the grader cannot run)."""
     options = options or Options()
@@ -380,9 +387,7 @@ def grade_file(path, options: Options | None = None) -> GradeResult:
     start = time.perf_counter()
     try:
         _check_fingerprint(options)
-        if options.exercise and catalog.load(options.exercise, options.solutions) is None:
-            raise GraderError(f"--exercise {options.exercise!r} is not a known exercise; known: "
-                              f"{', '.join(catalog.known_ids(options.solutions))}")
+        check_exercise(options)
         result = _grade(path, options)
         _check_fingerprint(options)
     except (catalog.SpecError, reference.ReferenceError_, SourceError) as exc:

@@ -20,10 +20,12 @@ def checks() -> int:
     return len(catalog.load(EXERCISE)[1].checks)
 
 
-def course_grade(*args, cwd=None) -> subprocess.CompletedProcess:
+def course_grade(*args, cwd=None, path=None) -> subprocess.CompletedProcess:
+    env = only_this_environment()
+    if path is not None:
+        env["PATH"] = path
     return subprocess.run([sys.executable, "-m", "course_tools.grader.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=300,
-                          env=only_this_environment())
+                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=300, env=env)
 
 
 def other_exercise() -> dict:
@@ -130,8 +132,11 @@ def test_a_class_goes_into_one_gradebook(tmp_path):
 
 def test_the_grader_failing_is_a_nonzero_exit_with_the_reason(tmp_path):
     path = write(load(SOLUTION), tmp_path / "a.ipynb")
-    run = course_grade(path, "--exercise", "ex99_nothing")
-    assert run.returncode == 2 and "'ex99_nothing' is not a known exercise" in run.stderr
+    # A mistyped id is said before anything about the machine: here bwrap is hidden and namespaces
+    # asked for, so the sandbox would refuse too (this machine once answered the typo with chmod advice).
+    run = course_grade(path, "--exercise", "ex99_nothing", "--sandbox", "namespaces", path=str(Path(sys.executable).parent))
+    assert run.returncode == 2 and "'ex99_nothing' is not a known exercise; known: ex01_" in run.stderr, run.stderr
+    assert "sandbox" not in run.stderr and "refusing" not in run.stderr, run.stderr
     run = course_grade(path, path, "--results", tmp_path / "r.json")
     assert run.returncode == 2 and "--results takes exactly one submission" in run.stderr
     run = course_grade(tmp_path / "nothing-here.ipynb", "--results", tmp_path / "no" / "such" / "dir.json")
