@@ -17,6 +17,7 @@ arguments are passed on, e.g. ``python3 course.py test -m "not browser"``.
 Pass ``--no-setup`` to use the Python running this script instead of .venv
 (for a conda environment made from environment.yml).
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,10 @@ def ensure_environment(extras: str) -> Path:
         print(f"Installing the course and its dependencies ({extras or 'for learners'}) ...", flush=True)
         run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
         # setuptools says on stderr, in ten lines, that an editable install is editable; nobody asked.
-        run([python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else "."],
-            env={**activated(python), "PYTHONWARNINGS": "ignore:Editable installation"})
+        run(
+            [python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else "."],
+            env={**activated(python), "PYTHONWARNINGS": "ignore:Editable installation"},
+        )
         # Matplotlib builds its font cache on first import and says so on stderr;
         # do it now, so that message never lands in a notebook's outputs.
         run([python, "-c", "import matplotlib.font_manager"])

@@ -9,6 +9,7 @@ wall-clock time is the work plus some waiting. Two defences, used by every scrip
   one thread they leave out the time spent waiting for a core. With more threads
   they add up every thread's work (spinning included), so there wall-clock rules.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -51,7 +52,8 @@ def blas_description() -> str:
     found = [
         f"{info['internal_api']} {info.get('version')} ({info.get('architecture', '?')} kernels, "
         f"{info['num_threads']} thread{'s' * (info['num_threads'] != 1)}) from {Path(info['filepath']).name}"
-        for info in threadpool_info() if info["user_api"] == "blas"
+        for info in threadpool_info()
+        if info["user_api"] == "blas"
     ]
     return "; ".join(found) or "unknown"
 
@@ -71,13 +73,15 @@ def openblas_settings() -> str:
 
 def describe(threads: int) -> str:
     """A few lines saying where, when and with what a benchmark ran."""
-    return "\n".join([
-        f"date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"machine: {cpu_name()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}",
-        f"python {platform.python_version()}, numpy {np.__version__}",
-        f"numpy BLAS: {blas_description()}; OpenBLAS overrides: {openblas_settings()}",
-        f"threads: {threads}; load average (1, 5, 15 min) at the start: {load_average()}",
-    ])
+    return "\n".join(
+        [
+            f"date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+            f"machine: {cpu_name()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}",
+            f"python {platform.python_version()}, numpy {np.__version__}",
+            f"numpy BLAS: {blas_description()}; OpenBLAS overrides: {openblas_settings()}",
+            f"threads: {threads}; load average (1, 5, 15 min) at the start: {load_average()}",
+        ]
+    )
 
 
 def timed(function, *args):

@@ -13,6 +13,7 @@ accuracy and its spread over the seeds, and the mean training time.
     python3 benchmarks/digits_accuracy.py              # 5 seeds
     python3 benchmarks/digits_accuracy.py --quick      # 1 seed, 3 + 1 epochs
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,15 @@ def course_lib_accuracy(split, seed: int, schedule) -> float:
     # Seed 0 is lesson 10's run exactly (network seed 0, shuffling seeds 0 then 1): 354 of 359.
     net = MLP([64, 64, 10], "relu", "softmax", "cross_entropy", seed=seed)
     for part, (epochs, rate) in enumerate(schedule):
-        train(net, split.X_train, split.y_train, epochs=epochs, batch_size=BATCH, learning_rate=rate,
-              seed=1000 * seed + part)
+        train(
+            net,
+            split.X_train,
+            split.y_train,
+            epochs=epochs,
+            batch_size=BATCH,
+            learning_rate=rate,
+            seed=1000 * seed + part,
+        )
     return net.accuracy(split.X_test, split.y_test)
 
 
@@ -72,10 +80,22 @@ def sklearn_accuracy(split, seed: int, schedule) -> float:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    model = MLPClassifier(hidden_layer_sizes=(64,), activation="relu", solver="sgd", batch_size=BATCH,
-                          learning_rate="constant", momentum=0.0, nesterovs_momentum=False, alpha=0.0, tol=0.0,
-                          n_iter_no_change=10**9, early_stopping=False, shuffle=True, warm_start=True,
-                          random_state=seed)
+    model = MLPClassifier(
+        hidden_layer_sizes=(64,),
+        activation="relu",
+        solver="sgd",
+        batch_size=BATCH,
+        learning_rate="constant",
+        momentum=0.0,
+        nesterovs_momentum=False,
+        alpha=0.0,
+        tol=0.0,
+        n_iter_no_change=10**9,
+        early_stopping=False,
+        shuffle=True,
+        warm_start=True,
+        random_state=seed,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter reached: the point
         for epochs, rate in schedule:  # warm_start: the second fit goes on from the first's weights
@@ -99,12 +119,17 @@ def main(argv=None) -> int:
     split = data.load_digits(test_fraction=0.2, seed=1)  # lesson 10's split
     mean, std = split.X_train.mean(axis=0), split.X_train.std(axis=0) + 0.1  # as lesson 10 standardises
     split = split._replace(X_train=(split.X_train - mean) / std, X_test=(split.X_test - mean) / std)
-    tools = {"course_lib": course_lib_accuracy, "PyTorch": lambda *a: torch_accuracy(torch, *a),
-             "scikit-learn": sklearn_accuracy}
+    tools = {
+        "course_lib": course_lib_accuracy,
+        "PyTorch": lambda *a: torch_accuracy(torch, *a),
+        "scikit-learn": sklearn_accuracy,
+    }
     with threadpool_limits(limits=1):
         print(describe(1))
-        print(f"{len(split.y_train)} training and {len(split.y_test)} test digits; schedule {schedule}, batch {BATCH}; "
-              f"{len(seeds)} seed(s)\n")
+        print(
+            f"{len(split.y_train)} training and {len(split.y_test)} test digits; schedule {schedule}, batch {BATCH}; "
+            f"{len(seeds)} seed(s)\n"
+        )
         for run in tools.values():  # one untimed epoch each: first-call costs (imports, set-up) are not timed
             run(split, 0, ((1, 0.05),))
         accuracy = {name: [] for name in tools}
@@ -119,10 +144,16 @@ def main(argv=None) -> int:
     print("|---|---|---|---|")
     for name in tools:
         a = accuracy[name]
-        print(f"| {name} | {statistics.mean(a):.4f} | {min(a):.4f} - {max(a):.4f} | {statistics.mean(seconds[name]):.2f} |")
-        record("accuracy at equal budget", f"digits test accuracy, {name}, {epochs} epochs, mean of {len(a)} seeds",
-               round(statistics.mean(a), 4), "", note=f"min {min(a):.4f}, max {max(a):.4f}; "
-               f"{statistics.mean(seconds[name]):.2f} s to train")
+        print(
+            f"| {name} | {statistics.mean(a):.4f} | {min(a):.4f} - {max(a):.4f} | {statistics.mean(seconds[name]):.2f} |"
+        )
+        record(
+            "accuracy at equal budget",
+            f"digits test accuracy, {name}, {epochs} epochs, mean of {len(a)} seeds",
+            round(statistics.mean(a), 4),
+            "",
+            note=f"min {min(a):.4f}, max {max(a):.4f}; {statistics.mean(seconds[name]):.2f} s to train",
+        )
     return 0
 
 

@@ -20,6 +20,7 @@ Prints each rate in submissions per minute, the projected time for a class of
 100, and the ratio of the grader's time to the reference's (below 1: faster).
 On a shared machine the wall-clock times vary with whatever else is running.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,11 @@ EXERCISE = "ex01_neuron_and_layer"
 
 def _answers(path: Path) -> dict:
     nb = json.loads(path.read_text())
-    return {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in nb["cells"]
-            if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    return {
+        c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"])
+        for c in nb["cells"]
+        if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+    }
 
 
 def kinds(exercise: str = EXERCISE) -> dict:
@@ -60,7 +64,10 @@ def kinds(exercise: str = EXERCISE) -> dict:
     return {
         "correct": (right, total),
         "untouched": ({}, 0),
-        "partly": ({"neuron": right["neuron"], "layer": right["layer"]}, points["neuron_tests"] + points["layer_tests"]),
+        "partly": (
+            {"neuron": right["neuron"], "layer": right["layer"]},
+            points["neuron_tests"] + points["layer_tests"],
+        ),
         "transposed_layer": ({**right, "layer": transposed}, total - points["layer_tests"] - points["two_layer_tests"]),
     }
 
@@ -91,8 +98,9 @@ def run_reference(paths: list[str]) -> float:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         with tempfile.TemporaryDirectory() as cwd:
-            NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True,
-                           resources={"metadata": {"path": cwd}}).execute()
+            NotebookClient(
+                nb, timeout=60, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": cwd}}
+            ).execute()
     return time.perf_counter() - start
 
 
@@ -121,12 +129,16 @@ def main(argv=None) -> int:
             return 1
         reference = None if args.no_reference else run_reference(paths)
     rate = 60 * args.class_size / seconds
-    print(f"course-grade: {args.class_size} submissions of {args.exercise} on {args.jobs} process(es) "
-          f"in {seconds:.1f} s = {rate:.1f} per minute; a class of 100 would take {100 * seconds / args.class_size / 60:.1f} min")
+    print(
+        f"course-grade: {args.class_size} submissions of {args.exercise} on {args.jobs} process(es) "
+        f"in {seconds:.1f} s = {rate:.1f} per minute; a class of 100 would take {100 * seconds / args.class_size / 60:.1f} min"
+    )
     print(f"  per submission, summed over the workers: {sum(r.seconds for r in results) / len(results):.1f} s")
     if reference is not None:
-        print(f"reference (execute each notebook once, one at a time): {reference:.1f} s = "
-              f"{60 * args.class_size / reference:.1f} per minute")
+        print(
+            f"reference (execute each notebook once, one at a time): {reference:.1f} s = "
+            f"{60 * args.class_size / reference:.1f} per minute"
+        )
         print(f"ratio course-grade / reference: {seconds / reference:.2f}")
     return 0
 

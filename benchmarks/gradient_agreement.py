@@ -16,6 +16,7 @@ logits, as ``log_softmax``, where the output is softmax).
     python3 benchmarks/gradient_agreement.py
     python3 benchmarks/gradient_agreement.py --quick
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,10 @@ HIDDEN = [name for name in ACTIVATION_NAMES if name != "softmax"]
 # (output activation, loss): mean squared error after every output; each cross-entropy
 # after the output it is made for (course_lib fuses those two) and after the other one.
 PAIRS = [(output, "mse") for output in ACTIVATION_NAMES] + [
-    ("sigmoid", "binary_cross_entropy"), ("softmax", "binary_cross_entropy"),
-    ("softmax", "cross_entropy"), ("sigmoid", "cross_entropy"),
+    ("sigmoid", "binary_cross_entropy"),
+    ("softmax", "binary_cross_entropy"),
+    ("softmax", "cross_entropy"),
+    ("sigmoid", "cross_entropy"),
 ]
 BATCH = 16
 
@@ -55,8 +58,14 @@ def targets(rng, n: int, k: int, loss: str) -> np.ndarray:
 def torch_gradients(torch, net: MLP, X, Y, hidden: str, output: str, loss: str):
     """dL/dW and dL/db by autograd, from the definitions; every tensor float64."""
     F = torch.nn.functional
-    activation = {"identity": lambda z: z, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
-                  "leaky_relu": lambda z: F.leaky_relu(z, 0.01), "softmax": lambda z: torch.softmax(z, dim=1)}
+    activation = {
+        "identity": lambda z: z,
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": torch.relu,
+        "leaky_relu": lambda z: F.leaky_relu(z, 0.01),
+        "softmax": lambda z: torch.softmax(z, dim=1),
+    }
     params = [torch.tensor(p, requires_grad=True) for p in net.parameters()]
     a, Y_t = torch.from_numpy(X), torch.from_numpy(Y)
     for l in range(net.n_layers):
@@ -86,14 +95,18 @@ def cancellation(grads, theirs) -> tuple[float, float]:
     """
     worst, at_worst, well_conditioned = -1.0, 1.0, 0.0
     for l, (delta, a) in enumerate(zip(grads.deltas, grads.trace.activations)):
-        for ours, terms, other in ((grads.weights[l], np.abs(delta).T @ np.abs(a), theirs[2 * l]),
-                                   (grads.biases[l], np.abs(delta).sum(axis=0), theirs[2 * l + 1])):
+        for ours, terms, other in (
+            (grads.weights[l], np.abs(delta).T @ np.abs(a), theirs[2 * l]),
+            (grads.biases[l], np.abs(delta).sum(axis=0), theirs[2 * l + 1]),
+        ):
             relative = relative_errors(ours, other)
             ratio = terms / np.maximum(np.abs(ours), 1e-300)
             i = np.unravel_index(np.argmax(relative), relative.shape)
             if relative[i] > worst:
                 worst, at_worst = float(relative[i]), float(ratio[i])
-            well_conditioned = max(well_conditioned, float(np.max(relative, where=ratio < WELL_CONDITIONED, initial=0.0)))
+            well_conditioned = max(
+                well_conditioned, float(np.max(relative, where=ratio < WELL_CONDITIONED, initial=0.0))
+            )
     return at_worst, well_conditioned
 
 
@@ -129,24 +142,43 @@ def main(argv=None) -> int:
                 worst_overall = max(worst_overall, worst)
     rows.sort(key=lambda row: -row[4])
     print(f"{len(rows)} networks; the five largest differences:")
-    print(f"{'shape':<16} {'hidden':<11} {'output':<9} {'loss':<21} {'max rel. diff':>13} "
-          f"{'cancellation there':>18} {'diff / (eps x cancellation)':>27}")
+    print(
+        f"{'shape':<16} {'hidden':<11} {'output':<9} {'loss':<21} {'max rel. diff':>13} "
+        f"{'cancellation there':>18} {'diff / (eps x cancellation)':>27}"
+    )
     eps = np.finfo(np.float64).eps
     for sizes, hidden, output, loss, worst, (ratio, _) in rows[:5]:
-        print(f"{'-'.join(map(str, sizes)):<16} {hidden:<11} {output:<9} {loss:<21} {worst:>13.1e} "
-              f"{ratio:>18.1e} {worst / (eps * ratio):>27.1f}")
+        print(
+            f"{'-'.join(map(str, sizes)):<16} {hidden:<11} {output:<9} {loss:<21} {worst:>13.1e} "
+            f"{ratio:>18.1e} {worst / (eps * ratio):>27.1f}"
+        )
     conditioned = max(row[5][1] for row in rows)
-    print(f"(cancellation: sum|terms| / |result| of the sum behind that entry.) Over the entries whose sums "
-          f"cancel less than {WELL_CONDITIONED:.0f}-fold, the largest relative difference is {conditioned:.1e}.")
+    print(
+        f"(cancellation: sum|terms| / |result| of the sum behind that entry.) Over the entries whose sums "
+        f"cancel less than {WELL_CONDITIONED:.0f}-fold, the largest relative difference is {conditioned:.1e}."
+    )
     met = worst_overall < GOAL
-    print(f"\nlargest element-wise relative difference over all {len(rows)}: {worst_overall:.1e} "
-          f"({'below' if met else 'NOT below'} {GOAL:.0e})")
-    record("gradient agreement", f"course_lib vs PyTorch autograd, float64, {len(rows)} networks: largest "
-           "element-wise relative difference", float(f"{worst_overall:.2e}"), "", goal=f"< {GOAL:.0e}", met=met,
-           note=f"worst: {'-'.join(map(str, rows[0][0]))} {rows[0][1]}/{rows[0][2]}/{rows[0][3]}, at an entry whose "
-                f"sum cancels {rows[0][5][0]:.0e}-fold; entries cancelling < {WELL_CONDITIONED:.0f}-fold: {conditioned:.0e}")
-    record("gradient agreement", f"same, over the entries whose sums cancel less than {WELL_CONDITIONED:.0f}-fold",
-           float(f"{conditioned:.2e}"), "", note="information: where rounding is not amplified by cancellation")
+    print(
+        f"\nlargest element-wise relative difference over all {len(rows)}: {worst_overall:.1e} "
+        f"({'below' if met else 'NOT below'} {GOAL:.0e})"
+    )
+    record(
+        "gradient agreement",
+        f"course_lib vs PyTorch autograd, float64, {len(rows)} networks: largest element-wise relative difference",
+        float(f"{worst_overall:.2e}"),
+        "",
+        goal=f"< {GOAL:.0e}",
+        met=met,
+        note=f"worst: {'-'.join(map(str, rows[0][0]))} {rows[0][1]}/{rows[0][2]}/{rows[0][3]}, at an entry whose "
+        f"sum cancels {rows[0][5][0]:.0e}-fold; entries cancelling < {WELL_CONDITIONED:.0f}-fold: {conditioned:.0e}",
+    )
+    record(
+        "gradient agreement",
+        f"same, over the entries whose sums cancel less than {WELL_CONDITIONED:.0f}-fold",
+        float(f"{conditioned:.2e}"),
+        "",
+        note="information: where rounding is not amplified by cancellation",
+    )
     return 0
 
 

@@ -26,6 +26,7 @@ Then a profile of the step, part by part, says where the time goes.
     python3 benchmarks/machine_limit.py             # 1 thread
     python3 benchmarks/machine_limit.py --quick     # small sizes: a smoke run
 """
+
 from __future__ import annotations
 
 import argparse
@@ -113,7 +114,11 @@ def profile(problem: Problem, tries: int, threads: int) -> list[tuple[str, float
         ("softmax", lambda: net.output_activation(Z2), 0),
         ("output error (P - Y) / n", lambda: net.loss_function.gradient_from_logits(P, Yb), 0),
         ("dW2 = D2.T @ A1, db2", lambda: (D2.T @ A1, D2.sum(axis=0)), 2 * n * SIZES[1] * SIZES[2]),
-        ("D2 @ W2, tanh backward", lambda: net.hidden_activation.backward(D2 @ W2, Z1, A1), 2 * n * SIZES[1] * SIZES[2]),
+        (
+            "D2 @ W2, tanh backward",
+            lambda: net.hidden_activation.backward(D2 @ W2, Z1, A1),
+            2 * n * SIZES[1] * SIZES[2],
+        ),
         ("weight-gradient product dW1 = D1.T @ X", lambda: D1.T @ Xb, 2 * n * SIZES[0] * SIZES[1]),
         ("db1 = D1.sum(axis=0)", lambda: D1.sum(axis=0), 0),
         ("loss (cross-entropy from the logits)", lambda: net.loss_unchecked(grads.trace, Yb), 0),
@@ -130,6 +135,7 @@ def fixed_cost(dtype: str, batch: int, tries: int, threads: int) -> float:
 
     def step():
         net.step_unchecked(net.backward_unchecked(net.trace_unchecked(X), Y), 1e-3)
+
     return best_cpu_seconds(step, tries, inner=10, threads=threads)
 
 
@@ -137,9 +143,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="small sizes and few tries: a smoke run")
-    parser.add_argument("--information", action="store_true",
-                        help="record the rows as information, without goals (run_all.py's second run, "
-                             "with the machine's OpenBLAS overrides)")
+    parser.add_argument(
+        "--information",
+        action="store_true",
+        help="record the rows as information, without goals (run_all.py's second run, "
+        "with the machine's OpenBLAS overrides)",
+    )
     args, _ = parser.parse_known_args(argv)
     gemm_size, n_samples, tries = (256, 2_000, 2) if args.quick else (2048, 60_000, 7)
     step_tries = 3 if args.quick else 40
@@ -155,8 +164,13 @@ def main(argv=None) -> int:
             if theirs is not None and not args.information:
                 # For comparisons with PyTorch: its BLAS may run other kernels than numpy's.
                 print(f"{dtype}: PyTorch's {gemm_size}^3 product runs at {theirs / 1e9:.1f} GFLOP/s", flush=True)
-                record("machine limit", f"{dtype} {gemm_size}^3 GEMM rate, PyTorch (its own BLAS) / numpy",
-                       round(theirs / peak, 3), "", note=f"{theirs / 1e9:.0f} against {peak / 1e9:.0f} GFLOP/s; information")
+                record(
+                    "machine limit",
+                    f"{dtype} {gemm_size}^3 GEMM rate, PyTorch (its own BLAS) / numpy",
+                    round(theirs / peak, 3),
+                    "",
+                    note=f"{theirs / 1e9:.0f} against {peak / 1e9:.0f} GFLOP/s; information",
+                )
             for batch in (64, 256):
                 problem = Problem(dtype, batch, n_samples)
                 step = best_cpu_seconds(problem.step, step_tries, inner=10, threads=args.threads)
@@ -164,42 +178,64 @@ def main(argv=None) -> int:
                 per_step = epoch / -(-n_samples // batch)
                 parts = profile(problem, step_tries, args.threads)
                 fixed = fixed_cost(dtype, batch, step_tries, args.threads)
-                rows.append(dict(dtype=dtype, batch=batch, peak=peak, step=step, train=per_step, parts=parts,
-                                 fixed=fixed))
-                print(f"  batch {batch}: step {step * 1e6:.0f} us = {counted_flops(batch) / step / peak:.0%} of the "
-                      f"product's rate; train {per_step * 1e6:.0f} us a step = {counted_flops(batch) / per_step / peak:.0%}",
-                      flush=True)
+                rows.append(
+                    dict(dtype=dtype, batch=batch, peak=peak, step=step, train=per_step, parts=parts, fixed=fixed)
+                )
+                print(
+                    f"  batch {batch}: step {step * 1e6:.0f} us = {counted_flops(batch) / step / peak:.0%} of the "
+                    f"product's rate; train {per_step * 1e6:.0f} us a step = {counted_flops(batch) / per_step / peak:.0%}",
+                    flush=True,
+                )
     print(f"load average at the end: {load_average()}\n")
-    print("| dtype | batch | GEMM GFLOP/s | step us | step GFLOP/s | step / GEMM | products alone / GEMM "
-          "| train() us a step | train() / GEMM | goal (step / GEMM) |")
+    print(
+        "| dtype | batch | GEMM GFLOP/s | step us | step GFLOP/s | step / GEMM | products alone / GEMM "
+        "| train() us a step | train() / GEMM | goal (step / GEMM) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         flops = counted_flops(r["batch"])
         products = sum(seconds for _, seconds, f in r["parts"] if f)
         goal = None if args.information else GOALS.get((r["dtype"], r["batch"]))
         fraction = flops / r["step"] / r["peak"]
-        print(f"| {r['dtype']} | {r['batch']} | {r['peak'] / 1e9:.1f} | {r['step'] * 1e6:.0f} | "
-              f"{flops / r['step'] / 1e9:.1f} | {fraction:.0%} | {flops / products / r['peak']:.0%} | "
-              f"{r['train'] * 1e6:.0f} | {flops / r['train'] / r['peak']:.0%} | {'' if goal is None else f'>= {goal:.0%}'} |")
+        print(
+            f"| {r['dtype']} | {r['batch']} | {r['peak'] / 1e9:.1f} | {r['step'] * 1e6:.0f} | "
+            f"{flops / r['step'] / 1e9:.1f} | {fraction:.0%} | {flops / products / r['peak']:.0%} | "
+            f"{r['train'] * 1e6:.0f} | {flops / r['train'] / r['peak']:.0%} | {'' if goal is None else f'>= {goal:.0%}'} |"
+        )
         where = f"batch {r['batch']} {r['dtype']}, {args.threads} thread{'s' * (args.threads > 1)}"
         if args.information:
             where += f", numpy's OpenBLAS on {blas_kernel()} kernels ({openblas_settings()})"
-        record("machine limit", f"{where}: training step rate / {gemm_size}^3 GEMM rate", round(fraction, 3), "",
-               goal=None if goal is None else f">= {goal:.2f}", met=None if goal is None else fraction >= goal,
-               note=f"products alone {flops / products / r['peak']:.0%} of GEMM; GEMM {r['peak'] / 1e9:.0f} GFLOP/s")
-        record("machine limit", f"{where}: a step inside train() (shuffled gather, records) / GEMM rate",
-               round(flops / r["train"] / r["peak"], 3), "", note="information")
+        record(
+            "machine limit",
+            f"{where}: training step rate / {gemm_size}^3 GEMM rate",
+            round(fraction, 3),
+            "",
+            goal=None if goal is None else f">= {goal:.2f}",
+            met=None if goal is None else fraction >= goal,
+            note=f"products alone {flops / products / r['peak']:.0%} of GEMM; GEMM {r['peak'] / 1e9:.0f} GFLOP/s",
+        )
+        record(
+            "machine limit",
+            f"{where}: a step inside train() (shuffled gather, records) / GEMM rate",
+            round(flops / r["train"] / r["peak"], 3),
+            "",
+            note="information",
+        )
     for r in rows:
-        print(f"\nwhere a step's time goes, batch {r['batch']} {r['dtype']} (each part timed alone, best of "
-              f"{step_tries}; the step: {r['step'] * 1e6:.0f} us)")
+        print(
+            f"\nwhere a step's time goes, batch {r['batch']} {r['dtype']} (each part timed alone, best of "
+            f"{step_tries}; the step: {r['step'] * 1e6:.0f} us)"
+        )
         print(f"{'part':<44} {'us':>7} {'share':>6} {'GFLOP/s':>8} {'of GEMM':>8}")
         for name, seconds, flops in r["parts"]:
             rate = f"{flops / seconds / 1e9:8.1f} {flops / seconds / r['peak']:8.0%}" if flops else ""
             print(f"{name:<44} {seconds * 1e6:7.1f} {seconds / r['step']:6.0%} {rate}")
         rest = r["step"] - sum(seconds for _, seconds, _ in r["parts"])
         print(f"{'the rest (Python, calls, caches), by difference':<44} {rest * 1e6:7.1f} {rest / r['step']:6.0%}")
-        print(f"the same step for a 2-2-10 network (the same numpy calls, the same 10-wide output layer, almost no "
-              f"products) takes {r['fixed'] * 1e6:.1f} us = {r['fixed'] / r['step']:.0%} of this step")
+        print(
+            f"the same step for a 2-2-10 network (the same numpy calls, the same 10-wide output layer, almost no "
+            f"products) takes {r['fixed'] * 1e6:.1f} us = {r['fixed'] / r['step']:.0%} of this step"
+        )
     return 0
 
 

@@ -11,6 +11,7 @@ another) under 3 minutes.
     python3 benchmarks/notebook_times.py --folder notebooks 06 07
     python3 benchmarks/notebook_times.py --quick              # the empty notebook and lesson 00 only
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,16 +69,30 @@ def main(argv=None) -> int:
             if name == "notebooks":
                 lesson_total += seconds
                 lessons += 1
-                record("notebooks", f"lesson {path.stem}", round(seconds, 1), "s", goal=f"< {LESSON_BUDGET:.0f}",
-                       met=seconds < LESSON_BUDGET)
+                record(
+                    "notebooks",
+                    f"lesson {path.stem}",
+                    round(seconds, 1),
+                    "s",
+                    goal=f"< {LESSON_BUDGET:.0f}",
+                    met=seconds < LESSON_BUDGET,
+                )
             else:
                 record("notebooks", f"solution {path.stem}", round(seconds, 1), "s", note="information")
     if lessons:
-        print(f"{'the whole course: ' + str(lessons) + ' lessons, one after another':48} {lesson_total:8.1f}  "
-              f"budget {COURSE_BUDGET:.0f} s: {'ok' if lesson_total < COURSE_BUDGET else 'OVER BUDGET'}")
-        record("notebooks", f"the whole course, {lessons} lessons one after another", round(lesson_total, 1), "s",
-               goal=f"< {COURSE_BUDGET:.0f}", met=lesson_total < COURSE_BUDGET,
-               note=f"an empty notebook (kernel start-up) takes {reference:.1f} s")
+        print(
+            f"{'the whole course: ' + str(lessons) + ' lessons, one after another':48} {lesson_total:8.1f}  "
+            f"budget {COURSE_BUDGET:.0f} s: {'ok' if lesson_total < COURSE_BUDGET else 'OVER BUDGET'}"
+        )
+        record(
+            "notebooks",
+            f"the whole course, {lessons} lessons one after another",
+            round(lesson_total, 1),
+            "s",
+            goal=f"< {COURSE_BUDGET:.0f}",
+            met=lesson_total < COURSE_BUDGET,
+            note=f"an empty notebook (kernel start-up) takes {reference:.1f} s",
+        )
     return 1 if over else 0
 
 

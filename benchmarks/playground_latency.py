@@ -16,6 +16,7 @@ Budgets (issue 11): a change shows its new picture within 150 ms (median); while
 playing, at least 10 frames per second with the default network and data. This script
 reports; it does not pass or fail.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -137,7 +138,7 @@ def time_play_task(seconds: float, **settings) -> float:
 
     before = pg.frames
     asyncio.run(session())
-    return (pg.frames - before - 1) / seconds   # the last frame is the one drawn on stopping
+    return (pg.frames - before - 1) / seconds  # the last frame is the one drawn on stopping
 
 
 def main(argv=None) -> None:
@@ -149,22 +150,37 @@ def main(argv=None) -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {cpu_name()}, {os.cpu_count()} cores, load average {load:.2f} before the run")
     print(f"software: Python {platform.python_version()}, numpy {np.__version__}, Pillow {PIL.__version__}")
-    print(f"\nchange -> new picture ready, {args.repeats} changes per control (budget: median <= "
-          f"{CHANGE_BUDGET_MS:.0f} ms)")
+    print(
+        f"\nchange -> new picture ready, {args.repeats} changes per control (budget: median <= "
+        f"{CHANGE_BUDGET_MS:.0f} ms)"
+    )
     print(f"{'control':<22} {'median ms':>10} {'p90 ms':>8} {'budget ms':>10}  within")
     for name, median, p90 in time_controls(args.repeats):
-        print(f"{name:<22} {median:>10.1f} {p90:>8.1f} {CHANGE_BUDGET_MS:>10.0f}  "
-              f"{'yes' if median <= CHANGE_BUDGET_MS else 'NO'}")
+        print(
+            f"{name:<22} {median:>10.1f} {p90:>8.1f} {CHANGE_BUDGET_MS:>10.0f}  "
+            f"{'yes' if median <= CHANGE_BUDGET_MS else 'NO'}"
+        )
 
-    print(f"\nplaying: one epoch + one redraw per frame, {args.ticks} frames timed one by one (budget: >= "
-          f"{FPS_BUDGET:.0f} frames/s; the play task aims for a frame every {PLAY_INTERVAL_MS} ms = "
-          f"{1000 / PLAY_INTERVAL_MS:.1f}/s), and the play task itself on an event loop for 3 s")
+    print(
+        f"\nplaying: one epoch + one redraw per frame, {args.ticks} frames timed one by one (budget: >= "
+        f"{FPS_BUDGET:.0f} frames/s; the play task aims for a frame every {PLAY_INTERVAL_MS} ms = "
+        f"{1000 / PLAY_INTERVAL_MS:.1f}/s), and the play task itself on an event loop for 3 s"
+    )
     print(f"{'setup':<44} {'ms/frame':>8} {'frames/s the kernel can draw':>29} {'play task frames/s':>19}")
-    for label, settings in (("default (circle, 4-2 tanh, batch 10)", {}),
-                            ("spiral, 3 classes, 8-8-8 relu, 7 features", dict(
-                                dataset="spiral", classes=3, hidden=(8, 8, 8), activation="relu",
-                                features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"))),
-                            ("6 layers of 8, batch 1 (the heaviest)", dict(hidden=(8,) * 6, batch_size=1))):
+    for label, settings in (
+        ("default (circle, 4-2 tanh, batch 10)", {}),
+        (
+            "spiral, 3 classes, 8-8-8 relu, 7 features",
+            dict(
+                dataset="spiral",
+                classes=3,
+                hidden=(8, 8, 8),
+                activation="relu",
+                features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"),
+            ),
+        ),
+        ("6 layers of 8, batch 1 (the heaviest)", dict(hidden=(8,) * 6, batch_size=1)),
+    ):
         median, fps = time_play(args.ticks, **settings)
         print(f"{label:<44} {median:>8.1f} {fps:>29.1f} {time_play_task(3.0, **settings):>19.1f}")
     after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

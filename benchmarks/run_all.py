@@ -21,6 +21,7 @@ gradient_agreement check the numbers against PyTorch. Tests and CI never change 
 The exit status is 1 when a script failed (crashed, or its own correctness check
 failed); goals not met are reported in the table, not as a failure.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,15 +35,24 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # The order of the run: fast, robust checks first; the noisiest (kernels, browsers' share of work) last.
-ORDER = ["gradient_agreement", "machine_limit", "train_speed", "digits_accuracy", "notebook_times",
-         "playground_latency", "grade_speed"]
+ORDER = [
+    "gradient_agreement",
+    "machine_limit",
+    "train_speed",
+    "digits_accuracy",
+    "notebook_times",
+    "playground_latency",
+    "grade_speed",
+]
 # Scripts owned by other helpers: how to call them, quickly, and how to read their report
 # until they record their numbers themselves.
 FOREIGN = {
     "playground_latency": {"quick": ["--repeats", "3", "--ticks", "5"], "extra_runs": []},
-    "grade_speed": {"quick": ["--class-size", "2", "--jobs", "1", "--no-reference"],
-                    # issue 14: one at a time and as a batch on all cores
-                    "extra_runs": [["--jobs", "1", "--no-reference", "--class-size", "10"]]},
+    "grade_speed": {
+        "quick": ["--class-size", "2", "--jobs", "1", "--no-reference"],
+        # issue 14: one at a time and as a batch on all cores
+        "extra_runs": [["--jobs", "1", "--no-reference", "--class-size", "10"]],
+    },
 }
 
 
@@ -50,16 +60,22 @@ FOREIGN = {
 # (numbers recorded as information, not judged): numpy then runs AVX2 (Haswell) kernels, like
 # PyTorch's MKL on this AMD processor, so the second run shows how much of course_lib's lead
 # is numpy's faster kernel, and what the overrides cost.
-SECOND_RUNS = {"machine_limit": (["--information"], "machine OpenBLAS"),
-               "train_speed": (["--information", "--cases", "mnist", "--repeats", "3", "--before", ""],
-                               "machine OpenBLAS")}
+SECOND_RUNS = {
+    "machine_limit": (["--information"], "machine OpenBLAS"),
+    "train_speed": (["--information", "--cases", "mnist", "--repeats", "3", "--before", ""], "machine OpenBLAS"),
+}
 
 
 def benchmark_scripts() -> list[Path]:
     """The benchmark scripts in this folder, in ORDER, then any others by name."""
-    found = {path.stem: path for path in HERE.glob("*.py") if path.name != Path(__file__).name
-             and not path.name.startswith("_")}
-    return [found[name] for name in ORDER if name in found] + [found[name] for name in sorted(found) if name not in ORDER]
+    found = {
+        path.stem: path
+        for path in HERE.glob("*.py")
+        if path.name != Path(__file__).name and not path.name.startswith("_")
+    }
+    return [found[name] for name in ORDER if name in found] + [
+        found[name] for name in sorted(found) if name not in ORDER
+    ]
 
 
 def read_playground(text: str) -> list[dict]:
@@ -68,24 +84,50 @@ def read_playground(text: str) -> list[dict]:
     if controls:
         name, median, _, _ = max(controls, key=lambda c: float(c[1]))
         worst = float(median)
-        rows.append(dict(benchmark="playground", measure=f"change -> new picture, slowest control's median ({name})",
-                         value=worst, unit="ms", goal="<= 150", met=worst <= 150, note=f"{len(controls)} controls"))
+        rows.append(
+            dict(
+                benchmark="playground",
+                measure=f"change -> new picture, slowest control's median ({name})",
+                value=worst,
+                unit="ms",
+                goal="<= 150",
+                met=worst <= 150,
+                note=f"{len(controls)} controls",
+            )
+        )
     for label, ms, kernel_fps, task_fps in re.findall(r"^(.{44})\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$", text, re.M):
         fps, default = float(task_fps), label.startswith("default")  # the budget is for the default setup
-        rows.append(dict(benchmark="playground", measure=f"frames per second while playing: {label.strip()}",
-                         value=fps, unit="/s", goal=">= 10" if default else None, met=fps >= 10 if default else None,
-                         note=f"{float(ms):.1f} ms a frame; the kernel could draw {float(kernel_fps):.0f}/s"))
+        rows.append(
+            dict(
+                benchmark="playground",
+                measure=f"frames per second while playing: {label.strip()}",
+                value=fps,
+                unit="/s",
+                goal=">= 10" if default else None,
+                met=fps >= 10 if default else None,
+                note=f"{float(ms):.1f} ms a frame; the kernel could draw {float(kernel_fps):.0f}/s",
+            )
+        )
     return rows
 
 
 def read_grade_speed(text: str) -> list[dict]:
     rows = []
     for size, jobs, seconds, rate in re.findall(
-            r"(\d+) submissions of \S+ on (\d+) process\(es\) in ([\d.]+) s = ([\d.]+) per minute", text):
+        r"(\d+) submissions of \S+ on (\d+) process\(es\) in ([\d.]+) s = ([\d.]+) per minute", text
+    ):
         how = "one at a time" if jobs == "1" else f"a batch on {jobs} processes"
-        rows.append(dict(benchmark="grading", measure=f"submissions per minute, {how}", value=float(rate),
-                         unit="/min", goal=">= 40", met=float(rate) >= 40,
-                         note=f"{size} submissions in {float(seconds):.1f} s"))
+        rows.append(
+            dict(
+                benchmark="grading",
+                measure=f"submissions per minute, {how}",
+                value=float(rate),
+                unit="/min",
+                goal=">= 40",
+                met=float(rate) >= 40,
+                note=f"{size} submissions in {float(seconds):.1f} s",
+            )
+        )
     return rows
 
 
@@ -98,8 +140,14 @@ def run_script(script: Path, args: list, results: Path, env: dict) -> tuple[int,
     """Run one script, echoing its report; return its exit status and the rows it recorded (or we read)."""
     results.write_text("")
     lines = []
-    with subprocess.Popen([sys.executable, str(script), *args], cwd=HERE.parent, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True) as process:
+    with subprocess.Popen(
+        [sys.executable, str(script), *args],
+        cwd=HERE.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as process:
         for line in process.stdout:  # echoed as it comes, and kept for the readers
             if not line.startswith(NOISE):
                 print(line, end="", flush=True)
@@ -121,8 +169,10 @@ def table(rows: list[dict]) -> str:
     for row in rows:
         met = {True: "met", False: "NOT MET", None: ""}[row.get("met")]
         value = f"{format_value(row['value'])} {row.get('unit', '')}".strip()
-        lines.append(f"| {row['benchmark']} | {row['measure']} | {value} | {row.get('goal') or ''} | {met} "
-                     f"| {row.get('note', '')} |")
+        lines.append(
+            f"| {row['benchmark']} | {row['measure']} | {value} | {row.get('goal') or ''} | {met} "
+            f"| {row.get('note', '')} |"
+        )
     return "\n".join(lines)
 
 
@@ -149,7 +199,9 @@ def main(argv: list[str]) -> int:
         scripts = [known[name.removesuffix(".py")] for name in names]
 
     env = dict(os.environ)
-    machine_openblas = {name: os.environ[name] for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if name in os.environ}
+    machine_openblas = {
+        name: os.environ[name] for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if name in os.environ
+    }
     if not keep_openblas:
         for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # both together, these processes only
             env.pop(name, None)
@@ -161,8 +213,11 @@ def main(argv: list[str]) -> int:
         env["BENCH_RESULTS"] = str(results)
         for script in scripts:
             foreign = FOREIGN.get(script.stem)
-            runs = [foreign["quick"] if quick else []] + ([] if quick else foreign["extra_runs"]) if foreign else \
-                [(["--quick"] if quick else []) + passed_on]
+            runs = (
+                [foreign["quick"] if quick else []] + ([] if quick else foreign["extra_runs"])
+                if foreign
+                else [(["--quick"] if quick else []) + passed_on]
+            )
             second = SECOND_RUNS.get(script.stem)
             if second and not quick and not keep_openblas and machine_openblas:
                 runs.append(second[0] + passed_on)
@@ -171,13 +226,19 @@ def main(argv: list[str]) -> int:
                 start = time.perf_counter()
                 run_env = {**env, **machine_openblas} if "--information" in args else env
                 status, found = run_script(script, args, results, run_env)
-                print(f"=== {script.name}: {'ok' if status == 0 else f'FAILED (exit status {status})'} after "
-                      f"{time.perf_counter() - start:.0f} s ===\n", flush=True)
+                print(
+                    f"=== {script.name}: {'ok' if status == 0 else f'FAILED (exit status {status})'} after "
+                    f"{time.perf_counter() - start:.0f} s ===\n",
+                    flush=True,
+                )
                 if status != 0:
                     failed.append(script.name)
                 rows += found
-                if i == 0 and found and any(row["benchmark"] == "grading" and "one at a time" in row["measure"]
-                                            for row in found):
+                if (
+                    i == 0
+                    and found
+                    and any(row["benchmark"] == "grading" and "one at a time" in row["measure"] for row in found)
+                ):
                     break  # the script measured both ways itself
     load_after = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"started {started}; load average (1, 5, 15 min) before: {load_before}; after: {load_after}")

@@ -33,6 +33,7 @@ otherwise: a speed comparison of different computations would mean nothing.
 
 Ratios are course_lib's time over the other tool's: below 1 means course_lib is faster.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,12 +85,30 @@ def cases(names, dtypes, quick: bool) -> list[dict]:
     found = []
     for dtype in dtypes:
         if "digits" in names:
-            found.append(dict(name="digits", sizes=(64, 64, 10), hidden="relu", batch=32, epochs=2 if quick else 10,
-                              dtype=dtype, data=digits_data))
+            found.append(
+                dict(
+                    name="digits",
+                    sizes=(64, 64, 10),
+                    hidden="relu",
+                    batch=32,
+                    epochs=2 if quick else 10,
+                    dtype=dtype,
+                    data=digits_data,
+                )
+            )
         if "mnist" in names:
             for batch in (64, 256):
-                found.append(dict(name="mnist", sizes=(784, 128, 10), hidden="tanh", batch=batch, epochs=1,
-                                  dtype=dtype, data=mnist_data))
+                found.append(
+                    dict(
+                        name="mnist",
+                        sizes=(784, 128, 10),
+                        hidden="tanh",
+                        batch=batch,
+                        epochs=1,
+                        dtype=dtype,
+                        data=mnist_data,
+                    )
+                )
     return found
 
 
@@ -97,8 +116,9 @@ def cases(names, dtypes, quick: bool) -> list[dict]:
 def library_at(commit: str):
     """course_lib as it was at ``commit``, imported as the package ``course_lib_<commit>``."""
     name = f"course_lib_{commit}"
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "course_lib"], capture_output=True,
-                             check=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "course_lib"], capture_output=True, check=True
+    ).stdout
     folder = Path(tempfile.mkdtemp(prefix="course_lib_before_"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -106,20 +126,26 @@ def library_at(commit: str):
     (folder / "course_lib").rename(folder / name)
     for path in (folder / name).rglob("*.py"):  # a few modules import their package by name
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("from course_lib.", f"from {name}.").replace("import course_lib.", f"import {name}."),
-                        encoding="utf-8")
+        path.write_text(
+            text.replace("from course_lib.", f"from {name}.").replace("import course_lib.", f"import {name}."),
+            encoding="utf-8",
+        )
     sys.path.insert(0, str(folder))
     return importlib.import_module(name)
 
 
 def course_runner(library, case, X, y):
     def setup():
-        return library.MLP(case["sizes"], case["hidden"], "softmax", "cross_entropy", seed=NET_SEED, dtype=case["dtype"])
+        return library.MLP(
+            case["sizes"], case["hidden"], "softmax", "cross_entropy", seed=NET_SEED, dtype=case["dtype"]
+        )
 
     def work(net):
-        history = library.train(net, X, y, epochs=case["epochs"], batch_size=case["batch"],
-                                learning_rate=LEARNING_RATE, seed=SHUFFLE_SEED)
+        history = library.train(
+            net, X, y, epochs=case["epochs"], batch_size=case["batch"], learning_rate=LEARNING_RATE, seed=SHUFFLE_SEED
+        )
         return history.loss[-1], history.accuracy[-1]
+
     return setup, work
 
 
@@ -128,8 +154,9 @@ def torch_runner(torch, case, X, y):
 
     def setup():
         # The same starting weights as course_lib's net: nn.Linear stores W as (n_out, n_in) too.
-        net = course_lib.MLP(case["sizes"], case["hidden"], "softmax", "cross_entropy", seed=NET_SEED,
-                             dtype=case["dtype"])
+        net = course_lib.MLP(
+            case["sizes"], case["hidden"], "softmax", "cross_entropy", seed=NET_SEED, dtype=case["dtype"]
+        )
         layers = []
         for l, (W, b) in enumerate(zip(net.weights, net.biases)):
             linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=dtype)
@@ -161,6 +188,7 @@ def torch_runner(torch, case, X, y):
                 loss_sum += loss.item() * len(index)
                 correct += int((output.argmax(dim=1) == yb).sum())
         return loss_sum / n, correct / n
+
     return setup, work
 
 
@@ -169,17 +197,30 @@ def sklearn_runner(case, X, y):
     from sklearn.neural_network import MLPClassifier
 
     def setup():
-        return MLPClassifier(hidden_layer_sizes=case["sizes"][1:-1], activation=case["hidden"], solver="sgd",
-                             batch_size=case["batch"], learning_rate="constant", learning_rate_init=LEARNING_RATE,
-                             momentum=0.0, nesterovs_momentum=False, alpha=0.0, max_iter=case["epochs"],
-                             shuffle=True, tol=0.0, n_iter_no_change=10**9, early_stopping=False,
-                             random_state=NET_SEED)
+        return MLPClassifier(
+            hidden_layer_sizes=case["sizes"][1:-1],
+            activation=case["hidden"],
+            solver="sgd",
+            batch_size=case["batch"],
+            learning_rate="constant",
+            learning_rate_init=LEARNING_RATE,
+            momentum=0.0,
+            nesterovs_momentum=False,
+            alpha=0.0,
+            max_iter=case["epochs"],
+            shuffle=True,
+            tol=0.0,
+            n_iter_no_change=10**9,
+            early_stopping=False,
+            random_state=NET_SEED,
+        )
 
     def work(model):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter reached: the point
             model.fit(X, y)
         return model.loss_, float("nan")
+
     return setup, work
 
 
@@ -208,9 +249,13 @@ def run_case(case, tools, repeats: int, quick: bool) -> dict:
     warm = dict(case, epochs=1)
     first = slice(0, min(len(y), 4 * case["batch"]))
     for name, tool in tools.items():
-        setup, work = (sklearn_runner(warm, X[first], y[first]) if name == "scikit-learn" else
-                       torch_runner(tool, warm, X[first], y[first]) if name == "PyTorch" else
-                       course_runner(tool, warm, X[first], y[first]))
+        setup, work = (
+            sklearn_runner(warm, X[first], y[first])
+            if name == "scikit-learn"
+            else torch_runner(tool, warm, X[first], y[first])
+            if name == "PyTorch"
+            else course_runner(tool, warm, X[first], y[first])
+        )
         work(setup())
     times = alternate(runs, repeats)
     result = dict(case, n=len(y), times=times, agreement={})
@@ -230,8 +275,13 @@ def label(case) -> str:
 
 def report(results, tools, threads: int, information: bool = False) -> int:
     others = [name for name in tools if name != "course_lib"]
-    header = "| case | " + " | ".join(f"{name} s/epoch" for name in tools) + " | " + \
-             " | ".join(f"course_lib / {name} (CPU)" for name in others) + " |"
+    header = (
+        "| case | "
+        + " | ".join(f"{name} s/epoch" for name in tools)
+        + " | "
+        + " | ".join(f"course_lib / {name} (CPU)" for name in others)
+        + " |"
+    )
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for r in results:
         cells = [f"{r[name]:.3f}" for name in tools]
@@ -245,8 +295,10 @@ def report(results, tools, threads: int, information: bool = False) -> int:
             tolerance = WEIGHT_TOLERANCE[r["dtype"]]
             agree = difference <= tolerance
             failed |= not agree
-            print(f"{label(r)}: course_lib and {name} weights {'agree' if agree else 'DISAGREE'} after training "
-                  f"(max relative difference {difference:.1e}, tolerance {tolerance:.0e})")
+            print(
+                f"{label(r)}: course_lib and {name} weights {'agree' if agree else 'DISAGREE'} after training "
+                f"(max relative difference {difference:.1e}, tolerance {tolerance:.0e})"
+            )
     # With one thread, the process's CPU time is the work itself: on a shared machine the wall
     # clock adds the waits for a core, at random. So one thread is judged on CPU time.
     judged = "CPU time" if threads == 1 else "wall-clock time"
@@ -265,10 +317,17 @@ def report(results, tools, threads: int, information: bool = False) -> int:
             if information:  # a second run in another setting: shown, not judged
                 goal, met = None, None
                 where += f", numpy's OpenBLAS on {blas_kernel()} kernels ({openblas_settings()})"
-            record("training speed", f"{where}: course_lib / {name}, {judged} per epoch", round(value, 3), "x",
-                   goal=goal, met=met, note=f"{r['course_lib cpu' if threads == 1 else 'course_lib']:.3f} s vs "
-                   f"{r[name + ' cpu' if threads == 1 else name]:.3f} s; "
-                   f"{'wall-clock' if threads == 1 else 'CPU-time'} ratio {ratio if threads == 1 else cpu_ratio:.2f}")
+            record(
+                "training speed",
+                f"{where}: course_lib / {name}, {judged} per epoch",
+                round(value, 3),
+                "x",
+                goal=goal,
+                met=met,
+                note=f"{r['course_lib cpu' if threads == 1 else 'course_lib']:.3f} s vs "
+                f"{r[name + ' cpu' if threads == 1 else name]:.3f} s; "
+                f"{'wall-clock' if threads == 1 else 'CPU-time'} ratio {ratio if threads == 1 else cpu_ratio:.2f}",
+            )
     if failed:
         print("ERROR: the tools did not compute the same thing; the timings are not comparable", file=sys.stderr)
         return 1
@@ -283,9 +342,11 @@ def main(argv=None) -> int:
     parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"], choices=["float32", "float64"])
     parser.add_argument("--before", default=BEFORE_COMMIT, help="also time course_lib at this commit ('' to skip)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes and one repeat: a smoke run")
-    parser.add_argument("--information", action="store_true",
-                        help="record the ratios without goals (run_all.py's second run, with the machine's "
-                             "OpenBLAS overrides)")
+    parser.add_argument(
+        "--information",
+        action="store_true",
+        help="record the ratios without goals (run_all.py's second run, with the machine's OpenBLAS overrides)",
+    )
     args, _ = parser.parse_known_args(argv)  # run_all.py passes some options to every script
     repeats = 1 if args.quick else args.repeats
     try:
@@ -303,10 +364,14 @@ def main(argv=None) -> int:
     tools["scikit-learn"] = None
     with threadpool_limits(limits=args.threads):
         print(describe(args.threads))
-        print(f"torch {torch.__version__} ({'MKL' if torch.backends.mkl.is_available() else 'own BLAS'}, "
-              f"{torch.get_num_threads()} thread(s)); scikit-learn {importlib.import_module('sklearn').__version__}")
-        print(f"median of {repeats} alternating repeat(s); s/epoch is wall-clock, (CPU) the process-CPU-time ratio\n",
-              flush=True)
+        print(
+            f"torch {torch.__version__} ({'MKL' if torch.backends.mkl.is_available() else 'own BLAS'}, "
+            f"{torch.get_num_threads()} thread(s)); scikit-learn {importlib.import_module('sklearn').__version__}"
+        )
+        print(
+            f"median of {repeats} alternating repeat(s); s/epoch is wall-clock, (CPU) the process-CPU-time ratio\n",
+            flush=True,
+        )
         results = []
         for case in cases(args.cases, args.dtypes, args.quick):
             results.append(run_case(case, tools, repeats, args.quick))

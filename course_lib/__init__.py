@@ -19,6 +19,7 @@ their state), ``lessons`` (lesson-only helpers: big numbers, lesson 03's race,
 the course catalogue, the environment check) and ``exercises`` (the self-checks
 that explain a wrong answer).
 """
+
 from .activations import ACTIVATION_NAMES, Activation, get_activation
 from .gradcheck import check_network_gradients, numerical_gradient, relative_error, relative_errors, verdict
 from .losses import LOSS_NAMES, Loss, binary_cross_entropy, cross_entropy, get_loss, mse
@@ -30,15 +31,45 @@ from .value import Value
 __version__ = "0.1.0"
 
 # The reading path, in reading order (the README's list and tests/lib/test_reading_path.py use it).
-READING_PATH = ("activations", "losses", "value", "signals", "network", "gradcheck", "training", "data",
-                "playground_data", "validation")
+READING_PATH = (
+    "activations",
+    "losses",
+    "value",
+    "signals",
+    "network",
+    "gradcheck",
+    "training",
+    "data",
+    "playground_data",
+    "validation",
+)
 
 __all__ = [
-    "ACTIVATION_NAMES", "Activation", "get_activation",
-    "check_network_gradients", "numerical_gradient", "relative_error", "relative_errors", "verdict",
-    "LOSS_NAMES", "Loss", "binary_cross_entropy", "cross_entropy", "get_loss", "mse",
-    "INIT_NAMES", "MLP", "Gradients", "Trace",
-    "DivergenceError", "History", "train",
-    "CourseError", "NonFiniteError", "ShapeError", "UnknownNameError",
-    "Value", "READING_PATH",
+    "ACTIVATION_NAMES",
+    "Activation",
+    "get_activation",
+    "check_network_gradients",
+    "numerical_gradient",
+    "relative_error",
+    "relative_errors",
+    "verdict",
+    "LOSS_NAMES",
+    "Loss",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "get_loss",
+    "mse",
+    "INIT_NAMES",
+    "MLP",
+    "Gradients",
+    "Trace",
+    "DivergenceError",
+    "History",
+    "train",
+    "CourseError",
+    "NonFiniteError",
+    "ShapeError",
+    "UnknownNameError",
+    "Value",
+    "READING_PATH",
 ]

@@ -9,6 +9,7 @@ on every input), so each activation offers ``backward(grad_a, z, a)``: given
 All arrays below have shape ``(n_samples, n_units)`` unless said otherwise;
 the elementwise functions accept any shape.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -6,6 +6,7 @@ class numbers of shape ``(n_samples,)``. Toy generators shuffle their points
 and keep the classes balanced (class sizes differ by at most one). MNIST's own
 file format is read by ``course_lib.lessons.mnist_files``.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -83,8 +84,9 @@ def moons(n_samples: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.n
     return _finish(parts, rng)
 
 
-def circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
-            seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def circles(
+    n_samples: int = 200, noise: float = 0.05, factor: float = 0.5, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """A circle of radius ``factor`` (class 1) inside a unit circle (class 0).
 
     Returns ``X (n_samples, 2)``, ``y (n_samples,)`` in {0, 1}; ``0 < factor < 1``.
@@ -101,8 +103,9 @@ def circles(n_samples: int = 200, noise: float = 0.05, factor: float = 0.5,
     return _finish(parts, rng)
 
 
-def spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
-            seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def spirals(
+    n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """``n_classes`` interleaved spiral arms around the origin, radius up to 1.
 
     Returns ``X (n_samples, 2)``, ``y (n_samples,)`` in 0..n_classes-1. ``noise``
@@ -119,8 +122,9 @@ def spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
     return _finish(parts, rng)
 
 
-def blobs(n_samples: int = 200, n_classes: int = 3, spread: float = 1.0,
-          seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def blobs(
+    n_samples: int = 200, n_classes: int = 3, spread: float = 1.0, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian blobs with standard deviation ``spread``, centred evenly on a circle of radius 3.
 
     Returns ``X (n_samples, 2)``, ``y (n_samples,)`` in 0..n_classes-1.
@@ -178,8 +182,10 @@ def train_test_split(X, y, test_fraction: float = 0.2, seed: int = 0) -> Split:
         train.append(group[n_test:])
     test, train = rng.permutation(np.concatenate(test)), rng.permutation(np.concatenate(train))
     if len(test) == 0 or len(train) == 0:
-        raise CourseError(f"test_fraction={test_fraction} of {len(y)} samples leaves the "
-                          f"{'test' if len(test) == 0 else 'training'} set empty")
+        raise CourseError(
+            f"test_fraction={test_fraction} of {len(y)} samples leaves the "
+            f"{'test' if len(test) == 0 else 'training'} set empty"
+        )
     return Split(X[train], y[train], X[test], y[test])
 
 

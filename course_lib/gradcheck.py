@@ -5,6 +5,7 @@ with an error of order h^2, using nothing but the function itself. Comparing it
 with the analytic gradient by *relative* error, entry by entry, makes the verdict
 independent of each entry's scale: below 1e-6 is right, above 1e-4 is a bug (see ``relative_error``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

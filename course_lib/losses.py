@@ -17,6 +17,7 @@ The classes hold only the math, as the activations do: ``MLP`` hands them arrays
 already checked. What a learner types enters through the functions at the bottom
 (``mse``, ``binary_cross_entropy``, ``cross_entropy``), which check it once.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -11,20 +11,17 @@ becomes Z^l = A^(l-1) (W^l)^T + b^l; the error term Delta^l = dL/dZ^l is (n, n_l
               dL/db^l = the column sums of Delta^l
     step:     W^l -= eta * dL/dW^l,   b^l -= eta * dL/db^l
 
-This file's Python lists count from 0 and hold the same arrays: ``weights[l-1]`` is W^l, ``biases[l-1]``
-is b^l, ``trace.zs[l-1]`` is Z^l, ``trace.activations[l]`` is A^l (``activations[0]`` is X),
-``grads.deltas[l-1]`` is Delta^l, ``grads.signals[l-1]`` is -Delta^l (the seven-step recipe's "signal"),
-``grads.weights[l-1]`` is dL/dW^l. In the methods ``l`` is a list index: ``self.weights[l]`` is W^(l+1).
+Python lists count from 0: ``weights[l-1]`` is W^l, ``trace.zs[l-1]`` Z^l, ``trace.activations[l]`` A^l
+(``[0]`` is X), ``grads.deltas[l-1]`` Delta^l. In the methods ``l`` is a list index: ``weights[l]`` is W^(l+1).
 
-The backward pass reads every Z^l and A^l from the forward pass's cache (a ``Trace``, ``net.trace(X)``).
-The public methods (``forward``, ``backward``, ``step`` ...) accept what a learner types (lists, one
-sample, class labels) and check it with ``validation``; the math lives in the four ``*_unchecked``
-methods, which ``train`` calls directly after checking the whole data set once.
+The backward pass reads every Z^l and A^l from the forward pass's cache (a ``Trace``). The public methods
+accept what a learner types (lists, one sample, class labels) and check it with ``validation``; the math
+lives in the ``*_unchecked`` methods, which ``train`` calls after checking the whole data set once.
 
-Scope: fully connected layers, one hidden activation, plain gradient descent (L2 weight
-decay is one line in ``training``). No convolutions, momentum or dropout: the course's
-subject is back-propagation itself.
+Scope: fully connected layers, one hidden activation, plain gradient descent (L2 weight decay is one line
+in ``training``). No convolutions, momentum or dropout: the course's subject is back-propagation itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,8 +30,8 @@ import numpy as np
 
 from .activations import Activation, get_activation, labels_from_outputs
 from .losses import FUSED_OUTPUT, Loss, get_loss
-from .validation import (CourseError, ShapeError, as_array, as_inputs, as_parameters, as_targets, layer_sizes,
-                         lookup, real_number)
+from .validation import CourseError, ShapeError, as_inputs, as_labels, as_parameters, as_targets
+from .validation import check_same_shape, layer_sizes, lookup, real_number
 
 # Each maps (n_in, n_out, weight_scale) to the standard deviation of the normal draw.
 _INITS = {
@@ -89,10 +86,20 @@ class MLP:
     (lists count from 0); they may be set by hand and are checked at the next use.
     """
 
-    def __init__(self, sizes, hidden_activation: str | Activation = "tanh",
-                 output_activation: str | Activation = "sigmoid", loss: str | Loss = "mse", *,
-                 seed: int | None = 0, dtype="float64", init: str = "xavier", weight_scale: float = 0.1):
+    def __init__(
+        self,
+        sizes,
+        hidden_activation: str | Activation = "tanh",
+        output_activation: str | Activation = "sigmoid",
+        loss: str | Loss = "mse",
+        *,
+        seed: int | None = 0,
+        dtype="float64",
+        init: str = "xavier",
+        weight_scale: float = 0.1,
+    ):
         self.sizes = layer_sizes(sizes)
+        self.n_layers = len(self.sizes) - 1  # weight layers, one fewer than layers of units
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise CourseError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
@@ -194,8 +201,7 @@ class MLP:
         learning_rate = real_number(learning_rate, "learning_rate", positive=True)
         for name in ("weights", "biases"):
             for l, (p, g) in enumerate(zip(getattr(self, name), getattr(grads, name))):
-                if p.shape != np.shape(g):
-                    raise ShapeError(f"grads.{name}[{l}] has shape {np.shape(g)} but {name}[{l}] has shape {p.shape}")
+                check_same_shape(np.asarray(g), p, f"grads.{name}[{l}]", f"{name}[{l}]")
         self.step_unchecked(grads, learning_rate)
 
     def predict(self, X) -> np.ndarray:
@@ -205,21 +211,13 @@ class MLP:
     def accuracy(self, X, y) -> float:
         """Fraction of samples classified right. y: labels (n,), one-hot (n, k) or (n, 1) of 0/1."""
         X = self.prepare(X)
-        labels = as_array(y, "y")
-        labels = (labels.argmax(axis=1) if labels.ndim == 2 and labels.shape[1] > 1 else labels).reshape(-1)
-        if labels.shape[0] != X.shape[0]:
-            raise ShapeError(f"y has {labels.shape[0]} labels but X has {X.shape[0]} samples")
+        labels = as_labels(y, X.shape[0])
         if self.sizes[-1] == 1:
             labels = labels_from_outputs(labels[:, None], self.output_activation)
         predicted = labels_from_outputs(self.trace_unchecked(X).activations[-1], self.output_activation)
         return float(np.mean(predicted == labels))
 
     # ------------------------------------------------------------------- bookkeeping
-    @property
-    def n_layers(self) -> int:
-        """The number of weight layers (one less than ``len(sizes)``)."""
-        return len(self.sizes) - 1
-
     @property
     def n_parameters(self) -> int:
         """How many numbers training adjusts: every weight and bias."""
@@ -245,6 +243,8 @@ class MLP:
         return twin
 
     def __repr__(self) -> str:
-        return (f"MLP({self.sizes}, hidden_activation={self.hidden_activation.name!r}, "
-                f"output_activation={self.output_activation.name!r}, loss={self.loss_function.name!r}, "
-                f"dtype={self.dtype.name!r})")
+        return (
+            f"MLP({self.sizes}, hidden_activation={self.hidden_activation.name!r}, "
+            f"output_activation={self.output_activation.name!r}, loss={self.loss_function.name!r}, "
+            f"dtype={self.dtype.name!r})"
+        )

@@ -6,6 +6,7 @@ Every problem lives in the square [-6, 6]^2: four to classify ('circle', 'xor', 
 coordinates into the network's inputs (x1, x2, x1^2, sin(x1), ...). Seeded, like ``data``'s
 generators: the same call always gives the same data.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,7 +16,7 @@ from .validation import CourseError, lookup, real_number, whole_number
 # TensorFlow Playground's problems, in its square [-6, 6]^2: four to classify, two to fit a number to.
 PLAYGROUND_DOMAIN = 6.0
 PLAYGROUND_CLASSIFICATION = ("circle", "xor", "gauss", "spiral")
-PLAYGROUND_REGRESSION = ("plane", "bumps")   # the target is a number from -1 to 1, not a class
+PLAYGROUND_REGRESSION = ("plane", "bumps")  # the target is a number from -1 to 1, not a class
 PLAYGROUND_DATASETS = PLAYGROUND_CLASSIFICATION + PLAYGROUND_REGRESSION
 # 'bumps': a bump up (+1) or down (-1) at each of six centres, alternating like a chessboard.
 BUMPS = ((-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0), (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0))
@@ -32,7 +33,7 @@ def regression_target(name: str, X: np.ndarray) -> np.ndarray:
         return np.clip((X[:, 0] + X[:, 1]) / (2 * PLAYGROUND_DOMAIN), -1.0, 1.0)
     total = np.zeros(len(X))
     for cx, cy, height in BUMPS:
-        total += height * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * BUMP_WIDTH ** 2))
+        total += height * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * BUMP_WIDTH**2))
     return np.clip(total, -1.0, 1.0)
 
 
@@ -58,8 +59,9 @@ def _playground_class(name: str, k: int, m: int, classes: int, jitter: float, rn
     return points + rng.normal(0, jitter, points.shape) if jitter > 0 else points
 
 
-def playground_data(name: str, n_samples: int = 400, noise: float = 0.0, classes: int = 2,
-                    seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def playground_data(
+    name: str, n_samples: int = 400, noise: float = 0.0, classes: int = 2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """One of the playground's data sets: X (n_samples, 2) in about [-6, 6]^2, and y (n_samples,).
 
     Classification, y int labels: 'circle' (class 1 inside, class 0 in a ring around it), 'xor'
@@ -84,7 +86,7 @@ def playground_data(name: str, n_samples: int = 400, noise: float = 0.0, classes
         moved = X + rng.normal(0, jitter, X.shape) if noise > 0 else X
         return X, regression_target(name, moved)
     classes = 2 if name in ("circle", "xor") else whole_number(classes, "classes", 2)
-    sizes = [n // classes + (k < n % classes) for k in range(classes)]   # balanced: sizes differ by at most 1
+    sizes = [n // classes + (k < n % classes) for k in range(classes)]  # balanced: sizes differ by at most 1
     X = np.concatenate([_playground_class(name, k, m, classes, jitter, rng) for k, m in enumerate(sizes)])
     y = np.concatenate([np.full(m, k, dtype=np.int64) for k, m in enumerate(sizes)])
     order = rng.permutation(n)

@@ -34,6 +34,7 @@ its ``grads.deltas`` are the textbook ``dL/dz``), the recipe's gradient is
 ``-dL/dw``, and the update ``w + eta * signal * input`` equals the textbook
 ``w - eta * dL/dw`` (``delta_update``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -162,8 +163,10 @@ def one_hidden_layer(net):
     """The parameters and activations of a (checked) MLP with exactly one hidden layer."""
     sizes = getattr(net, "sizes", None)
     if sizes is None or len(sizes) != 3:
-        raise CourseError(f"the signal recipe here is for a network with exactly one hidden layer, "
-                          f"e.g. MLP([2, 2, 2]); got layer sizes {sizes}")
+        raise CourseError(
+            f"the signal recipe here is for a network with exactly one hidden layer, "
+            f"e.g. MLP([2, 2, 2]); got layer sizes {sizes}"
+        )
     as_parameters(net.weights, net.biases, sizes, net.dtype)
     W_hidden, W_out = (np.asarray(W, dtype=np.float64) for W in net.weights)
     b_hidden, b_out = (np.asarray(b, dtype=np.float64) for b in net.biases)
@@ -190,14 +193,26 @@ def recipe_step(net, X, T, learning_rate: float, loss: str = "mse") -> RecipeSte
     learning_rate = real_number(learning_rate, "learning_rate", positive=True)
 
     z_hidden, hidden, z_out, output = forward(X, W_hidden, b_hidden, W_out, b_out, f_hidden, f_out)
-    s_out = output_layer_signals(T, output, z_out, f_out, scale)                        # step 5
-    s_hidden = hidden_layer_signals(s_out, W_out, z_hidden, f_hidden)                   # step 7
-    grad_W_out, grad_b_out = weight_gradients(s_out, hidden), bias_gradients(s_out)          # step 4
-    grad_W_hidden, grad_b_hidden = weight_gradients(s_hidden, X), bias_gradients(s_hidden)   # step 6
-    return RecipeStep(                                                            # step 2
-        X, T, z_hidden, hidden, z_out, output, s_out, s_hidden,
-        grad_W_out, grad_b_out, grad_W_hidden, grad_b_hidden,
-        signal_update(W_hidden, grad_W_hidden, learning_rate), signal_update(b_hidden, grad_b_hidden, learning_rate),
-        signal_update(W_out, grad_W_out, learning_rate), signal_update(b_out, grad_b_out, learning_rate),
+    s_out = output_layer_signals(T, output, z_out, f_out, scale)  # step 5
+    s_hidden = hidden_layer_signals(s_out, W_out, z_hidden, f_hidden)  # step 7
+    grad_W_out, grad_b_out = weight_gradients(s_out, hidden), bias_gradients(s_out)  # step 4
+    grad_W_hidden, grad_b_hidden = weight_gradients(s_hidden, X), bias_gradients(s_hidden)  # step 6
+    return RecipeStep(  # step 2
+        X,
+        T,
+        z_hidden,
+        hidden,
+        z_out,
+        output,
+        s_out,
+        s_hidden,
+        grad_W_out,
+        grad_b_out,
+        grad_W_hidden,
+        grad_b_hidden,
+        signal_update(W_hidden, grad_W_hidden, learning_rate),
+        signal_update(b_hidden, grad_b_hidden, learning_rate),
+        signal_update(W_out, grad_W_out, learning_rate),
+        signal_update(b_out, grad_b_out, learning_rate),
         scale,
     )

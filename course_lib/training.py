@@ -8,6 +8,7 @@ L2 weight decay (``weight_decay=lam``) adds the penalty ``(lam/2) sum_l ||W^l||^
 to the loss: weights only, not biases. Its gradient is ``lam W^l``, so the whole
 change to back-propagation is one line, ``dL/dW^l += lam W^l`` (``add_weight_decay``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -64,7 +65,7 @@ class History:
     accuracy: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
-    grad_norms: list = field(default_factory=list)   # if asked for: per epoch, each layer's ||dL/dW^l||
+    grad_norms: list = field(default_factory=list)  # if asked for: per epoch, each layer's ||dL/dW^l||
 
     @property
     def epochs(self) -> int:
@@ -103,6 +104,7 @@ def l1_penalty(rate: float):
     def add_l1_gradient(grads, net):
         for W, g in zip(net.weights, grads.weights):
             g += rate * np.sign(W)
+
     return add_l1_gradient
 
 
@@ -161,7 +163,7 @@ def train(
         X_val, Y_val = net.prepare(*validation)
         val_labels = labels_from_outputs(Y_val, net.output_activation)
 
-    rng = np.random.default_rng(seed)   # a Generator given as seed is used as it is
+    rng = np.random.default_rng(seed)  # a Generator given as seed is used as it is
     divergence = Divergence() if divergence is None else divergence
     if not isinstance(divergence, Divergence):
         raise CourseError(f"divergence must be a Divergence rule, e.g. Divergence(1e4), got {divergence!r}")
@@ -184,7 +186,7 @@ def train(
             if record_grad_norms:
                 norms += [np.sqrt(np.sum(g * g)) for g in grads.weights]
             if weight_decay:
-                add_weight_decay(grads, net, weight_decay)   # dL/dW^l += lambda W^l; biases untouched
+                add_weight_decay(grads, net, weight_decay)  # dL/dW^l += lambda W^l; biases untouched
             if penalty is not None:
                 penalty(grads, net)
             net.step_unchecked(grads, learning_rate)
@@ -209,8 +211,12 @@ def _diverged(what: str, epoch: int, batch: int, divergence: Divergence, learnin
     if divergence.first_loss is None:
         start = "no finite loss came before it"
     else:
-        start = ("it started" if what.startswith("the loss") else "the loss started") + f" at {divergence.first_loss:.3g}"
+        start = (
+            "it started" if what.startswith("the loss") else "the loss started"
+        ) + f" at {divergence.first_loss:.3g}"
     return DivergenceError(
         f"training diverged at epoch {epoch}, batch {batch}: {what} "
         f"({start}) with learning_rate={learning_rate:g}. "
-        f"Try a smaller learning rate, e.g. {learning_rate / 10:g}.", what)
+        f"Try a smaller learning rate, e.g. {learning_rate / 10:g}.",
+        what,
+    )

@@ -4,6 +4,7 @@ A numpy broadcasting error from deep inside a backward pass says little about
 what went wrong. Every public function of the course checks its input with the
 helpers here, so a mistake is reported where it was made, in the course's words.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -79,7 +80,9 @@ def as_array(
     except (TypeError, ValueError) as exc:
         raise CourseError(f"{name} must be an array of numbers, got {type(value).__name__}: {exc}") from None
     if array.dtype == object:
-        raise CourseError(f"{name} must be an array of numbers, but its rows have different lengths or hold non-numbers")
+        raise CourseError(
+            f"{name} must be an array of numbers, but its rows have different lengths or hold non-numbers"
+        )
     if ndim is not None and array.ndim != ndim:
         raise ShapeError(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
     if shape is not None:
@@ -111,8 +114,14 @@ def whole_number(value, name: str, minimum: int = 0) -> int:
     return int(value)
 
 
-def real_number(value, name: str, *, positive: bool = False, minimum: float | None = None,
-                between: tuple[float, float] | None = None) -> float:
+def real_number(
+    value,
+    name: str,
+    *,
+    positive: bool = False,
+    minimum: float | None = None,
+    between: tuple[float, float] | None = None,
+) -> float:
     """``value`` as a float; ``CourseError`` unless it is a finite real number.
 
     ``positive``: it must be > 0; ``minimum``: >= minimum; ``between=(low, high)``:
@@ -124,7 +133,9 @@ def real_number(value, name: str, *, positive: bool = False, minimum: float | No
     if minimum is not None and value < minimum:
         raise CourseError(f"{name} must be a finite number >= {minimum}, got {value!r}")
     if between is not None and not between[0] < value < between[1]:
-        raise CourseError(f"{name} must be a finite number strictly between {between[0]} and {between[1]}, got {value!r}")
+        raise CourseError(
+            f"{name} must be a finite number strictly between {between[0]} and {between[1]}, got {value!r}"
+        )
     return float(value)
 
 
@@ -133,11 +144,15 @@ def real_number(value, name: str, *, positive: bool = False, minimum: float | No
 # class labels) and hand its math clean arrays; the conversions live here so the
 # math in network.py reads like the equations.
 
+
 def layer_sizes(sizes) -> list[int]:
     """``sizes`` as a list of at least two positive ints (inputs, ..., outputs)."""
     listed = list(sizes) if not isinstance(sizes, (str, bytes)) and np.iterable(sizes) else None
-    if not listed or len(listed) < 2 or not all(
-            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in listed):
+    if (
+        not listed
+        or len(listed) < 2
+        or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in listed)
+    ):
         raise CourseError(f"sizes must list at least two positive whole numbers (inputs, ..., outputs), got {sizes!r}")
     return [int(n) for n in listed]
 
@@ -150,8 +165,9 @@ def as_parameters(weights: list, biases: list, sizes: list, dtype) -> None:
     """
     n_layers = len(sizes) - 1
     if len(weights) != n_layers or len(biases) != n_layers:
-        raise ShapeError(f"the network has {n_layers} layers but {len(weights)} weight matrices "
-                         f"and {len(biases)} bias vectors")
+        raise ShapeError(
+            f"the network has {n_layers} layers but {len(weights)} weight matrices and {len(biases)} bias vectors"
+        )
     for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         for params, name, shape in ((weights, "weights", (n_out, n_in)), (biases, "biases", (n_out,))):
             p = params[l]
@@ -166,8 +182,10 @@ def as_inputs(X, n_inputs: int, dtype) -> tuple[np.ndarray, bool]:
     if single:
         X = X[None, :]
     if X.ndim != 2 or X.shape[1] != n_inputs:
-        raise ShapeError(f"X has shape {X.shape[1:] if single else X.shape}, expected (n_samples, {n_inputs}): "
-                         f"the network's first layer takes {n_inputs} inputs")
+        raise ShapeError(
+            f"X has shape {X.shape[1:] if single else X.shape}, expected (n_samples, {n_inputs}): "
+            f"the network's first layer takes {n_inputs} inputs"
+        )
     return X, single
 
 
@@ -186,8 +204,10 @@ def one_hot(y, n_classes: int | None = None) -> np.ndarray:
         n_classes = int(labels.max()) + 1 if labels.size else 0
     n_classes = whole_number(n_classes, "n_classes", 0)
     if labels.size and labels.max() >= n_classes:
-        raise CourseError(f"label {labels.max()} (index {int(np.argmax(labels))}) is too large for "
-                          f"n_classes={n_classes}; labels must be in 0..{n_classes - 1}")
+        raise CourseError(
+            f"label {labels.max()} (index {int(np.argmax(labels))}) is too large for "
+            f"n_classes={n_classes}; labels must be in 0..{n_classes - 1}"
+        )
     encoded = np.zeros((len(labels), n_classes), dtype=np.float64)
     encoded[np.arange(len(labels)), labels] = 1.0
     return encoded
@@ -212,6 +232,17 @@ def as_targets(Y, n_samples: int, n_outputs: int, dtype) -> np.ndarray:
     if Y.ndim == 1 and n_outputs == 1:
         Y = Y[:, None]
     if Y.shape != (n_samples, n_outputs):
-        raise ShapeError(f"Y has shape {given}, expected ({n_samples}, {n_outputs}): one row per sample of X "
-                         f"and one column per output unit")
+        raise ShapeError(
+            f"Y has shape {given}, expected ({n_samples}, {n_outputs}): one row per sample of X "
+            f"and one column per output unit"
+        )
     return Y.astype(dtype, copy=False)
+
+
+def as_labels(y, n_samples: int) -> np.ndarray:
+    """Class labels (n_samples,) from labels (n,), one-hot rows (n, k) or a (n, 1) column."""
+    labels = as_array(y, "y")
+    labels = (labels.argmax(axis=1) if labels.ndim == 2 and labels.shape[1] > 1 else labels).reshape(-1)
+    if labels.shape[0] != n_samples:
+        raise ShapeError(f"y has {labels.shape[0]} labels but X has {n_samples} samples")
+    return labels

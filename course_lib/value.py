@@ -6,6 +6,7 @@ its inputs and the local derivative of its output with respect to each input.
 the chain rule: each node's gradient is the sum, over the nodes that use it, of
 (their gradient) x (the local derivative).
 """
+
 from __future__ import annotations
 
 import math
@@ -36,7 +37,7 @@ _WHY = {
     "exp": "exp overflows for inputs above about 709",
     "log": "log is only defined for positive numbers",
     "**": "x ** k is a real number for x > 0, for x < 0 only with a whole k, for x = 0 only with k >= 1 "
-          "(below that its derivative is infinite), and overflows past about 1e308",
+    "(below that its derivative is infinite), and overflows past about 1e308",
 }
 
 

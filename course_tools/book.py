@@ -18,6 +18,7 @@ MathJax comes from the npm registry when the book is built (``course_tools.web_a
 served with the book: no page asks a CDN for anything, so the book works offline and on any
 static file host.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,10 @@ TEMPLATES = Path(__file__).resolve().parent / "web" / "templates"
 STYLE = Path(__file__).resolve().parent / "web" / "book.css"
 MARKER = ".course-book"  # marks a folder this module built, so a rebuild may replace it
 BOOK_TITLE = "The backprop course"
-ABOUT = ("Read the course here; to run the code, drag the sliders and do the graded exercises, "
-         "install it and open the lessons in JupyterLab (python3 course.py lab).")
+ABOUT = (
+    "Read the course here; to run the code, drag the sliders and do the graded exercises, "
+    "install it and open the lessons in JupyterLab (python3 course.py lab)."
+)
 
 
 def page_name(stem: str) -> str:
@@ -68,8 +71,15 @@ def lesson_pages(folder: Path = LESSONS, exercises: Path = EXERCISES) -> list[di
     for path in sorted(Path(folder).glob("[0-9][0-9]_*.ipynb")):
         number = int(path.stem[:2])
         title = title_from_notebook(path) or path.stem[3:].replace("_", " ").capitalize()
-        pages.append({"notebook": path, "href": page_name(path.stem), "number": number,
-                      "title": f"{number}. {title}", "exercises": graded.get(path.stem[:2], [])})
+        pages.append(
+            {
+                "notebook": path,
+                "href": page_name(path.stem),
+                "number": number,
+                "title": f"{number}. {title}",
+                "exercises": graded.get(path.stem[:2], []),
+            }
+        )
     return pages
 
 
@@ -89,17 +99,21 @@ def render(page: dict, pages: list[dict], exporter) -> str:
     linked_exercises(nb)
     nb.metadata["title"] = f"{page['title']} · {BOOK_TITLE}"
     course = {
-        "book_title": BOOK_TITLE, "home": {"href": "index.html"},
+        "book_title": BOOK_TITLE,
+        "home": {"href": "index.html"},
         "where": "the course map" if page["number"] == 0 else f"lesson {page['number']} of {pages[-1]['number']}",
         "previous": previous and {"href": previous["href"], "title": previous["title"]},
         "next": following and {"href": following["href"], "title": following["title"]},
-        "mathjax_config": MATHJAX_CONFIG, "mathjax_src": "assets/tex-svg-full.js", "stylesheet": "assets/book.css",
+        "mathjax_config": MATHJAX_CONFIG,
+        "mathjax_src": "assets/tex-svg-full.js",
+        "stylesheet": "assets/book.css",
         "contents": None,
     }
     if page["number"] == 0:
         course["about"] = ABOUT
-        course["contents"] = [{"href": entry["href"], "title": entry["title"], "exercises": entry["exercises"]}
-                              for entry in pages]
+        course["contents"] = [
+            {"href": entry["href"], "title": entry["title"], "exercises": entry["exercises"]} for entry in pages
+        ]
     body, _ = exporter.from_notebook_node(nb, resources={"course": course})
     return body
 
@@ -138,14 +152,22 @@ def build(out: Path = OUT, notebooks: Path = LESSONS, exercises: Path = EXERCISE
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=OUT, help="folder for the book (default build/book/; a book built there before is replaced)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=OUT,
+        help="folder for the book (default build/book/; a book built there before is replaced)",
+    )
     parser.add_argument("--notebooks", type=Path, default=LESSONS, help="folder of the executed lesson notebooks")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     print(f"The book, into {args.out}:", flush=True)
     build(args.out, args.notebooks)
-    print(f"Done in {time.perf_counter() - start:.1f} s. Open {args.out / 'index.html'} in a browser, or serve the "
-          f"folder: python3 -m http.server -d {args.out}", flush=True)
+    print(
+        f"Done in {time.perf_counter() - start:.1f} s. Open {args.out / 'index.html'} in a browser, or serve the "
+        f"folder: python3 -m http.server -d {args.out}",
+        flush=True,
+    )
     return 0
 
 

@@ -4,19 +4,20 @@ Static, from the cell's syntax tree, so it can be asked of a notebook nobody has
 syntax (magics, shell escapes) is first translated as the kernel translates it. A name bound inside
 the cell's own functions or comprehensions (a parameter, a loop variable) is not read from outside it.
 """
+
 from __future__ import annotations
 
 import ast
 import builtins
 
-BUILTIN_NAMES = frozenset(dir(builtins)) | {"get_ipython", "display"}   # the kernel's own, always there
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"get_ipython", "display"}  # the kernel's own, always there
 
 
 def _python(source: str) -> str:
     """The cell as plain Python: IPython's own translation where IPython is installed."""
     try:
         from IPython.core.inputtransformer2 import TransformerManager
-    except ImportError:   # without IPython, leave out the lines IPython would have turned into calls
+    except ImportError:  # without IPython, leave out the lines IPython would have turned into calls
         return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
     return TransformerManager().transform_cell(source)
 
@@ -44,8 +45,11 @@ def _bound(node) -> set:
 def _read(node, local: set) -> set:
     """Names a statement reads, an augmented assignment's target included (``a *= 3`` reads ``a``)."""
     names = {part.id for part in ast.walk(node) if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Load)}
-    names |= {part.target.id for part in ast.walk(node)
-              if isinstance(part, ast.AugAssign) and isinstance(part.target, ast.Name)}
+    names |= {
+        part.target.id
+        for part in ast.walk(node)
+        if isinstance(part, ast.AugAssign) and isinstance(part.target, ast.Name)
+    }
     return names - local
 
 
@@ -55,7 +59,9 @@ def _local(tree: ast.Module) -> set:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             inner |= {arg.arg for arg in ast.walk(node.args) if isinstance(arg, ast.arg)}
-            inner |= {part.id for part in ast.walk(node) if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store)}
+            inner |= {
+                part.id for part in ast.walk(node) if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store)
+            }
         elif isinstance(node, ast.comprehension):
             inner |= {part.id for part in ast.walk(node.target) if isinstance(part, ast.Name)}
     return inner

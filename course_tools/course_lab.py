@@ -13,6 +13,7 @@
 - The learner's lab opens the course's own workspace: the course map, with the file browser at the
   course's root (``exercises/`` and ``notebooks/``), at an address that says so.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,18 +31,27 @@ LAB_SETTINGS = {
     # A code line longer than its cell wraps instead of running out of sight: at a deck's 20 px code
     # about 97 characters fit, and on a laptop fewer.
     "@jupyterlab/notebook-extension:tracker": {"codeCellConfig": {"lineWrap": True}},
-    "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": [
-        {"command": "notebook:run-cell", "keys": ["Shift Enter"], "selector": f"body.rise-enabled .jp-Notebook.jp-mod-{mode}"}
-        for mode in ("editMode", "commandMode")]},
+    "@jupyterlab/shortcuts-extension:shortcuts": {
+        "shortcuts": [
+            {
+                "command": "notebook:run-cell",
+                "keys": ["Shift Enter"],
+                "selector": f"body.rise-enabled .jp-Notebook.jp-mod-{mode}",
+            }
+            for mode in ("editMode", "commandMode")
+        ]
+    },
 }
-LAB_EXTENSION = Path(__file__).resolve().parent / "web" / "labextension"   # its package.json names it
+LAB_EXTENSION = Path(__file__).resolve().parent / "web" / "labextension"  # its package.json names it
 COURSE_MAP = "notebooks/00_course_map.ipynb"
 WORKSPACE = "backprop-course"
 FIRST_LAYOUT = {
     "data": {
         "layout-restorer:data": {
-            "main": {"dock": {"type": "tab-area", "currentIndex": 0, "widgets": [f"notebook:{COURSE_MAP}"]},
-                     "current": f"notebook:{COURSE_MAP}"},
+            "main": {
+                "dock": {"type": "tab-area", "currentIndex": 0, "widgets": [f"notebook:{COURSE_MAP}"]},
+                "current": f"notebook:{COURSE_MAP}",
+            },
             "left": {"collapsed": False, "visible": True, "current": "filebrowser", "widgets": ["filebrowser"]},
         },
         f"notebook:{COURSE_MAP}": {"data": {"path": COURSE_MAP, "factory": "Notebook"}},
@@ -63,10 +73,11 @@ def install(prefix: Path) -> list[Path]:
     """Set up the JupyterLab of the environment at ``prefix`` for the course (its server extension and
     its default settings); return the files written. Run again, it changes nothing."""
     prefix = Path(prefix)
-    return [_write(prefix / "etc" / "jupyter" / "jupyter_server_config.d" / f"{WORKSPACE}.json", SERVER_CONFIG),
-            _write(prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / f"{WORKSPACE}.json",
-                   LAB_SETTINGS),
-            *_copy_lab_extension(prefix / "share" / "jupyter" / "labextensions")]
+    return [
+        _write(prefix / "etc" / "jupyter" / "jupyter_server_config.d" / f"{WORKSPACE}.json", SERVER_CONFIG),
+        _write(prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / f"{WORKSPACE}.json", LAB_SETTINGS),
+        *_copy_lab_extension(prefix / "share" / "jupyter" / "labextensions"),
+    ]
 
 
 def _copy_lab_extension(labextensions: Path) -> list[Path]:
@@ -94,8 +105,11 @@ def learner_options(root: Path) -> list[str]:
     folder = Path(root) / ".lab-workspaces"
     if not workspace_file(folder).exists():
         _write(workspace_file(folder), FIRST_LAYOUT)
-    return [f"--ServerApp.root_dir={root}", f"--LabApp.workspaces_dir={folder}",
-            f"--LabApp.default_url=/lab/workspaces/{WORKSPACE}"]
+    return [
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.workspaces_dir={folder}",
+        f"--LabApp.default_url=/lab/workspaces/{WORKSPACE}",
+    ]
 
 
 def stop(process: subprocess.Popen | None) -> None:

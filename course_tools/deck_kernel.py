@@ -12,6 +12,7 @@ is judged by what it now reads.
 
 This module runs inside the kernel: it imports IPython, ``cell_names`` and (to close figures) matplotlib.
 """
+
 from __future__ import annotations
 
 import sys
@@ -30,7 +31,7 @@ class CellsBefore:
         self.by_id = {cell_id: k for k, (cell_id, _, _) in enumerate(self.cells) if cell_id}
         self.by_text = {}
         for k, (_, source, _) in enumerate(self.cells):
-            self.by_text.setdefault(source, k)   # the first of two alike: the id tells them apart where sent
+            self.by_text.setdefault(source, k)  # the first of two alike: the id tells them apart where sent
         self.ran = set()
 
     def __call__(self, info) -> None:
@@ -39,7 +40,7 @@ class CellsBefore:
         if k is None:
             k = self.by_text.get(source)
         if k is None:
-            return   # not one of the lesson's cells: the lecturer's own
+            return  # not one of the lesson's cells: the lecturer's own
         needs = self.cells[k][2] if source == self.cells[k][1] else needs_cells_before(source, self.setup_names)
         missing = [j for j in range(k) if j not in self.ran]
         if needs and missing:
@@ -51,8 +52,10 @@ class CellsBefore:
 
         count = len(positions)
         # One line, so a slide that had room for its output still has: the room sees why it takes a moment.
-        print(f"First running the lesson's {count} cell{'s' * (count > 1)} before this one: it builds on them.",
-              flush=True)
+        print(
+            f"First running the lesson's {count} cell{'s' * (count > 1)} before this one: it builds on them.",
+            flush=True,
+        )
         stopped = None
         try:
             # Run as plain Python in the kernel's namespace (magics translated), not as IPython cells: no
@@ -65,11 +68,11 @@ class CellsBefore:
                     except Exception as error:
                         stopped = f"the lesson's code cell {j + 1} failed: {type(error).__name__}: {error}"
                         break
-                    self.ran.add(j)   # only once it has run to its end: a failed cell is tried again next time
+                    self.ran.add(j)  # only once it has run to its end: a failed cell is tried again next time
         except KeyboardInterrupt:
             stopped = "interrupted"
         finally:
-            if "matplotlib.pyplot" in sys.modules:   # their figures are not this cell's to show
+            if "matplotlib.pyplot" in sys.modules:  # their figures are not this cell's to show
                 sys.modules["matplotlib.pyplot"].close("all")
         if stopped:
             print(f"Stopped: {stopped}", flush=True)

@@ -13,6 +13,7 @@ markers; see ``course_tools/grader/FORMAT.md``) becomes
     python -m course_tools.exercises ex02       # only exercises whose name starts so
     python -m course_tools.exercises --check    # report what is out of step; build nothing
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,15 @@ import nbformat
 
 from course_tools.grader import catalog, routes
 from course_tools.grader import source as grader_source
-from course_tools.grader.source import (SOLUTIONS, Exercise, SourceError, cell_kind, cell_source, exercise_from_notebook,
-                                      student_notebook)
+from course_tools.grader.source import (
+    SOLUTIONS,
+    Exercise,
+    SourceError,
+    cell_kind,
+    cell_source,
+    exercise_from_notebook,
+    student_notebook,
+)
 from course_tools.notebooks import ROOT, compare, execute, read_source, sources
 
 EXERCISES = ROOT / "exercises"
@@ -62,7 +70,7 @@ def with_stub_messages(code: str, part: str | None) -> str:
             if found and len(found["indent"]) < len(stub["indent"]):
                 function = found["name"]
                 break
-        lines[index] = f'{stub["indent"]}raise NotImplementedError({stub_message(part, function)!r})'
+        lines[index] = f"{stub['indent']}raise NotImplementedError({stub_message(part, function)!r})"
     return "\n".join(lines)
 
 
@@ -124,15 +132,20 @@ def differences(source: Path, solutions: Path = SOLUTIONS, exercises: Path = EXE
     solution_path, student_path = targets(source, solutions, exercises)
     problems = compare(exercise_notebook(source), solution_path, source.name)
     if not problems:
-        unexecuted = [i for i, c in enumerate(nbformat.read(solution_path, as_version=4).cells)
-                      if c.cell_type == "code" and c.execution_count is None]
+        unexecuted = [
+            i
+            for i, c in enumerate(nbformat.read(solution_path, as_version=4).cells)
+            if c.cell_type == "code" and c.execution_count is None
+        ]
         if unexecuted:
             problems.append(f"{solution_path}: cells {unexecuted} were not executed; rebuild it")
-    problems += compare(learner_notebook(exercise_notebook(source)), student_path,
-                         f"{source.name} (student version)")
+    problems += compare(learner_notebook(exercise_notebook(source)), student_path, f"{source.name} (student version)")
     if student_path.exists():
-        with_output = [i for i, c in enumerate(nbformat.read(student_path, as_version=4).cells)
-                       if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+        with_output = [
+            i
+            for i, c in enumerate(nbformat.read(student_path, as_version=4).cells)
+            if c.cell_type == "code" and (c.outputs or c.execution_count is not None)
+        ]
         if with_output:
             problems.append(f"{student_path}: cells {with_output} have outputs; student versions are unexecuted")
     if solutions == SOLUTIONS:
@@ -150,8 +163,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="only exercises whose name starts with one of these")
     parser.add_argument("--check", action="store_true", help="compare sources, notebooks and specs; build nothing")
-    parser.add_argument("--students", action="store_true",
-                        help="write only the student versions (unexecuted, so quick); leave the solutions alone")
+    parser.add_argument(
+        "--students",
+        action="store_true",
+        help="write only the student versions (unexecuted, so quick); leave the solutions alone",
+    )
     args = parser.parse_args(argv)
     paths = sources(SOLUTIONS, args.prefixes)
     if not paths:

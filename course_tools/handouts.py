@@ -17,6 +17,7 @@ stay folded in both.
 reveal.js and MathJax come from the npm registry when the first handout is built
 (``course_tools.web_assets``); nothing is fetched when a handout is read.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,13 @@ STYLE = Path(__file__).resolve().parent / "web" / "handout.css"
 CANVAS = {"width": 1280, "height": 720}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     # Offline by construction: no host name resolves, so a handout that needed the network would show it.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
@@ -46,7 +52,8 @@ CHROMIUM_ARGS = [
 # It starts once MathJax has drawn the math and the font has loaded, so every slide has its final
 # size. A slide taller than the canvas (its fragments all shown) is scaled down until it fits: on
 # paper nothing may be cut off. ``data-handout-zoom`` records the scale; the build lists such slides.
-REVEAL_SETUP = """(async () => {
+REVEAL_SETUP = (
+    """(async () => {
   const W = %(width)d, H = %(height)d;
   await MathJax.startup.promise;
   await document.fonts.ready;
@@ -86,7 +93,9 @@ REVEAL_SETUP = """(async () => {
     transition: 'none', slideNumber: true, hash: true, controls: true, progress: true,
     pdfMaxPagesPerSlide: 1, pdfSeparateFragments: false, plugins: []
   });
-})();""" % CANVAS
+})();"""
+    % CANVAS
+)
 
 # True once reveal.js is ready and MathJax has typeset the page.
 READY_JS = """() => !!(window.Reveal && Reveal.isReady && Reveal.isReady() && window.MathJax
@@ -147,13 +156,15 @@ def lesson_paths(prefixes=(), folder: Path = LESSONS) -> list[Path]:
 def page_parts(assets: Assets) -> dict:
     """The <head> and closing <script>s every handout carries, inlined once per build."""
     reveal = assets.reveal / "dist"
-    head = "\n".join([
-        f"<style>{inline_css(reveal / 'reveal.css')}</style>",
-        f"<style>{inline_css(reveal / 'theme' / 'white.css')}</style>",
-        f"<style>{STYLE.read_text(encoding='utf-8')}</style>",
-        f"<script>{MATHJAX_CONFIG}</script>",
-        script_tag(assets.mathjax),
-    ])
+    head = "\n".join(
+        [
+            f"<style>{inline_css(reveal / 'reveal.css')}</style>",
+            f"<style>{inline_css(reveal / 'theme' / 'white.css')}</style>",
+            f"<style>{STYLE.read_text(encoding='utf-8')}</style>",
+            f"<script>{MATHJAX_CONFIG}</script>",
+            script_tag(assets.mathjax),
+        ]
+    )
     scripts = script_tag(reveal / "reveal.js") + f"\n<script>{REVEAL_SETUP}</script>"
     return {"head": head, "scripts": scripts}
 
@@ -215,10 +226,16 @@ def print_pdfs(pages: list[Path], chromium: str = CHROMIUM, browser=None) -> dic
             page.goto(html.resolve().as_uri() + "?print-pdf", wait_until="load")
             page.wait_for_function(READY_JS, timeout=120_000, polling=100)
             # reveal.js lays the print pages out once it is ready.
-            page.wait_for_function("() => document.querySelectorAll('.pdf-page').length > 0",
-                                   timeout=30_000, polling=100)
-            page.pdf(path=str(html.with_suffix(".pdf")), width=f"{CANVAS['width']}px",
-                     height=f"{CANVAS['height']}px", print_background=True, prefer_css_page_size=True)
+            page.wait_for_function(
+                "() => document.querySelectorAll('.pdf-page').length > 0", timeout=30_000, polling=100
+            )
+            page.pdf(
+                path=str(html.with_suffix(".pdf")),
+                width=f"{CANVAS['width']}px",
+                height=f"{CANVAS['height']}px",
+                print_background=True,
+                prefer_css_page_size=True,
+            )
             printed[html] = {**page.evaluate(PRINTED_JS), "seconds": time.perf_counter() - start}
         finally:
             context.close()
@@ -238,8 +255,11 @@ def build(prefixes=(), out: Path = OUT, pdf: bool = True, notebooks: Path = LESS
         target = out / f"{notebook.stem}.html"
         target.write_text(deck_html(notebook, parts), encoding="utf-8")
         written.append(target)
-        print(f"  {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
-              f"  ({target.stat().st_size / 1e6:.1f} MB)", flush=True)
+        print(
+            f"  {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
+            f"  ({target.stat().st_size / 1e6:.1f} MB)",
+            flush=True,
+        )
     if pdf:
         for html, facts in print_pdfs(written).items():
             print(f"  {html.with_suffix('.pdf').name}: {facts['pages']} pages in {facts['seconds']:.1f} s", flush=True)

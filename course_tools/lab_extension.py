@@ -19,6 +19,7 @@
   needs earlier ones runs, those it has not run yet run first, quietly (``deck_kernel``). In the
   lab, where every cell is in view, a learner runs them in order as usual.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -64,28 +65,39 @@ def _is_setup(cell: dict) -> bool:
 
 def setup_code(notebook: dict) -> str:
     """The code of ``notebook``'s cells tagged ``setup``, in order ('' if none)."""
-    return "\n".join(_source(cell) for cell in notebook.get("cells", [])
-                     if cell.get("cell_type") == "code" and _is_setup(cell))
+    return "\n".join(
+        _source(cell) for cell in notebook.get("cells", []) if cell.get("cell_type") == "code" and _is_setup(cell)
+    )
 
 
 def setup_names(notebook: dict) -> set:
     """The names the cells tagged ``setup`` define."""
-    return set().union(*(module_names(_source(cell))[0] for cell in notebook.get("cells", [])
-                         if cell.get("cell_type") == "code" and _is_setup(cell)))
+    return set().union(
+        *(
+            module_names(_source(cell))[0]
+            for cell in notebook.get("cells", [])
+            if cell.get("cell_type") == "code" and _is_setup(cell)
+        )
+    )
 
 
 def deck_cells(notebook: dict) -> list[tuple[str, str, bool]]:
     """The code cells after the set-up, in order: (cell id, source, whether it needs names an earlier cell makes)."""
     names = setup_names(notebook)
-    return [(cell.get("id", ""), _source(cell), needs_cells_before(_source(cell), names))
-            for cell in notebook.get("cells", []) if cell.get("cell_type") == "code" and not _is_setup(cell)]
+    return [
+        (cell.get("id", ""), _source(cell), needs_cells_before(_source(cell), names))
+        for cell in notebook.get("cells", [])
+        if cell.get("cell_type") == "code" and not _is_setup(cell)
+    ]
 
 
 def deck_code(notebook: dict) -> str:
     """What a deck's kernel runs after the set-up: ``deck_kernel.install`` with the lesson's other cells."""
-    return ("from course_tools.deck_kernel import install as _install_cells_before\n"
-            f"_install_cells_before(get_ipython(), {deck_cells(notebook)!r}, {sorted(setup_names(notebook))!r})\n"
-            "del _install_cells_before\n")
+    return (
+        "from course_tools.deck_kernel import install as _install_cells_before\n"
+        f"_install_cells_before(get_ipython(), {deck_cells(notebook)!r}, {sorted(setup_names(notebook))!r})\n"
+        "del _install_cells_before\n"
+    )
 
 
 def find_notebook(root: Path, path: str | None, name: str | None) -> Path | None:
@@ -111,7 +123,7 @@ def setup_arguments(notebook: Path, folder: Path, deck: bool = False) -> list[st
         code = setup_code(content)
         if code and deck:
             code += "\n" + deck_code(content)
-    except (OSError, ValueError, KeyError, TypeError):   # not a notebook this extension can read: start plainly
+    except (OSError, ValueError, KeyError, TypeError):  # not a notebook this extension can read: start plainly
         return []
     if not code:
         return []
@@ -144,7 +156,7 @@ def hook_kernels(settings: dict) -> None:
     async def start_for_session_with_setup(*args, **kwargs):
         named = {**dict(zip(("session_id", "path", "name"), args)), **kwargs}
         notebook = find_notebook(root, named.get("path"), named.get("name"))
-        deck = not str(named.get("path") or "").endswith(".ipynb")   # jupyterlab-rise: an id, not a path
+        deck = not str(named.get("path") or "").endswith(".ipynb")  # jupyterlab-rise: an id, not a path
         # A deck's session is named by an id, so its kernel would run in the server's root: it runs in the
         # lesson's folder instead, as the lesson's own kernel does.
         where = notebook.parent.relative_to(root).as_posix() if notebook and deck else None
@@ -174,11 +186,14 @@ def hook_contents_manager(settings: dict) -> None:
     manager.register_pre_save_hook(keep_pictures)
     info, get = kernel_language_info(), manager.get
     if inspect.iscoroutinefunction(get):
+
         @functools.wraps(get)
         async def get_filled(*args, **kwargs):
             return with_kernel_language_info(await get(*args, **kwargs), info)
     else:
+
         @functools.wraps(get)
         def get_filled(*args, **kwargs):
             return with_kernel_language_info(get(*args, **kwargs), info)
+
     manager.get = get_filled

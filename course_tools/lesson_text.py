@@ -21,6 +21,7 @@ Exercises: ``exercise_facts`` reads each exercise source's header (``course_exer
 title, lesson), its points (the parts table) and the time its introduction states, if any
 ("about N minutes").
 """
+
 from __future__ import annotations
 
 import math
@@ -31,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks" / "src"
 EXERCISE_SOURCES = ROOT / "solutions" / "src"
-WORDS_PER_MINUTE = 30   # tests/lessons/test_lesson_pacing.py: technical prose with code and pictures
+WORDS_PER_MINUTE = 30  # tests/lessons/test_lesson_pacing.py: technical prose with code and pictures
 
 _HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
 _ESTIMATE = re.compile(r"\*\*Estimated time\.\*\*\s*(\d+)\s*minutes")
@@ -117,8 +118,9 @@ def read_lesson(path: Path) -> LessonFacts:
 
     path = Path(path)
     cells = jupytext.read(path, fmt="py:percent").cells
-    facts = LessonFacts(number=path.stem[:2], stem=path.stem, title="", minutes=None, main_words=0,
-                        optional_words=0, prerequisites="")
+    facts = LessonFacts(
+        number=path.stem[:2], stem=path.stem, title="", minutes=None, main_words=0, optional_words=0, prerequisites=""
+    )
     section, optional, in_questions = "", False, False
     open_heading_prompt: Prompt | None = None
     for index, cell in enumerate(cells):
@@ -169,7 +171,7 @@ def read_lesson(path: Path) -> LessonFacts:
         for paragraph in _paragraphs(visible):
             bold = _BOLD_TRY.search(paragraph)
             if bold:
-                facts.prompts.append(Prompt(facts.number, paragraph[bold.start():], section, "bold", index))
+                facts.prompts.append(Prompt(facts.number, paragraph[bold.start() :], section, "bold", index))
                 continue
             plain = _PLAIN_TRY.search(paragraph)
             if plain and not _HEADING.match(paragraph):
@@ -226,9 +228,16 @@ def exercise_facts(folder: Path = EXERCISE_SOURCES) -> list[ExerciseFacts]:
             continue
         meta = dict(re.findall(r"#\s+(\w+):\s*\"?([^\"\n]*)\"?", header.group(1)))
         table = re.findall(r"^# \|\s*\d+\s*\|.*\|\s*(\d+)\s*\|\s*$", text, flags=re.M)
-        intro = text.split("# %%", 2)[1] if text.count("# %%") >= 2 else text   # the first markdown cell
+        intro = text.split("# %%", 2)[1] if text.count("# %%") >= 2 else text  # the first markdown cell
         stated = re.search(r"about (\d+) minutes", intro)
-        found.append(ExerciseFacts(meta.get("id", path.stem), meta.get("title", path.stem), meta.get("lesson", ""),
-                                   sum(int(points) for points in table), int(stated.group(1)) if stated else None,
-                                   len(table)))
+        found.append(
+            ExerciseFacts(
+                meta.get("id", path.stem),
+                meta.get("title", path.stem),
+                meta.get("lesson", ""),
+                sum(int(points) for points in table),
+                int(stated.group(1)) if stated else None,
+                len(table),
+            )
+        )
     return found

@@ -9,6 +9,7 @@ top to bottom in a fresh kernel and writes the ``.ipynb`` with its outputs::
     python -m course_tools.notebooks 03 05      # only lessons whose name starts so
     python -m course_tools.notebooks --check    # report sources and notebooks out of step
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,11 +33,21 @@ SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
 # offline). The deck starts at the title whatever cell is selected, and no cell is auto-selected
 # (selecting one scrolls the slide to it). An over-long slide gets a scroll bar, though the slide
 # tests allow none.
-LECTURE_SLIDES = {"rise": {
-    "theme": "white", "width": 1280, "height": 720, "margin": 0, "minScale": 0.5, "center": False,
-    "scroll": True, "transition": "none", "slideNumber": True, "start_slideshow_at": "beginning",
-    "auto_select": "none",
-}}
+LECTURE_SLIDES = {
+    "rise": {
+        "theme": "white",
+        "width": 1280,
+        "height": 720,
+        "margin": 0,
+        "minScale": 0.5,
+        "center": False,
+        "scroll": True,
+        "transition": "none",
+        "slideNumber": True,
+        "start_slideshow_at": "beginning",
+        "auto_select": "none",
+    }
+}
 # Exercises are not presented; they keep the plain setting they were built with.
 EXERCISE_SLIDES = {"rise": {"theme": "serif"}}
 SLIDES = LECTURE_SLIDES  # backwards-compatible name: the lessons' setting
@@ -44,8 +55,8 @@ NOTES_SUMMARY = "Instructor notes"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # Metadata a source may carry into its notebook; anything else jupytext adds is dropped.
 KEPT_CELL_METADATA = ("slideshow", "tags", "nbgrader", "deletable", "editable")
-SETUP_TAG = "setup"   # lab_extension.SETUP_TAG
-HIDDEN_SLIDE_TYPES = ("skip", "notes")   # cells a deck does not show
+SETUP_TAG = "setup"  # lab_extension.SETUP_TAG
+HIDDEN_SLIDE_TYPES = ("skip", "notes")  # cells a deck does not show
 KEPT_NOTEBOOK_METADATA = ("course_exercise",)  # which exercise a notebook is, for the grader
 
 
@@ -67,8 +78,9 @@ def is_setup_code(source: str) -> bool:
     """True for a code cell that only imports or configures (a title slide must not carry it)."""
     lines = [line.strip() for line in source.splitlines()]
     statements = [line for line in lines if line and not line.startswith("#")]
-    return bool(statements) and all(line.startswith(("import ", "from ", "%", ")")) or line.endswith(",")
-                                    for line in statements)
+    return bool(statements) and all(
+        line.startswith(("import ", "from ", "%", ")")) or line.endswith(",") for line in statements
+    )
 
 
 def defines_only(source: str) -> bool:
@@ -77,15 +89,22 @@ def defines_only(source: str) -> bool:
 
     try:
         body = ast.parse(source).body
-    except SyntaxError:   # IPython syntax (a magic): not plain definitions
+    except SyntaxError:  # IPython syntax (a magic): not plain definitions
         return False
     kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    if not body or not all(isinstance(node, kinds) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
-                           for node in body):
+    if not body or not all(
+        isinstance(node, kinds) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        for node in body
+    ):
         return False
     # A default value or a decorator is evaluated where the definition runs: it must need nothing.
-    evaluated = [part for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                 for part in (*node.args.defaults, *node.args.kw_defaults, *node.decorator_list) if part is not None]
+    evaluated = [
+        part
+        for node in body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for part in (*node.args.defaults, *node.args.kw_defaults, *node.decorator_list)
+        if part is not None
+    ]
     return all(isinstance(part, ast.Constant) for part in evaluated)
 
 
@@ -94,8 +113,7 @@ def folded_notes(source: str) -> str:
     the notebook a learner sees only the closed summary line, never a note's hint mid-lesson."""
     if source.lstrip().startswith("<details"):
         return source  # folded by its author already
-    return (f'<details class="instructor-notes"><summary>{NOTES_SUMMARY}</summary>\n\n'
-            f"{source.strip()}\n\n</details>")
+    return f'<details class="instructor-notes"><summary>{NOTES_SUMMARY}</summary>\n\n{source.strip()}\n\n</details>'
 
 
 def read_source(path: Path, lecture: bool = True) -> nbformat.NotebookNode:
@@ -114,14 +132,19 @@ def read_source(path: Path, lecture: bool = True) -> nbformat.NotebookNode:
         else:
             slideshow.setdefault("slide_type", "-" if default_slide_type(cell) == "skip" else default_slide_type(cell))
         if slideshow["slide_type"] not in SLIDE_TYPES:
-            raise ValueError(f"{path.name}: cell {index} has slide_type {slideshow['slide_type']!r}; valid: {SLIDE_TYPES}")
+            raise ValueError(
+                f"{path.name}: cell {index} has slide_type {slideshow['slide_type']!r}; valid: {SLIDE_TYPES}"
+            )
         if lecture and slideshow["slide_type"] == "notes" and cell.cell_type == "markdown":
             cell.source = folded_notes(cell.source)
         if cell.cell_type == "code" and slideshow["slide_type"] not in HIDDEN_SLIDE_TYPES:
             shown_code = True
-        elif (lecture and cell.cell_type == "code" and (is_setup_code(cell.source) or defines_only(cell.source)
-                                                        or not shown_code)
-                and SETUP_TAG not in metadata.get("tags", [])):
+        elif (
+            lecture
+            and cell.cell_type == "code"
+            and (is_setup_code(cell.source) or defines_only(cell.source) or not shown_code)
+            and SETUP_TAG not in metadata.get("tags", [])
+        ):
             # A deck cannot run a cell it does not show: the course's JupyterLab runs a lesson's hidden
             # set-up (imports, definitions, the hidden cells before its first shown code) when the lesson's
             # kernel starts (lab_extension), so that a slide's cell can be the first one run.
@@ -174,8 +197,12 @@ def merged_streams(outputs: list) -> list:
     merged = []
     for output in outputs:
         previous = merged[-1] if merged else None
-        if (output.output_type == "stream" and previous is not None
-                and previous.output_type == "stream" and previous.name == output.name):
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
             previous.text += output.text
         else:
             merged.append(output)
@@ -198,7 +225,8 @@ def restamp(source: Path, target: Path) -> None:
     """
     want, have = read_source(source), nbformat.read(target, as_version=4)
     if [c.cell_type for c in want.cells] != [c.cell_type for c in have.cells] or any(
-            w.source != h.source for w, h in zip(want.cells, have.cells) if w.cell_type == "code"):
+        w.source != h.source for w, h in zip(want.cells, have.cells) if w.cell_type == "code"
+    ):
         raise ValueError(f"{target.name}: its code differs from {source.name}; rebuild it instead")
     for w, h in zip(want.cells, have.cells):
         h.metadata = w.metadata
@@ -219,7 +247,7 @@ def compare(want: nbformat.NotebookNode, path: Path, made_from: str) -> list[str
     if not path.exists():
         return [f"{path.name} is missing: build it from {made_from}"]
     want_cells, have_cells = comparable(want), comparable(nbformat.read(path, as_version=4))
-    if len(want_cells) != len(have_cells):   # both lists start with the notebook's own metadata
+    if len(want_cells) != len(have_cells):  # both lists start with the notebook's own metadata
         return [f"{path} has {len(have_cells) - 1} cells but {made_from} makes {len(want_cells) - 1}"]
     problems = []
     for index, (w, h) in enumerate(zip(want_cells, have_cells)):
@@ -245,8 +273,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="only sources whose name starts with one of these")
     parser.add_argument("--check", action="store_true", help="compare sources and notebooks, build nothing")
-    parser.add_argument("--metadata-only", action="store_true",
-                        help="update slide metadata and markdown of notebooks whose code matches, without running")
+    parser.add_argument(
+        "--metadata-only",
+        action="store_true",
+        help="update slide metadata and markdown of notebooks whose code matches, without running",
+    )
     parser.add_argument("--folder", type=Path, default=LESSONS, help="folder holding src/ (default notebooks/)")
     args = parser.parse_args(argv)
     paths = sources(args.folder, args.prefixes)

@@ -13,6 +13,7 @@ name but 127.0.0.1, so a deck that needs the internet shows it here.
 
 The measuring is shared with the browser tests (tests/browser/test_browser_slides.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,14 @@ MIN_BODY_PX = 24.0
 MIN_CODE_PX = 20.0
 MAX_WORDS = 60  # slide text beyond this belongs in a skipped cell or a subslide
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     # Offline by construction: every host name but the local server's fails to resolve.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
@@ -192,17 +199,22 @@ class SlideFacts:
         visible = min(self.height, self.box_bottom) if self.box_bottom else self.height
         return max(0.0, self.bottom - visible, self.right - self.width, -self.top)
 
-    def problems(self, min_font_px: float = MIN_BODY_PX, max_words: int = MAX_WORDS,
-                 min_code_px: float = MIN_CODE_PX) -> list[str]:
+    def problems(
+        self, min_font_px: float = MIN_BODY_PX, max_words: int = MAX_WORDS, min_code_px: float = MIN_CODE_PX
+    ) -> list[str]:
         found = []
         if self.overflow_px > 1:
-            found.append(f"content runs {self.overflow_px:.0f} px off the {self.width}x{self.height} screen's slide "
-                         f"(reaches y={self.bottom:.0f}, x={self.right:.0f}; the slide shows down to "
-                         f"y={self.box_bottom or self.height:.0f}) with every fragment and answer shown")
+            found.append(
+                f"content runs {self.overflow_px:.0f} px off the {self.width}x{self.height} screen's slide "
+                f"(reaches y={self.bottom:.0f}, x={self.right:.0f}; the slide shows down to "
+                f"y={self.box_bottom or self.height:.0f}) with every fragment and answer shown"
+            )
         if self.min_font_px is not None and self.min_font_px < min_font_px - 0.5:
             found.append(f"slide text {self.min_font_px:.1f} px on screen (minimum {min_font_px:g} px)")
         if self.min_code_px is not None and self.min_code_px < min_code_px - 0.5:
-            found.append(f"code, output or widget text {self.min_code_px:.1f} px on screen (minimum {min_code_px:g} px)")
+            found.append(
+                f"code, output or widget text {self.min_code_px:.1f} px on screen (minimum {min_code_px:g} px)"
+            )
         if self.cut_labels:
             found.append(f"text cut off at its box's edge: {self.cut_labels[:4]}")
         if self.shrunk_pictures:
@@ -235,22 +247,45 @@ class PrivateLab:
         shutil.copytree(self.notebooks, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         home = self.workdir / "home"
         env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTER", "JPY_"))}
-        env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
-                   JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-                   JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), IPYTHONDIR=str(home / "ipython"),
-                   JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"),
-                   JUPYTER_CONFIG_PATH=str(Path(sys.prefix) / "etc" / "jupyter"),
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        env.update(
+            HOME=str(home),
+            JUPYTER_CONFIG_DIR=str(home / "config"),
+            JUPYTER_DATA_DIR=str(home / "data"),
+            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+            JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+            JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+            IPYTHONDIR=str(home / "ipython"),
+            JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"),
+            JUPYTER_CONFIG_PATH=str(Path(sys.prefix) / "etc" / "jupyter"),
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        )
         env.pop("MPLBACKEND", None)
-        course_lab.install(Path(sys.prefix))   # as course.py does: the course's server extension and settings
+        course_lab.install(Path(sys.prefix))  # as course.py does: the course's server extension and settings
         self.log = open(self.workdir / "server.log", "w", encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root}",
-             "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-             "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
-             "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"],
-            env=env, cwd=self.root, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--no-browser",
+                "--allow-root",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--ServerApp.root_dir={self.root}",
+                "--IdentityProvider.token=",
+                "--ServerApp.password=",
+                "--ServerApp.disable_check_xsrf=True",
+                "--LabApp.news_url=None",
+                "--LabApp.extension_manager=readonly",
+                "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+            ],
+            env=env,
+            cwd=self.root,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         deadline = time.monotonic() + 90
         while True:
@@ -279,7 +314,11 @@ def open_deck(page, base_url: str, notebook: str, timeout_s: float = 90) -> None
 
 def settle(page, quiet_s: float = 0.8, timeout_s: float = 20) -> None:
     """Wait until the deck's shape and the present slide's size stop changing (outputs, MathJax, images)."""
-    look = "() => [JSON.stringify(" + DECK_SHAPE_JS + "()), (document.querySelector('.reveal section.present') || {}).scrollHeight]"
+    look = (
+        "() => [JSON.stringify("
+        + DECK_SHAPE_JS
+        + "()), (document.querySelector('.reveal section.present') || {}).scrollHeight]"
+    )
     deadline, last, since = time.monotonic() + timeout_s, page.evaluate(look), time.monotonic()
     while time.monotonic() < deadline and time.monotonic() - since < quiet_s:
         time.sleep(min(0.15, quiet_s / 2))
@@ -291,24 +330,33 @@ def settle(page, quiet_s: float = 0.8, timeout_s: float = 20) -> None:
 def go_to(page, h: int, v: int) -> None:
     """Show slide ``#/h/v`` (RISE turns on reveal.js's history, so the address moves the deck)."""
     page.evaluate("(hash) => { window.location.hash = hash; }", f"#/{h}/{v}")
-    page.wait_for_function("""([h, v]) => {
+    page.wait_for_function(
+        """([h, v]) => {
         const stacks = [...document.querySelectorAll('.reveal .slides > section')];
         const stack = stacks[h];
         if (!stack || !stack.classList.contains('present')) return false;
         const subs = stack.querySelectorAll(':scope > section');
         return !subs.length || (subs[v] && subs[v].classList.contains('present'));
-    }""", arg=[h, v], timeout=10_000, polling=50)
+    }""",
+        arg=[h, v],
+        timeout=10_000,
+        polling=50,
+    )
     # reveal.js moves the deck (the course's decks have no transition); wait for the slide to stand still.
-    page.wait_for_function("""() => !document.querySelector('.reveal .slides section.present.past, '
+    page.wait_for_function(
+        """() => !document.querySelector('.reveal .slides section.present.past, '
         + '.reveal .slides section.present.future') && !document.querySelector('.reveal.sliding')""",
-                           timeout=5_000, polling=50)
+        timeout=5_000,
+        polling=50,
+    )
     settle(page, quiet_s=0.1, timeout_s=5)
 
 
 # Every (sub)slide visited and measured inside the page, as go_to and settle do it from Python, but
 # without two round trips per slide: a deck's walk takes seconds, not a minute. A slide stands still
 # when it is present, nothing is sliding, and its height has not changed for QUIET_MS.
-WALK_JS = """async ([shape, quietMs]) => {
+WALK_JS = (
+    """async ([shape, quietMs]) => {
   const measure = %s;
   const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
   const until = async (test, ms) => {
@@ -341,7 +389,9 @@ WALK_JS = """async ([shape, quietMs]) => {
     }
   }
   return facts;
-}""" % MEASURE_JS
+}"""
+    % MEASURE_JS
+)
 
 
 # The (sub)slide [h, v] that shows cell ``index`` of the notebook ([-1, 0] for a cell on no slide).
@@ -386,7 +436,9 @@ def run_widget(page, index: int, timeout_s: float = 90) -> None:
         text = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-Cell-outputArea").inner_text()
         raise RuntimeError(f"cell {index} failed when run in the deck: {text[-400:]}")
     if page.evaluate("() => location.hash") != where:
-        raise RuntimeError(f"running cell {index} moved the deck from {where} to {page.evaluate('() => location.hash')}")
+        raise RuntimeError(
+            f"running cell {index} moved the deck from {where} to {page.evaluate('() => location.hash')}"
+        )
     settle(page, quiet_s=0.3)
 
 
@@ -409,7 +461,7 @@ def walk(page, screenshots: Path | None = None, live_widgets: bool = False) -> l
             continue
         go_to(page, h, v)
         if not page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputArea-editor").is_visible():
-            continue   # a cell the deck does not show (slide type skip)
+            continue  # a cell the deck does not show (slide type skip)
         run_widget(page, index)
         facts.append(SlideFacts(**{**page.evaluate(MEASURE_JS), "where": f"#/{h}/{v} live"}))
         if screenshots is not None:
@@ -428,8 +480,10 @@ def report(name: str, facts: list[SlideFacts]) -> str:
         problems = slide.problems()
         size = f"{slide.min_font_px:.1f} px" if slide.min_font_px else "-"
         mark = "  !! " + "; ".join(problems) if problems else ""
-        lines.append(f"  {slide.where:<8} {slide.words:>4} words  text {size:>8}  bottom {slide.bottom:6.0f}  "
-                     f"{slide.title[:50]!r}{mark}")
+        lines.append(
+            f"  {slide.where:<8} {slide.words:>4} words  text {size:>8}  bottom {slide.bottom:6.0f}  "
+            f"{slide.title[:50]!r}{mark}"
+        )
     return "\n".join(lines)
 
 
@@ -448,14 +502,20 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="lessons whose notebook name starts with one of these")
     parser.add_argument("--all", action="store_true", help="every lesson")
-    parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts" / "slides",
-                        help="folder for the screenshots, one subfolder per lesson (default test-artifacts/slides/)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "test-artifacts" / "slides",
+        help="folder for the screenshots, one subfolder per lesson (default test-artifacts/slides/)",
+    )
     parser.add_argument("--no-screenshots", action="store_true", help="only measure")
     parser.add_argument("--notebooks", type=Path, default=LESSONS, help="folder of the lesson notebooks")
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     parser.add_argument("--markdown", type=Path, help="also write the slides to fix here, as a markdown list")
-    parser.add_argument("--chromium", default=os.environ.get("BROWSER_TESTS_CHROMIUM") or shutil.which("chromium")
-                        or "/usr/bin/chromium")
+    parser.add_argument(
+        "--chromium",
+        default=os.environ.get("BROWSER_TESTS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium",
+    )
     args = parser.parse_args(argv)
     if not args.prefixes and not args.all:
         parser.error("name a lesson (e.g. 03) or pass --all")

@@ -13,6 +13,7 @@ versions and ``package-lock.json`` their hashes; ``npm ci`` installs them once i
 MathJax's ``tex-svg-full.js`` is one file holding every TeX extension and the glyphs it draws,
 so a page that loads it needs nothing else: no web fonts, no extension fetched on demand.
 """
+
 from __future__ import annotations
 
 import base64
@@ -61,8 +62,10 @@ class Assets:
         return self.modules / "mathjax" / "es5" / "tex-svg-full.js"
 
     def versions(self) -> dict[str, str]:
-        return {name: json.loads((self.modules / name / "package.json").read_text(encoding="utf-8"))["version"]
-                for name in ("reveal.js", "mathjax")}
+        return {
+            name: json.loads((self.modules / name / "package.json").read_text(encoding="utf-8"))["version"]
+            for name in ("reveal.js", "mathjax")
+        }
 
 
 def _wanted() -> dict[str, str]:
@@ -72,8 +75,10 @@ def _wanted() -> dict[str, str]:
 def _installed(folder: Path) -> bool:
     modules = folder / "node_modules"
     try:
-        return all(json.loads((modules / name / "package.json").read_text(encoding="utf-8"))["version"] == version
-                   for name, version in _wanted().items())
+        return all(
+            json.loads((modules / name / "package.json").read_text(encoding="utf-8"))["version"] == version
+            for name, version in _wanted().items()
+        )
     except (OSError, ValueError, KeyError):
         return False
 
@@ -84,18 +89,26 @@ def ensure_assets(folder: Path = ASSETS, quiet: bool = False) -> Assets:
     if not _installed(folder):
         npm = shutil.which("npm")
         if npm is None:
-            raise AssetError("npm is not installed: the handouts and the book take reveal.js and MathJax from the "
-                             "npm registry when they are built. Install Node.js (with npm), e.g. apt-get install npm")
+            raise AssetError(
+                "npm is not installed: the handouts and the book take reveal.js and MathJax from the "
+                "npm registry when they are built. Install Node.js (with npm), e.g. apt-get install npm"
+            )
         folder.mkdir(parents=True, exist_ok=True)
         for name in ("package.json", "package-lock.json"):
             shutil.copyfile(SPEC / name, folder / name)
         if not quiet:
             print(f"Installing reveal.js and MathJax from the npm registry into {folder} (once) ...", flush=True)
-        result = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-                                cwd=folder, capture_output=True, text=True)
+        result = subprocess.run(
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0 or not _installed(folder):
-            raise AssetError(f"npm ci in {folder} failed (exit {result.returncode}); is the npm registry "
-                             f"reachable?\n{result.stderr.strip()}")
+            raise AssetError(
+                f"npm ci in {folder} failed (exit {result.returncode}); is the npm registry "
+                f"reachable?\n{result.stderr.strip()}"
+            )
     return Assets(folder / "node_modules")
 
 

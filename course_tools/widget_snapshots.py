@@ -9,6 +9,7 @@ is saved (``keep_pictures``, a pre-save hook of the course's JupyterLab: ``lab_e
 (``picture_only``) means every later viewer shows the picture until the cell runs again; the
 session that ran it goes on showing the live widget, since only the file changes.
 """
+
 from __future__ import annotations
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -21,7 +22,7 @@ def picture_only(output: dict) -> dict:
     if WIDGET_MIME in data:
         del data[WIDGET_MIME]
         if "text/html" not in data:
-            from course_lib.drawing.described import LIVE_NOTE   # here: the server needs it only for such a widget
+            from course_lib.drawing.described import LIVE_NOTE  # here: the server needs it only for such a widget
 
             data["text/html"] = f"<p><i>{LIVE_NOTE}</i></p>"
             data["text/plain"] = LIVE_NOTE
@@ -36,4 +37,3 @@ def keep_pictures(model: dict, **_) -> None:
     for cell in model["content"].get("cells", []):
         for output in cell.get("outputs") or []:
             picture_only(output)
-

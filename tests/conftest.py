@@ -1,4 +1,5 @@
 """Fixtures shared by the unit tests, and the run's closing report: time by group, widget latency by goal."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ import pytest
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
-LATENCY_DIR = ROOT / "test-artifacts" / "latency"   # written by tests/browser/latency.py's judge()
+LATENCY_DIR = ROOT / "test-artifacts" / "latency"  # written by tests/browser/latency.py's judge()
 GROUPS = (  # (the start of a test's id, its group), first match wins
     ("notebooks/", "nbval: lessons"),
     ("solutions/", "nbval: solutions"),
@@ -41,8 +42,15 @@ def _group(nodeid: str) -> str:
 
 # Browser tests that present decks or read built pages: they share no lesson run with the others, so
 # they form a second browser group, with a JupyterLab and a Chromium of their own on the other worker.
-PAGE_TESTS = ("test_browser_slides", "test_browser_handouts", "test_browser_book", "test_browser_deployment",
-              "test_browser_accessibility_pages", "test_browser_progress", "test_browser_first_screen")
+PAGE_TESTS = (
+    "test_browser_slides",
+    "test_browser_handouts",
+    "test_browser_book",
+    "test_browser_deployment",
+    "test_browser_accessibility_pages",
+    "test_browser_progress",
+    "test_browser_first_screen",
+)
 
 
 def shared_set_up(nodeid: str) -> str:
@@ -71,7 +79,7 @@ def pytest_xdist_make_scheduler(config, log):
 
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput") and LATENCY_DIR.exists():  # the controller, once
-        shutil.rmtree(LATENCY_DIR)   # an earlier run's figures would be reported as this run's
+        shutil.rmtree(LATENCY_DIR)  # an earlier run's figures would be reported as this run's
 
 
 def pytest_runtest_logreport(report):

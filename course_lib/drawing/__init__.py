@@ -4,6 +4,7 @@
 Machinery, not the reading path: these modules lay out and draw what the
 reading-path modules compute.
 """
+
 from . import style
 from .described import show_figure, show_picture
 from .graph_layout import describe_graph, draw_graph

@@ -7,6 +7,7 @@ as *passing* once their self-check cells pass (the self-checks note it in
 ``exercises/.course-progress.json``, see ``course_lib.exercises.checks.record_progress``).
 ``progress_map()`` is the map with that progress drawn on it, and a button to read it again.
 """
+
 from __future__ import annotations
 
 import html
@@ -28,12 +29,12 @@ from .style import TEXT_PT
 # Geometry in units of _INCH inches: six stations to a row fit a slide's 1,100 px, their text at the
 # course's size (style.TEXT_PT), which a title wraps to _WRAP characters to stay within its station.
 _GAP_X, _GAP_Y, _RADIUS, _INCH, _WRAP = 3.0, 2.9, 0.42, 0.56, 13
-_CHAR = 0.6 * TEXT_PT / 72 / _INCH   # a wide character's width, in units
+_CHAR = 0.6 * TEXT_PT / 72 / _INCH  # a wide character's width, in units
 _LINE = 1.25 * TEXT_PT / 72 / _INCH  # a line of text's height, in units
-_BADGE = 1.4 * _LINE                 # a badge's height, its box included
+_BADGE = 1.4 * _LINE  # a badge's height, its box included
 _TITLE_LINES = 4
 _FILL = {"start": "#dbe9f6", "graded": "#fde3c8", "plain": "white"}
-_PASSING, _STARTED, _OPENED_RING = "#c7e9c0", "#fff3b0", "tab:blue"   # badge fills and the ring of an opened lesson
+_PASSING, _STARTED, _OPENED_RING = "#c7e9c0", "#fff3b0", "tab:blue"  # badge fills and the ring of an opened lesson
 
 
 def _station(index: int, per_row: int, gap_x: float = _GAP_X, gap_y: float = _GAP_Y) -> tuple[float, float]:
@@ -85,24 +86,28 @@ def _extent(lessons, per_row: int, progress: dict | None):
     badge, and rows for the title and badges under each station."""
     if progress is None:
         widest = max((len(label) for lesson in lessons for _, label, _, _ in _badges(lesson, None)), default=0)
-    else:   # as wide as any state's label ("ex01_name 10/10"), so the map keeps its size as you work
+    else:  # as wide as any state's label ("ex01_name 10/10"), so the map keeps its size as you work
         widest = max((len(name) + 6 for lesson in lessons for name in lesson.exercises), default=0)
     gap_x = max(_GAP_X, widest * _CHAR + 0.4)
     rows = -(-len(lessons) // per_row)
-    badges = max((len(lesson.exercises) if progress is not None else 1 for lesson in lessons
-                  if lesson.exercises), default=0)
+    badges = max(
+        (len(lesson.exercises) if progress is not None else 1 for lesson in lessons if lesson.exercises), default=0
+    )
     below = _RADIUS + 0.45 + _TITLE_LINES * _LINE + badges * _BADGE
     gap_y = max(_GAP_Y, below + _RADIUS + 0.25)
-    x0, x1 = -gap_x / 2 - 0.5, gap_x * (per_row - 0.5) + 0.5   # room for the U-turns (3/4 of ``out``)
-    spare = _text_width(_heading(progress)) + 0.2 - (x1 - x0)   # the heading may be wider than the stations
+    x0, x1 = -gap_x / 2 - 0.5, gap_x * (per_row - 0.5) + 0.5  # room for the U-turns (3/4 of ``out``)
+    spare = _text_width(_heading(progress)) + 0.2 - (x1 - x0)  # the heading may be wider than the stations
     if spare > 0:
         x0, x1 = x0 - spare / 2, x1 + spare / 2
     return gap_x, gap_y, (x0, x1), (-gap_y * (rows - 1) - below - 0.1, _RADIUS + _LINE + 0.2)
 
 
 def _heading(progress: dict | None) -> str:
-    return ("Your progress: a blue ring on each lesson you opened; green: self-checks pass" if progress is not None
-            else "The course route: orange stations end with a graded exercise")
+    return (
+        "Your progress: a blue ring on each lesson you opened; green: self-checks pass"
+        if progress is not None
+        else "The course route: orange stations end with a graded exercise"
+    )
 
 
 def _text_width(text: str) -> float:
@@ -138,32 +143,64 @@ def draw_course_map(lessons=None, ax=None, per_row: int = 4, progress: dict | No
         fig.subplots_adjust(left=0, right=1, bottom=0, top=1 - 0.4 / height)
     points = [_station(i, per_row, gap_x, gap_y) for i in range(len(lessons))]
     if len(points) > 1:
-        ax.add_patch(PathPatch(_route(points, per_row, gap_x), facecolor="none", edgecolor="0.75",
-                               linewidth=7, capstyle="round", zorder=1, gid="route"))
+        ax.add_patch(
+            PathPatch(
+                _route(points, per_row, gap_x),
+                facecolor="none",
+                edgecolor="0.75",
+                linewidth=7,
+                capstyle="round",
+                zorder=1,
+                gid="route",
+            )
+        )
     for index, (lesson, (x, y)) in enumerate(zip(lessons, points)):
         kind = "start" if index == 0 else "graded" if lesson.exercise else "plain"
         mine = progress.get(lesson.number) if progress else None
         opened = bool(mine and mine.opened)
-        ax.add_patch(Circle((x, y), _RADIUS, facecolor=_FILL[kind], edgecolor=_OPENED_RING if opened else "black",
-                            linewidth=4 if opened else 1.5, zorder=3, gid=f"station-{lesson.number}"))
+        ax.add_patch(
+            Circle(
+                (x, y),
+                _RADIUS,
+                facecolor=_FILL[kind],
+                edgecolor=_OPENED_RING if opened else "black",
+                linewidth=4 if opened else 1.5,
+                zorder=3,
+                gid=f"station-{lesson.number}",
+            )
+        )
         ax.text(x, y, lesson.number, ha="center", va="center", fontweight="bold", zorder=4)
         # At most four lines, so a long title cannot run into the row below.
         title = textwrap.fill(lesson.title, _WRAP, break_long_words=False, max_lines=_TITLE_LINES, placeholder=" …")
         ax.text(x, y - _RADIUS - 0.15, title, ha="center", va="top", linespacing=1.1, zorder=4)
         n_lines = title.count("\n") + 1
         for k, (gid, label, fill, colour) in enumerate(_badges(lesson, progress)):
-            ax.text(x, y - _RADIUS - 0.45 - _LINE * n_lines - _BADGE * k, label, ha="center", va="top", color=colour,
-                    zorder=4, gid=gid, bbox=dict(boxstyle="round,pad=0.2", facecolor=fill, edgecolor="none"))
-    ax.text(points[0][0], points[0][1] + _RADIUS + 0.1, "start", ha="center", va="bottom", color="tab:blue",
-            fontweight="bold")
+            ax.text(
+                x,
+                y - _RADIUS - 0.45 - _LINE * n_lines - _BADGE * k,
+                label,
+                ha="center",
+                va="top",
+                color=colour,
+                zorder=4,
+                gid=gid,
+                bbox=dict(boxstyle="round,pad=0.2", facecolor=fill, edgecolor="none"),
+            )
+    ax.text(
+        points[0][0],
+        points[0][1] + _RADIUS + 0.1,
+        "start",
+        ha="center",
+        va="bottom",
+        color="tab:blue",
+        fontweight="bold",
+    )
     ax.set_title(_heading(progress))
     ax.set_xlim(*x_range)
     ax.set_ylim(*y_range)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
-
-
 
 
 # ----------------------------------------------------------------- progress, read from the learner's own files
@@ -178,7 +215,7 @@ class ExerciseProgress:
 
     @property
     def state(self) -> str:
-        """"passing" (every part), "started" (some part ran), "opened", or "not started"."""
+        """ "passing" (every part), "started" (some part ran), "opened", or "not started"."""
         if self.parts and self.passing == self.parts:
             return "passing"
         if self.passing or self.failing:
@@ -189,7 +226,7 @@ class ExerciseProgress:
 @dataclass
 class LessonProgress:
     opened: bool
-    exercises: dict = field(default_factory=dict)   # exercise id -> ExerciseProgress
+    exercises: dict = field(default_factory=dict)  # exercise id -> ExerciseProgress
 
 
 def _badge(name: str, exercise: ExerciseProgress | None) -> tuple[str, str, str]:
@@ -214,15 +251,19 @@ def find_course(course=None) -> Path:
     for folder in candidates:
         if (folder / "notebooks").is_dir() and (folder / "exercises").is_dir():
             return folder
-    raise CourseError(f"no course folder (one holding notebooks/ and exercises/) found among "
-                      f"{[str(folder) for folder in candidates]}")
+    raise CourseError(
+        f"no course folder (one holding notebooks/ and exercises/) found among {[str(folder) for folder in candidates]}"
+    )
 
 
 def _self_check_cells(notebook: Path) -> list[str]:
     """The ids of an exercise notebook's self-check cells (nbgrader test cells), in order."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    return [cell.get("id") for cell in nb.get("cells", [])
-            if (cell.get("metadata", {}).get("nbgrader") or {}).get("grade") is True and cell.get("id")]
+    return [
+        cell.get("id")
+        for cell in nb.get("cells", [])
+        if (cell.get("metadata", {}).get("nbgrader") or {}).get("grade") is True and cell.get("id")
+    ]
 
 
 def course_progress(course=None, lessons=None) -> dict:
@@ -247,9 +288,11 @@ def course_progress(course=None, lessons=None) -> dict:
             runs = notes.get(name, {}) if isinstance(notes.get(name), dict) else {}
             done = [runs[cell] for cell in parts if isinstance(runs.get(cell), dict)]
             mine.exercises[name] = ExerciseProgress(
-                parts=len(parts), passing=sum(1 for run in done if run.get("passed") and not run.get("failed")),
+                parts=len(parts),
+                passing=sum(1 for run in done if run.get("passed") and not run.get("failed")),
                 failing=sum(1 for run in done if run.get("failed")),
-                opened=(course / "exercises" / ".ipynb_checkpoints" / f"{name}-checkpoint.ipynb").exists())
+                opened=(course / "exercises" / ".ipynb_checkpoints" / f"{name}-checkpoint.ipynb").exists(),
+            )
         progress[lesson.number] = mine
     return progress
 
@@ -260,9 +303,11 @@ def progress_summary(progress: dict) -> str:
     exercises = {name: e for lesson in progress.values() for name, e in lesson.exercises.items()}
     passing = [name for name, e in exercises.items() if e.state == "passing"]
     started = [f"{name} ({e.passing} of {e.parts} parts)" for name, e in exercises.items() if e.state == "started"]
-    text = (f"Opened {opened} of {len(progress)} lessons. "
-            f"Self-checks pass in {len(passing)} of {len(exercises)} exercises"
-            + (f": {', '.join(passing)}." if passing else "."))
+    text = (
+        f"Opened {opened} of {len(progress)} lessons. "
+        f"Self-checks pass in {len(passing)} of {len(exercises)} exercises"
+        + (f": {', '.join(passing)}." if passing else ".")
+    )
     return text + (f" Under way: {', '.join(started)}." if started else "")
 
 
@@ -300,26 +345,30 @@ def _progress_widget_class():
         """
 
         DPI = 100
-        RC = style.SIZES   # the lessons' type sizes (a notebook narrower than the map shows it smaller)
-        PICTURE = ("The course map with your progress: each lesson a numbered station on the route, a blue "
-                   "ring on each lesson you have opened and on each graded exercise a badge, green when its "
-                   "self-checks pass and yellow while only some do.")
+        RC = style.SIZES  # the lessons' type sizes (a notebook narrower than the map shows it smaller)
+        PICTURE = (
+            "The course map with your progress: each lesson a numbered station on the route, a blue "
+            "ring on each lesson you have opened and on each graded exercise a badge, green when its "
+            "self-checks pass and yellow while only some do."
+        )
 
         def __init__(self, course=None, per_row: int = 3):
             self.live = course is not None or bool(os.environ.get("JPY_SESSION_NAME"))
             try:
                 self.course = find_course(course)
-            except CourseError as error:   # e.g. the notebook was moved out of the course folder
+            except CourseError as error:  # e.g. the notebook was moved out of the course folder
                 if course is not None:
                     raise
                 self.course, self.live, self.missing = None, False, str(error)
             self.per_row = whole_number(per_row, "per_row", 2)
-            self.lessons = (find_lessons(self.course / "notebooks", self.course / "exercises") if self.course
-                            else find_lessons())
+            self.lessons = (
+                find_lessons(self.course / "notebooks", self.course / "exercises") if self.course else find_lessons()
+            )
             self.progress = {}
             self._size = map_size(self.lessons, self.per_row, {} if self.live else None)
-            button = widgets.Button(description="Read my progress again", icon="refresh",
-                                    layout=widgets.Layout(width="240px"))
+            button = widgets.Button(
+                description="Read my progress again", icon="refresh", layout=widgets.Layout(width="240px")
+            )
             super().__init__({"refresh": button}, figsize=self._size, dpi=self.DPI)
             # Drawn for a wide screen; shown no wider than the notebook.
             self.image.layout = widgets.Layout(width="100%", max_width=f"{round(self._size[0] * self.DPI)}px")

@@ -13,6 +13,7 @@ different one:
 - ``text/plain``: the description itself, so a text-only front end says what the picture shows,
   and nbval checks the description's numbers as strictly as any printed number.
 """
+
 from __future__ import annotations
 
 import base64
@@ -21,8 +22,16 @@ import warnings
 
 import numpy as np
 
-GENERIC = ("no description", "figure", "image", "plot", "picture", "chart", "graph",
-           "the widget's picture when the cell last ran")
+GENERIC = (
+    "no description",
+    "figure",
+    "image",
+    "plot",
+    "picture",
+    "chart",
+    "graph",
+    "the widget's picture when the cell last ran",
+)
 MIN_WORDS = 8
 
 
@@ -31,8 +40,10 @@ def check_description(text: str) -> str:
     text = " ".join(str(text).split())
     words = text.split()
     if len(words) < MIN_WORDS or text.lower().strip(".: ") in GENERIC or text.lower().startswith("no description"):
-        raise ValueError(f"a figure's description must say what it shows and what to notice "
-                         f"(at least {MIN_WORDS} words), not {text!r}")
+        raise ValueError(
+            f"a figure's description must say what it shows and what to notice "
+            f"(at least {MIN_WORDS} words), not {text!r}"
+        )
     return text
 
 
@@ -49,20 +60,25 @@ def points_under_legends(fig) -> list[tuple[float, float]]:
     pairs += [(legend, ax) for legend in fig.legends for ax in fig.axes]
     for legend, ax in pairs:
         box = legend.get_window_extent(renderer)
-        to_pixels = fig.dpi / 72   # marker sizes are in points
-        marked = [(collection.get_offsets(), np.sqrt(collection.get_sizes()).max(initial=0) / 2 * to_pixels)
-                  for collection in ax.collections   # scatter points (contours and meshes have no markers)
-                  if isinstance(collection, PathCollection) and len(collection.get_offsets())]
-        marked += [(line.get_xydata(), line.get_markersize() / 2 * to_pixels)
-                   for line in ax.get_lines() if line.get_marker() not in (None, "", " ", "None")]
-        for xy, radius in marked:   # a marker overlapping the box by any part counts
+        to_pixels = fig.dpi / 72  # marker sizes are in points
+        marked = [
+            (collection.get_offsets(), np.sqrt(collection.get_sizes()).max(initial=0) / 2 * to_pixels)
+            for collection in ax.collections  # scatter points (contours and meshes have no markers)
+            if isinstance(collection, PathCollection) and len(collection.get_offsets())
+        ]
+        marked += [
+            (line.get_xydata(), line.get_markersize() / 2 * to_pixels)
+            for line in ax.get_lines()
+            if line.get_marker() not in (None, "", " ", "None")
+        ]
+        for xy, radius in marked:  # a marker overlapping the box by any part counts
             for (x, y), (px, py) in zip(xy, ax.transData.transform(xy)):
                 if box.x0 - radius <= px <= box.x1 + radius and box.y0 - radius <= py <= box.y1 + radius:
                     hidden.append((float(x), float(y)))
     return hidden
 
 
-AUDIENCE_PX = 20        # the smallest text a room reads on a 1280x720 slide
+AUDIENCE_PX = 20  # the smallest text a room reads on a 1280x720 slide
 SLIDE_FIGURE_PX = 1100  # the widest picture a slide shows at its own size (its output area is about 1,120 px)
 
 
@@ -80,7 +96,7 @@ def drawn_text(fig) -> list[tuple[float, str]]:
             super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
 
     texts = []
-    fig.draw_without_rendering()   # lays out (constrained layout) as the real drawing will
+    fig.draw_without_rendering()  # lays out (constrained layout) as the real drawing will
     width, height = fig.bbox.size
     fig.draw(Recorder(int(width), int(height), fig.dpi))
     return sorted(texts)
@@ -100,12 +116,20 @@ def plain_log_labels(fig) -> None:
 
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            for get, put in ((axis.get_major_formatter, axis.set_major_formatter),
-                             (axis.get_minor_formatter, axis.set_minor_formatter)):
+            for get, put in (
+                (axis.get_major_formatter, axis.set_major_formatter),
+                (axis.get_minor_formatter, axis.set_minor_formatter),
+            ):
                 old = get()
                 if isinstance(old, LogFormatterSciNotation):
-                    put(Plain(base=old._base, labelOnlyBase=old.labelOnlyBase, minor_thresholds=old.minor_thresholds,
-                              linthresh=old._linthresh))
+                    put(
+                        Plain(
+                            base=old._base,
+                            labelOnlyBase=old.labelOnlyBase,
+                            minor_thresholds=old.minor_thresholds,
+                            linthresh=old._linthresh,
+                        )
+                    )
 
 
 def figure_png(fig) -> bytes:
@@ -145,7 +169,7 @@ def show_figure(description: str, fig=None) -> None:
     if hidden:  # a warning lands in the cell's output, where the notebook tests see it
         warnings.warn(f"the legend hides data point(s) {hidden}: place it elsewhere", stacklevel=2)
     data, metadata = picture_bundle(description, figure_png(fig))
-    texts = drawn_text(fig)   # for the slide check (tests/lessons/test_figures_readable.py): the smallest label
+    texts = drawn_text(fig)  # for the slide check (tests/lessons/test_figures_readable.py): the smallest label
     metadata["smallest_text_px"] = round(texts[0][0], 1) if texts else None
     plt.close(fig)
     publish_display_data(data, metadata=metadata)
@@ -160,8 +184,10 @@ def snapshot_html(png: bytes, width: str, description: str) -> str:
     ``png`` at CSS ``width`` ('' for its own size) with ``description`` as its alt text, then a line
     saying how to make it live."""
     size = f' style="width: {width}"' if width.endswith("px") else ""
-    return (f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"{size} '
-            f'alt="{html.escape(check_description(description), quote=True)}"><p><i>{SNAPSHOT_NOTE}</i></p>')
+    return (
+        f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"{size} '
+        f'alt="{html.escape(check_description(description), quote=True)}"><p><i>{SNAPSHOT_NOTE}</i></p>'
+    )
 
 
 def show_picture(description: str, picture) -> None:

@@ -7,6 +7,7 @@ Data flows either to the right (levels are columns) or down (levels are rows).
 One layout routine serves both: it places every point at (along, across), along
 the flow and across it, and only the final step turns that into (x, y).
 """
+
 from __future__ import annotations
 
 from ..validation import lookup
@@ -35,7 +36,7 @@ class _Flow:
     def __init__(self, direction: str, box_w: float, compact: bool = False):
         if direction == "right":  # levels are columns, first inputs on top
             self.box_along, self.box_across, room, self.gap = box_w, _BOX_H, 1.6, 0.4
-            if compact:   # a longer graph on a slide's width: arrows shorter, boxes closer
+            if compact:  # a longer graph on a slide's width: arrows shorter, boxes closer
                 room, self.gap = 1.2, 0.3
             self.to_xy = lambda along, across: (along, across)
         else:  # levels are rows, first inputs on the left
@@ -86,8 +87,10 @@ def _layout(order: list[Value], flow: _Flow):
         # points apart so boxes cannot touch, then re-centre the level on the aims.
         for k in level_order:
             points = levels[k]
-            aim = {p: sum(across[n] for n in neighbours[p]) / len(neighbours[p]) if neighbours[p] else across[p]
-                   for p in points}
+            aim = {
+                p: sum(across[n] for n in neighbours[p]) / len(neighbours[p]) if neighbours[p] else across[p]
+                for p in points
+            }
             points.sort(key=lambda p: -aim[p])
             for before, p in zip([None] + points, points):
                 gap = 0 if before is None else (extent(before) + extent(p)) / 2 + flow.gap
@@ -143,16 +146,22 @@ def describe_graph(root: Value, show_grad: bool = True, limit: int = 12) -> str:
 
     steps = [v for v in order if v.parents]
     leaves = [v for v in order if not v.parents]
-    text = (f"A computational graph of {len(order)} values and {len(steps)} operations, arrows pointing "
-            f"forward from inputs to output; each box gives a value's label"
-            + (", data and grad. " if show_grad else " and data. "))
+    text = (
+        f"A computational graph of {len(order)} values and {len(steps)} operations, arrows pointing "
+        f"forward from inputs to output; each box gives a value's label"
+        + (", data and grad. " if show_grad else " and data. ")
+    )
     if len(steps) > limit:
         named = {v.label: v for v in leaves if v.label}  # x1 and x2 recur, once per use: name each once
-        return text + (f"Its {len(leaves)} inputs ({', '.join(name(v) for v in named.values())}) feed "
-                       f"{len(steps)} operations ending in {name(root)}.")
+        return text + (
+            f"Its {len(leaves)} inputs ({', '.join(name(v) for v in named.values())}) feed "
+            f"{len(steps)} operations ending in {name(root)}."
+        )
     words = {"+": "the sum", "*": "the product"}
-    parts = [f"{name(v)} = {words.get(v.op, v.op or 'an operation')} of {' and '.join(name(p) for p in v.parents)}"
-             for v in steps]
+    parts = [
+        f"{name(v)} = {words.get(v.op, v.op or 'an operation')} of {' and '.join(name(p) for p in v.parents)}"
+        for v in steps
+    ]
     return text + "; ".join(parts) + "."
 
 
@@ -181,7 +190,7 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
     order = topological_order(root)
     texts = {v: "\n".join(_lines(v, show_grad, compact)) for v in order}
     # Every box as wide as the longest line of any box: a tidy grid, and no text sticks out.
-    key_lines = ["name", "data", "grad"] if compact else []   # the compact graph's key box is as wide as the rest
+    key_lines = ["name", "data", "grad"] if compact else []  # the compact graph's key box is as wide as the rest
     lines = [*key_lines, *(line for text in texts.values() for line in text.splitlines())]
     box_w = max(len(line) for line in lines) * _CHAR + 0.25
     if ax is None:
@@ -204,7 +213,7 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
     flow, positions, routes, (x0, x1, y0, y1), inch = layouts[name]
     width, height = (abs(d) for d in flow.to_xy(flow.box_along, flow.box_across))
     key = None
-    if compact:   # a key box, "name / data / grad", in the top-right corner, or above the graph if that is taken
+    if compact:  # a key box, "name / data / grad", in the top-right corner, or above the graph if that is taken
         key = (x1 - _MARGIN - width / 2, y1 - _MARGIN - height / 2)
         taken = [xy for point, xy in ((p, flow.to_xy(*positions[p])) for p in positions) if isinstance(point, Value)]
         if any(abs(x - key[0]) < width and abs(y - key[1]) < height for x, y in taken):
@@ -228,8 +237,20 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
 
     def box(x, y, text, colour, gid, style="-"):
         pad = 0.12
-        ax.add_patch(FancyBboxPatch((x - width / 2 + pad, y - height / 2 + pad), width - 2 * pad, height - 2 * pad,
-                                    boxstyle=f"round,pad={pad}", fc=colour, ec=ink, lw=1, ls=style, zorder=2, gid=gid))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - width / 2 + pad, y - height / 2 + pad),
+                width - 2 * pad,
+                height - 2 * pad,
+                boxstyle=f"round,pad={pad}",
+                fc=colour,
+                ec=ink,
+                lw=1,
+                ls=style,
+                zorder=2,
+                gid=gid,
+            )
+        )
         ax.text(x, y, text, ha="center", va="center", fontsize=font, zorder=3, family="monospace")
 
     for v in order:
@@ -238,9 +259,23 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, direction: str | No
         box(*key, "name\ndata" + "\ngrad" * show_grad, "white", "key", style="--")
 
     def arrow(a, b, patch_a, patch_b, gid, rad=0.0):
-        ax.add_patch(FancyArrowPatch(a, b, patchA=patch_a, patchB=patch_b, arrowstyle="-|>", color=ink,
-                                     mutation_scale=font * 1.3, lw=1, shrinkA=1, shrinkB=1, zorder=1,
-                                     connectionstyle=f"arc3,rad={rad}", gid=gid))
+        ax.add_patch(
+            FancyArrowPatch(
+                a,
+                b,
+                patchA=patch_a,
+                patchB=patch_b,
+                arrowstyle="-|>",
+                color=ink,
+                mutation_scale=font * 1.3,
+                lw=1,
+                shrinkA=1,
+                shrinkB=1,
+                zorder=1,
+                connectionstyle=f"arc3,rad={rad}",
+                gid=gid,
+            )
+        )
 
     for v in order:
         if not v.parents:

@@ -6,6 +6,7 @@ and widgets can redraw into their own figure. Networks are any object with the
 course's contract: ``net.sizes`` (layer sizes), ``net.weights[l]`` of shape
 ``(sizes[l+1], sizes[l])`` and ``net.forward(X (n, sizes[0])) -> (n, sizes[-1])``.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -17,19 +18,21 @@ from ..validation import CourseError, ShapeError, as_array, whole_number
 from ..widgets.raster import CLASS_COLOURS
 
 
-
 # ---------------------------------------------------------------- training curves
 # The playground's class colours (readable under protanopia and deuteranopia too) and a marker shape
 # per class, in matplotlib's codes: the same classes look the same in the figures and the widgets.
 CLASS_MARKERS = "os^Dvos^"
+
 
 def _series(history, name: str, required: bool = False) -> list:
     """``history.name`` (or ``history[name]`` for a dict) as a list; [] when optional and absent."""
     value = history.get(name) if isinstance(history, dict) else getattr(history, name, None)
     if value is None:
         if required:
-            raise CourseError(f"history has no {name!r}; expected an object with lists loss, accuracy "
-                              "and optionally val_loss, val_accuracy")
+            raise CourseError(
+                f"history has no {name!r}; expected an object with lists loss, accuracy "
+                "and optionally val_loss, val_accuracy"
+            )
         return []
     return list(value)
 
@@ -85,21 +88,27 @@ def plot_decision_boundary(net, X, y, ax=None, resolution: int = 200, padding: f
 
     low, high = X.min(axis=0) - padding, X.max(axis=0) + padding
     g1, g2 = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
-    grid = np.column_stack([g1.ravel(), g2.ravel()])                        # (resolution**2, 2)
-    out = as_array(net.forward(grid), "net.forward(grid)", ndim=2)         # (resolution**2, n_out)
+    grid = np.column_stack([g1.ravel(), g2.ravel()])  # (resolution**2, 2)
+    out = as_array(net.forward(grid), "net.forward(grid)", ndim=2)  # (resolution**2, n_out)
     predicted = labels_from_outputs(out, net.output_activation)
 
     n_classes = max(2 if out.shape[1] == 1 else out.shape[1], int(y.max()) + 1 if len(y) else 0)
     colours = [tuple(c / 255 for c in CLASS_COLOURS[k % len(CLASS_COLOURS)]) for k in range(n_classes)]
-    ax.contourf(g1, g2, predicted.reshape(g1.shape), levels=np.arange(n_classes + 1) - 0.5,
-                colors=colours, alpha=0.3)
+    ax.contourf(g1, g2, predicted.reshape(g1.shape), levels=np.arange(n_classes + 1) - 0.5, colors=colours, alpha=0.3)
     threshold = decision_threshold(net.output_activation)
     if out.shape[1] == 1 and out[:, 0].min() < threshold < out[:, 0].max():
         ax.contour(g1, g2, out[:, 0].reshape(g1.shape), levels=[threshold], colors="black", linewidths=1.5)
     for k in np.unique(y).astype(int):
         # A shape per class as well as a colour: classes stay apart for readers who cannot tell the colours apart.
-        ax.scatter(*X[y == k].T, s=18, color=colours[k], marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
-                   edgecolors="black", linewidths=0.5, label=f"class {k}")
+        ax.scatter(
+            *X[y == k].T,
+            s=18,
+            color=colours[k],
+            marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
+            edgecolors="black",
+            linewidths=0.5,
+            label=f"class {k}",
+        )
     ax.set_xlim(low[0], high[0])
     ax.set_ylim(low[1], high[1])
     ax.set_xlabel("$x_1$")

@@ -7,6 +7,7 @@ figure's smallest label, and tests/lessons/test_figures_readable.py checks every
 Importing ``course_lib.drawing`` applies these sizes to matplotlib; the widgets keep their own
 (``LessonWidget.RC``).
 """
+
 from __future__ import annotations
 
 TEXT_PT = 15

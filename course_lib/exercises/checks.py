@@ -17,6 +17,7 @@ whether it passed in the cell that ran it (``record_progress``): the course map 
 show which exercises' self-checks pass. Nothing is written anywhere else (a test, nbval, the
 grader), and a note that cannot be written is skipped without a word.
 """
+
 from __future__ import annotations
 
 import ast
@@ -73,9 +74,15 @@ def show(value) -> str:
         return f"{value:.7g}"
     if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
         # A list of arrays: each item's shape, and the values of short ones (all of them would bury the answer).
-        items = [f"[{i}] " + (show(v) if not isinstance(v, np.ndarray) or (v.ndim <= 1 and v.size <= 4)
-                                 else f"array of shape {v.shape}")
-                 for i, v in enumerate(value)]
+        items = [
+            f"[{i}] "
+            + (
+                show(v)
+                if not isinstance(v, np.ndarray) or (v.ndim <= 1 and v.size <= 4)
+                else f"array of shape {v.shape}"
+            )
+            for i, v in enumerate(value)
+        ]
         return f"a {type(value).__name__} of {len(value)} items: " + "; ".join(items)
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, (int, float, np.number)) for v in value):
         items = ", ".join(show(v) if isinstance(v, (float, np.floating)) else str(v) for v in value[:_MAX_SHOWN])
@@ -116,7 +123,7 @@ def _as_numeric_array(value):
 
 
 def _without_axis(shape: tuple, axis: int) -> tuple:
-    return shape[:axis] + shape[axis + 1:]
+    return shape[:axis] + shape[axis + 1 :]
 
 
 def _shape_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
@@ -125,7 +132,10 @@ def _shape_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
         return problem + "; the numbers are right but transposed (rows and columns swapped)"
     if got.size == expected.size:
         if np.allclose(got.reshape(expected.shape), expected, rtol=rtol, atol=atol):
-            return problem + "; the numbers are right but arranged in the wrong shape (an extra or missing axis of length 1?)"
+            return (
+                problem
+                + "; the numbers are right but arranged in the wrong shape (an extra or missing axis of length 1?)"
+            )
         if got.ndim == 2 and got.T.shape == expected.shape:
             return problem + "; rows and columns are swapped (a product in the wrong order, or a missing .T?)"
         return problem + "; same number of entries, different arrangement"
@@ -141,8 +151,10 @@ def _shape_slip(got: tuple, expected: tuple) -> str:
         return "; a single number came back where an array was expected (summed or averaged too much?)"
     n = expected[0]
     if got == (n, n) and expected in ((n,), (n, 1), (1, n)):
-        return (f"; a ({n},) array met a ({n}, 1) array entry by entry, and numpy spread them out to "
-                f"({n}, {n}): make both the same shape (reshape, keepdims=True, or [:, 0])")
+        return (
+            f"; a ({n},) array met a ({n}, 1) array entry by entry, and numpy spread them out to "
+            f"({n}, {n}): make both the same shape (reshape, keepdims=True, or [:, 0])"
+        )
     if len(got) == len(expected) + 1:
         axes = [axis for axis in range(len(got)) if _without_axis(got, axis) == expected]
         if axes:
@@ -152,8 +164,10 @@ def _shape_slip(got: tuple, expected: tuple) -> str:
         if axes:
             return f"; one axis too few: a sum or mean over axis {axes[0]} that should not be there?"
     if len(got) == len(expected) == 1:
-        return ("; a sum, mean or argmax over the wrong axis? (summing an (a, b) array over axis 0 leaves "
-                "b entries, over axis 1 leaves a)")
+        return (
+            "; a sum, mean or argmax over the wrong axis? (summing an (a, b) array over axis 0 leaves "
+            "b entries, over axis 1 leaves a)"
+        )
     if len(got) == len(expected) == 2 and got[::-1] != expected and (got[0] == expected[1] or got[1] == expected[0]):
         return "; the rows or the columns count the wrong thing (a product in the wrong order, or a missing .T?)"
     return ""
@@ -177,9 +191,11 @@ def _whole_ratio(got: float, expected: float, rtol: float) -> str | None:
     for ratio, words in ((got / expected, "{k:g} times"), (expected / got, "1/{k:g} of")):
         k = round(ratio)
         if 2 <= abs(k) <= 1000 and abs(ratio - k) <= max(rtol, 1e-9) * abs(k) * 4:
-            return (f"got {got:.7g}, which is {words.format(k=k)} the expected value {expected:.7g}: a constant factor "
-                    "is missing or extra (a sum where a mean was meant, an average's 1/n, the 2 from "
-                    "differentiating a square, ...)")
+            return (
+                f"got {got:.7g}, which is {words.format(k=k)} the expected value {expected:.7g}: a constant factor "
+                "is missing or extra (a sum where a mean was meant, an average's 1/n, the 2 from "
+                "differentiating a square, ...)"
+            )
     return None
 
 
@@ -190,12 +206,20 @@ def _offset_problem(difference: np.ndarray, tolerance: float) -> str | None:
         return None
     first = difference.reshape(-1)[0]
     if abs(first) > tolerance and np.allclose(difference, first, rtol=0, atol=tolerance):
-        return (f"every entry is off by the same amount, {first:+.6g}: a constant term is missing or extra "
-                "(a bias, or a term of the formula)")
-    if difference.ndim == 2 and difference.shape[0] > 1 and np.max(np.abs(difference[0])) > tolerance \
-            and np.allclose(difference, difference[0], rtol=0, atol=tolerance):
-        return (f"every row is off by the same amounts, {np.array2string(difference[0], precision=4, separator=', ')}: "
-                "one number per column is missing or extra (a bias left out, or added twice?)")
+        return (
+            f"every entry is off by the same amount, {first:+.6g}: a constant term is missing or extra "
+            "(a bias, or a term of the formula)"
+        )
+    if (
+        difference.ndim == 2
+        and difference.shape[0] > 1
+        and np.max(np.abs(difference[0])) > tolerance
+        and np.allclose(difference, difference[0], rtol=0, atol=tolerance)
+    ):
+        return (
+            f"every row is off by the same amounts, {np.array2string(difference[0], precision=4, separator=', ')}: "
+            "one number per column is missing or extra (a bias left out, or added twice?)"
+        )
     return None
 
 
@@ -207,20 +231,30 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
             return None
         wrong = int(np.sum(got_f != exp_f))
         first = tuple(int(i) for i in np.argwhere(got_f != exp_f)[0]) if got.ndim else ()
-        where = f" (the first at index {first}: expected {bool(exp_f[first])}, got {bool(got_f[first])})" if got.ndim else ""
+        where = (
+            f" (the first at index {first}: expected {bool(exp_f[first])}, got {bool(got_f[first])})"
+            if got.ndim
+            else ""
+        )
         return f"{wrong} of {got.size} true/false entries differ{where}"
     bad_got = ~np.isfinite(got_f)
     if np.any(bad_got & np.isfinite(exp_f)):
         where = tuple(int(i) for i in np.argwhere(bad_got & np.isfinite(exp_f))[0])
         where = f" (first at index {where})" if got.ndim else ""
-        return (f"the result holds NaN or infinity{where} where a finite number was expected: "
-                "an exp or log overflowed or hit log(0); use a numerically stable form")
+        return (
+            f"the result holds NaN or infinity{where} where a finite number was expected: "
+            "an exp or log overflowed or hit log(0); use a numerically stable form"
+        )
     close = np.isclose(got_f, exp_f, rtol=rtol, atol=atol, equal_nan=True)
     if np.all(close):
         return None
     scale = float(np.max(np.abs(exp_f), initial=0.0))
-    if got.ndim == 2 and got.shape[0] == got.shape[1] > 1 and not np.allclose(exp_f, exp_f.T, rtol=rtol, atol=atol) \
-            and np.allclose(got_f.T, exp_f, rtol=rtol, atol=atol):
+    if (
+        got.ndim == 2
+        and got.shape[0] == got.shape[1] > 1
+        and not np.allclose(exp_f, exp_f.T, rtol=rtol, atol=atol)
+        and np.allclose(got_f.T, exp_f, rtol=rtol, atol=atol)
+    ):
         return "the numbers are right but transposed (rows and columns swapped)"
     if scale > atol and np.allclose(got_f, -exp_f, rtol=rtol, atol=atol):
         what = "the number has" if exp_f.size == 1 else "every entry has"
@@ -231,10 +265,16 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
         # Counts (an int answer) have whole ratios all the time: a factor is named for real numbers only, and
         # across one entry (a single number, or an array with one non-zero entry) only when it is whole.
         real = expected.dtype.kind == "f"
-        scaled = abs(factor) > 1e-12 and not np.isclose(factor, 1.0) and np.allclose(got_f, factor * exp_f, rtol=rtol, atol=atol)
+        scaled = (
+            abs(factor) > 1e-12
+            and not np.isclose(factor, 1.0)
+            and np.allclose(got_f, factor * exp_f, rtol=rtol, atol=atol)
+        )
         if scaled and exp_f.size > 1 and (np.count_nonzero(exp_f) > 1 or (real and _is_whole_ratio(factor, rtol))):
-            return (f"every entry is {factor:.6g} times the expected value: a constant factor is missing or extra "
-                    "(an average's 1/n, the 2 from differentiating a square, ...)")
+            return (
+                f"every entry is {factor:.6g} times the expected value: a constant factor is missing or extra "
+                "(an average's 1/n, the 2 from differentiating a square, ...)"
+            )
         if exp_f.size == 1 and real and abs(factor) > 1e-12:
             ratio = _whole_ratio(float(got_f.reshape(-1)[0]), float(exp_f.reshape(-1)[0]), rtol)
             if ratio:
@@ -249,8 +289,10 @@ def _value_problem(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
     worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(errors), np.inf, errors))), got.shape)
     where = f" at index {tuple(int(i) for i in worst)}" if got.ndim else ""
     count = "" if got.size == 1 else f"; {int(np.sum(~close))} of {got.size} entries differ"
-    return (f"largest difference {float(errors[worst]):.3g}{where} "
-            f"(expected {float(exp_f[worst]):.7g}, got {float(got_f[worst]):.7g}){count}")
+    return (
+        f"largest difference {float(errors[worst]):.3g}{where} "
+        f"(expected {float(exp_f[worst]):.7g}, got {float(got_f[worst]):.7g}){count}"
+    )
 
 
 def _is_structure(expected: list) -> bool:
@@ -285,9 +327,11 @@ def explain_mismatch(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, p
         # Every key asked for must be there; an extra key (a learner's own intermediate value) is no error.
         missing = [key for key in expected if key not in got]
         if missing:
-            return (f"{where}the key{'s' if len(missing) > 1 else ''} {', '.join(map(repr, map(str, missing)))} "
-                    f"{'are' if len(missing) > 1 else 'is'} missing: the keys are {sorted(map(str, got))}, "
-                    f"expected {sorted(map(str, expected))}")
+            return (
+                f"{where}the key{'s' if len(missing) > 1 else ''} {', '.join(map(repr, map(str, missing)))} "
+                f"{'are' if len(missing) > 1 else 'is'} missing: the keys are {sorted(map(str, got))}, "
+                f"expected {sorted(map(str, expected))}"
+            )
         for key in expected:
             problem = explain_mismatch(got[key], expected[key], rtol=rtol, atol=atol, path=f"{path}[{key!r}]")
             if problem:
@@ -300,7 +344,9 @@ def explain_mismatch(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, p
         if len(got) != len(expected):
             return f"{where}expected {len(expected)} values, got {len(got)}"
         for index, (g, e) in enumerate(zip(got, expected)):
-            problem = explain_mismatch(g, e, rtol=rtol, atol=atol, path=f"{path}item {index}" if not path else f"{path}[{index}]")
+            problem = explain_mismatch(
+                g, e, rtol=rtol, atol=atol, path=f"{path}item {index}" if not path else f"{path}[{index}]"
+            )
             if problem:
                 return problem
         return None
@@ -323,8 +369,12 @@ def first_difference(got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, p
     """Where two results of the same structure first differ: ``(where, got item, expected item, problem)``,
     e.g. ``("[1]", zs[1], expected[1], "largest difference ...")``; None when nothing inside a list,
     tuple or dict differs (they match, or their structures differ, which ``explain_mismatch`` says)."""
-    if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(expected) \
-            and (isinstance(expected, tuple) or _is_structure(expected)):
+    if (
+        isinstance(expected, (list, tuple))
+        and isinstance(got, (list, tuple))
+        and len(got) == len(expected)
+        and (isinstance(expected, tuple) or _is_structure(expected))
+    ):
         for i, (g, e) in enumerate(zip(got, expected)):
             found = first_difference(g, e, rtol=rtol, atol=atol, path=f"{path}[{i}]")
             if found:
@@ -347,7 +397,7 @@ def _passed(name: str, quiet: bool) -> None:
 
 
 # ----------------------------------------------------------------- progress, for the course map
-PROGRESS_FILE = ".course-progress.json"   # beside the exercise notebooks; course_lib.drawing.course_map reads it
+PROGRESS_FILE = ".course-progress.json"  # beside the exercise notebooks; course_lib.drawing.course_map reads it
 
 
 def _running_exercise_cell():
@@ -394,8 +444,9 @@ def record_progress(passed: bool) -> None:
         pass
 
 
-def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9,
-                hint: str | None = None, quiet: bool = False) -> None:
+def check_close(
+    name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9, hint: str | None = None, quiet: bool = False
+) -> None:
     """Raise ``CheckFailure`` unless ``got`` matches ``expected`` (see ``explain_mismatch``).
 
     ``name`` says what was computed, e.g. ``"layer_forward(X, W, b)"``; on success
@@ -407,32 +458,39 @@ def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1
         item = first_difference(got, expected, rtol=rtol, atol=atol)
         if item:
             where, got_item, expected_item, item_problem = item
-            raise CheckFailure(f"{name}, item {where}", item_problem, expected=show(expected_item),
-                               got=show(got_item), hint=hint)
+            raise CheckFailure(
+                f"{name}, item {where}", item_problem, expected=show(expected_item), got=show(got_item), hint=hint
+            )
         raise CheckFailure(name, problem, expected=show(expected), got=show(got), hint=hint)
     _passed(name, quiet)
 
 
 def _shapes_of(values) -> str:
     """The arguments of a call in short: arrays by shape, lists of arrays by their shapes."""
+
     def one(value):
         if isinstance(value, np.ndarray):
             return f"array {value.shape}"
         if isinstance(value, (list, tuple)) and value and all(isinstance(v, np.ndarray) for v in value):
             return "[" + ", ".join(str(v.shape) for v in value) + "]"
         return show(value) if isinstance(value, (str, int, float)) else kind(value)
+
     return ", ".join(one(value) for value in values)
 
 
 # ----------------------------------------------------------------- an error inside the learner's code
+
 
 def _library_folders() -> tuple[str, ...]:
     """Folders whose code is not the learner's: numpy, this course library, Python's own and installed packages."""
     import sysconfig
 
     folders = {str(Path(np.__file__).resolve().parent), str(Path(__file__).resolve().parents[1])}
-    folders.update(str(Path(p).resolve()) for key, p in sysconfig.get_paths().items()
-                   if key in ("stdlib", "platstdlib", "purelib", "platlib"))
+    folders.update(
+        str(Path(p).resolve())
+        for key, p in sysconfig.get_paths().items()
+        if key in ("stdlib", "platstdlib", "purelib", "platlib")
+    )
     return tuple(sorted(folders))
 
 
@@ -455,8 +513,9 @@ def _learner_frames(traceback_object) -> list:
                 pass
         if filename.startswith(library):
             continue
-        entries.append((frame, (summary.filename, summary.lineno, summary.end_lineno, summary.colno,
-                                summary.end_colno)))
+        entries.append(
+            (frame, (summary.filename, summary.lineno, summary.end_lineno, summary.colno, summary.end_colno))
+        )
     return entries
 
 
@@ -475,7 +534,7 @@ def _source_of(position) -> tuple[str, str]:
     if end_line == line:
         expression = lines[line - 1][column:end_column]
     else:
-        expression = lines[line - 1][column:] + "".join(lines[line:end_line - 1]) + lines[end_line - 1][:end_column]
+        expression = lines[line - 1][column:] + "".join(lines[line : end_line - 1]) + lines[end_line - 1][:end_column]
     return whole, expression.strip()
 
 
@@ -550,11 +609,42 @@ def _matmul(a: tuple, b: tuple):
     return batch + (a[-2:-1] if len(a) > 1 else ()) + (b[-1:] if len(b) > 1 else ())
 
 
-_ELEMENTWISE_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.FloorDiv: "//",
-                    ast.Mod: "%"}
-_ELEMENTWISE_CALLS = {"exp", "log", "log1p", "expm1", "tanh", "sqrt", "abs", "absolute", "square", "sign",
-                      "maximum", "minimum", "where", "clip", "negative", "sin", "cos", "logaddexp", "add",
-                      "subtract", "multiply", "divide", "power", "asarray", "array"}
+_ELEMENTWISE_OPS = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+}
+_ELEMENTWISE_CALLS = {
+    "exp",
+    "log",
+    "log1p",
+    "expm1",
+    "tanh",
+    "sqrt",
+    "abs",
+    "absolute",
+    "square",
+    "sign",
+    "maximum",
+    "minimum",
+    "where",
+    "clip",
+    "negative",
+    "sin",
+    "cos",
+    "logaddexp",
+    "add",
+    "subtract",
+    "multiply",
+    "divide",
+    "power",
+    "asarray",
+    "array",
+}
 
 
 _REDUCTIONS = {"sum", "mean", "max", "min", "prod", "std", "var", "argmax", "argmin", "amax", "amin"}
@@ -594,9 +684,13 @@ def _shape(node, frame) -> tuple:
             if rest:
                 options.setdefault("axis", _value(rest[0], frame))
             return _reduced(_shape(operand, frame), options.get("axis"), bool(options.get("keepdims", False)))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-            and isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy") \
-            and all(keyword.arg == "dtype" for keyword in node.keywords):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in ("np", "numpy")
+        and all(keyword.arg == "dtype" for keyword in node.keywords)
+    ):
         name = node.func.attr
         shapes = [_shape(arg, frame) for arg in node.args]
         if name in ("dot", "matmul") and len(shapes) == 2:
@@ -643,8 +737,10 @@ def _transposed(source: str) -> tuple[str, str]:
 def _product_slip(left: str, right: str, a: tuple, b: tuple, label: str = "") -> str:
     """The likely slip behind a matrix product ``left @ right`` of shapes ``a`` and ``b`` that does not fit."""
     inner_a, inner_b = a[-1], (b[-2] if len(b) > 1 else b[0])
-    lines = [f"{label or left + ' @ ' + right} multiplies {_shape_text(a)} by {_shape_text(b)}: the columns of the "
-             f"first ({inner_a}) must equal the rows of the second ({inner_b}) (is a matrix missing its transpose?)"]
+    lines = [
+        f"{label or left + ' @ ' + right} multiplies {_shape_text(a)} by {_shape_text(b)}: the columns of the "
+        f"first ({inner_a}) must equal the rows of the second ({inner_b}) (is a matrix missing its transpose?)"
+    ]
 
     def transpose_advice(factor: str, flipped: tuple) -> str:
         fixed, wrote = _transposed(factor)
@@ -666,22 +762,34 @@ def _product_slip(left: str, right: str, a: tuple, b: tuple, label: str = "") ->
 
 def _sum_slip(left: str, right: str, a: tuple, b: tuple, symbol: str) -> str:
     """The likely slip behind an element-by-element operation on shapes that do not broadcast, in words."""
-    lines = [f"{left} {symbol} {right} combines {_shape_text(a)} with {_shape_text(b)} entry by entry, and those "
-             "shapes do not fit: numpy lines shapes up from the right, and each pair of sizes must be equal or 1"]
-    reduced = [(source, shape, other) for source, shape, other in ((left, a, b), (right, b, a))
-               if len(shape) == 1 and len(other) == 2 and shape[0] == other[0] != other[1]]
-    transposed = [(source, shape) for source, shape, other in ((left, a, b), (right, b, a))
-                  if len(shape) == 2 and _broadcast(shape[::-1], other) is not None]
+    lines = [
+        f"{left} {symbol} {right} combines {_shape_text(a)} with {_shape_text(b)} entry by entry, and those "
+        "shapes do not fit: numpy lines shapes up from the right, and each pair of sizes must be equal or 1"
+    ]
+    reduced = [
+        (source, shape, other)
+        for source, shape, other in ((left, a, b), (right, b, a))
+        if len(shape) == 1 and len(other) == 2 and shape[0] == other[0] != other[1]
+    ]
+    transposed = [
+        (source, shape)
+        for source, shape, other in ((left, a, b), (right, b, a))
+        if len(shape) == 2 and _broadcast(shape[::-1], other) is not None
+    ]
     # A sum, mean or max that lost its axis (e / e.sum(axis=1)) first; else a product the wrong way round (W @ X.T + b).
     if reduced and (not transposed or re.search(r"\b(sum|mean|max|min|prod|std|var)\(", reduced[0][0])):
         source, shape, other = reduced[0]
-        lines.append(f"{source} has one entry per row of the other ({shape[0]}), but a {_shape_text(shape)} "
-                     f"array lines up with the columns ({other[1]}): summed over the wrong axis? (or make it "
-                     f"a column, ({shape[0]}, 1), with keepdims=True)")
+        lines.append(
+            f"{source} has one entry per row of the other ({shape[0]}), but a {_shape_text(shape)} "
+            f"array lines up with the columns ({other[1]}): summed over the wrong axis? (or make it "
+            f"a column, ({shape[0]}, 1), with keepdims=True)"
+        )
     elif transposed:
         source, shape = transposed[0]
-        lines.append(f"{source} would fit transposed, as {_shape_text(shape[::-1])}: are its rows and columns "
-                     "swapped (a product in the wrong order, or a missing .T)?")
+        lines.append(
+            f"{source} would fit transposed, as {_shape_text(shape[::-1])}: are its rows and columns "
+            "swapped (a product in the wrong order, or a missing .T)?"
+        )
     return "\n".join(lines)
 
 
@@ -702,14 +810,20 @@ def _operation_problem(expression: str, frame) -> str | None:
             elif isinstance(node, ast.BinOp) and type(node.op) in _ELEMENTWISE_OPS:
                 a, b = _shape(node.left, frame), _shape(node.right, frame)
                 if _broadcast(a, b) is None:
-                    return _sum_slip(ast.unparse(node.left), ast.unparse(node.right), a, b,
-                                     _ELEMENTWISE_OPS[type(node.op)])
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr in ("dot", "matmul") and len(node.args) == 2:
+                    return _sum_slip(
+                        ast.unparse(node.left), ast.unparse(node.right), a, b, _ELEMENTWISE_OPS[type(node.op)]
+                    )
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("dot", "matmul")
+                and len(node.args) == 2
+            ):
                 a, b = _shape(node.args[0], frame), _shape(node.args[1], frame)
                 if a and b and _matmul(a, b) is None:
-                    return _product_slip(ast.unparse(node.args[0]), ast.unparse(node.args[1]), a, b,
-                                         label=ast.unparse(node))
+                    return _product_slip(
+                        ast.unparse(node.args[0]), ast.unparse(node.args[1]), a, b, label=ast.unparse(node)
+                    )
         except (_Unknown, Exception):  # an operand we cannot see is skipped, never an error
             continue
     return None
@@ -733,10 +847,13 @@ def _arrays_in(expression: str, frame) -> str | None:
     return "there, " + (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0])
 
 
-SHAPE_ADVICE = ("the shapes of two arrays do not fit a matrix product or a sum: write the shape of every factor beside "
-                "the equation (is a matrix missing its transpose?)")
-SCALAR_ADVICE = ("a whole array was turned into one number (float() or int() of it): is a sum, a mean or a dot "
-                 "product left out?")
+SHAPE_ADVICE = (
+    "the shapes of two arrays do not fit a matrix product or a sum: write the shape of every factor beside "
+    "the equation (is a matrix missing its transpose?)"
+)
+SCALAR_ADVICE = (
+    "a whole array was turned into one number (float() or int() of it): is a sum, a mean or a dot product left out?"
+)
 
 
 def shape_error_advice(error_type: str, message: str) -> str | None:
@@ -782,7 +899,9 @@ def explain_error(exc: BaseException, *, called_with: str = "") -> str:
             slip = _operation_problem(expression, frame)
         if expression and not slip:
             arrays = _arrays_in(expression, frame)
-    text = "\n".join([f"{who} raised {type(exc).__name__}: {message}"] + lines + [line for line in (slip, arrays) if line])
+    text = "\n".join(
+        [f"{who} raised {type(exc).__name__}: {message}"] + lines + [line for line in (slip, arrays) if line]
+    )
     advice = None if slip else shape_error_advice(type(exc).__name__, message)
     if advice:
         text += "\n" + advice
@@ -791,8 +910,7 @@ def explain_error(exc: BaseException, *, called_with: str = "") -> str:
     return text
 
 
-def checked_call(name: str, function: Callable, *args, hint: str | None = None, returns: tuple | None = None,
-                 **kwargs):
+def checked_call(name: str, function: Callable, *args, hint: str | None = None, returns: tuple | None = None, **kwargs):
     """``function(*args, **kwargs)``, with an error inside it turned into a ``CheckFailure`` that says
     which of the learner's functions raised what, in which line, with what shapes, and the likely slip
     (``explain_error``): a bare numpy ``ValueError: matmul ...`` names neither the product nor the
@@ -809,8 +927,8 @@ def checked_call(name: str, function: Callable, *args, hint: str | None = None, 
     if returns is not None and not (isinstance(result, (tuple, list)) and len(result) == len(returns)):
         wanted = f"{len(returns)} values, ({', '.join(returns)})"
         problem = f"expected {wanted}, got {kind(result)}" + (
-            ": is a `return` missing?" if result is None else
-            "; return them together: return " + ", ".join(returns))
+            ": is a `return` missing?" if result is None else "; return them together: return " + ", ".join(returns)
+        )
         raise CheckFailure(name, problem, got=show(result), hint=hint)
     return result
 
@@ -818,29 +936,50 @@ def checked_call(name: str, function: Callable, *args, hint: str | None = None, 
 def check_shape(name: str, got, expected_shape: tuple, *, hint: str | None = None, quiet: bool = False) -> None:
     """Raise ``CheckFailure`` unless ``got`` is an array of ``expected_shape`` (None matches any size)."""
     array = _as_numeric_array(got)
-    want = "(" + ", ".join("any" if n is None else str(n) for n in expected_shape) + ("," if len(expected_shape) == 1 else "") + ")"
+    want = (
+        "("
+        + ", ".join("any" if n is None else str(n) for n in expected_shape)
+        + ("," if len(expected_shape) == 1 else "")
+        + ")"
+    )
     if array is None:
         raise CheckFailure(name, f"expected an array of shape {want}, got {kind(got)}", got=show(got), hint=hint)
     fits = array.ndim == len(expected_shape) and all(n is None or n == m for n, m in zip(expected_shape, array.shape))
     if not fits:
-        transposed = array.ndim == 2 and len(expected_shape) == 2 and all(
-            n is None or n == m for n, m in zip(expected_shape, array.shape[::-1]))
+        transposed = (
+            array.ndim == 2
+            and len(expected_shape) == 2
+            and all(n is None or n == m for n, m in zip(expected_shape, array.shape[::-1]))
+        )
         extra = "; it looks transposed (rows and columns swapped)" if transposed else ""
         if not extra and None not in expected_shape:
             if array.size != int(np.prod(expected_shape)):
                 extra = _shape_slip(array.shape, tuple(expected_shape))
             elif [n for n in array.shape if n != 1] == [n for n in expected_shape if n != 1]:
                 extra = "; an extra or missing axis of length 1 ((n,) where (n, 1) was meant, or keepdims)?"
-        raise CheckFailure(name, f"the shape is {array.shape}, expected {want}{extra}",
-                           expected=f"an array of shape {want}", got=show(array), hint=hint)
+        raise CheckFailure(
+            name,
+            f"the shape is {array.shape}, expected {want}{extra}",
+            expected=f"an array of shape {want}",
+            got=show(array),
+            hint=hint,
+        )
     _passed(f"{name} has shape {array.shape}", quiet)
 
 
 _NOTHING = object()
 
 
-def check_true(name: str, condition, explanation: str, *, got=_NOTHING, expected: str | None = None,
-               hint: str | None = None, quiet: bool = False) -> None:
+def check_true(
+    name: str,
+    condition,
+    explanation: str,
+    *,
+    got=_NOTHING,
+    expected: str | None = None,
+    hint: str | None = None,
+    quiet: bool = False,
+) -> None:
     """Raise ``CheckFailure`` with ``explanation`` unless ``condition`` is true (a property, e.g. rows sum to 1).
 
     ``got``, when given, is the value the property is about, shown beside ``expected`` (words, e.g. "one
@@ -848,14 +987,25 @@ def check_true(name: str, condition, explanation: str, *, got=_NOTHING, expected
     if not isinstance(condition, (bool, np.bool_)):
         raise TypeError(f"check_true needs a bool condition, got {type(condition).__name__}")
     if not condition:
-        shown = None if got is _NOTHING else show(got) + ("" if isinstance(got, (np.ndarray, np.generic)) or got is None
-                                                          else f"  ({kind(got)})")
+        shown = (
+            None
+            if got is _NOTHING
+            else show(got) + ("" if isinstance(got, (np.ndarray, np.generic)) or got is None else f"  ({kind(got)})")
+        )
         raise CheckFailure(name, explanation, expected=expected, got=shown, hint=hint)
     _passed(name, quiet)
 
 
-def check_gradient(name: str, f: Callable[[np.ndarray], float], x, analytic, *, tolerance: float = 1e-6,
-                   hint: str | None = None, quiet: bool = False) -> None:
+def check_gradient(
+    name: str,
+    f: Callable[[np.ndarray], float],
+    x,
+    analytic,
+    *,
+    tolerance: float = 1e-6,
+    hint: str | None = None,
+    quiet: bool = False,
+) -> None:
     """Raise ``CheckFailure`` unless ``analytic`` matches the centred-difference gradient of ``f`` at ``x``.
 
     ``f`` maps an array shaped like ``x`` to a float; ``analytic`` must have ``x``'s
@@ -871,8 +1021,13 @@ def check_gradient(name: str, f: Callable[[np.ndarray], float], x, analytic, *, 
     if not np.isfinite(error) or error > tolerance:
         detail = explain_mismatch(got, numeric, rtol=max(tolerance, 1e-5), atol=1e-7) or ""
         problem = f"relative error {error:.2g} against the numerical gradient (should be below {tolerance:g})"
-        raise CheckFailure(name, f"{problem}; {detail}" if detail else problem,
-                           expected=show(numeric) + "  (numerical)", got=show(got), hint=hint)
+        raise CheckFailure(
+            name,
+            f"{problem}; {detail}" if detail else problem,
+            expected=show(numeric) + "  (numerical)",
+            got=show(got),
+            hint=hint,
+        )
     _passed(f"{name} matches the numerical gradient", quiet)
 
 
@@ -883,8 +1038,9 @@ def _half_squared_error(x, t, W1, b1, W2, b2) -> float:
     return 0.5 * float(np.sum((t - y) ** 2))
 
 
-def check_training_steps(signal_step: Callable, delta_step: Callable, x, t, W1, b1, W2, b2, learning_rate, *,
-                         quiet: bool = False) -> None:
+def check_training_steps(
+    signal_step: Callable, delta_step: Callable, x, t, W1, b1, W2, b2, learning_rate, *, quiet: bool = False
+) -> None:
     """Check two one-sample training steps of a sigmoid network (exercise 05, Part 4) in one call.
 
     ``signal_step`` moves every parameter by +rate x signal-gradient and ``delta_step`` by
@@ -897,24 +1053,43 @@ def check_training_steps(signal_step: Callable, delta_step: Callable, x, t, W1, 
     x, t = np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64)
     expected = []
     for i, p in enumerate(params):
+
         def loss(q, i=i):
-            return _half_squared_error(x, t, *params[:i], q, *params[i + 1:])
+            return _half_squared_error(x, t, *params[:i], q, *params[i + 1 :])
+
         expected.append(p - learning_rate * numerical_gradient(loss, p.copy()))
     originals = [p.copy() for p in params]
     names = ["W1_new", "b1_new", "W2_new", "b2_new"]
-    hints = {signal_step: "signal = (t - y) y (1 - y); ADD rate * signal * input",
-             delta_step: "delta = (y - t) y (1 - y); SUBTRACT rate * delta * input"}
+    hints = {
+        signal_step: "signal = (t - y) y (1 - y); ADD rate * signal * input",
+        delta_step: "delta = (y - t) y (1 - y); SUBTRACT rate * delta * input",
+    }
     results = {}
     for step in (signal_step, delta_step):
         got = step(x, t, *params, learning_rate)
         if not isinstance(got, (tuple, list)) or len(got) != 4:
-            raise CheckFailure(f"{step.__name__}(...)", f"expected 4 arrays (a tuple), got {kind(got)}",
-                               hint="return the tuple (W1_new, b1_new, W2_new, b2_new)")
+            raise CheckFailure(
+                f"{step.__name__}(...)",
+                f"expected 4 arrays (a tuple), got {kind(got)}",
+                hint="return the tuple (W1_new, b1_new, W2_new, b2_new)",
+            )
         for name, g, e in zip(names, got, expected):
-            check_close(f"{step.__name__}(...) {name} against numerical gradients", g, e, rtol=1e-7, atol=1e-10,
-                        hint=hints[step], quiet=True)
+            check_close(
+                f"{step.__name__}(...) {name} against numerical gradients",
+                g,
+                e,
+                rtol=1e-7,
+                atol=1e-10,
+                hint=hints[step],
+                quiet=True,
+            )
         results[step] = list(got)
-    check_close("the parameters passed in (they must not change)", params, originals,
-                hint="build new arrays (W1 + ...), do not update in place (W1 += ...)", quiet=True)
+    check_close(
+        "the parameters passed in (they must not change)",
+        params,
+        originals,
+        hint="build new arrays (W1 + ...), do not update in place (W1 += ...)",
+        quiet=True,
+    )
     check_close("signal_step and delta_step agree", results[signal_step], results[delta_step], quiet=True)
     _passed("signal_step and delta_step both match numerical gradients, agree, and leave their inputs alone", quiet)

@@ -4,6 +4,7 @@ With ``v`` values per weight, ``N`` weights give ``v**N`` combinations, a number
 that leaves floating point behind after a few hundred weights, so it is kept as a
 Python integer and the times as exact fractions, formatted for reading.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,13 @@ AGE_OF_UNIVERSE_SECONDS = AGE_OF_UNIVERSE_YEARS * SECONDS_PER_YEAR
 
 # (seconds per unit, name): the largest unit not bigger than the duration is used.
 _UNITS = (
-    (Fraction(1, 10**9), "nanosecond"), (Fraction(1, 10**6), "microsecond"), (Fraction(1, 1000), "millisecond"),
-    (Fraction(1), "second"), (Fraction(60), "minute"), (Fraction(3600), "hour"), (Fraction(86400), "day"),
+    (Fraction(1, 10**9), "nanosecond"),
+    (Fraction(1, 10**6), "microsecond"),
+    (Fraction(1, 1000), "millisecond"),
+    (Fraction(1), "second"),
+    (Fraction(60), "minute"),
+    (Fraction(3600), "hour"),
+    (Fraction(86400), "day"),
     (Fraction(SECONDS_PER_YEAR), "year"),
 )
 
@@ -136,8 +142,9 @@ class SearchCost:
     duration: str
 
 
-def search_cost_table(n_weights=(1, 2, 3, 4, 5, 6, 10, 100), values_per_weight: int = 1000,
-                      tries_per_second=10**9, digits: int = 4) -> list[SearchCost]:
+def search_cost_table(
+    n_weights=(1, 2, 3, 4, 5, 6, 10, 100), values_per_weight: int = 1000, tries_per_second=10**9, digits: int = 4
+) -> list[SearchCost]:
     """The cost of trying every combination, one ``SearchCost`` per entry of ``n_weights``."""
     if isinstance(n_weights, (int, np.integer)):
         n_weights = [n_weights]

@@ -6,6 +6,7 @@ exists; its title is the first heading of its first markdown cell. An exercise
 names its lesson in its own notebook metadata (``course_exercise.lesson``), so
 the map, the README's table and the grader all read the same fact.
 """
+
 from __future__ import annotations
 
 import json

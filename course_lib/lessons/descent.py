@@ -5,6 +5,7 @@ message when the steps diverge) and its learning-rate widget (``descent_path``,
 which lets a diverging path run to infinity so the picture can show it).
 Training a network is the same step on every weight: ``course_lib.training``.
 """
+
 from __future__ import annotations
 
 import math
@@ -69,7 +70,9 @@ def gradient_descent(loss, gradient, start, learning_rate: float, steps: int) ->
         with np.errstate(over="ignore", invalid="ignore"):
             losses[step] = float(loss(w)) if np.all(np.isfinite(w)) else math.inf
         if not math.isfinite(losses[step]):
-            raise DivergenceError(f"gradient descent diverged at step {step}: the weights or the loss became "
-                                  f"infinite or NaN with learning_rate={learning_rate:g}. "
-                                  f"Try a smaller learning rate, e.g. {learning_rate / 10:g}.")
+            raise DivergenceError(
+                f"gradient descent diverged at step {step}: the weights or the loss became "
+                f"infinite or NaN with learning_rate={learning_rate:g}. "
+                f"Try a smaller learning rate, e.g. {learning_rate / 10:g}."
+            )
     return DescentRun(path, losses, float(learning_rate))

@@ -4,6 +4,7 @@ The minimum versions are read from the installed course's own package metadata
 (``pyproject.toml``'s ``requires-python`` and ``dependencies``), so there is no
 second list here to drift out of step.
 """
+
 from __future__ import annotations
 
 import re
@@ -84,5 +85,5 @@ def version_table(requirements=None, version_of=installed_version, columns: int 
     width = max(len(name) for name, _ in requirements)
     cells = [f"{name:<{width}}  {version_of(name) or 'not installed'}" for name, _ in requirements]
     cell_width = max(len(cell) for cell in cells)
-    rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
+    rows = [cells[start : start + columns] for start in range(0, len(cells), columns)]
     return "\n".join("    ".join(f"{cell:<{cell_width}}" for cell in row).rstrip() for row in rows)

@@ -8,6 +8,7 @@ own updated weights give it), not the 0.291027924 he prints, which is what the
 hidden layer's step gives if it uses the already-updated output weights
 (``tests/lessons/test_lesson05_numbers.py`` recomputes both).
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ Both run on the same loss, a least-squares line fit whose exact minimum is known
 and both return their whole history, so the lesson can plot who gets closer for
 the same number of loss evaluations. Gradient descent is ``lessons.descent``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..validation import CourseError, ShapeError, as_array, whole_number
+
 
 # ---------------------------------------------------------------- a loss to race on
 class LeastSquares:
@@ -92,5 +94,3 @@ def random_search(loss, low, high, n_tries: int, seed: int = 0) -> SearchRun:
     points = np.random.default_rng(seed).uniform(low, high, size=(n_tries, low.size))
     losses = np.array([float(loss(w)) for w in points])
     return SearchRun(points, losses)
-
-

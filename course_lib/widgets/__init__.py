@@ -13,6 +13,7 @@
 Every widget is a ``base.LessonWidget``: controls in ``.controls``, the picture in
 ``.figure`` (shown through ``.image``), numbers in ``.readout``.
 """
+
 from .base import LessonWidget
 from .descent import learning_rate_explorer
 from .loss import loss_explorer
@@ -20,4 +21,11 @@ from .neuron import neuron_explorer
 from .playground import playground
 from .stepper import backprop_stepper
 
-__all__ = ["LessonWidget", "backprop_stepper", "learning_rate_explorer", "loss_explorer", "neuron_explorer", "playground"]
+__all__ = [
+    "LessonWidget",
+    "backprop_stepper",
+    "learning_rate_explorer",
+    "loss_explorer",
+    "neuron_explorer",
+    "playground",
+]

@@ -17,6 +17,7 @@ put off briefly, on the kernel's event loop, and done once from the controls'
 values at that time: the latest. A change that arrives when the kernel was idle is
 drawn at once; outside a kernel (a script, a test) every change is drawn at once.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -55,9 +56,9 @@ FOCUS_CSS = """<style>
 CSS_DPI = 90
 TEXT_PT = AUDIENCE_PX * 72 / CSS_DPI
 
-QUEUED_GAP_S = 0.010      # a change starting this soon after the last one ended was waiting in the queue
+QUEUED_GAP_S = 0.010  # a change starting this soon after the last one ended was waiting in the queue
 COALESCE_DELAY_S = 0.030  # ... so its redraw waits this long for newer values
-MAX_FRAME_GAP_S = 0.5     # but while changes pour in, the picture is never older than this
+MAX_FRAME_GAP_S = 0.5  # but while changes pour in, the picture is never older than this
 
 
 def kernel_event_loop():
@@ -95,10 +96,12 @@ class DescribedImage(widgets.Image):
 
 def _with_own_sizes(method):
     """``method`` run with the widget's ``RC`` in matplotlib's settings."""
+
     @functools.wraps(method)
     def run(self, *args, **kwargs):
         with matplotlib.rc_context(self.RC):
             return method(self, *args, **kwargs)
+
     return run
 
 
@@ -124,7 +127,7 @@ class LessonWidget(widgets.VBox):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for name in ("__init__", "update"):   # where a widget makes its axes, ticks and texts
+        for name in ("__init__", "update"):  # where a widget makes its axes, ticks and texts
             if name in cls.__dict__:
                 setattr(cls, name, _with_own_sizes(cls.__dict__[name]))
 
@@ -203,8 +206,10 @@ class LessonWidget(widgets.VBox):
         data = super()._repr_mimebundle_(**kwargs)
         description = self.describe()
         try:
-            picture = snapshot_html(self.image.value, self.image.layout.width or "", description) if self.image.value else ""
-        except ValueError:   # a widget that does not describe its picture keeps no picture (lessons' are tested)
+            picture = (
+                snapshot_html(self.image.value, self.image.layout.width or "", description) if self.image.value else ""
+            )
+        except ValueError:  # a widget that does not describe its picture keeps no picture (lessons' are tested)
             picture = ""
         if not data or not picture:
             return data

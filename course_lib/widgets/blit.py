@@ -7,6 +7,7 @@ artists on top and encodes the pixels as PNG with light compression. Anything th
 changes the axes themselves (limits, ticks, labels) must call ``invalidate()`` so the
 next picture is drawn in full.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,7 +30,7 @@ class BlitPicture:
         for artist in self.artists:
             artist.set_animated(True)
         self._background = None
-        self.full_draws = 0   # how many times the background was drawn: handy in tests
+        self.full_draws = 0  # how many times the background was drawn: handy in tests
 
     def invalidate(self) -> None:
         """The axes changed: draw everything afresh next time."""

@@ -10,6 +10,7 @@ minimum by ``1 - eta a``. So the regimes are exact:
 - ``eta = 2/a``: the factor is -1, it bounces between two points forever;
 - ``eta > 2/a``: the factor is below -1, each overshoot is bigger: it diverges.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -37,8 +38,9 @@ def quadratic_loss(w, curvature: float = 2.0, minimum: float = 1.0):
     return 0.5 * curvature * (np.asarray(w, dtype=np.float64) - minimum) ** 2
 
 
-def parabola_path(learning_rate: float, steps: int, curvature: float = 2.0, minimum: float = 1.0,
-                  start: float = -2.0) -> np.ndarray:
+def parabola_path(
+    learning_rate: float, steps: int, curvature: float = 2.0, minimum: float = 1.0, start: float = -2.0
+) -> np.ndarray:
     """The points w_0 = start, w_1, ..., w_steps of gradient descent on ``quadratic_loss``; shape (steps + 1,).
 
     Each step is ``w <- w - learning_rate * curvature * (w - minimum)``, by the
@@ -72,8 +74,43 @@ def _g(x: float) -> str:
 
 # The learning rates the slider offers, as multiples of 1/a: round numbers, denser near the two
 # thresholds (1/a and 2/a, both exactly on the grid), from 0.01/a to 2.5/a.
-RATE_GRID = (0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05,
-             1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 1.95, 2.0, 2.05, 2.1, 2.2, 2.3, 2.4, 2.5)
+RATE_GRID = (
+    0.01,
+    0.02,
+    0.03,
+    0.05,
+    0.07,
+    0.1,
+    0.15,
+    0.2,
+    0.3,
+    0.4,
+    0.5,
+    0.6,
+    0.7,
+    0.8,
+    0.9,
+    0.95,
+    1.0,
+    1.05,
+    1.1,
+    1.2,
+    1.3,
+    1.4,
+    1.5,
+    1.6,
+    1.7,
+    1.8,
+    1.9,
+    1.95,
+    2.0,
+    2.05,
+    2.1,
+    2.2,
+    2.3,
+    2.4,
+    2.5,
+)
 BLUE, RED, GOLD = (31, 119, 180), (214, 39, 40), (255, 200, 0)
 PATH_GREY = (140, 140, 140)
 
@@ -96,13 +133,21 @@ class LearningRateExplorer(LessonWidget):
     says so). Drawn from arrays (``plot_axes`` on ``raster``) at the size shown, while dragging.
     """
 
-    PICTURE = ("Left: the loss curve over the weight w, a parabola, with the path of gradient descent drawn "
-               "on it as dots joined step by step. Right: the loss at each step on a log scale.")
+    PICTURE = (
+        "Left: the loss curve over the weight w, a parabola, with the path of gradient descent drawn "
+        "on it as dots joined step by step. Right: the loss at each step on a log scale."
+    )
 
     WIDTH, HEIGHT = 820, 322
 
-    def __init__(self, learning_rate: float = 0.1, steps: int = 10, curvature: float = 2.0,
-                 minimum: float = 1.0, start: float = -2.0):
+    def __init__(
+        self,
+        learning_rate: float = 0.1,
+        steps: int = 10,
+        curvature: float = 2.0,
+        minimum: float = 1.0,
+        start: float = -2.0,
+    ):
         self.curvature = real_number(curvature, "curvature", positive=True)
         self.minimum = real_number(minimum, "minimum")
         self.start = real_number(start, "start")
@@ -116,11 +161,21 @@ class LearningRateExplorer(LessonWidget):
             raise CourseError(f"steps must be a whole number from 1 to 50, got {steps!r}")
         controls = {
             "learning_rate": widgets.SelectionSlider(
-                options=rate_options(self.curvature, learning_rate), value=learning_rate,
-                description="learning rate η", continuous_update=True,
-                style={"description_width": "initial"}, layout=widgets.Layout(width="460px")),
-            "steps": widgets.IntSlider(value=int(steps), min=1, max=50, description="steps",
-                                       continuous_update=True, layout=widgets.Layout(width="360px")),
+                options=rate_options(self.curvature, learning_rate),
+                value=learning_rate,
+                description="learning rate η",
+                continuous_update=True,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="460px"),
+            ),
+            "steps": widgets.IntSlider(
+                value=int(steps),
+                min=1,
+                max=50,
+                description="steps",
+                continuous_update=True,
+                layout=widgets.Layout(width="360px"),
+            ),
         }
         self.path = np.array([self.start])
         self.losses = quadratic_loss(self.path, self.curvature, self.minimum)
@@ -141,7 +196,7 @@ class LearningRateExplorer(LessonWidget):
         with np.errstate(over="ignore"):  # a diverging path's loss may overflow to inf: drawn off the chart
             self.losses = quadratic_loss(self.path, a, m)
         regime = descent_regime(eta, a)
-        self.image.value = self._draw(eta, regime)   # the picture first: it should never lag the numbers
+        self.image.value = self._draw(eta, regime)  # the picture first: it should never lag the numbers
         self._write_readout(eta, steps, regime)
 
     def _draw(self, eta: float, regime: str) -> bytes:
@@ -161,7 +216,7 @@ class LearningRateExplorer(LessonWidget):
         shown = np.abs(self.path - m) <= self._reach
         xs, ys = self.path[shown], self.losses[shown]
         if outside.size:
-            xs, ys = xs[:outside[0]], ys[:outside[0]]
+            xs, ys = xs[: outside[0]], ys[: outside[0]]
         ax.plot(xs, ys, colour, width=2)
         for x, y in zip(xs, ys):
             ax.marker(x, y, colour, radius=4, outline=None)
@@ -183,7 +238,7 @@ class LearningRateExplorer(LessonWidget):
         la.xlim, la.ylim = (-0.5, self.path.size - 0.5), (lo, hi)
         decades = list(range(int(np.ceil(lo)), int(np.floor(hi)) + 1))
         if len(decades) > 6:
-            decades = decades[::int(np.ceil(len(decades) / 6))]
+            decades = decades[:: int(np.ceil(len(decades) / 6))]
         la.frame(xlabel="step", yticks=[])
         la.log_ticks(decades, ylabel="loss")
         la.hline(float(np.log10(self.losses[0])), (170, 170, 170))
@@ -191,14 +246,19 @@ class LearningRateExplorer(LessonWidget):
         for x, y in zip(*self.loss_points):
             la.marker(float(x), float(np.log10(y)), colour, radius=3, outline=None)
         if self.zero_note:
-            c.text((la.right - 6, la.bottom - 28), self.zero_note, (40, 40, 40), anchor="rb",
-                   background=(255, 255, 255))
+            c.text(
+                (la.right - 6, la.bottom - 28), self.zero_note, (40, 40, 40), anchor="rb", background=(255, 255, 255)
+            )
         return c.png()
 
     def _key(self, x: float, y: float, colour) -> None:
         c = self.canvas
-        entries = [("loss L(w)", "line", PATH_GREY), ("steps of descent", "dot", colour),
-                   ("start", "square", (0, 0, 0)), ("minimum", "star", GOLD)]
+        entries = [
+            ("loss L(w)", "line", PATH_GREY),
+            ("steps of descent", "dot", colour),
+            ("start", "square", (0, 0, 0)),
+            ("minimum", "star", GOLD),
+        ]
         for label, kind, ink in entries:
             if kind == "line":
                 c.line([(x, y + 10), (x + 20, y + 10)], ink, width=2)
@@ -228,8 +288,9 @@ class LearningRateExplorer(LessonWidget):
             self.readout.value += f"<br>It has covered {covered:.1f}% of the way to the minimum.{hint}"
 
 
-def learning_rate_explorer(learning_rate: float = 0.1, steps: int = 10, curvature: float = 2.0,
-                           minimum: float = 1.0, start: float = -2.0) -> LearningRateExplorer:
+def learning_rate_explorer(
+    learning_rate: float = 0.1, steps: int = 10, curvature: float = 2.0, minimum: float = 1.0, start: float = -2.0
+) -> LearningRateExplorer:
     """A widget to watch gradient descent converge, oscillate or diverge as the learning rate changes.
 
     The loss is ``L(w) = curvature/2 (w - minimum)^2``, so the thresholds are exact:

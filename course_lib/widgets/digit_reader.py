@@ -12,6 +12,7 @@ The noise is reproducible: each image gets a fixed pattern of standard normal nu
 [0, 1]. Every update is one forward pass of the whole test set, well under a millisecond
 of arithmetic; the picture is redrawn by blitting (only the moving parts are drawn).
 """
+
 from __future__ import annotations
 
 
@@ -27,7 +28,7 @@ from .single_thread import one_blas_thread
 __all__ = ["shifted", "noisy", "DigitReader", "digit_reader"]
 
 
-SIDE = 8          # the digits are 8 x 8 pixels
+SIDE = 8  # the digits are 8 x 8 pixels
 MAX_SHIFT = 2
 MAX_NOISE = 0.5
 
@@ -64,9 +65,11 @@ class DigitReader(LessonWidget):
     and noised alike) hold the current numbers.
     """
 
-    PICTURE = ("Left: the chosen held-out 8 by 8 digit as the network sees it, moved and noised, titled with "
-               "its true digit. Right: a bar for each of the ten digits, its probability, titled with the "
-               "network's answer.")
+    PICTURE = (
+        "Left: the chosen held-out 8 by 8 digit as the network sees it, moved and noised, titled with "
+        "its true digit. Right: a bar for each of the ten digits, its probability, titled with the "
+        "network's answer."
+    )
 
     def __init__(self, net, X, y, mean, scale, digit: int = 0, seed: int = 0):
         self.X = as_array(X, "X", ndim=2)
@@ -83,14 +86,40 @@ class DigitReader(LessonWidget):
         self.pattern = np.random.default_rng(seed).standard_normal(self.X.shape)
         slider = dict(continuous_update=True, style={"description_width": "initial"})
         controls = {
-            "digit": widgets.IntSlider(value=int(digit), min=0, max=len(self.X) - 1, description="held-out digit",
-                                       layout=widgets.Layout(width="330px"), **slider),
-            "right": widgets.IntSlider(value=0, min=-MAX_SHIFT, max=MAX_SHIFT, description="move right",
-                                       layout=widgets.Layout(width="230px"), **slider),
-            "down": widgets.IntSlider(value=0, min=-MAX_SHIFT, max=MAX_SHIFT, description="move down",
-                                      layout=widgets.Layout(width="230px"), **slider),
-            "noise": widgets.FloatSlider(value=0.0, min=0.0, max=MAX_NOISE, step=0.05, description="noise",
-                                         readout_format=".2f", layout=widgets.Layout(width="260px"), **slider),
+            "digit": widgets.IntSlider(
+                value=int(digit),
+                min=0,
+                max=len(self.X) - 1,
+                description="held-out digit",
+                layout=widgets.Layout(width="330px"),
+                **slider,
+            ),
+            "right": widgets.IntSlider(
+                value=0,
+                min=-MAX_SHIFT,
+                max=MAX_SHIFT,
+                description="move right",
+                layout=widgets.Layout(width="230px"),
+                **slider,
+            ),
+            "down": widgets.IntSlider(
+                value=0,
+                min=-MAX_SHIFT,
+                max=MAX_SHIFT,
+                description="move down",
+                layout=widgets.Layout(width="230px"),
+                **slider,
+            ),
+            "noise": widgets.FloatSlider(
+                value=0.0,
+                min=0.0,
+                max=MAX_NOISE,
+                step=0.05,
+                description="noise",
+                readout_format=".2f",
+                layout=widgets.Layout(width="260px"),
+                **slider,
+            ),
         }
         # Drawn at twice the pixels of its on-screen size (630 x 252): sharp on dense screens and projectors.
         super().__init__(controls, figsize=(7.0, 2.8), dpi=2 * CSS_DPI)
@@ -103,9 +132,10 @@ class DigitReader(LessonWidget):
 
     def _setup_axes(self) -> None:
         fig = self.figure
-        fig.set_layout_engine("none")   # fixed: a constrained layout would be recomputed every render
-        self._image_ax, self._bar_ax = fig.subplots(1, 2, gridspec_kw=dict(
-            width_ratios=(1, 2.2), left=0.03, right=0.98, bottom=0.22, top=0.84, wspace=0.4))
+        fig.set_layout_engine("none")  # fixed: a constrained layout would be recomputed every render
+        self._image_ax, self._bar_ax = fig.subplots(
+            1, 2, gridspec_kw=dict(width_ratios=(1, 2.2), left=0.03, right=0.98, bottom=0.22, top=0.84, wspace=0.4)
+        )
         self._image = self._image_ax.imshow(np.zeros((SIDE, SIDE)), cmap="gray_r", vmin=0, vmax=1)
         self._image_ax.set_xticks([])
         self._image_ax.set_yticks([])
@@ -127,7 +157,7 @@ class DigitReader(LessonWidget):
         if getattr(self, "_changed_by", None) != (right, down, noise):
             # A new move or noise: every test image changes. Choosing another digit reuses these.
             self._images = self.images()
-            with one_blas_thread():   # small products: BLAS threads would cost more than the arithmetic
+            with one_blas_thread():  # small products: BLAS threads would cost more than the arithmetic
                 self._scores = self.net.forward((self._images - self.mean) / self.scale)
             self.accuracy = float(np.mean(np.argmax(self._scores, axis=1) == self.y))
             self._changed_by = (right, down, noise)
@@ -146,7 +176,8 @@ class DigitReader(LessonWidget):
             f"Held-out digit {index} (a {truth}): the network reads {guess} with probability "
             f"{self.probabilities[guess]:.1%}: {verdict}.<br>"
             f"All {len(self.y)} held-out digits moved {right} right and {down} down, noise {noise:.2f}: "
-            f"accuracy {self.accuracy:.1%}.")
+            f"accuracy {self.accuracy:.1%}."
+        )
         self.render()
 
     def render(self) -> None:

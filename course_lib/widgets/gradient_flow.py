@@ -13,6 +13,7 @@ geometrically towards the input (vanish), above 1 they grow (explode).
 
 The picture is drawn from numbers with Pillow (``plot_axes`` on ``raster``) at the size it is shown.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -30,18 +31,25 @@ __all__ = ["FLOW_ACTIVATIONS", "deep_network", "layer_gradient_norms", "Gradient
 FLOW_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
 DEPTHS = (1, 30)
 SCALES = (0.01, 1.0)
-FLOOR = 1e-16   # norms below this are drawn at the floor (and said so): a log axis cannot go on forever
+FLOOR = 1e-16  # norms below this are drawn at the floor (and said so): a log axis cannot go on forever
 CEILING = 1e8
 # The picture, drawn from numbers with Pillow at the size it is shown (and twice that in pixels).
 WIDTH, HEIGHT = 720, 297
-BAR, TINY_BAR = (31, 119, 180), (214, 39, 40)   # a layer's bar; red below a millionth of the output layer's
-DECADES = (-16, -12, -8, -4, 0, 4, 8)           # the log axis's ticks, 1e-16 to 1e8
+BAR, TINY_BAR = (31, 119, 180), (214, 39, 40)  # a layer's bar; red below a millionth of the output layer's
+DECADES = (-16, -12, -8, -4, 0, 4, 8)  # the log axis's ticks, 1e-16 to 1e8
 
 
 def deep_network(activation: str, depth: int, weight_scale: float, width: int = 32, seed: int = 0) -> MLP:
     """The widget's network: sizes [2] + [width] * depth + [1], init="normal" with std ``weight_scale``."""
-    return MLP([2] + [width] * depth + [1], activation, "sigmoid", "binary_cross_entropy",
-               init="normal", weight_scale=weight_scale, seed=seed)
+    return MLP(
+        [2] + [width] * depth + [1],
+        activation,
+        "sigmoid",
+        "binary_cross_entropy",
+        init="normal",
+        weight_scale=weight_scale,
+        seed=seed,
+    )
 
 
 def layer_gradient_norms(net: MLP, X, Y) -> np.ndarray:
@@ -68,12 +76,20 @@ class GradientFlowExplorer(LessonWidget):
     After each update ``norms`` holds ||dL/dW[l]|| for l = 0 .. depth, (depth + 1,).
     """
 
-    PICTURE = ("A bar per weight layer of a deep network at initialisation, from the layer next to the "
-               "input on the left to the output layer as the last bar: the size of that layer's weight "
-               "gradient on a log scale; bars below a millionth of the output layer's are red.")
+    PICTURE = (
+        "A bar per weight layer of a deep network at initialisation, from the layer next to the "
+        "input on the left to the output layer as the last bar: the size of that layer's weight "
+        "gradient on a log scale; bars below a millionth of the output layer's are red."
+    )
 
-    def __init__(self, activation: str = "sigmoid", depth: int = 10, weight_scale: float = 0.2,
-                 width: int = 32, n_samples: int = 100):
+    def __init__(
+        self,
+        activation: str = "sigmoid",
+        depth: int = 10,
+        weight_scale: float = 0.2,
+        width: int = 32,
+        n_samples: int = 100,
+    ):
         if activation not in FLOW_ACTIVATIONS:
             raise CourseError(f"activation must be one of {', '.join(FLOW_ACTIVATIONS)}; got {activation!r}")
         depth = _whole(depth, "depth", *DEPTHS)
@@ -84,26 +100,45 @@ class GradientFlowExplorer(LessonWidget):
         self.X, self.y = data.circles(_whole(n_samples, "n_samples", 2, 1000), seed=0)
         self.norms = np.zeros(depth + 1)
         controls = {
-            "activation": widgets.ToggleButtons(options=FLOW_ACTIVATIONS, value=activation, description="activation",
-                                                style={"button_width": "auto"}),
-            "depth": widgets.IntSlider(value=depth, min=DEPTHS[0], max=DEPTHS[1], description="hidden layers",
-                                       continuous_update=True, style={"description_width": "initial"}),
-            "weight_scale": widgets.FloatLogSlider(value=weight_scale, base=10, min=-2.0, max=0.0, step=0.01,
-                                                   description="initial scale (std)", readout_format=".3f",
-                                                   continuous_update=True, style={"description_width": "initial"}),
+            "activation": widgets.ToggleButtons(
+                options=FLOW_ACTIVATIONS, value=activation, description="activation", style={"button_width": "auto"}
+            ),
+            "depth": widgets.IntSlider(
+                value=depth,
+                min=DEPTHS[0],
+                max=DEPTHS[1],
+                description="hidden layers",
+                continuous_update=True,
+                style={"description_width": "initial"},
+            ),
+            "weight_scale": widgets.FloatLogSlider(
+                value=weight_scale,
+                base=10,
+                min=-2.0,
+                max=0.0,
+                step=0.01,
+                description="initial scale (std)",
+                readout_format=".3f",
+                continuous_update=True,
+                style={"description_width": "initial"},
+            ),
         }
         self.canvas = Picture(WIDTH, HEIGHT)
         # Data units: x the layer number, y log10 of the norm; the ticks' labels leave room for the y label.
-        self.axes = PixelAxes(self.canvas, (150, 36, WIDTH - 12, HEIGHT - 58), (0.3, DEPTHS[1] + 1.7),
-                              (np.log10(FLOOR * 0.5), np.log10(CEILING) + 0.3))
-        super().__init__(controls, figsize=None)   # drawn with raster, no matplotlib figure
+        self.axes = PixelAxes(
+            self.canvas,
+            (150, 36, WIDTH - 12, HEIGHT - 58),
+            (0.3, DEPTHS[1] + 1.7),
+            (np.log10(FLOOR * 0.5), np.log10(CEILING) + 0.3),
+        )
+        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
         self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
     def update(self) -> None:
         activation, depth = self.value("activation"), int(self.value("depth"))
         scale = float(self.value("weight_scale"))
         net = deep_network(activation, depth, scale, self.width)
-        with np.errstate(all="ignore"), one_blas_thread():   # exploding settings overflow: drawn at the ceiling
+        with np.errstate(all="ignore"), one_blas_thread():  # exploding settings overflow: drawn at the ceiling
             self.norms = layer_gradient_norms(net, self.X, self.y)
         self.title = f"{activation}, {depth} hidden layers of {self.width}, initial std {scale:.3f}"
         self.image.value = self._draw()
@@ -113,15 +148,19 @@ class GradientFlowExplorer(LessonWidget):
         """A bar per weight layer on a log axis from 1e-16 to 1e8, the same axes for every setting."""
         c, ax = self.canvas, self.axes
         c.clear()
-        ax.frame(xlabel="weight layer (1: next to the input; last: output layer)", xticks=[1, 5, 10, 15, 20, 25, 31],
-                 yticks=[])
+        ax.frame(
+            xlabel="weight layer (1: next to the input; last: output layer)",
+            xticks=[1, 5, 10, 15, 20, 25, 31],
+            yticks=[],
+        )
         ax.log_ticks(DECADES, ylabel="|dL/dW|", grid=True)
         c.text(((ax.left + ax.right) / 2, 4), self.title, INK, anchor="ma")
         self._drawn = np.clip(np.nan_to_num(self.norms, nan=CEILING, posinf=CEILING), FLOOR, CEILING)
         tiny = self.norms < 1e-6 * self.norms[-1]
         for l, norm in enumerate(self._drawn):
-            (left, top), (right, bottom) = (ax.px(l + 1 + side * 0.4, y) for side, y in
-                                            ((-1, np.log10(norm)), (1, ax.ylim[0])))
+            (left, top), (right, bottom) = (
+                ax.px(l + 1 + side * 0.4, y) for side, y in ((-1, np.log10(norm)), (1, ax.ylim[0]))
+            )
             c.rectangle((left, top, right, bottom), fill=TINY_BAR if tiny[l] else BAR)
         c.rectangle((ax.left, ax.top, ax.right, ax.bottom), outline=INK)
         return c.png()
@@ -143,10 +182,14 @@ class GradientFlowExplorer(LessonWidget):
             trend = "vanishing" if ratio < 1e-3 else "growing towards the input" if ratio > 1e3 else "no vanishing"
             verdict = f"the first layer's gradient is <b>{ratio:.2g}</b> times the output layer's ({trend})"
             if largest < 1e-6:
-                verdict += (f"; but <b>every</b> layer's gradient is tiny (largest {largest:.2g}): the signal "
-                            f"dies on the way forward, the initial scale is too small")
+                verdict += (
+                    f"; but <b>every</b> layer's gradient is tiny (largest {largest:.2g}): the signal "
+                    f"dies on the way forward, the initial scale is too small"
+                )
             elif largest > 1e3:
-                verdict += f"; but the gradients are <b>huge</b> (largest {largest:.2g}): the initial scale is too large"
+                verdict += (
+                    f"; but the gradients are <b>huge</b> (largest {largest:.2g}): the initial scale is too large"
+                )
         below = int(np.sum(self.norms < FLOOR))
         note = f" {below} layer(s) lie below {FLOOR:g} and are drawn at the bottom." if below else ""
         self.readout.value = (
@@ -156,8 +199,9 @@ class GradientFlowExplorer(LessonWidget):
         )
 
 
-def gradient_flow_explorer(activation: str = "sigmoid", depth: int = 10, weight_scale: float = 0.2,
-                           width: int = 32) -> GradientFlowExplorer:
+def gradient_flow_explorer(
+    activation: str = "sigmoid", depth: int = 10, weight_scale: float = 0.2, width: int = 32
+) -> GradientFlowExplorer:
     """A widget: pick the activation, the depth and the initial weight scale; see every layer's gradient norm.
 
     The network is ``deep_network(activation, depth, weight_scale, width)`` on 100

@@ -11,6 +11,7 @@ Each layer multiplies the spread of the signal by about ``sigma * sqrt(n)``
 line at 0 (vanishing) and a large one pushes tanh and sigmoid outputs to the
 ends of their range (saturation).
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -25,14 +26,24 @@ from .base import CSS_DPI, TEXT_PT, LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
-__all__ = ["SCALE_ACTIVATIONS", "INITS", "DEPTH", "WIDTH", "value_range", "hidden_outputs", "layer_histograms",
-           "saturated_fraction", "InitScaleExplorer", "init_scale_explorer"]
+__all__ = [
+    "SCALE_ACTIVATIONS",
+    "INITS",
+    "DEPTH",
+    "WIDTH",
+    "value_range",
+    "hidden_outputs",
+    "layer_histograms",
+    "saturated_fraction",
+    "InitScaleExplorer",
+    "init_scale_explorer",
+]
 
 SCALE_ACTIVATIONS = ("tanh", "sigmoid", "relu")
 INITS = ("normal", "xavier", "he")
 DEPTH, WIDTH, BINS = 10, 64, 40
 SCALES = (0.01, 2.0)
-STD_FLOOR = 1e-14   # standard deviations below this are drawn at the floor
+STD_FLOOR = 1e-14  # standard deviations below this are drawn at the floor
 
 
 def value_range(activation: str) -> tuple[float, float]:
@@ -42,9 +53,16 @@ def value_range(activation: str) -> tuple[float, float]:
 
 def hidden_outputs(activation: str, init: str, weight_scale: float, X) -> list:
     """Every hidden layer's outputs at initialisation: DEPTH arrays of shape (n_samples, WIDTH)."""
-    net = MLP([X.shape[1]] + [WIDTH] * DEPTH + [1], activation, "sigmoid", "binary_cross_entropy",
-              init=init, weight_scale=weight_scale, seed=0)
-    with np.errstate(over="ignore"):   # a huge ReLU scale may overflow: shown clipped at the top of the range
+    net = MLP(
+        [X.shape[1]] + [WIDTH] * DEPTH + [1],
+        activation,
+        "sigmoid",
+        "binary_cross_entropy",
+        init=init,
+        weight_scale=weight_scale,
+        seed=0,
+    )
+    with np.errstate(over="ignore"):  # a huge ReLU scale may overflow: shown clipped at the top of the range
         return net.trace(X).activations[1:-1]
 
 
@@ -80,13 +98,16 @@ class InitScaleExplorer(LessonWidget):
     update ``histograms`` is (BINS, DEPTH) and ``stds`` is (DEPTH,).
     """
 
-    PICTURE = ("Left: a column per hidden layer of a deep network at initialisation, shaded by how many of "
-               "its outputs take each value (a histogram drawn as shades). Right: each layer's standard "
-               "deviation of the outputs on a log scale: watch whether the spread shrinks, holds or piles up "
-               "at the activation's limits.")
+    PICTURE = (
+        "Left: a column per hidden layer of a deep network at initialisation, shaded by how many of "
+        "its outputs take each value (a histogram drawn as shades). Right: each layer's standard "
+        "deviation of the outputs on a log scale: watch whether the spread shrinks, holds or piles up "
+        "at the activation's limits."
+    )
 
-    def __init__(self, activation: str = "tanh", init: str = "normal", weight_scale: float = 0.05,
-                 n_samples: int = 200):
+    def __init__(
+        self, activation: str = "tanh", init: str = "normal", weight_scale: float = 0.05, n_samples: int = 200
+    ):
         if activation not in SCALE_ACTIVATIONS:
             raise CourseError(f"activation must be one of {', '.join(SCALE_ACTIVATIONS)}; got {activation!r}")
         if init not in INITS:
@@ -99,16 +120,25 @@ class InitScaleExplorer(LessonWidget):
         self.X, _ = data.circles(int(n_samples), seed=0)
         self.histograms, self.stds = np.zeros((BINS, DEPTH)), np.zeros(DEPTH)
         controls = {
-            "activation": widgets.ToggleButtons(options=SCALE_ACTIVATIONS, value=activation, description="activation",
-                                                style={"button_width": "auto"}),
-            "init": widgets.ToggleButtons(options=INITS, value=init, description="init",
-                                          style={"button_width": "auto"}),
-            "weight_scale": widgets.FloatLogSlider(value=weight_scale, base=10, min=np.log10(SCALES[0]),
-                                                   max=np.log10(SCALES[1]), step=0.01, readout_format=".3f",
-                                                   description="std (normal)", continuous_update=True,
-                                                   style={"description_width": "initial"}),
+            "activation": widgets.ToggleButtons(
+                options=SCALE_ACTIVATIONS, value=activation, description="activation", style={"button_width": "auto"}
+            ),
+            "init": widgets.ToggleButtons(
+                options=INITS, value=init, description="init", style={"button_width": "auto"}
+            ),
+            "weight_scale": widgets.FloatLogSlider(
+                value=weight_scale,
+                base=10,
+                min=np.log10(SCALES[0]),
+                max=np.log10(SCALES[1]),
+                step=0.01,
+                readout_format=".3f",
+                description="std (normal)",
+                continuous_update=True,
+                style={"description_width": "initial"},
+            ),
         }
-        super().__init__(controls, figsize=(9.0, 3.3), dpi=2 * CSS_DPI)   # drawn at twice the size shown
+        super().__init__(controls, figsize=(9.0, 3.3), dpi=2 * CSS_DPI)  # drawn at twice the size shown
 
     def update(self) -> None:
         activation, init = self.value("activation"), self.value("init")
@@ -130,12 +160,19 @@ class InitScaleExplorer(LessonWidget):
     def _setup_axes(self) -> None:
         """Build both panels once; updates only replace the image data, the line and the labels."""
         fig = self.figure
-        fig.set_layout_engine("none")   # a fixed layout: recomputing the constrained one costs a third of a render
+        fig.set_layout_engine("none")  # a fixed layout: recomputing the constrained one costs a third of a render
         self._hist_ax = fig.add_axes((0.1, 0.2, 0.5, 0.68))
         self._std_ax = fig.add_axes((0.72, 0.2, 0.265, 0.68))
-        self._image = self._hist_ax.imshow(np.zeros((BINS, DEPTH)), origin="lower", aspect="auto", cmap="Blues",
-                                           vmin=0.0, vmax=0.25, interpolation="nearest",
-                                           extent=(0.5, DEPTH + 0.5, 0.0, 1.0))
+        self._image = self._hist_ax.imshow(
+            np.zeros((BINS, DEPTH)),
+            origin="lower",
+            aspect="auto",
+            cmap="Blues",
+            vmin=0.0,
+            vmax=0.25,
+            interpolation="nearest",
+            extent=(0.5, DEPTH + 0.5, 0.0, 1.0),
+        )
         self._hist_ax.set_xticks(range(1, DEPTH + 1))
         self._hist_ax.yaxis.set_major_locator(MaxNLocator(5))
         self._hist_ax.set_xlabel("hidden layer", fontsize=TEXT_PT)
@@ -152,8 +189,8 @@ class InitScaleExplorer(LessonWidget):
         for ax in (self._hist_ax, self._std_ax):
             ax.tick_params(labelsize=TEXT_PT)
         self._title = self._hist_ax.set_title(" ", fontsize=TEXT_PT)
-        plain_log_labels(fig)   # 1e-8, not 10 to a superscript drawn at 70%
-        width, height = fig.canvas.get_width_height()   # shown at half its drawn size: sharp on any screen
+        plain_log_labels(fig)  # 1e-8, not 10 to a superscript drawn at 70%
+        width, height = fig.canvas.get_width_height()  # shown at half its drawn size: sharp on any screen
         self.image.layout = widgets.Layout(width=f"{width // 2}px", height=f"{height // 2}px")
         # The image is drawn over the background, so the frame around it is drawn again on top.
         self._picture = BlitPicture(fig, [self._image, *self._hist_ax.spines.values(), self._std_line, self._title])
@@ -165,7 +202,7 @@ class InitScaleExplorer(LessonWidget):
         low, high = value_range(activation)
         self._image.set_data(self.histograms)
         self._image.set_extent((0.5, DEPTH + 0.5, low, high))
-        if self._shown_range != (low, high):      # new axis limits and ticks: the background is drawn again
+        if self._shown_range != (low, high):  # new axis limits and ticks: the background is drawn again
             self._hist_ax.set_ylim(low, high)
             self._picture.invalidate()
             self._shown_range = (low, high)
@@ -195,7 +232,9 @@ class InitScaleExplorer(LessonWidget):
         )
 
 
-def init_scale_explorer(activation: str = "tanh", init: str = "normal", weight_scale: float = 0.05) -> InitScaleExplorer:
+def init_scale_explorer(
+    activation: str = "tanh", init: str = "normal", weight_scale: float = 0.05
+) -> InitScaleExplorer:
     """A widget: choose the activation, the initialisation and its scale; see every hidden layer's output spread.
 
     The network has ``DEPTH`` hidden layers of ``WIDTH`` units and reads 200 points of the circles data.

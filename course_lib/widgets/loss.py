@@ -6,6 +6,7 @@ marked on each, and each loss's tangent there: its slope is how hard gradient
 descent would push p. Near a confident wrong answer cross-entropy's slope
 explodes while squared error's stays small.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -38,12 +39,14 @@ class LossExplorer(LessonWidget):
     a few milliseconds a frame at the size it is shown, so it follows the slider while dragged.
     """
 
-    PICTURE = ("Squared error and cross-entropy plotted against the predicted probability p for the chosen "
-               "target, with the current p marked on both curves and each curve's slope there drawn as a "
-               "dark tangent line.")
+    PICTURE = (
+        "Squared error and cross-entropy plotted against the predicted probability p for the chosen "
+        "target, with the current p marked on both curves and each curve's slope there drawn as a "
+        "dark tangent line."
+    )
 
-    Y_MAX = 5.0           # top of the plot; cross-entropy at p = 0.01 is about 4.6
-    TANGENT_HALF = 0.16   # half the drawn tangent's length, as a fraction of the plot's width
+    Y_MAX = 5.0  # top of the plot; cross-entropy at p = 0.01 is about 4.6
+    TANGENT_HALF = 0.16  # half the drawn tangent's length, as a fraction of the plot's width
     CURVE_P = np.linspace(0.002, 0.998, 400)
     WIDTH, HEIGHT = 700, 300
     COLOURS = {"mse": ((31, 119, 180), (25, 25, 112)), "bce": ((255, 127, 14), (139, 69, 19))}  # curve, tangent
@@ -54,11 +57,20 @@ class LossExplorer(LessonWidget):
         if not 0.01 <= p <= 0.99:
             raise CourseError(f"p must lie between 0.01 and 0.99 (a probability away from 0 and 1), got {p!r}")
         controls = {
-            "p": widgets.FloatSlider(value=p, min=0.01, max=0.99, step=0.01, description="p",
-                                     continuous_update=True, readout_format=".2f",
-                                     style={"description_width": "20px"}, layout=widgets.Layout(width="420px")),
-            "target": widgets.ToggleButtons(options=[("y = 0", 0), ("y = 1", 1)], value=target,
-                                            description="target", style={"button_width": "auto"}),
+            "p": widgets.FloatSlider(
+                value=p,
+                min=0.01,
+                max=0.99,
+                step=0.01,
+                description="p",
+                continuous_update=True,
+                readout_format=".2f",
+                style={"description_width": "20px"},
+                layout=widgets.Layout(width="420px"),
+            ),
+            "target": widgets.ToggleButtons(
+                options=[("y = 0", 0), ("y = 1", 1)], value=target, description="target", style={"button_width": "auto"}
+            ),
         }
         self.canvas = Picture(self.WIDTH, self.HEIGHT)
         self.axes = PixelAxes(self.canvas, (64, 36, self.WIDTH - 16, self.HEIGHT - 54), (0.0, 1.0), (0.0, self.Y_MAX))
@@ -73,17 +85,24 @@ class LossExplorer(LessonWidget):
         bce, bce_slope = cross_entropy_and_slope(p, y)
         self.losses = {"mse": float(mse), "bce": float(bce)}
         self.slopes = {"mse": float(mse_slope), "bce": float(bce_slope)}
-        self.curves = {"mse": squared_error_and_slope(self.CURVE_P, y)[0],
-                       "bce": cross_entropy_and_slope(self.CURVE_P, y)[0]}
-        self.tangents = {name: (self._tangent_x(p, self.slopes[name]), self._tangent_y(p, name)) for name in self.curves}
-        self.image.value = self._draw(p, y)   # the picture first: it should never lag the numbers
+        self.curves = {
+            "mse": squared_error_and_slope(self.CURVE_P, y)[0],
+            "bce": cross_entropy_and_slope(self.CURVE_P, y)[0],
+        }
+        self.tangents = {
+            name: (self._tangent_x(p, self.slopes[name]), self._tangent_y(p, name)) for name in self.curves
+        }
+        self.image.value = self._draw(p, y)  # the picture first: it should never lag the numbers
         self.readout.value = self._readout(p, y)
 
     def _draw(self, p: float, y: int) -> bytes:
         c, ax = self.canvas, self.axes
         c.clear()
-        ax.frame(title=f"target y = {y}: both losses are 0 at p = {y}",
-                 xlabel="predicted probability of class 1, p", ylabel="loss")
+        ax.frame(
+            title=f"target y = {y}: both losses are 0 at p = {y}",
+            xlabel="predicted probability of class 1, p",
+            ylabel="loss",
+        )
         ax.vline(y, GREY, dashed=True)
         for name in ("mse", "bce"):
             colour, dark = self.COLOURS[name]
@@ -93,9 +112,11 @@ class LossExplorer(LessonWidget):
             (x0, x1), (y0, y1) = self.tangents[name]
             ax.plot(np.array([x0, x1]), np.array([y0, y1]), dark, width=3)
             ax.marker(p, self.losses[name], colour, radius=6)
-        entries = [("squared error (p - y)^2", self.COLOURS["mse"][0]),
-                   ("binary cross-entropy", self.COLOURS["bce"][0]),
-                   ("dark: each one's slope at p", self.COLOURS["mse"][1])]
+        entries = [
+            ("squared error (p - y)^2", self.COLOURS["mse"][0]),
+            ("binary cross-entropy", self.COLOURS["bce"][0]),
+            ("dark: each one's slope at p", self.COLOURS["mse"][1]),
+        ]
         ax.legend(entries, x=(ax.left + ax.right) / 2 - ax.legend_width(entries) / 2)
         return c.png()
 
@@ -123,10 +144,24 @@ class LossExplorer(LessonWidget):
         return (
             "<table style='font-family: monospace; border-collapse: collapse; margin-bottom: 4px'>"
             + row.format("loss", "formula", "value", "slope dL/dp", l=left, f=formula, r=right).replace("td", "th")
-            + row.format("squared error", f"(p {_MINUS} y)²", number("mse", self.losses["mse"]),
-                         number("mse-slope", self.slopes["mse"]), l=left, f=formula, r=right)
-            + row.format("binary cross-entropy", bce_formula, number("bce", self.losses["bce"]),
-                         number("bce-slope", self.slopes["bce"]), l=left, f=formula, r=right)
+            + row.format(
+                "squared error",
+                f"(p {_MINUS} y)²",
+                number("mse", self.losses["mse"]),
+                number("mse-slope", self.slopes["mse"]),
+                l=left,
+                f=formula,
+                r=right,
+            )
+            + row.format(
+                "binary cross-entropy",
+                bce_formula,
+                number("bce", self.losses["bce"]),
+                number("bce-slope", self.slopes["bce"]),
+                l=left,
+                f=formula,
+                r=right,
+            )
             + "</table>"
             f"At p = {number('p', p, 2)} with y = {y}, cross-entropy's slope is "
             f"{number('slope-ratio', ratio, 2)} times as steep as squared error's."

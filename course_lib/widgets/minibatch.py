@@ -14,6 +14,7 @@ The widget computes every (batch size, learning rate) pair of its grid once, whe
 it is built, and then only looks results up: moving a slider redraws, it never
 trains, so the picture follows the slider without a backlog.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,13 +34,21 @@ from .base import CSS_DPI, TEXT_PT, LessonWidget
 from .blit import BlitPicture
 from .single_thread import one_blas_thread
 
-__all__ = ["SGDRuns", "sgd_runs", "MinibatchGrid", "minibatch_grid", "MinibatchExplorer", "minibatch_explorer",
-           "BATCH_SIZES", "LEARNING_RATES"]
+__all__ = [
+    "SGDRuns",
+    "sgd_runs",
+    "MinibatchGrid",
+    "minibatch_grid",
+    "MinibatchExplorer",
+    "minibatch_explorer",
+    "BATCH_SIZES",
+    "LEARNING_RATES",
+]
 
 
-BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)           # 256: the whole training set, full-batch descent
-LEARNING_RATES = tuple(float(10 ** (k / 4)) for k in range(-10, 5))   # 0.0032 .. 10, four per decade
-DIVERGED = 2.0   # a run that ends above this multiple of its starting loss (or at NaN) has diverged
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)  # 256: the whole training set, full-batch descent
+LEARNING_RATES = tuple(float(10 ** (k / 4)) for k in range(-10, 5))  # 0.0032 .. 10, four per decade
+DIVERGED = 2.0  # a run that ends above this multiple of its starting loss (or at NaN) has diverged
 
 
 @dataclass(frozen=True)
@@ -79,10 +88,10 @@ def _forward(weights, biases, X: np.ndarray):
     """Hidden tanh activations (R, n, h) and softmax probabilities (R, n, k) of every run, for X (n, d)."""
     W1, W2 = weights
     b1, b2 = biases
-    with np.errstate(all="ignore"):   # a diverged run overflows; its loss is reported as inf instead
-        hidden = np.tanh(X @ W1.transpose(0, 2, 1) + b1[:, None, :])      # (R, n, h): one matmul per run
+    with np.errstate(all="ignore"):  # a diverged run overflows; its loss is reported as inf instead
+        hidden = np.tanh(X @ W1.transpose(0, 2, 1) + b1[:, None, :])  # (R, n, h): one matmul per run
         z = hidden @ W2.transpose(0, 2, 1) + b2[:, None, :]
-        z = z - z.max(axis=2, keepdims=True)              # softmax is unchanged by a shift; this avoids overflow
+        z = z - z.max(axis=2, keepdims=True)  # softmax is unchanged by a shift; this avoids overflow
         p = np.exp(z)
         p /= p.sum(axis=2, keepdims=True)
     return hidden, p
@@ -96,8 +105,9 @@ def _loss(weights, biases, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(loss), loss, np.inf)
 
 
-def sgd_runs(X, y, learning_rates, batch_size: int, epochs: int, hidden: int = 16, seed: int = 0,
-             record_every: int = 64) -> SGDRuns:
+def sgd_runs(
+    X, y, learning_rates, batch_size: int, epochs: int, hidden: int = 16, seed: int = 0, record_every: int = 64
+) -> SGDRuns:
     """Train one network per learning rate by mini-batch descent; all alike but for the rate.
 
     X (n, d) inputs, y (n,) int class labels. The network is
@@ -135,16 +145,20 @@ def sgd_runs(X, y, learning_rates, batch_size: int, epochs: int, hidden: int = 1
     for _ in range(epochs):
         order = rng.permutation(n)
         for begin in range(0, n, batch_size):
-            batch = order[begin:begin + batch_size]
+            batch = order[begin : begin + batch_size]
             Xb, Yb = X[batch], Y[batch]
             a1, p = _forward(weights, biases, Xb)
             with np.errstate(all="ignore"):
-                dz2 = (p - Yb[None]) / len(batch)                         # dL/dz of the mean cross-entropy
-                gW2 = dz2.transpose(0, 2, 1) @ a1                         # (R, k, h)
-                dz1 = (dz2 @ weights[1]) * (1 - a1 ** 2)                  # (R, n, h)
-                gW1 = dz1.transpose(0, 2, 1) @ Xb                         # (R, h, d)
-                for param, grad in ((weights[0], gW1), (biases[0], dz1.sum(axis=1)),
-                                    (weights[1], gW2), (biases[1], dz2.sum(axis=1))):
+                dz2 = (p - Yb[None]) / len(batch)  # dL/dz of the mean cross-entropy
+                gW2 = dz2.transpose(0, 2, 1) @ a1  # (R, k, h)
+                dz1 = (dz2 @ weights[1]) * (1 - a1**2)  # (R, n, h)
+                gW1 = dz1.transpose(0, 2, 1) @ Xb  # (R, h, d)
+                for param, grad in (
+                    (weights[0], gW1),
+                    (biases[0], dz1.sum(axis=1)),
+                    (weights[1], gW2),
+                    (biases[1], dz2.sum(axis=1)),
+                ):
                     param -= eta.reshape((R,) + (1,) * (param.ndim - 1)) * grad
             seen += len(batch)
             steps += 1
@@ -152,8 +166,7 @@ def sgd_runs(X, y, learning_rates, batch_size: int, epochs: int, hidden: int = 1
                 if recorded_at[-1] != seen:
                     losses.append(_loss(weights, biases, X, Y))
                     recorded_at.append(seen)
-    return SGDRuns(batch_size, rates, np.array(recorded_at), np.array(losses).T, steps,
-                   tuple(weights), tuple(biases))
+    return SGDRuns(batch_size, rates, np.array(recorded_at), np.array(losses).T, steps, tuple(weights), tuple(biases))
 
 
 @dataclass(frozen=True)
@@ -179,8 +192,9 @@ class MinibatchGrid:
 
 
 @lru_cache(maxsize=4)
-def minibatch_grid(epochs: int = 30, n_train: int = 256, noise: float = 0.3, hidden: int = 16,
-                   seed: int = 0) -> MinibatchGrid:
+def minibatch_grid(
+    epochs: int = 30, n_train: int = 256, noise: float = 0.3, hidden: int = 16, seed: int = 0
+) -> MinibatchGrid:
     """The widget's grid on three spirals: ``n_train`` training points (seed ``seed``) and
     ``3 n_train`` held-out ones (seed ``seed + 1``), every batch size of ``BATCH_SIZES``
     (capped at ``n_train``) and learning rate of ``LEARNING_RATES``, ``epochs`` passes each.
@@ -191,7 +205,7 @@ def minibatch_grid(epochs: int = 30, n_train: int = 256, noise: float = 0.3, hid
     X_test, y_test = spirals(n_samples=3 * n_train, noise=noise, seed=seed + 1)
     sizes = tuple(sorted({min(b, n_train) for b in BATCH_SIZES}))
     rates = np.array(LEARNING_RATES)
-    with one_blas_thread():   # thousands of tiny products: BLAS threads would cost more than they give
+    with one_blas_thread():  # thousands of tiny products: BLAS threads would cost more than they give
         runs = tuple(sgd_runs(X, y, rates, b, epochs, hidden=hidden, seed=seed) for b in sizes)
     final = np.array([np.where(run.diverged, np.inf, run.loss[:, -1]) for run in runs])
     accuracy = np.array([run.accuracy(X_test, y_test) for run in runs])
@@ -210,11 +224,13 @@ class MinibatchExplorer(LessonWidget):
     ``batch_size`` (both snap to the grid); the readout gives steps, loss and test accuracy.
     """
 
-    PICTURE = ("Left: the training loss against examples seen for the chosen batch size and learning rate, "
-               "with full-batch descent at the same rate in grey. Right: a grid of the final loss for every "
-               "batch size and rate, the chosen pair circled.")
+    PICTURE = (
+        "Left: the training loss against examples seen for the chosen batch size and learning rate, "
+        "with full-batch descent at the same rate in grey. Right: a grid of the final loss for every "
+        "batch size and rate, the chosen pair circled."
+    )
 
-    FIGSIZE = (10.0, 4.2)   # inches, at CSS_DPI on the page
+    FIGSIZE = (10.0, 4.2)  # inches, at CSS_DPI on the page
 
     def __init__(self, learning_rate: float = 0.1, batch_size: int = 16, grid: MinibatchGrid | None = None):
         self.grid = minibatch_grid() if grid is None else grid
@@ -227,13 +243,21 @@ class MinibatchExplorer(LessonWidget):
             raise CourseError(f"learning_rate must be one of the grid's rates ({valid}), got {learning_rate!r}")
         controls = {
             "learning_rate": widgets.SelectionSlider(
-                options=[(_rate_label(r), i) for i, r in enumerate(rates)], value=rate_index,
-                description="learning rate η", continuous_update=True, style={"description_width": "initial"},
-                layout=widgets.Layout(width="380px")),
+                options=[(_rate_label(r), i) for i, r in enumerate(rates)],
+                value=rate_index,
+                description="learning rate η",
+                continuous_update=True,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="380px"),
+            ),
             "batch_size": widgets.SelectionSlider(
-                options=[(f"{b} (all)" if b == self.grid.n_train else str(b), b) for b in sizes], value=batch_size,
-                description="batch size B", continuous_update=True, style={"description_width": "initial"},
-                layout=widgets.Layout(width="340px")),
+                options=[(f"{b} (all)" if b == self.grid.n_train else str(b), b) for b in sizes],
+                value=batch_size,
+                description="batch size B",
+                continuous_update=True,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="340px"),
+            ),
         }
         # Drawn at twice the pixels of its on-screen size (900 x 378): sharp on dense screens and projectors.
         super().__init__(controls, figsize=self.FIGSIZE, dpi=2 * CSS_DPI)
@@ -253,9 +277,10 @@ class MinibatchExplorer(LessonWidget):
     def _setup_axes(self) -> None:
         """Draw what never changes once (the heat map, labels); keep the artists that move."""
         fig, grid = self.figure, self.grid
-        fig.set_layout_engine("none")   # a fixed layout: the constrained one would be recomputed every render
-        self._curve_ax, self._map_ax = fig.subplots(1, 2, gridspec_kw=dict(
-            width_ratios=(1.1, 1), left=0.105, right=0.89, bottom=0.19, top=0.89, wspace=0.42))
+        fig.set_layout_engine("none")  # a fixed layout: the constrained one would be recomputed every render
+        self._curve_ax, self._map_ax = fig.subplots(
+            1, 2, gridspec_kw=dict(width_ratios=(1.1, 1), left=0.105, right=0.89, bottom=0.19, top=0.89, wspace=0.42)
+        )
         ax = self._curve_ax
         (self._full_line,) = ax.plot([], [], "--", color="0.55", lw=1.2, label="full batch", gid="full-batch")
         (self._line,) = ax.plot([], [], color="tab:blue", lw=1.4, label="chosen B", gid="chosen")
@@ -267,17 +292,19 @@ class MinibatchExplorer(LessonWidget):
         ax.axhline(start_loss, color="0.8", lw=0.8)
         ax.set_xticks(range(0, grid.epochs * grid.n_train + 1, 2500))
         ax.set_xlabel("examples seen", fontsize=TEXT_PT)
-        ax.set_ylabel("training loss", fontsize=TEXT_PT)   # on a log scale, as the ticks say
+        ax.set_ylabel("training loss", fontsize=TEXT_PT)  # on a log scale, as the ticks say
         ax.tick_params(labelsize=TEXT_PT)
         ax.legend(loc="lower left", fontsize=TEXT_PT)
         # Mid-height: a diverged run's curve leaves through the top, and the starting loss's line is near it.
-        self._diverged_note = ax.text(0.97, 0.55, "", transform=ax.transAxes, ha="right", va="center",
-                                      color="tab:red", fontsize=TEXT_PT)
+        self._diverged_note = ax.text(
+            0.97, 0.55, "", transform=ax.transAxes, ha="right", va="center", color="tab:red", fontsize=TEXT_PT
+        )
 
         shown = np.where(np.isfinite(grid.final_loss), grid.final_loss, np.nan)
         cmap = self._cmap()
-        image = self._map_ax.imshow(shown, cmap=cmap, norm=LogNorm(vmin=finite.min(), vmax=start_loss),
-                                    aspect="auto", origin="lower")
+        image = self._map_ax.imshow(
+            shown, cmap=cmap, norm=LogNorm(vmin=finite.min(), vmax=start_loss), aspect="auto", origin="lower"
+        )
         bar = fig.colorbar(image, ax=self._map_ax, fraction=0.05, pad=0.03)
         bar.ax.tick_params(labelsize=TEXT_PT)
         decades = [k for k, r in enumerate(grid.learning_rates) if np.isclose(np.log10(r), round(np.log10(r)))]
@@ -291,7 +318,7 @@ class MinibatchExplorer(LessonWidget):
         self._map_ax.set_title("final loss; grey: diverged", fontsize=TEXT_PT)
         (self._marker,) = self._map_ax.plot([], [], "o", mfc="none", mec="black", mew=2, ms=11, gid="marker")
         self._title = ax.set_title(" ", fontsize=TEXT_PT)
-        plain_log_labels(fig)   # 1e-3, not 10 to a superscript drawn at 70%
+        plain_log_labels(fig)  # 1e-3, not 10 to a superscript drawn at 70%
         # Only these change: draw everything else once and paste it back before each update (blitting).
         self._picture = BlitPicture(fig, (self._full_line, self._line, self._marker, self._diverged_note, self._title))
 
@@ -325,14 +352,15 @@ class MinibatchExplorer(LessonWidget):
         grid = self.grid
         i = grid.batch_sizes.index(batch)
         best = grid.best_rates()[i]
-        text = (f"Batch size B = {batch}, learning rate η = {_rate_label(self.learning_rate)}: "
-                f"{runs.steps} steps of {batch} example{'s' if batch > 1 else ''} "
-                f"({grid.epochs} passes over {grid.n_train} examples). ")
+        text = (
+            f"Batch size B = {batch}, learning rate η = {_rate_label(self.learning_rate)}: "
+            f"{runs.steps} steps of {batch} example{'s' if batch > 1 else ''} "
+            f"({grid.epochs} passes over {grid.n_train} examples). "
+        )
         if diverged:
             text += "<b>It diverged</b>: the loss blew up. Try a smaller learning rate."
         else:
-            text += (f"Final training loss {runs.loss[r, -1]:.3g}, "
-                     f"test accuracy {100 * grid.test_accuracy[i, r]:.1f}%.")
+            text += f"Final training loss {runs.loss[r, -1]:.3g}, test accuracy {100 * grid.test_accuracy[i, r]:.1f}%."
         text += f"<br>For B = {batch} the best rate on the grid is η = {_rate_label(best)}."
         self.readout.value = text
 

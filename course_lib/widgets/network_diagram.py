@@ -6,6 +6,7 @@ positive, orange negative) and whose thickness gives its size. The playground pu
 on each node; the stepper and the lessons' diagrams (``network_picture``) a circle with its name,
 and its number above it. All of them place their nodes and draw their links here.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,9 +17,9 @@ from ..validation import CourseError, ShapeError
 from .plot_axes import INK, TEXT_PX, Picture
 from .raster import BLUE, ORANGE, WHITE, lighten
 
-FAINT = (225, 225, 225)   # a link too weak to matter: it stays visible without drawing the eye
-NODE_R = 24               # a node's radius: its name, "h1", fits inside at TEXT_PX
-MAX_NODES = 8             # per layer: every node is drawn and named
+FAINT = (225, 225, 225)  # a link too weak to matter: it stays visible without drawing the eye
+NODE_R = 24  # a node's radius: its name, "h1", fits inside at TEXT_PX
+MAX_NODES = 8  # per layer: every node is drawn and named
 # A node's fill says its layer's role, so inputs and outputs stand out from the hidden layers.
 LAYER_FILL = {"input": (219, 233, 246), "hidden": (242, 242, 242), "output": (253, 227, 200)}
 
@@ -27,15 +28,21 @@ def node_centres(sizes, left: float, right: float, top: float, row_gap: float, r
     """Centre (x, y) of every node, ``centres[l][j]``: columns from ``left`` to ``right``, nodes
     ``row_gap`` apart in a body ``rows`` nodes tall (default: the tallest layer) starting at ``top``."""
     rows = max(sizes) if rows is None else rows
-    return [[(float(x), top + row_gap * ((rows - n) / 2 + j + 0.5)) for j in range(n)]
-            for x, n in zip(np.linspace(left, right, len(sizes)), sizes)]
+    return [
+        [(float(x), top + row_gap * ((rows - n) / 2 + j + 0.5)) for j in range(n)]
+        for x, n in zip(np.linspace(left, right, len(sizes)), sizes)
+    ]
 
 
 def centre_links(centres: list) -> dict:
     """Every link from node centre to node centre, as ``draw_links`` takes them:
     {(layer, to, source): (start, end)} for ``weights[layer][to, source]``."""
-    return {(l, to, source): (begin, end) for l in range(len(centres) - 1)
-            for to, end in enumerate(centres[l + 1]) for source, begin in enumerate(centres[l])}
+    return {
+        (l, to, source): (begin, end)
+        for l in range(len(centres) - 1)
+        for to, end in enumerate(centres[l + 1])
+        for source, begin in enumerate(centres[l])
+    }
 
 
 def pale(rgb, amount: float) -> tuple:
@@ -84,17 +91,21 @@ def network_picture(net_or_sizes, node_labels, node_values=None, width: int = 60
     """
     sizes = list(getattr(net_or_sizes, "sizes", net_or_sizes))
     if max(sizes) > MAX_NODES:
-        raise CourseError(f"a diagram writes every node's name, so it takes at most {MAX_NODES} nodes per layer; "
-                          f"got layer sizes {sizes}")
+        raise CourseError(
+            f"a diagram writes every node's name, so it takes at most {MAX_NODES} nodes per layer; "
+            f"got layer sizes {sizes}"
+        )
     # Every node has a name; a layer may go without numbers (None).
-    for name, given, optional in (("node_labels", node_labels, False),
-                                  ("node_values", node_values or [None] * len(sizes), True)):
+    for name, given, optional in (
+        ("node_labels", node_labels, False),
+        ("node_values", node_values or [None] * len(sizes), True),
+    ):
         counts = [None if entry is None else len(entry) for entry in given]
         if len(counts) != len(sizes) or any(c != n and not (optional and c is None) for c, n in zip(counts, sizes)):
             raise ShapeError(f"{name} gives {counts} entries per layer; the layer sizes are {sizes}")
     tallest, line = max(sizes), TEXT_PX + 4
-    row_gap = 2 * NODE_R + line + 12            # a number above each node clears the node over it
-    top = line + 8                              # the top node's number
+    row_gap = 2 * NODE_R + line + 12  # a number above each node clears the node over it
+    top = line + 8  # the top node's number
     height = int(top + tallest * row_gap + 2 * line + 8)
     canvas = Picture(width, height, scale=1)
     centres = node_centres(sizes, NODE_R + 60, width - NODE_R - 60, top, row_gap)
@@ -104,8 +115,7 @@ def network_picture(net_or_sizes, node_labels, node_values=None, width: int = 60
         for begin, end in ends.values():
             canvas.line([begin, end], (170, 170, 170), width=2)
     else:
-        draw_links(canvas, ends, weights, max(float(np.max(np.abs(W))) for W in weights) or 1.0, widest=5,
-                   paler=0.2)
+        draw_links(canvas, ends, weights, max(float(np.max(np.abs(W))) for W in weights) or 1.0, widest=5, paler=0.2)
     for l, column in enumerate(centres):
         role = "input" if l == 0 else "output" if l == len(sizes) - 1 else "hidden"
         for j, centre in enumerate(column):

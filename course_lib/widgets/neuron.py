@@ -8,6 +8,7 @@ neuron puts on the right side of its line z = 0. The picture follows the
 sliders while they are dragged: it is drawn straight from numpy arrays
 (``plot_axes`` on ``raster``), a few milliseconds per frame, at the size it is shown.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -24,7 +25,7 @@ from .raster import _nice_ticks, colourize, diverging_lut
 NEURON_ACTIVATIONS = tuple(name for name in ACTIVATION_NAMES if name != "softmax")
 RED, BLUE_, WHITE_ = (178, 24, 43), (33, 102, 172), (247, 247, 247)  # matplotlib's RdBu ends and middle
 PURPLE, GOLD = (148, 103, 189), (255, 200, 0)
-WIDTH, HEIGHT = 760, 328   # the picture's size on screen, in CSS pixels (drawn at twice that)
+WIDTH, HEIGHT = 760, 328  # the picture's size on screen, in CSS pixels (drawn at twice that)
 
 
 class NeuronExplorer(LessonWidget):
@@ -40,8 +41,10 @@ class NeuronExplorer(LessonWidget):
     exactly when their label is 1.
     """
 
-    PICTURE = ("Left: the input plane (x1, x2) shaded by the neuron's output, a dashed line where z = 0, the "
-               "example input marked with a star. Right: the output along x1 through the example.")
+    PICTURE = (
+        "Left: the input plane (x1, x2) shaded by the neuron's output, a dashed line where z = 0, the "
+        "example input marked with a star. Right: the output along x1 through the example."
+    )
 
     LIMIT = 3.0
     BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # the squashing functions' ranges
@@ -52,24 +55,36 @@ class NeuronExplorer(LessonWidget):
         self.points, self.labels = self._labelled_points(points)
         self.on_right_side = None
         # 61 values from -3 to 3 on a track wide enough to aim at each (about 4 px apart).
-        slider = dict(min=-3.0, max=3.0, step=0.1, continuous_update=True, readout_format=".1f",
-                      style={"description_width": "28px"}, layout=widgets.Layout(width="330px"))
+        slider = dict(
+            min=-3.0,
+            max=3.0,
+            step=0.1,
+            continuous_update=True,
+            readout_format=".1f",
+            style={"description_width": "28px"},
+            layout=widgets.Layout(width="330px"),
+        )
         controls = {
             "w1": widgets.FloatSlider(value=w1, description="w1", **slider),
             "w2": widgets.FloatSlider(value=w2, description="w2", **slider),
             "b": widgets.FloatSlider(value=b, description="b", **slider),
-            "activation": widgets.Dropdown(options=NEURON_ACTIVATIONS, value=activation, description="f",
-                                           style={"description_width": "28px"}, layout=widgets.Layout(width="190px")),
+            "activation": widgets.Dropdown(
+                options=NEURON_ACTIVATIONS,
+                value=activation,
+                description="f",
+                style={"description_width": "28px"},
+                layout=widgets.Layout(width="190px"),
+            ),
         }
         self.canvas = Picture(WIDTH, HEIGHT)
         limits = (-self.LIMIT, self.LIMIT)
         # Margins for 20 px text: a title line above each box, tick labels and an axis label below it.
         self.plane_axes = PixelAxes(self.canvas, (70, 46, 298, 274), limits, limits)
-        self.plane_axes.title_gap = 12   # clear of the colour bar's top tick label, beside it
+        self.plane_axes.title_gap = 12  # clear of the colour bar's top tick label, beside it
         self.bar_box = (310, 46, 324, 274)
         self.line_axes = PixelAxes(self.canvas, (446, 46, 745, 274), limits, (0.0, 1.0))
         self.line_axes.title_gap = 12
-        self.x1_grid, self.x2_grid = self.plane_axes.pixel_grid()   # (228, 228): one value per pixel
+        self.x1_grid, self.x2_grid = self.plane_axes.pixel_grid()  # (228, 228): one value per pixel
         self.curve_x = np.linspace(-self.LIMIT, self.LIMIT, 299)
         super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
         self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
@@ -86,7 +101,7 @@ class NeuronExplorer(LessonWidget):
         self.zero_line = self._zero_line(w, b)
         if self.points is not None:
             self.on_right_side = int(np.sum((self.points @ w + b > 0) == (self.labels == 1)))
-        self.image.value = self._draw(f.name)   # the picture first: it should never lag the numbers
+        self.image.value = self._draw(f.name)  # the picture first: it should never lag the numbers
         self.readout.value = self._readout(w, b, f.name)
 
     # ------------------------------------------------------------------ numbers behind the picture
@@ -118,8 +133,11 @@ class NeuronExplorer(LessonWidget):
         """The colour of each output value: blue below the middle, white at it, red above. (..., 3) uint8."""
         (low, high), middle = self.colour_range, self.colour_middle
         with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.where(values >= middle, (values - middle) / max(high - middle, 1e-12),
-                         -(middle - values) / max(middle - low, 1e-12))
+            t = np.where(
+                values >= middle,
+                (values - middle) / max(high - middle, 1e-12),
+                -(middle - values) / max(middle - low, 1e-12),
+            )
         return colourize(np.clip(t, -1.0, 1.0), -1.0, 1.0, diverging_lut(BLUE_, WHITE_, RED))
 
     def _zero_line(self, w: np.ndarray, b: float):
@@ -163,7 +181,7 @@ class NeuronExplorer(LessonWidget):
         if self.zero_line is not None:
             plane.segment(*self.zero_line, INK, width=2, dashed=True)
         plane.frame(title=f"a = {name}(z) over the input plane", xlabel="x1", ylabel="x2", grid=False)
-        if self.zero_line is not None:   # the key to the dashed line, only when there is one
+        if self.zero_line is not None:  # the key to the dashed line, only when there is one
             c.text((plane.left + 4, plane.bottom - 4), "dashed: z = 0", INK, anchor="lb", background=(255, 255, 255))
         if self.points is not None:
             for (x1, x2), label in zip(self.points, self.labels):
@@ -199,15 +217,19 @@ class NeuronExplorer(LessonWidget):
             f"z = w1·x1 + w2·x2 + b = ({w[0]:g})({x1:g}) + ({w[1]:g})({x2:g}) + ({b:g})"
             f" = <b><span data-name='z'>{self.z:.4f}</span></b><br>"
             f"a = {name}(z) = <b><span data-name='a'>{self.a:.4f}</span></b>"
-            + ("" if self.points is None else
-               f"<br>points on the right side of z = 0 (black squares: label 1, white: label 0): "
-               f"<b><span data-name='right-side'>{self.on_right_side}</span> of {len(self.points)}</b>")
+            + (
+                ""
+                if self.points is None
+                else f"<br>points on the right side of z = 0 (black squares: label 1, white: label 0): "
+                f"<b><span data-name='right-side'>{self.on_right_side}</span> of {len(self.points)}</b>"
+            )
             + "</div>"
         )
 
 
-def neuron_explorer(w1: float = 1.0, w2: float = 0.5, b: float = -1.0, activation: str = "sigmoid",
-                    example=(1.0, 2.0), points=None) -> NeuronExplorer:
+def neuron_explorer(
+    w1: float = 1.0, w2: float = 0.5, b: float = -1.0, activation: str = "sigmoid", example=(1.0, 2.0), points=None
+) -> NeuronExplorer:
     """A widget for one neuron a = f(w1 x1 + w2 x2 + b); drive it through ``.controls``.
 
     Controls: ``"w1"``, ``"w2"``, ``"b"`` (sliders from -3 to 3) and ``"activation"``

@@ -50,6 +50,7 @@ values arrive faster than the kernel draws, they queue; a message that was waiti
 queue (it starts right after the previous one finished) updates the state but leaves the
 drawing to one redraw shortly after, so the picture shows the latest value without a backlog.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -66,8 +67,15 @@ from course_lib.validation import CourseError, UnknownNameError
 from .base import LessonWidget, kernel_event_loop
 from .playground_draw import WIDTH as PICTURE_WIDTH, describe as describe_model, draw, link_at, sample_numbers
 from .playground_model import PlaygroundModel
-from .playground_settings import (MAX_CLASSES, MAX_LAYERS, MAX_NEURONS, PLAYGROUND_ACTIVATIONS, REGULARIZATION_RATES,
-                                  REGULARIZATIONS, SETTING_NAMES)
+from .playground_settings import (
+    MAX_CLASSES,
+    MAX_LAYERS,
+    MAX_NEURONS,
+    PLAYGROUND_ACTIVATIONS,
+    REGULARIZATION_RATES,
+    REGULARIZATIONS,
+    SETTING_NAMES,
+)
 
 __all__ = ["CONTROL_NAMES", "Playground", "playground"]
 
@@ -88,17 +96,17 @@ CONTROL_ROWS = (
     ("edit_weight",),
 )
 CONTROL_NAMES = tuple(name for row in CONTROL_ROWS for name in row)
-PLAY_INTERVAL_MS = 60       # a frame this often while playing: at most ~16 frames per second
+PLAY_INTERVAL_MS = 60  # a frame this often while playing: at most ~16 frames per second
 # While the kernel's task draws the frames, the browser's Play widget still ticks, and its ticks say how far the
 # browser has got: ipywidgets sends a tick only once the kernel's answer to the one before has reached the
 # browser, behind every frame sent before that answer. The task draws at most this many frames past the last
 # tick, so a browser short of time is never more than that many frames behind, and a change shows that soon.
 MAX_FRAMES_AHEAD = 2
-ACK_TIMEOUT_S = 0.5         # ... and goes on without a tick after this long (a front end whose Play is silent)
-NO_LINK = ("click a link", None)   # the weight list's first entry: no link chosen yet
-NEW_LAYER = 2               # neurons in a hidden layer added with "+", as in TensorFlow Playground
-CONTROLS_WIDTH = 350        # px: the column of controls beside the picture (1366 x 768 fits both, issue 22)
-READOUT_BESIDE_ROWS = 5     # with this many rows of controls or fewer, a slide has room for the readout under them
+ACK_TIMEOUT_S = 0.5  # ... and goes on without a tick after this long (a front end whose Play is silent)
+NO_LINK = ("click a link", None)  # the weight list's first entry: no link chosen yet
+NEW_LAYER = 2  # neurons in a hidden layer added with "+", as in TensorFlow Playground
+CONTROLS_WIDTH = 350  # px: the column of controls beside the picture (1366 x 768 fits both, issue 22)
+READOUT_BESIDE_ROWS = 5  # with this many rows of controls or fewer, a slide has room for the readout under them
 # The playground's own style, carried by the widget as FOCUS_CSS is: a slider's number beside it as wide as
 # its digits need (ipywidgets gives it 72 px, which in a narrow column leaves the track itself 20-30 px).
 PLAYGROUND_CSS = """<style>
@@ -107,9 +115,19 @@ PLAYGROUND_CSS = """<style>
 
 STYLE = {"description_width": "initial"}
 # What each setting is called in the readout's notices.
-LABELS = {"dataset": "data set", "n_samples": "number of samples", "noise": "noise", "classes": "classes",
-          "train_ratio": "train %", "data_seed": "data", "features": "features", "hidden": "hidden layers",
-          "activation": "activation", "init_seed": "starting weights", "shuffle_seed": "shuffle seed"}
+LABELS = {
+    "dataset": "data set",
+    "n_samples": "number of samples",
+    "noise": "noise",
+    "classes": "classes",
+    "train_ratio": "train %",
+    "data_seed": "data",
+    "features": "features",
+    "hidden": "hidden layers",
+    "activation": "activation",
+    "init_seed": "starting weights",
+    "shuffle_seed": "shuffle seed",
+}
 
 
 class HiddenButtons(widgets.HBox):
@@ -125,8 +143,9 @@ class HiddenButtons(widgets.HBox):
 
     @staticmethod
     def _button(text, tooltip, disabled, action):
-        button = widgets.Button(description=text, tooltip=tooltip, disabled=disabled,
-                                layout=widgets.Layout(width="28px", padding="0"))
+        button = widgets.Button(
+            description=text, tooltip=tooltip, disabled=disabled, layout=widgets.Layout(width="28px", padding="0")
+        )
         button.on_click(lambda _: action())
         return button
 
@@ -134,18 +153,28 @@ class HiddenButtons(widgets.HBox):
         sizes = tuple(sizes)
         self.sizes = sizes
         change = self.on_change
-        parts = [widgets.Label("layers"),
-                 self._button("−", "remove the last hidden layer", not sizes, lambda: change(sizes[:-1])),
-                 self._button("+", f"add a hidden layer of {NEW_LAYER} neurons", len(sizes) >= MAX_LAYERS,
-                              lambda: change(sizes + (NEW_LAYER,)))]
+        parts = [
+            widgets.Label("layers"),
+            self._button("−", "remove the last hidden layer", not sizes, lambda: change(sizes[:-1])),
+            self._button(
+                "+",
+                f"add a hidden layer of {NEW_LAYER} neurons",
+                len(sizes) >= MAX_LAYERS,
+                lambda: change(sizes + (NEW_LAYER,)),
+            ),
+        ]
         if sizes:
             parts.append(widgets.Label("neurons", layout=widgets.Layout(margin="0 0 0 8px")))
         for l, n in enumerate(sizes):
+
             def resized(delta, l=l):
-                return lambda: change(sizes[:l] + (sizes[l] + delta,) + sizes[l + 1:])
-            parts += [widgets.Label(f"h{l + 1}", layout=widgets.Layout(margin="0 0 0 4px")),
-                      self._button("−", f"one neuron fewer in hidden layer {l + 1}", n <= 1, resized(-1)),
-                      self._button("+", f"one neuron more in hidden layer {l + 1}", n >= MAX_NEURONS, resized(+1))]
+                return lambda: change(sizes[:l] + (sizes[l] + delta,) + sizes[l + 1 :])
+
+            parts += [
+                widgets.Label(f"h{l + 1}", layout=widgets.Layout(margin="0 0 0 4px")),
+                self._button("−", f"one neuron fewer in hidden layer {l + 1}", n <= 1, resized(-1)),
+                self._button("+", f"one neuron more in hidden layer {l + 1}", n >= MAX_NEURONS, resized(+1)),
+            ]
         self.children = parts
 
     def buttons(self) -> dict:
@@ -161,9 +190,12 @@ class FeaturePicker(widgets.HBox):
     value = traitlets.Tuple()
 
     def __init__(self, value, **kwargs):
-        self.toggles = {name: widgets.ToggleButton(value=name in value, description=name,
-                                                   layout=widgets.Layout(width="auto", padding="0 6px"))
-                        for name in FEATURES}
+        self.toggles = {
+            name: widgets.ToggleButton(
+                value=name in value, description=name, layout=widgets.Layout(width="auto", padding="0 6px")
+            )
+            for name in FEATURES
+        }
         kwargs.setdefault("layout", widgets.Layout(flex_flow="row wrap", align_items="center"))
         super().__init__([widgets.Label("features")] + list(self.toggles.values()), **kwargs)
         self.value = tuple(value)
@@ -191,9 +223,18 @@ def _log_slider(value: float, low: float, high: float, description: str) -> widg
     exponent, step = math.log10(value), 0.01
     lowest = exponent - math.ceil((exponent - math.log10(low)) / step - 1e-9) * step
     highest = lowest + math.ceil((math.log10(high) - lowest) / step - 1e-9) * step
-    return widgets.FloatLogSlider(value=value, base=10, min=lowest, max=highest, step=step, description=description,
-                                  readout_format=".2g", continuous_update=True, style=STYLE,
-                                  layout=widgets.Layout(width=f"{CONTROLS_WIDTH - 6}px"))
+    return widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=lowest,
+        max=highest,
+        step=step,
+        description=description,
+        readout_format=".2g",
+        continuous_update=True,
+        style=STYLE,
+        layout=widgets.Layout(width=f"{CONTROLS_WIDTH - 6}px"),
+    )
 
 
 class Playground(LessonWidget):
@@ -216,19 +257,23 @@ class Playground(LessonWidget):
         self._syncing = False
         self._player = None  # the asyncio task drawing the frames while playing, if any
         self._last_click = None
-        self.chosen = None   # the link being edited, (layer, to, source), after a click on it or a choice in the list
+        self.chosen = None  # the link being edited, (layer, to, source), after a click on it or a choice in the list
         self._frames_ahead = 0  # frames it drew since the browser's Play last ticked
         self.code_view = widgets.HTML()
         made = self._make_controls()
         super().__init__({name: made[name] for name in shown}, figsize=None)  # drawn with raster
-        rows = [widgets.HBox([self.controls[n] for n in row if n in self.controls],
-                             layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-                for row in CONTROL_ROWS if any(n in self.controls for n in row)]
+        rows = [
+            widgets.HBox(
+                [self.controls[n] for n in row if n in self.controls],
+                layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+            )
+            for row in CONTROL_ROWS
+            if any(n in self.controls for n in row)
+        ]
         # The picture and the controls side by side where the notebook is wide enough (the controls wrap
         # below it where it is not), the readout and the code under both. The picture and the readout stay
         # the widget's own children, where every lesson widget has them.
-        self.control_panel = widgets.VBox(rows, layout=widgets.Layout(width=f"{CONTROLS_WIDTH}px",
-                                                                      margin="0 0 0 4px"))
+        self.control_panel = widgets.VBox(rows, layout=widgets.Layout(width=f"{CONTROLS_WIDTH}px", margin="0 0 0 4px"))
         self.image.layout = widgets.Layout(width=f"{PICTURE_WIDTH}px")
         self.readout.layout = widgets.Layout(width="100%")
         self.code_view.layout = widgets.Layout(width="100%")
@@ -236,13 +281,20 @@ class Playground(LessonWidget):
         self.layout.align_items = "flex-start"
         self.add_class("course-playground")
         if len(rows) <= READOUT_BESIDE_ROWS:
-            self.add_class("course-readout-beside")   # on a slide, the readout goes under these few controls
+            self.add_class("course-readout-beside")  # on a slide, the readout goes under these few controls
         self.style_sheet = widgets.HTML(PLAYGROUND_CSS, layout=widgets.Layout(display="none"))
-        self.children = [self.image, self.control_panel, self.readout, self.code_view, self.focus_style,
-                         self.style_sheet]
+        self.children = [
+            self.image,
+            self.control_panel,
+            self.readout,
+            self.code_view,
+            self.focus_style,
+            self.style_sheet,
+        ]
         if "edit_weight" in self.controls:
             # An Image widget reports no clicks; ipyevents delivers them, in the picture's own pixels.
             from ipyevents import Event
+
             self.clicks = Event(source=self.image, watched_events=["click"])
             self.clicks.on_dom_event(self._clicked)
 
@@ -259,58 +311,113 @@ class Playground(LessonWidget):
         s, model = self.model.settings, self.model
 
         def button(description, tooltip):
-            return widgets.Button(description=description, tooltip=tooltip,
-                                  layout=widgets.Layout(width="auto", padding="0 10px"))
+            return widgets.Button(
+                description=description, tooltip=tooltip, layout=widgets.Layout(width="auto", padding="0 10px")
+            )
 
         def slider(value, low, high, description, width, **kwargs):
-            return widgets.IntSlider(value=value, min=low, max=high, description=description, continuous_update=True,
-                                     style=STYLE, layout=widgets.Layout(width=f"{width}px"), **kwargs)
+            return widgets.IntSlider(
+                value=value,
+                min=low,
+                max=high,
+                description=description,
+                continuous_update=True,
+                style=STYLE,
+                layout=widgets.Layout(width=f"{width}px"),
+                **kwargs,
+            )
 
         def dropdown(options, value, description, width, **kwargs):
-            return widgets.Dropdown(options=options, value=value, description=description, style=STYLE,
-                                    layout=widgets.Layout(width=f"{width}px"), **kwargs)
+            return widgets.Dropdown(
+                options=options,
+                value=value,
+                description=description,
+                style=STYLE,
+                layout=widgets.Layout(width=f"{width}px"),
+                **kwargs,
+            )
 
         c = {
             # _view_count=0 asks the browser to count the views showing it: when the last one goes (the
             # cell re-run or its output cleared), nobody can press pause any more, so play stops itself.
-            "play": widgets.Play(value=0, min=0, max=10**9, interval=PLAY_INTERVAL_MS, description="play",
-                                 show_repeat=False, _view_count=0, layout=widgets.Layout(width="100px")),
+            "play": widgets.Play(
+                value=0,
+                min=0,
+                max=10**9,
+                interval=PLAY_INTERVAL_MS,
+                description="play",
+                show_repeat=False,
+                _view_count=0,
+                layout=widgets.Layout(width="100px"),
+            ),
             "step": button("step", "train one epoch"),
             "reset": button("reset", "the same starting weights again, epoch 0"),
             "new_weights": button("new weights", "other random starting weights, epoch 0"),
             "learning_rate": _log_slider(s.learning_rate, 1e-5, 10.0, "learning rate"),
             "activation": dropdown(list(PLAYGROUND_ACTIVATIONS), s.activation, "activation", 155),
             "regularization": dropdown(list(REGULARIZATIONS), s.regularization, "regularisation", 175),
-            "regularization_rate": dropdown(sorted(set(REGULARIZATION_RATES) | {s.regularization_rate}),
-                                            s.regularization_rate, "penalty rate", 150),
-            "dataset": dropdown(["own"] if model.own_data else
-                                [*((name, name) for name in PLAYGROUND_CLASSIFICATION),
-                                 *((f"{name} (regression)", name) for name in PLAYGROUND_REGRESSION)],
-                                s.dataset, "data", 190, disabled=model.own_data),
-            "classes": slider(model.n_classes or s.classes, 2, MAX_CLASSES, "classes", 144,
-                              disabled=self._classes_fixed()),
+            "regularization_rate": dropdown(
+                sorted(set(REGULARIZATION_RATES) | {s.regularization_rate}), s.regularization_rate, "penalty rate", 150
+            ),
+            "dataset": dropdown(
+                ["own"]
+                if model.own_data
+                else [
+                    *((name, name) for name in PLAYGROUND_CLASSIFICATION),
+                    *((f"{name} (regression)", name) for name in PLAYGROUND_REGRESSION),
+                ],
+                s.dataset,
+                "data",
+                190,
+                disabled=model.own_data,
+            ),
+            "classes": slider(
+                model.n_classes or s.classes, 2, MAX_CLASSES, "classes", 144, disabled=self._classes_fixed()
+            ),
             "noise": slider(int(round(s.noise)), 0, 50, "noise %", 167, disabled=model.own_data),
             "train_ratio": slider(int(round(s.train_ratio)), 10, 100 if model.own_data else 90, "train %", 167),
             "batch_size": slider(s.batch_size, 1, max(30, s.batch_size), "batch size", 186),
-            "regenerate": widgets.Button(description="regenerate", disabled=model.own_data,
-                                         tooltip="new data of the same kind",
-                                         layout=widgets.Layout(width="auto", padding="0 10px")),
+            "regenerate": widgets.Button(
+                description="regenerate",
+                disabled=model.own_data,
+                tooltip="new data of the same kind",
+                layout=widgets.Layout(width="auto", padding="0 10px"),
+            ),
             "features": FeaturePicker(s.features),
-            "hidden": widgets.Text(value=", ".join(str(n) for n in s.hidden), description="hidden layers",
-                                   placeholder="e.g. 4, 2", continuous_update=False, style=STYLE,
-                                   layout=widgets.Layout(width="178px")),
+            "hidden": widgets.Text(
+                value=", ".join(str(n) for n in s.hidden),
+                description="hidden layers",
+                placeholder="e.g. 4, 2",
+                continuous_update=False,
+                style=STYLE,
+                layout=widgets.Layout(width="178px"),
+            ),
             "hidden_buttons": HiddenButtons(s.hidden, self._set_hidden),
-            "show_test": widgets.Checkbox(value=s.show_test, description="show test data", indent=False,
-                                          layout=widgets.Layout(width="auto")),
-            "discretize": widgets.Checkbox(value=s.discretize, description="discretise", indent=False,
-                                           tooltip="show the output as the predicted class only",
-                                           layout=widgets.Layout(width="auto")),
-            "sample": slider(-1 if s.sample is None else s.sample, -1, len(model.train) - 1,
-                             "backward pass", CONTROLS_WIDTH - 6,
-                             tooltip="the training sample whose backward pass the links show; -1 shows none"),
+            "show_test": widgets.Checkbox(
+                value=s.show_test, description="show test data", indent=False, layout=widgets.Layout(width="auto")
+            ),
+            "discretize": widgets.Checkbox(
+                value=s.discretize,
+                description="discretise",
+                indent=False,
+                tooltip="show the output as the predicted class only",
+                layout=widgets.Layout(width="auto"),
+            ),
+            "sample": slider(
+                -1 if s.sample is None else s.sample,
+                -1,
+                len(model.train) - 1,
+                "backward pass",
+                CONTROLS_WIDTH - 6,
+                tooltip="the training sample whose backward pass the links show; -1 shows none",
+            ),
             "edit_weight": self._make_weight_editor(),
-            "code": widgets.ToggleButton(value=False, description="show me the code", icon="code",
-                                         layout=widgets.Layout(width="auto", padding="0 10px")),
+            "code": widgets.ToggleButton(
+                value=False,
+                description="show me the code",
+                icon="code",
+                layout=widgets.Layout(width="auto", padding="0 10px"),
+            ),
         }
         c["step"].on_click(lambda _: self._action(self._do_step))
         c["reset"].on_click(lambda _: self._action(self.model.reset))
@@ -320,10 +427,12 @@ class Playground(LessonWidget):
         return c
 
     def _make_weight_editor(self) -> widgets.HBox:
-        self.weight_choice = widgets.Dropdown(description="edit weight", style=STYLE,
-                                              layout=widgets.Layout(width="210px"))
-        self.weight_value = widgets.FloatText(description="=", style=STYLE, layout=widgets.Layout(width="124px"),
-                                              continuous_update=False)
+        self.weight_choice = widgets.Dropdown(
+            description="edit weight", style=STYLE, layout=widgets.Layout(width="210px")
+        )
+        self.weight_value = widgets.FloatText(
+            description="=", style=STYLE, layout=widgets.Layout(width="124px"), continuous_update=False
+        )
         self._fill_weight_choices()
         self.weight_choice.observe(self._show_weight, names="value")
         self.weight_value.observe(self._set_weight, names="value")
@@ -335,8 +444,12 @@ class Playground(LessonWidget):
         net, features = self.model.net, self.model.settings.features
         names = [list(features)] + [[f"h{l + 1}.{i + 1}" for i in range(n)] for l, n in enumerate(net.sizes[1:-1])]
         names.append([f"out{i + 1}" for i in range(net.sizes[-1])])
-        options = [NO_LINK] + [(f"{names[l + 1][i]} ← {names[l][j]}", (l, i, j))
-                               for l, W in enumerate(net.weights) for i in range(W.shape[0]) for j in range(W.shape[1])]
+        options = [NO_LINK] + [
+            (f"{names[l + 1][i]} ← {names[l][j]}", (l, i, j))
+            for l, W in enumerate(net.weights)
+            for i in range(W.shape[0])
+            for j in range(W.shape[1])
+        ]
         if list(self.weight_choice.options) == options:
             self._show_chosen_value()
             return
@@ -344,7 +457,7 @@ class Playground(LessonWidget):
         self._syncing = True
         try:
             self.weight_choice.options = options
-            self.weight_choice.index = 0   # "click a link" shown (ipywidgets takes value None for no row at all)
+            self.weight_choice.index = 0  # "click a link" shown (ipywidgets takes value None for no row at all)
             self.weight_value.value = 0.0
             self.weight_value.disabled = True
         finally:
@@ -497,7 +610,7 @@ class Playground(LessonWidget):
         shown = bool(play._view_count)
         self._frames_ahead = 0
         try:
-            due = time.perf_counter()   # when the next frame may be drawn
+            due = time.perf_counter()  # when the next frame may be drawn
             while play.playing:
                 shown = shown or bool(play._view_count)
                 if (shown and not play._view_count) or self.comm is None:
@@ -505,7 +618,7 @@ class Playground(LessonWidget):
                     break
                 now = time.perf_counter()
                 behind = self._frames_ahead >= MAX_FRAMES_AHEAD and now - due < ACK_TIMEOUT_S
-                if now < due or behind:   # not yet time, or the browser has not caught up: serve the others
+                if now < due or behind:  # not yet time, or the browser has not caught up: serve the others
                     await asyncio.sleep(min(max(due - now, 0.005), 0.02) if now < due else 0.005)
                     continue
                 started = time.perf_counter()
@@ -523,7 +636,7 @@ class Playground(LessonWidget):
         finally:
             self._player = None
             self._draw()
-            self._describe_picture()   # the text alternative, not sent with every frame, catches up
+            self._describe_picture()  # the text alternative, not sent with every frame, catches up
 
     def _set_hidden(self, sizes) -> None:
         """The +/- buttons: new hidden layer sizes, as if typed into the hidden layers box."""
@@ -574,7 +687,7 @@ class Playground(LessonWidget):
         self.chosen = change["new"]
         self.weight_value.disabled = self.chosen is None
         self.notice = ""
-        self._draw()   # which shows the chosen weight in the box
+        self._draw()  # which shows the chosen weight in the box
 
     def _clicked(self, event: dict) -> None:
         """A click on the picture: the link under it becomes the one to edit, as if chosen in the list."""
@@ -592,7 +705,7 @@ class Playground(LessonWidget):
         elif link == self.weight_choice.value:
             self._show_weight({"new": link})
         else:
-            self.weight_choice.value = link   # its observer shows the weight and marks the link
+            self.weight_choice.value = link  # its observer shows the weight and marks the link
         self._last_done = time.perf_counter()
 
     def _set_weight(self, change) -> None:
@@ -609,18 +722,23 @@ class Playground(LessonWidget):
     def _show_code(self) -> None:
         shown = self.controls["code"].value if "code" in self.controls else True
         self.code_view.value = (
-            "<div>Plain course_lib code that reproduces this run (epoch 0 to "
-            f"{self.model.epoch}):</div><pre style='font-size:11px;line-height:1.3'>"
-            f"{html.escape(self.code())}</pre>") if shown else ""
+            (
+                "<div>Plain course_lib code that reproduces this run (epoch 0 to "
+                f"{self.model.epoch}):</div><pre style='font-size:11px;line-height:1.3'>"
+                f"{html.escape(self.code())}</pre>"
+            )
+            if shown
+            else ""
+        )
 
     # ---------------------------------------------------------------- drawing
     def _draw(self) -> None:
-        self._show_chosen_value()   # training moves the chosen weight too
+        self._show_chosen_value()  # training moves the chosen weight too
         self.canvas = draw(self.model, self._backgrounds, self.chosen)
         self.image.value = self.canvas.png()
         self.frames += 1
         if self._player is not None:
-            self._frames_ahead += 1   # one more picture for the browser to take in (a frame, or a change's)
+            self._frames_ahead += 1  # one more picture for the browser to take in (a frame, or a change's)
         self._write_readout()
         if "code" in self.controls and self.controls["code"].value:
             self._show_code()
@@ -643,8 +761,9 @@ class Playground(LessonWidget):
     def describe(self) -> str:
         """The picture in words, for screen readers: the setup, the accuracies and any warning."""
         controls = ", ".join(name.replace("_", " ") for name in self.controls)
-        return (describe_model(self.model) + f" Controls here: {controls}."
-                + (f" {self.message}" if self.message else ""))
+        return (
+            describe_model(self.model) + f" Controls here: {controls}." + (f" {self.message}" if self.message else "")
+        )
 
     def _write_readout(self) -> None:
         """The numbers under the picture: the losses of the network as it is now (with the penalty term when
@@ -664,38 +783,62 @@ class Playground(LessonWidget):
             loss += f" + {s.regularization} penalty {number('penalty', m.penalty())}"
         n_train = len(m.X_train)
         steps = -(-n_train // s.batch_size)
-        penalty = ("no penalty" if s.regularization == "none" else
-                   f"{text('regularization', s.regularization)} penalty, rate "
-                   f"{text('regularization-rate', f'{s.regularization_rate:g}')}")
-        scores = (["regression: the loss is the mean squared error"] if m.regression else
-                  [f"train accuracy {number('train-accuracy', 100 * m.accuracy('train'), 1)}%",
-                   f"test accuracy {number('test-accuracy', 100 * m.accuracy('test'), 1)}%"])
-        lines = [" · ".join([
-                     f"<b>epoch <span data-name='epoch'>{m.epoch}</span></b>", loss,
-                     f"test loss {number('test-loss', h.test_loss[-1])}", *scores]),
-                 " · ".join([
-                     f"learning rate <span data-name='learning-rate'>{s.learning_rate:.3g}</span>",
-                     f"activation {text('activation', s.activation)}",
-                     f"batch size {text('batch-size', s.batch_size)} ({steps} step{'s' * (steps > 1)} an epoch; "
-                     "the next batch is ringed)",
-                     penalty])]
+        penalty = (
+            "no penalty"
+            if s.regularization == "none"
+            else f"{text('regularization', s.regularization)} penalty, rate "
+            f"{text('regularization-rate', f'{s.regularization_rate:g}')}"
+        )
+        scores = (
+            ["regression: the loss is the mean squared error"]
+            if m.regression
+            else [
+                f"train accuracy {number('train-accuracy', 100 * m.accuracy('train'), 1)}%",
+                f"test accuracy {number('test-accuracy', 100 * m.accuracy('test'), 1)}%",
+            ]
+        )
+        lines = [
+            " · ".join(
+                [
+                    f"<b>epoch <span data-name='epoch'>{m.epoch}</span></b>",
+                    loss,
+                    f"test loss {number('test-loss', h.test_loss[-1])}",
+                    *scores,
+                ]
+            ),
+            " · ".join(
+                [
+                    f"learning rate <span data-name='learning-rate'>{s.learning_rate:.3g}</span>",
+                    f"activation {text('activation', s.activation)}",
+                    f"batch size {text('batch-size', s.batch_size)} ({steps} step{'s' * (steps > 1)} an epoch; "
+                    "the next batch is ringed)",
+                    penalty,
+                ]
+            ),
+        ]
         if s.regularization != "none" and s.regularization_rate == 0:
             lines.append(f"{s.regularization} is chosen but its rate is 0: choose a penalty rate above 0.")
         if self.chosen is not None and "edit_weight" in self.controls:
             label = next(text for text, value in self.weight_choice.options if value == self.chosen)
-            lines.append(f"Editing the weight {text('chosen-link', label)} (dashed in the picture): type its new value "
-                         "in the box after 'edit weight =', or click another link.")
+            lines.append(
+                f"Editing the weight {text('chosen-link', label)} (dashed in the picture): type its new value "
+                "in the box after 'edit weight =', or click another link."
+            )
         if s.sample is not None:
-            lines.append(f"The links show -dL/dW for training sample {s.sample}: where this one sample pushes each "
-                         "weight. Each node's border shows its signal s = -dL/dz (blue: positive, orange: "
-                         f"negative; thicker: larger within its layer): {html.escape(sample_numbers(m))}.")
+            lines.append(
+                f"The links show -dL/dW for training sample {s.sample}: where this one sample pushes each "
+                "weight. Each node's border shows its signal s = -dL/dz (blue: positive, orange: "
+                f"negative; thicker: larger within its layer): {html.escape(sample_numbers(m))}."
+            )
         if self.notice:
             lines.append(f"<span data-name='notice' style='color:#1a5fb4'>{html.escape(self.notice)}</span>")
         dead = m.dead_units()
         if sum(dead):
-            lines.append(f"dead ReLUs: {sum(dead)} of {sum(s.hidden)} hidden units output 0 for every "
-                         "training sample, so their gradients are 0 and they cannot learn (try new weights, "
-                         "a smaller learning rate or tanh).")
+            lines.append(
+                f"dead ReLUs: {sum(dead)} of {sum(s.hidden)} hidden units output 0 for every "
+                "training sample, so their gradients are 0 and they cannot learn (try new weights, "
+                "a smaller learning rate or tanh)."
+            )
         if m.diverged:
             lines.append(f"<span data-name='diverged' style='color:#c00'><b>{html.escape(m.diverged)}</b></span>")
         if self.message:

@@ -22,6 +22,7 @@ biases) to the loss; the losses recorded and drawn are the data losses alone, an
 is the term for the weights as they are. A weight set by hand (``set_weight``) is part of the run
 from then on: the current epoch's losses are those of the edited network.
 """
+
 from __future__ import annotations
 
 import copy
@@ -32,16 +33,30 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_lib import MLP
-from course_lib.playground_data import (PLAYGROUND_DOMAIN, PLAYGROUND_REGRESSION, feature_columns, playground_data,
-                                      split_indices)
+from course_lib.playground_data import (
+    PLAYGROUND_DOMAIN,
+    PLAYGROUND_REGRESSION,
+    feature_columns,
+    playground_data,
+    split_indices,
+)
 from course_lib.training import Divergence, DivergenceError, l1_penalty, train
 from course_lib.validation import CourseError, ShapeError, UnknownNameError, as_array, real_number, whole_number
 
 from .playground_code import run_code
-from .playground_settings import (KEEPS_TRAINING, MAX_CLASSES, NEEDS_DATA, NEEDS_NETWORK, PLAYGROUND_ACTIVATIONS,
-                                  SETTING_NAMES, Settings, check_setting)
+from .playground_settings import (
+    KEEPS_TRAINING,
+    MAX_CLASSES,
+    NEEDS_DATA,
+    NEEDS_NETWORK,
+    PLAYGROUND_ACTIVATIONS,
+    SETTING_NAMES,
+    Settings,
+    check_setting,
+)
 
 __all__ = ["Curves", "PlaygroundModel"]
+
 
 # ----------------------------------------------------------------- the model
 @dataclass
@@ -64,8 +79,11 @@ class PlaygroundModel:
     """
 
     def __init__(self, settings: Settings | dict | None = None, X=None, y=None):
-        given = {} if settings is None else (dataclasses.asdict(settings) if isinstance(settings, Settings)
-                                             else dict(settings))
+        given = (
+            {}
+            if settings is None
+            else (dataclasses.asdict(settings) if isinstance(settings, Settings) else dict(settings))
+        )
         for name in given:
             if name not in SETTING_NAMES:
                 raise UnknownNameError(f"unknown setting {name!r}; valid settings are: {', '.join(SETTING_NAMES)}")
@@ -92,23 +110,31 @@ class PlaygroundModel:
         X = as_array(X, "X", dtype=np.float64)
         y_array = np.asarray(y)
         if X.ndim != 2 or X.shape[1] != 2:
-            raise ShapeError(f"X has shape {X.shape}, expected (n_samples, 2): the playground draws two input "
-                             f"coordinates; y has shape {y_array.shape}")
+            raise ShapeError(
+                f"X has shape {X.shape}, expected (n_samples, 2): the playground draws two input "
+                f"coordinates; y has shape {y_array.shape}"
+            )
         if y_array.ndim == 2 and y_array.shape[1] == 1:
             y_array = y_array[:, 0]
         if y_array.ndim != 1 or y_array.shape[0] != X.shape[0]:
-            raise ShapeError(f"X has shape {X.shape} but y has shape {np.shape(y)}: y needs one label per row of X, "
-                             f"shape ({X.shape[0]},)")
+            raise ShapeError(
+                f"X has shape {X.shape} but y has shape {np.shape(y)}: y needs one label per row of X, "
+                f"shape ({X.shape[0]},)"
+            )
         if y_array.dtype.kind in "fc":
             as_array(y_array, "y")  # NaN or infinity: say where
         classes, labels = np.unique(y_array, return_inverse=True)
         if len(classes) < 2:
-            raise CourseError(f"y holds a single class ({classes[0]!r} for all {len(y_array)} samples): "
-                              f"a classifier needs at least two")
+            raise CourseError(
+                f"y holds a single class ({classes[0]!r} for all {len(y_array)} samples): "
+                f"a classifier needs at least two"
+            )
         if len(classes) > MAX_CLASSES:
             if y_array.dtype.kind in "fc" and not np.all(np.mod(y_array, 1) == 0):
-                raise CourseError(f"y holds {len(classes)} different numbers, but your own data must be class labels: "
-                                  "the playground does regression only on its own data sets, 'plane' and 'bumps'")
+                raise CourseError(
+                    f"y holds {len(classes)} different numbers, but your own data must be class labels: "
+                    "the playground does regression only on its own data sets, 'plane' and 'bumps'"
+                )
             raise CourseError(f"the playground colours at most {MAX_CLASSES} classes; y has {len(classes)}")
         return X, labels.astype(np.int64).reshape(-1), [str(c) for c in classes]
 
@@ -151,10 +177,19 @@ class PlaygroundModel:
 
     def network_spec(self) -> dict:
         """The ``MLP`` keyword arguments of this setup."""
-        output, loss = (("identity", "mse") if self.regression else ("sigmoid", "binary_cross_entropy")
-                        if self.n_classes == 2 else ("softmax", "cross_entropy"))
-        return dict(hidden_activation=PLAYGROUND_ACTIVATIONS[self.settings.activation], output_activation=output, loss=loss,
-                    seed=self.settings.init_seed)
+        output, loss = (
+            ("identity", "mse")
+            if self.regression
+            else ("sigmoid", "binary_cross_entropy")
+            if self.n_classes == 2
+            else ("softmax", "cross_entropy")
+        )
+        return dict(
+            hidden_activation=PLAYGROUND_ACTIVATIONS[self.settings.activation],
+            output_activation=output,
+            loss=loss,
+            seed=self.settings.init_seed,
+        )
 
     def reset(self) -> None:
         """The same starting weights again (from ``init_seed``), epoch 0, an empty history."""
@@ -167,7 +202,7 @@ class PlaygroundModel:
         self._rng = np.random.default_rng(s.shuffle_seed)
         self.epoch = 0
         self.diverged = None
-        self._divergence = Divergence()   # one rule for the whole run: its first loss is epoch 1's first
+        self._divergence = Divergence()  # one rule for the whole run: its first loss is epoch 1's first
         self.segments = []  # what happened since the reset, for code(): ("train", settings, epochs) / ("edit", ...)
         self.history = Curves()
         self._record_losses()
@@ -250,9 +285,18 @@ class PlaygroundModel:
         try:
             # Overflow on the way to divergence is expected; it is reported in words, once.
             with np.errstate(all="ignore"):
-                run = train(net, self.X_train, self.y_train, epochs=1, batch_size=s.batch_size,
-                            learning_rate=s.learning_rate, seed=self._rng, divergence=self._divergence,
-                            record_grad_norms=True, **self._penalty_arguments())
+                run = train(
+                    net,
+                    self.X_train,
+                    self.y_train,
+                    epochs=1,
+                    batch_size=s.batch_size,
+                    learning_rate=s.learning_rate,
+                    seed=self._rng,
+                    divergence=self._divergence,
+                    record_grad_norms=True,
+                    **self._penalty_arguments(),
+                )
         except DivergenceError as error:
             return self._diverge(before, error.what, shuffle_state, first_loss)
         self.epoch += 1
@@ -284,7 +328,7 @@ class PlaygroundModel:
 
         Read from a copy of the shuffling generator, so looking changes nothing about the run.
         """
-        return copy.deepcopy(self._rng).permutation(len(self.X_train))[:self.settings.batch_size]
+        return copy.deepcopy(self._rng).permutation(len(self.X_train))[: self.settings.batch_size]
 
     def _penalty_arguments(self) -> dict:
         """``train``'s arguments for the chosen penalty: L2 is its weight decay, L1 a penalty hook."""
@@ -302,9 +346,11 @@ class PlaygroundModel:
         self._rng.bit_generator.state = shuffle_state
         self._divergence.first_loss = first_loss
         lr = self.settings.learning_rate
-        self.diverged = (f"Training diverged in epoch {self.epoch + 1}: {what} with learning rate {lr:g}. "
-                         f"Training stopped and the weights are back where they were after epoch {self.epoch}. "
-                         f"Try a smaller learning rate, e.g. {lr / 10:g}.")
+        self.diverged = (
+            f"Training diverged in epoch {self.epoch + 1}: {what} with learning rate {lr:g}. "
+            f"Training stopped and the weights are back where they were after epoch {self.epoch}. "
+            f"Try a smaller learning rate, e.g. {lr / 10:g}."
+        )
         return False
 
     # ---------------------------------------------------------------- what the pictures need
@@ -336,7 +382,7 @@ class PlaygroundModel:
         if i is None:
             return None
         with np.errstate(all="ignore"):
-            return self.net.backward(self.X_train[i:i + 1], self.y_train[i:i + 1])
+            return self.net.backward(self.X_train[i : i + 1], self.y_train[i : i + 1])
 
     def dead_units(self) -> list[int]:
         """Per hidden layer, how many units output 0 for every training sample (dead ReLUs)."""

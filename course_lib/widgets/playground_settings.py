@@ -2,6 +2,7 @@
 check each value passes on its way in (``check_setting``). What a change of each costs (new data,
 a new network, or nothing) is here too, so the model and the controls read it from one place.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,9 +14,23 @@ import numpy as np
 from course_lib.playground_data import FEATURES, PLAYGROUND_DATASETS
 from course_lib.validation import CourseError, UnknownNameError, lookup, real_number, whole_number
 
-__all__ = ["PLAYGROUND_ACTIVATIONS", "REGULARIZATIONS", "LEARNING_RATES", "REGULARIZATION_RATES", "MAX_LAYERS",
-           "MAX_NEURONS", "MAX_CLASSES", "Settings", "SETTING_NAMES", "NEEDS_DATA", "NEEDS_NETWORK",
-           "KEEPS_TRAINING", "VIEW_ONLY", "parse_hidden", "check_setting"]
+__all__ = [
+    "PLAYGROUND_ACTIVATIONS",
+    "REGULARIZATIONS",
+    "LEARNING_RATES",
+    "REGULARIZATION_RATES",
+    "MAX_LAYERS",
+    "MAX_NEURONS",
+    "MAX_CLASSES",
+    "Settings",
+    "SETTING_NAMES",
+    "NEEDS_DATA",
+    "NEEDS_NETWORK",
+    "KEEPS_TRAINING",
+    "VIEW_ONLY",
+    "parse_hidden",
+    "check_setting",
+]
 
 # The playground's names -> course_lib's (TensorFlow Playground says "linear" for the identity).
 PLAYGROUND_ACTIVATIONS = {"relu": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "identity"}
@@ -34,16 +49,19 @@ def parse_hidden(hidden) -> tuple[int, ...]:
         try:
             hidden = [int(part) for part in text]
         except ValueError:
-            raise CourseError(f"hidden layers must be whole numbers separated by commas, e.g. '4, 2'; "
-                              f"got {given!r}") from None
+            raise CourseError(
+                f"hidden layers must be whole numbers separated by commas, e.g. '4, 2'; got {given!r}"
+            ) from None
     try:
-        sizes = tuple(whole_number(int(n) if isinstance(n, np.integer) else n, "a hidden layer size", 1)
-                      for n in hidden)
+        sizes = tuple(
+            whole_number(int(n) if isinstance(n, np.integer) else n, "a hidden layer size", 1) for n in hidden
+        )
     except TypeError:
         raise CourseError(f"hidden must list the neurons of each hidden layer, e.g. (4, 2); got {given!r}") from None
     if len(sizes) > MAX_LAYERS or any(n > MAX_NEURONS for n in sizes):
-        raise CourseError(f"the playground has at most {MAX_LAYERS} hidden layers of at most {MAX_NEURONS} "
-                          f"neurons each; got {sizes}")
+        raise CourseError(
+            f"the playground has at most {MAX_LAYERS} hidden layers of at most {MAX_NEURONS} neurons each; got {sizes}"
+        )
     return sizes
 
 
@@ -69,7 +87,7 @@ class Settings:
     shuffle_seed: int = 0
     show_test: bool = False
     discretize: bool = False
-    sample: int | None = None   # a training sample whose backward pass is drawn, or None
+    sample: int | None = None  # a training sample whose backward pass is drawn, or None
 
 
 # What a change of each setting costs: new data (and so a new network), a new network, or nothing.
@@ -85,8 +103,11 @@ def check_setting(name: str, value, n_train: int | None = None):
     if name not in SETTING_NAMES:
         raise UnknownNameError(f"unknown setting {name!r}; valid settings are: {', '.join(SETTING_NAMES)}")
     if name in ("dataset", "activation", "regularization"):
-        table = {"dataset": PLAYGROUND_DATASETS + ("own",), "activation": tuple(PLAYGROUND_ACTIVATIONS),
-                 "regularization": REGULARIZATIONS}[name]
+        table = {
+            "dataset": PLAYGROUND_DATASETS + ("own",),
+            "activation": tuple(PLAYGROUND_ACTIVATIONS),
+            "regularization": REGULARIZATIONS,
+        }[name]
         lookup(value, {v: v for v in table}, name.replace("_", " "))
         return value
     if name == "features":
@@ -94,8 +115,9 @@ def check_setting(name: str, value, n_train: int | None = None):
         for feature in value:
             lookup(feature, FEATURES, "feature")
         if not value or len(set(value)) != len(value):
-            raise CourseError(f"features must name at least one feature, each once, from: {', '.join(FEATURES)}; "
-                              f"got {value}")
+            raise CourseError(
+                f"features must name at least one feature, each once, from: {', '.join(FEATURES)}; got {value}"
+            )
         return tuple(f for f in FEATURES if f in value)  # a fixed order, so the diagram is stable
     if name == "hidden":
         return parse_hidden(value)

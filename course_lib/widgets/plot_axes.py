@@ -7,6 +7,7 @@ and dashed lines, a heat map, a colour bar. Everything is drawn at the pixel siz
 
 Coordinates: data (x, y) with y up; pixels (px, py) from the canvas's top-left corner, y down.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,10 +19,10 @@ from .raster import BLACK, GREY, WHITE, Canvas, _nice_ticks, font, upscale
 
 __all__ = ["Picture", "PixelAxes", "INK", "LABEL", "TEXT_PX", "dashed_segments", "star_points"]
 
-TEXT_PX = AUDIENCE_PX    # every label, tick and title: read from the back of a room when a slide shows it
+TEXT_PX = AUDIENCE_PX  # every label, tick and title: read from the back of a room when a slide shows it
 
-INK = (40, 40, 40)       # frame and text
-LABEL = (90, 90, 90)     # tick labels
+INK = (40, 40, 40)  # frame and text
+LABEL = (90, 90, 90)  # tick labels
 GRID = (232, 232, 232)
 
 
@@ -50,8 +51,12 @@ class Picture(Canvas):
         s = self.scale
         x0, y0, x1, y1 = (float(v) for v in box)
         # A box's corners are included: its right/bottom edge is the last pixel of the CSS pixel.
-        self.draw.rectangle([round(x0 * s), round(y0 * s), round((x1 + 1) * s) - 1, round((y1 + 1) * s) - 1],
-                            outline=outline, fill=fill, width=max(1, round(width * s)))
+        self.draw.rectangle(
+            [round(x0 * s), round(y0 * s), round((x1 + 1) * s) - 1, round((y1 + 1) * s) - 1],
+            outline=outline,
+            fill=fill,
+            width=max(1, round(width * s)),
+        )
 
     def line(self, points, colour=BLACK, width: int = 1) -> None:
         pts = self._xy(points)
@@ -91,7 +96,9 @@ def star_points(cx: float, cy: float, radius: float) -> list[tuple[float, float]
     return points
 
 
-def dashed_segments(p0, p1, dash: float = 7.0, gap: float = 5.0) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+def dashed_segments(
+    p0, p1, dash: float = 7.0, gap: float = 5.0
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """The dashes of a dashed straight line from pixel p0 to p1."""
     (x0, y0), (x1, y1) = p0, p1
     length = math.hypot(x1 - x0, y1 - y0)
@@ -124,7 +131,7 @@ class PixelAxes:
         self.xlim = (float(xlim[0]), float(xlim[1]))
         self.ylim = (float(ylim[0]), float(ylim[1]))
         self.text_size = text_size
-        self.title_gap = 6   # between the box and its title's baseline
+        self.title_gap = 6  # between the box and its title's baseline
 
     @property
     def width(self) -> int:
@@ -149,8 +156,9 @@ class PixelAxes:
         return x, y
 
     # ------------------------------------------------------------------ furniture
-    def frame(self, title: str = "", xlabel: str = "", ylabel: str = "", grid: bool = True,
-              xticks=None, yticks=None) -> None:
+    def frame(
+        self, title: str = "", xlabel: str = "", ylabel: str = "", grid: bool = True, xticks=None, yticks=None
+    ) -> None:
         """Box, ticks with round numbers, optional grid lines, axis labels and a title above."""
         c, size = self.canvas, self.text_size
         xticks = _nice_ticks(*self.xlim, count=4) if xticks is None else xticks
@@ -219,7 +227,11 @@ class PixelAxes:
     def vline(self, x: float, colour=GREY, width: int = 1, dashed: bool = False) -> None:
         px, _ = self.px(x, 0)
         if self.left <= px <= self.right:
-            pieces = dashed_segments((px, self.top), (px, self.bottom), 4, 4) if dashed else [((px, self.top), (px, self.bottom))]
+            pieces = (
+                dashed_segments((px, self.top), (px, self.bottom), 4, 4)
+                if dashed
+                else [((px, self.top), (px, self.bottom))]
+            )
             for s, e in pieces:
                 self.canvas.line([s, e], colour, width=width)
 

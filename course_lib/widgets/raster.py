@@ -19,6 +19,7 @@ In a widget::
     canvas.chart((0, 200, 400, 300), [("loss", losses, BLACK)], title="loss per epoch")
     widget.image.value = canvas.png()                          # an ipywidgets.Image(format="png")
 """
+
 from __future__ import annotations
 
 import io
@@ -28,19 +29,44 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["ORANGE", "BLUE", "WHITE", "GREY", "BLACK", "CLASS_COLOURS", "MARKERS", "diverging_lut", "ramp_lut",
-           "colourize", "mix_colours", "lighten", "resize", "upscale", "font", "nice_ticks", "Canvas"]
+__all__ = [
+    "ORANGE",
+    "BLUE",
+    "WHITE",
+    "GREY",
+    "BLACK",
+    "CLASS_COLOURS",
+    "MARKERS",
+    "diverging_lut",
+    "ramp_lut",
+    "colourize",
+    "mix_colours",
+    "lighten",
+    "resize",
+    "upscale",
+    "font",
+    "nice_ticks",
+    "Canvas",
+]
 
-ORANGE = (245, 147, 34)   # negative values, class 0
-BLUE = (8, 119, 189)      # positive values, class 1
+ORANGE = (245, 147, 34)  # negative values, class 0
+BLUE = (8, 119, 189)  # positive values, class 1
 WHITE = (255, 255, 255)
 GREY = (150, 150, 150)
 BLACK = (0, 0, 0)
 # Class colours beyond the first two: chosen to stay apart from each other and from orange/blue for
 # every reader, also under simulated protanopia and deuteranopia (tests/tools/test_colour_and_contrast.py),
 # and with a marker shape per class (``MARKERS``) so that no class is told apart by colour alone.
-CLASS_COLOURS = (ORANGE, BLUE, (110, 60, 20), (100, 210, 230), (130, 130, 130), (20, 40, 100), (255, 225, 90),
-                 (120, 120, 30))
+CLASS_COLOURS = (
+    ORANGE,
+    BLUE,
+    (110, 60, 20),
+    (100, 210, 230),
+    (130, 130, 130),
+    (20, 40, 100),
+    (255, 225, 90),
+    (120, 120, 30),
+)
 MARKERS = ("circle", "square", "triangle", "diamond", "down", "circle", "square", "triangle")
 # A chart's curves, one shape each: seven, as many as the playground has weight layers (6 hidden + output).
 CURVE_MARKERS = ("circle", "square", "triangle", "diamond", "down", "plus", "cross")
@@ -149,14 +175,14 @@ class Canvas:
     Coordinates are pixels from the top-left corner, x to the right and y down.
     """
 
-    smallest_text = float("inf")   # the smallest text drawn so far, in the pixels it is shown at
-    scale = 1                      # device pixels per pixel shown (``plot_axes.Picture`` draws at 2)
+    smallest_text = float("inf")  # the smallest text drawn so far, in the pixels it is shown at
+    scale = 1  # device pixels per pixel shown (``plot_axes.Picture`` draws at 2)
 
     def __init__(self, width: int, height: int, background=WHITE):
         self.width, self.height = int(width), int(height)
         self.image = Image.new("RGB", (self.width, self.height), background)
         self.draw = ImageDraw.Draw(self.image)
-        self.texts = []   # (where, text, size, anchor) of each text since the last clear(), in device pixels
+        self.texts = []  # (where, text, size, anchor) of each text since the last clear(), in device pixels
 
     def clear(self, background=WHITE) -> None:
         """Paint the whole picture ``background`` and forget its texts: the start of a new frame."""
@@ -206,18 +232,23 @@ class Canvas:
                 self.draw.rectangle((x - r, y - r, x + r, y + r), fill=fill, outline=outline)
             else:
                 r *= 1.25
-                if shape in ("plus", "cross"):   # two strokes, each with the outline's colour around it
-                    ends = (((x - r, y), (x + r, y)), ((x, y - r), (x, y + r))) if shape == "plus" else \
-                        (((x - r, y - r), (x + r, y + r)), ((x - r, y + r), (x + r, y - r)))
+                if shape in ("plus", "cross"):  # two strokes, each with the outline's colour around it
+                    ends = (
+                        (((x - r, y), (x + r, y)), ((x, y - r), (x, y + r)))
+                        if shape == "plus"
+                        else (((x - r, y - r), (x + r, y + r)), ((x - r, y + r), (x + r, y - r)))
+                    )
                     for stroke in ends:
                         if outline is not None:
                             self.draw.line(stroke, fill=outline, width=4)
                     for stroke in ends:
                         self.draw.line(stroke, fill=fill, width=2)
                     continue
-                corners = {"triangle": ((x, y - r), (x + r, y + 0.75 * r), (x - r, y + 0.75 * r)),
-                           "down": ((x, y + r), (x + r, y - 0.75 * r), (x - r, y - 0.75 * r)),
-                           "diamond": ((x, y - r), (x + r, y), (x, y + r), (x - r, y))}[shape]
+                corners = {
+                    "triangle": ((x, y - r), (x + r, y + 0.75 * r), (x - r, y + 0.75 * r)),
+                    "down": ((x, y + r), (x + r, y - 0.75 * r), (x - r, y - 0.75 * r)),
+                    "diamond": ((x, y - r), (x + r, y), (x, y + r), (x - r, y)),
+                }[shape]
                 self.draw.polygon(corners, fill=fill, outline=outline)
 
     def text(self, xy, text: str, colour=BLACK, size: int = 11, anchor: str = "la", background=None) -> None:
@@ -230,7 +261,7 @@ class Canvas:
     def _text(self, at, text: str, colour, shown_size, device_size, anchor: str, background) -> None:
         self.smallest_text = min(self.smallest_text, shown_size)
         if text.strip():
-            self.texts.append((at, text, device_size, anchor))   # measured only when asked (text_boxes)
+            self.texts.append((at, text, device_size, anchor))  # measured only when asked (text_boxes)
         if background is not None:
             self.draw.rectangle(self.draw.textbbox(at, text, font=font(device_size), anchor=anchor), fill=background)
         self.draw.text(at, text, fill=colour, font=font(device_size), anchor=anchor)
@@ -238,11 +269,24 @@ class Canvas:
     @property
     def text_boxes(self) -> list[tuple]:
         """(x0, y0, x1, y1, text) of each text since the last ``clear()``, in the pixels it is shown at."""
-        return [(*(v / self.scale for v in self.draw.textbbox(at, text, font=font(size), anchor=anchor)), text)
-                for at, text, size, anchor in self.texts]
+        return [
+            (*(v / self.scale for v in self.draw.textbbox(at, text, font=font(size), anchor=anchor)), text)
+            for at, text, size, anchor in self.texts
+        ]
 
-    def chart(self, box, series, *, log: bool = False, title: str = "", xlabel: str = "", ymin=None,
-              ymax=None, legend: bool = True, size: int = 11) -> tuple[float, float]:
+    def chart(
+        self,
+        box,
+        series,
+        *,
+        log: bool = False,
+        title: str = "",
+        xlabel: str = "",
+        ymin=None,
+        ymax=None,
+        legend: bool = True,
+        size: int = 11,
+    ) -> tuple[float, float]:
         """A small line chart inside ``box`` = (x0, y0, x1, y1), its text ``size`` px, laid out around it.
 
         ``series`` is a list of (label, values (n,), colour); x is the index 0..n-1. Non-finite
@@ -251,9 +295,9 @@ class Canvas:
         legend), so that the curves are told apart without their colours.
         """
         x0, y0, x1, y1 = box
-        line = size + 3   # a row of text
+        line = size + 3  # a row of text
         labels = [label for label, *_ in series]
-        entry = [22 + font(size).getlength(label) + 10 for label in labels]   # sample, label, gap
+        entry = [22 + font(size).getlength(label) + 10 for label in labels]  # sample, label, gap
         legend_width = sum(entry) if legend else 0
         title_width = font(size).getlength(title) + 16 if title else 0
         # The legend shares the title's row when both fit, else it gets a row of its own.
@@ -284,8 +328,9 @@ class Canvas:
         pad = 0.05 * (high - low)
         low, high = low - pad, high + pad
         ticks = nice_ticks(low, high, count=2 if bottom - top < 4 * line else 3)
-        names = [(f"1e{round(t):d}" if abs(t - round(t)) < 1e-9 else f"{10 ** t:.2g}") if log else f"{t:.3g}"
-                 for t in ticks]
+        names = [
+            (f"1e{round(t):d}" if abs(t - round(t)) < 1e-9 else f"{10**t:.2g}") if log else f"{t:.3g}" for t in ticks
+        ]
         left = x0 + max((font(size).getlength(name) for name in names), default=0) + 8
         self.rectangle((left, top, right, bottom), outline=GREY)
         sx = (right - left - 2) / max(n - 1, 1)
@@ -305,8 +350,13 @@ class Canvas:
             if len(xs) > 1:
                 self.line(np.column_stack([xs, ys]), colour, width=2)
             marked = np.unique(np.linspace(0, len(xs) - 1, min(len(xs), 6)).round().astype(int))
-            self.dots(np.column_stack([xs[marked], ys[marked]]), colour, radius=3, outline=WHITE,
-                      shapes=[shape[label]] * len(marked))
+            self.dots(
+                np.column_stack([xs[marked], ys[marked]]),
+                colour,
+                radius=3,
+                outline=WHITE,
+                shapes=[shape[label]] * len(marked),
+            )
         if legend:  # right-aligned, in the title's row or the row under it
             x = x1 - 4
             for label, *_, colour in reversed(curves):
@@ -315,7 +365,7 @@ class Canvas:
                 self.line([(x - 20, legend_row), (x - 4, legend_row)], colour, width=2)
                 self.dots(np.array([[x - 12, legend_row]]), colour, radius=3, outline=WHITE, shapes=[shape[label]])
                 x -= 22 + 10
-        return (10 ** low, 10 ** high) if log else (low, high)
+        return (10**low, 10**high) if log else (low, high)
 
     def png(self, compress_level: int = 3) -> bytes:
         """The picture as PNG bytes. zlib level 3 of 9: measured about as fast as level 1 on these

@@ -7,6 +7,7 @@ threads and 0.08 ms with one, and far longer when other processes keep the cores
 busy. Callbacks wrap their computation in ``one_blas_thread()`` so a drag
 stays responsive.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,5 +26,5 @@ def one_blas_thread():
     if ThreadpoolController is None:
         return contextlib.nullcontext()
     if _controller is None:
-        _controller = ThreadpoolController()   # inspecting the loaded libraries once, not on every update
+        _controller = ThreadpoolController()  # inspecting the loaded libraries once, not on every update
     return _controller.limit(limits=1, user_api="blas")

@@ -4,6 +4,7 @@ The step slider is the single source of truth: Previous, Next and Reset only mov
 it, so every way of stepping (buttons, dragging, arrow keys on the focused slider)
 goes through the same ``update``.
 """
+
 from __future__ import annotations
 
 import html
@@ -21,8 +22,8 @@ from .raster import WHITE
 PHASE_WORDS = {"forward": "forward pass", "backward": "backward pass", "update": "weight updates"}
 # The picture, drawn from numbers with Pillow at the size it is shown (WIDTH px wide).
 WIDTH, TOP, BOTTOM, LEFT, RIGHT = 720, 52, 40, 70, 130
-HIGHLIGHT_RGB = (230, 120, 0)     # the node, weight or bias the current step is about
-SIGNAL_RGB = (148, 103, 189)      # signals, and the arrows gathering them
+HIGHLIGHT_RGB = (230, 120, 0)  # the node, weight or bias the current step is about
+SIGNAL_RGB = (148, 103, 189)  # signals, and the arrows gathering them
 NODE_FILL = (250, 250, 250)
 
 
@@ -37,8 +38,10 @@ def arrow(canvas, start, end, colour, shrink: float = 0.0, width: int = 3, head:
     b = (x1 - ux * shrink, y1 - uy * shrink)
     base = (b[0] - ux * head, b[1] - uy * head)
     canvas.line([a, base], colour, width=width)
-    canvas.polygon([b, (base[0] - uy * head / 2, base[1] + ux * head / 2),
-                         (base[0] + uy * head / 2, base[1] - ux * head / 2)], fill=colour)
+    canvas.polygon(
+        [b, (base[0] - uy * head / 2, base[1] + ux * head / 2), (base[0] + uy * head / 2, base[1] - ux * head / 2)],
+        fill=colour,
+    )
 
 
 class BackpropStepper(LessonWidget):
@@ -49,23 +52,38 @@ class BackpropStepper(LessonWidget):
     it was made from.
     """
 
-    PICTURE = ("The network as a diagram: input, hidden and output nodes joined by links drawn thicker for "
-               "larger weights, the numbers computed so far written beside the nodes, the targets beside the "
-               "outputs; each step of the training step adds the next number.")
+    PICTURE = (
+        "The network as a diagram: input, hidden and output nodes joined by links drawn thicker for "
+        "larger weights, the numbers computed so far written beside the nodes, the targets beside the "
+        "outputs; each step of the training step adds the next number."
+    )
 
     def __init__(self, net, x, target, learning_rate: float):
         self.events = training_events(net, x, target, learning_rate)  # checks every argument
         if max(net.sizes) > MAX_NODES:
-            raise CourseError(f"the stepper prints a number at every node, so it takes at most {MAX_NODES} nodes "
-                              f"per layer; this network has layer sizes {net.sizes}")
+            raise CourseError(
+                f"the stepper prints a number at every node, so it takes at most {MAX_NODES} nodes "
+                f"per layer; this network has layer sizes {net.sizes}"
+            )
         self.net = net
         self.x, self.target = (np.asarray(v, dtype=np.float64).reshape(-1) for v in (x, target))
         self.names = [[f"{letter}{i + 1}" for i in range(n)] for letter, n in zip("xhy", net.sizes)]
-        slider = widgets.IntSlider(value=0, min=0, max=len(self.events), description="step",
-                                   continuous_update=True, layout=widgets.Layout(width="340px"))
-        buttons = {name: widgets.Button(description=text, icon=icon, layout=widgets.Layout(width="auto"))
-                   for name, text, icon in (("previous", "Previous", "arrow-left"), ("next", "Next", "arrow-right"),
-                                            ("reset", "Reset", "refresh"))}
+        slider = widgets.IntSlider(
+            value=0,
+            min=0,
+            max=len(self.events),
+            description="step",
+            continuous_update=True,
+            layout=widgets.Layout(width="340px"),
+        )
+        buttons = {
+            name: widgets.Button(description=text, icon=icon, layout=widgets.Layout(width="auto"))
+            for name, text, icon in (
+                ("previous", "Previous", "arrow-left"),
+                ("next", "Next", "arrow-right"),
+                ("reset", "Reset", "refresh"),
+            )
+        }
         buttons["previous"].on_click(lambda _: self._move(-1))
         buttons["next"].on_click(lambda _: self._move(+1))
         buttons["reset"].on_click(lambda _: setattr(self.controls["step"], "value", 0))
@@ -89,7 +107,7 @@ class BackpropStepper(LessonWidget):
         phase = "before the step" if event is None else PHASE_WORDS[event.phase]
         self.title = f"step {step} of {len(self.events)}: {phase}"
         self.caption = self._caption(event)
-        self.image.value = self._draw(state, event)   # the picture first: it should never lag the text
+        self.image.value = self._draw(state, event)  # the picture first: it should never lag the text
         self.readout.value = self._readout(step, event)
 
     # ------------------------------------------------------------------ layout
@@ -143,8 +161,9 @@ class BackpropStepper(LessonWidget):
                     prefix = "" if state.a[l][j] is not None else "z="
                     c.text((x, y - NODE_R - 5), f"{prefix}{value:.4g}", INK, anchor="md", background=WHITE)
                 if state.signal[l][j] is not None:
-                    c.text((x, y + NODE_R + 5), f"s={state.signal[l][j]:.4g}", SIGNAL_RGB, anchor="ma",
-                           background=WHITE)
+                    c.text(
+                        (x, y + NODE_R + 5), f"s={state.signal[l][j]:.4g}", SIGNAL_RGB, anchor="ma", background=WHITE
+                    )
                 if l == last:
                     c.text((x + NODE_R + 10, y), f"t={self.target[j]:.4g}", (90, 90, 90), anchor="lm")
         if self.caption:
@@ -155,10 +174,14 @@ class BackpropStepper(LessonWidget):
         if event is None:
             inputs = ", ".join(f"{n} = {v:.4g}" for n, v in zip(self.names[0], self.x))
             targets = ", ".join(f"t{k + 1} = {v:.4g}" for k, v in enumerate(self.target))
-            return (f"<p><b>Step 0 of {len(self.events)}</b>: the inputs {inputs} are in place; the targets are "
-                    f"{targets}. Press <i>Next</i> (or focus the slider and use the arrow keys).</p>")
-        return (f"<p><b>Step {step} of {len(self.events)}</b> ({PHASE_WORDS[event.phase]}): "
-                f"{html.escape(event.title)}<br><code class='formula'>{html.escape(event.text())}</code></p>")
+            return (
+                f"<p><b>Step 0 of {len(self.events)}</b>: the inputs {inputs} are in place; the targets are "
+                f"{targets}. Press <i>Next</i> (or focus the slider and use the arrow keys).</p>"
+            )
+        return (
+            f"<p><b>Step {step} of {len(self.events)}</b> ({PHASE_WORDS[event.phase]}): "
+            f"{html.escape(event.title)}<br><code class='formula'>{html.escape(event.text())}</code></p>"
+        )
 
 
 def backprop_stepper(net=None, x=None, target=None, learning_rate: float = 0.5) -> BackpropStepper:

@@ -5,6 +5,7 @@ symbols and with the values filled in; ``state_after`` replays the first few
 events to tell the diagram what is known so far. The math itself comes from
 ``course_lib.signals.recipe_step``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -85,12 +86,31 @@ def training_events(net, x, target, learning_rate: float = 0.5) -> list[Event]:
     step = recipe_step(net, X, T, learning_rate, loss="half_sse")
     # Diagram layer l = 0, 1, 2: its node names and values, and the weights coming into it.
     inputs = SimpleNamespace(names=[f"x{i + 1}" for i in range(X.shape[1])], a=X[0])
-    hidden = SimpleNamespace(names=[f"h{j + 1}" for j in range(len(b_hidden))], word="hidden", f=f_hidden,
-                             z=step.z_hidden[0], a=step.hidden[0], s=step.hidden_signals[0], W=W_hidden,
-                             b=b_hidden, new_W=step.new_W_hidden, new_b=step.new_b_hidden)
-    output = SimpleNamespace(names=[f"y{k + 1}" for k in range(len(b_out))], word="output", f=f_out,
-                             z=step.z_out[0], a=step.output[0], s=step.output_signals[0], W=W_out,
-                             b=b_out, new_W=step.new_W_out, new_b=step.new_b_out, t=T[0])
+    hidden = SimpleNamespace(
+        names=[f"h{j + 1}" for j in range(len(b_hidden))],
+        word="hidden",
+        f=f_hidden,
+        z=step.z_hidden[0],
+        a=step.hidden[0],
+        s=step.hidden_signals[0],
+        W=W_hidden,
+        b=b_hidden,
+        new_W=step.new_W_hidden,
+        new_b=step.new_b_hidden,
+    )
+    output = SimpleNamespace(
+        names=[f"y{k + 1}" for k in range(len(b_out))],
+        word="output",
+        f=f_out,
+        z=step.z_out[0],
+        a=step.output[0],
+        s=step.output_signals[0],
+        W=W_out,
+        b=b_out,
+        new_W=step.new_W_out,
+        new_b=step.new_b_out,
+        t=T[0],
+    )
     layers = [inputs, hidden, output]
     return _forward_events(layers) + _backward_events(layers) + _update_events(layers, float(learning_rate))
 
@@ -108,10 +128,34 @@ def _forward_events(layers) -> list[Event]:
         for j, name in enumerate(here.names):
             terms = " + ".join(f"{_weight_name(layers, l, j, i)} {x}" for i, x in enumerate(before.names))
             nums = " + ".join(f"{_n(w)} \u00d7 {_n(a)}" for w, a in zip(here.W[j], before.a))
-            events.append(Event("forward", "z", l, j, None, f"weighted sum into {here.word} node {name}",
-                                f"z({name})", f"{terms} + b({name})", f"{nums} + {_n(here.b[j])}", float(here.z[j])))
-            events.append(Event("forward", "a", l, j, None, f"{here.word} node {name} applies {here.f.name}",
-                                name, f"{f_name}(z({name}))", f"{f_name}({_n(here.z[j])})", float(here.a[j])))
+            events.append(
+                Event(
+                    "forward",
+                    "z",
+                    l,
+                    j,
+                    None,
+                    f"weighted sum into {here.word} node {name}",
+                    f"z({name})",
+                    f"{terms} + b({name})",
+                    f"{nums} + {_n(here.b[j])}",
+                    float(here.z[j]),
+                )
+            )
+            events.append(
+                Event(
+                    "forward",
+                    "a",
+                    l,
+                    j,
+                    None,
+                    f"{here.word} node {name} applies {here.f.name}",
+                    name,
+                    f"{f_name}(z({name}))",
+                    f"{f_name}({_n(here.z[j])})",
+                    float(here.a[j]),
+                )
+            )
     return events
 
 
@@ -121,15 +165,38 @@ def _backward_events(layers) -> list[Event]:
     events = []
     for k, name in enumerate(output.names):
         d_sym, d_num = _derivative_text(output.f, name, output.z[k], output.a[k])
-        events.append(Event("backward", "signal", 2, k, None, f"signal of output node {name}", f"s({name})",
-                            f"(t{k + 1} - {name}) \u00d7 {d_sym}",
-                            f"({_n(output.t[k])} - {_n(output.a[k])}) \u00d7 {d_num}", float(output.s[k])))
+        events.append(
+            Event(
+                "backward",
+                "signal",
+                2,
+                k,
+                None,
+                f"signal of output node {name}",
+                f"s({name})",
+                f"(t{k + 1} - {name}) \u00d7 {d_sym}",
+                f"({_n(output.t[k])} - {_n(output.a[k])}) \u00d7 {d_num}",
+                float(output.s[k]),
+            )
+        )
     for j, name in enumerate(hidden.names):
         d_sym, d_num = _derivative_text(hidden.f, name, hidden.z[j], hidden.a[j])
         terms = " + ".join(f"s({y}) {_weight_name(layers, 2, k, j)}" for k, y in enumerate(output.names))
         nums = " + ".join(f"{_n(s)} \u00d7 {_n(w)}" for s, w in zip(output.s, output.W[:, j]))
-        events.append(Event("backward", "signal", 1, j, None, f"signal of hidden node {name}, from the output signals",
-                            f"s({name})", f"({terms}) \u00d7 {d_sym}", f"({nums}) \u00d7 {d_num}", float(hidden.s[j])))
+        events.append(
+            Event(
+                "backward",
+                "signal",
+                1,
+                j,
+                None,
+                f"signal of hidden node {name}, from the output signals",
+                f"s({name})",
+                f"({terms}) \u00d7 {d_sym}",
+                f"({nums}) \u00d7 {d_num}",
+                float(hidden.s[j]),
+            )
+        )
     return events
 
 
@@ -143,14 +210,36 @@ def _update_events(layers, eta: float) -> list[Event]:
             for i, source in enumerate(before.names):
                 w = _weight_name(layers, l, j, i)
                 old = _n(here.W[j, i], UPDATE_DIGITS)
-                events.append(Event("update", "weight", l, j, i, f"weight from {source} to {name}", f"new {w}",
-                                    f"{w} + \u03b7 s({name}) {source}",
-                                    f"{old} + {_n(eta)} \u00d7 {s} \u00d7 {_n(before.a[i])}",
-                                    float(here.new_W[j, i]), UPDATE_DIGITS))
-            events.append(Event("update", "bias", l, j, None, f"bias of {name} (its input is always 1)",
-                                f"new b({name})", f"b({name}) + \u03b7 s({name})",
-                                f"{_n(here.b[j], UPDATE_DIGITS)} + {_n(eta)} \u00d7 {s}",
-                                float(here.new_b[j]), UPDATE_DIGITS))
+                events.append(
+                    Event(
+                        "update",
+                        "weight",
+                        l,
+                        j,
+                        i,
+                        f"weight from {source} to {name}",
+                        f"new {w}",
+                        f"{w} + \u03b7 s({name}) {source}",
+                        f"{old} + {_n(eta)} \u00d7 {s} \u00d7 {_n(before.a[i])}",
+                        float(here.new_W[j, i]),
+                        UPDATE_DIGITS,
+                    )
+                )
+            events.append(
+                Event(
+                    "update",
+                    "bias",
+                    l,
+                    j,
+                    None,
+                    f"bias of {name} (its input is always 1)",
+                    f"new b({name})",
+                    f"b({name}) + \u03b7 s({name})",
+                    f"{_n(here.b[j], UPDATE_DIGITS)} + {_n(eta)} \u00d7 {s}",
+                    float(here.new_b[j]),
+                    UPDATE_DIGITS,
+                )
+            )
     return events
 
 
@@ -169,7 +258,9 @@ def state_after(net, x, events: list[Event], n_done: int) -> SimpleNamespace:
         sizes=sizes,
         weights=[np.array(W, dtype=np.float64) for W in net.weights],
         biases=[np.array(b, dtype=np.float64) for b in net.biases],
-        z=[[None] * n for n in sizes], a=[[None] * n for n in sizes], signal=[[None] * n for n in sizes],
+        z=[[None] * n for n in sizes],
+        a=[[None] * n for n in sizes],
+        signal=[[None] * n for n in sizes],
     )
     state.a[0] = [float(v) for v in as_array(x, "x", shape=(sizes[0],), dtype=np.float64)]
     for event in events[:n_done]:

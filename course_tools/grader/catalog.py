@@ -6,6 +6,7 @@ while the files it came from hash the same. ``fingerprint`` hashes every
 solution notebook and spec, so a batch can verify that nothing a submission did
 changed what the others are graded against.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,7 @@ class SpecError(RuntimeError):
 
 def known_ids(solutions: Path = SOLUTIONS) -> list[str]:
     """Exercise ids with both a built solution notebook and a spec."""
-    return sorted(p.stem for p in SPECS.glob("ex*.py")
-                  if EXERCISE_ID.match(p.stem) and built_path(p.stem, solutions))
+    return sorted(p.stem for p in SPECS.glob("ex*.py") if EXERCISE_ID.match(p.stem) and built_path(p.stem, solutions))
 
 
 def _digest(paths) -> str:
@@ -46,8 +46,11 @@ def fingerprint(solutions: Path = SOLUTIONS, exercise: str | None = None) -> str
     """A hash of what submissions are graded against: the built solution notebook and spec of
     ``exercise``, or of every exercise."""
     pattern = f"{exercise}." if exercise else "ex"
-    return _digest(sorted(Path(solutions).glob(pattern + "*ipynb")) + sorted(SPECS.glob(pattern + "*py")) +
-                   sorted(p for p in SPECS.parent.glob("*.py")))
+    return _digest(
+        sorted(Path(solutions).glob(pattern + "*ipynb"))
+        + sorted(SPECS.glob(pattern + "*py"))
+        + sorted(p for p in SPECS.parent.glob("*.py"))
+    )
 
 
 def load(exercise_id: str, solutions: Path = SOLUTIONS) -> tuple[Exercise, Spec] | None:
@@ -83,8 +86,10 @@ def validate(exercise: Exercise, spec: Spec) -> None:
         raise SpecError(f"{exercise.id}: test cells {sorted(tests)} but spec parts {sorted(parts)}")
     for grade_id, points in tests.items():
         if abs(points - parts[grade_id]) > 1e-9:
-            raise SpecError(f"{exercise.id}: test cell {grade_id!r} is worth {points:g} points "
-                            f"but its checks add up to {parts[grade_id]:g}")
+            raise SpecError(
+                f"{exercise.id}: test cell {grade_id!r} is worth {points:g} points "
+                f"but its checks add up to {parts[grade_id]:g}"
+            )
     order = [cell.grade_id for cell in exercise.of_kind("test")]
     if [part.grade_id for part in spec.parts] != order:
         raise SpecError(f"{exercise.id}: declare the spec's parts in the notebook's order {order}")

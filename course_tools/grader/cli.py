@@ -7,6 +7,7 @@
 The exercise is read from each notebook's metadata. Exit status 0 whenever
 grading completed, whatever the scores; 2 when the grader itself could not run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,9 @@ class Progress:
             return
         elapsed = time.perf_counter() - self.start
         filled = int(30 * self.done / self.total)
-        bar = f"[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}  {elapsed:.0f} s  {clean(label, keep='')}"
+        bar = (
+            f"[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}  {elapsed:.0f} s  {clean(label, keep='')}"
+        )
         if self.tty:
             print("\r" + bar[:110].ljust(110), end="" if self.done < self.total else "\n", file=sys.stderr, flush=True)
         else:
@@ -110,59 +113,105 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["gradescope"]:
         from .gradescope import main as build
+
         return build(argv[1:])
     if argv[:1] == ["gradescope-run"]:
         from .gradescope import run_main
+
         return run_main(argv[1:])
-    parser = argparse.ArgumentParser(prog="course-grade", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="course-grade", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("submissions", nargs="+", help="submitted .ipynb files")
     parser.add_argument("--results", type=Path, help="write Gradescope's results.json here (one submission only)")
     parser.add_argument("--gradebook", type=Path, help="write a CSV with one row per submission")
     parser.add_argument("--exercise", help="accept only this exercise id (others score 0, explained)")
-    parser.add_argument("--timeout", type=float, default=DEFAULTS["timeout"],
-                        help=f"seconds per cell and per probe (default {DEFAULTS['timeout']:g})")
-    parser.add_argument("--budget", type=float, default=DEFAULTS["budget"],
-                        help=f"total seconds per submission (default {DEFAULTS['budget']:g})")
-    parser.add_argument("--memory", type=int, default=DEFAULTS["memory_mb"],
-                        help="MB of memory one submission may use, all its processes together "
-                             f"(default {DEFAULTS['memory_mb']})")
-    parser.add_argument("--disk", type=int, default=DEFAULTS["disk_mb"],
-                        help=f"MB of files one submission may write in all (default {DEFAULTS['disk_mb']})")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULTS["timeout"],
+        help=f"seconds per cell and per probe (default {DEFAULTS['timeout']:g})",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULTS["budget"],
+        help=f"total seconds per submission (default {DEFAULTS['budget']:g})",
+    )
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=DEFAULTS["memory_mb"],
+        help=f"MB of memory one submission may use, all its processes together (default {DEFAULTS['memory_mb']})",
+    )
+    parser.add_argument(
+        "--disk",
+        type=int,
+        default=DEFAULTS["disk_mb"],
+        help=f"MB of files one submission may write in all (default {DEFAULTS['disk_mb']})",
+    )
     parser.add_argument("--seed", type=int, help="fix the random test inputs (default: fresh every run)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once (default: cores)")
-    parser.add_argument("--sandbox", choices=("auto", "uid", "namespaces"), default=DEFAULTS["sandbox"],
-                        help="isolation layers for the kernels (default: every layer available)")
-    parser.add_argument("--unsafe", action="store_true",
-                        help="grade even where the sandbox's minimum is missing (trusted notebooks only)")
-    parser.add_argument("--solutions", type=Path, default=DEFAULTS["solutions"],
-                        help="the folder of built solution notebooks (default: the course's solutions/)")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once (default: cores)"
+    )
+    parser.add_argument(
+        "--sandbox",
+        choices=("auto", "uid", "namespaces"),
+        default=DEFAULTS["sandbox"],
+        help="isolation layers for the kernels (default: every layer available)",
+    )
+    parser.add_argument(
+        "--unsafe",
+        action="store_true",
+        help="grade even where the sandbox's minimum is missing (trusted notebooks only)",
+    )
+    parser.add_argument(
+        "--solutions",
+        type=Path,
+        default=DEFAULTS["solutions"],
+        help="the folder of built solution notebooks (default: the course's solutions/)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no table, no progress bar")
     args = parser.parse_args(argv)
     if args.results and len(args.submissions) != 1:
         parser.error("--results takes exactly one submission; use --gradebook for many")
     if args.timeout <= 0 or args.budget <= 0 or args.memory < 256 or args.disk < 16 or args.jobs < 1:
-        parser.error("--timeout and --budget must be positive, --memory at least 256 (MB), --disk at least 16 (MB), "
-                     "--jobs at least 1")
-    options = Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, disk_mb=args.disk,
-                      seed=args.seed, exercise=args.exercise, sandbox=args.sandbox, unsafe=args.unsafe,
-                      solutions=args.solutions)
+        parser.error(
+            "--timeout and --budget must be positive, --memory at least 256 (MB), --disk at least 16 (MB), "
+            "--jobs at least 1"
+        )
+    options = Options(
+        timeout=args.timeout,
+        budget=args.budget,
+        memory_mb=args.memory,
+        disk_mb=args.disk,
+        seed=args.seed,
+        exercise=args.exercise,
+        sandbox=args.sandbox,
+        unsafe=args.unsafe,
+        solutions=args.solutions,
+    )
     try:
         check_exercise(options)  # a mistyped id is said first, before anything about this machine
         options.layers = layers = layers_for(options)
     except GraderError as exc:
         print(f"course-grade: {exc}", file=sys.stderr)
         return 2
-    print(f"course-grade: {layers.describe(limits_for(options))}" +
-          ("" if layers.safe else "; UNSAFE: grading without the sandbox"), file=sys.stderr)
+    print(
+        f"course-grade: {layers.describe(limits_for(options))}"
+        + ("" if layers.safe else "; UNSAFE: grading without the sandbox"),
+        file=sys.stderr,
+    )
     many = len(args.submissions) > 1
     if many and not args.exercise:
         claimed = {k: v for k, v in exercises_of(args.submissions).items() if k}
         if len(claimed) > 1:
-            print("course-grade: warning: this batch mixes exercises (" +
-                  ", ".join(f"{n} x {k}" for k, v in sorted(claimed.items()) for n in [v]) +
-                  "); each notebook is graded as the exercise it claims. Pass --exercise ID to grade one assignment.",
-                  file=sys.stderr)
+            print(
+                "course-grade: warning: this batch mixes exercises ("
+                + ", ".join(f"{n} x {k}" for k, v in sorted(claimed.items()) for n in [v])
+                + "); each notebook is graded as the exercise it claims. Pass --exercise ID to grade one assignment.",
+                file=sys.stderr,
+            )
     options.fingerprint = catalog.fingerprint(options.solutions, options.exercise)
     results, failures = grade_many(args.submissions, options, args.jobs, progress=many and not args.quiet)
     if not args.quiet:

@@ -29,6 +29,7 @@ add up. This module bounds the submission's total:
 Without a cgroup, the process count of a submission is capped by
 ``RLIMIT_NPROC`` on its fresh uid (``sandbox.preexec``).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -43,20 +44,24 @@ import threading
 import time
 from dataclasses import dataclass
 
-INTERVAL = 0.1            # seconds between two looks of the watchdog
-MAX_FILES = 20_000        # files and folders one kernel may create (each costs memory even when empty)
+INTERVAL = 0.1  # seconds between two looks of the watchdog
+MAX_FILES = 20_000  # files and folders one kernel may create (each costs memory even when empty)
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _SHARED_CANDIDATES = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "/dev/mqueue")
 
 
 def memory_breach(limit: int) -> str:
-    return (f"used more than {limit >> 20} MB in total (the memory of all its processes together), "
-            "so the kernel was stopped")
+    return (
+        f"used more than {limit >> 20} MB in total (the memory of all its processes together), "
+        "so the kernel was stopped"
+    )
 
 
 def disk_breach(limit: int) -> str:
-    return (f"wrote more than {limit >> 20} MB in files in total (its folder and the temporary folders together), "
-            "so the kernel was stopped")
+    return (
+        f"wrote more than {limit >> 20} MB in files in total (its folder and the temporary folders together), "
+        "so the kernel was stopped"
+    )
 
 
 def files_breach() -> str:
@@ -64,6 +69,7 @@ def files_breach() -> str:
 
 
 # ------------------------------------------------------------------ cgroups
+
 
 @dataclass(frozen=True)
 class CgroupPlace:
@@ -76,7 +82,7 @@ class CgroupPlace:
         return "cgroup v2" if self.version == 2 else "cgroup v1 memory and pids"
 
 
-_LEFTOVERS: set = set()   # cgroup folders that could not be removed yet (a process was still leaving)
+_LEFTOVERS: set = set()  # cgroup folders that could not be removed yet (a process was still leaving)
 
 
 def _read(path: str) -> str:
@@ -121,7 +127,7 @@ def _own_cgroups() -> dict:
 
 def _folder(mount_point: str, root: str, path: str) -> str:
     if root != "/" and (path == root or path.startswith(root + "/")):
-        path = path[len(root):]
+        path = path[len(root) :]
     return os.path.normpath(os.path.join(mount_point, path.lstrip("/")))
 
 
@@ -299,6 +305,7 @@ multiprocessing.util.Finalize(None, _remove_leftovers_at_exit, exitpriority=1)
 
 # ------------------------------------------------------------------ files
 
+
 @functools.lru_cache(maxsize=None)
 def shared_folders() -> tuple:
     """The world-writable temporary folders of this machine, where a kernel without namespaces can write."""
@@ -320,8 +327,8 @@ _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEX
 class _Tally:
     def __init__(self):
         self.bytes = 0
-        self.entries = 0      # the kernel's files and folders
-        self.visited = 0      # every entry looked at, others' too
+        self.entries = 0  # the kernel's files and folders
+        self.visited = 0  # every entry looked at, others' too
         self.seen: set = set()
 
     def add(self, info: os.stat_result) -> None:
@@ -385,6 +392,7 @@ def remove_owned(owner: int, folders=None) -> None:
     """Delete everything ``owner`` owns in the shared temporary folders (after its processes are gone),
     going into world-writable folders too. Works on open folders, so a symbolic link swapped in by
     another user's process cannot send it anywhere else."""
+
     def clean(fd: int, depth: int) -> None:
         if depth > 16:
             return
@@ -426,10 +434,11 @@ def remove_owned(owner: int, folders=None) -> None:
 
 # ------------------------------------------------------------------ processes and their memory
 
+
 class _Processes:
     """The processes of this machine, read once per look of the watchdog (with what was learnt before)."""
 
-    known: dict = {}   # pid -> (real uid, parent pid, process group, session), read once per process
+    known: dict = {}  # pid -> (real uid, parent pid, process group, session), read once per process
     lock = threading.Lock()
 
     def __init__(self):
@@ -461,8 +470,12 @@ class _Processes:
                 return None
             values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
             try:
-                found = (int(values["Uid"].split()[0]), int(values["PPid"]),
-                         int(values.get("NSpgid", "0").split()[0] or 0), int(values.get("NSsid", "0").split()[0] or 0))
+                found = (
+                    int(values["Uid"].split()[0]),
+                    int(values["PPid"]),
+                    int(values.get("NSpgid", "0").split()[0] or 0),
+                    int(values.get("NSsid", "0").split()[0] or 0),
+                )
             except (KeyError, ValueError, IndexError):
                 return None
             with self.lock:
@@ -514,6 +527,7 @@ def memory_of(pids: list[int], limit: int) -> int:
 
 # ------------------------------------------------------------------ the watchdog
 
+
 class Watch:
     """What the watchdog keeps an eye on for one kernel start.
 
@@ -526,16 +540,16 @@ class Watch:
     stopped ('' while it was not).
     """
 
-    memory_on = disk_on = True   # switched off only by tests, to show what each limit stops
+    memory_on = disk_on = True  # switched off only by tests, to show what each limit stops
 
     def __init__(self, *, memory, disk, home, kill, cgroup=None, uid=None, leader=None, private=False):
         self.memory, self.disk, self.home, self.kill = memory, disk, home, kill
         self.cgroup, self.uid, self.leader, self.private = cgroup, uid, leader, private
         self.breach = ""
         self.members: set = set()
-        self.inside: int | None = None   # a process inside the kernel's mount namespace
+        self.inside: int | None = None  # a process inside the kernel's mount namespace
         self.lock = threading.Lock()
-        self.closed = False   # the kernel was stopped: nothing more to look at
+        self.closed = False  # the kernel was stopped: nothing more to look at
 
     def processes(self, seen: _Processes | None) -> list[int]:
         if self.cgroup is not None:

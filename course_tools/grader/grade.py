@@ -6,6 +6,7 @@ only when the grader itself cannot work (``GraderError``: a spec that disagrees
 with its source, a failing reference solution, no kernel, no sandbox, or the
 solutions and specs changed while grading).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib.exercises.checks import (CheckFailure, explain_mismatch, first_difference, kind, shape_error_advice,
-                                         show)
+from course_lib.exercises.checks import CheckFailure, explain_mismatch, first_difference, kind, shape_error_advice, show
 
 from . import catalog, reference, sandbox, staging
 from .kernel import POOL, KernelStartError, Outcome, Runner, describe_fatal
@@ -113,6 +113,7 @@ class GradeResult:
 
 # ------------------------------------------------------------------ the sandbox
 
+
 def layers_for(options: Options) -> sandbox.Layers:
     """The sandbox layers kernels get under ``options``; ``GraderError`` when the minimum is missing."""
     try:
@@ -123,22 +124,26 @@ def layers_for(options: Options) -> sandbox.Layers:
         raise GraderError(
             "refusing to grade: the kernel sandbox's minimum is missing here (" + "; ".join(layers.missing) + "). "
             "Run the grader as root (kernels then run as an unprivileged uid) or install bubblewrap "
-            "(Debian: apt-get install bubblewrap), or pass --unsafe to grade trusted notebooks without it.")
+            "(Debian: apt-get install bubblewrap), or pass --unsafe to grade trusted notebooks without it."
+        )
     if layers.uid and not layers.bwrap and not options.unsafe:
         exposed = [p for path in protected_paths(options) for p in sandbox.readable_by_others(path)]
         if exposed:
             raise GraderError(
-                "refusing to grade: without namespaces the kernel's uid could read " + ", ".join(exposed[:3]) +
-                ". Make the course's grader and solutions readable only by root "
+                "refusing to grade: without namespaces the kernel's uid could read "
+                + ", ".join(exposed[:3])
+                + ". Make the course's grader and solutions readable only by root "
                 f"(chmod -R go-rwx {' '.join(str(p) for p in protected_paths(options))}), or install bubblewrap, "
-                "or pass --unsafe.")
+                "or pass --unsafe."
+            )
     return layers
 
 
 def limits_for(options: Options) -> sandbox.Limits:
     """The resource limits of every kernel under ``options``."""
-    return sandbox.Limits(memory=options.memory_mb << 20, disk=options.disk_mb << 20,
-                          cpu_seconds=int(options.budget) + 60)
+    return sandbox.Limits(
+        memory=options.memory_mb << 20, disk=options.disk_mb << 20, cpu_seconds=int(options.budget) + 60
+    )
 
 
 def protected_paths(options: Options) -> list[Path]:
@@ -152,11 +157,14 @@ def protected_paths(options: Options) -> list[Path]:
 
 def _check_fingerprint(options: Options) -> None:
     if options.fingerprint and catalog.fingerprint(options.solutions, options.exercise) != options.fingerprint:
-        raise GraderError("the solution notebooks or specs changed while grading (a submission may have written "
-                          "them): grading stopped. Restore them (git checkout solutions course_tools) and regrade.")
+        raise GraderError(
+            "the solution notebooks or specs changed while grading (a submission may have written "
+            "them): grading stopped. Restore them (git checkout solutions course_tools) and regrade."
+        )
 
 
 # ------------------------------------------------------------------ deciding
+
 
 def _find_opaque(value) -> str | None:
     if isinstance(value, Opaque):
@@ -175,12 +183,16 @@ def _explain_error(probe: Probe, payload: dict, unmarked: list[str]) -> str:
     name, message, where, function = (str(payload.get(k, ""))[:500] for k in ("error", "message", "where", "function"))
     description = probe.description
     if name == "TooLarge":
-        return (f"{description} returned a value too large to send to the grader ({message}); "
-                "a correct answer is far smaller.")
+        return (
+            f"{description} returned a value too large to send to the grader ({message}); "
+            "a correct answer is far smaller."
+        )
     if name == "NotImplementedError":
         if function and not re.search(rf"\b{re.escape(function)}\s*\(", probe.source):  # raised in a helper
-            return (f"{description} raised NotImplementedError inside {function}(): the starter stub of "
-                    f"{function} is still there. Write its body.")
+            return (
+                f"{description} raised NotImplementedError inside {function}(): the starter stub of "
+                f"{function} is still there. Write its body."
+            )
         return f"{description} raised NotImplementedError: the starter stub is still there. Write the function body."
     text = f"{description} raised {name}: {message}" + (f" ({where})" if where else "")
     advice = shape_error_advice(name, message)  # the words checked_call adds in the notebook
@@ -192,15 +204,18 @@ def _explain_error(probe: Probe, payload: dict, unmarked: list[str]) -> str:
     if missing:
         defined = re.compile(rf"^\s*(def|class)\s+{missing.group(1)}\b|^\s*{missing.group(1)}\s*=", re.M)
         if any(defined.search(code) for code in unmarked):
-            text += (f". {missing.group(1)} is defined in a cell you added, but the grader runs only the marked "
-                     "answer cells: move that code into the answer cell.")
+            text += (
+                f". {missing.group(1)} is defined in a cell you added, but the grader runs only the marked "
+                "answer cells: move that code into the answer cell."
+            )
         else:
             text += ". Only the marked answer cells are run by the grader; define it in one of them."
     return text
 
 
-def judge(check: Check, probe: Probe, outcome: Outcome, marker: str, expected, timeout: float,
-          unmarked: list[str] = ()) -> str | None:
+def judge(
+    check: Check, probe: Probe, outcome: Outcome, marker: str, expected, timeout: float, unmarked: list[str] = ()
+) -> str | None:
     """Why this probe failed, in words (None when it passed). Runs entirely in the grader's process."""
     description = probe.description
     if outcome.fatal:
@@ -208,19 +223,24 @@ def judge(check: Check, probe: Probe, outcome: Outcome, marker: str, expected, t
     pieces = outcome.stdout.split(marker)
     if len(pieces) != 2:
         if len(pieces) == 1 and outcome.truncated:
-            return (f"{description} printed more than the grader reads, so its result was lost; "
-                    "remove the prints from your function.")
+            return (
+                f"{description} printed more than the grader reads, so its result was lost; "
+                "remove the prints from your function."
+            )
         if len(pieces) == 1:
-            return (f"{description} produced no result the grader could read: did it print a very large amount "
-                    "of text (the grader reads a limited amount), or end the process?")
-        return (f"{description} produced more than one result: does the code print the grader's marker itself?")
+            return (
+                f"{description} produced no result the grader could read: did it print a very large amount "
+                "of text (the grader reads a limited amount), or end the process?"
+            )
+        return f"{description} produced more than one result: does the code print the grader's marker itself?"
     line = pieces[1].split("\n", 1)[0]
     if outcome.truncated and "\n" not in pieces[1]:
         return f"{description} returned a value too large to send to the grader; a correct answer is far smaller."
     try:
         payload = json.loads(line)
-        if not isinstance(payload, dict) or not (set(payload) == {"value"} or
-                                                 set(payload) == {"error", "message", "where", "function"}):
+        if not isinstance(payload, dict) or not (
+            set(payload) == {"value"} or set(payload) == {"error", "message", "where", "function"}
+        ):
             raise TransportError("malformed result")
         got = decode(payload["value"]) if "value" in payload else None
     except (TransportError, ValueError, RecursionError) as exc:
@@ -229,8 +249,10 @@ def judge(check: Check, probe: Probe, outcome: Outcome, marker: str, expected, t
         return _explain_error(probe, payload, list(unmarked))
     opaque = _find_opaque(got)
     if opaque:
-        return (f"{description} returned {'an object' if isinstance(got, Opaque) else 'a value holding an object'} "
-                f"of type {opaque}; expected {kind(expected)} of plain numbers.")
+        return (
+            f"{description} returned {'an object' if isinstance(got, Opaque) else 'a value holding an object'} "
+            f"of type {opaque}; expected {kind(expected)} of plain numbers."
+        )
     if check.compare is not None:
         try:
             problem = check.compare(got, expected, probe)
@@ -243,8 +265,15 @@ def judge(check: Check, probe: Probe, outcome: Outcome, marker: str, expected, t
             item = first_difference(got, expected, rtol=check.rtol, atol=check.atol)
             if item:  # show only the item that differs, not every array of the answer
                 where, got_item, expected_item, item_problem = item
-                return str(CheckFailure(f"{description}, item {where}", item_problem, expected=show(expected_item),
-                                        got=show(got_item), hint=check.hint))
+                return str(
+                    CheckFailure(
+                        f"{description}, item {where}",
+                        item_problem,
+                        expected=show(expected_item),
+                        got=show(got_item),
+                        hint=check.hint,
+                    )
+                )
     except Exception as exc:  # whatever came back, a value that cannot be compared scores 0, not a crash
         problem = f"the result could not be compared with the expected value ({type(exc).__name__}: {exc})"
     if problem:
@@ -266,8 +295,9 @@ def _plan(exercise: Exercise, spec: Spec, rng: np.random.Generator) -> list:
 
 
 def _not_graded(check: Check, reason: str) -> TestResult:
-    return TestResult(check.part.grade_id, check.part.title, check.name, 0.0, check.points, check.hidden,
-                      f"Not graded: {reason}")
+    return TestResult(
+        check.part.grade_id, check.part.title, check.name, 0.0, check.points, check.hidden, f"Not graded: {reason}"
+    )
 
 
 def cell_timeout(spec: Spec, options: Options) -> float:
@@ -303,11 +333,15 @@ def grade_notebook(nb: dict, exercise: Exercise, spec: Spec, options: Options, r
             if cell.kind == "setup":
                 outcome = runner.run_cell(cell.grade_id, cell.released, options.timeout)
                 if outcome.status != "ok" and not learner_ran:
-                    raise GraderError(f"{exercise.id}: the released setup cell {cell.grade_id!r} failed in a "
-                                      f"fresh kernel: {outcome.error or outcome.status}")
+                    raise GraderError(
+                        f"{exercise.id}: the released setup cell {cell.grade_id!r} failed in a "
+                        f"fresh kernel: {outcome.error or outcome.status}"
+                    )
                 if outcome.status != "ok":  # the learner's earlier cells broke it: their problem
-                    notes.append(f"The setup cell {cell.grade_id!r} failed after your answer cells ran "
-                                 f"({outcome.error or outcome.status}); do your answers change shared names?")
+                    notes.append(
+                        f"The setup cell {cell.grade_id!r} failed after your answer cells ran "
+                        f"({outcome.error or outcome.status}); do your answers change shared names?"
+                    )
             elif cell.kind == "answer":
                 learner_ran = True
                 outcome = runner.run_cell(cell.grade_id, answers.get(cell.grade_id, cell.released), answer_timeout)
@@ -329,8 +363,9 @@ def _line_of(traceback: str) -> str:
     return ""
 
 
-def _run_check(check, planned, runner: Runner, marker, options: Options, exercise: Exercise, errors,
-               unmarked) -> TestResult:
+def _run_check(
+    check, planned, runner: Runner, marker, options: Options, exercise: Exercise, errors, unmarked
+) -> TestResult:
     timeout = check.timeout or options.timeout
     group = check.part.grade_id
     problem = None
@@ -349,20 +384,30 @@ def _run_check(check, planned, runner: Runner, marker, options: Options, exercis
             break
     if problem is None:
         cases = f" ({len(planned)} cases)" if len(planned) > 1 else ""
-        return TestResult(check.part.grade_id, check.part.title, check.name, check.points, check.points,
-                          check.hidden, f"Passed{cases}.")
+        return TestResult(
+            check.part.grade_id,
+            check.part.title,
+            check.name,
+            check.points,
+            check.points,
+            check.hidden,
+            f"Passed{cases}.",
+        )
     context = []
     for grade_id in exercise.answers_before(check.part.grade_id):
         if grade_id in runner.lost:
             context.append(f"Your answer cell {grade_id!r} {runner.lost[grade_id]}.")
         elif grade_id in errors:
-            context.append(f"Your answer cell {grade_id!r} raised {errors[grade_id]} when it ran, "
-                           "so what it defines may be missing or incomplete.")
+            context.append(
+                f"Your answer cell {grade_id!r} raised {errors[grade_id]} when it ran, "
+                "so what it defines may be missing or incomplete."
+            )
     output = "\n".join([problem] + context)
     return TestResult(check.part.grade_id, check.part.title, check.name, 0.0, check.points, check.hidden, output)
 
 
 # ------------------------------------------------------------------ entry point
+
 
 def _rejected(path: Path, reason: str, options: Options) -> GradeResult:
     """A zero for a submission that cannot be graded, with every check of the expected exercise listed."""
@@ -376,8 +421,10 @@ def _rejected(path: Path, reason: str, options: Options) -> GradeResult:
 def check_exercise(options: Options) -> None:
     """``GraderError`` naming the known exercises when ``--exercise`` names none of them."""
     if options.exercise and catalog.load(options.exercise, options.solutions) is None:
-        raise GraderError(f"--exercise {options.exercise!r} is not a known exercise; known: "
-                          f"{', '.join(catalog.known_ids(options.solutions))}")
+        raise GraderError(
+            f"--exercise {options.exercise!r} is not a known exercise; known: "
+            f"{', '.join(catalog.known_ids(options.solutions))}"
+        )
 
 
 def grade_file(path, options: Options | None = None) -> GradeResult:
@@ -402,17 +449,31 @@ def _grade(path: Path, options: Options) -> GradeResult:
         return _rejected(path, reason, options)
     exercise_id = exercise_id_of(nb)
     if exercise_id is None:
-        return _rejected(path, (
-            f"{path.name} has no course_exercise metadata, so the grader cannot tell which exercise it is. "
-            "Start from the released notebook in exercises/ and keep its metadata (copy your answers over)."), options)
+        return _rejected(
+            path,
+            (
+                f"{path.name} has no course_exercise metadata, so the grader cannot tell which exercise it is. "
+                "Start from the released notebook in exercises/ and keep its metadata (copy your answers over)."
+            ),
+            options,
+        )
     if options.exercise and exercise_id != options.exercise:
-        return _rejected(path, (f"{path.name} is exercise {exercise_id[:80]!r}, but this assignment is "
-                                f"{options.exercise!r}: submit that exercise's notebook."), options)
+        return _rejected(
+            path,
+            (
+                f"{path.name} is exercise {exercise_id[:80]!r}, but this assignment is "
+                f"{options.exercise!r}: submit that exercise's notebook."
+            ),
+            options,
+        )
     loaded = catalog.load(exercise_id, options.solutions)
     if loaded is None:
         known = ", ".join(catalog.known_ids(options.solutions))
-        return _rejected(path, (f"{path.name} says it is exercise {exercise_id[:80]!r}, which the grader does not "
-                                f"know (known: {known})."), options)
+        return _rejected(
+            path,
+            (f"{path.name} says it is exercise {exercise_id[:80]!r}, which the grader does not know (known: {known})."),
+            options,
+        )
     exercise, spec = loaded
     seed = options.seed if options.seed is not None else secrets.randbits(63)
     tests, notes = grade_notebook(nb, exercise, spec, options, np.random.default_rng(seed))

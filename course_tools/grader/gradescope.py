@@ -13,6 +13,7 @@ Both scripts take the autograder root from ``AUTOGRADER_ROOT`` (default
 ``/autograder``), so the zip can be tried in any folder laid out like
 Gradescope's (``source/``, ``submission/``, ``results/``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ from .grade import DEFAULTS, GraderError, Options, grade_file, layers_for, limit
 from .report import VISIBILITIES, write_results
 from .source import ROOT, built_path
 
-SETUP = r'''#!/usr/bin/env bash
+SETUP = r"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
@@ -50,15 +51,15 @@ chmod -R go-rwx "$SOURCE"
 for package in course_tools course_lib; do
     chmod -R go-rwx "$("$PYTHON" -c "import $package, os; print(os.path.dirname($package.__file__))")"
 done
-'''
+"""
 
-RUN = r'''#!/usr/bin/env bash
+RUN = r"""#!/usr/bin/env bash
 # Gradescope runs this, as root, for every submission.
 set -uo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${COURSE_PYTHON:-python3}"
 exec "$PYTHON" -m course_tools.grader.cli gradescope-run --root "$ROOT" {arguments}
-'''
+"""
 
 
 def build_wheel(out: Path) -> Path:
@@ -67,26 +68,50 @@ def build_wheel(out: Path) -> Path:
     Without build isolation pip uses this environment's setuptools, which the course's
     ``grader`` and ``test`` extras keep new enough for pyproject.toml (77 or newer).
     """
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    str(ROOT), "-w", str(out)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(ROOT), "-w", str(out)],
+        check=True,
+    )
     return next(Path(out).glob("backprop_course-*.whl"))
 
 
-def build_zip(exercise: str, output: Path, *, hidden_visibility: str = "after_published",
-              wheel: Path | None = None, options: Options | None = None) -> Path:
+def build_zip(
+    exercise: str,
+    output: Path,
+    *,
+    hidden_visibility: str = "after_published",
+    wheel: Path | None = None,
+    options: Options | None = None,
+) -> Path:
     """Write the autograder zip for ``exercise`` to ``output``."""
     options = options or Options()
     if catalog.load(exercise, options.solutions) is None:
-        raise GraderError(f"{exercise!r} is not a known exercise; known: {', '.join(catalog.known_ids(options.solutions))}")
+        raise GraderError(
+            f"{exercise!r} is not a known exercise; known: {', '.join(catalog.known_ids(options.solutions))}"
+        )
     if hidden_visibility not in VISIBILITIES:
         raise GraderError(f"hidden test visibility must be one of {', '.join(VISIBILITIES)}")
-    arguments = ["--exercise", exercise, "--hidden-visibility", hidden_visibility,
-                 "--timeout", f"{options.timeout:g}", "--budget", f"{options.budget:g}",
-                 "--memory", str(options.memory_mb), "--disk", str(options.disk_mb)]
+    arguments = [
+        "--exercise",
+        exercise,
+        "--hidden-visibility",
+        hidden_visibility,
+        "--timeout",
+        f"{options.timeout:g}",
+        "--budget",
+        f"{options.budget:g}",
+        "--memory",
+        str(options.memory_mb),
+        "--disk",
+        str(options.disk_mb),
+    ]
     with tempfile.TemporaryDirectory() as scratch:
         wheel = Path(wheel) if wheel else build_wheel(Path(scratch))
         with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, text in (("setup.sh", SETUP), ("run_autograder", RUN.replace("{arguments}", shlex.join(arguments)))):
+            for name, text in (
+                ("setup.sh", SETUP),
+                ("run_autograder", RUN.replace("{arguments}", shlex.join(arguments))),
+            ):
                 info = zipfile.ZipInfo(name)
                 info.external_attr = 0o755 << 16  # executable, as Gradescope expects
                 archive.writestr(info, text)
@@ -102,8 +127,10 @@ def run(root: Path, options: Options, hidden_visibility: str) -> int:
     notebooks = sorted((root / "submission").glob("*.ipynb"))
     if len(notebooks) != 1:
         found = ", ".join(p.name for p in notebooks) or "none"
-        message = (f"Submit exactly one notebook (.ipynb) for {options.exercise}; found {len(notebooks)} ({found}). "
-                   "Upload only your exercise notebook.")
+        message = (
+            f"Submit exactly one notebook (.ipynb) for {options.exercise}; found {len(notebooks)} ({found}). "
+            "Upload only your exercise notebook."
+        )
         results.write_text(json.dumps({"score": 0, "output": message, "tests": []}, indent=2) + "\n")
         return 0
     try:
@@ -118,22 +145,33 @@ def run(root: Path, options: Options, hidden_visibility: str) -> int:
 
 
 def main(argv) -> int:
-    parser = argparse.ArgumentParser(prog="course-grade gradescope",
-                                     description="Build Gradescope's autograder zip for one exercise.")
+    parser = argparse.ArgumentParser(
+        prog="course-grade gradescope", description="Build Gradescope's autograder zip for one exercise."
+    )
     parser.add_argument("exercise", help="the exercise id, e.g. ex01_neuron_and_layer")
     parser.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
-    parser.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published",
-                        help="when students see the hidden tests' results (default after_published)")
-    parser.add_argument("--wheel", type=Path, help="a wheel of the course to bundle (default: built from this checkout)")
+    parser.add_argument(
+        "--hidden-visibility",
+        choices=VISIBILITIES,
+        default="after_published",
+        help="when students see the hidden tests' results (default after_published)",
+    )
+    parser.add_argument(
+        "--wheel", type=Path, help="a wheel of the course to bundle (default: built from this checkout)"
+    )
     parser.add_argument("--timeout", type=float, default=DEFAULTS["timeout"])
     parser.add_argument("--budget", type=float, default=DEFAULTS["budget"])
     parser.add_argument("--memory", type=int, default=DEFAULTS["memory_mb"])
     parser.add_argument("--disk", type=int, default=DEFAULTS["disk_mb"])
     args = parser.parse_args(argv)
     try:
-        made = build_zip(args.exercise, args.output, hidden_visibility=args.hidden_visibility, wheel=args.wheel,
-                         options=Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory,
-                                         disk_mb=args.disk))
+        made = build_zip(
+            args.exercise,
+            args.output,
+            hidden_visibility=args.hidden_visibility,
+            wheel=args.wheel,
+            options=Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, disk_mb=args.disk),
+        )
     except (GraderError, subprocess.CalledProcessError) as exc:
         print(f"course-grade gradescope: {exc}", file=sys.stderr)
         return 2
@@ -150,11 +188,20 @@ def run_main(argv) -> int:
     parser.add_argument("--budget", type=float, default=DEFAULTS["budget"])
     parser.add_argument("--memory", type=int, default=DEFAULTS["memory_mb"])
     parser.add_argument("--disk", type=int, default=DEFAULTS["disk_mb"])
-    parser.add_argument("--sandbox", choices=("auto", "uid", "namespaces"),
-                        default=os.environ.get("COURSE_GRADE_SANDBOX", DEFAULTS["sandbox"]))
+    parser.add_argument(
+        "--sandbox",
+        choices=("auto", "uid", "namespaces"),
+        default=os.environ.get("COURSE_GRADE_SANDBOX", DEFAULTS["sandbox"]),
+    )
     args = parser.parse_args(argv)
-    options = Options(timeout=args.timeout, budget=args.budget, memory_mb=args.memory, disk_mb=args.disk,
-                      exercise=args.exercise, solutions=args.root / "source" / "solutions", sandbox=args.sandbox)
+    options = Options(
+        timeout=args.timeout,
+        budget=args.budget,
+        memory_mb=args.memory,
+        disk_mb=args.disk,
+        exercise=args.exercise,
+        solutions=args.root / "source" / "solutions",
+        sandbox=args.sandbox,
+    )
     options.fingerprint = catalog.fingerprint(options.solutions, options.exercise)
     return run(args.root, options, args.hidden_visibility)
-

@@ -17,6 +17,7 @@ or write more bytes of files, than the limits allow (``Outcome.reason`` says so)
 ``Runner`` runs cells in a session and restarts it when a cell hangs or kills
 it, replaying the setup and the answer cells that ran cleanly.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -41,8 +42,8 @@ from . import contain, sandbox
 from .sandbox import Layers, Limits
 from .transport import MAX_TEXT, bootstrap_cell
 
-MAX_OUTPUT = 20_000                  # characters of a cell's printed output kept (the rest is dropped)
-MAX_MESSAGE = MAX_TEXT + (4 << 20)   # bytes of one message from the kernel the grader accepts
+MAX_OUTPUT = 20_000  # characters of a cell's printed output kept (the rest is dropped)
+MAX_MESSAGE = MAX_TEXT + (4 << 20)  # bytes of one message from the kernel the grader accepts
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -110,13 +111,20 @@ class KernelSession:
     @classmethod
     def fresh(cls, layers: Layers, staged: str, hidden: list, limits: Limits) -> "KernelSession":
         """A session with its own new private directory (removed by ``close``) and a random marker."""
-        return cls(tempfile.mkdtemp(prefix="course-grade-"), layers, staged, list(hidden), limits,
-                   f"@@course-grade-{secrets.token_hex(16)}@@", owns_workdir=True)
+        return cls(
+            tempfile.mkdtemp(prefix="course-grade-"),
+            layers,
+            staged,
+            list(hidden),
+            limits,
+            f"@@course-grade-{secrets.token_hex(16)}@@",
+            owns_workdir=True,
+        )
 
     def __post_init__(self):
         self.manager = self.client = None
-        self.uid = None      # a fresh one for every start of the kernel
-        self.home = None     # likewise
+        self.uid = None  # a fresh one for every start of the kernel
+        self.home = None  # likewise
         self.cgroup = None
         self.watch = None
         self.inputs = os.path.join(self.workdir, "inputs")
@@ -147,28 +155,53 @@ class KernelSession:
         """Start the kernel's process in the sandbox, without waiting for it."""
         self.fresh_start()
         sandbox.give_to(self.home, self.uid)
-        manager = _SandboxedManager(kernel_name="python3", transport="ipc", context=self.context,
-                                    ip=os.path.join(self.home, f"k{self.restarts}"),
-                                    connection_file=os.path.join(self.home, f"k{self.restarts}.json"))
+        manager = _SandboxedManager(
+            kernel_name="python3",
+            transport="ipc",
+            context=self.context,
+            ip=os.path.join(self.home, f"k{self.restarts}"),
+            connection_file=os.path.join(self.home, f"k{self.restarts}.json"),
+        )
         manager.sandbox_uid = self.uid
-        manager.sandbox_prefix = (sandbox.bwrap_command(self.layers.bwrap, self.workdir, self.staged, self.hidden,
-                                                        uid=self.uid, home=self.home, tmp_size=self.limits.tmp_size,
-                                                        sized=self.layers.sized) if self.layers.bwrap else [])
+        manager.sandbox_prefix = (
+            sandbox.bwrap_command(
+                self.layers.bwrap,
+                self.workdir,
+                self.staged,
+                self.hidden,
+                uid=self.uid,
+                home=self.home,
+                tmp_size=self.limits.tmp_size,
+                sized=self.layers.sized,
+            )
+            if self.layers.bwrap
+            else []
+        )
         self.manager = manager
         try:
             if self.layers.cgroup is not None:  # room for bwrap's two processes besides the kernel's
                 self.cgroup = contain.Cgroup(self.layers.cgroup, self.limits.memory, self.limits.processes + 2)
-            manager.start_kernel(cwd=self.home, env=sandbox.environment(self.home, self.staged),
-                                 preexec_fn=sandbox.preexec(self.limits, self.uid, drop=not self.layers.bwrap,
-                                                            cgroup=self.cgroup),
-                                 stdout=subprocess.DEVNULL, stderr=_kernel_log())
+            manager.start_kernel(
+                cwd=self.home,
+                env=sandbox.environment(self.home, self.staged),
+                preexec_fn=sandbox.preexec(self.limits, self.uid, drop=not self.layers.bwrap, cgroup=self.cgroup),
+                stdout=subprocess.DEVNULL,
+                stderr=_kernel_log(),
+            )
         except Exception as exc:  # any failure to start is the grader's problem, not the learner's
             self.stop()
             raise KernelStartError(f"could not start a Python kernel: {type(exc).__name__}: {exc}") from exc
         provisioner = getattr(manager, "provisioner", None)
-        watch = contain.Watch(memory=self.limits.memory, disk=self.limits.disk, home=self.home, kill=None,
-                              cgroup=self.cgroup, uid=self.uid, private=bool(self.layers.bwrap),
-                              leader=getattr(getattr(provisioner, "process", None), "pid", None))
+        watch = contain.Watch(
+            memory=self.limits.memory,
+            disk=self.limits.disk,
+            home=self.home,
+            kill=None,
+            cgroup=self.cgroup,
+            uid=self.uid,
+            private=bool(self.layers.bwrap),
+            leader=getattr(getattr(provisioner, "process", None), "pid", None),
+        )
         # this start's processes, whatever the session starts next
         watch.kill = functools.partial(_kill, getattr(provisioner, "pgid", None), self.cgroup, self.uid, watch)
         self.watch = watch
@@ -199,8 +232,9 @@ class KernelSession:
         outcome = self.run(bootstrap_cell(self.marker), self.limits.startup_timeout)
         if outcome.status != "ok":
             self.stop()
-            raise KernelStartError(f"the kernel did not accept the grader's helpers: "
-                                   f"{outcome.reason or outcome.error or outcome.status}")
+            raise KernelStartError(
+                f"the kernel did not accept the grader's helpers: {outcome.reason or outcome.error or outcome.status}"
+            )
 
     def send(self, text: str) -> str:
         """Store ``text`` (a probe's encoded inputs) where the kernel can read but not change it; its path."""
@@ -260,8 +294,7 @@ class KernelSession:
         """Execute ``code`` as one cell, waiting at most ``timeout`` seconds; keep ``max_output`` characters."""
         if self.breach or not self.alive():
             return Outcome("died", reason=self.breach)
-        msg_id = self.client.execute(code, silent=False, store_history=False, allow_stdin=False,
-                                     stop_on_error=False)
+        msg_id = self.client.execute(code, silent=False, store_history=False, allow_stdin=False, stop_on_error=False)
         deadline = time.monotonic() + timeout
         out, kept, truncated = [], 0, False
         error = traceback = ""
@@ -399,8 +432,10 @@ def describe_fatal(outcome: Outcome, timeout: float) -> str:
         return outcome.reason
     if outcome.status == "timeout":
         return f"did not finish within {timeout:g} s (an endless loop, or far too slow), so the kernel was stopped"
-    return ("stopped the Python kernel (os._exit, a crash, memory exhausted, or a message too large to read); "
-            "a fresh kernel was started for the rest")
+    return (
+        "stopped the Python kernel (os._exit, a crash, memory exhausted, or a message too large to read); "
+        "a fresh kernel was started for the rest"
+    )
 
 
 class Runner:
@@ -413,22 +448,26 @@ class Runner:
     def __init__(self, kernel: KernelSession, budget: float, max_restarts: int):
         self.kernel, self.budget, self.max_restarts = kernel, budget, max_restarts
         self.replay: list[tuple[str, str, float]] = []
-        self.lost: dict[str, str] = {}       # grade_id -> why the cell is no longer run
-        self.restarts: dict[str, int] = {}   # group -> restarts it caused
-        self.stopped = ""                    # why grading stopped altogether, if it did
+        self.lost: dict[str, str] = {}  # grade_id -> why the cell is no longer run
+        self.restarts: dict[str, int] = {}  # group -> restarts it caused
+        self.stopped = ""  # why grading stopped altogether, if it did
         self.deadline = time.monotonic() + budget
 
     def over_budget(self) -> bool:
         if not self.stopped and time.monotonic() > self.deadline:
-            self.stopped = (f"grading stopped: the submission used up the total time budget of "
-                            f"{self.budget:g} s; the remaining checks were not run")
+            self.stopped = (
+                f"grading stopped: the submission used up the total time budget of "
+                f"{self.budget:g} s; the remaining checks were not run"
+            )
         return bool(self.stopped)
 
     def exhausted(self, group: str) -> str:
         """Why ``group`` may not restart the kernel again ('' while it may)."""
         if self.restarts.get(group, 0) >= self.max_restarts:
-            return (f"this part's code hung or crashed the kernel {self.restarts[group]} times; "
-                    "its remaining checks were not run")
+            return (
+                f"this part's code hung or crashed the kernel {self.restarts[group]} times; "
+                "its remaining checks were not run"
+            )
         return ""
 
     def run_cell(self, grade_id: str, code: str, timeout: float) -> Outcome:

@@ -5,6 +5,7 @@ biases and a hidden activation's name. The grader never runs the learner's forwa
 pass: ``network_problem`` says in words what is wrong with such a dict, and
 ``network_scores`` computes the outputs with the grader's own numpy.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -56,8 +57,18 @@ def network_labels(params, A: np.ndarray) -> np.ndarray:
     return np.argmax(A @ np.asarray(params["weights"][-1], dtype=np.float64).T + params["biases"][-1], axis=1)
 
 
-def accuracy_shortfall(params, X: np.ndarray, y: np.ndarray, *, problem, predict, target: float, where: str,
-                       n_classes: int, verb: str = "classifies") -> str | None:
+def accuracy_shortfall(
+    params,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    problem,
+    predict,
+    target: float,
+    where: str,
+    n_classes: int,
+    verb: str = "classifies",
+) -> str | None:
     """Why the network ``params`` falls short of ``target`` accuracy on X, y; None when it reaches it.
 
     ``problem(params)`` explains a malformed network first; ``predict(params, X)`` gives labels (n,);
@@ -70,5 +81,7 @@ def accuracy_shortfall(params, X: np.ndarray, y: np.ndarray, *, problem, predict
         score = float(np.mean(predict(params, X) == y))
     if score >= target:
         return None
-    return (f"the trained network {verb} {score:.1%} of {where} correctly; it needs at least {target:.0%} "
-            f"(chance is {1 / n_classes:.0%})")
+    return (
+        f"the trained network {verb} {score:.1%} of {where} correctly; it needs at least {target:.0%} "
+        f"(chance is {1 / n_classes:.0%})"
+    )

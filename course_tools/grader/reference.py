@@ -6,6 +6,7 @@ in ``catalog``'s cache. Probes run against a copy of it with the same inputs the
 learner's kernel receives, and the value is passed through the transport format
 so both sides are compared in the same shapes.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,8 +32,9 @@ def namespace(exercise: Exercise) -> dict:
                     try:
                         exec(compile(cell.solution, f"<{exercise.id}:{cell.grade_id}>", "exec"), ns)
                     except Exception as exc:
-                        raise ReferenceError_(f"{exercise.id}: the solution cell {cell.grade_id!r} raised "
-                                              f"{type(exc).__name__}: {exc}") from exc
+                        raise ReferenceError_(
+                            f"{exercise.id}: the solution cell {cell.grade_id!r} raised {type(exc).__name__}: {exc}"
+                        ) from exc
         exercise.cache["namespace"] = ns
     return exercise.cache["namespace"]
 
@@ -46,5 +48,6 @@ def expected_value(exercise: Exercise, probe: Probe, inputs_json: str):
             value = evaluate(probe.source, ns)
         return loads(dumps(value))
     except Exception as exc:
-        raise ReferenceError_(f"{exercise.id}: the reference solution failed on probe {probe.description!r}: "
-                              f"{type(exc).__name__}: {exc}") from exc
+        raise ReferenceError_(
+            f"{exercise.id}: the reference solution failed on probe {probe.description!r}: {type(exc).__name__}: {exc}"
+        ) from exc

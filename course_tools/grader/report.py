@@ -4,6 +4,7 @@ Every text in them passes through ``clean``: a submission controls its error
 messages and printed values, and a terminal escape or a carriage return in one
 could redraw the instructor's console (a row reading "total 10 / 10").
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,15 +16,14 @@ from .grade import GradeResult
 
 # C0 and C1 control characters, DEL, and the Unicode controls that reorder or break displayed text
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x85"   # controls that separate words: become a space when not kept
+_SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x85"  # controls that separate words: become a space when not kept
 
 
 def clean(text, keep: str = "\n\t") -> str:
     """``text`` without control characters: those in ``keep`` stay, the ones that separate words
     (tab, line breaks, carriage return) become a space, the rest (escape, bell, backspace, bidi
     overrides, ...) go."""
-    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else (" " if m.group() in _SPACES else ""),
-                        str(text))
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else (" " if m.group() in _SPACES else ""), str(text))
 
 
 def _number(x: float):
@@ -96,6 +96,13 @@ def write_gradebook(results: list[GradeResult], path: Path) -> None:
         writer.writerow(["submission", "exercise", *parts, "total", "max_total", "notes"])
         for result in results:
             scores = {f"{result.exercise}:{grade_id}": _number(score) for grade_id, _, score, _ in result.parts()}
-            writer.writerow([clean(result.submission, keep=""), clean(result.exercise or "", keep=""),
-                             *(scores.get(c, "") for c in parts), _number(result.score), _number(result.max_score),
-                             clean(" ".join(result.notes), keep="")])
+            writer.writerow(
+                [
+                    clean(result.submission, keep=""),
+                    clean(result.exercise or "", keep=""),
+                    *(scores.get(c, "") for c in parts),
+                    _number(result.score),
+                    _number(result.max_score),
+                    clean(" ".join(result.notes), keep=""),
+                ]
+            )

@@ -30,6 +30,7 @@ from ``/proc``) and the bytes of all the files it wrote.
 The minimum for untrusted code is the uid layer or the namespace layer; without
 either the grader refuses unless told ``--unsafe``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -66,7 +67,7 @@ class Layers:
     bwrap: str | None
     missing: tuple = ()
     cgroup: contain.CgroupPlace | None = None
-    sized: bool = True   # bwrap caps the size of the private /tmp (--size)
+    sized: bool = True  # bwrap caps the size of the private /tmp (--size)
 
     @property
     def safe(self) -> bool:
@@ -76,8 +77,13 @@ class Layers:
     def describe(self, limits: "Limits | None" = None) -> str:
         """One line: the layers on, what bounds a submission as a whole, and why any layer is missing."""
         limits = limits or Limits()
-        on = ["resource limits", "own process group", "minimal environment", "only course_lib importable",
-              "private temporary directory"]
+        on = [
+            "resource limits",
+            "own process group",
+            "minimal environment",
+            "only course_lib importable",
+            "private temporary directory",
+        ]
         if self.uid:
             on.append("unprivileged uid")
         if self.bwrap:
@@ -85,8 +91,10 @@ class Layers:
         text = "sandbox: " + ", ".join(on)
         every = f"every {contain.INTERVAL:g} s"
         if self.cgroup:
-            totals = [f"memory {limits.memory >> 20} MB and {limits.processes} processes "
-                      f"({self.cgroup.describe()} per kernel)"]
+            totals = [
+                f"memory {limits.memory >> 20} MB and {limits.processes} processes "
+                f"({self.cgroup.describe()} per kernel)"
+            ]
         else:
             totals = [f"memory {limits.memory >> 20} MB (its processes' memory summed from /proc {every})"]
             if self.uid:
@@ -118,9 +126,15 @@ def _python_runs(prefix, drop: int | None) -> str:
         os.chmod(workdir, 0o755)
         command = [*prefix(workdir), sys.executable, "-c", "import numpy, ipykernel"]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=workdir,
-                                  env=environment(workdir, workdir),
-                                  preexec_fn=(lambda: _drop_to(drop)) if drop is not None else None)
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=workdir,
+                env=environment(workdir, workdir),
+                preexec_fn=(lambda: _drop_to(drop)) if drop is not None else None,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             return f"could not run ({exc})"
     if done.returncode != 0:
@@ -144,10 +158,12 @@ def detect(mode: str = "auto") -> Layers:
             missing.append("no namespaces (bwrap not found: install Debian's bubblewrap)")
         else:
             inside = fresh_uid() if root and mode == "auto" else None
-            why = _python_runs(lambda folder: bwrap_command(found, folder, folder, [], uid=inside,
-                                                            tmp_size=SHM_SIZE), None)
-            if why and not _python_runs(lambda folder: bwrap_command(found, folder, folder, [], uid=inside,
-                                                                     sized=False), None):
+            why = _python_runs(
+                lambda folder: bwrap_command(found, folder, folder, [], uid=inside, tmp_size=SHM_SIZE), None
+            )
+            if why and not _python_runs(
+                lambda folder: bwrap_command(found, folder, folder, [], uid=inside, sized=False), None
+            ):
                 sized = False  # a bwrap older than 0.7 knows no --size: the watchdog alone bounds /tmp
                 missing.append("no size cap on the private /tmp (bwrap too old for --size; the watchdog polls it)")
             elif why:
@@ -163,13 +179,16 @@ def detect(mode: str = "auto") -> Layers:
         else:
             why = _python_runs(lambda folder: [], fresh_uid())
             if why:
-                missing.append(f"no unprivileged uid (Python at {sys.base_prefix} does not start for "
-                               f"another user: {why}; make it readable by all)")
+                missing.append(
+                    f"no unprivileged uid (Python at {sys.base_prefix} does not start for "
+                    f"another user: {why}; make it readable by all)"
+                )
             else:
                 uid = True
     if mode == "uid" and not uid:
-        raise SandboxError("sandbox mode 'uid' needs the grader to run as root and Python readable by all: "
-                           + "; ".join(missing))
+        raise SandboxError(
+            "sandbox mode 'uid' needs the grader to run as root and Python readable by all: " + "; ".join(missing)
+        )
     if mode == "namespaces" and bwrap is None:
         raise SandboxError("sandbox mode 'namespaces' needs a working bwrap: " + "; ".join(missing))
     cgroup = None
@@ -185,8 +204,18 @@ def namespace_flags(privileged: bool) -> list[str]:
     capabilities to switch to the kernel's uid (which drops them)."""
     common = ["--die-with-parent", "--new-session"]
     if privileged:
-        return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-                *common, "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        return [
+            "--unshare-ipc",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+            *common,
+            "--cap-add",
+            "CAP_SETUID",
+            "--cap-add",
+            "CAP_SETGID",
+        ]
     return ["--unshare-all", *common, "--cap-drop", "ALL"]
 
 
@@ -194,35 +223,78 @@ def drop_command(uid: int) -> list[str]:
     """A command prefix that becomes ``uid`` (no groups, no capabilities) and runs the rest."""
     setpriv = shutil.which("setpriv")
     if setpriv:
-        return [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
-                "--bounding-set=-all", "--"]
-    return [sys.executable, "-S", "-c", "import os, sys\nos.setgroups([]); os.setgid(int(sys.argv[1])); "
-            "os.setuid(int(sys.argv[1])); os.execv(sys.argv[2], sys.argv[2:])", str(uid)]
+        return [
+            setpriv,
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--",
+        ]
+    return [
+        sys.executable,
+        "-S",
+        "-c",
+        "import os, sys\nos.setgroups([]); os.setgid(int(sys.argv[1])); "
+        "os.setuid(int(sys.argv[1])); os.execv(sys.argv[2], sys.argv[2:])",
+        str(uid),
+    ]
 
 
 # ------------------------------------------------------------------ what the kernel sees
+
 
 def _system_dirs() -> list[str]:
     """Directories a Python kernel needs: the system, the interpreter and its packages."""
     found = []
     packages = [p for p in sys.path if os.path.basename(p.rstrip("/")) in ("site-packages", "dist-packages")]
-    for path in ["/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin", sys.prefix, sys.base_prefix,
-                 sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(os.path.realpath(sys.executable)),
-                 *site.getsitepackages(), *packages]:
+    for path in [
+        "/usr",
+        "/bin",
+        "/lib",
+        "/lib64",
+        "/lib32",
+        "/sbin",
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)),
+        *site.getsitepackages(),
+        *packages,
+    ]:
         if path and os.path.exists(path) and path not in found:
             found.append(path)
     return found
 
 
-_ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/nsswitch.conf",
-        "/etc/passwd", "/etc/group", "/etc/fonts", "/etc/alternatives"]
+_ETC = [
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+    "/etc/nsswitch.conf",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/fonts",
+    "/etc/alternatives",
+]
 
 
 SHM_SIZE = 64 << 20  # /dev/shm in the sandbox: semaphores and small shared arrays
 
 
-def bwrap_command(bwrap: str, workdir: str, staged: str, hidden: list[str], uid: int | None = None,
-                  home: str | None = None, tmp_size: int | None = None, sized: bool = True) -> list[str]:
+def bwrap_command(
+    bwrap: str,
+    workdir: str,
+    staged: str,
+    hidden: list[str],
+    uid: int | None = None,
+    home: str | None = None,
+    tmp_size: int | None = None,
+    sized: bool = True,
+) -> list[str]:
     """The bwrap prefix for the kernel command: read-only system and Python, the staged
     course_lib, ``workdir`` read-only with its ``home`` writable (the kernel's own folder),
     and empty directories over every path of ``hidden`` (the grader, solutions, the
@@ -234,10 +306,31 @@ def bwrap_command(bwrap: str, workdir: str, staged: str, hidden: list[str], uid:
     size = ["--size", str(tmp_size)] if tmp_size and sized else []
     shm = ["--size", str(min(SHM_SIZE, tmp_size) if tmp_size else SHM_SIZE)] if sized else []
     # private /tmp first: binds below it (a virtual environment, the staged library) go on top
-    command = [bwrap, *namespace_flags(uid is not None), "--proc", "/proc", "--dev", "/dev",
-               "--perms", "1777", *shm, "--tmpfs", "/dev/shm",
-               "--perms", "1777", *size, "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/var",
-               "--symlink", "/tmp", "/var/tmp"]
+    command = [
+        bwrap,
+        *namespace_flags(uid is not None),
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        *shm,
+        "--tmpfs",
+        "/dev/shm",
+        "--perms",
+        "1777",
+        *size,
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "0755",
+        "--dir",
+        "/var",
+        "--symlink",
+        "/tmp",
+        "/var/tmp",
+    ]
     bound, made = [], {"/", "/tmp", "/var", "/var/tmp", "/proc", "/dev"}
 
     def parents(path):  # folders bwrap would otherwise create closed (0700)
@@ -265,10 +358,22 @@ def bwrap_command(bwrap: str, workdir: str, staged: str, hidden: list[str], uid:
         if os.path.isdir(real) and any(real == b or real.startswith(b.rstrip("/") + "/") for b in bound):
             command += ["--tmpfs", real]
     command += parents(staged) + ["--ro-bind", staged, staged]
-    command += parents(workdir) + ["--ro-bind", workdir, workdir, "--bind", home, home, "--chdir", home,
-                                   # ipykernel would take PID 1 (bwrap, its parent here) for init and quit;
-                                   # bwrap dies with the grader instead
-                                   "--setenv", "JPY_PARENT_PID", "1", "--"]
+    command += parents(workdir) + [
+        "--ro-bind",
+        workdir,
+        workdir,
+        "--bind",
+        home,
+        home,
+        "--chdir",
+        home,
+        # ipykernel would take PID 1 (bwrap, its parent here) for init and quit;
+        # bwrap dies with the grader instead
+        "--setenv",
+        "JPY_PARENT_PID",
+        "1",
+        "--",
+    ]
     return command + (drop_command(uid) if uid is not None else [])
 
 
@@ -276,13 +381,22 @@ def environment(workdir: str, staged: str) -> dict:
     """The kernel's whole environment: nothing inherited from the grader."""
     return {
         "PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]),
-        "HOME": workdir, "TMPDIR": workdir, "IPYTHONDIR": os.path.join(workdir, ".ipython"),
-        "MPLCONFIGDIR": os.path.join(workdir, ".matplotlib"), "JUPYTER_RUNTIME_DIR": workdir,
-        "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-        "PYTHONPATH": staged, "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
-        "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "HOME": workdir,
+        "TMPDIR": workdir,
+        "IPYTHONDIR": os.path.join(workdir, ".ipython"),
+        "MPLCONFIGDIR": os.path.join(workdir, ".matplotlib"),
+        "JUPYTER_RUNTIME_DIR": workdir,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONPATH": staged,
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         # parallel gradings share the cores; threads would only add address space
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
         # glibc reserves 64 MB of address space per thread arena; under RLIMIT_AS cap the arenas
         "MALLOC_ARENA_MAX": "2",
     }
@@ -347,6 +461,7 @@ def preexec(limits: Limits, uid: int | None, drop: bool, cgroup: "contain.Cgroup
             cgroup.join()
         if uid is not None and drop:
             _drop_to(uid)
+
     return run
 
 
@@ -384,8 +499,9 @@ def readable_by_others(path: Path) -> list[str]:
         if not os.stat(dirpath).st_mode & stat.S_IXOTH:  # names known or not, nothing inside opens
             dirnames[:] = []
             continue
-        exposed.extend(os.path.join(dirpath, f) for f in filenames
-                       if os.stat(os.path.join(dirpath, f)).st_mode & stat.S_IROTH)
+        exposed.extend(
+            os.path.join(dirpath, f) for f in filenames if os.stat(os.path.join(dirpath, f)).st_mode & stat.S_IROTH
+        )
         if len(exposed) > 5:
             break
         dirnames[:] = [d for d in dirnames if os.stat(os.path.join(dirpath, d)).st_mode & stat.S_IXOTH]

@@ -6,6 +6,7 @@ same stub nbgrader writes and drops the hidden tests; both the exercise builder
 and the grader use the functions here, so they agree on what was released.
 ``read_submission`` and ``pick_answers`` read a learner's notebook the same way.
 """
+
 from __future__ import annotations
 
 import copy
@@ -85,10 +86,10 @@ def cell_kind(cell: dict) -> str:
 class Cell:
     """One code cell of an exercise the grader cares about, in notebook order."""
 
-    kind: str              # 'setup', 'answer' or 'test'
+    kind: str  # 'setup', 'answer' or 'test'
     grade_id: str
-    solution: str          # the source's code (with solutions and hidden tests)
-    released: str          # the student version's code
+    solution: str  # the source's code (with solutions and hidden tests)
+    released: str  # the student version's code
     points: float = 0.0
 
 
@@ -180,8 +181,10 @@ def read_exercise(path: Path) -> Exercise:
     """
     path = Path(path)
     if path.suffix != ".ipynb":
-        raise SourceError(f"{path.name}: the grader reads notebooks (.ipynb); build the exercise from its source "
-                          "with `python3 course.py exercises`")
+        raise SourceError(
+            f"{path.name}: the grader reads notebooks (.ipynb); build the exercise from its source "
+            "with `python3 course.py exercises`"
+        )
     with open(path, encoding="utf-8") as handle:
         return exercise_from_notebook(json.load(handle), path)
 
@@ -210,6 +213,7 @@ def built_path(exercise_id: str, solutions: Path = SOLUTIONS) -> Path | None:
 
 # ------------------------------------------------------------------ submissions
 
+
 def read_submission(path: Path) -> tuple[dict | None, str]:
     """A submitted notebook as parsed JSON, or None and the reason it cannot be graded."""
     try:
@@ -219,7 +223,10 @@ def read_submission(path: Path) -> tuple[dict | None, str]:
         if size == 0:
             return None, f"{path.name} is empty (0 bytes): the notebook was not saved, or the upload failed."
         if size > MAX_SUBMISSION:
-            return None, f"{path.name} is {size / 2**20:.0f} MB; a notebook should be far smaller (clear large outputs)."
+            return (
+                None,
+                f"{path.name} is {size / 2**20:.0f} MB; a notebook should be far smaller (clear large outputs).",
+            )
         raw = path.read_bytes()
     except OSError as exc:
         return None, f"{path.name} could not be read: {exc.strerror or exc}."
@@ -231,12 +238,16 @@ def read_submission(path: Path) -> tuple[dict | None, str]:
         nb = json.loads(text)
     except (ValueError, RecursionError) as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-        return None, (f"{path.name} is not valid JSON{where}, so it is not a Jupyter notebook or it was damaged. "
-                      "Download it again from JupyterLab (File > Download) and resubmit.")
+        return None, (
+            f"{path.name} is not valid JSON{where}, so it is not a Jupyter notebook or it was damaged. "
+            "Download it again from JupyterLab (File > Download) and resubmit."
+        )
     version = nb.get("nbformat") if isinstance(nb, dict) else None
     if isinstance(version, int) and version != 4:
-        return None, (f"{path.name} is a Jupyter notebook in the old format version {version}; the grader reads "
-                      "version 4. Open it in JupyterLab and save it (File > Save Notebook), then resubmit.")
+        return None, (
+            f"{path.name} is a Jupyter notebook in the old format version {version}; the grader reads "
+            "version 4. Open it in JupyterLab and save it (File > Save Notebook), then resubmit."
+        )
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return None, f"{path.name} is JSON but not a Jupyter notebook (it has no list of cells)."
     return nb, ""
@@ -276,8 +287,10 @@ def pick_answers(nb: dict, exercise: Exercise) -> tuple[dict, list[str], list[st
             unmarked.append(source)
     notes = []
     for grade_id in sorted(wanted - set(found)):
-        notes.append(f"Your notebook has no answer cell {grade_id!r} (cells are matched by their nbgrader grade_id; "
-                     "was it deleted, or retyped into a new cell?). The released starter code was used, which scores 0.")
+        notes.append(
+            f"Your notebook has no answer cell {grade_id!r} (cells are matched by their nbgrader grade_id; "
+            "was it deleted, or retyped into a new cell?). The released starter code was used, which scores 0."
+        )
     for grade_id, sources in sorted(found.items()):
         if len(sources) > 1:
             notes.append(f"Answer cell {grade_id!r} appears {len(sources)} times; the last one was graded.")

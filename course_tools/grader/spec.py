@@ -5,6 +5,7 @@ learner's code for (probes, on inputs drawn from a fresh random generator) and
 how many points each check is worth. The grader runs every probe in the
 learner's kernel and on the reference solution, and decides in its own process.
 """
+
 from __future__ import annotations
 
 import re
@@ -139,9 +140,19 @@ class Part:
     def points(self) -> float:
         return sum(check.points for check in self.checks)
 
-    def check(self, name: str, points: float, *, hidden: bool = False, hint: str | None = None,
-              rtol: float = 1e-6, atol: float = 1e-9, compare: Callable | None = None,
-              reference: bool = True, timeout: float | None = None):
+    def check(
+        self,
+        name: str,
+        points: float,
+        *,
+        hidden: bool = False,
+        hint: str | None = None,
+        rtol: float = 1e-6,
+        atol: float = 1e-9,
+        compare: Callable | None = None,
+        reference: bool = True,
+        timeout: float | None = None,
+    ):
         """Decorator registering a check of this part (see FORMAT.md for every option)."""
         if not points > 0:
             raise ValueError(f"check {name!r}: points must be positive, got {points!r}")
@@ -149,8 +160,9 @@ class Part:
             raise ValueError(f"check {name!r}: without a reference value it needs a compare function")
 
         def register(make_probes):
-            self.checks.append(Check(self, name, float(points), make_probes, hidden, hint, rtol, atol,
-                                     compare, reference, timeout))
+            self.checks.append(
+                Check(self, name, float(points), make_probes, hidden, hint, rtol, atol, compare, reference, timeout)
+            )
             return make_probes
 
         return register

@@ -11,6 +11,7 @@ that code (``train`` calling ``MLP.backward``, a method of an ``MLP`` built with
 so reloading a module does not bring a function back, and reading the copy's
 source finds nothing to borrow.
 """
+
 from __future__ import annotations
 
 import ast
@@ -69,9 +70,9 @@ def resolve(name: str) -> list[tuple[Path, str]]:
             obj = getattr(obj, part)
         except AttributeError:
             try:
-                obj = importlib.import_module(".".join(parts[:i + 1]))
+                obj = importlib.import_module(".".join(parts[: i + 1]))
             except ImportError:
-                raise ClosedNameError(f"{name!r}: course_lib has no {'.'.join(parts[:i + 1])!r}") from None
+                raise ClosedNameError(f"{name!r}: course_lib has no {'.'.join(parts[: i + 1])!r}") from None
     if inspect.ismodule(obj):
         path = Path(inspect.getsourcefile(obj)).resolve()
         return [(path, q) for q in _wholesale(_functions_in(ast.parse(path.read_text(encoding="utf-8")).body))]
@@ -87,9 +88,11 @@ def resolve(name: str) -> list[tuple[Path, str]]:
 
 def _closed_body(name: str, does: str, exercise: str) -> list[ast.stmt]:
     """The body a closed function gets: an error saying what it does and why it is closed."""
-    message = (f"{name} is not available while {exercise} is graded: it computes {does}, which this "
-               "exercise asks you to write, so it and everything in course_lib that uses it raise this error. "
-               "Write it yourself (the exercise's instructions list what is closed).")
+    message = (
+        f"{name} is not available while {exercise} is graded: it computes {does}, which this "
+        "exercise asks you to write, so it and everything in course_lib that uses it raise this error. "
+        "Write it yourself (the exercise's instructions list what is closed)."
+    )
     return ast.parse(f"raise RuntimeError({message!r})").body
 
 
@@ -124,7 +127,9 @@ def staged_library(learner_writes: tuple = (), exercise: str = "this exercise") 
                 raise ClosedNameError(f"{name!r} is defined outside course_lib ({path})")
             module = path.relative_to(LIBRARY).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
             shown = f"course_lib.{module}.{qualname}"
-            edits.setdefault(path.relative_to(LIBRARY), []).append((name, qualname, _closed_body(shown, does, exercise)))
+            edits.setdefault(path.relative_to(LIBRARY), []).append(
+                (name, qualname, _closed_body(shown, does, exercise))
+            )
     top = tempfile.mkdtemp(prefix="course-grade-lib-")
     atexit.register(shutil.rmtree, top, True)
     target = Path(top) / "course_lib"

@@ -14,6 +14,7 @@ stdout and stderr together, whatever writes them: ``print``, a C library or a
 child process): past the cap the kernel drops the text without sending it and
 says "output truncated" once, so a huge print costs no time in the grader.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,9 +30,9 @@ from .kernel_side import DTYPE_NAMES, MAX_TEXT
 from .spec import Code
 
 MAX_DEPTH = 16
-MAX_ELEMENTS = 5_000_000      # entries of all arrays in one value
-MAX_ITEMS = 1_000_000         # numbers, strings and containers outside arrays in one value
-MAX_CELL_OUTPUT = 1 << 20     # characters one cell may print (stdout and stderr); None: no cap
+MAX_ELEMENTS = 5_000_000  # entries of all arrays in one value
+MAX_ITEMS = 1_000_000  # numbers, strings and containers outside arrays in one value
+MAX_CELL_OUTPUT = 1 << 20  # characters one cell may print (stdout and stderr); None: no cap
 _DTYPES = {name: np.dtype(name).type for name in DTYPE_NAMES}
 
 
@@ -66,8 +67,11 @@ def encode(value, depth: int = 0):
         if array.dtype.name not in _DTYPES:
             raise TransportError(f"arrays of dtype {array.dtype} cannot be sent")
         data = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
-        return {"__ndarray__": base64.b64encode(data).decode("ascii"), "dtype": array.dtype.name,
-                "shape": list(array.shape)}
+        return {
+            "__ndarray__": base64.b64encode(data).decode("ascii"),
+            "dtype": array.dtype.name,
+            "shape": list(array.shape),
+        }
     if isinstance(value, tuple):
         return {"__tuple__": [encode(item, depth + 1) for item in value]}
     if isinstance(value, list):
@@ -147,7 +151,7 @@ def loads(text: str):
 # kernel_side.py, sent as source: the kernel imports nothing of the course but the staged course_lib.
 KERNEL_HELPERS = inspect.getsource(kernel_side)
 
-_BOOTSTRAP = '''
+_BOOTSTRAP = """
 def __course_grade_bootstrap():
     import builtins, sys, types
     module = types.ModuleType("course_grade_kernel")
@@ -157,7 +161,7 @@ def __course_grade_bootstrap():
     return module
 {handle} = __course_grade_bootstrap()
 del __course_grade_bootstrap
-'''
+"""
 
 
 def handle_name(marker: str) -> str:
@@ -188,6 +192,7 @@ def decode_inputs(text: str, namespace: dict) -> dict:
 
     ``Code`` arguments are evaluated in ``namespace`` (trusted: they come from a spec).
     """
+
     def rebuild(obj):
         if isinstance(obj, list):
             return [rebuild(item) for item in obj]

@@ -7,6 +7,7 @@ are; it prints every count, so the run's log lists them per page. Used by the tw
 modules: ``test_browser_accessibility_pages`` (the book and the decks) and
 ``test_browser_accessibility`` (the course's DOM in JupyterLab, and the keyboard).
 """
+
 from __future__ import annotations
 
 import importlib.resources
@@ -14,7 +15,7 @@ import importlib.resources
 import pytest
 
 BAD = ("serious", "critical")
-CODE = ".jp-InputArea-editor"   # code cells' syntax colours: checked by tests/tools/test_colour_and_contrast.py instead
+CODE = ".jp-InputArea-editor"  # code cells' syntax colours: checked by tests/tools/test_colour_and_contrast.py instead
 
 RUN_JS = """async ([context, upstream]) => {
   const result = await axe.run(context || document, {resultTypes: ['violations']});
@@ -42,8 +43,10 @@ def axe_source() -> str:
     try:
         return (importlib.resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
     except ModuleNotFoundError:
-        pytest.fail("axe-core is missing: the test extra installs it (pip install -e '.[test]', "
-                    "package axe-playwright-python)", pytrace=False)
+        pytest.fail(
+            "axe-core is missing: the test extra installs it (pip install -e '.[test]', package axe-playwright-python)",
+            pytrace=False,
+        )
 
 
 # ipywidgets 8.1's front end gives a slider's handle (noUiSlider) no accessible name and the Play control's
@@ -57,8 +60,10 @@ def check(page, where: str, context, upstream: dict | None = None) -> list[dict]
     kept = [violation for violation in found if violation["where"]]
     left_out = {violation["rule"]: violation["upstream"] for violation in found if violation["upstream"]}
     COUNTS[where] = {v["rule"]: len(v["where"]) for v in kept}
-    print(f"\naxe, serious or critical: {where}: {sum(COUNTS[where].values())} {COUNTS[where] or ''}"
-          + (f"; upstream's, counted and not judged: {left_out}" if left_out else ""))
+    print(
+        f"\naxe, serious or critical: {where}: {sum(COUNTS[where].values())} {COUNTS[where] or ''}"
+        + (f"; upstream's, counted and not judged: {left_out}" if left_out else "")
+    )
     return kept
 
 

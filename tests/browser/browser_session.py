@@ -2,6 +2,7 @@
 
 Kept out of conftest.py so test modules can import them.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,15 @@ from labserver import LabServer
 from notebook_facts import read_facts
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
     # Without these Chromium phones home at start-up; the connections are refused here and slow it down.
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     # Offline by construction: every host name but the local server's fails to resolve.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
@@ -87,8 +94,11 @@ class LessonRuns:
             self.close()
             copy = self.server.root / notebook.name
             if not copy.exists():
-                pytest.fail(f"{notebook.name}: not in the server's copy of notebooks/ (made at session start: "
-                            f"{sorted(p.name for p in self.server.root.glob('*.ipynb'))})", pytrace=False)
+                pytest.fail(
+                    f"{notebook.name}: not in the server's copy of notebooks/ (made at session start: "
+                    f"{sorted(p.name for p in self.server.root.glob('*.ipynb'))})",
+                    pytrace=False,
+                )
             recorder = PageRecorder(self.browser)
             # What to expect comes from the checkout: the server's copy is what earlier tests left (a save).
             lab = LabNotebook(recorder.page, self.server.url, read_facts(notebook))

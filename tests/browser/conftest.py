@@ -31,6 +31,7 @@ When a test fails, screenshots of its pages, their console messages and the
 server log are kept in ``test-artifacts/browser/`` and their paths are added to
 the failure report.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,6 +57,7 @@ def pytest_collection_modifyitems(config, items):
     the lesson runs once and only one lesson's kernel lives at a time. The others keep their modules'
     order: moving one between another module's tests would tear down and rebuild its module's fixtures
     (all the handouts, built once per module, were built eleven times so)."""
+
     def notebook_of(item):
         callspec = getattr(item, "callspec", None)
         notebook = callspec.params.get("notebook") if callspec else None
@@ -64,10 +66,14 @@ def pytest_collection_modifyitems(config, items):
     positions = [index for index, item in enumerate(items) if item.get_closest_marker("browser")]
     # Within a lesson's run, a test marked ``leaves_widgets_moved`` comes last: it leaves the run's widgets
     # in another state (a log slider's value, once stepped and stepped back, lands on the slider's grid).
-    ordered = sorted(enumerate(items[index] for index in positions),
-                     key=lambda pair: (0, notebook_of(pair[1]), pair[1].get_closest_marker("leaves_widgets_moved")
-                                       is not None, pair[0]) if "lesson_runs" in pair[1].fixturenames
-                     else (1, "", False, pair[0]))
+    ordered = sorted(
+        enumerate(items[index] for index in positions),
+        key=lambda pair: (
+            (0, notebook_of(pair[1]), pair[1].get_closest_marker("leaves_widgets_moved") is not None, pair[0])
+            if "lesson_runs" in pair[1].fixturenames
+            else (1, "", False, pair[0])
+        ),
+    )
     for position, (_, item) in zip(positions, ordered):
         items[position] = item
 
@@ -78,7 +84,11 @@ def _find_chromium() -> str | None:
     if chosen:
         return chosen if os.access(chosen, os.X_OK) else None
     for candidate in CHROMIUM_CANDIDATES:
-        path = shutil.which(candidate) if os.sep not in candidate else (candidate if os.access(candidate, os.X_OK) else None)
+        path = (
+            shutil.which(candidate)
+            if os.sep not in candidate
+            else (candidate if os.access(candidate, os.X_OK) else None)
+        )
         if path:
             return path
     return None
@@ -101,8 +111,10 @@ def chromium_executable() -> str:
     if path is None:
         chosen = os.environ.get("BROWSER_TESTS_CHROMIUM")
         looked = f"BROWSER_TESTS_CHROMIUM={chosen}" if chosen else "/usr/bin/chromium and 'chromium' on PATH"
-        _missing(f"Chromium is not installed (looked for {looked}); the browser tests need it. "
-                 "Install it with: apt-get install chromium")
+        _missing(
+            f"Chromium is not installed (looked for {looked}); the browser tests need it. "
+            "Install it with: apt-get install chromium"
+        )
     return path
 
 
@@ -199,6 +211,7 @@ def pytest_runtest_makereport(item, call):
 def book_build(tmp_path_factory):
     """(folder, pages) of the book, built as ``course.py book`` builds it."""
     from course_tools import book
+
     folder = tmp_path_factory.mktemp("book") / "book"
     return folder, book.build(folder, quiet=True)
 
@@ -207,4 +220,5 @@ def book_build(tmp_path_factory):
 def handout_build(tmp_path_factory):
     """Every lesson's handout (HTML), built as ``course.py handouts`` builds them, without their PDFs."""
     from course_tools import handouts
+
     return handouts.build(out=tmp_path_factory.mktemp("handouts"), pdf=False)

@@ -4,6 +4,7 @@
 menus, then ``problems()`` lists, cell by cell, what a learner would see go
 wrong: errors, text on stderr, cells that never ran, widgets that did not render.
 """
+
 from __future__ import annotations
 
 import re
@@ -211,18 +212,34 @@ class LabNotebook:
         start = time.monotonic()
         # A workspace of its own: JupyterLab must not reopen what earlier tests had open.
         workspace = f"browser-test-{uuid.uuid4().hex[:8]}"
-        self.page.goto(f"{self.base_url}lab/workspaces/{workspace}/tree/{quote(self.path)}",
-                       wait_until="domcontentloaded", timeout=timeout_s * 1000)
-        wait_until(self.page, """(n) => {
+        self.page.goto(
+            f"{self.base_url}lab/workspaces/{workspace}/tree/{quote(self.path)}",
+            wait_until="domcontentloaded",
+            timeout=timeout_s * 1000,
+        )
+        wait_until(
+            self.page,
+            """(n) => {
             const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => !p.classList.contains('lm-mod-hidden'));
             return !!panel && panel.querySelectorAll('.jp-Notebook .jp-Cell').length === n;
-        }""", f"{self.facts.name} to open in JupyterLab with its {len(self.facts.cells)} cells", timeout_s, arg=len(self.facts.cells))
-        wait_until(self.page, KERNEL_READY_JS, f"{self.facts.name}'s kernel to start and be idle",
-                   timeout_s - (time.monotonic() - start), arg=None)
+        }""",
+            f"{self.facts.name} to open in JupyterLab with its {len(self.facts.cells)} cells",
+            timeout_s,
+            arg=len(self.facts.cells),
+        )
+        wait_until(
+            self.page,
+            KERNEL_READY_JS,
+            f"{self.facts.name}'s kernel to start and be idle",
+            timeout_s - (time.monotonic() - start),
+            arg=None,
+        )
         self.timings["open"] = time.monotonic() - start
         if not self.page.evaluate(RECORD_CALLBACK_OUTPUT_JS):
-            raise AssertionError(f"{self.facts.name}: window.jupyterapp is not exposed; the server must run "
-                                 "with --LabApp.expose_app_in_browser=True")
+            raise AssertionError(
+                f"{self.facts.name}: window.jupyterapp is not exposed; the server must run "
+                "with --LabApp.expose_app_in_browser=True"
+            )
         return self
 
     # -- menus --------------------------------------------------------------------
@@ -239,11 +256,16 @@ class LabNotebook:
     def clear_all_outputs(self) -> None:
         """Edit > Clear Outputs of All Cells, then check the page really shows no output."""
         self.menu("Edit", "editmenu:clear-all")
-        wait_until(self.page, """() => {
+        wait_until(
+            self.page,
+            """() => {
             const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => !p.classList.contains('lm-mod-hidden'));
             if (!panel || panel.querySelectorAll('.jp-Cell-outputArea .jp-OutputArea-output').length) return false;
             return [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].every(p => !/[0-9]/.test(p.innerText));
-        }""", f"{self.facts.name}: Edit > Clear Outputs of All Cells to remove every output and execution count", 20)
+        }""",
+            f"{self.facts.name}: Edit > Clear Outputs of All Cells to remove every output and execution count",
+            20,
+        )
 
     def run_all(self, timeout_s: float) -> None:
         """Run > Run All Cells; wait until the kernel is idle and no cell is queued, then for the widgets."""
@@ -251,8 +273,12 @@ class LabNotebook:
         self.menu("Run", "runmenu:run-all")
         try:
             wait_until(self.page, RUN_STARTED_JS, f"{self.facts.name}: Run All Cells to start a run", 60)
-            wait_until(self.page, RUN_FINISHED_JS,
-                       f"{self.facts.name}: Run All Cells to finish (kernel idle, no cell showing [*])", timeout_s)
+            wait_until(
+                self.page,
+                RUN_FINISHED_JS,
+                f"{self.facts.name}: Run All Cells to finish (kernel idle, no cell showing [*])",
+                timeout_s,
+            )
         except BrowserTimeout as timeout:
             raise BrowserTimeout(f"{timeout} ({self.run_state()})") from None
         self.timings["run"] = time.monotonic() - start
@@ -273,10 +299,13 @@ class LabNotebook:
             return f"state unavailable: {str(error).splitlines()[0]}"
         if state is None:
             return "no notebook panel is shown"
-        waiting = [self.facts.cells[index].label if index < len(self.facts.cells) else f"cell {index}"
-                   for index in state["waiting"]]
-        return (f"kernel {state['status'] or 'unknown'}; {len(waiting)} cell(s) showing [*]"
-                + (": " + ", ".join(waiting[:3]) + (" ..." if len(waiting) > 3 else "") if waiting else ""))
+        waiting = [
+            self.facts.cells[index].label if index < len(self.facts.cells) else f"cell {index}"
+            for index in state["waiting"]
+        ]
+        return f"kernel {state['status'] or 'unknown'}; {len(waiting)} cell(s) showing [*]" + (
+            ": " + ", ".join(waiting[:3]) + (" ..." if len(waiting) > 3 else "") if waiting else ""
+        )
 
     def callback_output(self, since: int = 0) -> list[str]:
         """What the kernel wrote to stderr outside cell runs (widget callbacks), from message ``since`` on."""
@@ -305,7 +334,9 @@ class LabNotebook:
         for error in state["modelErrors"] or []:
             model_errors.setdefault(error["index"], f"{error['ename']}: {error['evalue']}")
         for cell, shown in zip(facts.cells, state["cells"]):
-            found += [f"{cell.label}: {problem}" for problem in _cell_problems(cell, shown, model_errors.get(cell.index))]
+            found += [
+                f"{cell.label}: {problem}" for problem in _cell_problems(cell, shown, model_errors.get(cell.index))
+            ]
         return found
 
     def assert_ran_cleanly(self) -> None:
@@ -313,7 +344,8 @@ class LabNotebook:
         if problems:
             raise AssertionError(
                 f"{self.facts.name}: {len(problems)} problem(s) after Edit > Clear Outputs of All Cells and "
-                "Run > Run All Cells in JupyterLab:\n  - " + "\n  - ".join(problems))
+                "Run > Run All Cells in JupyterLab:\n  - " + "\n  - ".join(problems)
+            )
 
 
 def _last_line(text: str) -> str:
@@ -340,10 +372,10 @@ def _cell_problems(cell, shown: dict, model_error: str | None) -> list[str]:
     for output in shown["outputs"]:
         match = WIDGET_FALLBACK.search(output["text"])
         if match:
-            problems.append(f"shows {match.group(0)!r} instead of a live widget: "
-                            f"{output['text'][:120].strip()!r}")
+            problems.append(f"shows {match.group(0)!r} instead of a live widget: {output['text'][:120].strip()!r}")
     rendered = sum(output["visibleWidgets"] for output in shown["outputs"])
     if rendered != cell.widget_outputs:
-        problems.append(f"expected {cell.widget_outputs} rendered widget output(s) (as stored in the notebook), "
-                        f"found {rendered}")
+        problems.append(
+            f"expected {cell.widget_outputs} rendered widget output(s) (as stored in the notebook), found {rendered}"
+        )
     return problems

@@ -6,6 +6,7 @@ everything it writes goes to a temporary directory: its HOME, Jupyter config,
 data, settings and workspaces, and the root folder it serves, which is a copy
 of ``notebooks/`` so the tests never touch the committed notebooks.
 """
+
 from __future__ import annotations
 
 import json
@@ -101,18 +102,25 @@ class LabServer:
             path.write_text(json.dumps(values, indent=1), encoding="utf-8")
 
     def _copy_notebooks(self) -> None:
-        shutil.copytree(self.notebooks, self.root,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(self.notebooks, self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
 
     def _warm_matplotlib(self, env: dict) -> None:
         """Build matplotlib's font cache in the new HOME now, so no cell prints
         'Matplotlib is building the font cache' to stderr during the tests."""
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env, cwd=self.workdir,
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-c", "import matplotlib.font_manager"],
+            env=env,
+            cwd=self.workdir,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "jupyterlab",
+            sys.executable,
+            "-m",
+            "jupyterlab",
             "--no-browser",
             "--allow-root",  # containers and CI runners often run as root
             "--ServerApp.ip=127.0.0.1",
@@ -138,13 +146,14 @@ class LabServer:
     # -- life cycle -----------------------------------------------------------
     def start(self) -> "LabServer":
         env = self.environment()
-        course_lab.install(Path(sys.prefix))   # as course.py does: the course's server extension and settings
+        course_lab.install(Path(sys.prefix))  # as course.py does: the course's server extension and settings
         self._write_settings(env)
         self._copy_notebooks()
         self._warm_matplotlib(env)
         self._log = open(self.log_path, "w", encoding="utf-8")
-        self.process = subprocess.Popen(self.command(), env=env, cwd=self.root, stdout=self._log,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            self.command(), env=env, cwd=self.root, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         try:
             self._wait_until_ready()
         except BaseException:
@@ -157,8 +166,10 @@ class LabServer:
         probe = self.url + "api/status"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {self.process.returncode} before answering; "
-                                   f"its log:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"JupyterLab exited with code {self.process.returncode} before answering; "
+                    f"its log:\n{self.log_tail()}"
+                )
             try:
                 with _LOCAL.open(probe, timeout=2) as response:
                     if response.status == 200:
@@ -166,8 +177,9 @@ class LabServer:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.25)
-        raise TimeoutError(f"JupyterLab did not answer {probe} within {self.startup_timeout:.0f} s; "
-                           f"its log:\n{self.log_tail()}")
+        raise TimeoutError(
+            f"JupyterLab did not answer {probe} within {self.startup_timeout:.0f} s; its log:\n{self.log_tail()}"
+        )
 
     def stop(self) -> None:
         """Terminate the server (kernels go with it); kill it if it lingers."""

@@ -5,6 +5,7 @@ before noUiSlider sees it) and stops when the widget's <img> has a new src and t
 decoded, ready to paint. Both ends are read from ``performance.now()`` in the page itself, so the
 time Playwright takes to talk to the browser is not counted.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,13 +45,15 @@ def press_to_picture_ms(page, handle, image, key: str, timeout_s: float = 10) ->
 
 
 def _elapsed(page, timeout_s: float) -> float:
-    page.wait_for_function("() => window.courseLatency && window.courseLatency.t1 !== null",
-                           timeout=timeout_s * 1000, polling="raf")
+    page.wait_for_function(
+        "() => window.courseLatency && window.courseLatency.t1 !== null", timeout=timeout_s * 1000, polling="raf"
+    )
     return page.evaluate("() => window.courseLatency.t1 - window.courseLatency.t0")
 
 
-def measure_drag(page, handle, track, image, moves: int = 10, step_fraction: float = 0.04,
-                 pause_s: float = 0.25) -> list[float]:
+def measure_drag(
+    page, handle, track, image, moves: int = 10, step_fraction: float = 0.04, pause_s: float = 0.25
+) -> list[float]:
     """``moves`` small mouse moves of a held slider handle (a drag, as in a slide, where the arrow keys
     turn the slides), each timed from the pointer move to the new picture."""
     box, start = track.bounding_box(), handle.bounding_box()
@@ -86,8 +89,7 @@ def measure_slider(page, handle, image, presses: int = 10, pause_s: float = 0.25
 
 
 def summary(times: list[float]) -> str:
-    return (f"median {statistics.median(times):.0f} ms, min {min(times):.0f}, max {max(times):.0f} "
-            f"(n={len(times)})")
+    return f"median {statistics.median(times):.0f} ms, min {min(times):.0f}, max {max(times):.0f} (n={len(times)})"
 
 
 def judge(times: list[float], where: str, name: str, goal_ms: float = GOAL_MS) -> None:
@@ -100,7 +102,8 @@ def judge(times: list[float], where: str, name: str, goal_ms: float = GOAL_MS) -
     print(f"{name}: {summary(times)}; goal {goal_ms:.0f} ms, {'met' if median <= goal_ms else 'NOT MET'}")
     assert median <= LOADED_FACTOR * goal_ms, (
         f"{where}: {name}: {summary(times)}, over {LOADED_FACTOR} x the {goal_ms:.0f} ms goal: too slow even "
-        "for a loaded machine")
+        "for a loaded machine"
+    )
 
 
 def check_drag_settles(view, label: str, back_to: float) -> None:
@@ -130,5 +133,7 @@ def check_drag_settles(view, label: str, back_to: float) -> None:
         assert time.perf_counter() - released < 10, f"{view.where}: still redrawing 10 s after the drag ended"
     settled_after = quiet_since - released
     print(f"{view.where}: after the drag the picture settled {settled_after * 1000:.0f} ms after release")
-    assert settled_after < 1.0, (f"{view.where}: the picture kept changing for {settled_after:.1f} s after the drag "
-                                 "ended: values queue instead of the latest one winning")
+    assert settled_after < 1.0, (
+        f"{view.where}: the picture kept changing for {settled_after:.1f} s after the drag "
+        "ended: values queue instead of the latest one winning"
+    )

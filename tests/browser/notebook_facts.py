@@ -3,6 +3,7 @@
 Everything here is read from the ``.ipynb`` JSON alone, so the browser tests
 compare the page against an expectation that does not come from the page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,10 +75,14 @@ class NotebookFacts:
         first = self.first_shown_cell
         hint = ""
         if first is not None and first.slide_type != "slide":
-            hint = (f"; its first shown {first.label} has slide_type {first.slide_type!r}, and RISE puts the "
-                    "cells before the first 'slide' cell on a slide of their own")
-        return (f"{self.name}: the RISE deck has {top_level_slides} top-level slides, but the notebook has "
-                f"{len(expected)} cells of slide_type 'slide' (cells {[cell.index for cell in expected]}){hint}")
+            hint = (
+                f"; its first shown {first.label} has slide_type {first.slide_type!r}, and RISE puts the "
+                "cells before the first 'slide' cell on a slide of their own"
+            )
+        return (
+            f"{self.name}: the RISE deck has {top_level_slides} top-level slides, but the notebook has "
+            f"{len(expected)} cells of slide_type 'slide' (cells {[cell.index for cell in expected]}){hint}"
+        )
 
     def cells_calling(self, text: str) -> list[CellFacts]:
         """The code cells whose source contains ``text``, e.g. a widget factory's name and '('."""
@@ -95,9 +100,12 @@ def read_facts(path: Path) -> NotebookFacts:
     for index, cell in enumerate(nb.cells):
         outputs = cell.get("outputs", []) if cell.cell_type == "code" else []
         # A lesson stores a widget as its picture (course_tools/widget_snapshots.py); the live view is its own.
-        widgets = sum(1 for output in outputs
-                      if WIDGET_MIME in output.get("data", {})
-                      or str(output.get("data", {}).get("text/plain", "")).startswith(LIVE_NOTE))
+        widgets = sum(
+            1
+            for output in outputs
+            if WIDGET_MIME in output.get("data", {})
+            or str(output.get("data", {}).get("text/plain", "")).startswith(LIVE_NOTE)
+        )
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
         cells.append(CellFacts(index, cell.cell_type, first_line(cell.source), slide_type, widgets, cell.source))
     return NotebookFacts(Path(path), tuple(cells))

@@ -7,6 +7,7 @@
   their slider handles and Play buttons are named by the course's JupyterLab plugin.
 * **the keyboard alone**: lesson 6's playground driven without a mouse.
 """
+
 from __future__ import annotations
 
 import time
@@ -47,9 +48,11 @@ def test_jupyterlab_shows_code_in_the_course_colours(lesson_runs, request):
     css = (Path(__file__).resolve().parents[2] / "course_tools/web/labextension/static/lab.css").read_text()
     wanted = dict(re.findall(r"--jp-mirror-editor-([a-z-]+)-color:\s*(#[0-9a-fA-F]{6})", css))
     page = lesson_runs.get(lesson_path("01"), request.node).notebook.page
-    shown = page.evaluate("""(names) => Object.fromEntries(names.map((name) => [name,
+    shown = page.evaluate(
+        """(names) => Object.fromEntries(names.map((name) => [name,
         getComputedStyle(document.body).getPropertyValue(`--jp-mirror-editor-${name}-color`).trim().toLowerCase()]))""",
-                          list(wanted))
+        list(wanted),
+    )
     assert shown == {name: colour.lower() for name, colour in wanted.items()}, shown
 
 
@@ -98,11 +101,17 @@ def test_playground_by_keyboard_alone(notebook, lesson_runs, request):
     tab_to(view, lambda f: f["tag"] == "BUTTON" and "fa-play" in f["icon"], "the play button")
     start = epoch()
     view.page.keyboard.press("Space")
-    wait_until(view.page, """([root, start]) => {
+    wait_until(
+        view.page,
+        """([root, start]) => {
         const span = root.querySelector("[data-name='epoch']");
         return span && Number(span.innerText) >= start + 3;
-    }""", "the epochs to count up after Space on play", 30, arg=[view.root.element_handle(), start])
-    view.page.keyboard.press("Space")           # the same button now pauses
+    }""",
+        "the epochs to count up after Space on play",
+        30,
+        arg=[view.root.element_handle(), start],
+    )
+    view.page.keyboard.press("Space")  # the same button now pauses
     time.sleep(1.0)
     paused = epoch()
     time.sleep(1.0)
@@ -111,25 +120,43 @@ def test_playground_by_keyboard_alone(notebook, lesson_runs, request):
     tab_to(view, lambda f: f["tag"] == "BUTTON" and f["text"] == "step", "the step button")
     before = epoch()
     view.page.keyboard.press("Space")
-    wait_until(view.page, """([root, before]) => {
+    wait_until(
+        view.page,
+        """([root, before]) => {
         const span = root.querySelector("[data-name='epoch']");
         return span && Number(span.innerText) === before + 1;
-    }""", "one more epoch after Space on step", 20, arg=[view.root.element_handle(), before])
+    }""",
+        "one more epoch after Space on step",
+        20,
+        arg=[view.root.element_handle(), before],
+    )
 
     tab_to(view, lambda f: f["tag"] == "BUTTON" and f["text"] == "reset", "the reset button")
     view.page.keyboard.press("Space")
-    wait_until(view.page, """(root) => {
+    wait_until(
+        view.page,
+        """(root) => {
         const span = root.querySelector("[data-name='epoch']");
         return span && Number(span.innerText) === 0;
-    }""", "epoch 0 after Space on reset", 20, arg=view.root.element_handle())
+    }""",
+        "epoch 0 after Space on reset",
+        20,
+        arg=view.root.element_handle(),
+    )
 
     tab_to(view, lambda f: f["role"] == "slider", "the learning-rate slider")
     rate = view.readout.locator("[data-name='learning-rate']").inner_text()
     view.page.keyboard.press("ArrowRight")
-    wait_until(view.page, """([root, rate]) => {
+    wait_until(
+        view.page,
+        """([root, rate]) => {
         const span = root.querySelector("[data-name='learning-rate']");
         return span && span.innerText !== rate;
-    }""", "a new learning rate after ArrowRight on the slider", 20, arg=[view.root.element_handle(), rate])
+    }""",
+        "a new learning rate after ArrowRight on the slider",
+        20,
+        arg=[view.root.element_handle(), rate],
+    )
 
 
 # Every control of a widget a keyboard can reach, in the order Tab reaches them: enabled, shown, focusable.
@@ -143,8 +170,11 @@ SHOWN_JS = """(root) => { const img = root.querySelector('img.widget-image');
   return (img ? img.getAttribute('src') : '') + root.innerText; }"""
 
 
-@pytest.mark.parametrize("notebook", [path for path in LESSONS if read_facts(path).expected_widgets],
-                         ids=[path.stem[:2] for path in LESSONS if read_facts(path).expected_widgets])
+@pytest.mark.parametrize(
+    "notebook",
+    [path for path in LESSONS if read_facts(path).expected_widgets],
+    ids=[path.stem[:2] for path in LESSONS if read_facts(path).expected_widgets],
+)
 @pytest.mark.leaves_widgets_moved
 def test_every_widget_is_reached_and_operated_by_keyboard(notebook, lesson_runs, request):
     """Each widget of the lesson, from its cell, by Tab alone: every control is reached and shows its focus,
@@ -162,7 +192,7 @@ def test_every_widget_is_reached_and_operated_by_keyboard(notebook, lesson_runs,
             now = focused(view)
             if not now["inside"]:
                 if reached:
-                    break   # out of the widget again, past its last control
+                    break  # out of the widget again, past its last control
                 continue
             reached += 1
             if not now["visible"]:
@@ -175,14 +205,22 @@ def test_every_widget_is_reached_and_operated_by_keyboard(notebook, lesson_runs,
                 there, back = ("ArrowLeft", "ArrowRight") if at_end else ("ArrowRight", "ArrowLeft")
                 before = view.root.evaluate(SHOWN_JS)
                 view.page.keyboard.press(there)
-                wait_until(view.page, f"([root, before]) => ({SHOWN_JS})(root) !== before",
-                           f"the widget to follow {there} on slider {slider!r}", 20,
-                           arg=[view.root.element_handle(), before])
+                wait_until(
+                    view.page,
+                    f"([root, before]) => ({SHOWN_JS})(root) !== before",
+                    f"the widget to follow {there} on slider {slider!r}",
+                    20,
+                    arg=[view.root.element_handle(), before],
+                )
                 moved = view.root.evaluate(SHOWN_JS)
-                view.page.keyboard.press(back)   # back where it was, as near as the grid allows
-                wait_until(view.page, f"([root, moved]) => ({SHOWN_JS})(root) !== moved",
-                           f"the widget to follow {back} on slider {slider!r}", 20,
-                           arg=[view.root.element_handle(), moved])
+                view.page.keyboard.press(back)  # back where it was, as near as the grid allows
+                wait_until(
+                    view.page,
+                    f"([root, moved]) => ({SHOWN_JS})(root) !== moved",
+                    f"the widget to follow {back} on slider {slider!r}",
+                    20,
+                    arg=[view.root.element_handle(), moved],
+                )
         assert reached >= controls, f"{view.where}: Tab reached {reached} of its {controls} controls"
         has_slider = view.root.locator("[role='slider']").count() > 0
         assert slider is not None or not has_slider, f"{view.where}: Tab reached none of its sliders"
@@ -203,16 +241,28 @@ def test_a_weight_is_chosen_and_edited_by_keyboard_alone(notebook, lesson_runs, 
     wanted = view.page.evaluate("() => document.activeElement.options[document.activeElement.selectedIndex].text")
     wanted = wanted.replace("\xa0", " ")
     assert view.page.evaluate("() => document.activeElement.selectedIndex") == chosen + 1
-    wait_until(view.page, """([root, wanted]) => {
+    wait_until(
+        view.page,
+        """([root, wanted]) => {
         const span = root.querySelector("[data-name='chosen-link']");
         return span && span.innerText === wanted;
-    }""", f"the readout to name the link {wanted!r}", 20, arg=[view.root.element_handle(), wanted])
+    }""",
+        f"the readout to name the link {wanted!r}",
+        20,
+        arg=[view.root.element_handle(), wanted],
+    )
     tab_to(view, lambda f: f["tag"] == "INPUT", "the chosen weight's value", limit=3)
     loss = view.readout.locator("[data-name='train-loss']").inner_text()
     view.page.keyboard.press("Control+A")
     view.page.keyboard.type("4.5")
     view.page.keyboard.press("Enter")
-    wait_until(view.page, """([root, loss]) => {
+    wait_until(
+        view.page,
+        """([root, loss]) => {
         const span = root.querySelector("[data-name='train-loss']");
         return span && span.innerText !== loss;
-    }""", "the train loss to follow the typed weight", 20, arg=[view.root.element_handle(), loss])
+    }""",
+        "the train loss to follow the typed weight",
+        20,
+        arg=[view.root.element_handle(), loss],
+    )

@@ -13,6 +13,7 @@
 Code cells' syntax colours are left out (``CODE``): tests/tools/test_colour_and_contrast.py checks each of
 them against both backgrounds. A page made to fail shows the check can fail.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -45,7 +46,8 @@ def test_book_page(page_name, built, recorder):
     math = page.evaluate(MATHML_JS)
     assert math["assistive"] == math["formulas"], (
         f"book {page_name}: {math['formulas'] - math['assistive']} of {math['formulas']} formulas have no "
-        "assistive MathML, so a screen reader cannot read them")
+        "assistive MathML, so a screen reader cannot read them"
+    )
     found = check(page, f"book {page_name}", {"exclude": [[CODE]]})
     assert not found, report(f"book {page_name}", found)
 
@@ -67,8 +69,10 @@ def test_deck(deck_name, built, recorder):
 def test_the_checks_would_catch_a_violation(recorder):
     """axe really runs and reports: an image without alt text and grey-on-grey text both fail."""
     page = recorder.page
-    page.set_content("<html lang='en'><head><title>t</title></head><body><main>"
-                     "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
-                     "<p style='color:#aaa;background:#bbb'>hard to read</p></main></body></html>")
+    page.set_content(
+        "<html lang='en'><head><title>t</title></head><body><main>"
+        "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
+        "<p style='color:#aaa;background:#bbb'>hard to read</p></main></body></html>"
+    )
     rules = {v["rule"] for v in check(page, "a page made to fail", None)}
     assert {"image-alt", "color-contrast"} <= rules

@@ -13,6 +13,7 @@ the index and following each page's "next" link to the last lesson and its "prev
   JupyterLab to use it";
 * every link on every page to a file of the book (a lesson, an exercise to download) answers.
 """
+
 from __future__ import annotations
 
 import functools
@@ -124,7 +125,8 @@ def test_the_book_reads_offline_from_the_course_map_to_the_last_lesson_and_back(
 
     index = pages[expected[0]]
     assert index["contents"] == [entry["href"] for entry in lessons], (
-        f"the index lists {index['contents']}, not every lesson in order")
+        f"the index lists {index['contents']}, not every lesson in order"
+    )
     assert index["images"], "the index (the course map) shows no picture: the route is missing"
     foreign = [u for u in recorder.requests if not u.startswith((base, "data:", "blob:"))]
     assert not foreign, f"the book asked for something beyond the local server: {foreign[:5]}"
@@ -136,12 +138,14 @@ def test_the_book_reads_offline_from_the_course_map_to_the_last_lesson_and_back(
             problems.append(f"{name}: failed requests {facts['failed'][:3]}, error responses {facts['bad'][:3]}")
         math = facts["math"]
         if math["errors"] or math["raw"] or (has_math(entry["notebook"]) and not math["formulas"]):
-            problems.append(f"{name}: MathJax drew {math['formulas']} formulas, {math['errors']} with TeX errors; "
-                            f"raw TeX left: {math['raw'][:3]}")
+            problems.append(
+                f"{name}: MathJax drew {math['formulas']} formulas, {math['errors']} with TeX errors; "
+                f"raw TeX left: {math['raw'][:3]}"
+            )
         if not all(image["inline"] and image["loaded"] for image in facts["images"]):
             problems.append(f"{name}: a figure is not an inline picture that loaded: {facts['images']}")
         for widget in facts["widgets"]:
-            if STATIC_LIVE_NOTE not in widget["text"]:   # with "(This is a picture ...)" where there is one
+            if STATIC_LIVE_NOTE not in widget["text"]:  # with "(This is a picture ...)" where there is one
                 problems.append(f"{name}: a widget's placeholder does not say where it is live: {widget['text'][:120]}")
         links = {link.split("#", 1)[0] for link in facts["links"] if link.startswith(base)}
         for link in sorted(links):

@@ -7,6 +7,7 @@ headless Chromium (no host name resolves but 127.0.0.1) follows that link: the c
 open as the notebook in view, with its title, its route picture and its lesson table, and the
 page must ask nothing of the internet.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -18,7 +19,7 @@ from notebook_facts import ROOT
 
 pytestmark = pytest.mark.browser
 
-LINK_PATH = "lab/tree/backprop-course/notebooks/00_course_map.ipynb"   # nbgitpuller's urlpath in the recipe
+LINK_PATH = "lab/tree/backprop-course/notebooks/00_course_map.ipynb"  # nbgitpuller's urlpath in the recipe
 
 
 @pytest.fixture(scope="module")

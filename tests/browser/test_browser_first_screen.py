@@ -5,6 +5,7 @@ is the one the learner copies from the terminal), in a copy of the course with a
 fresh Jupyter folders. Followed in headless Chromium, that address must show the course map, a file
 browser at the course's root, no pop-up, and a lesson with nothing to save.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,18 +44,37 @@ def learner_lab(tmp_path_factory):
         shutil.copytree(ROOT / folder, course / folder, ignore=skip)
     home = tmp_path_factory.mktemp("home")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTER", "JPY_"))}
-    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"), JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
-               MPLCONFIGDIR=str(home / "matplotlib"), PYTHONUNBUFFERED="1")
+    env.update(
+        HOME=str(home),
+        JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        IPYTHONDIR=str(home / "ipython"),
+        MPLCONFIGDIR=str(home / "matplotlib"),
+        PYTHONUNBUFFERED="1",
+    )
     env.pop("MPLBACKEND", None)
     log_path = course.parent / f"{course.name}-lab.log"
     with open(log_path, "w", encoding="utf-8") as log:
         # --no-setup: this environment is the course's; --no-browser: the address comes from the terminal.
         process = subprocess.Popen(
-            [sys.executable, str(course / "course.py"), "lab", "--no-setup", "--no-browser",
-             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={free_port()}", "--ServerApp.port_retries=0"],
-            cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)   # course.py starts JupyterLab as its child: stop them together
+            [
+                sys.executable,
+                str(course / "course.py"),
+                "lab",
+                "--no-setup",
+                "--no-browser",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={free_port()}",
+                "--ServerApp.port_retries=0",
+            ],
+            cwd=course,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # course.py starts JupyterLab as its child: stop them together
     try:
         deadline = time.monotonic() + 120
         while not (found := ADDRESS.findall(log_path.read_text(encoding="utf-8"))):
@@ -94,7 +114,8 @@ def wait_for_the_kernel(address: str, page, timeout_s: float = 90) -> None:
         assert time.monotonic() < deadline, f"no kernel became idle within {timeout_s:.0f} s (sessions: {states})"
         time.sleep(0.25)
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-        timeout=timeout_s * 1000)
+        timeout=timeout_s * 1000
+    )
 
 
 def test_the_printed_address_opens_the_course_map_with_the_course_root_in_the_file_browser(learner_lab, recorder):
@@ -114,8 +135,9 @@ def test_the_printed_address_opens_the_course_map_with_the_course_root_in_the_fi
     # The kernel has started and told JupyterLab its language_info: nothing may have changed since.
     wait_for_the_kernel(address, page)
     page.wait_for_timeout(2_000)
-    assert tab.evaluate("(element) => element.classList.contains('jp-mod-dirty')") is False, \
+    assert tab.evaluate("(element) => element.classList.contains('jp-mod-dirty')") is False, (
         "the course map shows as unsaved the moment it opens"
+    )
     toasts = page.locator(".Toastify__toast").all_inner_texts()
     assert not toasts, f"a pop-up covers the first screen: {toasts}"
 
@@ -153,7 +175,13 @@ def test_shift_enter_still_runs_and_moves_on_in_the_notebook(learner_lab, record
     wait_for_the_kernel(address, page)
     first_code = panel.locator(".jp-CodeCell").first
     first_code.locator(".jp-InputArea-editor").click()
-    before = page.evaluate("() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')].findIndex((c) => c.classList.contains('jp-mod-active'))")
+    before = page.evaluate(
+        "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')].findIndex((c) => c.classList.contains('jp-mod-active'))"
+    )
     page.keyboard.press("Shift+Enter")
-    page.wait_for_function("""(before) => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')]
-        .findIndex((c) => c.classList.contains('jp-mod-active')) === before + 1""", arg=before, timeout=30_000)
+    page.wait_for_function(
+        """(before) => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')]
+        .findIndex((c) => c.classList.contains('jp-mod-active')) === before + 1""",
+        arg=before,
+        timeout=30_000,
+    )

@@ -10,6 +10,7 @@ whose host resolver knows no name (tests/browser/browser_session.py), at the lec
   had to scale down to fit is scaled no further than to half size, or its text is too small to read;
 * its PDF has one 1280x720 page per slide.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,17 +58,24 @@ def test_handout_draws_its_math_offline_and_every_slide_fits(notebook, built, re
 
     slides = page.evaluate(handouts.SLIDES_JS)
     width, height = handouts.CANVAS["width"], handouts.CANVAS["height"]
-    off = [f"{s['where']} {s['title']!r}: reaches y={s['bottom']:.0f}, x={s['right']:.0f}, top {s['top']:.0f}"
-           for s in slides if s["bottom"] > height + 1 or s["right"] > width + 1 or s["top"] < -1]
+    off = [
+        f"{s['where']} {s['title']!r}: reaches y={s['bottom']:.0f}, x={s['right']:.0f}, top {s['top']:.0f}"
+        for s in slides
+        if s["bottom"] > height + 1 or s["right"] > width + 1 or s["top"] < -1
+    ]
     assert not off, f"{html.name}: slides run off the {width}x{height} canvas:\n  " + "\n  ".join(off)
     tiny = [f"{s['where']} {s['title']!r}: scaled to {s['scale']:.2f}" for s in slides if s["scale"] < SMALLEST_SCALE]
-    assert not tiny, (f"{html.name}: slides so long the handout shrinks them below {SMALLEST_SCALE:.0%} "
-                      "(split them in the lesson):\n  " + "\n  ".join(tiny))
+    assert not tiny, (
+        f"{html.name}: slides so long the handout shrinks them below {SMALLEST_SCALE:.0%} "
+        "(split them in the lesson):\n  " + "\n  ".join(tiny)
+    )
 
     pdf = html.with_suffix(".pdf").read_bytes()
     boxes = set(re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf))
     assert {box.split() == [b"0", b"0", b"960", b"540"] for box in boxes} == {True}, (
-        f"{html.name}: PDF pages are not 1280x720 px (960x540 pt): {boxes}")
+        f"{html.name}: PDF pages are not 1280x720 px (960x540 pt): {boxes}"
+    )
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
     assert pages == printed["pages"] == len(slides), (
-        f"{html.name}: the PDF has {pages} pages ({printed['pages']} laid out) for {len(slides)} slides")
+        f"{html.name}: the PDF has {pages} pages ({printed['pages']} laid out) for {len(slides)} slides"
+    )

@@ -5,6 +5,7 @@ an arrow key on a slider, drags one, clicks toggle buttons, and checks that the 
 and that the readout shows the right numbers: recomputed here with plain numpy (tests/support/plain_network.py)
 from the network the controls describe, never through course_lib's network code.
 """
+
 from __future__ import annotations
 
 import math
@@ -63,7 +64,8 @@ def check_gradient_flow(view: WidgetView, action: str) -> str:
     ratio = norms[0] / norms[-1]
     assert float(f"{ratio:.2g}") == number(shown.group(1)), (
         f"{view.where}: after {action}, with {activation}, {depth} hidden layers and std {scale:.4g}, the readout "
-        f"shows a ratio of {shown.group(1)}; expected {ratio:.2g}")
+        f"shows a ratio of {shown.group(1)}; expected {ratio:.2g}"
+    )
     gain = re.search(r"= ([0-9.]+) × √32 = ([0-9.e+-]+):", text)
     assert gain and math.isclose(float(gain.group(1)), scale, abs_tol=5.1e-4), f"{view.where}: {text!r}"
     assert float(gain.group(2)) == float(f"{scale * math.sqrt(32):.3g}"), f"{view.where}: {text!r}"
@@ -106,11 +108,13 @@ def check_init_scale(view: WidgetView, action: str) -> str:
     sizes = [2] + [64] * 10 + [1]
     if init == "normal":
         weights, biases = seeded_weights(sizes, scale)
-    else:   # each layer's own standard deviation from its sizes, drawn from the same single generator
+    else:  # each layer's own standard deviation from its sizes, drawn from the same single generator
         rng = np.random.default_rng(0)
-        weights = [rng.standard_normal((n_out, n_in)) * (math.sqrt(2 / (n_in + n_out)) if init == "xavier"
-                                                         else math.sqrt(2 / n_in))
-                   for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        weights = [
+            rng.standard_normal((n_out, n_in))
+            * (math.sqrt(2 / (n_in + n_out)) if init == "xavier" else math.sqrt(2 / n_in))
+            for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        ]
         biases = [np.zeros(n_out) for n_out in sizes[1:]]
     with np.errstate(over="ignore"):
         outputs = plain.forward(weights, biases, X, activation)[1][1:-1]
@@ -121,7 +125,8 @@ def check_init_scale(view: WidgetView, action: str) -> str:
     for value, exact in zip(shown.groups(), (stds[0], stds[-1])):
         assert float(value) == float(f"{exact:.2g}"), (
             f"{view.where}: after {action} ({activation}, {init}, std {scale}), the readout shows output stds "
-            f"{shown.groups()}; expected {stds[0]:.2g} and {stds[-1]:.2g}")
+            f"{shown.groups()}; expected {stds[0]:.2g} and {stds[-1]:.2g}"
+        )
     return text
 
 
@@ -134,7 +139,7 @@ def test_init_scale_slider_and_initialisers(notebook, lesson_runs, request):
     before = view.snapshot()
     view.press_on_slider("std (normal)", "ArrowRight")
     view.wait_for_change(before, "pressing ArrowRight on the scale slider")
-    assert math.isclose(log_slider_value(view, "std (normal)"), scale * 10 ** 0.01, rel_tol=1e-6)
+    assert math.isclose(log_slider_value(view, "std (normal)"), scale * 10**0.01, rel_tol=1e-6)
     check_init_scale(view, "pressing ArrowRight on the scale slider")
 
     before = view.snapshot()

@@ -9,6 +9,7 @@ It also times key press to new picture (goal: median <= 150 ms) and checks that 
 on the latest value. Lesson 10's digit reader must agree with the accuracies the lesson
 prints for moved digits (which tests/lessons/test_lesson10_numbers.py recomputes).
 """
+
 from __future__ import annotations
 
 import re
@@ -53,10 +54,10 @@ def plain_final_loss(batch_size: int, rate: float, epochs: int = 30) -> float:
     for _ in range(epochs):
         order = order_rng.permutation(256)
         for start in range(0, 256, batch_size):
-            i = order[start:start + batch_size]
+            i = order[start : start + batch_size]
             h, p = forward(X[i])
             dz = (p - Y[i]) / len(i)
-            dh = (dz @ W2) * (1 - h ** 2)
+            dh = (dz @ W2) * (1 - h**2)
             W2 -= rate * dz.T @ h
             b2 -= rate * dz.sum(axis=0)
             W1 -= rate * dh.T @ X[i]
@@ -72,15 +73,17 @@ def check_readout(view: WidgetView, action: str, expect_loss: bool = True) -> tu
     rate_label = view.control("slider", "learning rate η").locator(".widget-readout").inner_text().strip()
     batch_label = view.control("slider", "batch size B").locator(".widget-readout").inner_text().strip()
     assert number(rate_label) == eta and int(batch_label.split()[0]) == B, (
-        f"{view.where}: after {action}, the sliders read {rate_label!r}, {batch_label!r} but the readout {text!r}")
+        f"{view.where}: after {action}, the sliders read {rate_label!r}, {batch_label!r} but the readout {text!r}"
+    )
     assert int(shown["steps"]) == 30 * 256 // B, f"{view.where}: after {action}: {text!r}"
     if expect_loss:
-        exact_rate = 10 ** (round(4 * np.log10(eta)) / 4)    # the grid's rate behind the 2-digit label
+        exact_rate = 10 ** (round(4 * np.log10(eta)) / 4)  # the grid's rate behind the 2-digit label
         loss = plain_final_loss(B, exact_rate)
         shown_loss = LOSS.search(text)
         assert shown_loss and float(shown_loss["loss"]) == float(f"{loss:.3g}"), (
             f"{view.where}: after {action}, with B = {B} and η = {exact_rate:.4g} the final loss is {loss:.4g}; "
-            f"the readout says {text!r}")
+            f"the readout says {text!r}"
+        )
     return B, eta
 
 
@@ -94,12 +97,12 @@ def test_minibatch_sliders(lesson_runs, request):
     assert check_readout(view, "pressing ArrowRight on the learning-rate slider") == (16, 0.18)
 
     before = view.snapshot()
-    view.drag_slider("batch size B", -0.2)          # past the left end: batch size 1
+    view.drag_slider("batch size B", -0.2)  # past the left end: batch size 1
     view.wait_for_change(before, "dragging the batch-size slider to its left end")
     assert check_readout(view, "dragging the batch-size slider to its left end") == (1, 0.18)
 
     before = view.snapshot()
-    view.drag_slider("batch size B", 1.2)           # past the right end: the whole set
+    view.drag_slider("batch size B", 1.2)  # past the right end: the whole set
     view.wait_for_change(before, "dragging the batch-size slider to its right end")
     assert check_readout(view, "dragging the batch-size slider to its right end") == (256, 0.18)
     assert "256 (all)" in view.control("slider", "batch size B").inner_text()
@@ -110,7 +113,7 @@ def test_minibatch_redraws_within_goal(label, lesson_runs, request):
     view = minibatch_widget(lesson_runs, request)
     handle = view.control("slider", label).locator(".noUi-handle")
     handle.scroll_into_view_if_needed()
-    view.press_on_slider(label, "Home")              # room to press ArrowRight ten times
+    view.press_on_slider(label, "Home")  # room to press ArrowRight ten times
     time.sleep(0.5)
     times = measure_slider(view.page, handle, view.image, presses=8)
     judge(times, view.where, f"09 minibatch_explorer {label}")
@@ -147,8 +150,11 @@ def readout_accuracy(view: WidgetView, action: str, right: int, down: int) -> fl
 def test_digit_reader_moves_and_agrees_with_the_lesson(lesson_runs, request):
     view = digit_widget(lesson_runs, request)
     assert readout_accuracy(view, "running the cell", 0, 0) == round(100 * printed_accuracy(0, 0), 1)
-    for key, label, (right, down) in (("ArrowRight", "move right", (1, 0)), ("ArrowLeft", "move right", (0, 0)),
-                                      ("ArrowLeft", "move down", (0, -1))):
+    for key, label, (right, down) in (
+        ("ArrowRight", "move right", (1, 0)),
+        ("ArrowLeft", "move right", (0, 0)),
+        ("ArrowLeft", "move down", (0, -1)),
+    ):
         before = view.snapshot()
         view.press_on_slider(label, key)
         view.wait_for_change(before, f"pressing {key} on {label}")
@@ -157,7 +163,8 @@ def test_digit_reader_moves_and_agrees_with_the_lesson(lesson_runs, request):
         # "55.1%" and "0.5505". Agreeing means within both roundings (0.05 + 0.005 points).
         assert abs(shown - 100 * printed_accuracy(right, down)) <= 0.055 + 1e-9, (
             f"{view.where}: moved {right} right, {down} down the widget says {shown}% but the lesson printed "
-            f"{printed_accuracy(right, down):.4f}")
+            f"{printed_accuracy(right, down):.4f}"
+        )
 
 
 def test_digit_reader_redraws_within_goal(lesson_runs, request):

@@ -14,6 +14,7 @@ The self-checks run a small generated notebook with a deliberate error, a
 stray stderr message and a deliberately broken widget through the same checks,
 and check that the failure messages name the notebook and the cell.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,10 +53,14 @@ def test_run_all_cells(notebook, lesson_runs, request):
 
 
 # ----------------------------------------------------------------- a lesson saved after a run
-@pytest.mark.parametrize("notebook", [path for path in NOTEBOOKS if read_facts(path).expected_widgets],
-                         ids=[path.stem for path in NOTEBOOKS if read_facts(path).expected_widgets])
-def test_a_lesson_saved_after_its_run_presents_its_widgets_as_pictures(notebook, lesson_runs, lab_server,
-                                                                      recorder, request):
+@pytest.mark.parametrize(
+    "notebook",
+    [path for path in NOTEBOOKS if read_facts(path).expected_widgets],
+    ids=[path.stem for path in NOTEBOOKS if read_facts(path).expected_widgets],
+)
+def test_a_lesson_saved_after_its_run_presents_its_widgets_as_pictures(
+    notebook, lesson_runs, lab_server, recorder, request
+):
     """A lecturer rehearses in the lab, the lesson is saved (as a learner's autosave would save it), then
     presented: the deck must show each widget's picture, never "Error displaying widget: model not found"."""
     run = lesson_runs.get(notebook, request.node)
@@ -70,19 +75,29 @@ def test_a_lesson_saved_after_its_run_presents_its_widgets_as_pictures(notebook,
     outputs = [(index, output) for index, cell in enumerate(saved.cells) for output in cell.get("outputs", [])]
     live = [index for index, output in outputs if WIDGET_MIME in output.get("data", {})]
     assert not live, f"{notebook.name}: saved with live widget views in cells {live} (the pre-save hook did not run)"
-    pictured = {index for index, output in outputs if str(output.get("data", {}).get("text/plain", "")).startswith(LIVE_NOTE)}
+    pictured = {
+        index for index, output in outputs if str(output.get("data", {}).get("text/plain", "")).startswith(LIVE_NOTE)
+    }
     assert set(read_facts(notebook).expected_widgets) <= pictured, f"{notebook.name}: widgets saved without a picture"
 
     page = recorder.page
     page.set_viewport_size(PROJECTOR)
     open_deck(page, lab_server.url, notebook.name)
     shown = page.evaluate("() => document.querySelector('.reveal .slides').innerText")
-    assert not WIDGET_FALLBACK.search(shown), f"{notebook.name}: the deck of the saved lesson shows {WIDGET_FALLBACK.search(shown)[0]!r}"
-    pictures = page.evaluate("""(note) => [...document.querySelectorAll('.jp-OutputArea-output')]
-        .filter((output) => output.innerText.includes(note)).length""", LIVE_NOTE)
+    assert not WIDGET_FALLBACK.search(shown), (
+        f"{notebook.name}: the deck of the saved lesson shows {WIDGET_FALLBACK.search(shown)[0]!r}"
+    )
+    pictures = page.evaluate(
+        """(note) => [...document.querySelectorAll('.jp-OutputArea-output')]
+        .filter((output) => output.innerText.includes(note)).length""",
+        LIVE_NOTE,
+    )
     facts = read_facts(notebook)
-    on_slides = sum(count for index, count in facts.expected_widgets.items()
-                    if facts.cells[index].slide_type not in HIDDEN_SLIDE_TYPES)
+    on_slides = sum(
+        count
+        for index, count in facts.expected_widgets.items()
+        if facts.cells[index].slide_type not in HIDDEN_SLIDE_TYPES
+    )
     assert pictures >= on_slides, f"{notebook.name}: the deck shows {pictures} widget pictures, not {on_slides}"
 
 
@@ -98,10 +113,15 @@ def _open_slideshow(lab: LabNotebook):
     iframe.wait_for(state="attached", timeout=30_000)
     frame = iframe.element_handle().content_frame()
     # RISE moves the cells into <section>s once the notebook is ready, then reveal.js marks itself ready.
-    wait_until(frame, """() => {
+    wait_until(
+        frame,
+        """() => {
         const reveal = document.querySelector('.reveal');
         return reveal && reveal.classList.contains('ready') && document.querySelector('.reveal .slides > section');
-    }""", f"{lab.facts.name}: the RISE slideshow to become a ready reveal.js deck", 60)
+    }""",
+        f"{lab.facts.name}: the RISE slideshow to become a ready reveal.js deck",
+        60,
+    )
     return frame
 
 
@@ -136,16 +156,20 @@ def test_slideshow(notebook, lab_server, recorder):
     # The deck opens on the first slide, whose heading the learner should see.
     if slides:
         heading = slides[0].first_line.lstrip("#").strip()
-        present = frame.evaluate("() => (document.querySelector('.reveal .slides > section.present') || {}).innerText || ''")
+        present = frame.evaluate(
+            "() => (document.querySelector('.reveal .slides > section.present') || {}).innerText || ''"
+        )
         # Compared ignoring case: some reveal.js themes set headings in capitals.
-        assert heading.casefold() in present.casefold(), (f"{notebook.name}: the first slide should show {heading!r} "
-                                    f"({slides[0].label}); it shows {present[:200]!r}")
+        assert heading.casefold() in present.casefold(), (
+            f"{notebook.name}: the first slide should show {heading!r} ({slides[0].label}); it shows {present[:200]!r}"
+        )
 
     foreign = recorder.foreign_requests(lab_server.url)
     assert not foreign, (
         f"{notebook.name}: the slideshow is not self-contained; it asked for {len(foreign)} resource(s) outside "
         f"the local server: {sorted(set(foreign))}. (reveal.js themes other than 'white', 'black' and 'serif' "
-        "import Google Fonts; RISE's default theme is 'simple'.)")
+        "import Google Fonts; RISE's default theme is 'simple'.)"
+    )
 
 
 # ----------------------------------------------------------------- the checks can fail
@@ -175,9 +199,12 @@ def _self_check_notebook() -> nbformat.NotebookNode:
     """Cell 1 says which Python and course_lib the kernel uses, cell 2 shows a widget that breaks
     when moved, cell 3 writes to stderr, cell 4 raises, and cell 5 never runs although its stored
     outputs claim a widget. Expected problems: cells 3, 4 and 5."""
+
     def widget_output(model_id: str):
-        return new_output("display_data", data={WIDGET_MIME: {"model_id": model_id, "version_major": 2,
-                                                              "version_minor": 0}, "text/plain": "VBox()"})
+        return new_output(
+            "display_data",
+            data={WIDGET_MIME: {"model_id": model_id, "version_major": 2, "version_minor": 0}, "text/plain": "VBox()"},
+        )
 
     cells = [
         new_markdown_cell("# Browser self-check", metadata={"slideshow": {"slide_type": "slide"}}),
@@ -188,8 +215,10 @@ def _self_check_notebook() -> nbformat.NotebookNode:
         new_code_cell("total = 1 + 1\nraise ValueError('deliberate failure for the browser self-check')"),
         new_code_cell("answer = 42", outputs=[widget_output("0" * 32)]),
     ]
-    return new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                              "display_name": "Python 3 (ipykernel)"}})
+    return new_notebook(
+        cells=cells,
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3 (ipykernel)"}},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +248,8 @@ def self_check(self_check_run, request):
 def test_kernel_is_this_python_with_this_course_lib(self_check):
     printed = self_check.cell(1).locator(".jp-OutputArea-output").first.inner_text().split()
     assert printed == [sys.executable, str(ROOT / "course_lib" / "__init__.py")], (
-        f"{SELF_CHECK} cell 1: the kernel runs {printed}; expected this Python and the checkout's course_lib")
+        f"{SELF_CHECK} cell 1: the kernel runs {printed}; expected this Python and the checkout's course_lib"
+    )
 
 
 def test_run_check_names_the_failing_cells(self_check):
@@ -230,11 +260,16 @@ def test_run_check_names_the_failing_cells(self_check):
     assert message.startswith(SELF_CHECK), message
     lines = message.splitlines()[1:]
     assert "  - cell 3 (code: `import sys`): printed to stderr: a warning nobody wants" in lines, message
-    assert any(line.startswith("  - cell 4 (code: `total = 1 + 1`): raised an error: ValueError: deliberate failure")
-               for line in lines), message
+    assert any(
+        line.startswith("  - cell 4 (code: `total = 1 + 1`): raised an error: ValueError: deliberate failure")
+        for line in lines
+    ), message
     assert any(line.startswith("  - cell 5 (code: `answer = 42`): has no execution count") for line in lines), message
-    assert any(line.startswith("  - cell 5 (code: `answer = 42`): expected 1 rendered widget output(s)")
-               and line.endswith("found 0") for line in lines), message
+    assert any(
+        line.startswith("  - cell 5 (code: `answer = 42`): expected 1 rendered widget output(s)")
+        and line.endswith("found 0")
+        for line in lines
+    ), message
     # Cells 0 to 2 are fine: each problem is pinned to the cell that has it.
     assert not [line for line in lines if re.match(r"  - cell [012] ", line)], message
 
@@ -248,6 +283,7 @@ def test_widget_check_reports_a_broken_callback(self_check):
         view.wait_for_change(before, "pressing ArrowRight on slider n", timeout_s=5)
     message = str(failure.value)
     print(message)
-    assert message.startswith(f"{SELF_CHECK} cell 2 (code: `import ipywidgets as widgets`): after pressing "
-                              "ArrowRight on slider n, timed out"), message
+    assert message.startswith(
+        f"{SELF_CHECK} cell 2 (code: `import ipywidgets as widgets`): after pressing ArrowRight on slider n, timed out"
+    ), message
     assert "RuntimeError: deliberately broken widget callback" in message, message

@@ -6,6 +6,7 @@ widget callback may write to stderr (an exception or a warning). On a laptop's s
 (1366 x 768: a page of 1366 x 650 inside the browser) the whole widget fits, no label is cut
 off, and a key pressed while it plays shows in the readout about as fast as when paused.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,14 +55,16 @@ def test_playground_slider_activation_and_play(notebook, lesson_runs, request):
     sent = 10 ** float(view.control("slider", "learning rate").locator(".noUi-handle").get_attribute("aria-valuetext"))
     shown = float(shown_text(view, "learning-rate"))
     assert math.isclose(shown, sent, rel_tol=5e-3), (
-        f"{view.where}: the slider sent a learning rate of {sent:.4g} but the readout says {shown:g}")
+        f"{view.where}: the slider sent a learning rate of {sent:.4g} but the readout says {shown:g}"
+    )
     assert (shown > rate) if target > 0.5 else (shown < rate), (
-        f"{view.where}: dragging to {target:.0%} of the track moved the learning rate from {rate:g} to {shown:g}")
+        f"{view.where}: dragging to {target:.0%} of the track moved the learning rate from {rate:g} to {shown:g}"
+    )
     assert int(view.readout_number("epoch")) == epoch, f"{view.where}: a new learning rate must not restart the run"
 
     # Back to a learning rate that trains calmly, with the keyboard, so play below does not diverge.
     before = view.snapshot()
-    view.drag_slider("learning rate", 0.55)   # about 10^-1.7 = 0.02 on the 1e-5 .. 10 track
+    view.drag_slider("learning rate", 0.55)  # about 10^-1.7 = 0.02 on the 1e-5 .. 10 track
     view.wait_for_change(before, "dragging the learning-rate slider back")
 
     # Another activation: a new network, drawn at once.
@@ -79,13 +82,20 @@ def test_playground_slider_activation_and_play(notebook, lesson_runs, request):
     started = time.monotonic()
     play_button(view, "play").click()
     try:
-        wait_until(view.page, """(root) => {
+        wait_until(
+            view.page,
+            """(root) => {
             const span = root.querySelector("[data-name='epoch']");
             return span && Number(span.innerText) >= 10;
-        }""", "the epoch counter to reach 10 while playing", 30, arg=view.root.element_handle())
+        }""",
+            "the epoch counter to reach 10 while playing",
+            30,
+            arg=view.root.element_handle(),
+        )
     except BrowserTimeout as timeout:
-        pytest.fail(f"{view.where}: after pressing play, {timeout}; readout {view.readout.inner_text()!r}",
-                    pytrace=False)
+        pytest.fail(
+            f"{view.where}: after pressing play, {timeout}; readout {view.readout.inner_text()!r}", pytrace=False
+        )
     seconds = time.monotonic() - started
     # The frame rate a learner sees: epochs shown per second over two seconds of play (reported, not judged:
     # the machine is shared; benchmarks/playground_latency.py has the kernel's side).
@@ -102,13 +112,15 @@ def test_playground_slider_activation_and_play(notebook, lesson_runs, request):
     stopped = int(view.readout_number("epoch"))
     time.sleep(1.0)
     assert int(view.readout_number("epoch")) == stopped, f"{view.where}: the epochs kept counting after pause"
-    print(f"\nplayground: 10 epochs shown {seconds:.1f} s after pressing play, then {rate:.1f} pictures per second; "
-          f"paused at epoch {stopped}")
+    print(
+        f"\nplayground: 10 epochs shown {seconds:.1f} s after pressing play, then {rate:.1f} pictures per second; "
+        f"paused at epoch {stopped}"
+    )
 
 
 # ----------------------------------------------------------------- a laptop's screen (issue 22, item 9)
-LAPTOP = {"width": 1366, "height": 650}   # a 1366 x 768 screen less the browser's own bars
-FITS = (1300, 620)                        # the whole widget, within JupyterLab's own bars
+LAPTOP = {"width": 1366, "height": 650}  # a 1366 x 768 screen less the browser's own bars
+FITS = (1300, 620)  # the whole widget, within JupyterLab's own bars
 
 # The widget's extent (its children's boxes: the root itself is as wide as the output area), the picture's
 # drawn and shown sizes, the controls beside it, the sliders' tracks, and every text that does not fit its box:
@@ -156,9 +168,9 @@ def test_playground_fits_a_laptop_screen(notebook, lesson_runs, request):
     was_collapsed = left_area_collapsed(page)
     try:
         page.set_viewport_size(LAPTOP)
-        if not was_collapsed:   # the file browser closed, as a learner does for room (Ctrl+B)
+        if not was_collapsed:  # the file browser closed, as a learner does for room (Ctrl+B)
             page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
-        time.sleep(1.0)         # JupyterLab lays the panels out again
+        time.sleep(1.0)  # JupyterLab lays the panels out again
         view.root.scroll_into_view_if_needed()
         layout = view.root.evaluate(LAYOUT_JS)
     finally:
@@ -168,15 +180,18 @@ def test_playground_fits_a_laptop_screen(notebook, lesson_runs, request):
     print(f"\nplayground at 1366 x 650: {layout['width']:.0f} x {layout['height']:.0f} px; sliders {layout['sliders']}")
     assert layout["width"] <= FITS[0] and layout["height"] <= FITS[1], (
         f"{view.where}: the playground takes {layout['width']:.0f} x {layout['height']:.0f} px on a 1366 x 768 "
-        f"laptop; it must fit {FITS[0]} x {FITS[1]}")
+        f"laptop; it must fit {FITS[0]} x {FITS[1]}"
+    )
     assert layout["besides"], f"{view.where}: on a 1366 px wide page the controls must sit beside the picture"
     shown_width, _, drawn_width = layout["image"]
     assert shown_width == drawn_width, (
-        f"{view.where}: the picture is drawn {drawn_width} px wide but shown {shown_width:.0f} px wide: rescaled")
+        f"{view.where}: the picture is drawn {drawn_width} px wide but shown {shown_width:.0f} px wide: rescaled"
+    )
     assert not layout["cut"], f"{view.where}: labels cut off on a laptop's screen: {layout['cut']}"
     assert layout["sliders"].get("backward pass", 0) >= 150, (
         f"{view.where}: the sample slider's track is {layout['sliders'].get('backward pass')} px wide; "
-        "it must be at least 150 px to pick one of 200 samples")
+        "it must be at least 150 px to pick one of 200 samples"
+    )
 
 
 # ----------------------------------------------------------------- a change while playing (issue 22, item 10)
@@ -207,7 +222,7 @@ def test_playground_answers_a_key_while_playing(notebook, lesson_runs, request):
         view.wait_for_change(before, "dragging the learning-rate slider to 0.02")
     play_button(view, "play").click()
     try:
-        time.sleep(2.0)          # well into play: a browser falling behind with the frames has done so by now
+        time.sleep(2.0)  # well into play: a browser falling behind with the frames has done so by now
         times = []
         for index in range(10):
             times.append(view.root.evaluate(KEY_TO_READOUT_JS, "ArrowRight" if index % 2 else "ArrowLeft"))
@@ -236,7 +251,11 @@ def test_a_click_on_a_link_chooses_the_weight_to_edit(notebook, lesson_runs, req
     view.page.mouse.click(box["x"] + scale * (0.55 * xa + 0.45 * xb), box["y"] + scale * (0.55 * ya + 0.45 * yb))
     view.wait_for_change(before, f"clicking the link {label} on the picture")
     # ipywidgets writes the options' spaces as no-break spaces.
-    chosen = view.control("dropdown", "edit weight").locator("select").evaluate(
-        "s => s.options[s.selectedIndex].text").replace("\xa0", " ")
+    chosen = (
+        view.control("dropdown", "edit weight")
+        .locator("select")
+        .evaluate("s => s.options[s.selectedIndex].text")
+        .replace("\xa0", " ")
+    )
     assert chosen == label, f"{view.where}: a click on the link {label} chose {chosen!r}"
     assert shown_text(view, "chosen-link").replace("\xa0", " ") == label

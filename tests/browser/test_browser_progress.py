@@ -12,6 +12,7 @@ checkpoints, no progress notes). In one page, as a learner would:
 
 No server beyond JupyterLab's own is involved: the map reads the learner's files.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -69,8 +70,11 @@ def course_lab(tmp_path_factory):
 
 def solution_sources() -> dict:
     nb = nbformat.read(ROOT / "solutions" / f"{EXERCISE}.ipynb", as_version=4)
-    return {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in nb.cells
-            if cell.metadata.get("nbgrader", {}).get("solution")}
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell.source
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
 
 
 def run_all(page, what: str) -> None:
@@ -101,8 +105,9 @@ def test_filling_in_an_exercise_shows_on_the_course_map(course_lab, recorder):
     run_all(page, exercise)
     shown = page.evaluate(f"() => {CURRENT_PANEL}.innerText")
     assert shown.count("passed:") >= 3, "every part's self-check should print 'passed'"
-    errors = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="
-                          "'application/vnd.jupyter.stderr']")
+    errors = page.locator(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    )
     assert errors.count() == 0, errors.first.inner_text()
 
     lesson = "notebooks/01_neurons_and_forward_pass.ipynb"
@@ -112,8 +117,12 @@ def test_filling_in_an_exercise_shows_on_the_course_map(course_lab, recorder):
     wait_until(page, KERNEL_READY_JS, "the course map to be shown again", 30, arg=MAP)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.get_by_role("button", name="Read my progress again").click()
-    wait_until(page, f"""() => {{ const r = ({READOUT_JS})(); return r && r.text.includes('{EXERCISE}'); }}""",
-               "the map to show the exercise's self-checks passing", 30)
+    wait_until(
+        page,
+        f"""() => {{ const r = ({READOUT_JS})(); return r && r.text.includes('{EXERCISE}'); }}""",
+        "the map to show the exercise's self-checks passing",
+        30,
+    )
     after = readout(page)
     assert "Opened 2 of 11 lessons" in after["text"], after["text"]
     assert "Self-checks pass in 1 of" in after["text"] and f"{EXERCISE}." in after["text"], after["text"]

@@ -13,14 +13,23 @@ And a widget works inside a slide: lesson 01's neuron explorer is run in the sli
 is dragged with the mouse, and the picture changes. The time from a small move of the held handle
 to the new picture is measured there and written to test-artifacts/latency/.
 """
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from course_tools.slides import (DECK_SHAPE_JS, MIN_BODY_PX, PROJECTOR, SLIDE_OF_CELL_JS, SlideFacts, go_to,
-                                 open_deck, walk)
+from course_tools.slides import (
+    DECK_SHAPE_JS,
+    MIN_BODY_PX,
+    PROJECTOR,
+    SLIDE_OF_CELL_JS,
+    SlideFacts,
+    go_to,
+    open_deck,
+    walk,
+)
 from axe_check import check, report
 from labpage import WIDGET_FALLBACK, wait_until
 from latency import judge, measure_drag
@@ -32,18 +41,21 @@ pytestmark = pytest.mark.browser
 NOTEBOOKS = lesson_notebooks()
 
 # What a deck's page logs that is not the course's doing, each upstream and harmless (the deck draws):
-UPSTREAM_CONSOLE = [re.compile(pattern) for pattern in (
-    # jupyterlab-rise's bundle of the Jupyter UI toolkit: @microsoft/fast-foundation's design tokens
-    # (its chunks 4437, 794 and fast-colors' 7918) recurse while they work out colours, five times a deck.
-    r"RangeError: Maximum call stack size exceeded",
-    # jupyterlab-rise asks for <notebook>.css beside rise.css, whether or not a lesson has one.
-    r"Refused to apply style from '[^']*/files/[^']*\.css'",
-    r"Failed to load resource: the server responded with a status of 404",
-    # Extensions of the test environment (nbgrader, notebook) that the RISE page cannot load; a
-    # learner's environment has neither.
-    r"The getter for the shared module is not a function",
-    r"Cannot access '\w+' before initialization",
-)]
+UPSTREAM_CONSOLE = [
+    re.compile(pattern)
+    for pattern in (
+        # jupyterlab-rise's bundle of the Jupyter UI toolkit: @microsoft/fast-foundation's design tokens
+        # (its chunks 4437, 794 and fast-colors' 7918) recurse while they work out colours, five times a deck.
+        r"RangeError: Maximum call stack size exceeded",
+        # jupyterlab-rise asks for <notebook>.css beside rise.css, whether or not a lesson has one.
+        r"Refused to apply style from '[^']*/files/[^']*\.css'",
+        r"Failed to load resource: the server responded with a status of 404",
+        # Extensions of the test environment (nbgrader, notebook) that the RISE page cannot load; a
+        # learner's environment has neither.
+        r"The getter for the shared module is not a function",
+        r"Cannot access '\w+' before initialization",
+    )
+]
 
 
 # JupyterLab's notebook viewport keeps role="feed" in a deck after jupyterlab-rise has moved its cells (the
@@ -79,17 +91,25 @@ def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
     # some reveal.js themes set headings in capitals).
     heading = facts.slide_cells[0].first_line.lstrip("#").strip()
     assert heading.casefold() in slides[0].title.casefold(), (
-        f"{notebook.name}: the first slide should show {heading!r}; it shows {slides[0].title!r}")
+        f"{notebook.name}: the first slide should show {heading!r}; it shows {slides[0].title!r}"
+    )
     measured = [slide for slide in slides if slide.min_font_px is not None]
     assert measured, f"{notebook.name}: no slide shows any markdown text to measure"
     smallest = min(slide.min_font_px for slide in measured)
-    print(f"{notebook.name}: {len(slides)} slides, smallest slide text {smallest:.1f} px, "
-          f"tallest reach {max(slide.bottom for slide in slides):.0f} px")
-    problems = [f"{slide.where} {slide.title!r}: {problem}" for slide in slides
-                for problem in slide.problems(min_font_px=MIN_BODY_PX, max_words=10**6)]
-    assert not problems, (f"{notebook.name} presented at {PROJECTOR['width']}x{PROJECTOR['height']}: "
-                          f"{len(problems)} slide(s) to fix (see `python3 course.py slides {notebook.stem[:2]}`):\n  - "
-                          + "\n  - ".join(problems))
+    print(
+        f"{notebook.name}: {len(slides)} slides, smallest slide text {smallest:.1f} px, "
+        f"tallest reach {max(slide.bottom for slide in slides):.0f} px"
+    )
+    problems = [
+        f"{slide.where} {slide.title!r}: {problem}"
+        for slide in slides
+        for problem in slide.problems(min_font_px=MIN_BODY_PX, max_words=10**6)
+    ]
+    assert not problems, (
+        f"{notebook.name} presented at {PROJECTOR['width']}x{PROJECTOR['height']}: "
+        f"{len(problems)} slide(s) to fix (see `python3 course.py slides {notebook.stem[:2]}`):\n  - "
+        + "\n  - ".join(problems)
+    )
     # axe over the deck as jupyterlab-rise shows it, after the walk (widgets live): every slide shown at
     # once, each fragment visible, in one run (slide by slide would take minutes). Its controls outside the
     # slides are upstream's.
@@ -97,9 +117,14 @@ def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
     found = check(page, f"deck {notebook.stem[:2]}", {"include": [[".reveal .slides"]]}, DECK_UPSTREAM)
     assert not found, report(f"{notebook.name}'s deck", found)
     foreign = recorder.foreign_requests(lab_server.url)
-    assert not foreign, f"{notebook.name}: the deck asked for resources outside the local server: {sorted(set(foreign))}"
-    errors = [line for line in recorder.console if line.startswith(("[error]", "[pageerror]"))
-              and not any(pattern.search(line) for pattern in UPSTREAM_CONSOLE)]
+    assert not foreign, (
+        f"{notebook.name}: the deck asked for resources outside the local server: {sorted(set(foreign))}"
+    )
+    errors = [
+        line
+        for line in recorder.console
+        if line.startswith(("[error]", "[pageerror]")) and not any(pattern.search(line) for pattern in UPSTREAM_CONSOLE)
+    ]
     assert not errors, f"{notebook.name}: the deck logged errors: {errors[:5]}"
 
 
@@ -116,8 +141,9 @@ def test_slide_measure_sees_an_overflow_and_small_text():
     assert "14.0 px" in small.problems()[0]
     wordy = SlideFacts("#/3/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 24.0, 120, False)
     assert "120 words" in wordy.problems()[0]
-    shrunk = SlideFacts("#/4/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 24.0, 40, False,
-                        shrunk_pictures=["course-picture at 93%"])
+    shrunk = SlideFacts(
+        "#/4/0", "t", 2, 10.0, 700.0, 1270.0, 1280, 720, 24.0, 40, False, shrunk_pictures=["course-picture at 93%"]
+    )
     assert "smaller than drawn" in shrunk.problems()[0] and "93%" in shrunk.problems()[0]
 
 
@@ -154,7 +180,9 @@ def run_in_the_slide(page, deck, index: int) -> WidgetView:
 
 
 def slider_handle_names(view) -> list:
-    return view.root.locator(".noUi-handle").evaluate_all("(handles) => handles.map((h) => h.getAttribute('aria-label'))")
+    return view.root.locator(".noUi-handle").evaluate_all(
+        "(handles) => handles.map((h) => h.getAttribute('aria-label'))"
+    )
 
 
 SCREENS = {"1280x720": PROJECTOR, "1920x1080": {"width": 1920, "height": 1080}}  # 1:1, and scaled 1.5x
@@ -192,8 +220,13 @@ def test_widget_is_live_inside_a_slide(notebook, screen, lab_server, recorder):
     moved = view.slider_value("w1")
     assert moved != start, f"{notebook.name}: the w1 slider did not move in the slide"
     # The readout spells out z = w1 x1 + w2 x2 + b with the weights the sliders now show.
-    wait_until(page, """([el, w1]) => el.innerText.includes(`(${w1})`)""",
-               "the readout to use the dragged weight", 10, arg=[view.readout.element_handle(), f"{moved:g}"])
+    wait_until(
+        page,
+        """([el, w1]) => el.innerText.includes(`(${w1})`)""",
+        "the readout to use the dragged weight",
+        10,
+        arg=[view.readout.element_handle(), f"{moved:g}"],
+    )
 
     # The picture is drawn for the size it is laid out at on the 1280x720 canvas, at twice the pixel
     # density (reveal.js scales the slide to the screen: 1:1 at 1280x720, 1.5x at 1920x1080; sharp both ways).

@@ -6,6 +6,7 @@ dropdown option or clicks a button, and checks that the picture was redrawn and
 that the readout shows the right numbers: recomputed here with plain ``math``
 from what the controls show, never through course_lib.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,11 +41,19 @@ def test_course_map_slider_echo(notebook, lesson_runs, request):
         return n !== start && echo.innerText.trim() === `n squared is ${n * n}`;
     }"""
     try:
-        wait_until(view.page, settled, "the text beside the slider to show the square of where it stopped", 15,
-                   arg=[view.control("slider", "n").element_handle(), echo.element_handle(), n_before])
+        wait_until(
+            view.page,
+            settled,
+            "the text beside the slider to show the square of where it stopped",
+            15,
+            arg=[view.control("slider", "n").element_handle(), echo.element_handle(), n_before],
+        )
     except AssertionError as timeout:
-        pytest.fail(f"{view.where}: after dragging slider n from {n_before:g} to {view.slider_value('n'):g}, "
-                    f"{timeout}; it reads {echo.inner_text()!r} (before: {before!r})", pytrace=False)
+        pytest.fail(
+            f"{view.where}: after dragging slider n from {n_before:g} to {view.slider_value('n'):g}, "
+            f"{timeout}; it reads {echo.inner_text()!r} (before: {before!r})",
+            pytrace=False,
+        )
 
 
 # ----------------------------------------------------------------- lesson 01: one neuron
@@ -68,7 +77,8 @@ def check_neuron(view: WidgetView, action: str) -> None:
     shown_z, shown_a = view.readout_number("z"), view.readout_number("a")
     assert close(shown_z, z, FOUR_DECIMALS) and close(shown_a, a, FOUR_DECIMALS), (
         f"{view.where}: after {action}, with w1 = {w1:g}, w2 = {w2:g}, b = {b:g}, f = {f} and x = ({x1:g}, {x2:g}) "
-        f"the readout shows z = {shown_z}, a = {shown_a}; expected z = {z:.4f}, a = {a:.4f}")
+        f"the readout shows z = {shown_z}, a = {shown_a}; expected z = {z:.4f}, a = {a:.4f}"
+    )
 
 
 def press_one_step(view: WidgetView, label: str, key: str, step: float, check) -> None:
@@ -81,7 +91,8 @@ def press_one_step(view: WidgetView, label: str, key: str, step: float, check) -
     view.wait_for_change(before, action)
     assert close(abs(view.slider_value(label) - value), step, 1e-9), (
         f"{view.where}: one {key} press moved {label} from {value:g} to {view.slider_value(label):g}, "
-        f"not by one step of {step:g}")
+        f"not by one step of {step:g}"
+    )
     check(view, action)
 
 
@@ -100,7 +111,8 @@ def test_neuron_sliders_and_activation(notebook, lesson_runs, request):
     view.press_on_slider("w2", key, times=3)
     view.wait_for_change(before, f"pressing {key} 3 times on slider w2")
     assert close(view.slider_value("w2"), w2 + sign * 0.3, 1e-9), (
-        f"{view.where}: 3 {key} presses moved w2 from {w2:g} to {view.slider_value('w2'):g}, not by 0.3")
+        f"{view.where}: 3 {key} presses moved w2 from {w2:g} to {view.slider_value('w2'):g}, not by 0.3"
+    )
     check_neuron(view, f"pressing {key} 3 times on slider w2")
 
     # Mouse: drag the b handle most of the way to the other end.
@@ -119,7 +131,8 @@ def test_neuron_sliders_and_activation(notebook, lesson_runs, request):
     view.select("f", choice)
     view.wait_for_change(before, f"choosing {choice} in dropdown f")
     assert f"{choice}(z)" in view.readout.inner_text(), (
-        f"{view.where}: after choosing {choice}, the readout does not name it: {view.readout.inner_text()!r}")
+        f"{view.where}: after choosing {choice}, the readout does not name it: {view.readout.inner_text()!r}"
+    )
     check_neuron(view, f"choosing {choice} in dropdown f")
 
 
@@ -138,10 +151,15 @@ def check_losses(view: WidgetView, action: str) -> None:
     }
     expected["slope-ratio"] = abs(expected["bce-slope"] / expected["mse-slope"])
     tolerance = {"p": 5.1e-3, "slope-ratio": 5.1e-3}
-    wrong = {name: (view.readout_number(name), value) for name, value in expected.items()
-             if not close(view.readout_number(name), value, tolerance.get(name, FOUR_DECIMALS))}
-    assert not wrong, (f"{view.where}: after {action}, at p = {p:g} and y = {y} the readout shows wrong numbers "
-                       "(shown, expected): " + ", ".join(f"{k} {s} vs {e:.4f}" for k, (s, e) in wrong.items()))
+    wrong = {
+        name: (view.readout_number(name), value)
+        for name, value in expected.items()
+        if not close(view.readout_number(name), value, tolerance.get(name, FOUR_DECIMALS))
+    }
+    assert not wrong, (
+        f"{view.where}: after {action}, at p = {p:g} and y = {y} the readout shows wrong numbers "
+        "(shown, expected): " + ", ".join(f"{k} {s} vs {e:.4f}" for k, (s, e) in wrong.items())
+    )
 
 
 @pytest.mark.parametrize("notebook", [lesson("02")], ids=["02"])
@@ -163,7 +181,9 @@ def test_loss_probability_slider_and_target(notebook, lesson_runs, request):
 DESCENT_READOUT = re.compile(
     r"η = (?P<eta>\S+); the thresholds are 1/a = (?P<inverse_a>\S+) and 2/a = \S+\. .*?"
     r"After (?P<steps>\d+) steps: w = (?P<w>\S+), loss = (?P<loss>\S+) "
-    r"\(start: w = (?P<start>\S+), loss = \S+; minimum at w = (?P<minimum>[^)\s]+)\)", re.S)
+    r"\(start: w = (?P<start>\S+), loss = \S+; minimum at w = (?P<minimum>[^)\s]+)\)",
+    re.S,
+)
 
 
 def check_descent(view: WidgetView, action: str, moved: bool) -> float:
@@ -179,21 +199,26 @@ def check_descent(view: WidgetView, action: str, moved: bool) -> float:
     slider = view.control("slider", "learning rate η")
     slider_text = slider.locator(".widget-readout").inner_text()
     assert slider_text.strip().replace("\u2212", "-") == shown["eta"], (
-        f"{view.where}: after {action}, the slider reads {slider_text} but the readout says η = {shown['eta']}")
+        f"{view.where}: after {action}, the slider reads {slider_text} but the readout says η = {shown['eta']}"
+    )
     a = 1 / number(shown["inverse_a"])
     m, start, steps = number(shown["minimum"]), number(shown["start"]), int(shown["steps"])
     assert steps == view.slider_value("steps"), f"{view.where}: readout and steps slider disagree: {text!r}"
     factor = 1 - eta * a
-    w = m + factor ** steps * (start - m)
+    w = m + factor**steps * (start - m)
     loss = a / 2 * (w - m) ** 2
     ok_w = math.isclose(number(shown["w"]), w, rel_tol=1e-5, abs_tol=1e-9)
     ok_loss = math.isclose(number(shown["loss"]), loss, rel_tol=1e-5, abs_tol=1e-12)
-    assert ok_w and ok_loss, (f"{view.where}: after {action}, with η = {eta:.6g}, a = {a:g}, m = {m:g}, start {start:g} "
-                              f"and {steps} steps the readout shows w = {shown['w']}, loss = {shown['loss']}; "
-                              f"expected w = {w:.6g}, loss = {loss:.6g}")
+    assert ok_w and ok_loss, (
+        f"{view.where}: after {action}, with η = {eta:.6g}, a = {a:g}, m = {m:g}, start {start:g} "
+        f"and {steps} steps the readout shows w = {shown['w']}, loss = {shown['loss']}; "
+        f"expected w = {w:.6g}, loss = {loss:.6g}"
+    )
     product = eta * a
-    regime = ("converges" if product < 1 else "oscillates but converges" if product < 2 else "diverges")
-    assert text.startswith(regime), f"{view.where}: after {action}, with ηa = {product:.4g} expected {regime!r}: {text!r}"
+    regime = "converges" if product < 1 else "oscillates but converges" if product < 2 else "diverges"
+    assert text.startswith(regime), (
+        f"{view.where}: after {action}, with ηa = {product:.4g} expected {regime!r}: {text!r}"
+    )
     return eta
 
 
@@ -215,7 +240,8 @@ def test_learning_rate_slider(notebook, lesson_runs, request):
     inverse_a = number(DESCENT_READOUT.search(view.readout.inner_text())["inverse_a"])
     # The slider's right end is 2.5/a exactly.
     assert math.isclose(eta, 2.5 * inverse_a, rel_tol=1e-9), (
-        f"{view.where}: at the right end the learning rate is {eta:.6g}, expected 2.5/a = {2.5 * inverse_a:g}")
+        f"{view.where}: at the right end the learning rate is {eta:.6g}, expected 2.5/a = {2.5 * inverse_a:g}"
+    )
 
     steps = view.slider_value("steps")
     before = view.snapshot()
@@ -255,7 +281,8 @@ def test_stepper_next_button_and_slider(notebook, lesson_runs, request):
         view.wait_for_change(before, "clicking Reset")
     step, total = step_shown(view)
     assert step == 0 and total == float(slider.get_attribute("aria-valuemax")), (
-        f"{view.where}: expected 'Step 0 of {slider.get_attribute('aria-valuemax')}', readout {view.readout.inner_text()!r}")
+        f"{view.where}: expected 'Step 0 of {slider.get_attribute('aria-valuemax')}', readout {view.readout.inner_text()!r}"
+    )
     inputs = [float(v) for v in re.findall(r"x\d+ = ([-\d.e]+)", view.readout.inner_text())]
 
     # Next: the first weighted sum, z = sum of weight x input + bias.
@@ -263,12 +290,14 @@ def test_stepper_next_button_and_slider(notebook, lesson_runs, request):
     view.click_button("Next")
     step1 = view.wait_for_change(before, "clicking Next")
     assert step_shown(view) == (1, total) and view.slider_value("step") == 1, (
-        f"{view.where}: after Next, slider at {view.slider_value('step'):g}, readout {view.readout.inner_text()!r}")
+        f"{view.where}: after Next, slider at {view.slider_value('step'):g}, readout {view.readout.inner_text()!r}"
+    )
     *_, numbers, value = formula_parts(view)
     terms = [term.split(" × ") for term in numbers.split(" + ")]
     total_z = sum(math.prod(value_of(factor) for factor in term) for term in terms)
     assert math.isclose(total_z, value_of(value), rel_tol=2e-3), (
-        f"{view.where}: step 1 shows {numbers} = {value}, but that sum is {total_z:.6g}")
+        f"{view.where}: step 1 shows {numbers} = {value}, but that sum is {total_z:.6g}"
+    )
     shown_inputs = [value_of(term[1]) for term in terms if len(term) == 2]
     assert shown_inputs == inputs, f"{view.where}: step 1 multiplies by {shown_inputs}, the inputs are {inputs}"
     z1 = value_of(value)
@@ -283,13 +312,17 @@ def test_stepper_next_button_and_slider(notebook, lesson_runs, request):
     applied = re.fullmatch(r"(σ|tanh)\((\S+)\)", numbers.strip())
     assert applied, f"{view.where}: step 2 should apply the activation to z, it shows {numbers!r}"
     squash, argument = applied.groups()
-    assert math.isclose(value_of(argument), z1, rel_tol=5e-4), f"{view.where}: step 2 uses z = {argument}, step 1 gave {z1}"
+    assert math.isclose(value_of(argument), z1, rel_tol=5e-4), (
+        f"{view.where}: step 2 uses z = {argument}, step 1 gave {z1}"
+    )
     assert math.isclose(SQUASH[squash](value_of(argument)), value_of(value), rel_tol=2e-3), (
-        f"{view.where}: step 2 shows {squash}({argument}) = {value}; it is {SQUASH[squash](value_of(argument)):.4g}")
+        f"{view.where}: step 2 shows {squash}({argument}) = {value}; it is {SQUASH[squash](value_of(argument)):.4g}"
+    )
 
     # Previous: back to step 1, the same picture as before.
     before = view.snapshot()
     view.click_button("Previous")
     again = view.wait_for_change(before, "clicking Previous")
     assert again.readout == step1.readout and again.digest == step1.digest, (
-        f"{view.where}: Previous from step 2 should show step 1 again as it was; readout {again.readout!r}")
+        f"{view.where}: Previous from step 2 should show step 1 again as it was; readout {again.readout!r}"
+    )

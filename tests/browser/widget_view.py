@@ -5,6 +5,7 @@ figure, as a blob: URL) and an HTML readout. ``WidgetView`` finds those parts,
 moves sliders with the keyboard or the mouse, picks dropdown options, clicks
 buttons, and waits until both the readout and the picture have changed.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,13 +57,15 @@ class WidgetView:
         self.lab = lab
         self.page: Page = lab.page
         self.where = f"{lab.facts.name} {lab.facts.cells[index].label}"
-        self.root: Locator = lab.cell(index).locator(
-            ".jp-Cell-outputArea .jp-OutputArea-output > .jupyter-widgets").first
+        self.root: Locator = (
+            lab.cell(index).locator(".jp-Cell-outputArea .jp-OutputArea-output > .jupyter-widgets").first
+        )
         try:
             self.root.wait_for(state="visible", timeout=timeout_s * 1000)
         except PlaywrightError:
-            raise AssertionError(f"{self.where}: no rendered widget in this cell's output "
-                                 f"after {timeout_s:.0f} s") from None
+            raise AssertionError(
+                f"{self.where}: no rendered widget in this cell's output after {timeout_s:.0f} s"
+            ) from None
 
     # -- parts --------------------------------------------------------------------
     @property
@@ -76,8 +79,7 @@ class WidgetView:
     def control(self, kind: str, label: str) -> Locator:
         """The control of class ``widget-<kind>`` whose description label reads ``label``."""
         label_re = re.compile(rf"^\s*{re.escape(label)}\s*$")
-        found = self.root.locator(f".widget-{kind}").filter(
-            has=self.page.locator(".widget-label", has_text=label_re))
+        found = self.root.locator(f".widget-{kind}").filter(has=self.page.locator(".widget-label", has_text=label_re))
         if found.count() != 1:
             raise AssertionError(f"{self.where}: expected one {kind} labelled {label!r}, found {found.count()}")
         return found
@@ -86,8 +88,9 @@ class WidgetView:
         """The number the readout shows in ``<span data-name=name>``."""
         span = self.readout.locator(f"[data-name='{name}']")
         if span.count() != 1:
-            raise AssertionError(f"{self.where}: the readout has no single value named {name!r}: "
-                                 f"{self.readout.inner_text()!r}")
+            raise AssertionError(
+                f"{self.where}: the readout has no single value named {name!r}: {self.readout.inner_text()!r}"
+            )
         return number(span.inner_text())
 
     def slider_value(self, label: str) -> float:
@@ -106,23 +109,34 @@ class WidgetView:
         """
         seen = self.lab.callback_output_count()
         try:
-            wait_until(self.page, """([root, readout, src]) => {
+            wait_until(
+                self.page,
+                """([root, readout, src]) => {
                 const img = root.querySelector(':scope > img.widget-image');
                 const text = root.querySelector(':scope > .widget-html .widget-html-content');
                 return img && text && img.getAttribute('src') !== src && text.innerText !== readout;
-            }""", "the readout and the picture to change", timeout_s,
-                       arg=[self.root.element_handle(), before.readout, before.src])
+            }""",
+                "the readout and the picture to change",
+                timeout_s,
+                arg=[self.root.element_handle(), before.readout, before.src],
+            )
         except BrowserTimeout as timeout:
             now = self.snapshot()
-            state = (f"readout {'unchanged' if now.readout == before.readout else 'changed'}, "
-                     f"image {'unchanged' if now.src == before.src else 'changed'}")
-            raise AssertionError(f"{self.where}: after {action}, {timeout} ({state}; readout now {now.readout!r})."
-                                 + self._callback_report(seen)) from None
+            state = (
+                f"readout {'unchanged' if now.readout == before.readout else 'changed'}, "
+                f"image {'unchanged' if now.src == before.src else 'changed'}"
+            )
+            raise AssertionError(
+                f"{self.where}: after {action}, {timeout} ({state}; readout now {now.readout!r})."
+                + self._callback_report(seen)
+            ) from None
         self._settle()
         after = self.snapshot()
         if after.digest == before.digest:
-            raise AssertionError(f"{self.where}: after {action}, the picture's src changed but its PNG bytes "
-                                 "are identical: the figure was not redrawn for the new value")
+            raise AssertionError(
+                f"{self.where}: after {action}, the picture's src changed but its PNG bytes "
+                "are identical: the figure was not redrawn for the new value"
+            )
         report = self._callback_report(seen)
         if report:
             raise AssertionError(f"{self.where}: after {action}, the widget callback wrote to stderr." + report)
@@ -142,8 +156,10 @@ class WidgetView:
         texts = self.lab.callback_output(since)
         if not texts:
             return ""
-        return "\nThe kernel wrote to stderr meanwhile (JupyterLab shows this only in its Log Console):\n" + \
-            "".join(texts).strip()[-3000:]
+        return (
+            "\nThe kernel wrote to stderr meanwhile (JupyterLab shows this only in its Log Console):\n"
+            + "".join(texts).strip()[-3000:]
+        )
 
     # -- doing ----------------------------------------------------------------------------
     def press_on_slider(self, label: str, key: str, times: int = 1) -> None:

@@ -7,6 +7,7 @@
   every other part and scores 0 on the concept part, with that slip's feedback in the output.
 - Each exercise states its objectives and an expected time that rises with the exercise number.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,13 @@ from course_tools.grader.specs import ex04_computational_graph as ex04
 from course_tools.grader.specs import ex05_signals as ex05
 from course_tools.lesson_text import exercise_facts
 
-EXERCISES = ["ex01_neuron_and_layer", "ex02_losses", "ex03_gradient_descent", "ex04_computational_graph",
-             "ex05_signals"]
+EXERCISES = [
+    "ex01_neuron_and_layer",
+    "ex02_losses",
+    "ex03_gradient_descent",
+    "ex04_computational_graph",
+    "ex05_signals",
+]
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +62,7 @@ def test_ex01_parameter_count_and_centring_bias(ns):
 def test_ex02_uniform_guess_and_scaled_probability(ns):
     guess, scaled = ns["ex02_losses"]["uniform_guess_loss"], ns["ex02_losses"]["loss_after_scaling"]
     for k in (2, 10, 1000):
-        p = np.full(k, 1.0 / k)                      # equal scores: softmax gives every class 1/k
+        p = np.full(k, 1.0 / k)  # equal scores: softmax gives every class 1/k
         assert abs(guess(k) - (-math.log(p[0]))) < 1e-12
     for loss, factor in ((1.2, 0.5), (2.5, 4.0), (0.1, 1.05)):
         p = math.exp(-loss)
@@ -70,7 +76,7 @@ def test_ex03_steps_match_runs(ns):
         for _ in range(20):
             curvature, rate, ratio = ex03._steps_case(rng, low, high)
             x, minimum, t = 2.0, 0.5, 0
-            while abs(x - minimum) > ratio * 1.5:   # starting distance 1.5
+            while abs(x - minimum) > ratio * 1.5:  # starting distance 1.5
                 x, t = x - rate * curvature * (x - minimum), t + 1
             assert steps(curvature, rate, ratio) == t
 
@@ -86,11 +92,14 @@ def test_ex04_loss_evaluations_are_counted(ns):
     for n in (1, 4, 9):
         point, h = [0.3] * n, 1e-5
         calls.clear()
-        [(f(*point[:i], point[i] + h, *point[i + 1:]) - f(*point[:i], point[i] - h, *point[i + 1:])) for i in range(n)]
+        [
+            (f(*point[:i], point[i] + h, *point[i + 1 :]) - f(*point[:i], point[i] - h, *point[i + 1 :]))
+            for i in range(n)
+        ]
         assert evaluations(n, "centred") == len(calls)
         calls.clear()
         base = f(*point)
-        [f(*point[:i], point[i] + h, *point[i + 1:]) - base for i in range(n)]
+        [f(*point[:i], point[i] + h, *point[i + 1 :]) - base for i in range(n)]
         assert evaluations(n, "one-sided") == len(calls)
         assert evaluations(n, "reverse") == 1
 
@@ -101,14 +110,16 @@ def test_ex05_moves_and_order(ns):
     for _ in range(30):
         t, y = rng.uniform(0.02, 0.98, size=2)
         value = rng.choice([-1, 1]) * rng.uniform(0.1, 3)
-        w = 0.7 + 0.5 * (t - y) * y * (1 - y) * value          # one recipe step with rate 0.5
+        w = 0.7 + 0.5 * (t - y) * y * (1 - y) * value  # one recipe step with rate 0.5
         assert moves(t, y, value) == ("up" if w > 0.7 else "down")
     assert moves(0.9, 0.3, 0.0) == "stays"
     # The steps' inputs, read off lesson 5's formulas: 5 uses t, y; 7 uses 5's signals and W2; 4 uses 5 and h;
     # 6 uses 7 and x; 2 changes W2, so it must wait for everything that reads it (7) and for the gradients.
     uses = {5: set(), 7: {5}, 4: {5}, 6: {7}, 2: {4, 6, 7}}
+
     def reaches(a, b):
         return a in uses[b] or any(reaches(a, c) for c in uses[b])
+
     for a in uses:
         for b in uses:
             if a != b:
@@ -148,8 +159,9 @@ def test_ex03_feedback():
     assert ex03._steps_feedback(14, 14, _call(4.0, 0.1, 0.001)) is None
     assert "one step short" in ex03._steps_feedback(13, 14, _call(4.0, 0.1, 0.001))
     assert "one step too many" in ex03._steps_feedback(15, 14, _call(4.0, 0.1, 0.001))
-    assert "not rate x curvature" in ex03._steps_feedback(math.ceil(math.log(0.001) / math.log(0.4)), 14,
-                                                          _call(4.0, 0.1, 0.001))
+    assert "not rate x curvature" in ex03._steps_feedback(
+        math.ceil(math.log(0.001) / math.log(0.4)), 14, _call(4.0, 0.1, 0.001)
+    )
     assert "is whole" in ex03._steps_feedback(13.5, 14, _call(4.0, 0.1, 0.001))
     # Oscillating descent without the absolute value: the log of a negative factor is NaN.
     assert "negative" in ex03._steps_feedback(float("nan"), 31, _call(4.0, 0.45, 0.001))
@@ -178,34 +190,54 @@ def test_ex05_feedback():
 
 # ----------------------------------------------------------------- the common wrong answers, graded
 WRONG = {
-    "ex01_neuron_and_layer": ("predictions", '''def parameter_count(sizes):
+    "ex01_neuron_and_layer": (
+        "predictions",
+        """def parameter_count(sizes):
     return sum(n_out * n_in for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
 def bias_for_half(x, w):
     return float(np.dot(w, x))
-''', ["weights only", "sign"]),
-    "ex02_losses": ("predictions", '''def uniform_guess_loss(k):
+""",
+        ["weights only", "sign"],
+    ),
+    "ex02_losses": (
+        "predictions",
+        """def uniform_guess_loss(k):
     return 1.0 / k
 
 
 def loss_after_scaling(loss, factor):
     return loss + np.log(factor)
-''', ["probability each class gets", "sign"]),
-    "ex03_gradient_descent": ("steps", '''def steps_to_shrink(curvature, learning_rate, ratio):
+""",
+        ["probability each class gets", "sign"],
+    ),
+    "ex03_gradient_descent": (
+        "steps",
+        """def steps_to_shrink(curvature, learning_rate, ratio):
     return int(np.log(ratio) / np.log(abs(1 - learning_rate * curvature)))
-''', ["one step short", "one step short"]),
-    "ex04_computational_graph": ("cost", '''def loss_evaluations(n_parameters, method):
+""",
+        ["one step short", "one step short"],
+    ),
+    "ex04_computational_graph": (
+        "cost",
+        """def loss_evaluations(n_parameters, method):
     return n_parameters
-''', ["twice per parameter", "does not nudge"]),
-    "ex05_signals": ("predictions", '''def weight_moves(target, output, input_value):
+""",
+        ["twice per parameter", "does not nudge"],
+    ),
+    "ex05_signals": (
+        "predictions",
+        """def weight_moves(target, output, input_value):
     change = (output - target) * input_value
     return "up" if change > 0 else "down" if change < 0 else "stays"
 
 
 def must_come_before(a, b):
     return a < b
-''', ["sign", "OLD weights"]),
+""",
+        ["sign", "OLD weights"],
+    ),
 }
 
 
@@ -236,7 +268,10 @@ def test_the_common_wrong_answer_scores_zero_with_its_feedback(tmp_path):
         assert len(tests) == 2 and all(t.score == 0 for t in tests), (exercise, [(t.name, t.output) for t in tests])
         for test, feedback in zip(tests, WRONG[exercise][2]):
             assert feedback in test.output, (exercise, test.name, test.output)
-        assert all(t.score == t.max_score for t in others), (exercise, [t.name for t in others if t.score < t.max_score])
+        assert all(t.score == t.max_score for t in others), (
+            exercise,
+            [t.name for t in others if t.score < t.max_score],
+        )
         assert result.score == result.max_score - 2 == 8
 
 

@@ -1,4 +1,5 @@
 """Exercise 4, Part 4 compares back-propagation with numerical partials by the course's rule, entry by entry."""
+
 import numpy as np
 import nbformat
 

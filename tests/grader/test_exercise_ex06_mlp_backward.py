@@ -8,6 +8,7 @@ answer sits in the instructions or the hints; and the self-checks explain the
 common mistakes (an untransposed W, the bias summed over the wrong axis, a
 missing 1/n) by naming the item that differs and the equation to look at.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,11 +42,13 @@ def markdown() -> list[str]:
 
 # ---------------------------------------------------------------- objectives, time and points
 
+
 def test_the_opening_states_objectives_time_and_points_that_add_up_to_the_graders_total():
     opening = markdown()[0]
     assert "**You will be able to:**" in opening and re.search(r"\*\*Expected time:\*\* about \d+ minutes", opening)
-    table = dict(re.findall(r"^# *\| (\d) \| .* \| ([\d.]+) \|$", "\n".join("# " + l for l in opening.splitlines()),
-                            re.M))
+    table = dict(
+        re.findall(r"^# *\| (\d) \| .* \| ([\d.]+) \|$", "\n".join("# " + l for l in opening.splitlines()), re.M)
+    )
     exercise = read_exercise(SOLUTION)
     tests = exercise.of_kind("test")
     assert [float(p) for p in table.values()] == [cell.points for cell in tests]
@@ -59,6 +62,7 @@ def test_the_opening_states_objectives_time_and_points_that_add_up_to_the_grader
 
 # ---------------------------------------------------------------- no answer in the instructions
 
+
 def _solution_lines() -> list[str]:
     """Every line of the answers that computes something (a bare `return zs, activations` is the interface)."""
     lines = []
@@ -70,7 +74,7 @@ def _solution_lines() -> list[str]:
                 if len(code) >= 12 and not code.startswith(("return", "if ", "for ", "else")):
                     lines.append(code)
                 elif code.startswith("return ") and len(code) > 12:
-                    lines.append(code[len("return "):])
+                    lines.append(code[len("return ") :])
         assert body
     return [line for line in lines if re.search(r"[@*/+\-=(\[]", line)]
 
@@ -96,14 +100,22 @@ def test_part_6_gives_equations_and_shapes_not_a_numbered_recipe():
 
 def test_the_librarys_checkers_and_passes_are_closed():
     closed = set(spec().closed)
-    assert {"course_lib.gradcheck", "course_lib.network.MLP.trace_unchecked", "course_lib.network.MLP.backward_unchecked",
-            "course_lib.training", "course_lib.losses", "course_lib.signals"} <= closed
+    assert {
+        "course_lib.gradcheck",
+        "course_lib.network.MLP.trace_unchecked",
+        "course_lib.network.MLP.backward_unchecked",
+        "course_lib.training",
+        "course_lib.losses",
+        "course_lib.signals",
+    } <= closed
 
 
 # ---------------------------------------------------------------- the predictions hold for every network
 
+
 def _namespace() -> dict:
     from course_tools.grader import reference
+
     return dict(reference.namespace(read_exercise(SOURCE)))
 
 
@@ -153,17 +165,29 @@ def test_the_own_checker_try_it_agrees_with_a_margin(ex06):
             numeric = numerical_gradient(lambda _: net.loss(X, Y), param)
             assert relative_errors(getattr(grads, kind)[l], numeric).max() < 1e-8  # "agree" is 100x inside 1e-6
     assert printed(load(EXERCISE, folder="solutions"), "worked:own-checker").split() == [
-        "W^1:", "agree", "W^2:", "agree", "b^1:", "agree", "b^2:", "agree"]
+        "W^1:",
+        "agree",
+        "W^2:",
+        "agree",
+        "b^1:",
+        "agree",
+        "b^2:",
+        "agree",
+    ]
 
 
 # ---------------------------------------------------------------- the self-checks explain the common mistakes
+
 
 def _run_part(test_id: str, **replacements: str) -> str:
     """Run the student notebook's setup, the solution's answers (some replaced) and the visible test cell
     ``test_id``; the CheckFailure message it raises."""
     solution = read_exercise(SOLUTION)
-    student = {cell.metadata["nbgrader"]["grade_id"]: cell.source
-               for cell in nbformat.read(STUDENT, as_version=4).cells if "nbgrader" in cell.metadata}
+    student = {
+        cell.metadata["nbgrader"]["grade_id"]: cell.source
+        for cell in nbformat.read(STUDENT, as_version=4).cells
+        if "nbgrader" in cell.metadata
+    }
     namespace: dict = {}
     for cell in solution.cells:
         if cell.kind == "setup":
@@ -229,7 +253,7 @@ def test_a_checker_that_nudges_a_copy_is_told_to_nudge_x_itself():
 
 # ---------------------------------------------------------------- the grader: borrowed work scores nothing
 
-BORROWED_CHECKER = '''from course_lib import numerical_gradient, relative_errors as library_relative_errors
+BORROWED_CHECKER = """from course_lib import numerical_gradient, relative_errors as library_relative_errors
 
 
 def numerical_gradient_of(f, x, h=1e-5):
@@ -238,9 +262,9 @@ def numerical_gradient_of(f, x, h=1e-5):
 
 def relative_errors(analytic, numeric):
     return library_relative_errors(analytic, numeric)
-'''
+"""
 
-HALF_BORROWED_CHECKER = '''from course_lib import numerical_gradient
+HALF_BORROWED_CHECKER = """from course_lib import numerical_gradient
 
 
 def numerical_gradient_of(f, x, h=1e-5):
@@ -251,7 +275,7 @@ def relative_errors(analytic, numeric):
     a, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
     total = np.abs(a) + np.abs(n)
     return np.abs(a - n) / np.where(total == 0, 1.0, total)
-'''
+"""
 
 
 def _grade(nb, tmp_path, name):

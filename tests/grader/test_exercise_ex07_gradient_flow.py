@@ -8,6 +8,7 @@
 - A transcription attempt (the lesson's code pasted in, or the measurements without the predictions)
   is graded by course-grade: it scores well under half.
 """
+
 from __future__ import annotations
 
 import copy
@@ -58,7 +59,9 @@ def test_the_typical_slopes_are_what_a_norm_sees():
     z = np.random.default_rng(0).normal(size=1_000_000)
     for scale in (0.1, 1.0, 30.0):
         assert abs(np.sqrt(np.mean(plain.slope("relu", scale * z) ** 2)) - spec.TYPICAL_SLOPE["relu"]) < 2e-3
-        assert abs(np.sqrt(np.mean(plain.slope("leaky_relu", scale * z) ** 2)) - spec.TYPICAL_SLOPE["leaky_relu"]) < 2e-3
+        assert (
+            abs(np.sqrt(np.mean(plain.slope("leaky_relu", scale * z) ** 2)) - spec.TYPICAL_SLOPE["leaky_relu"]) < 2e-3
+        )
     assert abs(np.sqrt(np.mean(plain.slope("sigmoid", 1e-3 * z) ** 2)) - spec.TYPICAL_SLOPE["sigmoid"]) < 1e-6
     assert abs(np.sqrt(np.mean(plain.slope("tanh", 1e-3 * z) ** 2)) - spec.TYPICAL_SLOPE["tanh"]) < 1e-5
 
@@ -69,15 +72,16 @@ def test_the_reference_prediction_is_the_rule(ex07):
         n, sigma = int(rng.integers(1, 500)), float(rng.uniform(0.001, 1))
         for name, slope in spec.TYPICAL_SLOPE.items():
             assert abs(ex07["predicted_factor"](name, n, sigma) - sigma * np.sqrt(n) * slope) < 1e-12
-    assert ex07["layers_until"](0.25, 1e-6) == 10                  # 0.25^10 = 9.5e-7 <= 1e-6 < 0.25^9
+    assert ex07["layers_until"](0.25, 1e-6) == 10  # 0.25^10 = 9.5e-7 <= 1e-6 < 0.25^9
     assert 0.25**10 <= 1e-6 < 0.25**9
 
 
 def _region_cases(rng):
     """(case, cause) drawn from every region the spec's Part 3 checks draw from."""
     cases = [(spec.as_predicted(rng, name), "as predicted") for name in spec.AS_PREDICTED]
-    cases += [(spec.saturated(rng, name, by), "saturated units") for name in ("sigmoid", "tanh")
-              for by in ("weights", "bias")]
+    cases += [
+        (spec.saturated(rng, name, by), "saturated units") for name in ("sigmoid", "tanh") for by in ("weights", "bias")
+    ]
     cases.append((spec.switched_off(rng), "units switched off"))
     return cases
 
@@ -98,12 +102,18 @@ def test_every_scenario_region_is_the_cause_the_reference_names(ex07):
 
 def test_the_hidden_test_cases_are_their_causes(ex07):
     # The nbgrader hidden tests' fixed scenarios, measured.
-    for case, cause in [(("relu", 64, 0.1, 0.0), "as predicted"), (("identity", 32, 0.4, 0.0), "as predicted"),
-                        (("sigmoid", 32, 0.1, 0.0), "as predicted"), (("tanh", 64, 0.05, 0.0), "as predicted"),
-                        (("tanh", 64, 0.5, 0.0), "saturated units"), (("sigmoid", 16, 3.0, 0.0), "saturated units"),
-                        (("tanh", 32, 0.1, -3.0), "saturated units"), (("sigmoid", 32, 0.1, 4.5), "saturated units"),
-                        (("relu", 32, 0.2, -1.0), "units switched off"),
-                        (("relu", 100, 0.1, -2.0), "units switched off")]:
+    for case, cause in [
+        (("relu", 64, 0.1, 0.0), "as predicted"),
+        (("identity", 32, 0.4, 0.0), "as predicted"),
+        (("sigmoid", 32, 0.1, 0.0), "as predicted"),
+        (("tanh", 64, 0.05, 0.0), "as predicted"),
+        (("tanh", 64, 0.5, 0.0), "saturated units"),
+        (("sigmoid", 16, 3.0, 0.0), "saturated units"),
+        (("tanh", 32, 0.1, -3.0), "saturated units"),
+        (("sigmoid", 32, 0.1, 4.5), "saturated units"),
+        (("relu", 32, 0.2, -1.0), "units switched off"),
+        (("relu", 100, 0.1, -2.0), "units switched off"),
+    ]:
         ratio = measured_factor(ex07, *case) / ex07["predicted_factor"](*case[:3])
         assert (0.8 <= ratio <= 1.2) if cause == "as predicted" else ratio < 0.5, (case, ratio)
 
@@ -132,8 +142,13 @@ def test_the_prediction_feedback_names_each_slip():
     assert "one of" in spec._cause_feedback("dead", "saturated units", None)
 
 
-TRY_IT = [("relu", 64, 0.1, 0.0), ("sigmoid", 32, 0.2, 0.0), ("tanh", 64, 0.5, 0.0), ("tanh", 32, 0.1, 2.5),
-          ("relu", 32, 0.2, -1.0)]
+TRY_IT = [
+    ("relu", 64, 0.1, 0.0),
+    ("sigmoid", 32, 0.2, 0.0),
+    ("tanh", 64, 0.5, 0.0),
+    ("tanh", 32, 0.1, 2.5),
+    ("relu", 32, 0.2, -1.0),
+]
 
 
 def test_the_try_it_numbers(ex07):
@@ -145,8 +160,13 @@ def test_the_try_it_numbers(ex07):
         assert line.strip().startswith(f"{activation}, n = {n}, σ = {sigma}, bias {bias:+.1f}:")
         assert shown == [round(predicted, 2), round(measured, 2)], (line, predicted, measured)
         assert safely_rounded(predicted, 2, 1e-9) and (measured == 0 or safely_rounded(measured, 2, 1e-9))
-        cause = ("as predicted" if 0.8 <= measured / predicted <= 1.2 else
-                 "units switched off" if activation == "relu" else "saturated units")
+        cause = (
+            "as predicted"
+            if 0.8 <= measured / predicted <= 1.2
+            else "units switched off"
+            if activation == "relu"
+            else "saturated units"
+        )
         assert line.endswith(f"; {cause}")
     # ReLU with biases at -1: every unit of layers 3 to 10 is dead, so Delta^1 is exactly 0.
     weights, biases, X, _ = ex07["scenario"](32, 0.2, -1.0)
@@ -167,7 +187,7 @@ def test_the_try_it_numbers(ex07):
 LESSON_CODE = {
     # Lesson 7's printed code pasted into the answer cells: the typical slope from MLP.trace, the norms from
     # MLP.backward, dead units from MLP.trace; the compounding and the explanation left undone.
-    "predictions": '''from course_lib import MLP
+    "predictions": """from course_lib import MLP
 
 
 def predicted_factor(activation, n, sigma):
@@ -179,8 +199,8 @@ def predicted_factor(activation, n, sigma):
 
 def layers_until(factor, ratio):
     raise NotImplementedError()
-''',
-    "measurements": '''from course_lib import MLP
+""",
+    "measurements": """from course_lib import MLP
 
 
 def _net(weights, biases, activation):
@@ -196,7 +216,7 @@ def error_norms(weights, biases, X, delta_out, activation):
 
 def dead_units(weights, biases, X):
     return [np.all(z <= 0, axis=0) for z in _net(weights, biases, "relu").trace(X).zs[:-1]]
-''',
+""",
 }
 
 
@@ -211,8 +231,10 @@ def test_a_transcription_attempt_scores_well_under_half(tmp_path):
     from course_tools.grader.cli import grade_many
     from course_tools.grader.grade import Options
 
-    paths = {"lesson code": exercise_submission(EXERCISE, tmp_path, "lesson_code", copy.deepcopy(LESSON_CODE)),
-             "measurements only": exercise_submission(EXERCISE, tmp_path, "measurements_only", measurement_only())}
+    paths = {
+        "lesson code": exercise_submission(EXERCISE, tmp_path, "lesson_code", copy.deepcopy(LESSON_CODE)),
+        "measurements only": exercise_submission(EXERCISE, tmp_path, "measurements_only", measurement_only()),
+    }
     results, failures = grade_many(list(paths.values()), Options(), jobs=2, progress=False)
     assert failures == []
     score = {name: next(r for r in results if r.submission == path).score for name, path in paths.items()}

@@ -8,6 +8,7 @@
 - A transcription attempt (the lesson's code and formulas, or the measurements without the
   derivation and predictions) is graded by course-grade: it scores well under half.
 """
+
 from __future__ import annotations
 
 import re
@@ -75,7 +76,7 @@ def test_the_steady_std_keeps_the_second_moment_steady(ex08):
         factor = per_layer_factor(sizes, [ex08["steady_std"](256, 256, slope)] * 8, slope, X)
         assert abs(factor - 1) < 0.03, (slope, factor)
     assert abs(per_layer_factor(sizes, [np.sqrt(2 / 256)] * 8, 0.5, X) - 1.25) < 0.04
-    assert ex08["steady_std"](256, 128, 0.0) == np.sqrt(2 / 256)     # ReLU: He's scale, n_out plays no part
+    assert ex08["steady_std"](256, 128, 0.0) == np.sqrt(2 / 256)  # ReLU: He's scale, n_out plays no part
 
 
 def test_predicted_moments_agree_with_measurements(ex08):
@@ -144,10 +145,12 @@ def test_the_feedback_names_each_slip():
     right = np.cumprod([1.0, 20 * 0.04 / 2, 30 * 0.09 / 2])
     assert spec._moments_feedback(right * 1.01, right, _call(sizes, stds)) is None
     assert "halving" in spec._moments_feedback(np.cumprod([1.0, 20 * 0.04, 30 * 0.09]), right, _call(sizes, stds))
-    assert "n_l inputs" in spec._moments_feedback(np.cumprod([1.0, 30 * 0.04 / 2, 40 * 0.09 / 2]), right,
-                                                  _call(sizes, stds))
-    assert "multiply" in spec._moments_feedback(np.array([1.0, 20 * 0.04 / 2, 30 * 0.09 / 2]), right,
-                                                _call(sizes, stds))
+    assert "n_l inputs" in spec._moments_feedback(
+        np.cumprod([1.0, 30 * 0.04 / 2, 40 * 0.09 / 2]), right, _call(sizes, stds)
+    )
+    assert "multiply" in spec._moments_feedback(
+        np.array([1.0, 20 * 0.04 / 2, 30 * 0.09 / 2]), right, _call(sizes, stds)
+    )
 
     expected = (np.zeros((3, 2)), np.full((1, 3), 0.5 * (0.5 - 0.75)))
     assert spec._zero_start_feedback(expected, expected, _call("sigmoid")) is None
@@ -161,9 +164,9 @@ def test_the_try_it_moments(ex08):
     lines = printed(load(EXERCISE, folder="solutions"), "worked:try-it-moments").splitlines()
     sizes = [64, 256, 64, 256, 64, 256, 64]
     X = np.random.default_rng(1).normal(size=(1000, 64))
-    for (label, stds), (said, seen) in zip([("xavier", spec.xavier(sizes)),
-                                            ("steady", [np.sqrt(2 / n) for n in sizes[:-1]])],
-                                           [lines[0:2], lines[2:4]]):
+    for (label, stds), (said, seen) in zip(
+        [("xavier", spec.xavier(sizes)), ("steady", [np.sqrt(2 / n) for n in sizes[:-1]])], [lines[0:2], lines[2:4]]
+    ):
         predicted = np.cumprod([1.0] + [sizes[l] * stds[l] ** 2 / 2 for l in range(1, 6)])
         measured = plain_moments(draw(sizes, stds, seed=0), X, 0.0)
         measured = measured / measured[0]
@@ -172,22 +175,25 @@ def test_the_try_it_moments(ex08):
             numbers = [float(v) for v in re.findall(r"\d+\.\d+", shown.split(":", 1)[1])]
             assert numbers == [round(v, 2) for v in values], (shown, values)
             assert all(safely_rounded(v, 2, 1e-9) for v in values)
-        assert np.all(np.abs(measured / predicted - 1) < 0.2)      # "how far did they agree": within 20%
+        assert np.all(np.abs(measured / predicted - 1) < 0.2)  # "how far did they agree": within 20%
     assert [round(v, 2) for v in np.cumprod([1, 0.8, 0.2, 0.8, 0.2, 0.8])] == [1.0, 0.8, 0.16, 0.13, 0.03, 0.02]
 
 
 def test_the_try_it_symmetry():
     lines = printed(load(EXERCISE, folder="solutions"), "worked:try-it-symmetry").splitlines()
     rng = np.random.default_rng(0)
-    starts = {"zero": ([np.zeros((4, 2)), np.zeros((1, 4))], [np.zeros(4), np.zeros(1)]),
-              "equal 0.5": ([np.full((4, 2), 0.5), np.full((1, 4), 0.5)], [np.zeros(4), np.zeros(1)])}
+    starts = {
+        "zero": ([np.zeros((4, 2)), np.zeros((1, 4))], [np.zeros(4), np.zeros(1)]),
+        "equal 0.5": ([np.full((4, 2), 0.5), np.full((1, 4), 0.5)], [np.zeros(4), np.zeros(1)]),
+    }
     W1, W2 = rng.normal(0, 0.1, size=(4, 2)), rng.normal(0, 0.1, size=(1, 4))
     starts["random 0.1"] = ([W1, W2], [np.zeros(4), np.zeros(1)])
     for line, (label, (weights, biases)) in zip(lines, starts.items()):
         spreads = []
         for steps in (0, 1, 100):
-            ws, bs, _ = plain.sgd(weights, biases, X_XOR, Y_XOR, "tanh", epochs=steps, batch_size=None,
-                                  learning_rate=1.0)
+            ws, bs, _ = plain.sgd(
+                weights, biases, X_XOR, Y_XOR, "tanh", epochs=steps, batch_size=None, learning_rate=1.0
+            )
             grad_W1 = plain.backward(ws, bs, X_XOR, Y_XOR, "tanh")[0][0]
             spreads.append(float(np.max(np.abs(grad_W1 - grad_W1[0]))))
         assert line.strip().startswith(f"{label} start:")
@@ -196,32 +202,35 @@ def test_the_try_it_symmetry():
         assert all(safely_rounded(s, 6, 1e-12) if s else f"{1e-12:.6f}" == "0.000000" for s in spreads)
         assert (max(spreads) < 1e-15) == (label != "random 0.1")
     for line, (name, Y) in zip(lines[3:], (("XOR", Y_XOR), ("AND", np.array([[0.0], [0.0], [0.0], [1.0]])))):
-        grad_W = plain.backward([np.zeros((4, 2)), np.zeros((1, 4))], [np.zeros(4), np.zeros(1)], X_XOR, Y,
-                                "sigmoid")[0]
-        assert line == (f"zero start, sigmoid units, {name}: largest |dL/dW1| = {np.max(np.abs(grad_W[0])):.3f}, "
-                        "dL/dW2 = " + " ".join(f"{g:.4f}" for g in grad_W[1].ravel()))
-    assert lines[4].endswith("0.1250 0.1250 0.1250 0.1250")          # 1/2 * (1/2 - 1/4) for AND's targets
+        grad_W = plain.backward([np.zeros((4, 2)), np.zeros((1, 4))], [np.zeros(4), np.zeros(1)], X_XOR, Y, "sigmoid")[
+            0
+        ]
+        assert line == (
+            f"zero start, sigmoid units, {name}: largest |dL/dW1| = {np.max(np.abs(grad_W[0])):.3f}, "
+            "dL/dW2 = " + " ".join(f"{g:.4f}" for g in grad_W[1].ravel())
+        )
+    assert lines[4].endswith("0.1250 0.1250 0.1250 0.1250")  # 1/2 * (1/2 - 1/4) for AND's targets
 
 
 # ------------------------------------------------------------------ what copying scores
 LESSON_CODE = {
     # Lesson 8's table and printed code: He's formula for the steady scale, the forward statistics and the
     # zero start's gradients from MLP, training with MLP.step; the prediction left undone.
-    "derivation": '''def steady_std(n_in, n_out, negative_slope):
+    "derivation": """def steady_std(n_in, n_out, negative_slope):
     return float(np.sqrt(2 / n_in))
-''',
-    "prediction": '''def predicted_moments(sizes, stds):
+""",
+    "prediction": """def predicted_moments(sizes, stds):
     raise NotImplementedError()
-''',
-    "measurement": '''from course_lib import MLP
+""",
+    "measurement": """from course_lib import MLP
 
 
 def second_moments(weights, biases, X, negative_slope):
     net = MLP([weights[0].shape[1]] + [W.shape[0] for W in weights], "leaky_relu", "identity", "mse")
     net.weights, net.biases = [np.array(W) for W in weights], [np.array(b) for b in biases]
     return np.array([np.mean(z**2) for z in net.trace(X).zs])
-''',
-    "symmetry": '''from course_lib import MLP
+""",
+    "symmetry": """from course_lib import MLP
 
 
 def _net(W1, b1, W2, b2, hidden):
@@ -241,7 +250,7 @@ def spread_after_steps(W1, b1, W2, b2, X, Y, hidden, steps, learning_rate):
     for _ in range(steps):
         net.step(net.backward(X, Y), learning_rate)
     return row_spread(net.backward(X, Y).weights[0])
-''',
+""",
 }
 
 
@@ -251,9 +260,14 @@ def measurements_only():
     source = read_exercise(ROOT / "solutions" / "src" / f"{EXERCISE}.py")
     cells = {cell.grade_id: cell.solution for cell in source.cells}
     symmetry = cells["symmetry"]
-    undone = symmetry[:symmetry.index("def spread_after_steps")].split('"""', 2)
-    symmetry = undone[0] + '"""' + undone[1] + '"""\n    raise NotImplementedError()\n\n\n' + \
-        symmetry[symmetry.index("def spread_after_steps"):]
+    undone = symmetry[: symmetry.index("def spread_after_steps")].split('"""', 2)
+    symmetry = (
+        undone[0]
+        + '"""'
+        + undone[1]
+        + '"""\n    raise NotImplementedError()\n\n\n'
+        + symmetry[symmetry.index("def spread_after_steps") :]
+    )
     return {"measurement": cells["measurement"], "symmetry": symmetry}
 
 
@@ -263,9 +277,11 @@ def test_a_transcription_attempt_scores_well_under_half(tmp_path):
     from course_tools.grader.grade import Options
 
     with_he = dict(measurements_only(), derivation=LESSON_CODE["derivation"])
-    paths = {"lesson code": exercise_submission(EXERCISE, tmp_path, "lesson_code", LESSON_CODE),
-             "measurements only": exercise_submission(EXERCISE, tmp_path, "measurements_only", measurements_only()),
-             "measurements and He": exercise_submission(EXERCISE, tmp_path, "measurements_he", with_he)}
+    paths = {
+        "lesson code": exercise_submission(EXERCISE, tmp_path, "lesson_code", LESSON_CODE),
+        "measurements only": exercise_submission(EXERCISE, tmp_path, "measurements_only", measurements_only()),
+        "measurements and He": exercise_submission(EXERCISE, tmp_path, "measurements_he", with_he),
+    }
     results, failures = grade_many(list(paths.values()), Options(), jobs=2, progress=False)
     assert failures == []
     score = {name: next(r for r in results if r.submission == path).score for name, path in paths.items()}

@@ -4,6 +4,7 @@ The spec's random runs must have the lowest validation loss where it says, a tra
 falls all along, and its feedback must name the usual mistakes; the notebook's answers and the
 spec's must agree.
 """
+
 from types import SimpleNamespace
 
 import numpy as np
@@ -27,8 +28,8 @@ class _Probe:
 def test_the_example_run_is_the_one_the_text_describes():
     train, val = spec.example_curves()
     assert len(train) == len(val) == 1000
-    assert int(np.argmin(val)) + 1 == 15                        # lowest validation loss at epoch 15
-    assert np.all(np.diff(train) < 0)                           # the training loss still falls at epoch 1000
+    assert int(np.argmin(val)) + 1 == 15  # lowest validation loss at epoch 15
+    assert np.all(np.diff(train) < 0)  # the training loss still falls at epoch 1000
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -41,7 +42,7 @@ def test_random_runs_have_their_lowest_validation_loss_where_drawn(seed):
     assert len(train) == len(val) == n_epochs
     assert np.all(np.diff(train) < 0)
     order = np.argsort(val)
-    assert order[0] + 1 == best and val[order[1]] - val[order[0]] >= 0.009   # one clear lowest point
+    assert order[0] + 1 == best and val[order[1]] - val[order[0]] >= 0.009  # one clear lowest point
 
 
 def test_every_check_draws_a_run_that_still_improves_at_its_end():
@@ -79,22 +80,25 @@ def test_the_stuck_box_teaches_a_search_and_gives_no_configuration():
 
     text = (Path(__file__).resolve().parents[2] / "solutions" / "src" / "ex09_train_classifier.py").read_text()
     start = text.index("<details><summary>Stuck?")
-    box = text[start:text.index("</details>", start)]
+    box = text[start : text.index("</details>", start)]
     assert "How to search" in box and "FIT.X_val" in box
     for configuration in ("MLP(", "np.eye(3)", "net.step", "[2, 32", "batches of 32"):
         assert configuration not in box
 
 
-@pytest.mark.parametrize("order, words", [
-    (lambda n: np.arange(n)[::-1], "reverse"),                                   # reversed: not shuffled
-    (lambda n: np.roll(np.arange(n), 3), "reverse"),                             # nearly sorted
-    (lambda n: np.arange(n), "original order"),
-])
+@pytest.mark.parametrize(
+    "order, words",
+    [
+        (lambda n: np.arange(n)[::-1], "reverse"),  # reversed: not shuffled
+        (lambda n: np.roll(np.arange(n), 3), "reverse"),  # nearly sorted
+        (lambda n: np.arange(n), "original order"),
+    ],
+)
 def test_the_shuffle_check_judges_by_statistics_not_by_not_sorted(order, words):
     n, size = 100, 30
     indices = order(n)
-    batches = [indices[start:start + size] for start in range(0, n, size)]
+    batches = [indices[start : start + size] for start in range(0, n, size)]
     probe = SimpleNamespace(inputs={"n": n, "size": size})
     assert words in spec._batches_problem(batches, None, probe)
     shuffled = np.random.default_rng(5).permutation(n)
-    assert spec._batches_problem([shuffled[start:start + size] for start in range(0, n, size)], None, probe) is None
+    assert spec._batches_problem([shuffled[start : start + size] for start in range(0, n, size)], None, probe) is None

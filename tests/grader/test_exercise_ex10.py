@@ -5,6 +5,7 @@ data set holds (drawn in the grader from a secret seed), deal them afresh every 
 look-up table of the public digits and a network prepared in advance, and block the library's
 training loop, while the reference solution, trained by its own loop, passes.
 """
+
 import json
 from pathlib import Path
 
@@ -29,8 +30,13 @@ def ex10():
 
 
 def params_of(net, mean, scale, activation="relu"):
-    return {"mean": mean, "scale": scale, "weights": [W.copy() for W in net.weights],
-            "biases": [b.copy() for b in net.biases], "hidden_activation": activation}
+    return {
+        "mean": mean,
+        "scale": scale,
+        "weights": [W.copy() for W in net.weights],
+        "biases": [b.copy() for b in net.biases],
+        "hidden_activation": activation,
+    }
 
 
 class _Probe:
@@ -97,11 +103,11 @@ def test_predict_digits_is_the_graders_forward_pass(ex10):
 
 
 def test_symmetries_are_the_eight_of_the_square():
-    image = np.arange(64, dtype=float)[None, :]          # no symmetry of its own
+    image = np.arange(64, dtype=float)[None, :]  # no symmetry of its own
     turned = {tuple(spec.turned(image, s)[0]) for s in range(8)}
     assert len(turned) == 8
     for s in range(8):
-        assert sorted(spec.turned(image, s)[0]) == list(range(64))   # a permutation of the pixels
+        assert sorted(spec.turned(image, s)[0]) == list(range(64))  # a permutation of the pixels
     grid = image.reshape(8, 8)
     np.testing.assert_array_equal(spec.turned(image, 4).reshape(8, 8), grid[:, ::-1])
     np.testing.assert_array_equal(spec.turned(image, 1).reshape(8, 8), np.rot90(grid))
@@ -117,13 +123,13 @@ def _public_images():
 def test_new_digits_are_in_no_public_data_set_and_depend_on_the_seed():
     X, y = spec.new_held_out_digits(12345, 5, 777)
     assert X.shape == (2 * 359, 64) and y.shape == (2 * 359,)
-    assert np.all((X >= 0) & (X <= 1)) and np.allclose(X * 16, np.round(X * 16))   # the originals' 17 levels
+    assert np.all((X >= 0) & (X <= 1)) and np.allclose(X * 16, np.round(X * 16))  # the originals' 17 levels
     public = _public_images()
-    assert not any(tuple(row) in public for row in X)       # not one of them can be looked up
+    assert not any(tuple(row) in public for row in X)  # not one of them can be looked up
     again, _ = spec.new_held_out_digits(12345, 5, 777)
     np.testing.assert_array_equal(again, X)
     other, _ = spec.new_held_out_digits(12345, 5, 778)
-    assert np.mean(np.all(other == X, axis=1)) < 0.01       # another seed, other digits
+    assert np.mean(np.all(other == X, axis=1)) < 0.01  # another seed, other digits
     # The two drawings of one held-out digit differ from each other and stay close to their original.
     originals = spec.grader_split(12345, 5)[2]
     assert not np.any(np.all(X[0::2] == X[1::2], axis=1))
@@ -139,7 +145,7 @@ def test_the_kernel_gets_the_training_share_only():
     np.testing.assert_array_equal(probe.inputs["X"], X_train)
     assert len(X_train) + len(X_held_out) == 1797
     sent = {tuple(row) for row in probe.inputs["X"]}
-    assert not any(tuple(row) in sent for row in X_held_out)   # no held-out digit reaches the kernel
+    assert not any(tuple(row) in sent for row in X_held_out)  # no held-out digit reaches the kernel
     X_new, _ = spec.new_held_out_digits(**probe.private)
     assert not any(tuple(row) in sent for row in X_new)
     (again,) = check.probes(np.random.default_rng(8))
@@ -185,9 +191,14 @@ def lookup_table(X, y):
     b1 = -np.concatenate([[k / width - 1, k / width, k / width + 1] for k in keys])
     W2 = np.zeros((10, 3 * len(X)))
     for i, label in enumerate(y):
-        W2[label, 3 * i:3 * i + 3] += [1.0, -2.0, 1.0]
-    return {"mean": np.zeros(64), "scale": np.ones(64), "weights": [W1, W2], "biases": [b1, np.zeros(10)],
-            "hidden_activation": "relu"}
+        W2[label, 3 * i : 3 * i + 3] += [1.0, -2.0, 1.0]
+    return {
+        "mean": np.zeros(64),
+        "scale": np.ones(64),
+        "weights": [W1, W2],
+        "biases": [b1, np.zeros(10)],
+        "hidden_activation": "relu",
+    }
 
 
 def test_a_lookup_table_of_the_public_digits_fails_the_new_digits():
@@ -202,8 +213,9 @@ def test_a_lookup_table_of_the_public_digits_fails_the_new_digits():
     # ...and no new digit, which is what the grader judges on.
     X_new, y_new = spec.new_held_out_digits(split_seed, symmetry, redraw_seed)
     assert np.mean(spec.grader_predict(table, X_new) == y_new) < 0.2
-    problem = spec._grader_split_problem(table, None, _Probe(split_seed=split_seed, symmetry=symmetry,
-                                                             redraw_seed=redraw_seed))
+    problem = spec._grader_split_problem(
+        table, None, _Probe(split_seed=split_seed, symmetry=symmetry, redraw_seed=redraw_seed)
+    )
     assert problem is not None and "needs at least 90%" in problem
     # The notebook's split: the table reads SPLIT.X_test, but not the new digits drawn from it.
     upright = lookup_table(digits.data / 16.0, digits.target)
@@ -253,9 +265,9 @@ def _accuracy(ex10, X_train, y_train, X_test, y_test, seed=0):
 @pytest.mark.slow  # seconds of training: the full run's, not the quick one's
 def test_part4_answers_hold_for_the_reference_recipe(ex10):
     split = ex10["SPLIT"]
-    mirror = lambda X: X.reshape(-1, 8, 8)[:, :, ::-1].reshape(-1, 64)    # noqa: E731
+    mirror = lambda X: X.reshape(-1, 8, 8)[:, :, ::-1].reshape(-1, 64)  # noqa: E731
     base, params = _accuracy(ex10, split.X_train, split.y_train, split.X_test, split.y_test)
-    assert 0.97 <= base <= 0.995                                   # "about 98%", as Part 4 says
+    assert 0.97 <= base <= 0.995  # "about 98%", as Part 4 says
     answers = {s: ex10["expected_accuracy"](s) for s in ex10["SITUATIONS"]}
     assert {s: a for s, a in answers.items()} == {s: answer for s, (answer, _) in spec.EXPECTED.items()}
     # Not trained again: moved or mirrored test digits are read far worse.
@@ -269,7 +281,7 @@ def test_part4_answers_hold_for_the_reference_recipe(ex10):
     shuffled, _ = _accuracy(ex10, split.X_train[:, order], split.y_train, split.X_test[:, order], split.y_test)
     assert abs(mirrored - base) <= 0.015 and abs(shuffled - base) <= 0.015, (base, mirrored, shuffled)
     # A tenth of the training digits: far fewer test digits read.
-    tenth = np.random.default_rng(1).permutation(len(split.y_train))[:len(split.y_train) // 10]
+    tenth = np.random.default_rng(1).permutation(len(split.y_train))[: len(split.y_train) // 10]
     less, _ = _accuracy(ex10, split.X_train[tenth], split.y_train[tenth], split.X_test, split.y_test)
     assert less < base - 0.02, (base, less)
 
@@ -355,10 +367,10 @@ def test_a_lookup_table_scores_only_its_shape_in_course_grade(tmp_path):
     assert result.score == 6.0, [(t.name, t.score, t.output[:200]) for t in result.tests]
 
 
-@pytest.mark.slow   # grades in a sandboxed kernel: the full run's, not the quick one's
+@pytest.mark.slow  # grades in a sandboxed kernel: the full run's, not the quick one's
 def test_the_library_training_loop_scores_nothing_in_course_grade(tmp_path):
     result, scores = _grade_with_train_cell(tmp_path, LIBRARY_LOOP)
     part5 = [t for t in result.tests if "train_digits" in t.name or "trained on" in t.name]
     assert len(part5) == 3 and all(t.score == 0 for t in part5), [(t.name, t.output[:200]) for t in part5]
     assert any("not available while" in t.output for t in part5)
-    assert result.score == 5.0       # parts 1 to 4 are untouched and keep their points
+    assert result.score == 5.0  # parts 1 to 4 are untouched and keep their points

@@ -7,6 +7,7 @@ closed forms, ``course_lib.Value``, ``course_lib.numerical_gradient``,
 The numbers the try-it cells print are recomputed the same way. The last tests
 check the exercise-9 spec's own judgement of a trained network.
 """
+
 import math
 import re
 from pathlib import Path
@@ -68,19 +69,37 @@ def test_ex03_bowl_gradient_matches_numerical_gradient(ex03):
 def test_ex03_descent_2d_matches_matrix_powers(ex03):
     # p_t = p* + (I - eta A)^t (p0 - p*), with p* = A^-1 b.
     rng = np.random.default_rng(33)
-    for A, b, p0, eta, n in [(np.diag([3.0, 1.0]), np.array([3.0, -1.0]), np.zeros(2), 0.1, 2),
-                             (np.array([[2.0, 0.5], [0.5, 1.0]]), rng.normal(size=2), rng.normal(size=2), 0.3, 25)]:
+    for A, b, p0, eta, n in [
+        (np.diag([3.0, 1.0]), np.array([3.0, -1.0]), np.zeros(2), 0.1, 2),
+        (np.array([[2.0, 0.5], [0.5, 1.0]]), rng.normal(size=2), rng.normal(size=2), 0.3, 25),
+    ]:
         p_star = np.linalg.solve(A, b)
         step = np.eye(2) - eta * A
         want = [p_star + np.linalg.matrix_power(step, t) @ (p0 - p_star) for t in range(n + 1)]
         np.testing.assert_allclose(ex03["gradient_descent_2d"](A, b, p0, eta, n), want, rtol=1e-10, atol=1e-12)
     # The example of the test cell: two steps from the origin.
-    np.testing.assert_allclose(ex03["gradient_descent_2d"](np.diag([3.0, 1.0]), np.array([3.0, -1.0]), np.zeros(2), 0.1, 2),
-                               [[0, 0], [0.3, -0.1], [0.51, -0.19]], atol=1e-12)
+    np.testing.assert_allclose(
+        ex03["gradient_descent_2d"](np.diag([3.0, 1.0]), np.array([3.0, -1.0]), np.zeros(2), 0.1, 2),
+        [[0, 0], [0.3, -0.1], [0.51, -0.19]],
+        atol=1e-12,
+    )
 
 
-@pytest.mark.parametrize("curvature, rate", [(4.0, 0.1), (4.0, 0.25), (4.0, 0.4), (4.0, 0.5), (4.0, 0.6),
-                                             (0.3, 7.0), (10.0, 0.09), (10.0, 0.19), (10.0, 0.21), (2.0, 0.5)])
+@pytest.mark.parametrize(
+    "curvature, rate",
+    [
+        (4.0, 0.1),
+        (4.0, 0.25),
+        (4.0, 0.4),
+        (4.0, 0.5),
+        (4.0, 0.6),
+        (0.3, 7.0),
+        (10.0, 0.09),
+        (10.0, 0.19),
+        (10.0, 0.21),
+        (2.0, 0.5),
+    ],
+)
 def test_ex03_regime_describes_what_descent_does(ex03, curvature, rate):
     # Run 200 steps on curvature/2 x^2 from x = 1 and name what the iterates did, by the lesson's words.
     xs = [1.0]
@@ -99,13 +118,16 @@ def test_ex03_regime_describes_what_descent_does(ex03, curvature, rate):
         behaviour = "converges"
     assert ex03["learning_rate_regime"](curvature, rate) == behaviour
     assert ex03["regime_of_path"](xs[:6], 0.0) == behaviour
-    assert ex03["regime_of_path"](xs[:6] + 3.5, 3.5) == behaviour   # the same run, shifted
+    assert ex03["regime_of_path"](xs[:6] + 3.5, 3.5) == behaviour  # the same run, shifted
 
 
 def test_ex03_regime_labels_are_the_lessons(ex03):
     from course_lib.widgets import descent as lesson
-    lesson_labels = {label.split(":")[0] for label in (lesson.CONVERGES, lesson.ONE_STEP, lesson.OSCILLATES,
-                                                      lesson.BOUNCES, lesson.DIVERGES)}
+
+    lesson_labels = {
+        label.split(":")[0]
+        for label in (lesson.CONVERGES, lesson.ONE_STEP, lesson.OSCILLATES, lesson.BOUNCES, lesson.DIVERGES)
+    }
     for curvature, rate in [(4.0, 0.1), (4.0, 0.25), (4.0, 0.4), (4.0, 0.5), (4.0, 0.6)]:
         assert ex03["learning_rate_regime"](curvature, rate) == lesson.descent_regime(rate, curvature).split(":")[0]
         assert ex03["learning_rate_regime"](curvature, rate) in lesson_labels
@@ -147,14 +169,23 @@ def test_ex04_by_hand_matches_value_graph(ex04, x, y, z, w):
     f.backward()
     local = ex04["local_derivatives"](x, y, z, w)
     # Value keeps each node's local derivative with respect to each parent.
-    assert local == pytest.approx({"df/dq": f.local_grads[0], "df/dw": f.local_grads[1], "dq/dp": q.local_grads[0],
-                                   "dq/dz": q.local_grads[1], "dp/dx": p.local_grads[0], "dp/dy": p.local_grads[1]})
+    assert local == pytest.approx(
+        {
+            "df/dq": f.local_grads[0],
+            "df/dw": f.local_grads[1],
+            "dq/dp": q.local_grads[0],
+            "dq/dz": q.local_grads[1],
+            "dp/dx": p.local_grads[0],
+            "dp/dy": p.local_grads[1],
+        }
+    )
     grads = ex04["chain_rule_gradients"](x, y, z, w)
     assert grads == pytest.approx({"q": q.grad, "w": wv.grad, "p": p.grad, "z": zv.grad, "x": xv.grad, "y": yv.grad})
 
 
-@pytest.mark.parametrize("x1, x2, w1, w2, b", [(2.0, -1.0, 0.5, 1.0, 0.0), (1.0, 3.0, -0.4, 0.2, 0.1),
-                                               (-0.7, 0.4, 2.2, -1.3, 0.9)])
+@pytest.mark.parametrize(
+    "x1, x2, w1, w2, b", [(2.0, -1.0, 0.5, 1.0, 0.0), (1.0, 3.0, -0.4, 0.2, 0.1), (-0.7, 0.4, 2.2, -1.3, 0.9)]
+)
 def test_ex04_neuron_matches_value_graph(ex04, x1, x2, w1, w2, b):
     inputs = {name: Value(v) for name, v in zip(("x1", "x2", "w1", "w2", "b"), (x1, x2, w1, w2, b))}
     z = inputs["w1"] * inputs["x1"] + inputs["w2"] * inputs["x2"] + inputs["b"]
@@ -171,16 +202,17 @@ def test_ex04_backward_matches_value_and_numerical_gradients(ex04):
     for x0, y0, z0 in rng.uniform(-1.5, 1.5, size=(5, 3)):
         mine = [Scalar(v) for v in (x0, y0, z0)]
         theirs = [Value(float(v)) for v in (x0, y0, z0)]
-        for (x, y, z) in (mine, theirs):
-            h = (x * y + z ** 2 + x ** 3).tanh()
-            out = h * y + h * h        # h and y each used twice
+        for x, y, z in (mine, theirs):
+            h = (x * y + z**2 + x**3).tanh()
+            out = h * y + h * h  # h and y each used twice
             out.backward()
         np.testing.assert_allclose([v.grad for v in mine], [v.grad for v in theirs], rtol=1e-12)
 
         def g(values):
             x, y, z = values
-            t = math.tanh(x * y + z ** 2 + x ** 3)
+            t = math.tanh(x * y + z**2 + x**3)
             return t * y + t * t
+
         numeric = numerical_gradient(g, np.array([x0, y0, z0]))
         np.testing.assert_allclose([v.grad for v in mine], numeric, rtol=1e-6, atol=1e-9)
 
@@ -189,10 +221,10 @@ def test_ex04_topological_order_is_complete_unique_and_ordered(ex04):
     Scalar = ex04["Scalar"]
     x, y = Scalar(0.5), Scalar(-2.0)
     a = x * y
-    out = (a + x).tanh() * a + a ** 2
+    out = (a + x).tanh() * a + a**2
     order = ex04["topological_order"](out)
     reachable, stack = set(), [out]
-    while stack:                       # everything out depends on, found here without any order
+    while stack:  # everything out depends on, found here without any order
         node = stack.pop()
         if node not in reachable:
             reachable.add(node)
@@ -205,15 +237,18 @@ def test_ex04_topological_order_is_complete_unique_and_ordered(ex04):
 def test_ex04_numerical_partials_match_analytic(ex04):
     partials = ex04["numerical_partials"]
     np.testing.assert_allclose(partials(lambda a, b: a * b, [3.0, 5.0]), [5.0, 3.0], rtol=1e-8)
-    np.testing.assert_allclose(partials(lambda a, b, c: math.exp(a) * b + c ** 3, [0.2, -1.0, 0.5]),
-                               [math.exp(0.2) * -1.0, math.exp(0.2), 0.75], rtol=1e-7)
+    np.testing.assert_allclose(
+        partials(lambda a, b, c: math.exp(a) * b + c**3, [0.2, -1.0, 0.5]),
+        [math.exp(0.2) * -1.0, math.exp(0.2), 0.75],
+        rtol=1e-7,
+    )
     # h is the half-width of a centred difference: for x^2 at 1 the estimate is exactly 2 for any h.
-    assert partials(lambda a: a ** 2, [1.0], h=0.25)[0] == pytest.approx(2.0, rel=1e-12)
+    assert partials(lambda a: a**2, [1.0], h=0.25)[0] == pytest.approx(2.0, rel=1e-12)
 
 
 def test_ex04_try_it_numbers():
     x, y = Value(1.5), Value(0.5)
-    out = (x * y).tanh() + x ** 2
+    out = (x * y).tanh() + x**2
     out.backward()
     text = shown("ex04_computational_graph", "worked:scalar-graph")
     np.testing.assert_allclose(numbers(text), [out.data, x.grad, y.grad], atol=5e-7)
@@ -237,7 +272,9 @@ def test_ex05_signals_match_course_lib_recipe_and_mlp(ex05):
     out_sig = ex05["output_signals"](t, output)
     np.testing.assert_allclose(out_sig, recipe.output_layer_signals(t[None], output[None], trace.zs[1])[0], rtol=1e-12)
     hid_sig = ex05["hidden_signals"](out_sig, net.weights[1], hidden)
-    np.testing.assert_allclose(hid_sig, recipe.hidden_layer_signals(out_sig[None], net.weights[1], trace.zs[0])[0], rtol=1e-12)
+    np.testing.assert_allclose(
+        hid_sig, recipe.hidden_layer_signals(out_sig[None], net.weights[1], trace.zs[0])[0], rtol=1e-12
+    )
     # One sample, two outputs: course_lib's mse signals are exactly the recipe's (factor 2 / (1 * 2) = 1).
     grads = net.backward(x[None, :], t[None, :])
     np.testing.assert_allclose(out_sig, grads.signals[1][0], rtol=1e-12)
@@ -254,7 +291,7 @@ def test_ex05_softmax_and_hidden_kinds_match_mlp_backward(ex05, hidden_kind):
         x, t = rng.normal(size=3), np.eye(3)[rng.integers(3)]
         net = net_with([W1, W2], [b1, b2], hidden=hidden_kind, output="softmax", loss="cross_entropy")
         trace = net.trace(x[None])
-        grads = net.backward(x[None], t[None])              # one sample: dL/dz of the mean is dL/dz itself
+        grads = net.backward(x[None], t[None])  # one sample: dL/dz of the mean is dL/dz itself
         out_sig = ex05["softmax_output_signals"](t, trace.zs[1][0])
         np.testing.assert_allclose(out_sig, grads.signals[1][0], rtol=1e-10, atol=1e-14)
         hid_sig = ex05["hidden_signals"](out_sig, W2, trace.activations[1][0], hidden_kind)
@@ -289,7 +326,7 @@ def test_ex05_example_step_matches_numerical_gradient(ex05):
 
     got = ex05["signal_step"](x, t, *params, rate)
     for i, param in enumerate(params):
-        numeric = numerical_gradient(lambda q: half_sse(*params[:i], q, *params[i + 1:]), param.copy())
+        numeric = numerical_gradient(lambda q: half_sse(*params[:i], q, *params[i + 1 :]), param.copy())
         np.testing.assert_allclose(got[i], param - rate * numeric, rtol=1e-8, atol=1e-10)
 
 
@@ -312,10 +349,17 @@ def ex06():
     return solution("ex06_mlp_backward")
 
 
-CASES_06 = [([3, 4, 2], "tanh", "sigmoid", 5), ([4, 3], "sigmoid", "identity", 6), ([2, 5, 1], "relu", "sigmoid", 1),
-            ([3, 6, 4, 2], "leaky_relu", "tanh", 7), ([2, 3, 3, 3, 2], "sigmoid", "sigmoid", 4),
-            # softmax outputs go with the cross-entropy and one-hot targets
-            ([3, 4, 3], "tanh", "softmax", 5), ([4, 2], "sigmoid", "softmax", 6), ([2, 5, 4, 4], "relu", "softmax", 1)]
+CASES_06 = [
+    ([3, 4, 2], "tanh", "sigmoid", 5),
+    ([4, 3], "sigmoid", "identity", 6),
+    ([2, 5, 1], "relu", "sigmoid", 1),
+    ([3, 6, 4, 2], "leaky_relu", "tanh", 7),
+    ([2, 3, 3, 3, 2], "sigmoid", "sigmoid", 4),
+    # softmax outputs go with the cross-entropy and one-hot targets
+    ([3, 4, 3], "tanh", "softmax", 5),
+    ([4, 2], "sigmoid", "softmax", 6),
+    ([2, 5, 4, 4], "relu", "softmax", 1),
+]
 
 
 def random_network(sizes, n, seed, output="sigmoid"):
@@ -345,8 +389,12 @@ def test_ex06_passes_match_mlp(ex06, index):
     grads = net.backward(X, Y)
     np.testing.assert_allclose(ex06["output_delta"](activations[-1], Y, zs[-1], output), grads.deltas[-1], rtol=1e-12)
     for l in range(len(weights) - 1):
-        np.testing.assert_allclose(ex06["hidden_delta"](grads.deltas[l + 1], weights[l + 1], zs[l], hidden),
-                                   grads.deltas[l], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            ex06["hidden_delta"](grads.deltas[l + 1], weights[l + 1], zs[l], hidden),
+            grads.deltas[l],
+            rtol=1e-12,
+            atol=1e-15,
+        )
     grad_weights, grad_biases = ex06["mlp_backward"](weights, biases, X, Y, hidden, output)
     for got, want in zip(grad_weights + grad_biases, grads.weights + grads.biases):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
@@ -401,7 +449,11 @@ def test_ex09_minibatches_cover_every_index_once(ex09):
 
 def test_ex09_predict_and_accuracy_match_mlp(ex09):
     X, y = spirals(n_samples=200, noise=0.3, seed=9)
-    for sizes, hidden, output in [([2, 8, 3], "tanh", "softmax"), ([2, 5, 4, 3], "relu", "sigmoid"), ([2, 3], "tanh", "identity")]:
+    for sizes, hidden, output in [
+        ([2, 8, 3], "tanh", "softmax"),
+        ([2, 5, 4, 3], "relu", "sigmoid"),
+        ([2, 3], "tanh", "identity"),
+    ]:
         net = MLP(sizes, hidden, output, "mse", seed=sum(sizes))
         params = {"weights": net.weights, "biases": net.biases, "hidden_activation": hidden}
         np.testing.assert_array_equal(ex09["predict"](params, X), net.predict(X))
@@ -417,8 +469,10 @@ def test_ex09_spec_turns_points_rigidly():
     np.testing.assert_allclose(ex09_spec.turned(np.array([[1.0, 0.0]]), np.pi / 2, True), [[0.0, 1.0]], atol=1e-15)
 
 
-@pytest.mark.parametrize("train_seed, held_out_seed, seed, angle, mirror",
-                         [(101, 202, 0, 0.0, False), (303, 404, 7, 1.0, True), (505, 606, 3, 4.0, False)])
+@pytest.mark.parametrize(
+    "train_seed, held_out_seed, seed, angle, mirror",
+    [(101, 202, 0, 0.0, False), (303, 404, 7, 1.0, True), (505, 606, 3, 4.0, False)],
+)
 def test_ex09_reference_training_generalises(ex09, train_seed, held_out_seed, seed, angle, mirror):
     X, y = spirals(n_samples=450, noise=0.3, seed=train_seed)
     X = ex09_spec.turned(X, angle, mirror)
@@ -433,7 +487,7 @@ def test_ex09_reference_training_generalises(ex09, train_seed, held_out_seed, se
 
 
 def test_ex09_try_it_statements(ex09):
-    fit = ex09["FIT"]   # choices are judged on validation points carved out of the training split
+    fit = ex09["FIT"]  # choices are judged on validation points carved out of the training split
     params = ex09["train_classifier"](fit.X_train, fit.y_train, seed=1)
     net = net_with(params["weights"], params["biases"], params["hidden_activation"], "softmax", "cross_entropy")
     text = shown("ex09_train_classifier", "worked:held-out")
@@ -447,15 +501,18 @@ def good_params():
     return {"weights": net.weights, "biases": net.biases, "hidden_activation": "tanh"}
 
 
-@pytest.mark.parametrize("break_it, words", [
-    (lambda p: p.pop("biases"), "keys"),
-    (lambda p: p.update(hidden_activation="swish"), "swish"),
-    (lambda p: p.update(hidden_activation="softmax"), "softmax"),
-    (lambda p: p["weights"].__setitem__(0, p["weights"][0].T), "shape"),
-    (lambda p: p["biases"].__setitem__(1, np.zeros(4)), "biases[1]"),
-    (lambda p: p["weights"][1].__setitem__((0, 0), np.nan), "NaN"),
-    (lambda p: p.update(weights=p["weights"][:1], biases=p["biases"][:1]), "4 scores, expected 3"),
-])
+@pytest.mark.parametrize(
+    "break_it, words",
+    [
+        (lambda p: p.pop("biases"), "keys"),
+        (lambda p: p.update(hidden_activation="swish"), "swish"),
+        (lambda p: p.update(hidden_activation="softmax"), "softmax"),
+        (lambda p: p["weights"].__setitem__(0, p["weights"][0].T), "shape"),
+        (lambda p: p["biases"].__setitem__(1, np.zeros(4)), "biases[1]"),
+        (lambda p: p["weights"][1].__setitem__((0, 0), np.nan), "NaN"),
+        (lambda p: p.update(weights=p["weights"][:1], biases=p["biases"][:1]), "4 scores, expected 3"),
+    ],
+)
 def test_ex09_spec_explains_malformed_parameters(break_it, words):
     params = good_params()
     assert ex09_spec.params_problem(params) is None

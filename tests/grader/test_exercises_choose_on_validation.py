@@ -4,6 +4,7 @@ training data, the test split read once, by the graded test cell.
 The try-it cells now measure validation points; their printed statements are recomputed here
 with a forward pass written out in numpy, on splits redone here.
 """
+
 import numpy as np
 import pytest
 
@@ -23,14 +24,17 @@ def scores(params, X, standardise=False):
     return np.argmax(a @ params["weights"][-1].T + params["biases"][-1], axis=1)
 
 
-@pytest.mark.parametrize("exercise, train_size, val_size", [("ex09_train_classifier", 360, 90),
-                                                           ("ex10_digits", 1151, 287)])
+@pytest.mark.parametrize(
+    "exercise, train_size, val_size", [("ex09_train_classifier", 360, 90), ("ex10_digits", 1151, 287)]
+)
 def test_validation_points_come_from_the_training_split_only(exercise, train_size, val_size):
     names = solution(exercise)
     split, fit = names["SPLIT"], names["FIT"]
     assert len(fit.y_train) == train_size and len(fit.y_val) == val_size
+
     def rows(X):
         return {tuple(row) for row in X}
+
     assert rows(fit.X_train) | rows(fit.X_val) == rows(split.X_train)
     assert not rows(fit.X_val) & rows(split.X_test) and not rows(fit.X_train) & rows(fit.X_val)
 
@@ -49,9 +53,14 @@ def test_ex09_try_it_measures_validation_points():
     fit = names["FIT"]
     params = names["train_classifier"](fit.X_train, fit.y_train, seed=1)
     lines = printed(load("ex09_train_classifier", folder="solutions"), "worked:held-out").strip().splitlines()
-    assert [line.split(":")[0] for line in lines] == ["training accuracy at least 90%", "validation accuracy at least 90%"]
-    expected = [np.mean(scores(params, fit.X_train) == fit.y_train) >= 0.9,
-                np.mean(scores(params, fit.X_val) == fit.y_val) >= 0.9]
+    assert [line.split(":")[0] for line in lines] == [
+        "training accuracy at least 90%",
+        "validation accuracy at least 90%",
+    ]
+    expected = [
+        np.mean(scores(params, fit.X_train) == fit.y_train) >= 0.9,
+        np.mean(scores(params, fit.X_val) == fit.y_val) >= 0.9,
+    ]
     assert [line.rsplit(":", 1)[1].strip() == "True" for line in lines] == expected == [True, True]
 
 

@@ -1,4 +1,5 @@
 """solutions/*.ipynb and exercises/*.ipynb are exactly what solutions/src/*.py makes, and the starter code runs."""
+
 from __future__ import annotations
 
 import ast

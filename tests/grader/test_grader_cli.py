@@ -1,4 +1,5 @@
 """course-grade as a command: results.json, the gradebook, exit status, and files that are not notebooks."""
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,14 @@ def course_grade(*args, cwd=None, path=None) -> subprocess.CompletedProcess:
     env = only_this_environment()
     if path is not None:
         env["PATH"] = path
-    return subprocess.run([sys.executable, "-m", "course_tools.grader.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "course_tools.grader.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+        env=env,
+    )
 
 
 def other_exercise() -> dict:
@@ -53,8 +60,10 @@ UNGRADABLE = {
     "json_list": ("[1, 2, 3]", "is JSON but not a Jupyter notebook"),
     "old_format": ('{"cells": [], "nbformat": 3}', "old format version 3"),
     # an nbformat 3 notebook keeps its cells in worksheets: it is a notebook, in the old format
-    "nbformat_3": ('{"nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": []}], "metadata": {}}',
-                   "old format version 3"),
+    "nbformat_3": (
+        '{"nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": []}], "metadata": {}}',
+        "old format version 3",
+    ),
     "no_metadata": (no_metadata(), "has no course_exercise metadata"),
     "unknown": (unknown_exercise(), "which the grader does not know"),
 }
@@ -95,10 +104,13 @@ def test_results_json_is_gradescopes_and_a_submission_cannot_write_it(tmp_path):
     out.mkdir()
     results = out / "results.json"
     fake = json.dumps({"score": 1000, "tests": []})
-    writer = (f"import json\nopen({str(results)!r}, 'w').write({fake!r})\nopen('results.json', 'w').write({fake!r})\n"
-              f"print({fake!r})\n")
-    submission = write(with_answers(STUDENT, neuron=writer + "def neuron(x, w, b):\n    return 0.5\n"),
-                       tmp_path / "cheeky.ipynb")
+    writer = (
+        f"import json\nopen({str(results)!r}, 'w').write({fake!r})\nopen('results.json', 'w').write({fake!r})\n"
+        f"print({fake!r})\n"
+    )
+    submission = write(
+        with_answers(STUDENT, neuron=writer + "def neuron(x, w, b):\n    return 0.5\n"), tmp_path / "cheeky.ipynb"
+    )
     run = course_grade(submission, "--results", results, "--seed", "7", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     data = json.loads(results.read_text())
@@ -115,8 +127,11 @@ def test_results_json_is_gradescopes_and_a_submission_cannot_write_it(tmp_path):
 
 @pytest.mark.slow
 def test_a_class_goes_into_one_gradebook(tmp_path):
-    paths = [write(load(SOLUTION), tmp_path / "ada.ipynb"), write(load(STUDENT), tmp_path / "bob.ipynb"),
-             write("not a notebook", tmp_path / "cy.ipynb")]
+    paths = [
+        write(load(SOLUTION), tmp_path / "ada.ipynb"),
+        write(load(STUDENT), tmp_path / "bob.ipynb"),
+        write("not a notebook", tmp_path / "cy.ipynb"),
+    ]
     gradebook = tmp_path / "grades.csv"
     run = course_grade(*paths, "--gradebook", gradebook, "--jobs", "2")
     assert run.returncode == 0, run.stderr
@@ -134,7 +149,9 @@ def test_the_grader_failing_is_a_nonzero_exit_with_the_reason(tmp_path):
     path = write(load(SOLUTION), tmp_path / "a.ipynb")
     # A mistyped id is said before anything about the machine: here bwrap is hidden and namespaces
     # asked for, so the sandbox would refuse too (this machine once answered the typo with chmod advice).
-    run = course_grade(path, "--exercise", "ex99_nothing", "--sandbox", "namespaces", path=str(Path(sys.executable).parent))
+    run = course_grade(
+        path, "--exercise", "ex99_nothing", "--sandbox", "namespaces", path=str(Path(sys.executable).parent)
+    )
     assert run.returncode == 2 and "'ex99_nothing' is not a known exercise; known: ex01_" in run.stderr, run.stderr
     assert "sandbox" not in run.stderr and "refusing" not in run.stderr, run.stderr
     run = course_grade(path, path, "--results", tmp_path / "r.json")
@@ -159,7 +176,7 @@ def test_a_batch_says_which_exercise_each_row_was_graded_as_and_warns_when_they_
     assert [r["exercise"] for r in rows] == [EXERCISE, EXERCISE] and rows[1]["total"] == "0"
 
 
-@pytest.mark.slow   # grades in a sandboxed kernel: the full run's, not the quick one's
+@pytest.mark.slow  # grades in a sandboxed kernel: the full run's, not the quick one's
 def test_the_grader_says_which_sandbox_layers_it_has(tmp_path):
     run = course_grade(write(load(STUDENT), tmp_path / "a.ipynb"), "--quiet")
     assert run.returncode == 0, run.stderr

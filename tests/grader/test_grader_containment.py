@@ -6,6 +6,7 @@ defence switched off (a cgroup taken away, a watchdog check turned off, a home o
 the test would catch the defence going missing. Where a batch is graded, an honest submission
 graded beside the attacker (two at a time, ``jobs=2``) keeps full marks.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,7 +54,7 @@ def without_cgroup(layers: sandbox.Layers) -> sandbox.Layers:
 # Four children of 200 MB each, all alive at once: 800 MB beside the kernel's own ~100 MB, while
 # each process stays far below the per-process address-space limit of 512 MB. The answers are
 # defined only after every child held its memory, so full marks show the children ran.
-HOG = '''import subprocess, sys
+HOG = """import subprocess, sys
 _hogs = [subprocess.Popen([sys.executable, "-c", "import time\\nhoard = b'x' * (200 << 20)\\n"
                            "print('ready', flush=True)\\ntime.sleep(3)"], stdout=subprocess.PIPE)
          for _ in range(4)]
@@ -63,7 +64,7 @@ for _h in _hogs:
     _h.wait()
 if _ready != [b"ready\\n"] * 4:
     raise RuntimeError(f"not every child could take its memory: {_ready}")
-''' + answer("neuron")
+""" + answer("neuron")
 
 
 def hog() -> dict:
@@ -111,16 +112,17 @@ def test_the_cgroup_caps_the_processes_of_a_kernel_without_its_own_uid(tmp_path,
 
 # Six files of 48 MB (each under the 64 MB file-size limit): 288 MB in all, in /tmp; the answers
 # are defined only after the last one is written.
-WRITER = '''import os
+WRITER = """import os
 for _i in range(6):
     with open(f"/tmp/big{os.getuid()}-{_i}", "wb") as _f:
         _f.write(b"x" * (48 << 20))
-''' + answer("neuron")
+""" + answer("neuron")
 DISK = dict(SAFE, memory_mb=1024, disk_mb=128)
 
 
-@pytest.mark.parametrize("layers", [DISK, dict(DISK, sandbox="uid", unsafe=True)],
-                         ids=["private /tmp", "shared /tmp (uid alone)"])
+@pytest.mark.parametrize(
+    "layers", [DISK, dict(DISK, sandbox="uid", unsafe=True)], ids=["private /tmp", "shared /tmp (uid alone)"]
+)
 def test_files_that_together_pass_the_disk_limit_are_stopped(layers, tmp_path):
     attacker, honest = batch(tmp_path, solved(neuron=WRITER, two_layer=SELF_CONTAINED_TWO_LAYER), **layers)
     assert scores(honest) == FULL
@@ -140,7 +142,9 @@ def test_without_the_watchdog_the_private_tmp_still_has_a_size(tmp_path, monkeyp
 
 # ---------------------------------------------------------------- a restart starts clean
 
-PLANT = answer("neuron").split("def neuron")[0] + '''
+PLANT = (
+    answer("neuron").split("def neuron")[0]
+    + """
 import os
 _startup = os.path.expanduser("~/.ipython/profile_default/startup")
 os.makedirs(_startup, exist_ok=True)
@@ -150,7 +154,8 @@ with open(os.path.join(_startup, "00.py"), "w") as _f:
 
 def neuron(x, w, b):
     os._exit(1)  # the kernel dies, and the grader starts a new one
-'''
+"""
+)
 
 
 def test_a_planted_ipython_startup_file_costs_only_its_own_part(tmp_path, monkeypatch):
@@ -175,17 +180,21 @@ def _same_home(fresh_start):
     def keep(self):
         if self.home is None:
             fresh_start(self)
+
     return keep
 
 
-BOMB = answer("two_layer") + '''
+BOMB = (
+    answer("two_layer")
+    + """
 import os
 while True:
     try:
         os.fork()
     except OSError:
         pass
-'''
+"""
+)
 
 
 def test_a_fork_bomb_in_uid_mode_costs_only_its_own_part(tmp_path, monkeypatch):
@@ -211,8 +220,24 @@ def test_the_file_count_stops_at_the_grader_s_own_mounts(tmp_path):
         (big / f"f{index}").write_bytes(b"x" * 10_000)
     private = "/tmp/course-grade-mount-test"
     process = sandbox.subprocess.Popen(
-        [sandbox.shutil.which("bwrap"), "--bind", "/", "/", "--tmpfs", "/tmp", "--dir", private,
-         "--ro-bind", str(big), f"{private}/venv", "--", "sh", "-c", f"echo written > {private}/mine; sleep 30"])
+        [
+            sandbox.shutil.which("bwrap"),
+            "--bind",
+            "/",
+            "/",
+            "--tmpfs",
+            "/tmp",
+            "--dir",
+            private,
+            "--ro-bind",
+            str(big),
+            f"{private}/venv",
+            "--",
+            "sh",
+            "-c",
+            f"echo written > {private}/mine; sleep 30",
+        ]
+    )
     try:
         import time
 
@@ -238,7 +263,7 @@ def test_a_kernel_in_the_grader_s_own_process_group_never_counts_the_grader_as_i
     """Without a cgroup or a uid, the watchdog finds a kernel's processes by parent and process group. A kernel
     left in the grader's group must not make the grader, the test runner or their shell its members: a breach
     would kill them all (a loaded test run lost its whole runner this way)."""
-    child = sandbox.subprocess.Popen(["sleep", "30"])   # same process group as this test
+    child = sandbox.subprocess.Popen(["sleep", "30"])  # same process group as this test
     try:
         watch = contain.Watch(memory=None, disk=None, home=str(tmp_path), kill=lambda: None, leader=child.pid)
         members = watch.processes(None)

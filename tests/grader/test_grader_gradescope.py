@@ -5,6 +5,7 @@
 no network is needed), then ``run_autograder`` grades a good and a bad
 submission in the sandbox and writes results.json where Gradescope reads it.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,9 @@ def autograder():
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _set_up(scratch: Path, exercise: str = EXERCISE, wheel: Path | None = None, venv: Path | None = None,
-            folder: str = "main"):
+def _set_up(
+    scratch: Path, exercise: str = EXERCISE, wheel: Path | None = None, venv: Path | None = None, folder: str = "main"
+):
     made = build_zip(exercise, scratch / f"{exercise}.zip", hidden_visibility="hidden", wheel=wheel)
     with zipfile.ZipFile(made) as archive:
         names = archive.namelist()
@@ -54,14 +56,20 @@ def _set_up(scratch: Path, exercise: str = EXERCISE, wheel: Path | None = None, 
     if not venv.exists():
         subprocess.run([sys.executable, "-m", "venv", "--copies", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    packages = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
-                              check=True, capture_output=True, text=True).stdout.strip()
+    packages = subprocess.run(
+        [str(python), "-c", "import site; print(site.getsitepackages()[0])"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     Path(packages, "project_dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    env = dict(os.environ, AUTOGRADER_ROOT=str(root), COURSE_PYTHON=str(python),
-               # the wheel only: never touch the project's own installation
-               COURSE_PIP_FLAGS="--no-deps --no-index --ignore-installed --no-warn-script-location -q")
-    done = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
-                          cwd=scratch)
+    env = dict(
+        os.environ,
+        AUTOGRADER_ROOT=str(root),
+        COURSE_PYTHON=str(python),
+        # the wheel only: never touch the project's own installation
+        COURSE_PIP_FLAGS="--no-deps --no-index --ignore-installed --no-warn-script-location -q",
+    )
+    done = subprocess.run(
+        ["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True, cwd=scratch
+    )
     assert done.returncode == 0, done.stderr
     return root, env, Path(packages)
 
@@ -71,9 +79,13 @@ def run_autograder(root: Path, env: dict, notebook: Path, sandbox: str = "auto")
         old.unlink()
     shutil.rmtree(root / "results", ignore_errors=True)
     shutil.copy(notebook, root / "submission" / "my_notebook.ipynb")
-    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True,
-                          env=dict(env, COURSE_GRADE_SANDBOX=sandbox),
-                          text=True, cwd=root)
+    done = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        capture_output=True,
+        env=dict(env, COURSE_GRADE_SANDBOX=sandbox),
+        text=True,
+        cwd=root,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads((root / "results" / "results.json").read_text())
 
@@ -107,9 +119,11 @@ def test_a_submission_that_reads_the_solutions_gains_nothing(autograder, sandbox
     solutions = root / "source" / "solutions" / f"{EXERCISE}.ipynb"
     for cell in attack["cells"]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "two_layer":
-            cell["source"] = (f"import json\nfor _c in json.load(open({str(solutions)!r}))['cells']:\n"
-                              "    if _c.get('metadata', {}).get('nbgrader', {}).get('solution'):\n"
-                              "        exec(''.join(_c['source']))\n")
+            cell["source"] = (
+                f"import json\nfor _c in json.load(open({str(solutions)!r}))['cells']:\n"
+                "    if _c.get('metadata', {}).get('nbgrader', {}).get('solution'):\n"
+                "        exec(''.join(_c['source']))\n"
+            )
     path = root.parent / "attack.ipynb"
     path.write_text(json.dumps(attack))
     assert run_autograder(root, env, path, sandbox)["score"] == 0
@@ -129,6 +143,7 @@ def test_a_library_route_scores_nothing_through_the_zip(autograder):
     """The red team's ex06 route (an MLP made without __init__, one step of train at rate 1) in the zip."""
     from grader_fixtures import with_answers, write
     from test_grader_probes import EX06, TRAINED_BACKWARD
+
     root, _, _ = autograder
     scratch = root.parent.parent
     wheel = next((root / "source").glob("*.whl"))

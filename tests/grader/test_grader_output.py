@@ -7,6 +7,7 @@
 
 Each defence is also switched off, to show the test would catch it going missing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,17 +40,22 @@ def everything(result) -> str:
 
 PRINT_100_MB = 'print("x" * 100_000_000)\n' + answer("neuron")
 PRINT_LINES = 'for _i in range(1_000_000):\n    print(_i, "x" * 93)\n' + answer("neuron")  # 100 MB in lines
-PRINT_IN_FUNCTION = answer("neuron") + '''
+PRINT_IN_FUNCTION = (
+    answer("neuron")
+    + """
 _neuron = neuron
 def neuron(x, w, b):
     print("y" * 20_000_000)  # more than the grader reads of a probe's output
     return _neuron(x, w, b)
-'''
+"""
+)
 
 
 def test_a_submission_that_prints_a_lot_but_answers_right_keeps_its_points(tmp_path, monkeypatch):
-    paths = [str(write(solved(neuron=code), tmp_path / f"{name}.ipynb"))
-             for name, code in [("top", PRINT_100_MB), ("lines", PRINT_LINES), ("function", PRINT_IN_FUNCTION)]]
+    paths = [
+        str(write(solved(neuron=code), tmp_path / f"{name}.ipynb"))
+        for name, code in [("top", PRINT_100_MB), ("lines", PRINT_LINES), ("function", PRINT_IN_FUNCTION)]
+    ]
     results, failures = grade_many(paths, Options(**SAFE), jobs=2, progress=False)
     assert failures == [] and [scores(r) for r in results] == [FULL] * 3, [everything(r) for r in results]
     # without the cap in the kernel: 100 MB in one message ends the connection, 20 MB buries the result
@@ -62,12 +68,14 @@ def test_a_submission_that_prints_a_lot_but_answers_right_keeps_its_points(tmp_p
 
 
 def test_the_kernel_says_that_it_dropped_output():
-    session = KernelSession.fresh(sandbox.detect("auto"), staging.staged_library((), "ex01_neuron_and_layer"), [],
-                                  sandbox.Limits())
+    session = KernelSession.fresh(
+        sandbox.detect("auto"), staging.staged_library((), "ex01_neuron_and_layer"), [], sandbox.Limits()
+    )
     try:
         session.start()
-        outcome = session.run('import sys\nprint("x" * 3_000_000)\nprint("not sent", file=sys.stderr)', 10,
-                              max_output=10_000_000)
+        outcome = session.run(
+            'import sys\nprint("x" * 3_000_000)\nprint("not sent", file=sys.stderr)', 10, max_output=10_000_000
+        )
         assert outcome.status == "ok" and "output truncated" in outcome.stdout
         assert transport.MAX_CELL_OUTPUT <= len(outcome.stdout) < transport.MAX_CELL_OUTPUT + 200
         assert session.run('print("the next cell prints again")', 10).stdout == "the next cell prints again\n"
@@ -78,13 +86,19 @@ def test_the_kernel_says_that_it_dropped_output():
 # ---------------------------------------------------------------- control characters
 
 ESCAPES = "\x1b[2K\r total 10 / 10 \x1b]0;title\x07\u202e"
-RAISE_ESCAPES = answer("neuron").split("def neuron")[0] + f'''
+RAISE_ESCAPES = (
+    answer("neuron").split("def neuron")[0]
+    + f"""
 def neuron(x, w, b):
     raise RuntimeError({ESCAPES!r})
-'''
-BROKEN_LAYER = answer("layer") + f'''
+"""
+)
+BROKEN_LAYER = (
+    answer("layer")
+    + f"""
 raise ValueError({ESCAPES!r})
-'''
+"""
+)
 CONTROL = ("\x1b", "\r", "\x07", "\u202e")
 
 
@@ -97,13 +111,17 @@ def test_no_control_character_from_a_submission_reaches_the_console_csv_or_resul
     nb = write(solved(neuron=RAISE_ESCAPES, layer=BROKEN_LAYER), tmp_path / "name\x1b[2K\r.ipynb")
     results, gradebook = tmp_path / "results.json", tmp_path / "grades.csv"
     assert main([str(nb), "--results", str(results), "--seed", "3", "--timeout", "5"]) == 0
-    assert main([str(nb), str(nb), "--gradebook", str(gradebook), "--seed", "3", "--timeout", "5", "--jobs", "1",
-                 "--quiet"]) == 0
+    assert (
+        main(
+            [str(nb), str(nb), "--gradebook", str(gradebook), "--seed", "3", "--timeout", "5", "--jobs", "1", "--quiet"]
+        )
+        == 0
+    )
     printed = capsys.readouterr()
     written = json.loads(results.read_text())
     texts = [written["output"]] + [t[key] for t in written["tests"] for key in ("name", "output")]
     assert "total 10 / 10" in printed.out and "total 10 / 10" in "\n".join(texts)  # the text is there ...
-    assert _has_control(printed.out + printed.err) == []                         # ... its controls are not
+    assert _has_control(printed.out + printed.err) == []  # ... its controls are not
     assert _has_control(results.read_bytes().decode()) == [] and _has_control("\n".join(texts)) == []
     with gradebook.open(newline="") as handle:  # the CSV's own line ends are CR LF: look inside its cells
         cells = [cell for row in csv.reader(handle) for cell in row]

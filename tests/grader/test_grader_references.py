@@ -5,6 +5,7 @@ numbers printed in the exercises (nbval runs them), and the grader compares
 submissions with the reference solutions; this file closes the loop by checking
 the references against the library, which the lessons' own tests cover.
 """
+
 import numpy as np
 import pytest
 

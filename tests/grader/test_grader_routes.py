@@ -11,6 +11,7 @@ an answer, or leaves one in its arguments or object (a weight update divided by
 the learning rate is a gradient). A control walks the full library and must find
 the routes a red team used: otherwise the walk could not fail.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ PLAIN_KIND = {"mse": "mse", "cross_entropy": "ce", "binary_cross_entropy": "bce"
 
 def _data():
     rng = np.random.default_rng(20)
-    X = rng.normal(size=(7, 3))   # 7 samples: an accuracy of k/7 is no round number found by chance
+    X = rng.normal(size=(7, 3))  # 7 samples: an accuracy of k/7 is no round number found by chance
     Y2 = (rng.uniform(size=(7, 2)) > 0.5).astype(float)
     y3 = np.array([2, 0, 1, 2, 1, 0, 0])
     Y3 = np.eye(3)[y3]
@@ -95,9 +96,9 @@ def pool() -> dict:
     Z = np.random.default_rng(21).normal(size=(7, 3))
     for name in ACTIVATIONS:
         answer("activations", f"{name}(Z)", plain.f(name, Z))
-        if name not in ("softmax", "identity"):   # the identity's slope is all ones, found everywhere by chance
+        if name not in ("softmax", "identity"):  # the identity's slope is all ones, found everywhere by chance
             answer("activations", f"{name}'(Z)", plain.slope(name, Z))
-    logits = np.random.default_rng(22).normal(size=(7, 3))   # not Z: softmax(Z) is itself an answer
+    logits = np.random.default_rng(22).normal(size=(7, 3))  # not Z: softmax(Z) is itself an answer
     P3 = plain.f("softmax", logits)
     P2 = plain.f("sigmoid", logits[:, :2])
     for P, Y in ((P2, Y2), (P3, Y3)):
@@ -122,14 +123,15 @@ def pool() -> dict:
         for l, delta in enumerate(_deltas(W, b, X, Y, hidden, output, kind), start=1):
             answer("backward pass", f"Delta^{l}", delta)
         for l, (g, h) in enumerate(zip(gW, gb), start=1):
-            answer("backward pass", f"dL/dW^{l}", g)   # within 1e-5, numerical estimates of it are found too
+            answer("backward pass", f"dL/dW^{l}", g)  # within 1e-5, numerical estimates of it are found too
             answer("backward pass", f"dL/db^{l}", h)
-            for rate in RATES:   # one step is an update; a training loop's answer is where many steps end
+            for rate in RATES:  # one step is an update; a training loop's answer is where many steps end
                 answer("update", f"W^{l} after a step of {rate}", W[l - 1] - rate * g)
                 answer("update", f"b^{l} after a step of {rate}", b[l - 1] - rate * h)
         for rate in RATES:
-            later, _, _ = plain.sgd(W, b, X, Y, hidden, epochs=2, batch_size=None, learning_rate=rate,
-                                    output=output, kind=kind)
+            later, _, _ = plain.sgd(
+                W, b, X, Y, hidden, epochs=2, batch_size=None, learning_rate=rate, output=output, kind=kind
+            )
             for l, w in enumerate(later, start=1):
                 answer("training loop", f"W^{l} after two epochs at {rate}", w)
         labels = acts[-1].argmax(axis=1)
@@ -165,32 +167,104 @@ def pool() -> dict:
     grads = [net.backward(X, Y) for net, Y in zip(nets, targets)]
     traces = [net.trace(X) for net in nets]
     inputs = {
-        "X": [X], "x": [start, X[0]], "Y": targets, "T": [Y2], "t": [Y2[0]], "y": graded_labels, "z": [Z], "Z": [Z],
-        "P": [P2, P3], "Y_hat": [P2, P3], "a": [plain.f("tanh", Z)], "grad_a": [Z[:, ::-1].copy()],
-        "w": [X[1]], "b": [0.3], "W": [net_a.weights[0]],
-        "learning_rate": list(RATES), "lr": list(RATES), "rate": list(RATES),
+        "X": [X],
+        "x": [start, X[0]],
+        "Y": targets,
+        "T": [Y2],
+        "t": [Y2[0]],
+        "y": graded_labels,
+        "z": [Z],
+        "Z": [Z],
+        "P": [P2, P3],
+        "Y_hat": [P2, P3],
+        "a": [plain.f("tanh", Z)],
+        "grad_a": [Z[:, ::-1].copy()],
+        "w": [X[1]],
+        "b": [0.3],
+        "W": [net_a.weights[0]],
+        "learning_rate": list(RATES),
+        "lr": list(RATES),
+        "rate": list(RATES),
         "name": list(ACTIVATIONS) + ["mse", "binary_cross_entropy", "cross_entropy"],
-        "activation": list(ACTIVATIONS), "hidden_activation": ["tanh", "relu"], "output_activation": ["sigmoid"],
-        "hidden": ["tanh"], "output": ["sigmoid"],
-        "loss": ["mse", "cross_entropy", _loss_of], "kind": ["mse"],
-        "net": nets, "model": nets, "net_or_sizes": nets, "grads": grads, "trace": traces,
-        "sizes": [sizes for sizes, *_ in NETS], "weights": [net_a.weights], "biases": [net_a.biases],
-        "W_hidden": [net_a.weights[0]], "b_hidden": [net_a.biases[0]], "W_out": [net_a.weights[1]],
-        "b_out": [net_a.biases[1]], "W1": [net_a.weights[0]], "b1": [net_a.biases[0]],
-        "W2": [net_a.weights[1]], "b2": [net_a.biases[1]], "W_next": [net_a.weights[1]],
-        "z_hidden": [Z[:, :4] if Z.shape[1] >= 4 else np.tile(Z, 2)[:, :4]], "z_out": [Z[:, :2]],
-        "inputs": [X], "signals": [Z[:, :2]], "out_signals": [Z[:, :2]], "param": [net_a.weights[1]],
-        "gradient": [_gradient_of], "f": [_loss_of], "start": [start], "steps": [5],
-        "epochs": [1, 2], "batch_size": [None, 5], "seed": [0], "n_samples": [20], "n_in": [3], "n_out": [2],
-        "n_inputs": [3], "n_outputs": [2], "n_train": [10], "noise": [0.1], "n_classes": [3],
-        "analytic": [grads[0].weights[0]], "numeric": [grads[0].weights[0] * 1.001],
-        "init": ["he", "xavier"], "weight_scale": [0.5], "depth": [3], "width": [4], "scale": [1.0],
-        "data": [1.3], "label": ["a"], "root": [root], "node": [root], "n_done": [3],
-        "dL_dparam": [grads[0].weights[1]], "weight_decay": [0.1], "learning_rates": [np.array(RATES)],
-        "target": [Y2[0]], "n": [7], "train_ratio": [0.5], "record_every": [1],
-        "resolution": [5], "activations_out": [P2], "which": ["train"], "layer": [0], "to": [0], "source": [1],
-        "value": [0.7], "names": [["x1", "x2"]], "outputs": [P3], "mean": [0.0], "digit": [3],
-        "object of MLP": nets, "object of Gradients": grads, "object of Trace": traces, "object of Value": [root],
+        "activation": list(ACTIVATIONS),
+        "hidden_activation": ["tanh", "relu"],
+        "output_activation": ["sigmoid"],
+        "hidden": ["tanh"],
+        "output": ["sigmoid"],
+        "loss": ["mse", "cross_entropy", _loss_of],
+        "kind": ["mse"],
+        "net": nets,
+        "model": nets,
+        "net_or_sizes": nets,
+        "grads": grads,
+        "trace": traces,
+        "sizes": [sizes for sizes, *_ in NETS],
+        "weights": [net_a.weights],
+        "biases": [net_a.biases],
+        "W_hidden": [net_a.weights[0]],
+        "b_hidden": [net_a.biases[0]],
+        "W_out": [net_a.weights[1]],
+        "b_out": [net_a.biases[1]],
+        "W1": [net_a.weights[0]],
+        "b1": [net_a.biases[0]],
+        "W2": [net_a.weights[1]],
+        "b2": [net_a.biases[1]],
+        "W_next": [net_a.weights[1]],
+        "z_hidden": [Z[:, :4] if Z.shape[1] >= 4 else np.tile(Z, 2)[:, :4]],
+        "z_out": [Z[:, :2]],
+        "inputs": [X],
+        "signals": [Z[:, :2]],
+        "out_signals": [Z[:, :2]],
+        "param": [net_a.weights[1]],
+        "gradient": [_gradient_of],
+        "f": [_loss_of],
+        "start": [start],
+        "steps": [5],
+        "epochs": [1, 2],
+        "batch_size": [None, 5],
+        "seed": [0],
+        "n_samples": [20],
+        "n_in": [3],
+        "n_out": [2],
+        "n_inputs": [3],
+        "n_outputs": [2],
+        "n_train": [10],
+        "noise": [0.1],
+        "n_classes": [3],
+        "analytic": [grads[0].weights[0]],
+        "numeric": [grads[0].weights[0] * 1.001],
+        "init": ["he", "xavier"],
+        "weight_scale": [0.5],
+        "depth": [3],
+        "width": [4],
+        "scale": [1.0],
+        "data": [1.3],
+        "label": ["a"],
+        "root": [root],
+        "node": [root],
+        "n_done": [3],
+        "dL_dparam": [grads[0].weights[1]],
+        "weight_decay": [0.1],
+        "learning_rates": [np.array(RATES)],
+        "target": [Y2[0]],
+        "n": [7],
+        "train_ratio": [0.5],
+        "record_every": [1],
+        "resolution": [5],
+        "activations_out": [P2],
+        "which": ["train"],
+        "layer": [0],
+        "to": [0],
+        "source": [1],
+        "value": [0.7],
+        "names": [["x1", "x2"]],
+        "outputs": [P3],
+        "mean": [0.0],
+        "digit": [3],
+        "object of MLP": nets,
+        "object of Gradients": grads,
+        "object of Trace": traces,
+        "object of Value": [root],
     }
     return {"inputs": inputs, "answers": answers, "rates": list(RATES)}
 
@@ -202,8 +276,14 @@ def walk(staged_top: str, tmp_path: Path, kinds) -> dict:
     pool_file.write_bytes(pickle.dumps(data))
     # The pool holds objects of this module's making, so the walker must be able to import it by name.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, str(SUPPORT / "route_walker.py"), staged_top, str(pool_file), str(out)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600, env=env)
+    done = subprocess.run(
+        [sys.executable, str(SUPPORT / "route_walker.py"), staged_top, str(pool_file), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(out.read_text())
 
@@ -217,11 +297,18 @@ def test_the_walk_finds_the_routes_a_red_team_used(tmp_path):
     open_library = staging.staged_library((), "nothing")
     report = walk(open_library, tmp_path, set(routes.WORK))
     found = _computing(report)
-    for route in ("course_lib.network.MLP.backward", "course_lib.network.MLP.forward", "course_lib.training.train",
-                  "course_lib.gradcheck.numerical_gradient", "course_lib.network.MLP.step",
-                  "course_lib.losses.CrossEntropy.gradient_from_logits", "course_lib.activations.Sigmoid.derivative",
-                  "course_lib.lessons.descent.descent_path", "course_lib.value.Value.backward",
-                  "course_lib.network.MLP.predict"):
+    for route in (
+        "course_lib.network.MLP.backward",
+        "course_lib.network.MLP.forward",
+        "course_lib.training.train",
+        "course_lib.gradcheck.numerical_gradient",
+        "course_lib.network.MLP.step",
+        "course_lib.losses.CrossEntropy.gradient_from_logits",
+        "course_lib.activations.Sigmoid.derivative",
+        "course_lib.lessons.descent.descent_path",
+        "course_lib.value.Value.backward",
+        "course_lib.network.MLP.predict",
+    ):
         assert route in found, f"the walk missed {route}: {report.get(route)}"
 
 
@@ -235,4 +322,5 @@ def test_no_library_route_computes_a_graded_answer(exercise, tmp_path):
         counts[entry["verdict"]] = counts.get(entry["verdict"], 0) + 1
     print(f"{exercise}: {len(report)} callables: {counts}")
     assert not found, f"{exercise}: library routes still compute graded answers: " + "; ".join(
-        f"{name} ({detail})" for name, detail in sorted(found.items()))
+        f"{name} ({detail})" for name, detail in sorted(found.items())
+    )

@@ -6,6 +6,7 @@ sandbox switched off (``sandbox="none", unsafe=True``) it works, which shows the
 test would catch the defence going missing. The uid layer alone is tried where
 it is the layer that stops the attack.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,21 @@ from pathlib import Path
 
 import pytest
 
-from grader_fixtures import (EXERCISE, LAST_ANSWER, POINTS, ROOT, SOLUTION, STUDENT, TOTAL, answer,
-                             process_starter, sigmoid_alone, solved, with_answers, write)
+from grader_fixtures import (
+    EXERCISE,
+    LAST_ANSWER,
+    POINTS,
+    ROOT,
+    SOLUTION,
+    STUDENT,
+    TOTAL,
+    answer,
+    process_starter,
+    sigmoid_alone,
+    solved,
+    with_answers,
+    write,
+)
 
 from course_tools.grader import catalog, sandbox, spec
 from course_tools.grader.cli import grade_many
@@ -55,16 +69,16 @@ def everything(result) -> str:
 
 # ---------------------------------------------------------------- reading the reference
 
-READ_SOLUTIONS = f'''import json
+READ_SOLUTIONS = f"""import json
 for _cell in json.load(open({str(SOLUTION)!r}))["cells"]:
     if _cell.get("metadata", {{}}).get("nbgrader", {{}}).get("solution"):
         exec("".join(_cell["source"]))
-'''
+"""
 
-IMPORT_GRADER = f'''from course_tools.grader import catalog, reference
+IMPORT_GRADER = f"""from course_tools.grader import catalog, reference
 globals().update({{k: v for k, v in reference.namespace(catalog.load({EXERCISE!r})[0]).items()
                    if not k.startswith("__")}})
-'''
+"""
 
 
 @pytest.mark.parametrize("attack", [READ_SOLUTIONS, IMPORT_GRADER], ids=["read solutions", "import the grader"])
@@ -92,6 +106,7 @@ def test_without_namespaces_the_grader_refuses_a_readable_checkout(tmp_path):
 
 # ---------------------------------------------------------------- network, processes, files, memory
 
+
 def test_the_kernel_has_no_network(tmp_path):
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(0.2)
@@ -107,12 +122,12 @@ def test_the_kernel_has_no_network(tmp_path):
             connection.close()
 
     threading.Thread(target=listen, daemon=True).start()
-    leak = f'''import socket
+    leak = f"""import socket
 try:
     socket.create_connection(("127.0.0.1", {server.getsockname()[1]}), timeout=2).sendall(b"leaked answers")
 except OSError as exc:
     print(exc)
-''' + answer("neuron")
+""" + answer("neuron")
     try:
         grade(solved(neuron=leak), tmp_path, "unsafe", **UNSAFE)
         assert heard == [b"leaked answers"]
@@ -162,11 +177,11 @@ def test_writes_outside_the_private_directory_fail(layers, tmp_path):
     outside.mkdir(mode=0o755)
     tmp_path.chmod(0o755)
     target = outside / "escaped.txt"
-    write_out = f'''try:
+    write_out = f"""try:
     open({str(target)!r}, "w").write("x")
 except OSError as exc:
     print(exc)
-''' + answer("neuron")
+""" + answer("neuron")
     grade(solved(neuron=write_out), tmp_path, "unsafe", **UNSAFE)
     assert target.exists()
     target.unlink()
@@ -174,12 +189,12 @@ except OSError as exc:
     assert not target.exists()
 
 
-ALLOCATE = '''import numpy as np
+ALLOCATE = """import numpy as np
 
 def neuron(x, w, b):
     big = np.ones(2**27)  # 1 GiB
     return float(1.0 / (1.0 + np.exp(-(np.dot(w, x) + b)))) + 0 * big[0]
-'''
+"""
 
 
 def test_memory_past_the_limit_fails_in_the_kernel(tmp_path):
@@ -196,13 +211,16 @@ def test_the_grader_reads_no_message_larger_than_its_cap(tmp_path, monkeypatch):
     from course_tools.grader import kernel
 
     # past the kernel's own cap on printed text (the stream's write method of its class, not the capped one)
-    flood = answer("neuron") + '''
+    flood = (
+        answer("neuron")
+        + """
 _neuron = neuron
 def neuron(x, w, b):
     import sys
     type(sys.stdout).write(sys.stdout, "x" * 60_000_000)
     return _neuron(x, w, b)
-'''
+"""
+    )
     nb = solved(neuron=flood)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = grade(nb, tmp_path, "capped", **SAFE)
@@ -215,8 +233,9 @@ def neuron(x, w, b):
 
 # ---------------------------------------------------------------- integrity across a batch
 
+
 def _rewriting_attack(copy: Path) -> str:
-    return f'''import json
+    return f"""import json
 _path = {str(copy / SOLUTION.name)!r}
 try:
     _nb = json.load(open(_path))
@@ -227,7 +246,7 @@ try:
     json.dump(_nb, open(_path, "w"))
 except OSError as exc:
     print(exc)
-'''
+"""
 
 
 def _batch(tmp_path: Path, copy: Path, fingerprint: bool, **layers):
@@ -260,7 +279,7 @@ def test_no_submission_changes_what_the_others_are_graded_against(tmp_path):
 
 # ---------------------------------------------------------------- held-out data
 
-PEEK = '''def train_classifier(X, y, seed=0):
+PEEK = """def train_classifier(X, y, seed=0):
     import sys
     seen, frame = set(), sys._getframe(1)
     while frame is not None:
@@ -271,7 +290,7 @@ PEEK = '''def train_classifier(X, y, seed=0):
                     seen.add(name)
         frame = frame.f_back
     raise RuntimeError("FOUND:" + ",".join(sorted(seen)) + ":END")
-'''
+"""
 
 
 def test_held_out_data_never_enters_the_kernel(tmp_path, monkeypatch):
@@ -288,10 +307,13 @@ def test_held_out_data_never_enters_the_kernel(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- leaking through messages
 
+
 def test_messages_cannot_carry_the_graders_environment_or_hidden_specs(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_GRADER_SECRET", "hunter2")
     spec_file = Path(catalog.__file__).parent / "specs" / f"{EXERCISE}.py"
-    leak = answer("neuron").split("def neuron")[0] + f'''
+    leak = (
+        answer("neuron").split("def neuron")[0]
+        + f"""
 def neuron(x, w, b):
     import os
     try:
@@ -299,7 +321,8 @@ def neuron(x, w, b):
     except OSError as exc:
         spec = str(exc)
     raise RuntimeError(os.environ.get("COURSE_GRADER_SECRET", "no secret") + " " + spec[spec.find("SPEC ="):][:80])
-'''
+"""
+    )
     unsafe = everything(grade(solved(neuron=leak), tmp_path, "unsafe", **UNSAFE))
     assert "SPEC = Spec(" in unsafe  # without the sandbox the hidden spec's source comes out
     monkeypatch.setattr(sandbox, "environment", lambda workdir, staged: dict(os.environ, PYTHONPATH=staged))
@@ -310,7 +333,9 @@ def neuron(x, w, b):
     assert "hunter2" not in safe and "SPEC = Spec(" not in safe and "no secret" in safe
 
 
-TAMPER_INPUTS = answer("neuron").split("def neuron")[0] + '''
+TAMPER_INPUTS = (
+    answer("neuron").split("def neuron")[0]
+    + """
 def neuron(x, w, b):
     import os, sys
     frame, path = sys._getframe(), None
@@ -324,7 +349,8 @@ def neuron(x, w, b):
     except OSError:
         outcome = "KEPT"
     raise RuntimeError(outcome)
-'''
+"""
+)
 
 
 @pytest.mark.parametrize("layers", [SAFE, UID_ONLY], ids=["all layers", "uid alone"])
@@ -351,6 +377,7 @@ def test_the_number_of_processes_is_limited(tmp_path):
 
 # ---------------------------------------------------------------- a developer's machine (not root)
 
+
 def _as_developer(folder: Path, notebook: dict, *options: str, bubblewrap: bool = True):
     """course-grade run by an ordinary user (a fresh uid), with or without bwrap on PATH: (exit status,
     stderr, results.json or None)."""
@@ -360,10 +387,29 @@ def _as_developer(folder: Path, notebook: dict, *options: str, bubblewrap: bool 
     bin_dirs = [os.path.dirname(sys.executable)] + (["/usr/bin", "/bin"] if bubblewrap else [])
     uid = sandbox.fresh_uid()
     done = subprocess.run(
-        ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "env", "-i", f"HOME={folder}",
-         f"PATH={os.pathsep.join(bin_dirs)}", sys.executable, "-m", "course_tools.grader.cli", str(path),
-         "--results", str(results), "--quiet", *options],
-        capture_output=True, text=True, cwd=folder, timeout=300)
+        [
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "env",
+            "-i",
+            f"HOME={folder}",
+            f"PATH={os.pathsep.join(bin_dirs)}",
+            sys.executable,
+            "-m",
+            "course_tools.grader.cli",
+            str(path),
+            "--results",
+            str(results),
+            "--quiet",
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=300,
+    )
     found = json.loads(results.read_text()) if results.exists() else None
     return done.returncode, done.stderr, found
 

@@ -1,4 +1,5 @@
 """Every exercise's grading spec against its notebooks: full marks, zero, and fresh inputs every run."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,8 +30,11 @@ def test_every_check_draws_fresh_inputs(exercise_id):
 
 @pytest.fixture(scope="module")
 def graded():
-    paths = [str(ROOT / folder / f"{exercise_id}.ipynb") for exercise_id in EXERCISES
-             for folder in ("solutions", "exercises")]
+    paths = [
+        str(ROOT / folder / f"{exercise_id}.ipynb")
+        for exercise_id in EXERCISES
+        for folder in ("solutions", "exercises")
+    ]
     results, failures = grade_many(paths, Options(), jobs=2, progress=False)
     assert failures == []
     return {result.submission: result for result in results}

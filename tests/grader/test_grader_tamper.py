@@ -4,6 +4,7 @@ All kernel-running submissions are graded once, two at a time, by a module
 fixture (a short per-cell time limit keeps the hanging ones quick); each test
 then checks one submission's score per part and its explanation.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from grader_fixtures import (POINTS, SELF_CONTAINED_TWO_LAYER, SIGMOID, SOLUTION, STUDENT, TOTAL, answer, load,
-                             points_but, sigmoid_alone, solved, with_answers, write)
+from grader_fixtures import (
+    POINTS,
+    SELF_CONTAINED_TWO_LAYER,
+    SIGMOID,
+    SOLUTION,
+    STUDENT,
+    TOTAL,
+    answer,
+    load,
+    points_but,
+    sigmoid_alone,
+    solved,
+    with_answers,
+    write,
+)
 
 from course_tools.grader.cli import grade_many
 from course_tools.grader.grade import Options, grade_file
@@ -20,7 +34,9 @@ from course_tools.grader.grade import Options, grade_file
 TIMEOUT = float(os.environ.get("GRADER_TEST_TIMEOUT", "3"))
 pytestmark = pytest.mark.slow
 
-LOOP_FOREVER = SIGMOID + '''
+LOOP_FOREVER = (
+    SIGMOID
+    + """
 def neuron(x, w, b):
     import time
     while True:  # even swallows KeyboardInterrupt: only killing the kernel stops it
@@ -28,25 +44,32 @@ def neuron(x, w, b):
             time.sleep(0.2)
         except BaseException:
             pass
-'''
+"""
+)
 
-MEMORY_BOMB = SIGMOID + '''
+MEMORY_BOMB = (
+    SIGMOID
+    + """
 def neuron(x, w, b):
     hoard = []
     while True:
         hoard.append(np.ones(10**7))
-'''
+"""
+)
 
-EXIT_IN_FUNCTION = SIGMOID + '''
+EXIT_IN_FUNCTION = (
+    SIGMOID
+    + """
 def neuron(x, w, b):
     import os
     os._exit(1)
-'''
+"""
+)
 
-SYS_EXIT = '''def layer_forward(X, W, b):
+SYS_EXIT = """def layer_forward(X, W, b):
     import sys
     sys.exit(0)
-'''
+"""
 
 FORGE_AND_FAKE = '''import builtins, json, re
 _real_print = builtins.print
@@ -75,7 +98,7 @@ def neuron(x, w, b):
     return 0.2890504974
 '''
 
-TAMPERING = '''import numpy
+TAMPERING = """import numpy
 import numpy.testing
 import course_lib.exercises.checks as checks
 
@@ -105,7 +128,8 @@ def sigmoid(z):
 
 def neuron(x, w, b):
     return AlwaysEqual()
-'''
+"""
+
 
 def _broken_cells() -> dict:
     nb = with_answers(STUDENT)
@@ -115,9 +139,13 @@ def _broken_cells() -> dict:
 
 def _deleted() -> dict:
     nb = load(SOLUTION)
-    nb["cells"] = [c for c in nb["cells"] if c["cell_type"] == "code"
-                   and c.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in
-                   ("two_layer", "neuron_tests", "layer_tests", "two_layer_tests")]
+    nb["cells"] = [
+        c
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        and c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        not in ("two_layer", "neuron_tests", "layer_tests", "two_layer_tests")
+    ]
     return nb
 
 
@@ -129,7 +157,9 @@ def _reordered() -> dict:
 
 def _duplicated() -> dict:
     nb = load(SOLUTION)
-    index = next(i for i, c in enumerate(nb["cells"]) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "neuron")
+    index = next(
+        i for i, c in enumerate(nb["cells"]) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "neuron"
+    )
     stub = dict(nb["cells"][index], source="def neuron(x, w, b):\n    return 0.0\n")
     nb["cells"].insert(index, stub)  # a wrong copy first, the right one last
     return nb
@@ -144,9 +174,24 @@ def _tests_changed() -> dict:
             meta["points"] = 100
         elif cell["cell_type"] == "markdown":
             cell["source"] = "Everything here is correct. Full marks."
-    nb["cells"].append({"cell_type": "code", "metadata": {"nbgrader": {
-        "grade": True, "solution": False, "locked": True, "grade_id": "bonus", "points": 1000, "schema_version": 3}},
-        "source": "pass", "outputs": [], "execution_count": None})
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {
+                "nbgrader": {
+                    "grade": True,
+                    "solution": False,
+                    "locked": True,
+                    "grade_id": "bonus",
+                    "points": 1000,
+                    "schema_version": 3,
+                }
+            },
+            "source": "pass",
+            "outputs": [],
+            "execution_count": None,
+        }
+    )
     return nb
 
 
@@ -170,8 +215,12 @@ def _submissions(folder: Path) -> dict:
         "exit_in_cell": solved(two_layer=answer("two_layer") + "\nimport os\nos._exit(0)\n"),
         "sys_exit": solved(layer=SYS_EXIT, two_layer=SELF_CONTAINED_TWO_LAYER),
         "fake_output": with_answers(STUDENT, neuron=FORGE_AND_FAKE),
-        "tampering": with_answers(STUDENT, neuron=TAMPERING, layer="def layer_forward(X, W, b):\n    return 0.0\n",
-                                  two_layer=SELF_CONTAINED_TWO_LAYER),
+        "tampering": with_answers(
+            STUDENT,
+            neuron=TAMPERING,
+            layer="def layer_forward(X, W, b):\n    return 0.0\n",
+            two_layer=SELF_CONTAINED_TWO_LAYER,
+        ),
         "broken_cells": _broken_cells(),
     }
 
@@ -221,8 +270,7 @@ def test_a_partly_correct_submission_scores_exactly_its_right_parts(graded):
 
 
 def test_a_transposed_layer_is_diagnosed(graded):
-    assert_costs_only(graded["transposed"], "transposed (rows and columns swapped)",
-                      layer_tests=0, two_layer_tests=0)
+    assert_costs_only(graded["transposed"], "transposed (rows and columns swapped)", layer_tests=0, two_layer_tests=0)
 
 
 def test_a_syntax_error_fails_only_its_part(graded):
@@ -230,9 +278,11 @@ def test_a_syntax_error_fails_only_its_part(graded):
 
 
 def test_an_exception_in_one_function_leaves_the_rest_graded(graded):
-    assert_costs_only(graded["exception"],
-                      "raised ZeroDivisionError: division by zero (in neuron, line 5: return 1 / 0)",
-                      neuron_tests=sigmoid_alone())
+    assert_costs_only(
+        graded["exception"],
+        "raised ZeroDivisionError: division by zero (in neuron, line 5: return 1 / 0)",
+        neuron_tests=sigmoid_alone(),
+    )
 
 
 def test_deleted_cells_cost_only_what_they_held(graded):
@@ -316,7 +366,10 @@ def test_hidden_checks_are_marked_and_every_test_has_an_explanation(graded):
 
 
 def test_a_slow_submission_cannot_exceed_the_time_budget(tmp_path):
-    slow = SIGMOID + "\ndef neuron(x, w, b):\n    import time\n    time.sleep(1.5)\n    return float(sigmoid(np.dot(w, x) + b))\n"
+    slow = (
+        SIGMOID
+        + "\ndef neuron(x, w, b):\n    import time\n    time.sleep(1.5)\n    return float(sigmoid(np.dot(w, x) + b))\n"
+    )
     path = write(solved(neuron=slow), tmp_path / "slow.ipynb")
     result = grade_file(path, Options(timeout=TIMEOUT, budget=2.0, memory_mb=768))
     assert "used up the total time budget of 2 s" in explanation(result)

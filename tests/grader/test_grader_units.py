@@ -1,4 +1,5 @@
 """The grader's parts without a kernel: transport, specs, sources, and the in-process decision."""
+
 from __future__ import annotations
 
 import base64
@@ -13,8 +14,16 @@ from course_tools.grader.grade import judge
 from course_tools.grader.kernel import Outcome
 from course_tools.grader.source import drop_hidden_tests, stub_solutions, SourceError
 from course_tools.grader.spec import Code, Spec, call, code, probe
-from course_tools.grader.transport import (Opaque, TransportError, bootstrap_cell, decode, dumps, kernel_helpers,
-                                           loads, probe_cell)
+from course_tools.grader.transport import (
+    Opaque,
+    TransportError,
+    bootstrap_cell,
+    decode,
+    dumps,
+    kernel_helpers,
+    loads,
+    probe_cell,
+)
 
 MARKER = "@@course-grade-test@@"
 
@@ -23,12 +32,26 @@ def kernel_namespace() -> dict:
     return kernel_helpers()
 
 
-@pytest.mark.parametrize("value", [
-    None, True, 3, -2.5, "relu", float("inf"),
-    np.arange(6, dtype=np.float32).reshape(2, 3), np.arange(6.0).reshape(2, 3).T, np.array([[True, False]]),
-    np.array(4.5), np.zeros((0, 3)), np.int64(7),
-    (np.ones(2), 1.5), [1, [2.0, None]], {"W": np.eye(2), "b": np.zeros(2)},
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        3,
+        -2.5,
+        "relu",
+        float("inf"),
+        np.arange(6, dtype=np.float32).reshape(2, 3),
+        np.arange(6.0).reshape(2, 3).T,
+        np.array([[True, False]]),
+        np.array(4.5),
+        np.zeros((0, 3)),
+        np.int64(7),
+        (np.ones(2), 1.5),
+        [1, [2.0, None]],
+        {"W": np.eye(2), "b": np.zeros(2)},
+    ],
+)
 def test_values_survive_the_trip_from_kernel_to_grader(value):
     ns = kernel_namespace()
     back = loads(json.dumps(ns["_enc"](value)))
@@ -59,15 +82,24 @@ def test_objects_come_back_opaque_and_never_run_in_the_grader():
     assert [type(item) for item in back] == [Opaque, Opaque] and back[0].type_name == "Sneaky"
 
 
-@pytest.mark.parametrize("data, words", [
-    ({"__ndarray__": base64.b64encode(pickle.dumps([1])).decode(), "dtype": "object", "shape": [1]}, "malformed array"),
-    ({"__ndarray__": base64.b64encode(b"\0" * 8).decode(), "dtype": "float64", "shape": [2]}, "does not match its shape"),
-    ({"__ndarray__": "!!!", "dtype": "float64", "shape": [1]}, "malformed array data"),
-    ({"__ndarray__": "", "dtype": "float64", "shape": [-1]}, "malformed array shape"),
-    ({"__ndarray__": "", "dtype": "float64", "shape": [10**4, 10**4]}, "more than"),
-    ({"__class__": "os.system"}, "malformed value"),
-    ({"__code__": "__import__('os')"}, "malformed value"),
-])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (
+            {"__ndarray__": base64.b64encode(pickle.dumps([1])).decode(), "dtype": "object", "shape": [1]},
+            "malformed array",
+        ),
+        (
+            {"__ndarray__": base64.b64encode(b"\0" * 8).decode(), "dtype": "float64", "shape": [2]},
+            "does not match its shape",
+        ),
+        ({"__ndarray__": "!!!", "dtype": "float64", "shape": [1]}, "malformed array data"),
+        ({"__ndarray__": "", "dtype": "float64", "shape": [-1]}, "malformed array shape"),
+        ({"__ndarray__": "", "dtype": "float64", "shape": [10**4, 10**4]}, "more than"),
+        ({"__class__": "os.system"}, "malformed value"),
+        ({"__code__": "__import__('os')"}, "malformed value"),
+    ],
+)
 def test_the_grader_rejects_malformed_or_dangerous_values(data, words):
     with pytest.raises(TransportError, match=words):
         decode(data)
@@ -131,7 +163,7 @@ def test_student_versions_match_what_nbgrader_makes():
     from nbformat.v4 import new_code_cell
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-    answer = "def f(x):\n    \"\"\"Doc.\"\"\"\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
+    answer = 'def f(x):\n    """Doc."""\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n'
     tests = "check(f(1))\n### BEGIN HIDDEN TESTS\ncheck(f(2))\n### END HIDDEN TESTS\n"
     cell = new_code_cell(answer)
     ClearSolutions()._replace_solution_region(cell, "python")
@@ -175,7 +207,7 @@ def test_the_decision_reads_exactly_one_marked_result():
 
 
 def test_probe_cells_are_valid_python_whatever_the_inputs():
-    cell = probe_cell("f(_arg0)", "/tmp/it's \"quoted\"\n.json", MARKER)
+    cell = probe_cell("f(_arg0)", '/tmp/it\'s "quoted"\n.json', MARKER)
     compile(cell, "<probe>", "exec")
     compile(bootstrap_cell(MARKER), "<bootstrap>", "exec")
 
@@ -183,8 +215,14 @@ def test_probe_cells_are_valid_python_whatever_the_inputs():
 def test_without_a_separate_uid_or_namespaces_the_grader_refuses_unless_told_unsafe(monkeypatch):
     from course_tools.grader import grade, sandbox
 
-    bare = sandbox.Layers(False, None, ("no unprivileged uid (the grader does not run as root)",
-                                        "no namespaces (bwrap not found: install Debian's bubblewrap)"))
+    bare = sandbox.Layers(
+        False,
+        None,
+        (
+            "no unprivileged uid (the grader does not run as root)",
+            "no namespaces (bwrap not found: install Debian's bubblewrap)",
+        ),
+    )
     monkeypatch.setattr(sandbox, "detect", lambda mode="auto": bare)
     with pytest.raises(grade.GraderError, match="refusing to grade.*bubblewrap.*--unsafe"):
         grade.layers_for(grade.Options())
@@ -198,6 +236,7 @@ def test_the_grader_needs_none_of_the_authoring_tools():
     import subprocess
     import sys
     from pathlib import Path
+
     root = Path(__file__).resolve().parents[2]
     program = (
         "import sys\n"
@@ -207,16 +246,23 @@ def test_the_grader_needs_none_of_the_authoring_tools():
         "for exercise in catalog.known_ids():\n"
         "    loaded, spec = catalog.load(exercise)\n"
         "    reference.namespace(loaded)\n"
-        "print('ok', len(catalog.known_ids()))\n")
+        "print('ok', len(catalog.known_ids()))\n"
+    )
     done = subprocess.run([sys.executable, "-c", program], cwd=root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and done.stdout.startswith("ok"), done.stderr[-2000:]
     # nor any path a run could take later (a lazy import inside a function is still a tie)
     import ast
+
     tools = ("jupytext", "nbformat", "nbclient", "course_tools.notebooks", "course_tools.exercises")
     for module in (root / "course_tools" / "grader").rglob("*.py"):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             assert not [n for n in names if n.startswith(tools)], f"{module.relative_to(root)} imports {names}"
 
 
@@ -225,6 +271,7 @@ def test_the_kernel_side_is_a_module_of_its_own_sent_whole():
     import inspect
 
     from course_tools.grader import kernel_side, transport
+
     assert transport.KERNEL_HELPERS == inspect.getsource(kernel_side)
     assert "import course_tools" not in transport.KERNEL_HELPERS and "from course_tools" not in transport.KERNEL_HELPERS
     assert set(transport._DTYPES) == set(kernel_side.DTYPE_NAMES) and transport.MAX_TEXT == kernel_side.MAX_TEXT

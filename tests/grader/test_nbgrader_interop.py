@@ -4,6 +4,7 @@ A scratch nbgrader course (its own nbgrader_config.py and sqlite gradebook) gets
 the solution notebooks as sources; the solution must score full marks, and both
 nbgrader's released version and our exercises/ version must score zero.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,9 @@ def nbgrader(course, *args):
     env = only_this_environment()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env.pop("MPLBACKEND", None)
-    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True, text=True, timeout=600
+    )
     assert run.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}"
     return run
 

@@ -3,6 +3,7 @@
 A lecturer may run any slide's cell first. Each case starts a real kernel the way the course's server
 extension starts a deck's: ``IPKernelApp.exec_files`` with the lesson's set-up and ``deck_kernel.install``.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,14 @@ NOTE = "First running the lesson's"
 
 def code_cell(source: str, setup: bool = False) -> dict:
     code_cell.count = getattr(code_cell, "count", 0) + 1
-    return {"cell_type": "code", "id": f"cell-{code_cell.count}", "metadata": {"tags": ["setup"] if setup else []},
-            "source": source, "outputs": [], "execution_count": None}
+    return {
+        "cell_type": "code",
+        "id": f"cell-{code_cell.count}",
+        "metadata": {"tags": ["setup"] if setup else []},
+        "source": source,
+        "outputs": [],
+        "execution_count": None,
+    }
 
 
 class DeckKernel:
@@ -31,8 +38,9 @@ class DeckKernel:
         options = lab_extension.setup_arguments(notebook, folder, deck=True)
         self.ids = [cell_id for cell_id, _, _ in lab_extension.deck_cells(json.loads(notebook.read_text()))]
         assert options, f"{notebook.name}: no set-up to start a deck's kernel with"
-        self.manager, self.client = start_new_kernel(kernel_name="python3", cwd=str(notebook.parent),
-                                                     extra_arguments=options)
+        self.manager, self.client = start_new_kernel(
+            kernel_name="python3", cwd=str(notebook.parent), extra_arguments=options
+        )
 
     def run_cell_with_id(self, position: int, code: str) -> tuple[str, str, str]:
         """Run ``code`` as the lesson's code cell ``position`` (after the set-up), sent with that cell's id as
@@ -53,9 +61,15 @@ class DeckKernel:
 
         if cell_id is None:
             reply = self.client.execute_interactive(code, timeout=timeout, output_hook=hook)
-        else:   # jupyter_client's execute takes no cell id: send the request with one, as JupyterLab does
-            content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                       "allow_stdin": False, "stop_on_error": True}
+        else:  # jupyter_client's execute takes no cell id: send the request with one, as JupyterLab does
+            content = {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            }
             message = self.client.session.msg("execute_request", content, metadata={"cellId": cell_id})
             self.client.shell_channel.send(message)
             mine = message["header"]["msg_id"]
@@ -84,6 +98,7 @@ def small_lesson(tmp_path):
         kernel = DeckKernel(path, tmp_path)
         made.append(kernel)
         return kernel
+
     made = []
     yield make
     for kernel in made:
@@ -91,20 +106,36 @@ def small_lesson(tmp_path):
 
 
 def test_which_cells_need_the_cells_before_them():
-    notebook = {"cells": [code_cell("import numpy as np\nfrom course_lib import MLP", setup=True),
-                          code_cell("net = MLP([2, 1])"), code_cell("print(np.pi, len([1]))"),
-                          code_cell("net.weights[0][:] = 0"), code_cell("def f(x):\n    return x + 1\nf(2)")]}
+    notebook = {
+        "cells": [
+            code_cell("import numpy as np\nfrom course_lib import MLP", setup=True),
+            code_cell("net = MLP([2, 1])"),
+            code_cell("print(np.pi, len([1]))"),
+            code_cell("net.weights[0][:] = 0"),
+            code_cell("def f(x):\n    return x + 1\nf(2)"),
+        ]
+    }
     assert [(source, needs) for _, source, needs in lab_extension.deck_cells(notebook)] == [
-        ("net = MLP([2, 1])", False), ("print(np.pi, len([1]))", False), ("net.weights[0][:] = 0", True),
-        ("def f(x):\n    return x + 1\nf(2)", False)]
+        ("net = MLP([2, 1])", False),
+        ("print(np.pi, len([1]))", False),
+        ("net.weights[0][:] = 0", True),
+        ("def f(x):\n    return x + 1\nf(2)", False),
+    ]
 
 
-@pytest.mark.parametrize("source, needs", [
-    ("a *= 3", True), ("X = X / 255", True), ("net = net.fit(1)", True),   # read before the cell binds them
-    ("b = 2\nprint(b)", False), ("x = !ls\nprint(x)", False), ("%timeit np.ones(3)", False),
-    ("def f():\n    return later\nlater = 1", True),                      # a function's body reads outside
-    ("print(\n", True),                                                 # does not parse: the safe side
-])
+@pytest.mark.parametrize(
+    "source, needs",
+    [
+        ("a *= 3", True),
+        ("X = X / 255", True),
+        ("net = net.fit(1)", True),  # read before the cell binds them
+        ("b = 2\nprint(b)", False),
+        ("x = !ls\nprint(x)", False),
+        ("%timeit np.ones(3)", False),
+        ("def f():\n    return later\nlater = 1", True),  # a function's body reads outside
+        ("print(\n", True),  # does not parse: the safe side
+    ],
+)
 def test_a_name_read_before_the_cell_binds_it_comes_from_outside(source, needs):
     assert lab_extension.needs_cells_before(source, {"np"}) is needs
 
@@ -141,34 +172,49 @@ def test_an_earlier_cell_that_fails_is_named_and_stops_the_run(small_lesson):
 
 def test_an_edited_cell_is_judged_by_what_it_now_reads(small_lesson):
     kernel = small_lesson("a = np.ones(2)", "print('fine', np.pi > 3)")
-    status, out, _ = kernel.run("print('edited', np.pi > 3, a.sum())")   # not the lesson's text, no id
-    assert status == "error"   # an unknown cell runs as it is
+    status, out, _ = kernel.run("print('edited', np.pi > 3, a.sum())")  # not the lesson's text, no id
+    assert status == "error"  # an unknown cell runs as it is
     kernel2 = small_lesson("a = np.ones(2)", "print('fine', np.pi > 3)")
-    status, out, _ = kernel2.run_cell_with_id(1, "print('edited', a.sum())")   # the lesson's cell 2, edited
+    status, out, _ = kernel2.run_cell_with_id(1, "print('edited', a.sum())")  # the lesson's cell 2, edited
     assert status == "ok" and NOTE in out and "edited 2.0" in out
 
 
 def printed(outputs: list) -> str:
     """What a cell's stored outputs say in text: its stdout, its value's text and its figures' descriptions."""
-    return "".join("".join(o["text"]) if o.get("name") == "stdout" else "".join(o["data"]["text/plain"]) + "\n"
-                   for o in outputs if o.get("name") == "stdout"
-                   or o.get("output_type") in ("execute_result", "display_data") and "text/plain" in o["data"])
+    return "".join(
+        "".join(o["text"]) if o.get("name") == "stdout" else "".join(o["data"]["text/plain"]) + "\n"
+        for o in outputs
+        if o.get("name") == "stdout"
+        or o.get("output_type") in ("execute_result", "display_data")
+        and "text/plain" in o["data"]
+    )
 
 
 def last_cell_needing_others(notebook: dict) -> int:
     """The index (among all cells) of the lesson's last code cell that needs earlier cells, with text output."""
-    setup = set().union(*(lab_extension.module_names(lab_extension._source(c))[0] for c in notebook["cells"]
-                          if c["cell_type"] == "code" and lab_extension._is_setup(c)))
-    found = [k for k, cell in enumerate(notebook["cells"]) if cell["cell_type"] == "code"
-             and not lab_extension._is_setup(cell) and printed(cell["outputs"])
-             and "nbval-ignore-output" not in cell["metadata"].get("tags", [])
-             and lab_extension.needs_cells_before(lab_extension._source(cell), setup)]
+    setup = set().union(
+        *(
+            lab_extension.module_names(lab_extension._source(c))[0]
+            for c in notebook["cells"]
+            if c["cell_type"] == "code" and lab_extension._is_setup(c)
+        )
+    )
+    found = [
+        k
+        for k, cell in enumerate(notebook["cells"])
+        if cell["cell_type"] == "code"
+        and not lab_extension._is_setup(cell)
+        and printed(cell["outputs"])
+        and "nbval-ignore-output" not in cell["metadata"].get("tags", [])
+        and lab_extension.needs_cells_before(lab_extension._source(cell), setup)
+    ]
     return found[-1]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lesson", sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")
-                                           if not p.name.startswith("00")))   # the course map runs no code
+@pytest.mark.parametrize(
+    "lesson", sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb") if not p.name.startswith("00"))
+)  # the course map runs no code
 def test_a_lessons_late_slide_run_first_prints_what_the_lesson_stored(lesson, tmp_path):
     """The state the replay builds is an in-order run's: the slide prints what the lesson, run in order, stored."""
     path = ROOT / "notebooks" / lesson

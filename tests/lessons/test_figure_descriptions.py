@@ -5,6 +5,7 @@ A screen reader reads a picture's alt text and nothing else of it, so a missing,
 repeated description leaves its user with nothing. The notebooks are read as committed (nbval
 checks elsewhere that the build still prints the same descriptions).
 """
+
 from __future__ import annotations
 
 import base64
@@ -81,14 +82,25 @@ def test_every_lesson_picture_is_described(path):
 
 def test_no_lesson_leaves_a_figure_to_the_inline_backend():
     """A bare ``plt.show()`` makes a PNG output with no description; lessons call ``show_figure``."""
-    offenders = [f"{src.name}:{n}" for src in sorted((ROOT / "notebooks" / "src").glob("*.py"))
-                 for n, line in enumerate(src.read_text().splitlines(), 1)
-                 if re.search(r"\bplt\.show\(\)|\bImage\(", line)]
+    offenders = [
+        f"{src.name}:{n}"
+        for src in sorted((ROOT / "notebooks" / "src").glob("*.py"))
+        for n, line in enumerate(src.read_text().splitlines(), 1)
+        if re.search(r"\bplt\.show\(\)|\bImage\(", line)
+    ]
     assert not offenders, f"figures shown without a description: {offenders}"
 
 
-@pytest.mark.parametrize("text", ["No description has been provided for this image", "figure", "Figure.",
-                                  "the widget's picture when the cell last ran", "a plot of the loss"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No description has been provided for this image",
+        "figure",
+        "Figure.",
+        "the widget's picture when the cell last ran",
+        "a plot of the loss",
+    ],
+)
 def test_a_generic_or_short_description_is_refused(text):
     with pytest.raises(ValueError, match="what it shows"):
         check_description(text)
@@ -100,8 +112,10 @@ def test_a_described_picture_carries_its_text_everywhere_a_viewer_looks():
     data, metadata = picture_bundle(text, png)
     assert metadata == {"alt": text}
     assert data["text/plain"] == text
-    assert data["text/html"] == (f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
-                                 'alt="The loss falls from 0.69 to 0.01 over 100 epochs; the &quot;plateau&quot; lasts 20">')
+    assert data["text/html"] == (
+        f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
+        'alt="The loss falls from 0.69 to 0.01 over 100 epochs; the &quot;plateau&quot; lasts 20">'
+    )
 
 
 def widgets_to_check():
@@ -160,14 +174,38 @@ def test_the_books_and_handouts_templates_use_a_png_outputs_alt_metadata(templat
 
     png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
     described = 'The loss "falls" from 1 to 0 in 5 steps <quickly>'
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("draw()", outputs=[
-        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"},
-                               metadata={"image/png": {"alt": described}}),
-        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})])])
-    course = {"mathjax_config": "", "mathjax_src": "", "stylesheet": "", "home": {"href": ""}, "book_title": "",
-              "where": "", "previous": None, "next": None, "contents": [], "title": "t", "head": "", "scripts": ""}
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "draw()",
+                outputs=[
+                    nbformat.v4.new_output(
+                        "display_data",
+                        data={"image/png": png, "text/plain": "<Figure>"},
+                        metadata={"image/png": {"alt": described}},
+                    ),
+                    nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+                ],
+            )
+        ]
+    )
+    course = {
+        "mathjax_config": "",
+        "mathjax_src": "",
+        "stylesheet": "",
+        "home": {"href": ""},
+        "book_title": "",
+        "where": "",
+        "previous": None,
+        "next": None,
+        "contents": [],
+        "title": "t",
+        "head": "",
+        "scripts": "",
+    }
     exporter = (HTMLExporter if template == "course_book" else SlidesExporter)(
-        template_name=template, extra_template_basedirs=[str(TEMPLATES)])
+        template_name=template, extra_template_basedirs=[str(TEMPLATES)]
+    )
     html, _ = exporter.from_notebook_node(nb, resources={"course": course})
     alts = [img.get("alt") for img in BeautifulSoup(html, "html.parser").select(".jp-OutputArea-output img")]
     assert alts == [described, "No description has been provided for this image"]
@@ -183,9 +221,11 @@ def test_a_legend_over_the_data_is_found_and_one_beside_it_is_not():
 
     from course_lib.drawing.described import points_under_legends
 
-    for place, expected in ((dict(loc="upper right"), [(1.0, 1.0)]),
-                            (dict(loc="upper left", bbox_to_anchor=(1.02, 1)), [])):
-        fig, ax = plt.subplots(figsize=(4.2, 2.9))     # lesson 01's XOR plot, as it was
+    for place, expected in (
+        (dict(loc="upper right"), [(1.0, 1.0)]),
+        (dict(loc="upper left", bbox_to_anchor=(1.02, 1)), []),
+    ):
+        fig, ax = plt.subplots(figsize=(4.2, 2.9))  # lesson 01's XOR plot, as it was
         ax.scatter([0, 1], [1, 0], s=120, marker="s", label="XOR = 1")
         ax.scatter([0, 1], [0, 1], s=120, marker="o", label="XOR = 0")
         ax.plot([-0.5, 1.5], [1.2, -0.2], "k--", label="a best neuron's line")

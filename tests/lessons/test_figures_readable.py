@@ -6,6 +6,7 @@ at its own size.
 metadata, measured from what the renderer is asked to draw); the PNG's width comes from its header.
 Cells that the decks skip are the notebook's only.
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,7 +25,7 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PNG = re.compile(r'<img src="data:image/png;base64,([^"]+)"')
 
 # Figures a slide shows with smaller text, each with why it is not yet readable; the list only shrinks.
-NOT_YET: dict = {}   # (lesson, the start of a figure's description) -> why it cannot yet be drawn at 20 px
+NOT_YET: dict = {}  # (lesson, the start of a figure's description) -> why it cannot yet be drawn at 20 px
 
 
 def slide_figures():
@@ -47,19 +48,25 @@ def test_the_lessons_show_figures_on_their_slides():
     assert len(FIGURES) >= 30, f"only {len(FIGURES)} figures found on slides: is smallest_text_px still recorded?"
 
 
-@pytest.mark.parametrize("lesson, index, metadata, width", FIGURES,
-                         ids=[f"{lesson[:2]}-cell{index}" for lesson, index, _, _ in FIGURES])
+@pytest.mark.parametrize(
+    "lesson, index, metadata, width", FIGURES, ids=[f"{lesson[:2]}-cell{index}" for lesson, index, _, _ in FIGURES]
+)
 def test_a_figure_on_a_slide_is_readable_from_the_back(lesson, index, metadata, width):
     exempt = [reason for (name, alt), reason in NOT_YET.items() if name == lesson and metadata["alt"].startswith(alt)]
-    assert width <= SLIDE_FIGURE_PX, (f"{lesson} cell {index}: the figure is {width} px wide, so the slide shrinks "
-                                      f"it and its text; draw it at most {SLIDE_FIGURE_PX} px wide")
+    assert width <= SLIDE_FIGURE_PX, (
+        f"{lesson} cell {index}: the figure is {width} px wide, so the slide shrinks "
+        f"it and its text; draw it at most {SLIDE_FIGURE_PX} px wide"
+    )
     smallest = metadata["smallest_text_px"]
     if exempt:
-        assert smallest is not None and smallest < AUDIENCE_PX, f"{lesson} cell {index} is readable now: drop it from NOT_YET"
+        assert smallest is not None and smallest < AUDIENCE_PX, (
+            f"{lesson} cell {index} is readable now: drop it from NOT_YET"
+        )
         return
     assert smallest is None or smallest >= AUDIENCE_PX, (
         f"{lesson} cell {index}: its smallest label is {smallest} px on the slide, under the {AUDIENCE_PX} px a room "
-        f"reads; use the course's type sizes (course_lib.drawing.style), not a smaller fontsize")
+        f"reads; use the course's type sizes (course_lib.drawing.style), not a smaller fontsize"
+    )
 
 
 def test_drawn_text_measures_what_is_drawn_at_the_figure_dpi():
@@ -93,7 +100,7 @@ def test_a_log_axis_is_labelled_without_superscripts():
     plain_log_labels(fig)
     labels = {text for _, text in drawn_text(fig)}
     plt.close(fig)
-    assert {"1e\N{MINUS SIGN}4", "0.01", "1", "100", "1e4"} <= labels, labels   # matplotlib writes a true minus
+    assert {"1e\N{MINUS SIGN}4", "0.01", "1", "100", "1e4"} <= labels, labels  # matplotlib writes a true minus
     assert not any("$" in text for text in labels), labels
 
 
@@ -103,7 +110,7 @@ def test_a_figure_legend_over_the_data_is_caught():
     fig, ax = plt.subplots(dpi=100)
     ax.plot([0, 1], [0, 1], "o", label="ends")
     ax.plot([0.5], [0.5], "s", label="the middle")
-    fig.legend(loc="center")   # a figure's legend, over the axes' middle
+    fig.legend(loc="center")  # a figure's legend, over the axes' middle
     hidden = points_under_legends(fig)
     plt.close(fig)
     assert (0.5, 0.5) in hidden

@@ -1,4 +1,5 @@
 """Lesson 00's history and its claims about the course, checked against the dates and the lessons' own code."""
+
 import re
 
 import jupytext
@@ -32,8 +33,11 @@ def test_xor_is_the_first_problem_solved_with_a_hidden_layer_not_the_first_netwo
     for stem in ("01", "04"):
         assert not re.search(r"\btrain\(|\.step\(|recipe_step\(", code(stem)), stem
     assert "One sigmoid neuron, $p = \\sigma(wx + b)$" in prose("02_loss_functions")
-    trained = [cell.source for cell in load("03_gradient_descent").cells
-               if cell.cell_type == "code" and "train(" in cell.source]
+    trained = [
+        cell.source
+        for cell in load("03_gradient_descent").cells
+        if cell.cell_type == "code" and "train(" in cell.source
+    ]
     assert len(trained) == 1 and re.findall(r"MLP\((\[[^\]]*\])", trained[0]) == ["[1, 1]"]
     # Lesson 5's only training loop is XOR with a hidden layer, in a section headed "Optional:".
     heading, loops = None, []
@@ -41,7 +45,11 @@ def test_xor_is_the_first_problem_solved_with_a_hidden_layer_not_the_first_netwo
         first = cell.source.lstrip().split("\n", 1)[0]
         if cell.cell_type == "markdown" and re.match(r"#{1,4} ", first):
             heading = first
-        if cell.cell_type == "code" and re.search(r"for \w+ in range\(\d+\):", cell.source) and "recipe_step" in cell.source:
+        if (
+            cell.cell_type == "code"
+            and re.search(r"for \w+ in range\(\d+\):", cell.source)
+            and "recipe_step" in cell.source
+        ):
             loops.append((heading, cell.source))
     assert len(loops) == 1
     heading, source = loops[0]

@@ -4,6 +4,7 @@ The inputs of each worked example (the weights, the input) are read from what th
 notebook printed where it printed them, or restated here; every result is
 recomputed independently and compared with the printed text.
 """
+
 import re
 
 import numpy as np
@@ -52,7 +53,7 @@ def test_fake_image_scores(nb):
     net = MLP([784, 128, 10], seed=0)
     W1, W2 = net.weights
     image = np.random.default_rng(0).random(784)
-    hidden = np.tanh(W1 @ image)            # biases start at zero
+    hidden = np.tanh(W1 @ image)  # biases start at zero
     scores = sigmoid(W2 @ hidden)
     assert not net.biases[0].any() and not net.biases[1].any()
     assert numbers_after(text, "scores =") == pytest.approx(scores, abs=PRINTED_DIGITS)
@@ -105,7 +106,7 @@ def test_xor_one_neuron_never_gets_all_four(nb):
     points = [((0, 0), 0), ((0, 1), 1), ((1, 0), 1), ((1, 1), 0)]
     right = np.zeros(len(tries), dtype=int)
     for (x1, x2), label in points:
-        right += ((tries[:, 0] * x1 + tries[:, 1] * x2 + tries[:, 2] > 0).astype(int) == label)
+        right += (tries[:, 0] * x1 + tries[:, 1] * x2 + tries[:, 2] > 0).astype(int) == label
     assert counts == pytest.approx(np.bincount(right, minlength=5))
     assert counts[4] == 0 and counts.sum() == 100_000
 

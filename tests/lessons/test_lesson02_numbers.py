@@ -4,6 +4,7 @@ Each worked example's inputs are restated from the lesson; the losses are
 recomputed element by element (loops, not the library's vectorised code) and
 the printed gradients with respect to z are also checked by centred differences.
 """
+
 import math
 
 import numpy as np
@@ -35,7 +36,7 @@ def test_mean_squared_error(nb):
     assert numbers_after(text, "MSE by hand") == pytest.approx([mean_all], abs=5e-7)
     assert numbers_after(text, "MSE course_lib") == pytest.approx([mean_all], abs=5e-7)
     assert numbers_after(text, "per-sample sum, then mean over samples =") == pytest.approx([per_sample], abs=5e-7)
-    assert per_sample == pytest.approx(2 * mean_all)   # the lesson's "times the number of outputs"
+    assert per_sample == pytest.approx(2 * mean_all)  # the lesson's "times the number of outputs"
 
 
 def test_binary_cross_entropy(nb):
@@ -45,7 +46,7 @@ def test_binary_cross_entropy(nb):
     assert numbers_after(text, "per-sample loss =") == pytest.approx(losses, abs=5e-5)
     assert numbers_after(text, "BCE by hand") == pytest.approx([sum(losses) / 4], abs=5e-7)
     assert numbers_after(text, "BCE course_lib") == pytest.approx([sum(losses) / 4], abs=5e-7)
-    assert max(range(4), key=losses.__getitem__) == 2      # "the third sample costs most"
+    assert max(range(4), key=losses.__getitem__) == 2  # "the third sample costs most"
     assert losses[2] == pytest.approx(0.92, abs=5e-3)
 
 
@@ -60,7 +61,7 @@ def test_categorical_cross_entropy_with_softmax(nb):
     assert numbers_after(text, "per-sample loss =") == pytest.approx(losses, abs=5e-5)
     assert numbers_after(text, "CE by hand") == pytest.approx([sum(losses) / 2], abs=5e-7)
     assert numbers_after(text, "CE course_lib") == pytest.approx([sum(losses) / 2], abs=5e-7)
-    assert P[1][2] < 0.03                                    # "under 3% of the probability"
+    assert P[1][2] < 0.03  # "under 3% of the probability"
 
 
 def test_confident_wrong_answer_table(nb):
@@ -103,12 +104,14 @@ def test_push_on_z_table(nb):
 def test_sigmoid_of_37_is_exactly_one(nb):
     text = printed(nb, "worked:log0")
     p = 1.0 / (1.0 + math.exp(-37.0))
-    assert p == 1.0 and 1.0 / (1.0 + math.exp(-36.0)) < 1.0   # float64 rounding, not a library quirk
+    assert p == 1.0 and 1.0 / (1.0 + math.exp(-36.0)) < 1.0  # float64 rounding, not a library quirk
     assert "sigmoid(37) = 1.0, exactly 1.0: True" in text
     assert "-log(1 - p) = inf" in text
     assert numbers_after(text, "BCE from p, clipped at 1e-12 =") == pytest.approx([-math.log(1e-12)], abs=5e-5)
     # log(1 + e^z) - y z with y = 0, written out
-    assert numbers_after(text, "BCE from z, no p formed      =") == pytest.approx([math.log1p(math.exp(37.0))], abs=5e-5)
+    assert numbers_after(text, "BCE from z, no p formed      =") == pytest.approx(
+        [math.log1p(math.exp(37.0))], abs=5e-5
+    )
 
 
 def test_loss_choice_training_runs(nb):

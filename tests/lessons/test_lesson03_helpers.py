@@ -1,4 +1,5 @@
 """Lesson 03's helpers: the exhaustive-search cost table, random search and gradient descent."""
+
 import math
 from fractions import Fraction
 
@@ -6,12 +7,18 @@ import numpy as np
 import pytest
 
 from course_lib import CourseError, DivergenceError, ShapeError, numerical_gradient
-from course_lib.lessons.big_numbers import (AGE_OF_UNIVERSE_SECONDS, combinations, format_cost_table, format_number,
-                                            human_duration, search_cost_table, search_seconds)
+from course_lib.lessons.big_numbers import (
+    AGE_OF_UNIVERSE_SECONDS,
+    combinations,
+    format_cost_table,
+    format_number,
+    human_duration,
+    search_cost_table,
+    search_seconds,
+)
 from course_lib.lessons.descent import gradient_descent
 from course_lib.lessons.search_race import LeastSquares, random_search
 from durations import UNIT_SECONDS, duration_log10
-
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 5, 17, 300])
@@ -89,12 +96,21 @@ def test_table_rows_and_text():
     assert "1,000,000" in text and "11.57 days" in text
 
 
-@pytest.mark.parametrize("call", [
-    lambda: combinations(-1), lambda: combinations(2.5), lambda: combinations(True),
-    lambda: combinations(3, values_per_weight=0), lambda: search_seconds(2, tries_per_second=0),
-    lambda: search_seconds(2, tries_per_second=float("inf")), lambda: search_seconds(2, tries_per_second="fast"),
-    lambda: human_duration(-1), lambda: format_number(0), lambda: format_number(5, digits=0),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: combinations(-1),
+        lambda: combinations(2.5),
+        lambda: combinations(True),
+        lambda: combinations(3, values_per_weight=0),
+        lambda: search_seconds(2, tries_per_second=0),
+        lambda: search_seconds(2, tries_per_second=float("inf")),
+        lambda: search_seconds(2, tries_per_second="fast"),
+        lambda: human_duration(-1),
+        lambda: format_number(0),
+        lambda: format_number(5, digits=0),
+    ],
+)
 def test_bad_input_is_refused_clearly(call):
     with pytest.raises(CourseError):
         call()
@@ -157,9 +173,14 @@ def test_random_search_is_reproducible_and_seeded():
     assert not np.array_equal(a.points, random_search(f, -1, 1, 50, seed=4).points)
 
 
-@pytest.mark.parametrize("args, error", [
-    (([0, 0], [1]), ShapeError), (([1, 0], [0, 1]), CourseError), (([0], [1], 0), CourseError),
-])
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        (([0, 0], [1]), ShapeError),
+        (([1, 0], [0, 1]), CourseError),
+        (([0], [1], 0), CourseError),
+    ],
+)
 def test_random_search_refuses_bad_boxes(args, error):
     low, high, *rest = args
     with pytest.raises(error):
@@ -193,13 +214,24 @@ def test_gradient_descent_reports_divergence():
         gradient_descent(lambda w: float(w @ w), lambda w: 2 * w, [1.0], learning_rate=10, steps=2000)
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    ({"learning_rate": 0}, CourseError), ({"learning_rate": float("nan")}, CourseError),
-    ({"steps": -1}, CourseError), ({"start": [[1.0]]}, ShapeError),
-    ({"gradient": lambda w: np.ones(3)}, ShapeError),
-])
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"learning_rate": 0}, CourseError),
+        ({"learning_rate": float("nan")}, CourseError),
+        ({"steps": -1}, CourseError),
+        ({"start": [[1.0]]}, ShapeError),
+        ({"gradient": lambda w: np.ones(3)}, ShapeError),
+    ],
+)
 def test_gradient_descent_refuses_bad_input(kwargs, error):
-    arguments = {"loss": lambda w: float(w @ w), "gradient": lambda w: 2 * w, "start": [1.0],
-                 "learning_rate": 0.1, "steps": 3, **kwargs}
+    arguments = {
+        "loss": lambda w: float(w @ w),
+        "gradient": lambda w: 2 * w,
+        "start": [1.0],
+        "learning_rate": 0.1,
+        "steps": 3,
+        **kwargs,
+    }
     with pytest.raises(error):
         gradient_descent(**arguments)

@@ -4,6 +4,7 @@ The lesson computes through ``course_lib.lessons`` and ``course_lib.train``; her
 same quantities come from closed forms: exact integer powers, the normal equations,
 and ``w_k = w* + (I - eta H)^k (w_0 - w*)`` for gradient descent on a quadratic.
 """
+
 import math
 import re
 
@@ -12,7 +13,6 @@ import pytest
 
 from durations import duration_log10
 from notebook_outputs import load, numbers, numbers_after, printed
-
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +73,9 @@ def test_search_table_counts_and_times(notebook):
 
 def test_search_table_has_the_briefs_figures_and_the_digit_network(notebook):
     rows = {n: duration for n, _, duration in table_rows(notebook)}
-    assert rows[2] == "1 millisecond"                      # 10^6 / 10^9 s
-    assert rows[4] == f"{1000 / 60:.2f} minutes"           # 10^3 s
-    assert rows[5] == f"{1e6 / 86400:.2f} days"            # 10^6 s
+    assert rows[2] == "1 millisecond"  # 10^6 / 10^9 s
+    assert rows[4] == f"{1000 / 60:.2f} minutes"  # 10^3 s
+    assert rows[5] == f"{1e6 / 86400:.2f} days"  # 10^6 s
     assert rows[9].endswith("times the age of the universe")
     assert rows[6].endswith("years") and "universe" not in rows[6]
     digit_network = 784 * 128 + 128 + 128 * 10 + 10
@@ -147,7 +147,7 @@ def test_curse_race(notebook):
     search = [numbers(line)[1] for line in lines]
     assert search == sorted(search)  # the curse: random search gets worse with every added dimension
     descent = [numbers(line)[2] for line in lines]
-    assert 2e4 < descent[-1] / descent[0] < 6e4 and max(descent) < 1e-6   # "about 40,000-fold, below 1e-6"
+    assert 2e4 < descent[-1] / descent[0] < 6e4 and max(descent) < 1e-6  # "about 40,000-fold, below 1e-6"
     kept = [numbers(line)[3] for line in lines]
     assert kept[0] == pytest.approx(0.66, abs=5e-3) and kept[-1] == pytest.approx(0.79, abs=5e-3)
 
@@ -218,8 +218,11 @@ def test_divergence(notebook):
     k = next(k for k in range(100) if line_loss(x, y, *descent_iterate(hessian, best, [0, 0], 1.0, k)) > 1e4 * first)
     grown = float(line_loss(x, y, *descent_iterate(hessian, best, [0, 0], 1.0, k)))
     assert "DivergenceError" in bad and "Try a smaller learning rate" in bad
-    match = re.search(r"epoch (\d+), batch 1: the loss grew to (\S+) \(it started at (\S+)\) "
-                      r"with learning_rate=(\S+)\. Try a smaller learning rate, e\.g\. (\S+)\.$", bad)
+    match = re.search(
+        r"epoch (\d+), batch 1: the loss grew to (\S+) \(it started at (\S+)\) "
+        r"with learning_rate=(\S+)\. Try a smaller learning rate, e\.g\. (\S+)\.$",
+        bad,
+    )
     assert bad.startswith("learning_rate=1.0:") and float(match.group(4)) == 1.0 and float(match.group(5)) == 0.1
     assert int(match.group(1)) == k + 1  # epochs count from 1, and epoch k + 1 starts from w_k
     assert float(match.group(2)) == pytest.approx(grown, rel=6e-3)

@@ -4,6 +4,7 @@ The lesson differentiates with ``course_lib.Value`` and ``numerical_gradient``; 
 every derivative is written out by hand (the chain rule on paper) and every centred
 difference is evaluated directly with ``math``.
 """
+
 import math
 import re
 
@@ -50,8 +51,9 @@ def test_centred_differences(notebook):
             # digits are the same on every processor.
             error = float(re.search(r"error (\S+)", row).group(1))
             truncation = float(row.rsplit("= ", 1)[1].rstrip(")"))
-            assert f"{direct:.1e}" == f"{error:.1e}" and safely_rounded(direct / 10 ** math.floor(math.log10(direct)), 1,
-                                                                            10 * ROUND_OFF / h / direct)
+            assert f"{direct:.1e}" == f"{error:.1e}" and safely_rounded(
+                direct / 10 ** math.floor(math.log10(direct)), 1, 10 * ROUND_OFF / h / direct
+            )
             assert truncation == float(f"{math.cos(1.0) * h**2 / 6:.1e}") and error == truncation
         else:
             bound = float(re.search(r"error < (\S+)", row).group(1))
@@ -124,8 +126,8 @@ def tiny_network_by_hand():
     h = np.tanh(W1 @ x + b1)
     out = 1 / (1 + math.exp(-(W2 @ h + b2)))
     loss = (out - target) ** 2
-    d_out = 2 * (out - target) * out * (1 - out)   # through the square, then the sigmoid
-    d_hidden = d_out * W2 * (1 - h**2)             # through W2, then tanh
+    d_out = 2 * (out - target) * out * (1 - out)  # through the square, then the sigmoid
+    d_hidden = d_out * W2 * (1 - h**2)  # through W2, then tanh
     grads = np.concatenate([np.outer(d_hidden, x).ravel(), d_hidden, d_out * h, [d_out]])
     return loss, grads
 
@@ -157,7 +159,7 @@ def test_counting(notebook):
         # (a tree), so there are 13H + 4 edges.
         n_nodes, n_edges = 13 * H + 5, 13 * H + 4
         assert P == 4 * H + 1 and nodes == n_nodes
-        assert passes == 2 * P                   # a centred difference: two evaluations per parameter
+        assert passes == 2 * P  # a centred difference: two evaluations per parameter
         assert work == passes * n_nodes
         assert (forward, backward) == (1, 1)
         assert reverse_work == n_nodes + n_edges
@@ -179,10 +181,14 @@ def test_fan_out_backward_three_ways(notebook):
     x, y = 2.0, 5.0
     # f = a + 3a = 4xy on paper: df/da = 1 + 3 (two paths), df/dx = 4y, df/dy = 4x
     right = [1 + 3, 4 * y, 4 * x]
-    overwritten = [3, 3 * y, 3 * x]     # "=": the path through b (visited second) replaces the direct one
-    early = [4, 1 * y, 1 * x]           # a passes on before b has added its 3: only the direct path reaches x, y
-    expected = {"+= in reverse topological order": right, "=  in place of +=": overwritten,
-                "+= but a before b": early, "f.backward()": right}
+    overwritten = [3, 3 * y, 3 * x]  # "=": the path through b (visited second) replaces the direct one
+    early = [4, 1 * y, 1 * x]  # a passes on before b has added its 3: only the direct path reaches x, y
+    expected = {
+        "+= in reverse topological order": right,
+        "=  in place of +=": overwritten,
+        "+= but a before b": early,
+        "f.backward()": right,
+    }
     for line in lines[1:]:
         name, values = line.split(":", 1)
         assert numbers(values) == pytest.approx(expected[name.strip()]), name

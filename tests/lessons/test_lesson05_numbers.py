@@ -1,10 +1,11 @@
 """Recompute, in plain numpy, every number lesson 05's worked example prints."""
+
 import numpy as np
 import pytest
 
 from notebook_outputs import load, numbers, numbers_after, printed, safely_rounded
 
-PRINTED = 5e-9 * 1.001        # the lesson prints 8 decimals: half a unit in the last place
+PRINTED = 5e-9 * 1.001  # the lesson prints 8 decimals: half a unit in the last place
 
 
 @pytest.fixture(scope="module")
@@ -47,17 +48,20 @@ def check(text, label, expected):
     np.testing.assert_allclose(shown, np.ravel(expected), rtol=0, atol=PRINTED, err_msg=label)
 
 
-@pytest.mark.parametrize("tag, names", [
-    ("worked:forward", ["z_hidden", "hidden", "z_out", "output", "loss"]),
-    ("worked:output-signals", ["error", "slope_out", "signal_out"]),
-    ("worked:hidden-signals", ["from_outputs", "slope_hidden", "signal_hidden"]),
-    ("worked:gradients", ["step_W2", "step_b2", "step_W1", "step_b1"]),
-    ("worked:updates", ["new_W1", "new_b1", "new_W2", "new_b2"]),
-])
+@pytest.mark.parametrize(
+    "tag, names",
+    [
+        ("worked:forward", ["z_hidden", "hidden", "z_out", "output", "loss"]),
+        ("worked:output-signals", ["error", "slope_out", "signal_out"]),
+        ("worked:hidden-signals", ["from_outputs", "slope_hidden", "signal_hidden"]),
+        ("worked:gradients", ["step_W2", "step_b2", "step_W1", "step_b1"]),
+        ("worked:updates", ["new_W1", "new_b1", "new_W2", "new_b2"]),
+    ],
+)
 def test_worked_example(notebook, hand, tag, names):
     text = printed(notebook, tag)
     for name in names:
-        check(text, f"{name} ", hand[name])   # the space keeps "hidden" from matching "hidden_signals"
+        check(text, f"{name} ", hand[name])  # the space keeps "hidden" from matching "hidden_signals"
 
 
 def test_known_textbook_values(hand):
@@ -103,7 +107,7 @@ def test_all_methods_agree(notebook, hand):
             p[index] = keep - 1e-5
             down = loss()
             p[index] = keep
-            assert abs(-(up - down) / 2e-5 - recipe[index]) < 5e-11   # what "0.0000000000" claims
+            assert abs(-(up - down) / 2e-5 - recipe[index]) < 5e-11  # what "0.0000000000" claims
 
 
 def test_delta_convention(notebook, hand):
@@ -193,13 +197,23 @@ def test_softmax_output_signals_with_tanh_and_relu_hidden(notebook, hand):
     text = printed(notebook, "worked:other-units")
     t = np.array([0.0, 1.0])
     z_h = hand["z_hidden"]
-    for kind, a_h, slope in [("tanh", np.tanh(z_h), 1 - np.tanh(z_h) ** 2),
-                             ("relu", np.maximum(z_h, 0), (z_h > 0) * 1.0)]:
+    for kind, a_h, slope in [
+        ("tanh", np.tanh(z_h), 1 - np.tanh(z_h) ** 2),
+        ("relu", np.maximum(z_h, 0), (z_h > 0) * 1.0),
+    ]:
         z = hand["W2"] @ a_h + hand["b2"]
         y = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
         # cross-entropy's derivative by centred differences of -log softmax, an independent route to t - y
-        dz = np.array([(-np.log(np.exp(z + e * 1e-6)[1] / np.exp(z + e * 1e-6).sum())
-                        + np.log(np.exp(z - e * 1e-6)[1] / np.exp(z - e * 1e-6).sum())) / 2e-6 for e in np.eye(2)])
+        dz = np.array(
+            [
+                (
+                    -np.log(np.exp(z + e * 1e-6)[1] / np.exp(z + e * 1e-6).sum())
+                    + np.log(np.exp(z - e * 1e-6)[1] / np.exp(z - e * 1e-6).sum())
+                )
+                / 2e-6
+                for e in np.eye(2)
+            ]
+        )
         np.testing.assert_allclose(-dz, t - y, atol=1e-8)
         line = [l for l in text.splitlines() if l.strip().startswith(f"{kind} hidden")][0]
         out_part, hidden_part = line.split("signal_out =")[1].split(", signal_hidden =")
@@ -212,22 +226,23 @@ def test_xor_training(notebook):
     text = printed(notebook, "worked:xor")
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     T = np.array([[0.0], [1.0], [1.0], [0.0]])
-    from course_lib import MLP                      # only for the seeded starting weights
+    from course_lib import MLP  # only for the seeded starting weights
+
     start = MLP([2, 3, 1], "tanh", "sigmoid", "mse", seed=0)
     W1, b1, W2, b2 = (np.array(p, dtype=float) for p in start.parameters())
     losses = []
-    for _ in range(301):                            # the textbook delta form, written out here
+    for _ in range(301):  # the textbook delta form, written out here
         H = np.tanh(X @ W1.T + b1)
         Y = 1 / (1 + np.exp(-(H @ W2.T + b2)))
         losses.append(np.mean((Y - T) ** 2))
-        outputs = Y[:, 0]                           # after the last pass: the network of step 300
+        outputs = Y[:, 0]  # after the last pass: the network of step 300
         d_out = 2 * (Y - T) / T.size * Y * (1 - Y)
-        d_hid = (d_out @ W2) * (1 - H ** 2)
+        d_hid = (d_out @ W2) * (1 - H**2)
         W2, b2 = W2 - 2.0 * d_out.T @ H, b2 - 2.0 * d_out.sum(axis=0)
         W1, b1 = W1 - 2.0 * d_hid.T @ X, b1 - 2.0 * d_hid.sum(axis=0)
     shown = numbers_after(text, "loss at steps 0, 10, 30, 100, 300:")
     np.testing.assert_allclose(shown, [losses[k] for k in (0, 10, 30, 100, 300)], atol=5e-6 * 1.001)
-    assert losses[30] > 0.2 and losses[300] < losses[0] / 100        # "stalls ... then falls a hundredfold"
+    assert losses[30] > 0.2 and losses[300] < losses[0] / 100  # "stalls ... then falls a hundredfold"
     line = [l for l in text.splitlines() if l.startswith("outputs after 300 steps:")][0]
     assert "targets: 0 1 1 0" in line
     np.testing.assert_allclose(numbers(line.split(":")[1].split("targets")[0]), outputs, atol=5e-4 * 1.001)

@@ -5,6 +5,7 @@ differences instead of derived formulas, and plain training loops written here i
 the playground's model. Only the starting weights are taken from ``MLP`` (they are the
 lesson's inputs, drawn by its seed).
 """
+
 import contextlib
 import io
 import math
@@ -35,15 +36,15 @@ def example():
     """The lesson's network, batch and the loop-by-loop forward and backward pass."""
     rng = np.random.default_rng(6)
     X, Y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 2))
-    Z = rng.normal(size=(4, 3)) * 2                      # drawn next, by the softmax cell
+    Z = rng.normal(size=(4, 3)) * 2  # drawn next, by the softmax cell
     start = MLP([3, 4, 2], seed=6)
-    W1, W2 = start.weights          # layers count from 1, as in the lesson: W1 is W^1
+    W1, W2 = start.weights  # layers count from 1, as in the lesson: W1 is W^1
     b1, b2 = start.biases
     n, k = Y.shape
     loss = 0.0
     gW1, gb1, gW2, gb2 = np.zeros_like(W1), np.zeros_like(b1), np.zeros_like(W2), np.zeros_like(b2)
     delta1, delta2 = np.zeros((n, 4)), np.zeros((n, 2))
-    for i in range(n):   # one sample at a time, one unit at a time: the chain rule written out
+    for i in range(n):  # one sample at a time, one unit at a time: the chain rule written out
         h = [math.tanh(sum(W1[j, m] * X[i, m] for m in range(3)) + b1[j]) for j in range(4)]
         out = [1 / (1 + math.exp(-(sum(W2[q, j] * h[j] for j in range(4)) + b2[q]))) for q in range(2)]
         loss += sum((out[q] - Y[i, q]) ** 2 for q in range(2)) / (n * k)
@@ -58,24 +59,37 @@ def example():
             gb1[j] += d_hid[j]
             for m in range(3):
                 gW1[j, m] += d_hid[j] * X[i, m]
-    return dict(X=X, Y=Y, Z=Z, W1=W1, W2=W2, b1=b1, b2=b2, loss=loss, grads=[gW1, gb1, gW2, gb2],
-                deltas=[delta1, delta2])
+    return dict(
+        X=X, Y=Y, Z=Z, W1=W1, W2=W2, b1=b1, b2=b2, loss=loss, grads=[gW1, gb1, gW2, gb2], deltas=[delta1, delta2]
+    )
 
 
 def test_forward_shapes_and_loss(notebook, example):
     text = printed(notebook, "worked:forward")
-    shapes = {line.split()[0]: tuple(int(v) for v in numbers(line.split("shape")[1]))
-              for line in text.splitlines() if "shape" in line}
+    shapes = {
+        line.split()[0]: tuple(int(v) for v in numbers(line.split("shape")[1]))
+        for line in text.splitlines()
+        if "shape" in line
+    }
     assert shapes == {"X": (5, 3), "Z1": (5, 4), "A1": (5, 4), "Z2": (5, 2), "A2": (5, 2)}
     assert numbers_after(text, "loss =")[0] == pytest.approx(example["loss"], abs=5.1e-11)
 
 
 def test_backward_shapes_and_weight_gradient(notebook, example):
     text = printed(notebook, "worked:backward")
-    shapes = {line.split()[0]: tuple(int(v) for v in numbers(line.split("shape")[1]))
-              for line in text.splitlines() if " shape " in line}
-    assert shapes == {"delta2": (5, 2), "delta1": (5, 4), "grad_W2": (2, 4), "grad_b2": (2,),
-                      "grad_W1": (4, 3), "grad_b1": (4,)}
+    shapes = {
+        line.split()[0]: tuple(int(v) for v in numbers(line.split("shape")[1]))
+        for line in text.splitlines()
+        if " shape " in line
+    }
+    assert shapes == {
+        "delta2": (5, 2),
+        "delta1": (5, 4),
+        "grad_W2": (2, 4),
+        "grad_b2": (2,),
+        "grad_W1": (4, 3),
+        "grad_b1": (4,),
+    }
     shown = numbers_after(text, "grad_W1 =")
     np.testing.assert_allclose(shown, example["grads"][0].ravel(), rtol=0, atol=5.1e-7)
 
@@ -83,8 +97,10 @@ def test_backward_shapes_and_weight_gradient(notebook, example):
 def test_library_agrees(notebook, example):
     text = printed(notebook, "worked:library")
     assert numbers_after(text, "library loss =")[0] == pytest.approx(example["loss"], abs=5.1e-11)
-    assert ("grads.weights, grads.biases = [grad_W1, grad_W2], [grad_b1, grad_b2] to within 1e-12: True"
-            in text.splitlines())
+    assert (
+        "grads.weights, grads.biases = [grad_W1, grad_W2], [grad_b1, grad_b2] to within 1e-12: True"
+        in text.splitlines()
+    )
     assert "grads.deltas = [delta1, delta2] to within 1e-12: True" in text.splitlines()
     net = MLP([3, 4, 2], "tanh", "sigmoid", "mse", seed=6)
     grads = net.backward(example["X"], example["Y"])
@@ -104,7 +120,7 @@ def test_mean_against_sum(notebook, example):
         batch_rng = np.random.default_rng(n)
         Xb, Yb = batch_rng.normal(size=(n, 3)), batch_rng.uniform(size=(n, 2))
 
-        def sum_of_squares(W):   # the "sum" loss, differentiated numerically
+        def sum_of_squares(W):  # the "sum" loss, differentiated numerically
             return np.sum((sigmoid(np.tanh(Xb @ W.T + b1) @ W2.T + b2) - Yb) ** 2)
 
         W, h = W1.copy(), 1e-6
@@ -131,7 +147,7 @@ def test_fused_softmax_error(notebook, example):
     text = printed(notebook, "worked:softmax")
     Z, labels = example["Z"], [0, 2, 1, 2]
 
-    def cross_entropy(Zm):   # the mean over samples of -log of the true class's probability
+    def cross_entropy(Zm):  # the mean over samples of -log of the true class's probability
         return np.mean([-(Zm[i, c] - math.log(sum(math.exp(v) for v in Zm[i]))) for i, c in enumerate(labels)])
 
     numeric = np.zeros_like(Z)
@@ -148,8 +164,10 @@ def test_fused_softmax_error(notebook, example):
     P /= P.sum(axis=1, keepdims=True)
     n, k = Z.shape
     onehot = np.eye(k)[labels]
-    chain = [[sum(-onehot[i, m] / (n * P[i, m]) * P[i, m] * ((m == j) - P[i, j]) for m in range(k)) for j in range(k)]
-             for i in range(n)]
+    chain = [
+        [sum(-onehot[i, m] / (n * P[i, m]) * P[i, m] * ((m == j) - P[i, j]) for m in range(k)) for j in range(k)]
+        for i in range(n)
+    ]
     assert np.max(np.abs((P - onehot) / n - np.array(chain))) < 1e-12 / 30
     assert "the same as the unfused chain to within 1e-12: True" in text
     assert "the same as MLP.backward's output error to within 1e-12: True" in text
@@ -200,9 +218,13 @@ def my_loss_and_grads(Ws, bs, X, Y, hidden, output, loss):
 def test_gradient_check_of_whole_networks(notebook):
     text = printed(notebook, "worked:gradcheck")
     lines = [line for line in text.splitlines() if "worst relative error" in line]
-    cases = [([2, 3, 1], "sigmoid", "sigmoid", "mse"), ([3, 5, 4, 2], "tanh", "sigmoid", "binary_cross_entropy"),
-             ([4, 6, 3], "relu", "softmax", "cross_entropy"), ([2, 4, 4, 3], "leaky_relu", "softmax", "cross_entropy"),
-             ([3, 2, 2], "identity", "identity", "mse")]
+    cases = [
+        ([2, 3, 1], "sigmoid", "sigmoid", "mse"),
+        ([3, 5, 4, 2], "tanh", "sigmoid", "binary_cross_entropy"),
+        ([4, 6, 3], "relu", "softmax", "cross_entropy"),
+        ([2, 4, 4, 3], "leaky_relu", "softmax", "cross_entropy"),
+        ([3, 2, 2], "identity", "identity", "mse"),
+    ]
     assert len(lines) == len(cases)
     for line, (sizes, hidden, output, loss) in zip(lines, cases):
         assert str(sizes) in line and hidden in line and loss in line
@@ -211,8 +233,11 @@ def test_gradient_check_of_whole_networks(notebook):
         start = MLP(sizes, hidden, output, loss, seed=1, init="normal", weight_scale=1.0)
         Ws, bs = [W.copy() for W in start.weights], [b.copy() for b in start.biases]
         X = rng.normal(size=(12, sizes[0]))
-        Y = (np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=12)] if loss == "cross_entropy"
-             else rng.uniform(size=(12, sizes[-1])))
+        Y = (
+            np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=12)]
+            if loss == "cross_entropy"
+            else rng.uniform(size=(12, sizes[-1]))
+        )
         _, analytic = my_loss_and_grads(Ws, bs, X, Y, hidden, output, loss)
         # The library's gradients are the same numbers (to rounding) ...
         library = start.backward(X, Y.argmax(axis=1) if loss == "cross_entropy" else Y).parameters()
@@ -230,7 +255,7 @@ def test_gradient_check_of_whole_networks(notebook):
                 p[index] = keep
                 numeric = (up - down) / 2e-5
                 worst = max(worst, abs(g[index] - numeric) / max(abs(g[index]) + abs(numeric), 1e-300))
-        assert worst < 1e-7, (line, worst)   # the printed verdict, recomputed with this file's own loss
+        assert worst < 1e-7, (line, worst)  # the printed verdict, recomputed with this file's own loss
 
 
 # ----------------------------------------------------------------- XOR
@@ -242,7 +267,7 @@ def test_single_layer_cannot_learn_xor(notebook):
     text = printed(notebook, "worked:xor-single")
     start = MLP([2, 1], seed=0)
     w, b = start.weights[0][0].copy(), float(start.biases[0][0])
-    for _ in range(2000):   # gradient descent on mean binary cross-entropy: dL/dz = (p - y) / n
+    for _ in range(2000):  # gradient descent on mean binary cross-entropy: dL/dz = (p - y) / n
         p = sigmoid(XOR_X @ w + b)
         w -= 1.0 * XOR_X.T @ (p - XOR_Y) / 4
         b -= 1.0 * np.sum(p - XOR_Y) / 4
@@ -266,7 +291,7 @@ def test_two_hidden_units_learn_xor(notebook):
         if epoch == 1000:
             outputs = p
         d_out = (p - XOR_Y) / 4
-        d_hid = np.outer(d_out, W2) * (1 - H ** 2)
+        d_hid = np.outer(d_out, W2) * (1 - H**2)
         W2 = W2 - d_out @ H
         b2 = b2 - d_out.sum()
         W1 = W1 - d_hid.T @ XOR_X
@@ -277,14 +302,15 @@ def test_two_hidden_units_learn_xor(notebook):
     assert np.all((outputs > 0.5) == (XOR_Y == 1))
     # "For 25 epochs the loss hardly moves (near log 2) while the hidden units find their lines; then it drops fast."
     assert all(abs(loss - math.log(2)) < 0.01 for loss in losses[:26])
-    plateau_rate = (losses[0] - losses[25]) / 25          # loss lost per epoch on the plateau
-    drop_rate = (losses[25] - losses[150]) / 125           # and afterwards: over ten times faster
+    plateau_rate = (losses[0] - losses[25]) / 25  # loss lost per epoch on the plateau
+    drop_rate = (losses[25] - losses[150]) / 125  # and afterwards: over ten times faster
     assert drop_rate > 10 * plateau_rate and losses[150] < 0.15 * losses[25]
 
 
 # ----------------------------------------------------------------- the playground experiments
-def plain_run(epochs, dataset="circle", learning_rate=0.03, activation="tanh", hidden=(4, 2),
-              features=("x1", "x2"), init_seed=0):
+def plain_run(
+    epochs, dataset="circle", learning_rate=0.03, activation="tanh", hidden=(4, 2), features=("x1", "x2"), init_seed=0
+):
     """The playground's run, as a plain loop: data, 50 % split, features, mini-batches of 10, shuffled by seed 0."""
     X_raw, labels = playground_data(dataset, 400, 0.0, 2, 0)
     order = np.random.default_rng(0).permutation(400)
@@ -298,7 +324,7 @@ def plain_run(epochs, dataset="circle", learning_rate=0.03, activation="tanh", h
         shuffled = rng.permutation(200)
         norms = []
         for start in range(0, 200, 10):
-            batch = train[shuffled[start:start + 10]]
+            batch = train[shuffled[start : start + 10]]
             grads = net.backward(F[batch], labels[batch])
             norms.append([np.linalg.norm(g) for g in grads.weights])
             net.step(grads, learning_rate)
@@ -307,8 +333,12 @@ def plain_run(epochs, dataset="circle", learning_rate=0.03, activation="tanh", h
     p_train, p_test = net.forward(F[train])[:, 0], net.forward(F[test])[:, 0]
     y_train, y_test = labels[train], labels[test]
     train_loss = -np.mean(y_train * np.log(p_train) + (1 - y_train) * np.log(1 - p_train))
-    return dict(train_loss=train_loss, train_accuracy=np.mean((p_train > 0.5) == y_train),
-                test_accuracy=np.mean((p_test > 0.5) == y_test), first_norms=first_norms)
+    return dict(
+        train_loss=train_loss,
+        train_accuracy=np.mean((p_train > 0.5) == y_train),
+        test_accuracy=np.mean((p_test > 0.5) == y_test),
+        first_norms=first_norms,
+    )
 
 
 def test_experiment_learning_rate(notebook):
@@ -316,11 +346,12 @@ def test_experiment_learning_rate(notebook):
     assert len(lines) == 3
     runs = {rate: plain_run(100, learning_rate=rate) for rate in (0.001, 0.03, 3.0)}
     for line, rate in zip(lines, (0.001, 0.03)):
-        np.testing.assert_allclose(numbers(line), [rate, runs[rate]["train_loss"], runs[rate]["test_accuracy"]],
-                                   atol=5.1e-4)
+        np.testing.assert_allclose(
+            numbers(line), [rate, runs[rate]["train_loss"], runs[rate]["test_accuracy"]], atol=5.1e-4
+        )
     # Rate 3 is chaotic (its loss depends on rounding): only the verdict is printed, and it holds.
     assert lines[2].endswith("above 0.1 after 100 epochs: True") and runs[3.0]["train_loss"] > 0.1
-    assert runs[0.03]["train_loss"] < min(runs[3.0]["train_loss"], runs[0.001]["train_loss"])   # what the answer says
+    assert runs[0.03]["train_loss"] < min(runs[3.0]["train_loss"], runs[0.001]["train_loss"])  # what the answer says
 
 
 def test_experiment_activation(notebook):
@@ -330,7 +361,7 @@ def test_experiment_activation(notebook):
         assert line.strip().startswith(activation)
         shown = numbers(line)
         assert shown[0] == pytest.approx(run["train_loss"], abs=5.1e-5)
-        assert shown[-1] == pytest.approx(run["first_norms"][0], rel=0.006)   # printed to 3 digits
+        assert shown[-1] == pytest.approx(run["first_norms"][0], rel=0.006)  # printed to 3 digits
     losses = [numbers(line)[0] for line in lines]
     assert losses[2] < losses[1] < losses[0]
     # The answer: sigmoid hardly off log 2, and its first layer's gradient the smallest of the three.
@@ -368,11 +399,11 @@ def test_the_stuck_start_the_lesson_mentions():
 def test_relu_at_the_playgrounds_default_weights_starts_with_a_dead_second_layer():
     """Experiment 2's answer: at the widget's default start, relu's second hidden layer is dead and stays so."""
     model = PlaygroundModel({"dataset": "circle", "activation": "relu"})
-    last_hidden = len(model.settings.hidden)          # activations[l] is layer l's output; [0] is the input
+    last_hidden = len(model.settings.hidden)  # activations[l] is layer l's output; [0] is the input
     assert not model.net.trace(model.X_train).activations[last_hidden].any(), "every unit outputs 0 everywhere"
     model.step(100)
     assert not model.net.trace(model.X_train).activations[last_hidden].any()
-    assert model.history.train_loss[-1] > 0.68        # hardly off log 2: nothing learnt
+    assert model.history.train_loss[-1] > 0.68  # hardly off log 2: nothing learnt
 
 
 # ----------------------------------------------------------------- the notation tables
@@ -405,7 +436,7 @@ def mapped():
     sizes = [3, 5, 4, 2]
     net = MLP(sizes, "relu", "sigmoid", "mse", seed=3, init="normal", weight_scale=0.9)
     rng = np.random.default_rng(16)
-    net.biases = [rng.normal(0, 0.5, size=k) for k in sizes[1:]]   # no sum sits exactly at relu's kink
+    net.biases = [rng.normal(0, 0.5, size=k) for k in sizes[1:]]  # no sum sits exactly at relu's kink
     X, Y = rng.normal(size=(6, 3)), rng.uniform(size=(6, 2))
     L = len(sizes) - 1
     W = [None] + [w.copy() for w in net.weights]
@@ -456,17 +487,22 @@ def test_library_column_of_the_table_is_the_library(notebook, mapped):
     seen = set()
     for course, _, library in table_rows(notebook, "### The library's lists"):
         expressions = codes(library)
-        symbols = maths(course)[:len(expressions)]
+        symbols = maths(course)[: len(expressions)]
         assert expressions and len(symbols) == len(expressions), (course, library)
         for symbol, expression in zip(symbols, expressions):
             seen.add(expression)
             for l in range(1, L + 1):
                 got = eval(expression, {"net": net, "grads": grads, "trace": trace, "l": l})
                 close(got, quantity[symbol.strip()](l))
-    assert {"grads.deltas[l-1]", "grads.signals[l-1]", "grads.weights[l-1]", "trace.zs[l-1]",
-            "trace.activations[l]"} <= seen
-    close(trace.activations[0], m["X"])                       # "A^0 = X"
-    for signal, delta in zip(grads.signals, grads.deltas):    # signals are exactly minus the deltas
+    assert {
+        "grads.deltas[l-1]",
+        "grads.signals[l-1]",
+        "grads.weights[l-1]",
+        "trace.zs[l-1]",
+        "trace.activations[l]",
+    } <= seen
+    close(trace.activations[0], m["X"])  # "A^0 = X"
+    for signal, delta in zip(grads.signals, grads.deltas):  # signals are exactly minus the deltas
         assert np.array_equal(signal, -delta)
 
 
@@ -495,13 +531,14 @@ def test_recipe_column_signals_and_weight_delta(notebook, mapped):
         return 0.5 * np.sum((t - a) ** 2)
 
     zs, a_s = [None], [x]
-    for l in range(1, L + 1):                      # one sample, column vectors: z^l = W^l a^(l-1) + b^l
+    for l in range(1, L + 1):  # one sample, column vectors: z^l = W^l a^(l-1) + b^l
         zs.append(W[l] @ a_s[-1] + b[l])
         a_s.append(f(l)[0](zs[-1]))
     signals = {L: (t - a_s[L]) * f(L)[1](zs[L])}  # his step 5
-    for l in range(L - 1, 0, -1):                  # his step 7, layer by layer
-        signals[l] = np.array([sum(signals[l + 1][k] * W[l + 1][k, j] for k in range(len(signals[l + 1])))
-                               for j in range(len(zs[l]))]) * f(l)[1](zs[l])
+    for l in range(L - 1, 0, -1):  # his step 7, layer by layer
+        signals[l] = np.array(
+            [sum(signals[l + 1][k] * W[l + 1][k, j] for k in range(len(signals[l + 1]))) for j in range(len(zs[l]))]
+        ) * f(l)[1](zs[l])
     eta = 0.05
     for l in range(1, L + 1):
         numeric = np.zeros_like(W[l])
@@ -511,10 +548,10 @@ def test_recipe_column_signals_and_weight_delta(notebook, mapped):
             up[l][index] += 1e-6
             down[l][index] -= 1e-6
             numeric[index] = (half_squared(up) - half_squared(down)) / 2e-6
-        gradient = np.outer(signals[l], a_s[l - 1])        # his gradient: signal x input
+        gradient = np.outer(signals[l], a_s[l - 1])  # his gradient: signal x input
         close(gradient, -numeric)
-        weight_delta = eta * gradient                      # his "weight delta": added to the weight
-        close(W[l] + weight_delta, W[l] - eta * numeric)   # the same step as W -= eta dL/dW
+        weight_delta = eta * gradient  # his "weight delta": added to the weight
+        close(W[l] + weight_delta, W[l] - eta * numeric)  # the same step as W -= eta dL/dW
         # signal = -dL/dz: dL/dW^l = (dL/dz^l) (a^(l-1))^T, so minus the signal times the input
         close(-np.outer(signals[l], a_s[l - 1]), numeric)
 
@@ -529,16 +566,20 @@ def test_nielsen_column_per_sample(notebook, mapped):
     for i in range(n):
         z = {l: Z[l][i] for l in range(1, L + 1)}
         a = {l: A[l][i] for l in range(0, L + 1)}
-        grad_a = 2 * (a[L] - m["Y"][i]) / m["Y"].size            # nabla_a C of this sample's share of the mean
-        delta = {L: grad_a * f(L)[1](z[L])}                       # BP1
+        grad_a = 2 * (a[L] - m["Y"][i]) / m["Y"].size  # nabla_a C of this sample's share of the mean
+        delta = {L: grad_a * f(L)[1](z[L])}  # BP1
         for l in range(L - 1, 0, -1):
             delta[l] = (W[l + 1].T @ delta[l + 1]) * f(l)[1](z[l])  # BP2
         for l in range(1, L + 1):
             close(delta[l], Delta[l][i])
     for l in range(1, L + 1):
         bp3 = sum(Delta[l][i] for i in range(n))
-        bp4 = np.array([[sum(A[l - 1][i, k] * Delta[l][i, j] for i in range(n)) for k in range(W[l].shape[1])]
-                        for j in range(W[l].shape[0])])
+        bp4 = np.array(
+            [
+                [sum(A[l - 1][i, k] * Delta[l][i, j] for i in range(n)) for k in range(W[l].shape[1])]
+                for j in range(W[l].shape[0])
+            ]
+        )
         close(bp3, m["gb"][l])
         close(bp4, m["gW"][l])
 
@@ -550,11 +591,14 @@ def test_cs231n_column(notebook, mapped):
     column = [codes(row[2]) for row in rows]
     assert column[1] == ["dx = dout @ w.T", "relu_backward(dx, cache)"]
     assert column[2] == ["dw = x.T @ dout"] and column[3] == ["db = dout.sum(axis=0)"]
-    cell = next(c for c in notebook.cells if c.cell_type == "markdown"
-                and c.source.startswith("### One algorithm, other notations"))
+    cell = next(
+        c
+        for c in notebook.cells
+        if c.cell_type == "markdown" and c.source.startswith("### One algorithm, other notations")
+    )
     assert "Its `w` is our $(W^l)^{\\top}$" in cell.source
 
-    def relu_backward(dout, cache):   # CS231n's: the cache of a relu layer is its input
+    def relu_backward(dout, cache):  # CS231n's: the cache of a relu layer is its input
         return dout * (cache > 0)
 
     m = mapped
@@ -564,22 +608,35 @@ def test_cs231n_column(notebook, mapped):
             exec(statement, scope)
         close(scope["dw"], m["gW"][l].T)
         close(scope["db"], m["gb"][l])
-        if l > 1:   # dx is dL/dA^(l-1); through relu_backward with the cache Z^(l-1) it is Delta^(l-1)
+        if l > 1:  # dx is dL/dA^(l-1); through relu_backward with the cache Z^(l-1) it is Delta^(l-1)
             close(eval(column[1][1], {**scope, "cache": m["Z"][l - 1]}), m["Delta"][l - 1])
 
 
 def test_the_loss_scales_the_lesson_states():
-    """"`mse` and `binary_cross_entropy` average over all nk entries, `cross_entropy` over the n samples"."""
+    """ "`mse` and `binary_cross_entropy` average over all nk entries, `cross_entropy` over the n samples"."""
     rng = np.random.default_rng(61)
     Z, Y = rng.normal(size=(6, 3)), rng.uniform(size=(6, 3))
     labels = rng.integers(0, 3, size=6)
     for loss, output, target, value in (
-            ("mse", "identity", Y, sum((Z[i, k] - Y[i, k]) ** 2 for i in range(6) for k in range(3)) / 18),
-            ("binary_cross_entropy", "sigmoid", Y,
-             -sum(Y[i, k] * math.log(sigmoid(Z[i, k])) + (1 - Y[i, k]) * math.log(1 - sigmoid(Z[i, k]))
-                  for i in range(6) for k in range(3)) / 18),
-            ("cross_entropy", "softmax", labels,
-             -sum(Z[i, labels[i]] - math.log(sum(math.exp(v) for v in Z[i])) for i in range(6)) / 6)):
+        ("mse", "identity", Y, sum((Z[i, k] - Y[i, k]) ** 2 for i in range(6) for k in range(3)) / 18),
+        (
+            "binary_cross_entropy",
+            "sigmoid",
+            Y,
+            -sum(
+                Y[i, k] * math.log(sigmoid(Z[i, k])) + (1 - Y[i, k]) * math.log(1 - sigmoid(Z[i, k]))
+                for i in range(6)
+                for k in range(3)
+            )
+            / 18,
+        ),
+        (
+            "cross_entropy",
+            "softmax",
+            labels,
+            -sum(Z[i, labels[i]] - math.log(sum(math.exp(v) for v in Z[i])) for i in range(6)) / 6,
+        ),
+    ):
         net = MLP([3, 3], "tanh", output, loss)
-        net.weights, net.biases = [np.eye(3)], [np.zeros(3)]     # so that Z^1 = the inputs
+        net.weights, net.biases = [np.eye(3)], [np.zeros(3)]  # so that Z^1 = the inputs
         assert net.loss(Z, target) == pytest.approx(value, rel=1e-12)

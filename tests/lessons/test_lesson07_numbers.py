@@ -1,5 +1,6 @@
 """Recompute every number lesson 07 prints, and the claims its prose makes, with the plain implementation in
 plain_network.py and backward passes written out here."""
+
 import re
 
 import numpy as np
@@ -49,12 +50,15 @@ def e_numbers(text):
 def test_slopes(notebook):
     text = printed(notebook, "worked:slopes")
     s3 = 1 / (1 + np.exp(-3.0))
-    expected = {"sigmoid": [s3 * (1 - s3), 0.25, s3 * (1 - s3)],
-                "tanh": [1 / np.cosh(3.0) ** 2, 1.0, 1 / np.cosh(3.0) ** 2],
-                "relu": [0.0, 0.0, 1.0], "leaky_relu": [0.01, 0.01, 1.0]}
+    expected = {
+        "sigmoid": [s3 * (1 - s3), 0.25, s3 * (1 - s3)],
+        "tanh": [1 / np.cosh(3.0) ** 2, 1.0, 1 / np.cosh(3.0) ** 2],
+        "relu": [0.0, 0.0, 1.0],
+        "leaky_relu": [0.01, 0.01, 1.0],
+    }
     for name, values in expected.items():
         line = next(line for line in text.splitlines() if line.strip().startswith(name + ":"))
-        shown = numbers(line.split(":", 1)[1])[[1, 3, 5]]    # skip the -3, 0, 3 inside f'(...)
+        shown = numbers(line.split(":", 1)[1])[[1, 3, 5]]  # skip the -3, 0, 3 inside f'(...)
         np.testing.assert_allclose(shown, values, atol=5e-5 * 1.001, err_msg=name)
 
 
@@ -65,7 +69,7 @@ def test_linear_collapse(notebook):
     biases = [rng.normal(size=W.shape[0]) for W in weights]
     W1, W2, W3 = weights
     b1, b2, b3 = biases
-    W_one = W3 @ (W2 @ W1)                        # the other association from the lesson's
+    W_one = W3 @ (W2 @ W1)  # the other association from the lesson's
     b_one = W3 @ (W2 @ b1 + b2) + b3
     np.testing.assert_allclose(numbers_after(text, "W_one ="), W_one.ravel(), atol=5e-5 * 1.001)
     np.testing.assert_allclose(numbers_after(text, "b_one ="), b_one, atol=5e-5 * 1.001)
@@ -85,13 +89,19 @@ def deltas_activations_gradients(activation, X, Y):
     zs, acts = plain.forward(weights, biases, X, activation)
     deltas = [None] * len(weights)
     deltas[-1] = (acts[-1] - Y) / Y.size
-    for l in range(len(weights) - 2, -1, -1):          # 0-based: deltas[l] is Delta^(l+1)
+    for l in range(len(weights) - 2, -1, -1):  # 0-based: deltas[l] is Delta^(l+1)
         deltas[l] = (deltas[l + 1] @ weights[l + 1]) * plain.slope(activation, zs[l])
     grads = [d.T @ a for d, a in zip(deltas, acts[:-1])]
+
     def frob(M):
         return float(np.sqrt(np.sum(M * M)))
-    return (np.array([frob(d) for d in deltas]), np.array([frob(a) for a in acts[:-1]]),
-            np.array([frob(g) for g in grads]), zs)
+
+    return (
+        np.array([frob(d) for d in deltas]),
+        np.array([frob(a) for a in acts[:-1]]),
+        np.array([frob(g) for g in grads]),
+        zs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +147,7 @@ def test_the_prose_about_the_table(deep):
     # "At least 4^10 smaller from the slopes alone": no sigmoid slope in the network exceeds 1/4 ...
     assert max(np.max(plain.slope("sigmoid", z)) for z in szs[:-1]) <= 0.25
     # ... and the weights gave some of it back: delta fell by less than 4^10.
-    assert sd[0] / sd[-1] > 4.0 ** -10
+    assert sd[0] / sd[-1] > 4.0**-10
     # Sigmoid's outputs sit near 0.5 in every layer (so ||A|| is about 0.5 sqrt(200 * 32) = 40 throughout).
     weights, biases = start_weights([2] + [32] * 10 + [1])
     acts = plain.forward(weights, biases, data.circles(200, seed=0)[0], "sigmoid")[1]
@@ -167,7 +177,7 @@ def test_the_factor_per_layer(notebook, deep):
         assert shown.tolist()[:1] == [1.13]
         for value, exact in zip(shown[[1, 2, 3]], (typical, gain * typical, per_layer(d))):
             assert abs(value - exact) <= 0.005 * 1.001 and safely_rounded(exact, 2, 1e-9), (name, value, exact)
-        assert abs(gain * typical - per_layer(d)) < 0.02          # the product predicts the measured factor
+        assert abs(gain * typical - per_layer(d)) < 0.02  # the product predicts the measured factor
     # The lesson's reading: ReLU's slope is 1 on half the units, a factor of sqrt(1/2); 1.13 sqrt(1/2) = 0.80.
     relu_zs = deep["relu"][3][:-1]
     assert 0.45 < np.mean([np.mean(z > 0) for z in relu_zs]) < 0.55
@@ -178,7 +188,7 @@ def test_the_factor_per_layer(notebook, deep):
 
 def test_twenty_sigmoid_layers():
     # Check-your-understanding 2: shrinking 4x at each of 20 layers is about 10^-12.
-    assert abs(np.log10(4.0 ** -20) + 12) < 0.1
+    assert abs(np.log10(4.0**-20) + 12) < 0.1
 
 
 def test_deep_training(notebook, circles):
@@ -186,8 +196,9 @@ def test_deep_training(notebook, circles):
     X, Y = circles
     for name in ACTIVATIONS:
         weights, biases = start_weights([2] + [32] * 10 + [1])
-        trained, trained_b, _ = plain.sgd(weights, biases, X, Y, name, epochs=100, batch_size=20,
-                                          learning_rate=0.1, seed=0)
+        trained, trained_b, _ = plain.sgd(
+            weights, biases, X, Y, name, epochs=100, batch_size=20, learning_rate=0.1, seed=0
+        )
         line = next(l for l in text.splitlines() if l.strip().startswith(name + ":"))
         loss = float(re.search(r"loss (\d\.\d+)", line).group(1))
         acc = float(re.search(r"accuracy (\d\.\d+)", line).group(1))
@@ -197,7 +208,7 @@ def test_deep_training(notebook, circles):
         first, last = e_numbers(line)
         assert plain.shown_in_e_format(first, moved[0]) and plain.shown_in_e_format(last, moved[-1]), name
         if name == "sigmoid":
-            assert abs(loss - np.log(2)) < 0.01 and acc == 0.5      # "stuck at chance"
+            assert abs(loss - np.log(2)) < 0.01 and acc == 0.5  # "stuck at chance"
 
 
 def test_blind_spot_of_a_global_relative_error(notebook, circles):
@@ -205,10 +216,10 @@ def test_blind_spot_of_a_global_relative_error(notebook, circles):
     weights, biases = start_weights([2] + [32] * 10 + [1])
     grads, _ = plain.backward(weights, biases, *circles, "sigmoid")
     largest = max(np.max(np.abs(g)) for g in grads)
-    global_error = np.max(np.abs(grads[0])) / (2 * largest)   # |a - 0| / max(|a| + |n|) over every entry
+    global_error = np.max(np.abs(grads[0])) / (2 * largest)  # |a - 0| / max(|a| + |n|) over every entry
     assert plain.shown_in_e_format(e_numbers(text.splitlines()[0])[0], global_error)
     assert "passes 1e-6: True" in text and global_error < 1e-6
-    assert e_numbers(text.splitlines()[1]) == [1.0]          # a zeroed entry is 100% wrong
+    assert e_numbers(text.splitlines()[1]) == [1.0]  # a zeroed entry is 100% wrong
 
 
 def test_gradient_check_of_the_small_network(notebook, circles):
@@ -243,8 +254,18 @@ def dead_run(activation, learning_rate, moons, bias=0.0):
         return sum(int(np.sum(np.max(z, axis=0) <= 0)) for z in zs[:-1])
 
     counts = [dead(weights, biases)]
-    ws, bs, _ = plain.sgd(weights, biases, X, Y, activation, epochs=100, batch_size=20,
-                          learning_rate=learning_rate, seed=0, after_epoch=lambda w, b: counts.append(dead(w, b)))
+    ws, bs, _ = plain.sgd(
+        weights,
+        biases,
+        X,
+        Y,
+        activation,
+        epochs=100,
+        batch_size=20,
+        learning_rate=learning_rate,
+        seed=0,
+        after_epoch=lambda w, b: counts.append(dead(w, b)),
+    )
     return ws, bs, counts
 
 
@@ -262,7 +283,7 @@ def test_units_die_in_waves(moons):
     # The lesson's reading of its picture: at learning rate 2.0 a jump in the first epoch and a second wave later.
     _, _, counts = dead_run("relu", 2.0, moons)
     assert counts[1] - counts[0] >= 10 and counts[80] - counts[40] >= 10
-    assert max(counts[l] - counts[l + 1] for l in range(100)) <= 4      # the count hardly ever goes down
+    assert max(counts[l] - counts[l + 1] for l in range(100)) <= 4  # the count hardly ever goes down
 
 
 def test_why_dead_units_stay_dead(notebook, moons):

@@ -1,5 +1,6 @@
 """Recompute every number lesson 08 prints, and the claims its prose makes, with the plain implementation in
 plain_network.py and backward passes written out here."""
+
 import re
 
 import numpy as np
@@ -29,8 +30,17 @@ def line_of(text, start):
 
 
 def xor_train(hidden, weights, biases, epochs=5000, after_epoch=None):
-    return plain.sgd(weights, biases, X_XOR, Y_XOR, hidden, epochs=epochs, batch_size=None, learning_rate=1.0,
-                     after_epoch=after_epoch)
+    return plain.sgd(
+        weights,
+        biases,
+        X_XOR,
+        Y_XOR,
+        hidden,
+        epochs=epochs,
+        batch_size=None,
+        learning_rate=1.0,
+        after_epoch=after_epoch,
+    )
 
 
 def test_data_is_xor():
@@ -57,9 +67,9 @@ def test_first_step_gradients_with_sigmoid_units(notebook):
     zeros_W, zeros_b = [np.zeros((4, 2)), np.zeros((1, 4))], [np.zeros(4), np.zeros(1)]
     (g1, g2), (gb1, gb2) = plain.backward(zeros_W, zeros_b, X_XOR, Y_XOR, "sigmoid")
     np.testing.assert_array_equal(numbers_after(text, "hidden activations (every sample):"), np.full(4, 0.5))
-    delta_out = (0.5 - Y_XOR[:, 0]) / 4            # sigmoid(0) - target, over the 4 entries
+    delta_out = (0.5 - Y_XOR[:, 0]) / 4  # sigmoid(0) - target, over the 4 entries
     np.testing.assert_array_equal(numbers_after(text, "output error terms Delta^2:"), delta_out)
-    assert numbers(line_of(text, "dL/dW2")).tolist() == [2.0] + [0.0] * 4 + [2.0, 0.0]   # the "2"s of the labels
+    assert numbers(line_of(text, "dL/dW2")).tolist() == [2.0] + [0.0] * 4 + [2.0, 0.0]  # the "2"s of the labels
     assert numbers(line_of(text, "dL/dW1")).tolist() == [1.0] + [0.0] * 8 + [1.0] + [0.0] * 4
     for g in (g1, g2, gb1, gb2):
         assert np.all(g == 0)
@@ -80,13 +90,13 @@ def test_equal_weights_stay_equal(notebook):
         assert differ == 0.0 and np.max(np.abs(ws[0] - ws[0][0])) == 0.0, hidden
         np.testing.assert_allclose(row, ws[0][0], atol=HALF_UNIT_4)
         assert abs(loss - losses[-1]) <= HALF_UNIT_4
-        assert loss > 0.4                                   # far from solving XOR
+        assert loss > 0.4  # far from solving XOR
 
 
 def test_random_weights_break_the_symmetry(notebook):
     text = printed(notebook, "worked:random")
     for hidden in HIDDEN:
-        start = MLP([2, 4, 1], hidden, init="normal", weight_scale=0.1, seed=0)   # the lesson's seeded draw
+        start = MLP([2, 4, 1], hidden, init="normal", weight_scale=0.1, seed=0)  # the lesson's seeded draw
         ws, bs, losses = xor_train(hidden, start.weights, start.biases)
         line = line_of(text, hidden + ":")
         differ, loss, acc = numbers(line.split(":", 1)[1].replace("W1", "W"))
@@ -99,7 +109,7 @@ def test_sigmoid_plateau_claim():
     start = MLP([2, 4, 1], "sigmoid", init="normal", weight_scale=0.1, seed=0)
     _, _, losses = xor_train("sigmoid", start.weights, start.biases)
     escape = int(np.argmax(np.array(losses) < 0.6))
-    assert 2000 < escape < 4000                     # "a plateau at ln 2 for about 3000 epochs"
+    assert 2000 < escape < 4000  # "a plateau at ln 2 for about 3000 epochs"
     assert abs(losses[1000] - np.log(2)) < 1e-3
 
 
@@ -135,8 +145,12 @@ def deep_tanh_runs():
         start = MLP([2] + [64] * 10 + [1], "tanh", init="normal", weight_scale=scale, seed=0)
         zs, acts, deltas = deltas_written_out(start.weights, start.biases, X, Y, "tanh")
         grads = [d.T @ a for d, a in zip(deltas, acts[:-1])]
-        runs[scale] = dict(acts=acts, stds=[np.sqrt(np.mean((a - a.mean()) ** 2)) for a in acts[1:-1]],
-                           deltas=np.array([frob(d) for d in deltas]), grads=np.array([frob(g) for g in grads]))
+        runs[scale] = dict(
+            acts=acts,
+            stds=[np.sqrt(np.mean((a - a.mean()) ** 2)) for a in acts[1:-1]],
+            deltas=np.array([frob(d) for d in deltas]),
+            grads=np.array([frob(g) for g in grads]),
+        )
     return runs
 
 
@@ -176,13 +190,13 @@ def test_what_the_scale_does(deep_tanh_runs):
         assert np.mean(np.abs(runs[scale]["acts"][-2]) > 0.99) > 0.45
         assert np.all(np.diff(runs[scale]["deltas"]) < 0), scale
     growth = {scale: runs[scale]["deltas"][0] / runs[scale]["deltas"][-1] for scale in (0.5, 1.0)}
-    assert round(growth[0.5], -1) == 420 and round(growth[1.0], -2) == 8600       # "420 and 8,600 times"
+    assert round(growth[0.5], -1) == 420 and round(growth[1.0], -2) == 8600  # "420 and 8,600 times"
     assert round(runs[0.5]["grads"][0]) == 15 and round(runs[1.0]["grads"][0], -1) == 370
     # The predicted answer: at std 1 "about 70%" of layer 10 beyond +-0.99, where tanh's slope is below 0.02;
     # at 0.01 the last layer's outputs are around 1e-12.
     assert 0.65 < np.mean(np.abs(runs[1.0]["acts"][-2]) > 0.99) < 0.75
     saturated = runs[1.0]["acts"][-2][np.abs(runs[1.0]["acts"][-2]) > 0.99]
-    assert np.all(1 - saturated ** 2 < 0.02)           # tanh's slope 1 - a^2 there is below 0.02
+    assert np.all(1 - saturated**2 < 0.02)  # tanh's slope 1 - a^2 there is below 0.02
     assert -12.5 < np.log10(np.sqrt(np.mean(runs[0.01]["acts"][-2] ** 2))) < -11.5
 
 
@@ -201,8 +215,10 @@ def spiral_moments():
     for hidden, init in SPIRAL_RUNS:
         start = MLP([2] + [32] * 8 + [3], hidden, init=init, seed=0)
         zs, _, deltas = deltas_written_out(start.weights, start.biases, X, Y, hidden, "softmax")
+
         def rms(M):
             return float(np.sqrt(np.sum(M * M) / M.size))
+
         moments[hidden, init] = ([rms(z) for z in zs[:-1]], [rms(d) for d in deltas[:-1]], start)
     return moments
 
@@ -227,7 +243,7 @@ def test_the_prose_about_xavier_and_he(spiral_moments):
     # ReLU with Xavier loses the signal both ways: x0.03 and x0.08 over seven steps; sqrt(1/2)^7 is 0.09.
     assert [f"{r:.2f}" for r in ratio["relu", "xavier"]] == ["0.03", "0.08"]
     assert f"{np.sqrt(0.5) ** 7:.2f}" == "0.09"
-    assert np.isclose(2 / (32 + 32), 0.5 * 2 / 32)          # Xavier between 32-unit layers: half of He's 2/32
+    assert np.isclose(2 / (32 + 32), 0.5 * 2 / 32)  # Xavier between 32-unit layers: half of He's 2/32
     # ReLU with He and tanh with Xavier stay within a factor of 3, both ways.
     for key in (("relu", "he"), ("tanh", "xavier")):
         assert all(1 / 3 < r < 3 for r in ratio[key]), key
@@ -265,12 +281,12 @@ def test_second_moments_forward_and_backward():
     square = [n] * 7
     he = ratios("relu", lambda n_in, n_out: 2 / n_in, square)
     xavier_relu = ratios("relu", lambda n_in, n_out: 2 / (n_in + n_out), square)
-    assert all(abs(r - 1) < 0.05 for r in he), he                      # He: steady both ways
+    assert all(abs(r - 1) < 0.05 for r in he), he  # He: steady both ways
     assert all(abs(r - 0.5) < 0.03 for r in xavier_relu), xavier_relu  # 1/n: ReLU halves the second moment
     tanh_small = ratios("tanh", lambda n_in, n_out: 1 / n_in, square, input_scale=0.1)
-    assert all(abs(r - 1) < 0.05 for r in tanh_small), tanh_small      # tanh near 0 (a ~ z): 1/n is steady
+    assert all(abs(r - 1) < 0.05 for r in tanh_small), tanh_small  # tanh near 0 (a ~ z): 1/n is steady
     # Unequal sizes, identity units (f' = 1): 1/n_in is steady forward, 1/n_out backward, and neither is both.
-    widening = [64, 128, 256, 512, 1024]                # every layer twice as wide as the one before
+    widening = [64, 128, 256, 512, 1024]  # every layer twice as wide as the one before
     fan_in = ratios("identity", lambda n_in, n_out: 1 / n_in, widening)
     fan_out = ratios("identity", lambda n_in, n_out: 1 / n_out, widening)
     assert abs(fan_in[0] - 1) < 0.05 and abs(fan_out[1] - 1) < 0.05, (fan_in, fan_out)
@@ -283,17 +299,19 @@ def test_relu_moments(notebook):
     # By integration against the normal density: E[relu(z)^2] = 1/2 and Var(relu(z)) = 1/2 - 1/(2 pi) for E[z^2] = 1.
     z = np.linspace(0.0, 12.0, 200_001)
     density = np.exp(-z * z / 2) / np.sqrt(2 * np.pi)
+
     def trapezoid(values):
         return float(np.sum((values[1:] + values[:-1]) / 2) * (z[1] - z[0]))
+
     exact_second, exact_mean = trapezoid(z * z * density), trapezoid(z * density)
-    assert abs(exact_second - 0.5) < 1e-9 and abs(exact_second - exact_mean ** 2 - (0.5 - 1 / (2 * np.pi))) < 1e-9
+    assert abs(exact_second - 0.5) < 1e-9 and abs(exact_second - exact_mean**2 - (0.5 - 1 / (2 * np.pi))) < 1e-9
     assert (second, variance) == (0.50, 0.34)
-    assert f"{exact_second:.2f}" == "0.50" and f"{exact_second - exact_mean ** 2:.2f}" == "0.34"
+    assert f"{exact_second:.2f}" == "0.50" and f"{exact_second - exact_mean**2:.2f}" == "0.34"
     # The million-sample estimates the cell prints sit far from a rounding boundary.
     samples = np.random.default_rng(0).normal(size=1_000_000)
     relu = np.maximum(samples, 0.0)
-    assert safely_rounded(np.mean(relu ** 2) / np.mean(samples ** 2), 2, 1e-6)
-    assert safely_rounded(np.var(relu) / np.mean(samples ** 2), 2, 1e-6)
+    assert safely_rounded(np.mean(relu**2) / np.mean(samples**2), 2, 1e-6)
+    assert safely_rounded(np.var(relu) / np.mean(samples**2), 2, 1e-6)
 
 
 def test_question_three():
@@ -306,14 +324,14 @@ def test_xavier_and_he_training(notebook):
     sizes = [2] + [32] * 8 + [3]
     for hidden, init in [("relu", "xavier"), ("relu", "he"), ("tanh", "xavier"), ("tanh", "he")]:
         start = MLP(sizes, hidden, init=init, seed=0)
-        epoch_losses = []     # the loss the library reports per epoch: the batch losses as training went
+        epoch_losses = []  # the loss the library reports per epoch: the batch losses as training went
 
         ws, bs = [W.copy() for W in start.weights], [b.copy() for b in start.biases]
         rng = np.random.default_rng(0)
         for _ in range(100):
             order, total = rng.permutation(300), 0.0
             for first in range(0, 300, 32):
-                rows = order[first:first + 32]
+                rows = order[first : first + 32]
                 total += plain.loss(ws, bs, X[rows], Y[rows], hidden, "softmax", "ce") * len(rows)
                 gW, gb = plain.backward(ws, bs, X[rows], Y[rows], hidden, "softmax", "ce")
                 ws = [W - 0.05 * g for W, g in zip(ws, gW)]

@@ -4,6 +4,7 @@ The gradients here are written out in numpy (not ``MLP.backward``); the data-siz
 ``course_lib.train`` (not the lesson's own loop), the validation and weight-decay runs a loop of
 their own over ``plain_network`` (not ``course_lib.train``), and accuracies are counted here.
 """
+
 import numpy as np
 import pytest
 
@@ -26,19 +27,19 @@ def spirals():
 
 
 def initial_parameters():
-    net = MLP([2, 16, 3], "tanh", "softmax", "cross_entropy", seed=0)   # the lesson's starting weights
+    net = MLP([2, 16, 3], "tanh", "softmax", "cross_entropy", seed=0)  # the lesson's starting weights
     return [p.copy() for p in net.parameters()]
 
 
 def per_example_gradients(params, X, Y):
     """Gradient of each example's cross-entropy, flattened in the order W1, b1, W2, b2: (n, 99)."""
     W1, b1, W2, b2 = params
-    h = np.tanh(X @ W1.T + b1)                                  # (n, 16)
+    h = np.tanh(X @ W1.T + b1)  # (n, 16)
     z = h @ W2.T + b2
     p = np.exp(z - z.max(axis=1, keepdims=True))
     p /= p.sum(axis=1, keepdims=True)
-    dz = p - Y                                                  # one example: d(-log p_y)/dz
-    dh = (dz @ W2) * (1 - h ** 2)
+    dz = p - Y  # one example: d(-log p_y)/dz
+    dh = (dz @ W2) * (1 - h**2)
     gW2 = dz[:, :, None] * h[:, None, :]
     gW1 = dh[:, :, None] * X[:, None, :]
     return np.concatenate([gW1.reshape(len(X), -1), dh, gW2.reshape(len(X), -1), dz], axis=1)
@@ -70,7 +71,7 @@ def test_gradient_noise_measured_and_predicted(notebook, spirals):
         for _ in range(20):
             order = rng.permutation(n)
             for start in range(0, n, B):
-                squares.append(np.sum((singles[order[start:start + B]].mean(axis=0) - full) ** 2))
+                squares.append(np.sum((singles[order[start : start + B]].mean(axis=0) - full) ** 2))
         measured = np.sqrt(np.mean(squares)) / norm
         predicted = np.sqrt(sigma2 / B * (n - B) / (n - 1)) / norm
         shown_B, shown_measured, shown_predicted = numbers(line)
@@ -130,9 +131,9 @@ def test_prose_about_the_grid():
     grid = minibatch_grid()
     best = dict(zip(grid.batch_sizes, grid.best_rates()))
     lowest = dict(zip(grid.batch_sizes, grid.final_loss.min(axis=1)))
-    assert 0.1 <= best[1] <= 0.6                               # "about 0.3 for single examples"
-    assert 1.7 <= best[8] <= 6 and 1.7 <= best[16] <= 6        # "about 3 for batches of 8 to 16"
-    assert all(lowest[B] > 0.5 for B in (64, 128, 256))        # "from B = 64 on no rate does well"
+    assert 0.1 <= best[1] <= 0.6  # "about 0.3 for single examples"
+    assert 1.7 <= best[8] <= 6 and 1.7 <= best[16] <= 6  # "about 3 for batches of 8 to 16"
+    assert all(lowest[B] > 0.5 for B in (64, 128, 256))  # "from B = 64 on no rate does well"
     assert all(lowest[B] < 0.1 for B in (1, 2, 4, 8, 16)) and lowest[32] < 0.5
     # The best rate grows with the batch while batches are small. (Only robust facts: near the edge of
     # stability the last rounding bit can change a run, so exact best rates may differ between machines.)
@@ -164,7 +165,7 @@ def plain_moons_run(weight_decay, nudge=0.0, epochs=1000):
     for epoch in range(1, epochs + 1):
         order = rng.permutation(len(Y))
         for first in range(0, len(Y), 16):
-            rows = order[first:first + 16]
+            rows = order[first : first + 16]
             grad_W, grad_b = plain.backward(weights, biases, fit.X_train[rows], Y[rows], "tanh", "softmax", "ce")
             weights = [W - 0.3 * (g + weight_decay * W) for W, g in zip(weights, grad_W)]
             biases = [b - 0.3 * g for b, g in zip(biases, grad_b)]
@@ -224,10 +225,13 @@ def test_penalty_gradient_check(notebook):
     lines = printed(notebook, "worked:penalty-gradcheck").strip().splitlines()
     assert len(lines) == 3
     for l, line in enumerate(lines):
+
         def penalised(W_l):
-            trial = weights[:l] + [W_l] + weights[l + 1:]
-            return (plain.loss(trial, biases, fit.X_train, Y, "tanh", "softmax", "ce")
-                    + 0.5 * lam * sum(np.sum(W ** 2) for W in trial))
+            trial = weights[:l] + [W_l] + weights[l + 1 :]
+            return plain.loss(trial, biases, fit.X_train, Y, "tanh", "softmax", "ce") + 0.5 * lam * sum(
+                np.sum(W**2) for W in trial
+            )
+
         analytic = grad_W[l] + lam * weights[l]
         numeric = plain.centred_gradient(penalised, weights[l], 1e-5)
         error = np.max(np.abs(analytic - numeric) / (np.abs(analytic) + np.abs(numeric)))
@@ -243,14 +247,14 @@ def test_weight_decay_sweep(notebook, moons_runs):
     lines = printed(notebook, "worked:weight-decay").strip().splitlines()
     rows = np.array([numbers(line) for line in lines[1:5]])
     assert rows[:, 0].tolist() == [0.0, 0.001, 0.01, 0.1]
-    for (lam, shown_loss, shown_accuracy, shown_squares) in rows:
-        for weights, biases, val_losses, _ in moons_runs[lam]:     # the same table from every nudged start
-            squares = sum(np.sum(W ** 2) for W in weights)
+    for lam, shown_loss, shown_accuracy, shown_squares in rows:
+        for weights, biases, val_losses, _ in moons_runs[lam]:  # the same table from every nudged start
+            squares = sum(np.sum(W**2) for W in weights)
             assert safely_rounded(val_losses[-1], 2, 1e-6) and f"{val_losses[-1]:.2f}" == f"{shown_loss:.2f}", lam
             assert moons_accuracy(weights, biases, fit.X_val, fit.y_val) == shown_accuracy, lam
             assert safely_rounded(squares, 1, 1e-6) and f"{squares:.1f}" == f"{shown_squares:.1f}", lam
     chosen = rows[np.argmax(rows[:, 2]), 0]
-    assert np.sum(rows[:, 2] == rows[:, 2].max()) == 1                 # no tie to break
+    assert np.sum(rows[:, 2] == rows[:, 2].max()) == 1  # no tie to break
     assert numbers_after(lines[5], "highest validation accuracy:").tolist() == [chosen]
     # The prose: "by validation loss, 0.01 would have won narrowly".
     by_loss = rows[np.argmin(rows[:, 1]), 0]
@@ -272,7 +276,7 @@ def test_a_very_large_penalty_leaves_one_answer_for_every_point():
     # answer. Here that happens at lambda = 0.3."
     fit, X_test, _ = moons_split()
     weights, biases, _, _ = plain_moons_run(0.3)
-    assert sum(np.sum(W ** 2) for W in weights) < 1e-12
+    assert sum(np.sum(W**2) for W in weights) < 1e-12
     probabilities = plain.forward(weights, biases, X_test, "tanh", "softmax")[1][-1]
     assert np.ptp(probabilities, axis=0).max() < 1e-9
 
@@ -290,7 +294,7 @@ def test_the_playgrounds_l2_is_the_same_penalty():
     s, n = model.settings, len(model.X_train)
     order = np.random.default_rng(s.shuffle_seed).permutation(n)
     for start in range(0, n, s.batch_size):
-        batch = order[start:start + s.batch_size]
+        batch = order[start : start + s.batch_size]
         grads = by_hand.backward(model.X_train[batch], model.y_train[batch])
         for W, g in zip(by_hand.weights, grads.weights):
             g += 0.03 * W

@@ -7,6 +7,7 @@ written in numpy, and the IDX files are parsed here byte by byte. Every training
 started from weights nudged by 1e-13 and gives the same printed numbers: the runs are not
 chaotic, so every processor prints the same.
 """
+
 import gzip
 import tempfile
 from pathlib import Path
@@ -71,7 +72,7 @@ def plain_run(A_tr, y_tr, A_va, y_va, nudge=0.0, epochs=150):
     for epoch in range(1, epochs + 1):
         order = rng.permutation(len(Y))
         for first in range(0, len(Y), 32):
-            rows = order[first:first + 32]
+            rows = order[first : first + 32]
             grad_W, grad_b = plain.backward(weights, biases, A_tr[rows], Y[rows], "relu", "softmax", "ce")
             weights = [W - 0.2 * g for W, g in zip(weights, grad_W)]
             biases = [b - 0.2 * g for b, g in zip(biases, grad_b)]
@@ -123,10 +124,16 @@ def test_chance_before_training(notebook):
     text = printed(notebook, "worked:chance")
     assert numbers_after(text, "parameters:").tolist() == [64 * 64 + 64 + 64 * 10 + 10]
     shown = numbers(text.splitlines()[1])
-    np.testing.assert_allclose(shown, [np.mean(predict(untrained.weights, untrained.biases, A_tr) == y_tr),
-                                       np.mean(predict(untrained.weights, untrained.biases, A_va) == y_va)], atol=5e-5)
-    assert all(0.02 < value < 0.2 for value in shown)       # chance, "about 10%"
-    assert round(100 * shown[1]) == 7                       # "(Here 7% ... only 287 validation images.)"
+    np.testing.assert_allclose(
+        shown,
+        [
+            np.mean(predict(untrained.weights, untrained.biases, A_tr) == y_tr),
+            np.mean(predict(untrained.weights, untrained.biases, A_va) == y_va),
+        ],
+        atol=5e-5,
+    )
+    assert all(0.02 < value < 0.2 for value in shown)  # chance, "about 10%"
+    assert round(100 * shown[1]) == 7  # "(Here 7% ... only 287 validation images.)"
 
 
 @pytest.mark.slow
@@ -138,7 +145,7 @@ def test_early_stopping_on_validation_digits(notebook, capstone):
     wrong, total = numbers_after(lines[2], "validation digits wrong:")
     for epoch, weights, biases, val_losses, train_losses in runs:
         assert epoch == shown_epoch and shown_of == len(val_losses) == 150
-        assert np.sort(val_losses)[1] - val_losses.min() > 1e-7        # a clear lowest epoch, not a rounding tie
+        assert np.sort(val_losses)[1] - val_losses.min() > 1e-7  # a clear lowest epoch, not a rounding tie
         assert abs(shown_train - np.mean(predict(weights, biases, A_tr) == y_tr)) <= 5e-5
         assert abs(shown_val - np.mean(predict(weights, biases, A_va) == y_va)) <= 5e-5
         assert wrong == np.sum(predict(weights, biases, A_va) != y_va) and total == len(y_va) == 287
@@ -146,7 +153,7 @@ def test_early_stopping_on_validation_digits(notebook, capstone):
     epoch, _, _, val_losses, train_losses = runs[0]
     assert val_losses[epoch:].min() > val_losses[epoch - 1]
     assert train_losses[-1] < 0.7 * train_losses[epoch - 1]
-    assert shown_val > 0.985                                         # "near 99%" (question 3, the moved digits)
+    assert shown_val > 0.985  # "near 99%" (question 3, the moved digits)
 
 
 @pytest.mark.slow
@@ -171,7 +178,7 @@ def test_moved_digits(notebook, capstone):
     for line in lines:
         right, down, accuracy = numbers(line)
         images = np.roll(X_va.reshape(-1, 8, 8), (int(down), int(right)), axis=(1, 2))
-        if down:   # np.roll wraps around: blank the row or column that came round
+        if down:  # np.roll wraps around: blank the row or column that came round
             images[:, 0 if down > 0 else -1, :] = 0
         if right:
             images[:, :, 0 if right > 0 else -1] = 0
@@ -192,10 +199,13 @@ def test_the_test_set_once(notebook, capstone):
     for _, weights, biases, _, _ in runs:
         assert abs(accuracy - np.mean(predict(weights, biases, A_te) == y_te)) <= 5e-5
         assert wrong == np.sum(predict(weights, biases, A_te) != y_te) and total == len(y_te) == 359
-    assert 0.985 <= accuracy < 0.995                                 # "about 99%"
+    assert 0.985 <= accuracy < 0.995  # "about 99%"
     # The lesson reads its test digits once: one cell, the one that prints this, measures the network on them.
-    uses = [cell for cell in notebook.cells if cell.cell_type == "code" and "A_test" in cell.source
-            and "(A_test" in cell.source]
+    uses = [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "A_test" in cell.source and "(A_test" in cell.source
+    ]
     assert len(uses) == 1 and "worked:test-once" in uses[0].metadata.get("tags", [])
 
 
@@ -219,10 +229,10 @@ def test_other_split_seeds(notebook):
 def read_idx_by_hand(path):
     raw = Path(path).read_bytes()
     raw = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-    assert raw[:2] == b"\x00\x00" and raw[2] == 0x08         # unsigned bytes
+    assert raw[:2] == b"\x00\x00" and raw[2] == 0x08  # unsigned bytes
     ndim = raw[3]
-    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw[4 + 4 * ndim:], dtype=np.uint8).reshape(shape)
+    shape = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw[4 + 4 * ndim :], dtype=np.uint8).reshape(shape)
 
 
 @pytest.mark.slow  # a training run of seconds: the full run's, not the quick one's
@@ -230,15 +240,17 @@ def test_miniature_mnist(notebook):
     text = printed(notebook, "worked:mnist-shape")
     X_tr, y_tr, X_va, y_va, _, _ = three_way(1)
 
-    def blown_up(X):   # each pixel a 3x3 block, 2-pixel border, bytes
+    def blown_up(X):  # each pixel a 3x3 block, 2-pixel border, bytes
         images = np.zeros((len(X), 28, 28))
         for r in range(8):
             for c in range(8):
-                images[:, 2 + 3 * r:5 + 3 * r, 2 + 3 * c:5 + 3 * c] = X[:, 8 * r + c, None, None]
+                images[:, 2 + 3 * r : 5 + 3 * r, 2 + 3 * c : 5 + 3 * c] = X[:, 8 * r + c, None, None]
         return np.round(255 * images).astype(np.uint8)
 
-    assert "files: ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', " \
-           "'train-labels-idx1-ubyte.gz']" in text
+    assert (
+        "files: ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', "
+        "'train-labels-idx1-ubyte.gz']" in text
+    )
     assert numbers_after(text, "X_train").tolist() == [len(X_tr), 784, len(X_va), 784]
     assert numbers_after(text, "layer sizes:").tolist() == [784, 128, 10, 784 * 128 + 128 + 128 * 10 + 10]
     # The same files, written by the library and read back by hand here.
@@ -249,7 +261,7 @@ def test_miniature_mnist(notebook):
     np.testing.assert_array_equal(images.reshape(len(X_tr), -1) / 255.0, A_tr)
     mean, scale = A_tr.mean(axis=0), A_tr.std(axis=0) + 0.1
     shown = numbers_after(text, "accuracy on the validation digits after 5 epochs:").tolist()
-    for nudge in (0.0, 1e-13):               # not chaotic: a nudged start gives the same accuracy
+    for nudge in (0.0, 1e-13):  # not chaotic: a nudged start gives the same accuracy
         model = MLP([784, 128, 10], "relu", "softmax", "cross_entropy", seed=0)
         for W in model.weights:
             W *= 1 + nudge

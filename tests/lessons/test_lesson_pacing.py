@@ -5,6 +5,7 @@ answer and every instructor note. Technical prose with code to run and pictures 
 about 30 words a minute, so the main path may hold at most 30 words per stated minute; the rest
 belongs under "Optional:" or in a lesson of its own.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,8 @@ def test_the_main_path_fits_the_stated_time(path):
     assert minutes, f"{path.name} states no '**Estimated time.** N minutes'"
     assert words <= WORDS_PER_MINUTE * minutes, (
         f"{path.name}: {words} words on the main path for {minutes} minutes ({words / minutes:.0f} a minute, "
-        f"at most {WORDS_PER_MINUTE}): move a section under an 'Optional: ...' heading, or shorten it")
+        f"at most {WORDS_PER_MINUTE}): move a section under an 'Optional: ...' heading, or shorten it"
+    )
 
 
 def test_the_measure_skips_optional_sections_answers_and_notes(tmp_path):
@@ -53,6 +55,7 @@ def test_the_measure_skips_optional_sections_answers_and_notes(tmp_path):
         "# %% [markdown]\n# # Title\n#\n# **Estimated time.** 1 minutes.\n\n"
         "# %% [markdown]\n# ## Main\n#\n# one two three\n#\n# <details><summary>Answer</summary>\n# hidden words\n# </details>\n\n"
         "# %% [markdown]\n# ### Optional: deeper\n#\n# many more words here\n\n"
-        "# %% [markdown] slideshow={\"slide_type\": \"notes\"}\n# a note\n")
+        '# %% [markdown] slideshow={"slide_type": "notes"}\n# a note\n'
+    )
     minutes, words = main_path(lesson)
     assert minutes == 1 and words == len("Title Estimated time minutes Main one two three".split())

@@ -1,4 +1,5 @@
 """The notebook builder makes every lesson a lecture deck: settings, skipped set-up code, folded notes."""
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
@@ -11,7 +12,9 @@ from course_tools.slides import WIDGETS_AFTER_THE_LESSON
 
 def test_setup_code_is_left_out_of_the_deck():
     assert is_setup_code("import numpy as np\nfrom course_lib import MLP\n%matplotlib inline")
-    assert is_setup_code("# the course's library\nfrom course_lib.drawing import (\n    plot_history,\n    draw_graph,\n)")
+    assert is_setup_code(
+        "# the course's library\nfrom course_lib.drawing import (\n    plot_history,\n    draw_graph,\n)"
+    )
     assert not is_setup_code("import numpy as np\nx = np.ones(3)")
     assert not is_setup_code("from course_lib.widgets.neuron import neuron_explorer\n\nneuron_explorer()")
     assert not is_setup_code("# only a comment")
@@ -28,7 +31,7 @@ def test_notes_are_folded_under_instructor_notes_once():
     assert folded_notes(folded) == folded
 
 
-SOURCE = '''# %% [markdown]
+SOURCE = """# %% [markdown]
 # # A lesson
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -39,7 +42,7 @@ import numpy as np
 
 # %% slideshow={"slide_type": "fragment"}
 import math
-'''
+"""
 
 
 def test_read_source_makes_a_lecture_deck_of_a_lesson_only(tmp_path):
@@ -86,7 +89,6 @@ def _slide_type(cell) -> str:
     return cell.metadata.get("slideshow", {}).get("slide_type", "-")
 
 
-
 @pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=[p.stem[:2] for p in LESSON_NOTEBOOKS])
 def test_lesson_deck_opens_on_a_title_without_code_and_hides_its_notes(path):
     nb = nbformat.read(path, as_version=4)
@@ -99,12 +101,15 @@ def test_lesson_deck_opens_on_a_title_without_code_and_hides_its_notes(path):
                 break
         if cell.cell_type == "code" and _slide_type(cell) not in ("skip", "notes"):
             shown_code.append(f"cell {index}: {cell.source.splitlines()[0][:60]!r}")
-    assert not shown_code, (f"{path.name}: the title slide shows code {shown_code}; mark set-up cells "
-                            '`# %% slideshow={"slide_type": "skip"}` or move them below the title slide')
+    assert not shown_code, (
+        f"{path.name}: the title slide shows code {shown_code}; mark set-up cells "
+        '`# %% slideshow={"slide_type": "skip"}` or move them below the title slide'
+    )
     for index, cell in enumerate(nb.cells):
         if _slide_type(cell) == "notes":
             assert cell.cell_type == "markdown" and cell.source.startswith('<details class="instructor-notes">'), (
-                f"{path.name} cell {index}: a speaker note a learner would read unfolded")
+                f"{path.name} cell {index}: a speaker note a learner would read unfolded"
+            )
 
 
 # ----------------------------------------------------------------- a deck runs the cells it shows
@@ -123,8 +128,10 @@ def names_a_deck_cannot_reach(nb) -> list[str]:
         defined, read = module_names(cell.source)
         shown = cell.metadata["slideshow"]["slide_type"] not in notebooks.HIDDEN_SLIDE_TYPES
         if shown and (missing := sorted((read & hidden_only.keys()) - reachable)):
-            found.append(f"cell {index} reads {missing}, defined only by hidden cell(s) "
-                         f"{sorted({hidden_only[name] for name in missing})}")
+            found.append(
+                f"cell {index} reads {missing}, defined only by hidden cell(s) "
+                f"{sorted({hidden_only[name] for name in missing})}"
+            )
         if shown or notebooks.SETUP_TAG in cell.metadata.get("tags", []):
             reachable |= defined
             for name in defined:
@@ -140,19 +147,24 @@ def test_a_deck_can_run_every_cell_it_shows_in_order():
 
 
 def test_the_name_check_finds_a_name_only_a_hidden_cell_defines():
-    nb = nbformat.v4.new_notebook(cells=[
-        new_code_cell("import numpy as np", metadata={"slideshow": {"slide_type": "skip"}, "tags": ["setup"]}),
-        new_code_cell("grid = np.linspace(0, 1, 5)", metadata={"slideshow": {"slide_type": "skip"}}),
-        new_code_cell("print(np.sum(grid))", metadata={"slideshow": {"slide_type": "-"}})])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            new_code_cell("import numpy as np", metadata={"slideshow": {"slide_type": "skip"}, "tags": ["setup"]}),
+            new_code_cell("grid = np.linspace(0, 1, 5)", metadata={"slideshow": {"slide_type": "skip"}}),
+            new_code_cell("print(np.sum(grid))", metadata={"slideshow": {"slide_type": "-"}}),
+        ]
+    )
     assert names_a_deck_cannot_reach(nb) == ["cell 2 reads ['grid'], defined only by hidden cell(s) [1]"]
     nb.cells[1].metadata["slideshow"]["slide_type"] = "-"
     assert names_a_deck_cannot_reach(nb) == []
 
 
 def test_hidden_set_up_is_tagged_for_the_lab_to_run():
-    source = ('# %% [markdown]\n# # A lesson\n\n# %%\nimport numpy as np\nnp.set_printoptions(precision=3)\n\n'
-              '# %%\nx = np.ones(3)\n\n# %% slideshow={"slide_type": "skip"}\ndef double(v):\n    return 2 * v\n\n'
-              '# %% slideshow={"slide_type": "skip"}\ny = double(x)\n')
+    source = (
+        "# %% [markdown]\n# # A lesson\n\n# %%\nimport numpy as np\nnp.set_printoptions(precision=3)\n\n"
+        '# %%\nx = np.ones(3)\n\n# %% slideshow={"slide_type": "skip"}\ndef double(v):\n    return 2 * v\n\n'
+        '# %% slideshow={"slide_type": "skip"}\ny = double(x)\n'
+    )
     import tempfile
     from pathlib import Path
 
@@ -179,8 +191,11 @@ def test_a_live_widgets_cell_runs_right_after_the_lessons_set_up():
             if notebooks.SETUP_TAG in cell.metadata.get("tags", []):
                 setup |= defined
             missing = read - defined - setup - set(dir(builtins))
-            if "nbval-ignore-output" in cell.metadata.get("tags", []) and missing \
-                    and source.stem not in WIDGETS_AFTER_THE_LESSON:
+            if (
+                "nbval-ignore-output" in cell.metadata.get("tags", [])
+                and missing
+                and source.stem not in WIDGETS_AFTER_THE_LESSON
+            ):
                 needing[f"{source.stem} cell {index}"] = sorted(missing)
     assert not needing, f"widget cells that need cells run before them: {needing}"
 
@@ -190,11 +205,14 @@ def predictions_answered_at_once(nb) -> list[str]:
     fragment, subslide or slide comes between, so the room reads the answer before anyone predicts."""
     steps, found = ("slide", "subslide", "fragment"), []
     for index, cell in enumerate(nb.cells):
-        if (cell.cell_type != "markdown" or "Predict first" not in cell.source
-                or cell.metadata["slideshow"]["slide_type"] in notebooks.HIDDEN_SLIDE_TYPES):
+        if (
+            cell.cell_type != "markdown"
+            or "Predict first" not in cell.source
+            or cell.metadata["slideshow"]["slide_type"] in notebooks.HIDDEN_SLIDE_TYPES
+        ):
             continue
         stepped = False
-        for later, answer in enumerate(nb.cells[index + 1:], start=index + 1):
+        for later, answer in enumerate(nb.cells[index + 1 :], start=index + 1):
             kind = answer.metadata["slideshow"]["slide_type"]
             stepped = stepped or kind in steps
             if answer.cell_type == "code" and kind not in notebooks.HIDDEN_SLIDE_TYPES:
@@ -210,9 +228,14 @@ def test_a_prediction_is_asked_before_its_answer_is_shown():
 
 
 def test_the_prediction_check_finds_an_answer_shown_with_its_question():
-    nb = nbformat.v4.new_notebook(cells=[
-        new_markdown_cell("**Predict first.** What does it print?", metadata={"slideshow": {"slide_type": "slide"}}),
-        new_code_cell("print(2 + 2)", metadata={"slideshow": {"slide_type": "-"}})])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            new_markdown_cell(
+                "**Predict first.** What does it print?", metadata={"slideshow": {"slide_type": "slide"}}
+            ),
+            new_code_cell("print(2 + 2)", metadata={"slideshow": {"slide_type": "-"}}),
+        ]
+    )
     assert predictions_answered_at_once(nb) == ["cell 0 is answered by cell 1 on the same step"]
     nb.cells[1].metadata["slideshow"]["slide_type"] = "fragment"
     assert predictions_answered_at_once(nb) == []
@@ -226,21 +249,30 @@ SLIDE_CODE_WIDTH = 95
 
 def code_lines_too_wide(nb, width: int = SLIDE_CODE_WIDTH) -> list[str]:
     """Lines of code cells a deck shows that are longer than ``width`` characters: "cell i line j (len)"."""
-    return [f"cell {index} line {number} ({len(line)})"
-            for index, cell in enumerate(nb.cells)
-            if cell.cell_type == "code" and cell.metadata["slideshow"]["slide_type"] not in notebooks.HIDDEN_SLIDE_TYPES
-            for number, line in enumerate(cell.source.splitlines(), start=1) if len(line) > width]
+    return [
+        f"cell {index} line {number} ({len(line)})"
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and cell.metadata["slideshow"]["slide_type"] not in notebooks.HIDDEN_SLIDE_TYPES
+        for number, line in enumerate(cell.source.splitlines(), start=1)
+        if len(line) > width
+    ]
 
 
 def test_code_on_a_slide_fits_its_width():
-    too_wide = [f"{source.stem[:2]} {found}" for source in notebooks.sources()
-                for found in code_lines_too_wide(read_source(source))]
+    too_wide = [
+        f"{source.stem[:2]} {found}"
+        for source in notebooks.sources()
+        for found in code_lines_too_wide(read_source(source))
+    ]
     assert not too_wide, f"{len(too_wide)} code lines on slides longer than {SLIDE_CODE_WIDTH} characters: {too_wide}"
 
 
 def test_the_width_check_finds_a_long_line_on_a_slide_only():
     long_line = "x = " + "1 + " * 30 + "1"
-    nb = nbformat.v4.new_notebook(cells=[
-        new_code_cell(f"y = 1\n{long_line}", metadata={"slideshow": {"slide_type": "-"}}),
-        new_code_cell(long_line, metadata={"slideshow": {"slide_type": "skip"}})])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            new_code_cell(f"y = 1\n{long_line}", metadata={"slideshow": {"slide_type": "-"}}),
+            new_code_cell(long_line, metadata={"slideshow": {"slide_type": "skip"}}),
+        ]
+    )
     assert code_lines_too_wide(nb) == [f"cell 0 line 2 ({len(long_line)})"]

@@ -5,6 +5,7 @@ outputs; these tests check what nbval does not: that the committed notebook is
 the one its source makes, that it was executed top to bottom in one run, that
 it is ready to present as slides, and that it has the parts every lesson has.
 """
+
 import json
 import re
 
@@ -49,7 +50,9 @@ def test_executed_top_to_bottom_without_errors_or_warnings(name):
         for output in cell.outputs:
             assert output.output_type != "error", f"{name} code cell {index} has an error output"
             if output.output_type == "stream" and output.name == "stderr":
-                assert not re.search(r"Warning|Traceback", output.text), f"{name} code cell {index} warns: {output.text}"
+                assert not re.search(r"Warning|Traceback", output.text), (
+                    f"{name} code cell {index} warns: {output.text}"
+                )
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,4 +1,5 @@
 """Tests of course_lib.plots with a stand-in network (independent of course_lib.network)."""
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -16,8 +17,9 @@ class StandInNet:
 
     def __init__(self, weights, biases=None):
         self.weights = [np.asarray(W, dtype=float) for W in weights]
-        self.biases = [np.zeros(len(W)) for W in self.weights] if biases is None else \
-            [np.asarray(b, dtype=float) for b in biases]
+        self.biases = (
+            [np.zeros(len(W)) for W in self.weights] if biases is None else [np.asarray(b, dtype=float) for b in biases]
+        )
         self.sizes = [self.weights[0].shape[1]] + [W.shape[0] for W in self.weights]
 
     def forward(self, X):
@@ -88,8 +90,15 @@ def test_plot_history_errors():
 # ---------------------------------------------------------------- plot_decision_boundary
 def contour_bounds(ax):
     """(xmin, ymin, xmax, ymax) over every filled-contour path."""
-    vertices = np.concatenate([path.vertices for c in ax.collections if isinstance(c, ContourSet)
-                               for path in c.get_paths() if len(path.vertices)])
+    vertices = np.concatenate(
+        [
+            path.vertices
+            for c in ax.collections
+            if isinstance(c, ContourSet)
+            for path in c.get_paths()
+            if len(path.vertices)
+        ]
+    )
     return (*vertices.min(axis=0), *vertices.max(axis=0))
 
 
@@ -114,17 +123,17 @@ def test_decision_boundary_single_output_covers_data():
 def test_decision_boundary_multi_output_uses_argmax():
     X, y = blobs(90, n_classes=3, spread=0.3)
     centres = np.array([[np.cos(a), np.sin(a)] for a in 2 * np.pi * np.arange(3) / 3])
-    net = StandInNet([3 * centres])                 # output k is largest near blob k
+    net = StandInNet([3 * centres])  # output k is largest near blob k
     fig, ax = plt.subplots()
     assert plot_decision_boundary(net, X, y, ax=ax, resolution=60) is ax
     filled = [c for c in ax.collections if isinstance(c, ContourSet) and c.filled]
-    assert len(filled) == 1 and len(filled[0].levels) == 4           # 3 classes: levels -0.5 .. 2.5
+    assert len(filled) == 1 and len(filled[0].levels) == 4  # 3 classes: levels -0.5 .. 2.5
     assert not [c for c in ax.collections if isinstance(c, ContourSet) and not c.filled]
 
 
 def test_decision_boundary_constant_prediction_has_no_line():
     X, y = moons(40)
-    net = StandInNet([np.zeros((1, 2))], [np.array([5.0])])        # always class 1
+    net = StandInNet([np.zeros((1, 2))], [np.array([5.0])])  # always class 1
     ax = plot_decision_boundary(net, X, y, resolution=20)
     assert [c.filled for c in ax.collections if isinstance(c, ContourSet)] == [True]
 
@@ -137,5 +146,3 @@ def test_decision_boundary_errors():
         plot_decision_boundary(random_net([2, 1]), np.zeros((20, 3)), y)
     with pytest.raises(ShapeError, match="y"):
         plot_decision_boundary(random_net([2, 1]), X, y[:-1])
-
-

@@ -8,6 +8,7 @@ two other OpenBLAS kernels, with numpy's own AVX2 and AVX-512 loops switched off
 which is what a machine without those instructions computes. Any cell whose output changes
 fails here, on the authors' own machine, before it lands.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 # Kernels every processor of the architecture can run (OpenBLAS's names).
 OTHER_KERNELS = {
-    "x86_64": ("Prescott", "Sandybridge"),   # SSE3 only; AVX without AVX2
+    "x86_64": ("Prescott", "Sandybridge"),  # SSE3 only; AVX without AVX2
     "aarch64": ("ARMV8", "CORTEXA57"),
 }.get(platform.machine(), ())
 
@@ -41,7 +42,9 @@ print(json.dumps({"blas": blas, "dispatch": list(__cpu_dispatch__)}))
 
 def probe(env: dict) -> dict:
     """Which OpenBLAS kernel and which of numpy's optional loops a Python started with ``env`` uses."""
-    out = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -49,7 +52,7 @@ def environment_for(kernel: str) -> dict:
     env = dict(os.environ)
     env.pop("OPENBLAS_L2_SIZE", None)
     env["OPENBLAS_CORETYPE"] = kernel
-    env["OPENBLAS_NUM_THREADS"] = "1"   # one core each: the rest of the suite may be using the other
+    env["OPENBLAS_NUM_THREADS"] = "1"  # one core each: the rest of the suite may be using the other
     # numpy's loops for instructions beyond the baseline (AVX2, AVX-512 ...), off: its sin, exp and
     # sums then round as on a processor without them.
     env["NPY_DISABLE_CPU_FEATURES"] = " ".join(probe(dict(os.environ))["dispatch"])
@@ -64,16 +67,38 @@ def test_stored_outputs_hold_under_another_blas_kernel(kernel):
     switched = probe(env)["blas"]
     assert switched and switched != default, (
         f"OPENBLAS_CORETYPE={kernel} did not change numpy's BLAS kernel ({default} -> {switched}): "
-        "this check would compare the machine's own kernel with itself")
+        "this check would compare the machine's own kernel with itself"
+    )
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "notebooks", "solutions", "-q", "-p", "no:cacheprovider",
-         "-o", "addopts=", "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/support/sanitize.cfg",
-         "-p", "kernel_start", "--color=no"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "notebooks",
+            "solutions",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            "tests/support/sanitize.cfg",
+            "-p",
+            "kernel_start",
+            "--color=no",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     failed = re.findall(r"^FAILED (.+?)(?: - |$)", run.stdout, re.M)
     assert run.returncode == 0, (
         f"Under OpenBLAS's {kernel} kernel ({switched[0]}), without numpy's {env['NPY_DISABLE_CPU_FEATURES']} "
         f"loops, {len(failed)} cell(s) print something else than the stored output: {failed}.\n"
         "Print what every machine computes alike: a verdict ('agree: relative error < 1e-8'), an order of "
-        "magnitude, or a value rounded with a margin a test shows is safe; and no chaotic run.\n"
-        + run.stdout[-6000:])
+        "magnitude, or a value rounded with a margin a test shows is safe; and no chaotic run.\n" + run.stdout[-6000:]
+    )

@@ -1,4 +1,5 @@
 """Activations: values, derivatives against centred differences, stability, lookup errors."""
+
 import warnings
 
 import numpy as np

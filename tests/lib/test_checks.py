@@ -1,9 +1,9 @@
 """The learner's self-checks: failures are AssertionErrors whose message explains and hints."""
+
 import numpy as np
 import pytest
 
-from course_lib.exercises import (CheckFailure, check_close, check_gradient, check_shape, check_true,
-                               explain_mismatch)
+from course_lib.exercises import CheckFailure, check_close, check_gradient, check_shape, check_true, explain_mismatch
 
 
 def failure(function, *args, **kwargs) -> str:
@@ -17,7 +17,7 @@ def test_passing_checks_print_what_passed(capsys):
     check_close("neuron(x, w, b)", np.float64(0.5), 0.5)
     check_shape("Z", np.zeros((3, 4)), (3, None))
     check_true("rows sum to 1", True, "they do not")
-    check_gradient("d/dx sum(x^2)", lambda v: float(np.sum(v ** 2)), np.array([1.0, -2.0]), np.array([2.0, -4.0]))
+    check_gradient("d/dx sum(x^2)", lambda v: float(np.sum(v**2)), np.array([1.0, -2.0]), np.array([2.0, -4.0]))
     assert capsys.readouterr().out.splitlines() == [
         "passed: neuron(x, w, b)",
         "passed: Z has shape (3, 4)",
@@ -32,8 +32,9 @@ def test_quiet_checks_print_nothing(capsys):
 
 
 def test_a_failure_names_the_check_and_shows_expected_got_and_hint():
-    message = failure(check_close, "layer_forward(X, W, b)", np.array([1.0, 2.0]), np.array([1.0, 2.5]),
-                      hint="add b to every row")
+    message = failure(
+        check_close, "layer_forward(X, W, b)", np.array([1.0, 2.0]), np.array([1.0, 2.5]), hint="add b to every row"
+    )
     lines = message.splitlines()
     assert lines[0] == "layer_forward(X, W, b) is not right yet."
     assert lines[1] == "  problem:  largest difference 0.5 at index (1,) (expected 2.5, got 2); 1 of 2 entries differ"
@@ -42,38 +43,44 @@ def test_a_failure_names_the_check_and_shows_expected_got_and_hint():
     assert lines[4] == "  hint:     add b to every row"
 
 
-@pytest.mark.parametrize("got, expected, words", [
-    (np.ones((2, 3)), np.ones((3, 2)), "transposed"),
-    (np.arange(6.0).reshape(3, 1, 2), np.arange(6.0).reshape(3, 2), "arranged in the wrong shape"),
-    (np.array([0.5]), 0.5, "arranged in the wrong shape"),
-    (-np.array([1.0, 2.0]), np.array([1.0, 2.0]), "sign is flipped"),
-    (np.array([2.0, 4.0]) / 3, np.array([2.0, 4.0]), "0.333333 times the expected value"),
-    (np.array([1.0, np.inf]), np.array([1.0, 2.0]), "NaN or infinity (first at index (1,))"),
-    (np.array([np.nan, 1.0]), np.array([1.0, 2.0]), "NaN or infinity (first at index (0,))"),
-    (None, 1.0, "is a `return` missing"),
-    (np.ones(4), 3.0, "an array came back where a single number was expected"),
-    (2.0, np.ones(3), "a single number came back where an array was expected"),
-    ("0.5", 0.5, "expected a number, got a string"),
-    ((1.0, 2.0, 3.0), (np.ones(2), np.ones(2)), "expected 2 values, got 3"),
-    ((np.ones(2), np.zeros(2)), (np.ones(2), np.ones(2)), "item 1: "),
-    ({"w": 1.0}, {"b": 1.0}, "the keys are ['w'], expected ['b']"),
-    (np.array([True, False]), np.array([True, True]), "1 of 2 true/false entries differ"),
-])
+@pytest.mark.parametrize(
+    "got, expected, words",
+    [
+        (np.ones((2, 3)), np.ones((3, 2)), "transposed"),
+        (np.arange(6.0).reshape(3, 1, 2), np.arange(6.0).reshape(3, 2), "arranged in the wrong shape"),
+        (np.array([0.5]), 0.5, "arranged in the wrong shape"),
+        (-np.array([1.0, 2.0]), np.array([1.0, 2.0]), "sign is flipped"),
+        (np.array([2.0, 4.0]) / 3, np.array([2.0, 4.0]), "0.333333 times the expected value"),
+        (np.array([1.0, np.inf]), np.array([1.0, 2.0]), "NaN or infinity (first at index (1,))"),
+        (np.array([np.nan, 1.0]), np.array([1.0, 2.0]), "NaN or infinity (first at index (0,))"),
+        (None, 1.0, "is a `return` missing"),
+        (np.ones(4), 3.0, "an array came back where a single number was expected"),
+        (2.0, np.ones(3), "a single number came back where an array was expected"),
+        ("0.5", 0.5, "expected a number, got a string"),
+        ((1.0, 2.0, 3.0), (np.ones(2), np.ones(2)), "expected 2 values, got 3"),
+        ((np.ones(2), np.zeros(2)), (np.ones(2), np.ones(2)), "item 1: "),
+        ({"w": 1.0}, {"b": 1.0}, "the keys are ['w'], expected ['b']"),
+        (np.array([True, False]), np.array([True, True]), "1 of 2 true/false entries differ"),
+    ],
+)
 def test_mismatches_are_diagnosed(got, expected, words):
     assert words in explain_mismatch(got, expected)
 
 
-@pytest.mark.parametrize("got, expected", [
-    (0.5, np.float64(0.5)),
-    (np.array(0.5), 0.5),
-    ([1.0, 2.0], np.array([1.0, 2.0])),
-    ((np.ones(2), 3), (np.ones(2), 3.0)),
-    ([np.ones(2), np.zeros(1)], (np.ones(2), np.zeros(1))),
-    (1.0 + 1e-9, 1.0),
-    ({"a": np.ones(2)}, {"a": np.ones(2)}),
-    (None, None),
-    ("relu", "relu"),
-])
+@pytest.mark.parametrize(
+    "got, expected",
+    [
+        (0.5, np.float64(0.5)),
+        (np.array(0.5), 0.5),
+        ([1.0, 2.0], np.array([1.0, 2.0])),
+        ((np.ones(2), 3), (np.ones(2), 3.0)),
+        ([np.ones(2), np.zeros(1)], (np.ones(2), np.zeros(1))),
+        (1.0 + 1e-9, 1.0),
+        ({"a": np.ones(2)}, {"a": np.ones(2)}),
+        (None, None),
+        ("relu", "relu"),
+    ],
+)
 def test_matches_are_accepted(got, expected):
     assert explain_mismatch(got, expected) is None
 
@@ -102,8 +109,10 @@ def test_check_true_explains():
 
 def test_check_gradient_finds_a_missing_factor_and_a_wrong_shape():
     x = np.array([[1.0, -2.0, 0.5]])
+
     def f(v):  # gradient 2 v / 3
-        return float(np.mean(v ** 2))
+        return float(np.mean(v**2))
+
     message = failure(check_gradient, "mse gradient", f, x, 2 * x, hint="divide by N")
     assert "relative error" in message and "3 times the expected value" in message and "(numerical)" in message
     assert "transposed" in failure(check_gradient, "mse gradient", f, x, (2 * x / 3).T)
@@ -127,8 +136,9 @@ def test_a_failure_inside_a_list_names_and_shows_the_item_that_differs():
     assert lines[1].startswith("  problem:  largest difference 1.09 at index (0,) (expected 1.09, got 0)")
     assert lines[2] == "  expected: [1.09, 0.  ]  (shape (2,))"
     assert lines[3] == "  got:      [0., 0.]  (shape (2,))"
-    nested = failure(check_close, "grads", ([np.ones(2)], [np.ones(3), np.ones(2)]),
-                     ([np.ones(2)], [np.zeros(3), np.ones(2)]))
+    nested = failure(
+        check_close, "grads", ([np.ones(2)], [np.ones(3), np.ones(2)]), ([np.ones(2)], [np.zeros(3), np.ones(2)])
+    )
     assert nested.startswith("grads, item [1][0] is not right yet.")
 
 
@@ -142,7 +152,10 @@ def test_checked_call_turns_an_error_into_an_explained_failure():
     assert message.startswith("forward(W, X) is not right yet.")
     assert "forward() raised ValueError: matmul" in message and "called with array (4, 3), array (5, 3)" in message
     assert "in the line:  return X @ W  # W not transposed" in message
-    assert "X @ W multiplies (5, 3) by (4, 3): the columns of the first (3) must equal the rows of the second (4)" in message
+    assert (
+        "X @ W multiplies (5, 3) by (4, 3): the columns of the first (3) must equal the rows of the second (4)"
+        in message
+    )
     assert "did you forget to transpose W? W.T is (3, 4), which fits" in message
     assert "is a matrix missing its transpose?" in message and "hint:     Z = X W^T" in message
     assert "gufunc signature" not in message  # numpy's jargon names no array
@@ -160,6 +173,7 @@ def test_a_dict_may_hold_more_keys_than_asked_for_but_not_fewer():
 
 
 # ---------------------------------------------------------------- issue 22, item 13: the common mistakes, named
+
 
 def _raised(function, *args):
     from course_lib.exercises.checks import checked_call
@@ -199,7 +213,10 @@ def test_a_shape_error_names_the_function_the_line_both_shapes_and_the_slip():
         return np.dot(a, b)
 
     message = _raised(swapped, np.ones((2, 5)), np.ones((3, 2)))
-    assert "np.dot(a, b) multiplies (2, 5) by (3, 2)" in message and "are the factors in the wrong order? b @ a fits" in message
+    assert (
+        "np.dot(a, b) multiplies (2, 5) by (3, 2)" in message
+        and "are the factors in the wrong order? b @ a fits" in message
+    )
 
 
 def test_an_error_in_a_helper_names_the_helper_and_its_caller():
@@ -227,26 +244,41 @@ def test_returns_names_the_values_a_function_must_return_together():
     from course_lib.exercises.checks import checked_call
 
     assert checked_call("f", lambda: (1, 2), returns=("A1", "Y_hat")) == (1, 2)
-    message = failure(checked_call, "two_layer_forward(...)", lambda: np.ones((2, 1)), returns=("A1", "Y_hat"),
-                      hint="h")
-    assert "expected 2 values, (A1, Y_hat), got an array of shape (2, 1); return them together: return A1, Y_hat" in message
+    message = failure(
+        checked_call, "two_layer_forward(...)", lambda: np.ones((2, 1)), returns=("A1", "Y_hat"), hint="h"
+    )
+    assert (
+        "expected 2 values, (A1, Y_hat), got an array of shape (2, 1); return them together: return A1, Y_hat"
+        in message
+    )
     assert "is a `return` missing?" in failure(checked_call, "f", lambda: None, returns=("A1", "Y_hat"))
 
 
-@pytest.mark.parametrize("got, expected, words", [
-    (0.21, 0.07, "got 0.21, which is 3 times the expected value 0.07: a constant factor is missing or extra"),
-    (0.07 / 5, 0.07, "which is 1/5 of the expected value"),
-    (-0.5, 0.5, "the number has the wrong sign"),
-    (np.ones((4, 4)), np.ones(4), "a (4,) array met a (4, 1) array entry by entry, and numpy spread them out to (4, 4)"),
-    (np.ones((4, 4)), np.ones((4, 1)), "numpy spread them out to (4, 4)"),
-    (np.ones(5), np.ones(4), "a sum, mean or argmax over the wrong axis?"),
-    (np.ones((5, 4)), np.ones(4), "one axis too many: a sum or mean over axis 0 left out?"),
-    (np.ones(4), np.ones((5, 4)), "one axis too few"),
-    (np.array([[1.0, 3.0], [2.0, 5.0]]), np.array([[1.0, 2.0], [2.0, 4.0]]), "every row is off by the same amounts, [0., 1.]"),
-    (np.array([1.5, 2.5, 3.5]), np.array([1.0, 2.0, 3.0]), "every entry is off by the same amount, +0.5"),
-    (np.ones((3, 2)), np.ones((2, 3)) * 2, "rows and columns are swapped"),
-    (np.ones((3, 5)), np.ones((5, 2)), "the rows or the columns count the wrong thing"),
-])
+@pytest.mark.parametrize(
+    "got, expected, words",
+    [
+        (0.21, 0.07, "got 0.21, which is 3 times the expected value 0.07: a constant factor is missing or extra"),
+        (0.07 / 5, 0.07, "which is 1/5 of the expected value"),
+        (-0.5, 0.5, "the number has the wrong sign"),
+        (
+            np.ones((4, 4)),
+            np.ones(4),
+            "a (4,) array met a (4, 1) array entry by entry, and numpy spread them out to (4, 4)",
+        ),
+        (np.ones((4, 4)), np.ones((4, 1)), "numpy spread them out to (4, 4)"),
+        (np.ones(5), np.ones(4), "a sum, mean or argmax over the wrong axis?"),
+        (np.ones((5, 4)), np.ones(4), "one axis too many: a sum or mean over axis 0 left out?"),
+        (np.ones(4), np.ones((5, 4)), "one axis too few"),
+        (
+            np.array([[1.0, 3.0], [2.0, 5.0]]),
+            np.array([[1.0, 2.0], [2.0, 4.0]]),
+            "every row is off by the same amounts, [0., 1.]",
+        ),
+        (np.array([1.5, 2.5, 3.5]), np.array([1.0, 2.0, 3.0]), "every entry is off by the same amount, +0.5"),
+        (np.ones((3, 2)), np.ones((2, 3)) * 2, "rows and columns are swapped"),
+        (np.ones((3, 5)), np.ones((5, 2)), "the rows or the columns count the wrong thing"),
+    ],
+)
 def test_common_slips_are_named(got, expected, words):
     assert words in explain_mismatch(got, expected)
 
@@ -259,8 +291,15 @@ def test_an_accidental_ratio_is_not_called_a_factor():
 def test_check_shape_and_check_true_show_what_came_back():
     message = failure(check_shape, "path", np.array([0.6, 1.08]), (3,), hint="h")
     assert "  expected: an array of shape (3,)" in message and "  got:      [0.6 , 1.08]  (shape (2,))" in message
-    message = failure(check_true, "the bias is one number", False, "a bias is one number", got=np.ones(3),
-                      expected="one float", hint="h")
+    message = failure(
+        check_true,
+        "the bias is one number",
+        False,
+        "a bias is one number",
+        got=np.ones(3),
+        expected="one float",
+        hint="h",
+    )
     assert "  expected: one float" in message and "  got:      [1., 1., 1.]  (shape (3,))" in message
     message = failure(check_true, "a count", False, "a count is whole", got=2.5, hint="h")
     assert "  got:      2.5  (a number)" in message
@@ -269,18 +308,27 @@ def test_check_shape_and_check_true_show_what_came_back():
 def test_a_list_of_arrays_is_shown_by_its_items_shapes():
     from course_lib.exercises.checks import show
 
-    assert show([np.ones((5, 4)), np.zeros(2)]) == "a list of 2 items: [0] array of shape (5, 4); [1] [0., 0.]  (shape (2,))"
+    assert (
+        show([np.ones((5, 4)), np.zeros(2)])
+        == "a list of 2 items: [0] array of shape (5, 4); [1] [0., 0.]  (shape (2,))"
+    )
 
 
-@pytest.mark.parametrize("got, expected, words", [
-    (np.array([1.0, 2.0, 3.0]), np.array([3.0, 2.0, 1.0]), "the entries are right but in reverse order"),
-    (np.array([True, False, False]), np.array([True, False, True]),
-     "1 of 3 true/false entries differ (the first at index (2,): expected True, got False)"),
-    (np.array([[1, 0], [1, 1]]), np.array([[1, 1], [0, 1]]), "the numbers are right but transposed"),
-    ([4, 4], [4, 4, 2], "expected 3 values, got 2"),
-    (np.array([[0, 0], [1, 0]]), np.array([[0, 0], [2, 0]]), "largest difference 1 at index (1, 0)"),  # no "factor"
-    ([np.ones((2, 2)), np.ones((2, 2))], [np.ones((2, 2)), np.zeros((2, 2))], "item 1: "),  # arrays named by item
-])
+@pytest.mark.parametrize(
+    "got, expected, words",
+    [
+        (np.array([1.0, 2.0, 3.0]), np.array([3.0, 2.0, 1.0]), "the entries are right but in reverse order"),
+        (
+            np.array([True, False, False]),
+            np.array([True, False, True]),
+            "1 of 3 true/false entries differ (the first at index (2,): expected True, got False)",
+        ),
+        (np.array([[1, 0], [1, 1]]), np.array([[1, 1], [0, 1]]), "the numbers are right but transposed"),
+        ([4, 4], [4, 4, 2], "expected 3 values, got 2"),
+        (np.array([[0, 0], [1, 0]]), np.array([[0, 0], [2, 0]]), "largest difference 1 at index (1, 0)"),  # no "factor"
+        ([np.ones((2, 2)), np.ones((2, 2))], [np.ones((2, 2)), np.zeros((2, 2))], "item 1: "),  # arrays named by item
+    ],
+)
 def test_more_slips_are_named(got, expected, words):
     assert words in explain_mismatch(got, expected)
 
@@ -293,7 +341,10 @@ def test_a_list_of_equal_shaped_arrays_is_checked_item_by_item():
 def test_shape_error_advice_is_shared_with_the_grader():
     from course_lib.exercises.checks import SCALAR_ADVICE, SHAPE_ADVICE, shape_error_advice
 
-    assert shape_error_advice("ValueError", "operands could not be broadcast together with shapes (4,3) (4,)") == SHAPE_ADVICE
+    assert (
+        shape_error_advice("ValueError", "operands could not be broadcast together with shapes (4,3) (4,)")
+        == SHAPE_ADVICE
+    )
     assert shape_error_advice("TypeError", "only length-1 arrays can be converted to Python scalars") == SCALAR_ADVICE
     assert shape_error_advice("ZeroDivisionError", "division by zero") is None
 
@@ -310,7 +361,9 @@ def test_show_gives_numbers_as_numbers():
 
 
 def test_a_factor_is_named_for_real_numbers_and_not_for_counts():
-    assert "every entry is 2 times the expected value" in explain_mismatch(np.array([[-2.0, 0.0]]), np.array([[-1.0, 0.0]]))
-    assert "times" not in explain_mismatch(np.array([[-2, 0]]), np.array([[-1, 0]]))   # counts
+    assert "every entry is 2 times the expected value" in explain_mismatch(
+        np.array([[-2.0, 0.0]]), np.array([[-1.0, 0.0]])
+    )
+    assert "times" not in explain_mismatch(np.array([[-2, 0]]), np.array([[-1, 0]]))  # counts
     assert "times" not in explain_mismatch(26, 13) and "2 times" in explain_mismatch(26.0, 13.0)
     assert "times" not in explain_mismatch(np.array([[-1.3, 0.0]]), np.array([[-1.0, 0.0]]))  # not a whole factor

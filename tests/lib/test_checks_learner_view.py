@@ -1,4 +1,5 @@
 """What a learner sees from the exercises' checks: the message alone, and one-line check cells."""
+
 import sys
 
 import numpy as np
@@ -14,8 +15,10 @@ def test_a_failed_check_shows_its_message_without_a_traceback():
     try:
         shell = InteractiveShell.instance()
         with capture_output() as captured:
-            shell.run_cell("from course_lib.exercises import check_close\n"
-                           "check_close('mean_squared_error(y, t)', 0.5, 0.25, hint='divide by n')")
+            shell.run_cell(
+                "from course_lib.exercises import check_close\n"
+                "check_close('mean_squared_error(y, t)', 0.5, 0.25, hint='divide by n')"
+            )
     finally:
         sys.modules["__main__"] = main
     shown = captured.stdout + captured.stderr
@@ -47,8 +50,15 @@ def delta_step(x, t, W1, b1, W2, b2, rate):
     return W1n, b1n, W2n, b2n
 
 
-EXAMPLE = (np.array([0.05, 0.1]), np.array([0.9, 0.1]), np.array([[0.15, 0.2], [0.25, 0.3]]), np.array([0.35, 0.35]),
-           np.array([[0.4, 0.45], [0.5, 0.55]]), np.array([0.6, 0.6]), 0.5)
+EXAMPLE = (
+    np.array([0.05, 0.1]),
+    np.array([0.9, 0.1]),
+    np.array([[0.15, 0.2], [0.25, 0.3]]),
+    np.array([0.35, 0.35]),
+    np.array([[0.4, 0.45], [0.5, 0.55]]),
+    np.array([0.6, 0.6]),
+    0.5,
+)
 
 
 def test_training_steps_check_passes_correct_steps(capsys):
@@ -57,7 +67,7 @@ def test_training_steps_check_passes_correct_steps(capsys):
 
 
 def test_training_steps_check_names_the_wrong_step_and_hints():
-    def delta_step(x, t, W1, b1, W2, b2, rate):   # adds where it must subtract
+    def delta_step(x, t, W1, b1, W2, b2, rate):  # adds where it must subtract
         W1n, b1n, W2n, b2n = signal_step(x, t, W1, b1, W2, b2, -rate)
         return W1n, b1n, W2n, b2n
 
@@ -70,7 +80,7 @@ def test_training_steps_check_names_the_wrong_step_and_hints():
 def test_training_steps_check_catches_in_place_updates_and_wrong_returns():
     def in_place(x, t, W1, b1, W2, b2, rate):
         new = signal_step(x, t, W1, b1, W2, b2, rate)
-        W1 += 0.0 * W1   # touches the caller's array
+        W1 += 0.0 * W1  # touches the caller's array
         b1[:] = new[1]
         return new
 

@@ -1,4 +1,5 @@
 """Tests of course_lib.data: toy generators, labels, splits, digits and the IDX/MNIST readers."""
+
 import gzip
 import struct
 
@@ -92,12 +93,21 @@ def test_blobs_are_centred_apart():
     assert np.allclose(np.hypot(*centres.T), 3.0, atol=0.05)
 
 
-@pytest.mark.parametrize("make, kwargs", [
-    (moons, {"n_samples": 0}), (moons, {"noise": -0.1}), (moons, {"n_samples": 2.5}),
-    (circles, {"factor": 1.0}), (circles, {"factor": 0.0}), (circles, {"noise": float("nan")}),
-    (spirals, {"n_classes": 0}), (spirals, {"n_samples": 2, "n_classes": 3}),
-    (blobs, {"spread": -1.0}), (blobs, {"n_samples": True}),
-])
+@pytest.mark.parametrize(
+    "make, kwargs",
+    [
+        (moons, {"n_samples": 0}),
+        (moons, {"noise": -0.1}),
+        (moons, {"n_samples": 2.5}),
+        (circles, {"factor": 1.0}),
+        (circles, {"factor": 0.0}),
+        (circles, {"noise": float("nan")}),
+        (spirals, {"n_classes": 0}),
+        (spirals, {"n_samples": 2, "n_classes": 3}),
+        (blobs, {"spread": -1.0}),
+        (blobs, {"n_samples": True}),
+    ],
+)
 def test_generator_rejects_bad_arguments(make, kwargs):
     with pytest.raises(CourseError):
         make(**kwargs)
@@ -136,13 +146,16 @@ def test_one_hot_values():
     assert one_hot(np.array([], dtype=int), n_classes=3).shape == (0, 3)
 
 
-@pytest.mark.parametrize("labels, n_classes, match", [
-    ([0, -1, 2], None, "negative"),
-    ([0, 1.5], None, "whole numbers"),
-    ([0, 3], 3, "too large"),
-    ([[0, 1]], None, "dimension"),
-    (["a", "b"], None, "whole numbers"),
-])
+@pytest.mark.parametrize(
+    "labels, n_classes, match",
+    [
+        ([0, -1, 2], None, "negative"),
+        ([0, 1.5], None, "whole numbers"),
+        ([0, 3], 3, "too large"),
+        ([[0, 1]], None, "dimension"),
+        (["a", "b"], None, "whole numbers"),
+    ],
+)
 def test_one_hot_errors(labels, n_classes, match):
     with pytest.raises(CourseError, match=match):
         one_hot(labels, n_classes)
@@ -178,7 +191,7 @@ def test_split_is_reproducible_and_seeded():
 
 def test_split_is_stratified():
     X = np.zeros((200, 3))
-    y = np.repeat([0, 1, 2], [120, 60, 20])                       # unequal classes
+    y = np.repeat([0, 1, 2], [120, 60, 20])  # unequal classes
     split = train_test_split(X, y, test_fraction=0.25)
     assert np.array_equal(np.bincount(split.y_test), [30, 15, 5])
     assert np.array_equal(np.bincount(split.y_train), [90, 45, 15])
@@ -187,7 +200,7 @@ def test_split_is_stratified():
 
 def test_split_of_non_label_targets():
     X, _ = _indexed_data(50)
-    Y = np.random.default_rng(0).normal(size=(50, 3))             # e.g. regression targets
+    Y = np.random.default_rng(0).normal(size=(50, 3))  # e.g. regression targets
     split = train_test_split(X, Y, test_fraction=0.2)
     assert split.y_train.shape == (40, 3) and split.y_test.shape == (10, 3)
     assert np.array_equal(split.y_test, Y[split.X_test[:, 0].astype(int)])
@@ -243,15 +256,19 @@ def test_load_digits_offline_shapes_and_range():
 
 
 # ---------------------------------------------------------------- IDX files
-@pytest.mark.parametrize("array", [
-    np.arange(2 * 28 * 28, dtype=np.uint8).reshape(2, 28, 28),
-    np.array([5, 0, 4, 1, 9], dtype=np.uint8),
-    np.array([-128, 0, 127], dtype=np.int8),
-    np.array([[-300, 2], [3, 30000]], dtype=np.int16),
-    np.array([-(2**31), 0, 2**31 - 1], dtype=np.int32),
-    np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4),
-    np.array([np.pi, -np.e, 1e-300], dtype=np.float64),
-], ids=["ubyte-3d", "labels-1d", "byte", "short", "int", "float", "double"])
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.arange(2 * 28 * 28, dtype=np.uint8).reshape(2, 28, 28),
+        np.array([5, 0, 4, 1, 9], dtype=np.uint8),
+        np.array([-128, 0, 127], dtype=np.int8),
+        np.array([[-300, 2], [3, 30000]], dtype=np.int16),
+        np.array([-(2**31), 0, 2**31 - 1], dtype=np.int32),
+        np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4),
+        np.array([np.pi, -np.e, 1e-300], dtype=np.float64),
+    ],
+    ids=["ubyte-3d", "labels-1d", "byte", "short", "int", "float", "double"],
+)
 @pytest.mark.parametrize("suffix", ["", ".gz"])
 def test_idx_round_trip(tmp_path, array, suffix):
     path = tmp_path / ("data.idx" + suffix)
@@ -260,7 +277,7 @@ def test_idx_round_trip(tmp_path, array, suffix):
     assert back.shape == array.shape
     assert back.dtype == array.dtype
     assert np.array_equal(back, array)
-    back[...] = 0                                      # the result is an ordinary, writable array
+    back[...] = 0  # the result is an ordinary, writable array
 
 
 def test_idx_bytes_follow_the_format(tmp_path):
@@ -277,7 +294,7 @@ def test_read_idx_hand_written_file(tmp_path):
     raw = bytes([0, 0, 0x0D, 1]) + struct.pack(">i", 3) + struct.pack(">3f", 1.5, -2.0, 0.25)
     (tmp_path / "f.idx").write_bytes(raw)
     assert np.array_equal(read_idx(tmp_path / "f.idx"), np.array([1.5, -2.0, 0.25], dtype=np.float32))
-    (tmp_path / "f.gz").write_bytes(gzip.compress(raw))           # gzip recognised by content
+    (tmp_path / "f.gz").write_bytes(gzip.compress(raw))  # gzip recognised by content
     assert np.array_equal(read_idx(str(tmp_path / "f.gz")), [1.5, -2.0, 0.25])
 
 
@@ -298,7 +315,7 @@ def test_read_idx_unknown_dtype_code(tmp_path):
 
 def test_read_idx_truncated_data_names_both_byte_counts(tmp_path):
     path = tmp_path / "images"
-    write_idx(path, np.zeros((3, 4, 4), dtype=np.uint8))     # 4 + 12 header + 48 data = 64 bytes
+    write_idx(path, np.zeros((3, 4, 4), dtype=np.uint8))  # 4 + 12 header + 48 data = 64 bytes
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(CourseError, match=r"truncated.*64 bytes.*54 bytes"):
         read_idx(path)
@@ -330,7 +347,7 @@ def _fake_mnist(folder, n_train=20, n_test=10, gz=("train-images-idx3-ubyte",)):
         "t10k-images-idx3-ubyte": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
         "t10k-labels-idx1-ubyte": rng.integers(0, 10, n_test).astype(np.uint8),
     }
-    data["train-images-idx3-ubyte"][0, 0, 0] = 255                 # the full range occurs
+    data["train-images-idx3-ubyte"][0, 0, 0] = 255  # the full range occurs
     for name, array in data.items():
         write_idx(folder / (name + (".gz" if name in gz else "")), array)
     return data

@@ -1,4 +1,5 @@
 """The gradient checker itself: it must pass right gradients and catch wrong ones."""
+
 import numpy as np
 import pytest
 

@@ -1,11 +1,11 @@
 """Losses: values by hand, gradients against centred differences, log(0) never reached."""
+
 import warnings
 
 import numpy as np
 import pytest
 
-from course_lib import (LOSS_NAMES, ShapeError, UnknownNameError, binary_cross_entropy, cross_entropy, get_loss,
-                        mse)
+from course_lib import LOSS_NAMES, ShapeError, UnknownNameError, binary_cross_entropy, cross_entropy, get_loss, mse
 from course_lib.gradcheck import numerical_gradient, relative_error
 
 RNG = np.random.default_rng(3)
@@ -76,7 +76,9 @@ def test_log_of_zero_is_never_reached():
             assert np.all(np.isfinite(ce.gradient(np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]]))))
             # From logits the loss stays exact far beyond where probabilities round to 0 or 1.
             assert bce.from_logits(np.array([[-1000.0]]), np.array([[1.0]])) == pytest.approx(1000.0)
-            assert ce.from_logits(np.array([[1000.0, 0.0, -1000.0]]), np.array([[0.0, 0.0, 1.0]])) == pytest.approx(2000.0)
+            assert ce.from_logits(np.array([[1000.0, 0.0, -1000.0]]), np.array([[0.0, 0.0, 1.0]])) == pytest.approx(
+                2000.0
+            )
 
 
 @pytest.mark.parametrize("loss", [mse, binary_cross_entropy, cross_entropy])

@@ -1,4 +1,5 @@
 """MLP: the public contract, backward against numerical gradients, dtypes, clear errors."""
+
 import warnings
 
 import numpy as np
@@ -224,7 +225,9 @@ class TestClearErrors:
         with pytest.raises(CourseError, match="learning_rate must be a positive number"):
             self.net.step(grads, -1)
         grads.weights[0] = np.zeros((2, 2))
-        with pytest.raises(ShapeError, match=r"grads.weights\[0\] has shape \(2, 2\) but weights\[0\] has shape \(3, 2\)"):
+        with pytest.raises(
+            ShapeError, match=r"grads.weights\[0\] has shape \(2, 2\) but weights\[0\] has shape \(3, 2\)"
+        ):
             self.net.step(grads, 0.1)
 
 

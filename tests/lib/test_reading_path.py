@@ -3,6 +3,7 @@
 The README promises a reading path of one-idea modules; these tests keep that
 promise honest: sizes, the README's table, and no machinery on the path.
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,8 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "course_lib"
 MAX_MODULE_LINES = 250
 MAX_NETWORK_MATH_LINES = 120
-MACHINERY = ("matplotlib", "ipywidgets", "course_lib.drawing", "course_lib.widgets", "course_lib.lessons",
-             "course_lib.exercises", "course_tools")
+MACHINERY = (
+    "matplotlib",
+    "ipywidgets",
+    "course_lib.drawing",
+    "course_lib.widgets",
+    "course_lib.lessons",
+    "course_lib.exercises",
+    "course_tools",
+)
 
 
 def lines_of(module: str) -> int:
@@ -30,7 +38,8 @@ def test_the_top_level_holds_only_the_reading_path():
     top_level = sorted(path.stem for path in LIBRARY.glob("*.py") if path.stem != "__init__")
     assert top_level == sorted(course_lib.READING_PATH), (
         "a module at the top of course_lib is on the reading path; machinery goes in drawing/, widgets/, "
-        "lessons/ or exercises/")
+        "lessons/ or exercises/"
+    )
 
 
 def test_every_reading_path_module_is_short():
@@ -68,8 +77,11 @@ def test_the_readme_gives_the_reading_order_with_honest_line_counts():
     assert [module for _, module, _ in rows] == list(course_lib.READING_PATH), "the README's reading order"
     assert [int(n) for n, _, _ in rows] == list(range(1, len(rows) + 1))
     # Loosely: a count is a reader's guide to the length, so a small edit to a module needs no README edit.
-    stale = {module: (int(count), lines_of(module)) for _, module, count in rows
-             if abs(int(count) - lines_of(module)) > max(20, 0.2 * lines_of(module))}
+    stale = {
+        module: (int(count), lines_of(module))
+        for _, module, count in rows
+        if abs(int(count) - lines_of(module)) > max(20, 0.2 * lines_of(module))
+    }
     assert not stale, f"README line counts (README, actual), off by more than 20%: {stale}"
     total = re.search(r"reading path is ([\d,]+)\s+lines", readme)
     actual = sum(lines_of(m) for m in course_lib.READING_PATH)

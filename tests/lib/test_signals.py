@@ -1,19 +1,32 @@
 """Tests of course_lib.signals: the seven-step recipe against MLP.backward and finite differences."""
+
 import numpy as np
 import pytest
 
 from course_lib import MLP
 from course_lib.lessons.mazur_example import example_network
 from course_lib.signals import (
-    bias_gradients, delta_update, forward, hidden_layer_signals, mse_scale, output_layer_signals,
-    recipe_step, signal_update, weight_gradients,
+    bias_gradients,
+    delta_update,
+    forward,
+    hidden_layer_signals,
+    mse_scale,
+    output_layer_signals,
+    recipe_step,
+    signal_update,
+    weight_gradients,
 )
 from course_lib.widgets.stepper_events import state_after, training_events
 from course_lib.validation import CourseError, ShapeError, UnknownNameError
 from finite_differences import centred_differences_in_place
 
-ACTIVATION_PAIRS = [("sigmoid", "sigmoid"), ("tanh", "sigmoid"), ("relu", "identity"),
-                    ("leaky_relu", "tanh"), ("sigmoid", "identity")]
+ACTIVATION_PAIRS = [
+    ("sigmoid", "sigmoid"),
+    ("tanh", "sigmoid"),
+    ("relu", "identity"),
+    ("leaky_relu", "tanh"),
+    ("sigmoid", "identity"),
+]
 
 
 def random_case(seed, hidden_activation="sigmoid", output_activation="sigmoid"):
@@ -35,8 +48,13 @@ def half_sse(net, X, T):
     for l, (W, b) in enumerate(zip(net.weights, net.biases)):
         z = a @ W.T + b
         name = (net.hidden_activation if l == 0 else net.output_activation).name
-        a = {"sigmoid": sigma, "tanh": np.tanh, "identity": lambda v: v,
-             "relu": lambda v: np.maximum(v, 0), "leaky_relu": lambda v: np.where(v > 0, v, 0.01 * v)}[name](z)
+        a = {
+            "sigmoid": sigma,
+            "tanh": np.tanh,
+            "identity": lambda v: v,
+            "relu": lambda v: np.maximum(v, 0),
+            "leaky_relu": lambda v: np.where(v > 0, v, 0.01 * v),
+        }[name](z)
     return 0.5 * np.sum((T - a) ** 2)
 
 
@@ -50,8 +68,9 @@ def test_mse_recipe_equals_minus_backward(seed, hidden_activation, output_activa
     np.testing.assert_allclose(step.output_signals, -grads.deltas[1], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(step.hidden_signals, -grads.deltas[0], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(step.output_signals, grads.signals[1], rtol=1e-12, atol=1e-15)
-    for mine, theirs in zip([step.grad_W_hidden, step.grad_b_hidden, step.grad_W_out, step.grad_b_out],
-                            grads.parameters()):
+    for mine, theirs in zip(
+        [step.grad_W_hidden, step.grad_b_hidden, step.grad_W_out, step.grad_b_out], grads.parameters()
+    ):
         np.testing.assert_allclose(mine, -theirs, rtol=1e-12, atol=1e-15)
 
 
@@ -177,8 +196,7 @@ def test_events_come_in_order_and_match_an_independent_step():
     y = sigma(W2 @ h + b2)
     s_y = (t - y) * y * (1 - y)
     s_h = (W2.T @ s_y) * h * (1 - h)
-    expected = [*np.ravel(np.column_stack([W1 @ x + b1, h])), *np.ravel(np.column_stack([W2 @ h + b2, y])),
-                *s_y, *s_h]
+    expected = [*np.ravel(np.column_stack([W1 @ x + b1, h])), *np.ravel(np.column_stack([W2 @ h + b2, y])), *s_y, *s_h]
     for layer, (W, b, s, inputs) in enumerate([(W1, b1, s_h, x), (W2, b2, s_y, h)]):
         for j in range(2):
             expected += [*(W[j] + eta * s[j] * inputs), b[j] + eta * s[j]]

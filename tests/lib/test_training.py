@@ -1,5 +1,6 @@
 """Training: XOR to 100%, mini-batches, history, callback, divergence in words, L2 weight decay, the penalty hook,
 one run continued over several calls (the playground trains so, an epoch a call)."""
+
 import copy
 import warnings
 
@@ -33,8 +34,15 @@ def test_history_has_one_entry_per_epoch_and_validation():
     X, y = moons(200, seed=0)
     split = train_test_split(X, y, seed=0)
     net = MLP([2, 8, 1], "tanh", "sigmoid", "binary_cross_entropy", seed=0)
-    history = train(net, split.X_train, split.y_train, epochs=30, batch_size=16, learning_rate=0.5,
-                    validation=(split.X_test, split.y_test))
+    history = train(
+        net,
+        split.X_train,
+        split.y_train,
+        epochs=30,
+        batch_size=16,
+        learning_rate=0.5,
+        validation=(split.X_test, split.y_test),
+    )
     assert history.epochs == 30
     assert len(history.accuracy) == len(history.val_loss) == len(history.val_accuracy) == 30
     assert history.val_accuracy[-1] == pytest.approx(net.accuracy(split.X_test, split.y_test))
@@ -112,12 +120,12 @@ def _penalised_loss_by_hand(net, X, labels, weight_decay):
     z = z - z.max(axis=1, keepdims=True)
     log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     data_loss = -np.mean(log_p[np.arange(len(labels)), labels])
-    return data_loss + 0.5 * weight_decay * sum(np.sum(W ** 2) for W in net.weights)
+    return data_loss + 0.5 * weight_decay * sum(np.sum(W**2) for W in net.weights)
 
 
 def test_l2_penalty_is_half_lambda_times_the_squared_weights():
     net = MLP([3, 4, 2], seed=1)
-    net.biases[0][:] = 100.0                                   # biases are not penalised
+    net.biases[0][:] = 100.0  # biases are not penalised
     by_hand = 0.5 * 0.3 * (np.sum(net.weights[0] ** 2) + np.sum(net.weights[1] ** 2))
     assert l2_penalty(net, 0.3) == pytest.approx(by_hand, rel=1e-14)
     assert l2_penalty(net, 0.0) == 0.0
@@ -153,7 +161,7 @@ def test_weight_decay_zero_changes_nothing():
         history = train(net, X, y, epochs=5, batch_size=16, learning_rate=0.5, seed=2, validation=(X, y), **kwargs)
         runs.append((net.parameters(), history))
     for params, history in runs[1:]:
-        assert all(np.array_equal(p, q) for p, q in zip(params, runs[0][0]))   # bit for bit
+        assert all(np.array_equal(p, q) for p, q in zip(params, runs[0][0]))  # bit for bit
         assert history == runs[0][1]
 
 
@@ -164,7 +172,7 @@ def test_weight_decay_steps_along_the_penalised_gradient():
     for _ in range(3):
         grads = b.backward(X, y)
         for W, g in zip(b.weights, grads.weights):
-            W -= 0.2 * (g + 0.05 * W)                          # (1 - eta lambda) W - eta dL/dW
+            W -= 0.2 * (g + 0.05 * W)  # (1 - eta lambda) W - eta dL/dW
         for bias, g in zip(b.biases, grads.biases):
             bias -= 0.2 * g
     for p, q in zip(a.parameters(), b.parameters()):
@@ -176,9 +184,8 @@ def test_weight_decay_keeps_the_weights_small_and_the_history_unpenalised():
     sizes = []
     for lam in (0.0, 0.01):
         net = MLP([2, 16, 16, 1], "tanh", "sigmoid", "binary_cross_entropy", seed=0)
-        history = train(net, X, y, epochs=200, batch_size=16, learning_rate=0.5, weight_decay=lam,
-                        validation=(X, y))
-        sizes.append(sum(np.sum(W ** 2) for W in net.weights))
+        history = train(net, X, y, epochs=200, batch_size=16, learning_rate=0.5, weight_decay=lam, validation=(X, y))
+        sizes.append(sum(np.sum(W**2) for W in net.weights))
         # The recorded losses are the data's loss alone: the validation loss is net.loss, without the penalty.
         assert history.val_loss[-1] == pytest.approx(net.loss(X, y), rel=1e-12)
     assert sizes[1] < sizes[0] / 3
@@ -214,14 +221,14 @@ def test_one_divergence_rule_judges_against_the_runs_first_loss():
     train(net, X, y, epochs=1, batch_size=16, learning_rate=0.3, divergence=rule)
     first = rule.first_loss
     train(net, X, y, epochs=1, batch_size=16, learning_rate=0.3, divergence=rule)
-    assert rule.first_loss == first > 0.3          # still the first epoch's first batch loss
-    rule.first_loss = 1e-9                           # a run that had once nearly no loss at all
+    assert rule.first_loss == first > 0.3  # still the first epoch's first batch loss
+    rule.first_loss = 1e-9  # a run that had once nearly no loss at all
     with pytest.raises(DivergenceError, match=r"batch 1: the loss grew to .* \(it started at 1e-09\)") as error:
         train(net, X, y, epochs=1, batch_size=16, learning_rate=0.3, divergence=rule)
     assert error.value.what.startswith("the loss grew to")
     rule = Divergence()
     assert rule.verdict(float("nan")) == "the loss became NaN or infinite" and rule.first_loss is None
-    assert rule.verdict(0.7) is None and rule.first_loss == 0.7      # the first finite loss is the yardstick
+    assert rule.verdict(0.7) is None and rule.first_loss == 0.7  # the first finite loss is the yardstick
 
 
 def test_no_samples_is_a_clear_error():
@@ -246,7 +253,7 @@ def test_the_l1_hook_adds_rate_times_the_sign_of_each_weight():
     train(net, X, y, epochs=1, batch_size=None, learning_rate=0.2, penalty=l1_penalty(0.05))
     grads = by_hand.backward(X, y)
     for W, g in zip(by_hand.weights, grads.weights):
-        g += 0.05 * np.sign(W)                       # d/dW of 0.05 * sum|W|; biases untouched
+        g += 0.05 * np.sign(W)  # d/dW of 0.05 * sum|W|; biases untouched
     by_hand.step(grads, 0.2)
     for a, b in zip(net.parameters(), by_hand.parameters()):
         np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
@@ -261,7 +268,7 @@ def test_the_l1_hook_adds_rate_times_the_sign_of_each_weight():
 def test_grad_norms_are_each_layers_gradient_norm_averaged_over_the_batches():
     net, X, y = _moons_net()
     before = copy.deepcopy(net)
-    assert train(copy.deepcopy(net), X, y, epochs=1).grad_norms == []   # only when asked for
+    assert train(copy.deepcopy(net), X, y, epochs=1).grad_norms == []  # only when asked for
     history = train(net, X, y, epochs=1, batch_size=None, learning_rate=0.2, record_grad_norms=True)
     grads = before.backward(X, y)
     np.testing.assert_allclose(history.grad_norms[0], [np.linalg.norm(g) for g in grads.weights], rtol=1e-12)

@@ -1,9 +1,16 @@
 """The error helpers every public function relies on."""
+
 import numpy as np
 import pytest
 
 from course_lib.validation import (
-    CourseError, NonFiniteError, ShapeError, UnknownNameError, as_array, check_same_shape, lookup,
+    CourseError,
+    NonFiniteError,
+    ShapeError,
+    UnknownNameError,
+    as_array,
+    check_same_shape,
+    lookup,
 )
 
 

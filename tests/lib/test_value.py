@@ -1,4 +1,5 @@
 """Tests of course_lib.value: every gradient against centred finite differences."""
+
 import math
 import warnings
 from collections import Counter
@@ -16,14 +17,16 @@ from course_lib.value import Value, topological_order
 from course_lib.validation import CourseError, NonFiniteError, UnknownNameError
 from finite_differences import centred_differences
 
-PAGE_W = SLIDE_FIGURE_PX / DPI - 0.2   # a graph figure, with the inline backend's 0.1 in padding each side
+PAGE_W = SLIDE_FIGURE_PX / DPI - 0.2  # a graph figure, with the inline backend's 0.1 in padding each side
 
 
 def assert_relative_close(analytic, numeric, rtol=1e-6, atol=1e-9):
     """|a - n| <= rtol * max(|a|, |n|) + atol, elementwise, with a readable message."""
     for i, (a, n) in enumerate(zip(analytic, numeric)):
         error = abs(a - n) / max(abs(a), abs(n), atol)
-        assert abs(a - n) <= atol or error <= rtol, f"input {i}: backward gives {a!r}, finite difference {n!r} (relative error {error:.2e})"
+        assert abs(a - n) <= atol or error <= rtol, (
+            f"input {i}: backward gives {a!r}, finite difference {n!r} (relative error {error:.2e})"
+        )
 
 
 def check_gradients(build, point):
@@ -82,7 +85,16 @@ def test_op_names_parents_and_local_grads():
     assert p.op == "*" and p.parents == (x, y) and p.local_grads == (5.0, 2.0)
     assert (x**2).op == "**2" and (x**0.5).op == "**0.5"
     assert [op.op for op in (x + y, x - y, x / y, -x, x.tanh(), x.exp(), x.log(), x.sigmoid(), x.relu())] == [
-        "+", "-", "/", "neg", "tanh", "exp", "log", "sigmoid", "relu"]
+        "+",
+        "-",
+        "/",
+        "neg",
+        "tanh",
+        "exp",
+        "log",
+        "sigmoid",
+        "relu",
+    ]
 
 
 def test_brief_example_chain_rule():
@@ -276,8 +288,10 @@ def test_draw_graph_into_given_axes_without_grad():
 
 def network_graph(samples):
     """The 2-2-1 network's squared error summed over ``samples`` (x1, x2, target), sharing weights."""
-    weights = [Value(t, name) for t, name in zip([0.3, -0.7, 0.9, 0.2, 0.1, -0.4, 1.1, -0.6, 0.05],
-                                                  "a11 a12 a21 a22 b1 b2 v1 v2 c".split())]
+    weights = [
+        Value(t, name)
+        for t, name in zip([0.3, -0.7, 0.9, 0.2, 0.1, -0.4, 1.1, -0.6, 0.05], "a11 a12 a21 a22 b1 b2 v1 v2 c".split())
+    ]
     loss = sum(network_2_2_1(Value(x1), Value(x2), *weights, target=t) for x1, x2, t in samples)
     loss.backward()
     return loss
@@ -313,7 +327,7 @@ def assert_drawn_once_and_apart(ax, root):
     assert len(edges) == sum(len(v.parents) for v in values)
     assert len([p for p in ax.patches if p.get_gid() == "result"]) == len(circles)
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not a.overlaps(b), f"boxes {a} and {b} overlap"
     for c in circles:
         cx, cy = c.center
@@ -325,7 +339,9 @@ def assert_drawn_once_and_apart(ax, root):
 
 
 @pytest.mark.parametrize("direction", ["right", "down", None])
-@pytest.mark.parametrize("samples", [[(0.5, -1.2, 0.25)], [(0.5, -1.2, 0.25), (1.0, 0.3, 0.9)]], ids=["29 nodes", "50 nodes"])
+@pytest.mark.parametrize(
+    "samples", [[(0.5, -1.2, 0.25)], [(0.5, -1.2, 0.25), (1.0, 0.3, 0.9)]], ids=["29 nodes", "50 nodes"]
+)
 def test_draw_graph_of_a_network_keeps_boxes_apart(samples, direction):
     loss = network_graph(samples)
     ax = draw_graph(loss, direction=direction)

@@ -4,14 +4,23 @@ Both the lesson's number test and the helpers' unit test parse text such as
 '2.296 × 10^305283' or '11.57 days' into a base-10 logarithm, which works far
 beyond the range of floats.
 """
+
 from __future__ import annotations
 
 import math
 import re
 
 # Seconds per unit, written out independently of the library.
-UNIT_SECONDS = {"nanosecond": 1e-9, "microsecond": 1e-6, "millisecond": 1e-3, "second": 1.0, "minute": 60.0,
-                "hour": 3600.0, "day": 86400.0, "year": 365.25 * 86400.0}
+UNIT_SECONDS = {
+    "nanosecond": 1e-9,
+    "microsecond": 1e-6,
+    "millisecond": 1e-3,
+    "second": 1.0,
+    "minute": 60.0,
+    "hour": 3600.0,
+    "day": 86400.0,
+    "year": 365.25 * 86400.0,
+}
 LOG10_AGE_OF_UNIVERSE_S = math.log10(13.8e9 * 365.25 * 86400)
 
 

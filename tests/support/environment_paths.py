@@ -5,6 +5,7 @@ the copy installed in the environment under test. Leaving out every other PATH
 entry (``/usr/local/bin``, pyenv shims, ``~/.local/bin``) makes a test fail here,
 as it would on a fresh machine, instead of passing thanks to a global install.
 """
+
 from __future__ import annotations
 
 import os

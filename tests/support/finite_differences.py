@@ -1,5 +1,6 @@
 """Centred differences, (f(x + h e_i) - f(x - h e_i)) / 2h, written out once for the tests that check a
 gradient against them (the course's own numerical_gradient is under test, so it is not used)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -11,6 +11,7 @@ are retried: the start (``Kernel didn't respond``) and the check that its output
 Loaded with ``-p kernel_start`` by the project's pytest options (pyproject.toml), and by the BLAS
 guard's run, which sets its own.
 """
+
 from __future__ import annotations
 
 import nbval.kernel
@@ -25,10 +26,10 @@ def start(kernel, *args, **kwargs) -> None:
             _start_once(kernel, *args, **kwargs)
             return
         except RuntimeError:
-            if getattr(kernel, "km", None) is not None:   # started, but its output channel never came up
+            if getattr(kernel, "km", None) is not None:  # started, but its output channel never came up
                 try:
                     kernel.stop()
-                except Exception:   # already gone: nothing left to stop
+                except Exception:  # already gone: nothing left to stop
                     pass
             if attempt == ATTEMPTS:
                 raise

@@ -4,6 +4,7 @@ A worked-example cell carries a tag such as ``worked:forward-pass`` in its
 source header (``# %% tags=["worked:forward-pass"]``); tests fetch that cell's
 printed text with ``printed(notebook, tag)`` and parse numbers out of it.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,8 @@ def numbers_after(text: str, label: str) -> np.ndarray:
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if line.strip().startswith(label):
-            chunk = [line.strip()[len(label):]]
-            for more in lines[i + 1:]:
+            chunk = [line.strip()[len(label) :]]
+            for more in lines[i + 1 :]:
                 if re.match(r"^\s*[A-Za-z_]", more) or not more.strip():
                     break
                 chunk.append(more)

@@ -4,6 +4,7 @@ The widget tests imitate a kernel with ``asyncio.run``. After the browser tests,
 Playwright's loop stays marked as running in the main thread, where ``asyncio.run``
 refuses to start; a fresh thread has no loop of anyone else's.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,6 +32,7 @@ def run_in_own_loop(coroutine):
 def set_back_to_back(make_widget, control: str, values, settle_s: float):
     """In a kernel's event loop, make a widget and set its ``control`` to each of ``values`` back to back, as
     queued comm messages arrive, then give its put-off redraw ``settle_s``: (the widget, the redraws they caused)."""
+
     async def drag():
         widget = make_widget()
         drawn = widget.updates

@@ -7,6 +7,7 @@ are taken from course_lib (they are the lessons' stated inputs: seeded draws).
 
 Shapes: weights[l] (n_out, n_in), biases[l] (n_out,), X (n, n_in), Y (n, k).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,7 +20,7 @@ LEAK = 0.01
 def f(name: str, z: np.ndarray) -> np.ndarray:
     """The activation called ``name`` applied to z."""
     if name == "sigmoid":
-        with np.errstate(over="ignore"):      # exp(-z) overflows to inf for z < -709: sigmoid is then 0
+        with np.errstate(over="ignore"):  # exp(-z) overflows to inf for z < -709: sigmoid is then 0
             return 1.0 / (1.0 + np.exp(-z))
     if name == "tanh":
         return np.tanh(z)
@@ -93,8 +94,21 @@ def backward(weights, biases, X, Y, hidden: str, output: str = "sigmoid", kind: 
     return grad_W, grad_b
 
 
-def sgd(weights, biases, X, Y, hidden: str, *, epochs: int, batch_size: int | None, learning_rate: float,
-        seed: int = 0, output: str = "sigmoid", kind: str = "bce", after_epoch=None):
+def sgd(
+    weights,
+    biases,
+    X,
+    Y,
+    hidden: str,
+    *,
+    epochs: int,
+    batch_size: int | None,
+    learning_rate: float,
+    seed: int = 0,
+    output: str = "sigmoid",
+    kind: str = "bce",
+    after_epoch=None,
+):
     """Mini-batch gradient descent in course_lib's order (a fresh permutation per epoch); new copies returned.
 
     ``after_epoch(weights, biases)`` runs after every epoch. Returns (weights, biases, epoch_losses), the
@@ -108,7 +122,7 @@ def sgd(weights, biases, X, Y, hidden: str, *, epochs: int, batch_size: int | No
     for _ in range(epochs):
         order = rng.permutation(n)
         for start in range(0, n, size):
-            rows = order[start:start + size]
+            rows = order[start : start + size]
             gW, gb = backward(weights, biases, X[rows], Y[rows], hidden, output, kind)
             weights = [W - learning_rate * g for W, g in zip(weights, gW)]
             biases = [b - learning_rate * g for b, g in zip(biases, gb)]

@@ -14,6 +14,7 @@ change itself, divided by a learning rate), equals an answer. The report lists e
 what happened: ``closed`` (the staged library's error), ``failed``, ``no inputs``, ``nothing graded``
 or ``computes`` with the answer and where it was found.
 """
+
 from __future__ import annotations
 
 import copy
@@ -33,7 +34,7 @@ import numpy as np
 
 CLOSED = "is not available while"
 MAX_COMBINATIONS = 6
-SECONDS_PER_CALL = 30   # a stop for a call that hangs; far above any call here, so a loaded machine changes no verdict
+SECONDS_PER_CALL = 30  # a stop for a call that hangs; far above any call here, so a loaded machine changes no verdict
 
 
 class _TooSlow(Exception):
@@ -88,8 +89,11 @@ def matches(found: np.ndarray, answers, given: dict) -> tuple | None:
     if any(known.shape == found.shape and np.allclose(found, known, rtol=1e-12, atol=0) for known in given):
         return None
     for kind, label, answer in answers:
-        if found.shape == answer.shape and np.all(np.isfinite(found)) and np.allclose(found, answer, rtol=1e-5,
-                                                                                       atol=1e-9):
+        if (
+            found.shape == answer.shape
+            and np.all(np.isfinite(found))
+            and np.allclose(found, answer, rtol=1e-5, atol=1e-9)
+        ):
             return kind, label
     return None
 
@@ -97,8 +101,9 @@ def matches(found: np.ndarray, answers, given: dict) -> tuple | None:
 def callables_of(library) -> list[tuple[str, object, object]]:
     """(name, the callable, its class or None) for every public function, class and method of ``library``."""
     found, seen = [], set()
-    modules = [library] + [importlib.import_module(m.name)
-                           for m in pkgutil.walk_packages(library.__path__, library.__name__ + ".")]
+    modules = [library] + [
+        importlib.import_module(m.name) for m in pkgutil.walk_packages(library.__path__, library.__name__ + ".")
+    ]
     for module in modules:
         for name, obj in sorted(vars(module).items()):
             if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__ or id(obj) in seen:
@@ -128,7 +133,7 @@ def argument_sets(function, inputs: dict, skip_first: bool):
         parameters = parameters[1:]
     choices = []
     if all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters):
-        choices_made = [{}]   # every parameter has a default: the call as a lesson makes it comes first
+        choices_made = [{}]  # every parameter has a default: the call as a lesson makes it comes first
     else:
         choices_made = []
     for p in parameters:
@@ -138,8 +143,9 @@ def argument_sets(function, inputs: dict, skip_first: bool):
             choices.append([(p.name, value) for value in inputs[p.name]])
         elif p.default is p.empty:
             return None
-    return choices_made + [dict(combination)
-                           for combination in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS)]
+    return choices_made + [
+        dict(combination) for combination in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS)
+    ]
 
 
 def _fresh(value):
@@ -198,7 +204,7 @@ def walk(library, inputs: dict, answers, rates) -> dict:
         if owner is None and inspect.isclass(obj):
             objects = [copy.copy(x) for x in inputs.get(f"object of {obj.__name__}", [])]
             try:
-                objects.append(obj.__new__(obj))   # bare, without __init__: a closed method raises on any object
+                objects.append(obj.__new__(obj))  # bare, without __init__: a closed method raises on any object
             except TypeError:
                 pass
             sets = argument_sets(obj.__init__, inputs, skip_first=True) if obj.__init__ is not object.__init__ else [{}]
@@ -222,13 +228,13 @@ def walk(library, inputs: dict, answers, rates) -> dict:
                 for kwargs in sets or []:
                     tried = True
                     arguments = {"self": _fresh(instance), **_fresh(kwargs)}
-                    verdicts.append(judge(lambda self, target=target, **kw: target(self, **kw), arguments, owner,
-                                          answers, rates))
+                    verdicts.append(
+                        judge(lambda self, target=target, **kw: target(self, **kw), arguments, owner, answers, rates)
+                    )
             report[name] = _summary(verdicts, [None] if tried else None)
             continue
         sets = argument_sets(obj, inputs, skip_first=False)
-        report[name] = _summary([judge(obj, _fresh(kwargs), None, answers, rates) for kwargs in sets or []],
-                                sets)
+        report[name] = _summary([judge(obj, _fresh(kwargs), None, answers, rates) for kwargs in sets or []], sets)
     return report
 
 
@@ -246,9 +252,11 @@ def main(argv) -> None:
     staged, pool_path, out = argv
     sys.path.insert(0, staged)
     import course_lib
+
     if not course_lib.__file__.startswith(staged):
         raise SystemExit(f"course_lib came from {course_lib.__file__}, not from {staged}")
     import matplotlib
+
     matplotlib.use("Agg")
     with open(pool_path, "rb") as handle:
         pool = pickle.load(handle)

@@ -1,4 +1,5 @@
 """Import a script that is no package's module (course.py, benchmarks/run_all.py) by its path, to call its functions."""
+
 from __future__ import annotations
 
 import importlib.util

@@ -8,6 +8,7 @@ builds its one table, reading the reports of the scripts that do not record rows
 The scripts that compare against PyTorch need it (the ``bench`` extra); where it
 is not installed they must say so in one clear line instead of a traceback.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -29,8 +30,14 @@ def run(script: str, *args: str, tmp_path: Path) -> tuple[subprocess.CompletedPr
     """Run a benchmark script with BENCH_RESULTS set; return the process and the rows it recorded."""
     results = tmp_path / f"{script}.jsonl"
     env = {**os.environ, "BENCH_RESULTS": str(results)}
-    process = subprocess.run([sys.executable, str(BENCHMARKS / f"{script}.py"), *args], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=600)
+    process = subprocess.run(
+        [sys.executable, str(BENCHMARKS / f"{script}.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     rows = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
     return process, rows
 
@@ -98,8 +105,13 @@ def test_notebook_times_times_a_lesson_and_the_course(tmp_path):
 
 @pytest.mark.slow
 def test_run_all_prints_one_table_with_goals():
-    process = subprocess.run([sys.executable, str(BENCHMARKS / "run_all.py"), "--quick", "machine_limit"], cwd=ROOT,
-                             capture_output=True, text=True, timeout=600)
+    process = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run_all.py"), "--quick", "machine_limit"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert process.returncode == 0, process.stderr
     assert "| benchmark | measure | value | goal | met | note |" in process.stdout
     assert "OpenBLAS overrides: unset for the benchmarks" in process.stdout
@@ -110,7 +122,8 @@ def test_run_all_reads_the_reports_of_scripts_that_record_nothing():
     run_all = load_script(BENCHMARKS / "run_all.py")
     grading = run_all.read_grade_speed(
         "course-grade: 20 submissions of ex01_neuron_and_layer on 2 process(es) in 21.4 s = 56.1 per minute; ...\n"
-        "course-grade: 10 submissions of ex01_neuron_and_layer on 1 process(es) in 40.0 s = 15.0 per minute; ...\n")
+        "course-grade: 10 submissions of ex01_neuron_and_layer on 1 process(es) in 40.0 s = 15.0 per minute; ...\n"
+    )
     assert [(row["value"], row["met"]) for row in grading] == [(56.1, True), (15.0, False)]
     assert "one at a time" in grading[1]["measure"]
     playground = run_all.read_playground(
@@ -118,7 +131,8 @@ def test_run_all_reads_the_reports_of_scripts_that_record_nothing():
         f"{'learning rate':<22} {40.0:>10.1f} {55.0:>8.1f} {150:>10.0f}  yes\n"
         f"{'dataset':<22} {160.5:>10.1f} {170.0:>8.1f} {150:>10.0f}  NO\n"
         f"{'default (circle, 4-2 tanh, batch 10)':<44} {30.0:>8.1f} {33.3:>29.1f} {12.0:>19.1f}\n"
-        f"{'6 layers of 8, batch 1 (the heaviest)':<44} {190.0:>8.1f} {5.2:>29.1f} {6.3:>19.1f}\n")
+        f"{'6 layers of 8, batch 1 (the heaviest)':<44} {190.0:>8.1f} {5.2:>29.1f} {6.3:>19.1f}\n"
+    )
     assert playground[0]["value"] == 160.5 and playground[0]["met"] is False and "dataset" in playground[0]["measure"]
     assert playground[1]["value"] == 12.0 and playground[1]["met"] is True
     assert playground[2]["value"] == 6.3 and playground[2]["goal"] is None  # the budget is the default setup's
@@ -126,11 +140,13 @@ def test_run_all_reads_the_reports_of_scripts_that_record_nothing():
 
 def test_run_all_table_marks_each_goal():
     run_all = load_script(BENCHMARKS / "run_all.py")
-    text = run_all.table([
-        dict(benchmark="a", measure="x", value=0.5, unit="", goal=">= 0.7", met=False, note=""),
-        dict(benchmark="b", measure="y", value=4.4e-10, unit="", goal="< 1e-10", met=False, note="n"),
-        dict(benchmark="c", measure="z", value=12.0, unit="s", goal=None, met=None, note=""),
-    ])
+    text = run_all.table(
+        [
+            dict(benchmark="a", measure="x", value=0.5, unit="", goal=">= 0.7", met=False, note=""),
+            dict(benchmark="b", measure="y", value=4.4e-10, unit="", goal="< 1e-10", met=False, note="n"),
+            dict(benchmark="c", measure="z", value=12.0, unit="s", goal=None, met=None, note=""),
+        ]
+    )
     lines = text.splitlines()
     assert lines[2] == "| a | x | 0.5 | >= 0.7 | NOT MET |  |"
     assert lines[3] == "| b | y | 4.4e-10 | < 1e-10 | NOT MET | n |"

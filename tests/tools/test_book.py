@@ -6,6 +6,7 @@ the index with every lesson listed, previous/next links in course order, MathJax
 served with the book (no CDN, no other host), the exercises the lessons link to beside the
 pages, and a rebuild that never empties a folder it did not build.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,12 @@ def test_pages_fetch_only_files_of_the_book(built):
     folder, pages = built
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        markup = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", lambda m: re.sub(r">.*", ">", m.group(0), flags=re.S),
-                        html, flags=re.S | re.I)
+        markup = re.sub(
+            r"<(script|style)\b[^>]*>.*?</\1>",
+            lambda m: re.sub(r">.*", ">", m.group(0), flags=re.S),
+            html,
+            flags=re.S | re.I,
+        )
         for tag, target in FETCHING.findall(markup):
             if target.startswith("data:"):
                 continue
@@ -82,7 +87,7 @@ def test_widgets_show_their_snapshot_and_where_they_are_live(built):
     assert STATIC_WIDGET_NOTE in html
     assert "application/vnd.jupyter.widget-view+json" not in html
     position = html.index(STATIC_WIDGET_NOTE)
-    assert "data:image/png;base64," in html[position - 400_000:position], "the widget's picture must precede its note"
+    assert "data:image/png;base64," in html[position - 400_000 : position], "the widget's picture must precede its note"
 
 
 @pytest.mark.slow

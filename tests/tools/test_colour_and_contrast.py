@@ -12,6 +12,7 @@
 
 The browser's own check of the rendered pages (axe-core) is tests/browser/test_browser_accessibility.py.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -26,8 +27,12 @@ from course_lib.widgets.raster import CLASS_COLOURS, MARKERS
 
 ROOT = Path(__file__).resolve().parents[2]
 
-COURSE_CSS = [ROOT / "course_tools/web/book.css", ROOT / "course_tools/web/handout.css", ROOT / "notebooks/rise.css",
-              ROOT / "course_tools/web/labextension/static/lab.css"]   # JupyterLab, by the course's plugin
+COURSE_CSS = [
+    ROOT / "course_tools/web/book.css",
+    ROOT / "course_tools/web/handout.css",
+    ROOT / "notebooks/rise.css",
+    ROOT / "course_tools/web/labextension/static/lab.css",
+]  # JupyterLab, by the course's plugin
 BACKGROUNDS = ("#f5f5f5", "#ffffff")
 AA_TEXT = 4.5
 MIN_DELTA_E = 20.0
@@ -36,12 +41,12 @@ MIN_DELTA_E_MANY = 15.0
 NOT_TEXT = {"hr", "header"}
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB.
-PROTANOPIA = np.array([[0.152286, 1.052583, -0.204868],
-                       [0.114503, 0.786281, 0.099216],
-                       [-0.003882, -0.048116, 1.051998]])
-DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968],
-                         [0.280085, 0.672501, 0.047413],
-                         [-0.011820, 0.042940, 0.968881]])
+PROTANOPIA = np.array(
+    [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+)
+DEUTERANOPIA = np.array(
+    [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+)
 VISION = {"normal": np.eye(3), "protanopia": PROTANOPIA, "deuteranopia": DEUTERANOPIA}
 
 
@@ -60,7 +65,7 @@ def rgb(colour: str) -> tuple[int, int, int]:
     hex_digits = colour.strip().lstrip("#")
     if len(hex_digits) == 3:
         hex_digits = "".join(c * 2 for c in hex_digits)
-    return tuple(int(hex_digits[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(hex_digits[i : i + 2], 16) for i in (0, 2, 4))
 
 
 def linear(colour) -> np.ndarray:

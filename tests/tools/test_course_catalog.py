@@ -1,4 +1,5 @@
 """The course catalogue and map: lessons found on disk, titles, exercises from their metadata, the drawing, the set-up check."""
+
 import json
 import re
 import sys
@@ -38,12 +39,18 @@ def write_source(folder: Path, stem: str, heading: str) -> None:
 def write_notebook(folder: Path, stem: str, heading: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     cells = [
-        {"cell_type": "code", "metadata": {}, "source": ["# # a comment, not a heading\n"], "outputs": [],
-         "execution_count": None},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": ["# # a comment, not a heading\n"],
+            "outputs": [],
+            "execution_count": None,
+        },
         {"cell_type": "markdown", "metadata": {}, "source": ["Intro line\n", f"{heading}\n", "more\n"]},
     ]
-    (folder / f"{stem}.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
-                                                      "nbformat_minor": 5}), encoding="utf-8")
+    (folder / f"{stem}.ipynb").write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8"
+    )
 
 
 # ------------------------------------------------------------------ finding lessons
@@ -57,8 +64,10 @@ def test_titles_come_from_the_first_markdown_heading(tmp_path):
 def write_exercise(folder: Path, exercise: str, lesson: str | None, title: str | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     info = {"id": exercise, "title": title or exercise} | ({"lesson": lesson} if lesson else {})
-    (folder / f"{exercise}.ipynb").write_text(json.dumps({"cells": [], "metadata": {"course_exercise": info},
-                                                          "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    (folder / f"{exercise}.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {"course_exercise": info}, "nbformat": 4, "nbformat_minor": 5}),
+        encoding="utf-8",
+    )
 
 
 def test_each_exercise_names_its_lesson_in_its_own_metadata(tmp_path):
@@ -76,7 +85,7 @@ def test_every_exercise_of_the_course_belongs_to_an_existing_lesson():
     graded = graded_exercises()
     exercise_ids = sorted(path.stem for path in (ROOT / "exercises").glob("ex*.ipynb"))
     assert sorted(e for names in graded.values() for e in names) == exercise_ids, "every exercise names its lesson"
-    assert graded["06"] == ("ex06_mlp_backward", "ex06_find_the_bugs")   # find the bugs comes after writing one
+    assert graded["06"] == ("ex06_mlp_backward", "ex06_find_the_bugs")  # find the bugs comes after writing one
     lesson_numbers = {lesson.number for lesson in find_lessons()}
     assert set(graded) <= lesson_numbers, f"exercises name lessons that do not exist: {set(graded) - lesson_numbers}"
 
@@ -94,10 +103,10 @@ def test_lessons_are_found_on_disk_in_order_with_their_exercises(tmp_path):
     write_exercise(tmp_path / "exercises", "ex01_neuron_and_layer", "01")
     write_exercise(tmp_path / "exercises", "ex10_capstone", "10")
     write_source(tmp_path, "01_neurons", "# Neurons")
-    write_notebook(tmp_path, "01_neurons", "# An outdated title")   # the source wins
-    write_notebook(tmp_path, "10_capstone", "# 10 · Capstone")       # a notebook without a source
+    write_notebook(tmp_path, "01_neurons", "# An outdated title")  # the source wins
+    write_notebook(tmp_path, "10_capstone", "# 10 · Capstone")  # a notebook without a source
     write_source(tmp_path, "08_initialisation", "# Initialisation and symmetry")
-    write_source(tmp_path, "helpers", "# Not a lesson")              # no NN_ prefix: ignored
+    write_source(tmp_path, "helpers", "# Not a lesson")  # no NN_ prefix: ignored
     write_notebook(tmp_path, "1_bad", "# Not a lesson either")
     lessons = find_lessons(tmp_path, tmp_path / "exercises")
     assert [lesson.stem for lesson in lessons] == ["01_neurons", "08_initialisation", "10_capstone"]
@@ -133,8 +142,11 @@ def test_the_course_itself_lists_the_first_lessons():
 
 
 def test_lesson_table_aligns_number_title_and_exercise():
-    lessons = [Lesson("00", "00_map", "Course map", None), Lesson("02", "02_loss", "Loss functions", "ex02_losses"),
-               Lesson("06", "06_backprop", "Backprop", ("ex06_a", "ex06_b"))]
+    lessons = [
+        Lesson("00", "00_map", "Course map", None),
+        Lesson("02", "02_loss", "Loss functions", "ex02_losses"),
+        Lesson("06", "06_backprop", "Backprop", ("ex06_a", "ex06_b")),
+    ]
     lines = lesson_table(lessons).splitlines()
     assert lines[1].split() == ["00", "Course", "map", "-"]
     assert lines[2].split() == ["02", "Loss", "functions", "ex02_losses"]
@@ -159,8 +171,11 @@ def test_the_map_draws_one_station_per_lesson_with_titles_and_exercises():
     lessons = [Lesson("00", "00_a", "A", None), Lesson("06", "06_b", "B", ("ex06_one", "ex06_two"))]
     two = draw_course_map(lessons)
     assert "graded ×2" in [t.get_text() for t in two.texts]
-    progress = {"06": LessonProgress(True, {"ex06_one": ExerciseProgress(4, passing=4),
-                                            "ex06_two": ExerciseProgress(5, passing=2, failing=1)})}
+    progress = {
+        "06": LessonProgress(
+            True, {"ex06_one": ExerciseProgress(4, passing=4), "ex06_two": ExerciseProgress(5, passing=2, failing=1)}
+        )
+    }
     mine = draw_course_map(lessons, progress=progress)
     badges = {t.get_gid(): t.get_text() for t in mine.texts if (t.get_gid() or "").startswith("badge-")}
     assert badges == {"badge-ex06_one": "\u2713 ex06_one", "badge-ex06_two": "ex06_two 2/5"}
@@ -209,8 +224,15 @@ def test_requirements_are_read_from_the_installed_course_and_match_pyproject():
 def test_verdicts_say_ok_too_old_or_missing_without_the_installed_version():
     versions = {"alpha": "2.4.6", "beta": "1.23.5", "gamma": None, "delta": "0.4.1", "eps": "1.0rc1"}
     versions |= {"pinned": "8.1.2", "moved": "8.1.9"}
-    requirements = (("alpha", "1.24"), ("beta", "1.24"), ("gamma", "3.0"), ("delta", "0.40"), ("eps", "1.0"),
-                    ("pinned", "==8.1.2"), ("moved", "==8.1.2"))
+    requirements = (
+        ("alpha", "1.24"),
+        ("beta", "1.24"),
+        ("gamma", "3.0"),
+        ("delta", "0.40"),
+        ("eps", "1.0"),
+        ("pinned", "==8.1.2"),
+        ("moved", "==8.1.2"),
+    )
     lines = environment_verdicts(requirements, version_of=versions.get)
     assert lines == [
         "alpha   ok (>= 1.24 required)",
@@ -238,8 +260,11 @@ def test_the_version_table_reads_across_two_columns():
     assert len(version_table().splitlines()) == -(-len(course_requirements()) // 2)
 
 
-@pytest.mark.parametrize("per_row, progress", [(6, None), (4, None), (3, None), (3, {})],
-                         ids=["slide", "default", "widget-static", "widget-progress"])
+@pytest.mark.parametrize(
+    "per_row, progress",
+    [(6, None), (4, None), (3, None), (3, {})],
+    ids=["slide", "default", "widget-static", "widget-progress"],
+)
 def test_the_courses_own_map_keeps_its_text_apart_inside_the_picture_and_off_the_route(per_row, progress):
     """With the real titles and exercise names: no two labels (badge boxes included) overlap, all lie
     inside the figure, and the route passes through no title or badge."""
@@ -257,13 +282,13 @@ def test_the_courses_own_map_keeps_its_text_apart_inside_the_picture_and_off_the
     try:
         for i, (name, box) in enumerate(boxes):
             assert fig.bbox.x0 - 0.5 <= box.x0 and box.x1 <= fig.bbox.x1 + 0.5, f"{name!r} sticks out of the picture"
-            for other, box2 in boxes[i + 1:]:
+            for other, box2 in boxes[i + 1 :]:
                 assert not box.overlaps(box2), f"{name!r} overlaps {other!r}"
         route = next(p for p in ax.patches if p.get_gid() == "route")
         on_curve = [segment(np.linspace(0, 1, 25)) for segment, _ in route.get_path().iter_bezier()]
         points = ax.transData.transform(np.concatenate(on_curve))
         for name, box in boxes:
-            if name in numbers or name == "start":   # the route runs through the stations themselves
+            if name in numbers or name == "start":  # the route runs through the stations themselves
                 continue
             inside = [p for p in points if box.x0 < p[0] < box.x1 and box.y0 < p[1] < box.y1]
             assert not inside, f"the route runs through {name!r}"

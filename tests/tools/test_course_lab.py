@@ -1,4 +1,5 @@
 """The course's JupyterLab set-up (course_tools/course_lab.py) and its server extension (lab_extension.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -43,7 +44,7 @@ def test_the_first_visit_shows_the_course_map_and_a_later_one_what_the_learner_l
     layout = json.loads(workspace.read_text())
     assert layout["data"]["layout-restorer:data"]["main"]["current"] == "notebook:notebooks/00_course_map.ipynb"
     assert layout["data"]["file-browser-filebrowser:cwd"] == {"path": ""}
-    workspace.write_text('{"data": {}, "metadata": {"id": "backprop-course"}}')   # as JupyterLab saves it
+    workspace.write_text('{"data": {}, "metadata": {"id": "backprop-course"}}')  # as JupyterLab saves it
     course_lab.learner_options(tmp_path)
     assert json.loads(workspace.read_text())["data"] == {}, "the learner's own layout must be kept"
 
@@ -68,8 +69,9 @@ def test_a_lesson_is_served_with_what_its_kernel_will_report():
 
 def test_a_notebook_that_says_something_else_is_served_as_it_is():
     for stored in ({"name": "python", "version": "3.12.1"}, {"name": "R"}):
-        assert lab_extension.with_kernel_language_info(notebook(stored), INFO)["content"]["metadata"] == \
-            {"language_info": stored}
+        assert lab_extension.with_kernel_language_info(notebook(stored), INFO)["content"]["metadata"] == {
+            "language_info": stored
+        }
     other = {"type": "file", "content": "x = 1"}
     assert lab_extension.with_kernel_language_info(dict(other), INFO) == other
 
@@ -120,9 +122,20 @@ def test_every_lessons_set_up_runs_alone_in_a_fresh_kernel():
 def lesson_with_setup(folder: Path) -> Path:
     notebook = folder / "notebooks" / "06_backpropagation.ipynb"
     notebook.parent.mkdir(parents=True)
-    notebook.write_text(json.dumps({"cells": [
-        {"cell_type": "code", "metadata": {"tags": ["setup"]}, "source": ["import numpy as np\n", "x = np.ones(2)"]},
-        {"cell_type": "code", "metadata": {}, "source": "y = x + 1"}]}))
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "metadata": {"tags": ["setup"]},
+                        "source": ["import numpy as np\n", "x = np.ones(2)"],
+                    },
+                    {"cell_type": "code", "metadata": {}, "source": "y = x + 1"},
+                ]
+            }
+        )
+    )
     return notebook
 
 
@@ -156,10 +169,12 @@ def test_a_notebooks_kernel_is_started_with_its_set_up(tmp_path):
     lab_extension.hook_kernels({"session_manager": sessions, "kernel_manager": kernels, "contents_manager": Contents()})
 
     async def open_lesson_then_a_console():
-        await sessions.start_kernel_for_session(session_id="s1", path="3f2b-uuid", name=notebook.name,
-                                                type="notebook", kernel_name="python3")
-        await sessions.start_kernel_for_session(session_id="s2", path="console-1", name="", type="console",
-                                                kernel_name="python3")
+        await sessions.start_kernel_for_session(
+            session_id="s1", path="3f2b-uuid", name=notebook.name, type="notebook", kernel_name="python3"
+        )
+        await sessions.start_kernel_for_session(
+            session_id="s2", path="console-1", name="", type="console", kernel_name="python3"
+        )
 
     run(open_lesson_then_a_console())
     (option,), plain = started
@@ -168,11 +183,18 @@ def test_a_notebooks_kernel_is_started_with_its_set_up(tmp_path):
     # A deck (a session named by an id) also gets the lesson's other cells, to run before a slide's cell.
     assert script.read_text().startswith("import numpy as np\nx = np.ones(2)\n")
     assert "_install_cells_before(get_ipython(), [('', 'y = x + 1', False)], ['np', 'x'])" in script.read_text()
-    assert folders[0] == "notebooks"   # a deck's kernel runs in the lesson's folder, not the server's root
-    run(sessions.start_kernel_for_session(session_id="s3", path="notebooks/06_backpropagation.ipynb",
-                                          name=notebook.name, type="notebook", kernel_name="python3"))
+    assert folders[0] == "notebooks"  # a deck's kernel runs in the lesson's folder, not the server's root
+    run(
+        sessions.start_kernel_for_session(
+            session_id="s3",
+            path="notebooks/06_backpropagation.ipynb",
+            name=notebook.name,
+            type="notebook",
+            kernel_name="python3",
+        )
+    )
     lab = Path(started[-1][0].split("=", 1)[1])
-    assert lab.read_text() == "import numpy as np\nx = np.ones(2)\n"   # in the lab, the set-up alone
+    assert lab.read_text() == "import numpy as np\nx = np.ones(2)\n"  # in the lab, the set-up alone
 
 
 def test_the_set_up_scripts_go_when_the_server_ends(tmp_path):

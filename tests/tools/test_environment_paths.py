@@ -5,6 +5,7 @@ one on PATH; on a fresh machine the suite failed. These tests fail when the suit
 runs without its environment's script folder first on PATH, which is what
 ``course.py`` arranges for every command it runs.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,11 @@ def environment_scripts() -> list[Path]:
 def test_every_script_of_this_environment_is_the_one_path_finds():
     scripts = environment_scripts()
     assert any(path.name == "alembic" for path in scripts), "nbgrader's alembic is not installed here"
-    wrong = {path.name: shutil.which(path.name) for path in scripts
-             if Path(shutil.which(path.name) or "/nowhere").parent != SCRIPTS}
+    wrong = {
+        path.name: shutil.which(path.name)
+        for path in scripts
+        if Path(shutil.which(path.name) or "/nowhere").parent != SCRIPTS
+    }
     assert not wrong, (
         f"these commands resolve outside the environment under test ({SCRIPTS}): {wrong}. "
         "Run the tests through `python3 course.py test`, or activate the environment first."
@@ -81,9 +85,9 @@ def test_the_quick_run_leaves_out_the_browser_nbval_and_sandboxed_grading(monkey
     assert all("--nbval" not in str(arg) for arg in quick)  # addopts replaced: no notebook is executed
     full = course.test_command(python, [])
     assert full[full.index("-n") + 1] == "2" and full[full.index("--dist") + 1] == "loadscope"
-    assert course.test_command(python, ["-n", "0"]).count("-n") == 1   # the caller's choice stands
+    assert course.test_command(python, ["-n", "0"]).count("-n") == 1  # the caller's choice stands
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
-    assert "-n" not in course.test_command(python, [])      # one core: no workers to start
+    assert "-n" not in course.test_command(python, [])  # one core: no workers to start
 
 
 def test_setting_up_says_nothing_setuptools_did_not_need_to_say(tmp_path, monkeypatch):

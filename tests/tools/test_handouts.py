@@ -5,6 +5,7 @@ its math and its fit; these tests check, without a browser, what makes a handout
 nothing in it refers to another file or to the internet, the web fonts are inside, a widget shows
 its snapshot with where it is live, and the deck has the lecture's slides.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,8 @@ def test_inline_css_keeps_only_woff_fonts_as_data_uris(tmp_path):
     (tmp_path / "fonts" / "a.woff").write_bytes(b"wOFF-font-bytes")
     (tmp_path / "fonts" / "faces.css").write_text(
         "@font-face { font-family: 'A'; src: url('./a.eot'); src: url('./a.eot?#iefix') format('embedded-opentype'),"
-        " url('./a.woff') format('woff'), url('./a.ttf') format('truetype'); font-weight: 600; }\n")
+        " url('./a.woff') format('woff'), url('./a.ttf') format('truetype'); font-weight: 600; }\n"
+    )
     (tmp_path / "theme.css").write_text("@import url(./fonts/faces.css);\nbody { color: red; }\n")
     css = web_assets.inline_css(tmp_path / "theme.css")
     assert "body { color: red; }" in css and "@import" not in css
@@ -49,17 +51,41 @@ def test_an_inlined_script_cannot_end_its_own_element(tmp_path):
 
 def test_a_widget_output_keeps_its_snapshot_and_says_where_it_is_live():
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell("explorer()", outputs=[nbformat.v4.new_output(
-        "execute_result", data={WIDGET_MIME: {"model_id": "x"}, "text/plain": SNAPSHOT_NOTE,
-                                "text/html": f'<img src="data:image/png;base64,AAAA"><p><i>{SNAPSHOT_NOTE}</i></p>'},
-        execution_count=1)]))
-    nb.cells.append(nbformat.v4.new_code_cell("slider", outputs=[nbformat.v4.new_output(
-        "execute_result", data={WIDGET_MIME: {"model_id": "y"}, "text/plain": "IntSlider()"},
-        execution_count=2)]))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "explorer()",
+            outputs=[
+                nbformat.v4.new_output(
+                    "execute_result",
+                    data={
+                        WIDGET_MIME: {"model_id": "x"},
+                        "text/plain": SNAPSHOT_NOTE,
+                        "text/html": f'<img src="data:image/png;base64,AAAA"><p><i>{SNAPSHOT_NOTE}</i></p>',
+                    },
+                    execution_count=1,
+                )
+            ],
+        )
+    )
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "slider",
+            outputs=[
+                nbformat.v4.new_output(
+                    "execute_result",
+                    data={WIDGET_MIME: {"model_id": "y"}, "text/plain": "IntSlider()"},
+                    execution_count=2,
+                )
+            ],
+        )
+    )
     static = web_assets.static_notebook(nb)
     pictured, bare = (cell.outputs[0].data for cell in static.cells)
     assert WIDGET_MIME not in pictured and WIDGET_MIME not in bare
-    assert pictured["text/html"].startswith('<img src="data:image/png') and web_assets.STATIC_WIDGET_NOTE in pictured["text/html"]
+    assert (
+        pictured["text/html"].startswith('<img src="data:image/png')
+        and web_assets.STATIC_WIDGET_NOTE in pictured["text/html"]
+    )
     assert "run this lesson in JupyterLab" in bare["text/html"]
     assert WIDGET_MIME in nb.cells[0].outputs[0].data, "the notebook itself must stay as it was"
 

@@ -13,6 +13,7 @@
 
 When a lesson changes, run ``python -m course_tools.instructor_kit`` and commit instructor/.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,7 +69,7 @@ def syllabus():
 @pytest.fixture(scope="module")
 def answer_key():
     text = (GUIDE / "answer-key.md").read_text(encoding="utf-8")
-    return squash(re.sub(r"^>( |$)", "", text, flags=re.M))   # quotes read as the lesson's own text
+    return squash(re.sub(r"^>( |$)", "", text, flags=re.M))  # quotes read as the lesson's own text
 
 
 def stated_minutes(path) -> int:
@@ -80,13 +81,15 @@ def stated_minutes(path) -> int:
 def test_the_syllabus_times_are_the_lessons_and_exercises_own(syllabus):
     rows = table(syllabus, "| lesson | main |")
     assert [int(row[0].split(".")[0]) for row in rows] == [int(path.stem[:2]) for path in SOURCES], (
-        f"the syllabus does not list every lesson in order; {REGENERATE}")
+        f"the syllabus does not list every lesson in order; {REGENERATE}"
+    )
     exercises = {e.id: e for e in exercise_facts()}
     for row, path in zip(rows, SOURCES):
         assert minutes(row[1]) == stated_minutes(path), f"{path.stem}: syllabus says {row[1]}; {REGENERATE}"
         listed = re.findall(r"`(ex\w+)`", row[3])
         assert sorted(listed) == sorted(e.id for e in exercises.values() if e.lesson == path.stem[:2]), (
-            f"{path.stem}: the syllabus lists exercises {listed}; {REGENERATE}")
+            f"{path.stem}: the syllabus lists exercises {listed}; {REGENERATE}"
+        )
         expected = sum(exercises[e].minutes or kit.EXERCISE_ESTIMATES[e] for e in listed)
         assert minutes(row[4]) == expected, f"{path.stem}: exercise time {row[4]}, expected {expected}; {REGENERATE}"
         assert minutes(row[5]) == sum(exercises[e].points for e in listed) if listed else row[5] == "—"
@@ -127,12 +130,21 @@ def test_the_guide_is_current_with_the_lessons():
         assert (GUIDE / name).read_text(encoding="utf-8") == text, f"instructor/{name} is out of date; {REGENERATE}"
 
 
-@pytest.mark.slow   # runs every lesson's cells with each prompt's change (about 7 s)
+@pytest.mark.slow  # runs every lesson's cells with each prompt's change (about 7 s)
 def test_the_answer_key_is_current_and_its_command_runs():
     """The whole kit as its command writes it: a key whose lesson cell changed fails here, not for an instructor."""
     # In a process of its own: the lessons' cells set plotting and printing options for the whole process.
-    run = subprocess.run([sys.executable, "-c", "import json; from course_tools import instructor_kit as kit; "
-                          "print(json.dumps(kit.generate()))"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json; from course_tools import instructor_kit as kit; print(json.dumps(kit.generate()))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, f"python -m course_tools.instructor_kit fails:\n{run.stderr[-3000:]}"
     written = json.loads(run.stdout)
     for name, text in written.items():
@@ -142,8 +154,11 @@ def test_the_answer_key_is_current_and_its_command_runs():
 # ----------------------------------------------------------------- prompts and questions, found by their markup
 def markdown_cells(path):
     cells = jupytext.read(path, fmt="py:percent").cells
-    return [cell for cell in cells if cell.cell_type == "markdown"
-            and cell.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+    return [
+        cell
+        for cell in cells
+        if cell.cell_type == "markdown" and cell.metadata.get("slideshow", {}).get("slide_type") != "notes"
+    ]
 
 
 def try_prompts(path) -> list[str]:
@@ -155,7 +170,7 @@ def try_prompts(path) -> list[str]:
             line = squash(paragraph)
             bold = re.search(r"\*\*Try(?: it)?(?: yourself)?:\*\*", line)
             if bold:
-                found.append(line[bold.start():][:70])
+                found.append(line[bold.start() :][:70])
             elif re.match(r"#{1,4} Try it", line) or re.search(r"(^|[.!?(]\s?)Try it\b", line):
                 found.append(line[:70])
     return found
@@ -170,8 +185,9 @@ def questions(path) -> list[tuple[str, str]]:
             inside = "check your understanding" in first.lower()
         if not inside:
             continue
-        for match in re.finditer(r"^(\d+)\.\s+(.*?)\n\s*\n?<details><summary>[^<]*</summary>(.*?)</details>",
-                                 cell.source, flags=re.S | re.M):
+        for match in re.finditer(
+            r"^(\d+)\.\s+(.*?)\n\s*\n?<details><summary>[^<]*</summary>(.*?)</details>", cell.source, flags=re.S | re.M
+        ):
             found.append((squash(match.group(2)), squash(match.group(3))))
     return found
 
@@ -190,7 +206,9 @@ def test_every_try_it_and_every_question_has_an_entry(path, answer_key):
         assert words in section, f"{path.stem}: no answer-key entry for the prompt {prompt!r}; {REGENERATE}"
     asked = questions(path)
     for text, answer in asked:
-        assert f"{text[:60]}" in section, f"{path.stem}: no answer-key entry for the question {text[:80]!r}; {REGENERATE}"
+        assert f"{text[:60]}" in section, (
+            f"{path.stem}: no answer-key entry for the question {text[:80]!r}; {REGENERATE}"
+        )
         assert answer[:40] in section, f"{path.stem}: the key does not carry the lesson's answer to {text[:60]!r}"
     assert len(re.findall(r"\*\*Q\d+\.\*\*", section)) == len(asked), f"{path.stem}: {REGENERATE}"
 
@@ -202,23 +220,32 @@ def test_every_prompt_has_exactly_one_key_and_every_key_a_prompt():
 # ----------------------------------------------------------------- misconceptions
 def test_every_misconception_cites_what_is_in_its_lesson():
     lessons = {path.stem[:2]: path.read_text(encoding="utf-8") for path in SOURCES}
-    headings = {number: [squash(line.lstrip("# ")) for line in text.splitlines() if re.match(r"# #{1,4} ", line)]
-                for number, text in lessons.items()}
+    headings = {
+        number: [squash(line.lstrip("# ")) for line in text.splitlines() if re.match(r"# #{1,4} ", line)]
+        for number, text in lessons.items()
+    }
     for item in kit.MISCONCEPTIONS:
         assert item.section in headings[item.lesson], (
-            f"lesson {item.lesson}: {item.belief!r} cites the heading {item.section!r}, which the lesson no longer has")
+            f"lesson {item.lesson}: {item.belief!r} cites the heading {item.section!r}, which the lesson no longer has"
+        )
         for tag in re.findall(r"`(worked:[\w-]+)`", item.how):
-            assert f'"{tag}"' in lessons[item.lesson], f"lesson {item.lesson}: {item.belief!r} cites {tag}, which is gone"
+            assert f'"{tag}"' in lessons[item.lesson], (
+                f"lesson {item.lesson}: {item.belief!r} cites {tag}, which is gone"
+            )
     covered = {item.lesson for item in kit.MISCONCEPTIONS}
     assert {path.stem[:2] for path in SOURCES if path.stem[:2] != "00"} <= covered
     beliefs = " ".join(item.belief.lower() for item in kit.MISCONCEPTIONS)
-    for example in ("the gradient points to the minimum", "a bigger learning rate is always faster",
-                    "zero initialisation is neutral", "vanishing gradients mean",
-                    "back-propagation is a different algorithm from the chain rule"):
+    for example in (
+        "the gradient points to the minimum",
+        "a bigger learning rate is always faster",
+        "zero initialisation is neutral",
+        "vanishing gradients mean",
+        "back-propagation is a different algorithm from the chain rule",
+    ):
         assert example in beliefs, f"the issue's example {example!r} is missing"
 
 
-@pytest.mark.slow   # loads every exercise's grading spec
+@pytest.mark.slow  # loads every exercise's grading spec
 def test_the_points_are_what_course_grade_scores():
     from course_tools.grader import catalog
 
@@ -226,7 +253,8 @@ def test_the_points_are_what_course_grade_scores():
         loaded = catalog.load(exercise.id)
         assert loaded is not None, f"{exercise.id} has no grading spec"
         assert loaded[1].points == exercise.points, (
-            f"{exercise.id}: its parts table says {exercise.points} points, its grading spec {loaded[1].points}")
+            f"{exercise.id}: its parts table says {exercise.points} points, its grading spec {loaded[1].points}"
+        )
 
 
 # ----------------------------------------------------------------- the class deployment (instructor/deployment.md)
@@ -265,7 +293,7 @@ def test_the_binder_environment_lists_what_pyproject_lists():
     assert tuple(map(int, python.split("=")[1].split("."))) >= tuple(map(int, minimum.split(".")))
 
 
-@pytest.mark.slow   # a fresh virtual environment and an editable install: about 20 s
+@pytest.mark.slow  # a fresh virtual environment and an editable install: about 20 s
 def test_binder_postbuild_installs_the_course_by_itself(tmp_path):
     import shutil
     import subprocess
@@ -286,16 +314,32 @@ def test_binder_postbuild_installs_the_course_by_itself(tmp_path):
     (site / "zz_installed_by_environment_yml.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     home = tmp_path / "home"
     home.mkdir()
-    clean = {"PATH": f"{env / 'bin'}:/usr/bin:/bin", "HOME": str(home), "PIP_NO_INDEX": "1",
-             "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLCONFIGDIR": str(home / "mpl")}
-    result = subprocess.run(["bash", str(repo / "binder" / "postBuild")], cwd=tmp_path, env=clean,
-                            capture_output=True, text=True, timeout=300)
+    clean = {
+        "PATH": f"{env / 'bin'}:/usr/bin:/bin",
+        "HOME": str(home),
+        "PIP_NO_INDEX": "1",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "MPLCONFIGDIR": str(home / "mpl"),
+    }
+    result = subprocess.run(
+        ["bash", str(repo / "binder" / "postBuild")],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, f"postBuild failed:\n{result.stdout}\n{result.stderr}"
-    where = subprocess.run([str(env / "bin" / "python"), "-c",
-                            "import course_lib, course_tools.grader.cli; print(course_lib.__file__)"],
-                           cwd=tmp_path, env=clean, capture_output=True, text=True)
+    where = subprocess.run(
+        [str(env / "bin" / "python"), "-c", "import course_lib, course_tools.grader.cli; print(course_lib.__file__)"],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
     assert where.returncode == 0, where.stderr
     assert where.stdout.strip().startswith(str(repo)), f"course_lib comes from {where.stdout.strip()}, not the copy"
     assert (home / "mpl").is_dir(), "postBuild should have built matplotlib's font cache"
-    assert (env / "etc" / "jupyter" / "jupyter_server_config.d" / "backprop-course.json").is_file(), \
+    assert (env / "etc" / "jupyter" / "jupyter_server_config.d" / "backprop-course.json").is_file(), (
         "postBuild should have set up the course's JupyterLab (course_tools/course_lab.py)"
+    )

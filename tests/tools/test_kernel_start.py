@@ -1,4 +1,5 @@
 """A notebook whose kernel does not answer at first is started again, in every run that starts kernels."""
+
 from __future__ import annotations
 
 import subprocess
@@ -16,7 +17,7 @@ def test_a_kernel_that_does_not_answer_is_started_again(monkeypatch):
 
     def answers_on_the_third_try(kernel, kernel_name, **kwargs):
         calls.append(kernel_name)
-        kernel.km = "a manager"   # started each time; the first two never bring their output channel up
+        kernel.km = "a manager"  # started each time; the first two never bring their output channel up
         if len(calls) < 3:
             raise RuntimeError("Wasn't able to establish IOPub after 30 seconds.")
 
@@ -36,10 +37,18 @@ def test_a_kernel_that_never_answers_still_fails(monkeypatch):
         nbval.kernel.RunningKernel("python3")
 
 
-@pytest.mark.parametrize("args", [[], ["-o", "addopts=", "--nbval", "-p", "kernel_start"]],
-                         ids=["the project's options", "the BLAS guard's options"])
+@pytest.mark.parametrize(
+    "args",
+    [[], ["-o", "addopts=", "--nbval", "-p", "kernel_start"]],
+    ids=["the project's options", "the BLAS guard's options"],
+)
 def test_runs_of_notebooks_alone_load_it(args):
     """`course.py test notebooks` reads no conftest under tests/, so the project's options load it."""
-    run = subprocess.run([sys.executable, "-m", "pytest", "notebooks/00_course_map.ipynb", "--co", "-q",
-                          "--trace-config", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "notebooks/00_course_map.ipynb", "--co", "-q", "--trace-config", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "PLUGIN registered: <module 'kernel_start'" in run.stdout, run.stdout[-2000:]

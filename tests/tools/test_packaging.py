@@ -1,4 +1,5 @@
 """The set-up files agree with each other and with what the README promises."""
+
 import importlib
 import re
 import subprocess
@@ -11,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def normalise(requirement: str) -> str:
     """'scikit_learn >= 1.2' -> 'scikit-learn>=1.2' (names compare case- and dash-insensitively)."""
-    requirement = requirement.split(";", 1)[0].replace(" ", "")   # an environment marker is not compared
+    requirement = requirement.split(";", 1)[0].replace(" ", "")  # an environment marker is not compared
     name, spec = re.match(r"([A-Za-z0-9_.\-]+)(.*)", requirement).groups()
     return re.sub(r"[-_.]+", "-", name).lower() + spec
 

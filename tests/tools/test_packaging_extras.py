@@ -1,4 +1,5 @@
 """Who installs what: learners get the course alone, the tests everything they need, graders nbgrader."""
+
 import re
 from script_module import load_script
 from toml_reader import tomllib

@@ -1,5 +1,6 @@
 """A course widget's output carries its described picture, and a saved notebook keeps only that picture,
 so that a deck or a reopened notebook never shows "Error displaying widget: model not found"."""
+
 from __future__ import annotations
 
 import base64
@@ -52,8 +53,9 @@ def test_saving_keeps_the_picture_and_drops_the_live_view(explorer):
     kept, other, stream = model["content"]["cells"][0]["outputs"]
     assert WIDGET_MIME not in kept["data"] and kept["data"]["text/html"] == data["text/html"]
     assert kept["metadata"]["alt"] == explorer.describe()
-    assert WIDGET_MIME not in other["data"] and other["data"]["text/plain"] == LIVE_NOTE, \
+    assert WIDGET_MIME not in other["data"] and other["data"]["text/plain"] == LIVE_NOTE, (
         "a widget with no picture of its own says how to make it live"
+    )
     assert stream == text
 
 

@@ -1,6 +1,7 @@
 """Every widget's picture is readable from the back of a room: each text in it is at least 20 px on the
 page (``described.AUDIENCE_PX``), in every state a lecturer reaches, because a slide shows the picture
 at the size the notebook does."""
+
 from __future__ import annotations
 
 import importlib
@@ -21,28 +22,40 @@ def raster_states(make: str):
     """The widget ``make`` and the settings that draw each of its texts (titles, notes, captions)."""
     if make == "neuron":
         from course_lib.widgets.neuron import neuron_explorer
+
         return neuron_explorer(points="xor"), [dict(activation="relu"), dict(activation="leaky_relu", b=-3.0)]
     if make == "loss":
         from course_lib.widgets.loss import loss_explorer
+
         return loss_explorer(), [dict(target=0), dict(p=0.01)]
     if make == "descent":
         from course_lib.widgets.descent import learning_rate_explorer
+
         return learning_rate_explorer(), [dict(learning_rate=1.2, steps=30), dict(learning_rate=0.5)]
     if make.startswith("stepper"):
         from course_lib.widgets.stepper import backprop_stepper
+
         if make == "stepper":
             widget = backprop_stepper()
-        else:   # a learner's own network, with a taller hidden layer: its numbers above and below each node
+        else:  # a learner's own network, with a taller hidden layer: its numbers above and below each node
             import numpy as np
 
             from course_lib import MLP
-            widget = backprop_stepper(MLP([2, 6, 2], "sigmoid", "sigmoid", "mse", seed=1), x=np.array([0.5, -1.0]),
-                                      target=np.array([0.1, 0.9]))
+
+            widget = backprop_stepper(
+                MLP([2, 6, 2], "sigmoid", "sigmoid", "mse", seed=1),
+                x=np.array([0.5, -1.0]),
+                target=np.array([0.1, 0.9]),
+            )
         return widget, [dict(step=k) for k in range(widget.controls["step"].max + 1)]
     if make == "gradient_flow":
         from course_lib.widgets.gradient_flow import gradient_flow_explorer
-        return gradient_flow_explorer(), [dict(activation="leaky_relu", depth=30), dict(weight_scale=0.01),
-                                          dict(activation="identity", weight_scale=1.0)]
+
+        return gradient_flow_explorer(), [
+            dict(activation="leaky_relu", depth=30),
+            dict(weight_scale=0.01),
+            dict(activation="identity", weight_scale=1.0),
+        ]
     raise KeyError(make)
 
 
@@ -50,10 +63,13 @@ def layout_problems(canvas) -> list[str]:
     """Texts of the frame last drawn that stick out of the picture or overlap each other."""
     width, height = getattr(canvas, "css_width", canvas.width), getattr(canvas, "css_height", canvas.height)
     boxes = canvas.text_boxes
-    found = [f"{text!r} sticks out of the {width}x{height} picture" for x0, y0, x1, y1, text in boxes
-             if x0 < -0.5 or y0 < -0.5 or x1 > width + 0.5 or y1 > height + 0.5]
+    found = [
+        f"{text!r} sticks out of the {width}x{height} picture"
+        for x0, y0, x1, y1, text in boxes
+        if x0 < -0.5 or y0 < -0.5 or x1 > width + 0.5 or y1 > height + 0.5
+    ]
     for i, (ax0, ay0, ax1, ay1, a) in enumerate(boxes):
-        for bx0, by0, bx1, by1, b in boxes[i + 1:]:
+        for bx0, by0, bx1, by1, b in boxes[i + 1 :]:
             if min(ax1, bx1) - max(ax0, bx0) > 1 and min(ay1, by1) - max(ay0, by0) > 1:
                 found.append(f"{a!r} overlaps {b!r}")
     return found
@@ -69,6 +85,7 @@ def test_the_pictures_font_is_the_scalable_one():
 
     from course_lib.widgets.plot_axes import TEXT_PX
     from course_lib.widgets.raster import font
+
     assert isinstance(font(TEXT_PX), ImageFont.FreeTypeFont) and font(TEXT_PX).size == TEXT_PX
 
 
@@ -80,7 +97,8 @@ def test_a_raster_widgets_text_is_20_px_and_never_overlaps(make):
         drive(widget, **state)
         problems += [f"{state}: {problem}" for problem in layout_problems(widget.canvas)]
     assert widget.canvas.smallest_text >= AUDIENCE_PX, (
-        f"the {make} widget drew text at {widget.canvas.smallest_text} px; a room reads {AUDIENCE_PX} px")
+        f"the {make} widget drew text at {widget.canvas.smallest_text} px; a room reads {AUDIENCE_PX} px"
+    )
     assert not problems, f"the {make} widget: {problems[:5]}"
 
 
@@ -94,11 +112,17 @@ def test_the_playgrounds_text_is_20_px_and_never_overlaps():
 
     def look(pg, when):
         nonlocal smallest
-        smallest = min(smallest, pg.canvas.smallest_text)   # each frame is drawn afresh
+        smallest = min(smallest, pg.canvas.smallest_text)  # each frame is drawn afresh
         problems.extend(f"{when}: {problem}" for problem in layout_problems(pg.canvas))
 
-    deep = playground(dataset="spiral", classes=3, hidden=(8, 8, 8, 8, 8, 8), regularization="L2",
-                      regularization_rate=0.01, features=["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"])
+    deep = playground(
+        dataset="spiral",
+        classes=3,
+        hidden=(8, 8, 8, 8, 8, 8),
+        regularization="L2",
+        regularization_rate=0.01,
+        features=["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"],
+    )
     look(deep, "deep, epoch 0")
     play(deep, 2)
     look(deep, "deep, epoch 2")

@@ -1,4 +1,5 @@
 """The learning-rate widget, driven headlessly: set the sliders, check the verdict, numbers and picture."""
+
 import re
 
 import ipywidgets as widgets
@@ -7,8 +8,13 @@ import pytest
 
 from course_lib import CourseError
 from course_lib.widgets.base import LessonWidget
-from course_lib.widgets.descent import (LearningRateExplorer, parabola_path, descent_regime, learning_rate_explorer,
-                                        quadratic_loss)
+from course_lib.widgets.descent import (
+    LearningRateExplorer,
+    parabola_path,
+    descent_regime,
+    learning_rate_explorer,
+    quadratic_loss,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -60,9 +66,14 @@ def test_an_off_grid_default_is_offered_too():
 
 # (learning rate, the verdict for a = 2: thresholds 1/a = 0.5 and 2/a = 1)
 REGIMES = [
-    (0.01, "converges"), (0.1, "converges"), (0.45, "converges"), (0.5, "converges in one step"),
-    (0.6, "oscillates but converges"), (0.95, "oscillates but converges"),
-    (1.0, "oscillates forever"), (1.05, "diverges: try a smaller learning rate"),
+    (0.01, "converges"),
+    (0.1, "converges"),
+    (0.45, "converges"),
+    (0.5, "converges in one step"),
+    (0.6, "oscillates but converges"),
+    (0.95, "oscillates but converges"),
+    (1.0, "oscillates forever"),
+    (1.05, "diverges: try a smaller learning rate"),
     (1.25, "diverges: try a smaller learning rate"),
 ]
 
@@ -163,10 +174,18 @@ def test_path_and_loss_helpers():
         parabola_path(0.1, -1)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"learning_rate": 0}, {"learning_rate": 5.0}, {"steps": 0}, {"steps": 51}, {"curvature": -1.0},
-    {"start": 1.0}, {"minimum": float("nan")},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"learning_rate": 0},
+        {"learning_rate": 5.0},
+        {"steps": 0},
+        {"steps": 51},
+        {"curvature": -1.0},
+        {"start": 1.0},
+        {"minimum": float("nan")},
+    ],
+)
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(CourseError):
         learning_rate_explorer(**kwargs)

@@ -1,4 +1,5 @@
 """Lesson 10's digit-reader widget, driven headlessly: every control, numbers recomputed by hand."""
+
 import io
 
 import ipywidgets as widgets
@@ -79,7 +80,7 @@ def test_structure(widget):
     assert isinstance(widget.controls["noise"], widgets.FloatSlider)
     assert (widget.controls["right"].min, widget.controls["right"].max) == (-2, 2)
     assert bytes(widget.image.value).startswith(PNG_SIGNATURE)
-    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1260, 504)   # twice the 630 x 252 shown
+    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1260, 504)  # twice the 630 x 252 shown
     assert (widget.image.layout.width, widget.image.layout.height) == ("630px", "252px")
     assert widget.updates == 1
 
@@ -95,7 +96,10 @@ def check(widget, setup):
     assert widget.accuracy == pytest.approx(accuracy)
     guess = int(p[index].argmax())
     text = widget.readout.value
-    assert f"Held-out digit {index} (a {y[index]}): the network reads {guess} with probability {p[index, guess]:.1%}" in text
+    assert (
+        f"Held-out digit {index} (a {y[index]}): the network reads {guess} with probability {p[index, guess]:.1%}"
+        in text
+    )
     assert f"moved {right} right and {down} down, noise {level:.2f}: accuracy {accuracy:.1%}" in text
     assert ("<b>wrong</b>" in text) == (guess != y[index])
     bars = [patch.get_height() for patch in widget.figure.axes[1].patches]
@@ -104,8 +108,15 @@ def check(widget, setup):
     np.testing.assert_allclose(np.asarray(shown), images[index].reshape(8, 8))
 
 
-@pytest.mark.parametrize("name, values", [("digit", [1, 17, 39, 0]), ("right", [1, 2, -1, -2, 0]),
-                                          ("down", [-2, -1, 1, 2]), ("noise", [0.05, 0.25, 0.5, 0.0])])
+@pytest.mark.parametrize(
+    "name, values",
+    [
+        ("digit", [1, 17, 39, 0]),
+        ("right", [1, 2, -1, -2, 0]),
+        ("down", [-2, -1, 1, 2]),
+        ("noise", [0.05, 0.25, 0.5, 0.0]),
+    ],
+)
 def test_every_control(widget, setup, name, values):
     check(widget, setup)
     for value in values:

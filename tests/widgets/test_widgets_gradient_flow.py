@@ -1,4 +1,5 @@
 """Lesson 07's gradient-flow widget, driven headlessly: every control, the bars against plain numpy, the readout."""
+
 import re
 
 import ipywidgets as widgets
@@ -9,8 +10,14 @@ from own_loop import set_back_to_back
 import plain_network as plain
 from course_lib import CourseError, data
 from course_lib.widgets.base import LessonWidget
-from course_lib.widgets.gradient_flow import (FLOW_ACTIVATIONS, FLOOR, GradientFlowExplorer, deep_network,
-                                              gradient_flow_explorer, layer_gradient_norms)
+from course_lib.widgets.gradient_flow import (
+    FLOW_ACTIVATIONS,
+    FLOOR,
+    GradientFlowExplorer,
+    deep_network,
+    gradient_flow_explorer,
+    layer_gradient_norms,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -40,7 +47,7 @@ def test_structure_and_defaults(widget):
     assert isinstance(widget.controls["depth"], widgets.IntSlider)
     assert isinstance(widget.controls["weight_scale"], widgets.FloatLogSlider)
     for name in ("depth", "weight_scale"):
-        assert widget.controls[name].continuous_update        # the picture follows the drag
+        assert widget.controls[name].continuous_update  # the picture follows the drag
     assert (widget.value("activation"), widget.value("depth"), widget.value("weight_scale")) == ("sigmoid", 10, 0.2)
     assert bytes(widget.image.value).startswith(PNG_SIGNATURE)
     assert widget.updates == 1
@@ -65,7 +72,7 @@ def test_every_activation(widget, activation):
     assert widget.title.startswith(activation + ",")
     if activation != "sigmoid":
         assert bytes(widget.image.value) != before
-        assert "no vanishing" in widget.readout.value      # at this scale only sigmoid vanishes
+        assert "no vanishing" in widget.readout.value  # at this scale only sigmoid vanishes
 
 
 def test_depth_slider_sets_the_number_of_bars(widget):
@@ -80,11 +87,11 @@ def test_depth_slider_sets_the_number_of_bars(widget):
 
 def test_scale_slider_and_the_floor(widget):
     widget.controls["activation"].value = "tanh"
-    widget.controls["weight_scale"].value = 0.05             # tanh vanishes too when the weights are small
+    widget.controls["weight_scale"].value = 0.05  # tanh vanishes too when the weights are small
     exact = expected_norms("tanh", 10, 0.05)
     np.testing.assert_allclose(widget.norms, exact, rtol=1e-9)
-    assert "no vanishing" in widget.readout.value             # the ratio stays near 1 ...
-    assert exact.max() < 1e-6 and "<b>every</b> layer's gradient is tiny" in widget.readout.value   # ... all tiny
+    assert "no vanishing" in widget.readout.value  # the ratio stays near 1 ...
+    assert exact.max() < 1e-6 and "<b>every</b> layer's gradient is tiny" in widget.readout.value  # ... all tiny
     widget.controls["activation"].value = "sigmoid"
     widget.controls["depth"].value = 30
     widget.controls["weight_scale"].value = 0.01
@@ -114,8 +121,18 @@ def expected_norms_of(net, X, y, activation):
     return [np.linalg.norm(g) for g in grads]
 
 
-@pytest.mark.parametrize("kwargs", [{"activation": "softmax"}, {"depth": 0}, {"depth": 31}, {"depth": 2.5},
-                                    {"weight_scale": 0.0}, {"weight_scale": 2.0}, {"width": 0}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"activation": "softmax"},
+        {"depth": 0},
+        {"depth": 31},
+        {"depth": 2.5},
+        {"weight_scale": 0.0},
+        {"weight_scale": 2.0},
+        {"width": 0},
+    ],
+)
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(CourseError):
         gradient_flow_explorer(**kwargs)
@@ -125,7 +142,7 @@ def test_queued_changes_are_drawn_once_with_the_latest_value(in_a_kernel):
     """In a kernel (an event loop running), values that waited in the queue give one redraw, of the last one."""
     widget, redraws = set_back_to_back(gradient_flow_explorer, "depth", range(11, 21), settle_s=0.2)
     assert redraws < 10, "every queued value was drawn: a backlog"
-    assert widget.norms.shape == (21,)     # the picture shows the latest depth, 20
+    assert widget.norms.shape == (21,)  # the picture shows the latest depth, 20
     np.testing.assert_allclose(widget.norms, expected_norms("sigmoid", 20, 0.2), rtol=1e-9)
 
 
@@ -147,6 +164,7 @@ def test_drawn_at_twice_its_shown_size_and_short_enough_to_see_controls_and_read
     import io
 
     from PIL import Image
+
     width, height = Image.open(io.BytesIO(widget.image.value)).size
     assert width % 2 == 0 and height % 2 == 0, (width, height)
     assert (widget.image.layout.width, widget.image.layout.height) == (f"{width // 2}px", f"{height // 2}px")

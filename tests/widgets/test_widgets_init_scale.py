@@ -1,4 +1,5 @@
 """Lesson 08's initial-scale widget, driven headlessly: every control, histograms and spreads against plain numpy."""
+
 import re
 
 import ipywidgets as widgets
@@ -9,8 +10,16 @@ from own_loop import set_back_to_back
 import plain_network as plain
 from course_lib import CourseError, MLP, data
 from course_lib.widgets.base import LessonWidget
-from course_lib.widgets.init_scale import (SCALE_ACTIVATIONS, BINS, DEPTH, INITS, WIDTH, InitScaleExplorer,
-                                           init_scale_explorer, value_range)
+from course_lib.widgets.init_scale import (
+    SCALE_ACTIVATIONS,
+    BINS,
+    DEPTH,
+    INITS,
+    WIDTH,
+    InitScaleExplorer,
+    init_scale_explorer,
+    value_range,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -61,11 +70,12 @@ def test_structure_and_defaults(widget):
     assert bytes(widget.image.value).startswith(PNG_SIGNATURE)
     assert widget.histograms.shape == (BINS, DEPTH) and widget.stds.shape == (DEPTH,)
     check_against_plain(widget, "tanh", "normal", 0.05)
-    assert "<b>vanishing</b>" in widget.readout.value         # the lesson's 0.05: the signal dies
+    assert "<b>vanishing</b>" in widget.readout.value  # the lesson's 0.05: the signal dies
 
 
-@pytest.mark.parametrize("scale, verdict", [(0.01, "vanishing"), (0.125, "survives"), (1.0, "saturated"),
-                                            (2.0, "saturated")])
+@pytest.mark.parametrize(
+    "scale, verdict", [(0.01, "vanishing"), (0.125, "survives"), (1.0, "saturated"), (2.0, "saturated")]
+)
 def test_scale_slider_with_tanh(widget, scale, verdict):
     before = bytes(widget.image.value)
     widget.controls["weight_scale"].value = scale
@@ -93,7 +103,7 @@ def test_every_activation_and_init(widget, activation, init):
 def test_relu_needs_he(widget):
     widget.controls["activation"].value = "relu"
     widget.controls["init"].value = "xavier"
-    assert "<b>vanishing</b>" in widget.readout.value          # halves the variance at every layer
+    assert "<b>vanishing</b>" in widget.readout.value  # halves the variance at every layer
     widget.controls["init"].value = "he"
     assert "survives" in widget.readout.value
     widget.controls["init"].value = "normal"
@@ -103,8 +113,9 @@ def test_relu_needs_he(widget):
     assert f"{np.mean(last <= 0):.0%} of the outputs are exactly 0" in widget.readout.value
 
 
-@pytest.mark.parametrize("kwargs", [{"activation": "softmax"}, {"init": "zeros"}, {"weight_scale": 0.0},
-                                    {"weight_scale": 5.0}])
+@pytest.mark.parametrize(
+    "kwargs", [{"activation": "softmax"}, {"init": "zeros"}, {"weight_scale": 0.0}, {"weight_scale": 5.0}]
+)
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(CourseError):
         init_scale_explorer(**kwargs)
@@ -125,7 +136,7 @@ def test_the_axes_are_redrawn_only_when_the_value_range_changes(widget):
         widget.controls["weight_scale"].value = scale
         pictures.add(bytes(widget.image.value))
     assert widget._picture.full_draws == 1
-    widget.controls["activation"].value = "sigmoid"      # another value range: new ticks
+    widget.controls["activation"].value = "sigmoid"  # another value range: new ticks
     pictures.add(bytes(widget.image.value))
     assert widget._picture.full_draws == 2 and len(pictures) == 5
     widget.controls["init"].value = "xavier"
@@ -138,6 +149,7 @@ def test_drawn_at_twice_its_shown_size_and_short_enough_to_see_controls_and_read
     import io
 
     from PIL import Image
+
     width, height = Image.open(io.BytesIO(widget.image.value)).size
     assert width % 2 == 0 and height % 2 == 0, (width, height)
     assert (widget.image.layout.width, widget.image.layout.height) == (f"{width // 2}px", f"{height // 2}px")

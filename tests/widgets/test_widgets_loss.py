@@ -3,6 +3,7 @@
 Expected values are recomputed here from the formulas, and each slope is also
 checked against a centred difference of the loss itself.
 """
+
 import io
 import re
 
@@ -93,7 +94,7 @@ def test_picture_shows_curves_points_and_tangents(target):
 def test_drawn_at_its_shown_size_and_short_enough_to_see_slider_and_numbers_together():
     widget = loss_explorer()
     height, width = np.asarray(Image.open(io.BytesIO(widget.image.value))).shape[:2]
-    s = widget.canvas.scale   # drawn at twice the pixel density it is shown at
+    s = widget.canvas.scale  # drawn at twice the pixel density it is shown at
     assert (widget.image.layout.width, widget.image.layout.height) == (f"{width // s}px", f"{height // s}px")
     assert height // s <= 300, "slider, picture and readout must fit on one screen"
     assert widget.controls["p"].continuous_update

@@ -1,12 +1,19 @@
 """Lesson 09's mini-batch widget and the runs behind it, driven headlessly."""
+
 import ipywidgets as widgets
 import numpy as np
 import pytest
 
 from course_lib import CourseError, MLP, ShapeError, data, train
 from course_lib.widgets.base import LessonWidget
-from course_lib.widgets.minibatch import (BATCH_SIZES, LEARNING_RATES, MinibatchExplorer, minibatch_explorer,
-                                          minibatch_grid, sgd_runs)
+from course_lib.widgets.minibatch import (
+    BATCH_SIZES,
+    LEARNING_RATES,
+    MinibatchExplorer,
+    minibatch_explorer,
+    minibatch_grid,
+    sgd_runs,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -32,8 +39,9 @@ def line(widget, gid):
 
 
 # ------------------------------------------------------------------ the runs
-@pytest.mark.parametrize("batch_size, rate, epochs", [(16, 0.1, 3), (1, 0.05, 2), (64, 1.0, 5), (256, 1.78, 4),
-                                                      (100, 0.3, 3)])
+@pytest.mark.parametrize(
+    "batch_size, rate, epochs", [(16, 0.1, 3), (1, 0.05, 2), (64, 1.0, 5), (256, 1.78, 4), (100, 0.3, 3)]
+)
 def test_each_run_is_what_course_lib_train_gives(spirals, batch_size, rate, epochs):
     # Away from the edge of stability the trajectories agree to rounding: same start, same batches, same steps.
     X, y = spirals
@@ -54,7 +62,7 @@ def test_losses_recorded_every_64_examples(spirals):
     np.testing.assert_array_equal(runs.examples_seen, np.arange(0, 513, 64))
     runs = sgd_runs(X, y, [0.1], 8, 2, record_every=32)
     np.testing.assert_array_equal(runs.examples_seen, np.arange(0, 513, 32))
-    big = sgd_runs(X, y, [0.1], 100, 2)   # batches larger than 64: after every step, last batch short
+    big = sgd_runs(X, y, [0.1], 100, 2)  # batches larger than 64: after every step, last batch short
     np.testing.assert_array_equal(big.examples_seen, [0, 100, 200, 256, 356, 456, 512])
     assert big.loss.shape == (1, 7)
 
@@ -87,7 +95,7 @@ def test_grid_is_at_equal_compute(grid):
         assert runs.steps * B == 30 * 256 and runs.examples_seen[-1] == 30 * 256
     assert grid.final_loss.shape == grid.test_accuracy.shape == (9, 15)
     assert np.all(np.isnan(grid.test_accuracy[~np.isfinite(grid.final_loss)]))
-    assert np.isinf(grid.final_loss[0, -1])      # single examples at rate 10 blow up
+    assert np.isinf(grid.final_loss[0, -1])  # single examples at rate 10 blow up
 
 
 # ------------------------------------------------------------------ the widget
@@ -104,7 +112,8 @@ def test_structure(widget, grid):
     # The picture is shown at 10 x 4.2 inches at 90 pixels an inch, and drawn at twice the pixels each way.
     from PIL import Image
     import io
-    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1800, 756)   # twice the 900 x 378 shown
+
+    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1800, 756)  # twice the 900 x 378 shown
     assert (widget.image.layout.width, widget.image.layout.height) == ("900px", "378px")
 
 

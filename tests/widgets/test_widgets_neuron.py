@@ -2,6 +2,7 @@
 
 Every expected number is recomputed here with plain numpy formulas, not course_lib's.
 """
+
 import io
 import re
 
@@ -85,9 +86,11 @@ def test_pictures_plot_the_neuron_output(shared, name):
     assert -3 < x1_grid.min() < -2.95 and 2.95 < x2_grid.max() < 3
     np.testing.assert_allclose(widget.plane, f(0.8 * x1_grid - 1.5 * x2_grid + 0.3), atol=1e-12)
     # ... and the PNG shows those colours there (the dashed line, the star and a label cover a little).
-    axes, s = widget.plane_axes, widget.canvas.scale   # the PNG has s x s device pixels per CSS pixel
-    shown = picture(widget)[int(axes.top) * s:(int(axes.top) + axes.height) * s:s,
-                            int(axes.left) * s:(int(axes.left) + axes.width) * s:s]
+    axes, s = widget.plane_axes, widget.canvas.scale  # the PNG has s x s device pixels per CSS pixel
+    shown = picture(widget)[
+        int(axes.top) * s : (int(axes.top) + axes.height) * s : s,
+        int(axes.left) * s : (int(axes.left) + axes.width) * s : s,
+    ]
     same = np.all(np.abs(shown.astype(int) - widget.colours(widget.plane).astype(int)) <= 1, axis=-1)
     assert same.mean() > 0.9, f"only {same.mean():.0%} of the plane's pixels have the colour of their value"
     a = float(f(np.array(0.8 * widget.example[0] - 1.5 * widget.example[1] + 0.3)))
@@ -102,7 +105,7 @@ def test_dashed_line_is_where_z_is_zero():
     for x1, x2 in ends:
         assert 1.0 * x1 + 2.0 * x2 - 0.5 == pytest.approx(0.0, abs=1e-9)
         assert max(abs(x1), abs(x2)) == pytest.approx(3.0), "each end lies on the edge of the plane"
-    set_controls(widget, w1=0.1, w2=0.1, b=2.9)   # z > 0 everywhere on [-3, 3]^2
+    set_controls(widget, w1=0.1, w2=0.1, b=2.9)  # z > 0 everywhere on [-3, 3]^2
     assert widget.zero_line is None
 
 
@@ -178,7 +181,7 @@ def test_points_on_the_right_side_are_counted_and_xor_never_gets_all_four():
         seen.add(widget.on_right_side)
     assert max(seen) == 3, "one neuron never puts all four XOR points on the right side"
     widget.controls["w1"].value, widget.controls["w2"].value, widget.controls["b"].value = 1.0, 1.0, -0.5
-    assert widget.on_right_side == 3                                  # one line can get three of four
+    assert widget.on_right_side == 3  # one line can get three of four
 
 
 def test_any_labelled_points_and_clear_errors():

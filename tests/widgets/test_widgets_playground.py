@@ -3,6 +3,7 @@
 The reference for every run is a plain training loop written out here (or ``course_lib.train``):
 the playground's weights after N epochs must equal it exactly.
 """
+
 import asyncio
 import html
 import io
@@ -32,8 +33,15 @@ def picture(pg) -> np.ndarray:
 
 
 def features_by_hand(X, names):
-    table = {"x1": X[:, 0], "x2": X[:, 1], "x1^2": X[:, 0] * X[:, 0], "x2^2": X[:, 1] * X[:, 1],
-             "x1*x2": X[:, 0] * X[:, 1], "sin(x1)": np.sin(X[:, 0]), "sin(x2)": np.sin(X[:, 1])}
+    table = {
+        "x1": X[:, 0],
+        "x2": X[:, 1],
+        "x1^2": X[:, 0] * X[:, 0],
+        "x2^2": X[:, 1] * X[:, 1],
+        "x1*x2": X[:, 0] * X[:, 1],
+        "sin(x1)": np.sin(X[:, 0]),
+        "sin(x2)": np.sin(X[:, 1]),
+    }
     return np.column_stack([table[n] for n in names])
 
 
@@ -42,9 +50,23 @@ def plain_run(settings, epochs, X_raw=None, labels=None, schedule=None):
 
     ``schedule``: a list of (epochs, learning_rate) to change the rate mid-run.
     """
-    s = dict(dataset="circle", n_samples=400, noise=0.0, classes=2, train_ratio=50.0, batch_size=10,
-             features=("x1", "x2"), hidden=(4, 2), activation="tanh", learning_rate=0.03, regularization="none",
-             regularization_rate=0.0, data_seed=0, init_seed=0, shuffle_seed=0)
+    s = dict(
+        dataset="circle",
+        n_samples=400,
+        noise=0.0,
+        classes=2,
+        train_ratio=50.0,
+        batch_size=10,
+        features=("x1", "x2"),
+        hidden=(4, 2),
+        activation="tanh",
+        learning_rate=0.03,
+        regularization="none",
+        regularization_rate=0.0,
+        data_seed=0,
+        init_seed=0,
+        shuffle_seed=0,
+    )
     s.update(settings)
     if X_raw is None:
         X_raw, labels = playground_data(s["dataset"], s["n_samples"], s["noise"], s["classes"], s["data_seed"])
@@ -55,16 +77,21 @@ def plain_run(settings, epochs, X_raw=None, labels=None, schedule=None):
     y_train = labels[train_idx]
     regression = labels.dtype.kind == "f"
     k = 1 if regression else int(labels.max()) + 1
-    out = (("identity", "mse") if regression else ("sigmoid", "binary_cross_entropy") if k == 2
-           else ("softmax", "cross_entropy"))
+    out = (
+        ("identity", "mse")
+        if regression
+        else ("sigmoid", "binary_cross_entropy")
+        if k == 2
+        else ("softmax", "cross_entropy")
+    )
     act = {"linear": "identity"}.get(s["activation"], s["activation"])
     net = MLP([len(s["features"]), *s["hidden"], 1 if k <= 2 else k], act, out[0], out[1], seed=s["init_seed"])
     rng = np.random.default_rng(s["shuffle_seed"])
-    for count, lr in (schedule or [(epochs, s["learning_rate"])]):
+    for count, lr in schedule or [(epochs, s["learning_rate"])]:
         for _ in range(count):
             order = rng.permutation(len(X_train))
             for start in range(0, len(X_train), s["batch_size"]):
-                batch = order[start:start + s["batch_size"]]
+                batch = order[start : start + s["batch_size"]]
                 grads = net.backward(X_train[batch], y_train[batch])
                 for W, g in zip(net.weights, grads.weights):
                     if s["regularization"] == "L2":
@@ -110,7 +137,7 @@ def test_structure_and_first_picture(pg):
     assert shown == pytest.approx(pg.net.loss(pg.model.X_train, pg.model.y_train), abs=5.1e-5)
     # The slider range is 1e-5 .. 10, to within one 0.01-decade step, and its grid runs through the default.
     slider = pg.controls["learning_rate"]
-    assert 10 ** -5.01 <= 10 ** slider.min <= 1e-5 and 10 <= 10 ** slider.max <= 10 ** 1.01
+    assert 10**-5.01 <= 10**slider.min <= 1e-5 and 10 <= 10**slider.max <= 10**1.01
     assert slider.value == 0.03
 
 
@@ -126,16 +153,26 @@ def test_play_equals_course_lib_train(pg):
     np.testing.assert_array_equal(pg.model.X_train, X_train)
 
 
-@pytest.mark.parametrize("settings", [
-    dict(regularization="L2", regularization_rate=0.01, activation="relu", init_seed=1),
-    dict(regularization="L1", regularization_rate=0.003, activation="sigmoid", batch_size=7),
-    dict(dataset="spiral", classes=3, hidden=(8, 6), features=("x1", "x2", "sin(x1)", "sin(x2)"), learning_rate=0.1),
-    dict(dataset="gauss", classes=4, hidden=(), noise=30.0, train_ratio=70.0),
-    dict(dataset="xor", activation="linear", features=("x1", "x2", "x1*x2"), batch_size=1, learning_rate=0.001),
-    dict(dataset="plane", noise=20.0, hidden=(3,)),
-    dict(dataset="bumps", hidden=(8, 4), features=("x1", "x2", "sin(x1)", "sin(x2)"), regularization="L2",
-         regularization_rate=0.001),
-])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(regularization="L2", regularization_rate=0.01, activation="relu", init_seed=1),
+        dict(regularization="L1", regularization_rate=0.003, activation="sigmoid", batch_size=7),
+        dict(
+            dataset="spiral", classes=3, hidden=(8, 6), features=("x1", "x2", "sin(x1)", "sin(x2)"), learning_rate=0.1
+        ),
+        dict(dataset="gauss", classes=4, hidden=(), noise=30.0, train_ratio=70.0),
+        dict(dataset="xor", activation="linear", features=("x1", "x2", "x1*x2"), batch_size=1, learning_rate=0.001),
+        dict(dataset="plane", noise=20.0, hidden=(3,)),
+        dict(
+            dataset="bumps",
+            hidden=(8, 4),
+            features=("x1", "x2", "sin(x1)", "sin(x2)"),
+            regularization="L2",
+            regularization_rate=0.001,
+        ),
+    ],
+)
 def test_step_button_equals_plain_loop(settings):
     pg = playground(**settings)
     for _ in range(5):
@@ -188,7 +225,7 @@ def test_history_and_gradient_norms_follow_the_plain_loop(pg):
     order = np.random.default_rng(0).permutation(len(X))
     sums = np.zeros(3)
     for start in range(0, len(X), 10):
-        grads = net.backward(X[order[start:start + 10]], y[order[start:start + 10]])
+        grads = net.backward(X[order[start : start + 10]], y[order[start : start + 10]])
         sums += [np.linalg.norm(g) for g in grads.weights]
         net.step(grads, 0.03)
     np.testing.assert_allclose(h.grad_norms[0], sums / 20, rtol=1e-12)
@@ -197,7 +234,7 @@ def test_history_and_gradient_norms_follow_the_plain_loop(pg):
 
 
 def test_dead_relus_show_as_zero_gradients_and_are_named(pg):
-    pg.controls["activation"].value = "relu"   # with seed 0 the second hidden layer starts dead
+    pg.controls["activation"].value = "relu"  # with seed 0 the second hidden layer starts dead
     play(pg, 3)
     norms = np.array(pg.model.history.grad_norms)
     assert np.all(norms == 0)
@@ -259,7 +296,7 @@ def test_view_controls_change_only_the_picture(pg):
     assert not np.array_equal(with_test, discrete)
 
     def two_commonest(rgb):  # the share of the output panel's pixels in its two commonest colours
-        panel = rgb[OUT_Y + 20:OUT_Y + OUT_SIZE - 20, OUT_X + 20:OUT_X + OUT_SIZE - 20]
+        panel = rgb[OUT_Y + 20 : OUT_Y + OUT_SIZE - 20, OUT_X + 20 : OUT_X + OUT_SIZE - 20]
         _, counts = np.unique(panel.reshape(-1, 3), axis=0, return_counts=True)
         return np.sort(counts)[-2:].sum() / counts.sum()
 
@@ -283,8 +320,8 @@ def test_sample_signals_flow_back(pg):
     a2 = np.tanh(net.weights[1] @ a1 + net.biases[1])
     y = 1 / (1 + np.exp(-(net.weights[2] @ a2 + net.biases[2])))
     s_out = t - y
-    s2 = (net.weights[2].T @ s_out) * (1 - a2 ** 2)
-    s1 = (net.weights[1].T @ s2) * (1 - a1 ** 2)
+    s2 = (net.weights[2].T @ s_out) * (1 - a2**2)
+    s1 = (net.weights[1].T @ s2) * (1 - a1**2)
     for shown, expected in zip(grads.signals, (s1, s2, s_out)):
         np.testing.assert_allclose(shown[0], expected, rtol=1e-10, atol=1e-15)
     assert not np.array_equal(picture(pg), before)
@@ -321,8 +358,9 @@ def test_show_me_the_code_reproduces_the_run(pg):
     assert "weight_decay=0.003" in code and "penalty=l1_penalty(0.003)" in code
     # Only the reading path runs it: the data sets, the network and the one training loop.
     imported = re.findall(r"^from (\S+) import", code, re.MULTILINE)
-    assert imported and all(name == "course_lib" or name.removeprefix("course_lib.") in READING_PATH
-                            for name in imported), imported
+    assert imported and all(
+        name == "course_lib" or name.removeprefix("course_lib.") in READING_PATH for name in imported
+    ), imported
     scope = {}
     exec(code, scope)
     same_weights(scope["net"], pg.net)
@@ -345,8 +383,9 @@ def test_show_me_the_code_reproduces_a_run_that_went_through_a_divergence():
 def test_an_epoch_thrown_away_takes_the_first_loss_it_saw_with_it():
     # The divergence rule judges every batch against the run's first; a first epoch that diverged was never
     # part of the run, so the rule starts afresh, as the printed code's new Divergence() does.
-    model = PlaygroundModel({"dataset": "circle", "activation": "linear", "features": ["x1", "x2", "x1^2", "x2^2"],
-                             "learning_rate": 30.0})
+    model = PlaygroundModel(
+        {"dataset": "circle", "activation": "linear", "features": ["x1", "x2", "x1^2", "x2^2"], "learning_rate": 30.0}
+    )
     assert not model.step(1) and model.diverged
     assert model._divergence.first_loss is None
     model.set_weight(0, 0, 0, 0.5)
@@ -414,18 +453,23 @@ def test_instructor_shows_only_some_controls():
 def test_unknown_control_lists_the_valid_ones():
     with pytest.raises(UnknownNameError) as error:
         playground(controls=["learning_rate", "momentum"])
-    assert "'momentum'" in str(error.value) and "learning_rate" in str(error.value) and "edit_weight" in str(error.value)
+    assert (
+        "'momentum'" in str(error.value) and "learning_rate" in str(error.value) and "edit_weight" in str(error.value)
+    )
 
 
 # ----------------------------------------------------------------- bad input
-@pytest.mark.parametrize("X, y, kind, words", [
-    (np.zeros((10, 3)), np.arange(10) % 2, ShapeError, ["(10, 3)", "(n_samples, 2)", "(10,)"]),
-    (np.zeros((10, 2)), np.arange(12) % 2, ShapeError, ["(10, 2)", "(12,)"]),
-    (np.zeros((10, 2)), np.zeros((10, 2)), ShapeError, ["(10, 2)", "y has shape (10, 2)"]),
-    (np.zeros((10, 2)), np.ones(10), CourseError, ["single class"]),
-    (np.array([[0.0, 1.0], [np.nan, 2.0], [1.0, 1.0]]), [0, 1, 0], NonFiniteError, ["X", "(1, 0)"]),
-    (np.zeros((3, 2)), [0.0, np.inf, 1.0], NonFiniteError, ["y"]),
-])
+@pytest.mark.parametrize(
+    "X, y, kind, words",
+    [
+        (np.zeros((10, 3)), np.arange(10) % 2, ShapeError, ["(10, 3)", "(n_samples, 2)", "(10,)"]),
+        (np.zeros((10, 2)), np.arange(12) % 2, ShapeError, ["(10, 2)", "(12,)"]),
+        (np.zeros((10, 2)), np.zeros((10, 2)), ShapeError, ["(10, 2)", "y has shape (10, 2)"]),
+        (np.zeros((10, 2)), np.ones(10), CourseError, ["single class"]),
+        (np.array([[0.0, 1.0], [np.nan, 2.0], [1.0, 1.0]]), [0, 1, 0], NonFiniteError, ["X", "(1, 0)"]),
+        (np.zeros((3, 2)), [0.0, np.inf, 1.0], NonFiniteError, ["y"]),
+    ],
+)
 def test_bad_data_gets_a_clear_message(X, y, kind, words):
     with pytest.raises(kind) as error:
         playground(X, y)
@@ -433,16 +477,19 @@ def test_bad_data_gets_a_clear_message(X, y, kind, words):
         assert word in str(error.value)
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"dataset": "moon"}, ["'moon'", "circle", "spiral"]),
-    ({"activation": "gelu"}, ["'gelu'", "relu", "linear"]),
-    ({"hidden": (4, 9)}, ["at most 8"]),
-    ({"hidden": (1, 1, 1, 1, 1, 1, 1)}, ["at most 6"]),
-    ({"features": ("x3",)}, ["'x3'", "sin(x1)"]),
-    ({"momentum": 0.9}, ["'momentum'", "learning_rate"]),
-    ({"learning_rate": -1}, ["learning_rate"]),
-    ({"noise": 80}, ["noise"]),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"dataset": "moon"}, ["'moon'", "circle", "spiral"]),
+        ({"activation": "gelu"}, ["'gelu'", "relu", "linear"]),
+        ({"hidden": (4, 9)}, ["at most 8"]),
+        ({"hidden": (1, 1, 1, 1, 1, 1, 1)}, ["at most 6"]),
+        ({"features": ("x3",)}, ["'x3'", "sin(x1)"]),
+        ({"momentum": 0.9}, ["'momentum'", "learning_rate"]),
+        ({"learning_rate": -1}, ["learning_rate"]),
+        ({"noise": 80}, ["noise"]),
+    ],
+)
 def test_bad_settings_get_a_clear_message(kwargs, words):
     with pytest.raises(CourseError) as error:
         playground(**kwargs)
@@ -477,7 +524,7 @@ def test_divergence_stops_play_with_a_message_and_no_warnings():
         np.testing.assert_array_equal(p, q)
     # The picture says so too: the red banner over the output panel.
     middle = OUT_Y + OUT_SIZE // 2
-    reds = np.all(picture(pg)[middle - 25:middle + 25, OUT_X:OUT_X + OUT_SIZE] == (200, 30, 30), axis=-1)
+    reds = np.all(picture(pg)[middle - 25 : middle + 25, OUT_X : OUT_X + OUT_SIZE] == (200, 30, 30), axis=-1)
     assert reds.any()
     # Ticks still on their way after the stop change nothing; a smaller rate trains again.
     pg.controls["play"].value += 1
@@ -490,19 +537,20 @@ def test_divergence_stops_play_with_a_message_and_no_warnings():
 # ----------------------------------------------------------------- no backlog
 def test_queued_messages_draw_once_with_the_latest_value(pg, in_a_kernel):
     """Values that arrive back to back (waiting in the kernel's queue) are all applied but drawn once, soon after."""
+
     async def drag():
         slider = pg.controls["learning_rate"]
         frames = pg.frames
         for value in (0.01, 0.02, 0.05, 0.1, 0.2):
             slider.value = value
-        assert pg.model.settings.learning_rate == 0.2   # every value applied at once ...
-        assert pg.frames <= frames + 1                  # ... but at most the first drawn now
+        assert pg.model.settings.learning_rate == 0.2  # every value applied at once ...
+        assert pg.frames <= frames + 1  # ... but at most the first drawn now
         await asyncio.sleep(0.2)
         return frames
 
     frames = run_in_own_loop(drag())
-    assert pg.frames <= frames + 2                      # one more redraw, after the burst
-    assert "learning-rate'>0.2<" in pg.readout.value    # showing the latest value
+    assert pg.frames <= frames + 2  # one more redraw, after the burst
+    assert "learning-rate'>0.2<" in pg.readout.value  # showing the latest value
 
 
 def test_model_refuses_own_dataset_without_data():
@@ -514,16 +562,17 @@ def test_model_refuses_own_dataset_without_data():
 
 def test_in_a_kernel_play_runs_on_the_event_loop_without_blocking_it(pg, in_a_kernel):
     """With an event loop (as in JupyterLab), play is a task: frames come on their own, other work goes on."""
+
     async def session():
         play = pg.controls["play"]
         play.playing = True
         others = 0
-        for index in range(20):      # the kernel keeps serving: this coroutine runs between frames
+        for index in range(20):  # the kernel keeps serving: this coroutine runs between frames
             await asyncio.sleep(0.02)
             others += 1
             if index % 3 == 2:
                 epoch = pg.model.epoch
-                play.value += 1      # a tick from the browser trains nothing itself: the task draws the frames
+                play.value += 1  # a tick from the browser trains nothing itself: the task draws the frames
                 assert pg.model.epoch == epoch
         epochs_playing = pg.model.epoch
         play.playing = False
@@ -534,7 +583,7 @@ def test_in_a_kernel_play_runs_on_the_event_loop_without_blocking_it(pg, in_a_ke
     assert others == 20 and epochs_playing >= 3
     stopped = pg.model.epoch
     assert pg._player is None and "epoch <span data-name='epoch'>%d</span>" % stopped in pg.readout.value
-    net, _, _ = plain_run({}, stopped)   # the frames trained exactly the plain loop's epochs
+    net, _, _ = plain_run({}, stopped)  # the frames trained exactly the plain loop's epochs
     same_weights(pg.net, net)
 
 
@@ -554,6 +603,7 @@ def test_divergence_stops_the_event_loop_player(in_a_kernel):
 
 def test_a_running_loop_that_is_not_a_kernels_is_left_alone(pg):
     """A script's or a test driver's event loop is not the kernel's: play starts no task on it, redraws wait for nothing."""
+
     async def session():
         frames = pg.frames
         for value in (0.01, 0.02, 0.05):
@@ -564,18 +614,19 @@ def test_a_running_loop_that_is_not_a_kernels_is_left_alone(pg):
 
     drawn, player = run_in_own_loop(session())
     assert player is None, "play started a task on a loop that is not the kernel's"
-    assert drawn == 3                      # every change drawn at once
+    assert drawn == 3  # every change drawn at once
     pg.controls["play"].playing = False
 
 
 def test_play_stops_when_no_view_shows_the_widget_any_more(pg, in_a_kernel):
     """Re-running the cell removes the old widget's views: its play task must not train on unseen."""
+
     async def session():
         play = pg.controls["play"]
-        play._view_count = 1          # the browser shows it
+        play._view_count = 1  # the browser shows it
         play.playing = True
         await asyncio.sleep(0.3)
-        play._view_count = 0          # the output was cleared
+        play._view_count = 0  # the output was cleared
         await asyncio.sleep(0.3)
         return play.playing
 
@@ -589,9 +640,9 @@ def test_regression_data_are_the_targets_written_out():
     X, y = playground_data("plane", n_samples=300, seed=3)
     assert X.shape == (300, 2) and y.dtype.kind == "f"
     np.testing.assert_allclose(y, (X[:, 0] + X[:, 1]) / 12)
-    X, y = playground_data('bumps', n_samples=300, seed=3)
+    X, y = playground_data("bumps", n_samples=300, seed=3)
     bumps = [(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)]
-    by_hand = sum(h * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * 1.2 ** 2)) for cx, cy, h in bumps)
+    by_hand = sum(h * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * 1.2**2)) for cx, cy, h in bumps)
     np.testing.assert_allclose(y, np.clip(by_hand, -1, 1))
     assert y.min() < -0.9 and y.max() > 0.9
     # Noise moves where the target is read, not the point: the targets scatter around the clean ones.
@@ -606,15 +657,15 @@ def test_a_regression_run_has_a_linear_output_a_squared_error_and_a_continuous_m
     assert pg.controls["classes"].disabled
     start = pg.model.history.train_loss[-1]
     pg.step(40)
-    assert pg.model.history.train_loss[-1] < 0.5 * start   # it learns
+    assert pg.model.history.train_loss[-1] < 0.5 * start  # it learns
     readout = pg.readout.value
     assert "mean squared error" in readout and "accuracy" not in readout
     assert "for regression" in pg.describe() and "accuracy" not in pg.describe()
     # The output panel shades the plane continuously; discretised, it keeps only the sign (two shades).
-    panel = picture(pg)[OUT_Y + 4:OUT_Y + OUT_SIZE - 4, OUT_X + 4:OUT_X + OUT_SIZE - 4]
+    panel = picture(pg)[OUT_Y + 4 : OUT_Y + OUT_SIZE - 4, OUT_X + 4 : OUT_X + OUT_SIZE - 4]
     assert len(np.unique(panel.reshape(-1, 3), axis=0)) > 100
     pg.controls["discretize"].value = True
-    discretised = picture(pg)[OUT_Y + 4:OUT_Y + OUT_SIZE - 4, OUT_X + 4:OUT_X + OUT_SIZE - 4]
+    discretised = picture(pg)[OUT_Y + 4 : OUT_Y + OUT_SIZE - 4, OUT_X + 4 : OUT_X + OUT_SIZE - 4]
     assert len(np.unique(discretised.reshape(-1, 3), axis=0)) < len(np.unique(panel.reshape(-1, 3), axis=0)) / 2
     # Its code reproduces it, importing the same data.
     scope = {}
@@ -644,10 +695,11 @@ def test_switching_between_classification_and_regression():
 # ----------------------------------------------------------------- clicking a link to edit its weight
 def test_a_click_on_a_link_chooses_it_for_editing(pg):
     from course_lib.widgets.playground_draw import SAMPLE_RING, link_ends
+
     ends = link_ends(pg.net.sizes)
     assert len(ends) == sum(W.size for W in pg.net.weights)
     before = picture(pg)
-    (xa, ya), (xb, yb) = ends[(1, 1, 3)]          # h2.2 <- h1.4
+    (xa, ya), (xb, yb) = ends[(1, 1, 3)]  # h2.2 <- h1.4
     pg._clicked({"type": "click", "dataX": round(0.6 * xa + 0.4 * xb), "dataY": round(0.6 * ya + 0.4 * yb)})
     assert pg.weight_choice.value == (1, 1, 3) and pg.chosen == (1, 1, 3)
     assert pg.weight_value.value == round(float(pg.net.weights[1][1, 3]), 6)
@@ -675,7 +727,7 @@ def test_a_click_on_a_link_chooses_it_for_editing(pg):
     pg.controls["hidden"].value = "3"
     assert pg.chosen is None and pg.weight_choice.value is None and pg.weight_value.disabled
     assert "chosen-link" not in pg.readout.value
-    pg.weight_choice.value = (0, 0, 0)   # the first link is a choice too
+    pg.weight_choice.value = (0, 0, 0)  # the first link is a choice too
     assert pg.chosen == (0, 0, 0) and not pg.weight_value.disabled
 
 
@@ -685,6 +737,7 @@ def test_where_links_cross_the_nearest_wins(sizes, own):
     in a dense one, where 64 links cross between two layers of 8, half the time it is a crossing link (the
     picture's network is 380 px wide since its labels grew to 20 px: 49% now, 61% at 444 px)."""
     from course_lib.widgets.playground_draw import link_at, link_ends
+
     ends = link_ends(sizes)
 
     def distance(link, x, y):
@@ -695,7 +748,7 @@ def test_where_links_cross_the_nearest_wins(sizes, own):
     found_itself = 0
     for link, ((xa, ya), (xb, yb)) in ends.items():
         for t in (0.1, 0.5, 0.9):
-            x, y = xa + t * (xb - xa) + 2.0, ya + t * (yb - ya)   # 2 px beside the link
+            x, y = xa + t * (xb - xa) + 2.0, ya + t * (yb - ya)  # 2 px beside the link
             found = link_at(sizes, x, y)
             assert found is not None, (link, t)
             assert distance(found, x, y) <= distance(link, x, y) + 1e-9, (link, t, found)
@@ -706,11 +759,12 @@ def test_where_links_cross_the_nearest_wins(sizes, own):
 
 def test_one_click_sent_twice_is_handled_once(pg):
     from course_lib.widgets.playground_draw import link_ends
+
     (xa, ya), (xb, yb) = link_ends(pg.net.sizes)[(0, 0, 1)]
     click = {"type": "click", "timeStamp": 1234.5, "dataX": 0.7 * xa + 0.3 * xb, "dataY": 0.7 * ya + 0.3 * yb}
     pg._clicked(click)
     frames = pg.frames
     pg._clicked(dict(click))
     assert pg.frames == frames and pg.chosen == (0, 0, 1)
-    pg._clicked(dict(click, timeStamp=2000.0))   # a second click on the same link redraws
+    pg._clicked(dict(click, timeStamp=2000.0))  # a second click on the same link redraws
     assert pg.frames == frames + 1

@@ -6,6 +6,7 @@ while playing is drawn between two frames, without waiting for the next frame's 
 The numbers are recomputed here with plain numpy (a forward pass written out), not with the
 library call the playground uses.
 """
+
 import asyncio
 import re
 
@@ -69,7 +70,8 @@ def test_a_hand_edited_weight_shows_the_loss_of_the_edited_network():
     # Training on from the edited network records the losses of the edited network's run.
     play(pg, 1)
     assert m.history.train_loss[-1] == pytest.approx(
-        cross_entropy_by_hand(forward_by_hand(m.net, m.X_train), m.y_train), rel=1e-12)
+        cross_entropy_by_hand(forward_by_hand(m.net, m.X_train), m.y_train), rel=1e-12
+    )
 
 
 # ----------------------------------------------------------------- item 10: every setting shows at once
@@ -77,6 +79,7 @@ def picture_pixels(pg) -> np.ndarray:
     import io
 
     from PIL import Image
+
     return np.asarray(Image.open(io.BytesIO(bytes(pg.image.value))).convert("RGB"))
 
 
@@ -85,15 +88,15 @@ def test_the_penalty_and_its_rate_show_in_the_readout_and_the_header_before_any_
     m = pg.model
     assert "penalty" not in " ".join(playground_draw.header(m)) and "no penalty" in pg.readout.value
     pg.controls["regularization"].value = "L2"
-    assert "its rate is 0" in pg.readout.value                 # chosen but without effect: said so
+    assert "its rate is 0" in pg.readout.value  # chosen but without effect: said so
     before = bytes(pg.image.value)
     pg.controls["regularization_rate"].value = 0.01
-    l2 = 0.01 / 2 * sum(float(np.sum(W ** 2)) for W in m.net.weights)   # weights only, not the biases
+    l2 = 0.01 / 2 * sum(float(np.sum(W**2)) for W in m.net.weights)  # weights only, not the biases
     assert m.epoch == 0
     assert float(shown(pg, "penalty")) == pytest.approx(l2, abs=5.1e-5)
     assert shown(pg, "regularization") == "L2" and shown(pg, "regularization-rate") == "0.01"
     assert f"+ penalty {l2:.3g}" in " ".join(playground_draw.header(m))
-    assert bytes(pg.image.value) != before                     # the header in the picture changed
+    assert bytes(pg.image.value) != before  # the header in the picture changed
     pg.controls["regularization"].value = "L1"
     l1 = 0.01 * sum(float(np.sum(np.abs(W))) for W in m.net.weights)
     assert float(shown(pg, "penalty")) == pytest.approx(l1, abs=5.1e-5)
@@ -113,24 +116,24 @@ def test_the_batch_size_shows_in_the_readout_and_the_next_batch_is_ringed():
     np.testing.assert_array_equal(m.next_batch(), rng.permutation(200)[:10])
     play(pg, 2)
     rng = np.random.default_rng(m.settings.shuffle_seed)
-    rng.permutation(200), rng.permutation(200)              # the two epochs trained
+    rng.permutation(200), rng.permutation(200)  # the two epochs trained
     expected = rng.permutation(200)
     np.testing.assert_array_equal(m.next_batch(), expected[:10])
-    np.testing.assert_array_equal(m.next_batch(), expected[:10])   # looking changes nothing
+    np.testing.assert_array_equal(m.next_batch(), expected[:10])  # looking changes nothing
 
     def ring_pixels(pg):
         x, y, size = playground_draw.OUT_X, playground_draw.OUT_Y, playground_draw.OUT_SIZE
-        panel = picture_pixels(pg)[y:y + size, x:x + size]
+        panel = picture_pixels(pg)[y : y + size, x : x + size]
         return int(np.sum(np.all(panel == playground_draw.BATCH_RING, axis=-1)))
 
     ten = ring_pixels(pg)
     pg.controls["batch_size"].value = 25
     assert shown(pg, "batch-size") == "25" and "(8 steps an epoch" in pg.readout.value and m.epoch == 2
     np.testing.assert_array_equal(m.next_batch(), expected[:25])
-    assert ring_pixels(pg) > 1.5 * ten > 0                   # more points ringed, before any training
+    assert ring_pixels(pg) > 1.5 * ten > 0  # more points ringed, before any training
     # The ringed points are the batch that training takes first in the next epoch.
     seen = []
-    backward = m.net.backward_unchecked   # the training loop's call, on the checked training set
+    backward = m.net.backward_unchecked  # the training loop's call, on the checked training set
     m.net.backward_unchecked = lambda trace, y: seen.append(trace.activations[0].copy()) or backward(trace, y)
     pg.controls["step"].click()
     np.testing.assert_array_equal(seen[0], m.X_train[expected[:25]])
@@ -143,12 +146,12 @@ def test_a_change_that_restarts_the_run_says_so():
     notice = shown(pg, "notice")
     assert notice.startswith("activation changed: restarted at epoch 0") and "it was at epoch 5" in notice
     assert pg.model.epoch == 0
-    pg.controls["learning_rate"].value = 0.1                 # goes on with the same run: no restart to report
+    pg.controls["learning_rate"].value = 0.1  # goes on with the same run: no restart to report
     assert "data-name='notice'" not in pg.readout.value
     play(pg, 2)
     pg.controls["noise"].value = 10
     assert shown(pg, "notice").startswith("noise changed: restarted at epoch 0 with new data and a new network")
-    pg.controls["reset"].click()                              # a button says what it does itself
+    pg.controls["reset"].click()  # a button says what it does itself
     assert "data-name='notice'" not in pg.readout.value
 
 
@@ -167,9 +170,9 @@ def test_a_change_while_playing_is_drawn_at_once_between_frames(in_a_kernel):
         await asyncio.sleep(0.15)
         assert pg._player is not None
         described = pg.image.tooltip
-        play.value += 1                          # a tick from the browser ...
+        play.value += 1  # a tick from the browser ...
         frames = pg.frames
-        pg.controls["learning_rate"].value = 0.1   # ... and a change right behind it
+        pg.controls["learning_rate"].value = 0.1  # ... and a change right behind it
         drawn = pg.frames - frames, "learning-rate'>0.1<" in pg.readout.value
         for _ in range(3):
             await asyncio.sleep(0.06)
@@ -195,9 +198,9 @@ def test_the_frames_wait_for_a_browser_that_falls_behind(in_a_kernel):
     async def session():
         play = pg.controls["play"]
         play.playing = True
-        await asyncio.sleep(0.4)                 # no tick: the browser has not caught up
+        await asyncio.sleep(0.4)  # no tick: the browser has not caught up
         silent = pg.model.epoch
-        for _ in range(8):                        # ticks every 60 ms: a browser that keeps up
+        for _ in range(8):  # ticks every 60 ms: a browser that keeps up
             play.value += 1
             await asyncio.sleep(0.06)
         ticking = pg.model.epoch - silent
@@ -213,7 +216,7 @@ def test_the_frames_wait_for_a_browser_that_falls_behind(in_a_kernel):
 # ----------------------------------------------------------------- item 11: +/- buttons
 def test_plus_and_minus_buttons_for_layers_and_neurons():
     pg = playground()
-    buttons = lambda: pg.controls["hidden_buttons"].buttons()   # noqa: E731
+    buttons = lambda: pg.controls["hidden_buttons"].buttons()  # noqa: E731
     play(pg, 3)
     buttons()["layer+"].click()
     assert pg.model.settings.hidden == (4, 2, 2) and pg.net.sizes == [2, 4, 2, 2, 1]
@@ -222,7 +225,7 @@ def test_plus_and_minus_buttons_for_layers_and_neurons():
     buttons()["h1+"].click()
     buttons()["h3-"].click()
     assert pg.model.settings.hidden == (5, 2, 1)
-    assert buttons()["h3-"].disabled and not buttons()["h3+"].disabled    # 1 neuron is the least
+    assert buttons()["h3-"].disabled and not buttons()["h3+"].disabled  # 1 neuron is the least
     # A new network from the same starting seed, as if the sizes had been typed.
     np.testing.assert_array_equal(pg.net.weights[0], playground(hidden=(5, 2, 1)).net.weights[0])
     buttons()["layer-"].click()
@@ -230,12 +233,12 @@ def test_plus_and_minus_buttons_for_layers_and_neurons():
     assert pg.model.settings.hidden == (5,) and set(buttons()) == {"layer-", "layer+", "h1-", "h1+"}
     for _ in range(3):
         buttons()["h1+"].click()
-    assert pg.model.settings.hidden == (8,) and buttons()["h1+"].disabled     # 8 neurons is the most
+    assert pg.model.settings.hidden == (8,) and buttons()["h1+"].disabled  # 8 neurons is the most
     buttons()["layer-"].click()
     assert pg.model.settings.hidden == () and pg.net.sizes == [2, 1] and buttons()["layer-"].disabled
     for _ in range(6):
         buttons()["layer+"].click()
-    assert pg.model.settings.hidden == (2,) * 6 and buttons()["layer+"].disabled   # 6 layers is the most
+    assert pg.model.settings.hidden == (2,) * 6 and buttons()["layer+"].disabled  # 6 layers is the most
     # Typing in the box moves the buttons too.
     pg.controls["hidden"].value = "3, 7"
     assert set(buttons()) == {"layer-", "layer+", "h1-", "h1+", "h2-", "h2+"}
@@ -271,12 +274,13 @@ def test_picture_and_controls_fit_side_by_side_on_a_laptop():
     (measured with Playwright); each widget keeps 2 px of margin each side.
     """
     from course_lib.widgets.playground import CONTROLS_WIDTH
+
     pg = playground()
     assert pg.children[0] is pg.image and pg.children[1] is pg.control_panel and pg.children[2] is pg.readout
-    assert pg.image.layout.width == f"{playground_draw.WIDTH}px"           # shown at the size it is drawn
-    assert pg.layout.flex_flow == "row wrap"                               # the controls wrap below if narrower
+    assert pg.image.layout.width == f"{playground_draw.WIDTH}px"  # shown at the size it is drawn
+    assert pg.layout.flex_flow == "row wrap"  # the controls wrap below if narrower
     assert playground_draw.WIDTH + 4 + CONTROLS_WIDTH + 4 <= 1186
-    assert playground_draw.HEIGHT <= 620 - 3 * 22                           # room for three readout lines
+    assert playground_draw.HEIGHT <= 620 - 3 * 22  # room for three readout lines
 
 
 def test_words_in_the_picture_do_not_run_together():
@@ -284,6 +288,7 @@ def test_words_in_the_picture_do_not_run_together():
     text is 20 px now (``test_widget_text_size``), where its space is wide enough."""
     from course_lib.widgets.plot_axes import TEXT_PX
     from course_lib.widgets.raster import Canvas
+
     canvas = Canvas(200, 30)
     canvas.text((2, 2), "links show", size=TEXT_PX)
     ink = np.flatnonzero((canvas.pixels < 160).any(axis=2).any(axis=0))

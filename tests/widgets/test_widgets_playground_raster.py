@@ -1,12 +1,25 @@
 """The raster drawing module the playground draws with: colours, resampling, canvas and PNG."""
+
 import io
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from course_lib.widgets.raster import (BLUE, GREY, ORANGE, WHITE, Canvas, colourize, diverging_lut, lighten,
-                                       mix_colours, ramp_lut, resize, upscale)
+from course_lib.widgets.raster import (
+    BLUE,
+    GREY,
+    ORANGE,
+    WHITE,
+    Canvas,
+    colourize,
+    diverging_lut,
+    lighten,
+    mix_colours,
+    ramp_lut,
+    resize,
+    upscale,
+)
 
 
 def test_diverging_table_ends_and_middle():
@@ -25,7 +38,7 @@ def test_colourize_maps_clips_and_greys_out_non_finite_values():
     rgb = colourize(values)
     assert rgb.shape == (2, 3, 3) and rgb.dtype == np.uint8
     assert tuple(rgb[0, 0]) == ORANGE and tuple(rgb[0, 2]) == BLUE
-    assert tuple(rgb[1, 0]) == ORANGE and tuple(rgb[1, 1]) == BLUE   # clipped
+    assert tuple(rgb[1, 0]) == ORANGE and tuple(rgb[1, 1]) == BLUE  # clipped
     assert tuple(rgb[1, 2]) == GREY
     np.testing.assert_array_equal(colourize(np.array([2.0]), 0.0, 4.0), colourize(np.array([0.0])))
 
@@ -74,8 +87,9 @@ def test_chart_draws_series_and_tolerates_nothing_to_draw():
 
 def test_nice_ticks_are_round_and_inside():
     from course_lib.widgets.raster import nice_ticks
+
     assert nice_ticks(0.0, 1.0) == pytest.approx([0.0, 0.5, 1.0])
-    assert nice_ticks(-3.2, 7.9) == pytest.approx([0.0, 5.0])   # at most about count + 1 ticks
+    assert nice_ticks(-3.2, 7.9) == pytest.approx([0.0, 5.0])  # at most about count + 1 ticks
     ticks = nice_ticks(0.013, 0.047)
     assert all(0.013 <= t <= 0.047 for t in ticks) and len(ticks) >= 2
     assert nice_ticks(1.0, 1.0) == [1.0] and nice_ticks(float("nan"), 1.0) == []
@@ -108,5 +122,5 @@ def test_the_playgrounds_seven_weight_layers_get_seven_shapes():
     canvas.dots(np.array([[10.0, 10.0], [40.0, 10.0]]), BLUE, radius=4, shapes=["plus", "cross"])
     pixels = np.asarray(canvas.image)
     blue = np.all(pixels == BLUE, axis=-1)
-    assert blue[10, 6:15].all() and blue[6:15, 10].all()      # the plus: a bar across and a bar down
+    assert blue[10, 6:15].all() and blue[6:15, 10].all()  # the plus: a bar across and a bar down
     assert blue[7, 37] and blue[13, 43] and not blue[10, 36]  # the cross: the diagonals, not the bar

@@ -1,4 +1,5 @@
 """The pixel axes the lesson widgets draw on: data to pixels and back, drawn at twice the density."""
+
 import io
 
 import numpy as np

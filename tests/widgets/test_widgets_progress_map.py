@@ -6,6 +6,7 @@ checkpoints of the lessons. Here JupyterLab is imitated: ``JPY_SESSION_NAME`` na
 and a stand-in kernel says which cell is running. tests/browser/test_browser_progress.py does the
 same in a real JupyterLab.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,13 +34,19 @@ def write_course(folder):
     for stem, title in (("00_course_map", "0. Course map"), ("01_demo", "1. Demo")):
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {title}")])
         nbformat.write(nb, folder / "notebooks" / f"{stem}.ipynb")
-    exercise = nbformat.v4.new_notebook(metadata={"course_exercise": {"id": "ex01_demo", "title": "Exercise 1",
-                                                                       "lesson": "01"}})
+    exercise = nbformat.v4.new_notebook(
+        metadata={"course_exercise": {"id": "ex01_demo", "title": "Exercise 1", "lesson": "01"}}
+    )
     for index in range(4):
         cell = nbformat.v4.new_code_cell("pass")
         cell.id = f"cell-{index:03d}"
-        cell.metadata["nbgrader"] = {"grade": index % 2 == 1, "solution": index % 2 == 0, "locked": False,
-                                     "grade_id": f"part{index}", "schema_version": 3}
+        cell.metadata["nbgrader"] = {
+            "grade": index % 2 == 1,
+            "solution": index % 2 == 0,
+            "locked": False,
+            "grade_id": f"part{index}",
+            "schema_version": 3,
+        }
         exercise.cells.append(cell)
     nbformat.write(exercise, folder / "exercises" / "ex01_demo.ipynb")
 
@@ -82,18 +89,18 @@ def test_checks_note_the_latest_run_of_each_cell(course, in_jupyterlab):
     with pytest.raises(CheckFailure):
         check_close("c", 1.0, 2.0)
     assert notes(course)["ex01_demo"]["cell-003"] == {"run": "run-2", "passed": 0, "failed": 1}
-    in_jupyterlab.run = "run-3"   # the learner fixed it and ran the cell again
+    in_jupyterlab.run = "run-3"  # the learner fixed it and ran the cell again
     check_close("c", 2.0, 2.0, quiet=True)
     assert notes(course)["ex01_demo"]["cell-003"] == {"run": "run-3", "passed": 1, "failed": 0}
 
 
 def test_a_lesson_notebook_or_an_unreadable_note_never_breaks_a_check(course, in_jupyterlab, monkeypatch):
     (course / "exercises" / checks.PROGRESS_FILE).write_text("{not json")
-    check_close("a", 1.0, 1.0, quiet=True)          # an unreadable file is replaced, silently
+    check_close("a", 1.0, 1.0, quiet=True)  # an unreadable file is replaced, silently
     assert notes(course)["ex01_demo"]
     monkeypatch.setenv("JPY_SESSION_NAME", str(course / "notebooks" / "01_demo.ipynb"))
     (course / "notebooks" / checks.PROGRESS_FILE).unlink(missing_ok=True)
-    check_close("a", 1.0, 1.0, quiet=True)          # a lesson's cells are no exercise's progress
+    check_close("a", 1.0, 1.0, quiet=True)  # a lesson's cells are no exercise's progress
     assert not (course / "notebooks" / checks.PROGRESS_FILE).exists()
 
 
@@ -106,7 +113,7 @@ def test_the_map_shows_opened_lessons_and_passing_exercises(course, in_jupyterla
 
     checkpoints = course / "notebooks" / ".ipynb_checkpoints"
     checkpoints.mkdir()
-    (checkpoints / "01_demo-checkpoint.ipynb").write_text("{}")   # JupyterLab opened lesson 1
+    (checkpoints / "01_demo-checkpoint.ipynb").write_text("{}")  # JupyterLab opened lesson 1
     in_jupyterlab.cell = "cell-001"
     check_close("part 1", 1.0, 1.0, quiet=True)
     widget.refresh()

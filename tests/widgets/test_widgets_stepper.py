@@ -1,4 +1,5 @@
 """Headless tests of lesson 05's back-propagation stepper: press buttons, read the readout."""
+
 import html
 import math
 import re
@@ -83,11 +84,11 @@ def assert_formula(widget, numbers, result):
 def highlighted_centres(widget):
     """Centres of the nodes whose ring the PNG draws in the highlight colour (read from the pixels)."""
     pixels = np.asarray(Image.open(io.BytesIO(widget.image.value)).convert("RGB")).astype(int)
-    s = widget.canvas.scale   # device pixels per CSS pixel
+    s = widget.canvas.scale  # device pixels per CSS pixel
     found = []
     for column in widget.centres:
         for x, y in column:
-            ring = pixels[int(round(y * s)), int(round((x + NODE_R - 1) * s))]   # the ring's right-hand side
+            ring = pixels[int(round(y * s)), int(round((x + NODE_R - 1) * s))]  # the ring's right-hand side
             if np.abs(ring - HIGHLIGHT_RGB).max() <= 3:
                 found.append((x, y))
     return found
@@ -96,12 +97,12 @@ def highlighted_centres(widget):
 def test_picture_is_drawn_at_its_shown_size_with_labels_clear_of_each_other():
     w = backprop_stepper()
     height, width = np.asarray(Image.open(io.BytesIO(w.image.value))).shape[:2]
-    s = w.canvas.scale   # drawn at twice the pixel density it is shown at
+    s = w.canvas.scale  # drawn at twice the pixel density it is shown at
     assert s == 2 and (w.image.layout.width, w.image.layout.height) == (f"{width // s}px", f"{height // s}px")
     assert w.row_gap - 2 * NODE_R >= 60, "a node's signal and the next node's value need two text lines between them"
-    w.controls["step"].value = 24                  # the last update: the bias of y2
+    w.controls["step"].value = 24  # the last update: the bias of y2
     assert w.caption == "b(y2): 0.6 -> 0.619049", "an update is said under the picture, not on a line"
-    w.controls["step"].value = 13                  # first weight update
+    w.controls["step"].value = 13  # first weight update
     assert w.caption.startswith("w(h1 <- x1): 0.15 -> ")
     w.controls["step"].value = 12
     assert w.caption == ""
@@ -159,14 +160,14 @@ def test_each_press_updates_once():
 
 def test_highlight_follows_the_current_node():
     w = backprop_stepper()
-    w.controls["step"].value = 1                    # z of h1
+    w.controls["step"].value = 1  # z of h1
     (h1,) = highlighted_centres(w)
-    w.controls["step"].value = 9                    # signal of y1
+    w.controls["step"].value = 9  # signal of y1
     (y1,) = highlighted_centres(w)
-    w.controls["step"].value = 12                   # signal of h2
+    w.controls["step"].value = 12  # signal of h2
     (h2,) = highlighted_centres(w)
-    assert h1[0] == h2[0] < y1[0]                   # hidden column left of the output column
-    assert h1[1] < h2[1]                            # h1 drawn above h2 (pixel rows grow downwards)
+    assert h1[0] == h2[0] < y1[0]  # hidden column left of the output column
+    assert h1[1] < h2[1]  # h1 drawn above h2 (pixel rows grow downwards)
 
 
 def test_reset_and_bounds():
@@ -182,7 +183,7 @@ def test_reset_and_bounds():
     w.controls["reset"].click()
     assert w.value("step") == 0
     assert w.readout.value == start_readout and w.image.value == start_image
-    w.controls["step"].value = 99                  # the slider clamps to its maximum
+    w.controls["step"].value = 99  # the slider clamps to its maximum
     assert w.value("step") == 24
 
 
@@ -199,17 +200,17 @@ def test_own_network_with_tanh_hidden_layer():
     net.biases = [np.array([0.1, -0.2]), np.array([0.3])]
     x, t = np.array([0.5, -1.0, 2.0]), np.array([0.8])
     w = backprop_stepper(net, x, t, learning_rate=0.1)
-    assert w.controls["step"].max == 2 * 3 + 3 + (2 * 4 + 1 * 3)   # forward, signals, updates
+    assert w.controls["step"].max == 2 * 3 + 3 + (2 * 4 + 1 * 3)  # forward, signals, updates
     W1, W2 = net.weights
     h = np.tanh(W1 @ x + net.biases[0])
     y = sigma(W2 @ h + net.biases[1])
     s_y = (t - y) * y * (1 - y)
-    s_h = (W2.T @ s_y) * (1 - h ** 2)
-    w.controls["step"].value = 7                    # signal of y1
+    s_h = (W2.T @ s_y) * (1 - h**2)
+    w.controls["step"].value = 7  # signal of y1
     assert_formula(w, [t[0], y[0], y[0], 1 - y[0]], s_y[0])
-    w.controls["step"].value = 9                    # signal of h2
+    w.controls["step"].value = 9  # signal of h2
     assert_formula(w, [s_y[0], W2[0, 1], 1 - h[1] ** 2], s_h[1])
-    w.controls["step"].value = 12                   # new w(h1 <- x3)
+    w.controls["step"].value = 12  # new w(h1 <- x3)
     assert_formula(w, [W1[0, 2], 0.1, s_h[0], x[2]], W1[0, 2] + 0.1 * s_h[0] * x[2])
 
 

@@ -3,13 +3,14 @@
 Part 4 is a concept item: the cross-entropy of a uniform guess and the effect on the loss of scaling the true
 class's probability, asked on cases drawn afresh, each wrong answer explained by the slip it looks like.
 """
+
 import numpy as np
 
 from course_tools.grader.spec import Spec, call, single_number
 
 # The exercise is writing the losses: the library's losses and activations are off limits while grading, and so
 # is the network, whose loss and backward compute every loss and gradient here (a one-layer identity MLP).
-SPEC = Spec("ex02_losses", learner_writes=('activations', 'losses', 'numerical gradients'))
+SPEC = Spec("ex02_losses", learner_writes=("activations", "losses", "numerical gradients"))
 mse = SPEC.part("mse_tests", "Part 1: mean squared error")
 bce = SPEC.part("bce_tests", "Part 2: binary cross-entropy")
 softmax_ce = SPEC.part("softmax_ce_tests", "Part 3: softmax and cross-entropy")
@@ -29,20 +30,30 @@ def _pair(rng, shape):
     return rng.normal(size=shape), rng.normal(size=shape)
 
 
-@mse.check("mse_loss on the test cell's example and a random batch", points=0.5,
-           hint="square the errors, then average over every entry")
+@mse.check(
+    "mse_loss on the test cell's example and a random batch",
+    points=0.5,
+    hint="square the errors, then average over every entry",
+)
 def mse_example(rng):
     return [call("mse_loss", MSE_Y_HAT, MSE_Y), call("mse_loss", *_pair(rng, (3, 1)))]
 
 
-@mse.check("mse_gradient on the test cell's example and a random batch", points=0.5,
-           hint="differentiate (y_hat - y)^2 / N by one entry y_hat; N counts every entry")
+@mse.check(
+    "mse_gradient on the test cell's example and a random batch",
+    points=0.5,
+    hint="differentiate (y_hat - y)^2 / N by one entry y_hat; N counts every entry",
+)
 def mse_gradient_example(rng):
     return [call("mse_gradient", MSE_Y_HAT, MSE_Y), call("mse_gradient", *_pair(rng, (3, 1)))]
 
 
-@mse.check("mse_loss and mse_gradient on random batches", points=1, hidden=True,
-           hint="N counts every entry (samples times outputs), not only the samples")
+@mse.check(
+    "mse_loss and mse_gradient on random batches",
+    points=1,
+    hidden=True,
+    hint="N counts every entry (samples times outputs), not only the samples",
+)
 def mse_random(rng):
     probes = []
     for shape in [(4, 3), (1, 1), (6, 2)]:
@@ -51,23 +62,34 @@ def mse_random(rng):
     return probes
 
 
-@bce.check("bce_from_logits on the test cell's example and a random batch", points=1,
-           hint="average softplus(z) - y z over all entries; softplus(0) = log 2")
+@bce.check(
+    "bce_from_logits on the test cell's example and a random batch",
+    points=1,
+    hint="average softplus(z) - y z over all entries; softplus(0) = log 2",
+)
 def bce_example(rng):
     Z, Y = rng.normal(size=(3, 1)) * 2, rng.integers(0, 2, size=(3, 1)).astype(float)
     return [call("bce_from_logits", BCE_Z, BCE_Y), call("bce_from_logits", Z, Y)]
 
 
-@bce.check("bce_from_logits stays finite for scores far from 0", points=1, hidden=True,
-           hint="softplus(z) = max(z, 0) + log(1 + exp(-|z|)) never overflows")
+@bce.check(
+    "bce_from_logits stays finite for scores far from 0",
+    points=1,
+    hidden=True,
+    hint="softplus(z) = max(z, 0) + log(1 + exp(-|z|)) never overflows",
+)
 def bce_stable(rng):
     Z = rng.uniform(200, 1000, size=(4, 1)) * np.array([[1.0], [-1.0], [1.0], [-1.0]])
     Y = np.array([[0.0], [1.0], [1.0], [0.0]])
     return [call("bce_from_logits", Z, Y), call("bce_from_logits", np.array([[1000.0], [-1000.0]]), Y[:2])]
 
 
-@bce.check("bce_gradient_from_logits on random batches, including large scores", points=1, hidden=True,
-           hint="d/dz log(1 + e^z) = e^z / (1 + e^z), computed without overflow; keep the 1/N of the mean")
+@bce.check(
+    "bce_gradient_from_logits on random batches, including large scores",
+    points=1,
+    hidden=True,
+    hint="d/dz log(1 + e^z) = e^z / (1 + e^z), computed without overflow; keep the 1/N of the mean",
+)
 def bce_gradient_random(rng):
     probes = []
     for shape, scale in [((3, 1), 1.0), ((4, 2), 3.0), ((2, 3), 300.0)]:
@@ -77,29 +99,49 @@ def bce_gradient_random(rng):
     return probes
 
 
-@softmax_ce.check("softmax on the test cell's example, on huge scores and on random scores", points=0.5,
-                  hint="subtract each row's maximum, exponentiate, divide by the row's sum")
+@softmax_ce.check(
+    "softmax on the test cell's example, on huge scores and on random scores",
+    points=0.5,
+    hint="subtract each row's maximum, exponentiate, divide by the row's sum",
+)
 def softmax_example(rng):
-    return [call("softmax", CE_Z), call("softmax", np.array([[1000.0, 0.0, -1000.0], [5.0, 5.0, 5.0]])),
-            call("softmax", rng.normal(size=(2, 3)) * 2)]
+    return [
+        call("softmax", CE_Z),
+        call("softmax", np.array([[1000.0, 0.0, -1000.0], [5.0, 5.0, 5.0]])),
+        call("softmax", rng.normal(size=(2, 3)) * 2),
+    ]
 
 
-@softmax_ce.check("cross_entropy_from_logits on the test cell's example and a random batch", points=0.5,
-                  hint="average over the samples (rows), not over every entry")
+@softmax_ce.check(
+    "cross_entropy_from_logits on the test cell's example and a random batch",
+    points=0.5,
+    hint="average over the samples (rows), not over every entry",
+)
 def ce_example(rng):
-    return [call("cross_entropy_from_logits", CE_Z, CE_Y),
-            call("cross_entropy_from_logits", rng.normal(size=(2, 3)) * 2, _one_hot(rng, 2, 3))]
+    return [
+        call("cross_entropy_from_logits", CE_Z, CE_Y),
+        call("cross_entropy_from_logits", rng.normal(size=(2, 3)) * 2, _one_hot(rng, 2, 3)),
+    ]
 
 
-@softmax_ce.check("cross_entropy_gradient on the test cell's example and a random batch", points=1,
-                  hint="d/dz of log sum_j e^z_j is a softmax entry; divide by the number of samples")
+@softmax_ce.check(
+    "cross_entropy_gradient on the test cell's example and a random batch",
+    points=1,
+    hint="d/dz of log sum_j e^z_j is a softmax entry; divide by the number of samples",
+)
 def ce_gradient_example(rng):
-    return [call("cross_entropy_gradient", CE_Z, CE_Y),
-            call("cross_entropy_gradient", rng.normal(size=(2, 3)) * 2, _one_hot(rng, 2, 3))]
+    return [
+        call("cross_entropy_gradient", CE_Z, CE_Y),
+        call("cross_entropy_gradient", rng.normal(size=(2, 3)) * 2, _one_hot(rng, 2, 3)),
+    ]
 
 
-@softmax_ce.check("softmax, cross-entropy and its gradient on random large scores", points=1, hidden=True,
-                  hint="take each row's maximum out before any exp, in the loss as well as in softmax")
+@softmax_ce.check(
+    "softmax, cross-entropy and its gradient on random large scores",
+    points=1,
+    hidden=True,
+    hint="take each row's maximum out before any exp, in the loss as well as in softmax",
+)
 def ce_random(rng):
     probes = []
     for n, k, scale in [(1, 2, 1.0), (5, 4, 50.0), (3, 10, 400.0)]:
@@ -166,12 +208,17 @@ def _scaling_feedback(got, expected, probe):
     return f"{said}: the loss is -log p of the true class"
 
 
-@predictions.check("A: uniform_guess_loss for 10 classes and for random numbers of classes", points=1, hidden=True,
-                   compare=_guess_feedback,
-                   hint="lesson 2, 'Categorical cross-entropy, with softmax': equal scores, equal probabilities")
+@predictions.check(
+    "A: uniform_guess_loss for 10 classes and for random numbers of classes",
+    points=1,
+    hidden=True,
+    compare=_guess_feedback,
+    hint="lesson 2, 'Categorical cross-entropy, with softmax': equal scores, equal probabilities",
+)
 def guess_prediction(rng):
-    return [call("uniform_guess_loss", 10)] + [call("uniform_guess_loss", int(k))
-                                               for k in (rng.integers(2, 6), rng.integers(6, 100), rng.integers(100, 5000))]
+    return [call("uniform_guess_loss", 10)] + [
+        call("uniform_guess_loss", int(k)) for k in (rng.integers(2, 6), rng.integers(6, 100), rng.integers(100, 5000))
+    ]
 
 
 def _scaling_case(rng, more):
@@ -181,9 +228,14 @@ def _scaling_case(rng, more):
     return loss, factor
 
 
-@predictions.check("B: loss_after_scaling for random losses, the probability scaled down and up", points=1,
-                   hidden=True, compare=_scaling_feedback,
-                   hint="lesson 2, 'A confident wrong answer': what does a factor of 10 on p do to -log p?")
+@predictions.check(
+    "B: loss_after_scaling for random losses, the probability scaled down and up",
+    points=1,
+    hidden=True,
+    compare=_scaling_feedback,
+    hint="lesson 2, 'A confident wrong answer': what does a factor of 10 on p do to -log p?",
+)
 def scaling_prediction(rng):
-    return [call("loss_after_scaling", 1.2, 0.5)] + [call("loss_after_scaling", *_scaling_case(rng, more))
-                                                     for more in (False, True, False, True)]
+    return [call("loss_after_scaling", 1.2, 0.5)] + [
+        call("loss_after_scaling", *_scaling_case(rng, more)) for more in (False, True, False, True)
+    ]

@@ -6,6 +6,7 @@ and any set of the others fixed (it computes every such variant itself, below), 
 the result is the given code's with this bug still in it. The line of each bug is checked with it,
 in the hidden check.
 """
+
 from itertools import combinations
 
 import numpy as np
@@ -16,13 +17,21 @@ from course_tools.grader.spec import Spec, call, code, probe
 
 # The exercise is the checker and the backward pass: the library's network, gradient checks, losses,
 # back-propagation recipe and training loop are off limits.
-SPEC = Spec("ex06_find_the_bugs", learner_writes=('forward pass', 'backward pass', 'losses', 'update', 'numerical gradients', 'training loop'))
+SPEC = Spec(
+    "ex06_find_the_bugs",
+    learner_writes=("forward pass", "backward pass", "losses", "update", "numerical gradients", "training loop"),
+)
 
 LINES = {"one_over_n": 6, "fan_out": 10, "axis": 11, "transposed": 13, "derivative": 14, "sign": 20}
 BACKWARD_BUGS = ("transposed", "derivative", "axis", "one_over_n", "fan_out")
-WHAT = {"transposed": "a product with a transposed matrix", "derivative": "a missing activation derivative",
-        "axis": "a sum over the wrong axis", "one_over_n": "a missing 1/n",
-        "fan_out": "= where the fan-out needs +=", "sign": "a sign error in the update"}
+WHAT = {
+    "transposed": "a product with a transposed matrix",
+    "derivative": "a missing activation derivative",
+    "axis": "a sum over the wrong axis",
+    "one_over_n": "a missing 1/n",
+    "fan_out": "= where the fan-out needs +=",
+    "sign": "a sign error in the update",
+}
 STILL_THERE = {
     "transposed": "dL/dA^(l-1) is Delta^l W^l; with W^l transposed the error reaches the wrong units",
     "derivative": "the error of a hidden layer is dL/dA^(l-1) times f'(Z^(l-1)); the slope is missing",
@@ -113,8 +122,10 @@ def _judge(got, expected, probe):
     if any(_same(got, want) for want in probe.private["rejected"]):
         return f"{WHAT[bug]} is still there: {STILL_THERE[bug]}"
     problem = explain_mismatch(got, expected, rtol=1e-6, atol=1e-9)
-    return ("this is neither the right gradients nor the given code with this bug fixed (change only the "
-            f"buggy lines); against the right gradients: {problem}")
+    return (
+        "this is neither the right gradients nor the given code with this bug fixed (change only the "
+        f"buggy lines); against the right gradients: {problem}"
+    )
 
 
 def _line_probe(rng, bug):
@@ -126,109 +137,195 @@ def _line_probe(rng, bug):
 # its hidden one several sizes, a batch of one where the bug shows with one sample, and each activation.
 # Only "transposed" meets a non-square W^l (l >= 2), where the given code raises.
 _CASES = {
-    "transposed": ([([2, 3, 3, 3], 5, "tanh", 0.05)],
-                   [([3, 5, 2], 1, "identity", 0.0), ([2, 4, 4], 1, "sigmoid", 0.1), ([4, 3, 6, 2], 3, "relu", 0.0),
-                    ([3, 4, 4, 4], 6, "leaky_relu", 0.02)]),
-    "derivative": ([([2, 3, 3, 3], 5, "tanh", 0.05)],
-                   [([3, 4, 4], 1, "sigmoid", 0.0), ([2, 3, 3, 3], 4, "leaky_relu", 0.1), ([5, 2, 2], 7, "tanh", 0.0)]),
-    "axis": ([([2, 3, 3, 3], 5, "tanh", 0.05)],
-             [([4, 3], 1, "identity", 0.0), ([3, 4, 4], 4, "relu", 0.1), ([2, 2, 2, 2], 2, "sigmoid", 0.0),
-              ([5, 3, 3], 3, "tanh", 0.3)]),
-    "one_over_n": ([([2, 3, 3, 3], 5, "tanh", 0.05)],
-                   [([4, 3], 6, "identity", 0.0), ([3, 4, 4], 2, "relu", 0.1), ([2, 3, 3, 3], 9, "sigmoid", 0.0)]),
-    "fan_out": ([([2, 3, 3, 3], 5, "tanh", 0.05)],
-                [([4, 3], 1, "identity", 0.5), ([3, 4, 4], 1, "sigmoid", 0.1), ([2, 3, 3, 3], 4, "relu", 0.02),
-                 ([5, 2, 2], 6, "leaky_relu", 1.0)]),
+    "transposed": (
+        [([2, 3, 3, 3], 5, "tanh", 0.05)],
+        [
+            ([3, 5, 2], 1, "identity", 0.0),
+            ([2, 4, 4], 1, "sigmoid", 0.1),
+            ([4, 3, 6, 2], 3, "relu", 0.0),
+            ([3, 4, 4, 4], 6, "leaky_relu", 0.02),
+        ],
+    ),
+    "derivative": (
+        [([2, 3, 3, 3], 5, "tanh", 0.05)],
+        [([3, 4, 4], 1, "sigmoid", 0.0), ([2, 3, 3, 3], 4, "leaky_relu", 0.1), ([5, 2, 2], 7, "tanh", 0.0)],
+    ),
+    "axis": (
+        [([2, 3, 3, 3], 5, "tanh", 0.05)],
+        [
+            ([4, 3], 1, "identity", 0.0),
+            ([3, 4, 4], 4, "relu", 0.1),
+            ([2, 2, 2, 2], 2, "sigmoid", 0.0),
+            ([5, 3, 3], 3, "tanh", 0.3),
+        ],
+    ),
+    "one_over_n": (
+        [([2, 3, 3, 3], 5, "tanh", 0.05)],
+        [([4, 3], 6, "identity", 0.0), ([3, 4, 4], 2, "relu", 0.1), ([2, 3, 3, 3], 9, "sigmoid", 0.0)],
+    ),
+    "fan_out": (
+        [([2, 3, 3, 3], 5, "tanh", 0.05)],
+        [
+            ([4, 3], 1, "identity", 0.5),
+            ([3, 4, 4], 1, "sigmoid", 0.1),
+            ([2, 3, 3, 3], 4, "relu", 0.02),
+            ([5, 2, 2], 6, "leaky_relu", 1.0),
+        ],
+    ),
 }
 
 
 # ---------------------------------------------------------------- Part 1: the checker
 gradient = SPEC.part("checker_gradient_tests", "Part 1: centred differences")
-_FUNCTIONS = ["lambda v: float(np.sum(v ** 3))", "lambda v: float(np.sum(np.sin(v)) * v.flat[0])",
-              "lambda v: float(np.log(1 + np.sum(v ** 2)))"]
+_FUNCTIONS = [
+    "lambda v: float(np.sum(v ** 3))",
+    "lambda v: float(np.sum(np.sin(v)) * v.flat[0])",
+    "lambda v: float(np.log(1 + np.sum(v ** 2)))",
+]
 _UNCHANGED = "x_before = x.copy()\ng = centred_gradient(f, x)\nresult = (g, x_before, x)"
 
 
-@gradient.check("centred_gradient of sum(x^3) at [1, 2] and at a random vector", points=0.5, rtol=1e-7,
-                hint="(f(x + h e_i) - f(x - h e_i)) / (2 h) for each entry i, shaped like x")
+@gradient.check(
+    "centred_gradient of sum(x^3) at [1, 2] and at a random vector",
+    points=0.5,
+    rtol=1e-7,
+    hint="(f(x + h e_i) - f(x - h e_i)) / (2 h) for each entry i, shaped like x",
+)
 def gradient_example(rng):
-    return [call("centred_gradient", code(_FUNCTIONS[0]), np.array([1.0, 2.0])),
-            call("centred_gradient", code(_FUNCTIONS[0]), rng.normal(size=2))]
+    return [
+        call("centred_gradient", code(_FUNCTIONS[0]), np.array([1.0, 2.0])),
+        call("centred_gradient", code(_FUNCTIONS[0]), rng.normal(size=2)),
+    ]
 
 
-@gradient.check("centred_gradient of several functions of vectors and matrices, x left unchanged", points=0.5,
-                hidden=True, rtol=1e-7, hint="nudge a copy of x (or put each entry back): the caller's x must not move")
+@gradient.check(
+    "centred_gradient of several functions of vectors and matrices, x left unchanged",
+    points=0.5,
+    hidden=True,
+    rtol=1e-7,
+    hint="nudge a copy of x (or put each entry back): the caller's x must not move",
+)
 def gradient_random(rng):
-    return [probe(_UNCHANGED, f=code(source), x=rng.normal(size=shape)).describe(
-                f"centred_gradient({source}, x of shape {shape}) and x before and after")
-            for source, shape in zip(_FUNCTIONS, [(3, 2), (4,), (2, 3)])]
+    return [
+        probe(_UNCHANGED, f=code(source), x=rng.normal(size=shape)).describe(
+            f"centred_gradient({source}, x of shape {shape}) and x before and after"
+        )
+        for source, shape in zip(_FUNCTIONS, [(3, 2), (4,), (2, 3)])
+    ]
 
 
 error = SPEC.part("checker_error_tests", "Part 1: the element-wise relative error")
 
 
-@error.check("elementwise_relative_error of [1, 3] against [1, 1], of zeros, and of random arrays", points=0.5,
-             hint="|a - b| / (|a| + |b|), entry by entry, and 0 where both entries are 0")
+@error.check(
+    "elementwise_relative_error of [1, 3] against [1, 1], of zeros, and of random arrays",
+    points=0.5,
+    hint="|a - b| / (|a| + |b|), entry by entry, and 0 where both entries are 0",
+)
 def error_example(rng):
-    return [call("elementwise_relative_error", np.array([1.0, 3.0]), np.array([1.0, 1.0])),
-            call("elementwise_relative_error", np.zeros(2), np.zeros(2)),
-            call("elementwise_relative_error", rng.normal(size=3), rng.normal(size=3))]
+    return [
+        call("elementwise_relative_error", np.array([1.0, 3.0]), np.array([1.0, 1.0])),
+        call("elementwise_relative_error", np.zeros(2), np.zeros(2)),
+        call("elementwise_relative_error", rng.normal(size=3), rng.normal(size=3)),
+    ]
 
 
-@error.check("elementwise_relative_error of matrices: a flipped sign, a factor, zeros in both, and random ones",
-             points=0.5, hidden=True, hint="|a - b| / (|a| + |b|), entry by entry, and 0 where both entries are 0")
+@error.check(
+    "elementwise_relative_error of matrices: a flipped sign, a factor, zeros in both, and random ones",
+    points=0.5,
+    hidden=True,
+    hint="|a - b| / (|a| + |b|), entry by entry, and 0 where both entries are 0",
+)
 def error_random(rng):
     a = rng.normal(size=(3, 4))
     b = rng.normal(size=(3, 4))
     a[0, 0] = b[0, 0] = 0.0
-    return [call("elementwise_relative_error", a, -a), call("elementwise_relative_error", a, 3 * a),
-            call("elementwise_relative_error", a, b)]
+    return [
+        call("elementwise_relative_error", a, -a),
+        call("elementwise_relative_error", a, 3 * a),
+        call("elementwise_relative_error", a, b),
+    ]
 
 
 # ---------------------------------------------------------------- Part 2: predictions
 scaled = SPEC.part("predict_scaled_tests", "Part 2: the relative error of a scaled gradient")
 
 
-@scaled.check("relative_error_of_scaled at c = 5 (a missing 1/n on 5 samples) and at a random factor", points=0.5,
-              hint="|c g - g| / (|c g| + |g|): the g cancels")
+@scaled.check(
+    "relative_error_of_scaled at c = 5 (a missing 1/n on 5 samples) and at a random factor",
+    points=0.5,
+    hint="|c g - g| / (|c g| + |g|): the g cancels",
+)
 def scaled_example(rng):
     return [call("relative_error_of_scaled", 5.0), call("relative_error_of_scaled", float(rng.uniform(0.1, 10)))]
 
 
-@scaled.check("relative_error_of_scaled for a flipped sign and random factors of both signs", points=0.5,
-              hidden=True, hint="|c - 1| / (|c| + 1); a flipped sign (c = -1) gives 1")
+@scaled.check(
+    "relative_error_of_scaled for a flipped sign and random factors of both signs",
+    points=0.5,
+    hidden=True,
+    hint="|c - 1| / (|c| + 1); a flipped sign (c = -1) gives 1",
+)
 def scaled_random(rng):
     return [call("relative_error_of_scaled", c) for c in (-1.0, *rng.uniform(-10, 10, size=3))]
 
 
 visible = SPEC.part("visible_tests", "Part 2: which bugs a checker can see")
 _ACTIVATIONS = ["tanh", "sigmoid", "relu", "leaky_relu", "identity"]
-WHY_VISIBLE = ("a batch of one hides the missing 1/n; lam = 0 hides the fan-out; identity units hide the missing "
-               "derivative; one layer hides both bugs of the step between layers; the sign is never a gradient's")
+WHY_VISIBLE = (
+    "a batch of one hides the missing 1/n; lam = 0 hides the fan-out; identity units hide the missing "
+    "derivative; one layer hides both bugs of the step between layers; the sign is never a gradient's"
+)
 
 
 def _visible_compare(got, expected, probe):
     if not isinstance(got, (list, tuple)) or list(got) != list(expected):
-        wrong = sorted(set(got) ^ set(expected)) if isinstance(got, (list, tuple)) and all(
-            isinstance(k, str) for k in got) else None
+        wrong = (
+            sorted(set(got) ^ set(expected))
+            if isinstance(got, (list, tuple)) and all(isinstance(k, str) for k in got)
+            else None
+        )
         return f"expected {expected!r}" + (f" (look again at {wrong})" if wrong else "")
     return None
 
 
-@visible.check("visible_bugs for the example (5 samples, lam 0.05, tanh, 3 layers) and a random configuration",
-               points=0.5, compare=_visible_compare, hint=WHY_VISIBLE)
+@visible.check(
+    "visible_bugs for the example (5 samples, lam 0.05, tanh, 3 layers) and a random configuration",
+    points=0.5,
+    compare=_visible_compare,
+    hint=WHY_VISIBLE,
+)
 def visible_example(rng):
-    return [call("visible_bugs", 5, 0.05, "tanh", 3),
-            call("visible_bugs", int(rng.integers(2, 9)), float(rng.choice([0.0, 0.1])), str(rng.choice(_ACTIVATIONS)),
-                 int(rng.integers(1, 4)))]
+    return [
+        call("visible_bugs", 5, 0.05, "tanh", 3),
+        call(
+            "visible_bugs",
+            int(rng.integers(2, 9)),
+            float(rng.choice([0.0, 0.1])),
+            str(rng.choice(_ACTIVATIONS)),
+            int(rng.integers(1, 4)),
+        ),
+    ]
 
 
-@visible.check("visible_bugs for random configurations: a batch of one, no penalty, identity units, one layer",
-               points=0.5, hidden=True, compare=_visible_compare, hint=WHY_VISIBLE)
+@visible.check(
+    "visible_bugs for random configurations: a batch of one, no penalty, identity units, one layer",
+    points=0.5,
+    hidden=True,
+    compare=_visible_compare,
+    hint=WHY_VISIBLE,
+)
 def visible_random(rng):
     fixed = [(1, 0.0, "identity", 2), (8, 0.1, "relu", 1), (1, 0.3, "sigmoid", 4), (3, 0.0, "identity", 1)]
-    drawn = [(int(rng.integers(1, 9)), float(rng.choice([0.0, 0.01, 1.0])), str(rng.choice(_ACTIVATIONS)),
-              int(rng.integers(1, 5))) for _ in range(4)]
+    drawn = [
+        (
+            int(rng.integers(1, 9)),
+            float(rng.choice([0.0, 0.01, 1.0])),
+            str(rng.choice(_ACTIVATIONS)),
+            int(rng.integers(1, 5)),
+        )
+        for _ in range(4)
+    ]
     return [call("visible_bugs", *case) for case in fixed + drawn]
 
 
@@ -237,13 +334,22 @@ def _register(bug, title):
     part = SPEC.part(f"{bug}_tests", f"Part 3: {title}")
     visible_cases, hidden_cases = _CASES[bug]
 
-    @part.check(f"backward on a random network shaped like the example: {title} fixed", points=0.5,
-                compare=_judge, hint=STILL_THERE[bug])
+    @part.check(
+        f"backward on a random network shaped like the example: {title} fixed",
+        points=0.5,
+        compare=_judge,
+        hint=STILL_THERE[bug],
+    )
     def visible(rng):
         return [fix_probe(rng, bug, *case) for case in visible_cases]
 
-    @part.check(f"the line of {title}, and its fix on fresh networks: several sizes, a batch of one, each "
-                "hidden activation", points=0.5, hidden=True, compare=_judge, hint=STILL_THERE[bug])
+    @part.check(
+        f"the line of {title}, and its fix on fresh networks: several sizes, a batch of one, each hidden activation",
+        points=0.5,
+        hidden=True,
+        compare=_judge,
+        hint=STILL_THERE[bug],
+    )
     def hidden(rng):
         return [_line_probe(rng, bug)] + [fix_probe(rng, bug, *case) for case in hidden_cases]
 
@@ -269,20 +375,36 @@ def _step_probe(rng, shapes, rate):
     biases = [rng.normal(size=s[0]) for s in shapes]
     grad_weights = [rng.normal(size=s) for s in shapes]
     grad_biases = [rng.normal(size=s[0]) for s in shapes]
-    uphill = ([W + rate * g for W, g in zip(weights, grad_weights)], [b - rate * g for b, g in zip(biases, grad_biases)])
+    uphill = (
+        [W + rate * g for W, g in zip(weights, grad_weights)],
+        [b - rate * g for b, g in zip(biases, grad_biases)],
+    )
     return call("sgd_step", weights, biases, grad_weights, grad_biases, rate).keep(uphill=uphill)
 
 
-@sign.check("sgd_step on the test cell's example and on a random 2-3-2 network", points=0.5, compare=_judge_step,
-            hint="move every parameter against its gradient: p - rate * dL/dp")
+@sign.check(
+    "sgd_step on the test cell's example and on a random 2-3-2 network",
+    points=0.5,
+    compare=_judge_step,
+    hint="move every parameter against its gradient: p - rate * dL/dp",
+)
 def sign_example(rng):
-    example = call("sgd_step", [np.array([[1.0, 2.0]])], [np.array([0.5])], [np.array([[1.0, -1.0]])],
-                   [np.array([2.0])], 0.1).keep(uphill=([np.array([[1.1, 1.9]])], [np.array([0.3])]))
+    example = call(
+        "sgd_step", [np.array([[1.0, 2.0]])], [np.array([0.5])], [np.array([[1.0, -1.0]])], [np.array([2.0])], 0.1
+    ).keep(uphill=([np.array([[1.1, 1.9]])], [np.array([0.3])]))
     return [example, _step_probe(rng, [(3, 2), (2, 3)], 0.5)]
 
 
-@sign.check(f"the line of {WHAT['sign']}, and sgd_step on fresh networks of 1 to 3 layers", points=0.5, hidden=True,
-            compare=_judge_step, hint="move every parameter against its gradient: p - rate * dL/dp")
+@sign.check(
+    f"the line of {WHAT['sign']}, and sgd_step on fresh networks of 1 to 3 layers",
+    points=0.5,
+    hidden=True,
+    compare=_judge_step,
+    hint="move every parameter against its gradient: p - rate * dL/dp",
+)
 def sign_random(rng):
-    return [_line_probe(rng, "sign"), _step_probe(rng, [(4, 3)], float(rng.uniform(0.01, 1))),
-            _step_probe(rng, [(5, 2), (5, 5), (3, 5)], float(rng.uniform(0.01, 1)))]
+    return [
+        _line_probe(rng, "sign"),
+        _step_probe(rng, [(4, 3)], float(rng.uniform(0.01, 1))),
+        _step_probe(rng, [(5, 2), (5, 5), (3, 5)], float(rng.uniform(0.01, 1))),
+    ]

@@ -5,6 +5,7 @@ reads it; ``write`` saves one. Expected scores are read from the exercise (``POI
 ``sigmoid_alone``), so the tests hold when its points change. Nothing here imports the
 grader when it is imported. ``check_choice_feedback`` checks a spec's feedback on a choice item.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,11 @@ def grade_id(cell: dict):
 
 
 # Each part's points, read from the solution's test cells (the exercise may change its points)
-POINTS = {grade_id(c): c["metadata"]["nbgrader"]["points"] for c in load()["cells"]
-          if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+POINTS = {
+    grade_id(c): c["metadata"]["nbgrader"]["points"]
+    for c in load()["cells"]
+    if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+}
 
 
 TOTAL = sum(POINTS.values())
@@ -47,8 +51,12 @@ def sigmoid_alone() -> float:
     from course_tools.grader import catalog
 
     _, spec = catalog.load(EXERCISE)
-    return sum(check.points for check in spec.checks if check.part.grade_id == "neuron_tests"
-               and all("neuron(" not in probe.source for probe in check.probes(np.random.default_rng(0))))
+    return sum(
+        check.points
+        for check in spec.checks
+        if check.part.grade_id == "neuron_tests"
+        and all("neuron(" not in probe.source for probe in check.probes(np.random.default_rng(0)))
+    )
 
 
 def source(cell: dict) -> str:
@@ -81,21 +89,22 @@ def write(nb, path: Path) -> Path:
 
 
 # A sigmoid that is right, for cases that break only neuron().
-SIGMOID = '''def sigmoid(z):
+SIGMOID = """def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
-'''
+"""
 
 # A two-layer pass that uses none of the other answers, for cases that break those.
-SELF_CONTAINED_TWO_LAYER = '''def two_layer_forward(X, W1, b1, W2, b2):
+SELF_CONTAINED_TWO_LAYER = """def two_layer_forward(X, W1, b1, W2, b2):
     A1 = np.tanh(X @ W1.T + b1)
     return A1, 1.0 / (1.0 + np.exp(-(A1 @ W2.T + b2)))
-'''
+"""
 
 
 def process_starter(sleep: str, tries: int) -> str:
     """An answer cell that starts up to ``tries`` ``sleep`` processes, then a neuron() that raises "STARTED n ."
     (the space keeps n a word of its own): a process limit's test reads n off the grader's feedback."""
-    return f'''import subprocess
+    return (
+        f'''import subprocess
 _started = 0
 for _ in range({tries}):
     try:
@@ -103,10 +112,13 @@ for _ in range({tries}):
         _started += 1
     except OSError:
         break
-''' + answer("neuron").split("def neuron")[0] + '''
+'''
+        + answer("neuron").split("def neuron")[0]
+        + """
 def neuron(x, w, b):
     raise RuntimeError(f"STARTED {_started} .")
-'''
+"""
+    )
 
 
 def exercise_submission(exercise: str, folder: Path, name: str, answers: dict[str, str]) -> str:
