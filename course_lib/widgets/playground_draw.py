@@ -49,7 +49,7 @@ from .raster import (
 WIDTH, HEIGHT = 760, 464  # 1366 x 768: with the readout under it, the widget is at most 620 px tall
 LINE = TEXT_PX + 2  # a row of text
 TILE, ROW = 28, 32  # node heatmap size and the vertical distance between nodes (8 nodes: 256 px)
-NET_LEFT, NET_RIGHT, NET_TOP = 72, 452, 2 * LINE + 8  # two rows of titles above the network
+NET_LEFT, NET_RIGHT, NET_TOP = 78, 452, 2 * LINE + 8  # two rows of titles above the network
 OUT_X, OUT_Y, OUT_RES, OUT_SIZE = 490, 3 * LINE + 6, 56, 264  # output panel: 56 x 56 values, smoothed to 264 px
 CAPTION_Y = NET_TOP + 8 * ROW + 4  # the backward pass's caption, under the network
 CHARTS_Y = CAPTION_Y + LINE + 4  # the gradient norms' chart, under the caption if any
@@ -91,7 +91,9 @@ def header(model) -> list[str]:
 
     def train(number):
         if s.regularization != "none" and s.regularization_rate > 0:
-            return f"train {number(h.train_loss[-1])} + penalty {number(model.penalty())}"
+            text = f"train {number(h.train_loss[-1])} + penalty {number(model.penalty())}"
+            # Still too long at 2 digits: the penalty goes by its name (L1, L2), as the controls call it.
+            return text if font(TEXT_PX).getlength(text) <= room else text.replace("penalty", s.regularization)
         return f"train loss {number(h.train_loss[-1])}"
 
     # The test loss shares its row with the epoch, which starts the row.

@@ -176,8 +176,10 @@ class PixelAxes:
             c.line([(self.left - 4, py), (self.left, py)], INK)
             c.text((self.left - 6, py), _label(y), LABEL, size=size, anchor="rm")
         c.rectangle((self.left, self.top, self.right, self.bottom), outline=INK)
-        if title:
-            c.text(((self.left + self.right) / 2, self.top - self.title_gap), title, INK, size=size, anchor="md")
+        if title:  # centred over the box, but never cut by the picture's edge
+            half = c.text_width(title, size) / 2
+            centre = min(max((self.left + self.right) / 2, half + 1), c.css_width - half - 1)
+            c.text((centre, self.top - self.title_gap), title, INK, size=size, anchor="md")
         if xlabel:
             c.text(((self.left + self.right) / 2, self.bottom + 4 + size), xlabel, INK, size=size, anchor="ma")
         if ylabel:

@@ -22,9 +22,11 @@ In a widget::
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import math
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -146,10 +148,21 @@ def upscale(rgb: np.ndarray, factor: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=8)
+def _typeface() -> str | None:
+    """DejaVu Sans from matplotlib's own files: found without importing matplotlib, present wherever it is."""
+    spec = importlib.util.find_spec("matplotlib")
+    path = spec and spec.origin and Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+    return str(path) if path and path.is_file() else None
+
+
+@lru_cache(maxsize=None)
 def font(size: int = 11) -> ImageFont.ImageFont:
-    """Pillow's bundled font at ``size`` pixels: needs no system fonts, so it works offline everywhere."""
+    """The pictures' font at ``size`` pixels: DejaVu Sans, the typeface of the lessons' matplotlib figures,
+    which has the course's Greek (eta, sigma, Delta) and the square root. Pillow's bundled font, which has
+    neither, only where matplotlib's file is missing. Needs no system fonts: it works offline everywhere."""
+    face = _typeface()
     try:
-        return ImageFont.load_default(size=size)
+        return ImageFont.truetype(face, size) if face else ImageFont.load_default(size=size)
     except (TypeError, OSError):  # a Pillow without FreeType: the fixed bitmap font
         return ImageFont.load_default()
 
