@@ -10,20 +10,21 @@ Each layer multiplies the spread of the signal by about ``sigma * sqrt(n)``
 (times what the activation does), so a small scale collapses the columns to a
 line at 0 (vanishing) and a large one pushes tanh and sigmoid outputs to the
 ends of their range (saturation).
+
+The picture is drawn from numbers with Pillow (``plot_axes`` on ``raster``) at the size it is shown.
 """
 
 from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from course_lib import MLP, data
 from course_lib.validation import CourseError, real_number
 
-from ..drawing.described import plain_log_labels
-from .base import CSS_DPI, TEXT_PT, LessonWidget
-from .blit import BlitPicture
+from .base import LessonWidget
+from .plot_axes import INK, Picture, PixelAxes
+from .raster import colourize, ramp_lut
 from .single_thread import one_blas_thread
 
 __all__ = [
@@ -44,6 +45,12 @@ INITS = ("normal", "xavier", "he")
 DEPTH, WIDTH, BINS = 10, 64, 40
 SCALES = (0.01, 2.0)
 STD_FLOOR = 1e-14  # standard deviations below this are drawn at the floor
+# The picture, in the pixels it is shown at (drawn at twice that): a heat map cell is 36 x 5 px.
+PICTURE_SIZE = (850, 297)
+HIST_BOX = (190, 40, 190 + 36 * DEPTH, 40 + 5 * BINS)  # left, top, right, bottom
+STD_BOX = (630, 40, 840, 40 + 5 * BINS)
+SHADES = ramp_lut((247, 251, 255), (8, 48, 107))  # white to dark blue, as matplotlib's "Blues"
+LINE = (31, 119, 180)
 
 
 def value_range(activation: str) -> tuple[float, float]:
@@ -138,7 +145,13 @@ class InitScaleExplorer(LessonWidget):
                 style={"description_width": "initial"},
             ),
         }
-        super().__init__(controls, figsize=(9.0, 3.3), dpi=2 * CSS_DPI)  # drawn at twice the size shown
+        width, height = PICTURE_SIZE
+        self.canvas = Picture(width, height)
+        self.hist_axes = PixelAxes(self.canvas, HIST_BOX, (0.5, DEPTH + 0.5), value_range(activation))
+        # Data units: y is log10 of the standard deviation.
+        self.std_axes = PixelAxes(self.canvas, STD_BOX, (0.5, DEPTH + 0.5), (np.log10(STD_FLOOR / 2), 1.0))
+        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
+        self.image.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")
 
     def update(self) -> None:
         activation, init = self.value("activation"), self.value("init")
@@ -151,68 +164,40 @@ class InitScaleExplorer(LessonWidget):
             self.saturated = saturated_fraction(outputs[-1], activation)
         self._draw(activation, init, scale)
         self._write_readout(activation, init, scale)
-        self.render()
 
     def layer_scale(self, init: str, scale: float) -> float:
         """The standard deviation of a 64 -> 64 layer's weights under ``init``."""
         return {"normal": scale, "xavier": np.sqrt(2.0 / (2 * WIDTH)), "he": np.sqrt(2.0 / WIDTH)}[init]
 
-    def _setup_axes(self) -> None:
-        """Build both panels once; updates only replace the image data, the line and the labels."""
-        fig = self.figure
-        fig.set_layout_engine("none")  # a fixed layout: recomputing the constrained one costs a third of a render
-        self._hist_ax = fig.add_axes((0.1, 0.2, 0.5, 0.68))
-        self._std_ax = fig.add_axes((0.72, 0.2, 0.265, 0.68))
-        self._image = self._hist_ax.imshow(
-            np.zeros((BINS, DEPTH)),
-            origin="lower",
-            aspect="auto",
-            cmap="Blues",
-            vmin=0.0,
-            vmax=0.25,
-            interpolation="nearest",
-            extent=(0.5, DEPTH + 0.5, 0.0, 1.0),
-        )
-        self._hist_ax.set_xticks(range(1, DEPTH + 1))
-        self._hist_ax.yaxis.set_major_locator(MaxNLocator(5))
-        self._hist_ax.set_xlabel("hidden layer", fontsize=TEXT_PT)
-        self._hist_ax.set_ylabel("output value", fontsize=TEXT_PT)
-        (self._std_line,) = self._std_ax.semilogy(range(1, DEPTH + 1), np.ones(DEPTH), "o-", gid="stds")
-        self._std_ax.set_ylim(STD_FLOOR / 2, 10.0)
-        # Few fixed ticks: laying out tick labels is most of a render's cost.
-        self._std_ax.yaxis.set_major_locator(FixedLocator([1e-12, 1e-8, 1e-4, 1.0]))
-        self._std_ax.yaxis.set_minor_locator(NullLocator())
-        self._std_ax.set_xticks([1, 4, 7, 10])
-        self._std_ax.set_xlabel("hidden layer", fontsize=TEXT_PT)
-        self._std_ax.set_title("std of the outputs", fontsize=TEXT_PT)
-        self._std_ax.grid(alpha=0.3)
-        for ax in (self._hist_ax, self._std_ax):
-            ax.tick_params(labelsize=TEXT_PT)
-        self._title = self._hist_ax.set_title(" ", fontsize=TEXT_PT)
-        plain_log_labels(fig)  # 1e-8, not 10 to a superscript drawn at 70%
-        width, height = fig.canvas.get_width_height()  # shown at half its drawn size: sharp on any screen
-        self.image.layout = widgets.Layout(width=f"{width // 2}px", height=f"{height // 2}px")
-        # The image is drawn over the background, so the frame around it is drawn again on top.
-        self._picture = BlitPicture(fig, [self._image, *self._hist_ax.spines.values(), self._std_line, self._title])
-        self._shown_range = None
-
     def _draw(self, activation: str, init: str, scale: float) -> None:
-        if not hasattr(self, "_image"):
-            self._setup_axes()
-        low, high = value_range(activation)
-        self._image.set_data(self.histograms)
-        self._image.set_extent((0.5, DEPTH + 0.5, low, high))
-        if self._shown_range != (low, high):  # new axis limits and ticks: the background is drawn again
-            self._hist_ax.set_ylim(low, high)
-            self._picture.invalidate()
-            self._shown_range = (low, high)
-        self._std_line.set_ydata(np.clip(self.stds, STD_FLOOR, None))
+        """Left: the histograms as shades, a column per layer; right: each layer's std on a log axis."""
+        c, hist, std = self.canvas, self.hist_axes, self.std_axes
+        c.clear()
+        hist.ylim = value_range(activation)
+        shades = colourize(self.histograms[::-1], 0.0, 0.25, SHADES)  # the first row is the top bin
+        hist.image(np.repeat(np.repeat(shades, 5, axis=0), 36, axis=1))
         sigma = self.layer_scale(init, scale)
-        self._title.set_text(f"{activation}, {init}: weight std {sigma:.3f}, σ√64 = {sigma * 8:.2f}")
+        self.title = f"{activation}, {init}: weight std {sigma:.3f}, σ√64 = {sigma * 8:.2f}"
+        hist.frame(
+            title=self.title, xlabel="hidden layer", ylabel="output value", grid=False, xticks=range(1, DEPTH + 1)
+        )
+        std.frame(title="std of the outputs", xlabel="hidden layer", xticks=[1, 4, 7, 10], yticks=[])
+        std.log_ticks((-12, -8, -4, 0), grid=True)
+        layers = np.arange(1, DEPTH + 1)
+        self._drawn_stds = np.clip(np.nan_to_num(self.stds, nan=STD_FLOOR), STD_FLOOR, None)
+        std.plot(layers, np.log10(self._drawn_stds), LINE)
+        for layer, value in zip(layers, np.log10(self._drawn_stds)):
+            std.marker(layer, value, LINE, radius=4, outline=LINE)
+        c.rectangle(STD_BOX, outline=INK)  # the frame over the grid lines
+        self.image.value = c.png()
 
-    def render(self) -> None:
-        """Only the histograms, the line and the title are redrawn (BlitPicture) until the value range changes."""
-        self.image.value = self._picture.png()
+    def drawn_histograms(self) -> np.ndarray:
+        """The shaded cells as drawn, (BINS, DEPTH), first row the lowest bin: the histograms themselves."""
+        return self.histograms.copy()
+
+    def drawn_stds(self) -> np.ndarray:
+        """The points of the std line as drawn, (DEPTH,): the stds, those below STD_FLOOR at the floor."""
+        return self._drawn_stds.copy()
 
     def _write_readout(self, activation: str, init: str, scale: float) -> None:
         first, last = self.stds[0], self.stds[-1]

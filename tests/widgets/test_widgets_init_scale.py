@@ -45,9 +45,8 @@ def check_against_plain(widget, activation, init, scale):
     assert np.abs(widget.histograms - hist).sum() <= 2e-3 * DEPTH
     np.testing.assert_allclose(widget.histograms.sum(axis=0), 1.0)
     np.testing.assert_allclose(widget.stds, stds, rtol=1e-6)
-    drawn = widget._std_line.get_ydata()
-    np.testing.assert_allclose(drawn, np.clip(stds, 1e-14, None), rtol=1e-6)
-    np.testing.assert_allclose(np.asarray(widget._image.get_array()), widget.histograms)
+    np.testing.assert_allclose(widget.drawn_stds(), np.clip(stds, 1e-14, None), rtol=1e-6)
+    np.testing.assert_allclose(widget.drawn_histograms(), widget.histograms)
     return last
 
 
@@ -85,7 +84,7 @@ def test_scale_slider_with_tanh(widget, scale, verdict):
     saturated = np.mean(np.abs(last) > 0.99)
     assert f"{saturated:.0%} of the outputs are at ±1" in widget.readout.value
     assert readout_std(widget, DEPTH) == pytest.approx(float(f"{widget.stds[-1]:.2g}"))
-    assert f"σ√64 = {scale * 8:.2f}" in widget._hist_ax.get_title()
+    assert f"σ√64 = {scale * 8:.2f}" in widget.title
 
 
 @pytest.mark.parametrize("activation", SCALE_ACTIVATIONS)
@@ -95,9 +94,9 @@ def test_every_activation_and_init(widget, activation, init):
     widget.controls["init"].value = init
     check_against_plain(widget, activation, init, 0.05)
     assert widget.controls["weight_scale"].disabled == (init != "normal")
-    assert widget._hist_ax.get_ylim() == value_range(activation)
+    assert widget.hist_axes.ylim == value_range(activation)
     sigma = {"normal": 0.05, "xavier": np.sqrt(2 / 128), "he": np.sqrt(2 / 64)}[init]
-    assert f"weight std {sigma:.3f}" in widget._hist_ax.get_title()
+    assert f"weight std {sigma:.3f}" in widget.title
 
 
 def test_relu_needs_he(widget):
@@ -130,17 +129,39 @@ def test_queued_changes_are_drawn_once_with_the_latest_value(in_a_kernel):
     assert widget.value("weight_scale") == pytest.approx(1.0, rel=0.03)
 
 
-def test_the_axes_are_redrawn_only_when_the_value_range_changes(widget):
-    pictures = {bytes(widget.image.value)}
+def test_the_picture_shows_the_setting_and_only_the_setting(widget):
+    """Each setting draws its own picture, and coming back to a setting draws the same picture again."""
+    first = bytes(widget.image.value)
+    pictures = {first}
     for scale in (0.1, 0.5, 1.5):
         widget.controls["weight_scale"].value = scale
         pictures.add(bytes(widget.image.value))
-    assert widget._picture.full_draws == 1
-    widget.controls["activation"].value = "sigmoid"  # another value range: new ticks
+    widget.controls["activation"].value = "sigmoid"  # another value range: other ticks on the left
     pictures.add(bytes(widget.image.value))
-    assert widget._picture.full_draws == 2 and len(pictures) == 5
-    widget.controls["init"].value = "xavier"
-    assert widget._picture.full_draws == 2
+    assert len(pictures) == 5
+    widget.controls["activation"].value = "tanh"
+    widget.controls["weight_scale"].value = 0.05
+    assert bytes(widget.image.value) == first
+
+
+def test_the_shades_follow_the_histograms(widget):
+    """Where a layer's outputs pile up, its column is darkest: the drawn cell at the fullest bin is darker
+    than an empty one (white at 0, dark blue at a quarter of the outputs or more)."""
+    import io
+
+    from PIL import Image
+
+    from course_lib.widgets.init_scale import HIST_BOX
+
+    pixels = np.asarray(Image.open(io.BytesIO(widget.image.value)).convert("RGB"), dtype=int)
+    left, top, right, bottom = HIST_BOX
+
+    def shade(layer: int, b: int) -> int:  # the sum of R, G and B at the centre of bin b's cell, device pixels
+        return pixels[2 * (bottom - 5 * b - 3), 2 * (left + 36 * layer + 18)].sum()
+
+    for layer in (0, DEPTH - 1):
+        full, empty = int(np.argmax(widget.histograms[:, layer])), int(np.argmin(widget.histograms[:, layer]))
+        assert shade(layer, full) < shade(layer, empty) - 200, (layer, full, empty)
 
 
 def test_drawn_at_twice_its_shown_size_and_short_enough_to_see_controls_and_readout_together(widget):
