@@ -56,6 +56,14 @@ def raster_states(make: str):
             dict(weight_scale=0.01),
             dict(activation="identity", weight_scale=1.0),
         ]
+    if make == "init_scale":
+        from course_lib.widgets.init_scale import init_scale_explorer
+
+        return init_scale_explorer(), [
+            dict(activation="relu", weight_scale=2.0),
+            dict(activation="sigmoid", init="he"),
+            dict(activation="tanh", init="normal", weight_scale=0.01),
+        ]
     raise KeyError(make)
 
 
@@ -75,7 +83,7 @@ def layout_problems(canvas) -> list[str]:
     return found
 
 
-RASTER = ["neuron", "loss", "descent", "stepper", "stepper, 2-6-2", "gradient_flow"]
+RASTER = ["neuron", "loss", "descent", "stepper", "stepper, 2-6-2", "gradient_flow", "init_scale"]
 
 
 def test_the_pictures_font_is_the_scalable_one():
@@ -161,7 +169,7 @@ def test_the_playgrounds_header_fits_whatever_its_numbers():
     assert not layout_problems(canvas), layout_problems(canvas)
 
 
-@pytest.mark.parametrize("make", ["init_scale", "minibatch", "digit_reader"])
+@pytest.mark.parametrize("make", ["minibatch", "digit_reader"])
 def test_a_matplotlib_widgets_text_is_20_px(make):
     widget = matplotlib_widget(make)()
     shown = importlib.import_module(f"course_lib.widgets.{make}").CSS_DPI / widget.figure.dpi
