@@ -10,19 +10,20 @@ weights across positions for exactly this reason.)
 The noise is reproducible: each image gets a fixed pattern of standard normal numbers
 (drawn once, from ``seed``), multiplied by the noise level, and the result is clipped to
 [0, 1]. Every update is one forward pass of the whole test set, well under a millisecond
-of arithmetic; the picture is redrawn by blitting (only the moving parts are drawn).
+of arithmetic; the picture is drawn from numbers with Pillow (``plot_axes`` on ``raster``) at the
+size it is shown, a few milliseconds.
 """
 
 from __future__ import annotations
-
 
 import ipywidgets as widgets
 import numpy as np
 
 from ..validation import CourseError, ShapeError, as_array
 
-from .base import CSS_DPI, TEXT_PT, LessonWidget
-from .blit import BlitPicture
+from .base import LessonWidget
+from .plot_axes import INK, Picture, PixelAxes
+from .raster import BLACK, WHITE, colourize, ramp_lut, upscale
 from .single_thread import one_blas_thread
 
 __all__ = ["shifted", "noisy", "DigitReader", "digit_reader"]
@@ -31,6 +32,14 @@ __all__ = ["shifted", "noisy", "DigitReader", "digit_reader"]
 SIDE = 8  # the digits are 8 x 8 pixels
 MAX_SHIFT = 2
 MAX_NOISE = 0.5
+# The picture, drawn from numbers with Pillow at the size it is shown (and twice that in pixels).
+WIDTH, HEIGHT = 630, 252
+BLOCK = 20  # each of the digit's 8 x 8 pixels is a BLOCK x BLOCK square on the page
+DIGIT_FRAME = (14, 36, 14 + SIDE * BLOCK + 1, 36 + SIDE * BLOCK + 1)  # the frame's lines lie just outside the digit
+BAR_BOX = (348, 34, 618, 200)  # the bar chart's axes; its y label and tick labels lie left of it
+BAR_WIDTH = 0.8  # of the 1 between neighbouring digits
+BAR, RIGHT_GUESS, WRONG_GUESS = (178, 178, 178), (31, 119, 180), (214, 39, 40)  # matplotlib's "0.7", tab:blue, tab:red
+GREYS = ramp_lut(WHITE, BLACK)  # matplotlib's gray_r from 0 to 1: white paper, black ink
 
 
 def shifted(X, right: int = 0, down: int = 0) -> np.ndarray:
@@ -121,38 +130,20 @@ class DigitReader(LessonWidget):
                 **slider,
             ),
         }
-        # Drawn at twice the pixels of its on-screen size (630 x 252): sharp on dense screens and projectors.
-        super().__init__(controls, figsize=(7.0, 2.8), dpi=2 * CSS_DPI)
-        self.image.layout = widgets.Layout(width=f"{7.0 * CSS_DPI:.0f}px", height=f"{2.8 * CSS_DPI:.0f}px")
+        # Laid out in the CSS pixels it is shown at and drawn at twice that: sharp on dense screens and projectors.
+        self.canvas = Picture(WIDTH, HEIGHT)
+        # The digit's axes: one data unit per image pixel, the first row at the top.
+        self.digit_axes = PixelAxes(self.canvas, DIGIT_FRAME, (-0.5, SIDE - 0.5), (SIDE - 0.5, -0.5))
+        self.bar_axes = PixelAxes(self.canvas, BAR_BOX, (-0.5 - BAR_WIDTH / 2, 9.5 + BAR_WIDTH / 2), (0.0, 1.05))
+        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
+        self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
     def images(self) -> np.ndarray:
         """Every test image moved and noised as the controls say: (n, 64)."""
         moved = shifted(self.X, int(self.value("right")), int(self.value("down")))
         return noisy(moved, float(self.value("noise")), self.pattern)
 
-    def _setup_axes(self) -> None:
-        fig = self.figure
-        fig.set_layout_engine("none")  # fixed: a constrained layout would be recomputed every render
-        self._image_ax, self._bar_ax = fig.subplots(
-            1, 2, gridspec_kw=dict(width_ratios=(1, 2.2), left=0.03, right=0.98, bottom=0.22, top=0.84, wspace=0.4)
-        )
-        self._image = self._image_ax.imshow(np.zeros((SIDE, SIDE)), cmap="gray_r", vmin=0, vmax=1)
-        self._image_ax.set_xticks([])
-        self._image_ax.set_yticks([])
-        self._image_title = self._image_ax.set_title(" ", fontsize=TEXT_PT)
-        self._bars = self._bar_ax.bar(range(10), np.zeros(10), color="0.7")
-        self._bar_ax.set_ylim(0, 1.05)
-        self._bar_ax.set_xticks(range(10))
-        self._bar_ax.set_yticks([0, 0.5, 1])
-        self._bar_ax.tick_params(labelsize=TEXT_PT)
-        self._bar_ax.set_xlabel("digit", fontsize=TEXT_PT)
-        self._bar_ax.set_ylabel("probability", fontsize=TEXT_PT)
-        self._bar_title = self._bar_ax.set_title(" ", fontsize=TEXT_PT)
-        self._picture = BlitPicture(fig, (self._image, self._image_title, self._bar_title, *self._bars))
-
     def update(self) -> None:
-        if not hasattr(self, "_image"):
-            self._setup_axes()
         right, down, noise = int(self.value("right")), int(self.value("down")), float(self.value("noise"))
         if getattr(self, "_changed_by", None) != (right, down, noise):
             # A new move or noise: every test image changes. Choosing another digit reuses these.
@@ -165,12 +156,10 @@ class DigitReader(LessonWidget):
         index = int(self.value("digit"))
         self.probabilities = scores[index]
         guess, truth = int(np.argmax(self.probabilities)), int(self.y[index])
-        self._image.set_data(images[index].reshape(SIDE, SIDE))
-        self._image_title.set_text(f"true digit: {truth}")
-        for k, bar in enumerate(self._bars):
-            bar.set_height(self.probabilities[k])
-            bar.set_color(("tab:blue" if guess == truth else "tab:red") if k == guess else "0.7")
-        self._bar_title.set_text(f"the network reads {guess} ({self.probabilities[guess]:.0%})")
+        self._digit = images[index].reshape(SIDE, SIDE)
+        self._heights = np.clip(np.nan_to_num(self.probabilities), *self.bar_axes.ylim)  # a picture never stops
+        self._colours = [(RIGHT_GUESS if guess == truth else WRONG_GUESS) if k == guess else BAR for k in range(10)]
+        self._titles = (f"true digit: {truth}", f"the network reads {guess} ({self.probabilities[guess]:.0%})")
         verdict = "right" if guess == truth else "<b>wrong</b>"
         self.readout.value = (
             f"Held-out digit {index} (a {truth}): the network reads {guess} with probability "
@@ -181,8 +170,39 @@ class DigitReader(LessonWidget):
         self.render()
 
     def render(self) -> None:
-        """Only the moving artists are redrawn over the axes drawn once (``blit.BlitPicture``)."""
-        self.image.value = self._picture.png()
+        """Draw the picture from the numbers ``update`` left: the digit, its title, the ten bars and theirs."""
+        c = self.canvas
+        c.clear()
+        digit = self.digit_axes
+        # Each image pixel a crisp BLOCK x BLOCK square, inside the frame's lines.
+        c.paste(upscale(colourize(self._digit, 0.0, 1.0, GREYS), BLOCK), digit.left + 1, digit.top + 1)
+        digit.frame(title=self._titles[0], grid=False, xticks=[], yticks=[])
+        bars = self.bar_axes
+        bars.frame(
+            title=self._titles[1],
+            xlabel="digit",
+            ylabel="probability",
+            grid=False,
+            xticks=range(10),
+            yticks=[0, 0.5, 1],
+        )
+        for k, (height, colour) in enumerate(zip(self._heights, self._colours)):
+            (left, top), (right, bottom) = (bars.px(k + side * BAR_WIDTH / 2, y) for side, y in ((-1, height), (1, 0)))
+            c.rectangle((left, top, right, bottom), fill=colour)
+        c.rectangle((bars.left, bars.top, bars.right, bars.bottom), outline=INK)  # the frame over the bars' feet
+        self.image.value = c.png()
+
+    def drawn_bars(self) -> np.ndarray:
+        """The ten bar heights as drawn, (10,): the probabilities, within the axis's 0 to 1.05 (NaN as 0)."""
+        return self._heights.copy()
+
+    def drawn_bar_colours(self) -> list[tuple[int, int, int]]:
+        """Each bar's colour as drawn: grey, the network's answer blue when it is right and red when wrong."""
+        return list(self._colours)
+
+    def drawn_digit(self) -> np.ndarray:
+        """The digit image as drawn, (8, 8), 0 (white) to 1 (black): the chosen test image moved and noised."""
+        return self._digit.copy()
 
 
 def digit_reader(net, X, y, mean, scale, digit: int = 0) -> DigitReader:

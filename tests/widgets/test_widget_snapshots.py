@@ -86,7 +86,7 @@ def matplotlib_widget(make: str):
     return factory
 
 
-@pytest.mark.parametrize("make", ["minibatch", "digit_reader"])
+@pytest.mark.parametrize("make", ["minibatch"])
 def test_a_widgets_picture_keeps_its_layout_whatever_the_notebooks_type_sizes(make):
     """The lessons draw their figures with larger type (course_lib.drawing.style); a matplotlib widget's
     picture is laid out for its own sizes, and a notebook's settings must not crop or crowd it."""

@@ -64,6 +64,12 @@ def raster_states(make: str):
             dict(activation="sigmoid", init="he"),
             dict(activation="tanh", init="normal", weight_scale=0.01),
         ]
+    if make == "digit_reader":
+        return matplotlib_widget("digit_reader")(), [
+            dict(digit=19),
+            dict(right=2, down=-2, noise=0.5),
+            dict(right=-2, down=2),
+        ]
     raise KeyError(make)
 
 
@@ -83,7 +89,7 @@ def layout_problems(canvas) -> list[str]:
     return found
 
 
-RASTER = ["neuron", "loss", "descent", "stepper", "stepper, 2-6-2", "gradient_flow", "init_scale"]
+RASTER = ["neuron", "loss", "descent", "stepper", "stepper, 2-6-2", "gradient_flow", "init_scale", "digit_reader"]
 
 
 def test_the_pictures_font_is_the_scalable_one():
@@ -169,7 +175,7 @@ def test_the_playgrounds_header_fits_whatever_its_numbers():
     assert not layout_problems(canvas), layout_problems(canvas)
 
 
-@pytest.mark.parametrize("make", ["minibatch", "digit_reader"])
+@pytest.mark.parametrize("make", ["minibatch"])
 def test_a_matplotlib_widgets_text_is_20_px(make):
     widget = matplotlib_widget(make)()
     shown = importlib.import_module(f"course_lib.widgets.{make}").CSS_DPI / widget.figure.dpi

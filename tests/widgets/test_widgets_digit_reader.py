@@ -9,7 +9,18 @@ from PIL import Image
 
 from course_lib import CourseError, MLP, ShapeError
 from course_lib.widgets.base import LessonWidget
-from course_lib.widgets.digit_reader import DigitReader, digit_reader, noisy, shifted
+from course_lib.widgets.digit_reader import (
+    BAR,
+    BLOCK,
+    RIGHT_GUESS,
+    WRONG_GUESS,
+    DigitReader,
+    digit_reader,
+    noisy,
+    shifted,
+)
+from course_lib.widgets.plot_axes import TEXT_PX
+from test_widget_text_size import layout_problems
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -82,7 +93,36 @@ def test_structure(widget):
     assert bytes(widget.image.value).startswith(PNG_SIGNATURE)
     assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1260, 504)  # twice the 630 x 252 shown
     assert (widget.image.layout.width, widget.image.layout.height) == ("630px", "252px")
+    assert widget.figure is None  # drawn from numbers (plot_axes on raster), no matplotlib figure
     assert widget.updates == 1
+
+
+def shown(widget) -> np.ndarray:
+    """The picture the image widget holds, decoded: (height, width, 3) device pixels."""
+    return np.asarray(Image.open(io.BytesIO(bytes(widget.image.value))).convert("RGB")).astype(int)
+
+
+def check_picture(widget, probabilities, digit, guess, truth):
+    """The PNG itself shows the digit's grey blocks, the bars' heights and the guessed bar's colour."""
+    pixels, s = shown(widget), widget.canvas.scale
+    # Left: each image pixel a BLOCK x BLOCK square of one grey, white for 0 and black for 1 (gray_r).
+    ax = widget.digit_axes
+    for r in range(8):
+        for c in range(8):
+            x0, y0 = round((ax.left + 1 + c * BLOCK) * s), round((ax.top + 1 + r * BLOCK) * s)
+            block = pixels[y0 : y0 + BLOCK * s, x0 : x0 + BLOCK * s]
+            assert (block == block[0, 0]).all(), f"block ({r}, {c}) is not one colour"
+            assert block[0, 0, 0] == block[0, 0, 1] == block[0, 0, 2]
+            assert abs(block[0, 0, 0] - 255 * (1 - digit[r, c])) <= 1, (r, c, block[0, 0], digit[r, c])
+    # Right: down the middle of each bar, as many pixels of its colour as its probability is tall.
+    bars = widget.bar_axes
+    for k, p in enumerate(probabilities):
+        colour = (RIGHT_GUESS if guess == truth else WRONG_GUESS) if k == guess else BAR
+        x = round(float(bars.px(k, 0)[0]) * s)
+        column = pixels[round(bars.top * s) + s : round(bars.bottom * s), x]
+        drawn = int(np.all(column == colour, axis=1).sum())
+        assert abs(drawn - p * (bars.bottom - bars.top) / 1.05 * s) <= 2 * s, (k, p, drawn)
+        assert np.all(column[~np.all(column == colour, axis=1)] == 255), f"bar {k}: stray ink"
 
 
 def check(widget, setup):
@@ -102,10 +142,14 @@ def check(widget, setup):
     )
     assert f"moved {right} right and {down} down, noise {level:.2f}: accuracy {accuracy:.1%}" in text
     assert ("<b>wrong</b>" in text) == (guess != y[index])
-    bars = [patch.get_height() for patch in widget.figure.axes[1].patches]
-    np.testing.assert_allclose(bars, p[index])
-    shown = widget.figure.axes[0].images[0].get_array()
-    np.testing.assert_allclose(np.asarray(shown), images[index].reshape(8, 8))
+    np.testing.assert_allclose(widget.drawn_bars(), p[index])
+    np.testing.assert_allclose(widget.drawn_digit(), images[index].reshape(8, 8))
+    colours = [(RIGHT_GUESS if guess == y[index] else WRONG_GUESS) if k == guess else BAR for k in range(10)]
+    assert widget.drawn_bar_colours() == colours
+    titles = [text for *_, text in widget.canvas.text_boxes]
+    assert f"true digit: {y[index]}" in titles
+    assert f"the network reads {guess} ({p[index, guess]:.0%})" in titles
+    check_picture(widget, p[index], images[index].reshape(8, 8), guess, int(y[index]))
 
 
 @pytest.mark.parametrize(
@@ -132,3 +176,31 @@ def test_noise_is_the_same_pattern_each_time(widget, setup):
     widget.controls["noise"].value = 0.1
     widget.controls["noise"].value = 0.3
     np.testing.assert_array_equal(widget.probabilities, first)
+
+
+def test_the_pictures_text_is_20_px_and_never_overlaps(widget):
+    """Every title, tick and axis label at TEXT_PX or more, inside the picture and clear of the others."""
+    problems = layout_problems(widget.canvas)
+    for state in (dict(digit=39), dict(right=2, down=-2, noise=0.5), dict(right=-2, down=2), dict(noise=0.0)):
+        for name, value in state.items():
+            widget.controls[name].value = value
+        problems += [f"{state}: {problem}" for problem in layout_problems(widget.canvas)]
+        texts = [text for *_, text in widget.canvas.text_boxes]
+        assert {"digit", "probability", "0", "0.5", "1", *map(str, range(10))} <= set(texts)
+    assert widget.canvas.smallest_text >= TEXT_PX
+    assert not problems, problems
+
+
+def test_a_right_answer_is_blue_and_a_wrong_one_red(setup):
+    """The guessed bar takes the verdict's colour; every other bar stays grey."""
+    net, X, y, mean, scale = setup
+    widget = digit_reader(net, X, y, mean, scale)
+    verdicts = set()
+    for index in range(len(y)):
+        widget.controls["digit"].value = index
+        guess = int(np.argmax(widget.probabilities))
+        colours = widget.drawn_bar_colours()
+        assert colours[guess] == (RIGHT_GUESS if guess == y[index] else WRONG_GUESS)
+        assert all(colour == BAR for k, colour in enumerate(colours) if k != guess)
+        verdicts.add(guess == y[index])
+    assert verdicts == {True, False}, "the data should give the network both right and wrong answers"
