@@ -333,7 +333,11 @@ def _progress_widget():
 
 
 def _progress_widget_class():
+    import io
+
     import ipywidgets as widgets
+    import matplotlib
+    from matplotlib.figure import Figure
 
     from ..widgets.base import LessonWidget
 
@@ -345,7 +349,6 @@ def _progress_widget_class():
         """
 
         DPI = 100
-        RC = style.SIZES  # the lessons' type sizes (a notebook narrower than the map shows it smaller)
         PICTURE = (
             "The course map with your progress: each lesson a numbered station on the route, a blue "
             "ring on each lesson you have opened and on each graded exercise a badge, green when its "
@@ -369,7 +372,9 @@ def _progress_widget_class():
             button = widgets.Button(
                 description="Read my progress again", icon="refresh", layout=widgets.Layout(width="240px")
             )
-            super().__init__({"refresh": button}, figsize=self._size, dpi=self.DPI)
+            # The lesson's own map, a matplotlib figure: it is redrawn on a button press, never while dragging.
+            self.figure = Figure(figsize=self._size, dpi=self.DPI)
+            super().__init__({"refresh": button})
             # Drawn for a wide screen; shown no wider than the notebook.
             self.image.layout = widgets.Layout(width="100%", max_width=f"{round(self._size[0] * self.DPI)}px")
             button.on_click(lambda _: self.refresh())
@@ -382,10 +387,16 @@ def _progress_widget_class():
             figure = self.figure
             figure.clear()
             figure.set_layout_engine("none")
-            ax = figure.add_axes((0, 0, 1, 1 - 0.4 / self._size[1]))
             self.progress = course_progress(self.course, self.lessons) if self.live else {}
-            draw_course_map(self.lessons, ax=ax, per_row=self.per_row, progress=self.progress if self.live else None)
-            self.render()
+            # The lessons' type sizes, whatever the notebook's (a notebook narrower than the map shows it smaller).
+            with matplotlib.rc_context(style.SIZES):
+                ax = figure.add_axes((0, 0, 1, 1 - 0.4 / self._size[1]))
+                draw_course_map(
+                    self.lessons, ax=ax, per_row=self.per_row, progress=self.progress if self.live else None
+                )
+                buffer = io.BytesIO()
+                figure.savefig(buffer, format="png")
+            self.image.value = buffer.getvalue()
             if self.live:
                 text = progress_summary(self.progress)
             elif self.course is None:

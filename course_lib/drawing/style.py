@@ -4,8 +4,8 @@ A lesson figure is drawn at 100 dpi and shown at its own size, one PNG pixel to 
 of a 1280x720 slide. Text of ``TEXT_PT`` points is then 15 / 72 * 100 = 20.8 px high, above the
 20 px a room reads from its back row (``described.AUDIENCE_PX``; ``show_figure`` records each
 figure's smallest label, and tests/lessons/test_figures_readable.py checks every figure a deck shows).
-Importing ``course_lib.drawing`` applies these sizes to matplotlib; the widgets keep their own
-(``LessonWidget.RC``).
+Importing ``course_lib.drawing`` applies these sizes to matplotlib. The widgets draw without
+matplotlib, their text at ``described.AUDIENCE_PX`` (``widgets.plot_axes.TEXT_PX``).
 """
 
 from __future__ import annotations

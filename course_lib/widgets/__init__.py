@@ -11,7 +11,7 @@
 - ``digit_reader``: a trained digit reader facing moved and noisy digits (lesson 10)
 
 Every widget is a ``base.LessonWidget``: controls in ``.controls``, the picture in
-``.figure`` (shown through ``.image``), numbers in ``.readout``.
+``.image`` (drawn on ``.canvas`` with ``plot_axes`` and ``raster``), numbers in ``.readout``.
 """
 
 from .base import LessonWidget

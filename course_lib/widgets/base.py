@@ -1,10 +1,9 @@
 """What every lesson widget shares: controls, a picture, a readout, and redraws that never pile up.
 
 A lesson widget is an ``ipywidgets.VBox`` holding its controls, an
-``ipywidgets.Image`` and an ``HTML`` readout. The picture is either a plain
-matplotlib ``Figure`` (no pyplot state, so nothing is displayed twice) rendered
-to PNG, or, for widgets that must redraw in a few milliseconds, an image drawn
-straight from numpy arrays (``raster``) with no figure at all (``figsize=None``).
+``ipywidgets.Image`` and an ``HTML`` readout. The picture is drawn straight from
+numpy arrays with Pillow (``plot_axes`` on ``raster``), at the size it is shown,
+in a few milliseconds: no matplotlib figure, which takes 50-250 ms to redraw.
 Because the state lives in ordinary attributes, a test can set a control's value
 and check the picture and ``readout`` without a browser or a kernel.
 
@@ -21,20 +20,15 @@ drawn at once; outside a kernel (a script, a test) every change is drawn at once
 from __future__ import annotations
 
 import asyncio
-import functools
 import html
-import io
 import re
 import sys
 import time
 
 import ipywidgets as widgets
-import matplotlib
-from matplotlib.figure import Figure
 from traitlets import Unicode
 
-from ..drawing import style
-from ..drawing.described import AUDIENCE_PX, SNAPSHOT_NOTE, snapshot_html
+from ..drawing.described import SNAPSHOT_NOTE, snapshot_html
 
 # A visible keyboard focus on every control of a course widget (WCAG 2.4.7): ipywidgets' slider
 # handles show none of their own. Scoped to the course's widgets, carried by each widget itself (a
@@ -50,11 +44,6 @@ FOCUS_CSS = """<style>
 </style>"""
 # ipywidgets' own CSS sets ``outline: none !important`` on its dropdowns and text boxes, so those show the
 # course's focus as a ring (box-shadow) instead; the focus test accepts either.
-
-# The matplotlib widgets' pictures: shown at CSS_DPI pixels per inch and drawn at twice that, so they
-# stay sharp on dense screens and projectors; their text at TEXT_PT is AUDIENCE_PX (20 px) on the page.
-CSS_DPI = 90
-TEXT_PT = AUDIENCE_PX * 72 / CSS_DPI
 
 QUEUED_GAP_S = 0.010  # a change starting this soon after the last one ended was waiting in the queue
 COALESCE_DELAY_S = 0.030  # ... so its redraw waits this long for newer values
@@ -94,23 +83,12 @@ class DescribedImage(widgets.Image):
     description = Unicode("").tag(sync=True)
 
 
-def _with_own_sizes(method):
-    """``method`` run with the widget's ``RC`` in matplotlib's settings."""
-
-    @functools.wraps(method)
-    def run(self, *args, **kwargs):
-        with matplotlib.rc_context(self.RC):
-            return method(self, *args, **kwargs)
-
-    return run
-
-
 class LessonWidget(widgets.VBox):
     """Base class of the course's widgets.
 
     Subclasses build ``self.controls`` (a dict name -> ipywidget) and implement
-    ``update()``, which redraws from the controls' values: on ``self.figure``
-    followed by ``self.render()``, or straight into ``self.image.value``.
+    ``update()``, which redraws from the controls' values into ``self.image.value``
+    (PNG bytes) and ``self.readout.value``.
     ``update`` runs once at construction and again whenever a control changes
     (at most once per burst of queued changes).
     """
@@ -121,24 +99,9 @@ class LessonWidget(widgets.VBox):
     # What the picture shows, for readers who cannot see it; ``describe`` adds the readout's numbers.
     # Every subclass says it in its own words: a screen reader user has only this.
     PICTURE = ""
-    # The type sizes a widget's matplotlib picture is laid out for, whatever the notebook's settings
-    # (the lessons' figures use the course's larger ones, ``drawing.style``): matplotlib's defaults.
-    RC = {key: matplotlib.rcParamsDefault[key] for key in style.SIZES}
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        for name in ("__init__", "update"):  # where a widget makes its axes, ticks and texts
-            if name in cls.__dict__:
-                setattr(cls, name, _with_own_sizes(cls.__dict__[name]))
-
-    def __init__(self, controls: dict, figsize=(6.0, 3.6), dpi: int = 90, **layout):
+    def __init__(self, controls: dict, **layout):
         self.controls = dict(controls)
-        if figsize is not None:
-            # A quarter pixel over the whole number of pixels meant: 2.8 in at 180 dpi is 503.99999999999994
-            # in floats, which some matplotlib versions cut to 503 px, and the picture is no longer drawn at
-            # exactly twice the size it is shown.
-            figsize = tuple((round(inches * dpi) + 0.25) / dpi for inches in figsize)
-        self.figure = None if figsize is None else Figure(figsize=figsize, dpi=dpi, layout="constrained")
         self.image = DescribedImage(format="png")
         self.readout = widgets.HTML()
         self.updates = 0  # how many times update() ran: handy in tests
@@ -226,9 +189,3 @@ class LessonWidget(widgets.VBox):
     def update(self) -> None:
         """Redraw the picture and readout from the controls' values."""
         raise NotImplementedError
-
-    def render(self) -> None:
-        """Render ``self.figure`` into the image widget as PNG."""
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        self.image.value = buffer.getvalue()

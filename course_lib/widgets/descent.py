@@ -186,7 +186,7 @@ class LearningRateExplorer(LessonWidget):
         self.curve_axes = PixelAxes(self.canvas, (84, 70, 440, 268), (m - reach, m + reach), (-0.06 * top, 1.08 * top))
         self.loss_axes = PixelAxes(self.canvas, (556, 70, 805, 268), (-0.5, 10.5), (-2.0, 1.0))
         self._bowl = np.linspace(m - reach, m + reach, 300)
-        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
+        super().__init__(controls)
         self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
 
     def update(self) -> None:

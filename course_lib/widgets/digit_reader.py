@@ -135,7 +135,7 @@ class DigitReader(LessonWidget):
         # The digit's axes: one data unit per image pixel, the first row at the top.
         self.digit_axes = PixelAxes(self.canvas, DIGIT_FRAME, (-0.5, SIDE - 0.5), (SIDE - 0.5, -0.5))
         self.bar_axes = PixelAxes(self.canvas, BAR_BOX, (-0.5 - BAR_WIDTH / 2, 9.5 + BAR_WIDTH / 2), (0.0, 1.05))
-        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
+        super().__init__(controls)
         self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
     def images(self) -> np.ndarray:

@@ -131,7 +131,7 @@ class GradientFlowExplorer(LessonWidget):
             (0.3, DEPTHS[1] + 1.7),
             (np.log10(FLOOR * 0.5), np.log10(CEILING) + 0.3),
         )
-        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
+        super().__init__(controls)
         self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
     def update(self) -> None:

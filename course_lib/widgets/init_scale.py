@@ -150,7 +150,7 @@ class InitScaleExplorer(LessonWidget):
         self.hist_axes = PixelAxes(self.canvas, HIST_BOX, (0.5, DEPTH + 0.5), value_range(activation))
         # Data units: y is log10 of the standard deviation.
         self.std_axes = PixelAxes(self.canvas, STD_BOX, (0.5, DEPTH + 0.5), (np.log10(STD_FLOOR / 2), 1.0))
-        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
+        super().__init__(controls)
         self.image.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")
 
     def update(self) -> None:

@@ -74,7 +74,7 @@ class LossExplorer(LessonWidget):
         }
         self.canvas = Picture(self.WIDTH, self.HEIGHT)
         self.axes = PixelAxes(self.canvas, (64, 36, self.WIDTH - 16, self.HEIGHT - 54), (0.0, 1.0), (0.0, self.Y_MAX))
-        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
+        super().__init__(controls)
         self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
         # On a slide: the two controls in a row above, the table of numbers beside the picture (notebooks/rise.css).
         self.add_class("course-controls-above")

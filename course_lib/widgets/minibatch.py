@@ -12,7 +12,9 @@ cross-entropy) for several learning rates at once: the runs start from the same
 weights and see the batches in the same order, so they differ only in the rate.
 The widget computes every (batch size, learning rate) pair of its grid once, when
 it is built, and then only looks results up: moving a slider redraws, it never
-trains, so the picture follows the slider without a backlog.
+trains, so the picture follows the slider without a backlog. The picture is drawn from numbers
+with Pillow (``plot_axes`` on ``raster``) at the size it is shown: the heat map and the axes once, the
+curves and the circle per move.
 """
 
 from __future__ import annotations
@@ -23,15 +25,14 @@ from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.colors import LogNorm
 
 from ..data import spirals
 from ..network import MLP
 from ..validation import CourseError, ShapeError, as_array, whole_number
 
-from ..drawing.described import plain_log_labels
-from .base import CSS_DPI, TEXT_PT, LessonWidget
-from .blit import BlitPicture
+from .base import LessonWidget
+from .plot_axes import INK, LABEL, TEXT_PX, Picture, PixelAxes, decade_label
+from .raster import BLACK, WHITE, colourize
 from .single_thread import one_blas_thread
 
 __all__ = [
@@ -217,11 +218,90 @@ def _rate_label(rate: float) -> str:
     return f"{rate:.2g}"
 
 
+# The picture, drawn from numbers with Pillow (``plot_axes`` on ``raster``) at the size it is shown
+# (and twice that in pixels). Boxes are (left, top, right, bottom) in CSS pixels: room on the left of
+# each for its two-line axis label and tick labels, above for a title, below for ticks and a label.
+WIDTH, HEIGHT = 900, 380
+CURVE_BOX = (144, 36, 430, 328)
+MAP_BOX = (572, 36, 812, 328)  # 15 rates x 9 batch sizes: 16 px a column
+BAR_BOX = (826, 36, 842, 328)
+CHOSEN, FULL, START_LINE = (31, 119, 180), (140, 140, 140), (204, 204, 204)  # matplotlib's tab:blue, 0.55, 0.8
+RED, DIVERGED_CELL = (214, 39, 40), (191, 191, 191)  # tab:red; grey 0.75 for a diverged run's cell
+DRAWN_CAP = 1e6  # a diverged run's loss (up to inf) is drawn at most this high: far above the axes
+# Viridis (matplotlib's default map: dark blue through green to yellow, read by colour-blind readers too),
+# sampled at 17 even steps and interpolated: dark for the lowest loss, yellow for the highest.
+_VIRIDIS = (
+    (68, 1, 84), (72, 24, 106), (71, 45, 123), (66, 64, 134), (59, 82, 139), (51, 99, 141),
+    (44, 114, 142), (38, 130, 142), (33, 145, 140), (31, 160, 136), (40, 174, 128), (63, 188, 115),
+    (94, 201, 98), (132, 212, 75), (173, 220, 48), (216, 226, 25), (253, 231, 37),
+)  # fmt: skip
+
+
+def _viridis_lut(size: int = 256) -> np.ndarray:
+    """A (size, 3) uint8 colour table through the viridis samples, linear in RGB between them."""
+    anchors = np.asarray(_VIRIDIS, dtype=np.float64)
+    at = np.linspace(0.0, 1.0, len(anchors))
+    t = np.linspace(0.0, 1.0, size)
+    table = np.column_stack([np.interp(t, at, anchors[:, k]) for k in range(3)])
+    return np.rint(table).astype(np.uint8)
+
+
+VIRIDIS = _viridis_lut()
+
+
+def _visible_pieces(px: np.ndarray, py: np.ndarray, top: float, bottom: float) -> list[np.ndarray]:
+    """The polyline through (px, py) cut to the rows top..bottom: (n, 2) pieces, each ending exactly at the
+    edge where the curve leaves (a diverged run's curve runs up to the top edge, not to its last point inside)."""
+    pieces, current = [], []
+
+    def close():
+        if len(current) > 1:
+            pieces.append(np.array(current))
+        current.clear()
+
+    for x0, y0, x1, y1 in zip(px[:-1], py[:-1], px[1:], py[1:]):
+        if y1 != y0:  # the part of the segment between the two edges, as fractions of the way along it
+            ta, tb = (top - y0) / (y1 - y0), (bottom - y0) / (y1 - y0)
+            lo, hi = max(0.0, min(ta, tb)), min(1.0, max(ta, tb))
+        else:
+            lo, hi = (0.0, 1.0) if top <= y0 <= bottom else (1.0, 0.0)
+        if lo > hi:
+            close()
+            continue
+        end = (x0 + hi * (x1 - x0), y0 + hi * (y1 - y0))
+        if not (current and lo == 0.0):  # the segment starts a new piece (at the edge it comes in through)
+            close()
+            current.append((x0 + lo * (x1 - x0), y0 + lo * (y1 - y0)))
+        current.append(end)
+        if hi < 1.0:  # it leaves through an edge
+            close()
+    close()
+    return pieces
+
+
+def _dashes(piece: np.ndarray, dash: float = 7.0, gap: float = 5.0) -> list[np.ndarray]:
+    """A polyline (n, 2) cut into dashes of ``dash`` pixels along its length, ``gap`` pixels apart."""
+    steps = np.hypot(*np.diff(piece, axis=0).T)
+    along = np.concatenate([[0.0], np.cumsum(steps)])
+    dashes, start = [], 0.0
+    while start < along[-1]:
+        stop = min(start + dash, along[-1])
+        inner = (along > start) & (along < stop)
+        ends = [np.interp(s, along, piece[:, k]) for s in (start, stop) for k in (0, 1)]
+        dashes.append(np.vstack([ends[:2], piece[inner], ends[2:]]))
+        start += dash + gap
+    return dashes
+
+
 class MinibatchExplorer(LessonWidget):
     """Left: training loss against examples seen for the chosen batch size and learning
     rate (grey: full-batch descent at the same rate). Right: the final loss of every
     pair on the grid, the chosen one circled. Controls: ``learning_rate`` and
     ``batch_size`` (both snap to the grid); the readout gives steps, loss and test accuracy.
+
+    The picture is drawn from numbers with Pillow (``plot_axes`` on ``raster``) into ``canvas``: what never
+    changes (the heat map, the colour bar, axes and labels) once, then per update only the curves, the
+    circle, the title and the notes. ``drawn_curves()`` and ``marked_cell()`` give what was drawn last.
     """
 
     PICTURE = (
@@ -229,8 +309,6 @@ class MinibatchExplorer(LessonWidget):
         "with full-batch descent at the same rate in grey. Right: a grid of the final loss for every "
         "batch size and rate, the chosen pair circled."
     )
-
-    FIGSIZE = (10.0, 4.2)  # inches, at CSS_DPI on the page
 
     def __init__(self, learning_rate: float = 0.1, batch_size: int = 16, grid: MinibatchGrid | None = None):
         self.grid = minibatch_grid() if grid is None else grid
@@ -259,10 +337,24 @@ class MinibatchExplorer(LessonWidget):
                 layout=widgets.Layout(width="340px"),
             ),
         }
-        # Drawn at twice the pixels of its on-screen size (900 x 378): sharp on dense screens and projectors.
-        super().__init__(controls, figsize=self.FIGSIZE, dpi=2 * CSS_DPI)
-        width, height = (round(inches * CSS_DPI) for inches in self.FIGSIZE)
-        self.image.layout = widgets.Layout(width=f"{width}px", height=f"{height}px")
+        self.canvas = Picture(WIDTH, HEIGHT)
+        grid = self.grid
+        finite = grid.final_loss[np.isfinite(grid.final_loss)]
+        self.start_loss = float(grid.runs[0].loss[0, 0])
+        # Data units of the curves: x examples seen, y log10 of the loss (the axis is a log scale).
+        self.curve_axes = PixelAxes(
+            self.canvas,
+            CURVE_BOX,
+            (0, grid.epochs * grid.n_train),
+            (np.log10(0.5 * finite.min()), np.log10(3 * self.start_loss)),
+        )
+        # The heat map's cells sit at whole numbers: x the rate's index, y the batch size's (1 at the bottom).
+        self.map_axes = PixelAxes(self.canvas, MAP_BOX, (-0.5, len(rates) - 0.5), (-0.5, len(sizes) - 0.5))
+        self.colour_range = (float(np.log10(finite.min())), float(np.log10(self.start_loss)))  # log10 of the loss
+        self.best = np.argmin(grid.final_loss, axis=1)  # each batch size's best rate, by index
+        self._draw_still()
+        super().__init__(controls)
+        self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
     @property
     def learning_rate(self) -> float:
@@ -274,79 +366,138 @@ class MinibatchExplorer(LessonWidget):
         """The runs of the chosen batch size and the index of the chosen rate among them."""
         return self.grid.runs[self.grid.batch_sizes.index(self.value("batch_size"))], self.value("learning_rate")
 
-    def _setup_axes(self) -> None:
-        """Draw what never changes once (the heat map, labels); keep the artists that move."""
-        fig, grid = self.figure, self.grid
-        fig.set_layout_engine("none")  # a fixed layout: the constrained one would be recomputed every render
-        self._curve_ax, self._map_ax = fig.subplots(
-            1, 2, gridspec_kw=dict(width_ratios=(1.1, 1), left=0.105, right=0.89, bottom=0.19, top=0.89, wspace=0.42)
-        )
-        ax = self._curve_ax
-        (self._full_line,) = ax.plot([], [], "--", color="0.55", lw=1.2, label="full batch", gid="full-batch")
-        (self._line,) = ax.plot([], [], color="tab:blue", lw=1.4, label="chosen B", gid="chosen")
-        ax.set_yscale("log")
-        ax.set_xlim(0, grid.epochs * grid.n_train)
-        finite = grid.final_loss[np.isfinite(grid.final_loss)]
-        start_loss = float(grid.runs[0].loss[0, 0])
-        ax.set_ylim(0.5 * finite.min(), 3 * start_loss)
-        ax.axhline(start_loss, color="0.8", lw=0.8)
-        ax.set_xticks(range(0, grid.epochs * grid.n_train + 1, 2500))
-        ax.set_xlabel("examples seen", fontsize=TEXT_PT)
-        ax.set_ylabel("training loss", fontsize=TEXT_PT)  # on a log scale, as the ticks say
-        ax.tick_params(labelsize=TEXT_PT)
-        ax.legend(loc="lower left", fontsize=TEXT_PT)
-        # Mid-height: a diverged run's curve leaves through the top, and the starting loss's line is near it.
-        self._diverged_note = ax.text(
-            0.97, 0.55, "", transform=ax.transAxes, ha="right", va="center", color="tab:red", fontsize=TEXT_PT
-        )
+    # ------------------------------------------------------------------ drawn once
+    def map_colours(self, final_loss: np.ndarray) -> np.ndarray:
+        """The heat map's colour of each final loss: viridis over log10 of the loss between the best run's
+        and the starting loss, grey where the run diverged (inf or NaN). (..., 3) uint8."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shown = np.log10(np.asarray(final_loss, dtype=np.float64))
+        rgb = colourize(shown, *self.colour_range, lut=VIRIDIS)
+        rgb[~np.isfinite(shown)] = DIVERGED_CELL
+        return rgb
 
-        shown = np.where(np.isfinite(grid.final_loss), grid.final_loss, np.nan)
-        cmap = self._cmap()
-        image = self._map_ax.imshow(
-            shown, cmap=cmap, norm=LogNorm(vmin=finite.min(), vmax=start_loss), aspect="auto", origin="lower"
-        )
-        bar = fig.colorbar(image, ax=self._map_ax, fraction=0.05, pad=0.03)
-        bar.ax.tick_params(labelsize=TEXT_PT)
+    def _draw_still(self) -> None:
+        """Everything that no slider changes, kept as the background each update starts from."""
+        c, grid = self.canvas, self.grid
+        c.clear()
+        ax = self.curve_axes
+        ax.hline(float(np.log10(self.start_loss)), START_LINE)  # the starting loss: where every run begins
+        ax.frame(xlabel="examples seen", xticks=[], yticks=[], grid=False)
+        self._xticks(ax, range(0, grid.epochs * grid.n_train + 1, 2500), str)
+        decades = range(int(np.ceil(ax.ylim[0])), int(np.floor(ax.ylim[1])) + 1)
+        ax.log_ticks(list(decades))  # its y label would be one line: ours takes two, beside the widest tick label
+        self._side_label(ax, ("training", "loss"), widest=max(c.text_width(decade_label(d), TEXT_PX) for d in decades))
+
+        m = self.map_axes
+        cols, rows = m.pixel_grid()  # data coordinates of each pixel: round to the cell it lies in
+        cells = self.map_colours(grid.final_loss)
+        m.image(cells[np.rint(rows).astype(int), np.rint(cols).astype(int)])
+        m.frame(title="final loss; grey: diverged", xlabel="learning rate η", xticks=[], yticks=[], grid=False)
         decades = [k for k, r in enumerate(grid.learning_rates) if np.isclose(np.log10(r), round(np.log10(r)))]
-        self._map_ax.set_xticks(decades, [_rate_label(grid.learning_rates[k]) for k in decades])
-        self._map_ax.set_yticks(range(len(grid.batch_sizes)), [str(b) for b in grid.batch_sizes])
-        self._map_ax.tick_params(labelsize=TEXT_PT)
-        self._map_ax.set_xlabel("learning rate η", fontsize=TEXT_PT)
-        self._map_ax.set_ylabel("batch size B", fontsize=TEXT_PT)
-        best = np.argmin(grid.final_loss, axis=1)
-        self._map_ax.plot(best, range(len(grid.batch_sizes)), "w.", ms=5, gid="best-rates")
-        self._map_ax.set_title("final loss; grey: diverged", fontsize=TEXT_PT)
-        (self._marker,) = self._map_ax.plot([], [], "o", mfc="none", mec="black", mew=2, ms=11, gid="marker")
-        self._title = ax.set_title(" ", fontsize=TEXT_PT)
-        plain_log_labels(fig)  # 1e-3, not 10 to a superscript drawn at 70%
-        # Only these change: draw everything else once and paste it back before each update (blitting).
-        self._picture = BlitPicture(fig, (self._full_line, self._line, self._marker, self._diverged_note, self._title))
+        self._xticks(m, decades, lambda k: _rate_label(grid.learning_rates[k]))
+        labels = [str(b) for b in grid.batch_sizes]
+        for i, label in enumerate(labels):
+            _, py = m.px(0, i)
+            c.line([(m.left - 4, py), (m.left, py)], INK)
+            c.text((m.left - 6, py), label, LABEL, anchor="rm")
+        self._side_label(m, ("batch", "size B"), widest=max(c.text_width(label, TEXT_PX) for label in labels))
+        for i, k in enumerate(self.best):  # white dots: each batch size's best rate
+            x, y = (float(v) for v in m.px(k, i))
+            c.ellipse((x - 3, y - 3, x + 3, y + 3), fill=WHITE)
+        self._colour_bar()
+        self._still = c.image.copy(), list(c.texts)
 
-    @staticmethod
-    def _cmap():
-        from matplotlib import colormaps
+    def _xticks(self, ax: PixelAxes, positions, label) -> None:
+        for x in positions:
+            px, _ = ax.px(x, 0)
+            self.canvas.line([(px, ax.bottom), (px, ax.bottom + 4)], INK)
+            self.canvas.text((px, ax.bottom + 6), label(x), LABEL, anchor="ma")
 
-        return colormaps["viridis"].with_extremes(bad="0.75")
+    def _side_label(self, ax: PixelAxes, lines: tuple[str, ...], widest: float) -> None:
+        """An axis label left of the tick labels, on two lines: written across, it would take the room of a plot."""
+        x, middle = ax.left - 12 - widest, (ax.top + ax.bottom) / 2
+        for k, line in enumerate(lines):
+            self.canvas.text((x, middle + (k - (len(lines) - 1) / 2) * (TEXT_PX + 4)), line, INK, anchor="rm")
 
+    def _colour_bar(self) -> None:
+        c = self.canvas
+        left, top, right, bottom = BAR_BOX
+        low, high = self.colour_range
+        values = np.linspace(high, low, bottom - top)[:, None] * np.ones((1, right - left))
+        c.paste(colourize(values, low, high, lut=VIRIDIS), left, top)
+        c.rectangle(BAR_BOX, outline=INK)
+        for d in range(int(np.ceil(low)), int(np.floor(high)) + 1):
+            y = bottom - (d - low) / (high - low) * (bottom - top)
+            c.line([(right, y), (right + 4, y)], INK)
+            c.text((right + 6, y), decade_label(d), LABEL, anchor="lm")
+
+    # ------------------------------------------------------------------ drawn per update
     def update(self) -> None:
-        if not hasattr(self, "_curve_ax"):
-            self._setup_axes()
         grid = self.grid
         runs, r = self.run
-        full = grid.runs[-1]
         batch = self.value("batch_size")
-        self._line.set_data(runs.examples_seen, np.minimum(runs.loss[r], 1e6))
-        self._full_line.set_data(full.examples_seen, np.minimum(full.loss[r], 1e6))
-        self._marker.set_data([r], [grid.batch_sizes.index(batch)])
         diverged = bool(runs.diverged[r])
-        self._diverged_note.set_text("diverged" if diverged else "")
-        self._title.set_text(f"B = {batch}, η = {_rate_label(self.learning_rate)}: {runs.steps} steps")
+        self.title = f"B = {batch}, η = {_rate_label(self.learning_rate)}: {runs.steps} steps"
+        self.note = "diverged" if diverged else ""
+        full = grid.runs[-1]
+        self._curves = {
+            "chosen": (runs.examples_seen, np.minimum(runs.loss[r], DRAWN_CAP)),
+            "full-batch": (full.examples_seen, np.minimum(full.loss[r], DRAWN_CAP)),
+        }
+        self._marked = (int(r), grid.batch_sizes.index(batch))
+        self._draw()
         self._write_readout(runs, r, batch, diverged)
         self.render()
 
+    def _draw(self) -> None:
+        c, ax, m = self.canvas, self.curve_axes, self.map_axes
+        still, texts = self._still
+        c.image.paste(still)
+        c.texts = list(texts)
+        for name, colour in (("full-batch", FULL), ("chosen", CHOSEN)):
+            x, y = self._curves[name]
+            px, py = ax.px(x, np.log10(y))
+            for piece in _visible_pieces(px, py, ax.top, ax.bottom):
+                for part in _dashes(piece) if name == "full-batch" else [piece]:
+                    c.line(part, colour, width=2)
+        self._legend()
+        if self.note:  # mid-height: a diverged run's curve leaves through the top, near the starting loss's line
+            c.text((ax.right - 9, ax.top + 0.45 * (ax.bottom - ax.top)), self.note, RED, anchor="rm")
+        ax.title(self.title)
+        x, y = (float(v) for v in m.px(*self._marked))
+        c.ellipse((x - 8, y - 8, x + 8, y + 8), outline=BLACK, width=2)
+
+    def _legend(self) -> None:
+        """Lower left in the curves' box, drawn over them: full batch (dashed grey), then the chosen B (blue)."""
+        c, ax = self.canvas, self.curve_axes
+        entries = (("full batch", FULL, True), ("chosen B", CHOSEN, False))
+        row = TEXT_PX + 6
+        width = max(c.text_width(label, TEXT_PX) for label, *_ in entries) + 42
+        x, y = ax.left + 6, ax.bottom - 6 - (6 + len(entries) * row)
+        c.rectangle((x, y, x + width, y + 6 + len(entries) * row), outline=(200, 200, 200), fill=WHITE)
+        for k, (label, colour, dashed) in enumerate(entries):
+            cy = y + 4 + k * row + TEXT_PX / 2 + 1
+            sample = np.array([(x + 6, cy), (x + 32, cy)])
+            for part in _dashes(sample) if dashed else [sample]:
+                c.line(part, colour, width=2)
+            c.text((x + 38, cy), label, INK, anchor="lm")
+
     def render(self) -> None:
-        """Only the moving artists are redrawn over the axes drawn once (``blit.BlitPicture``)."""
-        self.image.value = self._picture.png()
+        """The canvas as drawn into the image widget, as PNG."""
+        self.image.value = self.canvas.png()
+
+    def drawn_curves(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """What the curves were drawn from: {"chosen": (x, y), "full-batch": (x, y)}, x the examples seen and
+        y the training loss, capped at ``DRAWN_CAP`` (the axes cut a curve off at their top edge)."""
+        return {name: (x.copy(), y.copy()) for name, (x, y) in self._curves.items()}
+
+    def marked_cell(self) -> tuple[int, int]:
+        """The heat map's circled cell: (index of the chosen rate, index of the chosen batch size)."""
+        return self._marked
+
+    def best_cells(self) -> list[tuple[int, int]]:
+        """The heat map's white dots: (index of the best rate, index of the batch size), one per batch size."""
+        return [(int(k), i) for i, k in enumerate(self.best)]
 
     def _write_readout(self, runs: SGDRuns, r: int, batch: int, diverged: bool) -> None:
         grid = self.grid

@@ -86,7 +86,7 @@ class NeuronExplorer(LessonWidget):
         self.line_axes.title_gap = 12
         self.x1_grid, self.x2_grid = self.plane_axes.pixel_grid()  # (228, 228): one value per pixel
         self.curve_x = np.linspace(-self.LIMIT, self.LIMIT, 299)
-        super().__init__(controls, figsize=None)  # drawn with raster, no matplotlib figure
+        super().__init__(controls)
         self.image.layout = widgets.Layout(width=f"{WIDTH}px", height=f"{HEIGHT}px")
 
     def update(self) -> None:

@@ -261,7 +261,7 @@ class Playground(LessonWidget):
         self._frames_ahead = 0  # frames it drew since the browser's Play last ticked
         self.code_view = widgets.HTML()
         made = self._make_controls()
-        super().__init__({name: made[name] for name in shown}, figsize=None)  # drawn with raster
+        super().__init__({name: made[name] for name in shown})
         rows = [
             widgets.HBox(
                 [self.controls[n] for n in row if n in self.controls],

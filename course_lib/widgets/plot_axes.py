@@ -17,7 +17,7 @@ import numpy as np
 from ..drawing.described import AUDIENCE_PX
 from .raster import BLACK, GREY, WHITE, Canvas, _nice_ticks, font, upscale
 
-__all__ = ["Picture", "PixelAxes", "INK", "LABEL", "TEXT_PX", "dashed_segments", "star_points"]
+__all__ = ["Picture", "PixelAxes", "INK", "LABEL", "TEXT_PX", "dashed_segments", "decade_label", "star_points"]
 
 TEXT_PX = AUDIENCE_PX  # every label, tick and title: read from the back of a room when a slide shows it
 
@@ -94,6 +94,11 @@ def star_points(cx: float, cy: float, radius: float) -> list[tuple[float, float]
         angle = -math.pi / 2 + k * math.pi / 5
         points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
     return points
+
+
+def decade_label(d: int) -> str:
+    """10 to the power ``d`` as a tick reads it: 1e-8, 1, 1e4 (the picture's font has no superscripts)."""
+    return "1" if d == 0 else f"1e{d}"
 
 
 def dashed_segments(
@@ -176,21 +181,26 @@ class PixelAxes:
             c.line([(self.left - 4, py), (self.left, py)], INK)
             c.text((self.left - 6, py), _label(y), LABEL, size=size, anchor="rm")
         c.rectangle((self.left, self.top, self.right, self.bottom), outline=INK)
-        if title:  # centred over the box, but never cut by the picture's edge
-            half = c.text_width(title, size) / 2
-            centre = min(max((self.left + self.right) / 2, half + 1), c.css_width - half - 1)
-            c.text((centre, self.top - self.title_gap), title, INK, size=size, anchor="md")
+        if title:
+            self.title(title)
         if xlabel:
             c.text(((self.left + self.right) / 2, self.bottom + 4 + size), xlabel, INK, size=size, anchor="ma")
         if ylabel:
             widest = max((self.canvas.text_width(_label(y), size) for y in yticks), default=0)
             c.text((self.left - 12 - widest, (self.top + self.bottom) / 2), ylabel, INK, size=size, anchor="rm")
 
+    def title(self, text: str) -> None:
+        """``text`` centred over the box, but never cut by the picture's edge."""
+        c, size = self.canvas, self.text_size
+        half = c.text_width(text, size) / 2
+        centre = min(max((self.left + self.right) / 2, half + 1), c.css_width - half - 1)
+        c.text((centre, self.top - self.title_gap), text, INK, size=size, anchor="md")
+
     def log_ticks(self, decades, ylabel: str = "", grid: bool = False) -> None:
         """Y ticks at powers of ten, for data that are their exponents (log10 of the value): labelled
         1e-8, 1, 1e4 (the picture's font has no superscripts), and the y label left of them."""
         c, size = self.canvas, self.text_size
-        labels = ["1" if d == 0 else f"1e{d}" for d in decades]
+        labels = [decade_label(d) for d in decades]
         for d, text in zip(decades, labels):
             _, py = self.px(0, d)
             if grid:

@@ -87,7 +87,7 @@ class BackpropStepper(LessonWidget):
         buttons["previous"].on_click(lambda _: self._move(-1))
         buttons["next"].on_click(lambda _: self._move(+1))
         buttons["reset"].on_click(lambda _: setattr(self.controls["step"], "value", 0))
-        super().__init__({**buttons, "step": slider}, figsize=None)  # drawn with raster, no matplotlib figure
+        super().__init__({**buttons, "step": slider})
 
     def _move(self, by: int) -> None:
         slider = self.controls["step"]

@@ -176,6 +176,7 @@ def test_slideshow(notebook, lab_server, recorder):
 SELF_CHECK = "zz_browser_self_check.ipynb"
 BROKEN_WIDGET = '''import ipywidgets as widgets
 from course_lib.widgets.base import LessonWidget
+from course_lib.widgets.plot_axes import Picture
 
 
 class DrawsOnceThenBreaks(LessonWidget):
@@ -184,9 +185,10 @@ class DrawsOnceThenBreaks(LessonWidget):
     def update(self):
         if self.updates:
             raise RuntimeError("deliberately broken widget callback")
-        self.figure.add_subplot().plot([0, 1], [0, self.value("n")])
+        picture = Picture(200, 60)
+        picture.text((4, 4), f"n = {self.value('n')}")
+        self.image.value = picture.png()
         self.readout.value = f"<span data-name='n'>{self.value('n')}</span>"
-        self.render()
 
 
 DrawsOnceThenBreaks({"n": widgets.IntSlider(value=1, min=0, max=5, description="n")})'''

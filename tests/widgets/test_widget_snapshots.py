@@ -64,36 +64,3 @@ def test_a_file_that_is_not_a_notebook_is_left_alone():
     keep_pictures(model, path="a.py")
     assert model == {"type": "file", "format": "text", "content": "x = 1"}
     assert picture_only({"output_type": "error", "ename": "E"}) == {"output_type": "error", "ename": "E"}
-
-
-def matplotlib_widget(make: str):
-    """A function that makes the matplotlib-drawn widget ``make`` with its lesson's defaults."""
-    import importlib
-
-    module = importlib.import_module(f"course_lib.widgets.{make}")
-    if make == "digit_reader":
-        import numpy as np
-
-        from course_lib import MLP
-
-        X = np.random.default_rng(0).uniform(0, 1, size=(20, 64))
-        net = MLP([64, 8, 10], "relu", "softmax", "cross_entropy", seed=3)
-
-        def factory():
-            return module.digit_reader(net, X, np.arange(20) % 10, X.mean(axis=0), X.std(axis=0) + 0.1)
-    else:
-        factory = getattr(module, f"{make}_explorer")
-    return factory
-
-
-@pytest.mark.parametrize("make", ["minibatch"])
-def test_a_widgets_picture_keeps_its_layout_whatever_the_notebooks_type_sizes(make):
-    """The lessons draw their figures with larger type (course_lib.drawing.style); a matplotlib widget's
-    picture is laid out for its own sizes, and a notebook's settings must not crop or crowd it."""
-    import matplotlib
-
-    factory = matplotlib_widget(make)
-    first = factory().image.value
-    with matplotlib.rc_context({"font.size": 30, "xtick.labelsize": 30, "axes.titlesize": 30, "legend.fontsize": 30}):
-        shown = factory().image.value
-    assert shown == first, f"the {make} widget's picture changed with the notebook's type sizes"

@@ -93,7 +93,7 @@ def test_structure(widget):
     assert bytes(widget.image.value).startswith(PNG_SIGNATURE)
     assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1260, 504)  # twice the 630 x 252 shown
     assert (widget.image.layout.width, widget.image.layout.height) == ("630px", "252px")
-    assert widget.figure is None  # drawn from numbers (plot_axes on raster), no matplotlib figure
+    assert bytes(widget.image.value) == widget.canvas.png()  # drawn from numbers (plot_axes on raster)
     assert widget.updates == 1
 
 

@@ -1,19 +1,28 @@
 """Lesson 09's mini-batch widget and the runs behind it, driven headlessly."""
 
+import io
+
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from PIL import Image
 
 from course_lib import CourseError, MLP, ShapeError, data, train
+from course_lib.drawing.described import AUDIENCE_PX
 from course_lib.widgets.base import LessonWidget
 from course_lib.widgets.minibatch import (
     BATCH_SIZES,
+    CHOSEN,
+    FULL,
     LEARNING_RATES,
+    RED,
     MinibatchExplorer,
     minibatch_explorer,
     minibatch_grid,
     sgd_runs,
 )
+from course_lib.widgets.plot_axes import Picture
+from test_widget_text_size import layout_problems
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -33,9 +42,20 @@ def widget(grid):
     return minibatch_explorer()
 
 
-def line(widget, gid):
-    (found,) = [l for l in widget.figure.axes[0].lines + widget.figure.axes[1].lines if l.get_gid() == gid]
-    return np.asarray(found.get_xdata(), dtype=float), np.asarray(found.get_ydata(), dtype=float)
+def line(widget, name):
+    """The (x, y) a curve ("chosen" or "full-batch") was drawn from in the last update."""
+    xs, ys = widget.drawn_curves()[name]
+    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+
+
+def shown(widget) -> np.ndarray:
+    """The picture the image widget holds, decoded: (height, width, 3) device pixels."""
+    return np.asarray(Image.open(io.BytesIO(bytes(widget.image.value))).convert("RGB"))
+
+
+def texts(widget) -> list[str]:
+    """The texts drawn in the picture the image widget shows."""
+    return [text for *_, text in widget.canvas.text_boxes]
 
 
 # ------------------------------------------------------------------ the runs
@@ -109,12 +129,11 @@ def test_structure(widget, grid):
     assert widget.updates == 1
     labels = [label for label, _ in widget.controls["batch_size"].options]
     assert labels[-1] == "256 (all)" and labels[0] == "1"
-    # The picture is shown at 10 x 4.2 inches at 90 pixels an inch, and drawn at twice the pixels each way.
-    from PIL import Image
-    import io
-
-    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1800, 756)  # twice the 900 x 378 shown
-    assert (widget.image.layout.width, widget.image.layout.height) == ("900px", "378px")
+    # Drawn with raster (no matplotlib figure) at twice the pixels each way of the 900 x 380 shown.
+    assert isinstance(widget.canvas, Picture)
+    assert Image.open(io.BytesIO(bytes(widget.image.value))).size == (1800, 760)
+    assert (widget.image.layout.width, widget.image.layout.height) == ("900px", "380px")
+    assert widget.canvas.png() == bytes(widget.image.value)  # the image shows the canvas as last drawn
 
 
 @pytest.mark.parametrize("batch_size", BATCH_SIZES)
@@ -125,8 +144,8 @@ def test_every_batch_size(widget, grid, batch_size):
     xs, ys = line(widget, "chosen")
     np.testing.assert_array_equal(xs, grid.runs[i].examples_seen)
     np.testing.assert_allclose(ys, np.minimum(grid.runs[i].loss[r], 1e6))
-    mx, my = line(widget, "marker")
-    assert (mx.tolist(), my.tolist()) == ([r], [i])
+    assert widget.marked_cell() == (r, i)
+    assert f"B = {batch_size}, η = {LEARNING_RATES[r]:.2g}: {grid.runs[i].steps} steps" in texts(widget)  # title
     text = widget.readout.value
     assert f"B = {batch_size}," in text and f"{grid.runs[i].steps} steps" in text
     assert f"best rate on the grid is η = {grid.best_rates()[i]:.2g}" in text
@@ -146,6 +165,7 @@ def test_every_learning_rate(widget, grid, rate_index):
     np.testing.assert_allclose(full, np.minimum(grid.runs[-1].loss[rate_index], 1e6))
     diverged = not np.isfinite(grid.final_loss[i, rate_index])
     assert ("diverged" in widget.readout.value) == diverged
+    assert ("diverged" in texts(widget)) == diverged  # the red note beside the curves
     assert ("smaller learning rate" in widget.readout.value) == diverged
     if not diverged:
         assert f"Final training loss {grid.runs[i].loss[rate_index, -1]:.3g}" in widget.readout.value
@@ -160,3 +180,75 @@ def test_updates_only_redraw(widget, monkeypatch):
         widget.controls["batch_size"].value = value
     widget.controls["learning_rate"].value = 3
     assert widget.updates == 5
+
+
+# ------------------------------------------------------------------ the picture
+def test_the_heat_map_shows_every_final_loss(widget, grid):
+    """Each cell's centre has its final loss's colour (grey where the run diverged); the white dots sit on
+    each batch size's best rate and the black circle on the chosen pair."""
+    pixels, s, m = shown(widget), widget.canvas.scale, widget.map_axes
+    colours = widget.map_colours(grid.final_loss)
+    assert len({tuple(c) for c in colours[np.isfinite(grid.final_loss)]}) > 10  # the colours do tell losses apart
+    assert {tuple(c) for c in colours[~np.isfinite(grid.final_loss)]} == {(191, 191, 191)}
+    best = set(widget.best_cells())
+    assert best == {(int(k), i) for i, k in enumerate(np.argmin(grid.final_loss, axis=1))}
+    for i in range(len(grid.batch_sizes)):
+        for k in range(len(grid.learning_rates)):
+            x, y = (round(float(v) * s) for v in m.px(k, i))
+            expected = (255, 255, 255) if (k, i) in best else tuple(colours[i, k])
+            assert tuple(pixels[y, x]) == expected, (k, i)
+    # The circle: black pixels about 8 CSS px left and right of the chosen cell's centre, none at the centre.
+    assert ring(widget, *widget.marked_cell()) and widget.marked_cell() == (6, grid.batch_sizes.index(16))
+    widget.controls["batch_size"].value = 1
+    widget.controls["learning_rate"].value = 0
+    assert widget.marked_cell() == (0, 0)
+    assert ring(widget, 0, 0) and not ring(widget, 6, grid.batch_sizes.index(16))  # it moved with the sliders
+
+
+def ring(widget, k: int, i: int) -> bool:
+    """Is the heat map's cell (rate k, batch size i) circled: black on the row through its centre, on both
+    sides 7 to 9 CSS px out, and not black at the centre?"""
+    pixels, s = shown(widget), widget.canvas.scale
+    x, y = (float(v) * s for v in widget.map_axes.px(k, i))
+    row = pixels[round(y)]
+    left, right = row[round(x - 9 * s) : round(x - 7 * s) + 1], row[round(x + 7 * s) : round(x + 9 * s) + 1]
+    black = [bool(np.any(side.sum(axis=1) == 0)) for side in (left, right)]
+    return all(black) and tuple(row[round(x)]) != (0, 0, 0)
+
+
+def test_the_curves_are_drawn_where_their_data_are(widget, grid):
+    """Blue pixels on the chosen run's recorded losses (on the log axis), the dashed grey full-batch curve
+    beside it; a diverged run's curve runs up to the top of the axes, no further, and the red note appears."""
+    pixels, s, ax = shown(widget), widget.canvas.scale, widget.curve_axes
+    xs, ys = line(widget, "chosen")
+    px, py = ax.px(xs, np.log10(ys))
+    inside = (py > ax.top) & (py < ax.bottom)
+    assert inside.sum() > 100
+    on = [tuple(pixels[round(y * s), round(x * s)]) == CHOSEN for x, y in zip(px[inside], py[inside])]
+    assert np.mean(on) > 0.8  # the legend's box is drawn over a few of them
+    box = pixels[round(ax.top * s) + s : round(ax.bottom * s), round(ax.left * s) + s : round(ax.right * s)]
+    assert np.all(box == FULL, axis=2).sum() > 500  # the full-batch curve (and its legend's sample)
+    assert not np.any(np.all(pixels == RED, axis=2))
+    widget.controls["learning_rate"].value = len(LEARNING_RATES) - 1  # rate 10: B = 16 diverges
+    assert np.isinf(grid.final_loss[grid.batch_sizes.index(16), -1])
+    pixels = shown(widget)
+    assert np.any(np.all(pixels == RED, axis=2)) and "diverged" in texts(widget)
+    top = round(ax.top * s)
+    assert np.any(np.all(pixels[top : top + 2 * s] == CHOSEN, axis=2))  # up to the top edge...
+    assert not np.any(np.all(pixels[: top - 1] == CHOSEN, axis=2))  # ... and not over the title
+
+
+def test_the_pictures_text_is_20_px_and_never_overlaps(widget, grid):
+    """In every state a lecturer reaches: every batch size with the smallest, the largest (diverging) and a
+    middle rate; every text at least 20 px on the page, none cut off at the edge or over another."""
+    problems = layout_problems(widget.canvas)
+    for rate_index in (0, len(LEARNING_RATES) - 1, 6, 12):
+        widget.controls["learning_rate"].value = rate_index
+        for batch_size in BATCH_SIZES:
+            widget.controls["batch_size"].value = batch_size
+            problems += [f"rate {rate_index}, B = {batch_size}: {p}" for p in layout_problems(widget.canvas)]
+    assert widget.canvas.smallest_text >= AUDIENCE_PX
+    assert not problems, problems[:5]
+    labels = set(texts(widget))
+    assert {"learning rate η", "examples seen", "final loss; grey: diverged", "full batch", "chosen B"} <= labels
+    assert {str(b) for b in BATCH_SIZES} <= labels and {"0.01", "0.1", "1", "10"} <= labels
