@@ -30,22 +30,14 @@ from pathlib import Path
 import numpy as np
 import PIL
 
+from _common import cpu_name
+
 from course_lib.widgets.playground import PLAY_INTERVAL_MS, playground
 
 ROOT = Path(__file__).resolve().parents[1]
 
 CHANGE_BUDGET_MS = 150.0
 FPS_BUDGET = 10.0
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def changes(pg) -> dict:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import nbformat
 
+from .slides import CHROMIUM_ARGS
 from .web_assets import MATHJAX_CONFIG, ROOT, Assets, ensure_assets, inline_css, script_tag, static_notebook
 
 LESSONS = ROOT / "notebooks"
@@ -36,17 +37,6 @@ TEMPLATES = Path(__file__).resolve().parent / "web" / "templates"
 STYLE = Path(__file__).resolve().parent / "web" / "handout.css"
 CANVAS = {"width": 1280, "height": 720}
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Offline by construction: no host name resolves, so a handout that needed the network would show it.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 
 # reveal.js set up as the lectures are (course_tools/notebooks.py LECTURE_SLIDES), for a static page.
 # It starts once MathJax has drawn the math and the font has loaded, so every slide has its final

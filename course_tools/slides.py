@@ -42,12 +42,14 @@ MIN_BODY_PX = 24.0
 # The smallest code, printed output or widget text: a room reads these too (issue 22).
 MIN_CODE_PX = 20.0
 MAX_WORDS = 60  # slide text beyond this belongs in a skipped cell or a subslide
+# Headless Chromium as every course tool and browser test starts it (the decks, the handouts, the tests).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
     "--disable-dev-shm-usage",
+    # Without these Chromium phones home at start-up; the connections are refused here and slow it down.
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",

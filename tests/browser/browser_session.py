@@ -14,19 +14,6 @@ from labpage import LabNotebook, PlaywrightError
 from labserver import LabServer
 from notebook_facts import read_facts
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    # Without these Chromium phones home at start-up; the connections are refused here and slow it down.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Offline by construction: every host name but the local server's fails to resolve.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 VIEWPORT = {"width": 1400, "height": 900}
 # Seconds one lesson may take to run all its cells in the browser (override: BROWSER_RUN_TIMEOUT).
 RUN_TIMEOUT = float(os.environ.get("BROWSER_RUN_TIMEOUT", "240"))

@@ -42,7 +42,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_session import CHROMIUM_ARGS, PAGES, LessonRuns, PageRecorder, register_page
+from browser_session import PAGES, LessonRuns, PageRecorder, register_page
+from course_tools.slides import CHROMIUM_ARGS
 from labserver import LabServer
 from notebook_facts import ROOT
 
