@@ -32,7 +32,7 @@ from ..validation import CourseError, ShapeError, as_array, whole_number
 
 from .base import LessonWidget
 from .plot_axes import INK, LABEL, TEXT_PX, Picture, PixelAxes, decade_label
-from .raster import BLACK, WHITE, colourize
+from .raster import BLACK, WHITE, colourize, lut_through
 from .single_thread import one_blas_thread
 
 __all__ = [
@@ -237,16 +237,9 @@ _VIRIDIS = (
 )  # fmt: skip
 
 
-def _viridis_lut(size: int = 256) -> np.ndarray:
-    """A (size, 3) uint8 colour table through the viridis samples, linear in RGB between them."""
-    anchors = np.asarray(_VIRIDIS, dtype=np.float64)
-    at = np.linspace(0.0, 1.0, len(anchors))
-    t = np.linspace(0.0, 1.0, size)
-    table = np.column_stack([np.interp(t, at, anchors[:, k]) for k in range(3)])
-    return np.rint(table).astype(np.uint8)
-
-
-VIRIDIS = _viridis_lut()
+# Computed by raster's function, not one of this module's: the grader closes this module's functions
+# for some exercises, and the module must still import.
+VIRIDIS = lut_through(_VIRIDIS)
 
 
 def _visible_pieces(px: np.ndarray, py: np.ndarray, top: float, bottom: float) -> list[np.ndarray]:

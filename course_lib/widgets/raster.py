@@ -41,6 +41,7 @@ __all__ = [
     "MARKERS",
     "diverging_lut",
     "ramp_lut",
+    "lut_through",
     "colourize",
     "mix_colours",
     "lighten",
@@ -91,6 +92,16 @@ def ramp_lut(start=WHITE, end=BLUE, size: int = 256) -> np.ndarray:
     t = np.linspace(0.0, 1.0, size)[:, None]
     table = np.rint(np.asarray(start, float) + t * (np.asarray(end, float) - np.asarray(start, float)))
     table = table.astype(np.uint8)
+    table.setflags(write=False)
+    return table
+
+
+@lru_cache(maxsize=8)
+def lut_through(stops: tuple, size: int = 256) -> np.ndarray:
+    """A (size, 3) uint8 colour table through the colours ``stops``, evenly spaced, linear in RGB between them."""
+    anchors = np.asarray(stops, dtype=np.float64)
+    at, t = np.linspace(0.0, 1.0, len(anchors)), np.linspace(0.0, 1.0, size)
+    table = np.rint(np.column_stack([np.interp(t, at, anchors[:, k]) for k in range(3)])).astype(np.uint8)
     table.setflags(write=False)
     return table
 
