@@ -73,7 +73,7 @@ class LossExplorer(LessonWidget):
             ),
         }
         self.canvas = Picture(self.WIDTH, self.HEIGHT)
-        self.axes = PixelAxes(self.canvas, (64, 36, self.WIDTH - 16, self.HEIGHT - 54), (0.0, 1.0), (0.0, self.Y_MAX))
+        self.axes = PixelAxes(self.canvas, (72, 36, self.WIDTH - 16, self.HEIGHT - 54), (0.0, 1.0), (0.0, self.Y_MAX))
         super().__init__(controls)
         self.image.layout = widgets.Layout(width=f"{self.WIDTH}px", height=f"{self.HEIGHT}px")
         # On a slide: the two controls in a row above, the table of numbers beside the picture (notebooks/rise.css).
@@ -113,7 +113,7 @@ class LossExplorer(LessonWidget):
             ax.plot(np.array([x0, x1]), np.array([y0, y1]), dark, width=3)
             ax.marker(p, self.losses[name], colour, radius=6)
         entries = [
-            ("squared error (p - y)^2", self.COLOURS["mse"][0]),
+            ("squared error (p − y)²", self.COLOURS["mse"][0]),
             ("binary cross-entropy", self.COLOURS["bce"][0]),
             ("dark: each one's slope at p", self.COLOURS["mse"][1]),
         ]

@@ -379,7 +379,7 @@ class MinibatchExplorer(LessonWidget):
         self._xticks(ax, range(0, grid.epochs * grid.n_train + 1, 2500), str)
         decades = range(int(np.ceil(ax.ylim[0])), int(np.floor(ax.ylim[1])) + 1)
         ax.log_ticks(list(decades))  # its y label would be one line: ours takes two, beside the widest tick label
-        self._side_label(ax, ("training", "loss"), widest=max(c.text_width(decade_label(d), TEXT_PX) for d in decades))
+        ax.side_label("training\nloss", max(c.text_width(decade_label(d), TEXT_PX) for d in decades))
 
         m = self.map_axes
         cols, rows = m.pixel_grid()  # data coordinates of each pixel: round to the cell it lies in
@@ -393,7 +393,7 @@ class MinibatchExplorer(LessonWidget):
             _, py = m.px(0, i)
             c.line([(m.left - 4, py), (m.left, py)], INK)
             c.text((m.left - 6, py), label, LABEL, anchor="rm")
-        self._side_label(m, ("batch", "size B"), widest=max(c.text_width(label, TEXT_PX) for label in labels))
+        m.side_label("batch\nsize B", max(c.text_width(label, TEXT_PX) for label in labels))
         for i, k in enumerate(self.best):  # white dots: each batch size's best rate
             x, y = (float(v) for v in m.px(k, i))
             c.ellipse((x - 3, y - 3, x + 3, y + 3), fill=WHITE)
@@ -405,12 +405,6 @@ class MinibatchExplorer(LessonWidget):
             px, _ = ax.px(x, 0)
             self.canvas.line([(px, ax.bottom), (px, ax.bottom + 4)], INK)
             self.canvas.text((px, ax.bottom + 6), label(x), LABEL, anchor="ma")
-
-    def _side_label(self, ax: PixelAxes, lines: tuple[str, ...], widest: float) -> None:
-        """An axis label left of the tick labels, on two lines: written across, it would take the room of a plot."""
-        x, middle = ax.left - 12 - widest, (ax.top + ax.bottom) / 2
-        for k, line in enumerate(lines):
-            self.canvas.text((x, middle + (k - (len(lines) - 1) / 2) * (TEXT_PX + 4)), line, INK, anchor="rm")
 
     def _colour_bar(self) -> None:
         c = self.canvas

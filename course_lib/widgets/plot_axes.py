@@ -186,8 +186,7 @@ class PixelAxes:
         if xlabel:
             c.text(((self.left + self.right) / 2, self.bottom + 4 + size), xlabel, INK, size=size, anchor="ma")
         if ylabel:
-            widest = max((self.canvas.text_width(_label(y), size) for y in yticks), default=0)
-            c.text((self.left - 12 - widest, (self.top + self.bottom) / 2), ylabel, INK, size=size, anchor="rm")
+            self.side_label(ylabel, max((c.text_width(_label(y), size) for y in yticks), default=0))
 
     def title(self, text: str) -> None:
         """``text`` centred over the box, but never cut by the picture's edge."""
@@ -208,8 +207,16 @@ class PixelAxes:
             c.line([(self.left - 4, py), (self.left, py)], INK)
             c.text((self.left - 6, py), text, LABEL, size=size, anchor="rm")
         if ylabel:
-            widest = max((c.text_width(text, size) for text in labels), default=0)
-            c.text((self.left - 12 - widest, (self.top + self.bottom) / 2), ylabel, INK, size=size, anchor="rm")
+            self.side_label(ylabel, max((c.text_width(text, size) for text in labels), default=0))
+
+    def side_label(self, text: str, widest: float) -> None:
+        """The y label, written across (the font cannot turn), left of tick labels ``widest`` px wide with a
+        clear gap, centred on the box's height; a label with line breaks takes a line each."""
+        lines = text.split("\n")
+        x, middle, step = self.left - 16 - widest, (self.top + self.bottom) / 2, self.text_size + 4
+        for k, line in enumerate(lines):
+            y = middle + (k - (len(lines) - 1) / 2) * step
+            self.canvas.text((x, y), line, INK, size=self.text_size, anchor="rm")
 
     # ------------------------------------------------------------------ data
     def plot(self, x, y, colour, width: int = 2) -> None:
