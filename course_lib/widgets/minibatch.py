@@ -31,7 +31,7 @@ from ..network import MLP
 from ..validation import CourseError, ShapeError, as_array, whole_number
 
 from .base import LessonWidget
-from .plot_axes import INK, LABEL, TEXT_PX, Picture, PixelAxes, decade_label
+from .plot_axes import INK, TEXT_PX, Picture, PixelAxes, colour_bar, decade_label
 from .raster import BLACK, WHITE, colourize, lut_through
 from .single_thread import one_blas_thread
 
@@ -375,8 +375,8 @@ class MinibatchExplorer(LessonWidget):
         c.clear()
         ax = self.curve_axes
         ax.hline(float(np.log10(self.start_loss)), START_LINE)  # the starting loss: where every run begins
-        ax.frame(xlabel="examples seen", xticks=[], yticks=[], grid=False)
-        self._xticks(ax, range(0, grid.epochs * grid.n_train + 1, 2500), str)
+        seen = range(0, grid.epochs * grid.n_train + 1, 2500)
+        ax.frame(xlabel="examples seen", xticks=seen, xtick_labels=map(str, seen), yticks=[], grid=False)
         decades = range(int(np.ceil(ax.ylim[0])), int(np.floor(ax.ylim[1])) + 1)
         ax.log_ticks(list(decades))  # its y label would be one line: ours takes two, beside the widest tick label
         ax.side_label("training\nloss", max(c.text_width(decade_label(d), TEXT_PX) for d in decades))
@@ -385,38 +385,27 @@ class MinibatchExplorer(LessonWidget):
         cols, rows = m.pixel_grid()  # data coordinates of each pixel: round to the cell it lies in
         cells = self.map_colours(grid.final_loss)
         m.image(cells[np.rint(rows).astype(int), np.rint(cols).astype(int)])
-        m.frame(title="final loss; grey: diverged", xlabel="learning rate η", xticks=[], yticks=[], grid=False)
         decades = [k for k, r in enumerate(grid.learning_rates) if np.isclose(np.log10(r), round(np.log10(r)))]
-        self._xticks(m, decades, lambda k: _rate_label(grid.learning_rates[k]))
-        labels = [str(b) for b in grid.batch_sizes]
-        for i, label in enumerate(labels):
-            _, py = m.px(0, i)
-            c.line([(m.left - 4, py), (m.left, py)], INK)
-            c.text((m.left - 6, py), label, LABEL, anchor="rm")
-        m.side_label("batch\nsize B", max(c.text_width(label, TEXT_PX) for label in labels))
+        m.frame(
+            title="final loss; grey: diverged",
+            xlabel="learning rate η",
+            ylabel="batch\nsize B",
+            grid=False,
+            xticks=decades,
+            xtick_labels=[_rate_label(grid.learning_rates[k]) for k in decades],
+            yticks=range(len(grid.batch_sizes)),
+            ytick_labels=[str(b) for b in grid.batch_sizes],
+        )
         for i, k in enumerate(self.best):  # white dots: each batch size's best rate
             x, y = (float(v) for v in m.px(k, i))
             c.ellipse((x - 3, y - 3, x + 3, y + 3), fill=WHITE)
         self._colour_bar()
         self._still = c.image.copy(), list(c.texts)
 
-    def _xticks(self, ax: PixelAxes, positions, label) -> None:
-        for x in positions:
-            px, _ = ax.px(x, 0)
-            self.canvas.line([(px, ax.bottom), (px, ax.bottom + 4)], INK)
-            self.canvas.text((px, ax.bottom + 6), label(x), LABEL, anchor="ma")
-
     def _colour_bar(self) -> None:
-        c = self.canvas
-        left, top, right, bottom = BAR_BOX
         low, high = self.colour_range
-        values = np.linspace(high, low, bottom - top)[:, None] * np.ones((1, right - left))
-        c.paste(colourize(values, low, high, lut=VIRIDIS), left, top)
-        c.rectangle(BAR_BOX, outline=INK)
-        for d in range(int(np.ceil(low)), int(np.floor(high)) + 1):
-            y = bottom - (d - low) / (high - low) * (bottom - top)
-            c.line([(right, y), (right + 4, y)], INK)
-            c.text((right + 6, y), decade_label(d), LABEL, anchor="lm")
+        ticks = [(d, decade_label(d)) for d in range(int(np.ceil(low)), int(np.floor(high)) + 1)]
+        colour_bar(self.canvas, BAR_BOX, low, high, lambda values: colourize(values, low, high, lut=VIRIDIS), ticks)
 
     # ------------------------------------------------------------------ drawn per update
     def update(self) -> None:

@@ -18,7 +18,7 @@ from ..activations import ACTIVATION_NAMES, get_activation
 from ..data import xor
 from ..validation import CourseError, as_array, lookup
 from .base import LessonWidget
-from .plot_axes import INK, Picture, PixelAxes
+from .plot_axes import INK, Picture, PixelAxes, colour_bar
 from .raster import _nice_ticks, colourize, diverging_lut
 
 # Softmax needs several outputs to share a total; a single neuron has one.
@@ -200,15 +200,9 @@ class NeuronExplorer(LessonWidget):
         return c.png()
 
     def _colour_bar(self, name: str) -> None:
-        left, top, right, bottom = self.bar_box
         low, high = self.colour_range
-        values = np.linspace(high, low, bottom - top)[:, None] * np.ones((1, right - left))
-        self.canvas.paste(self.colours(values), left, top)
-        self.canvas.rectangle(self.bar_box, outline=INK)
-        for tick in _nice_ticks(low, high, count=4):
-            y = bottom - (tick - low) / (high - low) * (bottom - top)
-            self.canvas.line([(right, y), (right + 4, y)], INK)
-            self.canvas.text((right + 6, y), f"{tick:.3g}", (90, 90, 90), anchor="lm")
+        ticks = [(tick, f"{tick:.3g}") for tick in _nice_ticks(low, high, count=4)]
+        colour_bar(self.canvas, self.bar_box, low, high, self.colours, ticks)
 
     def _readout(self, w: np.ndarray, b: float, name: str) -> str:
         x1, x2 = self.example

@@ -17,7 +17,17 @@ import numpy as np
 from ..drawing.described import AUDIENCE_PX
 from .raster import BLACK, GREY, WHITE, Canvas, _nice_ticks, font, upscale
 
-__all__ = ["Picture", "PixelAxes", "INK", "LABEL", "TEXT_PX", "dashed_segments", "decade_label", "star_points"]
+__all__ = [
+    "Picture",
+    "PixelAxes",
+    "INK",
+    "LABEL",
+    "TEXT_PX",
+    "colour_bar",
+    "dashed_segments",
+    "decade_label",
+    "star_points",
+]
 
 TEXT_PX = AUDIENCE_PX  # every label, tick and title: read from the back of a room when a slide shows it
 
@@ -96,6 +106,19 @@ def star_points(cx: float, cy: float, radius: float) -> list[tuple[float, float]
     return points
 
 
+def colour_bar(canvas: Picture, box, low: float, high: float, colours, ticks) -> None:
+    """A colour bar filling ``box``: ``colours`` (values -> RGB) from ``high`` at the top to ``low`` at the
+    bottom, framed, with ``ticks`` (value, label) on its right."""
+    left, top, right, bottom = box
+    values = np.linspace(high, low, bottom - top)[:, None] * np.ones((1, right - left))
+    canvas.paste(colours(values), left, top)
+    canvas.rectangle(box, outline=INK)
+    for value, label in ticks:
+        y = bottom - (value - low) / (high - low) * (bottom - top)
+        canvas.line([(right, y), (right + 4, y)], INK)
+        canvas.text((right + 6, y), label, LABEL, anchor="lm")
+
+
 def decade_label(d: int) -> str:
     """10 to the power ``d`` as a tick reads it: 1e-8, 1, 1e4 (the picture's font has no superscripts)."""
     return "1" if d == 0 else f"1e{d}"
@@ -162,31 +185,42 @@ class PixelAxes:
 
     # ------------------------------------------------------------------ furniture
     def frame(
-        self, title: str = "", xlabel: str = "", ylabel: str = "", grid: bool = True, xticks=None, yticks=None
+        self,
+        title: str = "",
+        xlabel: str = "",
+        ylabel: str = "",
+        grid: bool = True,
+        xticks=None,
+        yticks=None,
+        xtick_labels=None,
+        ytick_labels=None,
     ) -> None:
-        """Box, ticks with round numbers, optional grid lines, axis labels and a title above."""
+        """Box, ticks (round numbers unless given, labelled by their values unless labels are given), optional
+        grid lines, axis labels and a title above."""
         c, size = self.canvas, self.text_size
-        xticks = _nice_ticks(*self.xlim, count=4) if xticks is None else xticks
-        yticks = _nice_ticks(*self.ylim, count=4) if yticks is None else yticks
-        for x in xticks:
+        xticks = _nice_ticks(*self.xlim, count=4) if xticks is None else list(xticks)
+        yticks = _nice_ticks(*self.ylim, count=4) if yticks is None else list(yticks)
+        xtick_labels = [_label(x) for x in xticks] if xtick_labels is None else list(xtick_labels)
+        ytick_labels = [_label(y) for y in yticks] if ytick_labels is None else list(ytick_labels)
+        for x, text in zip(xticks, xtick_labels):
             px, _ = self.px(x, 0)
             if grid:
                 c.line([(px, self.top), (px, self.bottom)], GRID)
             c.line([(px, self.bottom), (px, self.bottom + 4)], INK)
-            c.text((px, self.bottom + 6), _label(x), LABEL, size=size, anchor="ma")
-        for y in yticks:
+            c.text((px, self.bottom + 6), text, LABEL, size=size, anchor="ma")
+        for y, text in zip(yticks, ytick_labels):
             _, py = self.px(0, y)
             if grid:
                 c.line([(self.left, py), (self.right, py)], GRID)
             c.line([(self.left - 4, py), (self.left, py)], INK)
-            c.text((self.left - 6, py), _label(y), LABEL, size=size, anchor="rm")
+            c.text((self.left - 6, py), text, LABEL, size=size, anchor="rm")
         c.rectangle((self.left, self.top, self.right, self.bottom), outline=INK)
         if title:
             self.title(title)
         if xlabel:
             c.text(((self.left + self.right) / 2, self.bottom + 4 + size), xlabel, INK, size=size, anchor="ma")
         if ylabel:
-            self.side_label(ylabel, max((c.text_width(_label(y), size) for y in yticks), default=0))
+            self.side_label(ylabel, max((c.text_width(text, size) for text in ytick_labels), default=0))
 
     def title(self, text: str) -> None:
         """``text`` centred over the box, but never cut by the picture's edge."""
