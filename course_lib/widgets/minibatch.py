@@ -31,7 +31,7 @@ from ..network import MLP
 from ..validation import CourseError, ShapeError, as_array, whole_number
 
 from .base import LessonWidget
-from .plot_axes import INK, TEXT_PX, Picture, PixelAxes, colour_bar, decade_label
+from .plot_axes import TEXT_PX, Picture, PixelAxes, colour_bar, decade_label
 from .raster import BLACK, WHITE, colourize, lut_through
 from .single_thread import one_blas_thread
 
@@ -436,27 +436,14 @@ class MinibatchExplorer(LessonWidget):
             for piece in _visible_pieces(px, py, ax.top, ax.bottom):
                 for part in _dashes(piece) if name == "full-batch" else [piece]:
                     c.line(part, colour, width=2)
-        self._legend()
+        # Lower left in the curves' box, drawn over them: full batch (dashed grey), then the chosen B (blue).
+        entries = (("full batch", FULL, True), ("chosen B", CHOSEN))
+        ax.legend(entries, x=ax.left + 6, y=ax.bottom - 6 - ax.legend_height(entries))
         if self.note:  # mid-height: a diverged run's curve leaves through the top, near the starting loss's line
             c.text((ax.right - 9, ax.top + 0.45 * (ax.bottom - ax.top)), self.note, RED, anchor="rm")
         ax.title(self.title)
         x, y = (float(v) for v in m.px(*self._marked))
         c.ellipse((x - 8, y - 8, x + 8, y + 8), outline=BLACK, width=2)
-
-    def _legend(self) -> None:
-        """Lower left in the curves' box, drawn over them: full batch (dashed grey), then the chosen B (blue)."""
-        c, ax = self.canvas, self.curve_axes
-        entries = (("full batch", FULL, True), ("chosen B", CHOSEN, False))
-        row = TEXT_PX + 6
-        width = max(c.text_width(label, TEXT_PX) for label, *_ in entries) + 42
-        x, y = ax.left + 6, ax.bottom - 6 - (6 + len(entries) * row)
-        c.rectangle((x, y, x + width, y + 6 + len(entries) * row), outline=(200, 200, 200), fill=WHITE)
-        for k, (label, colour, dashed) in enumerate(entries):
-            cy = y + 4 + k * row + TEXT_PX / 2 + 1
-            sample = np.array([(x + 6, cy), (x + 32, cy)])
-            for part in _dashes(sample) if dashed else [sample]:
-                c.line(part, colour, width=2)
-            c.text((x + 38, cy), label, INK, anchor="lm")
 
     def render(self) -> None:
         """The canvas as drawn into the image widget, as PNG."""

@@ -320,16 +320,22 @@ class PixelAxes:
         return np.meshgrid(x, y)
 
     def legend_width(self, entries) -> float:
-        return max((self.canvas.text_width(label, self.text_size) for label, _ in entries), default=0) + 34
+        return max((self.canvas.text_width(label, self.text_size) for label, *_ in entries), default=0) + 34
+
+    def legend_height(self, entries) -> float:
+        return 6 + len(entries) * (self.text_size + 6)
 
     def legend(self, entries, x: float | None = None, y: float | None = None) -> None:
-        """Entries (label, colour) as short line samples, top-right inside the box, on a white ground."""
+        """Entries (label, colour), or (label, colour, dashed), as short line samples on a white ground: at
+        (x, y), or top-right inside the box."""
         size = self.text_size
         box_w = self.legend_width(entries)
         x = self.right - box_w - 6 if x is None else x
         y = self.top + 6 if y is None else y
-        self.canvas.rectangle((x, y, x + box_w, y + 6 + len(entries) * (size + 6)), outline=GRID, fill=WHITE)
-        for k, (label, colour) in enumerate(entries):
+        self.canvas.rectangle((x, y, x + box_w, y + self.legend_height(entries)), outline=GRID, fill=WHITE)
+        for k, (label, colour, *dashed) in enumerate(entries):
             cy = y + 4 + k * (size + 6) + size / 2 + 1
-            self.canvas.line([(x + 5, cy), (x + 25, cy)], colour, width=3)
+            sample = ((x + 5, cy), (x + 25, cy))
+            for a, b in dashed_segments(*sample) if any(dashed) else [sample]:
+                self.canvas.line([a, b], colour, width=3)
             self.canvas.text((x + 30, cy), label, INK, size=size, anchor="lm")
