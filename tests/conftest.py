@@ -28,6 +28,8 @@ GROUPS = (  # (the start of a test's id, its group), first match wins
 )
 _seconds: dict[str, float] = defaultdict(float)
 _counts: dict[str, int] = defaultdict(int)
+_by_worker: dict[str, float] = defaultdict(float)
+_by_set_up: dict[str, float] = defaultdict(float)
 
 
 @pytest.fixture
@@ -85,6 +87,9 @@ def pytest_sessionstart(session):
 def pytest_runtest_logreport(report):
     group = _group(report.nodeid)
     _seconds[group] += report.duration
+    _by_set_up[shared_set_up(report.nodeid)] += report.duration
+    worker = getattr(getattr(report, "node", None), "gateway", None)
+    _by_worker[worker.id if worker else "main"] += report.duration
     if report.when == "call":
         _counts[group] += 1
 
@@ -96,6 +101,11 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section("time by group (summed over workers; set-up and tear-down included)")
     for group, seconds in sorted(_seconds.items(), key=lambda item: -item[1]):
         write(f"{group:<40} {seconds:7.1f} s  {_counts[group]:5d} tests")
+    write("busy time per worker: " + ", ".join(f"{w} {s:.0f} s" for w, s in sorted(_by_worker.items())))
+    write(
+        "longest shared set-ups (one worker each): "
+        + ", ".join(f"{name} {s:.0f} s" for name, s in sorted(_by_set_up.items(), key=lambda item: -item[1])[:6])
+    )
     records = [json.loads(path.read_text()) for path in sorted(LATENCY_DIR.glob("*.json"))]
     records = [record for record in records if "median" in record]
     if records:
