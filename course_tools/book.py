@@ -31,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 
-from .web_assets import MATHJAX_CONFIG, ROOT, ensure_assets, static_notebook
+from .web_assets import CONTRAST_CSS, MATHJAX_CONFIG, ROOT, ensure_assets, static_notebook
 
 LESSONS = ROOT / "notebooks"
 EXERCISES = ROOT / "exercises"
@@ -134,7 +134,9 @@ def build(out: Path = OUT, notebooks: Path = LESSONS, exercises: Path = EXERCISE
     (out / "assets").mkdir(parents=True)
     (out / MARKER).write_text("Built by python3 course.py book; the whole folder is replaced on the next build.\n")
     shutil.copyfile(assets.mathjax, out / "assets" / "tex-svg-full.js")
-    shutil.copyfile(STYLE, out / "assets" / "book.css")
+    (out / "assets" / "book.css").write_text(
+        CONTRAST_CSS.read_text(encoding="utf-8") + "\n" + STYLE.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (out / "exercises").mkdir()
     for exercise in sorted(Path(exercises).glob("ex*.ipynb")):
         shutil.copyfile(exercise, out / "exercises" / exercise.name)

@@ -29,7 +29,16 @@ from pathlib import Path
 import nbformat
 
 from .slides import CHROMIUM_ARGS
-from .web_assets import MATHJAX_CONFIG, ROOT, Assets, ensure_assets, inline_css, script_tag, static_notebook
+from .web_assets import (
+    CONTRAST_CSS,
+    MATHJAX_CONFIG,
+    ROOT,
+    Assets,
+    ensure_assets,
+    inline_css,
+    script_tag,
+    static_notebook,
+)
 
 LESSONS = ROOT / "notebooks"
 OUT = ROOT / "build" / "handouts"
@@ -150,6 +159,7 @@ def page_parts(assets: Assets) -> dict:
         [
             f"<style>{inline_css(reveal / 'reveal.css')}</style>",
             f"<style>{inline_css(reveal / 'theme' / 'white.css')}</style>",
+            f"<style>{CONTRAST_CSS.read_text(encoding='utf-8')}</style>",
             f"<style>{STYLE.read_text(encoding='utf-8')}</style>",
             f"<script>{MATHJAX_CONFIG}</script>",
             script_tag(assets.mathjax),

@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = Path(__file__).resolve().parent / "web"
 ASSETS = ROOT / "build" / "web-assets"
+# The text contrast every page of the course shares; the JupyterLab plugin links it too (lab.css).
+CONTRAST_CSS = SPEC / "labextension" / "static" / "contrast.css"
 
 # MathJax 3, told where the lessons' math is: $...$ and $$...$$ as in JupyterLab. Code and
 # preformatted text are left alone. ``fontCache: 'global'`` draws each glyph once per page.

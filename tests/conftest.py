@@ -101,7 +101,8 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section("time by group (summed over workers; set-up and tear-down included)")
     for group, seconds in sorted(_seconds.items(), key=lambda item: -item[1]):
         write(f"{group:<40} {seconds:7.1f} s  {_counts[group]:5d} tests")
-    write("busy time per worker: " + ", ".join(f"{w} {s:.0f} s" for w, s in sorted(_by_worker.items())))
+    if len(_by_worker) > 1:  # a parallel run
+        write("busy time per worker: " + ", ".join(f"{w} {s:.0f} s" for w, s in sorted(_by_worker.items())))
     write(
         "longest shared set-ups (one worker each): "
         + ", ".join(f"{name} {s:.0f} s" for name, s in sorted(_by_set_up.items(), key=lambda item: -item[1])[:6])

@@ -11,8 +11,11 @@ modules: ``test_browser_accessibility_pages`` (the book and the decks) and
 from __future__ import annotations
 
 import importlib.resources
+import re
 
 import pytest
+
+from course_tools.web_assets import CONTRAST_CSS
 
 BAD = ("serious", "critical")
 CODE = ".jp-InputArea-editor"  # code cells' syntax colours: checked by tests/tools/test_colour_and_contrast.py instead
@@ -37,6 +40,24 @@ MATHML_JS = """() => ({formulas: document.querySelectorAll('mjx-container').leng
   assistive: document.querySelectorAll('mjx-container mjx-assistive-mml math').length})"""
 
 COUNTS: dict[str, dict[str, int]] = {}
+
+
+# The code colours the course sets (contrast.css): axe leaves code cells out (CODE), so each kind of page
+# checks that they reached it, by reading what its body computes.
+COURSE_CODE_COLOURS = dict(
+    re.findall(r"--jp-mirror-editor-([a-z-]+)-color:\s*(#[0-9a-fA-F]{6})", CONTRAST_CSS.read_text())
+)
+SHOWN_COLOURS_JS = """(names) => Object.fromEntries(names.map((name) => [name,
+  getComputedStyle(document.body).getPropertyValue(`--jp-mirror-editor-${name}-color`).trim().toLowerCase()]))"""
+
+
+def code_colours_problem(page, where: str) -> str | None:
+    """What differs between the code colours ``page`` shows and the course's, or None."""
+    shown = page.evaluate(SHOWN_COLOURS_JS, list(COURSE_CODE_COLOURS))
+    wrong = {name: shown[name] for name, colour in COURSE_CODE_COLOURS.items() if shown[name] != colour.lower()}
+    if wrong:
+        return f"{where} shows code colours other than contrast.css's (AA on #f5f5f5): {wrong}"
+    return None
 
 
 def axe_source() -> str:

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from axe_check import check, report
+from axe_check import check, code_colours_problem, report
 from labpage import wait_until
 from notebook_facts import NOTEBOOKS, read_facts
 from notebook_facts import lesson as lesson_path
@@ -42,18 +42,9 @@ def test_lesson_in_jupyterlab(notebook, lesson_runs, request):
 def test_jupyterlab_shows_code_in_the_course_colours(lesson_runs, request):
     """The course's JupyterLab plugin links its code colours (AA on the code cells' grey), and JupyterLab's
     light theme yields to them; without the plugin, numbers would be #080 (4.26:1)."""
-    import re
-    from pathlib import Path
-
-    css = (Path(__file__).resolve().parents[2] / "course_tools/web/labextension/static/lab.css").read_text()
-    wanted = dict(re.findall(r"--jp-mirror-editor-([a-z-]+)-color:\s*(#[0-9a-fA-F]{6})", css))
     page = lesson_runs.get(lesson_path("01"), request.node).notebook.page
-    shown = page.evaluate(
-        """(names) => Object.fromEntries(names.map((name) => [name,
-        getComputedStyle(document.body).getPropertyValue(`--jp-mirror-editor-${name}-color`).trim().toLowerCase()]))""",
-        list(wanted),
-    )
-    assert shown == {name: colour.lower() for name, colour in wanted.items()}, shown
+    problem = code_colours_problem(page, "JupyterLab")
+    assert problem is None, problem
 
 
 # ----------------------------------------------------------------- the keyboard alone

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from axe_check import CODE, MATHML_JS, check, report
+from axe_check import CODE, MATHML_JS, check, code_colours_problem, report
 from course_tools import handouts
 from notebook_facts import NOTEBOOKS
 
@@ -50,6 +50,8 @@ def test_book_page(page_name, built, recorder):
     )
     found = check(page, f"book {page_name}", {"exclude": [[CODE]]})
     assert not found, report(f"book {page_name}", found)
+    problem = code_colours_problem(page, f"book {page_name}")
+    assert problem is None, problem
 
 
 @pytest.mark.parametrize("deck_name", [path.stem for path in LESSONS])
@@ -64,6 +66,8 @@ def test_deck(deck_name, built, recorder):
     assert math["assistive"] == math["formulas"], f"deck {deck_name}: formulas without assistive MathML"
     found = check(page, f"deck {deck_name}", {"exclude": [[CODE]]})
     assert not found, report(f"deck {deck_name}", found)
+    problem = code_colours_problem(page, f"handout {deck_name}")
+    assert problem is None, problem
 
 
 def test_the_checks_would_catch_a_violation(recorder):

@@ -30,7 +30,7 @@ from course_tools.slides import (
     open_deck,
     walk,
 )
-from axe_check import check, report
+from axe_check import check, code_colours_problem, report
 from labpage import WIDGET_FALLBACK, wait_until
 from latency import judge, measure_drag
 from notebook_facts import lesson, lesson_notebooks, read_facts
@@ -116,6 +116,8 @@ def test_slide_deck_fits_a_projector(notebook, lab_server, recorder):
     page.add_style_tag(content=ALL_SLIDES_CSS)
     found = check(page, f"deck {notebook.stem[:2]}", {"include": [[".reveal .slides"]]}, DECK_UPSTREAM)
     assert not found, report(f"{notebook.name}'s deck", found)
+    problem = code_colours_problem(page, f"{notebook.name}'s deck")  # axe leaves the code out
+    assert problem is None, problem
     foreign = recorder.foreign_requests(lab_server.url)
     assert not foreign, (
         f"{notebook.name}: the deck asked for resources outside the local server: {sorted(set(foreign))}"

@@ -23,16 +23,13 @@ import numpy as np
 import pytest
 
 from course_lib.drawing.plots import CLASS_MARKERS
+from course_tools.web_assets import CONTRAST_CSS
 from course_lib.widgets.raster import CLASS_COLOURS, MARKERS
 
 ROOT = Path(__file__).resolve().parents[2]
 
-COURSE_CSS = [
-    ROOT / "course_tools/web/book.css",
-    ROOT / "course_tools/web/handout.css",
-    ROOT / "notebooks/rise.css",
-    ROOT / "course_tools/web/labextension/static/lab.css",
-]  # JupyterLab, by the course's plugin
+# Every stylesheet the course writes; contrast.css alone holds the code colours.
+COURSE_CSS = sorted([*(ROOT / "course_tools/web").rglob("*.css"), ROOT / "notebooks/rise.css"])
 BACKGROUNDS = ("#f5f5f5", "#ffffff")
 AA_TEXT = 4.5
 MIN_DELTA_E = 20.0
@@ -104,11 +101,18 @@ def test_the_contrast_formula_matches_wcags_examples():
     assert contrast(rgb("#777"), rgb("#fff")) == pytest.approx(4.48, abs=0.01)
 
 
-@pytest.mark.parametrize("css", COURSE_CSS, ids=[p.name for p in COURSE_CSS])
-def test_code_colours_meet_aa_after_the_course_css(css):
+def test_the_code_colours_are_set_in_one_place():
+    """contrast.css, which the plugin links in JupyterLab and the decks and the book and handouts embed;
+    a second copy could drift from it (each page's browser test reads the colours it shows)."""
+    setting = [css.name for css in COURSE_CSS if variables(css.read_text())]
+    assert setting == [CONTRAST_CSS.name], setting
+
+
+def test_code_colours_meet_aa_after_the_course_css():
     theme_css = _theme()
     theme = variables(theme_css.read_text())
     assert len(theme) > 10, f"found no code colours in {theme_css}"
+    css = CONTRAST_CSS
     course = variables(css.read_text())
     failing = []
     for name, colour in {**theme, **course}.items():

@@ -30,7 +30,8 @@ def test_install_writes_the_extension_and_the_settings_once(tmp_path):
     plugin = tmp_path / "share" / "jupyter" / "labextensions" / "backprop-course-access"
     package = json.loads((plugin / "package.json").read_text())
     assert (plugin / package["jupyterlab"]["_build"]["load"]).is_file() and (plugin / "static/lab.css").is_file()
-    assert set(written[2:]) == {plugin / "package.json", plugin / "static/remoteEntry.js", plugin / "static/lab.css"}
+    static = {plugin / "static" / name for name in ("remoteEntry.js", "lab.css", "contrast.css")}
+    assert set(written[2:]) == {plugin / "package.json", *static}
     stamps = [path.stat().st_mtime_ns for path in written]
     assert course_lab.install(tmp_path) == written
     assert [path.stat().st_mtime_ns for path in written] == stamps, "a second install must change nothing"
