@@ -513,9 +513,9 @@ def _learner_frames(traceback_object) -> list:
                 pass
         if filename.startswith(library):
             continue
-        entries.append(
-            (frame, (summary.filename, summary.lineno, summary.end_lineno, summary.colno, summary.end_colno))
-        )
+        # Python 3.10 keeps only the line; 3.11 added where in it the running expression is.
+        where = [getattr(summary, name, None) for name in ("end_lineno", "colno", "end_colno")]
+        entries.append((frame, (summary.filename, summary.lineno, *where)))
     return entries
 
 
@@ -530,12 +530,23 @@ def _source_of(position) -> tuple[str, str]:
         return "", ""
     whole = lines[line - 1].strip()
     if column is None or end_column is None or end_line is None or end_line > len(lines):
-        return whole, ""
+        return whole, _value_of_statement(whole)
     if end_line == line:
         expression = lines[line - 1][column:end_column]
     else:
         expression = lines[line - 1][column:] + "".join(lines[line : end_line - 1]) + lines[end_line - 1][:end_column]
     return whole, expression.strip()
+
+
+def _value_of_statement(line: str) -> str:
+    """The expression a one-line statement computes (``return W @ x + b`` gives ``W @ x + b``), for when the
+    traceback does not say which part of the line was running; empty if the line is not a whole statement."""
+    try:
+        statement = ast.parse(line).body
+    except SyntaxError:
+        return ""
+    value = getattr(statement[0], "value", None) if len(statement) == 1 else None
+    return ast.unparse(value) if value is not None else ""
 
 
 class _Unknown(Exception):

@@ -97,6 +97,7 @@ def test_a_log_axis_is_labelled_without_superscripts():
 
     fig, ax = plt.subplots(dpi=100)
     ax.loglog([1e-4, 1e5], [1e-4, 1e5])
+    ax.set_xticks([1e-4, 1e-2, 1, 1e2, 1e4])  # matplotlib 3.10 would tick every other decade here
     plain_log_labels(fig)
     labels = {text for _, text in drawn_text(fig)}
     plt.close(fig)
