@@ -181,6 +181,39 @@ def _raised(function, *args):
     return failure(checked_call, "f(...)", function, *args, hint="the hint")
 
 
+def test_a_traceback_with_lines_only_still_names_the_slip(monkeypatch):
+    """Python 3.10's traceback gives a frame's line but not where in it the error arose (3.11 added the
+    columns): the slip is then read from the whole statement, and the same words come out."""
+    import traceback
+
+    real = traceback.extract_tb
+
+    class LineOnly:  # the fields a 3.10 FrameSummary has
+        def __init__(self, summary):
+            self.filename, self.lineno, self.name, self.line = (
+                summary.filename,
+                summary.lineno,
+                summary.name,
+                summary.line,
+            )
+
+    monkeypatch.setattr(traceback, "extract_tb", lambda tb, limit=None: [LineOnly(s) for s in real(tb, limit)])
+
+    def layer(X, W, b):
+        return W @ X.T + b  # the product the wrong way round: (4, 3) + (4,)
+
+    message = _raised(layer, np.ones((3, 2)), np.ones((4, 2)), np.ones(4))
+    assert "in the line:  return W @ X.T + b" in message
+    assert "W @ X.T + b combines (4, 3) with (4,) entry by entry" in message
+
+    def forward(X, W):
+        Z = X @ W
+        return Z
+
+    message = _raised(forward, np.ones((5, 3)), np.ones((4, 3)))
+    assert "X @ W multiplies (5, 3) by (4, 3)" in message and "did you forget to transpose W?" in message
+
+
 def test_a_shape_error_names_the_function_the_line_both_shapes_and_the_slip():
     def layer(X, W, b):
         return W @ X.T + b  # the product the wrong way round: (4, 3) + (4,)
