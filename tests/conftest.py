@@ -101,12 +101,10 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section("time by group (summed over workers; set-up and tear-down included)")
     for group, seconds in sorted(_seconds.items(), key=lambda item: -item[1]):
         write(f"{group:<40} {seconds:7.1f} s  {_counts[group]:5d} tests")
-    if len(_by_worker) > 1:  # a parallel run
+    if len(_by_worker) > 1:  # a parallel run: how evenly it spread, and what one worker had to take whole
         write("busy time per worker: " + ", ".join(f"{w} {s:.0f} s" for w, s in sorted(_by_worker.items())))
-    write(
-        "longest shared set-ups (one worker each): "
-        + ", ".join(f"{name} {s:.0f} s" for name, s in sorted(_by_set_up.items(), key=lambda item: -item[1])[:6])
-    )
+        longest = sorted(_by_set_up.items(), key=lambda item: -item[1])[:6]
+        write("longest shared set-ups (one worker each): " + ", ".join(f"{name} {s:.0f} s" for name, s in longest))
     records = [json.loads(path.read_text()) for path in sorted(LATENCY_DIR.glob("*.json"))]
     records = [record for record in records if "median" in record]
     if records:
